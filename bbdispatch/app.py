@@ -1,0 +1,105 @@
+"""The Textual App shell: wires services, watches the database, installs screens.
+
+It does four things only (STYLE.md): holds the service context, publishes the
+``data_changed`` signal, installs the home screen of its mode, and defines the
+global bindings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+
+from bbdispatch.domain.people import Technician
+from bbdispatch.i18n import _
+from bbdispatch.services.context import Ctx
+
+CtxFactory = Callable[[], Awaitable[Ctx]]
+"""Opens the database in the App's own event loop and returns the service context."""
+
+
+class BBDispatch(App[None]):
+    """bbdispatch in a terminal: the dispatcher's desk or a technician's workspace."""
+
+    CSS_PATH = "bbdispatch.tcss"
+    TITLE = "bbdispatch"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
+        Binding("f1", "help", _("Help"), tooltip=_("Keys and how dispatch works"), id="help"),
+    ]
+
+    def __init__(
+        self,
+        open_ctx: CtxFactory,
+        user: Technician,
+        *,
+        mode: str = "dispatcher",
+        poll_seconds: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self._open_ctx = open_ctx
+        self.user = user
+        """Who is working in this session (the technician a support login acts as)."""
+        self.mode_name = mode
+        """``dispatcher`` or ``technician``."""
+        self.poll_seconds = poll_seconds
+        """How often to look for other processes' commits."""
+        self._ctx: Ctx | None = None
+        self._seen_version = 0
+        self.data_changed: Signal[None] = Signal(self, "data-changed")
+        """Published whenever any process commits a change to the database."""
+        self.sub_title = f"{user.name} ({user.login})"
+
+    @property
+    def ctx(self) -> Ctx:
+        """The service context; available from the first screen on."""
+        if self._ctx is None:
+            raise RuntimeError("the database is not open yet")
+        return self._ctx
+
+    async def on_mount(self) -> None:
+        """Open the database, take the change baseline, then show the home screen."""
+        ctx = await self._open_ctx()
+        self._ctx = ctx.acting_as(self.user.login)
+        self._seen_version = await self._ctx.db.data_version()
+        self._ctx.db.on_commit(self._local_commit)
+        await self.push_screen(self._home_screen())
+        self.set_timer(self.poll_seconds, self._watch_database)
+
+    def _home_screen(self) -> Screen[None]:
+        from screens.board import BoardScreen
+
+        return BoardScreen()
+
+    async def on_unmount(self) -> None:
+        """Close the database cleanly (checkpointing the WAL)."""
+        if self._ctx is not None:
+            await self._ctx.db.close()
+
+    def _local_commit(self) -> None:
+        # Own commits do not move data_version; tell the screens directly.
+        self.call_later(self.data_changed.publish, None)
+
+    @work(exclusive=True, group="watch-db", exit_on_error=False)
+    async def _watch_database(self) -> None:
+        """Publish ``data_changed`` when another process commits; never overlaps itself."""
+        try:
+            version = await self.ctx.db.data_version()
+            if version != self._seen_version:
+                self._seen_version = version
+                self.data_changed.publish(None)
+        finally:
+            if self.is_running:
+                self.set_timer(self.poll_seconds, self._watch_database)
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen and how dispatch works."""
+        from screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))

@@ -1,0 +1,56 @@
+"""The ``bbdispatch`` command: the dispatcher TUI and its scriptable subcommands.
+
+Textual is imported only when a TUI starts, so ``ring`` from a phone system or
+``schedule run`` from cron start in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bbdispatch import __version__
+
+SUBCOMMANDS = ("init", "demo", "pricelist")
+"""Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, subcommands included."""
+    parser = argparse.ArgumentParser(
+        prog="bbdispatch",
+        description="Terminal dispatcher for an IT-services firm. "
+        "Without a subcommand, starts the dispatcher.",
+    )
+    parser.add_argument("--version", action="version", version=f"bbdispatch {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $BBDISPATCH_DB, else user data dir)"
+    )
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument(
+        "--as", dest="act_as", metavar="LOGIN", help="work as another user (dispatchers and admins)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"bbdispatch.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bbdispatch`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from bbdispatch.launch import run_dispatcher
+
+        return run_dispatcher(args)
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Time for the whole app: one injectable clock, UTC inside, Warsaw on screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+FIRM_ZONE = ZoneInfo("Europe/Warsaw")
+"""The firm's time zone: every time a person reads is shown in it."""
+
+_DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class Clock(Protocol):
+    """Anything that tells the current time; tests pass a frozen one."""
+
+    def now(self) -> datetime:
+        """Return the current time as an aware UTC datetime."""
+        ...
+
+
+class SystemClock:
+    """The wall clock, truncated to whole seconds as stored."""
+
+    def now(self) -> datetime:
+        """Return the current UTC time."""
+        return datetime.now(UTC).replace(microsecond=0)
+
+
+class FrozenClock:
+    """A clock that only moves when told to, for tests and demos."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        """Return the frozen time."""
+        return self._at
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self._at += delta
+
+
+def to_db(moment: datetime) -> str:
+    """Format an aware datetime as the stored UTC text."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return moment.astimezone(UTC).strftime(_DB_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    """Parse stored UTC text back into an aware datetime."""
+    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+
+
+def from_db_opt(text: str | None) -> datetime | None:
+    """Parse stored UTC text that may be NULL."""
+    return None if text is None else from_db(text)
+
+
+def local(moment: datetime) -> datetime:
+    """Convert to the firm's zone for display."""
+    return moment.astimezone(FIRM_ZONE)
+
+
+def local_today(clock: Clock) -> date:
+    """Today's date in the firm's zone."""
+    return local(clock.now()).date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The UTC instant at which the given local day starts in the firm's zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=FIRM_ZONE).astimezone(UTC)
+
+
+def format_local(moment: datetime | None, with_date: bool = True) -> str:
+    """Short local display: ``24.11.2026 09:42`` or ``09:42``."""
+    if moment is None:
+        return ""
+    shown = local(moment)
+    return shown.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
+
+
+def format_minutes(minutes: int) -> str:
+    """Show a duration as ``1:05`` (hours:minutes)."""
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def format_age(delta: timedelta) -> str:
+    """Show a waiting time compactly: ``45m``, ``3h05``, ``2d4h``."""
+    total = int(delta.total_seconds() // 60)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    if total < 60:
+        return f"{sign}{total}m"
+    if total < 24 * 60:
+        return f"{sign}{total // 60}h{total % 60:02d}"
+    days, rest = divmod(total, 24 * 60)
+    return f"{sign}{days}d{rest // 60}h"

@@ -1,0 +1,66 @@
+"""What every subcommand shares: opening the database and failing in one line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bbdispatch.clock import SystemClock
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.paths import default_db_path
+from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.people import os_login
+from bbdispatch.storage.database import Database, StorageError
+
+EXIT_ERROR = 1
+"""Something went wrong; stderr says what in one line."""
+EXIT_USAGE = 2
+"""The command was called wrongly (bad argument, invalid number)."""
+
+
+class CommandError(Exception):
+    """Ends a command with one line on stderr and the given exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@asynccontextmanager
+async def open_ctx(args: argparse.Namespace) -> AsyncIterator[Ctx]:
+    """Open the database named by ``--db``/``BBDISPATCH_DB`` and build the service context."""
+    prices = load_pricelist()
+    db = await Database.open(default_db_path(args.db))
+    try:
+        yield Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login())
+    finally:
+        await db.close()
+
+
+def run(main: Callable[[], Awaitable[int | None]]) -> int:
+    """Run an async command body, turning every expected failure into one clear line."""
+    try:
+        return asyncio.run(_guarded(main)) or 0
+    except CommandError as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return err.code
+    except (StorageError, PriceListError, DomainError) as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _guarded(main: Callable[[], Awaitable[int | None]]) -> int | None:
+    return await main()
+
+
+def print_json(data: Any) -> None:
+    """Print JSON for scripts: UTF-8, stable key order, two-space indent."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,45 @@
+"""``bbdispatch demo``: a realistic demo database to try the dispatcher on."""
+
+from __future__ import annotations
+
+import argparse
+
+from bbdispatch.commands.common import CommandError, open_ctx, run
+from bbdispatch.paths import default_db_path
+from bbdispatch.services.demo import build_demo
+from bbdispatch.services.people import os_login
+from bbdispatch.storage.database import Database
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``demo`` subcommand."""
+    parser = sub.add_parser("demo", help="fill a new database with the demo firm")
+    parser.add_argument(
+        "--reset", action="store_true", help="delete the database file first if it exists"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Build the demo (refusing to mix it into a database that has data)."""
+    path = default_db_path(args.db)
+
+    async def body() -> int:
+        if args.reset:
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        async with open_ctx(args) as ctx:
+            if await _has_data(ctx.db):
+                raise CommandError(f"{path} already has data; use demo --reset to replace it")
+            await build_demo(ctx, add_login=os_login())
+        print(f"{path}: demo firm ready")
+        return 0
+
+    return run(body)
+
+
+async def _has_data(db: Database) -> bool:
+    from bbdispatch.storage.clients import all_clients
+    from bbdispatch.storage.people import all_people
+
+    return bool(await all_people(db, active_only=False) or await all_clients(db))

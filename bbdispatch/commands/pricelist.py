@@ -1,0 +1,61 @@
+"""``bbdispatch pricelist``: the products and prices a dispatcher quotes on the phone."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bbdispatch.commands.common import print_json
+from bbdispatch.money import format_plain
+from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``pricelist`` subcommand."""
+    parser = sub.add_parser("pricelist", help="show products with net and gross prices")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=handle)
+
+
+def products_json(prices: PriceList) -> list[dict[str, Any]]:
+    """Each product with code, name, hours, net, VAT rate and gross (strings, 2 decimals)."""
+    out = []
+    for p in prices.products:
+        net, gross = p.net, p.gross(prices.vat_rate)
+        out.append(
+            {
+                "code": p.code,
+                "name": p.name,
+                "type": p.type.value,
+                "hours": p.hours,
+                "net": None if net is None else format_plain(net),
+                "vat_rate": f"{prices.vat_rate:.2f}",
+                "gross": None if gross is None else format_plain(gross),
+                "currency": prices.currency,
+            }
+        )
+    return out
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the price list (it needs no database)."""
+    import sys
+
+    try:
+        prices = load_pricelist()
+    except PriceListError as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return 1
+    rows = products_json(prices)
+    if args.json:
+        print_json(rows)
+        return 0
+    vat = f"{prices.vat_rate * 100:.0f}%"
+    print(f"{'code':<13} {'product':<58} {'hours':>5} {'net':>9} {'gross':>9}")
+    for r in rows:
+        print(
+            f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} "
+            f"{r['net'] or 'agreed':>9} {r['gross'] or 'agreed':>9}"
+        )
+    print(f"Prices in {prices.currency}; gross includes VAT {vat}.")
+    return 0

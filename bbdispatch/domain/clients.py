@@ -1,0 +1,84 @@
+"""Clients and their phone numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ClientKind(StrEnum):
+    """A company (invoiced with a NIP) or a private person (agreed prices)."""
+
+    COMPANY = "company"
+    PRIVATE = "private"
+
+
+class ClientStatus(StrEnum):
+    """Where a client stands with the firm."""
+
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True)
+class ClientPhone:
+    """One number a client calls from; one number may belong to several clients."""
+
+    id: int
+    client_id: int
+    e164: str
+    label: str = ""
+    contact_person: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    """A company or a private person the firm works for."""
+
+    id: int
+    kind: ClientKind
+    name: str
+    nip: str | None
+    street: str
+    city: str
+    postal_code: str
+    email: str
+    contact_person: str
+    notes: str
+    status: ClientStatus
+    created_at: datetime
+    phones: tuple[ClientPhone, ...] = field(default=())
+
+    @property
+    def address(self) -> str:
+        """One-line postal address, the default site of an on-site job."""
+        town = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, town) if p)
+
+
+@dataclass(frozen=True)
+class NewClient:
+    """What is needed to create a client; validated by the intake service."""
+
+    kind: ClientKind
+    name: str
+    nip: str | None = None
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    email: str = ""
+    contact_person: str = ""
+    notes: str = ""
+    status: ClientStatus = ClientStatus.PROSPECT
+    phones: tuple[tuple[str, str], ...] = ()
+    """(E.164, label) pairs."""
+
+
+def search_key(text: str) -> str:
+    """Fold a name for accent- and case-insensitive search (``Łódź`` → ``lodz``)."""
+    folded = text.casefold().replace("ł", "l")
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

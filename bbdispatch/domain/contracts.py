@@ -1,0 +1,95 @@
+"""Contracts the firm signs with clients, and the needs assessment before them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from bbdispatch.pricelist import ProductType
+
+
+class ContractStatus(StrEnum):
+    """Whether a contract can still take time."""
+
+    ACTIVE = "active"
+    USED_UP = "used_up"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A signed contract; prices and hours are a snapshot taken at signing."""
+
+    id: int
+    client_id: int
+    product_code: str
+    kind: ProductType
+    number: str
+    title: str
+    starts_on: date
+    ends_on: date | None
+    minutes_included: int | None
+    """Prepaid minutes of a block; None for other kinds."""
+    net: Decimal
+    """Net price of the block, the hourly rate or the monthly fee."""
+    vat_rate: Decimal
+    status: ContractStatus
+    assessment_id: int | None
+    signed_at: datetime
+    signed_by: str
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How much of a block is used, for every place a contract is shown."""
+
+    contract: Contract
+    used_minutes: int
+    """Billed minutes charged to the contract so far."""
+
+    @property
+    def included_minutes(self) -> int | None:
+        """Prepaid minutes, or None for contracts without a block."""
+        return self.contract.minutes_included
+
+    @property
+    def left_minutes(self) -> int | None:
+        """Minutes left in the block (never below zero)."""
+        if self.included_minutes is None:
+            return None
+        return max(self.included_minutes - self.used_minutes, 0)
+
+    @property
+    def percent_used(self) -> int | None:
+        """Whole percent of the block used."""
+        if not self.included_minutes:
+            return None
+        return self.used_minutes * 100 // self.included_minutes
+
+    def warning_level(self, warn_percent: int) -> int:
+        """0 = fine, 1 = past the warning threshold, 2 = used up."""
+        percent = self.percent_used
+        if percent is None:
+            return 0
+        if percent >= 100:
+            return 2
+        return 1 if percent >= warn_percent else 0
+
+
+@dataclass(frozen=True)
+class NeedsAssessment:
+    """The client's IT needs and the agreed rules of work; each revision is kept."""
+
+    id: int
+    client_id: int
+    revision: int
+    assessed_on: date
+    needs: str
+    rules: str
+    waived: bool
+    waiver_reason: str
+    recorded_by: str
+    recorded_at: datetime

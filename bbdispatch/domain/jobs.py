@@ -1,0 +1,137 @@
+"""Jobs: a client's request, its triage and its lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class JobMode(StrEnum):
+    """Where the work is done."""
+
+    ONSITE = "onsite"
+    REMOTE = "remote"
+
+
+class Priority(StrEnum):
+    """How urgent a job is; emergencies are the firm's "pogotowie"."""
+
+    EMERGENCY = "emergency"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """Sort order: emergencies first."""
+        return {"emergency": 0, "normal": 1, "low": 2}[self.value]
+
+
+class Category(StrEnum):
+    """What kind of work a job is, for skills and contract rules."""
+
+    HARDWARE = "hardware"
+    SOFTWARE = "software"
+    NETWORK = "network"
+    BACKUP = "backup"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its lifecycle."""
+
+    NEW = "new"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """Open jobs are still the firm's to handle."""
+        return self not in (JobStatus.DONE, JobStatus.CANCELLED)
+
+
+OPEN_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if s.is_open)
+"""Statuses of jobs that are still to be handled."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A request from a client, as stored."""
+
+    id: int
+    client_id: int
+    contract_id: int | None
+    caller_phone: str | None
+    caller_name: str
+    received_at: datetime
+    description: str
+    mode: JobMode
+    priority: Priority
+    category: Category
+    status: JobStatus
+    technician_id: int | None
+    visit_at: datetime | None
+    site_address: str
+    agreed_rate: Decimal | None
+    resolution: str
+    status_reason: str
+    recurring_task_id: int | None
+    occurrence_at: datetime | None
+    late: bool
+    closed_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def number(self) -> str:
+        """The job number people quote on the phone."""
+        return str(self.id)
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One line of a job list: the job with the names a list shows."""
+
+    job: Job
+    client_name: str
+    technician_name: str | None
+    timer_running: bool = False
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What the intake records for a new request."""
+
+    client_id: int
+    description: str
+    mode: JobMode
+    priority: Priority
+    category: Category
+    site_address: str = ""
+    caller_phone: str | None = None
+    caller_name: str = ""
+    contract_id: int | None = None
+    agreed_rate: Decimal | None = None
+    status: JobStatus = JobStatus.TRIAGED
+    technician_id: int | None = None
+    visit_at: datetime | None = None
+    recurring_task_id: int | None = None
+    occurrence_at: datetime | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One line of a job's status history."""
+
+    at: datetime
+    from_status: JobStatus | None
+    to_status: JobStatus
+    technician_id: int | None
+    actor: str
+    note: str

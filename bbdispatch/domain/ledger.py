@@ -1,0 +1,148 @@
+"""The right contract: how an entry's billed minutes land on contracts (DESIGN.md).
+
+Pure functions, so the rules can be property-tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import ProductType
+
+
+class ChargeBasis(StrEnum):
+    """Why minutes cost what they cost."""
+
+    BLOCK = "block"
+    """Taken from a prepaid block of hours."""
+    HOURLY = "hourly"
+    """Hourly network service at the contract's rate."""
+    MONTHLY = "monthly"
+    """Covered by an IT administration contract's monthly fee."""
+    UNCOVERED = "uncovered"
+    """No contract covers it: billed at the price list's hourly rate and flagged."""
+    AGREED = "agreed"
+    """A private person's job at the rate agreed on the job."""
+
+
+@dataclass(frozen=True)
+class ChargePart:
+    """A piece of an entry's billed time and where it lands."""
+
+    contract_id: int | None
+    basis: ChargeBasis
+    minutes: int
+    hourly_rate: Decimal
+    """Net per hour for this piece; zero where a block or monthly fee covers it."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class JobTerms:
+    """What about a job decides where its time lands."""
+
+    is_network: bool
+    recurring_contract_id: int | None
+    """The IT administration contract of the recurring task the job was made from."""
+    override_contract_id: int | None
+    """The contract the dispatcher chose for the job, if any."""
+    agreed_rate: Decimal | None
+    """A private person's agreed hourly rate, if any."""
+
+
+def billed_minutes(actual_seconds: int, increment: int) -> int:
+    """Round worked time up to the billing increment (any started unit counts)."""
+    if actual_seconds <= 0:
+        return 0
+    unit = increment * 60
+    return -(-actual_seconds // unit) * increment
+
+
+def usable_on(contract: Contract, day: date) -> bool:
+    """Whether a contract can take time worked on a given day."""
+    if contract.status is not ContractStatus.ACTIVE and contract.status is not (
+        ContractStatus.USED_UP
+    ):
+        return False
+    if day < contract.starts_on:
+        return False
+    return contract.ends_on is None or day <= contract.ends_on
+
+
+def allocate(
+    minutes: int,
+    terms: JobTerms,
+    balances: Sequence[Balance],
+    day: date,
+    uncovered_rate: Decimal,
+) -> list[ChargePart]:
+    """Split billed minutes across contracts by the firm's rules.
+
+    1. a recurring-task job → its IT administration contract;
+    2. the dispatcher's override, if it can take the time;
+    3. network work → the client's hourly network service;
+    4. a private person's agreed rate;
+    5. prepaid blocks with hours left, oldest first, splitting across blocks;
+    6. whatever is left is uncovered, at the price list's hourly rate.
+    """
+    if minutes <= 0:
+        return []
+    usable = [b for b in balances if usable_on(b.contract, day)]
+    by_id = {b.contract.id: b for b in usable}
+
+    if terms.recurring_contract_id in by_id:
+        c = by_id[terms.recurring_contract_id].contract
+        return [_whole(c, minutes, _("recurring task of {n}").format(n=c.number))]
+
+    override = by_id.get(terms.override_contract_id) if terms.override_contract_id else None
+    if override and override.contract.kind is not ProductType.BLOCK:
+        reason = _("chosen by dispatcher: {n}").format(n=override.contract.number)
+        return [_whole(override.contract, minutes, reason)]
+
+    if terms.is_network and override is None:
+        for b in usable:
+            if b.contract.kind is ProductType.HOURLY:
+                reason = _("network work: {n}").format(n=b.contract.number)
+                return [_whole(b.contract, minutes, reason)]
+
+    if terms.agreed_rate is not None and override is None:
+        return [ChargePart(None, ChargeBasis.AGREED, minutes, terms.agreed_rate, _("agreed rate"))]
+
+    blocks = [b for b in usable if b.contract.kind is ProductType.BLOCK]
+    blocks.sort(key=lambda b: (b.contract.starts_on, b.contract.id))
+    if override is not None:
+        blocks.remove(override)
+        blocks.insert(0, override)
+    parts: list[ChargePart] = []
+    remaining = minutes
+    for b in blocks:
+        left = b.left_minutes or 0
+        if remaining == 0 or left == 0:
+            continue
+        take = min(left, remaining)
+        if b is override:
+            reason = _("chosen by dispatcher: {n}").format(n=b.contract.number)
+        elif parts:
+            reason = _("continued on next block {n}").format(n=b.contract.number)
+        else:
+            reason = _("prepaid block {n}, oldest with hours left").format(n=b.contract.number)
+        parts.append(ChargePart(b.contract.id, ChargeBasis.BLOCK, take, Decimal(0), reason))
+        remaining -= take
+    if remaining:
+        reason = _("no contract hours left: uncovered, offer a contract")
+        parts.append(ChargePart(None, ChargeBasis.UNCOVERED, remaining, uncovered_rate, reason))
+    return parts
+
+
+def _whole(contract: Contract, minutes: int, reason: str) -> ChargePart:
+    if contract.kind is ProductType.HOURLY:
+        return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)
+    if contract.kind is ProductType.MONTHLY:
+        return ChargePart(contract.id, ChargeBasis.MONTHLY, minutes, Decimal(0), reason)
+    return ChargePart(contract.id, ChargeBasis.AGREED, minutes, contract.net, reason)

@@ -1,0 +1,59 @@
+"""Starting a TUI from the command line: check who is at the keyboard, then run the App.
+
+The identity check runs before the first frame, so an unknown login gets one
+clear line and a non-zero exit instead of a flash of an empty screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bbdispatch.clock import SystemClock
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
+from bbdispatch.paths import default_db_path
+from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.people import identify, os_login
+from bbdispatch.storage.database import Database, StorageError
+
+
+def run_tui(args: argparse.Namespace, mode: str) -> int:
+    """Run the dispatcher (``mode="dispatcher"``) or technician TUI until it quits."""
+    try:
+        return asyncio.run(_run(args, mode))
+    except (StorageError, PriceListError, DomainError) as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return 1
+
+
+def run_dispatcher(args: argparse.Namespace) -> int:
+    """The dispatcher TUI (``bbdispatch`` with no subcommand)."""
+    return run_tui(args, "dispatcher")
+
+
+async def _run(args: argparse.Namespace, mode: str) -> int:
+    prices = load_pricelist()
+    path = default_db_path(args.db)
+    login = os_login()
+
+    async def open_ctx() -> Ctx:
+        db = await Database.open(path)
+        return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login)
+
+    ctx = await open_ctx()
+    try:
+        user = await identify(ctx, login, args.act_as)
+    finally:
+        await ctx.db.close()
+    if mode == "dispatcher" and user.role is Role.TECHNICIAN:
+        raise DomainError(_("{login} is a technician: use 'bbdispatch tech'.").format(login=login))
+
+    from bbdispatch.app import BBDispatch
+
+    app = BBDispatch(open_ctx, user, mode=mode)
+    await app.run_async(mouse=not args.no_mouse)
+    return app.return_code or 0

@@ -1,0 +1,84 @@
+"""Money as Decimal in code and integer grosze in the database; VAT to the grosz."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+GROSZ = Decimal("0.01")
+"""The smallest unit of the złoty."""
+
+
+class MoneyError(ValueError):
+    """A text or number that is not a valid amount of money."""
+
+
+def parse_money(text: str | int | Decimal) -> Decimal:
+    """Read an amount such as ``2950``, ``"2950.00"`` or ``"2 950,00"`` into Decimal.
+
+    Raises:
+        MoneyError: when the text is not a number or has fractions of a grosz.
+    """
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int):
+        value = Decimal(text)
+    else:
+        cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        cleaned = cleaned.removesuffix("zł").removesuffix("PLN")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as err:
+            raise MoneyError(f"not an amount: {text!r}") from err
+    if not value.is_finite():
+        raise MoneyError(f"not an amount: {text!r}")
+    if value != value.quantize(GROSZ):
+        raise MoneyError(f"more precise than a grosz: {text!r}")
+    return value.quantize(GROSZ)
+
+
+def round_grosz(value: Decimal) -> Decimal:
+    """Round half-up to the grosz, the rule for every computed amount."""
+    return value.quantize(GROSZ, rounding=ROUND_HALF_UP)
+
+
+def to_grosze(value: Decimal) -> int:
+    """Convert an amount to integer grosze for storage (rounding half-up)."""
+    return int(round_grosz(value) * 100)
+
+
+def from_grosze(grosze: int) -> Decimal:
+    """Convert stored integer grosze back to an amount."""
+    return (Decimal(grosze) / 100).quantize(GROSZ)
+
+
+def vat_of(net: Decimal, rate: Decimal) -> Decimal:
+    """VAT on a net amount, half-up to the grosz."""
+    return round_grosz(net * rate)
+
+
+def gross_of(net: Decimal, rate: Decimal) -> Decimal:
+    """Gross amount: net plus its VAT, so gross = net + VAT holds exactly."""
+    return round_grosz(net) + vat_of(net, rate)
+
+
+def rate_to_bp(rate: Decimal) -> int:
+    """A VAT rate (``0.23``) in basis points (``2300``) for storage."""
+    return int((rate * 10000).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def rate_from_bp(bp: int) -> Decimal:
+    """A stored VAT rate in basis points back to a Decimal fraction."""
+    return (Decimal(bp) / 10000).normalize()
+
+
+def format_plain(value: Decimal) -> str:
+    """Machine format for JSON and CSV: ``3628.50``."""
+    return f"{round_grosz(value):.2f}"
+
+
+def format_pln(value: Decimal, locale: str = "pl_PL") -> str:
+    """Client-facing Polish format: ``3 628,50 zł`` (via Babel)."""
+    from babel.numbers import format_currency
+
+    text: str = format_currency(round_grosz(value), "PLN", locale=locale)
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

@@ -1,0 +1,293 @@
+"""The firm's price list and billing rules, loaded from ``data/pricelist.toml``.
+
+The file is validated as a whole at start; a bad file raises
+:class:`PriceListError` naming the key and the problem, so the firm can fix
+its file without reading Python.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from bbdispatch.money import MoneyError, gross_of, parse_money, vat_of
+from bbdispatch.paths import reference_data_dir
+
+CATEGORIES = ("hardware", "software", "network", "backup", "training", "other")
+
+
+class PriceListError(ValueError):
+    """The price list file is missing, malformed or inconsistent."""
+
+
+class ProductType(StrEnum):
+    """How a product is billed; also the ``kind`` of a contract made from it."""
+
+    BLOCK = "block"
+    """A prepaid block of hours (service, starter)."""
+    HOURLY = "hourly"
+    """Billed per hour actually worked (network service)."""
+    MONTHLY = "monthly"
+    """A fixed monthly fee agreed per client (IT administration)."""
+    INDIVIDUAL = "individual"
+    """A price agreed per job (private persons)."""
+
+
+@dataclass(frozen=True)
+class Product:
+    """One line of the price list."""
+
+    code: str
+    """Stable identifier, e.g. ``service-50h``."""
+    name: str
+    """Polish name as on the firm's offer."""
+    name_en: str
+    """English name for logs and developers."""
+    type: ProductType
+    """How it is billed."""
+    hours: int | None
+    """Hours in the block (or 1 for an hourly product); None for agreed prices."""
+    net: Decimal | None
+    """Net price of the block or hour; None where the price is agreed per client."""
+    needs_assessment: bool = False
+    """A contract of this product requires a recorded needs assessment."""
+    categories: tuple[str, ...] = ()
+    """Job categories this product covers (empty: any)."""
+
+    def gross(self, vat_rate: Decimal) -> Decimal | None:
+        """Gross price at the given VAT rate, exact to the grosz."""
+        return None if self.net is None else gross_of(self.net, vat_rate)
+
+    def vat(self, vat_rate: Decimal) -> Decimal | None:
+        """VAT amount at the given rate."""
+        return None if self.net is None else vat_of(self.net, vat_rate)
+
+
+@dataclass(frozen=True)
+class ResponseTarget:
+    """How quickly a job of one priority must be answered."""
+
+    hours: int = 0
+    """Clock hours (used for emergencies)."""
+    business_days: int = 0
+    """Working days of the firm's business hours."""
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """The firm's working hours, in its own time zone."""
+
+    start: time = time(8, 0)
+    end: time = time(16, 0)
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    """ISO weekdays (Monday = 1)."""
+
+
+@dataclass(frozen=True)
+class BillingRules:
+    """How time becomes money."""
+
+    rounding_minutes: int
+    """Each entry is billed rounded up to this many minutes."""
+    hourly_rate_net: Decimal
+    """Net rate for uncovered time and the default agreed rate."""
+    warn_percent: int
+    """A block this much used gets a warning; 100 % always does."""
+    timer_limit_hours: int
+    """A running timer past this is flagged as forgotten."""
+    travel_minutes: int
+    """Travel time around on-site visits, for overlap checks."""
+    visit_minutes: int
+    """Default length of an on-site visit."""
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """Everything in ``pricelist.toml``, validated."""
+
+    currency: str
+    vat_rate: Decimal
+    billing: BillingRules
+    products: tuple[Product, ...]
+    response_targets: Mapping[str, ResponseTarget] = field(default_factory=dict)
+    business_hours: BusinessHours = BusinessHours()
+
+    def product(self, code: str) -> Product:
+        """Find a product by code.
+
+        Raises:
+            KeyError: when the code is not on the price list.
+        """
+        for product in self.products:
+            if product.code == code:
+                return product
+        raise KeyError(code)
+
+
+def default_pricelist_path() -> Path:
+    """The price list shipped with the app."""
+    return reference_data_dir() / "pricelist.toml"
+
+
+def load_pricelist(path: Path | None = None) -> PriceList:
+    """Read and validate the price list.
+
+    Raises:
+        PriceListError: naming the key and what is wrong with it.
+    """
+    path = path or default_pricelist_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise PriceListError(f"price list not found: {path.name}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise PriceListError(f"{path.name}: not valid TOML: {err}") from err
+    return parse_pricelist(raw)
+
+
+def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
+    """Validate an already-parsed price list document."""
+    vat_rate = _rate(raw, "vat_rate")
+    billing_raw = _table(raw, "billing")
+    billing = BillingRules(
+        rounding_minutes=_int(billing_raw, "billing.rounding_minutes", minimum=1, maximum=60),
+        hourly_rate_net=_money(billing_raw, "billing.hourly_rate_net"),
+        warn_percent=_int(billing_raw, "billing.warn_percent", minimum=1, maximum=100),
+        timer_limit_hours=_int(billing_raw, "billing.timer_limit_hours", minimum=1, maximum=24),
+        travel_minutes=_int(billing_raw, "billing.travel_minutes", minimum=0, maximum=480),
+        visit_minutes=_int(billing_raw, "billing.visit_minutes", minimum=1, maximum=1440),
+    )
+    products_raw = raw.get("products")
+    if not isinstance(products_raw, list) or not products_raw:
+        raise PriceListError("products: at least one [[products]] entry is required")
+    products = tuple(_product(p, i) for i, p in enumerate(products_raw))
+    codes = [p.code for p in products]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise PriceListError(f"products: code {code!r} appears twice")
+    targets = {
+        name: _target(_table(_table(raw, "response_targets"), name), f"response_targets.{name}")
+        for name in ("emergency", "normal", "low")
+    }
+    return PriceList(
+        currency=str(raw.get("currency", "PLN")),
+        vat_rate=vat_rate,
+        billing=billing,
+        products=products,
+        response_targets=targets,
+        business_hours=_business_hours(raw.get("business_hours", {})),
+    )
+
+
+def _product(raw: Any, index: int) -> Product:
+    where = f"products[{index}]"
+    if not isinstance(raw, dict):
+        raise PriceListError(f"{where}: must be a table")
+    code = _str(raw, f"{where}.code")
+    where = f"products[{code}]"
+    try:
+        ptype = ProductType(_str(raw, f"{where}.type"))
+    except ValueError as err:
+        choices = ", ".join(t.value for t in ProductType)
+        raise PriceListError(f"{where}.type: must be one of {choices}") from err
+    hours: int | None = None
+    net: Decimal | None = None
+    if ptype in (ProductType.BLOCK, ProductType.HOURLY):
+        hours = _int(raw, f"{where}.hours", minimum=1, maximum=10000)
+        net = _money(raw, f"{where}.net")
+    categories = raw.get("categories", [])
+    if not isinstance(categories, list) or any(c not in CATEGORIES for c in categories):
+        raise PriceListError(f"{where}.categories: must list categories from {CATEGORIES}")
+    return Product(
+        code=code,
+        name=_str(raw, f"{where}.name"),
+        name_en=str(raw.get("name_en", raw["name"])),
+        type=ptype,
+        hours=hours,
+        net=net,
+        needs_assessment=bool(raw.get("needs_assessment", False)),
+        categories=tuple(categories),
+    )
+
+
+def _target(raw: Mapping[str, Any], where: str) -> ResponseTarget:
+    hours = raw.get("hours", 0)
+    days = raw.get("business_days", 0)
+    if not isinstance(hours, int) or not isinstance(days, int) or hours < 0 or days < 0:
+        raise PriceListError(f"{where}: hours and business_days must be whole numbers >= 0")
+    if hours == 0 and days == 0:
+        raise PriceListError(f"{where}: set hours or business_days")
+    return ResponseTarget(hours=hours, business_days=days)
+
+
+def _business_hours(raw: Any) -> BusinessHours:
+    if not isinstance(raw, dict):
+        raise PriceListError("business_hours: must be a table")
+    try:
+        start = time.fromisoformat(str(raw.get("start", "08:00")))
+        end = time.fromisoformat(str(raw.get("end", "16:00")))
+    except ValueError as err:
+        raise PriceListError("business_hours.start/end: use HH:MM") from err
+    if end <= start:
+        raise PriceListError("business_hours.end: must be after start")
+    weekdays = raw.get("weekdays", [1, 2, 3, 4, 5])
+    if (
+        not isinstance(weekdays, list)
+        or not weekdays
+        or any(d not in range(1, 8) for d in weekdays)
+    ):
+        raise PriceListError("business_hours.weekdays: list ISO weekdays 1 (Mon) to 7 (Sun)")
+    return BusinessHours(start=start, end=end, weekdays=tuple(weekdays))
+
+
+def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        raise PriceListError(f"{key}: missing table [{key}]")
+    return value
+
+
+def _str(raw: Mapping[str, Any], where: str) -> str:
+    value = raw.get(where.rsplit(".", 1)[-1])
+    if not isinstance(value, str) or not value.strip():
+        raise PriceListError(f"{where}: required text is missing")
+    return value
+
+
+def _int(raw: Mapping[str, Any], where: str, minimum: int, maximum: int) -> int:
+    value = raw.get(where.rsplit(".", 1)[-1])
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise PriceListError(f"{where}: must be a whole number")
+    if not minimum <= value <= maximum:
+        raise PriceListError(f"{where}: must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
+def _money(raw: Mapping[str, Any], where: str) -> Decimal:
+    value = raw.get(where.rsplit(".", 1)[-1])
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise PriceListError(f'{where}: must be an amount in quotes, e.g. "100.00"')
+    try:
+        amount = parse_money(value)
+    except MoneyError as err:
+        raise PriceListError(f"{where}: {err}") from err
+    if amount < 0:
+        raise PriceListError(f"{where}: must not be negative")
+    return amount
+
+
+def _rate(raw: Mapping[str, Any], key: str) -> Decimal:
+    value = raw.get(key)
+    try:
+        rate = Decimal(str(value))
+    except ArithmeticError as err:
+        raise PriceListError(f'{key}: must be a fraction in quotes, e.g. "0.23"') from err
+    if value is None or not rate.is_finite() or not Decimal(0) <= rate < 1:
+        raise PriceListError(f'{key}: must be a fraction between 0 and 1, e.g. "0.23"')
+    return rate

@@ -1,0 +1,1 @@
+"""Work statements rendered for clients and accounting: CSV, Markdown, HTML, JSON."""

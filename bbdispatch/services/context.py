@@ -1,0 +1,28 @@
+"""What every use case needs: the database, the clock, the price list, who acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bbdispatch.clock import Clock, to_db
+from bbdispatch.pricelist import PriceList
+from bbdispatch.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The environment of a service call, built once per process (or per test)."""
+
+    db: Database
+    clock: Clock
+    prices: PriceList
+    actor: str
+    """OS login of the person acting; recorded in the audit log."""
+
+    def now_db(self) -> str:
+        """The current time in stored form."""
+        return to_db(self.clock.now())
+
+    def acting_as(self, actor: str) -> Ctx:
+        """The same environment with another actor (scripts, support sessions)."""
+        return replace(self, actor=actor)

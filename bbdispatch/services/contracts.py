@@ -1,0 +1,151 @@
+"""Signing contracts from the price list and reading their balances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.i18n import _
+from bbdispatch.money import rate_to_bp, to_grosze
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as store
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    """What the dispatcher fills in to sign a contract."""
+
+    client_id: int
+    product_code: str
+    starts_on: date
+    ends_on: date | None = None
+    agreed_net: Decimal | None = None
+    """The monthly fee (IT administration) or agreed price where the list has none."""
+    assessment_id: int | None = None
+
+
+def next_contract_number(existing: list[str], year: int) -> str:
+    """The next number of the year in the firm's form, ``BB/2026/014``."""
+    prefix = f"BB/{year}/"
+    used = [int(n[len(prefix) :]) for n in existing if n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(used, default=0) + 1:03d}"
+
+
+async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
+    """Sign a contract, copying hours, price and VAT from today's price list.
+
+    Raises:
+        DomainError: unknown product, missing price, or a service contract without
+            a needs assessment (or a recorded waiver).
+    """
+    try:
+        product = ctx.prices.product(request.product_code)
+    except KeyError as err:
+        raise DomainError(
+            _("No product {code} on the price list.").format(code=request.product_code)
+        ) from err
+    net = product.net if product.net is not None else request.agreed_net
+    if net is None:
+        raise DomainError(_("Enter the agreed price for {name}.").format(name=product.name))
+    if request.ends_on and request.ends_on < request.starts_on:
+        raise DomainError(_("The end date is before the start date."))
+    async with ctx.db.transaction():
+        client = await client_store.get_client(ctx.db, request.client_id)
+        if client is None:
+            raise NotFound(_("No client with id {id}.").format(id=request.client_id))
+        assessment_id = request.assessment_id
+        if product.needs_assessment and assessment_id is None:
+            found = await store.assessments_of(ctx.db, client.id)
+            if not found:
+                raise DomainError(
+                    _("A service contract needs a needs assessment (or a recorded waiver) first.")
+                )
+            assessment_id = found[0].id
+        year = request.starts_on.year
+        number = next_contract_number(
+            await store.contract_numbers_with_prefix(ctx.db, f"BB/{year}/"), year
+        )
+        contract_id = await store.insert_contract(
+            ctx.db,
+            client_id=client.id,
+            product_code=product.code,
+            kind=product.type,
+            number=number,
+            title=product.name,
+            starts_on=request.starts_on,
+            ends_on=request.ends_on,
+            minutes_included=product.hours * 60
+            if product.type is ProductType.BLOCK and product.hours
+            else None,
+            net_grosze=to_grosze(net),
+            vat_rate_bp=rate_to_bp(ctx.prices.vat_rate),
+            assessment_id=assessment_id,
+            signed_at=ctx.now_db(),
+            signed_by=ctx.actor,
+        )
+        if client.status is ClientStatus.PROSPECT:
+            await client_store.set_status(ctx.db, client.id, ClientStatus.ACTIVE)
+        await audit.record(
+            ctx, "contract", contract_id, "signed", number=number, product=product.code,
+            net=str(net), client_id=client.id,
+        )  # fmt: skip
+    return contract_id
+
+
+async def record_assessment(
+    ctx: Ctx,
+    client_id: int,
+    assessed_on: date,
+    needs: str,
+    rules: str,
+    *,
+    waived: bool = False,
+    waiver_reason: str = "",
+) -> int:
+    """Record (or revise) a client's needs assessment; each revision is kept.
+
+    Raises:
+        DomainError: needs missing, or a waiver without a reason.
+    """
+    if waived and not waiver_reason.strip():
+        raise DomainError(_("Say why the needs assessment is waived."))
+    if not waived and not needs.strip():
+        raise DomainError(_("Describe the client's IT needs."))
+    async with ctx.db.transaction():
+        assessment_id = await store.insert_assessment(
+            ctx.db,
+            client_id=client_id,
+            assessed_on=assessed_on,
+            needs=needs.strip(),
+            rules=rules.strip(),
+            waived=waived,
+            waiver_reason=waiver_reason.strip(),
+            recorded_by=ctx.actor,
+            recorded_at=ctx.now_db(),
+        )
+        await audit.record(ctx, "client", client_id, "needs_assessed", waived=waived)
+    return assessment_id
+
+
+async def balances_of_client(ctx: Ctx, client_id: int) -> list[Balance]:
+    """Every contract of a client with its usage, oldest first."""
+    contracts = await store.contracts_of(ctx.db, client_id)
+    return await balances(ctx, contracts)
+
+
+async def balances(ctx: Ctx, contracts: list[Contract]) -> list[Balance]:
+    """Usage of the given contracts."""
+    used = await store.used_minutes(ctx.db, [c.id for c in contracts])
+    return [Balance(c, used.get(c.id, 0)) for c in contracts]
+
+
+def active_balances(found: list[Balance]) -> list[Balance]:
+    """Only contracts that can still take time."""
+    return [b for b in found if b.contract.status is ContractStatus.ACTIVE]

@@ -1,0 +1,82 @@
+"""The firm's people and who is at the keyboard."""
+
+from __future__ import annotations
+
+import os
+import pwd
+
+from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import people as store
+
+
+def os_login() -> str:
+    """The OS account running this process (never ``$USER``, which anyone can set)."""
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+async def add_person(
+    ctx: Ctx,
+    login: str,
+    name: str,
+    role: Role,
+    *,
+    does_onsite: bool = True,
+    phone: str | None = None,
+    skills: frozenset[str] = frozenset(),
+) -> int:
+    """Add a dispatcher, technician or admin, audited."""
+    if not login.strip() or not name.strip():
+        raise DomainError(_("A person needs a login and a name."))
+    async with ctx.db.transaction():
+        if await store.person_by_login(ctx.db, login):
+            raise DomainError(_("Login {login} is taken.").format(login=login))
+        person_id = await store.insert_person(
+            ctx.db, login, name, role, does_onsite=does_onsite, phone=phone, skills=skills
+        )
+        await audit.record(ctx, "technician", person_id, "created", login=login, role=role.value)
+    return person_id
+
+
+async def people(ctx: Ctx) -> list[Technician]:
+    """Everyone active at the firm."""
+    return await store.all_people(ctx.db)
+
+
+async def person(ctx: Ctx, person_id: int) -> Technician:
+    """One person by id.
+
+    Raises:
+        NotFound: no such person.
+    """
+    found = await store.person_by_id(ctx.db, person_id)
+    if found is None:
+        raise NotFound(_("No technician with id {id}.").format(id=person_id))
+    return found
+
+
+async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technician:
+    """Who this session works as: the OS login, or ``act_as`` for support staff.
+
+    Raises:
+        NotFound: the login is not a person of the firm.
+        NotAllowed: a technician tried to act as someone else.
+    """
+    me = await store.person_by_login(ctx.db, login)
+    if me is None or not me.active:
+        raise NotFound(
+            _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
+                login=login
+            )
+        )
+    if act_as is None or act_as == login:
+        return me
+    if not me.may_act_as_others:
+        raise NotAllowed(_("Only dispatchers and admins may use --as."))
+    other = await store.person_by_login(ctx.db, act_as)
+    if other is None:
+        raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=act_as))
+    return other

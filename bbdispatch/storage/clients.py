@@ -1,0 +1,158 @@
+"""Queries about clients and their phone numbers."""
+
+from __future__ import annotations
+
+from bbdispatch.clock import from_db
+from bbdispatch.domain.clients import (
+    Client,
+    ClientKind,
+    ClientPhone,
+    ClientStatus,
+    NewClient,
+    search_key,
+)
+from bbdispatch.storage.database import Database, Row
+
+_COLUMNS = (
+    "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
+    "status, created_at"
+)
+
+
+def _client(row: Row, phones: tuple[ClientPhone, ...] = ()) -> Client:
+    return Client(
+        id=row["id"],
+        kind=ClientKind(row["kind"]),
+        name=row["name"],
+        nip=row["nip"],
+        street=row["street"],
+        city=row["city"],
+        postal_code=row["postal_code"],
+        email=row["email"],
+        contact_person=row["contact_person"],
+        notes=row["notes"],
+        status=ClientStatus(row["status"]),
+        created_at=from_db(row["created_at"]),
+        phones=phones,
+    )
+
+
+def _phone(row: Row) -> ClientPhone:
+    return ClientPhone(
+        id=row["id"],
+        client_id=row["client_id"],
+        e164=row["e164"],
+        label=row["label"],
+        contact_person=row["contact_person"],
+    )
+
+
+async def insert_client(db: Database, new: NewClient, created_at: str) -> int:
+    """Insert a client and its phones; returns the new id."""
+    client_id = await db.execute(
+        "INSERT INTO client (kind, name, search_name, nip, street, city, postal_code, email,"
+        " contact_person, notes, status, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.kind.value,
+            new.name.strip(),
+            search_key(new.name),
+            new.nip,
+            new.street,
+            new.city,
+            new.postal_code,
+            new.email,
+            new.contact_person,
+            new.notes,
+            new.status.value,
+            created_at,
+        ),
+    )
+    for e164, label in new.phones:
+        await add_phone(db, client_id, e164, label, new.contact_person)
+    return client_id
+
+
+async def add_phone(
+    db: Database, client_id: int, e164: str, label: str = "", contact_person: str = ""
+) -> None:
+    """Attach a number to a client (a number already attached is left as is)."""
+    await db.execute(
+        "INSERT INTO client_phone (client_id, e164, label, contact_person) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (client_id, e164) DO NOTHING",
+        (client_id, e164, label, contact_person),
+    )
+
+
+async def set_status(db: Database, client_id: int, status: ClientStatus) -> None:
+    """Change a client's status (prospect → active when a contract is signed)."""
+    await db.execute("UPDATE client SET status = ? WHERE id = ?", (status.value, client_id))
+
+
+async def phones_of(db: Database, client_ids: list[int]) -> dict[int, tuple[ClientPhone, ...]]:
+    """Phones of several clients at once, keyed by client id."""
+    if not client_ids:
+        return {}
+    marks = ",".join("?" * len(client_ids))
+    rows = await db.fetch_all(
+        f"SELECT * FROM client_phone WHERE client_id IN ({marks}) ORDER BY id", client_ids
+    )
+    found: dict[int, list[ClientPhone]] = {}
+    for row in rows:
+        found.setdefault(row["client_id"], []).append(_phone(row))
+    return {cid: tuple(p) for cid, p in found.items()}
+
+
+async def _with_phones(db: Database, rows: list[Row]) -> list[Client]:
+    phones = await phones_of(db, [r["id"] for r in rows])
+    return [_client(r, phones.get(r["id"], ())) for r in rows]
+
+
+async def get_client(db: Database, client_id: int) -> Client | None:
+    """One client with its phones."""
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE id = ?", (client_id,))
+    found = await _with_phones(db, rows)
+    return found[0] if found else None
+
+
+async def clients_by_phone(db: Database, e164: str) -> list[Client]:
+    """Every client a number belongs to (usually one, sometimes several)."""
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM client WHERE id IN"
+        " (SELECT client_id FROM client_phone WHERE e164 = ?) ORDER BY name",
+        (e164,),
+    )
+    return await _with_phones(db, rows)
+
+
+async def client_by_nip(db: Database, nip: str) -> Client | None:
+    """The client with this NIP, if any."""
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE nip = ?", (nip,))
+    found = await _with_phones(db, rows)
+    return found[0] if found else None
+
+
+async def search_clients(db: Database, text: str, limit: int = 20) -> list[Client]:
+    """Clients whose name, NIP or a phone number contains the text."""
+    key = search_key(text.strip())
+    digits = "".join(c for c in text if c.isdigit())
+    clauses = ["search_name LIKE ?"]
+    params: list[object] = [f"%{key}%"]
+    if len(digits) >= 3:
+        clauses.append("nip LIKE ?")
+        params.append(f"{digits}%")
+        clauses.append("id IN (SELECT client_id FROM client_phone WHERE e164 LIKE ?)")
+        params.append(f"%{digits}%")
+    params.append(limit)
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM client WHERE {' OR '.join(clauses)}"
+        " ORDER BY status = 'archived', name LIMIT ?",
+        params,
+    )
+    return await _with_phones(db, rows)
+
+
+async def all_clients(db: Database) -> list[Client]:
+    """Every client, by name."""
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client ORDER BY name")
+    return await _with_phones(db, rows)

@@ -1,0 +1,174 @@
+"""Queries about contracts, needs assessments and the minutes charged to them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bbdispatch.clock import from_db
+from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
+from bbdispatch.money import from_grosze, rate_from_bp
+from bbdispatch.pricelist import ProductType
+from bbdispatch.storage.database import Database, Row
+
+
+def _contract(row: Row) -> Contract:
+    return Contract(
+        id=row["id"],
+        client_id=row["client_id"],
+        product_code=row["product_code"],
+        kind=ProductType(row["kind"]),
+        number=row["number"],
+        title=row["title"],
+        starts_on=date.fromisoformat(row["starts_on"]),
+        ends_on=date.fromisoformat(row["ends_on"]) if row["ends_on"] else None,
+        minutes_included=row["minutes_included"],
+        net=from_grosze(row["net_grosze"]),
+        vat_rate=rate_from_bp(row["vat_rate_bp"]),
+        status=ContractStatus(row["status"]),
+        assessment_id=row["assessment_id"],
+        signed_at=from_db(row["signed_at"]),
+        signed_by=row["signed_by"],
+    )
+
+
+async def insert_contract(
+    db: Database,
+    *,
+    client_id: int,
+    product_code: str,
+    kind: ProductType,
+    number: str,
+    title: str,
+    starts_on: date,
+    ends_on: date | None,
+    minutes_included: int | None,
+    net_grosze: int,
+    vat_rate_bp: int,
+    assessment_id: int | None,
+    signed_at: str,
+    signed_by: str,
+) -> int:
+    """Record a signed contract with its price snapshot; returns the new id."""
+    return await db.execute(
+        "INSERT INTO contract (client_id, product_code, kind, number, title, starts_on, ends_on,"
+        " minutes_included, net_grosze, vat_rate_bp, assessment_id, signed_at, signed_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            client_id,
+            product_code,
+            kind.value,
+            number,
+            title,
+            starts_on.isoformat(),
+            ends_on.isoformat() if ends_on else None,
+            minutes_included,
+            net_grosze,
+            vat_rate_bp,
+            assessment_id,
+            signed_at,
+            signed_by,
+        ),
+    )
+
+
+async def set_contract_status(db: Database, contract_id: int, status: ContractStatus) -> None:
+    """Mark a contract used up, expired or closed."""
+    await db.execute("UPDATE contract SET status = ? WHERE id = ?", (status.value, contract_id))
+
+
+async def get_contract(db: Database, contract_id: int) -> Contract | None:
+    """One contract."""
+    row = await db.fetch_one("SELECT * FROM contract WHERE id = ?", (contract_id,))
+    return _contract(row) if row else None
+
+
+async def contracts_of(db: Database, client_id: int) -> list[Contract]:
+    """A client's contracts, oldest first (the order blocks are used in)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM contract WHERE client_id = ? ORDER BY starts_on, id", (client_id,)
+    )
+    return [_contract(r) for r in rows]
+
+
+async def all_contracts(db: Database) -> list[Contract]:
+    """Every contract, by client and age."""
+    rows = await db.fetch_all("SELECT * FROM contract ORDER BY client_id, starts_on, id")
+    return [_contract(r) for r in rows]
+
+
+async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
+    """Billed minutes charged so far to each contract."""
+    if not contract_ids:
+        return {}
+    marks = ",".join("?" * len(contract_ids))
+    rows = await db.fetch_all(
+        f"SELECT contract_id, SUM(minutes) AS used FROM charge"
+        f" WHERE contract_id IN ({marks}) GROUP BY contract_id",
+        contract_ids,
+    )
+    used = {cid: 0 for cid in contract_ids}
+    used.update({r["contract_id"]: int(r["used"]) for r in rows})
+    return used
+
+
+async def contract_numbers_with_prefix(db: Database, prefix: str) -> list[str]:
+    """Existing contract numbers of a year, to pick the next one."""
+    rows = await db.fetch_all("SELECT number FROM contract WHERE number LIKE ?", (f"{prefix}%",))
+    return [r["number"] for r in rows]
+
+
+def _assessment(row: Row) -> NeedsAssessment:
+    return NeedsAssessment(
+        id=row["id"],
+        client_id=row["client_id"],
+        revision=row["revision"],
+        assessed_on=date.fromisoformat(row["assessed_on"]),
+        needs=row["needs"],
+        rules=row["rules"],
+        waived=bool(row["waived"]),
+        waiver_reason=row["waiver_reason"],
+        recorded_by=row["recorded_by"],
+        recorded_at=from_db(row["recorded_at"]),
+    )
+
+
+async def insert_assessment(
+    db: Database,
+    *,
+    client_id: int,
+    assessed_on: date,
+    needs: str,
+    rules: str,
+    waived: bool,
+    waiver_reason: str,
+    recorded_by: str,
+    recorded_at: str,
+) -> int:
+    """Record the next revision of a client's needs assessment; returns its id."""
+    revision = await db.fetch_value(
+        "SELECT COALESCE(MAX(revision), 0) + 1 FROM needs_assessment WHERE client_id = ?",
+        (client_id,),
+    )
+    return await db.execute(
+        "INSERT INTO needs_assessment (client_id, revision, assessed_on, needs, rules, waived,"
+        " waiver_reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            client_id,
+            revision,
+            assessed_on.isoformat(),
+            needs,
+            rules,
+            int(waived),
+            waiver_reason,
+            recorded_by,
+            recorded_at,
+        ),
+    )
+
+
+async def assessments_of(db: Database, client_id: int) -> list[NeedsAssessment]:
+    """Every revision of a client's needs assessment, newest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM needs_assessment WHERE client_id = ? ORDER BY revision DESC", (client_id,)
+    )
+    return [_assessment(r) for r in rows]

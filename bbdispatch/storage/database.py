@@ -1,0 +1,240 @@
+"""The one door to the database file: connection, pragmas, transactions, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bbdispatch.i18n import _
+
+BUSY_TIMEOUT_MS = 5000
+"""How long SQLite waits for another process's write lock before giving up."""
+_BEGIN_RETRIES = 4
+"""Extra attempts at taking the write lock after a full busy timeout."""
+
+Params = Sequence[Any] | dict[str, Any]
+Row = sqlite3.Row
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used; ``str(err)`` is one clear line for the user."""
+
+
+class SchemaTooNew(StorageError):
+    """The file was written by a newer bbdispatch than this one."""
+
+
+class DatabaseBusy(StorageError):
+    """Other processes held the write lock for far longer than any write should take."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: (number, name, sql)."""
+    found = []
+    for entry in resources.files("bbdispatch.storage.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _name, _sql in found]
+    if len(set(numbers)) != len(numbers):
+        raise StorageError("two migrations share a number")
+    return found
+
+
+def latest_schema_version() -> int:
+    """The schema version this build of bbdispatch writes."""
+    return max(n for n, _name, _sql in migrations())
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a SQL script into statements, so a migration runs inside our transaction."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in current.splitlines()
+    ):
+        raise StorageError("a migration ends in an unfinished statement")
+    return statements
+
+
+class Database:
+    """An open bbdispatch database shared safely with other processes.
+
+    WAL lets readers and one writer work at once; every write runs in a short
+    ``BEGIN IMMEDIATE`` transaction so it waits for the lock (``busy_timeout``)
+    instead of failing half way. One ``Database`` is shared by all coroutines of
+    a process, so write transactions are serialised by an asyncio lock.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._tx_owner: asyncio.Task[Any] | None = None
+        self._commit_listeners: list[Callable[[], None]] = []
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        """Open (creating if needed) and bring the schema up to date.
+
+        Raises:
+            SchemaTooNew: the file was made by a newer version of bbdispatch.
+            StorageError: the file is not a bbdispatch database or cannot be opened.
+        """
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as err:
+            raise StorageError(
+                _("Cannot open database {path}: {err}").format(path=path, err=err)
+            ) from err
+        conn.row_factory = sqlite3.Row
+        db = cls(conn, path)
+        try:
+            await db._configure()
+            await db._check_version()
+            if migrate:
+                await db.migrate()
+        except sqlite3.DatabaseError as err:
+            await conn.close()
+            raise StorageError(
+                _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
+            ) from err
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Close the connection (checkpointing the WAL if last)."""
+        await self._conn.close()
+
+    async def _configure(self) -> None:
+        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        async with self._conn.execute("PRAGMA journal_mode = WAL") as cur:
+            await cur.fetchone()
+        await self._conn.execute("PRAGMA foreign_keys = ON")
+        await self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def schema_version(self) -> int:
+        """The ``user_version`` recorded in the file."""
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _check_version(self) -> None:
+        found, known = await self.schema_version(), latest_schema_version()
+        if found > known:
+            raise SchemaTooNew(
+                _(
+                    "{path} was made by a newer bbdispatch (schema {found}; this version "
+                    "knows up to {known}). Upgrade bbdispatch to open it."
+                ).format(path=self.path, found=found, known=known)
+            )
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in one transaction; return those applied."""
+        applied = []
+        for number, _name, sql in migrations():
+            async with self.transaction():
+                # Re-read inside the write lock: another process may have migrated.
+                if number <= await self.schema_version():
+                    continue
+                for statement in split_statements(sql):
+                    await self.execute(statement)
+                await self.execute(f"PRAGMA user_version = {number}")
+                applied.append(number)
+        return applied
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each commit of this process.
+
+        Own commits don't move ``data_version``, so the UI learns of them this way.
+        """
+        self._commit_listeners.append(listener)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Database]:
+        """A short write transaction: commit on success, roll back on any error."""
+        async with self._write_lock:
+            await self._begin_immediate()
+            self._tx_owner = asyncio.current_task()
+            try:
+                yield self
+            except BaseException:
+                self._tx_owner = None
+                await self._conn.execute("ROLLBACK")
+                raise
+            self._tx_owner = None
+            await self._conn.execute("COMMIT")
+        for listener in self._commit_listeners:
+            listener()
+
+    async def _begin_immediate(self) -> None:
+        for attempt in range(_BEGIN_RETRIES + 1):
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if attempt == _BEGIN_RETRIES:
+                    raise DatabaseBusy(
+                        _("The database stayed busy too long; please try again.")
+                    ) from err
+                await asyncio.sleep(0.05 * (attempt + 1))
+
+    def _require_tx(self) -> None:
+        if self._tx_owner is None or self._tx_owner is not asyncio.current_task():
+            raise RuntimeError("writes must run inside Database.transaction()")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement inside the current transaction; return lastrowid."""
+        self._require_tx()
+        async with self._conn.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for many parameter sets inside the transaction."""
+        self._require_tx()
+        await self._conn.executemany(sql, rows)
+
+    async def changes(self) -> int:
+        """Rows changed by the last statement of this connection."""
+        row = await self.fetch_one("SELECT changes()")
+        return int(row[0]) if row else 0
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a query and return its first row, if any."""
+        async with self._conn.execute(sql, params) as cur:
+            row: Row | None = await cur.fetchone()
+            return row
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a query and return all its rows."""
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """Run a query and return the first column of its first row (or None)."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def data_version(self) -> int:
+        """SQLite's counter that moves when *another* connection commits."""
+        return int(await self.fetch_value("PRAGMA data_version"))

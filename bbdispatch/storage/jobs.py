@@ -1,0 +1,198 @@
+"""Queries about jobs and their status history."""
+
+from __future__ import annotations
+
+from bbdispatch.clock import from_db, from_db_opt, to_db
+from bbdispatch.domain.jobs import (
+    OPEN_STATUSES,
+    Category,
+    Job,
+    JobMode,
+    JobRow,
+    JobStatus,
+    NewJob,
+    Priority,
+    StatusChange,
+)
+from bbdispatch.money import from_grosze, to_grosze
+from bbdispatch.storage.database import Database, Row
+
+
+def _job(row: Row) -> Job:
+    rate = row["agreed_rate_grosze"]
+    return Job(
+        id=row["id"],
+        client_id=row["client_id"],
+        contract_id=row["contract_id"],
+        caller_phone=row["caller_phone"],
+        caller_name=row["caller_name"],
+        received_at=from_db(row["received_at"]),
+        description=row["description"],
+        mode=JobMode(row["mode"]),
+        priority=Priority(row["priority"]),
+        category=Category(row["category"]),
+        status=JobStatus(row["status"]),
+        technician_id=row["technician_id"],
+        visit_at=from_db_opt(row["visit_at"]),
+        site_address=row["site_address"],
+        agreed_rate=None if rate is None else from_grosze(rate),
+        resolution=row["resolution"],
+        status_reason=row["status_reason"],
+        recurring_task_id=row["recurring_task_id"],
+        occurrence_at=from_db_opt(row["occurrence_at"]),
+        late=bool(row["late"]),
+        closed_at=from_db_opt(row["closed_at"]),
+        updated_at=from_db(row["updated_at"]),
+    )
+
+
+async def insert_job(db: Database, new: NewJob, received_at: str, actor: str) -> int:
+    """Insert a job and the first line of its status history; returns the id."""
+    job_id = await db.execute(
+        "INSERT INTO job (client_id, contract_id, caller_phone, caller_name, received_at,"
+        " description, mode, priority, category, status, technician_id, visit_at, site_address,"
+        " agreed_rate_grosze, recurring_task_id, occurrence_at, late, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.client_id,
+            new.contract_id,
+            new.caller_phone,
+            new.caller_name,
+            received_at,
+            new.description.strip(),
+            new.mode.value,
+            new.priority.value,
+            new.category.value,
+            new.status.value,
+            new.technician_id,
+            to_db(new.visit_at) if new.visit_at else None,
+            new.site_address,
+            None if new.agreed_rate is None else to_grosze(new.agreed_rate),
+            new.recurring_task_id,
+            to_db(new.occurrence_at) if new.occurrence_at else None,
+            int(new.late),
+            received_at,
+        ),
+    )
+    await insert_status_change(db, job_id, received_at, None, new.status, new.technician_id, actor)
+    return job_id
+
+
+async def insert_status_change(
+    db: Database,
+    job_id: int,
+    at: str,
+    from_status: JobStatus | None,
+    to_status: JobStatus,
+    technician_id: int | None,
+    actor: str,
+    note: str = "",
+) -> None:
+    """Append a line to a job's status history."""
+    await db.execute(
+        "INSERT INTO job_status_change (job_id, at, from_status, to_status, technician_id,"
+        " actor, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            job_id,
+            at,
+            from_status.value if from_status else None,
+            to_status.value,
+            technician_id,
+            actor,
+            note,
+        ),
+    )
+
+
+async def update_job_fields(db: Database, job_id: int, at: str, **fields: object) -> None:
+    """Update named columns of a job (names come from services, never from users)."""
+    allowed = {
+        "contract_id", "description", "mode", "priority", "category", "status", "technician_id",
+        "visit_at", "site_address", "agreed_rate_grosze", "resolution", "status_reason",
+        "closed_at",
+    }  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not a job field: {sorted(unknown)}")
+    sets = ", ".join(f"{name} = ?" for name in fields)
+    await db.execute(
+        f"UPDATE job SET {sets}, updated_at = ? WHERE id = ?", (*fields.values(), at, job_id)
+    )
+
+
+async def get_job(db: Database, job_id: int) -> Job | None:
+    """One job."""
+    row = await db.fetch_one("SELECT * FROM job WHERE id = ?", (job_id,))
+    return _job(row) if row else None
+
+
+_ROW_QUERY = (
+    "SELECT job.*, client.name AS client_name, technician.name AS technician_name,"
+    " EXISTS (SELECT 1 FROM work_entry w WHERE w.job_id = job.id AND w.ended_at IS NULL)"
+    " AS timer_running"
+    " FROM job JOIN client ON client.id = job.client_id"
+    " LEFT JOIN technician ON technician.id = job.technician_id"
+)
+
+
+def _job_row(row: Row) -> JobRow:
+    return JobRow(
+        job=_job(row),
+        client_name=row["client_name"],
+        technician_name=row["technician_name"],
+        timer_running=bool(row["timer_running"]),
+    )
+
+
+async def open_job_rows(db: Database) -> list[JobRow]:
+    """Every open job with client and technician names."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    rows = await db.fetch_all(
+        f"{_ROW_QUERY} WHERE job.status IN ({marks})", [s.value for s in OPEN_STATUSES]
+    )
+    return [_job_row(r) for r in rows]
+
+
+async def job_rows_of_client(db: Database, client_id: int, limit: int = 50) -> list[JobRow]:
+    """A client's jobs, newest first."""
+    rows = await db.fetch_all(
+        f"{_ROW_QUERY} WHERE job.client_id = ? ORDER BY job.received_at DESC, job.id DESC LIMIT ?",
+        (client_id, limit),
+    )
+    return [_job_row(r) for r in rows]
+
+
+async def job_rows_of_technician(db: Database, technician_id: int) -> list[JobRow]:
+    """A technician's jobs, open first."""
+    rows = await db.fetch_all(
+        f"{_ROW_QUERY} WHERE job.technician_id = ? ORDER BY job.received_at DESC",
+        (technician_id,),
+    )
+    return [_job_row(r) for r in rows]
+
+
+async def status_history(db: Database, job_id: int) -> list[StatusChange]:
+    """A job's status changes, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM job_status_change WHERE job_id = ? ORDER BY at, id", (job_id,)
+    )
+    return [
+        StatusChange(
+            at=from_db(r["at"]),
+            from_status=JobStatus(r["from_status"]) if r["from_status"] else None,
+            to_status=JobStatus(r["to_status"]),
+            technician_id=r["technician_id"],
+            actor=r["actor"],
+            note=r["note"],
+        )
+        for r in rows
+    ]
+
+
+async def backdate_job(db: Database, job_id: int, received_at: str) -> None:
+    """Move a job's reception back in time (demo data and imports of old jobs)."""
+    await db.execute(
+        "UPDATE job SET received_at = ?, updated_at = ? WHERE id = ?",
+        (received_at, received_at, job_id),
+    )
+    await db.execute("UPDATE job_status_change SET at = ? WHERE job_id = ?", (received_at, job_id))

@@ -1,0 +1,69 @@
+"""Queries about the firm's people."""
+
+from __future__ import annotations
+
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.storage.database import Database, Row
+
+
+def _person(row: Row, skills: frozenset[str]) -> Technician:
+    return Technician(
+        id=row["id"],
+        login=row["login"],
+        name=row["name"],
+        role=Role(row["role"]),
+        does_onsite=bool(row["does_onsite"]),
+        phone=row["phone"],
+        active=bool(row["active"]),
+        skills=skills,
+    )
+
+
+async def insert_person(
+    db: Database,
+    login: str,
+    name: str,
+    role: Role,
+    *,
+    does_onsite: bool = True,
+    phone: str | None = None,
+    skills: frozenset[str] = frozenset(),
+) -> int:
+    """Add a person of the firm; returns the new id."""
+    person_id = await db.execute(
+        "INSERT INTO technician (login, name, role, does_onsite, phone) VALUES (?, ?, ?, ?, ?)",
+        (login, name, role.value, int(does_onsite), phone),
+    )
+    await db.execute_many(
+        "INSERT INTO technician_skill (technician_id, category) VALUES (?, ?)",
+        [(person_id, s) for s in sorted(skills)],
+    )
+    return person_id
+
+
+async def _load(db: Database, where: str, params: tuple[object, ...]) -> list[Technician]:
+    rows = await db.fetch_all(f"SELECT * FROM technician WHERE {where} ORDER BY name", params)
+    if not rows:
+        return []
+    skill_rows = await db.fetch_all("SELECT technician_id, category FROM technician_skill")
+    skills: dict[int, set[str]] = {}
+    for s in skill_rows:
+        skills.setdefault(s["technician_id"], set()).add(s["category"])
+    return [_person(r, frozenset(skills.get(r["id"], ()))) for r in rows]
+
+
+async def person_by_login(db: Database, login: str) -> Technician | None:
+    """The person with this OS login, if they are in the database."""
+    found = await _load(db, "login = ?", (login,))
+    return found[0] if found else None
+
+
+async def person_by_id(db: Database, person_id: int) -> Technician | None:
+    """The person with this id."""
+    found = await _load(db, "id = ?", (person_id,))
+    return found[0] if found else None
+
+
+async def all_people(db: Database, *, active_only: bool = True) -> list[Technician]:
+    """Everyone at the firm, by name."""
+    return await _load(db, "active = 1" if active_only else "1 = 1", ())

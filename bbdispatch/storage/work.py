@@ -1,0 +1,133 @@
+"""Queries about work entries (timers included) and their charges."""
+
+from __future__ import annotations
+
+from bbdispatch.clock import from_db, from_db_opt
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.work import Charge, WorkEntry
+from bbdispatch.storage.database import Database, Row
+
+
+def _entry(row: Row) -> WorkEntry:
+    return WorkEntry(
+        id=row["id"],
+        job_id=row["job_id"],
+        technician_id=row["technician_id"],
+        started_at=from_db(row["started_at"]),
+        ended_at=from_db_opt(row["ended_at"]),
+        description=row["description"],
+        mode=JobMode(row["mode"]),
+        billable=bool(row["billable"]),
+        statement_id=row["statement_id"],
+        created_at=from_db(row["created_at"]),
+        updated_at=from_db(row["updated_at"]),
+    )
+
+
+def _charge(row: Row) -> Charge:
+    return Charge(
+        id=row["id"],
+        work_entry_id=row["work_entry_id"],
+        contract_id=row["contract_id"],
+        minutes=row["minutes"],
+        rate_grosze=row["rate_grosze"],
+        reason=row["reason"],
+    )
+
+
+async def insert_entry(
+    db: Database,
+    *,
+    job_id: int,
+    technician_id: int,
+    started_at: str,
+    ended_at: str | None,
+    description: str,
+    mode: JobMode,
+    billable: bool,
+    now: str,
+) -> int:
+    """Insert a work entry (no end = a running timer); returns its id."""
+    return await db.execute(
+        "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description, mode,"
+        " billable, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (job_id, technician_id, started_at, ended_at, description, mode.value, int(billable),
+         now, now),
+    )  # fmt: skip
+
+
+async def get_entry(db: Database, entry_id: int) -> WorkEntry | None:
+    """One work entry."""
+    row = await db.fetch_one("SELECT * FROM work_entry WHERE id = ?", (entry_id,))
+    return _entry(row) if row else None
+
+
+async def entries_of_job(db: Database, job_id: int) -> list[WorkEntry]:
+    """A job's work entries, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM work_entry WHERE job_id = ? ORDER BY started_at, id", (job_id,)
+    )
+    return [_entry(r) for r in rows]
+
+
+async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None:
+    """A technician's running timer, if any."""
+    row = await db.fetch_one(
+        "SELECT * FROM work_entry WHERE technician_id = ? AND ended_at IS NULL", (technician_id,)
+    )
+    return _entry(row) if row else None
+
+
+async def insert_charge(
+    db: Database,
+    *,
+    work_entry_id: int,
+    contract_id: int | None,
+    basis: str,
+    minutes: int,
+    rate_grosze: int,
+    reason: str,
+) -> None:
+    """Record billed minutes of an entry landing on a contract (or uncovered)."""
+    await db.execute(
+        "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (work_entry_id, contract_id, basis, minutes, rate_grosze, reason),
+    )
+
+
+async def delete_charges_of(db: Database, work_entry_id: int) -> None:
+    """Forget how an entry was charged, before charging it again."""
+    await db.execute("DELETE FROM charge WHERE work_entry_id = ?", (work_entry_id,))
+
+
+async def charges_of_entries(db: Database, entry_ids: list[int]) -> list[Charge]:
+    """Charges of several entries."""
+    if not entry_ids:
+        return []
+    marks = ",".join("?" * len(entry_ids))
+    rows = await db.fetch_all(
+        f"SELECT * FROM charge WHERE work_entry_id IN ({marks}) ORDER BY id", entry_ids
+    )
+    return [_charge(r) for r in rows]
+
+
+async def overlapping_entry(
+    db: Database,
+    technician_id: int,
+    started_at: str,
+    ended_at: str | None,
+    exclude_id: int | None = None,
+) -> WorkEntry | None:
+    """A technician's other entry that overlaps the given span.
+
+    A running timer counts as open-ended.
+    """
+    row = await db.fetch_one(
+        "SELECT * FROM work_entry WHERE technician_id = ? AND id IS NOT ?"
+        " AND (ended_at IS NULL OR ended_at > ?)"
+        " AND (? IS NULL OR started_at < ?)"
+        " ORDER BY started_at LIMIT 1",
+        (technician_id, exclude_id, started_at, ended_at, ended_at),
+    )
+    return _entry(row) if row else None

@@ -1,0 +1,1 @@
+"""Textual screens of bbdispatch, one per file; they call services, never SQL."""

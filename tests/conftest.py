@@ -1,0 +1,87 @@
+"""Shared fixtures: a frozen clock, a demo database per test, and App factories."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.pricelist import PriceList, load_pricelist
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.demo import build_demo
+from bbdispatch.storage.database import Database
+
+DEMO_NOW = datetime(2026, 11, 24, 9, 42, tzinfo=FIRM_ZONE)
+"""The moment every test lives in: a Tuesday morning in Warsaw."""
+
+
+@pytest.fixture(scope="session")
+def prices() -> PriceList:
+    return load_pricelist()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(DEMO_NOW)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, prices: PriceList) -> Path:
+    """The demo database built once per test session; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+
+    async def build() -> None:
+        db = await Database.open(path)
+        ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="setup")
+        await build_demo(ctx, add_login="tester")
+        async with db.transaction():
+            pass
+        await db.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def demo_db_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database."""
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_template, target)
+    return target
+
+
+@pytest.fixture
+async def ctx(tmp_path: Path, clock: FrozenClock, prices: PriceList) -> AsyncIterator[Ctx]:
+    """An empty, migrated database."""
+    db = await Database.open(tmp_path / "empty.db")
+    yield Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    await db.close()
+
+
+@pytest.fixture
+async def demo_ctx(demo_db_path: Path, clock: FrozenClock, prices: PriceList) -> AsyncIterator[Ctx]:
+    """The demo database, opened."""
+    db = await Database.open(demo_db_path)
+    yield Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    await db.close()
+
+
+@pytest.fixture
+def ctx_factory(
+    demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> Callable[[], Callable[[], object]]:
+    """Builds the ``open_ctx`` callable an App needs, on the demo database."""
+
+    def make(actor: str = "tester") -> Callable[[], object]:
+        async def open_ctx() -> Ctx:
+            db = await Database.open(demo_db_path)
+            return Ctx(db=db, clock=clock, prices=prices, actor=actor)
+
+        return open_ctx
+
+    return make
