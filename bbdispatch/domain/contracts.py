@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 
 
@@ -93,3 +94,28 @@ class NeedsAssessment:
     waiver_reason: str
     recorded_by: str
     recorded_at: datetime
+
+
+def format_hours(minutes: int) -> str:
+    """Hours for people: ``9.5 h``, ``10 h``."""
+    hours = minutes / 60
+    text = f"{hours:.2f}".rstrip("0").rstrip(".")
+    return f"{text} h"
+
+
+def balance_text(balance: Balance, warn_percent: int) -> str:
+    """One-line balance shown wherever a contract appears.
+
+    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95 %) ⚠``
+    """
+    c = balance.contract
+    if balance.included_minutes is None:
+        used = format_hours(balance.used_minutes)
+        return f"{c.number} {c.product_code}: {used} {_('charged')}"
+    left = balance.left_minutes or 0
+    mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
+    return (
+        f"{c.number} {c.product_code}: {format_hours(balance.used_minutes)} "
+        f"{_('of')} {format_hours(balance.included_minutes)} {_('used')}, "
+        f"{format_hours(left)} {_('left')} ({balance.percent_used} %){mark}"
+    )

@@ -100,7 +100,13 @@ class JobRow:
     job: Job
     client_name: str
     technician_name: str | None
-    timer_running: bool = False
+    timer_started_at: datetime | None = None
+    """Start of a running timer on this job, if any."""
+
+    @property
+    def timer_running(self) -> bool:
+        """Someone's timer is running on this job."""
+        return self.timer_started_at is not None
 
 
 @dataclass(frozen=True)

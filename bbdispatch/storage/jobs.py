@@ -128,8 +128,8 @@ async def get_job(db: Database, job_id: int) -> Job | None:
 
 _ROW_QUERY = (
     "SELECT job.*, client.name AS client_name, technician.name AS technician_name,"
-    " EXISTS (SELECT 1 FROM work_entry w WHERE w.job_id = job.id AND w.ended_at IS NULL)"
-    " AS timer_running"
+    " (SELECT MIN(w.started_at) FROM work_entry w WHERE w.job_id = job.id AND w.ended_at IS NULL)"
+    " AS timer_started_at"
     " FROM job JOIN client ON client.id = job.client_id"
     " LEFT JOIN technician ON technician.id = job.technician_id"
 )
@@ -140,7 +140,7 @@ def _job_row(row: Row) -> JobRow:
         job=_job(row),
         client_name=row["client_name"],
         technician_name=row["technician_name"],
-        timer_running=bool(row["timer_running"]),
+        timer_started_at=from_db_opt(row["timer_started_at"]),
     )
 
 
