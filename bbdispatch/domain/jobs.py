@@ -86,6 +86,8 @@ class Job:
     late: bool
     closed_at: datetime | None
     updated_at: datetime
+    alert: str = ""
+    """Something the dispatcher must see at once (e.g. a failed backup check)."""
 
     @property
     def number(self) -> str:

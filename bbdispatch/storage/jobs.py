@@ -43,6 +43,7 @@ def _job(row: Row) -> Job:
         late=bool(row["late"]),
         closed_at=from_db_opt(row["closed_at"]),
         updated_at=from_db(row["updated_at"]),
+        alert=row["alert"],
     )
 
 

@@ -121,6 +121,7 @@ CREATE TABLE job (
     agreed_rate_grosze  INTEGER CHECK (agreed_rate_grosze IS NULL OR agreed_rate_grosze >= 0),
     resolution          TEXT    NOT NULL DEFAULT '',
     status_reason       TEXT    NOT NULL DEFAULT '',
+    alert               TEXT    NOT NULL DEFAULT '',
     recurring_task_id   INTEGER REFERENCES recurring_task (id),
     occurrence_at       TEXT,
     late                INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
