@@ -110,7 +110,7 @@ async def update_job_fields(db: Database, job_id: int, at: str, **fields: object
     allowed = {
         "contract_id", "description", "mode", "priority", "category", "status", "technician_id",
         "visit_at", "site_address", "agreed_rate_grosze", "resolution", "status_reason",
-        "closed_at",
+        "closed_at", "alert",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:
