@@ -172,7 +172,10 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
         if codes.count(code) > 1:
             raise PriceListError(f"products: code {code!r} appears twice")
     targets = {
-        name: _target(_table(_table(raw, "response_targets"), name), f"response_targets.{name}")
+        name: _target(
+            _table(_table(raw, "response_targets"), name, "response_targets."),
+            f"response_targets.{name}",
+        )
         for name in ("emergency", "normal", "low")
     }
     return PriceList(
@@ -246,10 +249,10 @@ def _business_hours(raw: Any) -> BusinessHours:
     return BusinessHours(start=start, end=end, weekdays=tuple(weekdays))
 
 
-def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+def _table(raw: Mapping[str, Any], key: str, parent: str = "") -> Mapping[str, Any]:
     value = raw.get(key)
     if not isinstance(value, dict):
-        raise PriceListError(f"{key}: missing table [{key}]")
+        raise PriceListError(f"{parent}{key}: missing table [{parent}{key}]")
     return value
 
 

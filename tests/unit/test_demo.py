@@ -1,0 +1,86 @@
+"""The demo database is realistic and consistent, and the same every time."""
+
+import sqlite3
+from pathlib import Path
+
+from stdnum.pl import nip as stdnum_nip
+
+from bbdispatch.domain.clients import ClientKind
+from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.phones import parse_phone
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import clients, people
+
+
+async def test_demo_has_the_promised_shape(demo_ctx: Ctx) -> None:
+    db = demo_ctx.db
+    all_clients = await clients.all_clients(db)
+    assert len(all_clients) >= 12
+    companies = [c for c in all_clients if c.kind is ClientKind.COMPANY]
+    private = [c for c in all_clients if c.kind is ClientKind.PRIVATE]
+    assert companies and private
+    assert all(c.nip and stdnum_nip.is_valid(c.nip) for c in companies)
+    assert any(ch in c.name for c in all_clients for ch in "ąćęłńóśźżŁŚŻ")
+    for c in all_clients:
+        assert c.phones, c.name
+        for p in c.phones:
+            assert parse_phone(p.e164) == p.e164
+    technicians = [p for p in await people.all_people(db) if p.role.value == "technician"]
+    assert len(technicians) >= 4 and all(t.login for t in technicians)
+
+    statuses = {r[0] for r in await db.fetch_all("SELECT DISTINCT status FROM job")}
+    assert statuses == {s.value for s in JobStatus}
+    kinds = {r[0] for r in await db.fetch_all("SELECT DISTINCT kind FROM contract")}
+    assert kinds >= {t.value for t in ProductType if t is not ProductType.INDIVIDUAL}
+    assert await db.fetch_value("SELECT COUNT(*) FROM work_entry") > 10
+    assert (
+        await db.fetch_value("SELECT COUNT(*) FROM job WHERE agreed_rate_grosze IS NOT NULL") >= 1
+    )
+
+
+async def test_balances_are_partly_used_and_never_negative(demo_ctx: Ctx) -> None:
+    partly = 0
+    for (client_id,) in await demo_ctx.db.fetch_all("SELECT id FROM client"):
+        for b in await balances_of_client(demo_ctx, client_id):
+            if b.included_minutes is not None:
+                assert 0 <= b.used_minutes <= b.included_minutes
+                partly += 0 < b.used_minutes < b.included_minutes
+    assert partly >= 3
+
+
+async def test_every_finished_billable_entry_is_fully_charged(demo_ctx: Ctx) -> None:
+    rows = await demo_ctx.db.fetch_all(
+        "SELECT w.id, (strftime('%s', w.ended_at) - strftime('%s', w.started_at)) AS secs,"
+        " COALESCE((SELECT SUM(minutes) FROM charge c WHERE c.work_entry_id = w.id), 0) AS charged"
+        " FROM work_entry w WHERE w.ended_at IS NOT NULL AND w.billable = 1"
+    )
+    assert rows
+    for r in rows:
+        billed = -(-r["secs"] // 900) * 15
+        assert r["charged"] == billed, dict(r)
+
+
+def test_demo_is_deterministic(demo_template: Path, tmp_path: Path) -> None:
+    import asyncio
+
+    from bbdispatch.clock import FrozenClock
+    from bbdispatch.pricelist import load_pricelist
+    from bbdispatch.services.demo import build_demo
+    from bbdispatch.storage.database import Database
+    from tests.conftest import DEMO_NOW
+
+    async def build(path: Path) -> None:
+        db = await Database.open(path)
+        await build_demo(
+            Ctx(db, FrozenClock(DEMO_NOW), load_pricelist(), "setup"), add_login="tester"
+        )
+        await db.close()
+
+    again = tmp_path / "again.db"
+    asyncio.run(build(again))
+    query = "SELECT id, client_id, description, status, received_at FROM job ORDER BY id;"
+    a = sqlite3.connect(demo_template).execute(query).fetchall()
+    b = sqlite3.connect(again).execute(query).fetchall()
+    assert a == b
