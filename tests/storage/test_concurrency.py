@@ -1,6 +1,6 @@
 """Several processes share one file: writes wait for each other, none fails."""
 
-import subprocess
+import asyncio
 import sys
 import textwrap
 from pathlib import Path
@@ -32,11 +32,13 @@ async def test_parallel_writers_in_other_processes_all_land(tmp_path: Path) -> N
     db = await Database.open(path)
     before = await db.data_version()
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}"], stderr=subprocess.PIPE)
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WRITER, str(path), f"p{n}", stderr=asyncio.subprocess.PIPE
+        )
         for n in range(3)
     ]
     for p in procs:
-        _out, err = p.communicate(timeout=60)
+        _out, err = await asyncio.wait_for(p.communicate(), timeout=60)
         assert p.returncode == 0, err.decode()
     assert await db.fetch_value("SELECT COUNT(*) FROM audit_log") == 180
     assert await db.data_version() != before  # other processes' commits are visible to pollers

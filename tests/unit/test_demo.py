@@ -9,8 +9,8 @@ from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.phones import parse_phone
 from bbdispatch.pricelist import ProductType
-from bbdispatch.services.contracts import balances_of_client
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import balances_of_client
 from bbdispatch.storage import clients, people
 
 
