@@ -205,3 +205,19 @@ def plan_occurrences(
         due = due[-1:]
     due = due[-MAX_CATCH_UP:]
     return [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in due]
+
+
+def parse_first_run(text: str) -> datetime:
+    """Read a local date and time as people type it: ``01.12.2026 09:00`` or ``2026-12-01 09:00``.
+
+    Raises:
+        ScheduleError: not a date and time.
+    """
+    cleaned = " ".join(text.split())
+    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            naive = datetime.strptime(cleaned, pattern)  # noqa: DTZ007 - zone set next
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=FIRM_ZONE)
+    raise ScheduleError(_("Date and time like 01.12.2026 09:00."))

@@ -6,8 +6,10 @@ removed or updated since last time. Inventories are stored per client.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from bbdispatch.clock import from_db
 from bbdispatch.domain.errors import DomainError, NotFound
@@ -92,3 +94,22 @@ async def inventory_report(ctx: Ctx, client_id: int) -> InventoryReport:
     previous = infos[1] if len(infos) > 1 else None
     diff = diff_inventories(previous.software if previous else None, infos[0].software)
     return InventoryReport(client_id, infos[0], previous, diff)
+
+
+async def load_inventory_file(ctx: Ctx, job_id: int, path: Path) -> InventoryReport:
+    """Read an export from a file (off the event loop) and load it on the job.
+
+    Raises:
+        DomainError: the file cannot be read, or :func:`load_inventory` refuses it.
+    """
+    try:
+        path = await asyncio.to_thread(path.expanduser)
+        size = await asyncio.to_thread(lambda: path.stat().st_size)
+        if size > MAX_EXPORT_BYTES:
+            raise DomainError(_("The file is too big for a software list."))
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as err:
+        raise DomainError(
+            _("Cannot read {path}: {err}").format(path=path, err=err.strerror)
+        ) from err
+    return await load_inventory(ctx, job_id, data, path.name)
