@@ -105,7 +105,7 @@ class ContractHistoryScreen(BBScreen[None]):
         missed = sum(r.state is RunState.OVERDUE for r in rows)
         failed = sum(r.state is RunState.PROBLEM for r in rows)
         self.query_one("#history-summary", Static).update(
-            _("{client} · {number} · runs {n} · missed {m} · problems {p}").format(
+            _("Runs {n} · missed {m} · problems {p} · {number} · {client}").format(
                 client=item.client.name, number=item.contract.number, n=len(rows), m=missed,
                 p=failed,
             )

@@ -46,9 +46,9 @@ def parse_now(text: str) -> datetime:
 
 def handle_run(args: argparse.Namespace) -> int:
     """Run the scheduler once and report what it created."""
-    now = parse_now(args.now) if args.now else None
 
     async def body() -> int:
+        now = parse_now(args.now) if args.now else None
         async with open_ctx(args) as ctx:
             result = await run_schedule(ctx, now)
         if args.json:

@@ -55,12 +55,16 @@ async def test_complete_recurring_run_with_log(
         # Saving with nothing checked: an error by the field, the dialog stays.
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "Say what was checked" in str(app.screen.query_one("#checked-error", Static).render())
+        assert "Say what was checked" in str(
+            app.screen.query_one("#checked-error", Static).render()
+        )
         app.screen.query_one("#checked", TextArea).text = "Log kopii na NAS, odtworzono plik."
         app.screen.query_one("#outcome", Select).value = "problem"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "Describe the problem" in str(app.screen.query_one("#problem-error", Static).render())
+        assert "Describe the problem" in str(
+            app.screen.query_one("#problem-error", Static).render()
+        )
         app.screen.query_one("#problem", Input).value = "Kopia z soboty niepełna"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -72,7 +76,8 @@ async def test_complete_recurring_run_with_log(
 
     with sqlite3.connect(demo_db_path) as conn:
         log = conn.execute(
-            "SELECT recorded_by, recorded_at, checked, outcome, problem FROM run_log WHERE job_id = ?",
+            "SELECT recorded_by, recorded_at, checked, outcome, problem FROM run_log"
+            " WHERE job_id = ?",
             (job_id,),
         ).fetchone()
         status = conn.execute("SELECT status FROM job WHERE id = ?", (job_id,)).fetchone()
