@@ -193,7 +193,8 @@ class ContractHistoryScreen(BBScreen[None]):
         from screens.inventory_view import InventoryScreen
 
         row = self.selected_row()
-        self.app.push_screen(InventoryScreen(self._client_id, row.job.id if row else None))
+        job_id = row.job.id if row and row.job.category is Category.SOFTWARE else None
+        self.app.push_screen(InventoryScreen(self._client_id, job_id))
 
     @work(exclusive=True, group="run-schedule", exit_on_error=False)
     async def action_run_schedule(self) -> None:

@@ -27,6 +27,8 @@ class InventoryScreen(BBScreen[None]):
         Binding("escape", "back", _("Back"), tooltip=_("Back to the history"), id="back"),
     ]  # fmt: skip
 
+    AUTO_FOCUS = "#diff-table"
+
     DEFAULT_CSS = """
     InventoryScreen #diff-table {
         height: 1fr;
@@ -60,7 +62,7 @@ class InventoryScreen(BBScreen[None]):
         """Columns and first load."""
         table = self.query_one("#diff-table", DataTable)
         table.add_column("", key="change", width=9)
-        table.add_column(_("Program"), key="name", width=40)
+        table.add_column(_("Program"), key="name", width=30)
         table.add_column(_("Version"), key="version")
         self.load_report()
 

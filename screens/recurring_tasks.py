@@ -71,11 +71,11 @@ class RecurringTasksScreen(BBScreen[None]):
     def on_mount(self) -> None:
         """Columns, first load, and reload on any change."""
         table = self.query_one("#task-table", DataTable)
-        table.add_column(_("Task"), key="title", width=24)
-        table.add_column(_("Schedule"), key="schedule", width=20)
+        table.add_column(_("Task"), key="title", width=19)
+        table.add_column(_("Schedule"), key="schedule", width=18)
         table.add_column(_("Next run"), key="next", width=16)
         table.add_column(_("Tech"), key="tech", width=8)
-        table.add_column(_("Mode"), key="mode")
+        table.add_column(_("Mode"), key="mode", width=7)
         self.bb.data_changed.subscribe(self, lambda _none: self.load_tasks())
         self.load_tasks()
 

@@ -52,7 +52,8 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
     TaskForm > VerticalScroll {
         width: 76;
         max-width: 100%;
-        height: 100%;
+        height: auto;
+        max-height: 100%;
         border: round $primary;
         background: $surface;
         padding: 0 1;
@@ -61,24 +62,39 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
         height: auto;
     }
     TaskForm Label {
-        padding: 1 1 0 0;
-        width: 14;
+        width: 11;
+    }
+    TaskForm Label.inline {
+        width: auto;
+        padding: 0 1;
     }
     TaskForm #instructions {
-        height: 4;
+        height: 3;
     }
     TaskForm #preset, TaskForm #technician {
         width: 1fr;
     }
     TaskForm #weekday, TaskForm #mode, TaskForm #category {
-        width: 18;
+        width: 14;
+        margin-right: 1;
     }
     TaskForm #day, TaskForm #minutes {
-        width: 10;
+        width: 6;
+        margin-left: 1;
     }
     TaskForm #preview {
-        padding: 0 1;
         color: $text-muted;
+        margin-bottom: 1;
+    }
+    TaskForm #form-buttons Button {
+        margin-right: 2;
+    }
+    TaskForm .field-error {
+        display: none;
+        padding: 0 0 0 11;
+    }
+    TaskForm #form-buttons {
+        margin-top: 1;
     }
     """
 
@@ -90,59 +106,74 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
         """The task edited, or None for a new one."""
 
     def compose(self) -> ComposeResult:
-        """Every field of a task, with a place for its error."""
+        """Every field of a task on one labelled line, with a place for its error."""
         task = self.editing
         preset, weekday, day = preset_of(task.schedule) if task else (Preset.WEEKLY, "MO", 1)
+        first = local(task.starts_at).strftime("%d.%m.%Y %H:%M") if task else ""
         with VerticalScroll():
-            yield Input(task.title if task else "", placeholder=_("Title"), id="title")
-            yield Static("", id="title-error", classes="field-error")
-            yield TextArea(task.instructions if task else "", id="instructions")
             with Horizontal():
+                yield Label(_("Title"))
+                yield Input(
+                    task.title if task else "", id="title", compact=True,
+                    placeholder=_("e.g. Backup check"),
+                )  # fmt: skip
+            yield Static("", id="title-error", classes="field-error")
+            with Horizontal():
+                yield Label(_("Checklist"))
+                yield TextArea(
+                    task.instructions if task else "", id="instructions", compact=True,
+                    placeholder=_("What to check, step by step"),
+                )  # fmt: skip
+            with Horizontal():
+                yield Label(_("Schedule"))
                 yield Select(
                     [(label, p.value) for p, label in PRESET_LABELS.items()],
-                    value=preset.value, allow_blank=False, id="preset",
+                    value=preset.value, allow_blank=False, id="preset", compact=True,
                 )  # fmt: skip
                 yield Select(
                     [(WEEKDAY_NAMES[d], d) for d in WEEKDAYS], value=weekday,
-                    allow_blank=False, id="weekday",
+                    allow_blank=False, id="weekday", compact=True,
                 )  # fmt: skip
-                yield Input(str(day), placeholder=_("Day"), id="day", type="integer")
-            yield Input(
-                task.schedule if task and preset is Preset.CUSTOM else "",
-                placeholder=_("RRULE, e.g. FREQ=MONTHLY;BYDAY=-1FR"), id="rrule",
-            )  # fmt: skip
+                yield Input(str(day), id="day", type="integer", compact=True,
+                            tooltip=_("Day of the month"))  # fmt: skip
+            with Horizontal():
+                yield Label(_("RRULE"))
+                yield Input(
+                    task.schedule if task and preset is Preset.CUSTOM else "", compact=True,
+                    placeholder=_("custom only, e.g. FREQ=MONTHLY;BYDAY=-1FR"), id="rrule",
+                )  # fmt: skip
             with Horizontal():
                 yield Label(_("First run"))
-                first = local(task.starts_at) if task else None
-                yield Input(
-                    first.strftime("%d.%m.%Y %H:%M") if first else "", id="starts",
-                    placeholder="01.12.2026 09:00",
-                )  # fmt: skip
+                yield Input(first, id="starts", placeholder="01.12.2026 09:00", compact=True)
             yield Static("", id="schedule-error", classes="field-error")
             yield Static("", id="preview")
             with Horizontal():
-                yield Select([], prompt=_("Technician"), id="technician")
+                yield Label(_("Technician"))
+                yield Select([], prompt=_("nobody yet"), id="technician", compact=True)
+                yield Label(_("Minutes"), classes="inline")
                 yield Input(
                     str(task.expected_minutes) if task else "60", id="minutes", type="integer",
-                    tooltip=_("Expected minutes"),
+                    compact=True,
                 )  # fmt: skip
             yield Static("", id="minutes-error", classes="field-error")
             with Horizontal():
+                yield Label(_("Work"))
                 yield Select(
-                    [(_("remote"), "remote"), (_("on-site"), "onsite")],
+                    [(_("remote"), "remote"), (_("on-site"), "onsite")], compact=True,
                     value=task.mode.value if task else "remote", allow_blank=False, id="mode",
                 )  # fmt: skip
                 yield Select(
-                    [(label, c) for c, label in CATEGORY_LABEL.items()],
+                    [(label, c) for c, label in CATEGORY_LABEL.items()], compact=True,
                     value=task.category.value if task else "backup", allow_blank=False,
                     id="category",
                 )  # fmt: skip
                 yield Checkbox(
-                    _("Catch up missed runs"), task.catch_up if task else True, id="catch-up"
-                )
-            with Horizontal():
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+                    _("Catch up missed"), task.catch_up if task else True, id="catch-up",
+                    compact=True, tooltip=_("Create runs missed while nothing ran, marked late"),
+                )  # fmt: skip
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Save"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -176,20 +207,25 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
             preset, weekday=weekday, day=day, custom=self.query_one("#rrule", Input).value
         )
 
+    def _error(self, field: str, message: str) -> None:
+        """Show (or clear) the message under a field; empty lines take no room."""
+        shown = self.query_one(f"#{field}-error", Static)
+        shown.update(message)
+        shown.display = bool(message)
+
     @on(Select.Changed)
     @on(Input.Changed, "#day, #rrule, #starts")
     def _update_preview(self) -> None:
-        error = self.query_one("#schedule-error", Static)
         shown = self.query_one("#preview", Static)
         try:
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
             runs = preview(rule, first, self.ctx.clock.now(), 3)
         except ScheduleError as err:
-            error.update(str(err))
+            self._error("schedule", str(err))
             shown.update("")
             return
-        error.update("")
+        self._error("schedule", "")
         shown.update(
             _("{rule}  Next: {runs}").format(
                 rule=rule, runs=" · ".join(format_local(r) for r in runs) or _("never")
@@ -200,21 +236,21 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
     def action_save(self) -> None:
         """Validate and save; errors appear next to their fields."""
         for name in ("title", "schedule", "minutes"):
-            self.query_one(f"#{name}-error", Static).update("")
+            self._error(name, "")
         title = self.query_one("#title", Input).value
         if not title.strip():
-            self.query_one("#title-error", Static).update(_("Give the task a title."))
+            self._error("title", _("Give the task a title."))
             return
         try:
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
         except ScheduleError as err:
-            self.query_one("#schedule-error", Static).update(str(err))
+            self._error("schedule", str(err))
             return
         try:
             minutes = int(self.query_one("#minutes", Input).value.strip())
         except ValueError:
-            self.query_one("#minutes-error", Static).update(_("Expected minutes, e.g. 60."))
+            self._error("minutes", _("Expected minutes, e.g. 60."))
             return
         tech = self.query_one("#technician", Select).value
         draft = TaskDraft(
@@ -235,11 +271,10 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
                 self.ctx, self.contract_id, draft, self.editing.id if self.editing else None
             )
         except ScheduleError as err:
-            self.query_one("#schedule-error", Static).update(str(err))
+            self._error("schedule", str(err))
             return
         except DomainError as err:
-            target = "#minutes-error" if "minutes" in str(err) else "#title-error"
-            self.query_one(target, Static).update(str(err))
+            self._error("minutes" if "minutes" in str(err) else "title", str(err))
             return
         self.notify(_("Task saved."))
         self.dismiss(task_id)

@@ -119,7 +119,7 @@ def describe_rule(text: str) -> str:
         Preset.WEEKLY: _("weekly, {day}").format(day=name),
         Preset.BIWEEKLY: _("every 2 weeks, {day}").format(day=name),
         Preset.MONTHLY_DAY: _("monthly, day {n}").format(n=day),
-        Preset.MONTHLY_FIRST: _("first {day} of month").format(day=name),
+        Preset.MONTHLY_FIRST: _("first {day} monthly").format(day=name[:3]),
         Preset.MONTHLY_LAST_DAY: _("last day of month"),
         Preset.WORKDAYS: _("every workday"),
         Preset.CUSTOM: text,

@@ -45,7 +45,7 @@ def test_presets_round_trip(preset: Preset, kwargs: dict[str, object], rule: str
 def test_first_monday_of_month_next_three() -> None:
     runs = next_occurrences("FREQ=MONTHLY;BYDAY=1MO", START, w(2026, 11, 24))
     assert runs == [w(2026, 12, 7, 9), w(2027, 1, 4, 9), w(2027, 2, 1, 9)]
-    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "first Monday of month"
+    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "first Mon monthly"
 
 
 def test_time_of_day_survives_summer_time() -> None:
