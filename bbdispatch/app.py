@@ -7,11 +7,11 @@ global bindings.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
@@ -32,6 +32,14 @@ class BBDispatch(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
         Binding("f1", "help", _("Help"), tooltip=_("Keys and how dispatch works"), id="help"),
+        Binding(
+            "t",
+            "it_admin",
+            _("IT admin"),
+            tooltip=_("Recurring tasks and run history"),
+            show=False,
+            id="it-admin",
+        ),  # fmt: skip
     ]
 
     def __init__(
@@ -41,6 +49,7 @@ class BBDispatch(App[None]):
         *,
         mode: str = "dispatcher",
         poll_seconds: float = 0.5,
+        schedule_seconds: float | None = 300.0,
     ) -> None:
         super().__init__()
         self._open_ctx = open_ctx
@@ -50,6 +59,8 @@ class BBDispatch(App[None]):
         """``dispatcher`` or ``technician``."""
         self.poll_seconds = poll_seconds
         """How often to look for other processes' commits."""
+        self.schedule_seconds = schedule_seconds
+        """How often the dispatcher creates due recurring jobs (None: never)."""
         self._ctx: Ctx | None = None
         self._seen_version = 0
         self.data_changed: Signal[None] = Signal(self, "data-changed")
@@ -71,6 +82,8 @@ class BBDispatch(App[None]):
         self._ctx.db.on_commit(self._local_commit)
         await self.push_screen(self._home_screen())
         self.set_timer(self.poll_seconds, self._watch_database)
+        if self.mode_name == "dispatcher" and self.schedule_seconds:
+            self.set_timer(self.schedule_seconds, self._run_schedule)
 
     def _home_screen(self) -> Screen[None]:
         from screens.board import BoardScreen
@@ -97,6 +110,39 @@ class BBDispatch(App[None]):
         finally:
             if self.is_running:
                 self.set_timer(self.poll_seconds, self._watch_database)
+
+    @work(exclusive=True, group="schedule-run", exit_on_error=False)
+    async def _run_schedule(self) -> None:
+        """Create due recurring jobs while open: the same service as ``schedule run``."""
+        from bbdispatch.services.schedule import run_schedule
+
+        try:
+            await run_schedule(self.ctx)
+        finally:
+            if self.is_running and self.schedule_seconds:
+                self.set_timer(self.schedule_seconds, self._run_schedule)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """IT administration opens from the dispatcher's board only."""
+        if action == "it_admin":
+            from screens.board import BoardScreen
+
+            return self.mode_name == "dispatcher" and isinstance(self.screen, BoardScreen)
+        return True
+
+    def action_it_admin(self) -> None:
+        """Pick an IT administration contract, then show its recurring tasks."""
+        from screens.it_admin import open_it_admin
+
+        open_it_admin(self)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's commands, plus IT administration from the board."""
+        yield from super().get_system_commands(screen)
+        if self.check_action("it_admin", ()):
+            yield SystemCommand(
+                _("IT administration"), _("Recurring tasks and run history"), self.action_it_admin
+            )
 
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""

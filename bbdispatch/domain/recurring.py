@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
+from bbdispatch.domain.schedule import run_deadline
 
 
 @dataclass(frozen=True)
@@ -26,3 +28,90 @@ class RecurringTask:
     catch_up: bool
     """Create missed occurrences (marked late) after downtime."""
     active: bool
+
+
+class RunOutcome(StrEnum):
+    """How a recurring run ended."""
+
+    OK = "ok"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """The trace a completed run leaves: who, when, what was checked, the outcome."""
+
+    job_id: int
+    recorded_by: str
+    recorded_at: datetime
+    checked: str
+    outcome: RunOutcome
+    problem: str
+
+
+class RunState(StrEnum):
+    """Where a run stands, as the contract's history shows it."""
+
+    DONE = "done"
+    """Completed and documented, outcome ok."""
+    PROBLEM = "problem"
+    """Completed, but a problem was found (or a backup check failed)."""
+    OPEN = "open"
+    """Created, not yet due to be finished."""
+    OVERDUE = "overdue"
+    """Still open after its day ended: missed so far."""
+    CANCELLED = "cancelled"
+    """Cancelled by the dispatcher."""
+
+    @property
+    def stands_out(self) -> bool:
+        """Missed and failed runs must catch the eye."""
+        return self in (RunState.PROBLEM, RunState.OVERDUE)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One run of a contract's recurring tasks, for the history screen."""
+
+    task_id: int
+    task_title: str
+    occurrence_at: datetime
+    job: Job
+    technician_name: str | None
+    log: RunLog | None
+    state: RunState
+
+
+@dataclass(frozen=True)
+class CreatedRun:
+    """A job a ``schedule run`` created."""
+
+    job_id: int
+    task_id: int
+    task_title: str
+    occurrence_at: datetime
+    late: bool
+
+
+def recurring_overdue(job: Job, now: datetime) -> bool:
+    """Whether a recurring run is overdue, for the board's overdue flag.
+
+    A run is overdue when it is still open after the end of its occurrence's
+    day in the firm's zone (Europe/Warsaw): the Monday 09:00 backup check is
+    fine all Monday and overdue from Tuesday 00:00. Jobs not made from a
+    recurring task are never "overdue" by this rule.
+    """
+    if job.recurring_task_id is None or job.occurrence_at is None:
+        return False
+    return job.status.is_open and now >= run_deadline(job.occurrence_at)
+
+
+def run_state(job: Job, log: RunLog | None, backup_failed: bool, now: datetime) -> RunState:
+    """The history status of a run from its job, its log and its backup check."""
+    if job.status is JobStatus.CANCELLED:
+        return RunState.CANCELLED
+    if backup_failed or (log is not None and log.outcome is RunOutcome.PROBLEM):
+        return RunState.PROBLEM
+    if job.status is JobStatus.DONE:
+        return RunState.DONE
+    return RunState.OVERDUE if recurring_overdue(job, now) else RunState.OPEN

@@ -6,7 +6,6 @@ database and a demo made today looks like today's work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,9 +19,9 @@ from bbdispatch.services import people
 from bbdispatch.services.clients import create_client
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import SignRequest, record_assessment, sign_contract
+from bbdispatch.services.demo_recurring import document_recurring
 from bbdispatch.services.jobs import create_job
 from bbdispatch.services.timekeeping import add_entry
-from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as recurring_store
 from bbdispatch.storage import work as work_store
@@ -175,7 +174,7 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
             category="backup",
             catch_up=True,
         )
-        await recurring_store.insert_task(
+        inventory_task = await recurring_store.insert_task(
             ctx.db, contract_id=contract["zdrowie:it-admin"],
             title="Inwentaryzacja zainstalowanego oprogramowania",
             instructions="Zbierz listę programów (Get-Package) ze wszystkich stanowisk i porównaj.",
@@ -276,7 +275,7 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
                          tech_id)  # fmt: skip
         elif status is JobStatus.CANCELLED:
             await _close(ctx, job_id, JobStatus.CANCELLED, "Klient zrezygnował.", None)
-    await _recurring_history(ctx, backup_task, contract["zdrowie:it-admin"], tech["piotr"], at)
+    await document_recurring(ctx, backup_task, inventory_task, tech["piotr"], tech["kasia"])
 
 
 def _find(key: str) -> DemoClient:
@@ -354,29 +353,3 @@ async def _close(ctx: Ctx, job_id: int, status: JobStatus, text: str, tech_id: i
             ctx.db, job_id, ctx.now_db(), job.status, status, tech_id or job.technician_id,
             ctx.actor, text,
         )  # fmt: skip
-
-
-async def _recurring_history(
-    ctx: Ctx, task_id: int, contract_id: int, tech_id: int, at: Callable[[int, int], datetime]
-) -> None:
-    """Two past weekly backup checks, done and documented."""
-    for weeks in (2, 1):
-        occurrence = at(weeks * 7, 9)
-        job_id = await create_job(
-            ctx,
-            NewJob(
-                client_id=await _client_of_contract(ctx, contract_id),
-                description="Kontrola kopii zapasowych", mode=JobMode.REMOTE,
-                priority=Priority.NORMAL, category=Category.BACKUP, status=JobStatus.ASSIGNED,
-                technician_id=tech_id, recurring_task_id=task_id, occurrence_at=occurrence,
-            ),
-        )  # fmt: skip
-        await _work(ctx, job_id, tech_id, occurrence, 25, "Kontrola kopii: kopia kompletna, "
-                    "odtworzono plik testowy.", JobMode.REMOTE)  # fmt: skip
-        await _close(ctx, job_id, JobStatus.DONE, "Kopia OK.", tech_id)
-
-
-async def _client_of_contract(ctx: Ctx, contract_id: int) -> int:
-    found = await contract_store.get_contract(ctx.db, contract_id)
-    assert found is not None
-    return found.client_id

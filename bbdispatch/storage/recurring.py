@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bbdispatch.storage.database import Database
+from bbdispatch.clock import from_db, to_db
+from bbdispatch.domain.jobs import Category, Job, JobMode, NewJob
+from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
+from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.jobs import _job, insert_status_change
 
 
 async def contract_of_task(db: Database, task_id: int) -> int | None:
@@ -33,3 +37,157 @@ async def insert_task(
         (contract_id, title, instructions, schedule, starts_at, technician_id, expected_minutes,
          mode, category, int(catch_up)),
     )  # fmt: skip
+
+
+def _task(row: Row) -> RecurringTask:
+    return RecurringTask(
+        id=row["id"],
+        contract_id=row["contract_id"],
+        title=row["title"],
+        instructions=row["instructions"],
+        schedule=row["schedule"],
+        starts_at=from_db(row["starts_at"]),
+        technician_id=row["technician_id"],
+        expected_minutes=row["expected_minutes"],
+        mode=JobMode(row["mode"]),
+        category=Category(row["category"]),
+        catch_up=bool(row["catch_up"]),
+        active=bool(row["active"]),
+    )
+
+
+async def get_task(db: Database, task_id: int) -> RecurringTask | None:
+    """One recurring task."""
+    row = await db.fetch_one("SELECT * FROM recurring_task WHERE id = ?", (task_id,))
+    return _task(row) if row else None
+
+
+async def tasks_of_contract(db: Database, contract_id: int) -> list[RecurringTask]:
+    """A contract's recurring tasks, active first, then by title."""
+    rows = await db.fetch_all(
+        "SELECT * FROM recurring_task WHERE contract_id = ? ORDER BY active DESC, title, id",
+        (contract_id,),
+    )
+    return [_task(r) for r in rows]
+
+
+async def active_task_ids(db: Database) -> list[int]:
+    """Active tasks of active contracts: the ones ``schedule run`` looks at."""
+    rows = await db.fetch_all(
+        "SELECT t.id FROM recurring_task t JOIN contract c ON c.id = t.contract_id"
+        " WHERE t.active = 1 AND c.status = 'active' ORDER BY t.id"
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def update_task(db: Database, task_id: int, **fields: object) -> None:
+    """Update named columns of a task (names come from services, never from users)."""
+    allowed = {
+        "title", "instructions", "schedule", "starts_at", "technician_id", "expected_minutes",
+        "mode", "category", "catch_up", "active",
+    }  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not a task field: {sorted(unknown)}")
+    sets = ", ".join(f"{name} = ?" for name in fields)
+    await db.execute(f"UPDATE recurring_task SET {sets} WHERE id = ?", (*fields.values(), task_id))
+
+
+async def last_occurrence(db: Database, task_id: int) -> str | None:
+    """The newest occurrence already turned into a job (stored UTC text)."""
+    value = await db.fetch_value(
+        "SELECT MAX(occurrence_at) FROM job WHERE recurring_task_id = ?", (task_id,)
+    )
+    return None if value is None else str(value)
+
+
+async def insert_run_job(db: Database, new: NewJob, received_at: str, actor: str) -> int | None:
+    """Create the job of one occurrence unless it exists; returns its id, or None if it did.
+
+    ``ON CONFLICT DO NOTHING`` on UNIQUE(recurring_task_id, occurrence_at) is
+    what makes each occurrence exactly once, whatever other processes do.
+    """
+    await db.execute(
+        "INSERT INTO job (client_id, contract_id, received_at, description, mode, priority,"
+        " category, status, technician_id, visit_at, recurring_task_id, occurrence_at, late,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (recurring_task_id, occurrence_at) DO NOTHING",
+        (
+            new.client_id, new.contract_id, received_at, new.description.strip(),
+            new.mode.value, new.priority.value, new.category.value, new.status.value,
+            new.technician_id, to_db(new.visit_at) if new.visit_at else None,
+            new.recurring_task_id, to_db(new.occurrence_at) if new.occurrence_at else None,
+            int(new.late), received_at,
+        ),
+    )  # fmt: skip
+    if await db.changes() == 0:
+        return None
+    job_id = int(await db.fetch_value("SELECT last_insert_rowid()"))
+    await insert_status_change(
+        db, job_id, received_at, None, new.status, new.technician_id, actor, "schedule"
+    )
+    return job_id
+
+
+def _log(row: Row) -> RunLog:
+    return RunLog(
+        job_id=row["job_id"],
+        recorded_by=row["recorded_by"],
+        recorded_at=from_db(row["recorded_at"]),
+        checked=row["checked"],
+        outcome=RunOutcome(row["outcome"]),
+        problem=row["problem"],
+    )
+
+
+async def insert_run_log(db: Database, log: RunLog) -> None:
+    """Record (or correct) the log of a run."""
+    await db.execute(
+        "INSERT INTO run_log (job_id, recorded_by, recorded_at, checked, outcome, problem)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET"
+        " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at,"
+        " checked = excluded.checked, outcome = excluded.outcome, problem = excluded.problem",
+        (log.job_id, log.recorded_by, to_db(log.recorded_at), log.checked.strip(),
+         log.outcome.value, log.problem.strip()),
+    )  # fmt: skip
+
+
+async def run_log_of(db: Database, job_id: int) -> RunLog | None:
+    """The log of one run, if recorded."""
+    row = await db.fetch_one("SELECT * FROM run_log WHERE job_id = ?", (job_id,))
+    return _log(row) if row else None
+
+
+async def runs_of_contract(
+    db: Database, contract_id: int
+) -> list[tuple[RecurringTask, Job, str | None, RunLog | None, bool]]:
+    """Every run of a contract's tasks, newest first: task, job, technician, log, backup failed."""
+    rows = await db.fetch_all(
+        "SELECT job.*, technician.name AS technician_name, run_log.job_id AS log_job,"
+        " run_log.recorded_by AS log_by, run_log.recorded_at AS log_at,"
+        " run_log.checked AS log_checked, run_log.outcome AS log_outcome,"
+        " run_log.problem AS log_problem,"
+        " EXISTS (SELECT 1 FROM backup_check b WHERE b.job_id = job.id AND b.result = 'failed')"
+        " AS backup_failed"
+        " FROM job JOIN recurring_task t ON t.id = job.recurring_task_id"
+        " LEFT JOIN technician ON technician.id = job.technician_id"
+        " LEFT JOIN run_log ON run_log.job_id = job.id"
+        " WHERE t.contract_id = ? ORDER BY job.occurrence_at DESC, job.id DESC",
+        (contract_id,),
+    )
+    tasks = {t.id: t for t in await tasks_of_contract(db, contract_id)}
+    found = []
+    for r in rows:
+        log = None
+        if r["log_job"] is not None:
+            log = RunLog(
+                job_id=r["id"], recorded_by=r["log_by"], recorded_at=from_db(r["log_at"]),
+                checked=r["log_checked"], outcome=RunOutcome(r["log_outcome"]),
+                problem=r["log_problem"],
+            )  # fmt: skip
+        job = _job(r)
+        assert job.recurring_task_id is not None
+        found.append(
+            (tasks[job.recurring_task_id], job, r["technician_name"], log, bool(r["backup_failed"]))
+        )
+    return found

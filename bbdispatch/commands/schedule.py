@@ -1,0 +1,76 @@
+"""``bbdispatch schedule run``: create the jobs recurring tasks are due for (cron, systemd)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from bbdispatch.clock import FIRM_ZONE, format_local
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.services.schedule import run_schedule
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``schedule`` subcommand and its ``run`` action."""
+    parser = sub.add_parser("schedule", help="recurring work of IT administration contracts")
+    actions = parser.add_subparsers(dest="schedule_action", metavar="ACTION", required=True)
+    run_parser = actions.add_parser(
+        "run", help="create due jobs of recurring tasks (each occurrence exactly once)"
+    )
+    run_parser.add_argument(
+        "--now",
+        metavar="ISO-TIME",
+        help="plan as if it were this moment (e.g. 2026-12-01T08:00; no zone = Warsaw time)",
+    )
+    run_parser.add_argument("--json", action="store_true", help="print the created jobs as JSON")
+    run_parser.set_defaults(handler=handle_run)
+
+
+def parse_now(text: str) -> datetime:
+    """Read ``--now``: ISO 8601, local Warsaw time unless it names a zone.
+
+    Raises:
+        CommandError: not an ISO date-time.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as err:
+        raise CommandError(
+            f"--now: {text!r} is not an ISO date-time (e.g. 2026-12-01T08:00)", EXIT_USAGE
+        ) from err
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=FIRM_ZONE)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def handle_run(args: argparse.Namespace) -> int:
+    """Run the scheduler once and report what it created."""
+
+    async def body() -> int:
+        now = parse_now(args.now) if args.now else None
+        async with open_ctx(args) as ctx:
+            result = await run_schedule(ctx, now)
+        if args.json:
+            print_json(
+                [
+                    {
+                        "job": c.job_id,
+                        "task_id": c.task_id,
+                        "task": c.task_title,
+                        "occurrence_at": c.occurrence_at.astimezone(UTC).isoformat(),
+                        "late": c.late,
+                    }
+                    for c in result.created
+                ]
+            )
+        else:
+            for c in result.created:
+                late = "  LATE" if c.late else ""
+                print(f"job {c.job_id}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
+            print(f"{len(result.created)} job(s) created")
+        for problem in result.problems:
+            print(f"bbdispatch: {problem}", file=sys.stderr)
+        return 1 if result.problems else 0
+
+    return run(body)

@@ -1,0 +1,75 @@
+"""Backup checks: what a backup run found, and sizes as people write them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+
+
+class BackupResult(StrEnum):
+    """Whether the backup a run checked is usable."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """The result of checking a client's backup on a backup job."""
+
+    job_id: int
+    result: BackupResult
+    backup_date: date | None
+    """Date of the newest backup found."""
+    size_bytes: int | None
+    location: str
+    """Where the backup lives (NAS share, cloud bucket, tape)."""
+    note: str
+    """What went wrong (required when failed) or any remark."""
+    recorded_by: str
+    recorded_at: datetime
+
+    @property
+    def recorded_at_db(self) -> str:
+        """The recording time in stored form."""
+        return to_db(self.recorded_at)
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
+
+
+def parse_size(text: str) -> int | None:
+    """Read ``512 GB``, ``1,5 TB`` or ``123456`` (bytes) into bytes; empty means unknown.
+
+    Raises:
+        DomainError: not a size.
+    """
+    text = text.strip().lower().replace(" ", "")
+    if not text:
+        return None
+    found = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)([kmgt]?b?)", text)
+    if not found or found.group(2) not in _UNITS:
+        raise DomainError(_("Size like 512 GB or 1.5 TB."))
+    try:
+        number = Decimal(found.group(1).replace(",", "."))
+    except InvalidOperation as err:  # pragma: no cover - the pattern admits only numbers
+        raise DomainError(_("Size like 512 GB or 1.5 TB.")) from err
+    return int(number * _UNITS[found.group(2)])
+
+
+def format_size(size: int | None) -> str:
+    """Show a size the way people read it: ``1.5 TB``, ``512 GB``."""
+    if size is None:
+        return "—"
+    for unit in ("TB", "GB", "MB", "KB"):
+        factor = _UNITS[unit.lower()]
+        if size >= factor:
+            return f"{Decimal(size) / factor:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} B"

@@ -1,0 +1,223 @@
+"""Schedules of recurring tasks: friendly presets stored as RFC 5545 RRULEs.
+
+Parsing and expanding rules is dateutil's job (``dateutil.rrule``); this module
+only builds rule text from presets, validates it and plans which occurrences a
+``schedule run`` must create. Occurrences are expanded in the firm's zone, so a
+task at 09:00 stays at 09:00 across the change to and from summer time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from itertools import islice
+
+from dateutil.rrule import rrule, rrulestr
+
+from bbdispatch.clock import FIRM_ZONE, local, local_midnight_utc
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""RRULE day codes, Monday first."""
+WEEKDAY_NAMES = {
+    "MO": _("Monday"),
+    "TU": _("Tuesday"),
+    "WE": _("Wednesday"),
+    "TH": _("Thursday"),
+    "FR": _("Friday"),
+    "SA": _("Saturday"),
+    "SU": _("Sunday"),
+}
+"""Day codes as people read them."""
+MAX_CATCH_UP = 100
+"""Most occurrences one run creates for one task, so a wrong start date cannot flood the board."""
+MIN_GAP = timedelta(hours=23)
+"""Recurring tasks run at most once a day (23 h allows for the DST change)."""
+
+
+class ScheduleError(DomainError):
+    """A schedule that cannot be used; the message says why."""
+
+
+class Preset(StrEnum):
+    """The schedules people ask for, each stored as an RRULE."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY_DAY = "monthly-day"
+    MONTHLY_FIRST = "monthly-first"
+    MONTHLY_LAST_DAY = "monthly-last-day"
+    WORKDAYS = "workdays"
+    CUSTOM = "custom"
+
+
+PRESET_LABELS = {
+    Preset.WEEKLY: _("Weekly on a day"),
+    Preset.BIWEEKLY: _("Every 2 weeks on a day"),
+    Preset.MONTHLY_DAY: _("Monthly on day N"),
+    Preset.MONTHLY_FIRST: _("First weekday of month"),
+    Preset.MONTHLY_LAST_DAY: _("Last day of the month"),
+    Preset.WORKDAYS: _("Every workday"),
+    Preset.CUSTOM: _("Custom RRULE"),
+}
+"""Preset names for the schedule picker."""
+
+
+def build_rule(preset: Preset, *, weekday: str = "MO", day: int = 1, custom: str = "") -> str:
+    """The RRULE text of a preset.
+
+    Raises:
+        ScheduleError: a weekday code or day of month that does not exist.
+    """
+    if preset in (Preset.WEEKLY, Preset.BIWEEKLY, Preset.MONTHLY_FIRST) and (
+        weekday not in WEEKDAYS
+    ):
+        raise ScheduleError(_("Pick a day of the week."))
+    if preset is Preset.MONTHLY_DAY and not 1 <= day <= 31:
+        raise ScheduleError(_("Day of the month must be 1 to 31."))
+    rules = {
+        Preset.WEEKLY: f"FREQ=WEEKLY;BYDAY={weekday}",
+        Preset.BIWEEKLY: f"FREQ=WEEKLY;INTERVAL=2;BYDAY={weekday}",
+        Preset.MONTHLY_DAY: f"FREQ=MONTHLY;BYMONTHDAY={day}",
+        Preset.MONTHLY_FIRST: f"FREQ=MONTHLY;BYDAY=1{weekday}",
+        Preset.MONTHLY_LAST_DAY: "FREQ=MONTHLY;BYMONTHDAY=-1",
+        Preset.WORKDAYS: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        Preset.CUSTOM: custom.strip().removeprefix("RRULE:"),
+    }
+    return rules[preset]
+
+
+_PATTERNS = [
+    (Preset.WEEKLY, re.compile(r"FREQ=WEEKLY;BYDAY=(?P<wd>[A-Z]{2})")),
+    (Preset.BIWEEKLY, re.compile(r"FREQ=WEEKLY;INTERVAL=2;BYDAY=(?P<wd>[A-Z]{2})")),
+    (Preset.MONTHLY_DAY, re.compile(r"FREQ=MONTHLY;BYMONTHDAY=(?P<day>[1-9][0-9]?)")),
+    (Preset.MONTHLY_FIRST, re.compile(r"FREQ=MONTHLY;BYDAY=1(?P<wd>[A-Z]{2})")),
+    (Preset.MONTHLY_LAST_DAY, re.compile(r"FREQ=MONTHLY;BYMONTHDAY=-1")),
+    (Preset.WORKDAYS, re.compile(r"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
+]
+
+
+def preset_of(text: str) -> tuple[Preset, str, int]:
+    """Recognise rule text made by :func:`build_rule`: (preset, weekday, day)."""
+    for preset, pattern in _PATTERNS:
+        found = pattern.fullmatch(text.strip())
+        if found:
+            groups = found.groupdict()
+            weekday = groups.get("wd") or "MO"
+            if weekday in WEEKDAYS:
+                return preset, weekday, int(groups.get("day") or 1)
+    return Preset.CUSTOM, "MO", 1
+
+
+def describe_rule(text: str) -> str:
+    """A short human description of a schedule, for lists."""
+    preset, weekday, day = preset_of(text)
+    name = WEEKDAY_NAMES.get(weekday, weekday)
+    return {
+        Preset.WEEKLY: _("weekly, {day}").format(day=name),
+        Preset.BIWEEKLY: _("every 2 weeks, {day}").format(day=name),
+        Preset.MONTHLY_DAY: _("monthly, day {n}").format(n=day),
+        Preset.MONTHLY_FIRST: _("first {day} monthly").format(day=name[:3]),
+        Preset.MONTHLY_LAST_DAY: _("last day of month"),
+        Preset.WORKDAYS: _("every workday"),
+        Preset.CUSTOM: text,
+    }[preset]
+
+
+def parse_rule(text: str, starts_at: datetime) -> rrule:
+    """Parse and check a schedule anchored at its first run.
+
+    Raises:
+        ScheduleError: the text is not an RRULE dateutil accepts, carries its
+            own DTSTART, runs more than once a day, or never occurs.
+    """
+    text = text.strip().removeprefix("RRULE:")
+    if not text:
+        raise ScheduleError(_("Enter a schedule."))
+    if "DTSTART" in text.upper():
+        raise ScheduleError(_("Leave DTSTART out; the first run sets it."))
+    try:
+        rule = rrulestr(text, dtstart=local(starts_at))
+    except (ValueError, TypeError) as err:
+        raise ScheduleError(_("Not a valid RRULE: {err}").format(err=err)) from err
+    if not isinstance(rule, rrule):
+        raise ScheduleError(_("Use a single RRULE."))
+    first: list[datetime] = list(islice(rule, 10))
+    if not first:
+        raise ScheduleError(_("This schedule never occurs."))
+    for a, b in zip(first, first[1:], strict=False):
+        if b - a < MIN_GAP:
+            raise ScheduleError(_("A recurring task runs at most once a day."))
+    return rule
+
+
+def next_occurrences(
+    text: str, starts_at: datetime, after: datetime, count: int = 3
+) -> list[datetime]:
+    """The next ``count`` occurrences at or after ``after`` (aware, firm's zone)."""
+    rule = parse_rule(text, starts_at)
+    found: list[datetime] = []
+    moment = rule.after(local(after), inc=True)
+    while moment is not None and len(found) < count:
+        found.append(moment)
+        moment = rule.after(moment, inc=False)
+    return found
+
+
+def run_deadline(occurrence: datetime) -> datetime:
+    """When a run becomes overdue: the end of its day in the firm's zone (UTC)."""
+    day = local(occurrence).date()
+    return local_midnight_utc(day + timedelta(days=1))
+
+
+def plan_occurrences(
+    text: str,
+    starts_at: datetime,
+    *,
+    last: datetime | None,
+    now: datetime,
+    catch_up: bool,
+    until: datetime | None = None,
+) -> list[tuple[datetime, bool]]:
+    """Occurrences a run at ``now`` must create, with whether each is late.
+
+    Args:
+        text: the RRULE.
+        starts_at: the first run, the rule's DTSTART.
+        last: the newest occurrence already created, if any; only later ones count.
+        now: the moment of the run; occurrences after it are not due yet.
+        catch_up: create every missed occurrence; otherwise only the newest due one.
+        until: no occurrence after this (the contract's end).
+
+    Returns:
+        (occurrence in UTC, late) pairs, oldest first. Late means the run's day
+        was already over when it was created (the scheduler was down).
+    """
+    rule = parse_rule(text, starts_at)
+    end = now if until is None else min(now, until)
+    if last is None:
+        due = rule.between(local(starts_at), local(end), inc=True)
+    else:
+        due = [d for d in rule.between(local(last), local(end), inc=True) if d > last]
+    if not catch_up:
+        due = due[-1:]
+    due = due[-MAX_CATCH_UP:]
+    return [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in due]
+
+
+def parse_first_run(text: str) -> datetime:
+    """Read a local date and time as people type it: ``01.12.2026 09:00`` or ``2026-12-01 09:00``.
+
+    Raises:
+        ScheduleError: not a date and time.
+    """
+    cleaned = " ".join(text.split())
+    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            naive = datetime.strptime(cleaned, pattern)  # noqa: DTZ007 - zone set next
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=FIRM_ZONE)
+    raise ScheduleError(_("Date and time like 01.12.2026 09:00."))

@@ -1,0 +1,79 @@
+"""Backup checks: record what a backup run found; a failed backup becomes an emergency.
+
+A failed check raises the job to emergency priority, sets the job's alert and
+keeps the job open, so the board shows it at the top until someone acts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bbdispatch.domain.backups import BackupCheck, BackupResult
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.jobs import Priority
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import backups as store
+from bbdispatch.storage import jobs as job_store
+
+ALERT_PREFIX = "Backup failed"
+"""Start of the alert a failed check sets (kept untranslated: it is stored)."""
+
+
+async def record_backup_check(
+    ctx: Ctx,
+    job_id: int,
+    *,
+    result: BackupResult,
+    backup_date: date | None,
+    size_bytes: int | None,
+    location: str,
+    note: str = "",
+) -> None:
+    """Record the result of a backup check on an open job.
+
+    Raises:
+        NotFound: no such job.
+        DomainError: a closed job, a failure without a description, a backup
+            date in the future.
+    """
+    if result is BackupResult.FAILED and not note.strip():
+        raise DomainError(_("Say what failed."))
+    today = ctx.clock.now().date()
+    if backup_date is not None and backup_date > today:
+        raise DomainError(_("The backup date is in the future."))
+    now = ctx.now_db()
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        if not job.status.is_open:
+            raise DomainError(_("Job {id} is closed.").format(id=job_id))
+        check = BackupCheck(
+            job_id, result, backup_date, size_bytes, location.strip(), note.strip(), ctx.actor,
+            ctx.clock.now(),
+        )  # fmt: skip
+        await store.upsert_backup_check(ctx.db, check)
+        if result is BackupResult.FAILED:
+            await job_store.update_job_fields(
+                ctx.db, job_id, now, priority=Priority.EMERGENCY.value,
+                alert=f"{ALERT_PREFIX}: {note.strip()}",
+            )  # fmt: skip
+            if job.priority is not Priority.EMERGENCY:
+                await job_store.insert_status_change(
+                    ctx.db, job_id, now, job.status, job.status, job.technician_id, ctx.actor,
+                    _("Backup failed: priority raised to emergency"),
+                )  # fmt: skip
+        elif job.alert.startswith(ALERT_PREFIX):
+            await job_store.update_job_fields(ctx.db, job_id, now, alert="")
+        await audit.record(
+            ctx, "job", job_id, "backup_checked", result=result.value,
+            backup_date=backup_date.isoformat() if backup_date else None, size_bytes=size_bytes,
+            location=location.strip(), note=note.strip(),
+        )  # fmt: skip
+
+
+async def backup_check(ctx: Ctx, job_id: int) -> BackupCheck | None:
+    """The backup check recorded on a job, if any."""
+    return await store.backup_check_of(ctx.db, job_id)

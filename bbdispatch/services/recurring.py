@@ -1,0 +1,276 @@
+"""Recurring tasks of IT administration contracts, and the trace their runs leave.
+
+Screens and commands call these; they own the transactions and the audit rows.
+Generation of due jobs is :mod:`bbdispatch.services.schedule`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.backups import BackupCheck
+from bbdispatch.domain.clients import Client
+from bbdispatch.domain.contracts import Contract, ContractStatus
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
+from bbdispatch.domain.recurring import (
+    HistoryRow,
+    RecurringTask,
+    RunLog,
+    RunOutcome,
+    run_state,
+)
+from bbdispatch.domain.schedule import next_occurrences, parse_rule
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import backups as backup_store
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import recurring as store
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """What the task form fills in; validated by :func:`save_task`."""
+
+    title: str
+    instructions: str
+    schedule: str
+    """RRULE text, usually built from a preset."""
+    starts_at: datetime
+    """The first run; its time of day is the time of every run."""
+    technician_id: int | None
+    expected_minutes: int
+    mode: JobMode = JobMode.REMOTE
+    category: Category = Category.OTHER
+    catch_up: bool = True
+
+
+@dataclass(frozen=True)
+class AdminContract:
+    """An IT administration contract with its client, for pickers and titles."""
+
+    contract: Contract
+    client: Client
+
+
+@dataclass(frozen=True)
+class RunDetails:
+    """Everything the run dialog shows about one recurring job."""
+
+    job: Job
+    task: RecurringTask
+    log: RunLog | None
+    backup: BackupCheck | None
+
+
+async def it_admin_contracts(ctx: Ctx, *, active_only: bool = True) -> list[AdminContract]:
+    """IT administration contracts (monthly fee) with their clients, by client name."""
+    found = []
+    for contract in await contract_store.all_contracts(ctx.db):
+        if contract.kind is not ProductType.MONTHLY:
+            continue
+        if active_only and contract.status is not ContractStatus.ACTIVE:
+            continue
+        client = await client_store.get_client(ctx.db, contract.client_id)
+        if client is not None:
+            found.append(AdminContract(contract, client))
+    found.sort(key=lambda a: (a.client.name.casefold(), a.contract.number))
+    return found
+
+
+async def admin_contract(ctx: Ctx, contract_id: int) -> AdminContract:
+    """One IT administration contract.
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: the contract is not an IT administration contract.
+    """
+    contract = await contract_store.get_contract(ctx.db, contract_id)
+    client = await client_store.get_client(ctx.db, contract.client_id) if contract else None
+    if contract is None or client is None:
+        raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+    if contract.kind is not ProductType.MONTHLY:
+        raise DomainError(_("Recurring tasks belong to IT administration contracts."))
+    return AdminContract(contract, client)
+
+
+async def tasks_of_contract(ctx: Ctx, contract_id: int) -> list[RecurringTask]:
+    """A contract's recurring tasks, active first."""
+    return await store.tasks_of_contract(ctx.db, contract_id)
+
+
+async def get_task(ctx: Ctx, task_id: int) -> RecurringTask:
+    """One recurring task.
+
+    Raises:
+        NotFound: no such task.
+    """
+    task = await store.get_task(ctx.db, task_id)
+    if task is None:
+        raise NotFound(_("No recurring task {id}.").format(id=task_id))
+    return task
+
+
+def preview(schedule: str, starts_at: datetime, now: datetime, count: int = 3) -> list[datetime]:
+    """The next runs of a schedule from now (or from the first run if later).
+
+    Raises:
+        ScheduleError: the schedule is not valid.
+    """
+    return next_occurrences(schedule, starts_at, max(now, starts_at), count)
+
+
+def validate_draft(draft: TaskDraft) -> None:
+    """Check a task form before saving.
+
+    Raises:
+        DomainError: empty title, bad schedule, or a duration out of range.
+    """
+    if not draft.title.strip():
+        raise DomainError(_("Give the task a title."))
+    parse_rule(draft.schedule, draft.starts_at)
+    if not 1 <= draft.expected_minutes <= 24 * 60:
+        raise DomainError(_("Expected duration must be 1 to 1440 minutes."))
+
+
+async def save_task(
+    ctx: Ctx, contract_id: int, draft: TaskDraft, task_id: int | None = None
+) -> int:
+    """Create a task on a contract, or update one; returns the task id.
+
+    Raises:
+        DomainError: invalid draft, or not an IT administration contract.
+    """
+    validate_draft(draft)
+    await admin_contract(ctx, contract_id)
+    schedule = draft.schedule.strip().removeprefix("RRULE:")
+    fields: dict[str, str | int | None] = {
+        "title": draft.title.strip(), "instructions": draft.instructions.strip(),
+        "schedule": schedule, "starts_at": to_db(draft.starts_at),
+        "technician_id": draft.technician_id, "expected_minutes": draft.expected_minutes,
+        "mode": draft.mode.value, "category": draft.category.value,
+        "catch_up": int(draft.catch_up),
+    }  # fmt: skip
+    async with ctx.db.transaction():
+        if task_id is None:
+            task_id = await store.insert_task(
+                ctx.db, contract_id=contract_id, title=draft.title.strip(),
+                instructions=draft.instructions.strip(), schedule=schedule,
+                starts_at=to_db(draft.starts_at), technician_id=draft.technician_id,
+                expected_minutes=draft.expected_minutes, mode=draft.mode.value,
+                category=draft.category.value, catch_up=draft.catch_up,
+            )  # fmt: skip
+            await audit.record(ctx, "recurring_task", task_id, "created", **fields)
+        else:
+            existing = await store.get_task(ctx.db, task_id)
+            if existing is None or existing.contract_id != contract_id:
+                raise NotFound(_("No recurring task {id}.").format(id=task_id))
+            await store.update_task(ctx.db, task_id, **fields)
+            await audit.record(ctx, "recurring_task", task_id, "updated", **fields)
+    return task_id
+
+
+async def set_task_active(ctx: Ctx, task_id: int, active: bool) -> None:
+    """Pause or resume a task; a paused task creates no jobs."""
+    async with ctx.db.transaction():
+        if await store.get_task(ctx.db, task_id) is None:
+            raise NotFound(_("No recurring task {id}.").format(id=task_id))
+        await store.update_task(ctx.db, task_id, active=int(active))
+        await audit.record(ctx, "recurring_task", task_id, "resumed" if active else "paused")
+
+
+async def contract_history(ctx: Ctx, contract_id: int) -> list[HistoryRow]:
+    """Every run of a contract's recurring tasks, newest first, with its state."""
+    now = ctx.clock.now()
+    rows = []
+    for task, job, tech_name, log, backup_failed in await store.runs_of_contract(
+        ctx.db, contract_id
+    ):
+        assert job.occurrence_at is not None
+        rows.append(
+            HistoryRow(
+                task_id=task.id, task_title=task.title, occurrence_at=job.occurrence_at,
+                job=job, technician_name=tech_name, log=log,
+                state=run_state(job, log, backup_failed, now),
+            )
+        )  # fmt: skip
+    return rows
+
+
+async def run_details(ctx: Ctx, job_id: int) -> RunDetails:
+    """A recurring job with its task, log and backup check.
+
+    Raises:
+        NotFound: no such job.
+        DomainError: the job was not made from a recurring task.
+    """
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    if job.recurring_task_id is None:
+        raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
+    task = await get_task(ctx, job.recurring_task_id)
+    log = await store.run_log_of(ctx.db, job_id)
+    backup = await backup_store.backup_check_of(ctx.db, job_id)
+    return RunDetails(job, task, log, backup)
+
+
+async def complete_run(
+    ctx: Ctx, job_id: int, *, checked: str, outcome: RunOutcome, problem: str = ""
+) -> None:
+    """Finish a recurring run and record its log: who, when, what was checked, the outcome.
+
+    The job is closed as done with a resolution the client can read. A
+    cancelled run cannot be documented; a done one can have its log corrected.
+
+    Raises:
+        DomainError: nothing checked, a problem without a description, a job
+            that is not a recurring run, or a cancelled one.
+    """
+    if not checked.strip():
+        raise DomainError(_("Say what was checked."))
+    if outcome is RunOutcome.PROBLEM and not problem.strip():
+        raise DomainError(_("Describe the problem found."))
+    if outcome is RunOutcome.OK:
+        problem = ""
+    now = ctx.now_db()
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        if job.recurring_task_id is None:
+            raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
+        if job.status is JobStatus.CANCELLED:
+            raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
+        log = RunLog(job_id, ctx.actor, ctx.clock.now(), checked, outcome, problem)
+        await store.insert_run_log(ctx.db, log)
+        resolution = checked.strip() if outcome is RunOutcome.OK else (
+            f"{checked.strip()}\n{_('Problem found')}: {problem.strip()}"
+        )  # fmt: skip
+        if job.status is not JobStatus.DONE:
+            await job_store.update_job_fields(
+                ctx.db, job_id, now, status=JobStatus.DONE.value, resolution=resolution,
+                closed_at=now,
+            )  # fmt: skip
+            person = await _person_id(ctx)
+            await job_store.insert_status_change(
+                ctx.db, job_id, now, job.status, JobStatus.DONE, person or job.technician_id,
+                ctx.actor, _("Run documented"),
+            )  # fmt: skip
+        await audit.record(
+            ctx, "job", job_id, "run_logged", outcome=outcome.value, checked=checked.strip(),
+            problem=problem.strip(),
+        )  # fmt: skip
+
+
+async def _person_id(ctx: Ctx) -> int | None:
+    from bbdispatch.storage.people import person_by_login
+
+    person = await person_by_login(ctx.db, ctx.actor)
+    return person.id if person else None

@@ -1,0 +1,101 @@
+"""``schedule run``: turn due occurrences of recurring tasks into jobs, exactly once.
+
+One function serves cron, the systemd timer and the dispatcher App's periodic
+run. Each task is handled in its own short ``BEGIN IMMEDIATE`` transaction that
+reads the newest occurrence already created and inserts the missing ones with
+``INSERT ... ON CONFLICT DO NOTHING`` on UNIQUE(recurring_task_id,
+occurrence_at): two processes running at the same moment, or a run repeated
+after a crash, never create an occurrence twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from bbdispatch.clock import FIRM_ZONE, from_db, to_db
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.recurring import CreatedRun, RecurringTask
+from bbdispatch.domain.schedule import plan_occurrences
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import recurring as store
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """What one run of the scheduler did."""
+
+    created: list[CreatedRun] = field(default_factory=list)
+    """Jobs created, oldest occurrence first."""
+    problems: list[str] = field(default_factory=list)
+    """Tasks skipped, one line each (e.g. a schedule that no longer parses)."""
+
+
+async def run_schedule(ctx: Ctx, now: datetime | None = None) -> ScheduleResult:
+    """Create every due, not yet created occurrence of every active task.
+
+    Args:
+        ctx: the service environment.
+        now: the moment to plan for (default: the context's clock); occurrences
+            after it are not due yet.
+    """
+    moment = now or ctx.clock.now()
+    result = ScheduleResult()
+    for task_id in await store.active_task_ids(ctx.db):
+        try:
+            result.created.extend(await _run_task(ctx, task_id, moment))
+        except DomainError as err:
+            result.problems.append(_("Task {id} skipped: {err}").format(id=task_id, err=err))
+    result.created.sort(key=lambda c: (c.occurrence_at, c.task_id))
+    return result
+
+
+async def _run_task(ctx: Ctx, task_id: int, now: datetime) -> list[CreatedRun]:
+    created = []
+    async with ctx.db.transaction():
+        task = await store.get_task(ctx.db, task_id)
+        contract = await contract_store.get_contract(ctx.db, task.contract_id) if task else None
+        if task is None or contract is None or not task.active:
+            return []
+        last = await store.last_occurrence(ctx.db, task_id)
+        until = None
+        if contract.ends_on is not None:
+            until = datetime.combine(contract.ends_on, time(23, 59, 59), tzinfo=FIRM_ZONE)
+        plan = plan_occurrences(
+            task.schedule, task.starts_at, last=from_db(last) if last else None, now=now,
+            catch_up=task.catch_up, until=until,
+        )  # fmt: skip
+        for occurrence, late in plan:
+            job_id = await store.insert_run_job(
+                ctx.db, _new_job(task, contract.client_id, occurrence, late), to_db(now),
+                ctx.actor,
+            )  # fmt: skip
+            if job_id is None:
+                continue
+            await audit.record(
+                ctx, "job", job_id, "created", source="schedule", task_id=task.id,
+                occurrence_at=to_db(occurrence), late=late,
+            )  # fmt: skip
+            created.append(CreatedRun(job_id, task.id, task.title, occurrence, late))
+    return created
+
+
+def _new_job(task: RecurringTask, client_id: int, occurrence: datetime, late: bool) -> NewJob:
+    return NewJob(
+        client_id=client_id,
+        contract_id=task.contract_id,
+        description=task.title,
+        mode=task.mode,
+        priority=Priority.NORMAL,
+        category=task.category,
+        status=JobStatus.ASSIGNED if task.technician_id else JobStatus.TRIAGED,
+        technician_id=task.technician_id,
+        visit_at=occurrence if task.mode is JobMode.ONSITE else None,
+        recurring_task_id=task.id,
+        occurrence_at=occurrence,
+        late=late,
+    )

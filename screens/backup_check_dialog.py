@@ -1,0 +1,146 @@
+"""Record a backup check on a backup job; a failure makes the job an emergency."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from bbdispatch.domain.backups import BackupResult, parse_size
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+from bbdispatch.services.backups import record_backup_check
+from screens.base import BBScreen
+
+
+def parse_day(text: str) -> date | None:
+    """Read ``23.11.2026`` or ``2026-11-23``; empty means unknown.
+
+    Raises:
+        DomainError: not a date.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    raise DomainError(_("Date like 23.11.2026."))
+
+
+class BackupCheckDialog(ModalScreen[bool], BBScreen[bool]):
+    """Result, date, size and place of the newest backup; a failure needs a note."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Record the check"), id="save-backup"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    BackupCheckDialog {
+        align: center middle;
+    }
+    BackupCheckDialog > VerticalScroll {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    BackupCheckDialog Horizontal {
+        height: auto;
+    }
+    BackupCheckDialog Label {
+        width: 14;
+        padding: 1 1 0 0;
+    }
+    """
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        """The backup job checked."""
+
+    def compose(self) -> ComposeResult:
+        """The check's fields, each with its error line."""
+        with VerticalScroll():
+            yield Static(_("Backup check, job {job}").format(job=self.job_id))
+            with Horizontal():
+                yield Label(_("Result"))
+                yield Select(
+                    [(_("OK"), "ok"), (_("Failed"), "failed")], value="ok", allow_blank=False,
+                    id="result",
+                )  # fmt: skip
+            with Horizontal():
+                yield Label(_("Backup date"))
+                yield Input(placeholder="23.11.2026", id="backup-date")
+            yield Static("", id="date-error", classes="field-error")
+            with Horizontal():
+                yield Label(_("Size"))
+                yield Input(placeholder="512 GB", id="size")
+            yield Static("", id="size-error", classes="field-error")
+            with Horizontal():
+                yield Label(_("Where"))
+                yield Input(placeholder=r"\\NAS\kopie", id="location")
+            with Horizontal():
+                yield Label(_("Note"))
+                yield Input(placeholder=_("What failed (required if failed)"), id="note")
+            yield Static("", id="note-error", classes="field-error")
+            with Horizontal():
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+        yield Footer()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Validate each field; errors go next to the field, nothing typed is lost."""
+        for name in ("date", "size", "note"):
+            self.query_one(f"#{name}-error", Static).update("")
+        result = BackupResult(str(self.query_one("#result", Select).value))
+        try:
+            day = parse_day(self.query_one("#backup-date", Input).value)
+        except DomainError as err:
+            self.query_one("#date-error", Static).update(str(err))
+            return
+        try:
+            size = parse_size(self.query_one("#size", Input).value)
+        except DomainError as err:
+            self.query_one("#size-error", Static).update(str(err))
+            return
+        note = self.query_one("#note", Input).value
+        if result is BackupResult.FAILED and not note.strip():
+            self.query_one("#note-error", Static).update(_("Say what failed."))
+            return
+        self.save(result, day, size, self.query_one("#location", Input).value, note)
+
+    @work(exclusive=True, group="save-backup", exit_on_error=False)
+    async def save(
+        self, result: BackupResult, day: date | None, size: int | None, where: str, note: str
+    ) -> None:
+        """Record through the service."""
+        try:
+            await record_backup_check(
+                self.ctx, self.job_id, result=result, backup_date=day, size_bytes=size,
+                location=where, note=note,
+            )  # fmt: skip
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        if result is BackupResult.FAILED:
+            self.notify(_("Backup failed: job raised to emergency."), severity="warning")
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)

@@ -1,0 +1,146 @@
+"""Complete a recurring run and record its log: what was checked and the outcome."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+
+from bbdispatch.clock import format_local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.recurring import RunOutcome
+from bbdispatch.i18n import _
+from bbdispatch.services.recurring import RunDetails, complete_run, run_details
+from screens.base import BBScreen
+
+
+class RunLogDialog(ModalScreen[bool], BBScreen[bool]):
+    """The run's checklist above, what was checked and the outcome below; Ctrl+S saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Complete the run"), id="save-run"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    RunLogDialog {
+        align: center middle;
+    }
+    RunLogDialog > VerticalScroll {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    RunLogDialog #checked {
+        height: 5;
+    }
+    RunLogDialog #run-head {
+        color: $text-muted;
+    }
+    RunLogDialog Horizontal {
+        height: auto;
+    }
+    RunLogDialog #outcome {
+        width: 24;
+    }
+    RunLogDialog #problem {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        """The recurring job being completed."""
+
+    def compose(self) -> ComposeResult:
+        """Run header, checklist, the log fields and their errors."""
+        with VerticalScroll():
+            yield Static(_("Loading…"), id="run-head")
+            yield TextArea("", id="checked", tooltip=_("What was checked"))
+            yield Static("", id="checked-error", classes="field-error")
+            with Horizontal():
+                yield Select(
+                    [(_("OK"), RunOutcome.OK.value),
+                     (_("Problem found"), RunOutcome.PROBLEM.value)],
+                    value=RunOutcome.OK.value, allow_blank=False, id="outcome",
+                )  # fmt: skip
+                yield Input(placeholder=_("Problem found (describe)"), id="problem")
+            yield Static("", id="problem-error", classes="field-error")
+            with Horizontal():
+                yield Button(_("Complete run"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the run."""
+        self.query_one("#checked", TextArea).focus()
+        self.load_run()
+
+    @work(exclusive=True, group="load-run", exit_on_error=False)
+    async def load_run(self) -> None:
+        """Show the task's checklist and any earlier log."""
+        try:
+            details = await run_details(self.ctx, self.job_id)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            self.dismiss(False)
+            return
+        self._fill(details)
+
+    def _fill(self, details: RunDetails) -> None:
+        job, task = details.job, details.task
+        self.query_one("#run-head", Static).update(
+            _("Job {job} · {title} · due {due}\nChecklist: {steps}\nWhat was checked:").format(
+                job=job.number, title=task.title, due=format_local(job.occurrence_at),
+                steps=task.instructions or "—",
+            )
+        )  # fmt: skip
+        if details.log is not None:
+            self.query_one("#checked", TextArea).text = details.log.checked
+            self.query_one("#outcome", Select).value = details.log.outcome.value
+            self.query_one("#problem", Input).value = details.log.problem
+        elif details.backup is not None and details.backup.note:
+            self.query_one("#problem", Input).value = details.backup.note
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Validate, then complete the run."""
+        checked = self.query_one("#checked", TextArea).text
+        outcome = RunOutcome(str(self.query_one("#outcome", Select).value))
+        problem = self.query_one("#problem", Input).value
+        self.query_one("#checked-error", Static).update("")
+        self.query_one("#problem-error", Static).update("")
+        if not checked.strip():
+            self.query_one("#checked-error", Static).update(_("Say what was checked."))
+            return
+        if outcome is RunOutcome.PROBLEM and not problem.strip():
+            self.query_one("#problem-error", Static).update(_("Describe the problem found."))
+            return
+        self.save(checked, outcome, problem)
+
+    @work(exclusive=True, group="save-run", exit_on_error=False)
+    async def save(self, checked: str, outcome: RunOutcome, problem: str) -> None:
+        """Record through the service; keep the dialog open on an error."""
+        try:
+            await complete_run(self.ctx, self.job_id, checked=checked, outcome=outcome,
+                               problem=problem)  # fmt: skip
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(_("Run {job} documented.").format(job=self.job_id))
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)

@@ -1,0 +1,285 @@
+"""Add or edit a recurring task: presets for the schedule, and its next three runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from bbdispatch.clock import format_local, local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.domain.recurring import RecurringTask
+from bbdispatch.domain.schedule import (
+    PRESET_LABELS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Preset,
+    ScheduleError,
+    build_rule,
+    parse_first_run,
+    preset_of,
+)
+from bbdispatch.i18n import _
+from bbdispatch.services.people import people
+from bbdispatch.services.recurring import TaskDraft, preview, save_task
+from screens.base import BBScreen
+
+CATEGORY_LABEL = {
+    "backup": _("backup"), "software": _("software"), "hardware": _("hardware"),
+    "network": _("network"), "training": _("training"), "other": _("other"),
+}  # fmt: skip
+
+
+class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
+    """The recurring task form; saving validates and shows errors by the fields."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the task"), id="save-task"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    TaskForm {
+        align: center middle;
+    }
+    TaskForm > VerticalScroll {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    TaskForm Horizontal {
+        height: auto;
+    }
+    TaskForm Label {
+        width: 11;
+    }
+    TaskForm Label.inline {
+        width: auto;
+        padding: 0 1;
+    }
+    TaskForm #instructions {
+        height: 3;
+    }
+    TaskForm #preset, TaskForm #technician {
+        width: 1fr;
+    }
+    TaskForm #weekday, TaskForm #mode, TaskForm #category {
+        width: 14;
+        margin-right: 1;
+    }
+    TaskForm #day, TaskForm #minutes {
+        width: 6;
+        margin-left: 1;
+    }
+    TaskForm #preview {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    TaskForm #form-buttons Button {
+        margin-right: 2;
+    }
+    TaskForm .field-error {
+        display: none;
+        padding: 0 0 0 11;
+    }
+    TaskForm #form-buttons {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, contract_id: int, task: RecurringTask | None = None) -> None:
+        super().__init__()
+        self.contract_id = contract_id
+        """The contract the task belongs to."""
+        self.editing = task
+        """The task edited, or None for a new one."""
+
+    def compose(self) -> ComposeResult:
+        """Every field of a task on one labelled line, with a place for its error."""
+        task = self.editing
+        preset, weekday, day = preset_of(task.schedule) if task else (Preset.WEEKLY, "MO", 1)
+        first = local(task.starts_at).strftime("%d.%m.%Y %H:%M") if task else ""
+        with VerticalScroll():
+            with Horizontal():
+                yield Label(_("Title"))
+                yield Input(
+                    task.title if task else "", id="title", compact=True,
+                    placeholder=_("e.g. Backup check"),
+                )  # fmt: skip
+            yield Static("", id="title-error", classes="field-error")
+            with Horizontal():
+                yield Label(_("Checklist"))
+                yield TextArea(
+                    task.instructions if task else "", id="instructions", compact=True,
+                    placeholder=_("What to check, step by step"),
+                )  # fmt: skip
+            with Horizontal():
+                yield Label(_("Schedule"))
+                yield Select(
+                    [(label, p.value) for p, label in PRESET_LABELS.items()],
+                    value=preset.value, allow_blank=False, id="preset", compact=True,
+                )  # fmt: skip
+                yield Select(
+                    [(WEEKDAY_NAMES[d], d) for d in WEEKDAYS], value=weekday,
+                    allow_blank=False, id="weekday", compact=True,
+                )  # fmt: skip
+                yield Input(str(day), id="day", type="integer", compact=True,
+                            tooltip=_("Day of the month"))  # fmt: skip
+            with Horizontal():
+                yield Label(_("RRULE"))
+                yield Input(
+                    task.schedule if task and preset is Preset.CUSTOM else "", compact=True,
+                    placeholder=_("custom only, e.g. FREQ=MONTHLY;BYDAY=-1FR"), id="rrule",
+                )  # fmt: skip
+            with Horizontal():
+                yield Label(_("First run"))
+                yield Input(first, id="starts", placeholder="01.12.2026 09:00", compact=True)
+            yield Static("", id="schedule-error", classes="field-error")
+            yield Static("", id="preview")
+            with Horizontal():
+                yield Label(_("Technician"))
+                yield Select([], prompt=_("nobody yet"), id="technician", compact=True)
+                yield Label(_("Minutes"), classes="inline")
+                yield Input(
+                    str(task.expected_minutes) if task else "60", id="minutes", type="integer",
+                    compact=True,
+                )  # fmt: skip
+            yield Static("", id="minutes-error", classes="field-error")
+            with Horizontal():
+                yield Label(_("Work"))
+                yield Select(
+                    [(_("remote"), "remote"), (_("on-site"), "onsite")], compact=True,
+                    value=task.mode.value if task else "remote", allow_blank=False, id="mode",
+                )  # fmt: skip
+                yield Select(
+                    [(label, c) for c, label in CATEGORY_LABEL.items()], compact=True,
+                    value=task.category.value if task else "backup", allow_blank=False,
+                    id="category",
+                )  # fmt: skip
+                yield Checkbox(
+                    _("Catch up missed"), task.catch_up if task else True, id="catch-up",
+                    compact=True, tooltip=_("Create runs missed while nothing ran, marked late"),
+                )  # fmt: skip
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Save"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Default first run (tomorrow 09:00), the technician list, the preview."""
+        starts = self.query_one("#starts", Input)
+        if not starts.value:
+            tomorrow = local(self.ctx.clock.now()).date() + timedelta(days=1)
+            starts.value = tomorrow.strftime("%d.%m.%Y") + " 09:00"
+        self.query_one("#title", Input).focus()
+        self.load_people()
+        self._update_preview()
+
+    @work(exclusive=True, group="load-people", exit_on_error=False)
+    async def load_people(self) -> None:
+        """Offer the firm's technicians."""
+        found = await people(self.ctx)
+        select: Select[int] = self.query_one("#technician", Select)
+        select.set_options([(p.name, p.id) for p in found])
+        if self.editing and self.editing.technician_id:
+            select.value = self.editing.technician_id
+
+    def _rule(self) -> str:
+        preset = Preset(str(self.query_one("#preset", Select).value))
+        weekday = str(self.query_one("#weekday", Select).value)
+        day_text = self.query_one("#day", Input).value.strip()
+        try:
+            day = int(day_text or "0")
+        except ValueError:
+            day = 0
+        return build_rule(
+            preset, weekday=weekday, day=day, custom=self.query_one("#rrule", Input).value
+        )
+
+    def _error(self, field: str, message: str) -> None:
+        """Show (or clear) the message under a field; empty lines take no room."""
+        shown = self.query_one(f"#{field}-error", Static)
+        shown.update(message)
+        shown.display = bool(message)
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#day, #rrule, #starts")
+    def _update_preview(self) -> None:
+        shown = self.query_one("#preview", Static)
+        try:
+            rule = self._rule()
+            first = parse_first_run(self.query_one("#starts", Input).value)
+            runs = preview(rule, first, self.ctx.clock.now(), 3)
+        except ScheduleError as err:
+            self._error("schedule", str(err))
+            shown.update("")
+            return
+        self._error("schedule", "")
+        shown.update(
+            _("{rule}  Next: {runs}").format(
+                rule=rule, runs=" · ".join(format_local(r) for r in runs) or _("never")
+            )
+        )
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Validate and save; errors appear next to their fields."""
+        for name in ("title", "schedule", "minutes"):
+            self._error(name, "")
+        title = self.query_one("#title", Input).value
+        if not title.strip():
+            self._error("title", _("Give the task a title."))
+            return
+        try:
+            rule = self._rule()
+            first = parse_first_run(self.query_one("#starts", Input).value)
+        except ScheduleError as err:
+            self._error("schedule", str(err))
+            return
+        try:
+            minutes = int(self.query_one("#minutes", Input).value.strip())
+        except ValueError:
+            self._error("minutes", _("Expected minutes, e.g. 60."))
+            return
+        tech = self.query_one("#technician", Select).value
+        draft = TaskDraft(
+            title=title, instructions=self.query_one("#instructions", TextArea).text,
+            schedule=rule, starts_at=first,
+            technician_id=tech if isinstance(tech, int) else None, expected_minutes=minutes,
+            mode=JobMode(str(self.query_one("#mode", Select).value)),
+            category=Category(str(self.query_one("#category", Select).value)),
+            catch_up=self.query_one("#catch-up", Checkbox).value,
+        )  # fmt: skip
+        self.save(draft)
+
+    @work(exclusive=True, group="save-task", exit_on_error=False)
+    async def save(self, draft: TaskDraft) -> None:
+        """Save through the service; its message lands by the right field."""
+        try:
+            task_id = await save_task(
+                self.ctx, self.contract_id, draft, self.editing.id if self.editing else None
+            )
+        except ScheduleError as err:
+            self._error("schedule", str(err))
+            return
+        except DomainError as err:
+            self._error("minutes" if "minutes" in str(err) else "title", str(err))
+            return
+        self.notify(_("Task saved."))
+        self.dismiss(task_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

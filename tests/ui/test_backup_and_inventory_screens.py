@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.schedule import run_schedule
+from screens.backup_check_dialog import BackupCheckDialog
+from screens.contract_history import ContractHistoryScreen
+from screens.inventory_view import InventoryScreen
+from screens.it_admin import open_contract_history
+
+DATA = Path(__file__).parent.parent / "data"
+TECH = Technician(
+    id=2, login="piotr", name="Piotr Mazur", role=Role.TECHNICIAN, does_onsite=True,
+    phone=None, active=True,
+)  # fmt: skip
+
+
+async def settle(app: BBDispatch, pilot: Any) -> None:
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_failed_backup_from_history_raises_an_emergency(
+    demo_ctx: Ctx, demo_db_path: Path, ctx_factory: Any
+) -> None:
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    app = BBDispatch(ctx_factory(), TECH, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        open_contract_history(app, 3)
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BackupCheckDialog)
+        dialog.query_one("#result", Select).value = "failed"
+        dialog.query_one("#backup-date", Input).value = "21.11.2026"
+        dialog.query_one("#size", Input).value = "mnóstwo"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Size like 512 GB" in str(dialog.query_one("#size-error", Static).render())
+        dialog.query_one("#size", Input).value = "0 GB"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Say what failed" in str(dialog.query_one("#note-error", Static).render())
+        dialog.query_one("#note", Input).value = "NAS pełny, kopia przerwana"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractHistoryScreen)
+        first = app.screen.query_one("#history-table", DataTable).get_row_at(0)
+        assert str(first[3]) == "PROBLEM*"
+        assert "Backup failed: NAS pełny" in str(first[6])
+    with sqlite3.connect(demo_db_path) as conn:
+        job = conn.execute(
+            "SELECT priority, alert, status FROM job WHERE id = ?", (job_id,)
+        ).fetchone()
+    assert job == ("emergency", "Backup failed: NAS pełny, kopia przerwana", "assigned")
+
+
+async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: Any) -> None:
+    app = BBDispatch(ctx_factory(), TECH, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        open_contract_history(app, 3)
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down", "i")  # the 02.11 inventory run
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, InventoryScreen)
+        table = screen.query_one("#diff-table", DataTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [
+            "AnyDesk", "TeamViewer", "Adobe Acrobat Reader", "Google Chrome",
+        ]  # fmt: skip
+        await pilot.press("o")
+        path_input = screen.query_one("#file-path", Input)
+        assert path_input.has_focus
+        path_input.value = str(DATA / "nothing-here.csv")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Cannot read" in str(screen.query_one("#file-error", Static).render())
+        assert path_input.value.endswith("nothing-here.csv")
+        path_input.value = str(DATA / "inventory-simple.csv")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        summary = str(screen.query_one("#inventory-summary", Static).render())
+        assert "3 programs" in summary
+        rows = [
+            (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[1]))
+            for i in range(table.row_count)
+        ]
+        assert ("added", "Notepad++") in rows
+        assert ("removed", "AnyDesk") in rows
+        assert ("removed", "Płatnik") in rows

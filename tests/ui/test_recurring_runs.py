@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.schedule import run_schedule
+from screens.contract_history import ContractHistoryScreen
+from screens.recurring_tasks import RecurringTasksScreen
+from screens.run_log_dialog import RunLogDialog
+
+DISPATCHER = Technician(
+    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
+    phone=None, active=True,
+)  # fmt: skip
+
+
+async def settle(app: BBDispatch, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_complete_recurring_run_with_log(
+    demo_ctx: Ctx, demo_db_path: Path, ctx_factory
+) -> None:
+    created = (await run_schedule(demo_ctx)).created
+    assert [c.occurrence_at.isoformat() for c in created] == ["2026-11-23T09:00:00+01:00"]
+    job_id = created[0].job_id
+    app = BBDispatch(ctx_factory("piotr"), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")
+        await settle(app, pilot)
+        options = app.screen.query_one("#contract-list", OptionList)
+        assert "Przychodnia" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecurringTasksScreen)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractHistoryScreen)
+        table = app.screen.query_one("#history-table", DataTable)
+        first = table.get_row_at(0)
+        assert str(first[2]) == str(job_id)
+        assert str(first[3]) == "MISSED*"
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RunLogDialog)
+        # Saving with nothing checked: an error by the field, the dialog stays.
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Say what was checked" in str(
+            app.screen.query_one("#checked-error", Static).render()
+        )
+        app.screen.query_one("#checked", TextArea).text = "Log kopii na NAS, odtworzono plik."
+        app.screen.query_one("#outcome", Select).value = "problem"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Describe the problem" in str(
+            app.screen.query_one("#problem-error", Static).render()
+        )
+        app.screen.query_one("#problem", Input).value = "Kopia z soboty niepełna"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractHistoryScreen)
+        first = app.screen.query_one("#history-table", DataTable).get_row_at(0)
+        assert str(first[3]) == "PROBLEM*"
+        assert str(first[4]) == "beata"
+        assert "Kopia z soboty" in str(first[6])
+
+    with sqlite3.connect(demo_db_path) as conn:
+        log = conn.execute(
+            "SELECT recorded_by, recorded_at, checked, outcome, problem FROM run_log"
+            " WHERE job_id = ?",
+            (job_id,),
+        ).fetchone()
+        status = conn.execute("SELECT status FROM job WHERE id = ?", (job_id,)).fetchone()
+    assert log == (
+        "beata", "2026-11-24T08:42:00Z", "Log kopii na NAS, odtworzono plik.", "problem",
+        "Kopia z soboty niepełna",
+    )  # fmt: skip
+    assert status == ("done",)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.clock import FIRM_ZONE, to_db
+from bbdispatch.domain.backups import BackupResult, format_size, parse_size
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.services.backups import record_backup_check
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.jobs import get_job
+from bbdispatch.services.schedule import run_schedule
+from bbdispatch.storage import recurring as store
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+async def test_failed_backup_becomes_an_open_emergency(demo_ctx: Ctx) -> None:
+    run = (await run_schedule(demo_ctx)).created[0]
+    with pytest.raises(DomainError, match="Say what failed"):
+        await record_backup_check(
+            demo_ctx, run.job_id, result=BackupResult.FAILED, backup_date=None,
+            size_bytes=None, location="",
+        )  # fmt: skip
+    await record_backup_check(
+        demo_ctx, run.job_id, result=BackupResult.FAILED, backup_date=date(2026, 11, 21),
+        size_bytes=parse_size("0 GB"), location=r"\\NAS-REJESTRACJA\kopie",
+        note="Kopia z soboty przerwana: brak miejsca na NAS",
+    )  # fmt: skip
+    job = await get_job(demo_ctx, run.job_id)
+    assert job.priority is Priority.EMERGENCY
+    assert job.alert == "Backup failed: Kopia z soboty przerwana: brak miejsca na NAS"
+    assert job.status.is_open
+    row = await demo_ctx.db.fetch_one(
+        "SELECT result, backup_date, size_bytes, location FROM backup_check WHERE job_id = ?",
+        (run.job_id,),
+    )
+    assert row is not None
+    assert tuple(row) == ("failed", "2026-11-21", 0, r"\\NAS-REJESTRACJA\kopie")
+    # A later good check clears the alert but leaves the job open for its log.
+    await record_backup_check(
+        demo_ctx, run.job_id, result=BackupResult.OK, backup_date=date(2026, 11, 23),
+        size_bytes=parse_size("431,5 GB"), location=r"\\NAS-REJESTRACJA\kopie",
+    )  # fmt: skip
+    job = await get_job(demo_ctx, run.job_id)
+    assert job.alert == ""
+    assert job.status is JobStatus.ASSIGNED
+
+
+def test_sizes() -> None:
+    assert parse_size("1,5 TB") == 1649267441664
+    assert parse_size("") is None
+    assert format_size(parse_size("512 GB")) == "512 GB"
+    with pytest.raises(DomainError):
+        parse_size("dużo")
+
+
+async def test_run_job_insert_is_idempotent(demo_ctx: Ctx) -> None:
+    moment = datetime(2026, 11, 23, 9, tzinfo=FIRM_ZONE)
+    new = NewJob(
+        client_id=3, contract_id=3, description="Kontrola", mode=JobMode.REMOTE,
+        priority=Priority.NORMAL, category=Category.BACKUP,
+        recurring_task_id=1, occurrence_at=moment,
+    )  # fmt: skip
+    async with demo_ctx.db.transaction():
+        first = await store.insert_run_job(demo_ctx.db, new, to_db(moment), "a")
+        second = await store.insert_run_job(demo_ctx.db, new, to_db(moment), "b")
+    assert first is not None
+    assert second is None
+
+
+def test_inventory_cli_load_and_diff(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(demo_db_path)]
+    # The demo's two inventories already differ.
+    assert main([*db, "inventory", "diff", "--client", "3", "--json"]) == 0
+    demo = json.loads(capsys.readouterr().out)
+    assert [a["name"] for a in demo["added"]] == ["AnyDesk"]
+    assert [r["name"] for r in demo["removed"]] == ["TeamViewer"]
+    # Load the two sample exports on a job of another client and compare them.
+    assert (
+        main(
+            [*db, "inventory", "load", "--job", "1", str(DATA / "inventory-2026-10-powershell.csv")]
+        )
+        == 0
+    )
+    assert "no earlier inventory" in capsys.readouterr().out
+    assert (
+        main([*db, "inventory", "load", "--job", "1", str(DATA / "inventory-2026-11-wmic.txt")])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "+ AnyDesk 8.0.5" in text
+    assert "- TeamViewer 15.47.3" in text
+    assert "~ Google Chrome 118.0.5993.118 -> 119.0.6045.106" in text
+    assert "1 added, 1 removed, 2 changed, 5 unchanged" in text
+    assert main([*db, "inventory", "diff", "--client", "1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["latest"]["programs"] == 8
+    assert report["changed"][0] == {
+        "name": "Adobe Acrobat Reader", "old_version": "23.006.20320",
+        "new_version": "24.001.20604",
+    }  # fmt: skip
+    assert main([*db, "inventory", "load", "--job", "1", str(DATA / "missing.csv")]) == 1
+    assert capsys.readouterr().err.startswith("bbdispatch: cannot read")
+    assert main([*db, "inventory", "diff", "--client", "2"]) == 1
+    assert "No software inventory" in capsys.readouterr().err

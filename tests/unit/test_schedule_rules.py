@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus, Priority
+from bbdispatch.domain.recurring import recurring_overdue
+from bbdispatch.domain.schedule import (
+    Preset,
+    ScheduleError,
+    build_rule,
+    describe_rule,
+    next_occurrences,
+    parse_first_run,
+    plan_occurrences,
+    preset_of,
+)
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=FIRM_ZONE)
+
+
+def w(*args: int) -> datetime:
+    return datetime(*args, tzinfo=FIRM_ZONE)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("preset", "kwargs", "rule"),
+    [
+        (Preset.WEEKLY, {"weekday": "MO"}, "FREQ=WEEKLY;BYDAY=MO"),
+        (Preset.BIWEEKLY, {"weekday": "FR"}, "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"),
+        (Preset.MONTHLY_DAY, {"day": 15}, "FREQ=MONTHLY;BYMONTHDAY=15"),
+        (Preset.MONTHLY_FIRST, {"weekday": "MO"}, "FREQ=MONTHLY;BYDAY=1MO"),
+        (Preset.MONTHLY_LAST_DAY, {}, "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        (Preset.WORKDAYS, {}, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ],
+)
+def test_presets_round_trip(preset: Preset, kwargs: dict[str, object], rule: str) -> None:
+    assert build_rule(preset, **kwargs) == rule  # type: ignore[arg-type]
+    assert preset_of(rule)[0] is preset
+
+
+def test_first_monday_of_month_next_three() -> None:
+    runs = next_occurrences("FREQ=MONTHLY;BYDAY=1MO", START, w(2026, 11, 24))
+    assert runs == [w(2026, 12, 7, 9), w(2027, 1, 4, 9), w(2027, 2, 1, 9)]
+    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "first Mon monthly"
+
+
+def test_time_of_day_survives_summer_time() -> None:
+    runs = next_occurrences("FREQ=WEEKLY;BYDAY=MO", START, w(2026, 3, 20), 2)
+    assert [r.hour for r in runs] == [9, 9]
+    assert runs[0].utcoffset() != runs[1].utcoffset()  # 23.03 winter, 30.03 summer
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter a schedule"),
+        ("FREQ=SOMETIMES", "Not a valid RRULE"),
+        ("FREQ=HOURLY", "at most once a day"),
+        ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "DTSTART"),
+        ("FREQ=WEEKLY;UNTIL=20200101T000000Z", "never occurs"),
+    ],
+)
+def test_bad_schedules_are_refused_with_a_reason(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError, match=message):
+        next_occurrences(text, START, START)
+
+
+def test_plan_catch_up_marks_past_days_late() -> None:
+    plan = plan_occurrences(
+        "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 11, 23, 12),
+        catch_up=True,
+    )  # fmt: skip
+    assert plan == [
+        (w(2026, 11, 9, 9), True),
+        (w(2026, 11, 16, 9), True),
+        (w(2026, 11, 23, 9), False),
+    ]
+
+
+def test_plan_without_catch_up_only_the_latest() -> None:
+    plan = plan_occurrences(
+        "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 11, 25, 8),
+        catch_up=False,
+    )  # fmt: skip
+    assert plan == [(w(2026, 11, 23, 9), True)]
+
+
+def test_plan_stops_at_contract_end() -> None:
+    plan = plan_occurrences(
+        "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 12, 25),
+        catch_up=True, until=w(2026, 11, 20),
+    )  # fmt: skip
+    assert [p[0] for p in plan] == [w(2026, 11, 9, 9), w(2026, 11, 16, 9)]
+
+
+def test_first_run_parsing() -> None:
+    assert parse_first_run("01.12.2026 09:00") == w(2026, 12, 1, 9)
+    assert parse_first_run("2026-12-01  09:00") == w(2026, 12, 1, 9)
+    with pytest.raises(ScheduleError):
+        parse_first_run("jutro rano")
+
+
+def _job(**changes: object) -> Job:
+    base = Job(
+        id=1, client_id=1, contract_id=1, caller_phone=None, caller_name="",
+        received_at=w(2026, 11, 23, 9), description="Kopia", mode=JobMode.REMOTE,
+        priority=Priority.NORMAL, category=Category.BACKUP, status=JobStatus.ASSIGNED,
+        technician_id=None, visit_at=None, site_address="", agreed_rate=None, resolution="",
+        status_reason="", recurring_task_id=7, occurrence_at=w(2026, 11, 23, 9), late=False,
+        closed_at=None, updated_at=w(2026, 11, 23, 9),
+    )  # fmt: skip
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_recurring_overdue_after_the_occurrence_day_ends() -> None:
+    job = _job()
+    assert not recurring_overdue(job, w(2026, 11, 23, 23, 59))
+    assert recurring_overdue(job, w(2026, 11, 24, 0, 0))
+    assert not recurring_overdue(_job(status=JobStatus.DONE), w(2026, 11, 30))
+    assert not recurring_overdue(_job(recurring_task_id=None, occurrence_at=None), w(2026, 11, 30))

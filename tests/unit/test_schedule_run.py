@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.recurring import TaskDraft, save_task
+from bbdispatch.services.schedule import run_schedule
+
+BACKUP = "Kontrola kopii zapasowych"
+INVENTORY = "Inwentaryzacja zainstalowanego oprogramowania"
+
+
+def w(*args: int) -> datetime:
+    return datetime(*args, tzinfo=FIRM_ZONE)  # type: ignore[misc]
+
+
+def run_cli(db: Path, now: datetime, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    code = main(["--db", str(db), "schedule", "run", "--now", now.isoformat(), "--json"])
+    assert code == 0
+    out: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return out
+
+
+def test_a_simulated_month_creates_exactly_the_due_runs(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created: list[dict[str, object]] = []
+    moment = w(2026, 11, 24, 12)
+    while moment <= w(2026, 12, 31, 23):
+        for job in run_cli(demo_db_path, moment, capsys):
+            created.append({**job, "run_at": moment.isoformat()})
+        moment += timedelta(hours=11) if moment.hour == 12 else timedelta(hours=13)
+    got = [(j["task"], j["occurrence_at"], j["late"]) for j in created]
+    assert got == [
+        (BACKUP, "2026-11-23T08:00:00+00:00", True),  # missed on Monday, created Tuesday
+        (BACKUP, "2026-11-30T08:00:00+00:00", False),
+        (BACKUP, "2026-12-07T08:00:00+00:00", False),
+        (INVENTORY, "2026-12-07T09:00:00+00:00", False),  # first Monday of December
+        (BACKUP, "2026-12-14T08:00:00+00:00", False),
+        (BACKUP, "2026-12-21T08:00:00+00:00", False),
+        (BACKUP, "2026-12-28T08:00:00+00:00", False),
+    ]
+    # Each was created by the first run after its time (12:00 on the Monday).
+    assert created[1]["run_at"] == "2026-11-30T12:00:00+01:00"
+    with sqlite3.connect(demo_db_path) as conn:
+        rows = conn.execute(
+            "SELECT occurrence_at, status, technician_id, contract_id FROM job"
+            " WHERE recurring_task_id IS NOT NULL AND occurrence_at >= '2026-11-20'"
+            " ORDER BY occurrence_at, id"
+        ).fetchall()
+    assert len(rows) == 7
+    assert {r[1] for r in rows} == {"assigned"}
+    assert len({r[3] for r in rows}) == 1  # the IT administration contract
+
+
+def test_two_processes_at_once_create_each_occurrence_once(demo_db_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), "schedule", "run",
+        "--now", "2027-06-30T12:00", "--json",
+    ]  # fmt: skip
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _out, err in outputs]
+    jobs = [j for out, _err in outputs for j in json.loads(out)]
+    keys = [(j["task_id"], j["occurrence_at"]) for j in jobs]
+    assert len(keys) == len(set(keys))
+    # 23.11.2026 .. 28.06.2027 weekly = 32 backups; first Mondays Dec..Jun = 7 inventories.
+    assert sum(j["task"] == BACKUP for j in jobs) == 32
+    assert sum(j["task"] == INVENTORY for j in jobs) == 7
+    with sqlite3.connect(demo_db_path) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM job WHERE recurring_task_id IS NOT NULL")
+        assert total.fetchone() == (4 + 39,)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(again.stdout) == []
+
+
+async def test_catch_up_after_downtime(demo_ctx: Ctx) -> None:
+    contract_id = 3
+    no_catch_up = await save_task(
+        demo_ctx, contract_id,
+        TaskDraft(
+            title="Aktualizacje Windows", instructions="", schedule="FREQ=WEEKLY;BYDAY=FR",
+            starts_at=w(2026, 11, 6, 15), technician_id=None, expected_minutes=45,
+            mode=JobMode.ONSITE, category=Category.SOFTWARE, catch_up=False,
+        ),
+    )  # fmt: skip
+    # Nothing ran between 16.11 and 10.12.
+    result = await run_schedule(demo_ctx, w(2026, 12, 10, 8))
+    got = [(c.task_id, c.occurrence_at.astimezone(FIRM_ZONE), c.late) for c in result.created]
+    assert got == [
+        (1, w(2026, 11, 23, 9), True),
+        (1, w(2026, 11, 30, 9), True),
+        (no_catch_up, w(2026, 12, 4, 15), True),  # only the latest; 6.11..27.11 skipped
+        (1, w(2026, 12, 7, 9), True),
+        (2, w(2026, 12, 7, 10), True),
+    ]
+    assert (await run_schedule(demo_ctx, w(2026, 12, 10, 8))).created == []
+    onsite = await demo_ctx.db.fetch_one(
+        "SELECT status, visit_at, late FROM job WHERE recurring_task_id = ?", (no_catch_up,)
+    )
+    assert onsite is not None
+    assert tuple(onsite) == ("triaged", "2026-12-04T14:00:00Z", 1)
+
+
+def test_bad_now_is_one_clear_line(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(demo_db_path), "schedule", "run", "--now", "wczoraj"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bbdispatch: --now: 'wczoraj' is not an ISO date-time")
