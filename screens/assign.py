@@ -23,6 +23,7 @@ from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
 from screens.modal import BBModal
+from screens.widgets.board_columns import MODE_LABEL
 
 
 def candidate_label(c: Candidate) -> str:
@@ -107,7 +108,7 @@ class AssignScreen(BBModal[bool]):
             return
         self.query_one("#assign-title", Label).update(
             _("Assign job {no}: {category}, {mode} — {text}").format(
-                no=job.number, category=job.category.value, mode=job.mode.value,
+                no=job.number, category=job.category.value, mode=MODE_LABEL[job.mode],
                 text=job.description[:40],
             )
         )  # fmt: skip

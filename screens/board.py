@@ -212,6 +212,9 @@ class BoardScreen(JobActionsScreen):
         if not new_keys:
             return
         target = new_keys.index(keep) if keep in new_keys else min(max(row, 0), len(new_keys) - 1)
+        # Keep the selected job on the same screen line: rows added or removed
+        # below it leave the scroll position exactly as it was.
+        scroll_y = max(0, scroll_y + (target - row if keep in new_keys else 0))
         table.move_cursor(row=target, scroll=False)
         table.scroll_to(y=scroll_y, animate=False, immediate=True)
         self.call_after_refresh(table.scroll_to, y=scroll_y, animate=False, immediate=True)

@@ -148,11 +148,12 @@ class BoardFilter:
             return False
         if self.mode and not _prefix(self.mode, job.mode.value):
             return False
-        if self.technician:
-            name = line.row.technician_name or "-"
-            if self.technician in ("-", "none") and line.row.technician_name is None:
-                pass
-            elif not any(_prefix(self.technician, w) for w in name.split()):
+        if self.technician in ("-", "none"):
+            if line.row.technician_name is not None:
+                return False
+        elif self.technician:
+            name = line.row.technician_name or ""
+            if not any(_prefix(self.technician, w) for w in name.split()):
                 return False
         if self.client and search_key(self.client) not in search_key(line.row.client_name):
             return False

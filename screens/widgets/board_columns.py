@@ -32,25 +32,27 @@ class Column:
 def columns_for(width: int) -> list[Column]:
     """Columns for a terminal ``width`` cells wide; the description takes what is left.
 
-    Below 100 cells mode, priority and waiting time go (the order and the
-    highlight still show them, and the detail screen has them); from 140 the
-    names get room.
+    Below 110 cells mode, priority and waiting time go; below 140 priority
+    goes (emergencies stay highlighted and flagged, the order shows waiting,
+    and the detail screen has everything); from 140 the names get room.
     """
     wide = width >= 140
-    narrow = width < 100
+    narrow = width < 110
     fixed = [
         Column("no", _("No."), 4),
-        Column("flags", _("Flags"), 5 if not narrow else 3),
-        Column("client", _("Client"), 24 if wide else (16 if not narrow else 12)),
+        Column("flags", "⚑" if narrow else _("Flags"), 3 if narrow else 5),
+        Column("client", _("Client"), 24 if wide else (12 if narrow else 14)),
     ]
     tail = []
     if not narrow:
-        tail += [Column("mode", _("Mode"), 7), Column("priority", _("Prio"), 6)]
-    tail += [Column("status", _("Status"), 11 if not narrow else 9)]
-    tail += [Column("tech", _("Tech"), 16 if wide else (9 if not narrow else 7))]
+        tail.append(Column("mode", _("Mode"), 7))
+    if wide:
+        tail.append(Column("priority", _("Prio"), 6))
+    tail.append(Column("status", _("Status"), 9 if narrow else 11))
+    tail.append(Column("tech", _("Tech"), 16 if wide else (7 if narrow else 9)))
     if not narrow:
-        tail += [Column("wait", _("Wait"), 6)]
-    tail += [Column("left", _("Left"), 7 if not narrow else 6)]
+        tail.append(Column("wait", _("Wait"), 6))
+    tail.append(Column("left", _("Left"), 6 if narrow else 7))
     used = sum(c.width + 2 for c in fixed + tail) + 2 + 2  # cell padding, scrollbar, margin
     description = Column("description", _("Description"), max(10, width - used))
     return [*fixed, description, *tail]
