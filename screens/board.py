@@ -44,6 +44,23 @@ class BoardScreen(JobActionsScreen):
                 show=False),
     ]  # fmt: skip
 
+    HELP = _(
+        """\
+## The board
+
+Emergencies come first, then the longest waiting. **Left** is the time to the
+response target (business hours for normal and low jobs); `‖` means the job is
+on hold and its clock is stopped; a negative time is a breached target.
+
+Flags: `!` emergency · `⏰` breached · `↻` recurring job · `⟳` recurring job whose
+day has passed · `⏱` forgotten timer · `⚠` alert (e.g. a failed backup).
+
+Search with `/`: words match number, client, description, technician, caller;
+narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
+`c:client` (`c:"two words"`). Escape clears it.
+"""
+    )
+
     DEFAULT_CSS = """
     BoardScreen #job-table {
         height: 1fr;

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bbdispatch.clock import local
 from bbdispatch.domain.clients import search_key
-from bbdispatch.domain.jobs import JobRow, JobStatus, Priority, StatusChange
+from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
 from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
 from bbdispatch.domain.timers import timer_forgotten
 from bbdispatch.pricelist import PriceList
@@ -42,12 +42,6 @@ class Flags:
             ("⚠", bool(self.alert)),
         ]
         return "".join(mark for mark, on in marks if on)
-
-
-FLAG_LEGEND = (
-    "! emergency  ⏰ breached  ↻ recurring  ⟳ recurring overdue  ⏱ forgotten timer  ⚠ alert"
-)
-"""Explains the flags column (help screen)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +183,3 @@ def summarise(lines: Sequence[BoardLine]) -> Summary:
         unassigned=sum(ln.row.job.technician_id is None for ln in lines),
         breached=sum(ln.flags.breached for ln in lines),
     )
-
-
-OPEN_BOARD_STATUSES = tuple(s for s in JobStatus if s.is_open)
-"""Statuses the board lists."""

@@ -69,3 +69,39 @@ async def test_other_process_commits_appear_within_two_seconds(
         assert board.selected_line().job_id == 18  # type: ignore[union-attr]
         assert table.scroll_y == scroll_before
         assert board.loads > loads_before
+
+
+HOLDER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=5, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE job SET caller_name = 'held' WHERE id = 14")
+print("locked", flush=True)
+time.sleep(1.5)
+db.execute("COMMIT")
+"""
+
+
+async def test_a_write_waits_for_another_process_lock_instead_of_failing(
+    ctx_factory, demo_db_path: Path
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.select_job(13)
+        holder = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", HOLDER, str(demo_db_path), stdout=asyncio.subprocess.PIPE
+        )
+        assert holder.stdout is not None
+        assert (await holder.stdout.readline()).strip() == b"locked"
+        started = time.monotonic()
+        await pilot.press("t")  # new → triaged while the other process holds the lock
+        await settle(pilot)
+        waited = time.monotonic() - started
+        await holder.wait()
+        await settle(pilot)
+        assert cell(app, 13, "status") == "triaged"
+        assert waited >= 1.0  # it really waited for the lock
+        assert not [n for n in app._notifications if n.severity == "error"]
