@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from textual.pilot import Pilot
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
 
-from dispatch_helpers import DISPATCHER  # noqa: E402
-
-from bbdispatch.app import BBDispatch  # noqa: E402
+DISPATCHER = Technician(
+    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
+    phone=None, active=True,
+)  # fmt: skip
 
 
 async def _settle(pilot: Pilot[None]) -> None:
