@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -28,6 +29,7 @@ class BBDispatch(App[None]):
     """bbdispatch in a terminal: the dispatcher's desk or a technician's workspace."""
 
     CSS_PATH = "bbdispatch.tcss"
+    COMMANDS = App.COMMANDS | {lambda: _jump_provider()}
     TITLE = "bbdispatch"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
@@ -149,3 +151,10 @@ class BBDispatch(App[None]):
         from screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.screen))
+
+
+def _jump_provider() -> type[Provider]:
+    """The palette's job/client finder, imported lazily (screens import the App)."""
+    from screens.palette import JumpProvider
+
+    return JumpProvider

@@ -1,51 +1,95 @@
-"""The dispatcher's home: every open job in one keyboard-driven table."""
+"""The dispatcher's home: every open job in one keyboard-driven, live table.
+
+Other processes' commits arrive through ``app.data_changed``; the board then
+reloads in two queries and redraws only what changed, keeping the cursor on
+the same job and the scroll position where it was.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.events import Resize
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from bbdispatch.clock import format_age
-from bbdispatch.domain.jobs import JobRow, Priority
+from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import _
-from bbdispatch.services.jobs import open_jobs
-from screens.base import BBScreen
+from bbdispatch.services.board import board_lines
+from bbdispatch.services.errors import USER_ERRORS
+from screens.job_actions import JobActionsScreen
+from screens.widgets.board_columns import Column, cells, columns_for
 
-MODE_LABEL = {"onsite": _("on-site"), "remote": _("remote")}
-STATUS_LABEL = {
-    "new": _("new"),
-    "triaged": _("triaged"),
-    "assigned": _("assigned"),
-    "in_progress": _("in progress"),
-    "on_hold": _("on hold"),
-    "done": _("done"),
-    "cancelled": _("cancelled"),
-}
-PRIORITY_LABEL = {"emergency": _("EMERG"), "normal": _("normal"), "low": _("low")}
+Cells = tuple[str | Text, ...]
+
+TICK_SECONDS = 30.0
+"""Waiting and time-left figures are recomputed this often even without changes."""
 
 
-class BoardScreen(BBScreen[None]):
+class BoardScreen(JobActionsScreen):
     """All open jobs, emergencies first, then the longest waiting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh"),
-    ]
+        Binding("enter", "open_job", _("Detail"), tooltip=_("Everything about the job"),
+                id="open-job"),
+        *JobActionsScreen.JOB_BINDINGS,
+        Binding("slash", "focus_filter", _("Search"),
+                tooltip=_("Filter: words, s:status t:tech m:mode c:client"), id="search"),
+        Binding("escape", "clear_filter", _("Clear"), tooltip=_("Clear the filter"),
+                id="clear-filter", show=False),
+        Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh",
+                show=False),
+    ]  # fmt: skip
+
+    HELP = _(
+        """\
+## The board
+
+Emergencies come first, then the longest waiting. **Left** is the time to the
+response target (business hours for normal and low jobs); `‖` means the job is
+on hold and its clock is stopped; a negative time is a breached target.
+
+Flags: `!` emergency · `⏰` breached · `↻` recurring job · `⟳` recurring job whose
+day has passed · `⏱` forgotten timer · `⚠` alert (e.g. a failed backup).
+
+Search with `/`: words match number, client, description, technician, caller;
+narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
+`c:client` (`c:"two words"`). Escape clears it.
+"""
+    )
 
     DEFAULT_CSS = """
     BoardScreen #job-table {
         height: 1fr;
     }
+    BoardScreen #board-filter {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    BoardScreen #board-filter:focus {
+        background: $primary 20%;
+    }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: list[BoardLine] = []
+        self._shown: list[tuple[str, Cells]] = []
+        self._columns: list[Column] = []
+        self._filter = BoardFilter()
+        self.loads = 0
+        """How many times the queue was loaded (tests and benchmarks read it)."""
+
     def compose(self) -> ComposeResult:
-        """Header, summary line, the job table, footer."""
+        """Header, summary line, filter input, the job table, footer."""
         yield Header()
         yield Static("", id="board-summary", classes="summary")
+        yield Input(placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter")
         table: DataTable[str | Text] = DataTable(
             id="job-table", cursor_type="row", zebra_stripes=True
         )
@@ -53,56 +97,150 @@ class BoardScreen(BBScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Lay out the columns, load the queue and follow later changes."""
-        table = self.query_one("#job-table", DataTable)
-        table.add_column(_("No."), key="no", width=5)
-        table.add_column(_("Client"), key="client", width=18)
-        table.add_column(_("Description"), key="description")
-        table.add_column(_("Mode"), key="mode", width=7)
-        table.add_column(_("Prio"), key="priority", width=6)
-        table.add_column(_("Status"), key="status", width=11)
-        table.add_column(_("Tech"), key="tech", width=10)
-        table.add_column(_("Wait"), key="wait", width=6)
-        self.bb.data_changed.subscribe(self, lambda _none: self.load_jobs())
+        """Load the queue, follow every later commit, and tick the clocks."""
+        self.query_one("#job-table", DataTable).focus()
+        self.bb.data_changed.subscribe(self, self._data_changed)
+        self.set_interval(TICK_SECONDS, self.load_jobs)
         self.load_jobs()
 
+    def _data_changed(self, _none: None) -> None:
+        self.load_jobs()
+
+    # --- the selected job -------------------------------------------------
+
+    def selected_line(self) -> BoardLine | None:
+        """The job under the cursor."""
+        table = self.query_one("#job-table", DataTable)
+        if not self._shown or table.cursor_row < 0 or table.cursor_row >= len(self._shown):
+            return None
+        key = self._shown[table.cursor_row][0]
+        return next((ln for ln in self._lines if str(ln.job_id) == key), None)
+
+    def select_job(self, job_id: int) -> bool:
+        """Put the cursor on a job if it is shown; True when it is."""
+        keys = [k for k, _cells in self._shown]
+        if str(job_id) not in keys:
+            return False
+        self.query_one("#job-table", DataTable).move_cursor(row=keys.index(str(job_id)))
+        return True
+
+    def show_client(self, name: str) -> None:
+        """Narrow the board to one client's jobs (used by the command palette)."""
+        self.query_one("#board-filter", Input).value = f'c:"{name}"'
+
+    @on(DataTable.RowHighlighted, "#job-table")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#job-table")
+    def _selected(self) -> None:
+        self.action_open_job()
+
+    def action_open_job(self) -> None:
+        """Open the detail of the job under the cursor."""
+        line = self.selected_line()
+        if line is not None:
+            from screens.job_detail import JobDetailScreen
+
+            self.app.push_screen(JobDetailScreen(line.job_id))
+
+    # --- filter -------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        """Jump to the filter input."""
+        self.query_one("#board-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Empty the filter and go back to the table."""
+        self.query_one("#board-filter", Input).value = ""
+        self.query_one("#job-table", DataTable).focus()
+
+    @on(Input.Changed, "#board-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = BoardFilter.parse(event.value)
+        self._redraw()
+
+    @on(Input.Submitted, "#board-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#job-table", DataTable).focus()
+
+    # --- loading and drawing ------------------------------------------------
+
     def action_reload(self) -> None:
-        """Reload the queue."""
+        """Reload the queue now."""
         self.load_jobs()
 
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:
-        """Fetch open jobs and redraw, keeping the cursor on the same job."""
-        rows = await open_jobs(self.ctx)
-        self._show(rows)
+        """Fetch the open jobs and redraw what changed."""
+        try:
+            lines = await board_lines(self.ctx)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self.loads += 1
+        self._lines = lines
+        self._redraw()
 
-    def _show(self, rows: list[JobRow]) -> None:
-        table = self.query_one("#job-table", DataTable)
-        keep = None
-        if table.row_count and table.cursor_row >= 0:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        now = self.ctx.clock.now()
+    def on_resize(self, event: Resize) -> None:
+        """Fit the columns to the new width."""
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        table: DataTable[str | Text] = self.query_one("#job-table", DataTable)
+        columns = columns_for(self.size.width)
+        emphasis = self.app.current_theme.error or "red"
+        shown = [
+            (str(ln.job_id), cells(ln, columns, emphasis))
+            for ln in self._lines
+            if self._filter.matches(ln)
+        ]
+        if columns != self._columns:
+            table.clear(columns=True)
+            for column in columns:
+                table.add_column(column.label, key=column.key, width=column.width)
+            self._columns = columns
+            self._shown = []
+        if [k for k, _c in shown] == [k for k, _c in self._shown] and self._shown:
+            self._update_cells(table, shown)
+        else:
+            self._rebuild(table, shown)
+        self._shown = shown
+        self._summarise(len(shown))
+        self.refresh_bindings()
+
+    def _update_cells(self, table: DataTable[str | Text], shown: list[tuple[str, Cells]]) -> None:
+        for (key, new), (_key, old) in zip(shown, self._shown, strict=True):
+            for column, value, before in zip(self._columns, new, old, strict=True):
+                if value != before:
+                    table.update_cell(key, column.key, value)
+
+    def _rebuild(self, table: DataTable[str | Text], shown: list[tuple[str, Cells]]) -> None:
+        old_keys = [k for k, _c in self._shown]
+        row = table.cursor_row
+        keep = old_keys[row] if 0 <= row < len(old_keys) else None
+        scroll_y = table.scroll_y
         table.clear()
-        for row in rows:
-            job = row.job
-            style = "bold red" if job.priority is Priority.EMERGENCY else ""
-            table.add_row(
-                Text(job.number, style=style),
-                Text(row.client_name, style=style),
-                job.description,
-                MODE_LABEL[job.mode.value],
-                Text(PRIORITY_LABEL[job.priority.value], style=style),
-                STATUS_LABEL[job.status.value],
-                (row.technician_name or "—").split(" ")[0],
-                format_age(now - job.received_at),
-                key=str(job.id),
-            )
-        if keep is not None and keep in {str(r.job.id) for r in rows}:
-            table.move_cursor(row=table.get_row_index(keep))
-        emergencies = sum(r.job.priority is Priority.EMERGENCY for r in rows)
-        unassigned = sum(r.job.technician_id is None for r in rows)
-        self.query_one("#board-summary", Static).update(
-            _("Open {open} · emergencies {em} · unassigned {un}").format(
-                open=len(rows), em=emergencies, un=unassigned
-            )
+        for key, values in shown:
+            table.add_row(*values, key=key)
+        new_keys = [k for k, _c in shown]
+        if not new_keys:
+            return
+        target = new_keys.index(keep) if keep in new_keys else min(max(row, 0), len(new_keys) - 1)
+        # Keep the selected job on the same screen line: rows added or removed
+        # below it leave the scroll position exactly as it was.
+        scroll_y = max(0, scroll_y + (target - row if keep in new_keys else 0))
+        table.move_cursor(row=target, scroll=False)
+        table.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self.call_after_refresh(table.scroll_to, y=scroll_y, animate=False, immediate=True)
+
+    def _summarise(self, shown: int) -> None:
+        s = summarise(self._lines)
+        text = _("Open {open} · emergencies {em} · unassigned {un} · breached {br}").format(
+            open=s.open, em=s.emergencies, un=s.unassigned, br=s.breached
         )
+        if self._filter.active:
+            text += " · " + _("showing {n}").format(n=shown)
+        self.query_one("#board-summary", Static).update(text)

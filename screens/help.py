@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
                 seen.add(binding.key)
                 lines.append(f"| `{binding.key}` | {binding.description} |")
         with VerticalScroll():
-            yield Markdown("\n".join(lines) + "\n\n" + HOW_DISPATCH_WORKS)
+            guide = self._under.HELP or ""  # the screen's own notes (legend, syntax)
+            yield Markdown("\n".join(lines) + "\n\n" + guide + "\n\n" + HOW_DISPATCH_WORKS)
 
     def _bindings_below(self) -> list[tuple[object, Binding]]:
         found: list[tuple[object, Binding]] = []

@@ -1,0 +1,140 @@
+"""Choosing a technician: load, skills, on-site ability, and clashing visits.
+
+Pure rules; the service gathers the numbers from storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.domain.people import Technician
+from bbdispatch.domain.response import advance
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import BusinessHours
+
+
+@dataclass(frozen=True)
+class Load:
+    """How busy a technician is right now."""
+
+    open_jobs: int = 0
+    timer_running: bool = False
+    minutes_today: int = 0
+    """Minutes booked today (a running timer counts up to now)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A technician offered in the assignment picker."""
+
+    person: Technician
+    load: Load
+    skill_match: bool
+    """Their skills include the job's category."""
+    can_do_job_mode: bool
+    """False only for an on-site job and a person who does not go on site."""
+
+    @property
+    def rank(self) -> tuple[int, int, int, int, int, str]:
+        """Sort key: able first, skilled first, then the least loaded."""
+        return (
+            0 if self.can_do_job_mode else 1,
+            0 if self.skill_match else 1,
+            self.load.open_jobs,
+            1 if self.load.timer_running else 0,
+            self.load.minutes_today,
+            self.person.name,
+        )
+
+
+def rank_candidates(
+    people: Sequence[Technician],
+    loads: dict[int, Load],
+    category: Category,
+    mode: JobMode,
+) -> list[Candidate]:
+    """Candidates for a job, best match first (the picker preselects the first)."""
+    found = [
+        Candidate(
+            person=p,
+            load=loads.get(p.id, Load()),
+            skill_match=category.value in p.skills,
+            can_do_job_mode=mode is JobMode.REMOTE or p.does_onsite,
+        )
+        for p in people
+    ]
+    return sorted(found, key=lambda c: c.rank)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A planned on-site visit of a technician."""
+
+    job_id: int
+    client_name: str
+    at: datetime
+
+
+def visits_clash(a: datetime, b: datetime, visit_minutes: int, travel_minutes: int) -> bool:
+    """Two visits of one person clash when one cannot end and travel before the other."""
+    gap = timedelta(minutes=visit_minutes + travel_minutes)
+    return a - gap < b < a + gap
+
+
+def clashing_visit(
+    at: datetime,
+    others: Sequence[Visit],
+    visit_minutes: int,
+    travel_minutes: int,
+    exclude_job: int | None = None,
+) -> Visit | None:
+    """The first of a technician's other visits that clashes with one at ``at``."""
+    for visit in sorted(others, key=lambda v: v.at):
+        if visit.job_id != exclude_job and visits_clash(
+            at, visit.at, visit_minutes, travel_minutes
+        ):
+            return visit
+    return None
+
+
+def suggest_visit(now: datetime, hours: BusinessHours) -> datetime:
+    """A sensible first proposal for a visit: two business hours ahead, on a full hour."""
+    moment = local(advance(now, timedelta(hours=2), hours))
+    if moment.minute or moment.second:
+        moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
+    return moment.astimezone(UTC)
+
+
+def parse_visit(text: str, now: datetime) -> datetime:
+    """Read a visit time typed as ``25.11.2026 10:00``, ``25.11 10:00`` or ``10:00`` (today).
+
+    Raises:
+        DomainError: the text is not one of these forms or names an impossible date.
+    """
+    today = local(now).date()
+    parts = text.split()
+    try:
+        if len(parts) == 1:
+            day, clock = today, parts[0]
+        elif len(parts) == 2:
+            bits = [int(b) for b in parts[0].strip(".").split(".")]
+            year = bits[2] if len(bits) == 3 else today.year
+            if year < 100:
+                year += 2000
+            day, clock = date(year, bits[1], bits[0]), parts[1]
+        else:
+            raise ValueError(text)
+        hour, minute = (int(b) for b in clock.split(":"))
+        moment = datetime.combine(day, time(hour, minute), tzinfo=FIRM_ZONE)
+    except (ValueError, IndexError) as err:
+        raise DomainError(
+            _("Type the visit as DD.MM.YYYY HH:MM (e.g. {example}).").format(
+                example=local(now).strftime("%d.%m.%Y 10:00")
+            )
+        ) from err
+    return moment.astimezone(UTC)

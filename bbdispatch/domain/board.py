@@ -1,0 +1,185 @@
+"""The dispatch board's rules: what each line shows, its flags, order and filters.
+
+Pure: the service feeds it job rows, status histories and the price list; the
+screen only draws the result.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bbdispatch.clock import local
+from bbdispatch.domain.clients import search_key
+from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
+from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
+from bbdispatch.domain.timers import timer_forgotten
+from bbdispatch.pricelist import PriceList
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Things a dispatcher must notice on a board line."""
+
+    emergency: bool = False
+    breached: bool = False
+    recurring: bool = False
+    recurring_overdue: bool = False
+    timer_forgotten: bool = False
+    alert: str = ""
+
+    @property
+    def symbols(self) -> str:
+        """Compact marks for the flags column: ``!`` emergency, ``⏰`` breached and so on."""
+        marks = [
+            ("!", self.emergency),
+            ("⏰", self.breached),
+            ("↻", self.recurring and not self.recurring_overdue),
+            ("⟳", self.recurring_overdue),
+            ("⏱", self.timer_forgotten),
+            ("⚠", bool(self.alert)),
+        ]
+        return "".join(mark for mark, on in marks if on)
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    """One open job as the board shows it."""
+
+    row: JobRow
+    waiting: timedelta
+    """Time since the request came in."""
+    response: ResponseClock | None
+    """None when the price list has no target for the priority."""
+    flags: Flags = field(default_factory=Flags)
+
+    @property
+    def job_id(self) -> int:
+        """The job's id (the table's row key)."""
+        return self.row.job.id
+
+
+def build_line(
+    row: JobRow, history: Sequence[StatusChange], now: datetime, prices: PriceList
+) -> BoardLine:
+    """Compute everything a board line shows for one job."""
+    job = row.job
+    target = prices.response_targets.get(job.priority.value)
+    clock = (
+        None
+        if target is None
+        else response_clock(
+            job.received_at, now, target, prices.business_hours, hold_spans(history)
+        )
+    )
+    overdue = (
+        job.occurrence_at is not None
+        and job.status.is_open
+        and local(job.occurrence_at).date() < local(now).date()
+    )
+    forgotten = row.timer_started_at is not None and timer_forgotten(
+        row.timer_started_at, now, prices.billing.timer_limit_hours
+    )
+    flags = Flags(
+        emergency=job.priority is Priority.EMERGENCY,
+        breached=clock is not None and clock.breached,
+        recurring=job.recurring_task_id is not None,
+        recurring_overdue=overdue,
+        timer_forgotten=forgotten,
+        alert=job.alert,
+    )
+    return BoardLine(row=row, waiting=now - job.received_at, response=clock, flags=flags)
+
+
+def sort_lines(lines: list[BoardLine]) -> list[BoardLine]:
+    """Emergencies first, then the longest waiting."""
+    return sorted(lines, key=lambda ln: (ln.row.job.priority.rank, -ln.waiting, ln.job_id))
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the dispatcher narrowed the board to; empty fields match everything.
+
+    Typed in one input as ``s:new t:anna m:onsite c:bilans free text``.
+    """
+
+    status: str = ""
+    technician: str = ""
+    mode: str = ""
+    client: str = ""
+    text: str = ""
+
+    @classmethod
+    def parse(cls, typed: str) -> BoardFilter:
+        """Read the filter input: ``key:value`` tokens and free words."""
+        keys = {"s": "status", "status": "status", "t": "technician", "tech": "technician",
+                "m": "mode", "mode": "mode", "c": "client", "client": "client"}  # fmt: skip
+        found: dict[str, str] = {}
+        words = []
+        try:
+            tokens = shlex.split(typed)
+        except ValueError:  # an unclosed quote while typing
+            tokens = typed.replace('"', " ").split()
+        for token in tokens:
+            name, sep, value = token.partition(":")
+            if sep and name.lower() in keys:
+                found[keys[name.lower()]] = value
+            else:
+                words.append(token)
+        return cls(text=" ".join(words), **found)
+
+    @property
+    def active(self) -> bool:
+        """Anything is being filtered."""
+        return any((self.status, self.technician, self.mode, self.client, self.text))
+
+    def matches(self, line: BoardLine) -> bool:
+        """Whether a line passes every part of the filter (accent-insensitive prefixes)."""
+        job = line.row.job
+        if self.status and not _prefix(self.status, job.status.value.replace("_", "")):
+            return False
+        if self.mode and not _prefix(self.mode, job.mode.value):
+            return False
+        if self.technician in ("-", "none"):
+            if line.row.technician_name is not None:
+                return False
+        elif self.technician:
+            name = line.row.technician_name or ""
+            if not any(_prefix(self.technician, w) for w in name.split()):
+                return False
+        if self.client and search_key(self.client) not in search_key(line.row.client_name):
+            return False
+        if self.text:
+            hay = search_key(
+                f"{job.number} {line.row.client_name} {job.description} "
+                f"{line.row.technician_name or ''} {job.caller_name} {job.caller_phone or ''}"
+            )
+            if not all(search_key(w) in hay for w in self.text.split()):
+                return False
+        return True
+
+
+def _prefix(typed: str, value: str) -> bool:
+    return search_key(value).startswith(search_key(typed).replace("_", "").replace("-", ""))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counts of the board's summary line."""
+
+    open: int
+    emergencies: int
+    unassigned: int
+    breached: int
+
+
+def summarise(lines: Sequence[BoardLine]) -> Summary:
+    """Count what the dispatcher watches: open, emergencies, unassigned, breached."""
+    return Summary(
+        open=len(lines),
+        emergencies=sum(ln.flags.emergency for ln in lines),
+        unassigned=sum(ln.row.job.technician_id is None for ln in lines),
+        breached=sum(ln.flags.breached for ln in lines),
+    )

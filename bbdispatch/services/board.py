@@ -1,0 +1,121 @@
+"""Reading for the dispatch board, the job detail and the assignment picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bbdispatch.clock import local_midnight_utc, local_today, to_db
+from bbdispatch.domain.assignment import Candidate, rank_candidates
+from bbdispatch.domain.audit import AuditEntry
+from bbdispatch.domain.board import BoardLine, build_line, sort_lines
+from bbdispatch.domain.clients import Client
+from bbdispatch.domain.contracts import Balance
+from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.jobs import JobRow, StatusChange
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.work import WorkEntry
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import dispatch as store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage import work as work_store
+
+
+async def board_lines(ctx: Ctx) -> list[BoardLine]:
+    """Every open job as a board line, emergencies first, then the longest waiting.
+
+    Two queries whatever the number of jobs, so reloading on every commit is cheap.
+    """
+    rows = await job_store.open_job_rows(ctx.db)
+    histories = await store.status_histories(ctx.db, [r.job.id for r in rows])
+    now = ctx.clock.now()
+    lines = [build_line(r, histories.get(r.job.id, []), now, ctx.prices) for r in rows]
+    return sort_lines(lines)
+
+
+@dataclass(frozen=True)
+class JobDetail:
+    """Everything about one job, for the detail screen."""
+
+    line: BoardLine
+    client: Client
+    balances: list[Balance]
+    history: list[StatusChange]
+    entries: list[WorkEntry]
+    people: dict[int, Technician]
+    trail: list[AuditEntry]
+    billed_minutes: int
+    """Minutes charged after rounding (sum of the entries' charges)."""
+
+    @property
+    def worked_minutes(self) -> int:
+        """Actual minutes of finished entries (running timers excluded)."""
+        return sum(e.minutes() for e in self.entries if not e.running)
+
+    def person_name(self, person_id: int | None) -> str:
+        """A person's name, or a dash."""
+        if person_id is None or person_id not in self.people:
+            return "—"
+        return self.people[person_id].name
+
+
+async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
+    """Gather the detail of a job (open or closed).
+
+    Raises:
+        NotFound: no such job.
+    """
+    row = await store.job_row(ctx.db, job_id)
+    if row is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    client = await client_store.get_client(ctx.db, row.job.client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=row.job.client_id))
+    history = await job_store.status_history(ctx.db, job_id)
+    entries = await work_store.entries_of_job(ctx.db, job_id)
+    charges = await work_store.charges_of_entries(ctx.db, [e.id for e in entries])
+    people = await people_store.all_people(ctx.db, active_only=False)
+    return JobDetail(
+        line=build_line(row, history, ctx.clock.now(), ctx.prices),
+        client=client,
+        balances=await balances_of_client(ctx, client.id),
+        history=history,
+        entries=entries,
+        people={p.id: p for p in people},
+        trail=await audit.trail(ctx, "job", job_id),
+        billed_minutes=sum(c.minutes for c in charges),
+    )
+
+
+async def candidates(ctx: Ctx, job_id: int) -> list[Candidate]:
+    """People who can take a job, best match first, with their load today."""
+    row = await store.job_row(ctx.db, job_id)
+    if row is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    people = [
+        p for p in await people_store.all_people(ctx.db) if p.role in (Role.TECHNICIAN, Role.ADMIN)
+    ]
+    day = local_midnight_utc(local_today(ctx.clock))
+    loads = await store.technician_loads(ctx.db, to_db(day), ctx.now_db())
+    return rank_candidates(people, loads, row.job.category, row.job.mode)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Palette hits: clients and jobs matching what was typed."""
+
+    clients: list[Client]
+    jobs: list[JobRow]
+
+
+async def find(ctx: Ctx, text: str, limit: int = 8) -> Found:
+    """Clients by name, NIP or phone and jobs by number, text or caller's phone."""
+    if not text.strip():
+        return Found([], [])
+    clients = await client_store.search_clients(ctx.db, text, limit)
+    jobs = await store.find_job_rows(ctx.db, text, limit)
+    return Found(clients, jobs)

@@ -1,0 +1,106 @@
+"""Queries the dispatch board and the assignment picker need, each one round trip."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bbdispatch.clock import from_db
+from bbdispatch.domain.assignment import Load, Visit
+from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, JobStatus, StatusChange
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.jobs import _ROW_QUERY, _job_row
+
+_OPEN = ",".join(f"'{s.value}'" for s in OPEN_STATUSES)
+
+
+async def job_row(db: Database, job_id: int) -> JobRow | None:
+    """One job with its client and technician names and running timer."""
+    row = await db.fetch_one(f"{_ROW_QUERY} WHERE job.id = ?", (job_id,))
+    return _job_row(row) if row else None
+
+
+async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, list[StatusChange]]:
+    """Status histories of many jobs at once, oldest first per job."""
+    if not job_ids:
+        return {}
+    marks = ",".join("?" * len(job_ids))
+    rows = await db.fetch_all(
+        f"SELECT * FROM job_status_change WHERE job_id IN ({marks}) ORDER BY job_id, at, id",
+        list(job_ids),
+    )
+    found: dict[int, list[StatusChange]] = {}
+    for r in rows:
+        found.setdefault(r["job_id"], []).append(
+            StatusChange(
+                at=from_db(r["at"]),
+                from_status=JobStatus(r["from_status"]) if r["from_status"] else None,
+                to_status=JobStatus(r["to_status"]),
+                technician_id=r["technician_id"],
+                actor=r["actor"],
+                note=r["note"],
+            )
+        )
+    return found
+
+
+async def technician_loads(db: Database, day_start: str, now: str) -> dict[int, Load]:
+    """Open jobs, running timer and minutes booked since ``day_start``, per technician."""
+    rows = await db.fetch_all(
+        "SELECT t.id,"
+        f" (SELECT COUNT(*) FROM job j WHERE j.technician_id = t.id AND j.status IN ({_OPEN}))"
+        "  AS open_jobs,"
+        " (SELECT COUNT(*) FROM work_entry w WHERE w.technician_id = t.id"
+        "  AND w.ended_at IS NULL) AS running,"
+        " (SELECT COALESCE(SUM((julianday(COALESCE(w.ended_at, :now))"
+        "  - julianday(MAX(w.started_at, :day))) * 1440), 0)"
+        "  FROM work_entry w WHERE w.technician_id = t.id"
+        "  AND COALESCE(w.ended_at, :now) > :day) AS minutes"
+        " FROM technician t",
+        {"now": now, "day": day_start},
+    )
+    return {
+        r["id"]: Load(
+            open_jobs=r["open_jobs"],
+            timer_running=bool(r["running"]),
+            minutes_today=max(0, round(r["minutes"])),
+        )
+        for r in rows
+    }
+
+
+async def visits_of(db: Database, technician_id: int) -> list[Visit]:
+    """A technician's planned visits on open jobs."""
+    rows = await db.fetch_all(
+        "SELECT job.id, job.visit_at, client.name FROM job JOIN client ON client.id = job.client_id"
+        f" WHERE job.technician_id = ? AND job.visit_at IS NOT NULL AND job.status IN ({_OPEN})"
+        " ORDER BY job.visit_at",
+        (technician_id,),
+    )
+    return [Visit(job_id=r["id"], client_name=r["name"], at=from_db(r["visit_at"])) for r in rows]
+
+
+async def timer_running_on(db: Database, job_id: int) -> bool:
+    """Someone's timer is running on the job."""
+    found = await db.fetch_value(
+        "SELECT 1 FROM work_entry WHERE job_id = ? AND ended_at IS NULL LIMIT 1", (job_id,)
+    )
+    return found is not None
+
+
+async def find_job_rows(db: Database, text: str, limit: int = 10) -> list[JobRow]:
+    """Jobs whose number, description, caller or caller's phone matches, newest first."""
+    digits = "".join(c for c in text if c.isdigit())
+    clauses = ["job.description LIKE :like", "job.caller_name LIKE :like"]
+    params: dict[str, object] = {"like": f"%{text.strip()}%", "limit": limit}
+    if digits:
+        clauses.append("CAST(job.id AS TEXT) = :digits")
+        params["digits"] = digits
+        if len(digits) >= 3:
+            clauses.append("job.caller_phone LIKE :phone")
+            params["phone"] = f"%{digits}%"
+    rows = await db.fetch_all(
+        f"{_ROW_QUERY} WHERE {' OR '.join(clauses)}"
+        f" ORDER BY job.status IN ({_OPEN}) DESC, job.received_at DESC LIMIT :limit",
+        params,
+    )
+    return [_job_row(r) for r in rows]

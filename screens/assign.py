@@ -1,0 +1,195 @@
+"""The technician picker: load, skills, on-site work, and the planned visit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.domain.assignment import Candidate, Visit, parse_visit, suggest_visit
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import Job, JobMode
+from bbdispatch.i18n import _
+from bbdispatch.services.board import candidates
+from bbdispatch.services.dispatch import assign, visit_clash
+from bbdispatch.services.errors import USER_ERRORS
+from bbdispatch.services.jobs import get_job
+from screens.modal import BBModal
+from screens.widgets.board_columns import MODE_LABEL
+
+
+def candidate_label(c: Candidate) -> str:
+    """One picker line: name, skills match, on-site, open jobs, timer, hours today."""
+    skill = "✓" + _("skills") if c.skill_match else " " * (len(_("skills")) + 1)
+    onsite = _("on-site") if c.person.does_onsite else _("remote only")
+    timer = "● " + _("timer") if c.load.timer_running else ""
+    return (
+        f"{escape(c.person.name):<22} {skill}  {onsite:<11} "
+        f"{_('jobs')} {c.load.open_jobs}  {_('today')} {format_minutes(c.load.minutes_today)}"
+        f"  {timer}"
+    ).rstrip()
+
+
+def clash_text(visit: Visit) -> str:
+    """The warning naming the other visit."""
+    return _("⚠ Overlaps the visit for job {no} ({client}) at {at}, travel included.").format(
+        no=visit.job_id, client=visit.client_name, at=format_local(visit.at)
+    )
+
+
+class AssignScreen(BBModal[bool]):
+    """Pick a technician (best match first) and, for on-site jobs, the visit time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without assigning"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    AssignScreen {
+        align: center middle;
+    }
+    AssignScreen > Vertical {
+        width: 90;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        padding: 0 1;
+        background: $surface;
+    }
+    AssignScreen #candidates {
+        height: auto;
+        max-height: 10;
+    }
+    AssignScreen #visit {
+        width: 30;
+    }
+    """
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        """The job being assigned."""
+        self.job: Job | None = None
+        self.found: list[Candidate] = []
+        """Candidates in the order shown."""
+
+    def compose(self) -> ComposeResult:
+        """Title, candidates, the visit input, the warning line."""
+        with Vertical():
+            yield Label(_("Assign job {no}").format(no=self.job_id), id="assign-title")
+            yield OptionList(id="candidates")
+            yield Label(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
+            yield Input(id="visit")
+            yield Static("", id="visit-warning", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the job and the candidates."""
+        self.load()
+
+    @work(exclusive=True, group="assign-load", exit_on_error=False)
+    async def load(self) -> None:
+        """Fetch candidates, best first, and propose a visit for on-site jobs."""
+        try:
+            self.job = job = await get_job(self.ctx, self.job_id)
+            self.found = await candidates(self.ctx, self.job_id)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            self.dismiss(False)
+            return
+        self.query_one("#assign-title", Label).update(
+            _("Assign job {no}: {category}, {mode} — {text}").format(
+                no=job.number, category=job.category.value, mode=MODE_LABEL[job.mode],
+                text=job.description[:40],
+            )
+        )  # fmt: skip
+        options = self.query_one("#candidates", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(candidate_label(c), id=str(c.person.id), disabled=not c.can_do_job_mode)
+            for c in self.found
+        )
+        current = next((i for i, c in enumerate(self.found) if c.person.id == job.technician_id), 0)
+        options.highlighted = current
+        onsite = job.mode is JobMode.ONSITE
+        for widget in ("#visit-label", "#visit"):
+            self.query_one(widget).display = onsite
+        if onsite:
+            at = job.visit_at or suggest_visit(self.ctx.clock.now(), self.ctx.prices.business_hours)
+            self.query_one("#visit", Input).value = format_local(at)
+        options.focus()
+
+    def _chosen(self) -> Candidate | None:
+        index = self.query_one("#candidates", OptionList).highlighted
+        return self.found[index] if index is not None and index < len(self.found) else None
+
+    def _visit(self) -> datetime | None:
+        """The typed visit (None for remote jobs). Raises DomainError when unreadable."""
+        if self.job is None or self.job.mode is not JobMode.ONSITE:
+            return None
+        return parse_visit(self.query_one("#visit", Input).value, self.ctx.clock.now())
+
+    @on(OptionList.OptionHighlighted, "#candidates")
+    @on(Input.Changed, "#visit")
+    def _recheck(self) -> None:
+        self.check_clash()
+
+    @work(exclusive=True, group="assign-clash", exit_on_error=False)
+    async def check_clash(self) -> None:
+        """Warn, before confirming, when the visit overlaps another of the person's visits."""
+        warning = self.query_one("#visit-warning", Static)
+        chosen = self._chosen()
+        try:
+            at = self._visit()
+            clash = (
+                None
+                if at is None or chosen is None
+                else await visit_clash(self.ctx, chosen.person.id, at, self.job_id)
+            )
+        except USER_ERRORS as err:
+            warning.update(str(err))
+            return
+        warning.update(clash_text(clash) if clash else "")
+
+    @on(OptionList.OptionSelected, "#candidates")
+    @on(Input.Submitted, "#visit")
+    def _confirm(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        try:
+            at = self._visit()
+        except DomainError as err:
+            self.query_one("#visit-warning", Static).update(str(err))
+            self.query_one("#visit", Input).focus()
+            return
+        self.do_assign(chosen, at)
+
+    @work(exclusive=True, group="assign-save", exit_on_error=False)
+    async def do_assign(self, chosen: Candidate, at: datetime | None) -> None:
+        """Save the assignment; a clash is allowed but named in a warning."""
+        try:
+            result = await assign(self.ctx, self.job_id, chosen.person.id, at)
+        except USER_ERRORS as err:
+            self.query_one("#visit-warning", Static).update(str(err))
+            return
+        if result.clash:
+            self.notify(clash_text(result.clash), severity="warning", timeout=8)
+        self.notify(
+            _("Job {no} assigned to {name}.").format(no=self.job_id, name=chosen.person.name),
+            timeout=3,
+        )
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without assigning."""
+        self.dismiss(False)

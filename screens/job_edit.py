@@ -1,0 +1,105 @@
+"""Correcting a job: description, priority, mode and the contract it is charged to."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.jobs import JobMode, Priority
+from bbdispatch.i18n import _
+from bbdispatch.services.board import JobDetail
+from bbdispatch.services.dispatch import JobEdit, edit_job
+from bbdispatch.services.errors import USER_ERRORS
+from screens.modal import BBModal
+from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+
+NO_CONTRACT = -1
+
+
+class JobEditScreen(BBModal[None]):
+    """A small form; ctrl+s or the button saves, Escape closes without saving."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the changes"), id="save-job"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    JobEditScreen {
+        align: center middle;
+    }
+    JobEditScreen > Vertical {
+        width: 76;
+        max-width: 98%;
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    def __init__(self, detail: JobDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        """Description, priority, mode, contract, error line, save button."""
+        job = self.detail.line.row.job
+        contracts = [
+            (b.contract.number + " " + b.contract.product_code, b.contract.id)
+            for b in self.detail.balances
+            if b.contract.status is ContractStatus.ACTIVE or b.contract.id == job.contract_id
+        ]
+        with Vertical():
+            yield Label(_("Job {no}").format(no=job.number))
+            yield Input(job.description, id="edit-description")
+            yield Select(
+                [(PRIORITY_LABEL[p], p.value) for p in Priority],
+                value=job.priority.value, allow_blank=False, id="edit-priority",
+            )  # fmt: skip
+            yield Select(
+                [(MODE_LABEL[m], m.value) for m in JobMode],
+                value=job.mode.value, allow_blank=False, id="edit-mode",
+            )  # fmt: skip
+            yield Select(
+                [(_("no contract: charge by the rules"), NO_CONTRACT), *contracts],
+                value=job.contract_id if job.contract_id is not None else NO_CONTRACT,
+                allow_blank=False, id="edit-contract",
+            )  # fmt: skip
+            yield Static("", id="edit-error", classes="field-error")
+            yield Button(_("Save"), id="edit-save", variant="primary")
+
+    @on(Button.Pressed, "#edit-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Save the edits."""
+        contract = self.query_one("#edit-contract", Select).value
+        edit = JobEdit(
+            description=self.query_one("#edit-description", Input).value,
+            priority=Priority(str(self.query_one("#edit-priority", Select).value)),
+            mode=JobMode(str(self.query_one("#edit-mode", Select).value)),
+            contract_id=None if contract in (NO_CONTRACT, Select.BLANK) else int(str(contract)),
+        )
+        self._save(edit)
+
+    @work(exclusive=True, group="edit-job", exit_on_error=False)
+    async def _save(self, edit: JobEdit) -> None:
+        try:
+            changed = await edit_job(self.ctx, self.detail.line.job_id, edit)
+        except USER_ERRORS as err:
+            self.query_one("#edit-error", Static).update(str(err))
+            return
+        self.notify(_("Saved: {fields}.").format(fields=", ".join(changed) or _("nothing changed")))
+        self.dismiss(None)

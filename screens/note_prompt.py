@@ -1,0 +1,60 @@
+"""A small dialog asking for the note a status change needs (resolution, reason)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from bbdispatch.i18n import _
+
+
+class NotePrompt(ModalScreen[str | None]):
+    """Ask for one line of text; Enter confirms, Escape cancels (returns None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without a change"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    NotePrompt {
+        align: center middle;
+    }
+    NotePrompt > Vertical {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    def __init__(self, title: str, placeholder: str = "", required: bool = True) -> None:
+        super().__init__()
+        self._title = title
+        self._placeholder = placeholder
+        self._required = required
+
+    def compose(self) -> ComposeResult:
+        """Title, the input and a line for the error."""
+        with Vertical():
+            yield Label(self._title)
+            yield Input(placeholder=self._placeholder, id="note-input")
+            yield Static("", id="note-error", classes="field-error")
+
+    @on(Input.Submitted, "#note-input")
+    def _confirm(self, event: Input.Submitted) -> None:
+        if self._required and not event.value.strip():
+            self.query_one("#note-error", Static).update(_("This cannot be empty."))
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without a change."""
+        self.dismiss(None)

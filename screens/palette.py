@@ -1,0 +1,61 @@
+"""Command palette: jump to a job or a client by name, number or phone."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import Hit, Hits, Provider
+
+from bbdispatch.domain.lifecycle import STATUS_LABEL
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.board import find
+from bbdispatch.services.errors import USER_ERRORS
+
+
+class JumpProvider(Provider):
+    """Finds clients (name, NIP, phone) and jobs (number, text, caller's phone)."""
+
+    async def search(self, query: str) -> Hits:
+        """Look the query up in the database; jobs open their detail, clients filter the board."""
+        from bbdispatch.app import BBDispatch
+
+        app = self.app
+        if not isinstance(app, BBDispatch) or len(query.strip()) < 1:
+            return
+        try:
+            found = await find(app.ctx, query)
+        except USER_ERRORS:
+            return
+        matcher = self.matcher(query)
+        for row in found.jobs:
+            job = row.job
+            text = f"{_('Job')} {job.number} · {row.client_name} · {job.description}"
+            score = 1.0 if query.strip() == job.number else max(matcher.match(text), 0.5)
+            yield Hit(
+                score, matcher.highlight(text), partial(self._open_job, job.id), text=text,
+                help=STATUS_LABEL[job.status],
+            )  # fmt: skip
+        for client in found.clients:
+            phones = ", ".join(format_for_display(p.e164) for p in client.phones[:2])
+            text = f"{_('Client')} · {client.name}"
+            yield Hit(
+                max(matcher.match(text), 0.6), matcher.highlight(text),
+                partial(self._show_client, client.name), text=text, help=phones,
+            )  # fmt: skip
+
+    def _open_job(self, job_id: int) -> None:
+        from screens.job_detail import JobDetailScreen
+
+        self.app.push_screen(JobDetailScreen(job_id))
+
+    def _show_client(self, name: str) -> None:
+        from screens.board import BoardScreen
+
+        boards = [s for s in self.app.screen_stack if isinstance(s, BoardScreen)]
+        if not boards:
+            return
+        board: BoardScreen = boards[-1]
+        while self.app.screen is not board:
+            self.app.pop_screen()
+        board.show_client(name)

@@ -1,0 +1,102 @@
+"""The board's columns: which ones fit the terminal, and how a job fills them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from bbdispatch.clock import format_age
+from bbdispatch.domain.board import BoardLine
+from bbdispatch.domain.jobs import JobMode, Priority
+from bbdispatch.domain.lifecycle import STATUS_LABEL
+from bbdispatch.i18n import _
+
+MODE_LABEL = {JobMode.ONSITE: _("on-site"), JobMode.REMOTE: _("remote")}
+PRIORITY_LABEL = {
+    Priority.EMERGENCY: _("EMERG"),
+    Priority.NORMAL: _("normal"),
+    Priority.LOW: _("low"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One board column and the width it gets."""
+
+    key: str
+    label: str
+    width: int
+
+
+def columns_for(width: int) -> list[Column]:
+    """Columns for a terminal ``width`` cells wide; the description takes what is left.
+
+    Below 110 cells mode, priority and waiting time go; below 140 priority
+    goes (emergencies stay highlighted and flagged, the order shows waiting,
+    and the detail screen has everything); from 140 the names get room.
+    """
+    wide = width >= 140
+    narrow = width < 110
+    fixed = [
+        Column("no", _("No."), 4),
+        Column("flags", "⚑" if narrow else _("Flags"), 3 if narrow else 5),
+        Column("client", _("Client"), 24 if wide else (12 if narrow else 14)),
+    ]
+    tail = []
+    if not narrow:
+        tail.append(Column("mode", _("Mode"), 7))
+    if wide:
+        tail.append(Column("priority", _("Prio"), 6))
+    tail.append(Column("status", _("Status"), 9 if narrow else 11))
+    tail.append(Column("tech", _("Tech"), 16 if wide else (7 if narrow else 9)))
+    if not narrow:
+        tail.append(Column("wait", _("Wait"), 6))
+    tail.append(Column("left", _("Left"), 6 if narrow else 7))
+    used = sum(c.width + 2 for c in fixed + tail) + 2 + 2  # cell padding, scrollbar, margin
+    description = Column("description", _("Description"), max(10, width - used))
+    return [*fixed, description, *tail]
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def time_left(line: BoardLine) -> str:
+    """The time left to the response target: ``1h05``, ``-2h`` when breached, ``‖`` on hold."""
+    if line.response is None:
+        return ""
+    left = format_age(line.response.left)
+    return f"‖{left}" if line.response.paused else left
+
+
+def cells(line: BoardLine, columns: list[Column], emphasis: str) -> tuple[str | Text, ...]:
+    """The cells of one line for the given columns; ``emphasis`` styles emergencies."""
+    job = line.row.job
+    style = emphasis if line.flags.emergency else ""
+    tech = line.row.technician_name or "—"
+    values: dict[str, str] = {
+        "no": job.number,
+        "flags": line.flags.symbols,
+        "client": line.row.client_name,
+        "description": " ".join(job.description.split()),
+        "mode": MODE_LABEL[job.mode],
+        "priority": PRIORITY_LABEL[job.priority],
+        "status": STATUS_LABEL[job.status],
+        "tech": tech,
+        "wait": format_age(line.waiting),
+        "left": time_left(line),
+    }
+    out: list[str | Text] = []
+    for column in columns:
+        raw = values[column.key]
+        if column.key == "tech" and column.width < 12:
+            raw = raw.split()[0]
+        value = _fit(raw, column.width)
+        if column.key == "left" and line.flags.breached:
+            out.append(Text(value, style=f"bold {emphasis}".strip()))
+        elif column.key == "flags" or style:
+            out.append(Text(value, style=style))
+        else:
+            out.append(value)
+    return tuple(out)
