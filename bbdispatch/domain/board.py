@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bbdispatch.clock import local
 from bbdispatch.domain.clients import search_key
 from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
+from bbdispatch.domain.recurring import recurring_overdue
 from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
 from bbdispatch.domain.timers import timer_forgotten
 from bbdispatch.pricelist import PriceList
@@ -74,11 +74,6 @@ def build_line(
             job.received_at, now, target, prices.business_hours, hold_spans(history)
         )
     )
-    overdue = (
-        job.occurrence_at is not None
-        and job.status.is_open
-        and local(job.occurrence_at).date() < local(now).date()
-    )
     forgotten = row.timer_started_at is not None and timer_forgotten(
         row.timer_started_at, now, prices.billing.timer_limit_hours
     )
@@ -86,7 +81,7 @@ def build_line(
         emergency=job.priority is Priority.EMERGENCY,
         breached=clock is not None and clock.breached,
         recurring=job.recurring_task_id is not None,
-        recurring_overdue=overdue,
+        recurring_overdue=recurring_overdue(job, now),
         timer_forgotten=forgotten,
         alert=job.alert,
     )

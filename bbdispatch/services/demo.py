@@ -134,8 +134,11 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
         return today - timedelta(days=days_ago)
 
     def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+        """A past moment (work is never recorded in the future)."""
         moment = datetime.combine(day(days_ago), time(hour, minute), tzinfo=FIRM_ZONE)
         return min(moment, now - timedelta(minutes=1))
+
+    tomorrow_10 = datetime.combine(day(-1), time(10, 0), tzinfo=FIRM_ZONE)
 
     for key in ("notariusz", "kowalczyk", "forma"):
         await record_assessment(
@@ -259,7 +262,7 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
         received = now - timedelta(days=days_ago, hours=hours_ago, minutes=17)
         await _backdate(ctx, job_id, received)
         if tech_id is not None:
-            visit = at(-1, 10) if mode is JobMode.ONSITE and status is JobStatus.ASSIGNED else None
+            visit = tomorrow_10 if mode is JobMode.ONSITE and status is JobStatus.ASSIGNED else None
             await _move(ctx, job_id, JobStatus.ASSIGNED, tech_id, visit_at=visit)
         if status is JobStatus.IN_PROGRESS:
             await _move(ctx, job_id, JobStatus.IN_PROGRESS, tech_id)

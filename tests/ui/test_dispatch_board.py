@@ -40,12 +40,12 @@ async def test_assign_then_reassign_with_a_clash_warning(ctx_factory) -> None:
         await pilot.press("down")  # Marek
         await settle(pilot)
         visit = picker.query_one("#visit", Input)
-        visit.value = "24.11.2026 10:30"  # Marek is at the Kancelaria at 09:41
+        visit.value = "25.11.2026 10:30"  # Marek is at the Kancelaria tomorrow at 10:00
         await settle(pilot)
         warning = str(picker.query_one("#visit-warning", Static).render())
         assert "job 12" in warning
         assert "Kancelaria" in warning
-        visit.value = "24.11.2026 14:00"
+        visit.value = "25.11.2026 14:00"
         await settle(pilot)
         assert str(picker.query_one("#visit-warning", Static).render()) == ""
         await pilot.press("enter")
