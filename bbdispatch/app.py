@@ -32,6 +32,7 @@ class BBDispatch(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
         Binding("f1", "help", _("Help"), tooltip=_("Keys and how dispatch works"), id="help"),
+        Binding("f2", "new_call", _("New call"), tooltip=_("Start phone intake"), id="new-call"),
     ]
 
     def __init__(
@@ -70,6 +71,10 @@ class BBDispatch(App[None]):
         self._seen_version = await self._ctx.db.data_version()
         self._ctx.db.on_commit(self._local_commit)
         await self.push_screen(self._home_screen())
+        if self.mode_name == "dispatcher":
+            from screens.ring_watch import RingWatcher
+
+            await RingWatcher(self).start()
         self.set_timer(self.poll_seconds, self._watch_database)
 
     def _home_screen(self) -> Screen[None]:
@@ -97,6 +102,19 @@ class BBDispatch(App[None]):
         finally:
             if self.is_running:
                 self.set_timer(self.poll_seconds, self._watch_database)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Phone intake belongs to the dispatcher's desk only."""
+        if action == "new_call":
+            return self.mode_name == "dispatcher"
+        return True
+
+    def action_new_call(self) -> None:
+        """Open the phone intake on top of whatever is shown."""
+        from screens.intake import IntakeScreen
+
+        if not isinstance(self.screen, IntakeScreen):
+            self.push_screen(IntakeScreen())
 
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""

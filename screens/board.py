@@ -34,6 +34,9 @@ class BoardScreen(BBScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh"),
+        Binding(
+            "l", "call_log", _("Calls"), tooltip=_("Every call and its outcome"), id="call-log"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -69,6 +72,12 @@ class BoardScreen(BBScreen[None]):
     def action_reload(self) -> None:
         """Reload the queue."""
         self.load_jobs()
+
+    def action_call_log(self) -> None:
+        """Open the call log."""
+        from screens.call_log import CallLogScreen
+
+        self.app.push_screen(CallLogScreen())
 
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:
