@@ -44,6 +44,7 @@ from screens.widgets.caller_card import KIND_LABEL, CallerCardView
 from screens.widgets.client_form import KindToggle, NewClientForm
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.contract_picker import ContractPicker
+from screens.widgets.message_line import MessageLine
 from screens.widgets.triage_bar import TriageBar
 
 _PHONE_CHARS = set("0123456789+ -()")
@@ -97,9 +98,9 @@ class IntakeScreen(BBScreen[None]):
         with Horizontal(classes="row"):
             yield Label(_("Request"))
             yield Input(id="description", compact=True, placeholder=_("what is wrong"))
-        yield Static("", id="description-error", classes="field-error")
+        yield MessageLine("", id="description-error", classes="field-error")
         yield TriageBar(id="triage")
-        yield Static("", id="triage-error", classes="field-error")
+        yield MessageLine("", id="triage-error", classes="field-error")
         yield ContractPicker(id="contract")
         with Horizontal(classes="row"):
             yield Label(_("Site"))

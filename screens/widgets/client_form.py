@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
+from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
@@ -12,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.i18n import _
+from screens.widgets.message_line import MessageLine
 
 FIELDS = ("name", "contact", "phone", "nip", "street", "postal", "city", "email")
 """Input ids (``nc-<field>``) in focus order."""
@@ -30,11 +32,11 @@ class KindToggle(Static, can_focus=True):
         """Tell the screen."""
         self.post_message(self.Changed())
 
-    def render(self) -> str:
-        """``(•) company ( ) private``."""
+    def render(self) -> Content:
+        """``(•) [c]ompany  ( ) [p]rivate``, literally (no markup)."""
         company = "•" if self.kind is ClientKind.COMPANY else " "
         private = "•" if self.kind is ClientKind.PRIVATE else " "
-        return f"({company}) {_('[c]ompany')}  ({private}) {_('[p]rivate')}"
+        return Content(f"({company}) {_('[c]ompany')}  ({private}) {_('[p]rivate')}")
 
     def on_key(self, event: Key) -> None:
         """``c``/``p`` choose, space flips."""
@@ -65,10 +67,15 @@ class NewClientForm(Widget):
         grid-gutter: 0 1;
         height: auto;
     }
-    NewClientForm Label {
+    NewClientForm Grid Label {
         color: $text-muted;
         width: 100%;
         text-align: right;
+    }
+    NewClientForm .nc-title {
+        width: 12;
+        text-align: right;
+        text-style: bold;
     }
     NewClientForm #nc-kind-row {
         height: 1;
@@ -99,7 +106,7 @@ class NewClientForm(Widget):
             for field in FIELDS:
                 yield Label(labels[field])
                 yield Input(id=f"nc-{field}", compact=True)
-        yield Static("", id="nc-error", classes="field-error")
+        yield MessageLine("", id="nc-error", classes="field-error")
 
     def value(self) -> NewClient:
         """What was typed, as a new prospect (validated by the service)."""
