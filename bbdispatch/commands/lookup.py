@@ -59,9 +59,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
             {
                 "code": b.contract.product_code,
                 "number": b.contract.number,
-                "hours_left": None
-                if b.left_minutes is None
-                else str(round(b.left_minutes / 60, 2)),
+                "hours_left": None if b.left_minutes is None else round(b.left_minutes / 60, 2),
             }
             for b in card.balances
             if b.contract.status is ContractStatus.ACTIVE
