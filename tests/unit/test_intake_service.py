@@ -31,8 +31,13 @@ from bbdispatch.services.intake import (
 TODAY = date(2026, 11, 24)
 
 
-def contract(cid: int, kind: ProductType, starts: date, minutes: int | None = None,
-             code: str = "service-50h", status: ContractStatus = ContractStatus.ACTIVE) -> Contract:  # fmt: skip
+ACTIVE = ContractStatus.ACTIVE
+
+
+def contract(
+    cid: int, kind: ProductType, starts: date, minutes: int | None = None,
+    code: str = "service-50h", status: ContractStatus = ACTIVE,
+) -> Contract:  # fmt: skip
     return Contract(
         id=cid, client_id=1, product_code=code, kind=kind, number=f"BB/2026/{cid:03d}",
         title=code, starts_on=starts, ends_on=None, minutes_included=minutes,
@@ -79,7 +84,8 @@ def test_no_contract_hints_starter_and_assessment() -> None:
 
 
 def test_closed_or_future_contracts_are_not_choices() -> None:
-    closed = Balance(contract(1, ProductType.BLOCK, date(2026, 1, 1), 600, status=ContractStatus.CLOSED), 0)  # fmt: skip
+    shut = contract(1, ProductType.BLOCK, date(2026, 1, 1), 600, status=ContractStatus.CLOSED)
+    closed = Balance(shut, 0)
     future = Balance(contract(2, ProductType.BLOCK, date(2027, 1, 1), 600), 0)
     s = suggest_contract([closed, future], Category.OTHER, ClientKind.COMPANY, TODAY,
                          has_assessment=True)  # fmt: skip
@@ -152,8 +158,8 @@ async def test_failed_save_leaves_nothing_behind(demo_ctx: Ctx) -> None:
         (IntakeRequest(job=_job(1, "  "), client_id=1), "description"),
         (IntakeRequest(job=_job()), "client"),
         (IntakeRequest(job=None, new_client=NewClient(kind=ClientKind.COMPANY, name=" ")), "name"),
-        (IntakeRequest(job=None, new_client=NewClient(kind=ClientKind.COMPANY, name="A", nip="123")), "nip"),
-        (IntakeRequest(job=None, new_client=NewClient(kind=ClientKind.PRIVATE, name="A", email="a@")), "email"),
+        (IntakeRequest(job=None, new_client=NewClient(ClientKind.COMPANY, "A", nip="123")), "nip"),
+        (IntakeRequest(job=None, new_client=NewClient(ClientKind.PRIVATE, "A", email="a@")), "email"),
     ],
 )  # fmt: skip
 async def test_validation_names_the_field(
