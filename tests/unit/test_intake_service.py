@@ -159,7 +159,7 @@ async def test_failed_save_leaves_nothing_behind(demo_ctx: Ctx) -> None:
         (IntakeRequest(job=_job()), "client"),
         (IntakeRequest(job=None, new_client=NewClient(kind=ClientKind.COMPANY, name=" ")), "name"),
         (IntakeRequest(job=None, new_client=NewClient(ClientKind.COMPANY, "A", nip="123")), "nip"),
-        (IntakeRequest(job=None, new_client=NewClient(ClientKind.PRIVATE, "A", email="a@")), "email"),
+        (IntakeRequest(None, new_client=NewClient(ClientKind.PRIVATE, "A", email="a@")), "email"),
     ],
 )  # fmt: skip
 async def test_validation_names_the_field(
