@@ -60,7 +60,7 @@ class CallLogScreen(BBScreen[None]):
         table = self.query_one("#call-table", DataTable)
         table.add_column(_("When"), key="when", width=11)
         table.add_column(_("Number"), key="number", width=15)
-        table.add_column(_("Client"), key="client")
+        table.add_column(_("Client"), key="client", width=18)
         table.add_column(_("Outcome"), key="outcome", width=12)
         table.add_column(_("Job"), key="job", width=4)
         table.add_column(_("By"), key="by", width=7)

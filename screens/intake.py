@@ -8,6 +8,7 @@ priority normal, the suggested contract, the client's address as the site.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -26,7 +27,6 @@ from bbdispatch.domain.jobs import Category, NewJob
 from bbdispatch.i18n import _
 from bbdispatch.phones import (
     InvalidPhoneNumber,
-    format_as_you_type,
     format_for_display,
     try_parse_phone,
 )
@@ -45,9 +45,8 @@ from screens.widgets.client_form import KindToggle, NewClientForm
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.contract_picker import ContractPicker
 from screens.widgets.message_line import MessageLine
+from screens.widgets.phone_input import PhoneInput
 from screens.widgets.triage_bar import TriageBar
-
-_PHONE_CHARS = set("0123456789+ -()")
 
 
 class IntakeScreen(BBScreen[None]):
@@ -80,13 +79,14 @@ class IntakeScreen(BBScreen[None]):
         self._by_search = False
         self._site_default = ""
         self._phone_prefill = ""
+        self._received_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
         """Number, caller, request, triage, site; see the module docstring for the order."""
         yield Header()
         with Horizontal(id="phone-row", classes="row"):
             yield Label(_("Phone"))
-            yield Input(id="phone", compact=True, placeholder=_("number, Enter"))
+            yield PhoneInput(id="phone", compact=True, placeholder=_("number, Enter"))
             yield Static(_("Type the number and press Enter."), id="phone-status")
         with Horizontal(id="search-row", classes="row"):
             yield Label(_("Find"))
@@ -111,6 +111,7 @@ class IntakeScreen(BBScreen[None]):
     def on_mount(self) -> None:
         """Title the call; for a reported call, fill in the number and match it."""
         received = self._call.received_at if self._call else self.ctx.clock.now()
+        self._received_at = received
         self.title = _("Incoming call {t}").format(t=local(received).strftime("%H:%M"))
         self._update_contract()
         if self._call is None:
@@ -124,13 +125,7 @@ class IntakeScreen(BBScreen[None]):
             self.query_one("#phone", Input).focus()
 
     @on(Input.Changed, "#phone")
-    def _format_number(self, event: Input.Changed) -> None:
-        text = event.value
-        if text and set(text) <= _PHONE_CHARS:
-            formatted = format_as_you_type(text)
-            if formatted and formatted != text:
-                event.input.value = formatted
-                event.input.cursor_position = len(formatted)
+    def _number_changed(self) -> None:
         self._set_phone_status("")
 
     @on(Input.Submitted, "#phone")
@@ -154,7 +149,6 @@ class IntakeScreen(BBScreen[None]):
         self._matches = match.clients
         self._by_search = False
         if len(match.clients) == 1:
-            self._set_phone_status("✓ " + match.clients[0].name)
             await self._load_card(match.clients[0].id, move_on)
         elif match.clients:
             self._set_phone_status(
@@ -177,7 +171,9 @@ class IntakeScreen(BBScreen[None]):
                 p for p in (KIND_LABEL[c.kind.value], c.contact_person, c.city) if p
             )
             pick.add_option(Option(f"{c.name}  ({detail})", id=str(c.id)))
+        self._card = None
         self._show_only("pick")
+        self._update_contract()
         pick.highlighted = 0
         pick.focus()
 
@@ -209,6 +205,7 @@ class IntakeScreen(BBScreen[None]):
             return
         self._card = card
         self._show_only("card")
+        self._set_phone_status("✓ " + card.client.name)
         today = local(self.ctx.clock.now()).date()
         warn = self.ctx.prices.billing.warn_percent
         self.query_one(CallerCardView).show_card(card, today, warn)
@@ -342,7 +339,7 @@ class IntakeScreen(BBScreen[None]):
             add_number_to_client=self.query_one("#add-number", Checkbox).display
             and self.query_one("#add-number", Checkbox).value,
             call_id=self._call.id if self._call else None,
-            received_at=self._call.received_at if self._call else None,
+            received_at=self._received_at,
             note=description if info_only else "",
         )  # fmt: skip
         try:

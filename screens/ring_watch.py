@@ -38,4 +38,5 @@ class RingWatcher:
 
         for call in calls:
             self._last_id = max(self._last_id, call.id)
+            self._app.bell()
             await self._app.push_screen(IntakeScreen(call))

@@ -65,9 +65,9 @@ def suggest_contract(
     if client_kind is ClientKind.PRIVATE:
         reason = _("private person: rate agreed on the job")
     elif first.basis is ChargeBasis.UNCOVERED and choices:
-        reason = _("no contract hours left: uncovered, offer a new block")
+        reason = _("hours used up: uncovered time, offer a new block")
     else:
-        reason = _("no contract: uncovered time at the hourly rate")
+        reason = _("uncovered time at the hourly rate")
     return ContractSuggestion(None, reason, choices, hint)
 
 

@@ -132,12 +132,12 @@ def validate_new_prospect(new: NewClient) -> NewClient:
     """
     if not new.name.strip():
         raise IntakeFieldError("name", _("Enter the client's name."))
-    if new.email.strip() and not _EMAIL.match(new.email.strip()):
-        raise IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
     try:
         checked = validate_new_client(new)
     except InvalidNip as err:
         raise IntakeFieldError("nip", str(err)) from err
+    if new.email.strip() and not _EMAIL.match(new.email.strip()):
+        raise IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
     return replace(
         checked,
         contact_person=checked.contact_person.strip(),
@@ -196,6 +196,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
                 client_id=client_id,
                 caller_phone=request.e164,
                 status=JobStatus.TRIAGED,
+                site_address=request.job.site_address.strip() or await _address_of(ctx, client_id),
             )
             job_id = await insert_job_in_tx(ctx, job)
             outcome = CallOutcome.JOB_CREATED
@@ -205,6 +206,11 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
             client_id=client_id,
         )  # fmt: skip
     return IntakeResult(call_id, client_id, job_id)
+
+
+async def _address_of(ctx: Ctx, client_id: int) -> str:
+    client = await client_store.get_client(ctx.db, client_id)
+    return client.address if client else ""
 
 
 async def _insert_prospect(ctx: Ctx, new: NewClient) -> int:

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.i18n import _
 from screens.widgets.message_line import MessageLine
+from screens.widgets.phone_input import PhoneInput
 
 FIELDS = ("name", "contact", "phone", "nip", "street", "postal", "city", "email")
 """Input ids (``nc-<field>``) in focus order."""
@@ -105,7 +106,8 @@ class NewClientForm(Widget):
         with Grid():
             for field in FIELDS:
                 yield Label(labels[field])
-                yield Input(id=f"nc-{field}", compact=True)
+                kind = PhoneInput if field == "phone" else Input
+                yield kind(id=f"nc-{field}", compact=True)
         yield MessageLine("", id="nc-error", classes="field-error")
 
     def value(self) -> NewClient:

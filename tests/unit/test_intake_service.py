@@ -206,3 +206,13 @@ async def test_ring_then_handle_and_mark(demo_ctx: Ctx) -> None:
     rows = await call_log(demo_ctx)
     assert [r.call.outcome for r in rows] == [CallOutcome.MISSED, CallOutcome.JOB_CREATED]
     assert rows[1].client_name is not None
+
+
+async def test_site_defaults_to_the_new_clients_address(demo_ctx: Ctx) -> None:
+    new = NewClient(ClientKind.COMPANY, "Piekarnia Kłos", street="ul. Polna 2", city="Radom",
+                    postal_code="26-600")  # fmt: skip
+    result = await save_intake(demo_ctx, IntakeRequest(job=_job(), new_client=new))
+    job = await demo_ctx.db.fetch_one("SELECT * FROM job WHERE id = ?", (result.job_id,))
+    assert job is not None
+    assert job["site_address"] == "ul. Polna 2, 26-600 Radom"
+    assert job["caller_phone"] is None
