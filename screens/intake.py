@@ -130,7 +130,10 @@ class IntakeScreen(BBScreen[None]):
 
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:
-        self.look_up(event.value, move_on=True)
+        if any(c.isalpha() for c in event.value):
+            self.search(event.value)  # a name typed where the number goes: find the client
+        else:
+            self.look_up(event.value, move_on=True)
 
     def _set_phone_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#phone-status", Static)

@@ -250,3 +250,17 @@ async def test_ring_from_another_process_pops_up_the_intake(
     assert (calls[0]["source"], calls[0]["outcome"]) == ("ring", "job_created")
     job = query(demo_db_path, "SELECT * FROM job WHERE id = ?", (calls[0]["job_id"],))[0]
     assert (job["priority"], job["mode"]) == ("emergency", "onsite")
+
+
+async def test_a_name_typed_in_the_number_field_searches(ctx_factory: Any) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await type_text(pilot, "Zielinska")
+        await pilot.press("enter")
+        await settle(pilot)
+        pick = app.screen.query_one("#pick", OptionList)
+        assert pick.option_count == 1
+        assert "Maria Zielińska" in str(pick.get_option_at_index(0).prompt)
+        assert app.screen.query_one("#phone", Input).value == "Zielinska"
