@@ -235,6 +235,13 @@ async def _resolve_call(
     outcome: CallOutcome,
 ) -> int:
     if request.call_id is not None:
+        call = await store.get_call(ctx.db, request.call_id)
+        if call is None:
+            raise NotFound(_("No call {id}.").format(id=request.call_id))
+        if call.outcome is not CallOutcome.PENDING:
+            raise DomainError(
+                _("{who} already handled this call.").format(who=call.handled_by or _("Someone"))
+            )
         await store.update_call(
             ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
             handled_by=ctx.actor, note=request.note,

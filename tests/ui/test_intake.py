@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from intake_helpers import make_app, query, settle, type_text
+from intake_helpers import DISPATCHER, make_app, query, settle, type_text
 from textual.widgets import Checkbox, Input, OptionList, Static
 
+from bbdispatch.app import BBDispatch
 from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.client_form import NewClientForm
@@ -218,7 +219,7 @@ async def test_missing_triage_is_reported_next_to_the_bar(ctx_factory: Any) -> N
 async def test_ring_from_another_process_pops_up_the_intake(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    app = make_app(ctx_factory)
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # the production poll interval, 0.5 s
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
@@ -264,3 +265,39 @@ async def test_a_name_typed_in_the_number_field_searches(ctx_factory: Any) -> No
         assert pick.option_count == 1
         assert "Maria Zielińska" in str(pick.get_option_at_index(0).prompt)
         assert app.screen.query_one("#phone", Input).value == "Zielinska"
+
+
+async def test_import_with_a_bad_row_then_a_good_file_while_the_app_runs(
+    ctx_factory: Any, demo_db_path: Path, tmp_path: Path
+) -> None:
+    header = "name;kind;nip;phone;email;street;city;postal_code;contact_person\n"
+    good = header + "Cukiernia Słodka Chwila;company;1132853869;22 555 66 77;;;Łódź;;Zofia Łąka\n"
+    bad = good + "Zepsuty Wiersz;company;;12345;;;;;\n"
+    (tmp_path / "bad.csv").write_text(bad, encoding="utf-8")
+    (tmp_path / "good.csv").write_text(good, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+
+    async def run_import(name: str) -> tuple[int, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), "import",
+            str(tmp_path / name), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        return proc.returncode or 0, (out + err).decode()
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        code, text = await run_import("bad.csv")
+        assert code == 1
+        assert text.strip() == "bbdispatch: Line 3: No such phone number: 12345"
+        await pilot.press("f2", *"225556677", "enter")
+        await settle(pilot)
+        assert "Unknown number" in status_text(app)
+        code, text = await run_import("good.csv")
+        assert code == 0
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        await pilot.press("f2", *"225556677", "enter")
+        await settle(pilot)
+        assert "Cukiernia Słodka Chwila" in status_text(app)

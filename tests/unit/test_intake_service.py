@@ -199,6 +199,8 @@ async def test_ring_then_handle_and_mark(demo_ctx: Ctx) -> None:
     result = await save_intake(demo_ctx, IntakeRequest(job=_job(1), client_id=1, call_id=call_id,
                                                        raw_number="601234567"))  # fmt: skip
     assert result.call_id == call_id
+    with pytest.raises(DomainError, match="already handled"):
+        await save_intake(demo_ctx, IntakeRequest(job=_job(1), client_id=1, call_id=call_id))
     await mark_call(demo_ctx, blank_id, CallOutcome.MISSED)
     assert await pending_rings_after(demo_ctx, base) == []
     with pytest.raises(DomainError):
