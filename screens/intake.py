@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry
@@ -25,11 +24,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.intake import suggest_contract
 from bbdispatch.domain.jobs import Category, NewJob
 from bbdispatch.i18n import _
-from bbdispatch.phones import (
-    InvalidPhoneNumber,
-    format_for_display,
-    try_parse_phone,
-)
+from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
 from bbdispatch.services.clients import search_clients
 from bbdispatch.services.intake import (
     CallerCard,
@@ -40,8 +35,9 @@ from bbdispatch.services.intake import (
     save_intake,
 )
 from screens.base import BBScreen
-from screens.widgets.caller_card import KIND_LABEL, CallerCardView
+from screens.widgets.caller_card import CallerCardView
 from screens.widgets.client_form import KindToggle, NewClientForm
+from screens.widgets.client_pick import ClientPickList
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.contract_picker import ContractPicker
 from screens.widgets.message_line import MessageLine
@@ -74,7 +70,6 @@ class IntakeScreen(BBScreen[None]):
     def __init__(self, call: CallLogEntry | None = None) -> None:
         super().__init__()
         self._call = call
-        self._matches: list[Client] = []
         self._card: CallerCard | None = None
         self._by_search = False
         self._site_default = ""
@@ -93,7 +88,7 @@ class IntakeScreen(BBScreen[None]):
             yield Input(id="search", compact=True, placeholder=_("name, NIP or part of number"))
         with VerticalScroll(id="caller-area", can_focus=False):
             yield CallerCardView(id="card")
-            yield OptionList(id="pick")
+            yield ClientPickList(id="pick")
             yield NewClientForm(id="new-client")
         with Horizontal(classes="row"):
             yield Label(_("Request"))
@@ -125,8 +120,14 @@ class IntakeScreen(BBScreen[None]):
             self.query_one("#phone", Input).focus()
 
     @on(Input.Changed, "#phone")
-    def _number_changed(self) -> None:
+    def _number_changed(self, event: Input.Changed) -> None:
         self._set_phone_status("")
+        if event.value == self._phone_prefill:
+            return  # a reported call: on_mount looks it up
+        e164 = try_parse_phone(event.value)
+        if e164 and e164.startswith("+48"):
+            # Polish numbers are all nine digits: a valid one is complete, no Enter needed.
+            self.look_up(event.value, move_on=True, auto=True)
 
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:
@@ -141,15 +142,18 @@ class IntakeScreen(BBScreen[None]):
         status.set_class(error, "field-error")
 
     @work(exclusive=True, group="intake-lookup", exit_on_error=False)
-    async def look_up(self, raw: str, move_on: bool) -> None:
-        """Match the number; one client → card, several → pick list, none → new client."""
+    async def look_up(self, raw: str, move_on: bool, auto: bool = False) -> None:
+        """Match the number; one client → card, several → pick list, none → new client.
+
+        ``auto`` (a complete number typed, no Enter yet) never opens the new-client
+        form: the dispatcher may have mistyped, and Enter confirms.
+        """
         try:
             match = await lookup_number(self.ctx, raw)
         except InvalidPhoneNumber as err:
             self._set_phone_status(str(err), error=True)
             self.query_one("#phone", Input).focus()
             return
-        self._matches = match.clients
         self._by_search = False
         if len(match.clients) == 1:
             await self._load_card(match.clients[0].id, move_on)
@@ -158,6 +162,8 @@ class IntakeScreen(BBScreen[None]):
                 _("{n} clients share this number: pick one").format(n=len(match.clients))
             )
             self._show_pick(match.clients)
+        elif auto:
+            self._set_phone_status(_("Unknown number: Enter for a new client, ctrl+f to find"))
         else:
             self._set_phone_status(_("Unknown number: new client, or ctrl+f to find"))
             self._show_form(format_for_display(match.e164))
@@ -167,17 +173,11 @@ class IntakeScreen(BBScreen[None]):
             self.query_one(f"#{name}").display = name == shown
 
     def _show_pick(self, clients: list[Client]) -> None:
-        pick = self.query_one("#pick", OptionList)
-        pick.clear_options()
-        for c in clients:
-            detail = " · ".join(
-                p for p in (KIND_LABEL[c.kind.value], c.contact_person, c.city) if p
-            )
-            pick.add_option(Option(f"{c.name}  ({detail})", id=str(c.id)))
+        pick = self.query_one(ClientPickList)
+        pick.show_clients(clients)
         self._card = None
         self._show_only("pick")
         self._update_contract()
-        pick.highlighted = 0
         pick.focus()
 
     def _show_form(self, phone: str, name: str = "") -> None:
@@ -198,7 +198,7 @@ class IntakeScreen(BBScreen[None]):
     @work(exclusive=True, group="intake-card", exit_on_error=False)
     async def load_card(self, client_id: int) -> None:
         """Show a chosen client's card and go on to the request."""
-        await self._load_card(client_id, move_on=True)
+        await self._load_card(client_id, True)
 
     async def _load_card(self, client_id: int, move_on: bool) -> None:
         try:
@@ -257,7 +257,14 @@ class IntakeScreen(BBScreen[None]):
         self._update_contract()
 
     @on(Input.Submitted, "#description")
-    def _description_entered(self) -> None:
+    def _description_entered(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            # Keeps a habitual Enter from landing in the one-key triage bar.
+            self.query_one("#description-error", MessageLine).update(
+                _("Describe the request first.")
+            )
+            return
+        self.query_one("#description-error", MessageLine).update("")
         self.query_one(TriageBar).focus()
 
     @on(Input.Submitted, "NewClientForm Input")
@@ -335,12 +342,12 @@ class IntakeScreen(BBScreen[None]):
                 caller_name=self._card.client.contact_person if self._card else "",
             )  # fmt: skip
         new_client = form.value() if form.display else None
+        add_box = self.query_one("#add-number", Checkbox)
         raw = form.phone_text() if new_client else self.query_one("#phone", Input).value
         request = IntakeRequest(
             job=job, client_id=self._card.client.id if self._card else None,
             new_client=new_client, raw_number=raw,
-            add_number_to_client=self.query_one("#add-number", Checkbox).display
-            and self.query_one("#add-number", Checkbox).value,
+            add_number_to_client=add_box.display and add_box.value,
             call_id=self._call.id if self._call else None,
             received_at=self._received_at,
             note=description if info_only else "",
@@ -353,10 +360,8 @@ class IntakeScreen(BBScreen[None]):
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
-        if result.job_id is not None:
-            self.notify(_("Job {n} saved.").format(n=result.job_id))
-        else:
-            self.notify(_("Call logged."))
+        saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
+        self.notify(saved or _("Call logged."))
         self.dismiss(None)
 
     def _show_field_error(self, field: str, message: str) -> None:
@@ -385,10 +390,9 @@ class IntakeScreen(BBScreen[None]):
             self.dismiss(None)
             return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
+        question = ConfirmScreen(_("Discard this call? What you typed is lost."))
+        self.app.push_screen(question, self._discard_if)
 
-        self.app.push_screen(
-            ConfirmScreen(_("Discard this call? What you typed is lost.")), answered
-        )
+    def _discard_if(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)

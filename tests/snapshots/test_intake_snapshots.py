@@ -14,11 +14,11 @@ TECHNICIAN = Technician(
 )  # fmt: skip
 
 
-def _intake_for(number: str) -> Any:
+def _intake_for(*keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        await pilot.press("f2", *number, "enter")
+        await pilot.press("f2", *keys)
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -31,9 +31,9 @@ def _intake_for(number: str) -> Any:
 
 def test_intake_with_matched_caller(snap_compare: Any, ctx_factory: Any) -> None:
     app = BBDispatch(ctx_factory(), TECHNICIAN)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for("601234567"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for(*"601234567"))
 
 
 def test_intake_new_client_form(snap_compare: Any, ctx_factory: Any) -> None:
     app = BBDispatch(ctx_factory(), TECHNICIAN)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for("500600700"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for(*"500600700", "enter"))

@@ -61,7 +61,7 @@ async def test_information_only_call_from_the_intake(ctx_factory: Any, demo_db_p
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f2", *"601234567", "enter")
+        await pilot.press("f2", *"601234567")
         await settle(pilot)
         await pilot.press(*"hours", "ctrl+o")
         await settle(pilot)
