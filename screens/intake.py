@@ -81,8 +81,8 @@ class IntakeScreen(BBScreen[None]):
         yield Header()
         with Horizontal(id="phone-row", classes="row"):
             yield Label(_("Phone"))
-            yield PhoneInput(id="phone", compact=True, placeholder=_("number, Enter"))
-            yield Static(_("Type the number and press Enter."), id="phone-status")
+            yield PhoneInput(id="phone", compact=True, placeholder=_("caller's number"))
+            yield Static(_("Type the caller's number (or a name)."), id="phone-status")
         with Horizontal(id="search-row", classes="row"):
             yield Label(_("Find"))
             yield Input(id="search", compact=True, placeholder=_("name, NIP or part of number"))
@@ -270,7 +270,8 @@ class IntakeScreen(BBScreen[None]):
     @on(Input.Submitted, "NewClientForm Input")
     def _form_next(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "nc-email":
+        # Enter on an empty field skips the rest of the form: fewest keys for a prospect.
+        if event.input.id == "nc-email" or not event.value.strip():
             self.query_one("#description", Input).focus()
         else:
             self.focus_next()

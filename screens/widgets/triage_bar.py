@@ -66,6 +66,8 @@ class TriageBar(Widget, can_focus=True):
     }
     TriageBar:focus {
         background: $boost;
+        border-left: outer $accent;
+        padding-left: 0;
     }
     """
 

@@ -79,7 +79,8 @@ async def test_unknown_number_new_client_then_job(ctx_factory: Any, demo_db_path
         await type_text(pilot, "Kwiaciarnia Roza")
         await pilot.press("enter")  # → contact
         await type_text(pilot, "Anna Nowak")
-        await pilot.press("enter", "enter")  # → phone → NIP
+        await pilot.press("enter")  # → phone (prefilled)
+        await pilot.press("enter")  # → NIP
         await pilot.press(*"5260001246")  # belongs to the notary already
         await pilot.press("ctrl+n")
         hint = str(app.screen.query_one("#hint", Static).render())
@@ -308,3 +309,26 @@ async def test_import_with_a_bad_row_then_a_good_file_while_the_app_runs(
         await pilot.press("f2", *"225556677")
         await settle(pilot)
         assert "Cukiernia Słodka Chwila" in status_text(app)
+
+
+async def test_new_caller_to_job_with_few_keys(ctx_factory: Any, demo_db_path: Path) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600800", "enter")
+        await settle(pilot)
+        await type_text(pilot, "Jan Nowicki")  # free text, like the description
+        await pilot.press("shift+tab", "p", "tab")  # private person
+        await pilot.press("enter", "enter")  # → contact, empty → straight to the request
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#description", Input)
+        hint = str(app.screen.query_one("#hint", Static).render())
+        assert "starter" in hint
+        await type_text(pilot, "Virus on laptop")
+        await pilot.press("enter", "r", "2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    client = query(demo_db_path, "SELECT * FROM client WHERE name = 'Jan Nowicki'")[0]
+    assert (client["kind"], client["status"]) == ("private", "prospect")
+    job = query(demo_db_path, "SELECT * FROM job WHERE client_id = ?", (client["id"],))[0]
+    assert (job["mode"], job["category"], job["contract_id"]) == ("remote", "software", None)
