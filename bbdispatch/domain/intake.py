@@ -16,8 +16,9 @@ from decimal import Decimal
 from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.contracts import Balance, Contract
 from bbdispatch.domain.jobs import Category
-from bbdispatch.domain.ledger import ChargeBasis, JobTerms, allocate, usable_on
+from bbdispatch.domain.ledger import JobTerms, allocate, usable_on
 from bbdispatch.i18n import _
+from bbdispatch.pricelist import ProductType
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,28 @@ def suggest_contract(
         agreed_rate=None,
     )
     first = allocate(1, terms, balances, today, Decimal(0))[0]
-    hint = _offer_hint(choices, client_kind, has_assessment)
     if first.contract_id is not None:
-        return ContractSuggestion(first.contract_id, first.reason, choices, hint)
+        return ContractSuggestion(first.contract_id, first.reason, choices)
+    blocks = [c for c in choices if c.kind is ProductType.BLOCK]
     if client_kind is ClientKind.PRIVATE:
         reason = _("private person: rate agreed on the job")
-    elif first.basis is ChargeBasis.UNCOVERED and choices:
-        reason = _("hours used up: uncovered time, offer a new block")
+    elif blocks:
+        reason = _("prepaid hours used up: uncovered time at the hourly rate")
     else:
-        reason = _("uncovered time at the hourly rate")
-    return ContractSuggestion(None, reason, choices, hint)
+        reason = _("no prepaid hours: uncovered time at the hourly rate")
+    return ContractSuggestion(
+        None, reason, choices, _offer_hint(choices, blocks, client_kind, has_assessment)
+    )
 
 
-def _offer_hint(choices: Sequence[Contract], kind: ClientKind, has_assessment: bool) -> str:
+def _offer_hint(
+    choices: Sequence[Contract], blocks: Sequence[Contract], kind: ClientKind, assessed: bool
+) -> str:
+    if blocks:
+        return _("Prepaid hours used up: offer a new block of hours.")
     if choices:
         return ""
-    if kind is ClientKind.COMPANY and not has_assessment:
+    if kind is ClientKind.COMPANY and not assessed:
         return _(
             "No contract: offer the starter contract (10 h); "
             "a service contract needs a needs assessment first."

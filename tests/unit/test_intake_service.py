@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +221,26 @@ async def test_site_defaults_to_the_new_clients_address(demo_ctx: Ctx) -> None:
     assert job is not None
     assert job["site_address"] == "ul. Polna 2, 26-600 Radom"
     assert job["caller_phone"] is None
+
+
+def test_used_up_blocks_and_fee_only_contracts() -> None:
+    spent = Balance(contract(1, ProductType.BLOCK, date(2026, 1, 1), 600), 600)
+    s = suggest_contract([spent], Category.SOFTWARE, ClientKind.COMPANY, TODAY, has_assessment=True)
+    assert s.contract_id is None
+    assert "used up" in s.reason
+    assert "new block" in s.hint
+    admin = Balance(contract(2, ProductType.MONTHLY, date(2026, 1, 1), code="it-admin"), 0)
+    s = suggest_contract([admin], Category.HARDWARE, ClientKind.COMPANY, TODAY, has_assessment=True)
+    assert s.contract_id is None
+    assert "no prepaid hours" in s.reason
+    assert [c.id for c in s.choices] == [2]
+
+
+def test_ring_does_not_import_textual(demo_db_path: Path) -> None:
+    code = (
+        "import sys; from bbdispatch.cli import main; "
+        f"rc = main(['--db', {str(demo_db_path)!r}, 'ring', '601234567']); "
+        "assert 'textual' not in sys.modules, 'textual imported'; sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
