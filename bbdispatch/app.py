@@ -34,8 +34,9 @@ class BBDispatch(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
         Binding("f1", "help", _("Help"), tooltip=_("Keys and how dispatch works"), id="help"),
+        Binding("f2", "new_call", _("New call"), tooltip=_("Start phone intake"), id="new-call"),
         Binding(
-            "t",
+            "i",
             "it_admin",
             _("IT admin"),
             tooltip=_("Recurring tasks and run history"),
@@ -83,6 +84,10 @@ class BBDispatch(App[None]):
         self._seen_version = await self._ctx.db.data_version()
         self._ctx.db.on_commit(self._local_commit)
         await self.push_screen(self._home_screen())
+        if self.mode_name == "dispatcher":
+            from screens.ring_watch import RingWatcher
+
+            await RingWatcher(self).start()
         self.set_timer(self.poll_seconds, self._watch_database)
         if self.mode_name == "dispatcher" and self.schedule_seconds:
             self.set_timer(self.schedule_seconds, self._run_schedule)
@@ -125,12 +130,21 @@ class BBDispatch(App[None]):
                 self.set_timer(self.schedule_seconds, self._run_schedule)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """IT administration opens from the dispatcher's board only."""
+        """Intake belongs to the dispatcher's desk; IT administration opens from the board."""
+        if action == "new_call":
+            return self.mode_name == "dispatcher"
         if action == "it_admin":
             from screens.board import BoardScreen
 
             return self.mode_name == "dispatcher" and isinstance(self.screen, BoardScreen)
         return True
+
+    def action_new_call(self) -> None:
+        """Open the phone intake on top of whatever is shown."""
+        from screens.intake import IntakeScreen
+
+        if not isinstance(self.screen, IntakeScreen):
+            self.push_screen(IntakeScreen())
 
     def action_it_admin(self) -> None:
         """Pick an IT administration contract, then show its recurring tasks."""

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 from bbdispatch import __version__
 
-SUBCOMMANDS = ("init", "demo", "pricelist", "schedule", "inventory")
+SUBCOMMANDS = (
+    "init", "demo", "pricelist", "ring", "lookup", "import_clients", "schedule", "inventory",
+)  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
 

@@ -42,6 +42,8 @@ class BoardScreen(JobActionsScreen):
                 id="clear-filter", show=False),
         Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh",
                 show=False),
+        Binding("l", "call_log", _("Calls"), tooltip=_("Every call and its outcome"),
+                id="call-log"),
     ]  # fmt: skip
 
     HELP = _(
@@ -169,6 +171,12 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
     def action_reload(self) -> None:
         """Reload the queue now."""
         self.load_jobs()
+
+    def action_call_log(self) -> None:
+        """Open the call log."""
+        from screens.call_log import CallLogScreen
+
+        self.app.push_screen(CallLogScreen())
 
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:

@@ -51,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
         lines = [f"# {_('Keys')}", "", f"| {_('Key')} | {_('Action')} |", "|---|---|"]
         seen: set[str] = set()
         for _node, binding in self._bindings_below():
-            if binding.show and binding.description and binding.key not in seen:
+            if binding.description and binding.key not in seen:
                 seen.add(binding.key)
                 lines.append(f"| `{binding.key}` | {binding.description} |")
         with VerticalScroll():

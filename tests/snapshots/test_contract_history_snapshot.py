@@ -32,7 +32,7 @@ def test_contract_history_80x24(
     async def run_before(pilot: Any) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("t")
+        await pilot.press("i")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter", "h")

@@ -35,7 +35,7 @@ async def test_complete_recurring_run_with_log(
     app = BBDispatch(ctx_factory("piotr"), DISPATCHER, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("t")
+        await pilot.press("i")
         await settle(app, pilot)
         options = app.screen.query_one("#contract-list", OptionList)
         assert "Przychodnia" in str(options.get_option_at_index(0).prompt)

@@ -1,0 +1,76 @@
+"""``bbdispatch lookup NUMBER``: who is calling, for scripts and phone displays."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.phones import InvalidPhoneNumber, format_for_display
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import caller_card, lookup_number
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``lookup`` subcommand."""
+    parser = sub.add_parser("lookup", help="show the clients a phone number belongs to")
+    parser.add_argument("number", help="the number in any common form")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the normalised number and each matching client's contracts and open jobs."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            try:
+                found = await lookup(ctx, args.number)
+            except InvalidPhoneNumber as err:
+                raise CommandError(str(err), EXIT_USAGE) from err
+        if args.json:
+            print_json(found)
+            return 0
+        print(format_for_display(found["e164"]))
+        if not found["clients"]:
+            print("  (no client)")
+        for client in found["clients"]:
+            print(f"  {client['name']} [{client['kind']}], open jobs: {client['open_jobs']}")
+            for c in client["contracts"]:
+                left = "" if c["hours_left"] is None else f", {c['hours_left']} h left"
+                print(f"    {c['number']} {c['code']}{left}")
+        return 0
+
+    return run(body)
+
+
+async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
+    """The match as plain data (the JSON the command prints).
+
+    Raises:
+        InvalidPhoneNumber: the text is not a valid number.
+    """
+    match = await lookup_number(ctx, raw)
+    clients = []
+    for client in match.clients:
+        card = await caller_card(ctx, client.id)
+        contracts = [
+            {
+                "code": b.contract.product_code,
+                "number": b.contract.number,
+                "hours_left": None if b.left_minutes is None else round(b.left_minutes / 60, 2),
+            }
+            for b in card.balances
+            if b.contract.status is ContractStatus.ACTIVE
+        ]
+        clients.append(
+            {
+                "id": client.id,
+                "name": client.name,
+                "kind": client.kind.value,
+                "contracts": contracts,
+                "open_jobs": len(card.open_jobs),
+            }
+        )
+    return {"e164": match.e164, "clients": clients}

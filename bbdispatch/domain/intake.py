@@ -1,0 +1,94 @@
+"""Which contract a new job should go on, and what to offer the caller.
+
+The intake shows the dispatcher the contract the firm's rules would charge,
+with the reason, before the job exists. The rules themselves live in
+:mod:`bbdispatch.domain.ledger`; this module asks them about one minute of
+work today instead of restating them, so intake and billing never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bbdispatch.domain.clients import ClientKind
+from bbdispatch.domain.contracts import Balance, Contract
+from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.ledger import JobTerms, allocate, usable_on
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import ProductType
+
+
+@dataclass(frozen=True)
+class ContractSuggestion:
+    """The contract a new job would be charged to, and why."""
+
+    contract_id: int | None
+    """None: no contract covers the job (uncovered time, or a private person's rate)."""
+    reason: str
+    """Shown next to the suggestion, e.g. "prepaid block BB/2026/003, oldest with hours left"."""
+    choices: tuple[Contract, ...]
+    """Every contract the dispatcher may choose instead (usable today)."""
+    hint: str = ""
+    """What to offer the caller: the starter contract, or a needs assessment first."""
+
+
+def suggest_contract(
+    balances: Sequence[Balance],
+    category: Category,
+    client_kind: ClientKind,
+    today: date,
+    *,
+    has_assessment: bool,
+) -> ContractSuggestion:
+    """Suggest the contract for a new job by the ledger's rules (DESIGN.md "The right contract").
+
+    Args:
+        balances: the client's contracts with their usage.
+        category: the job's category (network work may go on hourly network service).
+        client_kind: private persons without a contract pay an agreed rate.
+        today: the day the job is taken (contracts must be usable on it).
+        has_assessment: whether the client's needs were assessed (or waived).
+    """
+    choices = tuple(b.contract for b in balances if usable_on(b.contract, today))
+    terms = JobTerms(
+        is_network=category is Category.NETWORK,
+        recurring_contract_id=None,
+        override_contract_id=None,
+        agreed_rate=None,
+    )
+    first = allocate(1, terms, balances, today, Decimal(0))[0]
+    if first.contract_id is not None:
+        return ContractSuggestion(first.contract_id, first.reason, choices)
+    blocks = [c for c in choices if c.kind is ProductType.BLOCK]
+    if client_kind is ClientKind.PRIVATE:
+        reason = _("private person: rate agreed on the job")
+    elif blocks:
+        reason = _("prepaid hours used up: uncovered time at the hourly rate")
+    else:
+        reason = _("no prepaid hours: uncovered time at the hourly rate")
+    return ContractSuggestion(
+        None, reason, choices, _offer_hint(choices, blocks, client_kind, has_assessment)
+    )
+
+
+def _offer_hint(
+    choices: Sequence[Contract], blocks: Sequence[Contract], kind: ClientKind, assessed: bool
+) -> str:
+    if blocks:
+        return _("Prepaid hours used up: offer a new block of hours.")
+    if choices:
+        return ""
+    if kind is ClientKind.COMPANY and not assessed:
+        return _(
+            "No contract: offer the starter contract (10 h); "
+            "a service contract needs a needs assessment first."
+        )
+    return _("No contract: offer the starter contract (10 h).")
+
+
+def contract_label(contract: Contract) -> str:
+    """Short name of a contract in the intake: ``BB/2026/003 service-50h``."""
+    return f"{contract.number} {contract.product_code}"

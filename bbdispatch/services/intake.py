@@ -1,0 +1,322 @@
+"""Phone intake: who is calling, what they have, and the call turned into a job.
+
+The screen asks here for the caller's card and saves the whole call at once:
+a new prospect (if any), the number added to a client found by search, the
+job, the call-log row and the audit rows go in one transaction, so a call is
+never half recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bbdispatch.clock import local, to_db
+from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
+from bbdispatch.domain.clients import Client, NewClient
+from bbdispatch.domain.contracts import Balance
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
+from bbdispatch.i18n import _
+from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
+from bbdispatch.services import audit
+from bbdispatch.services.clients import validate_new_client
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import balances
+from bbdispatch.services.jobs import insert_job_in_tx
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import intake as store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage.calls import insert_call
+from bbdispatch.storage.intake import CallRow as CallRow
+from bbdispatch.taxid import InvalidNip
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LAST_JOBS = 3
+"""How many closed jobs the caller card shows."""
+
+
+class IntakeFieldError(DomainError):
+    """A problem with one field of the intake; the screen shows it next to that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        """``phone``, ``name``, ``nip``, ``email`` or ``description``."""
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    """A typed or reported number and the clients it belongs to."""
+
+    e164: str
+    clients: list[Client]
+
+
+@dataclass(frozen=True)
+class CallerCard:
+    """Everything the dispatcher needs to see about a caller while on the phone."""
+
+    client: Client
+    balances: list[Balance]
+    """Contracts with their usage, oldest first (all statuses)."""
+    open_jobs: list[JobRow]
+    last_jobs: list[JobRow]
+    """The latest closed jobs, newest first."""
+    has_assessment: bool
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """A call as the dispatcher saves it."""
+
+    job: NewJob | None
+    """The request; None for an information-only call. ``client_id`` is ignored
+    when ``new_client`` is given."""
+    client_id: int | None = None
+    new_client: NewClient | None = None
+    raw_number: str = ""
+    e164: str | None = None
+    add_number_to_client: bool = False
+    """The client was found by search: attach the number they called from."""
+    call_id: int | None = None
+    """The pending call being handled (reported by ``ring``), if any."""
+    received_at: datetime | None = None
+    """When the call came in (defaults to now)."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What a saved call created."""
+
+    call_id: int
+    client_id: int | None
+    job_id: int | None
+
+
+async def lookup_number(ctx: Ctx, raw: str) -> NumberMatch:
+    """Normalise a number and find every client it belongs to.
+
+    Raises:
+        InvalidPhoneNumber: the text is not a valid number.
+    """
+    e164 = parse_phone(raw)
+    return NumberMatch(e164, await client_store.clients_by_phone(ctx.db, e164))
+
+
+async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
+    """The caller's card: contracts with balances, open and last jobs, assessment.
+
+    Raises:
+        NotFound: no such client.
+    """
+    client = await client_store.get_client(ctx.db, client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    found = await balances(ctx, await contract_store.contracts_of(ctx.db, client_id))
+    jobs = await job_store.job_rows_of_client(ctx.db, client_id, limit=30)
+    open_jobs = [r for r in jobs if r.job.status.is_open]
+    closed = [r for r in jobs if not r.job.status.is_open][:LAST_JOBS]
+    assessed = bool(await contract_store.assessments_of(ctx.db, client_id))
+    return CallerCard(client, found, open_jobs, closed, assessed)
+
+
+def validate_new_prospect(new: NewClient) -> NewClient:
+    """Check the short new-client form, naming the field that is wrong.
+
+    Raises:
+        IntakeFieldError: name missing, NIP invalid, e-mail malformed.
+    """
+    if not new.name.strip():
+        raise IntakeFieldError("name", _("Enter the client's name."))
+    try:
+        checked = validate_new_client(new)
+    except InvalidNip as err:
+        raise IntakeFieldError("nip", str(err)) from err
+    if new.email.strip() and not _EMAIL.match(new.email.strip()):
+        raise IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
+    return replace(
+        checked,
+        contact_person=checked.contact_person.strip(),
+        street=checked.street.strip(),
+        city=checked.city.strip(),
+        postal_code=checked.postal_code.strip(),
+    )
+
+
+def validate_request(request: IntakeRequest) -> IntakeRequest:
+    """Check a call before saving; every problem names its field.
+
+    Raises:
+        IntakeFieldError: on the first problem found.
+    """
+    e164 = request.e164
+    if request.raw_number.strip() and e164 is None:
+        try:
+            e164 = parse_phone(request.raw_number)
+        except InvalidPhoneNumber as err:
+            raise IntakeFieldError("phone", str(err)) from err
+    new_client = request.new_client
+    if new_client is not None:
+        new_client = validate_new_prospect(new_client)
+        if e164 and not new_client.phones:
+            new_client = replace(new_client, phones=((e164, ""),))
+    elif request.job is not None and request.client_id is None:
+        raise IntakeFieldError("client", _("Choose the caller or fill in a new client."))
+    if request.job is not None and not request.job.description.strip():
+        raise IntakeFieldError("description", _("Describe the request."))
+    return replace(request, e164=e164, new_client=new_client)
+
+
+async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
+    """Save a call: new client, added number, job, call-log row and audit, in one transaction.
+
+    Raises:
+        IntakeFieldError: a field is wrong (nothing is saved).
+        DomainError: the NIP belongs to another client, or the client is gone.
+    """
+    request = validate_request(request)
+    received = to_db(request.received_at or ctx.clock.now())
+    async with ctx.db.transaction():
+        client_id = request.client_id
+        outcome = CallOutcome.INFORMATION
+        if request.new_client is not None:
+            client_id = await _insert_prospect(ctx, request.new_client)
+            outcome = CallOutcome.NEW_PROSPECT
+        elif client_id is not None and request.add_number_to_client and request.e164:
+            await client_store.add_phone(ctx.db, client_id, request.e164)
+            await audit.record(ctx, "client", client_id, "phone_added", e164=request.e164)
+        job_id = None
+        if request.job is not None and client_id is not None:
+            job = replace(
+                request.job,
+                client_id=client_id,
+                caller_phone=request.e164,
+                status=JobStatus.TRIAGED,
+                site_address=request.job.site_address.strip() or await _address_of(ctx, client_id),
+            )
+            job_id = await insert_job_in_tx(ctx, job)
+            outcome = CallOutcome.JOB_CREATED
+        call_id = await _resolve_call(ctx, request, received, client_id, job_id, outcome)
+        await audit.record(
+            ctx, "call", call_id, "handled", outcome=outcome.value, job_id=job_id,
+            client_id=client_id,
+        )  # fmt: skip
+    return IntakeResult(call_id, client_id, job_id)
+
+
+async def _address_of(ctx: Ctx, client_id: int) -> str:
+    client = await client_store.get_client(ctx.db, client_id)
+    return client.address if client else ""
+
+
+async def _insert_prospect(ctx: Ctx, new: NewClient) -> int:
+    if new.nip:
+        existing = await client_store.client_by_nip(ctx.db, new.nip)
+        if existing:
+            raise IntakeFieldError(
+                "nip",
+                _("NIP {nip} already belongs to {name}.").format(nip=new.nip, name=existing.name),
+            )
+    client_id = await client_store.insert_client(ctx.db, new, ctx.now_db())
+    await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
+    return client_id
+
+
+async def _resolve_call(
+    ctx: Ctx,
+    request: IntakeRequest,
+    received: str,
+    client_id: int | None,
+    job_id: int | None,
+    outcome: CallOutcome,
+) -> int:
+    if request.call_id is not None:
+        call = await store.get_call(ctx.db, request.call_id)
+        if call is None:
+            raise NotFound(_("No call {id}.").format(id=request.call_id))
+        if call.outcome is not CallOutcome.PENDING:
+            raise DomainError(
+                _("{who} already handled this call.").format(who=call.handled_by or _("Someone"))
+            )
+        await store.update_call(
+            ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
+            handled_by=ctx.actor, note=request.note,
+        )  # fmt: skip
+        return request.call_id
+    return await insert_call(
+        ctx.db, received_at=received, raw_number=request.raw_number.strip(), e164=request.e164,
+        client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
+        handled_by=ctx.actor, note=request.note,
+    )  # fmt: skip
+
+
+async def record_ring(ctx: Ctx, raw: str) -> tuple[int, NumberMatch | None]:
+    """Log a call reported by the phone system, pending until the dispatcher handles it.
+
+    A withheld or malformed number is still logged (every call counts), unmatched.
+    """
+    e164 = try_parse_phone(raw)
+    clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []
+    async with ctx.db.transaction():
+        call_id = await insert_call(
+            ctx.db, received_at=ctx.now_db(), raw_number=raw.strip(), e164=e164,
+            client_id=clients[0].id if len(clients) == 1 else None, source=CallSource.RING,
+            outcome=CallOutcome.PENDING,
+        )  # fmt: skip
+    return call_id, NumberMatch(e164, clients) if e164 else None
+
+
+async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "") -> None:
+    """Close a pending call without a job: information only, or missed.
+
+    Raises:
+        NotFound: no such call.
+        DomainError: the call already has a job.
+    """
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        if call is None:
+            raise NotFound(_("No call {id}.").format(id=call_id))
+        if call.job_id is not None:
+            raise DomainError(_("This call already became job {id}.").format(id=call.job_id))
+        await store.update_call(
+            ctx.db, call_id, outcome=outcome, client_id=None, job_id=None,
+            handled_by=ctx.actor, note=note or call.note,
+        )  # fmt: skip
+        await audit.record(ctx, "call", call_id, "marked", outcome=outcome.value)
+
+
+async def get_call(ctx: Ctx, call_id: int) -> CallLogEntry:
+    """One call of the log.
+
+    Raises:
+        NotFound: no such call.
+    """
+    call = await store.get_call(ctx.db, call_id)
+    if call is None:
+        raise NotFound(_("No call {id}.").format(id=call_id))
+    return call
+
+
+async def latest_call_id(ctx: Ctx) -> int:
+    """Baseline for :func:`pending_rings_after`, taken when the App starts."""
+    return await store.latest_call_id(ctx.db)
+
+
+async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
+    """Calls the phone system reported since the baseline that nobody handled yet."""
+    return await store.pending_ring_calls_after(ctx.db, after_id)
+
+
+async def call_log(ctx: Ctx, limit: int = 300) -> list[CallRow]:
+    """Every call, newest first, with the client's name where matched."""
+    return await store.call_rows(ctx.db, limit)
+
+
+def local_time(moment: datetime) -> str:
+    """A call's time as the dispatcher reads it (Warsaw, ``24.11 09:42``)."""
+    return local(moment).strftime("%d.%m %H:%M")

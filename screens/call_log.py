@@ -1,0 +1,147 @@
+"""The call log: every call, matched or not, and what became of it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from bbdispatch.domain.calls import CallOutcome
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
+from screens.base import BBScreen
+
+OUTCOME_LABEL = {
+    "pending": _("waiting"),
+    "job_created": _("job created"),
+    "information": _("information"),
+    "new_prospect": _("new prospect"),
+    "missed": _("missed"),
+}
+SOURCE_LABEL = {"manual": _("typed"), "ring": _("phone")}
+
+
+class CallLogScreen(BBScreen[None]):
+    """Calls newest first; a waiting call can be taken, marked information only or missed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", _("Back"), tooltip=_("Back to the board"), id="calls-back"),
+        Binding("t", "take_call", _("Take call"), tooltip=_("Open the intake"), id="calls-take"),
+        Binding(
+            "i", "mark('information')", _("Info only"), tooltip=_("Information only, no job"),
+            id="calls-info",
+        ),
+        Binding("m", "mark('missed')", _("Missed"), tooltip=_("Mark missed"), id="calls-missed"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    CallLogScreen #call-table {
+        height: 1fr;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        """Header, summary, the call table, footer."""
+        yield Header()
+        yield Static("", id="calls-summary", classes="summary")
+        table: DataTable[str | Text] = DataTable(id="call-table", cursor_type="row")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, first load, and reload on every change."""
+        self.title = _("Call log")
+        table = self.query_one("#call-table", DataTable)
+        table.add_column(_("When"), key="when", width=11)
+        table.add_column(_("Number"), key="number", width=15)
+        table.add_column(_("Client"), key="client", width=18)
+        table.add_column(_("Outcome"), key="outcome", width=12)
+        table.add_column(_("Job"), key="job", width=4)
+        table.add_column(_("By"), key="by", width=7)
+        self.bb.data_changed.subscribe(self, lambda _none: self.load_calls())
+        self.load_calls()
+
+    @work(exclusive=True, group="load-calls", exit_on_error=False)
+    async def load_calls(self) -> None:
+        """Fetch the calls and redraw, keeping the cursor."""
+        self._show(await call_log(self.ctx))
+
+    def _show(self, rows: list[CallRow]) -> None:
+        table = self.query_one("#call-table", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear()
+        for row in rows:
+            call = row.call
+            outcome = OUTCOME_LABEL[call.outcome.value]
+            style = "bold" if call.outcome is CallOutcome.PENDING else ""
+            if call.outcome is CallOutcome.MISSED:
+                style = "red"
+            table.add_row(
+                local_time(call.received_at),
+                format_for_display(call.e164) or call.raw_number or "—",
+                row.client_name or _("(unknown)"),
+                Text(outcome, style=style),
+                str(call.job_id or ""),
+                call.handled_by,
+                key=str(call.id),
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        waiting = sum(r.call.outcome is CallOutcome.PENDING for r in rows)
+        self.query_one("#calls-summary", Static).update(
+            _("Calls {n} · waiting {w} · Enter take · i info · m missed").format(
+                n=len(rows), w=waiting
+            )
+        )
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one("#call-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def action_close(self) -> None:
+        """Back to the board."""
+        self.dismiss(None)
+
+    def action_mark(self, outcome: str) -> None:
+        """Close the selected call without a job."""
+        call_id = self._selected_id()
+        if call_id is not None:
+            self.mark(call_id, CallOutcome(outcome))
+
+    @work(exclusive=True, group="mark-call", exit_on_error=False)
+    async def mark(self, call_id: int, outcome: CallOutcome) -> None:
+        """Record the outcome; a call that became a job stays as it is."""
+        try:
+            await mark_call(self.ctx, call_id, outcome)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a call takes it, like ``t``."""
+        self.action_take_call()
+
+    def action_take_call(self) -> None:
+        """Open the intake for the selected waiting call."""
+        call_id = self._selected_id()
+        if call_id is not None:
+            self.take(call_id)
+
+    @work(exclusive=True, group="take-call", exit_on_error=False)
+    async def take(self, call_id: int) -> None:
+        """Open the intake for a waiting call; handled calls only say so."""
+        from screens.intake import IntakeScreen
+
+        call = await get_call(self.ctx, call_id)
+        if call.outcome is not CallOutcome.PENDING:
+            self.notify(_("This call is already handled."), severity="warning")
+            return
+        await self.app.push_screen(IntakeScreen(call))

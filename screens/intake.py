@@ -1,0 +1,399 @@
+"""Phone intake: from a ringing phone to a triaged job in a few keystrokes.
+
+Focus order is the call's order: number (Enter looks it up) → pick list or
+new-client form when needed → request → triage bar (one key each for mode,
+priority, category; Enter saves) → site address. Defaults do the rest:
+priority normal, the suggested contract, the client's address as the site.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Static
+
+from bbdispatch.clock import local
+from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.clients import Client, ClientKind
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.intake import suggest_contract
+from bbdispatch.domain.jobs import Category, NewJob
+from bbdispatch.i18n import _
+from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
+from bbdispatch.services.clients import search_clients
+from bbdispatch.services.intake import (
+    CallerCard,
+    IntakeFieldError,
+    IntakeRequest,
+    caller_card,
+    lookup_number,
+    save_intake,
+)
+from screens.base import BBScreen
+from screens.widgets.caller_card import CallerCardView
+from screens.widgets.client_form import KindToggle, NewClientForm
+from screens.widgets.client_pick import ClientPickList
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.contract_picker import ContractPicker
+from screens.widgets.message_line import MessageLine
+from screens.widgets.phone_input import PhoneInput
+from screens.widgets.triage_bar import TriageBar
+
+
+class IntakeScreen(BBScreen[None]):
+    """One incoming call: identify the caller, record and triage the request."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", _("Close"), tooltip=_("Close (asks first)"), id="intake-close"),
+        Binding("ctrl+s", "save_job", _("Save job"), tooltip=_("Save the job"), id="intake-save"),
+        Binding(
+            "ctrl+f", "find_client", _("Find"), tooltip=_("Find by name, NIP, number"),
+            id="intake-find",
+        ),
+        Binding(
+            "ctrl+n", "new_client", _("New client"), tooltip=_("Short new-client form"),
+            id="intake-new-client",
+        ),
+        Binding(
+            "ctrl+o", "info_only", _("Info only"), tooltip=_("Log the call without a job"),
+            id="intake-info",
+        ),
+    ]  # fmt: skip
+
+    CSS_PATH = "intake.tcss"
+
+    def __init__(self, call: CallLogEntry | None = None) -> None:
+        super().__init__()
+        self._call = call
+        self._card: CallerCard | None = None
+        self._by_search = False
+        self._site_default = ""
+        self._phone_prefill = ""
+        self._received_at: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        """Number, caller, request, triage, site; see the module docstring for the order."""
+        yield Header()
+        with Horizontal(id="phone-row", classes="row"):
+            yield Label(_("Phone"))
+            yield PhoneInput(id="phone", compact=True, placeholder=_("caller's number"))
+            yield Static(_("Type the caller's number (or a name)."), id="phone-status")
+        with Horizontal(id="search-row", classes="row"):
+            yield Label(_("Find"))
+            yield Input(id="search", compact=True, placeholder=_("name, NIP or part of number"))
+        with VerticalScroll(id="caller-area", can_focus=False):
+            yield CallerCardView(id="card")
+            yield ClientPickList(id="pick")
+            yield NewClientForm(id="new-client")
+        with Horizontal(classes="row"):
+            yield Label(_("Request"))
+            yield Input(id="description", compact=True, placeholder=_("what is wrong"))
+        yield MessageLine("", id="description-error", classes="field-error")
+        yield TriageBar(id="triage")
+        yield MessageLine("", id="triage-error", classes="field-error")
+        yield ContractPicker(id="contract")
+        with Horizontal(classes="row"):
+            yield Label(_("Site"))
+            yield Input(id="site", compact=True, placeholder=_("site address"))
+        yield Checkbox(_("Add this number to the client"), True, id="add-number")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Title the call; for a reported call, fill in the number and match it."""
+        received = self._call.received_at if self._call else self.ctx.clock.now()
+        self._received_at = received
+        self.title = _("Incoming call {t}").format(t=local(received).strftime("%H:%M"))
+        self._update_contract()
+        if self._call is None:
+            self.query_one("#phone", Input).focus()
+            return
+        self._phone_prefill = format_for_display(self._call.e164) or self._call.raw_number
+        self.query_one("#phone", Input).value = self._phone_prefill
+        if self._call.e164:
+            self.look_up(self._phone_prefill, move_on=True)
+        else:
+            self.query_one("#phone", Input).focus()
+
+    @on(Input.Changed, "#phone")
+    def _number_changed(self, event: Input.Changed) -> None:
+        self._set_phone_status("")
+        if event.value == self._phone_prefill:
+            return  # a reported call: on_mount looks it up
+        e164 = try_parse_phone(event.value)
+        if e164 and e164.startswith("+48"):
+            # Polish numbers are all nine digits: a valid one is complete, no Enter needed.
+            self.look_up(event.value, move_on=True, auto=True)
+
+    @on(Input.Submitted, "#phone")
+    def _phone_entered(self, event: Input.Submitted) -> None:
+        if any(c.isalpha() for c in event.value):
+            self.search(event.value)  # a name typed where the number goes: find the client
+        else:
+            self.look_up(event.value, move_on=True)
+
+    def _set_phone_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#phone-status", Static)
+        status.update(text)
+        status.set_class(error, "field-error")
+
+    @work(exclusive=True, group="intake-lookup", exit_on_error=False)
+    async def look_up(self, raw: str, move_on: bool, auto: bool = False) -> None:
+        """Match the number; one client → card, several → pick list, none → new client.
+
+        ``auto`` (a complete number typed, no Enter yet) never opens the new-client
+        form: the dispatcher may have mistyped, and Enter confirms.
+        """
+        try:
+            match = await lookup_number(self.ctx, raw)
+        except InvalidPhoneNumber as err:
+            self._set_phone_status(str(err), error=True)
+            self.query_one("#phone", Input).focus()
+            return
+        self._by_search = False
+        if len(match.clients) == 1:
+            await self._load_card(match.clients[0].id, move_on)
+        elif match.clients:
+            self._set_phone_status(
+                _("{n} clients share this number: pick one").format(n=len(match.clients))
+            )
+            self._show_pick(match.clients)
+        elif auto:
+            self._set_phone_status(_("Unknown number: Enter for a new client, ctrl+f to find"))
+        else:
+            self._set_phone_status(_("Unknown number: new client, or ctrl+f to find"))
+            self._show_form(format_for_display(match.e164))
+
+    def _show_only(self, shown: str) -> None:
+        for name in ("card", "pick", "new-client"):
+            self.query_one(f"#{name}").display = name == shown
+
+    def _show_pick(self, clients: list[Client]) -> None:
+        pick = self.query_one(ClientPickList)
+        pick.show_clients(clients)
+        self._card = None
+        self._show_only("pick")
+        self._update_contract()
+        pick.focus()
+
+    def _show_form(self, phone: str, name: str = "") -> None:
+        self._card = None
+        self._show_only("new-client")
+        form = self.query_one(NewClientForm)
+        form.prefill(phone, name)
+        form.query_one("#nc-name", Input).focus()
+        self.query_one("#add-number").display = False
+        self._update_contract()
+
+    @on(OptionList.OptionSelected, "#pick")
+    async def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is not None:
+            self._show_only("card")
+            self.load_card(int(event.option_id))
+
+    @work(exclusive=True, group="intake-card", exit_on_error=False)
+    async def load_card(self, client_id: int) -> None:
+        """Show a chosen client's card and go on to the request."""
+        await self._load_card(client_id, True)
+
+    async def _load_card(self, client_id: int, move_on: bool) -> None:
+        try:
+            card = await caller_card(self.ctx, client_id)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._card = card
+        self._show_only("card")
+        self._set_phone_status("✓ " + card.client.name)
+        today = local(self.ctx.clock.now()).date()
+        warn = self.ctx.prices.billing.warn_percent
+        self.query_one(CallerCardView).show_card(card, today, warn)
+        site = self.query_one("#site", Input)
+        if not site.value or site.value == self._site_default:
+            site.value = card.client.address
+        self._site_default = card.client.address
+        self._update_contract(reset=True)
+        self._update_add_number()
+        if move_on:
+            self.query_one("#description", Input).focus()
+
+    def _update_add_number(self) -> None:
+        box = self.query_one("#add-number", Checkbox)
+        phone = try_parse_phone(self.query_one("#phone", Input).value)
+        known = self._card is not None and phone in {p.e164 for p in self._card.client.phones}
+        box.display = bool(self._by_search and self._card and phone and not known)
+
+    def action_find_client(self) -> None:
+        """Show the search field: the caller may call from a new phone."""
+        self.query_one("#search-row").display = True
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_entered(self, event: Input.Submitted) -> None:
+        self.search(event.value)
+
+    @work(exclusive=True, group="intake-search", exit_on_error=False)
+    async def search(self, text: str) -> None:
+        """Find clients by name, NIP or part of a number and offer them in the pick list."""
+        found = await search_clients(self.ctx, text)
+        if not found:
+            self._set_phone_status(_("Nobody found for {t!r}; ctrl+n: new client").format(t=text))
+            return
+        self._by_search = True
+        self._set_phone_status(_("{n} found: pick the caller").format(n=len(found)))
+        self._show_pick(found)
+
+    def action_new_client(self) -> None:
+        """Open the short new-client form, the typed number prefilled."""
+        self._set_phone_status(_("New client: saved as a prospect"))
+        self._show_form(self.query_one("#phone", Input).value)
+
+    @on(KindToggle.Changed)
+    def _kind_changed(self) -> None:
+        self._update_contract()
+
+    @on(Input.Submitted, "#description")
+    def _description_entered(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            # Keeps a habitual Enter from landing in the one-key triage bar.
+            self.query_one("#description-error", MessageLine).update(
+                _("Describe the request first.")
+            )
+            return
+        self.query_one("#description-error", MessageLine).update("")
+        self.query_one(TriageBar).focus()
+
+    @on(Input.Submitted, "NewClientForm Input")
+    def _form_next(self, event: Input.Submitted) -> None:
+        event.stop()
+        # Enter on an empty field skips the rest of the form: fewest keys for a prospect.
+        if event.input.id == "nc-email" or not event.value.strip():
+            self.query_one("#description", Input).focus()
+        else:
+            self.focus_next()
+
+    @on(TriageBar.CategoryChanged)
+    def _category_changed(self) -> None:
+        self._update_contract()
+
+    def _client_kind(self) -> ClientKind:
+        if self._card is not None:
+            return self._card.client.kind
+        return self.query_one(KindToggle).kind
+
+    def _update_contract(self, reset: bool = False) -> None:
+        """Suggest the contract by the firm's rules and show why, plus what to offer."""
+        picker = self.query_one(ContractPicker)
+        card = self._card
+        if card is None and not self.query_one(NewClientForm).display:
+            picker.clear()
+            return
+        picker.suggest(
+            suggest_contract(
+                card.balances if card else [],
+                self.query_one(TriageBar).category or Category.OTHER,
+                self._client_kind(),
+                local(self.ctx.clock.now()).date(),
+                has_assessment=card.has_assessment if card else False,
+            ),
+            reset=reset,
+        )
+
+    @on(TriageBar.ContractCycled)
+    def _cycle_contract(self) -> None:
+        if not self.query_one(ContractPicker).cycle():
+            self.notify(_("This client has no contract to choose."), severity="warning")
+
+    @on(TriageBar.Submitted)
+    @on(Input.Submitted, "#site")
+    def action_save_job(self) -> None:
+        """Save the job, the call and the audit row."""
+        self.save(info_only=False)
+
+    def action_info_only(self) -> None:
+        """Log the call as information only (a new client is kept as a prospect)."""
+        self.save(info_only=True)
+
+    @work(exclusive=True, group="intake-save", exit_on_error=False)
+    async def save(self, info_only: bool) -> None:
+        """Validate and save; a wrong field gets its message next to it, text kept."""
+        for name in ("description-error", "triage-error"):
+            self.query_one(f"#{name}", Static).update("")
+        form = self.query_one(NewClientForm)
+        form.clear_error()
+        triage = self.query_one(TriageBar)
+        description = self.query_one("#description", Input).value
+        job = None
+        if not info_only:
+            if triage.mode is None or triage.category is None:
+                self.query_one("#triage-error", Static).update(
+                    _("Choose on-site (o) or remote (r) and a category (1-6).")
+                )
+                triage.focus()
+                return
+            job = NewJob(
+                client_id=self._card.client.id if self._card else 0, description=description,
+                mode=triage.mode, priority=triage.priority, category=triage.category,
+                site_address=self.query_one("#site", Input).value.strip(),
+                contract_id=self.query_one(ContractPicker).contract_id,
+                caller_name=self._card.client.contact_person if self._card else "",
+            )  # fmt: skip
+        new_client = form.value() if form.display else None
+        add_box = self.query_one("#add-number", Checkbox)
+        raw = form.phone_text() if new_client else self.query_one("#phone", Input).value
+        request = IntakeRequest(
+            job=job, client_id=self._card.client.id if self._card else None,
+            new_client=new_client, raw_number=raw,
+            add_number_to_client=add_box.display and add_box.value,
+            call_id=self._call.id if self._call else None,
+            received_at=self._received_at,
+            note=description if info_only else "",
+        )  # fmt: skip
+        try:
+            result = await save_intake(self.ctx, request)
+        except IntakeFieldError as err:
+            self._show_field_error(err.field, str(err))
+            return
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
+        self.notify(saved or _("Call logged."))
+        self.dismiss(None)
+
+    def _show_field_error(self, field: str, message: str) -> None:
+        if field == "description":
+            self.query_one("#description-error", Static).update(message)
+            self.query_one("#description", Input).focus()
+        elif field == "client" or (field == "phone" and not self.query_one(NewClientForm).display):
+            self._set_phone_status(message, error=True)
+            self.query_one("#phone", Input).focus()
+        else:
+            self.query_one(NewClientForm).show_error(field, message)
+
+    def is_dirty(self) -> bool:
+        """Whether closing would lose something the dispatcher typed."""
+        phone = self.query_one("#phone", Input).value
+        return bool(
+            self.query_one("#description", Input).value
+            or (phone and phone != self._phone_prefill)
+            or self.query_one(NewClientForm).is_dirty()
+            or self.query_one("#site", Input).value != self._site_default
+        )
+
+    def action_close(self) -> None:
+        """Close; a half-filled call asks first."""
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        question = ConfirmScreen(_("Discard this call? What you typed is lost."))
+        self.app.push_screen(question, self._discard_if)
+
+    def _discard_if(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)

@@ -1,0 +1,91 @@
+"""The caller's card: who is calling, what they have, what is open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.content import Content
+from textual.widgets import Static
+
+from bbdispatch.clock import local
+from bbdispatch.domain.contracts import ContractStatus, balance_text
+from bbdispatch.domain.ledger import usable_on
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.intake import CallerCard
+
+KIND_LABEL = {"company": _("company"), "private": _("private person")}
+STATUS_LABEL = {"prospect": _("prospect"), "active": _("active"), "archived": _("archived")}
+JOB_STATUS = {
+    "new": _("new"), "triaged": _("triaged"), "assigned": _("assigned"),
+    "in_progress": _("in progress"), "on_hold": _("on hold"), "done": _("done"),
+    "cancelled": _("cancelled"),
+}  # fmt: skip
+
+
+def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
+    """The card as styled lines: name, contact, contracts, open and last jobs, notes."""
+    c = card.client
+    lines: list[Content] = [
+        Content.assemble(
+            Content.styled(c.name, "bold"),
+            Content.styled(
+                f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]}", "$text-muted"
+            ),
+        )
+    ]
+    phones = ", ".join(format_for_display(p.e164) for p in c.phones)
+    contact = " · ".join(p for p in (c.contact_person, phones) if p)
+    lines.append(Content(f"{_('Contact')}: {contact or '—'}"))
+    shown = [
+        b for b in card.balances
+        if usable_on(b.contract, today) and b.contract.status is not ContractStatus.CLOSED
+    ]  # fmt: skip
+    if not shown:
+        lines.append(Content.styled(_("No active contract."), "$warning"))
+    for b in shown:
+        level = b.warning_level(warn_percent)
+        style = {0: "", 1: "$warning", 2: "bold $error"}[level]
+        lines.append(Content.styled(balance_text(b, warn_percent), style))
+    for row in card.open_jobs[:3]:
+        j = row.job
+        lines.append(
+            Content.styled(
+                f"{_('Open')} #{j.number} {JOB_STATUS[j.status.value]}: {j.description}",
+                "$accent",
+            )
+        )
+    if len(card.open_jobs) > 3:
+        lines.append(Content(_("… {n} more open").format(n=len(card.open_jobs) - 3)))
+    for row in card.last_jobs:
+        j = row.job
+        lines.append(
+            Content.styled(
+                f"{_('Last')} #{j.number} {local(j.received_at).strftime('%d.%m')}: "
+                f"{j.description}",
+                "$text-muted",
+            )
+        )
+    if c.notes:
+        lines.append(Content(f"{_('Notes')}: {c.notes}"))
+    return Content("\n").join(lines)
+
+
+class CallerCardView(Static):
+    """Shows a :class:`CallerCard`, or a prompt while nobody is matched."""
+
+    DEFAULT_CSS = """
+    CallerCardView {
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def show_card(self, card: CallerCard, today: date, warn_percent: int) -> None:
+        """Fill the card."""
+        self.update(card_content(card, today, warn_percent))
+
+    def show_text(self, text: str) -> None:
+        """Show a prompt or a note instead of a card."""
+        self.update(Content.styled(text, "$text-muted"))

@@ -1,0 +1,50 @@
+"""A yes/no question that keeps the user's work unless they say otherwise."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from bbdispatch.i18n import _
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks one question; ``y`` answers yes, ``n`` or Esc no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", _("Yes"), id="confirm-yes"),
+        Binding("n", "answer(False)", _("No"), id="confirm-no"),
+        Binding("escape", "answer(False)", _("No"), show=False, id="confirm-escape"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen > Vertical {
+        width: 50;
+        height: auto;
+        border: round $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys that answer it."""
+        with Vertical():
+            yield Static(self._question)
+            yield Static(_("y: yes · n / Esc: no, keep editing"), classes="summary")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)

@@ -1,0 +1,130 @@
+"""The triage bar: mode, priority and category chosen with one key each.
+
+A known caller must become a triaged job in a handful of keystrokes, so the
+bar takes single letters and digits instead of drop-downs: ``o``/``r`` for
+on-site/remote, ``e``/``n``/``l`` for the priority, ``1``–``6`` for the
+category, ``c`` for another contract and Enter to save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Key
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from bbdispatch.domain.jobs import Category, JobMode, Priority
+from bbdispatch.i18n import _
+
+MODE_KEYS: dict[str, tuple[JobMode, str]] = {
+    "o": (JobMode.ONSITE, _("on-site")),
+    "r": (JobMode.REMOTE, _("remote")),
+}
+PRIORITY_KEYS: dict[str, tuple[Priority, str]] = {
+    "e": (Priority.EMERGENCY, _("emergency")),
+    "n": (Priority.NORMAL, _("normal")),
+    "l": (Priority.LOW, _("low")),
+}
+CATEGORY_KEYS: dict[str, tuple[Category, str]] = {
+    "1": (Category.HARDWARE, _("hardware")),
+    "2": (Category.SOFTWARE, _("software")),
+    "3": (Category.NETWORK, _("network")),
+    "4": (Category.BACKUP, _("backup")),
+    "5": (Category.TRAINING, _("training")),
+    "6": (Category.OTHER, _("other")),
+}
+
+
+class TriageBar(Widget, can_focus=True):
+    """Two lines of one-key choices for a job's mode, priority and category."""
+
+    HELP = _(
+        "o on-site · r remote · e emergency · n normal · l low · "
+        "1-6 category · c other contract · Enter save"
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "submit", _("Save job"), tooltip=_("Save the job"), show=False,
+            id="triage-save",
+        ),
+        Binding(
+            "c", "cycle_contract", _("Contract"), tooltip=_("Choose another contract"),
+            id="triage-contract",
+        ),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    TriageBar {
+        height: 2;
+        padding: 0 1;
+    }
+    TriageBar:focus {
+        background: $boost;
+        border-left: outer $accent;
+        padding-left: 0;
+    }
+    """
+
+    mode: reactive[JobMode | None] = reactive(None)
+    """On-site or remote; None until the dispatcher decides."""
+    priority: reactive[Priority] = reactive(Priority.NORMAL)
+    """Normal unless the dispatcher says otherwise."""
+    category: reactive[Category | None] = reactive(None)
+    """None until the dispatcher decides."""
+
+    @dataclass
+    class CategoryChanged(Message):
+        """The category changed, so the suggested contract may change."""
+
+        category: Category
+
+    class ContractCycled(Message):
+        """The dispatcher asked for the next contract choice."""
+
+    class Submitted(Message):
+        """Enter: save the job."""
+
+    def render(self) -> Content:
+        """Show every option with its key; the chosen ones highlighted."""
+        mode = self._group(_("Mode"), MODE_KEYS, self.mode)
+        prio = self._group(_("Prio"), PRIORITY_KEYS, self.priority)
+        cat = self._group(_("Cat"), CATEGORY_KEYS, self.category)
+        return Content.assemble(mode, "  ", prio, "\n", cat)
+
+    @staticmethod
+    def _group(title: str, keys: Mapping[str, tuple[object, str]], chosen: object) -> Content:
+        parts: list[Content | str] = [Content.styled(f"{title}:", "bold")]
+        for key, (value, label) in keys.items():
+            text = f" {key}:{label}" if key.isdigit() else f" [{key}]{label[1:]}"
+            style = "reverse $accent" if value == chosen else "$text-muted"
+            parts.append(Content.styled(text, style))
+        return Content.assemble(*parts)
+
+    def on_key(self, event: Key) -> None:
+        """Letters and digits pick options; everything else goes on to the bindings."""
+        key = event.key
+        if key in MODE_KEYS:
+            self.mode = MODE_KEYS[key][0]
+        elif key in PRIORITY_KEYS:
+            self.priority = PRIORITY_KEYS[key][0]
+        elif key in CATEGORY_KEYS:
+            self.category = CATEGORY_KEYS[key][0]
+            self.post_message(self.CategoryChanged(self.category))
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def action_submit(self) -> None:
+        """Ask the screen to save."""
+        self.post_message(self.Submitted())
+
+    def action_cycle_contract(self) -> None:
+        """Ask the screen for the next contract."""
+        self.post_message(self.ContractCycled())

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.ui.intake_helpers import make_app, query, settle
+from textual.widgets import DataTable
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import record_ring
+from bbdispatch.storage.database import Database
+from screens.call_log import CallLogScreen
+from screens.intake import IntakeScreen
+
+
+async def _ring(path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
+    db = await Database.open(path)
+    try:
+        await record_ring(Ctx(db, clock, prices, "pbx"), number)
+    finally:
+        await db.close()
+
+
+async def test_call_log_lists_calls_and_marks_missed_and_information(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    await _ring(demo_db_path, clock, prices, "601 234 567")
+    await _ring(demo_db_path, clock, prices, "anonymous")
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        table = app.screen.query_one("#call-table", DataTable)
+        assert table.row_count == 2
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(2)]
+        assert rows[0][1] == "anonymous"
+        assert rows[0][2] == "(unknown)"
+        assert "Kancelaria" in rows[1][2]
+        assert rows[1][3] == "waiting"
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("down", "i")
+        await settle(pilot)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(2)]
+        assert [r[3] for r in rows] == ["missed", "information"]
+        # A handled call is not taken again; Esc goes back to the board.
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+    outcomes = query(demo_db_path, "SELECT outcome FROM call_log ORDER BY id")
+    assert [r["outcome"] for r in outcomes] == ["information", "missed"]
+
+
+async def test_information_only_call_from_the_intake(ctx_factory: Any, demo_db_path: Path) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await pilot.press(*"hours", "ctrl+o")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+    call = query(demo_db_path, "SELECT * FROM call_log")[0]
+    assert (call["outcome"], call["client_id"], call["note"]) == ("information", 1, "hours")
+    assert call["job_id"] is None

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.import_clients import (
+    ImportFileError,
+    import_client_file,
+    parse_client_csv,
+)
+
+GOOD = (
+    "name,kind,nip,phone,email,street,city,postal_code,contact_person\n"
+    "Zakład Fryzjerski Łucja,company,1132853869,22 123 45 67,lucja@example.pl,"
+    "ul. Żurawia 4,Łódź,90-001,Łucja Gęś\n"
+    "Grzegorz Brzęczyszczykiewicz,private,,+48 501 222 333,,ul. Wiejska 1,Chrząszczyżewoszyce,"
+    "00-001,\n"
+)
+SEMICOLON = (
+    "\ufeffname;city;phone;kind\n"
+    "Sklep Ćma;Kraków;12 444 55 66;firma\n"
+    'Hotel, Restauracja "Pod Różą";Gdańsk;58 300 10 10;company\n'
+)
+
+
+def test_parses_comma_file_with_polish_letters() -> None:
+    rows = parse_client_csv(GOOD)
+    assert [r.line for r in rows] == [2, 3]
+    first = rows[0].client
+    assert (first.name, first.city, first.contact_person) == (
+        "Zakład Fryzjerski Łucja",
+        "Łódź",
+        "Łucja Gęś",
+    )
+    assert first.nip == "1132853869"
+    assert first.phones == (("+48221234567", ""),)
+    assert rows[1].client.kind.value == "private"
+
+
+def test_detects_semicolons_and_any_column_order() -> None:
+    rows = parse_client_csv(SEMICOLON)
+    assert [r.client.name for r in rows] == ["Sklep Ćma", 'Hotel, Restauracja "Pod Różą"']
+    assert rows[0].client.city == "Kraków"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,kind\nA,company\nB,shop\n", "Line 3: kind must be company or private"),
+        ("name,nip\nA,5260001246\nB,123\n", "Line 3: Invalid NIP"),
+        ("name,phone\nA,12345\n", "Line 2: No such phone number"),
+        ("name,phone\n,601234567\n", "Line 2: Enter the client's name"),
+        ("name,colour\nA,red\n", "Line 1: unknown column(s) colour"),
+        ("city\nWarszawa\n", "Line 1: the column 'name' is missing"),
+        ("name,nip\nA,5260001246\nB,526-000-12-46\n", "Line 3: NIP 5260001246 is also on line 2"),
+        ("name,email\nA,a@b.pl\nB,not-an-address\n", "Line 3: Not an e-mail address"),
+        ("", "The file is empty"),
+    ],
+)
+def test_bad_rows_name_their_line(text: str, message: str) -> None:
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_client_csv(text)
+
+
+async def test_import_is_all_or_nothing_and_idempotent(ctx: Ctx) -> None:
+    summary = await import_client_file(ctx, GOOD)
+    assert (summary.added, summary.skipped) == (2, 0)
+    again = await import_client_file(ctx, GOOD)
+    assert (again.added, again.skipped) == (0, 2)
+    assert await ctx.db.fetch_value("SELECT COUNT(*) FROM client") == 2
+    with pytest.raises(ImportFileError):
+        await import_client_file(ctx, SEMICOLON + "Zła Firma;Kraków;123;company\n")
+    assert await ctx.db.fetch_value("SELECT COUNT(*) FROM client") == 2
+    audit = await ctx.db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'imported'")
+    assert audit == 2
+
+
+async def test_reimport_matches_name_and_phone_without_nip(ctx: Ctx) -> None:
+    await import_client_file(ctx, SEMICOLON)
+    changed = SEMICOLON.replace("Sklep Ćma", "SKLEP ĆMA")
+    summary = await import_client_file(ctx, changed + "Sklep Ćma;Kraków;12 999 99 99;company\n")
+    assert (summary.added, summary.skipped) == (1, 2)
+
+
+def test_import_command_reports_bad_line_and_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    good = tmp_path / "clients.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "Trzeci,company,999,,,,,,\n", encoding="utf-8")
+    assert main(["--db", str(db), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == ["bbdispatch: Line 4: Invalid NIP: 999"]
+    assert main(["--db", str(db), "import", str(good)]) == 0
+    assert "2 client(s) added" in capsys.readouterr().out
+    assert main(["--db", str(db), "import", str(good)]) == 0
+    assert "0 client(s) added, 2 already there" in capsys.readouterr().out
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("name\nŁoś\n".encode("cp1250"))
+    assert main(["--db", str(db), "import", str(latin)]) == 1
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_lookup_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(demo_db_path), "lookup", "698 765 432", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["e164"] == "+48698765432"
+    names = {c["name"]: c for c in found["clients"]}
+    forma = names["Pracownia Architektoniczna Forma"]
+    assert forma["kind"] == "company"
+    assert forma["open_jobs"] == 1
+    assert forma["contracts"][0]["code"] == "service-50h"
+    assert set(forma["contracts"][0]) == {"code", "number", "hours_left"}
+    assert forma["contracts"][0]["hours_left"] == 35.0
+    assert names["Ewa Wójcik"]["contracts"] == []
+    assert main(["--db", str(demo_db_path), "lookup", "12345", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == "bbdispatch: No such phone number: 12345"
+
+
+def test_ring_command_records_pending_call(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(demo_db_path), "ring", "+48 601 234 567"]) == 0
+    assert "Kancelaria Notarialna" in capsys.readouterr().out
