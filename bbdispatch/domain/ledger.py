@@ -65,10 +65,13 @@ def billed_minutes(actual_seconds: int, increment: int) -> int:
 
 
 def usable_on(contract: Contract, day: date) -> bool:
-    """Whether a contract can take time worked on a given day."""
-    if contract.status is not ContractStatus.ACTIVE and contract.status is not (
-        ContractStatus.USED_UP
-    ):
+    """Whether a contract can take time worked on a given day.
+
+    Only a closed contract refuses time outright; "used up" and "expired" follow
+    from the hours left and the dates, so re-charging an old entry still finds the
+    block it was worked under.
+    """
+    if contract.status is ContractStatus.CLOSED:
         return False
     if day < contract.starts_on:
         return False
@@ -145,4 +148,6 @@ def _whole(contract: Contract, minutes: int, reason: str) -> ChargePart:
         return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)
     if contract.kind is ProductType.MONTHLY:
         return ChargePart(contract.id, ChargeBasis.MONTHLY, minutes, Decimal(0), reason)
-    return ChargePart(contract.id, ChargeBasis.AGREED, minutes, contract.net, reason)
+    # An individually priced contract bills its agreed rate per hour; the charge
+    # table keeps "agreed" for job-level rates without a contract.
+    return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)

@@ -119,6 +119,8 @@ async def record_assessment(
     if not waived and not needs.strip():
         raise DomainError(_("Describe the client's IT needs."))
     async with ctx.db.transaction():
+        if await client_store.get_client(ctx.db, client_id) is None:
+            raise NotFound(_("No client with id {id}.").format(id=client_id))
         assessment_id = await store.insert_assessment(
             ctx.db,
             client_id=client_id,
