@@ -96,7 +96,11 @@ def allocate(
     """
     if minutes <= 0:
         return []
-    usable = [b for b in balances if usable_on(b.contract, day)]
+    # Oldest first, whatever order the caller passed: the same input always splits alike.
+    usable = sorted(
+        (b for b in balances if usable_on(b.contract, day)),
+        key=lambda b: (b.contract.starts_on, b.contract.id),
+    )
     by_id = {b.contract.id: b for b in usable}
 
     if terms.recurring_contract_id in by_id:
@@ -118,7 +122,6 @@ def allocate(
         return [ChargePart(None, ChargeBasis.AGREED, minutes, terms.agreed_rate, _("agreed rate"))]
 
     blocks = [b for b in usable if b.contract.kind is ProductType.BLOCK]
-    blocks.sort(key=lambda b: (b.contract.starts_on, b.contract.id))
     if override is not None:
         blocks.remove(override)
         blocks.insert(0, override)
