@@ -47,7 +47,8 @@ def test_csv_reads_back_and_semicolon_uses_decimal_comma(
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     lines = [r for r in rows if r["record"] == "line"]
-    assert len(lines) == 2 and lines[0]["billed_hours"] == "0.50"
+    assert len(lines) == 2
+    assert lines[0]["billed_hours"] == "0.50"
     total = {r["record"]: r["net_pln"] for r in rows if r["record"].startswith("total")}
     assert total == {"total_net": "1800.00", "total_gross": "2214.00"}
     code, out, _err = statement(demo_db_path, capsys, "--format", "csv", "--delimiter", ";")
@@ -59,10 +60,14 @@ def test_csv_reads_back_and_semicolon_uses_decimal_comma(
 
 def test_md_and_html_are_polish(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, md, _err = statement(demo_db_path, capsys, "--format", "md")
-    assert "Wykaz prac" in md and "10.11.2026" in md and "2 214,00 zł" in md
+    assert "Wykaz prac" in md
+    assert "10.11.2026" in md
+    assert "2 214,00 zł" in md
     _code, html, _err = statement(demo_db_path, capsys, "--format", "html")
-    assert html.startswith("<!DOCTYPE html>") and 'lang="pl"' in html
-    assert "1 800,00 zł" in html and "Razem brutto" in html
+    assert html.startswith("<!DOCTYPE html>")
+    assert 'lang="pl"' in html
+    assert "1 800,00 zł" in html
+    assert "Razem brutto" in html
 
 
 @pytest.mark.parametrize(
@@ -84,26 +89,32 @@ def test_bad_input_gets_one_clear_line_and_nonzero_exit(
 ) -> None:
     code, out, err = run(demo_db_path, capsys, "report", "statement", *args)
     assert code == exit_code
-    assert message in err and err.count("\n") == 1 and out == ""
+    assert message in err
+    assert err.count("\n") == 1
+    assert out == ""
 
 
 def test_issue_locks_a_past_period(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["report", "statement", "--client", "2", "--from", "2026-08-01", "--to", "2026-08-31"]
     code, out, err = run(demo_db_path, capsys, *args, "--format", "json", "--issue")
-    assert code == 0 and "Issued statement 1" in err
+    assert code == 0
+    assert "Issued statement 1" in err
     assert json.loads(out)["statement_id"] == 1
     code, _out, err = run(demo_db_path, capsys, *args, "--issue")
-    assert code == 1 and "already issued" in err
+    assert code == 1
+    assert "already issued" in err
 
 
 def test_contracts_json(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(demo_db_path, capsys, "contracts", "--client", "2", "--json")
     assert code == 0
     [starter] = json.loads(out)
-    assert starter["code"] == "starter-10h" and starter["number"] == "BB/2026/002"
+    assert starter["code"] == "starter-10h"
+    assert starter["number"] == "BB/2026/002"
     assert (starter["hours_included"], starter["hours_used"], starter["hours_left"]) == (
         "10.00", "9.50", "0.50",
     )  # fmt: skip
     assert starter["offer_service_contract"] is True
     code, _out, err = run(demo_db_path, capsys, "contracts", "--client", "99", "--json")
-    assert code == 1 and "No client with id 99" in err
+    assert code == 1
+    assert "No client with id 99" in err

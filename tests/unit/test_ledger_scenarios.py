@@ -49,7 +49,8 @@ async def work(
     start = datetime(2026, 11, day, hour, 0, tzinfo=FIRM_ZONE)
     return await add_entry(
         ctx, job_id=job, technician_id=ANNA, started_at=start,
-        ended_at=start + timedelta(minutes=minutes), description="Praca zdalna", mode=JobMode.REMOTE,
+        ended_at=start + timedelta(minutes=minutes), description="Praca zdalna",
+        mode=JobMode.REMOTE,
     )  # fmt: skip
 
 
@@ -65,8 +66,11 @@ async def test_starter_with_half_hour_left_splits_an_80_minute_entry(demo_ctx: C
     line = next(ln for ln in s.lines if ln.entry_id == entry)
     assert (line.actual_minutes, line.billed_minutes) == (80, 90)
     assert charges_of(s.lines, entry) == [("BB/2026/002", "block", 30), (None, "uncovered", 60)]
-    assert line.uncovered and line.net == Decimal("100.00")
-    assert s.net == Decimal("100.00") and s.vat == Decimal("23.00") and s.gross == Decimal("123.00")
+    assert line.uncovered
+    assert line.net == Decimal("100.00")
+    assert s.net == Decimal("100.00")
+    assert s.vat == Decimal("23.00")
+    assert s.gross == Decimal("123.00")
     starter = next(t for t in s.contracts if t.contract.number == "BB/2026/002")
     assert (starter.left_before, starter.left_after, starter.minutes) == (30, 0, 30)
     views = {v.balance.contract.number: v for v in await contract_views(demo_ctx, BILANS)}
@@ -147,10 +151,12 @@ async def test_issuing_locks_entries_and_admin_correction_shows_next_time(demo_c
         await issue_statement(demo_ctx, KOWALCZYK, *NOV)
     august = (date(2026, 8, 1), date(2026, 8, 31))
     s = await build_statement(demo_ctx, BILANS, *august)
-    assert len(s.lines) == 1 and s.lines[0].billed_minutes == 570
+    assert len(s.lines) == 1
+    assert s.lines[0].billed_minutes == 570
     statement_id = await issue_statement(demo_ctx, BILANS, *august)
     issued = await build_statement(demo_ctx, BILANS, *august)
-    assert issued.statement_id == statement_id and issued.issued_at is not None
+    assert issued.statement_id == statement_id
+    assert issued.issued_at is not None
     with pytest.raises(DomainError, match="already issued"):
         await issue_statement(demo_ctx, BILANS, date(2026, 8, 15), date(2026, 9, 15))
     entry_id = s.lines[0].entry_id
