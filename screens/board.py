@@ -34,6 +34,9 @@ class BoardScreen(BBScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh"),
+        Binding(
+            "c", "contracts", _("Contracts"), tooltip=_("Contracts and balances"), id="contracts"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -69,6 +72,12 @@ class BoardScreen(BBScreen[None]):
     def action_reload(self) -> None:
         """Reload the queue."""
         self.load_jobs()
+
+    def action_contracts(self) -> None:
+        """Open the contracts screen (balances, signing, statements)."""
+        from screens.contracts import ContractsScreen
+
+        self.app.push_screen(ContractsScreen())
 
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bbdispatch import dates
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, run
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.services.statements import build_statement, empty_message, issue_statement
@@ -33,17 +34,10 @@ def parse_day(text: str, flag: str) -> date:
     Raises:
         CommandError: (exit 2) naming the flag and the expected form.
     """
-    for parse in (date.fromisoformat, _polish_date):
-        try:
-            return parse(text.strip())
-        except ValueError:
-            continue
-    raise CommandError(f"{flag}: not a date: {text!r} (use 2026-11-24 or 24.11.2026)", EXIT_USAGE)
-
-
-def _polish_date(text: str) -> date:
-    day, month, year = text.split(".")
-    return date(int(year), int(month), int(day))
+    try:
+        return dates.parse_day(text)
+    except ValueError as err:
+        raise CommandError(f"{flag}: {err}", EXIT_USAGE) from err
 
 
 def handle_statement(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bbdispatch.clock import local_midnight_utc, local_today, to_db
 from bbdispatch.domain.contracts import (
     Balance,
+    Contract,
     ContractStatus,
     effective_status,
     forecast_run_out,
@@ -73,21 +74,20 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
     Raises:
         NotFound: no such client.
     """
-    async with ctx.db.transaction():
-        if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
-            raise NotFound(_("No client with id {id}.").format(id=client_id))
-        await refresh_statuses_in_tx(ctx, client_id)
-    contracts = (
-        await contract_store.contracts_of(ctx.db, client_id)
-        if client_id is not None
-        else await contract_store.all_contracts(ctx.db)
-    )
-    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+    if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    contracts, used = await _contracts_and_use(ctx, client_id)
+    today = local_today(ctx.clock)
+    if any(effective_status(Balance(c, used[c.id]), today) is not c.status for c in contracts):
+        # Write only when a status is stale: every commit wakes every screen.
+        async with ctx.db.transaction():
+            await refresh_statuses_in_tx(ctx, client_id)
+        contracts, used = await _contracts_and_use(ctx, client_id)
     names = {c.id: c.name for c in await client_store.all_clients(ctx.db)}
     warn = ctx.prices.billing.warn_percent
     views = []
     for c in contracts:
-        balance = Balance(c, used.get(c.id, 0))
+        balance = Balance(c, used[c.id])
         views.append(
             ContractView(
                 balance=balance,
@@ -98,6 +98,17 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
             )
         )
     return views
+
+
+async def _contracts_and_use(
+    ctx: Ctx, client_id: int | None
+) -> tuple[list[Contract], dict[int, int]]:
+    contracts = (
+        await contract_store.contracts_of(ctx.db, client_id)
+        if client_id is not None
+        else await contract_store.all_contracts(ctx.db)
+    )
+    return contracts, await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
 
 
 async def uncovered_minutes(ctx: Ctx, client_id: int) -> int:

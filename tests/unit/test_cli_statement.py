@@ -76,7 +76,7 @@ def test_md_and_html_are_polish(demo_db_path: Path, capsys: pytest.CaptureFixtur
         (["--client", "99", "--from", "2026-11-01", "--to", "2026-11-30"], "No client", 1),
         (["--client", "3", "--from", "2026-11-30", "--to", "2026-11-01"], "before it starts", 1),
         (["--client", "2", "--from", "2026-01-01", "--to", "2026-01-31"], "Nothing to bill", 1),
-        (["--client", "3", "--from", "30.02.2026", "--to", "2026-11-01"], "--from: not a date", 2),
+        (["--client", "3", "--from", "30.02.2026", "--to", "2026-11-01"], "--from: Not a date", 2),
         (["--client", "abc", "--from", "2026-11-01", "--to", "2026-11-30"], "not a client", 2),
     ],
 )
