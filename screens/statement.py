@@ -16,7 +16,7 @@ from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, month_of, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.domain.statements import Statement
+from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.i18n import _
 from bbdispatch.money import format_pln
 from bbdispatch.reports.common import contract_label, duration_pl, hours_pl
@@ -44,6 +44,13 @@ class StatementScreen(BBScreen[None]):
             _("Issue"),
             tooltip=_("Issue and lock the period"),
             id="issue-statement",
+        ),
+        Binding(
+            "f7",
+            "correct",
+            _("Correct"),
+            tooltip=_("Admin: correct a billed entry"),
+            id="correct-entry",
         ),
     ]
 
@@ -87,6 +94,7 @@ class StatementScreen(BBScreen[None]):
             yield Input(format_day(end), id="period-to", placeholder=_("To"))
             yield Static("", id="period-error", classes="field-error")
         yield DataTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="line-detail", classes="summary")
         yield Static("", id="statement-totals")
         yield Footer()
 
@@ -203,6 +211,34 @@ class StatementScreen(BBScreen[None]):
             )
         )
         return out
+
+    def selected_line(self) -> StatementLine | None:
+        """The statement line under the cursor."""
+        table = self.query_one("#statement-lines", DataTable)
+        if self.statement is None or not table.row_count or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((ln for ln in self.statement.lines if str(ln.entry_id) == key), None)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        """Show why each part of the highlighted entry landed where it did."""
+        line = self.selected_line()
+        text = ""
+        if line is not None:
+            text = "; ".join(f"{hours_pl(c.minutes)}: {c.reason}" for c in line.charges)
+            if line.statement_id is not None:
+                text = "🔒 " + text
+        self.query_one("#line-detail", Static).update(text)
+
+    def action_correct(self) -> None:
+        """Admin: correct the highlighted entry of an issued statement."""
+        from screens.correct_entry import CorrectEntryScreen
+
+        line = self.selected_line()
+        if line is None or line.statement_id is None:
+            self.notify(_("Pick a line of an issued statement."), severity="warning")
+            return
+        self.app.push_screen(CorrectEntryScreen(line))
 
     def action_issue(self) -> None:
         """Issue the statement shown: record it and lock its entries."""

@@ -49,6 +49,10 @@ class StatementLine:
     actual_minutes: int
     billed_minutes: int
     charges: tuple[ChargeRow, ...]
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    statement_id: int | None = None
+    """The issued statement that locked this entry, if any."""
 
     @property
     def net(self) -> Decimal:

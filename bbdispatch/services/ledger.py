@@ -23,7 +23,9 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as statement_store
+from bbdispatch.storage import work as work_store
 
 FORECAST_DAYS = 90
 """The forecast extrapolates the pace of this many past days."""
@@ -175,3 +177,40 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
             client_id=contract.client_id,
         )  # fmt: skip
     return moved
+
+
+async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int:
+    """The dispatcher's override: charge a job's time to this contract (None = the rules).
+
+    The job's entries not yet on an issued statement are charged again; the charge
+    rows say "chosen by dispatcher". Returns how many entries were re-charged.
+
+    Raises:
+        NotFound: no such job or contract.
+        DomainError: the contract belongs to another client.
+    """
+    # billing imports this module for the status refresh; import it late.
+    from bbdispatch.services.billing import charge_entry_in_tx
+
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        if contract_id is not None:
+            contract = await contract_store.get_contract(ctx.db, contract_id)
+            if contract is None:
+                raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+            if contract.client_id != job.client_id:
+                raise DomainError(
+                    _("Contract {n} belongs to another client.").format(n=contract.number)
+                )
+        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), contract_id=contract_id)
+        entries = [
+            e
+            for e in await work_store.entries_of_job(ctx.db, job_id)
+            if e.statement_id is None and e.ended_at is not None
+        ]
+        for entry in entries:
+            await charge_entry_in_tx(ctx, entry)
+        await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
+    return len(entries)

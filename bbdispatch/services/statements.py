@@ -66,6 +66,9 @@ async def build_statement(
             actual_minutes=e.entry.minutes(),
             billed_minutes=sum(c.minutes for c in e.charges),
             charges=e.charges,
+            started_at=e.entry.started_at,
+            ended_at=e.entry.ended_at,
+            statement_id=e.entry.statement_id,
         )
         for e in found
     )

@@ -131,3 +131,45 @@ async def test_statement_screen_issues_a_past_month(
     with sqlite3.connect(demo_db_path) as conn:
         locked = conn.execute("SELECT COUNT(*) FROM work_entry WHERE statement_id = 1")
         assert locked.fetchone()[0] == 1
+
+
+ADMIN = Technician(
+    id=7, login="tester", name="tester", role=Role.ADMIN, does_onsite=True, phone=None,
+    active=True,
+)  # fmt: skip
+
+
+async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    from screens.correct_entry import CorrectEntryScreen
+
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        app.screen.query_one("#statement-lines", DataTable).focus()
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CorrectEntryScreen)
+        app.screen.query_one("#end", Input).value = "19:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Say why" in text_of(app, "#correct-error")
+        assert app.screen.query_one("#end", Input).value == "19:00"
+        app.screen.query_one("#reason", Input).value = "Dojazd nie wpisany"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        app.screen.query_one("#period-from", Input).value = "01.11.2026"
+        app.screen.query_one("#period-to", Input).value = "30.11.2026"
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "Correction job" in text_of(app, "#statement-totals")
+    with sqlite3.connect(demo_db_path) as conn:
+        row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
+        # 08:00-17:30 became 08:00-19:00 (local): 90 more minutes, 30 on the starter, 60 uncovered.
+        assert row.fetchone() == (90, 10000, "tester")

@@ -199,3 +199,22 @@ async def test_bad_periods_and_clients_are_refused(demo_ctx: Ctx) -> None:
         await build_statement(demo_ctx, BILANS, NOV[1], NOV[0])
     empty = await build_statement(demo_ctx, BILANS, date(2026, 1, 1), date(2026, 1, 31))
     assert empty.is_empty
+
+
+async def test_choosing_a_contract_for_a_job_recharges_its_entries(demo_ctx: Ctx) -> None:
+    from bbdispatch.services.jobs import get_job
+    from bbdispatch.services.ledger import choose_contract
+
+    entry = await work(demo_ctx, KOWALCZYK, 60)
+    s = await build_statement(demo_ctx, KOWALCZYK, *NOV)
+    assert charges_of(s.lines, entry) == [("BB/2026/005", "block", 60)]
+    job_id = next(ln for ln in s.lines if ln.entry_id == entry).job_number
+    with pytest.raises(DomainError, match="another client"):
+        await choose_contract(demo_ctx, int(job_id), STARTER_BILANS)
+    top_up = await sign_contract(demo_ctx, SignRequest(KOWALCZYK, "starter-10h", NOV[0]))
+    assert await choose_contract(demo_ctx, int(job_id), top_up) == 1
+    assert (await get_job(demo_ctx, int(job_id))).contract_id == top_up
+    s = await build_statement(demo_ctx, KOWALCZYK, *NOV)
+    line = next(ln for ln in s.lines if ln.entry_id == entry)
+    assert [(c.contract_id, c.minutes) for c in line.charges] == [(top_up, 60)]
+    assert "chosen by dispatcher" in line.charges[0].reason
