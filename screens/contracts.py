@@ -34,12 +34,23 @@ class ContractsScreen(BBScreen[None]):
     """Every contract (or one client's) with hours used, left and the run-out forecast."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", _("Back"), tooltip=_("Back to the board"), id="back"),
+        Binding(
+            "escape",
+            "app.pop_screen",
+            _("Back"),
+            tooltip=_("Back to the board"),
+            id="back",
+            show=False,
+        ),
         Binding("n", "sign", _("Sign"), tooltip=_("Sign a contract or top up"), id="sign"),
-        Binding("a", "assess", _("Assessment"), tooltip=_("Needs assessment"), id="assess"),
-        Binding("m", "move", _("Move uncov."), tooltip=_("Move uncovered time here"), id="move"),
+        Binding("a", "assess", _("Assess"), tooltip=_("Needs assessment or waiver"), id="assess"),
+        Binding(
+            "m", "move", _("Move"), tooltip=_("Move uncovered time onto this contract"), id="move"
+        ),
         Binding("s", "statement", _("Statement"), tooltip=_("Work statement"), id="statement"),
-        Binding("f", "filter", _("Client only"), tooltip=_("This client / all"), id="filter"),
+        Binding(
+            "f", "filter", _("Client"), tooltip=_("This client only / all clients"), id="filter"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -75,7 +86,7 @@ class ContractsScreen(BBScreen[None]):
         """Lay out the columns, load and follow changes."""
         table = self.query_one("#contract-table", DataTable)
         table.add_column(_("Number"), key="number", width=11)
-        table.add_column(_("Client"), key="client", width=18)
+        table.add_column(_("Client"), key="client", width=14)
         table.add_column(_("Product"), key="product", width=11)
         table.add_column(_("Status"), key="status", width=8)
         table.add_column(_("Used/left"), key="used", width=13)

@@ -62,7 +62,7 @@ async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None
 
 async def forecast(ctx: Ctx, balance: Balance) -> date | None:
     """The day a block runs out at the pace of the last 90 days (None: no pace, no block)."""
-    if balance.contract.kind is not ProductType.BLOCK:
+    if balance.contract.kind is not ProductType.BLOCK or not balance.left_minutes:
         return None
     today = local_today(ctx.clock)
     since = to_db(local_midnight_utc(today - timedelta(days=FORECAST_DAYS)))

@@ -18,6 +18,7 @@ from bbdispatch.domain.statements import (
 )
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
+from bbdispatch.reports.json_report import statement_dict
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import clients as client_store
@@ -136,6 +137,8 @@ async def _subtotals(
     for c in shown:
         parts = [ch for ln in lines for ch in ln.charges if ch.contract_id == c.id]
         included = c.minutes_included
+        if not parts and included is not None and before[c.id] >= included:
+            continue  # a block used up before the period: nothing to report on it
         out.append(
             ContractSubtotal(
                 contract=c,
@@ -186,10 +189,13 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
             ctx.db, client_id, to_db(local_midnight_utc(period_to + timedelta(days=1))), None
         )
         await store.apply_corrections(ctx.db, statement_id, [c.id for c in corrections])
+        # The audit row keeps the statement exactly as issued: later admin corrections
+        # change the entries, and show up on the next statement, not on this record.
         await audit.record(
             ctx, "statement", statement_id, "issued", client_id=client_id,
             period_from=period_from.isoformat(), period_to=period_to.isoformat(),
             entries=len(statement.lines), net=str(statement.net),
+            as_issued=statement_dict(statement),
         )  # fmt: skip
     return statement_id
 

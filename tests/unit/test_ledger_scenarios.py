@@ -218,3 +218,18 @@ async def test_choosing_a_contract_for_a_job_recharges_its_entries(demo_ctx: Ctx
     line = next(ln for ln in s.lines if ln.entry_id == entry)
     assert [(c.contract_id, c.minutes) for c in line.charges] == [(top_up, 60)]
     assert "chosen by dispatcher" in line.charges[0].reason
+
+
+async def test_issued_statement_is_kept_as_issued_in_the_audit_log(demo_ctx: Ctx) -> None:
+    august = (date(2026, 8, 1), date(2026, 8, 31))
+    statement_id = await issue_statement(demo_ctx, BILANS, *august)
+    [issued] = [a for a in await trail(demo_ctx, "statement", statement_id)]
+    assert issued.detail["as_issued"]["totals"]["net"] == "0.00"
+    assert issued.detail["as_issued"]["lines"][0]["billed_minutes"] == 570
+
+
+async def test_used_up_block_without_work_is_left_off_the_subtotals(demo_ctx: Ctx) -> None:
+    s = await build_statement(demo_ctx, KOWALCZYK, *NOV)
+    assert [(t.contract.number, t.left_before, t.left_after) for t in s.contracts] == [
+        ("BB/2026/005", 3000, 2700)
+    ]
