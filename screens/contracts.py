@@ -16,6 +16,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.services.ledger import (
     ContractView,
+    close_contract,
     contract_views,
     move_uncovered,
     uncovered_minutes,
@@ -47,6 +48,14 @@ class ContractsScreen(BBScreen[None]):
         Binding(
             "m", "move", _("Move"), tooltip=_("Move uncovered time onto this contract"), id="move"
         ),
+        Binding(
+            "x",
+            "close_contract",
+            _("Close"),
+            tooltip=_("Close the selected contract"),
+            id="close-contract",
+            show=False,
+        ),
         Binding("s", "statement", _("Statement"), tooltip=_("Work statement"), id="statement"),
         Binding(
             "f", "filter", _("Client"), tooltip=_("This client only / all clients"), id="filter"
@@ -73,6 +82,7 @@ class ContractsScreen(BBScreen[None]):
         """Show only this client's contracts; None = every contract."""
         self._views: dict[str, ContractView] = {}
         self._uncovered = 0
+        self._close_asked: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, summary, the contract table, the selected contract's detail, footer."""
@@ -209,6 +219,26 @@ class ContractsScreen(BBScreen[None]):
         client_id = self._client_of_selection()
         if client_id is not None:
             self.app.push_screen(StatementScreen(client_id))
+
+    def action_close_contract(self) -> None:
+        """Close the selected contract (press x twice: the first press asks)."""
+        v = self.selected_view()
+        if v is None:
+            return
+        if self._close_asked != v.balance.contract.id:
+            self._close_asked = v.balance.contract.id
+            self.notify(_("Press x again to close {n}.").format(n=v.balance.contract.number))
+            return
+        self._close_asked = None
+        self.close_selected(v.balance.contract.id)
+
+    @work(exclusive=True, group="close-contract", exit_on_error=False)
+    async def close_selected(self, contract_id: int) -> None:
+        """Close through the service (audited)."""
+        try:
+            await close_contract(self.ctx, contract_id, _("closed by dispatcher"))
+        except DomainError as err:
+            self.notify(str(err), severity="error")
 
     def action_move(self) -> None:
         """Move the client's uncovered time onto the selected contract."""

@@ -214,3 +214,22 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
             await charge_entry_in_tx(ctx, entry)
         await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
     return len(entries)
+
+
+async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
+    """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: no reason given, or it is already closed.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the contract is closed."))
+    async with ctx.db.transaction():
+        contract = await contract_store.get_contract(ctx.db, contract_id)
+        if contract is None:
+            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+        if contract.status is ContractStatus.CLOSED:
+            raise DomainError(_("Contract {n} is already closed.").format(n=contract.number))
+        await contract_store.set_contract_status(ctx.db, contract_id, ContractStatus.CLOSED)
+        await audit.record(ctx, "contract", contract_id, "closed", reason=reason.strip())

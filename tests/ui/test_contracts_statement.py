@@ -173,3 +173,28 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
         row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
         # 08:00-17:30 became 08:00-19:00 (local): 90 more minutes, 30 on the starter, 60 uncovered.
         assert row.fetchone() == (90, 10000, "tester")
+
+
+async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(ContractsScreen(7))  # Drukarnia Prasa: one starter
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        table = app.screen.query_one("#contract-table", DataTable)
+        assert str(table.get_row_at(0)[3]) == "active"
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert str(table.get_row_at(0)[3]) == "closed"
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert "cannot take uncovered time" in " ".join(str(n.message) for n in app._notifications)
+    with sqlite3.connect(demo_db_path) as conn:
+        actions = conn.execute(
+            "SELECT action FROM audit_log WHERE entity = 'contract' AND entity_id = 8"
+        ).fetchall()
+        assert ("closed",) in actions
