@@ -198,3 +198,23 @@ async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
             "SELECT action FROM audit_log WHERE entity = 'contract' AND entity_id = 8"
         ).fetchall()
         assert ("closed",) in actions
+
+
+async def test_help_lists_the_contract_keys(
+    ctx_factory: Callable[..., Callable[[], object]],
+) -> None:
+    from textual.widgets import Markdown
+
+    from screens.help import HelpScreen
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(m.source) for m in app.screen.query(Markdown))
+        assert "| `m` | Move |" in text
+        assert "| `n` | Sign |" in text
