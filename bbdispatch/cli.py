@@ -15,6 +15,7 @@ from bbdispatch import __version__
 
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "ring", "lookup", "import_clients", "schedule", "inventory",
+    "contracts", "report",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 

@@ -44,6 +44,8 @@ class BoardScreen(JobActionsScreen):
                 show=False),
         Binding("l", "call_log", _("Calls"), tooltip=_("Every call and its outcome"),
                 id="call-log"),
+        Binding("c", "contracts", _("Contracts"), tooltip=_("Contracts and balances"),
+                id="contracts"),
     ]  # fmt: skip
 
     HELP = _(
@@ -177,6 +179,12 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         from screens.call_log import CallLogScreen
 
         self.app.push_screen(CallLogScreen())
+
+    def action_contracts(self) -> None:
+        """Open the contracts screen (balances, signing, statements)."""
+        from screens.contracts import ContractsScreen
+
+        self.app.push_screen(ContractsScreen())
 
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -119,3 +119,43 @@ def balance_text(balance: Balance, warn_percent: int) -> str:
         f"{_('of')} {format_hours(balance.included_minutes)} {_('used')}, "
         f"{format_hours(left)} {_('left')} ({balance.percent_used} %){mark}"
     )
+
+
+def effective_status(balance: Balance, today: date) -> ContractStatus:
+    """The status a contract should have today: closed stays closed, then dates, then hours.
+
+    "Used up" and "expired" are facts about hours and dates, so they are derived
+    here and written back by the services rather than set by hand.
+    """
+    c = balance.contract
+    if c.status is ContractStatus.CLOSED:
+        return ContractStatus.CLOSED
+    if c.ends_on is not None and today > c.ends_on:
+        return ContractStatus.EXPIRED
+    if balance.included_minutes and balance.used_minutes >= balance.included_minutes:
+        return ContractStatus.USED_UP
+    return ContractStatus.ACTIVE
+
+
+def offer_service_hint(balance: Balance, warn_percent: int) -> bool:
+    """A starter contract this far used: time to offer the client a service contract."""
+    percent = balance.percent_used
+    return (
+        balance.contract.product_code.startswith("starter")
+        and percent is not None
+        and percent >= warn_percent
+    )
+
+
+def forecast_run_out(left_minutes: int, used_recently: int, days: int, today: date) -> date | None:
+    """The day a block runs out if the client keeps the pace of the last ``days`` days.
+
+    Returns None when nothing was used recently (no pace to extrapolate) and
+    ``today`` when nothing is left.
+    """
+    if left_minutes <= 0:
+        return today
+    if used_recently <= 0 or days <= 0:
+        return None
+    days_left = -(-left_minutes * days // used_recently)
+    return today + timedelta(days=days_left)

@@ -65,10 +65,13 @@ def billed_minutes(actual_seconds: int, increment: int) -> int:
 
 
 def usable_on(contract: Contract, day: date) -> bool:
-    """Whether a contract can take time worked on a given day."""
-    if contract.status is not ContractStatus.ACTIVE and contract.status is not (
-        ContractStatus.USED_UP
-    ):
+    """Whether a contract can take time worked on a given day.
+
+    Only a closed contract refuses time outright; "used up" and "expired" follow
+    from the hours left and the dates, so re-charging an old entry still finds the
+    block it was worked under.
+    """
+    if contract.status is ContractStatus.CLOSED:
         return False
     if day < contract.starts_on:
         return False
@@ -93,7 +96,11 @@ def allocate(
     """
     if minutes <= 0:
         return []
-    usable = [b for b in balances if usable_on(b.contract, day)]
+    # Oldest first, whatever order the caller passed: the same input always splits alike.
+    usable = sorted(
+        (b for b in balances if usable_on(b.contract, day)),
+        key=lambda b: (b.contract.starts_on, b.contract.id),
+    )
     by_id = {b.contract.id: b for b in usable}
 
     if terms.recurring_contract_id in by_id:
@@ -115,7 +122,6 @@ def allocate(
         return [ChargePart(None, ChargeBasis.AGREED, minutes, terms.agreed_rate, _("agreed rate"))]
 
     blocks = [b for b in usable if b.contract.kind is ProductType.BLOCK]
-    blocks.sort(key=lambda b: (b.contract.starts_on, b.contract.id))
     if override is not None:
         blocks.remove(override)
         blocks.insert(0, override)
@@ -145,4 +151,6 @@ def _whole(contract: Contract, minutes: int, reason: str) -> ChargePart:
         return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)
     if contract.kind is ProductType.MONTHLY:
         return ChargePart(contract.id, ChargeBasis.MONTHLY, minutes, Decimal(0), reason)
-    return ChargePart(contract.id, ChargeBasis.AGREED, minutes, contract.net, reason)
+    # An individually priced contract bills its agreed rate per hour; the charge
+    # table keeps "agreed" for job-level rates without a contract.
+    return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)

@@ -9,6 +9,7 @@ from bbdispatch.domain.ledger import JobTerms, allocate, billed_minutes
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import to_grosze
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.ledger import refresh_statuses_in_tx
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as recurring_store
@@ -51,3 +52,4 @@ async def charge_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
             rate_grosze=to_grosze(part.hourly_rate),
             reason=part.reason,
         )
+    await refresh_statuses_in_tx(ctx, job.client_id)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from bbdispatch.domain.clients import ClientStatus
-from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.i18n import _
 from bbdispatch.money import rate_to_bp, to_grosze
@@ -119,6 +119,8 @@ async def record_assessment(
     if not waived and not needs.strip():
         raise DomainError(_("Describe the client's IT needs."))
     async with ctx.db.transaction():
+        if await client_store.get_client(ctx.db, client_id) is None:
+            raise NotFound(_("No client with id {id}.").format(id=client_id))
         assessment_id = await store.insert_assessment(
             ctx.db,
             client_id=client_id,
@@ -149,3 +151,8 @@ async def balances(ctx: Ctx, contracts: list[Contract]) -> list[Balance]:
 def active_balances(found: list[Balance]) -> list[Balance]:
     """Only contracts that can still take time."""
     return [b for b in found if b.contract.status is ContractStatus.ACTIVE]
+
+
+async def assessments(ctx: Ctx, client_id: int) -> list[NeedsAssessment]:
+    """Every revision of a client's needs assessment, newest first."""
+    return await store.assessments_of(ctx.db, client_id)

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.ui.intake_helpers import DISPATCHER, make_app, query, settle, type_text
 from textual.widgets import Checkbox, Input, OptionList, Static
 
 from bbdispatch.app import BBDispatch
@@ -15,6 +14,7 @@ from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.client_form import NewClientForm
 from screens.widgets.confirm import ConfirmScreen
+from tests.ui.intake_helpers import DISPATCHER, make_app, query, settle, type_text
 
 DIGITS = list("601234567")  # Kancelaria Notarialna Nowak (demo client 1)
 

@@ -1,0 +1,78 @@
+"""``bbdispatch report statement``: a client's work statement for accounting or the client."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from bbdispatch import dates
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, run
+from bbdispatch.reports import FORMATS, render
+from bbdispatch.services.statements import build_statement, empty_message, issue_statement
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``report`` with its ``statement`` report."""
+    parser = sub.add_parser("report", help="reports: work statements")
+    reports = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+    st = reports.add_parser("statement", help="a client's work statement for a period")
+    st.add_argument("--client", required=True, metavar="ID", help="client id")
+    st.add_argument("--from", dest="start", required=True, metavar="DATE", help="first day")
+    st.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day")
+    st.add_argument("--format", choices=FORMATS, default="md", help="output format")
+    st.add_argument("--delimiter", default=",", help="CSV delimiter (';' uses a decimal comma)")
+    st.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    st.add_argument("--issue", action="store_true", help="issue it: lock the period's entries")
+    st.set_defaults(handler=handle_statement)
+
+
+def parse_day(text: str, flag: str) -> date:
+    """A date as ``2026-11-24`` or ``24.11.2026``.
+
+    Raises:
+        CommandError: (exit 2) naming the flag and the expected form.
+    """
+    try:
+        return dates.parse_day(text)
+    except ValueError as err:
+        raise CommandError(f"{flag}: {err}", EXIT_USAGE) from err
+
+
+def handle_statement(args: argparse.Namespace) -> int:
+    """Build (and optionally issue) the statement, then write it in the asked format."""
+    rendered: list[str] = []
+
+    async def body() -> int:
+        try:
+            client_id = int(args.client)
+        except ValueError as err:
+            raise CommandError(f"--client: not a client id: {args.client!r}", EXIT_USAGE) from err
+        if len(args.delimiter) != 1:
+            raise CommandError("--delimiter: give one character, e.g. ';'", EXIT_USAGE)
+        start = parse_day(args.start, "--from")
+        end = parse_day(args.end, "--to")
+        async with open_ctx(args) as ctx:
+            statement = await build_statement(ctx, client_id, start, end)
+            if statement.is_empty:
+                raise CommandError(empty_message(statement))
+            if args.issue:
+                number = await issue_statement(ctx, client_id, start, end)
+                print(f"Issued statement {number}.", file=sys.stderr)
+                statement = await build_statement(ctx, client_id, start, end)
+        rendered.append(render(statement, args.format, args.delimiter))
+        return 0
+
+    code = run(body)
+    if code or not rendered:
+        return code
+    if args.output:
+        try:
+            Path(args.output).write_text(rendered[0], encoding="utf-8", newline="")
+        except OSError as err:
+            print(f"bbdispatch: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+            return 1
+    else:
+        sys.stdout.write(rendered[0])
+    return 0

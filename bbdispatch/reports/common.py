@@ -1,0 +1,112 @@
+"""What every statement renderer shares: Polish labels, hours and the contract column.
+
+Client-facing documents are always Polish (DESIGN.md), whatever the language of
+the person printing them, so these labels do not go through gettext.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import StatementLine
+from bbdispatch.money import format_pln
+
+PL = {
+    "title": "Wykaz prac",
+    "client": "Klient",
+    "nip": "NIP",
+    "period": "Okres",
+    "issued": "Wystawiono",
+    "draft": "Wersja robocza (nie wystawiono)",
+    "date": "Data",
+    "job": "Zlecenie",
+    "technician": "Technik",
+    "mode": "Tryb",
+    "description": "Opis prac",
+    "actual": "Czas rzeczywisty",
+    "billed": "Rozliczono [h]",
+    "contract": "Umowa",
+    "net": "Netto",
+    "contracts": "Rozliczenie umów",
+    "hours": "Godziny w okresie",
+    "left_before": "Saldo przed [h]",
+    "left_after": "Saldo po [h]",
+    "uncovered": "Czas poza umową",
+    "uncovered_note": "rozliczony według stawki godzinowej z cennika",
+    "agreed": "Prace według stawki uzgodnionej",
+    "fees": "Opłaty miesięczne",
+    "months": "Miesiące",
+    "fee": "Opłata miesięczna",
+    "corrections": "Korekty",
+    "reason": "Powód",
+    "total_net": "Razem netto",
+    "vat": "VAT",
+    "total_gross": "Razem brutto",
+    "no_work": "Brak prac w okresie.",
+    "no_contract": "bez umowy",
+    "agreed_rate": "stawka uzgodniona",
+    "not_billed": "bez opłaty",
+    "totals": "Podsumowanie",
+}
+"""Polish labels of the client-facing documents."""
+
+MODE_PL = {JobMode.ONSITE: "na miejscu", JobMode.REMOTE: "zdalnie"}
+"""On-site / remote in Polish."""
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours with two decimals (15 min = 0.25 h), half-up."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def hours_plain(minutes: int, decimal_comma: bool = False) -> str:
+    """``1.50`` for machines (``1,50`` for Polish spreadsheets)."""
+    text = f"{hours(minutes):.2f}"
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def hours_pl(minutes: int) -> str:
+    """``1,5 h`` for the client."""
+    text = f"{hours(minutes):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} h"
+
+
+def duration_pl(minutes: int) -> str:
+    """Actual time as ``1:20`` (hours:minutes)."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def date_pl(day: date) -> str:
+    """``24.11.2026``."""
+    return day.strftime("%d.%m.%Y")
+
+
+def contract_label(line: StatementLine, polish: bool = True) -> str:
+    """Where an entry's time landed: ``BB/2026/002`` or ``BB/2026/002 0,5 h + bez umowy 1 h``."""
+    if not line.charges:
+        return PL["not_billed"] if polish else "not billed"
+    names = []
+    for c in line.charges:
+        if c.contract_number:
+            names.append(c.contract_number)
+        elif c.basis is ChargeBasis.AGREED:
+            names.append(PL["agreed_rate"] if polish else "agreed rate")
+        else:
+            names.append(PL["no_contract"] if polish else "uncovered")
+    if len(names) == 1:
+        return names[0]
+    fmt = hours_pl if polish else (lambda m: f"{hours_plain(m)} h")
+    return " + ".join(f"{n} {fmt(c.minutes)}" for n, c in zip(names, line.charges, strict=True))
+
+
+def pln(value: Decimal) -> str:
+    """``3 628,50 zł``."""
+    return format_pln(value)
+
+
+def vat_label(rate: Decimal) -> str:
+    """``VAT 23 %``."""
+    return f"{PL['vat']} {(rate * 100).normalize():f} %"

@@ -1,0 +1,150 @@
+"""A statement as a printable, self-contained HTML page for the client."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bbdispatch.clock import format_local
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import Statement
+from bbdispatch.reports.common import (
+    MODE_PL,
+    PL,
+    contract_label,
+    date_pl,
+    duration_pl,
+    hours_pl,
+    pln,
+    vat_label,
+)
+
+CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 2em; color: #000; }
+h1 { font-size: 16pt; margin-bottom: 0.2em; }
+h2 { font-size: 12pt; margin-top: 1.5em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #888; padding: 3px 6px; vertical-align: top; }
+th { background: #eee; text-align: left; }
+td.n { text-align: right; white-space: nowrap; }
+tr.uncovered td { background: #fff3cd; }
+table.totals { width: auto; margin-left: auto; }
+table.totals tr.strong td { font-weight: bold; }
+@media print { body { margin: 0; } }
+"""
+
+
+def _row(cells: list[str], numeric: set[int], cls: str = "") -> str:
+    tds = "".join(
+        f'<td class="n">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+        for i, c in enumerate(cells)
+    )
+    attr = f' class="{cls}"' if cls else ""
+    return f"<tr{attr}>{tds}</tr>"
+
+
+def _head(labels: list[str]) -> str:
+    return "<tr>" + "".join(f"<th>{escape(x)}</th>" for x in labels) + "</tr>"
+
+
+def render_html(s: Statement) -> str:
+    """The statement as one HTML page (Polish labels, ``24.11.2026``, ``3 628,50 zł``)."""
+    issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
+    nip = f"<br>{PL['nip']}: {escape(s.client_nip)}" if s.client_nip else ""
+    parts = [
+        '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">',
+        f"<title>{PL['title']} — {escape(s.client_name)}</title>",
+        f"<style>{CSS}</style>\n</head>\n<body>",
+        f"<h1>{PL['title']}</h1>",
+        f"<p><strong>{PL['client']}:</strong> {escape(s.client_name)}<br>"
+        f"{escape(s.client_address)}{nip}<br>"
+        f"<strong>{PL['period']}:</strong> {date_pl(s.period_from)} – {date_pl(s.period_to)}<br>"
+        f"<strong>{PL['issued']}:</strong> {escape(issued)}</p>",
+        "<table>",
+        _head(
+            [
+                PL[c]
+                for c in (
+                    "date",
+                    "job",
+                    "technician",
+                    "mode",
+                    "description",
+                    "actual",
+                    "billed",
+                    "contract",
+                    "net",
+                )
+            ]
+        ),
+    ]
+    for ln in s.lines:
+        cells = [
+            date_pl(ln.day),
+            ln.job_number,
+            ln.technician,
+            MODE_PL[ln.mode],
+            ln.description,
+            duration_pl(ln.actual_minutes),
+            hours_pl(ln.billed_minutes),
+            contract_label(ln),
+            pln(ln.net),
+        ]
+        parts.append(_row(cells, {5, 6, 8}, "uncovered" if ln.uncovered else ""))
+    if not s.lines:
+        parts.append(f'<tr><td colspan="9">{PL["no_work"]}</td></tr>')
+    parts += [
+        "</table>",
+        f"<h2>{PL['contracts']}</h2>",
+        "<table>",
+        _head([PL["contract"], PL["hours"], PL["left_before"], PL["left_after"], PL["net"]]),
+    ]
+    for t in s.contracts:
+        before = "—" if t.left_before is None else hours_pl(t.left_before)
+        after = "—" if t.left_after is None else hours_pl(t.left_after)
+        name = f"{t.contract.number} {t.contract.title}"
+        parts.append(_row([name, hours_pl(t.minutes), before, after, pln(t.net)], {1, 2, 3, 4}))
+    for basis, label in (
+        (ChargeBasis.UNCOVERED, f"{PL['uncovered']} ({PL['uncovered_note']})"),
+        (ChargeBasis.AGREED, PL["agreed"]),
+    ):
+        if s.minutes_of(basis):
+            cells = [label, hours_pl(s.minutes_of(basis)), "—", "—", pln(s.net_of(basis))]
+            parts.append(_row(cells, {1, 2, 3, 4}, "uncovered"))
+    parts.append("</table>")
+    if s.fees:
+        parts += [
+            f"<h2>{PL['fees']}</h2>",
+            "<table>",
+            _head([PL["contract"], PL["months"], PL["fee"], PL["net"]]),
+        ]
+        for f in s.fees:
+            name = f"{f.contract.number} {f.contract.title}"
+            parts.append(_row([name, str(f.months), pln(f.contract.net), pln(f.net)], {1, 2, 3}))
+        parts.append("</table>")
+    if s.corrections:
+        parts += [
+            f"<h2>{PL['corrections']}</h2>",
+            "<table>",
+            _head([PL["date"], PL["job"], PL["reason"], PL["billed"], PL["net"]]),
+        ]
+        for c in s.corrections:
+            cells = [
+                date_pl(c.made_on),
+                c.job_number,
+                c.reason,
+                hours_pl(c.minutes_delta),
+                pln(c.net_delta),
+            ]
+            parts.append(_row(cells, {3, 4}))
+        parts.append("</table>")
+    parts += [
+        f"<h2>{PL['totals']}</h2>",
+        '<table class="totals">',
+        _row([PL["actual"], duration_pl(s.actual_minutes)], {1}),
+        _row([PL["billed"], hours_pl(s.billed_minutes)], {1}),
+        _row([PL["total_net"], pln(s.net)], {1}, "strong"),
+        _row([vat_label(s.vat_rate), pln(s.vat)], {1}),
+        _row([PL["total_gross"], pln(s.gross)], {1}, "strong"),
+        "</table>\n</body>\n</html>\n",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,118 @@
+"""A statement as JSON for other systems: ISO dates, amounts as ``"3628.50"`` strings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import Statement
+from bbdispatch.money import format_plain
+from bbdispatch.reports.common import contract_label, hours_plain
+
+
+def statement_dict(s: Statement) -> dict[str, Any]:
+    """The statement as plain JSON-ready data (keys ``lines``, ``contracts``, ``totals``)."""
+    return {
+        "client": {
+            "id": s.client_id,
+            "name": s.client_name,
+            "nip": s.client_nip,
+            "address": s.client_address,
+        },
+        "period": {"from": s.period_from.isoformat(), "to": s.period_to.isoformat()},
+        "statement_id": s.statement_id,
+        "issued_at": to_db(s.issued_at) if s.issued_at else None,
+        "lines": [
+            {
+                "entry_id": ln.entry_id,
+                "date": ln.day.isoformat(),
+                "job": ln.job_number,
+                "technician": ln.technician,
+                "mode": ln.mode.value,
+                "description": ln.description,
+                "actual_minutes": ln.actual_minutes,
+                "billed_minutes": ln.billed_minutes,
+                "billed_hours": hours_plain(ln.billed_minutes),
+                "contract": contract_label(ln, polish=False),
+                "uncovered": ln.uncovered,
+                "net": format_plain(ln.net),
+                "charges": [
+                    {
+                        "contract": c.contract_number,
+                        "basis": c.basis.value,
+                        "minutes": c.minutes,
+                        "hourly_rate": format_plain(c.rate),
+                        "net": format_plain(c.net),
+                        "reason": c.reason,
+                    }
+                    for c in ln.charges
+                ],
+            }
+            for ln in s.lines
+        ],
+        "contracts": [
+            {
+                "contract_id": t.contract.id,
+                "number": t.contract.number,
+                "code": t.contract.product_code,
+                "title": t.contract.title,
+                "kind": t.contract.kind.value,
+                "minutes": t.minutes,
+                "hours": hours_plain(t.minutes),
+                "net": format_plain(t.net),
+                "hours_included": None
+                if t.contract.minutes_included is None
+                else hours_plain(t.contract.minutes_included),
+                "hours_left_before": None if t.left_before is None else hours_plain(t.left_before),
+                "hours_left_after": None if t.left_after is None else hours_plain(t.left_after),
+            }
+            for t in s.contracts
+        ],
+        "uncovered": {
+            "minutes": s.minutes_of(ChargeBasis.UNCOVERED),
+            "hours": hours_plain(s.minutes_of(ChargeBasis.UNCOVERED)),
+            "net": format_plain(s.net_of(ChargeBasis.UNCOVERED)),
+        },
+        "agreed": {
+            "minutes": s.minutes_of(ChargeBasis.AGREED),
+            "hours": hours_plain(s.minutes_of(ChargeBasis.AGREED)),
+            "net": format_plain(s.net_of(ChargeBasis.AGREED)),
+        },
+        "fees": [
+            {
+                "number": f.contract.number,
+                "title": f.contract.title,
+                "months": f.months,
+                "monthly_fee": format_plain(f.contract.net),
+                "net": format_plain(f.net),
+            }
+            for f in s.fees
+        ],
+        "corrections": [
+            {
+                "date": c.made_on.isoformat(),
+                "entry_id": c.entry_id,
+                "job": c.job_number,
+                "reason": c.reason,
+                "minutes_delta": c.minutes_delta,
+                "net_delta": format_plain(c.net_delta),
+            }
+            for c in s.corrections
+        ],
+        "totals": {
+            "actual_minutes": s.actual_minutes,
+            "billed_minutes": s.billed_minutes,
+            "billed_hours": hours_plain(s.billed_minutes),
+            "net": format_plain(s.net),
+            "vat_rate": f"{s.vat_rate:.2f}",
+            "vat": format_plain(s.vat),
+            "gross": format_plain(s.gross),
+        },
+    }
+
+
+def render_json(s: Statement) -> str:
+    """The statement as an indented UTF-8 JSON document."""
+    return json.dumps(statement_dict(s), ensure_ascii=False, indent=2) + "\n"

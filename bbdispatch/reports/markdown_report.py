@@ -1,0 +1,120 @@
+"""A statement as Markdown: the client-facing document in plain text."""
+
+from __future__ import annotations
+
+from bbdispatch.clock import format_local
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import Statement
+from bbdispatch.reports.common import (
+    MODE_PL,
+    PL,
+    contract_label,
+    date_pl,
+    duration_pl,
+    hours_pl,
+    pln,
+    vat_label,
+)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(s: Statement) -> str:
+    """The statement as a Markdown document with Polish labels, dates and amounts."""
+    out = [f"# {PL['title']}", ""]
+    out.append(f"**{PL['client']}:** {s.client_name}  ")
+    if s.client_nip:
+        out.append(f"**{PL['nip']}:** {s.client_nip}  ")
+    out.append(f"**{PL['period']}:** {date_pl(s.period_from)} – {date_pl(s.period_to)}  ")
+    issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
+    out += [f"**{PL['issued']}:** {issued}", ""]
+    cols = (
+        "date",
+        "job",
+        "technician",
+        "mode",
+        "description",
+        "actual",
+        "billed",
+        "contract",
+        "net",
+    )
+    out.append("| " + " | ".join(PL[c] for c in cols) + " |")
+    out.append("|" + "|".join(["---"] * 5 + ["---:"] * 2 + ["---", "---:"]) + "|")
+    for ln in s.lines:
+        cells = [
+            date_pl(ln.day),
+            ln.job_number,
+            ln.technician,
+            MODE_PL[ln.mode],
+            ln.description,
+            duration_pl(ln.actual_minutes),
+            hours_pl(ln.billed_minutes),
+            contract_label(ln),
+            pln(ln.net),
+        ]
+        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if not s.lines:
+        out.append(f"| {PL['no_work']} |" + " |" * 8)
+    out += ["", f"## {PL['contracts']}", ""]
+    out.append(
+        f"| {PL['contract']} | {PL['hours']} | {PL['left_before']} | {PL['left_after']}"
+        f" | {PL['net']} |"
+    )
+    out.append("|---|---:|---:|---:|---:|")
+    for t in s.contracts:
+        before = "—" if t.left_before is None else hours_pl(t.left_before)
+        after = "—" if t.left_after is None else hours_pl(t.left_after)
+        name = f"{t.contract.number} {t.contract.title}"
+        out.append(f"| {_cell(name)} | {hours_pl(t.minutes)} | {before} | {after} | {pln(t.net)} |")
+    if s.minutes_of(ChargeBasis.UNCOVERED):
+        out.append(
+            f"| {PL['uncovered']} ({PL['uncovered_note']}) | "
+            f"{hours_pl(s.minutes_of(ChargeBasis.UNCOVERED))} | — | — | "
+            f"{pln(s.net_of(ChargeBasis.UNCOVERED))} |"
+        )
+    if s.minutes_of(ChargeBasis.AGREED):
+        out.append(
+            f"| {PL['agreed']} | {hours_pl(s.minutes_of(ChargeBasis.AGREED))} | — | — | "
+            f"{pln(s.net_of(ChargeBasis.AGREED))} |"
+        )
+    if s.fees:
+        out += [
+            "",
+            f"## {PL['fees']}",
+            "",
+            f"| {PL['contract']} | {PL['months']} | {PL['fee']} | {PL['net']} |",
+            "|---|---:|---:|---:|",
+        ]
+        for f in s.fees:
+            name = _cell(f"{f.contract.number} {f.contract.title}")
+            out.append(f"| {name} | {f.months} | {pln(f.contract.net)} | {pln(f.net)} |")
+    if s.corrections:
+        out += [
+            "",
+            f"## {PL['corrections']}",
+            "",
+            f"| {PL['date']} | {PL['job']} | {PL['reason']} | {PL['billed']} | {PL['net']} |",
+            "|---|---|---|---:|---:|",
+        ]
+        for c in s.corrections:
+            out.append(
+                f"| {date_pl(c.made_on)} | {c.job_number} | {_cell(c.reason)} | "
+                f"{hours_pl(c.minutes_delta)} | {pln(c.net_delta)} |"
+            )
+    out += [
+        "",
+        f"## {PL['totals']}",
+        "",
+        "| | |",
+        "|---|---:|",
+        f"| {PL['actual']} | {duration_pl(s.actual_minutes)} |",
+        f"| {PL['billed']} | {hours_pl(s.billed_minutes)} |",
+        f"| **{PL['total_net']}** | **{pln(s.net)}** |",
+        f"| {vat_label(s.vat_rate)} | {pln(s.vat)} |",
+        f"| **{PL['total_gross']}** | **{pln(s.gross)}** |",
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,91 @@
+"""An admin's correction of work already on an issued statement.
+
+Technicians cannot edit locked entries; an admin can, and the change in billed
+time and money is recorded so the next statement shows it as a correction line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
+from bbdispatch.money import to_grosze
+from bbdispatch.services import audit
+from bbdispatch.services.billing import charge_entry_in_tx
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.timekeeping import overlap_message
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage import statements as store
+from bbdispatch.storage import work as work_store
+
+
+async def correct_locked_entry(
+    ctx: Ctx,
+    entry_id: int,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    reason: str,
+) -> int:
+    """Correct an entry on an issued statement; returns the correction's id.
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        NotFound: no such entry.
+        DomainError: the entry is not locked (edit it normally), no reason, bad times,
+            or an overlap with another entry of the same technician.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the billed entry is corrected."))
+    if not description.strip():
+        raise DomainError(_("Describe the work for the client's statement."))
+    if ended_at <= started_at:
+        raise DomainError(_("The end must be after the start."))
+    async with ctx.db.transaction():
+        me = await people_store.person_by_login(ctx.db, ctx.actor)
+        if me is None or me.role is not Role.ADMIN:
+            raise NotAllowed(_("Only an admin may correct an entry on an issued statement."))
+        entry = await work_store.get_entry(ctx.db, entry_id)
+        if entry is None:
+            raise NotFound(_("No work entry {id}.").format(id=entry_id))
+        if entry.statement_id is None:
+            raise DomainError(_("Entry {id} is not on an issued statement.").format(id=entry_id))
+        start, end = to_db(started_at), to_db(ended_at)
+        clash = await work_store.overlapping_entry(
+            ctx.db, entry.technician_id, start, end, exclude_id=entry_id
+        )
+        if clash is not None:
+            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+        job = await job_store.get_job(ctx.db, entry.job_id)
+        assert job is not None
+        old_minutes, old_net = await _billed(ctx, entry_id)
+        await store.update_entry(ctx.db, entry_id, start, end, description.strip(), ctx.now_db())
+        changed = await work_store.get_entry(ctx.db, entry_id)
+        assert changed is not None
+        await charge_entry_in_tx(ctx, changed)
+        new_minutes, new_net = await _billed(ctx, entry_id)
+        correction_id = await store.insert_correction(
+            ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=entry.statement_id,
+            made_at=ctx.now_db(), made_by=ctx.actor, reason=reason.strip(),
+            minutes_delta=new_minutes - old_minutes, net_delta_grosze=to_grosze(new_net - old_net),
+        )  # fmt: skip
+        await audit.record(
+            ctx, "work_entry", entry_id, "corrected", reason=reason.strip(),
+            before={"start": to_db(entry.started_at), "end": to_db(entry.ended_at or started_at),
+                    "description": entry.description, "billed": old_minutes},
+            after={"start": start, "end": end, "description": description.strip(),
+                   "billed": new_minutes},
+            correction_id=correction_id,
+        )  # fmt: skip
+    return correction_id
+
+
+async def _billed(ctx: Ctx, entry_id: int) -> tuple[int, Decimal]:
+    charges = (await store.charges_of(ctx.db, [entry_id])).get(entry_id, [])
+    return sum(c.minutes for c in charges), sum((c.net for c in charges), Decimal("0.00"))

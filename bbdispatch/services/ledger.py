@@ -1,0 +1,235 @@
+"""Contract views for screens and reports: statuses, balances, forecasts, uncovered time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bbdispatch.clock import local_midnight_utc, local_today, to_db
+from bbdispatch.domain.contracts import (
+    Balance,
+    Contract,
+    ContractStatus,
+    effective_status,
+    forecast_run_out,
+    offer_service_hint,
+)
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.i18n import _
+from bbdispatch.money import to_grosze
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import statements as statement_store
+from bbdispatch.storage import work as work_store
+
+FORECAST_DAYS = 90
+"""The forecast extrapolates the pace of this many past days."""
+
+
+@dataclass(frozen=True)
+class ContractView:
+    """A contract as the contracts screen and ``bbdispatch contracts`` show it."""
+
+    balance: Balance
+    client_name: str
+    status: ContractStatus
+    runs_out_on: date | None
+    """At the pace of the last 90 days; None for non-blocks or no recent use."""
+    offer_service: bool
+    """A starter contract past the warning threshold: offer a service contract."""
+
+
+async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None:
+    """Write back "used up" and "expired" where hours or dates say so (inside a transaction)."""
+    contracts = (
+        await contract_store.contracts_of(ctx.db, client_id)
+        if client_id is not None
+        else await contract_store.all_contracts(ctx.db)
+    )
+    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+    today = local_today(ctx.clock)
+    for c in contracts:
+        status = effective_status(Balance(c, used.get(c.id, 0)), today)
+        if status is not c.status:
+            await contract_store.set_contract_status(ctx.db, c.id, status)
+            await audit.record(ctx, "contract", c.id, "status", status=status.value)
+
+
+async def forecast(ctx: Ctx, balance: Balance) -> date | None:
+    """The day a block runs out at the pace of the last 90 days (None: no pace, no block)."""
+    if balance.contract.kind is not ProductType.BLOCK or not balance.left_minutes:
+        return None
+    today = local_today(ctx.clock)
+    since = to_db(local_midnight_utc(today - timedelta(days=FORECAST_DAYS)))
+    recent = await statement_store.charged_minutes_since(ctx.db, balance.contract.id, since)
+    return forecast_run_out(balance.left_minutes or 0, recent, FORECAST_DAYS, today)
+
+
+async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[ContractView]:
+    """Every contract (or a client's), statuses refreshed, with balance and forecast.
+
+    Raises:
+        NotFound: no such client.
+    """
+    if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    contracts, used = await _contracts_and_use(ctx, client_id)
+    today = local_today(ctx.clock)
+    if any(effective_status(Balance(c, used[c.id]), today) is not c.status for c in contracts):
+        # Write only when a status is stale: every commit wakes every screen.
+        async with ctx.db.transaction():
+            await refresh_statuses_in_tx(ctx, client_id)
+        contracts, used = await _contracts_and_use(ctx, client_id)
+    names = {c.id: c.name for c in await client_store.all_clients(ctx.db)}
+    warn = ctx.prices.billing.warn_percent
+    views = []
+    for c in contracts:
+        balance = Balance(c, used[c.id])
+        views.append(
+            ContractView(
+                balance=balance,
+                client_name=names.get(c.client_id, ""),
+                status=c.status,
+                runs_out_on=await forecast(ctx, balance),
+                offer_service=offer_service_hint(balance, warn),
+            )
+        )
+    return views
+
+
+async def _contracts_and_use(
+    ctx: Ctx, client_id: int | None
+) -> tuple[list[Contract], dict[int, int]]:
+    contracts = (
+        await contract_store.contracts_of(ctx.db, client_id)
+        if client_id is not None
+        else await contract_store.all_contracts(ctx.db)
+    )
+    return contracts, await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+
+
+async def uncovered_minutes(ctx: Ctx, client_id: int) -> int:
+    """Billed minutes of the client no contract covers and no statement has billed yet."""
+    found = await statement_store.uncovered_charges(ctx.db, client_id)
+    return sum(u.minutes for u in found if not u.locked)
+
+
+async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
+    """Move the client's unbilled uncovered time onto a (later signed) contract.
+
+    A block takes as much as it has left, oldest work first; an hourly contract
+    takes it all at its own rate. Entries on an issued statement stay as billed.
+    Returns the minutes moved.
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: the contract cannot take time (closed, monthly fee, block used up).
+    """
+    async with ctx.db.transaction():
+        contract = await contract_store.get_contract(ctx.db, contract_id)
+        if contract is None:
+            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+        if contract.status is ContractStatus.CLOSED or contract.kind in (
+            ProductType.MONTHLY,
+            ProductType.INDIVIDUAL,
+        ):
+            raise DomainError(
+                _("Contract {n} cannot take uncovered time.").format(n=contract.number)
+            )
+        used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
+        room = Balance(contract, used).left_minutes
+        basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
+        rate = 0 if basis is ChargeBasis.BLOCK else to_grosze(contract.net)
+        reason = _("moved from uncovered onto {n} by {who}").format(
+            n=contract.number, who=ctx.actor
+        )
+        moved = 0
+        for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
+            if u.locked:
+                continue
+            take = u.minutes if room is None else min(room - moved, u.minutes)
+            if take <= 0:
+                break
+            if take == u.minutes:
+                await statement_store.move_charge(
+                    ctx.db, u.charge_id, contract.id, basis.value, rate, reason
+                )
+            else:
+                await statement_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
+                await statement_store.insert_charge_part(
+                    ctx.db, u.entry_id, contract.id, basis.value, take, rate, reason
+                )
+            moved += take
+        if moved == 0:
+            raise DomainError(
+                _("No uncovered time to move onto {n}.").format(n=contract.number)
+                if room != 0
+                else _("Contract {n} has no hours left.").format(n=contract.number)
+            )
+        await refresh_statuses_in_tx(ctx, contract.client_id)
+        await audit.record(
+            ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
+            client_id=contract.client_id,
+        )  # fmt: skip
+    return moved
+
+
+async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int:
+    """The dispatcher's override: charge a job's time to this contract (None = the rules).
+
+    The job's entries not yet on an issued statement are charged again; the charge
+    rows say "chosen by dispatcher". Returns how many entries were re-charged.
+
+    Raises:
+        NotFound: no such job or contract.
+        DomainError: the contract belongs to another client.
+    """
+    # billing imports this module for the status refresh; import it late.
+    from bbdispatch.services.billing import charge_entry_in_tx
+
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        if contract_id is not None:
+            contract = await contract_store.get_contract(ctx.db, contract_id)
+            if contract is None:
+                raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+            if contract.client_id != job.client_id:
+                raise DomainError(
+                    _("Contract {n} belongs to another client.").format(n=contract.number)
+                )
+        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), contract_id=contract_id)
+        entries = [
+            e
+            for e in await work_store.entries_of_job(ctx.db, job_id)
+            if e.statement_id is None and e.ended_at is not None
+        ]
+        for entry in entries:
+            await charge_entry_in_tx(ctx, entry)
+        await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
+    return len(entries)
+
+
+async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
+    """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: no reason given, or it is already closed.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the contract is closed."))
+    async with ctx.db.transaction():
+        contract = await contract_store.get_contract(ctx.db, contract_id)
+        if contract is None:
+            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+        if contract.status is ContractStatus.CLOSED:
+            raise DomainError(_("Contract {n} is already closed.").format(n=contract.number))
+        await contract_store.set_contract_status(ctx.db, contract_id, ContractStatus.CLOSED)
+        await audit.record(ctx, "contract", contract_id, "closed", reason=reason.strip())

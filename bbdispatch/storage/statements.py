@@ -1,0 +1,280 @@
+"""Queries behind work statements: entries with their charges, issuing, corrections."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from bbdispatch.clock import from_db
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import ChargeRow
+from bbdispatch.domain.work import WorkEntry
+from bbdispatch.money import from_grosze
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.work import _entry
+
+
+@dataclass(frozen=True)
+class EntryWithCharges:
+    """A finished work entry of a client, the technician's name and how it was charged."""
+
+    entry: WorkEntry
+    technician: str
+    charges: tuple[ChargeRow, ...]
+
+
+@dataclass(frozen=True)
+class UncoveredCharge:
+    """A charge no contract covers, with the entry it belongs to."""
+
+    charge_id: int
+    entry_id: int
+    minutes: int
+    started_at: datetime
+    locked: bool
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """A correction not yet shown on a statement."""
+
+    id: int
+    made_at: datetime
+    entry_id: int
+    job_id: int
+    reason: str
+    minutes_delta: int
+    net_delta: Decimal
+
+
+async def entries_between(
+    db: Database, client_id: int, start: str, end: str
+) -> list[EntryWithCharges]:
+    """Finished entries on a client's jobs that started in [start, end), oldest first."""
+    rows = await db.fetch_all(
+        "SELECT w.*, t.name AS tech_name FROM work_entry w"
+        " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
+        " WHERE j.client_id = ? AND w.ended_at IS NOT NULL"
+        " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id",
+        (client_id, start, end),
+    )
+    ids = [r["id"] for r in rows]
+    charges = await charges_of(db, ids)
+    return [
+        EntryWithCharges(_entry(r), r["tech_name"], tuple(charges.get(r["id"], ()))) for r in rows
+    ]
+
+
+async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[ChargeRow]]:
+    """Charges of the given entries with their contract numbers, by entry."""
+    found: dict[int, list[ChargeRow]] = defaultdict(list)
+    if not entry_ids:
+        return found
+    marks = ",".join("?" * len(entry_ids))
+    rows = await db.fetch_all(
+        "SELECT ch.*, c.number FROM charge ch LEFT JOIN contract c ON c.id = ch.contract_id"
+        f" WHERE ch.work_entry_id IN ({marks}) ORDER BY ch.id",
+        entry_ids,
+    )
+    for r in rows:
+        found[r["work_entry_id"]].append(
+            ChargeRow(
+                contract_id=r["contract_id"],
+                contract_number=r["number"],
+                basis=ChargeBasis(r["basis"]),
+                minutes=r["minutes"],
+                rate=from_grosze(r["rate_grosze"]),
+                reason=r["reason"],
+            )
+        )
+    return found
+
+
+async def charged_minutes_before(
+    db: Database, contract_ids: list[int], moment: str
+) -> dict[int, int]:
+    """Minutes charged to each contract by entries that started before ``moment``."""
+    if not contract_ids:
+        return {}
+    marks = ",".join("?" * len(contract_ids))
+    rows = await db.fetch_all(
+        "SELECT ch.contract_id, SUM(ch.minutes) AS used FROM charge ch"
+        " JOIN work_entry w ON w.id = ch.work_entry_id"
+        f" WHERE ch.contract_id IN ({marks}) AND w.started_at < ? GROUP BY ch.contract_id",
+        [*contract_ids, moment],
+    )
+    used = dict.fromkeys(contract_ids, 0)
+    used.update({r["contract_id"]: int(r["used"]) for r in rows})
+    return used
+
+
+async def charged_minutes_since(db: Database, contract_id: int, moment: str) -> int:
+    """Minutes charged to a contract by entries that started at or after ``moment``."""
+    value = await db.fetch_value(
+        "SELECT COALESCE(SUM(ch.minutes), 0) FROM charge ch"
+        " JOIN work_entry w ON w.id = ch.work_entry_id"
+        " WHERE ch.contract_id = ? AND w.started_at >= ?",
+        (contract_id, moment),
+    )
+    return int(value)
+
+
+async def overlapping_statement(
+    db: Database, client_id: int, period_from: str, period_to: str
+) -> tuple[int, str, str] | None:
+    """An issued statement of the client whose period overlaps: (id, from, to)."""
+    row = await db.fetch_one(
+        "SELECT id, period_from, period_to FROM statement WHERE client_id = ?"
+        " AND period_from <= ? AND period_to >= ? ORDER BY id LIMIT 1",
+        (client_id, period_to, period_from),
+    )
+    return (row["id"], row["period_from"], row["period_to"]) if row else None
+
+
+async def statement_of_period(
+    db: Database, client_id: int, period_from: str, period_to: str
+) -> tuple[int, datetime] | None:
+    """The issued statement for exactly this client and period: (id, issued_at)."""
+    row = await db.fetch_one(
+        "SELECT id, issued_at FROM statement WHERE client_id = ? AND period_from = ?"
+        " AND period_to = ?",
+        (client_id, period_from, period_to),
+    )
+    return (row["id"], from_db(row["issued_at"])) if row else None
+
+
+async def insert_statement(
+    db: Database, client_id: int, period_from: str, period_to: str, issued_at: str, issued_by: str
+) -> int:
+    """Record an issued statement; returns its id."""
+    return await db.execute(
+        "INSERT INTO statement (client_id, period_from, period_to, issued_at, issued_by)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (client_id, period_from, period_to, issued_at, issued_by),
+    )
+
+
+async def lock_entries(db: Database, statement_id: int, entry_ids: list[int]) -> None:
+    """Put entries on an issued statement; technicians can no longer edit them."""
+    await db.execute_many(
+        "UPDATE work_entry SET statement_id = ? WHERE id = ? AND statement_id IS NULL",
+        [(statement_id, i) for i in entry_ids],
+    )
+
+
+async def uncovered_charges(db: Database, client_id: int) -> list[UncoveredCharge]:
+    """A client's uncovered charges, oldest work first."""
+    rows = await db.fetch_all(
+        "SELECT ch.id, ch.work_entry_id, ch.minutes, w.started_at, w.statement_id"
+        " FROM charge ch JOIN work_entry w ON w.id = ch.work_entry_id"
+        " JOIN job j ON j.id = w.job_id"
+        " WHERE j.client_id = ? AND ch.basis = 'uncovered' ORDER BY w.started_at, ch.id",
+        (client_id,),
+    )
+    return [
+        UncoveredCharge(
+            r["id"],
+            r["work_entry_id"],
+            r["minutes"],
+            from_db(r["started_at"]),
+            r["statement_id"] is not None,
+        )
+        for r in rows
+    ]
+
+
+async def move_charge(
+    db: Database, charge_id: int, contract_id: int, basis: str, rate_grosze: int, reason: str
+) -> None:
+    """Put a whole charge onto a contract."""
+    await db.execute(
+        "UPDATE charge SET contract_id = ?, basis = ?, rate_grosze = ?, reason = ? WHERE id = ?",
+        (contract_id, basis, rate_grosze, reason, charge_id),
+    )
+
+
+async def shrink_charge(db: Database, charge_id: int, minutes: int) -> None:
+    """Keep only part of a charge's minutes (the rest moved elsewhere)."""
+    await db.execute("UPDATE charge SET minutes = ? WHERE id = ?", (minutes, charge_id))
+
+
+async def update_entry(
+    db: Database, entry_id: int, started_at: str, ended_at: str, description: str, now: str
+) -> None:
+    """Change a finished entry's times and description (the admin's correction)."""
+    await db.execute(
+        "UPDATE work_entry SET started_at = ?, ended_at = ?, description = ?, updated_at = ?"
+        " WHERE id = ?",
+        (started_at, ended_at, description, now, entry_id),
+    )
+
+
+async def insert_correction(
+    db: Database,
+    *,
+    client_id: int,
+    entry_id: int,
+    locked_by: int,
+    made_at: str,
+    made_by: str,
+    reason: str,
+    minutes_delta: int,
+    net_delta_grosze: int,
+) -> int:
+    """Record what an admin's correction changed; returns its id."""
+    return await db.execute(
+        "INSERT INTO correction (client_id, work_entry_id, locked_by, made_at, made_by, reason,"
+        " minutes_delta, net_delta_grosze) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (client_id, entry_id, locked_by, made_at, made_by, reason, minutes_delta,
+         net_delta_grosze),
+    )  # fmt: skip
+
+
+async def corrections_for(
+    db: Database, client_id: int, until: str, statement_id: int | None
+) -> list[PendingCorrection]:
+    """Corrections not yet on a statement (made before ``until``), or those on a given one."""
+    rows = await db.fetch_all(
+        "SELECT c.*, w.job_id FROM correction c JOIN work_entry w ON w.id = c.work_entry_id"
+        " WHERE c.client_id = ? AND ((? IS NULL AND c.statement_id IS NULL AND c.made_at < ?)"
+        " OR c.statement_id = ?) ORDER BY c.made_at, c.id",
+        (client_id, statement_id, until, statement_id),
+    )
+    return [
+        PendingCorrection(
+            r["id"],
+            from_db(r["made_at"]),
+            r["work_entry_id"],
+            r["job_id"],
+            r["reason"],
+            r["minutes_delta"],
+            from_grosze(r["net_delta_grosze"]),
+        )
+        for r in rows
+    ]
+
+
+async def apply_corrections(db: Database, statement_id: int, ids: list[int]) -> None:
+    """Mark corrections as shown on an issued statement."""
+    await db.execute_many(
+        "UPDATE correction SET statement_id = ? WHERE id = ?", [(statement_id, i) for i in ids]
+    )
+
+
+async def insert_charge_part(
+    db: Database,
+    entry_id: int,
+    contract_id: int,
+    basis: str,
+    minutes: int,
+    rate_grosze: int,
+    reason: str,
+) -> None:
+    """Add the moved part of a split uncovered charge."""
+    await db.execute(
+        "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (entry_id, contract_id, basis, minutes, rate_grosze, reason),
+    )

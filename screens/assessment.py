@@ -1,0 +1,118 @@
+"""The client's IT needs and the agreed rules of work; every revision is kept and shown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from bbdispatch.clock import local_today
+from bbdispatch.dates import format_day, parse_day
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+from bbdispatch.services.contracts import assessments, record_assessment
+from screens.base import BBScreen
+
+
+class AssessmentScreen(ModalScreen[int | None], BBScreen[int | None]):
+    """Record a needs assessment (or a waiver with its reason) before a service contract."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_form", _("Cancel"), tooltip=_("Close without saving"),
+                id="cancel"),
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save this revision"), id="save"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    AssessmentScreen {
+        align: center middle;
+    }
+    AssessmentScreen > Vertical {
+        width: 70;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    AssessmentScreen #revisions {
+        height: auto;
+        max-height: 6;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+        """The client whose needs are assessed."""
+
+    def compose(self) -> ComposeResult:
+        """Date, needs, rules, waiver, errors, earlier revisions."""
+        with Vertical():
+            yield Label(_("Needs assessment"))
+            yield Input(format_day(local_today(self.ctx.clock)), id="assessed-on")
+            yield Input("", id="needs", placeholder=_("The client's IT needs"))
+            yield Input("", id="rules", placeholder=_("Agreed rules of work"))
+            yield Checkbox(_("Waived"), id="waived")
+            yield Input("", id="waiver-reason", placeholder=_("Why it is waived"))
+            yield Static("", id="assessment-error", classes="field-error")
+            yield Button(_("Save"), id="save", variant="primary")
+            yield Static("", id="revisions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the earlier revisions."""
+        self.load_revisions()
+
+    @work(exclusive=True, group="load-assessments", exit_on_error=False)
+    async def load_revisions(self) -> None:
+        """List every kept revision, newest first."""
+        found = await assessments(self.ctx, self.client_id)
+        lines = [
+            f"#{a.revision} {format_day(a.assessed_on)} "
+            + (_("waived: {r}").format(r=a.waiver_reason) if a.waived else f"{a.needs} · {a.rules}")
+            for a in found
+        ]
+        self.query_one("#revisions", Static).update(
+            "\n".join(lines) or _("No needs assessment recorded yet.")
+        )
+
+    def action_dismiss_form(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Check the date and save through the service."""
+        try:
+            day = parse_day(self.query_one("#assessed-on", Input).value)
+        except ValueError as err:
+            self.query_one("#assessment-error", Static).update(str(err))
+            return
+        self.save(day)
+
+    @work(exclusive=True, group="save-assessment", exit_on_error=False)
+    async def save(self, day: date) -> None:
+        """Record the revision; a refusal stays next to the form."""
+        try:
+            assessment_id = await record_assessment(
+                self.ctx, self.client_id, day, self.query_one("#needs", Input).value,
+                self.query_one("#rules", Input).value,
+                waived=self.query_one("#waived", Checkbox).value,
+                waiver_reason=self.query_one("#waiver-reason", Input).value,
+            )  # fmt: skip
+        except DomainError as err:
+            self.query_one("#assessment-error", Static).update(str(err))
+            return
+        self.notify(_("Needs assessment saved."))
+        self.dismiss(assessment_id)

@@ -1,0 +1,106 @@
+"""An admin corrects a work entry already on an issued statement (audited, shown next time)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from bbdispatch.clock import FIRM_ZONE, format_local
+from bbdispatch.dates import parse_day
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.statements import StatementLine
+from bbdispatch.i18n import _
+from bbdispatch.services.corrections import correct_locked_entry
+from screens.base import BBScreen
+
+
+class CorrectEntryScreen(ModalScreen[int | None], BBScreen[int | None]):
+    """Day, start, end, description and the reason for the correction."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_form", _("Cancel"), tooltip=_("Close"), id="cancel"),
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the correction"), id="save"),
+    ]
+
+    DEFAULT_CSS = """
+    CorrectEntryScreen {
+        align: center middle;
+    }
+    CorrectEntryScreen > Vertical {
+        width: 70;
+        height: auto;
+        border: round $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, line: StatementLine) -> None:
+        super().__init__()
+        self.line = line
+        """The locked entry being corrected."""
+        assert line.started_at is not None
+        assert line.ended_at is not None
+        self._start = line.started_at
+        self._end = line.ended_at
+
+    def compose(self) -> ComposeResult:
+        """The entry's fields, prefilled, and the reason."""
+        with Vertical():
+            yield Label(_("Correct billed entry (job {job})").format(job=self.line.job_number))
+            yield Input(format_local(self._start).split(" ")[0], id="day")
+            yield Input(format_local(self._start, with_date=False), id="start")
+            yield Input(format_local(self._end, with_date=False), id="end")
+            yield Input(self.line.description, id="description")
+            yield Input("", id="reason", placeholder=_("Why it is corrected"))
+            yield Static("", id="correct-error", classes="field-error")
+            yield Button(_("Save"), id="save", variant="warning")
+        yield Footer()
+
+    def action_dismiss_form(self) -> None:
+        """Close without correcting."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Read the times and save through the service."""
+        try:
+            day = parse_day(self.query_one("#day", Input).value)
+            start = datetime.combine(day, _time(self.query_one("#start", Input).value), FIRM_ZONE)
+            end = datetime.combine(day, _time(self.query_one("#end", Input).value), FIRM_ZONE)
+        except ValueError as err:
+            self.query_one("#correct-error", Static).update(str(err))
+            return
+        self.save(start, end)
+
+    @work(exclusive=True, group="correct-entry", exit_on_error=False)
+    async def save(self, start: datetime, end: datetime) -> None:
+        """Correct; a refusal (not an admin, overlap, no reason) stays in the form."""
+        try:
+            correction = await correct_locked_entry(
+                self.ctx, self.line.entry_id, started_at=start, ended_at=end,
+                description=self.query_one("#description", Input).value,
+                reason=self.query_one("#reason", Input).value,
+            )  # fmt: skip
+        except DomainError as err:
+            self.query_one("#correct-error", Static).update(str(err))
+            return
+        self.notify(_("Corrected; the next statement shows it."))
+        self.dismiss(correction)
+
+
+def _time(text: str) -> time:
+    try:
+        return time.fromisoformat(text.strip().zfill(5))
+    except ValueError as err:
+        raise ValueError(_("Not a time: {t!r} (use 14:30).").format(t=text)) from err

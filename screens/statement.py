@@ -1,0 +1,256 @@
+"""A client's work statement on screen: lines, contract subtotals, totals; issue it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from bbdispatch.clock import local_today
+from bbdispatch.dates import format_day, month_of, parse_day
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.statements import Statement, StatementLine
+from bbdispatch.i18n import _
+from bbdispatch.money import format_pln
+from bbdispatch.reports.common import contract_label, duration_pl, hours_pl
+from bbdispatch.services.statements import build_statement, issue_statement
+from screens.base import BBScreen
+
+MODE = {"onsite": _("on-site"), "remote": _("remote")}
+
+
+class StatementScreen(BBScreen[None]):
+    """What the client is billed for a period, line by line, before and after issuing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", _("Back"), tooltip=_("Back"), id="back"),
+        Binding(
+            "f5",
+            "refresh_statement",
+            _("Show"),
+            tooltip=_("Build for the period"),
+            id="show-statement",
+        ),
+        Binding(
+            "f8",
+            "issue",
+            _("Issue"),
+            tooltip=_("Issue and lock the period"),
+            id="issue-statement",
+        ),
+        Binding(
+            "f7",
+            "correct",
+            _("Correct"),
+            tooltip=_("Admin: correct a billed entry"),
+            id="correct-entry",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    StatementScreen #period {
+        height: 3;
+    }
+    StatementScreen #period Input {
+        width: 18;
+    }
+    StatementScreen #period Static {
+        width: 1fr;
+        padding: 1 1;
+    }
+    StatementScreen #statement-lines {
+        height: 1fr;
+    }
+    StatementScreen #statement-totals {
+        height: auto;
+        max-height: 7;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, client_id: int, period: tuple[date, date] | None = None) -> None:
+        super().__init__()
+        self.client_id = client_id
+        """Whose statement."""
+        self._period = period
+        self.statement: Statement | None = None
+        """The statement shown, once built."""
+
+    def compose(self) -> ComposeResult:
+        """Period inputs, the lines, the totals, footer."""
+        start, end = self._period or month_of(local_today(self.ctx.clock))
+        yield Header()
+        yield Static("", id="statement-title", classes="summary")
+        with Horizontal(id="period"):
+            yield Input(format_day(start), id="period-from", placeholder=_("From"))
+            yield Input(format_day(end), id="period-to", placeholder=_("To"))
+            yield Static("", id="period-error", classes="field-error")
+        yield DataTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="line-detail", classes="summary")
+        yield Static("", id="statement-totals")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Lay out the columns and build the statement for the default period."""
+        table = self.query_one("#statement-lines", DataTable)
+        table.add_column(_("Date"), key="date", width=10)
+        table.add_column(_("Job"), key="job", width=4)
+        table.add_column(_("Tech"), key="tech", width=8)
+        table.add_column(_("Description"), key="description", width=18)
+        table.add_column(_("Act."), key="actual", width=5)
+        table.add_column(_("Billed"), key="billed", width=6)
+        table.add_column(_("Contract"), key="contract", width=14)
+        self.bb.data_changed.subscribe(self, lambda _none: self.action_refresh_statement())
+        self.action_refresh_statement()
+
+    @on(Input.Submitted)
+    def _period_submitted(self) -> None:
+        self.action_refresh_statement()
+
+    def _read_period(self) -> tuple[date, date] | None:
+        error = self.query_one("#period-error", Static)
+        try:
+            start = parse_day(self.query_one("#period-from", Input).value)
+            end = parse_day(self.query_one("#period-to", Input).value)
+        except ValueError as err:
+            error.update(str(err))
+            return None
+        error.update("")
+        return start, end
+
+    def action_refresh_statement(self) -> None:
+        """Build the statement for the period in the inputs."""
+        period = self._read_period()
+        if period is not None:
+            self.load(*period)
+
+    @work(exclusive=True, group="load-statement", exit_on_error=False)
+    async def load(self, start: date, end: date) -> None:
+        """Build through the service; a bad period is shown next to the inputs."""
+        try:
+            statement = await build_statement(self.ctx, self.client_id, start, end)
+        except DomainError as err:
+            self.query_one("#period-error", Static).update(str(err))
+            return
+        self._show(statement)
+
+    def _show(self, s: Statement) -> None:
+        self.statement = s
+        state = (
+            _("issued {day}").format(day=format_day(s.issued_at.date()))
+            if s.issued_at
+            else _("draft")
+        )
+        self.query_one("#statement-title", Static).update(
+            f"{s.client_name} · {format_day(s.period_from)}–{format_day(s.period_to)} · {state}"
+        )
+        table = self.query_one("#statement-lines", DataTable)
+        table.clear()
+        for ln in s.lines:
+            style = "yellow" if ln.uncovered else ""
+            table.add_row(
+                format_day(ln.day),
+                ln.job_number,
+                ln.technician.split(" ")[0],
+                ln.description,
+                duration_pl(ln.actual_minutes),
+                hours_pl(ln.billed_minutes),
+                Text(contract_label(ln, polish=False), style=style),
+                key=str(ln.entry_id),
+            )
+        self.query_one("#statement-totals", Static).update("\n".join(self._summary(s)))
+
+    def _summary(self, s: Statement) -> list[str]:
+        out = []
+        for t in s.contracts:
+            text = f"{t.contract.number}: {hours_pl(t.minutes)}"
+            if t.left_before is not None and t.left_after is not None:
+                text += " · " + _("left {a} → {b}").format(
+                    a=hours_pl(t.left_before), b=hours_pl(t.left_after)
+                )
+            if t.net:
+                text += f" · {format_pln(t.net)}"
+            out.append(text)
+        uncovered = s.minutes_of(ChargeBasis.UNCOVERED)
+        if uncovered:
+            out.append(
+                _("Uncovered {h} · {net}").format(
+                    h=hours_pl(uncovered), net=format_pln(s.net_of(ChargeBasis.UNCOVERED))
+                )
+            )
+        agreed = s.minutes_of(ChargeBasis.AGREED)
+        if agreed:
+            out.append(
+                _("Agreed rate {h} · {net}").format(
+                    h=hours_pl(agreed), net=format_pln(s.net_of(ChargeBasis.AGREED))
+                )
+            )
+        for f in s.fees:
+            out.append(
+                _("Monthly fee {n} × {m} · {net}").format(
+                    n=f.contract.number, m=f.months, net=format_pln(f.net)
+                )
+            )
+        for c in s.corrections:
+            out.append(
+                _("Correction job {job}: {h} · {net}").format(
+                    job=c.job_number, h=hours_pl(c.minutes_delta), net=format_pln(c.net_delta)
+                )
+            )
+        out.append(
+            _("Net {net} · VAT {vat} · Gross {gross}").format(
+                net=format_pln(s.net), vat=format_pln(s.vat), gross=format_pln(s.gross)
+            )
+        )
+        return out
+
+    def selected_line(self) -> StatementLine | None:
+        """The statement line under the cursor."""
+        table = self.query_one("#statement-lines", DataTable)
+        if self.statement is None or not table.row_count or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((ln for ln in self.statement.lines if str(ln.entry_id) == key), None)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        """Show why each part of the highlighted entry landed where it did."""
+        line = self.selected_line()
+        text = ""
+        if line is not None:
+            text = "; ".join(f"{hours_pl(c.minutes)}: {c.reason}" for c in line.charges)
+            if line.statement_id is not None:
+                text = "🔒 " + text
+        self.query_one("#line-detail", Static).update(text)
+
+    def action_correct(self) -> None:
+        """Admin: correct the highlighted entry of an issued statement."""
+        from screens.correct_entry import CorrectEntryScreen
+
+        line = self.selected_line()
+        if line is None or line.statement_id is None:
+            self.notify(_("Pick a line of an issued statement."), severity="warning")
+            return
+        self.app.push_screen(CorrectEntryScreen(line))
+
+    def action_issue(self) -> None:
+        """Issue the statement shown: record it and lock its entries."""
+        if self.statement is not None:
+            self.issue(self.statement.period_from, self.statement.period_to)
+
+    @work(exclusive=True, group="issue-statement", exit_on_error=False)
+    async def issue(self, start: date, end: date) -> None:
+        """Issue through the service and say what happened."""
+        try:
+            number = await issue_statement(self.ctx, self.client_id, start, end)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(_("Statement {n} issued; its entries are locked.").format(n=number))

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from screens.statement import StatementScreen
+
+DISPATCHER = Technician(
+    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
+    phone=None, active=True,
+)  # fmt: skip
+
+
+def test_statement_screen(snap_compare: Any, ctx_factory: Callable[..., Any]) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.push_screen(StatementScreen(3))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

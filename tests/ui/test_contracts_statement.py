@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from screens.assessment import AssessmentScreen
+from screens.contracts import ContractsScreen
+from screens.sign_contract import SignContractScreen
+from screens.statement import StatementScreen
+
+DISPATCHER = Technician(
+    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
+    phone=None, active=True,
+)  # fmt: skip
+
+
+async def settle(app: BBDispatch, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def text_of(app: BBDispatch, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_sign_service_contract_needs_an_assessment_first(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractsScreen)
+        table = app.screen.query_one("#contract-table", DataTable)
+        assert table.row_count == 9
+        await pilot.press("down")  # BB/2026/002, the Bilans starter at 95 %
+        await settle(app, pilot)
+        assert "offer a service contract" in text_of(app, "#contract-detail")
+        await pilot.press("f")  # only this client's contracts
+        await settle(app, pilot)
+        assert table.row_count == 1
+        # Without a needs assessment the service contract is refused, next to the form.
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        app.screen.query_one("#product", Select).value = "service-50h"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "needs assessment" in text_of(app, "#sign-error")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        # Record the assessment, then sign.
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AssessmentScreen)
+        assert "No needs assessment" in text_of(app, "#revisions")
+        app.screen.query_one("#needs", Input).focus()
+        await pilot.press(*"Program FK, 4 stanowiska")
+        app.screen.query_one("#rules", Input).value = "Zgłoszenia telefonicznie"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractsScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        app.screen.query_one("#product", Select).value = "service-50h"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContractsScreen)
+        assert table.row_count == 2
+        numbers = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert numbers == ["BB/2026/002", "BB/2026/009"]
+    with sqlite3.connect(demo_db_path) as conn:
+        row = conn.execute(
+            "SELECT net_grosze, vat_rate_bp, minutes_included, assessment_id FROM contract"
+            " WHERE number = 'BB/2026/009'"
+        ).fetchone()
+        needs = conn.execute("SELECT needs FROM needs_assessment WHERE id = ?", (row[3],))
+        assert row[:3] == (295000, 2300, 3000)
+        assert needs.fetchone()[0] == "Program FK, 4 stanowiska"
+
+
+async def test_statement_screen_shows_lines_and_totals(
+    ctx_factory: Callable[..., Callable[[], object]],
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatementScreen(3))
+        await settle(app, pilot)
+        table = app.screen.query_one("#statement-lines", DataTable)
+        assert table.row_count == 3
+        totals = text_of(app, "#statement-totals")
+        assert "Monthly fee BB/2026/003 × 1" in totals
+        assert "Gross 2 214,00 zł" in totals
+        # A bad period stays typed, with the message next to it.
+        period_to = app.screen.query_one("#period-to", Input)
+        period_to.value = "31.10.2026"
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "before it starts" in text_of(app, "#period-error")
+        assert period_to.value == "31.10.2026"
+        # Issuing the running month is refused with a clear message.
+        period_to.value = "30.11.2026"
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert "after that day" in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_statement_screen_issues_a_past_month(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert "issued" in text_of(app, "#statement-title")
+    with sqlite3.connect(demo_db_path) as conn:
+        locked = conn.execute("SELECT COUNT(*) FROM work_entry WHERE statement_id = 1")
+        assert locked.fetchone()[0] == 1
+
+
+ADMIN = Technician(
+    id=7, login="tester", name="tester", role=Role.ADMIN, does_onsite=True, phone=None,
+    active=True,
+)  # fmt: skip
+
+
+async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    from screens.correct_entry import CorrectEntryScreen
+
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
+        await settle(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        app.screen.query_one("#statement-lines", DataTable).focus()
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CorrectEntryScreen)
+        app.screen.query_one("#end", Input).value = "19:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Say why" in text_of(app, "#correct-error")
+        assert app.screen.query_one("#end", Input).value == "19:00"
+        app.screen.query_one("#reason", Input).value = "Dojazd nie wpisany"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatementScreen)
+        app.screen.query_one("#period-from", Input).value = "01.11.2026"
+        app.screen.query_one("#period-to", Input).value = "30.11.2026"
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "Correction job" in text_of(app, "#statement-totals")
+    with sqlite3.connect(demo_db_path) as conn:
+        row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
+        # 08:00-17:30 became 08:00-19:00 (local): 90 more minutes, 30 on the starter, 60 uncovered.
+        assert row.fetchone() == (90, 10000, "tester")
+
+
+async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(ContractsScreen(7))  # Drukarnia Prasa: one starter
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        table = app.screen.query_one("#contract-table", DataTable)
+        assert str(table.get_row_at(0)[3]) == "active"
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert str(table.get_row_at(0)[3]) == "closed"
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert "cannot take uncovered time" in " ".join(str(n.message) for n in app._notifications)
+    with sqlite3.connect(demo_db_path) as conn:
+        actions = conn.execute(
+            "SELECT action FROM audit_log WHERE entity = 'contract' AND entity_id = 8"
+        ).fetchall()
+        assert ("closed",) in actions
+
+
+async def test_help_lists_the_contract_keys(
+    ctx_factory: Callable[..., Callable[[], object]],
+) -> None:
+    from textual.widgets import Markdown
+
+    from screens.help import HelpScreen
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(m.source) for m in app.screen.query(Markdown))
+        assert "| `m` | Move |" in text
+        assert "| `n` | Sign |" in text
