@@ -73,6 +73,10 @@ class BBDispatch(App[None]):
         self.set_timer(self.poll_seconds, self._watch_database)
 
     def _home_screen(self) -> Screen[None]:
+        if self.mode_name == "technician":
+            from screens.tech_jobs import TechJobsScreen
+
+            return TechJobsScreen()
         from screens.board import BoardScreen
 
         return BoardScreen()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bbdispatch import __version__
 
-SUBCOMMANDS = ("init", "demo", "pricelist")
+SUBCOMMANDS = ("init", "demo", "pricelist", "tech", "people")
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
 
