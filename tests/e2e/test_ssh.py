@@ -10,6 +10,7 @@ also on failure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import secrets
@@ -310,18 +311,14 @@ def site() -> Iterator[Site]:
 def _end_processes(site: Site) -> None:
     """End what the temporary account still runs, by pid, before deleting it."""
     for pid in site.user_pids():
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + 5
     while site.user_pids() and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in site.user_pids():
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def test_timer_survives_a_killed_ssh_client(site: Site) -> None:
