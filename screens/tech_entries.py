@@ -14,7 +14,7 @@ from bbdispatch.clock import format_local, format_minutes, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
 from screens.base import BBScreen
 from screens.board import MODE_LABEL
@@ -101,9 +101,11 @@ class MyEntriesScreen(BBScreen[None]):
             table.move_cursor(row=min(max(keep, 0), len(self._entries) - 1))
         total = sum(e.minutes() for e in self._entries if not e.running)
         self.query_one("#entries-summary", Static).update(
-            _("Last {days} days: {time} h in {n} entries · 🔒 = on an issued statement").format(
-                days=EDIT_WINDOW_DAYS, time=format_minutes(total), n=len(self._entries)
-            )
+            ngettext(
+                "Last {days} days: {time} h in {n} entry · 🔒 = on an issued statement",
+                "Last {days} days: {time} h in {n} entries · 🔒 = on an issued statement",
+                len(self._entries),
+            ).format(days=EDIT_WINDOW_DAYS, time=format_minutes(total), n=len(self._entries))
         )
         self.refresh_bindings()
 
