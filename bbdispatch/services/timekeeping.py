@@ -106,7 +106,7 @@ async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
     """Start the technician's timer on one of their jobs, now; returns the entry id.
 
     The timer is committed at once, so closing the terminal loses nothing. An
-    assigned job moves to in progress.
+    assigned or on-hold job moves to in progress: working on it is progress.
 
     Raises:
         TimerRunning: another timer of this technician is running.
@@ -128,7 +128,7 @@ async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
             ctx.db, job_id=job.id, technician_id=tech.id, started_at=now, ended_at=None,
             description="", mode=job.mode, billable=True, now=now,
         )  # fmt: skip
-        if job.status in (JobStatus.TRIAGED, JobStatus.ASSIGNED):
+        if job.status in (JobStatus.TRIAGED, JobStatus.ASSIGNED, JobStatus.ON_HOLD):
             await move_own_job_in_tx(ctx, job, JobStatus.IN_PROGRESS)
         await audit.record(ctx, "work_entry", entry_id, "timer_started", job_id=job.id, start=now)
     return entry_id

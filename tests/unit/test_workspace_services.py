@@ -111,8 +111,8 @@ async def test_one_timer_stop_needs_description_and_charges(
                        running.id) == 45  # fmt: skip
     new_id = await start_timer(demo_ctx, anna, other)
     assert (await running_timer(demo_ctx, anna)).id == new_id  # type: ignore[union-attr]
-    assert await count(demo_ctx, "SELECT status = 'in_progress' OR status = 'on_hold' FROM job"
-                       " WHERE id = ?", other) == 1  # fmt: skip
+    assert await count(demo_ctx, "SELECT status = 'in_progress' FROM job WHERE id = ?",
+                       other) == 1  # fmt: skip
 
 
 async def test_forgotten_timer_is_flagged(demo_ctx: Ctx, clock: FrozenClock) -> None:
@@ -218,3 +218,32 @@ async def test_job_progress_rules(demo_ctx: Ctx) -> None:
     assert actions.count("status_changed") == 3
     with pytest.raises(DomainError, match="already closed"):
         await start_timer(demo_ctx, anna, job_id)
+
+
+async def test_forgotten_timer_is_stopped_at_the_real_end(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    anna = await person(demo_ctx, "anna")
+    running = await running_timer(demo_ctx, anna)
+    assert running is not None
+    clock.advance(timedelta(hours=20))
+    real_end = running.started_at + timedelta(hours=2)
+    with pytest.raises(DomainError, match="after the start"):
+        await stop_timer(
+            demo_ctx, anna, description="x", mode=JobMode.ONSITE, ended_at=running.started_at
+        )
+    await stop_timer(
+        demo_ctx, anna, description="Naprawa serwera", mode=JobMode.ONSITE, ended_at=real_end
+    )
+    stopped = await work_store.get_entry(demo_ctx.db, running.id)
+    assert stopped is not None
+    assert stopped.ended_at == real_end
+
+
+async def test_support_may_act_as_a_technician_but_not_the_reverse(demo_ctx: Ctx) -> None:
+    from bbdispatch.services.people import identify
+
+    assert (await identify(demo_ctx, "beata", "anna")).login == "anna"
+    assert (await identify(demo_ctx, "bogdan", "anna")).login == "anna"
+    with pytest.raises(NotAllowed, match="Only dispatchers and admins"):
+        await identify(demo_ctx, "piotr", "anna")
