@@ -93,6 +93,10 @@ class BBDispatch(App[None]):
             self.set_timer(self.schedule_seconds, self._run_schedule)
 
     def _home_screen(self) -> Screen[None]:
+        if self.mode_name == "technician":
+            from screens.tech_jobs import TechJobsScreen
+
+            return TechJobsScreen()
         from screens.board import BoardScreen
 
         return BoardScreen()

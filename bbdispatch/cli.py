@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from bbdispatch import __version__
 
 SUBCOMMANDS = (
-    "init", "demo", "pricelist", "ring", "lookup", "import_clients", "schedule", "inventory",
-    "contracts", "report",
+    "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
+    "schedule", "inventory", "contracts", "report",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 

@@ -6,12 +6,17 @@ from datetime import datetime
 
 from bbdispatch.clock import format_local, to_db
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.jobs import JobMode, JobStatus
+from bbdispatch.domain.people import Technician
+from bbdispatch.domain.timers import timer_forgotten
+from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import my_work
 from bbdispatch.storage import work as store
 
 
@@ -71,3 +76,110 @@ def overlap_message(job_id: int, started_at: datetime, ended_at: datetime | None
     return _("Overlaps your entry on job {job} ({start}–{end}).").format(
         job=job_id, start=format_local(started_at), end=end
     )
+
+
+class TimerRunning(DomainError):
+    """A timer is already running; the message says where, ``entry`` carries it."""
+
+    def __init__(self, entry: WorkEntry) -> None:
+        super().__init__(
+            _("Your timer is running on job {job} since {start}. Stop it first.").format(
+                job=entry.job_id, start=format_local(entry.started_at)
+            )
+        )
+        self.entry = entry
+
+
+async def running_timer(ctx: Ctx, tech: Technician) -> WorkEntry | None:
+    """The technician's running timer, if any (it survives any crash: it is a row)."""
+    return await store.running_entry_of(ctx.db, tech.id)
+
+
+def timer_is_forgotten(ctx: Ctx, entry: WorkEntry) -> bool:
+    """Whether a running timer looks forgotten (too long, or across midnight)."""
+    return entry.running and timer_forgotten(
+        entry.started_at, ctx.clock.now(), ctx.prices.billing.timer_limit_hours
+    )
+
+
+async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
+    """Start the technician's timer on one of their jobs, now; returns the entry id.
+
+    The timer is committed at once, so closing the terminal loses nothing. An
+    assigned or on-hold job moves to in progress: working on it is progress.
+
+    Raises:
+        TimerRunning: another timer of this technician is running.
+        NotAllowed: not the technician's job.
+        DomainError: the job is closed, or the start overlaps another entry.
+    """
+    async with ctx.db.transaction():
+        job = await own_job(ctx, tech, job_id)
+        if not job.status.is_open:
+            raise DomainError(_("Job {id} is already closed.").format(id=job_id))
+        running = await store.running_entry_of(ctx.db, tech.id)
+        if running is not None:
+            raise TimerRunning(running)
+        now = ctx.now_db()
+        clash = await store.overlapping_entry(ctx.db, tech.id, now, None)
+        if clash is not None:
+            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+        entry_id = await store.insert_entry(
+            ctx.db, job_id=job.id, technician_id=tech.id, started_at=now, ended_at=None,
+            description="", mode=job.mode, billable=True, now=now,
+        )  # fmt: skip
+        if job.status in (JobStatus.TRIAGED, JobStatus.ASSIGNED, JobStatus.ON_HOLD):
+            await move_own_job_in_tx(ctx, job, JobStatus.IN_PROGRESS)
+        await audit.record(ctx, "work_entry", entry_id, "timer_started", job_id=job.id, start=now)
+    return entry_id
+
+
+async def stop_timer(
+    ctx: Ctx,
+    tech: Technician,
+    *,
+    description: str,
+    mode: JobMode,
+    billable: bool = True,
+    ended_at: datetime | None = None,
+) -> int:
+    """Stop the technician's running timer and charge the time; returns the entry id.
+
+    Args:
+        ctx: the service environment.
+        tech: whose timer.
+        description: what was done, for the client's statement (required).
+        mode: on-site or remote.
+        billable: whether the client pays for this time.
+        ended_at: when the work ended (now if None; earlier for a forgotten timer).
+
+    Raises:
+        DomainError: no timer running, no description, a bad end, or an overlap.
+    """
+    if not description.strip():
+        raise DomainError(_("Describe the work for the client's statement."))
+    end = ended_at or ctx.clock.now()
+    if end > ctx.clock.now():
+        raise DomainError(_("The end is in the future."))
+    async with ctx.db.transaction():
+        entry = await store.running_entry_of(ctx.db, tech.id)
+        if entry is None:
+            raise DomainError(_("No timer is running."))
+        if end <= entry.started_at:
+            raise DomainError(_("The end must be after the start."))
+        start_db, end_db = to_db(entry.started_at), to_db(end)
+        clash = await store.overlapping_entry(ctx.db, tech.id, start_db, end_db, entry.id)
+        if clash is not None:
+            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+        await my_work.update_entry(
+            ctx.db, entry.id, started_at=start_db, ended_at=end_db,
+            description=description.strip(), mode=mode, billable=billable, now=ctx.now_db(),
+        )  # fmt: skip
+        stopped = await store.get_entry(ctx.db, entry.id)
+        assert stopped is not None
+        await charge_entry_in_tx(ctx, stopped)
+        await audit.record(
+            ctx, "work_entry", entry.id, "timer_stopped", job_id=entry.job_id, end=end_db,
+            mode=mode.value, billable=billable,
+        )  # fmt: skip
+    return entry.id

@@ -1,0 +1,84 @@
+"""``bbdispatch people``: add the firm's people and list them, for admins and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bbdispatch.commands.common import EXIT_USAGE, open_ctx, print_json, run
+from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.people import Role
+from bbdispatch.phones import InvalidPhoneNumber, parse_phone
+from bbdispatch.services.people import add_person, people
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``people`` subcommand with ``add`` and ``list``."""
+    parser = sub.add_parser("people", help="add or list dispatchers, technicians and admins")
+    actions = parser.add_subparsers(dest="people_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a person; LOGIN is their OS (SSH) login")
+    add.add_argument("login", metavar="LOGIN")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.TECHNICIAN.value)
+    add.add_argument(
+        "--skills", default="", help="comma-separated: " + ",".join(c.value for c in Category)
+    )
+    add.add_argument("--phone", help="mobile number, e.g. 601 100 200")
+    add.add_argument("--remote-only", action="store_true", help="does no on-site work")
+    add.set_defaults(handler=handle_add)
+    listing = actions.add_parser("list", help="everyone active")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=handle_list)
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    """Add one person, checking skills and phone first."""
+    skills = frozenset(s.strip() for s in args.skills.split(",") if s.strip())
+    unknown = skills - {c.value for c in Category}
+    if unknown:
+        return _usage(f"unknown skill {sorted(unknown)[0]!r}")
+    try:
+        phone = parse_phone(args.phone) if args.phone else None
+    except InvalidPhoneNumber as err:
+        return _usage(str(err))
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            person_id = await add_person(
+                ctx, args.login.strip(), args.name.strip(), Role(args.role),
+                does_onsite=not args.remote_only, phone=phone, skills=skills,
+            )  # fmt: skip
+        print(f"{args.login}: added as {args.role} (id {person_id})")
+        return 0
+
+    return run(body)
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """List active people, as a table or JSON."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            found = await people(ctx)
+        if args.json:
+            print_json(
+                [
+                    {
+                        "id": p.id, "login": p.login, "name": p.name, "role": p.role.value,
+                        "does_onsite": p.does_onsite, "phone": p.phone,
+                        "skills": sorted(p.skills),
+                    }
+                    for p in found
+                ]
+            )  # fmt: skip
+        else:
+            for p in found:
+                print(f"{p.login:<12} {p.role.value:<10} {p.name}")
+        return 0
+
+    return run(body)
+
+
+def _usage(message: str) -> int:
+    print(f"bbdispatch: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,31 @@
+"""``bbdispatch tech``: the technician's workspace, for sshd's ``ForceCommand``.
+
+The technician is the OS login of the process; ``--as`` is for dispatchers and
+admins giving support, never for technicians (checked before the first frame).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``tech`` subcommand."""
+    parser = sub.add_parser("tech", help="the technician's workspace (my jobs, timer, time)")
+    # Also accepted after the subcommand; SUPPRESS keeps the global value otherwise.
+    parser.add_argument(
+        "--as", dest="act_as", metavar="LOGIN", default=argparse.SUPPRESS,
+        help="open LOGIN's workspace (dispatchers and admins only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-mouse", action="store_true", default=argparse.SUPPRESS,
+        help="do not capture the mouse (plain terminals such as vt100)",
+    )  # fmt: skip
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the technician TUI until the technician quits."""
+    from bbdispatch.launch import run_tui
+
+    return run_tui(args, "technician")

@@ -1,0 +1,80 @@
+"""Reading times and durations a technician types, in the firm's zone.
+
+Technicians type ``14:30``, ``23.11 14:30`` or ``23.11.2026 14:30`` for a moment
+and ``90``, ``1:30`` or ``1h30`` for a duration. Parsing is pure so the rules
+are the same in the TUI, the CLI and tests.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+
+EDIT_WINDOW_DAYS = 7
+"""Technicians may change their own entries of this many last days."""
+
+_MOMENT = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
+_DURATION = re.compile(r"^(?:(\d+)\s*[h:]\s*(\d{0,2})\s*m?|(\d+)\s*m?)$")
+
+
+def parse_moment(text: str, today: date) -> datetime:
+    """A local moment typed by a person, as an aware UTC datetime.
+
+    Args:
+        text: ``HH:MM``, ``DD.MM HH:MM`` or ``DD.MM.YYYY HH:MM``.
+        today: the local date used when the text has no date.
+
+    Raises:
+        DomainError: the text is not a time in one of those forms.
+    """
+    found = _MOMENT.match(text.strip())
+    if not found:
+        raise DomainError(_("Type a time as 14:30 or 23.11 14:30."))
+    day, month, year, hour, minute = found.groups()
+    try:
+        moment = datetime(
+            int(year) if year else today.year,
+            int(month) if month else today.month,
+            int(day) if day else today.day,
+            int(hour),
+            int(minute),
+            tzinfo=FIRM_ZONE,
+        )
+    except ValueError as err:
+        raise DomainError(_("No such date or time: {text}").format(text=text.strip())) from err
+    return moment.astimezone(UTC)
+
+
+def parse_duration(text: str) -> timedelta:
+    """A duration typed by a person: ``90`` (minutes), ``1:30`` or ``1h30``.
+
+    Raises:
+        DomainError: not a duration, or zero.
+    """
+    found = _DURATION.match(text.strip().lower())
+    if not found:
+        raise DomainError(_("Type a duration as 90, 1:30 or 1h30."))
+    hours, minutes, only_minutes = found.groups()
+    total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
+    if total <= 0:
+        raise DomainError(_("The duration must be more than zero."))
+    return timedelta(minutes=total)
+
+
+def format_moment_input(moment: datetime, today: date) -> str:
+    """The text ``parse_moment`` reads back: the time only if it is today."""
+    shown = local(moment)
+    if shown.date() == today:
+        return shown.strftime("%H:%M")
+    return shown.strftime("%d.%m.%Y %H:%M")
+
+
+def format_elapsed(delta: timedelta) -> str:
+    """A running timer's elapsed time: ``1:05:09``."""
+    seconds = max(int(delta.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

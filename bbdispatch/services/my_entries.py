@@ -1,0 +1,152 @@
+"""A technician's own work entries: add afterwards, correct, delete.
+
+Only the technician's own entries of the last :data:`EDIT_WINDOW_DAYS` days can
+change, never one already on an issued statement, and every change is audited
+and recharged in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.people import Technician
+from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
+from bbdispatch.domain.work import WorkEntry
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.billing import charge_entry_in_tx
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.timekeeping import add_entry, overlap_message
+from bbdispatch.services.workspace import own_job
+from bbdispatch.storage import my_work
+from bbdispatch.storage import work as store
+
+
+def edit_window_start(ctx: Ctx) -> datetime:
+    """The oldest start a technician may still add, change or delete."""
+    return ctx.clock.now() - timedelta(days=EDIT_WINDOW_DAYS)
+
+
+async def my_recent_entries(ctx: Ctx, tech: Technician) -> list[WorkEntry]:
+    """The technician's entries of the edit window, newest first (a timer included)."""
+    return await my_work.entries_of_technician_since(ctx.db, tech.id, to_db(edit_window_start(ctx)))
+
+
+async def add_my_entry(
+    ctx: Ctx,
+    tech: Technician,
+    job_id: int,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    mode: JobMode,
+    billable: bool = True,
+) -> int:
+    """Record work done offline on one of the technician's jobs; returns the entry id.
+
+    Raises:
+        NotAllowed: not the technician's job, or older than the edit window.
+        DomainError: see :func:`bbdispatch.services.timekeeping.add_entry`.
+    """
+    await own_job(ctx, tech, job_id)
+    _check_window(ctx, started_at)
+    return await add_entry(
+        ctx, job_id=job_id, technician_id=tech.id, started_at=started_at, ended_at=ended_at,
+        description=description, mode=mode, billable=billable,
+    )  # fmt: skip
+
+
+async def edit_my_entry(
+    ctx: Ctx,
+    tech: Technician,
+    entry_id: int,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    mode: JobMode,
+    billable: bool,
+) -> None:
+    """Correct one of the technician's finished entries, audited and recharged.
+
+    Raises:
+        NotAllowed: not theirs, too old, or already on an issued statement.
+        DomainError: a running timer, no description, bad times or an overlap.
+    """
+    if not description.strip():
+        raise DomainError(_("Describe the work for the client's statement."))
+    if ended_at <= started_at:
+        raise DomainError(_("The end must be after the start."))
+    if ended_at > ctx.clock.now():
+        raise DomainError(_("The end is in the future."))
+    _check_window(ctx, started_at)
+    async with ctx.db.transaction():
+        entry = await _own_changeable(ctx, tech, entry_id)
+        if entry.running:
+            raise DomainError(_("Stop the timer before changing it."))
+        start, end = to_db(started_at), to_db(ended_at)
+        clash = await store.overlapping_entry(ctx.db, tech.id, start, end, entry.id)
+        if clash is not None:
+            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+        await my_work.update_entry(
+            ctx.db, entry.id, started_at=start, ended_at=end, description=description.strip(),
+            mode=mode, billable=billable, now=ctx.now_db(),
+        )  # fmt: skip
+        changed = await store.get_entry(ctx.db, entry.id)
+        assert changed is not None
+        await charge_entry_in_tx(ctx, changed)
+        await audit.record(
+            ctx, "work_entry", entry.id, "edited", job_id=entry.job_id,
+            before=_snapshot(entry), after=_snapshot(changed),
+        )  # fmt: skip
+
+
+async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
+    """Delete one of the technician's entries (or discard a timer started by mistake).
+
+    Raises:
+        NotAllowed: not theirs, too old, or already on an issued statement.
+    """
+    async with ctx.db.transaction():
+        entry = await _own_changeable(ctx, tech, entry_id)
+        await my_work.delete_entry(ctx.db, entry.id)
+        await audit.record(
+            ctx, "work_entry", entry.id, "deleted", job_id=entry.job_id, before=_snapshot(entry)
+        )
+
+
+async def _own_changeable(ctx: Ctx, tech: Technician, entry_id: int) -> WorkEntry:
+    entry = await store.get_entry(ctx.db, entry_id)
+    if entry is None:
+        raise NotFound(_("No work entry {id}.").format(id=entry_id))
+    if entry.technician_id != tech.id:
+        raise NotAllowed(_("Entry {id} is not yours.").format(id=entry_id))
+    if entry.statement_id is not None:
+        raise NotAllowed(
+            _("Entry {id} is already on an issued statement; ask the office.").format(id=entry_id)
+        )
+    _check_window(ctx, entry.started_at)
+    return entry
+
+
+def _check_window(ctx: Ctx, started_at: datetime) -> None:
+    if started_at < edit_window_start(ctx):
+        raise NotAllowed(
+            _("Only entries of the last {days} days can be changed; ask the office.").format(
+                days=EDIT_WINDOW_DAYS
+            )
+        )
+
+
+def _snapshot(entry: WorkEntry) -> dict[str, object]:
+    return {
+        "start": to_db(entry.started_at),
+        "end": to_db(entry.ended_at) if entry.ended_at else None,
+        "description": entry.description,
+        "mode": entry.mode.value,
+        "billable": entry.billable,
+    }

@@ -1,0 +1,159 @@
+"""A technician's own jobs: the list, the detail and the job's progress.
+
+Every function takes the acting technician and refuses jobs assigned to
+someone else with :class:`NotAllowed`. The rule lives here, not in the
+screens, so no front end can show or change another technician's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bbdispatch.domain.contracts import balance_text
+from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.jobs import Job, JobRow, JobStatus
+from bbdispatch.domain.people import Technician
+from bbdispatch.domain.work import WorkEntry
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import my_work
+from bbdispatch.storage import work as work_store
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """Everything a technician needs on the way to a job."""
+
+    job: Job
+    client_name: str
+    contact_name: str
+    contact_phone: str | None
+    """E.164: the caller's number, else the client's first number."""
+    site_address: str
+    """Where to go: the job's site, else the client's address."""
+    balances: list[str]
+    """One line per contract of the client (``balance_text``)."""
+    entries: list[WorkEntry]
+    """This technician's entries on the job, oldest first."""
+
+
+async def own_job(ctx: Ctx, tech: Technician, job_id: int) -> Job:
+    """The job, if it is assigned to ``tech``.
+
+    Raises:
+        NotFound: no such job.
+        NotAllowed: the job belongs to another technician (or nobody).
+    """
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    if job.technician_id != tech.id:
+        raise NotAllowed(_("Job {id} is not assigned to you.").format(id=job_id))
+    return job
+
+
+async def my_jobs(ctx: Ctx, tech: Technician) -> list[JobRow]:
+    """The technician's open jobs: emergencies first, then by planned visit, then age."""
+    rows = [
+        r for r in await job_store.job_rows_of_technician(ctx.db, tech.id) if r.job.status.is_open
+    ]
+    far = ctx.clock.now().replace(year=9999)
+    rows.sort(
+        key=lambda r: (r.job.priority.rank, r.job.visit_at or far, r.job.received_at, r.job.id)
+    )
+    return rows
+
+
+async def job_card(ctx: Ctx, tech: Technician, job_id: int) -> JobCard:
+    """One of the technician's jobs with client, contact and contract balances.
+
+    Raises:
+        NotFound: no such job.
+        NotAllowed: not the technician's job.
+    """
+    job = await own_job(ctx, tech, job_id)
+    client = await client_store.get_client(ctx.db, job.client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=job.client_id))
+    phone = job.caller_phone or (client.phones[0].e164 if client.phones else None)
+    warn = ctx.prices.billing.warn_percent
+    balances = [balance_text(b, warn) for b in await balances_of_client(ctx, client.id)]
+    entries = [
+        e for e in await work_store.entries_of_job(ctx.db, job.id) if e.technician_id == tech.id
+    ]
+    return JobCard(
+        job=job,
+        client_name=client.name,
+        contact_name=job.caller_name or client.contact_person,
+        contact_phone=phone,
+        site_address=job.site_address or client.address,
+        balances=balances,
+        entries=entries,
+    )
+
+
+async def start_work(ctx: Ctx, tech: Technician, job_id: int) -> None:
+    """Mark one of the technician's jobs in progress (also ends an on-hold)."""
+    await _move(ctx, tech, job_id, JobStatus.IN_PROGRESS, "")
+
+
+async def put_on_hold(ctx: Ctx, tech: Technician, job_id: int, reason: str) -> None:
+    """Put a job on hold, saying why (waiting for parts, for the client...).
+
+    Raises:
+        DomainError: no reason given.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the job is on hold."))
+    await _move(ctx, tech, job_id, JobStatus.ON_HOLD, reason.strip())
+
+
+async def finish_job(ctx: Ctx, tech: Technician, job_id: int, resolution: str) -> None:
+    """Close a job as done with a resolution the client may read.
+
+    Raises:
+        DomainError: no resolution, or a timer still running on the job.
+    """
+    if not resolution.strip():
+        raise DomainError(_("Describe how the job was resolved."))
+    await _move(ctx, tech, job_id, JobStatus.DONE, resolution.strip())
+
+
+async def _move(ctx: Ctx, tech: Technician, job_id: int, to: JobStatus, note: str) -> None:
+    async with ctx.db.transaction():
+        job = await own_job(ctx, tech, job_id)
+        await move_own_job_in_tx(ctx, job, to, note)
+
+
+async def move_own_job_in_tx(ctx: Ctx, job: Job, to: JobStatus, note: str = "") -> None:
+    """Change a job's status inside the caller's transaction, with history and audit.
+
+    Raises:
+        DomainError: the job is closed, already in that status, or (for done) a
+            timer is still running on it.
+    """
+    if not job.status.is_open:
+        raise DomainError(_("Job {id} is already closed.").format(id=job.id))
+    if job.status is to:
+        return
+    now = ctx.now_db()
+    fields: dict[str, object] = {"status": to.value}
+    if to is JobStatus.DONE:
+        if await my_work.running_timers_of_job(ctx.db, job.id):
+            raise DomainError(_("Stop the timer on job {id} first.").format(id=job.id))
+        fields.update(resolution=note, closed_at=now)
+    elif to is JobStatus.ON_HOLD:
+        fields["status_reason"] = note
+    else:
+        fields["status_reason"] = ""
+    await job_store.update_job_fields(ctx.db, job.id, now, **fields)
+    await job_store.insert_status_change(
+        ctx.db, job.id, now, job.status, to, job.technician_id, ctx.actor, note
+    )
+    await audit.record(
+        ctx, "job", job.id, "status_changed", from_status=job.status.value, to=to.value, note=note
+    )

@@ -1,0 +1,232 @@
+"""The work-entry form: stopping the timer, adding time afterwards, correcting it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, Static
+
+from bbdispatch.clock import Clock, format_local, local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
+from bbdispatch.i18n import _
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    """What the form read; times are aware UTC datetimes."""
+
+    started_at: datetime | None
+    """None when stopping a timer (its start stays)."""
+    ended_at: datetime | None
+    """None when stopping a timer now."""
+    description: str
+    mode: JobMode
+    billable: bool
+
+
+SubmitEntry = Callable[[EntryValues], Awaitable[None]]
+"""Saves the entry through a service; raises DomainError to keep the form open."""
+
+
+@dataclass(frozen=True)
+class EntryDefaults:
+    """What the form starts with."""
+
+    title: str
+    mode: JobMode
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    description: str = ""
+    billable: bool = True
+    stopping: bool = False
+    """Stopping a running timer: the start is fixed, an empty end means now."""
+
+
+class EntryDialog(ModalScreen[bool]):
+    """Start/end or a duration, a description for the client, on-site and billable."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the entry"), id="entry-save"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close, save nothing"), id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    EntryDialog {
+        align: center middle;
+        & > Vertical {
+            width: 76;
+            max-width: 100%;
+            height: auto;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        Horizontal {
+            height: auto;
+        }
+        Label {
+            width: 13;
+        }
+        Input {
+            width: 1fr;
+        }
+        #entry-hint {
+            color: $text-muted;
+        }
+        Checkbox {
+            margin: 0 2 0 0;
+        }
+        .field-error {
+            display: none;
+        }
+        .field-error.-shown {
+            display: block;
+        }
+    }
+    """
+
+    def __init__(self, defaults: EntryDefaults, clock: Clock, submit: SubmitEntry) -> None:
+        super().__init__()
+        self._defaults = defaults
+        self._clock = clock
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        """The fields, each with its error line, and the footer."""
+        d = self._defaults
+        today = local(self._clock.now()).date()
+        with Vertical():
+            yield Static(d.title, id="entry-title")
+            if d.stopping and d.started_at is not None:
+                yield Static(_("Started {at}").format(at=format_local(d.started_at)))
+            else:
+                yield from self._row("start", _("Start"), d.started_at, today, "08:30")
+            yield from self._row("end", _("End"), d.ended_at, today, _("now"))
+            if not d.stopping:
+                yield from self._row("duration", _("Duration"), None, today, "1:30")
+            with Horizontal():
+                yield Label(_("Description"))
+                yield Input(
+                    d.description, placeholder=_("for the client's statement"),
+                    id="entry-description", compact=True,
+                )  # fmt: skip
+            yield Static("", id="error-description", classes="field-error")
+            with Horizontal():
+                yield Checkbox(
+                    _("On site"), d.mode is JobMode.ONSITE, id="entry-onsite", compact=True
+                )
+                yield Checkbox(_("Billable"), d.billable, id="entry-billable", compact=True)
+            yield Static(
+                _("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint"
+            )
+            yield Static("", id="error-form", classes="field-error")
+        yield Footer()
+
+    def _row(
+        self, key: str, label: str, value: datetime | None, today: date, hint: str
+    ) -> ComposeResult:
+        text = format_moment_input(value, today) if value is not None else ""
+        with Horizontal():
+            yield Label(label)
+            yield Input(text, placeholder=hint, id=f"entry-{key}", compact=True)
+        yield Static("", id=f"error-{key}", classes="field-error")
+
+    def on_mount(self) -> None:
+        """Start typing where the technician most likely has to."""
+        first = "#entry-description" if self._defaults.stopping else "#entry-start"
+        self.query_one(first, Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Check the fields, then save through the service."""
+        self._save()
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)
+
+    def _text(self, key: str) -> str:
+        found = self.query(f"#entry-{key}")
+        return found.first(Input).value.strip() if found else ""
+
+    def _read(self) -> EntryValues | None:
+        for error in self.query(".field-error"):
+            assert isinstance(error, Static)
+            _show_error(error, "")
+        now = self._clock.now()
+        today = local(now).date()
+        moments: dict[str, datetime | None] = {}
+        for key in ("start", "end"):
+            try:
+                text = self._text(key)
+                moments[key] = parse_moment(text, today) if text else None
+            except DomainError as err:
+                return self._field_error(key, str(err))
+        start, end = moments["start"], moments["end"]
+        if not self._defaults.stopping:
+            duration_text = self._text("duration")
+            if duration_text:
+                try:
+                    duration = parse_duration(duration_text)
+                except DomainError as err:
+                    return self._field_error("duration", str(err))
+                if start is not None and end is None:
+                    end = start + duration
+                else:
+                    end = end or now
+                    start = end - duration
+            elif start is None:
+                return self._field_error("start", _("Enter the start, or a duration."))
+            else:
+                end = end or now
+        if not self._text("description"):
+            return self._field_error(
+                "description", _("Describe the work for the client's statement.")
+            )
+        return EntryValues(
+            started_at=start,
+            ended_at=end,
+            description=self._text("description"),
+            mode=(
+                JobMode.ONSITE
+                if self.query_one("#entry-onsite", Checkbox).value
+                else JobMode.REMOTE
+            ),
+            billable=self.query_one("#entry-billable", Checkbox).value,
+        )
+
+    def _field_error(self, key: str, message: str) -> EntryValues | None:
+        _show_error(self.query_one(f"#error-{key}", Static), message)
+        self.query_one(f"#entry-{key}", Input).focus()
+        return None
+
+    @work(exclusive=True, group="entry-save", exit_on_error=False)
+    async def _save(self) -> None:
+        values = self._read()
+        if values is None:
+            return
+        try:
+            await self._submit(values)
+        except DomainError as err:
+            _show_error(self.query_one("#error-form", Static), str(err))
+            return
+        self.dismiss(True)
+
+
+def _show_error(place: Static, message: str) -> None:
+    """Show a message in its place under the field, or hide the empty place."""
+    place.update(message)
+    place.set_class(bool(message), "-shown")

@@ -1,0 +1,321 @@
+"""The technician's home: my jobs, the running timer and the job's card."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.jobs import JobRow, Priority
+from bbdispatch.domain.lifecycle import STATUS_LABEL
+from bbdispatch.domain.timeinput import format_elapsed
+from bbdispatch.domain.work import WorkEntry
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.my_entries import add_my_entry
+from bbdispatch.services.timekeeping import (
+    running_timer,
+    start_timer,
+    stop_timer,
+    timer_is_forgotten,
+)
+from bbdispatch.services.workspace import (
+    JobCard,
+    finish_job,
+    job_card,
+    my_jobs,
+    put_on_hold,
+    start_work,
+)
+from screens.base import BBScreen
+from screens.confirm_dialog import ConfirmDialog
+from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
+from screens.text_dialog import TextDialog
+from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+
+JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
+"""Actions that need a selected job."""
+
+
+class TechJobsScreen(BBScreen[None]):
+    """My open jobs, emergencies first; one key starts or stops the timer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "toggle_timer", _("Timer"), tooltip=_("Start or stop my timer"), id="timer"),
+        Binding("m", "add_time", _("Add time"), tooltip=_("Add work done offline"), id="add-time"),
+        Binding("e", "my_entries", _("Entries"), tooltip=_("My last 7 days"), id="my-entries"),
+        Binding("p", "start_work", _("Working"), tooltip=_("Mark in progress"), id="job-working"),
+        Binding("h", "hold", _("Hold"), tooltip=_("Put on hold, with reason"), id="job-hold"),
+        Binding("d", "done", _("Done"), tooltip=_("Close with resolution"), id="job-done"),
+    ]
+
+    DEFAULT_CSS = """
+    TechJobsScreen {
+        #timer-bar.-running {
+            background: $success-muted;
+            color: $text;
+        }
+        #timer-bar.-forgotten {
+            background: $error-muted;
+            color: $text;
+            text-style: bold;
+        }
+        #my-jobs {
+            height: 1fr;
+            min-height: 4;
+        }
+        #job-detail {
+            height: 9;
+            padding: 0 1;
+            border-top: solid $primary;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[JobRow] = []
+        self._timer: WorkEntry | None = None
+
+    def compose(self) -> ComposeResult:
+        """Header, timer bar, my jobs, the selected job's card, footer."""
+        yield Header()
+        yield Static("", id="timer-bar", classes="summary")
+        table: DataTable[str | Text] = DataTable(
+            id="my-jobs", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Static("", id="job-detail")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Columns, first load, live refresh and the ticking timer."""
+        table = self.query_one("#my-jobs", DataTable)
+        table.add_column(_("No."), key="no", width=5)
+        table.add_column(_("Client"), key="client", width=16)
+        table.add_column(_("Description"), key="description", width=23)
+        table.add_column(_("Visit"), key="visit", width=11)
+        table.add_column(_("Status"), key="status", width=11)
+        table.add_column("⏱", key="timer", width=2)
+        self.bb.data_changed.subscribe(self, lambda _none: self.load())
+        self.set_interval(1.0, self._show_timer)
+        self.load()
+
+    @property
+    def selected_job_id(self) -> int | None:
+        """The job under the cursor, if any."""
+        table = self.query_one("#my-jobs", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Job actions are shown disabled while no job is selected."""
+        if action in JOB_ACTIONS and not self._rows:
+            return None
+        return True
+
+    @work(exclusive=True, group="tech-load", exit_on_error=False)
+    async def load(self) -> None:
+        """Fetch my jobs and my timer, then redraw (keeping the cursor)."""
+        tech = self.bb.user
+        self._rows = await my_jobs(self.ctx, tech)
+        self._timer = await running_timer(self.ctx, tech)
+        self._show_rows()
+        self._show_timer()
+        self.refresh_bindings()
+        self.load_card()
+
+    def _show_rows(self) -> None:
+        table = self.query_one("#my-jobs", DataTable)
+        keep = self.selected_job_id
+        table.clear()
+        for row in self._rows:
+            job = row.job
+            style = "bold red" if job.priority is Priority.EMERGENCY else ""
+            mine = self._timer is not None and self._timer.job_id == job.id
+            table.add_row(
+                Text(("!" if style else "") + job.number, style=style),
+                Text(row.client_name, style=style),
+                job.description,
+                format_local(job.visit_at) if job.visit_at else "—",
+                STATUS_LABEL[job.status],
+                "⏱" if mine else "",
+                key=str(job.id),
+            )
+        ids = [str(r.job.id) for r in self._rows]
+        if keep is not None and str(keep) in ids:
+            table.move_cursor(row=ids.index(str(keep)))
+
+    def _show_timer(self) -> None:
+        bar = self.query_one("#timer-bar", Static)
+        entry = self._timer
+        bar.set_class(entry is not None, "-running")
+        if entry is None:
+            bar.set_class(False, "-forgotten")
+            bar.update(_("No timer running · t starts it on the selected job"))
+            return
+        elapsed = format_elapsed(self.ctx.clock.now() - entry.started_at)
+        forgotten = timer_is_forgotten(self.ctx, entry)
+        bar.set_class(forgotten, "-forgotten")
+        text = _("⏱ Timer running on job {job} · {elapsed} · since {start}").format(
+            job=entry.job_id, elapsed=elapsed, start=format_local(entry.started_at)
+        )
+        if forgotten:
+            text = _("⚠ Forgotten? {text} · t stops it").format(text=text)
+        bar.update(text)
+
+    def on_data_table_row_highlighted(self) -> None:
+        """Show the card of the job under the cursor."""
+        self.load_card()
+
+    @work(exclusive=True, group="tech-card", exit_on_error=False)
+    async def load_card(self) -> None:
+        """Fetch and show the selected job's card."""
+        job_id = self.selected_job_id
+        detail = self.query_one("#job-detail", Static)
+        if job_id is None:
+            detail.update(_("No open jobs assigned to you."))
+            return
+        try:
+            card = await job_card(self.ctx, self.bb.user, job_id)
+        except DomainError as err:
+            detail.update(str(err))
+            return
+        detail.update(card_text(card))
+
+    def action_toggle_timer(self) -> None:
+        """Start the timer on the selected job, or stop the running one."""
+        self._toggle_timer()
+
+    @work(exclusive=True, group="tech-action", exit_on_error=False)
+    async def _toggle_timer(self) -> None:
+        tech, job_id = self.bb.user, self.selected_job_id
+        running = await running_timer(self.ctx, tech)
+        if running is not None:
+            if job_id is not None and running.job_id != job_id:
+                question = _("Your timer runs on job {old}. Stop it, then start on job {new}?")
+                ask = ConfirmDialog(question.format(old=running.job_id, new=job_id))
+                if not await self.app.push_screen_wait(ask):
+                    return
+            if not await self._stop(running) or job_id is None or running.job_id == job_id:
+                return
+        if job_id is not None:
+            try:
+                await start_timer(self.ctx, tech, job_id)
+            except DomainError as err:
+                self.notify(str(err), severity="error")
+                return
+            self.notify(_("Timer started on job {id}.").format(id=job_id))
+
+    async def _stop(self, running: WorkEntry) -> bool:
+        async def submit(values: EntryValues) -> None:
+            await stop_timer(
+                self.ctx, self.bb.user, description=values.description, mode=values.mode,
+                billable=values.billable, ended_at=values.ended_at,
+            )  # fmt: skip
+
+        defaults = EntryDefaults(
+            title=_("Stop the timer on job {id}").format(id=running.job_id),
+            mode=running.mode, started_at=running.started_at, stopping=True,
+        )  # fmt: skip
+        stopped: bool = await self.app.push_screen_wait(
+            EntryDialog(defaults, self.ctx.clock, submit)
+        )
+        return stopped
+
+    def action_add_time(self) -> None:
+        """Add work done offline on the selected job."""
+        job_id = self.selected_job_id
+        row = next((r for r in self._rows if r.job.id == job_id), None)
+        if row is None:
+            return
+
+        async def submit(values: EntryValues) -> None:
+            assert values.started_at is not None
+            assert values.ended_at is not None
+            await add_my_entry(
+                self.ctx, self.bb.user, row.job.id, started_at=values.started_at,
+                ended_at=values.ended_at, description=values.description, mode=values.mode,
+                billable=values.billable,
+            )  # fmt: skip
+
+        title = _("Add time on job {id}").format(id=row.job.id)
+        defaults = EntryDefaults(title=title, mode=row.job.mode)
+        self.app.push_screen(EntryDialog(defaults, self.ctx.clock, submit))
+
+    def action_my_entries(self) -> None:
+        """My entries of the last 7 days, to correct or delete."""
+        from screens.tech_entries import MyEntriesScreen
+
+        self.app.push_screen(MyEntriesScreen())
+
+    def action_start_work(self) -> None:
+        """Mark the selected job in progress."""
+        self._start_work()
+
+    @work(exclusive=True, group="tech-action", exit_on_error=False)
+    async def _start_work(self) -> None:
+        job_id = self.selected_job_id
+        if job_id is None:
+            return
+        try:
+            await start_work(self.ctx, self.bb.user, job_id)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+
+    def action_hold(self) -> None:
+        """Put the selected job on hold, with a reason."""
+        job_id = self.selected_job_id
+        if job_id is None:
+            return
+
+        async def submit(reason: str) -> None:
+            await put_on_hold(self.ctx, self.bb.user, job_id, reason)
+
+        title = _("Put job {id} on hold. Why?").format(id=job_id)
+        self.app.push_screen(TextDialog(title, _("waiting for parts, for the client..."), submit))
+
+    def action_done(self) -> None:
+        """Close the selected job as done, with a resolution."""
+        job_id = self.selected_job_id
+        if job_id is None:
+            return
+
+        async def submit(resolution: str) -> None:
+            await finish_job(self.ctx, self.bb.user, job_id, resolution)
+
+        title = _("Job {id} done. How was it resolved?").format(id=job_id)
+        self.app.push_screen(TextDialog(title, _("for the client to read"), submit))
+
+
+def card_text(card: JobCard) -> Text:
+    """The job card as a few short lines for the bottom of the screen."""
+    job = card.job
+    text = Text()
+    head = f"{_('Job')} {job.number} · {PRIORITY_LABEL[job.priority]} · "
+    head += f"{MODE_LABEL[job.mode]} · {STATUS_LABEL[job.status]}"
+    text.append(head, style="bold red" if job.priority is Priority.EMERGENCY else "bold")
+    if job.status_reason:
+        text.append(f" ({job.status_reason})")
+    phone = format_for_display(card.contact_phone) if card.contact_phone else "—"
+    contact = f"{card.contact_name}, {phone}" if card.contact_name else phone
+    visit = format_local(job.visit_at) if job.visit_at else _("not planned")
+    minutes = sum(e.minutes() for e in card.entries if not e.running)
+    lines = [
+        f"{card.client_name} · {contact}",
+        f"{_('Address')}: {card.site_address or '—'} · {_('Visit')}: {visit}",
+        job.description,
+        *(card.balances or [_("No contract: time is billed at the hourly rate.")]),
+        _("My time on this job: {time} h").format(time=format_minutes(minutes)),
+    ]
+    for line in lines:
+        text.append("\n" + line)
+    return text

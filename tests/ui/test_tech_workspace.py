@@ -1,0 +1,243 @@
+"""The technician's workspace in a real (headless) App at 80x24."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.people import Technician
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.people import person_by_login
+from screens.confirm_dialog import ConfirmDialog
+from screens.entry_dialog import EntryDialog
+from screens.tech_entries import MyEntriesScreen
+from screens.tech_jobs import TechJobsScreen
+from screens.text_dialog import TextDialog
+
+
+def load_person(db_path: Path, login: str) -> Technician:
+    async def get() -> Technician:
+        db = await Database.open(db_path)
+        try:
+            found = await person_by_login(db, login)
+        finally:
+            await db.close()
+        assert found is not None
+        return found
+
+    return asyncio.run(get())
+
+
+@pytest.fixture
+def anna(demo_db_path: Path) -> Technician:
+    return load_person(demo_db_path, "anna")
+
+
+async def query(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    db = await Database.open(db_path)
+    try:
+        return [tuple(r) for r in await db.fetch_all(sql, params)]
+    finally:
+        await db.close()
+
+
+ASKING = {"tech-action", "entries-delete"}
+"""Worker groups that wait for a dialog's answer (never complete while it is open)."""
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker that is not waiting for a dialog finish, then redraw."""
+    for _round in range(3):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group not in ASKING and not w.is_finished]
+        for worker in pilot.app.screen.workers:
+            if worker.group not in ASKING and not worker.is_finished:
+                busy.append(worker)
+        if busy:
+            await asyncio.wait([asyncio.ensure_future(w.wait()) for w in busy], timeout=5)
+    await pilot.pause()
+
+
+def text_of(app: BBDispatch, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_timer_stop_and_start_with_one_key(ctx_factory, anna, demo_db_path) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        assert table.row_count == 2
+        bar = text_of(app, "#timer-bar")
+        assert "Timer running on job" in bar
+        assert "0:40:00" in bar
+        job_id = int(str(table.get_row_at(0)[0]).lstrip("!"))
+        assert f"job {job_id}" in bar
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)
+        await pilot.press("enter")  # no description yet
+        await settle(pilot)
+        assert "Describe the work" in text_of(app, "#error-description")
+        await pilot.press(*"Restart serwera", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        assert "No timer running" in text_of(app, "#timer-bar")
+        rows = await query(
+            demo_db_path, "SELECT description, ended_at FROM work_entry WHERE job_id = ?"
+            " AND technician_id = ?", job_id, anna.id,
+        )  # fmt: skip
+        assert rows == [("Restart serwera", "2026-11-24T08:42:00Z")]
+        await pilot.press("t")
+        await settle(pilot)
+        assert f"Timer running on job {job_id}" in text_of(app, "#timer-bar")
+        running = await query(
+            demo_db_path, "SELECT job_id FROM work_entry WHERE technician_id = ?"
+            " AND ended_at IS NULL", anna.id,
+        )  # fmt: skip
+        assert running == [(job_id,)]
+
+
+async def test_elapsed_time_ticks_and_forgotten_flag(ctx_factory, anna, clock: FrozenClock) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.advance(timedelta(seconds=75))
+        await pilot.pause(1.1)
+        assert "0:41:15" in text_of(app, "#timer-bar")
+        clock.advance(timedelta(hours=10))
+        await pilot.pause(1.1)
+        assert "Forgotten?" in text_of(app, "#timer-bar")
+        assert app.screen.query_one("#timer-bar").has_class("-forgotten")
+
+
+async def test_starting_another_asks_to_stop_the_first(ctx_factory, anna, demo_db_path) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        second = int(str(table.get_row_at(1)[0]).lstrip("!"))
+        await pilot.press("down", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)
+        await pilot.press(*"Diagnoza", "enter")
+        await settle(pilot)
+        assert f"Timer running on job {second}" in text_of(app, "#timer-bar")
+        running = await query(
+            demo_db_path, "SELECT job_id FROM work_entry WHERE technician_id = ?"
+            " AND ended_at IS NULL", anna.id,
+        )  # fmt: skip
+        assert running == [(second,)]
+
+
+async def test_manual_entry_bad_input_and_overlap(ctx_factory, anna, demo_db_path) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EntryDialog)
+        await pilot.press(*"25:99", "tab", "tab", "tab", *"Konfiguracja", "ctrl+s")
+        await settle(pilot)
+        assert "No such date or time" in text_of(app, "#error-start")
+        assert dialog.query_one("#entry-description", Input).value == "Konfiguracja"
+        start = dialog.query_one("#entry-start", Input)
+        start.value = "09:10"
+        dialog.query_one("#entry-end", Input).value = "09:20"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Overlaps your entry on job" in text_of(app, "#error-form")
+        assert isinstance(app.screen, EntryDialog)
+        start.value = "07:00"
+        dialog.query_one("#entry-end", Input).value = ""
+        dialog.query_one("#entry-duration", Input).value = "1:30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        rows = await query(
+            demo_db_path, "SELECT started_at, ended_at FROM work_entry WHERE description = ?",
+            "Konfiguracja",
+        )  # fmt: skip
+        assert rows == [("2026-11-24T06:00:00Z", "2026-11-24T07:30:00Z")]
+
+
+async def test_edit_and_delete_own_entries(ctx_factory, anna, demo_db_path) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, MyEntriesScreen)
+        table = app.screen.query_one("#entries", DataTable)
+        assert table.row_count == 2  # the running timer and the on-hold job's entry
+        await pilot.press("e")  # the running timer is first
+        await settle(pilot)
+        assert isinstance(app.screen, MyEntriesScreen)
+        await pilot.press("down", "e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EntryDialog)
+        assert dialog.query_one("#entry-description", Input).value.startswith("Pomiar")
+        dialog.query_one("#entry-description", Input).value = "Pomiar łącza (poprawione)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MyEntriesScreen)
+        rows = await query(
+            demo_db_path, "SELECT COUNT(*) FROM audit_log WHERE entity = 'work_entry'"
+            " AND action = 'edited' AND actor = 'anna'",
+        )  # fmt: skip
+        assert rows == [(1,)]
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.query_one("#entries", DataTable).row_count == 1
+        rows = await query(
+            demo_db_path, "SELECT COUNT(*) FROM work_entry WHERE description LIKE 'Pomiar%'"
+        )
+        assert rows == [(0,)]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+
+
+async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        first = int(str(table.get_row_at(0)[0]).lstrip("!"))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"Naprawione", "enter")
+        await settle(pilot)
+        assert "Stop the timer" in text_of(app, "#text-error")
+        await pilot.press("escape", "h")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Say why" in text_of(app, "#text-error")
+        await pilot.press(*"Czekamy na dysk", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        assert "on hold" in str(table.get_row_at(0)[4])
+        assert "Czekamy na dysk" in text_of(app, "#job-detail")
+        await pilot.press("p")
+        await settle(pilot)
+        assert "in progress" in str(table.get_row_at(0)[4])
+        rows = await query(demo_db_path, "SELECT status FROM job WHERE id = ?", first)
+        assert rows == [("in_progress",)]

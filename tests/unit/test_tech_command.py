@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bbdispatch import launch
+from bbdispatch.cli import main
+
+
+def test_unknown_login_exits_with_a_clear_message(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(launch, "os_login", lambda: "stranger")
+    assert main(["--db", str(demo_db_path), "tech"]) == 1
+    err = capsys.readouterr().err
+    assert "stranger is not a bbdispatch user" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["tech", "--as", "piotr"], ["--as", "piotr", "tech"]],
+)
+def test_technician_may_not_act_as_another(
+    demo_db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    monkeypatch.setattr(launch, "os_login", lambda: "anna")
+    assert main(["--db", str(demo_db_path), *argv]) == 1
+    assert "Only dispatchers and admins may use --as" in capsys.readouterr().err
+
+
+def test_tech_flags_after_the_subcommand_are_read() -> None:
+    from bbdispatch.cli import build_parser
+
+    args = build_parser().parse_args(["--db", "x.db", "tech", "--as", "anna", "--no-mouse"])
+    assert (args.act_as, args.no_mouse, args.db) == ("anna", True, "x.db")
+    args = build_parser().parse_args(["tech"])
+    assert (args.act_as, args.no_mouse) == (None, False)
+
+
+def test_people_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "bb.db")
+    assert main(["--db", db, "people", "add", "jan", "Jan Nowak", "--skills",
+                 "network,hardware", "--phone", "601 100 200"]) == 0  # fmt: skip
+    assert main(["--db", db, "people", "add", "jan", "Jan Again"]) == 1
+    assert "Login jan is taken" in capsys.readouterr().err
+    assert main(["--db", db, "people", "add", "ola", "Ola", "--skills", "cooking"]) == 2
+    assert "unknown skill 'cooking'" in capsys.readouterr().err
+    assert main(["--db", db, "people", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == [
+        {"id": 1, "login": "jan", "name": "Jan Nowak", "role": "technician",
+         "does_onsite": True, "phone": "+48601100200", "skills": ["hardware", "network"]},
+    ]  # fmt: skip
