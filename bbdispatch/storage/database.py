@@ -149,7 +149,10 @@ class Database:
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations, each in one transaction; return those applied."""
-        applied = []
+        applied: list[int] = []
+        if await self.schema_version() >= latest_schema_version():
+            # Up to date (every start but the first): no write lock, no waiting.
+            return applied
         for number, _name, sql in migrations():
             async with self.transaction():
                 # Re-read inside the write lock: another process may have migrated.
@@ -220,15 +223,22 @@ class Database:
         return int(row[0]) if row else 0
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        """Run a query and return its first row, if any."""
-        async with self._conn.execute(sql, params) as cur:
-            row: Row | None = await cur.fetchone()
-            return row
+        """Run a query of one row (or a few) and return the first, if any.
+
+        Like :meth:`fetch_all`, one trip to the connection's thread.
+        """
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        """Run a query and return all its rows."""
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        """Run a query and return all its rows.
+
+        One trip to aiosqlite's thread (execute and fetch together) instead of
+        three (execute, fetch, close): each trip costs tens of microseconds, more
+        than an indexed lookup itself. The cursor is read to the end there, so
+        it holds no read lock afterwards.
+        """
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """Run a query and return the first column of its first row (or None)."""
