@@ -5,7 +5,7 @@ Each run starts a fresh Python process (``benchmarks.firstframe``) on a pty of
 the process is spawned to the first frame written by the home screen. The bare
 app (same widgets, no database, no services) is started the same way,
 alternately, so both see the same machine load. Peak RSS comes from the
-process itself (``getrusage``) after the board has loaded its jobs.
+process itself (``VmHWM``) after the board has loaded its jobs.
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def memory(db: Path, workdir: Path) -> list[Row]:
     return [
         Row("peak RSS, dispatcher App on scale DB", "peak", (ours or 0) / 1024,
             (bare or 0) / 1024 or None, Target(limit=250, unit="MB"),
-            "getrusage(RUSAGE_SELF).ru_maxrss of the real `bbdispatch` process after the "
-            "board's load worker finished", unit="MB"),
+            "peak RSS (VmHWM) of the real `bbdispatch` process after the board's load "
+            "worker finished; bare = the bare app the same way", unit="MB"),
     ]  # fmt: skip
 
 

@@ -164,24 +164,43 @@ async def client_by_nip(db: Database, nip: str) -> Client | None:
     return found[0] if found else None
 
 
+def _phrase(text: str) -> str:
+    """An FTS5 phrase matching ``text`` anywhere (trigram tokenizer), quotes escaped."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 async def search_clients(db: Database, text: str, limit: int = 20) -> list[Client]:
-    """Clients whose name, NIP or a phone number contains the text."""
+    """Clients whose name, NIP or a phone number contains the text.
+
+    Three characters or more go through the trigram index of migration 007
+    (name: folded substring; numbers: NIP or phone digits, 3 digits or more).
+    Shorter names fall back to a scan, which is still correct, only slower.
+    """
     key = search_key(text.strip())
     digits = "".join(c for c in text if c.isdigit())
-    clauses = ["search_name LIKE ?"]
-    params: list[object] = [f"%{key}%"]
+    terms = []
+    clauses = []
+    params: list[object] = []
+    if len(key) >= 3:
+        terms.append(f"name : {_phrase(key)}")
+    else:
+        clauses.append("c.search_name LIKE ?")
+        params.append(f"%{key}%")
     if len(digits) >= 3:
-        clauses.append("nip LIKE ?")
-        params.append(f"{digits}%")
-        clauses.append("id IN (SELECT client_id FROM client_phone WHERE e164 LIKE ?)")
-        params.append(f"%{digits}%")
+        terms.append(f"numbers : {_phrase(digits)}")
+    if terms:
+        clauses.append("c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?)")
+        params.append(" OR ".join(terms))
     params.append(limit)
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM client WHERE {' OR '.join(clauses)}"
-        " ORDER BY status = 'archived', name LIMIT ?",
+        f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {' OR '.join(clauses)}"
+        " ORDER BY c.status = 'archived', c.name LIMIT ?)"
+        f" SELECT found.*, {_PHONE_COLUMNS} FROM found"
+        " LEFT JOIN client_phone p ON p.client_id = found.id"
+        " ORDER BY found.status = 'archived', found.name, found.id, p.id",
         params,
     )
-    return await _with_phones(db, rows)
+    return _grouped(rows)
 
 
 async def all_clients(db: Database) -> list[Client]:
