@@ -94,6 +94,34 @@ async def board_screen(path: Path, user: Technician, repeat: int) -> list[Row]:
     )  # fmt: skip
 
 
+async def job_detail_screen(path: Path, user: Technician, repeat: int = 10) -> list[Row]:
+    """Opening a job's detail screen, when the branch has ``screens.job_detail``."""
+    try:
+        cls = importlib.import_module("screens.job_detail").JobDetailScreen
+    except (ImportError, AttributeError):
+        return []
+    bare = sqlite3.connect(str(path))
+    total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
+    bare.close()
+    ids = [1 + (total * k) // repeat for k in range(repeat)]
+    app = make_app(path, user)
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for job_id in ids:
+            start = time.perf_counter()
+            screen = cls(job_id)
+            await app.push_screen(screen)
+            await settle(app, pilot, screen)
+            samples.append((time.perf_counter() - start) * 1000)
+            await app.pop_screen()
+            await pilot.pause()
+    return rows_for(
+        "job detail screen open", samples, None, ("median", "max"), {},
+        f"push {cls.__name__}(job_id) for {repeat} jobs across the years, until loaded",
+    )  # fmt: skip
+
+
 def _intake_class() -> tuple[type[Screen[Any]], bool]:
     """screens.intake.IntakeScreen when the branch has it, else the placeholder."""
     try:
@@ -211,6 +239,7 @@ async def refresh(path: Path, user: Technician, count: int = 6) -> list[Row]:
 async def _run(path: Path) -> list[Row]:
     user = await dispatcher(path)
     rows = await board_screen(path, user, 5)
+    rows += await job_detail_screen(path, user)
     rows += await keystrokes(path, user)
     rows += await refresh(path, user)
     return rows
