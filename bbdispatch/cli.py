@@ -11,14 +11,14 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bbdispatch import __version__
+
 SUBCOMMANDS = ("init", "demo", "pricelist")
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommands included."""
-    from bbdispatch import __version__
-
     parser = argparse.ArgumentParser(
         prog="bbdispatch",
         description="Terminal dispatcher for an IT-services firm. "
