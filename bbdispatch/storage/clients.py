@@ -146,8 +146,8 @@ async def get_client(db: Database, client_id: int) -> Client | None:
 
 async def clients_by_phone(db: Database, e164: str) -> list[Client]:
     """Every client a number belongs to (usually one, sometimes several)."""
-    # One query (clients and all their phones): the caller is waiting on the line.
-    rows = await db.fetch_all(
+    # One point query (clients and all their phones): the caller is waiting on the line.
+    rows = await db.fetch_point(
         f"SELECT {_CLIENT_COLUMNS}, {_PHONE_COLUMNS} FROM client c"
         " LEFT JOIN client_phone p ON p.client_id = c.id"
         " WHERE c.id IN (SELECT client_id FROM client_phone WHERE e164 = ?)"

@@ -47,3 +47,29 @@ async def test_quotes_and_short_text_do_not_break_search(ctx: Ctx) -> None:
     assert await search_clients(ctx, 'a"b') == []
     assert await search_clients(ctx, "   ") == []
     assert len(await search_clients(ctx, "b")) == 1
+
+
+async def test_lookup_sees_own_writes_inside_and_commits_outside(ctx: Ctx) -> None:
+    from bbdispatch.storage import clients as store
+
+    new = NewClient(kind=ClientKind.PRIVATE, name="Ewa Nowak", phones=(("+48605111222", ""),))
+    async with ctx.db.transaction():
+        client_id = await store.insert_client(ctx.db, new, ctx.now_db())
+        inside = await store.clients_by_phone(ctx.db, "+48605111222")
+        assert [c.id for c in inside] == [client_id]
+    outside = await clients_by_phone(ctx, "+48605111222")
+    assert [c.name for c in outside] == ["Ewa Nowak"]
+    assert await clients_by_phone(ctx, "+48605111223") == []
+
+
+async def test_lookup_works_on_an_in_memory_database(prices) -> None:  # type: ignore[no-untyped-def]
+    from bbdispatch.clock import FrozenClock, SystemClock
+    from bbdispatch.storage.database import Database
+
+    db = await Database.open(":memory:")
+    ctx = Ctx(db=db, clock=FrozenClock(SystemClock().now()), prices=prices, actor="t")
+    try:
+        await _firm(ctx)
+        assert len(await clients_by_phone(ctx, "+48226281234")) == 1
+    finally:
+        await db.close()
