@@ -8,7 +8,7 @@ tests' clock). Other sizes scale every table in proportion.
 Rows are computed here (no I/O) and written by ``bbdispatch.storage.bulk``; the
 schema comes from the normal migrations, so the file is a real bbdispatch
 database. Everything derives from one seeded ``random.Random``: the same
-generator and schema give byte-for-byte the same data, and the cache key is a
+generator and schema give the same rows, row for row, and the cache key is a
 hash of both.
 """
 
