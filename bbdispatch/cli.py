@@ -42,8 +42,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options when the command starts the dispatcher TUI, else ``None``.
+
+    Starting the TUI needs none of the subcommands, and importing them all (each
+    with its services) would slow down every cold start, so only the global
+    options are parsed here; anything else goes to the full parser.
+    """
+    tui = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    tui.add_argument("--db")
+    tui.add_argument("--no-mouse", action="store_true")
+    tui.add_argument("--as", dest="act_as")
+    try:
+        args, rest = tui.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # a bad option: the full parser explains
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bbdispatch`` console script."""
+    fast = _tui_only(argv)
+    if fast is not None:
+        from bbdispatch.launch import run_dispatcher
+
+        return run_dispatcher(fast)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

@@ -51,7 +51,14 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    """Parse stored UTC text back into an aware datetime."""
+    """Parse stored UTC text back into an aware datetime.
+
+    ``fromisoformat`` is some twenty times faster than ``strptime``; a work
+    statement parses tens of thousands of these. Anything not exactly in the
+    stored form still goes through ``strptime``, which rejects it.
+    """
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
+        return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 

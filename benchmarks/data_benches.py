@@ -1,0 +1,235 @@
+"""What the dispatcher waits for on the data side, through the public services.
+
+Each benchmark times a service function (async, aiosqlite, domain objects: what
+screens call) and, in the same run, a bare ``sqlite3`` query that fetches the
+same data, so the ratio shows what the layers cost on this noisy machine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import sqlite3
+from datetime import date, timedelta
+
+from bbdispatch.domain.jobs import OPEN_STATUSES
+from bbdispatch.services import audit as audit_service
+from bbdispatch.services import clients as client_service
+from bbdispatch.services import jobs as job_service
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import work as work_store
+
+from .measure import Row, Target, rows_for, time_async, time_sync
+
+TARGETS_LOOKUP = {"median": Target(limit=5, ratio=3)}
+TARGETS_SEARCH = {"p99": Target(limit=50)}
+TARGETS_BOARD = {"median": Target(limit=500)}
+TARGETS_STATEMENT = {"median": Target(limit=300)}
+
+
+def sample_numbers(bare: sqlite3.Connection, n: int, seed: int = 1) -> list[str]:
+    """Numbers callers ring from: known ones, plus one in ten unknown."""
+    total = bare.execute("SELECT max(id) FROM client_phone").fetchone()[0]
+    rng = random.Random(seed)
+    ids = [rng.randint(1, total) for _ in range(n)]
+    found = [
+        bare.execute("SELECT e164 FROM client_phone WHERE id = ?", (i,)).fetchone()[0] for i in ids
+    ]
+    return [num if k % 10 else "+48223334455" for k, num in enumerate(found)]
+
+
+async def lookup(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
+    """Caller lookup by number: ``services.clients.clients_by_phone``."""
+    numbers = sample_numbers(bare, repeat)
+    it = iter(numbers * 2)
+
+    async def service() -> None:
+        await client_service.clients_by_phone(ctx, next(it))
+
+    bare_it = iter(numbers * 2)
+    sql = (
+        "SELECT c.*, p.id, p.e164, p.label, p.contact_person FROM client c"
+        " JOIN client_phone p ON p.client_id = c.id"
+        " WHERE c.id IN (SELECT client_id FROM client_phone WHERE e164 = ?) ORDER BY c.name, p.id"
+    )
+
+    def bare_q() -> None:
+        bare.execute(sql, (next(bare_it),)).fetchall()
+
+    await time_async(service, 20)  # warm the page cache and the thread
+    return rows_for(
+        "caller lookup by number",
+        await time_async(service, repeat),
+        time_sync(bare_q, repeat),
+        ("median", "p99"),
+        TARGETS_LOOKUP,
+        "bare = one indexed sqlite3 SELECT of the clients and their phones",
+    )
+
+
+SEARCHES = (
+    "kowal", "szpital", "Bilans", "Nowak", "wisla", "dąbrowsk", "apteka pod", "zz",
+    "5260", "1000", "601 2", "2262", "88812", "7712",
+)  # fmt: skip
+"""Typed searches: parts of names, NIPs and numbers, as a dispatcher types them."""
+
+
+async def search(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
+    """Search by part of a name, NIP or number: ``services.clients.search_clients``."""
+    texts = [SEARCHES[i % len(SEARCHES)] for i in range(repeat)]
+    it = iter(texts * 2)
+
+    async def service() -> None:
+        await client_service.search_clients(ctx, next(it))
+
+    bare_it = iter(texts * 2)
+
+    def bare_q() -> None:
+        # The naive way: scan names for the text (no phones, no NIPs, no folding).
+        text = next(bare_it)
+        bare.execute(
+            "SELECT id, name FROM client WHERE name LIKE ? ORDER BY name LIMIT 20", (f"%{text}%",)
+        ).fetchall()
+
+    await time_async(service, len(SEARCHES))
+    return rows_for(
+        "search name/NIP/number",
+        await time_async(service, repeat),
+        time_sync(bare_q, repeat),
+        ("median", "p99"),
+        TARGETS_SEARCH,
+        "bare = sqlite3 `name LIKE '%text%'` scan, names only",
+    )
+
+
+async def board(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
+    """All open jobs: ``services.jobs.open_jobs`` (what the board loads)."""
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    sql = (
+        "SELECT job.*, client.name, technician.name FROM job"
+        " JOIN client ON client.id = job.client_id"
+        " LEFT JOIN technician ON technician.id = job.technician_id"
+        f" WHERE job.status IN ({marks})"
+    )
+    statuses = [s.value for s in OPEN_STATUSES]
+
+    def bare_q() -> None:
+        bare.execute(sql, statuses).fetchall()
+
+    async def service() -> None:
+        await job_service.open_jobs(ctx)
+
+    await service()
+    count = len(await job_service.open_jobs(ctx))
+    return rows_for(
+        f"board data: open_jobs ({count} jobs)",
+        await time_async(service, repeat),
+        time_sync(bare_q, repeat),
+        ("median", "max"),
+        TARGETS_BOARD,
+        "bare = one sqlite3 SELECT of open jobs with client and technician names",
+    )
+
+
+async def job_detail(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
+    """A job's detail: get_job + its work entries + its audit trail."""
+    total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
+    rng = random.Random(3)
+    ids = [rng.randint(1, total) for _ in range(repeat)]
+    entries_of = _entries_function()
+    it = iter(ids * 2)
+
+    async def service() -> None:
+        job_id = next(it)
+        await job_service.get_job(ctx, job_id)
+        await entries_of(ctx, job_id)
+        await audit_service.trail(ctx, "job", job_id)
+
+    bare_it = iter(ids * 2)
+
+    def bare_q() -> None:
+        job_id = next(bare_it)
+        bare.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchall()
+        bare.execute("SELECT * FROM work_entry WHERE job_id = ?", (job_id,)).fetchall()
+        bare.execute(
+            "SELECT * FROM audit_log WHERE entity = 'job' AND entity_id = ?", (job_id,)
+        ).fetchall()
+
+    await time_async(service, 10)
+    return rows_for(
+        "job detail (job+entries+audit)",
+        await time_async(service, repeat),
+        time_sync(bare_q, repeat),
+        ("median", "p99"),
+        {},
+        "bare = three sqlite3 SELECTs (the issue sets no target for the detail)",
+    )
+
+
+def _entries_function():  # type: ignore[no-untyped-def]
+    """The service that lists a job's entries once it exists, else the storage query."""
+    timekeeping = importlib.import_module("bbdispatch.services.timekeeping")
+    for name in ("entries_of_job", "job_entries", "entries_for_job"):
+        fn = getattr(timekeeping, name, None)
+        if fn is not None:
+            return fn
+
+    async def from_storage(ctx: Ctx, job_id: int) -> object:
+        return await work_store.entries_of_job(ctx.db, job_id)
+
+    return from_storage
+
+
+def busiest_client(bare: sqlite3.Connection) -> int:
+    """The client with most jobs in the last year (the generator makes it client 1)."""
+    row = bare.execute(
+        "SELECT client_id FROM job WHERE received_at >= '2025-11-24'"
+        " GROUP BY client_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return int(row[0])
+
+
+async def statement(ctx: Ctx, bare: sqlite3.Connection, repeat: int, today: date) -> list[Row]:
+    """A year's work statement for the busiest client (about 10,000 entries)."""
+    client_id = busiest_client(bare)
+    period_to = today
+    period_from = today - timedelta(days=365)
+    start, end = f"{period_from.isoformat()}T00:00:00Z", f"{period_to.isoformat()}T23:59:59Z"
+    try:
+        statements = importlib.import_module("bbdispatch.services.statements")
+        build = statements.build_statement
+        label = "statement: services.statements.build_statement"
+
+        async def service() -> object:
+            return await build(ctx, client_id, period_from, period_to)
+
+    except (ImportError, AttributeError):
+        from .statement_query import statement_rows
+
+        label = "statement QUERY ONLY (no statements service on this branch)"
+
+        async def service() -> object:
+            return await statement_rows(ctx.db, client_id, start, end)
+
+    sql = (
+        "SELECT w.*, t.name, ch.minutes, ch.basis, ch.rate_grosze, c.number FROM work_entry w"
+        " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
+        " LEFT JOIN charge ch ON ch.work_entry_id = w.id"
+        " LEFT JOIN contract c ON c.id = ch.contract_id"
+        " WHERE j.client_id = ? AND w.ended_at IS NOT NULL"
+        " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id"
+    )
+    lines = len(bare.execute(sql, (client_id, start, end)).fetchall())
+
+    def bare_q() -> None:
+        bare.execute(sql, (client_id, start, end)).fetchall()
+
+    await service()
+    return rows_for(
+        f"{label} ({lines} lines)",
+        await time_async(service, repeat),
+        time_sync(bare_q, repeat),
+        ("median", "max"),
+        TARGETS_STATEMENT,
+        "bare = one sqlite3 SELECT joining entries, charges and contracts",
+    )

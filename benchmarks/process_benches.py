@@ -1,0 +1,103 @@
+"""Whole-process benchmarks in a real pseudo-terminal: cold start and peak memory.
+
+Each run starts a fresh Python process (``benchmarks.firstframe``) on a pty of
+80×24, exactly as a terminal or sshd would, and takes the time from just before
+the process is spawned to the first frame written by the home screen. The bare
+app (same widgets, no database, no services) is started the same way,
+alternately, so both see the same machine load. Peak RSS comes from the
+process itself (``VmHWM``) after the board has loaded its jobs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+from .measure import Row, Target
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+def spawn(which: str, db: Path, out: Path, *, settle: bool = False) -> tuple[float, int | None]:
+    """Start one child on a fresh pty; return (seconds to first frame, peak RSS KiB)."""
+    out.unlink(missing_ok=True)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+    env.pop("TEXTUAL", None)
+    cmd = [sys.executable, "-m", "benchmarks.firstframe", str(out), which]
+    if settle:
+        cmd.append("--settle")
+    cmd += ["--", "--db", str(db)]
+    reader = threading.Thread(target=_drain, args=(master,), daemon=True)
+    reader.start()
+    start = time.time()
+    proc = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, cwd=REPO, env=env, start_new_session=True
+    )
+    os.close(slave)
+    try:
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    lines = out.read_text(encoding="utf-8").split() if out.exists() else []
+    if "frame" not in lines:
+        raise RuntimeError(f"{which} showed no frame (exit {proc.returncode})")
+    frame = float(lines[lines.index("frame") + 1]) - start
+    rss = int(lines[lines.index("rss") + 1]) if "rss" in lines else None
+    return frame, rss
+
+
+def cold_start(db: Path, workdir: Path, runs: int = 5) -> list[Row]:
+    """Process start → first frame, bbdispatch against a bare Textual app."""
+    out = workdir / "frame.txt"
+    spawn("bbdispatch", db, out)  # compile bytecode, warm the page cache
+    spawn("bare", db, out)
+    ours, bare = [], []
+    for _ in range(runs):
+        ours.append(spawn("bbdispatch", db, out)[0] * 1000)
+        bare.append(spawn("bare", db, out)[0] * 1000)
+    return [
+        Row("cold start → first frame (pty)", "median", statistics.median(ours),
+            statistics.median(bare), Target(ratio=1.5),
+            f"{runs} alternating runs each; whole process from spawn to the home screen's "
+            "first frame (hook on Screen._compositor_refresh), bare = Textual app with the "
+            "board's widgets"),
+    ]  # fmt: skip
+
+
+def memory(db: Path, workdir: Path) -> list[Row]:
+    """Peak RSS of the dispatcher App once the board has loaded, vs the bare app."""
+    out = workdir / "rss.txt"
+    _frame, ours = spawn("bbdispatch", db, out, settle=True)
+    _frame, bare = spawn("bare", db, out, settle=True)
+    return [
+        Row("peak RSS, dispatcher App on scale DB", "peak", (ours or 0) / 1024,
+            (bare or 0) / 1024 or None, Target(limit=250, unit="MB"),
+            "peak RSS (VmHWM) of the real `bbdispatch` process after the board's load "
+            "worker finished; bare = the bare app the same way", unit="MB"),
+    ]  # fmt: skip
+
+
+def run_all(db: Path, workdir: Path) -> list[Row]:
+    """Cold start and memory."""
+    return cold_start(db, workdir) + memory(db, workdir)

@@ -1,0 +1,253 @@
+"""What the dispatcher feels on screen, measured with Textual's Pilot (headless).
+
+The App under test is the real ``BBDispatch`` on the scale database. Screens are
+found the way the App finds them (``_home_screen()`` for the board) or by
+import (``screens.intake.IntakeScreen``), so the same harness measures the
+finished screens after the merge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, TextArea
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock, from_db
+from bbdispatch.domain.people import Technician
+from bbdispatch.pricelist import load_pricelist
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.people import os_login
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.people import person_by_login
+
+from . import generate
+from .data_benches import sample_numbers
+from .measure import Row, Target, rows_for
+
+REPO = Path(__file__).resolve().parent.parent
+SIZE = (80, 24)
+
+
+async def dispatcher(path: Path) -> Technician:
+    """The person the benchmark works as (the current OS login, made a dispatcher)."""
+    db = await Database.open(path)
+    try:
+        user = await person_by_login(db, os_login())
+    finally:
+        await db.close()
+    assert user is not None, "run.prepare() adds the OS login as a dispatcher"
+    return user
+
+
+def make_app(path: Path, user: Technician) -> BBDispatch:
+    """The real App on the scale database, its clock frozen at the generator's 'now'."""
+    prices = load_pricelist()
+    clock = FrozenClock(from_db(generate.utc(generate.NOW)))
+
+    async def open_ctx() -> Ctx:
+        db = await Database.open(path)
+        return Ctx(db=db, clock=clock, prices=prices, actor=user.login)
+
+    return BBDispatch(open_ctx, user)
+
+
+async def settle(app: BBDispatch, pilot: Pilot[Any], screen: Screen[Any] | None = None) -> None:
+    """Wait until the screen's workers finished and every message was handled."""
+    await pilot.pause()
+    workers = [w for w in app.workers if screen is None or w.node is screen]
+    workers = [w for w in workers if w.group != "watch-db"]
+    if workers:
+        await app.workers.wait_for_complete(workers)
+    await pilot.pause()
+
+
+async def board_screen(path: Path, user: Technician, repeat: int) -> list[Row]:
+    """Opening the home screen (the board) until its rows are on screen."""
+    app = make_app(path, user)
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for _ in range(repeat):
+            start = time.perf_counter()
+            screen = app._home_screen()
+            await app.push_screen(screen)
+            await settle(app, pilot, screen)
+            samples.append((time.perf_counter() - start) * 1000)
+            rows = sum(t.row_count for t in screen.query(DataTable))
+            await app.pop_screen()
+            await pilot.pause()
+    name = f"board screen open ({type(screen).__name__}, {rows} rows)"
+    return rows_for(
+        name, samples, None, ("median", "max"), {"median": Target(limit=500)},
+        "push the App's home screen, until its load workers finished and messages settled",
+    )  # fmt: skip
+
+
+async def job_detail_screen(path: Path, user: Technician, repeat: int = 10) -> list[Row]:
+    """Opening a job's detail screen, when the branch has ``screens.job_detail``."""
+    try:
+        cls = importlib.import_module("screens.job_detail").JobDetailScreen
+    except (ImportError, AttributeError):
+        return []
+    bare = sqlite3.connect(str(path))
+    total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
+    bare.close()
+    ids = [1 + (total * k) // repeat for k in range(repeat)]
+    app = make_app(path, user)
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for job_id in ids:
+            start = time.perf_counter()
+            screen = cls(job_id)
+            await app.push_screen(screen)
+            await settle(app, pilot, screen)
+            samples.append((time.perf_counter() - start) * 1000)
+            await app.pop_screen()
+            await pilot.pause()
+    return rows_for(
+        "job detail screen open", samples, None, ("median", "max"), {},
+        f"push {cls.__name__}(job_id) for {repeat} jobs across the years, until loaded",
+    )  # fmt: skip
+
+
+def _intake_class() -> tuple[type[Screen[Any]], bool]:
+    """screens.intake.IntakeScreen when the branch has it, else the placeholder."""
+    try:
+        module = importlib.import_module("screens.intake")
+        return module.IntakeScreen, True
+    except (ImportError, AttributeError):
+        from .intake_standin import IntakeStandIn
+
+        return IntakeStandIn, False
+
+
+def _text_of(widget: object) -> str:
+    return str(getattr(widget, "value", None) or getattr(widget, "text", ""))
+
+
+_KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "-": "minus"}
+
+
+async def _one_key(app: BBDispatch, pilot: Pilot[Any], screen: Screen[Any], char: str) -> float:
+    """Milliseconds from a key arriving to the repainted frame.
+
+    Pilot's own ``press`` sleeps in steps of its idle detector, which would
+    swamp a 10 ms figure, so this sends the key the way the driver does, waits
+    only for the screen's message queues and workers, then runs the screen's
+    pending repaint (what the update timer would do next).
+    """
+    event = events.Key(_KEY_NAMES.get(char, char), char)
+    event.set_sender(app)
+    field = app.focused
+    before = _text_of(field)
+    start = time.perf_counter()
+    assert app._driver is not None
+    app._driver.send_message(event)
+    await pilot._wait_for_screen()
+    # The key travels App → screen → focused widget; wait until it landed.
+    while _text_of(field) == before and time.perf_counter() - start < 2:
+        await asyncio.sleep(0)
+        await pilot._wait_for_screen()
+    workers = [w for w in app.workers if w.node is screen and w.is_running]
+    if workers:
+        await app.workers.wait_for_complete(workers)
+        await pilot._wait_for_screen()
+    app.screen._on_timer_update()
+    return (time.perf_counter() - start) * 1000
+
+
+async def keystrokes(path: Path, user: Technician) -> list[Row]:
+    """Keystroke to updated screen while typing a number and a description."""
+    cls, real = _intake_class()
+    bare = sqlite3.connect(str(path))
+    number = sample_numbers(bare, 3)[1]
+    bare.close()
+    national = number[3:] if number.startswith("+48") else number
+    description = "Drukarka w recepcji nie drukuje, prosze o pilny kontakt"
+    app = make_app(path, user)
+    samples: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = cls()
+        await app.push_screen(screen)
+        await settle(app, pilot, screen)
+        for field, text in ((0, national), (1, description)):
+            fields = [w for w in screen.query("Input, TextArea") if w.can_focus]
+            if field < len(fields):
+                fields[field].focus()
+                await pilot.pause()
+            for char in text:
+                samples.append(await _one_key(app, pilot, screen, char))
+        typed = [_text_of(w) for w in fields]
+    label = "intake" if real else "intake PLACEHOLDER (Input stand-in)"
+    note = (
+        f"{len(samples)} keys: number {national} then a {len(description)}-char description; "
+        f"per key: key event in, screen's queues and workers done, frame repainted. "
+        f"Fields now: {typed}"
+    )
+    if not real:
+        note += "; screens.intake.IntakeScreen is not on this branch"
+    return rows_for(
+        f"{label} keystroke → screen", samples, None, ("median", "p95"),
+        {"p95": Target(limit=50)}, note,
+    )  # fmt: skip
+
+
+def _shows(screen: Screen[Any], job_id: int) -> bool:
+    key = str(job_id)
+    return any(k.value == key for t in screen.query(DataTable) for k in t.rows)
+
+
+async def refresh(path: Path, user: Technician, count: int = 6) -> list[Row]:
+    """Another process commits a job; how long until the open board shows it."""
+    app = make_app(path, user)
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "benchmarks.writer", str(path), str(count), "1.3",
+            cwd=REPO, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        while line := await proc.stdout.readline():
+            report = json.loads(line)
+            deadline = time.time() + 10
+            # Polling is the point: we watch the screen like a user would.
+            while not _shows(app.screen, report["job_id"]) and time.time() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.005)
+            samples.append((time.time() - report["committed_at"]) * 1000)
+        await proc.wait()
+    return rows_for(
+        "other process commits → board shows it", samples, None, ("median", "max"),
+        {"median": Target(limit=1000), "max": Target(limit=1000)},
+        f"{count} jobs committed by a separate writer process; the App polls data_version",
+    )  # fmt: skip
+
+
+async def _run(path: Path) -> list[Row]:
+    user = await dispatcher(path)
+    rows = await board_screen(path, user, 5)
+    rows += await job_detail_screen(path, user)
+    rows += await keystrokes(path, user)
+    rows += await refresh(path, user)
+    return rows
+
+
+def run_all(path: Path) -> list[Row]:
+    """All screen benchmarks."""
+    return asyncio.run(_run(path))
+
+
+__all__ = ["Input", "TextArea", "run_all"]
