@@ -1,4 +1,4 @@
--- 005: admin corrections of work entries already on an issued statement.
+-- 002: admin corrections of work entries already on an issued statement.
 -- The entry itself is corrected; this row keeps what changed in billed time and
 -- money, so the next statement can show it as a correction line.
 

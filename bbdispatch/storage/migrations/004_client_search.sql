@@ -1,4 +1,4 @@
--- 007: a trigram index for finding clients by part of a name, NIP or number.
+-- 004: a trigram index for finding clients by part of a name, NIP or number.
 -- At 100,000 clients, `LIKE '%text%'` scans every client and every phone
 -- (10-25 ms, more on a busy machine); the trigram index answers in about a
 -- millisecond. Kept in step with client and client_phone by triggers, so no

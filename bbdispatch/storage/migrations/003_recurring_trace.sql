@@ -1,4 +1,4 @@
--- 006: what recurring runs leave behind: software inventories and backup checks.
+-- 003: what recurring runs leave behind: software inventories and backup checks.
 
 -- One loaded list of installed software, per client, from an inventory job.
 CREATE TABLE software_inventory (
