@@ -22,6 +22,7 @@ from bbdispatch.services.board import board_lines
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
+from screens.widgets.fixed_table import FixedWidthTable
 
 Cells = tuple[str | Text, ...]
 
@@ -94,10 +95,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         yield Header()
         yield Static("", id="board-summary", classes="summary")
         yield Input(placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter")
-        table: DataTable[str | Text] = DataTable(
-            id="job-table", cursor_type="row", zebra_stripes=True
-        )
-        yield table
+        yield FixedWidthTable(id="job-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

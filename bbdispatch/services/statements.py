@@ -9,6 +9,7 @@ from bbdispatch.clock import local, local_midnight_utc, local_today, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.statements import (
+    ChargeRow,
     ContractSubtotal,
     CorrectionLine,
     MonthlyFee,
@@ -118,7 +119,12 @@ async def _subtotals(
     period_from: date,
     period_to: date,
 ) -> tuple[ContractSubtotal, ...]:
-    charged = {c.contract_id for ln in lines for c in ln.charges if c.contract_id is not None}
+    by_contract: dict[int, list[ChargeRow]] = {}
+    for ln in lines:
+        for ch in ln.charges:
+            if ch.contract_id is not None:
+                by_contract.setdefault(ch.contract_id, []).append(ch)
+    charged = by_contract.keys()
     shown = [
         c
         for c in contracts
@@ -135,7 +141,7 @@ async def _subtotals(
     after = await store.charged_minutes_before(ctx.db, ids, end)
     out = []
     for c in shown:
-        parts = [ch for ln in lines for ch in ln.charges if ch.contract_id == c.id]
+        parts = by_contract.get(c.id, [])
         included = c.minutes_included
         if not parts and included is not None and before[c.id] >= included:
             continue  # a block used up before the period: nothing to report on it
