@@ -58,7 +58,7 @@ def from_db(text: str) -> datetime:
     stored form still goes through ``strptime``, which rejects it.
     """
     if len(text) == 20 and text[10] == "T" and text[19] == "Z":
-        return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
+        return datetime.fromisoformat(text)  # the trailing Z gives UTC
     return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
 
 
