@@ -391,7 +391,10 @@ class IntakeScreen(BBScreen[None]):
             self.dismiss(None)
             return
 
-        question = ConfirmScreen(_("Discard this call? What you typed is lost."))
+        question = ConfirmScreen(
+            _("Discard this call? What you typed is lost."),
+            hint=_("y: yes · n / Esc: no, keep editing"),
+        )
         self.app.push_screen(question, self._discard_if)
 
     def _discard_if(self, yes: bool | None) -> None:

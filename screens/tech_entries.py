@@ -17,9 +17,9 @@ from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
 from screens.base import BBScreen
-from screens.confirm_dialog import ConfirmDialog
 from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.widgets.board_columns import MODE_LABEL
+from screens.widgets.confirm import ConfirmScreen
 
 
 class MyEntriesScreen(BBScreen[None]):
@@ -148,7 +148,7 @@ class MyEntriesScreen(BBScreen[None]):
             job=entry.job_id,
             start=format_local(entry.started_at),
         )
-        if not await self.app.push_screen_wait(ConfirmDialog(question)):
+        if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
             await delete_my_entry(self.ctx, self.bb.user, entry.id)

@@ -34,10 +34,10 @@ from bbdispatch.services.workspace import (
     start_work,
 )
 from screens.base import BBScreen
-from screens.confirm_dialog import ConfirmDialog
 from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.text_dialog import TextDialog
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+from screens.widgets.confirm import ConfirmScreen
 
 JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
 """Actions that need a selected job."""
@@ -202,7 +202,7 @@ class TechJobsScreen(BBScreen[None]):
         if running is not None:
             if job_id is not None and running.job_id != job_id:
                 question = _("Your timer runs on job {old}. Stop it, then start on job {new}?")
-                ask = ConfirmDialog(question.format(old=running.job_id, new=job_id))
+                ask = ConfirmScreen(question.format(old=running.job_id, new=job_id))
                 if not await self.app.push_screen_wait(ask):
                     return
             if not await self._stop(running) or job_id is None or running.job_id == job_id:

@@ -14,7 +14,11 @@ from bbdispatch.i18n import _
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Asks one question; ``y`` answers yes, ``n`` or Esc no."""
+    """Asks one question; ``y`` answers yes, ``n`` or Esc no.
+
+    The one yes/no dialog of the app, so every "are you sure?" reads and
+    answers the same way; ``hint`` lets a caller say what "no" keeps.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", _("Yes"), id="confirm-yes"),
@@ -35,15 +39,16 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, hint: str | None = None) -> None:
         super().__init__()
         self._question = question
+        self._hint = _("y: yes · n / Esc: no") if hint is None else hint
 
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
         with Vertical():
-            yield Static(self._question)
-            yield Static(_("y: yes · n / Esc: no, keep editing"), classes="summary")
+            yield Static(self._question, id="confirm-question")
+            yield Static(self._hint, classes="summary")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

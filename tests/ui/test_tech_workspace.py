@@ -15,11 +15,11 @@ from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Technician
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
-from screens.confirm_dialog import ConfirmDialog
 from screens.entry_dialog import EntryDialog
 from screens.tech_entries import MyEntriesScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.text_dialog import TextDialog
+from screens.widgets.confirm import ConfirmScreen
 
 
 def load_person(db_path: Path, login: str) -> Technician:
@@ -127,7 +127,7 @@ async def test_starting_another_asks_to_stop_the_first(ctx_factory, anna, demo_d
         second = int(str(table.get_row_at(1)[0]).lstrip("!"))
         await pilot.press("down", "t")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, EntryDialog)
@@ -201,7 +201,7 @@ async def test_edit_and_delete_own_entries(ctx_factory, anna, demo_db_path) -> N
         assert rows == [(1,)]
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
         assert app.screen.query_one("#entries", DataTable).row_count == 1
