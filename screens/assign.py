@@ -22,7 +22,7 @@ from bbdispatch.services.board import candidates
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
-from screens.modal import BBModal
+from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.screen import Screen
+from textual.message_pump import MessagePump
+from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from bbdispatch.app import BBDispatch
@@ -13,8 +14,8 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-class BBScreen(Screen[ResultT]):
-    """A screen that works with the bbdispatch App's service context."""
+class BBAccess(MessagePump):
+    """The ``bb``/``ctx`` accessors, written once for full screens and dialogs alike."""
 
     @property
     def bb(self) -> BBDispatch:
@@ -29,3 +30,11 @@ class BBScreen(Screen[ResultT]):
     def ctx(self) -> Ctx:
         """The service context of this session."""
         return self.bb.ctx
+
+
+class BBScreen(BBAccess, Screen[ResultT]):
+    """A screen that works with the bbdispatch App's service context."""
+
+
+class BBModal(BBAccess, ModalScreen[ResultT]):
+    """A modal dialog with typed access to the App and its services."""

@@ -16,7 +16,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, edit_job
 from bbdispatch.services.errors import USER_ERRORS
-from screens.modal import BBModal
+from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 
 NO_CONTRACT = -1
