@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from bbdispatch.domain.work import Charge
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.work import _entry
+from bbdispatch.storage.work import entry_from_row
 
 
 async def statement_rows(db: Database, client_id: int, start: str, end: str) -> list[object]:
@@ -44,4 +44,4 @@ async def statement_rows(db: Database, client_id: int, start: str, end: str) -> 
                     reason=r["reason"],
                 )
             )
-    return [(_entry(r), r["tech_name"], tuple(charges.get(r["id"], ()))) for r in rows]
+    return [(entry_from_row(r), r["tech_name"], tuple(charges.get(r["id"], ()))) for r in rows]

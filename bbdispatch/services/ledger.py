@@ -161,8 +161,14 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
                 )
             else:
                 await statement_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
-                await statement_store.insert_charge_part(
-                    ctx.db, u.entry_id, contract.id, basis.value, take, rate, reason
+                await work_store.insert_charge(
+                    ctx.db,
+                    work_entry_id=u.entry_id,
+                    contract_id=contract.id,
+                    basis=basis.value,
+                    minutes=take,
+                    rate_grosze=rate,
+                    reason=reason,
                 )
             moved += take
         if moved == 0:

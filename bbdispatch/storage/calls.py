@@ -7,7 +7,8 @@ from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
 from bbdispatch.storage.database import Database, Row
 
 
-def _call(row: Row) -> CallLogEntry:
+def call_from_row(row: Row) -> CallLogEntry:
+    """A ``call_log`` row as a CallLogEntry; shared by every module that reads calls."""
     return CallLogEntry(
         id=row["id"],
         received_at=from_db(row["received_at"]),
@@ -49,4 +50,4 @@ async def recent_calls(db: Database, limit: int = 200) -> list[CallLogEntry]:
     rows = await db.fetch_all(
         "SELECT * FROM call_log ORDER BY received_at DESC, id DESC LIMIT ?", (limit,)
     )
-    return [_call(r) for r in rows]
+    return [call_from_row(r) for r in rows]

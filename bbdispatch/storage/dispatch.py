@@ -6,17 +6,17 @@ from collections.abc import Sequence
 
 from bbdispatch.clock import from_db
 from bbdispatch.domain.assignment import Load, Visit
-from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, JobStatus, StatusChange
+from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, StatusChange
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.jobs import _ROW_QUERY, _job_row
+from bbdispatch.storage.jobs import JOB_ROW_QUERY, job_row_from_row, status_change_from_row
 
 _OPEN = ",".join(f"'{s.value}'" for s in OPEN_STATUSES)
 
 
 async def job_row(db: Database, job_id: int) -> JobRow | None:
     """One job with its client and technician names and running timer."""
-    row = await db.fetch_one(f"{_ROW_QUERY} WHERE job.id = ?", (job_id,))
-    return _job_row(row) if row else None
+    row = await db.fetch_one(f"{JOB_ROW_QUERY} WHERE job.id = ?", (job_id,))
+    return job_row_from_row(row) if row else None
 
 
 async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, list[StatusChange]]:
@@ -30,16 +30,7 @@ async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, li
     )
     found: dict[int, list[StatusChange]] = {}
     for r in rows:
-        found.setdefault(r["job_id"], []).append(
-            StatusChange(
-                at=from_db(r["at"]),
-                from_status=JobStatus(r["from_status"]) if r["from_status"] else None,
-                to_status=JobStatus(r["to_status"]),
-                technician_id=r["technician_id"],
-                actor=r["actor"],
-                note=r["note"],
-            )
-        )
+        found.setdefault(r["job_id"], []).append(status_change_from_row(r))
     return found
 
 
@@ -99,8 +90,8 @@ async def find_job_rows(db: Database, text: str, limit: int = 10) -> list[JobRow
             clauses.append("job.caller_phone LIKE :phone")
             params["phone"] = f"%{digits}%"
     rows = await db.fetch_all(
-        f"{_ROW_QUERY} WHERE {' OR '.join(clauses)}"
+        f"{JOB_ROW_QUERY} WHERE {' OR '.join(clauses)}"
         f" ORDER BY job.status IN ({_OPEN}) DESC, job.received_at DESC LIMIT :limit",
         params,
     )
-    return [_job_row(r) for r in rows]
+    return [job_row_from_row(r) for r in rows]

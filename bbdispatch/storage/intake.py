@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome
 from bbdispatch.domain.clients import search_key
-from bbdispatch.storage.calls import _call
+from bbdispatch.storage.calls import call_from_row
 from bbdispatch.storage.database import Database
 
 
@@ -39,7 +39,7 @@ async def update_call(
 async def get_call(db: Database, call_id: int) -> CallLogEntry | None:
     """One call."""
     row = await db.fetch_one("SELECT * FROM call_log WHERE id = ?", (call_id,))
-    return _call(row) if row else None
+    return call_from_row(row) if row else None
 
 
 async def latest_call_id(db: Database) -> int:
@@ -54,7 +54,7 @@ async def pending_ring_calls_after(db: Database, after_id: int) -> list[CallLogE
         " ORDER BY id",
         (after_id,),
     )
-    return [_call(r) for r in rows]
+    return [call_from_row(r) for r in rows]
 
 
 async def call_rows(db: Database, limit: int = 300) -> list[CallRow]:
@@ -65,7 +65,7 @@ async def call_rows(db: Database, limit: int = 300) -> list[CallRow]:
         " ORDER BY call_log.received_at DESC, call_log.id DESC LIMIT ?",
         (limit,),
     )
-    return [CallRow(_call(r), r["client_name"]) for r in rows]
+    return [CallRow(call_from_row(r), r["client_name"]) for r in rows]
 
 
 async def client_id_by_name_and_phone(db: Database, name: str, e164: str) -> int | None:

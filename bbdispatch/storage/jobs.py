@@ -18,7 +18,8 @@ from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row
 
 
-def _job(row: Row) -> Job:
+def job_from_row(row: Row) -> Job:
+    """A ``job`` row as a Job; shared by every module that reads jobs."""
     rate = row["agreed_rate_grosze"]
     return Job(
         id=row["id"],
@@ -124,10 +125,11 @@ async def update_job_fields(db: Database, job_id: int, at: str, **fields: object
 async def get_job(db: Database, job_id: int) -> Job | None:
     """One job."""
     row = await db.fetch_one("SELECT * FROM job WHERE id = ?", (job_id,))
-    return _job(row) if row else None
+    return job_from_row(row) if row else None
 
 
-_ROW_QUERY = (
+# A job with its client's and technician's names and its running timer; callers add WHERE.
+JOB_ROW_QUERY = (
     "SELECT job.*, client.name AS client_name, technician.name AS technician_name,"
     " (SELECT MIN(w.started_at) FROM work_entry w WHERE w.job_id = job.id AND w.ended_at IS NULL)"
     " AS timer_started_at"
@@ -136,9 +138,10 @@ _ROW_QUERY = (
 )
 
 
-def _job_row(row: Row) -> JobRow:
+def job_row_from_row(row: Row) -> JobRow:
+    """A :data:`JOB_ROW_QUERY` row as a JobRow (job plus names and running timer)."""
     return JobRow(
-        job=_job(row),
+        job=job_from_row(row),
         client_name=row["client_name"],
         technician_name=row["technician_name"],
         timer_started_at=from_db_opt(row["timer_started_at"]),
@@ -149,27 +152,40 @@ async def open_job_rows(db: Database) -> list[JobRow]:
     """Every open job with client and technician names."""
     marks = ",".join("?" * len(OPEN_STATUSES))
     rows = await db.fetch_all(
-        f"{_ROW_QUERY} WHERE job.status IN ({marks})", [s.value for s in OPEN_STATUSES]
+        f"{JOB_ROW_QUERY} WHERE job.status IN ({marks})", [s.value for s in OPEN_STATUSES]
     )
-    return [_job_row(r) for r in rows]
+    return [job_row_from_row(r) for r in rows]
 
 
 async def job_rows_of_client(db: Database, client_id: int, limit: int = 50) -> list[JobRow]:
     """A client's jobs, newest first."""
     rows = await db.fetch_all(
-        f"{_ROW_QUERY} WHERE job.client_id = ? ORDER BY job.received_at DESC, job.id DESC LIMIT ?",
+        f"{JOB_ROW_QUERY} WHERE job.client_id = ?"
+        " ORDER BY job.received_at DESC, job.id DESC LIMIT ?",
         (client_id, limit),
     )
-    return [_job_row(r) for r in rows]
+    return [job_row_from_row(r) for r in rows]
 
 
 async def job_rows_of_technician(db: Database, technician_id: int) -> list[JobRow]:
     """A technician's jobs, open first."""
     rows = await db.fetch_all(
-        f"{_ROW_QUERY} WHERE job.technician_id = ? ORDER BY job.received_at DESC",
+        f"{JOB_ROW_QUERY} WHERE job.technician_id = ? ORDER BY job.received_at DESC",
         (technician_id,),
     )
-    return [_job_row(r) for r in rows]
+    return [job_row_from_row(r) for r in rows]
+
+
+def status_change_from_row(row: Row) -> StatusChange:
+    """A ``job_status_change`` row as a StatusChange; shared with the dispatch queries."""
+    return StatusChange(
+        at=from_db(row["at"]),
+        from_status=JobStatus(row["from_status"]) if row["from_status"] else None,
+        to_status=JobStatus(row["to_status"]),
+        technician_id=row["technician_id"],
+        actor=row["actor"],
+        note=row["note"],
+    )
 
 
 async def status_history(db: Database, job_id: int) -> list[StatusChange]:
@@ -177,17 +193,7 @@ async def status_history(db: Database, job_id: int) -> list[StatusChange]:
     rows = await db.fetch_all(
         "SELECT * FROM job_status_change WHERE job_id = ? ORDER BY at, id", (job_id,)
     )
-    return [
-        StatusChange(
-            at=from_db(r["at"]),
-            from_status=JobStatus(r["from_status"]) if r["from_status"] else None,
-            to_status=JobStatus(r["to_status"]),
-            technician_id=r["technician_id"],
-            actor=r["actor"],
-            note=r["note"],
-        )
-        for r in rows
-    ]
+    return [status_change_from_row(r) for r in rows]
 
 
 async def backdate_job(db: Database, job_id: int, received_at: str) -> None:

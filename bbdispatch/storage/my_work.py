@@ -9,7 +9,7 @@ from __future__ import annotations
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.work import _entry
+from bbdispatch.storage.work import entry_from_row
 
 
 async def entries_of_technician_since(
@@ -21,7 +21,7 @@ async def entries_of_technician_since(
         " ORDER BY started_at DESC, id DESC",
         (technician_id, since),
     )
-    return [_entry(r) for r in rows]
+    return [entry_from_row(r) for r in rows]
 
 
 async def update_entry(

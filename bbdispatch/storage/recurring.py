@@ -6,7 +6,7 @@ from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.jobs import Category, Job, JobMode, NewJob
 from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
 from bbdispatch.storage.database import Database, Row
-from bbdispatch.storage.jobs import _job, insert_status_change
+from bbdispatch.storage.jobs import insert_status_change, job_from_row
 
 
 async def contract_of_task(db: Database, task_id: int) -> int | None:
@@ -185,7 +185,7 @@ async def runs_of_contract(
                 checked=r["log_checked"], outcome=RunOutcome(r["log_outcome"]),
                 problem=r["log_problem"],
             )  # fmt: skip
-        job = _job(r)
+        job = job_from_row(r)
         assert job.recurring_task_id is not None
         found.append(
             (tasks[job.recurring_task_id], job, r["technician_name"], log, bool(r["backup_failed"]))

@@ -13,7 +13,7 @@ from bbdispatch.domain.statements import ChargeRow
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.work import _entry
+from bbdispatch.storage.work import entry_from_row
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ async def entries_between(
     ids = [r["id"] for r in rows]
     charges = await charges_of(db, ids)
     return [
-        EntryWithCharges(_entry(r), r["tech_name"], tuple(charges.get(r["id"], ()))) for r in rows
+        EntryWithCharges(entry_from_row(r), r["tech_name"], tuple(charges.get(r["id"], ())))
+        for r in rows
     ]
 
 
@@ -260,21 +261,4 @@ async def apply_corrections(db: Database, statement_id: int, ids: list[int]) -> 
     """Mark corrections as shown on an issued statement."""
     await db.execute_many(
         "UPDATE correction SET statement_id = ? WHERE id = ?", [(statement_id, i) for i in ids]
-    )
-
-
-async def insert_charge_part(
-    db: Database,
-    entry_id: int,
-    contract_id: int,
-    basis: str,
-    minutes: int,
-    rate_grosze: int,
-    reason: str,
-) -> None:
-    """Add the moved part of a split uncovered charge."""
-    await db.execute(
-        "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (entry_id, contract_id, basis, minutes, rate_grosze, reason),
     )

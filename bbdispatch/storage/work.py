@@ -8,7 +8,8 @@ from bbdispatch.domain.work import Charge, WorkEntry
 from bbdispatch.storage.database import Database, Row
 
 
-def _entry(row: Row) -> WorkEntry:
+def entry_from_row(row: Row) -> WorkEntry:
+    """A ``work_entry`` row as a WorkEntry; shared by every module that reads entries."""
     return WorkEntry(
         id=row["id"],
         job_id=row["job_id"],
@@ -59,7 +60,7 @@ async def insert_entry(
 async def get_entry(db: Database, entry_id: int) -> WorkEntry | None:
     """One work entry."""
     row = await db.fetch_one("SELECT * FROM work_entry WHERE id = ?", (entry_id,))
-    return _entry(row) if row else None
+    return entry_from_row(row) if row else None
 
 
 async def entries_of_job(db: Database, job_id: int) -> list[WorkEntry]:
@@ -67,7 +68,7 @@ async def entries_of_job(db: Database, job_id: int) -> list[WorkEntry]:
     rows = await db.fetch_all(
         "SELECT * FROM work_entry WHERE job_id = ? ORDER BY started_at, id", (job_id,)
     )
-    return [_entry(r) for r in rows]
+    return [entry_from_row(r) for r in rows]
 
 
 async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None:
@@ -75,7 +76,7 @@ async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None
     row = await db.fetch_one(
         "SELECT * FROM work_entry WHERE technician_id = ? AND ended_at IS NULL", (technician_id,)
     )
-    return _entry(row) if row else None
+    return entry_from_row(row) if row else None
 
 
 async def insert_charge(
@@ -130,4 +131,4 @@ async def overlapping_entry(
         " ORDER BY started_at LIMIT 1",
         (technician_id, exclude_id, started_at, ended_at, ended_at),
     )
-    return _entry(row) if row else None
+    return entry_from_row(row) if row else None
