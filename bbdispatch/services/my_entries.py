@@ -19,7 +19,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.timekeeping import add_entry, overlap_message
+from bbdispatch.services.timekeeping import add_entry, check_finished_entry, overlap_message
 from bbdispatch.services.workspace import own_job
 from bbdispatch.storage import my_work
 from bbdispatch.storage import work as store
@@ -77,12 +77,7 @@ async def edit_my_entry(
         NotAllowed: not theirs, too old, or already on an issued statement.
         DomainError: a running timer, no description, bad times or an overlap.
     """
-    if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
-    if ended_at <= started_at:
-        raise DomainError(_("The end must be after the start."))
-    if ended_at > ctx.clock.now():
-        raise DomainError(_("The end is in the future."))
+    check_finished_entry(ctx, started_at, ended_at, description)
     _check_window(ctx, started_at)
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)

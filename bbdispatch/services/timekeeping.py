@@ -20,6 +20,22 @@ from bbdispatch.storage import my_work
 from bbdispatch.storage import work as store
 
 
+def check_finished_entry(
+    ctx: Ctx, started_at: datetime, ended_at: datetime, description: str
+) -> None:
+    """Check a finished entry's text and times before any query, for adding and editing alike.
+
+    Raises:
+        DomainError: no description, end not after start, or end in the future.
+    """
+    if not description.strip():
+        raise DomainError(_("Describe the work for the client's statement."))
+    if ended_at <= started_at:
+        raise DomainError(_("The end must be after the start."))
+    if ended_at > ctx.clock.now():
+        raise DomainError(_("The end is in the future."))
+
+
 async def add_entry(
     ctx: Ctx,
     *,
@@ -37,12 +53,7 @@ async def add_entry(
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
-    if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
-    if ended_at <= started_at:
-        raise DomainError(_("The end must be after the start."))
-    if ended_at > ctx.clock.now():
-        raise DomainError(_("The end is in the future."))
+    check_finished_entry(ctx, started_at, ended_at, description)
     async with ctx.db.transaction():
         if await job_store.get_job(ctx.db, job_id) is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
