@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from bbdispatch.clock import local_today
@@ -17,29 +16,22 @@ from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.services.contracts import assessments, record_assessment
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 
-class AssessmentScreen(ModalScreen[int | None], BBScreen[int | None]):
+class AssessmentScreen(FormDialog[int | None]):
     """Record a needs assessment (or a waiver with its reason) before a service contract."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss_form", _("Cancel"), tooltip=_("Close without saving"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"),
                 id="cancel"),
         Binding("ctrl+s", "save", _("Save"), tooltip=_("Save this revision"), id="save"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
-    AssessmentScreen {
-        align: center middle;
-    }
     AssessmentScreen > Vertical {
         width: 70;
-        height: auto;
         max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     AssessmentScreen #revisions {
         height: auto;
@@ -49,7 +41,7 @@ class AssessmentScreen(ModalScreen[int | None], BBScreen[int | None]):
     """
 
     def __init__(self, client_id: int) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self.client_id = client_id
         """The client whose needs are assessed."""
 
@@ -83,10 +75,6 @@ class AssessmentScreen(ModalScreen[int | None], BBScreen[int | None]):
         self.query_one("#revisions", Static).update(
             "\n".join(lines) or _("No needs assessment recorded yet.")
         )
-
-    def action_dismiss_form(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -9,14 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from bbdispatch.domain.backups import BackupResult, parse_size
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.services.backups import record_backup_check
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 
 def parse_day(text: str) -> date | None:
@@ -36,7 +35,7 @@ def parse_day(text: str) -> date | None:
     raise DomainError(_("Date like 23.11.2026."))
 
 
-class BackupCheckDialog(ModalScreen[bool], BBScreen[bool]):
+class BackupCheckDialog(FormDialog[bool]):
     """Result, date, size and place of the newest backup; a failure needs a note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,17 +44,10 @@ class BackupCheckDialog(ModalScreen[bool], BBScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    BackupCheckDialog {
-        align: center middle;
-    }
     BackupCheckDialog > VerticalScroll {
         width: 70;
         max-width: 100%;
-        height: auto;
         max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     BackupCheckDialog Horizontal {
         height: auto;
@@ -67,7 +59,7 @@ class BackupCheckDialog(ModalScreen[bool], BBScreen[bool]):
     """
 
     def __init__(self, job_id: int) -> None:
-        super().__init__()
+        super().__init__(cancelled=False)
         self.job_id = job_id
         """The backup job checked."""
 
@@ -139,8 +131,3 @@ class BackupCheckDialog(ModalScreen[bool], BBScreen[bool]):
         if result is BackupResult.FAILED:
             self.notify(_("Backup failed: job raised to emergency."), severity="warning")
         self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)

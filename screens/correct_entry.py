@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from bbdispatch.clock import FIRM_ZONE, format_local
@@ -18,32 +17,26 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import StatementLine
 from bbdispatch.i18n import _
 from bbdispatch.services.corrections import correct_locked_entry
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 
-class CorrectEntryScreen(ModalScreen[int | None], BBScreen[int | None]):
+class CorrectEntryScreen(FormDialog[int | None]):
     """Day, start, end, description and the reason for the correction."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss_form", _("Cancel"), tooltip=_("Close"), id="cancel"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close"), id="cancel"),
         Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the correction"), id="save"),
     ]
 
     DEFAULT_CSS = """
-    CorrectEntryScreen {
-        align: center middle;
-    }
     CorrectEntryScreen > Vertical {
         width: 70;
-        height: auto;
         border: round $warning;
-        background: $surface;
-        padding: 0 1;
     }
     """
 
     def __init__(self, line: StatementLine) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self.line = line
         """The locked entry being corrected."""
         assert line.started_at is not None
@@ -63,10 +56,6 @@ class CorrectEntryScreen(ModalScreen[int | None], BBScreen[int | None]):
             yield Static("", id="correct-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="warning")
         yield Footer()
-
-    def action_dismiss_form(self) -> None:
-        """Close without correcting."""
-        self.dismiss(None)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Static
 
 from bbdispatch.clock import Clock, format_local, local
@@ -19,6 +18,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
 from bbdispatch.i18n import _
+from screens.widgets.form_dialog import FormDialog
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class EntryDefaults:
     """Stopping a running timer: the start is fixed, an empty end means now."""
 
 
-class EntryDialog(ModalScreen[bool]):
+class EntryDialog(FormDialog[bool]):
     """Start/end or a duration, a description for the client, on-site and billable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,10 +66,6 @@ class EntryDialog(ModalScreen[bool]):
         & > Vertical {
             width: 76;
             max-width: 100%;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
         }
         Horizontal {
             height: auto;
@@ -96,7 +92,7 @@ class EntryDialog(ModalScreen[bool]):
     """
 
     def __init__(self, defaults: EntryDefaults, clock: Clock, submit: SubmitEntry) -> None:
-        super().__init__()
+        super().__init__(cancelled=False)
         self._defaults = defaults
         self._clock = clock
         self._submit = submit
@@ -153,10 +149,6 @@ class EntryDialog(ModalScreen[bool]):
     def action_save(self) -> None:
         """Check the fields, then save through the service."""
         self._save()
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
 
     def _text(self, key: str) -> str:
         found = self.query(f"#entry-{key}")

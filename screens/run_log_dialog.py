@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from bbdispatch.clock import format_local
@@ -16,10 +15,10 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.i18n import _
 from bbdispatch.services.recurring import RunDetails, complete_run, run_details
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 
-class RunLogDialog(ModalScreen[bool], BBScreen[bool]):
+class RunLogDialog(FormDialog[bool]):
     """The run's checklist above, what was checked and the outcome below; Ctrl+S saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -28,17 +27,10 @@ class RunLogDialog(ModalScreen[bool], BBScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    RunLogDialog {
-        align: center middle;
-    }
     RunLogDialog > VerticalScroll {
         width: 76;
         max-width: 100%;
-        height: auto;
         max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     RunLogDialog #checked {
         height: 5;
@@ -58,7 +50,7 @@ class RunLogDialog(ModalScreen[bool], BBScreen[bool]):
     """
 
     def __init__(self, job_id: int) -> None:
-        super().__init__()
+        super().__init__(cancelled=False)
         self.job_id = job_id
         """The recurring job being completed."""
 
@@ -139,8 +131,3 @@ class RunLogDialog(ModalScreen[bool], BBScreen[bool]):
             return
         self.notify(_("Run {job} documented.").format(job=self.job_id))
         self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)

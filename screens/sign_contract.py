@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from bbdispatch.clock import local_today
@@ -17,28 +16,21 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, format_pln, parse_money
 from bbdispatch.services.contracts import SignRequest, sign_contract
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 
-class SignContractScreen(ModalScreen[int | None], BBScreen[int | None]):
+class SignContractScreen(FormDialog[int | None]):
     """The signing form; hours, net price and VAT are copied from today's price list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss_form", _("Cancel"), tooltip=_("Close without signing"),
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without signing"),
                 id="cancel"),
         Binding("ctrl+s", "sign", _("Sign"), tooltip=_("Sign the contract"), id="save"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
-    SignContractScreen {
-        align: center middle;
-    }
     SignContractScreen > Vertical {
         width: 64;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     SignContractScreen Input, SignContractScreen Select {
         width: 100%;
@@ -46,7 +38,7 @@ class SignContractScreen(ModalScreen[int | None], BBScreen[int | None]):
     """
 
     def __init__(self, client_id: int) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self.client_id = client_id
         """The client who signs."""
 
@@ -68,10 +60,6 @@ class SignContractScreen(ModalScreen[int | None], BBScreen[int | None]):
             yield Static("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
         yield Footer()
-
-    def action_dismiss_form(self) -> None:
-        """Close without signing."""
-        self.dismiss(None)
 
     @on(Button.Pressed, "#sign")
     def _sign_pressed(self) -> None:

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from bbdispatch.clock import format_local, local
@@ -29,7 +28,7 @@ from bbdispatch.domain.schedule import (
 from bbdispatch.i18n import _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import TaskDraft, preview, save_task
-from screens.base import BBScreen
+from screens.widgets.form_dialog import FormDialog
 
 CATEGORY_LABEL = {
     "backup": _("backup"), "software": _("software"), "hardware": _("hardware"),
@@ -37,7 +36,7 @@ CATEGORY_LABEL = {
 }  # fmt: skip
 
 
-class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
+class TaskForm(FormDialog[int | None]):
     """The recurring task form; saving validates and shows errors by the fields."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,17 +45,10 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
     ]
 
     DEFAULT_CSS = """
-    TaskForm {
-        align: center middle;
-    }
     TaskForm > VerticalScroll {
         width: 76;
         max-width: 100%;
-        height: auto;
         max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     TaskForm Horizontal {
         height: auto;
@@ -99,7 +91,7 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
     """
 
     def __init__(self, contract_id: int, task: RecurringTask | None = None) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self.contract_id = contract_id
         """The contract the task belongs to."""
         self.editing = task
@@ -278,8 +270,3 @@ class TaskForm(ModalScreen[int | None], BBScreen[int | None]):
             return
         self.notify(_("Task saved."))
         self.dismiss(task_id)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)

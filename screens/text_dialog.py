@@ -9,17 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
+from screens.widgets.form_dialog import FormDialog
 
 SubmitText = Callable[[str], Awaitable[None]]
 """Saves the text through a service; raises DomainError to keep the dialog open."""
 
 
-class TextDialog(ModalScreen[bool]):
+class TextDialog(FormDialog[bool]):
     """Asks for one line, saves it through the given service call, shows its refusal."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,10 +33,6 @@ class TextDialog(ModalScreen[bool]):
         & > Vertical {
             width: 72;
             max-width: 100%;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
         }
         #text-value {
             margin: 1 0 0 0;
@@ -45,7 +41,7 @@ class TextDialog(ModalScreen[bool]):
     """
 
     def __init__(self, title: str, placeholder: str, submit: SubmitText) -> None:
-        super().__init__()
+        super().__init__(cancelled=False)
         self._title = title
         self._placeholder = placeholder
         self._submit = submit
@@ -65,10 +61,6 @@ class TextDialog(ModalScreen[bool]):
     def action_save(self) -> None:
         """Save through the service; stay open with its message if it refuses."""
         self._save()
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
 
     @work(exclusive=True, group="text-save", exit_on_error=False)
     async def _save(self) -> None:
