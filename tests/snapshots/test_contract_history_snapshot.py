@@ -6,16 +6,11 @@ from typing import Any
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
-from bbdispatch.domain.people import Role, Technician
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.schedule import run_schedule
 from bbdispatch.storage.database import Database
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
+from tests.helpers import DISPATCHER
 
 
 def test_contract_history_80x24(

@@ -4,12 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
+from tests.helpers import DISPATCHER
 
 
 def test_contracts_screen(snap_compare: Any, ctx_factory: Callable[..., Any]) -> None:

@@ -5,35 +5,24 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.helpers import DISPATCHER, settle
 
 
 def test_board_80x24(snap_compare, ctx_factory) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
 
 
 def test_board_160x50(snap_compare, ctx_factory) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)
-    assert snap_compare(app, terminal_size=(160, 50), run_before=_settle)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=settle)
 
 
 def test_job_detail_80x24(snap_compare, ctx_factory) -> None:
     async def open_detail(pilot: Pilot[None]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("down", "down", "enter")
-        await _settle(pilot)
+        await settle(pilot)
 
     app = BBDispatch(ctx_factory(), DISPATCHER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_detail)
@@ -41,9 +30,9 @@ def test_job_detail_80x24(snap_compare, ctx_factory) -> None:
 
 def test_assign_picker_80x24(snap_compare, ctx_factory) -> None:
     async def open_picker(pilot: Pilot[None]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("down", "down", "down", "a")
-        await _settle(pilot)
+        await settle(pilot)
 
     app = BBDispatch(ctx_factory(), DISPATCHER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_picker)

@@ -6,12 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
-
-TECHNICIAN = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
+from tests.helpers import DISPATCHER
 
 
 def _intake_for(*keys: str) -> Any:
@@ -30,10 +25,10 @@ def _intake_for(*keys: str) -> Any:
 
 
 def test_intake_with_matched_caller(snap_compare: Any, ctx_factory: Any) -> None:
-    app = BBDispatch(ctx_factory(), TECHNICIAN)
+    app = BBDispatch(ctx_factory(), DISPATCHER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for(*"601234567"))
 
 
 def test_intake_new_client_form(snap_compare: Any, ctx_factory: Any) -> None:
-    app = BBDispatch(ctx_factory(), TECHNICIAN)
+    app = BBDispatch(ctx_factory(), DISPATCHER)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_intake_for(*"500600700", "enter"))

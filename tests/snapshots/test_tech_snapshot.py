@@ -1,27 +1,11 @@
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Technician
-from bbdispatch.storage.database import Database
-from bbdispatch.storage.people import person_by_login
-
-
-def load_person(db_path: Path, login: str) -> Technician:
-    async def get() -> Technician:
-        db = await Database.open(db_path)
-        try:
-            found = await person_by_login(db, login)
-        finally:
-            await db.close()
-        assert found is not None
-        return found
-
-    return asyncio.run(get())
+from tests.helpers import load_person
 
 
 def test_technician_screen_80x24(snap_compare, ctx_factory, demo_db_path: Path) -> None:

@@ -14,6 +14,7 @@ from screens.backup_check_dialog import BackupCheckDialog
 from screens.contract_history import ContractHistoryScreen
 from screens.inventory_view import InventoryScreen
 from screens.it_admin import open_contract_history
+from tests.helpers import settle_twice
 
 DATA = Path(__file__).parent.parent / "data"
 TECH = Technician(
@@ -22,38 +23,32 @@ TECH = Technician(
 )  # fmt: skip
 
 
-async def settle(app: BBDispatch, pilot: Any) -> None:
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_failed_backup_from_history_raises_an_emergency(
     demo_ctx: Ctx, demo_db_path: Path, ctx_factory: Any
 ) -> None:
     job_id = (await run_schedule(demo_ctx)).created[0].job_id
     app = BBDispatch(ctx_factory(), TECH, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         open_contract_history(app, 3)
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("b")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, BackupCheckDialog)
         dialog.query_one("#result", Select).value = "failed"
         dialog.query_one("#backup-date", Input).value = "21.11.2026"
         dialog.query_one("#size", Input).value = "mnóstwo"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Size like 512 GB" in str(dialog.query_one("#size-error", Static).render())
         dialog.query_one("#size", Input).value = "0 GB"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Say what failed" in str(dialog.query_one("#note-error", Static).render())
         dialog.query_one("#note", Input).value = "NAS pełny, kopia przerwana"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractHistoryScreen)
         first = app.screen.query_one("#history-table", DataTable).get_row_at(0)
         assert str(first[3]) == "PROBLEM*"
@@ -68,11 +63,11 @@ async def test_failed_backup_from_history_raises_an_emergency(
 async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: Any) -> None:
     app = BBDispatch(ctx_factory(), TECH, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         open_contract_history(app, 3)
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("down", "down", "down", "i")  # the 02.11 inventory run
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         screen = app.screen
         assert isinstance(screen, InventoryScreen)
         table = screen.query_one("#diff-table", DataTable)
@@ -84,12 +79,12 @@ async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: A
         assert path_input.has_focus
         path_input.value = str(DATA / "nothing-here.csv")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Cannot read" in str(screen.query_one("#file-error", Static).render())
         assert path_input.value.endswith("nothing-here.csv")
         path_input.value = str(DATA / "inventory-simple.csv")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         summary = str(screen.query_one("#inventory-summary", Static).render())
         assert "3 programs" in summary
         rows = [

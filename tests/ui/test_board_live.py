@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from bbdispatch.app import BBDispatch
 from screens.board import BoardScreen
-from tests.ui.dispatch_helpers import DISPATCHER, cell, settle, shown_ids
+from tests.helpers import DISPATCHER, cell, settle, shown_ids
 
 WRITER = """
 import sqlite3, sys

@@ -3,18 +3,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
 from screens.board import BoardScreen
-
-DISPATCHER = Technician(
-    id=5,
-    login="beata",
-    name="Beata Jankowska",
-    role=Role.DISPATCHER,
-    does_onsite=False,
-    phone=None,
-    active=True,
-)
+from tests.helpers import DISPATCHER
 
 
 async def test_app_starts_and_shows_open_jobs(ctx_factory) -> None:

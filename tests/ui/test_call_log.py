@@ -12,7 +12,7 @@ from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
-from tests.ui.intake_helpers import make_app, query, settle
+from tests.helpers import make_app, query, settle
 
 
 async def _ring(path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:

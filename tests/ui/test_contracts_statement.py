@@ -13,18 +13,7 @@ from screens.assessment import AssessmentScreen
 from screens.contracts import ContractsScreen
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
-
-
-async def settle(app: BBDispatch, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+from tests.helpers import DISPATCHER, settle_twice
 
 
 def text_of(app: BBDispatch, selector: str) -> str:
@@ -36,44 +25,44 @@ async def test_sign_service_contract_needs_an_assessment_first(
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("c")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractsScreen)
         table = app.screen.query_one("#contract-table", DataTable)
         assert table.row_count == 9
         await pilot.press("down")  # BB/2026/002, the Bilans starter at 95 %
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "offer a service contract" in text_of(app, "#contract-detail")
         await pilot.press("f")  # only this client's contracts
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert table.row_count == 1
         # Without a needs assessment the service contract is refused, next to the form.
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, SignContractScreen)
         app.screen.query_one("#product", Select).value = "service-50h"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "needs assessment" in text_of(app, "#sign-error")
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         # Record the assessment, then sign.
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, AssessmentScreen)
         assert "No needs assessment" in text_of(app, "#revisions")
         app.screen.query_one("#needs", Input).focus()
         await pilot.press(*"Program FK, 4 stanowiska")
         app.screen.query_one("#rules", Input).value = "Zgłoszenia telefonicznie"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractsScreen)
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         app.screen.query_one("#product", Select).value = "service-50h"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractsScreen)
         assert table.row_count == 2
         numbers = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
@@ -93,9 +82,9 @@ async def test_statement_screen_shows_lines_and_totals(
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(3))
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         table = app.screen.query_one("#statement-lines", DataTable)
         assert table.row_count == 3
         totals = text_of(app, "#statement-totals")
@@ -105,15 +94,15 @@ async def test_statement_screen_shows_lines_and_totals(
         period_to = app.screen.query_one("#period-to", Input)
         period_to.value = "31.10.2026"
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "before it starts" in text_of(app, "#period-error")
         assert period_to.value == "31.10.2026"
         # Issuing the running month is refused with a clear message.
         period_to.value = "30.11.2026"
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("f8")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "after that day" in " ".join(str(n.message) for n in app._notifications)
 
 
@@ -122,11 +111,11 @@ async def test_statement_screen_issues_a_past_month(
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("f8")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "issued" in text_of(app, "#statement-title")
     with sqlite3.connect(demo_db_path) as conn:
         locked = conn.execute("SELECT COUNT(*) FROM work_entry WHERE statement_id = 1")
@@ -146,28 +135,28 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
 
     app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("f8")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         app.screen.query_one("#statement-lines", DataTable).focus()
         await pilot.press("f7")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, CorrectEntryScreen)
         app.screen.query_one("#end", Input).value = "19:00"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Say why" in text_of(app, "#correct-error")
         assert app.screen.query_one("#end", Input).value == "19:00"
         app.screen.query_one("#reason", Input).value = "Dojazd nie wpisany"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, StatementScreen)
         app.screen.query_one("#period-from", Input).value = "01.11.2026"
         app.screen.query_one("#period-to", Input).value = "30.11.2026"
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Correction job" in text_of(app, "#statement-totals")
     with sqlite3.connect(demo_db_path) as conn:
         row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
@@ -180,18 +169,18 @@ async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await app.push_screen(ContractsScreen(7))  # Drukarnia Prasa: one starter
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         table = app.screen.query_one("#contract-table", DataTable)
         assert str(table.get_row_at(0)[3]) == "active"
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert str(table.get_row_at(0)[3]) == "closed"
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "cannot take uncovered time" in " ".join(str(n.message) for n in app._notifications)
     with sqlite3.connect(demo_db_path) as conn:
         actions = conn.execute(
@@ -209,11 +198,11 @@ async def test_help_lists_the_contract_keys(
 
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("c")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("f1")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(m.source) for m in app.screen.query(Markdown))
         assert "| `m` | Move |" in text

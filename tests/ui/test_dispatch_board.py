@@ -10,7 +10,7 @@ from screens.assign import AssignScreen
 from screens.board import BoardScreen
 from screens.job_detail import JobDetailScreen
 from screens.note_prompt import NotePrompt
-from tests.ui.dispatch_helpers import DISPATCHER, cell, settle, shown_ids
+from tests.helpers import DISPATCHER, cell, settle, shown_ids
 
 MAREK, ANNA = 3, 1
 

@@ -14,7 +14,7 @@ from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.client_form import NewClientForm
 from screens.widgets.confirm import ConfirmScreen
-from tests.ui.intake_helpers import DISPATCHER, make_app, query, settle, type_text
+from tests.helpers import DISPATCHER, make_app, query, settle, type_text
 
 DIGITS = list("601234567")  # Kancelaria Notarialna Nowak (demo client 1)
 

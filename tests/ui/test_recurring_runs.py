@@ -6,24 +6,12 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.schedule import run_schedule
 from screens.contract_history import ContractHistoryScreen
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.run_log_dialog import RunLogDialog
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
-
-
-async def settle(app: BBDispatch, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+from tests.helpers import DISPATCHER, settle_twice
 
 
 async def test_complete_recurring_run_with_log(
@@ -34,40 +22,40 @@ async def test_complete_recurring_run_with_log(
     job_id = created[0].job_id
     app = BBDispatch(ctx_factory("piotr"), DISPATCHER, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         await pilot.press("i")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         options = app.screen.query_one("#contract-list", OptionList)
         assert "Przychodnia" in str(options.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, RecurringTasksScreen)
         await pilot.press("h")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractHistoryScreen)
         table = app.screen.query_one("#history-table", DataTable)
         first = table.get_row_at(0)
         assert str(first[2]) == str(job_id)
         assert str(first[3]) == "MISSED*"
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, RunLogDialog)
         # Saving with nothing checked: an error by the field, the dialog stays.
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Say what was checked" in str(
             app.screen.query_one("#checked-error", Static).render()
         )
         app.screen.query_one("#checked", TextArea).text = "Log kopii na NAS, odtworzono plik."
         app.screen.query_one("#outcome", Select).value = "problem"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Describe the problem" in str(
             app.screen.query_one("#problem-error", Static).render()
         )
         app.screen.query_one("#problem", Input).value = "Kopia z soboty niepełna"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractHistoryScreen)
         first = app.screen.query_one("#history-table", DataTable).get_row_at(0)
         assert str(first[3]) == "PROBLEM*"

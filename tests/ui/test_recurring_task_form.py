@@ -7,21 +7,10 @@ from typing import Any
 from textual.widgets import DataTable, Input, Select, Static
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
 from screens.it_admin import open_recurring_tasks
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.task_form import TaskForm
-
-DISPATCHER = Technician(
-    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
-    phone=None, active=True,
-)  # fmt: skip
-
-
-async def settle(app: BBDispatch, pilot: Any) -> None:
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.helpers import DISPATCHER, settle_twice
 
 
 async def test_add_task_with_a_preset_and_see_next_runs(
@@ -29,35 +18,35 @@ async def test_add_task_with_a_preset_and_see_next_runs(
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         open_recurring_tasks(app, 3)
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, RecurringTasksScreen)
         assert app.screen.query_one("#task-table", DataTable).row_count == 2
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         form = app.screen
         assert isinstance(form, TaskForm)
         await pilot.press(*"Aktualizacje Windows")
         form.query_one("#preset", Select).value = "custom"
         form.query_one("#rrule", Input).value = "FREQ=HOURLY"
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "at most once a day" in str(form.query_one("#schedule-error", Static).render())
         form.query_one("#preset", Select).value = "monthly-first"
         form.query_one("#weekday", Select).value = "WE"
         form.query_one("#starts", Input).value = "01.12.2026 16:30"
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         preview = str(form.query_one("#preview", Static).render())
         assert "FREQ=MONTHLY;BYDAY=1WE" in preview
         assert "02.12.2026 16:30 · 06.01.2027 16:30 · 03.02.2027 16:30" in preview
         form.query_one("#minutes", Input).value = "dużo"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert "Expected minutes" in str(form.query_one("#minutes-error", Static).render())
         assert form.query_one("#title", Input).value == "Aktualizacje Windows"
         form.query_one("#minutes", Input).value = "45"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
         assert isinstance(app.screen, RecurringTasksScreen)
         table = app.screen.query_one("#task-table", DataTable)
         assert table.row_count == 3
@@ -84,5 +73,5 @@ async def test_dispatcher_app_runs_the_schedule_by_itself(
                 ).fetchall()
             if found:
                 break
-        await settle(app, pilot)
+        await settle_twice(app, pilot)
     assert found == [("2026-11-23T08:00:00Z", 1)]

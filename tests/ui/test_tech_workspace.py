@@ -14,25 +14,12 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Technician
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.people import person_by_login
 from screens.entry_dialog import EntryDialog
 from screens.tech_entries import MyEntriesScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.text_dialog import TextDialog
 from screens.widgets.confirm import ConfirmScreen
-
-
-def load_person(db_path: Path, login: str) -> Technician:
-    async def get() -> Technician:
-        db = await Database.open(db_path)
-        try:
-            found = await person_by_login(db, login)
-        finally:
-            await db.close()
-        assert found is not None
-        return found
-
-    return asyncio.run(get())
+from tests.helpers import load_person
 
 
 @pytest.fixture

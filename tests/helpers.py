@@ -1,0 +1,83 @@
+"""Helpers the UI and snapshot tests share: the dispatcher, settling, small queries."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.people import person_by_login
+
+DISPATCHER = Technician(
+    id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
+    phone=None, active=True,
+)  # fmt: skip
+"""The demo's dispatcher, who signs in to the board in most UI tests."""
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def settle_twice(app: BBDispatch, pilot: Pilot[Any]) -> None:
+    """Wait for workers and redraw, twice: for screens whose loading starts more work."""
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type free text (the description, not counted as keystrokes)."""
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    """Read the test database directly, behind the App's back."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()
+
+
+def make_app(ctx_factory: Any) -> BBDispatch:
+    """The dispatcher's App on the demo database, polling fast."""
+    return BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=0.1)
+
+
+def load_person(db_path: Path, login: str) -> Technician:
+    """A person of the demo database, to sign in as."""
+
+    async def get() -> Technician:
+        db = await Database.open(db_path)
+        try:
+            found = await person_by_login(db, login)
+        finally:
+            await db.close()
+        assert found is not None
+        return found
+
+    return asyncio.run(get())
+
+
+def shown_ids(app: BBDispatch) -> list[int]:
+    """Job numbers on the board, top to bottom."""
+    table = app.screen.query_one("#job-table", DataTable)
+    return [int(str(table.get_row_at(i)[0])) for i in range(table.row_count)]
+
+
+def cell(app: BBDispatch, job_id: int, column: str) -> str:
+    """What one cell of the board shows."""
+    table = app.screen.query_one("#job-table", DataTable)
+    return str(table.get_cell(str(job_id), column))
