@@ -12,13 +12,12 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbdispatch.i18n import _
 from bbdispatch.services.recurring import it_admin_contracts
-from screens.base import BBScreen
+from screens.base import BBModal
 
 
 def open_it_admin(app: App[Any]) -> None:
@@ -52,7 +51,7 @@ def open_run_log(app: App[Any], job_id: int) -> None:
     app.push_screen(RunLogDialog(job_id))
 
 
-class AdminContractPicker(ModalScreen[int | None], BBScreen[int | None]):
+class AdminContractPicker(BBModal[int | None]):
     """A short list of IT administration contracts; Enter picks one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
