@@ -102,6 +102,30 @@ def contract_label(line: StatementLine, polish: bool = True) -> str:
     return " + ".join(f"{n} {fmt(c.minutes)}" for n, c in zip(names, line.charges, strict=True))
 
 
+LINE_COLUMNS = (
+    "date", "job", "technician", "mode", "description", "actual", "billed", "contract", "net",
+)  # fmt: skip
+"""Label keys of the work-line table, in the order every client document shows them."""
+
+
+def line_cells(line: StatementLine) -> list[str]:
+    """One work line as the texts of the client's table, in :data:`LINE_COLUMNS` order.
+
+    HTML and Markdown show the same table; only the markup around the cells differs.
+    """
+    return [
+        date_pl(line.day),
+        line.job_number,
+        line.technician,
+        MODE_PL[line.mode],
+        line.description,
+        duration_pl(line.actual_minutes),
+        hours_pl(line.billed_minutes),
+        contract_label(line),
+        pln(line.net),
+    ]
+
+
 def pln(value: Decimal) -> str:
     """``3 628,50 zł``."""
     return format_pln(value)

@@ -8,12 +8,12 @@ from bbdispatch.clock import format_local
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
-    MODE_PL,
+    LINE_COLUMNS,
     PL,
-    contract_label,
     date_pl,
     duration_pl,
     hours_pl,
+    line_cells,
     pln,
     vat_label,
 )
@@ -60,36 +60,10 @@ def render_html(s: Statement) -> str:
         f"<strong>{PL['period']}:</strong> {date_pl(s.period_from)} – {date_pl(s.period_to)}<br>"
         f"<strong>{PL['issued']}:</strong> {escape(issued)}</p>",
         "<table>",
-        _head(
-            [
-                PL[c]
-                for c in (
-                    "date",
-                    "job",
-                    "technician",
-                    "mode",
-                    "description",
-                    "actual",
-                    "billed",
-                    "contract",
-                    "net",
-                )
-            ]
-        ),
+        _head([PL[c] for c in LINE_COLUMNS]),
     ]
     for ln in s.lines:
-        cells = [
-            date_pl(ln.day),
-            ln.job_number,
-            ln.technician,
-            MODE_PL[ln.mode],
-            ln.description,
-            duration_pl(ln.actual_minutes),
-            hours_pl(ln.billed_minutes),
-            contract_label(ln),
-            pln(ln.net),
-        ]
-        parts.append(_row(cells, {5, 6, 8}, "uncovered" if ln.uncovered else ""))
+        parts.append(_row(line_cells(ln), {5, 6, 8}, "uncovered" if ln.uncovered else ""))
     if not s.lines:
         parts.append(f'<tr><td colspan="9">{PL["no_work"]}</td></tr>')
     parts += [

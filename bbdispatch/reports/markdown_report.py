@@ -6,12 +6,12 @@ from bbdispatch.clock import format_local
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
-    MODE_PL,
+    LINE_COLUMNS,
     PL,
-    contract_label,
     date_pl,
     duration_pl,
     hours_pl,
+    line_cells,
     pln,
     vat_label,
 )
@@ -30,32 +30,10 @@ def render_markdown(s: Statement) -> str:
     out.append(f"**{PL['period']}:** {date_pl(s.period_from)} – {date_pl(s.period_to)}  ")
     issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
     out += [f"**{PL['issued']}:** {issued}", ""]
-    cols = (
-        "date",
-        "job",
-        "technician",
-        "mode",
-        "description",
-        "actual",
-        "billed",
-        "contract",
-        "net",
-    )
-    out.append("| " + " | ".join(PL[c] for c in cols) + " |")
+    out.append("| " + " | ".join(PL[c] for c in LINE_COLUMNS) + " |")
     out.append("|" + "|".join(["---"] * 5 + ["---:"] * 2 + ["---", "---:"]) + "|")
     for ln in s.lines:
-        cells = [
-            date_pl(ln.day),
-            ln.job_number,
-            ln.technician,
-            MODE_PL[ln.mode],
-            ln.description,
-            duration_pl(ln.actual_minutes),
-            hours_pl(ln.billed_minutes),
-            contract_label(ln),
-            pln(ln.net),
-        ]
-        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("| " + " | ".join(_cell(c) for c in line_cells(ln)) + " |")
     if not s.lines:
         out.append(f"| {PL['no_work']} |" + " |" * 8)
     out += ["", f"## {PL['contracts']}", ""]
