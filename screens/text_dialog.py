@@ -23,7 +23,8 @@ class TextDialog(FormDialog[bool]):
     """Asks for one line, saves it through the given service call, shows its refusal."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "save", _("Save"), tooltip=_("Save and close"), id="text-save"),
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"), id="text-save"),
+        Binding("enter", "save", _("Save"), show=False),
         Binding("escape", "cancel", _("Cancel"), tooltip=_("Close, save nothing"), id="cancel"),
     ]
 

@@ -219,9 +219,11 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
                 agreed_rate=Decimal("80.00") if key == "kowalski" else None,
             ),
         )  # fmt: skip
+        await _backdate(ctx, job_id, at(days_ago + 1, 14, 20))
         await _work(ctx, job_id, tech[worker], at(days_ago, 8), minutes, text, mode)
+        done_at = at(days_ago, 8) + timedelta(minutes=minutes)
         await _close(
-            ctx, job_id, JobStatus.DONE, "Wykonano; klient potwierdził działanie.", tech[worker]
+            ctx, job_id, JobStatus.DONE, "Wykonano; klient potwierdził.", tech[worker], done_at
         )
 
     # Today's queue, one job in every status.
@@ -343,16 +345,23 @@ async def _move(
         )
 
 
-async def _close(ctx: Ctx, job_id: int, status: JobStatus, text: str, tech_id: int | None) -> None:
+async def _close(
+    ctx: Ctx,
+    job_id: int,
+    status: JobStatus,
+    text: str,
+    tech_id: int | None,
+    at: datetime | None = None,
+) -> None:
+    """Close a demo job, by default now, or when its past work ended."""
+    when = to_db(at) if at else ctx.now_db()
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         assert job is not None
         field = "resolution" if status is JobStatus.DONE else "status_reason"
         await job_store.update_job_fields(
-            ctx.db, job_id, ctx.now_db(), status=status.value, closed_at=ctx.now_db(),
-            **{field: text},
+            ctx.db, job_id, when, status=status.value, closed_at=when, **{field: text},
         )  # fmt: skip
         await job_store.insert_status_change(
-            ctx.db, job_id, ctx.now_db(), job.status, status, tech_id or job.technician_id,
-            ctx.actor, text,
+            ctx.db, job_id, when, job.status, status, tech_id or job.technician_id, ctx.actor, text,
         )  # fmt: skip

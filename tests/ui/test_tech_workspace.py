@@ -210,6 +210,8 @@ async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> No
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, TextDialog)
+        shown = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "ctrl+s" in shown  # the footer says how to save
         await pilot.press(*"Naprawione", "enter")
         await settle(pilot)
         assert "Stop the timer" in text_of(app, "#text-error")
@@ -218,7 +220,7 @@ async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> No
         await pilot.press("enter")
         await settle(pilot)
         assert "Say why" in text_of(app, "#text-error")
-        await pilot.press(*"Czekamy na dysk", "enter")
+        await pilot.press(*"Czekamy na dysk", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TechJobsScreen)
         assert "on hold" in str(table.get_row_at(0)[4])
