@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.services.contracts import assessments, record_assessment
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -57,7 +58,7 @@ class AssessmentScreen(FormDialog[int | None]):
             yield Static("", id="assessment-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="primary")
             yield Static("", id="revisions")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Show the earlier revisions."""

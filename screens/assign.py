@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbdispatch.clock import format_local, format_minutes
@@ -24,6 +24,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
 from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL
+from screens.widgets.footer import KeysFooter
 
 
 def candidate_label(c: Candidate) -> str:
@@ -90,7 +91,7 @@ class AssignScreen(BBModal[bool]):
             yield Label(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
             yield Input(id="visit")
             yield Static("", id="visit-warning", classes="field-error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the job and the candidates."""

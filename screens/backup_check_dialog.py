@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from bbdispatch.domain.backups import BackupResult, parse_size
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.services.backups import record_backup_check
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -91,7 +92,7 @@ class BackupCheckDialog(FormDialog[bool]):
             with Horizontal():
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

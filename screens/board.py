@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import _
@@ -23,6 +23,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
 from screens.widgets.fixed_table import FixedWidthTable
+from screens.widgets.footer import KeysFooter
 
 Cells = tuple[str | Text, ...]
 
@@ -87,6 +88,8 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         self._shown: list[tuple[str, Cells]] = []
         self._columns: list[Column] = []
         self._filter = BoardFilter()
+        self._keys_for: object = object()
+        """The selected job's status the footer keys were last enabled for."""
         self.loads = 0
         """How many times the queue was loaded (tests and benchmarks read it)."""
 
@@ -96,7 +99,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         yield Static("", id="board-summary", classes="summary")
         yield Input(placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter")
         yield FixedWidthTable(id="job-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the queue, follow every later commit, and tick the clocks."""
@@ -132,7 +135,19 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
 
     @on(DataTable.RowHighlighted, "#job-table")
     def _highlighted(self) -> None:
-        self.refresh_bindings()
+        self._refresh_job_keys()
+
+    def _refresh_job_keys(self) -> None:
+        """Redraw the footer only when the selected job's possible steps change.
+
+        Textual rebuilds every footer key on each ``refresh_bindings``; cursor
+        moves and reloads mostly keep the same status, so most calls can be skipped.
+        """
+        line = self.selected_line()
+        state = None if line is None else line.row.job.status
+        if state != self._keys_for:
+            self._keys_for = state
+            self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#job-table")
     def _selected(self) -> None:
@@ -203,7 +218,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
     def _redraw(self) -> None:
         if not self.is_mounted:
             return
-        table: DataTable[str | Text] = self.query_one("#job-table", DataTable)
+        table = self.query_one("#job-table", FixedWidthTable)
         columns = columns_for(self.size.width)
         emphasis = self.app.current_theme.error or "red"
         shown = [
@@ -223,7 +238,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
             self._rebuild(table, shown)
         self._shown = shown
         self._summarise(len(shown))
-        self.refresh_bindings()
+        self._refresh_job_keys()
 
     def _update_cells(self, table: DataTable[str | Text], shown: list[tuple[str, Cells]]) -> None:
         for (key, new), (_key, old) in zip(shown, self._shown, strict=True):
@@ -231,14 +246,13 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
                 if value != before:
                     table.update_cell(key, column.key, value)
 
-    def _rebuild(self, table: DataTable[str | Text], shown: list[tuple[str, Cells]]) -> None:
+    def _rebuild(self, table: FixedWidthTable, shown: list[tuple[str, Cells]]) -> None:
         old_keys = [k for k, _c in self._shown]
         row = table.cursor_row
         keep = old_keys[row] if 0 <= row < len(old_keys) else None
         scroll_y = table.scroll_y
         table.clear()
-        for key, values in shown:
-            table.add_row(*values, key=key)
+        table.add_rows_at_once(shown)
         new_keys = [k for k, _c in shown]
         if not new_keys:
             return

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
@@ -16,6 +16,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 OUTCOME_LABEL = {
     "pending": _("waiting"),
@@ -52,7 +53,7 @@ class CallLogScreen(BBScreen[None]):
         yield Static("", id="calls-summary", classes="summary")
         table: DataTable[str | Text] = DataTable(id="call-table", cursor_type="row")
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Columns, first load, and reload on every change."""

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError
@@ -23,6 +23,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.recurring import admin_contract, contract_history
 from bbdispatch.services.schedule import run_schedule
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 STATE_LABEL = {
     RunState.DONE: _("done"),
@@ -77,7 +78,7 @@ class ContractHistoryScreen(BBScreen[None]):
         )
         yield table
         yield Static("", id="run-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Columns, first load, reload on any change."""

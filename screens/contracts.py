@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.dates import format_day
 from bbdispatch.domain.contracts import ContractStatus, balance_text, format_hours
@@ -22,6 +22,7 @@ from bbdispatch.services.ledger import (
     uncovered_minutes,
 )
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 STATUS_LABEL = {
     ContractStatus.ACTIVE: _("active"),
@@ -90,7 +91,7 @@ class ContractsScreen(BBScreen[None]):
         yield Static("", id="contracts-summary", classes="summary")
         yield DataTable(id="contract-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="contract-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Lay out the columns, load and follow changes."""

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.dates import parse_day
@@ -17,6 +17,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import StatementLine
 from bbdispatch.i18n import _
 from bbdispatch.services.corrections import correct_locked_entry
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -55,7 +56,7 @@ class CorrectEntryScreen(FormDialog[int | None]):
             yield Input("", id="reason", placeholder=_("Why it is corrected"))
             yield Static("", id="correct-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="warning")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -11,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from bbdispatch.clock import Clock, format_local, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
 from bbdispatch.i18n import _
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -126,7 +127,7 @@ class EntryDialog(FormDialog[bool]):
                 _("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint"
             )
             yield Static("", id="error-form", classes="field-error")
-        yield Footer()
+        yield KeysFooter()
 
     def _row(
         self, key: str, label: str, value: datetime | None, today: date, hint: str

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Header, Input, Label, OptionList, Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry
@@ -40,6 +40,7 @@ from screens.widgets.client_form import KindToggle, NewClientForm
 from screens.widgets.client_pick import ClientPickList
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.contract_picker import ContractPicker
+from screens.widgets.footer import KeysFooter
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
 from screens.widgets.triage_bar import TriageBar
@@ -101,7 +102,7 @@ class IntakeScreen(BBScreen[None]):
             yield Label(_("Site"))
             yield Input(id="site", compact=True, placeholder=_("site address"))
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Title the call; for a reported call, fill in the number and match it."""

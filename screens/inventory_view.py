@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.i18n import _
 from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory_file
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 
 class InventoryScreen(BBScreen[None]):
@@ -56,7 +57,7 @@ class InventoryScreen(BBScreen[None]):
         yield Static("", id="file-error", classes="field-error")
         table: DataTable[str | Text] = DataTable(id="diff-table", cursor_type="row")
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Columns and first load."""

@@ -12,12 +12,13 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbdispatch.i18n import _
 from bbdispatch.services.recurring import it_admin_contracts
 from screens.base import BBModal
+from screens.widgets.footer import KeysFooter
 
 
 def open_it_admin(app: App[Any]) -> None:
@@ -83,7 +84,7 @@ class AdminContractPicker(BBModal[int | None]):
             yield Label(_("IT administration contract"))
             yield OptionList(id="contract-list")
             yield Static("", id="picker-empty", classes="field-error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the contracts."""

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.board import BoardLine
@@ -20,6 +20,7 @@ from bbdispatch.services.board import JobDetail, job_detail
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL, time_left
+from screens.widgets.footer import KeysFooter
 
 
 class JobDetailScreen(JobActionsScreen):
@@ -55,7 +56,7 @@ class JobDetailScreen(JobActionsScreen):
         yield Header()
         with VerticalScroll(id="detail-scroll"):
             yield Static(_("Loading…"), id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load and follow later commits."""

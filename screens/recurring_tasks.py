@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.errors import DomainError
@@ -23,6 +23,7 @@ from bbdispatch.services.recurring import (
     tasks_of_contract,
 )
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 MODE_LABEL = {"onsite": _("on-site"), "remote": _("remote")}
 
@@ -66,7 +67,7 @@ class RecurringTasksScreen(BBScreen[None]):
         )
         yield table
         yield Static("", id="task-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Columns, first load, and reload on any change."""

@@ -8,13 +8,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.i18n import _
 from bbdispatch.services.recurring import RunDetails, complete_run, run_details
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -71,7 +72,7 @@ class RunLogDialog(FormDialog[bool]):
             with Horizontal():
                 yield Button(_("Complete run"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the run."""

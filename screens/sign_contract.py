@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
@@ -16,6 +16,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, format_pln, parse_money
 from bbdispatch.services.contracts import SignRequest, sign_contract
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 
@@ -59,7 +60,7 @@ class SignContractScreen(FormDialog[int | None]):
             yield Input("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
             yield Static("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#sign")
     def _sign_pressed(self) -> None:

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, month_of, parse_day
@@ -22,6 +22,7 @@ from bbdispatch.money import format_pln
 from bbdispatch.reports.common import contract_label, duration_pl, hours_pl
 from bbdispatch.services.statements import build_statement, issue_statement
 from screens.base import BBScreen
+from screens.widgets.footer import KeysFooter
 
 MODE = {"onsite": _("on-site"), "remote": _("remote")}
 
@@ -96,7 +97,7 @@ class StatementScreen(BBScreen[None]):
         yield DataTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="line-detail", classes="summary")
         yield Static("", id="statement-totals")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Lay out the columns and build the statement for the default period."""

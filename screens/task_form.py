@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError
@@ -28,6 +28,7 @@ from bbdispatch.domain.schedule import (
 from bbdispatch.i18n import _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import TaskDraft, preview, save_task
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 CATEGORY_LABEL = {
@@ -166,7 +167,7 @@ class TaskForm(FormDialog[int | None]):
             with Horizontal(id="form-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Default first run (tomorrow 09:00), the technician list, the preview."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_minutes, local
 from bbdispatch.domain.errors import DomainError
@@ -20,6 +20,7 @@ from screens.base import BBScreen
 from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.footer import KeysFooter
 
 
 class MyEntriesScreen(BBScreen[None]):
@@ -47,7 +48,7 @@ class MyEntriesScreen(BBScreen[None]):
         yield Static("", id="entries-summary", classes="summary")
         table: DataTable[str | Text] = DataTable(id="entries", cursor_type="row")
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Columns, first load and live refresh."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.errors import DomainError
@@ -38,6 +38,7 @@ from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.text_dialog import TextDialog
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.footer import KeysFooter
 
 JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
 """Actions that need a selected job."""
@@ -92,7 +93,7 @@ class TechJobsScreen(BBScreen[None]):
         )
         yield table
         yield Static("", id="job-detail")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Columns, first load, live refresh and the ticking timer."""

@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 
 SubmitText = Callable[[str], Awaitable[None]]
@@ -53,7 +54,7 @@ class TextDialog(FormDialog[bool]):
             yield Static(self._title, id="text-title")
             yield Input(placeholder=self._placeholder, id="text-value", compact=True)
             yield Static("", id="text-error", classes="field-error")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
