@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbdispatch.services.intake import latest_call_id, pending_rings_after
+from bbdispatch.services.rings import latest_call_id, pending_rings_after
 
 if TYPE_CHECKING:
     from bbdispatch.app import BBDispatch

@@ -302,16 +302,6 @@ async def get_call(ctx: Ctx, call_id: int) -> CallLogEntry:
     return call
 
 
-async def latest_call_id(ctx: Ctx) -> int:
-    """Baseline for :func:`pending_rings_after`, taken when the App starts."""
-    return await store.latest_call_id(ctx.db)
-
-
-async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
-    """Calls the phone system reported since the baseline that nobody handled yet."""
-    return await store.pending_ring_calls_after(ctx.db, after_id)
-
-
 async def call_log(ctx: Ctx, limit: int = 300) -> list[CallRow]:
     """Every call, newest first, with the client's name where matched."""
     return await store.call_rows(ctx.db, limit)

@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,12 @@ class DatabaseBusy(StorageError):
     """Other processes held the write lock for far longer than any write should take."""
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (number, name, sql)."""
+@cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The numbered migrations shipped with the package: (number, name, sql).
+
+    Read once per process: every open checks them, and a TUI opens twice at start.
+    """
     found = []
     for entry in resources.files("bbdispatch.storage.migrations").iterdir():
         name = entry.name
@@ -46,7 +51,7 @@ def migrations() -> list[tuple[int, str, str]]:
     numbers = [n for n, _name, _sql in found]
     if len(set(numbers)) != len(numbers):
         raise StorageError("two migrations share a number")
-    return found
+    return tuple(found)
 
 
 def latest_schema_version() -> int:

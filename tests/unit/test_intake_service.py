@@ -23,13 +23,12 @@ from bbdispatch.services.intake import (
     IntakeRequest,
     call_log,
     caller_card,
-    latest_call_id,
     lookup_number,
     mark_call,
-    pending_rings_after,
     record_ring,
     save_intake,
 )
+from bbdispatch.services.rings import latest_call_id, pending_rings_after
 
 TODAY = date(2026, 11, 24)
 
