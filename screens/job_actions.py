@@ -43,8 +43,8 @@ class JobActionsScreen(BBScreen[None]):
     """Bindings the subclasses add to theirs."""
 
     def selected_line(self) -> BoardLine | None:
-        """The job the keys act on (None: nothing selected)."""
-        raise NotImplementedError
+        """The job the keys act on; the board and the detail say which (None: nothing)."""
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show transitions the selected job cannot take as disabled."""
