@@ -53,6 +53,7 @@ class BBDispatch(App[None]):
         mode: str = "dispatcher",
         poll_seconds: float = 0.5,
         schedule_seconds: float | None = 300.0,
+        real_login: str | None = None,
     ) -> None:
         super().__init__()
         self._open_ctx = open_ctx
@@ -64,6 +65,10 @@ class BBDispatch(App[None]):
         """How often to look for other processes' commits."""
         self.schedule_seconds = schedule_seconds
         """How often the dispatcher creates due recurring jobs (None: never)."""
+        self.actor = (
+            user.login if real_login in (None, user.login) else f"{real_login} as {user.login}"
+        )
+        """Who the audit trail names: a support login acting as someone says so."""
         self._ctx: Ctx | None = None
         self._seen_version = 0
         self.data_changed: Signal[None] = Signal(self, "data-changed")
@@ -80,7 +85,7 @@ class BBDispatch(App[None]):
     async def on_mount(self) -> None:
         """Open the database, take the change baseline, then show the home screen."""
         ctx = await self._open_ctx()
-        self._ctx = ctx.acting_as(self.user.login)
+        self._ctx = ctx.acting_as(self.actor)
         self._seen_version = await self._ctx.db.data_version()
         self._ctx.db.on_commit(self._local_commit)
         await self.push_screen(self._home_screen())

@@ -54,6 +54,6 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
 
     from bbdispatch.app import BBDispatch
 
-    app = BBDispatch(open_ctx, user, mode=mode)
+    app = BBDispatch(open_ctx, user, mode=mode, real_login=login)
     await app.run_async(mouse=not args.no_mouse)
     return app.return_code or 0
