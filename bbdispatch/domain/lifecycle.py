@@ -75,10 +75,22 @@ def check_transition(
     if target is S.DONE:
         if not note.strip():
             raise DomainError(_("Closing a job needs a resolution note."))
-        if timer_running:
-            raise DomainError(_("A timer is still running on this job; stop it first."))
+        check_no_running_timer(timer_running)
     if target is S.CANCELLED and not note.strip():
         raise DomainError(_("Cancelling a job needs a reason."))
+
+
+def check_no_running_timer(timer_running: bool) -> None:
+    """Refuse to close a job while someone's timer runs on it: that time would be lost.
+
+    Every way of closing a job as done (the lifecycle, a documented recurring run)
+    asks this, so the rule and its message exist once.
+
+    Raises:
+        DomainError: a timer is running on the job.
+    """
+    if timer_running:
+        raise DomainError(_("A timer is still running on this job; stop it first."))
 
 
 def _order(status: JobStatus) -> int:

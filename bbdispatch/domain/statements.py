@@ -168,11 +168,24 @@ class Statement:
 
 
 def months_active(contract: Contract, period_from: date, period_to: date) -> int:
-    """Calendar months of the period in which a monthly contract runs on at least one day."""
+    """Months of a monthly contract whose fee falls due in the period.
+
+    Each month the contract runs on at least one day is billed exactly once, in
+    the period containing its first billable day (the 1st, or the start date in
+    the month it was signed). Splitting a month across two statements therefore
+    never bills its fee twice, and a period starting mid-month leaves that
+    month's fee to the statement that holds its first day.
+    """
     if contract.kind is not ProductType.MONTHLY:
         return 0
-    start = max(contract.starts_on, period_from)
-    end = period_to if contract.ends_on is None else min(contract.ends_on, period_to)
-    if end < start:
-        return 0
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+    last = period_to if contract.ends_on is None else min(contract.ends_on, period_to)
+    # Months before the period's first month fall due before it: skip them.
+    year, month = max(
+        (contract.starts_on.year, contract.starts_on.month), (period_from.year, period_from.month)
+    )
+    count = 0
+    while (due := max(date(year, month, 1), contract.starts_on)) <= last:
+        if due >= period_from:
+            count += 1
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return count

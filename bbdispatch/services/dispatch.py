@@ -17,6 +17,7 @@ from bbdispatch.domain.lifecycle import STATUS_LABEL, check_transition
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.ledger import recharge_job_in_tx
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -154,6 +155,9 @@ class JobEdit:
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
     """Save corrections to a job; each changed field is audited with old and new value.
 
+    A new contract re-charges the job's unbilled entries, exactly as the
+    dispatcher's contract override does (:func:`bbdispatch.services.ledger.choose_contract`).
+
     Returns:
         The names of the fields that changed.
 
@@ -186,6 +190,8 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         if not changed:
             return []
         await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **changed)
+        if "contract_id" in changed:
+            await recharge_job_in_tx(ctx, job_id)
         await audit.record(
             ctx,
             "job",

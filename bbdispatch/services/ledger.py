@@ -195,9 +195,6 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
         NotFound: no such job or contract.
         DomainError: the contract belongs to another client.
     """
-    # billing imports this module for the status refresh; import it late.
-    from bbdispatch.services.billing import charge_entry_in_tx
-
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
@@ -211,19 +208,38 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
                     _("Contract {n} belongs to another client.").format(n=contract.number)
                 )
         await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), contract_id=contract_id)
-        entries = [
-            e
-            for e in await work_store.entries_of_job(ctx.db, job_id)
-            if e.statement_id is None and e.ended_at is not None
-        ]
-        for entry in entries:
-            await charge_entry_in_tx(ctx, entry)
+        recharged = await recharge_job_in_tx(ctx, job_id)
         await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
+    return recharged
+
+
+async def recharge_job_in_tx(ctx: Ctx, job_id: int) -> int:
+    """Charge a job's finished, unbilled entries again after its contract changed.
+
+    Every way of changing a job's contract goes through here, so time never stays
+    on the contract the job has left. Entries on an issued statement stay as
+    billed. Returns how many entries were re-charged.
+    """
+    # billing imports this module for the status refresh; import it late.
+    from bbdispatch.services.billing import charge_entry_in_tx
+
+    entries = [
+        e
+        for e in await work_store.entries_of_job(ctx.db, job_id)
+        if e.statement_id is None and e.ended_at is not None
+    ]
+    for entry in entries:
+        await charge_entry_in_tx(ctx, entry)
     return len(entries)
 
 
 async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
     """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
+
+    The contract ends today unless it already ends earlier: monthly fees follow
+    the dates, so the months it ran are still billed and later ones are not. One
+    closed before its start date never ran; its end date is cleared, and a closed
+    contract without an end date bills no fee (see ``build_statement``).
 
     Raises:
         NotFound: no such contract.
@@ -238,4 +254,18 @@ async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
         if contract.status is ContractStatus.CLOSED:
             raise DomainError(_("Contract {n} is already closed.").format(n=contract.number))
         await contract_store.set_contract_status(ctx.db, contract_id, ContractStatus.CLOSED)
-        await audit.record(ctx, "contract", contract_id, "closed", reason=reason.strip())
+        today = local_today(ctx.clock)
+        ends_on = contract.ends_on
+        if contract.starts_on > today:
+            ends_on = None
+        elif ends_on is None or ends_on > today:
+            ends_on = today
+        if ends_on != contract.ends_on:
+            await contract_store.set_contract_end(
+                ctx.db, contract_id, ends_on.isoformat() if ends_on else None
+            )
+        await audit.record(
+            ctx, "contract", contract_id, "closed", reason=reason.strip(),
+            ends_on=ends_on.isoformat() if ends_on else None,
+            planned_end=contract.ends_on.isoformat() if contract.ends_on else None,
+        )  # fmt: skip

@@ -19,7 +19,12 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.timekeeping import add_entry, check_finished_entry, overlap_message
+from bbdispatch.services.timekeeping import (
+    add_entry,
+    check_finished_entry,
+    check_period_open_in_tx,
+    overlap_message,
+)
 from bbdispatch.services.workspace import own_job
 from bbdispatch.storage import my_work
 from bbdispatch.storage import work as store
@@ -49,7 +54,8 @@ async def add_my_entry(
     """Record work done offline on one of the technician's jobs; returns the entry id.
 
     Raises:
-        NotAllowed: not the technician's job, or older than the edit window.
+        NotAllowed: not the technician's job, older than the edit window, or in a
+            period already on an issued statement.
         DomainError: see :func:`bbdispatch.services.timekeeping.add_entry`.
     """
     await own_job(ctx, tech, job_id)
@@ -74,7 +80,8 @@ async def edit_my_entry(
     """Correct one of the technician's finished entries, audited and recharged.
 
     Raises:
-        NotAllowed: not theirs, too old, or already on an issued statement.
+        NotAllowed: not theirs, too old, already on an issued statement, or moved
+            into a period already on an issued statement.
         DomainError: a running timer, no description, bad times or an overlap.
     """
     check_finished_entry(ctx, started_at, ended_at, description)
@@ -83,6 +90,7 @@ async def edit_my_entry(
         entry = await _own_changeable(ctx, tech, entry_id)
         if entry.running:
             raise DomainError(_("Stop the timer before changing it."))
+        await check_period_open_in_tx(ctx, entry.job_id, started_at)
         start, end = to_db(started_at), to_db(ended_at)
         clash = await store.overlapping_entry(ctx.db, tech.id, start, end, entry.id)
         if clash is not None:

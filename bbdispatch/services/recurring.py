@@ -15,6 +15,7 @@ from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
+from bbdispatch.domain.lifecycle import check_no_running_timer
 from bbdispatch.domain.recurring import (
     HistoryRow,
     RecurringTask,
@@ -30,6 +31,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import dispatch as dispatch_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
 
@@ -231,7 +233,8 @@ async def complete_run(
 
     Raises:
         DomainError: nothing checked, a problem without a description, a job
-            that is not a recurring run, or a cancelled one.
+            that is not a recurring run, a cancelled one, or one still open with
+            a timer running on it (closing it would lose that time).
     """
     if not checked.strip():
         raise DomainError(_("Say what was checked."))
@@ -248,6 +251,8 @@ async def complete_run(
             raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
         if job.status is JobStatus.CANCELLED:
             raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
+        if job.status is not JobStatus.DONE:
+            check_no_running_timer(await dispatch_store.timer_running_on(ctx.db, job_id))
         log = RunLog(job_id, ctx.actor, ctx.clock.now(), checked, outcome, problem)
         await store.insert_run_log(ctx.db, log)
         resolution = checked.strip() if outcome is RunOutcome.OK else (
@@ -272,5 +277,5 @@ async def complete_run(
 async def _person_id(ctx: Ctx) -> int | None:
     from bbdispatch.storage.people import person_by_login
 
-    person = await person_by_login(ctx.db, ctx.actor)
+    person = await person_by_login(ctx.db, ctx.person_login)
     return person.id if person else None

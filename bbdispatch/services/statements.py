@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import local, local_midnight_utc, local_today, to_db
+from bbdispatch.clock import format_local, local, local_midnight_utc, local_today, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.statements import (
@@ -76,10 +76,15 @@ async def build_statement(
     )
     contracts = await contract_store.contracts_of(ctx.db, client_id)
     subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
+    # Fees follow the contract's dates, not its status: a contract closed today
+    # still owes the months it ran (closing sets its end date). A closed one
+    # without an end date never ran (closed before its start) or was closed
+    # before that rule; when it stopped is unknown, so it bills no fee rather
+    # than one for every month since.
     fees = tuple(
         MonthlyFee(c, n)
         for c in contracts
-        if c.status is not ContractStatus.CLOSED
+        if not (c.status is ContractStatus.CLOSED and c.ends_on is None)
         and (n := months_active(c, period_from, period_to)) > 0
     )
     issued = await store.statement_of_period(
@@ -161,8 +166,9 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
     """Issue the statement: record it and lock its entries against technicians' edits.
 
     Raises:
-        DomainError: the period has not ended, nothing to bill, or a statement for an
-            overlapping period was already issued.
+        DomainError: the period has not ended, nothing to bill, a statement for an
+            overlapping period was already issued, or a timer started in the period
+            is still running (its time could never be billed afterwards).
     """
     check_period(period_from, period_to)
     if period_to >= local_today(ctx.clock):
@@ -182,6 +188,19 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
                     start=date.fromisoformat(clash[1]).strftime("%d.%m.%Y"),
                     end=date.fromisoformat(clash[2]).strftime("%d.%m.%Y"),
                 )
+            )
+        running = await store.timer_running_between(
+            ctx.db,
+            client_id,
+            to_db(local_midnight_utc(period_from)),
+            to_db(local_midnight_utc(period_to + timedelta(days=1))),
+        )
+        if running is not None:
+            raise DomainError(
+                _(
+                    "A timer started {start} is still running on job {job}; stop it before"
+                    " issuing the statement."
+                ).format(start=format_local(running.started_at), job=running.job_id)
             )
         statement = await build_statement(ctx, client_id, period_from, period_to)
         if statement.is_empty:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from bbdispatch.clock import format_local, to_db
-from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.clock import format_local, local, to_db
+from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.timers import timer_forgotten
@@ -17,6 +17,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import my_work
+from bbdispatch.storage import statements as statement_store
 from bbdispatch.storage import work as store
 
 
@@ -36,6 +37,28 @@ def check_finished_entry(
         raise DomainError(_("The end is in the future."))
 
 
+async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -> None:
+    """Refuse time whose local start day the job's client has already been billed for.
+
+    An issued statement is final: time added behind it would never be billed (the
+    next statement starts after it) and the issued one would re-render with a
+    different total. Later changes to billed work go through the office's
+    correction, which shows up on the next statement.
+
+    Raises:
+        NotAllowed: the day is inside the period of an issued statement.
+    """
+    day = local(started_at).date().isoformat()
+    issued = await statement_store.statement_covering_job_day(ctx.db, job_id, day)
+    if issued is not None:
+        until = date.fromisoformat(issued[1]).strftime("%d.%m.%Y")
+        raise NotAllowed(
+            _("The period up to {day} is already on an issued statement; ask the office.").format(
+                day=until
+            )
+        )
+
+
 async def add_entry(
     ctx: Ctx,
     *,
@@ -50,6 +73,8 @@ async def add_entry(
     """Record finished work (done offline, or entered afterwards) and charge it.
 
     Raises:
+        NotFound: no such job.
+        NotAllowed: the start falls in a period already on an issued statement.
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
@@ -57,6 +82,7 @@ async def add_entry(
     async with ctx.db.transaction():
         if await job_store.get_job(ctx.db, job_id) is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
+        await check_period_open_in_tx(ctx, job_id, started_at)
         start, end = to_db(started_at), to_db(ended_at)
         clash = await store.overlapping_entry(ctx.db, technician_id, start, end)
         if clash is not None:
@@ -165,6 +191,8 @@ async def stop_timer(
         ended_at: when the work ended (now if None; earlier for a forgotten timer).
 
     Raises:
+        NotAllowed: the timer started in a period already on an issued statement
+            (discard it and ask the office).
         DomainError: no timer running, no description, a bad end, or an overlap.
     """
     if not description.strip():
@@ -178,6 +206,7 @@ async def stop_timer(
             raise DomainError(_("No timer is running."))
         if end <= entry.started_at:
             raise DomainError(_("The end must be after the start."))
+        await check_period_open_in_tx(ctx, entry.job_id, entry.started_at)
         start_db, end_db = to_db(entry.started_at), to_db(end)
         clash = await store.overlapping_entry(ctx.db, tech.id, start_db, end_db, entry.id)
         if clash is not None:

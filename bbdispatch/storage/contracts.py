@@ -76,6 +76,11 @@ async def set_contract_status(db: Database, contract_id: int, status: ContractSt
     await db.execute("UPDATE contract SET status = ? WHERE id = ?", (status.value, contract_id))
 
 
+async def set_contract_end(db: Database, contract_id: int, ends_on: str | None) -> None:
+    """Set the last day a contract runs (closing one early ends its monthly fees)."""
+    await db.execute("UPDATE contract SET ends_on = ? WHERE id = ?", (ends_on, contract_id))
+
+
 async def get_contract(db: Database, contract_id: int) -> Contract | None:
     """One contract."""
     row = await db.fetch_one("SELECT * FROM contract WHERE id = ?", (contract_id,))

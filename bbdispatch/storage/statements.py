@@ -134,6 +134,30 @@ async def overlapping_statement(
     return (row["id"], row["period_from"], row["period_to"]) if row else None
 
 
+async def statement_covering_job_day(db: Database, job_id: int, day: str) -> tuple[int, str] | None:
+    """An issued statement of the job's client whose period contains ``day``: (id, to)."""
+    row = await db.fetch_one(
+        "SELECT s.id, s.period_to FROM statement s JOIN job j ON j.client_id = s.client_id"
+        " WHERE j.id = ? AND s.period_from <= ? AND s.period_to >= ?"
+        " ORDER BY s.period_to DESC, s.id LIMIT 1",
+        (job_id, day, day),
+    )
+    return (row["id"], row["period_to"]) if row else None
+
+
+async def timer_running_between(
+    db: Database, client_id: int, start: str, end: str
+) -> WorkEntry | None:
+    """A timer on the client's jobs, started in [start, end) and still running."""
+    row = await db.fetch_one(
+        "SELECT w.* FROM work_entry w JOIN job j ON j.id = w.job_id"
+        " WHERE j.client_id = ? AND w.ended_at IS NULL"
+        " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id LIMIT 1",
+        (client_id, start, end),
+    )
+    return entry_from_row(row) if row else None
+
+
 async def statement_of_period(
     db: Database, client_id: int, period_from: str, period_to: str
 ) -> tuple[int, datetime] | None:
