@@ -85,7 +85,7 @@ class BBDispatch(App[None]):
     async def on_mount(self) -> None:
         """Open the database, take the change baseline, then show the home screen."""
         ctx = await self._open_ctx()
-        self._ctx = ctx.acting_as(self.actor)
+        self._ctx = ctx.acting_as(self.actor, login=self.user.login)
         self._seen_version = await self._ctx.db.data_version()
         self._ctx.db.on_commit(self._local_commit)
         await self.push_screen(self._home_screen())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 
 from bbdispatch.clock import SystemClock
@@ -28,6 +29,9 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
     except (StorageError, PriceListError, DomainError) as err:
         print(f"bbdispatch: {err}", file=sys.stderr)
         return 1
+    except sqlite3.Error as err:
+        print(f"bbdispatch: database error: {err}", file=sys.stderr)
+        return 1
 
 
 def run_dispatcher(args: argparse.Namespace) -> int:
@@ -41,7 +45,7 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
     login = os_login()
 
     async def open_ctx() -> Ctx:
-        db = await Database.open(path)
+        db = await Database.open(path, create=False)
         return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login)
 
     ctx = await open_ctx()
@@ -50,7 +54,9 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
     finally:
         await ctx.db.close()
     if mode == "dispatcher" and user.role is Role.TECHNICIAN:
-        raise DomainError(_("{login} is a technician: use 'bbdispatch tech'.").format(login=login))
+        raise DomainError(
+            _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)
+        )
 
     from bbdispatch.app import BBDispatch
 

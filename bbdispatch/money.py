@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _
+
 GROSZ = Decimal("0.01")
 """The smallest unit of the złoty."""
+MAX_AMOUNT = Decimal("9999999999.99")
+"""Larger amounts are typing errors (and would not fit the database's integer grosze)."""
 
 
-class MoneyError(ValueError):
+class MoneyError(DomainError):
     """A text or number that is not a valid amount of money."""
 
 
@@ -28,11 +33,11 @@ def parse_money(text: str | int | Decimal) -> Decimal:
         try:
             value = Decimal(cleaned)
         except InvalidOperation as err:
-            raise MoneyError(f"not an amount: {text!r}") from err
-    if not value.is_finite():
-        raise MoneyError(f"not an amount: {text!r}")
+            raise MoneyError(_("Not an amount: {text}").format(text=text)) from err
+    if not value.is_finite() or abs(value) > MAX_AMOUNT:
+        raise MoneyError(_("Not an amount: {text}").format(text=text))
     if value != value.quantize(GROSZ):
-        raise MoneyError(f"more precise than a grosz: {text!r}")
+        raise MoneyError(_("More precise than a grosz: {text}").format(text=text))
     return value.quantize(GROSZ)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -33,10 +35,15 @@ class CommandError(Exception):
 
 
 @asynccontextmanager
-async def open_ctx(args: argparse.Namespace) -> AsyncIterator[Ctx]:
-    """Open the database named by ``--db``/``BBDISPATCH_DB`` and build the service context."""
+async def open_ctx(args: argparse.Namespace, *, create: bool = False) -> AsyncIterator[Ctx]:
+    """Open the database named by ``--db``/``BBDISPATCH_DB`` and build the service context.
+
+    Only ``init`` and ``demo`` create a database: anything else on a mistyped path
+    (a phone system's ``ring``, a cron job) fails loudly instead of writing into a
+    new file that nobody watches.
+    """
     prices = load_pricelist()
-    db = await Database.open(default_db_path(args.db))
+    db = await Database.open(default_db_path(args.db), create=create)
     try:
         yield Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login())
     finally:
@@ -51,6 +58,13 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         print(f"bbdispatch: {err}", file=sys.stderr)
         return err.code
     except (StorageError, PriceListError, DomainError) as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.Error as err:
+        print(f"bbdispatch: database error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, OverflowError, ValueError, csv.Error) as err:
+        # Input no check foresaw (a huge number, an unreadable file): one line, no trace.
         print(f"bbdispatch: {err}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

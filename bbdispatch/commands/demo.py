@@ -28,7 +28,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.reset:
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
-        async with open_ctx(args) as ctx:
+        async with open_ctx(args, create=True) as ctx:
             if await _has_data(ctx.db):
                 raise CommandError(f"{path} already has data; use demo --reset to replace it")
             await build_demo(ctx, add_login=os_login())

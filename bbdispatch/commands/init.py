@@ -18,7 +18,7 @@ def handle(args: argparse.Namespace) -> int:
     """Create or migrate, then say where and at which schema version."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
         print(f"{default_db_path(args.db)}: schema {version}")
         return 0

@@ -49,8 +49,8 @@ def handle_statement(args: argparse.Namespace) -> int:
             client_id = int(args.client)
         except ValueError as err:
             raise CommandError(f"--client: not a client id: {args.client!r}", EXIT_USAGE) from err
-        if len(args.delimiter) != 1:
-            raise CommandError("--delimiter: give one character, e.g. ';'", EXIT_USAGE)
+        if len(args.delimiter) != 1 or args.delimiter in "\"'0123456789.\r\n ":
+            raise CommandError("--delimiter: give one separator character, e.g. ';'", EXIT_USAGE)
         start = parse_day(args.start, "--from")
         end = parse_day(args.end, "--to")
         async with open_ctx(args) as ctx:

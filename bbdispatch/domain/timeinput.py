@@ -16,6 +16,8 @@ from bbdispatch.i18n import _
 
 EDIT_WINDOW_DAYS = 7
 """Technicians may change their own entries of this many last days."""
+MAX_DURATION_MINUTES = 24 * 60
+"""A longer single entry is a typing error."""
 
 _MOMENT = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)\s*[h:]\s*(\d{0,2})\s*m?|(\d+)\s*m?)$")
@@ -44,8 +46,16 @@ def parse_moment(text: str, today: date) -> datetime:
             int(minute),
             tzinfo=FIRM_ZONE,
         )
+        if day and not year and moment.date() > today:
+            # "31.12 22:00" typed on 2 January means the December just past.
+            moment = moment.replace(year=today.year - 1)
     except ValueError as err:
         raise DomainError(_("No such date or time: {text}").format(text=text.strip())) from err
+    if moment.astimezone(UTC).astimezone(FIRM_ZONE).replace(tzinfo=None) != moment.replace(
+        tzinfo=None
+    ):
+        # 02:30 on the night clocks go forward never happened in Warsaw.
+        raise DomainError(_("No such time in Warsaw: {text}").format(text=text.strip()))
     return moment.astimezone(UTC)
 
 
@@ -59,9 +69,13 @@ def parse_duration(text: str) -> timedelta:
     if not found:
         raise DomainError(_("Type a duration as 90, 1:30 or 1h30."))
     hours, minutes, only_minutes = found.groups()
+    if minutes and int(minutes) >= 60:
+        raise DomainError(_("Minutes go up to 59: {text}").format(text=text.strip()))
     total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
     if total <= 0:
         raise DomainError(_("The duration must be more than zero."))
+    if total > MAX_DURATION_MINUTES:
+        raise DomainError(_("One entry is at most 24 hours; split longer work."))
     return timedelta(minutes=total)
 
 

@@ -17,12 +17,19 @@ class Ctx:
     clock: Clock
     prices: PriceList
     actor: str
-    """OS login of the person acting; recorded in the audit log."""
+    """Who the records name: an OS login, or ``bogdan as anna`` in a support session."""
+    login: str | None = None
+    """The login whose rights and person this session uses, when ``actor`` is not one."""
+
+    @property
+    def person_login(self) -> str:
+        """The login to look the acting person up by (rights, "who did the run")."""
+        return self.login or self.actor
 
     def now_db(self) -> str:
         """The current time in stored form."""
         return to_db(self.clock.now())
 
-    def acting_as(self, actor: str) -> Ctx:
+    def acting_as(self, actor: str, login: str | None = None) -> Ctx:
         """The same environment with another actor (scripts, support sessions)."""
-        return replace(self, actor=actor)
+        return replace(self, actor=actor, login=login)

@@ -54,6 +54,8 @@ async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
     net = product.net if product.net is not None else request.agreed_net
     if net is None:
         raise DomainError(_("Enter the agreed price for {name}.").format(name=product.name))
+    if net <= 0:
+        raise DomainError(_("The agreed price must be more than zero."))
     if request.ends_on and request.ends_on < request.starts_on:
         raise DomainError(_("The end date is before the start date."))
     async with ctx.db.transaction():

@@ -48,7 +48,7 @@ async def correct_locked_entry(
     if ended_at <= started_at:
         raise DomainError(_("The end must be after the start."))
     async with ctx.db.transaction():
-        me = await people_store.person_by_login(ctx.db, ctx.actor)
+        me = await people_store.person_by_login(ctx.db, ctx.person_login)
         if me is None or me.role is not Role.ADMIN:
             raise NotAllowed(_("Only an admin may correct an entry on an issued statement."))
         entry = await work_store.get_entry(ctx.db, entry_id)

@@ -65,8 +65,16 @@ def parse_client_csv(text: str) -> list[ImportedRow]:
     if not lines or not lines[0].strip():
         raise ImportFileError(_("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    except csv.Error as err:
+        raise ImportFileError(_("Line 1: {err}").format(err=err)) from err
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ImportFileError(
+            _("Line 1: column(s) {cols} appear twice.").format(cols=", ".join(twice))
+        )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ImportFileError(
@@ -79,7 +87,15 @@ def parse_client_csv(text: str) -> list[ImportedRow]:
     reader.fieldnames = header
     rows: list[ImportedRow] = []
     seen_nips: dict[str, int] = {}
-    for record in reader:
+    records = iter(reader)
+    while True:
+        starts = reader.line_num + 1
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as err:  # an unclosed quote, a field past the size limit
+            raise ImportFileError(_("Line {n}: {err}").format(n=starts, err=err)) from err
         line = reader.line_num
         if not any((v or "").strip() for k, v in record.items() if k is not None):
             continue

@@ -63,7 +63,8 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
 
     Raises:
         NotFound: the login is not a person of the firm.
-        NotAllowed: a technician tried to act as someone else.
+        NotAllowed: a technician tried to act as someone else, or a dispatcher as
+            anyone but a technician (support never raises anyone's rights).
     """
     me = await store.person_by_login(ctx.db, login)
     if me is None or not me.active:
@@ -77,6 +78,8 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     if not me.may_act_as_others:
         raise NotAllowed(_("Only dispatchers and admins may use --as."))
     other = await store.person_by_login(ctx.db, act_as)
-    if other is None:
+    if other is None or not other.active:
         raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=act_as))
+    if me.role is Role.DISPATCHER and other.role is not Role.TECHNICIAN:
+        raise NotAllowed(_("A dispatcher may act only as a technician."))
     return other

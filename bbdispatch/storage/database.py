@@ -94,16 +94,28 @@ class Database:
         self._point_reader: sqlite3.Connection | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
-        """Open (creating if needed) and bring the schema up to date.
+    async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+        """Open (creating it if ``create``) and bring the schema up to date.
 
         Raises:
             SchemaTooNew: the file was made by a newer version of bbdispatch.
-            StorageError: the file is not a bbdispatch database or cannot be opened.
+            StorageError: the file is missing (and not to be created), is not a
+                bbdispatch database, or cannot be opened.
         """
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not create and not path.exists():
+                raise StorageError(
+                    _("No database at {path}; create it with 'bbdispatch init'.").format(path=path)
+                )
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StorageError(
+                    _("Cannot create the folder for {path}: {err}").format(
+                        path=path, err=err.strerror or err
+                    )
+                ) from err
         try:
             conn = await aiosqlite.connect(str(path), isolation_level=None)
         except sqlite3.Error as err:

@@ -40,6 +40,7 @@ async def test_support_login_acting_as_a_technician_is_named_in_the_audit(
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert app.ctx.actor == "bogdan as anna"
+        assert app.ctx.person_login == "anna"  # rights and "who did it" stay anna's
         await change_status(app.ctx, 15, JobStatus.IN_PROGRESS)
     with sqlite3.connect(demo_db_path) as conn:
         (actor,) = conn.execute(

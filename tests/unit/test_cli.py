@@ -80,6 +80,7 @@ def test_newer_database_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_unknown_login_cannot_start_the_dispatcher(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
+    assert run_cli("--db", str(db), "init").returncode == 0
     done = run_cli("--db", str(db))
     assert done.returncode == 1
     assert "is not a bbdispatch user" in done.stderr and "Traceback" not in done.stderr
@@ -89,3 +90,23 @@ def test_subcommands_do_not_import_textual() -> None:
     code = "import sys, bbdispatch.cli as c; c.build_parser(); print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "args", [("ring", "601234567"), ("contracts", "--json"), ("schedule", "run"), ()]
+)
+def test_only_init_and_demo_create_a_database(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = tmp_path / "typo.db"
+    done = run_cli("--db", str(db), *args)
+    assert done.returncode == 1
+    assert "No database at" in done.stderr and "Traceback" not in done.stderr
+    assert not db.exists()
+
+
+def test_unusable_database_paths_are_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for path in (blocker / "x.db", tmp_path):  # a file as folder, a folder as database
+        done = run_cli("--db", str(path), "init")
+        assert done.returncode == 1, path
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr

@@ -59,6 +59,8 @@ def test_detects_semicolons_and_any_column_order() -> None:
         ("name,nip\nA,5260001246\nB,526-000-12-46\n", "Line 3: NIP 5260001246 is also on line 2"),
         ("name,email\nA,a@b.pl\nB,not-an-address\n", "Line 3: Not an e-mail address"),
         ("", "The file is empty"),
+        ("name,phone,phone\nA,601234567,601234568\n", "Line 1: column(s) phone appear twice"),
+        ('name,kind\nA,company\n"unterminated,company\n', "Line 3: "),
     ],
 )
 def test_bad_rows_name_their_line(text: str, message: str) -> None:
@@ -94,6 +96,7 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     good.write_text(GOOD, encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text(GOOD + "Trzeci,company,999,,,,,,\n", encoding="utf-8")
+    assert main(["--db", str(db), "init"]) == 0
     assert main(["--db", str(db), "import", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines() == ["bbdispatch: Line 4: Invalid NIP: 999"]

@@ -59,6 +59,19 @@ def test_parse_and_format() -> None:
     assert format_plain(Decimal("3628.5")) == "3628.50"
     assert format_pln(Decimal("3628.50")) == "3 628,50 zł"
     assert rate_from_bp(rate_to_bp(Decimal("0.23"))) == Decimal("0.23")
-    for bad in ("abc", "1.005", "NaN"):
+    for bad in ("abc", "1.005", "NaN", "1e30", "-1e30", "Infinity"):
         with pytest.raises(MoneyError):
             parse_money(bad)
+
+
+async def test_a_contract_needs_a_positive_agreed_price(demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from bbdispatch.domain.errors import DomainError
+    from bbdispatch.services.contracts import SignRequest, sign_contract
+
+    for bad in (Decimal("-100.00"), Decimal("0.00")):
+        with pytest.raises(DomainError, match="more than zero"):
+            await sign_contract(
+                demo_ctx, SignRequest(3, "it-admin", date(2026, 12, 1), agreed_net=bad)
+            )

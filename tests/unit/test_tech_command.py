@@ -45,6 +45,7 @@ def test_tech_flags_after_the_subcommand_are_read() -> None:
 
 def test_people_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "bb.db")
+    assert main(["--db", db, "init"]) == 0
     assert main(["--db", db, "people", "add", "jan", "Jan Nowak", "--skills",
                  "network,hardware", "--phone", "601 100 200"]) == 0  # fmt: skip
     assert main(["--db", db, "people", "add", "jan", "Jan Again"]) == 1

@@ -247,3 +247,14 @@ async def test_support_may_act_as_a_technician_but_not_the_reverse(demo_ctx: Ctx
     assert (await identify(demo_ctx, "bogdan", "anna")).login == "anna"
     with pytest.raises(NotAllowed, match="Only dispatchers and admins"):
         await identify(demo_ctx, "piotr", "anna")
+
+
+async def test_acting_as_never_raises_rights(demo_ctx: Ctx) -> None:
+    from bbdispatch.domain.errors import NotFound
+    from bbdispatch.services.people import identify
+
+    with pytest.raises(NotAllowed, match="only as a technician"):
+        await identify(demo_ctx, "beata", "bogdan")  # a dispatcher becoming the admin
+    assert (await identify(demo_ctx, "bogdan", "beata")).login == "beata"  # admins may
+    with pytest.raises(NotFound):
+        await identify(demo_ctx, "bogdan", "nobody")
