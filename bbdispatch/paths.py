@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_data_dir
 
 APP_NAME = "bbdispatch"
 
@@ -28,8 +28,3 @@ def default_db_path(explicit: str | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "bbdispatch.db"
-
-
-def user_config_path() -> Path:
-    """Per-OS-user settings folder (theme and the like; never the shared DB)."""
-    return Path(user_config_dir(APP_NAME, appauthor=False))

@@ -7,17 +7,16 @@ same data, so the ratio shows what the layers cost on this noisy machine.
 
 from __future__ import annotations
 
-import importlib
 import random
 import sqlite3
 from datetime import date, timedelta
 
 from bbdispatch.domain.jobs import OPEN_STATUSES
-from bbdispatch.services import audit as audit_service
 from bbdispatch.services import clients as client_service
-from bbdispatch.services import jobs as job_service
+from bbdispatch.services.board import board_lines
+from bbdispatch.services.board import job_detail as job_detail_service
 from bbdispatch.services.context import Ctx
-from bbdispatch.storage import work as work_store
+from bbdispatch.services.statements import build_statement
 
 from .measure import Row, Target, rows_for, time_async, time_sync
 
@@ -103,7 +102,7 @@ async def search(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
 
 
 async def board(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
-    """All open jobs: ``services.jobs.open_jobs`` (what the board loads)."""
+    """All open jobs as the board loads them: ``services.board.board_lines``."""
     marks = ",".join("?" * len(OPEN_STATUSES))
     sql = (
         "SELECT job.*, client.name, technician.name FROM job"
@@ -111,45 +110,46 @@ async def board(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
         " LEFT JOIN technician ON technician.id = job.technician_id"
         f" WHERE job.status IN ({marks})"
     )
+    history = (
+        "SELECT * FROM job_status_change WHERE job_id IN"
+        f" (SELECT id FROM job WHERE status IN ({marks})) ORDER BY job_id, at"
+    )
     statuses = [s.value for s in OPEN_STATUSES]
 
     def bare_q() -> None:
         bare.execute(sql, statuses).fetchall()
+        bare.execute(history, statuses).fetchall()
 
     async def service() -> None:
-        await job_service.open_jobs(ctx)
+        await board_lines(ctx)
 
-    await service()
-    count = len(await job_service.open_jobs(ctx))
+    count = len(await board_lines(ctx))
     return rows_for(
-        f"board data: open_jobs ({count} jobs)",
+        f"board data: board_lines ({count} jobs)",
         await time_async(service, repeat),
         time_sync(bare_q, repeat),
         ("median", "max"),
         TARGETS_BOARD,
-        "bare = one sqlite3 SELECT of open jobs with client and technician names",
+        "bare = sqlite3 SELECTs of open jobs with names and of their status history",
     )
 
 
 async def job_detail(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Row]:
-    """A job's detail: get_job + its work entries + its audit trail."""
+    """A job's detail as its screen loads it: ``services.board.job_detail``."""
     total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
     rng = random.Random(3)
     ids = [rng.randint(1, total) for _ in range(repeat)]
-    entries_of = _entries_function()
     it = iter(ids * 2)
 
     async def service() -> None:
-        job_id = next(it)
-        await job_service.get_job(ctx, job_id)
-        await entries_of(ctx, job_id)
-        await audit_service.trail(ctx, "job", job_id)
+        await job_detail_service(ctx, next(it))
 
     bare_it = iter(ids * 2)
 
     def bare_q() -> None:
         job_id = next(bare_it)
         bare.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchall()
+        bare.execute("SELECT * FROM job_status_change WHERE job_id = ?", (job_id,)).fetchall()
         bare.execute("SELECT * FROM work_entry WHERE job_id = ?", (job_id,)).fetchall()
         bare.execute(
             "SELECT * FROM audit_log WHERE entity = 'job' AND entity_id = ?", (job_id,)
@@ -157,27 +157,13 @@ async def job_detail(ctx: Ctx, bare: sqlite3.Connection, repeat: int) -> list[Ro
 
     await time_async(service, 10)
     return rows_for(
-        "job detail (job+entries+audit)",
+        "job detail (services.board.job_detail)",
         await time_async(service, repeat),
         time_sync(bare_q, repeat),
         ("median", "p99"),
         {},
-        "bare = three sqlite3 SELECTs (the issue sets no target for the detail)",
+        "bare = four sqlite3 SELECTs (the issue sets no target for the detail)",
     )
-
-
-def _entries_function():  # type: ignore[no-untyped-def]
-    """The service that lists a job's entries once it exists, else the storage query."""
-    timekeeping = importlib.import_module("bbdispatch.services.timekeeping")
-    for name in ("entries_of_job", "job_entries", "entries_for_job"):
-        fn = getattr(timekeeping, name, None)
-        if fn is not None:
-            return fn
-
-    async def from_storage(ctx: Ctx, job_id: int) -> object:
-        return await work_store.entries_of_job(ctx.db, job_id)
-
-    return from_storage
 
 
 def busiest_client(bare: sqlite3.Connection) -> int:
@@ -195,21 +181,10 @@ async def statement(ctx: Ctx, bare: sqlite3.Connection, repeat: int, today: date
     period_to = today
     period_from = today - timedelta(days=365)
     start, end = f"{period_from.isoformat()}T00:00:00Z", f"{period_to.isoformat()}T23:59:59Z"
-    try:
-        statements = importlib.import_module("bbdispatch.services.statements")
-        build = statements.build_statement
-        label = "statement: services.statements.build_statement"
+    label = "statement: services.statements.build_statement"
 
-        async def service() -> object:
-            return await build(ctx, client_id, period_from, period_to)
-
-    except (ImportError, AttributeError):
-        from .statement_query import statement_rows
-
-        label = "statement QUERY ONLY (no statements service on this branch)"
-
-        async def service() -> object:
-            return await statement_rows(ctx.db, client_id, start, end)
+    async def service() -> object:
+        return await build_statement(ctx, client_id, period_from, period_to)
 
     sql = (
         "SELECT w.*, t.name, ch.minutes, ch.basis, ch.rate_grosze, c.number FROM work_entry w"

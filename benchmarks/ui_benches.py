@@ -1,15 +1,12 @@
 """What the dispatcher feels on screen, measured with Textual's Pilot (headless).
 
-The App under test is the real ``BBDispatch`` on the scale database. Screens are
-found the way the App finds them (``_home_screen()`` for the board) or by
-import (``screens.intake.IntakeScreen``), so the same harness measures the
-finished screens after the merge.
+The App under test is the real ``BBDispatch`` on the scale database, with its
+real screens: the board (``_home_screen()``), the job detail and the intake.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import sqlite3
 import sys
@@ -30,6 +27,8 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
+from screens.intake import IntakeScreen
+from screens.job_detail import JobDetailScreen
 
 from . import generate
 from .data_benches import sample_numbers
@@ -95,11 +94,8 @@ async def board_screen(path: Path, user: Technician, repeat: int) -> list[Row]:
 
 
 async def job_detail_screen(path: Path, user: Technician, repeat: int = 10) -> list[Row]:
-    """Opening a job's detail screen, when the branch has ``screens.job_detail``."""
-    try:
-        cls = importlib.import_module("screens.job_detail").JobDetailScreen
-    except (ImportError, AttributeError):
-        return []
+    """Opening a job's detail screen."""
+    cls = JobDetailScreen
     bare = sqlite3.connect(str(path))
     total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
     bare.close()
@@ -120,17 +116,6 @@ async def job_detail_screen(path: Path, user: Technician, repeat: int = 10) -> l
         "job detail screen open", samples, None, ("median", "max"), {},
         f"push {cls.__name__}(job_id) for {repeat} jobs across the years, until loaded",
     )  # fmt: skip
-
-
-def _intake_class() -> tuple[type[Screen[Any]], bool]:
-    """screens.intake.IntakeScreen when the branch has it, else the placeholder."""
-    try:
-        module = importlib.import_module("screens.intake")
-        return module.IntakeScreen, True
-    except (ImportError, AttributeError):
-        from .intake_standin import IntakeStandIn
-
-        return IntakeStandIn, False
 
 
 def _text_of(widget: object) -> str:
@@ -170,7 +155,7 @@ async def _one_key(app: BBDispatch, pilot: Pilot[Any], screen: Screen[Any], char
 
 async def keystrokes(path: Path, user: Technician) -> list[Row]:
     """Keystroke to updated screen while typing a number and a description."""
-    cls, real = _intake_class()
+    cls = IntakeScreen
     bare = sqlite3.connect(str(path))
     number = sample_numbers(bare, 3)[1]
     bare.close()
@@ -191,16 +176,13 @@ async def keystrokes(path: Path, user: Technician) -> list[Row]:
             for char in text:
                 samples.append(await _one_key(app, pilot, screen, char))
         typed = [_text_of(w) for w in fields]
-    label = "intake" if real else "intake PLACEHOLDER (Input stand-in)"
     note = (
         f"{len(samples)} keys: number {national} then a {len(description)}-char description; "
         f"per key: key event in, screen's queues and workers done, frame repainted. "
         f"Fields now: {typed}"
     )
-    if not real:
-        note += "; screens.intake.IntakeScreen is not on this branch"
     return rows_for(
-        f"{label} keystroke → screen", samples, None, ("median", "p95"),
+        "intake keystroke → screen", samples, None, ("median", "p95"),
         {"p95": Target(limit=50)}, note,
     )  # fmt: skip
 

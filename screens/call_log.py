@@ -25,7 +25,6 @@ OUTCOME_LABEL = {
     "new_prospect": _("new prospect"),
     "missed": _("missed"),
 }
-SOURCE_LABEL = {"manual": _("typed"), "ring": _("phone")}
 
 
 class CallLogScreen(BBScreen[None]):

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from bbdispatch.domain.clients import ClientStatus
-from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
+from bbdispatch.domain.contracts import Balance, Contract, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.i18n import _
 from bbdispatch.money import rate_to_bp, to_grosze
@@ -148,11 +148,6 @@ async def balances(ctx: Ctx, contracts: list[Contract]) -> list[Balance]:
     """Usage of the given contracts."""
     used = await store.used_minutes(ctx.db, [c.id for c in contracts])
     return [Balance(c, used.get(c.id, 0)) for c in contracts]
-
-
-def active_balances(found: list[Balance]) -> list[Balance]:
-    """Only contracts that can still take time."""
-    return [b for b in found if b.contract.status is ContractStatus.ACTIVE]
 
 
 async def assessments(ctx: Ctx, client_id: int) -> list[NeedsAssessment]:

@@ -13,7 +13,7 @@ from bbdispatch.clock import to_db
 from bbdispatch.domain.assignment import Visit, clashing_visit
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus, Priority
-from bbdispatch.domain.lifecycle import STATUS_LABEL, check_transition
+from bbdispatch.domain.lifecycle import check_transition
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -200,8 +200,3 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             **{k: {"from": old[k], "to": v} for k, v in changed.items()},
         )
     return sorted(changed)
-
-
-def status_label(status: JobStatus) -> str:
-    """A status as people read it."""
-    return STATUS_LABEL[status]

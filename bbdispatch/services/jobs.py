@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.jobs import Job, JobRow, NewJob
+from bbdispatch.domain.jobs import Job, NewJob
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -46,15 +46,3 @@ async def get_job(ctx: Ctx, job_id: int) -> Job:
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
     return job
-
-
-async def open_jobs(ctx: Ctx) -> list[JobRow]:
-    """Every open job, emergencies first, then the longest waiting."""
-    rows = await store.open_job_rows(ctx.db)
-    rows.sort(key=lambda r: (r.job.priority.rank, r.job.received_at, r.job.id))
-    return rows
-
-
-async def jobs_of_client(ctx: Ctx, client_id: int, limit: int = 50) -> list[JobRow]:
-    """A client's jobs, newest first."""
-    return await store.job_rows_of_client(ctx.db, client_id, limit)

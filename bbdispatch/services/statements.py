@@ -234,8 +234,3 @@ def empty_message(statement: Statement) -> str:
         start=statement.period_from.strftime("%d.%m.%Y"),
         end=statement.period_to.strftime("%d.%m.%Y"),
     )
-
-
-def period_label(statement: Statement) -> str:
-    """``01.11.2026–30.11.2026`` for titles."""
-    return f"{statement.period_from:%d.%m.%Y}–{statement.period_to:%d.%m.%Y}"

@@ -43,11 +43,3 @@ async def insert_call(
         (received_at, raw_number, e164, client_id, source.value, outcome.value, job_id,
          handled_by, note),
     )  # fmt: skip
-
-
-async def recent_calls(db: Database, limit: int = 200) -> list[CallLogEntry]:
-    """The latest calls, newest first."""
-    rows = await db.fetch_all(
-        "SELECT * FROM call_log ORDER BY received_at DESC, id DESC LIMIT ?", (limit,)
-    )
-    return [call_from_row(r) for r in rows]
