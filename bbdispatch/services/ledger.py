@@ -60,14 +60,23 @@ async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None
             await audit.record(ctx, "contract", c.id, "status", status=status.value)
 
 
-async def forecast(ctx: Ctx, balance: Balance) -> date | None:
-    """The day a block runs out at the pace of the last 90 days (None: no pace, no block)."""
-    if balance.contract.kind is not ProductType.BLOCK or not balance.left_minutes:
-        return None
+async def forecasts(ctx: Ctx, balances: list[Balance]) -> dict[int, date | None]:
+    """The day each block runs out at the pace of the last 90 days (None: no pace, no block).
+
+    One query for the recent pace of all of them, not one per contract.
+    """
     today = local_today(ctx.clock)
+    blocks = [b for b in balances if b.contract.kind is ProductType.BLOCK and b.left_minutes]
     since = to_db(local_midnight_utc(today - timedelta(days=FORECAST_DAYS)))
-    recent = await statement_store.charged_minutes_since(ctx.db, balance.contract.id, since)
-    return forecast_run_out(balance.left_minutes or 0, recent, FORECAST_DAYS, today)
+    recent = await statement_store.charged_minutes_since(
+        ctx.db, [b.contract.id for b in blocks], since
+    )
+    found: dict[int, date | None] = {b.contract.id: None for b in balances}
+    for b in blocks:
+        found[b.contract.id] = forecast_run_out(
+            b.left_minutes or 0, recent[b.contract.id], FORECAST_DAYS, today
+        )
+    return found
 
 
 async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[ContractView]:
@@ -85,17 +94,18 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
         async with ctx.db.transaction():
             await refresh_statuses_in_tx(ctx, client_id)
         contracts, used = await _contracts_and_use(ctx, client_id)
-    names = {c.id: c.name for c in await client_store.all_clients(ctx.db)}
+    names = await client_store.client_names(ctx.db, [c.client_id for c in contracts])
     warn = ctx.prices.billing.warn_percent
+    balances = [Balance(c, used[c.id]) for c in contracts]
+    runs_out = await forecasts(ctx, balances)
     views = []
-    for c in contracts:
-        balance = Balance(c, used[c.id])
+    for c, balance in zip(contracts, balances, strict=True):
         views.append(
             ContractView(
                 balance=balance,
                 client_name=names.get(c.client_id, ""),
                 status=c.status,
-                runs_out_on=await forecast(ctx, balance),
+                runs_out_on=runs_out[c.id],
                 offer_service=offer_service_hint(balance, warn),
             )
         )

@@ -73,15 +73,13 @@ class RunDetails:
 
 async def it_admin_contracts(ctx: Ctx, *, active_only: bool = True) -> list[AdminContract]:
     """IT administration contracts (monthly fee) with their clients, by client name."""
-    found = []
-    for contract in await contract_store.all_contracts(ctx.db):
-        if contract.kind is not ProductType.MONTHLY:
-            continue
-        if active_only and contract.status is not ContractStatus.ACTIVE:
-            continue
-        client = await client_store.get_client(ctx.db, contract.client_id)
-        if client is not None:
-            found.append(AdminContract(contract, client))
+    contracts = [
+        c
+        for c in await contract_store.contracts_of_kind(ctx.db, ProductType.MONTHLY)
+        if not active_only or c.status is ContractStatus.ACTIVE
+    ]
+    clients = await client_store.clients_by_ids(ctx.db, [c.client_id for c in contracts])
+    found = [AdminContract(c, clients[c.client_id]) for c in contracts if c.client_id in clients]
     found.sort(key=lambda a: (a.client.name.casefold(), a.contract.number))
     return found
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bbdispatch.clock import from_db
 from bbdispatch.domain.clients import (
     Client,
@@ -11,7 +13,7 @@ from bbdispatch.domain.clients import (
     NewClient,
     search_key,
 )
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, id_chunks
 
 _COLUMNS = (
     "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
@@ -135,6 +137,25 @@ def _grouped(rows: list[Row]) -> list[Client]:
                 )
             )
     return [_client(r, tuple(phones[r["id"]])) for r in firsts]
+
+
+async def clients_by_ids(db: Database, ids: Sequence[int]) -> dict[int, Client]:
+    """Several clients with their phones, keyed by id, in a few queries."""
+    rows: list[Row] = []
+    for part in id_chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        rows += await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE id IN ({marks})", part)
+    return {c.id: c for c in await _with_phones(db, rows)}
+
+
+async def client_names(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """Just the names of several clients, for lists that show nothing more."""
+    names: dict[int, str] = {}
+    for part in id_chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(f"SELECT id, name FROM client WHERE id IN ({marks})", part):
+            names[r["id"]] = r["name"]
+    return names
 
 
 async def get_client(db: Database, client_id: int) -> Client | None:

@@ -101,6 +101,14 @@ async def all_contracts(db: Database) -> list[Contract]:
     return [_contract(r) for r in rows]
 
 
+async def contracts_of_kind(db: Database, kind: ProductType) -> list[Contract]:
+    """Every contract of one kind (e.g. IT administration), by client and age."""
+    rows = await db.fetch_all(
+        "SELECT * FROM contract WHERE kind = ? ORDER BY client_id, starts_on, id", (kind.value,)
+    )
+    return [_contract(r) for r in rows]
+
+
 async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
     """Billed minutes charged so far to each contract."""
     if not contract_ids:

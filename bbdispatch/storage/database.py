@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
@@ -57,6 +57,12 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
 def latest_schema_version() -> int:
     """The schema version this build of bbdispatch writes."""
     return max(n for n, _name, _sql in migrations())
+
+
+def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """Slices of an id list, so every ``IN (...)`` stays under SQLite's variable limit."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def split_statements(script: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, id_chunks
 from bbdispatch.storage.work import entry_from_row
 
 
@@ -111,15 +112,22 @@ async def charged_minutes_before(
     return used
 
 
-async def charged_minutes_since(db: Database, contract_id: int, moment: str) -> int:
-    """Minutes charged to a contract by entries that started at or after ``moment``."""
-    value = await db.fetch_value(
-        "SELECT COALESCE(SUM(ch.minutes), 0) FROM charge ch"
-        " JOIN work_entry w ON w.id = ch.work_entry_id"
-        " WHERE ch.contract_id = ? AND w.started_at >= ?",
-        (contract_id, moment),
-    )
-    return int(value)
+async def charged_minutes_since(
+    db: Database, contract_ids: Sequence[int], moment: str
+) -> dict[int, int]:
+    """Minutes charged to each contract by entries that started at or after ``moment``."""
+    found = {cid: 0 for cid in contract_ids}
+    for part in id_chunks(contract_ids):
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(
+            "SELECT ch.contract_id, SUM(ch.minutes) AS used FROM charge ch"
+            " JOIN work_entry w ON w.id = ch.work_entry_id"
+            f" WHERE ch.contract_id IN ({marks}) AND w.started_at >= ?"
+            " GROUP BY ch.contract_id",
+            (*part, moment),
+        ):
+            found[r["contract_id"]] = int(r["used"])
+    return found
 
 
 async def overlapping_statement(
