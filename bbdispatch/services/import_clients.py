@@ -165,3 +165,12 @@ async def _existing(ctx: Ctx, new: NewClient) -> bool:
     else:
         found = await store.client_id_by_name_without_phone(ctx.db, new.name)
     return found is not None
+
+
+async def import_client_file(ctx: Ctx, text: str) -> ImportSummary:
+    """Check and import a client file's text.
+
+    Raises:
+        ImportFileError: the file has a bad row (nothing is imported).
+    """
+    return await import_clients(ctx, parse_client_csv(text))
