@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bbdispatch.clock import local, local_midnight_utc
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
-from bbdispatch.domain.schedule import run_deadline
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,12 @@ class CreatedRun:
     task_title: str
     occurrence_at: datetime
     late: bool
+
+
+def run_deadline(occurrence: datetime) -> datetime:
+    """When a run becomes overdue: the end of its day in the firm's zone (UTC)."""
+    day = local(occurrence).date()
+    return local_midnight_utc(day + timedelta(days=1))
 
 
 def recurring_overdue(job: Job, now: datetime) -> bool:

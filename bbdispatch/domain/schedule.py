@@ -15,8 +15,9 @@ from itertools import islice
 
 from dateutil.rrule import rrule, rrulestr
 
-from bbdispatch.clock import FIRM_ZONE, local, local_midnight_utc
+from bbdispatch.clock import FIRM_ZONE, local
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.recurring import run_deadline
 from bbdispatch.i18n import _
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -164,12 +165,6 @@ def next_occurrences(
         found.append(moment)
         moment = rule.after(moment, inc=False)
     return found
-
-
-def run_deadline(occurrence: datetime) -> datetime:
-    """When a run becomes overdue: the end of its day in the firm's zone (UTC)."""
-    day = local(occurrence).date()
-    return local_midnight_utc(day + timedelta(days=1))
 
 
 def plan_occurrences(

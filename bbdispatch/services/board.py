@@ -17,7 +17,6 @@ from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.contracts import balances_of_client
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -69,6 +68,9 @@ async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
     Raises:
         NotFound: no such job.
     """
+    # Imported here: contract balances are not needed to open the board.
+    from bbdispatch.services.contracts import balances_of_client
+
     row = await store.job_row(ctx.db, job_id)
     if row is None:
         raise NotFound(_("No job {id}.").format(id=job_id))

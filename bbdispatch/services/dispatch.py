@@ -17,7 +17,6 @@ from bbdispatch.domain.lifecycle import check_transition
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.ledger import recharge_job_in_tx
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -191,6 +190,9 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             return []
         await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **changed)
         if "contract_id" in changed:
+            # Imported here: the billing ledger is not needed to open the board.
+            from bbdispatch.services.ledger import recharge_job_in_tx
+
             await recharge_job_in_tx(ctx, job_id)
         await audit.record(
             ctx,
