@@ -1,0 +1,89 @@
+"""``bbdispatch backup`` and ``bbdispatch restore``: the database copied safely and put back."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, run
+from bbdispatch.i18n import _
+from bbdispatch.paths import default_db_path
+from bbdispatch.services.people import os_login
+from bbdispatch.services.safekeeping import DEFAULT_KEEP, backup, restore
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``backup`` and ``restore`` subcommands."""
+    parser = sub.add_parser(
+        "backup",
+        help="copy the database safely while others work (admins)",
+        description="A consistent, verified copy. Without --output it goes to a dated file "
+        "in the backups folder beside the database, and older ones beyond --keep are deleted.",
+    )
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the copy here")
+    parser.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help=f"dated backups to keep in the backups folder (default {DEFAULT_KEEP})",
+    )
+    parser.set_defaults(handler=handle_backup)
+    again = sub.add_parser(
+        "restore",
+        help="put a backup in place of the database (admins; nobody may have it open)",
+        description="Checks the file, refuses a newer schema or a database in use, and "
+        "keeps the replaced database aside as <name>.before-restore-<time>.",
+    )
+    again.add_argument("file", type=Path, metavar="FILE", help="a file made by 'bbdispatch backup'")
+    again.set_defaults(handler=handle_restore)
+
+
+def handle_backup(args: argparse.Namespace) -> int:
+    """Make, verify and rotate one backup; print where it is."""
+    if args.keep is not None and args.keep < 1:
+        return _usage(_("--keep must be 1 or more"))
+    if args.keep is not None and args.output is not None:
+        return _usage(_("--keep rotates the backups folder; it does not go with --output"))
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            done = await backup(ctx, output=args.output, keep=args.keep)
+        print(
+            _("{path}: {size} bytes, schema {schema}, integrity ok, {audit} audit rows").format(
+                path=done.path,
+                size=done.size,
+                schema=done.check.schema_version,
+                audit=done.check.audit_rows,
+            )
+        )
+        for old in done.removed:
+            print(_("removed old backup {path}").format(path=old))
+        return 0
+
+    return run(body)
+
+
+def handle_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into the ``--db`` database."""
+    target = default_db_path(args.db)
+
+    async def body() -> int:
+        if not args.file.is_file():
+            raise CommandError(_("{path}: no such file").format(path=args.file))
+        done = await restore(args.file, target, os_login())
+        print(
+            _("{path}: restored from {file} (schema {schema}, {audit} audit rows)").format(
+                path=done.path, file=args.file, schema=done.migrated_to, audit=done.check.audit_rows
+            )
+        )
+        if done.kept_aside is not None:
+            print(_("the replaced database is kept as {path}").format(path=done.kept_aside))
+        return 0
+
+    return run(body)
+
+
+def _usage(message: str) -> int:
+    print(f"bbdispatch: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,249 @@
+"""Backing the database up and restoring it: the firm's memory kept safe.
+
+A backup is a consistent snapshot taken while dispatchers and technicians keep
+working (``VACUUM INTO`` reads one WAL snapshot and never blocks a writer),
+written under a temporary name, checked (``integrity_check``, the schema
+version, the audit trail's head) and only then given its dated name. A restore
+checks the file the same way, refuses a newer schema and a database that is in
+use, and keeps the replaced file aside instead of deleting it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bbdispatch.clock import Clock, SystemClock
+from bbdispatch.domain.errors import DomainError, NotAllowed
+from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import load_pricelist
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import db_file
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage.database import Database, SchemaTooNew, latest_schema_version
+
+DEFAULT_KEEP = 14
+"""Dated backups kept in the backups folder when ``--keep`` is not given."""
+BACKUP_FILE_MODE = 0o640
+"""Backups hold personal data: owner and group only, never world-readable."""
+_STAMP = "%Y-%m-%dT%H%M%SZ"
+
+
+@dataclass(frozen=True)
+class BackupDone:
+    """A finished, verified backup.
+
+    Attributes:
+        path: where the copy is.
+        size: its size in bytes.
+        check: what the verification found in the copy.
+        removed: older dated backups deleted by rotation.
+    """
+
+    path: Path
+    size: int
+    check: db_file.FileCheck
+    removed: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class RestoreDone:
+    """A finished restore.
+
+    Attributes:
+        path: the database now holding the restored data.
+        kept_aside: where the replaced database was moved (None when there was none).
+        check: what the restored file holds.
+        migrated_to: the schema version after bringing an older backup up to date.
+    """
+
+    path: Path
+    kept_aside: Path | None
+    check: db_file.FileCheck
+    migrated_to: int
+
+
+async def require_admin(ctx: Ctx, what: str) -> None:
+    """Refuse anyone but an admin of this database.
+
+    Args:
+        ctx: the service context; its ``person_login`` is checked.
+        what: the task, for the message ("back up the database").
+
+    Raises:
+        NotAllowed: the acting login is not an active admin.
+    """
+    me = await people_store.person_by_login(ctx.db, ctx.person_login)
+    if me is None or not me.active or me.role is not Role.ADMIN:
+        raise NotAllowed(
+            _("Only an admin may {what}; {login} is not one.").format(
+                what=what, login=ctx.person_login
+            )
+        )
+
+
+def backups_folder(db_path: Path) -> Path:
+    """The default home of dated backups: ``backups/`` beside the database."""
+    return db_path.parent / "backups"
+
+
+def dated_name(db_path: Path, moment: datetime) -> str:
+    """``<db stem>-2026-12-01T020000Z.db``: sorts by time, says when at a glance."""
+    return f"{db_path.stem}-{moment.strftime(_STAMP)}.db"
+
+
+def _rotation_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(db_path.stem)}-\d{{4}}-\d{{2}}-\d{{2}}T\d{{6}}Z(\.\d+)?\.db$")
+
+
+async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = None) -> BackupDone:
+    """Copy the open database consistently, verify the copy, then rotate old ones.
+
+    Args:
+        ctx: the service context on the database to copy (an admin acting).
+        output: the file to write; None means a dated file in the backups folder.
+        keep: with the backups folder, how many dated backups to keep (newest first).
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        DomainError: the target exists, or the copy failed its check (and is removed).
+        StorageError: the copy could not be written.
+    """
+    await require_admin(ctx, _("back up the database"))
+    source = ctx.db.path
+    version = await ctx.db.schema_version()
+    if output is None:
+        folder = backups_folder(source)
+        folder.mkdir(mode=0o750, parents=True, exist_ok=True)
+        target = folder / dated_name(source, ctx.clock.now())
+        serial = 1
+        while target.exists():  # two backups within one second
+            serial += 1
+            target = target.with_name(f"{target.stem.split('.')[0]}.{serial}.db")
+    else:
+        target = output
+    if target.exists():
+        raise DomainError(_("{path} exists already; name another file.").format(path=target))
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        await asyncio.to_thread(db_file.copy_consistent, source, partial)
+        check = await asyncio.to_thread(db_file.check_file, partial)
+        if not check.ok or check.schema_version != version:
+            raise DomainError(
+                _("The copy failed its check ({problem}); nothing was kept.").format(
+                    problem=check.integrity if not check.ok else f"schema {check.schema_version}"
+                )
+            )
+        os.chmod(partial, BACKUP_FILE_MODE)
+        db_file.copy_group(source, partial)
+        partial.rename(target)
+        await asyncio.to_thread(db_file.fsync_file, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    removed: tuple[Path, ...] = ()
+    if output is None:
+        removed = _rotate(source, target.parent, DEFAULT_KEEP if keep is None else keep)
+    async with ctx.db.transaction():
+        await audit.record(ctx, "database", None, "backed_up", file=target.name)
+    return BackupDone(target, target.stat().st_size, check, removed)
+
+
+def _rotate(db_path: Path, folder: Path, keep: int) -> tuple[Path, ...]:
+    pattern = _rotation_pattern(db_path)
+    dated = sorted(
+        (p for p in folder.iterdir() if pattern.match(p.name)),
+        key=lambda p: (p.name[: len(db_path.stem) + 19], p.stat().st_mtime),
+    )
+    old = dated[: max(len(dated) - max(keep, 1), 0)]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return tuple(old)
+
+
+async def restore(
+    backup_file: Path, db_path: Path, login: str, *, clock: Clock | None = None
+) -> RestoreDone:
+    """Put a backup in place of the database at ``db_path``.
+
+    The file is checked first; a newer schema is refused; a database in use
+    (any process has it open) is refused; the replaced file is renamed to
+    ``<name>.before-restore-<time>`` beside it, never deleted. An older backup
+    is migrated to this version's schema.
+
+    Args:
+        backup_file: the backup to restore.
+        db_path: the database to replace (or create).
+        login: who restores; must be an admin of the current database, or of
+            the backup when there is no current database.
+        clock: for the kept-aside name and the audit row (tests freeze it).
+
+    Raises:
+        SchemaTooNew: the backup was written by a newer bbdispatch.
+        NotAllowed: ``login`` is not an admin.
+        StorageError: the file is not a sound bbdispatch database, or the
+            current database is in use.
+    """
+    clock = clock or SystemClock()
+    check = await asyncio.to_thread(db_file.check_file, backup_file)
+    if not check.ok:
+        raise DomainError(
+            _("{path} is damaged ({problem}); not restored.").format(
+                path=backup_file, problem=check.integrity
+            )
+        )
+    known = latest_schema_version()
+    if check.schema_version > known:
+        raise SchemaTooNew(
+            _(
+                "{path} was made by a newer bbdispatch (schema {found}; this version knows up"
+                " to {known}). Upgrade bbdispatch before restoring it."
+            ).format(path=backup_file, found=check.schema_version, known=known)
+        )
+    if await asyncio.to_thread(db_file.same_file, backup_file, db_path):
+        raise DomainError(_("{path} is the database itself.").format(path=backup_file))
+    existing = await asyncio.to_thread(db_path.exists)
+    if existing:
+        await _check_admin_in(db_path, login, clock)
+    staged = db_path.with_name(f".{db_path.name}.restoring")
+    staged.unlink(missing_ok=True)
+    try:
+        await asyncio.to_thread(shutil.copyfile, backup_file, staged)
+        db = await Database.open(staged, create=False)
+        try:
+            ctx = Ctx(db=db, clock=clock, prices=load_pricelist(), actor=login)
+            if not existing:
+                await require_admin(ctx, _("restore the database"))
+            async with db.transaction():
+                await audit.record(ctx, "database", None, "restored", file=backup_file.name)
+            migrated_to = await db.schema_version()
+        finally:
+            await db.close()
+        await asyncio.to_thread(db_file.fsync_file, staged)
+        kept = await asyncio.to_thread(
+            db_file.swap_in,
+            staged,
+            db_path,
+            f"{db_path.name}.before-restore-{clock.now().strftime(_STAMP)}",
+        )
+    finally:
+        staged.unlink(missing_ok=True)
+    return RestoreDone(db_path, kept, check, migrated_to)
+
+
+async def _check_admin_in(db_path: Path, login: str, clock: Clock) -> None:
+    db = await Database.open(db_path, create=False, migrate=False)
+    try:
+        await require_admin(
+            Ctx(db=db, clock=clock, prices=load_pricelist(), actor=login),
+            _("restore the database"),
+        )
+    finally:
+        await db.close()

@@ -1,0 +1,181 @@
+"""Backup under load and the restore drill: a copy taken while 10 processes write comes back equal."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.errors import DomainError, NotAllowed
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.safekeeping import backup, restore
+from bbdispatch.storage import db_file
+from bbdispatch.storage.database import Database, SchemaTooNew, StorageError
+
+WRITER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from bbdispatch.clock import SystemClock
+    from bbdispatch.domain.people import Role
+    from bbdispatch.pricelist import load_pricelist
+    from bbdispatch.services.context import Ctx
+    from bbdispatch.services.intake import record_ring
+    from bbdispatch.services.people import add_person
+    from bbdispatch.storage.database import Database
+
+    async def main(path, tag, count):
+        db = await Database.open(path, create=False)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor=tag)
+        for i in range(count):
+            await record_ring(ctx, f"+4860{tag[1:]:0>2}{i:05d}")
+            if i % 5 == 0:
+                await add_person(ctx, f"{tag}-{i}", f"Person {tag} {i}", Role.TECHNICIAN,
+                                 skills=frozenset({"network"}))
+        await db.close()
+
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+    """
+)
+WRITERS = 10
+PER_WRITER = 60
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {t: db_file.table_rows(path, t) for t in db_file.user_tables(conn)}
+    finally:
+        conn.close()
+
+
+async def test_backup_while_ten_processes_write_restores_equal(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    calls_before = await db.fetch_value("SELECT count(*) FROM call_log")
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            WRITER,
+            str(demo_db_path),
+            f"w{n}",
+            str(PER_WRITER),
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        for n in range(WRITERS)
+    ]
+    deadline = time.monotonic() + 60
+    while await db.fetch_value("SELECT count(*) FROM call_log") < calls_before + 3 * WRITERS:
+        assert time.monotonic() < deadline, "the writers never started"
+        await asyncio.sleep(0.05)
+    started = time.monotonic()
+    done = await backup(ctx, output=tmp_path / "under-load.db")
+    took = time.monotonic() - started
+    for p in procs:
+        _out, err = await asyncio.wait_for(p.communicate(), timeout=120)
+        assert p.returncode == 0, err.decode()
+    final_calls = await db.fetch_value("SELECT count(*) FROM call_log")
+    await db.close()
+
+    assert done.check.ok and done.check.schema_version >= 4
+    in_backup = done.check.row_counts["call_log"]
+    # Taken mid-way: writes before it are in, writes after it are not.
+    assert calls_before < in_backup < final_calls == calls_before + WRITERS * PER_WRITER
+    print(f"backup under {WRITERS} writers: {took:.2f} s, {done.size} bytes, {in_backup} calls")
+
+    # Consistent: every row in the copy is, unchanged, in the source (a prefix of its history).
+    source, copy = _rows(demo_db_path), _rows(done.path)
+    for table, rows in copy.items():
+        assert set(rows) <= set(source[table]), table
+    # Each writer's rings are a gapless prefix: no commit torn or skipped.
+    numbers = [r[3] for r in copy["call_log"] if r[3] and r[3].startswith("+4860")]
+    for n in range(WRITERS):
+        mine = sorted(int(x[-5:]) for x in numbers if x[5:7] == f"{n:02d}")
+        assert mine == list(range(len(mine)))
+
+    restored_path = tmp_path / "restored.db"
+    result = await restore(done.path, restored_path, "tester", clock=clock)
+    assert result.kept_aside is None
+    restored = _rows(restored_path)
+    assert restored.keys() == copy.keys()
+    for table in copy:
+        if table == "audit_log":
+            assert restored[table][:-1] == copy[table]
+            assert restored[table][-1][5] == "restored"
+        else:
+            assert restored[table] == copy[table], table
+
+
+async def test_restore_keeps_the_old_database_aside(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    done = await backup(ctx, output=tmp_path / "b.db")
+    async with db.transaction():
+        await db.execute("DELETE FROM technician_skill")
+    await db.close()
+    result = await restore(done.path, demo_db_path, "tester", clock=clock)
+    assert result.kept_aside is not None and result.kept_aside.exists()
+    assert db_file.check_file(result.kept_aside).row_counts["technician_skill"] == 0
+    assert db_file.check_file(demo_db_path).row_counts["technician_skill"] > 0
+
+
+async def test_restore_refuses_a_database_in_use(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    done = await backup(ctx, output=tmp_path / "b.db")
+    with pytest.raises(StorageError, match="in use"):
+        await restore(done.path, demo_db_path, "tester", clock=clock)
+    assert await db.fetch_value("SELECT count(*) FROM client") > 0  # untouched, still open
+    await db.close()
+
+
+async def test_restore_refuses_a_newer_schema_and_a_stranger_file(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock
+) -> None:
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(demo_db_path)
+    conn.execute("VACUUM INTO ?", (str(newer),))
+    conn.close()
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(SchemaTooNew):
+        await restore(newer, tmp_path / "x.db", "tester", clock=clock)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(StorageError, match="not a bbdispatch database"):
+        await restore(other, tmp_path / "y.db", "tester", clock=clock)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database at all " * 100)
+    with pytest.raises(StorageError):
+        await restore(text, tmp_path / "z.db", "tester", clock=clock)
+    assert not (tmp_path / "x.db").exists() and not (tmp_path / "y.db").exists()
+
+
+async def test_backup_and_restore_are_for_admins(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    anna = Ctx(db=db, clock=clock, prices=prices, actor="anna")
+    with pytest.raises(NotAllowed):
+        await backup(anna, output=tmp_path / "b.db")
+    assert not (tmp_path / "b.db").exists()
+    done = await backup(anna.acting_as("tester"), output=tmp_path / "b.db")
+    with pytest.raises(DomainError, match="exists already"):
+        await backup(anna.acting_as("tester"), output=tmp_path / "b.db")
+    await db.close()
+    with pytest.raises(NotAllowed):
+        await restore(done.path, demo_db_path, "anna", clock=clock)
