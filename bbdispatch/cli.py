@@ -15,7 +15,7 @@ from bbdispatch import __version__
 
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
-    "schedule", "inventory", "contracts", "report", "backup",
+    "schedule", "inventory", "contracts", "report", "backup", "calendar",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 

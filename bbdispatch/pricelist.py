@@ -7,10 +7,11 @@ its file without reading Python.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -90,6 +91,15 @@ class BusinessHours:
 
 
 @dataclass(frozen=True)
+class ClosedDay:
+    """A day the firm itself is closed, on top of public holidays and weekends."""
+
+    day: date
+    name: str = ""
+    """Why, for people reading a due time ("stocktaking"); may be empty."""
+
+
+@dataclass(frozen=True)
 class BillingRules:
     """How time becomes money."""
 
@@ -117,6 +127,8 @@ class PriceList:
     products: tuple[Product, ...]
     response_targets: Mapping[str, ResponseTarget] = field(default_factory=dict)
     business_hours: BusinessHours = BusinessHours()
+    closed_days: tuple[ClosedDay, ...] = ()
+    """The firm's own closed days from ``[calendar] closed_days``, in date order."""
 
     def product(self, code: str) -> Product:
         """Find a product by code.
@@ -185,6 +197,7 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
         products=products,
         response_targets=targets,
         business_hours=_business_hours(raw.get("business_hours", {})),
+        closed_days=_closed_days(raw.get("calendar", {})),
     )
 
 
@@ -247,6 +260,32 @@ def _business_hours(raw: Any) -> BusinessHours:
     ):
         raise PriceListError("business_hours.weekdays: list ISO weekdays 1 (Mon) to 7 (Sun)")
     return BusinessHours(start=start, end=end, weekdays=tuple(weekdays))
+
+
+def _closed_days(raw: Any) -> tuple[ClosedDay, ...]:
+    """``[calendar] closed_days``: dates, or tables ``{ day = 2026-12-31, name = "…" }``."""
+    if not isinstance(raw, dict):
+        raise PriceListError("calendar: must be a table")
+    items = raw.get("closed_days", [])
+    if not isinstance(items, list):
+        raise PriceListError("calendar.closed_days: must be a list of dates")
+    found: dict[date, ClosedDay] = {}
+    for index, item in enumerate(items):
+        where = f"calendar.closed_days[{index}]"
+        value, name = (
+            (item.get("day"), item.get("name", "")) if isinstance(item, dict) else (item, "")
+        )
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = date.fromisoformat(value)
+        if not isinstance(value, date) or isinstance(value, datetime) or not isinstance(name, str):
+            raise PriceListError(
+                f'{where}: use a date like 2026-12-31 or {{ day = 2026-12-31, name = "why" }}'
+            )
+        if value in found:
+            raise PriceListError(f"{where}: {value.isoformat()} is listed twice")
+        found[value] = ClosedDay(value, name.strip())
+    return tuple(found[d] for d in sorted(found))
 
 
 def _table(raw: Mapping[str, Any], key: str, parent: str = "") -> Mapping[str, Any]:

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.assignment import Candidate, Visit, parse_visit, suggest_visit
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobMode
 from bbdispatch.i18n import _
@@ -125,7 +126,7 @@ class AssignScreen(BBModal[bool]):
         for widget in ("#visit-label", "#visit"):
             self.query_one(widget).display = onsite
         if onsite:
-            at = job.visit_at or suggest_visit(self.ctx.clock.now(), self.ctx.prices.business_hours)
+            at = job.visit_at or suggest_visit(self.ctx.clock.now(), calendar_of(self.ctx.prices))
             self.query_one("#visit", Input).value = format_local(at)
         options.focus()
 

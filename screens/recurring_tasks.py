@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RecurringTask
 from bbdispatch.domain.schedule import describe_rule
@@ -108,7 +109,9 @@ class RecurringTasksScreen(BBScreen[None]):
             upcoming = _("paused")
             if task.active:
                 try:
-                    runs = preview(task.schedule, task.starts_at, now, 1)
+                    runs = preview(
+                        task.schedule, task.starts_at, now, 1, calendar=calendar_of(self.ctx.prices)
+                    )
                     upcoming = format_local(runs[0]) if runs else _("never")
                 except DomainError:
                     upcoming = _("bad schedule")
@@ -138,7 +141,13 @@ class RecurringTasksScreen(BBScreen[None]):
             detail.update(_("No recurring tasks yet: press n to add one."))
             return
         try:
-            runs = preview(task.schedule, task.starts_at, self.ctx.clock.now(), 3)
+            runs = preview(
+                task.schedule,
+                task.starts_at,
+                self.ctx.clock.now(),
+                3,
+                calendar=calendar_of(self.ctx.prices),
+            )
             nexts = " · ".join(format_local(r) for r in runs) or _("never")
         except DomainError as err:
             nexts = str(err)

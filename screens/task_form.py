@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from bbdispatch.clock import format_local, local
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.domain.recurring import RecurringTask
@@ -213,7 +214,9 @@ class TaskForm(FormDialog[int | None]):
         try:
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
-            runs = preview(rule, first, self.ctx.clock.now(), 3)
+            runs = preview(
+                rule, first, self.ctx.clock.now(), 3, calendar=calendar_of(self.ctx.prices)
+            )
         except ScheduleError as err:
             self._error("schedule", str(err))
             shown.update("")

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.domain.people import Technician
-from bbdispatch.domain.response import advance
 from bbdispatch.i18n import _
-from bbdispatch.pricelist import BusinessHours
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,9 @@ def clashing_visit(
     return None
 
 
-def suggest_visit(now: datetime, hours: BusinessHours) -> datetime:
+def suggest_visit(now: datetime, calendar: FirmCalendar) -> datetime:
     """A sensible first proposal for a visit: two business hours ahead, on a full hour."""
-    moment = local(advance(now, timedelta(hours=2), hours))
+    moment = local(calendar.advance(now, timedelta(hours=2)))
     if moment.minute or moment.second:
         moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
     return moment.astimezone(UTC)

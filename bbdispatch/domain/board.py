@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.clients import search_key
 from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
 from bbdispatch.domain.recurring import recurring_overdue
@@ -70,9 +71,7 @@ def build_line(
     clock = (
         None
         if target is None
-        else response_clock(
-            job.received_at, now, target, prices.business_hours, hold_spans(history)
-        )
+        else response_clock(job.received_at, now, target, calendar_of(prices), hold_spans(history))
     )
     forgotten = row.timer_started_at is not None and timer_forgotten(
         row.timer_started_at, now, prices.billing.timer_limit_hours

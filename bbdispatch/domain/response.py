@@ -3,18 +3,20 @@
 Pure functions. Time on hold (waiting for the client) stops the clock. Targets
 in ``hours`` count clock time (emergencies, "pogotowie"); targets in
 ``business_days`` count the firm's working hours, one business day being one
-full span of ``business_hours`` (8 h by default), in Europe/Warsaw.
+full span of ``business_hours`` (8 h by default), in Europe/Warsaw, on the
+firm's working days only: weekends, Polish public holidays and the firm's own
+closed days do not count (``domain.calendar``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.jobs import JobStatus, StatusChange
-from bbdispatch.pricelist import BusinessHours, ResponseTarget
+from bbdispatch.pricelist import ResponseTarget
 
 Span = tuple[datetime, datetime | None]
 """A stretch of time; an open end means "still going"."""
@@ -59,78 +61,36 @@ def hold_spans(history: Sequence[StatusChange]) -> list[Span]:
     return spans
 
 
-def _windows(
-    start: datetime, end: datetime, hours: BusinessHours
-) -> list[tuple[datetime, datetime]]:
-    """Business windows (aware, UTC-comparable) of every local day touching [start, end]."""
-    first = local(start).date() - timedelta(days=1)
-    last = local(end).date() + timedelta(days=1)
-    found = []
-    day = first
-    while day <= last:
-        if day.isoweekday() in hours.weekdays:
-            found.append(
-                (
-                    datetime.combine(day, hours.start, tzinfo=FIRM_ZONE),
-                    datetime.combine(day, hours.end, tzinfo=FIRM_ZONE),
-                )
-            )
-        day += timedelta(days=1)
-    return found
-
-
-def counted(start: datetime, end: datetime, hours: BusinessHours | None) -> timedelta:
-    """Time between two moments that counts: all of it, or only business hours."""
+def counted(start: datetime, end: datetime, calendar: FirmCalendar | None) -> timedelta:
+    """Time between two moments that counts: all of it, or only the firm's business time."""
     if end <= start:
         return timedelta(0)
-    if hours is None:
+    if calendar is None:
         return end - start
-    total = timedelta(0)
-    for w_start, w_end in _windows(start, end, hours):
-        lo, hi = max(start, w_start), min(end, w_end)
-        if hi > lo:
-            total += hi.astimezone(UTC) - lo.astimezone(UTC)
-    return total
+    return calendar.counted(start, end)
 
 
-def advance(start: datetime, amount: timedelta, hours: BusinessHours | None) -> datetime:
-    """The moment when ``amount`` of counted time has passed after ``start``."""
-    if hours is None:
+def advance(start: datetime, amount: timedelta, calendar: FirmCalendar | None) -> datetime:
+    """The moment (UTC) when ``amount`` of counted time has passed after ``start``."""
+    if calendar is None:
         return (start + amount).astimezone(UTC)
-    if not hours.weekdays:
-        raise ValueError("business hours without weekdays")
-    left = amount
-    cursor = start
-    while True:
-        day = local(cursor).date()
-        if day.isoweekday() in hours.weekdays:
-            w_start = datetime.combine(day, hours.start, tzinfo=FIRM_ZONE)
-            w_end = datetime.combine(day, hours.end, tzinfo=FIRM_ZONE)
-            lo = max(cursor, w_start).astimezone(UTC)
-            if lo < w_end:
-                if lo + left <= w_end:
-                    return lo + left
-                left -= w_end - lo
-        cursor = datetime.combine(day + timedelta(days=1), time(0), FIRM_ZONE).astimezone(UTC)
+    return calendar.advance(start, amount)
 
 
 def target_of(
-    target: ResponseTarget, hours: BusinessHours
-) -> tuple[timedelta, BusinessHours | None]:
-    """The allowance of a target and the calendar it counts in."""
+    target: ResponseTarget, calendar: FirmCalendar
+) -> tuple[timedelta, FirmCalendar | None]:
+    """The allowance of a target and the calendar it counts in (None: clock time)."""
     if target.hours:
         return timedelta(hours=target.hours), None
-    day = timedelta(hours=hours.end.hour, minutes=hours.end.minute) - timedelta(
-        hours=hours.start.hour, minutes=hours.start.minute
-    )
-    return day * target.business_days, hours
+    return calendar.day_length() * target.business_days, calendar
 
 
 def response_clock(
     received_at: datetime,
     now: datetime,
     target: ResponseTarget,
-    hours: BusinessHours,
+    calendar: FirmCalendar,
     holds: Sequence[Span] = (),
 ) -> ResponseClock:
     """How much of a job's response allowance is used, and when it runs out.
@@ -139,26 +99,26 @@ def response_clock(
         received_at: when the request came in.
         now: the current moment.
         target: the priority's target from the price list.
-        hours: the firm's business hours.
+        calendar: the firm's calendar (business hours, public holidays, closed days).
         holds: on-hold spans (from ``hold_spans``); they do not count.
     """
-    allowance, calendar = target_of(target, hours)
-    used = counted(received_at, now, calendar)
+    allowance, counting = target_of(target, calendar)
+    used = counted(received_at, now, counting)
     paused = False
     for h_start, h_end in holds:
         end = now if h_end is None or h_end > now else h_end
-        used -= counted(max(h_start, received_at), end, calendar)
+        used -= counted(max(h_start, received_at), end, counting)
         if h_end is None:
             paused = True
     used = max(used, timedelta(0))
-    due_at = None if paused else _due(received_at, allowance, calendar, holds)
+    due_at = None if paused else _due(received_at, allowance, counting, holds)
     return ResponseClock(target=allowance, used=used, due_at=due_at, paused=paused)
 
 
 def _due(
     received_at: datetime,
     allowance: timedelta,
-    calendar: BusinessHours | None,
+    calendar: FirmCalendar | None,
     holds: Sequence[Span],
 ) -> datetime | None:
     cursor, left = received_at, allowance

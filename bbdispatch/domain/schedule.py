@@ -16,6 +16,7 @@ from itertools import islice
 from dateutil.rrule import rrule, rrulestr
 
 from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import run_deadline
 from bbdispatch.i18n import _
@@ -81,7 +82,7 @@ def build_rule(preset: Preset, *, weekday: str = "MO", day: int = 1, custom: str
     rules = {
         Preset.WEEKLY: f"FREQ=WEEKLY;BYDAY={weekday}",
         Preset.BIWEEKLY: f"FREQ=WEEKLY;INTERVAL=2;BYDAY={weekday}",
-        Preset.MONTHLY_DAY: f"FREQ=MONTHLY;BYMONTHDAY={day}",
+        Preset.MONTHLY_DAY: monthly_day_rule(day),
         Preset.MONTHLY_FIRST: f"FREQ=MONTHLY;BYDAY=1{weekday}",
         Preset.MONTHLY_LAST_DAY: "FREQ=MONTHLY;BYMONTHDAY=-1",
         Preset.WORKDAYS: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
@@ -90,10 +91,37 @@ def build_rule(preset: Preset, *, weekday: str = "MO", day: int = 1, custom: str
     return rules[preset]
 
 
+def monthly_day_rule(day: int) -> str:
+    """The rule of "monthly on day N": the last day of months too short to have day N.
+
+    Days 1-28 exist in every month. For 29-31 the rule lists the month's last
+    days up to N and keeps the last that exists (``BYSETPOS=-1``), so "day 31"
+    runs on 30 April and 28 February, and "day 29" on 28 February in a common
+    year: the RRULE says so itself, for any tool that reads it.
+    """
+    if day <= 28:
+        return f"FREQ=MONTHLY;BYMONTHDAY={day}"
+    days = ",".join(str(d) for d in range(28, day + 1))
+    return f"FREQ=MONTHLY;BYMONTHDAY={days};BYSETPOS=-1"
+
+
+_LEGACY_MONTHLY_DAY = re.compile(r"FREQ=MONTHLY;BYMONTHDAY=(?P<day>29|30|31)")
+"""Rules the preset stored before it clamped short months; read as the preset means."""
+
+
+def _normalised(text: str) -> str:
+    found = _LEGACY_MONTHLY_DAY.fullmatch(text)
+    return monthly_day_rule(int(found["day"])) if found else text
+
+
 _PATTERNS = [
     (Preset.WEEKLY, re.compile(r"FREQ=WEEKLY;BYDAY=(?P<wd>[A-Z]{2})")),
     (Preset.BIWEEKLY, re.compile(r"FREQ=WEEKLY;INTERVAL=2;BYDAY=(?P<wd>[A-Z]{2})")),
     (Preset.MONTHLY_DAY, re.compile(r"FREQ=MONTHLY;BYMONTHDAY=(?P<day>[1-9][0-9]?)")),
+    (
+        Preset.MONTHLY_DAY,
+        re.compile(r"FREQ=MONTHLY;BYMONTHDAY=28(?:,29(?:,30(?:,31)?)?)?,(?P<day>\d+);BYSETPOS=-1"),
+    ),
     (Preset.MONTHLY_FIRST, re.compile(r"FREQ=MONTHLY;BYDAY=1(?P<wd>[A-Z]{2})")),
     (Preset.MONTHLY_LAST_DAY, re.compile(r"FREQ=MONTHLY;BYMONTHDAY=-1")),
     (Preset.WORKDAYS, re.compile(r"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
@@ -107,8 +135,13 @@ def preset_of(text: str) -> tuple[Preset, str, int]:
         if found:
             groups = found.groupdict()
             weekday = groups.get("wd") or "MO"
+            day = int(groups.get("day") or 1)
+            if preset is Preset.MONTHLY_DAY and (
+                not 1 <= day <= 31 or _normalised(text.strip()) != monthly_day_rule(day)
+            ):
+                continue
             if weekday in WEEKDAYS:
-                return preset, weekday, int(groups.get("day") or 1)
+                return preset, weekday, day
     return Preset.CUSTOM, "MO", 1
 
 
@@ -134,7 +167,7 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
         ScheduleError: the text is not an RRULE dateutil accepts, carries its
             own DTSTART, runs more than once a day, or never occurs.
     """
-    text = text.strip().removeprefix("RRULE:")
+    text = _normalised(text.strip().removeprefix("RRULE:"))
     if not text:
         raise ScheduleError(_("Enter a schedule."))
     if "DTSTART" in text.upper():
@@ -154,15 +187,29 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
     return rule
 
 
+def skips_closed_days(text: str) -> bool:
+    """Whether a schedule runs on working days only ("every workday").
+
+    Such a schedule skips weekends, Polish public holidays and the firm's own
+    closed days (``domain.calendar``); every other schedule runs when it says.
+    """
+    return preset_of(text)[0] is Preset.WORKDAYS
+
+
 def next_occurrences(
-    text: str, starts_at: datetime, after: datetime, count: int = 3
+    text: str, starts_at: datetime, after: datetime, calendar: FirmCalendar, count: int = 3
 ) -> list[datetime]:
-    """The next ``count`` occurrences at or after ``after`` (aware, firm's zone)."""
+    """The next ``count`` occurrences at or after ``after`` (aware, firm's zone).
+
+    "Every workday" skips the days ``calendar`` says the firm is closed.
+    """
     rule = parse_rule(text, starts_at)
+    workdays_only = skips_closed_days(text)
     found: list[datetime] = []
     moment = rule.after(local(after), inc=True)
     while moment is not None and len(found) < count:
-        found.append(moment)
+        if not workdays_only or calendar.is_workday(moment.date()):
+            found.append(moment)
         moment = rule.after(moment, inc=False)
     return found
 
@@ -174,6 +221,7 @@ def plan_occurrences(
     last: datetime | None,
     now: datetime,
     catch_up: bool,
+    calendar: FirmCalendar,
     until: datetime | None = None,
 ) -> list[tuple[datetime, bool]]:
     """Occurrences a run at ``now`` must create, with whether each is late.
@@ -184,6 +232,7 @@ def plan_occurrences(
         last: the newest occurrence already created, if any; only later ones count.
         now: the moment of the run; occurrences after it are not due yet.
         catch_up: create every missed occurrence; otherwise only the newest due one.
+        calendar: the firm's calendar; "every workday" skips its closed days.
         until: no occurrence after this (the contract's end).
 
     Returns:
@@ -196,6 +245,8 @@ def plan_occurrences(
         due = rule.between(local(starts_at), local(end), inc=True)
     else:
         due = [d for d in rule.between(local(last), local(end), inc=True) if d > last]
+    if skips_closed_days(text):
+        due = [d for d in due if calendar.is_workday(d.date())]
     if not catch_up:
         due = due[-1:]
     due = due[-MAX_CATCH_UP:]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from bbdispatch.clock import to_db
 from bbdispatch.domain.backups import BackupCheck, BackupResult
+from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
 from bbdispatch.domain.jobs import JobStatus, NewJob, Priority
 from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
@@ -51,7 +52,7 @@ async def document_recurring(
     assert backup is not None
     assert inventory is not None
     now = ctx.clock.now()
-    backups = _past(backup, now)[-3:-1]
+    backups = _past(backup, now, calendar_of(ctx.prices))[-3:-1]
     for week, occurrence in enumerate(backups):
         job_id = await _done_run(
             ctx, backup, occurrence, backup_tech, 25,
@@ -68,7 +69,7 @@ async def document_recurring(
                 ),
             )  # fmt: skip
     software = dict(_BASE_SOFTWARE)
-    for month, occurrence in enumerate(_past(inventory, now)[-2:]):
+    for month, occurrence in enumerate(_past(inventory, now, calendar_of(ctx.prices))[-2:]):
         if month == 1:
             for name, version in _NOVEMBER_CHANGES.items():
                 if version is None:
@@ -89,9 +90,9 @@ async def document_recurring(
             )  # fmt: skip
 
 
-def _past(task: RecurringTask, now: datetime) -> list[datetime]:
+def _past(task: RecurringTask, now: datetime, calendar: FirmCalendar) -> list[datetime]:
     return [o for o, _late in plan_occurrences(
-        task.schedule, task.starts_at, last=None, now=now, catch_up=True
+        task.schedule, task.starts_at, last=None, now=now, catch_up=True, calendar=calendar
     )]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bbdispatch.clock import to_db
 from bbdispatch.domain.backups import BackupCheck
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
@@ -117,13 +118,17 @@ async def get_task(ctx: Ctx, task_id: int) -> RecurringTask:
     return task
 
 
-def preview(schedule: str, starts_at: datetime, now: datetime, count: int = 3) -> list[datetime]:
+def preview(
+    schedule: str, starts_at: datetime, now: datetime, count: int = 3, *, calendar: FirmCalendar
+) -> list[datetime]:
     """The next runs of a schedule from now (or from the first run if later).
+
+    "Every workday" skips the days the firm's ``calendar`` is closed.
 
     Raises:
         ScheduleError: the schedule is not valid.
     """
-    return next_occurrences(schedule, starts_at, max(now, starts_at), count)
+    return next_occurrences(schedule, starts_at, max(now, starts_at), calendar, count)
 
 
 def validate_draft(draft: TaskDraft) -> None:

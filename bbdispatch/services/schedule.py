@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from bbdispatch.clock import FIRM_ZONE, from_db, to_db
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.recurring import CreatedRun, RecurringTask
@@ -67,7 +68,7 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime) -> list[CreatedRun]:
             until = datetime.combine(contract.ends_on, time(23, 59, 59), tzinfo=FIRM_ZONE)
         plan = plan_occurrences(
             task.schedule, task.starts_at, last=from_db(last) if last else None, now=now,
-            catch_up=task.catch_up, until=until,
+            catch_up=task.catch_up, calendar=calendar_of(ctx.prices), until=until,
         )  # fmt: skip
         for occurrence, late in plan:
             job_id = await store.insert_run_job(

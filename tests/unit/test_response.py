@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.jobs import JobStatus, StatusChange
 from bbdispatch.domain.response import (
     advance,
@@ -13,9 +14,9 @@ from bbdispatch.domain.response import (
     hold_spans,
     response_clock,
 )
-from bbdispatch.pricelist import BusinessHours, ResponseTarget
+from bbdispatch.pricelist import ResponseTarget
 
-HOURS = BusinessHours()  # 08:00-16:00 Mon-Fri, as in data/pricelist.toml
+HOURS = FirmCalendar()  # 08:00-16:00 Mon-Fri and Polish public holidays, as in data/pricelist.toml
 NORMAL = ResponseTarget(business_days=1)
 EMERGENCY = ResponseTarget(hours=2)
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import calendar
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus, Priority
 from bbdispatch.domain.recurring import recurring_overdue
 from bbdispatch.domain.schedule import (
@@ -18,8 +22,10 @@ from bbdispatch.domain.schedule import (
     plan_occurrences,
     preset_of,
 )
+from bbdispatch.pricelist import ClosedDay
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=FIRM_ZONE)
+CAL = FirmCalendar()
 
 
 def w(*args: int) -> datetime:
@@ -32,6 +38,7 @@ def w(*args: int) -> datetime:
         (Preset.WEEKLY, {"weekday": "MO"}, "FREQ=WEEKLY;BYDAY=MO"),
         (Preset.BIWEEKLY, {"weekday": "FR"}, "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"),
         (Preset.MONTHLY_DAY, {"day": 15}, "FREQ=MONTHLY;BYMONTHDAY=15"),
+        (Preset.MONTHLY_DAY, {"day": 31}, "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"),
         (Preset.MONTHLY_FIRST, {"weekday": "MO"}, "FREQ=MONTHLY;BYDAY=1MO"),
         (Preset.MONTHLY_LAST_DAY, {}, "FREQ=MONTHLY;BYMONTHDAY=-1"),
         (Preset.WORKDAYS, {}, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
@@ -43,13 +50,13 @@ def test_presets_round_trip(preset: Preset, kwargs: dict[str, object], rule: str
 
 
 def test_first_monday_of_month_next_three() -> None:
-    runs = next_occurrences("FREQ=MONTHLY;BYDAY=1MO", START, w(2026, 11, 24))
+    runs = next_occurrences("FREQ=MONTHLY;BYDAY=1MO", START, w(2026, 11, 24), CAL)
     assert runs == [w(2026, 12, 7, 9), w(2027, 1, 4, 9), w(2027, 2, 1, 9)]
     assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "first Mon monthly"
 
 
 def test_time_of_day_survives_summer_time() -> None:
-    runs = next_occurrences("FREQ=WEEKLY;BYDAY=MO", START, w(2026, 3, 20), 2)
+    runs = next_occurrences("FREQ=WEEKLY;BYDAY=MO", START, w(2026, 3, 20), CAL, 2)
     assert [r.hour for r in runs] == [9, 9]
     assert runs[0].utcoffset() != runs[1].utcoffset()  # 23.03 winter, 30.03 summer
 
@@ -66,13 +73,13 @@ def test_time_of_day_survives_summer_time() -> None:
 )
 def test_bad_schedules_are_refused_with_a_reason(text: str, message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
-        next_occurrences(text, START, START)
+        next_occurrences(text, START, START, CAL)
 
 
 def test_plan_catch_up_marks_past_days_late() -> None:
     plan = plan_occurrences(
         "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 11, 23, 12),
-        catch_up=True,
+        catch_up=True, calendar=CAL,
     )  # fmt: skip
     assert plan == [
         (w(2026, 11, 9, 9), True),
@@ -84,7 +91,7 @@ def test_plan_catch_up_marks_past_days_late() -> None:
 def test_plan_without_catch_up_only_the_latest() -> None:
     plan = plan_occurrences(
         "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 11, 25, 8),
-        catch_up=False,
+        catch_up=False, calendar=CAL,
     )  # fmt: skip
     assert plan == [(w(2026, 11, 23, 9), True)]
 
@@ -92,7 +99,7 @@ def test_plan_without_catch_up_only_the_latest() -> None:
 def test_plan_stops_at_contract_end() -> None:
     plan = plan_occurrences(
         "FREQ=WEEKLY;BYDAY=MO", START, last=w(2026, 11, 2, 9), now=w(2026, 12, 25),
-        catch_up=True, until=w(2026, 11, 20),
+        catch_up=True, calendar=CAL, until=w(2026, 11, 20),
     )  # fmt: skip
     assert [p[0] for p in plan] == [w(2026, 11, 9, 9), w(2026, 11, 16, 9)]
 
@@ -122,3 +129,67 @@ def test_recurring_overdue_after_the_occurrence_day_ends() -> None:
     assert recurring_overdue(job, w(2026, 11, 24, 0, 0))
     assert not recurring_overdue(_job(status=JobStatus.DONE), w(2026, 11, 30))
     assert not recurring_overdue(_job(recurring_task_id=None, occurrence_at=None), w(2026, 11, 30))
+
+
+def test_every_workday_skips_public_holidays() -> None:
+    # The issue: an "every workday" schedule created a run on 11.11 (Independence Day).
+    rule = build_rule(Preset.WORKDAYS)
+    plan = plan_occurrences(
+        rule, START, last=w(2026, 11, 9, 9), now=w(2026, 11, 13, 12), catch_up=True, calendar=CAL
+    )
+    assert [p[0] for p in plan] == [w(2026, 11, 10, 9), w(2026, 11, 12, 9), w(2026, 11, 13, 9)]
+    runs = next_occurrences(rule, START, w(2026, 12, 23, 10), CAL, 2)
+    assert runs == [w(2026, 12, 28, 9), w(2026, 12, 29, 9)]  # 24-25.12 holidays, then weekend
+
+
+def test_every_workday_skips_the_firms_closed_days() -> None:
+    cal = FirmCalendar(closed=(ClosedDay(date(2026, 11, 12), "bridge day"),))
+    runs = next_occurrences(build_rule(Preset.WORKDAYS), START, w(2026, 11, 10, 10), cal, 2)
+    assert runs == [w(2026, 11, 13, 9), w(2026, 11, 16, 9)]
+
+
+def test_weekly_schedule_still_runs_on_a_holiday() -> None:
+    # Only "every workday" follows the calendar: a weekly Wednesday backup check still runs.
+    runs = next_occurrences("FREQ=WEEKLY;BYDAY=WE", START, w(2026, 11, 10), CAL, 1)
+    assert runs == [w(2026, 11, 11, 9)]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (31, [w(2027, 1, 31, 9), w(2027, 2, 28, 9), w(2027, 3, 31, 9), w(2027, 4, 30, 9)]),
+        (30, [w(2027, 1, 30, 9), w(2027, 2, 28, 9), w(2027, 3, 30, 9), w(2027, 4, 30, 9)]),
+        (29, [w(2027, 1, 29, 9), w(2027, 2, 28, 9), w(2027, 3, 29, 9), w(2027, 4, 29, 9)]),
+        (15, [w(2027, 1, 15, 9), w(2027, 2, 15, 9), w(2027, 3, 15, 9), w(2027, 4, 15, 9)]),
+    ],
+)
+def test_monthly_on_a_late_day_runs_on_the_last_day_of_shorter_months(
+    day: int, expected: list[datetime]
+) -> None:
+    rule = build_rule(Preset.MONTHLY_DAY, day=day)
+    assert next_occurrences(rule, START, w(2027, 1, 1), CAL, 4) == expected
+    assert preset_of(rule) == (Preset.MONTHLY_DAY, "MO", day)
+
+
+def test_monthly_day_29_in_a_leap_february() -> None:
+    rule = build_rule(Preset.MONTHLY_DAY, day=29)
+    assert next_occurrences(rule, START, w(2028, 2, 1), CAL, 1) == [w(2028, 2, 29, 9)]
+
+
+def test_rules_stored_before_the_fix_read_as_the_preset_means() -> None:
+    # Tasks saved as plain BYMONTHDAY=31 used to skip every shorter month.
+    runs = next_occurrences("FREQ=MONTHLY;BYMONTHDAY=31", START, w(2027, 2, 1), CAL, 2)
+    assert runs == [w(2027, 2, 28, 9), w(2027, 3, 31, 9)]
+    assert describe_rule("FREQ=MONTHLY;BYMONTHDAY=31") == "monthly, day 31"
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.integers(1, 31), months=st.integers(1, 48))
+def test_monthly_day_n_runs_once_every_month(day: int, months: int) -> None:
+    rule = build_rule(Preset.MONTHLY_DAY, day=day)
+    runs = next_occurrences(rule, START, START, CAL, months)
+    assert len(runs) == months
+    for run in runs:
+        last = calendar.monthrange(run.year, run.month)[1]
+        assert run.day == min(day, last)
+    assert len({(r.year, r.month) for r in runs}) == months

@@ -1,0 +1,161 @@
+"""``bbdispatch calendar``: the firm's closed days, and when a job received at a time is due.
+
+It needs no database: the calendar is the price list's business hours, Polish
+public holidays (the ``holidays`` package) and the firm's own closed days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bbdispatch.commands.common import EXIT_USAGE, print_json
+from bbdispatch.i18n import _
+
+if TYPE_CHECKING:
+    from bbdispatch.domain.calendar import FirmCalendar
+
+PRIORITIES = ("emergency", "normal", "low")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``calendar`` subcommand."""
+    parser = sub.add_parser(
+        "calendar",
+        help="closed days (public holidays, the firm's own) and response due times",
+        description="Without --due: the days of a year the firm is closed on a working "
+        "weekday. With --due: when a job received then is due.",
+    )
+    parser.add_argument("--year", type=int, metavar="YEAR", help="closed days of this year")
+    parser.add_argument(
+        "--due", metavar="WHEN", help="received at: '10.11.2026 15:00' or ISO 8601 (local time)"
+    )
+    parser.add_argument("--priority", choices=PRIORITIES, default="normal", help="with --due")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print closed days or a due time."""
+    from bbdispatch.clock import SystemClock, local_today
+    from bbdispatch.domain.calendar import calendar_of
+    from bbdispatch.pricelist import PriceListError, load_pricelist
+
+    try:
+        prices = load_pricelist()
+    except PriceListError as err:
+        print(f"bbdispatch: {err}", file=sys.stderr)
+        return 1
+    calendar = calendar_of(prices)
+    today = local_today(SystemClock())
+    if args.due is None:
+        year = args.year or today.year
+        if not 1900 < year < 3000:
+            print(_("bbdispatch: --year: not a year: {year}").format(year=year), file=sys.stderr)
+            return EXIT_USAGE
+        days = closed_weekdays(calendar, year)
+        if args.json:
+            print_json([{"day": d.isoformat(), "reason": r} for d, r in days])
+        else:
+            for d, reason in days:
+                print(f"{d.strftime('%d.%m.%Y')} {_weekday(d)}  {reason}")
+        return 0
+    try:
+        received = _moment(args.due, today)
+    except ValueError as err:
+        print(f"bbdispatch: --due: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    report = due_report(received, args.priority)
+    if args.json:
+        print_json(report)
+    else:
+        print(_("received: {when}").format(when=report["received_local"]))
+        print(_("target: {what}").format(what=report["target"]))
+        print(_("due: {when}").format(when=report["due_local"]))
+        for skipped in report["skipped"]:
+            print(
+                _("skipped: {day} ({why})").format(day=skipped["day_local"], why=skipped["reason"])
+            )
+    return 0
+
+
+def closed_weekdays(calendar: FirmCalendar, year: int) -> list[tuple[date, str]]:
+    """Days of ``year`` the firm is closed although they are business weekdays."""
+    found = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        reason = calendar.closed_reason(day)
+        if reason is not None and day.isoweekday() in calendar.hours.weekdays:
+            found.append((day, reason))
+        day += timedelta(days=1)
+    return found
+
+
+def due_report(received: datetime, priority: str) -> dict[str, Any]:
+    """When a job of ``priority`` received at ``received`` is due, and which days it skipped."""
+    from bbdispatch.clock import local
+    from bbdispatch.domain.calendar import calendar_of
+    from bbdispatch.domain.response import response_clock
+    from bbdispatch.pricelist import load_pricelist
+
+    prices = load_pricelist()
+    calendar = calendar_of(prices)
+    target = prices.response_targets[priority]
+    clock = response_clock(received, received, target, calendar)
+    assert clock.due_at is not None  # no hold: the clock runs
+    due = local(clock.due_at)
+    skipped = []
+    if target.business_days:
+        day = local(received).date()
+        while day <= due.date():
+            reason = calendar.closed_reason(day)
+            if reason is not None and day.isoweekday() in calendar.hours.weekdays:
+                skipped.append({"day": day.isoformat(), "day_local": _day(day), "reason": reason})
+            day += timedelta(days=1)
+        what = _("{priority}: {n} business day(s) of {hours} h").format(
+            priority=priority,
+            n=target.business_days,
+            hours=f"{calendar.day_length().total_seconds() / 3600:g}",
+        )
+    else:
+        what = _("{priority}: {n} clock hour(s)").format(priority=priority, n=target.hours)
+    return {
+        "priority": priority,
+        "received_at": local(received).isoformat(),
+        "received_local": _when(local(received)),
+        "target": what,
+        "due_at": due.isoformat(),
+        "due_local": _when(due),
+        "skipped": skipped,
+    }
+
+
+def _moment(text: str, today: date) -> datetime:
+    from bbdispatch.clock import FIRM_ZONE
+    from bbdispatch.domain.errors import DomainError
+    from bbdispatch.domain.timeinput import parse_moment
+
+    with contextlib.suppress(DomainError):
+        return parse_moment(text, today)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as err:
+        raise ValueError(
+            _("not a time: {text!r} (use 10.11.2026 15:00 or ISO 8601)").format(text=text)
+        ) from err
+    return moment if moment.tzinfo else moment.replace(tzinfo=FIRM_ZONE)
+
+
+def _weekday(day: date) -> str:
+    return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[day.weekday()]
+
+
+def _day(day: date) -> str:
+    return f"{day.strftime('%d.%m.%Y')} {_weekday(day)}"
+
+
+def _when(moment: datetime) -> str:
+    return f"{_day(moment.date())} {moment.strftime('%H:%M')}"
