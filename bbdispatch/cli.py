@@ -15,7 +15,8 @@ from bbdispatch import __version__
 
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
-    "schedule", "inventory", "contracts", "report", "backup", "calendar",
+    "schedule", "inventory", "contracts", "report", "backup", "calendar", "clients",
+    "assessments", "jobs", "time",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 

@@ -1,4 +1,4 @@
-"""Correcting a job: description, priority, mode and the contract it is charged to."""
+"""Correcting a job: description, priority, mode, the contract it is charged to, agreed price."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.i18n import _
+from bbdispatch.money import MoneyError, format_plain, parse_money
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, edit_job
 from bbdispatch.services.errors import USER_ERRORS
@@ -20,6 +21,9 @@ from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 
 NO_CONTRACT = -1
+
+TERMS = ("none", "price", "rate")
+"""How the job is priced: by contracts and the rules, an agreed fixed price, an agreed rate."""
 
 
 class JobEditScreen(BBModal[None]):
@@ -33,6 +37,15 @@ class JobEditScreen(BBModal[None]):
     DEFAULT_CSS = """
     JobEditScreen {
         align: center middle;
+    }
+    JobEditScreen #edit-terms-row {
+        height: auto;
+    }
+    JobEditScreen #edit-terms {
+        width: 30;
+    }
+    JobEditScreen #edit-amount {
+        width: 1fr;
     }
     JobEditScreen > Vertical {
         width: 76;
@@ -72,6 +85,18 @@ class JobEditScreen(BBModal[None]):
                 value=job.contract_id if job.contract_id is not None else NO_CONTRACT,
                 allow_blank=False, id="edit-contract",
             )  # fmt: skip
+            terms, amount = "none", ""
+            if job.agreed_price is not None:
+                terms, amount = "price", format_plain(job.agreed_price)
+            elif job.agreed_rate is not None:
+                terms, amount = "rate", format_plain(job.agreed_rate)
+            with Horizontal(id="edit-terms-row"):
+                yield Select(
+                    [(_("no agreed price"), "none"), (_("agreed fixed price"), "price"),
+                     (_("agreed hourly rate"), "rate")],
+                    value=terms, allow_blank=False, id="edit-terms",
+                )  # fmt: skip
+                yield Input(amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"))
             yield Static("", id="edit-error", classes="field-error")
             yield Button(_("Save"), id="edit-save", variant="primary")
 
@@ -86,11 +111,23 @@ class JobEditScreen(BBModal[None]):
     def action_save(self) -> None:
         """Save the edits."""
         contract = self.query_one("#edit-contract", Select).value
+        terms = str(self.query_one("#edit-terms", Select).value)
+        amount_input = self.query_one("#edit-amount", Input)
+        amount = None
+        if terms != "none":
+            try:
+                amount = parse_money(amount_input.value)
+            except MoneyError as err:
+                self.query_one("#edit-error", Static).update(str(err))
+                amount_input.focus()
+                return
         edit = JobEdit(
             description=self.query_one("#edit-description", Input).value,
             priority=Priority(str(self.query_one("#edit-priority", Select).value)),
             mode=JobMode(str(self.query_one("#edit-mode", Select).value)),
             contract_id=None if contract in (NO_CONTRACT, Select.BLANK) else int(str(contract)),
+            agreed_price=amount if terms == "price" else None,
+            agreed_rate=amount if terms == "rate" else None,
         )
         self._save(edit)
 

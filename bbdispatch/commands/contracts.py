@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bbdispatch.clock import local_today
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
+from bbdispatch.money import format_plain, gross_of
 from bbdispatch.reports.common import hours_plain
+from bbdispatch.services.contracts import SignRequest, sign_for_client
 from bbdispatch.services.ledger import ContractView, contract_views
 
 
@@ -17,6 +21,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--client", metavar="ID", help="only this client's contracts")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=handle)
+    actions = parser.add_subparsers(dest="contracts_command", metavar="ACTION")
+    sign = one_line_errors(actions.add_parser("sign", help="sign a product of the price list"))
+    sign.add_argument("--client", type=positive_id, required=True, metavar="ID")
+    sign.add_argument("--product", required=True, metavar="CODE", help="a price-list code")
+    sign.add_argument("--starts", type=day, metavar="DATE", help="first day (default: today)")
+    sign.add_argument("--ends", type=day, metavar="DATE", help="last day (default: open)")
+    sign.add_argument("--fee", type=money, metavar="NET", help="monthly fee or agreed net price")
+    sign.add_argument(
+        "--move-uncovered", action="store_true", help="move unbilled uncovered time onto it"
+    )
+    sign.add_argument("--json", action="store_true", help="print the new id as JSON")
+    sign.set_defaults(handler=handle_sign)
 
 
 def view_json(v: ContractView) -> dict[str, Any]:
@@ -60,6 +76,41 @@ def handle(args: argparse.Namespace) -> int:
             return 0
         for v in views:
             print(f"{v.client_name[:30]:<30} {v.status.value:<8} {balance_text(v.balance, warn)}")
+        return 0
+
+    return run(body)
+
+
+def handle_sign(args: argparse.Namespace) -> int:
+    """Sign a contract for a client; prints its number and price net/VAT/gross."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            request = SignRequest(
+                client_id=args.client,
+                product_code=args.product,
+                starts_on=args.starts or local_today(ctx.clock),
+                ends_on=args.ends,
+                agreed_net=args.fee,
+            )
+            signed = await sign_for_client(ctx, request, take_uncovered=args.move_uncovered)
+            view = next(
+                v for v in await contract_views(ctx, args.client)
+                if v.balance.contract.id == signed.contract_id
+            )  # fmt: skip
+            net = view.balance.contract.net
+            gross = gross_of(net, ctx.prices.vat_rate)
+        if args.json:
+            print_json({"id": signed.contract_id, "number": signed.number,
+                        "moved_minutes": signed.moved_minutes})  # fmt: skip
+            return 0
+        print(
+            f"contract {signed.contract_id} {signed.number} signed: {args.product} for client"
+            f" {view.client_name} ({args.client}), net {format_plain(net)},"
+            f" VAT {format_plain(gross - net)}, gross {format_plain(gross)}"
+        )
+        if signed.moved_minutes:
+            print(f"moved {hours_plain(signed.moved_minutes)} h of uncovered time onto it")
         return 0
 
     return run(body)

@@ -77,6 +77,46 @@ class NewClient:
     """(E.164, label) pairs."""
 
 
+@dataclass(frozen=True)
+class PhoneLine:
+    """One phone of a client as a form or command gives it: number, label, contact person."""
+
+    e164: str
+    label: str = ""
+    contact_person: str = ""
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """Every editable field of a client; an edit replaces them all, phones included."""
+
+    kind: ClientKind
+    name: str
+    nip: str | None = None
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    email: str = ""
+    contact_person: str = ""
+    notes: str = ""
+    phones: tuple[PhoneLine, ...] = ()
+
+    @classmethod
+    def of(cls, client: Client) -> ClientDetails:
+        """The details of a stored client, to change some and save them back."""
+        return cls(
+            kind=client.kind, name=client.name, nip=client.nip, street=client.street,
+            city=client.city, postal_code=client.postal_code, email=client.email,
+            contact_person=client.contact_person, notes=client.notes,
+            phones=tuple(PhoneLine(p.e164, p.label, p.contact_person) for p in client.phones),
+        )  # fmt: skip
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of a search (``Łódź  serwis`` → ``["lodz", "serwis"]``)."""
+    return [w for w in search_key(text).split() if w]
+
+
 def search_key(text: str) -> str:
     """Fold a name for accent- and case-insensitive search (``Łódź`` → ``lodz``)."""
     folded = text.casefold().replace("ł", "l")

@@ -88,6 +88,8 @@ class Job:
     updated_at: datetime
     alert: str = ""
     """Something the dispatcher must see at once (e.g. a failed backup check)."""
+    agreed_price: Decimal | None = None
+    """A fixed net price agreed for the whole job (billed once, whatever the time)."""
 
     @property
     def number(self) -> str:
@@ -125,6 +127,9 @@ class NewJob:
     caller_name: str = ""
     contract_id: int | None = None
     agreed_rate: Decimal | None = None
+    """An agreed net hourly rate for this job (instead of contracts)."""
+    agreed_price: Decimal | None = None
+    """An agreed fixed net price for the whole job (instead of contracts)."""
     status: JobStatus = JobStatus.TRIAGED
     technician_id: int | None = None
     visit_at: datetime | None = None

@@ -54,6 +54,8 @@ class JobTerms:
     """The contract the dispatcher chose for the job, if any."""
     agreed_rate: Decimal | None
     """A private person's agreed hourly rate, if any."""
+    agreed_price: Decimal | None = None
+    """A fixed price agreed for the whole job: its time is billed through the price."""
 
 
 def billed_minutes(actual_seconds: int, increment: int) -> int:
@@ -90,7 +92,8 @@ def allocate(
     1. a recurring-task job → its IT administration contract;
     2. the dispatcher's override, if it can take the time;
     3. network work → the client's hourly network service;
-    4. a private person's agreed rate;
+    4. an agreed fixed price (the time is recorded at no rate; the statement
+       bills the price once) or an agreed hourly rate;
     5. prepaid blocks with hours left, oldest first, splitting across blocks;
     6. whatever is left is uncovered, at the price list's hourly rate.
     """
@@ -117,6 +120,9 @@ def allocate(
             if b.contract.kind is ProductType.HOURLY:
                 reason = _("network work: {n}").format(n=b.contract.number)
                 return [_whole(b.contract, minutes, reason)]
+
+    if terms.agreed_price is not None:  # the dispatcher's price beats any contract
+        return [ChargePart(None, ChargeBasis.AGREED, minutes, Decimal(0), _("agreed price"))]
 
     if terms.agreed_rate is not None and override is None:
         return [ChargePart(None, ChargeBasis.AGREED, minutes, terms.agreed_rate, _("agreed rate"))]

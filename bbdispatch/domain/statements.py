@@ -28,10 +28,14 @@ class ChargeRow:
     rate: Decimal
     """Net per hour; zero where a block or a monthly fee covers the time."""
     reason: str
+    fixed: Decimal | None = None
+    """An agreed fixed price billed with this piece (the job's first entry), else None."""
 
     @property
     def net(self) -> Decimal:
         """What this piece adds to the bill, half-up to the grosz."""
+        if self.fixed is not None:
+            return round_grosz(self.fixed)
         return round_grosz(self.rate * self.minutes / 60)
 
 

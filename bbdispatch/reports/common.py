@@ -48,6 +48,7 @@ PL = {
     "no_work": "Brak prac w okresie.",
     "no_contract": "bez umowy",
     "agreed_rate": "stawka uzgodniona",
+    "agreed_price": "cena uzgodniona",
     "not_billed": "bez opłaty",
     "totals": "Podsumowanie",
 }
@@ -92,6 +93,9 @@ def contract_label(line: StatementLine, polish: bool = True) -> str:
     for c in line.charges:
         if c.contract_number:
             names.append(c.contract_number)
+        elif c.basis is ChargeBasis.AGREED and (c.fixed is not None or not c.rate):
+            # A fixed-price job's time is charged at no rate; its first line bills the price.
+            names.append(PL["agreed_price"] if polish else "agreed price")
         elif c.basis is ChargeBasis.AGREED:
             names.append(PL["agreed_rate"] if polish else "agreed rate")
         else:

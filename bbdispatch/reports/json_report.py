@@ -44,6 +44,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                         "basis": c.basis.value,
                         "minutes": c.minutes,
                         "hourly_rate": format_plain(c.rate),
+                        "fixed_price": None if c.fixed is None else format_plain(c.fixed),
                         "net": format_plain(c.net),
                         "reason": c.reason,
                     }

@@ -38,6 +38,7 @@ async def charge_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
         ),
         override_contract_id=job.contract_id,
         agreed_rate=job.agreed_rate,
+        agreed_price=job.agreed_price,
     )
     parts = allocate(
         minutes, terms, balances, local(entry.started_at).date(), ctx.prices.billing.hourly_rate_net

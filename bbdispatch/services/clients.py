@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from bbdispatch.domain.clients import Client, ClientKind, NewClient
-from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.clients import (
+    Client,
+    ClientDetails,
+    ClientKind,
+    ClientStatus,
+    NewClient,
+    PhoneLine,
+)
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.i18n import _
+from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.office import require_office
 from bbdispatch.storage import clients as store
-from bbdispatch.taxid import parse_nip
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.taxid import InvalidNip, parse_nip
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+"""A plausible e-mail address: something@domain.tld, no spaces."""
+POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
+"""A Polish postal code, ``NN-NNN``."""
 
 
 def validate_new_client(new: NewClient) -> NewClient:
@@ -74,7 +90,175 @@ async def clients_by_phone(ctx: Ctx, e164: str) -> list[Client]:
 
 
 async def search_clients(ctx: Ctx, text: str, limit: int = 20) -> list[Client]:
-    """Find clients by part of the name, NIP or phone number."""
+    """Find clients by every word of the text (any order, Polish letters or not), NIP or phone."""
     if not text.strip():
         return []
-    return await store.search_clients(ctx.db, text, limit)
+    return await store.search_clients_by_words(ctx.db, text, limit)
+
+
+async def list_clients(ctx: Ctx, text: str = "", limit: int = 10_000) -> list[Client]:
+    """Clients for the office's list: all of them, or those matching every word of ``text``.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+    """
+    await require_office(ctx)
+    if not text.strip():
+        return (await store.all_clients(ctx.db))[:limit]
+    return await store.search_clients_by_words(ctx.db, text, limit)
+
+
+def check_details(details: ClientDetails) -> ClientDetails:
+    """Check and normalise every field of a client, naming the first field that is wrong.
+
+    The same checks as the intake's new-client form: a name, a NIP that passes
+    python-stdnum (companies; private persons keep none), a postal code
+    ``NN-NNN``, an e-mail address, and phones that phonenumbers accepts (stored
+    E.164, a number listed once).
+
+    Raises:
+        FieldError: ``name``, ``nip``, ``postal_code``, ``email`` or ``phone``.
+    """
+    name = details.name.strip()
+    if not name:
+        raise FieldError("name", _("Enter the client's name."))
+    nip = None
+    if details.nip and details.nip.strip() and details.kind is ClientKind.COMPANY:
+        try:
+            nip = parse_nip(details.nip)
+        except InvalidNip as err:
+            raise FieldError("nip", str(err)) from err
+    postal = details.postal_code.strip()
+    if postal and not POSTAL_CODE.match(postal):
+        raise FieldError(
+            "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
+        )
+    email = details.email.strip()
+    if email and not EMAIL.match(email):
+        raise FieldError("email", _("Not an e-mail address: {e}").format(e=email))
+    phones: list[PhoneLine] = []
+    for phone in details.phones:
+        try:
+            e164 = parse_phone(phone.e164)
+        except InvalidPhoneNumber as err:
+            raise FieldError("phone", str(err)) from err
+        if any(p.e164 == e164 for p in phones):
+            continue
+        phones.append(PhoneLine(e164, phone.label.strip(), phone.contact_person.strip()))
+    return replace(
+        details, name=name, nip=nip, postal_code=postal, email=email,
+        street=details.street.strip(), city=details.city.strip(),
+        contact_person=details.contact_person.strip(), notes=details.notes.strip(),
+        phones=tuple(phones),
+    )  # fmt: skip
+
+
+async def add_client(ctx: Ctx, details: ClientDetails) -> int:
+    """Create a client (a prospect until a contract is signed), audited.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: a field is wrong, or the NIP belongs to another client.
+    """
+    details = check_details(details)
+    await require_office(ctx)
+    new = NewClient(
+        kind=details.kind, name=details.name, nip=details.nip, street=details.street,
+        city=details.city, postal_code=details.postal_code, email=details.email,
+        contact_person=details.contact_person, notes=details.notes,
+    )  # fmt: skip
+    async with ctx.db.transaction():
+        await _nip_free(ctx, details.nip, None)
+        client_id = await store.insert_client(ctx.db, new, ctx.now_db())
+        await store.replace_phones(ctx.db, client_id, details.phones)
+        await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
+    return client_id
+
+
+async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[str]:
+    """Save a client's corrected details; each changed field is audited with old and new.
+
+    Returns:
+        The names of the fields that changed (``phones`` for any phone change).
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        NotFound: no such client.
+        FieldError: a field is wrong, or the NIP belongs to another client.
+    """
+    details = check_details(details)
+    await require_office(ctx)
+    async with ctx.db.transaction():
+        client = await store.get_client(ctx.db, client_id)
+        if client is None:
+            raise NotFound(_("No client with id {id}.").format(id=client_id))
+        await _nip_free(ctx, details.nip, client_id)
+        old = _fields(ClientDetails.of(client))
+        new = _fields(details)
+        changed = {k: {"from": old[k], "to": v} for k, v in new.items() if old[k] != v}
+        if not changed:
+            return []
+        await store.update_client(ctx.db, client_id, details)
+        await audit.record(ctx, "client", client_id, "edited", **changed)
+    return sorted(changed)
+
+
+async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> ClientStatus:
+    """Archive a client (kept with all its history, out of the way) or reactivate one.
+
+    A reactivated client is active again if it has a contract, else a prospect.
+    Returns the new status.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        NotFound: no such client.
+        DomainError: already archived (or not archived, to reactivate).
+    """
+    await require_office(ctx)
+    async with ctx.db.transaction():
+        client = await store.get_client(ctx.db, client_id)
+        if client is None:
+            raise NotFound(_("No client with id {id}.").format(id=client_id))
+        if archived == (client.status is ClientStatus.ARCHIVED):
+            raise DomainError(
+                _("{name} is already archived.").format(name=client.name)
+                if archived
+                else _("{name} is not archived.").format(name=client.name)
+            )
+        if archived:
+            status = ClientStatus.ARCHIVED
+        else:
+            has_contract = bool(await contract_store.contracts_of(ctx.db, client_id))
+            status = ClientStatus.ACTIVE if has_contract else ClientStatus.PROSPECT
+        await store.set_status(ctx.db, client_id, status)
+        await audit.record(
+            ctx, "client", client_id, "archived" if archived else "reactivated",
+            status={"from": client.status.value, "to": status.value},
+        )  # fmt: skip
+    return status
+
+
+async def _nip_free(ctx: Ctx, nip: str | None, client_id: int | None) -> None:
+    if not nip:
+        return
+    existing = await store.client_by_nip(ctx.db, nip)
+    if existing is not None and existing.id != client_id:
+        raise FieldError(
+            "nip", _("NIP {nip} already belongs to {name}.").format(nip=nip, name=existing.name)
+        )
+
+
+def _fields(details: ClientDetails) -> dict[str, object]:
+    """A client's details as plain values for the audit trail."""
+    return {
+        "kind": details.kind.value,
+        "name": details.name,
+        "nip": details.nip,
+        "street": details.street,
+        "city": details.city,
+        "postal_code": details.postal_code,
+        "email": details.email,
+        "contact_person": details.contact_person,
+        "notes": details.notes,
+        "phones": [[p.e164, p.label, p.contact_person] for p in details.phones],
+    }

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from bbdispatch.clock import local_today
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, NeedsAssessment
-from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.i18n import _
 from bbdispatch.money import rate_to_bp, to_grosze
-from bbdispatch.pricelist import ProductType
+from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.office import require_office
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as store
 
@@ -38,6 +40,24 @@ def next_contract_number(existing: list[str], year: int) -> str:
     return f"{prefix}{max(used, default=0) + 1:03d}"
 
 
+def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
+    """The product and its net price (list price, or the agreed fee), checked."""
+    try:
+        product = ctx.prices.product(request.product_code)
+    except KeyError as err:
+        raise FieldError(
+            "product", _("No product {code} on the price list.").format(code=request.product_code)
+        ) from err
+    net = product.net if product.net is not None else request.agreed_net
+    if net is None:
+        raise FieldError("fee", _("Enter the agreed price for {name}.").format(name=product.name))
+    if net <= 0:
+        raise FieldError("fee", _("The agreed price must be more than zero."))
+    if request.ends_on and request.ends_on < request.starts_on:
+        raise FieldError("ends", _("The end date is before the start date."))
+    return product, net
+
+
 async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
     """Sign a contract, copying hours, price and VAT from today's price list.
 
@@ -45,60 +65,162 @@ async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
         DomainError: unknown product, missing price, or a service contract without
             a needs assessment (or a recorded waiver).
     """
-    try:
-        product = ctx.prices.product(request.product_code)
-    except KeyError as err:
-        raise DomainError(
-            _("No product {code} on the price list.").format(code=request.product_code)
-        ) from err
-    net = product.net if product.net is not None else request.agreed_net
-    if net is None:
-        raise DomainError(_("Enter the agreed price for {name}.").format(name=product.name))
-    if net <= 0:
-        raise DomainError(_("The agreed price must be more than zero."))
-    if request.ends_on and request.ends_on < request.starts_on:
-        raise DomainError(_("The end date is before the start date."))
+    product, net = _product(ctx, request)
     async with ctx.db.transaction():
-        client = await client_store.get_client(ctx.db, request.client_id)
-        if client is None:
-            raise NotFound(_("No client with id {id}.").format(id=request.client_id))
-        assessment_id = request.assessment_id
-        if product.needs_assessment and assessment_id is None:
-            found = await store.assessments_of(ctx.db, client.id)
-            if not found:
-                raise DomainError(
-                    _("A service contract needs a needs assessment (or a recorded waiver) first.")
-                )
-            assessment_id = found[0].id
-        year = request.starts_on.year
-        number = next_contract_number(
-            await store.contract_numbers_with_prefix(ctx.db, f"BB/{year}/"), year
-        )
-        contract_id = await store.insert_contract(
-            ctx.db,
-            client_id=client.id,
-            product_code=product.code,
-            kind=product.type,
-            number=number,
-            title=product.name,
-            starts_on=request.starts_on,
-            ends_on=request.ends_on,
-            minutes_included=product.hours * 60
-            if product.type is ProductType.BLOCK and product.hours
-            else None,
-            net_grosze=to_grosze(net),
-            vat_rate_bp=rate_to_bp(ctx.prices.vat_rate),
-            assessment_id=assessment_id,
-            signed_at=ctx.now_db(),
-            signed_by=ctx.actor,
-        )
-        if client.status is ClientStatus.PROSPECT:
-            await client_store.set_status(ctx.db, client.id, ClientStatus.ACTIVE)
-        await audit.record(
-            ctx, "contract", contract_id, "signed", number=number, product=product.code,
-            net=str(net), client_id=client.id,
-        )  # fmt: skip
+        contract_id, _number = await _sign_in_tx(ctx, request, product, net)
     return contract_id
+
+
+async def _sign_in_tx(
+    ctx: Ctx, request: SignRequest, product: Product, net: Decimal
+) -> tuple[int, str]:
+    client = await client_store.get_client(ctx.db, request.client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=request.client_id))
+    if client.status is ClientStatus.ARCHIVED:
+        raise DomainError(
+            _("{name} is archived; reactivate the client first.").format(name=client.name)
+        )
+    assessment_id = request.assessment_id
+    if product.needs_assessment and assessment_id is None:
+        found = await store.assessments_of(ctx.db, client.id)
+        if not found:
+            raise DomainError(
+                _("A service contract needs a needs assessment (or a recorded waiver) first.")
+            )
+        assessment_id = found[0].id
+    year = request.starts_on.year
+    number = next_contract_number(
+        await store.contract_numbers_with_prefix(ctx.db, f"BB/{year}/"), year
+    )
+    contract_id = await store.insert_contract(
+        ctx.db,
+        client_id=client.id,
+        product_code=product.code,
+        kind=product.type,
+        number=number,
+        title=product.name,
+        starts_on=request.starts_on,
+        ends_on=request.ends_on,
+        minutes_included=product.hours * 60
+        if product.type is ProductType.BLOCK and product.hours
+        else None,
+        net_grosze=to_grosze(net),
+        vat_rate_bp=rate_to_bp(ctx.prices.vat_rate),
+        assessment_id=assessment_id,
+        signed_at=ctx.now_db(),
+        signed_by=ctx.actor,
+    )
+    if client.status is ClientStatus.PROSPECT:
+        await client_store.set_status(ctx.db, client.id, ClientStatus.ACTIVE)
+    await audit.record(
+        ctx, "contract", contract_id, "signed", number=number, product=product.code,
+        net=str(net), client_id=client.id,
+    )  # fmt: skip
+    return contract_id, number
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """A needs assessment recorded in the same step as the contract it allows."""
+
+    needs: str
+    rules: str = ""
+    assessed_on: date | None = None
+    """Defaults to today (the firm's calendar)."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What signing from the office did."""
+
+    contract_id: int
+    number: str
+    assessment_id: int | None
+    """The needs assessment recorded in the same step, if any."""
+    moved_minutes: int
+    """Uncovered minutes moved onto the new contract."""
+
+
+async def sign_for_client(
+    ctx: Ctx,
+    request: SignRequest,
+    *,
+    assessment: NewAssessment | None = None,
+    take_uncovered: bool = False,
+) -> Signed:
+    """The office signs any product for any client, in one transaction.
+
+    A service contract needs a needs assessment on file: ``assessment`` records
+    one first (in the same transaction). ``take_uncovered`` moves the client's
+    unbilled uncovered time onto the new contract (a block as far as its hours
+    go). IT administration takes its monthly fee as ``request.agreed_net``.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: unknown product (``product``), missing or bad fee (``fee``),
+            end before start (``ends``), or assessment without needs (``needs``).
+        DomainError: no needs assessment for a service contract, archived client,
+            or nothing to move.
+    """
+    await require_office(ctx)
+    product, net = _product(ctx, request)
+    if assessment is not None and not assessment.needs.strip():
+        raise FieldError("needs", _("Describe the client's IT needs."))
+    # Imported here: the ledger imports this module's balances.
+    from bbdispatch.services.ledger import move_uncovered_in_tx
+
+    async with ctx.db.transaction():
+        assessment_id = None
+        if assessment is not None:
+            assessment_id = await _assess_in_tx(
+                ctx, request.client_id, assessment.assessed_on or local_today(ctx.clock),
+                assessment.needs, assessment.rules,
+            )  # fmt: skip
+            request = replace(request, assessment_id=assessment_id)
+        contract_id, number = await _sign_in_tx(ctx, request, product, net)
+        moved = await move_uncovered_in_tx(ctx, contract_id) if take_uncovered else 0
+    return Signed(contract_id, number, assessment_id, moved)
+
+
+async def add_assessment(
+    ctx: Ctx, client_id: int, needs: str, rules: str, assessed_on: date | None = None
+) -> int:
+    """The office records (or revises) a client's needs assessment; returns its id.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: no needs described (``needs``).
+        NotFound: no such client.
+    """
+    await require_office(ctx)
+    if not needs.strip():
+        raise FieldError("needs", _("Describe the client's IT needs."))
+    async with ctx.db.transaction():
+        return await _assess_in_tx(
+            ctx, client_id, assessed_on or local_today(ctx.clock), needs, rules
+        )
+
+
+async def _assess_in_tx(
+    ctx: Ctx, client_id: int, assessed_on: date, needs: str, rules: str,
+    *, waived: bool = False, waiver_reason: str = "",
+) -> int:  # fmt: skip
+    if await client_store.get_client(ctx.db, client_id) is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    assessment_id = await store.insert_assessment(
+        ctx.db,
+        client_id=client_id,
+        assessed_on=assessed_on,
+        needs=needs.strip(),
+        rules=rules.strip(),
+        waived=waived,
+        waiver_reason=waiver_reason.strip(),
+        recorded_by=ctx.actor,
+        recorded_at=ctx.now_db(),
+    )
+    await audit.record(ctx, "client", client_id, "needs_assessed", waived=waived)
+    return assessment_id
 
 
 async def record_assessment(
@@ -121,20 +243,9 @@ async def record_assessment(
     if not waived and not needs.strip():
         raise DomainError(_("Describe the client's IT needs."))
     async with ctx.db.transaction():
-        if await client_store.get_client(ctx.db, client_id) is None:
-            raise NotFound(_("No client with id {id}.").format(id=client_id))
-        assessment_id = await store.insert_assessment(
-            ctx.db,
-            client_id=client_id,
-            assessed_on=assessed_on,
-            needs=needs.strip(),
-            rules=rules.strip(),
-            waived=waived,
-            waiver_reason=waiver_reason.strip(),
-            recorded_by=ctx.actor,
-            recorded_at=ctx.now_db(),
+        assessment_id = await _assess_in_tx(
+            ctx, client_id, assessed_on, needs, rules, waived=waived, waiver_reason=waiver_reason
         )
-        await audit.record(ctx, "client", client_id, "needs_assessed", waived=waived)
     return assessment_id
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from bbdispatch.clock import to_db
 from bbdispatch.domain.assignment import Visit, clashing_visit
@@ -17,6 +18,7 @@ from bbdispatch.domain.lifecycle import check_transition
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.jobs import check_terms
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -149,22 +151,29 @@ class JobEdit:
     priority: Priority
     mode: JobMode
     contract_id: int | None
+    agreed_price: Decimal | None = None
+    """An agreed fixed net price for the whole job (None: none agreed)."""
+    agreed_rate: Decimal | None = None
+    """An agreed net hourly rate (None: none agreed); never together with a price."""
 
 
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
     """Save corrections to a job; each changed field is audited with old and new value.
 
-    A new contract re-charges the job's unbilled entries, exactly as the
-    dispatcher's contract override does (:func:`bbdispatch.services.ledger.choose_contract`).
+    A new contract or new agreed terms re-charge the job's unbilled entries,
+    exactly as the dispatcher's contract override does
+    (:func:`bbdispatch.services.ledger.choose_contract`).
 
     Returns:
         The names of the fields that changed.
 
     Raises:
+        FieldError: both an agreed price and rate, or a negative one.
         DomainError: empty description, a closed job, or another client's contract.
     """
     if not edit.description.strip():
         raise DomainError(_("Describe the request."))
+    check_terms(edit.agreed_price, edit.agreed_rate)
     async with ctx.db.transaction():
         job = await _job_in_tx(ctx, job_id)
         if not job.status.is_open:
@@ -178,18 +187,28 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             "priority": edit.priority.value,
             "mode": edit.mode.value,
             "contract_id": edit.contract_id,
+            "agreed_price": _money(edit.agreed_price),
+            "agreed_rate": _money(edit.agreed_rate),
         }
         old = {
             "description": job.description,
             "priority": job.priority.value,
             "mode": job.mode.value,
             "contract_id": job.contract_id,
+            "agreed_price": _money(job.agreed_price),
+            "agreed_rate": _money(job.agreed_rate),
         }
         changed = {k: v for k, v in new.items() if old[k] != v}
         if not changed:
             return []
-        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **changed)
-        if "contract_id" in changed:
+        plain = {k: new[k] for k in ("description", "priority", "mode", "contract_id")}
+        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **plain)
+        terms = {"agreed_price", "agreed_rate"} & set(changed)
+        if terms:
+            await job_store.set_agreed_terms(
+                ctx.db, job_id, edit.agreed_price, edit.agreed_rate, ctx.clock.now()
+            )
+        if "contract_id" in changed or terms:
             # Imported here: the billing ledger is not needed to open the board.
             from bbdispatch.services.ledger import recharge_job_in_tx
 
@@ -202,3 +221,7 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             **{k: {"from": old[k], "to": v} for k, v in changed.items()},
         )
     return sorted(changed)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"

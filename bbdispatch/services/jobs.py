@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.jobs import Job, NewJob
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from bbdispatch.clock import to_db
+from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.jobs import Job, JobRow, NewJob
+from bbdispatch.domain.response import hold_spans, response_clock
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.office import require_office
 from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import dispatch as dispatch_store
 from bbdispatch.storage import jobs as store
+from bbdispatch.storage import people as people_store
 
 
 async def create_job(ctx: Ctx, new: NewJob) -> int:
@@ -25,13 +36,20 @@ async def create_job(ctx: Ctx, new: NewJob) -> int:
 
 
 async def insert_job_in_tx(ctx: Ctx, new: NewJob) -> int:
-    """Insert a job inside a transaction the caller already holds."""
+    """Insert a job inside a transaction the caller already holds.
+
+    Raises:
+        FieldError: both an agreed price and rate, or a negative one.
+        NotFound: no such client.
+    """
+    check_terms(new.agreed_price, new.agreed_rate)
     if await client_store.get_client(ctx.db, new.client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))
     job_id = await store.insert_job(ctx.db, new, ctx.now_db(), ctx.actor)
     await audit.record(
         ctx, "job", job_id, "created", client_id=new.client_id, priority=new.priority.value,
         mode=new.mode.value, category=new.category.value,
+        agreed_price=_money(new.agreed_price), agreed_rate=_money(new.agreed_rate),
     )  # fmt: skip
     return job_id
 
@@ -46,3 +64,104 @@ async def get_job(ctx: Ctx, job_id: int) -> Job:
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
     return job
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
+    """A job carries an agreed fixed price or an agreed hourly rate, never both.
+
+    Raises:
+        FieldError: ``price`` (both given, or negative) or ``rate`` (negative).
+    """
+    if price is not None and rate is not None:
+        raise FieldError("price", _("Agree either a fixed price or an hourly rate, not both."))
+    if price is not None and price < 0:
+        raise FieldError("price", _("The agreed price cannot be negative."))
+    if rate is not None and rate < 0:
+        raise FieldError("rate", _("The agreed rate cannot be negative."))
+
+
+async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None) -> int:
+    """The office opens a job for a client (scripts, monitoring alerts, the client screen).
+
+    The job starts *triaged* with the client's address as the site of an on-site
+    visit, like a job taken at the intake. ``received_at`` backdates the call
+    (an alert raised earlier); default now.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: no description (``description``), or bad agreed terms.
+        NotFound: no such client.
+    """
+    await require_office(ctx)
+    if not new.description.strip():
+        raise FieldError("description", _("Describe the request."))
+    async with ctx.db.transaction():
+        client = await client_store.get_client(ctx.db, new.client_id)
+        if client is None:
+            raise NotFound(_("No client with id {id}.").format(id=new.client_id))
+        if client.status is ClientStatus.ARCHIVED:
+            raise DomainError(
+                _("{name} is archived; reactivate the client first.").format(name=client.name)
+            )
+        site = new.site_address.strip() or client.address
+        job_id = await insert_job_in_tx(ctx, replace(new, site_address=site))
+        if received_at is not None:
+            await store.backdate_job(ctx.db, job_id, to_db(received_at))
+        return job_id
+
+
+@dataclass(frozen=True)
+class JobListing:
+    """One job of the office's job list, with what scripts need to act on it."""
+
+    row: JobRow
+    due_at: datetime | None
+    """When the response target runs out (open jobs not on hold), else None."""
+    technician_login: str | None
+    contract_number: str | None
+
+
+async def list_jobs(
+    ctx: Ctx, *, open_only: bool = False, client_id: int | None = None
+) -> list[JobListing]:
+    """Jobs, newest first: all, the open ones, or one client's.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        NotFound: no such client.
+    """
+    await require_office(ctx)
+    if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    rows = await store.job_rows_filtered(ctx.db, open_only=open_only, client_id=client_id)
+    histories = await dispatch_store.status_histories(
+        ctx.db, [r.job.id for r in rows if r.job.status.is_open]
+    )
+    logins = {p.id: p.login for p in await people_store.all_people(ctx.db, active_only=False)}
+    numbers = await contract_store.contract_numbers(
+        ctx.db, [r.job.contract_id for r in rows if r.job.contract_id is not None]
+    )
+    now = ctx.clock.now()
+    found = []
+    for r in rows:
+        job = r.job
+        target = ctx.prices.response_targets.get(job.priority.value)
+        due = None
+        if job.status.is_open and target is not None:
+            due = response_clock(
+                job.received_at, now, target, ctx.prices.business_hours,
+                hold_spans(histories.get(job.id, [])),
+            ).due_at  # fmt: skip
+        found.append(
+            JobListing(
+                row=r,
+                due_at=due,
+                technician_login=logins.get(job.technician_id) if job.technician_id else None,
+                contract_number=numbers.get(job.contract_id) if job.contract_id else None,
+            )
+        )
+    return found

@@ -138,60 +138,73 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
 
     Raises:
         NotFound: no such contract.
-        DomainError: the contract cannot take time (closed, monthly fee, block used up).
+        DomainError: the contract cannot take time (closed, expired, monthly fee,
+            block used up).
     """
     async with ctx.db.transaction():
-        contract = await contract_store.get_contract(ctx.db, contract_id)
-        if contract is None:
-            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
-        if contract.status is ContractStatus.CLOSED or contract.kind in (
-            ProductType.MONTHLY,
-            ProductType.INDIVIDUAL,
-        ):
-            raise DomainError(
-                _("Contract {n} cannot take uncovered time.").format(n=contract.number)
+        return await move_uncovered_in_tx(ctx, contract_id)
+
+
+async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
+    """:func:`move_uncovered` inside a transaction the caller holds (signing and moving at once).
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: see :func:`move_uncovered`.
+    """
+    contract = await contract_store.get_contract(ctx.db, contract_id)
+    if contract is None:
+        raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+    if contract.status is ContractStatus.CLOSED or contract.kind in (
+        ProductType.MONTHLY,
+        ProductType.INDIVIDUAL,
+    ):
+        raise DomainError(_("Contract {n} cannot take uncovered time.").format(n=contract.number))
+    used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
+    if effective_status(Balance(contract, used), local_today(ctx.clock)) is ContractStatus.EXPIRED:
+        raise DomainError(
+            _("Contract {n} has expired: uncovered time cannot move onto it.").format(
+                n=contract.number
             )
-        used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
-        room = Balance(contract, used).left_minutes
-        basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
-        rate = 0 if basis is ChargeBasis.BLOCK else to_grosze(contract.net)
-        reason = _("moved from uncovered onto {n} by {who}").format(
-            n=contract.number, who=ctx.actor
         )
-        moved = 0
-        for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
-            if u.locked:
-                continue
-            take = u.minutes if room is None else min(room - moved, u.minutes)
-            if take <= 0:
-                break
-            if take == u.minutes:
-                await statement_store.move_charge(
-                    ctx.db, u.charge_id, contract.id, basis.value, rate, reason
-                )
-            else:
-                await statement_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
-                await work_store.insert_charge(
-                    ctx.db,
-                    work_entry_id=u.entry_id,
-                    contract_id=contract.id,
-                    basis=basis.value,
-                    minutes=take,
-                    rate_grosze=rate,
-                    reason=reason,
-                )
-            moved += take
-        if moved == 0:
-            raise DomainError(
-                _("No uncovered time to move onto {n}.").format(n=contract.number)
-                if room != 0
-                else _("Contract {n} has no hours left.").format(n=contract.number)
+    room = Balance(contract, used).left_minutes
+    basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
+    rate = 0 if basis is ChargeBasis.BLOCK else to_grosze(contract.net)
+    reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
+    moved = 0
+    for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
+        if u.locked:
+            continue
+        take = u.minutes if room is None else min(room - moved, u.minutes)
+        if take <= 0:
+            break
+        if take == u.minutes:
+            await statement_store.move_charge(
+                ctx.db, u.charge_id, contract.id, basis.value, rate, reason
             )
-        await refresh_statuses_in_tx(ctx, contract.client_id)
-        await audit.record(
-            ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
-            client_id=contract.client_id,
-        )  # fmt: skip
+        else:
+            await statement_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
+            await work_store.insert_charge(
+                ctx.db,
+                work_entry_id=u.entry_id,
+                contract_id=contract.id,
+                basis=basis.value,
+                minutes=take,
+                rate_grosze=rate,
+                reason=reason,
+            )
+        moved += take
+    if moved == 0:
+        raise DomainError(
+            _("No uncovered time to move onto {n}.").format(n=contract.number)
+            if room != 0
+            else _("Contract {n} has no hours left.").format(n=contract.number)
+        )
+    await refresh_statuses_in_tx(ctx, contract.client_id)
+    await audit.record(
+        ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
+        client_id=contract.client_id,
+    )  # fmt: skip
     return moved
 
 

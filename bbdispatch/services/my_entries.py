@@ -88,24 +88,54 @@ async def edit_my_entry(
     _check_window(ctx, started_at)
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
-        if entry.running:
-            raise DomainError(_("Stop the timer before changing it."))
-        await check_period_open_in_tx(ctx, entry.job_id, started_at)
-        start, end = to_db(started_at), to_db(ended_at)
-        clash = await store.overlapping_entry(ctx.db, tech.id, start, end, entry.id)
-        if clash is not None:
-            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
-        await my_work.update_entry(
-            ctx.db, entry.id, started_at=start, ended_at=end, description=description.strip(),
-            mode=mode, billable=billable, now=ctx.now_db(),
+        await change_entry_in_tx(
+            ctx, entry, started_at=started_at, ended_at=ended_at, description=description,
+            mode=mode, billable=billable,
         )  # fmt: skip
-        changed = await store.get_entry(ctx.db, entry.id)
-        assert changed is not None
-        await charge_entry_in_tx(ctx, changed)
-        await audit.record(
-            ctx, "work_entry", entry.id, "edited", job_id=entry.job_id,
-            before=_snapshot(entry), after=_snapshot(changed),
-        )  # fmt: skip
+
+
+async def change_entry_in_tx(
+    ctx: Ctx,
+    entry: WorkEntry,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    mode: JobMode,
+    billable: bool,
+) -> None:
+    """Change a finished, unbilled entry, recharge and audit it (the caller checked who may).
+
+    Every way of correcting an entry (the technician's own, the office's) goes
+    through here, so the period lock, the overlap check and the re-charge hold alike.
+
+    Raises:
+        NotAllowed: on an issued statement, or moved into an issued period.
+        DomainError: a running timer, no description, bad times or an overlap.
+    """
+    check_finished_entry(ctx, started_at, ended_at, description)
+    if entry.running:
+        raise DomainError(_("Stop the timer before changing it."))
+    if entry.statement_id is not None:
+        raise NotAllowed(
+            _("Entry {id} is already on an issued statement; ask the office.").format(id=entry.id)
+        )
+    await check_period_open_in_tx(ctx, entry.job_id, started_at)
+    start, end = to_db(started_at), to_db(ended_at)
+    clash = await store.overlapping_entry(ctx.db, entry.technician_id, start, end, entry.id)
+    if clash is not None:
+        raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+    await my_work.update_entry(
+        ctx.db, entry.id, started_at=start, ended_at=end, description=description.strip(),
+        mode=mode, billable=billable, now=ctx.now_db(),
+    )  # fmt: skip
+    changed = await store.get_entry(ctx.db, entry.id)
+    assert changed is not None
+    await charge_entry_in_tx(ctx, changed)
+    await audit.record(
+        ctx, "work_entry", entry.id, "edited", job_id=entry.job_id,
+        before=_snapshot(entry), after=_snapshot(changed),
+    )  # fmt: skip
 
 
 async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from bbdispatch.clock import format_local, local, local_midnight_utc, local_today, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import (
     ChargeRow,
     ContractSubtotal,
@@ -24,6 +26,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 
 
@@ -57,6 +60,7 @@ async def build_statement(
     start = to_db(local_midnight_utc(period_from))
     end = to_db(local_midnight_utc(period_to + timedelta(days=1)))
     found = await store.entries_between(ctx.db, client_id, start, end)
+    fixed = await job_store.fixed_price_first_entries(ctx.db, [e.entry.job_id for e in found])
     lines = tuple(
         StatementLine(
             entry_id=e.entry.id,
@@ -67,7 +71,7 @@ async def build_statement(
             description=e.entry.description,
             actual_minutes=e.entry.minutes(),
             billed_minutes=sum(c.minutes for c in e.charges),
-            charges=e.charges,
+            charges=_with_fixed_price(e.entry.id, e.charges, fixed.get(e.entry.job_id)),
             started_at=e.entry.started_at,
             ended_at=e.entry.ended_at,
             statement_id=e.entry.statement_id,
@@ -113,6 +117,25 @@ async def build_statement(
         statement_id=issued[0] if issued else None,
         issued_at=issued[1] if issued else None,
     )
+
+
+def _with_fixed_price(
+    entry_id: int, charges: tuple[ChargeRow, ...], fixed: tuple[Decimal, int] | None
+) -> tuple[ChargeRow, ...]:
+    """An entry's charges, the agreed price added to the job's first billable entry.
+
+    A job agreed at a fixed price bills that price once, whatever its time: the
+    time itself is charged "agreed" at no rate, and the job's earliest entry
+    carries the price, so the statement holding that entry bills it and no other.
+    """
+    if fixed is None or fixed[1] != entry_id:
+        return charges
+    price = fixed[0]
+    agreed = [c for c in charges if c.basis is ChargeBasis.AGREED]
+    if not agreed:
+        return charges
+    first = replace(agreed[0], fixed=price, reason=_("agreed price"))
+    return tuple(first if c is agreed[0] else c for c in charges)
 
 
 async def _subtotals(

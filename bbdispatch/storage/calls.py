@@ -43,3 +43,12 @@ async def insert_call(
         (received_at, raw_number, e164, client_id, source.value, outcome.value, job_id,
          handled_by, note),
     )  # fmt: skip
+
+
+async def calls_of_client(db: Database, client_id: int, limit: int = 20) -> list[CallLogEntry]:
+    """A client's latest calls, newest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM call_log WHERE client_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+        (client_id, limit),
+    )
+    return [call_from_row(r) for r in rows]

@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from bbdispatch.clock import from_db
 from bbdispatch.domain.clients import (
     Client,
+    ClientDetails,
     ClientKind,
     ClientPhone,
     ClientStatus,
     NewClient,
+    PhoneLine,
     search_key,
+    search_words,
 )
 from bbdispatch.storage.database import Database, Row, id_chunks
 
@@ -228,3 +231,92 @@ async def all_clients(db: Database) -> list[Client]:
     """Every client, by name."""
     rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client ORDER BY name")
     return await _with_phones(db, rows)
+
+
+async def update_client(db: Database, client_id: int, details: ClientDetails) -> None:
+    """Write every editable field of a client and replace its phones with ``details.phones``.
+
+    Phones kept by number keep their row (and so the calls matched to them);
+    numbers no longer listed are removed, new ones added.
+    """
+    await db.execute(
+        "UPDATE client SET kind = ?, name = ?, search_name = ?, nip = ?, street = ?, city = ?,"
+        " postal_code = ?, email = ?, contact_person = ?, notes = ? WHERE id = ?",
+        (
+            details.kind.value,
+            details.name,
+            search_key(details.name),
+            details.nip,
+            details.street,
+            details.city,
+            details.postal_code,
+            details.email,
+            details.contact_person,
+            details.notes,
+            client_id,
+        ),
+    )
+    await replace_phones(db, client_id, details.phones)
+
+
+async def replace_phones(db: Database, client_id: int, phones: Sequence[PhoneLine]) -> None:
+    """Make a client's phones exactly ``phones`` (label and contact person included)."""
+    keep = [p.e164 for p in phones]
+    marks = ",".join("?" * len(keep))
+    if keep:
+        await db.execute(
+            f"DELETE FROM client_phone WHERE client_id = ? AND e164 NOT IN ({marks})",
+            (client_id, *keep),
+        )
+    else:
+        await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))
+    for p in phones:
+        await db.execute(
+            "INSERT INTO client_phone (client_id, e164, label, contact_person) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (client_id, e164) DO UPDATE SET label = excluded.label,"
+            " contact_person = excluded.contact_person",
+            (client_id, p.e164, p.label, p.contact_person),
+        )
+
+
+async def search_clients_by_words(
+    db: Database, text: str, limit: int = 50, *, include_archived: bool = True
+) -> list[Client]:
+    """Clients matching every word of the text, in any order, by name, NIP or phone.
+
+    Words are folded (case and Polish letters: ``lodz`` finds ``Łódź``). A word of
+    digits also matches the NIP or a phone number; a text that is only a number
+    (``601 100 200``, ``+48 601-100-200``) is searched as one number. Words of
+    three characters or more use the trigram index; shorter ones scan.
+    """
+    digits = "".join(c for c in text if c.isdigit())
+    only_number = bool(digits) and all(c.isdigit() or c in " +-()/" for c in text.strip())
+    words = [digits] if only_number else search_words(text)
+    clauses: list[str] = []
+    params: list[object] = []
+    for word in words:
+        word_digits = "".join(c for c in word if c.isdigit())
+        terms = []
+        if len(word) >= 3:
+            terms.append(f"name : {_phrase(word)}")
+        if len(word_digits) >= 3 and word_digits == word:
+            terms.append(f"numbers : {_phrase(word_digits)}")
+        if terms:
+            clauses.append("c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?)")
+            params.append(" OR ".join(terms))
+        else:
+            clauses.append("c.search_name LIKE ?")
+            params.append(f"%{word}%")
+    if not include_archived:
+        clauses.append("c.status <> 'archived'")
+    where = " AND ".join(clauses) or "1"
+    params.append(limit)
+    rows = await db.fetch_all(
+        f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {where}"
+        " ORDER BY c.status = 'archived', c.name, c.id LIMIT ?)"
+        f" SELECT found.*, {_PHONE_COLUMNS} FROM found"
+        " LEFT JOIN client_phone p ON p.client_id = found.id"
+        " ORDER BY found.status = 'archived', found.name, found.id, p.id",
+        params,
+    )
+    return _grouped(rows)

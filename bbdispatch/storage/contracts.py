@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bbdispatch.clock import from_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
 from bbdispatch.money import from_grosze, rate_from_bp
 from bbdispatch.pricelist import ProductType
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, id_chunks
 
 
 def _contract(row: Row) -> Contract:
@@ -185,3 +186,13 @@ async def assessments_of(db: Database, client_id: int) -> list[NeedsAssessment]:
         "SELECT * FROM needs_assessment WHERE client_id = ? ORDER BY revision DESC", (client_id,)
     )
     return [_assessment(r) for r in rows]
+
+
+async def contract_numbers(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The numbers of several contracts, keyed by id."""
+    found: dict[int, str] = {}
+    for part in id_chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(f"SELECT id, number FROM contract WHERE id IN ({marks})", part):
+            found[r["id"]] = r["number"]
+    return found

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
 from bbdispatch.clock import from_db, from_db_opt, to_db
 from bbdispatch.domain.jobs import (
     OPEN_STATUSES,
@@ -15,12 +19,13 @@ from bbdispatch.domain.jobs import (
     StatusChange,
 )
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, id_chunks
 
 
 def job_from_row(row: Row) -> Job:
     """A ``job`` row as a Job; shared by every module that reads jobs."""
     rate = row["agreed_rate_grosze"]
+    price = row["agreed_price_grosze"]
     return Job(
         id=row["id"],
         client_id=row["client_id"],
@@ -45,6 +50,7 @@ def job_from_row(row: Row) -> Job:
         closed_at=from_db_opt(row["closed_at"]),
         updated_at=from_db(row["updated_at"]),
         alert=row["alert"],
+        agreed_price=None if price is None else from_grosze(price),
     )
 
 
@@ -53,8 +59,8 @@ async def insert_job(db: Database, new: NewJob, received_at: str, actor: str) ->
     job_id = await db.execute(
         "INSERT INTO job (client_id, contract_id, caller_phone, caller_name, received_at,"
         " description, mode, priority, category, status, technician_id, visit_at, site_address,"
-        " agreed_rate_grosze, recurring_task_id, occurrence_at, late, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " agreed_rate_grosze, agreed_price_grosze, recurring_task_id, occurrence_at, late,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.client_id,
             new.contract_id,
@@ -70,6 +76,7 @@ async def insert_job(db: Database, new: NewJob, received_at: str, actor: str) ->
             to_db(new.visit_at) if new.visit_at else None,
             new.site_address,
             None if new.agreed_rate is None else to_grosze(new.agreed_rate),
+            None if new.agreed_price is None else to_grosze(new.agreed_price),
             new.recurring_task_id,
             to_db(new.occurrence_at) if new.occurrence_at else None,
             int(new.late),
@@ -110,8 +117,8 @@ async def update_job_fields(db: Database, job_id: int, at: str, **fields: object
     """Update named columns of a job (names come from services, never from users)."""
     allowed = {
         "contract_id", "description", "mode", "priority", "category", "status", "technician_id",
-        "visit_at", "site_address", "agreed_rate_grosze", "resolution", "status_reason",
-        "closed_at", "alert",
+        "visit_at", "site_address", "agreed_rate_grosze", "agreed_price_grosze", "resolution",
+        "status_reason", "closed_at", "alert",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:
@@ -203,3 +210,62 @@ async def backdate_job(db: Database, job_id: int, received_at: str) -> None:
         (received_at, received_at, job_id),
     )
     await db.execute("UPDATE job_status_change SET at = ? WHERE job_id = ?", (received_at, job_id))
+
+
+async def set_agreed_terms(
+    db: Database, job_id: int, price: Decimal | None, rate: Decimal | None, at: datetime
+) -> None:
+    """Record the job's agreed fixed price or hourly rate (both None: contracts apply)."""
+    await db.execute(
+        "UPDATE job SET agreed_price_grosze = ?, agreed_rate_grosze = ?, updated_at = ?"
+        " WHERE id = ?",
+        (
+            None if price is None else to_grosze(price),
+            None if rate is None else to_grosze(rate),
+            to_db(at),
+            job_id,
+        ),
+    )
+
+
+async def fixed_price_first_entries(
+    db: Database, job_ids: Sequence[int]
+) -> dict[int, tuple[Decimal, int]]:
+    """For jobs with an agreed fixed price: the price and the id of the first billable entry.
+
+    The price is billed once, on the line of the job's earliest finished billable
+    entry, so a statement holding that entry carries it and no other does.
+    """
+    found: dict[int, tuple[Decimal, int]] = {}
+    for part in id_chunks(sorted(set(job_ids))):
+        marks = ",".join("?" * len(part))
+        rows = await db.fetch_all(
+            "SELECT j.id, j.agreed_price_grosze AS price,"
+            " (SELECT w.id FROM work_entry w WHERE w.job_id = j.id AND w.ended_at IS NOT NULL"
+            "  AND w.billable = 1 ORDER BY w.started_at, w.id LIMIT 1) AS first_entry"
+            f" FROM job j WHERE j.id IN ({marks}) AND j.agreed_price_grosze IS NOT NULL",
+            part,
+        )
+        for r in rows:
+            if r["first_entry"] is not None:
+                found[r["id"]] = (from_grosze(r["price"]), r["first_entry"])
+    return found
+
+
+async def job_rows_filtered(
+    db: Database, *, open_only: bool = False, client_id: int | None = None
+) -> list[JobRow]:
+    """Jobs for the job list, newest first: all, open ones, or one client's."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if open_only:
+        clauses.append(f"job.status IN ({','.join('?' * len(OPEN_STATUSES))})")
+        params += [s.value for s in OPEN_STATUSES]
+    if client_id is not None:
+        clauses.append("job.client_id = ?")
+        params.append(client_id)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = await db.fetch_all(
+        f"{JOB_ROW_QUERY}{where} ORDER BY job.received_at DESC, job.id DESC", params
+    )
+    return [job_row_from_row(r) for r in rows]

@@ -1,0 +1,264 @@
+"""``bbdispatch clients``: list, show, add, edit and archive clients."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
+from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.reports.common import hours_plain
+from bbdispatch.services.client_view import ClientOverview, client_overview
+from bbdispatch.services.clients import (
+    add_client,
+    archive_client,
+    edit_client,
+    get_client,
+    list_clients,
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``clients`` with ``show``, ``add``, ``edit``, ``archive`` and ``reactivate``."""
+    parser = one_line_errors(
+        sub.add_parser("clients", help="list, show, add, edit and archive clients")
+    )
+    parser.add_argument(
+        "--search", metavar="TEXT", default="", help="every word, any order; NIP or phone too"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=handle_list)
+    actions = parser.add_subparsers(dest="clients_command", metavar="ACTION")
+    show = one_line_errors(actions.add_parser("show", help="all of one client"))
+    show.add_argument("id", type=positive_id, metavar="ID")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=handle_show)
+    add = one_line_errors(actions.add_parser("add", help="add a client (a prospect)"))
+    add.add_argument("--kind", choices=[k.value for k in ClientKind], required=True)
+    add.add_argument("--name", required=True)
+    _detail_flags(add)
+    add.set_defaults(handler=handle_add)
+    edit = one_line_errors(actions.add_parser("edit", help="change a client's details"))
+    edit.add_argument("id", type=positive_id, metavar="ID")
+    edit.add_argument("--kind", choices=[k.value for k in ClientKind])
+    edit.add_argument("--name")
+    _detail_flags(edit)
+    edit.set_defaults(handler=handle_edit)
+    for name, helptext in (("archive", "archive a client"), ("reactivate", "undo archiving")):
+        action = one_line_errors(actions.add_parser(name, help=helptext))
+        action.add_argument("id", type=positive_id, metavar="ID")
+        action.add_argument("--json", action="store_true", help="print JSON")
+        action.set_defaults(handler=handle_archive, archived=name == "archive")
+
+
+def _detail_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nip", help="companies: NIP in any common form")
+    parser.add_argument(
+        "--phone",
+        action="append",
+        metavar="NUMBER[=LABEL]",
+        help="a phone, optionally labelled (repeat for more; on edit: replaces the list)",
+    )
+    parser.add_argument("--street")
+    parser.add_argument("--postal-code", metavar="NN-NNN")
+    parser.add_argument("--city")
+    parser.add_argument("--email")
+    parser.add_argument("--contact", metavar="NAME", help="contact person")
+    parser.add_argument("--notes")
+    parser.add_argument("--json", action="store_true", help="print the id as JSON")
+
+
+def _phones(values: list[str] | None, contact: str) -> tuple[PhoneLine, ...]:
+    found = []
+    for value in values or []:
+        number, _sep, label = value.partition("=")
+        found.append(PhoneLine(number.strip(), label.strip(), contact))
+    return tuple(found)
+
+
+def _details(args: argparse.Namespace, base: ClientDetails) -> ClientDetails:
+    """The base details with every flag given applied."""
+    contact = base.contact_person if args.contact is None else args.contact
+    return ClientDetails(
+        kind=ClientKind(args.kind) if args.kind else base.kind,
+        name=base.name if args.name is None else args.name,
+        nip=base.nip if args.nip is None else args.nip,
+        street=base.street if args.street is None else args.street,
+        city=base.city if args.city is None else args.city,
+        postal_code=base.postal_code if args.postal_code is None else args.postal_code,
+        email=base.email if args.email is None else args.email,
+        contact_person=contact,
+        notes=base.notes if args.notes is None else args.notes,
+        phones=base.phones if args.phone is None else _phones(args.phone, args.contact or ""),
+    )
+
+
+def client_json(c: Client) -> dict[str, Any]:
+    """One client as scripts see it."""
+    return {
+        "id": c.id,
+        "kind": c.kind.value,
+        "name": c.name,
+        "status": c.status.value,
+        "nip": c.nip,
+        "street": c.street,
+        "postal_code": c.postal_code,
+        "city": c.city,
+        "email": c.email,
+        "contact": c.contact_person,
+        "notes": c.notes,
+        "phones": [
+            {"e164": p.e164, "label": p.label, "contact": p.contact_person} for p in c.phones
+        ],
+    }
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """List clients (all, or those matching every word of ``--search``)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            found = await list_clients(ctx, args.search)
+        if args.json:
+            print_json([client_json(c) for c in found])
+            return 0
+        for c in found:
+            phone = c.phones[0].e164 if c.phones else ""
+            print(f"{c.id:>6} {c.name[:34]:<34} {c.kind.value:<8} {c.status.value:<9} {phone}")
+        return 0
+
+    return run(body)
+
+
+def overview_json(o: ClientOverview) -> dict[str, Any]:
+    """A client's overview as scripts see it."""
+    return {
+        **client_json(o.client),
+        "contracts": [
+            {
+                "id": v.balance.contract.id,
+                "number": v.balance.contract.number,
+                "code": v.balance.contract.product_code,
+                "status": v.status.value,
+                "hours_left": None
+                if v.balance.left_minutes is None
+                else hours_plain(v.balance.left_minutes),
+                "runs_out_on": v.runs_out_on.isoformat() if v.runs_out_on else None,
+            }
+            for v in o.contracts
+        ],
+        "assessments": [
+            {
+                "id": a.id,
+                "revision": a.revision,
+                "assessed_on": a.assessed_on.isoformat(),
+                "needs": a.needs,
+                "rules": a.rules,
+            }
+            for a in o.assessments
+        ],  # fmt: skip
+        "open_jobs": [
+            _job_brief(r.job.id, r.job.status.value, r.job.description) for r in o.open_jobs
+        ],  # fmt: skip
+        "recent_jobs": [
+            _job_brief(r.job.id, r.job.status.value, r.job.description) for r in o.recent_jobs
+        ],  # fmt: skip
+        "calls": [
+            {
+                "id": c.id,
+                "received_at": c.received_at.isoformat(),
+                "outcome": c.outcome.value,
+                "note": c.note,
+            }
+            for c in o.calls
+        ],  # fmt: skip
+        "uncovered_hours": hours_plain(o.uncovered_minutes),
+    }
+
+
+def _job_brief(job_id: int, status: str, description: str) -> dict[str, Any]:
+    return {"id": job_id, "status": status, "description": description}
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    """Print all of one client."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            o = await client_overview(ctx, args.id)
+        if args.json:
+            print_json(overview_json(o))
+            return 0
+        data = overview_json(o)
+        c = o.client
+        print(f"{c.name} [{c.kind.value}, {c.status.value}] id {c.id}")
+        for key in ("nip", "street", "postal_code", "city", "email", "contact", "notes"):
+            if data[key]:
+                print(f"  {key}: {data[key]}")
+        for p in c.phones:
+            extra = " ".join(x for x in (p.label, p.contact_person) if x)
+            print(f"  phone: {p.e164} {extra}".rstrip())
+        for k in data["contracts"]:
+            left = f", {k['hours_left']} h left" if k["hours_left"] is not None else ""
+            out = f", runs out {k['runs_out_on']}" if k["runs_out_on"] else ""
+            print(f"  contract {k['number']} {k['code']} {k['status']}{left}{out}")
+        for a in o.assessments:
+            print(f"  assessment r{a.revision} {a.assessed_on.isoformat()}: {a.needs}")
+        for r in o.open_jobs:
+            print(f"  open job {r.job.id} [{r.job.status.value}] {r.job.description}")
+        for r in o.recent_jobs:
+            print(f"  job {r.job.id} [{r.job.status.value}] {r.job.description}")
+        for call in o.calls:
+            print(f"  call {call.received_at.isoformat()} {call.outcome.value} {call.note}")
+        return 0
+
+    return run(body)
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    """Add a client from the flags."""
+
+    async def body() -> int:
+        base = ClientDetails(kind=ClientKind(args.kind), name=args.name)
+        async with office_ctx(args) as ctx:
+            client_id = await add_client(ctx, _details(args, base))
+        if args.json:
+            print_json({"id": client_id})
+        else:
+            print(f"client {client_id} added: {args.name}")
+        return 0
+
+    return run(body)
+
+
+def handle_edit(args: argparse.Namespace) -> int:
+    """Change the fields given by flags; the others stay."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            current = await get_client(ctx, args.id)
+            changed = await edit_client(ctx, args.id, _details(args, ClientDetails.of(current)))
+        if args.json:
+            print_json({"id": args.id, "changed": changed})
+        else:
+            what = ", ".join(changed) if changed else "nothing changed"
+            print(f"client {args.id} edited: {what}")
+        return 0
+
+    return run(body)
+
+
+def handle_archive(args: argparse.Namespace) -> int:
+    """Archive or reactivate a client."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            status = await archive_client(ctx, args.id, args.archived)
+        if args.json:
+            print_json({"id": args.id, "status": status.value})
+        else:
+            print(f"client {args.id} {'archived' if args.archived else 'reactivated'}")
+        return 0
+
+    return run(body)

@@ -1,0 +1,168 @@
+"""``bbdispatch jobs``: list, add, assign jobs and move them through their lifecycle.
+
+For scripts, a phone system or an RMM/monitoring tool that opens jobs from alerts.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bbdispatch.clock import local, to_db
+from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
+from bbdispatch.domain.errors import FieldError
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.i18n import _
+from bbdispatch.money import format_plain
+from bbdispatch.services.dispatch import assign, change_status
+from bbdispatch.services.jobs import JobListing, add_job, list_jobs
+from bbdispatch.services.office import require_office
+from bbdispatch.services.people import people
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``jobs`` with ``add``, ``assign`` and ``status``."""
+    parser = one_line_errors(sub.add_parser("jobs", help="list, add, assign and move jobs"))
+    parser.add_argument("--open", action="store_true", help="only open jobs")
+    parser.add_argument("--client", type=positive_id, metavar="ID", help="only this client's")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=handle_list)
+    actions = parser.add_subparsers(dest="jobs_command", metavar="ACTION")
+    add = one_line_errors(actions.add_parser("add", help="open a job for a client"))
+    add.add_argument("--client", type=positive_id, required=True, metavar="ID")
+    add.add_argument("--description", required=True, metavar="TEXT")
+    add.add_argument("--mode", choices=[m.value for m in JobMode], default=JobMode.REMOTE.value)
+    add.add_argument(
+        "--priority", choices=[p.value for p in Priority], default=Priority.NORMAL.value
+    )
+    add.add_argument(
+        "--category", choices=[c.value for c in Category], default=Category.OTHER.value
+    )
+    add.add_argument("--received-at", type=moment, metavar="ISO", help="default: now")
+    terms = add.add_mutually_exclusive_group()
+    terms.add_argument("--price", type=money, metavar="NET", help="agreed fixed net price")
+    terms.add_argument("--rate", type=money, metavar="NET", help="agreed net hourly rate")
+    add.add_argument("--json", action="store_true", help="print the new id as JSON")
+    add.set_defaults(handler=handle_add)
+    give = one_line_errors(actions.add_parser("assign", help="give a job to a technician"))
+    give.add_argument("id", type=positive_id, metavar="ID")
+    give.add_argument("--to", required=True, metavar="LOGIN")
+    give.add_argument("--visit", type=moment, metavar="ISO", help="planned visit (on-site jobs)")
+    give.add_argument("--json", action="store_true", help="print JSON")
+    give.set_defaults(handler=handle_assign)
+    move = one_line_errors(actions.add_parser("status", help="move a job to another status"))
+    move.add_argument("id", type=positive_id, metavar="ID")
+    move.add_argument("status", choices=[s.value for s in JobStatus], metavar="STATUS")
+    move.add_argument("--reason", default="", metavar="TEXT", help="resolution or reason")
+    move.add_argument("--json", action="store_true", help="print JSON")
+    move.set_defaults(handler=handle_status)
+
+
+def listing_json(item: JobListing) -> dict[str, Any]:
+    """One job as scripts see it: ISO 8601 times with offset (Warsaw), amounts as strings."""
+    job = item.row.job
+    return {
+        "id": job.id,
+        "client_id": job.client_id,
+        "client": item.row.client_name,
+        "description": job.description,
+        "received_at": local(job.received_at).isoformat(),
+        "due_at": local(item.due_at).isoformat() if item.due_at else None,
+        "status": job.status.value,
+        "priority": job.priority.value,
+        "mode": job.mode.value,
+        "category": job.category.value,
+        "technician": item.technician_login,
+        "visit_at": local(job.visit_at).isoformat() if job.visit_at else None,
+        "contract": item.contract_number,
+        "price": None if job.agreed_price is None else format_plain(job.agreed_price),
+        "rate": None if job.agreed_rate is None else format_plain(job.agreed_rate),
+    }
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """List jobs (all, open, or a client's)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            found = await list_jobs(ctx, open_only=args.open, client_id=args.client)
+        if args.json:
+            print_json([listing_json(i) for i in found])
+            return 0
+        for i in found:
+            job = i.row.job
+            print(
+                f"{job.id:>6} {job.status.value:<11} {job.priority.value:<9} "
+                f"{i.row.client_name[:24]:<24} {job.description[:30]}"
+            )
+        return 0
+
+    return run(body)
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    """Open a job; prints its id."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            received = args.received_at
+            if received is not None and received > ctx.clock.now():
+                raise FieldError("received_at", _("The call cannot come in the future."))
+            new = NewJob(
+                client_id=args.client,
+                description=args.description,
+                mode=JobMode(args.mode),
+                priority=Priority(args.priority),
+                category=Category(args.category),
+                agreed_price=args.price,
+                agreed_rate=args.rate,
+            )
+            job_id = await add_job(ctx, new, received_at=received)
+        if args.json:
+            print_json({"id": job_id})
+        else:
+            print(f"job {job_id} added for client {args.client}")
+        return 0
+
+    return run(body)
+
+
+def handle_assign(args: argparse.Namespace) -> int:
+    """Assign a job to the technician with the login."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await require_office(ctx)
+            person = next((p for p in await people(ctx) if p.login == args.to), None)
+            if person is None:
+                raise FieldError("to", _("Login {login} is not a bbdispatch user.").format(
+                    login=args.to))  # fmt: skip
+            done = await assign(ctx, args.id, person.id, args.visit)
+        clash = done.clash.job_id if done.clash else None
+        if args.json:
+            print_json({"id": args.id, "technician": args.to, "clash_with_job": clash})
+        else:
+            at = f" visit {to_db(args.visit)}" if args.visit else ""
+            print(f"job {args.id} assigned to {args.to}{at}")
+            if clash:
+                print(f"warning: the visit overlaps job {clash}")
+        return 0
+
+    return run(body)
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    """Move a job to another status (done needs a resolution, cancel a reason)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await require_office(ctx)
+            await change_status(ctx, args.id, JobStatus(args.status), args.reason)
+        if args.json:
+            print_json({"id": args.id, "status": args.status})
+        else:
+            print(f"job {args.id} is now {args.status}")
+        return 0
+
+    return run(body)

@@ -1,0 +1,96 @@
+"""What the office's commands share: who acts, typed arguments, one-line errors.
+
+``clients``, ``assessments``, ``contracts sign``, ``jobs`` and ``time`` are the
+TUI's data actions for scripts, cron, phone systems and monitoring tools. Each
+identifies the acting person like the TUI does (the OS login, ``--as`` for
+support) and calls the same services. Bad input ends with exit 2 and one line
+naming the field; times without an offset are the firm's (Europe/Warsaw).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NoReturn
+
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx
+from bbdispatch.dates import parse_day
+from bbdispatch.domain.errors import FieldError
+from bbdispatch.money import MoneyError, parse_money
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.people import identify
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make a (sub)parser report bad arguments in one line on stderr, exit 2."""
+
+    def error(message: str) -> NoReturn:
+        print(f"bbdispatch {parser.prog.removeprefix('bbdispatch ')}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
+def positive_id(text: str) -> int:
+    """An id argument (a positive whole number)."""
+    if not text.strip().isdigit() or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+    return int(text)
+
+
+def money(text: str) -> Decimal:
+    """A net amount argument (``350``, ``350.00``, ``350,00``), zero or more."""
+    try:
+        value = parse_money(text)
+    except MoneyError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def moment(text: str) -> datetime:
+    """An ISO 8601 date and time; without an offset it is the firm's local time."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2026-11-24T09:30)"
+        ) from err
+    return value if value.tzinfo is not None else value.replace(tzinfo=FIRM_ZONE)
+
+
+def day(text: str) -> date:
+    """A date argument: ``2026-11-24`` or ``24.11.2026``."""
+    try:
+        return parse_day(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def field_flag(field: str) -> str:
+    """The command-line flag of a service's field name (``postal_code`` → ``--postal-code``)."""
+    return "--" + field.replace("_", "-")
+
+
+@asynccontextmanager
+async def office_ctx(args: argparse.Namespace) -> AsyncIterator[Ctx]:
+    """The service context of the person at the keyboard (``--as`` for support sessions).
+
+    A service's :class:`FieldError` leaves as exit 2 with the flag it names.
+    """
+    async with open_ctx(args) as ctx:
+        login = ctx.actor
+        person = await identify(ctx, login, getattr(args, "act_as", None))
+        if person.login != login:
+            ctx = ctx.acting_as(f"{login} as {person.login}", person.login)
+        try:
+            yield ctx
+        except FieldError as err:
+            raise CommandError(f"{field_flag(err.field)}: {err}", EXIT_USAGE) from err

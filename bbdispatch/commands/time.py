@@ -1,0 +1,71 @@
+"""``bbdispatch time``: record and correct work entries with the TUI's rules.
+
+Technicians record their own time; dispatchers and admins anyone's (``--tech``).
+Locked (issued) periods refuse time, overlaps are refused, and every entry is
+charged to the right contract again after a change.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bbdispatch.clock import format_local
+from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
+from bbdispatch.services.office_time import change_time, record_time
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``time add`` and ``time edit``."""
+    parser = one_line_errors(sub.add_parser("time", help="record and correct work time"))
+    actions = parser.add_subparsers(dest="time_command", metavar="ACTION", required=True)
+    add = one_line_errors(actions.add_parser("add", help="record finished work on a job"))
+    add.add_argument("--job", type=positive_id, required=True, metavar="ID")
+    add.add_argument("--from", dest="start", type=moment, required=True, metavar="ISO")
+    add.add_argument("--to", dest="end", type=moment, required=True, metavar="ISO")
+    add.add_argument("--text", required=True, metavar="TEXT", help="the work, for the client")
+    add.add_argument("--tech", metavar="LOGIN", help="who worked (office only; default: you)")
+    add.add_argument("--json", action="store_true", help="print the new id as JSON")
+    add.set_defaults(handler=handle_add)
+    edit = one_line_errors(actions.add_parser("edit", help="correct a work entry"))
+    edit.add_argument("entry", type=positive_id, metavar="ENTRY")
+    edit.add_argument("--from", dest="start", type=moment, metavar="ISO")
+    edit.add_argument("--to", dest="end", type=moment, metavar="ISO")
+    edit.add_argument("--text", metavar="TEXT")
+    edit.add_argument("--json", action="store_true", help="print JSON")
+    edit.set_defaults(handler=handle_edit)
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    """Record the entry; prints its id."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            entry_id = await record_time(ctx, args.job, args.start, args.end, args.text, args.tech)
+        if args.json:
+            print_json({"id": entry_id})
+        else:
+            print(
+                f"entry {entry_id} on job {args.job}: {format_local(args.start)}"
+                f"–{format_local(args.end, with_date=False)}"
+            )
+        return 0
+
+    return run(body)
+
+
+def handle_edit(args: argparse.Namespace) -> int:
+    """Correct the entry; what is not given stays."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await change_time(
+                ctx, args.entry, started_at=args.start, ended_at=args.end, description=args.text
+            )
+        if args.json:
+            print_json({"id": args.entry})
+        else:
+            print(f"entry {args.entry} corrected")
+        return 0
+
+    return run(body)

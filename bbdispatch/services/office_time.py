@@ -1,0 +1,107 @@
+"""Time recorded or corrected from the command line, by technicians and the office.
+
+A technician records and corrects only their own time within the edit window
+(:mod:`bbdispatch.services.my_entries`); a dispatcher or admin may record time
+for any technician and correct any unbilled entry. Both go through the same
+checks as the TUI: locked periods, overlaps, and the ledger's re-charge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bbdispatch.domain.errors import NotAllowed, NotFound
+from bbdispatch.domain.people import Role, Technician
+from bbdispatch.i18n import _
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
+from bbdispatch.services.office import OFFICE_ROLES, acting_person
+from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage import work as work_store
+
+
+async def record_time(
+    ctx: Ctx,
+    job_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    tech_login: str | None = None,
+) -> int:
+    """Record finished work on a job, by the acting person or (office) for ``tech_login``.
+
+    The entry takes the job's mode (on site or remote). Returns the entry id.
+
+    Raises:
+        NotAllowed: a technician recording for someone else or on another's job.
+        NotFound: no such job or technician.
+        DomainError: the rules of :func:`bbdispatch.services.timekeeping.add_entry`.
+    """
+    me = await acting_person(ctx)
+    tech = await _technician(ctx, me, tech_login)
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    if me.role is Role.TECHNICIAN:
+        return await add_my_entry(
+            ctx, me, job_id, started_at=started_at, ended_at=ended_at,
+            description=description, mode=job.mode,
+        )  # fmt: skip
+    return await add_entry(
+        ctx, job_id=job_id, technician_id=tech.id, started_at=started_at, ended_at=ended_at,
+        description=description, mode=job.mode,
+    )  # fmt: skip
+
+
+async def change_time(
+    ctx: Ctx,
+    entry_id: int,
+    *,
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+    description: str | None = None,
+) -> None:
+    """Correct an entry's times or text; what is not given stays.
+
+    Raises:
+        NotAllowed: a technician changing another's entry or one past the edit
+            window; anyone changing an entry on an issued statement.
+        NotFound: no such entry.
+        DomainError: the rules of a finished entry (times, text, overlap).
+    """
+    me = await acting_person(ctx)
+    entry = await work_store.get_entry(ctx.db, entry_id)
+    if entry is None:
+        raise NotFound(_("No work entry {id}.").format(id=entry_id))
+    if entry.ended_at is None:
+        raise NotAllowed(_("Entry {id} is a running timer; stop it first.").format(id=entry_id))
+    start = started_at or entry.started_at
+    end = ended_at or entry.ended_at
+    text = entry.description if description is None else description
+    if me.role is Role.TECHNICIAN:
+        await edit_my_entry(
+            ctx, me, entry_id, started_at=start, ended_at=end, description=text,
+            mode=entry.mode, billable=entry.billable,
+        )  # fmt: skip
+        return
+    async with ctx.db.transaction():
+        fresh = await work_store.get_entry(ctx.db, entry_id)
+        if fresh is None:
+            raise NotFound(_("No work entry {id}.").format(id=entry_id))
+        await change_entry_in_tx(
+            ctx, fresh, started_at=start, ended_at=end, description=text, mode=fresh.mode,
+            billable=fresh.billable,
+        )  # fmt: skip
+
+
+async def _technician(ctx: Ctx, me: Technician, login: str | None) -> Technician:
+    if login is None or login == me.login:
+        return me
+    if me.role not in OFFICE_ROLES:
+        raise NotAllowed(_("A technician records only their own time."))
+    tech = await people_store.person_by_login(ctx.db, login)
+    if tech is None or not tech.active:
+        raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))
+    return tech

@@ -1,0 +1,194 @@
+"""The office's commands: clients, assessments, contracts sign, jobs, time.
+
+Each runs through ``bbdispatch.cli.main`` on a fresh database where the OS login
+running the tests is a dispatcher, as a script on the office's machine would.
+"""
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.services.people import os_login
+
+
+@pytest.fixture
+def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = str(tmp_path / "office.db")
+    assert main(["--db", path, "init"]) == 0
+    assert main(["--db", path, "people", "add", os_login(), "Office", "--role", "dispatcher"]) == 0
+    assert main(["--db", path, "people", "add", "anna", "Anna Tech", "--role", "technician"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def cli(db: str, capsys: pytest.CaptureFixture[str], *args: str, code: int = 0) -> str:
+    try:
+        result = main(["--db", db, *args])
+    except SystemExit as done:  # argparse refusing an argument
+        result = int(done.code or 0)
+    out, err = capsys.readouterr()
+    assert result == code, err
+    return out if code == 0 else err
+
+
+def cli_json(db: str, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    return json.loads(cli(db, capsys, *args, "--json"))
+
+
+def yesterday(hour: int, minute: int = 0) -> str:
+    day = datetime.now(FIRM_ZONE).date() - timedelta(days=1)
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+def new_private(db: str, capsys: pytest.CaptureFixture[str]) -> int:
+    return int(
+        cli_json(
+            db, capsys, "clients", "add", "--kind", "private", "--name", "Jan Łukasz Wójcik",
+            "--phone", "601 100 200=komórka", "--city", "Kraków", "--postal-code", "30-001",
+        )["id"]
+    )  # fmt: skip
+
+
+def test_clients_add_list_and_search_every_word_without_polish_letters(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = new_private(db, capsys)
+    found = cli_json(db, capsys, "clients", "--search", "wojcik jan")
+    assert [c["id"] for c in found] == [client_id]
+    assert found[0]["phones"] == [{"e164": "+48601100200", "label": "komórka", "contact": ""}]
+    assert cli_json(db, capsys, "clients", "--search", "601 100 200")[0]["id"] == client_id
+    assert cli_json(db, capsys, "clients", "--search", "wojcik anna") == []
+    assert "Jan Łukasz Wójcik" in cli(db, capsys, "clients")
+
+
+def test_clients_show_edit_archive_reactivate(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = new_private(db, capsys)
+    out = cli(db, capsys, "clients", "edit", str(client_id), "--email", "jan@example.pl")
+    assert "email" in out
+    shown = cli_json(db, capsys, "clients", "show", str(client_id))
+    assert shown["email"] == "jan@example.pl" and shown["city"] == "Kraków"
+    assert shown["phones"][0]["e164"] == "+48601100200"  # not given: kept
+    assert cli_json(db, capsys, "clients", "archive", str(client_id))["status"] == "archived"
+    err = cli(db, capsys, "clients", "archive", str(client_id), code=1)
+    assert "already archived" in err
+    assert cli_json(db, capsys, "clients", "reactivate", str(client_id))["status"] == "prospect"
+
+
+@pytest.mark.parametrize(
+    ("flags", "field"),
+    [
+        (["--postal-code", "30001"], "--postal-code"),
+        (["--nip", "123-456-78-90"], "--nip"),
+        (["--email", "jan(at)example.pl"], "--email"),
+        (["--phone", "12"], "--phone"),
+    ],
+)
+def test_bad_client_input_is_exit_2_and_one_line_naming_the_field(
+    db: str, capsys: pytest.CaptureFixture[str], flags: list[str], field: str
+) -> None:
+    err = cli(db, capsys, "clients", "add", "--kind", "company", "--name", "X", *flags, code=2)
+    assert err.count("\n") == 1 and field in err and "Traceback" not in err
+
+
+def test_bad_ids_and_times_are_exit_2_naming_the_flag(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = cli(db, capsys, "jobs", "add", "--client", "x", "--description", "y", code=2)
+    assert err.count("\n") == 1 and "--client" in err
+    err = cli(db, capsys, "time", "add", "--job", "1", "--from", "yesterday", "--to", "x",
+              "--text", "t", code=2)  # fmt: skip
+    assert err.count("\n") == 1 and "--from" in err
+    err = cli(db, capsys, "jobs", "add", "--client", "1", "--description", "y", "--price", "1",
+              "--rate", "2", code=2)  # fmt: skip
+    assert err.count("\n") == 1 and "--rate" in err
+
+
+def test_private_job_at_an_agreed_price_bills_the_price_not_the_hours(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
+                   "Laptop nie startuje", "--price", "350")["id"]  # fmt: skip
+    assert "anna" in cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
+        yesterday(11, 30), "--text", "Naprawa", "--tech", "anna")  # fmt: skip
+    listed = cli_json(db, capsys, "jobs", "--client", str(client_id))
+    assert listed[0]["price"] == "350.00" and listed[0]["rate"] is None
+    assert listed[0]["technician"] == "anna" and listed[0]["status"] == "assigned"
+    assert datetime.fromisoformat(listed[0]["received_at"]).utcoffset() is not None
+    day = yesterday(0)[:10]
+    statement = json.loads(cli(db, capsys, "report", "statement", "--client", str(client_id),
+                               "--from", day, "--to", day, "--format", "json"))  # fmt: skip
+    assert statement["totals"]["net"] == "350.00"
+
+
+def test_company_signs_the_starter_and_its_first_job_lands_on_it(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis",
+                       "--nip", "526-000-12-46")["id"]  # fmt: skip
+    out = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+              "starter-10h", "--starts", yesterday(0)[:10])  # fmt: skip
+    assert "Lis" in out and "net 600.00, VAT 138.00, gross 738.00" in out
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description",
+                   "Drukarka")["id"]  # fmt: skip
+    entry = cli_json(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(12),
+                     "--to", yesterday(13), "--text", "Drukarka", "--tech", "anna")["id"]  # fmt: skip
+    contracts = cli_json(db, capsys, "contracts", "--client", str(company))
+    assert contracts[0]["code"] == "starter-10h" and contracts[0]["hours_used"] == "1.00"
+    cli(db, capsys, "time", "edit", str(entry), "--to", yesterday(13, 30))
+    assert cli_json(db, capsys, "contracts", "--client", str(company))[0]["hours_used"] == "1.50"
+
+
+def test_service_contract_needs_an_assessment_and_it_admin_a_fee(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
+    err = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+              "service-50h", code=1)  # fmt: skip
+    assert "needs assessment" in err
+    cli_json(db, capsys, "assessments", "add", "--client", str(company), "--rules", "Backup")
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+                      "service-50h")  # fmt: skip
+    assert signed["number"].startswith("BB/")
+    err = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product", "it-admin",
+              code=2)  # fmt: skip
+    assert "--fee" in err
+    cli(db, capsys, "contracts", "sign", "--client", str(company), "--product", "it-admin",
+        "--fee", "800")  # fmt: skip
+
+
+def test_uncovered_time_moves_onto_a_newly_signed_contract(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description", "x")["id"]
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
+        yesterday(10), "--text", "Serwis", "--tech", "anna")  # fmt: skip
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+                      "starter-10h", "--move-uncovered")  # fmt: skip
+    assert signed["moved_minutes"] == 60
+
+
+def test_job_status_needs_a_reason_to_cancel(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")[
+        "id"
+    ]
+    err = cli(db, capsys, "jobs", "status", str(job), "cancelled", code=1)
+    assert err.count("\n") == 1
+    cli(db, capsys, "jobs", "status", str(job), "cancelled", "--reason", "client withdrew")
+    assert cli_json(db, capsys, "jobs", "--open") == []
+
+
+def test_a_technician_may_not_handle_clients(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bbdispatch.commands.common.os_login", lambda: "anna")
+    err = cli(db, capsys, "clients", code=1)
+    assert "Only dispatchers and admins" in err

@@ -1,0 +1,182 @@
+"""The office's client, contract and agreed-price services (the CLI and the client screen)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.clients import ClientDetails, ClientKind, ClientStatus, PhoneLine
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
+from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed
+from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.ledger import ChargeBasis, JobTerms, allocate
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services import audit
+from bbdispatch.services.client_view import client_overview
+from bbdispatch.services.clients import add_client, archive_client, edit_client, list_clients
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import NewAssessment, SignRequest, sign_for_client
+from bbdispatch.services.dispatch import JobEdit, edit_job
+from bbdispatch.services.jobs import add_job, get_job
+from bbdispatch.services.ledger import move_uncovered
+from bbdispatch.services.statements import build_statement
+from bbdispatch.services.timekeeping import add_entry
+
+NOV = date(2026, 11, 1), date(2026, 11, 30)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=FIRM_ZONE)
+
+
+async def new_private(ctx: Ctx) -> int:
+    return await add_client(
+        ctx,
+        ClientDetails(
+            kind=ClientKind.PRIVATE, name="Zofia Świętochowska", city="Łódź",
+            postal_code="90-001", phones=(PhoneLine("515 111 222", "dom"),),
+        ),
+    )  # fmt: skip
+
+
+async def anna(ctx: Ctx) -> int:
+    from bbdispatch.storage.people import person_by_login
+
+    person = await person_by_login(ctx.db, "anna")
+    assert person is not None
+    return person.id
+
+
+def test_an_agreed_price_takes_the_time_at_no_rate_whatever_the_contracts() -> None:
+    block = Contract(
+        1, 1, "starter-10h", ProductType.BLOCK, "BB/2026/001", "S", date(2026, 1, 1), None, 600,
+        Decimal("600.00"), Decimal("0.23"), ContractStatus.ACTIVE, None,
+        datetime(2026, 1, 1, tzinfo=FIRM_ZONE), "x",
+    )  # fmt: skip
+    terms = JobTerms(False, None, 1, None, agreed_price=Decimal("350.00"))
+    parts = allocate(90, terms, [Balance(block, 0)], date(2026, 11, 2), Decimal("100.00"))
+    assert [(p.basis, p.minutes, p.hourly_rate) for p in parts] == [
+        (ChargeBasis.AGREED, 90, Decimal(0))
+    ]
+
+
+async def test_the_issues_example_a_1_5_h_job_agreed_at_350_bills_350_net(demo_ctx: Ctx) -> None:
+    client_id = await new_private(demo_ctx)
+    job_id = await add_job(
+        demo_ctx,
+        NewJob(client_id, "Laptop nie startuje", JobMode.ONSITE, Priority.NORMAL,
+               Category.HARDWARE, agreed_price=Decimal("350")),
+    )  # fmt: skip
+    tech = await anna(demo_ctx)
+    await add_entry(
+        demo_ctx, job_id=job_id, technician_id=tech, started_at=at(20, 10),
+        ended_at=at(20, 11, 30), description="Naprawa", mode=JobMode.ONSITE,
+    )  # fmt: skip
+    await add_entry(
+        demo_ctx, job_id=job_id, technician_id=tech, started_at=at(21, 10),
+        ended_at=at(21, 10, 30), description="Odbiór", mode=JobMode.ONSITE,
+    )  # fmt: skip
+    statement = await build_statement(demo_ctx, client_id, *NOV)
+    assert statement.net == Decimal("350.00")
+    assert [ln.net for ln in statement.lines] == [Decimal("350.00"), Decimal("0.00")]
+    # Billed once: the statement of the second day alone carries nothing more.
+    later = await build_statement(demo_ctx, client_id, date(2026, 11, 21), date(2026, 11, 21))
+    assert later.net == Decimal("0.00")
+
+
+async def test_job_edit_sets_an_agreed_rate_and_recharges(demo_ctx: Ctx) -> None:
+    client_id = await new_private(demo_ctx)
+    job_id = await add_job(
+        demo_ctx, NewJob(client_id, "Drukarka", JobMode.REMOTE, Priority.LOW, Category.OTHER)
+    )
+    await add_entry(
+        demo_ctx, job_id=job_id, technician_id=await anna(demo_ctx), started_at=at(20, 10),
+        ended_at=at(20, 11), description="Sterowniki", mode=JobMode.REMOTE,
+    )  # fmt: skip
+    assert (await build_statement(demo_ctx, client_id, *NOV)).net == Decimal("100.00")
+    job = await get_job(demo_ctx, job_id)
+    changed = await edit_job(
+        demo_ctx, job_id,
+        JobEdit(job.description, job.priority, job.mode, None, agreed_rate=Decimal("80")),
+    )  # fmt: skip
+    assert changed == ["agreed_rate"]
+    assert (await build_statement(demo_ctx, client_id, *NOV)).net == Decimal("80.00")
+    with pytest.raises(FieldError) as err:
+        await edit_job(
+            demo_ctx, job_id,
+            JobEdit(job.description, job.priority, job.mode, None, Decimal("1"), Decimal("2")),
+        )  # fmt: skip
+    assert err.value.field == "price"
+
+
+async def test_client_edit_is_validated_and_audited(demo_ctx: Ctx) -> None:
+    client_id = await new_private(demo_ctx)
+    details = ClientDetails(
+        kind=ClientKind.PRIVATE, name="Zofia Świętochowska", city="Łódź", postal_code="90001",
+    )  # fmt: skip
+    with pytest.raises(FieldError) as err:
+        await edit_client(demo_ctx, client_id, details)
+    assert err.value.field == "postal_code"
+    ok = ClientDetails(
+        kind=ClientKind.PRIVATE, name="Zofia Świętochowska", city="Łódź", postal_code="90-002",
+        phones=(PhoneLine("+48 515 111 222", "dom", "Zofia"), PhoneLine("600 111 222")),
+    )  # fmt: skip
+    assert await edit_client(demo_ctx, client_id, ok) == ["phones", "postal_code"]
+    trail = await audit.trail(demo_ctx, "client", client_id)
+    assert any(e.action == "edited" for e in trail)
+    found = await list_clients(demo_ctx, "swietochowska zofia")
+    assert [c.id for c in found] == [client_id]
+    assert [p.contact_person for p in found[0].phones] == ["Zofia", ""]
+
+
+async def test_archive_and_reactivate(demo_ctx: Ctx) -> None:
+    client_id = await new_private(demo_ctx)
+    assert await archive_client(demo_ctx, client_id) is ClientStatus.ARCHIVED
+    with pytest.raises(DomainError):
+        await add_job(
+            demo_ctx, NewJob(client_id, "x", JobMode.REMOTE, Priority.LOW, Category.OTHER)
+        )
+    assert await archive_client(demo_ctx, client_id, False) is ClientStatus.PROSPECT
+
+
+async def test_a_service_contract_signed_with_its_assessment_in_one_step(demo_ctx: Ctx) -> None:
+    client_id = await new_private(demo_ctx)
+    request = SignRequest(client_id, "service-50h", date(2026, 11, 24))
+    with pytest.raises(DomainError, match="needs assessment"):
+        await sign_for_client(demo_ctx, request)
+    signed = await sign_for_client(
+        demo_ctx, request, assessment=NewAssessment("Dwa laptopy, drukarka", "Zdalnie najpierw")
+    )
+    overview = await client_overview(demo_ctx, client_id)
+    assert overview.assessments[0].id == signed.assessment_id
+    assert overview.contracts[0].balance.contract.number == signed.number
+    assert overview.client.status is ClientStatus.ACTIVE
+
+
+async def test_uncovered_time_never_moves_onto_an_expired_contract(demo_ctx: Ctx) -> None:
+    client_id = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Lis"))
+    job_id = await add_job(
+        demo_ctx, NewJob(client_id, "x", JobMode.REMOTE, Priority.LOW, Category.OTHER)
+    )
+    await add_entry(
+        demo_ctx, job_id=job_id, technician_id=await anna(demo_ctx), started_at=at(20, 9),
+        ended_at=at(20, 10), description="Serwis", mode=JobMode.REMOTE,
+    )  # fmt: skip
+    old = await sign_for_client(
+        demo_ctx, SignRequest(client_id, "starter-10h", date(2026, 1, 1), date(2026, 6, 30))
+    )
+    with pytest.raises(DomainError, match="expired"):
+        await move_uncovered(demo_ctx, old.contract_id)
+    new = await sign_for_client(
+        demo_ctx, SignRequest(client_id, "starter-10h", date(2026, 11, 24)), take_uncovered=True
+    )
+    assert new.moved_minutes == 60
+
+
+async def test_technicians_do_not_reach_clients(demo_ctx: Ctx) -> None:
+    tech = demo_ctx.acting_as("anna")
+    with pytest.raises(NotAllowed):
+        await list_clients(tech)
+    with pytest.raises(NotAllowed):
+        await client_overview(tech, 1)
