@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bbdispatch.clock import to_db
+from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, NewJob
@@ -146,6 +147,7 @@ async def list_jobs(
         ctx.db, [r.job.contract_id for r in rows if r.job.contract_id is not None]
     )
     now = ctx.clock.now()
+    calendar = calendar_of(ctx.prices)
     found = []
     for r in rows:
         job = r.job
@@ -153,7 +155,7 @@ async def list_jobs(
         due = None
         if job.status.is_open and target is not None:
             due = response_clock(
-                job.received_at, now, target, ctx.prices.business_hours,
+                job.received_at, now, target, calendar,
                 hold_spans(histories.get(job.id, [])),
             ).due_at  # fmt: skip
         found.append(
