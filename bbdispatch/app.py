@@ -14,12 +14,17 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.content import Content
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
 from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
+from bbdispatch.text import printable
+from screens.widgets.plain import DropTerminalControls
 
 CtxFactory = Callable[[], Awaitable[Ctx]]
 """Opens the database in the App's own event loop and returns the service context."""
@@ -74,6 +79,7 @@ class BBDispatch(App[None]):
         self.data_changed: Signal[None] = Signal(self, "data-changed")
         """Published whenever any process commits a change to the database."""
         self.sub_title = f"{user.name} ({user.login})"
+        self._drop_controls = DropTerminalControls()
 
     @property
     def ctx(self) -> Ctx:
@@ -168,6 +174,36 @@ class BBDispatch(App[None]):
             yield SystemCommand(
                 _("IT administration"), _("Recurring tasks and run history"), self.action_it_admin
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast; its text is always literal (stored names appear in messages).
+
+        ``markup`` is accepted for Textual's signature and ignored: no toast of
+        this app parses markup or passes terminal codes.
+        """
+        super().notify(
+            printable(message, multiline=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title, shown literally (screens put client names in it)."""
+        return super().format_title(printable(title), printable(sub_title))
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters plus one that keeps control characters off the terminal."""
+        return [*super().get_line_filters(), self._drop_controls]
 
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""

@@ -20,6 +20,7 @@ from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_login
 from bbdispatch.storage.database import Database, StorageError
+from bbdispatch.text import printable
 
 
 def run_tui(args: argparse.Namespace, mode: str) -> int:
@@ -27,10 +28,10 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
     try:
         return asyncio.run(_run(args, mode))
     except (StorageError, PriceListError, DomainError) as err:
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        print(f"bbdispatch: {printable(str(err))}", file=sys.stderr)
         return 1
     except sqlite3.Error as err:
-        print(f"bbdispatch: database error: {err}", file=sys.stderr)
+        print(f"bbdispatch: database error: {printable(str(err))}", file=sys.stderr)
         return 1
 
 

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
@@ -18,6 +18,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.contracts import assessments, record_assessment
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel
 
 
 class AssessmentScreen(FormDialog[int | None]):
@@ -49,15 +50,15 @@ class AssessmentScreen(FormDialog[int | None]):
     def compose(self) -> ComposeResult:
         """Date, needs, rules, waiver, errors, earlier revisions."""
         with Vertical():
-            yield Label(_("Needs assessment"))
+            yield PlainLabel(_("Needs assessment"))
             yield Input(format_day(local_today(self.ctx.clock)), id="assessed-on")
             yield Input("", id="needs", placeholder=_("The client's IT needs"))
             yield Input("", id="rules", placeholder=_("Agreed rules of work"))
             yield Checkbox(_("Waived"), id="waived")
             yield Input("", id="waiver-reason", placeholder=_("Why it is waived"))
-            yield Static("", id="assessment-error", classes="field-error")
+            yield Plain("", id="assessment-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="primary")
-            yield Static("", id="revisions")
+            yield Plain("", id="revisions")
         yield KeysFooter()
 
     def on_mount(self) -> None:

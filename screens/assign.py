@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.assignment import Candidate, Visit, parse_visit, suggest_visit
@@ -26,6 +24,7 @@ from bbdispatch.services.jobs import get_job
 from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainLabel, PlainOptionList, plain_option
 
 
 def candidate_label(c: Candidate) -> str:
@@ -34,7 +33,7 @@ def candidate_label(c: Candidate) -> str:
     onsite = _("on-site") if c.person.does_onsite else _("remote only")
     timer = "● " + _("timer") if c.load.timer_running else ""
     return (
-        f"{escape(c.person.name):<22} {skill}  {onsite:<11} "
+        f"{c.person.name:<22} {skill}  {onsite:<11} "
         f"{_('jobs')} {c.load.open_jobs}  {_('today')} {format_minutes(c.load.minutes_today)}"
         f"  {timer}"
     ).rstrip()
@@ -87,11 +86,11 @@ class AssignScreen(BBModal[bool]):
     def compose(self) -> ComposeResult:
         """Title, candidates, the visit input, the warning line."""
         with Vertical():
-            yield Label(_("Assign job {no}").format(no=self.job_id), id="assign-title")
-            yield OptionList(id="candidates")
-            yield Label(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
+            yield PlainLabel(_("Assign job {no}").format(no=self.job_id), id="assign-title")
+            yield PlainOptionList(id="candidates")
+            yield PlainLabel(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
             yield Input(id="visit")
-            yield Static("", id="visit-warning", classes="field-error")
+            yield Plain("", id="visit-warning", classes="field-error")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -117,7 +116,7 @@ class AssignScreen(BBModal[bool]):
         options = self.query_one("#candidates", OptionList)
         options.clear_options()
         options.add_options(
-            Option(candidate_label(c), id=str(c.person.id), disabled=not c.can_do_job_mode)
+            plain_option(candidate_label(c), id=str(c.person.id), disabled=not c.can_do_job_mode)
             for c in self.found
         )
         current = next((i for i, c in enumerate(self.found) if c.person.id == job.technician_id), 0)

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.backups import BackupResult, parse_size
 from bbdispatch.domain.errors import DomainError
@@ -17,6 +17,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.backups import record_backup_check
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 
 
 def parse_day(text: str) -> date | None:
@@ -67,28 +68,28 @@ class BackupCheckDialog(FormDialog[bool]):
     def compose(self) -> ComposeResult:
         """The check's fields, each with its error line."""
         with VerticalScroll():
-            yield Static(_("Backup check, job {job}").format(job=self.job_id))
+            yield Plain(_("Backup check, job {job}").format(job=self.job_id))
             with Horizontal():
-                yield Label(_("Result"))
-                yield Select(
+                yield PlainLabel(_("Result"))
+                yield PlainSelect(
                     [(_("OK"), "ok"), (_("Failed"), "failed")], value="ok", allow_blank=False,
                     id="result",
                 )  # fmt: skip
             with Horizontal():
-                yield Label(_("Backup date"))
+                yield PlainLabel(_("Backup date"))
                 yield Input(placeholder="23.11.2026", id="backup-date")
-            yield Static("", id="date-error", classes="field-error")
+            yield Plain("", id="date-error", classes="field-error")
             with Horizontal():
-                yield Label(_("Size"))
+                yield PlainLabel(_("Size"))
                 yield Input(placeholder="512 GB", id="size")
-            yield Static("", id="size-error", classes="field-error")
+            yield Plain("", id="size-error", classes="field-error")
             with Horizontal():
-                yield Label(_("Where"))
+                yield PlainLabel(_("Where"))
                 yield Input(placeholder=r"\\NAS\kopie", id="location")
             with Horizontal():
-                yield Label(_("Note"))
+                yield PlainLabel(_("Note"))
                 yield Input(placeholder=_("What failed (required if failed)"), id="note")
-            yield Static("", id="note-error", classes="field-error")
+            yield Plain("", id="note-error", classes="field-error")
             with Horizontal():
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")

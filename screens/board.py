@@ -24,6 +24,7 @@ from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
 from screens.widgets.fixed_table import FixedWidthTable
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain
 
 Cells = tuple[str | Text, ...]
 
@@ -96,7 +97,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
     def compose(self) -> ComposeResult:
         """Header, summary line, filter input, the job table, footer."""
         yield Header()
-        yield Static("", id="board-summary", classes="summary")
+        yield Plain("", id="board-summary", classes="summary")
         yield Input(placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter")
         yield FixedWidthTable(id="job-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()

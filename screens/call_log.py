@@ -17,6 +17,7 @@ from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 OUTCOME_LABEL = {
     "pending": _("waiting"),
@@ -49,8 +50,8 @@ class CallLogScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, summary, the call table, footer."""
         yield Header()
-        yield Static("", id="calls-summary", classes="summary")
-        table: DataTable[str | Text] = DataTable(id="call-table", cursor_type="row")
+        yield Plain("", id="calls-summary", classes="summary")
+        table: DataTable[str | Text] = PlainTable(id="call-table", cursor_type="row")
         yield table
         yield KeysFooter()
 

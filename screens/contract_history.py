@@ -24,6 +24,7 @@ from bbdispatch.services.recurring import admin_contract, contract_history
 from bbdispatch.services.schedule import run_schedule
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 STATE_LABEL = {
     RunState.DONE: _("done"),
@@ -72,12 +73,12 @@ class ContractHistoryScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, summary, the run table, the selected run's log, footer."""
         yield Header()
-        yield Static("", id="history-summary", classes="summary")
-        table: DataTable[str | Text] = DataTable(
+        yield Plain("", id="history-summary", classes="summary")
+        table: DataTable[str | Text] = PlainTable(
             id="history-table", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="run-detail")
+        yield Plain("", id="run-detail")
         yield KeysFooter()
 
     def on_mount(self) -> None:

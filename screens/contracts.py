@@ -23,6 +23,7 @@ from bbdispatch.services.ledger import (
 )
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 STATUS_LABEL = {
     ContractStatus.ACTIVE: _("active"),
@@ -88,9 +89,9 @@ class ContractsScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, summary, the contract table, the selected contract's detail, footer."""
         yield Header()
-        yield Static("", id="contracts-summary", classes="summary")
-        yield DataTable(id="contract-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="contract-detail")
+        yield Plain("", id="contracts-summary", classes="summary")
+        yield PlainTable(id="contract-table", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="contract-detail")
         yield KeysFooter()
 
     def on_mount(self) -> None:

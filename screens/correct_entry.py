@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.dates import parse_day
@@ -19,6 +19,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.corrections import correct_locked_entry
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel
 
 
 class CorrectEntryScreen(FormDialog[int | None]):
@@ -48,13 +49,13 @@ class CorrectEntryScreen(FormDialog[int | None]):
     def compose(self) -> ComposeResult:
         """The entry's fields, prefilled, and the reason."""
         with Vertical():
-            yield Label(_("Correct billed entry (job {job})").format(job=self.line.job_number))
+            yield PlainLabel(_("Correct billed entry (job {job})").format(job=self.line.job_number))
             yield Input(format_local(self._start).split(" ")[0], id="day")
             yield Input(format_local(self._start, with_date=False), id="start")
             yield Input(format_local(self._end, with_date=False), id="end")
             yield Input(self.line.description, id="description")
             yield Input("", id="reason", placeholder=_("Why it is corrected"))
-            yield Static("", id="correct-error", classes="field-error")
+            yield Plain("", id="correct-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="warning")
         yield KeysFooter()
 

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Static
 
 from bbdispatch.clock import Clock, format_local, local
 from bbdispatch.domain.errors import DomainError
@@ -20,6 +20,7 @@ from bbdispatch.domain.timeinput import format_moment_input, parse_duration, par
 from bbdispatch.i18n import _
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel
 
 
 @dataclass(frozen=True)
@@ -103,30 +104,28 @@ class EntryDialog(FormDialog[bool]):
         d = self._defaults
         today = local(self._clock.now()).date()
         with Vertical():
-            yield Static(d.title, id="entry-title")
+            yield Plain(d.title, id="entry-title")
             if d.stopping and d.started_at is not None:
-                yield Static(_("Started {at}").format(at=format_local(d.started_at)))
+                yield Plain(_("Started {at}").format(at=format_local(d.started_at)))
             else:
                 yield from self._row("start", _("Start"), d.started_at, today, "08:30")
             yield from self._row("end", _("End"), d.ended_at, today, _("now"))
             if not d.stopping:
                 yield from self._row("duration", _("Duration"), None, today, "1:30")
             with Horizontal():
-                yield Label(_("Description"))
+                yield PlainLabel(_("Description"))
                 yield Input(
                     d.description, placeholder=_("for the client's statement"),
                     id="entry-description", compact=True,
                 )  # fmt: skip
-            yield Static("", id="error-description", classes="field-error")
+            yield Plain("", id="error-description", classes="field-error")
             with Horizontal():
                 yield Checkbox(
                     _("On site"), d.mode is JobMode.ONSITE, id="entry-onsite", compact=True
                 )
                 yield Checkbox(_("Billable"), d.billable, id="entry-billable", compact=True)
-            yield Static(
-                _("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint"
-            )
-            yield Static("", id="error-form", classes="field-error")
+            yield Plain(_("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint")
+            yield Plain("", id="error-form", classes="field-error")
         yield KeysFooter()
 
     def _row(
@@ -134,9 +133,9 @@ class EntryDialog(FormDialog[bool]):
     ) -> ComposeResult:
         text = format_moment_input(value, today) if value is not None else ""
         with Horizontal():
-            yield Label(label)
+            yield PlainLabel(label)
             yield Input(text, placeholder=hint, id=f"entry-{key}", compact=True)
-        yield Static("", id=f"error-{key}", classes="field-error")
+        yield Plain("", id=f"error-{key}", classes="field-error")
 
     def on_mount(self) -> None:
         """Start typing where the technician most likely has to."""

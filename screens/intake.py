@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Header, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Header, Input, OptionList, Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry
@@ -43,6 +43,7 @@ from screens.widgets.contract_picker import ContractPicker
 from screens.widgets.footer import KeysFooter
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
+from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.triage_bar import TriageBar
 
 
@@ -81,25 +82,25 @@ class IntakeScreen(BBScreen[None]):
         """Number, caller, request, triage, site; see the module docstring for the order."""
         yield Header()
         with Horizontal(id="phone-row", classes="row"):
-            yield Label(_("Phone"))
+            yield PlainLabel(_("Phone"))
             yield PhoneInput(id="phone", compact=True, placeholder=_("caller's number"))
-            yield Static(_("Type the caller's number (or a name)."), id="phone-status")
+            yield Plain(_("Type the caller's number (or a name)."), id="phone-status")
         with Horizontal(id="search-row", classes="row"):
-            yield Label(_("Find"))
+            yield PlainLabel(_("Find"))
             yield Input(id="search", compact=True, placeholder=_("name, NIP or part of number"))
         with VerticalScroll(id="caller-area", can_focus=False):
             yield CallerCardView(id="card")
             yield ClientPickList(id="pick")
             yield NewClientForm(id="new-client")
         with Horizontal(classes="row"):
-            yield Label(_("Request"))
+            yield PlainLabel(_("Request"))
             yield Input(id="description", compact=True, placeholder=_("what is wrong"))
         yield MessageLine("", id="description-error", classes="field-error")
         yield TriageBar(id="triage")
         yield MessageLine("", id="triage-error", classes="field-error")
         yield ContractPicker(id="contract")
         with Horizontal(classes="row"):
-            yield Label(_("Site"))
+            yield PlainLabel(_("Site"))
             yield Input(id="site", compact=True, placeholder=_("site address"))
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
         yield KeysFooter()

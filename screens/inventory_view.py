@@ -17,6 +17,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory_file
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 
 class InventoryScreen(BBScreen[None]):
@@ -52,10 +53,10 @@ class InventoryScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Summary, file path input (when loading), the changes, footer."""
         yield Header()
-        yield Static("", id="inventory-summary", classes="summary")
+        yield Plain("", id="inventory-summary", classes="summary")
         yield Input(placeholder=_("Path of the export (CSV or wmic text)"), id="file-path")
-        yield Static("", id="file-error", classes="field-error")
-        table: DataTable[str | Text] = DataTable(id="diff-table", cursor_type="row")
+        yield Plain("", id="file-error", classes="field-error")
+        table: DataTable[str | Text] = PlainTable(id="diff-table", cursor_type="row")
         yield table
         yield KeysFooter()
 

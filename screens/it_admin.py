@@ -12,13 +12,13 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList, Static
 
 from bbdispatch.i18n import _
 from bbdispatch.services.recurring import it_admin_contracts
 from screens.base import BBModal
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainLabel, PlainOptionList, plain_option
 
 
 def open_it_admin(app: App[Any]) -> None:
@@ -81,9 +81,9 @@ class AdminContractPicker(BBModal[int | None]):
     def compose(self) -> ComposeResult:
         """Title, the contract list, a hint when there are none."""
         with Vertical():
-            yield Label(_("IT administration contract"))
-            yield OptionList(id="contract-list")
-            yield Static("", id="picker-empty", classes="field-error")
+            yield PlainLabel(_("IT administration contract"))
+            yield PlainOptionList(id="contract-list")
+            yield Plain("", id="picker-empty", classes="field-error")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -98,7 +98,9 @@ class AdminContractPicker(BBModal[int | None]):
         options.clear_options()
         for item in found:
             options.add_option(
-                Option(f"{item.client.name} · {item.contract.number}", id=str(item.contract.id))
+                plain_option(
+                    f"{item.client.name} · {item.contract.number}", id=str(item.contract.id)
+                )
             )
         if found:
             options.highlighted = 0

@@ -8,7 +8,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.content import Content
+from textual.widgets import Header
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.board import BoardLine
@@ -21,6 +22,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL, time_left
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, plain
 
 
 class JobDetailScreen(JobActionsScreen):
@@ -55,7 +57,7 @@ class JobDetailScreen(JobActionsScreen):
         """Header, the detail text, footer."""
         yield Header()
         with VerticalScroll(id="detail-scroll"):
-            yield Static(_("Loading…"), id="detail")
+            yield Plain(_("Loading…"), id="detail")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -90,75 +92,80 @@ class JobDetailScreen(JobActionsScreen):
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return
-        self.query_one("#detail", Static).update(
+        self.query_one("#detail", Plain).update(
             render_detail(self.detail, self.ctx.prices.billing.warn_percent)
         )
         self.sub_title = _("Job {no}").format(no=self.job_id)
         self.refresh_bindings()
 
 
-def render_detail(d: JobDetail, warn: int) -> str:
-    """The detail as Rich console markup (escaped user text)."""
-    from rich.markup import escape as e
+def render_detail(d: JobDetail, warn: int) -> Content:
+    """The detail as styled lines; every stored value is shown literally."""
+
+    def bold(text: str) -> Content:
+        return plain(text, "bold")
 
     job = d.line.row.job
     c = d.client
-    lines = [
-        f"[b]{_('Job')} {job.number}[/b] · {e(STATUS_LABEL[job.status])} · "
-        f"{e(PRIORITY_LABEL[job.priority])} · {e(MODE_LABEL[job.mode])} · {e(job.category.value)}",
+    lines: list[Content | str] = [
+        Content.assemble(
+            bold(f"{_('Job')} {job.number}"),
+            f" · {STATUS_LABEL[job.status]} · {PRIORITY_LABEL[job.priority]}"
+            f" · {MODE_LABEL[job.mode]} · {job.category.value}",
+        ),
         f"{_('Received')}: {format_local(job.received_at)}   {_('Time left')}: "
-        f"{e(time_left(d.line)) or '—'}   {_('Flags')}: {e(d.line.flags.symbols) or '—'}",
+        f"{time_left(d.line) or '—'}   {_('Flags')}: {d.line.flags.symbols or '—'}",
     ]
     if job.alert:
-        lines.append(f"[b]⚠ {e(job.alert)}[/b]")
+        lines.append(bold(f"⚠ {job.alert}"))
     caller_phone = format_for_display(job.caller_phone) if job.caller_phone else ""
-    lines.append(f"{_('Caller')}: {e(job.caller_name) or '—'} {e(caller_phone)}")
+    lines.append(f"{_('Caller')}: {job.caller_name or '—'} {caller_phone}")
     visit = f"   {_('Visit')}: {format_local(job.visit_at)}" if job.visit_at else ""
-    lines.append(f"{_('Technician')}: {e(d.person_name(job.technician_id))}{visit}")
-    lines.append(f"{_('Site')}: {e(job.site_address) or '—'}")
-    lines += ["", f"[b]{_('Description')}[/b]", e(job.description)]
+    lines.append(f"{_('Technician')}: {d.person_name(job.technician_id)}{visit}")
+    lines.append(f"{_('Site')}: {job.site_address or '—'}")
+    lines += ["", bold(_("Description")), job.description]
     if job.resolution:
-        lines += [f"{_('Resolution')}: {e(job.resolution)}"]
+        lines += [f"{_('Resolution')}: {job.resolution}"]
     if job.status_reason:
-        lines += [f"{_('Reason')}: {e(job.status_reason)}"]
-    lines += ["", f"[b]{_('Client')}[/b]", f"{e(c.name)} ({c.kind.value}, {c.status.value})"]
+        lines += [f"{_('Reason')}: {job.status_reason}"]
+    lines += ["", bold(_("Client")), f"{c.name} ({c.kind.value}, {c.status.value})"]
     if c.nip:
         lines.append(f"NIP {c.nip}")
-    lines.append(e(c.address) or "—")
+    lines.append(c.address or "—")
     phones = ", ".join(format_for_display(p.e164) for p in c.phones)
-    lines.append(f"{e(c.contact_person)} {e(phones)} {e(c.email)}".strip())
+    lines.append(f"{c.contact_person} {phones} {c.email}".strip())
     if c.notes:
-        lines.append(f"[i]{e(c.notes)}[/i]")
-    lines += ["", f"[b]{_('Contract')}[/b]"]
+        lines.append(plain(c.notes, "italic"))
+    lines += ["", bold(_("Contract"))]
     on_job = [b for b in d.balances if b.contract.id == job.contract_id]
     if job.contract_id is None:
         lines.append(_("none chosen (charged by the rules)"))
     for b in on_job:
-        lines.append("→ " + e(balance_text(b, warn)))
+        lines.append("→ " + balance_text(b, warn))
     for b in d.balances:
         if b.contract.id != job.contract_id and b.contract.status.value == "active":
-            lines.append("  " + e(balance_text(b, warn)))
-    lines += ["", f"[b]{_('Status history')}[/b]"]
+            lines.append("  " + balance_text(b, warn))
+    lines += ["", bold(_("Status history"))]
     for ch in d.history:
         before = STATUS_LABEL[ch.from_status] if ch.from_status else "—"
         lines.append(
-            f"{format_local(ch.at)}  {e(before)} → {e(STATUS_LABEL[ch.to_status])}  "
-            f"{e(d.person_name(ch.technician_id))}  {e(ch.actor)}  {e(ch.note)}".rstrip()
+            f"{format_local(ch.at)}  {before} → {STATUS_LABEL[ch.to_status]}  "
+            f"{d.person_name(ch.technician_id)}  {ch.actor}  {ch.note}".rstrip()
         )
-    lines += ["", f"[b]{_('Work')}[/b]"]
+    lines += ["", bold(_("Work"))]
     for w in d.entries:
         end = format_local(w.ended_at, with_date=False) if w.ended_at else _("running")
         lines.append(
             f"{format_local(w.started_at)}–{end}  {format_minutes(w.minutes())}  "
-            f"{e(d.person_name(w.technician_id))}  {e(w.description)}".rstrip()
+            f"{d.person_name(w.technician_id)}  {w.description}".rstrip()
         )
     lines.append(
         _("Total worked {worked}, billed {billed}").format(
             worked=format_minutes(d.worked_minutes), billed=format_minutes(d.billed_minutes)
         )
     )
-    lines += ["", f"[b]{_('Audit trail')}[/b]"]
+    lines += ["", bold(_("Audit trail"))]
     for a in d.trail:
         detail = ", ".join(f"{k}={v}" for k, v in a.detail.items() if v not in (None, ""))
-        lines.append(f"{format_local(a.at)}  {e(a.actor)}  {e(a.action)}  {e(detail)}")
-    return "\n".join(lines)
+        lines.append(f"{format_local(a.at)}  {a.actor}  {a.action}  {detail}")
+    return Content("\n").join(plain(x) if isinstance(x, str) else x for x in lines)

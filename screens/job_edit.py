@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import JobMode, Priority
@@ -19,6 +19,7 @@ from bbdispatch.services.dispatch import JobEdit, edit_job
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 
 NO_CONTRACT = -1
 
@@ -70,17 +71,17 @@ class JobEditScreen(BBModal[None]):
             if b.contract.status is ContractStatus.ACTIVE or b.contract.id == job.contract_id
         ]
         with Vertical():
-            yield Label(_("Job {no}").format(no=job.number))
+            yield PlainLabel(_("Job {no}").format(no=job.number))
             yield Input(job.description, id="edit-description")
-            yield Select(
+            yield PlainSelect(
                 [(PRIORITY_LABEL[p], p.value) for p in Priority],
                 value=job.priority.value, allow_blank=False, id="edit-priority",
             )  # fmt: skip
-            yield Select(
+            yield PlainSelect(
                 [(MODE_LABEL[m], m.value) for m in JobMode],
                 value=job.mode.value, allow_blank=False, id="edit-mode",
             )  # fmt: skip
-            yield Select(
+            yield PlainSelect(
                 [(_("no contract: charge by the rules"), NO_CONTRACT), *contracts],
                 value=job.contract_id if job.contract_id is not None else NO_CONTRACT,
                 allow_blank=False, id="edit-contract",
@@ -91,13 +92,13 @@ class JobEditScreen(BBModal[None]):
             elif job.agreed_rate is not None:
                 terms, amount = "rate", format_plain(job.agreed_rate)
             with Horizontal(id="edit-terms-row"):
-                yield Select(
+                yield PlainSelect(
                     [(_("no agreed price"), "none"), (_("agreed fixed price"), "price"),
                      (_("agreed hourly rate"), "rate")],
                     value=terms, allow_blank=False, id="edit-terms",
                 )  # fmt: skip
                 yield Input(amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"))
-            yield Static("", id="edit-error", classes="field-error")
+            yield Plain("", id="edit-error", classes="field-error")
             yield Button(_("Save"), id="edit-save", variant="primary")
 
     @on(Button.Pressed, "#edit-save")

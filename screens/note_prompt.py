@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from bbdispatch.i18n import _
+from screens.widgets.plain import Plain, PlainLabel
 
 
 class NotePrompt(ModalScreen[str | None]):
@@ -44,9 +45,9 @@ class NotePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, the input and a line for the error."""
         with Vertical():
-            yield Label(self._title)
+            yield PlainLabel(self._title)
             yield Input(placeholder=self._placeholder, id="note-input")
-            yield Static("", id="note-error", classes="field-error")
+            yield Plain("", id="note-error", classes="field-error")
 
     @on(Input.Submitted, "#note-input")
     def _confirm(self, event: Input.Submitted) -> None:

@@ -11,6 +11,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import find
 from bbdispatch.services.errors import USER_ERRORS
+from screens.widgets.plain import highlight, markup_literal
 
 
 class JumpProvider(Provider):
@@ -33,15 +34,15 @@ class JumpProvider(Provider):
             text = f"{_('Job')} {job.number} · {row.client_name} · {job.description}"
             score = 1.0 if query.strip() == job.number else max(matcher.match(text), 0.5)
             yield Hit(
-                score, matcher.highlight(text), partial(self._open_job, job.id), text=text,
-                help=STATUS_LABEL[job.status],
+                score, highlight(matcher, text), partial(self._open_job, job.id), text=text,
+                help=markup_literal(STATUS_LABEL[job.status]),
             )  # fmt: skip
         for client in found.clients:
             phones = ", ".join(format_for_display(p.e164) for p in client.phones[:2])
             text = f"{_('Client')} · {client.name}"
             yield Hit(
-                max(matcher.match(text), 0.6), matcher.highlight(text),
-                partial(self._show_client, client.name), text=text, help=phones,
+                max(matcher.match(text), 0.6), highlight(matcher, text),
+                partial(self._show_client, client.name), text=text, help=markup_literal(phones),
             )  # fmt: skip
 
     def _open_job(self, job_id: int) -> None:

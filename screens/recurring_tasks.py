@@ -25,6 +25,7 @@ from bbdispatch.services.recurring import (
 )
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 MODE_LABEL = {"onsite": _("on-site"), "remote": _("remote")}
 
@@ -62,12 +63,12 @@ class RecurringTasksScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, contract line, task table, detail of the selected task, footer."""
         yield Header()
-        yield Static("", id="tasks-summary", classes="summary")
-        table: DataTable[str | Text] = DataTable(
+        yield Plain("", id="tasks-summary", classes="summary")
+        table: DataTable[str | Text] = PlainTable(
             id="task-table", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="task-detail")
+        yield Plain("", id="task-detail")
         yield KeysFooter()
 
     def on_mount(self) -> None:

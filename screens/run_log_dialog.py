@@ -17,6 +17,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.recurring import RunDetails, complete_run, run_details
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainSelect
 
 
 class RunLogDialog(FormDialog[bool]):
@@ -58,17 +59,17 @@ class RunLogDialog(FormDialog[bool]):
     def compose(self) -> ComposeResult:
         """Run header, checklist, the log fields and their errors."""
         with VerticalScroll():
-            yield Static(_("Loading…"), id="run-head")
+            yield Plain(_("Loading…"), id="run-head")
             yield TextArea("", id="checked", tooltip=_("What was checked"))
-            yield Static("", id="checked-error", classes="field-error")
+            yield Plain("", id="checked-error", classes="field-error")
             with Horizontal():
-                yield Select(
+                yield PlainSelect(
                     [(_("OK"), RunOutcome.OK.value),
                      (_("Problem found"), RunOutcome.PROBLEM.value)],
                     value=RunOutcome.OK.value, allow_blank=False, id="outcome",
                 )  # fmt: skip
                 yield Input(placeholder=_("Problem found (describe)"), id="problem")
-            yield Static("", id="problem-error", classes="field-error")
+            yield Plain("", id="problem-error", classes="field-error")
             with Horizontal():
                 yield Button(_("Complete run"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
@@ -18,6 +18,7 @@ from bbdispatch.money import MoneyError, format_pln, parse_money
 from bbdispatch.services.contracts import SignRequest, sign_contract
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 
 
 class SignContractScreen(FormDialog[int | None]):
@@ -52,13 +53,15 @@ class SignContractScreen(FormDialog[int | None]):
             price = format_pln(gross) + " " + _("gross") if gross is not None else _("agreed")
             options.append((f"{p.name} ({price})", p.code))
         with Vertical():
-            yield Label(_("Sign a contract"))
-            yield Select(options, id="product", allow_blank=False, value=prices.products[0].code)
+            yield PlainLabel(_("Sign a contract"))
+            yield PlainSelect(
+                options, id="product", allow_blank=False, value=prices.products[0].code
+            )
             yield Input(format_day(local_today(self.ctx.clock)), id="starts-on",
                         placeholder=_("Start 24.11.2026"))  # fmt: skip
             yield Input("", id="ends-on", placeholder=_("End (optional)"))
             yield Input("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
-            yield Static("", id="sign-error", classes="field-error")
+            yield Plain("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
         yield KeysFooter()
 

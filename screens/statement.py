@@ -23,6 +23,7 @@ from bbdispatch.reports.common import contract_label, duration_pl, hours_pl
 from bbdispatch.services.statements import build_statement, issue_statement
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 MODE = {"onsite": _("on-site"), "remote": _("remote")}
 
@@ -89,14 +90,14 @@ class StatementScreen(BBScreen[None]):
         """Period inputs, the lines, the totals, footer."""
         start, end = self._period or month_of(local_today(self.ctx.clock))
         yield Header()
-        yield Static("", id="statement-title", classes="summary")
+        yield Plain("", id="statement-title", classes="summary")
         with Horizontal(id="period"):
             yield Input(format_day(start), id="period-from", placeholder=_("From"))
             yield Input(format_day(end), id="period-to", placeholder=_("To"))
-            yield Static("", id="period-error", classes="field-error")
-        yield DataTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="line-detail", classes="summary")
-        yield Static("", id="statement-totals")
+            yield Plain("", id="period-error", classes="field-error")
+        yield PlainTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="line-detail", classes="summary")
+        yield Plain("", id="statement-totals")
         yield KeysFooter()
 
     def on_mount(self) -> None:

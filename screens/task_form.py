@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from bbdispatch.clock import format_local, local
 from bbdispatch.domain.calendar import calendar_of
@@ -31,6 +31,7 @@ from bbdispatch.services.people import people
 from bbdispatch.services.recurring import TaskDraft, preview, save_task
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 
 CATEGORY_LABEL = {
     "backup": _("backup"), "software": _("software"), "hardware": _("hardware"),
@@ -106,57 +107,57 @@ class TaskForm(FormDialog[int | None]):
         first = local(task.starts_at).strftime("%d.%m.%Y %H:%M") if task else ""
         with VerticalScroll():
             with Horizontal():
-                yield Label(_("Title"))
+                yield PlainLabel(_("Title"))
                 yield Input(
                     task.title if task else "", id="title", compact=True,
                     placeholder=_("e.g. Backup check"),
                 )  # fmt: skip
-            yield Static("", id="title-error", classes="field-error")
+            yield Plain("", id="title-error", classes="field-error")
             with Horizontal():
-                yield Label(_("Checklist"))
+                yield PlainLabel(_("Checklist"))
                 yield TextArea(
                     task.instructions if task else "", id="instructions", compact=True,
                     placeholder=_("What to check, step by step"),
                 )  # fmt: skip
             with Horizontal():
-                yield Label(_("Schedule"))
-                yield Select(
+                yield PlainLabel(_("Schedule"))
+                yield PlainSelect(
                     [(label, p.value) for p, label in PRESET_LABELS.items()],
                     value=preset.value, allow_blank=False, id="preset", compact=True,
                 )  # fmt: skip
-                yield Select(
+                yield PlainSelect(
                     [(WEEKDAY_NAMES[d], d) for d in WEEKDAYS], value=weekday,
                     allow_blank=False, id="weekday", compact=True,
                 )  # fmt: skip
                 yield Input(str(day), id="day", type="integer", compact=True,
                             tooltip=_("Day of the month"))  # fmt: skip
             with Horizontal():
-                yield Label(_("RRULE"))
+                yield PlainLabel(_("RRULE"))
                 yield Input(
                     task.schedule if task and preset is Preset.CUSTOM else "", compact=True,
                     placeholder=_("custom only, e.g. FREQ=MONTHLY;BYDAY=-1FR"), id="rrule",
                 )  # fmt: skip
             with Horizontal():
-                yield Label(_("First run"))
+                yield PlainLabel(_("First run"))
                 yield Input(first, id="starts", placeholder="01.12.2026 09:00", compact=True)
-            yield Static("", id="schedule-error", classes="field-error")
-            yield Static("", id="preview")
+            yield Plain("", id="schedule-error", classes="field-error")
+            yield Plain("", id="preview")
             with Horizontal():
-                yield Label(_("Technician"))
-                yield Select([], prompt=_("nobody yet"), id="technician", compact=True)
-                yield Label(_("Minutes"), classes="inline")
+                yield PlainLabel(_("Technician"))
+                yield PlainSelect([], prompt=_("nobody yet"), id="technician", compact=True)
+                yield PlainLabel(_("Minutes"), classes="inline")
                 yield Input(
                     str(task.expected_minutes) if task else "60", id="minutes", type="integer",
                     compact=True,
                 )  # fmt: skip
-            yield Static("", id="minutes-error", classes="field-error")
+            yield Plain("", id="minutes-error", classes="field-error")
             with Horizontal():
-                yield Label(_("Work"))
-                yield Select(
+                yield PlainLabel(_("Work"))
+                yield PlainSelect(
                     [(_("remote"), "remote"), (_("on-site"), "onsite")], compact=True,
                     value=task.mode.value if task else "remote", allow_blank=False, id="mode",
                 )  # fmt: skip
-                yield Select(
+                yield PlainSelect(
                     [(label, c) for c, label in CATEGORY_LABEL.items()], compact=True,
                     value=task.category.value if task else "backup", allow_blank=False,
                     id="category",

@@ -21,6 +21,7 @@ from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 
 class MyEntriesScreen(BBScreen[None]):
@@ -45,8 +46,8 @@ class MyEntriesScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, totals, the entries, footer."""
         yield Header()
-        yield Static("", id="entries-summary", classes="summary")
-        table: DataTable[str | Text] = DataTable(id="entries", cursor_type="row")
+        yield Plain("", id="entries-summary", classes="summary")
+        table: DataTable[str | Text] = PlainTable(id="entries", cursor_type="row")
         yield table
         yield KeysFooter(show_command_palette=False)
 

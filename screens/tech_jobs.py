@@ -39,6 +39,7 @@ from screens.text_dialog import TextDialog
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
 
 JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
 """Actions that need a selected job."""
@@ -87,12 +88,12 @@ class TechJobsScreen(BBScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, timer bar, my jobs, the selected job's card, footer."""
         yield Header()
-        yield Static("", id="timer-bar", classes="summary")
-        table: DataTable[str | Text] = DataTable(
+        yield Plain("", id="timer-bar", classes="summary")
+        table: DataTable[str | Text] = PlainTable(
             id="my-jobs", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="job-detail")
+        yield Plain("", id="job-detail")
         yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:

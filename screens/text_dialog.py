@@ -15,6 +15,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain
 
 SubmitText = Callable[[str], Awaitable[None]]
 """Saves the text through a service; raises DomainError to keep the dialog open."""
@@ -51,9 +52,9 @@ class TextDialog(FormDialog[bool]):
     def compose(self) -> ComposeResult:
         """Title, the line, the error place, the footer."""
         with Vertical():
-            yield Static(self._title, id="text-title")
+            yield Plain(self._title, id="text-title")
             yield Input(placeholder=self._placeholder, id="text-value", compact=True)
-            yield Static("", id="text-error", classes="field-error")
+            yield Plain("", id="text-error", classes="field-error")
         yield KeysFooter()
 
     @on(Input.Submitted)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import json
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,6 +18,7 @@ from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
 from bbdispatch.storage.database import Database, StorageError
+from bbdispatch.text import json_text, printable
 
 EXIT_ERROR = 1
 """Something went wrong; stderr says what in one line."""
@@ -55,17 +55,17 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
     try:
         return asyncio.run(_guarded(main)) or 0
     except CommandError as err:
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: {err}")
         return err.code
     except (StorageError, PriceListError, DomainError) as err:
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except sqlite3.Error as err:
-        print(f"bbdispatch: database error: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: database error: {err}")
         return EXIT_ERROR
     except (OSError, OverflowError, ValueError, csv.Error) as err:
         # Input no check foresaw (a huge number, an unreadable file): one line, no trace.
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -75,6 +75,21 @@ async def _guarded(main: Callable[[], Awaitable[int | None]]) -> int | None:
     return await main()
 
 
+def echo(line: str = "") -> None:
+    """Print one line of a command's output, every stored value in it shown literally.
+
+    The only way commands print: terminal control characters in names and
+    descriptions are shown as placeholders (``␛``), and a line break inside a
+    value becomes a space, so one record stays one line for the scripts that read it.
+    """
+    print(printable(line))
+
+
+def echo_err(line: str) -> None:
+    """Print one line on stderr, like :func:`echo` (messages quote what was typed)."""
+    print(printable(line), file=sys.stderr)
+
+
 def print_json(data: Any) -> None:
-    """Print JSON for scripts: UTF-8, stable key order, two-space indent."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON for scripts: UTF-8, two-space indent, control characters escaped."""
+    print(json_text(data))

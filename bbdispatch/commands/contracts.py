@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bbdispatch.clock import local_today
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.money import format_plain, gross_of
@@ -75,7 +75,7 @@ def handle(args: argparse.Namespace) -> int:
             print_json([view_json(v) for v in views])
             return 0
         for v in views:
-            print(f"{v.client_name[:30]:<30} {v.status.value:<8} {balance_text(v.balance, warn)}")
+            echo(f"{v.client_name[:30]:<30} {v.status.value:<8} {balance_text(v.balance, warn)}")
         return 0
 
     return run(body)

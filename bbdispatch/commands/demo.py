@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import CommandError, open_ctx, run
+from bbdispatch.commands.common import CommandError, echo, open_ctx, run
 from bbdispatch.paths import default_db_path
 from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
@@ -32,7 +32,7 @@ def handle(args: argparse.Namespace) -> int:
             if await _has_data(ctx.db):
                 raise CommandError(f"{path} already has data; use demo --reset to replace it")
             await build_demo(ctx, add_login=os_login())
-        print(f"{path}: demo firm ready")
+        echo(f"{path}: demo firm ready")
         return 0
 
     return run(body)

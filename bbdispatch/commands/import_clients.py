@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bbdispatch.commands.common import CommandError, open_ctx, run
+from bbdispatch.commands.common import CommandError, echo, open_ctx, run
 from bbdispatch.i18n import _
 from bbdispatch.services.import_clients import COLUMNS, import_clients, parse_client_csv
 
@@ -38,7 +38,7 @@ def handle(args: argparse.Namespace) -> int:
         rows = parse_client_csv(text)
         async with open_ctx(args) as ctx:
             summary = await import_clients(ctx, rows)
-        print(
+        echo(
             _("{f}: {a} client(s) added, {s} already there").format(
                 f=args.file, a=summary.added, s=summary.skipped
             )

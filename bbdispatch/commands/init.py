@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import open_ctx, run
+from bbdispatch.commands.common import echo, open_ctx, run
 from bbdispatch.paths import default_db_path
 
 
@@ -20,7 +20,7 @@ def handle(args: argparse.Namespace) -> int:
     async def body() -> int:
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
-        print(f"{default_db_path(args.db)}: schema {version}")
+        echo(f"{default_db_path(args.db)}: schema {version}")
         return 0
 
     return run(body)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bbdispatch.clock import format_local
-from bbdispatch.commands.common import CommandError, open_ctx, print_json, run
+from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
 from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory
 
 
@@ -80,17 +80,17 @@ def _print(report: InventoryReport, as_json: bool) -> None:
         print_json(report_json(report))
         return
     latest, previous, diff = report.latest, report.previous, report.diff
-    print(f"inventory {latest.id} of {format_local(latest.loaded_at)}: "
+    echo(f"inventory {latest.id} of {format_local(latest.loaded_at)}: "
           f"{len(latest.software.items)} programs")  # fmt: skip
     if previous is None:
-        print("no earlier inventory to compare with")
+        echo("no earlier inventory to compare with")
         return
-    print(f"compared with inventory {previous.id} of {format_local(previous.loaded_at)}")
+    echo(f"compared with inventory {previous.id} of {format_local(previous.loaded_at)}")
     for item in diff.added:
-        print(f"+ {item.name} {item.version}".rstrip())
+        echo(f"+ {item.name} {item.version}".rstrip())
     for item in diff.removed:
-        print(f"- {item.name} {item.version}".rstrip())
+        echo(f"- {item.name} {item.version}".rstrip())
     for change in diff.changed:
-        print(f"~ {change.name} {change.old_version} -> {change.new_version}")
-    print(f"{len(diff.added)} added, {len(diff.removed)} removed, "
+        echo(f"~ {change.name} {change.old_version} -> {change.new_version}")
+    echo(f"{len(diff.added)} added, {len(diff.removed)} removed, "
           f"{len(diff.changed)} changed, {diff.unchanged} unchanged")  # fmt: skip

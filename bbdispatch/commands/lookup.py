@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
 from bbdispatch.services.context import Ctx
@@ -32,14 +32,14 @@ def handle(args: argparse.Namespace) -> int:
         if args.json:
             print_json(found)
             return 0
-        print(format_for_display(found["e164"]))
+        echo(format_for_display(found["e164"]))
         if not found["clients"]:
-            print("  (no client)")
+            echo("  (no client)")
         for client in found["clients"]:
-            print(f"  {client['name']} [{client['kind']}], open jobs: {client['open_jobs']}")
+            echo(f"  {client['name']} [{client['kind']}], open jobs: {client['open_jobs']}")
             for c in client["contracts"]:
                 left = "" if c["hours_left"] is None else f", {c['hours_left']} h left"
-                print(f"    {c['number']} {c['code']}{left}")
+                echo(f"    {c['number']} {c['code']}{left}")
         return 0
 
     return run(body)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bbdispatch.commands.common import EXIT_USAGE, open_ctx, print_json, run
+from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, open_ctx, print_json, run
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.people import Role
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
@@ -48,7 +47,7 @@ def handle_add(args: argparse.Namespace) -> int:
                 ctx, args.login.strip(), args.name.strip(), Role(args.role),
                 does_onsite=not args.remote_only, phone=phone, skills=skills,
             )  # fmt: skip
-        print(f"{args.login}: added as {args.role} (id {person_id})")
+        echo(f"{args.login}: added as {args.role} (id {person_id})")
         return 0
 
     return run(body)
@@ -73,12 +72,12 @@ def handle_list(args: argparse.Namespace) -> int:
             )  # fmt: skip
         else:
             for p in found:
-                print(f"{p.login:<12} {p.role.value:<10} {p.name}")
+                echo(f"{p.login:<12} {p.role.value:<10} {p.name}")
         return 0
 
     return run(body)
 
 
 def _usage(message: str) -> int:
-    print(f"bbdispatch: {message}", file=sys.stderr)
+    echo_err(f"bbdispatch: {message}")
     return EXIT_USAGE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bbdispatch.commands.common import print_json
+from bbdispatch.commands.common import echo, echo_err, print_json
 from bbdispatch.money import format_plain
 from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
 
@@ -39,23 +39,21 @@ def products_json(prices: PriceList) -> list[dict[str, Any]]:
 
 def handle(args: argparse.Namespace) -> int:
     """Print the price list (it needs no database)."""
-    import sys
-
     try:
         prices = load_pricelist()
     except PriceListError as err:
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: {err}")
         return 1
     rows = products_json(prices)
     if args.json:
         print_json(rows)
         return 0
     vat = f"{prices.vat_rate * 100:.0f}%"
-    print(f"{'code':<13} {'product':<58} {'hours':>5} {'net':>9} {'gross':>9}")
+    echo(f"{'code':<13} {'product':<58} {'hours':>5} {'net':>9} {'gross':>9}")
     for r in rows:
-        print(
+        echo(
             f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} "
             f"{r['net'] or 'agreed':>9} {r['gross'] or 'agreed':>9}"
         )
-    print(f"Prices in {prices.currency}; gross includes VAT {vat}.")
+    echo(f"Prices in {prices.currency}; gross includes VAT {vat}.")
     return 0

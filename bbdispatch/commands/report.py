@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bbdispatch import dates
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx, run
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.services.statements import build_statement, empty_message, issue_statement
 
@@ -59,7 +59,7 @@ def handle_statement(args: argparse.Namespace) -> int:
                 raise CommandError(empty_message(statement))
             if args.issue:
                 number = await issue_statement(ctx, client_id, start, end)
-                print(f"Issued statement {number}.", file=sys.stderr)
+                echo_err(f"Issued statement {number}.")
                 statement = await build_statement(ctx, client_id, start, end)
         rendered.append(render(statement, args.format, args.delimiter))
         return 0
@@ -71,7 +71,7 @@ def handle_statement(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(rendered[0], encoding="utf-8", newline="")
         except OSError as err:
-            print(f"bbdispatch: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+            echo_err(f"bbdispatch: cannot write {args.output}: {err.strerror}")
             return 1
     else:
         sys.stdout.write(rendered[0])

@@ -8,9 +8,8 @@ pops up the intake with the caller already matched.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bbdispatch.commands.common import open_ctx, run
+from bbdispatch.commands.common import echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import record_ring
@@ -30,15 +29,14 @@ def handle(args: argparse.Namespace) -> int:
         async with open_ctx(args) as ctx:
             call_id, match = await record_ring(ctx, args.number)
         if match is None:
-            print(
+            echo_err(
                 _("call {id}: {raw!r} is not a valid number; logged unmatched").format(
                     id=call_id, raw=args.number
-                ),
-                file=sys.stderr,
+                )
             )
             return 0
         names = ", ".join(c.name for c in match.clients) or _("unknown caller")
-        print(f"call {call_id}: {format_for_display(match.e164)} — {names}")
+        echo(f"call {call_id}: {format_for_display(match.e164)} — {names}")
         return 0
 
     return run(body)

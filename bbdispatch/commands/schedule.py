@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 
 from bbdispatch.clock import FIRM_ZONE, format_local
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, print_json, run
+from bbdispatch.commands.common import (
+    EXIT_USAGE,
+    CommandError,
+    echo,
+    echo_err,
+    open_ctx,
+    print_json,
+    run,
+)
 from bbdispatch.services.schedule import run_schedule
 
 
@@ -67,10 +74,10 @@ def handle_run(args: argparse.Namespace) -> int:
         else:
             for c in result.created:
                 late = "  LATE" if c.late else ""
-                print(f"job {c.job_id}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
-            print(f"{len(result.created)} job(s) created")
+                echo(f"job {c.job_id}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
+            echo(f"{len(result.created)} job(s) created")
         for problem in result.problems:
-            print(f"bbdispatch: {problem}", file=sys.stderr)
+            echo_err(f"bbdispatch: {problem}")
         return 1 if result.problems else 0
 
     return run(body)

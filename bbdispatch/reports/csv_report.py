@@ -1,19 +1,23 @@
 """A statement as CSV for accounting: one header, one record per row, typed by ``record``.
 
 With ``;`` as the delimiter (the Polish spreadsheet convention) amounts and hours
-take a decimal comma, so a spreadsheet reads them as numbers.
+take a decimal comma, so a spreadsheet reads them as numbers. Every text cell goes
+through :func:`bbdispatch.text.spreadsheet_cell`, so a description such as
+``=HYPERLINK(...)`` stays text in the spreadsheet; numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
 from bbdispatch.reports.common import contract_label, hours_plain
+from bbdispatch.text import printable, spreadsheet_cell
 
 HEADER = [
     "record",
@@ -32,6 +36,22 @@ HEADER = [
 """Column names (English, stable: other systems read them)."""
 
 
+class _SafeWriter:
+    """``csv.writer`` whose cells cannot run as formulas nor carry terminal codes."""
+
+    def __init__(self, out: io.StringIO, delimiter: str) -> None:
+        self._writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+
+    def writerow(self, row: Sequence[str | int]) -> None:
+        """Write one record; text cells neutralised, numbers as they are."""
+        self._writer.writerow(
+            [
+                c if isinstance(c, int) else spreadsheet_cell(printable(c, multiline=True))
+                for c in row
+            ]
+        )
+
+
 def render_csv(s: Statement, delimiter: str = ",") -> str:
     """The statement as CSV text (write it as UTF-8)."""
     comma = delimiter == ";"
@@ -44,7 +64,7 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
         return "" if minutes is None else hours_plain(minutes, comma)
 
     out = io.StringIO()
-    w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    w = _SafeWriter(out, delimiter)
     w.writerow(HEADER)
     for ln in s.lines:
         w.writerow(

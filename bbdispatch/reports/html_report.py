@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from bbdispatch.clock import format_local
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
@@ -17,6 +15,7 @@ from bbdispatch.reports.common import (
     pln,
     vat_label,
 )
+from bbdispatch.text import html_text
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 2em; color: #000; }
@@ -35,7 +34,7 @@ table.totals tr.strong td { font-weight: bold; }
 
 def _row(cells: list[str], numeric: set[int], cls: str = "") -> str:
     tds = "".join(
-        f'<td class="n">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+        f'<td class="n">{html_text(c)}</td>' if i in numeric else f"<td>{html_text(c)}</td>"
         for i, c in enumerate(cells)
     )
     attr = f' class="{cls}"' if cls else ""
@@ -43,22 +42,22 @@ def _row(cells: list[str], numeric: set[int], cls: str = "") -> str:
 
 
 def _head(labels: list[str]) -> str:
-    return "<tr>" + "".join(f"<th>{escape(x)}</th>" for x in labels) + "</tr>"
+    return "<tr>" + "".join(f"<th>{html_text(x)}</th>" for x in labels) + "</tr>"
 
 
 def render_html(s: Statement) -> str:
     """The statement as one HTML page (Polish labels, ``24.11.2026``, ``3 628,50 zł``)."""
     issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
-    nip = f"<br>{PL['nip']}: {escape(s.client_nip)}" if s.client_nip else ""
+    nip = f"<br>{PL['nip']}: {html_text(s.client_nip)}" if s.client_nip else ""
     parts = [
         '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">',
-        f"<title>{PL['title']} — {escape(s.client_name)}</title>",
+        f"<title>{PL['title']} — {html_text(s.client_name)}</title>",
         f"<style>{CSS}</style>\n</head>\n<body>",
         f"<h1>{PL['title']}</h1>",
-        f"<p><strong>{PL['client']}:</strong> {escape(s.client_name)}<br>"
-        f"{escape(s.client_address)}{nip}<br>"
+        f"<p><strong>{PL['client']}:</strong> {html_text(s.client_name)}<br>"
+        f"{html_text(s.client_address)}{nip}<br>"
         f"<strong>{PL['period']}:</strong> {date_pl(s.period_from)} – {date_pl(s.period_to)}<br>"
-        f"<strong>{PL['issued']}:</strong> {escape(issued)}</p>",
+        f"<strong>{PL['issued']}:</strong> {html_text(issued)}</p>",
         "<table>",
         _head([PL[c] for c in LINE_COLUMNS]),
     ]

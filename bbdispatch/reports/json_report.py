@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bbdispatch.clock import to_db
@@ -10,6 +9,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
 from bbdispatch.reports.common import contract_label, hours_plain
+from bbdispatch.text import json_text
 
 
 def statement_dict(s: Statement) -> dict[str, Any]:
@@ -116,4 +116,4 @@ def statement_dict(s: Statement) -> dict[str, Any]:
 
 def render_json(s: Statement) -> str:
     """The statement as an indented UTF-8 JSON document."""
-    return json.dumps(statement_dict(s), ensure_ascii=False, indent=2) + "\n"
+    return json_text(statement_dict(s)) + "\n"

@@ -15,18 +15,20 @@ from bbdispatch.reports.common import (
     pln,
     vat_label,
 )
+from bbdispatch.text import markdown_text
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Stored or computed text in the document: literal, never HTML nor Markdown."""
+    return markdown_text(text)
 
 
 def render_markdown(s: Statement) -> str:
     """The statement as a Markdown document with Polish labels, dates and amounts."""
     out = [f"# {PL['title']}", ""]
-    out.append(f"**{PL['client']}:** {s.client_name}  ")
+    out.append(f"**{PL['client']}:** {_cell(s.client_name)}  ")
     if s.client_nip:
-        out.append(f"**{PL['nip']}:** {s.client_nip}  ")
+        out.append(f"**{PL['nip']}:** {_cell(s.client_nip)}  ")
     out.append(f"**{PL['period']}:** {date_pl(s.period_from)} – {date_pl(s.period_to)}  ")
     issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
     out += [f"**{PL['issued']}:** {issued}", ""]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from textual.content import Content
-from textual.widgets import Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.contracts import ContractStatus, balance_text
@@ -13,6 +12,7 @@ from bbdispatch.domain.ledger import usable_on
 from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallerCard
+from screens.widgets.plain import Plain
 
 KIND_LABEL = {"company": _("company"), "private": _("private person")}
 STATUS_LABEL = {"prospect": _("prospect"), "active": _("active"), "archived": _("archived")}
@@ -71,7 +71,7 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
     return Content("\n").join(lines)
 
 
-class CallerCardView(Static):
+class CallerCardView(Plain):
     """Shows a :class:`CallerCard`, or a prompt while nobody is matched."""
 
     DEFAULT_CSS = """

@@ -9,18 +9,19 @@ from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.i18n import _
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
+from screens.widgets.plain import Plain, PlainLabel
 
 FIELDS = ("name", "contact", "phone", "nip", "street", "postal", "city", "email")
 """Input ids (``nc-<field>``) in focus order."""
 
 
-class KindToggle(Static, can_focus=True):
+class KindToggle(Plain, can_focus=True):
     """Company or private person: ``c`` or ``p`` (space flips)."""
 
     kind: reactive[ClientKind] = reactive(ClientKind.COMPANY)
@@ -96,7 +97,7 @@ class NewClientForm(Widget):
     def compose(self) -> ComposeResult:
         """Two columns of compact inputs under the kind toggle."""
         with Horizontal(id="nc-kind-row"):
-            yield Label(_("New client") + ":", classes="nc-title")
+            yield PlainLabel(_("New client") + ":", classes="nc-title")
             yield KindToggle(id="nc-kind")
         labels = {
             "name": _("Name"), "contact": _("Contact"), "phone": _("Phone"), "nip": _("NIP"),
@@ -105,7 +106,7 @@ class NewClientForm(Widget):
         }  # fmt: skip
         with Grid():
             for field in FIELDS:
-                yield Label(labels[field])
+                yield PlainLabel(labels[field])
                 kind = PhoneInput if field == "phone" else Input
                 yield kind(id=f"nc-{field}", compact=True)
         yield MessageLine("", id="nc-error", classes="field-error")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
-
 from bbdispatch.domain.clients import Client
 from screens.widgets.caller_card import KIND_LABEL
+from screens.widgets.plain import PlainOptionList, plain_option
 
 
-class ClientPickList(OptionList):
+class ClientPickList(PlainOptionList):
     """One line per client (name, kind, contact, town); the option id is the client id."""
 
     def show_clients(self, clients: list[Client]) -> None:
@@ -19,5 +17,5 @@ class ClientPickList(OptionList):
             detail = " · ".join(
                 p for p in (KIND_LABEL[c.kind.value], c.contact_person, c.city) if p
             )
-            self.add_option(Option(f"{c.name}  ({detail})", id=str(c.id)))
+            self.add_option(plain_option(f"{c.name}  ({detail})", id=str(c.id)))
         self.highlighted = 0

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from bbdispatch.i18n import _
+from screens.widgets.plain import Plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -47,8 +47,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
         with Vertical():
-            yield Static(self._question, id="confirm-question")
-            yield Static(self._hint, classes="summary")
+            yield Plain(self._question, id="confirm-question")
+            yield Plain(self._hint, classes="summary")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

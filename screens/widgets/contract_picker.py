@@ -9,6 +9,7 @@ from textual.widgets import Static
 from bbdispatch.domain.intake import ContractSuggestion, contract_label
 from bbdispatch.i18n import _
 from screens.widgets.message_line import MessageLine
+from screens.widgets.plain import Plain
 
 
 class ContractPicker(Widget):
@@ -40,7 +41,7 @@ class ContractPicker(Widget):
 
     def compose(self) -> ComposeResult:
         """The contract line and the hint line."""
-        yield Static(_("Contract: (caller not known yet)"), id="contract-line")
+        yield Plain(_("Contract: (caller not known yet)"), id="contract-line")
         yield MessageLine("", id="hint")
 
     def clear(self) -> None:

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.geometry import Size
-from textual.widgets import DataTable
 from textual.widgets.data_table import Row, RowKey
+
+from screens.widgets.plain import PlainTable, table_cell
 
 Cell = str | Text
 
 
-class FixedWidthTable(DataTable[Cell]):
+class FixedWidthTable(PlainTable):
     """A DataTable that refills thousands of one-line rows quickly.
 
     Textual measures every cell of every added row so that auto-width columns can
@@ -21,7 +22,8 @@ class FixedWidthTable(DataTable[Cell]):
     few thousand open jobs that work (about a third of a second) buys nothing.
     With any auto-width column, row label or auto-height row, Textual's own sizing
     runs as usual. This leans on DataTable internals of the pinned Textual version;
-    the board's snapshot and Pilot tests cover it.
+    the board's snapshot and Pilot tests cover it. Cells are shown literally,
+    as in every :class:`PlainTable`.
     """
 
     def add_rows_at_once(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
@@ -35,7 +37,9 @@ class FixedWidthTable(DataTable[Cell]):
             if row_key in self._row_locations:
                 raise ValueError(f"row key {key!r} is already in the table")
             self._row_locations[row_key] = self.row_count
-            self._data[row_key] = {c.key: cell for c, cell in zip(columns, cells, strict=True)}
+            self._data[row_key] = {
+                c.key: table_cell(cell) for c, cell in zip(columns, cells, strict=True)
+            }
             self.rows[row_key] = Row(row_key, 1, None, False)
             self._new_rows.add(row_key)
         self._require_update_dimensions = True

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.visual import VisualType
-from textual.widgets import Static
+
+from screens.widgets.plain import Plain
 
 
-class MessageLine(Static):
+class MessageLine(Plain):
     """A Static shown only when it holds text, so an 80x24 form keeps its rows."""
 
     def on_mount(self) -> None:

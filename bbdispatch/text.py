@@ -1,0 +1,179 @@
+r"""Stored text shown as text: terminal controls made visible, documents made inert.
+
+Client names, job descriptions, call notes and technicians' names come from
+phones, CSV files and people, so nothing that draws them may let them act:
+
+- :func:`printable` for anything shown in a terminal (the TUI's widgets, every
+  line the command line prints): C0/C1 control characters, DEL and bidi
+  overrides become one visible placeholder each (``ESC`` → ``␛``, C1 and bidi
+  controls → ``�``), so escape sequences cannot retitle, clear or reorder the
+  terminal, while Polish letters and all ordinary punctuation (brackets too)
+  stay as they are. The mapping is one character for one character, so styled
+  text keeps its spans (:func:`printable_chars`).
+- :func:`json_text` for JSON: the data stays exact, the same characters are
+  written as JSON unicode escapes.
+- :func:`spreadsheet_cell` for CSV: a cell a spreadsheet would evaluate as a
+  formula gets a leading ``'`` (OWASP, "CSV Injection"), numbers stay numbers.
+- :func:`markdown_text` and :func:`html_text` for the client's documents.
+
+Markup is not this module's business: the widgets in ``screens/widgets/plain.py``
+take plain text and never parse it. This module imports no Textual.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+"""The placeholder of a control character without a control picture (C1, bidi)."""
+
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+"""Bidirectional marks, embeddings, overrides and isolates (they reorder what follows)."""
+
+
+def _table(newline: str) -> dict[int, str]:
+    table = {c: chr(0x2400 + c) for c in range(0x20)}  # ␀ … ␟: the control pictures
+    table[0x09] = " "
+    table[0x0A] = newline
+    table[0x7F] = "\N{SYMBOL FOR DELETE}"
+    table.update({c: REPLACEMENT for c in range(0x80, 0xA0)})  # C1, including CSI and OSC
+    table.update({c: REPLACEMENT for c in _BIDI})
+    table[0x2028] = newline  # line separator
+    table[0x2029] = newline  # paragraph separator
+    table.update({c: REPLACEMENT for c in range(0xD800, 0xE000)})  # lone surrogates
+    return table
+
+
+_ONE_LINE = _table(" ")
+_MULTILINE = _table("\n")
+
+CONTROL_CODEPOINTS = frozenset(_MULTILINE)
+"""Every code point :func:`printable` replaces: C0, DEL, C1, bidi controls, separators,
+lone surrogates. None of them takes a cell on screen."""
+
+
+def printable_chars(text: str, *, multiline: bool = False) -> str:
+    r"""``text`` with every terminal control replaced by a visible placeholder, 1:1.
+
+    The result has exactly as many characters as ``text``, so spans of styled
+    text still fit; a line break becomes a space unless ``multiline``.
+
+    Args:
+        text: any text, typically stored by someone else.
+        multiline: keep line breaks (``\n``, U+2028, U+2029 as ``\n``).
+
+    Returns:
+        Text with no C0/C1 control, DEL, bidi control or lone surrogate in it.
+    """
+    return text.translate(_MULTILINE if multiline else _ONE_LINE)
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    r"""``text`` safe to put on a terminal, shown literally.
+
+    Like :func:`printable_chars`, and a Windows line end (CR LF) counts as one
+    line break rather than showing its CR.
+
+    Args:
+        text: any text, typically stored by someone else.
+        multiline: keep line breaks; otherwise each becomes a space.
+
+    Returns:
+        The text with every control character shown as a placeholder
+        (``"\x1b[2J"`` → ``"␛[2J"``, U+202E → ``"�"``).
+    """
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return printable_chars(text, multiline=multiline)
+
+
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _MULTILINE if c not in (0x09, 0x0A)}
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    r"""``data`` as JSON (UTF-8, Polish letters as they are) that is safe on a terminal.
+
+    ``json.dumps`` already escapes C0 controls; DEL, C1 controls, bidi controls,
+    line/paragraph separators and lone surrogates are escaped here as well, as
+    JSON unicode escapes, so a reader gets exactly the stored value back.
+
+    Args:
+        data: anything ``json.dumps`` takes.
+        indent: as for ``json.dumps``.
+
+    Returns:
+        The JSON text, without a trailing newline.
+    """
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP)."""
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+"""A plain number (``-12.50``, ``3628,50``): a spreadsheet reads it as a number, not code."""
+
+
+def spreadsheet_cell(text: str) -> str:
+    """One CSV cell that no spreadsheet evaluates, per OWASP's CSV injection guidance.
+
+    A cell whose first character (after any blanks) is ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a single quote in front, so
+    ``=HYPERLINK("http://x";"y")`` and ``+48 600 700 800 oddzwonić`` stay
+    text. A plain number, with a decimal point or comma (``-12.50``,
+    ``3628,50``), stays as it is so that amounts and hours remain numbers.
+    Quoting of delimiters and quotes is the ``csv`` module's job.
+
+    Args:
+        text: the cell's text.
+
+    Returns:
+        The text, prefixed with ``'`` when a spreadsheet would run it.
+    """
+    stripped = text.lstrip(" \t\r\n")
+    start = stripped[:1]
+    if text[:1] in _FORMULA_START or start in _FORMULA_START:
+        if _NUMBER.fullmatch(text):
+            return text
+        return "'" + text
+    return text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_LIST_MARK = re.compile(r"^(\s*)([-=])(?=\s|[-=]*$)")
+_MD_NUMBERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for a Markdown document: shown literally, never as HTML or Markdown.
+
+    ``&``, ``<`` and ``>`` become HTML entities (``<script>`` never appears
+    raw), Markdown's syntax characters get a backslash, a leading list or
+    heading marker is escaped, and line breaks become spaces so a table cell
+    stays one cell. Control characters are shown as by :func:`printable`.
+
+    Args:
+        text: stored text (a description, a client's name).
+
+    Returns:
+        Markdown source that renders as exactly ``text``.
+    """
+    safe = html.escape(printable(text), quote=False)
+    safe = _MD_SPECIAL.sub(r"\\\1", safe)
+    safe = _MD_LIST_MARK.sub(r"\1\\\2", safe)
+    return _MD_NUMBERED.sub(r"\1\\\2", safe)
+
+
+def html_text(text: str) -> str:
+    """``text`` for an HTML document: escaped (quotes too), control characters shown.
+
+    Args:
+        text: stored text.
+
+    Returns:
+        HTML that displays exactly ``text``; line breaks stay as whitespace.
+    """
+    return html.escape(printable(text, multiline=True), quote=True)

@@ -1,0 +1,313 @@
+"""Widgets that show text literally: the only way screens draw stored or typed text.
+
+Textual reads a plain ``str`` as content markup almost everywhere (``Static``,
+``Label``, DataTable cells and column labels, OptionList prompts, toasts, the
+palette), so a client named ``[@click=app.quit]Q[/]`` would become a button.
+These widgets take plain text (or ready-made ``Content``/``Text``), never parse
+it, and pass every character through :func:`bbdispatch.text.printable_chars`,
+so terminal control codes show as placeholders (``␛``, ``�``) instead of acting.
+
+The rule for screens: draw text with :class:`Plain`, :class:`PlainLabel`,
+:class:`PlainTable`, :class:`PlainOptionList` / :func:`plain_option`; build
+styled text with :func:`plain` and :func:`cell`; never call ``Static``,
+``Label``, ``DataTable``, ``OptionList``, ``Content.from_markup`` or
+``Text.from_markup`` with a value that is not a literal.
+``tests/unit/test_text_safety.py`` enforces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.text import Text
+from textual.color import Color
+from textual.content import Content
+from textual.filter import LineFilter
+from textual.fuzzy import Matcher
+from textual.markup import escape
+from textual.visual import VisualType
+from textual.widgets import DataTable, Label, OptionList, Select, Static
+from textual.widgets._option_list import OptionListContent
+from textual.widgets._select import SelectType
+from textual.widgets.data_table import CellType, ColumnKey, RowKey
+from textual.widgets.option_list import Option
+
+from bbdispatch.text import CONTROL_CODEPOINTS, printable, printable_chars
+
+
+def plain(text: str, style: str = "") -> Content:
+    """``text`` as Content, shown literally (line breaks kept), optionally styled.
+
+    Args:
+        text: stored or typed text; markup in it is not parsed.
+        style: a Textual style such as ``"bold"`` or ``"$text-muted"``.
+    """
+    return (
+        Content.styled(printable(text, multiline=True), style)
+        if style
+        else Content(printable(text, multiline=True))
+    )
+
+
+def cell(text: str, style: str = "") -> Text:
+    """One table cell: ``text`` on one line, shown literally, optionally styled.
+
+    Args:
+        text: stored or typed text; markup in it is not parsed.
+        style: a Rich style such as ``"bold red"``.
+    """
+    return Text(printable(text), style=style, end="", no_wrap=True)
+
+
+def markup_literal(text: str) -> str:
+    """``text`` escaped for an API that only takes markup strings (the palette's help).
+
+    Prefer :func:`plain`; this is for the few Textual APIs that insist on
+    parsing a ``str``.
+    """
+    return escape(printable(text))
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` for a palette hit, with the fuzzy match highlighted and nothing parsed.
+
+    Textual's ``Matcher.highlight`` reads its candidate as markup; this one
+    highlights the same characters of the literal text.
+    """
+    content = Content(printable(text))
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if not score:
+        return content
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def safe_visual(content: object, *, multiline: bool = True) -> Any:
+    """Make anything a widget would draw literal: ``str`` → Content, styled text cleaned.
+
+    ``str`` becomes plain :class:`Content` (no markup); ``Content`` and Rich
+    ``Text`` keep their styles, with control characters replaced one for one;
+    anything else (a Rich renderable built from literals) passes unchanged.
+    """
+    if isinstance(content, str):
+        return Content(printable(content, multiline=multiline))
+    if isinstance(content, Content):
+        text = content.plain
+        clean = printable_chars(text, multiline=multiline)
+        return content if clean == text else Content(clean, list(content.spans))
+    if isinstance(content, Text):
+        clean = printable_chars(content.plain, multiline=multiline)
+        if clean == content.plain:
+            return content
+        fixed = content.copy()
+        fixed.plain = clean
+        return fixed
+    return content
+
+
+class Plain(Static):
+    """A Static that shows its text literally: no markup, no terminal codes."""
+
+    def __init__(
+        self,
+        content: VisualType = "",
+        *,
+        expand: bool = False,
+        shrink: bool = False,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's name)
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            safe_visual(content),
+            expand=expand,
+            shrink=shrink,
+            markup=False,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+        )
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show ``content`` literally (a ``str`` is text, not markup)."""
+        super().update(safe_visual(content), layout=layout)
+
+
+class PlainLabel(Label):
+    """A Label that shows its text literally: no markup, no terminal codes."""
+
+    def __init__(
+        self,
+        content: VisualType = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's name)
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            safe_visual(content),
+            markup=False,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+        )
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show ``content`` literally (a ``str`` is text, not markup)."""
+        super().update(safe_visual(content), layout=layout)
+
+
+def table_cell(value: object) -> Any:
+    """A DataTable cell shown literally: ``str`` → plain Text, styled text cleaned."""
+    if isinstance(value, str):
+        return cell(value)
+    return safe_visual(value, multiline=False)
+
+
+class PlainTable(DataTable[Any]):
+    """A DataTable whose ``str`` cells and labels are text, never markup.
+
+    Textual parses a ``str`` cell with ``Text.from_markup``; here every cell
+    (and column label) that goes in becomes literal Rich ``Text``, and styled
+    ``Text`` keeps its style with control characters replaced.
+    """
+
+    def add_column(
+        self,
+        label: str | Text,
+        *,
+        width: int | None = None,
+        key: str | None = None,
+        default: CellType | None = None,
+    ) -> ColumnKey:
+        """Add a column; its label is shown literally."""
+        return super().add_column(
+            table_cell(label),
+            width=width,
+            key=key,
+            default=None if default is None else table_cell(default),
+        )
+
+    def add_row(
+        self,
+        *cells: CellType,
+        height: int | None = 1,
+        key: str | None = None,
+        label: str | Text | None = None,
+    ) -> RowKey:
+        """Add a row; every cell is shown literally."""
+        return super().add_row(
+            *(table_cell(c) for c in cells),
+            height=height,
+            key=key,
+            label=None if label is None else table_cell(label),
+        )
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: CellType,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        """Replace one cell; the value is shown literally."""
+        super().update_cell(row_key, column_key, table_cell(value), update_width=update_width)
+
+
+def plain_option(text: str | Content, id: str | None = None, disabled: bool = False) -> Option:  # noqa: A002
+    """An OptionList option whose prompt is shown literally (one line)."""
+    return Option(safe_visual(text, multiline=False), id=id, disabled=disabled)
+
+
+class PlainOptionList(OptionList):
+    """An OptionList whose prompts are text, never markup."""
+
+    def __init__(
+        self,
+        *content: OptionListContent,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's name)
+        classes: str | None = None,
+        disabled: bool = False,
+        compact: bool = False,
+    ) -> None:
+        super().__init__(
+            *content,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+            markup=False,
+            compact=compact,
+        )
+
+    def add_options(self, new_options: Iterable[OptionListContent]) -> PlainOptionList:
+        """Add options; each prompt is shown literally."""
+        safe: list[OptionListContent] = []
+        for option in new_options:
+            if isinstance(option, Option):
+                option._prompt = safe_visual(option.prompt, multiline=False)
+                safe.append(option)
+            elif option is None:
+                safe.append(None)
+            else:
+                safe.append(safe_visual(option, multiline=False))
+        super().add_options(safe)
+        return self
+
+    def replace_option_prompt(self, option_id: str, prompt: VisualType) -> PlainOptionList:
+        """Replace a prompt; shown literally."""
+        super().replace_option_prompt(option_id, safe_visual(prompt, multiline=False))
+        return self
+
+    def replace_option_prompt_at_index(self, index: int, prompt: VisualType) -> PlainOptionList:
+        """Replace a prompt; shown literally."""
+        super().replace_option_prompt_at_index(index, safe_visual(prompt, multiline=False))
+        return self
+
+
+class PlainSelect(Select[SelectType]):
+    """A Select whose option prompts are text, never markup (technicians' names)."""
+
+    def _setup_variables_for_options(
+        self, options: Iterable[tuple[RenderableType, SelectType]]
+    ) -> None:
+        safe = [
+            (cell(prompt) if isinstance(prompt, str) else safe_visual(prompt, multiline=False), v)
+            for prompt, v in options
+        ]
+        super()._setup_variables_for_options(safe)
+
+
+_DROP: dict[int, None] = dict.fromkeys(CONTROL_CODEPOINTS)
+
+
+class DropTerminalControls(LineFilter):
+    """The last line of defence: no control character reaches the terminal.
+
+    Widgets above already show controls as placeholders; whatever slips past
+    them (a stored value put into an Input to edit it, a Textual widget we do
+    not wrap) loses its control characters here, after rendering. They are
+    zero cells wide, so dropping them keeps every line's width.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        """Drop control characters from the text of every segment."""
+        out: list[Segment] = []
+        for segment in segments:
+            if segment.control is None:
+                text = segment.text.translate(_DROP)
+                if text != segment.text:
+                    segment = Segment(text, segment.style)
+            out.append(segment)
+        return out
