@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _
 from bbdispatch.paths import default_db_path
 from bbdispatch.services.people import os_login
@@ -49,7 +48,7 @@ def handle_backup(args: argparse.Namespace) -> int:
     async def body() -> int:
         async with open_ctx(args) as ctx:
             done = await backup(ctx, output=args.output, keep=args.keep)
-        print(
+        echo(
             _("{path}: {size} bytes, schema {schema}, integrity ok, {audit} audit rows").format(
                 path=done.path,
                 size=done.size,
@@ -58,7 +57,7 @@ def handle_backup(args: argparse.Namespace) -> int:
             )
         )
         for old in done.removed:
-            print(_("removed old backup {path}").format(path=old))
+            echo(_("removed old backup {path}").format(path=old))
         return 0
 
     return run(body)
@@ -72,18 +71,18 @@ def handle_restore(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             raise CommandError(_("{path}: no such file").format(path=args.file))
         done = await restore(args.file, target, os_login())
-        print(
+        echo(
             _("{path}: restored from {file} (schema {schema}, {audit} audit rows)").format(
                 path=done.path, file=args.file, schema=done.migrated_to, audit=done.check.audit_rows
             )
         )
         if done.kept_aside is not None:
-            print(_("the replaced database is kept as {path}").format(path=done.kept_aside))
+            echo(_("the replaced database is kept as {path}").format(path=done.kept_aside))
         return 0
 
     return run(body)
 
 
 def _usage(message: str) -> int:
-    print(f"bbdispatch: {message}", file=sys.stderr)
+    echo_err(f"bbdispatch: {message}")
     return EXIT_USAGE
