@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import day, office_ctx, one_line_errors, positive_id
 from bbdispatch.services.contracts import add_assessment
 
@@ -32,7 +32,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": assessment_id})
         else:
-            print(f"assessment {assessment_id} recorded for client {args.client}")
+            echo(f"assessment {assessment_id} recorded for client {args.client}")
         return 0
 
     return run(body)

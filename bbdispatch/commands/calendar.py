@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bbdispatch.commands.common import EXIT_USAGE, print_json
+from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
 from bbdispatch.i18n import _
 
 if TYPE_CHECKING:
@@ -47,36 +46,36 @@ def handle(args: argparse.Namespace) -> int:
     try:
         prices = load_pricelist()
     except PriceListError as err:
-        print(f"bbdispatch: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: {err}")
         return 1
     calendar = calendar_of(prices)
     today = local_today(SystemClock())
     if args.due is None:
         year = args.year or today.year
         if not 1900 < year < 3000:
-            print(_("bbdispatch: --year: not a year: {year}").format(year=year), file=sys.stderr)
+            echo_err(_("bbdispatch: --year: not a year: {year}").format(year=year))
             return EXIT_USAGE
         days = closed_weekdays(calendar, year)
         if args.json:
             print_json([{"day": d.isoformat(), "reason": r} for d, r in days])
         else:
             for d, reason in days:
-                print(f"{d.strftime('%d.%m.%Y')} {_weekday(d)}  {reason}")
+                echo(f"{d.strftime('%d.%m.%Y')} {_weekday(d)}  {reason}")
         return 0
     try:
         received = _moment(args.due, today)
     except ValueError as err:
-        print(f"bbdispatch: --due: {err}", file=sys.stderr)
+        echo_err(f"bbdispatch: --due: {err}")
         return EXIT_USAGE
     report = due_report(received, args.priority)
     if args.json:
         print_json(report)
     else:
-        print(_("received: {when}").format(when=report["received_local"]))
-        print(_("target: {what}").format(what=report["target"]))
-        print(_("due: {when}").format(when=report["due_local"]))
+        echo(_("received: {when}").format(when=report["received_local"]))
+        echo(_("target: {what}").format(what=report["target"]))
+        echo(_("due: {when}").format(when=report["due_local"]))
         for skipped in report["skipped"]:
-            print(
+            echo(
                 _("skipped: {day} ({why})").format(day=skipped["day_local"], why=skipped["reason"])
             )
     return 0

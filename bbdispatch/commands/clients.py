@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.reports.common import hours_plain
@@ -125,7 +125,7 @@ def handle_list(args: argparse.Namespace) -> int:
             return 0
         for c in found:
             phone = c.phones[0].e164 if c.phones else ""
-            print(f"{c.id:>6} {c.name[:34]:<34} {c.kind.value:<8} {c.status.value:<9} {phone}")
+            echo(f"{c.id:>6} {c.name[:34]:<34} {c.kind.value:<8} {c.status.value:<9} {phone}")
         return 0
 
     return run(body)
@@ -192,25 +192,25 @@ def handle_show(args: argparse.Namespace) -> int:
             return 0
         data = overview_json(o)
         c = o.client
-        print(f"{c.name} [{c.kind.value}, {c.status.value}] id {c.id}")
+        echo(f"{c.name} [{c.kind.value}, {c.status.value}] id {c.id}")
         for key in ("nip", "street", "postal_code", "city", "email", "contact", "notes"):
             if data[key]:
-                print(f"  {key}: {data[key]}")
+                echo(f"  {key}: {data[key]}")
         for p in c.phones:
             extra = " ".join(x for x in (p.label, p.contact_person) if x)
-            print(f"  phone: {p.e164} {extra}".rstrip())
+            echo(f"  phone: {p.e164} {extra}".rstrip())
         for k in data["contracts"]:
             left = f", {k['hours_left']} h left" if k["hours_left"] is not None else ""
             out = f", runs out {k['runs_out_on']}" if k["runs_out_on"] else ""
-            print(f"  contract {k['number']} {k['code']} {k['status']}{left}{out}")
+            echo(f"  contract {k['number']} {k['code']} {k['status']}{left}{out}")
         for a in o.assessments:
-            print(f"  assessment r{a.revision} {a.assessed_on.isoformat()}: {a.needs}")
+            echo(f"  assessment r{a.revision} {a.assessed_on.isoformat()}: {a.needs}")
         for r in o.open_jobs:
-            print(f"  open job {r.job.id} [{r.job.status.value}] {r.job.description}")
+            echo(f"  open job {r.job.id} [{r.job.status.value}] {r.job.description}")
         for r in o.recent_jobs:
-            print(f"  job {r.job.id} [{r.job.status.value}] {r.job.description}")
+            echo(f"  job {r.job.id} [{r.job.status.value}] {r.job.description}")
         for call in o.calls:
-            print(f"  call {call.received_at.isoformat()} {call.outcome.value} {call.note}")
+            echo(f"  call {call.received_at.isoformat()} {call.outcome.value} {call.note}")
         return 0
 
     return run(body)
@@ -226,7 +226,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": client_id})
         else:
-            print(f"client {client_id} added: {args.name}")
+            echo(f"client {client_id} added: {args.name}")
         return 0
 
     return run(body)
@@ -243,7 +243,7 @@ def handle_edit(args: argparse.Namespace) -> int:
             print_json({"id": args.id, "changed": changed})
         else:
             what = ", ".join(changed) if changed else "nothing changed"
-            print(f"client {args.id} edited: {what}")
+            echo(f"client {args.id} edited: {what}")
         return 0
 
     return run(body)
@@ -258,7 +258,7 @@ def handle_archive(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "status": status.value})
         else:
-            print(f"client {args.id} {'archived' if args.archived else 'reactivated'}")
+            echo(f"client {args.id} {'archived' if args.archived else 'reactivated'}")
         return 0
 
     return run(body)

@@ -104,13 +104,13 @@ def handle_sign(args: argparse.Namespace) -> int:
             print_json({"id": signed.contract_id, "number": signed.number,
                         "moved_minutes": signed.moved_minutes})  # fmt: skip
             return 0
-        print(
+        echo(
             f"contract {signed.contract_id} {signed.number} signed: {args.product} for client"
             f" {view.client_name} ({args.client}), net {format_plain(net)},"
             f" VAT {format_plain(gross - net)}, gross {format_plain(gross)}"
         )
         if signed.moved_minutes:
-            print(f"moved {hours_plain(signed.moved_minutes)} h of uncovered time onto it")
+            echo(f"moved {hours_plain(signed.moved_minutes)} h of uncovered time onto it")
         return 0
 
     return run(body)

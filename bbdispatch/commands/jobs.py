@@ -9,7 +9,7 @@ import argparse
 from typing import Any
 
 from bbdispatch.clock import local, to_db
-from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
@@ -92,7 +92,7 @@ def handle_list(args: argparse.Namespace) -> int:
             return 0
         for i in found:
             job = i.row.job
-            print(
+            echo(
                 f"{job.id:>6} {job.status.value:<11} {job.priority.value:<9} "
                 f"{i.row.client_name[:24]:<24} {job.description[:30]}"
             )
@@ -122,7 +122,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": job_id})
         else:
-            print(f"job {job_id} added for client {args.client}")
+            echo(f"job {job_id} added for client {args.client}")
         return 0
 
     return run(body)
@@ -144,9 +144,9 @@ def handle_assign(args: argparse.Namespace) -> int:
             print_json({"id": args.id, "technician": args.to, "clash_with_job": clash})
         else:
             at = f" visit {to_db(args.visit)}" if args.visit else ""
-            print(f"job {args.id} assigned to {args.to}{at}")
+            echo(f"job {args.id} assigned to {args.to}{at}")
             if clash:
-                print(f"warning: the visit overlaps job {clash}")
+                echo(f"warning: the visit overlaps job {clash}")
         return 0
 
     return run(body)
@@ -162,7 +162,7 @@ def handle_status(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "status": args.status})
         else:
-            print(f"job {args.id} is now {args.status}")
+            echo(f"job {args.id} is now {args.status}")
         return 0
 
     return run(body)

@@ -10,7 +10,6 @@ naming the field; times without an offset are the firm's (Europe/Warsaw).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from decimal import Decimal
 from typing import NoReturn
 
 from bbdispatch.clock import FIRM_ZONE
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.money import MoneyError, parse_money
@@ -30,7 +29,7 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Make a (sub)parser report bad arguments in one line on stderr, exit 2."""
 
     def error(message: str) -> NoReturn:
-        print(f"bbdispatch {parser.prog.removeprefix('bbdispatch ')}: {message}", file=sys.stderr)
+        echo_err(f"bbdispatch {parser.prog.removeprefix('bbdispatch ')}: {message}")
         raise SystemExit(EXIT_USAGE)
 
     parser.error = error  # type: ignore[method-assign]

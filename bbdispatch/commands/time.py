@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.clock import format_local
-from bbdispatch.commands.common import print_json, run
+from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.services.office_time import change_time, record_time
 
@@ -45,7 +45,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": entry_id})
         else:
-            print(
+            echo(
                 f"entry {entry_id} on job {args.job}: {format_local(args.start)}"
                 f"–{format_local(args.end, with_date=False)}"
             )
@@ -65,7 +65,7 @@ def handle_edit(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.entry})
         else:
-            print(f"entry {args.entry} corrected")
+            echo(f"entry {args.entry} corrected")
         return 0
 
     return run(body)
