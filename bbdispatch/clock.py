@@ -50,6 +50,11 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_DB_FORMAT)
 
 
+def to_db_opt(moment: datetime | None) -> str | None:
+    """Format an aware datetime that may be missing as stored UTC text (or NULL)."""
+    return None if moment is None else to_db(moment)
+
+
 def from_db(text: str) -> datetime:
     """Parse stored UTC text back into an aware datetime.
 

@@ -139,6 +139,20 @@ class NewJob:
 
 
 @dataclass(frozen=True)
+class JobEdit:
+    """Fields of a job the dispatcher may correct from the detail screen."""
+
+    description: str
+    priority: Priority
+    mode: JobMode
+    contract_id: int | None
+    agreed_price: Decimal | None = None
+    """An agreed fixed net price for the whole job (None: none agreed)."""
+    agreed_rate: Decimal | None = None
+    """An agreed net hourly rate (None: none agreed); never together with a price."""
+
+
+@dataclass(frozen=True)
 class StatusChange:
     """One line of a job's status history."""
 

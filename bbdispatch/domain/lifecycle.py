@@ -1,13 +1,20 @@
 """The job lifecycle: which status may follow which, and what each step needs.
 
 The table lives here, in the domain, so the service, the board's key hints and
-the tests all read the same rules.
+the tests all read the same rules. :func:`plan_step` turns one requested step
+into what it writes (:class:`StatusStep`); every path that moves a job (the
+dispatcher, a technician, a documented recurring run, the demo builder, the
+command line) goes through it via :mod:`bbdispatch.services.lifecycle`, so a
+move allowed or refused for one of them is allowed or refused for all.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.i18n import _
 
 S = JobStatus
@@ -15,13 +22,18 @@ S = JobStatus
 TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     S.NEW: frozenset({S.TRIAGED, S.ASSIGNED, S.CANCELLED}),
     S.TRIAGED: frozenset({S.ASSIGNED, S.CANCELLED}),
-    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.ON_HOLD, S.TRIAGED, S.CANCELLED}),
+    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.ON_HOLD, S.DONE, S.TRIAGED, S.CANCELLED}),
     S.IN_PROGRESS: frozenset({S.ON_HOLD, S.DONE, S.CANCELLED}),
-    S.ON_HOLD: frozenset({S.IN_PROGRESS, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.IN_PROGRESS, S.DONE, S.CANCELLED}),
     S.DONE: frozenset(),
     S.CANCELLED: frozenset(),
 }
-"""Allowed next statuses. ``assigned → triaged`` is un-assigning; closed jobs stay closed."""
+"""Allowed next statuses. ``assigned → triaged`` is un-assigning; closed jobs stay closed.
+
+A job someone is assigned to may be closed as done straight away (a quick
+remote fix needs no separate "started" step; a job on hold may turn out
+resolved); it always needs a resolution and no running timer.
+"""
 
 NEEDS_TECHNICIAN: frozenset[JobStatus] = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD})
 """Statuses in which a job must have a technician."""
@@ -95,3 +107,83 @@ def check_no_running_timer(timer_running: bool) -> None:
 
 def _order(status: JobStatus) -> int:
     return list(JobStatus).index(status)
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """What one lifecycle step writes: the job's new state and its history line.
+
+    Built only by :func:`plan_step` and :func:`plan_assignment`, so every write
+    of a job's status has passed the table above.
+    """
+
+    from_status: JobStatus
+    to_status: JobStatus
+    technician_id: int | None
+    """The job's technician after the step."""
+    visit_at: datetime | None
+    """The planned visit after the step (aware UTC)."""
+    resolution: str
+    status_reason: str
+    closes: bool
+    """The step closes the job (done or cancelled): ``closed_at`` is set."""
+    note: str
+    """The history line's note."""
+
+
+def plan_step(
+    job: Job, target: JobStatus, note: str = "", *, timer_running: bool = False
+) -> StatusStep | None:
+    """The write that moves ``job`` to ``target``, or None if it is there already.
+
+    ``note`` is the resolution (done), the reason (cancelled, on hold) or a
+    remark. Moving back to *triaged* un-assigns the technician and drops the
+    visit; moving on from *on hold* clears its reason.
+
+    Raises:
+        DomainError: the job is closed, the step is not in the table, or its
+            precondition is unmet (see :func:`check_transition`).
+    """
+    note = note.strip()
+    if job.status is target and job.status.is_open:
+        return None
+    check_transition(
+        job.status, target, has_technician=job.technician_id is not None, note=note,
+        timer_running=timer_running,
+    )  # fmt: skip
+    technician_id, visit_at = job.technician_id, job.visit_at
+    resolution, reason = job.resolution, ""
+    if target is S.DONE:
+        resolution = note
+    elif target in (S.CANCELLED, S.ON_HOLD):
+        reason = note
+    elif target is S.TRIAGED:
+        technician_id, visit_at = None, None
+    return StatusStep(
+        from_status=job.status, to_status=target, technician_id=technician_id,
+        visit_at=visit_at, resolution=resolution, status_reason=reason,
+        closes=not target.is_open, note=note,
+    )  # fmt: skip
+
+
+def plan_assignment(
+    job: Job, technician_id: int, visit_at: datetime | None, note: str
+) -> StatusStep:
+    """The write that gives ``job`` to a technician (or hands it over to another).
+
+    A new or triaged job becomes *assigned*; a job already under way keeps its
+    status, and the step records the hand-over.
+
+    Raises:
+        DomainError: the job is closed.
+    """
+    if not job.status.is_open:
+        raise DomainError(_("Job {no} is closed.").format(no=job.number))
+    target = S.ASSIGNED if job.status in (S.NEW, S.TRIAGED) else job.status
+    if target is not job.status:
+        check_transition(job.status, target, has_technician=True)
+    return StatusStep(
+        from_status=job.status, to_status=target, technician_id=technician_id,
+        visit_at=visit_at, resolution=job.resolution, status_reason=job.status_reason,
+        closes=False, note=note,
+    )  # fmt: skip

@@ -12,7 +12,7 @@ from bbdispatch.storage import audit as audit_store
 async def record(ctx: Ctx, entity: str, entity_id: int | None, action: str, **detail: Any) -> None:
     """Record a change; call inside the transaction that makes the change."""
     await audit_store.insert_audit(
-        ctx.db, ctx.now_db(), ctx.actor, entity, entity_id, action, detail
+        ctx.db, ctx.clock.now(), ctx.actor, entity, entity_id, action, detail
     )
 
 

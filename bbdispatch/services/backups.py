@@ -43,7 +43,7 @@ async def record_backup_check(
     today = ctx.clock.now().date()
     if backup_date is not None and backup_date > today:
         raise DomainError(_("The backup date is in the future."))
-    now = ctx.now_db()
+    now = ctx.clock.now()
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
@@ -56,17 +56,15 @@ async def record_backup_check(
         )  # fmt: skip
         await store.upsert_backup_check(ctx.db, check)
         if result is BackupResult.FAILED:
-            await job_store.update_job_fields(
-                ctx.db, job_id, now, priority=Priority.EMERGENCY.value,
-                alert=f"{ALERT_PREFIX}: {note.strip()}",
-            )  # fmt: skip
+            await job_store.set_alert(
+                ctx.db, job_id, now, f"{ALERT_PREFIX}: {note.strip()}", Priority.EMERGENCY
+            )
             if job.priority is not Priority.EMERGENCY:
-                await job_store.insert_status_change(
-                    ctx.db, job_id, now, job.status, job.status, job.technician_id, ctx.actor,
-                    _("Backup failed: priority raised to emergency"),
-                )  # fmt: skip
+                await job_store.record_remark(
+                    ctx.db, job, now, ctx.actor, _("Backup failed: priority raised to emergency")
+                )
         elif job.alert.startswith(ALERT_PREFIX):
-            await job_store.update_job_fields(ctx.db, job_id, now, alert="")
+            await job_store.set_alert(ctx.db, job_id, now, "")
         await audit.record(
             ctx, "job", job_id, "backup_checked", result=result.value,
             backup_date=backup_date.isoformat() if backup_date else None, size_bytes=size_bytes,

@@ -6,11 +6,11 @@ database and a demo made today looks like today's work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import FIRM_ZONE, local, to_db
+from bbdispatch.clock import FIRM_ZONE, FrozenClock, local, to_db
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.people import Role
@@ -21,8 +21,10 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import SignRequest, record_assessment, sign_contract
 from bbdispatch.services.demo_recurring import document_recurring
 from bbdispatch.services.jobs import create_job
+from bbdispatch.services.lifecycle import assign_in_tx, move_job, move_job_in_tx
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
 from bbdispatch.storage import recurring as recurring_store
 from bbdispatch.storage import work as work_store
 
@@ -222,9 +224,7 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
         await _backdate(ctx, job_id, at(days_ago + 1, 14, 20))
         await _work(ctx, job_id, tech[worker], at(days_ago, 8), minutes, text, mode)
         done_at = at(days_ago, 8) + timedelta(minutes=minutes)
-        await _close(
-            ctx, job_id, JobStatus.DONE, "Wykonano; klient potwierdził.", tech[worker], done_at
-        )
+        await _close(ctx, job_id, JobStatus.DONE, "Wykonano; klient potwierdził.", done_at)
 
     # Today's queue, one job in every status.
     queue = [
@@ -276,10 +276,9 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
                         reason="Czekamy na technika operatora")  # fmt: skip
         elif status is JobStatus.DONE:
             await _work(ctx, job_id, tech_id or 0, at(days_ago, 17), 75, text, mode)
-            await _close(ctx, job_id, JobStatus.DONE, "Router skonfigurowany, hasło przekazane.",
-                         tech_id)  # fmt: skip
+            await _close(ctx, job_id, JobStatus.DONE, "Router skonfigurowany, hasło przekazane.")
         elif status is JobStatus.CANCELLED:
-            await _close(ctx, job_id, JobStatus.CANCELLED, "Klient zrezygnował.", None)
+            await _close(ctx, job_id, JobStatus.CANCELLED, "Klient zrezygnował.")
     await document_recurring(ctx, backup_task, inventory_task, tech["piotr"], tech["kasia"])
 
 
@@ -319,7 +318,7 @@ async def _timer(ctx: Ctx, job_id: int, tech_id: int, start: datetime, mode: Job
 
 async def _backdate(ctx: Ctx, job_id: int, received: datetime) -> None:
     async with ctx.db.transaction():
-        await job_store.backdate_job(ctx.db, job_id, to_db(received))
+        await job_store.backdate_job(ctx.db, job_id, received)
 
 
 async def _move(
@@ -331,18 +330,16 @@ async def _move(
     visit_at: datetime | None = None,
     reason: str = "",
 ) -> None:
+    """Move a demo job as the dispatcher or technician would: through the one lifecycle."""
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         assert job is not None
-        fields: dict[str, object] = {"status": status.value, "technician_id": tech_id}
-        if visit_at is not None:
-            fields["visit_at"] = to_db(visit_at)
-        if reason:
-            fields["status_reason"] = reason
-        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **fields)
-        await job_store.insert_status_change(
-            ctx.db, job_id, ctx.now_db(), job.status, status, tech_id, ctx.actor, reason
-        )
+        if status is JobStatus.ASSIGNED and tech_id is not None:
+            person = await people_store.person_by_id(ctx.db, tech_id)
+            assert person is not None
+            await assign_in_tx(ctx, job, tech_id, person.name, visit_at)
+        else:
+            await move_job_in_tx(ctx, job, status, reason)
 
 
 async def _close(
@@ -350,18 +347,8 @@ async def _close(
     job_id: int,
     status: JobStatus,
     text: str,
-    tech_id: int | None,
     at: datetime | None = None,
 ) -> None:
     """Close a demo job, by default now, or when its past work ended."""
-    when = to_db(at) if at else ctx.now_db()
-    async with ctx.db.transaction():
-        job = await job_store.get_job(ctx.db, job_id)
-        assert job is not None
-        field = "resolution" if status is JobStatus.DONE else "status_reason"
-        await job_store.update_job_fields(
-            ctx.db, job_id, when, status=status.value, closed_at=when, **{field: text},
-        )  # fmt: skip
-        await job_store.insert_status_change(
-            ctx.db, job_id, when, job.status, status, tech_id or job.technician_id, ctx.actor, text,
-        )  # fmt: skip
+    when = ctx if at is None else replace(ctx, clock=FrozenClock(at))
+    await move_job(when, job_id, status, text)

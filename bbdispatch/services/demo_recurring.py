@@ -7,9 +7,10 @@ newest weekly backup check is left for it, and it comes out late.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bbdispatch.clock import to_db
+from bbdispatch.clock import FrozenClock, to_db
 from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
@@ -18,6 +19,7 @@ from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
 from bbdispatch.domain.schedule import plan_occurrences
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import create_job
+from bbdispatch.services.lifecycle import move_job_in_tx
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import contracts as contract_store
@@ -127,14 +129,11 @@ async def _done_run(
     )  # fmt: skip
     login = "piotr" if task.category.value == "backup" else "kasia"
     async with ctx.db.transaction():
-        await job_store.backdate_job(ctx.db, job_id, to_db(occurrence))
-        await job_store.update_job_fields(
-            ctx.db, job_id, to_db(end), status=JobStatus.DONE.value, resolution=checked,
-            closed_at=to_db(end),
-        )  # fmt: skip
-        await job_store.insert_status_change(
-            ctx.db, job_id, to_db(end), JobStatus.ASSIGNED, JobStatus.DONE, tech_id, login,
-            "Run documented",
-        )  # fmt: skip
+        await job_store.backdate_job(ctx.db, job_id, occurrence)
+    documenter = replace(ctx.acting_as(login), clock=FrozenClock(end))
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        assert job is not None
+        await move_job_in_tx(documenter, job, JobStatus.DONE, checked, remark="Run documented")
         await store.insert_run_log(ctx.db, RunLog(job_id, login, end, checked, RunOutcome.OK, ""))
     return job_id

@@ -1,24 +1,26 @@
 """Dispatch use cases: moving a job through its lifecycle, assigning, editing.
 
 Every change runs in one short write transaction that also writes the job's
-status history (``job_status_change``) and the audit trail.
+status history (``job_status_change``) and the audit trail. Status changes
+and assignments go through :mod:`bbdispatch.services.lifecycle`, like every
+other path that moves a job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.assignment import Visit, clashing_visit
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.jobs import Job, JobMode, JobStatus, Priority
-from bbdispatch.domain.lifecycle import check_transition
+from bbdispatch.domain.jobs import Job, JobMode, JobStatus
+from bbdispatch.domain.jobs import JobEdit as JobEdit  # re-exported: screens build one
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import check_terms
+from bbdispatch.services.lifecycle import assign_in_tx, move_job
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -35,40 +37,16 @@ async def _job_in_tx(ctx: Ctx, job_id: int) -> Job:
 async def change_status(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> None:
     """Move a job to another status, if the lifecycle allows it.
 
-    ``note`` is the resolution (done), the reason (cancelled, on hold) or a remark.
-    Moving back to *triaged* un-assigns the technician.
+    The dispatcher's door to :func:`bbdispatch.services.lifecycle.move_job`,
+    the one function every path uses. ``note`` is the resolution (done), the
+    reason (cancelled, on hold) or a remark. Moving back to *triaged*
+    un-assigns the technician.
 
     Raises:
         DomainError: an illegal step, a missing resolution or reason, or a
             running timer when closing.
     """
-    note = note.strip()
-    async with ctx.db.transaction():
-        job = await _job_in_tx(ctx, job_id)
-        running = await store.timer_running_on(ctx.db, job_id)
-        check_transition(
-            job.status, target, has_technician=job.technician_id is not None, note=note,
-            timer_running=running,
-        )  # fmt: skip
-        now = ctx.now_db()
-        fields: dict[str, object] = {"status": target.value}
-        if target is JobStatus.DONE:
-            fields.update(resolution=note, closed_at=now)
-        elif target is JobStatus.CANCELLED:
-            fields.update(status_reason=note, closed_at=now)
-        elif target is JobStatus.ON_HOLD:
-            fields["status_reason"] = note
-        elif target is JobStatus.TRIAGED:
-            fields.update(technician_id=None, visit_at=None)
-        technician = None if target is JobStatus.TRIAGED else job.technician_id
-        await job_store.update_job_fields(ctx.db, job_id, now, **fields)
-        await job_store.insert_status_change(
-            ctx.db, job_id, now, job.status, target, technician, ctx.actor, note
-        )
-        await audit.record(
-            ctx, "job", job_id, "status", from_status=job.status.value, to_status=target.value,
-            note=note,
-        )  # fmt: skip
+    await move_job(ctx, job_id, target, note)
 
 
 @dataclass(frozen=True)
@@ -116,45 +94,10 @@ async def assign(
         clash = (
             None if visit_at is None else await visit_clash(ctx, technician_id, visit_at, job_id)
         )
-        now = ctx.now_db()
-        target = (
-            JobStatus.ASSIGNED if job.status in (JobStatus.NEW, JobStatus.TRIAGED) else job.status
+        await assign_in_tx(
+            ctx, job, technician_id, person.name, visit_at, clash.job_id if clash else None
         )
-        if target is not job.status:
-            check_transition(job.status, target, has_technician=True)
-        fields: dict[str, object] = {"technician_id": technician_id, "status": target.value}
-        fields["visit_at"] = to_db(visit_at) if visit_at else None
-        await job_store.update_job_fields(ctx.db, job_id, now, **fields)
-        reassigned = job.technician_id is not None and job.technician_id != technician_id
-        note = (
-            _("handed over to {name}").format(name=person.name)
-            if reassigned
-            else _("assigned to {name}").format(name=person.name)
-        )
-        await job_store.insert_status_change(
-            ctx.db, job_id, now, job.status, target, technician_id, ctx.actor, note
-        )
-        await audit.record(
-            ctx, "job", job_id, "reassigned" if reassigned else "assigned",
-            from_technician=job.technician_id, technician=technician_id,
-            visit_at=fields["visit_at"],
-            clash_with=clash.job_id if clash else None,
-        )  # fmt: skip
     return Assigned(clash=clash)
-
-
-@dataclass(frozen=True)
-class JobEdit:
-    """Fields of a job the dispatcher may correct from the detail screen."""
-
-    description: str
-    priority: Priority
-    mode: JobMode
-    contract_id: int | None
-    agreed_price: Decimal | None = None
-    """An agreed fixed net price for the whole job (None: none agreed)."""
-    agreed_rate: Decimal | None = None
-    """An agreed net hourly rate (None: none agreed); never together with a price."""
 
 
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
@@ -182,46 +125,28 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             contract = await contract_store.get_contract(ctx.db, edit.contract_id)
             if contract is None or contract.client_id != job.client_id:
                 raise DomainError(_("That contract is not this client's."))
-        new = {
-            "description": edit.description.strip(),
-            "priority": edit.priority.value,
-            "mode": edit.mode.value,
-            "contract_id": edit.contract_id,
-            "agreed_price": _money(edit.agreed_price),
-            "agreed_rate": _money(edit.agreed_rate),
+        new = replace(edit, description=edit.description.strip())
+        old = JobEdit(
+            job.description, job.priority, job.mode, job.contract_id, job.agreed_price,
+            job.agreed_rate,
+        )  # fmt: skip
+        changed = {
+            f.name: {"from": _shown(getattr(old, f.name)), "to": _shown(getattr(new, f.name))}
+            for f in fields(JobEdit)
+            if getattr(old, f.name) != getattr(new, f.name)
         }
-        old = {
-            "description": job.description,
-            "priority": job.priority.value,
-            "mode": job.mode.value,
-            "contract_id": job.contract_id,
-            "agreed_price": _money(job.agreed_price),
-            "agreed_rate": _money(job.agreed_rate),
-        }
-        changed = {k: v for k, v in new.items() if old[k] != v}
         if not changed:
             return []
-        plain = {k: new[k] for k in ("description", "priority", "mode", "contract_id")}
-        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), **plain)
-        terms = {"agreed_price", "agreed_rate"} & set(changed)
-        if terms:
-            await job_store.set_agreed_terms(
-                ctx.db, job_id, edit.agreed_price, edit.agreed_rate, ctx.clock.now()
-            )
-        if "contract_id" in changed or terms:
+        await job_store.edit_job(ctx.db, job_id, new, ctx.clock.now())
+        if changed.keys() & {"contract_id", "agreed_price", "agreed_rate"}:
             # Imported here: the billing ledger is not needed to open the board.
             from bbdispatch.services.ledger import recharge_job_in_tx
 
             await recharge_job_in_tx(ctx, job_id)
-        await audit.record(
-            ctx,
-            "job",
-            job_id,
-            "edited",
-            **{k: {"from": old[k], "to": v} for k, v in changed.items()},
-        )
+        await audit.record(ctx, "job", job_id, "edited", **changed)
     return sorted(changed)
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+def _shown(value: object) -> object:
+    """An audited value: money with two decimals, as the audit has always shown it."""
+    return f"{value:.2f}" if isinstance(value, Decimal) else value

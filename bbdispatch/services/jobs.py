@@ -46,7 +46,7 @@ async def insert_job_in_tx(ctx: Ctx, new: NewJob) -> int:
     check_terms(new.agreed_price, new.agreed_rate)
     if await client_store.get_client(ctx.db, new.client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))
-    job_id = await store.insert_job(ctx.db, new, ctx.now_db(), ctx.actor)
+    job_id = await store.insert_job(ctx.db, new, ctx.clock.now(), ctx.actor)
     await audit.record(
         ctx, "job", job_id, "created", client_id=new.client_id, priority=new.priority.value,
         mode=new.mode.value, category=new.category.value,

@@ -230,7 +230,7 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
                 raise DomainError(
                     _("Contract {n} belongs to another client.").format(n=contract.number)
                 )
-        await job_store.update_job_fields(ctx.db, job_id, ctx.now_db(), contract_id=contract_id)
+        await job_store.set_contract(ctx.db, job_id, contract_id, ctx.clock.now())
         recharged = await recharge_job_in_tx(ctx, job_id)
         await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
     return recharged

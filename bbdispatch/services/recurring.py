@@ -16,7 +16,7 @@ from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
-from bbdispatch.domain.lifecycle import check_no_running_timer
+from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import (
     HistoryRow,
     RecurringTask,
@@ -29,10 +29,10 @@ from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.lifecycle import assign_in_tx, move_job_in_tx
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
-from bbdispatch.storage import dispatch as dispatch_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
 
@@ -245,7 +245,6 @@ async def complete_run(
         raise DomainError(_("Describe the problem found."))
     if outcome is RunOutcome.OK:
         problem = ""
-    now = ctx.now_db()
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
@@ -254,31 +253,25 @@ async def complete_run(
             raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
         if job.status is JobStatus.CANCELLED:
             raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
-        if job.status is not JobStatus.DONE:
-            check_no_running_timer(await dispatch_store.timer_running_on(ctx.db, job_id))
         log = RunLog(job_id, ctx.actor, ctx.clock.now(), checked, outcome, problem)
-        await store.insert_run_log(ctx.db, log)
         resolution = checked.strip() if outcome is RunOutcome.OK else (
             f"{checked.strip()}\n{_('Problem found')}: {problem.strip()}"
         )  # fmt: skip
         if job.status is not JobStatus.DONE:
-            await job_store.update_job_fields(
-                ctx.db, job_id, now, status=JobStatus.DONE.value, resolution=resolution,
-                closed_at=now,
-            )  # fmt: skip
-            person = await _person_id(ctx)
-            await job_store.insert_status_change(
-                ctx.db, job_id, now, job.status, JobStatus.DONE, person or job.technician_id,
-                ctx.actor, _("Run documented"),
-            )  # fmt: skip
+            if job.technician_id is None:
+                person = await _person(ctx)
+                if person is not None:
+                    await assign_in_tx(ctx, job, person.id, person.name, job.visit_at)
+                    job = await job_store.get_job(ctx.db, job_id) or job
+            await move_job_in_tx(ctx, job, JobStatus.DONE, resolution, remark=_("Run documented"))
+        await store.insert_run_log(ctx.db, log)
         await audit.record(
             ctx, "job", job_id, "run_logged", outcome=outcome.value, checked=checked.strip(),
             problem=problem.strip(),
         )  # fmt: skip
 
 
-async def _person_id(ctx: Ctx) -> int | None:
+async def _person(ctx: Ctx) -> Technician | None:
     from bbdispatch.storage.people import person_by_login
 
-    person = await person_by_login(ctx.db, ctx.person_login)
-    return person.id if person else None
+    return await person_by_login(ctx.db, ctx.person_login)

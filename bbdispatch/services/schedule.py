@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from bbdispatch.clock import FIRM_ZONE, from_db, to_db
+from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
@@ -23,6 +23,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
 
 
@@ -67,19 +68,18 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime) -> list[CreatedRun]:
         if contract.ends_on is not None:
             until = datetime.combine(contract.ends_on, time(23, 59, 59), tzinfo=FIRM_ZONE)
         plan = plan_occurrences(
-            task.schedule, task.starts_at, last=from_db(last) if last else None, now=now,
+            task.schedule, task.starts_at, last=last, now=now,
             catch_up=task.catch_up, calendar=calendar_of(ctx.prices), until=until,
         )  # fmt: skip
         for occurrence, late in plan:
-            job_id = await store.insert_run_job(
-                ctx.db, _new_job(task, contract.client_id, occurrence, late), to_db(now),
-                ctx.actor,
-            )  # fmt: skip
+            job_id = await job_store.insert_run_job(
+                ctx.db, _new_job(task, contract.client_id, occurrence, late), now, ctx.actor
+            )
             if job_id is None:
                 continue
             await audit.record(
                 ctx, "job", job_id, "created", source="schedule", task_id=task.id,
-                occurrence_at=to_db(occurrence), late=late,
+                occurrence_at=occurrence, late=late,
             )  # fmt: skip
             created.append(CreatedRun(job_id, task.id, task.title, occurrence, late))
     return created

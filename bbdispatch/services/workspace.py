@@ -15,12 +15,11 @@ from bbdispatch.domain.jobs import Job, JobRow, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
-from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.services.lifecycle import move_job_in_tx
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage import my_work
 from bbdispatch.storage import work as work_store
 
 
@@ -130,30 +129,13 @@ async def _move(ctx: Ctx, tech: Technician, job_id: int, to: JobStatus, note: st
 
 
 async def move_own_job_in_tx(ctx: Ctx, job: Job, to: JobStatus, note: str = "") -> None:
-    """Change a job's status inside the caller's transaction, with history and audit.
+    """Change one of the technician's jobs' status inside the caller's transaction.
+
+    The same rules, history and audit as every other path:
+    :func:`bbdispatch.services.lifecycle.move_job_in_tx`.
 
     Raises:
-        DomainError: the job is closed, already in that status, or (for done) a
-            timer is still running on it.
+        DomainError: the lifecycle refuses the step (closed job, a step not in
+            the table, or a timer still running when closing as done).
     """
-    if not job.status.is_open:
-        raise DomainError(_("Job {id} is already closed.").format(id=job.id))
-    if job.status is to:
-        return
-    now = ctx.now_db()
-    fields: dict[str, object] = {"status": to.value}
-    if to is JobStatus.DONE:
-        if await my_work.running_timers_of_job(ctx.db, job.id):
-            raise DomainError(_("Stop the timer on job {id} first.").format(id=job.id))
-        fields.update(resolution=note, closed_at=now)
-    elif to is JobStatus.ON_HOLD:
-        fields["status_reason"] = note
-    else:
-        fields["status_reason"] = ""
-    await job_store.update_job_fields(ctx.db, job.id, now, **fields)
-    await job_store.insert_status_change(
-        ctx.db, job.id, now, job.status, to, job.technician_id, ctx.actor, note
-    )
-    await audit.record(
-        ctx, "job", job.id, "status_changed", from_status=job.status.value, to=to.value, note=note
-    )
+    await move_job_in_tx(ctx, job, to, note)

@@ -3,27 +3,54 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.storage.database import Database
 
 
+def _encode(value: object) -> object:
+    """JSON for the domain values a detail may hold: UTC text, ISO dates, decimal strings."""
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
+
+
 async def insert_audit(
     db: Database,
-    at: str,
+    at: datetime,
     actor: str,
     entity: str,
     entity_id: int | None,
     action: str,
     detail: dict[str, Any],
 ) -> None:
-    """Record one change (inside the transaction that makes it)."""
+    """Record one change (inside the transaction that makes it).
+
+    ``detail`` may hold domain values (aware datetimes, dates, Decimal, enums);
+    they are stored as JSON text here.
+    """
     await db.execute(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (at, actor, entity, entity_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
+        (
+            to_db(at),
+            actor,
+            entity,
+            entity_id,
+            action,
+            json.dumps(detail, ensure_ascii=False, default=_encode),
+        ),
     )
 
 

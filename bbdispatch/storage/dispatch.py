@@ -70,14 +70,6 @@ async def visits_of(db: Database, technician_id: int) -> list[Visit]:
     return [Visit(job_id=r["id"], client_name=r["name"], at=from_db(r["visit_at"])) for r in rows]
 
 
-async def timer_running_on(db: Database, job_id: int) -> bool:
-    """Someone's timer is running on the job."""
-    found = await db.fetch_value(
-        "SELECT 1 FROM work_entry WHERE job_id = ? AND ended_at IS NULL LIMIT 1", (job_id,)
-    )
-    return found is not None
-
-
 async def find_job_rows(db: Database, text: str, limit: int = 10) -> list[JobRow]:
     """Jobs whose number, description, caller or caller's phone matches, newest first."""
     digits = "".join(c for c in text if c.isdigit())

@@ -1,4 +1,9 @@
-"""Queries about jobs and their status history."""
+"""Jobs and their status history: the only module that writes ``job`` and ``job_status_change``.
+
+Every write is named for what it does (:func:`record_transition`,
+:func:`set_alert`, :func:`edit_job`, ...) and takes domain values; the
+encoding (UTC text, grosze, enum values) happens here and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.clock import from_db, from_db_opt, to_db
+from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import (
     OPEN_STATUSES,
     Category,
     Job,
+    JobEdit,
     JobMode,
     JobRow,
     JobStatus,
@@ -18,6 +24,7 @@ from bbdispatch.domain.jobs import (
     Priority,
     StatusChange,
 )
+from bbdispatch.domain.lifecycle import StatusStep
 from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row, id_chunks
 
@@ -54,56 +61,89 @@ def job_from_row(row: Row) -> Job:
     )
 
 
-async def insert_job(db: Database, new: NewJob, received_at: str, actor: str) -> int:
+async def insert_job(db: Database, new: NewJob, received_at: datetime, actor: str) -> int:
     """Insert a job and the first line of its status history; returns the id."""
     job_id = await db.execute(
-        "INSERT INTO job (client_id, contract_id, caller_phone, caller_name, received_at,"
-        " description, mode, priority, category, status, technician_id, visit_at, site_address,"
-        " agreed_rate_grosze, agreed_price_grosze, recurring_task_id, occurrence_at, late,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            new.client_id,
-            new.contract_id,
-            new.caller_phone,
-            new.caller_name,
-            received_at,
-            new.description.strip(),
-            new.mode.value,
-            new.priority.value,
-            new.category.value,
-            new.status.value,
-            new.technician_id,
-            to_db(new.visit_at) if new.visit_at else None,
-            new.site_address,
-            None if new.agreed_rate is None else to_grosze(new.agreed_rate),
-            None if new.agreed_price is None else to_grosze(new.agreed_price),
-            new.recurring_task_id,
-            to_db(new.occurrence_at) if new.occurrence_at else None,
-            int(new.late),
-            received_at,
-        ),
+        f"INSERT INTO job ({_NEW_JOB_COLUMNS}) VALUES ({_NEW_JOB_MARKS})",
+        _new_job_params(new, received_at),
     )
-    await insert_status_change(db, job_id, received_at, None, new.status, new.technician_id, actor)
+    await _insert_status_change(
+        db, job_id, received_at, None, new.status, new.technician_id, actor, ""
+    )
     return job_id
 
 
-async def insert_status_change(
+async def insert_run_job(
+    db: Database, new: NewJob, received_at: datetime, actor: str
+) -> int | None:
+    """Insert the job of one recurring-task occurrence, unless it exists; returns its id.
+
+    ``ON CONFLICT DO NOTHING`` on UNIQUE(recurring_task_id, occurrence_at) is
+    what makes each occurrence exactly once, whatever other processes do.
+    """
+    await db.execute(
+        f"INSERT INTO job ({_NEW_JOB_COLUMNS}) VALUES ({_NEW_JOB_MARKS})"
+        " ON CONFLICT (recurring_task_id, occurrence_at) DO NOTHING",
+        _new_job_params(new, received_at),
+    )
+    if await db.changes() == 0:
+        return None
+    job_id = int(await db.fetch_value("SELECT last_insert_rowid()"))
+    await _insert_status_change(
+        db, job_id, received_at, None, new.status, new.technician_id, actor, "schedule"
+    )
+    return job_id
+
+
+_NEW_JOB_COLUMNS = (
+    "client_id, contract_id, caller_phone, caller_name, received_at, description, mode,"
+    " priority, category, status, technician_id, visit_at, site_address, agreed_rate_grosze,"
+    " agreed_price_grosze, recurring_task_id, occurrence_at, late, updated_at"
+)
+_NEW_JOB_MARKS = ", ".join("?" * 19)
+
+
+def _new_job_params(new: NewJob, received_at: datetime) -> tuple[object, ...]:
+    received = to_db(received_at)
+    return (
+        new.client_id,
+        new.contract_id,
+        new.caller_phone,
+        new.caller_name,
+        received,
+        new.description.strip(),
+        new.mode.value,
+        new.priority.value,
+        new.category.value,
+        new.status.value,
+        new.technician_id,
+        to_db_opt(new.visit_at),
+        new.site_address,
+        None if new.agreed_rate is None else to_grosze(new.agreed_rate),
+        None if new.agreed_price is None else to_grosze(new.agreed_price),
+        new.recurring_task_id,
+        to_db_opt(new.occurrence_at),
+        int(new.late),
+        received,
+    )
+
+
+async def _insert_status_change(
     db: Database,
     job_id: int,
-    at: str,
+    at: datetime,
     from_status: JobStatus | None,
     to_status: JobStatus,
     technician_id: int | None,
     actor: str,
-    note: str = "",
+    note: str,
 ) -> None:
-    """Append a line to a job's status history."""
     await db.execute(
         "INSERT INTO job_status_change (job_id, at, from_status, to_status, technician_id,"
         " actor, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             job_id,
-            at,
+            to_db(at),
             from_status.value if from_status else None,
             to_status.value,
             technician_id,
@@ -113,19 +153,65 @@ async def insert_status_change(
     )
 
 
-async def update_job_fields(db: Database, job_id: int, at: str, **fields: object) -> None:
-    """Update named columns of a job (names come from services, never from users)."""
-    allowed = {
-        "contract_id", "description", "mode", "priority", "category", "status", "technician_id",
-        "visit_at", "site_address", "agreed_rate_grosze", "agreed_price_grosze", "resolution",
-        "status_reason", "closed_at", "alert",
-    }  # fmt: skip
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"not a job field: {sorted(unknown)}")
-    sets = ", ".join(f"{name} = ?" for name in fields)
+async def record_transition(
+    db: Database, job_id: int, step: StatusStep, at: datetime, actor: str
+) -> None:
+    """Write one lifecycle step: the job's status and what goes with it, and its history line.
+
+    ``step`` comes from :func:`bbdispatch.domain.lifecycle.plan_step` or
+    :func:`~bbdispatch.domain.lifecycle.plan_assignment`; this only stores it.
+    """
+    stamp = to_db(at)
     await db.execute(
-        f"UPDATE job SET {sets}, updated_at = ? WHERE id = ?", (*fields.values(), at, job_id)
+        "UPDATE job SET status = ?, technician_id = ?, visit_at = ?, resolution = ?,"
+        " status_reason = ?, closed_at = CASE WHEN ? THEN ? ELSE closed_at END, updated_at = ?"
+        " WHERE id = ?",
+        (
+            step.to_status.value, step.technician_id, to_db_opt(step.visit_at), step.resolution,
+            step.status_reason, int(step.closes), stamp, stamp, job_id,
+        ),
+    )  # fmt: skip
+    await _insert_status_change(
+        db, job_id, at, step.from_status, step.to_status, step.technician_id, actor, step.note
+    )
+
+
+async def record_remark(db: Database, job: Job, at: datetime, actor: str, note: str) -> None:
+    """Add a line to a job's history that changes no status (e.g. a raised priority)."""
+    await _insert_status_change(
+        db, job.id, at, job.status, job.status, job.technician_id, actor, note
+    )
+
+
+async def set_alert(
+    db: Database, job_id: int, at: datetime, alert: str, priority: Priority | None = None
+) -> None:
+    """Show (or with ``""`` clear) a job's alert, optionally raising its priority too."""
+    await db.execute(
+        "UPDATE job SET alert = ?, priority = COALESCE(?, priority), updated_at = ? WHERE id = ?",
+        (alert, priority.value if priority else None, to_db(at), job_id),
+    )
+
+
+async def edit_job(db: Database, job_id: int, edit: JobEdit, at: datetime) -> None:
+    """Store the dispatcher's corrections of a job: texts, contract and agreed terms."""
+    await db.execute(
+        "UPDATE job SET description = ?, priority = ?, mode = ?, contract_id = ?,"
+        " agreed_price_grosze = ?, agreed_rate_grosze = ?, updated_at = ? WHERE id = ?",
+        (
+            edit.description, edit.priority.value, edit.mode.value, edit.contract_id,
+            None if edit.agreed_price is None else to_grosze(edit.agreed_price),
+            None if edit.agreed_rate is None else to_grosze(edit.agreed_rate),
+            to_db(at), job_id,
+        ),
+    )  # fmt: skip
+
+
+async def set_contract(db: Database, job_id: int, contract_id: int | None, at: datetime) -> None:
+    """Charge a job's time to another contract (or to none)."""
+    await db.execute(
+        "UPDATE job SET contract_id = ?, updated_at = ? WHERE id = ?",
+        (contract_id, to_db(at), job_id),
     )
 
 
@@ -203,13 +289,13 @@ async def status_history(db: Database, job_id: int) -> list[StatusChange]:
     return [status_change_from_row(r) for r in rows]
 
 
-async def backdate_job(db: Database, job_id: int, received_at: str) -> None:
+async def backdate_job(db: Database, job_id: int, received_at: datetime) -> None:
     """Move a job's reception back in time (demo data and imports of old jobs)."""
+    stamp = to_db(received_at)
     await db.execute(
-        "UPDATE job SET received_at = ?, updated_at = ? WHERE id = ?",
-        (received_at, received_at, job_id),
+        "UPDATE job SET received_at = ?, updated_at = ? WHERE id = ?", (stamp, stamp, job_id)
     )
-    await db.execute("UPDATE job_status_change SET at = ? WHERE job_id = ?", (received_at, job_id))
+    await db.execute("UPDATE job_status_change SET at = ? WHERE job_id = ?", (stamp, job_id))
 
 
 async def set_agreed_terms(

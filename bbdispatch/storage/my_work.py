@@ -47,12 +47,3 @@ async def delete_entry(db: Database, entry_id: int) -> None:
     """Remove an entry and its charges."""
     await db.execute("DELETE FROM charge WHERE work_entry_id = ?", (entry_id,))
     await db.execute("DELETE FROM work_entry WHERE id = ?", (entry_id,))
-
-
-async def running_timers_of_job(db: Database, job_id: int) -> int:
-    """How many timers are running on a job (a job with one cannot be closed)."""
-    return int(
-        await db.fetch_value(
-            "SELECT COUNT(*) FROM work_entry WHERE job_id = ? AND ended_at IS NULL", (job_id,)
-        )
-    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bbdispatch.clock import from_db, to_db
-from bbdispatch.domain.jobs import Category, Job, JobMode, NewJob
+from bbdispatch.domain.jobs import Category, Job, JobMode
 from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
 from bbdispatch.storage.database import Database, Row
-from bbdispatch.storage.jobs import insert_status_change, job_from_row
+from bbdispatch.storage.jobs import job_from_row
 
 
 async def contract_of_task(db: Database, task_id: int) -> int | None:
@@ -93,40 +95,12 @@ async def update_task(db: Database, task_id: int, **fields: object) -> None:
     await db.execute(f"UPDATE recurring_task SET {sets} WHERE id = ?", (*fields.values(), task_id))
 
 
-async def last_occurrence(db: Database, task_id: int) -> str | None:
-    """The newest occurrence already turned into a job (stored UTC text)."""
+async def last_occurrence(db: Database, task_id: int) -> datetime | None:
+    """The newest occurrence already turned into a job."""
     value = await db.fetch_value(
         "SELECT MAX(occurrence_at) FROM job WHERE recurring_task_id = ?", (task_id,)
     )
-    return None if value is None else str(value)
-
-
-async def insert_run_job(db: Database, new: NewJob, received_at: str, actor: str) -> int | None:
-    """Create the job of one occurrence unless it exists; returns its id, or None if it did.
-
-    ``ON CONFLICT DO NOTHING`` on UNIQUE(recurring_task_id, occurrence_at) is
-    what makes each occurrence exactly once, whatever other processes do.
-    """
-    await db.execute(
-        "INSERT INTO job (client_id, contract_id, received_at, description, mode, priority,"
-        " category, status, technician_id, visit_at, recurring_task_id, occurrence_at, late,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (recurring_task_id, occurrence_at) DO NOTHING",
-        (
-            new.client_id, new.contract_id, received_at, new.description.strip(),
-            new.mode.value, new.priority.value, new.category.value, new.status.value,
-            new.technician_id, to_db(new.visit_at) if new.visit_at else None,
-            new.recurring_task_id, to_db(new.occurrence_at) if new.occurrence_at else None,
-            int(new.late), received_at,
-        ),
-    )  # fmt: skip
-    if await db.changes() == 0:
-        return None
-    job_id = int(await db.fetch_value("SELECT last_insert_rowid()"))
-    await insert_status_change(
-        db, job_id, received_at, None, new.status, new.technician_id, actor, "schedule"
-    )
-    return job_id
+    return None if value is None else from_db(str(value))
 
 
 def _log(row: Row) -> RunLog:

@@ -79,6 +79,14 @@ async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None
     return entry_from_row(row) if row else None
 
 
+async def timer_running_on(db: Database, job_id: int) -> bool:
+    """Someone's timer is running on the job (a job with one cannot be closed as done)."""
+    found = await db.fetch_value(
+        "SELECT 1 FROM work_entry WHERE job_id = ? AND ended_at IS NULL LIMIT 1", (job_id,)
+    )
+    return found is not None
+
+
 async def insert_charge(
     db: Database,
     *,

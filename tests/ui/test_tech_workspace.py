@@ -214,7 +214,7 @@ async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> No
         assert "ctrl+s" in shown  # the footer says how to save
         await pilot.press(*"Naprawione", "enter")
         await settle(pilot)
-        assert "Stop the timer" in text_of(app, "#text-error")
+        assert "timer is still running" in text_of(app, "#text-error")
         await pilot.press("escape", "h")
         await settle(pilot)
         await pilot.press("enter")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bbdispatch.cli import main
-from bbdispatch.clock import FIRM_ZONE, to_db
+from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.backups import BackupResult, format_size, parse_size
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
@@ -15,7 +15,7 @@ from bbdispatch.services.backups import record_backup_check
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import get_job
 from bbdispatch.services.schedule import run_schedule
-from bbdispatch.storage import recurring as store
+from bbdispatch.storage import jobs as job_store
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -68,8 +68,8 @@ async def test_run_job_insert_is_idempotent(demo_ctx: Ctx) -> None:
         recurring_task_id=1, occurrence_at=moment,
     )  # fmt: skip
     async with demo_ctx.db.transaction():
-        first = await store.insert_run_job(demo_ctx.db, new, to_db(moment), "a")
-        second = await store.insert_run_job(demo_ctx.db, new, to_db(moment), "b")
+        first = await job_store.insert_run_job(demo_ctx.db, new, moment, "a")
+        second = await job_store.insert_run_job(demo_ctx.db, new, moment, "b")
     assert first is not None
     assert second is None
 

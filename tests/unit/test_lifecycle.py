@@ -16,7 +16,8 @@ def test_the_table_covers_every_status_and_closed_jobs_stay_closed() -> None:
     assert allowed_next(S.DONE) == frozenset()
     assert allowed_next(S.CANCELLED) == frozenset()
     assert S.DONE in allowed_next(S.IN_PROGRESS)
-    assert S.DONE not in allowed_next(S.ASSIGNED)
+    assert S.DONE in allowed_next(S.ASSIGNED)
+    assert S.DONE not in allowed_next(S.TRIAGED)
 
 
 @pytest.mark.parametrize(("current", "target"), ALLOWED)

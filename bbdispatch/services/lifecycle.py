@@ -1,0 +1,107 @@
+"""The one way a job changes status: every front end and every service calls this.
+
+The dispatcher's board, a technician's workspace, a documented recurring run,
+the demo builder and the command line all move jobs through
+:func:`move_job_in_tx` (or :func:`move_job`) and hand them to a technician
+through :func:`assign_in_tx`. The rules are the table in
+:mod:`bbdispatch.domain.lifecycle`; this module only reads what the rules need
+(is a timer running?), writes the step through
+:func:`bbdispatch.storage.jobs.record_transition` and audits it.
+
+The audit vocabulary of a job's lifecycle, one name per event:
+
+- ``status``: ``from_status``, ``to_status``, ``note`` — any status change;
+- ``assigned`` / ``reassigned``: ``from_technician``, ``technician``,
+  ``visit_at``, ``clash_with`` — a technician given or handed the job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.jobs import Job, JobStatus
+from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import work as work_store
+
+
+async def move_job(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> None:
+    """Move a job to another status in its own transaction (see :func:`move_job_in_tx`).
+
+    Raises:
+        NotFound: no such job.
+        DomainError: the lifecycle refuses the step.
+    """
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        await move_job_in_tx(ctx, job, target, note)
+
+
+async def move_job_in_tx(
+    ctx: Ctx, job: Job, target: JobStatus, note: str = "", *, remark: str | None = None
+) -> bool:
+    """Move ``job`` to ``target`` inside the caller's transaction, with history and audit.
+
+    ``note`` is the resolution (done), the reason (cancelled, on hold) or a
+    remark; ``remark``, when given, is what the history line says instead
+    (a documented run's resolution is long, its history line short).
+    Moving a job to the status it already has does nothing.
+
+    Returns:
+        Whether anything was written.
+
+    Raises:
+        DomainError: the lifecycle refuses the step (closed job, a step not
+            in the table, a missing technician, resolution or reason, or a
+            running timer when closing as done).
+    """
+    timer_running = target is JobStatus.DONE and await work_store.timer_running_on(ctx.db, job.id)
+    step = plan_step(job, target, note, timer_running=timer_running)
+    if step is None:
+        return False
+    if remark is not None:
+        step = replace(step, note=remark)
+    await job_store.record_transition(ctx.db, job.id, step, ctx.clock.now(), ctx.actor)
+    await audit.record(
+        ctx, "job", job.id, "status", from_status=job.status, to_status=target,
+        note=note.strip(),
+    )  # fmt: skip
+    return True
+
+
+async def assign_in_tx(
+    ctx: Ctx,
+    job: Job,
+    technician_id: int,
+    technician_name: str,
+    visit_at: datetime | None,
+    clash_with: int | None = None,
+) -> None:
+    """Give ``job`` to a technician (or hand it over) inside the caller's transaction.
+
+    The checks of the person (active, does on-site work, a planned visit) are
+    the caller's; the status rules are the lifecycle's.
+
+    Raises:
+        DomainError: the job is closed.
+    """
+    reassigned = job.technician_id is not None and job.technician_id != technician_id
+    note = (
+        _("handed over to {name}").format(name=technician_name)
+        if reassigned
+        else _("assigned to {name}").format(name=technician_name)
+    )
+    step = plan_assignment(job, technician_id, visit_at, note)
+    await job_store.record_transition(ctx.db, job.id, step, ctx.clock.now(), ctx.actor)
+    await audit.record(
+        ctx, "job", job.id, "reassigned" if reassigned else "assigned",
+        from_technician=job.technician_id, technician=technician_id, visit_at=visit_at,
+        clash_with=clash_with,
+    )  # fmt: skip
