@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -111,7 +110,7 @@ async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None)
         site = new.site_address.strip() or client.address
         job_id = await insert_job_in_tx(ctx, replace(new, site_address=site))
         if received_at is not None:
-            await store.backdate_job(ctx.db, job_id, to_db(received_at))
+            await store.backdate_job(ctx.db, job_id, received_at)
         return job_id
 
 
