@@ -6,15 +6,31 @@ Renderers (``bbdispatch.reports``) and the statement screen only format a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.money import round_grosz, vat_of
+from bbdispatch.money import GROSZ, round_grosz, vat_of
 from bbdispatch.pricelist import ProductType
+
+RateKey = tuple[ChargeBasis, int | None, Decimal]
+"""(basis, contract id, net hourly rate): the money of one rate is rounded once."""
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    """All the statement's time at one rate: hours times rate, rounded once."""
+
+    basis: ChargeBasis
+    contract_number: str | None
+    rate: Decimal
+    minutes: int
+    net: Decimal
+    """``round_grosz(rate × minutes / 60)``: the lines of this rate add up to it exactly."""
 
 
 @dataclass(frozen=True)
@@ -30,13 +46,32 @@ class ChargeRow:
     reason: str
     fixed: Decimal | None = None
     """An agreed fixed price billed with this piece (the job's first entry), else None."""
+    amount: Decimal | None = None
+    """This piece's share of its rate's total on a statement (set by :func:`price_lines`)."""
+
+    @property
+    def exact(self) -> Decimal:
+        """What the piece is worth before its rate's total is rounded.
+
+        Hours times rate, unrounded; an agreed fixed price is its own amount.
+        """
+        if self.fixed is not None:
+            return round_grosz(self.fixed)
+        return self.rate * self.minutes / 60
+
+    @property
+    def key(self) -> RateKey:
+        """The rate this piece is billed at: pieces of one key are summed, then rounded once."""
+        return (self.basis, self.contract_id, self.rate)
 
     @property
     def net(self) -> Decimal:
-        """What this piece adds to the bill, half-up to the grosz."""
-        if self.fixed is not None:
-            return round_grosz(self.fixed)
-        return round_grosz(self.rate * self.minutes / 60)
+        """What this piece adds to the bill.
+
+        On a statement, its share of its rate's total (:func:`price_lines`); alone
+        (a correction), hours times rate half-up to the grosz, or the fixed price.
+        """
+        return self.amount if self.amount is not None else round_grosz(self.exact)
 
 
 @dataclass(frozen=True)
@@ -127,6 +162,16 @@ class Statement:
     """Set once the statement is issued (the period is then closed)."""
     issued_at: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # Every statement's lines carry their share of each rate's once-rounded total,
+        # however it was built: the lines always add up to the total.
+        object.__setattr__(self, "lines", price_lines(self.lines))
+
+    @property
+    def rates(self) -> tuple[RateTotal, ...]:
+        """Money per rate: hours × rate, rounded once (the lines of a rate sum to it)."""
+        return rate_totals(self.lines)
+
     def minutes_of(self, basis: ChargeBasis) -> int:
         """Billed minutes of one kind across all lines."""
         return sum(c.minutes for ln in self.lines for c in ln.charges if c.basis is basis)
@@ -169,6 +214,63 @@ class Statement:
     def is_empty(self) -> bool:
         """Nothing worked, no fee, no correction: nothing to bill."""
         return not self.lines and not self.fees and not self.corrections
+
+
+def _rate_minutes(lines: Sequence[StatementLine]) -> dict[RateKey, tuple[int, str | None]]:
+    found: dict[RateKey, tuple[int, str | None]] = {}
+    for ln in lines:
+        for c in ln.charges:
+            if c.rate:
+                minutes, number = found.get(c.key, (0, c.contract_number))
+                found[c.key] = (minutes + c.minutes, number)
+    return found
+
+
+def rate_totals(lines: Sequence[StatementLine]) -> tuple[RateTotal, ...]:
+    """The statement's money per rate, each rounded once, in first-appearance order.
+
+    400 entries of 15 min at 85,50 zł/h are 100 h × 85,50 = 8 550,00 zł, not
+    400 × 21,38 = 8 552,00 zł. Pieces at no rate (blocks, monthly fees) are left out.
+    """
+    return tuple(
+        RateTotal(key[0], number, key[2], minutes, round_grosz(key[2] * minutes / 60))
+        for key, (minutes, number) in _rate_minutes(lines).items()
+    )
+
+
+def price_lines(lines: Sequence[StatementLine]) -> tuple[StatementLine, ...]:
+    """Give every charged piece its share of its rate's total, so lines add up exactly.
+
+    Each rate's total is rounded once (:func:`rate_totals`). Its grosze go to the
+    pieces by the largest-remainder rule: each piece gets its exact amount rounded
+    down, and the grosze left over go one each to the pieces that lost the most,
+    earliest first on a tie. Every piece is then within one grosz of its exact
+    amount, and the pieces of a rate sum to the rate's total.
+    """
+    totals = {
+        key: round_grosz(key[2] * minutes / 60)
+        for key, (minutes, _n) in _rate_minutes(lines).items()
+    }
+    amounts: dict[tuple[int, int], Decimal] = {}
+    losses: dict[RateKey, list[tuple[Decimal, tuple[int, int]]]] = {}
+    for i, ln in enumerate(lines):
+        for j, c in enumerate(ln.charges):
+            exact = c.exact
+            amounts[(i, j)] = exact.quantize(GROSZ, rounding=ROUND_FLOOR)
+            losses.setdefault(c.key, []).append((exact - amounts[(i, j)], (i, j)))
+    for key, pieces in losses.items():
+        floor_sum = sum((amounts[where] for _loss, where in pieces), Decimal(0))
+        spare = int((totals.get(key, floor_sum) - floor_sum) / GROSZ)
+        # sorted() is stable: equal losses keep statement order, earliest first.
+        for _loss, where in sorted(pieces, key=lambda p: -p[0])[:spare]:
+            amounts[where] += GROSZ
+    return tuple(
+        replace(
+            ln,
+            charges=tuple(replace(c, amount=amounts[(i, j)]) for j, c in enumerate(ln.charges)),
+        )
+        for i, ln in enumerate(lines)
+    )
 
 
 def months_active(contract: Contract, period_from: date, period_to: date) -> int:

@@ -18,6 +18,7 @@ from bbdispatch.domain.statements import (
     Statement,
     StatementLine,
     months_active,
+    price_lines,
 )
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
@@ -61,7 +62,7 @@ async def build_statement(
     end = to_db(local_midnight_utc(period_to + timedelta(days=1)))
     found = await store.entries_between(ctx.db, client_id, start, end)
     fixed = await job_store.fixed_price_first_entries(ctx.db, [e.entry.job_id for e in found])
-    lines = tuple(
+    lines = price_lines([
         StatementLine(
             entry_id=e.entry.id,
             day=local(e.entry.started_at).date(),
@@ -77,7 +78,7 @@ async def build_statement(
             statement_id=e.entry.statement_id,
         )
         for e in found
-    )
+    ])  # fmt: skip
     contracts = await contract_store.contracts_of(ctx.db, client_id)
     subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
     # Fees follow the contract's dates, not its status: a contract closed today

@@ -130,8 +130,8 @@ def test_totals_equal_sum_of_lines_and_gross_is_net_plus_vat(lines: list[Stateme
         client_id=1, client_name="c", client_address="", client_nip=None, period_from=DAY,
         period_to=DAY, vat_rate=Decimal("0.23"), lines=tuple(lines), contracts=(), fees=(),
     )  # fmt: skip
-    assert s.net == sum((ln.net for ln in lines), Decimal("0.00"))
-    assert all(ln.net == sum((c.net for c in ln.charges), Decimal(0)) for ln in lines)
+    assert s.net == sum((ln.net for ln in s.lines), Decimal("0.00"))
+    assert all(ln.net == sum((c.net for c in ln.charges), Decimal(0)) for ln in s.lines)
     assert s.gross == s.net + s.vat
     assert s.vat == (s.net * Decimal("0.23")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     for amount in (s.net, s.vat, s.gross):

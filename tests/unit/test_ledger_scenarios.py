@@ -37,6 +37,7 @@ async def work(
     category: Category = Category.SOFTWARE,
     contract_id: int | None = None,
     agreed_rate: Decimal | None = None,
+    offset: int = 0,
 ) -> int:
     job = await create_job(
         ctx,
@@ -46,7 +47,7 @@ async def work(
             agreed_rate=agreed_rate,
         ),
     )  # fmt: skip
-    start = datetime(2026, 11, day, hour, 0, tzinfo=FIRM_ZONE)
+    start = datetime(2026, 11, day, hour, 0, tzinfo=FIRM_ZONE) + timedelta(minutes=offset)
     return await add_entry(
         ctx, job_id=job, technician_id=ANNA, started_at=start,
         ended_at=start + timedelta(minutes=minutes), description="Praca zdalna",
