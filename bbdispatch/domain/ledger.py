@@ -6,7 +6,7 @@ Pure functions, so the rules can be property-tested without a database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -86,8 +86,13 @@ def allocate(
     balances: Sequence[Balance],
     day: date,
     uncovered_rate: Decimal,
+    also_usable: frozenset[int] = frozenset(),
 ) -> list[ChargePart]:
     """Split billed minutes across contracts by the firm's rules.
+
+    ``also_usable`` names contracts that may take the time although their dates
+    say otherwise: a dispatcher moved this entry's uncovered time onto a contract
+    signed later, and charging it again must not undo that.
 
     1. a recurring-task job → its IT administration contract;
     2. the dispatcher's override, if it can take the time;
@@ -101,7 +106,12 @@ def allocate(
         return []
     # Oldest first, whatever order the caller passed: the same input always splits alike.
     usable = sorted(
-        (b for b in balances if usable_on(b.contract, day)),
+        (
+            b
+            for b in balances
+            if usable_on(b.contract, day)
+            or (b.contract.id in also_usable and b.contract.status is not ContractStatus.CLOSED)
+        ),
         key=lambda b: (b.contract.starts_on, b.contract.id),
     )
     by_id = {b.contract.id: b for b in usable}
@@ -150,6 +160,42 @@ def allocate(
         reason = _("no contract hours left: uncovered, offer a contract")
         parts.append(ChargePart(None, ChargeBasis.UNCOVERED, remaining, uncovered_rate, reason))
     return parts
+
+
+@dataclass(frozen=True)
+class ToCharge:
+    """One entry waiting to be charged: its billed minutes, its job's terms, its local day."""
+
+    entry_id: int
+    minutes: int
+    terms: JobTerms
+    day: date
+    also_usable: frozenset[int] = frozenset()
+    """Contracts this entry's time was moved onto by hand (see :func:`allocate`)."""
+
+
+def charge_in_order(
+    entries: Sequence[ToCharge], balances: Sequence[Balance], uncovered_rate: Decimal
+) -> dict[int, list[ChargePart]]:
+    """Charge entries one after another, each seeing the hours the ones before it took.
+
+    ``entries`` must be in the order work was done (oldest first): prepaid hours go
+    to the oldest work. ``balances`` are the blocks' use before the first entry.
+    Returns each entry's parts, by entry id.
+    """
+    current = {b.contract.id: b for b in balances}
+    found: dict[int, list[ChargePart]] = {}
+    for entry in entries:
+        parts = allocate(
+            entry.minutes, entry.terms, list(current.values()), entry.day, uncovered_rate,
+            entry.also_usable,
+        )  # fmt: skip
+        for part in parts:
+            if part.basis is ChargeBasis.BLOCK and part.contract_id is not None:
+                b = current[part.contract_id]
+                current[part.contract_id] = replace(b, used_minutes=b.used_minutes + part.minutes)
+        found[entry.entry_id] = parts
+    return found
 
 
 def _whole(contract: Contract, minutes: int, reason: str) -> ChargePart:

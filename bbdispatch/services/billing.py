@@ -1,11 +1,21 @@
-"""Charging work entries to the right contract (the rules live in domain.ledger)."""
+"""Charging work entries to the right contract (the rules live in domain.ledger).
+
+Prepaid hours go to the oldest work first. Any change to an entry (added,
+stopped, edited, corrected, deleted, its job's contract changed) can free or
+take hours that later work depends on, so the client's open entries (those not
+on an issued statement) from the earliest changed moment on are charged again,
+in order of their start. Hours freed by correcting an early entry therefore go
+to the next entry that had run out of them.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bbdispatch.clock import local
 from bbdispatch.domain.contracts import Balance
-from bbdispatch.domain.jobs import Category
-from bbdispatch.domain.ledger import JobTerms, allocate, billed_minutes
+from bbdispatch.domain.jobs import Category, Job
+from bbdispatch.domain.ledger import JobTerms, ToCharge, billed_minutes, charge_in_order
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import to_grosze
 from bbdispatch.services.context import Ctx
@@ -16,20 +26,96 @@ from bbdispatch.storage import recurring as recurring_store
 from bbdispatch.storage import work as work_store
 
 
-async def charge_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
-    """(Re)charge one finished entry; call inside the transaction that saved it."""
-    await work_store.delete_charges_of(ctx.db, entry.id)
-    if entry.ended_at is None or not entry.billable:
-        return
+async def charge_entry_in_tx(
+    ctx: Ctx, entry: WorkEntry, *, was_started_at: datetime | None = None
+) -> None:
+    """(Re)charge a saved entry and the client's open entries after it; inside its transaction.
+
+    Args:
+        ctx: the service environment.
+        entry: the entry as saved now.
+        was_started_at: its start before an edit, if the edit moved it: entries
+            from the earlier of the two starts are charged again.
+    """
     job = await job_store.get_job(ctx.db, entry.job_id)
     if job is None:
         return
-    seconds = int((entry.ended_at - entry.started_at).total_seconds())
-    minutes = billed_minutes(seconds, ctx.prices.billing.rounding_minutes)
-    contracts = await contract_store.contracts_of(ctx.db, job.client_id)
+    since = entry.started_at if was_started_at is None else min(entry.started_at, was_started_at)
+    await recharge_open_entries_in_tx(ctx, job.client_id, since, also=entry)
+
+
+async def recharge_after_removal_in_tx(ctx: Ctx, removed: WorkEntry) -> None:
+    """After deleting an entry: its hours go to the open entries after it, in order."""
+    job = await job_store.get_job(ctx.db, removed.job_id)
+    if job is not None and removed.ended_at is not None:
+        await recharge_open_entries_in_tx(ctx, job.client_id, removed.started_at)
+
+
+async def recharge_open_entries_in_tx(
+    ctx: Ctx, client_id: int, since: datetime, *, also: WorkEntry | None = None
+) -> int:
+    """Charge the client's open entries that started at ``since`` or later again, in order.
+
+    Call inside the transaction that changed something. Entries before ``since``
+    and entries on an issued statement keep their charges; their use of the
+    blocks is the starting balance. ``also`` is charged in its place in the
+    order even when it is on an issued statement (an admin's correction).
+    Returns how many entries were charged.
+    """
+    entries = await work_store.open_entries_of_client(ctx.db, client_id, since)
+    if also is not None and also.ended_at is not None and all(e.id != also.id for e in entries):
+        entries = sorted([*entries, also], key=lambda e: (e.started_at, e.id))
+    ids = [e.id for e in entries]
+    # Time a dispatcher moved onto a contract signed after it was worked may stay there.
+    moved: dict[int, set[int]] = {}
+    for charge in await work_store.charges_of_entries(ctx.db, ids):
+        if charge.contract_id is not None:
+            moved.setdefault(charge.work_entry_id, set()).add(charge.contract_id)
+    await work_store.delete_charges_of_entries(ctx.db, ids)
+    contracts = await contract_store.contracts_of(ctx.db, client_id)
     used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
-    balances = [Balance(c, used.get(c.id, 0)) for c in contracts]
-    terms = JobTerms(
+    terms: dict[int, JobTerms | None] = {}
+    queue: list[ToCharge] = []
+    for entry in entries:
+        if entry.job_id not in terms:
+            terms[entry.job_id] = await _terms(ctx, await job_store.get_job(ctx.db, entry.job_id))
+        job_terms = terms[entry.job_id]
+        if job_terms is None or not entry.billable or entry.ended_at is None:
+            continue
+        seconds = int((entry.ended_at - entry.started_at).total_seconds())
+        queue.append(
+            ToCharge(
+                entry_id=entry.id,
+                minutes=billed_minutes(seconds, ctx.prices.billing.rounding_minutes),
+                terms=job_terms,
+                day=local(entry.started_at).date(),
+                also_usable=frozenset(moved.get(entry.id, ())),
+            )
+        )
+    charged = charge_in_order(
+        queue,
+        [Balance(c, used.get(c.id, 0)) for c in contracts],
+        ctx.prices.billing.hourly_rate_net,
+    )
+    for entry_id, parts in charged.items():
+        for part in parts:
+            await work_store.insert_charge(
+                ctx.db,
+                work_entry_id=entry_id,
+                contract_id=part.contract_id,
+                basis=part.basis.value,
+                minutes=part.minutes,
+                rate_grosze=to_grosze(part.hourly_rate),
+                reason=part.reason,
+            )
+    await refresh_statuses_in_tx(ctx, client_id)
+    return len(entries)
+
+
+async def _terms(ctx: Ctx, job: Job | None) -> JobTerms | None:
+    if job is None:
+        return None
+    return JobTerms(
         is_network=job.category is Category.NETWORK,
         recurring_contract_id=(
             await recurring_store.contract_of_task(ctx.db, job.recurring_task_id)
@@ -40,17 +126,3 @@ async def charge_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
         agreed_rate=job.agreed_rate,
         agreed_price=job.agreed_price,
     )
-    parts = allocate(
-        minutes, terms, balances, local(entry.started_at).date(), ctx.prices.billing.hourly_rate_net
-    )
-    for part in parts:
-        await work_store.insert_charge(
-            ctx.db,
-            work_entry_id=entry.id,
-            contract_id=part.contract_id,
-            basis=part.basis.value,
-            minutes=part.minutes,
-            rate_grosze=to_grosze(part.hourly_rate),
-            reason=part.reason,
-        )
-    await refresh_statuses_in_tx(ctx, job.client_id)

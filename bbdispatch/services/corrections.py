@@ -68,7 +68,7 @@ async def correct_locked_entry(
         await store.update_entry(ctx.db, entry_id, start, end, description.strip(), ctx.now_db())
         changed = await work_store.get_entry(ctx.db, entry_id)
         assert changed is not None
-        await charge_entry_in_tx(ctx, changed)
+        await charge_entry_in_tx(ctx, changed, was_started_at=entry.started_at)
         new_minutes, new_net = await _billed(ctx, entry_id)
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=entry.statement_id,

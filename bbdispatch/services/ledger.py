@@ -251,8 +251,9 @@ async def recharge_job_in_tx(ctx: Ctx, job_id: int) -> int:
         for e in await work_store.entries_of_job(ctx.db, job_id)
         if e.statement_id is None and e.ended_at is not None
     ]
-    for entry in entries:
-        await charge_entry_in_tx(ctx, entry)
+    if entries:
+        # Charging the job's earliest open entry charges every later open entry too.
+        await charge_entry_in_tx(ctx, entries[0])
     return len(entries)
 
 

@@ -17,7 +17,7 @@ from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
-from bbdispatch.services.billing import charge_entry_in_tx
+from bbdispatch.services.billing import charge_entry_in_tx, recharge_after_removal_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.timekeeping import (
     add_entry,
@@ -131,7 +131,7 @@ async def change_entry_in_tx(
     )  # fmt: skip
     changed = await store.get_entry(ctx.db, entry.id)
     assert changed is not None
-    await charge_entry_in_tx(ctx, changed)
+    await charge_entry_in_tx(ctx, changed, was_started_at=entry.started_at)
     await audit.record(
         ctx, "work_entry", entry.id, "edited", job_id=entry.job_id,
         before=_snapshot(entry), after=_snapshot(changed),
@@ -147,6 +147,7 @@ async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
         await my_work.delete_entry(ctx.db, entry.id)
+        await recharge_after_removal_in_tx(ctx, entry)
         await audit.record(
             ctx, "work_entry", entry.id, "deleted", job_id=entry.job_id, before=_snapshot(entry)
         )

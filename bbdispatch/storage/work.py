@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bbdispatch.clock import from_db, from_db_opt
+from datetime import datetime
+
+from bbdispatch.clock import from_db, from_db_opt, to_db
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.work import Charge, WorkEntry
 from bbdispatch.storage.database import Database, Row
@@ -69,6 +71,27 @@ async def entries_of_job(db: Database, job_id: int) -> list[WorkEntry]:
         "SELECT * FROM work_entry WHERE job_id = ? ORDER BY started_at, id", (job_id,)
     )
     return [entry_from_row(r) for r in rows]
+
+
+async def open_entries_of_client(db: Database, client_id: int, since: datetime) -> list[WorkEntry]:
+    """A client's open finished entries from ``since`` on, in the order the ledger charges them.
+
+    Open: not on an issued statement. The order is by start, then id.
+    """
+    rows = await db.fetch_all(
+        "SELECT w.* FROM work_entry w JOIN job j ON j.id = w.job_id"
+        " WHERE j.client_id = ? AND w.statement_id IS NULL AND w.ended_at IS NOT NULL"
+        " AND w.started_at >= ? ORDER BY w.started_at, w.id",
+        (client_id, to_db(since)),
+    )
+    return [entry_from_row(r) for r in rows]
+
+
+async def delete_charges_of_entries(db: Database, entry_ids: list[int]) -> None:
+    """Forget how several entries were charged, before charging them again in order."""
+    if entry_ids:
+        marks = ",".join("?" * len(entry_ids))
+        await db.execute(f"DELETE FROM charge WHERE work_entry_id IN ({marks})", entry_ids)
 
 
 async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None:
