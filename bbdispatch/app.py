@@ -78,6 +78,8 @@ class BBDispatch(App[None]):
         self._seen_version = 0
         self.data_changed: Signal[None] = Signal(self, "data-changed")
         """Published whenever any process commits a change to the database."""
+        self.job_created: Signal[int] = Signal(self, "job-created")
+        """Published with the job's number when this session creates a job (the board follows)."""
         self.sub_title = f"{user.name} ({user.login})"
         self._drop_controls = DropTerminalControls()
 
@@ -153,6 +155,12 @@ class BBDispatch(App[None]):
 
             return self.mode_name == "dispatcher" and isinstance(self.screen, BoardScreen)
         return True
+
+    async def action_quit(self) -> None:
+        """Quit; a call being taken in the intake asks first and is logged."""
+        from screens.intake import quit_keeping_calls
+
+        quit_keeping_calls(self)
 
     def action_new_call(self) -> None:
         """Open the phone intake on top of whatever is shown."""

@@ -19,6 +19,7 @@ from bbdispatch.services.contracts import assessments, record_assessment
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 
 
 class AssessmentScreen(FormDialog[int | None]):
@@ -51,11 +52,11 @@ class AssessmentScreen(FormDialog[int | None]):
         """Date, needs, rules, waiver, errors, earlier revisions."""
         with Vertical():
             yield PlainLabel(_("Needs assessment"))
-            yield Input(format_day(local_today(self.ctx.clock)), id="assessed-on")
-            yield Input("", id="needs", placeholder=_("The client's IT needs"))
-            yield Input("", id="rules", placeholder=_("Agreed rules of work"))
+            yield TextInput(format_day(local_today(self.ctx.clock)), id="assessed-on")
+            yield TextInput("", id="needs", placeholder=_("The client's IT needs"))
+            yield TextInput("", id="rules", placeholder=_("Agreed rules of work"))
             yield Checkbox(_("Waived"), id="waived")
-            yield Input("", id="waiver-reason", placeholder=_("Why it is waived"))
+            yield TextInput("", id="waiver-reason", placeholder=_("Why it is waived"))
             yield Plain("", id="assessment-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="primary")
             yield Plain("", id="revisions")

@@ -24,14 +24,18 @@ from bbdispatch.services.jobs import get_job
 from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainLabel, PlainOptionList, plain_option
+from screens.widgets.pick_list import PickList
+from screens.widgets.plain import Plain, PlainLabel, plain_option
+from screens.widgets.text_input import TextInput
 
 
 def candidate_label(c: Candidate) -> str:
-    """One picker line: name, skills match, on-site, open jobs, timer, hours today."""
+    """One picker line: name, skills, on-site, open jobs, timer, hours today; or why not."""
     skill = "✓" + _("skills") if c.skill_match else " " * (len(_("skills")) + 1)
     onsite = _("on-site") if c.person.does_onsite else _("remote only")
     timer = "● " + _("timer") if c.load.timer_running else ""
+    if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
+        return f"{c.person.name:<22} ✗ " + _("does no on-site work: not for this job")
     return (
         f"{c.person.name:<22} {skill}  {onsite:<11} "
         f"{_('jobs')} {c.load.open_jobs}  {_('today')} {format_minutes(c.load.minutes_today)}"
@@ -87,9 +91,9 @@ class AssignScreen(BBModal[bool]):
         """Title, candidates, the visit input, the warning line."""
         with Vertical():
             yield PlainLabel(_("Assign job {no}").format(no=self.job_id), id="assign-title")
-            yield PlainOptionList(id="candidates")
+            yield PickList(id="candidates")
             yield PlainLabel(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
-            yield Input(id="visit")
+            yield TextInput(id="visit")
             yield Plain("", id="visit-warning", classes="field-error")
         yield KeysFooter()
 

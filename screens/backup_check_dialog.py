@@ -18,6 +18,7 @@ from bbdispatch.services.backups import record_backup_check
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
+from screens.widgets.text_input import TextInput
 
 
 def parse_day(text: str) -> date | None:
@@ -77,18 +78,18 @@ class BackupCheckDialog(FormDialog[bool]):
                 )  # fmt: skip
             with Horizontal():
                 yield PlainLabel(_("Backup date"))
-                yield Input(placeholder="23.11.2026", id="backup-date")
+                yield TextInput(placeholder="23.11.2026", id="backup-date")
             yield Plain("", id="date-error", classes="field-error")
             with Horizontal():
                 yield PlainLabel(_("Size"))
-                yield Input(placeholder="512 GB", id="size")
+                yield TextInput(placeholder="512 GB", id="size")
             yield Plain("", id="size-error", classes="field-error")
             with Horizontal():
                 yield PlainLabel(_("Where"))
-                yield Input(placeholder=r"\\NAS\kopie", id="location")
+                yield TextInput(placeholder=r"\\NAS\kopie", id="location")
             with Horizontal():
                 yield PlainLabel(_("Note"))
-                yield Input(placeholder=_("What failed (required if failed)"), id="note")
+                yield TextInput(placeholder=_("What failed (required if failed)"), id="note")
             yield Plain("", id="note-error", classes="field-error")
             with Horizontal():
                 yield Button(_("Save"), variant="primary", id="save")

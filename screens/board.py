@@ -25,6 +25,7 @@ from screens.widgets.board_columns import Column, cells, columns_for
 from screens.widgets.fixed_table import FixedWidthTable
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain
+from screens.widgets.text_input import TextInput
 
 Cells = tuple[str | Text, ...]
 
@@ -91,6 +92,8 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         self._filter = BoardFilter()
         self._keys_for: object = object()
         """The selected job's status the footer keys were last enabled for."""
+        self._follow: int | None = None
+        """A job just created here: the cursor goes to it as soon as it is shown."""
         self.loads = 0
         """How many times the queue was loaded (tests and benchmarks read it)."""
 
@@ -98,7 +101,9 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         """Header, summary line, filter input, the job table, footer."""
         yield Header()
         yield Plain("", id="board-summary", classes="summary")
-        yield Input(placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter")
+        yield TextInput(
+            placeholder=_("/ search · s:status t:tech m:mode c:client"), id="board-filter"
+        )
         yield FixedWidthTable(id="job-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -106,10 +111,15 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         """Load the queue, follow every later commit, and tick the clocks."""
         self.query_one("#job-table", DataTable).focus()
         self.bb.data_changed.subscribe(self, self._data_changed)
+        self.bb.job_created.subscribe(self, self._job_created)
         self.set_interval(TICK_SECONDS, self.load_jobs)
         self.load_jobs()
 
     def _data_changed(self, _none: None) -> None:
+        self.load_jobs()
+
+    def _job_created(self, job_id: int) -> None:
+        self._follow = job_id
         self.load_jobs()
 
     # --- the selected job -------------------------------------------------
@@ -238,6 +248,8 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         else:
             self._rebuild(table, shown)
         self._shown = shown
+        if self._follow is not None and self.select_job(self._follow):
+            self._follow = None
         self._summarise(len(shown))
         self._refresh_job_keys()
 

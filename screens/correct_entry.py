@@ -20,6 +20,7 @@ from bbdispatch.services.corrections import correct_locked_entry
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 
 
 class CorrectEntryScreen(FormDialog[int | None]):
@@ -50,11 +51,11 @@ class CorrectEntryScreen(FormDialog[int | None]):
         """The entry's fields, prefilled, and the reason."""
         with Vertical():
             yield PlainLabel(_("Correct billed entry (job {job})").format(job=self.line.job_number))
-            yield Input(format_local(self._start).split(" ")[0], id="day")
-            yield Input(format_local(self._start, with_date=False), id="start")
-            yield Input(format_local(self._end, with_date=False), id="end")
-            yield Input(self.line.description, id="description")
-            yield Input("", id="reason", placeholder=_("Why it is corrected"))
+            yield TextInput(format_local(self._start).split(" ")[0], id="day")
+            yield TextInput(format_local(self._start, with_date=False), id="start")
+            yield TextInput(format_local(self._end, with_date=False), id="end")
+            yield TextInput(self.line.description, id="description")
+            yield TextInput("", id="reason", placeholder=_("Why it is corrected"))
             yield Plain("", id="correct-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="warning")
         yield KeysFooter()

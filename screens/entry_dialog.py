@@ -21,6 +21,7 @@ from bbdispatch.i18n import _
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class EntryDialog(FormDialog[bool]):
                 yield from self._row("duration", _("Duration"), None, today, "1:30")
             with Horizontal():
                 yield PlainLabel(_("Description"))
-                yield Input(
+                yield TextInput(
                     d.description, placeholder=_("for the client's statement"),
                     id="entry-description", compact=True,
                 )  # fmt: skip
@@ -134,7 +135,7 @@ class EntryDialog(FormDialog[bool]):
         text = format_moment_input(value, today) if value is not None else ""
         with Horizontal():
             yield PlainLabel(label)
-            yield Input(text, placeholder=hint, id=f"entry-{key}", compact=True)
+            yield TextInput(text, placeholder=hint, id=f"entry-{key}", compact=True)
         yield Plain("", id=f"error-{key}", classes="field-error")
 
     def on_mount(self) -> None:

@@ -9,10 +9,10 @@ priority normal, the suggested contract, the client's address as the site.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Header, Input, OptionList, Static
@@ -26,11 +26,13 @@ from bbdispatch.domain.jobs import Category, NewJob
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
 from bbdispatch.services.clients import search_clients
+from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
     CallerCard,
     IntakeFieldError,
     IntakeRequest,
     caller_card,
+    log_unsaved_call,
     lookup_number,
     save_intake,
 )
@@ -44,6 +46,7 @@ from screens.widgets.footer import KeysFooter
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 from screens.widgets.triage_bar import TriageBar
 
 
@@ -77,6 +80,8 @@ class IntakeScreen(BBScreen[None]):
         self._site_default = ""
         self._phone_prefill = ""
         self._received_at: datetime | None = None
+        self._number_enter_pending = False
+        """The number completed itself and moved on: a habitual Enter is the number's."""
 
     def compose(self) -> ComposeResult:
         """Number, caller, request, triage, site; see the module docstring for the order."""
@@ -87,21 +92,21 @@ class IntakeScreen(BBScreen[None]):
             yield Plain(_("Type the caller's number (or a name)."), id="phone-status")
         with Horizontal(id="search-row", classes="row"):
             yield PlainLabel(_("Find"))
-            yield Input(id="search", compact=True, placeholder=_("name, NIP or part of number"))
+            yield TextInput(id="search", compact=True, placeholder=_("name, NIP or part of number"))
         with VerticalScroll(id="caller-area", can_focus=False):
             yield CallerCardView(id="card")
             yield ClientPickList(id="pick")
             yield NewClientForm(id="new-client")
         with Horizontal(classes="row"):
             yield PlainLabel(_("Request"))
-            yield Input(id="description", compact=True, placeholder=_("what is wrong"))
+            yield TextInput(id="description", compact=True, placeholder=_("what is wrong"))
         yield MessageLine("", id="description-error", classes="field-error")
-        yield TriageBar(id="triage")
+        yield TriageBar(id="triage", after="#description")
         yield MessageLine("", id="triage-error", classes="field-error")
         yield ContractPicker(id="contract")
         with Horizontal(classes="row"):
             yield PlainLabel(_("Site"))
-            yield Input(id="site", compact=True, placeholder=_("site address"))
+            yield TextInput(id="site", compact=True, placeholder=_("site address"))
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
         yield KeysFooter()
 
@@ -158,7 +163,7 @@ class IntakeScreen(BBScreen[None]):
             return
         self._by_search = False
         if len(match.clients) == 1:
-            await self._load_card(match.clients[0].id, move_on)
+            await self._load_card(match.clients[0].id, move_on, auto)
         elif match.clients:
             self._set_phone_status(
                 _("{n} clients share this number: pick one").format(n=len(match.clients))
@@ -202,7 +207,7 @@ class IntakeScreen(BBScreen[None]):
         """Show a chosen client's card and go on to the request."""
         await self._load_card(client_id, True)
 
-    async def _load_card(self, client_id: int, move_on: bool) -> None:
+    async def _load_card(self, client_id: int, move_on: bool, auto: bool = False) -> None:
         try:
             card = await caller_card(self.ctx, client_id)
         except DomainError as err:
@@ -221,7 +226,9 @@ class IntakeScreen(BBScreen[None]):
         self._update_contract(reset=True)
         self._update_add_number()
         if move_on:
-            self.query_one("#description", Input).focus()
+            description = self.query_one("#description", Input)
+            self._number_enter_pending = auto and not description.value
+            description.focus()
 
     def _update_add_number(self) -> None:
         box = self.query_one("#add-number", Checkbox)
@@ -258,8 +265,34 @@ class IntakeScreen(BBScreen[None]):
     def _kind_changed(self) -> None:
         self._update_contract()
 
+    @on(Input.Changed, "#description")
+    def _description_changed(self, event: Input.Changed) -> None:
+        self._number_enter_pending = False
+        if event.value.strip():  # the error is fixed: it goes
+            self.query_one("#description-error", MessageLine).update("")
+
+    @on(TriageBar.NotReady)
+    def _triage_not_ready(self) -> None:
+        self.query_one("#description-error", MessageLine).update(_("Describe the request first."))
+
+    @on(TriageBar.StrayKey)
+    def _triage_stray_key(self, event: TriageBar.StrayKey) -> None:
+        self.query_one("#triage-error", MessageLine).update(
+            _("{key!r} is no triage key: {keys}").format(key=event.character, keys=TriageBar.HELP)
+        )
+
+    @on(TriageBar.Changed)
+    def _triage_changed(self) -> None:
+        triage = self.query_one(TriageBar)
+        if triage.mode is not None and triage.category is not None:
+            self.query_one("#triage-error", MessageLine).update("")
+
     @on(Input.Submitted, "#description")
     def _description_entered(self, event: Input.Submitted) -> None:
+        if not event.value.strip() and self._number_enter_pending:
+            # The number completed itself; this Enter was typed to confirm it.
+            self._number_enter_pending = False
+            return
         if not event.value.strip():
             # Keeps a habitual Enter from landing in the one-key triage bar.
             self.query_one("#description-error", MessageLine).update(
@@ -363,6 +396,8 @@ class IntakeScreen(BBScreen[None]):
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
+        if result.job_id is not None:
+            self.bb.job_created.publish(result.job_id)
         saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
         self.notify(saved or _("Call logged."))
         self.dismiss(None)
@@ -394,11 +429,59 @@ class IntakeScreen(BBScreen[None]):
             return
 
         question = ConfirmScreen(
-            _("Discard this call? What you typed is lost."),
+            _("Close this call without a job? It is logged as information."),
             hint=_("y: yes · n / Esc: no, keep editing"),
         )
         self.app.push_screen(question, self._discard_if)
 
     def _discard_if(self, yes: bool | None) -> None:
         if yes:
+            self.close_unsaved()
+
+    @work(exclusive=True, group="intake-save", exit_on_error=False)
+    async def close_unsaved(self) -> None:
+        """Log the call as closed without a job, then close."""
+        if await self.log_unsaved():
             self.dismiss(None)
+
+    async def log_unsaved(self) -> bool:
+        """Put this call in the call log as closed without a job; False (and a message) if not."""
+        try:
+            await log_unsaved_call(
+                self.ctx, raw_number=self.query_one("#phone", Input).value,
+                call_id=self._call.id if self._call else None, received_at=self._received_at,
+                client_id=self._card.client.id if self._card else None,
+                typed=self.query_one("#description", Input).value,
+            )  # fmt: skip
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return False
+        return True
+
+
+def quit_keeping_calls(app: App[Any]) -> None:
+    """Quit; while a call is being taken, ask first and log it, like Esc in the intake.
+
+    ``ctrl+q`` is a priority binding of the App, so the intake never sees it;
+    the App's quit action comes here instead.
+    """
+    open_calls = [s for s in app.screen_stack if isinstance(s, IntakeScreen) and s.is_dirty()]
+    if not open_calls:
+        app.exit()
+        return
+
+    async def log_and_quit() -> None:
+        for intake in open_calls:
+            if not await intake.log_unsaved():
+                return  # the message is shown; the call stays open
+        app.exit()
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            app.run_worker(log_and_quit(), group="quit", exit_on_error=False)
+
+    question = ConfirmScreen(
+        _("Quit while taking a call? The call is logged without a job."),
+        hint=_("y: yes · n / Esc: no, keep editing"),
+    )
+    app.push_screen(question, answer)

@@ -18,6 +18,7 @@ from bbdispatch.services.inventory import InventoryReport, inventory_report, loa
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.text_input import TextInput
 
 
 class InventoryScreen(BBScreen[None]):
@@ -54,7 +55,7 @@ class InventoryScreen(BBScreen[None]):
         """Summary, file path input (when loading), the changes, footer."""
         yield Header()
         yield Plain("", id="inventory-summary", classes="summary")
-        yield Input(placeholder=_("Path of the export (CSV or wmic text)"), id="file-path")
+        yield TextInput(placeholder=_("Path of the export (CSV or wmic text)"), id="file-path")
         yield Plain("", id="file-error", classes="field-error")
         table: DataTable[str | Text] = PlainTable(id="diff-table", cursor_type="row")
         yield table

@@ -18,7 +18,8 @@ from bbdispatch.i18n import _
 from bbdispatch.services.recurring import it_admin_contracts
 from screens.base import BBModal
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainLabel, PlainOptionList, plain_option
+from screens.widgets.pick_list import PickList
+from screens.widgets.plain import Plain, PlainLabel, plain_option
 
 
 def open_it_admin(app: App[Any]) -> None:
@@ -82,7 +83,7 @@ class AdminContractPicker(BBModal[int | None]):
         """Title, the contract list, a hint when there are none."""
         with Vertical():
             yield PlainLabel(_("IT administration contract"))
-            yield PlainOptionList(id="contract-list")
+            yield PickList(id="contract-list")
             yield Plain("", id="picker-empty", classes="field-error")
         yield KeysFooter()
 

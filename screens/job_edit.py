@@ -20,6 +20,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
+from screens.widgets.text_input import TextInput
 
 NO_CONTRACT = -1
 
@@ -72,7 +73,7 @@ class JobEditScreen(BBModal[None]):
         ]
         with Vertical():
             yield PlainLabel(_("Job {no}").format(no=job.number))
-            yield Input(job.description, id="edit-description")
+            yield TextInput(job.description, id="edit-description")
             yield PlainSelect(
                 [(PRIORITY_LABEL[p], p.value) for p in Priority],
                 value=job.priority.value, allow_blank=False, id="edit-priority",
@@ -97,7 +98,7 @@ class JobEditScreen(BBModal[None]):
                      (_("agreed hourly rate"), "rate")],
                     value=terms, allow_blank=False, id="edit-terms",
                 )  # fmt: skip
-                yield Input(amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"))
+                yield TextInput(amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"))
             yield Plain("", id="edit-error", classes="field-error")
             yield Button(_("Save"), id="edit-save", variant="primary")
 

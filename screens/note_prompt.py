@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from bbdispatch.i18n import _
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 
 
 class NotePrompt(ModalScreen[str | None]):
@@ -46,7 +47,7 @@ class NotePrompt(ModalScreen[str | None]):
         """Title, the input and a line for the error."""
         with Vertical():
             yield PlainLabel(self._title)
-            yield Input(placeholder=self._placeholder, id="note-input")
+            yield TextInput(placeholder=self._placeholder, id="note-input")
             yield Plain("", id="note-error", classes="field-error")
 
     @on(Input.Submitted, "#note-input")

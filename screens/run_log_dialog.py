@@ -18,6 +18,7 @@ from bbdispatch.services.recurring import RunDetails, complete_run, run_details
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainSelect
+from screens.widgets.text_input import TextEditor, TextInput
 
 
 class RunLogDialog(FormDialog[bool]):
@@ -60,7 +61,7 @@ class RunLogDialog(FormDialog[bool]):
         """Run header, checklist, the log fields and their errors."""
         with VerticalScroll():
             yield Plain(_("Loading…"), id="run-head")
-            yield TextArea("", id="checked", tooltip=_("What was checked"))
+            yield TextEditor("", id="checked", tooltip=_("What was checked"))
             yield Plain("", id="checked-error", classes="field-error")
             with Horizontal():
                 yield PlainSelect(
@@ -68,7 +69,7 @@ class RunLogDialog(FormDialog[bool]):
                      (_("Problem found"), RunOutcome.PROBLEM.value)],
                     value=RunOutcome.OK.value, allow_blank=False, id="outcome",
                 )  # fmt: skip
-                yield Input(placeholder=_("Problem found (describe)"), id="problem")
+                yield TextInput(placeholder=_("Problem found (describe)"), id="problem")
             yield Plain("", id="problem-error", classes="field-error")
             with Horizontal():
                 yield Button(_("Complete run"), variant="primary", id="save")

@@ -19,6 +19,7 @@ from bbdispatch.services.contracts import SignRequest, sign_contract
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
+from screens.widgets.text_input import TextInput
 
 
 class SignContractScreen(FormDialog[int | None]):
@@ -57,10 +58,10 @@ class SignContractScreen(FormDialog[int | None]):
             yield PlainSelect(
                 options, id="product", allow_blank=False, value=prices.products[0].code
             )
-            yield Input(format_day(local_today(self.ctx.clock)), id="starts-on",
+            yield TextInput(format_day(local_today(self.ctx.clock)), id="starts-on",
                         placeholder=_("Start 24.11.2026"))  # fmt: skip
-            yield Input("", id="ends-on", placeholder=_("End (optional)"))
-            yield Input("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
+            yield TextInput("", id="ends-on", placeholder=_("End (optional)"))
+            yield TextInput("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
             yield Plain("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
         yield KeysFooter()

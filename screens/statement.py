@@ -24,6 +24,7 @@ from bbdispatch.services.statements import build_statement, issue_statement
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.text_input import TextInput
 
 MODE = {"onsite": _("on-site"), "remote": _("remote")}
 
@@ -92,8 +93,8 @@ class StatementScreen(BBScreen[None]):
         yield Header()
         yield Plain("", id="statement-title", classes="summary")
         with Horizontal(id="period"):
-            yield Input(format_day(start), id="period-from", placeholder=_("From"))
-            yield Input(format_day(end), id="period-to", placeholder=_("To"))
+            yield TextInput(format_day(start), id="period-from", placeholder=_("From"))
+            yield TextInput(format_day(end), id="period-to", placeholder=_("To"))
             yield Plain("", id="period-error", classes="field-error")
         yield PlainTable(id="statement-lines", cursor_type="row", zebra_stripes=True)
         yield Plain("", id="line-detail", classes="summary")

@@ -32,6 +32,7 @@ from bbdispatch.services.recurring import TaskDraft, preview, save_task
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
+from screens.widgets.text_input import TextEditor, TextInput
 
 CATEGORY_LABEL = {
     "backup": _("backup"), "software": _("software"), "hardware": _("hardware"),
@@ -108,14 +109,14 @@ class TaskForm(FormDialog[int | None]):
         with VerticalScroll():
             with Horizontal():
                 yield PlainLabel(_("Title"))
-                yield Input(
+                yield TextInput(
                     task.title if task else "", id="title", compact=True,
                     placeholder=_("e.g. Backup check"),
                 )  # fmt: skip
             yield Plain("", id="title-error", classes="field-error")
             with Horizontal():
                 yield PlainLabel(_("Checklist"))
-                yield TextArea(
+                yield TextEditor(
                     task.instructions if task else "", id="instructions", compact=True,
                     placeholder=_("What to check, step by step"),
                 )  # fmt: skip
@@ -129,24 +130,24 @@ class TaskForm(FormDialog[int | None]):
                     [(WEEKDAY_NAMES[d], d) for d in WEEKDAYS], value=weekday,
                     allow_blank=False, id="weekday", compact=True,
                 )  # fmt: skip
-                yield Input(str(day), id="day", type="integer", compact=True,
+                yield TextInput(str(day), id="day", type="integer", compact=True,
                             tooltip=_("Day of the month"))  # fmt: skip
             with Horizontal():
                 yield PlainLabel(_("RRULE"))
-                yield Input(
+                yield TextInput(
                     task.schedule if task and preset is Preset.CUSTOM else "", compact=True,
                     placeholder=_("custom only, e.g. FREQ=MONTHLY;BYDAY=-1FR"), id="rrule",
                 )  # fmt: skip
             with Horizontal():
                 yield PlainLabel(_("First run"))
-                yield Input(first, id="starts", placeholder="01.12.2026 09:00", compact=True)
+                yield TextInput(first, id="starts", placeholder="01.12.2026 09:00", compact=True)
             yield Plain("", id="schedule-error", classes="field-error")
             yield Plain("", id="preview")
             with Horizontal():
                 yield PlainLabel(_("Technician"))
                 yield PlainSelect([], prompt=_("nobody yet"), id="technician", compact=True)
                 yield PlainLabel(_("Minutes"), classes="inline")
-                yield Input(
+                yield TextInput(
                     str(task.expected_minutes) if task else "60", id="minutes", type="integer",
                     compact=True,
                 )  # fmt: skip

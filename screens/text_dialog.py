@@ -16,6 +16,7 @@ from bbdispatch.i18n import _
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain
+from screens.widgets.text_input import TextInput
 
 SubmitText = Callable[[str], Awaitable[None]]
 """Saves the text through a service; raises DomainError to keep the dialog open."""
@@ -53,7 +54,7 @@ class TextDialog(FormDialog[bool]):
         """Title, the line, the error place, the footer."""
         with Vertical():
             yield Plain(self._title, id="text-title")
-            yield Input(placeholder=self._placeholder, id="text-value", compact=True)
+            yield TextInput(placeholder=self._placeholder, id="text-value", compact=True)
             yield Plain("", id="text-error", classes="field-error")
         yield KeysFooter()
 

@@ -270,6 +270,51 @@ async def record_ring(ctx: Ctx, raw: str) -> tuple[int, NumberMatch | None]:
     return call_id, NumberMatch(e164, clients) if e164 else None
 
 
+async def log_unsaved_call(
+    ctx: Ctx,
+    *,
+    raw_number: str,
+    call_id: int | None,
+    received_at: datetime | None,
+    client_id: int | None,
+    typed: str = "",
+) -> int | None:
+    """Log a call the dispatcher closed in the intake without saving a job.
+
+    Every call that reached the intake ends in the call log with its outcome:
+    a discarded one as information, its note saying it was closed without a
+    job plus what was typed as the request. A call reported by ``ring`` that
+    is still pending is closed that way; one already handled elsewhere is left
+    alone. A manual intake with no number typed was no call and logs nothing.
+
+    Returns:
+        The call's id, or None when nothing was logged.
+    """
+    note = _("Closed without a job")
+    if typed.strip():
+        note = f"{note}: {typed.strip()}"
+    async with ctx.db.transaction():
+        if call_id is not None:
+            call = await store.get_call(ctx.db, call_id)
+            if call is None or call.outcome is not CallOutcome.PENDING:
+                return None
+            await store.update_call(
+                ctx.db, call_id, outcome=CallOutcome.INFORMATION, client_id=client_id,
+                job_id=None, handled_by=ctx.actor, note=note,
+            )  # fmt: skip
+        elif raw_number.strip():
+            call_id = await insert_call(
+                ctx.db, received_at=to_db(received_at or ctx.clock.now()),
+                raw_number=raw_number.strip(), e164=try_parse_phone(raw_number),
+                client_id=client_id, source=CallSource.MANUAL,
+                outcome=CallOutcome.INFORMATION, handled_by=ctx.actor, note=note,
+            )  # fmt: skip
+        else:
+            return None
+        await audit.record(ctx, "call", call_id, "closed_unsaved", outcome="information")
+    return call_id
+
+
 async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "") -> None:
     """Close a pending call without a job: information only, or missed.
 

@@ -122,9 +122,14 @@ class Database:
                         path=path, err=err.strerror or err
                     )
                 ) from err
+        connecting = aiosqlite.connect(str(path), isolation_level=None)
         try:
-            conn = await aiosqlite.connect(str(path), isolation_level=None)
+            conn = await connecting
         except sqlite3.Error as err:
+            # aiosqlite stops its worker thread on a failed connect but does not wait
+            # for it; if the event loop closes first, the thread's reply to the loop
+            # raises "Event loop is closed" after our one-line error. Wait here.
+            await asyncio.to_thread(connecting._thread.join, 5)
             raise StorageError(
                 _("Cannot open database {path}: {err}").format(path=path, err=err)
             ) from err

@@ -16,6 +16,7 @@ from bbdispatch.i18n import _
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
 from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
 
 FIELDS = ("name", "contact", "phone", "nip", "street", "postal", "city", "email")
 """Input ids (``nc-<field>``) in focus order."""
@@ -107,7 +108,7 @@ class NewClientForm(Widget):
         with Grid():
             for field in FIELDS:
                 yield PlainLabel(labels[field])
-                kind = PhoneInput if field == "phone" else Input
+                kind = PhoneInput if field == "phone" else TextInput
                 yield kind(id=f"nc-{field}", compact=True)
         yield MessageLine("", id="nc-error", classes="field-error")
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bbdispatch.domain.clients import Client
 from screens.widgets.caller_card import KIND_LABEL
-from screens.widgets.plain import PlainOptionList, plain_option
+from screens.widgets.pick_list import PickList
+from screens.widgets.plain import plain_option
 
 
-class ClientPickList(PlainOptionList):
+class ClientPickList(PickList):
     """One line per client (name, kind, contact, town); the option id is the client id."""
 
     def show_clients(self, clients: list[Client]) -> None:

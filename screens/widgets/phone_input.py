@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from bbdispatch.phones import format_as_you_type
+from screens.widgets.text_input import TextInput
 
 PHONE_CHARS = frozenset("0123456789+ -()/.")
 """What a typed phone number may contain; anything else is left exactly as typed."""
 
 
-class PhoneInput(Input):
+class PhoneInput(TextInput):
     """Formats the number on each keystroke, synchronously, so fast typing loses nothing.
 
     Only text typed at the end is reformatted; a number being edited in the

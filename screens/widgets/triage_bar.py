@@ -4,6 +4,13 @@ A known caller must become a triaged job in a handful of keystrokes, so the
 bar takes single letters and digits instead of drop-downs: ``o``/``r`` for
 on-site/remote, ``e``/``n``/``l`` for the priority, ``1``–``6`` for the
 category, ``c`` for another contract and Enter to save.
+
+Because its keys are letters, text meant for the request must never reach
+it: the bar can be given the free-text field that comes first (``after``),
+and while that field is empty the bar hands focus back to it and says so
+(``NotReady``) instead of taking keys. A key that is not a triage key is
+never taken silently either (``StrayKey``), and keys of a burst that arrive
+after focus moved on go where focus is now.
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.events import Key
+from textual.events import Focus, Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.i18n import _
+from screens.widgets.text_input import pass_on_if_focus_moved
 
 MODE_KEYS: dict[str, tuple[JobMode, str]] = {
     "o": (JobMode.ONSITE, _("on-site")),
@@ -90,6 +98,33 @@ class TriageBar(Widget, can_focus=True):
     class Submitted(Message):
         """Enter: save the job."""
 
+    class Changed(Message):
+        """A key changed the mode, the priority or the category."""
+
+    class NotReady(Message):
+        """Focus came while the request is empty; it went back to the request."""
+
+    @dataclass
+    class StrayKey(Message):
+        """A printable key that is no triage key (text typed in the wrong place)."""
+
+        character: str
+
+    def __init__(self, *, after: str | None = None, id: str | None = None) -> None:
+        """A bar that, given ``after`` (a selector), waits for that field to hold text."""
+        super().__init__(id=id)
+        self._after = after
+
+    def on_focus(self, event: Focus) -> None:
+        """Take focus only once the request has text; else hand it back to the request."""
+        if self._after is None:
+            return
+        field = self.screen.query_one(self._after)
+        value = getattr(field, "value", "")
+        if not str(value).strip():
+            self.screen.set_focus(field)
+            self.post_message(self.NotReady())
+
     def render(self) -> Content:
         """Show every option with its key; the chosen ones highlighted."""
         mode = self._group(_("Mode"), MODE_KEYS, self.mode)
@@ -108,6 +143,8 @@ class TriageBar(Widget, can_focus=True):
 
     def on_key(self, event: Key) -> None:
         """Letters and digits pick options; everything else goes on to the bindings."""
+        if pass_on_if_focus_moved(self, event):
+            return
         key = event.key
         if key in MODE_KEYS:
             self.mode = MODE_KEYS[key][0]
@@ -116,8 +153,14 @@ class TriageBar(Widget, can_focus=True):
         elif key in CATEGORY_KEYS:
             self.category = CATEGORY_KEYS[key][0]
             self.post_message(self.CategoryChanged(self.category))
+        elif event.is_printable and key not in self._bindings.key_to_bindings:
+            assert event.character is not None
+            self.post_message(self.StrayKey(event.character))
+            event.stop()
+            return
         else:
             return
+        self.post_message(self.Changed())
         event.stop()
         event.prevent_default()
 

@@ -208,7 +208,12 @@ async def test_missing_triage_is_reported_next_to_the_bar(ctx_factory: Any) -> N
         await settle(pilot)
         await pilot.press("f2", *"601234567")
         await settle(pilot)
-        await pilot.press("enter")  # a habitual Enter on the empty request stays there
+        # A habitual Enter after the number is the number's: no error before anything is typed.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#description-error", Static).render()) == ""
+        assert app.screen.focused is app.screen.query_one("#description", Input)
+        await pilot.press("enter")  # a second Enter on the empty request stays there
         await settle(pilot)
         error = str(app.screen.query_one("#description-error", Static).render())
         assert "Describe the request first" in error

@@ -1,0 +1,81 @@
+"""Text fields that take a burst of keys in the order it was typed.
+
+Textual 8.2.8 applies the keys of one burst (a paste, a laggy SSH link) out of
+order. The App forwards every key to the focused widget's queue as it reads it.
+A printable key is inserted by the focused ``Input`` at once, but a bound key
+(Backspace, Delete, arrows, Home/End, Enter, Tab…) first bubbles up the DOM,
+one message queue per hop, and its binding runs only when it reaches the App.
+By then the keys typed after it have been inserted: ``601234560``, then
+Backspace and ``7`` in one read, leaves ``601234560`` (the ``7`` is inserted,
+then deleted). Tab has the same fault: the letters typed after it land in the
+field it left. ``docs/upstream/`` holds the reproduction for Textual.
+
+The fix works at the one place every key of a field passes in order, the
+field's own queue: a key the field does not insert itself runs its binding
+there and then (the same binding chain, focused widget first, that the App
+would walk); and a key that arrives after focus has moved on is passed to the
+widget that has focus now. Every text field of ours is a ``TextInput`` or a
+``TextEditor`` (``tests/ui/test_key_order.py`` checks the sources).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+
+def pass_on_if_focus_moved(widget: Widget, event: events.Key) -> bool:
+    """Pass a key that arrived after focus left ``widget`` to whoever has focus now.
+
+    Returns:
+        True when the key was passed on (the caller must not handle it).
+    """
+    focused = widget.app.focused
+    if focused is None or focused is widget:
+        return False
+    event.stop()
+    event.prevent_default()
+    focused._forward_event(event.__class__(event.key, event.character))
+    return True
+
+
+async def _run_binding_now(widget: Widget, event: events.Key) -> None:
+    """Run the key's binding now, in the field's queue, instead of after it bubbles up."""
+    if event._stop_propagation or event._no_default_action:
+        return  # the field handled it (a printable key was inserted)
+    # App._check_bindings walks the same chain the bubbled key would reach:
+    # the focused widget and its ancestors, then the screen and the App.
+    if await widget.app._check_bindings(event.key):
+        event.stop()
+        event.prevent_default()
+
+
+class TextInput(Input):
+    """A one-line ``Input`` that keeps a burst of keys in order.
+
+    Tabbing into a filled field puts the cursor at its end instead of
+    selecting all of it, so one stray key cannot replace a name (clicks and
+    ``ctrl+a`` still select).
+    """
+
+    def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if pass_on_if_focus_moved(self, event):
+            return
+        await super()._on_key(event)
+        await _run_binding_now(self, event)
+
+
+class TextEditor(TextArea):
+    """A multi-line ``TextArea`` that keeps a burst of keys in order."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if pass_on_if_focus_moved(self, event):
+            return
+        await super()._on_key(event)
+        await _run_binding_now(self, event)

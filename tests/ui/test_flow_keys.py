@@ -1,0 +1,156 @@
+"""No key silently changes, loses or misroutes work (issue 13, keys that change data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from bbdispatch.domain.jobs import Priority
+from screens.assign import AssignScreen
+from screens.board import BoardScreen
+from screens.intake import IntakeScreen
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.triage_bar import TriageBar
+from tests.helpers import make_app, query, settle, type_text
+
+
+async def test_request_typed_after_tab_never_changes_triage(ctx_factory: Any) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "ctrl+f")
+        await type_text(pilot, "nowak")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # pick the first one found
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        description = screen.query_one("#description", Input)
+        assert screen.focused is description
+        await pilot.press("tab")
+        await settle(pilot)
+        assert screen.focused is description
+        error = str(screen.query_one("#description-error", Static).render())
+        assert "Describe the request first" in error
+        await type_text(pilot, "remote printer error")
+        await settle(pilot)
+        triage = screen.query_one(TriageBar)
+        assert (triage.mode, triage.priority, triage.category) == (None, Priority.NORMAL, None)
+        assert description.value == "remote printer error"
+        # The error went once the request had text.
+        assert str(screen.query_one("#description-error", Static).render()) == ""
+
+
+async def test_stray_letter_in_the_triage_bar_is_named_not_swallowed(ctx_factory: Any) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await type_text(pilot, "Printer")
+        await pilot.press("enter", "x")
+        await settle(pilot)
+        assert "no triage key" in str(app.screen.query_one("#triage-error", Static).render())
+        await pilot.press("o", "1")
+        await settle(pilot)
+        assert str(app.screen.query_one("#triage-error", Static).render()) == ""
+
+
+async def test_ctrl_q_in_a_typed_intake_asks_and_logs_the_call(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await type_text(pilot, "Call me back")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.query_one("#description", Input).value == "Call me back"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.return_code == 0
+    call = query(demo_db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+    assert (call["e164"], call["outcome"], call["client_id"]) == ("+48601234567", "information", 1)
+    assert "Call me back" in call["note"]
+
+
+async def test_escape_discard_logs_the_call(ctx_factory: Any, demo_db_path: Path) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600700", "escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    call = query(demo_db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+    assert (call["e164"], call["outcome"], call["source"]) == (
+        "+48500600700", "information", "manual",
+    )  # fmt: skip
+
+
+async def test_assign_down_stops_at_the_last_able_row_and_enter_takes_it(
+    ctx_factory: Any,
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.select_job(17)  # on-site: the remote-only people are greyed out
+        await pilot.press("a")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, AssignScreen)
+        able = [c for c in picker.found if c.can_do_job_mode]
+        unable = [c for c in picker.found if not c.can_do_job_mode]
+        assert unable, "the demo has a remote-only person"
+        options = picker.query_one("#candidates", OptionList)
+        for i, c in enumerate(picker.found):
+            label = str(options.get_option_at_index(i).prompt)
+            assert ("on-site work" in label) == (not c.can_do_job_mode), label
+        await pilot.press(*["down"] * (len(picker.found) + 3))
+        await settle(pilot)
+        chosen = picker._chosen()
+        assert chosen is able[-1]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert await _job(app, 17) == able[-1].person.id
+
+
+async def _job(app: Any, job_id: int) -> int | None:
+    from bbdispatch.services.jobs import get_job
+
+    return (await get_job(app.ctx, job_id)).technician_id
+
+
+async def test_board_cursor_lands_on_the_new_job(ctx_factory: Any) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await type_text(pilot, "Printer jams")
+        await pilot.press("enter", "r", "1", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        newest = query_newest(app)
+        line = board.selected_line()
+        assert line is not None and line.job_id == newest
+        assert board.query_one("#job-table", DataTable).has_focus
+
+
+def query_newest(app: Any) -> int:
+    return max(ln.job_id for ln in app.screen._lines)
