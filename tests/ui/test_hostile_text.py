@@ -9,8 +9,7 @@ action, keep the app running when the text is clicked, and write no file.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,61 +29,7 @@ from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from bbdispatch.text import CONTROL_CODEPOINTS
 from tests.helpers import DISPATCHER, load_person, settle
-
-BOLD = "[b]Ala[/b]"
-QUIT = "[@click=app.quit]Q[/]"
-SHOT = "[@click=app.screenshot('pwned.svg','.')]S[/]"
-OSC = "\x1b]0;pwned\x07"
-CLEAR = "\x1b[2J"
-C0_C1 = "\x00\x07\x08\x0b\x0c\x7f\x85\x9b"
-BIDI = "\u202e\u2066"
-LONG = "Ł" * 10_000
-
-CORPUS = [
-    f"{BOLD} Kowalska",
-    f"{QUIT} Firma",
-    f"{SHOT} Serwis",
-    f"{OSC}{CLEAR}Kancelaria",
-    f"{BIDI}Ala {C0_C1} koniec",
-    LONG,
-]
-"""One hostile value per row, cycled over every text column below."""
-
-MARKERS = ("[b]Ala[/b]", "[@click", "␛]0;pwned", "␛[2J", "�", "ŁŁŁŁŁŁ", "␀␇")
-"""What a screen shows of the corpus when it shows it literally."""
-
-COLUMNS = {
-    "client": ("name", "contact_person", "notes", "street", "city"),
-    "technician": ("name",),
-    "job": ("description", "caller_name", "site_address", "resolution", "status_reason"),
-    "call_log": ("note", "handled_by"),
-    "contract": ("title",),
-    "recurring_task": ("title", "instructions"),
-    "work_entry": ("description",),
-    "software_item": ("name", "version"),
-    "needs_assessment": ("needs", "rules"),
-    "run_log": ("checked", "problem"),
-    "backup_check": ("location", "note"),
-}
-"""Stored free text, table by table."""
-
-
-def poison(path: Path) -> None:
-    """Overwrite the demo's free text with the corpus (row by row, cycling)."""
-    conn = sqlite3.connect(path)
-    try:
-        for table, columns in COLUMNS.items():
-            ids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table} ORDER BY rowid")]  # noqa: S608
-            for n, row_id in enumerate(ids):
-                for k, column in enumerate(columns):
-                    value = f"{CORPUS[(n + k) % len(CORPUS)]} #{row_id}"
-                    conn.execute(
-                        f"UPDATE {table} SET {column} = ? WHERE rowid = ?",  # noqa: S608
-                        (value, row_id),
-                    )
-        conn.commit()
-    finally:
-        conn.close()
+from tests.hostile import BOLD, CLEAR, MARKERS, OSC, QUIT, SHOT, poison
 
 
 @pytest.fixture
@@ -103,11 +48,16 @@ async def hostile_db(
 
 
 @pytest.fixture
-def empty_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def empty_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
-    yield cwd
+    return cwd
+
+
+def written(cwd: Path) -> list[Path]:
+    """Files a click action wrote into the working directory."""
+    return list(cwd.iterdir())
 
 
 def strips(app: BBDispatch) -> list[Strip]:
@@ -227,7 +177,7 @@ def assert_literal(app: BBDispatch, name: str, cwd: Path) -> None:
     if name not in SHOWS_NOTHING_STORED:
         assert any(m in text for m in MARKERS), f"{name} shows none of the corpus:\n{text}"
     assert "\x1b" not in text and "\u202e" not in text
-    assert list(cwd.iterdir()) == []
+    assert written(cwd) == []
 
 
 @pytest.mark.parametrize("name", DISPATCHER_SCREENS)
@@ -250,7 +200,7 @@ async def test_every_dispatcher_screen_shows_stored_text_literally(
         await click_the_text(pilot)
         await settle(pilot)
         assert app.is_running and app.return_code is None, f"{name}: a click quit the app"
-        assert list(empty_cwd.iterdir()) == [], f"{name}: a click wrote a file"
+        assert written(empty_cwd) == [], f"{name}: a click wrote a file"
 
 
 async def test_toasts_titles_and_the_palette_are_literal(
@@ -285,7 +235,7 @@ async def test_toasts_titles_and_the_palette_are_literal(
         await click_the_text(pilot)
         await settle(pilot)
         assert app.is_running
-    assert list(empty_cwd.iterdir()) == []
+    assert written(empty_cwd) == []
 
 
 @pytest.fixture
@@ -311,7 +261,7 @@ async def test_technician_screens_show_stored_text_literally(
         await click_the_text(pilot)
         await settle(pilot)
         assert app.is_running
-    assert list(empty_cwd.iterdir()) == []
+    assert written(empty_cwd) == []
 
 
 async def test_the_check_sees_markup_when_a_widget_parses_it(
@@ -332,4 +282,4 @@ async def test_the_check_sees_markup_when_a_widget_parses_it(
                     await pilot.click(offset=(x, y))
                     await pilot.pause()
                 x += segment.cell_length
-    assert list(empty_cwd.iterdir()) or app.return_code is not None
+    assert written(empty_cwd) or app.return_code is not None
