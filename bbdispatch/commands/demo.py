@@ -39,7 +39,9 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _has_data(db: Database) -> bool:
+    """Clients, or anyone but the login running it (whom ``init`` made the first admin)."""
     from bbdispatch.storage.clients import all_clients
     from bbdispatch.storage.people import all_people
 
-    return bool(await all_people(db, active_only=False) or await all_clients(db))
+    others = [p for p in await all_people(db, active_only=False) if p.login != os_login()]
+    return bool(others or await all_clients(db))

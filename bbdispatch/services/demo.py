@@ -111,8 +111,10 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
     """
     now = ctx.clock.now()
     today = local(now).date()
-    tech: dict[str, int] = {}
+    tech: dict[str, int] = {p.login: p.id for p in await people.people(ctx)}
     for login, name, role, onsite, phone, skills in PEOPLE:
+        if login in tech:  # init made this login the first admin
+            continue
         tech[login] = await people.add_person(
             ctx, login, name, role, does_onsite=onsite, phone=phone, skills=frozenset(skills)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import shlex
 
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.people import Role, Technician
@@ -41,6 +42,13 @@ async def add_person(
     return person_id
 
 
+def no_admin_message(db_path: str) -> str:
+    """What to say when a database has no admin yet: the exact command that makes one."""
+    return _(
+        "{path} has no admin yet; make one with: bbdispatch --db {path} init --admin LOGIN"
+    ).format(path=shlex.quote(db_path))
+
+
 async def people(ctx: Ctx) -> list[Technician]:
     """Everyone active at the firm."""
     return await store.all_people(ctx.db)
@@ -68,6 +76,8 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     """
     me = await store.person_by_login(ctx.db, login)
     if me is None or not me.active:
+        if not await store.admin_logins(ctx.db):
+            raise NotFound(no_admin_message(str(ctx.db.path)))
         raise NotFound(
             _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
                 login=login

@@ -67,3 +67,16 @@ async def person_by_id(db: Database, person_id: int) -> Technician | None:
 async def all_people(db: Database, *, active_only: bool = True) -> list[Technician]:
     """Everyone at the firm, by name."""
     return await _load(db, "active = 1" if active_only else "1 = 1", ())
+
+
+async def set_role(db: Database, person_id: int, role: Role) -> None:
+    """Change a person's role (inside the caller's transaction)."""
+    await db.execute("UPDATE technician SET role = ? WHERE id = ?", (role.value, person_id))
+
+
+async def admin_logins(db: Database) -> list[str]:
+    """Logins of the active admins, alphabetically: none means nobody can manage the firm."""
+    rows = await db.fetch_all(
+        "SELECT login FROM technician WHERE role = 'admin' AND active = 1 ORDER BY login"
+    )
+    return [r["login"] for r in rows]

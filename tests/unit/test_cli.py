@@ -80,7 +80,7 @@ def test_newer_database_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_unknown_login_cannot_start_the_dispatcher(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
-    assert run_cli("--db", str(db), "init").returncode == 0
+    assert run_cli("--db", str(db), "init", "--admin", "somebody-else").returncode == 0
     done = run_cli("--db", str(db))
     assert done.returncode == 1
     assert "is not a bbdispatch user" in done.stderr and "Traceback" not in done.stderr

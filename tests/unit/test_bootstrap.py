@@ -1,0 +1,66 @@
+"""A firm's first day: ``init`` names the first admin, and a database without one says how."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.people import Role
+from bbdispatch.services.bootstrap import AdminOutcome, ensure_first_admin
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.people import add_person, identify, os_login
+
+
+def test_init_makes_the_running_login_the_first_admin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init"]) == 0
+    out = capsys.readouterr().out
+    assert f"{os_login()} is the first admin" in out
+    rows = sqlite3.connect(db).execute("SELECT login, role FROM technician").fetchall()
+    assert rows == [(os_login(), "admin")]
+    assert main(["--db", str(db), "init"]) == 0  # again: nothing changes, says who
+    assert f"admins: {os_login()}" in capsys.readouterr().out
+
+
+def test_init_admin_names_another_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 0
+    assert "bogdan is the first admin" in capsys.readouterr().out
+    assert main(["--db", str(db), "init", "--admin", "celina"]) == 1
+    err = capsys.readouterr().err
+    assert "has an admin already (bogdan)" in err and err.count("\n") == 1
+
+
+def test_init_then_demo_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 0  # a demo login
+    assert main(["--db", str(db), "demo"]) == 1  # bogdan is not the login running demo
+    assert main(["--db", str(db), "demo", "--reset"]) == 0
+    assert main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+
+
+async def test_an_existing_person_is_promoted(ctx: Ctx) -> None:
+    await add_person(ctx, "anna", "Anna", Role.TECHNICIAN)
+    first = await ensure_first_admin(ctx, "anna", named=True)
+    assert first.outcome is AdminOutcome.PROMOTED
+    assert (await identify(ctx, "anna")).role is Role.ADMIN
+    again = await ensure_first_admin(ctx, "zenon", named=False)
+    assert again.outcome is AdminOutcome.EXISTING and again.admins == ("anna",)
+    with pytest.raises(DomainError, match="admin already"):
+        await ensure_first_admin(ctx, "zenon", named=True)
+
+
+async def test_no_admin_says_which_command_makes_one(ctx: Ctx) -> None:
+    with pytest.raises(NotFound) as err:
+        await identify(ctx, "root")
+    assert f"bbdispatch --db {ctx.db.path} init --admin LOGIN" in str(err.value)
+    await add_person(ctx, "bogdan", "Bogdan", Role.ADMIN)
+    with pytest.raises(NotFound, match="ask an admin to add you"):
+        await identify(ctx, "root")
