@@ -55,7 +55,11 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
     try:
         return asyncio.run(_guarded(main)) or 0
     except CommandError as err:
-        echo_err(f"bbdispatch: {err}")
+        # A report of several problems (an import's bad rows) keeps one per line.
+        first, *more = str(err).split("\n")
+        echo_err(f"bbdispatch: {first}")
+        for line in more:
+            echo_err(line)
         return err.code
     except (StorageError, PriceListError, DomainError) as err:
         echo_err(f"bbdispatch: {err}")

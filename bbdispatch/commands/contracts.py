@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from bbdispatch.clock import local_today
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
+from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
+from bbdispatch.i18n import _
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.contracts import SignRequest, sign_for_client
+from bbdispatch.services.import_contracts import import_contracts, parse_contracts_csv
 from bbdispatch.services.ledger import ContractView, contract_views
+from bbdispatch.services.spreadsheet import ImportFileError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +38,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     sign.add_argument("--json", action="store_true", help="print the new id as JSON")
     sign.set_defaults(handler=handle_sign)
+    bulk = actions.add_parser(
+        "import",
+        help="bring over contracts that already run, with hours already used",
+        description="Columns (header row, comma or semicolon; English or Polish names): "
+        "client (NIP, id or name), product (price-list code or name), number, start, end, "
+        "hours_used (a block's hours used before bbdispatch: its opening balance), "
+        "monthly_fee (IT administration, net PLN). All or nothing.",
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE", help="CSV file with a header row")
+    add_check_flag(bulk)
+    bulk.set_defaults(handler=handle_import)
 
 
 def view_json(v: ContractView) -> dict[str, Any]:
@@ -49,6 +65,7 @@ def view_json(v: ContractView) -> dict[str, Any]:
         "ends_on": c.ends_on.isoformat() if c.ends_on else None,
         "hours_included": None if b.included_minutes is None else hours_plain(b.included_minutes),
         "hours_used": hours_plain(b.used_minutes),
+        "hours_used_opening": hours_plain(c.opening_used_minutes),
         "hours_left": None if b.left_minutes is None else hours_plain(b.left_minutes),
         "percent_used": b.percent_used,
         "runs_out_on": v.runs_out_on.isoformat() if v.runs_out_on else None,
@@ -111,6 +128,29 @@ def handle_sign(args: argparse.Namespace) -> int:
         )
         if signed.moved_minutes:
             echo(f"moved {hours_plain(signed.moved_minutes)} h of uncovered time onto it")
+        return 0
+
+    return run(body)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    """Check the file (and its clients), then add every contract in one transaction."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            rows = read_checked(args.file, lambda text: parse_contracts_csv(text, ctx.prices))
+            try:
+                summary = await import_contracts(ctx, rows, check=args.check)
+            except ImportFileError as err:
+                raise CommandError(problem_report(args.file, err)) from err
+        if args.check:
+            echo(_("{f}: {n} contract(s), no problems found").format(f=args.file, n=summary.added))
+        else:
+            echo(
+                _("{f}: {n} contract(s) added, {h} h of opening balance").format(
+                    f=args.file, n=summary.added, h=summary.opening_hours.normalize()
+                )
+            )
         return 0
 
     return run(body)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
 from bbdispatch.i18n import _
 from bbdispatch.services.import_clients import COLUMNS, import_clients, parse_client_csv
+from bbdispatch.services.spreadsheet import ImportFileError, decode
+
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,27 +20,56 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "import",
         help="import clients from a CSV file",
-        description="Columns (header row, comma or semicolon): " + ", ".join(COLUMNS),
+        description="Columns (header row, comma or semicolon; English or Polish names): "
+        + ", ".join(COLUMNS)
+        + ". kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM) "
+        "or Windows-1250.",
     )
-    parser.add_argument("file", type=Path, help="UTF-8 CSV file with a header row")
+    parser.add_argument("file", type=Path, help="CSV file with a header row")
+    add_check_flag(parser)
     parser.set_defaults(handler=handle)
 
 
+def add_check_flag(parser: argparse.ArgumentParser) -> None:
+    """The ``--check`` dry run every import has."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the file: list every bad row by line and column, write nothing",
+    )
+
+
+def read_checked(path: Path, parse: Callable[[str], T]) -> T:
+    """Read, decode and check an import file.
+
+    Raises:
+        CommandError: the file cannot be read, or has bad rows (each on its own
+            line of the message, with line and column).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise CommandError(f"{path}: {err.strerror}") from err
+    try:
+        return parse(decode(data))
+    except ImportFileError as err:
+        raise CommandError(problem_report(path, err)) from err
+
+
+def problem_report(path: Path, err: ImportFileError) -> str:
+    """Every problem of a file, one per line under a heading that says nothing was written."""
+    head = _("{f}: {n} problem(s); nothing was imported").format(f=path, n=len(err.problems))
+    return "\n".join([head, *(f"  {p}" for p in err.problems)])
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Check the whole file first, then import it in one transaction."""
+    """Check the whole file first, then import it (all or nothing)."""
 
     async def body() -> int:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as err:
-            raise CommandError(
-                _("{f}: not UTF-8 text (byte {pos}); save it as UTF-8").format(
-                    f=args.file, pos=err.start
-                )
-            ) from err
-        except OSError as err:
-            raise CommandError(f"{args.file}: {err.strerror}") from err
-        rows = parse_client_csv(text)
+        rows = read_checked(args.file, parse_client_csv)
+        if args.check:
+            echo(_("{f}: {n} client(s), no problems found").format(f=args.file, n=len(rows)))
+            return 0
         async with open_ctx(args) as ctx:
             summary = await import_clients(ctx, rows)
         echo(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, open_ctx, print_json, run
+from bbdispatch.commands.import_clients import add_check_flag, read_checked
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
+from bbdispatch.services.import_people import import_people, parse_people_csv
 from bbdispatch.services.people import add_person, people
 
 
@@ -25,6 +29,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--phone", help="mobile number, e.g. 601 100 200")
     add.add_argument("--remote-only", action="store_true", help="does no on-site work")
     add.set_defaults(handler=handle_add)
+    bulk = actions.add_parser(
+        "import",
+        help="add people from a CSV file (admins), all or nothing",
+        description="Columns (header row, comma or semicolon; English or Polish names): "
+        "login, name, role (technician/dispatcher/admin), skills (comma-separated), "
+        "onsite (yes/no), phone. UTF-8 (with or without BOM) or Windows-1250.",
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE", help="CSV file with a header row")
+    add_check_flag(bulk)
+    bulk.set_defaults(handler=handle_import)
     listing = actions.add_parser("list", help="everyone active")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=handle_list)
@@ -73,6 +87,26 @@ def handle_list(args: argparse.Namespace) -> int:
         else:
             for p in found:
                 echo(f"{p.login:<12} {p.role.value:<10} {p.name}")
+        return 0
+
+    return run(body)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    """Check the whole file, then add everyone not yet there in one transaction."""
+
+    async def body() -> int:
+        rows = read_checked(args.file, parse_people_csv)
+        if args.check:
+            echo(_("{f}: {n} person(s), no problems found").format(f=args.file, n=len(rows)))
+            return 0
+        async with open_ctx(args) as ctx:
+            summary = await import_people(ctx, rows)
+        echo(
+            _("{f}: {a} person(s) added, {s} already there").format(
+                f=args.file, a=summary.added, s=summary.skipped
+            )
+        )
         return 0
 
     return run(body)

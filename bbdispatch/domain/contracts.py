@@ -41,6 +41,8 @@ class Contract:
     assessment_id: int | None
     signed_at: datetime
     signed_by: str
+    opening_used_minutes: int = 0
+    """Minutes of a block used before the firm started bbdispatch (an imported contract)."""
 
 
 @dataclass(frozen=True)

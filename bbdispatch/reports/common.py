@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import StatementLine
@@ -73,6 +74,25 @@ def hours_pl(minutes: int) -> str:
     """``1,5 h`` for the client."""
     text = f"{hours(minutes):.2f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text} h"
+
+
+def contract_name_pl(contract: Contract) -> str:
+    """``UM/2026/007 Umowa serwisowa 50 h``, with a contract's opening balance when it has one.
+
+    A contract brought over from before bbdispatch (``contracts import``) had
+    hours used already; the client sees them named as an opening balance, not
+    as work of this period.
+    """
+    label = f"{contract.number} {contract.title}"
+    if contract.opening_used_minutes:
+        label += (
+            " (" + OPENING_BALANCE_PL.format(hours=hours_pl(contract.opening_used_minutes)) + ")"
+        )
+    return label
+
+
+OPENING_BALANCE_PL = "bilans otwarcia: {hours} wykorzystane przed wdrożeniem systemu"
+"""How a statement names hours a contract had used before bbdispatch."""
 
 
 def duration_pl(minutes: int) -> str:

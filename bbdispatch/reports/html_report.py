@@ -8,6 +8,7 @@ from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
     LINE_COLUMNS,
     PL,
+    contract_name_pl,
     date_pl,
     duration_pl,
     hours_pl,
@@ -74,7 +75,7 @@ def render_html(s: Statement) -> str:
     for t in s.contracts:
         before = "—" if t.left_before is None else hours_pl(t.left_before)
         after = "—" if t.left_after is None else hours_pl(t.left_after)
-        name = f"{t.contract.number} {t.contract.title}"
+        name = contract_name_pl(t.contract)
         parts.append(_row([name, hours_pl(t.minutes), before, after, pln(t.net)], {1, 2, 3, 4}))
     for basis, label in (
         (ChargeBasis.UNCOVERED, f"{PL['uncovered']} ({PL['uncovered_note']})"),

@@ -66,6 +66,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                 "hours_included": None
                 if t.contract.minutes_included is None
                 else hours_plain(t.contract.minutes_included),
+                "hours_used_opening": hours_plain(t.contract.opening_used_minutes),
                 "hours_left_before": None if t.left_before is None else hours_plain(t.left_before),
                 "hours_left_after": None if t.left_after is None else hours_plain(t.left_after),
             }

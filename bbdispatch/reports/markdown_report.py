@@ -8,6 +8,7 @@ from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
     LINE_COLUMNS,
     PL,
+    contract_name_pl,
     date_pl,
     duration_pl,
     hours_pl,
@@ -47,7 +48,7 @@ def render_markdown(s: Statement) -> str:
     for t in s.contracts:
         before = "—" if t.left_before is None else hours_pl(t.left_before)
         after = "—" if t.left_after is None else hours_pl(t.left_after)
-        name = f"{t.contract.number} {t.contract.title}"
+        name = contract_name_pl(t.contract)
         out.append(f"| {_cell(name)} | {hours_pl(t.minutes)} | {before} | {after} | {pln(t.net)} |")
     if s.minutes_of(ChargeBasis.UNCOVERED):
         out.append(

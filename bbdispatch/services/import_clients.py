@@ -8,17 +8,22 @@ running it twice is harmless.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
-from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import IntakeFieldError, validate_new_prospect
+from bbdispatch.services.spreadsheet import (
+    ImportFileError,
+    RowProblem,
+    SheetRow,
+    alias_map,
+    fold,
+    read_sheet,
+)
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import intake as store
 
@@ -27,14 +32,27 @@ COLUMNS = (
 )  # fmt: skip
 """The columns a client file has, in any order; only ``name`` is required."""
 
+ALIASES = alias_map(
+    {
+        "name": ("nazwa", "nazwa klienta", "klient", "imie i nazwisko", "nazwa firmy"),
+        "kind": ("rodzaj", "typ", "rodzaj klienta"),
+        "nip": ("nip klienta",),
+        "phone": ("telefon", "tel", "tel.", "numer telefonu", "komorka"),
+        "email": ("e-mail", "mail", "adres e-mail"),
+        "street": ("ulica", "adres", "ulica i numer"),
+        "city": ("miasto", "miejscowosc"),
+        "postal_code": ("kod pocztowy", "kod", "postal code"),
+        "contact_person": ("osoba kontaktowa", "kontakt", "contact"),
+    }
+)
+"""English and Polish headers a client file may use."""
+
 _KINDS = {
     "company": ClientKind.COMPANY, "firma": ClientKind.COMPANY, "": ClientKind.COMPANY,
     "private": ClientKind.PRIVATE, "prywatna": ClientKind.PRIVATE, "osoba": ClientKind.PRIVATE,
+    "osoba prywatna": ClientKind.PRIVATE, "osoba fizyczna": ClientKind.PRIVATE,
+    "prywatny": ClientKind.PRIVATE, "private person": ClientKind.PRIVATE,
 }  # fmt: skip
-
-
-class ImportFileError(DomainError):
-    """The file cannot be imported; the message names the line and the problem."""
 
 
 @dataclass(frozen=True)
@@ -55,90 +73,79 @@ class ImportSummary:
 
 
 def parse_client_csv(text: str) -> list[ImportedRow]:
-    """Check a whole client file; comma or semicolon delimited, with a header row.
+    """Check a whole client file: comma or semicolon, English or Polish headers.
 
     Raises:
-        ImportFileError: unknown or missing columns, or the first bad row with its line.
+        ImportFileError: unknown or missing columns, or every bad row with its
+            line and column.
     """
-    text = text.removeprefix("\ufeff")
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ImportFileError(_("The file is empty."))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
-    try:
-        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    except csv.Error as err:
-        raise ImportFileError(_("Line 1: {err}").format(err=err)) from err
-    twice = sorted({h for h in header if header.count(h) > 1})
-    if twice:
-        raise ImportFileError(
-            _("Line 1: column(s) {cols} appear twice.").format(cols=", ".join(twice))
-        )
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise ImportFileError(
-            _("Line 1: unknown column(s) {cols}; expected {known}.").format(
-                cols=", ".join(unknown), known=", ".join(COLUMNS)
-            )
-        )
-    if "name" not in header:
-        raise ImportFileError(_("Line 1: the column 'name' is missing."))
-    reader.fieldnames = header
+    sheet = read_sheet(text, ALIASES, required=("name",))
     rows: list[ImportedRow] = []
+    problems: list[RowProblem] = []
     seen_nips: dict[str, int] = {}
-    records = iter(reader)
-    while True:
-        starts = reader.line_num + 1
+    for record in sheet.rows:
         try:
-            record = next(records)
-        except StopIteration:
-            break
-        except csv.Error as err:  # an unclosed quote, a field past the size limit
-            raise ImportFileError(_("Line {n}: {err}").format(n=starts, err=err)) from err
-        line = reader.line_num
-        if not any((v or "").strip() for k, v in record.items() if k is not None):
+            client = _row_client(record)
+        except ImportFileError as err:
+            problems.extend(err.problems)
             continue
-        if None in record:
-            raise ImportFileError(_("Line {n}: more fields than columns.").format(n=line))
-        client = _row_client(record, line)
         if client.nip and client.nip in seen_nips:
-            raise ImportFileError(
-                _("Line {n}: NIP {nip} is also on line {m}.").format(
-                    n=line, nip=client.nip, m=seen_nips[client.nip]
+            problems.append(
+                RowProblem(
+                    record.line,
+                    "nip",
+                    _("NIP {nip} is also on line {m}.").format(
+                        nip=client.nip, m=seen_nips[client.nip]
+                    ),
                 )
             )
+            continue
         if client.nip:
-            seen_nips[client.nip] = line
-        rows.append(ImportedRow(line, client))
+            seen_nips[client.nip] = record.line
+        rows.append(ImportedRow(record.line, client))
+    if problems:
+        raise ImportFileError(problems)
     return rows
 
 
-def _row_client(record: dict[str | None, str | None], line: int) -> NewClient:
-    def value(key: str) -> str:
-        return (record.get(key) or "").strip()
-
-    kind_text = value("kind").lower()
+def _row_client(record: SheetRow) -> NewClient:
+    line = record.line
+    problems: list[RowProblem] = []
+    kind_text = fold(record.get("kind"))
     if kind_text not in _KINDS:
-        raise ImportFileError(
-            _("Line {n}: kind must be company or private, not {k!r}.").format(n=line, k=kind_text)
+        problems.append(
+            RowProblem(
+                line,
+                "kind",
+                _("must be company/firma or private/osoba prywatna, not {k!r}.").format(
+                    k=record.get("kind")
+                ),
+            )
         )
     phones: tuple[tuple[str, str], ...] = ()
-    if value("phone"):
+    if record.get("phone"):
         try:
-            phones = ((parse_phone(value("phone")), ""),)
+            phones = ((parse_phone(record.get("phone")), ""),)
         except InvalidPhoneNumber as err:
-            raise ImportFileError(_("Line {n}: {err}").format(n=line, err=err)) from err
+            problems.append(RowProblem(line, "phone", str(err)))
     new = NewClient(
-        kind=_KINDS[kind_text], name=value("name"), nip=value("nip") or None,
-        street=value("street"), city=value("city"), postal_code=value("postal_code"),
-        email=value("email"), contact_person=value("contact_person"), phones=phones,
+        kind=_KINDS.get(kind_text, ClientKind.COMPANY), name=record.get("name"),
+        nip=record.get("nip") or None, street=record.get("street"), city=record.get("city"),
+        postal_code=record.get("postal_code"), email=record.get("email"),
+        contact_person=record.get("contact_person"), phones=phones,
         status=ClientStatus.PROSPECT,
     )  # fmt: skip
     try:
-        return validate_new_prospect(new)
+        checked = validate_new_prospect(new)
     except IntakeFieldError as err:
-        raise ImportFileError(_("Line {n}: {err}").format(n=line, err=err)) from err
+        problems.append(RowProblem(line, _FIELD_COLUMNS.get(err.field, err.field), str(err)))
+    if problems:
+        raise ImportFileError(problems)
+    return checked
+
+
+_FIELD_COLUMNS = {"phones": "phone", "phone": "phone"}
+"""The intake form's field names where they differ from the file's columns."""
 
 
 async def import_clients(ctx: Ctx, rows: list[ImportedRow]) -> ImportSummary:

@@ -19,14 +19,13 @@ from datetime import datetime
 from pathlib import Path
 
 from bbdispatch.clock import Clock, SystemClock
-from bbdispatch.domain.errors import DomainError, NotAllowed
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.roles import require_admin
 from bbdispatch.storage import db_file
-from bbdispatch.storage import people as people_store
 from bbdispatch.storage.database import Database, SchemaTooNew, latest_schema_version
 
 DEFAULT_KEEP = 14
@@ -68,25 +67,6 @@ class RestoreDone:
     kept_aside: Path | None
     check: db_file.FileCheck
     migrated_to: int
-
-
-async def require_admin(ctx: Ctx, what: str) -> None:
-    """Refuse anyone but an admin of this database.
-
-    Args:
-        ctx: the service context; its ``person_login`` is checked.
-        what: the task, for the message ("back up the database").
-
-    Raises:
-        NotAllowed: the acting login is not an active admin.
-    """
-    me = await people_store.person_by_login(ctx.db, ctx.person_login)
-    if me is None or not me.active or me.role is not Role.ADMIN:
-        raise NotAllowed(
-            _("Only an admin may {what}; {login} is not one.").format(
-                what=what, login=ctx.person_login
-            )
-        )
 
 
 def backups_folder(db_path: Path) -> Path:

@@ -320,3 +320,11 @@ async def search_clients_by_words(
         params,
     )
     return _grouped(rows)
+
+
+async def client_ids_by_name(db: Database, name: str) -> list[int]:
+    """Clients whose name folds to the same search key (case and accents ignored)."""
+    rows = await db.fetch_all(
+        "SELECT id FROM client WHERE search_name = ? ORDER BY id", (search_key(name.strip()),)
+    )
+    return [int(r["id"]) for r in rows]

@@ -29,6 +29,7 @@ def _contract(row: Row) -> Contract:
         assessment_id=row["assessment_id"],
         signed_at=from_db(row["signed_at"]),
         signed_by=row["signed_by"],
+        opening_used_minutes=row["opening_used_minutes"],
     )
 
 
@@ -48,12 +49,17 @@ async def insert_contract(
     assessment_id: int | None,
     signed_at: str,
     signed_by: str,
+    opening_used_minutes: int = 0,
 ) -> int:
-    """Record a signed contract with its price snapshot; returns the new id."""
+    """Record a signed contract with its price snapshot; returns the new id.
+
+    ``opening_used_minutes``: for a block brought over from before bbdispatch,
+    the minutes already used then (the opening balance).
+    """
     return await db.execute(
         "INSERT INTO contract (client_id, product_code, kind, number, title, starts_on, ends_on,"
-        " minutes_included, net_grosze, vat_rate_bp, assessment_id, signed_at, signed_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " minutes_included, net_grosze, vat_rate_bp, assessment_id, signed_at, signed_by,"
+        " opening_used_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
             product_code,
@@ -68,6 +74,7 @@ async def insert_contract(
             assessment_id,
             signed_at,
             signed_by,
+            opening_used_minutes,
         ),
     )
 
@@ -111,17 +118,18 @@ async def contracts_of_kind(db: Database, kind: ProductType) -> list[Contract]:
 
 
 async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
-    """Billed minutes charged so far to each contract."""
+    """Billed minutes used so far of each contract: charges plus the opening balance."""
     if not contract_ids:
         return {}
     marks = ",".join("?" * len(contract_ids))
     rows = await db.fetch_all(
-        f"SELECT contract_id, SUM(minutes) AS used FROM charge"
-        f" WHERE contract_id IN ({marks}) GROUP BY contract_id",
+        f"SELECT c.id, c.opening_used_minutes + coalesce("
+        f"(SELECT SUM(ch.minutes) FROM charge ch WHERE ch.contract_id = c.id), 0) AS used"
+        f" FROM contract c WHERE c.id IN ({marks})",
         contract_ids,
     )
     used = {cid: 0 for cid in contract_ids}
-    used.update({r["contract_id"]: int(r["used"]) for r in rows})
+    used.update({r["id"]: int(r["used"]) for r in rows})
     return used
 
 
@@ -196,3 +204,8 @@ async def contract_numbers(db: Database, ids: Sequence[int]) -> dict[int, str]:
         for r in await db.fetch_all(f"SELECT id, number FROM contract WHERE id IN ({marks})", part):
             found[r["id"]] = r["number"]
     return found
+
+
+async def contract_number_taken(db: Database, number: str) -> bool:
+    """True when a contract already has this number."""
+    return await db.fetch_value("SELECT 1 FROM contract WHERE number = ?", (number,)) is not None

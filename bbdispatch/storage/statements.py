@@ -97,18 +97,23 @@ async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[Charg
 async def charged_minutes_before(
     db: Database, contract_ids: list[int], moment: str
 ) -> dict[int, int]:
-    """Minutes charged to each contract by entries that started before ``moment``."""
+    """Minutes used of each contract before ``moment``.
+
+    That is the opening balance of an imported contract plus the charges of
+    entries that started before then.
+    """
     if not contract_ids:
         return {}
     marks = ",".join("?" * len(contract_ids))
     rows = await db.fetch_all(
-        "SELECT ch.contract_id, SUM(ch.minutes) AS used FROM charge ch"
+        "SELECT c.id, c.opening_used_minutes + coalesce((SELECT SUM(ch.minutes) FROM charge ch"
         " JOIN work_entry w ON w.id = ch.work_entry_id"
-        f" WHERE ch.contract_id IN ({marks}) AND w.started_at < ? GROUP BY ch.contract_id",
-        [*contract_ids, moment],
+        " WHERE ch.contract_id = c.id AND w.started_at < ?), 0) AS used"
+        f" FROM contract c WHERE c.id IN ({marks})",
+        [moment, *contract_ids],
     )
     used = dict.fromkeys(contract_ids, 0)
-    used.update({r["contract_id"]: int(r["used"]) for r in rows})
+    used.update({r["id"]: int(r["used"]) for r in rows})
     return used
 
 

@@ -303,7 +303,9 @@ async def test_import_with_a_bad_row_then_a_good_file_while_the_app_runs(
         await settle(pilot)
         code, text = await run_import("bad.csv")
         assert code == 1
-        assert text.strip() == "bbdispatch: Line 3: No such phone number: 12345"
+        assert (
+            text.strip().splitlines()[-1] == "  Line 3, column phone: No such phone number: 12345"
+        )
         await pilot.press("f2", *"225556677", "enter")
         await settle(pilot)
         assert "Unknown number" in status_text(app)

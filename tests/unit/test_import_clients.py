@@ -12,6 +12,7 @@ from bbdispatch.services.import_clients import (
     import_client_file,
     parse_client_csv,
 )
+from bbdispatch.services.spreadsheet import decode
 
 GOOD = (
     "name,kind,nip,phone,email,street,city,postal_code,contact_person\n"
@@ -50,22 +51,48 @@ def test_detects_semicolons_and_any_column_order() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name,kind\nA,company\nB,shop\n", "Line 3: kind must be company or private"),
-        ("name,nip\nA,5260001246\nB,123\n", "Line 3: Invalid NIP"),
-        ("name,phone\nA,12345\n", "Line 2: No such phone number"),
-        ("name,phone\n,601234567\n", "Line 2: Enter the client's name"),
-        ("name,colour\nA,red\n", "Line 1: unknown column(s) colour"),
-        ("city\nWarszawa\n", "Line 1: the column 'name' is missing"),
-        ("name,nip\nA,5260001246\nB,526-000-12-46\n", "Line 3: NIP 5260001246 is also on line 2"),
-        ("name,email\nA,a@b.pl\nB,not-an-address\n", "Line 3: Not an e-mail address"),
+        ("name,kind\nA,company\nB,shop\n", "Line 3, column kind: must be company/firma"),
+        ("name,nip\nA,5260001246\nB,123\n", "Line 3, column nip: Invalid NIP"),
+        ("name,phone\nA,12345\n", "Line 2, column phone: No such phone number"),
+        ("name,phone\n,601234567\n", "Line 2, column name: Enter the client's name"),
+        ("name,colour\nA,red\n", "Line 1, column colour: unknown column"),
+        ("city\nWarszawa\n", "Line 1, column name: the column is missing"),
+        ("name,nip\nA,5260001246\nB,526-000-12-46\n", "Line 3, column nip: NIP 5260001246 is also on line 2"),
+        ("name,email\nA,a@b.pl\nB,not-an-address\n", "Line 3, column email: Not an e-mail address"),
         ("", "The file is empty"),
-        ("name,phone,phone\nA,601234567,601234568\n", "Line 1: column(s) phone appear twice"),
+        ("name,phone,phone\nA,601234567,601234568\n", "Line 1, column phone: the column appears twice"),
         ('name,kind\nA,company\n"unterminated,company\n', "Line 3: "),
     ],
-)
+)  # fmt: skip
 def test_bad_rows_name_their_line(text: str, message: str) -> None:
     with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_client_csv(text)
+
+
+def test_every_bad_row_is_reported_not_only_the_first() -> None:
+    text = "name,kind,nip,phone\nA,shop,123,12345\nB,firma,,\n,company,,\n"
+    with pytest.raises(ImportFileError) as err:
+        parse_client_csv(text)
+    found = [(p.line, p.column) for p in err.value.problems]
+    assert found == [(2, "kind"), (2, "phone"), (2, "nip"), (4, "name")]
+
+
+POLISH = (
+    "Nazwa;Rodzaj;NIP;Telefon;E-mail;Ulica;Miejscowość;Kod pocztowy;Osoba kontaktowa\r\n"
+    "Biuro Rachunkowe Żak;firma;1132853869;22 123 45 67;biuro@zak.pl;ul. Śliska 2;Łódź;"
+    "90-001;Zofia Żak\r\n"
+    "Jan Kowalski;osoba prywatna;;601 234 567;;ul. Polna 1;Kraków;30-001;\r\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1250"])
+def test_polish_headers_kinds_and_encodings(encoding: str) -> None:
+    rows = parse_client_csv(decode(POLISH.encode(encoding)))
+    assert [(r.line, r.client.name, r.client.kind.value) for r in rows] == [
+        (2, "Biuro Rachunkowe Żak", "company"),
+        (3, "Jan Kowalski", "private"),
+    ]
+    assert rows[0].client.city == "Łódź" and rows[0].client.contact_person == "Zofia Żak"
 
 
 async def test_import_is_all_or_nothing_and_idempotent(ctx: Ctx) -> None:
@@ -99,15 +126,20 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     assert main(["--db", str(db), "init"]) == 0
     assert main(["--db", str(db), "import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert err.strip().splitlines() == ["bbdispatch: Line 4: Invalid NIP: 999"]
+    assert err.strip().splitlines() == [
+        f"bbdispatch: {bad}: 1 problem(s); nothing was imported",
+        "  Line 4, column nip: Invalid NIP: 999",
+    ]
     assert main(["--db", str(db), "import", str(good)]) == 0
     assert "2 client(s) added" in capsys.readouterr().out
     assert main(["--db", str(db), "import", str(good)]) == 0
     assert "0 client(s) added, 2 already there" in capsys.readouterr().out
     latin = tmp_path / "latin.csv"
     latin.write_bytes("name\nŁoś\n".encode("cp1250"))
-    assert main(["--db", str(db), "import", str(latin)]) == 1
-    assert "not UTF-8" in capsys.readouterr().err
+    assert main(["--db", str(db), "import", "--check", str(latin)]) == 0
+    assert "1 client(s), no problems found" in capsys.readouterr().out
+    assert main(["--db", str(db), "import", str(latin)]) == 0
+    assert "1 client(s) added" in capsys.readouterr().out
 
 
 def test_lookup_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

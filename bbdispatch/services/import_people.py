@@ -1,0 +1,189 @@
+"""Loading the firm's people from a spreadsheet: login, name, role, skills, on-site.
+
+All or nothing per file, like the client import: every row is checked first
+and every problem reported by line and column; a login already in the database
+is left as it is (so running the import twice is harmless).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
+from bbdispatch.phones import InvalidPhoneNumber, parse_phone
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.roles import require_admin
+from bbdispatch.services.spreadsheet import (
+    ImportFileError,
+    RowProblem,
+    alias_map,
+    fold,
+    parse_yes_no,
+    read_sheet,
+)
+from bbdispatch.storage import people as store
+
+COLUMNS = ("login", "name", "role", "skills", "onsite", "phone")
+"""The columns of a people file; ``login`` and ``name`` are required."""
+
+ALIASES = alias_map(
+    {
+        "login": ("konto", "login ssh", "uzytkownik"),
+        "name": ("imie i nazwisko", "nazwisko", "osoba"),
+        "role": ("rola", "stanowisko"),
+        "skills": ("umiejetnosci", "specjalizacje", "kategorie"),
+        "onsite": ("on-site", "on site", "na miejscu", "wyjazdy", "u klienta", "does onsite"),
+        "phone": ("telefon", "tel", "komorka"),
+    }
+)
+"""English and Polish headers a people file may use."""
+
+ROLES = {
+    fold(name): role
+    for role, names in {
+        Role.ADMIN: ("admin", "administrator"),
+        Role.DISPATCHER: ("dispatcher", "dyspozytor", "dyspozytorka"),
+        Role.TECHNICIAN: ("technician", "technik", "serwisant", ""),
+    }.items()
+    for name in names
+}
+"""Role words in either language; an empty cell means technician."""
+
+SKILLS = {
+    fold(name): cat
+    for cat, names in {
+        Category.HARDWARE: ("hardware", "sprzet"),
+        Category.SOFTWARE: ("software", "oprogramowanie"),
+        Category.NETWORK: ("network", "siec", "sieci"),
+        Category.BACKUP: ("backup", "kopie", "kopie zapasowe"),
+        Category.TRAINING: ("training", "szkolenia", "szkolenie"),
+        Category.OTHER: ("other", "inne"),
+    }.items()
+    for name in names
+}
+"""Skill words in either language."""
+
+LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+"""What an OS (SSH) login looks like."""
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One checked row of a people file."""
+
+    line: int
+    login: str
+    name: str
+    role: Role
+    skills: frozenset[str]
+    does_onsite: bool
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class PeopleSummary:
+    """What a people import did."""
+
+    added: int
+    skipped: int
+    """Rows whose login was already a person of the firm."""
+
+
+def parse_people_csv(text: str) -> list[PersonRow]:
+    """Check a whole people file.
+
+    Raises:
+        ImportFileError: every bad row, by line and column.
+    """
+    sheet = read_sheet(text, ALIASES, required=("login", "name"))
+    problems: list[RowProblem] = []
+    rows: list[PersonRow] = []
+    seen: dict[str, int] = {}
+    for r in sheet.rows:
+        bad: list[RowProblem] = []
+        login = r.get("login")
+        if not LOGIN.match(login):
+            bad.append(RowProblem(r.line, "login", _("{v!r} is not an OS login.").format(v=login)))
+        elif login in seen:
+            bad.append(RowProblem(r.line, "login", _("also on line {m}.").format(m=seen[login])))
+        if not r.get("name"):
+            bad.append(RowProblem(r.line, "name", _("the name is empty.")))
+        role = ROLES.get(fold(r.get("role")))
+        if role is None:
+            bad.append(
+                RowProblem(
+                    r.line,
+                    "role",
+                    _("must be technician, dispatcher or admin, not {v!r}.").format(
+                        v=r.get("role")
+                    ),
+                )
+            )
+        skills: set[str] = set()
+        for word in re.split(r"[,;|/]+", r.get("skills")):
+            if not word.strip():
+                continue
+            cat = SKILLS.get(fold(word))
+            if cat is None:
+                bad.append(
+                    RowProblem(
+                        r.line,
+                        "skills",
+                        _("unknown skill {v!r}; use {known}.").format(
+                            v=word.strip(), known=", ".join(c.value for c in Category)
+                        ),
+                    )
+                )
+            else:
+                skills.add(cat.value)
+        onsite = parse_yes_no(r.get("onsite"), default=True)
+        if onsite is None:
+            bad.append(
+                RowProblem(
+                    r.line,
+                    "onsite",
+                    _("must be yes/tak or no/nie, not {v!r}.").format(v=r.get("onsite")),
+                )
+            )
+        phone: str | None = None
+        if r.get("phone"):
+            try:
+                phone = parse_phone(r.get("phone"))
+            except InvalidPhoneNumber as err:
+                bad.append(RowProblem(r.line, "phone", str(err)))
+        if bad or role is None or onsite is None:
+            problems.extend(bad)
+            continue
+        seen[login] = r.line
+        rows.append(PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone))
+    if problems:
+        raise ImportFileError(problems)
+    return rows
+
+
+async def import_people(ctx: Ctx, rows: list[PersonRow]) -> PeopleSummary:
+    """Add the people not yet in the database, in one transaction, audited (admins only).
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+    """
+    added = skipped = 0
+    async with ctx.db.transaction():
+        await require_admin(ctx, _("import people"))
+        for row in rows:
+            if await store.person_by_login(ctx.db, row.login) is not None:
+                skipped += 1
+                continue
+            person_id = await store.insert_person(
+                ctx.db, row.login, row.name, row.role,
+                does_onsite=row.does_onsite, phone=row.phone, skills=row.skills,
+            )  # fmt: skip
+            await audit.record(
+                ctx, "technician", person_id, "imported", login=row.login, role=row.role.value
+            )
+            added += 1
+    return PeopleSummary(added, skipped)

@@ -1,0 +1,148 @@
+"""A firm's first day: init, the three imports from the sample files, balances right."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.paths import reference_data_dir
+from bbdispatch.pricelist import load_pricelist
+from bbdispatch.reports.html_report import render_html
+from bbdispatch.reports.json_report import statement_dict
+from bbdispatch.reports.markdown_report import render_markdown
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.import_contracts import parse_contracts_csv
+from bbdispatch.services.import_people import parse_people_csv
+from bbdispatch.services.spreadsheet import ImportFileError, decode
+from bbdispatch.services.statements import build_statement
+
+SAMPLES = reference_data_dir() / "samples"
+FORMA = 4
+
+
+def _first_day(db: Path) -> None:
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
+    assert main(["--db", str(db), "import", str(SAMPLES / "clients.csv")]) == 0
+    assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 0
+
+
+def test_samples_are_the_encodings_polish_spreadsheets_write() -> None:
+    assert (SAMPLES / "clients.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 + BOM
+    with pytest.raises(UnicodeDecodeError):
+        (SAMPLES / "people.csv").read_bytes().decode("utf-8")  # Windows-1250
+    assert b";" in (SAMPLES / "people.csv").read_bytes().splitlines()[0]
+    assert b"," in (SAMPLES / "contracts.csv").read_bytes().splitlines()[0]
+
+
+def test_first_day_from_the_sample_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    _first_day(db)
+    out = capsys.readouterr().out
+    assert "3 person(s) added" in out and "5 client(s) added" in out
+    assert "4 contract(s) added, 35.5 h of opening balance" in out
+    assert main(["--db", str(db), "contracts", "--json"]) == 0
+    views = {v["number"]: v for v in json.loads(capsys.readouterr().out)}
+    service = views["UM/2026/007"]
+    assert (service["hours_used_opening"], service["hours_used"], service["hours_left"]) == (
+        "31.50", "31.50", "18.50",
+    )  # fmt: skip
+    assert views["UM/2026/011"]["hours_left"] == "6.00"
+    assert views["ADM/2025/002"]["code"] == "it-admin"
+    conn = sqlite3.connect(db)
+    fee = conn.execute("SELECT net_grosze FROM contract WHERE number = 'ADM/2025/002'").fetchone()
+    kinds = dict(conn.execute("SELECT name, kind FROM client").fetchall())
+    people = dict(conn.execute("SELECT login, role FROM technician").fetchall())
+    conn.close()
+    assert fee == (120000,)
+    assert kinds["Jadwiga Żółkiewska"] == "private"
+    assert people["kasia"] == "dispatcher" and people["marek"] == "technician"
+    # Running it all again changes nothing (people and clients skip, contracts refuse).
+    assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
+    assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 1
+    assert "UM/2026/007 is already a contract" in capsys.readouterr().err
+
+
+async def test_opening_balance_is_named_on_the_statement(demo_ctx: Ctx) -> None:
+    nov = (date(2026, 11, 1), date(2026, 11, 23))
+    before = await build_statement(demo_ctx, FORMA, *nov)
+    block = next(t for t in before.contracts if t.left_before is not None)
+    assert block.left_before is not None
+    async with demo_ctx.db.transaction():  # as 'contracts import' would have recorded it
+        await demo_ctx.db.execute(
+            "UPDATE contract SET opening_used_minutes = 90 WHERE id = ?", (block.contract.id,)
+        )
+    after = await build_statement(demo_ctx, FORMA, *nov)
+    moved = next(t for t in after.contracts if t.contract.id == block.contract.id)
+    assert moved.left_before == block.left_before - 90
+    assert "bilans otwarcia: 1,5 h wykorzystane przed" in render_markdown(after)
+    assert "bilans otwarcia: 1,5 h" in render_html(after)
+    listed = next(
+        c for c in statement_dict(after)["contracts"] if c["contract_id"] == block.contract.id
+    )
+    assert listed["hours_used_opening"] == "1.50"
+
+
+def test_contracts_check_reports_every_bad_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    _first_day(db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "klient;produkt;numer;początek;godziny wykorzystane;opłata miesięczna\n"
+        "Nikt Taki;service-50h;X/1;2026-01-01;10;\n"
+        "5213010002;starter-10h;X/2;2026-01-01;12;\n"
+        "5213010002;it-admin;X/3;2026-01-01;;\n"
+        "5213010002;service-50h;X/4;jutro;;\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db), "contracts", "import", "--check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "Line 3, column hours_used: 12 h used is more than the 10 h" in err
+    assert "Line 4, column monthly_fee: IT administration needs" in err
+    assert "Line 5, column start: 'jutro' is not a date" in err
+    bad.write_text(bad.read_text().splitlines()[0] + "\nNikt Taki;service-50h;X/1;2026-01-01;10;\n")
+    assert main(["--db", str(db), "contracts", "import", "--check", str(bad)]) == 1
+    assert "Line 2, column client: no client named 'Nikt Taki'" in capsys.readouterr().err
+    count = sqlite3.connect(db).execute("SELECT count(*) FROM contract").fetchone()
+    assert count == (4,)
+
+
+def test_people_file_problems_by_line_and_column() -> None:
+    text = (
+        "login,name,role,skills,onsite\nanna,Anna,technik,sieć,tak\nBad One,,szef,gotowanie,może\n"
+    )
+    with pytest.raises(ImportFileError) as err:
+        parse_people_csv(text)
+    assert [(p.line, p.column) for p in err.value.problems] == [
+        (3, "login"), (3, "name"), (3, "role"), (3, "skills"), (3, "onsite"),
+    ]  # fmt: skip
+    rows = parse_people_csv(text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n")
+    assert rows[0].skills == frozenset({"network"}) and rows[0].does_onsite
+
+
+def test_contract_rows_accept_polish_dates_and_decimal_commas() -> None:
+    text = decode(
+        "klient;produkt;początek;godziny wykorzystane\nAzor;Umowa startowa 10 h;15.09.2026;2,5\n".encode(
+            "cp1250"
+        )
+    )
+    (row,) = parse_contracts_csv(text, load_pricelist())
+    assert row.product.code == "starter-10h" and row.opening_used_minutes == 150
+    assert row.starts_on.isoformat() == "2026-09-15"
+
+
+def test_people_import_is_for_admins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "somebody-else"]) == 0
+    assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 1
+    assert "Only admin may import people" in capsys.readouterr().err
