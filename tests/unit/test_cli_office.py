@@ -19,7 +19,7 @@ from bbdispatch.services.people import os_login
 @pytest.fixture
 def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     path = str(tmp_path / "office.db")
-    assert main(["--db", path, "init"]) == 0
+    assert main(["--db", path, "init", "--admin", "boss"]) == 0
     assert main(["--db", path, "people", "add", os_login(), "Office", "--role", "dispatcher"]) == 0
     assert main(["--db", path, "people", "add", "anna", "Anna Tech", "--role", "technician"]) == 0
     capsys.readouterr()
