@@ -167,8 +167,14 @@ class PlainLabel(Label):
 
 
 def table_cell(value: object) -> Any:
-    """A DataTable cell shown literally: ``str`` → plain Text, styled text cleaned."""
+    """A DataTable cell shown literally: ``str`` → plain Text, styled text cleaned.
+
+    A ``str`` that markup and emoji codes cannot touch (no ``[``, no ``:``, nothing
+    unprintable) stays a ``str``, so large tables keep DataTable's lazy formatting.
+    """
     if isinstance(value, str):
+        if "[" not in value and ":" not in value and value.isprintable():
+            return value
         return cell(value)
     return safe_visual(value, multiline=False)
 
