@@ -119,6 +119,36 @@ async def _job_edit(app: BBDispatch) -> Screen[Any]:
     return JobEditScreen(await job_detail(app.ctx, 12))
 
 
+async def _correct_entry(app: BBDispatch) -> Screen[Any]:
+    from datetime import date
+
+    from bbdispatch.services.statements import build_statement
+    from screens.correct_entry import CorrectEntryScreen
+
+    found = await build_statement(app.ctx, 3, date(2026, 11, 1), date(2026, 11, 30))
+    return CorrectEntryScreen(found.lines[0])
+
+
+async def _entry_dialog(app: BBDispatch) -> Screen[Any]:
+    from bbdispatch.domain.jobs import JobMode
+    from screens.entry_dialog import EntryDefaults, EntryDialog
+
+    async def submit(_values: object) -> None:
+        return None
+
+    defaults = EntryDefaults(title=QUIT + OSC, mode=JobMode.REMOTE, description=BOLD + CLEAR)
+    return EntryDialog(defaults, app.ctx.clock, submit)
+
+
+async def _text_dialog(app: BBDispatch) -> Screen[Any]:
+    from screens.text_dialog import TextDialog
+
+    async def submit(_text: str) -> None:
+        return None
+
+    return TextDialog(QUIT + OSC, BOLD, submit)
+
+
 def _dispatcher_screens() -> dict[str, Factory]:
     from screens.assessment import AssessmentScreen
     from screens.assign import AssignScreen
@@ -162,11 +192,46 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "help": _screen(lambda a: HelpScreen(a.screen)),
         "note-prompt": _screen(lambda a: NotePrompt(QUIT + OSC)),
         "confirm": _screen(lambda a: ConfirmScreen(QUIT + OSC, hint=BOLD)),
+        "correct-entry": _correct_entry,
+        "entry-dialog": _entry_dialog,
+        "text-dialog": _text_dialog,
     }
 
 
+COVERED = {
+    "BoardScreen", "CallLogScreen", "IntakeScreen", "JobDetailScreen", "JobEditScreen",
+    "AssignScreen", "ContractsScreen", "StatementScreen", "AdminContractPicker",
+    "RecurringTasksScreen", "ContractHistoryScreen", "InventoryScreen", "AssessmentScreen",
+    "SignContractScreen", "TaskForm", "RunLogDialog", "BackupCheckDialog", "HelpScreen",
+    "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
+    "TechJobsScreen", "MyEntriesScreen",
+}  # fmt: skip
+"""Every screen class the tests below open with the hostile database."""
+
+BASES = {"BBScreen", "BBModal", "JobActionsScreen", "FormDialog"}
+"""Screen classes that are only ever subclassed."""
+
+
+def test_every_screen_is_opened_on_the_hostile_database() -> None:
+    """A new screen must join this module's list (or be a base), so it is tested too."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import screens
+
+    found = set()
+    for module_info in pkgutil.walk_packages(screens.__path__, "screens."):
+        module = importlib.import_module(module_info.name)
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Screen) and obj.__module__ == module.__name__:
+                found.add(name)
+    missing = found - COVERED - BASES
+    assert not missing, f"open these on the hostile database in {__name__}: {sorted(missing)}"
+
+
 DISPATCHER_SCREENS = list(_dispatcher_screens())
-SHOWS_NOTHING_STORED = {"help", "sign-contract", "backup-check", "task-form", "assessment"}
+SHOWS_NOTHING_STORED = {"help", "sign-contract", "backup-check", "task-form"}
 """Screens whose 80x24 view holds no stored text from the corpus (only forms)."""
 
 
