@@ -14,6 +14,8 @@ from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.services.office_time import change_time, record_time
 
+LONG_HELP = "confirm an entry longer than the price list's timer_limit_hours"
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``time add`` and ``time edit``."""
@@ -25,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--to", dest="end", type=moment, required=True, metavar="ISO")
     add.add_argument("--text", required=True, metavar="TEXT", help="the work, for the client")
     add.add_argument("--tech", metavar="LOGIN", help="who worked (office only; default: you)")
+    add.add_argument("--long", action="store_true", help=LONG_HELP)
     add.add_argument("--json", action="store_true", help="print the new id as JSON")
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help="correct a work entry"))
@@ -32,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit.add_argument("--from", dest="start", type=moment, metavar="ISO")
     edit.add_argument("--to", dest="end", type=moment, metavar="ISO")
     edit.add_argument("--text", metavar="TEXT")
+    edit.add_argument("--long", action="store_true", help=LONG_HELP)
     edit.add_argument("--json", action="store_true", help="print JSON")
     edit.set_defaults(handler=handle_edit)
 
@@ -41,7 +45,9 @@ def handle_add(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            entry_id = await record_time(ctx, args.job, args.start, args.end, args.text, args.tech)
+            entry_id = await record_time(
+                ctx, args.job, args.start, args.end, args.text, args.tech, long=args.long
+            )
         if args.json:
             print_json({"id": entry_id})
         else:
@@ -60,7 +66,12 @@ def handle_edit(args: argparse.Namespace) -> int:
     async def body() -> int:
         async with office_ctx(args) as ctx:
             await change_time(
-                ctx, args.entry, started_at=args.start, ended_at=args.end, description=args.text
+                ctx,
+                args.entry,
+                started_at=args.start,
+                ended_at=args.end,
+                description=args.text,
+                long=args.long,
             )
         if args.json:
             print_json({"id": args.entry})

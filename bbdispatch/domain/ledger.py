@@ -58,9 +58,17 @@ class JobTerms:
     """A fixed price agreed for the whole job: its time is billed through the price."""
 
 
+MIN_BILLED_SECONDS = 60
+"""Less is a timer started by mistake: never billed (and refused when saved)."""
+
+
 def billed_minutes(actual_seconds: int, increment: int) -> int:
-    """Round worked time up to the billing increment (any started unit counts)."""
-    if actual_seconds <= 0:
+    """Round worked time up to the billing increment (any started unit counts).
+
+    Under a minute bills nothing: services refuse such an entry with a message,
+    and one saved before that rule is shown with 0 h billed, not a quarter-hour.
+    """
+    if actual_seconds < MIN_BILLED_SECONDS:
         return 0
     unit = increment * 60
     return -(-actual_seconds // unit) * increment

@@ -17,7 +17,7 @@ from bbdispatch.money import to_grosze
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.timekeeping import overlap_message
+from bbdispatch.services.timekeeping import check_finished_entry, overlap_message
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage import statements as store
@@ -32,8 +32,11 @@ async def correct_locked_entry(
     ended_at: datetime,
     description: str,
     reason: str,
+    long: bool = False,
 ) -> int:
     """Correct an entry on an issued statement; returns the correction's id.
+
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: the acting person is not an admin.
@@ -43,10 +46,7 @@ async def correct_locked_entry(
     """
     if not reason.strip():
         raise DomainError(_("Say why the billed entry is corrected."))
-    if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
-    if ended_at <= started_at:
-        raise DomainError(_("The end must be after the start."))
+    check_finished_entry(ctx, started_at, ended_at, description, long=long)
     async with ctx.db.transaction():
         me = await people_store.person_by_login(ctx.db, ctx.person_login)
         if me is None or me.role is not Role.ADMIN:

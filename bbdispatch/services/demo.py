@@ -304,9 +304,10 @@ def _contact(key: str) -> str:
 async def _work(
     ctx: Ctx, job_id: int, tech_id: int, start: datetime, minutes: int, text: str, mode: JobMode
 ) -> None:
+    # The history sums a project's days into one entry (50 h for a server), confirmed long.
     await add_entry(
         ctx, job_id=job_id, technician_id=tech_id, started_at=start,
-        ended_at=start + timedelta(minutes=minutes), description=text, mode=mode,
+        ended_at=start + timedelta(minutes=minutes), description=text, mode=mode, long=True,
     )  # fmt: skip
 
 

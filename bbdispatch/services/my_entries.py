@@ -50,8 +50,11 @@ async def add_my_entry(
     description: str,
     mode: JobMode,
     billable: bool = True,
+    long: bool = False,
 ) -> int:
     """Record work done offline on one of the technician's jobs; returns the entry id.
+
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: not the technician's job, older than the edit window, or in a
@@ -62,7 +65,7 @@ async def add_my_entry(
     _check_window(ctx, started_at)
     return await add_entry(
         ctx, job_id=job_id, technician_id=tech.id, started_at=started_at, ended_at=ended_at,
-        description=description, mode=mode, billable=billable,
+        description=description, mode=mode, billable=billable, long=long,
     )  # fmt: skip
 
 
@@ -76,21 +79,24 @@ async def edit_my_entry(
     description: str,
     mode: JobMode,
     billable: bool,
+    long: bool = False,
 ) -> None:
     """Correct one of the technician's finished entries, audited and recharged.
+
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: not theirs, too old, already on an issued statement, or moved
             into a period already on an issued statement.
         DomainError: a running timer, no description, bad times or an overlap.
     """
-    check_finished_entry(ctx, started_at, ended_at, description)
+    check_finished_entry(ctx, started_at, ended_at, description, long=long)
     _check_window(ctx, started_at)
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
         await change_entry_in_tx(
             ctx, entry, started_at=started_at, ended_at=ended_at, description=description,
-            mode=mode, billable=billable,
+            mode=mode, billable=billable, long=long,
         )  # fmt: skip
 
 
@@ -103,6 +109,7 @@ async def change_entry_in_tx(
     description: str,
     mode: JobMode,
     billable: bool,
+    long: bool = False,
 ) -> None:
     """Change a finished, unbilled entry, recharge and audit it (the caller checked who may).
 
@@ -111,9 +118,10 @@ async def change_entry_in_tx(
 
     Raises:
         NotAllowed: on an issued statement, or moved into an issued period.
+        TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
         DomainError: a running timer, no description, bad times or an overlap.
     """
-    check_finished_entry(ctx, started_at, ended_at, description)
+    check_finished_entry(ctx, started_at, ended_at, description, long=long)
     if entry.running:
         raise DomainError(_("Stop the timer before changing it."))
     if entry.statement_id is not None:

@@ -29,10 +29,13 @@ async def record_time(
     ended_at: datetime,
     description: str,
     tech_login: str | None = None,
+    *,
+    long: bool = False,
 ) -> int:
     """Record finished work on a job, by the acting person or (office) for ``tech_login``.
 
     The entry takes the job's mode (on site or remote). Returns the entry id.
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: a technician recording for someone else or on another's job.
@@ -47,11 +50,11 @@ async def record_time(
     if me.role is Role.TECHNICIAN:
         return await add_my_entry(
             ctx, me, job_id, started_at=started_at, ended_at=ended_at,
-            description=description, mode=job.mode,
+            description=description, mode=job.mode, long=long,
         )  # fmt: skip
     return await add_entry(
         ctx, job_id=job_id, technician_id=tech.id, started_at=started_at, ended_at=ended_at,
-        description=description, mode=job.mode,
+        description=description, mode=job.mode, long=long,
     )  # fmt: skip
 
 
@@ -62,8 +65,11 @@ async def change_time(
     started_at: datetime | None = None,
     ended_at: datetime | None = None,
     description: str | None = None,
+    long: bool = False,
 ) -> None:
     """Correct an entry's times or text; what is not given stays.
+
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: a technician changing another's entry or one past the edit
@@ -83,7 +89,7 @@ async def change_time(
     if me.role is Role.TECHNICIAN:
         await edit_my_entry(
             ctx, me, entry_id, started_at=start, ended_at=end, description=text,
-            mode=entry.mode, billable=entry.billable,
+            mode=entry.mode, billable=entry.billable, long=long,
         )  # fmt: skip
         return
     async with ctx.db.transaction():
@@ -92,7 +98,7 @@ async def change_time(
             raise NotFound(_("No work entry {id}.").format(id=entry_id))
         await change_entry_in_tx(
             ctx, fresh, started_at=start, ended_at=end, description=text, mode=fresh.mode,
-            billable=fresh.billable,
+            billable=fresh.billable, long=long,
         )  # fmt: skip
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from bbdispatch.clock import format_local, local, to_db
+from bbdispatch.clock import format_duration, format_local, local, to_db
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
@@ -21,20 +21,62 @@ from bbdispatch.storage import statements as statement_store
 from bbdispatch.storage import work as store
 
 
-def check_finished_entry(
-    ctx: Ctx, started_at: datetime, ended_at: datetime, description: str
+class TooLong(DomainError):
+    """An entry longer than the price list's ``timer_limit_hours``, not confirmed as real.
+
+    A timer started on Friday and stopped on Monday would bill the weekend; the
+    technician gives the real end, or confirms the length (``--long`` on the
+    command line, the "really this long" box in the TUI).
+    """
+
+
+class TooShort(DomainError):
+    """An entry under a minute: a timer started by mistake, never work to bill."""
+
+
+def check_entry_times(
+    ctx: Ctx, started_at: datetime, ended_at: datetime, *, long: bool = False
 ) -> None:
-    """Check a finished entry's text and times before any query, for adding and editing alike.
+    """The rules every finished entry's times obey, however it was made.
 
     Raises:
-        DomainError: no description, end not after start, or end in the future.
+        DomainError: the end is not after the start, or in the future.
+        TooShort: under a minute (discard the timer instead).
+        TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
     """
-    if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
     if ended_at <= started_at:
         raise DomainError(_("The end must be after the start."))
     if ended_at > ctx.clock.now():
         raise DomainError(_("The end is in the future."))
+    length = ended_at - started_at
+    if length < timedelta(minutes=1):
+        raise TooShort(
+            _(
+                "Under a minute ({seconds} s) is not work to bill: discard the timer or"
+                " enter the real times."
+            ).format(seconds=int(length.total_seconds()))
+        )
+    limit = ctx.prices.billing.timer_limit_hours
+    if not long and length > timedelta(hours=limit):
+        raise TooLong(
+            _(
+                "{length} is longer than {limit} h: enter the real end, or confirm that it"
+                " really took this long."
+            ).format(length=format_duration(length), limit=limit)
+        )
+
+
+def check_finished_entry(
+    ctx: Ctx, started_at: datetime, ended_at: datetime, description: str, *, long: bool = False
+) -> None:
+    """Check a finished entry's text and times before any query, for adding and editing alike.
+
+    Raises:
+        DomainError: no description, or the times break :func:`check_entry_times`.
+    """
+    if not description.strip():
+        raise DomainError(_("Describe the work for the client's statement."))
+    check_entry_times(ctx, started_at, ended_at, long=long)
 
 
 async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -> None:
@@ -69,8 +111,11 @@ async def add_entry(
     description: str,
     mode: JobMode,
     billable: bool = True,
+    long: bool = False,
 ) -> int:
     """Record finished work (done offline, or entered afterwards) and charge it.
+
+    ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotFound: no such job.
@@ -78,7 +123,7 @@ async def add_entry(
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
-    check_finished_entry(ctx, started_at, ended_at, description)
+    check_finished_entry(ctx, started_at, ended_at, description, long=long)
     async with ctx.db.transaction():
         if await job_store.get_job(ctx.db, job_id) is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
@@ -179,6 +224,7 @@ async def stop_timer(
     mode: JobMode,
     billable: bool = True,
     ended_at: datetime | None = None,
+    long: bool = False,
 ) -> int:
     """Stop the technician's running timer and charge the time; returns the entry id.
 
@@ -189,23 +235,23 @@ async def stop_timer(
         mode: on-site or remote.
         billable: whether the client pays for this time.
         ended_at: when the work ended (now if None; earlier for a forgotten timer).
+        long: confirms a timer longer than the price list's ``timer_limit_hours``.
 
     Raises:
         NotAllowed: the timer started in a period already on an issued statement
             (discard it and ask the office).
+        TooLong: longer than ``timer_limit_hours`` and not confirmed: ask for the real end.
+        TooShort: under a minute: discard the timer.
         DomainError: no timer running, no description, a bad end, or an overlap.
     """
     if not description.strip():
         raise DomainError(_("Describe the work for the client's statement."))
     end = ended_at or ctx.clock.now()
-    if end > ctx.clock.now():
-        raise DomainError(_("The end is in the future."))
     async with ctx.db.transaction():
         entry = await store.running_entry_of(ctx.db, tech.id)
         if entry is None:
             raise DomainError(_("No timer is running."))
-        if end <= entry.started_at:
-            raise DomainError(_("The end must be after the start."))
+        check_entry_times(ctx, entry.started_at, end, long=long)
         await check_period_open_in_tx(ctx, entry.job_id, entry.started_at)
         start_db, end_db = to_db(entry.started_at), to_db(end)
         clash = await store.overlapping_entry(ctx.db, tech.id, start_db, end_db, entry.id)

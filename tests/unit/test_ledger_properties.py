@@ -93,7 +93,7 @@ def test_split_is_deterministic(
     assert allocate(minutes, terms, found, DAY, RATE) == first
 
 
-@given(seconds=st.integers(1, 20 * 3600), step=st.sampled_from([1, 5, 15, 30, 60]))
+@given(seconds=st.integers(60, 20 * 3600), step=st.sampled_from([1, 5, 15, 30, 60]))
 def test_rounding_is_up_to_the_increment(seconds: int, step: int) -> None:
     billed = billed_minutes(seconds, step)
     assert billed % step == 0
@@ -136,3 +136,9 @@ def test_totals_equal_sum_of_lines_and_gross_is_net_plus_vat(lines: list[Stateme
     assert s.vat == (s.net * Decimal("0.23")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     for amount in (s.net, s.vat, s.gross):
         assert amount == amount.quantize(Decimal("0.01"))
+
+
+@given(seconds=st.integers(-5, 59), step=st.sampled_from([1, 15, 60]))
+def test_under_a_minute_is_never_billed(seconds: int, step: int) -> None:
+    # The issue: a 20-second accidental timer was billed a quarter-hour (25,00 zł).
+    assert billed_minutes(seconds, step) == 0

@@ -166,12 +166,12 @@ async def test_issuing_locks_entries_and_admin_correction_shows_next_time(demo_c
     with pytest.raises(NotAllowed):
         await correct_locked_entry(
             demo_ctx.acting_as("beata"), entry_id, started_at=start,
-            ended_at=start + timedelta(minutes=660), description="x", reason="y",
+            ended_at=start + timedelta(minutes=660), description="x", reason="y", long=True,
         )  # fmt: skip
     await correct_locked_entry(
         demo_ctx, entry_id, started_at=start, ended_at=start + timedelta(minutes=660),
         description="Instalacja programu księgowego na 4 stanowiskach",
-        reason="Technik nie wpisał dojazdu",
+        reason="Technik nie wpisał dojazdu", long=True,
     )  # fmt: skip
     nov = await build_statement(demo_ctx, BILANS, *NOV)
     assert [(c.minutes_delta, c.net_delta) for c in nov.corrections] == [(90, Decimal("100.00"))]
