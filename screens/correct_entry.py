@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.dates import parse_day
@@ -17,6 +17,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import StatementLine
 from bbdispatch.i18n import _
 from bbdispatch.services.corrections import correct_locked_entry
+from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
@@ -35,6 +36,9 @@ class CorrectEntryScreen(FormDialog[int | None]):
     CorrectEntryScreen > Vertical {
         width: 70;
         border: round $warning;
+    }
+    CorrectEntryScreen #correct-long.-ask {
+        display: none;
     }
     """
 
@@ -56,6 +60,11 @@ class CorrectEntryScreen(FormDialog[int | None]):
             yield TextInput(format_local(self._end, with_date=False), id="end")
             yield TextInput(self.line.description, id="description")
             yield TextInput("", id="reason", placeholder=_("Why it is corrected"))
+            # Shown only when the service finds the entry longer than the price list allows.
+            yield Checkbox(
+                _("It really took this long"), False, id="correct-long", compact=True,
+                classes="-ask",
+            )  # fmt: skip
             yield Plain("", id="correct-error", classes="field-error")
             yield Button(_("Save"), id="save", variant="warning")
         yield KeysFooter()
@@ -83,7 +92,13 @@ class CorrectEntryScreen(FormDialog[int | None]):
                 self.ctx, self.line.entry_id, started_at=start, ended_at=end,
                 description=self.query_one("#description", Input).value,
                 reason=self.query_one("#reason", Input).value,
+                long=self.query_one("#correct-long", Checkbox).value,
             )  # fmt: skip
+        except TooLong as err:
+            self.query_one("#correct-long", Checkbox).remove_class("-ask")
+            self.query_one("#correct-error", Static).update(str(err))
+            self.query_one("#end", Input).focus()
+            return
         except DomainError as err:
             self.query_one("#correct-error", Static).update(str(err))
             return

@@ -18,6 +18,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
 from bbdispatch.i18n import _
+from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
@@ -35,6 +36,8 @@ class EntryValues:
     description: str
     mode: JobMode
     billable: bool
+    long: bool = False
+    """Confirmed: it really took longer than the price list's ``timer_limit_hours``."""
 
 
 SubmitEntry = Callable[[EntryValues], Awaitable[None]]
@@ -91,6 +94,9 @@ class EntryDialog(FormDialog[bool]):
         .field-error.-shown {
             display: block;
         }
+        #entry-long.-ask {
+            display: none;
+        }
     }
     """
 
@@ -125,6 +131,11 @@ class EntryDialog(FormDialog[bool]):
                     _("On site"), d.mode is JobMode.ONSITE, id="entry-onsite", compact=True
                 )
                 yield Checkbox(_("Billable"), d.billable, id="entry-billable", compact=True)
+                # Shown only after the service found the entry too long (a forgotten timer).
+                yield Checkbox(
+                    _("It really took this long"), False, id="entry-long", compact=True,
+                    classes="-ask",
+                )  # fmt: skip
             yield Plain(_("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint")
             yield Plain("", id="error-form", classes="field-error")
         yield KeysFooter()
@@ -199,6 +210,7 @@ class EntryDialog(FormDialog[bool]):
                 else JobMode.REMOTE
             ),
             billable=self.query_one("#entry-billable", Checkbox).value,
+            long=self.query_one("#entry-long", Checkbox).value,
         )
 
     def _field_error(self, key: str, message: str) -> EntryValues | None:
@@ -213,6 +225,12 @@ class EntryDialog(FormDialog[bool]):
             return
         try:
             await self._submit(values)
+        except TooLong as err:
+            # A forgotten timer: ask for the real end, or for a confirmation of the length.
+            self.query_one("#entry-long", Checkbox).remove_class("-ask")
+            _show_error(self.query_one("#error-end", Static), str(err))
+            self.query_one("#entry-end", Input).focus()
+            return
         except DomainError as err:
             _show_error(self.query_one("#error-form", Static), str(err))
             return

@@ -126,7 +126,7 @@ class MyEntriesScreen(BBScreen[None]):
             await edit_my_entry(
                 self.ctx, self.bb.user, entry.id, started_at=values.started_at,
                 ended_at=values.ended_at, description=values.description, mode=values.mode,
-                billable=values.billable,
+                billable=values.billable, long=values.long,
             )  # fmt: skip
 
         defaults = EntryDefaults(

@@ -221,7 +221,7 @@ class TechJobsScreen(BBScreen[None]):
         async def submit(values: EntryValues) -> None:
             await stop_timer(
                 self.ctx, self.bb.user, description=values.description, mode=values.mode,
-                billable=values.billable, ended_at=values.ended_at,
+                billable=values.billable, ended_at=values.ended_at, long=values.long,
             )  # fmt: skip
 
         defaults = EntryDefaults(
@@ -246,7 +246,7 @@ class TechJobsScreen(BBScreen[None]):
             await add_my_entry(
                 self.ctx, self.bb.user, row.job.id, started_at=values.started_at,
                 ended_at=values.ended_at, description=values.description, mode=values.mode,
-                billable=values.billable,
+                billable=values.billable, long=values.long,
             )  # fmt: skip
 
         title = _("Add time on job {id}").format(id=row.job.id)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Role, Technician
@@ -150,6 +150,11 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
         assert "Say why" in text_of(app, "#correct-error")
         assert app.screen.query_one("#end", Input).value == "19:00"
         app.screen.query_one("#reason", Input).value = "Dojazd nie wpisany"
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        # 08:00-19:00 is longer than the price list's 10 h: the admin confirms it.
+        assert "longer than 10 h" in text_of(app, "#correct-error")
+        app.screen.query_one("#correct-long", Checkbox).value = True
         await pilot.press("ctrl+s")
         await settle_twice(app, pilot)
         assert isinstance(app.screen, StatementScreen)

@@ -1,0 +1,70 @@
+"""A forgotten timer: stopping it past timer_limit_hours asks for the real end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.people import Technician
+from screens.entry_dialog import EntryDialog
+from screens.tech_jobs import TechJobsScreen
+from tests.helpers import load_person
+from tests.ui.test_tech_workspace import query, settle, text_of
+
+
+@pytest.fixture
+def anna(demo_db_path: Path) -> Technician:
+    return load_person(demo_db_path, "anna")
+
+
+async def test_stopping_a_forgotten_timer_asks_for_the_real_end(
+    ctx_factory, anna: Technician, demo_db_path: Path, clock: FrozenClock
+) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.advance(timedelta(hours=12))  # the demo's timer started at 09:02; now 21:42
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)
+        await pilot.press(*"Restart serwera", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)  # nothing saved
+        assert "12:40:00 is longer than 10 h" in text_of(app, "#error-end")
+        assert app.screen.query_one("#entry-long", Checkbox).display
+        end = app.screen.query_one("#entry-end", Input)
+        assert end.has_focus
+        await pilot.press(*"10:30", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        rows = await query(
+            demo_db_path, "SELECT ended_at FROM work_entry WHERE description = 'Restart serwera'"
+        )
+        assert rows == [("2026-11-24T09:30:00Z",)]
+
+
+async def test_a_long_timer_is_saved_once_confirmed(
+    ctx_factory, anna: Technician, demo_db_path: Path, clock: FrozenClock
+) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.advance(timedelta(hours=11))
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press(*"Migracja serwera", "enter")
+        await settle(pilot)
+        assert not app.screen.query_one("#entry-long", Checkbox).value
+        app.screen.query_one("#entry-long", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        rows = await query(
+            demo_db_path, "SELECT ended_at FROM work_entry WHERE description = 'Migracja serwera'"
+        )
+        assert rows == [("2026-11-24T19:42:00Z",)]
