@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from bbdispatch.domain.jobs import JobMode
 
@@ -45,5 +46,6 @@ class Charge:
     work_entry_id: int
     contract_id: int | None
     minutes: int
-    rate_grosze: int
+    rate: Decimal
+    """Net hourly rate of these minutes (0 for a prepaid block)."""
     reason: str

@@ -17,7 +17,6 @@ from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.jobs import Category, Job
 from bbdispatch.domain.ledger import JobTerms, ToCharge, billed_minutes, charge_in_order
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.money import to_grosze
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.ledger import refresh_statuses_in_tx
 from bbdispatch.storage import contracts as contract_store
@@ -103,9 +102,9 @@ async def recharge_open_entries_in_tx(
                 ctx.db,
                 work_entry_id=entry_id,
                 contract_id=part.contract_id,
-                basis=part.basis.value,
+                basis=part.basis,
                 minutes=part.minutes,
-                rate_grosze=to_grosze(part.hourly_rate),
+                rate=part.hourly_rate,
                 reason=part.reason,
             )
     await refresh_statuses_in_tx(ctx, client_id)

@@ -9,11 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
-from bbdispatch.money import to_grosze
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
@@ -56,30 +54,31 @@ async def correct_locked_entry(
             raise NotFound(_("No work entry {id}.").format(id=entry_id))
         if entry.statement_id is None:
             raise DomainError(_("Entry {id} is not on an issued statement.").format(id=entry_id))
-        start, end = to_db(started_at), to_db(ended_at)
         clash = await work_store.overlapping_entry(
-            ctx.db, entry.technician_id, start, end, exclude_id=entry_id
+            ctx.db, entry.technician_id, started_at, ended_at, exclude_id=entry_id
         )
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
         job = await job_store.get_job(ctx.db, entry.job_id)
         assert job is not None
         old_minutes, old_net = await _billed(ctx, entry_id)
-        await store.update_entry(ctx.db, entry_id, start, end, description.strip(), ctx.now_db())
+        await work_store.correct_entry(
+            ctx.db, entry_id, started_at, ended_at, description.strip(), ctx.clock.now()
+        )
         changed = await work_store.get_entry(ctx.db, entry_id)
         assert changed is not None
         await charge_entry_in_tx(ctx, changed, was_started_at=entry.started_at)
         new_minutes, new_net = await _billed(ctx, entry_id)
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=entry.statement_id,
-            made_at=ctx.now_db(), made_by=ctx.actor, reason=reason.strip(),
-            minutes_delta=new_minutes - old_minutes, net_delta_grosze=to_grosze(new_net - old_net),
+            made_at=ctx.clock.now(), made_by=ctx.actor, reason=reason.strip(),
+            minutes_delta=new_minutes - old_minutes, net_delta=new_net - old_net,
         )  # fmt: skip
         await audit.record(
             ctx, "work_entry", entry_id, "corrected", reason=reason.strip(),
-            before={"start": to_db(entry.started_at), "end": to_db(entry.ended_at or started_at),
+            before={"start": entry.started_at, "end": entry.ended_at or started_at,
                     "description": entry.description, "billed": old_minutes},
-            after={"start": start, "end": end, "description": description.strip(),
+            after={"start": started_at, "end": ended_at, "description": description.strip(),
                    "billed": new_minutes},
             correction_id=correction_id,
         )  # fmt: skip

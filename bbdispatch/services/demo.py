@@ -314,8 +314,8 @@ async def _work(
 async def _timer(ctx: Ctx, job_id: int, tech_id: int, start: datetime, mode: JobMode) -> None:
     async with ctx.db.transaction():
         await work_store.insert_entry(
-            ctx.db, job_id=job_id, technician_id=tech_id, started_at=to_db(start), ended_at=None,
-            description="", mode=mode, billable=True, now=to_db(start),
+            ctx.db, job_id=job_id, technician_id=tech_id, started_at=start, ended_at=None,
+            description="", mode=mode, billable=True, now=start,
         )  # fmt: skip
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from bbdispatch.clock import local_midnight_utc, local_today, to_db
+from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.contracts import (
     Balance,
     Contract,
@@ -17,7 +18,6 @@ from bbdispatch.domain.contracts import (
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.i18n import _
-from bbdispatch.money import to_grosze
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -67,7 +67,7 @@ async def forecasts(ctx: Ctx, balances: list[Balance]) -> dict[int, date | None]
     """
     today = local_today(ctx.clock)
     blocks = [b for b in balances if b.contract.kind is ProductType.BLOCK and b.left_minutes]
-    since = to_db(local_midnight_utc(today - timedelta(days=FORECAST_DAYS)))
+    since = local_midnight_utc(today - timedelta(days=FORECAST_DAYS))
     recent = await statement_store.charged_minutes_since(
         ctx.db, [b.contract.id for b in blocks], since
     )
@@ -169,7 +169,7 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
         )
     room = Balance(contract, used).left_minutes
     basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
-    rate = 0 if basis is ChargeBasis.BLOCK else to_grosze(contract.net)
+    rate = Decimal(0) if basis is ChargeBasis.BLOCK else contract.net
     reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
     moved = 0
     for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
@@ -179,18 +179,16 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
         if take <= 0:
             break
         if take == u.minutes:
-            await statement_store.move_charge(
-                ctx.db, u.charge_id, contract.id, basis.value, rate, reason
-            )
+            await work_store.move_charge(ctx.db, u.charge_id, contract.id, basis, rate, reason)
         else:
-            await statement_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
+            await work_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
             await work_store.insert_charge(
                 ctx.db,
                 work_entry_id=u.entry_id,
                 contract_id=contract.id,
-                basis=basis.value,
+                basis=basis,
                 minutes=take,
-                rate_grosze=rate,
+                rate=rate,
                 reason=reason,
             )
         moved += take

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.people import Technician
@@ -26,7 +25,6 @@ from bbdispatch.services.timekeeping import (
     overlap_message,
 )
 from bbdispatch.services.workspace import own_job
-from bbdispatch.storage import my_work
 from bbdispatch.storage import work as store
 
 
@@ -37,7 +35,7 @@ def edit_window_start(ctx: Ctx) -> datetime:
 
 async def my_recent_entries(ctx: Ctx, tech: Technician) -> list[WorkEntry]:
     """The technician's entries of the edit window, newest first (a timer included)."""
-    return await my_work.entries_of_technician_since(ctx.db, tech.id, to_db(edit_window_start(ctx)))
+    return await store.entries_of_technician_since(ctx.db, tech.id, edit_window_start(ctx))
 
 
 async def add_my_entry(
@@ -129,13 +127,14 @@ async def change_entry_in_tx(
             _("Entry {id} is already on an issued statement; ask the office.").format(id=entry.id)
         )
     await check_period_open_in_tx(ctx, entry.job_id, started_at)
-    start, end = to_db(started_at), to_db(ended_at)
-    clash = await store.overlapping_entry(ctx.db, entry.technician_id, start, end, entry.id)
+    clash = await store.overlapping_entry(
+        ctx.db, entry.technician_id, started_at, ended_at, entry.id
+    )
     if clash is not None:
         raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
-    await my_work.update_entry(
-        ctx.db, entry.id, started_at=start, ended_at=end, description=description.strip(),
-        mode=mode, billable=billable, now=ctx.now_db(),
+    await store.update_entry(
+        ctx.db, entry.id, started_at=started_at, ended_at=ended_at,
+        description=description.strip(), mode=mode, billable=billable, now=ctx.clock.now(),
     )  # fmt: skip
     changed = await store.get_entry(ctx.db, entry.id)
     assert changed is not None
@@ -154,7 +153,7 @@ async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
     """
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
-        await my_work.delete_entry(ctx.db, entry.id)
+        await store.delete_entry(ctx.db, entry.id)
         await recharge_after_removal_in_tx(ctx, entry)
         await audit.record(
             ctx, "work_entry", entry.id, "deleted", job_id=entry.job_id, before=_snapshot(entry)
@@ -186,9 +185,9 @@ def _check_window(ctx: Ctx, started_at: datetime) -> None:
 
 def _snapshot(entry: WorkEntry) -> dict[str, object]:
     return {
-        "start": to_db(entry.started_at),
-        "end": to_db(entry.ended_at) if entry.ended_at else None,
+        "start": entry.started_at,
+        "end": entry.ended_at,
         "description": entry.description,
-        "mode": entry.mode.value,
+        "mode": entry.mode,
         "billable": entry.billable,
     }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import format_local, local, local_midnight_utc, local_today, to_db
+from bbdispatch.clock import format_local, local, local_midnight_utc, local_today
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.ledger import ChargeBasis
@@ -29,6 +29,7 @@ from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
+from bbdispatch.storage import work as work_store
 
 
 def check_period(period_from: date, period_to: date) -> None:
@@ -58,8 +59,8 @@ async def build_statement(
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
-    start = to_db(local_midnight_utc(period_from))
-    end = to_db(local_midnight_utc(period_to + timedelta(days=1)))
+    start = local_midnight_utc(period_from)
+    end = local_midnight_utc(period_to + timedelta(days=1))
     found = await store.entries_between(ctx.db, client_id, start, end)
     fixed = await job_store.fixed_price_first_entries(ctx.db, [e.entry.job_id for e in found])
     lines = price_lines([
@@ -92,10 +93,8 @@ async def build_statement(
         if not (c.status is ContractStatus.CLOSED and c.ends_on is None)
         and (n := months_active(c, period_from, period_to)) > 0
     )
-    issued = await store.statement_of_period(
-        ctx.db, client_id, period_from.isoformat(), period_to.isoformat()
-    )
-    pending = await store.corrections_for(ctx.db, client_id, end, issued[0] if issued else None)
+    issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
+    pending = await store.corrections_for(ctx.db, client_id, end, issued.id if issued else None)
     corrections = tuple(
         CorrectionLine(
             local(p.made_at).date(), p.entry_id, str(p.job_id), p.reason, p.minutes_delta,
@@ -115,8 +114,8 @@ async def build_statement(
         contracts=subtotals,
         fees=fees,
         corrections=corrections,
-        statement_id=issued[0] if issued else None,
-        issued_at=issued[1] if issued else None,
+        statement_id=issued.id if issued else None,
+        issued_at=issued.issued_at if issued else None,
     )
 
 
@@ -143,8 +142,8 @@ async def _subtotals(
     ctx: Ctx,
     contracts: list[Contract],
     lines: tuple[StatementLine, ...],
-    start: str,
-    end: str,
+    start: datetime,
+    end: datetime,
     period_from: date,
     period_to: date,
 ) -> tuple[ContractSubtotal, ...]:
@@ -202,22 +201,20 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
             )
         )
     async with ctx.db.transaction():
-        clash = await store.overlapping_statement(
-            ctx.db, client_id, period_from.isoformat(), period_to.isoformat()
-        )
+        clash = await store.overlapping_statement(ctx.db, client_id, period_from, period_to)
         if clash is not None:
             raise DomainError(
                 _("Statement {id} for {start}–{end} is already issued.").format(
-                    id=clash[0],
-                    start=date.fromisoformat(clash[1]).strftime("%d.%m.%Y"),
-                    end=date.fromisoformat(clash[2]).strftime("%d.%m.%Y"),
+                    id=clash.id,
+                    start=clash.period_from.strftime("%d.%m.%Y"),
+                    end=clash.period_to.strftime("%d.%m.%Y"),
                 )
             )
         running = await store.timer_running_between(
             ctx.db,
             client_id,
-            to_db(local_midnight_utc(period_from)),
-            to_db(local_midnight_utc(period_to + timedelta(days=1))),
+            local_midnight_utc(period_from),
+            local_midnight_utc(period_to + timedelta(days=1)),
         )
         if running is not None:
             raise DomainError(
@@ -230,12 +227,11 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
         if statement.is_empty:
             raise DomainError(empty_message(statement))
         statement_id = await store.insert_statement(
-            ctx.db, client_id, period_from.isoformat(), period_to.isoformat(), ctx.now_db(),
-            ctx.actor,
-        )  # fmt: skip
-        await store.lock_entries(ctx.db, statement_id, [ln.entry_id for ln in statement.lines])
+            ctx.db, client_id, period_from, period_to, ctx.clock.now(), ctx.actor
+        )
+        await work_store.lock_entries(ctx.db, statement_id, [ln.entry_id for ln in statement.lines])
         corrections = await store.corrections_for(
-            ctx.db, client_id, to_db(local_midnight_utc(period_to + timedelta(days=1))), None
+            ctx.db, client_id, local_midnight_utc(period_to + timedelta(days=1)), None
         )
         await store.apply_corrections(ctx.db, statement_id, [c.id for c in corrections])
         # The audit row keeps the statement exactly as issued: later admin corrections

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bbdispatch.clock import format_duration, format_local, local, to_db
+from bbdispatch.clock import format_duration, format_local, local
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
@@ -16,7 +16,6 @@ from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage import my_work
 from bbdispatch.storage import statements as statement_store
 from bbdispatch.storage import work as store
 
@@ -90,10 +89,10 @@ async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -
     Raises:
         NotAllowed: the day is inside the period of an issued statement.
     """
-    day = local(started_at).date().isoformat()
+    day = local(started_at).date()
     issued = await statement_store.statement_covering_job_day(ctx.db, job_id, day)
     if issued is not None:
-        until = date.fromisoformat(issued[1]).strftime("%d.%m.%Y")
+        until = issued.period_to.strftime("%d.%m.%Y")
         raise NotAllowed(
             _("The period up to {day} is already on an issued statement; ask the office.").format(
                 day=until
@@ -128,26 +127,25 @@ async def add_entry(
         if await job_store.get_job(ctx.db, job_id) is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
         await check_period_open_in_tx(ctx, job_id, started_at)
-        start, end = to_db(started_at), to_db(ended_at)
-        clash = await store.overlapping_entry(ctx.db, technician_id, start, end)
+        clash = await store.overlapping_entry(ctx.db, technician_id, started_at, ended_at)
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
         entry_id = await store.insert_entry(
             ctx.db,
             job_id=job_id,
             technician_id=technician_id,
-            started_at=start,
-            ended_at=end,
+            started_at=started_at,
+            ended_at=ended_at,
             description=description.strip(),
             mode=mode,
             billable=billable,
-            now=ctx.now_db(),
+            now=ctx.clock.now(),
         )
         entry = await store.get_entry(ctx.db, entry_id)
         assert entry is not None
         await charge_entry_in_tx(ctx, entry)
         await audit.record(
-            ctx, "work_entry", entry_id, "created", job_id=job_id, start=start, end=end
+            ctx, "work_entry", entry_id, "created", job_id=job_id, start=started_at, end=ended_at
         )
     return entry_id
 
@@ -202,7 +200,7 @@ async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
         running = await store.running_entry_of(ctx.db, tech.id)
         if running is not None:
             raise TimerRunning(running)
-        now = ctx.now_db()
+        now = ctx.clock.now()
         clash = await store.overlapping_entry(ctx.db, tech.id, now, None)
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
@@ -253,19 +251,18 @@ async def stop_timer(
             raise DomainError(_("No timer is running."))
         check_entry_times(ctx, entry.started_at, end, long=long)
         await check_period_open_in_tx(ctx, entry.job_id, entry.started_at)
-        start_db, end_db = to_db(entry.started_at), to_db(end)
-        clash = await store.overlapping_entry(ctx.db, tech.id, start_db, end_db, entry.id)
+        clash = await store.overlapping_entry(ctx.db, tech.id, entry.started_at, end, entry.id)
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
-        await my_work.update_entry(
-            ctx.db, entry.id, started_at=start_db, ended_at=end_db,
-            description=description.strip(), mode=mode, billable=billable, now=ctx.now_db(),
+        await store.update_entry(
+            ctx.db, entry.id, started_at=entry.started_at, ended_at=end,
+            description=description.strip(), mode=mode, billable=billable, now=ctx.clock.now(),
         )  # fmt: skip
         stopped = await store.get_entry(ctx.db, entry.id)
         assert stopped is not None
         await charge_entry_in_tx(ctx, stopped)
         await audit.record(
-            ctx, "work_entry", entry.id, "timer_stopped", job_id=entry.job_id, end=end_db,
-            mode=mode.value, billable=billable,
+            ctx, "work_entry", entry.id, "timer_stopped", job_id=entry.job_id, end=end,
+            mode=mode, billable=billable,
         )  # fmt: skip
     return entry.id

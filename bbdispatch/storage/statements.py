@@ -1,19 +1,24 @@
-"""Queries behind work statements: entries with their charges, issuing, corrections."""
+"""Statements and corrections: the queries behind work statements, and the only writer of both.
+
+Entries' and charges' own writes (locking entries on a statement, moving a
+charge) live in :mod:`bbdispatch.storage.work`. Periods are dates, moments
+aware datetimes, money Decimal: nothing in stored form leaves this module.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.money import from_grosze
-from bbdispatch.storage.database import Database, id_chunks
+from bbdispatch.money import from_grosze, to_grosze
+from bbdispatch.storage.database import Database, Row, id_chunks
 from bbdispatch.storage.work import entry_from_row
 
 
@@ -24,6 +29,27 @@ class EntryWithCharges:
     entry: WorkEntry
     technician: str
     charges: tuple[ChargeRow, ...]
+
+
+@dataclass(frozen=True)
+class IssuedStatement:
+    """An issued statement: whose, which period (days inclusive), when."""
+
+    id: int
+    client_id: int
+    period_from: date
+    period_to: date
+    issued_at: datetime
+
+
+def _issued(row: Row) -> IssuedStatement:
+    return IssuedStatement(
+        id=row["id"],
+        client_id=row["client_id"],
+        period_from=date.fromisoformat(row["period_from"]),
+        period_to=date.fromisoformat(row["period_to"]),
+        issued_at=from_db(row["issued_at"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +77,7 @@ class PendingCorrection:
 
 
 async def entries_between(
-    db: Database, client_id: int, start: str, end: str
+    db: Database, client_id: int, start: datetime, end: datetime
 ) -> list[EntryWithCharges]:
     """Finished entries on a client's jobs that started in [start, end), oldest first."""
     rows = await db.fetch_all(
@@ -59,7 +85,7 @@ async def entries_between(
         " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
         " WHERE j.client_id = ? AND w.ended_at IS NOT NULL"
         " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id",
-        (client_id, start, end),
+        (client_id, to_db(start), to_db(end)),
     )
     ids = [r["id"] for r in rows]
     charges = await charges_of(db, ids)
@@ -95,7 +121,7 @@ async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[Charg
 
 
 async def charged_minutes_before(
-    db: Database, contract_ids: list[int], moment: str
+    db: Database, contract_ids: list[int], moment: datetime
 ) -> dict[int, int]:
     """Minutes used of each contract before ``moment``.
 
@@ -110,7 +136,7 @@ async def charged_minutes_before(
         " JOIN work_entry w ON w.id = ch.work_entry_id"
         " WHERE ch.contract_id = c.id AND w.started_at < ?), 0) AS used"
         f" FROM contract c WHERE c.id IN ({marks})",
-        [moment, *contract_ids],
+        [to_db(moment), *contract_ids],
     )
     used = dict.fromkeys(contract_ids, 0)
     used.update({r["id"]: int(r["used"]) for r in rows})
@@ -118,7 +144,7 @@ async def charged_minutes_before(
 
 
 async def charged_minutes_since(
-    db: Database, contract_ids: Sequence[int], moment: str
+    db: Database, contract_ids: Sequence[int], moment: datetime
 ) -> dict[int, int]:
     """Minutes charged to each contract by entries that started at or after ``moment``."""
     found = {cid: 0 for cid in contract_ids}
@@ -129,76 +155,74 @@ async def charged_minutes_since(
             " JOIN work_entry w ON w.id = ch.work_entry_id"
             f" WHERE ch.contract_id IN ({marks}) AND w.started_at >= ?"
             " GROUP BY ch.contract_id",
-            (*part, moment),
+            (*part, to_db(moment)),
         ):
             found[r["contract_id"]] = int(r["used"])
     return found
 
 
 async def overlapping_statement(
-    db: Database, client_id: int, period_from: str, period_to: str
-) -> tuple[int, str, str] | None:
-    """An issued statement of the client whose period overlaps: (id, from, to)."""
+    db: Database, client_id: int, period_from: date, period_to: date
+) -> IssuedStatement | None:
+    """An issued statement of the client whose period overlaps the given one."""
     row = await db.fetch_one(
-        "SELECT id, period_from, period_to FROM statement WHERE client_id = ?"
+        "SELECT * FROM statement WHERE client_id = ?"
         " AND period_from <= ? AND period_to >= ? ORDER BY id LIMIT 1",
-        (client_id, period_to, period_from),
+        (client_id, period_to.isoformat(), period_from.isoformat()),
     )
-    return (row["id"], row["period_from"], row["period_to"]) if row else None
+    return _issued(row) if row else None
 
 
-async def statement_covering_job_day(db: Database, job_id: int, day: str) -> tuple[int, str] | None:
-    """An issued statement of the job's client whose period contains ``day``: (id, to)."""
+async def statement_covering_job_day(
+    db: Database, job_id: int, day: date
+) -> IssuedStatement | None:
+    """An issued statement of the job's client whose period contains ``day`` (the latest)."""
     row = await db.fetch_one(
-        "SELECT s.id, s.period_to FROM statement s JOIN job j ON j.client_id = s.client_id"
+        "SELECT s.* FROM statement s JOIN job j ON j.client_id = s.client_id"
         " WHERE j.id = ? AND s.period_from <= ? AND s.period_to >= ?"
         " ORDER BY s.period_to DESC, s.id LIMIT 1",
-        (job_id, day, day),
+        (job_id, day.isoformat(), day.isoformat()),
     )
-    return (row["id"], row["period_to"]) if row else None
+    return _issued(row) if row else None
 
 
 async def timer_running_between(
-    db: Database, client_id: int, start: str, end: str
+    db: Database, client_id: int, start: datetime, end: datetime
 ) -> WorkEntry | None:
     """A timer on the client's jobs, started in [start, end) and still running."""
     row = await db.fetch_one(
         "SELECT w.* FROM work_entry w JOIN job j ON j.id = w.job_id"
         " WHERE j.client_id = ? AND w.ended_at IS NULL"
         " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id LIMIT 1",
-        (client_id, start, end),
+        (client_id, to_db(start), to_db(end)),
     )
     return entry_from_row(row) if row else None
 
 
 async def statement_of_period(
-    db: Database, client_id: int, period_from: str, period_to: str
-) -> tuple[int, datetime] | None:
-    """The issued statement for exactly this client and period: (id, issued_at)."""
+    db: Database, client_id: int, period_from: date, period_to: date
+) -> IssuedStatement | None:
+    """The issued statement for exactly this client and period."""
     row = await db.fetch_one(
-        "SELECT id, issued_at FROM statement WHERE client_id = ? AND period_from = ?"
-        " AND period_to = ?",
-        (client_id, period_from, period_to),
+        "SELECT * FROM statement WHERE client_id = ? AND period_from = ? AND period_to = ?",
+        (client_id, period_from.isoformat(), period_to.isoformat()),
     )
-    return (row["id"], from_db(row["issued_at"])) if row else None
+    return _issued(row) if row else None
 
 
 async def insert_statement(
-    db: Database, client_id: int, period_from: str, period_to: str, issued_at: str, issued_by: str
+    db: Database,
+    client_id: int,
+    period_from: date,
+    period_to: date,
+    issued_at: datetime,
+    issued_by: str,
 ) -> int:
     """Record an issued statement; returns its id."""
     return await db.execute(
         "INSERT INTO statement (client_id, period_from, period_to, issued_at, issued_by)"
         " VALUES (?, ?, ?, ?, ?)",
-        (client_id, period_from, period_to, issued_at, issued_by),
-    )
-
-
-async def lock_entries(db: Database, statement_id: int, entry_ids: list[int]) -> None:
-    """Put entries on an issued statement; technicians can no longer edit them."""
-    await db.execute_many(
-        "UPDATE work_entry SET statement_id = ? WHERE id = ? AND statement_id IS NULL",
-        [(statement_id, i) for i in entry_ids],
+        (client_id, period_from.isoformat(), period_to.isoformat(), to_db(issued_at), issued_by),
     )
 
 
@@ -223,62 +247,36 @@ async def uncovered_charges(db: Database, client_id: int) -> list[UncoveredCharg
     ]
 
 
-async def move_charge(
-    db: Database, charge_id: int, contract_id: int, basis: str, rate_grosze: int, reason: str
-) -> None:
-    """Put a whole charge onto a contract."""
-    await db.execute(
-        "UPDATE charge SET contract_id = ?, basis = ?, rate_grosze = ?, reason = ? WHERE id = ?",
-        (contract_id, basis, rate_grosze, reason, charge_id),
-    )
-
-
-async def shrink_charge(db: Database, charge_id: int, minutes: int) -> None:
-    """Keep only part of a charge's minutes (the rest moved elsewhere)."""
-    await db.execute("UPDATE charge SET minutes = ? WHERE id = ?", (minutes, charge_id))
-
-
-async def update_entry(
-    db: Database, entry_id: int, started_at: str, ended_at: str, description: str, now: str
-) -> None:
-    """Change a finished entry's times and description (the admin's correction)."""
-    await db.execute(
-        "UPDATE work_entry SET started_at = ?, ended_at = ?, description = ?, updated_at = ?"
-        " WHERE id = ?",
-        (started_at, ended_at, description, now, entry_id),
-    )
-
-
 async def insert_correction(
     db: Database,
     *,
     client_id: int,
     entry_id: int,
     locked_by: int,
-    made_at: str,
+    made_at: datetime,
     made_by: str,
     reason: str,
     minutes_delta: int,
-    net_delta_grosze: int,
+    net_delta: Decimal,
 ) -> int:
     """Record what an admin's correction changed; returns its id."""
     return await db.execute(
         "INSERT INTO correction (client_id, work_entry_id, locked_by, made_at, made_by, reason,"
         " minutes_delta, net_delta_grosze) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (client_id, entry_id, locked_by, made_at, made_by, reason, minutes_delta,
-         net_delta_grosze),
+        (client_id, entry_id, locked_by, to_db(made_at), made_by, reason, minutes_delta,
+         to_grosze(net_delta)),
     )  # fmt: skip
 
 
 async def corrections_for(
-    db: Database, client_id: int, until: str, statement_id: int | None
+    db: Database, client_id: int, until: datetime, statement_id: int | None
 ) -> list[PendingCorrection]:
     """Corrections not yet on a statement (made before ``until``), or those on a given one."""
     rows = await db.fetch_all(
         "SELECT c.*, w.job_id FROM correction c JOIN work_entry w ON w.id = c.work_entry_id"
         " WHERE c.client_id = ? AND ((? IS NULL AND c.statement_id IS NULL AND c.made_at < ?)"
         " OR c.statement_id = ?) ORDER BY c.made_at, c.id",
-        (client_id, statement_id, until, statement_id),
+        (client_id, statement_id, to_db(until), statement_id),
     )
     return [
         PendingCorrection(

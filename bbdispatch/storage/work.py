@@ -1,12 +1,22 @@
-"""Queries about work entries (timers included) and their charges."""
+"""Work entries (timers included) and their charges: the only writer of both tables.
+
+Starting, stopping, editing, correcting, deleting and locking entries on a
+statement, and charging them to contracts, all happen here; other modules
+only read ``work_entry`` and ``charge``. Times are aware datetimes and rates
+Decimal money; their stored forms never leave this module.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
-from bbdispatch.clock import from_db, from_db_opt, to_db
+from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.work import Charge, WorkEntry
+from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row
 
 
@@ -33,7 +43,7 @@ def _charge(row: Row) -> Charge:
         work_entry_id=row["work_entry_id"],
         contract_id=row["contract_id"],
         minutes=row["minutes"],
-        rate_grosze=row["rate_grosze"],
+        rate=from_grosze(row["rate_grosze"]),
         reason=row["reason"],
     )
 
@@ -43,20 +53,70 @@ async def insert_entry(
     *,
     job_id: int,
     technician_id: int,
-    started_at: str,
-    ended_at: str | None,
+    started_at: datetime,
+    ended_at: datetime | None,
     description: str,
     mode: JobMode,
     billable: bool,
-    now: str,
+    now: datetime,
 ) -> int:
     """Insert a work entry (no end = a running timer); returns its id."""
     return await db.execute(
         "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description, mode,"
         " billable, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (job_id, technician_id, started_at, ended_at, description, mode.value, int(billable),
-         now, now),
+        (job_id, technician_id, to_db(started_at), to_db_opt(ended_at), description, mode.value,
+         int(billable), to_db(now), to_db(now)),
     )  # fmt: skip
+
+
+async def update_entry(
+    db: Database,
+    entry_id: int,
+    *,
+    started_at: datetime,
+    ended_at: datetime | None,
+    description: str,
+    mode: JobMode,
+    billable: bool,
+    now: datetime,
+) -> None:
+    """Rewrite an entry's times and texts (stopping a timer is one such rewrite)."""
+    await db.execute(
+        "UPDATE work_entry SET started_at = ?, ended_at = ?, description = ?, mode = ?,"
+        " billable = ?, updated_at = ? WHERE id = ?",
+        (to_db(started_at), to_db_opt(ended_at), description, mode.value, int(billable),
+         to_db(now), entry_id),
+    )  # fmt: skip
+
+
+async def correct_entry(
+    db: Database,
+    entry_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    now: datetime,
+) -> None:
+    """Change a finished entry's times and description (the admin's correction)."""
+    await db.execute(
+        "UPDATE work_entry SET started_at = ?, ended_at = ?, description = ?, updated_at = ?"
+        " WHERE id = ?",
+        (to_db(started_at), to_db(ended_at), description, to_db(now), entry_id),
+    )
+
+
+async def delete_entry(db: Database, entry_id: int) -> None:
+    """Remove an entry and its charges."""
+    await db.execute("DELETE FROM charge WHERE work_entry_id = ?", (entry_id,))
+    await db.execute("DELETE FROM work_entry WHERE id = ?", (entry_id,))
+
+
+async def lock_entries(db: Database, statement_id: int, entry_ids: Sequence[int]) -> None:
+    """Put entries on an issued statement; technicians can no longer edit them."""
+    await db.execute_many(
+        "UPDATE work_entry SET statement_id = ? WHERE id = ? AND statement_id IS NULL",
+        [(statement_id, i) for i in entry_ids],
+    )
 
 
 async def get_entry(db: Database, entry_id: int) -> WorkEntry | None:
@@ -115,17 +175,37 @@ async def insert_charge(
     *,
     work_entry_id: int,
     contract_id: int | None,
-    basis: str,
+    basis: ChargeBasis,
     minutes: int,
-    rate_grosze: int,
+    rate: Decimal,
     reason: str,
 ) -> None:
     """Record billed minutes of an entry landing on a contract (or uncovered)."""
     await db.execute(
         "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (work_entry_id, contract_id, basis, minutes, rate_grosze, reason),
+        (work_entry_id, contract_id, basis.value, minutes, to_grosze(rate), reason),
     )
+
+
+async def move_charge(
+    db: Database,
+    charge_id: int,
+    contract_id: int,
+    basis: ChargeBasis,
+    rate: Decimal,
+    reason: str,
+) -> None:
+    """Put a whole charge onto a contract."""
+    await db.execute(
+        "UPDATE charge SET contract_id = ?, basis = ?, rate_grosze = ?, reason = ? WHERE id = ?",
+        (contract_id, basis.value, to_grosze(rate), reason, charge_id),
+    )
+
+
+async def shrink_charge(db: Database, charge_id: int, minutes: int) -> None:
+    """Keep only part of a charge's minutes (the rest moved elsewhere)."""
+    await db.execute("UPDATE charge SET minutes = ? WHERE id = ?", (minutes, charge_id))
 
 
 async def delete_charges_of(db: Database, work_entry_id: int) -> None:
@@ -147,19 +227,32 @@ async def charges_of_entries(db: Database, entry_ids: list[int]) -> list[Charge]
 async def overlapping_entry(
     db: Database,
     technician_id: int,
-    started_at: str,
-    ended_at: str | None,
+    started_at: datetime,
+    ended_at: datetime | None,
     exclude_id: int | None = None,
 ) -> WorkEntry | None:
     """A technician's other entry that overlaps the given span.
 
     A running timer counts as open-ended.
     """
+    start, end = to_db(started_at), to_db_opt(ended_at)
     row = await db.fetch_one(
         "SELECT * FROM work_entry WHERE technician_id = ? AND id IS NOT ?"
         " AND (ended_at IS NULL OR ended_at > ?)"
         " AND (? IS NULL OR started_at < ?)"
         " ORDER BY started_at LIMIT 1",
-        (technician_id, exclude_id, started_at, ended_at, ended_at),
+        (technician_id, exclude_id, start, end, end),
     )
     return entry_from_row(row) if row else None
+
+
+async def entries_of_technician_since(
+    db: Database, technician_id: int, since: datetime
+) -> list[WorkEntry]:
+    """A technician's entries started at or after ``since``, newest first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM work_entry WHERE technician_id = ? AND started_at >= ?"
+        " ORDER BY started_at DESC, id DESC",
+        (technician_id, to_db(since)),
+    )
+    return [entry_from_row(r) for r in rows]
