@@ -121,3 +121,20 @@ def run_state(job: Job, log: RunLog | None, backup_failed: bool, now: datetime) 
     if job.status is JobStatus.DONE:
         return RunState.DONE
     return RunState.OVERDUE if recurring_overdue(job, now) else RunState.OPEN
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """What the task form fills in; validated by :func:`save_task`."""
+
+    title: str
+    instructions: str
+    schedule: str
+    """RRULE text, usually built from a preset."""
+    starts_at: datetime
+    """The first run; its time of day is the time of every run."""
+    technician_id: int | None
+    expected_minutes: int
+    mode: JobMode = JobMode.REMOTE
+    category: Category = Category.OTHER
+    catch_up: bool = True

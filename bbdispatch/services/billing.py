@@ -6,22 +6,40 @@ take hours that later work depends on, so the client's open entries (those not
 on an issued statement) from the earliest changed moment on are charged again,
 in order of their start. Hours freed by correcting an early entry therefore go
 to the next entry that had run out of them.
+
+Every write of charges and of contracts' automatic statuses happens here:
+charging an entry, re-charging a job whose contract changed, moving uncovered
+time onto a new contract, writing back "used up" and "expired". The contract
+views (:mod:`bbdispatch.services.ledger`) and signing
+(:mod:`bbdispatch.services.contracts`) build on this module, never the other
+way round.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from bbdispatch.clock import local
-from bbdispatch.domain.contracts import Balance
+from bbdispatch.clock import local, local_today
+from bbdispatch.domain.contracts import Balance, ContractStatus, effective_status
+from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job
-from bbdispatch.domain.ledger import JobTerms, ToCharge, billed_minutes, charge_in_order
+from bbdispatch.domain.ledger import (
+    ChargeBasis,
+    JobTerms,
+    ToCharge,
+    billed_minutes,
+    charge_in_order,
+)
 from bbdispatch.domain.work import WorkEntry
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import ProductType
+from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.ledger import refresh_statuses_in_tx
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as recurring_store
+from bbdispatch.storage import statements as statement_store
 from bbdispatch.storage import work as work_store
 
 
@@ -125,3 +143,98 @@ async def _terms(ctx: Ctx, job: Job | None) -> JobTerms | None:
         agreed_rate=job.agreed_rate,
         agreed_price=job.agreed_price,
     )
+
+
+async def recharge_job_in_tx(ctx: Ctx, job_id: int) -> int:
+    """Charge a job's finished, unbilled entries again after its contract changed.
+
+    Every way of changing a job's contract goes through here, so time never stays
+    on the contract the job has left. Entries on an issued statement stay as
+    billed. Returns how many entries were re-charged.
+    """
+    entries = [
+        e
+        for e in await work_store.entries_of_job(ctx.db, job_id)
+        if e.statement_id is None and e.ended_at is not None
+    ]
+    if entries:
+        # Charging the job's earliest open entry charges every later open entry too.
+        await charge_entry_in_tx(ctx, entries[0])
+    return len(entries)
+
+
+async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
+    """:func:`move_uncovered` inside a transaction the caller holds (signing and moving at once).
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: see :func:`move_uncovered`.
+    """
+    contract = await contract_store.get_contract(ctx.db, contract_id)
+    if contract is None:
+        raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+    if contract.status is ContractStatus.CLOSED or contract.kind in (
+        ProductType.MONTHLY,
+        ProductType.INDIVIDUAL,
+    ):
+        raise DomainError(_("Contract {n} cannot take uncovered time.").format(n=contract.number))
+    used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
+    if effective_status(Balance(contract, used), local_today(ctx.clock)) is ContractStatus.EXPIRED:
+        raise DomainError(
+            _("Contract {n} has expired: uncovered time cannot move onto it.").format(
+                n=contract.number
+            )
+        )
+    room = Balance(contract, used).left_minutes
+    basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
+    rate = Decimal(0) if basis is ChargeBasis.BLOCK else contract.net
+    reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
+    moved = 0
+    for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
+        if u.locked:
+            continue
+        take = u.minutes if room is None else min(room - moved, u.minutes)
+        if take <= 0:
+            break
+        if take == u.minutes:
+            await work_store.move_charge(ctx.db, u.charge_id, contract.id, basis, rate, reason)
+        else:
+            await work_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
+            await work_store.insert_charge(
+                ctx.db,
+                work_entry_id=u.entry_id,
+                contract_id=contract.id,
+                basis=basis,
+                minutes=take,
+                rate=rate,
+                reason=reason,
+            )
+        moved += take
+    if moved == 0:
+        raise DomainError(
+            _("No uncovered time to move onto {n}.").format(n=contract.number)
+            if room != 0
+            else _("Contract {n} has no hours left.").format(n=contract.number)
+        )
+    await refresh_statuses_in_tx(ctx, contract.client_id)
+    await audit.record(
+        ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
+        client_id=contract.client_id,
+    )  # fmt: skip
+    return moved
+
+
+async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None:
+    """Write back "used up" and "expired" where hours or dates say so (inside a transaction)."""
+    contracts = (
+        await contract_store.contracts_of(ctx.db, client_id)
+        if client_id is not None
+        else await contract_store.all_contracts(ctx.db)
+    )
+    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+    today = local_today(ctx.clock)
+    for c in contracts:
+        status = effective_status(Balance(c, used.get(c.id, 0)), today)
+        if status is not c.status:
+            await contract_store.set_contract_status(ctx.db, c.id, status)
+            await audit.record(ctx, "contract", c.id, "status", status=status.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bbdispatch.clock import local_midnight_utc, local_today, to_db
+from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.assignment import Candidate, rank_candidates
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.domain.board import BoardLine, build_line, sort_lines
@@ -102,7 +102,7 @@ async def candidates(ctx: Ctx, job_id: int) -> list[Candidate]:
         p for p in await people_store.all_people(ctx.db) if p.role in (Role.TECHNICIAN, Role.ADMIN)
     ]
     day = local_midnight_utc(local_today(ctx.clock))
-    loads = await store.technician_loads(ctx.db, to_db(day), ctx.now_db())
+    loads = await store.technician_loads(ctx.db, day, ctx.clock.now())
     return rank_candidates(people, loads, row.job.category, row.job.mode)
 
 

@@ -60,7 +60,7 @@ async def create_client(ctx: Ctx, new: NewClient) -> int:
                         nip=new.nip, name=existing.name
                     )
                 )
-        client_id = await store.insert_client(ctx.db, new, ctx.now_db())
+        client_id = await store.insert_client(ctx.db, new, ctx.clock.now())
         await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
     return client_id
 
@@ -169,7 +169,7 @@ async def add_client(ctx: Ctx, details: ClientDetails) -> int:
     )  # fmt: skip
     async with ctx.db.transaction():
         await _nip_free(ctx, details.nip, None)
-        client_id = await store.insert_client(ctx.db, new, ctx.now_db())
+        client_id = await store.insert_client(ctx.db, new, ctx.clock.now())
         await store.replace_phones(ctx.db, client_id, details.phones)
         await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
     return client_id

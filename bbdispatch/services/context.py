@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bbdispatch.clock import Clock, to_db
+from bbdispatch.clock import Clock
 from bbdispatch.pricelist import PriceList
 from bbdispatch.storage.database import Database
 
@@ -25,10 +25,6 @@ class Ctx:
     def person_login(self) -> str:
         """The login to look the acting person up by (rights, "who did the run")."""
         return self.login or self.actor
-
-    def now_db(self) -> str:
-        """The current time in stored form."""
-        return to_db(self.clock.now())
 
     def acting_as(self, actor: str, login: str | None = None) -> Ctx:
         """The same environment with another actor (scripts, support sessions)."""

@@ -8,10 +8,9 @@ from decimal import Decimal
 
 from bbdispatch.clock import local_today
 from bbdispatch.domain.clients import ClientStatus
-from bbdispatch.domain.contracts import Balance, Contract, NeedsAssessment
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.i18n import _
-from bbdispatch.money import rate_to_bp, to_grosze
 from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -105,10 +104,10 @@ async def _sign_in_tx(
         minutes_included=product.hours * 60
         if product.type is ProductType.BLOCK and product.hours
         else None,
-        net_grosze=to_grosze(net),
-        vat_rate_bp=rate_to_bp(ctx.prices.vat_rate),
+        net=net,
+        vat_rate=ctx.prices.vat_rate,
         assessment_id=assessment_id,
-        signed_at=ctx.now_db(),
+        signed_at=ctx.clock.now(),
         signed_by=ctx.actor,
     )
     if client.status is ClientStatus.PROSPECT:
@@ -167,8 +166,8 @@ async def sign_for_client(
     product, net = _product(ctx, request)
     if assessment is not None and not assessment.needs.strip():
         raise FieldError("needs", _("Describe the client's IT needs."))
-    # Imported here: the ledger imports this module's balances.
-    from bbdispatch.services.ledger import move_uncovered_in_tx
+    # Imported here: start-up needs no billing rules.
+    from bbdispatch.services.billing import move_uncovered_in_tx
 
     async with ctx.db.transaction():
         assessment_id = None
@@ -217,7 +216,7 @@ async def _assess_in_tx(
         waived=waived,
         waiver_reason=waiver_reason.strip(),
         recorded_by=ctx.actor,
-        recorded_at=ctx.now_db(),
+        recorded_at=ctx.clock.now(),
     )
     await audit.record(ctx, "client", client_id, "needs_assessed", waived=waived)
     return assessment_id
@@ -264,3 +263,37 @@ async def balances(ctx: Ctx, contracts: list[Contract]) -> list[Balance]:
 async def assessments(ctx: Ctx, client_id: int) -> list[NeedsAssessment]:
     """Every revision of a client's needs assessment, newest first."""
     return await store.assessments_of(ctx.db, client_id)
+
+
+async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
+    """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
+
+    The contract ends today unless it already ends earlier: monthly fees follow
+    the dates, so the months it ran are still billed and later ones are not. One
+    closed before its start date never ran; its end date is cleared, and a closed
+    contract without an end date bills no fee (see ``build_statement``).
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: no reason given, or it is already closed.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the contract is closed."))
+    async with ctx.db.transaction():
+        contract = await store.get_contract(ctx.db, contract_id)
+        if contract is None:
+            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+        if contract.status is ContractStatus.CLOSED:
+            raise DomainError(_("Contract {n} is already closed.").format(n=contract.number))
+        today = local_today(ctx.clock)
+        ends_on = contract.ends_on
+        if contract.starts_on > today:
+            ends_on = None
+        elif ends_on is None or ends_on > today:
+            ends_on = today
+        await store.close_contract(ctx.db, contract_id, ends_on)
+        await audit.record(
+            ctx, "contract", contract_id, "closed", reason=reason.strip(),
+            ends_on=ends_on.isoformat() if ends_on else None,
+            planned_end=contract.ends_on.isoformat() if contract.ends_on else None,
+        )  # fmt: skip

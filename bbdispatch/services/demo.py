@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import FIRM_ZONE, FrozenClock, local, to_db
+from bbdispatch.clock import FIRM_ZONE, FrozenClock, local
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.people import Role
+from bbdispatch.domain.recurring import TaskDraft
 from bbdispatch.phones import parse_phone
 from bbdispatch.services import people
 from bbdispatch.services.clients import create_client
@@ -170,25 +171,36 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
     async with ctx.db.transaction():
         backup_task = await recurring_store.insert_task(
             ctx.db,
-            contract_id=contract["zdrowie:it-admin"],
-            title="Kontrola kopii zapasowych",
-            instructions="Sprawdź log kopii na NAS, odtwórz losowy plik, zapisz rozmiar kopii.",
-            schedule="FREQ=WEEKLY;BYDAY=MO",
-            starts_at=to_db(at(300, 9)),
-            technician_id=tech["piotr"],
-            expected_minutes=30,
-            mode="remote",
-            category="backup",
-            catch_up=True,
+            contract["zdrowie:it-admin"],
+            TaskDraft(
+                title="Kontrola kopii zapasowych",
+                instructions="Sprawdź log kopii na NAS, odtwórz losowy plik, zapisz rozmiar kopii.",
+                schedule="FREQ=WEEKLY;BYDAY=MO",
+                starts_at=at(300, 9),
+                technician_id=tech["piotr"],
+                expected_minutes=30,
+                mode=JobMode.REMOTE,
+                category=Category.BACKUP,
+                catch_up=True,
+            ),
         )
         inventory_task = await recurring_store.insert_task(
-            ctx.db, contract_id=contract["zdrowie:it-admin"],
-            title="Inwentaryzacja zainstalowanego oprogramowania",
-            instructions="Zbierz listę programów (Get-Package) ze wszystkich stanowisk i porównaj.",
-            schedule="FREQ=MONTHLY;BYDAY=1MO", starts_at=to_db(at(300, 10)),
-            technician_id=tech["kasia"], expected_minutes=90, mode="remote", category="software",
-            catch_up=True,
-        )  # fmt: skip
+            ctx.db,
+            contract["zdrowie:it-admin"],
+            TaskDraft(
+                title="Inwentaryzacja zainstalowanego oprogramowania",
+                instructions=(
+                    "Zbierz listę programów (Get-Package) ze wszystkich stanowisk i porównaj."
+                ),
+                schedule="FREQ=MONTHLY;BYDAY=1MO",
+                starts_at=at(300, 10),
+                technician_id=tech["kasia"],
+                expected_minutes=90,
+                mode=JobMode.REMOTE,
+                category=Category.SOFTWARE,
+                catch_up=True,
+            ),
+        )
 
     # Past work that uses up the blocks, oldest first.
     history = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bbdispatch.clock import FrozenClock, to_db
+from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
@@ -88,7 +88,7 @@ async def document_recurring(
             await inventory_store.insert_inventory(
                 ctx.db, client_id=await _client_of(ctx, inventory.contract_id), job_id=job_id,
                 source_name="Get-Package.csv", software=SoftwareList(ExportFormat.POWERSHELL_CSV,
-                items), loaded_by="kasia", loaded_at=to_db(occurrence + timedelta(minutes=60)),
+                items), loaded_by="kasia", loaded_at=occurrence + timedelta(minutes=60),
             )  # fmt: skip
 
 

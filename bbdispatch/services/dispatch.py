@@ -140,7 +140,7 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         await job_store.edit_job(ctx.db, job_id, new, ctx.clock.now())
         if changed.keys() & {"contract_id", "agreed_price", "agreed_rate"}:
             # Imported here: the billing ledger is not needed to open the board.
-            from bbdispatch.services.ledger import recharge_job_in_tx
+            from bbdispatch.services.billing import recharge_job_in_tx
 
             await recharge_job_in_tx(ctx, job_id)
         await audit.record(ctx, "job", job_id, "edited", **changed)

@@ -25,7 +25,6 @@ from bbdispatch.services.spreadsheet import (
     read_sheet,
 )
 from bbdispatch.storage import clients as client_store
-from bbdispatch.storage import intake as store
 
 COLUMNS = (
     "name", "kind", "nip", "phone", "email", "street", "city", "postal_code", "contact_person",
@@ -156,7 +155,7 @@ async def import_clients(ctx: Ctx, rows: list[ImportedRow]) -> ImportSummary:
             if await _existing(ctx, row.client):
                 skipped += 1
                 continue
-            client_id = await client_store.insert_client(ctx.db, row.client, ctx.now_db())
+            client_id = await client_store.insert_client(ctx.db, row.client, ctx.clock.now())
             await audit.record(
                 ctx, "client", client_id, "imported", name=row.client.name, line=row.line
             )
@@ -168,9 +167,9 @@ async def _existing(ctx: Ctx, new: NewClient) -> bool:
     if new.nip:
         return await client_store.client_by_nip(ctx.db, new.nip) is not None
     if new.phones:
-        found = await store.client_id_by_name_and_phone(ctx.db, new.name, new.phones[0][0])
+        found = await client_store.client_id_by_name_and_phone(ctx.db, new.name, new.phones[0][0])
     else:
-        found = await store.client_id_by_name_without_phone(ctx.db, new.name)
+        found = await client_store.client_id_by_name_without_phone(ctx.db, new.name)
     return found is not None
 
 

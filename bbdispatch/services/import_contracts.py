@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
-from bbdispatch.money import rate_to_bp, to_grosze
 from bbdispatch.pricelist import PriceList, Product, ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -279,8 +278,8 @@ async def _insert(ctx: Ctx, row: ContractRow, client_id: int) -> None:
         number=number, title=product.name, starts_on=row.starts_on, ends_on=row.ends_on,
         minutes_included=product.hours * 60
         if product.type is ProductType.BLOCK and product.hours else None,
-        net_grosze=to_grosze(net), vat_rate_bp=rate_to_bp(ctx.prices.vat_rate),
-        assessment_id=None, signed_at=ctx.now_db(), signed_by=ctx.actor,
+        net=net, vat_rate=ctx.prices.vat_rate,
+        assessment_id=None, signed_at=ctx.clock.now(), signed_by=ctx.actor,
         opening_used_minutes=row.opening_used_minutes,
     )  # fmt: skip
     client = await client_store.get_client(ctx.db, client_id)

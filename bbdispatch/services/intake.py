@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bbdispatch.clock import local, to_db
+from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
 from bbdispatch.domain.clients import Client, NewClient
 from bbdispatch.domain.contracts import Balance
@@ -25,12 +25,11 @@ from bbdispatch.services.clients import validate_new_client
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances
 from bbdispatch.services.jobs import insert_job_in_tx
+from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
-from bbdispatch.storage import intake as store
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage.calls import insert_call
-from bbdispatch.storage.intake import CallRow as CallRow
+from bbdispatch.storage.calls import CallRow as CallRow
 from bbdispatch.taxid import InvalidNip
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -179,7 +178,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
         DomainError: the NIP belongs to another client, or the client is gone.
     """
     request = validate_request(request)
-    received = to_db(request.received_at or ctx.clock.now())
+    received = request.received_at or ctx.clock.now()
     async with ctx.db.transaction():
         client_id = request.client_id
         outcome = CallOutcome.INFORMATION
@@ -221,7 +220,7 @@ async def _insert_prospect(ctx: Ctx, new: NewClient) -> int:
                 "nip",
                 _("NIP {nip} already belongs to {name}.").format(nip=new.nip, name=existing.name),
             )
-    client_id = await client_store.insert_client(ctx.db, new, ctx.now_db())
+    client_id = await client_store.insert_client(ctx.db, new, ctx.clock.now())
     await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
     return client_id
 
@@ -229,7 +228,7 @@ async def _insert_prospect(ctx: Ctx, new: NewClient) -> int:
 async def _resolve_call(
     ctx: Ctx,
     request: IntakeRequest,
-    received: str,
+    received: datetime,
     client_id: int | None,
     job_id: int | None,
     outcome: CallOutcome,
@@ -247,7 +246,7 @@ async def _resolve_call(
             handled_by=ctx.actor, note=request.note,
         )  # fmt: skip
         return request.call_id
-    return await insert_call(
+    return await store.insert_call(
         ctx.db, received_at=received, raw_number=request.raw_number.strip(), e164=request.e164,
         client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
         handled_by=ctx.actor, note=request.note,
@@ -262,8 +261,8 @@ async def record_ring(ctx: Ctx, raw: str) -> tuple[int, NumberMatch | None]:
     e164 = try_parse_phone(raw)
     clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []
     async with ctx.db.transaction():
-        call_id = await insert_call(
-            ctx.db, received_at=ctx.now_db(), raw_number=raw.strip(), e164=e164,
+        call_id = await store.insert_call(
+            ctx.db, received_at=ctx.clock.now(), raw_number=raw.strip(), e164=e164,
             client_id=clients[0].id if len(clients) == 1 else None, source=CallSource.RING,
             outcome=CallOutcome.PENDING,
         )  # fmt: skip
@@ -303,8 +302,8 @@ async def log_unsaved_call(
                 job_id=None, handled_by=ctx.actor, note=note,
             )  # fmt: skip
         elif raw_number.strip():
-            call_id = await insert_call(
-                ctx.db, received_at=to_db(received_at or ctx.clock.now()),
+            call_id = await store.insert_call(
+                ctx.db, received_at=received_at or ctx.clock.now(),
                 raw_number=raw_number.strip(), e164=try_parse_phone(raw_number),
                 client_id=client_id, source=CallSource.MANUAL,
                 outcome=CallOutcome.INFORMATION, handled_by=ctx.actor, note=note,

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bbdispatch.clock import from_db
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.inventory import InventoryDiff, SoftwareList, diff_inventories, parse_export
 from bbdispatch.domain.jobs import JobStatus
@@ -66,7 +65,7 @@ async def load_inventory(
             raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
         inventory_id = await store.insert_inventory(
             ctx.db, client_id=job.client_id, job_id=job_id, source_name=source_name,
-            software=software, loaded_by=ctx.actor, loaded_at=ctx.now_db(),
+            software=software, loaded_by=ctx.actor, loaded_at=ctx.clock.now(),
         )  # fmt: skip
         await audit.record(
             ctx, "software_inventory", inventory_id, "loaded", job_id=job_id,
@@ -87,10 +86,10 @@ async def inventory_report(ctx: Ctx, client_id: int) -> InventoryReport:
     if not heads:
         raise NotFound(_("No software inventory loaded for this client yet."))
     infos = []
-    for inventory_id, job_id, loaded_at in heads[:2]:
-        software = await store.load_inventory(ctx.db, inventory_id)
+    for head in heads[:2]:
+        software = await store.load_inventory(ctx.db, head.id)
         assert software is not None
-        infos.append(InventoryInfo(inventory_id, job_id, from_db(loaded_at), software))
+        infos.append(InventoryInfo(head.id, head.job_id, head.loaded_at, software))
     previous = infos[1] if len(infos) > 1 else None
     diff = diff_inventories(previous.software if previous else None, infos[0].software)
     return InventoryReport(client_id, infos[0], previous, diff)

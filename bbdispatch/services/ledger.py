@@ -1,10 +1,14 @@
-"""Contract views for screens and reports: statuses, balances, forecasts, uncovered time."""
+"""Contract views for screens and reports: statuses, balances, forecasts, uncovered time.
+
+The writes behind them (charging entries, re-charging a job, moving uncovered
+time, writing back statuses) are :mod:`bbdispatch.services.billing`'s, which
+never imports this module: the dependency runs one way only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.contracts import (
@@ -16,16 +20,24 @@ from bbdispatch.domain.contracts import (
     offer_service_hint,
 )
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
+from bbdispatch.services.billing import (
+    move_uncovered_in_tx,
+    recharge_job_in_tx,
+)
+from bbdispatch.services.billing import (
+    refresh_statuses_in_tx as refresh_statuses_in_tx,  # re-exported for older callers
+)
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import (
+    close_contract as close_contract,  # re-exported for older callers
+)
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as statement_store
-from bbdispatch.storage import work as work_store
 
 FORECAST_DAYS = 90
 """The forecast extrapolates the pace of this many past days."""
@@ -42,22 +54,6 @@ class ContractView:
     """At the pace of the last 90 days; None for non-blocks or no recent use."""
     offer_service: bool
     """A starter contract past the warning threshold: offer a service contract."""
-
-
-async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None:
-    """Write back "used up" and "expired" where hours or dates say so (inside a transaction)."""
-    contracts = (
-        await contract_store.contracts_of(ctx.db, client_id)
-        if client_id is not None
-        else await contract_store.all_contracts(ctx.db)
-    )
-    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
-    today = local_today(ctx.clock)
-    for c in contracts:
-        status = effective_status(Balance(c, used.get(c.id, 0)), today)
-        if status is not c.status:
-            await contract_store.set_contract_status(ctx.db, c.id, status)
-            await audit.record(ctx, "contract", c.id, "status", status=status.value)
 
 
 async def forecasts(ctx: Ctx, balances: list[Balance]) -> dict[int, date | None]:
@@ -145,67 +141,6 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
         return await move_uncovered_in_tx(ctx, contract_id)
 
 
-async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
-    """:func:`move_uncovered` inside a transaction the caller holds (signing and moving at once).
-
-    Raises:
-        NotFound: no such contract.
-        DomainError: see :func:`move_uncovered`.
-    """
-    contract = await contract_store.get_contract(ctx.db, contract_id)
-    if contract is None:
-        raise NotFound(_("No contract with id {id}.").format(id=contract_id))
-    if contract.status is ContractStatus.CLOSED or contract.kind in (
-        ProductType.MONTHLY,
-        ProductType.INDIVIDUAL,
-    ):
-        raise DomainError(_("Contract {n} cannot take uncovered time.").format(n=contract.number))
-    used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
-    if effective_status(Balance(contract, used), local_today(ctx.clock)) is ContractStatus.EXPIRED:
-        raise DomainError(
-            _("Contract {n} has expired: uncovered time cannot move onto it.").format(
-                n=contract.number
-            )
-        )
-    room = Balance(contract, used).left_minutes
-    basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
-    rate = Decimal(0) if basis is ChargeBasis.BLOCK else contract.net
-    reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
-    moved = 0
-    for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
-        if u.locked:
-            continue
-        take = u.minutes if room is None else min(room - moved, u.minutes)
-        if take <= 0:
-            break
-        if take == u.minutes:
-            await work_store.move_charge(ctx.db, u.charge_id, contract.id, basis, rate, reason)
-        else:
-            await work_store.shrink_charge(ctx.db, u.charge_id, u.minutes - take)
-            await work_store.insert_charge(
-                ctx.db,
-                work_entry_id=u.entry_id,
-                contract_id=contract.id,
-                basis=basis,
-                minutes=take,
-                rate=rate,
-                reason=reason,
-            )
-        moved += take
-    if moved == 0:
-        raise DomainError(
-            _("No uncovered time to move onto {n}.").format(n=contract.number)
-            if room != 0
-            else _("Contract {n} has no hours left.").format(n=contract.number)
-        )
-    await refresh_statuses_in_tx(ctx, contract.client_id)
-    await audit.record(
-        ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
-        client_id=contract.client_id,
-    )  # fmt: skip
-    return moved
-
-
 async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int:
     """The dispatcher's override: charge a job's time to this contract (None = the rules).
 
@@ -232,62 +167,3 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
         recharged = await recharge_job_in_tx(ctx, job_id)
         await audit.record(ctx, "job", job_id, "contract_chosen", contract_id=contract_id)
     return recharged
-
-
-async def recharge_job_in_tx(ctx: Ctx, job_id: int) -> int:
-    """Charge a job's finished, unbilled entries again after its contract changed.
-
-    Every way of changing a job's contract goes through here, so time never stays
-    on the contract the job has left. Entries on an issued statement stay as
-    billed. Returns how many entries were re-charged.
-    """
-    # billing imports this module for the status refresh; import it late.
-    from bbdispatch.services.billing import charge_entry_in_tx
-
-    entries = [
-        e
-        for e in await work_store.entries_of_job(ctx.db, job_id)
-        if e.statement_id is None and e.ended_at is not None
-    ]
-    if entries:
-        # Charging the job's earliest open entry charges every later open entry too.
-        await charge_entry_in_tx(ctx, entries[0])
-    return len(entries)
-
-
-async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
-    """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
-
-    The contract ends today unless it already ends earlier: monthly fees follow
-    the dates, so the months it ran are still billed and later ones are not. One
-    closed before its start date never ran; its end date is cleared, and a closed
-    contract without an end date bills no fee (see ``build_statement``).
-
-    Raises:
-        NotFound: no such contract.
-        DomainError: no reason given, or it is already closed.
-    """
-    if not reason.strip():
-        raise DomainError(_("Say why the contract is closed."))
-    async with ctx.db.transaction():
-        contract = await contract_store.get_contract(ctx.db, contract_id)
-        if contract is None:
-            raise NotFound(_("No contract with id {id}.").format(id=contract_id))
-        if contract.status is ContractStatus.CLOSED:
-            raise DomainError(_("Contract {n} is already closed.").format(n=contract.number))
-        await contract_store.set_contract_status(ctx.db, contract_id, ContractStatus.CLOSED)
-        today = local_today(ctx.clock)
-        ends_on = contract.ends_on
-        if contract.starts_on > today:
-            ends_on = None
-        elif ends_on is None or ends_on > today:
-            ends_on = today
-        if ends_on != contract.ends_on:
-            await contract_store.set_contract_end(
-                ctx.db, contract_id, ends_on.isoformat() if ends_on else None
-            )
-        await audit.record(
-            ctx, "contract", contract_id, "closed", reason=reason.strip(),
-            ends_on=ends_on.isoformat() if ends_on else None,
-            planned_end=contract.ends_on.isoformat() if contract.ends_on else None,
-        )  # fmt: skip

@@ -6,16 +6,15 @@ Generation of due jobs is :mod:`bbdispatch.services.schedule`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.backups import BackupCheck
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
+from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import (
     HistoryRow,
@@ -24,6 +23,7 @@ from bbdispatch.domain.recurring import (
     RunOutcome,
     run_state,
 )
+from bbdispatch.domain.recurring import TaskDraft as TaskDraft  # re-exported: forms build one
 from bbdispatch.domain.schedule import next_occurrences, parse_rule
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
@@ -35,23 +35,6 @@ from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
-
-
-@dataclass(frozen=True)
-class TaskDraft:
-    """What the task form fills in; validated by :func:`save_task`."""
-
-    title: str
-    instructions: str
-    schedule: str
-    """RRULE text, usually built from a preset."""
-    starts_at: datetime
-    """The first run; its time of day is the time of every run."""
-    technician_id: int | None
-    expected_minutes: int
-    mode: JobMode = JobMode.REMOTE
-    category: Category = Category.OTHER
-    catch_up: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,30 +137,23 @@ async def save_task(
     """
     validate_draft(draft)
     await admin_contract(ctx, contract_id)
-    schedule = draft.schedule.strip().removeprefix("RRULE:")
-    fields: dict[str, str | int | None] = {
-        "title": draft.title.strip(), "instructions": draft.instructions.strip(),
-        "schedule": schedule, "starts_at": to_db(draft.starts_at),
-        "technician_id": draft.technician_id, "expected_minutes": draft.expected_minutes,
-        "mode": draft.mode.value, "category": draft.category.value,
-        "catch_up": int(draft.catch_up),
-    }  # fmt: skip
+    draft = replace(
+        draft,
+        title=draft.title.strip(),
+        instructions=draft.instructions.strip(),
+        schedule=draft.schedule.strip().removeprefix("RRULE:"),
+    )
+    detail = {f.name: getattr(draft, f.name) for f in fields(TaskDraft)}
     async with ctx.db.transaction():
         if task_id is None:
-            task_id = await store.insert_task(
-                ctx.db, contract_id=contract_id, title=draft.title.strip(),
-                instructions=draft.instructions.strip(), schedule=schedule,
-                starts_at=to_db(draft.starts_at), technician_id=draft.technician_id,
-                expected_minutes=draft.expected_minutes, mode=draft.mode.value,
-                category=draft.category.value, catch_up=draft.catch_up,
-            )  # fmt: skip
-            await audit.record(ctx, "recurring_task", task_id, "created", **fields)
+            task_id = await store.insert_task(ctx.db, contract_id, draft)
+            await audit.record(ctx, "recurring_task", task_id, "created", **detail)
         else:
             existing = await store.get_task(ctx.db, task_id)
             if existing is None or existing.contract_id != contract_id:
                 raise NotFound(_("No recurring task {id}.").format(id=task_id))
-            await store.update_task(ctx.db, task_id, **fields)
-            await audit.record(ctx, "recurring_task", task_id, "updated", **fields)
+            await store.update_task(ctx.db, task_id, draft)
+            await audit.record(ctx, "recurring_task", task_id, "updated", **detail)
     return task_id
 
 
@@ -186,7 +162,7 @@ async def set_task_active(ctx: Ctx, task_id: int, active: bool) -> None:
     async with ctx.db.transaction():
         if await store.get_task(ctx.db, task_id) is None:
             raise NotFound(_("No recurring task {id}.").format(id=task_id))
-        await store.update_task(ctx.db, task_id, active=int(active))
+        await store.set_task_active(ctx.db, task_id, active)
         await audit.record(ctx, "recurring_task", task_id, "resumed" if active else "paused")
 
 
@@ -194,15 +170,14 @@ async def contract_history(ctx: Ctx, contract_id: int) -> list[HistoryRow]:
     """Every run of a contract's recurring tasks, newest first, with its state."""
     now = ctx.clock.now()
     rows = []
-    for task, job, tech_name, log, backup_failed in await store.runs_of_contract(
-        ctx.db, contract_id
-    ):
+    for run in await store.runs_of_contract(ctx.db, contract_id):
+        job = run.job
         assert job.occurrence_at is not None
         rows.append(
             HistoryRow(
-                task_id=task.id, task_title=task.title, occurrence_at=job.occurrence_at,
-                job=job, technician_name=tech_name, log=log,
-                state=run_state(job, log, backup_failed, now),
+                task_id=run.task.id, task_title=run.task.title, occurrence_at=job.occurrence_at,
+                job=job, technician_name=run.technician_name, log=run.log,
+                state=run_state(job, run.log, run.backup_failed, now),
             )
         )  # fmt: skip
     return rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.services.context import Ctx
-from bbdispatch.storage import intake as store
+from bbdispatch.storage import calls as store
 
 
 async def latest_call_id(ctx: Ctx) -> int:

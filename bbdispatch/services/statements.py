@@ -30,6 +30,7 @@ from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
+from bbdispatch.storage.jobs import FixedPrice
 
 
 def check_period(period_from: date, period_to: date) -> None:
@@ -120,7 +121,7 @@ async def build_statement(
 
 
 def _with_fixed_price(
-    entry_id: int, charges: tuple[ChargeRow, ...], fixed: tuple[Decimal, int] | None
+    entry_id: int, charges: tuple[ChargeRow, ...], fixed: FixedPrice | None
 ) -> tuple[ChargeRow, ...]:
     """An entry's charges, the agreed price added to the job's first billable entry.
 
@@ -128,9 +129,9 @@ def _with_fixed_price(
     time itself is charged "agreed" at no rate, and the job's earliest entry
     carries the price, so the statement holding that entry bills it and no other.
     """
-    if fixed is None or fixed[1] != entry_id:
+    if fixed is None or fixed.first_entry_id != entry_id:
         return charges
-    price = fixed[0]
+    price = fixed.price
     agreed = [c for c in charges if c.basis is ChargeBasis.AGREED]
     if not agreed:
         return charges

@@ -1,8 +1,15 @@
-"""Queries about the call log."""
+"""The call log: the only module that reads and writes ``call_log``.
+
+Every incoming call (a ring from the phone system or one typed in by the
+dispatcher) is inserted here and resolved here; times are aware datetimes.
+"""
 
 from __future__ import annotations
 
-from bbdispatch.clock import from_db
+from dataclasses import dataclass
+from datetime import datetime
+
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
 from bbdispatch.storage.database import Database, Row
 
@@ -26,7 +33,7 @@ def call_from_row(row: Row) -> CallLogEntry:
 async def insert_call(
     db: Database,
     *,
-    received_at: str,
+    received_at: datetime,
     raw_number: str,
     e164: str | None,
     client_id: int | None,
@@ -40,7 +47,7 @@ async def insert_call(
     return await db.execute(
         "INSERT INTO call_log (received_at, raw_number, e164, client_id, source, outcome,"
         " job_id, handled_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (received_at, raw_number, e164, client_id, source.value, outcome.value, job_id,
+        (to_db(received_at), raw_number, e164, client_id, source.value, outcome.value, job_id,
          handled_by, note),
     )  # fmt: skip
 
@@ -52,3 +59,61 @@ async def calls_of_client(db: Database, client_id: int, limit: int = 20) -> list
         (client_id, limit),
     )
     return [call_from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A call with the client's name, for the call log screen."""
+
+    call: CallLogEntry
+    client_name: str | None
+
+
+async def update_call(
+    db: Database,
+    call_id: int,
+    *,
+    outcome: CallOutcome,
+    client_id: int | None,
+    job_id: int | None,
+    handled_by: str,
+    note: str,
+) -> None:
+    """Record what became of a call."""
+    await db.execute(
+        "UPDATE call_log SET outcome = ?, client_id = COALESCE(?, client_id), job_id = ?,"
+        " handled_by = ?, note = ? WHERE id = ?",
+        (outcome.value, client_id, job_id, handled_by, note, call_id),
+    )
+
+
+async def get_call(db: Database, call_id: int) -> CallLogEntry | None:
+    """One call."""
+    row = await db.fetch_one("SELECT * FROM call_log WHERE id = ?", (call_id,))
+    return call_from_row(row) if row else None
+
+
+async def latest_call_id(db: Database) -> int:
+    """The id of the newest call (0 when there is none): the baseline for new rings."""
+    return int(await db.fetch_value("SELECT COALESCE(MAX(id), 0) FROM call_log"))
+
+
+async def pending_ring_calls_after(db: Database, after_id: int) -> list[CallLogEntry]:
+    """Calls the phone system reported after a given call and nobody handled yet."""
+    rows = await db.fetch_all(
+        "SELECT * FROM call_log WHERE id > ? AND source = 'ring' AND outcome = 'pending'"
+        " ORDER BY id",
+        (after_id,),
+    )
+    return [call_from_row(r) for r in rows]
+
+
+async def call_rows(db: Database, limit: int = 300) -> list[CallRow]:
+    """The latest calls with their clients' names, newest first."""
+    rows = await db.fetch_all(
+        "SELECT call_log.*, client.name AS client_name FROM call_log"
+        " LEFT JOIN client ON client.id = call_log.client_id"
+        " ORDER BY call_log.received_at DESC, call_log.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [CallRow(call_from_row(r), r["client_name"]) for r in rows]

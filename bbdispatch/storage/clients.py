@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.clients import (
     Client,
     ClientDetails,
@@ -53,7 +54,7 @@ def _phone(row: Row) -> ClientPhone:
     )
 
 
-async def insert_client(db: Database, new: NewClient, created_at: str) -> int:
+async def insert_client(db: Database, new: NewClient, created_at: datetime) -> int:
     """Insert a client and its phones; returns the new id."""
     client_id = await db.execute(
         "INSERT INTO client (kind, name, search_name, nip, street, city, postal_code, email,"
@@ -71,7 +72,7 @@ async def insert_client(db: Database, new: NewClient, created_at: str) -> int:
             new.contact_person,
             new.notes,
             new.status.value,
-            created_at,
+            to_db(created_at),
         ),
     )
     for e164, label in new.phones:
@@ -328,3 +329,23 @@ async def client_ids_by_name(db: Database, name: str) -> list[int]:
         "SELECT id FROM client WHERE search_name = ? ORDER BY id", (search_key(name.strip()),)
     )
     return [int(r["id"]) for r in rows]
+
+
+async def client_id_by_name_and_phone(db: Database, name: str, e164: str) -> int | None:
+    """A client with this (folded) name that already has this number."""
+    value = await db.fetch_value(
+        "SELECT client.id FROM client JOIN client_phone ON client_phone.client_id = client.id"
+        " WHERE client.search_name = ? AND client_phone.e164 = ? ORDER BY client.id LIMIT 1",
+        (search_key(name.strip()), e164),
+    )
+    return None if value is None else int(value)
+
+
+async def client_id_by_name_without_phone(db: Database, name: str) -> int | None:
+    """A client with this (folded) name and no phone at all (imported without a number)."""
+    value = await db.fetch_value(
+        "SELECT id FROM client WHERE search_name = ? AND id NOT IN"
+        " (SELECT client_id FROM client_phone) ORDER BY id LIMIT 1",
+        (search_key(name.strip()),),
+    )
+    return None if value is None else int(value)

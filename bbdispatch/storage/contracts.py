@@ -1,13 +1,18 @@
-"""Queries about contracts, needs assessments and the minutes charged to them."""
+"""Contracts and needs assessments: the only writer of both, and the minutes charged to them.
+
+Prices go in and come out as Decimal (net and VAT rate), days as dates and
+moments as aware datetimes; their stored forms stay in this module.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
-from bbdispatch.money import from_grosze, rate_from_bp
+from bbdispatch.money import from_grosze, rate_from_bp, rate_to_bp, to_grosze
 from bbdispatch.pricelist import ProductType
 from bbdispatch.storage.database import Database, Row, id_chunks
 
@@ -44,10 +49,10 @@ async def insert_contract(
     starts_on: date,
     ends_on: date | None,
     minutes_included: int | None,
-    net_grosze: int,
-    vat_rate_bp: int,
+    net: Decimal,
+    vat_rate: Decimal,
     assessment_id: int | None,
-    signed_at: str,
+    signed_at: datetime,
     signed_by: str,
     opening_used_minutes: int = 0,
 ) -> int:
@@ -69,10 +74,10 @@ async def insert_contract(
             starts_on.isoformat(),
             ends_on.isoformat() if ends_on else None,
             minutes_included,
-            net_grosze,
-            vat_rate_bp,
+            to_grosze(net),
+            rate_to_bp(vat_rate),
             assessment_id,
-            signed_at,
+            to_db(signed_at),
             signed_by,
             opening_used_minutes,
         ),
@@ -80,13 +85,19 @@ async def insert_contract(
 
 
 async def set_contract_status(db: Database, contract_id: int, status: ContractStatus) -> None:
-    """Mark a contract used up, expired or closed."""
+    """Write back a status the hours and dates give (used up, expired, active again)."""
     await db.execute("UPDATE contract SET status = ? WHERE id = ?", (status.value, contract_id))
 
 
-async def set_contract_end(db: Database, contract_id: int, ends_on: str | None) -> None:
-    """Set the last day a contract runs (closing one early ends its monthly fees)."""
-    await db.execute("UPDATE contract SET ends_on = ? WHERE id = ?", (ends_on, contract_id))
+async def close_contract(db: Database, contract_id: int, ends_on: date | None) -> None:
+    """Close a contract by hand, ending it on ``ends_on`` (None: it never ran).
+
+    Closing one early ends its monthly fees; the service decides the day.
+    """
+    await db.execute(
+        "UPDATE contract SET status = ?, ends_on = ? WHERE id = ?",
+        (ContractStatus.CLOSED.value, ends_on.isoformat() if ends_on else None, contract_id),
+    )
 
 
 async def get_contract(db: Database, contract_id: int) -> Contract | None:
@@ -164,7 +175,7 @@ async def insert_assessment(
     waived: bool,
     waiver_reason: str,
     recorded_by: str,
-    recorded_at: str,
+    recorded_at: datetime,
 ) -> int:
     """Record the next revision of a client's needs assessment; returns its id."""
     revision = await db.fetch_value(
@@ -183,7 +194,7 @@ async def insert_assessment(
             int(waived),
             waiver_reason,
             recorded_by,
-            recorded_at,
+            to_db(recorded_at),
         ),
     )
 

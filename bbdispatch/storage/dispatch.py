@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.assignment import Load, Visit
 from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, StatusChange
 from bbdispatch.storage.database import Database
@@ -34,7 +35,7 @@ async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, li
     return found
 
 
-async def technician_loads(db: Database, day_start: str, now: str) -> dict[int, Load]:
+async def technician_loads(db: Database, day_start: datetime, now: datetime) -> dict[int, Load]:
     """Open jobs, running timer and minutes booked since ``day_start``, per technician."""
     rows = await db.fetch_all(
         "SELECT t.id,"
@@ -47,7 +48,7 @@ async def technician_loads(db: Database, day_start: str, now: str) -> dict[int, 
         "  FROM work_entry w WHERE w.technician_id = t.id"
         "  AND COALESCE(w.ended_at, :now) > :day) AS minutes"
         " FROM technician t",
-        {"now": now, "day": day_start},
+        {"now": to_db(now), "day": to_db(day_start)},
     )
     return {
         r["id"]: Load(

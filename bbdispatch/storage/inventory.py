@@ -1,9 +1,22 @@
-"""Queries about clients' software inventories."""
+"""Clients' software inventories: the only writer of ``software_inventory`` and its items."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
 from bbdispatch.storage.database import Database
+
+
+@dataclass(frozen=True)
+class InventoryHead:
+    """One loaded inventory of a client, without its programs."""
+
+    id: int
+    job_id: int | None
+    loaded_at: datetime
 
 
 async def insert_inventory(
@@ -14,13 +27,13 @@ async def insert_inventory(
     source_name: str,
     software: SoftwareList,
     loaded_by: str,
-    loaded_at: str,
+    loaded_at: datetime,
 ) -> int:
     """Store one loaded inventory with its programs; returns its id."""
     inventory_id = await db.execute(
         "INSERT INTO software_inventory (client_id, job_id, source_name, source_format,"
         " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (client_id, job_id, source_name, software.format.value, loaded_by, loaded_at),
+        (client_id, job_id, source_name, software.format.value, loaded_by, to_db(loaded_at)),
     )
     await db.execute_many(
         "INSERT INTO software_item (inventory_id, name, version) VALUES (?, ?, ?)",
@@ -29,16 +42,14 @@ async def insert_inventory(
     return inventory_id
 
 
-async def inventory_ids_of_client(
-    db: Database, client_id: int
-) -> list[tuple[int, int | None, str]]:
-    """A client's inventories, newest first: (id, job id, loaded at as stored)."""
+async def inventory_ids_of_client(db: Database, client_id: int) -> list[InventoryHead]:
+    """A client's inventories, newest first."""
     rows = await db.fetch_all(
         "SELECT id, job_id, loaded_at FROM software_inventory WHERE client_id = ?"
         " ORDER BY loaded_at DESC, id DESC",
         (client_id,),
     )
-    return [(int(r["id"]), r["job_id"], str(r["loaded_at"])) for r in rows]
+    return [InventoryHead(int(r["id"]), r["job_id"], from_db(r["loaded_at"])) for r in rows]
 
 
 async def load_inventory(db: Database, inventory_id: int) -> SoftwareList | None:

@@ -8,6 +8,7 @@ encoding (UTC text, grosze, enum values) happens here and nowhere else.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -314,15 +315,21 @@ async def set_agreed_terms(
     )
 
 
-async def fixed_price_first_entries(
-    db: Database, job_ids: Sequence[int]
-) -> dict[int, tuple[Decimal, int]]:
+@dataclass(frozen=True)
+class FixedPrice:
+    """A job's agreed fixed price and the entry whose statement line carries it."""
+
+    price: Decimal
+    first_entry_id: int
+
+
+async def fixed_price_first_entries(db: Database, job_ids: Sequence[int]) -> dict[int, FixedPrice]:
     """For jobs with an agreed fixed price: the price and the id of the first billable entry.
 
     The price is billed once, on the line of the job's earliest finished billable
     entry, so a statement holding that entry carries it and no other does.
     """
-    found: dict[int, tuple[Decimal, int]] = {}
+    found: dict[int, FixedPrice] = {}
     for part in id_chunks(sorted(set(job_ids))):
         marks = ",".join("?" * len(part))
         rows = await db.fetch_all(
@@ -334,7 +341,7 @@ async def fixed_price_first_entries(
         )
         for r in rows:
             if r["first_entry"] is not None:
-                found[r["id"]] = (from_grosze(r["price"]), r["first_entry"])
+                found[r["id"]] = FixedPrice(from_grosze(r["price"]), r["first_entry"])
     return found
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.jobs import Category, Job, JobMode
-from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
+from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome, TaskDraft
 from bbdispatch.storage.database import Database, Row
 from bbdispatch.storage.jobs import job_from_row
 
@@ -17,27 +18,36 @@ async def contract_of_task(db: Database, task_id: int) -> int | None:
     return None if value is None else int(value)
 
 
-async def insert_task(
-    db: Database,
-    *,
-    contract_id: int,
-    title: str,
-    instructions: str,
-    schedule: str,
-    starts_at: str,
-    technician_id: int | None,
-    expected_minutes: int,
-    mode: str,
-    category: str,
-    catch_up: bool,
-) -> int:
-    """Add a recurring task; returns its id."""
+async def insert_task(db: Database, contract_id: int, draft: TaskDraft) -> int:
+    """Add a recurring task to a contract; returns its id."""
     return await db.execute(
         "INSERT INTO recurring_task (contract_id, title, instructions, schedule, starts_at,"
         " technician_id, expected_minutes, mode, category, catch_up)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (contract_id, title, instructions, schedule, starts_at, technician_id, expected_minutes,
-         mode, category, int(catch_up)),
+        (contract_id, *_draft_params(draft)),
+    )
+
+
+async def update_task(db: Database, task_id: int, draft: TaskDraft) -> None:
+    """Replace what a task says (its contract and its active flag stay)."""
+    await db.execute(
+        "UPDATE recurring_task SET title = ?, instructions = ?, schedule = ?, starts_at = ?,"
+        " technician_id = ?, expected_minutes = ?, mode = ?, category = ?, catch_up = ?"
+        " WHERE id = ?",
+        (*_draft_params(draft), task_id),
+    )
+
+
+async def set_task_active(db: Database, task_id: int, active: bool) -> None:
+    """Pause (False) or resume (True) a task."""
+    await db.execute("UPDATE recurring_task SET active = ? WHERE id = ?", (int(active), task_id))
+
+
+def _draft_params(draft: TaskDraft) -> tuple[object, ...]:
+    return (
+        draft.title, draft.instructions, draft.schedule, to_db(draft.starts_at),
+        draft.technician_id, draft.expected_minutes, draft.mode.value, draft.category.value,
+        int(draft.catch_up),
     )  # fmt: skip
 
 
@@ -82,19 +92,6 @@ async def active_task_ids(db: Database) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-async def update_task(db: Database, task_id: int, **fields: object) -> None:
-    """Update named columns of a task (names come from services, never from users)."""
-    allowed = {
-        "title", "instructions", "schedule", "starts_at", "technician_id", "expected_minutes",
-        "mode", "category", "catch_up", "active",
-    }  # fmt: skip
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"not a task field: {sorted(unknown)}")
-    sets = ", ".join(f"{name} = ?" for name in fields)
-    await db.execute(f"UPDATE recurring_task SET {sets} WHERE id = ?", (*fields.values(), task_id))
-
-
 async def last_occurrence(db: Database, task_id: int) -> datetime | None:
     """The newest occurrence already turned into a job."""
     value = await db.fetch_value(
@@ -132,10 +129,19 @@ async def run_log_of(db: Database, job_id: int) -> RunLog | None:
     return _log(row) if row else None
 
 
-async def runs_of_contract(
-    db: Database, contract_id: int
-) -> list[tuple[RecurringTask, Job, str | None, RunLog | None, bool]]:
-    """Every run of a contract's tasks, newest first: task, job, technician, log, backup failed."""
+@dataclass(frozen=True)
+class RunRow:
+    """One run of a recurring task: its job, who has it, its log, a failed backup check."""
+
+    task: RecurringTask
+    job: Job
+    technician_name: str | None
+    log: RunLog | None
+    backup_failed: bool
+
+
+async def runs_of_contract(db: Database, contract_id: int) -> list[RunRow]:
+    """Every run of a contract's tasks, newest first."""
     rows = await db.fetch_all(
         "SELECT job.*, technician.name AS technician_name, run_log.job_id AS log_job,"
         " run_log.recorded_by AS log_by, run_log.recorded_at AS log_at,"
@@ -162,6 +168,9 @@ async def runs_of_contract(
         job = job_from_row(r)
         assert job.recurring_task_id is not None
         found.append(
-            (tasks[job.recurring_task_id], job, r["technician_name"], log, bool(r["backup_failed"]))
-        )
+            RunRow(
+                tasks[job.recurring_task_id], job, r["technician_name"], log,
+                bool(r["backup_failed"]),
+            )
+        )  # fmt: skip
     return found

@@ -54,7 +54,7 @@ async def test_lookup_sees_own_writes_inside_and_commits_outside(ctx: Ctx) -> No
 
     new = NewClient(kind=ClientKind.PRIVATE, name="Ewa Nowak", phones=(("+48605111222", ""),))
     async with ctx.db.transaction():
-        client_id = await store.insert_client(ctx.db, new, ctx.now_db())
+        client_id = await store.insert_client(ctx.db, new, ctx.clock.now())
         inside = await store.clients_by_phone(ctx.db, "+48605111222")
         assert [c.id for c in inside] == [client_id]
     outside = await clients_by_phone(ctx, "+48605111222")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bbdispatch.clock import from_db
+from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.clients import ClientKind, NewClient
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
@@ -134,7 +134,7 @@ async def test_save_intake_writes_job_call_and_audit_together(demo_ctx: Ctx) -> 
         "manual",
     )
     actions = await db.fetch_all("SELECT entity, action FROM audit_log WHERE at = ? ORDER BY id",
-                                 (demo_ctx.now_db(),))  # fmt: skip
+                                 (to_db(demo_ctx.clock.now()),))  # fmt: skip
     assert [(a["entity"], a["action"]) for a in actions][-2:] == [
         ("job", "created"),
         ("call", "handled"),
