@@ -100,7 +100,7 @@ class BBDispatch(App[None]):
         if self.mode_name == "dispatcher":
             from screens.ring_watch import RingWatcher
 
-            await RingWatcher(self).start()
+            await RingWatcher(self, self).start()
         self.set_timer(self.poll_seconds, self._watch_database)
         if self.mode_name == "dispatcher" and self.schedule_seconds:
             self.set_timer(self.schedule_seconds, self._run_schedule)

@@ -1,14 +1,19 @@
-"""What every bbdispatch screen shares: typed access to the App and its services."""
+"""What every bbdispatch screen shares: typed access to the App and its services.
+
+Screens reach the App through :class:`screens.shell.Shell`, never by importing
+it: the App imports the screens, and the dependency runs that way only.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 
+from screens.shell import Shell, shell_of
+
 if TYPE_CHECKING:
-    from bbdispatch.app import BBDispatch
     from bbdispatch.services.context import Ctx
 
 ResultT = TypeVar("ResultT")
@@ -18,13 +23,9 @@ class BBAccess(MessagePump):
     """The ``bb``/``ctx`` accessors, written once for full screens and dialogs alike."""
 
     @property
-    def bb(self) -> BBDispatch:
-        """The App, typed."""
-        from bbdispatch.app import BBDispatch
-
-        app: Any = self.app
-        assert isinstance(app, BBDispatch)
-        return app
+    def bb(self) -> Shell:
+        """The App, as far as screens may know it."""
+        return shell_of(self.app)
 
     @property
     def ctx(self) -> Ctx:

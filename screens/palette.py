@@ -11,6 +11,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import find
 from bbdispatch.services.errors import USER_ERRORS
+from screens.shell import Shell
 from screens.widgets.plain import highlight, markup_literal
 
 
@@ -19,10 +20,8 @@ class JumpProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         """Look the query up in the database; jobs open their detail, clients filter the board."""
-        from bbdispatch.app import BBDispatch
-
         app = self.app
-        if not isinstance(app, BBDispatch) or len(query.strip()) < 1:
+        if not isinstance(app, Shell) or len(query.strip()) < 1:
             return
         try:
             found = await find(app.ctx, query)

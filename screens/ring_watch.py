@@ -12,20 +12,23 @@ from typing import TYPE_CHECKING
 from bbdispatch.services.rings import latest_call_id, pending_rings_after
 
 if TYPE_CHECKING:
-    from bbdispatch.app import BBDispatch
+    from textual.app import App
+
+    from screens.shell import Shell
 
 
 class RingWatcher:
     """Remembers the last call seen and opens an intake for every new ring."""
 
-    def __init__(self, app: BBDispatch) -> None:
+    def __init__(self, app: App[None], shell: Shell) -> None:
         self._app = app
+        self._shell = shell
         self._last_id: int | None = None
 
     async def start(self) -> None:
         """Take the baseline (calls before the App started are not popped up) and listen."""
-        self._last_id = await latest_call_id(self._app.ctx)
-        self._app.data_changed.subscribe(self._app, self._changed)
+        self._last_id = await latest_call_id(self._shell.ctx)
+        self._shell.data_changed.subscribe(self._app, self._changed)
 
     def _changed(self, _none: None) -> None:
         self._app.run_worker(self._check(), group="ring-watch", exclusive=True, exit_on_error=False)
@@ -33,7 +36,7 @@ class RingWatcher:
     async def _check(self) -> None:
         if self._last_id is None:
             return
-        calls = await pending_rings_after(self._app.ctx, self._last_id)
+        calls = await pending_rings_after(self._shell.ctx, self._last_id)
         from screens.intake import IntakeScreen
 
         for call in calls:

@@ -1,0 +1,50 @@
+"""What screens may know of the App: a small Protocol instead of the App class.
+
+The App (``bbdispatch.app``) imports screens to install them; if screens
+imported the App back, the App and every screen would form one import loop.
+Screens reach the App through :class:`Shell` instead: the session's service
+context, the person using it and the signal that data changed. The App
+satisfies it structurally; tests may pass anything that does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from textual.signal import Signal
+
+    from bbdispatch.domain.people import Technician
+    from bbdispatch.services.context import Ctx
+
+
+@runtime_checkable
+class Shell(Protocol):
+    """The App as screens see it."""
+
+    @property
+    def ctx(self) -> Ctx:
+        """The service context of this session (database, clock, prices, who acts)."""
+        ...
+
+    @property
+    def user(self) -> Technician:
+        """The person using this session (a support login acting as them included)."""
+        ...
+
+    @property
+    def data_changed(self) -> Signal[None]:
+        """Published after this process commits and when another process has committed."""
+        ...
+
+
+def shell_of(app: object) -> Shell:
+    """The running App as a :class:`Shell`.
+
+    Raises:
+        TypeError: the App is not a bbdispatch shell (a bare ``App`` in a test).
+    """
+    found: Any = app
+    if not isinstance(found, Shell):
+        raise TypeError(f"{type(app).__name__} is not a bbdispatch shell")
+    return found
