@@ -3,7 +3,8 @@
 The App (``bbdispatch.app``) imports screens to install them; if screens
 imported the App back, the App and every screen would form one import loop.
 Screens reach the App through :class:`Shell` instead: the session's service
-context, the person using it and the signal that data changed. The App
+context, the person using it and the signals that data changed or a job was
+created. The App
 satisfies it structurally; tests may pass anything that does.
 """
 
@@ -35,6 +36,11 @@ class Shell(Protocol):
     @property
     def data_changed(self) -> Signal[None]:
         """Published after this process commits and when another process has committed."""
+        ...
+
+    @property
+    def job_created(self) -> Signal[int]:
+        """Published with the new job's id when the intake saves a job (the board follows it)."""
         ...
 
 
