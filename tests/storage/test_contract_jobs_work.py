@@ -1,0 +1,362 @@
+"""Storage contract: contracts, jobs and their lifecycle, work entries, charges, statements.
+
+Everything is written through the storage functions themselves, with domain
+values, and read back: what goes in (aware datetimes, Decimal money, enums,
+bools) comes out equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.jobs import Category, JobEdit, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.domain.people import Role
+from bbdispatch.pricelist import ProductType
+from bbdispatch.storage import clients, contracts, dispatch, jobs, people, statements, work
+from bbdispatch.storage.database import Database
+from tests.storage.conftest import AT
+
+S = JobStatus
+
+
+@dataclass(frozen=True)
+class World:
+    """A client with a 10 h block, a technician and one triaged remote job."""
+
+    client: int
+    tech: int
+    block: int
+    job: int
+
+
+@pytest.fixture
+async def world(db: Database) -> World:
+    async with db.transaction():
+        client = await clients.insert_client(
+            db, NewClient(kind=ClientKind.COMPANY, name="Biuro Rachunkowe Bilans"), AT
+        )
+        tech = await people.insert_person(db, "piotr", "Piotr M", Role.TECHNICIAN)
+        block = await contracts.insert_contract(
+            db, client_id=client, product_code="starter-10h", kind=ProductType.BLOCK,
+            number="BB/2026/001", title="Umowa startowa 10 h", starts_on=date(2026, 11, 1),
+            ends_on=None, minutes_included=600, net=Decimal("600.00"), vat_rate=Decimal("0.23"),
+            assessment_id=None, signed_at=AT, signed_by="beata",
+        )  # fmt: skip
+        job = await jobs.insert_job(
+            db,
+            NewJob(client_id=client, description="Błąd licencji", mode=JobMode.REMOTE,
+                   priority=Priority.EMERGENCY, category=Category.SOFTWARE, contract_id=block,
+                   caller_phone="+48601234567", caller_name="Ewa"),
+            AT, "beata",
+        )  # fmt: skip
+    return World(client, tech, block, job)
+
+
+async def test_contracts_round_trip(db: Database, world: World) -> None:
+    found = await contracts.get_contract(db, world.block)
+    assert found is not None
+    assert (found.kind, found.net, found.vat_rate, found.minutes_included, found.status) == (
+        ProductType.BLOCK, Decimal("600.00"), Decimal("0.23"), 600, ContractStatus.ACTIVE,
+    )  # fmt: skip
+    assert (found.starts_on, found.ends_on, found.signed_at) == (date(2026, 11, 1), None, AT)
+    assert await contracts.get_contract(db, 999) is None
+    assert [c.id for c in await contracts.contracts_of(db, world.client)] == [world.block]
+    assert [c.id for c in await contracts.all_contracts(db)] == [world.block]
+    assert [c.id for c in await contracts.contracts_of_kind(db, ProductType.BLOCK)] == [world.block]
+    assert await contracts.contracts_of_kind(db, ProductType.MONTHLY) == []
+    assert await contracts.used_minutes(db, [world.block]) == {world.block: 0}
+    assert await contracts.contract_numbers_with_prefix(db, "BB/2026/") == ["BB/2026/001"]
+    assert await contracts.contract_numbers(db, [world.block]) == {world.block: "BB/2026/001"}
+    assert await contracts.contract_number_taken(db, "BB/2026/001")
+    assert not await contracts.contract_number_taken(db, "BB/2026/002")
+    async with db.transaction():
+        await contracts.set_contract_status(db, world.block, ContractStatus.USED_UP)
+    assert (await contracts.get_contract(db, world.block)).status is ContractStatus.USED_UP  # type: ignore[union-attr]
+    async with db.transaction():
+        await contracts.close_contract(db, world.block, date(2026, 11, 30))
+    closed = await contracts.get_contract(db, world.block)
+    assert closed is not None
+    assert (closed.status, closed.ends_on) == (ContractStatus.CLOSED, date(2026, 11, 30))
+
+
+async def test_assessments_keep_every_revision(db: Database, world: World) -> None:
+    async with db.transaction():
+        for needs in ("5 stanowisk", "6 stanowisk"):
+            await contracts.insert_assessment(
+                db, client_id=world.client, assessed_on=date(2026, 11, 20), needs=needs,
+                rules="zdalnie", waived=False, waiver_reason="", recorded_by="beata",
+                recorded_at=AT,
+            )  # fmt: skip
+    found = await contracts.assessments_of(db, world.client)
+    assert [(a.revision, a.needs, a.recorded_at, a.waived) for a in found] == [
+        (2, "6 stanowisk", AT, False), (1, "5 stanowisk", AT, False),
+    ]  # fmt: skip
+
+
+async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
+    job = await jobs.get_job(db, world.job)
+    assert job is not None
+    assert (job.status, job.priority, job.mode, job.category, job.received_at, job.late) == (
+        S.TRIAGED, Priority.EMERGENCY, JobMode.REMOTE, Category.SOFTWARE, AT, False,
+    )  # fmt: skip
+    assert await jobs.get_job(db, 999) is None
+    assert [r.job.id for r in await jobs.open_job_rows(db)] == [world.job]
+    assert [r.client_name for r in await jobs.job_rows_of_client(db, world.client)] == [
+        "Biuro Rachunkowe Bilans",
+    ]  # fmt: skip
+    assert [r.job.id for r in await jobs.job_rows_filtered(db, open_only=True)] == [world.job]
+    assert await jobs.job_rows_filtered(db, client_id=999) == []
+    row = await dispatch.job_row(db, world.job)
+    assert row is not None
+    assert row.technician_name is None
+    assert not row.timer_running
+    assert [r.job.id for r in await dispatch.find_job_rows(db, "licencji")] == [world.job]
+    assert [r.job.id for r in await dispatch.find_job_rows(db, str(world.job))] == [world.job]
+    async with db.transaction():
+        await jobs.backdate_job(db, world.job, AT - timedelta(days=2))
+    assert (await jobs.status_history(db, world.job))[0].at == AT - timedelta(days=2)
+
+
+async def test_lifecycle_writes(db: Database, world: World) -> None:
+    job = await jobs.get_job(db, world.job)
+    assert job is not None
+    visit = AT + timedelta(days=1)
+    async with db.transaction():
+        await jobs.record_transition(
+            db, job.id, plan_assignment(job, world.tech, visit, "assigned to Piotr"), AT, "beata"
+        )
+    assigned = await jobs.get_job(db, world.job)
+    assert assigned is not None
+    assert (assigned.status, assigned.technician_id, assigned.visit_at) == (
+        S.ASSIGNED, world.tech, visit,
+    )  # fmt: skip
+    assert [r.job.id for r in await jobs.job_rows_of_technician(db, world.tech)] == [world.job]
+    assert [v.at for v in await dispatch.visits_of(db, world.tech)] == [visit]
+    step = plan_step(assigned, S.DONE, "Licencja odnowiona.")
+    assert step is not None
+    async with db.transaction():
+        await jobs.record_transition(db, job.id, step, AT + timedelta(hours=2), "piotr")
+    done = await jobs.get_job(db, world.job)
+    assert done is not None
+    assert (done.status, done.resolution, done.closed_at) == (
+        S.DONE, "Licencja odnowiona.", AT + timedelta(hours=2),
+    )  # fmt: skip
+    history = await jobs.status_history(db, world.job)
+    assert [(h.from_status, h.to_status, h.actor) for h in history] == [
+        (None, S.TRIAGED, "beata"), (S.TRIAGED, S.ASSIGNED, "beata"), (S.ASSIGNED, S.DONE, "piotr"),
+    ]  # fmt: skip
+    assert (await dispatch.status_histories(db, [world.job]))[world.job] == history
+    async with db.transaction():
+        await jobs.record_remark(db, done, AT + timedelta(hours=3), "bogdan", "uwaga")
+    assert (await jobs.status_history(db, world.job))[-1].note == "uwaga"
+
+
+async def test_named_job_edits(db: Database, world: World) -> None:
+    async with db.transaction():
+        await jobs.set_alert(db, world.job, AT, "Backup failed: NAS", Priority.EMERGENCY)
+        await jobs.edit_job(
+            db, world.job,
+            JobEdit("Błąd licencji programu", Priority.NORMAL, JobMode.ONSITE, None,
+                    agreed_rate=Decimal("90.00")),
+            AT,
+        )  # fmt: skip
+        await jobs.set_contract(db, world.job, world.block, AT)
+    job = await jobs.get_job(db, world.job)
+    assert job is not None
+    assert (job.alert, job.description, job.priority, job.mode, job.contract_id) == (
+        "Backup failed: NAS", "Błąd licencji programu", Priority.NORMAL, JobMode.ONSITE,
+        world.block,
+    )  # fmt: skip
+    assert (job.agreed_rate, job.agreed_price) == (Decimal("90.00"), None)
+    async with db.transaction():
+        await jobs.set_agreed_terms(db, world.job, Decimal("250.00"), None, AT)
+        await jobs.set_alert(db, world.job, AT, "")
+    job = await jobs.get_job(db, world.job)
+    assert job is not None
+    assert (job.agreed_price, job.agreed_rate, job.alert) == (Decimal("250.00"), None, "")
+
+
+async def _entry(db: Database, world: World, start_hours: int, minutes: int) -> int:
+    start = AT + timedelta(hours=start_hours)
+    return await work.insert_entry(
+        db, job_id=world.job, technician_id=world.tech, started_at=start,
+        ended_at=start + timedelta(minutes=minutes), description="Reinstalacja",
+        mode=JobMode.REMOTE, billable=True, now=start,
+    )  # fmt: skip
+
+
+async def test_work_entries_and_timers(db: Database, world: World) -> None:
+    async with db.transaction():
+        done = await _entry(db, world, 0, 45)
+        timer = await work.insert_entry(
+            db, job_id=world.job, technician_id=world.tech, started_at=AT + timedelta(hours=2),
+            ended_at=None, description="", mode=JobMode.ONSITE, billable=False, now=AT,
+        )  # fmt: skip
+    entry = await work.get_entry(db, done)
+    assert entry is not None
+    assert (entry.started_at, entry.ended_at, entry.billable, entry.mode) == (
+        AT, AT + timedelta(minutes=45), True, JobMode.REMOTE,
+    )  # fmt: skip
+    running = await work.running_entry_of(db, world.tech)
+    assert running is not None
+    assert (running.id, running.ended_at, running.billable) == (timer, None, False)
+    assert await work.timer_running_on(db, world.job)
+    assert [e.id for e in await work.entries_of_job(db, world.job)] == [done, timer]
+    assert [e.id for e in await work.entries_of_technician_since(db, world.tech, AT)] == [
+        timer, done,
+    ]  # fmt: skip
+    assert [e.id for e in await work.open_entries_of_client(db, world.client, AT)] == [done]
+    clash = await work.overlapping_entry(
+        db, world.tech, AT + timedelta(minutes=30), AT + timedelta(hours=1)
+    )
+    assert clash is not None
+    assert clash.id == done
+    assert await work.overlapping_entry(db, world.tech, AT - timedelta(hours=2), AT) is None
+    assert await work.overlapping_entry(db, world.tech, AT, AT + timedelta(hours=1), done) is None
+    assert (
+        await statements.timer_running_between(db, world.client, AT, AT + timedelta(days=1))
+    ).id == timer  # type: ignore[union-attr]
+    stop = AT + timedelta(hours=3)
+    async with db.transaction():
+        await work.update_entry(
+            db, timer, started_at=AT + timedelta(hours=2), ended_at=stop, description="Serwis",
+            mode=JobMode.ONSITE, billable=True, now=stop,
+        )  # fmt: skip
+        await work.correct_entry(db, done, AT, AT + timedelta(minutes=30), "Poprawione", stop)
+    assert not await work.timer_running_on(db, world.job)
+    assert await work.running_entry_of(db, world.tech) is None
+    corrected = await work.get_entry(db, done)
+    assert corrected is not None
+    assert (corrected.ended_at, corrected.description, corrected.updated_at) == (
+        AT + timedelta(minutes=30), "Poprawione", stop,
+    )  # fmt: skip
+    async with db.transaction():
+        await work.delete_entry(db, timer)
+    assert await work.get_entry(db, timer) is None
+
+
+async def test_charges(db: Database, world: World) -> None:
+    async with db.transaction():
+        entry = await _entry(db, world, 0, 60)
+        other = await _entry(db, world, 2, 30)
+        await work.insert_charge(
+            db, work_entry_id=entry, contract_id=world.block, basis=ChargeBasis.BLOCK,
+            minutes=45, rate=Decimal(0), reason="blok",
+        )  # fmt: skip
+        await work.insert_charge(
+            db, work_entry_id=entry, contract_id=None, basis=ChargeBasis.UNCOVERED, minutes=15,
+            rate=Decimal("100.00"), reason="bez umowy",
+        )  # fmt: skip
+        await work.insert_charge(
+            db, work_entry_id=other, contract_id=None, basis=ChargeBasis.UNCOVERED, minutes=30,
+            rate=Decimal("100.00"), reason="bez umowy",
+        )  # fmt: skip
+    charges = await work.charges_of_entries(db, [entry, other])
+    assert [(c.minutes, c.rate) for c in charges] == [
+        (45, Decimal("0.00")), (15, Decimal("100.00")), (30, Decimal("100.00")),
+    ]  # fmt: skip
+    assert await contracts.used_minutes(db, [world.block]) == {world.block: 45}
+    rows = await statements.charges_of(db, [entry])
+    assert [(r.contract_number, r.basis) for r in rows[entry]] == [
+        ("BB/2026/001", ChargeBasis.BLOCK), (None, ChargeBasis.UNCOVERED),
+    ]  # fmt: skip
+    assert await statements.charged_minutes_before(db, [world.block], AT + timedelta(hours=1)) == {
+        world.block: 45,
+    }  # fmt: skip
+    assert await statements.charged_minutes_since(db, [world.block], AT + timedelta(hours=1)) == {
+        world.block: 0,
+    }  # fmt: skip
+    uncovered = await statements.uncovered_charges(db, world.client)
+    assert [(u.minutes, u.started_at, u.locked) for u in uncovered] == [
+        (15, AT, False), (30, AT + timedelta(hours=2), False),
+    ]  # fmt: skip
+    async with db.transaction():
+        await work.move_charge(
+            db, uncovered[0].charge_id, world.block, ChargeBasis.BLOCK, Decimal(0), "przeniesione"
+        )
+        await work.shrink_charge(db, uncovered[1].charge_id, 10)
+    assert await contracts.used_minutes(db, [world.block]) == {world.block: 60}
+    assert [u.minutes for u in await statements.uncovered_charges(db, world.client)] == [10]
+    async with db.transaction():
+        await work.delete_charges_of(db, entry)
+    assert [c.work_entry_id for c in await work.charges_of_entries(db, [entry, other])] == [other]
+    async with db.transaction():
+        await work.delete_charges_of_entries(db, [other])
+    assert await work.charges_of_entries(db, [entry, other]) == []
+
+
+async def test_statements_and_corrections(db: Database, world: World) -> None:
+    period = (date(2026, 11, 1), date(2026, 11, 30))
+    async with db.transaction():
+        entry = await _entry(db, world, 0, 60)
+        sid = await statements.insert_statement(db, world.client, *period, AT, "bogdan")
+        await work.lock_entries(db, sid, [entry])
+    found = await statements.entries_between(
+        db, world.client, AT - timedelta(days=1), AT + timedelta(days=1)
+    )
+    assert [(e.entry.id, e.entry.statement_id, e.technician) for e in found] == [
+        (entry, sid, "Piotr M"),
+    ]  # fmt: skip
+    issued = await statements.statement_of_period(db, world.client, *period)
+    assert issued is not None
+    assert (issued.id, issued.period_from, issued.period_to, issued.issued_at) == (
+        sid, *period, AT,
+    )  # fmt: skip
+    assert (
+        await statements.statement_of_period(db, world.client, date(2026, 10, 1), period[1]) is None
+    )
+    clash = await statements.overlapping_statement(
+        db, world.client, date(2026, 11, 15), date(2026, 12, 15)
+    )
+    assert clash == issued
+    assert (
+        await statements.overlapping_statement(
+            db, world.client, date(2026, 12, 1), date(2026, 12, 31)
+        )
+        is None
+    )
+    assert await statements.statement_covering_job_day(db, world.job, date(2026, 11, 24)) == issued
+    assert await statements.statement_covering_job_day(db, world.job, date(2026, 12, 1)) is None
+    async with db.transaction():
+        correction = await statements.insert_correction(
+            db, client_id=world.client, entry_id=entry, locked_by=sid, made_at=AT + timedelta(days=10),
+            made_by="bogdan", reason="pomyłka", minutes_delta=-15, net_delta=Decimal("-25.00"),
+        )  # fmt: skip
+    pending = await statements.corrections_for(db, world.client, AT + timedelta(days=30), None)
+    assert [(p.id, p.minutes_delta, p.net_delta, p.made_at, p.job_id) for p in pending] == [
+        (correction, -15, Decimal("-25.00"), AT + timedelta(days=10), world.job),
+    ]  # fmt: skip
+    async with db.transaction():
+        later = await statements.insert_statement(
+            db,
+            world.client,
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            AT + timedelta(days=40),
+            "bogdan",
+        )
+        await statements.apply_corrections(db, later, [correction])
+    assert await statements.corrections_for(db, world.client, AT + timedelta(days=30), None) == []
+    assert [p.id for p in await statements.corrections_for(db, world.client, AT, later)] == [
+        correction
+    ]
+
+
+async def test_fixed_price_and_loads(db: Database, world: World) -> None:
+    async with db.transaction():
+        await jobs.set_agreed_terms(db, world.job, Decimal("300.00"), None, AT)
+        first = await _entry(db, world, 0, 20)
+        await _entry(db, world, 1, 20)
+    fixed = await jobs.fixed_price_first_entries(db, [world.job])
+    assert (fixed[world.job].price, fixed[world.job].first_entry_id) == (Decimal("300.00"), first)
+    loads = await dispatch.technician_loads(db, AT - timedelta(hours=1), AT + timedelta(hours=3))
+    assert loads[world.tech].minutes_today == 40
+    assert not loads[world.tech].timer_running

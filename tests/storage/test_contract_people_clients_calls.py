@@ -1,0 +1,147 @@
+"""Storage contract: people, clients and their phones, the call log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bbdispatch.domain.calls import CallOutcome, CallSource
+from bbdispatch.domain.clients import ClientDetails, ClientKind, ClientStatus, NewClient, PhoneLine
+from bbdispatch.domain.people import Role
+from bbdispatch.storage import calls, clients, people
+from bbdispatch.storage.database import Database
+from tests.storage.conftest import AT
+
+NOWAK = NewClient(
+    kind=ClientKind.COMPANY, name="Kancelaria Nowak", nip="5260250274", street="ul. Długa 1",
+    city="Warszawa", postal_code="00-001", email="biuro@nowak.pl", contact_person="Ewa Nowak",
+    notes="klucz u portiera", status=ClientStatus.ACTIVE,
+    phones=(("+48221234567", "biuro"), ("+48601234567", "")),
+)  # fmt: skip
+
+
+async def test_people_round_trip(db: Database) -> None:
+    async with db.transaction():
+        anna = await people.insert_person(
+            db, "anna", "Anna K", Role.TECHNICIAN, does_onsite=False, phone="+48601100200",
+            skills=frozenset({"network", "hardware"}),
+        )  # fmt: skip
+        boss = await people.insert_person(db, "bogdan", "Bogdan B", Role.ADMIN)
+    found = await people.person_by_login(db, "anna")
+    assert found is not None
+    assert (found.id, found.role, found.does_onsite, found.phone, found.active) == (
+        anna, Role.TECHNICIAN, False, "+48601100200", True,
+    )  # fmt: skip
+    assert found.skills == frozenset({"network", "hardware"})
+    assert await people.person_by_id(db, anna) == found
+    assert await people.person_by_login(db, "nobody") is None
+    assert await people.person_by_id(db, 999) is None
+    async with db.transaction():
+        await people.set_role(db, anna, Role.DISPATCHER)
+    assert [p.login for p in await people.all_people(db)] == ["anna", "bogdan"]
+    assert [p.role for p in await people.all_people(db, active_only=False)] == [
+        Role.DISPATCHER, Role.ADMIN,
+    ]  # fmt: skip
+    assert await people.admin_logins(db) == ["bogdan"]
+    assert boss != anna
+
+
+async def test_clients_round_trip_with_phones(db: Database) -> None:
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        other = await clients.insert_client(
+            db, NewClient(kind=ClientKind.PRIVATE, name="Jan Kowalski"), AT + timedelta(hours=1)
+        )
+        await clients.add_phone(db, other, "+48601234567", "dom", "Jan")
+        await clients.add_phone(db, other, "+48601234567", "again")  # already there: kept
+    found = await clients.get_client(db, cid)
+    assert found is not None
+    assert (found.kind, found.name, found.nip, found.status) == (
+        ClientKind.COMPANY, "Kancelaria Nowak", "5260250274", ClientStatus.ACTIVE,
+    )  # fmt: skip
+    assert found.created_at == AT
+    assert found.created_at.utcoffset() == timedelta(0)
+    assert [p.e164 for p in found.phones] == ["+48221234567", "+48601234567"]
+    assert await clients.get_client(db, 999) is None
+    shared = await clients.clients_by_phone(db, "+48601234567")
+    assert sorted(c.id for c in shared) == sorted([cid, other])
+    assert (await clients.client_by_nip(db, "5260250274")) == found
+    assert await clients.client_by_nip(db, "1234563218") is None
+    phones = await clients.phones_of(db, [cid, other])
+    assert [p.label for p in phones[other]] == ["dom"]
+    assert set(await clients.clients_by_ids(db, [cid, other])) == {cid, other}
+    assert await clients.client_names(db, [cid]) == {cid: "Kancelaria Nowak"}
+    assert {c.id for c in await clients.all_clients(db)} == {cid, other}
+
+
+async def test_client_search_and_import_lookups(db: Database) -> None:
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        bare = await clients.insert_client(
+            db, NewClient(kind=ClientKind.PRIVATE, name="Zofia Bez Telefonu"), AT
+        )
+    assert [c.id for c in await clients.search_clients(db, "nowak")] == [cid]
+    assert [c.id for c in await clients.search_clients(db, "601234")] == [cid]
+    assert [c.id for c in await clients.search_clients_by_words(db, "nowak kancelaria")] == [cid]
+    assert await clients.client_ids_by_name(db, "KANCELARIA NOWAK") == [cid]
+    assert await clients.client_id_by_name_and_phone(db, "Kancelaria Nowak", "+48221234567") == cid
+    assert await clients.client_id_by_name_and_phone(db, "Kancelaria Nowak", "+48500000000") is None
+    assert await clients.client_id_by_name_without_phone(db, "zofia bez telefonu") == bare
+    assert await clients.client_id_by_name_without_phone(db, "Kancelaria Nowak") is None
+
+
+async def test_client_updates(db: Database) -> None:
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        await clients.update_client(
+            db, cid,
+            ClientDetails(kind=ClientKind.COMPANY, name="Nowak i Wspólnicy", nip="5260250274",
+                          city="Kraków", phones=(PhoneLine("+48123456789", "sekretariat"),)),
+        )  # fmt: skip
+        await clients.replace_phones(db, cid, [PhoneLine("+48221234567", "biuro", "Ewa")])
+        await clients.set_status(db, cid, ClientStatus.ARCHIVED)
+    found = await clients.get_client(db, cid)
+    assert found is not None
+    assert (found.name, found.city, found.status) == (
+        "Nowak i Wspólnicy", "Kraków", ClientStatus.ARCHIVED,
+    )  # fmt: skip
+    assert [(p.e164, p.label, p.contact_person) for p in found.phones] == [
+        ("+48221234567", "biuro", "Ewa"),
+    ]  # fmt: skip
+    assert await clients.search_clients_by_words(db, "wspólnicy", include_archived=False) == []
+
+
+async def test_call_log_round_trip(db: Database) -> None:
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        assert await calls.latest_call_id(db) == 0
+        ring = await calls.insert_call(
+            db, received_at=AT, raw_number="601 234 567", e164="+48601234567", client_id=cid,
+            source=CallSource.RING, outcome=CallOutcome.PENDING,
+        )  # fmt: skip
+        typed = await calls.insert_call(
+            db, received_at=AT + timedelta(minutes=5), raw_number="", e164=None, client_id=None,
+            source=CallSource.MANUAL, outcome=CallOutcome.MISSED, handled_by="beata", note="?",
+        )  # fmt: skip
+    first = await calls.get_call(db, ring)
+    assert first is not None
+    assert (first.received_at, first.source, first.outcome, first.client_id) == (
+        AT, CallSource.RING, CallOutcome.PENDING, cid,
+    )  # fmt: skip
+    assert await calls.get_call(db, 999) is None
+    assert await calls.latest_call_id(db) == typed
+    assert [c.id for c in await calls.pending_ring_calls_after(db, 0)] == [ring]
+    assert await calls.pending_ring_calls_after(db, ring) == []
+    async with db.transaction():
+        await calls.update_call(
+            db, ring, outcome=CallOutcome.INFORMATION, client_id=None, job_id=None,
+            handled_by="beata", note="tylko pytanie",
+        )  # fmt: skip
+    handled = await calls.get_call(db, ring)
+    assert handled is not None
+    assert (handled.outcome, handled.client_id, handled.handled_by) == (
+        CallOutcome.INFORMATION, cid, "beata",  # the known client is kept
+    )  # fmt: skip
+    assert await calls.pending_ring_calls_after(db, 0) == []
+    rows = await calls.call_rows(db)
+    assert [(r.call.id, r.client_name) for r in rows] == [(typed, None), (ring, "Kancelaria Nowak")]
+    assert [c.id for c in await calls.calls_of_client(db, cid)] == [ring]
