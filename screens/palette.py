@@ -11,7 +11,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import find
 from bbdispatch.services.errors import USER_ERRORS
-from screens.shell import Shell
+from screens.shell import is_shell, shell_of
 from screens.widgets.plain import highlight, markup_literal
 
 
@@ -20,11 +20,10 @@ class JumpProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         """Look the query up in the database; jobs open their detail, clients filter the board."""
-        app = self.app
-        if not isinstance(app, Shell) or len(query.strip()) < 1:
+        if not is_shell(self.app) or len(query.strip()) < 1:
             return
         try:
-            found = await find(app.ctx, query)
+            found = await find(shell_of(self.app).ctx, query)
         except USER_ERRORS:
             return
         matcher = self.matcher(query)
