@@ -19,7 +19,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.i18n import _
 from bbdispatch.money import format_pln
-from bbdispatch.reports.common import contract_label, duration_pl, hours_pl
+from bbdispatch.reports.common import actual_pl, contract_label, hours_pl
 from bbdispatch.services.statements import build_statement, issue_statement
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
@@ -107,8 +107,8 @@ class StatementScreen(BBScreen[None]):
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("Job"), key="job", width=4)
         table.add_column(_("Tech"), key="tech", width=8)
-        table.add_column(_("Description"), key="description", width=18)
-        table.add_column(_("Act."), key="actual", width=5)
+        table.add_column(_("Description"), key="description", width=16)
+        table.add_column(_("Act."), key="actual", width=7)
         table.add_column(_("Billed"), key="billed", width=6)
         table.add_column(_("Contract"), key="contract", width=14)
         self.bb.data_changed.subscribe(self, lambda _none: self.action_refresh_statement())
@@ -164,7 +164,7 @@ class StatementScreen(BBScreen[None]):
                 ln.job_number,
                 ln.technician.split(" ")[0],
                 ln.description,
-                duration_pl(ln.actual_minutes),
+                actual_pl(ln.actual_seconds),
                 hours_pl(ln.billed_minutes),
                 Text(contract_label(ln, polish=False), style=style),
                 key=str(ln.entry_id),

@@ -94,6 +94,17 @@ class StatementLine:
     """The issued statement that locked this entry, if any."""
 
     @property
+    def actual_seconds(self) -> int:
+        """Time actually worked, to the second (whole minutes when the times are unknown).
+
+        Shown beside the billed hours because seconds decide them: 0:15:30 is
+        billed as 0,5 h at a 15-minute increment, 0:15:00 as 0,25 h.
+        """
+        if self.started_at is None or self.ended_at is None:
+            return self.actual_minutes * 60
+        return int((self.ended_at - self.started_at).total_seconds())
+
+    @property
     def net(self) -> Decimal:
         """Net amount billed for this entry on top of prepaid blocks and fees."""
         return sum((c.net for c in self.charges), Decimal("0.00"))
@@ -161,6 +172,8 @@ class Statement:
     statement_id: int | None = None
     """Set once the statement is issued (the period is then closed)."""
     issued_at: datetime | None = None
+    rounding_minutes: int = 15
+    """Each entry was billed rounded up to this many minutes (the price list's rule)."""
 
     def __post_init__(self) -> None:
         # Every statement's lines carry their share of each rate's once-rounded total,
@@ -186,6 +199,11 @@ class Statement:
     def actual_minutes(self) -> int:
         """Time actually worked in the period."""
         return sum(ln.actual_minutes for ln in self.lines)
+
+    @property
+    def actual_seconds(self) -> int:
+        """Time actually worked in the period, to the second."""
+        return sum(ln.actual_seconds for ln in self.lines)
 
     @property
     def billed_minutes(self) -> int:

@@ -6,13 +6,14 @@ the person printing them, so these labels do not go through gettext.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from bbdispatch.clock import format_duration
 from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.domain.statements import StatementLine
+from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.money import format_pln
 
 PL = {
@@ -33,8 +34,9 @@ PL = {
     "net": "Netto",
     "contracts": "Rozliczenie umów",
     "hours": "Godziny w okresie",
-    "left_before": "Saldo przed [h]",
-    "left_after": "Saldo po [h]",
+    "left_before": "Na początku okresu [h]",
+    "used": "Wykorzystano w okresie [h]",
+    "left_after": "Pozostało [h]",
     "uncovered": "Czas poza umową",
     "uncovered_note": "rozliczony według stawki godzinowej z cennika",
     "agreed": "Prace według stawki uzgodnionej",
@@ -52,6 +54,13 @@ PL = {
     "agreed_price": "cena uzgodniona",
     "not_billed": "bez opłaty",
     "totals": "Podsumowanie",
+    "rate": "stawka {rate}/h",
+    "rounding_note": (
+        "Czas rzeczywisty podano co do sekundy; każdy wpis rozliczany jest w górę do pełnych"
+        " {n} min (np. 0:15:30 to 0,5 h przy 15 min), a wpis krótszy niż minuta nie jest"
+        " rozliczany. Kwoty to godziny × stawka, zaokrąglone raz dla każdej stawki; kwoty"
+        " wierszy są udziałami w tej sumie i sumują się do niej co do grosza."
+    ),
 }
 """Polish labels of the client-facing documents."""
 
@@ -100,6 +109,45 @@ def duration_pl(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def actual_pl(seconds: int) -> str:
+    """Actual time to the second, ``0:15:30``: it explains the billed hours next to it."""
+    return format_duration(timedelta(seconds=seconds))
+
+
+CONTRACT_COLUMNS = ("contract", "left_before", "used", "left_after", "net")
+"""Label keys of the contracts table: hours at the start of the period, used in it, left."""
+
+
+def contract_rows(s: Statement) -> list[tuple[list[str], bool]]:
+    """The contracts table of a statement: (cells in :data:`CONTRACT_COLUMNS` order, flagged).
+
+    A block shows the hours it had when the period started, the hours used in
+    it and what is left, so the client can check the arithmetic. Time no
+    contract covered and time at an agreed rate follow, one row per rate, with
+    the rate named (flagged rows are uncovered time: offer a contract).
+    """
+    rows: list[tuple[list[str], bool]] = []
+    for t in s.contracts:
+        before = "—" if t.left_before is None else hours_pl(t.left_before)
+        after = "—" if t.left_after is None else hours_pl(t.left_after)
+        rows.append(
+            ([contract_name_pl(t.contract), before, hours_pl(t.minutes), after, pln(t.net)], False)
+        )
+    for r in s.rates:
+        if r.contract_number is not None:
+            continue  # an hourly contract's row above already carries its hours and amount
+        if r.basis is ChargeBasis.UNCOVERED:
+            label = (
+                f"{PL['uncovered']} ({PL['uncovered_note']}, {PL['rate'].format(rate=pln(r.rate))})"
+            )
+        else:
+            label = f"{PL['agreed']} ({PL['rate'].format(rate=pln(r.rate))})"
+        rows.append(
+            ([label, "—", hours_pl(r.minutes), "—", pln(r.net)], r.basis is ChargeBasis.UNCOVERED)
+        )
+    return rows
+
+
 def date_pl(day: date) -> str:
     """``24.11.2026``."""
     return day.strftime("%d.%m.%Y")
@@ -143,7 +191,7 @@ def line_cells(line: StatementLine) -> list[str]:
         line.technician,
         MODE_PL[line.mode],
         line.description,
-        duration_pl(line.actual_minutes),
+        actual_pl(line.actual_seconds),
         hours_pl(line.billed_minutes),
         contract_label(line),
         pln(line.net),

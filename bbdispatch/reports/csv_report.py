@@ -1,7 +1,10 @@
-"""A statement as CSV for accounting: one header, one record per row, typed by ``record``.
+"""A statement as CSV: one header, one record per row, typed by its first column.
 
-With ``;`` as the delimiter (the Polish spreadsheet convention) amounts and hours
-take a decimal comma, so a spreadsheet reads them as numbers. Every text cell goes
+Two documents from one set of records: with ``,`` the script CSV (English,
+ISO dates, dot decimals); with ``;`` (the Polish spreadsheet convention) the
+Polish document an accountant opens in Excel: a byte-order mark, Polish
+headers and words, ``30.11.2026``, decimal commas, so a spreadsheet reads
+amounts and hours as numbers. Every text cell goes
 through :func:`bbdispatch.text.spreadsheet_cell`, so a description such as
 ``=HYPERLINK(...)`` stays text in the spreadsheet; numbers stay numbers.
 """
@@ -11,12 +14,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
-from bbdispatch.reports.common import contract_label, hours_plain
+from bbdispatch.reports.common import (
+    MODE_PL,
+    PL,
+    actual_pl,
+    contract_label,
+    contract_name_pl,
+    date_pl,
+    hours_plain,
+    pln,
+)
 from bbdispatch.text import printable, spreadsheet_cell
 
 HEADER = [
@@ -32,8 +45,41 @@ HEADER = [
     "hours_left_before",
     "hours_left_after",
     "net_pln",
+    "actual_seconds",
 ]
-"""Column names (English, stable: other systems read them)."""
+"""Column names of the script CSV (English, stable: other systems read them)."""
+
+HEADER_PL = {
+    "record": "Rodzaj",
+    "date": "Data",
+    "job": "Zlecenie",
+    "technician": "Technik",
+    "mode": "Tryb",
+    "description": "Opis prac",
+    "actual": "Czas rzeczywisty",
+    "billed_hours": "Rozliczono [h]",
+    "contract": "Umowa",
+    "hours_left_before": "Na początku okresu [h]",
+    "hours_left_after": "Pozostało [h]",
+    "net_pln": "Netto [zł]",
+}
+"""Columns of the Polish spreadsheet document (``;``), in order."""
+
+RECORD_PL = {
+    "line": "praca",
+    "contract": "umowa",
+    "uncovered": "poza umową",
+    "agreed": "stawka uzgodniona",
+    "fee": "opłata miesięczna",
+    "correction": "korekta",
+    "total_net": "razem netto",
+    "vat": "VAT",
+    "total_gross": "razem brutto",
+}
+"""Record kinds as the Polish document names them."""
+
+BOM = "\ufeff"
+"""Polish Excel reads a CSV as UTF-8 only after this mark (else ``Kamińska`` is mangled)."""
 
 
 class _SafeWriter:
@@ -53,105 +99,102 @@ class _SafeWriter:
 
 
 def render_csv(s: Statement, delimiter: str = ",") -> str:
-    """The statement as CSV text (write it as UTF-8)."""
-    comma = delimiter == ";"
+    """The statement as CSV text (write it as UTF-8).
+
+    With ``,`` it is the script CSV: English headers and record kinds, ISO dates,
+    dot decimals. With ``;`` (the Polish spreadsheet convention) it is the Polish
+    document: a UTF-8 byte-order mark, Polish headers and words, ``30.11.2026``,
+    decimal commas in every number and actual time as ``0:15:30``.
+    """
+    polish = delimiter == ";"
 
     def money(value: Decimal) -> str:
         text = format_plain(value)
-        return text.replace(".", ",") if comma else text
+        return text.replace(".", ",") if polish else text
 
     def hrs(minutes: int | None) -> str:
-        return "" if minutes is None else hours_plain(minutes, comma)
+        return "" if minutes is None else hours_plain(minutes, polish)
+
+    def day(value: date) -> str:
+        return date_pl(value) if polish else value.isoformat()
+
+    records: list[dict[str, str | int]] = []
+    for ln in s.lines:
+        records.append(
+            {
+                "record": "line",
+                "date": day(ln.day),
+                "job": ln.job_number,
+                "technician": ln.technician,
+                "mode": MODE_PL[ln.mode] if polish else ln.mode.value,
+                "description": ln.description,
+                "actual_minutes": ln.actual_minutes,
+                "actual_seconds": ln.actual_seconds,
+                "actual": actual_pl(ln.actual_seconds),
+                "billed_hours": hrs(ln.billed_minutes),
+                "contract": contract_label(ln, polish=polish),
+                "net_pln": money(ln.net),
+            }
+        )
+    for t in s.contracts:
+        records.append(
+            {
+                "record": "contract",
+                "description": contract_name_pl(t.contract) if polish else t.contract.title,
+                "billed_hours": hrs(t.minutes),
+                "contract": t.contract.number,
+                "hours_left_before": hrs(t.left_before),
+                "hours_left_after": hrs(t.left_after),
+                "net_pln": money(t.net),
+            }
+        )
+    for r in s.rates:
+        if r.contract_number is not None:
+            continue  # an hourly contract's record above carries it
+        kind = "uncovered" if r.basis is ChargeBasis.UNCOVERED else "agreed"
+        records.append(
+            {
+                "record": kind,
+                "description": PL["rate"].format(rate=pln(r.rate))
+                if polish
+                else f"rate {format_plain(r.rate)}/h",
+                "billed_hours": hrs(r.minutes),
+                "net_pln": money(r.net),
+            }
+        )
+    for f in s.fees:
+        records.append(
+            {
+                "record": "fee",
+                "description": f"{f.contract.title} × {f.months}",
+                "contract": f.contract.number,
+                "net_pln": money(f.net),
+            }
+        )
+    for c in s.corrections:
+        records.append(
+            {
+                "record": "correction",
+                "date": day(c.made_on),
+                "job": c.job_number,
+                "description": c.reason,
+                "billed_hours": hrs(c.minutes_delta),
+                "net_pln": money(c.net_delta),
+            }
+        )
+    for label, value in (("total_net", s.net), ("vat", s.vat), ("total_gross", s.gross)):
+        records.append({"record": label, "net_pln": money(value)})
 
     out = io.StringIO()
     w = _SafeWriter(out, delimiter)
-    w.writerow(HEADER)
-    for ln in s.lines:
-        w.writerow(
-            [
-                "line",
-                ln.day.isoformat(),
-                ln.job_number,
-                ln.technician,
-                ln.mode.value,
-                ln.description,
-                ln.actual_minutes,
-                hrs(ln.billed_minutes),
-                contract_label(ln, polish=False),
-                "",
-                "",
-                money(ln.net),
-            ]
-        )
-    for t in s.contracts:
-        w.writerow(
-            [
-                "contract",
-                "",
-                "",
-                "",
-                "",
-                t.contract.title,
-                "",
-                hrs(t.minutes),
-                t.contract.number,
-                hrs(t.left_before),
-                hrs(t.left_after),
-                money(t.net),
-            ]
-        )
-    for basis, label in ((ChargeBasis.UNCOVERED, "uncovered"), (ChargeBasis.AGREED, "agreed")):
-        if s.minutes_of(basis):
-            w.writerow(
-                [
-                    label,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    hrs(s.minutes_of(basis)),
-                    "",
-                    "",
-                    "",
-                    money(s.net_of(basis)),
-                ]
-            )
-    for f in s.fees:
-        w.writerow(
-            [
-                "fee",
-                "",
-                "",
-                "",
-                "",
-                f"{f.contract.title} × {f.months}",
-                "",
-                "",
-                f.contract.number,
-                "",
-                "",
-                money(f.net),
-            ]
-        )
-    for c in s.corrections:
-        w.writerow(
-            [
-                "correction",
-                c.made_on.isoformat(),
-                c.job_number,
-                "",
-                "",
-                c.reason,
-                "",
-                hrs(c.minutes_delta),
-                "",
-                "",
-                "",
-                money(c.net_delta),
-            ]
-        )
-    for label, value in (("total_net", s.net), ("vat", s.vat), ("total_gross", s.gross)):
-        w.writerow([label, "", "", "", "", "", "", "", "", "", "", money(value)])
+    if polish:
+        out.write(BOM)
+        w.writerow(list(HEADER_PL.values()))
+        for rec in records:
+            rec["record"] = RECORD_PL[str(rec["record"])]
+            w.writerow([rec.get(key, "") for key in HEADER_PL])
+    else:
+        w.writerow(HEADER)
+        for rec in records:
+            w.writerow([rec.get(key, "") for key in HEADER])
     return out.getvalue()

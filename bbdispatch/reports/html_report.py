@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bbdispatch.clock import format_local
-from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
+    CONTRACT_COLUMNS,
     LINE_COLUMNS,
     PL,
-    contract_name_pl,
+    actual_pl,
+    contract_rows,
     date_pl,
-    duration_pl,
     hours_pl,
     line_cells,
     pln,
@@ -70,20 +70,10 @@ def render_html(s: Statement) -> str:
         "</table>",
         f"<h2>{PL['contracts']}</h2>",
         "<table>",
-        _head([PL["contract"], PL["hours"], PL["left_before"], PL["left_after"], PL["net"]]),
+        _head([PL[c] for c in CONTRACT_COLUMNS]),
     ]
-    for t in s.contracts:
-        before = "—" if t.left_before is None else hours_pl(t.left_before)
-        after = "—" if t.left_after is None else hours_pl(t.left_after)
-        name = contract_name_pl(t.contract)
-        parts.append(_row([name, hours_pl(t.minutes), before, after, pln(t.net)], {1, 2, 3, 4}))
-    for basis, label in (
-        (ChargeBasis.UNCOVERED, f"{PL['uncovered']} ({PL['uncovered_note']})"),
-        (ChargeBasis.AGREED, PL["agreed"]),
-    ):
-        if s.minutes_of(basis):
-            cells = [label, hours_pl(s.minutes_of(basis)), "—", "—", pln(s.net_of(basis))]
-            parts.append(_row(cells, {1, 2, 3, 4}, "uncovered"))
+    for cells, flagged in contract_rows(s):
+        parts.append(_row(cells, {1, 2, 3, 4}, "uncovered" if flagged else ""))
     parts.append("</table>")
     if s.fees:
         parts += [
@@ -114,11 +104,13 @@ def render_html(s: Statement) -> str:
     parts += [
         f"<h2>{PL['totals']}</h2>",
         '<table class="totals">',
-        _row([PL["actual"], duration_pl(s.actual_minutes)], {1}),
+        _row([PL["actual"], actual_pl(s.actual_seconds)], {1}),
         _row([PL["billed"], hours_pl(s.billed_minutes)], {1}),
         _row([PL["total_net"], pln(s.net)], {1}, "strong"),
         _row([vat_label(s.vat_rate), pln(s.vat)], {1}),
         _row([PL["total_gross"], pln(s.gross)], {1}, "strong"),
-        "</table>\n</body>\n</html>\n",
+        "</table>",
+        f"<p>{html_text(PL['rounding_note'].format(n=s.rounding_minutes))}</p>",
+        "</body>\n</html>\n",
     ]
     return "\n".join(parts)

@@ -33,6 +33,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                 "mode": ln.mode.value,
                 "description": ln.description,
                 "actual_minutes": ln.actual_minutes,
+                "actual_seconds": ln.actual_seconds,
                 "billed_minutes": ln.billed_minutes,
                 "billed_hours": hours_plain(ln.billed_minutes),
                 "contract": contract_label(ln, polish=False),
@@ -82,6 +83,18 @@ def statement_dict(s: Statement) -> dict[str, Any]:
             "hours": hours_plain(s.minutes_of(ChargeBasis.AGREED)),
             "net": format_plain(s.net_of(ChargeBasis.AGREED)),
         },
+        "rates": [
+            {
+                "basis": r.basis.value,
+                "contract": r.contract_number,
+                "hourly_rate": format_plain(r.rate),
+                "minutes": r.minutes,
+                "hours": hours_plain(r.minutes),
+                "net": format_plain(r.net),
+            }
+            for r in s.rates
+        ],
+        "rounding_minutes": s.rounding_minutes,
         "fees": [
             {
                 "number": f.contract.number,
@@ -105,6 +118,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
         ],
         "totals": {
             "actual_minutes": s.actual_minutes,
+            "actual_seconds": s.actual_seconds,
             "billed_minutes": s.billed_minutes,
             "billed_hours": hours_plain(s.billed_minutes),
             "net": format_plain(s.net),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bbdispatch.clock import format_local
-from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
+    CONTRACT_COLUMNS,
     LINE_COLUMNS,
     PL,
-    contract_name_pl,
+    actual_pl,
+    contract_rows,
     date_pl,
-    duration_pl,
     hours_pl,
     line_cells,
     pln,
@@ -40,27 +40,10 @@ def render_markdown(s: Statement) -> str:
     if not s.lines:
         out.append(f"| {PL['no_work']} |" + " |" * 8)
     out += ["", f"## {PL['contracts']}", ""]
-    out.append(
-        f"| {PL['contract']} | {PL['hours']} | {PL['left_before']} | {PL['left_after']}"
-        f" | {PL['net']} |"
-    )
+    out.append("| " + " | ".join(PL[c] for c in CONTRACT_COLUMNS) + " |")
     out.append("|---|---:|---:|---:|---:|")
-    for t in s.contracts:
-        before = "—" if t.left_before is None else hours_pl(t.left_before)
-        after = "—" if t.left_after is None else hours_pl(t.left_after)
-        name = contract_name_pl(t.contract)
-        out.append(f"| {_cell(name)} | {hours_pl(t.minutes)} | {before} | {after} | {pln(t.net)} |")
-    if s.minutes_of(ChargeBasis.UNCOVERED):
-        out.append(
-            f"| {PL['uncovered']} ({PL['uncovered_note']}) | "
-            f"{hours_pl(s.minutes_of(ChargeBasis.UNCOVERED))} | — | — | "
-            f"{pln(s.net_of(ChargeBasis.UNCOVERED))} |"
-        )
-    if s.minutes_of(ChargeBasis.AGREED):
-        out.append(
-            f"| {PL['agreed']} | {hours_pl(s.minutes_of(ChargeBasis.AGREED))} | — | — | "
-            f"{pln(s.net_of(ChargeBasis.AGREED))} |"
-        )
+    for cells, _flagged in contract_rows(s):
+        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if s.fees:
         out += [
             "",
@@ -91,11 +74,13 @@ def render_markdown(s: Statement) -> str:
         "",
         "| | |",
         "|---|---:|",
-        f"| {PL['actual']} | {duration_pl(s.actual_minutes)} |",
+        f"| {PL['actual']} | {actual_pl(s.actual_seconds)} |",
         f"| {PL['billed']} | {hours_pl(s.billed_minutes)} |",
         f"| **{PL['total_net']}** | **{pln(s.net)}** |",
         f"| {vat_label(s.vat_rate)} | {pln(s.vat)} |",
         f"| **{PL['total_gross']}** | **{pln(s.gross)}** |",
+        "",
+        PL["rounding_note"].format(n=s.rounding_minutes),
         "",
     ]
     return "\n".join(out)

@@ -117,6 +117,7 @@ async def build_statement(
         corrections=corrections,
         statement_id=issued.id if issued else None,
         issued_at=issued.issued_at if issued else None,
+        rounding_minutes=ctx.prices.billing.rounding_minutes,
     )
 
 

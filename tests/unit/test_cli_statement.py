@@ -55,11 +55,19 @@ def test_csv_reads_back_and_semicolon_uses_decimal_comma(
     assert lines[0]["billed_hours"] == "1.50"
     total = {r["record"]: r["net_pln"] for r in rows if r["record"].startswith("total")}
     assert total == {"total_net": "1800.00", "total_gross": "2214.00"}
+    assert lines[0]["date"] == "2026-11-02"
     code, out, _err = statement(demo_db_path, capsys, "--format", "csv", "--delimiter", ";")
-    rows = list(csv.DictReader(io.StringIO(out), delimiter=";"))
-    gross = next(r for r in rows if r["record"] == "total_gross")["net_pln"]
+    # The Polish document: BOM, Polish headers and words, dd.mm.yyyy, decimal commas.
+    assert out.startswith("\ufeffRodzaj;Data;Zlecenie;")
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff")), delimiter=";"))
+    gross = next(r for r in rows if r["Rodzaj"] == "razem brutto")["Netto [zł]"]
     assert gross == "2214,00"
     assert Decimal(gross.replace(",", ".")) == Decimal("2214.00")
+    work = [r for r in rows if r["Rodzaj"] == "praca"]
+    assert work[0]["Data"] == "02.11.2026"
+    assert work[0]["Rozliczono [h]"] == "1,50"
+    assert work[0]["Tryb"] in {"zdalnie", "na miejscu"}
+    assert "." not in "".join(r["Rozliczono [h]"] + r["Netto [zł]"] for r in rows)
 
 
 def test_md_and_html_are_polish(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
