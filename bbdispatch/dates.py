@@ -25,6 +25,27 @@ def parse_day(text: str) -> date:
         ) from err
 
 
+def nearest_year(day: int, month: int, today: date) -> date:
+    """The date ``day.month`` typed without a year: the one of that day nearest to ``today``.
+
+    ``01.12`` typed on 30.11 is tomorrow, not last year; ``31.12`` typed on
+    2 January is the December just past; ``05.01`` typed on 30.12 is next
+    January. Ties go to the past (what was done is typed more than what is planned).
+
+    Raises:
+        ValueError: no such day in any of the three years (``31.02``).
+    """
+    found = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue  # 29.02 exists only in leap years
+    if not found:
+        raise ValueError(f"no day {day}.{month}")
+    return min(found, key=lambda d: (abs((d - today).days), d > today))
+
+
 def format_day(day: date | None) -> str:
     """``24.11.2026``, or an empty string."""
     return day.strftime("%d.%m.%Y") if day else ""

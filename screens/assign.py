@@ -12,12 +12,18 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 
 from bbdispatch.clock import format_local, format_minutes
-from bbdispatch.domain.assignment import Candidate, Visit, parse_visit, suggest_visit
+from bbdispatch.domain.assignment import (
+    Candidate,
+    Visit,
+    beyond_target,
+    parse_visit,
+    suggest_visit,
+)
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobMode
 from bbdispatch.i18n import _
-from bbdispatch.services.board import candidates
+from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
@@ -47,6 +53,13 @@ def clash_text(visit: Visit) -> str:
     """The warning naming the other visit."""
     return _("⚠ Overlaps the visit for job {no} ({client}) at {at}, travel included.").format(
         no=visit.job_id, client=visit.client_name, at=format_local(visit.at)
+    )
+
+
+def late_text(due_at: datetime | None) -> str:
+    """The warning for a visit planned after the job's response target."""
+    return _("⚠ After the response target ({due}): the job will be late.").format(
+        due=format_local(due_at) if due_at else "—"
     )
 
 
@@ -84,6 +97,8 @@ class AssignScreen(BBModal[bool]):
         self.job_id = job_id
         """The job being assigned."""
         self.job: Job | None = None
+        self.due_at: datetime | None = None
+        """When the job's response target runs out (None: no target or on hold)."""
         self.found: list[Candidate] = []
         """Candidates in the order shown."""
 
@@ -107,6 +122,7 @@ class AssignScreen(BBModal[bool]):
         try:
             self.job = job = await get_job(self.ctx, self.job_id)
             self.found = await candidates(self.ctx, self.job_id)
+            self.due_at = await response_due(self.ctx, self.job_id)
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             self.dismiss(False)
@@ -129,7 +145,9 @@ class AssignScreen(BBModal[bool]):
         for widget in ("#visit-label", "#visit"):
             self.query_one(widget).display = onsite
         if onsite:
-            at = job.visit_at or suggest_visit(self.ctx.clock.now(), calendar_of(self.ctx.prices))
+            at = job.visit_at or suggest_visit(
+                self.ctx.clock.now(), calendar_of(self.ctx.prices), self.due_at
+            )
             self.query_one("#visit", Input).value = format_local(at)
         options.focus()
 
@@ -150,7 +168,7 @@ class AssignScreen(BBModal[bool]):
 
     @work(exclusive=True, group="assign-clash", exit_on_error=False)
     async def check_clash(self) -> None:
-        """Warn, before confirming, when the visit overlaps another of the person's visits."""
+        """Warn, before confirming, of a visit past the response target or overlapping another."""
         warning = self.query_one("#visit-warning", Static)
         chosen = self._chosen()
         try:
@@ -163,7 +181,12 @@ class AssignScreen(BBModal[bool]):
         except USER_ERRORS as err:
             warning.update(str(err))
             return
-        warning.update(clash_text(clash) if clash else "")
+        lines = (
+            [late_text(self.due_at)] if at is not None and beyond_target(at, self.due_at) else []
+        )
+        if clash:
+            lines.append(clash_text(clash))
+        warning.update("\n".join(lines))
 
     @on(OptionList.OptionSelected, "#candidates")
     @on(Input.Submitted, "#visit")

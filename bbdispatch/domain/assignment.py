@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.dates import nearest_year
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
@@ -101,12 +102,29 @@ def clashing_visit(
     return None
 
 
-def suggest_visit(now: datetime, calendar: FirmCalendar) -> datetime:
-    """A sensible first proposal for a visit: two business hours ahead, on a full hour."""
+def suggest_visit(
+    now: datetime, calendar: FirmCalendar, due_at: datetime | None = None
+) -> datetime:
+    """A sensible first proposal for a visit: two business hours ahead, on a full hour.
+
+    When the job has a response target still ahead (``due_at``) and that
+    proposal would miss it (an emergency's 2 clock hours at night), the
+    proposal is the target itself, on the quarter hour before it if that is
+    still ahead: the dispatcher moves it only on purpose.
+    """
     moment = local(calendar.advance(now, timedelta(hours=2)))
-    if moment.minute or moment.second:
-        moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
+    if moment.minute or moment.second or moment.microsecond:
+        moment = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if due_at is not None and now < due_at < moment:
+        quarter = local(due_at).replace(second=0, microsecond=0)
+        quarter -= timedelta(minutes=quarter.minute % 15)
+        return (quarter if quarter > now else due_at).astimezone(UTC)
     return moment.astimezone(UTC)
+
+
+def beyond_target(at: datetime, due_at: datetime | None) -> bool:
+    """A visit planned after the job's response target (the dispatcher must be told)."""
+    return due_at is not None and at > due_at
 
 
 def parse_visit(text: str, now: datetime) -> datetime:
@@ -122,10 +140,12 @@ def parse_visit(text: str, now: datetime) -> datetime:
             day, clock = today, parts[0]
         elif len(parts) == 2:
             bits = [int(b) for b in parts[0].strip(".").split(".")]
-            year = bits[2] if len(bits) == 3 else today.year
-            if year < 100:
-                year += 2000
-            day, clock = date(year, bits[1], bits[0]), parts[1]
+            if len(bits) == 3:
+                year = bits[2] + 2000 if bits[2] < 100 else bits[2]
+                day = date(year, bits[1], bits[0])
+            else:  # no year: the nearest such day ("05.01" typed on 30.12 is next January)
+                day = nearest_year(bits[0], bits[1], today)
+            clock = parts[1]
         else:
             raise ValueError(text)
         hour, minute = (int(b) for b in clock.split(":"))

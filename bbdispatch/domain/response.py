@@ -34,16 +34,36 @@ class ResponseClock:
     """When the allowance runs out if nothing pauses it; None while on hold."""
     paused: bool
     """The job is on hold now, so the clock stands still."""
+    now: datetime | None = None
+    """The moment the clock was read (None: judge by counted time alone)."""
+
+    @property
+    def _past_due(self) -> bool:
+        return (
+            not self.paused
+            and self.due_at is not None
+            and self.now is not None
+            and self.now > self.due_at
+        )
 
     @property
     def left(self) -> timedelta:
-        """Counted time remaining (negative once breached)."""
+        """Time remaining: counted time before the target, negative once breached.
+
+        Past the due moment it is minus the wall-clock time since then: a
+        normal job due at 16:00 is ``-7h20`` at 23:20, although no business
+        time passed after closing (counted time alone would say ``0m``).
+        """
+        if self._past_due:
+            assert self.now is not None
+            assert self.due_at is not None
+            return -(self.now - self.due_at)
         return self.target - self.used
 
     @property
     def breached(self) -> bool:
-        """The target has passed."""
-        return self.used > self.target
+        """The target has passed: the due moment is behind us, or the allowance is used up."""
+        return self._past_due or self.used > self.target
 
 
 def hold_spans(history: Sequence[StatusChange]) -> list[Span]:
@@ -112,7 +132,7 @@ def response_clock(
             paused = True
     used = max(used, timedelta(0))
     due_at = None if paused else _due(received_at, allowance, counting, holds)
-    return ResponseClock(target=allowance, used=used, due_at=due_at, paused=paused)
+    return ResponseClock(target=allowance, used=used, due_at=due_at, paused=paused, now=now)
 
 
 def _due(

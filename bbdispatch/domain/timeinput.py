@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.dates import nearest_year
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
@@ -38,17 +39,14 @@ def parse_moment(text: str, today: date) -> datetime:
         raise DomainError(_("Type a time as 14:30 or 23.11 14:30."))
     day, month, year, hour, minute = found.groups()
     try:
-        moment = datetime(
-            int(year) if year else today.year,
-            int(month) if month else today.month,
-            int(day) if day else today.day,
-            int(hour),
-            int(minute),
-            tzinfo=FIRM_ZONE,
-        )
-        if day and not year and moment.date() > today:
-            # "31.12 22:00" typed on 2 January means the December just past.
-            moment = moment.replace(year=today.year - 1)
+        if year:
+            on = date(int(year), int(month), int(day))
+        elif day:
+            # "01.12" typed on 30.11 is tomorrow; "31.12" typed on 2 January, last month.
+            on = nearest_year(int(day), int(month), today)
+        else:
+            on = today
+        moment = datetime(on.year, on.month, on.day, int(hour), int(minute), tzinfo=FIRM_ZONE)
     except ValueError as err:
         raise DomainError(_("No such date or time: {text}").format(text=text.strip())) from err
     if moment.astimezone(UTC).astimezone(FIRM_ZONE).replace(tzinfo=None) != moment.replace(

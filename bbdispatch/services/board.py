@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.assignment import Candidate, rank_candidates
@@ -91,6 +92,20 @@ async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
         trail=await audit.trail(ctx, "job", job_id),
         billed_minutes=sum(c.minutes for c in charges),
     )
+
+
+async def response_due(ctx: Ctx, job_id: int) -> datetime | None:
+    """When an open job's response target runs out (None: no target, closed, or on hold).
+
+    Raises:
+        NotFound: no such job.
+    """
+    row = await store.job_row(ctx.db, job_id)
+    if row is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    history = await job_store.status_history(ctx.db, job_id)
+    line = build_line(row, history, ctx.clock.now(), ctx.prices)
+    return line.response.due_at if line.response is not None else None
 
 
 async def candidates(ctx: Ctx, job_id: int) -> list[Candidate]:

@@ -197,7 +197,8 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
                 status=JobStatus.TRIAGED,
                 site_address=request.job.site_address.strip() or await _address_of(ctx, client_id),
             )
-            job_id = await insert_job_in_tx(ctx, job)
+            # The response clock starts when the phone rang, not when the job is saved.
+            job_id = await insert_job_in_tx(ctx, job, request.received_at)
             outcome = CallOutcome.JOB_CREATED
         call_id = await _resolve_call(ctx, request, received, client_id, job_id, outcome)
         await audit.record(

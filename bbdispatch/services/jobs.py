@@ -35,8 +35,11 @@ async def create_job(ctx: Ctx, new: NewJob) -> int:
     return job_id
 
 
-async def insert_job_in_tx(ctx: Ctx, new: NewJob) -> int:
+async def insert_job_in_tx(ctx: Ctx, new: NewJob, received_at: datetime | None = None) -> int:
     """Insert a job inside a transaction the caller already holds.
+
+    ``received_at`` is when the request came in (the phone rang), which starts
+    the response clock; default now.
 
     Raises:
         FieldError: both an agreed price and rate, or a negative one.
@@ -45,7 +48,7 @@ async def insert_job_in_tx(ctx: Ctx, new: NewJob) -> int:
     check_terms(new.agreed_price, new.agreed_rate)
     if await client_store.get_client(ctx.db, new.client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))
-    job_id = await store.insert_job(ctx.db, new, ctx.clock.now(), ctx.actor)
+    job_id = await store.insert_job(ctx.db, new, received_at or ctx.clock.now(), ctx.actor)
     await audit.record(
         ctx, "job", job_id, "created", client_id=new.client_id, priority=new.priority.value,
         mode=new.mode.value, category=new.category.value,

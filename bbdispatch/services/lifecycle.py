@@ -6,7 +6,9 @@ the demo builder and the command line all move jobs through
 through :func:`assign_in_tx`. The rules are the table in
 :mod:`bbdispatch.domain.lifecycle`; this module only reads what the rules need
 (is a timer running?), writes the step through
-:func:`bbdispatch.storage.jobs.record_transition` and audits it.
+:func:`bbdispatch.storage.jobs.record_transition` and audits it. Putting a
+job on hold also stops (and charges) the timers running on it: time on hold
+is neither response time nor work.
 
 The audit vocabulary of a job's lifecycle, one name per event:
 
@@ -20,13 +22,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
+from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import my_work
 from bbdispatch.storage import work as work_store
 
 
@@ -73,7 +78,36 @@ async def move_job_in_tx(
         ctx, "job", job.id, "status", from_status=job.status, to_status=target,
         note=note.strip(),
     )  # fmt: skip
+    if target is JobStatus.ON_HOLD:
+        await _stop_timers_for_hold(ctx, job, note.strip())
     return True
+
+
+async def _stop_timers_for_hold(ctx: Ctx, job: Job, reason: str) -> None:
+    """A job on hold is not being worked on: its running timers stop now and are charged.
+
+    The entry keeps the text the technician gave it, or says it ran until the
+    hold and why; a timer started this very instant is dropped.
+    """
+    now = ctx.clock.now()
+    for entry in await work_store.running_entries_on(ctx.db, job.id):
+        if now <= entry.started_at:
+            await my_work.delete_entry(ctx.db, entry.id)
+            continue
+        text = entry.description.strip() or _("Work until the job was put on hold: {why}").format(
+            why=reason
+        )
+        await my_work.update_entry(
+            ctx.db, entry.id, started_at=to_db(entry.started_at), ended_at=to_db(now),
+            description=text, mode=entry.mode, billable=entry.billable, now=ctx.now_db(),
+        )  # fmt: skip
+        stopped = await work_store.get_entry(ctx.db, entry.id)
+        assert stopped is not None
+        await charge_entry_in_tx(ctx, stopped)
+        await audit.record(
+            ctx, "work_entry", entry.id, "timer_stopped", job_id=job.id, end=to_db(now),
+            reason="on_hold",
+        )  # fmt: skip
 
 
 async def assign_in_tx(

@@ -162,6 +162,14 @@ async def running_entry_of(db: Database, technician_id: int) -> WorkEntry | None
     return entry_from_row(row) if row else None
 
 
+async def running_entries_on(db: Database, job_id: int) -> list[WorkEntry]:
+    """The timers running on a job (one per technician at most)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM work_entry WHERE job_id = ? AND ended_at IS NULL ORDER BY id", (job_id,)
+    )
+    return [entry_from_row(r) for r in rows]
+
+
 async def timer_running_on(db: Database, job_id: int) -> bool:
     """Someone's timer is running on the job (a job with one cannot be closed as done)."""
     found = await db.fetch_value(

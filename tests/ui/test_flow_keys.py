@@ -154,3 +154,36 @@ async def test_board_cursor_lands_on_the_new_job(ctx_factory: Any) -> None:
 
 def query_newest(app: Any) -> int:
     return max(ln.job_id for ln in app.screen._lines)
+
+
+async def test_emergency_visit_beyond_its_target_is_named(ctx_factory: Any) -> None:
+    """An emergency with a 2 h target was offered tomorrow 10:00 without a word."""
+    from bbdispatch.domain.jobs import Category, JobMode, NewJob
+    from bbdispatch.services.jobs import create_job
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        job_id = await create_job(
+            app.ctx,
+            NewJob(
+                client_id=1, description="Server down", mode=JobMode.ONSITE,
+                priority=Priority.EMERGENCY, category=Category.HARDWARE,
+            ),
+        )  # fmt: skip
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.select_job(job_id)
+        await pilot.press("a")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, AssignScreen)
+        visit = picker.query_one("#visit", Input)
+        # Received 09:42, due 11:42: the proposal keeps the target.
+        assert visit.value == "24.11.2026 11:30"
+        assert "response target" not in str(picker.query_one("#visit-warning", Static).render())
+        visit.value = "25.11.2026 10:00"
+        await settle(pilot)
+        warning = str(picker.query_one("#visit-warning", Static).render())
+        assert "After the response target (24.11.2026 11:42)" in warning

@@ -118,3 +118,17 @@ def test_holding_never_brings_the_deadline_closer(
     assert plain.due_at is not None
     assert held.due_at is not None
     assert held.due_at >= plain.due_at
+
+
+def test_after_closing_a_job_due_at_16_is_breached_and_late_by_the_wall_clock() -> None:
+    """At 23:20 a job due at 16:00 showed ``0m`` and was not counted as breached."""
+    clock = response_clock(w(24, 8), w(24, 23, 20), NORMAL, HOURS)
+    assert clock.due_at == w(24, 16)
+    assert clock.breached
+    assert clock.left == -timedelta(hours=7, minutes=20)
+
+
+def test_exactly_at_the_due_moment_is_not_yet_breached() -> None:
+    clock = response_clock(w(24, 8), w(24, 16), NORMAL, HOURS)
+    assert not clock.breached
+    assert clock.left == timedelta(0)
