@@ -56,10 +56,14 @@ def clash_text(visit: Visit) -> str:
     )
 
 
-def late_text(due_at: datetime | None) -> str:
+def late_text(due_at: datetime, now: datetime) -> str:
     """The warning for a visit planned after the job's response target."""
+    if due_at <= now:
+        return _("⚠ The response target passed at {due}: the job is late.").format(
+            due=format_local(due_at)
+        )
     return _("⚠ After the response target ({due}): the job will be late.").format(
-        due=format_local(due_at) if due_at else "—"
+        due=format_local(due_at)
     )
 
 
@@ -181,9 +185,9 @@ class AssignScreen(BBModal[bool]):
         except USER_ERRORS as err:
             warning.update(str(err))
             return
-        lines = (
-            [late_text(self.due_at)] if at is not None and beyond_target(at, self.due_at) else []
-        )
+        due = self.due_at
+        late = due is not None and at is not None and beyond_target(at, due)
+        lines = [late_text(due, self.ctx.clock.now())] if due is not None and late else []
         if clash:
             lines.append(clash_text(clash))
         warning.update("\n".join(lines))

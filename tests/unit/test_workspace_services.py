@@ -202,8 +202,8 @@ async def test_job_progress_rules(demo_ctx: Ctx) -> None:
     with pytest.raises(DomainError, match="Say why"):
         await put_on_hold(demo_ctx, anna, job_id, "")
     await put_on_hold(demo_ctx, anna, job_id, "Czekamy na dysk")
+    assert await running_timer(demo_ctx, anna) is None  # on hold: the timer stopped
     await start_work(demo_ctx, anna, job_id)
-    await stop_timer(demo_ctx, anna, description="Wymiana dysku", mode=JobMode.ONSITE)
     await finish_job(demo_ctx, anna, job_id, "Serwer naprawiony")
     row = await demo_ctx.db.fetch_one("SELECT status, resolution FROM job WHERE id = ?", (job_id,))
     assert row is not None
