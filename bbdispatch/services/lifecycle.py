@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
@@ -31,7 +30,6 @@ from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage import my_work
 from bbdispatch.storage import work as work_store
 
 
@@ -92,20 +90,20 @@ async def _stop_timers_for_hold(ctx: Ctx, job: Job, reason: str) -> None:
     now = ctx.clock.now()
     for entry in await work_store.running_entries_on(ctx.db, job.id):
         if now <= entry.started_at:
-            await my_work.delete_entry(ctx.db, entry.id)
+            await work_store.delete_entry(ctx.db, entry.id)
             continue
         text = entry.description.strip() or _("Work until the job was put on hold: {why}").format(
             why=reason
         )
-        await my_work.update_entry(
-            ctx.db, entry.id, started_at=to_db(entry.started_at), ended_at=to_db(now),
-            description=text, mode=entry.mode, billable=entry.billable, now=ctx.now_db(),
+        await work_store.update_entry(
+            ctx.db, entry.id, started_at=entry.started_at, ended_at=now,
+            description=text, mode=entry.mode, billable=entry.billable, now=now,
         )  # fmt: skip
         stopped = await work_store.get_entry(ctx.db, entry.id)
         assert stopped is not None
         await charge_entry_in_tx(ctx, stopped)
         await audit.record(
-            ctx, "work_entry", entry.id, "timer_stopped", job_id=job.id, end=to_db(now),
+            ctx, "work_entry", entry.id, "timer_stopped", job_id=job.id, end=now,
             reason="on_hold",
         )  # fmt: skip
 
