@@ -209,6 +209,7 @@ async def test_work_entries_and_timers(db: Database, world: World) -> None:
     assert running is not None
     assert (running.id, running.ended_at, running.billable) == (timer, None, False)
     assert await work.timer_running_on(db, world.job)
+    assert [e.id for e in await work.running_entries_on(db, world.job)] == [timer]
     assert [e.id for e in await work.entries_of_job(db, world.job)] == [done, timer]
     assert [e.id for e in await work.entries_of_technician_since(db, world.tech, AT)] == [
         timer, done,
@@ -232,6 +233,7 @@ async def test_work_entries_and_timers(db: Database, world: World) -> None:
         )  # fmt: skip
         await work.correct_entry(db, done, AT, AT + timedelta(minutes=30), "Poprawione", stop)
     assert not await work.timer_running_on(db, world.job)
+    assert await work.running_entries_on(db, world.job) == []
     assert await work.running_entry_of(db, world.tech) is None
     corrected = await work.get_entry(db, done)
     assert corrected is not None
