@@ -50,6 +50,8 @@ class BoardScreen(JobActionsScreen):
                 id="call-log"),
         Binding("c", "contracts", _("Contracts"), tooltip=_("Contracts and balances"),
                 id="contracts"),
+        Binding("k", "client", _("Client"), tooltip=_("All of the selected job's client"),
+                id="client"),
     ]  # fmt: skip
 
     HELP = _(
@@ -203,6 +205,14 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         from screens.call_log import CallLogScreen
 
         self.app.push_screen(CallLogScreen())
+
+    def action_client(self) -> None:
+        """Open the client page of the job under the cursor."""
+        line = self.selected_line()
+        if line is not None:
+            from screens.client import ClientScreen
+
+            self.app.push_screen(ClientScreen(line.row.job.client_id))
 
     def action_contracts(self) -> None:
         """Open the contracts screen (balances, signing, statements)."""

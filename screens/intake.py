@@ -19,13 +19,14 @@ from textual.widgets import Checkbox, Header, Input, OptionList, Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry
-from bbdispatch.domain.clients import Client, ClientKind
-from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
-from bbdispatch.domain.jobs import Category, NewJob
+from bbdispatch.domain.jobs import Category, NewJob, parse_agreed_terms
 from bbdispatch.i18n import _
+from bbdispatch.money import MoneyError
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
-from bbdispatch.services.clients import search_clients
+from bbdispatch.services.clients import add_client, search_clients
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
     CallerCard,
@@ -68,6 +69,15 @@ class IntakeScreen(BBScreen[None]):
             "ctrl+o", "info_only", _("Info only"), tooltip=_("Log the call without a job"),
             id="intake-info",
         ),
+        Binding(
+            "ctrl+t", "sign_contract", _("Contract"),
+            tooltip=_("Sign a contract for the caller (a new caller is saved first)"),
+            id="intake-sign", show=False,
+        ),
+        Binding(
+            "ctrl+l", "open_client", _("Client"), tooltip=_("All of the caller's client"),
+            id="intake-client", show=False,
+        ),
     ]  # fmt: skip
 
     CSS_PATH = "intake.tcss"
@@ -107,6 +117,8 @@ class IntakeScreen(BBScreen[None]):
         with Horizontal(classes="row"):
             yield PlainLabel(_("Site"))
             yield TextInput(id="site", compact=True, placeholder=_("site address"))
+            yield TextInput(id="agreed", compact=True, placeholder=_("agreed: 350 or 80/h"))
+        yield MessageLine("", id="agreed-error", classes="field-error")
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
         yield KeysFooter()
 
@@ -356,7 +368,7 @@ class IntakeScreen(BBScreen[None]):
     @work(exclusive=True, group="intake-save", exit_on_error=False)
     async def save(self, info_only: bool) -> None:
         """Validate and save; a wrong field gets its message next to it, text kept."""
-        for name in ("description-error", "triage-error"):
+        for name in ("description-error", "triage-error", "agreed-error"):
             self.query_one(f"#{name}", Static).update("")
         form = self.query_one(NewClientForm)
         form.clear_error()
@@ -370,7 +382,15 @@ class IntakeScreen(BBScreen[None]):
                 )
                 triage.focus()
                 return
+            agreed = self.query_one("#agreed", Input)
+            try:
+                price, rate = parse_agreed_terms(agreed.value)
+            except MoneyError as err:
+                self.query_one("#agreed-error", Static).update(str(err))
+                agreed.focus()
+                return
             job = NewJob(
+                agreed_price=price, agreed_rate=rate,
                 client_id=self._card.client.id if self._card else 0, description=description,
                 mode=triage.mode, priority=triage.priority, category=triage.category,
                 site_address=self.query_one("#site", Input).value.strip(),
@@ -393,6 +413,10 @@ class IntakeScreen(BBScreen[None]):
         except IntakeFieldError as err:
             self._show_field_error(err.field, str(err))
             return
+        except FieldError as err:  # the agreed price or rate
+            self.query_one("#agreed-error", Static).update(str(err))
+            self.query_one("#agreed", Input).focus()
+            return
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
@@ -411,6 +435,61 @@ class IntakeScreen(BBScreen[None]):
             self.query_one("#phone", Input).focus()
         else:
             self.query_one(NewClientForm).show_error(field, message)
+
+    def action_open_client(self) -> None:
+        """Open the caller's client page."""
+        if self._card is None:
+            self.notify(_("Identify the caller first."), severity="warning")
+            return
+        from screens.client import ClientScreen
+
+        self.app.push_screen(ClientScreen(self._card.client.id), self._card_changed)
+
+    def action_sign_contract(self) -> None:
+        """Sign a contract for the caller; a new caller in the form is saved first."""
+        if self._card is not None:
+            self._open_signing(self._card.client.id)
+        elif self.query_one(NewClientForm).display:
+            self.save_prospect()
+        else:
+            self.notify(_("Identify the caller first."), severity="warning")
+
+    def _open_signing(self, client_id: int) -> None:
+        from screens.sign_contract import SignContractScreen
+
+        self.app.push_screen(SignContractScreen(client_id), self._card_changed)
+
+    def _card_changed(self, _result: object = None) -> None:
+        if self._card is not None:
+            self.load_card_quietly(self._card.client.id)
+
+    @work(exclusive=True, group="intake-card", exit_on_error=False)
+    async def load_card_quietly(self, client_id: int) -> None:
+        """Reload the card after signing or editing, keeping the focus where it is."""
+        await self._load_card(client_id, False)
+
+    @work(exclusive=True, group="intake-prospect", exit_on_error=False)
+    async def save_prospect(self) -> None:
+        """Save the new caller as a prospect now (to sign a contract), then show the card."""
+        form = self.query_one(NewClientForm)
+        form.clear_error()
+        new = form.value()
+        details = ClientDetails(
+            kind=new.kind, name=new.name, nip=new.nip, street=new.street, city=new.city,
+            postal_code=new.postal_code, email=new.email, contact_person=new.contact_person,
+            phones=(PhoneLine(form.phone_text()),) if form.phone_text().strip() else (),
+        )  # fmt: skip
+        try:
+            client_id = await add_client(self.ctx, details)
+        except FieldError as err:
+            form.show_error(err.field, str(err))
+            return
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._by_search = False
+        await self._load_card(client_id, False)
+        self._open_signing(client_id)
 
     def is_dirty(self) -> bool:
         """Whether closing would lose something the dispatcher typed."""

@@ -19,7 +19,7 @@ class JumpProvider(Provider):
     """Finds clients (name, NIP, phone) and jobs (number, text, caller's phone)."""
 
     async def search(self, query: str) -> Hits:
-        """Look the query up in the database; jobs open their detail, clients filter the board."""
+        """Look the query up in the database; jobs open their detail, clients their page."""
         if not is_shell(self.app) or len(query.strip()) < 1:
             return
         try:
@@ -40,7 +40,7 @@ class JumpProvider(Provider):
             text = f"{_('Client')} · {client.name}"
             yield Hit(
                 max(matcher.match(text), 0.6), highlight(matcher, text),
-                partial(self._show_client, client.name), text=text, help=markup_literal(phones),
+                partial(self._show_client, client.id), text=text, help=markup_literal(phones),
             )  # fmt: skip
 
     def _open_job(self, job_id: int) -> None:
@@ -48,13 +48,7 @@ class JumpProvider(Provider):
 
         self.app.push_screen(JobDetailScreen(job_id))
 
-    def _show_client(self, name: str) -> None:
-        from screens.board import BoardScreen
+    def _show_client(self, client_id: int) -> None:
+        from screens.client import ClientScreen
 
-        boards = [s for s in self.app.screen_stack if isinstance(s, BoardScreen)]
-        if not boards:
-            return
-        board: BoardScreen = boards[-1]
-        while self.app.screen is not board:
-            self.app.pop_screen()
-        board.show_client(name)
+        self.app.push_screen(ClientScreen(client_id))

@@ -1,21 +1,35 @@
-"""Sign a contract from the price list: product, dates and (for fees) the agreed price."""
+"""Sign a contract from the price list for a named client, price shown net/VAT/gross.
+
+Opened from the contracts list, the client screen and the intake's caller card
+(including for a caller who is new). A service contract needs a needs
+assessment: when the client has none, the form asks for it and records it in
+the same step. Uncovered time can be moved onto the new contract.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from bbdispatch.clock import local_today
+from bbdispatch.clock import format_minutes, local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
-from bbdispatch.money import MoneyError, format_pln, parse_money
-from bbdispatch.services.contracts import SignRequest, sign_contract
+from bbdispatch.money import MoneyError, format_pln, gross_of, parse_money
+from bbdispatch.services.clients import get_client
+from bbdispatch.services.contracts import (
+    NewAssessment,
+    SignRequest,
+    assessments,
+    sign_for_client,
+)
+from bbdispatch.services.ledger import uncovered_minutes
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
@@ -33,38 +47,107 @@ class SignContractScreen(FormDialog[int | None]):
 
     DEFAULT_CSS = """
     SignContractScreen > Vertical {
-        width: 64;
+        width: 70;
+        max-width: 100%;
     }
     SignContractScreen Input, SignContractScreen Select {
         width: 100%;
     }
+    SignContractScreen #needs, SignContractScreen #rules, SignContractScreen #move {
+        display: none;
+    }
+    SignContractScreen #sign-title {
+        text-style: bold;
+    }
     """
 
-    def __init__(self, client_id: int) -> None:
+    def __init__(self, client_id: int, product: str | None = None) -> None:
         super().__init__(cancelled=None)
         self.client_id = client_id
         """The client who signs."""
+        self._product = product
+        self._assessed = True
+        self._uncovered = 0
 
     def compose(self) -> ComposeResult:
-        """Product, start, optional end, agreed price, errors, buttons."""
+        """Client, product, price, dates, fee, assessment if needed, move, errors, button."""
         prices = self.ctx.prices
         options = []
         for p in prices.products:
             gross = p.gross(prices.vat_rate)
             price = format_pln(gross) + " " + _("gross") if gross is not None else _("agreed")
             options.append((f"{p.name} ({price})", p.code))
+        codes = [p.code for p in prices.products]
+        first = self._product if self._product in codes else codes[0]
         with Vertical():
-            yield PlainLabel(_("Sign a contract"))
-            yield PlainSelect(
-                options, id="product", allow_blank=False, value=prices.products[0].code
-            )
+            yield PlainLabel(_("Sign a contract"), id="sign-title")
+            yield PlainSelect(options, id="product", allow_blank=False, value=first)
+            yield Plain("", id="sign-price")
             yield TextInput(format_day(local_today(self.ctx.clock)), id="starts-on",
-                        placeholder=_("Start 24.11.2026"))  # fmt: skip
+                            placeholder=_("Start 24.11.2026"))  # fmt: skip
             yield TextInput("", id="ends-on", placeholder=_("End (optional)"))
             yield TextInput("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
+            yield TextInput(
+                "", id="needs", placeholder=_("Needs assessment: the client's IT needs")
+            )
+            yield TextInput("", id="rules", placeholder=_("Agreed rules of work"))
+            yield Checkbox(_("Move uncovered time onto it"), True, id="move")
             yield Plain("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        """Name the client and learn what the form must ask for."""
+        self._show_price()
+        self.load_client()
+
+    @work(exclusive=True, group="sign-load", exit_on_error=False)
+    async def load_client(self) -> None:
+        """The client's name, whether needs were assessed, and uncovered time."""
+        try:
+            client = await get_client(self.ctx, self.client_id)
+            self._assessed = bool(await assessments(self.ctx, self.client_id))
+            self._uncovered = await uncovered_minutes(self.ctx, self.client_id)
+        except DomainError as err:
+            self.query_one("#sign-error", Static).update(str(err))
+            return
+        self.query_one("#sign-title", PlainLabel).update(
+            _("Sign a contract for {name}").format(name=client.name)
+        )
+        move = self.query_one("#move", Checkbox)
+        move.label = _("Move {h} of uncovered time onto it").format(
+            h=format_minutes(self._uncovered)
+        )
+        self._show_price()
+
+    @on(Select.Changed, "#product")
+    @on(Input.Changed, "#agreed-net")
+    def _show_price(self) -> None:
+        """Net, VAT and gross of the chosen product (or of the agreed fee typed)."""
+        prices = self.ctx.prices
+        product = prices.product(str(self.query_one("#product", Select).value))
+        net: Decimal | None = product.net
+        if net is None:
+            try:
+                text = self.query_one("#agreed-net", Input).value.strip()
+                net = parse_money(text) if text else None
+            except MoneyError:
+                net = None
+        line = self.query_one("#sign-price", Static)
+        if net is None:
+            line.update(_("Price agreed with the client: enter the net amount below."))
+        else:
+            gross = gross_of(net, prices.vat_rate)
+            line.update(
+                _("Net {net} · VAT {vat} · gross {gross}").format(
+                    net=format_pln(net), vat=format_pln(gross - net), gross=format_pln(gross)
+                )
+            )
+        self.query_one("#agreed-net").display = product.net is None
+        ask = product.needs_assessment and not self._assessed
+        self.query_one("#needs").display = ask
+        self.query_one("#rules").display = ask
+        self.query_one("#move").display = self._uncovered > 0 and product.hours is not None
 
     @on(Button.Pressed, "#sign")
     def _sign_pressed(self) -> None:
@@ -84,15 +167,24 @@ class SignContractScreen(FormDialog[int | None]):
             return
         product = self.query_one("#product", Select).value
         request = SignRequest(self.client_id, str(product), starts, ends, agreed_net=net)
-        self.save(request)
+        needs = self.query_one("#needs", Input)
+        assessment = None
+        if needs.display and needs.value.strip():
+            assessment = NewAssessment(needs.value, self.query_one("#rules", Input).value)
+        move = self.query_one("#move", Checkbox)
+        self.save(request, assessment, move.display and move.value)
 
     @work(exclusive=True, group="sign-contract", exit_on_error=False)
-    async def save(self, request: SignRequest) -> None:
+    async def save(
+        self, request: SignRequest, assessment: NewAssessment | None, move: bool
+    ) -> None:
         """Sign through the service; show its refusal (e.g. no needs assessment) in the form."""
         try:
-            contract_id = await sign_contract(self.ctx, request)
+            signed = await sign_for_client(
+                self.ctx, request, assessment=assessment, take_uncovered=move
+            )
         except DomainError as err:
             self.query_one("#sign-error", Static).update(str(err))
             return
-        self.notify(_("Contract signed."))
-        self.dismiss(contract_id)
+        self.notify(_("Contract {number} signed.").format(number=signed.number))
+        self.dismiss(signed.contract_id)

@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bbdispatch.money import parse_money
+
 
 class JobMode(StrEnum):
     """Where the work is done."""
@@ -162,3 +164,21 @@ class StatusChange:
     technician_id: int | None
     actor: str
     note: str
+
+
+def parse_agreed_terms(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """Read what the dispatcher agreed: ``350`` (a fixed net price) or ``80/h`` (a net rate).
+
+    Returns:
+        ``(price, rate)``; both None for an empty text.
+
+    Raises:
+        MoneyError: the amount is not one (the message is for the user).
+    """
+    cleaned = text.strip().lower()
+    if not cleaned:
+        return None, None
+    for suffix in ("/h", "/godz", "/godz.", " zł/h", "zł/h"):
+        if cleaned.endswith(suffix):
+            return None, parse_money(cleaned.removesuffix(suffix))
+    return parse_money(cleaned), None

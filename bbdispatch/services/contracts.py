@@ -153,7 +153,8 @@ async def sign_for_client(
     A service contract needs a needs assessment on file: ``assessment`` records
     one first (in the same transaction). ``take_uncovered`` moves the client's
     unbilled uncovered time onto the new contract (a block as far as its hours
-    go). IT administration takes its monthly fee as ``request.agreed_net``.
+    go; nothing to move is no error). IT administration takes its monthly fee
+    as ``request.agreed_net``.
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
@@ -168,6 +169,7 @@ async def sign_for_client(
         raise FieldError("needs", _("Describe the client's IT needs."))
     # Imported here: start-up needs no billing rules.
     from bbdispatch.services.billing import move_uncovered_in_tx
+    from bbdispatch.services.ledger import uncovered_minutes
 
     async with ctx.db.transaction():
         assessment_id = None
@@ -178,7 +180,9 @@ async def sign_for_client(
             )  # fmt: skip
             request = replace(request, assessment_id=assessment_id)
         contract_id, number = await _sign_in_tx(ctx, request, product, net)
-        moved = await move_uncovered_in_tx(ctx, contract_id) if take_uncovered else 0
+        moved = 0
+        if take_uncovered and await uncovered_minutes(ctx, request.client_id):
+            moved = await move_uncovered_in_tx(ctx, contract_id)
     return Signed(contract_id, number, assessment_id, moved)
 
 

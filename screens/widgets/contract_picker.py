@@ -60,7 +60,10 @@ class ContractPicker(Widget):
         if not self.chosen_by_hand:
             self.contract_id = suggestion.contract_id
         self._show()
-        self.query_one("#hint", Static).update(suggestion.hint)
+        hint = suggestion.hint
+        if hint:
+            hint = f"{hint} {_('ctrl+t: sign')}"
+        self.query_one("#hint", Static).update(hint)
 
     def _show(self) -> None:
         suggestion = self._suggestion

@@ -1,0 +1,246 @@
+"""All of one client: details, phones, contracts, assessments, jobs, calls, notes.
+
+Reached from the board (the selected job's client), the intake's caller card,
+the palette and search. Every change goes through a dialog and a service
+(validated and audited): edit, sign a contract, assess needs, archive.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Header, Static
+
+from bbdispatch.clock import local
+from bbdispatch.dates import format_day
+from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.contracts import ContractStatus, balance_text
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.client_view import ClientOverview, client_overview
+from bbdispatch.services.clients import archive_client
+from bbdispatch.services.errors import USER_ERRORS
+from screens.base import BBScreen
+from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.footer import KeysFooter
+
+CONTRACT_STATUS = {
+    ContractStatus.ACTIVE: _("active"), ContractStatus.USED_UP: _("used up"),
+    ContractStatus.EXPIRED: _("expired"), ContractStatus.CLOSED: _("closed"),
+}  # fmt: skip
+
+CALL_OUTCOME = {
+    "pending": _("waiting"), "job_created": _("job"), "information": _("information"),
+    "new_prospect": _("new client"), "missed": _("missed"),
+}  # fmt: skip
+
+
+def _heading(text: str) -> Content:
+    return Content.styled(text, "bold $accent")
+
+
+def overview_content(o: ClientOverview, warn_percent: int) -> Content:
+    """The client's page as literal, styled lines (stored text is never markup)."""
+    c = o.client
+    lines: list[Content] = [
+        Content.assemble(
+            Content.styled(c.name, "bold"),
+            Content.styled(
+                f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]} · id {c.id}",
+                "$text-muted",
+            ),
+        )
+    ]
+    facts = [
+        (_("NIP"), c.nip or ""), (_("Address"), c.address), (_("E-mail"), c.email),
+        (_("Contact"), c.contact_person),
+    ]  # fmt: skip
+    lines += [Content(f"{label}: {value}") for label, value in facts if value]
+    lines.append(_heading(_("Phones")))
+    if not c.phones:
+        lines.append(Content.styled(_("No phone on record."), "$text-muted"))
+    for p in c.phones:
+        extra = " · ".join(x for x in (p.label, p.contact_person) if x)
+        lines.append(Content(f"  {format_for_display(p.e164)}  {extra}".rstrip()))
+    lines.append(_heading(_("Contracts")))
+    if not o.contracts:
+        lines.append(Content.styled(_("No contract: k signs one."), "$warning"))
+    for v in o.contracts:
+        out = (
+            "  " + _("runs out {day}").format(day=format_day(v.runs_out_on))
+            if v.runs_out_on
+            else ""
+        )
+        level = v.balance.warning_level(warn_percent)
+        style = {0: "", 1: "$warning", 2: "$error"}[level]
+        lines.append(
+            Content.styled(
+                f"  {balance_text(v.balance, warn_percent)} [{CONTRACT_STATUS[v.status]}]{out}",
+                style,
+            )
+        )
+    if o.uncovered_minutes:
+        lines.append(
+            Content.styled(
+                "  " + _("Uncovered time: {h} h").format(h=f"{o.uncovered_minutes / 60:.2f}"),
+                "$warning",
+            )
+        )
+    lines.append(_heading(_("Needs assessment")))
+    if not o.assessments:
+        lines.append(Content.styled(_("None yet: a service contract needs one."), "$text-muted"))
+    for a in o.assessments[:3]:
+        text = a.waiver_reason if a.waived else a.needs
+        lines.append(Content(f"  r{a.revision} {format_day(a.assessed_on)}: {text}"))
+        if a.rules:
+            lines.append(Content.styled(f"     {_('Rules')}: {a.rules}", "$text-muted"))
+    lines.append(_heading(_("Open jobs")))
+    if not o.open_jobs:
+        lines.append(Content.styled(_("None."), "$text-muted"))
+    for r in o.open_jobs:
+        j = r.job
+        lines.append(Content(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}"))
+    lines.append(_heading(_("Recent jobs")))
+    for r in o.recent_jobs:
+        j = r.job
+        day = local(j.received_at).strftime("%d.%m.%Y")
+        lines.append(
+            Content.styled(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
+                           "$text-muted")
+        )  # fmt: skip
+    lines.append(_heading(_("Calls")))
+    for call in o.calls:
+        when = local(call.received_at).strftime("%d.%m %H:%M")
+        note = f": {call.note}" if call.note else ""
+        lines.append(Content(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
+    lines.append(_heading(_("Notes")))
+    lines.append(Content(c.notes) if c.notes else Content.styled(_("None."), "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class ClientScreen(BBScreen[None]):
+    """One client's page; keys edit, sign, assess, archive."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", _("Back"), tooltip=_("Back to where you came from"),
+                id="client-close"),
+        Binding("e", "edit", _("Edit"), tooltip=_("Edit details and phones"), id="client-edit"),
+        Binding("k", "sign", _("Contract"), tooltip=_("Sign a contract from the price list"),
+                id="client-sign"),
+        Binding("a", "assess", _("Assess"), tooltip=_("Needs assessment"), id="client-assess"),
+        Binding("s", "statement", _("Statement"), tooltip=_("Work statement"),
+                id="client-statement"),
+        Binding("x", "archive", _("Archive"), tooltip=_("Archive or reactivate the client"),
+                id="client-archive"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    ClientScreen #client-page {
+        height: 1fr;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+        """The client shown."""
+        self.overview: ClientOverview | None = None
+        """What was loaded last."""
+
+    def compose(self) -> ComposeResult:
+        """Header, the page, footer."""
+        yield Header()
+        with VerticalScroll(id="client-scroll"):
+            yield Static("", id="client-page")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        """Load the page, and again whenever the data changes."""
+        self.title = _("Client")
+        self.bb.data_changed.subscribe(self, lambda _none: self.load())
+        self.load()
+
+    @work(exclusive=True, group="client-load", exit_on_error=False)
+    async def load(self) -> None:
+        """Read the overview and draw it."""
+        try:
+            o = await client_overview(self.ctx, self.client_id)
+        except USER_ERRORS as err:
+            self.query_one("#client-page", Static).update(Content(str(err)))
+            return
+        self.overview = o
+        self.title = o.client.name
+        page = overview_content(o, self.ctx.prices.billing.warn_percent)
+        self.query_one("#client-page", Static).update(page)
+        self.query_one("#client-scroll").focus()
+
+    def _reload(self, _result: object = None) -> None:
+        self.load()
+
+    def action_close(self) -> None:
+        """Back to the previous screen."""
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        """Edit the client's details and phones."""
+        if self.overview is None:
+            return
+        from screens.client_edit import ClientEditScreen
+
+        self.app.push_screen(ClientEditScreen(self.overview.client), self._reload)
+
+    def action_sign(self) -> None:
+        """Sign a contract for this client."""
+        from screens.sign_contract import SignContractScreen
+
+        self.app.push_screen(SignContractScreen(self.client_id), self._reload)
+
+    def action_assess(self) -> None:
+        """Record or revise the needs assessment."""
+        from screens.assessment import AssessmentScreen
+
+        self.app.push_screen(AssessmentScreen(self.client_id), self._reload)
+
+    def action_statement(self) -> None:
+        """The client's work statement."""
+        from screens.statement import StatementScreen
+
+        self.app.push_screen(StatementScreen(self.client_id))
+
+    def action_archive(self) -> None:
+        """Archive (asks first) or reactivate the client."""
+        if self.overview is None:
+            return
+        archived = self.overview.client.status is ClientStatus.ARCHIVED
+        if archived:
+            self.set_archived(False)
+            return
+        question = ConfirmScreen(
+            _("Archive {name}? History stays; no new jobs or contracts.").format(
+                name=self.overview.client.name
+            ),
+            hint=_("y: yes · n / Esc: no"),
+        )
+        self.app.push_screen(question, self._archive_if)
+
+    def _archive_if(self, yes: bool | None) -> None:
+        if yes:
+            self.set_archived(True)
+
+    @work(exclusive=True, group="client-archive", exit_on_error=False)
+    async def set_archived(self, archived: bool) -> None:
+        """Archive or reactivate through the service (audited)."""
+        try:
+            status = await archive_client(self.ctx, self.client_id, archived)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(_("Client is now {status}.").format(status=STATUS_LABEL[status.value]))
+        self.load()

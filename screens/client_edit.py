@@ -1,0 +1,158 @@
+"""Editing a client: every field and the phones, checked like the intake's form.
+
+Phones are one a line, ``number, label, contact person`` (label and contact
+optional): ``22 628 12 34, sekretariat, Halina Nowak``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.errors import FieldError
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.clients import edit_client
+from bbdispatch.services.errors import USER_ERRORS
+from screens.widgets.client_form import KindToggle
+from screens.widgets.footer import KeysFooter
+from screens.widgets.form_dialog import FormDialog
+
+FIELDS = ("name", "nip", "street", "postal_code", "city", "email", "contact_person")
+"""Input ids (``ce-<field>``), in focus order; the names are the service's field names."""
+
+
+def phones_text(client: Client) -> str:
+    """A client's phones as the editor shows them, one a line."""
+    rows = []
+    for p in client.phones:
+        parts = [format_for_display(p.e164), p.label, p.contact_person]
+        while parts and not parts[-1]:
+            parts.pop()
+        rows.append(", ".join(parts))
+    return "\n".join(rows)
+
+
+def parse_phones(text: str) -> tuple[PhoneLine, ...]:
+    """The editor's lines as phones (numbers are checked by the service)."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        number, label, contact = ([*line.split(",", 2), "", ""])[:3]
+        found.append(PhoneLine(number.strip(), label.strip(), contact.strip()))
+    return tuple(found)
+
+
+class ClientEditScreen(FormDialog[bool]):
+    """The whole client in one form; ctrl+s saves, Esc leaves without saving."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the client"), id="save"),
+    ]
+
+    DEFAULT_CSS = """
+    ClientEditScreen > VerticalScroll {
+        width: 76;
+        max-width: 100%;
+        max-height: 100%;
+    }
+    ClientEditScreen Grid {
+        grid-size: 2;
+        grid-columns: 10 1fr;
+        grid-rows: 1;
+        height: auto;
+    }
+    ClientEditScreen Grid Label {
+        color: $text-muted;
+        width: 100%;
+        text-align: right;
+        padding-right: 1;
+    }
+    ClientEditScreen #ce-phones {
+        height: 4;
+    }
+    ClientEditScreen #ce-notes {
+        height: 3;
+    }
+    """
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(cancelled=False)
+        self.client = client
+        """The client as loaded."""
+
+    def compose(self) -> ComposeResult:
+        """Kind, the fields, phones, notes, error line, button."""
+        c = self.client
+        values = {
+            "name": c.name, "nip": c.nip or "", "street": c.street,
+            "postal_code": c.postal_code, "city": c.city, "email": c.email,
+            "contact_person": c.contact_person,
+        }  # fmt: skip
+        labels = {
+            "name": _("Name"), "nip": _("NIP"), "street": _("Street"),
+            "postal_code": _("Postcode"), "city": _("City"), "email": _("E-mail"),
+            "contact_person": _("Contact"),
+        }  # fmt: skip
+        with VerticalScroll():
+            yield Label(_("Edit client {id}").format(id=c.id))
+            toggle = KindToggle(id="ce-kind")
+            toggle.set_reactive(KindToggle.kind, c.kind)
+            yield toggle
+            with Grid():
+                for field in FIELDS:
+                    yield Label(labels[field])
+                    yield Input(values[field], id=f"ce-{field}", compact=True)
+            yield Label(_("Phones: number, label, contact person (one a line)"))
+            yield TextArea(phones_text(c), id="ce-phones", soft_wrap=False)
+            yield Label(_("Notes"))
+            yield TextArea(c.notes, id="ce-notes")
+            yield Static("", id="ce-error", classes="field-error")
+            yield Button(_("Save"), id="ce-save", variant="primary")
+        yield KeysFooter()
+
+    def details(self) -> ClientDetails:
+        """What the form holds (checked by the service)."""
+        text = {f: self.query_one(f"#ce-{f}", Input).value for f in FIELDS}
+        kind: ClientKind = self.query_one(KindToggle).kind
+        return ClientDetails(
+            kind=kind, name=text["name"], nip=text["nip"] or None, street=text["street"],
+            city=text["city"], postal_code=text["postal_code"], email=text["email"],
+            contact_person=text["contact_person"],
+            notes=self.query_one("#ce-notes", TextArea).text,
+            phones=parse_phones(self.query_one("#ce-phones", TextArea).text),
+        )  # fmt: skip
+
+    @on(Button.Pressed, "#ce-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save through the service; a wrong field is named and focused, text kept."""
+        self.save(self.details())
+
+    @work(exclusive=True, group="client-edit", exit_on_error=False)
+    async def save(self, details: ClientDetails) -> None:
+        """Validate and save, audited."""
+        error = self.query_one("#ce-error", Static)
+        try:
+            changed = await edit_client(self.ctx, self.client.id, details)
+        except FieldError as err:
+            error.update(str(err))
+            target = "#ce-phones" if err.field == "phone" else f"#ce-{err.field}"
+            if self.query(target):
+                self.query_one(target).focus()
+            return
+        except USER_ERRORS as err:
+            error.update(str(err))
+            return
+        self.notify(_("Saved: {fields}.").format(fields=", ".join(changed) or _("nothing changed")))
+        self.dismiss(True)

@@ -1,0 +1,162 @@
+"""The issue's flows at 80x24: agreed price at intake, signing from the caller card, the client page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Select, Static, TextArea
+
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.statements import build_statement
+from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage.database import Database
+from screens.board import BoardScreen
+from screens.client import ClientScreen
+from screens.client_edit import ClientEditScreen
+from screens.intake import IntakeScreen
+from screens.sign_contract import SignContractScreen
+from screens.widgets.client_form import NewClientForm
+from screens.widgets.confirm import ConfirmScreen
+from tests.conftest import DEMO_NOW
+from tests.helpers import make_app, query, settle, type_text
+
+
+async def work_on(db_path: Path, prices: PriceList, job_id: int, minutes: int) -> Ctx:
+    db = await Database.open(db_path)
+    ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
+    start = datetime(2026, 11, 24, 7, 0, tzinfo=FIRM_ZONE)
+    await add_entry(
+        ctx, job_id=job_id, technician_id=1, started_at=start,
+        ended_at=start.replace(hour=7 + minutes // 60, minute=minutes % 60),
+        description="Naprawa", mode=JobMode.REMOTE,
+    )  # fmt: skip
+    return ctx
+
+
+async def test_new_private_caller_with_an_agreed_350_job_bills_350_net(
+    ctx_factory: Any, demo_db_path: Path, prices: PriceList
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600711", "enter")
+        await settle(pilot)
+        await pilot.press("tab")  # the name field's kind toggle is first: private
+        app.screen.query_one("#nc-kind").focus()
+        await pilot.press("p")
+        app.screen.query_one("#nc-name", Input).focus()
+        await type_text(pilot, "Zofia Lis")
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Laptop nie startuje")
+        agreed = app.screen.query_one("#agreed", Input)
+        agreed.value = "35O"  # a typo: refused at the field, kept
+        app.screen.query_one("#triage").focus()
+        await pilot.press("r", "1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "Not an amount" in str(app.screen.query_one("#agreed-error", Static).render())
+        assert agreed.value == "35O"
+        agreed.value = "350"
+        app.screen.query_one("#triage").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    job = query(demo_db_path, "SELECT j.* FROM job j JOIN client c ON c.id = j.client_id"
+                " WHERE c.name = 'Zofia Lis'")[0]  # fmt: skip
+    assert job["agreed_price_grosze"] == 35000
+    ctx = await work_on(demo_db_path, prices, job["id"], 90)
+    try:
+        statement = await build_statement(ctx, job["client_id"], date(2026, 11, 1),
+                                          date(2026, 11, 30))  # fmt: skip
+    finally:
+        await ctx.db.close()
+    assert statement.net == Decimal("350.00")
+
+
+async def test_new_company_signs_the_starter_from_the_caller_card_and_its_job_lands_on_it(
+    ctx_factory: Any, demo_db_path: Path, prices: PriceList
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600722", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(NewClientForm).display
+        await type_text(pilot, "Biuro Lis")
+        assert "ctrl+t" in str(app.screen.query_one("#hint", Static).render())
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        title = str(app.screen.query_one("#sign-title").render())
+        assert "Biuro Lis" in title
+        app.screen.query_one("#product", Select).value = "starter-10h"
+        await settle(pilot)
+        price = str(app.screen.query_one("#sign-price", Static).render())
+        assert "600,00" in price and "138,00" in price and "738,00" in price
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        card = str(app.screen.query_one("#card", Static).render())
+        assert "starter-10h" in card
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Drukarka")
+        await pilot.press("enter", "r", "1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    rows = query(demo_db_path, "SELECT j.id, j.contract_id, k.product_code FROM job j"
+                 " JOIN client c ON c.id = j.client_id LEFT JOIN contract k ON k.id = j.contract_id"
+                 " WHERE c.name = 'Biuro Lis'")  # fmt: skip
+    assert [r["product_code"] for r in rows] == ["starter-10h"]
+    ctx = await work_on(demo_db_path, prices, rows[0]["id"], 60)
+    await ctx.db.close()
+    charges = query(demo_db_path, "SELECT contract_id, minutes FROM charge c JOIN work_entry w"
+                    " ON w.id = c.work_entry_id WHERE w.job_id = ?", (rows[0]["id"],))  # fmt: skip
+    assert [(c["contract_id"], c["minutes"]) for c in charges] == [(rows[0]["contract_id"], 60)]
+
+
+async def test_client_page_from_the_board_edit_and_archive(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        client_id = app.screen.client_id
+        page = str(app.screen.query_one("#client-page", Static).render())
+        assert "Contracts" in page and "Open jobs" in page and "Calls" in page
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        postal = app.screen.query_one("#ce-postal_code", Input)
+        postal.value = "00514"
+        phones = app.screen.query_one("#ce-phones", TextArea)
+        phones.text = phones.text + "\n500 600 733, serwis, Jan Kot"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        assert "postal code" in str(app.screen.query_one("#ce-error", Static).render())
+        assert app.screen.focused is postal and postal.value == "00514"
+        postal.value = "00-514"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        await settle(pilot)
+        assert "Jan Kot" in str(app.screen.query_one("#client-page", Static).render())
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+    client = query(demo_db_path, "SELECT * FROM client WHERE id = ?", (client_id,))[0]
+    assert (client["status"], client["postal_code"]) == ("archived", "00-514")
+    audit = query(demo_db_path, "SELECT action FROM audit_log WHERE entity = 'client' AND"
+                  " entity_id = ? ORDER BY id", (client_id,))  # fmt: skip
+    assert [a["action"] for a in audit][-2:] == ["edited", "archived"]
