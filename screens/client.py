@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Header
 
 from bbdispatch.clock import local
 from bbdispatch.dates import format_day
@@ -29,6 +29,7 @@ from screens.base import BBScreen
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, plain
 
 CONTRACT_STATUS = {
     ContractStatus.ACTIVE: _("active"), ContractStatus.USED_UP: _("used up"),
@@ -42,7 +43,7 @@ CALL_OUTCOME = {
 
 
 def _heading(text: str) -> Content:
-    return Content.styled(text, "bold $accent")
+    return plain(text, "bold $accent")
 
 
 def overview_content(o: ClientOverview, warn_percent: int) -> Content:
@@ -50,8 +51,8 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
     c = o.client
     lines: list[Content] = [
         Content.assemble(
-            Content.styled(c.name, "bold"),
-            Content.styled(
+            plain(c.name, "bold"),
+            plain(
                 f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]} · id {c.id}",
                 "$text-muted",
             ),
@@ -61,16 +62,16 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         (_("NIP"), c.nip or ""), (_("Address"), c.address), (_("E-mail"), c.email),
         (_("Contact"), c.contact_person),
     ]  # fmt: skip
-    lines += [Content(f"{label}: {value}") for label, value in facts if value]
+    lines += [plain(f"{label}: {value}") for label, value in facts if value]
     lines.append(_heading(_("Phones")))
     if not c.phones:
-        lines.append(Content.styled(_("No phone on record."), "$text-muted"))
+        lines.append(plain(_("No phone on record."), "$text-muted"))
     for p in c.phones:
         extra = " · ".join(x for x in (p.label, p.contact_person) if x)
-        lines.append(Content(f"  {format_for_display(p.e164)}  {extra}".rstrip()))
+        lines.append(plain(f"  {format_for_display(p.e164)}  {extra}".rstrip()))
     lines.append(_heading(_("Contracts")))
     if not o.contracts:
-        lines.append(Content.styled(_("No contract: k signs one."), "$warning"))
+        lines.append(plain(_("No contract: k signs one."), "$warning"))
     for v in o.contracts:
         out = (
             "  " + _("runs out {day}").format(day=format_day(v.runs_out_on))
@@ -80,47 +81,47 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         level = v.balance.warning_level(warn_percent)
         style = {0: "", 1: "$warning", 2: "$error"}[level]
         lines.append(
-            Content.styled(
+            plain(
                 f"  {balance_text(v.balance, warn_percent)} [{CONTRACT_STATUS[v.status]}]{out}",
                 style,
             )
         )
     if o.uncovered_minutes:
         lines.append(
-            Content.styled(
+            plain(
                 "  " + _("Uncovered time: {h} h").format(h=f"{o.uncovered_minutes / 60:.2f}"),
                 "$warning",
             )
         )
     lines.append(_heading(_("Needs assessment")))
     if not o.assessments:
-        lines.append(Content.styled(_("None yet: a service contract needs one."), "$text-muted"))
+        lines.append(plain(_("None yet: a service contract needs one."), "$text-muted"))
     for a in o.assessments[:3]:
         text = a.waiver_reason if a.waived else a.needs
-        lines.append(Content(f"  r{a.revision} {format_day(a.assessed_on)}: {text}"))
+        lines.append(plain(f"  r{a.revision} {format_day(a.assessed_on)}: {text}"))
         if a.rules:
-            lines.append(Content.styled(f"     {_('Rules')}: {a.rules}", "$text-muted"))
+            lines.append(plain(f"     {_('Rules')}: {a.rules}", "$text-muted"))
     lines.append(_heading(_("Open jobs")))
     if not o.open_jobs:
-        lines.append(Content.styled(_("None."), "$text-muted"))
+        lines.append(plain(_("None."), "$text-muted"))
     for r in o.open_jobs:
         j = r.job
-        lines.append(Content(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}"))
+        lines.append(plain(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}"))
     lines.append(_heading(_("Recent jobs")))
     for r in o.recent_jobs:
         j = r.job
         day = local(j.received_at).strftime("%d.%m.%Y")
         lines.append(
-            Content.styled(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
+            plain(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
                            "$text-muted")
         )  # fmt: skip
     lines.append(_heading(_("Calls")))
     for call in o.calls:
         when = local(call.received_at).strftime("%d.%m %H:%M")
         note = f": {call.note}" if call.note else ""
-        lines.append(Content(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
+        lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
     lines.append(_heading(_("Notes")))
-    lines.append(Content(c.notes) if c.notes else Content.styled(_("None."), "$text-muted"))
+    lines.append(plain(c.notes) if c.notes else plain(_("None."), "$text-muted"))
     return Content("\n").join(lines)
 
 
@@ -158,7 +159,7 @@ class ClientScreen(BBScreen[None]):
         """Header, the page, footer."""
         yield Header()
         with VerticalScroll(id="client-scroll"):
-            yield Static("", id="client-page")
+            yield Plain("", id="client-page")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -173,12 +174,12 @@ class ClientScreen(BBScreen[None]):
         try:
             o = await client_overview(self.ctx, self.client_id)
         except USER_ERRORS as err:
-            self.query_one("#client-page", Static).update(Content(str(err)))
+            self.query_one("#client-page", Plain).update(plain(str(err)))
             return
         self.overview = o
         self.title = o.client.name
         page = overview_content(o, self.ctx.prices.billing.warn_percent)
-        self.query_one("#client-page", Static).update(page)
+        self.query_one("#client-page", Plain).update(page)
         self.query_one("#client-scroll").focus()
 
     def _reload(self, _result: object = None) -> None:

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, TextArea
 
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
@@ -23,6 +23,8 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.widgets.client_form import KindToggle
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextEditor, TextInput
 
 FIELDS = ("name", "nip", "street", "postal_code", "city", "email", "contact_person")
 """Input ids (``ce-<field>``), in focus order; the names are the service's field names."""
@@ -103,19 +105,19 @@ class ClientEditScreen(FormDialog[bool]):
             "contact_person": _("Contact"),
         }  # fmt: skip
         with VerticalScroll():
-            yield Label(_("Edit client {id}").format(id=c.id))
+            yield PlainLabel(_("Edit client {id}").format(id=c.id))
             toggle = KindToggle(id="ce-kind")
             toggle.set_reactive(KindToggle.kind, c.kind)
             yield toggle
             with Grid():
                 for field in FIELDS:
-                    yield Label(labels[field])
-                    yield Input(values[field], id=f"ce-{field}", compact=True)
-            yield Label(_("Phones: number, label, contact person (one a line)"))
-            yield TextArea(phones_text(c), id="ce-phones", soft_wrap=False)
-            yield Label(_("Notes"))
-            yield TextArea(c.notes, id="ce-notes")
-            yield Static("", id="ce-error", classes="field-error")
+                    yield PlainLabel(labels[field])
+                    yield TextInput(values[field], id=f"ce-{field}", compact=True)
+            yield PlainLabel(_("Phones: number, label, contact person (one a line)"))
+            yield TextEditor(phones_text(c), id="ce-phones", soft_wrap=False)
+            yield PlainLabel(_("Notes"))
+            yield TextEditor(c.notes, id="ce-notes")
+            yield Plain("", id="ce-error", classes="field-error")
             yield Button(_("Save"), id="ce-save", variant="primary")
         yield KeysFooter()
 
@@ -142,7 +144,7 @@ class ClientEditScreen(FormDialog[bool]):
     @work(exclusive=True, group="client-edit", exit_on_error=False)
     async def save(self, details: ClientDetails) -> None:
         """Validate and save, audited."""
-        error = self.query_one("#ce-error", Static)
+        error = self.query_one("#ce-error", Plain)
         try:
             changed = await edit_client(self.ctx, self.client.id, details)
         except FieldError as err:

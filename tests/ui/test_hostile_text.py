@@ -149,11 +149,19 @@ async def _text_dialog(app: BBDispatch) -> Screen[Any]:
     return TextDialog(QUIT + OSC, BOLD, submit)
 
 
+async def _client_edit(app: BBDispatch) -> Screen[Any]:
+    from bbdispatch.services.clients import get_client
+    from screens.client_edit import ClientEditScreen
+
+    return ClientEditScreen(await get_client(app.ctx, 1))
+
+
 def _dispatcher_screens() -> dict[str, Factory]:
     from screens.assessment import AssessmentScreen
     from screens.assign import AssignScreen
     from screens.backup_check_dialog import BackupCheckDialog
     from screens.call_log import CallLogScreen
+    from screens.client import ClientScreen
     from screens.contract_history import ContractHistoryScreen
     from screens.contracts import ContractsScreen
     from screens.help import HelpScreen
@@ -186,6 +194,8 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "inventory": _screen(lambda a: InventoryScreen(3, None)),
         "assessment": _screen(lambda a: AssessmentScreen(1)),
         "sign-contract": _screen(lambda a: SignContractScreen(1)),
+        "client": _screen(lambda a: ClientScreen(1)),
+        "client-edit": _client_edit,
         "task-form": _screen(lambda a: TaskForm(3)),
         "run-log": _screen(lambda a: RunLogDialog(21)),
         "backup-check": _screen(lambda a: BackupCheckDialog(23)),
@@ -204,7 +214,7 @@ COVERED = {
     "RecurringTasksScreen", "ContractHistoryScreen", "InventoryScreen", "AssessmentScreen",
     "SignContractScreen", "TaskForm", "RunLogDialog", "BackupCheckDialog", "HelpScreen",
     "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
-    "TechJobsScreen", "MyEntriesScreen",
+    "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 
