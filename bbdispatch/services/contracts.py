@@ -17,6 +17,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.office import require_office
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as store
+from bbdispatch.storage import statements as statement_store
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,6 @@ async def sign_for_client(
         raise FieldError("needs", _("Describe the client's IT needs."))
     # Imported here: start-up needs no billing rules.
     from bbdispatch.services.billing import move_uncovered_in_tx
-    from bbdispatch.services.ledger import uncovered_minutes
 
     async with ctx.db.transaction():
         assessment_id = None
@@ -181,7 +181,7 @@ async def sign_for_client(
             request = replace(request, assessment_id=assessment_id)
         contract_id, number = await _sign_in_tx(ctx, request, product, net)
         moved = 0
-        if take_uncovered and await uncovered_minutes(ctx, request.client_id):
+        if take_uncovered and await _has_uncovered(ctx, request.client_id):
             moved = await move_uncovered_in_tx(ctx, contract_id)
     return Signed(contract_id, number, assessment_id, moved)
 
@@ -301,3 +301,9 @@ async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
             ends_on=ends_on.isoformat() if ends_on else None,
             planned_end=contract.ends_on.isoformat() if contract.ends_on else None,
         )  # fmt: skip
+
+
+async def _has_uncovered(ctx: Ctx, client_id: int) -> bool:
+    """Whether the client has unbilled time no contract covers (what a new one could take)."""
+    found = await statement_store.uncovered_charges(ctx.db, client_id)
+    return any(not u.locked for u in found)
