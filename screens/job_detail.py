@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Header
 
-from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.clock import format_duration, format_local, format_minutes
 from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
@@ -156,7 +156,7 @@ def render_detail(d: JobDetail, warn: int) -> Content:
     for w in d.entries:
         end = format_local(w.ended_at, with_date=False) if w.ended_at else _("running")
         lines.append(
-            f"{format_local(w.started_at)}–{end}  {format_minutes(w.minutes())}  "
+            f"{format_local(w.started_at)}–{end}  {format_duration(w.length())}  "
             f"{d.person_name(w.technician_id)}  {w.description}".rstrip()
         )
     lines.append(

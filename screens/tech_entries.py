@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, format_minutes, local
+from bbdispatch.clock import format_duration, format_local, format_minutes, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
@@ -56,11 +56,11 @@ class MyEntriesScreen(BBScreen[None]):
         table = self.query_one("#entries", DataTable)
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("From–to"), key="span", width=11)
-        table.add_column(_("Time"), key="time", width=5)
+        table.add_column(_("Time"), key="time", width=7)
         table.add_column(_("Job"), key="job", width=4)
         table.add_column(_("Mode"), key="mode", width=7)
         table.add_column(_("Bill"), key="bill", width=4)
-        table.add_column(_("Description"), key="description", width=20)
+        table.add_column(_("Description"), key="description", width=18)
         self.bb.data_changed.subscribe(self, lambda _none: self.load())
         self.load()
 
@@ -92,7 +92,7 @@ class MyEntriesScreen(BBScreen[None]):
             table.add_row(
                 local(e.started_at).strftime("%d.%m.%Y"),
                 f"{format_local(e.started_at, with_date=False)}–{end}",
-                format_minutes(e.minutes(self.ctx.clock.now())),
+                format_duration(e.length(self.ctx.clock.now())),
                 str(e.job_id),
                 MODE_LABEL[e.mode],
                 _("yes") if e.billable else _("no"),

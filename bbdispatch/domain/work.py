@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bbdispatch.domain.jobs import JobMode
@@ -36,6 +36,15 @@ class WorkEntry:
         if end is None:
             return 0
         return int((end - self.started_at).total_seconds() // 60)
+
+    def length(self, now: datetime | None = None) -> timedelta:
+        """Time worked to the second (up to ``now`` for a running timer; zero without it).
+
+        Shown as ``0:15:30`` so that it explains the billed hours: seconds past a
+        rounding step bill one more step.
+        """
+        end = self.ended_at or now
+        return timedelta(0) if end is None else end - self.started_at
 
 
 @dataclass(frozen=True)
