@@ -163,3 +163,18 @@ def test_a_correction_never_leaves_uncovered_time_while_a_block_has_hours(
     if ChargeBasis.UNCOVERED in kinds:
         first = kinds.index(ChargeBasis.UNCOVERED)
         assert ChargeBasis.BLOCK not in kinds[first + 1 :]
+
+
+async def test_time_moved_onto_a_later_contract_stays_there_when_charged_again(
+    demo_ctx: Ctx,
+) -> None:
+    from bbdispatch.services.ledger import move_uncovered
+
+    first = await entry(demo_ctx, at(19, 8), 60)  # no contract yet: uncovered
+    assert await charges(demo_ctx, first) == [("uncovered", 60)]
+    starter = await sign_contract(demo_ctx, SignRequest(LINGWA, "starter-10h", date(2026, 11, 23)))
+    assert await move_uncovered(demo_ctx, starter) > 0
+    assert await charges(demo_ctx, first) == [("block", 60)]
+    # A change before it charges it again: what the dispatcher moved stays moved.
+    await entry(demo_ctx, at(18, 8), 30)
+    assert await charges(demo_ctx, first) == [("block", 60)]
