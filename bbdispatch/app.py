@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from bbdispatch.domain.people import Technician
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.text import printable
 from screens.widgets.plain import DropTerminalControls
@@ -37,14 +37,14 @@ class BBDispatch(App[None]):
     COMMANDS = App.COMMANDS | {lambda: _jump_provider()}
     TITLE = "bbdispatch"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
-        Binding("f1", "help", _("Help"), tooltip=_("Keys and how dispatch works"), id="help"),
-        Binding("f2", "new_call", _("New call"), tooltip=_("Start phone intake"), id="new-call"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit"),
+        Binding("f1", "help", N_("Help"), tooltip=N_("Keys and how dispatch works"), id="help"),
+        Binding("f2", "new_call", N_("New call"), tooltip=N_("Start phone intake"), id="new-call"),
         Binding(
             "i",
             "it_admin",
-            _("IT admin"),
-            tooltip=_("Recurring tasks and run history"),
+            N_("IT admin"),
+            tooltip=N_("Recurring tasks and run history"),
             show=False,
             id="it-admin",
         ),  # fmt: skip
@@ -177,7 +177,8 @@ class BBDispatch(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette's commands, plus IT administration from the board."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, translated
+            yield command._replace(title=_(command.title), help=_(command.help))
         if self.check_action("it_admin", ()):
             yield SystemCommand(
                 _("IT administration"), _("Recurring tasks and run history"), self.action_it_admin
@@ -212,6 +213,14 @@ class BBDispatch(App[None]):
     def get_line_filters(self) -> list[LineFilter]:
         """Textual's filters plus one that keeps control characters off the terminal."""
         return [*super().get_line_filters(), self._drop_controls]
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its prompt in the chosen language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""

@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from bbdispatch import __version__
+from bbdispatch.foreign_messages import install_argparse
+from bbdispatch.i18n import LANGUAGES, _, apply_firm_language, asked_language, choose_language
 
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
     "schedule", "inventory", "contracts", "report", "backup", "calendar", "clients",
-    "assessments", "jobs", "time",
+    "assessments", "jobs", "time", "language",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
@@ -25,18 +27,35 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommands included."""
     parser = argparse.ArgumentParser(
         prog="bbdispatch",
-        description="Terminal dispatcher for an IT-services firm. "
-        "Without a subcommand, starts the dispatcher.",
+        description=_(
+            "Terminal dispatcher for an IT-services firm. "
+            "Without a subcommand, starts the dispatcher."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"bbdispatch {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help="database file (default: $BBDISPATCH_DB, else user data dir)"
+        "--version",
+        action="version",
+        version=f"bbdispatch {__version__}",
+        help=_("show the version and exit"),
     )
-    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     parser.add_argument(
-        "--as", dest="act_as", metavar="LOGIN", help="work as another user (dispatchers and admins)"
+        "--db",
+        metavar=_("PATH"),
+        help=_("database file (default: $BBDISPATCH_DB, else user data dir)"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--no-mouse", action="store_true", help=_("do not capture the mouse"))
+    parser.add_argument(
+        "--as",
+        dest="act_as",
+        metavar=_("LOGIN"),
+        help=_("work as another user (dispatchers and admins)"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("language of screens and messages (default: the locale, else the firm's setting)"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"bbdispatch.commands.{name}")
         module.register(sub)
@@ -54,6 +73,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     tui.add_argument("--db")
     tui.add_argument("--no-mouse", action="store_true")
     tui.add_argument("--as", dest="act_as")
+    tui.add_argument("--lang", choices=LANGUAGES)
     try:
         args, rest = tui.parse_known_args(argv)
     except (argparse.ArgumentError, SystemExit):  # a bad option: the full parser explains
@@ -61,8 +81,30 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     return None if rest else args
 
 
+def _choose_language(argv: Sequence[str] | None) -> None:
+    """Choose the language before any text is built (``--help`` and usage errors too).
+
+    ``--lang``, else the locale, else the firm's setting in the database named by
+    ``--db`` (read-only, without migrating), else English; see :mod:`bbdispatch.i18n`.
+    """
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early.add_argument("--lang")
+    early.add_argument("--db")
+    try:
+        args, _rest = early.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # the full parser will explain
+        args = argparse.Namespace(lang=None, db=None)
+    if choose_language(args.lang) and asked_language() is None:
+        from bbdispatch.paths import default_db_path
+        from bbdispatch.storage.settings import peek_setting
+
+        apply_firm_language(peek_setting(default_db_path(args.db), "language"))
+    install_argparse()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bbdispatch`` console script."""
+    _choose_language(argv)
     fast = _tui_only(argv)
     if fast is not None:
         from bbdispatch.launch import run_dispatcher

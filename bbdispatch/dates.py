@@ -47,8 +47,10 @@ def nearest_year(day: int, month: int, today: date) -> date:
 
 
 def format_day(day: date | None) -> str:
-    """``24.11.2026``, or an empty string."""
-    return day.strftime("%d.%m.%Y") if day else ""
+    """``24.11.2026``, or an empty string (:func:`bbdispatch.formats.format_date`)."""
+    from bbdispatch.formats import format_date
+
+    return format_date(day)
 
 
 def month_of(day: date) -> tuple[date, date]:

@@ -14,11 +14,12 @@ import sys
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import Role
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_login
+from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
 from bbdispatch.text import printable
 
@@ -31,7 +32,8 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
         print(f"bbdispatch: {printable(str(err))}", file=sys.stderr)
         return 1
     except sqlite3.Error as err:
-        print(f"bbdispatch: database error: {printable(str(err))}", file=sys.stderr)
+        message = _("database error: {err}").format(err=printable(str(err)))
+        print(f"bbdispatch: {message}", file=sys.stderr)
         return 1
 
 
@@ -51,6 +53,7 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
 
     ctx = await open_ctx()
     try:
+        apply_firm_language(await firm_language(ctx))  # before any screen is imported
         user = await identify(ctx, login, args.act_as)
     finally:
         await ctx.db.close()

@@ -82,8 +82,7 @@ def format_plain(value: Decimal) -> str:
 
 
 def format_pln(value: Decimal, locale: str = "pl_PL") -> str:
-    """Client-facing Polish format: ``3 628,50 zł`` (via Babel)."""
-    from babel.numbers import format_currency
+    """Client-facing Polish format: ``3 628,50 zł`` (:func:`bbdispatch.formats.format_money`)."""
+    from bbdispatch.formats import format_money
 
-    text: str = format_currency(round_grosz(value), "PLN", locale=locale)
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    return format_money(value, locale)

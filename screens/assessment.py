@@ -14,7 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.contracts import assessments, record_assessment
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -26,9 +26,9 @@ class AssessmentScreen(FormDialog[int | None]):
     """Record a needs assessment (or a waiver with its reason) before a service contract."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"),
                 id="cancel"),
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save this revision"), id="save"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save this revision"), id="save"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """

@@ -22,7 +22,7 @@ from bbdispatch.domain.assignment import (
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobMode
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
@@ -42,11 +42,10 @@ def candidate_label(c: Candidate) -> str:
     timer = "● " + _("timer") if c.load.timer_running else ""
     if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
         return f"{c.person.name:<22} ✗ " + _("does no on-site work: not for this job")
-    return (
-        f"{c.person.name:<22} {skill}  {onsite:<11} "
-        f"{_('jobs')} {c.load.open_jobs}  {_('today')} {format_minutes(c.load.minutes_today)}"
-        f"  {timer}"
-    ).rstrip()
+    load = _("jobs {n}  today {time}").format(
+        n=c.load.open_jobs, time=format_minutes(c.load.minutes_today)
+    )
+    return f"{c.person.name:<22} {skill}  {onsite:<11} {load}  {timer}".rstrip()
 
 
 def clash_text(visit: Visit) -> str:
@@ -71,7 +70,9 @@ class AssignScreen(BBModal[bool]):
     """Pick a technician (best match first) and, for on-site jobs, the visit time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without assigning"), id="cancel"),
+        Binding(
+            "escape", "cancel", N_("Cancel"), tooltip=N_("Close without assigning"), id="cancel"
+        ),
     ]
 
     DEFAULT_CSS = """

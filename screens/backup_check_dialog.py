@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.backups import BackupResult, parse_size
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.backups import record_backup_check
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -42,8 +42,8 @@ class BackupCheckDialog(FormDialog[bool]):
     """Result, date, size and place of the newest backup; a failure needs a note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Record the check"), id="save-backup"),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Record the check"), id="save-backup"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

@@ -6,11 +6,14 @@ it: the App imports the screens, and the dependency runs that way only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.binding import ActiveBinding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 
+from bbdispatch.i18n import _
 from screens.shell import Shell, shell_of
 
 if TYPE_CHECKING:
@@ -33,9 +36,47 @@ class BBAccess(MessagePump):
         return self.bb.ctx
 
 
+def keyed(pairs: list[tuple[str, str]]) -> list[str]:
+    """One-key choices as shown: ``[o]n-site``, or ``o:na miejscu`` when a word does not fit.
+
+    Keys stay the same in every language; only how they are shown follows the
+    words, and a group is shown one way throughout.
+    """
+    inline = all(label.startswith(key) for key, label in pairs)
+    return [f"[{key}]{label[len(key) :]}" if inline else f"{key}:{label}" for key, label in pairs]
+
+
+def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """The active bindings with their descriptions and tooltips in the chosen language.
+
+    Bindings are declared at class level, when the language may not be chosen
+    yet, so their texts stay English (marked with ``N_``) and are translated
+    here, where the Footer, the Keys panel and F1 read them.
+    """
+    out: dict[str, ActiveBinding] = {}
+    for key, (node, binding, enabled, tooltip) in bindings.items():
+        text = replace(
+            binding,
+            description=_(binding.description) if binding.description else "",
+            tooltip=_(binding.tooltip) if binding.tooltip else "",
+        )
+        out[key] = ActiveBinding(node, text, enabled, _(tooltip) if tooltip else tooltip)
+    return out
+
+
 class BBScreen(BBAccess, Screen[ResultT]):
     """A screen that works with the bbdispatch App's service context."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, their texts translated (:func:`translated`)."""
+        return translated(super().active_bindings)
 
 
 class BBModal(BBAccess, ModalScreen[ResultT]):
     """A modal dialog with typed access to the App and its services."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, their texts translated (:func:`translated`)."""
+        return translated(super().active_bindings)

@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.board import board_lines
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
@@ -37,24 +37,24 @@ class BoardScreen(JobActionsScreen):
     """All open jobs, emergencies first, then the longest waiting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_job", _("Detail"), tooltip=_("Everything about the job"),
+        Binding("enter", "open_job", N_("Detail"), tooltip=N_("Everything about the job"),
                 id="open-job"),
         *JobActionsScreen.JOB_BINDINGS,
-        Binding("slash", "focus_filter", _("Search"),
-                tooltip=_("Filter: words, s:status t:tech m:mode c:client"), id="search"),
-        Binding("escape", "clear_filter", _("Clear"), tooltip=_("Clear the filter"),
+        Binding("slash", "focus_filter", N_("Search"),
+                tooltip=N_("Filter: words, s:status t:tech m:mode c:client"), id="search"),
+        Binding("escape", "clear_filter", N_("Clear"), tooltip=N_("Clear the filter"),
                 id="clear-filter", show=False),
-        Binding("r", "reload", _("Refresh"), tooltip=_("Reload the queue now"), id="refresh",
+        Binding("r", "reload", N_("Refresh"), tooltip=N_("Reload the queue now"), id="refresh",
                 show=False),
-        Binding("l", "call_log", _("Calls"), tooltip=_("Every call and its outcome"),
+        Binding("l", "call_log", N_("Calls"), tooltip=N_("Every call and its outcome"),
                 id="call-log"),
-        Binding("c", "contracts", _("Contracts"), tooltip=_("Contracts and balances"),
+        Binding("c", "contracts", N_("Contracts"), tooltip=N_("Contracts and balances"),
                 id="contracts"),
         Binding("k", "client", _("Client"), tooltip=_("All of the selected job's client"),
                 id="client"),
     ]  # fmt: skip
 
-    HELP = _(
+    HELP = N_(
         """\
 ## The board
 

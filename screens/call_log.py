@@ -12,33 +12,35 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
-OUTCOME_LABEL = {
-    "pending": _("waiting"),
-    "job_created": _("job created"),
-    "information": _("information"),
-    "new_prospect": _("new prospect"),
-    "missed": _("missed"),
-}
+OUTCOME_LABEL = Labels(
+    {
+        "pending": N_("waiting"),
+        "job_created": N_("job created"),
+        "information": N_("information"),
+        "new_prospect": N_("new prospect"),
+        "missed": N_("missed"),
+    }
+)
 
 
 class CallLogScreen(BBScreen[None]):
     """Calls newest first; a waiting call can be taken, marked information only or missed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Back"), tooltip=_("Back to the board"), id="calls-back"),
-        Binding("t", "take_call", _("Take call"), tooltip=_("Open the intake"), id="calls-take"),
+        Binding("escape", "close", N_("Back"), tooltip=N_("Back to the board"), id="calls-back"),
+        Binding("t", "take_call", N_("Take call"), tooltip=N_("Open the intake"), id="calls-take"),
         Binding(
-            "i", "mark('information')", _("Info only"), tooltip=_("Information only, no job"),
+            "i", "mark('information')", N_("Info only"), tooltip=N_("Information only, no job"),
             id="calls-info",
         ),
-        Binding("m", "mark('missed')", _("Missed"), tooltip=_("Mark missed"), id="calls-missed"),
+        Binding("m", "mark('missed')", N_("Missed"), tooltip=N_("Mark missed"), id="calls-missed"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """

@@ -19,20 +19,23 @@ from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.recurring import HistoryRow, RunOutcome, RunState
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, NP_, Labels, _, ngettext
 from bbdispatch.services.recurring import admin_contract, contract_history
 from bbdispatch.services.schedule import run_schedule
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
-STATE_LABEL = {
-    RunState.DONE: _("done"),
-    RunState.PROBLEM: _("PROBLEM"),
-    RunState.OPEN: _("open"),
-    RunState.OVERDUE: _("MISSED"),
-    RunState.CANCELLED: _("cancelled"),
-}
+STATE_LABEL = Labels(
+    {
+        RunState.DONE: NP_("run", "done"),
+        RunState.PROBLEM: NP_("run", "PROBLEM"),
+        RunState.OPEN: NP_("run", "open"),
+        RunState.OVERDUE: NP_("run", "MISSED"),
+        RunState.CANCELLED: NP_("run", "cancelled"),
+    },
+    context="run",
+)
 """How each run state reads in the table (the ones that stand out in capitals)."""
 
 
@@ -40,15 +43,15 @@ class ContractHistoryScreen(BBScreen[None]):
     """Runs of a contract's recurring tasks, newest first, with who did them and the outcome."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log_run", _("Log run"), tooltip=_("Complete the run, record its log"),
+        Binding("l", "log_run", N_("Log run"), tooltip=N_("Complete the run, record its log"),
                 id="log-run"),
-        Binding("b", "backup_check", _("Backup"), tooltip=_("Record the backup check"),
+        Binding("b", "backup_check", N_("Backup"), tooltip=N_("Record the backup check"),
                 id="backup-check"),
-        Binding("i", "inventory", _("Inventory"), tooltip=_("Software inventory and changes"),
+        Binding("i", "inventory", N_("Inventory"), tooltip=N_("Software inventory and changes"),
                 id="inventory"),
-        Binding("s", "run_schedule", _("Run sched."), tooltip=_("Create due runs now"),
+        Binding("s", "run_schedule", N_("Run sched."), tooltip=N_("Create due runs now"),
                 id="run-schedule"),
-        Binding("escape", "back", _("Back"), tooltip=_("Back to the tasks"), id="back"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the tasks"), id="back"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -202,7 +205,8 @@ class ContractHistoryScreen(BBScreen[None]):
     async def action_run_schedule(self) -> None:
         """Create the runs that are due now (the same as ``schedule run``)."""
         result = await run_schedule(self.ctx)
-        self.notify(_("{n} run(s) created.").format(n=len(result.created)))
+        count = len(result.created)
+        self.notify(ngettext("{n} run created.", "{n} runs created.", count).format(n=count))
         for problem in result.problems:
             self.notify(problem, severity="error")
 

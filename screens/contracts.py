@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.dates import format_day
 from bbdispatch.domain.contracts import ContractStatus, balance_text, format_hours
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.services.ledger import (
     ContractView,
     close_contract,
@@ -25,12 +25,15 @@ from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
-STATUS_LABEL = {
-    ContractStatus.ACTIVE: _("active"),
-    ContractStatus.USED_UP: _("used up"),
-    ContractStatus.EXPIRED: _("expired"),
-    ContractStatus.CLOSED: _("closed"),
-}
+STATUS_LABEL = Labels(
+    {
+        ContractStatus.ACTIVE: NP_("contract", "active"),
+        ContractStatus.USED_UP: NP_("contract", "used up"),
+        ContractStatus.EXPIRED: NP_("contract", "expired"),
+        ContractStatus.CLOSED: NP_("contract", "closed"),
+    },
+    context="contract",
+)
 
 
 class ContractsScreen(BBScreen[None]):
@@ -40,27 +43,27 @@ class ContractsScreen(BBScreen[None]):
         Binding(
             "escape",
             "app.pop_screen",
-            _("Back"),
-            tooltip=_("Back to the board"),
+            N_("Back"),
+            tooltip=N_("Back to the board"),
             id="back",
             show=False,
         ),
-        Binding("n", "sign", _("Sign"), tooltip=_("Sign a contract or top up"), id="sign"),
-        Binding("a", "assess", _("Assess"), tooltip=_("Needs assessment or waiver"), id="assess"),
+        Binding("n", "sign", N_("Sign"), tooltip=N_("Sign a contract or top up"), id="sign"),
+        Binding("a", "assess", N_("Assess"), tooltip=N_("Needs assessment or waiver"), id="assess"),
         Binding(
-            "m", "move", _("Move"), tooltip=_("Move uncovered time onto this contract"), id="move"
+            "m", "move", N_("Move"), tooltip=N_("Move uncovered time onto this contract"), id="move"
         ),
         Binding(
             "x",
             "close_contract",
-            _("Close"),
-            tooltip=_("Close the selected contract"),
+            N_("Close"),
+            tooltip=N_("Close the selected contract"),
             id="close-contract",
             show=False,
         ),
-        Binding("s", "statement", _("Statement"), tooltip=_("Work statement"), id="statement"),
+        Binding("s", "statement", N_("Statement"), tooltip=N_("Work statement"), id="statement"),
         Binding(
-            "f", "filter", _("Client"), tooltip=_("This client only / all clients"), id="filter"
+            "f", "filter", N_("Client"), tooltip=N_("This client only / all clients"), id="filter"
         ),
     ]
 
@@ -169,7 +172,8 @@ class ContractsScreen(BBScreen[None]):
         lines = [balance_text(v.balance, warn)]
         c = v.balance.contract
         period = format_day(c.starts_on) + (f"–{format_day(c.ends_on)}" if c.ends_on else "")
-        lines.append(f"{c.title} · {period} · {_('signed by')} {c.signed_by}")
+        signed = _("signed by {who}").format(who=c.signed_by)
+        lines.append(f"{c.title} · {period} · {signed}")
         if v.offer_service:
             lines.append(_("Starter nearly used: offer a service contract."))
         elif v.runs_out_on:

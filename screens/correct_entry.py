@@ -15,7 +15,7 @@ from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import StatementLine
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.corrections import correct_locked_entry
 from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
@@ -28,8 +28,8 @@ class CorrectEntryScreen(FormDialog[int | None]):
     """Day, start, end, description and the reason for the correction."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close"), id="cancel"),
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the correction"), id="save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the correction"), id="save"),
     ]
 
     DEFAULT_CSS = """

@@ -17,7 +17,7 @@ from bbdispatch.clock import Clock, format_local, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _, pgettext
 from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -62,8 +62,8 @@ class EntryDialog(FormDialog[bool]):
     """Start/end or a duration, a description for the client, on-site and billable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the entry"), id="entry-save"),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close, save nothing"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the entry"), id="entry-save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close, save nothing"), id="cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -115,8 +115,10 @@ class EntryDialog(FormDialog[bool]):
             if d.stopping and d.started_at is not None:
                 yield Plain(_("Started {at}").format(at=format_local(d.started_at)))
             else:
-                yield from self._row("start", _("Start"), d.started_at, today, "08:30")
-            yield from self._row("end", _("End"), d.ended_at, today, _("now"))
+                yield from self._row(
+                    "start", pgettext("time", "Start"), d.started_at, today, "08:30"
+                )
+            yield from self._row("end", pgettext("time", "End"), d.ended_at, today, _("now"))
             if not d.stopping:
                 yield from self._row("duration", _("Duration"), None, today, "1:30")
             with Horizontal():

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.events import Key
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Markdown
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
+from screens.base import BBModal
 
-HOW_DISPATCH_WORKS = _(
+HOW_DISPATCH_WORKS = N_(
     """\
 ## How dispatch works
 
@@ -24,10 +25,10 @@ their time lands on the client's contract → the work statement bills it.
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BBModal[None]):
     """Keys of the screen below plus a short guide; any key closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", _("Close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", N_("Close"))]
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -48,15 +49,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """The key table and the guide."""
-        lines = [f"# {_('Keys')}", "", f"| {_('Key')} | {_('Action')} |", "|---|---|"]
+        lines = ["# " + _("Keys"), "", "| " + _("Key") + " | " + _("Action") + " |", "|---|---|"]
         seen: set[str] = set()
         for _node, binding in self._bindings_below():
             if binding.description and binding.key not in seen:
                 seen.add(binding.key)
-                lines.append(f"| `{binding.key}` | {binding.description} |")
+                lines.append(f"| `{binding.key}` | " + _(binding.description) + " |")
         with VerticalScroll():
-            guide = self._under.HELP or ""  # the screen's own notes (legend, syntax)
-            text = "\n".join(lines) + "\n\n" + guide + "\n\n" + HOW_DISPATCH_WORKS
+            guide = _(self._under.HELP) if self._under.HELP else ""  # legend, syntax
+            text = "\n".join(lines) + "\n\n" + guide + "\n\n" + _(HOW_DISPATCH_WORKS)
             yield Markdown(text)  # literal-ok: keys and guides are written in the code
 
     def _bindings_below(self) -> list[tuple[object, Binding]]:

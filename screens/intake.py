@@ -23,7 +23,7 @@ from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLi
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
 from bbdispatch.domain.jobs import Category, NewJob, parse_agreed_terms
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
 from bbdispatch.services.clients import add_client, search_clients
@@ -55,18 +55,20 @@ class IntakeScreen(BBScreen[None]):
     """One incoming call: identify the caller, record and triage the request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Close"), tooltip=_("Close (asks first)"), id="intake-close"),
-        Binding("ctrl+s", "save_job", _("Save job"), tooltip=_("Save the job"), id="intake-save"),
         Binding(
-            "ctrl+f", "find_client", _("Find"), tooltip=_("Find by name, NIP, number"),
+            "escape", "close", N_("Close"), tooltip=N_("Close (asks first)"), id="intake-close"
+        ),
+        Binding("ctrl+s", "save_job", N_("Save job"), tooltip=N_("Save the job"), id="intake-save"),
+        Binding(
+            "ctrl+f", "find_client", N_("Find"), tooltip=N_("Find by name, NIP, number"),
             id="intake-find",
         ),
         Binding(
-            "ctrl+n", "new_client", _("New client"), tooltip=_("Short new-client form"),
+            "ctrl+n", "new_client", N_("New client"), tooltip=N_("Short new-client form"),
             id="intake-new-client",
         ),
         Binding(
-            "ctrl+o", "info_only", _("Info only"), tooltip=_("Log the call without a job"),
+            "ctrl+o", "info_only", N_("Info only"), tooltip=N_("Log the call without a job"),
             id="intake-info",
         ),
         Binding(

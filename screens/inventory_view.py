@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory_file
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
@@ -25,9 +25,9 @@ class InventoryScreen(BBScreen[None]):
     """Added, removed and updated programs; ``o`` loads an export onto the run's job."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_file", _("Load file"), tooltip=_("Load an export onto the job"),
+        Binding("o", "open_file", N_("Load file"), tooltip=N_("Load an export onto the job"),
                 id="load-inventory"),
-        Binding("escape", "back", _("Back"), tooltip=_("Back to the history"), id="back"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the history"), id="back"),
     ]  # fmt: skip
 
     AUTO_FOCUS = "#diff-table"

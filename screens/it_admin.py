@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.recurring import it_admin_contracts
 from screens.base import BBModal
 from screens.widgets.footer import KeysFooter
@@ -57,7 +57,7 @@ class AdminContractPicker(BBModal[int | None]):
     """A short list of IT administration contracts; Enter picks one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Back without choosing"), id="cancel"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Back without choosing"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

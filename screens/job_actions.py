@@ -10,16 +10,16 @@ from textual.binding import Binding, BindingType
 from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.domain.lifecycle import STATUS_LABEL, allowed_next
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.dispatch import change_status
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
 
 NOTE_TITLES: dict[JobStatus, tuple[str, bool]] = {
-    JobStatus.DONE: (_("Resolution (what was done, for the client):"), True),
-    JobStatus.CANCELLED: (_("Why is the job cancelled?"), True),
-    JobStatus.ON_HOLD: (_("What are we waiting for?"), False),
+    JobStatus.DONE: (N_("Resolution (what was done, for the client):"), True),
+    JobStatus.CANCELLED: (N_("Why is the job cancelled?"), True),
+    JobStatus.ON_HOLD: (N_("What are we waiting for?"), False),
 }
 """Status changes that ask for a note, and whether it is required."""
 
@@ -28,17 +28,17 @@ class JobActionsScreen(BBScreen[None]):
     """A screen showing one selected job that the lifecycle keys act on."""
 
     JOB_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "assign", _("Assign"), tooltip=_("Assign or hand over"), id="assign"),
-        Binding("t", "set_status('triaged')", _("Triage"),
-                tooltip=_("Mark triaged (un-assigns)"), id="triage"),
-        Binding("s", "set_status('in_progress')", _("Start"),
-                tooltip=_("Work has started / resumes"), id="start"),
-        Binding("h", "set_status('on_hold')", _("Hold"),
-                tooltip=_("Waiting for the client; stops the response clock"), id="hold"),
-        Binding("d", "set_status('done')", _("Done"),
-                tooltip=_("Close with a resolution"), id="done"),
-        Binding("x", "set_status('cancelled')", _("Cancel job"),
-                tooltip=_("Cancel with a reason"), id="cancel-job"),
+        Binding("a", "assign", N_("Assign"), tooltip=N_("Assign or hand over"), id="assign"),
+        Binding("t", "set_status('triaged')", N_("Triage"),
+                tooltip=N_("Mark triaged (un-assigns)"), id="triage"),
+        Binding("s", "set_status('in_progress')", N_("Start"),
+                tooltip=N_("Work has started / resumes"), id="start"),
+        Binding("h", "set_status('on_hold')", N_("Hold"),
+                tooltip=N_("Waiting for the client; stops the response clock"), id="hold"),
+        Binding("d", "set_status('done')", N_("Done"),
+                tooltip=N_("Close with a resolution"), id="done"),
+        Binding("x", "set_status('cancelled')", N_("Cancel job"),
+                tooltip=N_("Cancel with a reason"), id="cancel-job"),
     ]  # fmt: skip
     """Bindings the subclasses add to theirs."""
 
@@ -77,6 +77,7 @@ class JobActionsScreen(BBScreen[None]):
         job_id = line.job_id
         if target in NOTE_TITLES:
             title, required = NOTE_TITLES[target]
+            title = _(title)
 
             def done(note: str | None) -> None:
                 if note is not None:

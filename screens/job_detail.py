@@ -12,15 +12,17 @@ from textual.content import Content
 from textual.widgets import Header
 
 from bbdispatch.clock import format_duration, format_local, format_minutes
-from bbdispatch.domain.board import BoardLine
+from bbdispatch.domain.board import CATEGORY_LABEL, BoardLine
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import JobDetail, job_detail
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL, time_left
+from screens.widgets.caller_card import KIND_LABEL
+from screens.widgets.caller_card import STATUS_LABEL as CLIENT_STATUS
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, plain
 
@@ -29,8 +31,8 @@ class JobDetailScreen(JobActionsScreen):
     """One job in full; edits and lifecycle keys act on it; live like the board."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), tooltip=_("Back to the board"), id="back"),
-        Binding("e", "edit", _("Edit"), tooltip=_("Description, priority, mode, contract"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the board"), id="back"),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Description, priority, mode, contract"),
                 id="edit-job"),
         *JobActionsScreen.JOB_BINDINGS,
     ]  # fmt: skip
@@ -107,28 +109,39 @@ def render_detail(d: JobDetail, warn: int) -> Content:
 
     job = d.line.row.job
     c = d.client
+    head = " · ".join(
+        (
+            STATUS_LABEL[job.status],
+            PRIORITY_LABEL[job.priority],
+            MODE_LABEL[job.mode],
+            CATEGORY_LABEL[job.category],
+        )
+    )
     lines: list[Content | str] = [
-        Content.assemble(
-            bold(f"{_('Job')} {job.number}"),
-            f" · {STATUS_LABEL[job.status]} · {PRIORITY_LABEL[job.priority]}"
-            f" · {MODE_LABEL[job.mode]} · {job.category.value}",
+        Content.assemble(bold(_("Job {no}").format(no=job.number)), " · " + head),
+        _("Received: {at}   Time left: {left}   Flags: {flags}").format(
+            at=format_local(job.received_at),
+            left=time_left(d.line) or "—",
+            flags=d.line.flags.symbols or "—",
         ),
-        f"{_('Received')}: {format_local(job.received_at)}   {_('Time left')}: "
-        f"{time_left(d.line) or '—'}   {_('Flags')}: {d.line.flags.symbols or '—'}",
     ]
     if job.alert:
         lines.append(bold(f"⚠ {job.alert}"))
     caller_phone = format_for_display(job.caller_phone) if job.caller_phone else ""
-    lines.append(f"{_('Caller')}: {job.caller_name or '—'} {caller_phone}")
-    visit = f"   {_('Visit')}: {format_local(job.visit_at)}" if job.visit_at else ""
-    lines.append(f"{_('Technician')}: {d.person_name(job.technician_id)}{visit}")
-    lines.append(f"{_('Site')}: {job.site_address or '—'}")
+    lines.append(
+        _("Caller: {name} {phone}").format(name=job.caller_name or "—", phone=caller_phone)
+    )
+    visit = _("Visit: {at}").format(at=format_local(job.visit_at)) if job.visit_at else ""
+    who = _("Technician: {name}").format(name=d.person_name(job.technician_id))
+    lines.append(f"{who}   {visit}".rstrip())
+    lines.append(_("Site: {address}").format(address=job.site_address or "—"))
     lines += ["", bold(_("Description")), job.description]
     if job.resolution:
-        lines += [f"{_('Resolution')}: {job.resolution}"]
+        lines += [_("Resolution: {text}").format(text=job.resolution)]
     if job.status_reason:
-        lines += [f"{_('Reason')}: {job.status_reason}"]
-    lines += ["", bold(_("Client")), f"{c.name} ({c.kind.value}, {c.status.value})"]
+        lines += [_("Reason: {text}").format(text=job.status_reason)]
+    kind = f"{KIND_LABEL[c.kind.value]}, {CLIENT_STATUS[c.status.value]}"
+    lines += ["", bold(_("Client")), f"{c.name} ({kind})"]
     if c.nip:
         lines.append(f"NIP {c.nip}")
     lines.append(c.address or "—")

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import JobMode, Priority
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, format_plain, parse_money
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, edit_job
@@ -32,8 +32,8 @@ class JobEditScreen(BBModal[None]):
     """A small form; ctrl+s or the button saves, Escape closes without saving."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the changes"), id="save-job"),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the changes"), id="save-job"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

@@ -8,19 +8,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
+from screens.base import BBModal
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 
 
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(BBModal[str | None]):
     """Ask for one line of text; Enter confirms, Escape cancels (returns None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without a change"), id="cancel"),
+        Binding(
+            "escape", "cancel", N_("Cancel"), tooltip=N_("Close without a change"), id="cancel"
+        ),
     ]
 
     DEFAULT_CSS = """

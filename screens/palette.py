@@ -29,7 +29,7 @@ class JumpProvider(Provider):
         matcher = self.matcher(query)
         for row in found.jobs:
             job = row.job
-            text = f"{_('Job')} {job.number} · {row.client_name} · {job.description}"
+            text = _("Job {no}").format(no=job.number) + f" · {row.client_name} · {job.description}"
             score = 1.0 if query.strip() == job.number else max(matcher.match(text), 0.5)
             yield Hit(
                 score, highlight(matcher, text), partial(self._open_job, job.id), text=text,
@@ -37,7 +37,7 @@ class JumpProvider(Provider):
             )  # fmt: skip
         for client in found.clients:
             phones = ", ".join(format_for_display(p.e164) for p in client.phones[:2])
-            text = f"{_('Client')} · {client.name}"
+            text = _("Client") + f" · {client.name}"
             yield Hit(
                 max(matcher.match(text), 0.6), highlight(matcher, text),
                 partial(self._show_client, client.id), text=text, help=markup_literal(phones),

@@ -15,7 +15,7 @@ from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RecurringTask
 from bbdispatch.domain.schedule import describe_rule
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     admin_contract,
@@ -27,18 +27,18 @@ from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
-MODE_LABEL = {"onsite": _("on-site"), "remote": _("remote")}
+MODE_LABEL = Labels({"onsite": N_("on-site"), "remote": N_("remote")})
 
 
 class RecurringTasksScreen(BBScreen[None]):
     """What the firm does for a client on a schedule, and when it next happens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_task", _("New task"), tooltip=_("Add a recurring task"), id="new-task"),
-        Binding("e", "edit_task", _("Edit"), tooltip=_("Edit the selected task"), id="edit-task"),
-        Binding("p", "toggle_active", _("Pause"), tooltip=_("Pause or resume"), id="pause-task"),
-        Binding("h", "history", _("History"), tooltip=_("Every run and its log"), id="history"),
-        Binding("escape", "back", _("Back"), tooltip=_("Back to the board"), id="back"),
+        Binding("n", "new_task", N_("New task"), tooltip=N_("Add a recurring task"), id="new-task"),
+        Binding("e", "edit_task", N_("Edit"), tooltip=N_("Edit the selected task"), id="edit-task"),
+        Binding("p", "toggle_active", N_("Pause"), tooltip=N_("Pause or resume"), id="pause-task"),
+        Binding("h", "history", N_("History"), tooltip=N_("Every run and its log"), id="history"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the board"), id="back"),
     ]
 
     DEFAULT_CSS = """

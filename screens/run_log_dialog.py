@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RunOutcome
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.recurring import RunDetails, complete_run, run_details
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -25,8 +25,8 @@ class RunLogDialog(FormDialog[bool]):
     """The run's checklist above, what was checked and the outcome below; Ctrl+S saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Complete the run"), id="save-run"),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Complete the run"), id="save-run"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

@@ -20,8 +20,9 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from bbdispatch.clock import format_minutes, local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
-from bbdispatch.money import MoneyError, format_pln, gross_of, parse_money
+from bbdispatch.formats import format_money
+from bbdispatch.i18n import N_, _
+from bbdispatch.money import MoneyError, gross_of, parse_money
 from bbdispatch.services.clients import get_client
 from bbdispatch.services.contracts import (
     NewAssessment,
@@ -40,9 +41,9 @@ class SignContractScreen(FormDialog[int | None]):
     """The signing form; hours, net price and VAT are copied from today's price list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without signing"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without signing"),
                 id="cancel"),
-        Binding("ctrl+s", "sign", _("Sign"), tooltip=_("Sign the contract"), id="save"),
+        Binding("ctrl+s", "sign", N_("Sign"), tooltip=N_("Sign the contract"), id="save"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -75,7 +76,7 @@ class SignContractScreen(FormDialog[int | None]):
         options = []
         for p in prices.products:
             gross = p.gross(prices.vat_rate)
-            price = format_pln(gross) + " " + _("gross") if gross is not None else _("agreed")
+            price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")
             options.append((f"{p.name} ({price})", p.code))
         codes = [p.code for p in prices.products]
         first = self._product if self._product in codes else codes[0]
@@ -140,7 +141,7 @@ class SignContractScreen(FormDialog[int | None]):
             gross = gross_of(net, prices.vat_rate)
             line.update(
                 _("Net {net} · VAT {vat} · gross {gross}").format(
-                    net=format_pln(net), vat=format_pln(gross - net), gross=format_pln(gross)
+                    net=format_money(net), vat=format_money(gross - net), gross=format_money(gross)
                 )
             )
         self.query_one("#agreed-net").display = product.net is None

@@ -17,42 +17,42 @@ from bbdispatch.dates import format_day, month_of, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement, StatementLine
-from bbdispatch.i18n import _
-from bbdispatch.money import format_pln
-from bbdispatch.reports.common import actual_pl, contract_label, hours_pl
+from bbdispatch.formats import format_hours, format_money
+from bbdispatch.i18n import N_, Labels, _
+from bbdispatch.reports.common import actual_pl, contract_label
 from bbdispatch.services.statements import build_statement, issue_statement
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 from screens.widgets.text_input import TextInput
 
-MODE = {"onsite": _("on-site"), "remote": _("remote")}
+MODE = Labels({"onsite": N_("on-site"), "remote": N_("remote")})
 
 
 class StatementScreen(BBScreen[None]):
     """What the client is billed for a period, line by line, before and after issuing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", _("Back"), tooltip=_("Back"), id="back"),
+        Binding("escape", "app.pop_screen", N_("Back"), tooltip=N_("Back"), id="back"),
         Binding(
             "f5",
             "refresh_statement",
-            _("Show"),
-            tooltip=_("Build for the period"),
+            N_("Show"),
+            tooltip=N_("Build for the period"),
             id="show-statement",
         ),
         Binding(
             "f8",
             "issue",
-            _("Issue"),
-            tooltip=_("Issue and lock the period"),
+            N_("Issue"),
+            tooltip=N_("Issue and lock the period"),
             id="issue-statement",
         ),
         Binding(
             "f7",
             "correct",
-            _("Correct"),
-            tooltip=_("Admin: correct a billed entry"),
+            N_("Correct"),
+            tooltip=N_("Admin: correct a billed entry"),
             id="correct-entry",
         ),
     ]
@@ -165,7 +165,7 @@ class StatementScreen(BBScreen[None]):
                 ln.technician.split(" ")[0],
                 ln.description,
                 actual_pl(ln.actual_seconds),
-                hours_pl(ln.billed_minutes),
+                format_hours(ln.billed_minutes),
                 Text(contract_label(ln, polish=False), style=style),
                 key=str(ln.entry_id),
             )
@@ -174,43 +174,43 @@ class StatementScreen(BBScreen[None]):
     def _summary(self, s: Statement) -> list[str]:
         out = []
         for t in s.contracts:
-            text = f"{t.contract.number}: {hours_pl(t.minutes)}"
+            text = f"{t.contract.number}: {format_hours(t.minutes)}"
             if t.left_before is not None and t.left_after is not None:
                 text += " · " + _("left {a} → {b}").format(
-                    a=hours_pl(t.left_before), b=hours_pl(t.left_after)
+                    a=format_hours(t.left_before), b=format_hours(t.left_after)
                 )
             if t.net:
-                text += f" · {format_pln(t.net)}"
+                text += f" · {format_money(t.net)}"
             out.append(text)
         uncovered = s.minutes_of(ChargeBasis.UNCOVERED)
         if uncovered:
             out.append(
                 _("Uncovered {h} · {net}").format(
-                    h=hours_pl(uncovered), net=format_pln(s.net_of(ChargeBasis.UNCOVERED))
+                    h=format_hours(uncovered), net=format_money(s.net_of(ChargeBasis.UNCOVERED))
                 )
             )
         agreed = s.minutes_of(ChargeBasis.AGREED)
         if agreed:
             out.append(
                 _("Agreed rate {h} · {net}").format(
-                    h=hours_pl(agreed), net=format_pln(s.net_of(ChargeBasis.AGREED))
+                    h=format_hours(agreed), net=format_money(s.net_of(ChargeBasis.AGREED))
                 )
             )
         for f in s.fees:
             out.append(
                 _("Monthly fee {n} × {m} · {net}").format(
-                    n=f.contract.number, m=f.months, net=format_pln(f.net)
+                    n=f.contract.number, m=f.months, net=format_money(f.net)
                 )
             )
         for c in s.corrections:
             out.append(
                 _("Correction job {job}: {h} · {net}").format(
-                    job=c.job_number, h=hours_pl(c.minutes_delta), net=format_pln(c.net_delta)
+                    job=c.job_number, h=format_hours(c.minutes_delta), net=format_money(c.net_delta)
                 )
             )
         out.append(
             _("Net {net} · VAT {vat} · Gross {gross}").format(
-                net=format_pln(s.net), vat=format_pln(s.vat), gross=format_pln(s.gross)
+                net=format_money(s.net), vat=format_money(s.vat), gross=format_money(s.gross)
             )
         )
         return out
@@ -228,7 +228,7 @@ class StatementScreen(BBScreen[None]):
         line = self.selected_line()
         text = ""
         if line is not None:
-            text = "; ".join(f"{hours_pl(c.minutes)}: {c.reason}" for c in line.charges)
+            text = "; ".join(f"{format_hours(c.minutes)}: {c.reason}" for c in line.charges)
             if line.statement_id is not None:
                 text = "🔒 " + text
         self.query_one("#line-detail", Static).update(text)

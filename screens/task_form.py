@@ -26,7 +26,7 @@ from bbdispatch.domain.schedule import (
     parse_first_run,
     preset_of,
 )
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import TaskDraft, preview, save_task
 from screens.widgets.footer import KeysFooter
@@ -34,18 +34,18 @@ from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 from screens.widgets.text_input import TextEditor, TextInput
 
-CATEGORY_LABEL = {
-    "backup": _("backup"), "software": _("software"), "hardware": _("hardware"),
-    "network": _("network"), "training": _("training"), "other": _("other"),
-}  # fmt: skip
+CATEGORY_LABEL = Labels({
+    "backup": N_("backup"), "software": N_("software"), "hardware": N_("hardware"),
+    "network": N_("network"), "training": N_("training"), "other": N_("other"),
+})  # fmt: skip
 
 
 class TaskForm(FormDialog[int | None]):
     """The recurring task form; saving validates and shows errors by the fields."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the task"), id="save-task"),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the task"), id="save-task"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

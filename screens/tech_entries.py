@@ -14,7 +14,7 @@ from bbdispatch.clock import format_duration, format_local, format_minutes, loca
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.i18n import _, ngettext
+from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
 from screens.base import BBScreen
 from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
@@ -28,9 +28,9 @@ class MyEntriesScreen(BBScreen[None]):
     """The technician's own entries, newest first; locked ones are marked."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", _("Back"), tooltip=_("Back to my jobs"), id="back"),
-        Binding("e", "edit", _("Edit"), tooltip=_("Correct the entry"), id="entry-edit"),
-        Binding("x", "delete", _("Delete"), tooltip=_("Delete the entry"), id="entry-delete"),
+        Binding("escape", "app.pop_screen", N_("Back"), tooltip=N_("Back to my jobs"), id="back"),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Correct the entry"), id="entry-edit"),
+        Binding("x", "delete", N_("Delete"), tooltip=N_("Delete the entry"), id="entry-delete"),
     ]
 
     DEFAULT_CSS = """

@@ -16,7 +16,7 @@ from bbdispatch.domain.jobs import JobRow, Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.timeinput import format_elapsed
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.my_entries import add_my_entry
 from bbdispatch.services.timekeeping import (
@@ -49,12 +49,14 @@ class TechJobsScreen(BBScreen[None]):
     """My open jobs, emergencies first; one key starts or stops the timer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "toggle_timer", _("Timer"), tooltip=_("Start or stop my timer"), id="timer"),
-        Binding("m", "add_time", _("Add time"), tooltip=_("Add work done offline"), id="add-time"),
-        Binding("e", "my_entries", _("Entries"), tooltip=_("My last 7 days"), id="my-entries"),
-        Binding("p", "start_work", _("Working"), tooltip=_("Mark in progress"), id="job-working"),
-        Binding("h", "hold", _("Hold"), tooltip=_("Put on hold, with reason"), id="job-hold"),
-        Binding("d", "done", _("Done"), tooltip=_("Close with resolution"), id="job-done"),
+        Binding("t", "toggle_timer", N_("Timer"), tooltip=N_("Start or stop my timer"), id="timer"),
+        Binding(
+            "m", "add_time", N_("Add time"), tooltip=N_("Add work done offline"), id="add-time"
+        ),
+        Binding("e", "my_entries", N_("Entries"), tooltip=N_("My last 7 days"), id="my-entries"),
+        Binding("p", "start_work", N_("Working"), tooltip=N_("Mark in progress"), id="job-working"),
+        Binding("h", "hold", N_("Hold"), tooltip=N_("Put on hold, with reason"), id="job-hold"),
+        Binding("d", "done", N_("Done"), tooltip=N_("Close with resolution"), id="job-done"),
     ]
 
     DEFAULT_CSS = """
@@ -302,8 +304,10 @@ def card_text(card: JobCard) -> Text:
     """The job card as a few short lines for the bottom of the screen."""
     job = card.job
     text = Text()
-    head = f"{_('Job')} {job.number} · {PRIORITY_LABEL[job.priority]} · "
-    head += f"{MODE_LABEL[job.mode]} · {STATUS_LABEL[job.status]}"
+    head = _("Job {no}").format(no=job.number)
+    head += (
+        f" · {PRIORITY_LABEL[job.priority]} · {MODE_LABEL[job.mode]} · {STATUS_LABEL[job.status]}"
+    )
     text.append(head, style="bold red" if job.priority is Priority.EMERGENCY else "bold")
     if job.status_reason:
         text.append(f" ({job.status_reason})")
@@ -313,7 +317,7 @@ def card_text(card: JobCard) -> Text:
     minutes = sum(e.minutes() for e in card.entries if not e.running)
     lines = [
         f"{card.client_name} · {contact}",
-        f"{_('Address')}: {card.site_address or '—'} · {_('Visit')}: {visit}",
+        _("Address: {address} · Visit: {at}").format(address=card.site_address or "—", at=visit),
         job.description,
         *(card.balances or [_("No contract: time is billed at the hourly rate.")]),
         _("My time on this job: {time} h").format(time=format_minutes(minutes)),

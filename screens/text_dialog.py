@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain
@@ -26,9 +26,9 @@ class TextDialog(FormDialog[bool]):
     """Asks for one line, saves it through the given service call, shows its refusal."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"), id="text-save"),
-        Binding("enter", "save", _("Save"), show=False),
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close, save nothing"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save and close"), id="text-save"),
+        Binding("enter", "save", N_("Save"), show=False),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close, save nothing"), id="cancel"),
     ]
 
     DEFAULT_CSS = """

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bbdispatch import i18n
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.pricelist import PriceList, load_pricelist
 from bbdispatch.services.context import Ctx
@@ -18,6 +19,29 @@ from bbdispatch.storage.database import Database
 
 DEMO_NOW = datetime(2026, 11, 24, 9, 42, tzinfo=FIRM_ZONE)
 """The moment every test lives in: a Tuesday morning in Warsaw."""
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test speaks English unless it asks for Polish: the machine's locale never decides.
+
+    The locale variables are cleared (``LANG=C.UTF-8`` keeps UTF-8 for child
+    processes), and the language is reset after the test.
+    """
+    for variable in i18n.LOCALE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.choose_language("en")
+    yield
+    i18n.choose_language("en")
+
+
+@pytest.fixture
+def polish() -> Iterator[None]:
+    """Polish for this test (as ``--lang pl`` would choose it)."""
+    i18n.choose_language("pl")
+    yield
+    i18n.choose_language("en")
 
 
 @pytest.fixture(scope="session")

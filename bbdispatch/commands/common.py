@@ -13,10 +13,12 @@ from typing import Any
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
+from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
 from bbdispatch.text import json_text, printable
 
@@ -45,7 +47,9 @@ async def open_ctx(args: argparse.Namespace, *, create: bool = False) -> AsyncIt
     prices = load_pricelist()
     db = await Database.open(default_db_path(args.db), create=create)
     try:
-        yield Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login())
+        ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login())
+        apply_firm_language(await firm_language(ctx))
+        yield ctx
     finally:
         await db.close()
 
@@ -65,7 +69,7 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except sqlite3.Error as err:
-        echo_err(f"bbdispatch: database error: {err}")
+        echo_err("bbdispatch: " + _("database error: {err}").format(err=err))
         return EXIT_ERROR
     except (OSError, OverflowError, ValueError, csv.Error) as err:
         # Input no check foresaw (a huge number, an unreadable file): one line, no trace.

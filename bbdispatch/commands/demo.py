@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
+from bbdispatch.i18n import _, asked_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
+from bbdispatch.services.settings import adopt_firm_language
 from bbdispatch.storage.database import Database
 
 
@@ -30,9 +32,14 @@ def handle(args: argparse.Namespace) -> int:
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         async with open_ctx(args, create=True) as ctx:
             if await _has_data(ctx.db):
-                raise CommandError(f"{path} already has data; use demo --reset to replace it")
+                raise CommandError(
+                    _("{path} already has data; use demo --reset to replace it").format(path=path)
+                )
             await build_demo(ctx, add_login=os_login())
-        echo(f"{path}: demo firm ready")
+            asked = asked_language()
+            if asked is not None:  # a demo on a Polish machine comes up in Polish
+                await adopt_firm_language(ctx, asked)
+        echo(_("{path}: demo firm ready").format(path=path))
         return 0
 
     return run(body)

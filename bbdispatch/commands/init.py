@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.commands.common import echo, open_ctx, run
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, asked_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.services.bootstrap import AdminOutcome, ensure_first_admin
 from bbdispatch.services.people import os_login
+from bbdispatch.services.settings import adopt_firm_language
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +34,10 @@ def handle(args: argparse.Namespace) -> int:
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
             first = await ensure_first_admin(ctx, login, named=args.admin is not None)
-        echo(f"{default_db_path(args.db)}: schema {version}")
+            asked = asked_language()
+            if asked is not None:  # a firm set up on a Polish machine speaks Polish
+                await adopt_firm_language(ctx, asked)
+        echo(_("{path}: schema {version}").format(path=default_db_path(args.db), version=version))
         if first.outcome is AdminOutcome.CREATED:
             echo(
                 _("{login} is the first admin (added as a person of the firm).").format(login=login)

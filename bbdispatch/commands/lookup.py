@@ -7,6 +7,7 @@ from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import caller_card, lookup_number
@@ -14,9 +15,9 @@ from bbdispatch.services.intake import caller_card, lookup_number
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lookup`` subcommand."""
-    parser = sub.add_parser("lookup", help="show the clients a phone number belongs to")
-    parser.add_argument("number", help="the number in any common form")
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser = sub.add_parser("lookup", help=_("show the clients a phone number belongs to"))
+    parser.add_argument("number", help=_("the number in any common form"))
+    parser.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     parser.set_defaults(handler=handle)
 
 

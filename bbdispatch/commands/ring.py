@@ -17,8 +17,8 @@ from bbdispatch.services.intake import record_ring
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``ring`` subcommand."""
-    parser = sub.add_parser("ring", help="record an incoming call (from the phone system)")
-    parser.add_argument("number", help="the caller's number in any common form")
+    parser = sub.add_parser("ring", help=_("record an incoming call (from the phone system)"))
+    parser.add_argument("number", help=_("the caller's number in any common form"))
     parser.set_defaults(handler=handle)
 
 

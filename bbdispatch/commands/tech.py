@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import argparse
 
+from bbdispatch.i18n import _
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``tech`` subcommand."""
-    parser = sub.add_parser("tech", help="the technician's workspace (my jobs, timer, time)")
+    parser = sub.add_parser("tech", help=_("the technician's workspace (my jobs, timer, time)"))
     # Also accepted after the subcommand; SUPPRESS keeps the global value otherwise.
     parser.add_argument(
-        "--as", dest="act_as", metavar="LOGIN", default=argparse.SUPPRESS,
-        help="open LOGIN's workspace (dispatchers and admins only)",
+        "--as", dest="act_as", metavar=_("LOGIN"), default=argparse.SUPPRESS,
+        help=_("open LOGIN's workspace (dispatchers and admins only)"),
     )  # fmt: skip
     parser.add_argument(
         "--no-mouse", action="store_true", default=argparse.SUPPRESS,
-        help="do not capture the mouse (plain terminals such as vt100)",
+        help=_("do not capture the mouse (plain terminals such as vt100)"),
     )  # fmt: skip
     parser.set_defaults(handler=handle)
 

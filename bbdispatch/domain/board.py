@@ -13,11 +13,27 @@ from datetime import datetime, timedelta
 
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.clients import search_key
-from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
+from bbdispatch.domain.jobs import Category, JobMode, JobRow, Priority, StatusChange
+from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.recurring import recurring_overdue
 from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
 from bbdispatch.domain.timers import timer_forgotten
+from bbdispatch.i18n import N_, Labels
 from bbdispatch.pricelist import PriceList
+
+MODE_LABEL = Labels({JobMode.ONSITE: N_("on-site"), JobMode.REMOTE: N_("remote")})
+"""How a job's mode reads on the board and in its filter."""
+CATEGORY_LABEL = Labels(
+    {
+        Category.HARDWARE: N_("hardware"),
+        Category.SOFTWARE: N_("software"),
+        Category.NETWORK: N_("network"),
+        Category.BACKUP: N_("backup"),
+        Category.TRAINING: N_("training"),
+        Category.OTHER: N_("other"),
+    }
+)
+"""How a job's category reads on screen."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +148,13 @@ class BoardFilter:
     def matches(self, line: BoardLine) -> bool:
         """Whether a line passes every part of the filter (accent-insensitive prefixes)."""
         job = line.row.job
-        if self.status and not _prefix(self.status, job.status.value.replace("_", "")):
+        # A status or mode is typed as its code or as the word the screen shows
+        # (s:new or s:nowe), so the filter works the same in every language.
+        status = (job.status.value.replace("_", ""), STATUS_LABEL[job.status].replace(" ", ""))
+        if self.status and not any(_prefix(self.status, word) for word in status):
             return False
-        if self.mode and not _prefix(self.mode, job.mode.value):
+        mode = (job.mode.value, MODE_LABEL[job.mode].replace(" ", ""))
+        if self.mode and not any(_prefix(self.mode, word) for word in mode):
             return False
         if self.technician in ("-", "none"):
             if line.row.technician_name is not None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from bbdispatch import formats
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 
@@ -99,10 +100,8 @@ class NeedsAssessment:
 
 
 def format_hours(minutes: int) -> str:
-    """Hours for people: ``9.5 h``, ``10 h``."""
-    hours = minutes / 60
-    text = f"{hours:.2f}".rstrip("0").rstrip(".")
-    return f"{text} h"
+    """Hours for people in the session's language: ``9,5 h`` / ``9.5 h``, ``10 h``."""
+    return formats.format_hours(minutes)
 
 
 def balance_text(balance: Balance, warn_percent: int) -> str:
@@ -112,15 +111,20 @@ def balance_text(balance: Balance, warn_percent: int) -> str:
     """
     c = balance.contract
     if balance.included_minutes is None:
-        used = format_hours(balance.used_minutes)
-        return f"{c.number} {c.product_code}: {used} {_('charged')}"
+        return _("{number} {product}: {used} charged").format(
+            number=c.number, product=c.product_code, used=format_hours(balance.used_minutes)
+        )
     left = balance.left_minutes or 0
     mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
-    return (
-        f"{c.number} {c.product_code}: {format_hours(balance.used_minutes)} "
-        f"{_('of')} {format_hours(balance.included_minutes)} {_('used')}, "
-        f"{format_hours(left)} {_('left')} ({balance.percent_used} %){mark}"
+    text = _("{number} {product}: {used} of {included} used, {left} left ({percent} %)").format(
+        number=c.number,
+        product=c.product_code,
+        used=format_hours(balance.used_minutes),
+        included=format_hours(balance.included_minutes),
+        left=format_hours(left),
+        percent=balance.percent_used,
     )
+    return text + mark
 
 
 def effective_status(balance: Balance, today: date) -> ContractStatus:

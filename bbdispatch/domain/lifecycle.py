@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobStatus
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 
 S = JobStatus
 
@@ -38,15 +38,17 @@ resolved); it always needs a resolution and no running timer.
 NEEDS_TECHNICIAN: frozenset[JobStatus] = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD})
 """Statuses in which a job must have a technician."""
 
-STATUS_LABEL: dict[JobStatus, str] = {
-    S.NEW: _("new"),
-    S.TRIAGED: _("triaged"),
-    S.ASSIGNED: _("assigned"),
-    S.IN_PROGRESS: _("in progress"),
-    S.ON_HOLD: _("on hold"),
-    S.DONE: _("done"),
-    S.CANCELLED: _("cancelled"),
-}
+STATUS_LABEL: Labels[JobStatus] = Labels(
+    {
+        S.NEW: N_("new"),
+        S.TRIAGED: N_("triaged"),
+        S.ASSIGNED: N_("assigned"),
+        S.IN_PROGRESS: N_("in progress"),
+        S.ON_HOLD: N_("on hold"),
+        S.DONE: N_("done"),
+        S.CANCELLED: N_("cancelled"),
+    }
+)
 """How statuses read on screen and in messages."""
 
 

@@ -9,6 +9,7 @@ task at 09:00 stays at 09:00 across the change to and from summer time.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
@@ -19,20 +20,28 @@ from bbdispatch.clock import FIRM_ZONE, local
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import run_deadline
-from bbdispatch.i18n import _
+from bbdispatch.formats import weekday_name
+from bbdispatch.i18n import N_, Labels, _
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 """RRULE day codes, Monday first."""
-WEEKDAY_NAMES = {
-    "MO": _("Monday"),
-    "TU": _("Tuesday"),
-    "WE": _("Wednesday"),
-    "TH": _("Thursday"),
-    "FR": _("Friday"),
-    "SA": _("Saturday"),
-    "SU": _("Sunday"),
-}
-"""Day codes as people read them."""
+
+
+class _WeekdayNames(Mapping[str, str]):
+    """Day codes as people read them, in the session's language (Babel's names)."""
+
+    def __getitem__(self, code: str) -> str:
+        return weekday_name(WEEKDAYS.index(code))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(WEEKDAYS)
+
+    def __len__(self) -> int:
+        return len(WEEKDAYS)
+
+
+WEEKDAY_NAMES: Mapping[str, str] = _WeekdayNames()
+"""Day codes as people read them: ``MO`` → ``poniedziałek`` / ``Monday``."""
 MAX_CATCH_UP = 100
 """Most occurrences one run creates for one task, so a wrong start date cannot flood the board."""
 MIN_GAP = timedelta(hours=23)
@@ -55,15 +64,17 @@ class Preset(StrEnum):
     CUSTOM = "custom"
 
 
-PRESET_LABELS = {
-    Preset.WEEKLY: _("Weekly on a day"),
-    Preset.BIWEEKLY: _("Every 2 weeks on a day"),
-    Preset.MONTHLY_DAY: _("Monthly on day N"),
-    Preset.MONTHLY_FIRST: _("First weekday of month"),
-    Preset.MONTHLY_LAST_DAY: _("Last day of the month"),
-    Preset.WORKDAYS: _("Every workday"),
-    Preset.CUSTOM: _("Custom RRULE"),
-}
+PRESET_LABELS = Labels(
+    {
+        Preset.WEEKLY: N_("Weekly on a day"),
+        Preset.BIWEEKLY: N_("Every 2 weeks on a day"),
+        Preset.MONTHLY_DAY: N_("Monthly on day N"),
+        Preset.MONTHLY_FIRST: N_("First weekday of month"),
+        Preset.MONTHLY_LAST_DAY: N_("Last day of the month"),
+        Preset.WORKDAYS: N_("Every workday"),
+        Preset.CUSTOM: N_("Custom RRULE"),
+    }
+)
 """Preset names for the schedule picker."""
 
 

@@ -7,14 +7,14 @@ the person printing them, so these labels do not go through gettext.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from bbdispatch.clock import format_duration
 from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement, StatementLine
-from bbdispatch.money import format_pln
+from bbdispatch.formats import DOCUMENT_LOCALE, format_date, format_hours, format_money, hours_of
 
 PL = {
     "title": "Wykaz prac",
@@ -70,7 +70,7 @@ MODE_PL = {JobMode.ONSITE: "na miejscu", JobMode.REMOTE: "zdalnie"}
 
 def hours(minutes: int) -> Decimal:
     """Minutes as hours with two decimals (15 min = 0.25 h), half-up."""
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return hours_of(minutes)
 
 
 def hours_plain(minutes: int, decimal_comma: bool = False) -> str:
@@ -81,8 +81,7 @@ def hours_plain(minutes: int, decimal_comma: bool = False) -> str:
 
 def hours_pl(minutes: int) -> str:
     """``1,5 h`` for the client."""
-    text = f"{hours(minutes):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{text} h"
+    return format_hours(minutes, DOCUMENT_LOCALE)
 
 
 def contract_name_pl(contract: Contract) -> str:
@@ -150,7 +149,7 @@ def contract_rows(s: Statement) -> list[tuple[list[str], bool]]:
 
 def date_pl(day: date) -> str:
     """``24.11.2026``."""
-    return day.strftime("%d.%m.%Y")
+    return format_date(day, DOCUMENT_LOCALE)
 
 
 def contract_label(line: StatementLine, polish: bool = True) -> str:
@@ -200,7 +199,7 @@ def line_cells(line: StatementLine) -> list[str]:
 
 def pln(value: Decimal) -> str:
     """``3 628,50 zł``."""
-    return format_pln(value)
+    return format_money(value, DOCUMENT_LOCALE)
 
 
 def vat_label(rate: Decimal) -> str:

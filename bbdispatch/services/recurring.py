@@ -230,7 +230,7 @@ async def complete_run(
             raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
         log = RunLog(job_id, ctx.actor, ctx.clock.now(), checked, outcome, problem)
         resolution = checked.strip() if outcome is RunOutcome.OK else (
-            f"{checked.strip()}\n{_('Problem found')}: {problem.strip()}"
+            checked.strip() + "\n" + _("Problem found: {text}").format(text=problem.strip())
         )  # fmt: skip
         if job.status is not JobStatus.DONE:
             if job.technician_id is None:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from bbdispatch.clock import format_age
+from bbdispatch.domain.board import MODE_LABEL as MODE_LABEL  # shown by several screens
 from bbdispatch.domain.board import BoardLine
-from bbdispatch.domain.jobs import JobMode, Priority
+from bbdispatch.domain.jobs import Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 
-MODE_LABEL = {JobMode.ONSITE: _("on-site"), JobMode.REMOTE: _("remote")}
-PRIORITY_LABEL = {
-    Priority.EMERGENCY: _("EMERG"),
-    Priority.NORMAL: _("normal"),
-    Priority.LOW: _("low"),
-}
+PRIORITY_LABEL = Labels(
+    {
+        Priority.EMERGENCY: N_("EMERG"),
+        Priority.NORMAL: N_("normal"),
+        Priority.LOW: N_("low"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,15 @@ def columns_for(width: int) -> list[Column]:
         tail.append(Column("mode", _("Mode"), 7))
     if wide:
         tail.append(Column("priority", _("Prio"), 6))
-    tail.append(Column("status", _("Status"), 9 if narrow else 11))
+    longest_status = max(len(label) for label in STATUS_LABEL.values())  # in this language
+    tail.append(Column("status", _("Status"), max(9 if narrow else 11, longest_status)))
     tail.append(Column("tech", _("Tech"), 16 if wide else (7 if narrow else 9)))
     if not narrow:
         tail.append(Column("wait", _("Wait"), 6))
     tail.append(Column("left", _("Left"), 6 if narrow else 7))
+    # No header is cut, whatever the language makes of it.
+    fixed = [replace(c, width=max(c.width, cell_len(c.label))) for c in fixed]
+    tail = [replace(c, width=max(c.width, cell_len(c.label))) for c in tail]
     used = sum(c.width + 2 for c in fixed + tail) + 2 + 2  # cell padding, scrollbar, margin
     description = Column("description", _("Description"), max(10, width - used))
     return [*fixed, description, *tail]

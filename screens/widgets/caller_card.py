@@ -9,18 +9,25 @@ from textual.content import Content
 from bbdispatch.clock import local
 from bbdispatch.domain.contracts import ContractStatus, balance_text
 from bbdispatch.domain.ledger import usable_on
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallerCard
 from screens.widgets.plain import Plain
 
-KIND_LABEL = {"company": _("company"), "private": _("private person")}
-STATUS_LABEL = {"prospect": _("prospect"), "active": _("active"), "archived": _("archived")}
-JOB_STATUS = {
-    "new": _("new"), "triaged": _("triaged"), "assigned": _("assigned"),
-    "in_progress": _("in progress"), "on_hold": _("on hold"), "done": _("done"),
-    "cancelled": _("cancelled"),
-}  # fmt: skip
+KIND_LABEL = Labels({"company": N_("company"), "private": N_("private person")})
+STATUS_LABEL = Labels(
+    {
+        "prospect": NP_("client", "prospect"),
+        "active": NP_("client", "active"),
+        "archived": NP_("client", "archived"),
+    },
+    context="client",
+)
+JOB_STATUS = Labels({
+    "new": N_("new"), "triaged": N_("triaged"), "assigned": N_("assigned"),
+    "in_progress": N_("in progress"), "on_hold": N_("on hold"), "done": N_("done"),
+    "cancelled": N_("cancelled"),
+})  # fmt: skip
 
 
 def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
@@ -36,7 +43,7 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
     ]
     phones = ", ".join(format_for_display(p.e164) for p in c.phones)
     contact = " · ".join(p for p in (c.contact_person, phones) if p)
-    lines.append(Content(f"{_('Contact')}: {contact or '—'}"))
+    lines.append(Content(_("Contact: {who}").format(who=contact or "—")))
     shown = [
         b for b in card.balances
         if usable_on(b.contract, today) and b.contract.status is not ContractStatus.CLOSED
@@ -51,7 +58,9 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
         j = row.job
         lines.append(
             Content.styled(
-                f"{_('Open')} #{j.number} {JOB_STATUS[j.status.value]}: {j.description}",
+                _("Open #{no} {status}: {text}").format(
+                    no=j.number, status=JOB_STATUS[j.status.value], text=j.description
+                ),
                 "$accent",
             )
         )
@@ -61,13 +70,14 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
         j = row.job
         lines.append(
             Content.styled(
-                f"{_('Last')} #{j.number} {local(j.received_at).strftime('%d.%m')}: "
-                f"{j.description}",
+                _("Last #{no} {day}: {text}").format(
+                    no=j.number, day=local(j.received_at).strftime("%d.%m"), text=j.description
+                ),
                 "$text-muted",
             )
         )
     if c.notes:
-        lines.append(Content(f"{_('Notes')}: {c.notes}"))
+        lines.append(Content(_("Notes: {text}").format(text=c.notes)))
     return Content("\n").join(lines)
 
 

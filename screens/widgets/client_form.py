@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.i18n import _
+from screens.base import keyed
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
 from screens.widgets.plain import Plain, PlainLabel
@@ -36,10 +37,11 @@ class KindToggle(Plain, can_focus=True):
         self.post_message(self.Changed())
 
     def render(self) -> Content:
-        """``(•) [c]ompany  ( ) [p]rivate``, literally (no markup)."""
+        """``(•) [c]ompany  ( ) [p]rivate`` (``(•) c:firma  ( ) p:prywatny``), no markup."""
         company = "•" if self.kind is ClientKind.COMPANY else " "
         private = "•" if self.kind is ClientKind.PRIVATE else " "
-        return Content(f"({company}) {_('[c]ompany')}  ({private}) {_('[p]rivate')}")
+        shown = keyed([("c", _("company")), ("p", _("private"))])
+        return Content(f"({company}) {shown[0]}  ({private}) {shown[1]}")
 
     def on_key(self, event: Key) -> None:
         """``c``/``p`` choose, space flips."""

@@ -7,13 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
+from screens.base import BBModal
 from screens.widgets.plain import Plain
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(BBModal[bool]):
     """Asks one question; ``y`` answers yes, ``n`` or Esc no.
 
     The one yes/no dialog of the app, so every "are you sure?" reads and
@@ -21,9 +21,9 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", _("Yes"), id="confirm-yes"),
-        Binding("n", "answer(False)", _("No"), id="confirm-no"),
-        Binding("escape", "answer(False)", _("No"), show=False, id="confirm-escape"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        Binding("n", "answer(False)", N_("No"), id="confirm-no"),
+        Binding("escape", "answer(False)", N_("No"), show=False, id="confirm-escape"),
     ]
 
     DEFAULT_CSS = """

@@ -73,8 +73,9 @@ class ContractPicker(Widget):
         chosen = by_id.get(self.contract_id) if self.contract_id else None
         name = contract_label(chosen) if chosen else _("none")
         reason = _("chosen by you") if self.chosen_by_hand else suggestion.reason
-        more = f"  (c: {_('other')})" if suggestion.choices else ""
-        self.query_one("#contract-line", Static).update(f"{_('Contract')}: {name} — {reason}{more}")
+        more = "  " + _("(c: other)") if suggestion.choices else ""
+        line = _("Contract: {name} — {reason}").format(name=name, reason=reason)
+        self.query_one("#contract-line", Static).update(line + more)
 
     def cycle(self) -> bool:
         """Step to the next usable contract, then "none"; False when there is no choice."""

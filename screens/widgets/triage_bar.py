@@ -27,42 +27,43 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from bbdispatch.domain.jobs import Category, JobMode, Priority
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
+from screens.base import keyed
 from screens.widgets.text_input import pass_on_if_focus_moved
 
 MODE_KEYS: dict[str, tuple[JobMode, str]] = {
-    "o": (JobMode.ONSITE, _("on-site")),
-    "r": (JobMode.REMOTE, _("remote")),
+    "o": (JobMode.ONSITE, N_("on-site")),
+    "r": (JobMode.REMOTE, N_("remote")),
 }
 PRIORITY_KEYS: dict[str, tuple[Priority, str]] = {
-    "e": (Priority.EMERGENCY, _("emergency")),
-    "n": (Priority.NORMAL, _("normal")),
-    "l": (Priority.LOW, _("low")),
+    "e": (Priority.EMERGENCY, N_("emergency")),
+    "n": (Priority.NORMAL, N_("normal")),
+    "l": (Priority.LOW, N_("low")),
 }
 CATEGORY_KEYS: dict[str, tuple[Category, str]] = {
-    "1": (Category.HARDWARE, _("hardware")),
-    "2": (Category.SOFTWARE, _("software")),
-    "3": (Category.NETWORK, _("network")),
-    "4": (Category.BACKUP, _("backup")),
-    "5": (Category.TRAINING, _("training")),
-    "6": (Category.OTHER, _("other")),
+    "1": (Category.HARDWARE, N_("hardware")),
+    "2": (Category.SOFTWARE, N_("software")),
+    "3": (Category.NETWORK, N_("network")),
+    "4": (Category.BACKUP, N_("backup")),
+    "5": (Category.TRAINING, N_("training")),
+    "6": (Category.OTHER, N_("other")),
 }
 
 
 class TriageBar(Widget, can_focus=True):
     """Two lines of one-key choices for a job's mode, priority and category."""
 
-    HELP = _(
+    HELP = N_(
         "o on-site · r remote · e emergency · n normal · l low · "
         "1-6 category · c other contract · Enter save"
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "submit", _("Save job"), tooltip=_("Save the job"), show=False,
+            "enter", "submit", N_("Save job"), tooltip=N_("Save the job"), show=False,
             id="triage-save",
         ),
         Binding(
-            "c", "cycle_contract", _("Contract"), tooltip=_("Choose another contract"),
+            "c", "cycle_contract", N_("Contract"), tooltip=N_("Choose another contract"),
             id="triage-contract",
         ),
     ]  # fmt: skip
@@ -135,8 +136,9 @@ class TriageBar(Widget, can_focus=True):
     @staticmethod
     def _group(title: str, keys: Mapping[str, tuple[object, str]], chosen: object) -> Content:
         parts: list[Content | str] = [Content.styled(f"{title}:", "bold")]
-        for key, (value, label) in keys.items():
-            text = f" {key}:{label}" if key.isdigit() else f" [{key}]{label[1:]}"
+        shown = keyed([(key, _(english)) for key, (_value, english) in keys.items()])
+        for (value, _english), label in zip(keys.values(), shown, strict=True):
+            text = " " + label
             style = "reverse $accent" if value == chosen else "$text-muted"
             parts.append(Content.styled(text, style))
         return Content.assemble(*parts)

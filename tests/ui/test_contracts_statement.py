@@ -89,7 +89,7 @@ async def test_statement_screen_shows_lines_and_totals(
         assert table.row_count == 3
         totals = text_of(app, "#statement-totals")
         assert "Monthly fee BB/2026/003 × 1" in totals
-        assert "Gross 2 214,00 zł" in totals
+        assert "Gross 2,214.00 PLN" in totals
         # A bad period stays typed, with the message next to it.
         period_to = app.screen.query_one("#period-to", Input)
         period_to.value = "31.10.2026"

@@ -131,9 +131,9 @@ def test_import_command_reports_bad_line_and_imports_nothing(
         "  Line 4, column nip: Invalid NIP: 999",
     ]
     assert main(["--db", str(db), "import", str(good)]) == 0
-    assert "2 client(s) added" in capsys.readouterr().out
+    assert "2 clients added" in capsys.readouterr().out
     assert main(["--db", str(db), "import", str(good)]) == 0
-    assert "0 client(s) added, 2 already there" in capsys.readouterr().out
+    assert "0 clients added, 2 already there" in capsys.readouterr().out
     latin = tmp_path / "latin.csv"
     latin.write_bytes("name\nŁoś\n".encode("cp1250"))
     assert main(["--db", str(db), "import", "--check", str(latin)]) == 0

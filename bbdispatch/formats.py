@@ -1,0 +1,118 @@
+"""Numbers, money, hours, dates and day names as the chosen language writes them (Babel).
+
+One module for the TUI, the command line and the documents: screens pass no
+locale and get the language of the session (:func:`bbdispatch.i18n.babel_locale`);
+client documents pass ``locale=DOCUMENT_LOCALE`` and are Polish whoever prints them.
+
+=========  ===============  ===============
+what       Polish           English
+=========  ===============  ===============
+hours      ``5,25 h``       ``5.25 h``
+money      ``3 628,50 zł``  ``3,628.50 PLN``
+date       ``30.11.2026``   ``30.11.2026``
+weekday    ``poniedziałek`` ``Monday``
+month      ``listopad``     ``November``
+=========  ===============  ===============
+
+Dates are day.month.year in both languages: the firm's convention, what its
+documents print, and what every date field reads back (an English session
+typing ``30/11/2026`` would meet fields that parse dots).
+
+Babel writes non-breaking spaces between thousands and before ``zł``; they are
+plain spaces here, so text copied from a terminal or a document pastes cleanly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from bbdispatch.i18n import babel_locale
+
+DOCUMENT_LOCALE = "pl_PL"
+"""The locale of client documents (work statements): Polish, always."""
+
+
+def _locale(locale: str | None) -> str:
+    return locale or babel_locale()
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours with two decimals (15 min = 0.25 h), half-up."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Decimal | int, locale: str | None = None, decimals: int = 2) -> str:
+    """A number with at most ``decimals`` fraction digits: ``1 234,5`` / ``1,234.5``."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return _plain(format_decimal(value, format=pattern, locale=_locale(locale)))
+
+
+def format_hours(minutes: int, locale: str | None = None) -> str:
+    """Hours for people: ``5,25 h``, ``10 h`` (``5.25 h`` in English)."""
+    return f"{format_number(hours_of(minutes), locale)} h"
+
+
+def format_money(value: Decimal, locale: str | None = None) -> str:
+    """An amount in złoty: ``3 628,50 zł`` (``3,628.50 PLN`` in English), to the grosz.
+
+    The currency follows the number in every language, as on the firm's documents.
+    """
+    from babel.numbers import format_currency
+
+    from bbdispatch.money import round_grosz
+
+    text = format_currency(round_grosz(value), "PLN", "#,##0.00\u00a0¤", locale=_locale(locale))
+    return _plain(text)
+
+
+@cache
+def date_pattern(locale: str) -> str:
+    """The locale's short numeric date with two-digit day and month: ``dd.MM.yyyy``."""
+    from babel.dates import get_date_format
+
+    pattern: str = get_date_format("short", locale=locale).pattern
+    out, previous = "", ""
+    for char in pattern:  # widen d → dd, M → MM, y/yy → yyyy, once per run of a letter
+        if char in "dMy":
+            if char != previous:
+                out += {"d": "dd", "M": "MM", "y": "yyyy"}[char]
+        else:
+            out += char
+        previous = char
+    return out
+
+
+def format_date(day: date | None, locale: str | None = None) -> str:
+    """A date: ``30.11.2026`` in every language (see the module's note); empty for ``None``."""
+    if day is None:
+        return ""
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(day, date_pattern(DOCUMENT_LOCALE), locale=_locale(locale)))
+
+
+def format_datetime(moment: datetime, locale: str | None = None) -> str:
+    """A local date and time: ``30.11.2026 14:05`` (times are 24-hour in both languages)."""
+    return f"{format_date(moment.date(), locale)} {moment:%H:%M}"
+
+
+def weekday_name(weekday: int, locale: str | None = None) -> str:
+    """The name of a weekday, Monday = 0: ``poniedziałek`` / ``Monday``."""
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", context="format", locale=_locale(locale))[weekday])
+
+
+def month_name(month: int, locale: str | None = None) -> str:
+    """The name of a month on its own, January = 1: ``listopad`` / ``November``."""
+    from babel.dates import get_month_names
+
+    return str(get_month_names("wide", context="stand-alone", locale=_locale(locale))[month])

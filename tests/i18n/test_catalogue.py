@@ -1,0 +1,112 @@
+"""CI keeps the Polish catalogue whole: every string translated, none fuzzy, placeholders kept.
+
+``test_every_string_has_a_polish_translation`` and ``test_nothing_is_translated_at_import``
+run when ``BBDISPATCH_STRICT_I18N=1`` is set, while strings are still being added
+in parallel; the checks of the catalogue's own entries always run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.i18n.catalogue import (
+    catalogue,
+    extracted,
+    fields,
+    hidden_calls,
+    import_time_calls,
+    problems,
+)
+
+STRICT = os.environ.get("BBDISPATCH_STRICT_I18N") == "1"
+strict_only = pytest.mark.skipif(not STRICT, reason="set BBDISPATCH_STRICT_I18N=1")
+
+
+@strict_only
+def test_every_string_has_a_polish_translation() -> None:
+    po = catalogue()
+    missing = []
+    for found in extracted():
+        msgid = found.msgid
+        entry = po.get(msgid if isinstance(msgid, str) else msgid[0], context=found.context)
+        if entry is None:
+            missing.append(f"{found.where}: {msgid!r} is not in the catalogue")
+        else:
+            missing += [f"{found.where}: {p}" for p in problems(entry)]
+    assert not missing, (
+        "Run the extraction in docs/translating.md and translate:\n" + "\n".join(missing)
+    )
+
+
+def test_catalogue_entries_are_translated_not_fuzzy_and_keep_placeholders() -> None:
+    bad = [p for message in catalogue() for p in problems(message)]
+    assert not bad, "\n".join(bad)
+
+
+@strict_only
+def test_nothing_is_translated_at_import() -> None:
+    assert not import_time_calls(), (
+        "Use N_()/NP_() at module or class level and translate where the text is shown:\n"
+        + "\n".join(import_time_calls())
+    )
+
+
+@strict_only
+def test_no_translation_hides_in_an_f_string() -> None:
+    assert not hidden_calls(), (
+        "pybabel cannot see _() inside an f-string; use _('...{x}...').format(x=...):\n"
+        + "\n".join(hidden_calls())
+    )
+
+
+def test_an_f_string_translation_is_caught() -> None:
+    import ast
+
+    from tests.i18n.catalogue import _in_fstrings
+
+    code = "def f(n):\n    return f\"{_('Job')} {n}\" + _('fine')\n"
+    assert len(_in_fstrings(ast.parse(code), "m.py")) == 1
+
+
+def test_the_catalogue_declares_polish_plural_forms() -> None:
+    po = catalogue()
+    assert po.num_plurals == 3
+    assert "n%10>=2" in po.plural_expr.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Job {no} of {client!r}", ["{client!r}", "{no}"]),
+        ("%(prog)s: error: %(message)s\n", ["%(message)s", "%(prog)s"]),
+        ("100% sure, %s left", ["%s"]),
+        ("plain", []),
+    ],
+)
+def test_placeholders_are_found(text: str, expected: list[str]) -> None:
+    assert fields(text) == expected
+
+
+def test_a_dropped_placeholder_is_caught() -> None:
+    from babel.messages.catalog import Message
+
+    assert problems(Message("Job {no} saved.", "Zlecenie zapisane."))
+    assert problems(Message("Job {no} saved.", "Zlecenie {nr} zapisane."))
+    assert problems(Message("Job {no} saved.", "Zlecenie {no} zapisane.", flags=["fuzzy"]))
+    assert not problems(Message("Job {no} saved.", "Zlecenie {no} zapisane."))
+    assert problems(Message("Job {no} saved.", ""))
+
+
+def test_a_class_level_translation_is_caught(tmp_path: pytest.TempPathFactory) -> None:
+    import ast
+
+    from tests.i18n.catalogue import _calls
+
+    code = (
+        "class S:\n    BINDINGS = [B('a', 'b', _('Quit'))]\n"
+        "X = {1: N_('new')}\n"
+        "def f():\n    return _('fine')\n"
+    )
+    assert [c.split(":")[1] for c in _calls(ast.parse(code), "m.py")] == ["2"]

@@ -1,0 +1,169 @@
+"""Choosing the language: --lang, the locale, the firm's setting; Polish plurals and argparse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bbdispatch import i18n
+from bbdispatch.cli import main
+from bbdispatch.i18n import (
+    Labels,
+    N_,
+    _,
+    apply_firm_language,
+    choose_language,
+    language_from_locale,
+    ngettext,
+    resolve_language,
+)
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.settings import adopt_firm_language, firm_language, set_firm_language
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "pl_PL.UTF-8"}, "pl"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "POSIX"}, None),
+        ({}, None),
+        ({"LANG": "de_DE.UTF-8"}, None),
+        ({"LANGUAGE": "de:pl", "LANG": "en_GB.UTF-8"}, "pl"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "pl_PL.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "pl_PL", "LANG": "en_GB.UTF-8"}, "pl"),
+        ({"LANGUAGE": "", "LC_ALL": "", "LANG": "pl_PL.utf8"}, "pl"),
+        ({"LANG": "pl_PL.UTF-8@euro"}, "pl"),
+    ],
+)
+def test_the_locale_is_read_as_gettext_reads_it(
+    environ: dict[str, str], expected: str | None
+) -> None:
+    assert language_from_locale(environ) == expected
+
+
+def test_lang_beats_the_locale_which_beats_the_firm() -> None:
+    assert resolve_language("en", firm="pl", environ={"LANG": "pl_PL.UTF-8"}) == "en"
+    assert resolve_language(None, firm="en", environ={"LANG": "pl_PL.UTF-8"}) == "pl"
+    assert resolve_language(None, firm="pl", environ={"LANG": "C.UTF-8"}) == "pl"
+    assert resolve_language(None, firm=None, environ={}) == "en"
+
+
+def test_the_firm_decides_only_when_the_session_asks_for_nothing() -> None:
+    choose_language(None, {"LANG": "C.UTF-8"})
+    apply_firm_language("pl")
+    assert i18n.current_language() == "pl"
+    choose_language(None, {"LANG": "en_GB.UTF-8"})
+    apply_firm_language("pl")
+    assert i18n.current_language() == "en"
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(1, "zlecenie"), (2, "zlecenia"), (4, "zlecenia"), (5, "zleceń"), (12, "zleceń"),
+     (22, "zlecenia"), (25, "zleceń"), (101, "zleceń"), (0, "zleceń")],
+)  # fmt: skip
+def test_polish_counts_take_three_forms(polish: None, n: int, word: str) -> None:
+    text = ngettext("{n} job created", "{n} jobs created", n).format(n=n)
+    assert text == f"utworzono {n} {word}"
+
+
+def test_module_level_labels_follow_the_language_chosen_later() -> None:
+    from bbdispatch.domain.jobs import JobStatus
+    from bbdispatch.domain.lifecycle import STATUS_LABEL
+
+    assert STATUS_LABEL[JobStatus.ON_HOLD] == "on hold"
+    choose_language("pl")
+    assert STATUS_LABEL[JobStatus.ON_HOLD] == "wstrzymane"
+    assert dict(Labels({1: N_("Quit")})) == {1: "Wyjdź"}
+    from bbdispatch.domain.schedule import WEEKDAY_NAMES
+
+    assert WEEKDAY_NAMES["WE"] == "środa"
+
+
+def test_contexts_keep_genders_apart(polish: None) -> None:
+    from screens.contracts import STATUS_LABEL as CONTRACT
+    from screens.widgets.caller_card import STATUS_LABEL as CLIENT
+
+    assert CLIENT["active"] == "aktywny"
+    assert CONTRACT[next(iter(CONTRACT))] == "aktywna"
+
+
+def test_help_and_errors_of_the_command_line_are_polish(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "pl_PL.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("użycie: bbdispatch")
+    assert "pokaż tę pomoc i zakończ" in out and "argumenty pozycyjne" in out
+    assert "show this help" not in out
+    with pytest.raises(SystemExit):
+        main(["--no-such-option"])
+    assert "błąd: nierozpoznane argumenty: --no-such-option" in capsys.readouterr().err
+
+
+def test_lang_en_overrides_a_polish_locale(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "pl_PL.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    assert capsys.readouterr().out.startswith("usage: bbdispatch")
+
+
+def test_english_locale_gives_english_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "show this help message and exit" in capsys.readouterr().out
+
+
+async def test_firm_language_is_set_by_admins_only(demo_ctx: Ctx) -> None:
+    from bbdispatch.domain.errors import DomainError, NotAllowed
+
+    assert await firm_language(demo_ctx) is None
+    with pytest.raises(NotAllowed):
+        await set_firm_language(demo_ctx.acting_as("anna"), "pl")
+    await set_firm_language(demo_ctx.acting_as("bogdan"), "pl")
+    assert await firm_language(demo_ctx) == "pl"
+    with pytest.raises(DomainError):
+        await set_firm_language(demo_ctx.acting_as("bogdan"), "de")
+    assert not await adopt_firm_language(demo_ctx, "en")  # init keeps what the firm chose
+    assert await firm_language(demo_ctx) == "pl"
+
+
+def _run(args: list[str], lang: str, db: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "LANG": lang, "HOME": str(db.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "bbdispatch", "--db", str(db), *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_init_on_a_polish_machine_speaks_polish_and_sets_the_firm(tmp_path: Path) -> None:
+    db = tmp_path / "firm.db"
+    done = _run(["init"], "pl_PL.UTF-8", db)
+    assert done.returncode == 0, done.stderr
+    assert "schemat" in done.stdout
+    assert _run(["language"], "C.UTF-8", db).stdout.strip() == "pl"
+    # A session that asks for nothing gets the firm's language; one that asks, its own.
+    assert "użycie:" in _run(["ring"], "C.UTF-8", db).stderr
+    assert "usage:" in _run(["ring"], "en_GB.UTF-8", db).stderr
+    assert "Brak bazy danych" in _run(["ring", "601"], "pl_PL.UTF-8", tmp_path / "x.db").stderr
+
+
+def test_init_on_a_c_locale_leaves_the_firm_unset(tmp_path: Path) -> None:
+    db = tmp_path / "firm.db"
+    assert _run(["init"], "C.UTF-8", db).returncode == 0
+    assert _run(["language"], "C.UTF-8", db).stdout.strip() == "(not set)"
+
+
+def test_translation_is_looked_up_when_shown(polish: None) -> None:
+    assert _("Quit") == "Wyjdź"
+    choose_language("en")
+    assert _("Quit") == "Quit"

@@ -1,0 +1,115 @@
+"""Polish words are longer: nothing on the main screens may be cut at 80x24.
+
+Footer texts stay within the 12 characters that let a footer fit 80 columns
+(STYLE.md); table headers are never cut; the triage bar's lines fit the width.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.widgets import DataTable
+
+import screens
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Technician
+from bbdispatch.i18n import _, choose_language
+from screens.statement import StatementScreen
+from tests.helpers import DISPATCHER, load_person, settle
+
+FOOTER_TEXT = 12
+"""Most characters of a footer description (STYLE.md: so a footer fits 80 columns)."""
+
+
+def _shown_bindings() -> list[tuple[str, Binding]]:
+    found: list[tuple[str, Binding]] = []
+    classes: list[type[DOMNode]] = [BBDispatch]
+    for info in pkgutil.walk_packages(screens.__path__, "screens."):
+        module = importlib.import_module(info.name)
+        classes += [
+            c for _n, c in inspect.getmembers(module, inspect.isclass)
+            if issubclass(c, DOMNode) and c.__module__ == module.__name__
+        ]  # fmt: skip
+    for cls in classes:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding.show and binding.description:
+                found.append((f"{cls.__name__} {binding.key}", binding))
+    return found
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_footer_texts_are_short(language: str) -> None:
+    choose_language(language)
+    long = [
+        f"{where}: {_(b.description)!r}"
+        for where, b in _shown_bindings()
+        if cell_len(_(b.description)) > FOOTER_TEXT
+    ]
+    assert not long, "\n".join(long)
+
+
+def _cut_headers(app: BBDispatch) -> list[str]:
+    cut = []
+    for table in app.screen.query(DataTable):
+        for column in table.columns.values():
+            if column.label.cell_len > column.width and not column.auto_width:
+                cut.append(f"{type(app.screen).__name__}: {column.label.plain!r}")
+    return cut
+
+
+async def _open_and_check(app: BBDispatch, *keys: str, push: Any = None) -> list[str]:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if push is not None:
+            await app.push_screen(push)
+            await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        await settle(pilot)
+        return _cut_headers(app)
+
+
+async def test_board_call_log_and_contracts_headers_fit(ctx_factory: Any, polish: None) -> None:
+    assert not await _open_and_check(BBDispatch(ctx_factory(), DISPATCHER))
+    assert not await _open_and_check(BBDispatch(ctx_factory(), DISPATCHER), "l")
+    assert not await _open_and_check(BBDispatch(ctx_factory(), DISPATCHER), "c")
+
+
+async def test_statement_headers_fit(ctx_factory: Any, polish: None) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    assert not await _open_and_check(app, push=StatementScreen(3))
+
+
+@pytest.fixture
+def anna(demo_db_path: Path) -> Technician:
+    return load_person(demo_db_path, "anna")
+
+
+async def test_technician_headers_fit(ctx_factory: Any, anna: Technician, polish: None) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    assert not await _open_and_check(app)
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    assert not await _open_and_check(app, "e")
+
+
+async def test_triage_bar_fits_80_columns(ctx_factory: Any, polish: None) -> None:
+    from screens.widgets.triage_bar import TriageBar
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        bar = app.screen.query_one(TriageBar)
+        lines = bar.render().plain.splitlines()
+        assert lines and all(cell_len(line) <= 78 for line in lines), lines
+        assert "o:na miejscu" in lines[0]

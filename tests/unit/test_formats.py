@@ -1,0 +1,63 @@
+"""Formats follow the language (Babel): hours, money, dates, day and month names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bbdispatch import formats
+from bbdispatch.formats import (
+    DOCUMENT_LOCALE,
+    format_date,
+    format_hours,
+    format_money,
+    month_name,
+    weekday_name,
+)
+from bbdispatch.money import parse_money
+from bbdispatch.reports.common import date_pl, hours_pl, pln
+
+
+def test_polish_formats(polish: None) -> None:
+    assert format_hours(315) == "5,25 h"
+    assert format_hours(600) == "10 h"
+    assert format_money(Decimal("3628.50")) == "3 628,50 zł"
+    assert format_date(date(2026, 11, 30)) == "30.11.2026"
+    assert format_date(date(2026, 1, 5)) == "05.01.2026"
+    assert weekday_name(0) == "poniedziałek"
+    assert month_name(11) == "listopad"
+
+
+def test_english_formats() -> None:
+    assert format_hours(315) == "5.25 h"
+    assert format_money(Decimal("3628.50")) == "3,628.50 PLN"
+    assert format_date(date(2026, 11, 30)) == "30.11.2026"
+    assert weekday_name(6) == "Sunday"
+    assert month_name(2) == "February"
+
+
+def test_documents_are_polish_whatever_the_session_speaks() -> None:
+    assert (hours_pl(90), pln(Decimal("738")), date_pl(date(2026, 11, 24))) == (
+        "1,5 h",
+        "738,00 zł",
+        "24.11.2026",
+    )
+    assert format_money(Decimal("2950"), DOCUMENT_LOCALE) == "2 950,00 zł"
+
+
+@pytest.mark.parametrize("locale", ["pl_PL", "en_GB"])
+def test_date_pattern_is_two_digit_day_and_month(locale: str) -> None:
+    assert formats.date_pattern(locale).count("dd") == 1
+    assert "yyyy" in formats.date_pattern(locale)
+
+
+@given(st.integers(min_value=-10**11, max_value=10**11))
+def test_polish_money_reads_back(grosze: int) -> None:
+    value = Decimal(grosze) / 100
+    shown = format_money(value, "pl_PL")
+    assert "\u00a0" not in shown
+    assert parse_money(shown) == value.quantize(Decimal("0.01"))
