@@ -6,19 +6,24 @@ import argparse
 
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import day, office_ctx, one_line_errors, positive_id
+from bbdispatch.i18n import _
 from bbdispatch.services.contracts import add_assessment
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``assessments add``."""
-    parser = one_line_errors(sub.add_parser("assessments", help="clients' needs assessments"))
-    actions = parser.add_subparsers(dest="assessments_command", metavar="ACTION", required=True)
-    add = one_line_errors(actions.add_parser("add", help="record a needs assessment"))
-    add.add_argument("--client", type=positive_id, required=True, metavar="ID")
-    add.add_argument("--rules", required=True, metavar="TEXT", help="the agreed rules of work")
-    add.add_argument("--needs", metavar="TEXT", help="the client's IT needs (default: the rules)")
-    add.add_argument("--on", type=day, metavar="DATE", help="assessed on (default: today)")
-    add.add_argument("--json", action="store_true", help="print the new id as JSON")
+    parser = one_line_errors(sub.add_parser("assessments", help=_("clients' needs assessments")))
+    actions = parser.add_subparsers(dest="assessments_command", metavar=_("ACTION"), required=True)
+    add = one_line_errors(actions.add_parser("add", help=_("record a needs assessment")))
+    add.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    add.add_argument(
+        "--rules", required=True, metavar=_("TEXT"), help=_("the agreed rules of work")
+    )
+    add.add_argument(
+        "--needs", metavar=_("TEXT"), help=_("the client's IT needs (default: the rules)")
+    )
+    add.add_argument("--on", type=day, metavar=_("DATE"), help=_("assessed on (default: today)"))
+    add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
 
 

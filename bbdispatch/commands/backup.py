@@ -16,25 +16,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``backup`` and ``restore`` subcommands."""
     parser = sub.add_parser(
         "backup",
-        help="copy the database safely while others work (admins)",
-        description="A consistent, verified copy. Without --output it goes to a dated file "
-        "in the backups folder beside the database, and older ones beyond --keep are deleted.",
+        help=_("copy the database safely while others work (admins)"),
+        description=_(
+            "A consistent, verified copy. Without --output it goes to a dated file "
+            "in the backups folder beside the database, and older ones beyond --keep are deleted."
+        ),
     )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the copy here")
+    parser.add_argument("--output", type=Path, metavar=_("FILE"), help=_("write the copy here"))
     parser.add_argument(
         "--keep",
         type=int,
-        metavar="N",
-        help=f"dated backups to keep in the backups folder (default {DEFAULT_KEEP})",
+        metavar=_("N"),
+        help=_("dated backups to keep in the backups folder (default {n})").format(n=DEFAULT_KEEP),
     )
     parser.set_defaults(handler=handle_backup)
     again = sub.add_parser(
         "restore",
-        help="put a backup in place of the database (admins; nobody may have it open)",
-        description="Checks the file, refuses a newer schema or a database in use, and "
-        "keeps the replaced database aside as <name>.before-restore-<time>.",
+        help=_("put a backup in place of the database (admins; nobody may have it open)"),
+        description=_(
+            "Checks the file, refuses a newer schema or a database in use, and "
+            "keeps the replaced database aside as <name>.before-restore-<time>."
+        ),
     )
-    again.add_argument("file", type=Path, metavar="FILE", help="a file made by 'bbdispatch backup'")
+    again.add_argument(
+        "file", type=Path, metavar=_("FILE"), help=_("a file made by 'bbdispatch backup'")
+    )
     again.set_defaults(handler=handle_restore)
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from bbdispatch.domain.calendar import FirmCalendar
@@ -24,16 +24,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``calendar`` subcommand."""
     parser = sub.add_parser(
         "calendar",
-        help="closed days (public holidays, the firm's own) and response due times",
-        description="Without --due: the days of a year the firm is closed on a working "
-        "weekday. With --due: when a job received then is due.",
+        help=_("closed days (public holidays, the firm's own) and response due times"),
+        description=_(
+            "Without --due: the days of a year the firm is closed on a working "
+            "weekday. With --due: when a job received then is due."
+        ),
     )
-    parser.add_argument("--year", type=int, metavar="YEAR", help="closed days of this year")
+    parser.add_argument("--year", type=int, metavar=_("YEAR"), help=_("closed days of this year"))
     parser.add_argument(
-        "--due", metavar="WHEN", help="received at: '10.11.2026 15:00' or ISO 8601 (local time)"
+        "--due",
+        metavar=_("WHEN"),
+        help=_("received at: '10.11.2026 15:00' or ISO 8601 (local time)"),
     )
-    parser.add_argument("--priority", choices=PRIORITIES, default="normal", help="with --due")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--priority", choices=PRIORITIES, default="normal", help=_("with --due"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle)
 
 
@@ -114,13 +118,19 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
             if reason is not None and day.isoweekday() in calendar.hours.weekdays:
                 skipped.append({"day": day.isoformat(), "day_local": _day(day), "reason": reason})
             day += timedelta(days=1)
-        what = _("{priority}: {n} business day(s) of {hours} h").format(
+        what = ngettext(
+            "{priority}: {n} business day of {hours} h",
+            "{priority}: {n} business days of {hours} h",
+            target.business_days,
+        ).format(
             priority=priority,
             n=target.business_days,
             hours=f"{calendar.day_length().total_seconds() / 3600:g}",
         )
     else:
-        what = _("{priority}: {n} clock hour(s)").format(priority=priority, n=target.hours)
+        what = ngettext(
+            "{priority}: {n} clock hour", "{priority}: {n} clock hours", target.hours
+        ).format(priority=priority, n=target.hours)
     return {
         "priority": priority,
         "received_at": local(received).isoformat(),

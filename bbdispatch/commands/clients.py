@@ -8,6 +8,7 @@ from typing import Any
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.i18n import _
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import (
@@ -22,51 +23,51 @@ from bbdispatch.services.clients import (
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``clients`` with ``show``, ``add``, ``edit``, ``archive`` and ``reactivate``."""
     parser = one_line_errors(
-        sub.add_parser("clients", help="list, show, add, edit and archive clients")
+        sub.add_parser("clients", help=_("list, show, add, edit and archive clients"))
     )
     parser.add_argument(
-        "--search", metavar="TEXT", default="", help="every word, any order; NIP or phone too"
+        "--search", metavar=_("TEXT"), default="", help=_("every word, any order; NIP or phone too")
     )
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle_list)
-    actions = parser.add_subparsers(dest="clients_command", metavar="ACTION")
-    show = one_line_errors(actions.add_parser("show", help="all of one client"))
-    show.add_argument("id", type=positive_id, metavar="ID")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    actions = parser.add_subparsers(dest="clients_command", metavar=_("ACTION"))
+    show = one_line_errors(actions.add_parser("show", help=_("all of one client")))
+    show.add_argument("id", type=positive_id, metavar=_("ID"))
+    show.add_argument("--json", action="store_true", help=_("machine-readable output"))
     show.set_defaults(handler=handle_show)
-    add = one_line_errors(actions.add_parser("add", help="add a client (a prospect)"))
+    add = one_line_errors(actions.add_parser("add", help=_("add a client (a prospect)")))
     add.add_argument("--kind", choices=[k.value for k in ClientKind], required=True)
     add.add_argument("--name", required=True)
     _detail_flags(add)
     add.set_defaults(handler=handle_add)
-    edit = one_line_errors(actions.add_parser("edit", help="change a client's details"))
-    edit.add_argument("id", type=positive_id, metavar="ID")
+    edit = one_line_errors(actions.add_parser("edit", help=_("change a client's details")))
+    edit.add_argument("id", type=positive_id, metavar=_("ID"))
     edit.add_argument("--kind", choices=[k.value for k in ClientKind])
     edit.add_argument("--name")
     _detail_flags(edit)
     edit.set_defaults(handler=handle_edit)
-    for name, helptext in (("archive", "archive a client"), ("reactivate", "undo archiving")):
+    for name, helptext in (("archive", _("archive a client")), ("reactivate", _("undo archiving"))):
         action = one_line_errors(actions.add_parser(name, help=helptext))
-        action.add_argument("id", type=positive_id, metavar="ID")
-        action.add_argument("--json", action="store_true", help="print JSON")
+        action.add_argument("id", type=positive_id, metavar=_("ID"))
+        action.add_argument("--json", action="store_true", help=_("print JSON"))
         action.set_defaults(handler=handle_archive, archived=name == "archive")
 
 
 def _detail_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--nip", help="companies: NIP in any common form")
+    parser.add_argument("--nip", help=_("companies: NIP in any common form"))
     parser.add_argument(
         "--phone",
         action="append",
-        metavar="NUMBER[=LABEL]",
-        help="a phone, optionally labelled (repeat for more; on edit: replaces the list)",
+        metavar=_("NUMBER[=LABEL]"),
+        help=_("a phone, optionally labelled (repeat for more; on edit: replaces the list)"),
     )
     parser.add_argument("--street")
-    parser.add_argument("--postal-code", metavar="NN-NNN")
+    parser.add_argument("--postal-code", metavar=_("NN-NNN"))
     parser.add_argument("--city")
     parser.add_argument("--email")
-    parser.add_argument("--contact", metavar="NAME", help="contact person")
+    parser.add_argument("--contact", metavar=_("NAME"), help=_("contact person"))
     parser.add_argument("--notes")
-    parser.add_argument("--json", action="store_true", help="print the id as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the id as JSON"))
 
 
 def _phones(values: list[str] | None, contact: str) -> tuple[PhoneLine, ...]:

@@ -11,7 +11,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx,
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.contracts import SignRequest, sign_for_client
@@ -22,31 +22,35 @@ from bbdispatch.services.spreadsheet import ImportFileError
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``contracts`` subcommand."""
-    parser = sub.add_parser("contracts", help="contracts with hours included, used and left")
-    parser.add_argument("--client", metavar="ID", help="only this client's contracts")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = sub.add_parser("contracts", help=_("contracts with hours included, used and left"))
+    parser.add_argument("--client", metavar=_("ID"), help=_("only this client's contracts"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle)
-    actions = parser.add_subparsers(dest="contracts_command", metavar="ACTION")
-    sign = one_line_errors(actions.add_parser("sign", help="sign a product of the price list"))
-    sign.add_argument("--client", type=positive_id, required=True, metavar="ID")
-    sign.add_argument("--product", required=True, metavar="CODE", help="a price-list code")
-    sign.add_argument("--starts", type=day, metavar="DATE", help="first day (default: today)")
-    sign.add_argument("--ends", type=day, metavar="DATE", help="last day (default: open)")
-    sign.add_argument("--fee", type=money, metavar="NET", help="monthly fee or agreed net price")
+    actions = parser.add_subparsers(dest="contracts_command", metavar=_("ACTION"))
+    sign = one_line_errors(actions.add_parser("sign", help=_("sign a product of the price list")))
+    sign.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    sign.add_argument("--product", required=True, metavar=_("CODE"), help=_("a price-list code"))
+    sign.add_argument("--starts", type=day, metavar=_("DATE"), help=_("first day (default: today)"))
+    sign.add_argument("--ends", type=day, metavar=_("DATE"), help=_("last day (default: open)"))
     sign.add_argument(
-        "--move-uncovered", action="store_true", help="move unbilled uncovered time onto it"
+        "--fee", type=money, metavar=_("NET"), help=_("monthly fee or agreed net price")
     )
-    sign.add_argument("--json", action="store_true", help="print the new id as JSON")
+    sign.add_argument(
+        "--move-uncovered", action="store_true", help=_("move unbilled uncovered time onto it")
+    )
+    sign.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     sign.set_defaults(handler=handle_sign)
     bulk = actions.add_parser(
         "import",
-        help="bring over contracts that already run, with hours already used",
-        description="Columns (header row, comma or semicolon; English or Polish names): "
-        "client (NIP, id or name), product (price-list code or name), number, start, end, "
-        "hours_used (a block's hours used before bbdispatch: its opening balance), "
-        "monthly_fee (IT administration, net PLN). All or nothing.",
+        help=_("bring over contracts that already run, with hours already used"),
+        description=_(
+            "Columns (header row, comma or semicolon; English or Polish names): "
+            "client (NIP, id or name), product (price-list code or name), number, start, end, "
+            "hours_used (a block's hours used before bbdispatch: its opening balance), "
+            "monthly_fee (IT administration, net PLN). All or nothing."
+        ),
     )
-    bulk.add_argument("file", type=Path, metavar="FILE", help="CSV file with a header row")
+    bulk.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))
     add_check_flag(bulk)
     bulk.set_defaults(handler=handle_import)
 
@@ -144,12 +148,20 @@ def handle_import(args: argparse.Namespace) -> int:
             except ImportFileError as err:
                 raise CommandError(problem_report(args.file, err)) from err
         if args.check:
-            echo(_("{f}: {n} contract(s), no problems found").format(f=args.file, n=summary.added))
+            echo(
+                ngettext(
+                    "{f}: {n} contract, no problems found",
+                    "{f}: {n} contracts, no problems found",
+                    summary.added,
+                ).format(f=args.file, n=summary.added)
+            )
         else:
             echo(
-                _("{f}: {n} contract(s) added, {h} h of opening balance").format(
-                    f=args.file, n=summary.added, h=summary.opening_hours.normalize()
-                )
+                ngettext(
+                    "{f}: {n} contract added, {h} h of opening balance",
+                    "{f}: {n} contracts added, {h} h of opening balance",
+                    summary.added,
+                ).format(f=args.file, n=summary.added, h=summary.opening_hours.normalize())
             )
         return 0
 

@@ -15,9 +15,9 @@ from bbdispatch.storage.database import Database
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand."""
-    parser = sub.add_parser("demo", help="fill a new database with the demo firm")
+    parser = sub.add_parser("demo", help=_("fill a new database with the demo firm"))
     parser.add_argument(
-        "--reset", action="store_true", help="delete the database file first if it exists"
+        "--reset", action="store_true", help=_("delete the database file first if it exists")
     )
     parser.set_defaults(handler=handle)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.import_clients import COLUMNS, import_clients, parse_client_csv
 from bbdispatch.services.spreadsheet import ImportFileError, decode
 
@@ -19,13 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``import`` subcommand."""
     parser = sub.add_parser(
         "import",
-        help="import clients from a CSV file",
-        description="Columns (header row, comma or semicolon; English or Polish names): "
+        help=_("import clients from a CSV file"),
+        description=_("Columns (header row, comma or semicolon; English or Polish names): ")
         + ", ".join(COLUMNS)
         + ". kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM) "
         "or Windows-1250.",
     )
-    parser.add_argument("file", type=Path, help="CSV file with a header row")
+    parser.add_argument("file", type=Path, help=_("CSV file with a header row"))
     add_check_flag(parser)
     parser.set_defaults(handler=handle)
 
@@ -35,7 +35,7 @@ def add_check_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="only check the file: list every bad row by line and column, write nothing",
+        help=_("only check the file: list every bad row by line and column, write nothing"),
     )
 
 
@@ -58,7 +58,10 @@ def read_checked(path: Path, parse: Callable[[str], T]) -> T:
 
 def problem_report(path: Path, err: ImportFileError) -> str:
     """Every problem of a file, one per line under a heading that says nothing was written."""
-    head = _("{f}: {n} problem(s); nothing was imported").format(f=path, n=len(err.problems))
+    count = len(err.problems)
+    head = ngettext(
+        "{f}: {n} problem; nothing was imported", "{f}: {n} problems; nothing was imported", count
+    ).format(f=path, n=count)
     return "\n".join([head, *(f"  {p}" for p in err.problems)])
 
 
@@ -68,14 +71,22 @@ def handle(args: argparse.Namespace) -> int:
     async def body() -> int:
         rows = read_checked(args.file, parse_client_csv)
         if args.check:
-            echo(_("{f}: {n} client(s), no problems found").format(f=args.file, n=len(rows)))
+            echo(
+                ngettext(
+                    "{f}: {n} client, no problems found",
+                    "{f}: {n} clients, no problems found",
+                    len(rows),
+                ).format(f=args.file, n=len(rows))
+            )
             return 0
         async with open_ctx(args) as ctx:
             summary = await import_clients(ctx, rows)
         echo(
-            _("{f}: {a} client(s) added, {s} already there").format(
-                f=args.file, a=summary.added, s=summary.skipped
-            )
+            ngettext(
+                "{f}: {a} client added, {s} already there",
+                "{f}: {a} clients added, {s} already there",
+                summary.added,
+            ).format(f=args.file, a=summary.added, s=summary.skipped)
         )
         return 0
 

@@ -16,12 +16,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``init`` subcommand."""
     parser = sub.add_parser(
         "init",
-        help="create or migrate the database; the first admin is you or --admin LOGIN",
+        help=_("create or migrate the database; the first admin is you or --admin LOGIN"),
     )
     parser.add_argument(
         "--admin",
-        metavar="LOGIN",
-        help="OS login of the first admin (default: the login running init)",
+        metavar=_("LOGIN"),
+        help=_("OS login of the first admin (default: the login running init)"),
     )
     parser.set_defaults(handler=handle)
 

@@ -7,24 +7,27 @@ from pathlib import Path
 
 from bbdispatch.clock import format_local
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
+from bbdispatch.i18n import _
 from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``inventory`` subcommand with ``load`` and ``diff``."""
-    parser = sub.add_parser("inventory", help="software inventories of clients")
-    actions = parser.add_subparsers(dest="inventory_action", metavar="ACTION", required=True)
+    parser = sub.add_parser("inventory", help=_("software inventories of clients"))
+    actions = parser.add_subparsers(dest="inventory_action", metavar=_("ACTION"), required=True)
     load = actions.add_parser(
         "load",
-        help="load a software list (Get-Package CSV, wmic text, name,version CSV) on a job",
+        help=_("load a software list (Get-Package CSV, wmic text, name,version CSV) on a job"),
     )
-    load.add_argument("--job", type=int, required=True, metavar="ID", help="the inventory job")
-    load.add_argument("file", type=Path, metavar="FILE", help="the export (UTF-16 or UTF-8)")
-    load.add_argument("--json", action="store_true", help="print the diff as JSON")
+    load.add_argument(
+        "--job", type=int, required=True, metavar=_("ID"), help=_("the inventory job")
+    )
+    load.add_argument("file", type=Path, metavar=_("FILE"), help=_("the export (UTF-16 or UTF-8)"))
+    load.add_argument("--json", action="store_true", help=_("print the diff as JSON"))
     load.set_defaults(handler=handle_load)
-    diff = actions.add_parser("diff", help="what changed since the client's previous inventory")
-    diff.add_argument("--client", type=int, required=True, metavar="ID", help="client id")
-    diff.add_argument("--json", action="store_true", help="print as JSON")
+    diff = actions.add_parser("diff", help=_("what changed since the client's previous inventory"))
+    diff.add_argument("--client", type=int, required=True, metavar=_("ID"), help=_("client id"))
+    diff.add_argument("--json", action="store_true", help=_("print as JSON"))
     diff.set_defaults(handler=handle_diff)
 
 

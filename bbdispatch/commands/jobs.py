@@ -23,15 +23,15 @@ from bbdispatch.services.people import people
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``jobs`` with ``add``, ``assign`` and ``status``."""
-    parser = one_line_errors(sub.add_parser("jobs", help="list, add, assign and move jobs"))
-    parser.add_argument("--open", action="store_true", help="only open jobs")
-    parser.add_argument("--client", type=positive_id, metavar="ID", help="only this client's")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = one_line_errors(sub.add_parser("jobs", help=_("list, add, assign and move jobs")))
+    parser.add_argument("--open", action="store_true", help=_("only open jobs"))
+    parser.add_argument("--client", type=positive_id, metavar=_("ID"), help=_("only this client's"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle_list)
-    actions = parser.add_subparsers(dest="jobs_command", metavar="ACTION")
-    add = one_line_errors(actions.add_parser("add", help="open a job for a client"))
-    add.add_argument("--client", type=positive_id, required=True, metavar="ID")
-    add.add_argument("--description", required=True, metavar="TEXT")
+    actions = parser.add_subparsers(dest="jobs_command", metavar=_("ACTION"))
+    add = one_line_errors(actions.add_parser("add", help=_("open a job for a client")))
+    add.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    add.add_argument("--description", required=True, metavar=_("TEXT"))
     add.add_argument("--mode", choices=[m.value for m in JobMode], default=JobMode.REMOTE.value)
     add.add_argument(
         "--priority", choices=[p.value for p in Priority], default=Priority.NORMAL.value
@@ -39,23 +39,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "--category", choices=[c.value for c in Category], default=Category.OTHER.value
     )
-    add.add_argument("--received-at", type=moment, metavar="ISO", help="default: now")
+    add.add_argument("--received-at", type=moment, metavar=_("ISO"), help=_("default: now"))
     terms = add.add_mutually_exclusive_group()
-    terms.add_argument("--price", type=money, metavar="NET", help="agreed fixed net price")
-    terms.add_argument("--rate", type=money, metavar="NET", help="agreed net hourly rate")
-    add.add_argument("--json", action="store_true", help="print the new id as JSON")
+    terms.add_argument("--price", type=money, metavar=_("NET"), help=_("agreed fixed net price"))
+    terms.add_argument("--rate", type=money, metavar=_("NET"), help=_("agreed net hourly rate"))
+    add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
-    give = one_line_errors(actions.add_parser("assign", help="give a job to a technician"))
-    give.add_argument("id", type=positive_id, metavar="ID")
-    give.add_argument("--to", required=True, metavar="LOGIN")
-    give.add_argument("--visit", type=moment, metavar="ISO", help="planned visit (on-site jobs)")
-    give.add_argument("--json", action="store_true", help="print JSON")
+    give = one_line_errors(actions.add_parser("assign", help=_("give a job to a technician")))
+    give.add_argument("id", type=positive_id, metavar=_("ID"))
+    give.add_argument("--to", required=True, metavar=_("LOGIN"))
+    give.add_argument(
+        "--visit", type=moment, metavar=_("ISO"), help=_("planned visit (on-site jobs)")
+    )
+    give.add_argument("--json", action="store_true", help=_("print JSON"))
     give.set_defaults(handler=handle_assign)
-    move = one_line_errors(actions.add_parser("status", help="move a job to another status"))
-    move.add_argument("id", type=positive_id, metavar="ID")
-    move.add_argument("status", choices=[s.value for s in JobStatus], metavar="STATUS")
-    move.add_argument("--reason", default="", metavar="TEXT", help="resolution or reason")
-    move.add_argument("--json", action="store_true", help="print JSON")
+    move = one_line_errors(actions.add_parser("status", help=_("move a job to another status")))
+    move.add_argument("id", type=positive_id, metavar=_("ID"))
+    move.add_argument("status", choices=[s.value for s in JobStatus], metavar=_("STATUS"))
+    move.add_argument("--reason", default="", metavar=_("TEXT"), help=_("resolution or reason"))
+    move.add_argument("--json", action="store_true", help=_("print JSON"))
     move.set_defaults(handler=handle_status)
 
 

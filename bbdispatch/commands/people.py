@@ -9,7 +9,7 @@ from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, open_ctx, pri
 from bbdispatch.commands.import_clients import add_check_flag, read_checked
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.people import Role
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services.import_people import import_people, parse_people_csv
 from bbdispatch.services.people import add_person, people
@@ -17,30 +17,34 @@ from bbdispatch.services.people import add_person, people
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``people`` subcommand with ``add`` and ``list``."""
-    parser = sub.add_parser("people", help="add or list dispatchers, technicians and admins")
-    actions = parser.add_subparsers(dest="people_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a person; LOGIN is their OS (SSH) login")
-    add.add_argument("login", metavar="LOGIN")
-    add.add_argument("name", metavar="NAME")
+    parser = sub.add_parser("people", help=_("add or list dispatchers, technicians and admins"))
+    actions = parser.add_subparsers(dest="people_command", metavar=_("ACTION"), required=True)
+    add = actions.add_parser("add", help=_("add a person; LOGIN is their OS (SSH) login"))
+    add.add_argument("login", metavar=_("LOGIN"))
+    add.add_argument("name", metavar=_("NAME"))
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.TECHNICIAN.value)
     add.add_argument(
-        "--skills", default="", help="comma-separated: " + ",".join(c.value for c in Category)
+        "--skills",
+        default="",
+        help=_("comma-separated: {choices}").format(choices=",".join(c.value for c in Category)),
     )
-    add.add_argument("--phone", help="mobile number, e.g. 601 100 200")
-    add.add_argument("--remote-only", action="store_true", help="does no on-site work")
+    add.add_argument("--phone", help=_("mobile number, e.g. 601 100 200"))
+    add.add_argument("--remote-only", action="store_true", help=_("does no on-site work"))
     add.set_defaults(handler=handle_add)
     bulk = actions.add_parser(
         "import",
-        help="add people from a CSV file (admins), all or nothing",
-        description="Columns (header row, comma or semicolon; English or Polish names): "
-        "login, name, role (technician/dispatcher/admin), skills (comma-separated), "
-        "onsite (yes/no), phone. UTF-8 (with or without BOM) or Windows-1250.",
+        help=_("add people from a CSV file (admins), all or nothing"),
+        description=_(
+            "Columns (header row, comma or semicolon; English or Polish names): "
+            "login, name, role (technician/dispatcher/admin), skills (comma-separated), "
+            "onsite (yes/no), phone. UTF-8 (with or without BOM) or Windows-1250."
+        ),
     )
-    bulk.add_argument("file", type=Path, metavar="FILE", help="CSV file with a header row")
+    bulk.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))
     add_check_flag(bulk)
     bulk.set_defaults(handler=handle_import)
-    listing = actions.add_parser("list", help="everyone active")
-    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing = actions.add_parser("list", help=_("everyone active"))
+    listing.add_argument("--json", action="store_true", help=_("machine-readable output"))
     listing.set_defaults(handler=handle_list)
 
 
@@ -98,14 +102,22 @@ def handle_import(args: argparse.Namespace) -> int:
     async def body() -> int:
         rows = read_checked(args.file, parse_people_csv)
         if args.check:
-            echo(_("{f}: {n} person(s), no problems found").format(f=args.file, n=len(rows)))
+            echo(
+                ngettext(
+                    "{f}: {n} person, no problems found",
+                    "{f}: {n} people, no problems found",
+                    len(rows),
+                ).format(f=args.file, n=len(rows))
+            )
             return 0
         async with open_ctx(args) as ctx:
             summary = await import_people(ctx, rows)
         echo(
-            _("{f}: {a} person(s) added, {s} already there").format(
-                f=args.file, a=summary.added, s=summary.skipped
-            )
+            ngettext(
+                "{f}: {a} person added, {s} already there",
+                "{f}: {a} people added, {s} already there",
+                summary.added,
+            ).format(f=args.file, a=summary.added, s=summary.skipped)
         )
         return 0
 

@@ -6,14 +6,15 @@ import argparse
 from typing import Any
 
 from bbdispatch.commands.common import echo, echo_err, print_json
+from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pricelist`` subcommand."""
-    parser = sub.add_parser("pricelist", help="show products with net and gross prices")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = sub.add_parser("pricelist", help=_("show products with net and gross prices"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle)
 
 

@@ -9,22 +9,23 @@ from pathlib import Path
 
 from bbdispatch import dates
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx, run
+from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.services.statements import build_statement, empty_message, issue_statement
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``report`` with its ``statement`` report."""
-    parser = sub.add_parser("report", help="reports: work statements")
-    reports = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
-    st = reports.add_parser("statement", help="a client's work statement for a period")
-    st.add_argument("--client", required=True, metavar="ID", help="client id")
-    st.add_argument("--from", dest="start", required=True, metavar="DATE", help="first day")
-    st.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day")
-    st.add_argument("--format", choices=FORMATS, default="md", help="output format")
-    st.add_argument("--delimiter", default=",", help="CSV delimiter (';' uses a decimal comma)")
-    st.add_argument("--output", metavar="FILE", help="write here instead of stdout")
-    st.add_argument("--issue", action="store_true", help="issue it: lock the period's entries")
+    parser = sub.add_parser("report", help=_("reports: work statements"))
+    reports = parser.add_subparsers(dest="report", metavar=_("REPORT"), required=True)
+    st = reports.add_parser("statement", help=_("a client's work statement for a period"))
+    st.add_argument("--client", required=True, metavar=_("ID"), help=_("client id"))
+    st.add_argument("--from", dest="start", required=True, metavar=_("DATE"), help=_("first day"))
+    st.add_argument("--to", dest="end", required=True, metavar=_("DATE"), help=_("last day"))
+    st.add_argument("--format", choices=FORMATS, default="md", help=_("output format"))
+    st.add_argument("--delimiter", default=",", help=_("CSV delimiter (';' uses a decimal comma)"))
+    st.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
+    st.add_argument("--issue", action="store_true", help=_("issue it: lock the period's entries"))
     st.set_defaults(handler=handle_statement)
 
 

@@ -15,22 +15,23 @@ from bbdispatch.commands.common import (
     print_json,
     run,
 )
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.schedule import run_schedule
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``schedule`` subcommand and its ``run`` action."""
-    parser = sub.add_parser("schedule", help="recurring work of IT administration contracts")
-    actions = parser.add_subparsers(dest="schedule_action", metavar="ACTION", required=True)
+    parser = sub.add_parser("schedule", help=_("recurring work of IT administration contracts"))
+    actions = parser.add_subparsers(dest="schedule_action", metavar=_("ACTION"), required=True)
     run_parser = actions.add_parser(
-        "run", help="create due jobs of recurring tasks (each occurrence exactly once)"
+        "run", help=_("create due jobs of recurring tasks (each occurrence exactly once)")
     )
     run_parser.add_argument(
         "--now",
-        metavar="ISO-TIME",
-        help="plan as if it were this moment (e.g. 2026-12-01T08:00; no zone = Warsaw time)",
+        metavar=_("ISO-TIME"),
+        help=_("plan as if it were this moment (e.g. 2026-12-01T08:00; no zone = Warsaw time)"),
     )
-    run_parser.add_argument("--json", action="store_true", help="print the created jobs as JSON")
+    run_parser.add_argument("--json", action="store_true", help=_("print the created jobs as JSON"))
     run_parser.set_defaults(handler=handle_run)
 
 
@@ -75,7 +76,8 @@ def handle_run(args: argparse.Namespace) -> int:
             for c in result.created:
                 late = "  LATE" if c.late else ""
                 echo(f"job {c.job_id}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
-            echo(f"{len(result.created)} job(s) created")
+            count = len(result.created)
+            echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
         for problem in result.problems:
             echo_err(f"bbdispatch: {problem}")
         return 1 if result.problems else 0

@@ -12,31 +12,32 @@ import argparse
 from bbdispatch.clock import format_local
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.office_time import change_time, record_time
 
-LONG_HELP = "confirm an entry longer than the price list's timer_limit_hours"
+LONG_HELP = N_("confirm an entry longer than the price list's timer_limit_hours")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``time add`` and ``time edit``."""
-    parser = one_line_errors(sub.add_parser("time", help="record and correct work time"))
-    actions = parser.add_subparsers(dest="time_command", metavar="ACTION", required=True)
-    add = one_line_errors(actions.add_parser("add", help="record finished work on a job"))
-    add.add_argument("--job", type=positive_id, required=True, metavar="ID")
-    add.add_argument("--from", dest="start", type=moment, required=True, metavar="ISO")
-    add.add_argument("--to", dest="end", type=moment, required=True, metavar="ISO")
-    add.add_argument("--text", required=True, metavar="TEXT", help="the work, for the client")
-    add.add_argument("--tech", metavar="LOGIN", help="who worked (office only; default: you)")
-    add.add_argument("--long", action="store_true", help=LONG_HELP)
-    add.add_argument("--json", action="store_true", help="print the new id as JSON")
+    parser = one_line_errors(sub.add_parser("time", help=_("record and correct work time")))
+    actions = parser.add_subparsers(dest="time_command", metavar=_("ACTION"), required=True)
+    add = one_line_errors(actions.add_parser("add", help=_("record finished work on a job")))
+    add.add_argument("--job", type=positive_id, required=True, metavar=_("ID"))
+    add.add_argument("--from", dest="start", type=moment, required=True, metavar=_("ISO"))
+    add.add_argument("--to", dest="end", type=moment, required=True, metavar=_("ISO"))
+    add.add_argument("--text", required=True, metavar=_("TEXT"), help=_("the work, for the client"))
+    add.add_argument("--tech", metavar=_("LOGIN"), help=_("who worked (office only; default: you)"))
+    add.add_argument("--long", action="store_true", help=_(LONG_HELP))
+    add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
-    edit = one_line_errors(actions.add_parser("edit", help="correct a work entry"))
-    edit.add_argument("entry", type=positive_id, metavar="ENTRY")
-    edit.add_argument("--from", dest="start", type=moment, metavar="ISO")
-    edit.add_argument("--to", dest="end", type=moment, metavar="ISO")
-    edit.add_argument("--text", metavar="TEXT")
-    edit.add_argument("--long", action="store_true", help=LONG_HELP)
-    edit.add_argument("--json", action="store_true", help="print JSON")
+    edit = one_line_errors(actions.add_parser("edit", help=_("correct a work entry")))
+    edit.add_argument("entry", type=positive_id, metavar=_("ENTRY"))
+    edit.add_argument("--from", dest="start", type=moment, metavar=_("ISO"))
+    edit.add_argument("--to", dest="end", type=moment, metavar=_("ISO"))
+    edit.add_argument("--text", metavar=_("TEXT"))
+    edit.add_argument("--long", action="store_true", help=_(LONG_HELP))
+    edit.add_argument("--json", action="store_true", help=_("print JSON"))
     edit.set_defaults(handler=handle_edit)
 
 

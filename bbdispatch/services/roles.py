@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.people import Role, Technician
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import people as people_store
+
+ROLE_PLURAL = Labels(
+    {
+        Role.ADMIN: N_("admins"),
+        Role.DISPATCHER: N_("dispatchers"),
+        Role.TECHNICIAN: N_("technicians"),
+    }
+)
+"""Who holds a role, as a message names them: ``Only admins may …``."""
 
 
 async def require_role(ctx: Ctx, what: str, *roles: Role) -> Technician:
@@ -24,7 +33,7 @@ async def require_role(ctx: Ctx, what: str, *roles: Role) -> Technician:
     if me is None or not me.active or me.role not in roles:
         raise NotAllowed(
             _("Only {roles} may {what}; {login} is not one.").format(
-                roles=" / ".join(r.value for r in roles), what=what, login=ctx.person_login
+                roles=" / ".join(ROLE_PLURAL[r] for r in roles), what=what, login=ctx.person_login
             )
         )
     return me

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,14 +54,12 @@ def catalogue() -> Catalog:
 def fields(text: str) -> list[str]:
     """The placeholders of a message, sorted: ``{name}`` fields and ``%(name)s``/``%s`` ones."""
     found: list[str] = []
-    try:
+    with contextlib.suppress(ValueError):  # not a format string: no {fields}
         found += [
             f"{{{name}{'!' + conv if conv else ''}}}"
             for _lit, name, _spec, conv in string.Formatter().parse(text)
             if name is not None
         ]
-    except ValueError:
-        pass
     index = 0
     while (index := text.find("%", index)) != -1:
         rest = text[index + 1 :]

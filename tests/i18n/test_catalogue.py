@@ -35,8 +35,8 @@ def test_every_string_has_a_polish_translation() -> None:
             missing.append(f"{found.where}: {msgid!r} is not in the catalogue")
         else:
             missing += [f"{found.where}: {p}" for p in problems(entry)]
-    assert not missing, (
-        "Run the extraction in docs/translating.md and translate:\n" + "\n".join(missing)
+    assert not missing, "Run the extraction in docs/translating.md and translate:\n" + "\n".join(
+        missing
     )
 
 

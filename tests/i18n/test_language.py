@@ -11,8 +11,8 @@ import pytest
 from bbdispatch import i18n
 from bbdispatch.cli import main
 from bbdispatch.i18n import (
-    Labels,
     N_,
+    Labels,
     _,
     apply_firm_language,
     choose_language,

@@ -46,8 +46,8 @@ def test_first_day_from_the_sample_files(
     db = tmp_path / "firm.db"
     _first_day(db)
     out = capsys.readouterr().out
-    assert "3 person(s) added" in out and "5 client(s) added" in out
-    assert "4 contract(s) added, 35.5 h of opening balance" in out
+    assert "3 people added" in out and "5 clients added" in out
+    assert "4 contracts added, 35.5 h of opening balance" in out
     assert main(["--db", str(db), "contracts", "--json"]) == 0
     views = {v["number"]: v for v in json.loads(capsys.readouterr().out)}
     service = views["UM/2026/007"]
@@ -145,4 +145,4 @@ def test_people_import_is_for_admins(tmp_path: Path, capsys: pytest.CaptureFixtu
     db = tmp_path / "firm.db"
     assert main(["--db", str(db), "init", "--admin", "somebody-else"]) == 0
     assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 1
-    assert "Only admin may import people" in capsys.readouterr().err
+    assert "Only admins may import people" in capsys.readouterr().err

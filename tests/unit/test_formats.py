@@ -55,7 +55,7 @@ def test_date_pattern_is_two_digit_day_and_month(locale: str) -> None:
     assert "yyyy" in formats.date_pattern(locale)
 
 
-@given(st.integers(min_value=-10**11, max_value=10**11))
+@given(st.integers(min_value=-(10**11), max_value=10**11))
 def test_polish_money_reads_back(grosze: int) -> None:
     value = Decimal(grosze) / 100
     shown = format_money(value, "pl_PL")

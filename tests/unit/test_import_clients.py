@@ -127,7 +127,7 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     assert main(["--db", str(db), "import", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
-        f"bbdispatch: {bad}: 1 problem(s); nothing was imported",
+        f"bbdispatch: {bad}: 1 problem; nothing was imported",
         "  Line 4, column nip: Invalid NIP: 999",
     ]
     assert main(["--db", str(db), "import", str(good)]) == 0
@@ -137,9 +137,9 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     latin = tmp_path / "latin.csv"
     latin.write_bytes("name\nŁoś\n".encode("cp1250"))
     assert main(["--db", str(db), "import", "--check", str(latin)]) == 0
-    assert "1 client(s), no problems found" in capsys.readouterr().out
+    assert "1 client, no problems found" in capsys.readouterr().out
     assert main(["--db", str(db), "import", str(latin)]) == 0
-    assert "1 client(s) added" in capsys.readouterr().out
+    assert "1 client added" in capsys.readouterr().out
 
 
 def test_lookup_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
--- 005: settings that hold for the whole firm, one row per key.
+-- 007: settings that hold for the whole firm, one row per key.
 -- The first is 'language' ('pl' or 'en'): the language of sessions whose
 -- locale asks for none that bbdispatch speaks.
 
