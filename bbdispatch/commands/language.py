@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import open_ctx, run
+from bbdispatch.commands.common import echo, open_ctx, run
 from bbdispatch.i18n import LANGUAGES, _
 from bbdispatch.services.settings import firm_language, set_firm_language
 
@@ -29,7 +29,7 @@ def handle(args: argparse.Namespace) -> int:
             if args.value is not None:
                 await set_firm_language(ctx, args.value)
             current = await firm_language(ctx)
-        print(current or _("(not set)"))
+        echo(current or _("(not set)"))
         return 0
 
     return run(body)
