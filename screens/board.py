@@ -50,7 +50,7 @@ class BoardScreen(JobActionsScreen):
                 id="call-log"),
         Binding("c", "contracts", N_("Contracts"), tooltip=N_("Contracts and balances"),
                 id="contracts"),
-        Binding("k", "client", _("Client"), tooltip=_("All of the selected job's client"),
+        Binding("k", "client", N_("Client"), tooltip=N_("All of the selected job's client"),
                 id="client"),
     ]  # fmt: skip
 

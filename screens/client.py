@@ -20,7 +20,7 @@ from bbdispatch.clock import local
 from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import archive_client
@@ -31,15 +31,17 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, plain
 
-CONTRACT_STATUS = {
-    ContractStatus.ACTIVE: _("active"), ContractStatus.USED_UP: _("used up"),
-    ContractStatus.EXPIRED: _("expired"), ContractStatus.CLOSED: _("closed"),
-}  # fmt: skip
+CONTRACT_STATUS = Labels({
+    ContractStatus.ACTIVE: NP_("contract", "active"),
+    ContractStatus.USED_UP: NP_("contract", "used up"),
+    ContractStatus.EXPIRED: NP_("contract", "expired"),
+    ContractStatus.CLOSED: NP_("contract", "closed"),
+}, context="contract")  # fmt: skip
 
-CALL_OUTCOME = {
-    "pending": _("waiting"), "job_created": _("job"), "information": _("information"),
-    "new_prospect": _("new client"), "missed": _("missed"),
-}  # fmt: skip
+CALL_OUTCOME = Labels({
+    "pending": N_("waiting"), "job_created": N_("job"), "information": N_("information"),
+    "new_prospect": N_("new client"), "missed": N_("missed"),
+})  # fmt: skip
 
 
 def _heading(text: str) -> Content:
@@ -100,7 +102,7 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         text = a.waiver_reason if a.waived else a.needs
         lines.append(plain(f"  r{a.revision} {format_day(a.assessed_on)}: {text}"))
         if a.rules:
-            lines.append(plain(f"     {_('Rules')}: {a.rules}", "$text-muted"))
+            lines.append(plain("     " + _("Rules: {text}").format(text=a.rules), "$text-muted"))
     lines.append(_heading(_("Open jobs")))
     if not o.open_jobs:
         lines.append(plain(_("None."), "$text-muted"))
@@ -129,15 +131,15 @@ class ClientScreen(BBScreen[None]):
     """One client's page; keys edit, sign, assess, archive."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Back"), tooltip=_("Back to where you came from"),
+        Binding("escape", "close", N_("Back"), tooltip=N_("Back to where you came from"),
                 id="client-close"),
-        Binding("e", "edit", _("Edit"), tooltip=_("Edit details and phones"), id="client-edit"),
-        Binding("k", "sign", _("Contract"), tooltip=_("Sign a contract from the price list"),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit details and phones"), id="client-edit"),
+        Binding("k", "sign", N_("Contract"), tooltip=N_("Sign a contract from the price list"),
                 id="client-sign"),
-        Binding("a", "assess", _("Assess"), tooltip=_("Needs assessment"), id="client-assess"),
-        Binding("s", "statement", _("Statement"), tooltip=_("Work statement"),
+        Binding("a", "assess", N_("Assess"), tooltip=N_("Needs assessment"), id="client-assess"),
+        Binding("s", "statement", N_("Statement"), tooltip=N_("Work statement"),
                 id="client-statement"),
-        Binding("x", "archive", _("Archive"), tooltip=_("Archive or reactivate the client"),
+        Binding("x", "archive", N_("Archive"), tooltip=N_("Archive or reactivate the client"),
                 id="client-archive"),
     ]  # fmt: skip
 

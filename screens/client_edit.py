@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, TextArea
 
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.clients import edit_client
 from bbdispatch.services.errors import USER_ERRORS
@@ -56,8 +56,8 @@ class ClientEditScreen(FormDialog[bool]):
     """The whole client in one form; ctrl+s saves, Esc leaves without saving."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("Close without saving"), id="cancel"),
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the client"), id="save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the client"), id="save"),
     ]
 
     DEFAULT_CSS = """

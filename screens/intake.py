@@ -72,12 +72,12 @@ class IntakeScreen(BBScreen[None]):
             id="intake-info",
         ),
         Binding(
-            "ctrl+t", "sign_contract", _("Contract"),
-            tooltip=_("Sign a contract for the caller (a new caller is saved first)"),
+            "ctrl+t", "sign_contract", N_("Contract"),
+            tooltip=N_("Sign a contract for the caller (a new caller is saved first)"),
             id="intake-sign", show=False,
         ),
         Binding(
-            "ctrl+l", "open_client", _("Client"), tooltip=_("All of the caller's client"),
+            "ctrl+l", "open_client", N_("Client"), tooltip=N_("All of the caller's client"),
             id="intake-client", show=False,
         ),
     ]  # fmt: skip

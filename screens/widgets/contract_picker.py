@@ -62,7 +62,7 @@ class ContractPicker(Widget):
         self._show()
         hint = suggestion.hint
         if hint:
-            hint = f"{hint} {_('ctrl+t: sign')}"
+            hint = hint + " " + _("ctrl+t: sign")
         self.query_one("#hint", Static).update(hint)
 
     def _show(self) -> None:
