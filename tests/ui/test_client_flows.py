@@ -98,7 +98,7 @@ async def test_new_company_signs_the_starter_from_the_caller_card_and_its_job_la
         app.screen.query_one("#product", Select).value = "starter-10h"
         await settle(pilot)
         price = str(app.screen.query_one("#sign-price", Static).render())
-        assert "600,00" in price and "138,00" in price and "738,00" in price
+        assert "600.00" in price and "138.00" in price and "738.00" in price
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
