@@ -96,6 +96,7 @@ class BBDispatch(App[None]):
         self._ctx = ctx.acting_as(self.actor, login=self.user.login)
         self._seen_version = await self._ctx.db.data_version()
         self._ctx.db.on_commit(self._local_commit)
+        self._ctx.db.on_write_wait(self._write_waiting)
         await self.push_screen(self._home_screen())
         if self.mode_name == "dispatcher":
             from screens.ring_watch import RingWatcher
@@ -119,6 +120,15 @@ class BBDispatch(App[None]):
         if self._ctx is not None:
             await self._ctx.db.close()
 
+    def _write_waiting(self, waiting: bool) -> None:
+        """Tell the person a save is waiting for another program's write (it keeps trying)."""
+        if waiting:
+            self.notify(
+                _("Saving… waiting for the database (another program is writing)."),
+                severity="warning",
+                timeout=4,
+            )
+
     def _local_commit(self) -> None:
         # Own commits do not move data_version; tell the screens directly.
         self.call_later(self.data_changed.publish, None)
@@ -127,6 +137,10 @@ class BBDispatch(App[None]):
     async def _watch_database(self) -> None:
         """Publish ``data_changed`` when another process commits; never overlaps itself."""
         try:
+            if self.mode_name == "dispatcher":
+                from bbdispatch.services.rings import replay_spooled_rings
+
+                await replay_spooled_rings(self.ctx)  # calls queued while the DB was busy
             version = await self.ctx.db.data_version()
             if version != self._seen_version:
                 self._seen_version = version

@@ -2,17 +2,26 @@
 
 Meant for a PBX or softphone hook, so it starts fast (no Textual) and only
 writes one call-log row; every running dispatcher sees it within a second and
-pops up the intake with the caller already matched.
+pops up the intake with the caller already matched. A call the database cannot
+take within a few seconds (a long import, a restore) is spooled beside the
+database and logged by the next ``ring``, ``schedule run`` or running
+dispatcher: never lost.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 
+from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _
+from bbdispatch.paths import default_db_path
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import record_ring
+from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
+from bbdispatch.storage import spool
+from bbdispatch.storage.database import DatabaseBusy
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,11 +32,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Log the call as pending; print who it is, for the phone system's log."""
+    """Log the call as pending (or spool it); print who it is, for the phone system's log."""
+    received_at = SystemClock().now()
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
-            call_id, match = await record_ring(ctx, args.number)
+        try:
+            async with open_ctx(args) as ctx:
+                ctx.db.lock_wait_seconds = RING_LOCK_WAIT_SECONDS
+                call_id, match = await record_ring(ctx, args.number, received_at=received_at)
+                replayed = await replay_spooled_rings(ctx)
+        except (DatabaseBusy, sqlite3.OperationalError) as err:
+            path = default_db_path(args.db)
+            spool.spool_ring(path, args.number, received_at)
+            echo(
+                _(
+                    "call queued: the database is busy ({err}); it is logged as soon as it is free"
+                ).format(err=str(err).split(":")[0])
+            )
+            return 0
+        if replayed:
+            echo(_("{n} queued call(s) logged").format(n=replayed))
         if match is None:
             echo_err(
                 _("call {id}: {raw!r} is not a valid number; logged unmatched").format(

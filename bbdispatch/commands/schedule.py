@@ -16,6 +16,7 @@ from bbdispatch.commands.common import (
     run,
 )
 from bbdispatch.i18n import _, ngettext
+from bbdispatch.services.rings import replay_spooled_rings
 from bbdispatch.services.schedule import run_schedule
 
 
@@ -59,6 +60,7 @@ def handle_run(args: argparse.Namespace) -> int:
         now = parse_now(args.now) if args.now else None
         async with open_ctx(args) as ctx:
             result = await run_schedule(ctx, now)
+            await replay_spooled_rings(ctx)  # calls queued while the database was busy
         if args.json:
             print_json(
                 [

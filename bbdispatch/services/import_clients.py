@@ -8,7 +8,9 @@ running it twice is harmless.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.i18n import _
@@ -25,6 +27,8 @@ from bbdispatch.services.spreadsheet import (
     read_sheet,
 )
 from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import imports as import_store
+from bbdispatch.storage.imports import BatchState
 
 COLUMNS = (
     "name", "kind", "nip", "phone", "email", "street", "city", "postal_code", "contact_person",
@@ -147,20 +151,84 @@ _FIELD_COLUMNS = {"phones": "phone", "phone": "phone"}
 """The intake form's field names where they differ from the file's columns."""
 
 
-async def import_clients(ctx: Ctx, rows: list[ImportedRow]) -> ImportSummary:
-    """Add the clients not yet in the database, all in one transaction, audited."""
-    added = skipped = 0
+CHUNK_ROWS = 200
+"""Rows per write transaction: tens of milliseconds, so nobody waits long for the lock."""
+CHUNK_PAUSE_SECONDS = 0.02
+"""Breath between two chunks, in which a ``ring``, a timer or a save takes the lock."""
+STALE_STAGING = timedelta(minutes=10)
+"""A batch still staging after this long belongs to an import that died."""
+
+
+async def import_clients(
+    ctx: Ctx,
+    rows: list[ImportedRow],
+    *,
+    source: str = "",
+    chunk: int = CHUNK_ROWS,
+    pause: float = CHUNK_PAUSE_SECONDS,
+) -> ImportSummary:
+    """Add the clients not yet in the database: all of them or none, in short transactions.
+
+    The rows are staged in chunks (invisible), the batch is marked ready in one
+    short transaction (from then on the import is committed), and the rows
+    move into the client table chunk by chunk; an import that dies after the
+    commit point is finished by the next one (:func:`finish_imports`). Each
+    client gets an audit row naming the batch and line, not the person.
+
+    Args:
+        ctx: the service context.
+        rows: the checked rows of the file.
+        source: the file's name, for the audit.
+        chunk: rows per transaction.
+        pause: seconds between transactions, for other writers.
+    """
+    await finish_imports(ctx, pause=pause)
     async with ctx.db.transaction():
-        for row in rows:
-            if await _existing(ctx, row.client):
-                skipped += 1
-                continue
-            client_id = await client_store.insert_client(ctx.db, row.client, ctx.clock.now())
-            await audit.record(
-                ctx, "client", client_id, "imported", name=row.client.name, line=row.line
-            )
-            added += 1
-    return ImportSummary(added, skipped)
+        batch_id = await import_store.create_batch(ctx.db, source, ctx.actor, ctx.clock.now())
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        async with ctx.db.transaction():
+            await import_store.stage_clients(ctx.db, batch_id, [(r.line, r.client) for r in part])
+        await asyncio.sleep(pause)
+    async with ctx.db.transaction():
+        await import_store.set_state(ctx.db, batch_id, BatchState.READY)
+        await audit.record(ctx, "import", batch_id, "clients_staged", rows=len(rows), file=source)
+    return await _move(ctx, batch_id, chunk=chunk, pause=pause)
+
+
+async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> list[ImportSummary]:
+    """Finish imports that passed their commit point; drop those that died staging."""
+    done: list[ImportSummary] = []
+    stale = ctx.clock.now() - STALE_STAGING
+    for batch in await import_store.unfinished_batches(ctx.db):
+        if batch.state is BatchState.READY:
+            done.append(await _move(ctx, batch.id, chunk=CHUNK_ROWS, pause=pause))
+        elif batch.created_at < stale:
+            async with ctx.db.transaction():
+                await import_store.discard_batch(ctx.db, batch.id)
+    return done
+
+
+async def _move(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> ImportSummary:
+    while True:
+        async with ctx.db.transaction():
+            part = await import_store.next_clients(ctx.db, batch_id, chunk)
+            added = skipped = 0
+            for line, client in part:
+                if await _existing(ctx, client):
+                    skipped += 1
+                    continue
+                client_id = await client_store.insert_client(ctx.db, client, ctx.clock.now())
+                await audit.record(ctx, "client", client_id, "imported", batch=batch_id, line=line)
+                added += 1
+            await import_store.drop_rows(ctx.db, batch_id, [line for line, _c in part])
+            await import_store.count_moved(ctx.db, batch_id, added, skipped)
+            if not part:
+                await import_store.set_state(ctx.db, batch_id, BatchState.DONE)
+                batch = await import_store.get_batch(ctx.db, batch_id)
+                assert batch is not None
+                return ImportSummary(batch.added, batch.skipped)
+        await asyncio.sleep(pause)
 
 
 async def _existing(ctx: Ctx, new: NewClient) -> bool:

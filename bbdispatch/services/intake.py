@@ -254,16 +254,20 @@ async def _resolve_call(
     )  # fmt: skip
 
 
-async def record_ring(ctx: Ctx, raw: str) -> tuple[int, NumberMatch | None]:
+async def record_ring(
+    ctx: Ctx, raw: str, received_at: datetime | None = None
+) -> tuple[int, NumberMatch | None]:
     """Log a call reported by the phone system, pending until the dispatcher handles it.
 
     A withheld or malformed number is still logged (every call counts), unmatched.
+    ``received_at`` is for a call replayed from the spool (default: now).
     """
     e164 = try_parse_phone(raw)
     clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []
     async with ctx.db.transaction():
         call_id = await store.insert_call(
-            ctx.db, received_at=ctx.clock.now(), raw_number=raw.strip(), e164=e164,
+            ctx.db, received_at=received_at or ctx.clock.now(),
+            raw_number=raw.strip(), e164=e164,
             client_id=clients[0].id if len(clients) == 1 else None, source=CallSource.RING,
             outcome=CallOutcome.PENDING,
         )  # fmt: skip

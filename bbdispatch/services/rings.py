@@ -6,6 +6,8 @@ first frame without loading phone and tax-id parsing at start-up.
 
 from __future__ import annotations
 
+import asyncio
+
 from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import calls as store
@@ -19,3 +21,25 @@ async def latest_call_id(ctx: Ctx) -> int:
 async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
     """Calls the phone system reported since the baseline that nobody handled yet."""
     return await store.pending_ring_calls_after(ctx.db, after_id)
+
+
+RING_LOCK_WAIT_SECONDS = 3.0
+"""How long ``ring`` tries for the write lock before it spools the call instead."""
+
+
+async def replay_spooled_rings(ctx: Ctx) -> int:
+    """Log the calls spooled while the database was busy, each at its own time.
+
+    Each call is committed, then its spool file deleted; returns how many were
+    logged. Called by every ``ring``, by ``schedule run`` and by the running
+    dispatcher, so a spooled call waits no longer than the next of those.
+    """
+    from bbdispatch.services.intake import record_ring
+    from bbdispatch.storage import spool
+
+    replayed = 0
+    for ring in await asyncio.to_thread(spool.spooled_rings, ctx.db.path):
+        await record_ring(ctx, ring.number, received_at=ring.received_at)
+        await asyncio.to_thread(spool.forget, ring)
+        replayed += 1
+    return replayed

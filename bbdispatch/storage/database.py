@@ -13,12 +13,25 @@ from typing import Any
 
 import aiosqlite
 
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
-"""How long SQLite waits for another process's write lock before giving up."""
-_BEGIN_RETRIES = 4
-"""Extra attempts at taking the write lock after a full busy timeout."""
+"""How long a plain connection (reads, file checks) lets SQLite wait for a lock."""
+LOCK_POLL_MS = 20
+"""SQLite's own wait for the write lock on each attempt of this connection.
+
+SQLite's busy handler sleeps longer and longer (up to 100 ms) between looks
+at the lock, so a writer that waits in it can miss every short gap another
+process's chunked import leaves and starve. Instead each attempt waits at most
+this long and the next follows a few milliseconds later: a ``ring``, a timer or
+a save gets in at the first gap."""
+LOCK_WAIT_SECONDS = 25.0
+"""How long a write keeps trying for the lock before :class:`DatabaseBusy`."""
+_POLL_SLEEP = 0.003
+"""Seconds between two attempts at the write lock."""
+WAIT_NOTICE_SECONDS = 0.5
+"""A write still waiting for the lock after this long is reported to wait listeners."""
 
 Params = Sequence[Any] | dict[str, Any]
 Row = sqlite3.Row
@@ -32,8 +45,13 @@ class SchemaTooNew(StorageError):
     """The file was written by a newer bbdispatch than this one."""
 
 
-class DatabaseBusy(StorageError):
-    """Other processes held the write lock for far longer than any write should take."""
+class DatabaseBusy(StorageError, DomainError):
+    """Other processes held the write lock for far longer than any write should take.
+
+    Also a :class:`DomainError`, so every screen shows it at the field being
+    saved (keeping what was typed) like any other refusal, and the person can
+    simply save again.
+    """
 
 
 @cache
@@ -97,6 +115,10 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._tx_owner: asyncio.Task[Any] | None = None
         self._commit_listeners: list[Callable[[], None]] = []
+        self._wait_listeners: list[Callable[[bool], None]] = []
+        self.lock_wait_seconds = LOCK_WAIT_SECONDS
+        """How long a write waits for the lock before :class:`DatabaseBusy`
+        (``ring`` waits less: it spools the call instead)."""
         self._point_reader: sqlite3.Connection | None = None
 
     @classmethod
@@ -140,6 +162,15 @@ class Database:
             await db._check_version()
             if migrate:
                 await db.migrate()
+        except sqlite3.OperationalError as err:
+            await conn.close()
+            if "locked" in str(err) or "busy" in str(err):
+                raise DatabaseBusy(
+                    _("{path} is busy (a restore or a long write); try again.").format(path=path)
+                ) from err
+            raise StorageError(
+                _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
+            ) from err
         except sqlite3.DatabaseError as err:
             await conn.close()
             raise StorageError(
@@ -158,7 +189,7 @@ class Database:
         await self._conn.close()
 
     async def _configure(self) -> None:
-        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._conn.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
         async with self._conn.execute("PRAGMA journal_mode = WAL") as cur:
             await cur.fetchone()
         await self._conn.execute("PRAGMA foreign_keys = ON")
@@ -203,6 +234,14 @@ class Database:
         """
         self._commit_listeners.append(listener)
 
+    def on_write_wait(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(True)`` when a write has waited for the lock a while.
+
+        Then ``listener(False)`` when it got the lock or gave up: for "saving,
+        please wait" messages.
+        """
+        self._wait_listeners.append(listener)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
         """A short write transaction: commit on success, roll back on any error."""
@@ -221,18 +260,40 @@ class Database:
             listener()
 
     async def _begin_immediate(self) -> None:
-        for attempt in range(_BEGIN_RETRIES + 1):
+        told: list[bool] = []
+
+        def tell_waiting() -> None:
+            told.append(True)
+            for listener in self._wait_listeners:
+                listener(True)
+
+        notice = asyncio.get_running_loop().call_later(WAIT_NOTICE_SECONDS, tell_waiting)
+        try:
+            await self._begin_with_retries()
+        finally:
+            notice.cancel()
+            if told:
+                for listener in self._wait_listeners:
+                    listener(False)
+
+    async def _begin_with_retries(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.lock_wait_seconds
+        while True:
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as err:
                 if "locked" not in str(err) and "busy" not in str(err):
                     raise
-                if attempt == _BEGIN_RETRIES:
+                if loop.time() >= deadline:
                     raise DatabaseBusy(
-                        _("The database stayed busy too long; please try again.")
+                        _(
+                            "Not saved: the database stayed busy too long (another program "
+                            "is writing). What you typed is kept; please try again."
+                        )
                     ) from err
-                await asyncio.sleep(0.05 * (attempt + 1))
+                await asyncio.sleep(_POLL_SLEEP)
 
     def _require_tx(self) -> None:
         if self._tx_owner is None or self._tx_owner is not asyncio.current_task():

@@ -230,3 +230,35 @@ async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> No
         assert "in progress" in str(table.get_row_at(0)[4])
         rows = await query(demo_db_path, "SELECT status FROM job WHERE id = ?", first)
         assert rows == [("in_progress",)]
+
+
+async def test_a_save_that_waits_says_so_and_a_refused_one_keeps_the_text(
+    ctx_factory, anna, demo_db_path
+) -> None:
+    import sqlite3
+
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.ctx.db.lock_wait_seconds = 1.0
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)
+        blocker = sqlite3.connect(demo_db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        await pilot.press(*"Wymiana dysku", "enter")
+        await settle(pilot)
+        await pilot.pause(1.5)
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert any("waiting for the database" in n for n in notes), notes
+        assert isinstance(app.screen, EntryDialog)  # still open, text kept
+        screen_text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "What you typed is kept" in screen_text
+        assert app.screen.query_one("#entry-description", Input).value == "Wymiana dysku"
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        assert "No timer running" in text_of(app, "#timer-bar")

@@ -1,0 +1,146 @@
+"""Staged imports: the ``import_batch`` and ``import_row`` tables.
+
+A long import copies its checked rows here in short transactions, marks the
+batch ready in one (the commit point), then moves the rows into the real
+tables chunk by chunk, so other writers never wait long and a file still goes
+in whole or not at all. Rows are stored as JSON of the domain type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bbdispatch.clock import from_db, to_db
+from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.storage.database import Database
+
+
+class BatchState(StrEnum):
+    """Where a staged import is."""
+
+    STAGING = "staging"
+    """Rows are being copied in; invisible; discarded if the import dies."""
+    READY = "ready"
+    """All rows are in: the import is committed and will be finished."""
+    DONE = "done"
+    """Every row moved into the real tables."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One staged import."""
+
+    id: int
+    state: BatchState
+    source: str
+    actor: str
+    added: int
+    skipped: int
+    created_at: datetime
+    """When the import started (for finding imports that died staging)."""
+
+
+def _client_json(client: NewClient) -> str:
+    return json.dumps(
+        {
+            "kind": client.kind.value, "name": client.name, "nip": client.nip,
+            "street": client.street, "city": client.city, "postal_code": client.postal_code,
+            "email": client.email, "contact_person": client.contact_person,
+            "notes": client.notes, "status": client.status.value,
+            "phones": [list(p) for p in client.phones],
+        },
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def _client_from_json(text: str) -> NewClient:
+    d = json.loads(text)
+    return NewClient(
+        kind=ClientKind(d["kind"]), name=d["name"], nip=d["nip"], street=d["street"],
+        city=d["city"], postal_code=d["postal_code"], email=d["email"],
+        contact_person=d["contact_person"], notes=d["notes"], status=ClientStatus(d["status"]),
+        phones=tuple((str(p[0]), str(p[1])) for p in d["phones"]),
+    )  # fmt: skip
+
+
+async def create_batch(db: Database, source: str, actor: str, created_at: datetime) -> int:
+    """Start a client import batch in the staging state; returns its id."""
+    return await db.execute(
+        "INSERT INTO import_batch (kind, source, actor, state, created_at)"
+        " VALUES ('clients', ?, ?, 'staging', ?)",
+        (source, actor, to_db(created_at)),
+    )
+
+
+async def stage_clients(db: Database, batch_id: int, rows: Sequence[tuple[int, NewClient]]) -> None:
+    """Copy checked rows (line, client) into the batch."""
+    await db.execute_many(
+        "INSERT INTO import_row (batch_id, line, payload) VALUES (?, ?, ?)",
+        [(batch_id, line, _client_json(c)) for line, c in rows],
+    )
+
+
+async def set_state(db: Database, batch_id: int, state: BatchState) -> None:
+    """Move a batch to its next state."""
+    await db.execute("UPDATE import_batch SET state = ? WHERE id = ?", (state.value, batch_id))
+
+
+async def next_clients(db: Database, batch_id: int, limit: int) -> list[tuple[int, NewClient]]:
+    """The next rows of a batch still to move, in file order."""
+    rows = await db.fetch_all(
+        "SELECT line, payload FROM import_row WHERE batch_id = ? ORDER BY line LIMIT ?",
+        (batch_id, limit),
+    )
+    return [(int(r["line"]), _client_from_json(r["payload"])) for r in rows]
+
+
+async def drop_rows(db: Database, batch_id: int, lines: Sequence[int]) -> None:
+    """Forget moved rows (in the transaction that moved them)."""
+    await db.execute_many(
+        "DELETE FROM import_row WHERE batch_id = ? AND line = ?", [(batch_id, n) for n in lines]
+    )
+
+
+async def count_moved(db: Database, batch_id: int, added: int, skipped: int) -> None:
+    """Add a chunk's outcome to the batch's totals."""
+    await db.execute(
+        "UPDATE import_batch SET added = added + ?, skipped = skipped + ? WHERE id = ?",
+        (added, skipped, batch_id),
+    )
+
+
+async def get_batch(db: Database, batch_id: int) -> Batch | None:
+    """One batch."""
+    found = await _batches(db, "id = ?", (batch_id,))
+    return found[0] if found else None
+
+
+async def unfinished_batches(db: Database) -> list[Batch]:
+    """Batches not done: staging ones to discard, ready ones to finish."""
+    return await _batches(db, "state <> 'done'", ())
+
+
+async def _batches(db: Database, where: str, params: tuple[object, ...]) -> list[Batch]:
+    rows = await db.fetch_all(f"SELECT * FROM import_batch WHERE {where} ORDER BY id", params)
+    return [
+        Batch(
+            r["id"],
+            BatchState(r["state"]),
+            r["source"],
+            r["actor"],
+            r["added"],
+            r["skipped"],
+            from_db(r["created_at"]),
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+async def discard_batch(db: Database, batch_id: int) -> None:
+    """Drop a batch that never became ready (its import died while staging)."""
+    await db.execute("DELETE FROM import_row WHERE batch_id = ?", (batch_id,))
+    await db.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))

@@ -1,0 +1,83 @@
+"""The ring spool: calls the phone system reported while the database could not take them.
+
+One small JSON file per call in a folder beside the database
+(``<db>.ring-spool/``), written under a temporary name and renamed, so a
+reader never sees half a file and two ``ring`` processes never write the same
+file. Replaying deletes each file right after its call is committed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bbdispatch.clock import from_db, to_db
+
+SPOOL_DIR_MODE = 0o2770
+"""Group-shared like the database's folder: any dispatcher's process may replay."""
+
+
+@dataclass(frozen=True)
+class SpooledRing:
+    """A call waiting in the spool.
+
+    Attributes:
+        path: its file (deleted once the call is in the database).
+        number: the number as the phone system sent it.
+        received_at: when the phone system reported it (aware, UTC).
+    """
+
+    path: Path
+    number: str
+    received_at: datetime
+
+
+def spool_dir(db_path: Path) -> Path:
+    """The spool folder of a database."""
+    return db_path.with_name(f"{db_path.name}.ring-spool")
+
+
+def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
+    """Queue one call; returns its file.
+
+    Raises:
+        OSError: the folder cannot be created or written (the caller says so).
+    """
+    folder = spool_dir(db_path)
+    folder.mkdir(mode=SPOOL_DIR_MODE, exist_ok=True)
+    stamp = to_db(received_at).replace(":", "")
+    name = f"{stamp}-{os.getpid()}-{secrets.token_hex(4)}.json"
+    partial = folder / f".{name}.partial"
+    data = json.dumps({"number": number, "received_at": to_db(received_at)})
+    with open(partial, "w", encoding="utf-8") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(partial, 0o660)
+    final = folder / name
+    partial.rename(final)
+    return final
+
+
+def spooled_rings(db_path: Path) -> list[SpooledRing]:
+    """Calls waiting in the spool, oldest first (unreadable files are left for a person)."""
+    folder = spool_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found: list[SpooledRing] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found.append(SpooledRing(path, str(data["number"]), from_db(data["received_at"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def forget(ring: SpooledRing) -> None:
+    """Delete a replayed call's file."""
+    ring.path.unlink(missing_ok=True)

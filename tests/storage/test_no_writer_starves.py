@@ -1,0 +1,141 @@
+"""Long writes commit in chunks, rings get in within a second, and a ring that cannot is spooled."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import textwrap
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.clock import FrozenClock
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.import_clients import (
+    finish_imports,
+    import_clients,
+    parse_client_csv,
+)
+from bbdispatch.storage import db_file, spool
+from bbdispatch.storage import imports as import_store
+from bbdispatch.storage.database import Database, DatabaseBusy
+from bbdispatch.storage.imports import BatchState
+
+RINGER = textwrap.dedent(
+    """
+    import asyncio, sys, time
+    from bbdispatch.clock import SystemClock
+    from bbdispatch.pricelist import load_pricelist
+    from bbdispatch.services.context import Ctx
+    from bbdispatch.services.intake import record_ring
+    from bbdispatch.storage.database import Database
+
+    async def main(path, count):
+        db = await Database.open(path, create=False)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="pbx")
+        for n in range(count):
+            t0 = time.monotonic()
+            await record_ring(ctx, f"+48 602 100 {n:03d}")
+            print(f"{time.monotonic() - t0:.4f}", flush=True)
+            await asyncio.sleep(0.1)
+        await db.close()
+
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+    """
+)
+
+
+def client_file(count: int) -> str:
+    rows = [f"Firma {n:05d};firma;22 {1000000 + n:07d}" for n in range(count)]
+    return "nazwa;rodzaj;telefon\n" + "\n".join(rows) + "\n"
+
+
+async def test_rings_land_within_a_second_during_a_long_import(demo_ctx: Ctx) -> None:
+    rows = parse_client_csv(client_file(3000))
+    ringer = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RINGER, str(demo_ctx.db.path), "15",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await asyncio.sleep(0.5)  # the ringer has started
+    slow = asyncio.create_task(import_clients(demo_ctx, rows, chunk=200, pause=0.02))
+    out, err = await asyncio.wait_for(ringer.communicate(), timeout=120)
+    summary = await slow
+    assert ringer.returncode == 0, err.decode()
+    waits = [float(x) for x in out.decode().split()]
+    assert len(waits) == 15 and max(waits) < 1.0, waits
+    assert summary.added == 3000
+    assert await demo_ctx.db.fetch_value("SELECT count(*) FROM import_row") == 0
+
+
+async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) -> None:
+    rows = parse_client_csv(client_file(450))
+    async with ctx.db.transaction():
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.now_db())
+        await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
+        await import_store.set_state(ctx.db, batch, BatchState.READY)
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 0  # staged: invisible
+    (done,) = await finish_imports(ctx, pause=0)
+    assert (done.added, done.skipped) == (450, 0)
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 450
+
+
+async def test_an_import_that_died_while_staging_leaves_nothing(ctx: Ctx) -> None:
+    rows = parse_client_csv(client_file(10))
+    async with ctx.db.transaction():
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.now_db())
+        await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
+    assert await finish_imports(ctx) == []  # maybe still running: left alone
+    assert isinstance(ctx.clock, FrozenClock)
+    ctx.clock.advance(timedelta(hours=1))
+    assert await finish_imports(ctx) == []
+    assert await ctx.db.fetch_value("SELECT count(*) FROM import_row") == 0
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 0
+
+
+def test_a_ring_that_cannot_write_is_spooled_and_replayed(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hold = db_file.ExclusiveHold(demo_db_path)
+    hold.take()  # as a restore does: nobody may write
+    try:
+        started = time.monotonic()
+        assert main(["--db", str(demo_db_path), "ring", "+48 601 234 567"]) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        hold.release()
+    assert "call queued" in capsys.readouterr().out
+    (queued,) = spool.spooled_rings(demo_db_path)
+    assert queued.number == "+48 601 234 567"
+    assert main(["--db", str(demo_db_path), "ring", "+48 698 765 432"]) == 0
+    assert "1 queued call(s) logged" in capsys.readouterr().out
+    assert spool.spooled_rings(demo_db_path) == []
+
+    async def calls() -> list[tuple[str, str]]:
+        db = await Database.open(demo_db_path)
+        rows = await db.fetch_all(
+            "SELECT raw_number, received_at FROM call_log WHERE source = 'ring' ORDER BY id"
+        )
+        await db.close()
+        return [(r[0], r[1]) for r in rows]
+
+    logged = asyncio.run(calls())
+    assert [n for n, _at in logged][-2:] == ["+48 698 765 432", "+48 601 234 567"]
+    assert logged[-1][1] <= logged[-2][1]  # the queued call keeps its own time
+
+
+async def test_a_write_that_waits_is_told_and_one_that_gives_up_is_a_clear_refusal(
+    demo_ctx: Ctx,
+) -> None:
+    told: list[bool] = []
+    demo_ctx.db.on_write_wait(told.append)
+    other = await Database.open(demo_ctx.db.path)
+    async with other.transaction():
+        demo_ctx.db.lock_wait_seconds = 0.8
+        with pytest.raises(DatabaseBusy, match="What you typed is kept"):
+            async with demo_ctx.db.transaction():
+                pass
+    await other.close()
+    assert told == [True, False]
