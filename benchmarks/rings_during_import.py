@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         calls = conn.execute("SELECT count(*) FROM call_log WHERE source = 'ring'").fetchone()[0]
         conn.close()
     print(
-        f"import: {args.clients} clients, {size / 1e6:.1f} MB, {took:.1f} s, exit {importer.returncode}"
+        f"import: {args.clients} clients, {size / 1e6:.1f} MB, {took:.1f} s,"
+        f" exit {importer.returncode}"
     )
     print(f"  {out.strip() or err.strip()}")
     print(f"clients in database: {clients}; ring calls logged: {calls} of {len(latencies)}")
