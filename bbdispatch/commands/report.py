@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 from pathlib import Path
 
 from bbdispatch import dates
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx, run
+from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.services.statements import build_statement, empty_message, issue_statement
@@ -58,22 +60,41 @@ def handle_statement(args: argparse.Namespace) -> int:
             statement = await build_statement(ctx, client_id, start, end)
             if statement.is_empty:
                 raise CommandError(empty_message(statement))
-            if args.issue:
-                number = await issue_statement(ctx, client_id, start, end)
-                echo_err(f"Issued statement {number}.")
-                statement = await build_statement(ctx, client_id, start, end)
-        rendered.append(render(statement, args.format, args.delimiter))
+            if not args.issue:
+                rendered.append(render(statement, args.format, args.delimiter))
+                if args.output:
+                    await asyncio.to_thread(_write_output, args.output, rendered[0], False)
+                return 0
+
+            async def deliver(issued: Statement) -> None:
+                # Written before the issue commits: a failed write issues nothing.
+                rendered.append(render(issued, args.format, args.delimiter))
+                if args.output:
+                    await asyncio.to_thread(_write_output, args.output, rendered[0], True)
+
+            number = await issue_statement(ctx, client_id, start, end, deliver=deliver)
+            echo_err(f"Issued statement {number}.")
         return 0
 
     code = run(body)
     if code or not rendered:
         return code
-    if args.output:
-        try:
-            Path(args.output).write_text(rendered[0], encoding="utf-8", newline="")
-        except OSError as err:
-            echo_err(f"bbdispatch: cannot write {args.output}: {err.strerror}")
-            return 1
-    else:
+    if not args.output:
         sys.stdout.write(rendered[0])
     return 0
+
+
+def _write_output(path: str, text: str, issuing: bool) -> None:
+    """Write the document whole (a temporary file renamed), or raise CommandError."""
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        if issuing:
+            message = _("cannot write {path}: {err}; nothing was issued, the period stays open")
+        else:
+            message = _("cannot write {path}: {err}")
+        raise CommandError(message.format(path=path, err=err.strerror)) from err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -187,8 +188,19 @@ async def _subtotals(
     return tuple(out)
 
 
-async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to: date) -> int:
+async def issue_statement(
+    ctx: Ctx,
+    client_id: int,
+    period_from: date,
+    period_to: date,
+    *,
+    deliver: Callable[[Statement], Awaitable[None]] | None = None,
+) -> int:
     """Issue the statement: record it and lock its entries against technicians' edits.
+
+    ``deliver`` gets the statement as issued (number and date set) before the
+    issue commits, to write the document: if it raises (a folder that does not
+    exist, a full disk), nothing is issued and the period stays open.
 
     Raises:
         DomainError: the period has not ended, nothing to bill, a statement for an
@@ -244,6 +256,8 @@ async def issue_statement(ctx: Ctx, client_id: int, period_from: date, period_to
             entries=len(statement.lines), net=str(statement.net),
             as_issued=statement_dict(statement),
         )  # fmt: skip
+        if deliver is not None:
+            await deliver(await build_statement(ctx, client_id, period_from, period_to))
     return statement_id
 
 

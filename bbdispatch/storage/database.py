@@ -193,7 +193,11 @@ class Database:
         async with self._conn.execute("PRAGMA journal_mode = WAL") as cur:
             await cur.fetchone()
         await self._conn.execute("PRAGMA foreign_keys = ON")
-        await self._conn.execute("PRAGMA synchronous = NORMAL")
+        # Every commit reaches the disk before it returns: work entries, timers,
+        # contracts and statements survive a power cut. Costs about 0.2 ms per
+        # commit (p95 2-5 ms) against 0.01 ms for NORMAL, which can lose the
+        # last commits (docs: README, "What is guaranteed").
+        await self._conn.execute("PRAGMA synchronous = FULL")
 
     async def schema_version(self) -> int:
         """The ``user_version`` recorded in the file."""

@@ -139,3 +139,7 @@ async def test_a_write_that_waits_is_told_and_one_that_gives_up_is_a_clear_refus
                 pass
     await other.close()
     assert told == [True, False]
+
+
+async def test_every_connection_commits_with_synchronous_full(ctx: Ctx) -> None:
+    assert await ctx.db.fetch_value("PRAGMA synchronous") == 2  # FULL: fsync at each commit

@@ -1,0 +1,49 @@
+"""``report statement --issue --output`` writes the document first: a failed write issues nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+
+MEDIA = "6"
+PERIOD = ["--from", "2026-11-01", "--to", "2026-11-23"]
+
+
+def issued(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM statement").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_failed_write_leaves_the_period_open(
+    demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD]
+    bad = base + ["--format", "html", "--issue", "--output", "/nonexistent/x.html"]
+    assert main(bad) == 1
+    err = capsys.readouterr().err
+    assert "cannot write /nonexistent/x.html" in err and "nothing was issued" in err
+    assert "Traceback" not in err
+    assert issued(demo_db_path) == 0
+    good = tmp_path / "x.html"
+    assert main(base + ["--format", "html", "--issue", "--output", str(good)]) == 0
+    assert issued(demo_db_path) == 1
+    assert "Issued statement" in capsys.readouterr().err
+    assert good.read_text(encoding="utf-8").count("<table>") >= 1
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_plain_report_to_a_bad_path_is_one_line(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD,
+            "--output", "/nonexistent/x.md"]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write /nonexistent/x.md" in err
