@@ -1,0 +1,139 @@
+"""RODO (GDPR) requests of the people the firm serves: hand over their data, or erase it.
+
+Both are for admins and both are audited; the audit row says that an export
+or an erasure happened, never what it contained.
+
+What erasure keeps: a client to whom statements were issued keeps what Polish
+accounting and tax law make the firm keep for those documents (ustawa o
+rachunkowości art. 74 ust. 2, ustawa o VAT art. 112: five years from the end
+of the year): the client's name, address and NIP as on the statements, the
+statements, the contracts, and the billed jobs with their work entries. All
+else (phones, e-mail, contact person, notes, needs assessments, calls, jobs
+with nothing billed, callers' names and numbers, audit details) is removed. A
+client with nothing issued leaves nothing: every row is deleted with SQLite's
+``secure_delete`` on (freed space overwritten with zeros), the search index is
+rebuilt, and the WAL is checkpointed and emptied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bbdispatch.domain.clients import Client
+from bbdispatch.domain.errors import NotFound
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.roles import require_admin
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import privacy as store
+
+LEGAL_BASIS = (
+    "ustawa o rachunkowości art. 74 ust. 2; ustawa o VAT art. 112 "
+    "(5 lat od końca roku, w którym wystawiono dokument)"
+)
+"""Why issued statements and what they show are kept (in Polish, as the law is cited)."""
+
+
+@dataclass(frozen=True)
+class ErasureDone:
+    """What an erasure did.
+
+    Attributes:
+        client_id: the client erased.
+        kept_for_accounting: True when issued statements made the firm keep the
+            client's name, address, NIP, statements, contracts and billed jobs.
+        statements: how many issued statements were kept.
+        leftovers: ``table.column`` still holding one of the person's details
+            where nothing should (empty when the erasure is complete).
+        wal_cleared: the WAL was emptied (False: another process was reading;
+            old page images stay there until its next checkpoint).
+    """
+
+    client_id: int
+    kept_for_accounting: bool
+    statements: int
+    leftovers: tuple[str, ...]
+    wal_cleared: bool
+
+
+async def _client(ctx: Ctx, client_id: int) -> Client:
+    found = await client_store.get_client(ctx.db, client_id)
+    if found is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    return found
+
+
+def _needles(client: Client) -> list[str]:
+    """The person's details to look for in free text and audit details."""
+    found = [client.name.strip(), client.email, client.contact_person]
+    if client.nip:
+        found.append(client.nip)
+    for phone in client.phones:
+        found += [phone.e164, phone.e164.removeprefix("+48")]
+    return [n for n in found if n and len(n.strip()) >= 4]
+
+
+async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
+    """Everything held about a client, for handing to them (admins only; audited).
+
+    Returns:
+        JSON-ready data: ``about`` (what this is), ``client_id``, then the data
+        table by table (client, phones, contracts, jobs, work entries, calls,
+        statements, audit, …), each row with its stored columns.
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        NotFound: no such client.
+    """
+    async with ctx.db.transaction():
+        await require_admin(ctx, _("export a client's personal data"))
+        await _client(ctx, client_id)
+        fp = await store.footprint(ctx.db, client_id)
+        data = await store.export_data(ctx.db, fp)
+        await audit.record(ctx, "client", client_id, "privacy_exported")
+    return {
+        "about": "Dane osobowe przetwarzane przez firmę (RODO art. 15) / "
+        "Personal data held by the firm (GDPR art. 15)",
+        "client_id": client_id,
+        "generated_at": ctx.now_db(),
+        **data,
+    }
+
+
+async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
+    """Erase a client's personal data everywhere, keeping only what the law requires.
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        NotFound: no such client.
+    """
+    async with ctx.db.transaction():
+        await require_admin(ctx, _("erase a client's personal data"))
+        client = await _client(ctx, client_id)
+        needles = _needles(client)
+        shared = {n for n in needles if await store.held_for_others(ctx.db, client_id, n)}
+        fp = await store.footprint(ctx.db, client_id)
+        keep = bool(fp.statement_ids)
+        if keep:
+            await store.erase_keeping_issued(ctx.db, fp, needles)
+        else:
+            await store.erase_everything(ctx.db, fp, needles)
+        await audit.record(ctx, "client", client_id, "privacy_erased")
+        must_go = [
+            n for n in needles if n not in shared and (not keep or _not_on_statements(n, client))
+        ]
+        leftovers: list[str] = []
+        for needle in must_go:
+            for where in await store.text_columns_containing(ctx.db, needle):
+                if where not in leftovers:
+                    leftovers.append(where)
+    wal_cleared = await store.checkpoint_truncate(ctx.db)
+    return ErasureDone(client_id, keep, len(fp.statement_ids), tuple(leftovers), wal_cleared)
+
+
+def _not_on_statements(needle: str, client: Client) -> bool:
+    """Details a kept client may still show: the name and NIP of its statements."""
+    return needle not in (client.name.strip(), client.nip) and not re.fullmatch(r"\d{10}", needle)

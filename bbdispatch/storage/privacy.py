@@ -1,0 +1,359 @@
+"""What the database holds about one client, handed over or erased (RODO / GDPR).
+
+The one module that knows every table a client's data reaches: the client and
+phones, needs assessments, contracts and their charges, jobs with their status
+changes, work entries, run logs, backup checks and software inventories, calls
+(by client or by the client's own numbers), and audit details. Erasing runs
+with ``secure_delete`` on, rebuilds the client search index (so no trigram of
+the name is left in a free page), and the caller checkpoints the WAL away.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bbdispatch.storage.database import Database, Row, id_chunks
+
+ERASED = "[usunięto — RODO]"
+"""What an erased free-text field says instead (never empty where a CHECK needs text)."""
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The ids of everything a client's data reaches.
+
+    Attributes:
+        client_id: the client.
+        job_ids: the client's jobs.
+        billed_job_ids: jobs with work on an issued statement (kept for accounting).
+        contract_ids: the client's contracts.
+        call_ids: calls matched to the client, or from a number only the client has.
+        statement_ids: statements issued to the client.
+        phones: the client's numbers (E.164) that no other client has.
+    """
+
+    client_id: int
+    job_ids: tuple[int, ...]
+    billed_job_ids: tuple[int, ...]
+    contract_ids: tuple[int, ...]
+    call_ids: tuple[int, ...]
+    statement_ids: tuple[int, ...]
+    phones: tuple[str, ...]
+
+
+def _ids(rows: list[Row]) -> tuple[int, ...]:
+    return tuple(int(r[0]) for r in rows)
+
+
+def _marks(ids: Sequence[object]) -> str:
+    return ",".join("?" * len(ids))
+
+
+async def footprint(db: Database, client_id: int) -> Footprint:
+    """Find everything of one client (call inside the transaction that acts on it)."""
+    jobs = _ids(await db.fetch_all("SELECT id FROM job WHERE client_id = ?", (client_id,)))
+    billed = _ids(
+        await db.fetch_all(
+            "SELECT DISTINCT j.id FROM job j JOIN work_entry w ON w.job_id = j.id"
+            " WHERE j.client_id = ? AND w.statement_id IS NOT NULL",
+            (client_id,),
+        )
+    )
+    contracts = _ids(
+        await db.fetch_all("SELECT id FROM contract WHERE client_id = ?", (client_id,))
+    )
+    phones = tuple(
+        r[0]
+        for r in await db.fetch_all(
+            "SELECT e164 FROM client_phone p WHERE client_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM client_phone o WHERE o.e164 = p.e164 AND o.client_id <> ?)",
+            (client_id, client_id),
+        )
+    )
+    calls = set(
+        _ids(await db.fetch_all("SELECT id FROM call_log WHERE client_id = ?", (client_id,)))
+    )
+    for part in id_chunks(list(jobs)):
+        calls |= set(
+            _ids(
+                await db.fetch_all(
+                    f"SELECT id FROM call_log WHERE job_id IN ({_marks(part)})", part
+                )
+            )
+        )
+    if phones:
+        calls |= set(
+            _ids(
+                await db.fetch_all(
+                    "SELECT id FROM call_log WHERE client_id IS NULL"
+                    f" AND e164 IN ({_marks(phones)})",
+                    phones,
+                )
+            )
+        )
+    statements = _ids(
+        await db.fetch_all("SELECT id FROM statement WHERE client_id = ?", (client_id,))
+    )
+    return Footprint(client_id, jobs, billed, contracts, tuple(sorted(calls)), statements, phones)
+
+
+async def _rows(db: Database, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
+    return [dict(r) for r in await db.fetch_all(sql, params)]
+
+
+async def _rows_in(
+    db: Database, table: str, column: str, ids: Sequence[int]
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for part in id_chunks(list(ids)):
+        out += await _rows(
+            db, f"SELECT * FROM {table} WHERE {column} IN ({_marks(part)}) ORDER BY id", part
+        )
+    return out
+
+
+async def export_data(db: Database, fp: Footprint) -> dict[str, Any]:
+    """Everything held about the client, table by table, as plain JSON-ready data."""
+    jobs = list(fp.job_ids)
+    entries = await _rows_in(db, "work_entry", "job_id", jobs)
+    inventories = await _rows(
+        db, "SELECT * FROM software_inventory WHERE client_id = ? ORDER BY id", (fp.client_id,)
+    )
+    audit = await _audit_rows(db, fp)
+    for row in audit:
+        row["detail"] = json.loads(row["detail"] or "{}")
+    return {
+        "client": await _rows(db, "SELECT * FROM client WHERE id = ?", (fp.client_id,)),
+        "phones": await _rows(
+            db, "SELECT * FROM client_phone WHERE client_id = ? ORDER BY id", (fp.client_id,)
+        ),
+        "needs_assessments": await _rows(
+            db, "SELECT * FROM needs_assessment WHERE client_id = ? ORDER BY id", (fp.client_id,)
+        ),
+        "contracts": await _rows_in(db, "contract", "id", fp.contract_ids),
+        "jobs": await _rows_in(db, "job", "id", jobs),
+        "job_status_changes": await _rows_in(db, "job_status_change", "job_id", jobs),
+        "work_entries": entries,
+        "run_logs": await _rows_in(db, "run_log", "job_id", jobs),
+        "backup_checks": await _rows_in(db, "backup_check", "job_id", jobs),
+        "software_inventories": inventories,
+        "software_items": [
+            dict(r)
+            for inv in inventories
+            for r in await db.fetch_all(
+                "SELECT name, version FROM software_item WHERE inventory_id = ? ORDER BY name",
+                (inv["id"],),
+            )
+        ],
+        "calls": await _rows_in(db, "call_log", "id", fp.call_ids),
+        "statements": await _rows_in(db, "statement", "id", fp.statement_ids),
+        "corrections": await _rows(
+            db, "SELECT * FROM correction WHERE client_id = ? ORDER BY id", (fp.client_id,)
+        ),
+        "audit": audit,
+    }
+
+
+async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
+    out = await _rows(
+        db,
+        "SELECT * FROM audit_log WHERE entity = 'client' AND entity_id = ? ORDER BY id",
+        (fp.client_id,),
+    )
+    for entity, ids in (
+        ("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids),
+        ("statement", fp.statement_ids),
+    ):  # fmt: skip
+        for part in id_chunks(list(ids)):
+            out += await _rows(
+                db,
+                f"SELECT * FROM audit_log WHERE entity = ? AND entity_id IN ({_marks(part)})"
+                " ORDER BY id",
+                [entity, *part],
+            )
+    return sorted(out, key=lambda r: int(r["id"]))
+
+
+async def _delete_in(db: Database, sql: str, ids: Sequence[int]) -> None:
+    for part in id_chunks(list(ids)):
+        await db.execute(sql.format(marks=_marks(part)), part)
+
+
+async def erase_everything(db: Database, fp: Footprint, needles: Sequence[str]) -> None:
+    """Remove every row of a client with nothing issued (inside a transaction).
+
+    ``needles`` (name, NIP, e-mail, numbers…) also clear the detail of any
+    audit row that quotes them.
+    """
+    await db.execute("PRAGMA secure_delete = ON")
+    jobs = list(fp.job_ids)
+    await _delete_in(db, "DELETE FROM call_log WHERE id IN ({marks})", fp.call_ids)
+    await _delete_in(
+        db,
+        "DELETE FROM software_item WHERE inventory_id IN (SELECT id FROM software_inventory"
+        " WHERE job_id IN ({marks}))",
+        jobs,
+    )
+    await db.execute(
+        "DELETE FROM software_item WHERE inventory_id IN"
+        " (SELECT id FROM software_inventory WHERE client_id = ?)",
+        (fp.client_id,),
+    )
+    await _delete_in(db, "DELETE FROM software_inventory WHERE job_id IN ({marks})", jobs)
+    await db.execute("DELETE FROM software_inventory WHERE client_id = ?", (fp.client_id,))
+    for table in ("backup_check", "run_log", "job_status_change"):
+        await _delete_in(db, f"DELETE FROM {table} WHERE job_id IN ({{marks}})", jobs)
+    await _delete_in(
+        db,
+        "DELETE FROM charge WHERE work_entry_id IN"
+        " (SELECT id FROM work_entry WHERE job_id IN ({marks}))",
+        jobs,
+    )
+    await _delete_in(db, "DELETE FROM work_entry WHERE job_id IN ({marks})", jobs)
+    await _delete_in(db, "DELETE FROM job WHERE id IN ({marks})", jobs)
+    await _delete_in(db, "DELETE FROM charge WHERE contract_id IN ({marks})", fp.contract_ids)
+    await _delete_in(
+        db, "DELETE FROM recurring_task WHERE contract_id IN ({marks})", fp.contract_ids
+    )
+    await _delete_in(db, "DELETE FROM contract WHERE id IN ({marks})", fp.contract_ids)
+    await db.execute("DELETE FROM needs_assessment WHERE client_id = ?", (fp.client_id,))
+    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (fp.client_id,))
+    await db.execute("DELETE FROM client WHERE id = ?", (fp.client_id,))
+    await _clear_audit(db, fp, needles, keep_issued=False)
+    await rebuild_search(db)
+
+
+async def erase_keeping_issued(db: Database, fp: Footprint, needles: Sequence[str]) -> None:
+    """Anonymise a client who has issued statements (inside a transaction).
+
+    Kept, as accounting law requires: the client's name, address and NIP as on
+    the statements, the statements, their contracts, and the billed jobs with
+    their work entries. Removed: phones, e-mail, contact person, notes, needs
+    assessments, calls, jobs with nothing billed, and the callers' names,
+    numbers and free-text notes of the billed jobs.
+    """
+    await db.execute("PRAGMA secure_delete = ON")
+    billed = set(fp.billed_job_ids)
+    unbilled = [j for j in fp.job_ids if j not in billed]
+    await _delete_in(db, "DELETE FROM call_log WHERE id IN ({marks})", fp.call_ids)
+    await _delete_in(
+        db, "UPDATE call_log SET job_id = NULL WHERE job_id IN ({marks})", list(billed)
+    )
+    for table in ("backup_check", "run_log", "job_status_change"):
+        await _delete_in(db, f"DELETE FROM {table} WHERE job_id IN ({{marks}})", unbilled)
+    await _delete_in(
+        db,
+        "DELETE FROM charge WHERE work_entry_id IN"
+        " (SELECT id FROM work_entry WHERE job_id IN ({marks}))",
+        unbilled,
+    )
+    await _delete_in(db, "DELETE FROM work_entry WHERE job_id IN ({marks})", unbilled)
+    await _delete_in(
+        db,
+        "UPDATE software_inventory SET job_id = NULL WHERE job_id IN ({marks})",
+        unbilled,
+    )
+    await _delete_in(db, "DELETE FROM job WHERE id IN ({marks})", unbilled)
+    for part in id_chunks(list(billed)):
+        await db.execute(
+            "UPDATE job SET caller_phone = NULL, caller_name = '', alert = '',"
+            " status_reason = CASE WHEN status = 'cancelled' THEN ? ELSE '' END"
+            f" WHERE id IN ({_marks(part)})",
+            [ERASED, *part],
+        )
+        await db.execute(
+            f"UPDATE job_status_change SET note = '' WHERE job_id IN ({_marks(part)})", part
+        )
+    await db.execute("DELETE FROM needs_assessment WHERE client_id = ?", (fp.client_id,))
+    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (fp.client_id,))
+    await db.execute(
+        "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived'"
+        " WHERE id = ?",
+        (fp.client_id,),
+    )
+    await _clear_audit(db, fp, needles, keep_issued=True)
+    await rebuild_search(db)
+
+
+async def _clear_audit(
+    db: Database, fp: Footprint, needles: Sequence[str], *, keep_issued: bool
+) -> None:
+    """Empty the details of audit rows about the client or quoting it.
+
+    The rows stay (who did what when, on which id); their details go. With
+    ``keep_issued`` the rows recording issued statements keep theirs: they
+    hold the statement as issued, an accounting record.
+    """
+    keep = "AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
+    await db.execute(
+        f"UPDATE audit_log SET detail = '{{}}' WHERE entity = 'client' AND entity_id = ? {keep}",
+        (fp.client_id,),
+    )
+    for entity, ids in (("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids)):
+        for part in id_chunks(list(ids)):
+            await db.execute(
+                f"UPDATE audit_log SET detail = '{{}}' WHERE entity = ?"
+                f" AND entity_id IN ({_marks(part)}) {keep}",
+                [entity, *part],
+            )
+    for needle in needles:
+        if len(needle) >= 4:
+            await db.execute(
+                f"UPDATE audit_log SET detail = '{{}}' WHERE instr(detail, ?) > 0 {keep}",
+                (needle,),
+            )
+
+
+async def rebuild_search(db: Database) -> None:
+    """Rebuild the client search index, so deleted names leave no index pages behind."""
+    await db.execute("INSERT INTO client_search (client_search) VALUES ('rebuild')")
+
+
+async def text_columns_containing(db: Database, needle: str) -> list[str]:
+    """``table.column`` of every stored text that still contains ``needle`` (a last check)."""
+    found: list[str] = []
+    tables = await db.fetch_all(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND sql NOT LIKE 'CREATE VIRTUAL%'"
+    )
+    for (table,) in [tuple(t) for t in tables]:
+        for col in await db.fetch_all(f'PRAGMA table_info("{table}")'):
+            name = col[1]
+            hit = await db.fetch_value(
+                f'SELECT 1 FROM "{table}" WHERE instr(CAST("{name}" AS TEXT), ?) > 0 LIMIT 1',
+                (needle,),
+            )
+            if hit:
+                found.append(f"{table}.{name}")
+    return found
+
+
+async def checkpoint_truncate(db: Database) -> bool:
+    """Move the WAL into the file and empty it, so old page images leave no copy there.
+
+    Returns False when another connection's reader kept part of the WAL alive.
+    """
+    row = await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    return row is not None and int(row[0]) == 0
+
+
+async def held_for_others(db: Database, client_id: int, needle: str) -> bool:
+    """True when another client's own record shows the detail too.
+
+    A private person may also be a company's contact person, or share its
+    phone: that is the company's record, not this person's, and stays.
+    """
+    value = await db.fetch_value(
+        "SELECT 1 FROM client WHERE id <> ? AND (instr(name, ?) OR instr(contact_person, ?)"
+        " OR instr(email, ?) OR nip = ?)"
+        " UNION ALL SELECT 1 FROM client_phone WHERE client_id <> ?"
+        " AND (instr(e164, ?) OR instr(contact_person, ?))"
+        " UNION ALL SELECT 1 FROM job WHERE client_id <> ?"
+        " AND (instr(caller_name, ?) OR instr(coalesce(caller_phone, ''), ?)) LIMIT 1",
+        (client_id, needle, needle, needle, needle, client_id, needle, needle, client_id,
+         needle, needle),
+    )  # fmt: skip
+    return value is not None

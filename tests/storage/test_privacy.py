@@ -1,0 +1,181 @@
+"""RODO: export everything about a person; erase leaves no byte of them in the file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.errors import NotAllowed
+from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.clients import create_client
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import IntakeRequest, record_ring, save_intake
+from bbdispatch.services.privacy import erase_client, export_client
+from bbdispatch.services.statements import issue_statement
+from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage.database import Database
+
+SECRETS = [
+    "Zofia Przykładowa", "zofia.przykladowa@poczta.example", "+48509876543", "509876543",
+    "Zenon Przykładowy", "Wyciek danych z laptopa Zosi", "ul. Sekretna 13",
+    "Zosia dzwoniła dwa razy",
+]  # fmt: skip
+"""What the test person gave the firm; none of it may survive an erasure."""
+
+
+async def add_person_with_history(ctx: Ctx, when: datetime) -> tuple[int, int]:
+    client_id = await create_client(
+        ctx,
+        NewClient(
+            kind=ClientKind.PRIVATE, name="Zofia Przykładowa", street="ul. Sekretna 13",
+            city="Warszawa", email="zofia.przykladowa@poczta.example",
+            phones=(("+48509876543", ""),), notes="Zosia dzwoniła dwa razy",
+            status=ClientStatus.ACTIVE,
+        ),
+    )  # fmt: skip
+    await record_ring(ctx, "509 876 543")
+    await record_ring(ctx, "+48 509 876 543")
+    job = NewJob(
+        client_id=client_id, description="Wyciek danych z laptopa Zosi", mode=JobMode.REMOTE,
+        priority=Priority.NORMAL, category=Category.SOFTWARE, caller_phone="+48509876543",
+        caller_name="Zenon Przykładowy", agreed_rate=None,
+    )  # fmt: skip
+    result = await save_intake(ctx, IntakeRequest(job=job, client_id=client_id))
+    assert result.job_id is not None
+    anna = await people_store.person_by_login(ctx.db, "anna")
+    assert anna is not None
+    await add_entry(
+        ctx, job_id=result.job_id, technician_id=anna.id, started_at=when,
+        ended_at=when + timedelta(hours=1), description="Wyciek danych z laptopa Zosi: skan",
+        mode=JobMode.REMOTE,
+    )  # fmt: skip
+    return client_id, result.job_id
+
+
+def raw_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    for suffix in ("-wal", "-journal"):
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            data += extra.read_bytes()
+    return data
+
+
+async def test_erase_leaves_no_byte_of_a_person_with_calls_and_jobs(
+    demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    client_id, _job = await add_person_with_history(ctx, clock.now() - timedelta(days=2))
+    await db.close()
+    before = raw_bytes(demo_db_path)
+    assert all(s.encode() in before for s in SECRETS[:2])  # the test can fail
+
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    done = await erase_client(ctx, client_id)
+    assert not done.kept_for_accounting and done.leftovers == () and done.wal_cleared
+    audit = await db.fetch_all(
+        "SELECT action, detail FROM audit_log WHERE entity = 'client' AND entity_id = ?",
+        (client_id,),
+    )
+    assert ("privacy_erased", "{}") in [tuple(r) for r in audit]
+    assert all(r[1] == "{}" for r in audit)  # the audit says it happened, not what
+    await db.close()
+
+    after = raw_bytes(demo_db_path)
+    for secret in SECRETS:
+        assert secret.encode() not in after, secret
+    assert b"Zofia" not in after and b"Sekretna" not in after
+    print(f"erase: {len(SECRETS)} details, 0 bytes of them left in {len(after)} bytes of file")
+
+
+async def test_a_person_with_an_issued_statement_keeps_only_what_the_law_requires(
+    demo_db_path: Path, prices: PriceList
+) -> None:
+    clock = FrozenClock(datetime(2026, 10, 10, 9, 0, tzinfo=FIRM_ZONE))
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    client_id, job_id = await add_person_with_history(ctx, clock.now() - timedelta(days=3))
+    clock.advance(timedelta(days=30))
+    await issue_statement(ctx, client_id, date(2026, 10, 1), date(2026, 10, 31))
+    done = await erase_client(ctx, client_id)
+    assert done.kept_for_accounting and done.statements == 1 and done.leftovers == ()
+    client = await db.fetch_one("SELECT * FROM client WHERE id = ?", (client_id,))
+    assert client is not None and client["name"] == "Zofia Przykładowa"  # on the statement
+    assert client["email"] == "" and client["notes"] == ""
+    job = await db.fetch_one("SELECT * FROM job WHERE id = ?", (job_id,))
+    assert job is not None and job["caller_name"] == "" and job["caller_phone"] is None
+    assert (
+        await db.fetch_value("SELECT count(*) FROM client_phone WHERE client_id = ?", (client_id,))
+        == 0
+    )
+    calls = await db.fetch_value("SELECT count(*) FROM call_log WHERE e164 = '+48509876543'")
+    assert calls == 0
+    await db.close()
+    after = raw_bytes(demo_db_path)
+    for secret in ("zofia.przykladowa@poczta.example", "Zenon Przykładowy", "509876543"):
+        assert secret.encode() not in after, secret
+
+
+async def test_export_holds_everything_and_both_are_for_admins(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    client_id, job_id = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
+    data = await export_client(demo_ctx, client_id)
+    text = json.dumps(data, ensure_ascii=False)
+    for secret in SECRETS:
+        assert secret in text, secret
+    assert [j["id"] for j in data["jobs"]] == [job_id]
+    assert len(data["calls"]) >= 2 and data["work_entries"]
+    anna = demo_ctx.acting_as("anna")
+    with pytest.raises(NotAllowed):
+        await export_client(anna, client_id)
+    with pytest.raises(NotAllowed):
+        await erase_client(anna, client_id)
+    exported = await demo_ctx.db.fetch_value(
+        "SELECT detail FROM audit_log WHERE action = 'privacy_exported' AND entity_id = ?",
+        (client_id,),
+    )
+    assert exported == "{}"
+
+
+def test_privacy_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    demo_db_path = tmp_path / "firm.db"
+    assert main(["--db", str(demo_db_path), "demo"]) == 0  # the running login is its admin
+    conn = sqlite3.connect(demo_db_path)
+    (wojcik,) = conn.execute("SELECT id FROM client WHERE name = 'Ewa Wójcik'").fetchone()
+    conn.close()
+    wojcik = str(wojcik)
+    capsys.readouterr()
+    assert main(["--db", str(demo_db_path), "privacy", "export", "--client", wojcik]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["client"][0]["name"] == "Ewa Wójcik"
+    assert main(["--db", str(demo_db_path), "privacy", "erase", "--client", wojcik]) == 0
+    out = capsys.readouterr().out
+    assert "erased" in out
+    assert main(["--db", str(demo_db_path), "privacy", "erase", "--client", "9999"]) == 1
+    assert "No client with id 9999" in capsys.readouterr().err
+
+
+async def test_the_byte_check_sees_rows_deleted_without_secure_delete(
+    demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """The check above can fail: a plain DELETE leaves the bytes in the file."""
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    client_id, _job = await add_person_with_history(ctx, clock.now() - timedelta(days=2))
+    async with db.transaction():
+        await db.execute("PRAGMA secure_delete = OFF")
+        await db.execute("DELETE FROM call_log WHERE raw_number = '509 876 543'")
+    await db.close()
+    assert client_id and b"509 876 543" in raw_bytes(demo_db_path)
