@@ -1,0 +1,40 @@
+"""``bbdispatch doctor``: check a firm's set-up and say what to fix, one line each."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bbdispatch.commands.common import echo, run
+from bbdispatch.paths import default_db_path
+from bbdispatch.services.doctor import run_checks
+from bbdispatch.storage.database import Database
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``doctor`` subcommand."""
+    parser = sub.add_parser(
+        "doctor",
+        help="check the set-up (permissions, admin, price list, accounts, ssh, cron); "
+        "exit 0 when all is well",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=Path("/"), help=argparse.SUPPRESS
+    )  # system files under another folder: for tests
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print one line per check ("ok" or "FIX"); exit 1 when anything needs fixing."""
+
+    async def body() -> int:
+        db = await Database.open(default_db_path(args.db).resolve(), create=False, migrate=False)
+        try:
+            checks = await run_checks(db, args.root)
+        finally:
+            await db.close()
+        for c in checks:
+            echo(f"{'ok ' if c.ok else 'FIX'}  {c.what}: {c.message}")
+        return 0 if all(c.ok for c in checks) else 1
+
+    return run(body)

@@ -1,0 +1,221 @@
+"""``bbdispatch doctor``: the set-up a firm gets wrong, checked one thing per line.
+
+Database permissions and group, an admin, the price list, the OS accounts of
+the firm's people and whether they can read the database, the SSH
+ForceCommand for technicians, and the cron or systemd lines for
+``schedule run`` and ``backup``. Each check says what is fine or exactly what
+to fix. System files are read under a root folder (``/`` in real use, a test
+folder in tests).
+"""
+
+from __future__ import annotations
+
+import shlex
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bbdispatch.domain.people import Role
+from bbdispatch.i18n import _
+from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor's report.
+
+    Attributes:
+        ok: True when nothing needs doing.
+        what: the thing checked ("database permissions").
+        message: what was found, or what to do about it.
+    """
+
+    ok: bool
+    what: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """An OS account as the passwd and group files tell it."""
+
+    login: str
+    uid: int
+    gid: int
+    groups: frozenset[int]
+
+
+class Accounts:
+    """OS accounts and groups read from ``<root>/etc/passwd`` and ``<root>/etc/group``."""
+
+    def __init__(self, root: Path) -> None:
+        self.users: dict[str, tuple[int, int]] = {}
+        self.members: dict[int, set[str]] = {}
+        self.group_names: dict[int, str] = {}
+        for line in _lines(root / "etc" / "passwd"):
+            parts = line.split(":")
+            if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
+                self.users[parts[0]] = (int(parts[2]), int(parts[3]))
+        for line in _lines(root / "etc" / "group"):
+            parts = line.split(":")
+            if len(parts) >= 4 and parts[2].isdigit():
+                gid = int(parts[2])
+                self.group_names[gid] = parts[0]
+                self.members[gid] = {m for m in parts[3].split(",") if m}
+
+    def get(self, login: str) -> Account | None:
+        """The account, or None when there is no such login."""
+        found = self.users.get(login)
+        if found is None:
+            return None
+        uid, gid = found
+        extra = {g for g, names in self.members.items() if login in names}
+        return Account(login, uid, gid, frozenset({gid, *extra}))
+
+    def group_name(self, gid: int) -> str:
+        """A group's name (its number when unknown)."""
+        return self.group_names.get(gid, str(gid))
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+
+
+def _files(root: Path, patterns: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
+    for pattern in patterns:
+        found += sorted(p for p in root.glob(pattern) if p.is_file())
+    return found
+
+
+def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
+    """Mode and group of the database file and its folder."""
+    what = _("database permissions")
+    info = db_path.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    group = accounts.group_name(info.st_gid)
+    q = shlex.quote(str(db_path))
+    checks: list[Check] = []
+    if mode & 0o007:
+        problem = _("{path} is {mode:o}: others can read it; run: chmod 660 {q}")
+        checks.append(Check(False, what, problem.format(path=db_path, mode=mode, q=q)))
+    elif mode & 0o060 != 0o060:
+        problem = _("{path} is {mode:o}: the group cannot write it; run: chmod 660 {q}")
+        checks.append(Check(False, what, problem.format(path=db_path, mode=mode, q=q)))
+    else:
+        checks.append(Check(True, what, _("{path}: {mode:o}, group {group}").format(
+            path=db_path, mode=mode, group=group)))  # fmt: skip
+    folder = db_path.parent
+    fmode = stat.S_IMODE(folder.stat().st_mode)
+    if fmode & 0o2070 != 0o2070:
+        checks.append(
+            Check(False, _("database folder"), _(
+                "{path} is {mode:o}: the group needs rwx and setgid, so -wal and -shm files get "
+                "the group; run: chgrp {group} {q} && chmod 2770 {q}").format(
+                path=folder, mode=fmode, group=group, q=shlex.quote(str(folder))))
+        )  # fmt: skip
+    else:
+        checks.append(Check(True, _("database folder"), _("{path}: {mode:o}").format(
+            path=folder, mode=fmode)))  # fmt: skip
+    return checks
+
+
+async def check_people(db: Database, accounts: Accounts) -> list[Check]:
+    """An admin exists; every person's OS account exists and can read the database."""
+    checks: list[Check] = []
+    admins = await people_store.admin_logins(db)
+    path = db.path
+    if admins:
+        checks.append(Check(True, _("admin"), ", ".join(admins)))
+    else:
+        problem = _("no admin; run: bbdispatch --db {path} init --admin LOGIN")
+        checks.append(Check(False, _("admin"), problem.format(path=shlex.quote(str(path)))))
+    info = path.stat()
+    for person in await people_store.all_people(db):
+        account = accounts.get(person.login)
+        what = _("account {login}").format(login=person.login)
+        if account is None:
+            checks.append(Check(False, what, _(
+                "{role} {login} has no OS account; run: useradd -m -G {group} {login}").format(
+                role=person.role.value, login=person.login,
+                group=accounts.group_name(info.st_gid))))  # fmt: skip
+        elif account.uid != info.st_uid and info.st_gid not in account.groups:
+            checks.append(Check(False, what, _(
+                "{login} cannot open the database (not in group {group}); run: "
+                "usermod -aG {group} {login}").format(
+                login=person.login, group=accounts.group_name(info.st_gid))))  # fmt: skip
+        else:
+            checks.append(Check(True, what, _("{role}, can open the database").format(
+                role=person.role.value)))  # fmt: skip
+    return checks
+
+
+def check_pricelist() -> Check:
+    """The price list loads."""
+    try:
+        prices = load_pricelist()
+    except PriceListError as err:
+        return Check(False, _("price list"), str(err))
+    return Check(True, _("price list"), _("{n} products").format(n=len(prices.products)))
+
+
+def check_ssh(root: Path, has_technicians: bool) -> Check:
+    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line)."""
+    files = _files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"])
+    for path in files:
+        for line in _lines(path):
+            if line.lower().startswith("forcecommand") and "bbdispatch" in line:
+                return Check(True, _("ssh ForceCommand"), f"{path}: {line}")
+    if not has_technicians:
+        return Check(True, _("ssh ForceCommand"), _("none needed: no technicians yet"))
+    return Check(False, _("ssh ForceCommand"), _(
+        "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
+        "see docs/deploy-ssh.md"))  # fmt: skip
+
+
+def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
+    """A cron line or systemd service runs ``bbdispatch ... <task>`` on this database."""
+    what = _("scheduled '{task}'").format(task=task)
+    files = _files(
+        root,
+        [
+            "etc/crontab", "etc/cron.d/*", "var/spool/cron/crontabs/*", "var/spool/cron/*",
+            "etc/systemd/system/*.service", "lib/systemd/system/*.service",
+        ],
+    )  # fmt: skip
+    for path in files:
+        for line in _lines(path):
+            if "bbdispatch" in line and f" {task}" in line:
+                other_db = "--db" in line and str(db_path) not in line and db_path.name not in line
+                if other_db:
+                    continue
+                return Check(True, what, f"{path}: {line}")
+    return Check(False, what, _("no cron line or systemd timer runs it; see {doc}").format(doc=doc))
+
+
+async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
+    """Every check, in the order the report prints them.
+
+    Args:
+        db: the open database (opened without needing the price list, which is
+            one of the checks).
+        root: where the system files are (``/``; a folder in tests).
+    """
+    accounts = Accounts(root)
+    checks = check_database_file(db.path, accounts)
+    checks += await check_people(db, accounts)
+    checks.append(check_pricelist())
+    techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
+    checks.append(check_ssh(root, bool(techs)))
+    checks.append(check_scheduled(root, db.path, "schedule run", "docs/schedule.md"))
+    checks.append(check_scheduled(root, db.path, "backup", "docs/backup.md"))
+    return checks

@@ -1,0 +1,96 @@
+"""``bbdispatch doctor``: one line per check, exit 0 only when the set-up is right."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+
+GID = 4242
+
+
+@pytest.fixture
+def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    """A database set up as docs/deploy-ssh.md says, and a system root that matches."""
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    db = folder / "firm.db"
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "people", "add", "anna", "Anna Tech"]) == 0
+    os.chown(folder, -1, GID)
+    os.chmod(folder, 0o2770)
+    os.chown(db, -1, GID)
+    os.chmod(db, 0o660)
+    root = tmp_path / "root"
+    (root / "etc" / "ssh").mkdir(parents=True)
+    (root / "etc" / "cron.d").mkdir()
+    (root / "etc" / "passwd").write_text(
+        "root:x:0:0:root:/root:/bin/bash\nanna:x:1001:1001:Anna:/home/anna:/bin/sh\n"
+    )
+    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna\n")
+    (root / "etc" / "ssh" / "sshd_config").write_text(
+        "Match Group bbdispatch\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
+        f"30 1 * * * bogdan bbdispatch --db {db} backup --keep 30\n"
+    )
+    capsys.readouterr()
+    return db, root
+
+
+def doctor(db: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["--db", str(db), "doctor", "--root", str(root)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_a_right_set_up_is_all_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, lines = doctor(*firm, capsys)
+    assert code == 0, lines
+    assert all(line.startswith("ok ") for line in lines)
+    assert any("group bbdispatch" in line for line in lines)
+    assert any(line.startswith("ok   price list") for line in lines)
+
+
+def test_each_mistake_is_one_line_saying_what_to_do(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, root = firm
+    os.chmod(db, 0o644)
+    (root / "etc" / "group").write_text("root:x:0:\nbbdispatch:x:4242:\n")
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
+    )
+    (root / "etc" / "ssh" / "sshd_config").write_text("PasswordAuthentication no\n")
+    assert main(["--db", str(db), "people", "add", "zenon", "Zenon"]) == 0
+    capsys.readouterr()
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    fixes = [line for line in lines if line.startswith("FIX")]
+    assert any("chmod 660" in line for line in fixes)
+    assert any("usermod -aG bbdispatch anna" in line for line in fixes)
+    assert any("zenon has no OS account" in line for line in fixes)
+    assert any("ForceCommand" in line for line in fixes)
+    assert any("'backup'" in line and "docs/backup.md" in line for line in fixes)
+    assert not any("'schedule run'" in line for line in fixes)
+    assert len(fixes) == 5
+
+
+def test_no_admin_names_the_command(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    db, root = firm
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE technician SET role = 'dispatcher' WHERE role = 'admin'")
+    conn.commit()
+    conn.close()
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    assert any(f"bbdispatch --db {db} init --admin LOGIN" in line for line in lines)
