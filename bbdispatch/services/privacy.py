@@ -98,7 +98,7 @@ async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
         "about": "Dane osobowe przetwarzane przez firmę (RODO art. 15) / "
         "Personal data held by the firm (GDPR art. 15)",
         "client_id": client_id,
-        "generated_at": ctx.now_db(),
+        "generated_at": ctx.clock.now().isoformat(),
         **data,
     }
 
