@@ -73,7 +73,7 @@ async def test_rings_land_within_a_second_during_a_long_import(demo_ctx: Ctx) ->
 async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) -> None:
     rows = parse_client_csv(client_file(450))
     async with ctx.db.transaction():
-        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.now_db())
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
         await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
         await import_store.set_state(ctx.db, batch, BatchState.READY)
     assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 0  # staged: invisible
@@ -85,7 +85,7 @@ async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) 
 async def test_an_import_that_died_while_staging_leaves_nothing(ctx: Ctx) -> None:
     rows = parse_client_csv(client_file(10))
     async with ctx.db.transaction():
-        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.now_db())
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
         await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
     assert await finish_imports(ctx) == []  # maybe still running: left alone
     assert isinstance(ctx.clock, FrozenClock)
