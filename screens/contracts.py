@@ -174,6 +174,12 @@ class ContractsScreen(BBScreen[None]):
         period = format_day(c.starts_on) + (f"–{format_day(c.ends_on)}" if c.ends_on else "")
         signed = _("signed by {who}").format(who=c.signed_by)
         lines.append(f"{c.title} · {period} · {signed}")
+        if c.opening_used_minutes:
+            lines.append(
+                _("Opening balance: {hours} used before bbdispatch (imported).").format(
+                    hours=format_hours(c.opening_used_minutes)
+                )
+            )
         if v.offer_service:
             lines.append(_("Starter nearly used: offer a service contract."))
         elif v.runs_out_on:

@@ -212,3 +212,25 @@ async def test_help_lists_the_contract_keys(
         text = " ".join(str(m.source) for m in app.screen.query(Markdown))
         assert "| `m` | Move |" in text
         assert "| `n` | Sign |" in text
+
+
+async def test_an_imported_contract_shows_its_opening_balance(
+    ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
+) -> None:
+    conn = sqlite3.connect(demo_db_path)
+    conn.execute("UPDATE contract SET opening_used_minutes = 150 WHERE id = 1")
+    conn.commit()
+    conn.close()
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        await pilot.press("c")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, ContractsScreen)
+        table = app.screen.query_one("#contract-table", DataTable)
+        for _row in range(table.row_count):
+            if "Opening balance: 2.5 h used before bbdispatch" in text_of(app, "#contract-detail"):
+                break
+            await pilot.press("down")
+            await settle_twice(app, pilot)
+        assert "Opening balance: 2.5 h used before bbdispatch" in text_of(app, "#contract-detail")
