@@ -231,9 +231,9 @@ async def erase_keeping_issued(db: Database, fp: Footprint, needles: Sequence[st
 
     Kept, as accounting law requires: the client's name, address and NIP as on
     the statements, the statements, their contracts, and the billed jobs with
-    their work entries. Removed: phones, e-mail, contact person, notes, needs
-    assessments, calls, jobs with nothing billed, and the callers' names,
-    numbers and free-text notes of the billed jobs.
+    their work entries. Removed: phones, e-mail, contact person, notes, the
+    text of needs assessments, calls, jobs with nothing billed, and the
+    callers' names, numbers and free-text notes of the billed jobs.
     """
     await db.execute("PRAGMA secure_delete = ON")
     billed = set(fp.billed_job_ids)
@@ -267,7 +267,12 @@ async def erase_keeping_issued(db: Database, fp: Footprint, needles: Sequence[st
         await db.execute(
             f"UPDATE job_status_change SET note = '' WHERE job_id IN ({_marks(part)})", part
         )
-    await db.execute("DELETE FROM needs_assessment WHERE client_id = ?", (fp.client_id,))
+    # Contracts keep their reference to the assessment; its text goes.
+    await db.execute(
+        "UPDATE needs_assessment SET needs = ?, rules = '',"
+        " waiver_reason = CASE WHEN waived = 1 THEN ? ELSE '' END WHERE client_id = ?",
+        (ERASED, ERASED, fp.client_id),
+    )
     await db.execute("DELETE FROM client_phone WHERE client_id = ?", (fp.client_id,))
     await db.execute(
         "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived'"
