@@ -28,7 +28,7 @@ from bbdispatch.services.spreadsheet import (
 )
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import imports as import_store
-from bbdispatch.storage.imports import BatchState
+from bbdispatch.storage.imports import BatchState, StagedClient
 
 COLUMNS = (
     "name", "kind", "nip", "phone", "email", "street", "city", "postal_code", "contact_person",
@@ -188,7 +188,9 @@ async def import_clients(
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         async with ctx.db.transaction():
-            await import_store.stage_clients(ctx.db, batch_id, [(r.line, r.client) for r in part])
+            await import_store.stage_clients(
+                ctx.db, batch_id, [StagedClient(r.line, r.client) for r in part]
+            )
         await asyncio.sleep(pause)
     async with ctx.db.transaction():
         await import_store.set_state(ctx.db, batch_id, BatchState.READY)
@@ -214,14 +216,16 @@ async def _move(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> ImportS
         async with ctx.db.transaction():
             part = await import_store.next_clients(ctx.db, batch_id, chunk)
             added = skipped = 0
-            for line, client in part:
-                if await _existing(ctx, client):
+            for row in part:
+                if await _existing(ctx, row.client):
                     skipped += 1
                     continue
-                client_id = await client_store.insert_client(ctx.db, client, ctx.clock.now())
-                await audit.record(ctx, "client", client_id, "imported", batch=batch_id, line=line)
+                client_id = await client_store.insert_client(ctx.db, row.client, ctx.clock.now())
+                await audit.record(
+                    ctx, "client", client_id, "imported", batch=batch_id, line=row.line
+                )
                 added += 1
-            await import_store.drop_rows(ctx.db, batch_id, [line for line, _c in part])
+            await import_store.drop_rows(ctx.db, batch_id, [row.line for row in part])
             await import_store.count_moved(ctx.db, batch_id, added, skipped)
             if not part:
                 await import_store.set_state(ctx.db, batch_id, BatchState.DONE)

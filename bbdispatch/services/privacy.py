@@ -27,8 +27,16 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.roles import require_admin
+from bbdispatch.storage import audit as audit_store
+from bbdispatch.storage import backups as backups_store
+from bbdispatch.storage import calls as calls_store
 from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import inventory as inventory_store
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import privacy as store
+from bbdispatch.storage import recurring as recurring_store
+from bbdispatch.storage import work as work_store
 
 LEGAL_BASIS = (
     "ustawa o rachunkowości art. 74 ust. 2; ustawa o VAT art. 112 "
@@ -117,10 +125,13 @@ async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
         shared = {n for n in needles if await store.held_for_others(ctx.db, client_id, n)}
         fp = await store.footprint(ctx.db, client_id)
         keep = bool(fp.statement_ids)
+        await store.secure_delete_on(ctx.db)
         if keep:
-            await store.erase_keeping_issued(ctx.db, fp, needles)
+            await _erase_keeping_issued(ctx, fp)
         else:
-            await store.erase_everything(ctx.db, fp, needles)
+            await _erase_everything(ctx, fp)
+        await _clear_audit(ctx, fp, needles, keep_issued=keep)
+        await client_store.rebuild_search_index(ctx.db)
         await audit.record(ctx, "client", client_id, "privacy_erased")
         must_go = [
             n for n in needles if n not in shared and (not keep or _not_on_statements(n, client))
@@ -137,3 +148,54 @@ async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
 def _not_on_statements(needle: str, client: Client) -> bool:
     """Details a kept client may still show: the name and NIP of its statements."""
     return needle not in (client.name.strip(), client.nip) and not re.fullmatch(r"\d{10}", needle)
+
+
+async def _erase_everything(ctx: Ctx, fp: store.Footprint) -> None:
+    """Delete every row of a client with nothing issued, children first."""
+    db, jobs = ctx.db, fp.job_ids
+    await calls_store.delete_calls(db, fp.call_ids)
+    await calls_store.detach_calls_from_jobs(db, jobs)
+    await inventory_store.delete_inventories(db, fp.client_id, jobs)
+    await backups_store.delete_backup_checks(db, jobs)
+    await recurring_store.delete_run_logs(db, jobs)
+    await work_store.delete_entries_of_jobs(db, jobs)
+    await job_store.delete_jobs(db, jobs)
+    await work_store.delete_charges_of_contracts(db, fp.contract_ids)
+    await recurring_store.delete_tasks_of_contracts(db, fp.contract_ids)
+    await contract_store.delete_contracts(db, fp.contract_ids)
+    await contract_store.delete_assessments(db, fp.client_id)
+    await client_store.delete_client(db, fp.client_id)
+
+
+async def _erase_keeping_issued(ctx: Ctx, fp: store.Footprint) -> None:
+    """Anonymise a client with issued statements, keeping what they show.
+
+    Kept: name, address and NIP, the statements, the contracts (with their
+    assessment rows, emptied), and the billed jobs with their work entries.
+    Removed: phones, e-mail, contact person, notes, calls, jobs with nothing
+    billed, and the callers' names, numbers and notes of the billed jobs.
+    """
+    db = ctx.db
+    billed = set(fp.billed_job_ids)
+    unbilled = [j for j in fp.job_ids if j not in billed]
+    await calls_store.delete_calls(db, fp.call_ids)
+    await calls_store.detach_calls_from_jobs(db, fp.job_ids)
+    await inventory_store.detach_inventories_from_jobs(db, unbilled)
+    await backups_store.delete_backup_checks(db, unbilled)
+    await recurring_store.delete_run_logs(db, unbilled)
+    await work_store.delete_entries_of_jobs(db, unbilled)
+    await job_store.delete_jobs(db, unbilled)
+    await job_store.anonymise_jobs(db, sorted(billed), store.ERASED)
+    await contract_store.blank_assessments(db, fp.client_id, store.ERASED)
+    await client_store.strip_client(db, fp.client_id)
+
+
+async def _clear_audit(
+    ctx: Ctx, fp: store.Footprint, needles: list[str], *, keep_issued: bool
+) -> None:
+    """Empty the details of audit rows about the client or quoting its details."""
+    await audit_store.clear_details(ctx.db, "client", [fp.client_id], keep_issued=keep_issued)
+    for entity, ids in (("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids)):
+        await audit_store.clear_details(ctx.db, entity, ids, keep_issued=keep_issued)
+    for needle in needles:
+        await audit_store.clear_details_quoting(ctx.db, needle, keep_issued=keep_issued)

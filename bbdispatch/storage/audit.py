@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -72,3 +73,27 @@ async def audit_for(db: Database, entity: str, entity_id: int) -> list[AuditEntr
         )
         for r in rows
     ]
+
+
+async def clear_details(
+    db: Database, entity: str, ids: Sequence[int], *, keep_issued: bool = False
+) -> None:
+    """Empty the details of audit rows about these things; the rows stay.
+
+    ``keep_issued``: rows recording an issued statement keep theirs (they hold
+    the statement as issued, an accounting record).
+    """
+    keep = " AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
+    await db.execute_for_ids(
+        "UPDATE audit_log SET detail = '{{}}' WHERE entity = ? AND entity_id IN ({marks})" + keep,
+        ids,
+        before=(entity,),
+    )
+
+
+async def clear_details_quoting(db: Database, text: str, *, keep_issued: bool = False) -> None:
+    """Empty the details of audit rows that quote ``text`` (a name, a number)."""
+    keep = " AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
+    await db.execute(
+        "UPDATE audit_log SET detail = '{}' WHERE instr(detail, ?) > 0" + keep, (text,)
+    )

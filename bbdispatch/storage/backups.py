@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bbdispatch.clock import from_db
@@ -41,3 +42,8 @@ async def backup_check_of(db: Database, job_id: int) -> BackupCheck | None:
         recorded_by=r["recorded_by"],
         recorded_at=from_db(r["recorded_at"]),
     )
+
+
+async def delete_backup_checks(db: Database, job_ids: Sequence[int]) -> None:
+    """Remove the backup checks recorded on these jobs."""
+    await db.execute_for_ids("DELETE FROM backup_check WHERE job_id IN ({marks})", job_ids)

@@ -6,6 +6,7 @@ dispatcher) is inserted here and resolved here; times are aware datetimes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -117,3 +118,13 @@ async def call_rows(db: Database, limit: int = 300) -> list[CallRow]:
         (limit,),
     )
     return [CallRow(call_from_row(r), r["client_name"]) for r in rows]
+
+
+async def delete_calls(db: Database, ids: Sequence[int]) -> None:
+    """Remove calls (a person's erasure)."""
+    await db.execute_for_ids("DELETE FROM call_log WHERE id IN ({marks})", ids)
+
+
+async def detach_calls_from_jobs(db: Database, job_ids: Sequence[int]) -> None:
+    """Calls no longer point at these jobs (before the jobs go or lose their caller)."""
+    await db.execute_for_ids("UPDATE call_log SET job_id = NULL WHERE job_id IN ({marks})", job_ids)

@@ -349,3 +349,27 @@ async def client_id_by_name_without_phone(db: Database, name: str) -> int | None
         (search_key(name.strip()),),
     )
     return None if value is None else int(value)
+
+
+async def delete_client(db: Database, client_id: int) -> None:
+    """Remove a client and its phones (nothing else may point at it)."""
+    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))
+    await db.execute("DELETE FROM client WHERE id = ?", (client_id,))
+
+
+async def strip_client(db: Database, client_id: int) -> None:
+    """Keep only what a client's issued statements show: name, address, NIP.
+
+    Phones, e-mail, contact person and notes go; the client is archived.
+    """
+    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))
+    await db.execute(
+        "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived'"
+        " WHERE id = ?",
+        (client_id,),
+    )
+
+
+async def rebuild_search_index(db: Database) -> None:
+    """Rebuild the client search index from scratch (no old index pages left behind)."""
+    await db.execute("INSERT INTO client_search (client_search) VALUES ('rebuild')")

@@ -220,3 +220,22 @@ async def contract_numbers(db: Database, ids: Sequence[int]) -> dict[int, str]:
 async def contract_number_taken(db: Database, number: str) -> bool:
     """True when a contract already has this number."""
     return await db.fetch_value("SELECT 1 FROM contract WHERE number = ?", (number,)) is not None
+
+
+async def delete_contracts(db: Database, ids: Sequence[int]) -> None:
+    """Remove contracts (nothing may be charged to them any more)."""
+    await db.execute_for_ids("DELETE FROM contract WHERE id IN ({marks})", ids)
+
+
+async def delete_assessments(db: Database, client_id: int) -> None:
+    """Remove a client's needs assessments (its contracts must be gone)."""
+    await db.execute("DELETE FROM needs_assessment WHERE client_id = ?", (client_id,))
+
+
+async def blank_assessments(db: Database, client_id: int, erased: str) -> None:
+    """Keep a client's assessment rows (contracts point at them) without their text."""
+    await db.execute(
+        "UPDATE needs_assessment SET needs = ?, rules = '',"
+        " waiver_reason = CASE WHEN waived = 1 THEN ? ELSE '' END WHERE client_id = ?",
+        (erased, erased, client_id),
+    )

@@ -309,6 +309,18 @@ class Database:
         async with self._conn.execute(sql, params) as cur:
             return cur.lastrowid or 0
 
+    async def execute_for_ids(
+        self, sql: str, ids: Sequence[int], before: Sequence[Any] = ()
+    ) -> None:
+        """Run a write whose ``{marks}`` is an ``IN`` list of ``ids``, in slices.
+
+        ``before``: parameters that come before the ids in ``sql``.
+        """
+        self._require_tx()
+        for part in id_chunks(list(ids)):
+            marks = ",".join("?" * len(part))
+            await self.execute(sql.format(marks=marks), [*before, *part])
+
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one write statement for many parameter sets inside the transaction."""
         self._require_tx()

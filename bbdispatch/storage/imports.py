@@ -44,6 +44,15 @@ class Batch:
     """When the import started (for finding imports that died staging)."""
 
 
+@dataclass(frozen=True)
+class StagedClient:
+    """One checked row of a client file, waiting in a batch."""
+
+    line: int
+    """Its line in the file (the audit names it)."""
+    client: NewClient
+
+
 def _client_json(client: NewClient) -> str:
     return json.dumps(
         {
@@ -76,11 +85,11 @@ async def create_batch(db: Database, source: str, actor: str, created_at: dateti
     )
 
 
-async def stage_clients(db: Database, batch_id: int, rows: Sequence[tuple[int, NewClient]]) -> None:
-    """Copy checked rows (line, client) into the batch."""
+async def stage_clients(db: Database, batch_id: int, rows: Sequence[StagedClient]) -> None:
+    """Copy checked rows into the batch."""
     await db.execute_many(
         "INSERT INTO import_row (batch_id, line, payload) VALUES (?, ?, ?)",
-        [(batch_id, line, _client_json(c)) for line, c in rows],
+        [(batch_id, r.line, _client_json(r.client)) for r in rows],
     )
 
 
@@ -89,13 +98,13 @@ async def set_state(db: Database, batch_id: int, state: BatchState) -> None:
     await db.execute("UPDATE import_batch SET state = ? WHERE id = ?", (state.value, batch_id))
 
 
-async def next_clients(db: Database, batch_id: int, limit: int) -> list[tuple[int, NewClient]]:
+async def next_clients(db: Database, batch_id: int, limit: int) -> list[StagedClient]:
     """The next rows of a batch still to move, in file order."""
     rows = await db.fetch_all(
         "SELECT line, payload FROM import_row WHERE batch_id = ? ORDER BY line LIMIT ?",
         (batch_id, limit),
     )
-    return [(int(r["line"]), _client_from_json(r["payload"])) for r in rows]
+    return [StagedClient(int(r["line"]), _client_from_json(r["payload"])) for r in rows]
 
 
 async def drop_rows(db: Database, batch_id: int, lines: Sequence[int]) -> None:

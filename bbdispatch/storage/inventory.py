@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,4 +67,27 @@ async def load_inventory(db: Database, inventory_id: int) -> SoftwareList | None
     return SoftwareList(
         ExportFormat(head["source_format"]),
         tuple(SoftwareItem(r["name"], r["version"]) for r in rows),
+    )
+
+
+async def delete_inventories(db: Database, client_id: int, job_ids: Sequence[int]) -> None:
+    """Remove a client's software lists and those of these jobs, items included."""
+    await db.execute_for_ids(
+        "DELETE FROM software_item WHERE inventory_id IN (SELECT id FROM software_inventory"
+        " WHERE job_id IN ({marks}))",
+        job_ids,
+    )
+    await db.execute(
+        "DELETE FROM software_item WHERE inventory_id IN"
+        " (SELECT id FROM software_inventory WHERE client_id = ?)",
+        (client_id,),
+    )
+    await db.execute_for_ids("DELETE FROM software_inventory WHERE job_id IN ({marks})", job_ids)
+    await db.execute("DELETE FROM software_inventory WHERE client_id = ?", (client_id,))
+
+
+async def detach_inventories_from_jobs(db: Database, job_ids: Sequence[int]) -> None:
+    """Software lists stay with the client but no longer name these jobs."""
+    await db.execute_for_ids(
+        "UPDATE software_inventory SET job_id = NULL WHERE job_id IN ({marks})", job_ids
     )

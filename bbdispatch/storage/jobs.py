@@ -362,3 +362,27 @@ async def job_rows_filtered(
         f"{JOB_ROW_QUERY}{where} ORDER BY job.received_at DESC, job.id DESC", params
     )
     return [job_row_from_row(r) for r in rows]
+
+
+async def delete_jobs(db: Database, ids: Sequence[int]) -> None:
+    """Remove jobs and their status history (their work, runs and calls must be gone)."""
+    await db.execute_for_ids("DELETE FROM job_status_change WHERE job_id IN ({marks})", ids)
+    await db.execute_for_ids("DELETE FROM job WHERE id IN ({marks})", ids)
+
+
+async def anonymise_jobs(db: Database, ids: Sequence[int], erased: str) -> None:
+    """Drop the caller and free-text notes of jobs that must be kept (billed work).
+
+    The description and resolution stay: they are on the issued statement.
+    A cancelled job's reason (required by the schema) becomes ``erased``.
+    """
+    await db.execute_for_ids(
+        "UPDATE job SET caller_phone = NULL, caller_name = '', alert = '',"
+        " status_reason = CASE WHEN status = 'cancelled' THEN ? ELSE '' END"
+        " WHERE id IN ({marks})",
+        ids,
+        before=(erased,),
+    )
+    await db.execute_for_ids(
+        "UPDATE job_status_change SET note = '' WHERE job_id IN ({marks})", ids
+    )

@@ -1,11 +1,9 @@
-"""What the database holds about one client, handed over or erased (RODO / GDPR).
+"""What the database holds about one client (RODO / GDPR): found, exported, checked.
 
-The one module that knows every table a client's data reaches: the client and
-phones, needs assessments, contracts and their charges, jobs with their status
-changes, work entries, run logs, backup checks and software inventories, calls
-(by client or by the client's own numbers), and audit details. Erasing runs
-with ``secure_delete`` on, rebuilds the client search index (so no trigram of
-the name is left in a free page), and the caller checkpoints the WAL away.
+Reads only: the footprint of a client (every id its data reaches), the export
+of all of it, and the last checks of an erasure (does any stored text still
+hold a detail; is it another client's own record). The erasure itself is
+written by each table's own storage module, in the order the service gives.
 """
 
 from __future__ import annotations
@@ -177,144 +175,9 @@ async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: int(r["id"]))
 
 
-async def _delete_in(db: Database, sql: str, ids: Sequence[int]) -> None:
-    for part in id_chunks(list(ids)):
-        await db.execute(sql.format(marks=_marks(part)), part)
-
-
-async def erase_everything(db: Database, fp: Footprint, needles: Sequence[str]) -> None:
-    """Remove every row of a client with nothing issued (inside a transaction).
-
-    ``needles`` (name, NIP, e-mail, numbers…) also clear the detail of any
-    audit row that quotes them.
-    """
+async def secure_delete_on(db: Database) -> None:
+    """From now on this connection overwrites deleted content with zeros."""
     await db.execute("PRAGMA secure_delete = ON")
-    jobs = list(fp.job_ids)
-    await _delete_in(db, "DELETE FROM call_log WHERE id IN ({marks})", fp.call_ids)
-    await _delete_in(
-        db,
-        "DELETE FROM software_item WHERE inventory_id IN (SELECT id FROM software_inventory"
-        " WHERE job_id IN ({marks}))",
-        jobs,
-    )
-    await db.execute(
-        "DELETE FROM software_item WHERE inventory_id IN"
-        " (SELECT id FROM software_inventory WHERE client_id = ?)",
-        (fp.client_id,),
-    )
-    await _delete_in(db, "DELETE FROM software_inventory WHERE job_id IN ({marks})", jobs)
-    await db.execute("DELETE FROM software_inventory WHERE client_id = ?", (fp.client_id,))
-    for table in ("backup_check", "run_log", "job_status_change"):
-        await _delete_in(db, f"DELETE FROM {table} WHERE job_id IN ({{marks}})", jobs)
-    await _delete_in(
-        db,
-        "DELETE FROM charge WHERE work_entry_id IN"
-        " (SELECT id FROM work_entry WHERE job_id IN ({marks}))",
-        jobs,
-    )
-    await _delete_in(db, "DELETE FROM work_entry WHERE job_id IN ({marks})", jobs)
-    await _delete_in(db, "DELETE FROM job WHERE id IN ({marks})", jobs)
-    await _delete_in(db, "DELETE FROM charge WHERE contract_id IN ({marks})", fp.contract_ids)
-    await _delete_in(
-        db, "DELETE FROM recurring_task WHERE contract_id IN ({marks})", fp.contract_ids
-    )
-    await _delete_in(db, "DELETE FROM contract WHERE id IN ({marks})", fp.contract_ids)
-    await db.execute("DELETE FROM needs_assessment WHERE client_id = ?", (fp.client_id,))
-    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (fp.client_id,))
-    await db.execute("DELETE FROM client WHERE id = ?", (fp.client_id,))
-    await _clear_audit(db, fp, needles, keep_issued=False)
-    await rebuild_search(db)
-
-
-async def erase_keeping_issued(db: Database, fp: Footprint, needles: Sequence[str]) -> None:
-    """Anonymise a client who has issued statements (inside a transaction).
-
-    Kept, as accounting law requires: the client's name, address and NIP as on
-    the statements, the statements, their contracts, and the billed jobs with
-    their work entries. Removed: phones, e-mail, contact person, notes, the
-    text of needs assessments, calls, jobs with nothing billed, and the
-    callers' names, numbers and free-text notes of the billed jobs.
-    """
-    await db.execute("PRAGMA secure_delete = ON")
-    billed = set(fp.billed_job_ids)
-    unbilled = [j for j in fp.job_ids if j not in billed]
-    await _delete_in(db, "DELETE FROM call_log WHERE id IN ({marks})", fp.call_ids)
-    await _delete_in(
-        db, "UPDATE call_log SET job_id = NULL WHERE job_id IN ({marks})", list(billed)
-    )
-    for table in ("backup_check", "run_log", "job_status_change"):
-        await _delete_in(db, f"DELETE FROM {table} WHERE job_id IN ({{marks}})", unbilled)
-    await _delete_in(
-        db,
-        "DELETE FROM charge WHERE work_entry_id IN"
-        " (SELECT id FROM work_entry WHERE job_id IN ({marks}))",
-        unbilled,
-    )
-    await _delete_in(db, "DELETE FROM work_entry WHERE job_id IN ({marks})", unbilled)
-    await _delete_in(
-        db,
-        "UPDATE software_inventory SET job_id = NULL WHERE job_id IN ({marks})",
-        unbilled,
-    )
-    await _delete_in(db, "DELETE FROM job WHERE id IN ({marks})", unbilled)
-    for part in id_chunks(list(billed)):
-        await db.execute(
-            "UPDATE job SET caller_phone = NULL, caller_name = '', alert = '',"
-            " status_reason = CASE WHEN status = 'cancelled' THEN ? ELSE '' END"
-            f" WHERE id IN ({_marks(part)})",
-            [ERASED, *part],
-        )
-        await db.execute(
-            f"UPDATE job_status_change SET note = '' WHERE job_id IN ({_marks(part)})", part
-        )
-    # Contracts keep their reference to the assessment; its text goes.
-    await db.execute(
-        "UPDATE needs_assessment SET needs = ?, rules = '',"
-        " waiver_reason = CASE WHEN waived = 1 THEN ? ELSE '' END WHERE client_id = ?",
-        (ERASED, ERASED, fp.client_id),
-    )
-    await db.execute("DELETE FROM client_phone WHERE client_id = ?", (fp.client_id,))
-    await db.execute(
-        "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived'"
-        " WHERE id = ?",
-        (fp.client_id,),
-    )
-    await _clear_audit(db, fp, needles, keep_issued=True)
-    await rebuild_search(db)
-
-
-async def _clear_audit(
-    db: Database, fp: Footprint, needles: Sequence[str], *, keep_issued: bool
-) -> None:
-    """Empty the details of audit rows about the client or quoting it.
-
-    The rows stay (who did what when, on which id); their details go. With
-    ``keep_issued`` the rows recording issued statements keep theirs: they
-    hold the statement as issued, an accounting record.
-    """
-    keep = "AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
-    await db.execute(
-        f"UPDATE audit_log SET detail = '{{}}' WHERE entity = 'client' AND entity_id = ? {keep}",
-        (fp.client_id,),
-    )
-    for entity, ids in (("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids)):
-        for part in id_chunks(list(ids)):
-            await db.execute(
-                f"UPDATE audit_log SET detail = '{{}}' WHERE entity = ?"
-                f" AND entity_id IN ({_marks(part)}) {keep}",
-                [entity, *part],
-            )
-    for needle in needles:
-        if len(needle) >= 4:
-            await db.execute(
-                f"UPDATE audit_log SET detail = '{{}}' WHERE instr(detail, ?) > 0 {keep}",
-                (needle,),
-            )
-
-
-async def rebuild_search(db: Database) -> None:
-    """Rebuild the client search index, so deleted names leave no index pages behind."""
-    await db.execute("INSERT INTO client_search (client_search) VALUES ('rebuild')")
 
 
 async def text_columns_containing(db: Database, needle: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -174,3 +175,15 @@ async def runs_of_contract(db: Database, contract_id: int) -> list[RunRow]:
             )
         )  # fmt: skip
     return found
+
+
+async def delete_run_logs(db: Database, job_ids: Sequence[int]) -> None:
+    """Remove the run logs of these jobs."""
+    await db.execute_for_ids("DELETE FROM run_log WHERE job_id IN ({marks})", job_ids)
+
+
+async def delete_tasks_of_contracts(db: Database, contract_ids: Sequence[int]) -> None:
+    """Remove the recurring tasks of these contracts (their jobs must be gone)."""
+    await db.execute_for_ids(
+        "DELETE FROM recurring_task WHERE contract_id IN ({marks})", contract_ids
+    )

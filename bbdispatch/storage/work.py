@@ -264,3 +264,18 @@ async def entries_of_technician_since(
         (technician_id, to_db(since)),
     )
     return [entry_from_row(r) for r in rows]
+
+
+async def delete_entries_of_jobs(db: Database, job_ids: Sequence[int]) -> None:
+    """Remove all work entries of these jobs with their charges."""
+    await db.execute_for_ids(
+        "DELETE FROM charge WHERE work_entry_id IN"
+        " (SELECT id FROM work_entry WHERE job_id IN ({marks}))",
+        job_ids,
+    )
+    await db.execute_for_ids("DELETE FROM work_entry WHERE job_id IN ({marks})", job_ids)
+
+
+async def delete_charges_of_contracts(db: Database, contract_ids: Sequence[int]) -> None:
+    """Remove any charges still pointing at these contracts."""
+    await db.execute_for_ids("DELETE FROM charge WHERE contract_id IN ({marks})", contract_ids)

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from bbdispatch.domain.clients import ClientKind, NewClient
-from bbdispatch.storage import clients, imports, privacy, spool
+from bbdispatch.storage import (
+    audit,
+    backups,
+    calls,
+    clients,
+    contracts,
+    imports,
+    inventory,
+    jobs,
+    privacy,
+    recurring,
+    spool,
+    work,
+)
 from bbdispatch.storage.database import Database
-from bbdispatch.storage.imports import BatchState
+from bbdispatch.storage.imports import BatchState, StagedClient
 from tests.storage.conftest import AT
 
 KOWALSKA = NewClient(
@@ -17,7 +30,9 @@ KOWALSKA = NewClient(
 async def test_staged_import_round_trip(db: Database) -> None:
     async with db.transaction():
         batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
-        await imports.stage_clients(db, batch, [(2, KOWALSKA), (3, KOWALSKA)])
+        await imports.stage_clients(
+            db, batch, [StagedClient(2, KOWALSKA), StagedClient(3, KOWALSKA)]
+        )
     (staging,) = await imports.unfinished_batches(db)
     assert (staging.id, staging.state, staging.source, staging.created_at) == (
         batch, BatchState.STAGING, "klienci.csv", AT,
@@ -25,10 +40,10 @@ async def test_staged_import_round_trip(db: Database) -> None:
     async with db.transaction():
         await imports.set_state(db, batch, BatchState.READY)
         rows = await imports.next_clients(db, batch, 1)
-        assert rows == [(2, KOWALSKA)]
+        assert rows == [StagedClient(2, KOWALSKA)]
         await imports.drop_rows(db, batch, [2])
         await imports.count_moved(db, batch, 1, 0)
-    assert await imports.next_clients(db, batch, 10) == [(3, KOWALSKA)]
+    assert await imports.next_clients(db, batch, 10) == [StagedClient(3, KOWALSKA)]
     found = await imports.get_batch(db, batch)
     assert found is not None and (found.state, found.added) == (BatchState.READY, 1)
     async with db.transaction():
@@ -50,6 +65,7 @@ async def test_ring_spool_round_trip(db: Database) -> None:
 async def test_a_clients_footprint_export_and_erasure(db: Database) -> None:
     async with db.transaction():
         client_id = await clients.insert_client(db, KOWALSKA, AT)
+        await audit.insert_audit(db, AT, "tester", "client", client_id, "created", {"x": 1})
     fp = await privacy.footprint(db, client_id)
     assert fp.phones == ("+48501002003",) and fp.job_ids == () and fp.statement_ids == ()
     data = await privacy.export_data(db, fp)
@@ -57,15 +73,37 @@ async def test_a_clients_footprint_export_and_erasure(db: Database) -> None:
     assert await privacy.text_columns_containing(db, "janina@example.pl") == ["client.email"]
     assert not await privacy.held_for_others(db, client_id, "Janina Kowalska")
     async with db.transaction():
-        await privacy.erase_everything(db, fp, ["Janina Kowalska"])
-        await privacy.rebuild_search(db)
+        await privacy.secure_delete_on(db)
+        await calls.delete_calls(db, fp.call_ids)
+        await calls.detach_calls_from_jobs(db, fp.job_ids)
+        await inventory.delete_inventories(db, client_id, fp.job_ids)
+        await backups.delete_backup_checks(db, fp.job_ids)
+        await recurring.delete_run_logs(db, fp.job_ids)
+        await work.delete_entries_of_jobs(db, fp.job_ids)
+        await jobs.delete_jobs(db, fp.job_ids)
+        await work.delete_charges_of_contracts(db, fp.contract_ids)
+        await recurring.delete_tasks_of_contracts(db, fp.contract_ids)
+        await contracts.delete_contracts(db, fp.contract_ids)
+        await contracts.delete_assessments(db, client_id)
+        await clients.delete_client(db, client_id)
+        await audit.clear_details(db, "client", [client_id])
+        await audit.clear_details_quoting(db, "Kowalska")
+        await clients.rebuild_search_index(db)
     assert await privacy.text_columns_containing(db, "Kowalska") == []
     assert await privacy.checkpoint_truncate(db)
 
 
 async def test_erasure_keeping_issued_documents(demo: Database) -> None:
     fp = await privacy.footprint(demo, 1)
+    assert fp.job_ids and fp.contract_ids
     async with demo.transaction():
-        await privacy.erase_keeping_issued(demo, fp, [])
+        await inventory.detach_inventories_from_jobs(demo, fp.job_ids)
+        await jobs.anonymise_jobs(demo, fp.job_ids, privacy.ERASED)
+        await contracts.blank_assessments(demo, 1, privacy.ERASED)
+        await clients.strip_client(demo, 1)
     assert await demo.fetch_value("SELECT count(*) FROM client_phone WHERE client_id = 1") == 0
     assert await demo.fetch_value("SELECT name FROM client WHERE id = 1")
+    assert (
+        await demo.fetch_value("SELECT count(*) FROM job WHERE client_id = 1 AND caller_name <> ''")
+        == 0
+    )

@@ -22,7 +22,7 @@ from bbdispatch.services.import_clients import (
 from bbdispatch.storage import db_file, spool
 from bbdispatch.storage import imports as import_store
 from bbdispatch.storage.database import Database, DatabaseBusy
-from bbdispatch.storage.imports import BatchState
+from bbdispatch.storage.imports import BatchState, StagedClient
 
 RINGER = textwrap.dedent(
     """
@@ -74,7 +74,9 @@ async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) 
     rows = parse_client_csv(client_file(450))
     async with ctx.db.transaction():
         batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
-        await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
+        await import_store.stage_clients(
+            ctx.db, batch, [StagedClient(r.line, r.client) for r in rows]
+        )
         await import_store.set_state(ctx.db, batch, BatchState.READY)
     assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 0  # staged: invisible
     (done,) = await finish_imports(ctx, pause=0)
@@ -86,7 +88,9 @@ async def test_an_import_that_died_while_staging_leaves_nothing(ctx: Ctx) -> Non
     rows = parse_client_csv(client_file(10))
     async with ctx.db.transaction():
         batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
-        await import_store.stage_clients(ctx.db, batch, [(r.line, r.client) for r in rows])
+        await import_store.stage_clients(
+            ctx.db, batch, [StagedClient(r.line, r.client) for r in rows]
+        )
     assert await finish_imports(ctx) == []  # maybe still running: left alone
     assert isinstance(ctx.clock, FrozenClock)
     ctx.clock.advance(timedelta(hours=1))
