@@ -1,4 +1,4 @@
--- 007: long imports commit in short chunks without giving up all-or-nothing.
+-- 008: long imports commit in short chunks without giving up all-or-nothing.
 -- A checked file is first copied into import_row in short transactions
 -- (state 'staging': invisible, discarded if the import dies); one short
 -- transaction marks the batch 'ready' (the commit point); then rows move into
