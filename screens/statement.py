@@ -174,11 +174,13 @@ class StatementScreen(BBScreen[None]):
     def _summary(self, s: Statement) -> list[str]:
         out = []
         for t in s.contracts:
-            text = f"{t.contract.number}: {format_hours(t.minutes)}"
             if t.left_before is not None and t.left_after is not None:
-                text += " · " + _("left {a} → {b}").format(
-                    a=format_hours(t.left_before), b=format_hours(t.left_after)
-                )
+                text = _("{number}: {start} at the start · {used} used · {left} left").format(
+                    number=t.contract.number, start=format_hours(t.left_before),
+                    used=format_hours(t.minutes), left=format_hours(t.left_after),
+                )  # fmt: skip
+            else:
+                text = f"{t.contract.number}: {format_hours(t.minutes)}"
             if t.net:
                 text += f" · {format_money(t.net)}"
             out.append(text)

@@ -16,3 +16,12 @@ def timer_forgotten(started_at: datetime, now: datetime, limit_hours: int) -> bo
     if now - started_at > timedelta(hours=limit_hours):
         return True
     return local(started_at).date() != local(now).date()
+
+
+MIN_ENTRY = timedelta(minutes=1)
+"""A shorter entry is a timer started by mistake: refused, never billed."""
+
+
+def over_limit(length: timedelta, limit_hours: int) -> bool:
+    """An entry longer than the price list's ``timer_limit_hours``: ask for the real end."""
+    return length > timedelta(hours=limit_hours)

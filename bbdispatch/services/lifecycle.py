@@ -22,9 +22,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bbdispatch.domain.errors import NotFound
+from bbdispatch.clock import format_local
+from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.domain.timers import MIN_ENTRY, over_limit
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
@@ -85,13 +87,26 @@ async def _stop_timers_for_hold(ctx: Ctx, job: Job, reason: str) -> None:
     """A job on hold is not being worked on: its running timers stop now and are charged.
 
     The entry keeps the text the technician gave it, or says it ran until the
-    hold and why; a timer started this very instant is dropped.
+    hold and why; a timer of under a minute is dropped (nothing to bill). A
+    timer past the price list's ``timer_limit_hours`` is probably forgotten:
+    only its technician knows the real end, so the hold is refused until then.
+
+    Raises:
+        DomainError: a running timer on the job is past ``timer_limit_hours``.
     """
     now = ctx.clock.now()
+    limit = ctx.prices.billing.timer_limit_hours
     for entry in await work_store.running_entries_on(ctx.db, job.id):
-        if now <= entry.started_at:
+        if now - entry.started_at < MIN_ENTRY:
             await work_store.delete_entry(ctx.db, entry.id)
             continue
+        if over_limit(now - entry.started_at, limit):
+            raise DomainError(
+                _(
+                    "A timer on job {job} has run since {start}, past the {limit} h limit: have"
+                    " the technician stop it with the real end, then put the job on hold."
+                ).format(job=job.id, start=format_local(entry.started_at), limit=limit)
+            )
         text = entry.description.strip() or _("Work until the job was put on hold: {why}").format(
             why=reason
         )

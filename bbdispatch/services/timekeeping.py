@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bbdispatch.clock import format_duration, format_local, local
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
-from bbdispatch.domain.timers import timer_forgotten
+from bbdispatch.domain.timers import MIN_ENTRY, over_limit, timer_forgotten
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -48,7 +48,7 @@ def check_entry_times(
     if ended_at > ctx.clock.now():
         raise DomainError(_("The end is in the future."))
     length = ended_at - started_at
-    if length < timedelta(minutes=1):
+    if length < MIN_ENTRY:
         raise TooShort(
             _(
                 "Under a minute ({seconds} s) is not work to bill: discard the timer or"
@@ -56,7 +56,7 @@ def check_entry_times(
             ).format(seconds=int(length.total_seconds()))
         )
     limit = ctx.prices.billing.timer_limit_hours
-    if not long and length > timedelta(hours=limit):
+    if not long and over_limit(length, limit):
         raise TooLong(
             _(
                 "{length} is longer than {limit} h: enter the real end, or confirm that it"

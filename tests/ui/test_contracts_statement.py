@@ -114,6 +114,10 @@ async def test_statement_screen_issues_a_past_month(
         await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))
         await settle_twice(app, pilot)
+        # A block shows its hours at the start of the period, used in it and left.
+        assert "BB/2026/002: 10 h at the start · 9.5 h used · 0.5 h left" in text_of(
+            app, "#statement-totals"
+        )
         await pilot.press("f8")
         await settle_twice(app, pilot)
         assert "issued" in text_of(app, "#statement-title")

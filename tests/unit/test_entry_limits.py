@@ -119,3 +119,20 @@ def test_cli_time_add_needs_long_for_73_hours(db: str, capsys: pytest.CaptureFix
     assert "73:00:00 is longer than 10 h" in err
     assert err.count("\n") == 1
     assert "entry" in cli(db, capsys, *args, "--long")
+
+
+async def test_hold_refuses_while_a_forgotten_timer_runs(demo_ctx: Ctx, clock: FrozenClock) -> None:
+    from bbdispatch.domain.errors import DomainError
+    from bbdispatch.domain.jobs import JobStatus
+    from bbdispatch.services.dispatch import change_status
+
+    tech = await anna(demo_ctx)
+    entry = await running_timer(demo_ctx, tech)
+    assert entry is not None
+    clock.advance(timedelta(hours=12))  # the timer has run 12:40, past the 10 h limit
+    with pytest.raises(DomainError, match="past the 10 h limit"):
+        await change_status(demo_ctx, entry.job_id, JobStatus.ON_HOLD, "czekamy na części")
+    assert await running_timer(demo_ctx, tech) is not None  # nothing saved as 12:40 of work
+    from bbdispatch.services.jobs import get_job
+
+    assert (await get_job(demo_ctx, entry.job_id)).status is not JobStatus.ON_HOLD
