@@ -90,8 +90,10 @@ class Site:
             time.sleep(0.3)
         raise AssertionError(f"{wanted!r} never appeared; the terminal showed:\n{shown}")
 
-    def login(self, term: str) -> None:
-        command = " ".join(["env", f"TERM={term}", *self.ssh("-tt")])
+    def login(self, term: str, lang: str = "C.UTF-8") -> None:
+        """Log in from tmux; the client sends its ``LANG`` as OpenSSH's ``SendEnv`` does."""
+        ssh = self.ssh("-tt", "-o", "SendEnv=LANG")
+        command = " ".join(["env", f"TERM={term}", f"LANG={lang}", *ssh])
         _run(*self.tmux, "new-session", "-d", "-s", "tech", "-x", "80", "-y", "24", command)
         _run(*self.tmux, "set-option", "-t", "tech", "remain-on-exit", "on")
 
@@ -178,6 +180,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 AllowGroups {group}
+AcceptEnv LANG LC_*
 
 Match Group {group}
     ForceCommand {work}/bbdispatch-tech
@@ -375,6 +378,20 @@ def test_timer_survives_a_killed_ssh_client(site: Site) -> None:
     assert site.query("SELECT job_id, ended_at FROM work_entry WHERE id = ?", running[0][0]) == [
         (site.job_id, None)
     ]
+
+
+def test_the_technician_gets_the_language_the_session_asks_for(site: Site) -> None:
+    site.login("xterm-256color", lang="pl_PL.UTF-8")
+    shown = site.wait_screen("Stoper nie działa")
+    assert "Serwer plików" in shown
+    assert "t Stoper" in shown and "Timer" not in shown
+    _run(*site.tmux, "send-keys", "-t", "tech", "C-q")
+    deadline = time.monotonic() + 15
+    while site.user_pids() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    _run(*site.tmux, "kill-session", "-t", "tech", check=False)
+    site.login("xterm-256color", lang="en_GB.UTF-8")
+    assert "t Timer" in site.wait_screen("No timer running")
 
 
 def test_no_shell_without_a_terminal_and_no_forwarding(site: Site) -> None:
