@@ -37,7 +37,11 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": assessment_id})
         else:
-            echo(f"assessment {assessment_id} recorded for client {args.client}")
+            echo(
+                _("assessment {id} recorded for client {client}").format(
+                    id=assessment_id, client=args.client
+                )
+            )
         return 0
 
     return run(body)

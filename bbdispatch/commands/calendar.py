@@ -69,7 +69,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         received = _moment(args.due, today)
     except ValueError as err:
-        echo_err(f"bbdispatch: --due: {err}")
+        echo_err("bbdispatch: --due: " + str(err))
         return EXIT_USAGE
     report = due_report(received, args.priority)
     if args.json:

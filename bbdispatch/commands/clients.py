@@ -227,7 +227,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": client_id})
         else:
-            echo(f"client {client_id} added: {args.name}")
+            echo(_("client {id} added: {name}").format(id=client_id, name=args.name))
         return 0
 
     return run(body)
@@ -244,7 +244,7 @@ def handle_edit(args: argparse.Namespace) -> int:
             print_json({"id": args.id, "changed": changed})
         else:
             what = ", ".join(changed) if changed else "nothing changed"
-            echo(f"client {args.id} edited: {what}")
+            echo(_("client {id} edited: {what}").format(id=args.id, what=what))
         return 0
 
     return run(body)
@@ -259,7 +259,8 @@ def handle_archive(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "status": status.value})
         else:
-            echo(f"client {args.id} {'archived' if args.archived else 'reactivated'}")
+            done = _("client {id} archived") if args.archived else _("client {id} reactivated")
+            echo(done.format(id=args.id))
         return 0
 
     return run(body)

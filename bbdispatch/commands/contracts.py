@@ -87,7 +87,7 @@ def handle(args: argparse.Namespace) -> int:
                 client_id = int(args.client)
             except ValueError as err:
                 raise CommandError(
-                    f"--client: not a client id: {args.client!r}", EXIT_USAGE
+                    _("--client: not a client id: {v!r}").format(v=args.client), EXIT_USAGE
                 ) from err
         async with open_ctx(args) as ctx:
             views = await contract_views(ctx, client_id)
@@ -131,7 +131,11 @@ def handle_sign(args: argparse.Namespace) -> int:
             f" VAT {format_plain(gross - net)}, gross {format_plain(gross)}"
         )
         if signed.moved_minutes:
-            echo(f"moved {hours_plain(signed.moved_minutes)} h of uncovered time onto it")
+            echo(
+                _("moved {h} h of uncovered time onto it").format(
+                    h=hours_plain(signed.moved_minutes)
+                )
+            )
         return 0
 
     return run(body)

@@ -52,7 +52,7 @@ def read_checked(path: Path, parse: Callable[[str], T]) -> T:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise CommandError(f"{path}: {err.strerror}") from err
+        raise CommandError(f"{path}: {err.strerror}") from err  # the system's own words
     try:
         return parse(decode(data))
     except ImportFileError as err:

@@ -38,7 +38,9 @@ def handle_load(args: argparse.Namespace) -> int:
         try:
             data = args.file.read_bytes()
         except OSError as err:
-            raise CommandError(f"cannot read {args.file}: {err.strerror}") from err
+            raise CommandError(
+                _("cannot read {path}: {err}").format(path=args.file, err=err.strerror)
+            ) from err
         async with open_ctx(args) as ctx:
             report = await load_inventory(ctx, args.job, data, args.file.name)
         _print(report, args.json)
@@ -83,17 +85,27 @@ def _print(report: InventoryReport, as_json: bool) -> None:
         print_json(report_json(report))
         return
     latest, previous, diff = report.latest, report.previous, report.diff
-    echo(f"inventory {latest.id} of {format_local(latest.loaded_at)}: "
-          f"{len(latest.software.items)} programs")  # fmt: skip
+    echo(
+        _("inventory {id} of {at}: {n} programs").format(
+            id=latest.id, at=format_local(latest.loaded_at), n=len(latest.software.items)
+        )
+    )
     if previous is None:
-        echo("no earlier inventory to compare with")
+        echo(_("no earlier inventory to compare with"))
         return
-    echo(f"compared with inventory {previous.id} of {format_local(previous.loaded_at)}")
+    echo(
+        _("compared with inventory {id} of {at}").format(
+            id=previous.id, at=format_local(previous.loaded_at)
+        )
+    )
     for item in diff.added:
         echo(f"+ {item.name} {item.version}".rstrip())
     for item in diff.removed:
         echo(f"- {item.name} {item.version}".rstrip())
     for change in diff.changed:
         echo(f"~ {change.name} {change.old_version} -> {change.new_version}")
-    echo(f"{len(diff.added)} added, {len(diff.removed)} removed, "
-          f"{len(diff.changed)} changed, {diff.unchanged} unchanged")  # fmt: skip
+    echo(
+        _("{a} added, {r} removed, {c} changed, {u} unchanged").format(
+            a=len(diff.added), r=len(diff.removed), c=len(diff.changed), u=diff.unchanged
+        )
+    )

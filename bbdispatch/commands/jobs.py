@@ -124,7 +124,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": job_id})
         else:
-            echo(f"job {job_id} added for client {args.client}")
+            echo(_("job {id} added for client {client}").format(id=job_id, client=args.client))
         return 0
 
     return run(body)
@@ -145,10 +145,10 @@ def handle_assign(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "technician": args.to, "clash_with_job": clash})
         else:
-            at = f" visit {to_db(args.visit)}" if args.visit else ""
-            echo(f"job {args.id} assigned to {args.to}{at}")
+            at = " " + _("visit {at}").format(at=to_db(args.visit)) if args.visit else ""
+            echo(_("job {id} assigned to {login}").format(id=args.id, login=args.to) + at)
             if clash:
-                echo(f"warning: the visit overlaps job {clash}")
+                echo(_("warning: the visit overlaps job {id}").format(id=clash))
         return 0
 
     return run(body)
@@ -164,7 +164,7 @@ def handle_status(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "status": args.status})
         else:
-            echo(f"job {args.id} is now {args.status}")
+            echo(_("job {id} is now {status}").format(id=args.id, status=args.status))
         return 0
 
     return run(body)

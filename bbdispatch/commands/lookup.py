@@ -35,9 +35,14 @@ def handle(args: argparse.Namespace) -> int:
             return 0
         echo(format_for_display(found["e164"]))
         if not found["clients"]:
-            echo("  (no client)")
+            echo("  " + _("(no client)"))
         for client in found["clients"]:
-            echo(f"  {client['name']} [{client['kind']}], open jobs: {client['open_jobs']}")
+            echo(
+                "  "
+                + _("{name} [{kind}], open jobs: {n}").format(
+                    name=client["name"], kind=client["kind"], n=client["open_jobs"]
+                )
+            )
             for c in client["contracts"]:
                 left = "" if c["hours_left"] is None else f", {c['hours_left']} h left"
                 echo(f"    {c['number']} {c['code']}{left}")

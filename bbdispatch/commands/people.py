@@ -65,7 +65,11 @@ def handle_add(args: argparse.Namespace) -> int:
                 ctx, args.login.strip(), args.name.strip(), Role(args.role),
                 does_onsite=not args.remote_only, phone=phone, skills=skills,
             )  # fmt: skip
-        echo(f"{args.login}: added as {args.role} (id {person_id})")
+        echo(
+            _("{login}: added as {role} (id {id})").format(
+                login=args.login, role=args.role, id=person_id
+            )
+        )
         return 0
 
     return run(body)

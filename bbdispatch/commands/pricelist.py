@@ -50,11 +50,16 @@ def handle(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     vat = f"{prices.vat_rate * 100:.0f}%"
-    echo(f"{'code':<13} {'product':<58} {'hours':>5} {'net':>9} {'gross':>9}")
+    head = (_("code"), _("product"), _("hours"), _("net"), _("gross"))
+    echo(f"{head[0]:<13} {head[1]:<58} {head[2]:>5} {head[3]:>9} {head[4]:>9}")
     for r in rows:
         echo(
             f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} "
             f"{r['net'] or 'agreed':>9} {r['gross'] or 'agreed':>9}"
         )
-    echo(f"Prices in {prices.currency}; gross includes VAT {vat}.")
+    echo(
+        _("Prices in {currency}; gross includes VAT {vat}.").format(
+            currency=prices.currency, vat=vat
+        )
+    )
     return 0

@@ -51,9 +51,11 @@ def handle_statement(args: argparse.Namespace) -> int:
         try:
             client_id = int(args.client)
         except ValueError as err:
-            raise CommandError(f"--client: not a client id: {args.client!r}", EXIT_USAGE) from err
+            raise CommandError(
+                _("--client: not a client id: {v!r}").format(v=args.client), EXIT_USAGE
+            ) from err
         if len(args.delimiter) != 1 or args.delimiter in "\"'0123456789.\r\n ":
-            raise CommandError("--delimiter: give one separator character, e.g. ';'", EXIT_USAGE)
+            raise CommandError(_("--delimiter: give one separator character, e.g. ';'"), EXIT_USAGE)
         start = parse_day(args.start, "--from")
         end = parse_day(args.end, "--to")
         async with open_ctx(args) as ctx:
@@ -73,7 +75,7 @@ def handle_statement(args: argparse.Namespace) -> int:
                     await asyncio.to_thread(_write_output, args.output, rendered[0], True)
 
             number = await issue_statement(ctx, client_id, start, end, deliver=deliver)
-            echo_err(f"Issued statement {number}.")
+            echo_err(_("Issued statement {n}.").format(n=number))
         return 0
 
     code = run(body)

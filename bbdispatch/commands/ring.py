@@ -60,7 +60,11 @@ def handle(args: argparse.Namespace) -> int:
             )
             return 0
         names = ", ".join(c.name for c in match.clients) or _("unknown caller")
-        echo(f"call {call_id}: {format_for_display(match.e164)} — {names}")
+        echo(
+            _("call {id}: {number} — {names}").format(
+                id=call_id, number=format_for_display(match.e164), names=names
+            )
+        )
         return 0
 
     return run(body)

@@ -46,7 +46,8 @@ def parse_now(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as err:
         raise CommandError(
-            f"--now: {text!r} is not an ISO date-time (e.g. 2026-12-01T08:00)", EXIT_USAGE
+            _("--now: {v!r} is not an ISO date-time (e.g. 2026-12-01T08:00)").format(v=text),
+            EXIT_USAGE,
         ) from err
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=FIRM_ZONE)
@@ -76,8 +77,9 @@ def handle_run(args: argparse.Namespace) -> int:
             )
         else:
             for c in result.created:
-                late = "  LATE" if c.late else ""
-                echo(f"job {c.job_id}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
+                late = "  " + _("LATE") if c.late else ""
+                job = _("job {id}").format(id=c.job_id)
+                echo(f"{job}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
             count = len(result.created)
             echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
         for problem in result.problems:

@@ -77,7 +77,7 @@ def handle_edit(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.entry})
         else:
-            echo(f"entry {args.entry} corrected")
+            echo(_("entry {id} corrected").format(id=args.entry))
         return 0
 
     return run(body)
