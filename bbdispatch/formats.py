@@ -55,6 +55,13 @@ def format_number(value: Decimal | int, locale: str | None = None, decimals: int
     return _plain(format_decimal(value, format=pattern, locale=_locale(locale)))
 
 
+def format_amount(value: Decimal, locale: str | None = None) -> str:
+    """An amount without its currency, always to the grosz: ``2 950,00`` / ``2,950.00``."""
+    from babel.numbers import format_decimal
+
+    return _plain(format_decimal(value, format="#,##0.00", locale=_locale(locale)))
+
+
 def format_hours(minutes: int, locale: str | None = None) -> str:
     """Hours for people: ``5,25 h``, ``10 h`` (``5.25 h`` in English)."""
     return f"{format_number(hours_of(minutes), locale)} h"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from typing import Any
 
 from bbdispatch.commands.common import echo, echo_err, print_json
+from bbdispatch.formats import format_amount
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
@@ -51,12 +53,12 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     vat = f"{prices.vat_rate * 100:.0f}%"
     head = (_("code"), _("product"), _("hours"), _("net"), _("gross"))
-    echo(f"{head[0]:<13} {head[1]:<58} {head[2]:>5} {head[3]:>9} {head[4]:>9}")
+    echo(f"{head[0]:<13} {head[1]:<58} {head[2]:>5} {head[3]:>10} {head[4]:>10}")
+    agreed = _("agreed")
     for r in rows:
-        echo(
-            f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} "
-            f"{r['net'] or 'agreed':>9} {r['gross'] or 'agreed':>9}"
-        )
+        net = format_amount(Decimal(r["net"])) if r["net"] else agreed
+        gross = format_amount(Decimal(r["gross"])) if r["gross"] else agreed
+        echo(f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} {net:>10} {gross:>10}")
     echo(
         _("Prices in {currency}; gross includes VAT {vat}.").format(
             currency=prices.currency, vat=vat
