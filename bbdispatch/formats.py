@@ -111,11 +111,14 @@ def format_datetime(moment: datetime, locale: str | None = None) -> str:
     return f"{format_date(moment.date(), locale)} {moment:%H:%M}"
 
 
-def weekday_name(weekday: int, locale: str | None = None) -> str:
-    """The name of a weekday, Monday = 0: ``poniedziałek`` / ``Monday``."""
+def weekday_name(weekday: int, locale: str | None = None, width: str = "wide") -> str:
+    """The name of a weekday, Monday = 0: ``poniedziałek`` / ``Monday``.
+
+    ``width="abbreviated"`` gives ``pon.`` / ``Mon``.
+    """
     from babel.dates import get_day_names
 
-    return str(get_day_names("wide", context="format", locale=_locale(locale))[weekday])
+    return str(get_day_names(width, context="format", locale=_locale(locale))[weekday])
 
 
 def month_name(month: int, locale: str | None = None) -> str:

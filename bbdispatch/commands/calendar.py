@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
+from bbdispatch.formats import weekday_name
 from bbdispatch.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def _moment(text: str, today: date) -> datetime:
 
 
 def _weekday(day: date) -> str:
-    return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[day.weekday()]
+    return weekday_name(day.weekday(), width="abbreviated")
 
 
 def _day(day: date) -> str:
