@@ -6,7 +6,7 @@ import argparse
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
 from bbdispatch.commands.office import positive_id
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.privacy import LEGAL_BASIS, erase_client, export_client
 
 
@@ -50,10 +50,14 @@ def handle_erase(args: argparse.Namespace) -> int:
             done = await erase_client(ctx, args.client)
         if done.kept_for_accounting:
             echo(
-                _(
+                ngettext(
                     "client {id}: personal data erased; kept as accounting law requires "
-                    "({law}): {n} issued statement(s) with the name, address and NIP they "
-                    "show, the contracts and the billed jobs"
+                    "({law}): {n} issued statement with the name, address and NIP it "
+                    "shows, the contracts and the billed jobs",
+                    "client {id}: personal data erased; kept as accounting law requires "
+                    "({law}): {n} issued statements with the name, address and NIP they "
+                    "show, the contracts and the billed jobs",
+                    done.statements,
                 ).format(id=done.client_id, law=LEGAL_BASIS, n=done.statements)
             )
         else:

@@ -15,7 +15,7 @@ import sqlite3
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import echo, echo_err, open_ctx, run
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import default_db_path
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import record_ring
@@ -51,7 +51,11 @@ def handle(args: argparse.Namespace) -> int:
             )
             return 0
         if replayed:
-            echo(_("{n} queued call(s) logged").format(n=replayed))
+            echo(
+                ngettext("{n} queued call logged", "{n} queued calls logged", replayed).format(
+                    n=replayed
+                )
+            )
         if match is None:
             echo_err(
                 _("call {id}: {raw!r} is not a valid number; logged unmatched").format(

@@ -56,8 +56,8 @@ def fields(text: str) -> list[str]:
     found: list[str] = []
     with contextlib.suppress(ValueError):  # not a format string: no {fields}
         found += [
-            f"{{{name}{'!' + conv if conv else ''}}}"
-            for _lit, name, _spec, conv in string.Formatter().parse(text)
+            f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+            for _lit, name, spec, conv in string.Formatter().parse(text)
             if name is not None
         ]
     index = 0

@@ -83,6 +83,7 @@ def test_the_catalogue_declares_polish_plural_forms() -> None:
         ("%(prog)s: error: %(message)s\n", ["%(message)s", "%(prog)s"]),
         ("100% sure, %s left", ["%s"]),
         ("plain", []),
+        ("{path} is {mode:o}", ["{mode:o}", "{path}"]),
     ],
 )
 def test_placeholders_are_found(text: str, expected: list[str]) -> None:

@@ -114,7 +114,7 @@ def test_a_ring_that_cannot_write_is_spooled_and_replayed(
     (queued,) = spool.spooled_rings(demo_db_path)
     assert queued.number == "+48 601 234 567"
     assert main(["--db", str(demo_db_path), "ring", "+48 698 765 432"]) == 0
-    assert "1 queued call(s) logged" in capsys.readouterr().out
+    assert "1 queued call logged" in capsys.readouterr().out
     assert spool.spooled_rings(demo_db_path) == []
 
     async def calls() -> list[tuple[str, str]]:
