@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from typing import Literal
 
 from bbdispatch.i18n import babel_locale
 
@@ -111,7 +112,11 @@ def format_datetime(moment: datetime, locale: str | None = None) -> str:
     return f"{format_date(moment.date(), locale)} {moment:%H:%M}"
 
 
-def weekday_name(weekday: int, locale: str | None = None, width: str = "wide") -> str:
+def weekday_name(
+    weekday: int,
+    locale: str | None = None,
+    width: Literal["abbreviated", "narrow", "short", "wide"] = "wide",
+) -> str:
     """The name of a weekday, Monday = 0: ``poniedziałek`` / ``Monday``.
 
     ``width="abbreviated"`` gives ``pon.`` / ``Mon``.
