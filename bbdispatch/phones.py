@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
@@ -16,11 +18,34 @@ class InvalidPhoneNumber(DomainError):
     """A text that is not a valid phone number; the message is for the user."""
 
 
-def _prepare(raw: str) -> str:
-    text = raw.strip()
+_EXTENSION = re.compile(r"[\s,;]*(?:wewn?\.?|w\.|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+"""An extension after the number: ``wew. 12``, ``wewn. 12``, ``w. 12``, ``ext. 12``, ``x12``."""
+
+
+def split_extension(raw: str) -> tuple[str, str | None]:
+    """The number and the extension given after it (``22 628 12 34 wew. 12``), if any.
+
+    The extension reaches a person at the client's switchboard; it is kept on
+    the call as typed but never takes part in matching the client.
+    """
+    found = _EXTENSION.search(raw)
+    if found is None or not any(c.isdigit() for c in raw[: found.start()]):
+        return raw, None
+    return raw[: found.start()], found.group(1)
+
+
+def _prepare(raw: str, region: str = DEFAULT_REGION) -> str:
+    text, _extension = split_extension(raw.strip())
+    text = text.strip()
     # The international prefix 00 is common on Polish business cards.
     if text.startswith("00"):
-        text = "+" + text[2:]
+        return "+" + text[2:]
+    # Caller IDs and old business cards still carry the trunk prefix 0 that
+    # Polish numbers lost in 2005: "022 628 12 34", "0601234567".
+    digits = digits_of(text)
+    trunk = len(digits) == 10 and digits.startswith("0") and not text.startswith("+")
+    if region == DEFAULT_REGION and trunk:
+        return digits[1:]
     return text
 
 
@@ -30,7 +55,7 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     Raises:
         InvalidPhoneNumber: when the text is not a valid number.
     """
-    text = _prepare(raw)
+    text = _prepare(raw, region)
     if not text:
         raise InvalidPhoneNumber(_("Enter a phone number."))
     try:
@@ -38,7 +63,14 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     except NumberParseException as err:
         raise InvalidPhoneNumber(_("Not a phone number: {raw}").format(raw=raw.strip())) from err
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber(_("No such phone number: {raw}").format(raw=raw.strip()))
+        # Invalid, not unknown: no phone can have this number (a digit too many or few).
+        if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+            raise InvalidPhoneNumber(
+                _("Not a valid phone number: {raw} (Polish numbers have 9 digits)").format(
+                    raw=raw.strip()
+                )
+            )
+        raise InvalidPhoneNumber(_("Not a valid phone number: {raw}").format(raw=raw.strip()))
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
@@ -67,13 +99,28 @@ def format_for_display(e164: str | None) -> str:
 
 def format_as_you_type(raw: str, region: str = DEFAULT_REGION) -> str:
     """Format a partially typed number the way phonenumbers' formatter does."""
-    text = _prepare(raw)
+    text = _prepare(raw, region)
     formatter = phonenumbers.AsYouTypeFormatter(region)
     formatted = ""
     for char in text:
         if char.isdigit() or char == "+":
             formatted = formatter.input_digit(char)
     return formatted
+
+
+WITHHELD = frozenset(
+    {"anonymous", "withheld", "private", "restricted", "unavailable", "unknown", "zastrzeżony"}
+)
+"""What phone systems report for a hidden caller ID (a real call, with no number)."""
+
+
+def is_caller_id(raw: str) -> bool:
+    """Whether a phone system's report names a caller: digits, or a withheld-number word.
+
+    ``""`` and ``abc`` are no caller ID (a script's mistake); ``anonymous`` is
+    a real call whose number is hidden.
+    """
+    return bool(digits_of(raw)) or raw.strip().casefold() in WITHHELD
 
 
 def digits_of(raw: str) -> str:

@@ -25,7 +25,12 @@ from bbdispatch.domain.intake import suggest_contract
 from bbdispatch.domain.jobs import Category, NewJob, parse_agreed_terms
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError
-from bbdispatch.phones import InvalidPhoneNumber, format_for_display, try_parse_phone
+from bbdispatch.phones import (
+    InvalidPhoneNumber,
+    format_for_display,
+    split_extension,
+    try_parse_phone,
+)
 from bbdispatch.services.clients import add_client, search_clients
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
@@ -152,7 +157,7 @@ class IntakeScreen(BBScreen[None]):
 
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:
-        if any(c.isalpha() for c in event.value):
+        if try_parse_phone(event.value) is None and any(c.isalpha() for c in event.value):
             self.search(event.value)  # a name typed where the number goes: find the client
         else:
             self.look_up(event.value, move_on=True)
@@ -229,7 +234,11 @@ class IntakeScreen(BBScreen[None]):
             return
         self._card = card
         self._show_only("card")
-        self._set_phone_status("✓ " + card.client.name)
+        _number, extension = split_extension(self.query_one("#phone", Input).value)
+        status = "✓ " + card.client.name
+        if extension:  # kept on the call as typed; the match ignores it
+            status += " · " + _("ext. {n}").format(n=extension)
+        self._set_phone_status(status)
         today = local(self.ctx.clock.now()).date()
         warn = self.ctx.prices.billing.warn_percent
         self.query_one(CallerCardView).show_card(card, today, warn)

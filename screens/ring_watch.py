@@ -2,13 +2,23 @@
 
 The App publishes ``data_changed`` within half a second of another process's
 commit; this helper then looks for pending ring calls newer than the App's
-start and opens an intake for each, caller already matched, without a key.
+start and opens an intake, caller already matched, without a key.
+
+Rings queue in one place: while an intake is open (a ringing call or one the
+dispatcher is taking), later rings wait here, oldest first, and the count is
+shown; each opens when the intake before it closes. A waiting call someone
+else handled meanwhile is skipped. The call log lists them all too.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from typing import TYPE_CHECKING
 
+from bbdispatch.domain.calls import CallLogEntry, CallOutcome
+from bbdispatch.i18n import ngettext
+from bbdispatch.services.intake import get_call
 from bbdispatch.services.rings import latest_call_id, pending_rings_after
 
 if TYPE_CHECKING:
@@ -18,12 +28,18 @@ if TYPE_CHECKING:
 
 
 class RingWatcher:
-    """Remembers the last call seen and opens an intake for every new ring."""
+    """Remembers the last call seen; opens an intake for a new ring, or queues it."""
 
     def __init__(self, app: App[None], shell: Shell) -> None:
         self._app = app
         self._shell = shell
         self._last_id: int | None = None
+        self.waiting: deque[CallLogEntry] = deque()
+        """Rings that came while an intake was open, oldest first."""
+        self._told = 0
+        """How many waiting calls the dispatcher was last told about."""
+        self._lock = asyncio.Lock()
+        self._timer_armed = False
 
     async def start(self) -> None:
         """Take the baseline (calls before the App started are not popped up) and listen."""
@@ -33,13 +49,54 @@ class RingWatcher:
     def _changed(self, _none: None) -> None:
         self._app.run_worker(self._check(), group="ring-watch", exclusive=True, exit_on_error=False)
 
+    def _intake_open(self) -> bool:
+        from screens.intake import IntakeScreen
+
+        return any(isinstance(s, IntakeScreen) for s in self._app.screen_stack)
+
     async def _check(self) -> None:
         if self._last_id is None:
             return
         calls = await pending_rings_after(self._shell.ctx, self._last_id)
-        from screens.intake import IntakeScreen
-
         for call in calls:
             self._last_id = max(self._last_id, call.id)
             self._app.bell()
-            await self._app.push_screen(IntakeScreen(call))
+            self.waiting.append(call)
+        await self._open_next()
+
+    async def _open_next(self) -> None:
+        """Open the oldest waiting ring unless an intake is open; say how many wait."""
+        from screens.intake import IntakeScreen
+
+        async with self._lock:  # one intake at a time, however many checks run
+            while self.waiting and not self._intake_open():
+                call = self.waiting.popleft()
+                if (await get_call(self._shell.ctx, call.id)).outcome is not CallOutcome.PENDING:
+                    continue  # another dispatcher took it meanwhile
+                await self._app.push_screen(IntakeScreen(call), self._intake_closed)
+        if self.waiting and not self._timer_armed:
+            # An intake opened by hand (F2, the call log) closes without telling us: look again.
+            self._timer_armed = True
+            self._app.set_timer(1.0, self._retry)
+        if len(self.waiting) != self._told:
+            self._told = len(self.waiting)
+        else:
+            return
+        if self.waiting:
+            self._app.notify(
+                ngettext(
+                    "{n} more call waiting: it opens when this one is done (l: call log).",
+                    "{n} more calls waiting: they open one by one (l: call log).",
+                    len(self.waiting),
+                ).format(n=len(self.waiting)),
+                severity="warning",
+            )
+
+    def _intake_closed(self, _result: object) -> None:
+        self._retry()
+
+    def _retry(self) -> None:
+        self._timer_armed = False
+        self._app.run_worker(
+            self._open_next(), group="ring-next", exclusive=True, exit_on_error=False
+        )

@@ -17,7 +17,7 @@ from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import default_db_path
-from bbdispatch.phones import format_for_display
+from bbdispatch.phones import format_for_display, is_caller_id
 from bbdispatch.services.intake import record_ring
 from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
 from bbdispatch.storage import spool
@@ -32,7 +32,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Log the call as pending (or spool it); print who it is, for the phone system's log."""
+    """Log the call as pending (or spool it); print who it is, for the phone system's log.
+
+    A text with no digit (and no withheld-number word such as ``anonymous``) is
+    no caller ID: a usage error (exit 2), nothing logged.
+    """
+    if not is_caller_id(args.number):
+        echo_err(_("ring: {raw!r} has no digits; nothing logged").format(raw=args.number))
+        return 2
     received_at = SystemClock().now()
 
     async def body() -> int:

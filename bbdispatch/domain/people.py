@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+OS_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+"""What an OS (SSH) login can look like: a person's identity is their OS account.
+
+Lower-case letters, digits, ``_``, ``.`` and ``-``, not starting with a digit or
+a dash, at most 32 characters (the portable subset ``useradd`` accepts).
+"""
 
 
 class Role(StrEnum):

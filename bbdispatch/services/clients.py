@@ -34,6 +34,7 @@ def validate_new_client(new: NewClient) -> NewClient:
 
     Raises:
         DomainError: the name is missing or the NIP is invalid.
+        FieldError: ``postal_code`` is not a Polish postcode (``NN-NNN``).
     """
     name = new.name.strip()
     if not name:
@@ -41,7 +42,12 @@ def validate_new_client(new: NewClient) -> NewClient:
     nip = parse_nip(new.nip) if new.nip and new.nip.strip() else None
     if nip and new.kind is ClientKind.PRIVATE:
         nip = None
-    return replace(new, name=name, nip=nip, email=new.email.strip())
+    postal = new.postal_code.strip()
+    if postal and not POSTAL_CODE.match(postal):
+        raise FieldError(
+            "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
+        )
+    return replace(new, name=name, nip=nip, email=new.email.strip(), postal_code=postal)
 
 
 async def create_client(ctx: Ctx, new: NewClient) -> int:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bbdispatch.domain.jobs import Category
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.people import OS_LOGIN, Role
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
@@ -67,8 +67,8 @@ SKILLS = {
 }
 """Skill words in either language."""
 
-LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
-"""What an OS (SSH) login looks like."""
+LOGIN = OS_LOGIN
+"""What an OS (SSH) login looks like (one rule: :data:`bbdispatch.domain.people.OS_LOGIN`)."""
 
 
 @dataclass(frozen=True)

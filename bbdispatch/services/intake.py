@@ -16,7 +16,7 @@ from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
 from bbdispatch.domain.clients import Client, NewClient
 from bbdispatch.domain.contracts import Balance
-from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
@@ -127,7 +127,7 @@ def validate_new_prospect(new: NewClient) -> NewClient:
     """Check the short new-client form, naming the field that is wrong.
 
     Raises:
-        IntakeFieldError: name missing, NIP invalid, e-mail malformed.
+        IntakeFieldError: name missing, NIP invalid, postcode or e-mail malformed.
     """
     if not new.name.strip():
         raise IntakeFieldError("name", _("Enter the client's name."))
@@ -135,6 +135,8 @@ def validate_new_prospect(new: NewClient) -> NewClient:
         checked = validate_new_client(new)
     except InvalidNip as err:
         raise IntakeFieldError("nip", str(err)) from err
+    except FieldError as err:
+        raise IntakeFieldError(err.field, str(err)) from err
     if new.email.strip() and not _EMAIL.match(new.email.strip()):
         raise IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
     return replace(
@@ -259,7 +261,11 @@ async def record_ring(
 ) -> tuple[int, NumberMatch | None]:
     """Log a call reported by the phone system, pending until the dispatcher handles it.
 
-    A withheld or malformed number is still logged (every call counts), unmatched.
+    A malformed or withheld number is still logged (every call counts),
+    unmatched; an extension after the number (``wew. 12``) stays in the logged
+    text and takes no part in the match. Whether a report names a caller at
+    all is the phone system's door's to judge (``bbdispatch ring`` refuses
+    ``""`` and ``abc`` with exit 2, :func:`bbdispatch.phones.is_caller_id`).
     ``received_at`` is for a call replayed from the spool (default: now).
     """
     e164 = try_parse_phone(raw)

@@ -6,8 +6,8 @@ import os
 import pwd
 import shlex
 
-from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
-from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
+from bbdispatch.domain.people import OS_LOGIN, Role, Technician
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -29,9 +29,23 @@ async def add_person(
     phone: str | None = None,
     skills: frozenset[str] = frozenset(),
 ) -> int:
-    """Add a dispatcher, technician or admin, audited."""
+    """Add a dispatcher, technician or admin, audited.
+
+    Raises:
+        DomainError: no login or name, or the login is taken.
+        FieldError: ``login`` is not something an OS account can be called
+            (people sign in by their OS login).
+    """
     if not login.strip() or not name.strip():
         raise DomainError(_("A person needs a login and a name."))
+    if not OS_LOGIN.match(login):
+        raise FieldError(
+            "login",
+            _(
+                "{login!r} cannot be an OS login: use lower-case letters, digits, _ . - "
+                "(e.g. anna.nowak)."
+            ).format(login=login),
+        )
     async with ctx.db.transaction():
         if await store.person_by_login(ctx.db, login):
             raise DomainError(_("Login {login} is taken.").format(login=login))

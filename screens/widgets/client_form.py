@@ -149,7 +149,10 @@ class NewClientForm(Widget):
     def show_error(self, field: str, message: str) -> None:
         """Show a message under the form naming the field, and focus that field."""
         self.query_one("#nc-error", Static).update(message)
-        target = {"name": "name", "nip": "nip", "email": "email", "phone": "phone"}.get(field)
+        target = {
+            "name": "name", "nip": "nip", "email": "email", "phone": "phone",
+            "postal_code": "postal",
+        }.get(field)  # fmt: skip
         if target:
             self.query_one(f"#nc-{target}", Input).focus()
 

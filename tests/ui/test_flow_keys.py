@@ -187,3 +187,24 @@ async def test_emergency_visit_beyond_its_target_is_named(ctx_factory: Any) -> N
         await settle(pilot)
         warning = str(picker.query_one("#visit-warning", Static).render())
         assert "After the response target (24.11.2026 11:42)" in warning
+
+
+async def test_thirty_quick_rings_queue_behind_one_intake(ctx_factory: Any) -> None:
+    """30 quick rings stacked 30 intakes; they wait in one queue and open one by one."""
+    from bbdispatch.services.intake import record_ring
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ids = [(await record_ring(app.ctx, f"500 600 {700 + i:03d}"))[0] for i in range(30)]
+        for _ in range(10):
+            await settle(pilot)
+        intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+        assert len(intakes) == 1
+        assert intakes[0]._call is not None and intakes[0]._call.id == ids[0]
+        await pilot.press("escape")  # nothing typed: it closes, the call stays pending
+        for _ in range(5):
+            await settle(pilot)
+        intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+        assert len(intakes) == 1
+        assert intakes[0]._call is not None and intakes[0]._call.id == ids[1]

@@ -124,7 +124,7 @@ async def test_invalid_number_is_flagged_and_kept(ctx_factory: Any) -> None:
         await pilot.press("f2", *"12345", "enter")
         await settle(pilot)
         status = app.screen.query_one("#phone-status", Static)
-        assert "No such phone number" in str(status.render())
+        assert "Not a valid phone number" in str(status.render())  # invalid, not unknown
         assert status.has_class("field-error")
         assert app.screen.query_one("#phone", Input).value == "12 345"
         assert app.screen.focused is app.screen.query_one("#phone", Input)
@@ -304,7 +304,8 @@ async def test_import_with_a_bad_row_then_a_good_file_while_the_app_runs(
         code, text = await run_import("bad.csv")
         assert code == 1
         assert (
-            text.strip().splitlines()[-1] == "  Line 3, column phone: No such phone number: 12345"
+            text.strip().splitlines()[-1]
+            == "  Line 3, column phone: Not a valid phone number: 12345 (Polish numbers have 9 digits)"
         )
         await pilot.press("f2", *"225556677", "enter")
         await settle(pilot)

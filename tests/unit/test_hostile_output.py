@@ -114,7 +114,7 @@ def test_ring_of_the_issue_is_logged_and_printed_literally(
     hostile: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(hostile, capsys, "ring", "[@click=app.quit]Q[/]")
-    assert code == 0
+    assert code == 2  # names no caller: refused, nothing logged (issue 13); echoed literally
     assert "[@click=app.quit]Q[/]" in out + err
     code, out, err = run(hostile, capsys, "ring", f"{OSC}x")
     assert "pwned" in out + err

@@ -53,7 +53,7 @@ def test_detects_semicolons_and_any_column_order() -> None:
     [
         ("name,kind\nA,company\nB,shop\n", "Line 3, column kind: must be company/firma"),
         ("name,nip\nA,5260001246\nB,123\n", "Line 3, column nip: Invalid NIP"),
-        ("name,phone\nA,12345\n", "Line 2, column phone: No such phone number"),
+        ("name,phone\nA,12345\n", "Line 2, column phone: Not a valid phone number"),
         ("name,phone\n,601234567\n", "Line 2, column name: Enter the client's name"),
         ("name,colour\nA,red\n", "Line 1, column colour: unknown column"),
         ("city\nWarszawa\n", "Line 1, column name: the column is missing"),
@@ -157,7 +157,10 @@ def test_lookup_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--db", str(demo_db_path), "lookup", "12345", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.strip() == "bbdispatch: No such phone number: 12345"
+    assert (
+        captured.err.strip()
+        == "bbdispatch: Not a valid phone number: 12345 (Polish numbers have 9 digits)"
+    )
 
 
 def test_ring_command_records_pending_call(

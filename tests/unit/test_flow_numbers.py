@@ -1,0 +1,135 @@
+"""Numbers and messages of the dispatcher's flow (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.errors import DomainError, FieldError, one_period
+from bbdispatch.domain.people import Role
+from bbdispatch.phones import InvalidPhoneNumber, is_caller_id, parse_phone, split_extension
+from bbdispatch.services.clients import create_client, validate_new_client
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import (
+    IntakeFieldError,
+    IntakeRequest,
+    get_call,
+    lookup_number,
+    record_ring,
+    save_intake,
+)
+from bbdispatch.services.people import add_person
+from tests.helpers import query
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("022 628 12 34", "+48226281234"),  # the trunk prefix of before 2005
+        ("0601234567", "+48601234567"),
+        ("22 628 12 34 wew. 12", "+48226281234"),
+        ("22 628 12 34, wewn. 12", "+48226281234"),
+        ("+48 22 628 12 34 ext. 7", "+48226281234"),
+        ("0048 601 234 567", "+48601234567"),
+    ],
+)
+async def test_trunk_prefix_and_extensions_find_the_client(
+    demo_ctx: Ctx, raw: str, e164: str
+) -> None:
+    assert parse_phone(raw) == e164
+    match = await lookup_number(demo_ctx, raw)
+    assert [c.id for c in match.clients] == [1]  # Kancelaria Notarialna Nowak
+
+
+async def test_ring_keeps_the_extension_on_the_call(demo_ctx: Ctx) -> None:
+    call_id, match = await record_ring(demo_ctx, "22 628 12 34 wew. 12")
+    assert match is not None
+    call = await get_call(demo_ctx, call_id)
+    assert (call.e164, call.client_id, call.raw_number) == (
+        "+48226281234", 1, "22 628 12 34 wew. 12",
+    )  # fmt: skip
+    assert split_extension(call.raw_number) == ("22 628 12 34", "12")
+
+
+@pytest.mark.parametrize(("raw", "names_a_caller"), [("", False), ("abc", False), ("   ", False),
+                                                   ("anonymous", True), ("Zastrzeżony", True),
+                                                   ("12", True)])  # fmt: skip
+def test_what_names_a_caller(raw: str, names_a_caller: bool) -> None:
+    assert is_caller_id(raw) is names_a_caller
+
+
+@pytest.mark.parametrize("raw", ["", "abc"])
+def test_ring_command_without_digits_exits_2_and_logs_nothing(
+    demo_template: Path, tmp_path: Path, raw: str
+) -> None:
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    before = query(db, "SELECT count(*) AS n FROM call_log")[0]["n"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bbdispatch", "--db", str(db), "ring", raw],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "no digits" in done.stderr
+    assert query(db, "SELECT count(*) AS n FROM call_log")[0]["n"] == before
+
+
+def test_invalid_and_unknown_numbers_say_different_things() -> None:
+    with pytest.raises(InvalidPhoneNumber) as invalid:
+        parse_phone("60123456")
+    assert "Not a valid phone number" in str(invalid.value)
+    assert "9 digits" in str(invalid.value)
+    assert "No such" not in str(invalid.value)
+
+
+def test_a_name_ending_in_a_period_ends_the_message_once() -> None:
+    assert one_period("belongs to Bilans sp. z o.o..") == "belongs to Bilans sp. z o.o."
+    assert one_period("Wait...") == "Wait..."
+    assert str(FieldError("nip", "belongs to X sp. z o.o..")) == "belongs to X sp. z o.o."
+
+
+async def test_taken_nip_message_has_one_period(demo_ctx: Ctx) -> None:
+    with pytest.raises(DomainError) as taken:
+        await create_client(
+            demo_ctx, NewClient(kind=ClientKind.COMPANY, name="Copy", nip="6762455328")
+        )
+    assert str(taken.value).endswith("sp. z o.o.")
+    assert not str(taken.value).endswith("..")
+
+
+def test_postcode_must_be_nn_nnn() -> None:
+    with pytest.raises(FieldError) as bad:
+        validate_new_client(NewClient(kind=ClientKind.COMPANY, name="Roza", postal_code="ABC"))
+    assert bad.value.field == "postal_code"
+    ok = validate_new_client(NewClient(kind=ClientKind.COMPANY, name="R", postal_code=" 00-950 "))
+    assert ok.postal_code == "00-950"
+
+
+async def test_intake_refuses_a_bad_postcode_at_the_field(demo_ctx: Ctx) -> None:
+    new = NewClient(kind=ClientKind.COMPANY, name="Kwiaciarnia", postal_code="ABC")
+    with pytest.raises(IntakeFieldError) as bad:
+        await save_intake(demo_ctx, IntakeRequest(job=None, new_client=new, raw_number="500600700"))
+    assert bad.value.field == "postal_code"
+
+
+@pytest.mark.parametrize("login", ["Zła Nazwa", "Anna", "1anna", "-x", "a" * 40])
+async def test_people_add_takes_only_os_logins(demo_ctx: Ctx, login: str) -> None:
+    with pytest.raises(FieldError) as bad:
+        await add_person(demo_ctx, login, "Someone", Role.TECHNICIAN)
+    assert bad.value.field == "login"
+
+
+async def test_people_add_accepts_a_plain_login(demo_ctx: Ctx) -> None:
+    assert await add_person(demo_ctx, "jan.kowalski", "Jan Kowalski", Role.TECHNICIAN) > 0
+
+
+async def test_a_withheld_number_is_still_a_call(demo_ctx: Ctx) -> None:
+    call_id, match = await record_ring(demo_ctx, "anonymous")
+    assert match is None
+    assert (await get_call(demo_ctx, call_id)).raw_number == "anonymous"
