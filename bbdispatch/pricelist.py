@@ -118,6 +118,17 @@ class BillingRules:
 
 
 @dataclass(frozen=True)
+class Seller:
+    """The firm that issues statements, as ``[seller]`` in the price list names it."""
+
+    name: str = "BB SOFT"
+    address: str = ""
+    nip: str = ""
+    series: str = "WP"
+    """Statement numbers are ``{series}/YYYY/MM/NNN`` by the month of issue."""
+
+
+@dataclass(frozen=True)
 class PriceList:
     """Everything in ``pricelist.toml``, validated."""
 
@@ -129,6 +140,8 @@ class PriceList:
     business_hours: BusinessHours = BusinessHours()
     closed_days: tuple[ClosedDay, ...] = ()
     """The firm's own closed days from ``[calendar] closed_days``, in date order."""
+    seller: Seller = Seller()
+    """Who issues the statements (``[seller]``)."""
 
     def product(self, code: str) -> Product:
         """Find a product by code.
@@ -198,6 +211,24 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
         response_targets=targets,
         business_hours=_business_hours(raw.get("business_hours", {})),
         closed_days=_closed_days(raw.get("calendar", {})),
+        seller=_seller(raw.get("seller", {})),
+    )
+
+
+def _seller(raw: Any) -> Seller:
+    if not isinstance(raw, Mapping):
+        raise PriceListError("seller: must be a table")
+    for key in ("name", "address", "nip", "series"):
+        if key in raw and not isinstance(raw[key], str):
+            raise PriceListError(f"seller.{key}: must be text")
+    series = str(raw.get("series", "WP")).strip()
+    if not series or "/" in series:
+        raise PriceListError("seller.series: give a prefix without '/', e.g. \"WP\"")
+    return Seller(
+        name=str(raw.get("name", "BB SOFT")).strip() or "BB SOFT",
+        address=str(raw.get("address", "")).strip(),
+        nip=str(raw.get("nip", "")).strip(),
+        series=series,
     )
 
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
 
-from bbdispatch.clock import local_today
+from bbdispatch.clock import local, local_today
 from bbdispatch.dates import format_day, month_of, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
@@ -20,8 +20,9 @@ from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.reports.common import actual_pl, contract_label
-from bbdispatch.services.statements import build_statement, issue_statement
+from bbdispatch.services.statements import build_statement, check_issuable, issue_statement
 from screens.base import BBScreen
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 from screens.widgets.text_input import TextInput
@@ -148,7 +149,9 @@ class StatementScreen(BBScreen[None]):
     def _show(self, s: Statement) -> None:
         self.statement = s
         state = (
-            _("issued {day}").format(day=format_day(s.issued_at.date()))
+            _("{number} issued {day}").format(
+                number=s.number or "", day=format_day(local(s.issued_at).date())
+            )
             if s.issued_at
             else _("draft")
         )
@@ -206,8 +209,10 @@ class StatementScreen(BBScreen[None]):
             )
         for c in s.corrections:
             out.append(
-                _("Correction job {job}: {h} · {net}").format(
-                    job=c.job_number, h=format_hours(c.minutes_delta), net=format_money(c.net_delta)
+                _("Correction of {ref}: {h} · {net}").format(
+                    ref=c.refers_to or c.job_number,
+                    h=format_hours(c.minutes_delta),
+                    net=format_money(c.net_delta),
                 )
             )
         out.append(
@@ -246,16 +251,48 @@ class StatementScreen(BBScreen[None]):
         self.app.push_screen(CorrectEntryScreen(line))
 
     def action_issue(self) -> None:
-        """Issue the statement shown: record it and lock its entries."""
-        if self.statement is not None:
-            self.issue(self.statement.period_from, self.statement.period_to)
+        """Issue the statement shown, after the user confirms: it cannot be undone."""
+        shown = self.statement
+        if shown is None:
+            return
+        if shown.statement_id is not None:
+            self.notify(
+                _("Statement {n} is already issued.").format(n=shown.number), severity="warning"
+            )
+            return
+        start, end = shown.period_from, shown.period_to
+        try:
+            check_issuable(self.ctx, start, end)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        question = _(
+            "Issue the statement for {client}, {start}–{end}, net {net}? It gets a number,"
+            " its entries are locked and it never changes; later changes go to the next"
+            " statement as corrections."
+        ).format(
+            client=shown.client_name,
+            start=format_day(start),
+            end=format_day(end),
+            net=format_money(shown.net),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.issue(start, end)
+            else:
+                self.notify(_("Not issued."))
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(exclusive=True, group="issue-statement", exit_on_error=False)
     async def issue(self, start: date, end: date) -> None:
         """Issue through the service and say what happened."""
         try:
-            number = await issue_statement(self.ctx, self.client_id, start, end)
+            await issue_statement(self.ctx, self.client_id, start, end)
+            issued = await build_statement(self.ctx, self.client_id, start, end)
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
-        self.notify(_("Statement {n} issued; its entries are locked.").format(n=number))
+        self._show(issued)
+        self.notify(_("Statement {n} issued; its entries are locked.").format(n=issued.number))

@@ -13,7 +13,12 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
-from bbdispatch.services.statements import build_statement, empty_message, issue_statement
+from bbdispatch.services.statements import (
+    build_statement,
+    empty_message,
+    issue_statement,
+    issued_document,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,23 +64,34 @@ def handle_statement(args: argparse.Namespace) -> int:
         start = parse_day(args.start, "--from")
         end = parse_day(args.end, "--to")
         async with open_ctx(args) as ctx:
+            kept = None
+            if not args.issue:
+                # An issued period prints exactly as issued, in every format.
+                kept = await issued_document(
+                    ctx, client_id, start, end, args.format, args.delimiter
+                )
             statement = await build_statement(ctx, client_id, start, end)
-            if statement.is_empty:
+            if kept is None and statement.is_empty:
                 raise CommandError(empty_message(statement))
             if not args.issue:
-                rendered.append(render(statement, args.format, args.delimiter))
+                rendered.append(
+                    kept if kept is not None else render(statement, args.format, args.delimiter)
+                )
                 if args.output:
                     await asyncio.to_thread(_write_output, args.output, rendered[0], False)
                 return 0
 
+            numbers: list[str] = []
+
             async def deliver(issued: Statement) -> None:
                 # Written before the issue commits: a failed write issues nothing.
+                numbers.append(issued.number or "")
                 rendered.append(render(issued, args.format, args.delimiter))
                 if args.output:
                     await asyncio.to_thread(_write_output, args.output, rendered[0], True)
 
-            number = await issue_statement(ctx, client_id, start, end, deliver=deliver)
-            echo_err(_("Issued statement {n}.").format(n=number))
+            await issue_statement(ctx, client_id, start, end, deliver=deliver)
+            echo_err(_("Issued statement {n}.").format(n=numbers[0]))
         return 0
 
     code = run(body)

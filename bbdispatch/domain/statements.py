@@ -15,7 +15,7 @@ from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.money import GROSZ, round_grosz, vat_of
-from bbdispatch.pricelist import ProductType
+from bbdispatch.pricelist import ProductType, Seller
 
 RateKey = tuple[ChargeBasis, int | None, Decimal]
 """(basis, contract id, net hourly rate): the money of one rate is rounded once."""
@@ -144,14 +144,21 @@ class MonthlyFee:
 
 @dataclass(frozen=True)
 class CorrectionLine:
-    """An admin's correction of an entry already billed on an issued statement."""
+    """A signed change to a period already on an issued statement, billed on a later one.
+
+    Positive amounts are a charge, negative ones a credit. ``refers_to`` names the
+    issued statement whose period changed.
+    """
 
     made_on: date
     entry_id: int
+    """The corrected entry, or 0 when the line settles a whole issued period."""
     job_number: str
     reason: str
     minutes_delta: int
     net_delta: Decimal
+    refers_to: str = ""
+    """The number of the issued statement this corrects (``WP/2026/11/005``)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,10 @@ class Statement:
     issued_at: datetime | None = None
     rounding_minutes: int = 15
     """Each entry was billed rounded up to this many minutes (the price list's rule)."""
+    number: str | None = None
+    """The firm's number of the issued statement (``WP/2026/11/005``); None on a draft."""
+    seller: Seller | None = None
+    """Who bills: the firm's name, address and NIP from the price list."""
 
     def __post_init__(self) -> None:
         # Every statement's lines carry their share of each rate's once-rounded total,
@@ -216,6 +227,13 @@ class Statement:
         total = sum((ln.net for ln in self.lines), Decimal("0.00"))
         total += sum((f.net for f in self.fees), Decimal("0.00"))
         total += sum((c.net_delta for c in self.corrections), Decimal("0.00"))
+        return round_grosz(total)
+
+    @property
+    def work_net(self) -> Decimal:
+        """What the period itself is worth: its lines and fees, without corrections."""
+        total = sum((ln.net for ln in self.lines), Decimal("0.00"))
+        total += sum((f.net for f in self.fees), Decimal("0.00"))
         return round_grosz(total)
 
     @property
@@ -313,3 +331,21 @@ def months_active(contract: Contract, period_from: date, period_to: date) -> int
             count += 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return count
+
+
+def correction_due(
+    worth_now: tuple[int, Decimal],
+    worth_issued: tuple[int, Decimal],
+    settled: tuple[int, Decimal],
+) -> tuple[int, Decimal]:
+    """What a later statement must still carry for an issued one: (minutes, net), signed.
+
+    ``worth_now`` is what the issued period's work and fees are worth today,
+    ``worth_issued`` what they were worth on the issued document, ``settled`` what
+    later issued statements already carried for it. The issued total plus every
+    correction then equals what the corrected work costs; a reduction is a credit.
+    """
+    return (
+        worth_now[0] - worth_issued[0] - settled[0],
+        worth_now[1] - worth_issued[1] - settled[1],
+    )

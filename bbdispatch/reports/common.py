@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import format_duration
+from bbdispatch.clock import format_duration, format_local
 from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.domain.statements import Statement, StatementLine
+from bbdispatch.domain.statements import CorrectionLine, Statement, StatementLine
 from bbdispatch.formats import DOCUMENT_LOCALE, format_date, format_hours, format_money, hours_of
 
 PL = {
@@ -54,6 +54,10 @@ PL = {
     "agreed_price": "cena uzgodniona",
     "not_billed": "bez opłaty",
     "totals": "Podsumowanie",
+    "number": "Numer",
+    "seller": "Wystawca",
+    "refers_to": "Dotyczy",
+    "rules": "Zasady rozliczenia",
     "rate": "stawka {rate}/h",
     "rounding_note": (
         "Czas rzeczywisty podano co do sekundy; każdy wpis rozliczany jest w górę do pełnych"
@@ -205,3 +209,49 @@ def pln(value: Decimal) -> str:
 def vat_label(rate: Decimal) -> str:
     """``VAT 23 %``."""
     return f"{PL['vat']} {(rate * 100).normalize():f} %"
+
+
+def issued_pl(s: Statement) -> str:
+    """When the statement was issued, in the firm's zone, or that it is a draft."""
+    return format_local(s.issued_at) if s.issued_at else PL["draft"]
+
+
+def seller_pl(s: Statement) -> str:
+    """``BB SOFT, ul. …, NIP …``: who issues the statement, as the price list names it."""
+    if s.seller is None:
+        return ""
+    parts = [s.seller.name]
+    if s.seller.address:
+        parts.append(s.seller.address)
+    if s.seller.nip:
+        parts.append(f"NIP {s.seller.nip}")
+    return ", ".join(parts)
+
+
+FEE_RULE_PL = (
+    "Opłata miesięczna umowy administrowania należy do jednego wykazu: tego, którego okres"
+    " obejmuje pierwszy dzień rozliczeniowy miesiąca (1. dzień miesiąca albo dzień rozpoczęcia"
+    " umowy)."
+)
+"""How the monthly fee is billed, written on every statement that bills one."""
+
+CORRECTION_RULE_PL = (
+    "Wystawiony wykaz nie zmienia się. Zmiany dotyczące okresu już rozliczonego są ujmowane"
+    " jako korekty w następnym wykazie, ze znakiem: kwota ujemna pomniejsza należność."
+)
+"""How changes after issue are billed."""
+
+
+def rules_pl(s: Statement) -> list[str]:
+    """The rules beyond rounding the client needs to check the statement, in Polish."""
+    out = []
+    if s.fees:
+        out.append(FEE_RULE_PL)
+    if s.corrections or s.number:
+        out.append(CORRECTION_RULE_PL)
+    return out
+
+
+def correction_ref(c: CorrectionLine) -> str:
+    """What a correction line refers to: the issued statement's number, else the job."""
+    return c.refers_to or c.job_number

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from bbdispatch.clock import local
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
@@ -26,9 +27,11 @@ from bbdispatch.reports.common import (
     actual_pl,
     contract_label,
     contract_name_pl,
+    correction_ref,
     date_pl,
     hours_plain,
     pln,
+    seller_pl,
 )
 from bbdispatch.text import printable, spreadsheet_cell
 
@@ -72,6 +75,7 @@ RECORD_PL = {
     "agreed": "stawka uzgodniona",
     "fee": "opłata miesięczna",
     "correction": "korekta",
+    "statement": "wykaz",
     "total_net": "razem netto",
     "vat": "VAT",
     "total_gross": "razem brutto",
@@ -119,6 +123,16 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
         return date_pl(value) if polish else value.isoformat()
 
     records: list[dict[str, str | int]] = []
+    if s.number and s.issued_at:
+        # An issued statement says which document it is: number, day of issue, issuer.
+        records.append(
+            {
+                "record": "statement",
+                "date": day(local(s.issued_at).date()),
+                "job": s.number,
+                "description": seller_pl(s),
+            }
+        )
     for ln in s.lines:
         records.append(
             {
@@ -176,7 +190,7 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
             {
                 "record": "correction",
                 "date": day(c.made_on),
-                "job": c.job_number,
+                "job": correction_ref(c),
                 "description": c.reason,
                 "billed_hours": hrs(c.minutes_delta),
                 "net_pln": money(c.net_delta),

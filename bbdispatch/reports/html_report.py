@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bbdispatch.clock import format_local
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
     CONTRACT_COLUMNS,
@@ -10,10 +9,14 @@ from bbdispatch.reports.common import (
     PL,
     actual_pl,
     contract_rows,
+    correction_ref,
     date_pl,
     hours_pl,
+    issued_pl,
     line_cells,
     pln,
+    rules_pl,
+    seller_pl,
     vat_label,
 )
 from bbdispatch.text import html_text
@@ -48,13 +51,14 @@ def _head(labels: list[str]) -> str:
 
 def render_html(s: Statement) -> str:
     """The statement as one HTML page (Polish labels, ``24.11.2026``, ``3 628,50 zł``)."""
-    issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
+    issued = issued_pl(s)
     nip = f"<br>{PL['nip']}: {html_text(s.client_nip)}" if s.client_nip else ""
     parts = [
         '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">',
         f"<title>{PL['title']} — {html_text(s.client_name)}</title>",
         f"<style>{CSS}</style>\n</head>\n<body>",
-        f"<h1>{PL['title']}</h1>",
+        f"<h1>{PL['title']}{html_text(' ' + s.number) if s.number else ''}</h1>",
+        f"<p><strong>{PL['seller']}:</strong> {html_text(seller_pl(s))}</p>" if s.seller else "",
         f"<p><strong>{PL['client']}:</strong> {html_text(s.client_name)}<br>"
         f"{html_text(s.client_address)}{nip}<br>"
         f"<strong>{PL['period']}:</strong> {date_pl(s.period_from)} – {date_pl(s.period_to)}<br>"
@@ -89,12 +93,12 @@ def render_html(s: Statement) -> str:
         parts += [
             f"<h2>{PL['corrections']}</h2>",
             "<table>",
-            _head([PL["date"], PL["job"], PL["reason"], PL["billed"], PL["net"]]),
+            _head([PL["date"], PL["refers_to"], PL["reason"], PL["billed"], PL["net"]]),
         ]
         for c in s.corrections:
             cells = [
                 date_pl(c.made_on),
-                c.job_number,
+                correction_ref(c),
                 c.reason,
                 hours_pl(c.minutes_delta),
                 pln(c.net_delta),
@@ -111,6 +115,7 @@ def render_html(s: Statement) -> str:
         _row([PL["total_gross"], pln(s.gross)], {1}, "strong"),
         "</table>",
         f"<p>{html_text(PL['rounding_note'].format(n=s.rounding_minutes))}</p>",
+        *(f"<p>{html_text(r)}</p>" for r in rules_pl(s)),
         "</body>\n</html>\n",
     ]
     return "\n".join(parts)

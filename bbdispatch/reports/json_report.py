@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bbdispatch.clock import to_db
+from bbdispatch.clock import local, to_db
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
-from bbdispatch.reports.common import contract_label, hours_plain
+from bbdispatch.reports.common import contract_label, hours_plain, rules_pl
 from bbdispatch.text import json_text
 
 
@@ -23,7 +23,15 @@ def statement_dict(s: Statement) -> dict[str, Any]:
         },
         "period": {"from": s.period_from.isoformat(), "to": s.period_to.isoformat()},
         "statement_id": s.statement_id,
+        "number": s.number,
         "issued_at": to_db(s.issued_at) if s.issued_at else None,
+        "issued_on": local(s.issued_at).date().isoformat() if s.issued_at else None,
+        "seller": (
+            {"name": s.seller.name, "address": s.seller.address, "nip": s.seller.nip}
+            if s.seller
+            else None
+        ),
+        "rules": rules_pl(s),
         "lines": [
             {
                 "entry_id": ln.entry_id,
@@ -111,6 +119,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                 "entry_id": c.entry_id,
                 "job": c.job_number,
                 "reason": c.reason,
+                "refers_to": c.refers_to or None,
                 "minutes_delta": c.minutes_delta,
                 "net_delta": format_plain(c.net_delta),
             }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bbdispatch.clock import format_local
 from bbdispatch.domain.statements import Statement
 from bbdispatch.reports.common import (
     CONTRACT_COLUMNS,
@@ -10,10 +9,14 @@ from bbdispatch.reports.common import (
     PL,
     actual_pl,
     contract_rows,
+    correction_ref,
     date_pl,
     hours_pl,
+    issued_pl,
     line_cells,
     pln,
+    rules_pl,
+    seller_pl,
     vat_label,
 )
 from bbdispatch.text import markdown_text
@@ -26,13 +29,14 @@ def _cell(text: str) -> str:
 
 def render_markdown(s: Statement) -> str:
     """The statement as a Markdown document with Polish labels, dates and amounts."""
-    out = [f"# {PL['title']}", ""]
+    out = [f"# {PL['title']}" + (f" {s.number}" if s.number else ""), ""]
+    if s.seller is not None:
+        out.append(f"**{PL['seller']}:** {_cell(seller_pl(s))}  ")
     out.append(f"**{PL['client']}:** {_cell(s.client_name)}  ")
     if s.client_nip:
         out.append(f"**{PL['nip']}:** {_cell(s.client_nip)}  ")
     out.append(f"**{PL['period']}:** {date_pl(s.period_from)} – {date_pl(s.period_to)}  ")
-    issued = format_local(s.issued_at) if s.issued_at else PL["draft"]
-    out += [f"**{PL['issued']}:** {issued}", ""]
+    out += [f"**{PL['issued']}:** {issued_pl(s)}", ""]
     out.append("| " + " | ".join(PL[c] for c in LINE_COLUMNS) + " |")
     out.append("|" + "|".join(["---"] * 5 + ["---:"] * 2 + ["---", "---:"]) + "|")
     for ln in s.lines:
@@ -60,12 +64,12 @@ def render_markdown(s: Statement) -> str:
             "",
             f"## {PL['corrections']}",
             "",
-            f"| {PL['date']} | {PL['job']} | {PL['reason']} | {PL['billed']} | {PL['net']} |",
+            f"| {PL['date']} | {PL['refers_to']} | {PL['reason']} | {PL['billed']} | {PL['net']} |",
             "|---|---|---|---:|---:|",
         ]
         for c in s.corrections:
             out.append(
-                f"| {date_pl(c.made_on)} | {c.job_number} | {_cell(c.reason)} | "
+                f"| {date_pl(c.made_on)} | {_cell(correction_ref(c))} | {_cell(c.reason)} | "
                 f"{hours_pl(c.minutes_delta)} | {pln(c.net_delta)} |"
             )
     out += [
@@ -83,4 +87,5 @@ def render_markdown(s: Statement) -> str:
         PL["rounding_note"].format(n=s.rounding_minutes),
         "",
     ]
+    out += [*(f"{r}\n" for r in rules_pl(s))]
     return "\n".join(out)

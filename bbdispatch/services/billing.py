@@ -26,8 +26,10 @@ from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job
 from bbdispatch.domain.ledger import (
     ChargeBasis,
+    ChargePart,
     JobTerms,
     ToCharge,
+    allocate,
     billed_minutes,
     charge_in_order,
 )
@@ -59,6 +61,59 @@ async def charge_entry_in_tx(
         return
     since = entry.started_at if was_started_at is None else min(entry.started_at, was_started_at)
     await recharge_open_entries_in_tx(ctx, job.client_id, since, also=entry)
+
+
+async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry, was_started_at: datetime) -> None:
+    """Charge an entry on an issued statement again after an admin's correction.
+
+    The issued entry keeps the contracts it was billed on: closing or signing a
+    contract after issue never moves billed time. Fewer billed minutes come off
+    its last pieces (the hours go back to their block, and a reduction is never
+    a charge); more minutes are charged by the rules as new time of the entry's
+    day. Then the client's open entries after it are charged again in order.
+    """
+    job = await job_store.get_job(ctx.db, entry.job_id)
+    if job is None or entry.ended_at is None:
+        return
+    old = (await statement_store.charges_of(ctx.db, [entry.id])).get(entry.id, [])
+    seconds = int((entry.ended_at - entry.started_at).total_seconds())
+    total = billed_minutes(seconds, ctx.prices.billing.rounding_minutes) if entry.billable else 0
+    kept: list[ChargePart] = []
+    left = total
+    for c in old:
+        if left <= 0:
+            break
+        take = min(left, c.minutes)
+        kept.append(ChargePart(c.contract_id, c.basis, take, c.rate, c.reason))
+        left -= take
+    await work_store.delete_charges_of_entries(ctx.db, [entry.id])
+    if left > 0:
+        terms = await _terms(ctx, job)
+        contracts = await contract_store.contracts_of(ctx.db, job.client_id)
+        used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+        for part in kept:
+            if part.contract_id is not None:
+                used[part.contract_id] = used.get(part.contract_id, 0) + part.minutes
+        if terms is not None:
+            kept += allocate(
+                left,
+                terms,
+                [Balance(c, used.get(c.id, 0)) for c in contracts],
+                local(entry.started_at).date(),
+                ctx.prices.billing.hourly_rate_net,
+                also_usable=frozenset(c.contract_id for c in old if c.contract_id is not None),
+            )
+    for part in kept:
+        await work_store.insert_charge(
+            ctx.db,
+            work_entry_id=entry.id,
+            contract_id=part.contract_id,
+            basis=part.basis,
+            minutes=part.minutes,
+            rate=part.hourly_rate,
+            reason=part.reason,
+        )
+    await recharge_open_entries_in_tx(ctx, job.client_id, min(entry.started_at, was_started_at))
 
 
 async def recharge_after_removal_in_tx(ctx: Ctx, removed: WorkEntry) -> None:

@@ -13,7 +13,7 @@ from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
-from bbdispatch.services.billing import charge_entry_in_tx
+from bbdispatch.services.billing import recharge_issued_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.timekeeping import check_finished_entry, overlap_message
 from bbdispatch.storage import jobs as job_store
@@ -67,7 +67,7 @@ async def correct_locked_entry(
         )
         changed = await work_store.get_entry(ctx.db, entry_id)
         assert changed is not None
-        await charge_entry_in_tx(ctx, changed, was_started_at=entry.started_at)
+        await recharge_issued_entry_in_tx(ctx, changed, entry.started_at)
         new_minutes, new_net = await _billed(ctx, entry_id)
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=entry.statement_id,

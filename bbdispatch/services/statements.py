@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from bbdispatch.clock import format_local, local, local_midnight_utc, local_today
@@ -18,11 +18,13 @@ from bbdispatch.domain.statements import (
     MonthlyFee,
     Statement,
     StatementLine,
+    correction_due,
     months_active,
     price_lines,
 )
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
+from bbdispatch.reports import render
 from bbdispatch.reports.json_report import statement_dict
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -32,6 +34,7 @@ from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
 from bbdispatch.storage.jobs import FixedPrice
+from bbdispatch.storage.statements import IssuedStatement, Settlement
 
 
 def check_period(period_from: date, period_to: date) -> None:
@@ -53,6 +56,12 @@ async def build_statement(
 ) -> Statement:
     """The client's statement for the period (days inclusive, firm's time zone).
 
+    A draft carries, as signed correction lines, every change since issue to the
+    periods of the client's earlier issued statements (:func:`corrections_due`).
+    An issued period is built from today's data with its number and the
+    corrections it carried; its documents as issued come from
+    :func:`issued_document`.
+
     Raises:
         NotFound: no such client.
         DomainError: the period ends before it starts.
@@ -61,6 +70,36 @@ async def build_statement(
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
+    lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to)
+    issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
+    if issued is None:
+        corrections = await corrections_due(ctx, client_id, period_from)
+    else:
+        corrections = await _carried(ctx, issued)
+    return Statement(
+        client_id=client.id,
+        client_name=client.name,
+        client_address=client.address,
+        client_nip=client.nip,
+        period_from=period_from,
+        period_to=period_to,
+        vat_rate=ctx.prices.vat_rate,
+        lines=lines,
+        contracts=subtotals,
+        fees=fees,
+        corrections=corrections,
+        statement_id=issued.id if issued else None,
+        issued_at=issued.issued_at if issued else None,
+        rounding_minutes=ctx.prices.billing.rounding_minutes,
+        number=issued.number if issued else None,
+        seller=ctx.prices.seller,
+    )
+
+
+async def _assemble(
+    ctx: Ctx, client_id: int, period_from: date, period_to: date
+) -> tuple[tuple[StatementLine, ...], tuple[ContractSubtotal, ...], tuple[MonthlyFee, ...]]:
+    """A period's work lines, contract subtotals and monthly fees from today's data."""
     start = local_midnight_utc(period_from)
     end = local_midnight_utc(period_to + timedelta(days=1))
     found = await store.entries_between(ctx.db, client_id, start, end)
@@ -95,31 +134,111 @@ async def build_statement(
         if not (c.status is ContractStatus.CLOSED and c.ends_on is None)
         and (n := months_active(c, period_from, period_to)) > 0
     )
-    issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
-    pending = await store.corrections_for(ctx.db, client_id, end, issued.id if issued else None)
-    corrections = tuple(
+    return lines, subtotals, fees
+
+
+CHANGED_AFTER_ISSUE_PL = "zmiana po wystawieniu wykazu (czas, umowa lub opłata)"
+"""The reason a correction line gives when no admin's correction names one."""
+
+
+def correction_reason_pl(number: str, period_from: date, period_to: date, why: str) -> str:
+    """``Korekta wykazu WP/2026/11/005 (01.11.2026–30.11.2026): why``, for the client."""
+    return (
+        f"Korekta wykazu {number} ({period_from.strftime('%d.%m.%Y')}–"
+        f"{period_to.strftime('%d.%m.%Y')}): {why}"
+    )
+
+
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[CorrectionLine, ...]:
+    """Signed correction lines for the client's issued statements whose period ended before.
+
+    For each issued statement, what its period's work and fees are worth today
+    minus what the issued document billed and what later statements already
+    carried (:func:`~bbdispatch.domain.statements.correction_due`). So an admin's
+    correction, a contract closed or signed after issue all land here, with the
+    right sign, and the issued documents never change. Statements issued before
+    numbering (no recorded worth) keep the per-entry correction rows.
+    """
+    issued = await store.issued_of_client(ctx.db, client_id)
+    if not issued:
+        return ()
+    settled = await store.settled_for(ctx.db, client_id)
+    pending = await store.corrections_for(ctx.db, client_id, _FAR_FUTURE, None)
+    today = local_today(ctx.clock)
+    out: list[CorrectionLine] = []
+    for s in issued:
+        if s.period_to >= before:
+            continue
+        if s.worth_net is None or s.worth_minutes is None:
+            out += [
+                CorrectionLine(
+                    local(p.made_at).date(), p.entry_id, str(p.job_id), p.reason,
+                    p.minutes_delta, p.net_delta, s.number,
+                )
+                for p in pending
+                if p.locked_by == s.id
+            ]  # fmt: skip
+            continue
+        lines, _subtotals, fees = await _assemble(ctx, client_id, s.period_from, s.period_to)
+        now = Statement(
+            client_id=client_id, client_name="", client_address="", client_nip=None,
+            period_from=s.period_from, period_to=s.period_to, vat_rate=ctx.prices.vat_rate,
+            lines=lines, contracts=(), fees=fees,
+        )  # fmt: skip
+        minutes, net = correction_due(
+            (now.billed_minutes, now.work_net),
+            (s.worth_minutes, s.worth_net),
+            settled.get(s.id, (0, Decimal("0.00"))),
+        )
+        if not minutes and not net:
+            continue
+        mine = [p for p in pending if p.locked_by == s.id]
+        why = "; ".join(dict.fromkeys(p.reason for p in mine)) or CHANGED_AFTER_ISSUE_PL
+        jobs = ", ".join(dict.fromkeys(str(p.job_id) for p in mine))
+        out.append(
+            CorrectionLine(
+                made_on=max((local(p.made_at).date() for p in mine), default=today),
+                entry_id=0,
+                job_number=jobs,
+                reason=correction_reason_pl(s.number, s.period_from, s.period_to, why),
+                minutes_delta=minutes,
+                net_delta=net,
+                refers_to=s.number,
+            )
+        )
+    return tuple(out)
+
+
+async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, ...]:
+    """The correction lines an issued statement carried, as it issued them."""
+    every = {s.id: s for s in await store.issued_of_client(ctx.db, issued.client_id)}
+    numbers = {i: s.number for i, s in every.items()}
+    carried = await store.settlements_carried_by(ctx.db, issued.id)
+    out = [
+        CorrectionLine(
+            made_on=local(issued.issued_at).date(),
+            entry_id=0,
+            job_number="",
+            reason=c.reason,
+            minutes_delta=c.minutes_delta,
+            net_delta=c.net_delta,
+            refers_to=numbers.get(c.refers_to, ""),
+        )
+        for c in carried
+    ]
+    legacy = await store.corrections_for(ctx.db, issued.client_id, _FAR_FUTURE, issued.id)
+    out += [
         CorrectionLine(
             local(p.made_at).date(), p.entry_id, str(p.job_id), p.reason, p.minutes_delta,
-            p.net_delta,
+            p.net_delta, numbers.get(p.locked_by, ""),
         )
-        for p in pending
-    )  # fmt: skip
-    return Statement(
-        client_id=client.id,
-        client_name=client.name,
-        client_address=client.address,
-        client_nip=client.nip,
-        period_from=period_from,
-        period_to=period_to,
-        vat_rate=ctx.prices.vat_rate,
-        lines=lines,
-        contracts=subtotals,
-        fees=fees,
-        corrections=corrections,
-        statement_id=issued.id if issued else None,
-        issued_at=issued.issued_at if issued else None,
-        rounding_minutes=ctx.prices.billing.rounding_minutes,
-    )
+        for p in legacy
+        if p.locked_by not in every or every[p.locked_by].worth_net is None
+    ]  # fmt: skip
+    return tuple(out)
 
 
 def _with_fixed_price(
@@ -188,6 +307,21 @@ async def _subtotals(
     return tuple(out)
 
 
+def check_issuable(ctx: Ctx, period_from: date, period_to: date) -> None:
+    """Refuse, before anyone is asked to confirm, a period that cannot be issued yet.
+
+    Raises:
+        DomainError: the period ends before it starts, or has not ended yet.
+    """
+    check_period(period_from, period_to)
+    if period_to >= local_today(ctx.clock):
+        raise DomainError(
+            _("The period ends {day}; issue its statement after that day.").format(
+                day=period_to.strftime("%d.%m.%Y")
+            )
+        )
+
+
 async def issue_statement(
     ctx: Ctx,
     client_id: int,
@@ -196,7 +330,13 @@ async def issue_statement(
     *,
     deliver: Callable[[Statement], Awaitable[None]] | None = None,
 ) -> int:
-    """Issue the statement: record it and lock its entries against technicians' edits.
+    """Issue the statement: number it, keep its documents, lock its entries; returns its id.
+
+    The statement gets the next number of the firm's series for the month of
+    issue in the firm's zone (``WP/2026/11/005``), and every format is kept as
+    issued (:data:`KEPT_FORMATS`): exporting it again gives the same bytes,
+    whatever changes later. The correction lines it carries are recorded, so no
+    later statement carries them again.
 
     ``deliver`` gets the statement as issued (number and date set) before the
     issue commits, to write the document: if it raises (a folder that does not
@@ -207,13 +347,7 @@ async def issue_statement(
             overlapping period was already issued, or a timer started in the period
             is still running (its time could never be billed afterwards).
     """
-    check_period(period_from, period_to)
-    if period_to >= local_today(ctx.clock):
-        raise DomainError(
-            _("The period ends {day}; issue its statement after that day.").format(
-                day=period_to.strftime("%d.%m.%Y")
-            )
-        )
+    check_issuable(ctx, period_from, period_to)
     async with ctx.db.transaction():
         clash = await store.overlapping_statement(ctx.db, client_id, period_from, period_to)
         if clash is not None:
@@ -240,25 +374,91 @@ async def issue_statement(
         statement = await build_statement(ctx, client_id, period_from, period_to)
         if statement.is_empty:
             raise DomainError(empty_message(statement))
+        issued_at = ctx.clock.now()
+        number = await _next_number(ctx, issued_at)
         statement_id = await store.insert_statement(
-            ctx.db, client_id, period_from, period_to, ctx.clock.now(), ctx.actor
+            ctx.db, client_id=client_id, period_from=period_from, period_to=period_to,
+            issued_at=issued_at, issued_by=ctx.actor, number=number,
+            worth_net=statement.work_net, worth_minutes=statement.billed_minutes,
+        )  # fmt: skip
+        statement = replace(
+            statement, statement_id=statement_id, issued_at=issued_at, number=number
         )
+        await store.save_documents(ctx.db, statement_id, render_kept(statement))
         await work_store.lock_entries(ctx.db, statement_id, [ln.entry_id for ln in statement.lines])
-        corrections = await store.corrections_for(
-            ctx.db, client_id, local_midnight_utc(period_to + timedelta(days=1)), None
+        ids = {s.number: s.id for s in await store.issued_of_client(ctx.db, client_id)}
+        await store.insert_settlements(
+            ctx.db,
+            statement_id,
+            [
+                Settlement(ids[c.refers_to], c.minutes_delta, c.net_delta, c.reason)
+                for c in statement.corrections
+                if c.entry_id == 0 and c.refers_to in ids
+            ],
         )
-        await store.apply_corrections(ctx.db, statement_id, [c.id for c in corrections])
+        # The admins' reasons for the corrections it carried are now on a document.
+        earlier = {s.id for s in await store.issued_of_client(ctx.db, client_id)
+                   if s.period_to < period_from}  # fmt: skip
+        corrections = await store.corrections_for(ctx.db, client_id, _FAR_FUTURE, None)
+        await store.apply_corrections(
+            ctx.db, statement_id, [c.id for c in corrections if c.locked_by in earlier]
+        )
         # The audit row keeps the statement exactly as issued: later admin corrections
         # change the entries, and show up on the next statement, not on this record.
         await audit.record(
             ctx, "statement", statement_id, "issued", client_id=client_id,
-            period_from=period_from.isoformat(), period_to=period_to.isoformat(),
-            entries=len(statement.lines), net=str(statement.net),
+            number=number, period_from=period_from.isoformat(),
+            period_to=period_to.isoformat(), entries=len(statement.lines), net=str(statement.net),
             as_issued=statement_dict(statement),
         )  # fmt: skip
         if deliver is not None:
-            await deliver(await build_statement(ctx, client_id, period_from, period_to))
+            await deliver(statement)
     return statement_id
+
+
+KEPT_FORMATS = {"csv": ("csv", ","), "csv;": ("csv", ";"), "md": ("md", ","),
+                "html": ("html", ","), "json": ("json", ",")}  # fmt: skip
+"""Formats kept for every issued statement: key → (format, CSV delimiter)."""
+
+
+def render_kept(statement: Statement) -> dict[str, str]:
+    """An issued statement in every kept format (:data:`KEPT_FORMATS`)."""
+    return {key: render(statement, fmt, sep) for key, (fmt, sep) in KEPT_FORMATS.items()}
+
+
+async def _next_number(ctx: Ctx, issued_at: datetime) -> str:
+    """The next number of the firm's series for the month of issue, in the firm's zone."""
+    day = local(issued_at)
+    prefix = f"{ctx.prices.seller.series}/{day.year}/{day.month:02d}/"
+    taken = await store.numbers_with_prefix(ctx.db, prefix)
+    last = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{last + 1:03d}"
+
+
+async def issued_document(
+    ctx: Ctx, client_id: int, period_from: date, period_to: date, fmt: str, delimiter: str = ","
+) -> str | None:
+    """An issued statement's document exactly as issued, or None when the period is a draft.
+
+    Raises:
+        DomainError: a CSV delimiter other than ',' or ';' for an issued statement.
+    """
+    issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
+    if issued is None:
+        return None
+    key = fmt if fmt != "csv" or delimiter == "," else "csv;" if delimiter == ";" else ""
+    if not key:
+        raise DomainError(
+            _("Statement {number} is kept as issued in CSV with ',' or ';' only.").format(
+                number=issued.number
+            )
+        )
+    kept = await store.document_of(ctx.db, issued.id, key)
+    if kept is not None:
+        return kept
+    # Issued before documents were kept: the statement as built today is all there is.
+    statement = await build_statement(ctx, client_id, period_from, period_to)
+    return render(statement, fmt, delimiter)
 
 
 def empty_message(statement: Statement) -> str:

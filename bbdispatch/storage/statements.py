@@ -40,6 +40,12 @@ class IssuedStatement:
     period_from: date
     period_to: date
     issued_at: datetime
+    number: str = ""
+    """The firm's number (``WP/2026/11/005``)."""
+    worth_net: Decimal | None = None
+    """Its work lines and fees, net, when issued; None for one issued before numbering."""
+    worth_minutes: int | None = None
+    """Its billed minutes when issued; None like ``worth_net``."""
 
 
 def _issued(row: Row) -> IssuedStatement:
@@ -49,7 +55,21 @@ def _issued(row: Row) -> IssuedStatement:
         period_from=date.fromisoformat(row["period_from"]),
         period_to=date.fromisoformat(row["period_to"]),
         issued_at=from_db(row["issued_at"]),
+        number=row["number"] or "",
+        worth_net=None if row["worth_grosze"] is None else from_grosze(row["worth_grosze"]),
+        worth_minutes=row["worth_minutes"],
     )
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A correction of an issued statement carried by a later one."""
+
+    refers_to: int
+    """The corrected statement's id."""
+    minutes_delta: int
+    net_delta: Decimal
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,8 @@ class PendingCorrection:
     reason: str
     minutes_delta: int
     net_delta: Decimal
+    locked_by: int = 0
+    """The issued statement the corrected entry is on."""
 
 
 async def entries_between(
@@ -210,20 +232,100 @@ async def statement_of_period(
     return _issued(row) if row else None
 
 
+async def issued_of_client(db: Database, client_id: int) -> list[IssuedStatement]:
+    """Every statement issued to the client, oldest period first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM statement WHERE client_id = ? ORDER BY period_from, id", (client_id,)
+    )
+    return [_issued(r) for r in rows]
+
+
+async def numbers_with_prefix(db: Database, prefix: str) -> list[str]:
+    """Statement numbers already given in a series (``WP/2026/11/``), to pick the next."""
+    rows = await db.fetch_all(
+        "SELECT number FROM statement WHERE substr(number, 1, ?) = ?", (len(prefix), prefix)
+    )
+    return [r["number"] for r in rows]
+
+
 async def insert_statement(
     db: Database,
+    *,
     client_id: int,
     period_from: date,
     period_to: date,
     issued_at: datetime,
     issued_by: str,
+    number: str,
+    worth_net: Decimal,
+    worth_minutes: int,
 ) -> int:
-    """Record an issued statement; returns its id."""
+    """Record an issued statement with its number and what its own period was worth."""
     return await db.execute(
-        "INSERT INTO statement (client_id, period_from, period_to, issued_at, issued_by)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (client_id, period_from.isoformat(), period_to.isoformat(), to_db(issued_at), issued_by),
+        "INSERT INTO statement (client_id, period_from, period_to, issued_at, issued_by, number,"
+        " worth_grosze, worth_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (client_id, period_from.isoformat(), period_to.isoformat(), to_db(issued_at), issued_by,
+         number, to_grosze(worth_net), worth_minutes),
+    )  # fmt: skip
+
+
+async def save_documents(db: Database, statement_id: int, documents: dict[str, str]) -> None:
+    """Keep an issued statement's documents, one per format, exactly as issued."""
+    await db.execute_many(
+        "INSERT INTO statement_document (statement_id, format, body) VALUES (?, ?, ?)",
+        [(statement_id, fmt, body) for fmt, body in documents.items()],
     )
+
+
+async def document_of(db: Database, statement_id: int, fmt: str) -> str | None:
+    """One format of an issued statement as it was issued, or None when not kept."""
+    row = await db.fetch_one(
+        "SELECT body FROM statement_document WHERE statement_id = ? AND format = ?",
+        (statement_id, fmt),
+    )
+    return str(row["body"]) if row else None
+
+
+async def settled_for(db: Database, client_id: int) -> dict[int, tuple[int, Decimal]]:
+    """Corrections of the client's issued statements already carried by later ones.
+
+    Returns (minutes, net) per corrected statement id.
+    """
+    rows = await db.fetch_all(
+        "SELECT ss.refers_to, SUM(ss.minutes_delta) AS minutes,"
+        " SUM(ss.net_delta_grosze) AS grosze FROM statement_settlement ss"
+        " JOIN statement s ON s.id = ss.refers_to WHERE s.client_id = ?"
+        " GROUP BY ss.refers_to",
+        (client_id,),
+    )
+    return {r["refers_to"]: (int(r["minutes"]), from_grosze(int(r["grosze"]))) for r in rows}
+
+
+async def insert_settlements(
+    db: Database, statement_id: int, settled: Sequence[Settlement]
+) -> None:
+    """Record the corrections of earlier statements an issued statement carried."""
+    await db.execute_many(
+        "INSERT INTO statement_settlement (statement_id, refers_to, minutes_delta,"
+        " net_delta_grosze, reason) VALUES (?, ?, ?, ?, ?)",
+        [
+            (statement_id, s.refers_to, s.minutes_delta, to_grosze(s.net_delta), s.reason)
+            for s in settled
+        ],
+    )
+
+
+async def settlements_carried_by(db: Database, statement_id: int) -> list[Settlement]:
+    """The corrections of earlier statements that an issued statement carried, in order."""
+    rows = await db.fetch_all(
+        "SELECT * FROM statement_settlement WHERE statement_id = ? ORDER BY id", (statement_id,)
+    )
+    return [
+        Settlement(
+            r["refers_to"], r["minutes_delta"], from_grosze(r["net_delta_grosze"]), r["reason"]
+        )
+        for r in rows
+    ]
 
 
 async def uncovered_charges(db: Database, client_id: int) -> list[UncoveredCharge]:
@@ -287,6 +389,7 @@ async def corrections_for(
             r["reason"],
             r["minutes_delta"],
             from_grosze(r["net_delta_grosze"]),
+            r["locked_by"],
         )
         for r in rows
     ]

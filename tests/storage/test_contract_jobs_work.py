@@ -299,7 +299,11 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     period = (date(2026, 11, 1), date(2026, 11, 30))
     async with db.transaction():
         entry = await _entry(db, world, 0, 60)
-        sid = await statements.insert_statement(db, world.client, *period, AT, "bogdan")
+        sid = await statements.insert_statement(
+            db, client_id=world.client, period_from=period[0], period_to=period[1], issued_at=AT,
+            issued_by="bogdan", number="WP/2026/11/001", worth_net=Decimal("75.00"),
+            worth_minutes=45,
+        )  # fmt: skip
         await work.lock_entries(db, sid, [entry])
     found = await statements.entries_between(
         db, world.client, AT - timedelta(days=1), AT + timedelta(days=1)
@@ -338,17 +342,30 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     ]  # fmt: skip
     async with db.transaction():
         later = await statements.insert_statement(
-            db,
-            world.client,
-            date(2026, 12, 1),
-            date(2026, 12, 31),
-            AT + timedelta(days=40),
-            "bogdan",
-        )
+            db, client_id=world.client, period_from=date(2026, 12, 1),
+            period_to=date(2026, 12, 31), issued_at=AT + timedelta(days=40), issued_by="bogdan",
+            number="WP/2027/01/001", worth_net=Decimal("0.00"), worth_minutes=0,
+        )  # fmt: skip
         await statements.apply_corrections(db, later, [correction])
+        await statements.save_documents(db, later, {"md": "# Wykaz prac", "json": "{}"})
+        await statements.insert_settlements(
+            db, later, [statements.Settlement(sid, -15, Decimal("-25.00"), "pomyłka")]
+        )
     assert await statements.corrections_for(db, world.client, AT + timedelta(days=30), None) == []
     assert [p.id for p in await statements.corrections_for(db, world.client, AT, later)] == [
         correction
+    ]
+    # Issued documents, numbers and the corrections a later statement carried.
+    assert [i.number for i in await statements.issued_of_client(db, world.client)] == [
+        "WP/2026/11/001", "WP/2027/01/001",
+    ]  # fmt: skip
+    assert issued.worth_net == Decimal("75.00") and issued.worth_minutes == 45
+    assert await statements.numbers_with_prefix(db, "WP/2026/11/") == ["WP/2026/11/001"]
+    assert await statements.document_of(db, later, "md") == "# Wykaz prac"
+    assert await statements.document_of(db, later, "csv") is None
+    assert await statements.settled_for(db, world.client) == {sid: (-15, Decimal("-25.00"))}
+    assert await statements.settlements_carried_by(db, later) == [
+        statements.Settlement(sid, -15, Decimal("-25.00"), "pomyłka")
     ]
 
 

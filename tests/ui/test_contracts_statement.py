@@ -13,6 +13,7 @@ from screens.assessment import AssessmentScreen
 from screens.contracts import ContractsScreen
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.helpers import DISPATCHER, settle_twice
 
 
@@ -118,9 +119,20 @@ async def test_statement_screen_issues_a_past_month(
         assert "BB/2026/002: 10 h at the start · 9.5 h used · 0.5 h left" in text_of(
             app, "#statement-totals"
         )
+        # F8 asks first: "n" issues nothing.
         await pilot.press("f8")
         await settle_twice(app, pilot)
-        assert "issued" in text_of(app, "#statement-title")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        assert "draft" in text_of(app, "#statement-title")
+        await pilot.press("f8")
+        await settle_twice(app, pilot)
+        await pilot.press("y")
+        await settle_twice(app, pilot)
+        await settle_twice(app, pilot)
+        # Numbered in the firm's series, issued on the firm's day (Warsaw, not UTC).
+        assert "WP/2026/11/001 issued 24.11.2026" in text_of(app, "#statement-title")
     with sqlite3.connect(demo_db_path) as conn:
         locked = conn.execute("SELECT COUNT(*) FROM work_entry WHERE statement_id = 1")
         assert locked.fetchone()[0] == 1
@@ -144,6 +156,8 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
         await settle_twice(app, pilot)
         await pilot.press("f8")
         await settle_twice(app, pilot)
+        await pilot.press("y")
+        await settle_twice(app, pilot)
         app.screen.query_one("#statement-lines", DataTable).focus()
         await pilot.press("f7")
         await settle_twice(app, pilot)
@@ -166,7 +180,7 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
         app.screen.query_one("#period-to", Input).value = "30.11.2026"
         await pilot.press("f5")
         await settle_twice(app, pilot)
-        assert "Correction job" in text_of(app, "#statement-totals")
+        assert "Correction of WP/2026/11/001: 1.5 h · 100.00" in text_of(app, "#statement-totals")
     with sqlite3.connect(demo_db_path) as conn:
         row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
         # 08:00-17:30 became 08:00-19:00 (local): 90 more minutes, 30 on the starter, 60 uncovered.

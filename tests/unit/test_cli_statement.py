@@ -110,8 +110,13 @@ def test_issue_locks_a_past_period(demo_db_path: Path, capsys: pytest.CaptureFix
     args = ["report", "statement", "--client", "2", "--from", "2026-08-01", "--to", "2026-08-31"]
     code, out, err = run(demo_db_path, capsys, *args, "--format", "json", "--issue")
     assert code == 0
-    assert "Issued statement 1" in err
-    assert json.loads(out)["statement_id"] == 1
+    assert "Issued statement WP/" in err
+    issued = json.loads(out)
+    assert issued["statement_id"] == 1
+    assert issued["number"].startswith("WP/")
+    # Printed again later, it is the same document, byte for byte.
+    code, again, _err = run(demo_db_path, capsys, *args, "--format", "json")
+    assert (code, again) == (0, out)
     code, _out, err = run(demo_db_path, capsys, *args, "--issue")
     assert code == 1
     assert "already issued" in err

@@ -1,0 +1,230 @@
+"""Issue 20, item 1: an issued statement is a document that never changes.
+
+Later changes to an issued period (an admin's correction, a contract closed or
+signed) become signed correction lines on the next statement, referring to the
+issued number; the issued documents stay byte-identical in every format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import tempfile
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.corrections import correct_locked_entry
+from bbdispatch.services.ledger import close_contract
+from bbdispatch.services.statements import (
+    KEPT_FORMATS,
+    build_statement,
+    issue_statement,
+    issued_document,
+)
+from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage.database import Database
+from tests.conftest import DEMO_NOW
+from tests.unit.test_ledger_scenarios import work
+
+NOTARIUSZ, APTEKA = 1, 5
+MAREK = 3
+NOTARIUSZ_BLOCK, APTEKA_NETWORK = 1, 7
+TO_23 = (date(2026, 11, 1), date(2026, 11, 23))
+REST = (date(2026, 11, 24), date(2026, 12, 31))
+
+
+async def documents(ctx: Ctx, client: int, period: tuple[date, date]) -> dict[str, str | None]:
+    return {
+        key: await issued_document(ctx, client, *period, fmt, sep)
+        for key, (fmt, sep) in KEPT_FORMATS.items()
+    }
+
+
+async def entry_of(ctx: Ctx, client: int, period: tuple[date, date]) -> int:
+    s = await build_statement(ctx, client, *period)
+    return s.lines[-1].entry_id
+
+
+async def shorten(ctx: Ctx, entry_id: int, minutes: int, reason: str) -> None:
+    row = await ctx.db.fetch_one("SELECT started_at FROM work_entry WHERE id = ?", (entry_id,))
+    assert row is not None
+    start = datetime.fromisoformat(row["started_at"].replace("Z", "+00:00"))
+    await correct_locked_entry(
+        ctx, entry_id, started_at=start, ended_at=start + timedelta(minutes=minutes),
+        description="Poprawiony wpis", reason=reason, long=True,
+    )  # fmt: skip
+
+
+async def test_apteka_november_75_corrected_to_50_is_a_25_credit_on_the_next(
+    demo_ctx: Ctx,
+) -> None:
+    # 45 min of network work at 100 zł/h: November is issued at 75,00 zł net.
+    entry = await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    assert (await build_statement(demo_ctx, APTEKA, *TO_23)).number == "WP/2026/11/001"
+    before = await documents(demo_ctx, APTEKA, TO_23)
+    assert "Wykaz prac WP/2026/11/001" in (before["md"] or "")
+    assert "75,00 zł" in (before["md"] or "")
+    # The admin corrects 12:00–12:45 to 12:00–12:30.
+    await shorten(demo_ctx, entry, 30, "Klient zgłosił błędną godzinę końca")
+    # The issued documents never change, in any format.
+    assert await documents(demo_ctx, APTEKA, TO_23) == before
+    # The next statement carries a 25,00 zł credit referring to the issued number.
+    draft = await build_statement(demo_ctx, APTEKA, *REST)
+    assert [(c.refers_to, c.minutes_delta, c.net_delta) for c in draft.corrections] == [
+        ("WP/2026/11/001", -15, Decimal("-25.00"))
+    ]
+    assert "Klient zgłosił błędną godzinę końca" in draft.corrections[0].reason
+    # Billed in all: 75 − 25 = 50, what the corrected work costs.
+    assert Decimal("75.00") + draft.net == Decimal("50.00")
+    # Once the next statement is issued, the correction is settled: not carried again.
+    demo_ctx.clock.advance(timedelta(days=40))  # type: ignore[attr-defined]
+    await issue_statement(demo_ctx, APTEKA, *REST)
+    later = await build_statement(demo_ctx, APTEKA, date(2027, 1, 1), date(2027, 1, 31))
+    assert later.corrections == ()
+    kept = await issued_document(demo_ctx, APTEKA, *REST, "md")
+    assert kept is not None and "WP/2026/11/001" in kept and "-25,00 zł" in kept
+
+
+async def test_block_closed_after_issue_then_9h_corrected_to_7h_is_a_reduction(
+    demo_ctx: Ctx,
+) -> None:
+    # The notary's service block has 9 h left; 9 h of work use it up in November.
+    entry = await work(demo_ctx, NOTARIUSZ, 9 * 60, day=20, hour=8)
+    await issue_statement(demo_ctx, NOTARIUSZ, *TO_23)
+    before = await documents(demo_ctx, NOTARIUSZ, TO_23)
+    await close_contract(demo_ctx, NOTARIUSZ_BLOCK, "Umowa rozwiązana")
+    await shorten(demo_ctx, entry, 7 * 60, "Technik wpisał 9 h zamiast 7 h")
+    assert await documents(demo_ctx, NOTARIUSZ, TO_23) == before
+    assert "bez umowy" not in (before["md"] or "")
+    # November's time stays on the block it was billed on: no 700 zł of "uncovered".
+    now = await build_statement(demo_ctx, NOTARIUSZ, *TO_23)
+    assert all(c.contract_id == NOTARIUSZ_BLOCK for ln in now.lines for c in ln.charges)
+    draft = await build_statement(demo_ctx, NOTARIUSZ, *REST)
+    [line] = draft.corrections
+    assert line.minutes_delta == -120
+    assert line.net_delta <= 0  # a reduction is never a charge
+    assert line.refers_to == "WP/2026/11/001"
+
+
+async def test_a_fee_contract_signed_after_issue_bills_its_month_as_a_correction(
+    demo_ctx: Ctx,
+) -> None:
+    from bbdispatch.services.contracts import SignRequest, sign_contract
+
+    lingwa = 6
+    await issue_statement(demo_ctx, lingwa, *TO_23)
+    before = await documents(demo_ctx, lingwa, TO_23)
+    # Signed today, backdated to 1 November: November's fee falls in the issued period.
+    await sign_contract(
+        demo_ctx, SignRequest(lingwa, "it-admin", date(2026, 11, 1), agreed_net=Decimal("900"))
+    )
+    assert await documents(demo_ctx, lingwa, TO_23) == before
+    draft = await build_statement(demo_ctx, lingwa, *REST)
+    assert [(c.refers_to, c.minutes_delta, c.net_delta) for c in draft.corrections] == [
+        ("WP/2026/11/001", 0, Decimal("900.00"))
+    ]
+
+
+async def test_csv_with_other_delimiters_is_refused_for_an_issued_statement(
+    demo_ctx: Ctx,
+) -> None:
+    import pytest
+
+    from bbdispatch.domain.errors import DomainError
+
+    await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    with pytest.raises(DomainError, match="CSV with ',' or ';'"):
+        await issued_document(demo_ctx, APTEKA, *TO_23, "csv", "\t")
+    kept = await issued_document(demo_ctx, APTEKA, *TO_23, "csv", ";")
+    assert kept is not None and kept.splitlines()[1].startswith("wykaz;24.11.2026;WP/2026/11/001;")
+
+
+# The property: whatever happens after issue, issued documents never change, and
+# all statements together bill what the corrected work costs.
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("correct"), st.integers(0, 2), st.integers(1, 8)),
+        st.tuples(st.just("open"), st.integers(1, 6), st.integers(0, 2)),
+        st.tuples(st.just("close"), st.just(0), st.just(0)),
+        st.tuples(st.just("issue"), st.just(0), st.just(0)),
+    ),
+    max_size=6,
+)
+
+
+async def _scenario(path: Path, prices: PriceList, ops: list[tuple[str, int, int]]) -> None:
+    db = await Database.open(path)
+    clock = FrozenClock(DEMO_NOW)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    try:
+        locked = [
+            await work(ctx, APTEKA, m, day=d, hour=10, category=Category.NETWORK)
+            for d, m in ((3, 45), (10, 50), (20, 95))
+        ]
+        locked_job = (await build_statement(ctx, APTEKA, *TO_23)).lines[-1].job_number
+        periods = [TO_23]
+        await issue_statement(ctx, APTEKA, *TO_23)
+        kept = {TO_23: await documents(ctx, APTEKA, TO_23)}
+        draft = REST
+        closed = False
+        slot = 0
+        clock.advance(datetime(2026, 12, 1, 9, tzinfo=FIRM_ZONE) - clock.now())
+        for op, a, b in ops:
+            if op == "correct":
+                await shorten(ctx, locked[a], 15 * b - 7, "Korekta")
+            elif op == "open" and draft == REST and slot < 6:
+                slot += 1
+                start = datetime(2026, 11, 24 + slot, 19 + b, tzinfo=FIRM_ZONE)
+                await add_entry(
+                    ctx, job_id=int(locked_job), technician_id=MAREK, started_at=start,
+                    ended_at=start + timedelta(minutes=15 * a - 5), description="Praca zdalna",
+                    mode=JobMode.REMOTE,
+                )  # fmt: skip
+            elif op == "close" and not closed:
+                closed = True
+                await close_contract(ctx, APTEKA_NETWORK, "Koniec umowy")
+            elif op == "issue" and draft == REST:
+                clock.advance(datetime(2027, 1, 2, 9, tzinfo=FIRM_ZONE) - clock.now())
+                if (await build_statement(ctx, APTEKA, *REST)).is_empty:
+                    continue
+                await issue_statement(ctx, APTEKA, *REST)
+                kept[REST] = await documents(ctx, APTEKA, REST)
+                periods.append(REST)
+                draft = (date(2027, 1, 1), date(2027, 1, 31))
+        for period, docs in kept.items():
+            assert await documents(ctx, APTEKA, period) == docs
+        # What the issued documents bill, read from the documents themselves.
+        billed = sum(
+            (Decimal(json.loads(kept[p]["json"] or "")["totals"]["net"]) for p in periods),
+            Decimal("0.00"),
+        )
+        billed += (await build_statement(ctx, APTEKA, *draft)).net
+        costs = Decimal("0.00")
+        for period in [*periods, draft]:
+            costs += (await build_statement(ctx, APTEKA, *period)).work_net
+        assert billed == costs
+    finally:
+        await db.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=operations)
+def test_issued_documents_never_change_and_all_statements_bill_the_corrected_work(
+    demo_template: Path, prices: PriceList, ops: list[tuple[str, int, int]]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.db"
+        shutil.copy(demo_template, path)
+        asyncio.run(_scenario(path, prices, ops))
