@@ -188,10 +188,11 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
             period_from=s.period_from, period_to=s.period_to, vat_rate=ctx.prices.vat_rate,
             lines=lines, contracts=(), fees=fees,
         )  # fmt: skip
+        done = settled.get(s.id)
         minutes, net = correction_due(
             (now.billed_minutes, now.work_net),
             (s.worth_minutes, s.worth_net),
-            settled.get(s.id, (0, Decimal("0.00"))),
+            (done.minutes_delta, done.net_delta) if done else (0, Decimal("0.00")),
         )
         if not minutes and not net:
             continue

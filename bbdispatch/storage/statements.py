@@ -286,10 +286,11 @@ async def document_of(db: Database, statement_id: int, fmt: str) -> str | None:
     return str(row["body"]) if row else None
 
 
-async def settled_for(db: Database, client_id: int) -> dict[int, tuple[int, Decimal]]:
+async def settled_for(db: Database, client_id: int) -> dict[int, Settlement]:
     """Corrections of the client's issued statements already carried by later ones.
 
-    Returns (minutes, net) per corrected statement id.
+    Returns, per corrected statement id, the sum of what later statements carried
+    (the reasons left empty).
     """
     rows = await db.fetch_all(
         "SELECT ss.refers_to, SUM(ss.minutes_delta) AS minutes,"
@@ -298,7 +299,12 @@ async def settled_for(db: Database, client_id: int) -> dict[int, tuple[int, Deci
         " GROUP BY ss.refers_to",
         (client_id,),
     )
-    return {r["refers_to"]: (int(r["minutes"]), from_grosze(int(r["grosze"]))) for r in rows}
+    return {
+        r["refers_to"]: Settlement(
+            r["refers_to"], int(r["minutes"]), from_grosze(int(r["grosze"])), ""
+        )
+        for r in rows
+    }
 
 
 async def insert_settlements(

@@ -363,7 +363,9 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     assert await statements.numbers_with_prefix(db, "WP/2026/11/") == ["WP/2026/11/001"]
     assert await statements.document_of(db, later, "md") == "# Wykaz prac"
     assert await statements.document_of(db, later, "csv") is None
-    assert await statements.settled_for(db, world.client) == {sid: (-15, Decimal("-25.00"))}
+    assert await statements.settled_for(db, world.client) == {
+        sid: statements.Settlement(sid, -15, Decimal("-25.00"), "")
+    }
     assert await statements.settlements_carried_by(db, later) == [
         statements.Settlement(sid, -15, Decimal("-25.00"), "pomyłka")
     ]
