@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
             print_json([{"day": d.isoformat(), "reason": r} for d, r in days])
         else:
             for d, reason in days:
-                echo(f"{d.strftime('%d.%m.%Y')} {_weekday(d)}  {reason}")
+                echo(f"{_day(d)}  {reason}")
         return 0
     try:
         received = _moment(args.due, today)
@@ -164,7 +164,9 @@ def _weekday(day: date) -> str:
 
 
 def _day(day: date) -> str:
-    return f"{day.strftime('%d.%m.%Y')} {_weekday(day)}"
+    from bbdispatch.formats import format_date
+
+    return f"{format_date(day)} {_weekday(day)}"
 
 
 def _when(moment: datetime) -> str:

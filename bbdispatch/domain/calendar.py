@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bbdispatch.clock import FIRM_ZONE, local
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, current_language
 from bbdispatch.pricelist import BusinessHours, ClosedDay, PriceList
 
 if TYPE_CHECKING:
@@ -41,10 +41,20 @@ Window = tuple[datetime, datetime]
 
 
 def _public_holidays() -> HolidayBase:
+    return _holidays_in(None)
+
+
+@lru_cache(maxsize=4)
+def _holidays_in(language: str | None) -> HolidayBase:
     # Imported late: start-up of commands that never count business time stays light.
     import holidays
 
-    return holidays.country_holidays(COUNTRY)
+    return holidays.country_holidays(COUNTRY, language=language)
+
+
+def _holiday_language() -> str:
+    """The ``holidays`` package's language for the session: Polish names in Polish."""
+    return "pl" if current_language() == "pl" else "en_US"
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,10 @@ class FirmCalendar:
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
 
     def public_holiday(self, day: date) -> str | None:
-        """The name of the public holiday on ``day``, or None."""
-        name = self._holidays.get(day)
-        return None if name is None else str(name)
+        """The name of the public holiday on ``day`` in the session's language, or None."""
+        if day not in self._holidays:
+            return None
+        return str(_holidays_in(_holiday_language()).get(day))
 
     def closed_reason(self, day: date) -> str | None:
         """Why the firm does not work on ``day`` (None: it is a working day).

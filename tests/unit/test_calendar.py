@@ -162,3 +162,16 @@ def test_business_hours_from_the_price_list() -> None:
     assert cal.is_workday(date(2026, 11, 14))  # a Saturday, worked here
     assert cal.day_length() == timedelta(hours=8)
     assert local(cal.advance(wa(2026, 11, 13, 16), timedelta(hours=2))) == wa(2026, 11, 14, 10)
+
+
+def test_holiday_names_follow_the_session_language() -> None:
+    from bbdispatch.i18n import current_language, set_language
+
+    before = current_language()
+    try:
+        set_language("pl")
+        assert CAL.public_holiday(date(2026, 11, 11)) == "Narodowe Święto Niepodległości"
+        set_language("en")
+        assert CAL.public_holiday(date(2026, 11, 11)) == "National Independence Day"
+    finally:
+        set_language(before)
