@@ -111,3 +111,48 @@ def test_a_class_level_translation_is_caught(tmp_path: pytest.TempPathFactory) -
         "def f():\n    return _('fine')\n"
     )
     assert [c.split(":")[1] for c in _calls(ast.parse(code), "m.py")] == ["2"]
+
+
+GLOSSARY = {
+    r"\bjobs?\b": ("zleceni", "zleceń", "zlec"),
+    r"\btechnicians?\b": ("techni",),
+    r"\btimers?\b": ("stoper",),
+    r"\bstatements?\b": ("wykaz",),
+    r"\bon hold\b": ("wstrzym",),
+    r"\bcontracts?\b": ("umow", "umów"),
+    r"\bemergenc": ("awari",),
+    r"\bon-site\b": ("miejsc",),
+    r"\bremote\b": ("zdaln",),
+    r"\bdispatchers?\b": ("dyspozytor",),
+    r"\bneeds assessment\b": ("analiz",),
+}
+"""English words of docs/glossary.md and the Polish stems their translations must use."""
+GLOSSARY_EXCEPTIONS = {
+    "Job",  # the job-number column: "Nr"
+    "Save job",  # footer: "Zapisz"
+    "Cancel job",  # footer: "Anuluj" (the tooltip says what)
+    "Run {job} documented.",  # {job} is a number
+    "no cron line or systemd timer runs it; see {doc}",  # a systemd timer, not ours
+    "must be technician, dispatcher or admin, not {v!r}.",  # the values of a CSV column
+    "{path} is in use (a dispatcher, technician or cron job has it open); close them first.",
+}
+"""Entries where the English word is a value, a placeholder or a cron job."""
+
+
+def test_catalogue_keeps_to_the_glossary() -> None:
+    import re
+
+    off = []
+    for message in catalogue():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not message.id or ids[0] in GLOSSARY_EXCEPTIONS or ids[0].startswith(("Columns", "##")):
+            continue
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for pattern, stems in GLOSSARY.items():
+            if any(re.search(pattern, i, re.IGNORECASE) for i in ids):
+                off += [
+                    f"{ids[0]!r} → {t!r}: use {stems}"
+                    for t in texts
+                    if t and not any(s in t.lower() for s in stems)
+                ]
+    assert not off, "docs/glossary.md:\n" + "\n".join(off)
