@@ -78,7 +78,8 @@ class RecurringTasksScreen(BBScreen[None]):
         table.add_column(_("Schedule"), key="schedule", width=18)
         table.add_column(_("Next run"), key="next", width=16)
         table.add_column(_("Tech"), key="tech", width=8)
-        table.add_column(_("Mode"), key="mode", width=7)
+        mode_width = max(7, *(len(label) for label in MODE_LABEL.values()))  # any language
+        table.add_column(_("Mode"), key="mode", width=mode_width)
         self.bb.data_changed.subscribe(self, lambda _none: self.load_tasks())
         self.load_tasks()
 

@@ -58,7 +58,8 @@ class MyEntriesScreen(BBScreen[None]):
         table.add_column(_("From–to"), key="span", width=11)
         table.add_column(_("Time"), key="time", width=7)
         table.add_column(_("Job"), key="job", width=4)
-        table.add_column(_("Mode"), key="mode", width=7)
+        mode_width = max(7, *(len(label) for label in MODE_LABEL.values()))  # any language
+        table.add_column(_("Mode"), key="mode", width=mode_width)
         table.add_column(_("Bill"), key="bill", width=4)
         table.add_column(_("Description"), key="description", width=18)
         self.bb.data_changed.subscribe(self, lambda _none: self.load())
