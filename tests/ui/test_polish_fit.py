@@ -56,12 +56,23 @@ def test_footer_texts_are_short(language: str) -> None:
     assert not long, "\n".join(long)
 
 
+LABEL_COLUMNS = {"status", "mode", "outcome"}
+"""Columns whose cells are words of the catalogue: never cut either."""
+
+
 def _cut_headers(app: BBDispatch) -> list[str]:
     cut = []
     for table in app.screen.query(DataTable):
-        for column in table.columns.values():
+        for key, column in table.columns.items():
             if column.label.cell_len > column.width and not column.auto_width:
                 cut.append(f"{type(app.screen).__name__}: {column.label.plain!r}")
+            if key.value not in LABEL_COLUMNS or column.auto_width:
+                continue
+            for row in table.ordered_rows:
+                cell = table.get_cell(row.key, key)
+                text = cell.plain if hasattr(cell, "plain") else str(cell)
+                if len(text) > column.width or text.endswith("…"):
+                    cut.append(f"{type(app.screen).__name__}: {key.value} {text!r}")
     return cut
 
 
