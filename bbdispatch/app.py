@@ -103,8 +103,15 @@ class BBDispatch(App[None]):
 
             await RingWatcher(self, self).start()
         self.set_timer(self.poll_seconds, self._watch_database)
+        self.call_after_refresh(self._preload)
         if self.mode_name == "dispatcher" and self.schedule_seconds:
             self.set_timer(self.schedule_seconds, self._run_schedule)
+
+    def _preload(self) -> None:
+        """After the first frame, import every screen: an upgrade cannot take them away."""
+        from bbdispatch.preload import preload
+
+        self.run_worker(preload, thread=True, group="preload", exit_on_error=False)
 
     def _home_screen(self) -> Screen[None]:
         if self.mode_name == "technician":

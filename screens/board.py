@@ -37,6 +37,9 @@ class BoardScreen(JobActionsScreen):
     """All open jobs, emergencies first, then the longest waiting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The App's F2, repeated first here so the board's footer always shows it.
+        Binding("f2", "app.new_call", N_("New call"), tooltip=N_("Start phone intake"),
+                id="board-new-call"),
         Binding("enter", "open_job", N_("Detail"), tooltip=N_("Everything about the job"),
                 id="open-job"),
         *JobActionsScreen.JOB_BINDINGS,

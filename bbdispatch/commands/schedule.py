@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 
-from bbdispatch.clock import FIRM_ZONE, format_local
+from bbdispatch.clock import FIRM_ZONE, SystemClock, format_local
 from bbdispatch.commands.common import (
     EXIT_USAGE,
     CommandError,
@@ -19,6 +20,9 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.rings import replay_spooled_rings
 from bbdispatch.services.schedule import run_schedule
 
+FUTURE_SLACK = timedelta(minutes=5)
+"""How far ahead of the system clock a --now may be without --dry-run (clock skew)."""
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``schedule`` subcommand and its ``run`` action."""
@@ -31,6 +35,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--now",
         metavar=_("ISO-TIME"),
         help=_("plan as if it were this moment (e.g. 2026-12-01T08:00; no zone = Warsaw time)"),
+    )
+    run_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_("only list the jobs that would be created (required with a future --now)"),
     )
     run_parser.add_argument("--json", action="store_true", help=_("print the created jobs as JSON"))
     run_parser.set_defaults(handler=handle_run)
@@ -54,14 +63,31 @@ def parse_now(text: str) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+def _real_now() -> datetime:
+    """The system clock's now; ``BBDISPATCH_NOW`` (ISO) stands in for it in tests and drills."""
+    fake = os.environ.get("BBDISPATCH_NOW")
+    return parse_now(fake) if fake else SystemClock().now()
+
+
 def handle_run(args: argparse.Namespace) -> int:
     """Run the scheduler once and report what it created."""
 
     async def body() -> int:
         now = parse_now(args.now) if args.now else None
+        if now is not None and now > _real_now() + FUTURE_SLACK and not args.dry_run:
+            # Jobs made ahead of time would also stop the real schedule from making
+            # them when they are due: a future --now only ever previews.
+            raise CommandError(
+                _(
+                    "--now {at} is in the future: it would create jobs ahead of time "
+                    "(and none when they are due); add --dry-run to preview"
+                ).format(at=args.now),
+                EXIT_USAGE,
+            )
         async with open_ctx(args) as ctx:
-            result = await run_schedule(ctx, now)
-            await replay_spooled_rings(ctx)  # calls queued while the database was busy
+            result = await run_schedule(ctx, now, dry_run=args.dry_run)
+            if not args.dry_run:
+                await replay_spooled_rings(ctx)  # calls queued while the database was busy
         if args.json:
             print_json(
                 [
@@ -78,10 +104,13 @@ def handle_run(args: argparse.Namespace) -> int:
         else:
             for c in result.created:
                 late = "  " + _("LATE") if c.late else ""
-                job = _("job {id}").format(id=c.job_id)
+                job = _("would create") if args.dry_run else _("job {id}").format(id=c.job_id)
                 echo(f"{job}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
             count = len(result.created)
-            echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
+            if args.dry_run:
+                echo(_("dry run: {n} job(s) would be created, nothing written").format(n=count))
+            else:
+                echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
         for problem in result.problems:
             echo_err(f"bbdispatch: {problem}")
         return 1 if result.problems else 0

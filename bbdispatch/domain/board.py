@@ -6,6 +6,7 @@ screen only draws the result.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -150,11 +151,10 @@ class BoardFilter:
         job = line.row.job
         # A status or mode is typed as its code or as the word the screen shows
         # (s:new or s:nowe), so the filter works the same in every language.
-        status = (job.status.value.replace("_", ""), STATUS_LABEL[job.status].replace(" ", ""))
-        if self.status and not any(_prefix(self.status, word) for word in status):
+        # Any word of it counts too: s:hold finds "on hold", s:prog "in progress".
+        if self.status and not _names(self.status, job.status.value, STATUS_LABEL[job.status]):
             return False
-        mode = (job.mode.value, MODE_LABEL[job.mode].replace(" ", ""))
-        if self.mode and not any(_prefix(self.mode, word) for word in mode):
+        if self.mode and not _names(self.mode, job.mode.value, MODE_LABEL[job.mode]):
             return False
         if self.technician in ("-", "none"):
             if line.row.technician_name is not None:
@@ -173,6 +173,15 @@ class BoardFilter:
             if not all(search_key(w) in hay for w in self.text.split()):
                 return False
         return True
+
+
+def _names(typed: str, *values: str) -> bool:
+    """``typed`` starts a value (spaces, ``_`` and ``-`` ignored) or one of its words."""
+    for value in values:
+        words = [value.replace("_", "").replace(" ", ""), *re.split(r"[\s_-]+", value)]
+        if any(_prefix(typed, word) for word in words if word):
+            return True
+    return False
 
 
 def _prefix(typed: str, value: str) -> bool:

@@ -37,26 +37,29 @@ class ScheduleResult:
     """Tasks skipped, one line each (e.g. a schedule that no longer parses)."""
 
 
-async def run_schedule(ctx: Ctx, now: datetime | None = None) -> ScheduleResult:
+async def run_schedule(
+    ctx: Ctx, now: datetime | None = None, *, dry_run: bool = False
+) -> ScheduleResult:
     """Create every due, not yet created occurrence of every active task.
 
     Args:
         ctx: the service environment.
         now: the moment to plan for (default: the context's clock); occurrences
             after it are not due yet.
+        dry_run: only say what would be created (``job_id`` 0); nothing is written.
     """
     moment = now or ctx.clock.now()
     result = ScheduleResult()
     for task_id in await store.active_task_ids(ctx.db):
         try:
-            result.created.extend(await _run_task(ctx, task_id, moment))
+            result.created.extend(await _run_task(ctx, task_id, moment, dry_run))
         except DomainError as err:
             result.problems.append(_("Task {id} skipped: {err}").format(id=task_id, err=err))
     result.created.sort(key=lambda c: (c.occurrence_at, c.task_id))
     return result
 
 
-async def _run_task(ctx: Ctx, task_id: int, now: datetime) -> list[CreatedRun]:
+async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> list[CreatedRun]:
     created = []
     async with ctx.db.transaction():
         task = await store.get_task(ctx.db, task_id)
@@ -72,6 +75,9 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime) -> list[CreatedRun]:
             catch_up=task.catch_up, calendar=calendar_of(ctx.prices), until=until,
         )  # fmt: skip
         for occurrence, late in plan:
+            if dry_run:
+                created.append(CreatedRun(0, task.id, task.title, occurrence, late))
+                continue
             job_id = await job_store.insert_run_job(
                 ctx.db, _new_job(task, contract.client_id, occurrence, late), now, ctx.actor
             )

@@ -37,14 +37,17 @@ def columns_for(width: int) -> list[Column]:
 
     Below 110 cells mode, priority and waiting time go; below 140 priority
     goes (emergencies stay highlighted and flagged, the order shows waiting,
-    and the detail screen has everything); from 140 the names get room.
+    and the detail screen has everything); from 140 the names get room. Below
+    72 (a 60x20 terminal) the flags go and names shrink, so that the whole
+    table, its Left column last, fits without scrolling sideways.
     """
     wide = width >= 140
     narrow = width < 110
+    tiny = width < 72  # 60x20 and the like: every column must still fit, Left whole
     fixed = [
         Column("no", _("No."), 4),
-        Column("flags", "⚑" if narrow else _("Flags"), 3 if narrow else 5),
-        Column("client", _("Client"), 24 if wide else (12 if narrow else 14)),
+        *([] if tiny else [Column("flags", "⚑" if narrow else _("Flags"), 3 if narrow else 5)]),
+        Column("client", _("Client"), 24 if wide else (8 if tiny else 12 if narrow else 14)),
     ]
     tail = []
     if not narrow:
@@ -53,7 +56,7 @@ def columns_for(width: int) -> list[Column]:
         tail.append(Column("priority", _("Prio"), 6))
     longest_status = max(len(label) for label in STATUS_LABEL.values())  # in this language
     tail.append(Column("status", _("Status"), max(9 if narrow else 11, longest_status)))
-    tail.append(Column("tech", _("Tech"), 16 if wide else (7 if narrow else 9)))
+    tail.append(Column("tech", _("Tech"), 16 if wide else (6 if tiny else 7 if narrow else 9)))
     if not narrow:
         tail.append(Column("wait", _("Wait"), 6))
     tail.append(Column("left", _("Left"), 6 if narrow else 7))
@@ -61,7 +64,7 @@ def columns_for(width: int) -> list[Column]:
     fixed = [replace(c, width=max(c.width, cell_len(c.label))) for c in fixed]
     tail = [replace(c, width=max(c.width, cell_len(c.label))) for c in tail]
     used = sum(c.width + 2 for c in fixed + tail) + 2 + 2  # cell padding, scrollbar, margin
-    description = Column("description", _("Description"), max(10, width - used))
+    description = Column("description", _("Description"), max(6 if tiny else 10, width - used))
     return [*fixed, description, *tail]
 
 

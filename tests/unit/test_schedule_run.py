@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -32,8 +33,9 @@ def run_cli(db: Path, now: datetime, capsys: pytest.CaptureFixture[str]) -> list
 
 
 def test_a_simulated_month_creates_exactly_the_due_runs(
-    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("BBDISPATCH_NOW", "2027-01-01T00:00")  # the month is in the past
     created: list[dict[str, object]] = []
     moment = w(2026, 11, 24, 12)
     while moment <= w(2026, 12, 31, 23):
@@ -68,8 +70,11 @@ def test_two_processes_at_once_create_each_occurrence_once(demo_db_path: Path) -
         sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), "schedule", "run",
         "--now", "2027-06-30T12:00", "--json",
     ]  # fmt: skip
+    env = {**os.environ, "BBDISPATCH_NOW": "2027-07-01T00:00"}  # --now is in the past
     procs = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=60) for p in procs]
@@ -83,7 +88,7 @@ def test_two_processes_at_once_create_each_occurrence_once(demo_db_path: Path) -
     with sqlite3.connect(demo_db_path) as conn:
         total = conn.execute("SELECT COUNT(*) FROM job WHERE recurring_task_id IS NOT NULL")
         assert total.fetchone() == (4 + 39,)
-    again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True, env=env)
     assert json.loads(again.stdout) == []
 
 
@@ -119,3 +124,21 @@ def test_bad_now_is_one_clear_line(demo_db_path: Path, capsys: pytest.CaptureFix
     assert main(["--db", str(demo_db_path), "schedule", "run", "--now", "wczoraj"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("bbdispatch: --now: 'wczoraj' is not an ISO date-time")
+
+
+def test_a_future_now_is_refused_unless_dry_run(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--now 2126-01-01T00:00`` created 200 jobs, then the real schedule none for a century."""
+    before = sqlite3.connect(demo_db_path).execute("SELECT COUNT(*) FROM job").fetchone()
+    code = main(["--db", str(demo_db_path), "schedule", "run", "--now", "2126-01-01T00:00"])
+    assert code == 2
+    assert "--dry-run" in capsys.readouterr().err
+    code = main(["--db", str(demo_db_path), "schedule", "run", "--now", "2126-01-01T00:00",
+                 "--dry-run"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "would create" in out
+    assert "nothing written" in out
+    after = sqlite3.connect(demo_db_path).execute("SELECT COUNT(*) FROM job").fetchone()
+    assert after == before
