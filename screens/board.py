@@ -7,6 +7,7 @@ the same job and the scroll position where it was.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -42,7 +43,13 @@ class BoardScreen(JobActionsScreen):
                 id="board-new-call"),
         Binding("enter", "open_job", N_("Detail"), tooltip=N_("Everything about the job"),
                 id="open-job"),
-        *JobActionsScreen.JOB_BINDINGS,
+        # Triage and Start are a technician's daily steps: still keys (F1, palette),
+        # off the board's footer so that New call and Search fit in 80 columns.
+        *(
+            replace(b, show=False) if b.id in ("triage", "start") else b
+            for b in JobActionsScreen.JOB_BINDINGS
+            if isinstance(b, Binding)
+        ),
         Binding("slash", "focus_filter", N_("Search"),
                 tooltip=N_("Filter: words, s:status t:tech m:mode c:client"), id="search"),
         Binding("escape", "clear_filter", N_("Clear"), tooltip=N_("Clear the filter"),
