@@ -108,7 +108,13 @@ def handle_run(args: argparse.Namespace) -> int:
                 echo(f"{job}  {format_local(c.occurrence_at)}  {c.task_title}{late}")
             count = len(result.created)
             if args.dry_run:
-                echo(_("dry run: {n} job(s) would be created, nothing written").format(n=count))
+                echo(
+                    ngettext(
+                        "dry run: {n} job would be created, nothing written",
+                        "dry run: {n} jobs would be created, nothing written",
+                        count,
+                    ).format(n=count)
+                )
             else:
                 echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
         for problem in result.problems:
