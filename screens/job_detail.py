@@ -14,6 +14,7 @@ from textual.widgets import Header
 from bbdispatch.clock import format_duration, format_local, format_minutes
 from bbdispatch.domain.board import CATEGORY_LABEL, BoardLine
 from bbdispatch.domain.contracts import balance_text
+from bbdispatch.domain.jobs import agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
@@ -150,6 +151,8 @@ def render_detail(d: JobDetail, warn: int) -> Content:
     if c.notes:
         lines.append(plain(c.notes, "italic"))
     lines += ["", bold(_("Contract"))]
+    if agreed_terms_text(job):
+        lines.append(agreed_terms_text(job))
     on_job = [b for b in d.balances if b.contract.id == job.contract_id]
     if job.contract_id is None:
         lines.append(_("none chosen (charged by the rules)"))

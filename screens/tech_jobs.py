@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import JobRow, Priority
+from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.timeinput import format_elapsed
 from bbdispatch.domain.work import WorkEntry
@@ -319,7 +319,11 @@ def card_text(card: JobCard) -> Text:
         f"{card.client_name} · {contact}",
         _("Address: {address} · Visit: {at}").format(address=card.site_address or "—", at=visit),
         job.description,
-        *(card.balances or [_("No contract: time is billed at the hourly rate.")]),
+        *(
+            [agreed_terms_text(job)]
+            if agreed_terms_text(job)
+            else card.balances or [_("No contract: time is billed at the hourly rate.")]
+        ),
         _("My time on this job: {time} h").format(time=format_minutes(minutes)),
     ]
     for line in lines:

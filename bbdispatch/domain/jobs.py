@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from bbdispatch.money import parse_money
+from bbdispatch.i18n import _
+from bbdispatch.money import format_pln, parse_money
 
 
 class JobMode(StrEnum):
@@ -182,3 +183,17 @@ def parse_agreed_terms(text: str) -> tuple[Decimal | None, Decimal | None]:
         if cleaned.endswith(suffix):
             return None, parse_money(cleaned.removesuffix(suffix))
     return parse_money(cleaned), None
+
+
+def agreed_terms_text(job: Job) -> str:
+    """What was agreed on a job, for the technician and the dispatcher ("" if nothing).
+
+    ``Agreed price: 350,00 zł net for the whole job`` or ``Agreed rate: 80,00 zł/h net``.
+    """
+    if job.agreed_price is not None:
+        return _("Agreed price: {amount} net for the whole job").format(
+            amount=format_pln(job.agreed_price)
+        )
+    if job.agreed_rate is not None:
+        return _("Agreed rate: {amount}/h net").format(amount=format_pln(job.agreed_rate))
+    return ""

@@ -180,3 +180,22 @@ async def test_technicians_do_not_reach_clients(demo_ctx: Ctx) -> None:
         await list_clients(tech)
     with pytest.raises(NotAllowed):
         await client_overview(tech, 1)
+
+
+async def test_the_technician_sees_the_agreed_price_on_the_job_card(demo_ctx: Ctx) -> None:
+    from bbdispatch.services.dispatch import assign
+    from bbdispatch.services.workspace import job_card
+    from bbdispatch.storage.people import person_by_login
+    from screens.tech_jobs import card_text
+
+    client_id = await new_private(demo_ctx)
+    job_id = await add_job(
+        demo_ctx,
+        NewJob(client_id, "Laptop", JobMode.REMOTE, Priority.NORMAL, Category.HARDWARE,
+               agreed_price=Decimal("350")),
+    )  # fmt: skip
+    tech = await person_by_login(demo_ctx.db, "anna")
+    assert tech is not None
+    await assign(demo_ctx, job_id, tech.id)
+    text = card_text(await job_card(demo_ctx, tech, job_id)).plain
+    assert "Agreed price: 350,00" in text and "whole job" in text
