@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.board import board_lines
+from bbdispatch.services.callbacks import due_count
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
@@ -62,6 +63,8 @@ class BoardScreen(JobActionsScreen):
                 id="contracts"),
         Binding("k", "client", N_("Client"), tooltip=N_("All of the selected job's client"),
                 id="client"),
+        Binding("b", "callbacks", _("Call back"),
+                tooltip=_("Waiting calls and callbacks to make"), id="callbacks"),
     ]  # fmt: skip
 
     HELP = N_(
@@ -108,6 +111,8 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         """A job just created here: the cursor goes to it as soon as it is shown."""
         self.loads = 0
         """How many times the queue was loaded (tests and benchmarks read it)."""
+        self._callbacks_due = 0
+        """Waiting calls and callbacks whose time has come (the summary shows them)."""
 
     def compose(self) -> ComposeResult:
         """Header, summary line, filter input, the job table, footer."""
@@ -216,6 +221,12 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
 
         self.app.push_screen(CallLogScreen())
 
+    def action_callbacks(self) -> None:
+        """Open the callback list."""
+        from screens.callbacks import CallbacksScreen
+
+        self.app.push_screen(CallbacksScreen())
+
     def action_client(self) -> None:
         """Open the client page of the job under the cursor."""
         line = self.selected_line()
@@ -235,6 +246,7 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         """Fetch the open jobs and redraw what changed."""
         try:
             lines = await board_lines(self.ctx)
+            self._callbacks_due = await due_count(self.ctx)
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return
@@ -302,6 +314,8 @@ narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
         text = _("Open {open} · emergencies {em} · unassigned {un} · breached {br}").format(
             open=s.open, em=s.emergencies, un=s.unassigned, br=s.breached
         )
+        if self._callbacks_due:
+            text += " · " + _("call back {n} (b)").format(n=self._callbacks_due)
         if self._filter.active:
             text += " · " + _("showing {n}").format(n=shown)
         self.query_one("#board-summary", Static).update(text)

@@ -14,8 +14,11 @@ from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.phones import format_for_display
+from bbdispatch.services.callbacks import note_call
+from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
 from screens.base import BBScreen
+from screens.note_prompt import NotePrompt
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
@@ -41,6 +44,7 @@ class CallLogScreen(BBScreen[None]):
             id="calls-info",
         ),
         Binding("m", "mark('missed')", N_("Missed"), tooltip=N_("Mark missed"), id="calls-missed"),
+        Binding("n", "note", N_("Note"), tooltip=N_("Write the call's note"), id="calls-note"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -102,6 +106,28 @@ class CallLogScreen(BBScreen[None]):
                 n=len(rows), w=waiting
             )
         )
+
+    def action_note(self) -> None:
+        """Write or correct the note of the selected call."""
+        call_id = self._selected_id()
+        if call_id is None:
+            return
+        prompt = NotePrompt(_("Note of the call"), _("what was said"), required=False)
+        self.app.push_screen(prompt, lambda note: self._save_note(call_id, note))
+
+    def _save_note(self, call_id: int, note: str | None) -> None:
+        if note is not None:
+            self.save_note(call_id, note)
+
+    @work(exclusive=True, group="call-note", exit_on_error=False)
+    async def save_note(self, call_id: int, note: str) -> None:
+        """Save the note through the service (audited)."""
+        try:
+            await note_call(self.ctx, call_id, note)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self.load_calls()
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#call-table", DataTable)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Header, Input, OptionList, Static
 
 from bbdispatch.clock import local
-from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.calls import CallLogEntry, NewCallback
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
@@ -80,6 +80,11 @@ class IntakeScreen(BBScreen[None]):
             "ctrl+t", "sign_contract", N_("Contract"),
             tooltip=N_("Sign a contract for the caller (a new caller is saved first)"),
             id="intake-sign", show=False,
+        ),
+        Binding(
+            "ctrl+b", "call_back", N_("Call back"),
+            tooltip=N_("Log the call with a note and a callback (reason, time)"),
+            id="intake-callback", show=False,
         ),
         Binding(
             "ctrl+l", "open_client", N_("Client"), tooltip=N_("All of the caller's client"),
@@ -376,8 +381,21 @@ class IntakeScreen(BBScreen[None]):
         """Log the call as information only (a new client is kept as a prospect)."""
         self.save(info_only=True)
 
+    def action_call_back(self) -> None:
+        """Log the call with a note and promise a callback: reason and time asked first."""
+        from screens.callback_dialog import CallbackDialog
+
+        who = self._card.client.name if self._card else self.query_one("#phone", Input).value
+        reason = self.query_one("#description", Input).value
+        self.app.push_screen(CallbackDialog(who, reason), self._call_back_with)
+
+    def _call_back_with(self, answer: tuple[str, datetime] | None) -> None:
+        if answer is not None:
+            reason, due = answer
+            self.save(info_only=True, callback=NewCallback(reason, due))
+
     @work(exclusive=True, group="intake-save", exit_on_error=False)
-    async def save(self, info_only: bool) -> None:
+    async def save(self, info_only: bool, callback: NewCallback | None = None) -> None:
         """Validate and save; a wrong field gets its message next to it, text kept."""
         for name in ("description-error", "triage-error", "agreed-error"):
             self.query_one(f"#{name}", Static).update("")
@@ -417,14 +435,18 @@ class IntakeScreen(BBScreen[None]):
             add_number_to_client=add_box.display and add_box.value,
             call_id=self._call.id if self._call else None,
             received_at=self._received_at,
-            note=description if info_only else "",
+            note=(callback.reason if callback else description) if info_only else description,
+            callback=callback,
         )  # fmt: skip
         try:
             result = await save_intake(self.ctx, request)
         except IntakeFieldError as err:
             self._show_field_error(err.field, str(err))
             return
-        except FieldError as err:  # the agreed price or rate
+        except FieldError as err:  # the agreed price or rate, or a callback to nobody
+            if err.field not in ("price", "rate"):
+                self.notify(str(err), severity="error")
+                return
             self.query_one("#agreed-error", Static).update(str(err))
             self.query_one("#agreed", Input).focus()
             return

@@ -38,3 +38,36 @@ class CallLogEntry:
     job_id: int | None
     handled_by: str
     note: str
+
+
+@dataclass(frozen=True)
+class NewCallback:
+    """A promise to call someone back: a client or a number, a reason, a time."""
+
+    reason: str
+    due_at: datetime
+    client_id: int | None = None
+    e164: str | None = None
+    name: str = ""
+    """Who to ask for (the caller's name, a contact person)."""
+    call_id: int | None = None
+    """The call it came from, if any."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A callback as stored, with the client's name where known."""
+
+    id: int
+    client_id: int | None
+    client_name: str | None
+    call_id: int | None
+    e164: str | None
+    name: str
+    reason: str
+    due_at: datetime
+    created_by: str
+    created_at: datetime
+    done_at: datetime | None
+    done_by: str
+    outcome: str

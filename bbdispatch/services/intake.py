@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bbdispatch.clock import local
-from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
+from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource, NewCallback
 from bbdispatch.domain.clients import Client, NewClient
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -21,6 +21,7 @@ from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
 from bbdispatch.services import audit
+from bbdispatch.services.callbacks import insert_callback_in_tx
 from bbdispatch.services.clients import validate_new_client
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances
@@ -85,6 +86,8 @@ class IntakeRequest:
     received_at: datetime | None = None
     """When the call came in (defaults to now)."""
     note: str = ""
+    callback: NewCallback | None = None
+    """Call the caller back (reason and time); client, number and call are filled in."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,11 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
             job_id = await insert_job_in_tx(ctx, job, request.received_at)
             outcome = CallOutcome.JOB_CREATED
         call_id = await _resolve_call(ctx, request, received, client_id, job_id, outcome)
+        if request.callback is not None:
+            await insert_callback_in_tx(
+                ctx,
+                replace(request.callback, client_id=client_id, e164=request.e164, call_id=call_id),
+            )
         await audit.record(
             ctx, "call", call_id, "handled", outcome=outcome.value, job_id=job_id,
             client_id=client_id,

@@ -128,3 +128,8 @@ async def delete_calls(db: Database, ids: Sequence[int]) -> None:
 async def detach_calls_from_jobs(db: Database, job_ids: Sequence[int]) -> None:
     """Calls no longer point at these jobs (before the jobs go or lose their caller)."""
     await db.execute_for_ids("UPDATE call_log SET job_id = NULL WHERE job_id IN ({marks})", job_ids)
+
+
+async def set_call_note(db: Database, call_id: int, note: str) -> None:
+    """Replace a call's note."""
+    await db.execute("UPDATE call_log SET note = ? WHERE id = ?", (note, call_id))

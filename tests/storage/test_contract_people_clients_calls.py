@@ -145,3 +145,46 @@ async def test_call_log_round_trip(db: Database) -> None:
     rows = await calls.call_rows(db)
     assert [(r.call.id, r.client_name) for r in rows] == [(typed, None), (ring, "Kancelaria Nowak")]
     assert [c.id for c in await calls.calls_of_client(db, cid)] == [ring]
+    async with db.transaction():
+        await calls.set_call_note(db, typed, "oddzwonić")
+    noted = await calls.get_call(db, typed)
+    assert noted is not None and noted.note == "oddzwonić"
+
+
+async def test_callbacks_round_trip(db: Database) -> None:
+    from bbdispatch.domain.calls import NewCallback
+    from bbdispatch.storage import callbacks
+
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        ring = await calls.insert_call(
+            db, received_at=AT, raw_number="601", e164=None, client_id=None,
+            source=CallSource.RING, outcome=CallOutcome.PENDING,
+        )  # fmt: skip
+        late = await callbacks.insert_callback(
+            db, NewCallback("wycena", AT + timedelta(hours=2), client_id=cid, name="Ewa"),
+            "beata", AT,
+        )  # fmt: skip
+        early = await callbacks.insert_callback(
+            db, NewCallback("wizyta", AT + timedelta(hours=1), e164="+48500600700", call_id=ring),
+            "beata", AT,
+        )  # fmt: skip
+    found = await callbacks.get_callback(db, late)
+    assert found is not None
+    assert (found.client_name, found.name, found.due_at, found.created_at, found.done_at) == (
+        "Kancelaria Nowak", "Ewa", AT + timedelta(hours=2), AT, None,
+    )  # fmt: skip
+    assert await callbacks.get_callback(db, 999) is None
+    assert [c.id for c in await callbacks.open_callbacks(db)] == [early, late]
+    assert await callbacks.due_count(db, AT) == 1  # the waiting call only
+    assert await callbacks.due_count(db, AT + timedelta(hours=3)) == 3
+    async with db.transaction():
+        await callbacks.finish_callback(db, early, "anna", AT + timedelta(hours=1), "umówione")
+    done = await callbacks.get_callback(db, early)
+    assert done is not None
+    assert (done.done_at, done.done_by, done.outcome) == (
+        AT + timedelta(hours=1),
+        "anna",
+        "umówione",
+    )
+    assert [c.id for c in await callbacks.open_callbacks(db)] == [late]

@@ -160,3 +160,50 @@ async def test_client_page_from_the_board_edit_and_archive(
     audit = query(demo_db_path, "SELECT action FROM audit_log WHERE entity = 'client' AND"
                   " entity_id = ? ORDER BY id", (client_id,))  # fmt: skip
     assert [a["action"] for a in audit][-2:] == ["edited", "archived"]
+
+
+async def test_a_call_with_a_callback_is_counted_on_the_board_and_worked_off(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    from screens.callback_dialog import CallbackDialog
+    from screens.callbacks import CallbacksScreen
+    from screens.note_prompt import NotePrompt
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        summary = app.screen.query_one("#board-summary", Static)
+        before = str(summary.render())
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await type_text(pilot, "Pyta o cene nowego laptopa")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        when = app.screen.query_one("#callback-when", Input)
+        when.value = "9:00"  # already due (the clock says 09:42)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await settle(pilot)
+        after = str(app.screen.query_one("#board-summary", Static).render())
+        assert "call back" in after and after != before
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+        table = app.screen.query_one("#cb-table")
+        assert "Pyta o cene" in str(
+            app.screen.query_one("#cb-table").get_row_at(table.row_count - 1)
+        )  # type: ignore[attr-defined]
+        table.move_cursor(row=table.row_count - 1)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NotePrompt)
+        await type_text(pilot, "Wyslana oferta")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+    call = query(demo_db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+    assert (call["outcome"], call["note"]) == ("information", "Pyta o cene nowego laptopa")
+    cb = query(demo_db_path, "SELECT * FROM callback")[0]
+    assert (cb["client_id"], cb["call_id"], cb["outcome"]) == (1, call["id"], "Wyslana oferta")

@@ -161,6 +161,8 @@ def _dispatcher_screens() -> dict[str, Factory]:
     from screens.assign import AssignScreen
     from screens.backup_check_dialog import BackupCheckDialog
     from screens.call_log import CallLogScreen
+    from screens.callback_dialog import CallbackDialog
+    from screens.callbacks import CallbacksScreen
     from screens.client import ClientScreen
     from screens.contract_history import ContractHistoryScreen
     from screens.contracts import ContractsScreen
@@ -196,6 +198,8 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "sign-contract": _screen(lambda a: SignContractScreen(1)),
         "client": _screen(lambda a: ClientScreen(1)),
         "client-edit": _client_edit,
+        "callbacks": _screen(lambda a: CallbacksScreen()),
+        "callback-dialog": _screen(lambda a: CallbackDialog(QUIT + OSC, BOLD)),
         "task-form": _screen(lambda a: TaskForm(3)),
         "run-log": _screen(lambda a: RunLogDialog(21)),
         "backup-check": _screen(lambda a: BackupCheckDialog(23)),
@@ -215,6 +219,7 @@ COVERED = {
     "SignContractScreen", "TaskForm", "RunLogDialog", "BackupCheckDialog", "HelpScreen",
     "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
     "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
+    "CallbacksScreen", "CallbackDialog",
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 

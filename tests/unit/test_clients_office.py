@@ -199,3 +199,38 @@ async def test_the_technician_sees_the_agreed_price_on_the_job_card(demo_ctx: Ct
     await assign(demo_ctx, job_id, tech.id)
     text = card_text(await job_card(demo_ctx, tech, job_id)).plain
     assert "Agreed price: 350,00" in text and "whole job" in text
+
+
+async def test_callbacks_are_listed_counted_when_due_and_finished(demo_ctx: Ctx) -> None:
+    from datetime import timedelta
+
+    from bbdispatch.domain.calls import NewCallback
+    from bbdispatch.services.callbacks import (
+        add_callback,
+        callback_list,
+        due_count,
+        finish_callback,
+    )
+
+    now = demo_ctx.clock.now()
+    before = await due_count(demo_ctx)
+    client_id = await new_private(demo_ctx)
+    soon = await add_callback(
+        demo_ctx, NewCallback("Oddzwonić w sprawie wyceny", now - timedelta(minutes=5),
+                              client_id=client_id),
+    )  # fmt: skip
+    await add_callback(
+        demo_ctx, NewCallback("Potwierdzić wizytę", now + timedelta(hours=3), e164="+48500600700")
+    )
+    with pytest.raises(FieldError) as err:
+        await add_callback(demo_ctx, NewCallback(" ", now))
+    assert err.value.field == "reason"
+    assert await due_count(demo_ctx) == before + 1
+    listed = await callback_list(demo_ctx)
+    assert [c.reason for c in listed.callbacks] == ["Oddzwonić w sprawie wyceny",
+                                                    "Potwierdzić wizytę"]  # fmt: skip
+    assert listed.callbacks[0].client_name == "Zofia Świętochowska"
+    await finish_callback(demo_ctx, soon, "Umówiona wizyta")
+    assert await due_count(demo_ctx) == before
+    with pytest.raises(DomainError):
+        await finish_callback(demo_ctx, soon, "again")

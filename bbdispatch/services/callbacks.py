@@ -1,0 +1,130 @@
+"""The callback list: calls nobody handled yet and promises to call back.
+
+The dispatcher works through it from the most urgent; the board shows how
+many are due. A callback is made from the intake ("call back" instead of a
+job), from the call log or the client page; finishing it records what came of
+it, audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.i18n import _
+from bbdispatch.services import audit
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.office import require_office
+from bbdispatch.storage import callbacks as store
+from bbdispatch.storage import calls as call_store
+
+
+@dataclass(frozen=True)
+class CallbackList:
+    """What is waiting for the dispatcher: unhandled calls, then callbacks by time."""
+
+    waiting_calls: list[CallLogEntry]
+    """Calls the phone system reported that nobody handled yet, oldest first."""
+    callbacks: list[Callback]
+    """Callbacks not made yet, the most urgent first."""
+
+
+def check_callback(new: NewCallback) -> NewCallback:
+    """Check a callback before saving.
+
+    Raises:
+        FieldError: no reason (``reason``), or nobody to call (``client``).
+    """
+    if not new.reason.strip():
+        raise FieldError("reason", _("Say why to call back."))
+    if new.client_id is None and not new.e164:
+        raise FieldError("client", _("A callback needs a client or a number."))
+    return replace(new, reason=new.reason.strip(), name=new.name.strip())
+
+
+async def insert_callback_in_tx(ctx: Ctx, new: NewCallback) -> int:
+    """Record a callback inside the caller's transaction (the intake saves it with the call)."""
+    new = check_callback(new)
+    callback_id = await store.insert_callback(ctx.db, new, ctx.actor, ctx.clock.now())
+    await audit.record(
+        ctx, "callback", callback_id, "created", client_id=new.client_id, call_id=new.call_id,
+        due_at=new.due_at.isoformat(),
+    )  # fmt: skip
+    return callback_id
+
+
+async def add_callback(ctx: Ctx, new: NewCallback) -> int:
+    """Promise a callback; returns its id.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: no reason, or nobody to call.
+    """
+    await require_office(ctx)
+    new = check_callback(new)
+    async with ctx.db.transaction():
+        return await insert_callback_in_tx(ctx, new)
+
+
+async def callback_list(ctx: Ctx) -> CallbackList:
+    """Unhandled calls and open callbacks.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+    """
+    await require_office(ctx)
+    return CallbackList(
+        waiting_calls=await call_store.pending_ring_calls_after(ctx.db, 0),
+        callbacks=await store.open_callbacks(ctx.db),
+    )
+
+
+async def due_count(ctx: Ctx, now: datetime | None = None) -> int:
+    """How many are due: callbacks whose time has come plus calls nobody handled."""
+    return await store.due_count(ctx.db, now or ctx.clock.now())
+
+
+async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
+    """Record that a callback was made and what came of it.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: nothing said about the outcome (``outcome``).
+        NotFound: no such callback.
+        DomainError: it was already made.
+    """
+    await require_office(ctx)
+    if not outcome.strip():
+        raise FieldError("outcome", _("Say what came of the call."))
+    async with ctx.db.transaction():
+        found = await store.get_callback(ctx.db, callback_id)
+        if found is None:
+            raise NotFound(_("No callback {id}.").format(id=callback_id))
+        if found.done_at is not None:
+            raise DomainError(
+                _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
+            )
+        await store.finish_callback(
+            ctx.db, callback_id, ctx.actor, ctx.clock.now(), outcome.strip()
+        )
+        await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
+
+
+async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
+    """Write (or correct) the note of any call, audited.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        NotFound: no such call.
+    """
+    await require_office(ctx)
+    async with ctx.db.transaction():
+        call = await call_store.get_call(ctx.db, call_id)
+        if call is None:
+            raise NotFound(_("No call {id}.").format(id=call_id))
+        await call_store.set_call_note(ctx.db, call_id, note.strip())
+        await audit.record(
+            ctx, "call", call_id, "noted", note={"from": call.note, "to": note.strip()}
+        )

@@ -1,0 +1,77 @@
+"""The callback list: who to call back, why and by when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bbdispatch.clock import from_db, from_db_opt, to_db
+from bbdispatch.domain.calls import Callback, NewCallback
+from bbdispatch.storage.database import Database, Row
+
+
+def _callback(row: Row) -> Callback:
+    return Callback(
+        id=row["id"],
+        client_id=row["client_id"],
+        client_name=row["client_name"],
+        call_id=row["call_id"],
+        e164=row["e164"],
+        name=row["name"],
+        reason=row["reason"],
+        due_at=from_db(row["due_at"]),
+        created_by=row["created_by"],
+        created_at=from_db(row["created_at"]),
+        done_at=from_db_opt(row["done_at"]),
+        done_by=row["done_by"],
+        outcome=row["outcome"],
+    )
+
+
+_QUERY = (
+    "SELECT callback.*, client.name AS client_name FROM callback"
+    " LEFT JOIN client ON client.id = callback.client_id"
+)
+
+
+async def insert_callback(db: Database, new: NewCallback, by: str, at: datetime) -> int:
+    """Record a callback to make; returns its id."""
+    return await db.execute(
+        "INSERT INTO callback (client_id, call_id, e164, name, reason, due_at, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (new.client_id, new.call_id, new.e164, new.name, new.reason, to_db(new.due_at), by,
+         to_db(at)),
+    )  # fmt: skip
+
+
+async def get_callback(db: Database, callback_id: int) -> Callback | None:
+    """One callback."""
+    row = await db.fetch_one(f"{_QUERY} WHERE callback.id = ?", (callback_id,))
+    return _callback(row) if row else None
+
+
+async def open_callbacks(db: Database) -> list[Callback]:
+    """Callbacks not made yet, the most urgent first."""
+    rows = await db.fetch_all(
+        f"{_QUERY} WHERE callback.done_at IS NULL ORDER BY callback.due_at, callback.id"
+    )
+    return [_callback(r) for r in rows]
+
+
+async def finish_callback(
+    db: Database, callback_id: int, by: str, at: datetime, outcome: str
+) -> None:
+    """Mark a callback made, with what came of it."""
+    await db.execute(
+        "UPDATE callback SET done_at = ?, done_by = ?, outcome = ? WHERE id = ?",
+        (to_db(at), by, outcome, callback_id),
+    )
+
+
+async def due_count(db: Database, now: datetime) -> int:
+    """Callbacks not made whose time has come, plus calls nobody has handled yet."""
+    value = await db.fetch_value(
+        "SELECT (SELECT COUNT(*) FROM callback WHERE done_at IS NULL AND due_at <= ?)"
+        " + (SELECT COUNT(*) FROM call_log WHERE outcome = 'pending')",
+        (to_db(now),),
+    )
+    return int(value or 0)

@@ -1,0 +1,79 @@
+"""Ask why and when to call someone back; returns the reason and the local time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Static
+
+from bbdispatch.clock import local
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.timeinput import parse_moment
+from bbdispatch.i18n import _
+from screens.widgets.footer import KeysFooter
+from screens.widgets.form_dialog import FormDialog
+from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.text_input import TextInput
+
+DEFAULT_DELAY = timedelta(hours=1)
+"""A callback is due in an hour unless the dispatcher says when."""
+
+
+class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
+    """Reason and time of a callback; ctrl+s or Enter in the time field saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), tooltip=_("No callback"), id="cancel"),
+        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the callback"), id="save"),
+    ]
+
+    DEFAULT_CSS = """
+    CallbackDialog > Vertical {
+        width: 70;
+        max-width: 100%;
+    }
+    """
+
+    def __init__(self, who: str, reason: str = "") -> None:
+        super().__init__(cancelled=None)
+        self._who = who
+        self._reason = reason
+
+    def compose(self) -> ComposeResult:
+        """Who, the reason, the time, errors, button."""
+        due = local(self.ctx.clock.now() + DEFAULT_DELAY).strftime("%d.%m %H:%M")
+        with Vertical():
+            yield PlainLabel(_("Call back {who}").format(who=self._who))
+            yield TextInput(self._reason, id="callback-reason", placeholder=_("why (the note)"))
+            yield TextInput(due, id="callback-when", placeholder=_("when: 14:30 or 25.11 9:00"))
+            yield Plain("", id="callback-error", classes="field-error")
+            yield Button(_("Save"), id="callback-save", variant="primary")
+        yield KeysFooter()
+
+    @on(Button.Pressed, "#callback-save")
+    @on(Input.Submitted, "#callback-when")
+    def action_save(self) -> None:
+        """Check both fields; a wrong one keeps its text and gets the message."""
+        error = self.query_one("#callback-error", Static)
+        reason = self.query_one("#callback-reason", Input)
+        if not reason.value.strip():
+            error.update(_("Say why to call back."))
+            reason.focus()
+            return
+        when = self.query_one("#callback-when", Input)
+        try:
+            due = parse_moment(when.value, local(self.ctx.clock.now()).date())
+        except DomainError as err:
+            error.update(str(err))
+            when.focus()
+            return
+        self.dismiss((reason.value.strip(), due))
+
+    @on(Input.Submitted, "#callback-reason")
+    def _next(self) -> None:
+        self.query_one("#callback-when", Input).focus()

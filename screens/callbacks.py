@@ -1,0 +1,153 @@
+"""The callback list: calls nobody handled yet, then promised callbacks by time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Header, Static
+
+from bbdispatch.clock import local
+from bbdispatch.domain.calls import Callback, CallLogEntry
+from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
+from bbdispatch.services.callbacks import CallbackList, callback_list, finish_callback
+from bbdispatch.services.errors import USER_ERRORS
+from screens.base import BBScreen
+from screens.note_prompt import NotePrompt
+from screens.widgets.footer import KeysFooter
+from screens.widgets.plain import Plain, PlainTable
+
+
+def _when(moment: datetime) -> str:
+    return local(moment).strftime("%d.%m %H:%M")
+
+
+class CallbacksScreen(BBScreen[None]):
+    """Work through the list: Enter takes a waiting call or records a callback made."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", _("Back"), tooltip=_("Back to the board"), id="cb-back"),
+        Binding("enter", "handle", _("Handle"),
+                tooltip=_("Take the waiting call, or record the callback made"), id="cb-handle"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    CallbacksScreen #cb-table {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: list[CallLogEntry | Callback] = []
+
+    def compose(self) -> ComposeResult:
+        """Header, summary, the list, footer."""
+        yield Header()
+        yield Plain("", id="cb-summary", classes="summary")
+        table: DataTable[str | Text] = PlainTable(id="cb-table", cursor_type="row")
+        yield table
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        """Columns, first load, reload on every change."""
+        self.title = _("Call back")
+        table = self.query_one("#cb-table", DataTable)
+        table.add_column(_("When"), key="when", width=11)
+        table.add_column(_("Who"), key="who", width=22)
+        table.add_column(_("Number"), key="number", width=14)
+        table.add_column(_("Why"), key="why")
+        self.bb.data_changed.subscribe(self, lambda _none: self.load())
+        self.load()
+
+    @work(exclusive=True, group="cb-load", exit_on_error=False)
+    async def load(self) -> None:
+        """Fetch the list and redraw it."""
+        try:
+            found = await callback_list(self.ctx)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self._show(found)
+
+    def _show(self, found: CallbackList) -> None:
+        table = self.query_one("#cb-table", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear()
+        now = self.ctx.clock.now()
+        self._items = [*found.waiting_calls, *found.callbacks]
+        due = 0
+        for call in found.waiting_calls:
+            due += 1
+            table.add_row(
+                Text(_when(call.received_at), style="bold"),
+                _("waiting call"),
+                format_for_display(call.e164) or call.raw_number or "—",
+                Text(_("nobody answered it yet"), style="bold"),
+                key=f"call-{call.id}",
+            )
+        for cb in found.callbacks:
+            late = cb.due_at <= now
+            due += late
+            who = cb.client_name or cb.name or _("(unknown)")
+            if cb.name and cb.client_name:
+                who = f"{cb.client_name} ({cb.name})"
+            table.add_row(
+                Text(_when(cb.due_at), style="bold" if late else ""),
+                who,
+                format_for_display(cb.e164) or "—",
+                cb.reason,
+                key=f"cb-{cb.id}",
+            )
+        if self._items:
+            table.move_cursor(row=min(keep, len(self._items) - 1))
+        self.query_one("#cb-summary", Static).update(
+            _("To call back: {n} · due now: {d} · Enter handles the selected one").format(
+                n=len(self._items), d=due
+            )
+        )
+
+    def _selected(self) -> CallLogEntry | Callback | None:
+        table = self.query_one("#cb-table", DataTable)
+        if not self._items or not 0 <= table.cursor_row < len(self._items):
+            return None
+        return self._items[table.cursor_row]
+
+    def action_close(self) -> None:
+        """Back to the board."""
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected, "#cb-table")
+    def _row_chosen(self) -> None:
+        self.action_handle()
+
+    def action_handle(self) -> None:
+        """A waiting call opens the intake; a callback asks what came of it."""
+        item = self._selected()
+        if isinstance(item, CallLogEntry):
+            from screens.intake import IntakeScreen
+
+            self.app.push_screen(IntakeScreen(item))
+        elif isinstance(item, Callback):
+            prompt = NotePrompt(_("Called back: what came of it?"), _("e.g. job agreed, no answer"))
+            self.app.push_screen(prompt, lambda note, cb=item: self._done(cb.id, note))
+
+    def _done(self, callback_id: int, note: str | None) -> None:
+        if note:
+            self.finish(callback_id, note)
+
+    @work(exclusive=True, group="cb-finish", exit_on_error=False)
+    async def finish(self, callback_id: int, note: str) -> None:
+        """Record the callback made (audited)."""
+        try:
+            await finish_callback(self.ctx, callback_id, note)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(_("Callback done."))
+        self.load()
