@@ -63,8 +63,8 @@ class BoardScreen(JobActionsScreen):
                 id="contracts"),
         Binding("k", "client", N_("Client"), tooltip=N_("All of the selected job's client"),
                 id="client"),
-        Binding("b", "callbacks", _("Call back"),
-                tooltip=_("Waiting calls and callbacks to make"), id="callbacks"),
+        Binding("b", "callbacks", N_("Call back"),
+                tooltip=N_("Waiting calls and callbacks to make"), id="callbacks"),
     ]  # fmt: skip
 
     HELP = N_(

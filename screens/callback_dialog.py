@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static
 from bbdispatch.clock import local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import parse_moment
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
@@ -28,8 +28,8 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
     """Reason and time of a callback; ctrl+s or Enter in the time field saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), tooltip=_("No callback"), id="cancel"),
-        Binding("ctrl+s", "save", _("Save"), tooltip=_("Save the callback"), id="save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("No callback"), id="cancel"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the callback"), id="save"),
     ]
 
     DEFAULT_CSS = """

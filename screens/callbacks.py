@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import Callback, CallLogEntry
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import CallbackList, callback_list, finish_callback
 from bbdispatch.services.errors import USER_ERRORS
@@ -31,9 +31,9 @@ class CallbacksScreen(BBScreen[None]):
     """Work through the list: Enter takes a waiting call or records a callback made."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Back"), tooltip=_("Back to the board"), id="cb-back"),
-        Binding("enter", "handle", _("Handle"),
-                tooltip=_("Take the waiting call, or record the callback made"), id="cb-handle"),
+        Binding("escape", "close", N_("Back"), tooltip=N_("Back to the board"), id="cb-back"),
+        Binding("enter", "handle", N_("Handle"),
+                tooltip=N_("Take the waiting call, or record the callback made"), id="cb-handle"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
