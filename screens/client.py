@@ -122,6 +122,10 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         when = local(call.received_at).strftime("%d.%m %H:%M")
         note = f": {call.note}" if call.note else ""
         lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
+    for cb in o.callbacks:
+        when = local(cb.due_at).strftime("%d.%m %H:%M")
+        state = f"{_('done')}: {cb.outcome}" if cb.done_at else _("to do")
+        lines.append(plain(f"  {_('Call back')} {when}: {cb.reason} ({state})"))
     lines.append(_heading(_("Notes")))
     lines.append(plain(c.notes) if c.notes else plain(_("None."), "$text-muted"))
     return Content("\n").join(lines)

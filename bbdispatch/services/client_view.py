@@ -5,9 +5,9 @@ The client screen and ``bbdispatch clients show`` read the same overview.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.calls import Callback, CallLogEntry
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import NeedsAssessment
 from bbdispatch.domain.errors import NotFound
@@ -16,6 +16,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.ledger import ContractView, contract_views, uncovered_minutes
 from bbdispatch.services.office import require_office
+from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as call_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -43,6 +44,8 @@ class ClientOverview:
     """The latest calls, newest first."""
     uncovered_minutes: int
     """Unbilled time no contract covers (what a new contract could take)."""
+    callbacks: list[Callback] = field(default_factory=list)
+    """Callbacks to this client or its numbers, made or not, by time."""
 
 
 async def client_overview(ctx: Ctx, client_id: int) -> ClientOverview:
@@ -66,4 +69,7 @@ async def client_overview(ctx: Ctx, client_id: int) -> ClientOverview:
         recent_jobs=[r for r in jobs if not r.job.status.is_open][:RECENT_JOBS],
         calls=await call_store.calls_of_client(ctx.db, client_id, RECENT_CALLS),
         uncovered_minutes=await uncovered_minutes(ctx, client_id),
+        callbacks=await callback_store.callbacks_of(
+            ctx.db, client_id, [p.e164 for p in client.phones]
+        ),
     )

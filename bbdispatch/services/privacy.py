@@ -29,6 +29,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.roles import require_admin
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import backups as backups_store
+from bbdispatch.storage import callbacks as callbacks_store
 from bbdispatch.storage import calls as calls_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -153,6 +154,7 @@ def _not_on_statements(needle: str, client: Client) -> bool:
 async def _erase_everything(ctx: Ctx, fp: store.Footprint) -> None:
     """Delete every row of a client with nothing issued, children first."""
     db, jobs = ctx.db, fp.job_ids
+    await callbacks_store.delete_callbacks_of(db, fp.client_id, fp.call_ids, fp.phones)
     await calls_store.delete_calls(db, fp.call_ids)
     await calls_store.detach_calls_from_jobs(db, jobs)
     await inventory_store.delete_inventories(db, fp.client_id, jobs)
@@ -172,12 +174,13 @@ async def _erase_keeping_issued(ctx: Ctx, fp: store.Footprint) -> None:
 
     Kept: name, address and NIP, the statements, the contracts (with their
     assessment rows, emptied), and the billed jobs with their work entries.
-    Removed: phones, e-mail, contact person, notes, calls, jobs with nothing
+    Removed: phones, e-mail, contact person, notes, calls, callbacks, jobs with nothing
     billed, and the callers' names, numbers and notes of the billed jobs.
     """
     db = ctx.db
     billed = set(fp.billed_job_ids)
     unbilled = [j for j in fp.job_ids if j not in billed]
+    await callbacks_store.delete_callbacks_of(db, fp.client_id, fp.call_ids, fp.phones)
     await calls_store.delete_calls(db, fp.call_ids)
     await calls_store.detach_calls_from_jobs(db, fp.job_ids)
     await inventory_store.detach_inventories_from_jobs(db, unbilled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bbdispatch.clock import from_db, from_db_opt, to_db
@@ -75,3 +76,24 @@ async def due_count(db: Database, now: datetime) -> int:
         (to_db(now),),
     )
     return int(value or 0)
+
+
+async def delete_callbacks_of(
+    db: Database, client_id: int, call_ids: Sequence[int], phones: Sequence[str]
+) -> None:
+    """Remove a client's callbacks: its own, those of its calls and of its numbers (erasure)."""
+    await db.execute("DELETE FROM callback WHERE client_id = ?", (client_id,))
+    await db.execute_for_ids("DELETE FROM callback WHERE call_id IN ({marks})", call_ids)
+    for e164 in phones:
+        await db.execute("DELETE FROM callback WHERE e164 = ?", (e164,))
+
+
+async def callbacks_of(db: Database, client_id: int, phones: Sequence[str]) -> list[Callback]:
+    """A client's callbacks, made or not, by time (its own and those of its numbers)."""
+    marks = ",".join("?" * len(phones)) or "NULL"
+    rows = await db.fetch_all(
+        f"{_QUERY} WHERE callback.client_id = ? OR callback.e164 IN ({marks})"
+        " ORDER BY callback.due_at, callback.id",
+        (client_id, *phones),
+    )
+    return [_callback(r) for r in rows]

@@ -147,6 +147,12 @@ async def export_data(db: Database, fp: Footprint) -> dict[str, Any]:
             )
         ],
         "calls": await _rows_in(db, "call_log", "id", fp.call_ids),
+        "callbacks": await _rows(
+            db,
+            "SELECT * FROM callback WHERE client_id = ? OR call_id IN"
+            " (SELECT id FROM call_log WHERE client_id = ?) ORDER BY id",
+            (fp.client_id, fp.client_id),
+        ),
         "statements": await _rows_in(db, "statement", "id", fp.statement_ids),
         "corrections": await _rows(
             db, "SELECT * FROM correction WHERE client_id = ? ORDER BY id", (fp.client_id,)

@@ -188,3 +188,8 @@ async def test_callbacks_round_trip(db: Database) -> None:
         "umówione",
     )
     assert [c.id for c in await callbacks.open_callbacks(db)] == [late]
+    assert [c.id for c in await callbacks.callbacks_of(db, cid, [])] == [late]
+    assert [c.id for c in await callbacks.callbacks_of(db, 999, ["+48500600700"])] == [early]
+    async with db.transaction():
+        await callbacks.delete_callbacks_of(db, cid, [ring], ["+48500600700"])
+    assert await callbacks.open_callbacks(db) == []

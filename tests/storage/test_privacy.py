@@ -11,6 +11,7 @@ import pytest
 
 from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.calls import NewCallback
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
@@ -51,6 +52,13 @@ async def add_person_with_history(ctx: Ctx, when: datetime) -> tuple[int, int]:
     )  # fmt: skip
     result = await save_intake(ctx, IntakeRequest(job=job, client_id=client_id))
     assert result.job_id is not None
+    await save_intake(
+        ctx,
+        IntakeRequest(
+            job=None, client_id=client_id, raw_number="509 876 543",
+            callback=NewCallback("Wyciek danych z laptopa Zosi", when, name="Zenon Przykładowy"),
+        ),
+    )  # fmt: skip
     anna = await people_store.person_by_login(ctx.db, "anna")
     assert anna is not None
     await add_entry(
@@ -176,6 +184,7 @@ async def test_the_byte_check_sees_rows_deleted_without_secure_delete(
     client_id, _job = await add_person_with_history(ctx, clock.now() - timedelta(days=2))
     async with db.transaction():
         await db.execute("PRAGMA secure_delete = OFF")
+        await db.execute("DELETE FROM callback")  # they point at the calls
         await db.execute("DELETE FROM call_log WHERE raw_number = '509 876 543'")
     await db.close()
     assert client_id and b"509 876 543" in raw_bytes(demo_db_path)
