@@ -20,7 +20,7 @@ from bbdispatch.clock import local
 from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
-from bbdispatch.i18n import N_, NP_, Labels, _
+from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import archive_client
@@ -124,8 +124,15 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
     for cb in o.callbacks:
         when = local(cb.due_at).strftime("%d.%m %H:%M")
-        state = f"{_('done')}: {cb.outcome}" if cb.done_at else _("to do")
-        lines.append(plain(f"  {_('Call back')} {when}: {cb.reason} ({state})"))
+        state = (
+            pgettext("callback", "done: {outcome}").format(outcome=cb.outcome)
+            if cb.done_at
+            else _("to do")
+        )
+        line = _("Call back {when}: {reason} ({state})").format(
+            when=when, reason=cb.reason, state=state
+        )
+        lines.append(plain("  " + line))
     lines.append(_heading(_("Notes")))
     lines.append(plain(c.notes) if c.notes else plain(_("None."), "$text-muted"))
     return Content("\n").join(lines)
