@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
@@ -46,7 +47,7 @@ async def data_rows(path: Path, repeat: int) -> list[Row]:
 
     clock = FrozenClock(from_db(generate.utc(generate.NOW)))
     db = await Database.open(path)
-    ctx = Ctx(db=db, clock=clock, prices=load_pricelist(), actor="bench")
+    ctx = Ctx(db=db, clock=clock, prices=load_pricelist(), actor="bench", fallback=Principal.SYSTEM)
     bare = sqlite3.connect(str(path))
     try:
         rows: list[Row] = []

@@ -14,6 +14,7 @@ import time
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import create_job
@@ -23,7 +24,13 @@ from bbdispatch.storage.database import Database
 async def write(path: str, count: int, gap: float) -> None:
     """Commit ``count`` jobs, ``gap`` seconds apart, reporting each commit."""
     db = await Database.open(path)
-    ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="writer")
+    ctx = Ctx(
+        db=db,
+        clock=SystemClock(),
+        prices=load_pricelist(),
+        actor="writer",
+        fallback=Principal.SYSTEM,
+    )
     try:
         for n in range(count):
             await asyncio.sleep(gap)

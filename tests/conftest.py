@@ -12,6 +12,7 @@ import pytest
 
 from bbdispatch import i18n
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.demo import build_demo
@@ -61,7 +62,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, prices: PriceList) -
 
     async def build() -> None:
         db = await Database.open(path)
-        ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="setup")
+        ctx = Ctx(
+            db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="setup",
+            fallback=Principal.SYSTEM,
+        )  # fmt: skip
         await build_demo(ctx, add_login="tester")
         async with db.transaction():
             pass
@@ -83,7 +87,8 @@ def demo_db_path(demo_template: Path, tmp_path: Path) -> Path:
 async def ctx(tmp_path: Path, clock: FrozenClock, prices: PriceList) -> AsyncIterator[Ctx]:
     """An empty, migrated database."""
     db = await Database.open(tmp_path / "empty.db")
-    yield Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    # Trusted set-up code: "tester" is no person of the empty database.
+    yield Ctx(db=db, clock=clock, prices=prices, actor="tester", fallback=Principal.SYSTEM)
     await db.close()
 
 

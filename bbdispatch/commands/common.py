@@ -13,11 +13,12 @@ from typing import Any
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import os_login
+from bbdispatch.services.people import os_fallback, os_login
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
 from bbdispatch.text import json_text, printable
@@ -37,17 +38,24 @@ class CommandError(Exception):
 
 
 @asynccontextmanager
-async def open_ctx(args: argparse.Namespace, *, create: bool = False) -> AsyncIterator[Ctx]:
+async def open_ctx(
+    args: argparse.Namespace, *, create: bool = False, setup: bool = False
+) -> AsyncIterator[Ctx]:
     """Open the database named by ``--db``/``BBDISPATCH_DB`` and build the service context.
 
     Only ``init`` and ``demo`` create a database: anything else on a mistyped path
     (a phone system's ``ring``, a cron job) fails loudly instead of writing into a
     new file that nobody watches.
+
+    The context acts for the process's OS account; the services check its
+    rights (``docs/rights.md``). ``setup`` is for ``demo`` filling a new, empty
+    database, before anyone exists to hold a right.
     """
     prices = load_pricelist()
     db = await Database.open(default_db_path(args.db), create=create)
+    fallback = Principal.SYSTEM if setup else os_fallback()
     try:
-        ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login())
+        ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login(), fallback=fallback)
         apply_firm_language(await firm_language(ctx))
         yield ctx
     finally:

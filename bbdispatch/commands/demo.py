@@ -30,7 +30,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.reset:
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
-        async with open_ctx(args, create=True) as ctx:
+        async with open_ctx(args, create=True, setup=True) as ctx:
             if await _has_data(ctx.db):
                 raise CommandError(
                     _("{path} already has data; use demo --reset to replace it").format(path=path)

@@ -13,12 +13,13 @@ from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.services.dispatch import assign, change_status
 from bbdispatch.services.jobs import JobListing, add_job, list_jobs
-from bbdispatch.services.office import require_office
 from bbdispatch.services.people import people
+from bbdispatch.services.rights import check
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -135,7 +136,7 @@ def handle_assign(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            await require_office(ctx)
+            await check(ctx, Action.JOB_ASSIGN)
             person = next((p for p in await people(ctx) if p.login == args.to), None)
             if person is None:
                 raise FieldError("to", _("Login {login} is not a bbdispatch user.").format(
@@ -159,7 +160,6 @@ def handle_status(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            await require_office(ctx)
             await change_status(ctx, args.id, JobStatus(args.status), args.reason)
         if args.json:
             print_json({"id": args.id, "status": args.status})

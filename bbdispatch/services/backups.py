@@ -11,9 +11,11 @@ from datetime import date
 from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Priority
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check_job
 from bbdispatch.storage import backups as store
 from bbdispatch.storage import jobs as job_store
 
@@ -38,6 +40,7 @@ async def record_backup_check(
         DomainError: a closed job, a failure without a description, a backup
             date in the future.
     """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     if result is BackupResult.FAILED and not note.strip():
         raise DomainError(_("Say what failed."))
     today = ctx.clock.now().date()
@@ -74,4 +77,5 @@ async def record_backup_check(
 
 async def backup_check(ctx: Ctx, job_id: int) -> BackupCheck | None:
     """The backup check recorded on a job, if any."""
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     return await store.backup_check_of(ctx.db, job_id)

@@ -14,10 +14,12 @@ from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.jobs import JobRow, StatusChange
 from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.rights import Action, Scope
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check, check_job, scope_of
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -30,6 +32,7 @@ async def board_lines(ctx: Ctx) -> list[BoardLine]:
 
     Two queries whatever the number of jobs, so reloading on every commit is cheap.
     """
+    await check(ctx, Action.JOB_LIST)
     rows = await job_store.open_job_rows(ctx.db)
     histories = await store.status_histories(ctx.db, [r.job.id for r in rows])
     now = ctx.clock.now()
@@ -69,6 +72,7 @@ async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
     Raises:
         NotFound: no such job.
     """
+    await check(ctx, Action.JOB_DETAIL, entity="job", entity_id=job_id)
     # Imported here: contract balances are not needed to open the board.
     from bbdispatch.services.contracts import balances_of_client
 
@@ -100,6 +104,7 @@ async def response_due(ctx: Ctx, job_id: int) -> datetime | None:
     Raises:
         NotFound: no such job.
     """
+    await check_job(ctx, Action.JOB_VIEW, job_id)
     row = await store.job_row(ctx.db, job_id)
     if row is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
@@ -110,6 +115,7 @@ async def response_due(ctx: Ctx, job_id: int) -> datetime | None:
 
 async def candidates(ctx: Ctx, job_id: int) -> list[Candidate]:
     """People who can take a job, best match first, with their load today."""
+    await check(ctx, Action.JOB_ASSIGN, entity="job", entity_id=job_id)
     row = await store.job_row(ctx.db, job_id)
     if row is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
@@ -130,9 +136,25 @@ class Found:
 
 
 async def find(ctx: Ctx, text: str, limit: int = 8) -> Found:
-    """Clients by name, NIP or phone and jobs by number, text or caller's phone."""
+    """Clients by name, NIP or phone and jobs by number, text or caller's phone.
+
+    Only what the acting person may see: a technician finds their own jobs and
+    no clients (``docs/rights.md``).
+
+    Raises:
+        NotAllowed: the acting login may not search at all (the phone system).
+    """
+    who, reach = await scope_of(ctx, Action.SEARCH)
     if not text.strip():
         return Found([], [])
-    clients = await client_store.search_clients(ctx.db, text, limit)
-    jobs = await store.find_job_rows(ctx.db, text, limit)
+    clients = (
+        await client_store.search_clients(ctx.db, text, limit)
+        if who.may(Action.CLIENT_VIEW)
+        else []
+    )
+    # A technician's search reaches only their own jobs (``Scope.OWN``).
+    only = who.person.id if reach is Scope.OWN and who.person is not None else None
+    if reach is Scope.OWN and only is None:
+        return Found(clients, [])
+    jobs = await store.find_job_rows(ctx.db, text, limit, technician_id=only)
     return Found(clients, jobs)

@@ -13,10 +13,11 @@ from datetime import datetime
 
 from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.office import require_office
+from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as store
 from bbdispatch.storage import calls as call_store
 
@@ -62,7 +63,7 @@ async def add_callback(ctx: Ctx, new: NewCallback) -> int:
         NotAllowed: the acting person is not a dispatcher or an admin.
         FieldError: no reason, or nobody to call.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CALL_LOG)
     new = check_callback(new)
     async with ctx.db.transaction():
         return await insert_callback_in_tx(ctx, new)
@@ -74,7 +75,7 @@ async def callback_list(ctx: Ctx) -> CallbackList:
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CALL_LOG)
     return CallbackList(
         waiting_calls=await call_store.pending_ring_calls_after(ctx.db, 0),
         callbacks=await store.open_callbacks(ctx.db),
@@ -95,7 +96,7 @@ async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
         NotFound: no such callback.
         DomainError: it was already made.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CALL_LOG)
     if not outcome.strip():
         raise FieldError("outcome", _("Say what came of the call."))
     async with ctx.db.transaction():
@@ -119,7 +120,7 @@ async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
         NotAllowed: the acting person is not a dispatcher or an admin.
         NotFound: no such call.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CALL_LOG)
     async with ctx.db.transaction():
         call = await call_store.get_call(ctx.db, call_id)
         if call is None:

@@ -12,10 +12,11 @@ from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import NeedsAssessment
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.jobs import JobRow
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.ledger import ContractView, contract_views, uncovered_minutes
-from bbdispatch.services.office import require_office
+from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as call_store
 from bbdispatch.storage import clients as client_store
@@ -55,7 +56,7 @@ async def client_overview(ctx: Ctx, client_id: int) -> ClientOverview:
         NotAllowed: the acting person is not a dispatcher or an admin.
         NotFound: no such client.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))

@@ -14,11 +14,12 @@ from bbdispatch.domain.clients import (
     PhoneLine,
 )
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.office import require_office
+from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.taxid import InvalidNip, parse_nip
@@ -56,6 +57,7 @@ async def create_client(ctx: Ctx, new: NewClient) -> int:
     Raises:
         DomainError: invalid data, or the NIP belongs to another client already.
     """
+    await check(ctx, Action.CLIENT_EDIT)
     new = validate_new_client(new)
     async with ctx.db.transaction():
         if new.nip:
@@ -73,6 +75,7 @@ async def create_client(ctx: Ctx, new: NewClient) -> int:
 
 async def add_phone(ctx: Ctx, client_id: int, e164: str, label: str = "") -> None:
     """Attach a new number to a client (the client called from a new phone)."""
+    await check(ctx, Action.CLIENT_EDIT, entity="client", entity_id=client_id)
     async with ctx.db.transaction():
         await store.add_phone(ctx.db, client_id, e164, label)
         await audit.record(ctx, "client", client_id, "phone_added", e164=e164)
@@ -84,6 +87,7 @@ async def get_client(ctx: Ctx, client_id: int) -> Client:
     Raises:
         NotFound: no such client.
     """
+    await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
     client = await store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
@@ -92,11 +96,13 @@ async def get_client(ctx: Ctx, client_id: int) -> Client:
 
 async def clients_by_phone(ctx: Ctx, e164: str) -> list[Client]:
     """Every client a number belongs to."""
+    await check(ctx, Action.CLIENT_VIEW)
     return await store.clients_by_phone(ctx.db, e164)
 
 
 async def search_clients(ctx: Ctx, text: str, limit: int = 20) -> list[Client]:
     """Find clients by every word of the text (any order, Polish letters or not), NIP or phone."""
+    await check(ctx, Action.CLIENT_VIEW)
     if not text.strip():
         return []
     return await store.search_clients_by_words(ctx.db, text, limit)
@@ -108,7 +114,7 @@ async def list_clients(ctx: Ctx, text: str = "", limit: int = 10_000) -> list[Cl
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CLIENT_VIEW)
     if not text.strip():
         return (await store.all_clients(ctx.db))[:limit]
     return await store.search_clients_by_words(ctx.db, text, limit)
@@ -167,7 +173,7 @@ async def add_client(ctx: Ctx, details: ClientDetails) -> int:
         FieldError: a field is wrong, or the NIP belongs to another client.
     """
     details = check_details(details)
-    await require_office(ctx)
+    await check(ctx, Action.CLIENT_EDIT)
     new = NewClient(
         kind=details.kind, name=details.name, nip=details.nip, street=details.street,
         city=details.city, postal_code=details.postal_code, email=details.email,
@@ -193,7 +199,7 @@ async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[
         FieldError: a field is wrong, or the NIP belongs to another client.
     """
     details = check_details(details)
-    await require_office(ctx)
+    await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
         client = await store.get_client(ctx.db, client_id)
         if client is None:
@@ -220,7 +226,7 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
         NotFound: no such client.
         DomainError: already archived (or not archived, to reactivate).
     """
-    await require_office(ctx)
+    await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
         client = await store.get_client(ctx.db, client_id)
         if client is None:

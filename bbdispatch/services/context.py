@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bbdispatch.clock import Clock
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.storage.database import Database
 
@@ -20,6 +21,11 @@ class Ctx:
     """Who the records name: an OS login, or ``bogdan as anna`` in a support session."""
     login: str | None = None
     """The login whose rights and person this session uses, when ``actor`` is not one."""
+    fallback: Principal | None = None
+    """The rights of a login that is not a person of the firm: ``SYSTEM`` for trusted
+    in-process code (building the demo, tests), ``PHONE`` or ``ADMIN`` when the command
+    line recognised the phone system's group or root. Never taken from user input;
+    ``None`` refuses such a login (``bbdispatch.services.rights``)."""
 
     @property
     def person_login(self) -> str:
@@ -27,5 +33,9 @@ class Ctx:
         return self.login or self.actor
 
     def acting_as(self, actor: str, login: str | None = None) -> Ctx:
-        """The same environment with another actor (scripts, support sessions)."""
-        return replace(self, actor=actor, login=login)
+        """The same environment with another actor (scripts, support sessions).
+
+        The new actor gets no fallback: a support session has exactly the
+        rights of the person it acts as.
+        """
+        return replace(self, actor=actor, login=login, fallback=None)

@@ -10,11 +10,12 @@ from bbdispatch.clock import local_today
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.office import require_office
+from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as store
 from bbdispatch.storage import statements as statement_store
@@ -65,6 +66,7 @@ async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
         DomainError: unknown product, missing price, or a service contract without
             a needs assessment (or a recorded waiver).
     """
+    await check(ctx, Action.CONTRACT_EDIT)
     product, net = _product(ctx, request)
     async with ctx.db.transaction():
         contract_id, _number = await _sign_in_tx(ctx, request, product, net)
@@ -164,7 +166,7 @@ async def sign_for_client(
         DomainError: no needs assessment for a service contract, archived client,
             or nothing to move.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CONTRACT_EDIT)
     product, net = _product(ctx, request)
     if assessment is not None and not assessment.needs.strip():
         raise FieldError("needs", _("Describe the client's IT needs."))
@@ -196,7 +198,7 @@ async def add_assessment(
         FieldError: no needs described (``needs``).
         NotFound: no such client.
     """
-    await require_office(ctx)
+    await check(ctx, Action.CONTRACT_EDIT)
     if not needs.strip():
         raise FieldError("needs", _("Describe the client's IT needs."))
     async with ctx.db.transaction():
@@ -241,6 +243,7 @@ async def record_assessment(
     Raises:
         DomainError: needs missing, or a waiver without a reason.
     """
+    await check(ctx, Action.CONTRACT_EDIT, entity="client", entity_id=client_id)
     if waived and not waiver_reason.strip():
         raise DomainError(_("Say why the needs assessment is waived."))
     if not waived and not needs.strip():
@@ -254,6 +257,7 @@ async def record_assessment(
 
 async def balances_of_client(ctx: Ctx, client_id: int) -> list[Balance]:
     """Every contract of a client with its usage, oldest first."""
+    await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
     contracts = await store.contracts_of(ctx.db, client_id)
     return await balances(ctx, contracts)
 
@@ -266,6 +270,7 @@ async def balances(ctx: Ctx, contracts: list[Contract]) -> list[Balance]:
 
 async def assessments(ctx: Ctx, client_id: int) -> list[NeedsAssessment]:
     """Every revision of a client's needs assessment, newest first."""
+    await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
     return await store.assessments_of(ctx.db, client_id)
 
 
@@ -281,6 +286,7 @@ async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
         NotFound: no such contract.
         DomainError: no reason given, or it is already closed.
     """
+    await check(ctx, Action.CONTRACT_EDIT, entity="contract", entity_id=contract_id)
     if not reason.strip():
         raise DomainError(_("Say why the contract is closed."))
     async with ctx.db.transaction():

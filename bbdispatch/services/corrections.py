@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import recharge_issued_entry_in_tx
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.services.timekeeping import check_finished_entry, overlap_message
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage import people as people_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
 
@@ -42,13 +42,11 @@ async def correct_locked_entry(
         DomainError: the entry is not locked (edit it normally), no reason, bad times,
             or an overlap with another entry of the same technician.
     """
+    await check(ctx, Action.TIME_CORRECT, entity="work_entry", entity_id=entry_id)
     if not reason.strip():
         raise DomainError(_("Say why the billed entry is corrected."))
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
     async with ctx.db.transaction():
-        me = await people_store.person_by_login(ctx.db, ctx.person_login)
-        if me is None or me.role is not Role.ADMIN:
-            raise NotAllowed(_("Only an admin may correct an entry on an issued statement."))
         entry = await work_store.get_entry(ctx.db, entry_id)
         if entry is None:
             raise NotFound(_("No work entry {id}.").format(id=entry_id))

@@ -16,11 +16,13 @@ from bbdispatch.domain.assignment import Visit, clashing_visit
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
 from bbdispatch.domain.jobs import JobEdit as JobEdit  # re-exported: screens build one
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import check_terms
 from bbdispatch.services.lifecycle import assign_in_tx, move_job
+from bbdispatch.services.rights import check
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -46,6 +48,7 @@ async def change_status(ctx: Ctx, job_id: int, target: JobStatus, note: str = ""
         DomainError: an illegal step, a missing resolution or reason, or a
             running timer when closing.
     """
+    await check(ctx, Action.JOB_STATUS, entity="job", entity_id=job_id)
     await move_job(ctx, job_id, target, note)
 
 
@@ -60,6 +63,7 @@ async def visit_clash(
     ctx: Ctx, technician_id: int, at: datetime, job_id: int | None = None
 ) -> Visit | None:
     """Another visit of the technician that a visit at ``at`` would overlap (travel included)."""
+    await check(ctx, Action.JOB_ASSIGN)
     rules = ctx.prices.billing
     visits = await store.visits_of(ctx.db, technician_id)
     return clashing_visit(at, visits, rules.visit_minutes, rules.travel_minutes, job_id)
@@ -77,6 +81,7 @@ async def assign(
         DomainError: closed job, unknown or inactive person, a person who does
             not work on site for an on-site job, or an on-site job without a visit.
     """
+    await check(ctx, Action.JOB_ASSIGN, entity="job", entity_id=job_id)
     async with ctx.db.transaction():
         job = await _job_in_tx(ctx, job_id)
         if not job.status.is_open:
@@ -114,6 +119,7 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         FieldError: both an agreed price and rate, or a negative one.
         DomainError: empty description, a closed job, or another client's contract.
     """
+    await check(ctx, Action.JOB_EDIT, entity="job", entity_id=job_id)
     if not edit.description.strip():
         raise DomainError(_("Describe the request."))
     check_terms(edit.agreed_price, edit.agreed_rate)

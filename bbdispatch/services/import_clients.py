@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import IntakeFieldError, validate_new_prospect
+from bbdispatch.services.rights import check
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -182,6 +184,7 @@ async def import_clients(
         chunk: rows per transaction.
         pause: seconds between transactions, for other writers.
     """
+    await check(ctx, Action.CLIENT_IMPORT)
     await finish_imports(ctx, pause=pause)
     async with ctx.db.transaction():
         batch_id = await import_store.create_batch(ctx.db, source, ctx.actor, ctx.clock.now())
@@ -251,4 +254,5 @@ async def import_client_file(ctx: Ctx, text: str) -> ImportSummary:
     Raises:
         ImportFileError: the file has a bad row (nothing is imported).
     """
+    await check(ctx, Action.CLIENT_IMPORT)
     return await import_clients(ctx, parse_client_csv(text))

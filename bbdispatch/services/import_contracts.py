@@ -17,13 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from bbdispatch.domain.clients import ClientStatus
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import PriceList, Product, ProductType
-from bbdispatch.services import audit
+from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import next_contract_number
-from bbdispatch.services.roles import require_role
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -238,7 +237,7 @@ async def import_contracts(
     """
     opening = Decimal(0)
     async with ctx.db.transaction():
-        await require_role(ctx, _("import contracts"), Role.DISPATCHER, Role.ADMIN)
+        await rights.check(ctx, Action.CONTRACT_EDIT)
         problems: list[RowProblem] = []
         clients: dict[int, int] = {}
         for row in rows:

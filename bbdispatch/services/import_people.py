@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.people import OS_LOGIN, Role
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.roles import require_admin
+from bbdispatch.services.rights import check
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -173,7 +174,7 @@ async def import_people(ctx: Ctx, rows: list[PersonRow]) -> PeopleSummary:
     """
     added = skipped = 0
     async with ctx.db.transaction():
-        await require_admin(ctx, _("import people"))
+        await check(ctx, Action.PEOPLE_MANAGE)
         for row in rows:
             if await store.person_by_login(ctx.db, row.login) is not None:
                 skipped += 1

@@ -18,6 +18,7 @@ from bbdispatch.domain.clients import Client, NewClient
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
 from bbdispatch.services import audit
@@ -26,6 +27,7 @@ from bbdispatch.services.clients import validate_new_client
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances
 from bbdispatch.services.jobs import insert_job_in_tx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -105,6 +107,7 @@ async def lookup_number(ctx: Ctx, raw: str) -> NumberMatch:
     Raises:
         InvalidPhoneNumber: the text is not a valid number.
     """
+    await check(ctx, Action.CALL_LOOKUP)
     e164 = parse_phone(raw)
     return NumberMatch(e164, await client_store.clients_by_phone(ctx.db, e164))
 
@@ -115,6 +118,7 @@ async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
     Raises:
         NotFound: no such client.
     """
+    await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
@@ -182,6 +186,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
         IntakeFieldError: a field is wrong (nothing is saved).
         DomainError: the NIP belongs to another client, or the client is gone.
     """
+    await check(ctx, Action.JOB_CREATE)
     request = validate_request(request)
     received = request.received_at or ctx.clock.now()
     async with ctx.db.transaction():
@@ -276,6 +281,7 @@ async def record_ring(
     ``""`` and ``abc`` with exit 2, :func:`bbdispatch.phones.is_caller_id`).
     ``received_at`` is for a call replayed from the spool (default: now).
     """
+    await check(ctx, Action.CALL_RING)
     e164 = try_parse_phone(raw)
     clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []
     async with ctx.db.transaction():
@@ -308,6 +314,7 @@ async def log_unsaved_call(
     Returns:
         The call's id, or None when nothing was logged.
     """
+    await check(ctx, Action.CALL_LOG)
     note = _("Closed without a job")
     if typed.strip():
         note = f"{note}: {typed.strip()}"
@@ -340,6 +347,7 @@ async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = ""
         NotFound: no such call.
         DomainError: the call already has a job.
     """
+    await check(ctx, Action.CALL_LOG, entity="call", entity_id=call_id)
     async with ctx.db.transaction():
         call = await store.get_call(ctx.db, call_id)
         if call is None:
@@ -359,6 +367,7 @@ async def get_call(ctx: Ctx, call_id: int) -> CallLogEntry:
     Raises:
         NotFound: no such call.
     """
+    await check(ctx, Action.CALL_LOG, entity="call", entity_id=call_id)
     call = await store.get_call(ctx.db, call_id)
     if call is None:
         raise NotFound(_("No call {id}.").format(id=call_id))
@@ -367,6 +376,7 @@ async def get_call(ctx: Ctx, call_id: int) -> CallLogEntry:
 
 async def call_log(ctx: Ctx, limit: int = 300) -> list[CallRow]:
     """Every call, newest first, with the client's name where matched."""
+    await check(ctx, Action.CALL_LOG)
     return await store.call_rows(ctx.db, limit)
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.inventory import InventoryDiff, SoftwareList, diff_inventories, parse_export
 from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import inventory as store
 from bbdispatch.storage import jobs as job_store
@@ -54,6 +56,7 @@ async def load_inventory(
         NotFound: no such job.
         DomainError: a cancelled job, or an export that cannot be read.
     """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     if len(data) > MAX_EXPORT_BYTES:
         raise DomainError(_("The file is too big for a software list."))
     software = parse_export(data)
@@ -80,6 +83,7 @@ async def inventory_report(ctx: Ctx, client_id: int) -> InventoryReport:
     Raises:
         NotFound: unknown client, or no inventory loaded for it yet.
     """
+    await check(ctx, Action.INVENTORY_VIEW, entity="client", entity_id=client_id)
     if await client_store.get_client(ctx.db, client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     heads = await store.inventory_ids_of_client(ctx.db, client_id)
@@ -101,6 +105,7 @@ async def load_inventory_file(ctx: Ctx, job_id: int, path: Path) -> InventoryRep
     Raises:
         DomainError: the file cannot be read, or :func:`load_inventory` refuses it.
     """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     try:
         path = await asyncio.to_thread(path.expanduser)
         size = await asyncio.to_thread(lambda: path.stat().st_size)

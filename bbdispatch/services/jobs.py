@@ -11,10 +11,11 @@ from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, NewJob
 from bbdispatch.domain.response import hold_spans, response_clock
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.office import require_office
+from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as dispatch_store
@@ -28,6 +29,7 @@ async def create_job(ctx: Ctx, new: NewJob) -> int:
     Raises:
         DomainError: empty description or unknown client.
     """
+    await check(ctx, Action.JOB_CREATE)
     if not new.description.strip():
         raise DomainError(_("Describe the request."))
     async with ctx.db.transaction():
@@ -63,6 +65,7 @@ async def get_job(ctx: Ctx, job_id: int) -> Job:
     Raises:
         NotFound: no such job.
     """
+    await check_job(ctx, Action.JOB_VIEW, job_id)
     job = await store.get_job(ctx.db, job_id)
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
@@ -99,7 +102,7 @@ async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None)
         FieldError: no description (``description``), or bad agreed terms.
         NotFound: no such client.
     """
-    await require_office(ctx)
+    await check(ctx, Action.JOB_CREATE)
     if not new.description.strip():
         raise FieldError("description", _("Describe the request."))
     async with ctx.db.transaction():
@@ -137,7 +140,7 @@ async def list_jobs(
         NotAllowed: the acting person is not a dispatcher or an admin.
         NotFound: no such client.
     """
-    await require_office(ctx)
+    await check(ctx, Action.JOB_LIST)
     if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     rows = await store.job_rows_filtered(ctx.db, open_only=open_only, client_id=client_id)

@@ -20,6 +20,7 @@ from bbdispatch.domain.contracts import (
     offer_service_hint,
 )
 from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
@@ -34,6 +35,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import (
     close_contract as close_contract,  # re-exported for older callers
 )
+from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -81,6 +83,7 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
     Raises:
         NotFound: no such client.
     """
+    await check(ctx, Action.CONTRACT_VIEW)
     if client_id is not None and await client_store.get_client(ctx.db, client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     contracts, used = await _contracts_and_use(ctx, client_id)
@@ -121,6 +124,7 @@ async def _contracts_and_use(
 
 async def uncovered_minutes(ctx: Ctx, client_id: int) -> int:
     """Billed minutes of the client no contract covers and no statement has billed yet."""
+    await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
     found = await statement_store.uncovered_charges(ctx.db, client_id)
     return sum(u.minutes for u in found if not u.locked)
 
@@ -137,6 +141,7 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
         DomainError: the contract cannot take time (closed, expired, monthly fee,
             block used up).
     """
+    await check(ctx, Action.CONTRACT_EDIT, entity="contract", entity_id=contract_id)
     async with ctx.db.transaction():
         return await move_uncovered_in_tx(ctx, contract_id)
 
@@ -151,6 +156,7 @@ async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int
         NotFound: no such job or contract.
         DomainError: the contract belongs to another client.
     """
+    await check(ctx, Action.CONTRACT_EDIT, entity="job", entity_id=job_id)
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:

@@ -26,11 +26,13 @@ from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import work as work_store
 
@@ -42,6 +44,7 @@ async def move_job(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> 
         NotFound: no such job.
         DomainError: the lifecycle refuses the step.
     """
+    await check(ctx, Action.JOB_STATUS, entity="job", entity_id=job_id)
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx, recharge_after_removal_in_tx
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.services.timekeeping import (
     add_entry,
     check_finished_entry,
@@ -35,6 +37,7 @@ def edit_window_start(ctx: Ctx) -> datetime:
 
 async def my_recent_entries(ctx: Ctx, tech: Technician) -> list[WorkEntry]:
     """The technician's entries of the edit window, newest first (a timer included)."""
+    await check(ctx, Action.TIME_VIEW, owner_id=tech.id)
     return await store.entries_of_technician_since(ctx.db, tech.id, edit_window_start(ctx))
 
 
@@ -59,6 +62,7 @@ async def add_my_entry(
             period already on an issued statement.
         DomainError: see :func:`bbdispatch.services.timekeeping.add_entry`.
     """
+    await check(ctx, Action.TIME_EDIT, owner_id=tech.id)
     await own_job(ctx, tech, job_id)
     _check_window(ctx, started_at)
     return await add_entry(
@@ -88,6 +92,7 @@ async def edit_my_entry(
             into a period already on an issued statement.
         DomainError: a running timer, no description, bad times or an overlap.
     """
+    await check(ctx, Action.TIME_EDIT, owner_id=tech.id, entity="work_entry", entity_id=entry_id)
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
     _check_window(ctx, started_at)
     async with ctx.db.transaction():
@@ -151,6 +156,7 @@ async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
     Raises:
         NotAllowed: not theirs, too old, or already on an issued statement.
     """
+    await check(ctx, Action.TIME_EDIT, owner_id=tech.id, entity="work_entry", entity_id=entry_id)
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
         await store.delete_entry(ctx.db, entry.id)

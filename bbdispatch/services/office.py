@@ -1,16 +1,17 @@
-"""Who may do the office's paperwork: clients, contracts, jobs (dispatchers and admins).
+"""The office's view of who acts: the acting person and the office's roles.
 
-Checked in the services, so the TUI, the command line and scripts get the same
-answer. A technician reaches a client only through their own jobs.
+Rights themselves are checked by :mod:`bbdispatch.services.rights` against the
+one rule table (``docs/rights.md``); this module only names the person.
 """
 
 from __future__ import annotations
 
 from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.storage import people as people_store
+from bbdispatch.services.rights import acting, check
 
 OFFICE_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
 """Roles that handle clients, contracts and the job list."""
@@ -20,25 +21,26 @@ async def acting_person(ctx: Ctx) -> Technician:
     """The person behind ``ctx`` (by ``ctx.person_login``).
 
     Raises:
-        NotAllowed: the login is not an active person of the firm.
+        NotAllowed: the login is not an active person of the firm (root and the
+            phone system act without being one).
     """
-    person = await people_store.person_by_login(ctx.db, ctx.person_login)
-    if person is None or not person.active:
+    who = await acting(ctx)
+    if who.person is None:
         raise NotAllowed(
             _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
                 login=ctx.person_login
             )
         )
-    return person
+    return who.person
 
 
-async def require_office(ctx: Ctx) -> Technician:
-    """The acting person, if a dispatcher or an admin.
+async def require_office(ctx: Ctx) -> Technician | None:
+    """Refuse unless the acting login may work the office's desk (the rule table's ``job.list``).
+
+    Kept for callers written before the rule table; new code calls
+    :func:`bbdispatch.services.rights.check` with the action it is about to do.
 
     Raises:
-        NotAllowed: unknown login, or a technician.
+        Refused: a technician, the phone system or an unknown login (audited).
     """
-    person = await acting_person(ctx)
-    if person.role not in OFFICE_ROLES:
-        raise NotAllowed(_("Only dispatchers and admins handle clients, contracts and jobs."))
-    return person
+    return (await check(ctx, Action.JOB_LIST)).person

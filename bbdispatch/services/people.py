@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shlex
 
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
 from bbdispatch.domain.people import OS_LOGIN, Role, Technician
+from bbdispatch.domain.rights import Action, Principal
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import people as store
+
+PHONE_GROUP = "bbdispatch-phone"
+"""The OS group whose members (not people of the firm) may ``ring`` and ``lookup``."""
 
 
 def os_login() -> str:
     """The OS account running this process (never ``$USER``, which anyone can set)."""
     return pwd.getpwuid(os.getuid()).pw_name
+
+
+def os_fallback() -> Principal | None:
+    """The rights of this process's OS account when it is no person of the firm.
+
+    ``root`` acts as an admin (it can rewrite the file anyway; it sets the
+    database up before anyone is added); a member of the ``bbdispatch-phone``
+    group is the phone system. Anyone else gets nothing. Read from the process's
+    real credentials, never from the environment.
+    """
+    if os.getuid() == 0:
+        return Principal.ADMIN
+    try:
+        gid = grp.getgrnam(PHONE_GROUP).gr_gid
+    except KeyError:
+        return None
+    if gid == os.getgid() or gid in os.getgroups():
+        return Principal.PHONE
+    return None
 
 
 async def add_person(
@@ -36,6 +61,7 @@ async def add_person(
         FieldError: ``login`` is not something an OS account can be called
             (people sign in by their OS login).
     """
+    await check(ctx, Action.PEOPLE_MANAGE)
     if not login.strip() or not name.strip():
         raise DomainError(_("A person needs a login and a name."))
     if not OS_LOGIN.match(login):
@@ -65,6 +91,7 @@ def no_admin_message(db_path: str) -> str:
 
 async def people(ctx: Ctx) -> list[Technician]:
     """Everyone active at the firm."""
+    await check(ctx, Action.PEOPLE_VIEW)
     return await store.all_people(ctx.db)
 
 
@@ -74,6 +101,7 @@ async def person(ctx: Ctx, person_id: int) -> Technician:
     Raises:
         NotFound: no such person.
     """
+    await check(ctx, Action.PEOPLE_VIEW)
     found = await store.person_by_id(ctx.db, person_id)
     if found is None:
         raise NotFound(_("No technician with id {id}.").format(id=person_id))

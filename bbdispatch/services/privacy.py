@@ -23,10 +23,11 @@ from typing import Any
 
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.roles import require_admin
+from bbdispatch.services.rights import check
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import backups as backups_store
 from bbdispatch.storage import callbacks as callbacks_store
@@ -98,7 +99,7 @@ async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
         NotFound: no such client.
     """
     async with ctx.db.transaction():
-        await require_admin(ctx, _("export a client's personal data"))
+        await check(ctx, Action.PRIVACY, entity="client", entity_id=client_id)
         await _client(ctx, client_id)
         fp = await store.footprint(ctx.db, client_id)
         data = await store.export_data(ctx.db, fp)
@@ -120,7 +121,7 @@ async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
         NotFound: no such client.
     """
     async with ctx.db.transaction():
-        await require_admin(ctx, _("erase a client's personal data"))
+        await check(ctx, Action.PRIVACY, entity="client", entity_id=client_id)
         client = await _client(ctx, client_id)
         needles = _needles(client)
         shared = {n for n in needles if await store.held_for_others(ctx.db, client_id, n)}

@@ -24,12 +24,14 @@ from bbdispatch.domain.recurring import (
     run_state,
 )
 from bbdispatch.domain.recurring import TaskDraft as TaskDraft  # re-exported: forms build one
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import next_occurrences, parse_rule
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.lifecycle import assign_in_tx, move_job_in_tx
+from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -57,6 +59,7 @@ class RunDetails:
 
 async def it_admin_contracts(ctx: Ctx, *, active_only: bool = True) -> list[AdminContract]:
     """IT administration contracts (monthly fee) with their clients, by client name."""
+    await check(ctx, Action.RECURRING_VIEW)
     contracts = [
         c
         for c in await contract_store.contracts_of_kind(ctx.db, ProductType.MONTHLY)
@@ -75,6 +78,7 @@ async def admin_contract(ctx: Ctx, contract_id: int) -> AdminContract:
         NotFound: no such contract.
         DomainError: the contract is not an IT administration contract.
     """
+    await check(ctx, Action.RECURRING_VIEW, entity="contract", entity_id=contract_id)
     contract = await contract_store.get_contract(ctx.db, contract_id)
     client = await client_store.get_client(ctx.db, contract.client_id) if contract else None
     if contract is None or client is None:
@@ -86,6 +90,7 @@ async def admin_contract(ctx: Ctx, contract_id: int) -> AdminContract:
 
 async def tasks_of_contract(ctx: Ctx, contract_id: int) -> list[RecurringTask]:
     """A contract's recurring tasks, active first."""
+    await check(ctx, Action.RECURRING_VIEW, entity="contract", entity_id=contract_id)
     return await store.tasks_of_contract(ctx.db, contract_id)
 
 
@@ -95,6 +100,7 @@ async def get_task(ctx: Ctx, task_id: int) -> RecurringTask:
     Raises:
         NotFound: no such task.
     """
+    await check(ctx, Action.RECURRING_VIEW, entity="recurring_task", entity_id=task_id)
     task = await store.get_task(ctx.db, task_id)
     if task is None:
         raise NotFound(_("No recurring task {id}.").format(id=task_id))
@@ -135,6 +141,7 @@ async def save_task(
     Raises:
         DomainError: invalid draft, or not an IT administration contract.
     """
+    await check(ctx, Action.RECURRING_EDIT, entity="contract", entity_id=contract_id)
     validate_draft(draft)
     await admin_contract(ctx, contract_id)
     draft = replace(
@@ -159,6 +166,7 @@ async def save_task(
 
 async def set_task_active(ctx: Ctx, task_id: int, active: bool) -> None:
     """Pause or resume a task; a paused task creates no jobs."""
+    await check(ctx, Action.RECURRING_EDIT, entity="recurring_task", entity_id=task_id)
     async with ctx.db.transaction():
         if await store.get_task(ctx.db, task_id) is None:
             raise NotFound(_("No recurring task {id}.").format(id=task_id))
@@ -168,6 +176,7 @@ async def set_task_active(ctx: Ctx, task_id: int, active: bool) -> None:
 
 async def contract_history(ctx: Ctx, contract_id: int) -> list[HistoryRow]:
     """Every run of a contract's recurring tasks, newest first, with its state."""
+    await check(ctx, Action.RECURRING_VIEW, entity="contract", entity_id=contract_id)
     now = ctx.clock.now()
     rows = []
     for run in await store.runs_of_contract(ctx.db, contract_id):
@@ -190,6 +199,7 @@ async def run_details(ctx: Ctx, job_id: int) -> RunDetails:
         NotFound: no such job.
         DomainError: the job was not made from a recurring task.
     """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     job = await job_store.get_job(ctx.db, job_id)
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
@@ -214,6 +224,7 @@ async def complete_run(
             that is not a recurring run, a cancelled one, or one still open with
             a timer running on it (closing it would lose that time).
     """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
     if not checked.strip():
         raise DomainError(_("Say what was checked."))
     if outcome is RunOutcome.PROBLEM and not problem.strip():

@@ -9,17 +9,21 @@ from __future__ import annotations
 import asyncio
 
 from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.rights import Action
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import calls as store
 
 
 async def latest_call_id(ctx: Ctx) -> int:
     """Baseline for :func:`pending_rings_after`, taken when the App starts."""
+    await check(ctx, Action.CALL_LOG)
     return await store.latest_call_id(ctx.db)
 
 
 async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
     """Calls the phone system reported since the baseline that nobody handled yet."""
+    await check(ctx, Action.CALL_LOG)
     return await store.pending_ring_calls_after(ctx.db, after_id)
 
 

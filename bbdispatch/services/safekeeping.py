@@ -20,11 +20,11 @@ from pathlib import Path
 
 from bbdispatch.clock import Clock, SystemClock
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import load_pricelist
-from bbdispatch.services import audit
+from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.roles import require_admin
 from bbdispatch.storage import db_file
 from bbdispatch.storage.database import Database, SchemaTooNew, latest_schema_version
 
@@ -96,7 +96,7 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
         DomainError: the target exists, or the copy failed its check (and is removed).
         StorageError: the copy could not be written.
     """
-    await require_admin(ctx, _("back up the database"))
+    await rights.check(ctx, Action.BACKUP)
     source = ctx.db.path
     version = await ctx.db.schema_version()
     if output is None:
@@ -200,7 +200,7 @@ async def restore(
         try:
             ctx = Ctx(db=db, clock=clock, prices=load_pricelist(), actor=login)
             if not existing:
-                await require_admin(ctx, _("restore the database"))
+                await rights.check(ctx, Action.BACKUP)
             async with db.transaction():
                 await audit.record(ctx, "database", None, "restored", file=backup_file.name)
             migrated_to = await db.schema_version()
@@ -221,9 +221,8 @@ async def restore(
 async def _check_admin_in(db_path: Path, login: str, clock: Clock) -> None:
     db = await Database.open(db_path, create=False, migrate=False)
     try:
-        await require_admin(
-            Ctx(db=db, clock=clock, prices=load_pricelist(), actor=login),
-            _("restore the database"),
+        await rights.check(
+            Ctx(db=db, clock=clock, prices=load_pricelist(), actor=login), Action.BACKUP
         )
     finally:
         await db.close()

@@ -18,10 +18,12 @@ from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.recurring import CreatedRun, RecurringTask
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import plan_occurrences
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
@@ -48,6 +50,7 @@ async def run_schedule(
             after it are not due yet.
         dry_run: only say what would be created (``job_id`` 0); nothing is written.
     """
+    await check(ctx, Action.SCHEDULE_RUN)
     moment = now or ctx.clock.now()
     result = ScheduleResult()
     for task_id in await store.active_task_ids(ctx.db):

@@ -11,6 +11,7 @@ from bbdispatch.clock import format_local, local, local_midnight_utc, local_toda
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.statements import (
     ChargeRow,
     ContractSubtotal,
@@ -28,6 +29,7 @@ from bbdispatch.reports import render
 from bbdispatch.reports.json_report import statement_dict
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -66,6 +68,7 @@ async def build_statement(
         NotFound: no such client.
         DomainError: the period ends before it starts.
     """
+    await check(ctx, Action.STATEMENT_VIEW, entity="client", entity_id=client_id)
     check_period(period_from, period_to)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
@@ -348,6 +351,7 @@ async def issue_statement(
             overlapping period was already issued, or a timer started in the period
             is still running (its time could never be billed afterwards).
     """
+    await check(ctx, Action.STATEMENT_ISSUE, entity="client", entity_id=client_id)
     check_issuable(ctx, period_from, period_to)
     async with ctx.db.transaction():
         clash = await store.overlapping_statement(ctx.db, client_id, period_from, period_to)

@@ -8,12 +8,14 @@ from bbdispatch.clock import format_duration, format_local, local
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit, timer_forgotten
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check, check_job
 from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as statement_store
@@ -122,6 +124,8 @@ async def add_entry(
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
+    await check_job(ctx, Action.JOB_WORK, job_id)
+    await check(ctx, Action.TIME_EDIT, owner_id=technician_id)
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
     async with ctx.db.transaction():
         if await job_store.get_job(ctx.db, job_id) is None:
@@ -172,6 +176,7 @@ class TimerRunning(DomainError):
 
 async def running_timer(ctx: Ctx, tech: Technician) -> WorkEntry | None:
     """The technician's running timer, if any (it survives any crash: it is a row)."""
+    await check(ctx, Action.TIME_VIEW, owner_id=tech.id)
     return await store.running_entry_of(ctx.db, tech.id)
 
 
@@ -193,6 +198,8 @@ async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
         NotAllowed: not the technician's job.
         DomainError: the job is closed, or the start overlaps another entry.
     """
+    await check_job(ctx, Action.JOB_WORK, job_id)
+    await check(ctx, Action.TIME_EDIT, owner_id=tech.id)
     async with ctx.db.transaction():
         job = await own_job(ctx, tech, job_id)
         if not job.status.is_open:
@@ -242,6 +249,7 @@ async def stop_timer(
         TooShort: under a minute: discard the timer.
         DomainError: no timer running, no description, a bad end, or an overlap.
     """
+    await check(ctx, Action.TIME_EDIT, owner_id=tech.id)
     if not description.strip():
         raise DomainError(_("Describe the work for the client's statement."))
     end = ended_at or ctx.clock.now()

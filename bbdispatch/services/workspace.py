@@ -13,12 +13,15 @@ from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, JobStatus
 from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.services.contracts import balances as contract_balances
 from bbdispatch.services.lifecycle import move_job_in_tx
+from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import work as work_store
 
@@ -47,9 +50,7 @@ async def own_job(ctx: Ctx, tech: Technician, job_id: int) -> Job:
         NotFound: no such job.
         NotAllowed: the job belongs to another technician (or nobody).
     """
-    job = await job_store.get_job(ctx.db, job_id)
-    if job is None:
-        raise NotFound(_("No job {id}.").format(id=job_id))
+    job = await check_job(ctx, Action.JOB_VIEW, job_id)
     if job.technician_id != tech.id:
         raise NotAllowed(_("Job {id} is not assigned to you.").format(id=job_id))
     return job
@@ -57,6 +58,7 @@ async def own_job(ctx: Ctx, tech: Technician, job_id: int) -> Job:
 
 async def my_jobs(ctx: Ctx, tech: Technician) -> list[JobRow]:
     """The technician's open jobs: emergencies first, then by planned visit, then age."""
+    await check(ctx, Action.JOB_VIEW, owner_id=tech.id)
     rows = [
         r for r in await job_store.job_rows_of_technician(ctx.db, tech.id) if r.job.status.is_open
     ]
@@ -80,7 +82,10 @@ async def job_card(ctx: Ctx, tech: Technician, job_id: int) -> JobCard:
         raise NotFound(_("No client with id {id}.").format(id=job.client_id))
     phone = job.caller_phone or (client.phones[0].e164 if client.phones else None)
     warn = ctx.prices.billing.warn_percent
-    balances = [balance_text(b, warn) for b in await balances_of_client(ctx, client.id)]
+    # Hours left on the client's contracts, as lines of text: the technician
+    # sees whether the time is covered, not the contracts themselves.
+    contracts = await contract_store.contracts_of(ctx.db, client.id)
+    balances = [balance_text(b, warn) for b in await contract_balances(ctx, contracts)]
     entries = [
         e for e in await work_store.entries_of_job(ctx.db, job.id) if e.technician_id == tech.id
     ]
@@ -123,6 +128,7 @@ async def finish_job(ctx: Ctx, tech: Technician, job_id: int, resolution: str) -
 
 
 async def _move(ctx: Ctx, tech: Technician, job_id: int, to: JobStatus, note: str) -> None:
+    await check_job(ctx, Action.JOB_WORK, job_id)
     async with ctx.db.transaction():
         job = await own_job(ctx, tech, job_id)
         await move_own_job_in_tx(ctx, job, to, note)

@@ -50,9 +50,32 @@ async def insert_audit(
             entity,
             entity_id,
             action,
-            json.dumps(detail, ensure_ascii=False, default=_encode),
+            encode_detail(detail),
         ),
     )
+
+
+def encode_detail(detail: dict[str, Any]) -> str:
+    """A detail as the JSON text stored in ``audit_log.detail``."""
+    return json.dumps(detail, ensure_ascii=False, default=_encode)
+
+
+async def recent_same(
+    db: Database,
+    since: datetime,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    detail: dict[str, Any],
+) -> bool:
+    """Whether the same record was already written at or after ``since``."""
+    found = await db.fetch_value(
+        "SELECT 1 FROM audit_log WHERE at >= ? AND actor = ? AND entity = ?"
+        " AND entity_id IS ? AND action = ? AND detail = ? LIMIT 1",
+        (to_db(since), actor, entity, entity_id, action, encode_detail(detail)),
+    )
+    return found is not None
 
 
 async def audit_for(db: Database, entity: str, entity_id: int) -> list[AuditEntry]:

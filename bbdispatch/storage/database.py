@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib import resources
@@ -120,6 +120,7 @@ class Database:
         """How long a write waits for the lock before :class:`DatabaseBusy`
         (``ring`` waits less: it spools the call instead)."""
         self._point_reader: sqlite3.Connection | None = None
+        self._after_tx: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
@@ -247,21 +248,47 @@ class Database:
         self._wait_listeners.append(listener)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Database]:
-        """A short write transaction: commit on success, roll back on any error."""
-        async with self._write_lock:
-            await self._begin_immediate()
-            self._tx_owner = asyncio.current_task()
-            try:
-                yield self
-            except BaseException:
+    async def transaction(self, *, quiet: bool = False) -> AsyncIterator[Database]:
+        """A short write transaction: commit on success, roll back on any error.
+
+        Work queued with :meth:`after_transaction` runs once the lock is released,
+        whether the transaction committed or rolled back. A ``quiet`` transaction
+        does not call the :meth:`on_commit` listeners: for bookkeeping no screen
+        shows (the audit of a refused call), which must not make the screen that
+        was refused reload and be refused again.
+        """
+        try:
+            async with self._write_lock:
+                await self._begin_immediate()
+                self._tx_owner = asyncio.current_task()
+                try:
+                    yield self
+                except BaseException:
+                    self._tx_owner = None
+                    await self._conn.execute("ROLLBACK")
+                    raise
                 self._tx_owner = None
-                await self._conn.execute("ROLLBACK")
-                raise
-            self._tx_owner = None
-            await self._conn.execute("COMMIT")
-        for listener in self._commit_listeners:
-            listener()
+                await self._conn.execute("COMMIT")
+        finally:
+            pending, self._after_tx = self._after_tx, []
+            for job in pending:
+                await job()
+        if not quiet:
+            for listener in self._commit_listeners:
+                listener()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the running task is inside this database's write transaction."""
+        return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
+
+    def after_transaction(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` after the current transaction ends, even if it rolls back.
+
+        For records that must outlive a refused change (the audit of a refusal
+        raised inside a transaction).
+        """
+        self._after_tx.append(job)
 
     async def _begin_immediate(self) -> None:
         told: list[bool] = []

@@ -71,8 +71,13 @@ async def visits_of(db: Database, technician_id: int) -> list[Visit]:
     return [Visit(job_id=r["id"], client_name=r["name"], at=from_db(r["visit_at"])) for r in rows]
 
 
-async def find_job_rows(db: Database, text: str, limit: int = 10) -> list[JobRow]:
-    """Jobs whose number, description, caller or caller's phone matches, newest first."""
+async def find_job_rows(
+    db: Database, text: str, limit: int = 10, *, technician_id: int | None = None
+) -> list[JobRow]:
+    """Jobs whose number, description, caller or caller's phone matches, newest first.
+
+    With ``technician_id``, only that technician's jobs.
+    """
     digits = "".join(c for c in text if c.isdigit())
     clauses = ["job.description LIKE :like", "job.caller_name LIKE :like"]
     params: dict[str, object] = {"like": f"%{text.strip()}%", "limit": limit}
@@ -82,8 +87,12 @@ async def find_job_rows(db: Database, text: str, limit: int = 10) -> list[JobRow
         if len(digits) >= 3:
             clauses.append("job.caller_phone LIKE :phone")
             params["phone"] = f"%{digits}%"
+    where = f"({' OR '.join(clauses)})"
+    if technician_id is not None:
+        where += " AND job.technician_id = :technician"
+        params["technician"] = technician_id
     rows = await db.fetch_all(
-        f"{JOB_ROW_QUERY} WHERE {' OR '.join(clauses)}"
+        f"{JOB_ROW_QUERY} WHERE {where}"
         f" ORDER BY job.status IN ({_OPEN}) DESC, job.received_at DESC LIMIT :limit",
         params,
     )

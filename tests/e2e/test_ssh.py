@@ -125,6 +125,7 @@ def _build_database(db: Path, login: str) -> tuple[int, int]:
     from bbdispatch.domain.clients import ClientKind, NewClient
     from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
     from bbdispatch.domain.people import Role
+    from bbdispatch.domain.rights import Principal
     from bbdispatch.pricelist import load_pricelist
     from bbdispatch.services.clients import create_client
     from bbdispatch.services.context import Ctx
@@ -135,7 +136,8 @@ def _build_database(db: Path, login: str) -> tuple[int, int]:
     async def build() -> tuple[int, int]:
         database = await Database.open(db)
         try:
-            ctx = Ctx(db=database, clock=SystemClock(), prices=load_pricelist(), actor="e2e")
+            ctx = Ctx(db=database, clock=SystemClock(), prices=load_pricelist(), actor="e2e",
+                      fallback=Principal.SYSTEM)  # fmt: skip
             tech = await add_person(ctx, login, "Tomasz Testowy", Role.TECHNICIAN)
             client = await create_client(
                 ctx, NewClient(kind=ClientKind.COMPANY, name="Biuro Rachunkowe E2E")

@@ -6,6 +6,7 @@ from typing import Any
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.schedule import run_schedule
@@ -18,7 +19,9 @@ def test_contract_history_80x24(
 ) -> None:
     async def schedule() -> None:
         db = await Database.open(demo_db_path)
-        await run_schedule(Ctx(db=db, clock=clock, prices=prices, actor="cron"))
+        await run_schedule(
+            Ctx(db=db, clock=clock, prices=prices, actor="cron", fallback=Principal.SYSTEM)
+        )
         await db.close()
 
     asyncio.run(schedule())

@@ -7,20 +7,18 @@ from typing import Any
 from textual.widgets import DataTable, Input, Select, Static
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.people import Role, Technician
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.schedule import run_schedule
 from screens.backup_check_dialog import BackupCheckDialog
 from screens.contract_history import ContractHistoryScreen
 from screens.inventory_view import InventoryScreen
 from screens.it_admin import open_contract_history
-from tests.helpers import settle_twice
+from tests.helpers import DISPATCHER, settle_twice
 
 DATA = Path(__file__).parent.parent / "data"
-TECH = Technician(
-    id=2, login="piotr", name="Piotr Mazur", role=Role.TECHNICIAN, does_onsite=True,
-    phone=None, active=True,
-)  # fmt: skip
+# The IT administration screens are the dispatcher's desk: a technician never
+# reaches them (launch refuses, and the services refuse since docs/rights.md).
+TECH = DISPATCHER
 
 
 async def test_failed_backup_from_history_raises_an_emergency(

@@ -28,8 +28,7 @@ async def test_support_login_acting_as_a_technician_is_named_in_the_audit(
 ) -> None:
     import sqlite3
 
-    from bbdispatch.domain.jobs import JobStatus
-    from bbdispatch.services.dispatch import change_status
+    from bbdispatch.services.workspace import start_work
 
     anna = Technician(
         id=1, login="anna", name="Anna Kamińska", role=Role.TECHNICIAN, does_onsite=True,
@@ -41,7 +40,7 @@ async def test_support_login_acting_as_a_technician_is_named_in_the_audit(
         await app.workers.wait_for_complete()
         assert app.ctx.actor == "bogdan as anna"
         assert app.ctx.person_login == "anna"  # rights and "who did it" stay anna's
-        await change_status(app.ctx, 15, JobStatus.IN_PROGRESS)
+        await start_work(app.ctx, anna, 15)
     with sqlite3.connect(demo_db_path) as conn:
         (actor,) = conn.execute(
             "SELECT actor FROM audit_log WHERE entity = 'job' AND entity_id = 15 ORDER BY id DESC"

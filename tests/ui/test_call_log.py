@@ -6,6 +6,7 @@ from typing import Any
 from textual.widgets import DataTable
 
 from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
@@ -18,7 +19,7 @@ from tests.helpers import make_app, query, settle
 async def _ring(path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
     db = await Database.open(path)
     try:
-        await record_ring(Ctx(db, clock, prices, "pbx"), number)
+        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), number)
     finally:
         await db.close()
 

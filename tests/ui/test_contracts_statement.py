@@ -81,7 +81,7 @@ async def test_sign_service_contract_needs_an_assessment_first(
 async def test_statement_screen_shows_lines_and_totals(
     ctx_factory: Callable[..., Callable[[], object]],
 ) -> None:
-    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]  # admins issue periods
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(3))
@@ -110,7 +110,7 @@ async def test_statement_screen_shows_lines_and_totals(
 async def test_statement_screen_issues_a_past_month(
     ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
 ) -> None:
-    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]  # admins issue periods
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_twice(app, pilot)
         await app.push_screen(StatementScreen(2, (date(2026, 8, 1), date(2026, 8, 31))))

@@ -10,6 +10,7 @@ import pytest
 from stdnum.pl import nip as stdnum_nip
 
 from bbdispatch.clock import FrozenClock, from_db
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage.database import Database
@@ -58,7 +59,7 @@ async def test_lookup_benchmark_runs_and_reports(small_db: Path, prices: PriceLi
     path = small_db
     db = await Database.open(path)
     ctx = Ctx(db=db, clock=FrozenClock(from_db(generate.utc(generate.NOW))), prices=prices,
-              actor="t")  # fmt: skip
+              actor="t", fallback=Principal.SYSTEM)  # fmt: skip
     bare = sqlite3.connect(path)
     try:
         rows = await data_benches.lookup(ctx, bare, 20)

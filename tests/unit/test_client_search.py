@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.rights import Principal
 from bbdispatch.services.clients import add_phone, clients_by_phone, create_client, search_clients
 from bbdispatch.services.context import Ctx
 
@@ -67,7 +68,13 @@ async def test_lookup_works_on_an_in_memory_database(prices) -> None:  # type: i
     from bbdispatch.storage.database import Database
 
     db = await Database.open(":memory:")
-    ctx = Ctx(db=db, clock=FrozenClock(SystemClock().now()), prices=prices, actor="t")
+    ctx = Ctx(
+        db=db,
+        clock=FrozenClock(SystemClock().now()),
+        prices=prices,
+        actor="t",
+        fallback=Principal.SYSTEM,
+    )
     try:
         await _firm(ctx)
         assert len(await clients_by_phone(ctx, "+48226281234")) == 1

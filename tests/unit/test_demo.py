@@ -7,6 +7,7 @@ from stdnum.pl import nip as stdnum_nip
 
 from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.domain.rights import Principal
 from bbdispatch.phones import parse_phone
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services.context import Ctx
@@ -74,7 +75,8 @@ def test_demo_is_deterministic(demo_template: Path, tmp_path: Path) -> None:
     async def build(path: Path) -> None:
         db = await Database.open(path)
         await build_demo(
-            Ctx(db, FrozenClock(DEMO_NOW), load_pricelist(), "setup"), add_login="tester"
+            Ctx(db, FrozenClock(DEMO_NOW), load_pricelist(), "setup", fallback=Principal.SYSTEM),
+            add_login="tester",
         )
         await db.close()
 

@@ -1,0 +1,163 @@
+"""The one rights check every service runs before it reads or changes anything.
+
+The rule table is :mod:`bbdispatch.domain.rights`; this module finds out who is
+acting (``Ctx.person_login`` → person → role, or the context's trusted
+fallback) and asks the table. A refusal raises ``Refused`` (a ``NotAllowed``)
+with one line for the user and leaves an audit row (``rights``/``refused``) that
+survives even when the check ran inside a transaction that then rolls back.
+
+Use it at a service's entry point::
+
+    await check(ctx, Action.JOB_ASSIGN)                       # role only
+    await check(ctx, Action.JOB_WORK, owner_id=job.technician_id)  # own/other
+    who, reach = await scope_of(ctx, Action.SEARCH)          # filter a listing
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.jobs import Job
+from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import (
+    Action,
+    Principal,
+    Refused,
+    Scope,
+    allowed,
+    refusal_text,
+    scope,
+)
+from bbdispatch.i18n import _
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import audit as audit_store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
+
+REFUSAL_REPEAT = timedelta(minutes=1)
+"""The same refusal (actor, action, thing) is audited once in this time."""
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who a service call runs for."""
+
+    login: str
+    principal: Principal
+    person: Technician | None
+    """The person of the firm, or ``None`` for a fallback principal (phone, root, system)."""
+
+    def owns(self, owner_id: int | None) -> bool:
+        """Whether a thing that belongs to technician ``owner_id`` is this person's own."""
+        return self.person is not None and owner_id is not None and owner_id == self.person.id
+
+    def may(self, action: Action, owner_id: int | None = None) -> bool:
+        """Whether the rule table allows ``action`` (on something owned by ``owner_id``)."""
+        return allowed(self.principal, action, own=self.owns(owner_id))
+
+
+async def acting(ctx: Ctx) -> Acting:
+    """Who ``ctx`` acts for: its login's person, else its trusted fallback.
+
+    Raises:
+        Refused: the login is not an active person and the context has no
+            fallback (audited).
+    """
+    login = ctx.person_login
+    person = await people_store.person_by_login(ctx.db, login)
+    if person is not None and person.active:
+        return Acting(login, Principal.of(person.role), person)
+    if ctx.fallback is not None:
+        return Acting(login, ctx.fallback, None)
+    await _audit_refusal(ctx, "", "person", None, None)
+    raise Refused(
+        _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(login=login)
+    )
+
+
+async def check(
+    ctx: Ctx,
+    action: Action,
+    *,
+    owner_id: int | None = None,
+    entity: str = "",
+    entity_id: int | None = None,
+) -> Acting:
+    """Refuse unless the acting person may do ``action``; return who acts.
+
+    Args:
+        ctx: the service call's context.
+        action: what is about to happen.
+        owner_id: the technician a job or work entry belongs to, for rules that
+            reach only a person's own things (``None``: owned by nobody).
+        entity: the kind of thing acted on (``job``, ``client``…), for the audit.
+        entity_id: its id, for the audit row of a refusal.
+
+    Raises:
+        Refused: the rule table says no (audited, one line for the user).
+    """
+    who = await acting(ctx)
+    if who.may(action, owner_id):
+        return who
+    await _audit_refusal(ctx, action.value, entity, entity_id, who.principal)
+    raise Refused(refusal_text(who.principal, action))
+
+
+async def scope_of(ctx: Ctx, action: Action) -> tuple[Acting, Scope]:
+    """Who acts and how far their right reaches, for listings that filter.
+
+    Raises:
+        Refused: no right at all (audited).
+    """
+    who = await acting(ctx)
+    reach = scope(who.principal, action)
+    if reach is Scope.NONE:
+        await _audit_refusal(ctx, action.value, "", None, who.principal)
+        raise Refused(refusal_text(who.principal, action))
+    return who, reach
+
+
+async def _audit_refusal(
+    ctx: Ctx, action: str, entity: str, entity_id: int | None, principal: Principal | None
+) -> None:
+    detail = {"action": action, "login": ctx.person_login}
+    if principal is not None:
+        detail["role"] = principal.value
+    if entity:
+        detail["entity"] = entity
+
+    async def write() -> None:
+        # Quiet and once a minute per refusal: a screen that keeps asking (a
+        # reload after every commit) must neither loop nor flood the trail.
+        async with ctx.db.transaction(quiet=True):
+            since = ctx.clock.now() - REFUSAL_REPEAT
+            if not await audit_store.recent_same(
+                ctx.db, since, ctx.actor, "rights", entity_id, "refused", detail
+            ):
+                await audit_store.insert_audit(
+                    ctx.db, ctx.clock.now(), ctx.actor, "rights", entity_id, "refused", detail
+                )
+
+    if ctx.db.in_transaction:
+        # The caller's transaction will roll back; the refusal must stay on record.
+        ctx.db.after_transaction(write)
+    else:
+        await write()
+
+
+async def check_job(ctx: Ctx, action: Action, job_id: int) -> Job:
+    """Load a job and refuse unless the acting person may do ``action`` on it.
+
+    A technician's own job is one assigned to them.
+
+    Raises:
+        NotFound: no such job.
+        Refused: the rule table says no (audited).
+    """
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    await check(ctx, action, owner_id=job.technician_id, entity="job", entity_id=job_id)
+    return job

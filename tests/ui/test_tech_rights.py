@@ -1,0 +1,132 @@
+"""In ``bbdispatch tech`` nothing reaches beyond the rule table (docs/rights.md).
+
+The issue's example: a technician with no jobs types a client's name and a word
+of another technician's job into ctrl+p, opens a job, presses ``x`` and ``a``.
+Before rights lived in the services, the palette listed both, the job detail
+showed the client's NIP and contracts, and the job was cancelled.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.command import CommandList, CommandPalette
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Role, Technician
+from screens.job_detail import JobDetailScreen
+from tests.helpers import query, settle
+
+DRUKARKA = "SELECT id, status, technician_id FROM job WHERE description LIKE 'Drukarka%'"
+
+
+def _person(db_path: Path, login: str) -> Technician:
+    row = query(db_path, "SELECT * FROM technician WHERE login = ?", (login,))[0]
+    return Technician(
+        id=row["id"], login=login, name=row["name"], role=Role(row["role"]),
+        does_onsite=bool(row["does_onsite"]), phone=row["phone"], active=True,
+    )  # fmt: skip
+
+
+def _add_jan(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO technician (login, name, role, does_onsite)"
+            " VALUES ('jan', 'Jan Nowak', 'technician', 1)"
+        )
+
+
+async def _palette_hits(pilot: Any, app: BBDispatch, text: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*["space" if c == " " else c for c in text])
+    await pilot.pause(0.6)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    results = app.screen.query_one(CommandList)
+    return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+
+
+async def test_technician_without_jobs_finds_and_changes_nothing(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    _add_jan(demo_db_path)
+    jan = _person(demo_db_path, "jan")
+    before = query(demo_db_path, DRUKARKA)[0]
+    app = BBDispatch(ctx_factory(), jan, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for word in ("Kancelaria", "Drukarka", str(before["id"])):
+            hits = await _palette_hits(pilot, app, word)
+            assert not any(word in h or "Job" in h or "Client" in h for h in hits), hits
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, JobDetailScreen)
+            while isinstance(app.screen, CommandPalette):
+                await pilot.press("escape")
+                await pilot.pause()
+        # Even a screen pushed by hand shows nothing and changes nothing.
+        app.push_screen(JobDetailScreen(before["id"]))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert "Not allowed" in messages
+        assert "Kancelaria" not in messages
+    after = query(demo_db_path, DRUKARKA)[0]
+    assert tuple(after) == tuple(before)
+
+
+async def test_technician_search_finds_own_jobs_only(ctx_factory: Any, demo_db_path: Path) -> None:
+    anna = _person(demo_db_path, "anna")
+    own = query(
+        demo_db_path,
+        "SELECT id FROM job WHERE technician_id = ? AND status IN ('assigned', 'in_progress')",
+        (anna.id,),
+    )[0]["id"]
+    other = query(demo_db_path, DRUKARKA)[0]
+    assert other["technician_id"] != anna.id
+    app = BBDispatch(ctx_factory(), anna, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hits = await _palette_hits(pilot, app, str(own))
+        assert any(h.startswith(f"Job {own}") for h in hits), hits
+        await pilot.press("escape")
+        await pilot.pause()
+        hits = await _palette_hits(pilot, app, str(other["id"]))
+        assert not any("Job" in h for h in hits), hits
+
+
+ALLOWED_IN_TECH = {
+    "screens.tech_jobs", "screens.tech_entries", "screens.help", "screens.entry_dialog",
+    "screens.text_dialog", "screens.widgets.confirm", "textual.command", "textual.screen",
+}  # fmt: skip
+"""The modules of every screen a technician may reach."""
+
+
+async def test_every_key_in_tech_stays_within_own_work(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    _add_jan(demo_db_path)
+    jan = _person(demo_db_path, "jan")
+    app = BBDispatch(ctx_factory(), jan, mode="technician", poll_seconds=0.1)
+    keys = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [f"f{n}" for n in range(1, 13)]
+    reached: set[str] = set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            for screen in app.screen_stack:
+                reached.add(type(screen).__module__)
+            while app.screen is not home:
+                await pilot.press("escape")
+                await settle(pilot)
+        assert app.is_running
+    assert reached <= ALLOWED_IN_TECH, reached - ALLOWED_IN_TECH
