@@ -7,10 +7,12 @@ from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import caller_card, lookup_number
+from bbdispatch.services.rights import acting
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +39,9 @@ def handle(args: argparse.Namespace) -> int:
         if not found["clients"]:
             echo("  " + _("(no client)"))
         for client in found["clients"]:
+            if client["open_jobs"] is None:  # the phone system: names only
+                echo("  " + _("{name} [{kind}]").format(name=client["name"], kind=client["kind"]))
+                continue
             echo(
                 "  "
                 + _("{name} [{kind}], open jobs: {n}").format(
@@ -54,12 +59,22 @@ def handle(args: argparse.Namespace) -> int:
 async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
     """The match as plain data (the JSON the command prints).
 
+    The phone system (``docs/rights.md``) gets the clients' names only: contracts
+    and open jobs are for people who may see clients (``open_jobs`` is null).
+
     Raises:
         InvalidPhoneNumber: the text is not a valid number.
     """
     match = await lookup_number(ctx, raw)
-    clients = []
+    sees_clients = (await acting(ctx)).may(Action.CLIENT_VIEW)
+    clients: list[dict[str, Any]] = []
     for client in match.clients:
+        if not sees_clients:
+            clients.append(
+                {"id": client.id, "name": client.name, "kind": client.kind.value,
+                 "contracts": [], "open_jobs": None}
+            )  # fmt: skip
+            continue
         card = await caller_card(ctx, client.id)
         contracts = [
             {

@@ -102,6 +102,8 @@ class Action(StrEnum):
     """Privacy requests: export or erase a person's data."""
     AUDIT_VIEW = "audit.view"
     AUDIT_VERIFY = "audit.verify"
+    AUDIT_SEAL = "audit.seal"
+    """Write the audit trail's head where technicians cannot (``audit verify --seal``)."""
 
 
 _N, _O, _A = Scope.NONE, Scope.OWN, Scope.ANY
@@ -143,6 +145,7 @@ _ROWS: dict[Action, tuple[Scope, Scope, Scope, Scope]] = {
     Action.PRIVACY:            (_N, _N, _A, _N),
     Action.AUDIT_VIEW:         (_N, _A, _A, _N),
     Action.AUDIT_VERIFY:       (_N, _A, _A, _N),
+    Action.AUDIT_SEAL:         (_N, _N, _A, _N),
 }  # fmt: skip
 
 RULES: Mapping[Action, Mapping[Principal, Scope]] = {
@@ -186,6 +189,7 @@ ACTION_TEXT: Mapping[Action, str] = {
     Action.PRIVACY: _("handle privacy requests"),
     Action.AUDIT_VIEW: _("see the audit trail"),
     Action.AUDIT_VERIFY: _("verify the audit trail"),
+    Action.AUDIT_SEAL: _("seal the audit trail"),
 }
 """What each action is, as the end of "You may not …"."""
 

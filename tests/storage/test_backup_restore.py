@@ -24,6 +24,7 @@ WRITER = textwrap.dedent(
     import asyncio, sys
     from bbdispatch.clock import SystemClock
     from bbdispatch.domain.people import Role
+    from bbdispatch.domain.rights import Principal
     from bbdispatch.pricelist import load_pricelist
     from bbdispatch.services.context import Ctx
     from bbdispatch.services.intake import record_ring
@@ -32,7 +33,8 @@ WRITER = textwrap.dedent(
 
     async def main(path, tag, count):
         db = await Database.open(path, create=False)
-        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor=tag)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor=tag,
+                  fallback=Principal.SYSTEM)
         for i in range(count):
             await record_ring(ctx, f"+4860{tag[1:]:0>2}{i:05d}")
             if i % 5 == 0:

@@ -22,6 +22,7 @@ from textual.widgets import Static
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.board import job_detail
 from bbdispatch.services.context import Ctx
@@ -38,7 +39,7 @@ async def hostile_db(
 ) -> Path:
     db = await Database.open(demo_db_path)
     try:
-        ctx = Ctx(db, clock, prices, "pbx")
+        ctx = Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE)
         for raw in (QUIT, SHOT, f"{OSC}{CLEAR}601", BOLD, "601 234 567"):
             await record_ring(ctx, raw)
     finally:

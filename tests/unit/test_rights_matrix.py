@@ -47,6 +47,7 @@ from bbdispatch.services import (
     ledger,
     people,
     recurring,
+    safekeeping,
     schedule,
     statements,
     timekeeping,
@@ -141,10 +142,15 @@ PROBES: dict[Action, Probe] = {
     Action.PEOPLE_VIEW: lambda c, t, p: people.people(c),
     Action.PEOPLE_MANAGE: lambda c, t, p: people.add_person(c, "newbie", "New", Role.ADMIN),
     Action.AUDIT_VIEW: lambda c, t, p: audit.trail(c, "job", t.job),
+    Action.BACKUP: lambda c, t, p: safekeeping.backup(
+        c, output=c.db.path.with_name("probe-backup.db")
+    ),
 }
 """One real service call per action (actions without a service yet are left out)."""
 
-NO_SERVICE_YET = {Action.PRICELIST_MANAGE, Action.BACKUP, Action.PRIVACY, Action.AUDIT_VERIFY}
+NO_SERVICE_YET = {
+    Action.PRICELIST_MANAGE, Action.PRIVACY, Action.AUDIT_VERIFY, Action.AUDIT_SEAL,
+}  # fmt: skip
 
 
 async def _target(db: Database, login: str) -> Target:
@@ -249,7 +255,7 @@ def test_admin_only_rights() -> None:
     }
     assert admin_only == {
         Action.TIME_CORRECT, Action.STATEMENT_ISSUE, Action.PEOPLE_MANAGE,
-        Action.PRICELIST_MANAGE, Action.BACKUP, Action.PRIVACY,
+        Action.PRICELIST_MANAGE, Action.BACKUP, Action.PRIVACY, Action.AUDIT_SEAL,
     }  # fmt: skip
 
 
