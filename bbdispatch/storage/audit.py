@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -11,7 +11,8 @@ from typing import Any
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.audit import AuditEntry
-from bbdispatch.storage.database import Database
+from bbdispatch.domain.audit_chain import GENESIS, ChainedRow, canonical, link, row_hash
+from bbdispatch.storage.database import Database, Row
 
 
 def _encode(value: object) -> object:
@@ -36,22 +37,26 @@ async def insert_audit(
     action: str,
     detail: dict[str, Any],
 ) -> None:
-    """Record one change (inside the transaction that makes it).
+    """Record one change (inside the transaction that makes it), chained to the last row.
+
+    The new row's id and hash follow the newest row's; the write transaction
+    (``BEGIN IMMEDIATE``) keeps every other process out meanwhile, so two
+    processes appending at once still make one unbroken chain.
 
     ``detail`` may hold domain values (aware datetimes, dates, Decimal, enums);
     they are stored as JSON text here.
     """
+    last = await db.fetch_one("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    row_id = 1 if last is None else int(last["id"]) + 1
+    previous = GENESIS if last is None else str(last["chain_hash"])
+    at_text, detail_text = to_db(at), encode_detail(detail)
+    chain_hash = link(
+        previous, canonical(row_id, at_text, actor, entity, entity_id, action, detail_text)
+    )
     await db.execute(
-        "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            to_db(at),
-            actor,
-            entity,
-            entity_id,
-            action,
-            encode_detail(detail),
-        ),
+        "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, detail, chain_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at_text, actor, entity, entity_id, action, detail_text, chain_hash),
     )
 
 
@@ -120,3 +125,41 @@ async def clear_details_quoting(db: Database, text: str, *, keep_issued: bool = 
     await db.execute(
         "UPDATE audit_log SET detail = '{}' WHERE instr(detail, ?) > 0" + keep, (text,)
     )
+
+
+def _chained(row: Row) -> ChainedRow:
+    return ChainedRow(
+        id=row["id"], at=row["at"], actor=row["actor"], entity=row["entity"],
+        entity_id=row["entity_id"], action=row["action"], detail=row["detail"],
+        chain_hash=row["chain_hash"],
+    )  # fmt: skip
+
+
+async def chained_rows(db: Database, batch: int = 5000) -> AsyncIterator[ChainedRow]:
+    """Every audit row as stored, in id order, read in batches (for verifying)."""
+    after = 0
+    while True:
+        rows = await db.fetch_all(
+            "SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
+        )
+        for row in rows:
+            yield _chained(row)
+        if len(rows) < batch:
+            return
+        after = int(rows[-1]["id"])
+
+
+async def chain_unchained_rows(db: Database) -> int:
+    """Chain the rows written before the chain existed (the migration's step), in id order.
+
+    Returns how many rows were chained. Runs inside the migration's transaction.
+    """
+    previous, count = GENESIS, 0
+    async for row in chained_rows(db):
+        if row.chain_hash:
+            previous = row.chain_hash
+            continue
+        previous = row_hash(previous, row)
+        await db.execute("UPDATE audit_log SET chain_hash = ? WHERE id = ?", (previous, row.id))
+        count += 1
+    return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -77,6 +78,78 @@ def latest_schema_version() -> int:
     return max(n for n, _name, _sql in migrations())
 
 
+FILE_MODE = 0o660
+"""The database and its ``-wal``/``-shm``: the owner and the firm's group read and write."""
+
+
+def create_shared_file(path: Path) -> None:
+    """Create an empty database file ``0660`` whatever the umask (if it does not exist).
+
+    SQLite creates a new file ``0644`` minus the umask and gives ``-wal`` and
+    ``-shm`` the database file's mode, so the mode set here is the one all three
+    get; the group comes from the folder (setgid, ``docs/deploy-ssh.md``).
+
+    Raises:
+        StorageError: the file cannot be created.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return
+    except OSError as err:
+        raise StorageError(
+            _("Cannot create {path}: {err}").format(path=path, err=err.strerror or err)
+        ) from err
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask took bits away at open
+    finally:
+        os.close(fd)
+
+
+def refuse_foreign_file(path: Path, *, create: bool) -> None:
+    """Refuse a file that is not a bbdispatch database, before SQLite touches it.
+
+    Only ``init`` and ``demo`` (``create``) may turn an empty file into a
+    database; an SQLite file of another program (no bbdispatch schema version,
+    but tables of its own) is never converted, whoever asks.
+
+    Raises:
+        StorageError: one line naming the file and what it is.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(
+            _("Cannot open database {path}: {err}").format(path=path, err=err.strerror or err)
+        ) from err
+    if size == 0:
+        if create:
+            return
+        raise StorageError(
+            _("{path} is an empty file, not a bbdispatch database; "
+              "create one with 'bbdispatch init'.").format(path=path)
+        )  # fmt: skip
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            objects = int(conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        raise StorageError(
+            _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
+        ) from err
+    if version == 0 and (objects or not create):
+        raise StorageError(
+            _("{path} is not a bbdispatch database (an SQLite file of another program); "
+              "it was left as it is.").format(path=path)
+        )  # fmt: skip
+
+
 def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     """Slices of an id list, so every ``IN (...)`` stays under SQLite's variable limit."""
     for start in range(0, len(ids), size):
@@ -145,6 +218,9 @@ class Database:
                         path=path, err=err.strerror or err
                     )
                 ) from err
+            refuse_foreign_file(path, create=create)
+            if create:
+                create_shared_file(path)
         connecting = aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn = await connecting
@@ -228,6 +304,10 @@ class Database:
                     continue
                 for statement in split_statements(sql):
                     await self.execute(statement)
+                if _name.endswith("_audit_chain.sql"):
+                    from bbdispatch.storage.audit import chain_unchained_rows
+
+                    await chain_unchained_rows(self)
                 await self.execute(f"PRAGMA user_version = {number}")
                 applied.append(number)
         return applied

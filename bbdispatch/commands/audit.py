@@ -1,0 +1,54 @@
+"""``bbdispatch audit verify``: is the audit trail's hash chain intact?
+
+For the admin's cron and monitoring: exit 0 on an intact trail, 1 with one
+line naming the first broken row. ``--seal`` (admins) then writes the head to
+``<database>.audit-head`` (``docs/audit.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
+from bbdispatch.services.audit import seal_trail, verify_trail
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``audit verify``."""
+    parser = sub.add_parser("audit", help="the audit trail: verify its hash chain")
+    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    check = actions.add_parser("verify", help="exit 0 when no audit row was changed or deleted")
+    check.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    check.add_argument(
+        "--seal", action="store_true", help="then write the head beside the database (admins)"
+    )
+    check.set_defaults(handler=handle_verify)
+
+
+def handle_verify(args: argparse.Namespace) -> int:
+    """Verify (and with ``--seal`` seal) the trail."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            result = await verify_trail(ctx)
+            sealed = await seal_trail(ctx) if args.seal and result.ok else None
+        if args.json:
+            print_json(
+                {
+                    "ok": result.ok,
+                    "rows": result.rows,
+                    "head": None if result.head is None
+                    else {"id": result.head.id, "chain_hash": result.head.chain_hash},
+                    "broken_id": result.broken_id,
+                    "problem": result.problem or None,
+                    "sealed": sealed is not None,
+                }
+            )  # fmt: skip
+            return 0 if result.ok else 1
+        if not result.ok:
+            raise CommandError(result.problem)
+        head = "" if result.head is None else f", head row {result.head.id}"
+        echo(f"audit trail intact: {result.rows} rows{head}" + (", sealed" if sealed else ""))
+        return 0
+
+    return run(body)

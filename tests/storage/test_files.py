@@ -1,0 +1,97 @@
+"""The database file: created 0660 whatever the umask, and never another program's file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.storage.database import Database, StorageError
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("umask_022")
+async def test_new_database_and_its_wal_and_shm_are_0660(tmp_path: Path) -> None:
+    path = tmp_path / "firm.db"
+    db = await Database.open(path)
+    try:
+        async with db.transaction():
+            await db.execute("INSERT INTO audit_log (at, actor, entity, action) VALUES "
+                             "('2026-12-01T00:00:00Z', 't', 'x', 'y')")  # fmt: skip
+        for suffix in ("", "-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            assert side.exists(), suffix
+            assert _mode(side) == 0o660, (suffix, oct(_mode(side)))
+    finally:
+        await db.close()
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_init_under_umask_022_makes_a_0660_file(tmp_path: Path) -> None:
+    path = tmp_path / "firm.db"
+    assert main(["--db", str(path), "init"]) == 0
+    assert _mode(path) == 0o660
+
+
+def _foreign(path: Path) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('not ours')")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+async def test_empty_file_is_refused_unless_creating(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(StorageError, match="empty file, not a bbdispatch database"):
+        await Database.open(path, create=False)
+    assert path.stat().st_size == 0
+    db = await Database.open(path, create=True)  # init and demo may
+    await db.close()
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("create", [False, True])
+async def test_another_programs_sqlite_file_is_never_converted(
+    tmp_path: Path, create: bool
+) -> None:
+    path = tmp_path / "other.db"
+    before = _foreign(path)
+    with pytest.raises(StorageError, match="not a bbdispatch database"):
+        await Database.open(path, create=create)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [("ring", "601 234 567"), ("lookup", "601 234 567"),
+                                     ("schedule", "run"), ("people", "list")])  # fmt: skip
+def test_commands_refuse_empty_and_foreign_files_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    empty, other = tmp_path / "empty.db", tmp_path / "other.db"
+    empty.touch()
+    before = _foreign(other)
+    for path in (empty, other):
+        assert main(["--db", str(path), *command]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not a bbdispatch database" in err, err
+    assert empty.stat().st_size == 0
+    assert other.read_bytes() == before
