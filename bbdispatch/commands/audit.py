@@ -10,17 +10,18 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
+from bbdispatch.i18n import _
 from bbdispatch.services.audit import seal_trail, verify_trail
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``audit verify``."""
-    parser = sub.add_parser("audit", help="the audit trail: verify its hash chain")
+    parser = sub.add_parser("audit", help=_("the audit trail: verify its hash chain"))
     actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    check = actions.add_parser("verify", help="exit 0 when no audit row was changed or deleted")
-    check.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    check = actions.add_parser("verify", help=_("exit 0 when no audit row was changed or deleted"))
+    check.add_argument("--json", action="store_true", help=_("print the outcome as JSON"))
     check.add_argument(
-        "--seal", action="store_true", help="then write the head beside the database (admins)"
+        "--seal", action="store_true", help=_("then write the head beside the database (admins)")
     )
     check.set_defaults(handler=handle_verify)
 
@@ -48,7 +49,10 @@ def handle_verify(args: argparse.Namespace) -> int:
         if not result.ok:
             raise CommandError(result.problem)
         head = "" if result.head is None else f", head row {result.head.id}"
-        echo(f"audit trail intact: {result.rows} rows{head}" + (", sealed" if sealed else ""))
+        echo(
+            _("audit trail intact: {rows} rows{head}").format(rows=result.rows, head=head)
+            + (_(", sealed") if sealed else "")
+        )
         return 0
 
     return run(body)

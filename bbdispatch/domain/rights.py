@@ -97,6 +97,8 @@ class Action(StrEnum):
     PEOPLE_VIEW = "people.view"
     PEOPLE_MANAGE = "people.manage"
     PRICELIST_MANAGE = "pricelist.manage"
+    SETTINGS_EDIT = "settings.edit"
+    """The firm's settings (its language)."""
     BACKUP = "backup"
     PRIVACY = "privacy"
     """Privacy requests: export or erase a person's data."""
@@ -141,6 +143,7 @@ _ROWS: dict[Action, tuple[Scope, Scope, Scope, Scope]] = {
     Action.PEOPLE_VIEW:        (_N, _A, _A, _N),
     Action.PEOPLE_MANAGE:      (_N, _N, _A, _N),
     Action.PRICELIST_MANAGE:   (_N, _N, _A, _N),
+    Action.SETTINGS_EDIT:      (_N, _N, _A, _N),
     Action.BACKUP:             (_N, _N, _A, _N),
     Action.PRIVACY:            (_N, _N, _A, _N),
     Action.AUDIT_VIEW:         (_N, _A, _A, _N),
@@ -185,6 +188,7 @@ ACTION_TEXT: Mapping[Action, str] = {
     Action.PEOPLE_VIEW: _("see the firm's people"),
     Action.PEOPLE_MANAGE: _("manage people"),
     Action.PRICELIST_MANAGE: _("change the price list"),
+    Action.SETTINGS_EDIT: _("change the firm's settings"),
     Action.BACKUP: _("make or restore backups"),
     Action.PRIVACY: _("handle privacy requests"),
     Action.AUDIT_VIEW: _("see the audit trail"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bbdispatch.domain.errors import DomainError, NotAllowed
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import LANGUAGES, _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.storage import people as people_store
+from bbdispatch.services.rights import check
 from bbdispatch.storage import settings as store
 
 LANGUAGE = "language"
@@ -27,6 +27,7 @@ async def set_firm_language(ctx: Ctx, language: str) -> None:
         DomainError: a language bbdispatch does not speak.
         NotAllowed: the acting person is not an admin.
     """
+    await check(ctx, Action.SETTINGS_EDIT)
     if language not in LANGUAGES:
         raise DomainError(
             _("Unknown language {lang!r}: use {choices}.").format(
@@ -34,9 +35,6 @@ async def set_firm_language(ctx: Ctx, language: str) -> None:
             )
         )
     async with ctx.db.transaction():
-        me = await people_store.person_by_login(ctx.db, ctx.person_login)
-        if me is None or me.role is not Role.ADMIN:
-            raise NotAllowed(_("Only an admin may set the firm's language."))
         await store.put_setting(ctx.db, LANGUAGE, language)
         await audit.record(ctx, "firm_setting", None, "changed", key=LANGUAGE, value=language)
 

@@ -49,6 +49,7 @@ from bbdispatch.services import (
     recurring,
     safekeeping,
     schedule,
+    settings,
     statements,
     timekeeping,
     workspace,
@@ -142,15 +143,16 @@ PROBES: dict[Action, Probe] = {
     Action.PEOPLE_VIEW: lambda c, t, p: people.people(c),
     Action.PEOPLE_MANAGE: lambda c, t, p: people.add_person(c, "newbie", "New", Role.ADMIN),
     Action.AUDIT_VIEW: lambda c, t, p: audit.trail(c, "job", t.job),
+    Action.AUDIT_VERIFY: lambda c, t, p: audit.verify_trail(c),
+    Action.AUDIT_SEAL: lambda c, t, p: audit.seal_trail(c),
+    Action.SETTINGS_EDIT: lambda c, t, p: settings.set_firm_language(c, "pl"),
     Action.BACKUP: lambda c, t, p: safekeeping.backup(
         c, output=c.db.path.with_name("probe-backup.db")
     ),
 }
 """One real service call per action (actions without a service yet are left out)."""
 
-NO_SERVICE_YET = {
-    Action.PRICELIST_MANAGE, Action.PRIVACY, Action.AUDIT_VERIFY, Action.AUDIT_SEAL,
-}  # fmt: skip
+NO_SERVICE_YET = {Action.PRICELIST_MANAGE, Action.PRIVACY}
 
 
 async def _target(db: Database, login: str) -> Target:
@@ -256,6 +258,7 @@ def test_admin_only_rights() -> None:
     assert admin_only == {
         Action.TIME_CORRECT, Action.STATEMENT_ISSUE, Action.PEOPLE_MANAGE,
         Action.PRICELIST_MANAGE, Action.BACKUP, Action.PRIVACY, Action.AUDIT_SEAL,
+        Action.SETTINGS_EDIT,
     }  # fmt: skip
 
 
