@@ -49,7 +49,7 @@ async def insert_audit(
     last = await db.fetch_one("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1")
     row_id = 1 if last is None else int(last["id"]) + 1
     previous = GENESIS if last is None else str(last["chain_hash"])
-    at_text, detail_text = to_db(at), encode_detail(detail)
+    at_text, detail_text = to_db(at), _encode_detail(detail)
     chain_hash = link(
         previous, canonical(row_id, at_text, actor, entity, entity_id, action, detail_text)
     )
@@ -60,7 +60,7 @@ async def insert_audit(
     )
 
 
-def encode_detail(detail: dict[str, Any]) -> str:
+def _encode_detail(detail: dict[str, Any]) -> str:
     """A detail as the JSON text stored in ``audit_log.detail``."""
     return json.dumps(detail, ensure_ascii=False, default=_encode)
 
@@ -78,7 +78,7 @@ async def recent_same(
     found = await db.fetch_value(
         "SELECT 1 FROM audit_log WHERE at >= ? AND actor = ? AND entity = ?"
         " AND entity_id IS ? AND action = ? AND detail = ? LIMIT 1",
-        (to_db(since), actor, entity, entity_id, action, encode_detail(detail)),
+        (to_db(since), actor, entity, entity_id, action, _encode_detail(detail)),
     )
     return found is not None
 

@@ -1,0 +1,39 @@
+"""Storage contract: the audit trail's hash chain and the refusal de-duplication."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bbdispatch.domain.audit_chain import verify
+from bbdispatch.storage import audit
+from bbdispatch.storage.database import Database
+from tests.storage.conftest import AT
+
+
+async def test_appended_rows_chain_and_read_back_in_order(db: Database) -> None:
+    async with db.transaction():
+        for i in range(3):
+            await audit.insert_audit(db, AT, "anna", "job", i, "created", {"i": i})
+    rows = [r async for r in audit.chained_rows(db, batch=2)]  # batches join up
+    assert [r.entity_id for r in rows] == [0, 1, 2]
+    assert [r.id for r in rows] == [1, 2, 3]
+    assert verify(rows).ok
+
+
+async def test_unchained_rows_are_chained_once(db: Database) -> None:
+    async with db.transaction():
+        await audit.insert_audit(db, AT, "anna", "job", 1, "created", {})
+        await db.execute("UPDATE audit_log SET chain_hash = ''")
+        assert await audit.chain_unchained_rows(db) == 1
+        assert await audit.chain_unchained_rows(db) == 0
+    assert verify([r async for r in audit.chained_rows(db)]).ok
+
+
+async def test_recent_same_finds_an_identical_row_since(db: Database) -> None:
+    detail = {"action": "job.edit", "login": "anna"}
+    async with db.transaction():
+        await audit.insert_audit(db, AT, "anna", "rights", 5, "refused", detail)
+        assert await audit.recent_same(db, AT, "anna", "rights", 5, "refused", detail)
+        later = AT + timedelta(seconds=1)
+        assert not await audit.recent_same(db, later, "anna", "rights", 5, "refused", detail)
+        assert not await audit.recent_same(db, AT, "anna", "rights", None, "refused", detail)
