@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bbdispatch.clock import to_db
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.domain.audit_chain import ChainCheck, Seal, verify
 from bbdispatch.domain.errors import DomainError
@@ -87,7 +86,7 @@ async def seal_trail(ctx: Ctx) -> Seal | None:
     data = {
         "id": result.head.id,
         "chain_hash": result.head.chain_hash,
-        "sealed_at": to_db(ctx.clock.now()),
+        "sealed_at": ctx.clock.now().isoformat(timespec="seconds"),
         "sealed_by": ctx.actor,
     }
     partial = path.with_name(path.name + ".tmp")
