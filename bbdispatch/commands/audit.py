@@ -42,6 +42,7 @@ def handle_verify(args: argparse.Namespace) -> int:
                     else {"id": result.head.id, "chain_hash": result.head.chain_hash},
                     "broken_id": result.broken_id,
                     "problem": result.problem or None,
+                    "erased": result.erased,
                     "sealed": sealed is not None,
                 }
             )  # fmt: skip
@@ -51,6 +52,7 @@ def handle_verify(args: argparse.Namespace) -> int:
         head = "" if result.head is None else f", head row {result.head.id}"
         echo(
             _("audit trail intact: {rows} rows{head}").format(rows=result.rows, head=head)
+            + (_(", {n} erased for privacy").format(n=result.erased) if result.erased else "")
             + (_(", sealed") if sealed else "")
         )
         return 0

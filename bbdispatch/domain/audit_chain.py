@@ -6,8 +6,11 @@ the same thing. ``docs/audit.md`` says what the chain does and does not prove.
 
 The hash of row *n* is ``sha256(hash(n-1) + "\n" + canonical(n))`` in hex,
 where ``canonical`` is the compact JSON array ``[id, at, actor, entity,
-entity_id, action, detail]`` (UTF-8, no spaces) and the row before the first
-is :data:`GENESIS`.
+entity_id, action, detail_digest]`` (UTF-8, no spaces), ``detail_digest`` the
+sha256 of the detail text, and the row before the first is :data:`GENESIS`.
+Hashing the detail's digest, kept in its own column, lets a privacy erasure
+empty a detail (``{}``) without breaking the chain: such rows are counted as
+erased, any other change to a detail is a break.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class ChainedRow:
     entity_id: int | None
     action: str
     detail: str
+    detail_digest: str
+    """sha256 of the detail as first written (it stays when the detail is erased)."""
     chain_hash: str
 
 
@@ -54,12 +59,15 @@ class ChainCheck:
         head: the last row's id and hash (``None`` for an empty trail).
         broken_id: the first row whose hash does not hold, else ``None``.
         problem: one line saying what is wrong ("" when intact).
+        erased: rows whose details were erased for privacy (``{}``).
     """
 
     rows: int
     head: Seal | None
     broken_id: int | None = None
     problem: str = ""
+    erased: int = 0
+    """Rows whose details a privacy erasure emptied (not a break)."""
 
     @property
     def ok(self) -> bool:
@@ -67,11 +75,26 @@ class ChainCheck:
         return not self.problem
 
 
+ERASED = "{}"
+"""The detail of a row a privacy erasure emptied."""
+
+
+def digest(detail: str) -> str:
+    """The sha256 (hex) of a detail's stored JSON text."""
+    return hashlib.sha256(detail.encode("utf-8")).hexdigest()
+
+
 def canonical(
-    row_id: int, at: str, actor: str, entity: str, entity_id: int | None, action: str, detail: str
+    row_id: int,
+    at: str,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    detail_digest: str,
 ) -> bytes:
-    """The bytes a row's hash covers (every column but the hash itself)."""
-    fields = [row_id, at, actor, entity, entity_id, action, detail]
+    """The bytes a row's hash covers (every column but the hash; the detail by its digest)."""
+    fields = [row_id, at, actor, entity, entity_id, action, detail_digest]
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -84,7 +107,9 @@ def row_hash(previous: str, row: ChainedRow) -> str:
     """What ``row.chain_hash`` must be after a row hashed ``previous``."""
     return link(
         previous,
-        canonical(row.id, row.at, row.actor, row.entity, row.entity_id, row.action, row.detail),
+        canonical(
+            row.id, row.at, row.actor, row.entity, row.entity_id, row.action, row.detail_digest
+        ),
     )
 
 
@@ -95,10 +120,15 @@ def verify(rows: Iterable[ChainedRow], seal: Seal | None = None) -> ChainCheck:
     hash: that catches rows deleted from the end and a chain rewritten from the
     start (which keeps itself consistent but cannot reproduce the sealed hash).
     """
-    previous, previous_id, count = GENESIS, 0, 0
+    previous, previous_id, count, erased = GENESIS, 0, 0, 0
     sealed_seen = False
     for row in rows:
         count += 1
+        if digest(row.detail) != row.detail_digest:
+            if row.detail != ERASED:
+                problem = _("audit row {id}: details changed").format(id=row.id)
+                return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem, erased)
+            erased += 1
         if row.chain_hash != row_hash(previous, row):
             if row.id != previous_id + 1:
                 problem = _(
@@ -108,13 +138,13 @@ def verify(rows: Iterable[ChainedRow], seal: Seal | None = None) -> ChainCheck:
                 problem = _("audit row {id}: changed (or a row before it was replaced)").format(
                     id=row.id
                 )
-            return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem)
+            return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem, erased)
         if seal is not None and row.id == seal.id:
             if row.chain_hash != seal.chain_hash:
                 problem = _(
                     "audit row {id}: differs from the sealed head; the trail was rewritten"
                 ).format(id=row.id)
-                return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem)
+                return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem, erased)
             sealed_seen = True
         previous, previous_id = row.chain_hash, row.id
     head = Seal(previous_id, previous) if count else None
@@ -122,5 +152,5 @@ def verify(rows: Iterable[ChainedRow], seal: Seal | None = None) -> ChainCheck:
         problem = _(
             "audit row {id}: sealed but missing; the trail ends at row {last} (rows deleted)"
         ).format(id=seal.id, last=previous_id)
-        return ChainCheck(count, head, seal.id, problem)
-    return ChainCheck(count, head)
+        return ChainCheck(count, head, seal.id, problem, erased)
+    return ChainCheck(count, head, erased=erased)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -11,7 +12,14 @@ from typing import Any
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.audit import AuditEntry
-from bbdispatch.domain.audit_chain import GENESIS, ChainedRow, canonical, link, row_hash
+from bbdispatch.domain.audit_chain import (
+    GENESIS,
+    ChainedRow,
+    canonical,
+    digest,
+    link,
+    row_hash,
+)
 from bbdispatch.storage.database import Database, Row
 
 
@@ -50,14 +58,17 @@ async def insert_audit(
     row_id = 1 if last is None else int(last["id"]) + 1
     previous = GENESIS if last is None else str(last["chain_hash"])
     at_text, detail_text = to_db(at), _encode_detail(detail)
+    detail_digest = digest(detail_text)
     chain_hash = link(
-        previous, canonical(row_id, at_text, actor, entity, entity_id, action, detail_text)
+        previous, canonical(row_id, at_text, actor, entity, entity_id, action, detail_digest)
     )
     await db.execute(
-        "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, detail, chain_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (row_id, at_text, actor, entity, entity_id, action, detail_text, chain_hash),
-    )
+        "INSERT INTO audit_log"
+        " (id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at_text, actor, entity, entity_id, action, detail_text, detail_digest,
+         chain_hash),
+    )  # fmt: skip
 
 
 def _encode_detail(detail: dict[str, Any]) -> str:
@@ -131,7 +142,7 @@ def _chained(row: Row) -> ChainedRow:
     return ChainedRow(
         id=row["id"], at=row["at"], actor=row["actor"], entity=row["entity"],
         entity_id=row["entity_id"], action=row["action"], detail=row["detail"],
-        chain_hash=row["chain_hash"],
+        detail_digest=row["detail_digest"], chain_hash=row["chain_hash"],
     )  # fmt: skip
 
 
@@ -159,7 +170,11 @@ async def chain_unchained_rows(db: Database) -> int:
         if row.chain_hash:
             previous = row.chain_hash
             continue
+        row = replace(row, detail_digest=digest(row.detail))
         previous = row_hash(previous, row)
-        await db.execute("UPDATE audit_log SET chain_hash = ? WHERE id = ?", (previous, row.id))
+        await db.execute(
+            "UPDATE audit_log SET detail_digest = ?, chain_hash = ? WHERE id = ?",
+            (row.detail_digest, previous, row.id),
+        )
         count += 1
     return count

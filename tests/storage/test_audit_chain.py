@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bbdispatch.cli import main
-from bbdispatch.domain.audit_chain import GENESIS, ChainedRow, Seal, row_hash, verify
+from bbdispatch.domain.audit_chain import GENESIS, ChainedRow, Seal, digest, row_hash, verify
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage.database import Database, migrations, split_statements
 
@@ -29,7 +29,9 @@ texts = st.text(max_size=12)
 def _chain(contents: list[tuple[str, str, str]]) -> list[ChainedRow]:
     rows, previous = [], GENESIS
     for n, (actor, action, detail) in enumerate(contents, start=1):
-        row = ChainedRow(n, "2026-12-01T00:00:00Z", actor, "job", n, action, detail, "")
+        row = ChainedRow(
+            n, "2026-12-01T00:00:00Z", actor, "job", n, action, detail, digest(detail), ""
+        )
         previous = row_hash(previous, row)
         rows.append(replace(row, chain_hash=previous))
     return rows
@@ -68,6 +70,22 @@ def test_a_deleted_row_is_named_by_the_next(
     result = verify([*rows[:i], *rows[i + 1 :]])
     assert result.broken_id == rows[i + 1].id
     assert "deleted" in result.problem
+
+
+def test_a_changed_detail_is_a_break_but_a_privacy_erasure_is_counted() -> None:
+    rows = _chain([("anna", "created", '{"name": "Ala"}'), ("beata", "assigned", '{"n": 1}')])
+    edited = [rows[0], replace(rows[1], detail='{"n": 2}')]
+    assert verify(edited).problem == "audit row 2: details changed"
+    erased = [replace(rows[0], detail="{}"), rows[1]]
+    result = verify(erased, Seal(2, rows[1].chain_hash))
+    assert result.ok and result.erased == 1
+
+
+async def test_privacy_erasure_of_stored_details_keeps_the_chain(demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    async with demo_ctx.db.transaction():
+        await audit_store.clear_details(demo_ctx.db, "client", [1, 2])
+    result = verify([r async for r in audit_store.chained_rows(demo_ctx.db)])
+    assert result.ok and result.erased > 0
 
 
 def test_rows_deleted_from_the_end_or_a_rewritten_chain_need_the_seal() -> None:
