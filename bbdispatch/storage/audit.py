@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -18,7 +17,6 @@ from bbdispatch.domain.audit_chain import (
     canonical,
     digest,
     link,
-    row_hash,
 )
 from bbdispatch.storage.database import Database, Row
 
@@ -158,23 +156,3 @@ async def chained_rows(db: Database, batch: int = 5000) -> AsyncIterator[Chained
         if len(rows) < batch:
             return
         after = int(rows[-1]["id"])
-
-
-async def chain_unchained_rows(db: Database) -> int:
-    """Chain the rows written before the chain existed (the migration's step), in id order.
-
-    Returns how many rows were chained. Runs inside the migration's transaction.
-    """
-    previous, count = GENESIS, 0
-    async for row in chained_rows(db):
-        if row.chain_hash:
-            previous = row.chain_hash
-            continue
-        row = replace(row, detail_digest=digest(row.detail))
-        previous = row_hash(previous, row)
-        await db.execute(
-            "UPDATE audit_log SET detail_digest = ?, chain_hash = ? WHERE id = ?",
-            (row.detail_digest, previous, row.id),
-        )
-        count += 1
-    return count

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from bbdispatch.domain.audit_chain import GENESIS, canonical, digest, link
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
@@ -305,12 +306,34 @@ class Database:
                 for statement in split_statements(sql):
                     await self.execute(statement)
                 if _name.endswith("_audit_chain.sql"):
-                    from bbdispatch.storage.audit import chain_unchained_rows
-
-                    await chain_unchained_rows(self)
+                    await self._chain_audit_rows()
                 await self.execute(f"PRAGMA user_version = {number}")
                 applied.append(number)
         return applied
+
+    async def _chain_audit_rows(self) -> int:
+        """Chain the audit rows written before the chain existed, oldest first.
+
+        The Python half of the ``audit_chain`` migration (SQLite has no sha256);
+        runs inside the migration's transaction. Returns how many rows it chained.
+        """
+        previous, count = GENESIS, 0
+        for row in await self.fetch_all("SELECT * FROM audit_log ORDER BY id"):
+            if row["chain_hash"]:
+                previous = row["chain_hash"]
+                continue
+            detail_digest = digest(row["detail"])
+            content = canonical(
+                row["id"], row["at"], row["actor"], row["entity"], row["entity_id"],
+                row["action"], detail_digest,
+            )  # fmt: skip
+            previous = link(previous, content)
+            await self.execute(
+                "UPDATE audit_log SET detail_digest = ?, chain_hash = ? WHERE id = ?",
+                (detail_digest, previous, row["id"]),
+            )
+            count += 1
+        return count
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each commit of this process.

@@ -20,15 +20,6 @@ async def test_appended_rows_chain_and_read_back_in_order(db: Database) -> None:
     assert verify(rows).ok
 
 
-async def test_unchained_rows_are_chained_once(db: Database) -> None:
-    async with db.transaction():
-        await audit.insert_audit(db, AT, "anna", "job", 1, "created", {})
-        await db.execute("UPDATE audit_log SET chain_hash = ''")
-        assert await audit.chain_unchained_rows(db) == 1
-        assert await audit.chain_unchained_rows(db) == 0
-    assert verify([r async for r in audit.chained_rows(db)]).ok
-
-
 async def test_recent_same_finds_an_identical_row_since(db: Database) -> None:
     detail = {"action": "job.edit", "login": "anna"}
     async with db.transaction():
