@@ -28,6 +28,7 @@ RINGER = textwrap.dedent(
     """
     import asyncio, sys, time
     from bbdispatch.clock import SystemClock
+    from bbdispatch.domain.rights import Principal
     from bbdispatch.pricelist import load_pricelist
     from bbdispatch.services.context import Ctx
     from bbdispatch.services.intake import record_ring
@@ -35,7 +36,8 @@ RINGER = textwrap.dedent(
 
     async def main(path, count):
         db = await Database.open(path, create=False)
-        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="pbx")
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="pbx",
+                  fallback=Principal.PHONE)
         for n in range(count):
             t0 = time.monotonic()
             await record_ring(ctx, f"+48 602 100 {n:03d}")
