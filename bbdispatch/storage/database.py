@@ -135,11 +135,17 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA busy_timeout = 500")  # only a restore holds it this long
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             objects = int(conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0])
         finally:
             conn.close()
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            return  # someone holds the file (a restore): the open proper decides
+        raise StorageError(
+            _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
+        ) from err
     except sqlite3.Error as err:
         raise StorageError(
             _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
