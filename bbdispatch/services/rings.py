@@ -38,6 +38,7 @@ async def replay_spooled_rings(ctx: Ctx) -> int:
     logged. Called by every ``ring``, by ``schedule run`` and by the running
     dispatcher, so a spooled call waits no longer than the next of those.
     """
+    await check(ctx, Action.CALL_RING)
     from bbdispatch.services.intake import record_ring
     from bbdispatch.storage import spool
 

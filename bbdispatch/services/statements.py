@@ -165,6 +165,7 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
     right sign, and the issued documents never change. Statements issued before
     numbering (no recorded worth) keep the per-entry correction rows.
     """
+    await check(ctx, Action.STATEMENT_VIEW, entity="client", entity_id=client_id)
     issued = await store.issued_of_client(ctx.db, client_id)
     if not issued:
         return ()
@@ -448,6 +449,7 @@ async def issued_document(
     Raises:
         DomainError: a CSV delimiter other than ',' or ';' for an issued statement.
     """
+    await check(ctx, Action.STATEMENT_VIEW, entity="client", entity_id=client_id)
     issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
     if issued is None:
         return None
