@@ -84,6 +84,7 @@ async def callback_list(ctx: Ctx) -> CallbackList:
 
 async def due_count(ctx: Ctx, now: datetime | None = None) -> int:
     """How many are due: callbacks whose time has come plus calls nobody handled."""
+    await check(ctx, Action.CALL_LOG)
     return await store.due_count(ctx.db, now or ctx.clock.now())
 
 
