@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bbdispatch.domain.calendar import calendar_of
+from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import search_key
 from bbdispatch.domain.jobs import Category, JobMode, JobRow, Priority, StatusChange
 from bbdispatch.domain.lifecycle import STATUS_LABEL
@@ -83,12 +83,37 @@ def build_line(
     row: JobRow, history: Sequence[StatusChange], now: datetime, prices: PriceList
 ) -> BoardLine:
     """Compute everything a board line shows for one job."""
+    return _line(row, history, now, prices, calendar_of(prices))
+
+
+def build_lines(
+    rows: Sequence[JobRow],
+    histories: Mapping[int, Sequence[StatusChange]],
+    now: datetime,
+    prices: PriceList,
+) -> list[BoardLine]:
+    """Board lines of many jobs at once, in the order of ``rows``.
+
+    The same as :func:`build_line` per row (a job missing from ``histories``
+    has no history), with the firm's calendar looked up once for the batch.
+    """
+    calendar = calendar_of(prices)
+    return [_line(r, histories.get(r.job.id, ()), now, prices, calendar) for r in rows]
+
+
+def _line(
+    row: JobRow,
+    history: Sequence[StatusChange],
+    now: datetime,
+    prices: PriceList,
+    calendar: FirmCalendar,
+) -> BoardLine:
     job = row.job
     target = prices.response_targets.get(job.priority.value)
     clock = (
         None
         if target is None
-        else response_clock(job.received_at, now, target, calendar_of(prices), hold_spans(history))
+        else response_clock(job.received_at, now, target, calendar, hold_spans(history))
     )
     forgotten = row.timer_started_at is not None and timer_forgotten(
         row.timer_started_at, now, prices.billing.timer_limit_hours

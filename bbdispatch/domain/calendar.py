@@ -20,7 +20,7 @@ across the change to and from summer time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,8 @@ class FirmCalendar:
     closed: tuple[ClosedDay, ...] = ()
     """The firm's own closed days (stocktaking, a bridge day, …)."""
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
+    _years: dict[int, _Year] = field(default_factory=dict, compare=False, repr=False)
+    """Each year's business windows in UTC and their running total, built on first use."""
 
     def public_holiday(self, day: date) -> str | None:
         """The name of the public holiday on ``day`` in the session's language, or None."""
@@ -130,24 +132,23 @@ class FirmCalendar:
 
     def day_length(self) -> timedelta:
         """One full business day (8 h for 08:00–16:00)."""
-        start = timedelta(hours=self.hours.start.hour, minutes=self.hours.start.minute)
-        end = timedelta(hours=self.hours.end.hour, minutes=self.hours.end.minute)
-        return end - start
+        return _day_length(self.hours)
 
     def counted(self, start: datetime, end: datetime) -> timedelta:
-        """Business time between two moments: only the hours inside working days."""
+        """Business time between two moments: only the hours inside working days.
+
+        Whole days in between come from a running total per year, so the cost does
+        not grow with the distance (the board reads thousands of these per load).
+        """
         if end <= start:
             return timedelta(0)
-        total = timedelta(0)
-        day = local(start).date()
-        last = local(end).date()
-        while day <= last:
-            window = self.window(day)
-            if window is not None:
-                lo, hi = max(start, window[0]), min(end, window[1])
-                if hi > lo:
-                    total += hi.astimezone(UTC) - lo.astimezone(UTC)
-            day += timedelta(days=1)
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        first, last = local(start).date(), local(end).date()
+        total = self._overlap(first, start, end)
+        if last > first:
+            total += self._overlap(last, start, end)
+            if last.toordinal() - first.toordinal() > 1:
+                total += self._full_days(first + _DAY, last - _DAY)
         return total
 
     def advance(self, start: datetime, amount: timedelta) -> datetime:
@@ -161,18 +162,89 @@ class FirmCalendar:
         """
         left = amount
         cursor = start.astimezone(UTC)
+        day = local(cursor).date()
         for _step in range(MAX_SEARCH_DAYS):
-            day = local(cursor).date()
-            window = self.window(day)
+            window = self._utc_window(day)
             if window is not None:
-                lo = max(cursor, window[0].astimezone(UTC))
-                hi = window[1].astimezone(UTC)
+                # On later days the window opens after ``cursor`` (still on the first
+                # day), so ``lo`` is the opening, as from that day's midnight.
+                lo = max(cursor, window[0])
+                hi = window[1]
                 if lo < hi or (lo == hi and left == timedelta(0)):
                     if lo + left <= hi:
                         return lo + left
                     left -= hi - lo
-            cursor = datetime.combine(day + timedelta(days=1), time(0), FIRM_ZONE).astimezone(UTC)
+            day += _DAY
         raise ValueError("the calendar has no working day within ten years")
+
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            jan1 = date(year, 1, 1)
+            windows: list[Window | None] = []
+            running = [timedelta(0)]
+            day = jan1
+            while day.year == year:
+                local_window = self.window(day)
+                utc_window = (
+                    None
+                    if local_window is None
+                    else (local_window[0].astimezone(UTC), local_window[1].astimezone(UTC))
+                )
+                windows.append(utc_window)
+                length = timedelta(0) if utc_window is None else utc_window[1] - utc_window[0]
+                running.append(running[-1] + max(length, timedelta(0)))
+                day += _DAY
+            found = _Year(jan1.toordinal(), windows, running)
+            self._years[year] = found
+        return found
+
+    def _utc_window(self, day: date) -> Window | None:
+        """The business hours of a local day as UTC datetimes (cached), or None."""
+        year = self._year(day.year)
+        return year.windows[day.toordinal() - year.first]
+
+    def _overlap(self, day: date, start: datetime, end: datetime) -> timedelta:
+        """Business time of one local day between two UTC moments."""
+        window = self._utc_window(day)
+        if window is None:
+            return timedelta(0)
+        lo, hi = max(start, window[0]), min(end, window[1])
+        return hi - lo if hi > lo else timedelta(0)
+
+    def _full_days(self, first: date, last: date) -> timedelta:
+        """The business time of whole local days from ``first`` to ``last`` (inclusive)."""
+        total = timedelta(0)
+        for year_number in range(first.year, last.year + 1):
+            year = self._year(year_number)
+            lo = first.toordinal() - year.first if year_number == first.year else 0
+            hi = (
+                last.toordinal() - year.first + 1 if year_number == last.year else len(year.windows)
+            )
+            total += year.running[hi] - year.running[lo]
+        return total
+
+
+_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=8)
+def _day_length(hours: BusinessHours) -> timedelta:
+    start = timedelta(hours=hours.start.hour, minutes=hours.start.minute)
+    end = timedelta(hours=hours.end.hour, minutes=hours.end.minute)
+    return end - start
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year of a calendar: each day's UTC window and the running business time."""
+
+    first: int
+    """The ordinal of 1 January."""
+    windows: list[Window | None]
+    """Index: days since 1 January."""
+    running: list[timedelta]
+    """``running[i]``: business time of the days before day ``i`` (one more than days)."""
 
 
 @lru_cache(maxsize=8)

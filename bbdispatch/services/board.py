@@ -8,7 +8,7 @@ from datetime import datetime
 from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.assignment import Candidate, rank_candidates
 from bbdispatch.domain.audit import AuditEntry
-from bbdispatch.domain.board import BoardLine, build_line, sort_lines
+from bbdispatch.domain.board import BoardLine, build_line, build_lines, sort_lines
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import NotFound
@@ -36,8 +36,7 @@ async def board_lines(ctx: Ctx) -> list[BoardLine]:
     rows = await job_store.open_job_rows(ctx.db)
     histories = await store.status_histories(ctx.db, [r.job.id for r in rows])
     now = ctx.clock.now()
-    lines = [build_line(r, histories.get(r.job.id, []), now, ctx.prices) for r in rows]
-    return sort_lines(lines)
+    return sort_lines(build_lines(rows, histories, now, ctx.prices))
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
+from enum import Enum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -37,6 +38,23 @@ WAIT_NOTICE_SECONDS = 0.5
 
 Params = Sequence[Any] | dict[str, Any]
 Row = sqlite3.Row
+E = TypeVar("E", bound=Enum)
+
+
+@cache
+def _members(kind: type[Enum]) -> dict[object, Enum]:
+    return {m.value: m for m in kind}
+
+
+def member(kind: type[E], value: object) -> E:
+    """The member of an enum stored as ``value``, as ``kind(value)`` but without its overhead.
+
+    Row converters decode thousands of stored enum values per board or statement;
+    a dict look-up costs a fraction of ``Enum.__call__``. An unknown value still
+    goes through ``kind(value)``, which raises ``ValueError`` as before.
+    """
+    found = _members(kind).get(value)
+    return found if found is not None else kind(value)  # type: ignore[return-value]
 
 
 class StorageError(RuntimeError):

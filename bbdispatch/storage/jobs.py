@@ -27,7 +27,7 @@ from bbdispatch.domain.jobs import (
 )
 from bbdispatch.domain.lifecycle import StatusStep
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks
+from bbdispatch.storage.database import Database, Row, id_chunks, member
 
 
 def job_from_row(row: Row) -> Job:
@@ -42,10 +42,10 @@ def job_from_row(row: Row) -> Job:
         caller_name=row["caller_name"],
         received_at=from_db(row["received_at"]),
         description=row["description"],
-        mode=JobMode(row["mode"]),
-        priority=Priority(row["priority"]),
-        category=Category(row["category"]),
-        status=JobStatus(row["status"]),
+        mode=member(JobMode, row["mode"]),
+        priority=member(Priority, row["priority"]),
+        category=member(Category, row["category"]),
+        status=member(JobStatus, row["status"]),
         technician_id=row["technician_id"],
         visit_at=from_db_opt(row["visit_at"]),
         site_address=row["site_address"],
@@ -274,8 +274,8 @@ def status_change_from_row(row: Row) -> StatusChange:
     """A ``job_status_change`` row as a StatusChange; shared with the dispatch queries."""
     return StatusChange(
         at=from_db(row["at"]),
-        from_status=JobStatus(row["from_status"]) if row["from_status"] else None,
-        to_status=JobStatus(row["to_status"]),
+        from_status=member(JobStatus, row["from_status"]) if row["from_status"] else None,
+        to_status=member(JobStatus, row["to_status"]),
         technician_id=row["technician_id"],
         actor=row["actor"],
         note=row["note"],

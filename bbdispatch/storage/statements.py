@@ -18,7 +18,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks
+from bbdispatch.storage.database import Database, Row, id_chunks, member
 from bbdispatch.storage.work import entry_from_row
 
 
@@ -101,20 +101,50 @@ class PendingCorrection:
 async def entries_between(
     db: Database, client_id: int, start: datetime, end: datetime
 ) -> list[EntryWithCharges]:
-    """Finished entries on a client's jobs that started in [start, end), oldest first."""
+    """Finished entries on a client's jobs that started in [start, end), oldest first.
+
+    One query for the entries and their charges (a year of the busiest client is
+    ten thousand entries): each entry's charges in the order they were written.
+    """
     rows = await db.fetch_all(
-        "SELECT w.*, t.name AS tech_name FROM work_entry w"
+        "SELECT w.*, t.name AS tech_name, ch.id AS charge_id, ch.contract_id AS charge_contract,"
+        " ch.basis AS charge_basis, ch.minutes AS charge_minutes,"
+        " ch.rate_grosze AS charge_rate, ch.reason AS charge_reason, c.number AS charge_number"
+        " FROM work_entry w"
         " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
+        " LEFT JOIN charge ch ON ch.work_entry_id = w.id"
+        " LEFT JOIN contract c ON c.id = ch.contract_id"
         " WHERE j.client_id = ? AND w.ended_at IS NOT NULL"
-        " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id",
+        " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id, ch.id",
         (client_id, to_db(start), to_db(end)),
     )
-    ids = [r["id"] for r in rows]
-    charges = await charges_of(db, ids)
-    return [
-        EntryWithCharges(entry_from_row(r), r["tech_name"], tuple(charges.get(r["id"], ())))
-        for r in rows
-    ]
+    found: list[EntryWithCharges] = []
+    entry_id: int | None = None
+    first: Row | None = None
+    charges: list[ChargeRow] = []
+    for r in rows:
+        if r["id"] != entry_id:
+            if first is not None:
+                found.append(_with_charges(first, charges))
+            entry_id, first, charges = r["id"], r, []
+        if r["charge_id"] is not None:
+            charges.append(
+                ChargeRow(
+                    contract_id=r["charge_contract"],
+                    contract_number=r["charge_number"],
+                    basis=member(ChargeBasis, r["charge_basis"]),
+                    minutes=r["charge_minutes"],
+                    rate=from_grosze(r["charge_rate"]),
+                    reason=r["charge_reason"],
+                )
+            )
+    if first is not None:
+        found.append(_with_charges(first, charges))
+    return found
+
+
+def _with_charges(row: Row, charges: list[ChargeRow]) -> EntryWithCharges:
+    return EntryWithCharges(entry_from_row(row), row["tech_name"], tuple(charges))
 
 
 async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[ChargeRow]]:
@@ -123,9 +153,11 @@ async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[Charg
     if not entry_ids:
         return found
     marks = ",".join("?" * len(entry_ids))
+    # Ordered by entry first, so the look-up goes through charge_by_entry
+    # (ordering by charge id alone made SQLite scan every charge).
     rows = await db.fetch_all(
         "SELECT ch.*, c.number FROM charge ch LEFT JOIN contract c ON c.id = ch.contract_id"
-        f" WHERE ch.work_entry_id IN ({marks}) ORDER BY ch.id",
+        f" WHERE ch.work_entry_id IN ({marks}) ORDER BY ch.work_entry_id, ch.id",
         entry_ids,
     )
     for r in rows:
@@ -133,7 +165,7 @@ async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[Charg
             ChargeRow(
                 contract_id=r["contract_id"],
                 contract_number=r["number"],
-                basis=ChargeBasis(r["basis"]),
+                basis=member(ChargeBasis, r["basis"]),
                 minutes=r["minutes"],
                 rate=from_grosze(r["rate_grosze"]),
                 reason=r["reason"],

@@ -17,7 +17,7 @@ from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.work import Charge, WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, member
 
 
 def entry_from_row(row: Row) -> WorkEntry:
@@ -29,7 +29,7 @@ def entry_from_row(row: Row) -> WorkEntry:
         started_at=from_db(row["started_at"]),
         ended_at=from_db_opt(row["ended_at"]),
         description=row["description"],
-        mode=JobMode(row["mode"]),
+        mode=member(JobMode, row["mode"]),
         billable=bool(row["billable"]),
         statement_id=row["statement_id"],
         created_at=from_db(row["created_at"]),

@@ -175,3 +175,41 @@ def test_holiday_names_follow_the_session_language() -> None:
         assert CAL.public_holiday(date(2026, 11, 11)) == "National Independence Day"
     finally:
         set_language(before)
+
+
+def _counted_day_by_day(cal: FirmCalendar, start: datetime, end: datetime) -> timedelta:
+    """The definition: each local day's window clipped to [start, end), summed."""
+    total = timedelta(0)
+    day, last = local(start).date(), local(end).date()
+    while end > start and day <= last:
+        window = cal.window(day)
+        if window is not None:
+            lo, hi = max(start, window[0]), min(end, window[1])
+            if hi > lo:
+                total += hi.astimezone(UTC) - lo.astimezone(UTC)
+        day += timedelta(days=1)
+    return total
+
+
+hours_worked = st.sampled_from([
+    BusinessHours(),
+    BusinessHours(start=time(0), end=time(23, 59), weekdays=(1, 2, 3, 4, 5, 6, 7)),
+    BusinessHours(start=time(1, 30), end=time(3, 30), weekdays=(7,)),  # across DST changes
+    BusinessHours(start=time(9), end=time(17), weekdays=(2, 4)),
+])  # fmt: skip
+spans = st.integers(min_value=-3600, max_value=60 * 60 * 24 * 400).map(
+    lambda s: timedelta(seconds=s)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=moments, span=spans, hours=hours_worked, closed_days=closed)
+def test_counted_with_running_totals_equals_summing_every_day(
+    start: datetime, span: timedelta, hours: BusinessHours, closed_days: list[date]
+) -> None:
+    # The board counts thousands of clocks per load through per-year running totals;
+    # they must give exactly what walking the days one by one gives, across years.
+    cal = FirmCalendar(hours=hours, closed=tuple(ClosedDay(d) for d in closed_days))
+    end = start + span
+    assert cal.counted(start, end) == _counted_day_by_day(cal, start, end)
+    assert cal.counted(local(start), local(end)) == _counted_day_by_day(cal, start, end)
