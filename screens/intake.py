@@ -498,8 +498,8 @@ class IntakeScreen(BBScreen[None]):
 
     @work(exclusive=True, group="intake-card", exit_on_error=False)
     async def load_card_quietly(self, client_id: int) -> None:
-        """Reload the card after signing or editing, keeping the focus where it is."""
-        await self._load_card(client_id, False)
+        """Reload the card after signing or editing, then go on to the request."""
+        await self._load_card(client_id, True)
 
     @work(exclusive=True, group="intake-prospect", exit_on_error=False)
     async def save_prospect(self) -> None:
