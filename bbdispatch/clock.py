@@ -72,6 +72,41 @@ def from_db_opt(text: str | None) -> datetime | None:
     return None if text is None else from_db(text)
 
 
+class NoSuchLocalTime(ValueError):
+    """A wall-clock time the firm's zone skips (02:30 on the night clocks go forward)."""
+
+
+class AmbiguousLocalTime(ValueError):
+    """A wall-clock time the firm's zone shows twice (02:30 on the night clocks go back)."""
+
+
+def firm_time(wall: datetime) -> datetime:
+    """A wall-clock time in the firm's zone (Europe/Warsaw) as an aware datetime.
+
+    The one reading of local times typed by people, in the TUI and on the
+    command line. A time the clocks skip (29.03.2026 02:30) never happened, and
+    a time they show twice (25.10.2026 02:30) could be either hour: both are
+    refused rather than guessed, because a guess moves billed time by an hour.
+    On the command line the second case takes an explicit offset
+    (``2026-10-25T02:30+02:00`` is the first 02:30, ``+01:00`` the second).
+
+    Args:
+        wall: a naive date and time (any tzinfo is ignored).
+
+    Raises:
+        NoSuchLocalTime: the time does not exist in Warsaw that day.
+        AmbiguousLocalTime: the time occurs twice in Warsaw that day.
+    """
+    naive = wall.replace(tzinfo=None)
+    first = naive.replace(tzinfo=FIRM_ZONE, fold=0)
+    second = naive.replace(tzinfo=FIRM_ZONE, fold=1)
+    if first.astimezone(UTC).astimezone(FIRM_ZONE).replace(tzinfo=None) != naive:
+        raise NoSuchLocalTime(naive.strftime("%d.%m.%Y %H:%M"))
+    if first.utcoffset() != second.utcoffset():
+        raise AmbiguousLocalTime(naive.strftime("%d.%m.%Y %H:%M"))
+    return first
+
+
 def local(moment: datetime) -> datetime:
     """Convert to the firm's zone for display."""
     return moment.astimezone(FIRM_ZONE)

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NoReturn
 
-from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx
 from bbdispatch.dates import parse_day
-from bbdispatch.domain.errors import FieldError
+from bbdispatch.domain.errors import DomainError, FieldError
+from bbdispatch.domain.timeinput import firm_moment
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify
@@ -62,7 +62,12 @@ def moment(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO 8601 time: {text!r} (e.g. 2026-11-24T09:30)"
         ) from err
-    return value if value.tzinfo is not None else value.replace(tzinfo=FIRM_ZONE)
+    if value.tzinfo is not None:
+        return value
+    try:
+        return firm_moment(value)
+    except DomainError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def day(text: str) -> date:

@@ -10,10 +10,17 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.clock import format_local
-from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.common import CommandError, echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.office_time import change_time, record_time
+from bbdispatch.services.timekeeping import TooLong
+
+
+def _long_named(err: TooLong) -> CommandError:
+    """The over-limit refusal as the command line says it: with the flag that confirms it."""
+    return CommandError(_("{problem} To confirm it, give --long.").format(problem=str(err)), code=1)
+
 
 LONG_HELP = N_("confirm an entry longer than the price list's timer_limit_hours")
 
@@ -46,9 +53,12 @@ def handle_add(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            entry_id = await record_time(
-                ctx, args.job, args.start, args.end, args.text, args.tech, long=args.long
-            )
+            try:
+                entry_id = await record_time(
+                    ctx, args.job, args.start, args.end, args.text, args.tech, long=args.long
+                )
+            except TooLong as err:
+                raise _long_named(err) from err
         if args.json:
             print_json({"id": entry_id})
         else:
@@ -66,14 +76,17 @@ def handle_edit(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            await change_time(
-                ctx,
-                args.entry,
-                started_at=args.start,
-                ended_at=args.end,
-                description=args.text,
-                long=args.long,
-            )
+            try:
+                await change_time(
+                    ctx,
+                    args.entry,
+                    started_at=args.start,
+                    ended_at=args.end,
+                    description=args.text,
+                    long=args.long,
+                )
+            except TooLong as err:
+                raise _long_named(err) from err
         if args.json:
             print_json({"id": args.entry})
         else:

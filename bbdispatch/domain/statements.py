@@ -20,8 +20,12 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.money import GROSZ, round_grosz, vat_of
 from bbdispatch.pricelist import ProductType, Seller
 
-RateKey = tuple[ChargeBasis, int | None, Decimal]
-"""(basis, contract id, net hourly rate): the money of one rate is rounded once."""
+RateKey = tuple[ChargeBasis, int | None, Decimal, bool]
+"""(basis, contract id, net hourly rate, fixed-price job): the money of one rate is rounded once.
+
+Time of a job agreed at a fixed price is keyed apart from time at an agreed
+rate of 0,00 zł/h: the price is its own amount, never a rate's share.
+"""
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,19 @@ class RateTotal:
     minutes: int
     net: Decimal
     """``round_grosz(rate × minutes / 60)``: the lines of this rate add up to it exactly."""
+
+
+@dataclass(frozen=True)
+class PriceTotal:
+    """A job agreed at a fixed price on a statement: its time and the price billed here.
+
+    ``net`` is the price when the statement holds the job's first billable entry
+    (the one that carries it), else zero: the price is billed once.
+    """
+
+    job_number: str
+    minutes: int
+    net: Decimal
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,17 @@ class ChargeRow:
     """An agreed fixed price billed with this piece (the job's first entry), else None."""
     amount: Decimal | None = None
     """This piece's share of its rate's total on a statement (set by :func:`price_lines`)."""
+    priced: bool = False
+    """The piece is time of a job agreed at a fixed price (billed through the price, not a rate).
+
+    Tells a fixed-price job's later entries (no rate, no price) from time at an
+    agreed rate of 0,00 zł/h.
+    """
+
+    @property
+    def fixed_price_job(self) -> bool:
+        """Whether this piece is time of a fixed-price job (the one carrying the price or not)."""
+        return self.fixed is not None or self.priced
 
     @property
     def exact(self) -> Decimal:
@@ -65,7 +93,7 @@ class ChargeRow:
     @property
     def key(self) -> RateKey:
         """The rate this piece is billed at: pieces of one key are summed, then rounded once."""
-        return (self.basis, self.contract_id, self.rate)
+        return (self.basis, self.contract_id, self.rate, self.fixed_price_job)
 
     @property
     def net(self) -> Decimal:
@@ -201,6 +229,29 @@ class Statement:
         """Money per rate: hours × rate, rounded once (the lines of a rate sum to it)."""
         return rate_totals(self.lines)
 
+    @property
+    def prices(self) -> tuple[PriceTotal, ...]:
+        """Jobs agreed at a fixed price, in first-appearance order, with the price billed here."""
+        found: dict[str, tuple[int, Decimal]] = {}
+        for ln in self.lines:
+            for c in ln.charges:
+                if c.fixed_price_job:
+                    minutes, net = found.get(ln.job_number, (0, Decimal("0.00")))
+                    found[ln.job_number] = (minutes + c.minutes, net + c.net)
+        return tuple(PriceTotal(job, m, n) for job, (m, n) in found.items())
+
+    @property
+    def settlement_net(self) -> Decimal:
+        """The sum of the per-contract settlement table: contracts, rates and fixed prices.
+
+        With the fees and corrections it is the statement's net total, to the grosz
+        (every table that shows money adds up to the total).
+        """
+        total = sum((t.net for t in self.contracts), Decimal("0.00"))
+        total += sum((r.net for r in self.rates if r.contract_number is None), Decimal("0.00"))
+        total += sum((p.net for p in self.prices), Decimal("0.00"))
+        return total
+
     def minutes_of(self, basis: ChargeBasis) -> int:
         """Billed minutes of one kind across all lines."""
         return sum(c.minutes for ln in self.lines for c in ln.charges if c.basis is basis)
@@ -261,7 +312,9 @@ def _rate_minutes(lines: Sequence[StatementLine]) -> dict[RateKey, tuple[int, st
     found: dict[RateKey, tuple[int, str | None]] = {}
     for ln in lines:
         for c in ln.charges:
-            if c.rate:
+            # Every piece at a rate, an agreed rate of 0,00 zł/h included; a
+            # fixed-price job's time is the price's (see :attr:`Statement.prices`).
+            if c.rate or (c.basis is ChargeBasis.AGREED and not c.fixed_price_job):
                 minutes, number = found.get(c.key, (0, c.contract_number))
                 found[c.key] = (minutes + c.minutes, number)
     return found
@@ -271,7 +324,8 @@ def rate_totals(lines: Sequence[StatementLine]) -> tuple[RateTotal, ...]:
     """The statement's money per rate, each rounded once, in first-appearance order.
 
     400 entries of 15 min at 85,50 zł/h are 100 h × 85,50 = 8 550,00 zł, not
-    400 × 21,38 = 8 552,00 zł. Pieces at no rate (blocks, monthly fees) are left out.
+    400 × 21,38 = 8 552,00 zł. Pieces at no rate (blocks, monthly fees) and the time
+    of fixed-price jobs are left out.
     """
     return tuple(
         RateTotal(key[0], number, key[2], minutes, round_grosz(key[2] * minutes / 60))

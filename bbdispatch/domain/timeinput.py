@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.clock import AmbiguousLocalTime, NoSuchLocalTime, firm_time, local
 from bbdispatch.dates import nearest_year
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
@@ -46,15 +46,38 @@ def parse_moment(text: str, today: date) -> datetime:
             on = nearest_year(int(day), int(month), today)
         else:
             on = today
-        moment = datetime(on.year, on.month, on.day, int(hour), int(minute), tzinfo=FIRM_ZONE)
+        wall = datetime(on.year, on.month, on.day, int(hour), int(minute))  # noqa: DTZ001
     except ValueError as err:
         raise DomainError(_("No such date or time: {text}").format(text=text.strip())) from err
-    if moment.astimezone(UTC).astimezone(FIRM_ZONE).replace(tzinfo=None) != moment.replace(
-        tzinfo=None
-    ):
-        # 02:30 on the night clocks go forward never happened in Warsaw.
-        raise DomainError(_("No such time in Warsaw: {text}").format(text=text.strip()))
-    return moment.astimezone(UTC)
+    return firm_moment(wall).astimezone(UTC)
+
+
+def firm_moment(wall: datetime) -> datetime:
+    """A wall-clock time in Warsaw as an aware datetime, or a message a person can act on.
+
+    Every path that reads a local time a person typed (the TUI's time fields,
+    the command line's ``--from``/``--to``/``--visit``/``--received-at``) calls
+    this, through :func:`bbdispatch.clock.firm_time`.
+
+    Raises:
+        DomainError: the time never happened in Warsaw (clocks went forward),
+            or happened twice (clocks went back).
+    """
+    try:
+        return firm_time(wall)
+    except NoSuchLocalTime as err:
+        raise DomainError(
+            _("{time} never happened in Warsaw (clocks went forward): give a real time.").format(
+                time=str(err)
+            )
+        ) from err
+    except AmbiguousLocalTime as err:
+        raise DomainError(
+            _(
+                "{time} happened twice in Warsaw (clocks went back): give a time outside that"
+                " hour, or on the command line its offset (+02:00 first, +01:00 second)."
+            ).format(time=str(err))
+        ) from err
 
 
 def parse_duration(text: str) -> timedelta:

@@ -52,6 +52,7 @@ PL = {
     "no_contract": "bez umowy",
     "agreed_rate": "stawka uzgodniona",
     "agreed_price": "cena uzgodniona",
+    "fixed_price_job": "Cena uzgodniona za zlecenie {job}",
     "not_billed": "bez opłaty",
     "totals": "Podsumowanie",
     "number": "Numer",
@@ -127,7 +128,9 @@ def contract_rows(s: Statement) -> list[tuple[list[str], bool]]:
     A block shows the hours it had when the period started, the hours used in
     it and what is left, so the client can check the arithmetic. Time no
     contract covered and time at an agreed rate follow, one row per rate, with
-    the rate named (flagged rows are uncovered time: offer a contract).
+    the rate named (flagged rows are uncovered time: offer a contract), then one
+    row per job agreed at a fixed price. The rows' amounts add up to
+    :attr:`Statement.settlement_net`.
     """
     rows: list[tuple[list[str], bool]] = []
     for t in s.contracts:
@@ -148,6 +151,9 @@ def contract_rows(s: Statement) -> list[tuple[list[str], bool]]:
         rows.append(
             ([label, "—", hours_pl(r.minutes), "—", pln(r.net)], r.basis is ChargeBasis.UNCOVERED)
         )
+    for p in s.prices:
+        label = PL["fixed_price_job"].format(job=p.job_number)
+        rows.append(([label, "—", hours_pl(p.minutes), "—", pln(p.net)], False))
     return rows
 
 
@@ -164,7 +170,7 @@ def contract_label(line: StatementLine, polish: bool = True) -> str:
     for c in line.charges:
         if c.contract_number:
             names.append(c.contract_number)
-        elif c.basis is ChargeBasis.AGREED and (c.fixed is not None or not c.rate):
+        elif c.basis is ChargeBasis.AGREED and c.fixed_price_job:
             # A fixed-price job's time is charged at no rate; its first line bills the price.
             names.append(PL["agreed_price"] if polish else "agreed price")
         elif c.basis is ChargeBasis.AGREED:

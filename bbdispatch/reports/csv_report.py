@@ -73,6 +73,7 @@ RECORD_PL = {
     "contract": "umowa",
     "uncovered": "poza umową",
     "agreed": "stawka uzgodniona",
+    "price": "cena uzgodniona",
     "fee": "opłata miesięczna",
     "correction": "korekta",
     "statement": "wykaz",
@@ -174,6 +175,16 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
                 else f"rate {format_plain(r.rate)}/h",
                 "billed_hours": hrs(r.minutes),
                 "net_pln": money(r.net),
+            }
+        )
+    for p in s.prices:
+        records.append(
+            {
+                "record": "price",
+                "job": p.job_number,
+                "description": PL["agreed_price"] if polish else "agreed price",
+                "billed_hours": hrs(p.minutes),
+                "net_pln": money(p.net),
             }
         )
     for f in s.fees:

@@ -102,6 +102,15 @@ def statement_dict(s: Statement) -> dict[str, Any]:
             }
             for r in s.rates
         ],
+        "fixed_prices": [
+            {
+                "job": p.job_number,
+                "minutes": p.minutes,
+                "hours": hours_plain(p.minutes),
+                "net": format_plain(p.net),
+            }
+            for p in s.prices
+        ],
         "rounding_minutes": s.rounding_minutes,
         "fees": [
             {

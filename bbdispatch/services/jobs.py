@@ -12,6 +12,7 @@ from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, NewJob
 from bbdispatch.domain.response import hold_spans, response_clock
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_money
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -76,11 +77,18 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+MAX_AGREED_PRICE = Decimal("100000.00")
+"""The largest agreed fixed price of one job, net: more is a typing error (``1e9``)."""
+MAX_AGREED_RATE = Decimal("2000.00")
+"""The largest agreed hourly rate, net: more is a typing error (``1e9`` would bill billions)."""
+
+
 def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
     """A job carries an agreed fixed price or an agreed hourly rate, never both.
 
     Raises:
-        FieldError: ``price`` (both given, or negative) or ``rate`` (negative).
+        FieldError: ``price`` (both given, negative or over :data:`MAX_AGREED_PRICE`)
+            or ``rate`` (negative or over :data:`MAX_AGREED_RATE`).
     """
     if price is not None and rate is not None:
         raise FieldError("price", _("Agree either a fixed price or an hourly rate, not both."))
@@ -88,6 +96,20 @@ def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
         raise FieldError("price", _("The agreed price cannot be negative."))
     if rate is not None and rate < 0:
         raise FieldError("rate", _("The agreed rate cannot be negative."))
+    if price is not None and price > MAX_AGREED_PRICE:
+        raise FieldError(
+            "price",
+            _("An agreed price is at most {limit} net: check the amount.").format(
+                limit=format_money(MAX_AGREED_PRICE)
+            ),
+        )
+    if rate is not None and rate > MAX_AGREED_RATE:
+        raise FieldError(
+            "rate",
+            _("An agreed rate is at most {limit} net per hour: check the amount.").format(
+                limit=format_money(MAX_AGREED_RATE)
+            ),
+        )
 
 
 async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None) -> int:

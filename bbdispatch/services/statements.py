@@ -255,14 +255,20 @@ def _with_fixed_price(
     time itself is charged "agreed" at no rate, and the job's earliest entry
     carries the price, so the statement holding that entry bills it and no other.
     """
-    if fixed is None or fixed.first_entry_id != entry_id:
+    if fixed is None:
         return charges
-    price = fixed.price
-    agreed = [c for c in charges if c.basis is ChargeBasis.AGREED]
+    # Every agreed piece of a fixed-price job is the price's time, not a rate of 0 zł/h.
+    marked = tuple(
+        replace(c, priced=True) if c.basis is ChargeBasis.AGREED and not c.rate else c
+        for c in charges
+    )
+    if fixed.first_entry_id != entry_id:
+        return marked
+    agreed = [c for c in marked if c.priced]
     if not agreed:
-        return charges
-    first = replace(agreed[0], fixed=price, reason=_("agreed price"))
-    return tuple(first if c is agreed[0] else c for c in charges)
+        return marked
+    first = replace(agreed[0], fixed=fixed.price, reason=_("agreed price"))
+    return tuple(first if c is agreed[0] else c for c in marked)
 
 
 async def _subtotals(

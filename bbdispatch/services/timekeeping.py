@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bbdispatch.clock import format_duration, format_local, local
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
@@ -45,7 +45,9 @@ def check_entry_times(
         TooShort: under a minute (discard the timer instead).
         TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
     """
-    if ended_at <= started_at:
+    # In UTC: two Warsaw times compare by their wall clocks, and 03:30 is after
+    # 02:30 on the wall while both are 01:30 UTC on the night clocks go forward.
+    if ended_at.astimezone(UTC) <= started_at.astimezone(UTC):
         raise DomainError(_("The end must be after the start."))
     if ended_at > ctx.clock.now():
         raise DomainError(_("The end is in the future."))

@@ -117,6 +117,7 @@ def test_cli_time_add_needs_long_for_73_hours(db: str, capsys: pytest.CaptureFix
             (start + timedelta(hours=73)).isoformat(), "--text", "Migracja", "--tech", "anna"]  # fmt: skip
     err = cli(db, capsys, *args, code=1)
     assert "73:00:00 is longer than 10 h" in err
+    assert "--long" in err  # the command line names the flag that confirms it
     assert err.count("\n") == 1
     assert "entry" in cli(db, capsys, *args, "--long")
 
