@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, next_id
 
 
 def call_from_row(row: Row) -> CallLogEntry:
@@ -46,8 +46,8 @@ async def insert_call(
 ) -> int:
     """Log an incoming call; returns its id."""
     return await db.execute(
-        "INSERT INTO call_log (received_at, raw_number, e164, client_id, source, outcome,"
-        " job_id, handled_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO call_log (id, received_at, raw_number, e164, client_id, source, outcome,"
+        f" job_id, handled_by, note) VALUES ({next_id('call_log')}, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (to_db(received_at), raw_number, e164, client_id, source.value, outcome.value, job_id,
          handled_by, note),
     )  # fmt: skip

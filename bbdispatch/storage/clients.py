@@ -17,7 +17,7 @@ from bbdispatch.domain.clients import (
     search_key,
     search_words,
 )
-from bbdispatch.storage.database import Database, Row, id_chunks
+from bbdispatch.storage.database import Database, Row, id_chunks, next_id
 
 _COLUMNS = (
     "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
@@ -57,9 +57,9 @@ def _phone(row: Row) -> ClientPhone:
 async def insert_client(db: Database, new: NewClient, created_at: datetime) -> int:
     """Insert a client and its phones; returns the new id."""
     client_id = await db.execute(
-        "INSERT INTO client (kind, name, search_name, nip, street, city, postal_code, email,"
+        "INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,"
         " contact_person, notes, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" VALUES ({next_id('client')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.kind.value,
             new.name.strip(),

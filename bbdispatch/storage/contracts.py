@@ -14,7 +14,7 @@ from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
 from bbdispatch.money import from_grosze, rate_from_bp, rate_to_bp, to_grosze
 from bbdispatch.pricelist import ProductType
-from bbdispatch.storage.database import Database, Row, id_chunks
+from bbdispatch.storage.database import Database, Row, id_chunks, next_id
 
 
 def _contract(row: Row) -> Contract:
@@ -62,9 +62,10 @@ async def insert_contract(
     the minutes already used then (the opening balance).
     """
     return await db.execute(
-        "INSERT INTO contract (client_id, product_code, kind, number, title, starts_on, ends_on,"
-        " minutes_included, net_grosze, vat_rate_bp, assessment_id, signed_at, signed_by,"
-        " opening_used_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contract (id, client_id, product_code, kind, number, title, starts_on,"
+        " ends_on, minutes_included, net_grosze, vat_rate_bp, assessment_id, signed_at,"
+        f" signed_by, opening_used_minutes) VALUES ({next_id('contract')},"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
             product_code,

@@ -173,6 +173,16 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
             _("{path} is not a bbdispatch database (an SQLite file of another program); "
               "it was left as it is.").format(path=path)
         )  # fmt: skip
+def next_id(table: str) -> str:
+    """SQL for the id a new row of ``table`` takes: one above any id it ever held.
+
+    For ``client``, ``job``, ``contract`` and ``call_log`` (migration 010):
+    SQLite alone would give a deleted (erased) highest id to the next row, and
+    that row would inherit the erased record's audit trail.
+    """
+    if table not in ("client", "job", "contract", "call_log"):
+        raise StorageError(f"no id high-water mark for {table}")
+    return f"(SELECT last_id + 1 FROM id_high_water WHERE entity = '{table}')"
 
 
 def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:

@@ -27,7 +27,7 @@ from bbdispatch.domain.jobs import (
 )
 from bbdispatch.domain.lifecycle import StatusStep
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks, member
+from bbdispatch.storage.database import Database, Row, id_chunks, member, next_id
 
 
 def job_from_row(row: Row) -> Job:
@@ -97,11 +97,11 @@ async def insert_run_job(
 
 
 _NEW_JOB_COLUMNS = (
-    "client_id, contract_id, caller_phone, caller_name, received_at, description, mode,"
+    "id, client_id, contract_id, caller_phone, caller_name, received_at, description, mode,"
     " priority, category, status, technician_id, visit_at, site_address, agreed_rate_grosze,"
     " agreed_price_grosze, recurring_task_id, occurrence_at, late, updated_at"
 )
-_NEW_JOB_MARKS = ", ".join("?" * 19)
+_NEW_JOB_MARKS = next_id("job") + ", " + ", ".join("?" * 19)
 
 
 def _new_job_params(new: NewJob, received_at: datetime) -> tuple[object, ...]:

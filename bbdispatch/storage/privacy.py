@@ -162,10 +162,21 @@ async def export_data(db: Database, fp: Footprint) -> dict[str, Any]:
 
 
 async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
+    """The audit rows about this client and its things, and no one else's.
+
+    Before migration 010 an erased record's id could be given to the next
+    record, so rows about the same (entity, id) written up to an erasure that
+    happened before this client existed are about the erased person: left out.
+    """
+    since = await db.fetch_value(
+        "SELECT coalesce(max(a.id), 0) FROM audit_log a, client c WHERE c.id = ?"
+        " AND a.action = 'privacy_erased' AND a.at <= c.created_at",
+        (fp.client_id,),
+    )
     out = await _rows(
         db,
-        "SELECT * FROM audit_log WHERE entity = 'client' AND entity_id = ? ORDER BY id",
-        (fp.client_id,),
+        "SELECT * FROM audit_log WHERE entity = 'client' AND entity_id = ? AND id > ? ORDER BY id",
+        (fp.client_id, since),
     )
     for entity, ids in (
         ("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids),
@@ -175,8 +186,8 @@ async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
             out += await _rows(
                 db,
                 f"SELECT * FROM audit_log WHERE entity = ? AND entity_id IN ({_marks(part)})"
-                " ORDER BY id",
-                [entity, *part],
+                " AND id > ? ORDER BY id",
+                [entity, *part, since],
             )
     return sorted(out, key=lambda r: int(r["id"]))
 

@@ -97,6 +97,9 @@ async def test_backup_while_ten_processes_write_restores_equal(
     # Consistent: every row in the copy is, unchanged, in the source (a prefix of its history).
     source, copy = _rows(demo_db_path), _rows(done.path)
     for table, rows in copy.items():
+        if table == "id_high_water":  # counters: the source's have only grown since
+            assert all(n <= dict(source[table])[t] for t, n in rows), table
+            continue
         assert set(rows) <= set(source[table]), table
     # Each writer's rings are a gapless prefix: no commit torn or skipped.
     numbers = [r[3] for r in copy["call_log"] if r[3] and r[3].startswith("+4860")]

@@ -188,3 +188,43 @@ async def test_the_byte_check_sees_rows_deleted_without_secure_delete(
         await db.execute("DELETE FROM call_log WHERE raw_number = '509 876 543'")
     await db.close()
     assert client_id and b"509 876 543" in raw_bytes(demo_db_path)
+
+
+async def test_ids_of_an_erased_person_are_never_given_out_again(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    """The highest client and job erased: the next ones get new ids, and a clean export."""
+    client_id, job_id = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
+    await erase_client(demo_ctx, client_id)
+    clock.advance(timedelta(minutes=5))
+    new_id, new_job = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=1))
+    assert new_id > client_id and new_job > job_id
+    data = await export_client(demo_ctx, new_id)
+    actions = [row["action"] for row in data["audit"]]
+    assert "privacy_erased" not in actions
+    assert {row["entity_id"] for row in data["audit"] if row["entity"] == "client"} == {new_id}
+
+
+async def test_export_leaves_out_an_erased_person_whose_id_was_reused(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    """A database that reused an id before migration 010: the export still tells them apart."""
+    client_id, job_id = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
+    await erase_client(demo_ctx, client_id)
+    async with demo_ctx.db.transaction():
+        for table in ("client", "job"):
+            await demo_ctx.db.execute(
+                f"UPDATE id_high_water SET last_id = (SELECT coalesce(max(id), 0) FROM {table})"
+                " WHERE entity = ?",
+                (table,),
+            )
+    clock.advance(timedelta(minutes=5))
+    new_id, new_job = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=1))
+    assert (new_id, new_job) == (client_id, job_id)  # reused, as the old schema did
+    data = await export_client(demo_ctx, new_id)
+    actions = [row["action"] for row in data["audit"]]
+    assert "privacy_erased" not in actions
+    erased_at = await demo_ctx.db.fetch_value(
+        "SELECT max(id) FROM audit_log WHERE action = 'privacy_erased'"
+    )
+    assert data["audit"] and all(row["id"] > erased_at for row in data["audit"])
