@@ -11,9 +11,12 @@ use, and keeps the replaced file aside instead of deleting it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -112,28 +115,63 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
     if target.exists():
         raise DomainError(_("{path} exists already; name another file.").format(path=target))
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        await asyncio.to_thread(db_file.copy_consistent, source, partial)
-        check = await asyncio.to_thread(db_file.check_file, partial)
-        if not check.ok or check.schema_version != version:
-            raise DomainError(
-                _("The copy failed its check ({problem}); nothing was kept.").format(
-                    problem=check.integrity if not check.ok else f"schema {check.schema_version}"
+    with contextlib.ExitStack() as held:
+        if output is None and held.enter_context(_folder_lock(target.parent)):
+            # No other backup is writing there: any partial is a killed run's.
+            _remove_stale_partials(source, target.parent)
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal")):
+            leftover.unlink(missing_ok=True)
+        # Private from its first byte: SQLite writes into this file (and gives its
+        # journal the same mode), so no umask lets another account read the copy.
+        db_file.create_private(partial)
+        try:
+            await asyncio.to_thread(db_file.copy_consistent, source, partial)
+            check = await asyncio.to_thread(db_file.check_file, partial)
+            if not check.ok or check.schema_version != version:
+                raise DomainError(
+                    _("The copy failed its check ({problem}); nothing was kept.").format(
+                        problem=check.integrity
+                        if not check.ok
+                        else f"schema {check.schema_version}"
+                    )
                 )
-            )
-        os.chmod(partial, BACKUP_FILE_MODE)
-        db_file.copy_group(source, partial)
-        partial.rename(target)
-        await asyncio.to_thread(db_file.fsync_file, target)
+            os.chmod(partial, BACKUP_FILE_MODE)
+            db_file.copy_group(source, partial)
+            partial.rename(target)
+            await asyncio.to_thread(db_file.fsync_file, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        removed: tuple[Path, ...] = ()
+        if output is None:
+            removed = _rotate(source, target.parent, DEFAULT_KEEP if keep is None else keep)
+        async with ctx.db.transaction():
+            await audit.record(ctx, "database", None, "backed_up", file=target.name)
+        return BackupDone(target, target.stat().st_size, check, removed)
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[bool]:
+    """Hold the folder's backup lock while writing; yields False when another run holds it."""
+    fd = os.open(folder, os.O_RDONLY)  # the folder itself: no lock file to copy off-site
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
-        partial.unlink(missing_ok=True)
-    removed: tuple[Path, ...] = ()
-    if output is None:
-        removed = _rotate(source, target.parent, DEFAULT_KEEP if keep is None else keep)
-    async with ctx.db.transaction():
-        await audit.record(ctx, "database", None, "backed_up", file=target.name)
-    return BackupDone(target, target.stat().st_size, check, removed)
+        os.close(fd)
+
+
+def _remove_stale_partials(db_path: Path, folder: Path) -> None:
+    """Delete what killed runs left: ``.NAME.partial`` and its ``-journal``/``-wal``."""
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith(f".{db_path.stem}-") and name.endswith(
+            (".partial", ".partial-journal", ".partial-wal")
+        ):
+            path.unlink(missing_ok=True)
 
 
 def _rotate(db_path: Path, folder: Path, keep: int) -> tuple[Path, ...]:

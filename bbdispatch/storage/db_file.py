@@ -120,6 +120,15 @@ def table_rows(path: Path, table: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (owner only); fails if it exists.
+
+    ``VACUUM INTO`` accepts an empty file and keeps its mode, so a copy written
+    into it is never readable by others, whatever the umask, even if killed.
+    """
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def copy_consistent(source: Path, target: Path) -> None:
     """Write a consistent copy of ``source`` to ``target`` while others keep writing.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,37 @@ def test_bad_use_is_one_line(
     assert main(["--db", str(firm_db), "restore", str(tmp_path / "junk.db")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 3 and "Traceback" not in err
+
+
+def test_the_copy_is_private_from_its_first_byte(
+    firm_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed mid-copy leaves nothing another account can read, whatever the umask."""
+    from bbdispatch.storage import db_file
+
+    real = db_file.copy_consistent
+    seen: dict[str, int] = {}
+
+    def copy_and_look(source: Path, target: Path) -> None:
+        seen["before"] = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        real(source, target)
+        seen["after"] = target.stat().st_mode & 0o777
+
+    monkeypatch.setattr(db_file, "copy_consistent", copy_and_look)
+    old = os.umask(0o022)
+    try:
+        assert main(["--db", str(firm_db), "backup", "--output", str(tmp_path / "out.db")]) == 0
+    finally:
+        os.umask(old)
+    assert seen["before"] & 0o077 == 0 and seen["after"] & 0o077 == 0
+
+
+def test_the_next_run_removes_a_killed_runs_partial(firm_db: Path) -> None:
+    folder = firm_db.parent / "backups"
+    folder.mkdir()
+    stale = folder / ".firm-2026-11-30T013000Z.db.partial"
+    stale.write_bytes(b"half a copy")
+    Path(f"{stale}-journal").write_bytes(b"journal")
+    assert main(["--db", str(firm_db), "backup", "--keep", "2"]) == 0
+    assert not stale.exists() and not Path(f"{stale}-journal").exists()
+    assert [p.suffix for p in folder.iterdir() if not p.name.startswith(".")] == [".db"]
