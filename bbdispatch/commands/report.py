@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 from bbdispatch import dates
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx, run
+from bbdispatch.commands.common import (
+    EXIT_ERROR,
+    EXIT_USAGE,
+    CommandError,
+    echo_err,
+    open_ctx,
+    run,
+)
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
@@ -33,6 +41,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--delimiter", default=",", help=_("CSV delimiter (';' uses a decimal comma)"))
     st.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
     st.add_argument("--issue", action="store_true", help=_("issue it: lock the period's entries"))
+    st.add_argument(
+        "--force", action="store_true", help=_("replace the --output file if it exists")
+    )
     st.set_defaults(handler=handle_statement)
 
 
@@ -78,7 +89,9 @@ def handle_statement(args: argparse.Namespace) -> int:
                     kept if kept is not None else render(statement, args.format, args.delimiter)
                 )
                 if args.output:
-                    await asyncio.to_thread(_write_output, args.output, rendered[0], False)
+                    await asyncio.to_thread(
+                        _write_output, args.output, rendered[0], False, args.force
+                    )
                 return 0
 
             numbers: list[str] = []
@@ -88,12 +101,17 @@ def handle_statement(args: argparse.Namespace) -> int:
                 numbers.append(issued.number or "")
                 rendered.append(render(issued, args.format, args.delimiter))
                 if args.output:
-                    await asyncio.to_thread(_write_output, args.output, rendered[0], True)
+                    await asyncio.to_thread(
+                        _write_output, args.output, rendered[0], True, args.force
+                    )
 
             await issue_statement(ctx, client_id, start, end, deliver=deliver)
             echo_err(_("Issued statement {n}.").format(n=numbers[0]))
         return 0
 
+    if args.output and not args.force and os.path.lexists(args.output):
+        echo_err(_exists_message(args.output))  # before anything is issued
+        return EXIT_ERROR
     code = run(body)
     if code or not rendered:
         return code
@@ -102,13 +120,32 @@ def handle_statement(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_output(path: str, text: str, issuing: bool) -> None:
-    """Write the document whole (a temporary file renamed), or raise CommandError."""
+def _exists_message(path: str) -> str:
+    return _("{path} exists already; name another file, or add --force to replace it").format(
+        path=path
+    )
+
+
+def _write_output(path: str, text: str, issuing: bool, force: bool = False) -> None:
+    """Write the document whole (a temporary file renamed), or raise CommandError.
+
+    Without ``force`` an existing file (another client's statement, perhaps)
+    is never replaced: the finished file is linked into place, which fails if
+    the name was taken meanwhile.
+    """
     target = Path(path)
     partial = target.with_name(f".{target.name}.partial")
     try:
         partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(target)
+        if force:
+            partial.replace(target)
+        else:
+            try:
+                os.link(partial, target)
+            except FileExistsError:
+                partial.unlink(missing_ok=True)
+                raise CommandError(_exists_message(path)) from None
+            partial.unlink()
     except OSError as err:
         partial.unlink(missing_ok=True)
         if issuing:

@@ -47,3 +47,23 @@ def test_a_plain_report_to_a_bad_path_is_one_line(
     assert main(args) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write /nonexistent/x.md" in err
+
+
+def test_an_existing_output_file_is_never_replaced_without_force(
+    demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another client's issued statement in the way: refused, nothing issued, file intact."""
+    other = tmp_path / "statement.html"
+    other.write_text("another client's statement", encoding="utf-8")
+    base = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD,
+            "--format", "html", "--output", str(other)]  # fmt: skip
+    assert main([*base, "--issue"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists already" in err and "--force" in err
+    assert other.read_text(encoding="utf-8") == "another client's statement"
+    assert issued(demo_db_path) == 0
+    assert main(base) == 1  # a plain report too
+    assert main([*base, "--issue", "--force"]) == 0
+    assert issued(demo_db_path) == 1
+    assert "<table>" in other.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".*.partial"))
