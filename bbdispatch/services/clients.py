@@ -51,6 +51,31 @@ def validate_new_client(new: NewClient) -> NewClient:
     return replace(new, name=name, nip=nip, email=new.email.strip(), postal_code=postal)
 
 
+def client_field_problems(new: NewClient) -> list[FieldError]:
+    """Every problem :func:`validate_new_client` would find, each with its field.
+
+    Why: an import file shows all bad fields of a row at once, not the first
+    one per run. Returns an empty list when the client is fine; fields are
+    ``name``, ``nip`` and ``postal_code``, in that order.
+    """
+    problems: list[FieldError] = []
+    if not new.name.strip():
+        problems.append(FieldError("name", _("Enter the client's name.")))
+    if new.nip and new.nip.strip():
+        try:
+            parse_nip(new.nip)
+        except InvalidNip as err:
+            problems.append(FieldError("nip", str(err)))
+    postal = new.postal_code.strip()
+    if postal and not POSTAL_CODE.match(postal):
+        problems.append(
+            FieldError(
+                "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
+            )
+        )
+    return problems
+
+
 async def create_client(ctx: Ctx, new: NewClient) -> int:
     """Save a new client (a prospect unless told otherwise), audited.
 

@@ -18,7 +18,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import IntakeFieldError, validate_new_prospect
+from bbdispatch.services.intake import new_prospect_problems, validate_new_prospect
 from bbdispatch.services.rights import check
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
@@ -140,13 +140,13 @@ def _row_client(record: SheetRow) -> NewClient:
         contact_person=record.get("contact_person"), phones=phones,
         status=ClientStatus.PROSPECT,
     )  # fmt: skip
-    try:
-        checked = validate_new_prospect(new)
-    except IntakeFieldError as err:
-        problems.append(RowProblem(line, _FIELD_COLUMNS.get(err.field, err.field), str(err)))
+    for field_err in new_prospect_problems(new):
+        problems.append(
+            RowProblem(line, _FIELD_COLUMNS.get(field_err.field, field_err.field), str(field_err))
+        )
     if problems:
         raise ImportFileError(problems)
-    return checked
+    return validate_new_prospect(new)
 
 
 _FIELD_COLUMNS = {"phones": "phone", "phone": "phone"}

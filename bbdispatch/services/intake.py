@@ -23,7 +23,7 @@ from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.callbacks import insert_callback_in_tx
-from bbdispatch.services.clients import validate_new_client
+from bbdispatch.services.clients import client_field_problems, validate_new_client
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances
 from bbdispatch.services.jobs import insert_job_in_tx
@@ -130,22 +130,35 @@ async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
     return CallerCard(client, found, open_jobs, closed, assessed)
 
 
+def new_prospect_problems(new: NewClient) -> list[IntakeFieldError]:
+    """Every problem of the short new-client form, in the form's order (empty: fine).
+
+    Fields: ``name``, ``nip``, ``postal_code``, ``email``. A client file's
+    check lists them all for each row; the form shows the first.
+    """
+    problems = [IntakeFieldError(p.field, str(p)) for p in client_field_problems(new)]
+    if new.email.strip() and not _EMAIL.match(new.email.strip()):
+        problems.append(
+            IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
+        )
+    return problems
+
+
 def validate_new_prospect(new: NewClient) -> NewClient:
     """Check the short new-client form, naming the field that is wrong.
 
     Raises:
         IntakeFieldError: name missing, NIP invalid, postcode or e-mail malformed.
     """
-    if not new.name.strip():
-        raise IntakeFieldError("name", _("Enter the client's name."))
+    problems = new_prospect_problems(new)
+    if problems:
+        raise problems[0]
     try:
         checked = validate_new_client(new)
     except InvalidNip as err:
         raise IntakeFieldError("nip", str(err)) from err
     except FieldError as err:
         raise IntakeFieldError(err.field, str(err)) from err
-    if new.email.strip() and not _EMAIL.match(new.email.strip()):
-        raise IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
     return replace(
         checked,
         contact_person=checked.contact_person.strip(),

@@ -168,3 +168,19 @@ def test_ring_command_records_pending_call(
 ) -> None:
     assert main(["--db", str(demo_db_path), "ring", "+48 601 234 567"]) == 0
     assert "Kancelaria Notarialna" in capsys.readouterr().out
+
+
+def test_every_bad_field_of_a_row_is_reported() -> None:
+    """Not the first problem of each row: every bad column, with its line."""
+    text = (
+        "name,kind,nip,postal_code,email,phone\n"
+        ",shop,123,5-950,not-an-address,12345\n"
+        "B,firma,526-000-12-47,00950,b@b,\n"
+    )
+    with pytest.raises(ImportFileError) as err:
+        parse_client_csv(text)
+    found = [(p.line, p.column) for p in err.value.problems]
+    assert found == [
+        (2, "kind"), (2, "phone"), (2, "name"), (2, "nip"), (2, "postal_code"), (2, "email"),
+        (3, "nip"), (3, "postal_code"), (3, "email"),
+    ]  # fmt: skip
