@@ -97,6 +97,26 @@ def _files(root: Path, patterns: Iterable[str]) -> list[Path]:
     return found
 
 
+STAFF_GROUP = "bbdispatch"
+"""The group docs/deploy-ssh.md sets up for the database (never ``root``)."""
+
+
+def staff_group(accounts: Accounts, gid: int) -> tuple[str, str]:
+    """The group to advise for the database, and the command that creates it if missing.
+
+    The database's own group, unless that is ``root`` (a plain folder): then
+    the documented ``bbdispatch`` group; staff are never put into ``root``.
+    Returns ``(name, prefix)``; ``prefix`` is ``"groupadd --system NAME && "``
+    when the group does not exist yet, else ``""``.
+    """
+    name = accounts.group_name(gid)
+    if gid != 0 and name != "root":
+        return name, ""
+    if STAFF_GROUP in accounts.group_names.values():
+        return STAFF_GROUP, ""
+    return STAFF_GROUP, f"groupadd --system {STAFF_GROUP} && "
+
+
 def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
     """Mode and group of the database file and its folder."""
     what = _("database permissions")
@@ -116,12 +136,21 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
             path=db_path, mode=mode, group=group)))  # fmt: skip
     folder = db_path.parent
     fmode = stat.S_IMODE(folder.stat().st_mode)
-    if fmode & 0o2070 != 0o2070:
+    staff, create = staff_group(accounts, info.st_gid)
+    fq = shlex.quote(str(folder))
+    if info.st_gid == 0:
+        checks.append(
+            Check(False, _("database group"), _(
+                "{path} belongs to group root: staff must never join root; run: "
+                "{create}chgrp {group} {fq} {q} && chmod 2770 {fq} (docs/deploy-ssh.md)").format(
+                path=db_path, create=create, group=staff, fq=fq, q=q))
+        )  # fmt: skip
+    elif fmode & 0o2070 != 0o2070:
         checks.append(
             Check(False, _("database folder"), _(
                 "{path} is {mode:o}: the group needs rwx and setgid, so -wal and -shm files get "
                 "the group; run: chgrp {group} {q} && chmod 2770 {q}").format(
-                path=folder, mode=fmode, group=group, q=shlex.quote(str(folder))))
+                path=folder, mode=fmode, group=staff, q=fq))
         )  # fmt: skip
     else:
         checks.append(Check(True, _("database folder"), _("{path}: {mode:o}").format(
@@ -129,8 +158,16 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
     return checks
 
 
-async def check_people(db: Database, accounts: Accounts) -> list[Check]:
-    """An admin exists; every person's OS account exists and can read the database."""
+async def check_people(
+    db: Database, accounts: Accounts, forced: frozenset[str] = frozenset()
+) -> list[Check]:
+    """An admin exists; every person's OS account exists and can read the database.
+
+    ``forced``: groups sshd forces into ``bbdispatch tech`` (its ``Match Group``
+    blocks with a ForceCommand). Dispatchers and admins are kept out of them,
+    as docs/deploy-ssh.md says, and run bbdispatch with that group through
+    ``runuser``; technicians belong in them.
+    """
     checks: list[Check] = []
     admins = await people_store.admin_logins(db)
     path = db.path
@@ -140,19 +177,37 @@ async def check_people(db: Database, accounts: Accounts) -> list[Check]:
         problem = _("no admin; run: bbdispatch --db {path} init --admin LOGIN")
         checks.append(Check(False, _("admin"), problem.format(path=shlex.quote(str(path)))))
     info = path.stat()
+    group, create = staff_group(accounts, info.st_gid)
     for person in await people_store.all_people(db):
         account = accounts.get(person.login)
         what = _("account {login}").format(login=person.login)
-        if account is None:
+        office = person.role is not Role.TECHNICIAN and group in forced
+        if account is None and office:
             checks.append(Check(False, what, _(
-                "{role} {login} has no OS account; run: useradd -m -G {group} {login}").format(
-                role=person.role.value, login=person.login,
-                group=accounts.group_name(info.st_gid))))  # fmt: skip
+                "{role} {login} has no OS account; run: useradd -m {login} (not in group "
+                "{group}: sshd gives that group only bbdispatch tech); they run bbdispatch "
+                "with: runuser -u root -g {group} -- ... (docs/deploy-ssh.md)").format(
+                role=person.role.value, login=person.login, group=group)))  # fmt: skip
+        elif account is None:
+            checks.append(Check(False, what, _(
+                "{role} {login} has no OS account; run: {create}useradd --create-home "
+                "--shell /bin/sh -G {group} {login} (docs/deploy-ssh.md)").format(
+                role=person.role.value, login=person.login, group=group,
+                create=create)))  # fmt: skip
+        elif office and info.st_gid in account.groups and account.uid != 0:
+            checks.append(Check(False, what, _(
+                "{role} {login} is in group {group}, which sshd forces into bbdispatch tech; "
+                "run: gpasswd -d {login} {group} (docs/deploy-ssh.md)").format(
+                role=person.role.value, login=person.login, group=group)))  # fmt: skip
+        elif office and account.uid != info.st_uid:
+            checks.append(Check(True, what, _(
+                "{role}, runs bbdispatch with: runuser -u root -g {group} -- ...").format(
+                role=person.role.value, group=group)))  # fmt: skip
         elif account.uid != info.st_uid and info.st_gid not in account.groups:
             checks.append(Check(False, what, _(
                 "{login} cannot open the database (not in group {group}); run: "
-                "usermod -aG {group} {login}").format(
-                login=person.login, group=accounts.group_name(info.st_gid))))  # fmt: skip
+                "{create}usermod -aG {group} {login}").format(
+                login=person.login, group=group, create=create)))  # fmt: skip
         else:
             checks.append(Check(True, what, _("{role}, can open the database").format(
                 role=person.role.value)))  # fmt: skip
@@ -168,18 +223,61 @@ def check_pricelist() -> Check:
     return Check(True, _("price list"), _("{n} products").format(n=len(prices.products)))
 
 
+def _sshd_files(root: Path) -> list[Path]:
+    return _files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"])
+
+
+def forced_groups(root: Path) -> frozenset[str]:
+    """Groups whose sshd ``Match Group`` block has a ForceCommand running bbdispatch."""
+    found: set[str] = set()
+    for path in _sshd_files(root):
+        groups: list[str] = []
+        for line in _lines(path):
+            words = line.split()
+            if words[0].lower() == "match":
+                groups = []
+                for key, value in zip(words[1::2], words[2::2], strict=False):
+                    if key.lower() == "group":
+                        groups += value.split(",")
+            elif words[0].lower() == "forcecommand" and "bbdispatch" in line:
+                found.update(groups)
+    return frozenset(found)
+
+
 def check_ssh(root: Path, has_technicians: bool) -> Check:
-    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line)."""
-    files = _files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"])
-    for path in files:
+    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line) that can run."""
+    for path in _sshd_files(root):
         for line in _lines(path):
             if line.lower().startswith("forcecommand") and "bbdispatch" in line:
-                return Check(True, _("ssh ForceCommand"), f"{path}: {line}")
+                return _force_command(root, path, line)
     if not has_technicians:
         return Check(True, _("ssh ForceCommand"), _("none needed: no technicians yet"))
     return Check(False, _("ssh ForceCommand"), _(
         "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
         "see docs/deploy-ssh.md"))  # fmt: skip
+
+
+def _force_command(root: Path, config: Path, line: str) -> Check:
+    """The ForceCommand's program exists under ``root`` and everyone may run it."""
+    what = _("ssh ForceCommand")
+    try:
+        program = shlex.split(line.split(None, 1)[1])[0]
+    except (IndexError, ValueError):
+        program = ""
+    if not program.startswith("/"):
+        return Check(True, what, f"{config}: {line}")
+    target = root / program.lstrip("/")
+    if not target.is_file():
+        return Check(False, what, _(
+            "{config}: {program} does not exist: technicians' logins would fail; "
+            "create it as docs/deploy-ssh.md says").format(
+            config=config, program=program))  # fmt: skip
+    mode = stat.S_IMODE(target.stat().st_mode)
+    if mode & 0o005 != 0o005:
+        return Check(False, what, _(
+            "{program} is {mode:o}: technicians cannot run it; run: chmod 755 {q}").format(
+            program=program, mode=mode, q=shlex.quote(program)))  # fmt: skip
+    return Check(True, what, f"{config}: {line}")
 
 
 def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
@@ -212,7 +310,7 @@ async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
     """
     accounts = Accounts(root)
     checks = check_database_file(db.path, accounts)
-    checks += await check_people(db, accounts)
+    checks += await check_people(db, accounts, forced_groups(root))
     checks.append(check_pricelist())
     techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
     checks.append(check_ssh(root, bool(techs)))

@@ -38,6 +38,10 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path
         f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
         f"30 1 * * * bogdan bbdispatch --db {db} backup --keep 30\n"
     )
+    wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
+    wrapper.parent.mkdir(parents=True)
+    wrapper.write_text("#!/bin/sh\nexec bbdispatch tech\n")
+    wrapper.chmod(0o755)
     capsys.readouterr()
     return db, root
 
@@ -94,3 +98,58 @@ def test_no_admin_names_the_command(
     code, lines = doctor(db, root, capsys)
     assert code == 1
     assert any(f"bbdispatch --db {db} init --admin LOGIN" in line for line in lines)
+
+
+def test_a_plain_folder_never_gets_root_group_advice(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database left in group root: the advice is the documented group, never root."""
+    db, root = firm
+    os.chown(db.parent, -1, 0)
+    os.chown(db, -1, 0)
+    os.chmod(db.parent, 0o755)
+    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\n")
+    assert main(["--db", str(db), "people", "add", "kasia", "Kasia", "--role", "technician"]) == 0
+    capsys.readouterr()
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    fixes = [line for line in lines if line.startswith("FIX")]
+    assert fixes and not any("-G root" in f or "chgrp root" in f or "aG root" in f for f in fixes)
+    assert any("groupadd --system bbdispatch" in f and "chgrp bbdispatch" in f for f in fixes)
+    assert any("-G bbdispatch kasia" in f for f in fixes)
+
+
+def test_an_admin_is_kept_out_of_the_forced_group(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/deploy-ssh.md: the ForceCommand group turns any member into a technician."""
+    db, root = firm
+    assert main(["--db", str(db), "people", "add", "bogna", "Bogna", "--role", "admin"]) == 0
+    capsys.readouterr()
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "account bogna" in ln]
+    assert "useradd -m bogna" in line and "-G bbdispatch" not in line and "runuser" in line
+    with (root / "etc" / "passwd").open("a") as f:
+        f.write("bogna:x:1002:1002:Bogna:/home/bogna:/bin/sh\n")
+    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogna\n")
+    code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account bogna" in ln]
+    assert line.startswith("FIX") and "gpasswd -d bogna bbdispatch" in line
+    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna\n")
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+def test_a_force_command_that_cannot_run_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, root = firm
+    wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
+    wrapper.chmod(0o700)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1 and any("chmod 755 /usr/local/bin/bbdispatch-tech" in ln for ln in lines)
+    wrapper.unlink()
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    assert any("/usr/local/bin/bbdispatch-tech does not exist" in ln for ln in lines)
