@@ -8,10 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from bbdispatch.commands.common import CommandError, echo, open_ctx, run
+from bbdispatch.commands.common import CommandError, echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.services.import_clients import COLUMNS, import_clients, parse_client_csv
+from bbdispatch.pricelist import PriceListError
+from bbdispatch.services.import_clients import (
+    COLUMNS,
+    InterruptedImport,
+    import_clients,
+    interrupted_imports,
+    parse_client_csv,
+)
 from bbdispatch.services.spreadsheet import ImportFileError, decode
+from bbdispatch.storage.database import StorageError
 
 T = TypeVar("T")
 BACKGROUND_ROWS = 1000
@@ -30,6 +38,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("file", type=Path, help=_("CSV file with a header row"))
     add_check_flag(parser)
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--finish-interrupted",
+        dest="interrupted",
+        action="store_const",
+        const="finish",
+        default="",
+        help=_("first add the rest of an earlier import that was interrupted"),
+    )
+    choice.add_argument(
+        "--drop-interrupted",
+        dest="interrupted",
+        action="store_const",
+        const="drop",
+        help=_("leave out the rest of an earlier interrupted import (what it added stays)"),
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -68,12 +92,23 @@ def problem_report(path: Path, err: ImportFileError) -> str:
     return "\n".join([head, *(f"  {p}" for p in err.problems)])
 
 
+async def _interrupted_lines(args: argparse.Namespace) -> list[str]:
+    """What a check says about an interrupted earlier import (nothing without a database)."""
+    try:
+        async with open_ctx(args) as ctx:
+            return [item.describe() for item in await interrupted_imports(ctx.db)]
+    except (StorageError, PriceListError):
+        return []
+
+
 def handle(args: argparse.Namespace) -> int:
     """Check the whole file first, then import it (all or nothing)."""
 
     async def body() -> int:
         rows = read_checked(args.file, parse_client_csv)
         if args.check:
+            for line in await _interrupted_lines(args):
+                echo_err(line)
             echo(
                 ngettext(
                     "{f}: {n} client, no problems found",
@@ -87,7 +122,12 @@ def handle(args: argparse.Namespace) -> int:
             # people at the keyboard get the processor first.
             os.nice(10)
         async with open_ctx(args) as ctx:
-            summary = await import_clients(ctx, rows, source=args.file.name)
+            try:
+                summary = await import_clients(
+                    ctx, rows, source=args.file.name, interrupted=args.interrupted
+                )
+            except InterruptedImport as err:
+                raise CommandError(str(err)) from err
         echo(
             ngettext(
                 "{f}: {a} client added, {s} already there",

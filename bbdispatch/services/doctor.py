@@ -19,6 +19,7 @@ from pathlib import Path
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.services.import_clients import interrupted_imports
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage.database import Database
 
@@ -316,4 +317,13 @@ async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
     checks.append(check_ssh(root, bool(techs)))
     checks.append(check_scheduled(root, db.path, "schedule run", "docs/schedule.md"))
     checks.append(check_scheduled(root, db.path, "backup", "docs/backup.md"))
+    checks.append(await check_imports(db))
     return checks
+
+
+async def check_imports(db: Database) -> Check:
+    """No client import was interrupted half-way (a killed ``import``)."""
+    waiting = await interrupted_imports(db)
+    if waiting:
+        return Check(False, _("imports"), "; ".join(i.describe() for i in waiting))
+    return Check(True, _("imports"), _("none interrupted"))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bbdispatch.clock import local
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
 from bbdispatch.domain.rights import Action
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
@@ -30,6 +32,7 @@ from bbdispatch.services.spreadsheet import (
 )
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import imports as import_store
+from bbdispatch.storage.database import Database
 from bbdispatch.storage.imports import BatchState, StagedClient
 
 COLUMNS = (
@@ -161,6 +164,72 @@ STALE_STAGING = timedelta(minutes=10)
 """A batch still staging after this long belongs to an import that died."""
 
 
+@dataclass(frozen=True)
+class Interrupted:
+    """An import killed after its commit point: part of its clients are in, the rest wait.
+
+    Attributes:
+        batch_id: the staged batch.
+        source: the file's name.
+        started: when that import started (aware, UTC).
+        added: clients it added before it stopped.
+        left: rows still waiting to be added.
+    """
+
+    batch_id: int
+    source: str
+    started: datetime
+    added: int
+    left: int
+
+    def describe(self) -> str:
+        """One line: which import, when, how far it got, and the two ways on."""
+        return _(
+            "an earlier import of {f} ({at}) was interrupted: {a} clients added, {n} not yet; "
+            "the next import stops until you choose: --finish-interrupted adds the {n}, "
+            "--drop-interrupted leaves them out (the {a} stay)"
+        ).format(
+            f=self.source or "?",
+            at=local(self.started).strftime("%Y-%m-%d %H:%M"),
+            a=self.added,
+            n=self.left,
+        )
+
+
+class InterruptedImport(DomainError):
+    """An import was asked for while an interrupted one waits for a decision."""
+
+    def __init__(self, interrupted: list[Interrupted]) -> None:
+        super().__init__("\n".join(i.describe() for i in interrupted))
+        self.interrupted = interrupted
+
+
+async def interrupted_imports(db: Database) -> list[Interrupted]:
+    """Imports that passed their commit point and did not finish (a killed process).
+
+    Takes the database alone, so ``doctor`` (which opens it without a price
+    list) can ask too.
+    """
+    found: list[Interrupted] = []
+    for batch in await import_store.unfinished_batches(db):
+        if batch.state is BatchState.READY:
+            left = await import_store.rows_left(db, batch.id)
+            found.append(Interrupted(batch.id, batch.source, batch.created_at, batch.added, left))
+    return found
+
+
+async def drop_interrupted(ctx: Ctx) -> list[Interrupted]:
+    """Leave out the rows interrupted imports had not added (those added stay); audited."""
+    dropped = await interrupted_imports(ctx.db)
+    for item in dropped:
+        async with ctx.db.transaction():
+            await import_store.discard_batch(ctx.db, item.batch_id)
+            await audit.record(
+                ctx, "import", item.batch_id, "clients_dropped", rows=item.left, file=item.source
+            )
+    return dropped
+
+
 async def import_clients(
     ctx: Ctx,
     rows: list[ImportedRow],
@@ -168,6 +237,7 @@ async def import_clients(
     source: str = "",
     chunk: int = CHUNK_ROWS,
     pause: float = CHUNK_PAUSE_SECONDS,
+    interrupted: str = "",
 ) -> ImportSummary:
     """Add the clients not yet in the database: all of them or none, in short transactions.
 
@@ -183,8 +253,20 @@ async def import_clients(
         source: the file's name, for the audit.
         chunk: rows per transaction.
         pause: seconds between transactions, for other writers.
+        interrupted: what to do with an interrupted earlier import: ``"finish"``
+            (add its other rows first), ``"drop"`` (leave them out), or ``""``.
+
+    Raises:
+        InterruptedImport: an earlier import was interrupted and ``interrupted``
+            is ``""``: nothing is done until someone decides.
     """
     await check(ctx, Action.CLIENT_IMPORT)
+    if interrupted == "drop":
+        await drop_interrupted(ctx)
+    elif interrupted != "finish":
+        waiting = await interrupted_imports(ctx.db)
+        if waiting:
+            raise InterruptedImport(waiting)
     await finish_imports(ctx, pause=pause)
     async with ctx.db.transaction():
         batch_id = await import_store.create_batch(ctx.db, source, ctx.actor, ctx.clock.now())

@@ -122,6 +122,13 @@ async def count_moved(db: Database, batch_id: int, added: int, skipped: int) -> 
     )
 
 
+async def rows_left(db: Database, batch_id: int) -> int:
+    """How many rows of a batch have not been moved yet."""
+    return int(
+        await db.fetch_value("SELECT count(*) FROM import_row WHERE batch_id = ?", (batch_id,))
+    )
+
+
 async def get_batch(db: Database, batch_id: int) -> Batch | None:
     """One batch."""
     found = await _batches(db, "id = ?", (batch_id,))

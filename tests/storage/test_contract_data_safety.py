@@ -44,6 +44,7 @@ async def test_staged_import_round_trip(db: Database) -> None:
         await imports.drop_rows(db, batch, [2])
         await imports.count_moved(db, batch, 1, 0)
     assert await imports.next_clients(db, batch, 10) == [StagedClient(3, KOWALSKA)]
+    assert await imports.rows_left(db, batch) == 1
     found = await imports.get_batch(db, batch)
     assert found is not None and (found.state, found.added) == (BatchState.READY, 1)
     async with db.transaction():

@@ -6,19 +6,25 @@ import asyncio
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bbdispatch.cli import main
-from bbdispatch.clock import FrozenClock
+from bbdispatch.clock import FrozenClock, SystemClock
+from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.import_clients import (
+    ImportedRow,
+    InterruptedImport,
     finish_imports,
     import_clients,
+    interrupted_imports,
     parse_client_csv,
 )
+from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import db_file, spool
 from bbdispatch.storage import imports as import_store
 from bbdispatch.storage.database import Database, DatabaseBusy
@@ -149,3 +155,77 @@ async def test_a_write_that_waits_is_told_and_one_that_gives_up_is_a_clear_refus
 
 async def test_every_connection_commits_with_synchronous_full(ctx: Ctx) -> None:
     assert await ctx.db.fetch_value("PRAGMA synchronous") == 2  # FULL: fsync at each commit
+
+
+async def _interrupt(ctx: Ctx, lines: int, moved: int) -> int:
+    """A batch of ``lines`` rows past its commit point, killed after ``moved`` went in."""
+    rows = parse_client_csv(client_file(lines))
+    async with ctx.db.transaction():
+        batch = await import_store.create_batch(ctx.db, "big.csv", "tester", ctx.clock.now())
+        await import_store.stage_clients(
+            ctx.db, batch, [StagedClient(r.line, r.client) for r in rows]
+        )
+        await import_store.set_state(ctx.db, batch, BatchState.READY)
+    async with ctx.db.transaction():
+        for r in rows[:moved]:
+            await client_store.insert_client(ctx.db, r.client, ctx.clock.now())
+        await import_store.drop_rows(ctx.db, batch, [r.line for r in rows[:moved]])
+        await import_store.count_moved(ctx.db, batch, moved, 0)
+    return batch
+
+
+async def test_an_unrelated_import_does_not_silently_finish_an_interrupted_one(
+    ctx: Ctx,
+) -> None:
+    await _interrupt(ctx, 40, 12)
+    other = [  # another file
+        ImportedRow(r.line, replace(r.client, name=f"Inna {r.line}", phones=()))
+        for r in parse_client_csv(client_file(3))
+    ]
+    with pytest.raises(InterruptedImport) as err:
+        await import_clients(ctx, other, source="small.csv", pause=0)
+    message = str(err.value)
+    assert "big.csv" in message and "12 clients added, 28 not yet" in message
+    assert "--finish-interrupted" in message and "--drop-interrupted" in message
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 12  # nothing more
+    await import_clients(ctx, other, source="small.csv", pause=0, interrupted="drop")
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 15
+    assert await interrupted_imports(ctx.db) == []
+
+
+async def test_finish_interrupted_adds_the_rest_first(ctx: Ctx) -> None:
+    await _interrupt(ctx, 40, 12)
+    (waiting,) = await interrupted_imports(ctx.db)
+    assert (waiting.source, waiting.added, waiting.left) == ("big.csv", 12, 28)
+    await import_clients(ctx, [], source="empty.csv", pause=0, interrupted="finish")
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 40
+
+
+def test_check_and_doctor_say_an_import_was_interrupted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "firm.db"
+    assert main(["--db", str(db_path), "init"]) == 0
+
+    async def interrupt() -> None:
+        db = await Database.open(db_path)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="tester")
+        await _interrupt(ctx, 40, 12)
+        await db.close()
+
+    asyncio.run(interrupt())
+    small = tmp_path / "small.csv"
+    small.write_text("name,kind\nInna firma,company\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "import", "--check", str(small)]) == 0
+    assert "import of big.csv" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "import", str(small)]) == 1
+    err = capsys.readouterr().err
+    assert "was interrupted" in err and "--finish-interrupted" in err
+    main(["--db", str(db_path), "doctor", "--root", str(tmp_path)])
+    assert any(
+        line.startswith("FIX") and "big.csv" in line
+        for line in capsys.readouterr().out.splitlines()
+    )
+    assert main(["--db", str(db_path), "import", "--finish-interrupted", str(small)]) == 0
+    assert "1 client added" in capsys.readouterr().out
