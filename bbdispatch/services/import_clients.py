@@ -244,7 +244,7 @@ async def import_clients(
     The rows are staged in chunks (invisible), the batch is marked ready in one
     short transaction (from then on the import is committed), and the rows
     move into the client table chunk by chunk; an import that dies after the
-    commit point is finished by the next one (:func:`finish_imports`). Each
+    commit point waits until the next one is told to finish or drop it. Each
     client gets an audit row naming the batch and line, not the person.
 
     Args:

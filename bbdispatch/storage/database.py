@@ -176,7 +176,7 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
 def next_id(table: str) -> str:
     """SQL for the id a new row of ``table`` takes: one above any id it ever held.
 
-    For ``client``, ``job``, ``contract`` and ``call_log`` (migration 010):
+    For ``client``, ``job``, ``contract`` and ``call_log`` (migration 012):
     SQLite alone would give a deleted (erased) highest id to the next row, and
     that row would inherit the erased record's audit trail.
     """

@@ -164,7 +164,7 @@ async def export_data(db: Database, fp: Footprint) -> dict[str, Any]:
 async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
     """The audit rows about this client and its things, and no one else's.
 
-    Before migration 010 an erased record's id could be given to the next
+    Before migration 012 an erased record's id could be given to the next
     record, so rows about the same (entity, id) written up to an erasure that
     happened before this client existed are about the erased person: left out.
     """

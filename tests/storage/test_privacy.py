@@ -208,7 +208,7 @@ async def test_ids_of_an_erased_person_are_never_given_out_again(
 async def test_export_leaves_out_an_erased_person_whose_id_was_reused(
     demo_ctx: Ctx, clock: FrozenClock
 ) -> None:
-    """A database that reused an id before migration 010: the export still tells them apart."""
+    """A database that reused an id before migration 012: the export still tells them apart."""
     client_id, job_id = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
     await erase_client(demo_ctx, client_id)
     async with demo_ctx.db.transaction():

@@ -1,4 +1,4 @@
--- 010: ids of erased records are never given out again.
+-- 012: ids of erased records are never given out again.
 -- SQLite gives a new row max(id) + 1, so erasing the client (or job, contract,
 -- call) with the highest id handed that id to the next one, and the erased
 -- person's audit rows then read as the new person's. id_high_water keeps the
