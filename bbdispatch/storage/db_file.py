@@ -121,12 +121,20 @@ def table_rows(path: Path, table: str) -> list[tuple[object, ...]]:
 
 
 def create_private(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 (owner only); fails if it exists.
+    """Create ``path`` empty with mode 0600 (owner only).
 
     ``VACUUM INTO`` accepts an empty file and keeps its mode, so a copy written
     into it is never readable by others, whatever the umask, even if killed.
+
+    Raises:
+        StorageError: it exists already (another run), or the folder refuses.
     """
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as err:
+        raise StorageError(
+            _("Cannot create {path}: {err}").format(path=path, err=err.strerror)
+        ) from err
 
 
 def copy_consistent(source: Path, target: Path) -> None:
