@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from bbdispatch.clock import local
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
-from bbdispatch.domain.rights import Action
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit

@@ -173,6 +173,8 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
             _("{path} is not a bbdispatch database (an SQLite file of another program); "
               "it was left as it is.").format(path=path)
         )  # fmt: skip
+
+
 def next_id(table: str) -> str:
     """SQL for the id a new row of ``table`` takes: one above any id it ever held.
 
