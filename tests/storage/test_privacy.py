@@ -228,3 +228,17 @@ async def test_export_leaves_out_an_erased_person_whose_id_was_reused(
         "SELECT max(id) FROM audit_log WHERE action = 'privacy_erased'"
     )
     assert data["audit"] and all(row["id"] > erased_at for row in data["audit"])
+
+
+def test_the_audit_chain_verifies_after_an_erasure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Erasing blanks audit details; the hash chain still verifies (exit 0)."""
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    conn = sqlite3.connect(db)
+    (top,) = conn.execute("SELECT max(id) FROM client").fetchone()
+    conn.close()
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(top)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "audit", "verify"]) == 0, capsys.readouterr()
