@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.people import Role
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 
 
 class Refused(NotAllowed):
@@ -157,45 +157,52 @@ RULES: Mapping[Action, Mapping[Principal, Scope]] = {
 }
 """The rule table: for each action, how far each principal's right reaches."""
 
-ACTION_TEXT: Mapping[Action, str] = {
-    Action.JOB_VIEW: _("open this job"),
-    Action.JOB_DETAIL: _("see a job's client details"),
-    Action.JOB_LIST: _("see the board"),
-    Action.SEARCH: _("search"),
-    Action.JOB_CREATE: _("create jobs"),
-    Action.JOB_WORK: _("work on this job"),
-    Action.JOB_STATUS: _("change a job's status"),
-    Action.JOB_ASSIGN: _("assign jobs"),
-    Action.JOB_EDIT: _("edit jobs"),
-    Action.TIME_VIEW: _("see this time"),
-    Action.TIME_EDIT: _("change this time"),
-    Action.TIME_CORRECT: _("correct locked time"),
-    Action.CLIENT_VIEW: _("see clients"),
-    Action.CLIENT_EDIT: _("change clients"),
-    Action.CLIENT_IMPORT: _("import clients"),
-    Action.CALL_RING: _("report calls"),
-    Action.CALL_LOOKUP: _("look up callers"),
-    Action.CALL_LOG: _("see the call log"),
-    Action.CONTRACT_VIEW: _("see contracts"),
-    Action.CONTRACT_EDIT: _("change contracts"),
-    Action.STATEMENT_VIEW: _("see work statements"),
-    Action.STATEMENT_ISSUE: _("issue billing periods"),
-    Action.RECURRING_VIEW: _("see recurring tasks"),
-    Action.RECURRING_EDIT: _("change recurring tasks"),
-    Action.SCHEDULE_RUN: _("run the schedule"),
-    Action.RUN_RECORD: _("document this run"),
-    Action.INVENTORY_VIEW: _("see inventories"),
-    Action.PEOPLE_VIEW: _("see the firm's people"),
-    Action.PEOPLE_MANAGE: _("manage people"),
-    Action.PRICELIST_MANAGE: _("change the price list"),
-    Action.SETTINGS_EDIT: _("change the firm's settings"),
-    Action.BACKUP: _("make or restore backups"),
-    Action.PRIVACY: _("handle privacy requests"),
-    Action.AUDIT_VIEW: _("see the audit trail"),
-    Action.AUDIT_VERIFY: _("verify the audit trail"),
-    Action.AUDIT_SEAL: _("seal the audit trail"),
-}
-"""What each action is, as the end of "You may not …"."""
+ACTION_TEXT: Mapping[Action, str] = Labels({
+    Action.JOB_VIEW: N_("open this job"),
+    Action.JOB_DETAIL: N_("see a job's client details"),
+    Action.JOB_LIST: N_("see the board"),
+    Action.SEARCH: N_("search"),
+    Action.JOB_CREATE: N_("create jobs"),
+    Action.JOB_WORK: N_("work on this job"),
+    Action.JOB_STATUS: N_("change a job's status"),
+    Action.JOB_ASSIGN: N_("assign jobs"),
+    Action.JOB_EDIT: N_("edit jobs"),
+    Action.TIME_VIEW: N_("see this time"),
+    Action.TIME_EDIT: N_("change this time"),
+    Action.TIME_CORRECT: N_("correct locked time"),
+    Action.CLIENT_VIEW: N_("see clients"),
+    Action.CLIENT_EDIT: N_("change clients"),
+    Action.CLIENT_IMPORT: N_("import clients"),
+    Action.CALL_RING: N_("report calls"),
+    Action.CALL_LOOKUP: N_("look up callers"),
+    Action.CALL_LOG: N_("see the call log"),
+    Action.CONTRACT_VIEW: N_("see contracts"),
+    Action.CONTRACT_EDIT: N_("change contracts"),
+    Action.STATEMENT_VIEW: N_("see work statements"),
+    Action.STATEMENT_ISSUE: N_("issue billing periods"),
+    Action.RECURRING_VIEW: N_("see recurring tasks"),
+    Action.RECURRING_EDIT: N_("change recurring tasks"),
+    Action.SCHEDULE_RUN: N_("run the schedule"),
+    Action.RUN_RECORD: N_("document this run"),
+    Action.INVENTORY_VIEW: N_("see inventories"),
+    Action.PEOPLE_VIEW: N_("see the firm's people"),
+    Action.PEOPLE_MANAGE: N_("manage people"),
+    Action.PRICELIST_MANAGE: N_("change the price list"),
+    Action.SETTINGS_EDIT: N_("change the firm's settings"),
+    Action.BACKUP: N_("make or restore backups"),
+    Action.PRIVACY: N_("handle privacy requests"),
+    Action.AUDIT_VIEW: N_("see the audit trail"),
+    Action.AUDIT_VERIFY: N_("verify the audit trail"),
+    Action.AUDIT_SEAL: N_("seal the audit trail"),
+})  # fmt: skip
+"""What each action is, as the end of "You may not …" (translated when read)."""
+
+PRINCIPAL_TEXT: Mapping[Principal, str] = Labels({
+    Principal.TECHNICIAN: N_("technician"), Principal.DISPATCHER: N_("dispatcher"),
+    Principal.ADMIN: N_("admin"), Principal.PHONE: N_("phone system"),
+    Principal.SYSTEM: N_("system"),
+})  # fmt: skip
+"""Principals as a refusal names them."""
 
 
 def scope(principal: Principal, action: Action) -> Scope:
@@ -212,7 +219,7 @@ def allowed(principal: Principal, action: Action, *, own: bool) -> bool:
 def refusal_text(principal: Principal, action: Action) -> str:
     """The one line shown when a right is missing."""
     return _("Not allowed: your role ({role}) may not {what}.").format(
-        role=principal.value, what=ACTION_TEXT[action]
+        role=PRINCIPAL_TEXT[principal], what=ACTION_TEXT[action]
     )
 
 

@@ -1,13 +1,11 @@
 """CI keeps the Polish catalogue whole: every string translated, none fuzzy, placeholders kept.
 
-``test_every_string_has_a_polish_translation`` and ``test_nothing_is_translated_at_import``
-run when ``BBDISPATCH_STRICT_I18N=1`` is set, while strings are still being added
-in parallel; the checks of the catalogue's own entries always run.
+A new ``_()`` text without a Polish translation fails here, and so does a text
+translated at import time or hidden from Babel in an f-string. To fix: run the
+extraction in docs/translating.md and translate the new entries.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -20,11 +18,6 @@ from tests.i18n.catalogue import (
     problems,
 )
 
-STRICT = os.environ.get("BBDISPATCH_STRICT_I18N") == "1"
-strict_only = pytest.mark.skipif(not STRICT, reason="set BBDISPATCH_STRICT_I18N=1")
-
-
-@strict_only
 def test_every_string_has_a_polish_translation() -> None:
     po = catalogue()
     missing = []
@@ -45,7 +38,6 @@ def test_catalogue_entries_are_translated_not_fuzzy_and_keep_placeholders() -> N
     assert not bad, "\n".join(bad)
 
 
-@strict_only
 def test_nothing_is_translated_at_import() -> None:
     assert not import_time_calls(), (
         "Use N_()/NP_() at module or class level and translate where the text is shown:\n"
@@ -53,7 +45,6 @@ def test_nothing_is_translated_at_import() -> None:
     )
 
 
-@strict_only
 def test_no_translation_hides_in_an_f_string() -> None:
     assert not hidden_calls(), (
         "pybabel cannot see _() inside an f-string; use _('...{x}...').format(x=...):\n"
