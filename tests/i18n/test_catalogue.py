@@ -18,6 +18,7 @@ from tests.i18n.catalogue import (
     problems,
 )
 
+
 def test_every_string_has_a_polish_translation() -> None:
     po = catalogue()
     missing = []
