@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import YEARLY, rrule, rrulestr
 
 from bbdispatch.clock import FIRM_ZONE, local
 from bbdispatch.domain.calendar import FirmCalendar
@@ -183,12 +183,14 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
         raise ScheduleError(_("Enter a schedule."))
     if "DTSTART" in text.upper():
         raise ScheduleError(_("Leave DTSTART out; the first run sets it."))
+    _check_parts(text)
     try:
         rule = rrulestr(text, dtstart=local(starts_at))
     except (ValueError, TypeError) as err:
-        raise ScheduleError(_("Not a valid RRULE: {err}").format(err=err)) from err
+        raise ScheduleError(NOT_UNDERSTOOD()) from err
     if not isinstance(rule, rrule):
         raise ScheduleError(_("Use a single RRULE."))
+    _check_runs_soon(rule, local(starts_at))
     first: list[datetime] = list(islice(rule, 10))
     if not first:
         raise ScheduleError(_("This schedule never occurs."))
@@ -196,6 +198,88 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
         if b - a < MIN_GAP:
             raise ScheduleError(_("A recurring task runs at most once a day."))
     return rule
+
+
+HORIZON_YEARS = 5
+"""A schedule must have a run within this many years of its first run."""
+
+RULE_PARTS = frozenset({
+    "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYYEARDAY",
+    "BYWEEKNO", "BYSETPOS", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST",
+})  # fmt: skip
+"""The parts of an RRULE dateutil understands."""
+
+FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+
+
+def NOT_UNDERSTOOD() -> str:  # noqa: N802 - a message, named like the constants around it
+    """The message for a rule dateutil refuses without a part to blame."""
+    return _("The schedule is not understood; write it like FREQ=WEEKLY;BYDAY=MO.")
+
+
+def _check_parts(text: str) -> None:
+    """Name the part of a rule that is wrong, in words, before dateutil sees it.
+
+    Raises:
+        ScheduleError: a part without ``=``, an unknown part, a bad frequency or
+            value (``BYDAY cannot be XX``).
+    """
+    names: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        name, eq, value = part.partition("=")
+        name = name.strip().upper()
+        if not eq or not value.strip():
+            raise ScheduleError(
+                _("Each part of the schedule is NAME=VALUE; “{part}” is not.").format(part=part)
+            )
+        if name not in RULE_PARTS:
+            raise ScheduleError(
+                _("“{name}” is not a part of a schedule; use FREQ, INTERVAL, BYDAY,"
+                  " BYMONTHDAY, BYMONTH, COUNT or UNTIL.").format(name=name)
+            )  # fmt: skip
+        if name in names:
+            raise ScheduleError(_("{name} is given twice.").format(name=name))
+        names.append(name)
+        if name == "FREQ":
+            if value.strip().upper() not in FREQUENCIES:
+                raise ScheduleError(
+                    _("FREQ cannot be “{value}”; use DAILY, WEEKLY, MONTHLY or YEARLY.").format(
+                        value=value
+                    )
+                )
+            continue
+        try:
+            rrulestr(f"FREQ=YEARLY;{part}", dtstart=datetime(2026, 1, 1, tzinfo=FIRM_ZONE))
+        except (ValueError, TypeError) as err:
+            raise ScheduleError(
+                _("{name} cannot be “{value}”.").format(name=name, value=value)
+            ) from err
+    if "FREQ" not in names:
+        raise ScheduleError(_("Say how often: FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."))
+
+
+def _check_runs_soon(rule: rrule, start: datetime) -> None:
+    """Refuse a rule with no run within :data:`HORIZON_YEARS` years, quickly.
+
+    dateutil looks for the next run until year 9999: a daily rule that never
+    matches (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``) takes minutes. The same
+    filters at a yearly frequency match the same days or more and are searched
+    a year at a time, so they decide fast whether any run exists in the horizon.
+
+    Raises:
+        ScheduleError: no run within the horizon.
+    """
+    horizon = start.replace(year=start.year + HORIZON_YEARS, day=min(start.day, 28))
+    probe = rule.replace(freq=YEARLY, interval=1, count=None, until=horizon)
+    if probe.after(start, inc=True) is None:
+        raise ScheduleError(
+            _(
+                "This schedule has no run in the {n} years after its first run; check the"
+                " days and months it names."
+            ).format(n=HORIZON_YEARS)
+        )
 
 
 def skips_closed_days(text: str) -> bool:

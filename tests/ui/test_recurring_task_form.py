@@ -32,6 +32,15 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         form.query_one("#rrule", Input).value = "FREQ=HOURLY"
         await settle_twice(app, pilot)
         assert "at most once a day" in str(form.query_one("#schedule-error", Static).render())
+        # Issue 20: a rule that never matches is refused at once, in words, text kept.
+        form.query_one("#rrule", Input).value = "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
+        await settle_twice(app, pilot)
+        error = str(form.query_one("#schedule-error", Static).render())
+        assert "no run in the 5 years" in error
+        assert form.query_one("#rrule", Input).value == "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
+        form.query_one("#rrule", Input).value = "FREQ=WEEKLY;BYDAY=XX"
+        await settle_twice(app, pilot)
+        assert "BYDAY cannot be “XX”" in str(form.query_one("#schedule-error", Static).render())
         form.query_one("#preset", Select).value = "monthly-first"
         form.query_one("#weekday", Select).value = "WE"
         form.query_one("#starts", Input).value = "01.12.2026 16:30"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import calendar
+import time
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -65,7 +66,12 @@ def test_time_of_day_survives_summer_time() -> None:
     ("text", "message"),
     [
         ("", "Enter a schedule"),
-        ("FREQ=SOMETIMES", "Not a valid RRULE"),
+        ("FREQ=SOMETIMES", "FREQ cannot be “SOMETIMES”"),
+        ("FREQ=WEEKLY;BYDAY=XX", "BYDAY cannot be “XX”"),
+        ("FREQ=WEEKLY;FOO=1", "“FOO” is not a part of a schedule"),
+        ("FREQ=WEEKLY;BYDAY", "is NAME=VALUE"),
+        ("BYDAY=MO", "Say how often"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "no run in the 5 years"),
         ("FREQ=HOURLY", "at most once a day"),
         ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "DTSTART"),
         ("FREQ=WEEKLY;UNTIL=20200101T000000Z", "never occurs"),
@@ -74,6 +80,16 @@ def test_time_of_day_survives_summer_time() -> None:
 def test_bad_schedules_are_refused_with_a_reason(text: str, message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
         next_occurrences(text, START, START, CAL)
+
+
+def test_a_rule_that_never_matches_is_refused_fast() -> None:
+    """Issue 20: this rule froze the dispatcher for ~110 s at 100 % CPU."""
+    started = time.perf_counter()
+    with pytest.raises(ScheduleError, match="no run in the 5 years"):
+        next_occurrences("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", START, START, CAL)
+    assert time.perf_counter() - started < 2
+    # A rare rule that does occur is kept: 29 February.
+    assert next_occurrences("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", START, START, CAL, 1)
 
 
 def test_plan_catch_up_marks_past_days_late() -> None:
