@@ -21,6 +21,8 @@ from bbdispatch.commands.common import (
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
+from bbdispatch.reports.itadmin import ITADMIN_FORMATS, render_itadmin
+from bbdispatch.services.itadmin_report import itadmin_report
 from bbdispatch.services.statements import (
     build_statement,
     empty_message,
@@ -45,6 +47,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--force", action="store_true", help=_("replace the --output file if it exists")
     )
     st.set_defaults(handler=handle_statement)
+    it = reports.add_parser(
+        "itadmin", help=_("a client's IT administration month: runs, backups, software, fee")
+    )
+    it.add_argument("--client", required=True, metavar="ID", help=_("client id"))
+    it.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month"))
+    it.add_argument("--format", choices=ITADMIN_FORMATS, default="md", help=_("output format"))
+    it.add_argument("--output", metavar="FILE", help=_("write here instead of stdout"))
+    it.add_argument(
+        "--force", action="store_true", help=_("replace the --output file if it exists")
+    )
+    it.set_defaults(handler=handle_itadmin)
 
 
 def parse_day(text: str, flag: str) -> date:
@@ -112,6 +125,46 @@ def handle_statement(args: argparse.Namespace) -> int:
     if args.output and not args.force and os.path.lexists(args.output):
         echo_err(_exists_message(args.output))  # before anything is issued
         return EXIT_ERROR
+    code = run(body)
+    if code or not rendered:
+        return code
+    if not args.output:
+        sys.stdout.write(rendered[0])
+    return 0
+
+
+def parse_month(text: str) -> date:
+    """``2026-11`` (or ``11.2026``) as the first day of that month.
+
+    Raises:
+        CommandError: (exit 2) naming the flag and the expected form.
+    """
+    for sep, order in (("-", (0, 1)), (".", (1, 0))):
+        parts = text.strip().split(sep)
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            year, month = int(parts[order[0]]), int(parts[order[1]])
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return date(year, month, 1)
+    raise CommandError(f"--month: give a month as 2026-11, not {text!r}", EXIT_USAGE)
+
+
+def handle_itadmin(args: argparse.Namespace) -> int:
+    """Build the client's IT administration report for the month and print or write it."""
+    rendered: list[str] = []
+
+    async def body() -> int:
+        try:
+            client_id = int(args.client)
+        except ValueError as err:
+            raise CommandError(f"--client: not a client id: {args.client!r}", EXIT_USAGE) from err
+        month = parse_month(args.month)
+        async with open_ctx(args) as ctx:
+            report = await itadmin_report(ctx, client_id, month)
+        rendered.append(render_itadmin(report, args.format))
+        if args.output:
+            await asyncio.to_thread(_write_output, args.output, rendered[0], False, args.force)
+        return 0
+
     code = run(body)
     if code or not rendered:
         return code

@@ -204,3 +204,17 @@ def test_output_file_is_the_same_safe_document(
     text = target.read_text(encoding="utf-8")
     assert "<script>" not in text
     assert_terminal_safe(text, "md file")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_itadmin_report_keeps_stored_text_inert(
+    hostile: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    code, out, err = run(
+        hostile, capsys, "report", "itadmin", "--client", "3", "--month", "2026-11",
+        "--format", fmt,
+    )  # fmt: skip
+    assert code == 0, err
+    assert_terminal_safe(out, f"report itadmin {fmt}")
+    if fmt == "html":
+        assert "<script" not in out.lower()

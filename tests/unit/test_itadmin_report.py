@@ -1,0 +1,61 @@
+"""Issue 20, item 4: the IT administration report a client receives each month."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.recurring import RunState
+from bbdispatch.reports.itadmin import render_itadmin
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.itadmin_report import itadmin_report
+
+ZDROWIE, APTEKA = 3, 5
+
+
+async def test_the_demo_month_in_numbers(demo_ctx: Ctx) -> None:
+    report = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 11, 1))
+    assert report.client_name == "Przychodnia Zdrowie Plus sp. z o.o."
+    assert report.fee == Decimal("1800.00")
+    assert report.due == len(report.runs) > 0
+    assert report.done + report.missed <= report.due
+    assert all(date(2026, 11, 1) <= r.due_at.date() <= date(2026, 11, 30) for r in report.runs)
+    assert report.backups and report.inventories
+    md = render_itadmin(report, "md")
+    assert "# Raport administrowania zasobami IT" in md
+    assert "listopad 2026" in md
+    assert "| Opłata za miesiąc | 1 800,00 zł |" in md
+    assert "Zainstalowano: AnyDesk" in md
+    data = json.loads(render_itadmin(report, "json"))
+    assert data["summary"]["fee"] == "1800.00"
+    assert data["month"] == "2026-11"
+    assert "<h1>Raport administrowania zasobami IT</h1>" in render_itadmin(report, "html")
+
+
+async def test_a_missed_run_is_counted_and_named(demo_ctx: Ctx) -> None:
+    demo_ctx.clock.advance(timedelta(days=10))  # type: ignore[attr-defined]
+    report = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 11, 1))
+    open_after_day = [r for r in report.runs if r.state is RunState.OVERDUE]
+    assert report.missed == len(open_after_day)
+    if open_after_day:
+        assert "nie wykonano" in render_itadmin(report, "md")
+
+
+async def test_a_client_without_it_administration_is_told_so(demo_ctx: Ctx) -> None:
+    with pytest.raises(NotFound, match="has no IT administration contract"):
+        await itadmin_report(demo_ctx, APTEKA, date(2026, 11, 1))
+
+
+def test_cli_report_itadmin(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(demo_db_path), "report", "itadmin", "--client", "3"]
+    assert main([*args, "--month", "2026-11", "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "Przychodnia Zdrowie Plus" in out and "1 800,00 zł" in out
+    assert main([*args, "--month", "listopad"]) == 2
+    assert "--month: give a month as 2026-11" in capsys.readouterr().err
