@@ -11,13 +11,13 @@ after a crash, never create an occurrence twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
-from bbdispatch.domain.recurring import CreatedRun, RecurringTask
+from bbdispatch.domain.recurring import CreatedRun, RecurringTask, RunState
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import plan_occurrences
 from bbdispatch.i18n import _
@@ -37,6 +37,8 @@ class ScheduleResult:
     """Jobs created, oldest occurrence first."""
     problems: list[str] = field(default_factory=list)
     """Tasks skipped, one line each (e.g. a schedule that no longer parses)."""
+    attention: list[str] = field(default_factory=list)
+    """Runs missed (open after their day) or failed in the last day, one line each."""
 
 
 async def run_schedule(
@@ -59,7 +61,39 @@ async def run_schedule(
         except DomainError as err:
             result.problems.append(_("Task {id} skipped: {err}").format(id=task_id, err=err))
     result.created.sort(key=lambda c: (c.occurrence_at, c.task_id))
+    result.attention.extend(await runs_needing_attention(ctx, moment))
     return result
+
+
+async def runs_needing_attention(ctx: Ctx, now: datetime) -> list[str]:
+    """One line per run that was missed or failed, for ``schedule run``'s stderr (cron mail).
+
+    Missed: still open after its due day (every run repeats it until someone acts).
+    Failed: a problem or a failed backup check recorded in the last day, or on a
+    run still open.
+    """
+    from bbdispatch.services.recurring import contract_history, it_admin_contracts
+
+    lines = []
+    for admin in await it_admin_contracts(ctx, active_only=False):
+        for row in await contract_history(ctx, admin.contract.id):
+            due = format_local(row.occurrence_at)
+            where = f"{admin.client.name} · {row.task_title} · {due}"
+            if row.state is RunState.OVERDUE:
+                lines.append(
+                    _("missed: {run} (job {job}) is not done").format(run=where, job=row.job.id)
+                )
+            elif row.state is RunState.PROBLEM and (
+                row.job.status.is_open
+                or (row.log is not None and now - row.log.recorded_at < timedelta(days=1))
+            ):
+                problem = row.log.problem if row.log is not None else row.job.alert
+                lines.append(
+                    _("failed: {run} (job {job}): {problem}").format(
+                        run=where, job=row.job.id, problem=problem
+                    )
+                )
+    return lines
 
 
 async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> list[CreatedRun]:

@@ -59,3 +59,22 @@ def test_cli_report_itadmin(demo_db_path: Path, capsys: pytest.CaptureFixture[st
     assert "Przychodnia Zdrowie Plus" in out and "1 800,00 zł" in out
     assert main([*args, "--month", "listopad"]) == 2
     assert "--month: give a month as 2026-11" in capsys.readouterr().err
+
+
+async def test_schedule_run_names_missed_and_failed_runs_one_line_each(demo_ctx: Ctx) -> None:
+    from bbdispatch.domain.backups import BackupResult
+    from bbdispatch.services.backups import record_backup_check
+    from bbdispatch.services.schedule import run_schedule
+
+    demo_ctx.clock.advance(timedelta(days=8))  # type: ignore[attr-defined]  # Wed 02.12
+    result = await run_schedule(demo_ctx)
+    missed = [line for line in result.attention if line.startswith("missed:")]
+    assert any("Kontrola kopii zapasowych · 30.11.2026 09:00" in line for line in missed)
+    assert all("\n" not in line for line in result.attention)
+    job = next(c.job_id for c in result.created if c.occurrence_at.day == 30)
+    await record_backup_check(
+        demo_ctx, job, result=BackupResult.FAILED, backup_date=None, size_bytes=None,
+        location="NAS", note="Dysk NAS pełny",
+    )  # fmt: skip
+    again = await run_schedule(demo_ctx)
+    assert any(line.startswith("failed:") and "Dysk NAS pełny" in line for line in again.attention)
