@@ -13,6 +13,7 @@ from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, 
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
+from bbdispatch.pricelist import ProductType
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.contracts import SignRequest, sign_for_client
 from bbdispatch.services.import_contracts import import_contracts, parse_contracts_csv
@@ -73,6 +74,8 @@ def view_json(v: ContractView) -> dict[str, Any]:
         "hours_left": None if b.left_minutes is None else hours_plain(b.left_minutes),
         "percent_used": b.percent_used,
         "runs_out_on": v.runs_out_on.isoformat() if v.runs_out_on else None,
+        "no_forecast_because": v.forecast_note or None,
+        "monthly_fee": format_plain(c.net) if c.kind is ProductType.MONTHLY else None,
         "offer_service_contract": v.offer_service,
     }
 

@@ -53,28 +53,59 @@ class ContractView:
     client_name: str
     status: ContractStatus
     runs_out_on: date | None
-    """At the pace of the last 90 days; None for non-blocks or no recent use."""
+    """At the client's pace of the last 90 days; None for non-blocks or no recent use."""
     offer_service: bool
     """A starter contract past the warning threshold: offer a service contract."""
+    forecast_note: str = ""
+    """Why there is no forecast (closed, no recent work, not a block), else empty."""
 
 
 async def forecasts(ctx: Ctx, balances: list[Balance]) -> dict[int, date | None]:
-    """The day each block runs out at the pace of the last 90 days (None: no pace, no block).
+    """The day each block runs out at its client's pace (None: no forecast; see reasons).
 
-    One query for the recent pace of all of them, not one per contract.
+    The pace is the client's billed time on blocks and without a contract over
+    the last 90 days, whichever block took it: a block signed today is forecast
+    from the client's habits, not from its own first hour. Blocks are used
+    oldest first, so a block runs out when it and the usable blocks before it
+    are used up. Closed, expired and used-up contracts get no forecast. One
+    query for the pace of every client.
     """
+    return (await forecasts_with_reasons(ctx, balances))[0]
+
+
+async def forecasts_with_reasons(
+    ctx: Ctx, balances: list[Balance]
+) -> tuple[dict[int, date | None], dict[int, str]]:
+    """:func:`forecasts`, and for each contract without one the reason, in words."""
     today = local_today(ctx.clock)
-    blocks = [b for b in balances if b.contract.kind is ProductType.BLOCK and b.left_minutes]
     since = local_midnight_utc(today - timedelta(days=FORECAST_DAYS))
-    recent = await statement_store.charged_minutes_since(
-        ctx.db, [b.contract.id for b in blocks], since
+    pace = await statement_store.client_block_pace(
+        ctx.db, sorted({b.contract.client_id for b in balances}), since
     )
     found: dict[int, date | None] = {b.contract.id: None for b in balances}
-    for b in blocks:
-        found[b.contract.id] = forecast_run_out(
-            b.left_minutes or 0, recent[b.contract.id], FORECAST_DAYS, today
-        )
-    return found
+    reasons: dict[int, str] = {}
+    ahead: dict[int, int] = {}
+    ordered = sorted(balances, key=lambda b: (b.contract.starts_on, b.contract.id))
+    for b in ordered:
+        c = b.contract
+        status = effective_status(b, today)
+        if c.kind is not ProductType.BLOCK:
+            reasons[c.id] = _("not a block of hours")
+        elif status is ContractStatus.CLOSED:
+            reasons[c.id] = _("closed")
+        elif status is ContractStatus.EXPIRED:
+            reasons[c.id] = _("expired")
+        elif not b.left_minutes:
+            reasons[c.id] = _("used up")
+        elif not pace.get(c.client_id):
+            reasons[c.id] = _("no work in the last 90 days")
+        else:
+            before = ahead.get(c.client_id, 0)
+            found[c.id] = forecast_run_out(
+                before + b.left_minutes, pace[c.client_id], FORECAST_DAYS, today
+            )
+            ahead[c.client_id] = before + b.left_minutes
+    return found, reasons
 
 
 async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[ContractView]:
@@ -96,7 +127,7 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
     names = await client_store.client_names(ctx.db, [c.client_id for c in contracts])
     warn = ctx.prices.billing.warn_percent
     balances = [Balance(c, used[c.id]) for c in contracts]
-    runs_out = await forecasts(ctx, balances)
+    runs_out, reasons = await forecasts_with_reasons(ctx, balances)
     views = []
     for c, balance in zip(contracts, balances, strict=True):
         views.append(
@@ -106,6 +137,7 @@ async def contract_views(ctx: Ctx, client_id: int | None = None) -> list[Contrac
                 status=c.status,
                 runs_out_on=runs_out[c.id],
                 offer_service=offer_service_hint(balance, warn),
+                forecast_note=reasons.get(c.id, ""),
             )
         )
     return views

@@ -215,6 +215,28 @@ async def charged_minutes_since(
     return found
 
 
+async def client_block_pace(
+    db: Database, client_ids: Sequence[int], since: datetime
+) -> dict[int, int]:
+    """Billed minutes of each client's work since ``since`` that blocks pay for or no contract.
+
+    The pace a client uses prepaid hours at, whichever block took them (and the
+    time no block covered), for run-out forecasts.
+    """
+    found = dict.fromkeys(client_ids, 0)
+    for part in id_chunks(client_ids):
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(
+            "SELECT j.client_id, SUM(ch.minutes) AS used FROM charge ch"
+            " JOIN work_entry w ON w.id = ch.work_entry_id JOIN job j ON j.id = w.job_id"
+            f" WHERE j.client_id IN ({marks}) AND w.started_at >= ?"
+            " AND ch.basis IN ('block', 'uncovered') GROUP BY j.client_id",
+            (*part, to_db(since)),
+        ):
+            found[r["client_id"]] = int(r["used"])
+    return found
+
+
 async def overlapping_statement(
     db: Database, client_id: int, period_from: date, period_to: date
 ) -> IssuedStatement | None:

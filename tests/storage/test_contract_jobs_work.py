@@ -276,6 +276,13 @@ async def test_charges(db: Database, world: World) -> None:
     assert await statements.charged_minutes_since(db, [world.block], AT + timedelta(hours=1)) == {
         world.block: 0,
     }  # fmt: skip
+    # The client's pace on blocks and without a contract, whichever block took it.
+    assert await statements.client_block_pace(db, [world.client], AT - timedelta(days=1)) == {
+        world.client: 90,  # 45 min on the block and 15 + 30 without a contract
+    }  # fmt: skip
+    assert await statements.client_block_pace(db, [world.client], AT + timedelta(days=1)) == {
+        world.client: 0,
+    }  # fmt: skip
     uncovered = await statements.uncovered_charges(db, world.client)
     assert [(u.minutes, u.started_at, u.locked) for u in uncovered] == [
         (15, AT, False), (30, AT + timedelta(hours=2), False),

@@ -78,3 +78,13 @@ async def test_schedule_run_names_missed_and_failed_runs_one_line_each(demo_ctx:
     )  # fmt: skip
     again = await run_schedule(demo_ctx)
     assert any(line.startswith("failed:") and "Dysk NAS pełny" in line for line in again.attention)
+
+
+def test_contracts_json_shows_the_it_admin_fee_and_forecast_reasons(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(demo_db_path), "contracts", "--client", "3", "--json"]) == 0
+    found = {c["code"]: c for c in json.loads(capsys.readouterr().out)}
+    assert found["it-admin"]["monthly_fee"] == "1800.00"
+    assert found["it-admin"]["no_forecast_because"] == "not a block of hours"
+    assert found["network-1h"]["monthly_fee"] is None

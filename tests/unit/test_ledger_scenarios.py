@@ -234,3 +234,26 @@ async def test_used_up_block_without_work_is_left_off_the_subtotals(demo_ctx: Ct
     assert [(t.contract.number, t.left_before, t.left_after) for t in s.contracts] == [
         ("BB/2026/005", 3000, 2700)
     ]
+
+
+async def test_forecast_uses_the_clients_pace_and_says_why_there_is_none(demo_ctx: Ctx) -> None:
+    """Issue 20: a block signed today was forecast for 2038 from its own first hour."""
+    from bbdispatch.services.ledger import close_contract
+
+    # Kowalczyk worked 5 h in the last 90 days; a block signed today with 1 h on it
+    # runs out at that pace after the older block, not in 2038.
+    new = await sign_contract(demo_ctx, SignRequest(KOWALCZYK, "starter-10h", date(2026, 11, 24)))
+    await work(demo_ctx, KOWALCZYK, 60, day=24, hour=8, contract_id=new)
+    views = {v.balance.contract.id: v for v in await contract_views(demo_ctx, KOWALCZYK)}
+    assert views[new].runs_out_on is not None
+    assert views[new].runs_out_on < date(2030, 1, 1)
+    older = views[KOWALCZYK_NEW].runs_out_on
+    assert older is not None and views[new].runs_out_on > older
+    # A closed contract has no forecast, and says so.
+    await close_contract(demo_ctx, new, "Klient zrezygnował")
+    views = {v.balance.contract.id: v for v in await contract_views(demo_ctx, KOWALCZYK)}
+    assert views[new].runs_out_on is None
+    assert views[new].forecast_note == "closed"
+    # A block with no work in 90 days says why it has no forecast.
+    notary = {v.balance.contract.number: v for v in await contract_views(demo_ctx, 1)}
+    assert notary["BB/2026/001"].forecast_note == "no work in the last 90 days"
