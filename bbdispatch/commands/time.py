@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--text", required=True, metavar=_("TEXT"), help=_("the work, for the client"))
     add.add_argument("--tech", metavar=_("LOGIN"), help=_("who worked (office only; default: you)"))
     add.add_argument("--long", action="store_true", help=_(LONG_HELP))
+    add.add_argument(
+        "--late",
+        metavar=_("REASON"),
+        help=_("admin: add forgotten work to an issued period; billed as a correction"),
+    )
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help=_("correct a work entry")))
@@ -55,8 +60,9 @@ def handle_add(args: argparse.Namespace) -> int:
         async with office_ctx(args) as ctx:
             try:
                 entry_id = await record_time(
-                    ctx, args.job, args.start, args.end, args.text, args.tech, long=args.long
-                )
+                    ctx, args.job, args.start, args.end, args.text, args.tech, long=args.long,
+                    late=args.late,
+                )  # fmt: skip
             except TooLong as err:
                 raise _long_named(err) from err
         if args.json:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from operator import itemgetter
 from typing import TypeVar
@@ -426,24 +426,32 @@ def _evolve(obj: _Frozen, **changes: object) -> _Frozen:
 def months_active(contract: Contract, period_from: date, period_to: date) -> int:
     """Months of a monthly contract whose fee falls due in the period.
 
-    Each month the contract runs on at least one day is billed exactly once, in
-    the period containing its first billable day (the 1st, or the start date in
-    the month it was signed). Splitting a month across two statements therefore
-    never bills its fee twice, and a period starting mid-month leaves that
-    month's fee to the statement that holds its first day.
+    A month's fee is billed in arrears, exactly once: by the statement whose
+    period holds the month's last billable day (its last day, or the contract's
+    end date in the month it ends). However the periods are cut, a month's fee
+    belongs to one statement: ``01.12–01.12`` bills no December (it is not over),
+    ``05.02–28.02`` bills February. The statement says so
+    (:data:`bbdispatch.reports.common.FEE_RULE_PL`).
     """
     if contract.kind is not ProductType.MONTHLY:
         return 0
-    last = period_to if contract.ends_on is None else min(contract.ends_on, period_to)
-    # Months before the period's first month fall due before it: skip them.
-    year, month = max(
-        (contract.starts_on.year, contract.starts_on.month), (period_from.year, period_from.month)
-    )
+    first = max(contract.starts_on, period_from)
+    if contract.ends_on is not None and contract.ends_on < first:
+        return 0
+    year, month = first.year, first.month
     count = 0
-    while (due := max(date(year, month, 1), contract.starts_on)) <= last:
+    while True:
+        nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        due = nxt - timedelta(days=1)
+        if contract.ends_on is not None and contract.ends_on < due:
+            due = contract.ends_on
+        if due > period_to or due < contract.starts_on:
+            break
         if due >= period_from:
             count += 1
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if contract.ends_on is not None and due >= contract.ends_on:
+            break
+        year, month = nxt.year, nxt.month
     return count
 
 

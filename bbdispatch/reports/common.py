@@ -235,9 +235,9 @@ def seller_pl(s: Statement) -> str:
 
 
 FEE_RULE_PL = (
-    "Opłata miesięczna umowy administrowania należy do jednego wykazu: tego, którego okres"
-    " obejmuje pierwszy dzień rozliczeniowy miesiąca (1. dzień miesiąca albo dzień rozpoczęcia"
-    " umowy)."
+    "Opłata miesięczna umowy administrowania jest płatna z dołu i należy do jednego wykazu:"
+    " tego, którego okres obejmuje ostatni dzień rozliczeniowy miesiąca (ostatni dzień"
+    " miesiąca albo dzień zakończenia umowy)."
 )
 """How the monthly fee is billed, written on every statement that bills one."""
 

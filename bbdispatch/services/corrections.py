@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from bbdispatch.clock import local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -81,6 +82,73 @@ async def correct_locked_entry(
             correction_id=correction_id,
         )  # fmt: skip
     return correction_id
+
+
+async def add_late_entry(
+    ctx: Ctx,
+    *,
+    job_id: int,
+    technician_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    description: str,
+    reason: str,
+    long: bool = False,
+) -> int:
+    """Admin: add work forgotten in a period already on an issued statement; returns its id.
+
+    The entry joins the issued statement's locked entries (technicians cannot
+    edit it) and is charged by the rules in its place; the issued document does
+    not change, and the next statement bills it as a correction referring to the
+    issued number (:func:`bbdispatch.services.statements.corrections_due`).
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        NotFound: no such job.
+        DomainError: no reason, bad times, an overlap, or the day is not in an
+            issued period (record it normally).
+    """
+    await check(ctx, Action.TIME_CORRECT, entity="job", entity_id=job_id)
+    if not reason.strip():
+        raise DomainError(_("Say why the work is added after the statement was issued."))
+    check_finished_entry(ctx, started_at, ended_at, description, long=long)
+    async with ctx.db.transaction():
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
+            raise NotFound(_("No job {id}.").format(id=job_id))
+        issued = await store.statement_covering_job_day(ctx.db, job_id, local(started_at).date())
+        if issued is None:
+            raise DomainError(
+                _("{day} is not on an issued statement; record the time normally.").format(
+                    day=local(started_at).strftime("%d.%m.%Y")
+                )
+            )
+        clash = await work_store.overlapping_entry(
+            ctx.db, technician_id, started_at, ended_at, exclude_id=None
+        )
+        if clash is not None:
+            raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
+        entry_id = await work_store.insert_entry(
+            ctx.db, job_id=job_id, technician_id=technician_id, started_at=started_at,
+            ended_at=ended_at, description=description.strip(), mode=job.mode, billable=True,
+            now=ctx.clock.now(),
+        )  # fmt: skip
+        await work_store.lock_entries(ctx.db, issued.id, [entry_id])
+        entry = await work_store.get_entry(ctx.db, entry_id)
+        assert entry is not None
+        await recharge_issued_entry_in_tx(ctx, entry, entry.started_at)
+        minutes, net = await _billed(ctx, entry_id)
+        correction_id = await store.insert_correction(
+            ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=issued.id,
+            made_at=ctx.clock.now(), made_by=ctx.actor, reason=reason.strip(),
+            minutes_delta=minutes, net_delta=net,
+        )  # fmt: skip
+        await audit.record(
+            ctx, "work_entry", entry_id, "added_late", job_id=job_id, start=started_at,
+            end=ended_at, reason=reason.strip(), statement_id=issued.id,
+            correction_id=correction_id,
+        )  # fmt: skip
+    return entry_id
 
 
 async def _billed(ctx: Ctx, entry_id: int) -> tuple[int, Decimal]:

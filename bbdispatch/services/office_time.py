@@ -14,6 +14,7 @@ from bbdispatch.domain.errors import NotAllowed, NotFound
 from bbdispatch.domain.people import Role, Technician
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.corrections import add_late_entry
 from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
 from bbdispatch.services.office import OFFICE_ROLES, acting_person
 from bbdispatch.services.timekeeping import add_entry
@@ -31,11 +32,14 @@ async def record_time(
     tech_login: str | None = None,
     *,
     long: bool = False,
+    late: str | None = None,
 ) -> int:
     """Record finished work on a job, by the acting person or (office) for ``tech_login``.
 
     The entry takes the job's mode (on site or remote). Returns the entry id.
     ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
+    ``late`` (an admin's reason) adds work forgotten in an issued period
+    (:func:`bbdispatch.services.corrections.add_late_entry`).
 
     Raises:
         NotAllowed: a technician recording for someone else or on another's job.
@@ -47,6 +51,11 @@ async def record_time(
     job = await job_store.get_job(ctx.db, job_id)
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))
+    if late is not None:
+        return await add_late_entry(
+            ctx, job_id=job_id, technician_id=tech.id, started_at=started_at,
+            ended_at=ended_at, description=description, reason=late, long=long,
+        )  # fmt: skip
     if me.role is Role.TECHNICIAN:
         return await add_my_entry(
             ctx, me, job_id, started_at=started_at, ended_at=ended_at,

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.errors import DomainError, NotAllowed
@@ -132,20 +134,25 @@ async def test_each_month_of_the_fee_falls_in_exactly_one_period(demo_ctx: Ctx) 
     it_admin = await contract_store.get_contract(demo_ctx.db, IT_ADMIN)
     assert it_admin is not None
     assert it_admin.starts_on == date(2026, 1, 28)
-    assert months_active(it_admin, date(2026, 10, 1), date(2026, 10, 15)) == 1
-    assert months_active(it_admin, date(2026, 10, 16), date(2026, 10, 31)) == 0
+    # In arrears: a month's fee belongs to the period holding the month's last day.
+    assert months_active(it_admin, date(2026, 10, 1), date(2026, 10, 15)) == 0
+    assert months_active(it_admin, date(2026, 10, 16), date(2026, 10, 31)) == 1
     assert months_active(it_admin, *NOV) == 1
-    assert months_active(it_admin, date(2026, 11, 15), date(2026, 12, 14)) == 1  # December
+    assert months_active(it_admin, date(2026, 11, 15), date(2026, 12, 14)) == 1  # November
     assert months_active(it_admin, date(2026, 1, 1), date(2026, 1, 27)) == 0
     assert months_active(it_admin, date(2026, 1, 28), date(2026, 1, 31)) == 1
     assert months_active(it_admin, date(2025, 12, 1), date(2026, 3, 31)) == 3
+    # Issue 20's examples: 01.12–01.12 bills no December; 05.02–28.02 bills February.
+    assert months_active(it_admin, date(2026, 12, 1), date(2026, 12, 1)) == 0
+    assert months_active(it_admin, date(2027, 2, 5), date(2027, 2, 28)) == 1
     ended = dataclasses.replace(it_admin, ends_on=date(2026, 11, 10))
     assert months_active(ended, *NOV) == 1
+    assert months_active(ended, date(2026, 11, 1), date(2026, 11, 9)) == 0
     assert months_active(ended, date(2026, 11, 11), date(2026, 12, 31)) == 0
     first = await build_statement(demo_ctx, ZDROWIE, date(2026, 10, 1), date(2026, 10, 15))
     second = await build_statement(demo_ctx, ZDROWIE, date(2026, 10, 16), date(2026, 10, 31))
-    assert [f.months for f in first.fees] == [1]
-    assert second.fees == ()
+    assert first.fees == ()
+    assert [f.months for f in second.fees] == [1]
     nov = await build_statement(demo_ctx, ZDROWIE, *NOV)
     assert (nov.net, nov.vat, nov.gross) == (
         Decimal("1800.00"),
@@ -240,3 +247,32 @@ async def test_a_run_is_not_documented_while_its_timer_runs(
     await stop_timer(demo_ctx, tech, description="Kontrola kopii", mode=JobMode.REMOTE)
     await complete_run(demo_ctx, job.id, checked="Kopie sprawdzone", outcome=RunOutcome.OK)
     assert (await get_job(demo_ctx, job.id)).status is JobStatus.DONE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    end=st.one_of(st.none(), st.dates(date(2026, 1, 1), date(2028, 12, 31))),
+    cuts=st.lists(st.dates(date(2026, 1, 2), date(2028, 12, 31)), max_size=12, unique=True),
+)
+def test_a_months_fee_belongs_to_exactly_one_statement_however_periods_are_cut(
+    start: date, end: date | None, cuts: list[date]
+) -> None:
+    from bbdispatch.domain.contracts import Contract, ContractStatus
+    from bbdispatch.pricelist import ProductType
+
+    if end is not None and end < start:
+        start, end = end, start
+    contract = Contract(
+        id=1, client_id=1, product_code="it-admin", kind=ProductType.MONTHLY, number="X",
+        title="IT", starts_on=start, ends_on=end, minutes_included=None, net=Decimal("900"),
+        vat_rate=Decimal("0.23"), status=ContractStatus.ACTIVE, assessment_id=None,
+        signed_at=datetime(2026, 1, 1, tzinfo=FIRM_ZONE), signed_by="x",
+    )  # fmt: skip
+    bounds = [date(2026, 1, 1), *sorted(cuts), date(2029, 1, 1)]
+    periods = [(a, b - timedelta(days=1)) for a, b in zip(bounds, bounds[1:], strict=False)]
+    total = sum(months_active(contract, a, b) for a, b in periods)
+    whole = months_active(contract, date(2026, 1, 1), date(2028, 12, 31))
+    last = end or date(2028, 12, 31)
+    ran = (last.year - start.year) * 12 + last.month - start.month + 1
+    assert total == whole == ran

@@ -124,9 +124,13 @@ async def test_a_fee_contract_signed_after_issue_bills_its_month_as_a_correction
     lingwa = 6
     await issue_statement(demo_ctx, lingwa, *TO_23)
     before = await documents(demo_ctx, lingwa, TO_23)
-    # Signed today, backdated to 1 November: November's fee falls in the issued period.
+    # Signed today for 1–15 November: its one month's fee falls due on 15.11, in the
+    # issued period (fees are billed in arrears, by the month's last billable day).
     await sign_contract(
-        demo_ctx, SignRequest(lingwa, "it-admin", date(2026, 11, 1), agreed_net=Decimal("900"))
+        demo_ctx,
+        SignRequest(
+            lingwa, "it-admin", date(2026, 11, 1), date(2026, 11, 15), agreed_net=Decimal("900")
+        ),
     )
     assert await documents(demo_ctx, lingwa, TO_23) == before
     draft = await build_statement(demo_ctx, lingwa, *REST)
@@ -228,3 +232,33 @@ def test_issued_documents_never_change_and_all_statements_bill_the_corrected_wor
         path = Path(tmp) / "demo.db"
         shutil.copy(demo_template, path)
         asyncio.run(_scenario(path, prices, ops))
+
+
+async def test_an_admin_adds_forgotten_work_to_an_issued_period(demo_ctx: Ctx) -> None:
+    import pytest
+
+    from bbdispatch.domain.errors import NotAllowed
+    from bbdispatch.services.corrections import add_late_entry
+
+    await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    before = await documents(demo_ctx, APTEKA, TO_23)
+    job = int((await build_statement(demo_ctx, APTEKA, *TO_23)).lines[-1].job_number)
+    start = datetime(2026, 11, 21, 19, tzinfo=FIRM_ZONE)
+    late = {
+        "job_id": job, "technician_id": MAREK, "started_at": start,
+        "ended_at": start + timedelta(minutes=60), "description": "Dojazd i konfiguracja",
+        "reason": "Technik zapomniał wpisać",
+    }  # fmt: skip
+    with pytest.raises(NotAllowed):
+        await add_late_entry(demo_ctx.acting_as("beata"), **late)  # type: ignore[arg-type]
+    entry = await add_late_entry(demo_ctx, **late)  # type: ignore[arg-type]
+    assert await documents(demo_ctx, APTEKA, TO_23) == before
+    draft = await build_statement(demo_ctx, APTEKA, *REST)
+    [line] = draft.corrections
+    assert (line.refers_to, line.minutes_delta, line.net_delta) == (
+        "WP/2026/11/001", 60, Decimal("100.00"),
+    )  # fmt: skip
+    assert "Technik zapomniał wpisać" in line.reason
+    row = await demo_ctx.db.fetch_one("SELECT statement_id FROM work_entry WHERE id = ?", (entry,))
+    assert row is not None and row["statement_id"] == 1  # locked with the issued period
