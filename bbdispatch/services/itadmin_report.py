@@ -16,10 +16,12 @@ from bbdispatch.domain.itadmin_report import (
     ReportRun,
 )
 from bbdispatch.domain.recurring import RunState, run_deadline
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.recurring import contract_history
+from bbdispatch.services.rights import check
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -43,8 +45,10 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
     fee for the month, if the contract ran in it.
 
     Raises:
+        NotAllowed: the acting person may not see recurring work.
         NotFound: no such client, or the client has no IT administration contract.
     """
+    await check(ctx, Action.RECURRING_VIEW, entity="client", entity_id=client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
@@ -74,12 +78,12 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
                     documented_at=log.recorded_at if log else None, outcome=outcome,
                 )
             )  # fmt: skip
-            check = await backup_store.backup_check_of(ctx.db, row.job.id)
-            if check is not None:
+            found = await backup_store.backup_check_of(ctx.db, row.job.id)
+            if found is not None:
                 backups.append(
                     ReportBackup(
-                        row.occurrence_at, check.result, check.backup_date, check.size_bytes,
-                        check.location, check.note,
+                        row.occurrence_at, found.result, found.backup_date, found.size_bytes,
+                        found.location, found.note,
                     )
                 )  # fmt: skip
             minutes += sum(
