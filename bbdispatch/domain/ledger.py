@@ -74,6 +74,11 @@ def billed_minutes(actual_seconds: int, increment: int) -> int:
     return -(-actual_seconds // unit) * increment
 
 
+def in_force_on(contract: Contract, day: date) -> bool:
+    """Whether a day lies within a contract's dates (from its start to its end, if any)."""
+    return contract.starts_on <= day and (contract.ends_on is None or day <= contract.ends_on)
+
+
 def usable_on(contract: Contract, day: date) -> bool:
     """Whether a contract can take time worked on a given day.
 
@@ -83,9 +88,7 @@ def usable_on(contract: Contract, day: date) -> bool:
     """
     if contract.status is ContractStatus.CLOSED:
         return False
-    if day < contract.starts_on:
-        return False
-    return contract.ends_on is None or day <= contract.ends_on
+    return in_force_on(contract, day)
 
 
 def allocate(

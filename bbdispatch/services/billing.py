@@ -32,6 +32,7 @@ from bbdispatch.domain.ledger import (
     allocate,
     billed_minutes,
     charge_in_order,
+    in_force_on,
 )
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
@@ -246,7 +247,9 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
     reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
     moved = 0
     for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
-        if u.locked:
+        if u.locked or not in_force_on(contract, local(u.started_at).date()):
+            # Only work done while the contract runs may move: a contract from 1.11
+            # never covers March, and that month's statement keeps it uncovered.
             continue
         take = u.minutes if room is None else min(room - moved, u.minutes)
         if take <= 0:
@@ -267,7 +270,9 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
         moved += take
     if moved == 0:
         raise DomainError(
-            _("No uncovered time to move onto {n}.").format(n=contract.number)
+            _("No uncovered time within the dates of {n} to move onto it.").format(
+                n=contract.number
+            )
             if room != 0
             else _("Contract {n} has no hours left.").format(n=contract.number)
         )

@@ -164,9 +164,10 @@ async def uncovered_minutes(ctx: Ctx, client_id: int) -> int:
 async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
     """Move the client's unbilled uncovered time onto a (later signed) contract.
 
-    A block takes as much as it has left, oldest work first; an hourly contract
-    takes it all at its own rate. Entries on an issued statement stay as billed.
-    Returns the minutes moved.
+    Only time worked within the contract's dates moves (sign it from an earlier
+    start to take earlier work). A block takes as much as it has left, oldest
+    work first; an hourly contract takes it all at its own rate. Entries on an
+    issued statement stay as billed. Returns the minutes moved.
 
     Raises:
         NotFound: no such contract.

@@ -171,8 +171,9 @@ def test_uncovered_time_moves_onto_a_newly_signed_contract(
     job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description", "x")["id"]
     cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
         yesterday(10), "--text", "Serwis", "--tech", "anna")  # fmt: skip
+    # Signed from the day of the work: only time within the contract's dates moves.
     signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
-                      "starter-10h", "--move-uncovered")  # fmt: skip
+                      "starter-10h", "--starts", yesterday(9)[:10], "--move-uncovered")  # fmt: skip
     assert signed["moved_minutes"] == 60
 
 

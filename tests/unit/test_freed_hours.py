@@ -172,7 +172,8 @@ async def test_time_moved_onto_a_later_contract_stays_there_when_charged_again(
 
     first = await entry(demo_ctx, at(19, 8), 60)  # no contract yet: uncovered
     assert await charges(demo_ctx, first) == [("uncovered", 60)]
-    starter = await sign_contract(demo_ctx, SignRequest(LINGWA, "starter-10h", date(2026, 11, 23)))
+    # Signed later, but from the 19th: only time within the contract's dates moves.
+    starter = await sign_contract(demo_ctx, SignRequest(LINGWA, "starter-10h", date(2026, 11, 19)))
     assert await move_uncovered(demo_ctx, starter) > 0
     assert await charges(demo_ctx, first) == [("block", 60)]
     # A change before it charges it again: what the dispatcher moved stays moved.

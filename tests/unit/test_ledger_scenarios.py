@@ -99,7 +99,8 @@ async def test_uncovered_time_moves_onto_a_service_contract_signed_later(demo_ct
     await record_assessment(
         demo_ctx, BILANS, date(2026, 11, 24), "Księgowość, 4 stanowiska", "Zgłoszenia telefonicznie"
     )
-    service = await sign_contract(demo_ctx, SignRequest(BILANS, "service-50h", date(2026, 11, 24)))
+    # Signed from 1.11, so the 23.11 work lies within its dates and may move.
+    service = await sign_contract(demo_ctx, SignRequest(BILANS, "service-50h", date(2026, 11, 1)))
     assert await move_uncovered(demo_ctx, service) == 60
     assert await uncovered_minutes(demo_ctx, BILANS) == 0
     s = await build_statement(demo_ctx, BILANS, *NOV)
@@ -114,6 +115,46 @@ async def test_uncovered_time_moves_onto_a_service_contract_signed_later(demo_ct
     assert "uncovered_moved" in actions
     with pytest.raises(DomainError, match="No uncovered time"):
         await move_uncovered(demo_ctx, service)
+
+
+async def test_only_uncovered_time_within_the_contracts_dates_moves(demo_ctx: Ctx) -> None:
+    # The tester's case: a contract from 1.11 took March and October work too.
+    old = []
+    for month in (3, 10):
+        job = await create_job(
+            demo_ctx,
+            NewJob(
+                client_id=BILANS, description="Dawna praca", mode=JobMode.REMOTE,
+                priority=Priority.NORMAL, category=Category.SOFTWARE,
+            ),
+        )  # fmt: skip
+        start = datetime(2026, month, 10, 10, 0, tzinfo=FIRM_ZONE)
+        old.append(
+            await add_entry(
+                demo_ctx,
+                job_id=job,
+                technician_id=ANNA,
+                started_at=start,
+                ended_at=start + timedelta(hours=20),
+                description="Praca",
+                mode=JobMode.REMOTE,
+                long=True,
+            )  # fmt: skip
+        )
+    november = await work(demo_ctx, BILANS, 80)
+    await record_assessment(demo_ctx, BILANS, date(2026, 11, 1), "Księgowość", "Telefonicznie")
+    service = await sign_contract(demo_ctx, SignRequest(BILANS, "service-50h", date(2026, 11, 1)))
+    before = await build_statement(demo_ctx, BILANS, *NOV)
+    uncovered_in_november = sum(m for _n, basis, m in charges_of(before.lines, november)
+                                if basis == "uncovered")  # fmt: skip
+    assert uncovered_in_november > 0
+    assert await move_uncovered(demo_ctx, service) == uncovered_in_november
+    earlier = await build_statement(demo_ctx, BILANS, date(2026, 3, 1), date(2026, 10, 31))
+    for entry in old:
+        assert all(c[0] != "BB/2026/009" for c in charges_of(earlier.lines, entry))
+    assert all(t.contract.id != service for t in earlier.contracts)
+    s = await build_statement(demo_ctx, BILANS, *NOV)
+    assert ("BB/2026/009", "block", uncovered_in_november) in charges_of(s.lines, november)
 
 
 async def test_private_person_is_billed_at_the_agreed_rate(demo_ctx: Ctx) -> None:
