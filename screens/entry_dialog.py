@@ -58,12 +58,26 @@ class EntryDefaults:
     """Stopping a running timer: the start is fixed, an empty end means now."""
 
 
+class KeyedCheckbox(Checkbox):
+    """A checkbox that changes money: never focused, so no key typed as text can tick it.
+
+    Tab skips it and a space typed by habit stays in the text field; it changes
+    only by its own key (named in its label) or a click.
+    """
+
+    can_focus = False
+
+
 class EntryDialog(FormDialog[bool]):
     """Start/end or a duration, a description for the client, on-site and billable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the entry"), id="entry-save"),
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close, save nothing"), id="cancel"),
+        # The money checkboxes change only by their own keys (named in their labels).
+        Binding("ctrl+o", "tick_box('entry-onsite')", N_("On site"), show=False),
+        Binding("ctrl+b", "tick_box('entry-billable')", N_("Billable"), show=False),
+        Binding("ctrl+l", "tick_box('entry-long')", N_("It really took this long"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -129,13 +143,16 @@ class EntryDialog(FormDialog[bool]):
                 )  # fmt: skip
             yield Plain("", id="error-description", classes="field-error")
             with Horizontal():
-                yield Checkbox(
-                    _("On site"), d.mode is JobMode.ONSITE, id="entry-onsite", compact=True
+                yield KeyedCheckbox(
+                    _("On site") + " ^O", d.mode is JobMode.ONSITE, id="entry-onsite",
+                    compact=True,
+                )  # fmt: skip
+                yield KeyedCheckbox(
+                    _("Billable") + " ^B", d.billable, id="entry-billable", compact=True
                 )
-                yield Checkbox(_("Billable"), d.billable, id="entry-billable", compact=True)
                 # Shown only after the service found the entry too long (a forgotten timer).
-                yield Checkbox(
-                    _("It really took this long"), False, id="entry-long", compact=True,
+                yield KeyedCheckbox(
+                    _("It really took this long") + " ^L", False, id="entry-long", compact=True,
                     classes="-ask",
                 )  # fmt: skip
             yield Plain(_("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint")
@@ -155,6 +172,13 @@ class EntryDialog(FormDialog[bool]):
         """Start typing where the technician most likely has to."""
         first = "#entry-description" if self._defaults.stopping else "#entry-start"
         self.query_one(first, Input).focus()
+
+    def action_tick_box(self, which: str) -> None:
+        """Tick or untick a money checkbox by its own key; the long one only once asked."""
+        box = self.query_one(f"#{which}", Checkbox)
+        if box.has_class("-ask"):
+            return
+        box.toggle()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

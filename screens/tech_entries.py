@@ -24,6 +24,15 @@ from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
 
+def _entry_end(entry: WorkEntry) -> str:
+    """The end as the entries table shows it: ``02:24``, or ``30.11 02:24`` on another day."""
+    if entry.ended_at is None:
+        return _("now")
+    if local(entry.ended_at).date() != local(entry.started_at).date():
+        return local(entry.ended_at).strftime("%d.%m %H:%M")
+    return format_local(entry.ended_at, with_date=False)
+
+
 class MyEntriesScreen(BBScreen[None]):
     """The technician's own entries, newest first; locked ones are marked."""
 
@@ -54,9 +63,11 @@ class MyEntriesScreen(BBScreen[None]):
     def on_mount(self) -> None:
         """Columns, first load and live refresh."""
         table = self.query_one("#entries", DataTable)
-        table.add_column(_("Date"), key="date", width=10)
-        table.add_column(_("From–to"), key="span", width=11)
-        table.add_column(_("Time"), key="time", width=7)
+        # At 80 columns: the date without its year (entries are of the last days),
+        # room for an end on another day (16:00–30.11 02:24) and 82:24:30 in full.
+        table.add_column(_("Date"), key="date", width=5)
+        table.add_column(_("From–to"), key="span", width=17)
+        table.add_column(_("Time"), key="time", width=8)
         table.add_column(_("Job"), key="job", width=4)
         mode_width = max(7, *(len(label) for label in MODE_LABEL.values()))  # any language
         table.add_column(_("Mode"), key="mode", width=mode_width)
@@ -88,10 +99,10 @@ class MyEntriesScreen(BBScreen[None]):
         keep = table.cursor_row
         table.clear()
         for e in self._entries:
-            end = format_local(e.ended_at, with_date=False) if e.ended_at else _("now")
+            end = _entry_end(e)
             lock = "🔒 " if e.statement_id is not None else ""
             table.add_row(
-                local(e.started_at).strftime("%d.%m.%Y"),
+                local(e.started_at).strftime("%d.%m"),
                 f"{format_local(e.started_at, with_date=False)}–{end}",
                 format_duration(e.length(self.ctx.clock.now())),
                 str(e.job_id),

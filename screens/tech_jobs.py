@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.clock import format_local, format_minutes, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
@@ -169,11 +169,22 @@ class TechJobsScreen(BBScreen[None]):
         elapsed = format_elapsed(self.ctx.clock.now() - entry.started_at)
         forgotten = timer_is_forgotten(self.ctx, entry)
         bar.set_class(forgotten, "-forgotten")
-        text = _("⏱ Timer running on job {job} · {elapsed} · since {start}").format(
-            job=entry.job_id, elapsed=elapsed, start=format_local(entry.started_at)
+        # One line at 80 columns: the start's date only when it is not today, and
+        # a forgotten timer says so instead of the usual words, not on top of them.
+        started = local(entry.started_at)
+        since = (
+            format_local(entry.started_at, with_date=False)
+            if started.date() == local(self.ctx.clock.now()).date()
+            else started.strftime("%d.%m %H:%M")
         )
         if forgotten:
-            text = _("⚠ Forgotten? {text} · t stops it").format(text=text)
+            text = _("⚠ Forgotten? Job {job} · {elapsed} · since {start} · t stops it").format(
+                job=entry.job_id, elapsed=elapsed, start=since
+            )
+        else:
+            text = _("⏱ Timer running on job {job} · {elapsed} · since {start}").format(
+                job=entry.job_id, elapsed=elapsed, start=since
+            )
         bar.update(text)
 
     def on_data_table_row_highlighted(self) -> None:

@@ -68,3 +68,46 @@ async def test_a_long_timer_is_saved_once_confirmed(
             demo_db_path, "SELECT ended_at FROM work_entry WHERE description = 'Migracja serwera'"
         )
         assert rows == [("2026-11-24T19:42:00Z",)]
+
+
+async def test_no_key_typed_as_text_ticks_a_money_checkbox(
+    ctx_factory, anna: Technician, demo_db_path: Path, clock: FrozenClock
+) -> None:
+    # The tester's case: a space typed by habit after the "longer than 10 h" message
+    # ticked "It really took this long", and Tab from Description then space ticked "On site".
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.advance(timedelta(hours=11))
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EntryDialog)
+        onsite = dialog.query_one("#entry-onsite", Checkbox)
+        was_onsite = onsite.value
+        await pilot.press(*"Migracja serwera", "tab", "space", "tab", "space")
+        await settle(pilot)
+        assert onsite.value == was_onsite
+        assert not dialog.query_one("#entry-billable", Checkbox).has_focus
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "longer than 10 h" in text_of(app, "#error-end")
+        long = dialog.query_one("#entry-long", Checkbox)
+        await pilot.press("space", "tab", "space", "space")
+        await settle(pilot)
+        assert not long.value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)  # still refused: nothing confirmed it
+        assert not await query(
+            demo_db_path, "SELECT id FROM work_entry WHERE description LIKE 'Migracja serwera%'"
+        )
+        await pilot.press("ctrl+o")
+        assert onsite.value != was_onsite  # its own key changes it
+        await pilot.press("ctrl+o", "ctrl+l")
+        assert long.value
+        end = dialog.query_one("#entry-end", Input)
+        end.value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
@@ -104,6 +105,13 @@ async def test_elapsed_time_ticks_and_forgotten_flag(ctx_factory, anna, clock: F
         await pilot.pause(1.1)
         assert "Forgotten?" in text_of(app, "#timer-bar")
         assert app.screen.query_one("#timer-bar").has_class("-forgotten")
+        # Days later the whole line still fits 80 columns, "t stops it" included.
+        clock.advance(timedelta(hours=72))
+        await pilot.pause(1.1)
+        bar = app.screen.query_one("#timer-bar", Static)
+        text = text_of(app, "#timer-bar")
+        assert text.endswith("t stops it")
+        assert cell_len(text) <= bar.content_region.width, text
 
 
 async def test_starting_another_asks_to_stop_the_first(ctx_factory, anna, demo_db_path) -> None:
