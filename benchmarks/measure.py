@@ -114,6 +114,8 @@ def _num(value: float | None, unit: str) -> str:
         return "—"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "%":
+        return f"{value:.1f} %"
     if value >= 100:
         return f"{value:.0f} ms"
     if value >= 10:

@@ -98,6 +98,57 @@ def memory(db: Path, workdir: Path) -> list[Row]:
     ]  # fmt: skip
 
 
+BARE_PHONE_PATH = """
+import asyncio, sys
+import aiosqlite, phonenumbers
+
+async def main(path, raw):
+    number = phonenumbers.parse(raw, "PL")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    async with aiosqlite.connect(path) as db:
+        async with db.execute(
+            "SELECT c.id, c.name FROM client c JOIN client_phone p ON p.client_id = c.id"
+            " WHERE p.e164 = ?", (e164,)) as cur:
+            rows = await cur.fetchall()
+    print(e164, rows)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+"""The same phone-path work on the same stack, nothing else: parse, one select."""
+
+
+def _run_timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=REPO, capture_output=True, check=True, timeout=60)
+    return (time.perf_counter() - start) * 1000
+
+
+def phone_path(db: Path, runs: int = 7) -> list[Row]:
+    """``lookup`` and ``ring`` as whole processes against a bare script doing the same."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        (e164,) = conn.execute("SELECT e164 FROM client_phone ORDER BY id LIMIT 1").fetchone()
+    raw = str(e164)
+    bare_cmd = [sys.executable, "-c", BARE_PHONE_PATH, str(db), raw]
+    rows: list[Row] = []
+    for action in ("lookup", "ring"):
+        cmd = [sys.executable, "-m", "bbdispatch", "--db", str(db), action, raw]
+        _run_timed(cmd)  # compile bytecode, warm the page cache
+        _run_timed(bare_cmd)
+        ours, bare = [], []
+        for _ in range(runs):
+            ours.append(_run_timed(cmd))
+            bare.append(_run_timed(bare_cmd))
+        rows.append(
+            Row(f"`bbdispatch {action} NUMBER`, whole process", "median",
+                statistics.median(ours), statistics.median(bare), Target(ratio=1.5),
+                f"{runs} alternating runs each, spawn to exit; bare = python -c with asyncio + "
+                "aiosqlite + phonenumbers: parse, one select (benchmarks/process_benches.py)")
+        )  # fmt: skip
+    return rows
+
+
 def run_all(db: Path, workdir: Path) -> list[Row]:
-    """Cold start and memory."""
-    return cold_start(db, workdir) + memory(db, workdir)
+    """Cold start, memory and the phone path."""
+    return cold_start(db, workdir) + memory(db, workdir) + phone_path(db)

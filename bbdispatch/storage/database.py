@@ -545,6 +545,21 @@ class Database:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    def change_signature(self) -> tuple[int, int] | None:
+        """A cheap sign that some connection wrote: the WAL file's (mtime ns, size).
+
+        One ``stat`` call, no query and no thread hop, so a front end can look
+        many times a second while idle; when it changes, ask :meth:`data_version`
+        whether it was another connection. None for ``:memory:`` or no WAL file.
+        """
+        if str(self.path) == ":memory:":
+            return None
+        try:
+            found = os.stat(f"{self.path}-wal")
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
+
     async def data_version(self) -> int:
         """SQLite's counter that moves when *another* connection commits."""
         return int(await self.fetch_value("PRAGMA data_version"))
