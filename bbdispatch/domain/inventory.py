@@ -2,7 +2,9 @@
 
 Three exports are read: PowerShell ``Get-Package | Select Name,Version |
 Export-Csv`` (quoted CSV, maybe a ``#TYPE`` line), ``wmic product get
-name,version`` (fixed-width text) and a plain ``name,version`` CSV. PowerShell 5
+name,version`` (fixed-width text, or ``/format:csv`` with its leading ``Node``
+column) and a plain ``name,version`` CSV. Any other layout is refused, naming
+its first line. PowerShell 5
 and wmic both write UTF-16 with a byte-order mark, so bytes are decoded here.
 Pure functions: no files, no database.
 """
@@ -101,18 +103,37 @@ def parse_export(data: bytes) -> SoftwareList:
     elif first.lower().startswith("name") and "," not in first and ";" not in first:
         fmt, rows = ExportFormat.WMIC, _wmic_rows(lines)
     else:
-        fmt, rows = ExportFormat.CSV, _csv_rows(lines, header=first.lower().startswith("name"))
+        fmt, rows = ExportFormat.CSV, _csv_rows(lines, header=_has_name_column(first))
     items = sorted({SoftwareItem(n.strip(), v.strip()) for n, v in rows if n.strip()})
     if not items:
         raise InventoryError(_("No programs found in the export."))
     return SoftwareList(fmt, tuple(items))
 
 
+def _delimiter(line: str) -> str:
+    return ";" if ";" in line and "," not in line else ","
+
+
+def _has_name_column(line: str) -> bool:
+    """A header naming a Name column anywhere (``Node,Name,Version`` of wmic /format:csv)."""
+    titles = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    return "name" in [t.strip().lower() for t in titles]
+
+
 def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str]]:
     lines = [ln for ln in lines if not ln.startswith("#")]
-    delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
+    delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
+    if not header and rows and len(rows[0]) != 2:
+        # Without a header only "name,version" lines are known; anything else
+        # (a PC name column, a stray text file) would be misread as programs.
+        raise InventoryError(
+            _(
+                "Unknown export layout, line 1: {line!r}. Known: PowerShell Export-Csv, "
+                "wmic product get name,version (also /format:csv), or name,version lines."
+            ).format(line=lines[0][:80])
+        )
     name_col, version_col = 0, 1
     if header and rows:
         titles = [t.strip().lower() for t in rows[0]]

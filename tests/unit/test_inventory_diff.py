@@ -61,3 +61,20 @@ def test_empty_or_nameless_exports_are_refused() -> None:
         parse_export(b"\xff\xfe")
     with pytest.raises(InventoryError, match="Name column"):
         parse_export(b'"Program","Wersja"\n"a","1"\n')
+
+
+def test_wmic_format_csv_reads_names_not_the_node_column() -> None:
+    """``wmic product get name,version /format:csv`` was misread as program names."""
+    export = "\r\n\r\nNode,Name,Version\r\nBIURO-PC1,7-Zip 23.01 (x64),23.01.00.0\r\n"
+    export += "BIURO-PC1,Google Chrome,119.0.6045.106\r\n"
+    parsed = parse_export(b"\xff\xfe" + export.encode("utf-16-le"))
+    assert [(i.name, i.version) for i in parsed.items] == [
+        ("7-Zip 23.01 (x64)", "23.01.00.0"), ("Google Chrome", "119.0.6045.106"),
+    ]  # fmt: skip
+
+
+def test_an_unknown_layout_is_refused_naming_the_line() -> None:
+    with pytest.raises(InventoryError, match="Unknown export layout, line 1: 'Hello there'"):
+        parse_export(b"Hello there\nGeneral Kenobi\n")
+    with pytest.raises(InventoryError, match="Unknown export layout"):
+        parse_export(b"PC1,7-Zip,23.01,x64\n")
