@@ -23,8 +23,34 @@ SUBCOMMANDS = (
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, subcommands included."""
+PHONE_PATH = ("ring", "lookup")
+"""Commands a phone system runs on every call: only their own module is imported."""
+_VALUE_OPTIONS = ("--db", "--as", "--lang")
+
+
+def _phone_command(argv: Sequence[str] | None) -> str | None:
+    """``ring`` or ``lookup`` when that is the command, else None (global options skipped)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token in _VALUE_OPTIONS:
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        return token if token in PHONE_PATH else None
+    return None
+
+
+def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
+    """The whole command line, or with only the ``only`` subcommands (the phone path).
+
+    ``ring`` and ``lookup`` run on every incoming call, so they must start as
+    fast as a bare script: importing every other command (the demo builder,
+    reports, the ledger...) would double their time.
+    """
     parser = argparse.ArgumentParser(
         prog="bbdispatch",
         description=_(
@@ -56,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("language of screens and messages (default: the locale, else the firm's setting)"),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    for name in SUBCOMMANDS:
+    for name in only:
         module = importlib.import_module(f"bbdispatch.commands.{name}")
         module.register(sub)
     return parser
@@ -110,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bbdispatch.launch import run_dispatcher
 
         return run_dispatcher(fast)
-    parser = build_parser()
+    phone = _phone_command(argv)
+    parser = build_parser((phone,) if phone else SUBCOMMANDS)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

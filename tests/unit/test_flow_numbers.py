@@ -133,3 +133,15 @@ async def test_a_withheld_number_is_still_a_call(demo_ctx: Ctx) -> None:
     call_id, match = await record_ring(demo_ctx, "anonymous")
     assert match is None
     assert (await get_call(demo_ctx, call_id)).raw_number == "anonymous"
+
+
+def test_the_phone_path_imports_only_its_own_command() -> None:
+    """``lookup``/``ring`` imported every command (the demo builder and more) on each call."""
+    code = (
+        "import sys; from bbdispatch.cli import build_parser, _phone_command;"
+        "cmd = _phone_command(['--db', 'x.db', 'ring', '601']); build_parser((cmd,));"
+        "print(cmd, 'bbdispatch.services.demo' in sys.modules,"
+        " 'bbdispatch.commands.report' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["ring", "False", "False"]
