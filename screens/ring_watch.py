@@ -47,7 +47,8 @@ class RingWatcher:
         self._shell.data_changed.subscribe(self._app, self._changed)
 
     def _changed(self, _none: None) -> None:
-        self._app.run_worker(self._check(), group="ring-watch", exclusive=True, exit_on_error=False)
+        # Not exclusive: cancelling a check half-way could drop a ring it had taken.
+        self._app.run_worker(self._check(), group="ring-watch", exit_on_error=False)
 
     def _intake_open(self) -> bool:
         from screens.intake import IntakeScreen
@@ -55,13 +56,15 @@ class RingWatcher:
         return any(isinstance(s, IntakeScreen) for s in self._app.screen_stack)
 
     async def _check(self) -> None:
-        if self._last_id is None:
-            return
-        calls = await pending_rings_after(self._shell.ctx, self._last_id)
-        for call in calls:
-            self._last_id = max(self._last_id, call.id)
-            self._app.bell()
-            self.waiting.append(call)
+        async with self._lock:  # checks one at a time: each ring is queued once
+            if self._last_id is None:
+                return
+            calls = await pending_rings_after(self._shell.ctx, self._last_id)
+            for call in calls:
+                if call.id > self._last_id:
+                    self._last_id = call.id
+                    self._app.bell()
+                    self.waiting.append(call)
         await self._open_next()
 
     async def _open_next(self) -> None:
@@ -70,10 +73,11 @@ class RingWatcher:
 
         async with self._lock:  # one intake at a time, however many checks run
             while self.waiting and not self._intake_open():
-                call = self.waiting.popleft()
-                if (await get_call(self._shell.ctx, call.id)).outcome is not CallOutcome.PENDING:
-                    continue  # another dispatcher took it meanwhile
-                await self._app.push_screen(IntakeScreen(call), self._intake_closed)
+                call = self.waiting[0]  # taken off the queue only once it is decided
+                pending = (await get_call(self._shell.ctx, call.id)).outcome is CallOutcome.PENDING
+                self.waiting.popleft()
+                if pending:  # else another dispatcher took it meanwhile
+                    await self._app.push_screen(IntakeScreen(call), self._intake_closed)
         if self.waiting and not self._timer_armed:
             # An intake opened by hand (F2, the call log) closes without telling us: look again.
             self._timer_armed = True
