@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
+from bbdispatch.domain.rights import Action, Refused
 from bbdispatch.i18n import _, asked_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
+from bbdispatch.services.rights import check
 from bbdispatch.services.settings import adopt_firm_language
 from bbdispatch.storage.database import Database
 
@@ -23,10 +26,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Build the demo (refusing to mix it into a database that has data)."""
+    """Build the demo (refusing to mix it into a database that has data).
+
+    On a database that exists already, ``demo`` (with ``--reset`` or not) needs
+    an admin of that database (``docs/rights.md``): a technician, the phone
+    system or a login that is no person must not wipe the firm's data.
+    """
     path = default_db_path(args.db)
 
     async def body() -> int:
+        if _exists(path):
+            await _require_admin(args, path)
         if args.reset:
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -43,6 +53,31 @@ def handle(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (an empty file is a new database)."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+async def _require_admin(args: argparse.Namespace, path: Path) -> None:
+    """Refuse, changing nothing, unless the login running this is an admin of ``path``.
+
+    Raises:
+        CommandError: one line naming the database and why.
+    """
+    async with open_ctx(args) as ctx:
+        try:
+            await check(ctx, Action.BACKUP)
+        except Refused as err:
+            raise CommandError(
+                _("{reason} Only an admin of {path} may replace it with the demo.").format(
+                    reason=err, path=path
+                )
+            ) from err
 
 
 async def _has_data(db: Database) -> bool:

@@ -13,9 +13,11 @@ from enum import StrEnum
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import Role
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import check
 from bbdispatch.storage import people as store
 
 
@@ -62,6 +64,8 @@ async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin
             that already has another admin is an error, not a no-op.
 
     Raises:
+        Refused: ``named``, the database has an admin already, and the login
+            running this is not an admin of it (audited).
         DomainError: ``named`` and the database already has an admin who is not ``login``.
     """
     login = login.strip()
@@ -70,6 +74,8 @@ async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin
     async with ctx.db.transaction():
         admins = await store.admin_logins(ctx.db)
         if admins:
+            if named:  # naming an admin is managing people, once there is one
+                await check(ctx, Action.PEOPLE_MANAGE)
             if named and login not in admins:
                 raise DomainError(
                     _(

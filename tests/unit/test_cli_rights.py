@@ -131,6 +131,64 @@ def _nobody_runs_python() -> bool:
     return subprocess.run(probe, capture_output=True, timeout=60).returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("login", "fallback"),
+    [("anna", None), ("stranger", None), ("pbx", Principal.PHONE)],
+    ids=["technician", "no-person", "phone"],
+)
+@pytest.mark.parametrize("reset", [True, False], ids=["reset", "plain"])
+def test_only_an_admin_replaces_a_database_with_the_demo(
+    demo_db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    login: str,
+    fallback: Principal | None,
+    reset: bool,
+) -> None:
+    """The tester's attack: ``demo --reset`` on the firm's database, then ``init --admin``."""
+    _as(monkeypatch, login, fallback)
+    before = demo_db_path.read_bytes()
+    assert main(["--db", str(demo_db_path), "demo", *(["--reset"] if reset else [])]) == 1
+    err = _one_line_refusal(capsys)
+    assert "Only an admin of" in err
+    assert demo_db_path.exists()
+    people = _count(demo_db_path, "SELECT count(*) FROM technician")
+    clients = _count(demo_db_path, "SELECT count(*) FROM client")
+    assert people > 1 and clients > 0
+    assert _count(demo_db_path, "SELECT count(*) FROM technician WHERE login = 'stranger'") == 0
+    assert len(demo_db_path.read_bytes()) >= len(before) // 2
+
+
+def test_an_admin_may_reset_the_demo(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _as(monkeypatch, "bogdan")
+    assert main(["--db", str(demo_db_path), "demo", "--reset"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("login", "fallback"),
+    [("anna", None), ("stranger", None), ("pbx", Principal.PHONE)],
+    ids=["technician", "no-person", "phone"],
+)
+def test_naming_an_admin_of_a_database_with_one_needs_an_admin(
+    demo_db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    login: str,
+    fallback: Principal | None,
+) -> None:
+    _as(monkeypatch, login, fallback)
+    admins = "SELECT group_concat(login) FROM technician WHERE role = 'admin'"
+    with sqlite3.connect(demo_db_path) as conn:
+        before = conn.execute(admins).fetchone()[0]
+        first = before.split(",")[0]
+    assert main(["--db", str(demo_db_path), "init", "--admin", first]) == 1
+    _one_line_refusal(capsys)
+    with sqlite3.connect(demo_db_path) as conn:
+        assert conn.execute(admins).fetchone()[0] == before
+
+
 @pytest.mark.skipif(not _nobody_runs_python(), reason="needs root, runuser and a shared venv")
 def test_identity_is_the_os_account_not_user_variable(demo_db_path: Path, tmp_path: Path) -> None:
     """A real process as ``nobody`` claiming ``USER=bogdan`` (an admin) gets nothing."""
