@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
@@ -125,6 +126,29 @@ def create_shared_file(path: Path) -> None:
         os.close(fd)
 
 
+def refuse_unreachable(path: Path) -> None:
+    """Refuse a database this process may not read and write, in one line.
+
+    A folder the login may not enter makes even ``path.exists()`` fail, and a
+    file without read and write rights would fail later, deep in SQLite; both
+    are the usual deployment slip (a login outside the ``bbdispatch`` group,
+    ``docs/deploy-ssh.md``), so they are said here, where every database opens.
+
+    Raises:
+        StorageError: the file or its folder is out of this login's reach.
+    """
+    try:
+        exists = path.exists()
+    except OSError as err:
+        raise StorageError(
+            _("Cannot open database {path}: {err}").format(path=path, err=err.strerror or err)
+        ) from err
+    if exists and not os.access(path, os.R_OK | os.W_OK):
+        raise StorageError(
+            _("Cannot open database {path}: {err}").format(path=path, err=os.strerror(errno.EACCES))
+        )
+
+
 def refuse_foreign_file(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a bbdispatch database, before SQLite touches it.
 
@@ -243,6 +267,7 @@ class Database:
         """
         path = Path(path)
         if str(path) != ":memory:":
+            refuse_unreachable(path)
             if not create and not path.exists():
                 raise StorageError(
                     _("No database at {path}; create it with 'bbdispatch init'.").format(path=path)

@@ -30,14 +30,14 @@ def peek_setting(path: Path, key: str) -> str | None:
     help; any problem (no file yet, an older schema, a lock) reads as "not set",
     and the real open later reports it.
     """
-    if not path.is_file():
-        return None
     try:
+        if not path.is_file():  # a folder this login may not enter raises, not False
+            return None
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
         try:
             row = conn.execute("SELECT value FROM firm_setting WHERE key = ?", (key,)).fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return None
     return None if row is None else str(row[0])

@@ -12,6 +12,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -189,18 +191,55 @@ def test_naming_an_admin_of_a_database_with_one_needs_an_admin(
         assert conn.execute(admins).fetchone()[0] == before
 
 
-@pytest.mark.skipif(not _nobody_runs_python(), reason="needs root, runuser and a shared venv")
-def test_identity_is_the_os_account_not_user_variable(demo_db_path: Path, tmp_path: Path) -> None:
-    """A real process as ``nobody`` claiming ``USER=bogdan`` (an admin) gets nothing."""
-    tmp_path.chmod(0o777)
-    demo_db_path.chmod(0o666)
-    env = {**os.environ, "USER": "bogdan", "LOGNAME": "bogdan", "HOME": str(tmp_path)}
-    done = subprocess.run(
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder every login can reach and write (pytest's own is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="bbdispatch-shared-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_nobody(db: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "USER": "bogdan", "LOGNAME": "bogdan", "HOME": str(home)}
+    return subprocess.run(
         ["runuser", "-u", "nobody", "--", sys.executable, "-m", "bbdispatch",
-         "--db", str(demo_db_path), "people", "add", "x", "X", "--role", "admin"],
+         "--db", str(db), *args],
         capture_output=True, text=True, timeout=60, env=env,
     )  # fmt: skip
+
+
+@pytest.mark.skipif(not _nobody_runs_python(), reason="needs root, runuser and a shared venv")
+def test_identity_is_the_os_account_not_user_variable(
+    demo_db_path: Path, shared_folder: Path
+) -> None:
+    """A real process as ``nobody`` claiming ``USER=bogdan`` (an admin) gets nothing."""
+    db = shared_folder / "demo.db"
+    shutil.copy(demo_db_path, db)
+    db.chmod(0o666)
+    done = _as_nobody(db, shared_folder, "people", "add", "x", "X", "--role", "admin")
     assert done.returncode == 1, done.stderr
     assert "nobody is not a bbdispatch user" in done.stderr
     assert done.stderr.count("\n") == 1
-    assert _count(demo_db_path, "SELECT count(*) FROM technician WHERE login = 'x'") == 0
+    assert _count(db, "SELECT count(*) FROM technician WHERE login = 'x'") == 0
+
+
+@pytest.mark.skipif(not _nobody_runs_python(), reason="needs root, runuser and a shared venv")
+@pytest.mark.parametrize("where", ["folder", "file"])
+def test_a_database_out_of_reach_is_one_line(
+    demo_db_path: Path, shared_folder: Path, tmp_path: Path, where: str
+) -> None:
+    """The CI fault: a database the login may not read gave a traceback, not a line."""
+    if where == "folder":  # pytest's folder: root's alone
+        db, home = demo_db_path, tmp_path
+    else:
+        db, home = shared_folder / "demo.db", shared_folder
+        shutil.copy(demo_db_path, db)
+        db.chmod(0o600)
+    for args in (("people", "list"), ("ring", "+48123456789"), ("demo", "--reset")):
+        done = _as_nobody(db, home, *args)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert "Cannot open database" in done.stderr, done.stderr
+    assert db.exists()
