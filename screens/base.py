@@ -7,8 +7,9 @@ it: the App imports the screens, and the dependency runs that way only.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
@@ -64,8 +65,26 @@ def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     return out
 
 
+def dismissed_already(screen: Screen[Any]) -> bool:
+    """Whether ``screen`` is no longer the top of the stack (it was dismissed already).
+
+    A burst of keys reaches a screen's handlers after its first ``dismiss()``
+    has popped it; a second ``dismiss()`` would pop the screen *below* (or fail
+    with ``ScreenStackError`` on the last one) and set its result twice
+    (``InvalidStateError``). Textual pops the stack at once, so "not on top" is
+    exactly "dismissed".
+    """
+    return not screen.is_attached or screen.app.screen is not screen
+
+
 class BBScreen(BBAccess, Screen[ResultT]):
     """A screen that works with the bbdispatch App's service context."""
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Dismiss once: a second call (a burst of keys) does nothing."""
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -75,6 +94,12 @@ class BBScreen(BBAccess, Screen[ResultT]):
 
 class BBModal(BBAccess, ModalScreen[ResultT]):
     """A modal dialog with typed access to the App and its services."""
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Dismiss once: a second call (a burst of keys) does nothing."""
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

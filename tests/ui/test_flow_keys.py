@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,22 @@ async def test_emergency_visit_beyond_its_target_is_named(ctx_factory: Any) -> N
         assert "After the response target (24.11.2026 11:42)" in warning
 
 
+def _intakes(app: Any) -> list[IntakeScreen]:
+    return [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+
+
+def _ring_work(app: Any) -> bool:
+    """Whether the ring watcher is still looking at rings or opening an intake."""
+    return any(w.group in {"ring-watch", "ring-next"} and not w.is_finished for w in app.workers)
+
+
+async def until(pilot: Any, condition: Any) -> None:
+    """Settle until ``condition()`` holds (a generous bound: load slows, never breaks it)."""
+    async with asyncio.timeout(30):
+        while not condition():
+            await settle(pilot)
+
+
 async def test_thirty_quick_rings_queue_behind_one_intake(ctx_factory: Any) -> None:
     """30 quick rings stacked 30 intakes; they wait in one queue and open one by one."""
     from bbdispatch.services.intake import record_ring
@@ -197,14 +214,14 @@ async def test_thirty_quick_rings_queue_behind_one_intake(ctx_factory: Any) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         ids = [(await record_ring(app.ctx, f"500 600 {700 + i:03d}"))[0] for i in range(30)]
-        for _ in range(10):
-            await settle(pilot)
-        intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+        # Wait for the condition, not for time: an intake open, every ring looked at.
+        await until(pilot, lambda: _intakes(app) and not _ring_work(app))
+        intakes = _intakes(app)
         assert len(intakes) == 1
         assert intakes[0]._call is not None and intakes[0]._call.id == ids[0]
+        first = intakes[0]
         await pilot.press("escape")  # nothing typed: it closes, the call stays pending
-        for _ in range(5):
-            await settle(pilot)
+        await until(pilot, lambda: _intakes(app) != [first] and not _ring_work(app))
         intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
         assert len(intakes) == 1
         assert intakes[0]._call is not None and intakes[0]._call.id == ids[1]
