@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.recurring import RecurringTask
+from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, RecurringTask
 from bbdispatch.domain.schedule import describe_rule
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
@@ -149,14 +149,19 @@ class RecurringTasksScreen(BBScreen[None]):
                 self.ctx.clock.now(),
                 3,
                 calendar=calendar_of(self.ctx.prices),
+                on_closed=task.on_closed_day,
             )
             nexts = " · ".join(format_local(r) for r in runs) or _("never")
         except DomainError as err:
             nexts = str(err)
         detail.update(
-            _("{schedule} · {minutes} h · catch-up {catch}\nNext: {next}\n{instructions}").format(
+            _(
+                "{schedule} · {minutes} h · catch-up {catch} · closed day: {closed}\n"
+                "Next: {next}\n{instructions}"
+            ).format(
                 schedule=task.schedule, minutes=format_minutes(task.expected_minutes),
-                catch=_("yes") if task.catch_up else _("no"), next=nexts,
+                catch=_("yes") if task.catch_up else _("no"),
+                closed=CLOSED_DAY_LABELS[task.on_closed_day], next=nexts,
                 instructions=task.instructions,
             )
         )  # fmt: skip

@@ -15,7 +15,7 @@ from bbdispatch.clock import format_local, local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
-from bbdispatch.domain.recurring import RecurringTask
+from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, ClosedDayRule, RecurringTask
 from bbdispatch.domain.schedule import (
     PRESET_LABELS,
     WEEKDAY_NAMES,
@@ -67,7 +67,7 @@ class TaskForm(FormDialog[int | None]):
     TaskForm #instructions {
         height: 3;
     }
-    TaskForm #preset, TaskForm #technician {
+    TaskForm #preset, TaskForm #technician, TaskForm #on-closed {
         width: 1fr;
     }
     TaskForm #weekday, TaskForm #mode, TaskForm #category {
@@ -153,6 +153,14 @@ class TaskForm(FormDialog[int | None]):
                 )  # fmt: skip
             yield Plain("", id="minutes-error", classes="field-error")
             with Horizontal():
+                yield PlainLabel(_("Closed day"))
+                yield PlainSelect(
+                    [(label, rule.value) for rule, label in CLOSED_DAY_LABELS.items()],
+                    value=(task.on_closed_day if task else ClosedDayRule.NEXT_WORKDAY).value,
+                    allow_blank=False, id="on-closed", compact=True,
+                    tooltip=_("A run on a weekend, public holiday or closed day of the firm"),
+                )  # fmt: skip
+            with Horizontal():
                 yield PlainLabel(_("Work"))
                 yield PlainSelect(
                     [(_("remote"), "remote"), (_("on-site"), "onsite")], compact=True,
@@ -203,6 +211,9 @@ class TaskForm(FormDialog[int | None]):
             preset, weekday=weekday, day=day, custom=self.query_one("#rrule", Input).value
         )
 
+    def _on_closed(self) -> ClosedDayRule:
+        return ClosedDayRule(str(self.query_one("#on-closed", Select).value))
+
     def _error(self, field: str, message: str) -> None:
         """Show (or clear) the message under a field; empty lines take no room."""
         shown = self.query_one(f"#{field}-error", Static)
@@ -217,8 +228,9 @@ class TaskForm(FormDialog[int | None]):
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
             runs = preview(
-                rule, first, self.ctx.clock.now(), 3, calendar=calendar_of(self.ctx.prices)
-            )
+                rule, first, self.ctx.clock.now(), 3, calendar=calendar_of(self.ctx.prices),
+                on_closed=self._on_closed(),
+            )  # fmt: skip
         except ScheduleError as err:
             self._error("schedule", str(err))
             shown.update("")
@@ -258,6 +270,7 @@ class TaskForm(FormDialog[int | None]):
             mode=JobMode(str(self.query_one("#mode", Select).value)),
             category=Category(str(self.query_one("#category", Select).value)),
             catch_up=self.query_one("#catch-up", Checkbox).value,
+            on_closed_day=self._on_closed(),
         )  # fmt: skip
         self.save(draft)
 

@@ -8,6 +8,29 @@ from enum import StrEnum
 
 from bbdispatch.clock import local, local_midnight_utc
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus
+from bbdispatch.i18n import N_, Labels
+
+
+class ClosedDayRule(StrEnum):
+    """What happens to a run that falls on a day the firm does not work.
+
+    The firm's calendar (``domain.calendar``) says which days are closed:
+    weekends, Polish public holidays and the firm's own closed days.
+    """
+
+    SKIP = "skip"
+    """No run that time; the next one comes as the schedule says."""
+    NEXT_WORKDAY = "next-workday"
+    """The run moves to the next working day, at the same time of day (the default)."""
+
+
+CLOSED_DAY_LABELS = Labels(
+    {
+        ClosedDayRule.NEXT_WORKDAY: N_("next working day"),
+        ClosedDayRule.SKIP: N_("skip"),
+    }
+)
+"""How the task form and the task list name each rule."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +51,8 @@ class RecurringTask:
     catch_up: bool
     """Create missed occurrences (marked late) after downtime."""
     active: bool
+    on_closed_day: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY
+    """A run falling on a day the firm is closed is skipped or moved to the next working day."""
 
 
 class RunOutcome(StrEnum):
@@ -138,3 +163,5 @@ class TaskDraft:
     mode: JobMode = JobMode.REMOTE
     category: Category = Category.OTHER
     catch_up: bool = True
+    on_closed_day: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY
+    """Skip a run on a closed day, or move it to the next working day."""

@@ -19,7 +19,7 @@ from dateutil.rrule import YEARLY, rrule, rrulestr
 from bbdispatch.clock import FIRM_ZONE, local
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.recurring import run_deadline
+from bbdispatch.domain.recurring import ClosedDayRule, run_deadline
 from bbdispatch.formats import weekday_name
 from bbdispatch.i18n import N_, Labels, _
 
@@ -291,22 +291,67 @@ def skips_closed_days(text: str) -> bool:
     return preset_of(text)[0] is Preset.WORKDAYS
 
 
-def next_occurrences(
-    text: str, starts_at: datetime, after: datetime, calendar: FirmCalendar, count: int = 3
-) -> list[datetime]:
-    """The next ``count`` occurrences at or after ``after`` (aware, firm's zone).
+def on_calendar(
+    moment: datetime, calendar: FirmCalendar, on_closed: ClosedDayRule, *, workdays_only: bool
+) -> datetime | None:
+    """Where the firm's calendar puts one occurrence of a schedule.
 
-    "Every workday" skips the days ``calendar`` says the firm is closed.
+    Args:
+        moment: the occurrence the rule gives (aware, firm's zone).
+        calendar: the firm's calendar (weekends, public holidays, closed days).
+        on_closed: the task's rule for a closed day.
+        workdays_only: an "every workday" schedule: its closed days are skipped
+            whatever the task says (moving them would run twice on the next day).
+
+    Returns:
+        The occurrence itself on a working day; on a closed day None (skip) or
+        the same wall-clock time on the next working day (firm's zone).
+
+    Raises:
+        ValueError: the calendar has no working day within ten years.
+    """
+    day = local(moment).date()
+    if calendar.is_workday(day):
+        return moment
+    if workdays_only or on_closed is ClosedDayRule.SKIP:
+        return None
+    moved = calendar.next_workday(day, inclusive=False)
+    return datetime.combine(moved, local(moment).time(), tzinfo=FIRM_ZONE)
+
+
+def next_occurrences(
+    text: str,
+    starts_at: datetime,
+    after: datetime,
+    calendar: FirmCalendar,
+    count: int = 3,
+    *,
+    on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
+) -> list[datetime]:
+    """The next ``count`` runs at or after ``after`` (aware, firm's zone).
+
+    Runs follow the firm's calendar (:func:`on_calendar`): a run on a closed
+    day is skipped or moved to the next working day, as ``on_closed`` says;
+    "every workday" skips closed days.
     """
     rule = parse_rule(text, starts_at)
     workdays_only = skips_closed_days(text)
-    found: list[datetime] = []
+    found: set[datetime] = set()
     moment = rule.after(local(after), inc=True)
-    while moment is not None and len(found) < count:
-        if not workdays_only or calendar.is_workday(moment.date()):
-            found.append(moment)
+    for _step in range(_MAX_LOOKED_AT):
+        # A moved run is never earlier than its occurrence: once the occurrences
+        # pass the latest of ``count`` runs found, no earlier run can turn up.
+        if moment is None or (len(found) >= count and moment > sorted(found)[count - 1]):
+            break
+        placed = on_calendar(moment, calendar, on_closed, workdays_only=workdays_only)
+        if placed is not None and placed >= local(after):
+            found.add(placed)
         moment = rule.after(moment, inc=False)
-    return found
+    return sorted(found)[:count]
+
+
+_MAX_LOOKED_AT = 1000
+"""Occurrences one preview looks at before giving up (a calendar closed for years)."""
 
 
 def plan_occurrences(
@@ -318,21 +363,26 @@ def plan_occurrences(
     catch_up: bool,
     calendar: FirmCalendar,
     until: datetime | None = None,
+    on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
 ) -> list[tuple[datetime, bool]]:
-    """Occurrences a run at ``now`` must create, with whether each is late.
+    """Runs a ``schedule run`` at ``now`` must create, with whether each is late.
 
     Args:
         text: the RRULE.
         starts_at: the first run, the rule's DTSTART.
-        last: the newest occurrence already created, if any; only later ones count.
-        now: the moment of the run; occurrences after it are not due yet.
-        catch_up: create every missed occurrence; otherwise only the newest due one.
-        calendar: the firm's calendar; "every workday" skips its closed days.
-        until: no occurrence after this (the contract's end).
+        last: the newest run already created, if any; only later ones count.
+        now: the moment of the run; runs after it are not due yet.
+        catch_up: create every missed run; otherwise only the newest due one.
+        calendar: the firm's calendar (weekends, public holidays, closed days).
+        until: no run after this (the contract's end).
+        on_closed: a run on a closed day is skipped or moved to the next working
+            day at the same time; "every workday" always skips.
 
     Returns:
-        (occurrence in UTC, late) pairs, oldest first. Late means the run's day
-        was already over when it was created (the scheduler was down).
+        (run in the firm's zone, late) pairs, oldest first, one per moment. Late
+        means the run's day was already over when it was created (the scheduler
+        was down). A run moved past ``now`` waits for a later ``schedule run``:
+        ``last`` stays before its occurrence, so it is planned again then.
     """
     rule = parse_rule(text, starts_at)
     end = now if until is None else min(now, until)
@@ -340,12 +390,17 @@ def plan_occurrences(
         due = rule.between(local(starts_at), local(end), inc=True)
     else:
         due = [d for d in rule.between(local(last), local(end), inc=True) if d > last]
-    if skips_closed_days(text):
-        due = [d for d in due if calendar.is_workday(d.date())]
+    workdays_only = skips_closed_days(text)
+    placed: set[datetime] = set()
+    for occurrence in due:
+        moved = on_calendar(occurrence, calendar, on_closed, workdays_only=workdays_only)
+        if moved is not None and moved <= end and (last is None or moved > last):
+            placed.add(moved)
+    runs = sorted(placed)
     if not catch_up:
-        due = due[-1:]
-    due = due[-MAX_CATCH_UP:]
-    return [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in due]
+        runs = runs[-1:]
+    runs = runs[-MAX_CATCH_UP:]
+    return [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in runs]
 
 
 def parse_first_run(text: str) -> datetime:

@@ -94,7 +94,8 @@ async def document_recurring(
 
 def _past(task: RecurringTask, now: datetime, calendar: FirmCalendar) -> list[datetime]:
     return [o for o, _late in plan_occurrences(
-        task.schedule, task.starts_at, last=None, now=now, catch_up=True, calendar=calendar
+        task.schedule, task.starts_at, last=None, now=now, catch_up=True, calendar=calendar,
+        on_closed=task.on_closed_day,
     )]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import (
+    ClosedDayRule,
     HistoryRow,
     RecurringTask,
     RunLog,
@@ -108,16 +109,25 @@ async def get_task(ctx: Ctx, task_id: int) -> RecurringTask:
 
 
 def preview(
-    schedule: str, starts_at: datetime, now: datetime, count: int = 3, *, calendar: FirmCalendar
+    schedule: str,
+    starts_at: datetime,
+    now: datetime,
+    count: int = 3,
+    *,
+    calendar: FirmCalendar,
+    on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
 ) -> list[datetime]:
     """The next runs of a schedule from now (or from the first run if later).
 
-    "Every workday" skips the days the firm's ``calendar`` is closed.
+    Runs follow the firm's ``calendar``: a run on a closed day is skipped or
+    moved to the next working day, as ``on_closed`` says; "every workday" skips.
 
     Raises:
         ScheduleError: the schedule is not valid.
     """
-    return next_occurrences(schedule, starts_at, max(now, starts_at), calendar, count)
+    return next_occurrences(
+        schedule, starts_at, max(now, starts_at), calendar, count, on_closed=on_closed
+    )
 
 
 def validate_draft(draft: TaskDraft) -> None:

@@ -110,6 +110,7 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> lis
         plan = plan_occurrences(
             task.schedule, task.starts_at, last=last, now=now,
             catch_up=task.catch_up, calendar=calendar_of(ctx.prices), until=until,
+            on_closed=task.on_closed_day,
         )  # fmt: skip
         for occurrence, late in plan:
             if dry_run:

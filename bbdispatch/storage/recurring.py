@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.jobs import Category, Job, JobMode
-from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome, TaskDraft
+from bbdispatch.domain.recurring import ClosedDayRule, RecurringTask, RunLog, RunOutcome, TaskDraft
 from bbdispatch.storage.database import Database, Row
 from bbdispatch.storage.jobs import job_from_row
 
@@ -23,8 +23,8 @@ async def insert_task(db: Database, contract_id: int, draft: TaskDraft) -> int:
     """Add a recurring task to a contract; returns its id."""
     return await db.execute(
         "INSERT INTO recurring_task (contract_id, title, instructions, schedule, starts_at,"
-        " technician_id, expected_minutes, mode, category, catch_up)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " technician_id, expected_minutes, mode, category, catch_up, on_closed_day)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (contract_id, *_draft_params(draft)),
     )
 
@@ -33,8 +33,8 @@ async def update_task(db: Database, task_id: int, draft: TaskDraft) -> None:
     """Replace what a task says (its contract and its active flag stay)."""
     await db.execute(
         "UPDATE recurring_task SET title = ?, instructions = ?, schedule = ?, starts_at = ?,"
-        " technician_id = ?, expected_minutes = ?, mode = ?, category = ?, catch_up = ?"
-        " WHERE id = ?",
+        " technician_id = ?, expected_minutes = ?, mode = ?, category = ?, catch_up = ?,"
+        " on_closed_day = ? WHERE id = ?",
         (*_draft_params(draft), task_id),
     )
 
@@ -48,7 +48,7 @@ def _draft_params(draft: TaskDraft) -> tuple[object, ...]:
     return (
         draft.title, draft.instructions, draft.schedule, to_db(draft.starts_at),
         draft.technician_id, draft.expected_minutes, draft.mode.value, draft.category.value,
-        int(draft.catch_up),
+        int(draft.catch_up), draft.on_closed_day.value,
     )  # fmt: skip
 
 
@@ -66,6 +66,7 @@ def _task(row: Row) -> RecurringTask:
         category=Category(row["category"]),
         catch_up=bool(row["catch_up"]),
         active=bool(row["active"]),
+        on_closed_day=ClosedDayRule(row["on_closed_day"]),
     )
 
 

@@ -47,7 +47,12 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         await settle_twice(app, pilot)
         preview = str(form.query_one("#preview", Static).render())
         assert "FREQ=MONTHLY;BYDAY=1WE" in preview
-        assert "02.12.2026 16:30 · 06.01.2027 16:30 · 03.02.2027 16:30" in preview
+        # 6.01 is Epiphany: by default the run moves to the next working day.
+        assert "02.12.2026 16:30 · 07.01.2027 16:30 · 03.02.2027 16:30" in preview
+        form.query_one("#on-closed", Select).value = "skip"
+        await settle_twice(app, pilot)
+        preview = str(form.query_one("#preview", Static).render())
+        assert "02.12.2026 16:30 · 03.02.2027 16:30 · 03.03.2027 16:30" in preview
         form.query_one("#minutes", Input).value = "dużo"
         await pilot.press("ctrl+s")
         await settle_twice(app, pilot)
@@ -63,10 +68,10 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         assert "Aktualizacje Windows" in titles
     with sqlite3.connect(demo_db_path) as conn:
         row = conn.execute(
-            "SELECT schedule, starts_at, mode, expected_minutes, catch_up FROM recurring_task"
-            " WHERE title = 'Aktualizacje Windows'"
+            "SELECT schedule, starts_at, mode, expected_minutes, catch_up, on_closed_day"
+            " FROM recurring_task WHERE title = 'Aktualizacje Windows'"
         ).fetchone()
-    assert row == ("FREQ=MONTHLY;BYDAY=1WE", "2026-12-01T15:30:00Z", "remote", 45, 1)
+    assert row == ("FREQ=MONTHLY;BYDAY=1WE", "2026-12-01T15:30:00Z", "remote", 45, 1, "skip")
 
 
 async def test_dispatcher_app_runs_the_schedule_by_itself(

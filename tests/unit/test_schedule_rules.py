@@ -3,7 +3,7 @@ from __future__ import annotations
 import calendar
 import time
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.jobs import Category, Job, JobMode, JobStatus, Priority
-from bbdispatch.domain.recurring import recurring_overdue
+from bbdispatch.domain.recurring import ClosedDayRule, recurring_overdue
 from bbdispatch.domain.schedule import (
     Preset,
     ScheduleError,
@@ -23,10 +23,12 @@ from bbdispatch.domain.schedule import (
     plan_occurrences,
     preset_of,
 )
-from bbdispatch.pricelist import ClosedDay
+from bbdispatch.pricelist import BusinessHours, ClosedDay
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=FIRM_ZONE)
 CAL = FirmCalendar()
+OPEN = FirmCalendar(hours=BusinessHours(weekdays=(1, 2, 3, 4, 5, 6, 7)), _holidays={})  # type: ignore[arg-type]
+"""A firm open every day: for tests of what a rule itself gives."""
 
 
 def w(*args: int) -> datetime:
@@ -164,10 +166,81 @@ def test_every_workday_skips_the_firms_closed_days() -> None:
     assert runs == [w(2026, 11, 13, 9), w(2026, 11, 16, 9)]
 
 
-def test_weekly_schedule_still_runs_on_a_holiday() -> None:
-    # Only "every workday" follows the calendar: a weekly Wednesday backup check still runs.
-    runs = next_occurrences("FREQ=WEEKLY;BYDAY=WE", START, w(2026, 11, 10), CAL, 1)
-    assert runs == [w(2026, 11, 11, 9)]
+def test_a_run_on_a_holiday_moves_to_the_next_working_day_by_default() -> None:
+    # A weekly Wednesday check falls on 11.11 (Independence Day): Thursday instead.
+    runs = next_occurrences("FREQ=WEEKLY;BYDAY=WE", START, w(2026, 11, 10), CAL, 2)
+    assert runs == [w(2026, 11, 12, 9), w(2026, 11, 18, 9)]
+    skipped = next_occurrences(
+        "FREQ=WEEKLY;BYDAY=WE", START, w(2026, 11, 10), CAL, 2, on_closed=ClosedDayRule.SKIP
+    )
+    assert skipped == [w(2026, 11, 18, 9), w(2026, 11, 25, 9)]
+
+
+def test_the_issue_new_year_and_sundays() -> None:
+    # The issue: runs landed on Sundays and on 01.01. Monthly on day 1 and weekly on Sunday.
+    start = w(2026, 11, 1, 9)
+    plan = plan_occurrences(
+        "FREQ=MONTHLY;BYMONTHDAY=1", start, last=w(2026, 12, 1, 9), now=w(2027, 1, 8, 12),
+        catch_up=True, calendar=CAL,
+    )  # fmt: skip
+    assert plan == [(w(2027, 1, 4, 9), True)]  # 1.01 holiday, 2-3.01 weekend
+    plan = plan_occurrences(
+        "FREQ=MONTHLY;BYMONTHDAY=1", start, last=w(2026, 12, 1, 9), now=w(2027, 1, 8, 12),
+        catch_up=True, calendar=CAL, on_closed=ClosedDayRule.SKIP,
+    )  # fmt: skip
+    assert plan == []
+    sundays = plan_occurrences(
+        "FREQ=WEEKLY;BYDAY=SU", w(2026, 12, 6, 9), last=None, now=w(2026, 12, 31, 12),
+        catch_up=True, calendar=CAL,
+    )  # fmt: skip
+    assert [p[0] for p in sundays] == [
+        w(2026, 12, 7, 9), w(2026, 12, 14, 9), w(2026, 12, 21, 9), w(2026, 12, 28, 9)
+    ]  # fmt: skip
+
+
+def test_a_daily_rule_moved_off_a_weekend_runs_once_on_monday() -> None:
+    plan = plan_occurrences(
+        "FREQ=DAILY", w(2026, 12, 4, 9), last=None, now=w(2026, 12, 8, 12), catch_up=True,
+        calendar=CAL,
+    )  # fmt: skip
+    assert [p[0] for p in plan] == [w(2026, 12, 4, 9), w(2026, 12, 7, 9), w(2026, 12, 8, 9)]
+
+
+def test_a_run_moved_past_now_comes_with_a_later_run() -> None:
+    # Sunday noon: the Sunday run belongs to Monday 09:00, not due yet.
+    text, start = "FREQ=WEEKLY;BYDAY=SU", w(2026, 11, 29, 9)
+    assert plan_occurrences(
+        text, start, last=None, now=w(2026, 12, 6, 12), catch_up=True, calendar=CAL
+    ) == [(w(2026, 11, 30, 9), True)]  # fmt: skip
+    later = plan_occurrences(
+        text, start, last=w(2026, 11, 30, 9), now=w(2026, 12, 7, 10), catch_up=True, calendar=CAL
+    )
+    assert later == [(w(2026, 12, 7, 9), False)]
+
+
+@given(
+    rule=st.sampled_from(
+        [
+            "FREQ=DAILY",
+            "FREQ=WEEKLY;BYDAY=SA,SU",
+            "FREQ=MONTHLY;BYMONTHDAY=1",
+            "FREQ=WEEKLY;BYDAY=MO,WE",
+            "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24,25,26,31",
+        ]
+    ),
+    days=st.integers(min_value=0, max_value=700),
+    on_closed=st.sampled_from(list(ClosedDayRule)),
+)
+@settings(max_examples=60, deadline=None)
+def test_no_run_lands_on_a_closed_day(rule: str, days: int, on_closed: ClosedDayRule) -> None:
+    start = w(2026, 1, 1, 9) + timedelta(days=days)
+    plan = plan_occurrences(
+        rule, start, last=None, now=start + timedelta(days=120), catch_up=True, calendar=CAL,
+        on_closed=on_closed,
+    )  # fmt: skip
+    moments = [p[0] for p in plan]
+    assert all(CAL.is_workday(m.date()) and m.hour == 9 for m in moments)
+    assert moments == sorted(set(moments))
 
 
 @pytest.mark.parametrize(
@@ -183,18 +256,18 @@ def test_monthly_on_a_late_day_runs_on_the_last_day_of_shorter_months(
     day: int, expected: list[datetime]
 ) -> None:
     rule = build_rule(Preset.MONTHLY_DAY, day=day)
-    assert next_occurrences(rule, START, w(2027, 1, 1), CAL, 4) == expected
+    assert next_occurrences(rule, START, w(2027, 1, 1), OPEN, 4) == expected
     assert preset_of(rule) == (Preset.MONTHLY_DAY, "MO", day)
 
 
 def test_monthly_day_29_in_a_leap_february() -> None:
     rule = build_rule(Preset.MONTHLY_DAY, day=29)
-    assert next_occurrences(rule, START, w(2028, 2, 1), CAL, 1) == [w(2028, 2, 29, 9)]
+    assert next_occurrences(rule, START, w(2028, 2, 1), OPEN, 1) == [w(2028, 2, 29, 9)]
 
 
 def test_rules_stored_before_the_fix_read_as_the_preset_means() -> None:
     # Tasks saved as plain BYMONTHDAY=31 used to skip every shorter month.
-    runs = next_occurrences("FREQ=MONTHLY;BYMONTHDAY=31", START, w(2027, 2, 1), CAL, 2)
+    runs = next_occurrences("FREQ=MONTHLY;BYMONTHDAY=31", START, w(2027, 2, 1), OPEN, 2)
     assert runs == [w(2027, 2, 28, 9), w(2027, 3, 31, 9)]
     assert describe_rule("FREQ=MONTHLY;BYMONTHDAY=31") == "monthly, day 31"
 
@@ -203,7 +276,7 @@ def test_rules_stored_before_the_fix_read_as_the_preset_means() -> None:
 @given(day=st.integers(1, 31), months=st.integers(1, 48))
 def test_monthly_day_n_runs_once_every_month(day: int, months: int) -> None:
     rule = build_rule(Preset.MONTHLY_DAY, day=day)
-    runs = next_occurrences(rule, START, START, CAL, months)
+    runs = next_occurrences(rule, START, START, OPEN, months)  # the rule itself, open every day
     assert len(runs) == months
     for run in runs:
         last = calendar.monthrange(run.year, run.month)[1]

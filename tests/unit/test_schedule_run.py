@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.jobs import Category, JobMode
+from bbdispatch.domain.recurring import ClosedDayRule
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.recurring import TaskDraft, save_task
 from bbdispatch.services.schedule import run_schedule
@@ -142,3 +144,52 @@ def test_a_future_now_is_refused_unless_dry_run(
     assert "nothing written" in out
     after = sqlite3.connect(demo_db_path).execute("SELECT COUNT(*) FROM job").fetchone()
     assert after == before
+
+
+async def test_runs_follow_the_firms_calendar_over_new_year(
+    demo_ctx: Ctx, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 20: runs landed on Sundays and on 01.01. `schedule run --now` every day at
+    # noon through December and January: no run on a closed day; a run moved to the
+    # next working day by default, none for a task that says "skip".
+    monkeypatch.setenv("BBDISPATCH_NOW", "2027-02-01T00:00")
+    tasks = {
+        "Raport miesięczny": ("FREQ=MONTHLY;BYMONTHDAY=1", ClosedDayRule.NEXT_WORKDAY),
+        "Raport (pomijany)": ("FREQ=MONTHLY;BYMONTHDAY=1", ClosedDayRule.SKIP),
+        "Niedzielny test UPS": ("FREQ=WEEKLY;BYDAY=SU", ClosedDayRule.NEXT_WORKDAY),
+    }
+    for title, (rule, on_closed) in tasks.items():
+        await save_task(
+            demo_ctx, 3,
+            TaskDraft(
+                title=title, instructions="", schedule=rule, starts_at=w(2026, 12, 1, 9),
+                technician_id=None, expected_minutes=30, on_closed_day=on_closed,
+            ),
+        )  # fmt: skip
+    moment = w(2026, 12, 1, 12)
+    while moment <= w(2027, 1, 31, 12):
+        code = await asyncio.to_thread(
+            main, ["--db", str(demo_db_path), "schedule", "run", "--now", moment.isoformat(),
+                   "--json"],
+        )  # fmt: skip
+        assert code == 0
+        moment += timedelta(days=1)
+    with sqlite3.connect(demo_db_path) as conn:
+        rows = conn.execute(
+            "SELECT t.title, j.occurrence_at, j.late FROM job j"
+            " JOIN recurring_task t ON t.id = j.recurring_task_id"
+            " WHERE j.occurrence_at >= '2026-12-01' ORDER BY j.occurrence_at, t.title"
+        ).fetchall()
+    created = [{"task": r[0], "at": datetime.fromisoformat(r[1]).astimezone(FIRM_ZONE),
+                "late": r[2]} for r in rows]  # fmt: skip
+    days = [c["at"].date() for c in created]  # type: ignore[attr-defined]
+    assert all(d.isoweekday() != 7 for d in days)
+    assert date(2027, 1, 1) not in days
+    runs = {t: [c["at"] for c in created if c["task"] == t] for t in tasks}
+    assert runs["Raport miesięczny"] == [w(2026, 12, 1, 9), w(2027, 1, 4, 9)]
+    assert runs["Raport (pomijany)"] == [w(2026, 12, 1, 9)]
+    assert runs["Niedzielny test UPS"] == [
+        w(2026, 12, 7, 9), w(2026, 12, 14, 9), w(2026, 12, 21, 9), w(2026, 12, 28, 9),
+        w(2027, 1, 4, 9), w(2027, 1, 11, 9), w(2027, 1, 18, 9), w(2027, 1, 25, 9),
+    ]  # fmt: skip
+    assert not any(c["late"] for c in created if c["task"] in tasks)
