@@ -225,6 +225,8 @@ class BBDispatch(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette's commands, plus IT administration from the board."""
         for command in super().get_system_commands(screen):  # Textual's own, translated
+            if command.title == "Screenshot":  # it writes files where it runs: not ours
+                continue
             yield command._replace(title=_(command.title), help=_(command.help))
         if self.check_action("it_admin", ()):
             yield SystemCommand(

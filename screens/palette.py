@@ -44,8 +44,19 @@ class JumpProvider(Provider):
             )  # fmt: skip
 
     def _open_job(self, job_id: int) -> None:
-        from screens.job_detail import JobDetailScreen
+        """The job in the view its user has: a technician's own job card, else its detail.
 
+        A technician is never pushed a dispatcher's screen: in the technician's
+        workspace the hit selects the job in their list, whose card shows it.
+        """
+        from screens.job_detail import JobDetailScreen
+        from screens.tech_jobs import TechJobsScreen
+
+        mine = [s for s in self.app.screen_stack if isinstance(s, TechJobsScreen)]
+        if mine:
+            mine[0].pop_until_active()
+            mine[0].select_job(job_id)
+            return
         self.app.push_screen(JobDetailScreen(job_id))
 
     def _show_client(self, client_id: int) -> None:

@@ -86,6 +86,8 @@ class TechJobsScreen(BBScreen[None]):
         super().__init__()
         self._rows: list[JobRow] = []
         self._timer: WorkEntry | None = None
+        self._wanted: int | None = None
+        """A job to select once it is listed (the palette asked for it)."""
 
     def compose(self) -> ComposeResult:
         """Header, timer bar, my jobs, the selected job's card, footer."""
@@ -119,6 +121,12 @@ class TechJobsScreen(BBScreen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key else None
+
+    def select_job(self, job_id: int) -> None:
+        """Put the cursor on one of my jobs (the palette's hit), its card below."""
+        self._wanted = job_id
+        self._show_rows()
+        self.load_card()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Job actions are shown disabled while no job is selected."""
@@ -155,6 +163,8 @@ class TechJobsScreen(BBScreen[None]):
                 key=str(job.id),
             )
         ids = [str(r.job.id) for r in self._rows]
+        if self._wanted is not None and str(self._wanted) in ids:
+            keep, self._wanted = self._wanted, None
         if keep is not None and str(keep) in ids:
             table.move_cursor(row=ids.index(str(keep)))
 

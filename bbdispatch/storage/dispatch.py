@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.assignment import Load, Visit
+from bbdispatch.domain.clients import search_key
 from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, StatusChange
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.jobs import JOB_ROW_QUERY, job_row_from_row, status_change_from_row
@@ -76,7 +77,10 @@ async def find_job_rows(
 ) -> list[JobRow]:
     """Jobs whose number, description, caller or caller's phone matches, newest first.
 
-    With ``technician_id``, only that technician's jobs.
+    With ``technician_id``, only that technician's jobs, and then the client's
+    name matches too (folded: ``przychodnia`` finds ``Przychodnia``): a technician
+    finds their own jobs by the client's name, which their job card shows, while
+    a dispatcher's search lists the client itself (``docs/rights.md``).
     """
     digits = "".join(c for c in text if c.isdigit())
     clauses = ["job.description LIKE :like", "job.caller_name LIKE :like"]
@@ -89,6 +93,10 @@ async def find_job_rows(
             params["phone"] = f"%{digits}%"
     where = f"({' OR '.join(clauses)})"
     if technician_id is not None:
+        key = search_key(text.strip())
+        if key:
+            where = f"({where[1:-1]} OR client.search_name LIKE :name)"
+            params["name"] = f"%{key}%"
         where += " AND job.technician_id = :technician"
         params["technician"] = technician_id
     rows = await db.fetch_all(

@@ -130,3 +130,53 @@ async def test_every_key_in_tech_stays_within_own_work(
                 await settle(pilot)
         assert app.is_running
     assert reached <= ALLOWED_IN_TECH, reached - ALLOWED_IN_TECH
+
+
+async def test_technician_palette_opens_own_job_in_the_workspace(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """The tester's find: Enter on a hit pushed the dispatcher's job screen (stuck,
+    "Not allowed"), and the client's name of her own job ("Przychodnia") found nothing."""
+    from screens.tech_jobs import TechJobsScreen
+
+    anna = _person(demo_db_path, "anna")
+    mine = query(
+        demo_db_path,
+        "SELECT job.id, client.name FROM job JOIN client ON client.id = job.client_id"
+        " WHERE job.technician_id = ? AND job.status IN ('assigned', 'in_progress')"
+        " ORDER BY job.id",
+        (anna.id,),
+    )
+    own, client = mine[-1]["id"], mine[-1]["name"]
+    word = client.split()[0].lower()  # folded: "przychodnia" finds "Przychodnia"
+    app = BBDispatch(ctx_factory(), anna, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for text in (str(own), word):
+            hits = await _palette_hits(pilot, app, text)
+            assert hits and all(h.startswith("Job ") for h in hits), hits
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not any(isinstance(s, JobDetailScreen) for s in app.screen_stack)
+            assert isinstance(app.screen, TechJobsScreen)
+            picked = app.screen.selected_job_id
+            assert picked is not None
+            row = query(demo_db_path, "SELECT technician_id FROM job WHERE id = ?", (picked,))
+            assert row[0]["technician_id"] == anna.id
+            if text == str(own):
+                assert picked == own
+
+
+async def test_no_screenshot_command_in_the_palette(ctx_factory: Any, demo_db_path: Path) -> None:
+    """Textual's "Screenshot" writes files where the app runs: offered to nobody."""
+    anna = _person(demo_db_path, "anna")
+    for app in (
+        BBDispatch(ctx_factory(), anna, mode="technician", poll_seconds=0.1),
+        BBDispatch(ctx_factory(), _person(demo_db_path, "bogdan"), poll_seconds=0.1),
+    ):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert titles and "Screenshot" not in titles, titles
+            hits = await _palette_hits(pilot, app, "screens")
+            assert not any("Screenshot" in h for h in hits), hits
