@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from bbdispatch.clock import format_local
+from bbdispatch.domain.backups import BackupResult
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.i18n import N_, _
@@ -104,6 +105,10 @@ class RunLogDialog(FormDialog[bool]):
             self.query_one("#checked", TextArea).text = details.log.checked
             self.query_one("#outcome", Select).value = details.log.outcome.value
             self.query_one("#problem", Input).value = details.log.problem
+        elif details.backup is not None and details.backup.result is BackupResult.FAILED:
+            # A failed backup check is a problem found: never offer "OK" for it.
+            self.query_one("#outcome", Select).value = RunOutcome.PROBLEM.value
+            self.query_one("#problem", Input).value = details.backup.note
         elif details.backup is not None and details.backup.note:
             self.query_one("#problem", Input).value = details.backup.note
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 
 
 class BackupResult(StrEnum):
@@ -40,6 +40,38 @@ class BackupCheck:
     def recorded_at_db(self) -> str:
         """The recording time in stored form."""
         return to_db(self.recorded_at)
+
+
+BACKUP_MAX_AGE_DAYS = 7
+"""Days a client's last good backup may be old when it is checked; older is a problem.
+
+A weekly backup check expects at least one backup within the week it covers.
+"""
+
+
+def stale_backup(
+    backup_date: date | None, today: date, limit_days: int = BACKUP_MAX_AGE_DAYS
+) -> str:
+    """Why a backup reported as good is still a problem: too old, or "" when it is fine.
+
+    Args:
+        backup_date: the date of the newest backup found (None: not given, not judged).
+        today: the day of the check, in the firm's zone.
+        limit_days: the most days the backup may be old.
+
+    Returns:
+        A sentence for the run's log and the job's alert, or "".
+    """
+    if backup_date is None:
+        return ""
+    age = (today - backup_date).days
+    if age <= limit_days:
+        return ""
+    return ngettext(
+        "the last good backup is {days} day old (limit {limit})",
+        "the last good backup is {days} days old (limit {limit})",
+        age,
+    ).format(days=age, limit=limit_days)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bbdispatch.domain.backups import BackupCheck, BackupResult
+from bbdispatch.clock import local
+from bbdispatch.domain.backups import BackupCheck, BackupResult, stale_backup
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Priority
 from bbdispatch.domain.rights import Action
@@ -35,6 +36,10 @@ async def record_backup_check(
 ) -> None:
     """Record the result of a backup check on an open job.
 
+    A backup reported good whose date is older than
+    :data:`~bbdispatch.domain.backups.BACKUP_MAX_AGE_DAYS` is recorded as failed,
+    with the age as what failed (and the person's note after it).
+
     Raises:
         NotFound: no such job.
         DomainError: a closed job, a failure without a description, a backup
@@ -43,9 +48,13 @@ async def record_backup_check(
     await check_job(ctx, Action.RUN_RECORD, job_id)
     if result is BackupResult.FAILED and not note.strip():
         raise DomainError(_("Say what failed."))
-    today = ctx.clock.now().date()
+    today = local(ctx.clock.now()).date()
     if backup_date is not None and backup_date > today:
         raise DomainError(_("The backup date is in the future."))
+    too_old = stale_backup(backup_date, today) if result is BackupResult.OK else ""
+    if too_old:
+        result = BackupResult.FAILED
+        note = " · ".join(part for part in (too_old, note.strip()) if part)
     now = ctx.clock.now()
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)

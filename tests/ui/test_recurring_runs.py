@@ -6,9 +6,12 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
 from bbdispatch.app import BBDispatch
+from bbdispatch.domain.backups import BackupResult
+from bbdispatch.services.backups import record_backup_check
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.schedule import run_schedule
 from screens.contract_history import ContractHistoryScreen
+from screens.it_admin import open_run_log
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.run_log_dialog import RunLogDialog
 from tests.helpers import DISPATCHER, settle_twice
@@ -74,3 +77,22 @@ async def test_complete_recurring_run_with_log(
         "Kopia z soboty niepełna",
     )  # fmt: skip
     assert status == ("done",)
+
+
+async def test_after_a_failed_backup_check_the_log_dialog_says_problem(
+    demo_ctx: Ctx, ctx_factory
+) -> None:
+    # Issue 20: after a failed check the log dialog was prefilled "OK".
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    await record_backup_check(
+        demo_ctx, job_id, result=BackupResult.FAILED, backup_date=None, size_bytes=None,
+        location="", note="Brak miejsca na NAS",
+    )  # fmt: skip
+    app = BBDispatch(ctx_factory("piotr"), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_run_log(app, job_id)
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, RunLogDialog)
+        assert app.screen.query_one("#outcome", Select).value == "problem"
+        assert app.screen.query_one("#problem", Input).value == "Brak miejsca na NAS"

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
-from bbdispatch.domain.backups import BackupResult, format_size, parse_size
+from bbdispatch.domain.backups import BackupResult, format_size, parse_size, stale_backup
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
-from bbdispatch.services.backups import record_backup_check
+from bbdispatch.services.backups import backup_check, record_backup_check
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import get_job
 from bbdispatch.services.schedule import run_schedule
@@ -111,3 +113,34 @@ def test_inventory_cli_load_and_diff(
     assert capsys.readouterr().err.startswith("bbdispatch: cannot read")
     assert main([*db, "inventory", "diff", "--client", "2"]) == 1
     assert "No software inventory" in capsys.readouterr().err
+
+
+async def test_a_backup_last_good_two_months_ago_is_a_problem(demo_ctx: Ctx) -> None:
+    # Issue 20: a backup last good two months ago was accepted as OK.
+    run = (await run_schedule(demo_ctx)).created[0]
+    await record_backup_check(
+        demo_ctx, run.job_id, result=BackupResult.OK, backup_date=date(2026, 9, 24),
+        size_bytes=parse_size("431 GB"), location=r"\\NAS\kopie", note="NAS działa",
+    )  # fmt: skip
+    check = await backup_check(demo_ctx, run.job_id)
+    assert check is not None
+    assert check.result is BackupResult.FAILED
+    assert check.note == "the last good backup is 61 days old (limit 7) · NAS działa"
+    job = await get_job(demo_ctx, run.job_id)
+    assert job.priority is Priority.EMERGENCY
+    assert job.alert.startswith("Backup failed: the last good backup is 61 days old")
+    # At the limit it is fine (24.11 in Warsaw; the limit counts local days).
+    await record_backup_check(
+        demo_ctx, run.job_id, result=BackupResult.OK, backup_date=date(2026, 11, 17),
+        size_bytes=None, location="",
+    )  # fmt: skip
+    check = await backup_check(demo_ctx, run.job_id)
+    assert check is not None and check.result is BackupResult.OK
+
+
+@given(age=st.integers(min_value=0, max_value=400), limit=st.integers(min_value=1, max_value=60))
+def test_stale_backup_only_past_the_limit(age: int, limit: int) -> None:
+    today = date(2027, 1, 10)
+    reason = stale_backup(today - timedelta(days=age), today, limit)
+    assert bool(reason) == (age > limit)
+    assert stale_backup(None, today, limit) == ""
