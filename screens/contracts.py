@@ -246,6 +246,16 @@ class ContractsScreen(BBScreen[None]):
             return
         if self._close_asked != v.balance.contract.id:
             self._close_asked = v.balance.contract.id
+            left = v.balance.left_minutes
+            if left:
+                # Prepaid hours are lost on closing: say how many before the second x.
+                self.notify(
+                    _("{n} has {h} of prepaid time left. Press x again to close it anyway.").format(
+                        n=v.balance.contract.number, h=format_hours(left)
+                    ),
+                    severity="warning",
+                )
+                return
             self.notify(_("Press x again to close {n}.").format(n=v.balance.contract.number))
             return
         self._close_asked = None

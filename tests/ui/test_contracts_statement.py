@@ -199,6 +199,10 @@ async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
         await settle_twice(app, pilot)
         table = app.screen.query_one("#contract-table", DataTable)
         assert str(table.get_row_at(0)[3]) == "active"
+        # Issue 20: closing a block with prepaid hours left gave no warning.
+        asked = [n for n in app._notifications if "Press x again" in str(n.message)][-1]
+        assert "prepaid time left" in str(asked.message)
+        assert asked.severity == "warning"
         await pilot.press("x")
         await settle_twice(app, pilot)
         assert str(table.get_row_at(0)[3]) == "closed"
