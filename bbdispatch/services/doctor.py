@@ -143,14 +143,14 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
         checks.append(
             Check(False, _("database group"), _(
                 "{path} belongs to group root: staff must never join root; run: "
-                "{create}chgrp {group} {fq} {q} && chmod 2770 {fq} (docs/deploy-ssh.md)").format(
+                "{create}chgrp {group} {fq} {q} && chmod 3770 {fq} (docs/deploy-ssh.md)").format(
                 path=db_path, create=create, group=staff, fq=fq, q=q))
         )  # fmt: skip
-    elif fmode & 0o2070 != 0o2070:
+    elif fmode & 0o3070 != 0o3070:  # setgid for the group, sticky: no one deletes others' files
         checks.append(
             Check(False, _("database folder"), _(
-                "{path} is {mode:o}: the group needs rwx and setgid, so -wal and -shm files get "
-                "the group; run: chgrp {group} {q} && chmod 2770 {q}").format(
+                "{path} is {mode:o}: the group needs rwx, setgid and sticky, so -wal and -shm "
+                "files get the group; run: chgrp {group} {q} && chmod 3770 {q}").format(
                 path=folder, mode=fmode, group=staff, q=fq))
         )  # fmt: skip
     else:

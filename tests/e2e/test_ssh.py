@@ -262,7 +262,7 @@ def site() -> Iterator[Site]:
         dbdir = work / "db"
         dbdir.mkdir()
         shutil.chown(dbdir, "root", group)
-        dbdir.chmod(0o2770)
+        dbdir.chmod(0o3770)
         db = dbdir / "bbdispatch.db"
         tech_id, job_id = _build_database(db, user)
         for f in dbdir.iterdir():

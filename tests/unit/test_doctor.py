@@ -21,7 +21,7 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path
     assert main(["--db", str(db), "init"]) == 0
     assert main(["--db", str(db), "people", "add", "anna", "Anna Tech"]) == 0
     os.chown(folder, -1, GID)
-    os.chmod(folder, 0o2770)
+    os.chmod(folder, 0o3770)
     os.chown(db, -1, GID)
     os.chmod(db, 0o660)
     root = tmp_path / "root"
@@ -83,6 +83,20 @@ def test_each_mistake_is_one_line_saying_what_to_do(
     assert any("'backup'" in line and "docs/backup.md" in line for line in fixes)
     assert not any("'schedule run'" in line for line in fixes)
     assert len(fixes) == 5
+
+
+@pytest.mark.parametrize("mode", [0o2770, 0o2775])
+def test_a_folder_without_the_sticky_bit_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], mode: int
+) -> None:
+    """docs/deploy-ssh.md asks for 3770: setgid for the group, sticky so no login
+    deletes another's files; doctor said ok for 2770 and 2775."""
+    db, root = firm
+    os.chmod(db.parent, mode)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    fixes = [line for line in lines if line.startswith("FIX")]
+    assert any("chmod 3770" in line for line in fixes), lines
 
 
 def test_no_admin_names_the_command(
