@@ -74,6 +74,11 @@ def handle_restore(args: argparse.Namespace) -> int:
     target = default_db_path(args.db)
 
     async def body() -> int:
+        act_as = getattr(args, "act_as", None)
+        if act_as is not None and act_as != os_login():
+            # The database may be missing or broken, so no session can be built
+            # to act as someone else: restoring is done as yourself.
+            raise CommandError(_("Not allowed: a support session (--as) may not restore a backup."))
         if not args.file.is_file():
             raise CommandError(_("{path}: no such file").format(path=args.file))
         done = await restore(args.file, target, os_login())

@@ -18,7 +18,7 @@ from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import default_db_path
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import os_fallback, os_login
+from bbdispatch.services.people import identify, os_fallback, os_login
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
 from bbdispatch.text import json_text, printable
@@ -48,8 +48,15 @@ async def open_ctx(
     new file that nobody watches.
 
     The context acts for the process's OS account; the services check its
-    rights (``docs/rights.md``). ``setup`` is for ``demo`` filling a new, empty
+    rights (``docs/rights.md``). The global ``--as LOGIN`` is applied here, for
+    every subcommand alike: the context then has exactly that person's rights
+    (a support session, named ``me as LOGIN`` in the audit trail), or the command
+    is refused before it runs. ``setup`` is for ``demo`` filling a new, empty
     database, before anyone exists to hold a right.
+
+    Raises:
+        NotFound: ``--as`` names no active person, or the OS login is none.
+        NotAllowed: the OS login may not act as that person.
     """
     prices = load_pricelist()
     db = await Database.open(default_db_path(args.db), create=create)
@@ -57,6 +64,10 @@ async def open_ctx(
     try:
         ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login(), fallback=fallback)
         apply_firm_language(await firm_language(ctx))
+        act_as = getattr(args, "act_as", None)
+        if act_as is not None and act_as != ctx.actor:
+            person = await identify(ctx, ctx.actor, act_as)
+            ctx = ctx.acting_as(f"{ctx.actor} as {person.login}", person.login)
         yield ctx
     finally:
         await db.close()

@@ -22,7 +22,6 @@ from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.timeinput import firm_moment
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import identify
 
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -85,15 +84,12 @@ def field_flag(field: str) -> str:
 
 @asynccontextmanager
 async def office_ctx(args: argparse.Namespace) -> AsyncIterator[Ctx]:
-    """The service context of the person at the keyboard (``--as`` for support sessions).
+    """The service context of the person at the keyboard, as every command builds it.
 
-    A service's :class:`FieldError` leaves as exit 2 with the flag it names.
+    :func:`open_ctx` applies ``--as``; a service's :class:`FieldError` leaves as
+    exit 2 with the flag it names.
     """
     async with open_ctx(args) as ctx:
-        login = ctx.actor
-        person = await identify(ctx, login, getattr(args, "act_as", None))
-        if person.login != login:
-            ctx = ctx.acting_as(f"{login} as {person.login}", person.login)
         try:
             yield ctx
         except FieldError as err:

@@ -108,6 +108,18 @@ async def person(ctx: Ctx, person_id: int) -> Technician:
     return found
 
 
+async def _active_person(ctx: Ctx, login: str) -> Technician:
+    """The active person with this login, for a support session.
+
+    Raises:
+        NotFound: no active person has that login.
+    """
+    other = await store.person_by_login(ctx.db, login)
+    if other is None or not other.active:
+        raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))
+    return other
+
+
 async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technician:
     """Who this session works as: the OS login, or ``act_as`` for support staff.
 
@@ -117,6 +129,10 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
             anyone but a technician (support never raises anyone's rights).
     """
     me = await store.person_by_login(ctx.db, login)
+    root_acting = ctx.actor == login and ctx.fallback is Principal.ADMIN
+    if (me is None or not me.active) and root_acting and act_as not in (None, login):
+        # root acts as an admin, and an admin may act as anyone (docs/rights.md).
+        return await _active_person(ctx, act_as or login)
     if me is None or not me.active:
         if not await store.admin_logins(ctx.db):
             raise NotFound(no_admin_message(str(ctx.db.path)))
@@ -129,9 +145,7 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
         return me
     if not me.may_act_as_others:
         raise NotAllowed(_("Only dispatchers and admins may use --as."))
-    other = await store.person_by_login(ctx.db, act_as)
-    if other is None or not other.active:
-        raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=act_as))
+    other = await _active_person(ctx, act_as)
     if me.role is Role.DISPATCHER and other.role is not Role.TECHNICIAN:
         raise NotAllowed(_("A dispatcher may act only as a technician."))
     return other
