@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +28,8 @@ EXIT_ERROR = 1
 """Something went wrong; stderr says what in one line."""
 EXIT_USAGE = 2
 """The command was called wrongly (bad argument, invalid number)."""
+EXIT_PIPE = 141
+"""The reader of the output went away (``| head -1``): 128 + SIGPIPE, as shells say."""
 
 
 class CommandError(Exception):
@@ -73,10 +76,39 @@ async def open_ctx(
         await db.close()
 
 
-def run(main: Callable[[], Awaitable[int | None]]) -> int:
-    """Run an async command body, turning every expected failure into one clear line."""
+class OutputClosed(Exception):
+    """The command's stdout is a pipe whose reader has gone (``| head -1``)."""
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so nothing flushed later fails again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _write(text: str) -> None:
+    """Write one piece of output to stdout; a closed pipe raises :class:`OutputClosed`."""
     try:
-        return asyncio.run(_guarded(main)) or 0
+        print(text)
+    except BrokenPipeError as err:
+        _quiet_stdout()
+        raise OutputClosed from err
+
+
+def run(main: Callable[[], Awaitable[int | None]]) -> int:
+    """Run an async command body, turning every expected failure into one clear line.
+
+    Output to a reader that went away (``bbdispatch clients show 1 | head -1``)
+    ends the command quietly with :data:`EXIT_PIPE`: the reader has what it wanted.
+    """
+    try:
+        code = asyncio.run(_guarded(main)) or 0
+        sys.stdout.flush()
+        return code
+    except (OutputClosed, BrokenPipeError):
+        _quiet_stdout()
+        return EXIT_PIPE
     except CommandError as err:
         # A report of several problems (an import's bad rows) keeps one per line.
         first, *more = str(err).split("\n")
@@ -108,8 +140,9 @@ def echo(line: str = "") -> None:
     The only way commands print: terminal control characters in names and
     descriptions are shown as placeholders (``␛``), and a line break inside a
     value becomes a space, so one record stays one line for the scripts that read it.
+    A reader that went away ends the command quietly (see :func:`run`).
     """
-    print(printable(line))
+    _write(printable(line))
 
 
 def echo_err(line: str) -> None:
@@ -119,4 +152,4 @@ def echo_err(line: str) -> None:
 
 def print_json(data: Any) -> None:
     """Print JSON for scripts: UTF-8, two-space indent, control characters escaped."""
-    print(json_text(data))
+    _write(json_text(data))
