@@ -19,7 +19,7 @@ from screens.note_prompt import NotePrompt
 NOTE_TITLES: dict[JobStatus, tuple[str, bool]] = {
     JobStatus.DONE: (N_("Resolution (what was done, for the client):"), True),
     JobStatus.CANCELLED: (N_("Why is the job cancelled?"), True),
-    JobStatus.ON_HOLD: (N_("What are we waiting for?"), False),
+    JobStatus.ON_HOLD: (N_("What are we waiting for?"), True),
 }
 """Status changes that ask for a note, and whether it is required."""
 

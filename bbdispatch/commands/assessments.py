@@ -6,6 +6,7 @@ import argparse
 
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import day, office_ctx, one_line_errors, positive_id
+from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import _
 from bbdispatch.services.contracts import add_assessment
 
@@ -33,6 +34,9 @@ def handle_add(args: argparse.Namespace) -> int:
     async def body() -> int:
         needs = args.rules if args.needs is None else args.needs
         async with office_ctx(args) as ctx:
+            if not args.rules.strip():
+                # --needs defaults to the rules: an empty --rules is not --needs' fault.
+                raise FieldError("rules", _("Describe the agreed rules of work."))
             assessment_id = await add_assessment(ctx, args.client, needs, args.rules, args.on)
         if args.json:
             print_json({"id": assessment_id})

@@ -13,6 +13,7 @@ from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.lifecycle import missing_note
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
@@ -159,8 +160,12 @@ def handle_status(args: argparse.Namespace) -> int:
     """Move a job to another status (done needs a resolution, cancel a reason)."""
 
     async def body() -> int:
+        target = JobStatus(args.status)
         async with office_ctx(args) as ctx:
-            await change_status(ctx, args.id, JobStatus(args.status), args.reason)
+            missing = missing_note(target, args.reason)
+            if missing is not None:
+                raise FieldError("reason", missing)
+            await change_status(ctx, args.id, target, args.reason)
         if args.json:
             print_json({"id": args.id, "status": args.status})
         else:

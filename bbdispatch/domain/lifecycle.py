@@ -86,12 +86,29 @@ def check_transition(
         )
     if target in NEEDS_TECHNICIAN and not has_technician:
         raise DomainError(_("Assign a technician first."))
+    missing = missing_note(target, note)
+    if missing is not None:
+        raise DomainError(missing)
     if target is S.DONE:
-        if not note.strip():
-            raise DomainError(_("Closing a job needs a resolution note."))
         check_no_running_timer(timer_running)
-    if target is S.CANCELLED and not note.strip():
-        raise DomainError(_("Cancelling a job needs a reason."))
+
+
+def missing_note(target: JobStatus, note: str) -> str | None:
+    """What a step to ``target`` lacks when ``note`` is empty, or None.
+
+    Done needs a resolution, cancelled and on hold a reason, on every path
+    (dispatcher, technician, command line); the command line asks first to
+    name its ``--reason`` flag.
+    """
+    if note.strip():
+        return None
+    if target is S.DONE:
+        return _("Closing a job needs a resolution note.")
+    if target is S.CANCELLED:
+        return _("Cancelling a job needs a reason.")
+    if target is S.ON_HOLD:
+        return _("Say why the job is on hold.")
+    return None
 
 
 def check_no_running_timer(timer_running: bool) -> None:

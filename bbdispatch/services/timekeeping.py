@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bbdispatch.clock import format_duration, format_local, local
-from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import JobMode, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
@@ -75,10 +75,11 @@ def check_finished_entry(
     """Check a finished entry's text and times before any query, for adding and editing alike.
 
     Raises:
-        DomainError: no description, or the times break :func:`check_entry_times`.
+        FieldError: no description (``text``).
+        DomainError: the times break :func:`check_entry_times`.
     """
     if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
+        raise FieldError("text", _("Describe the work for the client's statement."))
     check_entry_times(ctx, started_at, ended_at, long=long)
 
 
@@ -253,7 +254,7 @@ async def stop_timer(
     """
     await check(ctx, Action.TIME_EDIT, owner_id=tech.id)
     if not description.strip():
-        raise DomainError(_("Describe the work for the client's statement."))
+        raise FieldError("text", _("Describe the work for the client's statement."))
     end = ended_at or ctx.clock.now()
     async with ctx.db.transaction():
         entry = await store.running_entry_of(ctx.db, tech.id)

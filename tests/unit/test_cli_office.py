@@ -109,6 +109,19 @@ def test_bad_ids_and_times_are_exit_2_naming_the_flag(
     assert err.count("\n") == 1 and "--rate" in err
 
 
+def test_empty_texts_name_their_own_flag(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tester's examples: ``--rules ""`` blamed ``--needs``; ``--text ""`` named nothing."""
+    client_id = new_private(db, capsys)
+    err = cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules", "",
+              code=2)  # fmt: skip
+    assert err.startswith("bbdispatch: --rules: ") and err.count("\n") == 1
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    cli(db, capsys, "jobs", "assign", str(job["id"]), "--to", "anna")
+    err = cli(db, capsys, "time", "add", "--job", str(job["id"]), "--from", yesterday(10),
+              "--to", yesterday(11), "--text", " ", "--tech", "anna", code=2)  # fmt: skip
+    assert err.startswith("bbdispatch: --text: ") and err.count("\n") == 1
+
+
 def test_private_job_at_an_agreed_price_bills_the_price_not_the_hours(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -182,10 +195,24 @@ def test_job_status_needs_a_reason_to_cancel(db: str, capsys: pytest.CaptureFixt
     job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")[
         "id"
     ]
-    err = cli(db, capsys, "jobs", "status", str(job), "cancelled", code=1)
+    err = cli(db, capsys, "jobs", "status", str(job), "cancelled", code=2)
     assert err.count("\n") == 1
+    assert "--reason" in err
     cli(db, capsys, "jobs", "status", str(job), "cancelled", "--reason", "client withdrew")
     assert cli_json(db, capsys, "jobs", "--open") == []
+
+
+def test_job_on_hold_needs_a_reason(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tester's example: ``jobs status ID on_hold`` without ``--reason`` exited 0."""
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    cli(db, capsys, "jobs", "assign", str(job["id"]), "--to", "anna")
+    err = cli(db, capsys, "jobs", "status", str(job["id"]), "on_hold", code=2)
+    assert err.startswith("bbdispatch: --reason: ")
+    assert err.count("\n") == 1
+    assert cli_json(db, capsys, "jobs")[0]["status"] == "assigned"
+    cli(db, capsys, "jobs", "status", str(job["id"]), "on_hold", "--reason", "parts")
+    assert cli_json(db, capsys, "jobs")[0]["status"] == "on_hold"
 
 
 def test_a_technician_may_not_handle_clients(

@@ -48,3 +48,11 @@ def test_preconditions() -> None:
         check_transition(S.NEW, S.CANCELLED, has_technician=False)
     with pytest.raises(DomainError, match="technician"):
         check_transition(S.NEW, S.ASSIGNED, has_technician=False)
+
+
+@pytest.mark.parametrize("current", [S.ASSIGNED, S.IN_PROGRESS])
+def test_on_hold_needs_a_reason_on_every_path(current: JobStatus) -> None:
+    """The one check every path runs: on hold without a reason is refused."""
+    with pytest.raises(DomainError, match="on hold"):
+        check_transition(current, S.ON_HOLD, has_technician=True, note=" ")
+    check_transition(current, S.ON_HOLD, has_technician=True, note="parts")
