@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bbdispatch.clock import local
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import _
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.client_view import ClientOverview, client_overview
@@ -168,7 +170,7 @@ def overview_json(o: ClientOverview) -> dict[str, Any]:
         "calls": [
             {
                 "id": c.id,
-                "received_at": c.received_at.isoformat(),
+                "received_at": local(c.received_at).isoformat(),
                 "outcome": c.outcome.value,
                 "note": c.note,
             }
@@ -211,7 +213,8 @@ def handle_show(args: argparse.Namespace) -> int:
         for r in o.recent_jobs:
             echo(f"  job {r.job.id} [{r.job.status.value}] {r.job.description}")
         for call in o.calls:
-            echo(f"  call {call.received_at.isoformat()} {call.outcome.value} {call.note}")
+            at = local(call.received_at).isoformat(timespec="minutes")
+            echo(f"  call {at} {call.outcome.value} {call.note}".rstrip())
         return 0
 
     return run(body)
@@ -223,7 +226,7 @@ def handle_add(args: argparse.Namespace) -> int:
     async def body() -> int:
         base = ClientDetails(kind=ClientKind(args.kind), name=args.name)
         async with office_ctx(args) as ctx:
-            client_id = await add_client(ctx, _details(args, base))
+            client_id = await add_client(ctx, _no_private_nip(args, _details(args, base)))
         if args.json:
             print_json({"id": client_id})
         else:
@@ -233,13 +236,30 @@ def handle_add(args: argparse.Namespace) -> int:
     return run(body)
 
 
+def _no_private_nip(args: argparse.Namespace, details: ClientDetails) -> ClientDetails:
+    """Refuse ``--nip`` for a private person instead of dropping it without a word.
+
+    The services keep no NIP for a private client (the TUI hides the field);
+    a script that gives one has mistaken the kind, so it hears so (exit 2).
+
+    Raises:
+        FieldError: ``nip``, for a private client.
+    """
+    if args.nip and args.nip.strip() and details.kind is ClientKind.PRIVATE:
+        raise FieldError(
+            "nip", _("A private client has no NIP: give --kind company, or leave --nip out.")
+        )
+    return details
+
+
 def handle_edit(args: argparse.Namespace) -> int:
     """Change the fields given by flags; the others stay."""
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
             current = await get_client(ctx, args.id)
-            changed = await edit_client(ctx, args.id, _details(args, ClientDetails.of(current)))
+            details = _no_private_nip(args, _details(args, ClientDetails.of(current)))
+            changed = await edit_client(ctx, args.id, details)
         if args.json:
             print_json({"id": args.id, "changed": changed})
         else:

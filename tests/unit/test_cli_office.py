@@ -221,3 +221,34 @@ def test_a_technician_may_not_handle_clients(
     monkeypatch.setattr("bbdispatch.commands.common.os_login", lambda: "anna")
     err = cli(db, capsys, "clients", code=1)
     assert "Not allowed: your role (technician) may not see clients." in err
+
+
+def test_clients_show_gives_call_times_in_warsaw(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: call times were printed in UTC (``+00:00``)."""
+    client_id = new_private(db, capsys)
+    cli(db, capsys, "ring", "601 100 200")
+    lines = [x for x in cli(db, capsys, "clients", "show", str(client_id)).splitlines()
+             if x.lstrip().startswith("call ")]  # fmt: skip
+    assert len(lines) == 1
+    at = datetime.fromisoformat(lines[0].split()[1])
+    assert at.utcoffset() == datetime.now(FIRM_ZONE).utcoffset()
+    shown = cli_json(db, capsys, "clients", "show", str(client_id))["calls"][0]["received_at"]
+    assert datetime.fromisoformat(shown).utcoffset() == at.utcoffset()
+
+
+def test_a_private_client_with_a_nip_is_refused(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: ``--kind private --nip …`` dropped the NIP without a word."""
+    err = cli(db, capsys, "clients", "add", "--kind", "private", "--name", "Jan Nowak",
+              "--nip", "5260001246", code=2)  # fmt: skip
+    assert err.startswith("bbdispatch: --nip: ") and err.count("\n") == 1
+    assert cli_json(db, capsys, "clients") == []
+    client_id = new_private(db, capsys)
+    err = cli(db, capsys, "clients", "edit", str(client_id), "--nip", "5260001246", code=2)
+    assert err.startswith("bbdispatch: --nip: ")
+    company = cli_json(db, capsys, "clients", "edit", str(client_id), "--kind", "company",
+                       "--nip", "5260001246")  # fmt: skip
+    assert "nip" in company["changed"]
