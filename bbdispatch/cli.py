@@ -138,14 +138,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_dispatcher(fast)
     phone = _phone_command(argv)
     parser = build_parser((phone,) if phone else SUBCOMMANDS)
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
+    from bbdispatch.commands.common import to_a_reader
+
+    tui: list[argparse.Namespace] = []
+
+    def command() -> int:
+        args = parser.parse_args(argv)  # ``--help`` prints here
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            tui.append(args)
+            return 0
+        result: int = handler(args)
+        return result
+
+    code = to_a_reader(command)
+    if tui:
         from bbdispatch.launch import run_dispatcher
 
-        return run_dispatcher(args)
-    result: int = handler(args)
-    return result
+        return run_dispatcher(tui[0])
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -80,7 +80,7 @@ class OutputClosed(Exception):
     """The command's stdout is a pipe whose reader has gone (``| head -1``)."""
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """Point stdout at the null device, so nothing flushed later fails again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
@@ -92,8 +92,25 @@ def _write(text: str) -> None:
     try:
         print(text)
     except BrokenPipeError as err:
-        _quiet_stdout()
+        quiet_stdout()
         raise OutputClosed from err
+
+
+def to_a_reader(command: Callable[[], int]) -> int:
+    """Run a whole command; a reader that went away (``| head -1``) ends it quietly.
+
+    The one place every subcommand passes through (:func:`bbdispatch.cli.main`),
+    so commands that print outside :func:`run` (``pricelist``, ``calendar``,
+    a report written to stdout, ``--help``) end the same way: nothing on stderr,
+    exit :data:`EXIT_PIPE`.
+    """
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except (OutputClosed, BrokenPipeError):
+        quiet_stdout()
+        return EXIT_PIPE
 
 
 def run(main: Callable[[], Awaitable[int | None]]) -> int:
@@ -107,7 +124,7 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         sys.stdout.flush()
         return code
     except (OutputClosed, BrokenPipeError):
-        _quiet_stdout()
+        quiet_stdout()
         return EXIT_PIPE
     except CommandError as err:
         # A report of several problems (an import's bad rows) keeps one per line.

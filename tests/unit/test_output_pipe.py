@@ -2,7 +2,9 @@
 
 The tester's example: ``bbdispatch clients show 1 | head -1`` printed
 "bbdispatch: [Errno 32] Broken pipe". All output goes through the one helper
-in ``bbdispatch.commands.common``, so one fix covers every command.
+in ``bbdispatch.commands.common``, and every subcommand runs inside
+``to_a_reader`` at the entry point, so one fix covers every command, those that
+print outside ``run`` too (``pricelist``, ``calendar``, a statement on stdout).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ COMMANDS = [
     ("jobs",),
     ("contracts", "--json"),
     ("people", "list"),
+    ("pricelist",),
+    ("calendar",),
+    ("calendar", "--json"),
+    ("lookup", "+48226281234"),
+    ("report", "statement", "--client", "3", "--from", "2026-10-01", "--to", "2026-11-30"),
+    ("audit", "verify"),
 ]
 
 
