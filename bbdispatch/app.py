@@ -8,6 +8,7 @@ global bindings.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import ClassVar
 
 from textual import work
@@ -29,6 +30,9 @@ from screens.widgets.plain import DropTerminalControls
 WAL_TICK_SECONDS = 0.05
 """How often the App looks at the database's WAL file for other processes' commits."""
 
+PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin", "focus_next", "focus_previous"})
+"""Actions the palette is, offers already (Quit, IT administration) or needs not (Tab)."""
+
 CtxFactory = Callable[[], Awaitable[Ctx]]
 """Opens the database in the App's own event loop and returns the service context."""
 
@@ -40,9 +44,19 @@ class BBDispatch(App[None]):
     COMMANDS = App.COMMANDS | {lambda: _jump_provider()}
     TITLE = "bbdispatch"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit"),
+        # The footer of every screen shows F1 (every key) and the palette; Quit and
+        # New call are keys on every screen, shown in F1 and the palette, and the
+        # board repeats New call in its own footer.
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit", show=False),
         Binding("f1", "help", N_("Help"), tooltip=N_("Keys and how dispatch works"), id="help"),
-        Binding("f2", "new_call", N_("New call"), tooltip=N_("Start phone intake"), id="new-call"),
+        Binding(
+            "f2",
+            "new_call",
+            N_("New call"),
+            tooltip=N_("Start phone intake"),
+            id="new-call",
+            show=False,
+        ),  # fmt: skip
         Binding(
             "i",
             "it_admin",
@@ -223,14 +237,36 @@ class BBDispatch(App[None]):
         open_it_admin(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette's commands, plus IT administration from the board."""
+        """The palette's commands: Textual's, IT administration, and every key of ``screen``.
+
+        Footers show only the few keys a dispatcher needs most; every other
+        action of the screen (and of the App) is offered here as well as in F1,
+        under its description, with its tooltip and key as help.
+        """
+        titles: set[str] = set()
         for command in super().get_system_commands(screen):  # Textual's own, translated
             if command.title == "Screenshot":  # it writes files where it runs: not ours
                 continue
+            titles.add(_(command.title))
             yield command._replace(title=_(command.title), help=_(command.help))
         if self.check_action("it_admin", ()):
+            titles.add(_("IT administration"))
             yield SystemCommand(
                 _("IT administration"), _("Recurring tasks and run history"), self.action_it_admin
+            )
+        for node, binding, enabled, tooltip in screen.active_bindings.values():
+            if node not in (screen, self) or not enabled or not binding.description:
+                continue  # widgets' own keys (a table's cursor) are not commands
+            if binding.action in PALETTE_SKIPS:
+                continue
+            title = binding.description  # translated by the screen (screens.base.translated)
+            if title in titles:
+                continue
+            titles.add(title)
+            key = self.get_key_display(binding)
+            about = tooltip or binding.tooltip or title
+            yield SystemCommand(
+                title, f"{about} ({key})", partial(self.run_action, binding.action, node)
             )
 
     def notify(

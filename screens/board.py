@@ -44,10 +44,11 @@ class BoardScreen(JobActionsScreen):
                 id="board-new-call"),
         Binding("enter", "open_job", N_("Detail"), tooltip=N_("Everything about the job"),
                 id="open-job"),
-        # Triage and Start are a technician's daily steps: still keys (F1, palette),
-        # off the board's footer so that New call and Search fit in 80 columns.
+        # The footer shows what a dispatcher needs most (New call, Assign, Search,
+        # Call back) and fits 80 columns in Polish; every other action stays a key,
+        # listed in F1 and the palette.
         *(
-            replace(b, show=False) if b.id in ("triage", "start") else b
+            b if b.id == "assign" else replace(b, show=False)
             for b in JobActionsScreen.JOB_BINDINGS
             if isinstance(b, Binding)
         ),
@@ -58,11 +59,11 @@ class BoardScreen(JobActionsScreen):
         Binding("r", "reload", N_("Refresh"), tooltip=N_("Reload the queue now"), id="refresh",
                 show=False),
         Binding("l", "call_log", N_("Calls"), tooltip=N_("Every call and its outcome"),
-                id="call-log"),
+                id="call-log", show=False),
         Binding("c", "contracts", N_("Contracts"), tooltip=N_("Contracts and balances"),
-                id="contracts"),
+                id="contracts", show=False),
         Binding("k", "client", N_("Client"), tooltip=N_("All of the selected job's client"),
-                id="client"),
+                id="client", show=False),
         Binding("b", "callbacks", N_("Call back"),
                 tooltip=N_("Waiting calls and callbacks to make"), id="callbacks"),
     ]  # fmt: skip

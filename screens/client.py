@@ -151,7 +151,7 @@ class ClientScreen(BBScreen[None]):
         Binding("s", "statement", N_("Statement"), tooltip=N_("Work statement"),
                 id="client-statement"),
         Binding("x", "archive", N_("Archive"), tooltip=N_("Archive or reactivate the client"),
-                id="client-archive"),
+                id="client-archive", show=False),
     ]  # fmt: skip
 
     DEFAULT_CSS = """

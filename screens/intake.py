@@ -60,9 +60,12 @@ class IntakeScreen(BBScreen[None]):
     """One incoming call: identify the caller, record and triage the request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Esc closes (asking first) as on every screen: a key, in F1 and the palette,
+        # so that the call's own actions fit the footer in 80 columns.
         Binding(
-            "escape", "close", N_("Close"), tooltip=N_("Close (asks first)"), id="intake-close"
-        ),
+            "escape", "close", N_("Close"), tooltip=N_("Close (asks first)"), id="intake-close",
+            show=False,
+        ),  # fmt: skip
         Binding("ctrl+s", "save_job", N_("Save job"), tooltip=N_("Save the job"), id="intake-save"),
         Binding(
             "ctrl+f", "find_client", N_("Find"), tooltip=N_("Find by name, NIP, number"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -35,7 +36,13 @@ class JobDetailScreen(JobActionsScreen):
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the board"), id="back"),
         Binding("e", "edit", N_("Edit"), tooltip=N_("Description, priority, mode, contract"),
                 id="edit-job"),
-        *JobActionsScreen.JOB_BINDINGS,
+        # Triage, Hold and Cancel job are rarer steps: keys, in F1 and the palette,
+        # off the footer so that it fits 80 columns in Polish.
+        *(
+            replace(b, show=False) if b.id in ("triage", "hold", "cancel-job") else b
+            for b in JobActionsScreen.JOB_BINDINGS
+            if isinstance(b, Binding)
+        ),
     ]  # fmt: skip
 
     DEFAULT_CSS = """

@@ -36,10 +36,12 @@ class RecurringTasksScreen(BBScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_task", N_("New task"), tooltip=N_("Add a recurring task"), id="new-task"),
         Binding("e", "edit_task", N_("Edit"), tooltip=N_("Edit the selected task"), id="edit-task"),
-        Binding("p", "toggle_active", N_("Pause"), tooltip=N_("Pause or resume"), id="pause-task"),
+        # Pausing is rare: a key, in F1 and the palette, off the footer (80 columns in Polish).
+        Binding("p", "toggle_active", N_("Pause"), tooltip=N_("Pause or resume"), id="pause-task",
+                show=False),
         Binding("h", "history", N_("History"), tooltip=N_("Every run and its log"), id="history"),
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the board"), id="back"),
-    ]
+    ]  # fmt: skip
 
     DEFAULT_CSS = """
     RecurringTasksScreen #task-table {

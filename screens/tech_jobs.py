@@ -50,8 +50,15 @@ class TechJobsScreen(BBScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "toggle_timer", N_("Timer"), tooltip=N_("Start or stop my timer"), id="timer"),
+        # Offline work is added now and then: a key (F1), off the footer so that the
+        # daily steps fit 80 columns in Polish.
         Binding(
-            "m", "add_time", N_("Add time"), tooltip=N_("Add work done offline"), id="add-time"
+            "m",
+            "add_time",
+            N_("Add time"),
+            tooltip=N_("Add work done offline"),
+            id="add-time",
+            show=False,
         ),
         Binding("e", "my_entries", N_("Entries"), tooltip=N_("My last 7 days"), id="my-entries"),
         Binding("p", "start_work", N_("Working"), tooltip=N_("Mark in progress"), id="job-working"),

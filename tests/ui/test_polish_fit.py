@@ -19,7 +19,7 @@ from textual.dom import DOMNode
 from textual.widgets import DataTable
 
 import screens
-from bbdispatch.app import BBDispatch
+from bbdispatch.app import PALETTE_SKIPS, BBDispatch
 from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import _, choose_language
 from screens.statement import StatementScreen
@@ -124,3 +124,141 @@ async def test_triage_bar_fits_80_columns(ctx_factory: Any, polish: None) -> Non
         lines = bar.render().plain.splitlines()
         assert lines and all(cell_len(line) <= 78 for line in lines), lines
         assert "o:na miejscu" in lines[0]
+
+
+# --- Footers: what the Footer draws, measured in cells, fits 80 columns ------------------------
+
+WIDTH = 80
+
+
+def _footer_overflow(app: BBDispatch, palette: bool) -> str | None:
+    """What the screen's footer draws, if it needs more than 80 cells; None if it fits.
+
+    Measures the Footer's own keys as laid out (key display, description,
+    padding, margins and the palette key's separator), not description lengths.
+    """
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    assert keys, f"{type(app.screen).__name__}: the footer shows no keys"
+    # The technician's workspace has no palette (docs/rights.md); the dispatcher's screens do.
+    assert any("-command-palette" in k.classes for k in keys) == palette, "palette hint"
+    needed = sum(k.outer_size.width for k in keys)
+    if needed <= WIDTH and footer.virtual_size.width <= footer.size.width:
+        return None
+    shown = " | ".join(f"{k.key_display} {k.description}" for k in keys)
+    return f"{type(app.screen).__name__}: {needed} cells: {shown}"
+
+
+async def _footer_after(
+    app: BBDispatch, *keys: str, push: Any = None, palette: bool = True
+) -> str | None:
+    async with app.run_test(size=(WIDTH, 24)) as pilot:
+        await settle(pilot)
+        if push is not None:
+            await app.push_screen(push)
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await settle(pilot)
+        return _footer_overflow(app, palette)
+
+
+DISPATCHER_SCREENS: dict[str, tuple[str, ...]] = {
+    "board": (),
+    "job detail": ("enter",),
+    "intake": ("f2",),
+    "caller card": ("f2", *"601234567"),
+    "client page": ("k",),
+    "contracts": ("c",),
+    "call log": ("l",),
+    "callbacks": ("b",),
+    "IT administration": ("i", "enter"),
+    "run history": ("i", "enter", "h"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("screen", list(DISPATCHER_SCREENS))
+async def test_dispatcher_footers_fit_80_columns(
+    ctx_factory: Any, language: str, screen: str
+) -> None:
+    choose_language(language)
+    try:
+        app = BBDispatch(ctx_factory(), DISPATCHER)
+        assert await _footer_after(app, *DISPATCHER_SCREENS[screen]) is None
+    finally:
+        choose_language("en")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_statement_footer_fits_80_columns(ctx_factory: Any, language: str) -> None:
+    choose_language(language)
+    try:
+        app = BBDispatch(ctx_factory(), DISPATCHER)
+        assert await _footer_after(app, push=StatementScreen(3)) is None
+    finally:
+        choose_language("en")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("keys", [(), ("e",)], ids=["workspace", "entries"])
+async def test_technician_footers_fit_80_columns(
+    ctx_factory: Any, anna: Technician, language: str, keys: tuple[str, ...]
+) -> None:
+    choose_language(language)
+    try:
+        app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+        assert await _footer_after(app, *keys, palette=False) is None
+    finally:
+        choose_language("en")
+
+
+def _keys_off_f1_or_palette(app: BBDispatch, help_text: str) -> list[str]:
+    """Actions of the screen and the App that F1 or the palette does not offer."""
+    screen = app.screen
+    titles = {command.title for command in app.get_system_commands(screen)}
+    missing = []
+    for node, binding, enabled, _tip in screen.active_bindings.values():
+        if node not in (screen, app) or not binding.description or not enabled:
+            continue
+        if binding.action in PALETTE_SKIPS:
+            continue  # the palette itself, Tab, IT administration (its own entry)
+        if binding.description not in titles:
+            missing.append(f"palette: {binding.key} {binding.description}")
+        if f"`{binding.key}`" not in help_text or binding.description not in help_text:
+            missing.append(f"F1: {binding.key} {binding.description}")
+    return missing
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("screen", list(DISPATCHER_SCREENS))
+async def test_keys_off_the_footer_are_in_f1_and_the_palette(
+    ctx_factory: Any, language: str, screen: str
+) -> None:
+    from textual.widgets import Markdown
+
+    choose_language(language)
+    try:
+        app = BBDispatch(ctx_factory(), DISPATCHER)
+        async with app.run_test(size=(WIDTH, 24)) as pilot:
+            await settle(pilot)
+            for key in DISPATCHER_SCREENS[screen]:
+                await pilot.press(key)
+                await settle(pilot)
+            under = app.screen
+            app.set_focus(None)  # F1 from the screen itself, not from a text field
+            await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            help_text = "\n".join(m.source for m in app.screen.query(Markdown))
+            assert app.screen is not under
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is under
+            assert not _keys_off_f1_or_palette(app, help_text)
+    finally:
+        choose_language("en")
