@@ -80,6 +80,30 @@ class AmbiguousLocalTime(ValueError):
     """A wall-clock time the firm's zone shows twice (02:30 on the night clocks go back)."""
 
 
+FIRST_YEAR = 2000
+"""The earliest year of a time the firm's records take (earlier is a typing error)."""
+LAST_YEAR = 2999
+"""The latest year of a time the firm takes (plans and dry runs look far ahead); keeps
+zone arithmetic away from datetime's year 9999."""
+
+
+class YearOutOfRange(ValueError):
+    """A date outside :data:`FIRST_YEAR`–:data:`LAST_YEAR`; the message is the year."""
+
+
+def check_year(year: int) -> None:
+    """Refuse a year outside :data:`FIRST_YEAR`–:data:`LAST_YEAR`.
+
+    Without it ``0001-01-01T00:00`` or ``9999-12-31T15:00`` overflow Python's
+    datetime when moved between zones, and ``1900`` is never a real work entry.
+
+    Raises:
+        YearOutOfRange: with the year as its message.
+    """
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise YearOutOfRange(str(year))
+
+
 def firm_time(wall: datetime) -> datetime:
     """A wall-clock time in the firm's zone (Europe/Warsaw) as an aware datetime.
 
@@ -94,9 +118,11 @@ def firm_time(wall: datetime) -> datetime:
         wall: a naive date and time (any tzinfo is ignored).
 
     Raises:
+        YearOutOfRange: the year is outside :data:`FIRST_YEAR`–:data:`LAST_YEAR`.
         NoSuchLocalTime: the time does not exist in Warsaw that day.
         AmbiguousLocalTime: the time occurs twice in Warsaw that day.
     """
+    check_year(wall.year)
     naive = wall.replace(tzinfo=None)
     first = naive.replace(tzinfo=FIRM_ZONE, fold=0)
     second = naive.replace(tzinfo=FIRM_ZONE, fold=1)
@@ -128,6 +154,16 @@ def format_local(moment: datetime | None, with_date: bool = True) -> str:
         return ""
     shown = local(moment)
     return shown.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """A stretch of work as people read it: ``24.11.2026 08:00–09:30``.
+
+    The end carries its own date when it falls on another local day
+    (``01.10.2026 08:00–02.10.2026 06:00``), so a long entry never looks short.
+    """
+    same_day = local(start).date() == local(end).date()
+    return f"{format_local(start)}–{format_local(end, with_date=not same_day)}"
 
 
 def format_minutes(minutes: int) -> str:

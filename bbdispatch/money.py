@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from bbdispatch.domain.errors import DomainError
@@ -11,6 +12,9 @@ GROSZ = Decimal("0.01")
 """The smallest unit of the złoty."""
 MAX_AMOUNT = Decimal("9999999999.99")
 """Larger amounts are typing errors (and would not fit the database's integer grosze)."""
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
 class MoneyError(DomainError):
@@ -30,6 +34,9 @@ def parse_money(text: str | int | Decimal) -> Decimal:
     else:
         cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         cleaned = cleaned.removesuffix("zł").removesuffix("PLN")
+        if not _PLAIN_NUMBER.match(cleaned):
+            # Decimal() also reads 1e3, NaN and Infinity: an amount is typed in digits.
+            raise MoneyError(_("Not an amount: {text}").format(text=text))
         try:
             value = Decimal(cleaned)
         except InvalidOperation as err:

@@ -20,6 +20,7 @@ from bbdispatch.clock import local
 from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
+from bbdispatch.formats import format_hours
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
@@ -91,7 +92,7 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
     if o.uncovered_minutes:
         lines.append(
             plain(
-                "  " + _("Uncovered time: {h} h").format(h=f"{o.uncovered_minutes / 60:.2f}"),
+                "  " + _("Uncovered time: {h}").format(h=format_hours(o.uncovered_minutes)),
                 "$warning",
             )
         )

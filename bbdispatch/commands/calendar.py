@@ -7,12 +7,12 @@ public holidays (the ``holidays`` package) and the firm's own closed days.
 from __future__ import annotations
 
 import argparse
-import contextlib
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
-from bbdispatch.formats import weekday_name
+from bbdispatch.formats import format_number, weekday_name
 from bbdispatch.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -44,8 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Print closed days or a due time."""
-    from bbdispatch.clock import SystemClock, local_today
+    from bbdispatch.clock import SystemClock, YearOutOfRange, check_year, local_today
     from bbdispatch.domain.calendar import calendar_of
+    from bbdispatch.domain.timeinput import year_message
     from bbdispatch.pricelist import PriceListError, load_pricelist
 
     try:
@@ -56,9 +57,11 @@ def handle(args: argparse.Namespace) -> int:
     calendar = calendar_of(prices)
     today = local_today(SystemClock())
     if args.due is None:
-        year = args.year or today.year
-        if not 1900 < year < 3000:
-            echo_err(_("bbdispatch: --year: not a year: {year}").format(year=year))
+        year = today.year if args.year is None else args.year
+        try:
+            check_year(year)
+        except YearOutOfRange:
+            echo_err("bbdispatch: --year: " + year_message(year))
             return EXIT_USAGE
         days = closed_weekdays(calendar, year)
         if args.json:
@@ -126,7 +129,7 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
         ).format(
             priority=priority,
             n=target.business_days,
-            hours=f"{calendar.day_length().total_seconds() / 3600:g}",
+            hours=format_number(Decimal(int(calendar.day_length().total_seconds())) / 3600),
         )
     else:
         what = ngettext(
@@ -144,19 +147,13 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
 
 
 def _moment(text: str, today: date) -> datetime:
-    from bbdispatch.clock import FIRM_ZONE
     from bbdispatch.domain.errors import DomainError
-    from bbdispatch.domain.timeinput import parse_moment
+    from bbdispatch.domain.timeinput import parse_firm_moment
 
-    with contextlib.suppress(DomainError):
-        return parse_moment(text, today)
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError as err:
-        raise ValueError(
-            _("not a time: {text!r} (use 10.11.2026 15:00 or ISO 8601)").format(text=text)
-        ) from err
-    return moment if moment.tzinfo else moment.replace(tzinfo=FIRM_ZONE)
+        return parse_firm_moment(text, today)
+    except DomainError as err:
+        raise ValueError(str(err)) from err
 
 
 def _weekday(day: date) -> str:

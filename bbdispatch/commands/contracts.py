@@ -11,6 +11,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx,
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
+from bbdispatch.formats import format_amount, format_hours
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.pricelist import ProductType
@@ -129,14 +130,19 @@ def handle_sign(args: argparse.Namespace) -> int:
                         "moved_minutes": signed.moved_minutes})  # fmt: skip
             return 0
         echo(
-            f"contract {signed.contract_id} {signed.number} signed: {args.product} for client"
-            f" {view.client_name} ({args.client}), net {format_plain(net)},"
-            f" VAT {format_plain(gross - net)}, gross {format_plain(gross)}"
-        )
+            _(
+                "contract {id} {number} signed: {product} for client {client} ({client_id}),"
+                " net {net}, VAT {vat}, gross {gross}"
+            ).format(
+                id=signed.contract_id, number=signed.number, product=args.product,
+                client=view.client_name, client_id=args.client, net=format_amount(net),
+                vat=format_amount(gross - net), gross=format_amount(gross),
+            )
+        )  # fmt: skip
         if signed.moved_minutes:
             echo(
-                _("moved {h} h of uncovered time onto it").format(
-                    h=hours_plain(signed.moved_minutes)
+                _("moved {h} of uncovered time onto it").format(
+                    h=format_hours(signed.moved_minutes)
                 )
             )
         return 0

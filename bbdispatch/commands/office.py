@@ -19,7 +19,7 @@ from typing import NoReturn
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError, FieldError
-from bbdispatch.domain.timeinput import firm_moment
+from bbdispatch.domain.timeinput import parse_firm_moment
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
 
@@ -54,17 +54,14 @@ def money(text: str) -> Decimal:
 
 
 def moment(text: str) -> datetime:
-    """An ISO 8601 date and time; without an offset it is the firm's local time."""
+    """A date and time (ISO 8601 or ``24.11.2026 09:30``) as UTC; no offset: the firm's clock.
+
+    One reading for every command (:func:`bbdispatch.domain.timeinput.parse_firm_moment`).
+    """
+    from bbdispatch.clock import SystemClock, local_today
+
     try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(
-            f"not an ISO 8601 time: {text!r} (e.g. 2026-11-24T09:30)"
-        ) from err
-    if value.tzinfo is not None:
-        return value
-    try:
-        return firm_moment(value)
+        return parse_firm_moment(text, local_today(SystemClock()))
     except DomainError as err:
         raise argparse.ArgumentTypeError(str(err)) from err
 

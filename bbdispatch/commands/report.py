@@ -18,6 +18,7 @@ from bbdispatch.commands.common import (
     open_ctx,
     run,
 )
+from bbdispatch.commands.office import one_line_errors
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
@@ -30,17 +31,26 @@ from bbdispatch.services.statements import (
     issued_document,
 )
 
+DELIMITERS = (",", ";")
+"""CSV separators: ',' for scripts, ';' for the Polish spreadsheet document."""
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``report`` with its ``statement`` report."""
     parser = sub.add_parser("report", help=_("reports: work statements"))
     reports = parser.add_subparsers(dest="report", metavar=_("REPORT"), required=True)
-    st = reports.add_parser("statement", help=_("a client's work statement for a period"))
+    st = one_line_errors(
+        reports.add_parser("statement", help=_("a client's work statement for a period"))
+    )
     st.add_argument("--client", required=True, metavar=_("ID"), help=_("client id"))
     st.add_argument("--from", dest="start", required=True, metavar=_("DATE"), help=_("first day"))
     st.add_argument("--to", dest="end", required=True, metavar=_("DATE"), help=_("last day"))
     st.add_argument("--format", choices=FORMATS, default="md", help=_("output format"))
-    st.add_argument("--delimiter", default=",", help=_("CSV delimiter (';' uses a decimal comma)"))
+    st.add_argument(
+        "--delimiter",
+        choices=DELIMITERS,
+        help=_("CSV delimiter (';' uses a decimal comma); only with --format csv"),
+    )
     st.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
     st.add_argument("--issue", action="store_true", help=_("issue it: lock the period's entries"))
     st.add_argument(
@@ -83,8 +93,9 @@ def handle_statement(args: argparse.Namespace) -> int:
             raise CommandError(
                 _("--client: not a client id: {v!r}").format(v=args.client), EXIT_USAGE
             ) from err
-        if len(args.delimiter) != 1 or args.delimiter in "\"'0123456789.\r\n ":
-            raise CommandError(_("--delimiter: give one separator character, e.g. ';'"), EXIT_USAGE)
+        if args.delimiter is not None and args.format != "csv":
+            raise CommandError(_("--delimiter: only with --format csv"), EXIT_USAGE)
+        args.delimiter = args.delimiter or ","
         start = parse_day(args.start, "--from")
         end = parse_day(args.end, "--to")
         async with open_ctx(args) as ctx:

@@ -6,7 +6,7 @@ import argparse
 import os
 from datetime import UTC, datetime, timedelta
 
-from bbdispatch.clock import FIRM_ZONE, SystemClock, format_local
+from bbdispatch.clock import SystemClock, format_local
 from bbdispatch.commands.common import (
     EXIT_USAGE,
     CommandError,
@@ -51,16 +51,15 @@ def parse_now(text: str) -> datetime:
     Raises:
         CommandError: not an ISO date-time.
     """
+    from bbdispatch.clock import local_today
+    from bbdispatch.domain.errors import DomainError
+    from bbdispatch.domain.timeinput import parse_firm_moment
+
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as err:
-        raise CommandError(
-            _("--now: {v!r} is not an ISO date-time (e.g. 2026-12-01T08:00)").format(v=text),
-            EXIT_USAGE,
-        ) from err
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=FIRM_ZONE)
-    return moment.astimezone(UTC).replace(microsecond=0)
+        moment = parse_firm_moment(text.strip().replace("Z", "+00:00"), local_today(SystemClock()))
+    except DomainError as err:
+        raise CommandError(f"--now: {err}", EXIT_USAGE) from err
+    return moment.replace(microsecond=0)
 
 
 def _real_now() -> datetime:

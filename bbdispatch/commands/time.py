@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.clock import format_local
+from bbdispatch.clock import format_span
 from bbdispatch.commands.common import CommandError, echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.i18n import N_, _
@@ -68,10 +68,7 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": entry_id})
         else:
-            echo(
-                f"entry {entry_id} on job {args.job}: {format_local(args.start)}"
-                f"–{format_local(args.end, with_date=False)}"
-            )
+            echo(f"entry {entry_id} on job {args.job}: {format_span(args.start, args.end)}")
         return 0
 
     return run(body)

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from bbdispatch.clock import AmbiguousLocalTime, NoSuchLocalTime, firm_time, local
+from bbdispatch.clock import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    AmbiguousLocalTime,
+    NoSuchLocalTime,
+    YearOutOfRange,
+    check_year,
+    firm_time,
+    local,
+)
 from bbdispatch.dates import nearest_year
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
@@ -61,10 +70,12 @@ def firm_moment(wall: datetime) -> datetime:
 
     Raises:
         DomainError: the time never happened in Warsaw (clocks went forward),
-            or happened twice (clocks went back).
+            or happened twice (clocks went back), or its year is out of range.
     """
     try:
         return firm_time(wall)
+    except YearOutOfRange as err:
+        raise DomainError(year_message(int(str(err)))) from err
     except NoSuchLocalTime as err:
         raise DomainError(
             _("{time} never happened in Warsaw (clocks went forward): give a real time.").format(
@@ -78,6 +89,46 @@ def firm_moment(wall: datetime) -> datetime:
                 " hour, or on the command line its offset (+02:00 first, +01:00 second)."
             ).format(time=str(err))
         ) from err
+
+
+def year_message(year: int) -> str:
+    """The one refusal of a year the firm's records do not take."""
+    return _("The year {year} is outside {first}–{last}.").format(
+        year=year, first=FIRST_YEAR, last=LAST_YEAR
+    )
+
+
+def parse_firm_moment(text: str, today: date) -> datetime:
+    """A moment typed on the command line or in a field, as an aware UTC datetime.
+
+    The one reading of firm times outside the TUI's short forms: the dotted
+    forms of :func:`parse_moment` (``29.03.2026 01:30``) and ISO 8601
+    (``2026-03-29T01:30``). ISO without an offset is the firm's wall clock and
+    goes through :func:`firm_moment` like the dotted form, so a time the clocks
+    skip or show twice is refused the same way. With an offset
+    (``2026-10-25T02:30+01:00``) it is that instant. The result is in UTC, so
+    adding hours to it adds real hours across a change of the clocks.
+
+    Raises:
+        DomainError: not a time in either form, a time that never happened or
+            happened twice in Warsaw, or a year out of range.
+    """
+    cleaned = text.strip()
+    if _MOMENT.match(cleaned):
+        return parse_moment(cleaned, today)
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError as err:
+        raise DomainError(
+            _("Not a time: {text!r} (use 24.11.2026 09:30 or 2026-11-24T09:30).").format(text=text)
+        ) from err
+    if value.tzinfo is None:
+        return firm_moment(value).astimezone(UTC)
+    try:
+        check_year(value.year)
+        return value.astimezone(UTC)
+    except (YearOutOfRange, OverflowError) as err:
+        raise DomainError(year_message(value.year)) from err
 
 
 def parse_duration(text: str) -> timedelta:

@@ -17,7 +17,11 @@ from bbdispatch.services import audit
 from bbdispatch.services.billing import recharge_issued_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
-from bbdispatch.services.timekeeping import check_finished_entry, overlap_message
+from bbdispatch.services.timekeeping import (
+    check_after_received,
+    check_finished_entry,
+    overlap_message,
+)
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
@@ -60,6 +64,7 @@ async def correct_locked_entry(
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
         job = await job_store.get_job(ctx.db, entry.job_id)
         assert job is not None
+        check_after_received(job, started_at)
         old_minutes, old_net = await _billed(ctx, entry_id)
         await work_store.correct_entry(
             ctx.db, entry_id, started_at, ended_at, description.strip(), ctx.clock.now()
@@ -116,6 +121,7 @@ async def add_late_entry(
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
+        check_after_received(job, started_at)
         issued = await store.statement_covering_job_day(ctx.db, job_id, local(started_at).date())
         if issued is None:
             raise DomainError(

@@ -123,14 +123,14 @@ async def _done_run(
             recurring_task_id=task.id, occurrence_at=occurrence,
         ),
     )  # fmt: skip
+    async with ctx.db.transaction():
+        await job_store.backdate_job(ctx.db, job_id, occurrence)
     end = occurrence + timedelta(minutes=minutes)
     await add_entry(
         ctx, job_id=job_id, technician_id=tech_id, started_at=occurrence, ended_at=end,
         description=work_text, mode=task.mode,
     )  # fmt: skip
     login = "piotr" if task.category.value == "backup" else "kasia"
-    async with ctx.db.transaction():
-        await job_store.backdate_job(ctx.db, job_id, occurrence)
     documenter = replace(ctx.acting_as(login), clock=FrozenClock(end))
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)

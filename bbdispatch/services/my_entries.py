@@ -22,11 +22,13 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.services.timekeeping import (
     add_entry,
+    check_after_received,
     check_finished_entry,
     check_period_open_in_tx,
     overlap_message,
 )
 from bbdispatch.services.workspace import own_job
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import work as store
 
 
@@ -132,6 +134,9 @@ async def change_entry_in_tx(
             _("Entry {id} is already on an issued statement; ask the office.").format(id=entry.id)
         )
     await check_period_open_in_tx(ctx, entry.job_id, started_at)
+    job = await job_store.get_job(ctx.db, entry.job_id)
+    if job is not None:
+        check_after_received(job, started_at)
     clash = await store.overlapping_entry(
         ctx.db, entry.technician_id, started_at, ended_at, entry.id
     )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bbdispatch.clock import format_duration, format_local, local
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
-from bbdispatch.domain.jobs import JobMode, JobStatus
+from bbdispatch.domain.jobs import Job, JobMode, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
-from bbdispatch.domain.timers import MIN_ENTRY, over_limit, timer_forgotten
+from bbdispatch.domain.timers import (
+    BEFORE_RECEIVED_DAYS,
+    LONG_LIMIT,
+    MIN_ENTRY,
+    over_limit,
+    timer_forgotten,
+)
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -40,24 +46,38 @@ def check_entry_times(
 ) -> None:
     """The rules every finished entry's times obey, however it was made.
 
+    Every length is real (UTC) time: the night the clocks go back has a 25-hour
+    day, and 00:00–09:30 that night is 10:30 of work, billed and limited as such.
+
     Raises:
-        DomainError: the end is not after the start, or in the future.
+        DomainError: the end is not after the start, or in the future, or the
+            entry is longer than :data:`~bbdispatch.domain.timers.LONG_LIMIT` even confirmed.
         TooShort: under a minute (discard the timer instead).
         TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
     """
-    # In UTC: two Warsaw times compare by their wall clocks, and 03:30 is after
-    # 02:30 on the wall while both are 01:30 UTC on the night clocks go forward.
-    if ended_at.astimezone(UTC) <= started_at.astimezone(UTC):
+    # In UTC: two Warsaw times subtract and compare by their wall clocks, and
+    # 03:30 is after 02:30 on the wall while both are 01:30 UTC on the night
+    # clocks go forward.
+    start = started_at.astimezone(UTC)
+    end = ended_at.astimezone(UTC)
+    if end <= start:
         raise DomainError(_("The end must be after the start."))
-    if ended_at > ctx.clock.now():
+    if end > ctx.clock.now():
         raise DomainError(_("The end is in the future."))
-    length = ended_at - started_at
+    length = end - start
     if length < MIN_ENTRY:
         raise TooShort(
             _(
                 "Under a minute ({seconds} s) is not work to bill: discard the timer or"
                 " enter the real times."
             ).format(seconds=int(length.total_seconds()))
+        )
+    if length > LONG_LIMIT:
+        raise DomainError(
+            _(
+                "{length} is more than {hours} h, longer than any one entry: record each"
+                " day's work as its own entry."
+            ).format(length=format_duration(length), hours=int(LONG_LIMIT.total_seconds()) // 3600)
         )
     limit = ctx.prices.billing.timer_limit_hours
     if not long and over_limit(length, limit):
@@ -66,6 +86,28 @@ def check_entry_times(
                 "{length} is longer than {limit} h: enter the real end, or confirm that it"
                 " really took this long."
             ).format(length=format_duration(length), limit=limit)
+        )
+
+
+def check_after_received(job: Job, started_at: datetime) -> None:
+    """Refuse work that starts long before its job was received.
+
+    Jobs are often written down after the work, so a start up to
+    :data:`~bbdispatch.domain.timers.BEFORE_RECEIVED_DAYS` local days before the
+    job's reception is taken; anything earlier (``1900-01-01``, last year's date
+    on this week's job) is a typing error that would bill a closed period.
+
+    Raises:
+        DomainError: naming when the job was received.
+    """
+    earliest = local(job.received_at).date() - timedelta(days=BEFORE_RECEIVED_DAYS)
+    if local(started_at).date() < earliest:
+        raise DomainError(
+            _("Job {job} was received on {received}: work from {start} cannot be on it.").format(
+                job=job.id,
+                received=format_local(job.received_at),
+                start=format_local(started_at),
+            )
         )
 
 
@@ -131,9 +173,11 @@ async def add_entry(
     await check(ctx, Action.TIME_EDIT, owner_id=technician_id)
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
     async with ctx.db.transaction():
-        if await job_store.get_job(ctx.db, job_id) is None:
+        job = await job_store.get_job(ctx.db, job_id)
+        if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
         await check_period_open_in_tx(ctx, job_id, started_at)
+        check_after_received(job, started_at)
         clash = await store.overlapping_entry(ctx.db, technician_id, started_at, ended_at)
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))
@@ -159,7 +203,9 @@ async def add_entry(
 
 def overlap_message(job_id: int, started_at: datetime, ended_at: datetime | None) -> str:
     """Name the entry a new one would overlap, so the technician can find it."""
-    end = format_local(ended_at, with_date=False) if ended_at else _("running")
+    end = _("running")
+    if ended_at is not None:
+        end = format_local(ended_at, with_date=local(ended_at).date() != local(started_at).date())
     return _("Overlaps your entry on job {job} ({start}–{end}).").format(
         job=job_id, start=format_local(started_at), end=end
     )

@@ -22,6 +22,7 @@ from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry
 from bbdispatch.services.statements import build_statement, issue_statement
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import people as people_store
+from tests.unit.test_ledger_scenarios import received_at
 
 LINGWA = 6  # a demo client without contracts
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
@@ -45,6 +46,7 @@ async def entry(ctx: Ctx, start: datetime, minutes: int) -> int:
             priority=Priority.NORMAL, category=Category.SOFTWARE,
         ),
     )  # fmt: skip
+    await received_at(ctx, job, start)
     tech = await anna(ctx)
     return await add_entry(
         ctx, job_id=job, technician_id=tech.id, started_at=start,

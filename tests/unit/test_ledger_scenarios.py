@@ -20,11 +20,18 @@ from bbdispatch.services.jobs import create_job
 from bbdispatch.services.ledger import contract_views, move_uncovered, uncovered_minutes
 from bbdispatch.services.statements import build_statement, issue_statement
 from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage import jobs as job_store
 
 BILANS, ZDROWIE, KOWALCZYK, ZIELINSKA = 2, 3, 4, 11
 STARTER_BILANS, ZDROWIE_NETWORK, KOWALCZYK_OLD, KOWALCZYK_NEW = 2, 4, 5, 6
 ANNA = 1
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+async def received_at(ctx: Ctx, job_id: int, when: datetime) -> None:
+    """The job came in when its work started (work may not start long before its job)."""
+    async with ctx.db.transaction():
+        await job_store.backdate_job(ctx.db, job_id, when)
 
 
 async def work(
@@ -48,6 +55,7 @@ async def work(
         ),
     )  # fmt: skip
     start = datetime(2026, 11, day, hour, 0, tzinfo=FIRM_ZONE) + timedelta(minutes=offset)
+    await received_at(ctx, job, start)
     return await add_entry(
         ctx, job_id=job, technician_id=ANNA, started_at=start,
         ended_at=start + timedelta(minutes=minutes), description="Praca zdalna",
@@ -129,6 +137,7 @@ async def test_only_uncovered_time_within_the_contracts_dates_moves(demo_ctx: Ct
             ),
         )  # fmt: skip
         start = datetime(2026, month, 10, 10, 0, tzinfo=FIRM_ZONE)
+        await received_at(demo_ctx, job, start)
         old.append(
             await add_entry(
                 demo_ctx,

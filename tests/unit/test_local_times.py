@@ -66,13 +66,13 @@ def test_offset_picks_the_hour_on_the_night_clocks_go_back(
 ) -> None:
     client_id = new_private(db, capsys)
     job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
-                   "Serwer", "--rate", "100")["id"]  # fmt: skip
+                   "Serwer", "--rate", "100", "--received-at", "2026-10-24T08:00")["id"]  # fmt: skip
     out = cli(db, capsys, "time", "add", "--job", str(job), "--from", "2026-10-25T02:30+02:00",
               "--to", "2026-10-25T02:15+01:00", "--text", "Nocna praca", "--tech", "anna")  # fmt: skip
     assert "entry" in out
 
 
-@pytest.mark.parametrize(("flag", "value"), [("--rate", "1e9"), ("--price", "100000.01")])
+@pytest.mark.parametrize(("flag", "value"), [("--rate", "1000000000"), ("--price", "100000.01")])
 def test_absurd_agreed_terms_are_refused_naming_the_field(
     db: str, capsys: pytest.CaptureFixture[str], flag: str, value: str
 ) -> None:
