@@ -209,6 +209,8 @@ class ContractHistoryScreen(BBScreen[None]):
         self.notify(ngettext("{n} run created.", "{n} runs created.", count).format(n=count))
         for problem in result.problems:
             self.notify(problem, severity="error")
+        for skipped in result.skipped:  # missed runs over the catch-up cap
+            self.notify(skipped, severity="warning", timeout=10)
 
     def action_back(self) -> None:
         """Back to the previous screen."""

@@ -13,17 +13,19 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.clock import format_local, format_minutes
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, RecurringTask
+from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, MissedRuns, RecurringTask
 from bbdispatch.domain.schedule import describe_rule
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     admin_contract,
+    missed_while_paused,
     preview,
     set_task_active,
     tasks_of_contract,
 )
 from screens.base import BBScreen
+from screens.missed_runs_dialog import MissedRunsDialog
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable
 
@@ -198,8 +200,26 @@ class RecurringTasksScreen(BBScreen[None]):
 
     @work(exclusive=True, group="toggle-task", exit_on_error=False)
     async def _toggle(self, task: RecurringTask) -> None:
+        """Pause, or resume asking first about runs that fell while paused."""
         try:
-            await set_task_active(self.ctx, task.id, not task.active)
+            missed = await missed_while_paused(self.ctx, task.id) if not task.active else []
+            if not missed:
+                await set_task_active(self.ctx, task.id, not task.active)
+                return
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+
+        def answered(choice: MissedRuns | None) -> None:
+            if choice is not None:
+                self._resume(task, choice)
+
+        self.app.push_screen(MissedRunsDialog(missed), answered)
+
+    @work(exclusive=True, group="toggle-task", exit_on_error=False)
+    async def _resume(self, task: RecurringTask, missed: MissedRuns) -> None:
+        try:
+            await set_task_active(self.ctx, task.id, True, missed=missed)
         except DomainError as err:
             self.notify(str(err), severity="error")
 

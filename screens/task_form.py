@@ -15,8 +15,14 @@ from bbdispatch.clock import format_local, local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
-from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, ClosedDayRule, RecurringTask
+from bbdispatch.domain.recurring import (
+    CLOSED_DAY_LABELS,
+    ClosedDayRule,
+    MissedRuns,
+    RecurringTask,
+)
 from bbdispatch.domain.schedule import (
+    MAX_CATCH_UP,
     PRESET_LABELS,
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -28,7 +34,8 @@ from bbdispatch.domain.schedule import (
 )
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
-from bbdispatch.services.recurring import TaskDraft, preview, save_task
+from bbdispatch.services.recurring import TaskDraft, missed_of_draft, preview, save_task
+from screens.missed_runs_dialog import MissedRunsDialog
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
@@ -173,7 +180,9 @@ class TaskForm(FormDialog[int | None]):
                 )  # fmt: skip
                 yield Checkbox(
                     _("Catch up missed"), task.catch_up if task else True, id="catch-up",
-                    compact=True, tooltip=_("Create runs missed while nothing ran, marked late"),
+                    compact=True,
+                    tooltip=_("After downtime make every missed run (at most {n}), not only"
+                              " the newest").format(n=MAX_CATCH_UP),
                 )  # fmt: skip
             with Horizontal(id="form-buttons"):
                 yield Button(_("Save"), variant="primary", id="save", compact=True)
@@ -272,15 +281,25 @@ class TaskForm(FormDialog[int | None]):
             catch_up=self.query_one("#catch-up", Checkbox).value,
             on_closed_day=self._on_closed(),
         )  # fmt: skip
-        self.save(draft)
+        missed = missed_of_draft(self.ctx, draft) if self.editing is None else []
+        if not missed:
+            self.save(draft)
+            return
+
+        def answered(choice: MissedRuns | None) -> None:
+            if choice is not None:
+                self.save(draft, choice)
+
+        self.app.push_screen(MissedRunsDialog(missed), answered)
 
     @work(exclusive=True, group="save-task", exit_on_error=False)
-    async def save(self, draft: TaskDraft) -> None:
+    async def save(self, draft: TaskDraft, missed: MissedRuns | None = None) -> None:
         """Save through the service; its message lands by the right field."""
         try:
             task_id = await save_task(
-                self.ctx, self.contract_id, draft, self.editing.id if self.editing else None
-            )
+                self.ctx, self.contract_id, draft, self.editing.id if self.editing else None,
+                missed=missed,
+            )  # fmt: skip
         except ScheduleError as err:
             self._error("schedule", str(err))
             return

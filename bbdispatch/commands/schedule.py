@@ -118,6 +118,8 @@ def handle_run(args: argparse.Namespace) -> int:
                 echo(ngettext("{n} job created", "{n} jobs created", count).format(n=count))
         for problem in result.problems:
             echo_err(f"bbdispatch: {problem}")
+        for line in result.skipped:
+            echo_err(f"bbdispatch: {line}")
         for line in result.attention:
             echo_err(f"bbdispatch: {line}")
         return 1 if result.problems else 0

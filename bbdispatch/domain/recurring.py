@@ -24,6 +24,31 @@ class ClosedDayRule(StrEnum):
     """The run moves to the next working day, at the same time of day (the default)."""
 
 
+class MissedRuns(StrEnum):
+    """What to do with runs that fell before a task was set up or while it was paused.
+
+    Asked when a task is created with its first run in the past, and when a
+    paused task is resumed. Runs of today are never "missed": they are made.
+    """
+
+    NONE = "none"
+    """No run before today (the default): the task starts from today."""
+    LATEST = "latest"
+    """Only the newest missed run, marked late: one check now covers the gap."""
+    ALL = "all"
+    """Every missed run, marked late, at most ``MAX_CATCH_UP`` of them (the newest)."""
+
+
+MISSED_RUNS_LABELS = Labels(
+    {
+        MissedRuns.NONE: N_("none: start from today"),
+        MissedRuns.LATEST: N_("only the latest missed run"),
+        MissedRuns.ALL: N_("all missed runs (at most {n}, the newest)"),
+    }
+)
+"""How the question about missed runs names each answer (ALL takes ``n``)."""
+
+
 CLOSED_DAY_LABELS = Labels(
     {
         ClosedDayRule.NEXT_WORKDAY: N_("next working day"),
@@ -53,6 +78,9 @@ class RecurringTask:
     active: bool
     on_closed_day: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY
     """A run falling on a day the firm is closed is skipped or moved to the next working day."""
+    runs_from: datetime | None = None
+    """No run before this moment is made: set when the task is created or resumed
+    (the answer to "what about missed runs?"); None: from the first run."""
 
 
 class RunOutcome(StrEnum):

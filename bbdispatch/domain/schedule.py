@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
@@ -42,8 +43,9 @@ class _WeekdayNames(Mapping[str, str]):
 
 WEEKDAY_NAMES: Mapping[str, str] = _WeekdayNames()
 """Day codes as people read them: ``MO`` → ``poniedziałek`` / ``Monday``."""
-MAX_CATCH_UP = 100
-"""Most occurrences one run creates for one task, so a wrong start date cannot flood the board."""
+MAX_CATCH_UP = 10
+"""Most missed runs one ``schedule run`` makes for one task (the newest), so a start
+date months back or a long downtime cannot flood the board; the rest are reported."""
 MIN_GAP = timedelta(hours=23)
 """Recurring tasks run at most once a day (23 h allows for the DST change)."""
 
@@ -354,6 +356,81 @@ _MAX_LOOKED_AT = 1000
 """Occurrences one preview looks at before giving up (a calendar closed for years)."""
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """What a ``schedule run`` makes of one task: the runs to create and the ones it leaves."""
+
+    runs: list[tuple[datetime, bool]] = field(default_factory=list)
+    """(run in the firm's zone, late) pairs, oldest first."""
+    skipped: list[datetime] = field(default_factory=list)
+    """Missed runs not created (catch-up off, or over :data:`MAX_CATCH_UP`), oldest first."""
+
+
+def plan_runs(
+    text: str,
+    starts_at: datetime,
+    *,
+    last: datetime | None,
+    now: datetime,
+    catch_up: bool,
+    calendar: FirmCalendar,
+    until: datetime | None = None,
+    on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
+    runs_from: datetime | None = None,
+    limit: int | None = MAX_CATCH_UP,
+) -> RunPlan:
+    """Runs a ``schedule run`` at ``now`` must create, with whether each is late.
+
+    Args:
+        text: the RRULE.
+        starts_at: the first run, the rule's DTSTART.
+        last: the newest run already created, if any; only later ones count.
+        now: the moment of the run; runs after it are not due yet.
+        catch_up: create every missed run (up to ``limit``, the newest);
+            otherwise only the newest due one.
+        calendar: the firm's calendar (weekends, public holidays, closed days).
+        until: no run after this (the contract's end).
+        on_closed: a run on a closed day is skipped or moved to the next working
+            day at the same time; "every workday" always skips.
+        runs_from: no run before this moment (the task's answer about missed runs).
+        limit: most runs made at once (None: no limit, for previews of missed runs).
+
+    Returns:
+        The runs, one per moment, and the missed ones left out. Late means the
+        run's day was already over when it was created (the scheduler was down).
+        A run moved past ``now`` waits for a later ``schedule run``: ``last``
+        stays before its occurrence, so it is planned again then.
+    """
+    rule = parse_rule(text, starts_at)
+    end = now if until is None else min(now, until)
+    floor = max((m for m in (last, runs_from) if m is not None), default=None)
+    if floor is None:
+        due = rule.between(local(starts_at), local(end), inc=True)
+    else:
+        # A run moved to the next working day may come from an occurrence a few
+        # days before the floor (a long holiday): look back a fortnight.
+        due = rule.between(local(floor) - timedelta(days=14), local(end), inc=True)
+    workdays_only = skips_closed_days(text)
+    placed: set[datetime] = set()
+    for occurrence in due:
+        if last is not None and occurrence <= last:
+            continue
+        moved = on_calendar(occurrence, calendar, on_closed, workdays_only=workdays_only)
+        if moved is None or moved > end:
+            continue
+        if (last is None or moved > last) and (runs_from is None or moved >= runs_from):
+            placed.add(moved)
+    runs = sorted(placed)
+    keep = len(runs) if limit is None else limit
+    if not catch_up:
+        keep = 1
+    skipped, runs = runs[: max(len(runs) - keep, 0)], runs[max(len(runs) - keep, 0) :]
+    return RunPlan(
+        [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in runs],
+        [d.astimezone(FIRM_ZONE) for d in skipped],
+    )
+
+
 def plan_occurrences(
     text: str,
     starts_at: datetime,
@@ -365,42 +442,34 @@ def plan_occurrences(
     until: datetime | None = None,
     on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
 ) -> list[tuple[datetime, bool]]:
-    """Runs a ``schedule run`` at ``now`` must create, with whether each is late.
+    """The runs of :func:`plan_runs`, without the skipped ones (oldest first, with late)."""
+    return plan_runs(
+        text, starts_at, last=last, now=now, catch_up=catch_up, calendar=calendar,
+        until=until, on_closed=on_closed,
+    ).runs  # fmt: skip
 
-    Args:
-        text: the RRULE.
-        starts_at: the first run, the rule's DTSTART.
-        last: the newest run already created, if any; only later ones count.
-        now: the moment of the run; runs after it are not due yet.
-        catch_up: create every missed run; otherwise only the newest due one.
-        calendar: the firm's calendar (weekends, public holidays, closed days).
-        until: no run after this (the contract's end).
-        on_closed: a run on a closed day is skipped or moved to the next working
-            day at the same time; "every workday" always skips.
 
-    Returns:
-        (run in the firm's zone, late) pairs, oldest first, one per moment. Late
-        means the run's day was already over when it was created (the scheduler
-        was down). A run moved past ``now`` waits for a later ``schedule run``:
-        ``last`` stays before its occurrence, so it is planned again then.
+def missed_runs(
+    text: str,
+    starts_at: datetime,
+    *,
+    since: datetime | None,
+    today: datetime,
+    calendar: FirmCalendar,
+    on_closed: ClosedDayRule = ClosedDayRule.NEXT_WORKDAY,
+) -> list[datetime]:
+    """Runs of a schedule that fell before ``today`` (the start of the firm's day), after ``since``.
+
+    What the task form and resuming a paused task ask about: ``since`` is the
+    newest run already made (or where the task was allowed to start), None for
+    a new task (from its first run). Oldest first, in the firm's zone.
     """
-    rule = parse_rule(text, starts_at)
-    end = now if until is None else min(now, until)
-    if last is None:
-        due = rule.between(local(starts_at), local(end), inc=True)
-    else:
-        due = [d for d in rule.between(local(last), local(end), inc=True) if d > last]
-    workdays_only = skips_closed_days(text)
-    placed: set[datetime] = set()
-    for occurrence in due:
-        moved = on_calendar(occurrence, calendar, on_closed, workdays_only=workdays_only)
-        if moved is not None and moved <= end and (last is None or moved > last):
-            placed.add(moved)
-    runs = sorted(placed)
-    if not catch_up:
-        runs = runs[-1:]
-    runs = runs[-MAX_CATCH_UP:]
-    return [(d.astimezone(FIRM_ZONE), now >= run_deadline(d)) for d in runs]
+    before = today - timedelta(microseconds=1)
+    plan = plan_runs(
+        text, starts_at, last=since, now=before, catch_up=True, calendar=calendar,
+        on_closed=on_closed, limit=None,
+    )  # fmt: skip
+    return [run for run, _late in plan.runs]
 
 
 def parse_first_run(text: str) -> datetime:

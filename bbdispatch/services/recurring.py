@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.backups import BackupCheck
-from bbdispatch.domain.calendar import FirmCalendar
+from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
@@ -19,6 +20,7 @@ from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import (
     ClosedDayRule,
     HistoryRow,
+    MissedRuns,
     RecurringTask,
     RunLog,
     RunOutcome,
@@ -26,7 +28,7 @@ from bbdispatch.domain.recurring import (
 )
 from bbdispatch.domain.recurring import TaskDraft as TaskDraft  # re-exported: forms build one
 from bbdispatch.domain.rights import Action
-from bbdispatch.domain.schedule import next_occurrences, parse_rule
+from bbdispatch.domain.schedule import missed_runs, next_occurrences, parse_rule
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
@@ -143,10 +145,54 @@ def validate_draft(draft: TaskDraft) -> None:
         raise DomainError(_("Expected duration must be 1 to 1440 minutes."))
 
 
+def missed_of_draft(ctx: Ctx, draft: TaskDraft) -> list[datetime]:
+    """Runs a new task's schedule had before today: what the form asks about on saving.
+
+    Raises:
+        ScheduleError: the schedule is not valid.
+    """
+    return missed_runs(
+        draft.schedule, draft.starts_at, since=None, today=_today(ctx),
+        calendar=calendar_of(ctx.prices), on_closed=draft.on_closed_day,
+    )  # fmt: skip
+
+
+def _today(ctx: Ctx) -> datetime:
+    """The start of the firm's day (UTC): runs before it are missed, today's are not."""
+    return local_midnight_utc(local_today(ctx.clock))
+
+
+def _runs_from(ctx: Ctx, choice: MissedRuns, missed: list[datetime]) -> datetime | None:
+    """Where a task may start making runs, for the answer about its missed ones.
+
+    NONE: today; LATEST: the newest missed run; ALL: no limit (the catch-up cap
+    of ``schedule run`` still applies). Without missed runs: today.
+    """
+    if choice is MissedRuns.ALL and missed:
+        return None
+    if choice is MissedRuns.LATEST and missed:
+        return missed[-1]
+    return _today(ctx)
+
+
 async def save_task(
-    ctx: Ctx, contract_id: int, draft: TaskDraft, task_id: int | None = None
+    ctx: Ctx,
+    contract_id: int,
+    draft: TaskDraft,
+    task_id: int | None = None,
+    *,
+    missed: MissedRuns | None = None,
 ) -> int:
     """Create a task on a contract, or update one; returns the task id.
+
+    Args:
+        ctx: the service environment.
+        contract_id: the IT administration contract.
+        draft: what the form says.
+        task_id: the task to update, None for a new one.
+        missed: what to do with runs the schedule had before today. A new task
+            takes NONE when not told (no flood of late jobs from a first run
+            months back); an update keeps what the task had unless told.
 
     Raises:
         DomainError: invalid draft, or not an IT administration contract.
@@ -160,28 +206,77 @@ async def save_task(
         instructions=draft.instructions.strip(),
         schedule=draft.schedule.strip().removeprefix("RRULE:"),
     )
-    detail = {f.name: getattr(draft, f.name) for f in fields(TaskDraft)}
+    detail: dict[str, object] = {f.name: getattr(draft, f.name) for f in fields(TaskDraft)}
     async with ctx.db.transaction():
         if task_id is None:
-            task_id = await store.insert_task(ctx.db, contract_id, draft)
-            await audit.record(ctx, "recurring_task", task_id, "created", **detail)
+            choice = missed or MissedRuns.NONE
+            runs_from = _runs_from(ctx, choice, missed_of_draft(ctx, draft))
+            task_id = await store.insert_task(ctx.db, contract_id, draft, runs_from)
+            await audit.record(
+                ctx, "recurring_task", task_id, "created", **detail, missed_runs=choice.value,
+                runs_from=runs_from,
+            )  # fmt: skip
         else:
             existing = await store.get_task(ctx.db, task_id)
             if existing is None or existing.contract_id != contract_id:
                 raise NotFound(_("No recurring task {id}.").format(id=task_id))
             await store.update_task(ctx.db, task_id, draft)
+            if missed is not None:
+                runs_from = _runs_from(ctx, missed, missed_of_draft(ctx, draft))
+                await store.set_runs_from(ctx.db, task_id, runs_from)
+                detail.update(missed_runs=missed.value, runs_from=runs_from)
             await audit.record(ctx, "recurring_task", task_id, "updated", **detail)
     return task_id
 
 
-async def set_task_active(ctx: Ctx, task_id: int, active: bool) -> None:
-    """Pause or resume a task; a paused task creates no jobs."""
+async def missed_while_paused(ctx: Ctx, task_id: int) -> list[datetime]:
+    """Runs a paused task would have made before today: what resuming asks about.
+
+    Counted from the newest run made (or where the task was allowed to start),
+    oldest first. A task with a schedule that no longer parses has none.
+
+    Raises:
+        NotFound: no such task.
+    """
+    task = await get_task(ctx, task_id)
+    last = await store.last_occurrence(ctx.db, task_id)
+    since = max((m for m in (last, task.runs_from) if m is not None), default=None)
+    try:
+        return missed_runs(
+            task.schedule, task.starts_at, since=since, today=_today(ctx),
+            calendar=calendar_of(ctx.prices), on_closed=task.on_closed_day,
+        )  # fmt: skip
+    except DomainError:
+        return []
+
+
+async def set_task_active(
+    ctx: Ctx, task_id: int, active: bool, *, missed: MissedRuns = MissedRuns.NONE
+) -> None:
+    """Pause or resume a task; a paused task creates no jobs.
+
+    On resuming, ``missed`` says what happens to the runs that fell while it
+    was paused (see :func:`missed_while_paused`): none (the default), only the
+    latest, or all of them (capped by ``schedule run``).
+    """
     await check(ctx, Action.RECURRING_EDIT, entity="recurring_task", entity_id=task_id)
+    gone = await missed_while_paused(ctx, task_id) if active else []
     async with ctx.db.transaction():
-        if await store.get_task(ctx.db, task_id) is None:
+        task = await store.get_task(ctx.db, task_id)
+        if task is None:
             raise NotFound(_("No recurring task {id}.").format(id=task_id))
         await store.set_task_active(ctx.db, task_id, active)
-        await audit.record(ctx, "recurring_task", task_id, "resumed" if active else "paused")
+        detail: dict[str, object] = {}
+        if active and not task.active:
+            if missed is MissedRuns.ALL:
+                runs_from = task.runs_from
+            else:
+                runs_from = _runs_from(ctx, missed, gone)
+            await store.set_runs_from(ctx.db, task_id, runs_from)
+            detail = {"missed_runs": missed.value, "runs_from": runs_from, "missed": len(gone)}
+        await audit.record(
+            ctx, "recurring_task", task_id, "resumed" if active else "paused", **detail
+        )
 
 
 async def contract_history(ctx: Ctx, contract_id: int) -> list[HistoryRow]:

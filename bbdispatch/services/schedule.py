@@ -19,8 +19,8 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.recurring import CreatedRun, RecurringTask, RunState
 from bbdispatch.domain.rights import Action
-from bbdispatch.domain.schedule import plan_occurrences
-from bbdispatch.i18n import _
+from bbdispatch.domain.schedule import MAX_CATCH_UP, plan_runs
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
@@ -39,6 +39,8 @@ class ScheduleResult:
     """Tasks skipped, one line each (e.g. a schedule that no longer parses)."""
     attention: list[str] = field(default_factory=list)
     """Runs missed (open after their day) or failed in the last day, one line each."""
+    skipped: list[str] = field(default_factory=list)
+    """Missed runs left uncreated by the catch-up cap, one line per task."""
 
 
 async def run_schedule(
@@ -57,7 +59,7 @@ async def run_schedule(
     result = ScheduleResult()
     for task_id in await store.active_task_ids(ctx.db):
         try:
-            result.created.extend(await _run_task(ctx, task_id, moment, dry_run))
+            result.created.extend(await _run_task(ctx, task_id, moment, dry_run, result.skipped))
         except DomainError as err:
             result.problems.append(_("Task {id} skipped: {err}").format(id=task_id, err=err))
     result.created.sort(key=lambda c: (c.occurrence_at, c.task_id))
@@ -96,7 +98,9 @@ async def runs_needing_attention(ctx: Ctx, now: datetime) -> list[str]:
     return lines
 
 
-async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> list[CreatedRun]:
+async def _run_task(
+    ctx: Ctx, task_id: int, now: datetime, dry_run: bool, skipped: list[str]
+) -> list[CreatedRun]:
     created = []
     async with ctx.db.transaction():
         task = await store.get_task(ctx.db, task_id)
@@ -107,12 +111,19 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> lis
         until = None
         if contract.ends_on is not None:
             until = datetime.combine(contract.ends_on, time(23, 59, 59), tzinfo=FIRM_ZONE)
-        plan = plan_occurrences(
+        plan = plan_runs(
             task.schedule, task.starts_at, last=last, now=now,
             catch_up=task.catch_up, calendar=calendar_of(ctx.prices), until=until,
-            on_closed=task.on_closed_day,
+            on_closed=task.on_closed_day, runs_from=task.runs_from,
         )  # fmt: skip
-        for occurrence, late in plan:
+        if plan.skipped:
+            skipped.append(_skipped_line(task, plan.skipped))
+            if not dry_run:
+                await audit.record(
+                    ctx, "recurring_task", task.id, "runs_skipped", count=len(plan.skipped),
+                    first=plan.skipped[0], last=plan.skipped[-1],
+                )  # fmt: skip
+        for occurrence, late in plan.runs:
             if dry_run:
                 created.append(CreatedRun(0, task.id, task.title, occurrence, late))
                 continue
@@ -127,6 +138,23 @@ async def _run_task(ctx: Ctx, task_id: int, now: datetime, dry_run: bool) -> lis
             )  # fmt: skip
             created.append(CreatedRun(job_id, task.id, task.title, occurrence, late))
     return created
+
+
+def _skipped_line(task: RecurringTask, runs: list[datetime]) -> str:
+    """One stderr line for missed runs the catch-up cap left out."""
+    made = (
+        _("only the newest is made")
+        if not task.catch_up
+        else _("catch-up makes at most the newest {n}").format(n=MAX_CATCH_UP)
+    )
+    span = format_local(runs[0])
+    if len(runs) > 1:
+        span += " – " + format_local(runs[-1])
+    return ngettext(
+        "skipped: {task} (task {id}): {n} missed run not created ({span}); {made}",
+        "skipped: {task} (task {id}): {n} missed runs not created ({span}); {made}",
+        len(runs),
+    ).format(task=task.title, id=task.id, n=len(runs), span=span, made=made)
 
 
 def _new_job(task: RecurringTask, client_id: int, occurrence: datetime, late: bool) -> NewJob:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bbdispatch.clock import from_db, to_db
+from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import Category, Job, JobMode
 from bbdispatch.domain.recurring import ClosedDayRule, RecurringTask, RunLog, RunOutcome, TaskDraft
 from bbdispatch.storage.database import Database, Row
@@ -19,13 +19,25 @@ async def contract_of_task(db: Database, task_id: int) -> int | None:
     return None if value is None else int(value)
 
 
-async def insert_task(db: Database, contract_id: int, draft: TaskDraft) -> int:
-    """Add a recurring task to a contract; returns its id."""
+async def insert_task(
+    db: Database, contract_id: int, draft: TaskDraft, runs_from: datetime | None = None
+) -> int:
+    """Add a recurring task to a contract; returns its id.
+
+    ``runs_from``: no run before this moment is made (None: from the first run).
+    """
     return await db.execute(
         "INSERT INTO recurring_task (contract_id, title, instructions, schedule, starts_at,"
-        " technician_id, expected_minutes, mode, category, catch_up, on_closed_day)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (contract_id, *_draft_params(draft)),
+        " technician_id, expected_minutes, mode, category, catch_up, on_closed_day, runs_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (contract_id, *_draft_params(draft), to_db_opt(runs_from)),
+    )
+
+
+async def set_runs_from(db: Database, task_id: int, runs_from: datetime | None) -> None:
+    """Make no run of a task before this moment (None: from its first run)."""
+    await db.execute(
+        "UPDATE recurring_task SET runs_from = ? WHERE id = ?", (to_db_opt(runs_from), task_id)
     )
 
 
@@ -67,6 +79,7 @@ def _task(row: Row) -> RecurringTask:
         catch_up=bool(row["catch_up"]),
         active=bool(row["active"]),
         on_closed_day=ClosedDayRule(row["on_closed_day"]),
+        runs_from=from_db_opt(row["runs_from"]),
     )
 
 

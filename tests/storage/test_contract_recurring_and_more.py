@@ -76,7 +76,20 @@ async def test_tasks_round_trip(db: Database) -> None:
         "Kontrola kopii zapasowych", tech, False, False,
     )  # fmt: skip
     assert changed.starts_at == AT + timedelta(hours=1)
+    assert changed.runs_from is None
     assert await recurring.active_task_ids(db) == []
+    async with db.transaction():
+        await recurring.set_runs_from(db, task, AT + timedelta(days=3))
+        later = await recurring.insert_task(db, contract, DRAFT, AT - timedelta(days=1))
+    resumed, other = await recurring.get_task(db, task), await recurring.get_task(db, later)
+    assert resumed is not None
+    assert other is not None
+    assert (resumed.runs_from, other.runs_from) == (AT + timedelta(days=3), AT - timedelta(days=1))
+    async with db.transaction():
+        await recurring.set_runs_from(db, task, None)
+    cleared = await recurring.get_task(db, task)
+    assert cleared is not None
+    assert cleared.runs_from is None
 
 
 async def test_runs_once_per_occurrence_with_logs(db: Database) -> None:

@@ -172,6 +172,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
     from screens.inventory_view import InventoryScreen
     from screens.it_admin import AdminContractPicker
     from screens.job_detail import JobDetailScreen
+    from screens.missed_runs_dialog import MissedRunsDialog
     from screens.note_prompt import NotePrompt
     from screens.recurring_tasks import RecurringTasksScreen
     from screens.run_log_dialog import RunLogDialog
@@ -202,6 +203,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "callbacks": _screen(lambda a: CallbacksScreen()),
         "callback-dialog": _screen(lambda a: CallbackDialog(QUIT + OSC, BOLD)),
         "task-form": _screen(lambda a: TaskForm(3)),
+        "missed-runs": _screen(lambda a: MissedRunsDialog([a.ctx.clock.now()])),
         "run-log": _screen(lambda a: RunLogDialog(21)),
         "backup-check": _screen(lambda a: BackupCheckDialog(23)),
         "help": _screen(lambda a: HelpScreen(a.screen)),
@@ -220,7 +222,7 @@ COVERED = {
     "SignContractScreen", "TaskForm", "RunLogDialog", "BackupCheckDialog", "HelpScreen",
     "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
     "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
-    "CallbacksScreen", "CallbackDialog",
+    "CallbacksScreen", "CallbackDialog", "MissedRunsDialog",
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 
@@ -247,7 +249,7 @@ def test_every_screen_is_opened_on_the_hostile_database() -> None:
 
 
 DISPATCHER_SCREENS = list(_dispatcher_screens())
-SHOWS_NOTHING_STORED = {"help", "sign-contract", "backup-check", "task-form"}
+SHOWS_NOTHING_STORED = {"help", "sign-contract", "backup-check", "task-form", "missed-runs"}
 """Screens whose 80x24 view holds no stored text from the corpus (only forms)."""
 
 

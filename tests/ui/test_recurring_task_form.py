@@ -89,3 +89,97 @@ async def test_dispatcher_app_runs_the_schedule_by_itself(
                 break
         await settle_twice(app, pilot)
     assert found == [("2026-11-23T08:00:00Z", 1)]
+
+
+async def test_a_first_run_months_back_asks_about_missed_runs(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    # Issue 20: a task whose first run lies months back made 48 late jobs at once.
+    from bbdispatch.services.schedule import run_schedule
+    from screens.missed_runs_dialog import MissedRunsDialog
+
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await pilot.press(*"Aktualizacje")
+        form.query_one("#preset", Select).value = "weekly"
+        form.query_one("#weekday", Select).value = "WE"
+        form.query_one("#starts", Input).value = "03.12.2025 09:00"
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MissedRunsDialog)
+        question = str(dialog.query_one("#missed-question", Static).render())
+        assert "51 runs before today (03.12.2025 09:00 – 18.11.2026 09:00)" in question
+        await pilot.press("escape")  # back to the form, nothing saved
+        await settle_twice(app, pilot)
+        assert app.screen is form
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, MissedRunsDialog)
+        await pilot.press("enter")  # the highlighted answer: none before today
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, RecurringTasksScreen)
+        result = await run_schedule(app.ctx)
+        assert [c for c in result.created if c.task_title == "Aktualizacje"] == []
+    with sqlite3.connect(demo_db_path) as conn:
+        rows = conn.execute(
+            "SELECT starts_at, runs_from FROM recurring_task WHERE title = 'Aktualizacje'"
+        ).fetchall()
+    assert rows == [("2025-12-03T08:00:00Z", "2026-11-23T23:00:00Z")]
+
+
+async def test_resuming_a_paused_task_asks_and_latest_makes_one_late_run(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    from screens.missed_runs_dialog import MissedRunsDialog
+
+    with sqlite3.connect(demo_db_path) as conn:  # the backup check paused since October
+        conn.execute("UPDATE recurring_task SET active = 0 WHERE id = 1")
+        conn.execute("DELETE FROM job WHERE recurring_task_id = 1 AND occurrence_at > '2026-11'")
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        table = app.screen.query_one("#task-table", DataTable)
+        table.move_cursor(row=table.get_row_index("1"))
+        await pilot.press("p")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, MissedRunsDialog)
+        await pilot.press("down", "enter")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, RecurringTasksScreen)
+    with sqlite3.connect(demo_db_path) as conn:
+        row = conn.execute("SELECT active, runs_from FROM recurring_task WHERE id = 1").fetchone()
+    assert row == (1, "2026-11-23T08:00:00Z")  # the newest missed Monday run
+
+
+async def test_run_schedule_on_the_history_warns_about_skipped_runs(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    from screens.it_admin import open_contract_history
+
+    with sqlite3.connect(demo_db_path) as conn:  # the backup check: newest missed run only
+        conn.execute("UPDATE recurring_task SET catch_up = 0 WHERE id = 1")
+        conn.execute("DELETE FROM job WHERE recurring_task_id = 1 AND occurrence_at > '2026-11-10'")
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle_twice(app, pilot)
+        open_contract_history(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("s")
+        await settle_twice(app, pilot)
+        toasts = [(n.message, n.severity) for n in app._notifications]
+    assert ("1 run created.", "information") in toasts
+    assert (
+        "skipped: Kontrola kopii zapasowych (task 1): 1 missed run not created"
+        " (16.11.2026 09:00); only the newest is made",
+        "warning",
+    ) in toasts

@@ -84,12 +84,21 @@ def test_two_processes_at_once_create_each_occurrence_once(demo_db_path: Path) -
     jobs = [j for out, _err in outputs for j in json.loads(out)]
     keys = [(j["task_id"], j["occurrence_at"]) for j in jobs]
     assert len(keys) == len(set(keys))
-    # 23.11.2026 .. 28.06.2027 weekly = 32 backups; first Mondays Dec..Jun = 7 inventories.
-    assert sum(j["task"] == BACKUP for j in jobs) == 32
+    # 23.11.2026 .. 28.06.2027 weekly = 32 backups, capped at the newest 10 (issue 20:
+    # no flood of late jobs); first Mondays Dec..Jun = 7 inventories.
+    assert sum(j["task"] == BACKUP for j in jobs) == 10
+    assert (
+        min(j["occurrence_at"] for j in jobs if j["task"] == BACKUP) == "2027-04-26T07:00:00+00:00"
+    )
     assert sum(j["task"] == INVENTORY for j in jobs) == 7
+    skipped = [ln for _out, err in outputs for ln in err.splitlines() if "skipped:" in ln]
+    assert skipped == [
+        f"bbdispatch: skipped: {BACKUP} (task 1): 22 missed runs not created"
+        " (23.11.2026 09:00 – 19.04.2027 09:00); catch-up makes at most the newest 10"
+    ]
     with sqlite3.connect(demo_db_path) as conn:
         total = conn.execute("SELECT COUNT(*) FROM job WHERE recurring_task_id IS NOT NULL")
-        assert total.fetchone() == (4 + 39,)
+        assert total.fetchone() == (4 + 17,)
     again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True, env=env)
     assert json.loads(again.stdout) == []
 
