@@ -27,6 +27,7 @@ from bbdispatch.services.timekeeping import (
 )
 from bbdispatch.services.workspace import (
     JobCard,
+    RunCard,
     finish_job,
     job_card,
     my_jobs,
@@ -316,9 +317,19 @@ class TechJobsScreen(BBScreen[None]):
         self.app.push_screen(TextDialog(title, _("waiting for parts, for the client..."), submit))
 
     def action_done(self) -> None:
-        """Close the selected job as done, with a resolution."""
+        """Close the selected job as done, with a resolution; a recurring run is documented.
+
+        A run of a recurring task closes through its log (what was checked, OK
+        or problem found and what), which lands in the contract's run history.
+        """
         job_id = self.selected_job_id
         if job_id is None:
+            return
+        row = next((r for r in self._rows if r.job.id == job_id), None)
+        if row is not None and row.job.recurring_task_id is not None:
+            from screens.run_log_dialog import RunLogDialog
+
+            self.app.push_screen(RunLogDialog(job_id))
             return
 
         async def submit(resolution: str) -> None:
@@ -347,8 +358,12 @@ def card_text(card: JobCard) -> Text:
         f"{card.client_name} · {contact}",
         _("Address: {address} · Visit: {at}").format(address=card.site_address or "—", at=visit),
         job.description,
+        # A recurring run's time goes to its IT administration contract: its due
+        # date and checklist matter more than the client's block balances.
         *(
-            [agreed_terms_text(job)]
+            run_lines(card.run)
+            if card.run is not None
+            else [agreed_terms_text(job)]
             if agreed_terms_text(job)
             else card.balances or [_("No contract: time is billed at the hourly rate.")]
         ),
@@ -357,3 +372,12 @@ def card_text(card: JobCard) -> Text:
     for line in lines:
         text.append("\n" + line)
     return text
+
+
+def run_lines(run: RunCard) -> list[str]:
+    """A recurring run's due date and checklist, for the card."""
+    due = _("Recurring run due {due}").format(due=format_local(run.due_at))
+    if run.documented:
+        due += " · " + _("documented")
+    steps = " ".join(run.checklist.split()) or "—"
+    return [due, _("Checklist: {steps}").format(steps=steps)]

@@ -310,7 +310,11 @@ async def run_details(ctx: Ctx, job_id: int) -> RunDetails:
         raise NotFound(_("No job {id}.").format(id=job_id))
     if job.recurring_task_id is None:
         raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
-    task = await get_task(ctx, job.recurring_task_id)
+    # The job's technician may record the run without seeing the contract's
+    # tasks: the right checked is the one on the job.
+    task = await store.get_task(ctx.db, job.recurring_task_id)
+    if task is None:
+        raise NotFound(_("No recurring task {id}.").format(id=job.recurring_task_id))
     log = await store.run_log_of(ctx.db, job_id)
     backup = await backup_store.backup_check_of(ctx.db, job_id)
     return RunDetails(job, task, log, backup)

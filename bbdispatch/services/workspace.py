@@ -8,6 +8,7 @@ screens, so no front end can show or change another technician's job.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
@@ -23,6 +24,7 @@ from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import recurring as recurring_store
 from bbdispatch.storage import work as work_store
 
 
@@ -41,6 +43,21 @@ class JobCard:
     """One line per contract of the client (``balance_text``)."""
     entries: list[WorkEntry]
     """This technician's entries on the job, oldest first."""
+    run: RunCard | None = None
+    """For a recurring run: its due date and checklist; None for other jobs."""
+
+
+@dataclass(frozen=True)
+class RunCard:
+    """What a technician needs of a recurring run: when it is due and what to check."""
+
+    task_title: str
+    due_at: datetime
+    """The run's occurrence (UTC); overdue after the end of that day in Warsaw."""
+    checklist: str
+    """The task's instructions, as the admin wrote them (may be empty)."""
+    documented: bool
+    """The run already has its log."""
 
 
 async def own_job(ctx: Ctx, tech: Technician, job_id: int) -> Job:
@@ -97,7 +114,18 @@ async def job_card(ctx: Ctx, tech: Technician, job_id: int) -> JobCard:
         site_address=job.site_address or client.address,
         balances=balances,
         entries=entries,
+        run=await _run_card(ctx, job),
     )
+
+
+async def _run_card(ctx: Ctx, job: Job) -> RunCard | None:
+    if job.recurring_task_id is None or job.occurrence_at is None:
+        return None
+    task = await recurring_store.get_task(ctx.db, job.recurring_task_id)
+    if task is None:
+        return None
+    log = await recurring_store.run_log_of(ctx.db, job.id)
+    return RunCard(task.title, job.occurrence_at, task.instructions, log is not None)
 
 
 async def start_work(ctx: Ctx, tech: Technician, job_id: int) -> None:

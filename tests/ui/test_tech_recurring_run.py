@@ -1,0 +1,71 @@
+"""Issue 20: a technician's ``d`` on a recurring run documents it; the card shows due date and checklist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Technician
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.recurring import contract_history
+from bbdispatch.services.schedule import run_schedule
+from screens.run_log_dialog import RunLogDialog
+from screens.tech_jobs import TechJobsScreen
+from tests.helpers import load_person, query
+from tests.ui.test_tech_workspace import settle
+
+
+@pytest.fixture
+def piotr(demo_db_path: Path) -> Technician:
+    return load_person(demo_db_path, "piotr")
+
+
+async def test_done_on_a_recurring_run_records_its_log(
+    demo_ctx: Ctx, ctx_factory: Any, demo_db_path: Path, piotr: Technician
+) -> None:
+    created = (await run_schedule(demo_ctx)).created
+    assert [(c.task_title, c.late) for c in created] == [("Kontrola kopii zapasowych", True)]
+    job_id = created[0].job_id
+    app = BBDispatch(ctx_factory("piotr"), piotr, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        table.move_cursor(row=table.get_row_index(str(job_id)))
+        await settle(pilot)
+        card = str(app.screen.query_one("#job-detail", Static).render())
+        assert "Recurring run due 23.11.2026 09:00" in card
+        assert "Checklist: Sprawdź log kopii na NAS, odtwórz losowy plik" in card
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RunLogDialog)
+        head = str(dialog.query_one("#run-head", Static).render())
+        assert "due 23.11.2026 09:00" in head
+        assert "Sprawdź log kopii na NAS" in head
+        await pilot.press("ctrl+s")  # nothing said yet: refused by the field
+        await settle(pilot)
+        assert "Say what was checked" in str(dialog.query_one("#checked-error", Static).render())
+        await pilot.press(*"Log NAS przejrzany")
+        dialog.query_one("#outcome", Select).value = "problem"
+        dialog.query_one("#problem", Input).value = "Kopia z niedzieli niepełna"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+        assert str(job_id) not in [str(k.value) for k in table.rows]  # done: off my list
+    logs = query(
+        demo_db_path, "SELECT recorded_by, checked, outcome, problem FROM run_log WHERE job_id = ?",
+        (job_id,),
+    )  # fmt: skip
+    assert [tuple(r) for r in logs] == [
+        ("piotr", "Log NAS przejrzany", "problem", "Kopia z niedzieli niepełna")
+    ]
+    status = query(demo_db_path, "SELECT status FROM job WHERE id = ?", (job_id,))
+    assert [tuple(r) for r in status] == [("done",)]
+    history = {r.job.id: r for r in await contract_history(demo_ctx, 3)}
+    assert history[job_id].state.value == "problem"
+    assert history[job_id].log is not None
