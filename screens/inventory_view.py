@@ -1,4 +1,4 @@
-"""A client's software inventory: what changed since the previous one, and loading a new one."""
+"""A client's software inventory per computer: its changes, its full list, loading a new one."""
 
 from __future__ import annotations
 
@@ -9,24 +9,31 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.i18n import N_, _
-from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory_file
+from bbdispatch.services.inventory import InventoryReport, inventory_reports, load_inventory_file
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainSelect, PlainTable
 from screens.widgets.text_input import TextInput
 
 
 class InventoryScreen(BBScreen[None]):
-    """Added, removed and updated programs; ``o`` loads an export onto the run's job."""
+    """One computer at a time: added, removed and updated programs, or all of them.
+
+    The computer is picked at the top; ``a`` switches between the changes and
+    the full list; ``o`` loads an export onto the run's job (with the
+    computer's name when the file does not carry it).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_file", N_("Load file"), tooltip=N_("Load an export onto the job"),
                 id="load-inventory"),
+        Binding("a", "toggle_full", N_("All/changes"),
+                tooltip=N_("The computer's full list, or only what changed"), id="inventory-full"),
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the history"), id="back"),
     ]  # fmt: skip
 
@@ -36,10 +43,13 @@ class InventoryScreen(BBScreen[None]):
     InventoryScreen #diff-table {
         height: 1fr;
     }
-    InventoryScreen #file-path {
+    InventoryScreen #computer {
+        width: 1fr;
+    }
+    InventoryScreen #file-path, InventoryScreen #file-host {
         display: none;
     }
-    InventoryScreen.-loading #file-path {
+    InventoryScreen.-loading #file-path, InventoryScreen.-loading #file-host {
         display: block;
     }
     """
@@ -50,12 +60,20 @@ class InventoryScreen(BBScreen[None]):
         """Whose inventory is shown."""
         self.job_id = job_id
         """The inventory job a loaded file is recorded on, if any."""
+        self._reports: dict[str, InventoryReport] = {}
+        self._full = False
+        """Show the computer's whole list instead of its changes."""
 
     def compose(self) -> ComposeResult:
         """Summary, file path input (when loading), the changes, footer."""
         yield Header()
+        yield PlainSelect([], prompt=_("no computer yet"), id="computer", compact=True)
         yield Plain("", id="inventory-summary", classes="summary")
         yield TextInput(placeholder=_("Path of the export (CSV or wmic text)"), id="file-path")
+        yield TextInput(
+            placeholder=_("Computer name, if the file does not say (e.g. BIURO-PC1)"),
+            id="file-host",
+        )
         yield Plain("", id="file-error", classes="field-error")
         table: DataTable[str | Text] = PlainTable(id="diff-table", cursor_type="row")
         yield table
@@ -70,14 +88,40 @@ class InventoryScreen(BBScreen[None]):
         self.load_report()
 
     @work(exclusive=True, group="load-inventory", exit_on_error=False)
-    async def load_report(self) -> None:
-        """Fetch the newest inventory against the previous one."""
+    async def load_report(self, host: str | None = None) -> None:
+        """Fetch each computer's newest inventory against its previous one."""
         try:
-            report = await inventory_report(self.ctx, self.client_id)
+            reports = await inventory_reports(self.ctx, self.client_id)
         except NotFound as err:
             self.query_one("#inventory-summary", Static).update(str(err))
             return
-        self._show(report)
+        self._fill(reports, host)
+
+    def _fill(self, reports: list[InventoryReport], host: str | None) -> None:
+        """Offer the computers; show ``host``, else the one shown, else the one loaded last."""
+        self._reports = {r.latest.host: r for r in reports}
+        select: Select[str] = self.query_one("#computer", Select)
+        shown = select.value if isinstance(select.value, str) else None
+        newest = max(reports, key=lambda r: (r.latest.loaded_at, r.latest.id)).latest.host
+        wanted = next(h for h in (host, shown, newest) if h is not None and h in self._reports)
+        with select.prevent(Select.Changed):
+            select.set_options(
+                [(h or _("(unnamed computer)"), h) for h in self._reports]  # by name
+            )
+            select.value = wanted
+        self._show(self._reports[wanted])
+
+    @on(Select.Changed, "#computer")
+    def _computer_picked(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value in self._reports:
+            self._show(self._reports[event.value])
+
+    def action_toggle_full(self) -> None:
+        """Switch between the computer's changes and its full list."""
+        self._full = not self._full
+        select: Select[str] = self.query_one("#computer", Select)
+        if isinstance(select.value, str) and select.value in self._reports:
+            self._show(self._reports[select.value])
 
     def _show(self, report: InventoryReport) -> None:
         latest, previous, diff = report.latest, report.previous, report.diff
@@ -94,6 +138,10 @@ class InventoryScreen(BBScreen[None]):
         )  # fmt: skip
         table = self.query_one("#diff-table", DataTable)
         table.clear()
+        if self._full:
+            for item in latest.software.items:
+                table.add_row("", item.name, item.version)
+            return
         for item in diff.added:
             table.add_row(Text(_("added"), style="green"), item.name, item.version)
         for item in diff.removed:
@@ -114,18 +162,20 @@ class InventoryScreen(BBScreen[None]):
         self.add_class("-loading")
         self.query_one("#file-path", Input).focus()
 
-    @on(Input.Submitted, "#file-path")
-    def _submit_path(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.load_file(Path(event.value.strip()))
+    @on(Input.Submitted, "#file-path, #file-host")
+    def _submit_path(self) -> None:
+        path = self.query_one("#file-path", Input).value.strip()
+        if path:
+            self.load_file(Path(path))
 
     @work(exclusive=True, group="load-file", exit_on_error=False)
     async def load_file(self, path: Path) -> None:
         """Load the file onto the job; the path stays typed if it fails."""
         assert self.job_id is not None
         error = self.query_one("#file-error", Static)
+        host = self.query_one("#file-host", Input).value.strip() or None
         try:
-            report = await load_inventory_file(self.ctx, self.job_id, path)
+            report = await load_inventory_file(self.ctx, self.job_id, path, host)
         except DomainError as err:
             error.update(str(err))
             return
@@ -133,9 +183,11 @@ class InventoryScreen(BBScreen[None]):
         self.remove_class("-loading")
         self.query_one("#diff-table", DataTable).focus()
         self.notify(
-            _("Inventory loaded: {n} programs.").format(n=len(report.latest.software.items))
+            _("Inventory of {host} loaded: {n} programs.").format(
+                host=report.latest.host, n=len(report.latest.software.items)
+            )
         )
-        self._show(report)
+        self.load_report(report.latest.host)
 
     def action_back(self) -> None:
         """Back to the previous screen (or close the path field first)."""

@@ -1,14 +1,28 @@
-"""``bbdispatch inventory``: load a software export on a job; show what changed for a client."""
+"""``bbdispatch inventory``: load a computer's software list on an inventory run; show and diff.
+
+``load --job ID [--host H] FILE`` stores a list for one computer of the job's
+client; ``diff --client ID [--host H]`` shows each computer against its own
+previous list; ``show --client ID [--host H] [--json|--csv]`` lists the full
+newest inventory of each computer.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 from pathlib import Path
 
 from bbdispatch.clock import format_local
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
 from bbdispatch.i18n import _
-from bbdispatch.services.inventory import InventoryReport, inventory_report, load_inventory
+from bbdispatch.services.inventory import (
+    InventoryReport,
+    full_inventory,
+    inventory_reports,
+    load_inventory,
+)
+from bbdispatch.text import spreadsheet_cell
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,12 +37,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--job", type=int, required=True, metavar=_("ID"), help=_("the inventory job")
     )
     load.add_argument("file", type=Path, metavar=_("FILE"), help=_("the export (UTF-16 or UTF-8)"))
+    load.add_argument(
+        "--host", metavar=_("NAME"),
+        help=_("the computer the list comes from (needed when the file does not name it)"),
+    )  # fmt: skip
     load.add_argument("--json", action="store_true", help=_("print the diff as JSON"))
     load.set_defaults(handler=handle_load)
-    diff = actions.add_parser("diff", help=_("what changed since the client's previous inventory"))
+    diff = actions.add_parser(
+        "diff", help=_("what changed on each computer since its previous inventory")
+    )
     diff.add_argument("--client", type=int, required=True, metavar=_("ID"), help=_("client id"))
+    diff.add_argument("--host", metavar=_("NAME"), help=_("only this computer"))
     diff.add_argument("--json", action="store_true", help=_("print as JSON"))
     diff.set_defaults(handler=handle_diff)
+    show = actions.add_parser(
+        "show", help=_("the full newest inventory of each computer of a client")
+    )
+    show.add_argument("--client", type=int, required=True, metavar=_("ID"), help=_("client id"))
+    show.add_argument("--host", metavar=_("NAME"), help=_("only this computer"))
+    shape = show.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help=_("print as JSON"))
+    shape.add_argument(
+        "--csv", action="store_true", help=_("print as CSV: host,name,version,loaded_at")
+    )
+    show.set_defaults(handler=handle_show)
 
 
 def handle_load(args: argparse.Namespace) -> int:
@@ -42,20 +74,71 @@ def handle_load(args: argparse.Namespace) -> int:
                 _("cannot read {path}: {err}").format(path=args.file, err=err.strerror)
             ) from err
         async with open_ctx(args) as ctx:
-            report = await load_inventory(ctx, args.job, data, args.file.name)
-        _print(report, args.json)
+            report = await load_inventory(ctx, args.job, data, args.file.name, args.host)
+        if args.json:
+            print_json(report_json(report))
+        else:
+            _print(report)
         return 0
 
     return run(body)
 
 
 def handle_diff(args: argparse.Namespace) -> int:
-    """Print the client's newest inventory against the previous one."""
+    """Print each computer's newest inventory against its own previous one."""
 
     async def body() -> int:
         async with open_ctx(args) as ctx:
-            report = await inventory_report(ctx, args.client)
-        _print(report, args.json)
+            reports = await inventory_reports(ctx, args.client, args.host)
+        if args.json:
+            print_json([report_json(r) for r in reports])
+            return 0
+        for number, report in enumerate(reports):
+            if number:
+                echo()
+            _print(report)
+        return 0
+
+    return run(body)
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    """Print the newest list of each computer: text, JSON or CSV."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            lists = await full_inventory(ctx, args.client, args.host)
+        if args.json:
+            print_json(
+                [
+                    {
+                        "host": info.host, "inventory": info.id, "job": info.job_id,
+                        "loaded_at": info.loaded_at.isoformat(),
+                        "programs": [
+                            {"name": i.name, "version": i.version} for i in info.software.items
+                        ],
+                    }
+                    for info in lists
+                ]
+            )  # fmt: skip
+        elif args.csv:
+            echo(_csv_line(["host", "name", "version", "loaded_at"]))
+            for info in lists:
+                for item in info.software.items:
+                    echo(_csv_line([info.host, item.name, item.version,
+                                    info.loaded_at.isoformat()]))  # fmt: skip
+        else:
+            for number, info in enumerate(lists):
+                if number:
+                    echo()
+                echo(
+                    _("{host}: inventory {id} of {at}, {n} programs").format(
+                        host=info.host or _("(unnamed computer)"), id=info.id,
+                        at=format_local(info.loaded_at), n=len(info.software.items),
+                    )
+                )  # fmt: skip
+                for item in info.software.items:
+                    echo(f"  {item.name}  {item.version}".rstrip())
         return 0
 
     return run(body)
@@ -66,6 +149,7 @@ def report_json(report: InventoryReport) -> dict[str, object]:
     latest, previous, diff = report.latest, report.previous, report.diff
     return {
         "client_id": report.client_id,
+        "host": latest.host,
         "latest": {"id": latest.id, "job": latest.job_id, "loaded_at": latest.loaded_at.isoformat(),
                    "programs": len(latest.software.items)},
         "previous": None if previous is None else {
@@ -80,16 +164,14 @@ def report_json(report: InventoryReport) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _print(report: InventoryReport, as_json: bool) -> None:
-    if as_json:
-        print_json(report_json(report))
-        return
+def _print(report: InventoryReport) -> None:
     latest, previous, diff = report.latest, report.previous, report.diff
     echo(
-        _("inventory {id} of {at}: {n} programs").format(
-            id=latest.id, at=format_local(latest.loaded_at), n=len(latest.software.items)
+        _("{host}: inventory {id} of {at}: {n} programs").format(
+            host=latest.host or _("(unnamed computer)"), id=latest.id,
+            at=format_local(latest.loaded_at), n=len(latest.software.items),
         )
-    )
+    )  # fmt: skip
     if previous is None:
         echo(_("no earlier inventory to compare with"))
         return
@@ -109,3 +191,10 @@ def _print(report: InventoryReport, as_json: bool) -> None:
             a=len(diff.added), r=len(diff.removed), c=len(diff.changed), u=diff.unchanged
         )
     )
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV row; cells a spreadsheet would run as formulas are neutralised."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([spreadsheet_cell(c) for c in cells])
+    return out.getvalue()

@@ -1,12 +1,21 @@
 """Software inventories: reading the exports technicians bring and what changed.
 
-Three exports are read: PowerShell ``Get-Package | Select Name,Version |
-Export-Csv`` (quoted CSV, maybe a ``#TYPE`` line), ``wmic product get
-name,version`` (fixed-width text, or ``/format:csv`` with its leading ``Node``
-column) and a plain ``name,version`` CSV. Any other layout is refused, naming
-its first line. PowerShell 5
-and wmic both write UTF-16 with a byte-order mark, so bytes are decoded here.
-Pure functions: no files, no database.
+The exports firms really have are read:
+
+- PowerShell ``Get-Package | Select Name,Version | Export-Csv`` (quoted CSV,
+  maybe a ``#TYPE`` line);
+- the PowerShell registry export, ``Get-ItemProperty`` of the Uninstall keys
+  ``| Select DisplayName,DisplayVersion | Export-Csv`` (entries without a name are
+  updates and components, and are left out);
+- ``wmic product get name,version`` (fixed-width text, or ``/format:csv`` with
+  its leading ``Node`` column);
+- a ``name,version`` CSV, with or without a header, also Polish
+  (``Nazwa;Wersja``, semicolons).
+
+A ``PSComputerName``, ``ComputerName`` or ``Node`` column (Polish ``Komputer``)
+names the computer. Any other layout, and binary files, are refused with a
+message. PowerShell 5 and wmic write UTF-16 (with a byte-order mark, or
+without), so bytes are decoded here. Pure functions: no files, no database.
 """
 
 from __future__ import annotations
@@ -47,6 +56,18 @@ class SoftwareList:
 
     format: ExportFormat
     items: tuple[SoftwareItem, ...]
+    host: str = ""
+    """The computer the list comes from, as the file names it ("" when it does not)."""
+
+
+NAME_TITLES = frozenset({"name", "displayname", "nazwa", "nazwa programu"})
+"""Column titles of the program's name (case-insensitive)."""
+VERSION_TITLES = frozenset({"version", "displayversion", "wersja"})
+"""Column titles of the program's version."""
+HOST_TITLES = frozenset({
+    "pscomputername", "computername", "node", "komputer", "host", "hostname", "nazwa komputera",
+})  # fmt: skip
+"""Column titles naming the computer a row comes from."""
 
 
 @dataclass(frozen=True)
@@ -74,26 +95,55 @@ class InventoryDiff:
 
 
 def decode_export(data: bytes) -> str:
-    """Decode an export: UTF-16 (with BOM, or without one but full of NULs), UTF-8, else cp1250."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
-    if len(data) >= 4 and data[1:4:2] == b"\0\0" and data[0:1] != b"\0":
-        return data.decode("utf-16-le")
+    """Decode an export: UTF-16 (with BOM, or without one but full of NULs), UTF-8, else cp1250.
+
+    Raises:
+        InventoryError: bytes that are no text in any of these (a binary file).
+    """
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1250")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:].decode("utf-8")
+        if len(data) >= 4 and data[1:4:2] == b"\0\0" and data[0:1] != b"\0":
+            return data.decode("utf-16-le")
+        if len(data) >= 4 and data[0:3:2] == b"\0\0" and data[1:2] != b"\0":
+            return data.decode("utf-16-be")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1250")
+    except UnicodeDecodeError as err:
+        raise InventoryError(NOT_TEXT()) from err
+
+
+def NOT_TEXT() -> str:  # noqa: N802 - a message, named like a constant
+    """The message for a file that is not a text export."""
+    return _(
+        "This file is not a software list (it is not text: an Excel workbook, a picture?)."
+        " Save the list as CSV or text."
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    """NULs or many control characters: a binary file that happened to decode."""
+    if "\0" in text:
+        return True
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n")
+    return controls > max(2, len(text) // 100)
 
 
 def parse_export(data: bytes) -> SoftwareList:
     """Read an export in any of the known formats.
 
     Raises:
-        InventoryError: the file is empty or has no program names in it.
+        InventoryError: the file is empty, binary, of an unknown layout, lists
+            several computers, or has no program names in it.
     """
-    text = decode_export(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_export(data)
+    if _looks_binary(text):
+        raise InventoryError(NOT_TEXT())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if not lines:
         raise InventoryError(_("The export is empty."))
@@ -104,24 +154,42 @@ def parse_export(data: bytes) -> SoftwareList:
         fmt, rows = ExportFormat.WMIC, _wmic_rows(lines)
     else:
         fmt, rows = ExportFormat.CSV, _csv_rows(lines, header=_has_name_column(first))
-    items = sorted({SoftwareItem(n.strip(), v.strip()) for n, v in rows if n.strip()})
+    items = sorted({SoftwareItem(n.strip(), v.strip()) for n, v, _h in rows if n.strip()})
     if not items:
         raise InventoryError(_("No programs found in the export."))
-    return SoftwareList(fmt, tuple(items))
+    hosts = sorted({h.strip() for _n, _v, h in rows if h.strip()})
+    if len(hosts) > 1:
+        raise InventoryError(
+            _("The export lists several computers ({names}): load one file per computer.").format(
+                names=", ".join(hosts[:3]) + (", …" if len(hosts) > 3 else "")
+            )
+        )
+    return SoftwareList(fmt, tuple(items), hosts[0] if hosts else "")
 
 
 def _delimiter(line: str) -> str:
     return ";" if ";" in line and "," not in line else ","
 
 
+def _titles(row: list[str]) -> list[str]:
+    return [t.strip().strip("\ufeff").lower() for t in row]
+
+
 def _has_name_column(line: str) -> bool:
-    """A header naming a Name column anywhere (``Node,Name,Version`` of wmic /format:csv)."""
+    """A header naming a Name column anywhere (``Node,Name,Version``, ``Nazwa;Wersja``)."""
     titles = next(csv.reader([line], delimiter=_delimiter(line)), [])
-    return "name" in [t.strip().lower() for t in titles]
+    return bool(NAME_TITLES & set(_titles(titles)))
 
 
-def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str]]:
+def _column(titles: list[str], names: frozenset[str]) -> int:
+    return next((i for i, t in enumerate(titles) if t in names), -1)
+
+
+def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
+    """(name, version, computer) of each row; the computer is "" without such a column."""
     lines = [ln for ln in lines if not ln.startswith("#")]
+    if not lines:
+        raise InventoryError(_("The export is empty."))
     delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
@@ -134,31 +202,39 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str]]:
                 "wmic product get name,version (also /format:csv), or name,version lines."
             ).format(line=lines[0][:80])
         )
-    name_col, version_col = 0, 1
+    name_col, version_col, host_col = 0, 1, -1
     if header and rows:
-        titles = [t.strip().lower() for t in rows[0]]
-        if "name" not in titles:
-            raise InventoryError(_("The CSV has no Name column."))
-        name_col = titles.index("name")
-        version_col = titles.index("version") if "version" in titles else -1
+        titles = _titles(rows[0])
+        name_col = _column(titles, NAME_TITLES)
+        if name_col < 0:
+            raise InventoryError(
+                _(
+                    "The CSV has no Name column (Name, DisplayName or Nazwa); its header is"
+                    " {line!r}."
+                ).format(line=lines[0][:80])
+            )
+        version_col = _column(titles, VERSION_TITLES)
+        host_col = _column(titles, HOST_TITLES)
         rows = rows[1:]
+
+    def cell(row: list[str], col: int) -> str:
+        return row[col] if 0 <= col < len(row) else ""
+
     return [
-        (r[name_col], r[version_col] if 0 <= version_col < len(r) else "")
-        for r in rows
-        if len(r) > name_col
+        (r[name_col], cell(r, version_col), cell(r, host_col)) for r in rows if len(r) > name_col
     ]
 
 
-def _wmic_rows(lines: list[str]) -> list[tuple[str, str]]:
+def _wmic_rows(lines: list[str]) -> list[tuple[str, str, str]]:
     header = lines[0]
     at = header.lower().find("version")
     if at < 0:
-        return [(ln, "") for ln in lines[1:]]
+        return [(ln, "", "") for ln in lines[1:]]
     name_first = header.lower().find("name") < at
     rows = []
     for ln in lines[1:]:
         left, right = ln[:at], ln[at:]
-        rows.append((left, right) if name_first else (right, left))
+        rows.append((left, right, "") if name_first else (right, left, ""))
     return rows
 
 

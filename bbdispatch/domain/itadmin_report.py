@@ -46,7 +46,7 @@ class ReportBackup:
 
 @dataclass(frozen=True)
 class ReportInventory:
-    """An inventory loaded in the month and what changed against the one before."""
+    """An inventory loaded in the month and what changed against that computer's previous one."""
 
     loaded_at: datetime
     programs: int
@@ -55,7 +55,9 @@ class ReportInventory:
     updated: tuple[str, ...]
     """``Name 1.0 → 1.1``."""
     first: bool
-    """The client's first inventory: nothing to compare with."""
+    """The computer's first inventory: nothing to compare with."""
+    host: str = ""
+    """The computer the list comes from ("" for lists loaded before computers had names)."""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ PL = {
     "note": "Uwagi",
     "inventory": "Zmiany w oprogramowaniu",
     "loaded": "Inwentaryzacja",
+    "computer": "Komputer",
+    "unnamed": "komputer bez nazwy",
     "programs": "Programów",
     "added": "Zainstalowano",
     "removed": "Usunięto",
@@ -167,7 +169,8 @@ def render_markdown(r: ItAdminReport) -> str:
         out.append(PL["no_inventory"])
     for inv in r.inventories:
         out.append(
-            f"**{PL['loaded']} {format_local(inv.loaded_at)}** ({PL['programs']}: {inv.programs})"
+            f"**{PL['computer']} {markdown_text(inv.host or PL['unnamed'])}** · {PL['loaded']}"
+            f" {format_local(inv.loaded_at)} ({PL['programs']}: {inv.programs})"
         )
         out.append("")
         out += [
@@ -249,7 +252,8 @@ def render_html(r: ItAdminReport) -> str:
         parts.append(f"<p>{PL['no_inventory']}</p>")
     for inv in r.inventories:
         parts.append(
-            f"<p><strong>{PL['loaded']} {h(format_local(inv.loaded_at))}</strong>"
+            f"<p><strong>{PL['computer']} {h(inv.host or PL['unnamed'])}</strong>"
+            f" · {PL['loaded']} {h(format_local(inv.loaded_at))}"
             f" ({PL['programs']}: {inv.programs})</p><ul>"
         )
         if inv.first:
@@ -307,6 +311,7 @@ def report_dict(r: ItAdminReport) -> dict[str, Any]:
         ],  # fmt: skip
         "inventories": [
             {
+                "host": i.host,
                 "loaded_at": to_db(i.loaded_at),
                 "programs": i.programs,
                 "first": i.first,

@@ -87,8 +87,9 @@ async def document_recurring(
         async with ctx.db.transaction():
             await inventory_store.insert_inventory(
                 ctx.db, client_id=await _client_of(ctx, inventory.contract_id), job_id=job_id,
-                source_name="Get-Package.csv", software=SoftwareList(ExportFormat.POWERSHELL_CSV,
-                items), loaded_by="kasia", loaded_at=occurrence + timedelta(minutes=60),
+                source_name="Get-Package.csv",
+                software=SoftwareList(ExportFormat.POWERSHELL_CSV, items, "REJESTRACJA-PC"),
+                loaded_by="kasia", loaded_at=occurrence + timedelta(minutes=60),
             )  # fmt: skip
 
 

@@ -1,19 +1,22 @@
 """Software inventories: load a technician's export on a job, and show what changed.
 
 The point of the periodic inventory is the difference: what staff installed,
-removed or updated since last time. Inventories are stored per client.
+removed or updated since last time, on each computer. A list belongs to a
+named computer of the client (from the file, or given when loading) and is
+compared with that computer's previous list. Only a run of the client's
+inventory task (a recurring task of category software) takes a list.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.inventory import InventoryDiff, SoftwareList, diff_inventories, parse_export
-from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.domain.jobs import Category, Job, JobStatus
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -22,6 +25,8 @@ from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import inventory as store
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import recurring as recurring_store
+from bbdispatch.storage.inventory import InventoryHead
 
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 """Exports are a few kilobytes; anything this big is the wrong file."""
@@ -36,10 +41,15 @@ class InventoryInfo:
     loaded_at: datetime
     software: SoftwareList
 
+    @property
+    def host(self) -> str:
+        """The computer the list comes from."""
+        return self.software.host
+
 
 @dataclass(frozen=True)
 class InventoryReport:
-    """A client's newest inventory against the one before it."""
+    """A computer's newest inventory against its own previous one."""
 
     client_id: int
     latest: InventoryInfo
@@ -48,24 +58,33 @@ class InventoryReport:
 
 
 async def load_inventory(
-    ctx: Ctx, job_id: int, data: bytes, source_name: str = ""
+    ctx: Ctx, job_id: int, data: bytes, source_name: str = "", host: str | None = None
 ) -> InventoryReport:
-    """Parse an export, store it for the job's client, and compare with the previous one.
+    """Parse an export, store it for the job's computer, compare with that computer's previous.
+
+    Args:
+        ctx: the service environment.
+        job_id: the inventory run the list was taken on.
+        data: the file's bytes.
+        source_name: the file's name, for the record.
+        host: the computer's name; needed when the file does not name it, and
+            must agree with the file when both do.
 
     Raises:
         NotFound: no such job.
-        DomainError: a cancelled job, or an export that cannot be read.
+        DomainError: a job that is not an inventory run or was cancelled, an
+            export that cannot be read, or no (or a conflicting) computer name.
     """
     await check_job(ctx, Action.RUN_RECORD, job_id)
     if len(data) > MAX_EXPORT_BYTES:
         raise DomainError(_("The file is too big for a software list."))
     software = parse_export(data)
+    software = replace(software, host=_computer(software.host, host))
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
-        if job.status is JobStatus.CANCELLED:
-            raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
+        await _check_inventory_run(ctx, job)
         inventory_id = await store.insert_inventory(
             ctx.db, client_id=job.client_id, job_id=job_id, source_name=source_name,
             software=software, loaded_by=ctx.actor, loaded_at=ctx.clock.now(),
@@ -73,33 +92,132 @@ async def load_inventory(
         await audit.record(
             ctx, "software_inventory", inventory_id, "loaded", job_id=job_id,
             programs=len(software.items), format=software.format.value, source=source_name,
+            host=software.host,
         )  # fmt: skip
-    return await inventory_report(ctx, job.client_id)
+    # What changed on the computer is what the run needs: its technician sees it
+    # without the right to browse the client's inventories.
+    (report,) = await _reports(ctx, job.client_id, software.host)
+    return report
 
 
-async def inventory_report(ctx: Ctx, client_id: int) -> InventoryReport:
-    """The client's newest inventory and what changed since the previous one.
+MAX_HOST = 63
+"""Longest computer name taken (a DNS label; NetBIOS names are 15)."""
+
+
+def _computer(from_file: str, given: str | None) -> str:
+    """The computer a list belongs to: the file's name for it, or the one given.
 
     Raises:
-        NotFound: unknown client, or no inventory loaded for it yet.
+        DomainError: neither names one, they disagree, or the name is no name.
+    """
+    given = (given or "").strip()
+    if given and from_file and given.casefold() != from_file.casefold():
+        raise DomainError(
+            _("The file comes from {file}, not {given}: check the file or leave --host out.")
+            .format(file=from_file, given=given)
+        )  # fmt: skip
+    name = from_file or given
+    if not name:
+        raise DomainError(
+            _("Say which computer the list comes from (--host NAME): the file does not name it.")
+        )
+    if len(name) > MAX_HOST or not name.isprintable():
+        raise DomainError(
+            _("A computer name is up to {n} printable characters.").format(n=MAX_HOST)
+        )
+    return name.upper()
+
+
+async def _check_inventory_run(ctx: Ctx, job: Job) -> None:
+    """Refuse a job that is not an open or done run of an inventory task (category software).
+
+    Raises:
+        DomainError: a cancelled job, a job that is not a recurring run, or the
+            run of another kind of task (a backup check).
+    """
+    if job.status is JobStatus.CANCELLED:
+        raise DomainError(_("Job {id} was cancelled.").format(id=job.id))
+    task = None
+    if job.recurring_task_id is not None:
+        task = await recurring_store.get_task(ctx.db, job.recurring_task_id)
+    if task is None or task.category is not Category.SOFTWARE:
+        raise DomainError(
+            _(
+                "Job {id} is not an inventory run: load the list on a run of the client's"
+                " software inventory task."
+            ).format(id=job.id)
+        )
+
+
+async def inventory_report(ctx: Ctx, client_id: int, host: str | None = None) -> InventoryReport:
+    """A computer's newest inventory and what changed since its previous one.
+
+    Without ``host``: the computer whose list was loaded last.
+
+    Raises:
+        NotFound: unknown client, or no inventory loaded for it (or that computer) yet.
+    """
+    reports = await inventory_reports(ctx, client_id, host)
+    return max(reports, key=lambda r: (r.latest.loaded_at, r.latest.id))
+
+
+async def inventory_reports(
+    ctx: Ctx, client_id: int, host: str | None = None
+) -> list[InventoryReport]:
+    """Each computer's newest inventory against its own previous one, by computer name.
+
+    Raises:
+        NotFound: unknown client, or no inventory loaded for it (or that computer) yet.
     """
     await check(ctx, Action.INVENTORY_VIEW, entity="client", entity_id=client_id)
+    return await _reports(ctx, client_id, host)
+
+
+async def _reports(ctx: Ctx, client_id: int, host: str | None) -> list[InventoryReport]:
+    """The reports of :func:`inventory_reports`, the right already checked by the caller."""
+    heads = await _heads(ctx, client_id, host)
+    by_host: dict[str, list[InventoryHead]] = {}
+    for head in heads:
+        by_host.setdefault(head.host, []).append(head)
+    reports = []
+    for name in sorted(by_host, key=str.casefold):
+        infos = [await _info(ctx, head) for head in by_host[name][:2]]
+        previous = infos[1] if len(infos) > 1 else None
+        diff = diff_inventories(previous.software if previous else None, infos[0].software)
+        reports.append(InventoryReport(client_id, infos[0], previous, diff))
+    return reports
+
+
+async def full_inventory(ctx: Ctx, client_id: int, host: str | None = None) -> list[InventoryInfo]:
+    """The newest list of each computer of the client (or of one), by computer name.
+
+    Raises:
+        NotFound: unknown client, or no inventory loaded for it (or that computer) yet.
+    """
+    return [r.latest for r in await inventory_reports(ctx, client_id, host)]
+
+
+async def _heads(ctx: Ctx, client_id: int, host: str | None) -> list[InventoryHead]:
     if await client_store.get_client(ctx.db, client_id) is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
-    heads = await store.inventory_ids_of_client(ctx.db, client_id)
+    name = host.strip().upper() if host is not None else None
+    heads = await store.inventory_ids_of_client(ctx.db, client_id, name)
+    if not heads and name is not None:
+        raise NotFound(_("No software inventory of computer {host} yet.").format(host=name))
     if not heads:
         raise NotFound(_("No software inventory loaded for this client yet."))
-    infos = []
-    for head in heads[:2]:
-        software = await store.load_inventory(ctx.db, head.id)
-        assert software is not None
-        infos.append(InventoryInfo(head.id, head.job_id, head.loaded_at, software))
-    previous = infos[1] if len(infos) > 1 else None
-    diff = diff_inventories(previous.software if previous else None, infos[0].software)
-    return InventoryReport(client_id, infos[0], previous, diff)
+    return heads
 
 
-async def load_inventory_file(ctx: Ctx, job_id: int, path: Path) -> InventoryReport:
+async def _info(ctx: Ctx, head: InventoryHead) -> InventoryInfo:
+    software = await store.load_inventory(ctx.db, head.id)
+    assert software is not None
+    return InventoryInfo(head.id, head.job_id, head.loaded_at, software)
+
+
+async def load_inventory_file(
+    ctx: Ctx, job_id: int, path: Path, host: str | None = None
+) -> InventoryReport:
     """Read an export from a file (off the event loop) and load it on the job.
 
     Raises:
@@ -116,4 +234,4 @@ async def load_inventory_file(ctx: Ctx, job_id: int, path: Path) -> InventoryRep
         raise DomainError(
             _("Cannot read {path}: {err}").format(path=path, err=err.strerror)
         ) from err
-    return await load_inventory(ctx, job_id, data, path.name)
+    return await load_inventory(ctx, job_id, data, path.name, host)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from bbdispatch.clock import local_midnight_utc
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.errors import NotFound
-from bbdispatch.domain.inventory import diff_inventories
+from bbdispatch.domain.inventory import SoftwareList, diff_inventories
 from bbdispatch.domain.itadmin_report import (
     ItAdminReport,
     ReportBackup,
@@ -114,16 +114,20 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
 async def _inventories(
     ctx: Ctx, client_id: int, start: datetime, end: datetime
 ) -> tuple[ReportInventory, ...]:
-    """Inventories loaded in [start, end), each against the one loaded before it."""
+    """Inventories loaded in [start, end), each against its computer's previous one.
+
+    By computer name, then by when they were loaded.
+    """
     heads = list(reversed(await inventory_store.inventory_ids_of_client(ctx.db, client_id)))
     out = []
-    previous = None
+    previous: dict[str, SoftwareList] = {}
     for head in heads:
         software = await inventory_store.load_inventory(ctx.db, head.id)
         if software is None:
             continue
         if start <= head.loaded_at < end:
-            diff = diff_inventories(previous, software)
+            before = previous.get(head.host)
+            diff = diff_inventories(before, software)
             out.append(
                 ReportInventory(
                     loaded_at=head.loaded_at,
@@ -133,8 +137,10 @@ async def _inventories(
                     updated=tuple(
                         f"{c.name} {c.old_version} → {c.new_version}" for c in diff.changed
                     ),
-                    first=previous is None,
+                    first=before is None,
+                    host=head.host,
                 )
             )
-        previous = software
+        previous[head.host] = software
+    out.sort(key=lambda i: (i.host.casefold(), i.loaded_at))
     return tuple(out)

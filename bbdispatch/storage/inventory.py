@@ -18,6 +18,8 @@ class InventoryHead:
     id: int
     job_id: int | None
     loaded_at: datetime
+    host: str = ""
+    """The computer the list comes from ("" for lists loaded before computers had names)."""
 
 
 async def insert_inventory(
@@ -33,9 +35,12 @@ async def insert_inventory(
     """Store one loaded inventory with its programs; returns its id."""
     inventory_id = await db.execute(
         "INSERT INTO software_inventory (client_id, job_id, source_name, source_format,"
-        " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (client_id, job_id, source_name, software.format.value, loaded_by, to_db(loaded_at)),
-    )
+        " loaded_by, loaded_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            client_id, job_id, source_name, software.format.value, loaded_by, to_db(loaded_at),
+            software.host,
+        ),
+    )  # fmt: skip
     await db.execute_many(
         "INSERT INTO software_item (inventory_id, name, version) VALUES (?, ?, ?)",
         [(inventory_id, i.name, i.version) for i in software.items],
@@ -43,20 +48,25 @@ async def insert_inventory(
     return inventory_id
 
 
-async def inventory_ids_of_client(db: Database, client_id: int) -> list[InventoryHead]:
-    """A client's inventories, newest first."""
-    rows = await db.fetch_all(
-        "SELECT id, job_id, loaded_at FROM software_inventory WHERE client_id = ?"
-        " ORDER BY loaded_at DESC, id DESC",
-        (client_id,),
-    )
-    return [InventoryHead(int(r["id"]), r["job_id"], from_db(r["loaded_at"])) for r in rows]
+async def inventory_ids_of_client(
+    db: Database, client_id: int, host: str | None = None
+) -> list[InventoryHead]:
+    """A client's inventories (of one computer when ``host`` is given), newest first."""
+    sql = "SELECT id, job_id, loaded_at, host FROM software_inventory WHERE client_id = ?"
+    params: tuple[object, ...] = (client_id,)
+    if host is not None:
+        sql += " AND host = ?"
+        params += (host,)
+    rows = await db.fetch_all(sql + " ORDER BY loaded_at DESC, id DESC", params)
+    return [
+        InventoryHead(int(r["id"]), r["job_id"], from_db(r["loaded_at"]), r["host"]) for r in rows
+    ]
 
 
 async def load_inventory(db: Database, inventory_id: int) -> SoftwareList | None:
-    """One stored inventory's programs."""
+    """One stored inventory's programs, with its computer."""
     head = await db.fetch_one(
-        "SELECT source_format FROM software_inventory WHERE id = ?", (inventory_id,)
+        "SELECT source_format, host FROM software_inventory WHERE id = ?", (inventory_id,)
     )
     if head is None:
         return None
@@ -67,6 +77,7 @@ async def load_inventory(db: Database, inventory_id: int) -> SoftwareList | None
     return SoftwareList(
         ExportFormat(head["source_format"]),
         tuple(SoftwareItem(r["name"], r["version"]) for r in rows),
+        head["host"],
     )
 
 

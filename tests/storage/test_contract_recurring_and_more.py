@@ -156,6 +156,21 @@ async def test_inventories(db: Database) -> None:
     assert [(h.id, h.loaded_at) for h in heads] == [(second, AT + timedelta(days=30)), (first, AT)]
     assert await inventory.load_inventory(db, first) == programs
     assert await inventory.load_inventory(db, 999) is None
+    # Lists belong to computers: each is kept with its host and found by it.
+    async with db.transaction():
+        third = await inventory.insert_inventory(
+            db, client_id=client, job_id=None, source_name="c.csv",
+            software=SoftwareList(ExportFormat.CSV, (SoftwareItem("Płatnik", "10"),), "BIURO-PC1"),
+            loaded_by="kasia", loaded_at=AT + timedelta(days=31),
+        )  # fmt: skip
+    by_host = await inventory.inventory_ids_of_client(db, client, "BIURO-PC1")
+    assert [(h.id, h.host) for h in by_host] == [(third, "BIURO-PC1")]
+    assert [h.id for h in await inventory.inventory_ids_of_client(db, client, "")] == [
+        second, first,
+    ]  # fmt: skip
+    loaded = await inventory.load_inventory(db, third)
+    assert loaded is not None
+    assert loaded.host == "BIURO-PC1"
 
 
 class Colour(StrEnum):

@@ -83,6 +83,13 @@ async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: A
         path_input.value = str(DATA / "inventory-simple.csv")
         await pilot.press("enter")
         await settle_twice(app, pilot)
+        # Issue 20: a list belongs to a computer; this file does not name one.
+        assert "Say which computer" in str(screen.query_one("#file-error", Static).render())
+        screen.query_one("#file-host", Input).value = "rejestracja-pc"
+        await pilot.press("enter")
+        await settle_twice(app, pilot)
+        computer = screen.query_one("#computer", Select)
+        assert computer.value == "REJESTRACJA-PC"
         summary = str(screen.query_one("#inventory-summary", Static).render())
         assert "3 programs" in summary
         rows = [
@@ -92,3 +99,20 @@ async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: A
         assert ("added", "Notepad++") in rows
         assert ("removed", "AnyDesk") in rows
         assert ("removed", "Płatnik") in rows
+        # A second computer is compared with nothing but itself: its first inventory.
+        await pilot.press("o")
+        screen.query_one("#file-host", Input).value = "GABINET-1"
+        path_input.value = str(DATA / "inventory-2026-10-powershell.csv")
+        await pilot.press("enter")
+        await settle_twice(app, pilot)
+        assert computer.value == "GABINET-1"
+        assert "first inventory" in str(screen.query_one("#inventory-summary", Static).render())
+        assert {str(table.get_row_at(i)[0]) for i in range(table.row_count)} == {"added"}
+        await pilot.press("a")  # the whole list of this computer
+        await settle_twice(app, pilot)
+        assert table.row_count == 8
+        assert {str(table.get_row_at(i)[0]) for i in range(table.row_count)} == {""}
+        assert "Płatnik" in [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        computer.value = "REJESTRACJA-PC"
+        await settle_twice(app, pilot)
+        assert table.row_count == 3  # REJESTRACJA-PC's own full list

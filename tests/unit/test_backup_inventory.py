@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -8,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.backups import BackupResult, format_size, parse_size, stale_backup
 from bbdispatch.domain.errors import DomainError
@@ -74,45 +72,6 @@ async def test_run_job_insert_is_idempotent(demo_ctx: Ctx) -> None:
         second = await job_store.insert_run_job(demo_ctx.db, new, moment, "b")
     assert first is not None
     assert second is None
-
-
-def test_inventory_cli_load_and_diff(
-    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    db = ["--db", str(demo_db_path)]
-    # The demo's two inventories already differ.
-    assert main([*db, "inventory", "diff", "--client", "3", "--json"]) == 0
-    demo = json.loads(capsys.readouterr().out)
-    assert [a["name"] for a in demo["added"]] == ["AnyDesk"]
-    assert [r["name"] for r in demo["removed"]] == ["TeamViewer"]
-    # Load the two sample exports on a job of another client and compare them.
-    assert (
-        main(
-            [*db, "inventory", "load", "--job", "1", str(DATA / "inventory-2026-10-powershell.csv")]
-        )
-        == 0
-    )
-    assert "no earlier inventory" in capsys.readouterr().out
-    assert (
-        main([*db, "inventory", "load", "--job", "1", str(DATA / "inventory-2026-11-wmic.txt")])
-        == 0
-    )
-    text = capsys.readouterr().out
-    assert "+ AnyDesk 8.0.5" in text
-    assert "- TeamViewer 15.47.3" in text
-    assert "~ Google Chrome 118.0.5993.118 -> 119.0.6045.106" in text
-    assert "1 added, 1 removed, 2 changed, 5 unchanged" in text
-    assert main([*db, "inventory", "diff", "--client", "1", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["latest"]["programs"] == 8
-    assert report["changed"][0] == {
-        "name": "Adobe Acrobat Reader", "old_version": "23.006.20320",
-        "new_version": "24.001.20604",
-    }  # fmt: skip
-    assert main([*db, "inventory", "load", "--job", "1", str(DATA / "missing.csv")]) == 1
-    assert capsys.readouterr().err.startswith("bbdispatch: cannot read")
-    assert main([*db, "inventory", "diff", "--client", "2"]) == 1
-    assert "No software inventory" in capsys.readouterr().err
 
 
 async def test_a_backup_last_good_two_months_ago_is_a_problem(demo_ctx: Ctx) -> None:

@@ -39,6 +39,7 @@ CASES: dict[str, tuple[tuple[str, ...], str]] = {
     "schedule run": ((), REFUSED),
     "inventory load": (("--job", "1", "SOFTWARE"), REFUSED),
     "inventory diff": (("--client", "1"), REFUSED),
+    "inventory show": (("--client", "1"), REFUSED),
     "contracts": ((), REFUSED),
     "contracts sign": (("--client", "1", "--product", "X"), REFUSED),
     "contracts import": (("CONTRACTS",), REFUSED),
