@@ -51,6 +51,10 @@ class ContractHistoryScreen(BBScreen[None]):
                 id="inventory"),
         Binding("s", "run_schedule", N_("Run sched."), tooltip=N_("Create due runs now"),
                 id="run-schedule"),
+        # Not in the footer (it would pass 80 columns): F1 and the palette list it.
+        Binding("r", "report", N_("Report"),
+                tooltip=N_("The client's IT administration report for the month"),
+                id="itadmin-report", show=False),
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the tasks"), id="back"),
     ]  # fmt: skip
 
@@ -190,6 +194,14 @@ class ContractHistoryScreen(BBScreen[None]):
         from screens.backup_check_dialog import BackupCheckDialog
 
         self.app.push_screen(BackupCheckDialog(row.job.id))
+
+    def action_report(self) -> None:
+        """The client's IT administration report of this month, as the client receives it."""
+        if self._client_id is None:
+            return
+        from screens.itadmin_report_view import ItAdminReportScreen
+
+        self.app.push_screen(ItAdminReportScreen(self._client_id))
 
     def action_inventory(self) -> None:
         """Show the client's software inventory; loading goes on the selected run."""

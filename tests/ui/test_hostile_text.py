@@ -171,6 +171,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
     from screens.intake import IntakeScreen
     from screens.inventory_view import InventoryScreen
     from screens.it_admin import AdminContractPicker
+    from screens.itadmin_report_view import ItAdminReportScreen
     from screens.job_detail import JobDetailScreen
     from screens.missed_runs_dialog import MissedRunsDialog
     from screens.note_prompt import NotePrompt
@@ -196,6 +197,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "recurring-tasks": _screen(lambda a: RecurringTasksScreen(3)),
         "contract-history": _screen(lambda a: ContractHistoryScreen(3)),
         "inventory": _screen(lambda a: InventoryScreen(3, None)),
+        "itadmin-report": _screen(lambda a: ItAdminReportScreen(3)),
         "assessment": _screen(lambda a: AssessmentScreen(1)),
         "sign-contract": _screen(lambda a: SignContractScreen(1)),
         "client": _screen(lambda a: ClientScreen(1)),
@@ -222,7 +224,7 @@ COVERED = {
     "SignContractScreen", "TaskForm", "RunLogDialog", "BackupCheckDialog", "HelpScreen",
     "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
     "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
-    "CallbacksScreen", "CallbackDialog", "MissedRunsDialog",
+    "CallbacksScreen", "CallbackDialog", "MissedRunsDialog", "ItAdminReportScreen",
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 
