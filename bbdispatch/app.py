@@ -30,8 +30,8 @@ from screens.widgets.plain import DropTerminalControls
 WAL_TICK_SECONDS = 0.05
 """How often the App looks at the database's WAL file for other processes' commits."""
 
-PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin", "focus_next", "focus_previous"})
-"""Actions the palette is, offers already (Quit, IT administration) or needs not (Tab)."""
+PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin"})
+"""Actions the palette is or offers already (Textual's Quit, IT administration)."""
 
 CtxFactory = Callable[[], Awaitable[Ctx]]
 """Opens the database in the App's own event loop and returns the service context."""
@@ -47,7 +47,15 @@ class BBDispatch(App[None]):
         # The footer of every screen shows F1 (every key) and the palette; Quit and
         # New call are keys on every screen, shown in F1 and the palette, and the
         # board repeats New call in its own footer.
-        Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit", show=False),
+        Binding(
+            "ctrl+q",
+            "quit",
+            N_("Quit"),
+            tooltip=N_("Close bbdispatch (a call being taken asks first)"),
+            priority=True,
+            id="quit",
+            show=False,
+        ),  # fmt: skip
         Binding("f1", "help", N_("Help"), tooltip=N_("Keys and how dispatch works"), id="help"),
         Binding(
             "f2",
@@ -214,8 +222,22 @@ class BBDispatch(App[None]):
         if action == "it_admin":
             from screens.board import BoardScreen
 
-            return self.mode_name == "dispatcher" and isinstance(self.screen, BoardScreen)
+            return self.mode_name == "dispatcher" and isinstance(self.working_screen, BoardScreen)
         return True
+
+    @property
+    def working_screen(self) -> Screen[object]:
+        """The screen the person works on: the top one, below F1 and the palette."""
+        from textual.command import CommandPalette
+
+        from screens.help import HelpScreen
+
+        below: Screen[object] = self.screen
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, CommandPalette | HelpScreen):
+                below = screen
+                break
+        return below
 
     async def action_quit(self) -> None:
         """Quit; a call being taken in the intake asks first and is logged."""
@@ -239,10 +261,13 @@ class BBDispatch(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette's commands: Textual's, IT administration, and every key of ``screen``.
 
-        Footers show only the few keys a dispatcher needs most; every other
-        action of the screen (and of the App) is offered here as well as in F1,
-        under its description, with its tooltip and key as help.
+        Footers show only the few keys a dispatcher needs most; every action of
+        the screen, of our widgets on it and of the App is offered here as in
+        F1 (:func:`screens.keys.screen_keys`, so a technician gets only their
+        own), under its translated name, with what it does and its key as help.
         """
+        from screens.keys import screen_keys
+
         titles: set[str] = set()
         for command in super().get_system_commands(screen):  # Textual's own, translated
             if command.title == "Screenshot":  # it writes files where it runs: not ours
@@ -254,19 +279,18 @@ class BBDispatch(App[None]):
             yield SystemCommand(
                 _("IT administration"), _("Recurring tasks and run history"), self.action_it_admin
             )
-        for node, binding, enabled, tooltip in screen.active_bindings.values():
-            if node not in (screen, self) or not enabled or not binding.description:
-                continue  # widgets' own keys (a table's cursor) are not commands
-            if binding.action in PALETTE_SKIPS:
+        for entry in screen_keys(screen):
+            if entry.action in PALETTE_SKIPS:
                 continue
-            title = binding.description  # translated by the screen (screens.base.translated)
+            title = f"{entry.group}: {entry.description}" if entry.widget else entry.description
             if title in titles:
                 continue
             titles.add(title)
-            key = self.get_key_display(binding)
-            about = tooltip or binding.tooltip or title
+            about = entry.tooltip or entry.description
             yield SystemCommand(
-                title, f"{about} ({key})", partial(self.run_action, binding.action, node)
+                title,
+                f"{about} ({entry.display})",
+                partial(self.run_action, entry.action, entry.node),
             )
 
     def notify(
@@ -310,8 +334,10 @@ class BBDispatch(App[None]):
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""
         from screens.help import HelpScreen
+        from screens.keys import screen_keys
 
-        self.push_screen(HelpScreen(self.screen))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, screen_keys(self.screen)))
 
 
 def _jump_provider() -> type[Provider]:

@@ -68,6 +68,20 @@ class BoardScreen(JobActionsScreen):
                 tooltip=N_("Waiting calls and callbacks to make"), id="callbacks"),
     ]  # fmt: skip
 
+    KEY_GROUPS: ClassVar[dict[str, str]] = {
+        **JobActionsScreen.KEY_GROUPS,
+        "open-job": N_("The selected job"),
+        "client": N_("The selected job"),
+        "board-new-call": N_("Calls"),
+        "callbacks": N_("Calls"),
+        "call-log": N_("Calls"),
+        "search": N_("Find and show"),
+        "clear-filter": N_("Find and show"),
+        "refresh": N_("Find and show"),
+        "contracts": N_("Find and show"),
+    }
+    """F1's and the palette's groups (:mod:`screens.keys`), by binding id."""
+
     HELP = N_(
         """\
 ## The board
@@ -80,8 +94,9 @@ Flags: `!` emergency · `⏰` breached · `↻` recurring job · `⟳` recurring
 day has passed · `⏱` forgotten timer · `⚠` alert (e.g. a failed backup).
 
 Search with `/`: words match number, client, description, technician, caller;
-narrow with `s:status`, `t:tech` (`t:-` unassigned), `m:onsite|remote`,
-`c:client` (`c:"two words"`). Escape clears it.
+narrow with `s:` and a status (`s:hold`), `t:` and a technician (`t:-`
+unassigned), `m:` and a mode (`m:remote`), `c:` and a client (`c:"two words"`).
+Escape clears it.
 """
     )
 

@@ -1,4 +1,4 @@
-"""F1: the keys of the screen underneath, generated from its bindings."""
+"""F1: every key of the screen underneath, grouped by purpose, and how dispatch works."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Markdown
 
 from bbdispatch.i18n import N_, _
 from screens.base import BBModal
+from screens.keys import KeyAction, screen_keys
 
 HOW_DISPATCH_WORKS = N_(
     """\
@@ -25,49 +25,67 @@ their time lands on the client's contract → the work statement bills it.
 )
 
 
-class HelpScreen(BBModal[None]):
-    """Keys of the screen below plus a short guide; any key closes it."""
+def _cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell (no column breaks, no markup)."""
+    return text.replace("|", "\\|").replace("`", "'")
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", N_("Close"))]
+
+def keys_markdown(keys: list[KeyAction]) -> str:
+    """The keys as Markdown: a heading and a table (key, action, what it does) per group."""
+    lines = ["# " + _("Keys")]
+    group = None
+    for entry in keys:
+        if entry.group != group:
+            group = entry.group
+            header = "| " + _("Key") + " | " + _("Action") + " | |"
+            lines += ["", "## " + _cell(group), "", header, "|---|---|---|"]
+        about = _cell(entry.tooltip) if entry.tooltip != entry.description else ""
+        key = entry.display.replace("`", "'")
+        lines.append(f"| `{key}` | {_cell(entry.description)} | {about} |")
+    return "\n".join(lines)
+
+
+class HelpScreen(BBModal[None]):
+    """Every key of the screen below, by purpose, plus its guide; scrolls, Esc closes.
+
+    The list comes from the real bindings (:func:`screens.keys.screen_keys`),
+    taken when F1 is pressed, so it shows exactly what the keys do there.
+    Keys that neither scroll nor close do nothing: help is modal, so a burst
+    of keys meant for the screen below never reaches it.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", N_("Close"), id="help-close"),
+        Binding("f1", "dismiss", N_("Close"), show=False, id="help-close-f1"),
+        Binding("q", "dismiss", N_("Close"), show=False, id="help-close-q"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: 70;
-        max-width: 95%;
-        height: 80%;
+        width: 76;
+        max-width: 98%;
+        height: 90%;
         border: round $primary;
         background: $surface;
     }
     """
 
-    def __init__(self, under: Screen[object]) -> None:
+    def __init__(self, under: Screen[object], keys: list[KeyAction] | None = None) -> None:
+        """Help for ``under``; ``keys`` as taken when F1 was pressed (else taken now)."""
         super().__init__()
         self._under = under
+        self._keys = keys if keys is not None else screen_keys(under)
 
     def compose(self) -> ComposeResult:
-        """The key table and the guide."""
-        lines = ["# " + _("Keys"), "", "| " + _("Key") + " | " + _("Action") + " |", "|---|---|"]
-        seen: set[str] = set()
-        for _node, binding in self._bindings_below():
-            if binding.description and binding.key not in seen:
-                seen.add(binding.key)
-                lines.append(f"| `{binding.key}` | " + _(binding.description) + " |")
-        with VerticalScroll():
-            guide = _(self._under.HELP) if self._under.HELP else ""  # legend, syntax
-            text = "\n".join(lines) + "\n\n" + guide + "\n\n" + _(HOW_DISPATCH_WORKS)
+        """The keys by group, the screen's guide and how dispatch works, in one scroll."""
+        guide = _(self._under.HELP) if self._under.HELP else ""  # legend, syntax
+        text = keys_markdown(self._keys) + "\n\n" + guide + "\n\n" + _(HOW_DISPATCH_WORKS)
+        with VerticalScroll(id="help-scroll"):
             yield Markdown(text)  # literal-ok: keys and guides are written in the code
 
-    def _bindings_below(self) -> list[tuple[object, Binding]]:
-        found: list[tuple[object, Binding]] = []
-        for node in (self._under, self.app):
-            for binding in node._bindings.key_to_bindings.values():
-                found.extend((node, b) for b in binding)
-        return found
-
-    def on_key(self, event: Key) -> None:
-        """Any key closes help."""
-        event.stop()
-        self.dismiss()
+    def on_mount(self) -> None:
+        """The scroll has focus, so Down and PageDown scroll."""
+        self.query_one("#help-scroll", VerticalScroll).focus()

@@ -42,6 +42,11 @@ class JobActionsScreen(BBScreen[None]):
     ]  # fmt: skip
     """Bindings the subclasses add to theirs."""
 
+    KEY_GROUPS: ClassVar[dict[str, str]] = {
+        b.id: N_("The selected job") for b in JOB_BINDINGS if isinstance(b, Binding) and b.id
+    }
+    """F1's and the palette's group of each key (:mod:`screens.keys`), by binding id."""
+
     def selected_line(self) -> BoardLine | None:
         """The job the keys act on; the board and the detail say which (None: nothing)."""
         return None

@@ -45,6 +45,12 @@ class JobDetailScreen(JobActionsScreen):
         ),
     ]  # fmt: skip
 
+    KEY_GROUPS: ClassVar[dict[str, str]] = {
+        **JobActionsScreen.KEY_GROUPS,
+        "edit-job": N_("The selected job"),
+    }
+    """F1's and the palette's groups (:mod:`screens.keys`), by binding id."""
+
     DEFAULT_CSS = """
     JobDetailScreen #detail {
         padding: 0 1;

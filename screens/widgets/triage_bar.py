@@ -50,6 +50,26 @@ CATEGORY_KEYS: dict[str, tuple[Category, str]] = {
 }
 
 
+def _choice_bindings() -> list[Binding]:
+    """One binding per triage key, made from the tables above (F1 and the palette list them).
+
+    The keys are handled in :meth:`TriageBar.on_key` from the same tables, in
+    the order they arrive; these bindings name them (their descriptions are the
+    words the bar shows) and run the same choice when picked from the palette.
+    They have no id: a keymap cannot move one key away from what the bar shows.
+    """
+    tables: list[tuple[Mapping[str, tuple[object, str]], str]] = [
+        (MODE_KEYS, N_("Mode")),
+        (PRIORITY_KEYS, N_("Priority")),
+        (CATEGORY_KEYS, N_("Category")),
+    ]
+    return [
+        Binding(key, f"choose('{key}')", label, tooltip=title, show=False)
+        for keys, title in tables
+        for key, (_value, label) in keys.items()
+    ]
+
+
 class TriageBar(Widget, can_focus=True):
     """Two lines of one-key choices for a job's mode, priority and category."""
 
@@ -57,7 +77,10 @@ class TriageBar(Widget, can_focus=True):
         "o on-site · r remote · e emergency · n normal · l low · "
         "1-6 category · c other contract · Enter save"
     )
+    KEYS_TITLE = N_("Triage bar")
+    """F1's and the palette's group for these keys (:mod:`screens.keys`)."""
     BINDINGS: ClassVar[list[BindingType]] = [
+        *_choice_bindings(),
         Binding(
             "enter", "submit", N_("Save job"), tooltip=N_("Save the job"), show=False,
             id="triage-save",
@@ -148,6 +171,16 @@ class TriageBar(Widget, can_focus=True):
         if pass_on_if_focus_moved(self, event):
             return
         key = event.key
+        if self._choose(key):
+            event.stop()
+            event.prevent_default()
+        elif event.is_printable and key not in self._bindings.key_to_bindings:
+            assert event.character is not None
+            self.post_message(self.StrayKey(event.character))
+            event.stop()
+
+    def _choose(self, key: str) -> bool:
+        """Pick the option of ``key``; False when it is no option key."""
         if key in MODE_KEYS:
             self.mode = MODE_KEYS[key][0]
         elif key in PRIORITY_KEYS:
@@ -155,16 +188,14 @@ class TriageBar(Widget, can_focus=True):
         elif key in CATEGORY_KEYS:
             self.category = CATEGORY_KEYS[key][0]
             self.post_message(self.CategoryChanged(self.category))
-        elif event.is_printable and key not in self._bindings.key_to_bindings:
-            assert event.character is not None
-            self.post_message(self.StrayKey(event.character))
-            event.stop()
-            return
         else:
-            return
+            return False
         self.post_message(self.Changed())
-        event.stop()
-        event.prevent_default()
+        return True
+
+    def action_choose(self, key: str) -> None:
+        """Pick the option of ``key`` (from the palette; typed keys go through ``on_key``)."""
+        self._choose(key)
 
     def action_submit(self) -> None:
         """Ask the screen to save."""

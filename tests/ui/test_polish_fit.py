@@ -19,7 +19,7 @@ from textual.dom import DOMNode
 from textual.widgets import DataTable
 
 import screens
-from bbdispatch.app import PALETTE_SKIPS, BBDispatch
+from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import _, choose_language
 from screens.statement import StatementScreen
@@ -213,52 +213,5 @@ async def test_technician_footers_fit_80_columns(
     try:
         app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
         assert await _footer_after(app, *keys, palette=False) is None
-    finally:
-        choose_language("en")
-
-
-def _keys_off_f1_or_palette(app: BBDispatch, help_text: str) -> list[str]:
-    """Actions of the screen and the App that F1 or the palette does not offer."""
-    screen = app.screen
-    titles = {command.title for command in app.get_system_commands(screen)}
-    missing = []
-    for node, binding, enabled, _tip in screen.active_bindings.values():
-        if node not in (screen, app) or not binding.description or not enabled:
-            continue
-        if binding.action in PALETTE_SKIPS:
-            continue  # the palette itself, Tab, IT administration (its own entry)
-        if binding.description not in titles:
-            missing.append(f"palette: {binding.key} {binding.description}")
-        if f"`{binding.key}`" not in help_text or binding.description not in help_text:
-            missing.append(f"F1: {binding.key} {binding.description}")
-    return missing
-
-
-@pytest.mark.parametrize("language", ["en", "pl"])
-@pytest.mark.parametrize("screen", list(DISPATCHER_SCREENS))
-async def test_keys_off_the_footer_are_in_f1_and_the_palette(
-    ctx_factory: Any, language: str, screen: str
-) -> None:
-    from textual.widgets import Markdown
-
-    choose_language(language)
-    try:
-        app = BBDispatch(ctx_factory(), DISPATCHER)
-        async with app.run_test(size=(WIDTH, 24)) as pilot:
-            await settle(pilot)
-            for key in DISPATCHER_SCREENS[screen]:
-                await pilot.press(key)
-                await settle(pilot)
-            under = app.screen
-            app.set_focus(None)  # F1 from the screen itself, not from a text field
-            await settle(pilot)
-            await pilot.press("f1")
-            await settle(pilot)
-            help_text = "\n".join(m.source for m in app.screen.query(Markdown))
-            assert app.screen is not under
-            await pilot.press("escape")
-            await settle(pilot)
-            assert app.screen is under
-            assert not _keys_off_f1_or_palette(app, help_text)
     finally:
         choose_language("en")

@@ -180,3 +180,34 @@ async def test_no_screenshot_command_in_the_palette(ctx_factory: Any, demo_db_pa
             assert titles and "Screenshot" not in titles, titles
             hits = await _palette_hits(pilot, app, "screens")
             assert not any("Screenshot" in h for h in hits), hits
+
+
+async def test_technicians_palette_offers_only_their_own_actions(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """The palette offers every key of the screen, and a technician's screen has only theirs.
+
+    No intake (F2), no IT administration, no board, assign or cancel; what is
+    offered runs the workspace's own action (``e``: my entries).
+    """
+    from screens.tech_entries import MyEntriesScreen
+
+    anna = _person(demo_db_path, "anna")
+    app = BBDispatch(ctx_factory(), anna, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        own = ["Timer", "Add time", "Entries", "Working", "Hold", "Done", "Help"]
+        assert all(t in titles for t in own), titles
+        for foreign in ("New call", "IT administration", "Assign", "Cancel job", "Contracts"):
+            assert foreign not in titles, foreign
+        hits = await _palette_hits(pilot, app, "new call")
+        assert not any("New call" in h for h in hits), hits
+        await pilot.press("escape")
+        await settle(pilot)
+        hits = await _palette_hits(pilot, app, "entries")
+        assert hits and hits[0].startswith("Entries"), hits
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, MyEntriesScreen)
