@@ -30,6 +30,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 from textual.visual import VisualType
 from textual.widgets import DataTable, Label, OptionList, Select, Static
+from textual.widgets._data_table import RowRenderables
 from textual.widgets._option_list import OptionListContent
 from textual.widgets._select import SelectType
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
@@ -228,6 +229,32 @@ class PlainTable(DataTable[Any]):
     ) -> None:
         """Replace one cell; the value is shown literally."""
         super().update_cell(row_key, column_key, table_cell(value), update_width=update_width)
+
+    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
+        """Textual's cells of a row, each cut with ``…`` where its column is too narrow.
+
+        Textual crops a one-line cell at the column's edge without a sign, so
+        ``Kontrola kopii: serwer`` in a 16-cell column read ``Kontrola kopii:``
+        as if that were all. A cut cell now ends in ``…`` (Rich's ellipsis
+        overflow, applied as the cell is drawn, so the text itself is kept).
+        Cells that wrap (rows taller than one line) and the header are as before.
+        """
+        row = super()._compute_row_renderables(row_index)
+        key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        meta = self.rows.get(key) if key is not None else None
+        if meta is None or meta.height != 1:
+            return row  # the header, or a row whose cells wrap
+        return RowRenderables(row.label, [_cut_with_ellipsis(c) for c in row.cells])
+
+
+def _cut_with_ellipsis(renderable: RenderableType) -> RenderableType:
+    """A Rich ``Text`` cell of a one-line row, ending in ``…`` when cut; else unchanged."""
+    if not isinstance(renderable, Text) or renderable.overflow:
+        return renderable
+    cut = renderable.copy()
+    cut.overflow = "ellipsis"
+    cut.no_wrap = True
+    return cut
 
 
 def plain_option(text: str | Content, id: str | None = None, disabled: bool = False) -> Option:  # noqa: A002
