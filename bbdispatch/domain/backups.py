@@ -46,6 +46,9 @@ BACKUP_MAX_AGE_DAYS = 7
 """Days a client's last good backup may be old when it is checked; older is a problem.
 
 A weekly backup check expects at least one backup within the week it covers.
+This is the limit of a check that is no recurring run; a recurring run's limit
+is the period its task's schedule gives it (``domain.schedule.period_days``):
+7 days for a weekly check, the month for a monthly one.
 """
 
 

@@ -472,6 +472,30 @@ def missed_runs(
     return [run for run, _late in plan.runs]
 
 
+def period_days(text: str, starts_at: datetime, at: datetime) -> int | None:
+    """How many days a run at ``at`` covers: the gap to the schedule's run before it.
+
+    A weekly task covers 7 days, "monthly on day 1" covers the month before
+    (28-31 days), "every workday" 1 day (3 after a weekend). The first run,
+    with none before it, covers the gap to the next one. Dates are the firm's.
+
+    Returns:
+        At least 1; None for a schedule that no longer parses or has a single run.
+    """
+    try:
+        rule = parse_rule(text, starts_at)
+    except ScheduleError:
+        return None
+    moment = local(at)
+    here = rule.before(moment, inc=True) or rule.after(moment, inc=True)
+    if here is None:
+        return None
+    other = rule.before(here, inc=False) or rule.after(here, inc=False)
+    if other is None:
+        return None
+    return max(abs((here.date() - other.date()).days), 1)
+
+
 def parse_first_run(text: str) -> datetime:
     """Read a local date and time as people type it: ``01.12.2026 09:00`` or ``2026-12-01 09:00``.
 

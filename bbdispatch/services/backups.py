@@ -9,16 +9,23 @@ from __future__ import annotations
 from datetime import date
 
 from bbdispatch.clock import local
-from bbdispatch.domain.backups import BackupCheck, BackupResult, stale_backup
+from bbdispatch.domain.backups import (
+    BACKUP_MAX_AGE_DAYS,
+    BackupCheck,
+    BackupResult,
+    stale_backup,
+)
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Priority
 from bbdispatch.domain.rights import Action
+from bbdispatch.domain.schedule import period_days
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check_job
 from bbdispatch.storage import backups as store
 from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import recurring as recurring_store
 
 ALERT_PREFIX = "Backup failed"
 """Start of the alert a failed check sets (kept untranslated: it is stored)."""
@@ -36,9 +43,11 @@ async def record_backup_check(
 ) -> None:
     """Record the result of a backup check on an open job.
 
-    A backup reported good whose date is older than
-    :data:`~bbdispatch.domain.backups.BACKUP_MAX_AGE_DAYS` is recorded as failed,
-    with the age as what failed (and the person's note after it).
+    A backup reported good whose date is older than the check's limit is
+    recorded as failed, with the age as what failed (and the person's note
+    after it). The limit of a recurring run is the period its task's schedule
+    gives it (7 days for a weekly check, the month for a monthly one); other
+    checks take :data:`~bbdispatch.domain.backups.BACKUP_MAX_AGE_DAYS`.
 
     Raises:
         NotFound: no such job.
@@ -51,7 +60,8 @@ async def record_backup_check(
     today = local(ctx.clock.now()).date()
     if backup_date is not None and backup_date > today:
         raise DomainError(_("The backup date is in the future."))
-    too_old = stale_backup(backup_date, today) if result is BackupResult.OK else ""
+    limit = await _age_limit(ctx, job_id)
+    too_old = stale_backup(backup_date, today, limit) if result is BackupResult.OK else ""
     if too_old:
         result = BackupResult.FAILED
         note = " · ".join(part for part in (too_old, note.strip()) if part)
@@ -82,6 +92,18 @@ async def record_backup_check(
             backup_date=backup_date.isoformat() if backup_date else None, size_bytes=size_bytes,
             location=location.strip(), note=note.strip(),
         )  # fmt: skip
+
+
+async def _age_limit(ctx: Ctx, job_id: int) -> int:
+    """Days the backup may be old at this check: the run's period, else the default."""
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None or job.recurring_task_id is None or job.occurrence_at is None:
+        return BACKUP_MAX_AGE_DAYS
+    task = await recurring_store.get_task(ctx.db, job.recurring_task_id)
+    if task is None:
+        return BACKUP_MAX_AGE_DAYS
+    period = period_days(task.schedule, task.starts_at, job.occurrence_at)
+    return BACKUP_MAX_AGE_DAYS if period is None else period
 
 
 async def backup_check(ctx: Ctx, job_id: int) -> BackupCheck | None:
