@@ -121,6 +121,9 @@ class BBDispatch(App[None]):
         ctx = await self._open_ctx()
         self._ctx = ctx.acting_as(self.actor, login=self.user.login)
         self._seen_version = await self._ctx.db.data_version()
+        if await self._ctx.db.watch_external_commits():
+            # PostgreSQL tells us of other processes' commits (LISTEN/NOTIFY).
+            self._ctx.db.on_external_commit(self._heard_commit)
         self._ctx.db.on_commit(self._local_commit)
         self._ctx.db.on_write_wait(self._write_waiting)
         await self.push_screen(self._home_screen())
@@ -167,6 +170,10 @@ class BBDispatch(App[None]):
     def _local_commit(self) -> None:
         # Own commits do not move data_version; tell the screens directly.
         self.call_later(self.data_changed.publish, None)
+
+    def _heard_commit(self) -> None:
+        """Another process committed (PostgreSQL's NOTIFY): reload now, no polling needed."""
+        self._check_version()
 
     def _wal_tick(self) -> None:
         """Look at the WAL file (one stat); when it moved, check data_version at once.

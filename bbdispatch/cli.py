@@ -18,7 +18,7 @@ from bbdispatch.i18n import LANGUAGES, _, apply_firm_language, asked_language, c
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
     "schedule", "inventory", "contracts", "report", "backup", "privacy", "doctor", "calendar",
-    "clients", "assessments", "jobs", "time", "language", "audit",
+    "clients", "assessments", "jobs", "time", "language", "audit", "migrate",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 
@@ -121,10 +121,10 @@ def _choose_language(argv: Sequence[str] | None) -> None:
     except (argparse.ArgumentError, SystemExit):  # the full parser will explain
         args = argparse.Namespace(lang=None, db=None)
     if choose_language(args.lang) and asked_language() is None:
-        from bbdispatch.paths import default_db_path
+        from bbdispatch.paths import database_target
         from bbdispatch.storage.settings import peek_setting
 
-        apply_firm_language(peek_setting(default_db_path(args.db), "language"))
+        apply_firm_language(peek_setting(database_target(args.db), "language"))
     install_argparse()
 
 

@@ -15,7 +15,7 @@ from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, apply_firm_language
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_login
@@ -44,7 +44,7 @@ def run_dispatcher(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace, mode: str) -> int:
     prices = load_pricelist()
-    path = default_db_path(args.db)
+    path = database_target(args.db)
     login = os_login()
 
     async def open_ctx() -> Ctx:

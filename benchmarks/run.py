@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import load_pricelist
@@ -41,14 +42,19 @@ def prepare(clients: int, workdir: Path) -> Path:
     return target
 
 
-async def data_rows(path: Path, repeat: int) -> list[Row]:
-    """The service-level benchmarks, each with its bare baseline."""
+async def data_rows(path: Path | str, repeat: int) -> list[Row]:
+    """The service-level benchmarks, each with its bare baseline (sqlite3, or plain asyncpg)."""
     from bbdispatch.clock import FrozenClock, from_db
 
     clock = FrozenClock(from_db(generate.utc(generate.NOW)))
     db = await Database.open(path)
     ctx = Ctx(db=db, clock=clock, prices=load_pricelist(), actor="bench", fallback=Principal.SYSTEM)
-    bare = sqlite3.connect(str(path))
+    if isinstance(path, str):
+        from .pg import PgBare
+
+        bare: Any = await asyncio.to_thread(PgBare, path)
+    else:
+        bare = sqlite3.connect(str(path))
     try:
         rows: list[Row] = []
         rows += await data_benches.lookup(ctx, bare, repeat * 5)
@@ -76,7 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=100_000, help="scale (default 100000)")
     parser.add_argument("--repeat", type=int, default=200, help="samples per query benchmark")
     parser.add_argument("--only", choices=("data", "ui", "process"), help="run one group")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql", "both"), default="sqlite",
+        help="where to run (postgresql: the data benchmarks and the board screen)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pg", metavar="URL", help="an empty PostgreSQL database (default: a throw-away server)"
+    )
     args = parser.parse_args(argv)
+    if args.backend != "sqlite":
+        return both_backends(args)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bbdispatch-bench-") as tmp:
         workdir = Path(tmp)
@@ -96,3 +111,84 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(rows) - len(missed)} rows met or untargeted, {len(missed)} missed; "
           f"whole run {took:.0f} s")  # fmt: skip
     return 0
+
+
+def pg_rows(path: Path, url: str, repeat: int, only: str | None) -> list[Row]:
+    """The benchmarks that run on PostgreSQL: data, board screen, live refresh."""
+    from . import pg
+
+    took = asyncio.run(pg.load(path, url))
+    print(f"copied into PostgreSQL in {took:.0f} s", file=sys.stderr)
+    rows: list[Row] = []
+    if only in (None, "data"):
+        rows += asyncio.run(data_rows(url, repeat))
+    if only in (None, "ui"):
+
+        async def screens() -> list[Row]:
+            user = await ui_benches.dispatcher(path)
+            return await ui_benches.board_screen(url, user, 5) + await ui_benches.refresh(url, user)
+
+        rows += asyncio.run(screens())
+    return rows
+
+
+def both_backends(args: argparse.Namespace) -> int:
+    """SQLite and PostgreSQL on the same scale data, one table side by side."""
+    started = time.perf_counter()
+    server = None
+    with tempfile.TemporaryDirectory(prefix="bbdispatch-bench-") as tmp:
+        path = prepare(args.clients, Path(tmp))
+        url = args.pg
+        if url is None:
+            from tests.pg_server import start_server
+
+            server = start_server()
+            url = server.url(server.create(prefix="bench"))
+        try:
+            on_sqlite: list[Row] = []
+            if args.backend == "both":
+                if args.only in (None, "data"):
+                    on_sqlite += asyncio.run(data_rows(path, args.repeat))
+                if args.only in (None, "ui"):
+
+                    async def screens() -> list[Row]:
+                        user = await ui_benches.dispatcher(path)
+                        board = await ui_benches.board_screen(path, user, 5)
+                        return board + await ui_benches.refresh(path, user)
+
+                    on_sqlite += asyncio.run(screens())
+            on_pg = pg_rows(path, url, args.repeat, args.only)
+        finally:
+            if server is not None:
+                server.stop()
+    took = time.perf_counter() - started
+    print(f"\nbbdispatch benchmarks at {args.clients:,} clients — {machine()}\n")
+    print(render_side_by_side(on_sqlite, on_pg) if on_sqlite else render(on_pg))
+    print(f"\nwhole run {took:.0f} s")
+    return 0
+
+
+def render_side_by_side(sqlite_rows: list[Row], pg_rows_: list[Row]) -> str:
+    """One line per benchmark and statistic: SQLite and PostgreSQL, each with its bare ratio."""
+    from .measure import _num
+
+    def key(r: Row) -> tuple[str, str]:
+        return (r.name.split(" (")[0] if "statement" in r.name else r.name, r.measure)
+
+    on_pg = {key(r): r for r in pg_rows_}
+    header = ("benchmark", "stat", "SQLite", "bare", "ratio", "PostgreSQL", "bare", "ratio",
+              "target", "SQLite", "PostgreSQL")  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in sqlite_rows:
+        p = on_pg.get(key(r))
+
+        def ratio(x: Row | None) -> str:
+            return "—" if x is None or x.ratio is None else f"{x.ratio:.2f}×"
+
+        cells = (
+            r.name, r.measure, _num(r.value, r.unit), _num(r.bare, r.unit), ratio(r),
+            _num(p.value, p.unit) if p else "—", _num(p.bare, p.unit) if p else "—", ratio(p),
+            r.target.describe() if r.target else "", r.verdict, p.verdict if p else "",
+        )  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -16,7 +16,7 @@ from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_fallback, os_login
@@ -62,7 +62,7 @@ async def open_ctx(
         NotAllowed: the OS login may not act as that person.
     """
     prices = load_pricelist()
-    db = await Database.open(default_db_path(args.db), create=create)
+    db = await Database.open(database_target(args.db), create=create)
     fallback = Principal.SYSTEM if setup else os_fallback()
     try:
         ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login(), fallback=fallback)

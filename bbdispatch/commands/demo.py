@@ -8,7 +8,7 @@ from pathlib import Path
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
 from bbdispatch.domain.rights import Action, Refused
 from bbdispatch.i18n import _, asked_language
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target
 from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
 from bbdispatch.services.rights import check
@@ -32,7 +32,10 @@ def handle(args: argparse.Namespace) -> int:
     an admin of that database (``docs/rights.md``): a technician, the phone
     system or a login that is no person must not wipe the firm's data.
     """
-    path = default_db_path(args.db)
+    target = database_target(args.db)
+    if isinstance(target, str):
+        return run(lambda: _demo_on_server(args, target))
+    path = target
 
     async def body() -> int:
         if _exists(path):
@@ -65,7 +68,7 @@ def _exists(path: Path) -> bool:
         return True
 
 
-async def _require_admin(args: argparse.Namespace, path: Path) -> None:
+async def _require_admin(args: argparse.Namespace, path: Path | str) -> None:
     """Refuse, changing nothing, unless the login running this is an admin of ``path``.
 
     Raises:
@@ -80,6 +83,32 @@ async def _require_admin(args: argparse.Namespace, path: Path) -> None:
                     reason=err, path=path
                 )
             ) from err
+
+
+async def _demo_on_server(args: argparse.Namespace, url: str) -> int:
+    """``demo`` on PostgreSQL: the database exists (the server's administrator made it).
+
+    A database with data needs an admin of it, as a file does; ``--reset``
+    then drops bbdispatch's tables and builds the demo afresh.
+    """
+    async with open_ctx(args, create=True, setup=True) as ctx:
+        shown = ctx.db.display_name
+        has_data = await _has_data(ctx.db)
+    if has_data:
+        await _require_admin(args, shown)
+        if not args.reset:
+            raise CommandError(
+                _("{path} already has data; use demo --reset to replace it").format(path=shown)
+            )
+        async with open_ctx(args) as ctx:
+            await ctx.db.wipe()
+    async with open_ctx(args, create=True, setup=True) as ctx:
+        await build_demo(ctx, add_login=os_login())
+        asked = asked_language()
+        if asked is not None:
+            await adopt_firm_language(ctx, asked)
+    echo(_("{path}: demo firm ready").format(path=shown))
+    return 0
 
 
 async def _has_data(db: Database) -> bool:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bbdispatch.commands.common import echo, run
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target
 from bbdispatch.services.doctor import run_checks
 from bbdispatch.storage.database import Database
 
@@ -28,7 +28,10 @@ def handle(args: argparse.Namespace) -> int:
     """Print one line per check ("ok" or "FIX"); exit 1 when anything needs fixing."""
 
     async def body() -> int:
-        db = await Database.open(default_db_path(args.db).resolve(), create=False, migrate=False)
+        target = database_target(args.db)
+        if isinstance(target, Path):
+            target = target.resolve()
+        db = await Database.open(target, create=False, migrate=False)
         try:
             checks = await run_checks(db, args.root)
         finally:

@@ -6,7 +6,6 @@ import argparse
 
 from bbdispatch.commands.common import echo, open_ctx, run
 from bbdispatch.i18n import _, asked_language
-from bbdispatch.paths import default_db_path
 from bbdispatch.services.bootstrap import AdminOutcome, ensure_first_admin
 from bbdispatch.services.people import os_login
 from bbdispatch.services.settings import adopt_firm_language
@@ -33,11 +32,12 @@ def handle(args: argparse.Namespace) -> int:
         login = args.admin or os_login()
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
+            shown = ctx.db.display_name
             first = await ensure_first_admin(ctx, login, named=args.admin is not None)
             asked = asked_language()
             if asked is not None:  # a firm set up on a Polish machine speaks Polish
                 await adopt_firm_language(ctx, asked)
-        echo(_("{path}: schema {version}").format(path=default_db_path(args.db), version=version))
+        echo(_("{path}: schema {version}").format(path=shown, version=version))
         if first.outcome is AdminOutcome.CREATED:
             echo(
                 _("{login} is the first admin (added as a person of the firm).").format(login=login)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from pathlib import Path
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target, pg_side_folder
 from bbdispatch.phones import format_for_display, is_caller_id
 from bbdispatch.services.intake import record_ring
 from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
@@ -49,7 +50,8 @@ def handle(args: argparse.Namespace) -> int:
                 call_id, match = await record_ring(ctx, args.number, received_at=received_at)
                 replayed = await replay_spooled_rings(ctx)
         except (DatabaseBusy, sqlite3.OperationalError) as err:
-            path = default_db_path(args.db)
+            target = database_target(args.db)
+            path = target if isinstance(target, Path) else pg_side_folder(target)
             spool.spool_ring(path, args.number, received_at)
             echo(
                 _(

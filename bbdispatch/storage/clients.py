@@ -194,6 +194,41 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _contains(db: Database, name: str | None, digits: str | None) -> tuple[str, list[object]]:
+    """The indexed test "the folded name contains ``name`` or a number contains ``digits``".
+
+    SQLite: the FTS5 trigram table ``client_search``; PostgreSQL: ``LIKE`` on
+    ``pg_trgm`` indexes (migration 013 there). Both are plain substring tests
+    of the same stored text, so they find the same clients.
+    """
+    if db.dialect == "sqlite":
+        terms = []
+        if name:
+            terms.append(f"name : {_phrase(name)}")
+        if digits:
+            terms.append(f"numbers : {_phrase(digits)}")
+        return (
+            "c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?)",
+            [" OR ".join(terms)],
+        )
+    parts: list[str] = []
+    params: list[object] = []
+    if name:
+        parts.append("c.search_name LIKE ? ESCAPE '!'")
+        params.append(f"%{_like_literal(name)}%")
+    if digits:
+        parts.append(
+            "c.nip LIKE ? OR c.id IN (SELECT p.client_id FROM client_phone p WHERE p.e164 LIKE ?)"
+        )
+        params += [f"%{digits}%", f"%{digits}%"]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _like_literal(text: str) -> str:
+    """``text`` matched literally by ``LIKE ... ESCAPE '!'``."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 async def search_clients(db: Database, text: str, limit: int = 20) -> list[Client]:
     """Clients whose name, NIP or a phone number contains the text.
 
@@ -203,19 +238,17 @@ async def search_clients(db: Database, text: str, limit: int = 20) -> list[Clien
     """
     key = search_key(text.strip())
     digits = "".join(c for c in text if c.isdigit())
-    terms = []
     clauses = []
     params: list[object] = []
-    if len(key) >= 3:
-        terms.append(f"name : {_phrase(key)}")
-    else:
+    if len(key) < 3:
         clauses.append("c.search_name LIKE ?")
         params.append(f"%{key}%")
-    if len(digits) >= 3:
-        terms.append(f"numbers : {_phrase(digits)}")
-    if terms:
-        clauses.append("c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?)")
-        params.append(" OR ".join(terms))
+    if len(key) >= 3 or len(digits) >= 3:
+        clause, more = _contains(
+            db, key if len(key) >= 3 else None, digits if len(digits) >= 3 else None
+        )
+        clauses.append(clause)
+        params += more
     params.append(limit)
     rows = await db.fetch_all(
         f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {' OR '.join(clauses)}"
@@ -297,20 +330,18 @@ async def search_clients_by_words(
     params: list[object] = []
     for word in words:
         word_digits = "".join(c for c in word if c.isdigit())
-        terms = []
-        if len(word) >= 3:
-            terms.append(f"name : {_phrase(word)}")
-        if len(word_digits) >= 3 and word_digits == word:
-            terms.append(f"numbers : {_phrase(word_digits)}")
-        if terms:
-            clauses.append("c.id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?)")
-            params.append(" OR ".join(terms))
+        by_name = word if len(word) >= 3 else None
+        by_number = word_digits if len(word_digits) >= 3 and word_digits == word else None
+        if by_name or by_number:
+            clause, more = _contains(db, by_name, by_number)
+            clauses.append(clause)
+            params += more
         else:
             clauses.append("c.search_name LIKE ?")
             params.append(f"%{word}%")
     if not include_archived:
         clauses.append("c.status <> 'archived'")
-    where = " AND ".join(clauses) or "1"
+    where = " AND ".join(clauses) or "1 = 1"
     params.append(limit)
     rows = await db.fetch_all(
         f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {where}"
@@ -371,5 +402,11 @@ async def strip_client(db: Database, client_id: int) -> None:
 
 
 async def rebuild_search_index(db: Database) -> None:
-    """Rebuild the client search index from scratch (no old index pages left behind)."""
+    """Rebuild the client search index from scratch (no old index pages left behind).
+
+    PostgreSQL: ``REINDEX`` of the trigram indexes is the server administrator's
+    (it needs the table's owner); nothing to do here.
+    """
+    if db.dialect != "sqlite":
+        return
     await db.execute("INSERT INTO client_search (client_search) VALUES ('rebuild')")

@@ -1,18 +1,25 @@
-"""The one door to the database file: connection, pragmas, transactions, migrations."""
+"""The one door to the database: the backend-neutral interface and its SQLite implementation.
+
+:class:`Database` is what storage modules and services hold; :meth:`Database.open`
+picks the backend from what it is given (a file path: :class:`SQLiteDatabase`; a
+``postgresql://`` URL: :class:`bbdispatch.storage.postgres.PostgresDatabase`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import importlib
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from enum import Enum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import aiosqlite
 
@@ -38,7 +45,31 @@ WAIT_NOTICE_SECONDS = 0.5
 """A write still waiting for the lock after this long is reported to wait listeners."""
 
 Params = Sequence[Any] | dict[str, Any]
-Row = sqlite3.Row
+
+
+class Row(Protocol):
+    """One result row of either backend, by column name or position.
+
+    ``sqlite3.Row`` and asyncpg's ``Record`` both fit.
+    """
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def keys(self) -> Any:
+        """The column names, in order."""
+        ...
+
+
+URL_BACKEND = "bbdispatch.storage.postgres"
+"""The module whose ``connect(url, migrate=, create=)`` opens a ``postgresql://`` URL."""
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether ``target`` (``--db``, ``BBDISPATCH_DB``) names a PostgreSQL database."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 E = TypeVar("E", bound=Enum)
 
 
@@ -234,8 +265,259 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class Database:
-    """An open bbdispatch database shared safely with other processes.
+class Database(ABC):
+    """An open bbdispatch database, whichever backend holds it.
+
+    The interface storage modules use: :meth:`transaction` (one short write
+    transaction, serialised among all processes as SQLite does), writes with
+    :meth:`execute` (SQLite's ``?`` and ``:name`` placeholders; the PostgreSQL
+    backend translates them), reads with ``fetch_*``, and change signals
+    (:meth:`on_commit`, :meth:`data_version`, :meth:`on_external_commit`).
+    ``dialect`` says which SQL a storage function must write where the two
+    differ (``docs/storage.md``).
+    """
+
+    dialect: ClassVar[str] = ""
+    """``"sqlite"`` or ``"postgresql"``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        """SQLite: the database file. PostgreSQL: this machine's folder for the
+        database's side files (the ring spool, the audit seal)."""
+        self.target: Path | str = path
+        """What :meth:`open` takes to open this database again (a path, a URL)."""
+        self.display_name = str(path)
+        """How messages name the database (a path, or a URL without its password)."""
+        self._write_lock = asyncio.Lock()
+        self._tx_owner: asyncio.Task[Any] | None = None
+        self._commit_listeners: list[Callable[[], None]] = []
+        self._external_listeners: list[Callable[[], None]] = []
+        self._wait_listeners: list[Callable[[bool], None]] = []
+        self.lock_wait_seconds = LOCK_WAIT_SECONDS
+        """How long a write waits for the lock before :class:`DatabaseBusy`
+        (``ring`` waits less: it spools the call instead)."""
+        self._after_tx: list[Callable[[], Awaitable[None]]] = []
+
+    @staticmethod
+    async def open(target: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+        """Open the database ``target`` names and bring its schema up to date.
+
+        A ``postgresql://USER@HOST:PORT/DB`` URL opens PostgreSQL; anything else
+        is an SQLite file path.
+
+        Raises:
+            SchemaTooNew: the database was made by a newer version of bbdispatch.
+            StorageError: it is missing (and not to be created), is not a
+                bbdispatch database, or cannot be opened.
+        """
+        if is_postgres_url(target):
+            # Looked up by name: the backend module builds on this one (and loads
+            # asyncpg), so a process on SQLite never imports it.
+            backend = importlib.import_module(URL_BACKEND)
+            opened: Database = await backend.connect(str(target), migrate=migrate, create=create)
+            return opened
+        return await SQLiteDatabase.open_file(Path(target), migrate=migrate, create=create)
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the connection(s)."""
+
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+
+    @abstractmethod
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in one transaction; return those applied."""
+
+    @abstractmethod
+    async def _begin(self) -> None:
+        """Start a write transaction holding the database-wide write lock."""
+
+    @abstractmethod
+    async def _end(self, commit: bool) -> None:
+        """Commit (``commit``) or roll back the write transaction."""
+
+    async def _check_version(self) -> None:
+        found, known = await self.schema_version(), latest_schema_version()
+        if found > known:
+            raise SchemaTooNew(
+                _(
+                    "{path} was made by a newer bbdispatch (schema {found}; this version "
+                    "knows up to {known}). Upgrade bbdispatch to open it."
+                ).format(path=self.display_name, found=found, known=known)
+            )
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each commit of this process.
+
+        Own commits don't move ``data_version``, so the UI learns of them this way.
+        """
+        self._commit_listeners.append(listener)
+
+    def on_external_commit(self, listener: Callable[[], None]) -> bool:
+        """Call ``listener`` soon after another process commits, if the backend can push.
+
+        Returns whether it can: PostgreSQL (``LISTEN``/``NOTIFY``) does; SQLite
+        does not, and its front end watches :meth:`change_signature` instead.
+        """
+        return False
+
+    async def watch_external_commits(self) -> bool:
+        """Start hearing other processes' commits as they happen; whether the backend can.
+
+        After it returns True, :meth:`on_external_commit` listeners are called
+        and :meth:`data_version` moves without polling.
+        """
+        return False
+
+    def on_write_wait(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(True)`` when a write has waited for the lock a while.
+
+        Then ``listener(False)`` when it got the lock or gave up: for "saving,
+        please wait" messages.
+        """
+        self._wait_listeners.append(listener)
+
+    @asynccontextmanager
+    async def transaction(self, *, quiet: bool = False) -> AsyncIterator[Database]:
+        """A short write transaction: commit on success, roll back on any error.
+
+        Work queued with :meth:`after_transaction` runs once the lock is released,
+        whether the transaction committed or rolled back. A ``quiet`` transaction
+        does not call the :meth:`on_commit` listeners: for bookkeeping no screen
+        shows (the audit of a refused call), which must not make the screen that
+        was refused reload and be refused again.
+        """
+        try:
+            async with self._write_lock:
+                await self._begin_waiting()
+                self._tx_owner = asyncio.current_task()
+                try:
+                    yield self
+                except BaseException:
+                    self._tx_owner = None
+                    await self._end(commit=False)
+                    raise
+                self._tx_owner = None
+                await self._end(commit=True)
+        finally:
+            pending, self._after_tx = self._after_tx, []
+            for job in pending:
+                await job()
+        if not quiet:
+            for listener in self._commit_listeners:
+                listener()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the running task is inside this database's write transaction."""
+        return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
+
+    def after_transaction(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` after the current transaction ends, even if it rolls back.
+
+        For records that must outlive a refused change (the audit of a refusal
+        raised inside a transaction).
+        """
+        self._after_tx.append(job)
+
+    async def _begin_waiting(self) -> None:
+        told: list[bool] = []
+
+        def tell_waiting() -> None:
+            told.append(True)
+            for listener in self._wait_listeners:
+                listener(True)
+
+        notice = asyncio.get_running_loop().call_later(WAIT_NOTICE_SECONDS, tell_waiting)
+        try:
+            await self._begin()
+        finally:
+            notice.cancel()
+            if told:
+                for listener in self._wait_listeners:
+                    listener(False)
+
+    def _require_tx(self) -> None:
+        if self._tx_owner is None or self._tx_owner is not asyncio.current_task():
+            raise RuntimeError("writes must run inside Database.transaction()")
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement inside the current transaction; return the new row's id."""
+
+    async def execute_for_ids(
+        self, sql: str, ids: Sequence[int], before: Sequence[Any] = ()
+    ) -> None:
+        """Run a write whose ``{marks}`` is an ``IN`` list of ``ids``, in slices.
+
+        ``before``: parameters that come before the ids in ``sql``.
+        """
+        self._require_tx()
+        for part in id_chunks(list(ids)):
+            marks = ",".join("?" * len(part))
+            await self.execute(sql.format(marks=marks), [*before, *part])
+
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for many parameter sets inside the transaction."""
+
+    @abstractmethod
+    async def changes(self) -> int:
+        """Rows changed by the last write statement of this connection."""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a query of one row (or a few) and return the first, if any."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a query and return all its rows."""
+
+    async def fetch_point(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a small indexed query (a few rows by key) as fast as the backend can.
+
+        For what a person waits on with the phone at their ear (the caller look-up).
+        """
+        return await self.fetch_all(sql, params)
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """Run a query and return the first column of its first row (or None)."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    def change_signature(self) -> tuple[int, int] | None:
+        """A cheap sign that some connection wrote (None: the backend has none)."""
+        return None
+
+    @abstractmethod
+    async def data_version(self) -> int:
+        """A counter that moves when *another* connection commits."""
+
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows exactly as given (ids included), inside the transaction.
+
+        For copying a whole database (``migrate --to``); PostgreSQL uses ``COPY``.
+        """
+        marks = ", ".join("?" * len(columns))
+        names = ", ".join(f'"{c}"' for c in columns)
+        await self.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+    async def wipe(self) -> None:
+        """Drop everything bbdispatch stored (``demo --reset`` where no file can be deleted).
+
+        Raises:
+            StorageError: the backend deletes its file instead (SQLite).
+        """
+        raise StorageError("an SQLite database is reset by deleting its file")
+
+
+class SQLiteDatabase(Database):
+    """An open bbdispatch SQLite file shared safely with other processes.
 
     WAL lets readers and one writer work at once; every write runs in a short
     ``BEGIN IMMEDIATE`` transaction so it waits for the lock (``busy_timeout``)
@@ -243,21 +525,17 @@ class Database:
     a process, so write transactions are serialised by an asyncio lock.
     """
 
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        super().__init__(path)
         self._conn = conn
-        self.path = path
-        self._write_lock = asyncio.Lock()
-        self._tx_owner: asyncio.Task[Any] | None = None
-        self._commit_listeners: list[Callable[[], None]] = []
-        self._wait_listeners: list[Callable[[bool], None]] = []
-        self.lock_wait_seconds = LOCK_WAIT_SECONDS
-        """How long a write waits for the lock before :class:`DatabaseBusy`
-        (``ring`` waits less: it spools the call instead)."""
         self._point_reader: sqlite3.Connection | None = None
-        self._after_tx: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+    async def open_file(
+        cls, path: Path | str, *, migrate: bool = True, create: bool = True
+    ) -> SQLiteDatabase:
         """Open (creating it if ``create``) and bring the schema up to date.
 
         Raises:
@@ -343,16 +621,6 @@ class Database:
         row = await self.fetch_one("PRAGMA user_version")
         return int(row[0]) if row else 0
 
-    async def _check_version(self) -> None:
-        found, known = await self.schema_version(), latest_schema_version()
-        if found > known:
-            raise SchemaTooNew(
-                _(
-                    "{path} was made by a newer bbdispatch (schema {found}; this version "
-                    "knows up to {known}). Upgrade bbdispatch to open it."
-                ).format(path=self.path, found=found, known=known)
-            )
-
     async def migrate(self) -> list[int]:
         """Apply pending migrations, each in one transaction; return those applied."""
         applied: list[int] = []
@@ -396,80 +664,11 @@ class Database:
             count += 1
         return count
 
-    def on_commit(self, listener: Callable[[], None]) -> None:
-        """Call ``listener`` after each commit of this process.
+    async def _begin(self) -> None:
+        await self._begin_with_retries()
 
-        Own commits don't move ``data_version``, so the UI learns of them this way.
-        """
-        self._commit_listeners.append(listener)
-
-    def on_write_wait(self, listener: Callable[[bool], None]) -> None:
-        """Call ``listener(True)`` when a write has waited for the lock a while.
-
-        Then ``listener(False)`` when it got the lock or gave up: for "saving,
-        please wait" messages.
-        """
-        self._wait_listeners.append(listener)
-
-    @asynccontextmanager
-    async def transaction(self, *, quiet: bool = False) -> AsyncIterator[Database]:
-        """A short write transaction: commit on success, roll back on any error.
-
-        Work queued with :meth:`after_transaction` runs once the lock is released,
-        whether the transaction committed or rolled back. A ``quiet`` transaction
-        does not call the :meth:`on_commit` listeners: for bookkeeping no screen
-        shows (the audit of a refused call), which must not make the screen that
-        was refused reload and be refused again.
-        """
-        try:
-            async with self._write_lock:
-                await self._begin_immediate()
-                self._tx_owner = asyncio.current_task()
-                try:
-                    yield self
-                except BaseException:
-                    self._tx_owner = None
-                    await self._conn.execute("ROLLBACK")
-                    raise
-                self._tx_owner = None
-                await self._conn.execute("COMMIT")
-        finally:
-            pending, self._after_tx = self._after_tx, []
-            for job in pending:
-                await job()
-        if not quiet:
-            for listener in self._commit_listeners:
-                listener()
-
-    @property
-    def in_transaction(self) -> bool:
-        """Whether the running task is inside this database's write transaction."""
-        return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
-
-    def after_transaction(self, job: Callable[[], Awaitable[None]]) -> None:
-        """Run ``job`` after the current transaction ends, even if it rolls back.
-
-        For records that must outlive a refused change (the audit of a refusal
-        raised inside a transaction).
-        """
-        self._after_tx.append(job)
-
-    async def _begin_immediate(self) -> None:
-        told: list[bool] = []
-
-        def tell_waiting() -> None:
-            told.append(True)
-            for listener in self._wait_listeners:
-                listener(True)
-
-        notice = asyncio.get_running_loop().call_later(WAIT_NOTICE_SECONDS, tell_waiting)
-        try:
-            await self._begin_with_retries()
-        finally:
-            notice.cancel()
-            if told:
-                for listener in self._wait_listeners:
-                    listener(False)
+    async def _end(self, commit: bool) -> None:
+        await self._conn.execute("COMMIT" if commit else "ROLLBACK")
 
     async def _begin_with_retries(self) -> None:
         loop = asyncio.get_running_loop()
@@ -490,27 +689,11 @@ class Database:
                     ) from err
                 await asyncio.sleep(_POLL_SLEEP)
 
-    def _require_tx(self) -> None:
-        if self._tx_owner is None or self._tx_owner is not asyncio.current_task():
-            raise RuntimeError("writes must run inside Database.transaction()")
-
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside the current transaction; return lastrowid."""
         self._require_tx()
         async with self._conn.execute(sql, params) as cur:
             return cur.lastrowid or 0
-
-    async def execute_for_ids(
-        self, sql: str, ids: Sequence[int], before: Sequence[Any] = ()
-    ) -> None:
-        """Run a write whose ``{marks}`` is an ``IN`` list of ``ids``, in slices.
-
-        ``before``: parameters that come before the ids in ``sql``.
-        """
-        self._require_tx()
-        for part in id_chunks(list(ids)):
-            marks = ",".join("?" * len(part))
-            await self.execute(sql.format(marks=marks), [*before, *part])
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one write statement for many parameter sets inside the transaction."""
@@ -522,14 +705,6 @@ class Database:
         row = await self.fetch_one("SELECT changes()")
         return int(row[0]) if row else 0
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        """Run a query of one row (or a few) and return the first, if any.
-
-        Like :meth:`fetch_all`, one trip to the connection's thread.
-        """
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a query and return all its rows.
 
@@ -538,7 +713,7 @@ class Database:
         than an indexed lookup itself. The cursor is read to the end there, so
         it holds no read lock afterwards.
         """
-        return list(await self._conn.execute_fetchall(sql, params))
+        return cast(list[Row], list(await self._conn.execute_fetchall(sql, params)))
 
     async def fetch_point(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a small indexed query (a few rows by key) without leaving the event loop.
@@ -554,7 +729,7 @@ class Database:
         reader = self._reader()
         if reader is None or self._write_lock.locked():
             return await self.fetch_all(sql, params)
-        return reader.execute(sql, params).fetchall()
+        return cast(list[Row], reader.execute(sql, params).fetchall())
 
     def _reader(self) -> sqlite3.Connection | None:
         if self._point_reader is None and str(self.path) != ":memory:":
@@ -564,11 +739,6 @@ class Database:
             reader.execute("PRAGMA query_only = ON")
             self._point_reader = reader
         return self._point_reader
-
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        """Run a query and return the first column of its first row (or None)."""
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
 
     def change_signature(self) -> tuple[int, int] | None:
         """A cheap sign that some connection wrote: the WAL file's (mtime ns, size).

@@ -36,6 +36,11 @@ async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, li
     return found
 
 
+def _greatest(db: Database) -> str:
+    """SQLite's two-argument ``MAX`` is PostgreSQL's ``GREATEST``."""
+    return "MAX" if db.dialect == "sqlite" else "GREATEST"
+
+
 async def technician_loads(db: Database, day_start: datetime, now: datetime) -> dict[int, Load]:
     """Open jobs, running timer and minutes booked since ``day_start``, per technician."""
     rows = await db.fetch_all(
@@ -45,7 +50,7 @@ async def technician_loads(db: Database, day_start: datetime, now: datetime) -> 
         " (SELECT COUNT(*) FROM work_entry w WHERE w.technician_id = t.id"
         "  AND w.ended_at IS NULL) AS running,"
         " (SELECT COALESCE(SUM((julianday(COALESCE(w.ended_at, :now))"
-        "  - julianday(MAX(w.started_at, :day))) * 1440), 0)"
+        f"  - julianday({_greatest(db)}(w.started_at, :day))) * 1440), 0)"
         "  FROM work_entry w WHERE w.technician_id = t.id"
         "  AND COALESCE(w.ended_at, :now) > :day) AS minutes"
         " FROM technician t",

@@ -82,14 +82,14 @@ async def insert_run_job(
     ``ON CONFLICT DO NOTHING`` on UNIQUE(recurring_task_id, occurrence_at) is
     what makes each occurrence exactly once, whatever other processes do.
     """
-    await db.execute(
+    inserted = await db.fetch_value(
         f"INSERT INTO job ({_NEW_JOB_COLUMNS}) VALUES ({_NEW_JOB_MARKS})"
-        " ON CONFLICT (recurring_task_id, occurrence_at) DO NOTHING",
+        " ON CONFLICT (recurring_task_id, occurrence_at) DO NOTHING RETURNING id",
         _new_job_params(new, received_at),
     )
-    if await db.changes() == 0:
+    if inserted is None:
         return None
-    job_id = int(await db.fetch_value("SELECT last_insert_rowid()"))
+    job_id = int(inserted)
     await _insert_status_change(
         db, job_id, received_at, None, new.status, new.technician_id, actor, "schedule"
     )
@@ -165,7 +165,7 @@ async def record_transition(
     stamp = to_db(at)
     await db.execute(
         "UPDATE job SET status = ?, technician_id = ?, visit_at = ?, resolution = ?,"
-        " status_reason = ?, closed_at = CASE WHEN ? THEN ? ELSE closed_at END, updated_at = ?"
+        " status_reason = ?, closed_at = CASE WHEN ? <> 0 THEN ? ELSE closed_at END, updated_at = ?"
         " WHERE id = ?",
         (
             step.to_status.value, step.technician_id, to_db_opt(step.visit_at), step.resolution,

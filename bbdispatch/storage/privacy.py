@@ -193,26 +193,44 @@ async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
 
 
 async def secure_delete_on(db: Database) -> None:
-    """From now on this connection overwrites deleted content with zeros."""
-    await db.execute("PRAGMA secure_delete = ON")
+    """From now on this connection overwrites deleted content with zeros.
+
+    SQLite only: PostgreSQL's deleted rows stay in their pages until ``VACUUM``
+    (``docs/privacy.md``).
+    """
+    if db.dialect == "sqlite":
+        await db.execute("PRAGMA secure_delete = ON")
 
 
 async def text_columns_containing(db: Database, needle: str) -> list[str]:
     """``table.column`` of every stored text that still contains ``needle`` (a last check)."""
     found: list[str] = []
+    for table, name in await _columns(db):
+        hit = await db.fetch_value(
+            f'SELECT 1 FROM "{table}" WHERE instr(CAST("{name}" AS TEXT), ?) > 0 LIMIT 1',
+            (needle,),
+        )
+        if hit:
+            found.append(f"{table}.{name}")
+    return found
+
+
+async def _columns(db: Database) -> list[tuple[str, str]]:
+    """(table, column) of every bbdispatch table, from the backend's catalogue."""
+    if db.dialect != "sqlite":
+        rows = await db.fetch_all(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+    found: list[tuple[str, str]] = []
     tables = await db.fetch_all(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         " AND sql NOT LIKE 'CREATE VIRTUAL%'"
     )
     for (table,) in [tuple(t) for t in tables]:
         for col in await db.fetch_all(f'PRAGMA table_info("{table}")'):
-            name = col[1]
-            hit = await db.fetch_value(
-                f'SELECT 1 FROM "{table}" WHERE instr(CAST("{name}" AS TEXT), ?) > 0 LIMIT 1',
-                (needle,),
-            )
-            if hit:
-                found.append(f"{table}.{name}")
+            found.append((str(table), str(col[1])))
     return found
 
 
@@ -220,7 +238,10 @@ async def checkpoint_truncate(db: Database) -> bool:
     """Move the WAL into the file and empty it, so old page images leave no copy there.
 
     Returns False when another connection's reader kept part of the WAL alive.
+    PostgreSQL: True (its write-ahead log is the server's, not a file beside the data).
     """
+    if db.dialect != "sqlite":
+        return True
     row = await db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
     return row is not None and int(row[0]) == 0
 
@@ -232,12 +253,12 @@ async def held_for_others(db: Database, client_id: int, needle: str) -> bool:
     phone: that is the company's record, not this person's, and stays.
     """
     value = await db.fetch_value(
-        "SELECT 1 FROM client WHERE id <> ? AND (instr(name, ?) OR instr(contact_person, ?)"
-        " OR instr(email, ?) OR nip = ?)"
+        "SELECT 1 FROM client WHERE id <> ? AND (instr(name, ?) > 0"
+        " OR instr(contact_person, ?) > 0 OR instr(email, ?) > 0 OR nip = ?)"
         " UNION ALL SELECT 1 FROM client_phone WHERE client_id <> ?"
-        " AND (instr(e164, ?) OR instr(contact_person, ?))"
+        " AND (instr(e164, ?) > 0 OR instr(contact_person, ?) > 0)"
         " UNION ALL SELECT 1 FROM job WHERE client_id <> ?"
-        " AND (instr(caller_name, ?) OR instr(coalesce(caller_phone, ''), ?)) LIMIT 1",
+        " AND (instr(caller_name, ?) > 0 OR instr(coalesce(caller_phone, ''), ?) > 0) LIMIT 1",
         (client_id, needle, needle, needle, needle, client_id, needle, needle, client_id,
          needle, needle),
     )  # fmt: skip

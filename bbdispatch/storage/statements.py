@@ -436,7 +436,8 @@ async def corrections_for(
     """Corrections not yet on a statement (made before ``until``), or those on a given one."""
     rows = await db.fetch_all(
         "SELECT c.*, w.job_id FROM correction c JOIN work_entry w ON w.id = c.work_entry_id"
-        " WHERE c.client_id = ? AND ((? IS NULL AND c.statement_id IS NULL AND c.made_at < ?)"
+        " WHERE c.client_id = ? AND ((CAST(? AS INTEGER) IS NULL AND c.statement_id IS NULL"
+        " AND c.made_at < ?)"
         " OR c.statement_id = ?) ORDER BY c.made_at, c.id",
         (client_id, statement_id, to_db(until), statement_id),
     )

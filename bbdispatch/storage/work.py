@@ -247,7 +247,7 @@ async def overlapping_entry(
     row = await db.fetch_one(
         "SELECT * FROM work_entry WHERE technician_id = ? AND id IS NOT ?"
         " AND (ended_at IS NULL OR ended_at > ?)"
-        " AND (? IS NULL OR started_at < ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR started_at < ?)"
         " ORDER BY started_at LIMIT 1",
         (technician_id, exclude_id, start, end, end),
     )

@@ -1,19 +1,23 @@
 """The storage backends the contract suite runs against, one class each.
 
-Today there is one, SQLite. A second backend (PostgreSQL is planned) adds a
-class here with the same three methods and its name to :data:`BACKENDS`; every
-test under ``tests/storage`` that takes the ``backend`` fixture then runs on
-it too, like harlequin's per-adapter test modules, but from one suite.
+SQLite (a file per test) and PostgreSQL (a database per test on a server the
+session starts itself, ``tests/pg_server.py``). Every test under
+``tests/storage`` that takes the ``backend`` fixture runs on each, like
+harlequin's per-adapter test modules, but from one suite.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import shutil
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-from bbdispatch.storage.database import Database, migrations
+from bbdispatch.storage.database import Database, latest_schema_version, migrations
+from tests.pg_server import PgServer, start_server
 
 
 class Backend(Protocol):
@@ -42,6 +46,10 @@ class Backend(Protocol):
 
     def insert_old_client(self, target: str, name: str) -> None:
         """Write one client the way the oldest schema stores it, outside bbdispatch."""
+        ...
+
+    def older_versions(self) -> list[int]:
+        """The schema versions before the latest this backend can be created at, newest first."""
         ...
 
     async def schema_of(self, db: Database) -> set[tuple[object, ...]]:
@@ -87,6 +95,10 @@ class SQLiteBackend:
         conn.commit()
         conn.close()
 
+    def older_versions(self) -> list[int]:
+        """Every version since the first migration."""
+        return list(range(latest_schema_version() - 1, 0, -1))
+
     async def schema_of(self, db: Database) -> set[tuple[object, ...]]:
         """Columns from ``pragma_table_info`` and index names from ``sqlite_master``.
 
@@ -111,5 +123,102 @@ class SQLiteBackend:
         return facts
 
 
-BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend()}
+class PostgresBackend:
+    """PostgreSQL on the session's own server: each test gets a database copied from a template."""
+
+    name = "postgresql"
+
+    def __init__(self) -> None:
+        self._server: PgServer | None = None
+        self._empty: str | None = None
+        self._demo: str | None = None
+
+    @property
+    def server(self) -> PgServer:
+        """The session's server, started at first use (skips the test without binaries)."""
+        if self._server is None:
+            self._server = start_server()
+            atexit.register(self._server.stop)
+        return self._server
+
+    def _template(self) -> str:
+        """A migrated, empty database to copy (made once, on a thread of its own)."""
+        if self._empty is None:
+            name = self.server.create(prefix="empty")
+
+            async def migrate() -> None:
+                db = await Database.open(self.server.url(name))
+                await db.close()
+
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, migrate()).result()
+            self._empty = name
+        return self._empty
+
+    async def open_empty(self, where: Path) -> Database:
+        """A copy of a migrated, empty template database."""
+        name = self.server.create(template=self._template())
+        return await Database.open(self.server.url(name))
+
+    async def open_copy_of(self, template: Path, where: Path) -> Database:
+        """A copy of the demo, built once on this server through the services."""
+        if self._demo is None:
+            from bbdispatch.clock import FrozenClock
+            from bbdispatch.domain.rights import Principal
+            from bbdispatch.pricelist import load_pricelist
+            from bbdispatch.services.context import Ctx
+            from bbdispatch.services.demo import build_demo
+            from tests.conftest import DEMO_NOW
+
+            name = self.server.create(template=self._template(), prefix="demo")
+            db = await Database.open(self.server.url(name))
+            ctx = Ctx(
+                db=db, clock=FrozenClock(DEMO_NOW), prices=load_pricelist(), actor="setup",
+                fallback=Principal.SYSTEM,
+            )  # fmt: skip
+            await build_demo(ctx, add_login="tester")
+            await db.close()
+            self._demo = name
+        copy = self.server.create(template=self._demo)
+        return await Database.open(self.server.url(copy))
+
+    def create_at_version(self, where: Path, version: int) -> str:
+        """Version 0: an empty database; the latest: a migrated one (PostgreSQL starts there)."""
+        if version == 0:
+            return self.server.url(self.server.create())
+        if version != latest_schema_version():
+            raise ValueError(f"PostgreSQL databases start at {latest_schema_version()}")
+        name = self.server.create(template=self._template())
+        return self.server.url(name)
+
+    def insert_old_client(self, target: str, name: str) -> None:
+        """No older PostgreSQL schema exists (see :meth:`older_versions`)."""
+        raise NotImplementedError
+
+    def older_versions(self) -> list[int]:
+        """None: PostgreSQL databases begin at the schema of SQLite's latest migration."""
+        return []
+
+    async def schema_of(self, db: Database) -> set[tuple[object, ...]]:
+        """Columns, indexes and triggers from the catalogue."""
+        facts: set[tuple[object, ...]] = set()
+        for c in await db.fetch_all(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default,"
+            " collation_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+        ):
+            facts.add(("column", *tuple(c)))
+        for i in await db.fetch_all(
+            "SELECT indexname, tablename, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema()"
+        ):
+            facts.add(("index", *tuple(i)))
+        for t in await db.fetch_all(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+        ):
+            facts.add(("trigger", *tuple(t)))
+        return facts
+
+
+BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}
 """Every backend the suite runs on, by the name its tests are parametrised with."""

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUMBING = {"__init__.py", "database.py", "db_file.py", "bulk.py"}
+PLUMBING = {"__init__.py", "database.py", "postgres.py", "db_file.py", "bulk.py"}
 """Backend machinery (connection, migrations, whole-file copies, bulk loading), not the interface."""
 
 

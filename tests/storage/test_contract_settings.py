@@ -21,8 +21,8 @@ async def test_a_setting_is_stored_and_replaced(db: Database) -> None:
 async def test_a_setting_is_peeked_without_opening_for_work(db: Database, tmp_path: Path) -> None:
     async with db.transaction():
         await settings.put_setting(db, "language", "pl")
-    assert settings.peek_setting(db.path, "language") == "pl"
-    assert settings.peek_setting(db.path, "nothing") is None
+    assert settings.peek_setting(db.target, "language") == "pl"
+    assert settings.peek_setting(db.target, "nothing") is None
     assert settings.peek_setting(tmp_path / "missing.db", "language") is None
     not_a_db = tmp_path / "junk.db"
     not_a_db.write_text("not sqlite")

@@ -20,10 +20,10 @@ ENCODERS = {
     "bbdispatch.clock": {"to_db", "to_db_opt", "from_db", "from_db_opt"},
     "bbdispatch.money": {"to_grosze", "from_grosze", "rate_to_bp", "rate_from_bp"},
 }
-PLUMBING = {"__init__.py", "database.py", "db_file.py", "bulk.py"}
+PLUMBING = {"__init__.py", "database.py", "postgres.py", "db_file.py", "bulk.py"}
 """The backend itself (connection, migrations, whole-file copies) and the benchmark
-generator's bulk loader: plain SQLite machinery, not the data interface a second
-backend implements."""
+generator's bulk loader: backend machinery (SQLite's and PostgreSQL's), not the
+data interface."""
 
 
 def _tree(path: Path) -> ast.Module:

@@ -1,0 +1,46 @@
+-- Roles for a bbdispatch database on PostgreSQL (docs/scaling.md, "Roles").
+-- Run once by the database's owner (or a superuser) after 'bbdispatch init',
+-- in the schema bbdispatch uses (public):
+--     psql -d bbdispatch -f pg_roles.sql
+-- Then give each person a login role named as their OS login and put it in one
+-- group:   CREATE ROLE anna LOGIN IN ROLE bbdispatch_app;          -- dispatcher
+--          CREATE ROLE kasia LOGIN IN ROLE bbdispatch_technician;  -- technician
+--          CREATE ROLE bogdan LOGIN IN ROLE bbdispatch_admin;      -- admin
+-- and let each connect as themselves: postgresql://anna@server/bbdispatch.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bbdispatch_app') THEN
+        CREATE ROLE bbdispatch_app NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bbdispatch_technician') THEN
+        CREATE ROLE bbdispatch_technician NOLOGIN IN ROLE bbdispatch_app;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bbdispatch_admin') THEN
+        CREATE ROLE bbdispatch_admin NOLOGIN IN ROLE bbdispatch_app;
+    END IF;
+END $$;
+
+GRANT USAGE ON SCHEMA public TO bbdispatch_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO bbdispatch_app;
+REVOKE INSERT, UPDATE, DELETE ON bbdispatch_schema FROM bbdispatch_app;
+
+-- The audit trail is insert-only for the app. Only an admin's privacy erasure
+-- may empty a row's detail (its digest and chain hash stay, docs/privacy.md).
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM bbdispatch_app;
+GRANT UPDATE (detail) ON audit_log TO bbdispatch_admin;
+
+-- New ids and the id high-water mark are computed over all rows, whoever inserts.
+ALTER FUNCTION bbdispatch_next_row_id() SECURITY DEFINER SET search_path = public;
+ALTER FUNCTION bbdispatch_high_water() SECURITY DEFINER SET search_path = public;
+
+-- "Technicians see their own jobs" (docs/rights.md), enforced by the server too:
+-- a member of bbdispatch_technician sees and changes only the jobs assigned to
+-- the person whose login is its role name; everyone else sees every job.
+ALTER TABLE job ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS job_not_technicians ON job;
+DROP POLICY IF EXISTS job_technicians_own ON job;
+CREATE POLICY job_not_technicians ON job
+    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
+CREATE POLICY job_technicians_own ON job
+    USING (technician_id = (SELECT t.id FROM technician t WHERE t.login = current_user));

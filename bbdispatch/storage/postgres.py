@@ -1,0 +1,489 @@
+"""The PostgreSQL backend: the :class:`Database` interface over one asyncpg connection.
+
+Storage modules write SQLite's SQL (``?`` and ``:name`` placeholders, ``LIKE``
+folding ASCII case, ``IS NOT ?``); :func:`translate` turns it into PostgreSQL's
+mechanically, and the schema (``pg_migrations/``) stores the same forms as
+SQLite (ISO text in UTC, BIGINT grosze, 0/1, the "C" collation), so both
+backends give the same results. Where the dialects differ beyond that, a
+storage function asks ``db.dialect`` and writes its own query (``docs/storage.md``).
+
+Writes are serialised among all processes by one transaction-level advisory
+lock, as SQLite's ``BEGIN IMMEDIATE`` serialises them: services read, decide
+and write inside one transaction and rely on nobody writing in between. Each
+committed write notifies ``bbdispatch_change``; other processes' front ends
+listen instead of polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bbdispatch.i18n import _
+from bbdispatch.paths import pg_side_folder
+from bbdispatch.storage.database import (
+    Database,
+    DatabaseBusy,
+    Params,
+    Row,
+    StorageError,
+    latest_schema_version,
+)
+
+WRITE_LOCK_KEY = 0x62626469
+"""The advisory lock every write transaction holds ("bbdi"): one writer at a time."""
+CHANNEL = "bbdispatch_change"
+"""The ``NOTIFY`` channel a committed write signals on."""
+CONNECT_TIMEOUT_SECONDS = 10.0
+LOCK_POLL_SECONDS = 0.003
+"""Pause between two tries for the write lock."""
+
+
+class PostgresError(StorageError):
+    """PostgreSQL refused a statement; ``str(err)`` is its one-line message."""
+
+
+@cache
+def pg_migrations() -> tuple[tuple[int, str, str], ...]:
+    """The numbered PostgreSQL migrations shipped with the package: (number, name, sql)."""
+    found = []
+    for entry in resources.files("bbdispatch.storage.pg_migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    return tuple(found)
+
+
+_TOKENS = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\bIS\s+NOT\s+\?|\?|::|:[A-Za-z_]\w*"""
+    r"""|\bLIKE\b|\bAS\s+REAL\b|\bWHERE\s+1\b(?!\s*=)|\bIS\s+\?""",
+    re.IGNORECASE,
+)
+_LIKE_PARAM = re.compile(r"\bILIKE (\$\d++(?:::\w++)?+)(?!\s+ESCAPE)")
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
+_CASTS: dict[type, str] = {
+    str: "::text",
+    int: "::bigint",
+    bool: "::bigint",
+    float: "::float8",
+    Decimal: "::numeric",
+    bytes: "::bytea",
+}
+
+
+def _cast_of(value: object) -> str:
+    return _CASTS.get(type(value), "")
+
+
+@cache
+def _translate(sql: str, kinds: tuple[str, ...], named: bool) -> tuple[str, tuple[str, ...]]:
+    """Translate once per (statement, parameter types); see :func:`translate`."""
+    names: list[str] = []
+    position = 0
+
+    def placeholder(index: int) -> str:
+        return f"${index + 1}{kinds[index] if index < len(kinds) else ''}"
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal position
+        text = match.group(0)
+        head = text[:1]
+        if head in "'\"-" or text == "::":
+            return text
+        upper = text.upper()
+        if head == "?":
+            position += 1
+            return placeholder(position - 1)
+        if upper.startswith("IS"):
+            position += 1
+            negated = "NOT" in upper
+            return f"IS {'' if negated else 'NOT '}DISTINCT FROM " + placeholder(position - 1)
+        if head == ":":
+            name = text[1:]
+            if name not in names:
+                names.append(name)
+            return placeholder(names.index(name))
+        if upper == "LIKE":
+            return "ILIKE"
+        if upper.startswith("AS"):
+            return "AS double precision"
+        return "WHERE TRUE"
+
+    translated = _TOKENS.sub(replace, sql)
+    translated = _LIKE_PARAM.sub(r"ILIKE \1 ESCAPE ''", translated)
+    return translated, tuple(names)
+
+
+def translate(sql: str, params: Params = ()) -> tuple[str, list[Any]]:
+    """Turn a statement written for SQLite into PostgreSQL's, with its arguments.
+
+    ``?`` and ``:name`` become ``$n`` cast to the type of the value passed
+    (PostgreSQL cannot guess the type of ``$1 IS NULL``); ``IS NOT ?`` becomes
+    ``IS DISTINCT FROM``; ``LIKE`` becomes ``ILIKE ... ESCAPE ''`` (SQLite's
+    ``LIKE`` ignores ASCII case and has no escape character; the "C" collation
+    makes ``ILIKE`` fold ASCII only too); ``AS REAL`` becomes a double; a bare
+    ``WHERE 1`` becomes ``WHERE TRUE``. Text in quotes is left alone.
+    """
+    if isinstance(params, dict):
+        kinds_of = {k: _cast_of(v) for k, v in params.items()}
+        _plain, names = _translate(sql, (), True)
+        kinds = tuple(kinds_of.get(n, "") for n in names)
+        translated, names = _translate(sql, kinds, True)
+        return translated, [params[n] for n in names]
+    args = list(params)
+    translated, _names = _translate(sql, tuple(_cast_of(v) for v in args), False)
+    return translated, args
+
+
+def _numeric(text: str) -> int | float:
+    """``numeric`` results (``SUM`` of integers, ``AVG``) as SQLite gives them: int or float."""
+    if "." in text or "e" in text or "N" in text:
+        value = float(text)
+        return int(value) if value.is_integer() and "." not in text else value
+    return int(text)
+
+
+def public_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class _Serialised:
+    """One asyncpg connection used by many coroutines, one operation at a time.
+
+    asyncpg refuses a second operation while one is in progress; aiosqlite
+    queues them on its thread. This queues them here, the same way.
+    """
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.raw = conn
+        self._lock = asyncio.Lock()
+
+    async def execute(self, query: str, *args: Any) -> str:
+        async with self._lock:
+            return await self.raw.execute(query, *args)
+
+    async def executemany(self, query: str, args: list[list[Any]]) -> None:
+        async with self._lock:
+            await self.raw.executemany(query, args)
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async with self._lock:
+            return await self.raw.fetch(query, *args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        async with self._lock:
+            return await self.raw.fetchval(query, *args)
+
+    async def copy_records_to_table(
+        self, table: str, *, records: list[tuple[Any, ...]], columns: list[str]
+    ) -> None:
+        async with self._lock:
+            await self.raw.copy_records_to_table(table, records=records, columns=columns)
+
+    async def add_listener(self, channel: str, callback: Any) -> None:
+        async with self._lock:
+            await self.raw.add_listener(channel, callback)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self.raw.close()
+
+    def is_closed(self) -> bool:
+        return self.raw.is_closed()
+
+    def get_server_pid(self) -> int:
+        return self.raw.get_server_pid()
+
+
+class PostgresDatabase(Database):
+    """An open bbdispatch database on a PostgreSQL server.
+
+    One connection per process, as with SQLite; the server does the sharing.
+    """
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: asyncpg.Connection, url: str) -> None:
+        super().__init__(pg_side_folder(url))
+        self._conn = _Serialised(conn)
+        self.url = url
+        self.target = url
+        self.display_name = public_url(url)
+        self._changes = 0
+        self._wrote = False
+        self._id_tables: frozenset[str] | None = None
+        self._listening = False
+        self._external_count = 0
+
+    @classmethod
+    async def connect(
+        cls, url: str, *, migrate: bool = True, create: bool = True
+    ) -> PostgresDatabase:
+        """Connect to ``url`` and bring the schema up to date (``migrate``).
+
+        The database itself must exist (the server's administrator creates it,
+        ``docs/scaling.md``); ``create`` allows putting the schema into an
+        empty one, as ``init`` and ``demo`` do with a new SQLite file.
+
+        Raises:
+            StorageError: the server cannot be reached, refuses the login, or
+                the database holds tables of another program.
+            SchemaTooNew: its schema is newer than this bbdispatch.
+        """
+        shown = public_url(url)
+        try:
+            conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as err:
+            raise StorageError(
+                _("Cannot open database {path}: {err}").format(path=shown, err=_one_line(err))
+            ) from err
+        db = cls(conn, url)
+        with contextlib.suppress(OSError):  # only the ring spool needs it, and says so
+            db.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await conn.set_type_codec(
+                "numeric", schema="pg_catalog", encoder=str, decoder=_numeric, format="text"
+            )
+            version = await db.schema_version()
+            if version == 0:
+                others = await conn.fetchval(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                )
+                if others:
+                    raise StorageError(
+                        _("{path} is not a bbdispatch database (it holds tables of another "
+                          "program); it was left as it is.").format(path=shown)
+                    )  # fmt: skip
+                if not create:
+                    raise StorageError(
+                        _("No database at {path}; create it with 'bbdispatch init'.").format(
+                            path=shown
+                        )
+                    )
+            await db._check_version()
+            if migrate:
+                await db.migrate()
+        except asyncpg.PostgresError as err:
+            await conn.close()
+            raise StorageError(
+                _("Cannot open database {path}: {err}").format(path=shown, err=_one_line(err))
+            ) from err
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if not self._conn.is_closed():
+            await self._conn.close()
+
+    async def schema_version(self) -> int:
+        """The version in ``bbdispatch_schema`` (0: no bbdispatch schema yet)."""
+        if await self._conn.fetchval("SELECT to_regclass('bbdispatch_schema') IS NULL"):
+            return 0
+        return int(await self._conn.fetchval("SELECT max(version) FROM bbdispatch_schema") or 0)
+
+    async def migrate(self) -> list[int]:
+        """Apply pending PostgreSQL migrations, each in one transaction; return those applied."""
+        applied: list[int] = []
+        if await self.schema_version() >= latest_schema_version():
+            return applied
+        for number, _name, sql in pg_migrations():
+            async with self.transaction():
+                if number <= await self.schema_version():
+                    continue
+                await self._conn.execute(sql)
+                await self._conn.execute(
+                    "UPDATE bbdispatch_schema SET version = $1::bigint", number
+                )
+                self._wrote = True
+                applied.append(number)
+        return applied
+
+    async def _begin(self) -> None:
+        # Try for the lock and sleep a little between tries, rather than wait in
+        # the server: the connection stays free for this process's reads meanwhile.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.lock_wait_seconds
+        await self._conn.execute("BEGIN")
+        self._wrote = False
+        try:
+            while not await self._conn.fetchval(
+                f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})"
+            ):
+                if loop.time() >= deadline:
+                    raise DatabaseBusy(
+                        _(
+                            "Not saved: the database stayed busy too long (another program "
+                            "is writing). What you typed is kept; please try again."
+                        )
+                    )
+                await asyncio.sleep(LOCK_POLL_SECONDS)
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+
+    async def _end(self, commit: bool) -> None:
+        if not commit:
+            await self._conn.execute("ROLLBACK")
+        elif self._wrote:
+            try:
+                await self._conn.execute(f"NOTIFY {CHANNEL}; COMMIT")
+            except asyncpg.PostgresError as err:
+                raise PostgresError(_one_line(err)) from err
+        else:
+            await self._conn.execute("COMMIT")
+
+    async def _tables_with_id(self) -> frozenset[str]:
+        if self._id_tables is None:
+            rows = await self._conn.fetch(
+                "SELECT table_name FROM information_schema.columns"
+                " WHERE column_name = 'id' AND table_schema = current_schema()"
+            )
+            self._id_tables = frozenset(str(r[0]) for r in rows)
+        return self._id_tables
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement inside the current transaction; return the new row's id.
+
+        An ``INSERT`` into a table with an ``id`` gets ``RETURNING id`` (SQLite's
+        ``lastrowid``); 0 when nothing was inserted (``ON CONFLICT DO NOTHING``).
+        """
+        self._require_tx()
+        query, args = translate(sql, params)
+        self._wrote = True
+        try:
+            insert = _INSERT.match(query)
+            if (
+                insert
+                and "RETURNING" not in query.upper()
+                and insert.group(1) in await self._tables_with_id()
+            ):
+                rows = await self._conn.fetch(query + " RETURNING id", *args)
+                self._changes = len(rows)
+                return int(rows[-1][0]) if rows else 0
+            status = await self._conn.execute(query, *args)
+        except asyncpg.PostgresError as err:
+            raise PostgresError(_one_line(err)) from err
+        self._changes = _count_of(status)
+        return 0
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for many parameter sets inside the transaction."""
+        self._require_tx()
+        batch = [translate(sql, params) for params in rows]
+        if not batch:
+            return
+        self._wrote = True
+        try:
+            by_query: dict[str, list[list[Any]]] = {}
+            for query, args in batch:
+                by_query.setdefault(query, []).append(args)
+            for query, many in by_query.items():
+                await self._conn.executemany(query, many)
+        except asyncpg.PostgresError as err:
+            raise PostgresError(_one_line(err)) from err
+
+    async def changes(self) -> int:
+        """Rows changed by the last write statement of this connection."""
+        return self._changes
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a query and return all its rows (asyncpg records: by name or position)."""
+        query, args = translate(sql, params)
+        try:
+            return cast(list[Row], await self._conn.fetch(query, *args))
+        except asyncpg.PostgresError as err:
+            raise PostgresError(_one_line(err)) from err
+
+    async def _listen(self) -> None:
+        if self._listening:
+            return
+        self._listening = True
+        own = self._conn.get_server_pid()
+
+        def heard(_conn: object, pid: int, _channel: str, _payload: object) -> None:
+            if pid == own:
+                return
+            self._external_count += 1
+            for listener in self._external_listeners:
+                listener()
+
+        await self._conn.add_listener(CHANNEL, heard)
+
+    async def data_version(self) -> int:
+        """How many commits of other connections this one has heard of (``LISTEN``)."""
+        await self._listen()
+        return self._external_count
+
+    async def watch_external_commits(self) -> bool:
+        """Start listening for other processes' commits; True (PostgreSQL can push)."""
+        await self._listen()
+        return True
+
+    def on_external_commit(self, listener: Callable[[], None]) -> bool:
+        """Call ``listener`` when another process's commit is heard.
+
+        Heard once :meth:`data_version` or :meth:`watch_external_commits` started listening.
+        """
+        self._external_listeners.append(listener)
+        return True
+
+    async def wipe(self) -> None:
+        """Drop every bbdispatch table and function (``demo --reset``)."""
+        async with self.transaction():
+            await self._conn.execute(
+                "DO $$ DECLARE r record; BEGIN"
+                " FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                " LOOP EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename); END LOOP;"
+                " DROP FUNCTION IF EXISTS bbdispatch_next_row_id, bbdispatch_high_water,"
+                " julianday(text), instr(text, text), substr(text, bigint, bigint),"
+                " substr(text, bigint) CASCADE; END $$"
+            )
+        self._id_tables = None
+
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Load rows as they are (``migrate --to``): ``COPY``, inside the transaction."""
+        self._require_tx()
+        self._wrote = True
+        try:
+            await self._conn.copy_records_to_table(table, records=rows, columns=list(columns))
+        except asyncpg.PostgresError as err:
+            raise PostgresError(_one_line(err)) from err
+
+
+def _count_of(status: str) -> int:
+    """Rows a command changed, from its status (``INSERT 0 3``, ``UPDATE 2``)."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0]
+
+
+async def connect(url: str, *, migrate: bool = True, create: bool = True) -> PostgresDatabase:
+    """Open ``url`` (what :meth:`Database.open` calls for a ``postgresql://`` URL)."""
+    return await PostgresDatabase.connect(url, migrate=migrate, create=create)

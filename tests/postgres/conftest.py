@@ -1,0 +1,49 @@
+"""Fixtures of the PostgreSQL tests: the session's server and demo databases on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage.database import Database
+from tests.pg_server import PgServer
+from tests.storage.backends import BACKENDS, PostgresBackend
+
+
+@pytest.fixture
+def pg() -> PgServer:
+    """The session's PostgreSQL server (started at first use; skipped without binaries)."""
+    backend = BACKENDS["postgresql"]
+    assert isinstance(backend, PostgresBackend)
+    return backend.server
+
+
+@pytest.fixture
+async def pg_demo_url(pg: PgServer, tmp_path: Path) -> str:
+    """The URL of a private copy of the demo (built through the services) on the server."""
+    backend = BACKENDS["postgresql"]
+    db = await backend.open_copy_of(tmp_path / "unused.db", tmp_path)
+    url = str(db.target)
+    await db.close()
+    return url
+
+
+@pytest.fixture
+def pg_ctx_factory(
+    pg_demo_url: str, clock: FrozenClock, prices: PriceList
+) -> Callable[..., Callable[[], object]]:
+    """Builds the ``open_ctx`` callable an App needs, on the PostgreSQL demo."""
+
+    def make(actor: str = "tester") -> Callable[[], object]:
+        async def open_ctx() -> Ctx:
+            db = await Database.open(pg_demo_url)
+            return Ctx(db=db, clock=clock, prices=prices, actor=actor)
+
+        return open_ctx
+
+    return make

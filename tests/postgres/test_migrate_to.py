@@ -1,0 +1,68 @@
+"""``bbdispatch migrate --to``: a SQLite database copied into PostgreSQL, checked whole."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bbdispatch.cli import main
+from bbdispatch.storage import clients
+from bbdispatch.storage.database import Database
+from tests.pg_server import PgServer
+
+
+def test_the_demo_moves_whole_and_answers_the_same(
+    pg: PgServer, demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = pg.url(pg.create())
+    assert main(["--db", str(demo_db_path), "migrate", "--to", url]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "rows in 26 tables copied; counts, money and minutes match" in out
+    for args in (
+        ["report", "statement", "--client", "3", "--from", "2026-11-01", "--to", "2026-11-30",
+         "--format", "json"],
+        ["contracts", "--json"],
+        ["lookup", "601 234 567"],
+    ):  # fmt: skip
+        assert main(["--db", str(demo_db_path), *args]) == 0
+        on_sqlite = capsys.readouterr()
+        assert main(["--db", url, *args]) == 0
+        assert capsys.readouterr() == on_sqlite, args
+    # Into a database with data: refused, nothing changed.
+    assert main(["--db", str(demo_db_path), "migrate", "--to", url]) == 1
+    assert "already has data" in capsys.readouterr().err
+
+
+def test_an_erased_highest_id_stays_used_after_the_move(
+    pg: PgServer, demo_db_path: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    shutil.copy(demo_db_path, source)
+
+    async def raise_high_water() -> int:
+        db = await Database.open(source)
+        highest = max(c.id for c in await clients.all_clients(db))
+        async with db.transaction():
+            await db.execute(
+                "UPDATE id_high_water SET last_id = ? WHERE entity = 'client'", (highest + 5,)
+            )
+        await db.close()
+        return highest + 5
+
+    async def high_water(url: str) -> int:
+        moved = await Database.open(url)
+        try:
+            return int(
+                await moved.fetch_value("SELECT last_id FROM id_high_water WHERE entity = 'client'")
+            )
+        finally:
+            await moved.close()
+
+    expected = asyncio.run(raise_high_water())
+    url = pg.url(pg.create())
+    assert main(["--db", str(source), "migrate", "--to", url]) == 0
+    assert asyncio.run(high_water(url)) == expected
