@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _
-from bbdispatch.paths import default_db_path
+from bbdispatch.paths import database_target, default_db_path
 from bbdispatch.services.people import os_login
-from bbdispatch.services.safekeeping import DEFAULT_KEEP, backup, restore
+from bbdispatch.services.safekeeping import DEFAULT_KEEP, ON_A_SERVER, backup, restore
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,6 +71,9 @@ def handle_backup(args: argparse.Namespace) -> int:
 
 def handle_restore(args: argparse.Namespace) -> int:
     """Restore a backup into the ``--db`` database."""
+    if isinstance(database_target(args.db), str):
+        echo_err("bbdispatch: " + _(ON_A_SERVER))
+        return 1
     target = default_db_path(args.db)
 
     async def body() -> int:

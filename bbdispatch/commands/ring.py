@@ -22,7 +22,7 @@ from bbdispatch.phones import format_for_display, is_caller_id
 from bbdispatch.services.intake import record_ring
 from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
 from bbdispatch.storage import spool
-from bbdispatch.storage.database import DatabaseBusy
+from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,10 +49,22 @@ def handle(args: argparse.Namespace) -> int:
                 ctx.db.lock_wait_seconds = RING_LOCK_WAIT_SECONDS
                 call_id, match = await record_ring(ctx, args.number, received_at=received_at)
                 replayed = await replay_spooled_rings(ctx)
-        except (DatabaseBusy, sqlite3.OperationalError) as err:
+        except (DatabaseBusy, DatabaseUnreachable, sqlite3.OperationalError) as err:
             target = database_target(args.db)
-            path = target if isinstance(target, Path) else pg_side_folder(target)
+            if isinstance(target, Path):
+                path = target
+            else:  # this machine's folder for the server's database, made on first need
+                path = pg_side_folder(target)
+                path.parent.mkdir(parents=True, exist_ok=True)
             spool.spool_ring(path, args.number, received_at)
+            if isinstance(err, DatabaseUnreachable):
+                echo(
+                    _(
+                        "call queued: the database server cannot be reached; "
+                        "it is logged at the next ring that reaches it"
+                    )
+                )
+                return 0
             echo(
                 _(
                     "call queued: the database is busy ({err}); it is logged as soon as it is free"

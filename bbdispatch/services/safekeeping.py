@@ -24,7 +24,7 @@ from pathlib import Path
 from bbdispatch.clock import Clock, SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
@@ -86,6 +86,13 @@ def _rotation_pattern(db_path: Path) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(db_path.stem)}-\d{{4}}-\d{{2}}-\d{{2}}T\d{{6}}Z(\.\d+)?\.db$")
 
 
+ON_A_SERVER = N_(
+    "backup and restore copy an SQLite file; on PostgreSQL use pg_dump and a replica "
+    "(docs/scaling.md)."
+)
+"""Why ``backup`` refuses a PostgreSQL database."""
+
+
 async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = None) -> BackupDone:
     """Copy the open database consistently, verify the copy, then rotate old ones.
 
@@ -100,6 +107,8 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
         StorageError: the copy could not be written.
     """
     await rights.check(ctx, Action.BACKUP)
+    if ctx.db.dialect != "sqlite":
+        raise DomainError(_(ON_A_SERVER))
     source = ctx.db.path
     version = await ctx.db.schema_version()
     if output is None:

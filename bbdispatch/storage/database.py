@@ -97,6 +97,10 @@ class SchemaTooNew(StorageError):
     """The file was written by a newer bbdispatch than this one."""
 
 
+class DatabaseUnreachable(StorageError):
+    """The database server cannot be reached (down, network): ``ring`` queues the call."""
+
+
 class DatabaseBusy(StorageError, DomainError):
     """Other processes held the write lock for far longer than any write should take.
 

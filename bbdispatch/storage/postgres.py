@@ -33,6 +33,7 @@ from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
     Database,
     DatabaseBusy,
+    DatabaseUnreachable,
     Params,
     Row,
     StorageError,
@@ -49,7 +50,11 @@ LOCK_POLL_SECONDS = 0.003
 
 
 class PostgresError(StorageError):
-    """PostgreSQL refused a statement; ``str(err)`` is its one-line message."""
+    """PostgreSQL refused a statement, or the connection broke; one line for the user."""
+
+
+_FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+"""What a statement may raise: the server's refusal, a broken or closed connection."""
 
 
 @cache
@@ -251,7 +256,11 @@ class PostgresDatabase(Database):
         shown = public_url(url)
         try:
             conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as err:
+        except (OSError, asyncpg.InterfaceError, TimeoutError) as err:
+            raise DatabaseUnreachable(
+                _("Cannot open database {path}: {err}").format(path=shown, err=_one_line(err))
+            ) from err
+        except asyncpg.PostgresError as err:
             raise StorageError(
                 _("Cannot open database {path}: {err}").format(path=shown, err=_one_line(err))
             ) from err
@@ -348,7 +357,7 @@ class PostgresDatabase(Database):
         elif self._wrote:
             try:
                 await self._conn.execute(f"NOTIFY {CHANNEL}; COMMIT")
-            except asyncpg.PostgresError as err:
+            except _FAILURES as err:
                 raise PostgresError(_one_line(err)) from err
         else:
             await self._conn.execute("COMMIT")
@@ -382,7 +391,7 @@ class PostgresDatabase(Database):
                 self._changes = len(rows)
                 return int(rows[-1][0]) if rows else 0
             status = await self._conn.execute(query, *args)
-        except asyncpg.PostgresError as err:
+        except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
         self._changes = _count_of(status)
         return 0
@@ -400,7 +409,7 @@ class PostgresDatabase(Database):
                 by_query.setdefault(query, []).append(args)
             for query, many in by_query.items():
                 await self._conn.executemany(query, many)
-        except asyncpg.PostgresError as err:
+        except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
 
     async def changes(self) -> int:
@@ -412,7 +421,7 @@ class PostgresDatabase(Database):
         query, args = translate(sql, params)
         try:
             return cast(list[Row], await self._conn.fetch(query, *args))
-        except asyncpg.PostgresError as err:
+        except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
 
     async def _listen(self) -> None:
@@ -469,7 +478,7 @@ class PostgresDatabase(Database):
         self._wrote = True
         try:
             await self._conn.copy_records_to_table(table, records=rows, columns=list(columns))
-        except asyncpg.PostgresError as err:
+        except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
 
 

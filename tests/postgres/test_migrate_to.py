@@ -66,3 +66,16 @@ def test_an_erased_highest_id_stays_used_after_the_move(
     url = pg.url(pg.create())
     assert main(["--db", str(source), "migrate", "--to", url]) == 0
     assert asyncio.run(high_water(url)) == expected
+
+
+def test_backup_and_restore_refuse_a_server_database_in_one_line(
+    pg: PgServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = pg.url(pg.create())
+    assert main(["--db", url, "init"]) == 0
+    capsys.readouterr()
+    for args in (["backup", "--output", str(tmp_path / "b.db")], ["restore", str(tmp_path / "x")]):
+        assert main(["--db", url, *args]) == 1
+        err = capsys.readouterr().err
+        assert "use pg_dump" in err and err.count("\n") == 1, err
+    assert not (tmp_path / "b.db").exists()

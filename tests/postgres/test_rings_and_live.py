@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.storage import calls
@@ -85,3 +88,20 @@ async def test_the_board_shows_another_process_commit_by_notify(
         assert new_id in shown_ids(app)
         assert board.loads > loads_before
         print(f"NOTIFY: change on the board {time.monotonic() - committed:.3f} s after commit")
+
+
+def test_a_ring_while_the_server_is_down_is_queued_not_lost(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    url = f"postgresql://postgres@127.0.0.1:{port}/bbdispatch"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "BBDISPATCH_DB": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "bbdispatch", "--db", url, "ring", "601 234 567"],
+        capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("call queued: the database server cannot be reached")
+    assert "Traceback" not in done.stderr
+    spooled = list(tmp_path.rglob("*.ring-spool/*.json"))
+    assert len(spooled) == 1 and "601 234 567" in spooled[0].read_text(encoding="utf-8")
