@@ -19,6 +19,8 @@ def test_wheel_contains_data_migrations_and_screens(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "bbdispatch/_data/pricelist.toml" in names
     assert "bbdispatch/storage/migrations/001_initial.sql" in names
+    assert "bbdispatch/storage/pg_migrations/013_schema.sql" in names
+    assert "bbdispatch/storage/pg_roles.sql" in names
     assert "bbdispatch/bbdispatch.tcss" in names
     assert "screens/board.py" in names
     assert not any(n.startswith("tests/") for n in names)
