@@ -70,3 +70,16 @@ def test_demo_lookup_contracts_and_every_statement_are_the_same(
         compared += on_sqlite[0] == 0 and bool(on_sqlite[1])
     print(f"{compared} of {len(asked)} answers compared, non-empty and the same")
     assert compared > len(clients) * len(periods) * len(FORMATS) // 2
+
+
+def test_demo_refuses_to_mix_and_reset_rebuilds(
+    pg: PgServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = pg.url(pg.create())
+    assert answer(capsys, url, "demo")[0] == 0
+    code, _out, err = answer(capsys, url, "demo")
+    assert code == 1 and "already has data; use demo --reset" in err
+    code, out, err = answer(capsys, url, "demo", "--reset")
+    assert (code, out, err) == (0, "<db>: demo firm ready\n", "")
+    code, out, _err = answer(capsys, url, "contracts", "--json")
+    assert code == 0 and len({c["number"] for c in json.loads(out)}) == len(json.loads(out))
