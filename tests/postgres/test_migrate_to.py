@@ -79,3 +79,17 @@ def test_backup_and_restore_refuse_a_server_database_in_one_line(
         err = capsys.readouterr().err
         assert "use pg_dump" in err and err.count("\n") == 1, err
     assert not (tmp_path / "b.db").exists()
+
+
+def test_doctor_on_a_server_database_checks_what_applies(
+    pg: PgServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = pg.url(pg.create())
+    assert main(["--db", url, "demo"]) == 0
+    capsys.readouterr()
+    code = main(["--db", url, "doctor", "--root", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and err == "", err
+    assert "ok   admin:" in out and "account " not in out
+    assert "database permissions" not in out and "database folder" not in out  # SQLite's
+    assert code == 1  # no cron line for 'schedule run' under this empty root
