@@ -8,7 +8,6 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err,
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import is_database_url
 from bbdispatch.services.transfer import migrate_to
-from bbdispatch.storage.database import Database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,11 +34,7 @@ def handle(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with open_ctx(args) as ctx:
-            target = await Database.open(args.to, create=True)
-            try:
-                moved = await migrate_to(ctx, target)
-            finally:
-                await target.close()
+            moved = await migrate_to(ctx, args.to)
         total = sum(moved.rows.values())
         if moved.mismatches:
             raise CommandError("\n".join([_("the copy differs:"), *moved.mismatches]))

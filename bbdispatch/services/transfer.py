@@ -27,14 +27,25 @@ class Moved:
     """One line per table whose rows, money or minutes differ (empty: the copy is whole)."""
 
 
-async def migrate_to(ctx: Ctx, target: Database) -> Moved:
-    """Copy the database of ``ctx`` into the empty ``target`` and compare both.
+async def migrate_to(ctx: Ctx, url: str) -> Moved:
+    """Copy the database of ``ctx`` into the empty database at ``url`` and compare both.
+
+    The right is checked before the target is even reached.
 
     Raises:
         NotAllowed: the acting person is not an admin of the source.
+        StorageError: the target cannot be opened.
         DomainError: the target already holds data, or has another schema version.
     """
     await rights.check(ctx, Action.BACKUP)
+    target = await Database.open(url, create=True)
+    try:
+        return await _copy_and_compare(ctx, target)
+    finally:
+        await target.close()
+
+
+async def _copy_and_compare(ctx: Ctx, target: Database) -> Moved:
     if await target.schema_version() != await ctx.db.schema_version():
         raise DomainError(
             _("{target} has schema {found}, {source} has {expected}; upgrade the older first.")

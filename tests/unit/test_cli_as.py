@@ -47,6 +47,7 @@ CASES: dict[str, tuple[tuple[str, ...], str]] = {
     "report itadmin": (("--client", "1", "--month", "2026-10"), REFUSED),
     "backup": ((), REFUSED),
     "restore": (("BACKUP",), REFUSED),
+    "migrate": (("--to", "postgresql://nobody@127.0.0.1:1/none"), REFUSED),  # before connecting
     "privacy export": (("--client", "1"), REFUSED),
     "privacy erase": (("--client", "1"), REFUSED),
     "doctor": ((), NOT_HERE),  # checks the machine, not the firm's data
