@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bbdispatch.storage.database import Database, latest_schema_version, migrations
+from bbdispatch.storage.postgres import pg_migrations
 from tests.pg_server import PgServer, start_server
 
 
@@ -183,21 +184,31 @@ class PostgresBackend:
         return await Database.open(self.server.url(copy))
 
     def create_at_version(self, where: Path, version: int) -> str:
-        """Version 0: an empty database; the latest: a migrated one (PostgreSQL starts there)."""
+        """Version 0: an empty database; else the PostgreSQL migrations up to ``version``."""
         if version == 0:
             return self.server.url(self.server.create())
-        if version != latest_schema_version():
-            raise ValueError(f"PostgreSQL databases start at {latest_schema_version()}")
-        name = self.server.create(template=self._template())
+        if version == latest_schema_version():
+            return self.server.url(self.server.create(template=self._template()))
+        name = self.server.create()
+        for number, _name, sql in pg_migrations():
+            if number <= version:
+                self.server.psql(sql, name)
+                self.server.psql(f"UPDATE bbdispatch_schema SET version = {number}", name)
         return self.server.url(name)
 
     def insert_old_client(self, target: str, name: str) -> None:
-        """No older PostgreSQL schema exists (see :meth:`older_versions`)."""
-        raise NotImplementedError
+        """Insert with psql and only the columns of the first PostgreSQL schema (013)."""
+        quoted = name.replace("'", "''")
+        self.server.psql(
+            "INSERT INTO client (kind, name, search_name, created_at)"
+            f" VALUES ('private', '{quoted}', lower('{quoted}'), '2026-01-01T00:00:00Z')",
+            target.rsplit("/", 1)[1],
+        )
 
     def older_versions(self) -> list[int]:
-        """None: PostgreSQL databases begin at the schema of SQLite's latest migration."""
-        return []
+        """Every PostgreSQL schema version before the latest (they begin at 013)."""
+        return sorted((n for n, _name, _sql in pg_migrations() if n < latest_schema_version()),
+                      reverse=True)  # fmt: skip
 
     async def schema_of(self, db: Database) -> set[tuple[object, ...]]:
         """Columns, indexes and triggers from the catalogue."""
