@@ -95,6 +95,18 @@ class IntakeScreen(BBScreen[None]):
         ),
     ]  # fmt: skip
 
+    KEY_GROUPS: ClassVar[dict[str, str]] = {
+        "intake-save": N_("The call"),
+        "intake-info": N_("The call"),
+        "intake-callback": N_("The call"),
+        "intake-close": N_("The call"),
+        "intake-find": N_("The caller"),
+        "intake-new-client": N_("The caller"),
+        "intake-client": N_("The caller"),
+        "intake-sign": N_("The caller"),
+    }
+    """F1's and the palette's groups (:mod:`screens.keys`), by binding id."""
+
     CSS_PATH = "intake.tcss"
 
     def __init__(self, call: CallLogEntry | None = None) -> None:

@@ -67,6 +67,16 @@ class TechJobsScreen(BBScreen[None]):
         Binding("d", "done", N_("Done"), tooltip=N_("Close with resolution"), id="job-done"),
     ]
 
+    KEY_GROUPS: ClassVar[dict[str, str]] = {
+        "timer": N_("My time"),
+        "add-time": N_("My time"),
+        "my-entries": N_("My time"),
+        "job-working": N_("The selected job"),
+        "job-hold": N_("The selected job"),
+        "job-done": N_("The selected job"),
+    }
+    """F1's and the palette's groups (:mod:`screens.keys`), by binding id."""
+
     DEFAULT_CSS = """
     TechJobsScreen {
         #timer-bar.-running {

@@ -123,7 +123,10 @@ async def test_f1_in_the_intake_lists_the_triage_keys_by_purpose(
         triage = text.split("## " + _("Triage bar"))[1].split("## ")[0]
         assert f"| `e` | {_('emergency')} | {_('Priority')} |" in triage
         assert f"| `r` | {_('remote')} | {_('Mode')} |" in triage
-        assert "## " + _("Everywhere") in text
+        groups = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+        assert groups[:4] == [_("The call"), _("The caller"), _("Triage bar"), _("Everywhere")]
+        call = text.split("## " + _("The call"))[1].split("## ")[0]
+        assert f"| `^s` | {_('Save job')} |" in call and f"| `^o` | {_('Info only')} |" in call
     finally:
         choose_language("en")
 
@@ -184,6 +187,8 @@ async def test_technicians_f1_shows_only_their_own_actions(
         keys = {key for key, _action in rows}
         assert {"t", "m", "e", "p", "h", "d", "f1", "^p", "^q"} == keys
         assert _("Start phone intake") not in text and _("Assign") not in {a for _k, a in rows}
+        groups = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+        assert groups[:3] == [_("My time"), _("The selected job"), _("Everywhere")]
     finally:
         choose_language("en")
 
