@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from textual import on, work
@@ -34,7 +34,13 @@ from bbdispatch.domain.schedule import (
 )
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
-from bbdispatch.services.recurring import TaskDraft, missed_of_draft, preview, save_task
+from bbdispatch.services.recurring import (
+    TaskDraft,
+    missed_of_draft,
+    missed_of_edit,
+    preview,
+    save_task,
+)
 from screens.missed_runs_dialog import MissedRunsDialog
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -281,7 +287,23 @@ class TaskForm(FormDialog[int | None]):
             catch_up=self.query_one("#catch-up", Checkbox).value,
             on_closed_day=self._on_closed(),
         )  # fmt: skip
-        missed = missed_of_draft(self.ctx, draft) if self.editing is None else []
+        if self.editing is not None:
+            self._save_edit(self.editing.id, draft)
+            return
+        self._ask_then_save(draft, missed_of_draft(self.ctx, draft))
+
+    @work(exclusive=True, group="ask-task-edit", exit_on_error=False)
+    async def _save_edit(self, task_id: int, draft: TaskDraft) -> None:
+        """An edit that moves the schedule or the first run asks about the runs it leaves behind."""
+        try:
+            missed = await missed_of_edit(self.ctx, task_id, draft)
+        except DomainError as err:
+            self._error("title", str(err))
+            return
+        self._ask_then_save(draft, missed)
+
+    def _ask_then_save(self, draft: TaskDraft, missed: list[datetime]) -> None:
+        """Save, asking first what to do with missed runs when there are some."""
         if not missed:
             self.save(draft)
             return

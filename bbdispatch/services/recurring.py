@@ -222,11 +222,39 @@ async def save_task(
                 raise NotFound(_("No recurring task {id}.").format(id=task_id))
             await store.update_task(ctx.db, task_id, draft)
             if missed is not None:
-                runs_from = _runs_from(ctx, missed, missed_of_draft(ctx, draft))
+                runs_from = (
+                    existing.runs_from
+                    if missed is MissedRuns.ALL
+                    else _runs_from(ctx, missed, missed_of_draft(ctx, draft))
+                )
                 await store.set_runs_from(ctx.db, task_id, runs_from)
                 detail.update(missed_runs=missed.value, runs_from=runs_from)
             await audit.record(ctx, "recurring_task", task_id, "updated", **detail)
     return task_id
+
+
+async def missed_of_edit(ctx: Ctx, task_id: int, draft: TaskDraft) -> list[datetime]:
+    """Runs an edited schedule had before today that the task has not made: what saving asks.
+
+    Only when the schedule or the first run changes (a new title asks
+    nothing), only for an active task (resuming asks about a paused one), and
+    only after the task's newest run or where it was allowed to start.
+
+    Raises:
+        NotFound: no such task.
+    """
+    task = await get_task(ctx, task_id)
+    if not task.active or (task.schedule, task.starts_at) == (draft.schedule, draft.starts_at):
+        return []
+    last = await store.last_occurrence(ctx.db, task_id)
+    since = max((m for m in (last, task.runs_from) if m is not None), default=None)
+    try:
+        return missed_runs(
+            draft.schedule, draft.starts_at, since=since, today=_today(ctx),
+            calendar=calendar_of(ctx.prices), on_closed=draft.on_closed_day,
+        )  # fmt: skip
+    except DomainError:
+        return []
 
 
 async def missed_while_paused(ctx: Ctx, task_id: int) -> list[datetime]:

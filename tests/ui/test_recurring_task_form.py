@@ -183,3 +183,57 @@ async def test_run_schedule_on_the_history_warns_about_skipped_runs(
         " (16.11.2026 09:00); only the newest is made",
         "warning",
     ) in toasts
+
+
+async def test_moving_a_tasks_first_run_back_asks_but_a_new_title_does_not(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    from screens.missed_runs_dialog import MissedRunsDialog
+
+    with sqlite3.connect(demo_db_path) as conn:  # the inventory task has made no run yet
+        conn.execute(
+            "DELETE FROM run_log WHERE job_id IN (SELECT id FROM job WHERE recurring_task_id = 2)"
+        )
+        conn.execute("DELETE FROM software_item")
+        conn.execute("DELETE FROM software_inventory")
+        conn.execute(
+            "DELETE FROM work_entry WHERE job_id IN (SELECT id FROM job WHERE recurring_task_id = 2)"
+        )
+        conn.execute(
+            "DELETE FROM job_status_change WHERE job_id IN (SELECT id FROM job WHERE recurring_task_id = 2)"
+        )
+        conn.execute("DELETE FROM job WHERE recurring_task_id = 2")
+        conn.execute("UPDATE recurring_task SET starts_at = '2026-12-07T09:00:00Z' WHERE id = 2")
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        table = app.screen.query_one("#task-table", DataTable)
+        table.move_cursor(row=table.get_row_index("2"))
+        await pilot.press("e")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        form.query_one("#title", Input).value = "Spis oprogramowania"
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, RecurringTasksScreen)  # nothing to ask
+        table.move_cursor(row=table.get_row_index("2"))
+        await pilot.press("e")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        form.query_one("#starts", Input).value = "01.06.2026 10:00"
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MissedRunsDialog)
+        question = str(dialog.query_one("#missed-question", Static).render())
+        assert "6 runs before today" in question  # first Mondays, June..November
+        await pilot.press("down", "enter")  # only the latest
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, RecurringTasksScreen)
+    with sqlite3.connect(demo_db_path) as conn:
+        row = conn.execute("SELECT title, runs_from FROM recurring_task WHERE id = 2").fetchone()
+    assert row == ("Spis oprogramowania", "2026-11-02T09:00:00Z")
