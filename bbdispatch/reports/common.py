@@ -259,5 +259,11 @@ def rules_pl(s: Statement) -> list[str]:
 
 
 def correction_ref(c: CorrectionLine) -> str:
-    """What a correction line refers to: the issued statement's number, else the job."""
+    """What a correction line refers to: the issued statement and the entry, else the job.
+
+    ``WP/2026/10/001, wpis 17``: the entry's id lets an accountant find the line
+    of the issued statement that changed (a line settling the whole period has none).
+    """
+    if c.refers_to and c.entry_id:
+        return f"{c.refers_to}, wpis {c.entry_id}"
     return c.refers_to or c.job_number

@@ -33,6 +33,7 @@ from bbdispatch.domain.ledger import (
     billed_minutes,
     charge_in_order,
     in_force_on,
+    usable_on,
 )
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
@@ -64,14 +65,16 @@ async def charge_entry_in_tx(
     await recharge_open_entries_in_tx(ctx, job.client_id, since, also=entry)
 
 
-async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry, was_started_at: datetime) -> None:
+async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
     """Charge an entry on an issued statement again after an admin's correction.
 
     The issued entry keeps the contracts it was billed on: closing or signing a
     contract after issue never moves billed time. Fewer billed minutes come off
     its last pieces (the hours go back to their block, and a reduction is never
     a charge); more minutes are charged by the rules as new time of the entry's
-    day. Then the client's open entries after it are charged again in order.
+    day. The caller then gives freed hours to uncovered billed work
+    (:func:`cover_locked_uncovered_in_tx`) and charges the client's open entries
+    from the entry's earlier start on again (:func:`recharge_open_entries_in_tx`).
     """
     job = await job_store.get_job(ctx.db, entry.job_id)
     if job is None or entry.ended_at is None:
@@ -114,7 +117,64 @@ async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry, was_started_at
             rate=part.hourly_rate,
             reason=part.reason,
         )
-    await recharge_open_entries_in_tx(ctx, job.client_id, min(entry.started_at, was_started_at))
+
+
+async def cover_locked_uncovered_in_tx(
+    ctx: Ctx, client_id: int, freed: dict[int, int]
+) -> list[int]:
+    """Put uncovered time on issued statements onto the hours a correction freed, oldest first.
+
+    After an admin's correction gives minutes back to blocks (``freed``: contract
+    id → minutes), the billed entries that found no hours (uncovered, at the
+    hourly rate) take them in the order they were worked, like open entries do:
+    a correction never leaves uncovered time while the block it freed has hours.
+    Only those blocks and at most those minutes move (a contract signed after
+    issue still never moves billed time), and only for work on a day the block
+    was in force. The issued documents do not change; the caller records each
+    changed entry as a correction for the next statement. Returns the ids of the
+    entries whose charges changed, oldest first.
+    """
+    contracts = [
+        c
+        for c in await contract_store.contracts_of(ctx.db, client_id)
+        if freed.get(c.id, 0) > 0
+        and c.kind is ProductType.BLOCK
+        and c.status is not ContractStatus.CLOSED
+    ]
+    if not contracts:
+        return []
+    contracts.sort(key=lambda c: (c.starts_on, c.id))
+    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+    changed: list[int] = []
+    for u in await statement_store.uncovered_charges(ctx.db, client_id):
+        if not u.locked:
+            continue
+        day = local(u.started_at).date()
+        left = u.minutes
+        for c in contracts:
+            if left <= 0:
+                break
+            room = min(Balance(c, used.get(c.id, 0)).left_minutes or 0, freed[c.id])
+            if room <= 0 or not usable_on(c, day):
+                continue
+            take = min(room, left)
+            reason = _("prepaid block {n}, oldest with hours left").format(n=c.number)
+            if take == left:
+                await work_store.move_charge(
+                    ctx.db, u.charge_id, c.id, ChargeBasis.BLOCK, Decimal(0), reason
+                )
+            else:
+                await work_store.shrink_charge(ctx.db, u.charge_id, left - take)
+                await work_store.insert_charge(
+                    ctx.db, work_entry_id=u.entry_id, contract_id=c.id,
+                    basis=ChargeBasis.BLOCK, minutes=take, rate=Decimal(0), reason=reason,
+                )  # fmt: skip
+            used[c.id] = used.get(c.id, 0) + take
+            freed[c.id] -= take
+            left -= take
+        if left != u.minutes and u.entry_id not in changed:
+            changed.append(u.entry_id)
+    return changed
 
 
 async def recharge_after_removal_in_tx(ctx: Ctx, removed: WorkEntry) -> None:

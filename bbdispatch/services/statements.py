@@ -24,6 +24,7 @@ from bbdispatch.domain.statements import (
     price_lines,
 )
 from bbdispatch.i18n import _
+from bbdispatch.money import GROSZ
 from bbdispatch.pricelist import ProductType
 from bbdispatch.reports import render
 from bbdispatch.reports.json_report import statement_dict
@@ -36,7 +37,7 @@ from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
 from bbdispatch.storage.jobs import FixedPrice
-from bbdispatch.storage.statements import IssuedStatement, Settlement
+from bbdispatch.storage.statements import IssuedStatement, PendingCorrection, Settlement
 
 
 def check_period(period_from: date, period_to: date) -> None:
@@ -198,23 +199,67 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
             (s.worth_minutes, s.worth_net),
             (done.minutes_delta, done.net_delta) if done else (0, Decimal("0.00")),
         )
+        mine = [p for p in pending if p.locked_by == s.id]
+        out += per_entry_lines(s, mine, (minutes, net), today)
+    return tuple(out)
+
+
+def per_entry_lines(
+    s: IssuedStatement,
+    mine: list[PendingCorrection],
+    due: tuple[int, Decimal],
+    today: date,
+) -> list[CorrectionLine]:
+    """The correction lines of one issued statement: one per corrected entry, then the rest.
+
+    Each entry's recorded corrections (an admin's change, work added late, hours
+    a correction freed) add up to one line naming the entry and its job, with its
+    own hours and money, so a line never shows hours falling while money rises.
+    What the period owes beyond them (a contract closed or a fee changed after
+    issue) is one more line with entry 0; a grosz of rounding between the
+    per-entry amounts and the period's total goes to the largest line.
+    """
+    grouped: dict[int, list[PendingCorrection]] = {}
+    for p in mine:
+        grouped.setdefault(p.entry_id, []).append(p)
+    lines: list[CorrectionLine] = []
+    for entry_id, rows in grouped.items():
+        minutes = sum(r.minutes_delta for r in rows)
+        net = sum((r.net_delta for r in rows), Decimal("0.00"))
         if not minutes and not net:
             continue
-        mine = [p for p in pending if p.locked_by == s.id]
-        why = "; ".join(dict.fromkeys(p.reason for p in mine)) or CHANGED_AFTER_ISSUE_PL
-        jobs = ", ".join(dict.fromkeys(str(p.job_id) for p in mine))
-        out.append(
+        why = "; ".join(dict.fromkeys(r.reason for r in rows))
+        lines.append(
             CorrectionLine(
-                made_on=max((local(p.made_at).date() for p in mine), default=today),
-                entry_id=0,
-                job_number=jobs,
+                made_on=max(local(r.made_at).date() for r in rows),
+                entry_id=entry_id,
+                job_number=str(rows[0].job_id),
                 reason=correction_reason_pl(s.number, s.period_from, s.period_to, why),
                 minutes_delta=minutes,
                 net_delta=net,
                 refers_to=s.number,
             )
         )
-    return tuple(out)
+    rest_minutes = due[0] - sum(ln.minutes_delta for ln in lines)
+    rest_net = due[1] - sum((ln.net_delta for ln in lines), Decimal("0.00"))
+    if lines and not rest_minutes and abs(rest_net) <= GROSZ * len(lines):
+        biggest = max(range(len(lines)), key=lambda i: abs(lines[i].net_delta))
+        lines[biggest] = replace(lines[biggest], net_delta=lines[biggest].net_delta + rest_net)
+    elif rest_minutes or rest_net:
+        lines.append(
+            CorrectionLine(
+                made_on=today,
+                entry_id=0,
+                job_number="",
+                reason=correction_reason_pl(
+                    s.number, s.period_from, s.period_to, CHANGED_AFTER_ISSUE_PL
+                ),
+                minutes_delta=rest_minutes,
+                net_delta=rest_net,
+                refers_to=s.number,
+            )
+        )
+    return lines
 
 
 async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, ...]:
@@ -398,14 +443,20 @@ async def issue_statement(
         )
         await store.save_documents(ctx.db, statement_id, render_kept(statement))
         await work_store.lock_entries(ctx.db, statement_id, [ln.entry_id for ln in statement.lines])
-        ids = {s.number: s.id for s in await store.issued_of_client(ctx.db, client_id)}
+        # Statements issued with a recorded worth are settled line by line (per entry
+        # and the rest); older ones through their correction rows below.
+        ids = {
+            s.number: s.id
+            for s in await store.issued_of_client(ctx.db, client_id)
+            if s.worth_net is not None
+        }
         await store.insert_settlements(
             ctx.db,
             statement_id,
             [
                 Settlement(ids[c.refers_to], c.minutes_delta, c.net_delta, c.reason)
                 for c in statement.corrections
-                if c.entry_id == 0 and c.refers_to in ids
+                if c.refers_to in ids
             ],
         )
         # The admins' reasons for the corrections it carried are now on a document.
