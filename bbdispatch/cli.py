@@ -69,6 +69,11 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
         metavar=_("PATH"),
         help=_("database file (default: $BBDISPATCH_DB, else user data dir)"),
     )
+    parser.add_argument(
+        "--pricelist",
+        metavar=_("FILE"),
+        help=_("the firm's price list (default: $BBDISPATCH_PRICELIST, else the shipped example)"),
+    )
     parser.add_argument("--no-mouse", action="store_true", help=_("do not capture the mouse"))
     parser.add_argument(
         "--as",
@@ -97,6 +102,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     """
     tui = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     tui.add_argument("--db")
+    tui.add_argument("--pricelist")
     tui.add_argument("--no-mouse", action="store_true")
     tui.add_argument("--as", dest="act_as")
     tui.add_argument("--lang", choices=LANGUAGES)
@@ -128,9 +134,24 @@ def _choose_language(argv: Sequence[str] | None) -> None:
     install_argparse()
 
 
+def _choose_pricelist(argv: Sequence[str] | None) -> None:
+    """Use ``--pricelist FILE`` for every price list read in this run (none: the default)."""
+    from bbdispatch.pricelist import use_pricelist_file
+
+    # No abbreviations: a subcommand's ``--price 350`` is not ``--pricelist``.
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False, allow_abbrev=False)
+    early.add_argument("--pricelist")
+    try:
+        args, _rest = early.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # the full parser will explain
+        args = argparse.Namespace(pricelist=None)
+    use_pricelist_file(args.pricelist)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bbdispatch`` console script."""
     _choose_language(argv)
+    _choose_pricelist(argv)
     fast = _tui_only(argv)
     if fast is not None:
         from bbdispatch.launch import run_dispatcher

@@ -8,6 +8,7 @@ its file without reading Python.
 from __future__ import annotations
 
 import contextlib
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -155,25 +156,73 @@ class PriceList:
         raise KeyError(code)
 
 
-def default_pricelist_path() -> Path:
-    """The price list shipped with the app."""
+PRICELIST_ENV = "BBDISPATCH_PRICELIST"
+"""The environment variable naming the firm's own price list file."""
+
+_chosen: Path | None = None
+
+
+def use_pricelist_file(path: str | Path | None) -> None:
+    """Use this price list file for the rest of the process (``--pricelist``); None: the default."""
+    global _chosen  # noqa: PLW0603 (one choice per process, made by the entry point)
+    _chosen = None if path is None else Path(path).expanduser()
+
+
+def shipped_pricelist_path() -> Path:
+    """The example price list shipped with the app (read-only, replaced on upgrade)."""
     return reference_data_dir() / "pricelist.toml"
 
 
+def default_pricelist_path() -> Path:
+    """The price list in use: ``--pricelist``, else ``$BBDISPATCH_PRICELIST``, else the shipped one.
+
+    A firm keeps its own prices and closed days in its own file (beside the
+    database, under ``/etc``…) and names it once; editing the shipped copy has no
+    effect after ``pip install`` and is lost on upgrade (``docs/pricelist.md``).
+    """
+    if _chosen is not None:
+        return _chosen
+    from_env = os.environ.get(PRICELIST_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return shipped_pricelist_path()
+
+
+def pricelist_origin(path: Path) -> str:
+    """Where a price list comes from, for ``pricelist`` and ``doctor``.
+
+    ``--pricelist``, ``$BBDISPATCH_PRICELIST`` or ``shipped`` (the example in the package).
+    """
+    if _chosen is not None and path == _chosen:
+        return "--pricelist"
+    if path != shipped_pricelist_path():
+        return "$" + PRICELIST_ENV
+    return "shipped"
+
+
 def load_pricelist(path: Path | None = None) -> PriceList:
-    """Read and validate the price list.
+    """Read and validate the price list (:func:`default_pricelist_path` unless given).
 
     Raises:
-        PriceListError: naming the key and what is wrong with it.
+        PriceListError: naming the file, the key and what is wrong with it.
     """
     path = path or default_pricelist_path()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise PriceListError(f"price list not found: {path.name}") from err
+        raise PriceListError(f"price list not found: {path}") from err
+    except IsADirectoryError as err:
+        raise PriceListError(f"price list is a folder, not a file: {path}") from err
+    except PermissionError as err:
+        raise PriceListError(f"price list not readable: {path}") from err
+    except UnicodeDecodeError as err:
+        raise PriceListError(f"{path}: not UTF-8 text") from err
     except tomllib.TOMLDecodeError as err:
-        raise PriceListError(f"{path.name}: not valid TOML: {err}") from err
-    return parse_pricelist(raw)
+        raise PriceListError(f"{path}: not valid TOML: {err}") from err
+    try:
+        return parse_pricelist(raw)
+    except PriceListError as err:
+        raise PriceListError(f"{path}: {err}") from err
 
 
 def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from bbdispatch.commands.common import echo, echo_err, print_json
 from bbdispatch.formats import format_amount
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
-from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
+from bbdispatch.pricelist import (
+    PriceList,
+    PriceListError,
+    default_pricelist_path,
+    load_pricelist,
+    pricelist_origin,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,4 +71,12 @@ def handle(args: argparse.Namespace) -> int:
             currency=prices.currency, vat=vat
         )
     )
+    path = default_pricelist_path()
+    echo(_("Price list file: {path} ({origin})").format(path=path, origin=_origin(path)))
     return 0
+
+
+def _origin(path: Path) -> str:
+    """Where the file in use was named, in words (:func:`pricelist_origin`)."""
+    origin = pricelist_origin(path)
+    return _("the shipped example; see docs/pricelist.md") if origin == "shipped" else origin

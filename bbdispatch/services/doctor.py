@@ -18,7 +18,12 @@ from pathlib import Path
 
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
-from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.pricelist import (
+    PriceListError,
+    default_pricelist_path,
+    load_pricelist,
+    pricelist_origin,
+)
 from bbdispatch.services.import_clients import interrupted_imports
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage.database import Database
@@ -220,12 +225,28 @@ async def check_people(
 
 
 def check_pricelist() -> Check:
-    """The price list loads."""
+    """The price list in use loads; the detail names its file and where it was named.
+
+    The shipped example is fine for a trial but is replaced on every upgrade, so
+    the check says so (``docs/pricelist.md``) without failing.
+    """
+    path = default_pricelist_path()
     try:
-        prices = load_pricelist()
+        prices = load_pricelist(path)
     except PriceListError as err:
         return Check(False, _("price list"), str(err))
-    return Check(True, _("price list"), _("{n} products").format(n=len(prices.products)))
+    origin = pricelist_origin(path)
+    if origin == "shipped":
+        where = _("{path} (the shipped example: give the firm's own file, docs/pricelist.md)")
+    else:
+        where = _("{path} (from {origin})")
+    return Check(
+        True,
+        _("price list"),
+        _("{n} products").format(n=len(prices.products))
+        + ", "
+        + where.format(path=path, origin=origin),
+    )
 
 
 def _sshd_files(root: Path) -> list[Path]:
