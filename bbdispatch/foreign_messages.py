@@ -65,6 +65,7 @@ TEXTUAL_MESSAGES = {
     ),
     "Maximize": N_("Maximize"),
     "Maximize the focused widget": N_("Maximize the focused widget"),
+    "Dismiss menu": N_("Dismiss menu"),  # an open Select's Escape, in the footer
     "Screenshot": N_("Screenshot"),
     "Save an SVG 'screenshot' of the current screen": N_(
         "Save an SVG 'screenshot' of the current screen"

@@ -8,14 +8,15 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Static
 
-from bbdispatch.clock import FIRM_ZONE, format_local
+from bbdispatch.clock import format_local
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import StatementLine
-from bbdispatch.i18n import N_, _
+from bbdispatch.domain.timeinput import firm_moment
+from bbdispatch.i18n import N_, _, pgettext
 from bbdispatch.services.corrections import correct_locked_entry
 from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
@@ -40,6 +41,15 @@ class CorrectEntryScreen(FormDialog[int | None]):
     CorrectEntryScreen #correct-long.-ask {
         display: none;
     }
+    CorrectEntryScreen .correct-row {
+        height: auto;
+    }
+    CorrectEntryScreen .correct-label {
+        width: 12;
+    }
+    CorrectEntryScreen .correct-row Input {
+        width: 1fr;
+    }
     """
 
     def __init__(self, line: StatementLine) -> None:
@@ -55,11 +65,22 @@ class CorrectEntryScreen(FormDialog[int | None]):
         """The entry's fields, prefilled, and the reason."""
         with Vertical():
             yield PlainLabel(_("Correct billed entry (job {job})").format(job=self.line.job_number))
-            yield TextInput(format_local(self._start).split(" ")[0], id="day")
-            yield TextInput(format_local(self._start, with_date=False), id="start")
-            yield TextInput(format_local(self._end, with_date=False), id="end")
-            yield TextInput(self.line.description, id="description")
-            yield TextInput("", id="reason", placeholder=_("Why it is corrected"))
+            fields = (
+                (_("Date"), format_local(self._start).split(" ")[0], "day", ""),
+                (
+                    pgettext("time", "Start"),
+                    format_local(self._start, with_date=False),
+                    "start",
+                    "",
+                ),
+                (pgettext("time", "End"), format_local(self._end, with_date=False), "end", ""),
+                (_("Description"), self.line.description, "description", ""),
+                (_("Reason"), "", "reason", _("Why it is corrected")),
+            )
+            for label, value, key, hint in fields:
+                with Horizontal(classes="correct-row"):
+                    yield PlainLabel(label, classes="correct-label")
+                    yield TextInput(value, id=key, placeholder=hint, compact=True)
             # Shown only when the service finds the entry longer than the price list allows.
             yield Checkbox(
                 _("It really took this long"), False, id="correct-long", compact=True,
@@ -77,9 +98,10 @@ class CorrectEntryScreen(FormDialog[int | None]):
         """Read the times and save through the service."""
         try:
             day = parse_day(self.query_one("#day", Input).value)
-            start = datetime.combine(day, _time(self.query_one("#start", Input).value), FIRM_ZONE)
-            end = datetime.combine(day, _time(self.query_one("#end", Input).value), FIRM_ZONE)
-        except ValueError as err:
+            # One reading of firm times: a time the clocks skip or show twice is refused.
+            start = firm_moment(datetime.combine(day, _time(self.query_one("#start", Input).value)))
+            end = firm_moment(datetime.combine(day, _time(self.query_one("#end", Input).value)))
+        except (ValueError, DomainError) as err:
             self.query_one("#correct-error", Static).update(str(err))
             return
         self.save(start, end)

@@ -20,7 +20,13 @@ from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.reports.common import actual_pl, contract_label
-from bbdispatch.services.statements import build_statement, check_issuable, issue_statement
+from bbdispatch.services.statements import (
+    AsIssued,
+    as_issued,
+    build_statement,
+    check_issuable,
+    issue_statement,
+)
 from screens.base import BBScreen
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -87,6 +93,8 @@ class StatementScreen(BBScreen[None]):
         self._period = period
         self.statement: Statement | None = None
         """The statement shown, once built."""
+        self.issued: AsIssued | None = None
+        """For an issued period: its document's totals and the changes since issue."""
 
     def compose(self) -> ComposeResult:
         """Period inputs, the lines, the totals, footer."""
@@ -141,13 +149,15 @@ class StatementScreen(BBScreen[None]):
         """Build through the service; a bad period is shown next to the inputs."""
         try:
             statement = await build_statement(self.ctx, self.client_id, start, end)
+            issued = await as_issued(self.ctx, statement)
         except DomainError as err:
             self.query_one("#period-error", Static).update(str(err))
             return
-        self._show(statement)
+        self._show(statement, issued)
 
-    def _show(self, s: Statement) -> None:
+    def _show(self, s: Statement, issued: AsIssued | None = None) -> None:
         self.statement = s
+        self.issued = issued
         state = (
             _("{number} issued {day}").format(
                 number=s.number or "", day=format_day(local(s.issued_at).date())
@@ -215,11 +225,28 @@ class StatementScreen(BBScreen[None]):
                     net=format_money(c.net_delta),
                 )
             )
-        out.append(
-            _("Net {net} · VAT {vat} · Gross {gross}").format(
-                net=format_money(s.net), vat=format_money(s.vat), gross=format_money(s.gross)
+        kept = self.issued
+        if kept is None:
+            out.append(
+                _("Net {net} · VAT {vat} · Gross {gross}").format(
+                    net=format_money(s.net), vat=format_money(s.vat), gross=format_money(s.gross)
+                )
             )
-        )
+            return out
+        # An issued period: the document's totals, and apart from them what changed since.
+        out.append(
+            _("As issued: net {net} · VAT {vat} · gross {gross}").format(
+                net=format_money(kept.net), vat=format_money(kept.vat),
+                gross=format_money(kept.gross),
+            )
+        )  # fmt: skip
+        for c in kept.since:
+            out.append(
+                _("Since issue, on the next statement: entry {entry}: {h} · {net}").format(
+                    entry=c.entry_id or "—", h=format_hours(c.minutes_delta),
+                    net=format_money(c.net_delta),
+                )
+            )  # fmt: skip
         return out
 
     def selected_line(self) -> StatementLine | None:
@@ -291,8 +318,9 @@ class StatementScreen(BBScreen[None]):
         try:
             await issue_statement(self.ctx, self.client_id, start, end)
             issued = await build_statement(self.ctx, self.client_id, start, end)
+            kept = await as_issued(self.ctx, issued)
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
-        self._show(issued)
+        self._show(issued, kept)
         self.notify(_("Statement {n} issued; its entries are locked.").format(n=issued.number))

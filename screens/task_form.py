@@ -71,7 +71,7 @@ class TaskForm(FormDialog[int | None]):
         height: auto;
     }
     TaskForm Label {
-        width: 11;
+        width: 19;  /* the longest label ("Pierwsze wykonanie") and a space */
     }
     TaskForm Label.inline {
         width: auto;
@@ -100,7 +100,7 @@ class TaskForm(FormDialog[int | None]):
     }
     TaskForm .field-error {
         display: none;
-        padding: 0 0 0 11;
+        padding: 0 0 0 19;
     }
     TaskForm #form-buttons {
         margin-top: 1;

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -523,6 +525,43 @@ async def issued_document(
     # Issued before documents were kept: the statement as built today is all there is.
     statement = await build_statement(ctx, client_id, period_from, period_to)
     return render(statement, fmt, delimiter)
+
+
+@dataclass(frozen=True)
+class AsIssued:
+    """An issued statement's totals as on its document, and what changed in its period since.
+
+    The statement screen shows these for an issued period: the document's net,
+    VAT and gross (never today's recalculation), and apart from them the
+    correction lines a later statement will carry for this one.
+    """
+
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    since: tuple[CorrectionLine, ...]
+    """Changes to this period since issue, one line per entry (billed on a later statement)."""
+
+
+async def as_issued(ctx: Ctx, statement: Statement) -> AsIssued | None:
+    """:class:`AsIssued` for an issued statement (None for a draft).
+
+    The totals come from the kept JSON document; a statement issued before
+    documents were kept has only today's totals to show.
+    """
+    if statement.number is None or statement.statement_id is None:
+        return None
+    kept = await issued_document(
+        ctx, statement.client_id, statement.period_from, statement.period_to, "json"
+    )
+    net, vat, gross = statement.net, statement.vat, statement.gross
+    if kept is not None:
+        with contextlib.suppress(ValueError, KeyError, TypeError, ArithmeticError):
+            totals = json.loads(kept)["totals"]
+            net, vat, gross = (Decimal(totals[k]) for k in ("net", "vat", "gross"))
+    due = await corrections_due(ctx, statement.client_id, statement.period_to + timedelta(days=1))
+    since = tuple(c for c in due if c.refers_to == statement.number)
+    return AsIssued(net=net, vat=vat, gross=gross, since=since)
 
 
 def empty_message(statement: Statement) -> str:
