@@ -80,6 +80,7 @@ def listing_json(item: JobListing) -> dict[str, Any]:
         "technician": item.technician_login,
         "visit_at": local(job.visit_at).isoformat() if job.visit_at else None,
         "contract": item.contract_number,
+        "charged_to": list(item.charged_to),
         "price": None if job.agreed_price is None else format_plain(job.agreed_price),
         "rate": None if job.agreed_rate is None else format_plain(job.agreed_rate),
     }

@@ -151,6 +151,9 @@ class JobListing:
     """When the response target runs out (open jobs not on hold), else None."""
     technician_login: str | None
     contract_number: str | None
+    """The contract set on the job, else the first one its time was charged to."""
+    charged_to: tuple[str, ...] = ()
+    """Every contract the job's time was charged to (a block that ran out splits it)."""
 
 
 async def list_jobs(
@@ -173,6 +176,7 @@ async def list_jobs(
     numbers = await contract_store.contract_numbers(
         ctx.db, [r.job.contract_id for r in rows if r.job.contract_id is not None]
     )
+    charged = await contract_store.contracts_charged(ctx.db, [r.job.id for r in rows])
     now = ctx.clock.now()
     calendar = calendar_of(ctx.prices)
     found = []
@@ -185,12 +189,15 @@ async def list_jobs(
                 job.received_at, now, target, calendar,
                 hold_spans(histories.get(job.id, [])),
             ).due_at  # fmt: skip
+        landed = charged.get(job.id, [])
+        pinned = numbers.get(job.contract_id) if job.contract_id else None
         found.append(
             JobListing(
                 row=r,
                 due_at=due,
                 technician_login=logins.get(job.technician_id) if job.technician_id else None,
-                contract_number=numbers.get(job.contract_id) if job.contract_id else None,
+                contract_number=pinned or (landed[0] if landed else None),
+                charged_to=tuple(landed),
             )
         )
     return found

@@ -218,6 +218,27 @@ async def contract_numbers(db: Database, ids: Sequence[int]) -> dict[int, str]:
     return found
 
 
+async def contracts_charged(db: Database, job_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The numbers of the contracts each job's time was charged to, in the order charged.
+
+    Keyed by job id; a job with no time, or only uncovered or agreed-price
+    time, is absent.
+    """
+    found: dict[int, list[str]] = {}
+    for part in id_chunks(sorted(set(job_ids))):
+        marks = ",".join("?" * len(part))
+        rows = await db.fetch_all(
+            "SELECT w.job_id, k.number, min(c.id) AS first_charge FROM charge c"
+            " JOIN work_entry w ON w.id = c.work_entry_id"
+            " JOIN contract k ON k.id = c.contract_id"
+            f" WHERE w.job_id IN ({marks}) GROUP BY w.job_id, k.id ORDER BY w.job_id, first_charge",
+            part,
+        )
+        for r in rows:
+            found.setdefault(r["job_id"], []).append(r["number"])
+    return found
+
+
 async def contract_number_taken(db: Database, number: str) -> bool:
     """True when a contract already has this number."""
     return await db.fetch_value("SELECT 1 FROM contract WHERE number = ?", (number,)) is not None

@@ -266,6 +266,10 @@ async def test_charges(db: Database, world: World) -> None:
         (45, Decimal("0.00")), (15, Decimal("100.00")), (30, Decimal("100.00")),
     ]  # fmt: skip
     assert await contracts.used_minutes(db, [world.block]) == {world.block: 45}
+    # Uncovered time names no contract; only the block's charge does.
+    assert await contracts.contracts_charged(db, [world.job, 999]) == {
+        world.job: ["BB/2026/001"],
+    }  # fmt: skip
     rows = await statements.charges_of(db, [entry])
     assert [(r.contract_number, r.basis) for r in rows[entry]] == [
         ("BB/2026/001", ChargeBasis.BLOCK), (None, ChargeBasis.UNCOVERED),

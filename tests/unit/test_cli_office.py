@@ -252,3 +252,20 @@ def test_a_private_client_with_a_nip_is_refused(
     company = cli_json(db, capsys, "clients", "edit", str(client_id), "--kind", "company",
                        "--nip", "5260001246")  # fmt: skip
     assert "nip" in company["changed"]
+
+
+def test_jobs_json_names_the_contract_the_time_landed_on(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: a job billed to a contract still showed ``contract: null``."""
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description", "x")["id"]
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
+        yesterday(10), "--text", "Serwis", "--tech", "anna")  # fmt: skip
+    listed = cli_json(db, capsys, "jobs")[0]
+    assert (listed["contract"], listed["charged_to"]) == (None, [])  # uncovered so far
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+                      "starter-10h", "--starts", yesterday(9)[:10], "--move-uncovered")  # fmt: skip
+    listed = cli_json(db, capsys, "jobs")[0]
+    assert listed["contract"] == signed["number"]
+    assert listed["charged_to"] == [signed["number"]]
