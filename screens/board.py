@@ -66,6 +66,10 @@ class BoardScreen(JobActionsScreen):
                 id="client", show=False),
         Binding("b", "callbacks", N_("Call back"),
                 tooltip=N_("Waiting calls and callbacks to make"), id="callbacks"),
+        # Off the footer (80 columns); F1 and the palette list it.
+        Binding("ctrl+b", "new_callback", N_("New callback"),
+                tooltip=N_("Promise to call the selected job's client back: why, by when"),
+                id="board-callback", show=False),
     ]  # fmt: skip
 
     KEY_GROUPS: ClassVar[dict[str, str]] = {
@@ -74,6 +78,7 @@ class BoardScreen(JobActionsScreen):
         "client": N_("The selected job"),
         "board-new-call": N_("Calls"),
         "callbacks": N_("Calls"),
+        "board-callback": N_("Calls"),
         "call-log": N_("Calls"),
         "search": N_("Find and show"),
         "clear-filter": N_("Find and show"),
@@ -242,6 +247,18 @@ Escape clears it.
         from screens.callbacks import CallbacksScreen
 
         self.app.push_screen(CallbacksScreen())
+
+    def action_new_callback(self) -> None:
+        """Promise to call the selected job's client back (reason and time asked)."""
+        line = self.selected_line()
+        if line is None:
+            self.notify(_("Select a job: its client is called back."), severity="warning")
+            return
+        from screens.callback_dialog import ask_callback
+
+        job = line.row.job
+        reason = _("Job {no}: ").format(no=job.number)
+        ask_callback(self, line.row.client_name, client_id=job.client_id, reason=reason)
 
     def action_client(self) -> None:
         """Open the client page of the job under the cursor."""

@@ -45,6 +45,9 @@ class CallLogScreen(BBScreen[None]):
         ),
         Binding("m", "mark('missed')", N_("Missed"), tooltip=N_("Mark missed"), id="calls-missed"),
         Binding("n", "note", N_("Note"), tooltip=N_("Write the call's note"), id="calls-note"),
+        Binding("ctrl+b", "new_callback", N_("Call back"),
+                tooltip=N_("Promise to call the caller back: why and by when"),
+                id="calls-callback", show=False),  # 80 columns: F1 and the palette list it
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -52,6 +55,9 @@ class CallLogScreen(BBScreen[None]):
         height: 1fr;
     }
     """
+
+    _rows: list[CallRow] = []  # replaced on every load, never mutated
+    """The calls shown, in table order."""
 
     def compose(self) -> ComposeResult:
         """Header, summary, the call table, footer."""
@@ -80,6 +86,7 @@ class CallLogScreen(BBScreen[None]):
         self._show(await call_log(self.ctx))
 
     def _show(self, rows: list[CallRow]) -> None:
+        self._rows = rows
         table = self.query_one("#call-table", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear()
@@ -128,6 +135,25 @@ class CallLogScreen(BBScreen[None]):
             self.notify(str(err), severity="error")
             return
         self.load_calls()
+
+    def action_new_callback(self) -> None:
+        """Promise to call the selected call's caller back (reason and time asked)."""
+        row = self._selected_row()
+        if row is None:
+            return
+        call = row.call
+        if call.e164 is None and call.client_id is None:
+            self.notify(_("No number to call back: the caller withheld it."), severity="warning")
+            return
+        from screens.callback_dialog import ask_callback
+
+        who = row.client_name or format_for_display(call.e164) or call.raw_number
+        ask_callback(self, who, client_id=call.client_id, e164=call.e164, call_id=call.id,
+                     reason=call.note)  # fmt: skip
+
+    def _selected_row(self) -> CallRow | None:
+        call_id = self._selected_id()
+        return next((r for r in self._rows if r.call.id == call_id), None)
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#call-table", DataTable)

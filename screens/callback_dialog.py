@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +12,13 @@ from textual.containers import Vertical
 from textual.widgets import Button, Input, Static
 
 from bbdispatch.clock import local
+from bbdispatch.domain.calls import NewCallback
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import parse_moment
 from bbdispatch.i18n import N_, _
+from bbdispatch.services.callbacks import add_callback
+from bbdispatch.services.errors import USER_ERRORS
+from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
@@ -77,3 +81,41 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
     @on(Input.Submitted, "#callback-reason")
     def _next(self) -> None:
         self.query_one("#callback-when", Input).focus()
+
+
+def ask_callback(
+    screen: BBScreen[Any],
+    who: str,
+    *,
+    client_id: int | None = None,
+    e164: str | None = None,
+    name: str = "",
+    call_id: int | None = None,
+    reason: str = "",
+) -> None:
+    """Ask why and when, then save a callback to ``who`` (a client, a number, or both).
+
+    One way to promise a callback from every screen that knows whom (the board's
+    selected job, the call log's selected call, the client page): the same
+    dialog, the same service (audited), the same toast. It then appears in the
+    callback list (``b`` on the board) and the board counts it when due.
+    """
+
+    def chosen(result: tuple[str, datetime] | None) -> None:
+        if result is None:
+            return
+        why, due = result
+        new = NewCallback(why, due, client_id=client_id, e164=e164, name=name, call_id=call_id)
+        screen.run_worker(_save(screen, who, new), group="callback-add", exit_on_error=False)
+
+    screen.app.push_screen(CallbackDialog(who, reason), chosen)
+
+
+async def _save(screen: BBScreen[Any], who: str, new: NewCallback) -> None:
+    try:
+        await add_callback(screen.ctx, new)
+    except USER_ERRORS as err:
+        screen.notify(str(err), severity="error")
+        return
+    when = local(new.due_at).strftime("%d.%m %H:%M")
+    screen.notify(_("Call back {who} by {when}: in the callback list.").format(who=who, when=when))

@@ -24,7 +24,7 @@ from bbdispatch.formats import format_hours
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
-from bbdispatch.services.clients import archive_client
+from bbdispatch.services.clients import archive_client, open_jobs_refusal
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
@@ -151,8 +151,16 @@ class ClientScreen(BBScreen[None]):
         Binding("a", "assess", N_("Assess"), tooltip=N_("Needs assessment"), id="client-assess"),
         Binding("s", "statement", N_("Statement"), tooltip=N_("Work statement"),
                 id="client-statement"),
-        Binding("x", "archive", N_("Archive"), tooltip=N_("Archive or reactivate the client"),
+        # Off the footer (80 columns, English and Polish): F1 and the palette list
+        # them; only the one that applies (Archive or Reactivate) is shown there.
+        Binding("x", "archive", N_("Archive"), tooltip=N_("Archive the client (asks first)"),
                 id="client-archive", show=False),
+        Binding("x", "reactivate", N_("Reactivate"),
+                tooltip=N_("Make the archived client active again (asks first)"),
+                id="client-reactivate", show=False),
+        Binding("ctrl+b", "new_callback", N_("Call back"),
+                tooltip=N_("Promise to call the client back: why and by when"),
+                id="client-callback", show=False),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -191,6 +199,7 @@ class ClientScreen(BBScreen[None]):
             self.query_one("#client-page", Plain).update(plain(str(err)))
             return
         self.overview = o
+        self.refresh_bindings()  # Archive or Reactivate
         self.title = o.client.name
         page = overview_content(o, self.ctx.prices.billing.warn_percent)
         self.query_one("#client-page", Plain).update(page)
@@ -229,25 +238,54 @@ class ClientScreen(BBScreen[None]):
 
         self.app.push_screen(StatementScreen(self.client_id))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``x`` archives an active client, reactivates an archived one; the footer says which."""
+        if action in ("archive", "reactivate"):
+            if self.overview is None:
+                return action == "archive" and None
+            archived = self.overview.client.status is ClientStatus.ARCHIVED
+            return archived == (action == "reactivate")
+        return True
+
     def action_archive(self) -> None:
-        """Archive (asks first) or reactivate the client."""
+        """Archive the client, after asking; open jobs are named instead."""
         if self.overview is None:
             return
-        archived = self.overview.client.status is ClientStatus.ARCHIVED
-        if archived:
-            self.set_archived(False)
+        client = self.overview.client
+        if self.overview.open_jobs:
+            numbers = [r.job.number for r in self.overview.open_jobs]
+            self.notify(open_jobs_refusal(client.name, numbers), severity="error")
             return
         question = ConfirmScreen(
-            _("Archive {name}? History stays; no new jobs or contracts.").format(
+            _("Archive {name}? History stays; no new jobs or contracts.").format(name=client.name),
+            hint=_("y: yes · n / Esc: no"),
+        )
+        self.app.push_screen(question, lambda yes: self._archive_if(yes, True))
+
+    def action_reactivate(self) -> None:
+        """Make an archived client active again, after asking."""
+        if self.overview is None:
+            return
+        question = ConfirmScreen(
+            _("Reactivate {name}? New jobs and contracts are possible again.").format(
                 name=self.overview.client.name
             ),
             hint=_("y: yes · n / Esc: no"),
         )
-        self.app.push_screen(question, self._archive_if)
+        self.app.push_screen(question, lambda yes: self._archive_if(yes, False))
 
-    def _archive_if(self, yes: bool | None) -> None:
+    def _archive_if(self, yes: bool | None, archived: bool) -> None:
         if yes:
-            self.set_archived(True)
+            self.set_archived(archived)
+
+    def action_new_callback(self) -> None:
+        """Promise to call this client back: the reason and the time are asked."""
+        if self.overview is None:
+            return
+        from screens.callback_dialog import ask_callback
+
+        client = self.overview.client
+        ask_callback(self, client.name, client_id=client.id)
 
     @work(exclusive=True, group="client-archive", exit_on_error=False)
     async def set_archived(self, archived: bool) -> None:

@@ -21,8 +21,10 @@ from bbdispatch.phones import format_for_display
 from bbdispatch.services.clients import edit_client
 from bbdispatch.services.errors import USER_ERRORS
 from screens.widgets.client_form import KindToggle
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.message_line import MessageLine
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextEditor, TextInput
 
@@ -53,10 +55,20 @@ def parse_phones(text: str) -> tuple[PhoneLine, ...]:
 
 
 class ClientEditScreen(FormDialog[bool]):
-    """The whole client in one form; ctrl+s saves, Esc leaves without saving."""
+    """The whole client in one form; ctrl+s saves, Esc leaves (asking first if anything changed).
+
+    A wrong field gets its message right under it and the focus; what was
+    typed stays.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
+        Binding(
+            "escape",
+            "cancel",
+            N_("Cancel"),
+            tooltip=N_("Close without saving (asks first if anything changed)"),
+            id="cancel",
+        ),  # fmt: skip
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the client"), id="save"),
     ]
 
@@ -69,7 +81,11 @@ class ClientEditScreen(FormDialog[bool]):
     ClientEditScreen Grid {
         grid-size: 2;
         grid-columns: 10 1fr;
-        grid-rows: 1;
+        grid-rows: auto;
+        height: auto;
+    }
+    ClientEditScreen Grid MessageLine {
+        column-span: 2;
         height: auto;
     }
     ClientEditScreen Grid Label {
@@ -90,6 +106,8 @@ class ClientEditScreen(FormDialog[bool]):
         super().__init__(cancelled=False)
         self.client = client
         """The client as loaded."""
+        self._loaded: ClientDetails | None = None
+        """What the form held when it opened, to tell whether anything changed."""
 
     def compose(self) -> ComposeResult:
         """Kind, the fields, phones, notes, error line, button."""
@@ -113,13 +131,39 @@ class ClientEditScreen(FormDialog[bool]):
                 for field in FIELDS:
                     yield PlainLabel(labels[field])
                     yield TextInput(values[field], id=f"ce-{field}", compact=True)
+                    yield MessageLine("", id=f"ce-{field}-error", classes="field-error")
             yield PlainLabel(_("Phones: number, label, contact person (one a line)"))
             yield TextEditor(phones_text(c), id="ce-phones", soft_wrap=False)
+            yield MessageLine("", id="ce-phones-error", classes="field-error")
             yield PlainLabel(_("Notes"))
             yield TextEditor(c.notes, id="ce-notes")
+            yield MessageLine("", id="ce-notes-error", classes="field-error")
             yield Plain("", id="ce-error", classes="field-error")
             yield Button(_("Save"), id="ce-save", variant="primary")
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        """Remember what the form holds before any change."""
+        self._loaded = self.details()
+
+    def is_dirty(self) -> bool:
+        """Whether leaving would lose a change typed here."""
+        return self._loaded is not None and self.details() != self._loaded
+
+    def action_cancel(self) -> None:
+        """Leave without saving; with changes, ask first (like the intake)."""
+        if not self.is_dirty():
+            self.dismiss(False)
+            return
+        question = ConfirmScreen(
+            _("Discard your changes to {name}?").format(name=self.client.name),
+            hint=_("y: yes, discard · n / Esc: no, keep editing"),
+        )
+        self.app.push_screen(question, self._discard_if)
+
+    def _discard_if(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(False)
 
     def details(self) -> ClientDetails:
         """What the form holds (checked by the service)."""
@@ -141,20 +185,30 @@ class ClientEditScreen(FormDialog[bool]):
         """Save through the service; a wrong field is named and focused, text kept."""
         self.save(self.details())
 
+    def _clear_errors(self) -> None:
+        for line in self.query(".field-error"):
+            if isinstance(line, Plain):
+                line.update("")
+
     @work(exclusive=True, group="client-edit", exit_on_error=False)
     async def save(self, details: ClientDetails) -> None:
-        """Validate and save, audited."""
-        error = self.query_one("#ce-error", Plain)
+        """Validate and save, audited; a wrong field gets the message under it."""
+        self._clear_errors()
         try:
             changed = await edit_client(self.ctx, self.client.id, details)
         except FieldError as err:
-            error.update(str(err))
-            target = "#ce-phones" if err.field == "phone" else f"#ce-{err.field}"
-            if self.query(target):
-                self.query_one(target).focus()
+            field = "phones" if err.field == "phone" else err.field
+            place = self.query(f"#ce-{field}-error")
+            line = place.first(Plain) if place else self.query_one("#ce-error", Plain)
+            line.update(str(err))
+            if self.query(f"#ce-{field}"):
+                target = self.query_one(f"#ce-{field}")
+                target.focus()
+                target.scroll_visible()
+                line.scroll_visible()
             return
         except USER_ERRORS as err:
-            error.update(str(err))
+            self.query_one("#ce-error", Plain).update(str(err))
             return
         self.notify(_("Saved: {fields}.").format(fields=", ".join(changed) or _("nothing changed")))
         self.dismiss(True)

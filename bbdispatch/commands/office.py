@@ -75,8 +75,11 @@ def day(text: str) -> date:
 
 
 def field_flag(field: str) -> str:
-    """The command-line flag of a service's field name (``postal_code`` → ``--postal-code``)."""
-    return "--" + field.replace("_", "-")
+    """The command-line flag of a service's field name (``postal_code`` → ``--postal-code``).
+
+    ``contact_person`` is ``--contact`` (``clients add``/``edit``).
+    """
+    return {"contact_person": "--contact"}.get(field) or "--" + field.replace("_", "-")
 
 
 @asynccontextmanager

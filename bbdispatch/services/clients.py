@@ -15,19 +15,56 @@ from bbdispatch.domain.clients import (
 )
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as store
 from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
 from bbdispatch.taxid import InvalidNip, parse_nip
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 """A plausible e-mail address: something@domain.tld, no spaces."""
 POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
 """A Polish postal code, ``NN-NNN``."""
+FIELD_LIMITS: dict[str, int] = {
+    "name": 200, "nip": 20, "street": 200, "postal_code": 10, "city": 100,
+    "email": 254, "contact_person": 200, "notes": 4000, "phone_label": 60,
+    "phone_contact": 200,
+}  # fmt: skip
+"""The longest text each client field takes, in characters (after trimming).
+
+Generous for real data (an e-mail address is at most 254 by RFC 5321, a
+company's full name rarely passes 150), small enough that a pasted page or a
+runaway script is refused at the field instead of filling screens and statements.
+"""
+
+
+def check_length(field: str, text: str, limit_key: str | None = None) -> None:
+    """Refuse a field's text longer than :data:`FIELD_LIMITS` allows, naming the field.
+
+    ``limit_key`` picks another limit than the field's own (a phone's label).
+
+    Raises:
+        FieldError: ``field``, saying the limit and how much was given.
+    """
+    limit = FIELD_LIMITS[limit_key or field]
+    length = len(text.strip())
+    if length > limit:
+        raise FieldError(
+            field,
+            _("Too long: at most {limit} characters, not {length}.").format(
+                limit=limit, length=length
+            ),
+        )
+
+
+def _check_lengths(**fields: str | None) -> None:
+    """:func:`check_length` for each field given by name (``None`` is empty)."""
+    for field, text in fields.items():
+        check_length(field, text or "")
 
 
 def validate_new_client(new: NewClient) -> NewClient:
@@ -40,6 +77,10 @@ def validate_new_client(new: NewClient) -> NewClient:
     name = new.name.strip()
     if not name:
         raise DomainError(_("Enter the client's name."))
+    _check_lengths(
+        name=new.name, nip=new.nip, street=new.street, postal_code=new.postal_code,
+        city=new.city, email=new.email, contact_person=new.contact_person, notes=new.notes,
+    )  # fmt: skip
     nip = parse_nip(new.nip) if new.nip and new.nip.strip() else None
     if nip and new.kind is ClientKind.PRIVATE:
         nip = None
@@ -56,18 +97,31 @@ def client_field_problems(new: NewClient) -> list[FieldError]:
 
     Why: an import file shows all bad fields of a row at once, not the first
     one per run. Returns an empty list when the client is fine; fields are
-    ``name``, ``nip`` and ``postal_code``, in that order.
+    ``name``, any that is too long (:data:`FIELD_LIMITS`), ``nip`` and
+    ``postal_code``, in that order.
     """
     problems: list[FieldError] = []
     if not new.name.strip():
         problems.append(FieldError("name", _("Enter the client's name.")))
-    if new.nip and new.nip.strip():
+    texts = {
+        "name": new.name, "nip": new.nip, "street": new.street,
+        "postal_code": new.postal_code, "city": new.city, "email": new.email,
+        "contact_person": new.contact_person, "notes": new.notes,
+    }  # fmt: skip
+    too_long: set[str] = set()  # their shape is not checked: one message a field
+    for field, text in texts.items():
+        try:
+            check_length(field, text or "")
+        except FieldError as err:
+            too_long.add(field)
+            problems.append(err)
+    if new.nip and new.nip.strip() and "nip" not in too_long:
         try:
             parse_nip(new.nip)
         except InvalidNip as err:
             problems.append(FieldError("nip", str(err)))
     postal = new.postal_code.strip()
-    if postal and not POSTAL_CODE.match(postal):
+    if postal and "postal_code" not in too_long and not POSTAL_CODE.match(postal):
         problems.append(
             FieldError(
                 "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
@@ -153,12 +207,24 @@ def check_details(details: ClientDetails) -> ClientDetails:
     ``NN-NNN``, an e-mail address, and phones that phonenumbers accepts (stored
     E.164, a number listed once).
 
+    Every text has a length limit (:data:`FIELD_LIMITS`), checked first.
+
     Raises:
-        FieldError: ``name``, ``nip``, ``postal_code``, ``email`` or ``phone``.
+        FieldError: ``name``, ``nip``, ``street``, ``postal_code``, ``city``,
+            ``email``, ``contact_person``, ``notes`` or ``phone``.
     """
     name = details.name.strip()
     if not name:
         raise FieldError("name", _("Enter the client's name."))
+    _check_lengths(
+        name=details.name, nip=details.nip, street=details.street,
+        postal_code=details.postal_code, city=details.city, email=details.email,
+        contact_person=details.contact_person, notes=details.notes,
+    )  # fmt: skip
+    for phone in details.phones:
+        check_length("phone", phone.e164, "phone_contact")
+        check_length("phone", phone.label, "phone_label")
+        check_length("phone", phone.contact_person, "phone_contact")
     nip = None
     if details.nip and details.nip.strip() and details.kind is ClientKind.COMPANY:
         try:
@@ -244,12 +310,16 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
     """Archive a client (kept with all its history, out of the way) or reactivate one.
 
     A reactivated client is active again if it has a contract, else a prospect.
-    Returns the new status.
+    Returns the new status. A client with open jobs is not archived: a
+    technician may still be on the way, and an archived client's jobs would
+    drop out of sight; the refusal says how many jobs and which, so the
+    dispatcher closes or cancels them first.
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
         NotFound: no such client.
-        DomainError: already archived (or not archived, to reactivate).
+        DomainError: already archived (or not archived, to reactivate), or
+            open jobs are left.
     """
     await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
@@ -263,6 +333,7 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
                 else _("{name} is not archived.").format(name=client.name)
             )
         if archived:
+            await _no_open_jobs(ctx, client)
             status = ClientStatus.ARCHIVED
         else:
             has_contract = bool(await contract_store.contracts_of(ctx.db, client_id))
@@ -273,6 +344,31 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
             status={"from": client.status.value, "to": status.value},
         )  # fmt: skip
     return status
+
+
+async def _no_open_jobs(ctx: Ctx, client: Client) -> None:
+    """Refuse to archive a client whose jobs are still open, naming them.
+
+    Raises:
+        DomainError: how many open jobs and their numbers.
+    """
+    rows = await job_store.job_rows_filtered(ctx.db, open_only=True, client_id=client.id)
+    if rows:
+        raise DomainError(open_jobs_refusal(client.name, [r.job.number for r in rows]))
+
+
+def open_jobs_refusal(name: str, numbers: list[str]) -> str:
+    """Why a client with open jobs is not archived: how many, which (the first five).
+
+    The client page says it before asking anything; the service says it to
+    every other front end.
+    """
+    shown = ", ".join(f"#{n}" for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
+    return ngettext(
+        "{name} has {n} open job ({jobs}): close or cancel it before archiving.",
+        "{name} has {n} open jobs ({jobs}): close or cancel them before archiving.",
+        len(numbers),
+    ).format(name=name, n=len(numbers), jobs=shown)
 
 
 async def _nip_free(ctx: Ctx, nip: str | None, client_id: int | None) -> None:

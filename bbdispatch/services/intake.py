@@ -28,6 +28,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances
 from bbdispatch.services.jobs import insert_job_in_tx
 from bbdispatch.services.rights import check
+from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -137,7 +138,8 @@ def new_prospect_problems(new: NewClient) -> list[IntakeFieldError]:
     check lists them all for each row; the form shows the first.
     """
     problems = [IntakeFieldError(p.field, str(p)) for p in client_field_problems(new)]
-    if new.email.strip() and not _EMAIL.match(new.email.strip()):
+    too_long = any(p.field == "email" for p in problems)
+    if new.email.strip() and not too_long and not _EMAIL.match(new.email.strip()):
         problems.append(
             IntakeFieldError("email", _("Not an e-mail address: {e}").format(e=new.email))
         )
@@ -356,6 +358,11 @@ async def log_unsaved_call(
 async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "") -> None:
     """Close a pending call without a job: information only, or missed.
 
+    A missed call with a number to ring is put on the callback list at once
+    (due now, "Missed call"), so marking it missed never drops it: the
+    dispatcher calls back from the list and records what came of it. A call
+    marked missed twice gets one callback.
+
     Raises:
         NotFound: no such call.
         DomainError: the call already has a job.
@@ -372,6 +379,17 @@ async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = ""
             handled_by=ctx.actor, note=note or call.note,
         )  # fmt: skip
         await audit.record(ctx, "call", call_id, "marked", outcome=outcome.value)
+        reachable = call.e164 is not None or call.client_id is not None
+        if (
+            outcome is CallOutcome.MISSED
+            and reachable
+            and await callback_store.open_callback_of_call(ctx.db, call_id) is None
+        ):
+            missed = NewCallback(
+                _("Missed call"), ctx.clock.now(), client_id=call.client_id, e164=call.e164,
+                call_id=call_id,
+            )  # fmt: skip
+            await insert_callback_in_tx(ctx, missed)
 
 
 async def get_call(ctx: Ctx, call_id: int) -> CallLogEntry:

@@ -58,6 +58,15 @@ async def open_callbacks(db: Database) -> list[Callback]:
     return [_callback(r) for r in rows]
 
 
+async def open_callback_of_call(db: Database, call_id: int) -> int | None:
+    """The id of a callback not made yet that came from this call, or None."""
+    value = await db.fetch_value(
+        "SELECT id FROM callback WHERE call_id = ? AND done_at IS NULL ORDER BY id LIMIT 1",
+        (call_id,),
+    )
+    return None if value is None else int(value)
+
+
 async def finish_callback(
     db: Database, callback_id: int, by: str, at: datetime, outcome: str
 ) -> None:

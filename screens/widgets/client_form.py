@@ -151,7 +151,8 @@ class NewClientForm(Widget):
         self.query_one("#nc-error", Static).update(message)
         target = {
             "name": "name", "nip": "nip", "email": "email", "phone": "phone",
-            "postal_code": "postal",
+            "postal_code": "postal", "street": "street", "city": "city",
+            "contact_person": "contact",
         }.get(field)  # fmt: skip
         if target:
             self.query_one(f"#nc-{target}", Input).focus()

@@ -175,6 +175,8 @@ async def test_callbacks_round_trip(db: Database) -> None:
         "Kancelaria Nowak", "Ewa", AT + timedelta(hours=2), AT, None,
     )  # fmt: skip
     assert await callbacks.get_callback(db, 999) is None
+    assert await callbacks.open_callback_of_call(db, ring) == early
+    assert await callbacks.open_callback_of_call(db, 999) is None
     assert [c.id for c in await callbacks.open_callbacks(db)] == [early, late]
     assert await callbacks.due_count(db, AT) == 1  # the waiting call only
     assert await callbacks.due_count(db, AT + timedelta(hours=3)) == 3
@@ -188,6 +190,7 @@ async def test_callbacks_round_trip(db: Database) -> None:
         "umówione",
     )
     assert [c.id for c in await callbacks.open_callbacks(db)] == [late]
+    assert await callbacks.open_callback_of_call(db, ring) is None  # made
     assert [c.id for c in await callbacks.callbacks_of(db, cid, [])] == [late]
     assert [c.id for c in await callbacks.callbacks_of(db, 999, ["+48500600700"])] == [early]
     async with db.transaction():

@@ -269,3 +269,35 @@ def test_jobs_json_names_the_contract_the_time_landed_on(
     listed = cli_json(db, capsys, "jobs")[0]
     assert listed["contract"] == signed["number"]
     assert listed["charged_to"] == [signed["number"]]
+
+
+@pytest.mark.parametrize(
+    ("flag", "limit"),
+    [("--name", 200), ("--street", 200), ("--city", 100), ("--email", 254),
+     ("--contact", 200), ("--notes", 4000), ("--nip", 20), ("--postal-code", 10)],
+)  # fmt: skip
+def test_every_client_field_has_a_length_limit(
+    db: str, capsys: pytest.CaptureFixture[str], flag: str, limit: int
+) -> None:
+    """The tester's example: a 10 000-character e-mail was accepted."""
+    value = "a" * 9_988 + "@example.com" if flag == "--email" else "x" * 10_000
+    args = ["--name", "Lis"] if flag != "--name" else []
+    err = cli(db, capsys, "clients", "add", "--kind", "company", *args, flag, value, code=2)
+    assert err.startswith(f"bbdispatch: {flag}: Too long: at most {limit} characters")
+    assert err.count("\n") == 1 and len(err) < 200
+    assert cli_json(db, capsys, "clients") == []
+
+
+def test_a_client_with_open_jobs_is_not_archived(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: archiving a client with open jobs went through silently."""
+    client_id = new_private(db, capsys)
+    for text in ("Laptop", "Drukarka"):
+        cli(db, capsys, "jobs", "add", "--client", str(client_id), "--description", text)
+    err = cli(db, capsys, "clients", "archive", str(client_id), code=1)
+    assert "has 2 open jobs" in err and err.count("\n") == 1
+    for job in cli_json(db, capsys, "jobs", "--open"):
+        cli(db, capsys, "jobs", "status", str(job["id"]), "cancelled", "--reason", "x")
+    cli(db, capsys, "clients", "archive", str(client_id))
+    assert cli_json(db, capsys, "clients", "show", str(client_id))["status"] == "archived"
