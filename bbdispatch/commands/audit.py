@@ -17,7 +17,7 @@ from bbdispatch.services.audit import seal_trail, verify_trail
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``audit verify``."""
     parser = sub.add_parser("audit", help=_("the audit trail: verify its hash chain"))
-    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="audit_command", metavar=_("ACTION"), required=True)
     check = actions.add_parser("verify", help=_("exit 0 when no audit row was changed or deleted"))
     check.add_argument("--json", action="store_true", help=_("print the outcome as JSON"))
     check.add_argument(

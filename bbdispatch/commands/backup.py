@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
+from bbdispatch.commands.office import whole_number
 from bbdispatch.i18n import _
 from bbdispatch.paths import database_target, default_db_path
 from bbdispatch.services.people import os_login
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--output", type=Path, metavar=_("FILE"), help=_("write the copy here"))
     parser.add_argument(
         "--keep",
-        type=int,
+        type=whole_number,
         metavar=_("N"),
         help=_("dated backups to keep in the backups folder (default {n})").format(n=DEFAULT_KEEP),
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
+from bbdispatch.commands.office import whole_number
 from bbdispatch.formats import format_number, weekday_name
 from bbdispatch.i18n import _, ngettext
 
@@ -31,7 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "weekday. With --due: when a job received then is due."
         ),
     )
-    parser.add_argument("--year", type=int, metavar=_("YEAR"), help=_("closed days of this year"))
+    parser.add_argument(
+        "--year", type=whole_number, metavar=_("YEAR"), help=_("closed days of this year")
+    )
     parser.add_argument(
         "--due",
         metavar=_("WHEN"),

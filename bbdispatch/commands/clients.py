@@ -39,13 +39,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.set_defaults(handler=handle_show)
     add = one_line_errors(actions.add_parser("add", help=_("add a client (a prospect)")))
     add.add_argument("--kind", choices=[k.value for k in ClientKind], required=True)
-    add.add_argument("--name", required=True)
+    add.add_argument("--name", required=True, metavar=_("NAME"))
     _detail_flags(add)
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help=_("change a client's details")))
     edit.add_argument("id", type=positive_id, metavar=_("ID"))
     edit.add_argument("--kind", choices=[k.value for k in ClientKind])
-    edit.add_argument("--name")
+    edit.add_argument("--name", metavar=_("NAME"))
     _detail_flags(edit)
     edit.set_defaults(handler=handle_edit)
     for name, helptext in (("archive", _("archive a client")), ("reactivate", _("undo archiving"))):
@@ -56,19 +56,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _detail_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--nip", help=_("companies: NIP in any common form"))
+    parser.add_argument("--nip", metavar=_("NIP"), help=_("companies: NIP in any common form"))
     parser.add_argument(
         "--phone",
         action="append",
         metavar=_("NUMBER[=LABEL]"),
         help=_("a phone, optionally labelled (repeat for more; on edit: replaces the list)"),
     )
-    parser.add_argument("--street")
+    parser.add_argument("--street", metavar=_("STREET"))
     parser.add_argument("--postal-code", metavar=_("NN-NNN"))
-    parser.add_argument("--city")
-    parser.add_argument("--email")
+    parser.add_argument("--city", metavar=_("CITY"))
+    parser.add_argument("--email", metavar=_("EMAIL"))
     parser.add_argument("--contact", metavar=_("NAME"), help=_("contact person"))
-    parser.add_argument("--notes")
+    parser.add_argument("--notes", metavar=_("TEXT"))
     parser.add_argument("--json", action="store_true", help=_("print the id as JSON"))
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bbdispatch.commands.common import echo, run
+from bbdispatch.i18n import _
 from bbdispatch.paths import database_target
 from bbdispatch.services.doctor import run_checks
 from bbdispatch.storage.database import Database
@@ -15,8 +16,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``doctor`` subcommand."""
     parser = sub.add_parser(
         "doctor",
-        help="check the set-up (permissions, admin, price list, accounts, ssh, cron); "
-        "exit 0 when all is well",
+        help=_(
+            "check the set-up (permissions, admin, price list, accounts, ssh, cron); "
+            "exit 0 when all is well"
+        ),
     )
     parser.add_argument(
         "--root", type=Path, default=Path("/"), help=argparse.SUPPRESS

@@ -31,12 +31,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "import",
         help=_("import clients from a CSV file"),
-        description=_("Columns (header row, comma or semicolon; English or Polish names): ")
-        + ", ".join(COLUMNS)
-        + ". kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM) "
-        "or Windows-1250.",
+        description=_(
+            "Columns (header row, comma or semicolon; English or Polish names): {columns}. "
+            "kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM) "
+            "or Windows-1250."
+        ).format(columns=", ".join(COLUMNS)),
     )
-    parser.add_argument("file", type=Path, help=_("CSV file with a header row"))
+    parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))
     add_check_flag(parser)
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bbdispatch.clock import format_local
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
+from bbdispatch.commands.office import positive_id
 from bbdispatch.i18n import _
 from bbdispatch.services.inventory import (
     InventoryReport,
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("load a software list (Get-Package CSV, wmic text, name,version CSV) on a job"),
     )
     load.add_argument(
-        "--job", type=int, required=True, metavar=_("ID"), help=_("the inventory job")
+        "--job", type=positive_id, required=True, metavar=_("ID"), help=_("the inventory job")
     )
     load.add_argument("file", type=Path, metavar=_("FILE"), help=_("the export (UTF-16 or UTF-8)"))
     load.add_argument(
@@ -46,14 +47,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = actions.add_parser(
         "diff", help=_("what changed on each computer since its previous inventory")
     )
-    diff.add_argument("--client", type=int, required=True, metavar=_("ID"), help=_("client id"))
+    diff.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("client id")
+    )
     diff.add_argument("--host", metavar=_("NAME"), help=_("only this computer"))
     diff.add_argument("--json", action="store_true", help=_("print as JSON"))
     diff.set_defaults(handler=handle_diff)
     show = actions.add_parser(
         "show", help=_("the full newest inventory of each computer of a client")
     )
-    show.add_argument("--client", type=int, required=True, metavar=_("ID"), help=_("client id"))
+    show.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("client id")
+    )
     show.add_argument("--host", metavar=_("NAME"), help=_("only this computer"))
     shape = show.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help=_("print as JSON"))

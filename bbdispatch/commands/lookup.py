@@ -18,7 +18,7 @@ from bbdispatch.services.rights import acting
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lookup`` subcommand."""
     parser = sub.add_parser("lookup", help=_("show the clients a phone number belongs to"))
-    parser.add_argument("number", help=_("the number in any common form"))
+    parser.add_argument("number", metavar=_("NUMBER"), help=_("the number in any common form"))
     parser.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     parser.set_defaults(handler=handle)
 

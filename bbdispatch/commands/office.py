@@ -20,6 +20,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.timeinput import parse_firm_moment
+from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
 
@@ -38,7 +39,17 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def positive_id(text: str) -> int:
     """An id argument (a positive whole number)."""
     if not text.strip().isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+        raise argparse.ArgumentTypeError(_("not an id: {text!r}").format(text=text))
+    return int(text)
+
+
+def whole_number(text: str) -> int:
+    """A count or a year argument (a whole number, zero or more).
+
+    argparse's own ``type=int`` would say "invalid int value" in any language.
+    """
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(_("not a whole number: {text!r}").format(text=text))
     return int(text)
 
 
@@ -49,7 +60,7 @@ def money(text: str) -> Decimal:
     except MoneyError as err:
         raise argparse.ArgumentTypeError(str(err)) from err
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+        raise argparse.ArgumentTypeError(_("must not be negative: {text!r}").format(text=text))
     return value
 
 

@@ -26,9 +26,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "--skills",
         default="",
+        metavar=_("SKILLS"),
         help=_("comma-separated: {choices}").format(choices=",".join(c.value for c in Category)),
     )
-    add.add_argument("--phone", help=_("mobile number, e.g. 601 100 200"))
+    add.add_argument("--phone", metavar=_("NUMBER"), help=_("mobile number, e.g. 601 100 200"))
     add.add_argument("--remote-only", action="store_true", help=_("does no on-site work"))
     add.set_defaults(handler=handle_add)
     bulk = actions.add_parser(

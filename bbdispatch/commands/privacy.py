@@ -13,20 +13,22 @@ from bbdispatch.services.privacy import LEGAL_BASIS, erase_client, export_client
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``privacy`` subcommand with ``export`` and ``erase``."""
     parser = sub.add_parser(
-        "privacy", help="RODO/GDPR: export or erase a client's personal data (admins)"
+        "privacy", help=_("RODO/GDPR: export or erase a client's personal data (admins)")
     )
-    actions = parser.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="privacy_command", metavar=_("ACTION"), required=True)
     export = actions.add_parser(
-        "export", help="everything held about a client, as readable JSON (RODO art. 15)"
+        "export", help=_("everything held about a client, as readable JSON (RODO art. 15)")
     )
-    export.add_argument("--client", type=positive_id, required=True, metavar="ID")
+    export.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
     export.set_defaults(handler=handle_export)
     erase = actions.add_parser(
         "erase",
-        help="erase a client's personal data everywhere (RODO art. 17); issued statements "
-        "and what they show are kept as accounting law requires",
+        help=_(
+            "erase a client's personal data everywhere (RODO art. 17); issued statements "
+            "and what they show are kept as accounting law requires"
+        ),
     )
-    erase.add_argument("--client", type=positive_id, required=True, metavar="ID")
+    erase.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
     erase.set_defaults(handler=handle_erase)
 
 

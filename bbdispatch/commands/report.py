@@ -60,10 +60,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     it = reports.add_parser(
         "itadmin", help=_("a client's IT administration month: runs, backups, software, fee")
     )
-    it.add_argument("--client", required=True, metavar="ID", help=_("client id"))
-    it.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month"))
+    it.add_argument("--client", required=True, metavar=_("ID"), help=_("client id"))
+    it.add_argument("--month", required=True, metavar=_("YYYY-MM"), help=_("the month"))
     it.add_argument("--format", choices=ITADMIN_FORMATS, default="md", help=_("output format"))
-    it.add_argument("--output", metavar="FILE", help=_("write here instead of stdout"))
+    it.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
     it.add_argument(
         "--force", action="store_true", help=_("replace the --output file if it exists")
     )
@@ -156,7 +156,9 @@ def parse_month(text: str) -> date:
             year, month = int(parts[order[0]]), int(parts[order[1]])
             if 1 <= month <= 12 and 2000 <= year <= 2100:
                 return date(year, month, 1)
-    raise CommandError(f"--month: give a month as 2026-11, not {text!r}", EXIT_USAGE)
+    raise CommandError(
+        _("--month: give a month as 2026-11, not {text!r}").format(text=text), EXIT_USAGE
+    )
 
 
 def handle_itadmin(args: argparse.Namespace) -> int:
@@ -167,7 +169,9 @@ def handle_itadmin(args: argparse.Namespace) -> int:
         try:
             client_id = int(args.client)
         except ValueError as err:
-            raise CommandError(f"--client: not a client id: {args.client!r}", EXIT_USAGE) from err
+            raise CommandError(
+                _("--client: not a client id: {text!r}").format(text=args.client), EXIT_USAGE
+            ) from err
         month = parse_month(args.month)
         async with open_ctx(args) as ctx:
             report = await itadmin_report(ctx, client_id, month)

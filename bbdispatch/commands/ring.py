@@ -28,7 +28,9 @@ from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``ring`` subcommand."""
     parser = sub.add_parser("ring", help=_("record an incoming call (from the phone system)"))
-    parser.add_argument("number", help=_("the caller's number in any common form"))
+    parser.add_argument(
+        "number", metavar=_("NUMBER"), help=_("the caller's number in any common form")
+    )
     parser.set_defaults(handler=handle)
 
 
