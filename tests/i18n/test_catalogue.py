@@ -148,3 +148,30 @@ def test_catalogue_keeps_to_the_glossary() -> None:
                     if t and not any(s in t.lower() for s in stems)
                 ]
     assert not off, "docs/glossary.md:\n" + "\n".join(off)
+
+
+def _forbidden_words() -> list[str]:
+    """The stems of the "Words the catalogue does not use" table of docs/glossary.md."""
+    from tests.i18n.catalogue import ROOT
+
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    table = text.split("## Words the catalogue does not use", 1)[1].split("\n\n")[2]
+    rows = [line.split("|")[1] for line in table.splitlines()[2:] if line.startswith("|")]
+    return [stem.strip().rstrip("-") for row in rows for stem in row.split(",")]
+
+
+def test_the_glossary_lists_words_not_to_use() -> None:
+    assert {"zużyt", "bilet"} <= set(_forbidden_words())
+
+
+def test_catalogue_avoids_the_words_the_glossary_forbids() -> None:
+    import re
+
+    stems = _forbidden_words()
+    off = []
+    for message in catalogue():
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            found = [s for s in stems if re.search(rf"\b{re.escape(s)}", text or "", re.IGNORECASE)]
+            off += [f"{message.id!r} → {text!r}: {found}"] if found else []
+    assert not off, "docs/glossary.md says not to use these words:\n" + "\n".join(off)
