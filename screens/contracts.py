@@ -102,10 +102,13 @@ class ContractsScreen(BBScreen[None]):
     def on_mount(self) -> None:
         """Lay out the columns, load and follow changes."""
         table = self.query_one("#contract-table", DataTable)
+        # The status takes what its longest word needs in this language ("wykorzystana"),
+        # and the client's name gives it up: together they keep to 80 columns.
+        status = max(8, *(len(label) for label in STATUS_LABEL.values()))
         table.add_column(_("Number"), key="number", width=11)
-        table.add_column(_("Client"), key="client", width=14)
+        table.add_column(_("Client"), key="client", width=22 - status)
         table.add_column(_("Product"), key="product", width=11)
-        table.add_column(_("Status"), key="status", width=8)
+        table.add_column(_("Status"), key="status", width=status)
         table.add_column(_("Used/left"), key="used", width=13)
         table.add_column(_("Runs out"), key="runs_out", width=10)
         self.bb.data_changed.subscribe(self, lambda _none: self.load())
