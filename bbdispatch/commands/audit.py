@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.audit import seal_trail, verify_trail
 
 
@@ -49,9 +49,13 @@ def handle_verify(args: argparse.Namespace) -> int:
             return 0 if result.ok else 1
         if not result.ok:
             raise CommandError(result.problem)
-        head = "" if result.head is None else f", head row {result.head.id}"
+        head = "" if result.head is None else _(", head row {id}").format(id=result.head.id)
         echo(
-            _("audit trail intact: {rows} rows{head}").format(rows=result.rows, head=head)
+            ngettext(
+                "audit trail intact: {rows} row{head}",
+                "audit trail intact: {rows} rows{head}",
+                result.rows,
+            ).format(rows=result.rows, head=head)
             + (_(", {n} erased for privacy").format(n=result.erased) if result.erased else "")
             + (_(", sealed") if sealed else "")
         )

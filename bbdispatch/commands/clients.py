@@ -10,6 +10,15 @@ from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
+from bbdispatch.domain.labels import (
+    CALL_OUTCOME_LABEL,
+    CLIENT_KIND_LABEL,
+    CLIENT_STATUS_LABEL,
+    CONTRACT_STATUS_LABEL,
+    JOB_STATUS_LABEL,
+    width_of,
+)
+from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import _
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.client_view import ClientOverview, client_overview
@@ -126,9 +135,11 @@ def handle_list(args: argparse.Namespace) -> int:
         if args.json:
             print_json([client_json(c) for c in found])
             return 0
+        kind_w, status_w = width_of(CLIENT_KIND_LABEL), width_of(CLIENT_STATUS_LABEL)
         for c in found:
             phone = c.phones[0].e164 if c.phones else ""
-            echo(f"{c.id:>6} {c.name[:34]:<34} {c.kind.value:<8} {c.status.value:<9} {phone}")
+            kind, status = CLIENT_KIND_LABEL[c.kind], CLIENT_STATUS_LABEL[c.status]
+            echo(f"{c.id:>6} {c.name[:34]:<34} {kind:<{kind_w}} {status:<{status_w}} {phone}")
         return 0
 
     return run(body)
@@ -193,31 +204,67 @@ def handle_show(args: argparse.Namespace) -> int:
         if args.json:
             print_json(overview_json(o))
             return 0
-        data = overview_json(o)
-        c = o.client
-        echo(f"{c.name} [{c.kind.value}, {c.status.value}] id {c.id}")
-        for key in ("nip", "street", "postal_code", "city", "email", "contact", "notes"):
-            if data[key]:
-                echo(f"  {key}: {data[key]}")
-        for p in c.phones:
-            extra = " ".join(x for x in (p.label, p.contact_person) if x)
-            echo(f"  phone: {p.e164} {extra}".rstrip())
-        for k in data["contracts"]:
-            left = f", {k['hours_left']} h left" if k["hours_left"] is not None else ""
-            out = f", runs out {k['runs_out_on']}" if k["runs_out_on"] else ""
-            echo(f"  contract {k['number']} {k['code']} {k['status']}{left}{out}")
-        for a in o.assessments:
-            echo(f"  assessment r{a.revision} {a.assessed_on.isoformat()}: {a.needs}")
-        for r in o.open_jobs:
-            echo(f"  open job {r.job.id} [{r.job.status.value}] {r.job.description}")
-        for r in o.recent_jobs:
-            echo(f"  job {r.job.id} [{r.job.status.value}] {r.job.description}")
-        for call in o.calls:
-            at = local(call.received_at).isoformat(timespec="minutes")
-            echo(f"  call {at} {call.outcome.value} {call.note}".rstrip())
+        for line in overview_lines(o):
+            echo(line)
         return 0
 
     return run(body)
+
+
+def overview_lines(o: ClientOverview) -> list[str]:
+    """All of one client as text lines in the session's language (``clients show``).
+
+    Statuses, kinds and outcomes are words, hours and dates as
+    :mod:`bbdispatch.formats` writes them; ``--json`` keeps the codes.
+    """
+    data = overview_json(o)
+    c = o.client
+    lines = [
+        _("{name} [{kind}, {status}] id {id}").format(
+            name=c.name, kind=CLIENT_KIND_LABEL[c.kind], status=CLIENT_STATUS_LABEL[c.status],
+            id=c.id,
+        )
+    ]  # fmt: skip
+    names = {
+        "nip": _("NIP"), "street": _("street"), "postal_code": _("postal code"),
+        "city": _("city"), "email": _("e-mail"), "contact": _("contact person"),
+        "notes": _("notes"),
+    }  # fmt: skip
+    lines += [f"  {name}: {data[key]}" for key, name in names.items() if data[key]]
+    for p in c.phones:
+        extra = " ".join(x for x in (p.label, p.contact_person) if x)
+        lines.append(
+            ("  " + _("phone: {number} {extra}").format(number=p.e164, extra=extra)).rstrip()
+        )
+    for v in o.contracts:
+        k, left_minutes = v.balance.contract, v.balance.left_minutes
+        left = "" if left_minutes is None else _(", {hours} left").format(
+            hours=format_hours(left_minutes)
+        )  # fmt: skip
+        out = "" if v.runs_out_on is None else _(", runs out {date}").format(
+            date=format_date(v.runs_out_on)
+        )  # fmt: skip
+        lines.append("  " + _("contract {number} {product} {status}").format(
+            number=k.number, product=k.product_code, status=CONTRACT_STATUS_LABEL[v.status]
+        ) + left + out)  # fmt: skip
+    for a in o.assessments:
+        lines.append("  " + _("assessment r{revision} {date}: {needs}").format(
+            revision=a.revision, date=format_date(a.assessed_on), needs=a.needs
+        ))  # fmt: skip
+    for r in o.open_jobs:
+        lines.append("  " + _("open job {id} [{status}] {description}").format(
+            id=r.job.id, status=JOB_STATUS_LABEL[r.job.status], description=r.job.description
+        ))  # fmt: skip
+    for r in o.recent_jobs:
+        lines.append("  " + _("job {id} [{status}] {description}").format(
+            id=r.job.id, status=JOB_STATUS_LABEL[r.job.status], description=r.job.description
+        ))  # fmt: skip
+    for call in o.calls:
+        lines.append("  " + _("call {time} {outcome} {note}").format(
+            time=local(call.received_at).isoformat(timespec="minutes"),
+            outcome=CALL_OUTCOME_LABEL[call.outcome], note=call.note,
+        ).rstrip())  # fmt: skip
+    return lines
 
 
 def handle_add(args: argparse.Namespace) -> int:

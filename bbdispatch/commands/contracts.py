@@ -11,6 +11,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx,
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
+from bbdispatch.domain.labels import CONTRACT_STATUS_LABEL, width_of
 from bbdispatch.formats import format_amount, format_hours
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
@@ -99,8 +100,10 @@ def handle(args: argparse.Namespace) -> int:
         if args.json:
             print_json([view_json(v) for v in views])
             return 0
+        status_w = width_of(CONTRACT_STATUS_LABEL)
         for v in views:
-            echo(f"{v.client_name[:30]:<30} {v.status.value:<8} {balance_text(v.balance, warn)}")
+            status = CONTRACT_STATUS_LABEL[v.status]
+            echo(f"{v.client_name[:30]:<30} {status:<{status_w}} {balance_text(v.balance, warn)}")
         return 0
 
     return run(body)

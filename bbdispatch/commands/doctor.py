@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bbdispatch.commands.common import echo, run
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, pgettext
 from bbdispatch.paths import database_target
 from bbdispatch.services.doctor import run_checks
 from bbdispatch.storage.database import Database
@@ -39,8 +39,10 @@ def handle(args: argparse.Namespace) -> int:
             checks = await run_checks(db, args.root)
         finally:
             await db.close()
+        marks = {True: pgettext("doctor", "ok"), False: pgettext("doctor", "FIX")}
+        width = max(len(mark) for mark in marks.values())
         for c in checks:
-            echo(f"{'ok ' if c.ok else 'FIX'}  {c.what}: {c.message}")
+            echo(f"{marks[c.ok]:<{width}}  {c.what}: {c.message}")
         return 0 if all(c.ok for c in checks) else 1
 
     return run(body)

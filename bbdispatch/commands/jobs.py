@@ -13,6 +13,7 @@ from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
 from bbdispatch.domain.lifecycle import missing_note
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -95,10 +96,12 @@ def handle_list(args: argparse.Namespace) -> int:
         if args.json:
             print_json([listing_json(i) for i in found])
             return 0
+        status_w, priority_w = width_of(JOB_STATUS_LABEL), width_of(PRIORITY_LABEL)
         for i in found:
             job = i.row.job
+            status, priority = JOB_STATUS_LABEL[job.status], PRIORITY_LABEL[job.priority]
             echo(
-                f"{job.id:>6} {job.status.value:<11} {job.priority.value:<9} "
+                f"{job.id:>6} {status:<{status_w}} {priority:<{priority_w}} "
                 f"{i.row.client_name[:24]:<24} {job.description[:30]}"
             )
         return 0
@@ -170,7 +173,8 @@ def handle_status(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "status": args.status})
         else:
-            echo(_("job {id} is now {status}").format(id=args.id, status=args.status))
+            status = JOB_STATUS_LABEL[JobStatus(args.status)]
+            echo(_("job {id} is now {status}").format(id=args.id, status=status))
         return 0
 
     return run(body)

@@ -7,8 +7,10 @@ from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.labels import CLIENT_KIND_LABEL
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.formats import format_hours
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import caller_card, lookup_number
@@ -40,16 +42,27 @@ def handle(args: argparse.Namespace) -> int:
             echo("  " + _("(no client)"))
         for client in found["clients"]:
             if client["open_jobs"] is None:  # the phone system: names only
-                echo("  " + _("{name} [{kind}]").format(name=client["name"], kind=client["kind"]))
+                kind = CLIENT_KIND_LABEL[client["kind"]]
+                echo("  " + _("{name} [{kind}]").format(name=client["name"], kind=kind))
                 continue
             echo(
                 "  "
-                + _("{name} [{kind}], open jobs: {n}").format(
-                    name=client["name"], kind=client["kind"], n=client["open_jobs"]
-                )
+                + ngettext(
+                    "{name} [{kind}], {n} open job",
+                    "{name} [{kind}], {n} open jobs",
+                    client["open_jobs"],
+                ).format(
+                    name=client["name"],
+                    kind=CLIENT_KIND_LABEL[client["kind"]],
+                    n=client["open_jobs"],
+                )  # fmt: skip
             )
             for c in client["contracts"]:
-                left = "" if c["hours_left"] is None else f", {c['hours_left']} h left"
+                left = (
+                    ""
+                    if c["hours_left"] is None
+                    else _(", {hours} left").format(hours=format_hours(round(c["hours_left"] * 60)))
+                )
                 echo(f"    {c['number']} {c['code']}{left}")
         return 0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, open_ctx, print_json, run
 from bbdispatch.commands.import_clients import add_check_flag, read_checked
 from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.labels import ROLE_LABEL, width_of
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
@@ -68,7 +69,7 @@ def handle_add(args: argparse.Namespace) -> int:
             )  # fmt: skip
         echo(
             _("{login}: added as {role} (id {id})").format(
-                login=args.login, role=args.role, id=person_id
+                login=args.login, role=ROLE_LABEL[Role(args.role)], id=person_id
             )
         )
         return 0
@@ -94,8 +95,9 @@ def handle_list(args: argparse.Namespace) -> int:
                 ]
             )  # fmt: skip
         else:
+            role_w = width_of(ROLE_LABEL)
             for p in found:
-                echo(f"{p.login:<12} {p.role.value:<10} {p.name}")
+                echo(f"{p.login:<12} {ROLE_LABEL[p.role]:<{role_w}} {p.name}")
         return 0
 
     return run(body)

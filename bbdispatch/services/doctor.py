@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bbdispatch.domain.labels import ROLE_LABEL
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import (
@@ -197,22 +198,22 @@ async def check_people(
                 "{role} {login} has no OS account; run: useradd -m {login} (not in group "
                 "{group}: sshd gives that group only bbdispatch tech); they run bbdispatch "
                 "with: runuser -u root -g {group} -- ... (docs/deploy-ssh.md)").format(
-                role=person.role.value, login=person.login, group=group)))  # fmt: skip
+                role=ROLE_LABEL[person.role], login=person.login, group=group)))  # fmt: skip
         elif account is None:
             checks.append(Check(False, what, _(
                 "{role} {login} has no OS account; run: {create}useradd --create-home "
                 "--shell /bin/sh -G {group} {login} (docs/deploy-ssh.md)").format(
-                role=person.role.value, login=person.login, group=group,
+                role=ROLE_LABEL[person.role], login=person.login, group=group,
                 create=create)))  # fmt: skip
         elif office and info.st_gid in account.groups and account.uid != 0:
             checks.append(Check(False, what, _(
                 "{role} {login} is in group {group}, which sshd forces into bbdispatch tech; "
                 "run: gpasswd -d {login} {group} (docs/deploy-ssh.md)").format(
-                role=person.role.value, login=person.login, group=group)))  # fmt: skip
+                role=ROLE_LABEL[person.role], login=person.login, group=group)))  # fmt: skip
         elif office and account.uid != info.st_uid:
             checks.append(Check(True, what, _(
                 "{role}, runs bbdispatch with: runuser -u root -g {group} -- ...").format(
-                role=person.role.value, group=group)))  # fmt: skip
+                role=ROLE_LABEL[person.role], group=group)))  # fmt: skip
         elif account.uid != info.st_uid and info.st_gid not in account.groups:
             checks.append(Check(False, what, _(
                 "{login} cannot open the database (not in group {group}); run: "
@@ -220,7 +221,7 @@ async def check_people(
                 login=person.login, group=group, create=create)))  # fmt: skip
         else:
             checks.append(Check(True, what, _("{role}, can open the database").format(
-                role=person.role.value)))  # fmt: skip
+                role=ROLE_LABEL[person.role])))  # fmt: skip
     return checks
 
 

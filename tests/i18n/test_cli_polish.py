@@ -1,0 +1,94 @@
+"""The command line's text output is Polish under ``--lang pl``: words, not codes.
+
+Listings show roles, kinds, statuses and priorities in the words of
+docs/glossary.md; ``--json`` keeps the stable codes that phone systems and
+scripts read. ``doctor`` and ``audit verify`` speak Polish too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bbdispatch.cli import main
+
+CODES = (
+    "company", "private", "prospect", "active", "archived", "technician", "dispatcher",
+    "admin", "new", "triaged", "assigned", "in_progress", "on_hold", "done", "cancelled",
+    "emergency", "normal", "low", "used_up", "expired", "closed", "FIX", "left", "contract",
+    "job", "phone", "street", "notes", "row", "rows", "head",
+)  # fmt: skip
+"""Codes and English words that a Polish text output must not show."""
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A demo database made by ``bbdispatch demo``, as a firm would (this login is an admin)."""
+    path = str(tmp_path_factory.mktemp("polish-cli") / "demo.db")
+    assert main(["--lang", "pl", "--db", path, "demo"]) == 0
+    return path
+
+
+def run(db: str, capsys: pytest.CaptureFixture[str], *args: str, lang: str = "pl") -> str:
+    """The command's stdout (and stderr after it)."""
+    capsys.readouterr()
+    main(["--lang", lang, "--db", db, *args])
+    out, err = capsys.readouterr()
+    return out + err
+
+
+def codes_in(text: str) -> list[str]:
+    """The codes of :data:`CODES` standing as words in ``text`` (not inside ``it-admin``)."""
+    return [c for c in CODES if re.search(rf"(?<![\w/-]){re.escape(c)}(?![\w/-])", text)]
+
+
+@pytest.mark.parametrize(
+    ("args", "polish"),
+    [
+        (("clients",), ["osoba prywatna", "firma", "aktywny", "potencjalny"]),
+        (("clients", "show", "1"), ["[firma, aktywny]", "umowa BB/2026/001", "zostało 9 h"]),
+        (("people", "list"), ["technik", "dyspozytor", "administrator"]),
+        (("contracts",), ["aktywna", "wykorzystana"]),
+        (("jobs",), ["w toku", "awaria", "zwykły", "niski", "zakończone"]),
+        (("lookup", "+48601234567"), ["[firma], 1 otwarte zlecenie", "zostało 9 h"]),
+        (("audit", "verify"), ["dziennik zmian nienaruszony"]),
+    ],
+)
+def test_text_output_shows_polish_words_not_codes(
+    demo_db: str, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], polish: list[str]
+) -> None:
+    shown = run(demo_db, capsys, *args)
+    assert all(word in shown for word in polish), shown
+    assert not codes_in(shown), shown
+
+
+def test_doctor_speaks_polish(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = run(demo_db, capsys, "doctor")
+    assert "NAPRAW  konto anna: technik anna nie ma konta" in shown
+    assert not codes_in(shown.replace("--system bbdispatch", "")), shown
+
+
+def test_json_keeps_the_codes(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    clients = json.loads(run(demo_db, capsys, "clients", "--json"))
+    assert {c["kind"] for c in clients} == {"company", "private"}
+    jobs = json.loads(run(demo_db, capsys, "jobs", "--json"))
+    assert "in_progress" in {j["status"] for j in jobs}
+    people = json.loads(run(demo_db, capsys, "people", "list", "--json"))
+    assert "technician" in {p["role"] for p in people}
+
+
+def test_english_sessions_read_english_words(
+    demo_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "private person" in run(demo_db, capsys, "clients", lang="en")
+    assert "in progress" in run(demo_db, capsys, "jobs", lang="en")
+    assert "used up" in run(demo_db, capsys, "contracts", lang="en")
+
+
+def test_lookup_counts_open_jobs_the_polish_way(
+    demo_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = run(demo_db, capsys, "lookup", "+48713556677")
+    assert re.search(r"\[firma\], \d+ (otwarte zlecenie|otwarte zlecenia|otwartych zleceń)", shown)
