@@ -166,25 +166,6 @@ def format_span(start: datetime, end: datetime) -> str:
     return f"{format_local(start)}–{format_local(end, with_date=not same_day)}"
 
 
-def format_minutes(minutes: int) -> str:
-    """Show a duration as ``1:05`` (hours:minutes)."""
-    sign = "-" if minutes < 0 else ""
-    minutes = abs(minutes)
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
-
-
-def format_duration(length: timedelta) -> str:
-    """Worked time to the second, as ``h:mm:ss``: ``0:15:30``, ``79:00:00``.
-
-    Seconds are shown because they decide the bill: 15 min 30 s is billed as
-    two quarter-hours, 15 min 0 s as one.
-    """
-    total = int(length.total_seconds())
-    sign = "-" if total < 0 else ""
-    hours, rest = divmod(abs(total), 3600)
-    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
 def format_age(delta: timedelta) -> str:
     """Show a waiting time compactly: ``45m``, ``3h05``, ``2d4h``."""
     total = int(delta.total_seconds() // 60)

@@ -8,6 +8,7 @@ client documents pass ``locale=DOCUMENT_LOCALE`` and are Polish whoever prints t
 what       Polish           English
 =========  ===============  ===============
 hours      ``5,25 h``       ``5.25 h``
+duration   ``1:05``         ``1:05``
 money      ``3 628,50 zł``  ``3,628.50 PLN``
 date       ``30.11.2026``   ``30.11.2026``
 weekday    ``poniedziałek`` ``Monday``
@@ -18,13 +19,20 @@ Dates are day.month.year in both languages: the firm's convention, what its
 documents print, and what every date field reads back (an English session
 typing ``30/11/2026`` would meet fields that parse dots).
 
+Hours (``5,25 h``) are an amount: what a contract holds or a statement bills.
+A duration (how long work took, a running stopwatch) is hours and minutes,
+``1:05``, never with ``h`` after it, in every screen, message and document; its
+seconds are shown when it has any (``0:15:30``), because they decide the bill
+(15 min 30 s is billed as two quarter-hours). :func:`format_duration` is the
+only place that writes one.
+
 Babel writes non-breaking spaces between thousands and before ``zł``; they are
 plain spaces here, so text copied from a terminal or a document pastes cleanly.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Literal
@@ -66,6 +74,20 @@ def format_amount(value: Decimal, locale: str | None = None) -> str:
 def format_hours(minutes: int, locale: str | None = None) -> str:
     """Hours for people: ``5,25 h``, ``10 h`` (``5.25 h`` in English)."""
     return f"{format_number(hours_of(minutes), locale)} h"
+
+
+def format_duration(length: timedelta | int, *, seconds: bool = False) -> str:
+    """A duration: ``1:05`` (hours:minutes), ``0:15:30`` when it has seconds, ``-0:30``.
+
+    ``length`` is a timedelta or a whole number of minutes. ``seconds=True``
+    always shows them (a running stopwatch, whose width should not jump).
+    """
+    total = length * 60 if isinstance(length, int) else int(length.total_seconds())
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{sign}{hours}:{minutes:02d}"
+    return f"{text}:{secs:02d}" if secs or seconds else text
 
 
 def format_money(value: Decimal, locale: str | None = None) -> str:

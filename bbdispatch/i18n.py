@@ -69,6 +69,14 @@ def pgettext(context: str, message: str) -> str:
     return _current.pgettext(context, message)
 
 
+def gettext_in(language: str, message: str) -> str:
+    """Translate ``message`` into ``language`` whatever the session speaks.
+
+    For texts that always have one language, as client documents are Polish.
+    """
+    return _load(language if language in LANGUAGES else DEFAULT_LANGUAGE).gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a text for the catalogue without translating it yet.
 

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 
-from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.clock import format_local
 from bbdispatch.domain.assignment import (
     Candidate,
     Visit,
@@ -19,10 +19,12 @@ from bbdispatch.domain.assignment import (
     parse_visit,
     suggest_visit,
 )
+from bbdispatch.domain.board import CATEGORY_LABEL
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobMode
-from bbdispatch.i18n import N_, _
+from bbdispatch.formats import format_duration
+from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
@@ -42,10 +44,10 @@ def candidate_label(c: Candidate) -> str:
     timer = "● " + _("timer") if c.load.timer_running else ""
     if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
         return f"{c.person.name:<22} ✗ " + _("does no on-site work: not for this job")
-    load = _("jobs {n}  today {time}").format(
-        n=c.load.open_jobs, time=format_minutes(c.load.minutes_today)
-    )
-    return f"{c.person.name:<22} {skill}  {onsite:<11} {load}  {timer}".rstrip()
+    jobs = ngettext("{n} job", "{n} jobs", c.load.open_jobs).format(n=c.load.open_jobs)
+    width = max(len(ngettext("{n} job", "{n} jobs", k).format(n=k)) for k in (1, 2, 5))
+    today = _("today {time}").format(time=format_duration(c.load.minutes_today))
+    return f"{c.person.name:<22} {skill}  {onsite:<11} {jobs:<{width}}  {today}  {timer}".rstrip()
 
 
 def clash_text(visit: Visit) -> str:
@@ -134,7 +136,7 @@ class AssignScreen(BBModal[bool]):
             return
         self.query_one("#assign-title", Label).update(
             _("Assign job {no}: {category}, {mode} — {text}").format(
-                no=job.number, category=job.category.value, mode=MODE_LABEL[job.mode],
+                no=job.number, category=CATEGORY_LABEL[job.category], mode=MODE_LABEL[job.mode],
                 text=job.description[:40],
             )
         )  # fmt: skip

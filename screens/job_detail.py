@@ -12,11 +12,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Header
 
-from bbdispatch.clock import format_duration, format_local, format_minutes
+from bbdispatch.clock import format_local
+from bbdispatch.domain.audit_text import audit_text
 from bbdispatch.domain.board import CATEGORY_LABEL, BoardLine
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.jobs import agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
+from bbdispatch.domain.messages import shown
+from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import JobDetail, job_detail
@@ -179,7 +182,7 @@ def render_detail(d: JobDetail, warn: int) -> Content:
         before = STATUS_LABEL[ch.from_status] if ch.from_status else "—"
         lines.append(
             f"{format_local(ch.at)}  {before} → {STATUS_LABEL[ch.to_status]}  "
-            f"{d.person_name(ch.technician_id)}  {ch.actor}  {ch.note}".rstrip()
+            f"{d.person_name(ch.technician_id)}  {ch.actor}  {shown(ch.note)}".rstrip()
         )
     lines += ["", bold(_("Work"))]
     for w in d.entries:
@@ -190,11 +193,10 @@ def render_detail(d: JobDetail, warn: int) -> Content:
         )
     lines.append(
         _("Total worked {worked}, billed {billed}").format(
-            worked=format_minutes(d.worked_minutes), billed=format_minutes(d.billed_minutes)
+            worked=format_duration(d.worked_minutes), billed=format_duration(d.billed_minutes)
         )
     )
     lines += ["", bold(_("Audit trail"))]
     for a in d.trail:
-        detail = ", ".join(f"{k}={v}" for k, v in a.detail.items() if v not in (None, ""))
-        lines.append(f"{format_local(a.at)}  {a.actor}  {a.action}  {detail}")
+        lines.append(f"{format_local(a.at)}  {a.actor}  {audit_text(a, d.person_name)}")
     return Content("\n").join(plain(x) if isinstance(x, str) else x for x in lines)

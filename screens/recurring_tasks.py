@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, format_minutes
+from bbdispatch.clock import format_local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, MissedRuns, RecurringTask
 from bbdispatch.domain.schedule import describe_rule
+from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
@@ -163,7 +164,7 @@ class RecurringTasksScreen(BBScreen[None]):
                 "{schedule} · {minutes} h · catch-up {catch} · closed day: {closed}\n"
                 "Next: {next}\n{instructions}"
             ).format(
-                schedule=task.schedule, minutes=format_minutes(task.expected_minutes),
+                schedule=task.schedule, minutes=format_duration(task.expected_minutes),
                 catch=_("yes") if task.catch_up else _("no"),
                 closed=CLOSED_DAY_LABELS[task.on_closed_day], next=nexts,
                 instructions=task.instructions,

@@ -17,10 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from bbdispatch.clock import format_minutes, local_today
+from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.formats import format_money
+from bbdispatch.formats import format_duration, format_money
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, gross_of, parse_money
 from bbdispatch.services.clients import get_client
@@ -117,7 +117,7 @@ class SignContractScreen(FormDialog[int | None]):
         )
         move = self.query_one("#move", Checkbox)
         move.label = _("Move {h} of uncovered time onto it").format(
-            h=format_minutes(self._uncovered)
+            h=format_duration(self._uncovered)
         )
         self._show_price()
 

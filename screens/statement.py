@@ -16,6 +16,7 @@ from bbdispatch.clock import local, local_today
 from bbdispatch.dates import format_day, month_of, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.messages import shown
 from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import N_, Labels, _
@@ -262,7 +263,7 @@ class StatementScreen(BBScreen[None]):
         line = self.selected_line()
         text = ""
         if line is not None:
-            text = "; ".join(f"{format_hours(c.minutes)}: {c.reason}" for c in line.charges)
+            text = "; ".join(f"{format_hours(c.minutes)}: {shown(c.reason)}" for c in line.charges)
             if line.statement_id is not None:
                 text = "🔒 " + text
         self.query_one("#line-detail", Static).update(text)

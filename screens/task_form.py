@@ -32,6 +32,7 @@ from bbdispatch.domain.schedule import (
     parse_first_run,
     preset_of,
 )
+from bbdispatch.domain.timeinput import parse_duration
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
@@ -161,8 +162,7 @@ class TaskForm(FormDialog[int | None]):
                 yield PlainSelect([], prompt=_("nobody yet"), id="technician", compact=True)
                 yield PlainLabel(_("Minutes"), classes="inline")
                 yield TextInput(
-                    str(task.expected_minutes) if task else "60", id="minutes", type="integer",
-                    compact=True,
+                    str(task.expected_minutes) if task else "60", id="minutes", compact=True,
                 )  # fmt: skip
             yield Plain("", id="minutes-error", classes="field-error")
             with Horizontal():
@@ -272,10 +272,12 @@ class TaskForm(FormDialog[int | None]):
         except ScheduleError as err:
             self._error("schedule", str(err))
             return
-        try:
-            minutes = int(self.query_one("#minutes", Input).value.strip())
-        except ValueError:
-            self._error("minutes", _("Expected minutes, e.g. 60."))
+        try:  # minutes (60), or hours as anywhere else a duration is typed (1:30, 1,5)
+            minutes = (
+                int(parse_duration(self.query_one("#minutes", Input).value).total_seconds()) // 60
+            )
+        except DomainError:
+            self._error("minutes", _("Expected minutes, e.g. 60, or hours: 1:30, 1.5."))
             return
         tech = self.query_one("#technician", Select).value
         draft = TaskDraft(

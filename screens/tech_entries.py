@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_duration, format_local, format_minutes, local
+from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
+from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
 from screens.base import BBScreen
@@ -116,10 +117,10 @@ class MyEntriesScreen(BBScreen[None]):
         total = sum(e.minutes() for e in self._entries if not e.running)
         self.query_one("#entries-summary", Static).update(
             ngettext(
-                "Last {days} days: {time} h in {n} entry · 🔒 = on an issued statement",
-                "Last {days} days: {time} h in {n} entries · 🔒 = on an issued statement",
+                "Last {days} days: {time} in {n} entry · 🔒 = on an issued statement",
+                "Last {days} days: {time} in {n} entries · 🔒 = on an issued statement",
                 len(self._entries),
-            ).format(days=EDIT_WINDOW_DAYS, time=format_minutes(total), n=len(self._entries))
+            ).format(days=EDIT_WINDOW_DAYS, time=format_duration(total), n=len(self._entries))
         )
         self.refresh_bindings()
 
@@ -157,8 +158,8 @@ class MyEntriesScreen(BBScreen[None]):
         entry = self.selected
         if entry is None:
             return
-        question = _("Delete {time} h on job {job} ({start})?").format(
-            time=format_minutes(entry.minutes(self.ctx.clock.now())),
+        question = _("Delete {time} on job {job} ({start})?").format(
+            time=format_duration(entry.minutes(self.ctx.clock.now())),
             job=entry.job_id,
             start=format_local(entry.started_at),
         )

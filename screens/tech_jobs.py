@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, format_minutes, local
+from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
-from bbdispatch.domain.timeinput import format_elapsed
 from bbdispatch.domain.work import WorkEntry
+from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.my_entries import add_my_entry
@@ -194,7 +195,9 @@ class TechJobsScreen(BBScreen[None]):
             bar.set_class(False, "-forgotten")
             bar.update(_("No timer running · t starts it on the selected job"))
             return
-        elapsed = format_elapsed(self.ctx.clock.now() - entry.started_at)
+        elapsed = format_duration(
+            max(self.ctx.clock.now() - entry.started_at, timedelta()), seconds=True
+        )
         forgotten = timer_is_forgotten(self.ctx, entry)
         bar.set_class(forgotten, "-forgotten")
         # One line at 80 columns: the start's date only when it is not today, and
@@ -377,7 +380,7 @@ def card_text(card: JobCard) -> Text:
             if agreed_terms_text(job)
             else card.balances or [_("No contract: time is billed at the hourly rate.")]
         ),
-        _("My time on this job: {time} h").format(time=format_minutes(minutes)),
+        _("My time on this job: {time}").format(time=format_duration(minutes)),
     ]
     for line in lines:
         text.append("\n" + line)

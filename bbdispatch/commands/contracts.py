@@ -174,10 +174,14 @@ def handle_import(args: argparse.Namespace) -> int:
         else:
             echo(
                 ngettext(
-                    "{f}: {n} contract added, {h} h of opening balance",
-                    "{f}: {n} contracts added, {h} h of opening balance",
+                    "{f}: {n} contract added, {hours} of opening balance",
+                    "{f}: {n} contracts added, {hours} of opening balance",
                     summary.added,
-                ).format(f=args.file, n=summary.added, h=summary.opening_hours.normalize())
+                ).format(
+                    f=args.file,
+                    n=summary.added,
+                    hours=format_hours(int(summary.opening_hours * 60)),
+                )  # fmt: skip
             )
         return 0
 

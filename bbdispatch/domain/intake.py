@@ -17,6 +17,7 @@ from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.contracts import Balance, Contract
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.ledger import JobTerms, allocate, usable_on
+from bbdispatch.domain.messages import shown
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 
@@ -61,7 +62,7 @@ def suggest_contract(
     )
     first = allocate(1, terms, balances, today, Decimal(0))[0]
     if first.contract_id is not None:
-        return ContractSuggestion(first.contract_id, first.reason, choices)
+        return ContractSuggestion(first.contract_id, shown(first.reason), choices)
     blocks = [c for c in choices if c.kind is ProductType.BLOCK]
     if client_kind is ClientKind.PRIVATE:
         reason = _("private person: rate agreed on the job")

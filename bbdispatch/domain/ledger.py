@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
-from bbdispatch.i18n import _
+from bbdispatch.domain.messages import stored
 from bbdispatch.pricelist import ProductType
 
 
@@ -129,24 +129,30 @@ def allocate(
 
     if terms.recurring_contract_id in by_id:
         c = by_id[terms.recurring_contract_id].contract
-        return [_whole(c, minutes, _("recurring task of {n}").format(n=c.number))]
+        return [_whole(c, minutes, stored("charge.recurring", n=c.number))]
 
     override = by_id.get(terms.override_contract_id) if terms.override_contract_id else None
     if override and override.contract.kind is not ProductType.BLOCK:
-        reason = _("chosen by dispatcher: {n}").format(n=override.contract.number)
+        reason = stored("charge.chosen", n=override.contract.number)
         return [_whole(override.contract, minutes, reason)]
 
     if terms.is_network and override is None:
         for b in usable:
             if b.contract.kind is ProductType.HOURLY:
-                reason = _("network work: {n}").format(n=b.contract.number)
+                reason = stored("charge.network", n=b.contract.number)
                 return [_whole(b.contract, minutes, reason)]
 
     if terms.agreed_price is not None:  # the dispatcher's price beats any contract
-        return [ChargePart(None, ChargeBasis.AGREED, minutes, Decimal(0), _("agreed price"))]
+        return [
+            ChargePart(None, ChargeBasis.AGREED, minutes, Decimal(0), stored("charge.agreed_price"))
+        ]
 
     if terms.agreed_rate is not None and override is None:
-        return [ChargePart(None, ChargeBasis.AGREED, minutes, terms.agreed_rate, _("agreed rate"))]
+        return [
+            ChargePart(
+                None, ChargeBasis.AGREED, minutes, terms.agreed_rate, stored("charge.agreed_rate")
+            )
+        ]
 
     blocks = [b for b in usable if b.contract.kind is ProductType.BLOCK]
     if override is not None:
@@ -160,15 +166,15 @@ def allocate(
             continue
         take = min(left, remaining)
         if b is override:
-            reason = _("chosen by dispatcher: {n}").format(n=b.contract.number)
+            reason = stored("charge.chosen", n=b.contract.number)
         elif parts:
-            reason = _("continued on next block {n}").format(n=b.contract.number)
+            reason = stored("charge.continued", n=b.contract.number)
         else:
-            reason = _("prepaid block {n}, oldest with hours left").format(n=b.contract.number)
+            reason = stored("charge.block", n=b.contract.number)
         parts.append(ChargePart(b.contract.id, ChargeBasis.BLOCK, take, Decimal(0), reason))
         remaining -= take
     if remaining:
-        reason = _("no contract hours left: uncovered, offer a contract")
+        reason = stored("charge.uncovered")
         parts.append(ChargePart(None, ChargeBasis.UNCOVERED, remaining, uncovered_rate, reason))
     return parts
 

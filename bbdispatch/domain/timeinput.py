@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from bbdispatch.clock import (
     FIRST_YEAR,
@@ -31,6 +32,7 @@ MAX_DURATION_MINUTES = 24 * 60
 
 _MOMENT = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)\s*[h:]\s*(\d{0,2})\s*m?|(\d+)\s*m?)$")
+_DECIMAL_HOURS = re.compile(r"^(\d+)[.,](\d+)\s*h?$")
 
 
 def parse_moment(text: str, today: date) -> datetime:
@@ -132,18 +134,33 @@ def parse_firm_moment(text: str, today: date) -> datetime:
 
 
 def parse_duration(text: str) -> timedelta:
-    """A duration typed by a person: ``90`` (minutes), ``1:30`` or ``1h30``.
+    """A duration typed by a person: ``90`` (minutes), ``1:30``, ``1h30``, or hours ``1,5``/``1.5``.
+
+    Hours with a fraction take the decimal comma (Polish) or point alike and
+    must come to whole minutes (``1,25`` is 75 minutes; ``1,33`` is refused).
 
     Raises:
         DomainError: not a duration, or zero.
     """
-    found = _DURATION.match(text.strip().lower())
-    if not found:
-        raise DomainError(_("Type a duration as 90, 1:30 or 1h30."))
-    hours, minutes, only_minutes = found.groups()
-    if minutes and int(minutes) >= 60:
-        raise DomainError(_("Minutes go up to 59: {text}").format(text=text.strip()))
-    total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
+    typed = text.strip().lower()
+    decimal = _DECIMAL_HOURS.match(typed)
+    found = _DURATION.match(typed)
+    if decimal:
+        minutes_exact = Decimal(f"{decimal[1]}.{decimal[2]}") * 60
+        if minutes_exact != minutes_exact.to_integral_value():
+            raise DomainError(
+                _("{text} h is not a whole number of minutes: type 1:20 instead.").format(
+                    text=text.strip()
+                )
+            )
+        total = int(minutes_exact)
+    elif not found:
+        raise DomainError(_("Type a duration as 90, 1:30, 1.5 or 1h30."))
+    else:
+        hours, minutes, only_minutes = found.groups()
+        if minutes and int(minutes) >= 60:
+            raise DomainError(_("Minutes go up to 59: {text}").format(text=text.strip()))
+        total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
     if total <= 0:
         raise DomainError(_("The duration must be more than zero."))
     if total > MAX_DURATION_MINUTES:
@@ -157,10 +174,3 @@ def format_moment_input(moment: datetime, today: date) -> str:
     if shown.date() == today:
         return shown.strftime("%H:%M")
     return shown.strftime("%d.%m.%Y %H:%M")
-
-
-def format_elapsed(delta: timedelta) -> str:
-    """A running timer's elapsed time: ``1:05:09``."""
-    seconds = max(int(delta.total_seconds()), 0)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -9,12 +9,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bbdispatch.clock import format_duration, format_local
+from bbdispatch.clock import format_local
 from bbdispatch.domain.contracts import Contract
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import CorrectionLine, Statement, StatementLine
-from bbdispatch.formats import DOCUMENT_LOCALE, format_date, format_hours, format_money, hours_of
+from bbdispatch.formats import (
+    DOCUMENT_LOCALE,
+    format_date,
+    format_duration,
+    format_hours,
+    format_money,
+    hours_of,
+)
 
 PL = {
     "title": "Wykaz prac",
@@ -110,12 +117,15 @@ OPENING_BALANCE_PL = "bilans otwarcia: {hours} wykorzystane przed wdrożeniem sy
 
 def duration_pl(minutes: int) -> str:
     """Actual time as ``1:20`` (hours:minutes)."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    return format_duration(minutes)
 
 
 def actual_pl(seconds: int) -> str:
-    """Actual time to the second, ``0:15:30``: it explains the billed hours next to it."""
-    return format_duration(timedelta(seconds=seconds))
+    """Actual time to the second, ``0:15:30``: it explains the billed hours next to it.
+
+    Always with seconds (``0:15:00`` too), so the document's column reads evenly.
+    """
+    return format_duration(timedelta(seconds=seconds), seconds=True)
 
 
 CONTRACT_COLUMNS = ("contract", "left_before", "used", "left_after", "net")

@@ -6,6 +6,7 @@ from typing import Any
 
 from bbdispatch.clock import local, to_db
 from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.messages import shown
 from bbdispatch.domain.statements import Statement
 from bbdispatch.money import format_plain
 from bbdispatch.reports.common import contract_label, hours_plain, rules_pl
@@ -55,7 +56,7 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                         "hourly_rate": format_plain(c.rate),
                         "fixed_price": None if c.fixed is None else format_plain(c.fixed),
                         "net": format_plain(c.net),
-                        "reason": c.reason,
+                        "reason": shown(c.reason, "en"),
                     }
                     for c in ln.charges
                 ],

@@ -35,6 +35,7 @@ from bbdispatch.domain.ledger import (
     in_force_on,
     usable_on,
 )
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
@@ -304,7 +305,7 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
     room = Balance(contract, used).left_minutes
     basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
     rate = Decimal(0) if basis is ChargeBasis.BLOCK else contract.net
-    reason = _("moved from uncovered onto {n} by {who}").format(n=contract.number, who=ctx.actor)
+    reason = stored("charge.moved", n=contract.number, who=ctx.actor)
     moved = 0
     for u in await statement_store.uncovered_charges(ctx.db, contract.client_id):
         if u.locked or not in_force_on(contract, local(u.started_at).date()):

@@ -15,6 +15,7 @@ from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
 from bbdispatch.domain.jobs import JobStatus, NewJob, Priority
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
 from bbdispatch.domain.schedule import plan_occurrences
 from bbdispatch.services.context import Ctx
@@ -136,6 +137,8 @@ async def _done_run(
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         assert job is not None
-        await move_job_in_tx(documenter, job, JobStatus.DONE, checked, remark="Run documented")
+        await move_job_in_tx(
+            documenter, job, JobStatus.DONE, checked, remark=stored("status.run_documented")
+        )
         await store.insert_run_log(ctx.db, RunLog(job_id, login, end, checked, RunOutcome.OK, ""))
     return job_id

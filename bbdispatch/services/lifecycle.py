@@ -26,6 +26,7 @@ from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit
 from bbdispatch.i18n import _
@@ -144,9 +145,9 @@ async def assign_in_tx(
     """
     reassigned = job.technician_id is not None and job.technician_id != technician_id
     note = (
-        _("handed over to {name}").format(name=technician_name)
+        stored("status.handed_over", name=technician_name)
         if reassigned
-        else _("assigned to {name}").format(name=technician_name)
+        else stored("status.assigned", name=technician_name)
     )
     step = plan_assignment(job, technician_id, visit_at, note)
     await job_store.record_transition(ctx.db, job.id, step, ctx.clock.now(), ctx.actor)

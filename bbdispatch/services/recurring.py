@@ -16,6 +16,7 @@ from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import (
     ClosedDayRule,
@@ -386,7 +387,9 @@ async def complete_run(
                 if person is not None:
                     await assign_in_tx(ctx, job, person.id, person.name, job.visit_at)
                     job = await job_store.get_job(ctx.db, job_id) or job
-            await move_job_in_tx(ctx, job, JobStatus.DONE, resolution, remark=_("Run documented"))
+            await move_job_in_tx(
+                ctx, job, JobStatus.DONE, resolution, remark=stored("status.run_documented")
+            )
         await store.insert_run_log(ctx.db, log)
         await audit.record(
             ctx, "job", job_id, "run_logged", outcome=outcome.value, checked=checked.strip(),

@@ -13,6 +13,7 @@ from bbdispatch.clock import format_local, local, local_midnight_utc, local_toda
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.statements import (
     ChargeRow,
@@ -314,7 +315,7 @@ def _with_fixed_price(
     agreed = [c for c in marked if c.priced]
     if not agreed:
         return marked
-    first = replace(agreed[0], fixed=fixed.price, reason=_("agreed price"))
+    first = replace(agreed[0], fixed=fixed.price, reason=stored("charge.agreed_price"))
     return tuple(first if c is agreed[0] else c for c in marked)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bbdispatch.clock import format_duration, format_local, local
+from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
 from bbdispatch.domain.people import Technician
@@ -17,6 +17,7 @@ from bbdispatch.domain.timers import (
     timer_forgotten,
 )
 from bbdispatch.domain.work import WorkEntry
+from bbdispatch.formats import format_duration
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx

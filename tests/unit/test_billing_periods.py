@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.errors import DomainError, NotAllowed
 from bbdispatch.domain.jobs import JobMode, JobStatus
+from bbdispatch.domain.messages import shown
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.domain.statements import months_active
@@ -220,7 +221,7 @@ async def test_editing_the_contract_of_a_job_recharges_its_entries(demo_ctx: Ctx
     s = await build_statement(demo_ctx, KOWALCZYK, *NOV)
     line = next(ln for ln in s.lines if ln.entry_id == entry)
     assert [(c.contract_id, c.minutes) for c in line.charges] == [(top_up, 60)]
-    assert "chosen by dispatcher" in line.charges[0].reason
+    assert "chosen by dispatcher" in shown(line.charges[0].reason)
     edited = [a for a in await trail(demo_ctx, "job", job_id) if a.action == "edited"]
     assert edited[-1].detail["contract_id"] == {"from": None, "to": top_up}
 

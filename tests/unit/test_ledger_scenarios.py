@@ -12,6 +12,7 @@ from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.errors import DomainError, NotAllowed
 from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
 from bbdispatch.domain.ledger import ChargeBasis
+from bbdispatch.domain.messages import shown
 from bbdispatch.services.audit import trail
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import SignRequest, record_assessment, sign_contract
@@ -118,7 +119,7 @@ async def test_uncovered_time_moves_onto_a_service_contract_signed_later(demo_ct
     ]
     assert s.net == Decimal("0.00")
     reason = next(ln for ln in s.lines if ln.entry_id == entry).charges[1].reason
-    assert "moved from uncovered" in reason
+    assert "moved from uncovered" in shown(reason)
     actions = [a.action for a in await trail(demo_ctx, "contract", service)]
     assert "uncovered_moved" in actions
     with pytest.raises(DomainError, match="No uncovered time"):
@@ -192,7 +193,7 @@ async def test_dispatcher_override_picks_the_contract_and_says_so(demo_ctx: Ctx)
     s = await build_statement(demo_ctx, BILANS, *NOV)
     line = next(ln for ln in s.lines if ln.entry_id == entry)
     assert [(c.contract_id, c.minutes) for c in line.charges] == [(top_up, 30)]
-    assert "chosen by dispatcher" in line.charges[0].reason
+    assert "chosen by dispatcher" in shown(line.charges[0].reason)
 
 
 async def test_issuing_locks_entries_and_admin_correction_shows_next_time(demo_ctx: Ctx) -> None:
@@ -268,7 +269,7 @@ async def test_choosing_a_contract_for_a_job_recharges_its_entries(demo_ctx: Ctx
     s = await build_statement(demo_ctx, KOWALCZYK, *NOV)
     line = next(ln for ln in s.lines if ln.entry_id == entry)
     assert [(c.contract_id, c.minutes) for c in line.charges] == [(top_up, 60)]
-    assert "chosen by dispatcher" in line.charges[0].reason
+    assert "chosen by dispatcher" in shown(line.charges[0].reason)
 
 
 async def test_issued_statement_is_kept_as_issued_in_the_audit_log(demo_ctx: Ctx) -> None:

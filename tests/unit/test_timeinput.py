@@ -30,12 +30,18 @@ def test_impossible_moments_are_refused(text: str) -> None:
         parse_moment(text, TODAY)
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("90", 90), ("1:30", 90), ("1h30", 90), ("2h", 120)])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("90", 90), ("1:30", 90), ("1h30", 90), ("2h", 120), ("1.5", 90), ("1,5", 90),
+     ("1,25 h", 75), ("0,5", 30)],
+)  # fmt: skip
 def test_durations(text: str, minutes: int) -> None:
     assert parse_duration(text) == timedelta(minutes=minutes)
 
 
-@pytest.mark.parametrize("text", ["0", "1:75", "99999999999999999", "25h", "abc"])
+@pytest.mark.parametrize(
+    "text", ["0", "1:75", "99999999999999999", "25h", "abc", "1,33", "0,0", "24,5"]
+)
 def test_bad_durations_are_refused_with_a_message(text: str) -> None:
     with pytest.raises(DomainError):
         parse_duration(text)
