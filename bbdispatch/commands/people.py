@@ -55,7 +55,10 @@ def handle_add(args: argparse.Namespace) -> int:
     skills = frozenset(s.strip() for s in args.skills.split(",") if s.strip())
     unknown = skills - {c.value for c in Category}
     if unknown:
-        return _usage(f"unknown skill {sorted(unknown)[0]!r}")
+        known = ",".join(c.value for c in Category)
+        return _usage(
+            _("unknown skill {v!r}; use {known}.").format(v=sorted(unknown)[0], known=known)
+        )
     try:
         phone = parse_phone(args.phone) if args.phone else None
     except InvalidPhoneNumber as err:

@@ -68,7 +68,11 @@ def handle_add(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": entry_id})
         else:
-            echo(f"entry {entry_id} on job {args.job}: {format_span(args.start, args.end)}")
+            echo(
+                _("entry {id} on job {job}: {span}").format(
+                    id=entry_id, job=args.job, span=format_span(args.start, args.end)
+                )
+            )
         return 0
 
     return run(body)

@@ -92,3 +92,40 @@ def test_lookup_counts_open_jobs_the_polish_way(
 ) -> None:
     shown = run(demo_db, capsys, "lookup", "+48713556677")
     assert re.search(r"\[firma\], \d+ (otwarte zlecenie|otwarte zlecenia|otwartych zleceń)", shown)
+
+
+def _english_fstrings() -> list[str]:
+    """Messages the commands print from an f-string with English words and no ``_()``."""
+    import ast
+
+    from tests.i18n.catalogue import ROOT
+
+    printers = {"echo", "echo_err", "CommandError", "ArgumentTypeError", "_usage"}
+    found = []
+    for path in sorted((ROOT / "bbdispatch" / "commands").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            called = getattr(name, "id", getattr(name, "attr", None))
+            if not isinstance(node, ast.Call) or called not in printers or not node.args:
+                continue
+            inside = list(ast.walk(node.args[0]))
+            if any(
+                isinstance(n, ast.Call) and getattr(n.func, "id", None) in {"_", "ngettext"}
+                for n in inside
+            ):
+                continue
+            keys = {id(n.slice) for n in inside if isinstance(n, ast.Subscript)}
+            words = [
+                w
+                for n in inside
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in keys
+                for w in re.findall(r"(?<![-\w])[A-Za-z]{3,}", n.value)
+                if w != "bbdispatch"
+            ]
+            if words:
+                found.append(f"{path.name}:{node.lineno}: {words}")
+    return found
+
+
+def test_commands_print_no_untranslated_sentences() -> None:
+    assert not _english_fstrings(), "wrap in _() and translate:\n" + "\n".join(_english_fstrings())
