@@ -198,5 +198,7 @@ def render_detail(d: JobDetail, warn: int) -> Content:
     )
     lines += ["", bold(_("Audit trail"))]
     for a in d.trail:
-        lines.append(f"{format_local(a.at)}  {a.actor}  {audit_text(a, d.person_name)}")
+        lines.append(
+            f"{format_local(a.at)}  {a.actor}  {audit_text(a, d.person_name, {c.id: c.name})}"
+        )
     return Content("\n").join(plain(x) if isinstance(x, str) else x for x in lines)

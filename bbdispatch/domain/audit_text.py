@@ -93,11 +93,14 @@ YES_NO = Labels({True: N_("yes"), False: N_("no")})
 """How a true/false value reads."""
 
 
-def _value(key: str, value: Any, person_name: Callable[[int | None], str]) -> str:
+def _value(
+    key: str, value: Any, person_name: Callable[[int | None], str], clients: Mapping[int, str]
+) -> str:
     if isinstance(value, dict) and set(value) == {"from", "to"}:
-        return (
-            f"{_value(key, value['from'], person_name)} → {_value(key, value['to'], person_name)}"
-        )
+        before, after = (_value(key, value[end], person_name, clients) for end in ("from", "to"))
+        return f"{before} → {after}"
+    if key == "client_id" and value in clients:
+        return clients[value]
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -115,11 +118,16 @@ def _value(key: str, value: Any, person_name: Callable[[int | None], str]) -> st
     return str(value)
 
 
-def audit_text(entry: AuditEntry, person_name: Callable[[int | None], str]) -> str:
+def audit_text(
+    entry: AuditEntry,
+    person_name: Callable[[int | None], str],
+    clients: Mapping[int, str] | None = None,
+) -> str:
     """``status changed: from przypisane, to w toku, note Jadę`` in the session's language.
 
     Empty values are left out (an unset visit, no clash), as before; a change
-    of one field reads ``priority: normal → emergency``.
+    of one field reads ``priority: normal → emergency``. ``clients`` names
+    the clients the reader may see, by id (others stay a number).
     """
     action = ACTION_LABEL.get(entry.action, entry.action)
     parts = []
@@ -127,5 +135,5 @@ def audit_text(entry: AuditEntry, person_name: Callable[[int | None], str]) -> s
         if value is None or value == "":
             continue
         name = FIELD_LABEL.get(key, key)
-        parts.append(f"{name} {_value(key, value, person_name)}")
+        parts.append(f"{name} {_value(key, value, person_name, clients or {})}")
     return f"{action}: {', '.join(parts)}" if parts else action

@@ -50,7 +50,7 @@ async def test_job_detail_history_and_audit_trail_are_polish(
     history = text.split("Historia statusów")[1]
     assert "ocenione → przypisane  Marek Dąbrowski  setup  przypisane: Marek Dąbrowski" in history
     trail = text.split("Dziennik zmian")[1]
-    assert "utworzono: klient 1, priorytet " in trail, trail
+    assert "utworzono: klient Kancelaria Notarialna Nowak i Wspólnicy, priorytet " in trail
     assert "przypisano: technik " in trail, trail
     assert not [w for w in ENGLISH_IN_DETAIL if w in history + trail], history + trail
 
