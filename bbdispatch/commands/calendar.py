@@ -108,7 +108,10 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
     """When a job of ``priority`` received at ``received`` is due, and which days it skipped."""
     from bbdispatch.clock import local
     from bbdispatch.domain.calendar import calendar_of
+    from bbdispatch.domain.jobs import Priority
+    from bbdispatch.domain.labels import PRIORITY_LABEL
     from bbdispatch.domain.response import response_clock
+    from bbdispatch.formats import format_number
     from bbdispatch.pricelist import load_pricelist
 
     prices = load_pricelist()
@@ -130,14 +133,14 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
             "{priority}: {n} business days of {hours} h",
             target.business_days,
         ).format(
-            priority=priority,
+            priority=PRIORITY_LABEL[Priority(priority)],
             n=target.business_days,
             hours=format_number(Decimal(int(calendar.day_length().total_seconds())) / 3600),
         )
     else:
         what = ngettext(
             "{priority}: {n} clock hour", "{priority}: {n} clock hours", target.hours
-        ).format(priority=priority, n=target.hours)
+        ).format(priority=PRIORITY_LABEL[Priority(priority)], n=target.hours)
     return {
         "priority": priority,
         "received_at": local(received).isoformat(),
