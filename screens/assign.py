@@ -41,13 +41,14 @@ def candidate_label(c: Candidate) -> str:
     """One picker line: name, skills, on-site, open jobs, timer, hours today; or why not."""
     skill = "✓" + _("skills") if c.skill_match else " " * (len(_("skills")) + 1)
     onsite = _("on-site") if c.person.does_onsite else _("remote only")
-    timer = "● " + _("timer") if c.load.timer_running else ""
+    timer = "⏱" if c.load.timer_running else ""  # the stopwatch, as on the technician's screen
     if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
-        return f"{c.person.name:<22} ✗ " + _("does no on-site work: not for this job")
+        return f"{c.person.name:<20} ✗ " + _("does no on-site work: not for this job")
     jobs = ngettext("{n} job", "{n} jobs", c.load.open_jobs).format(n=c.load.open_jobs)
     width = max(len(ngettext("{n} job", "{n} jobs", k).format(n=k)) for k in (1, 2, 5))
     today = _("today {time}").format(time=format_duration(c.load.minutes_today))
-    return f"{c.person.name:<22} {skill}  {onsite:<11} {jobs:<{width}}  {today}  {timer}".rstrip()
+    modes = max(len(_("on-site")), len(_("remote only")))
+    return f"{c.person.name:<20} {skill} {onsite:<{modes}} {jobs:<{width}} {today} {timer}".rstrip()
 
 
 def clash_text(visit: Visit) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from babel.messages.pofile import read_po
+from rich.cells import cell_len
 from textual.widgets import DataTable, Label, OptionList, Static
 
 from bbdispatch.app import BBDispatch
@@ -78,13 +79,14 @@ async def test_assign_dialog_names_the_category_and_counts_jobs_the_polish_way(
     ctx_factory: Callable[..., Callable[[], object]], polish: None
 ) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.push_screen(AssignScreen(13))
         await settle_twice(app, pilot)
         title = str(app.screen.query_one("#assign-title", Label).render())
         options = app.screen.query_one("#candidates", OptionList)
         lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        room = options.content_region.width
     assert "oprogramowanie" in title or "sprzęt" in title or "sieć" in title, title
     counts = [m for line in lines for m in re.findall(r"(\d+) (zlecenie|zlecenia|zleceń) ", line)]
     assert counts, lines
@@ -93,6 +95,7 @@ async def test_assign_dialog_names_the_category_and_counts_jobs_the_polish_way(
         few = k % 10 in (2, 3, 4) and k % 100 not in (12, 13, 14)
         assert word == ("zlecenie" if k == 1 else "zlecenia" if few else "zleceń"), (n, word)
     assert not any("jobs" in line or "zlecenia 0" in line for line in lines), lines
+    assert all(cell_len(line) <= room for line in lines), (room, lines)  # one line each
 
 
 def test_stored_messages_are_codes_shown_in_the_readers_language() -> None:
