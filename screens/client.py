@@ -20,6 +20,7 @@ from bbdispatch.clock import local
 from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
+from bbdispatch.domain.messages import shown
 from bbdispatch.formats import format_hours
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
@@ -121,7 +122,7 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
     lines.append(_heading(_("Calls")))
     for call in o.calls:
         when = local(call.received_at).strftime("%d.%m %H:%M")
-        note = f": {call.note}" if call.note else ""
+        note = f": {shown(call.note)}" if call.note else ""
         lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
     for cb in o.callbacks:
         when = local(cb.due_at).strftime("%d.%m %H:%M")

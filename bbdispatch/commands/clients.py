@@ -18,6 +18,7 @@ from bbdispatch.domain.labels import (
     JOB_STATUS_LABEL,
     width_of,
 )
+from bbdispatch.domain.messages import shown
 from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import _
 from bbdispatch.reports.common import hours_plain
@@ -183,7 +184,7 @@ def overview_json(o: ClientOverview) -> dict[str, Any]:
                 "id": c.id,
                 "received_at": local(c.received_at).isoformat(),
                 "outcome": c.outcome.value,
-                "note": c.note,
+                "note": shown(c.note),
             }
             for c in o.calls
         ],  # fmt: skip
@@ -262,7 +263,7 @@ def overview_lines(o: ClientOverview) -> list[str]:
     for call in o.calls:
         lines.append("  " + _("call {time} {outcome} {note}").format(
             time=local(call.received_at).isoformat(timespec="minutes"),
-            outcome=CALL_OUTCOME_LABEL[call.outcome], note=call.note,
+            outcome=CALL_OUTCOME_LABEL[call.outcome], note=shown(call.note),
         ).rstrip())  # fmt: skip
     return lines
 

@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "status.assigned": N_("assigned to {name}"),
     "status.handed_over": N_("handed over to {name}"),
     "status.run_documented": N_("Run documented"),
+    "call.closed_without_job": N_("Closed without a job"),
+    "call.closed_without_job_typed": N_("Closed without a job: {text}"),
 }
 """Every message the system stores, by code, in English (the catalogue has the Polish)."""
 

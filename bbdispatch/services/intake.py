@@ -18,6 +18,7 @@ from bbdispatch.domain.clients import Client, NewClient
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
@@ -330,9 +331,9 @@ async def log_unsaved_call(
         The call's id, or None when nothing was logged.
     """
     await check(ctx, Action.CALL_LOG)
-    note = _("Closed without a job")
+    note = stored("call.closed_without_job")
     if typed.strip():
-        note = f"{note}: {typed.strip()}"
+        note = stored("call.closed_without_job_typed", text=typed.strip())
     async with ctx.db.transaction():
         if call_id is not None:
             call = await store.get_call(ctx.db, call_id)

@@ -22,6 +22,7 @@ from bbdispatch.domain.audit_text import audit_text
 from bbdispatch.domain.messages import shown, stored
 from bbdispatch.formats import format_duration
 from bbdispatch.i18n import set_language
+from bbdispatch.services.context import Ctx
 from screens.assign import AssignScreen
 from screens.job_detail import JobDetailScreen
 from screens.statement import StatementScreen
@@ -149,3 +150,19 @@ def test_no_message_puts_h_after_an_hours_and_minutes_duration() -> None:
                         for i in (m.id if isinstance(m.id, tuple) else (m.id,)))
     ]  # fmt: skip
     assert not suspicious, suspicious
+
+
+async def test_a_call_closed_without_a_job_keeps_a_code_and_reads_polish(
+    demo_ctx: Ctx,
+) -> None:
+    from bbdispatch.services.intake import get_call, log_unsaved_call
+
+    call_id = await log_unsaved_call(
+        demo_ctx, raw_number="601 234 567", call_id=None, received_at=None, client_id=1,
+        typed="pyta o cenę",
+    )  # fmt: skip
+    assert call_id is not None
+    note = (await get_call(demo_ctx, call_id)).note
+    assert "Closed" not in note and "Zamknięte" not in note
+    set_language("pl")
+    assert shown(note) == "Zamknięte bez zlecenia: pyta o cenę"
