@@ -111,7 +111,6 @@ def due_report(received: datetime, priority: str) -> dict[str, Any]:
     from bbdispatch.domain.jobs import Priority
     from bbdispatch.domain.labels import PRIORITY_LABEL
     from bbdispatch.domain.response import response_clock
-    from bbdispatch.formats import format_number
     from bbdispatch.pricelist import load_pricelist
 
     prices = load_pricelist()

@@ -137,7 +137,7 @@ def test_help_of_every_command_is_polish(
         (["jobs", "status", "1", "frob"], "niepoprawny wybór"),
         (["frob"], "niepoprawny wybór"),
         (["backup", "--keep", "x"], "to nie jest liczba całkowita"),
-        (["time", "add", "--job", "1", "--from", "x"], "to nie jest czas ISO 8601"),
+        (["time", "add", "--job", "1", "--from", "x"], "To nie jest czas"),
         (["jobs", "assign", "x"], "to nie jest identyfikator"),
         (["jobs", "add", "--client", "1", "--price", "-5"], "kwota nie może być ujemna"),
         (["clients", "--frob"], "nierozpoznane argumenty"),
