@@ -7,6 +7,7 @@ import pytest
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.messages import shown
 from bbdispatch.services.audit import trail
 from bbdispatch.services.board import board_lines, candidates, find, job_detail
 from bbdispatch.services.context import Ctx
@@ -101,7 +102,7 @@ async def test_reassigning_keeps_history_and_warns_about_clashing_visits(demo_ct
     assert job.status is S.ASSIGNED
     changes = await status_history(demo_ctx.db, ZIELINSKA)
     assert [c.technician_id for c in changes[-2:]] == [ANNA, MAREK]
-    assert "handed over" in changes[-1].note
+    assert "handed over" in shown(changes[-1].note)
     actions = [a.action for a in await trail(demo_ctx, "job", ZIELINSKA)]
     assert actions[-2:] == ["assigned", "reassigned"]
     # Far enough apart (visit 90 min + travel 30 min): no warning.
