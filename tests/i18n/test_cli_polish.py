@@ -115,7 +115,9 @@ def _english_fstrings() -> list[str]:
                 for n in inside
             ):
                 continue
+            # Dict keys (row["name"]) and lists of column names (a CSV header) are codes.
             keys = {id(n.slice) for n in inside if isinstance(n, ast.Subscript)}
+            keys |= {id(e) for n in inside if isinstance(n, ast.List | ast.Tuple) for e in n.elts}
             words = [
                 w
                 for n in inside
