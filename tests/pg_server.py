@@ -10,6 +10,7 @@ are skipped, except under ``CI=true``, where that is a failure.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -92,14 +93,20 @@ class PgServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def missing(reason: str) -> None:
+    """Skip the PostgreSQL tests for ``reason``; under ``CI=true`` fail them instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " (CI=true: the PostgreSQL tests must run)")
+    pytest.skip(reason)
+
+
 def start_server() -> PgServer:
     """Start a server in a fresh temporary folder, or skip (fail under ``CI=true``)."""
     bindir = find_bindir()
+    if importlib.util.find_spec("asyncpg") is None:
+        missing("the asyncpg driver is not installed (pip install -e '.[dev]' after pulling)")
     if bindir is None:
-        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI=true: .ci/run installs them)")
-        pytest.skip(reason)
+        missing("PostgreSQL server binaries (initdb, pg_ctl) not found; .ci/run installs them")
     folder = Path(tempfile.mkdtemp(prefix="bbdispatch-pg-"))
     run_as: list[str] = []
     if os.geteuid() == 0:

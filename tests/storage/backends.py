@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from bbdispatch.storage.database import Database, latest_schema_version, migrations
-from bbdispatch.storage.postgres import pg_migrations
 from tests.pg_server import PgServer, start_server
 
 
@@ -189,6 +188,8 @@ class PostgresBackend:
             return self.server.url(self.server.create())
         if version == latest_schema_version():
             return self.server.url(self.server.create(template=self._template()))
+        from bbdispatch.storage.postgres import pg_migrations
+
         name = self.server.create()
         for number, _name, sql in pg_migrations():
             if number <= version:
@@ -207,6 +208,8 @@ class PostgresBackend:
 
     def older_versions(self) -> list[int]:
         """Every PostgreSQL schema version before the latest (they begin at 013)."""
+        from bbdispatch.storage.postgres import pg_migrations
+
         return sorted((n for n, _name, _sql in pg_migrations() if n < latest_schema_version()),
                       reverse=True)  # fmt: skip
 
