@@ -37,7 +37,7 @@ def keys_markdown(keys: list[KeyAction]) -> str:
     for entry in keys:
         if entry.group != group:
             group = entry.group
-            header = "| " + _("Key") + " | " + _("Action") + " | |"
+            header = "| " + _("Key") + " | " + _("Action") + " | " + _("What it does") + " |"
             lines += ["", "## " + _cell(group), "", header, "|---|---|---|"]
         about = _cell(entry.tooltip) if entry.tooltip != entry.description else ""
         key = entry.display.replace("`", "'")

@@ -153,7 +153,7 @@ async def test_f1_scrolls_with_the_keys_and_closes_with_escape(ctx_factory: Any)
         await settle(pilot)
         assert app.screen is help_screen and scroll.scroll_y > 0
         after_page = scroll.scroll_y
-        await pilot.press("down", "a", "x", "enter")
+        await pilot.press("down", "a", "x", "i", "enter")  # i: IT administration on the board
         await settle(pilot)
         assert app.screen is help_screen and scroll.scroll_y > after_page
         await pilot.press("home")
