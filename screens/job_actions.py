@@ -9,12 +9,13 @@ from textual.binding import Binding, BindingType
 
 from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.jobs import JobStatus
-from bbdispatch.domain.lifecycle import STATUS_LABEL, allowed_next
+from bbdispatch.domain.lifecycle import STATUS_LABEL, allowed_next, undoes_work
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.dispatch import change_status
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
+from screens.widgets.confirm import ConfirmScreen
 
 NOTE_TITLES: dict[JobStatus, tuple[str, bool]] = {
     JobStatus.DONE: (N_("Resolution (what was done, for the client):"), True),
@@ -74,7 +75,12 @@ class JobActionsScreen(BBScreen[None]):
         self.app.push_screen(AssignScreen(line.job_id))
 
     def action_set_status(self, status: str) -> None:
-        """Move the selected job to ``status``, asking for a note when it needs one."""
+        """Move the selected job to ``status``, asking first when the step undoes work.
+
+        A step that needs a note asks for it (Esc leaves the job as it was); a
+        step that un-assigns asks a yes/no question (:func:`undoes_work`), so no
+        single key takes a job away from its technician.
+        """
         line = self.selected_line()
         if line is None:
             return
@@ -89,6 +95,21 @@ class JobActionsScreen(BBScreen[None]):
                     self._apply_status(job_id, target, note)
 
             self.app.push_screen(NotePrompt(title, required=required), done)
+        elif undoes_work(line.row.job.status, target):
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._apply_status(job_id, target, "")
+
+            question = _("Job {no}: take it from {name} and put it back to {status}?").format(
+                no=line.row.job.number,
+                name=line.row.technician_name or "—",
+                status=STATUS_LABEL[target],
+            )
+            hint = _("y: yes · n / Esc: no, it stays {status}").format(
+                status=STATUS_LABEL[line.row.job.status]
+            )
+            self.app.push_screen(ConfirmScreen(question, hint), confirmed)
         else:
             self._apply_status(job_id, target, "")
 

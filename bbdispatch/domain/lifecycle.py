@@ -52,6 +52,23 @@ STATUS_LABEL: Labels[JobStatus] = Labels(
 """How statuses read on screen and in messages."""
 
 
+CLOSING: frozenset[JobStatus] = frozenset({S.DONE, S.CANCELLED})
+"""Statuses that close a job for good."""
+
+
+def undoes_work(current: JobStatus, target: JobStatus) -> bool:
+    """Whether the step ``current → target`` throws away something already decided.
+
+    Un-assigning (a job with a technician going back to *triaged* loses its
+    technician and its planned visit) and closing (done or cancelled cannot be
+    reopened) do; a front end asks before such a step, so one stray key never
+    takes it (issue: ``t`` on the board un-assigned without a word).
+    """
+    if target in CLOSING:
+        return True
+    return current in NEEDS_TECHNICIAN and target not in NEEDS_TECHNICIAN
+
+
 def allowed_next(status: JobStatus) -> frozenset[JobStatus]:
     """Statuses a job in ``status`` may move to."""
     return TRANSITIONS[status]

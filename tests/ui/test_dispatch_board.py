@@ -121,8 +121,8 @@ async def test_other_keys_cancel_hold_and_unassign(ctx_factory) -> None:
         await pilot.press("h", *"toner", "enter")
         await settle(pilot)
         assert "on hold".startswith(_status(app, 12))
-        board.select_job(16)  # assigned → back to triaged un-assigns
-        await pilot.press("t")
+        board.select_job(16)  # assigned → back to triaged un-assigns, once confirmed
+        await pilot.press("t", "y")
         await settle(pilot)
         assert "triaged".startswith(_status(app, 16))
         assert cell(app, 16, "tech") == "—"
