@@ -13,8 +13,10 @@ from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from bbdispatch.i18n import _
+from bbdispatch.text import printable
 from screens.shell import Shell, shell_of
 
 if TYPE_CHECKING:
@@ -35,6 +37,28 @@ class BBAccess(MessagePump):
     def ctx(self) -> Ctx:
         """The service context of this session."""
         return self.bb.ctx
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Say so when a screen's worker failed in a way its own code did not foresee.
+
+        Screens catch the errors they expect (a refused save, a busy or full
+        database) and show them at the field; anything else used to end the
+        worker in silence (``exit_on_error=False``), so a save seemed to do
+        nothing. Here it becomes one line: the form stays open with what was
+        typed, and a failed write was rolled back by storage, so nothing is half-saved.
+        """
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        err = worker.error
+        detail = printable(str(err)) or type(err).__name__
+        self.app.notify(
+            _(
+                "Something went wrong ({err}); what you typed is kept. Check it and try again."
+            ).format(err=detail),
+            severity="error",
+            timeout=10,
+        )
 
 
 def keyed(pairs: list[tuple[str, str]]) -> list[str]:

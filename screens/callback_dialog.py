@@ -43,19 +43,25 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
     }
     """
 
-    def __init__(self, who: str, reason: str = "") -> None:
+    def __init__(
+        self, who: str, reason: str = "", *, due: datetime | None = None, error: str = ""
+    ) -> None:
         super().__init__(cancelled=None)
         self._who = who
         self._reason = reason
+        self._due = due
+        """A time typed before (the dialog reopened after a failed save)."""
+        self._error = error
+        """Why the last try was not saved, shown at once."""
 
     def compose(self) -> ComposeResult:
         """Who, the reason, the time, errors, button."""
-        due = local(self.ctx.clock.now() + DEFAULT_DELAY).strftime("%d.%m %H:%M")
+        due = local(self._due or self.ctx.clock.now() + DEFAULT_DELAY).strftime("%d.%m %H:%M")
         with Vertical():
             yield PlainLabel(_("Call back {who}").format(who=self._who))
             yield TextInput(self._reason, id="callback-reason", placeholder=_("why (the note)"))
             yield TextInput(due, id="callback-when", placeholder=_("when: 14:30 or 25.11 9:00"))
-            yield Plain("", id="callback-error", classes="field-error")
+            yield Plain(self._error, id="callback-error", classes="field-error")
             yield Button(_("Save"), id="callback-save", variant="primary")
         yield KeysFooter()
 

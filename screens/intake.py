@@ -404,6 +404,14 @@ class IntakeScreen(BBScreen[None]):
         reason = self.query_one("#description", Input).value
         self.app.push_screen(CallbackDialog(who, reason), self._call_back_with)
 
+    def _reopen_call_back(self, callback: NewCallback, error: str) -> None:
+        """Open the callback dialog again with what was typed and why it was not saved."""
+        from screens.callback_dialog import CallbackDialog
+
+        who = self._card.client.name if self._card else self.query_one("#phone", Input).value
+        dialog = CallbackDialog(who, callback.reason, due=callback.due_at, error=error)
+        self.app.push_screen(dialog, self._call_back_with)
+
     def _call_back_with(self, answer: tuple[str, datetime] | None) -> None:
         if answer is not None:
             reason, due = answer
@@ -466,7 +474,12 @@ class IntakeScreen(BBScreen[None]):
             self.query_one("#agreed", Input).focus()
             return
         except DomainError as err:
+            # A refusal or a busy/full database: said in the form, next to where
+            # Enter saves, and everything typed stays for the next try.
+            self.query_one("#triage-error", Static).update(str(err))
             self.notify(str(err), severity="error")
+            if callback is not None:  # the callback's reason and time were typed too
+                self._reopen_call_back(callback, str(err))
             return
         if result.job_id is not None:
             self.bb.job_created.publish(result.job_id)

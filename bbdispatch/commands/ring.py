@@ -22,7 +22,7 @@ from bbdispatch.phones import format_for_display, is_caller_id
 from bbdispatch.services.intake import record_ring
 from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
 from bbdispatch.storage import spool
-from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable
+from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable, WriteFailed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +51,7 @@ def handle(args: argparse.Namespace) -> int:
                 ctx.db.lock_wait_seconds = RING_LOCK_WAIT_SECONDS
                 call_id, match = await record_ring(ctx, args.number, received_at=received_at)
                 replayed = await replay_spooled_rings(ctx)
-        except (DatabaseBusy, DatabaseUnreachable, sqlite3.OperationalError) as err:
+        except (DatabaseBusy, DatabaseUnreachable, WriteFailed, sqlite3.OperationalError) as err:
             target = database_target(args.db)
             if isinstance(target, Path):
                 path = target

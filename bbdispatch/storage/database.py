@@ -14,7 +14,7 @@ import os
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from enum import Enum
 from functools import cache
 from importlib import resources
@@ -108,6 +108,61 @@ class DatabaseBusy(StorageError, DomainError):
     saved (keeping what was typed) like any other refusal, and the person can
     simply save again.
     """
+
+
+class WriteFailed(StorageError, DomainError):
+    """A write did not reach the disk (a full disk, an I/O error); none of it was kept.
+
+    The transaction was rolled back, so the database holds exactly what it held
+    before; like :class:`DatabaseBusy` it is a :class:`DomainError`, so a form
+    shows it, keeps what was typed and can be saved again once the cause is gone.
+    """
+
+
+class ReadFailed(StorageError, DomainError):
+    """A read failed for a reason outside the program (a busy or unreadable file)."""
+
+
+def storage_failure(err: BaseException, *, writing: bool) -> StorageError:
+    """The one-line error a person sees for SQLite's or the OS's failure ``err``.
+
+    SQLite reports a held lock as "database is locked"/"busy", a full disk as
+    "database or disk is full" and the OS as :class:`OSError` (``ENOSPC``);
+    each becomes a :class:`DatabaseBusy`, :class:`WriteFailed` or
+    :class:`ReadFailed` whose text says what happened and, for a save, that
+    what was typed is kept. Raise it ``from err``.
+    """
+    text = str(err)
+    full = "full" in text or (isinstance(err, OSError) and err.errno == errno.ENOSPC)
+    if "locked" in text or "busy" in text:
+        if writing:
+            return DatabaseBusy(
+                _(
+                    "Not saved: the database is busy (another program is writing). "
+                    "What you typed is kept; please try again."
+                )
+            )
+        return DatabaseBusy(_("The database is busy (another program holds it); try again."))
+    if full:
+        return WriteFailed(
+            _(
+                "Not saved: the disk is full. What you typed is kept; free some space "
+                "(or call the administrator) and save again."
+            )
+        )
+    reason = (err.strerror if isinstance(err, OSError) else None) or text or type(err).__name__
+    if writing:
+        return WriteFailed(
+            _(
+                "Not saved: the database could not be written ({err}). "
+                "What you typed is kept; please try again."
+            ).format(err=reason)
+        )
+    return ReadFailed(_("The database could not be read ({err}); try again.").format(err=reason))
+
+
+ENVIRONMENT_ERRORS = (sqlite3.OperationalError, OSError)
+"""What the machine, not the program, makes a query fail with (locks, disk, I/O)."""
 
 
 @cache
@@ -340,7 +395,20 @@ class Database(ABC):
 
     @abstractmethod
     async def _end(self, commit: bool) -> None:
-        """Commit (``commit``) or roll back the write transaction."""
+        """Commit (``commit``) or roll back the write transaction.
+
+        Rolling back a transaction the backend already ended (a failed commit)
+        is not an error.
+        """
+
+    def _failure(self, err: BaseException, *, writing: bool) -> StorageError | None:
+        """The one-line error a person sees for a failure of the machine, not the program.
+
+        A held lock, a full disk or an I/O error, as the backend reports it,
+        becomes :class:`DatabaseBusy`, :class:`WriteFailed` or :class:`ReadFailed`
+        (see :func:`storage_failure`); anything else is None and stays as it is.
+        """
+        return None
 
     async def _check_version(self) -> None:
         found, known = await self.schema_version(), latest_schema_version()
@@ -399,12 +467,24 @@ class Database(ABC):
                 self._tx_owner = asyncio.current_task()
                 try:
                     yield self
-                except BaseException:
+                except BaseException as err:
                     self._tx_owner = None
                     await self._end(commit=False)
+                    failed = self._failure(err, writing=True)
+                    if failed is not None:
+                        raise failed from err
                     raise
                 self._tx_owner = None
-                await self._end(commit=True)
+                try:
+                    await self._end(commit=True)
+                except Exception as err:
+                    failed = self._failure(err, writing=True)
+                    if failed is None:
+                        raise
+                    # A full disk or an I/O error at commit: nothing of it is kept,
+                    # and the connection must leave the transaction for the next save.
+                    await self._end(commit=False)
+                    raise failed from err
         finally:
             pending, self._after_tx = self._after_tx, []
             for job in pending:
@@ -672,7 +752,18 @@ class SQLiteDatabase(Database):
         await self._begin_with_retries()
 
     async def _end(self, commit: bool) -> None:
-        await self._conn.execute("COMMIT" if commit else "ROLLBACK")
+        if commit:
+            await self._conn.execute("COMMIT")
+            return
+        # "no transaction is active": SQLite rolled back by itself (a failed commit).
+        with suppress(sqlite3.OperationalError):
+            await self._conn.execute("ROLLBACK")
+
+    def _failure(self, err: BaseException, *, writing: bool) -> StorageError | None:
+        """SQLite's and the OS's failures of the machine as one line (:func:`storage_failure`)."""
+        if isinstance(err, ENVIRONMENT_ERRORS):
+            return storage_failure(err, writing=writing)
+        return None
 
     async def _begin_with_retries(self) -> None:
         loop = asyncio.get_running_loop()
@@ -717,7 +808,10 @@ class SQLiteDatabase(Database):
         than an indexed lookup itself. The cursor is read to the end there, so
         it holds no read lock afterwards.
         """
-        return cast(list[Row], list(await self._conn.execute_fetchall(sql, params)))
+        try:
+            return cast(list[Row], list(await self._conn.execute_fetchall(sql, params)))
+        except ENVIRONMENT_ERRORS as err:
+            raise storage_failure(err, writing=self.in_transaction) from err
 
     async def fetch_point(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a small indexed query (a few rows by key) without leaving the event loop.
@@ -733,7 +827,10 @@ class SQLiteDatabase(Database):
         reader = self._reader()
         if reader is None or self._write_lock.locked():
             return await self.fetch_all(sql, params)
-        return cast(list[Row], reader.execute(sql, params).fetchall())
+        try:
+            return cast(list[Row], reader.execute(sql, params).fetchall())
+        except ENVIRONMENT_ERRORS as err:
+            raise storage_failure(err, writing=False) from err
 
     def _reader(self) -> sqlite3.Connection | None:
         if self._point_reader is None and str(self.path) != ":memory:":
