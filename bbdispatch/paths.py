@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "bbdispatch"
 
 
@@ -43,6 +41,8 @@ def pg_side_folder(url: str) -> Path:
     """
     from urllib.parse import urlsplit
 
+    from platformdirs import user_data_dir  # only here and for a default path (see below)
+
     parts = urlsplit(url)
     name = f"{parts.hostname or 'local'}_{parts.port or 5432}_{parts.path.strip('/') or 'db'}"
     safe = "".join(c if c.isalnum() or c in "_.-" else "_" for c in name)
@@ -56,4 +56,8 @@ def default_db_path(explicit: str | None = None) -> Path:
     from_env = os.environ.get("BBDISPATCH_DB")
     if from_env:
         return Path(from_env).expanduser()
+    # platformdirs costs ``ring``/``lookup`` (run with ``--db`` on every call) a
+    # tenth of their start-up; only a default path needs it.
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "bbdispatch.db"

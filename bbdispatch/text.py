@@ -22,7 +22,6 @@ take plain text and never parse it. This module imports no Textual.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
@@ -161,6 +160,8 @@ def markdown_text(text: str) -> str:
     Returns:
         Markdown source that renders as exactly ``text``.
     """
+    import html  # for documents only: not on the phone path
+
     safe = html.escape(printable(text), quote=False)
     safe = _MD_SPECIAL.sub(r"\\\1", safe)
     safe = _MD_LIST_MARK.sub(r"\1\\\2", safe)
@@ -176,4 +177,6 @@ def html_text(text: str) -> str:
     Returns:
         HTML that displays exactly ``text``; line breaks stay as whitespace.
     """
+    import html
+
     return html.escape(printable(text, multiline=True), quote=True)

@@ -23,11 +23,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
 from bbdispatch.services import audit
-from bbdispatch.services.callbacks import insert_callback_in_tx
-from bbdispatch.services.clients import client_field_problems, validate_new_client
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.contracts import balances
-from bbdispatch.services.jobs import insert_job_in_tx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as store
@@ -35,7 +31,6 @@ from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage.calls import CallRow as CallRow
-from bbdispatch.taxid import InvalidNip
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LAST_JOBS = 3
@@ -120,6 +115,8 @@ async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
     Raises:
         NotFound: no such client.
     """
+    from bbdispatch.services.contracts import balances  # the ledger: not needed by ``ring``
+
     await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
@@ -138,6 +135,8 @@ def new_prospect_problems(new: NewClient) -> list[IntakeFieldError]:
     Fields: ``name``, ``nip``, ``postal_code``, ``email``. A client file's
     check lists them all for each row; the form shows the first.
     """
+    from bbdispatch.services.clients import client_field_problems  # not on the phone path
+
     problems = [IntakeFieldError(p.field, str(p)) for p in client_field_problems(new)]
     too_long = any(p.field == "email" for p in problems)
     if new.email.strip() and not too_long and not _EMAIL.match(new.email.strip()):
@@ -153,6 +152,9 @@ def validate_new_prospect(new: NewClient) -> NewClient:
     Raises:
         IntakeFieldError: name missing, NIP invalid, postcode or e-mail malformed.
     """
+    from bbdispatch.services.clients import validate_new_client
+    from bbdispatch.taxid import InvalidNip  # python-stdnum: not on the phone path
+
     problems = new_prospect_problems(new)
     if problems:
         raise problems[0]
@@ -202,6 +204,11 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
         IntakeFieldError: a field is wrong (nothing is saved).
         DomainError: the NIP belongs to another client, or the client is gone.
     """
+    # Imported here, not at the top: ``ring`` and ``lookup`` import this module on
+    # every call and never save an intake (issue 13: the phone path starts fast).
+    from bbdispatch.services.callbacks import insert_callback_in_tx
+    from bbdispatch.services.jobs import insert_job_in_tx
+
     await check(ctx, Action.JOB_CREATE)
     request = validate_request(request)
     received = request.received_at or ctx.clock.now()
@@ -386,6 +393,8 @@ async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = ""
             and reachable
             and await callback_store.open_callback_of_call(ctx.db, call_id) is None
         ):
+            from bbdispatch.services.callbacks import insert_callback_in_tx  # not for ``ring``
+
             missed = NewCallback(
                 _("Missed call"), ctx.clock.now(), client_id=call.client_id, e164=call.e164,
                 call_id=call_id,

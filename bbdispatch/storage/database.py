@@ -17,13 +17,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from contextlib import asynccontextmanager, suppress
 from enum import Enum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from bbdispatch.domain.audit_chain import GENESIS, canonical, digest, link
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
@@ -172,7 +170,9 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
     Read once per process: every open checks them, and a TUI opens twice at start.
     """
     found = []
-    for entry in resources.files("bbdispatch.storage.migrations").iterdir():
+    # The package's own folder, read with pathlib: importlib.resources would cost
+    # every ``ring`` and ``lookup`` its imports (zipfile, tempfile) for nothing.
+    for entry in (Path(__file__).parent / "migrations").iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:3].isdigit():
             found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
@@ -730,6 +730,8 @@ class SQLiteDatabase(Database):
         The Python half of the ``audit_chain`` migration (SQLite has no sha256);
         runs inside the migration's transaction. Returns how many rows it chained.
         """
+        from bbdispatch.domain.audit_chain import GENESIS, canonical, digest, link
+
         previous, count = GENESIS, 0
         for row in await self.fetch_all("SELECT * FROM audit_log ORDER BY id"):
             if row["chain_hash"]:

@@ -145,3 +145,25 @@ def test_the_phone_path_imports_only_its_own_command() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["ring", "False", "False"]
+
+
+HEAVY_FOR_A_RING = (
+    "platformdirs", "stdnum", "importlib.resources", "babel", "textual", "html", "tempfile",
+    "zipfile", "bbdispatch.services.contracts", "bbdispatch.domain.ledger",
+    "bbdispatch.services.clients", "bbdispatch.services.jobs",
+)  # fmt: skip
+"""Modules a ``ring`` has no use for; each cost its start-up time (issue 13: ≤ 1.5× bare)."""
+
+
+def test_a_ring_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib; from bbdispatch.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['--db', {str(demo_db_path)!r}, 'ring', '601234567'])\n"
+        f"print([m for m in {HEAVY_FOR_A_RING!r} if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert query(demo_db_path, "SELECT count(*) FROM call_log WHERE raw_number = '601234567'")[0][
+        0
+    ]  # and it did log the call
