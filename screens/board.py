@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
-from bbdispatch.services.board import board_lines
+from bbdispatch.services.board import BoardState, board_update
 from bbdispatch.services.callbacks import due_count
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
@@ -123,6 +123,12 @@ Escape clears it.
     def __init__(self) -> None:
         super().__init__()
         self._lines: list[BoardLine] = []
+        self._state: BoardState | None = None
+        """What the last load read: the next one reads only what changed since."""
+        self._cells: dict[str, tuple[BoardLine, Cells]] = {}
+        """Each job's cells and the line they were made from (remade when the line is new)."""
+        self._cells_for: tuple[object, ...] = ()
+        """The columns and colour the kept cells were made for."""
         self._shown: list[tuple[str, Cells]] = []
         self._columns: list[Column] = []
         self._filter = BoardFilter()
@@ -278,13 +284,14 @@ Escape clears it.
     async def load_jobs(self) -> None:
         """Fetch the open jobs and redraw what changed."""
         try:
-            lines = await board_lines(self.ctx)
+            state = await board_update(self.ctx, self._state)
             self._callbacks_due = await due_count(self.ctx)
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return
         self.loads += 1
-        self._lines = lines
+        self._state = state
+        self._lines = state.lines
         self._redraw()
 
     def on_resize(self, event: Resize) -> None:
@@ -297,40 +304,75 @@ Escape clears it.
         table = self.query_one("#job-table", FixedWidthTable)
         columns = columns_for(self.size.width)
         emphasis = self.app.current_theme.error or "red"
-        shown = [
-            (str(ln.job_id), cells(ln, columns, emphasis))
-            for ln in self._lines
-            if self._filter.matches(ln)
-        ]
         if columns != self._columns:
             table.clear(columns=True)
             for column in columns:
                 table.add_column(column.label, key=column.key, width=column.width)
             self._columns = columns
             self._shown = []
+        shown, changed = self._cells_of_lines(columns, emphasis)
         if [k for k, _c in shown] == [k for k, _c in self._shown] and self._shown:
-            self._update_cells(table, shown)
+            self._update_cells(table, shown, changed)
         else:
-            self._rebuild(table, shown)
+            self._rebuild(table, shown, changed)
         self._shown = shown
         if self._follow is not None and self.select_job(self._follow):
             self._follow = None
         self._summarise(len(shown))
         self._refresh_job_keys()
 
-    def _update_cells(self, table: DataTable[str | Text], shown: list[tuple[str, Cells]]) -> None:
+    def _cells_of_lines(
+        self, columns: list[Column], emphasis: str
+    ) -> tuple[list[tuple[str, Cells]], set[str]]:
+        """The shown rows' cells, and the keys whose cells differ from the last redraw.
+
+        A line the last load did not rebuild is the same object as before, so its
+        cells are reused without being made again or compared: a reload after one
+        job changed touches one row, not thousands.
+        """
+        if self._cells_for != (columns, emphasis):
+            self._cells_for = (columns, emphasis)
+            self._cells = {}
+        kept = self._cells
+        fresh: dict[str, tuple[BoardLine, Cells]] = {}
+        shown: list[tuple[str, Cells]] = []
+        changed: set[str] = set()
+        match = self._filter.matches if self._filter.active else None
+        for ln in self._lines:
+            key = str(ln.job_id)
+            before = kept.get(key)
+            if before is not None and before[0] is ln:
+                values = before[1]
+            else:
+                values = cells(ln, columns, emphasis)
+                if before is None or before[1] != values:
+                    changed.add(key)
+            fresh[key] = (ln, values)
+            if match is None or match(ln):
+                shown.append((key, values))
+        self._cells = fresh
+        return shown, changed
+
+    def _update_cells(
+        self, table: DataTable[str | Text], shown: list[tuple[str, Cells]], changed: set[str]
+    ) -> None:
+        if not changed:
+            return
         for (key, new), (_key, old) in zip(shown, self._shown, strict=True):
+            if key not in changed:
+                continue
             for column, value, before in zip(self._columns, new, old, strict=True):
                 if value != before:
                     table.update_cell(key, column.key, value)
 
-    def _rebuild(self, table: FixedWidthTable, shown: list[tuple[str, Cells]]) -> None:
+    def _rebuild(
+        self, table: FixedWidthTable, shown: list[tuple[str, Cells]], changed: set[str]
+    ) -> None:
         old_keys = [k for k, _c in self._shown]
         row = table.cursor_row
         keep = old_keys[row] if 0 <= row < len(old_keys) else None
         scroll_y = table.scroll_y
-        table.clear()
-        table.add_rows_at_once(shown)
+        table.sync_rows(shown, changed)
         new_keys = [k for k, _c in shown]
         if not new_keys:
             return

@@ -129,9 +129,14 @@ def _line(
     return BoardLine(row=row, waiting=now - job.received_at, response=clock, flags=flags)
 
 
+def line_order(line: BoardLine) -> tuple[int, timedelta, int]:
+    """A line's place on the board: emergencies first, then the longest waiting, then by number."""
+    return (line.row.job.priority.rank, -line.waiting, line.row.job.id)
+
+
 def sort_lines(lines: list[BoardLine]) -> list[BoardLine]:
     """Emergencies first, then the longest waiting."""
-    return sorted(lines, key=lambda ln: (ln.row.job.priority.rank, -ln.waiting, ln.job_id))
+    return sorted(lines, key=line_order)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import insort
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.assignment import Candidate, rank_candidates
 from bbdispatch.domain.audit import AuditEntry
-from bbdispatch.domain.board import BoardLine, build_line, build_lines, sort_lines
+from bbdispatch.domain.board import BoardLine, build_line, build_lines, line_order, sort_lines
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import NotFound
@@ -37,6 +38,74 @@ async def board_lines(ctx: Ctx) -> list[BoardLine]:
     histories = await store.status_histories(ctx.db, [r.job.id for r in rows])
     now = ctx.clock.now()
     return sort_lines(build_lines(rows, histories, now, ctx.prices))
+
+
+@dataclass(frozen=True)
+class BoardState:
+    """The board's lines and what they were built from: the start of the next load.
+
+    Kept by the screen between loads; :func:`board_update` decodes and rebuilds
+    only what changed since, and gives the same lines as :func:`board_lines`.
+    """
+
+    lines: list[BoardLine]
+    """Every open job's line, in board order (emergencies first, longest waiting)."""
+    now: datetime
+    """The moment the lines were computed for (waiting times, response clocks)."""
+    read: job_store.OpenJobs
+    """What storage read, to find the next changes."""
+    rows: dict[int, JobRow] = field(default_factory=dict)
+    histories: dict[int, list[StatusChange]] = field(default_factory=dict)
+    changed: frozenset[int] = frozenset()
+    """Jobs whose line this load built (all of them on a first load or a new moment)."""
+
+
+async def board_update(ctx: Ctx, previous: BoardState | None = None) -> BoardState:
+    """The board's lines, decoding and rebuilding only the jobs changed since ``previous``.
+
+    Storage tells which open jobs changed (:func:`storage.jobs.open_job_changes`);
+    only their histories are read and only their rows decoded. Lines depend on
+    the moment too (waiting, response clocks): when the clock moved since
+    ``previous``, every line is rebuilt from the kept rows, without reading them
+    again. The result is always what :func:`board_lines` gives for the same
+    database and moment (checked by a test).
+    """
+    await check(ctx, Action.JOB_LIST)
+    read = await job_store.open_job_changes(ctx.db, previous.read if previous else None)
+    fresh_ids = [r.job.id for r in read.changed]
+    fresh_histories = await store.status_histories(ctx.db, fresh_ids)
+    rows: dict[int, JobRow] = {}
+    histories: dict[int, list[StatusChange]] = {}
+    for r in read.changed:
+        rows[r.job.id] = r
+        histories[r.job.id] = fresh_histories.get(r.job.id, [])
+    if previous is not None:
+        for job_id in read.marks.keys() - rows.keys():
+            rows[job_id] = previous.rows[job_id]
+            histories[job_id] = previous.histories[job_id]
+    now = ctx.clock.now()
+    if previous is not None and now == previous.now:
+        # Same moment: unchanged lines stay as they are, in their order; the
+        # changed ones are built and put in their places.
+        todo = fresh_ids
+        if not todo and len(read.marks) == len(previous.read.marks):
+            lines = previous.lines
+        else:
+            dropped = set(previous.read.marks) - (read.marks.keys() - set(todo))
+            lines = [ln for ln in previous.lines if ln.row.job.id not in dropped]
+            for line in build_lines([rows[i] for i in todo], histories, now, ctx.prices):
+                insort(lines, line, key=line_order)
+    else:
+        todo = list(rows)
+        lines = sort_lines(build_lines([rows[i] for i in todo], histories, now, ctx.prices))
+    return BoardState(
+        lines=lines,
+        now=now,
+        read=read,
+        rows=rows,
+        histories=histories,
+        changed=frozenset(todo),
+    )
 
 
 @dataclass(frozen=True)

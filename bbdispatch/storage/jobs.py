@@ -7,7 +7,7 @@ encoding (UTC text, grosze, enum values) happens here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -249,6 +249,74 @@ async def open_job_rows(db: Database) -> list[JobRow]:
         f"{JOB_ROW_QUERY} WHERE job.status IN ({marks})", [s.value for s in OPEN_STATUSES]
     )
     return [job_row_from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class OpenJobs:
+    """What :func:`open_job_changes` read: enough to find the next changes cheaply."""
+
+    marks: dict[int, Hashable]
+    """Each open job's change mark (equal marks: the same :class:`JobRow`)."""
+    changed: list[JobRow]
+    """The open jobs that are new or changed since the ``known`` read."""
+    history_seen: int
+    """The highest status-history row id read; later rows are the news."""
+
+
+_OPEN_ROW_QUERY = (
+    "SELECT job.*, client.name AS client_name, technician.name AS technician_name"
+    " FROM job JOIN client ON client.id = job.client_id"
+    " LEFT JOIN technician ON technician.id = job.technician_id"
+)
+
+
+async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJobs:
+    """Every open job's change mark, and the rows of those new or changed since ``known``.
+
+    A job's mark is its stored row as read, with its client's and technician's
+    names and its running timer; its status history counts through the history
+    rows added since ``known`` (history rows are only ever added: the writes that
+    change one, backdating and erasure, change the job's row too). Only the
+    changed jobs are decoded, so a screen that reloads on every commit pays for
+    what changed, not for every open job (issue 13: another process's commit
+    reaches the board in ≤ 0.15 s at 100,000 clients). The rows are exactly
+    those :func:`open_job_rows` gives.
+    """
+    history_seen = int(await db.fetch_value("SELECT MAX(id) FROM job_status_change") or 0)
+    touched: set[int] = set()
+    if known is not None and history_seen < known.history_seen:
+        known = None  # rows went away (an erasure): read everything again
+    if known is not None and history_seen > known.history_seen:
+        added = await db.fetch_all(
+            "SELECT job_id FROM job_status_change WHERE id > ?", (known.history_seen,)
+        )
+        touched = {r[0] for r in added}
+    timers: dict[int, str] = {}
+    for r in await db.fetch_all("SELECT job_id, started_at FROM work_entry WHERE ended_at IS NULL"):
+        if r[0] not in timers or r[1] < timers[r[0]]:
+            timers[r[0]] = r[1]
+    marks_sql = ",".join("?" * len(OPEN_STATUSES))
+    rows = await db.fetch_all(
+        f"{_OPEN_ROW_QUERY} WHERE job.status IN ({marks_sql})", [s.value for s in OPEN_STATUSES]
+    )
+    before = known.marks if known is not None else {}
+    marks: dict[int, Hashable] = {}
+    changed: list[JobRow] = []
+    for r in rows:
+        job_id = r["id"]
+        timer = timers.get(job_id)
+        mark = (tuple(r), timer)
+        marks[job_id] = mark
+        if job_id in touched or before.get(job_id) != mark:
+            changed.append(
+                JobRow(
+                    job=job_from_row(r),
+                    client_name=r["client_name"],
+                    technician_name=r["technician_name"],
+                    timer_started_at=from_db_opt(timer),
+                )
+            )
+    return OpenJobs(marks, changed, history_seen)
 
 
 async def job_rows_of_client(db: Database, client_id: int, limit: int = 50) -> list[JobRow]:

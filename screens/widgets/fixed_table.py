@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.geometry import Size
-from textual.widgets.data_table import Row, RowKey
+from textual.widgets.data_table import CellKey, Row, RowKey
 
 from screens.widgets.plain import PlainTable, table_cell
 
@@ -26,27 +27,51 @@ class FixedWidthTable(PlainTable):
     as in every :class:`PlainTable`.
     """
 
-    def add_rows_at_once(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
-        """Append one-line rows (key, cells) like ``add_row``, touching the cursor once."""
-        if not rows:
-            return
+    def sync_rows(
+        self, rows: Sequence[tuple[str, Sequence[Cell]]], changed: Collection[str]
+    ) -> None:
+        """Show exactly ``rows`` (key, cells) in this order, writing only new and ``changed`` rows.
+
+        Rows no longer wanted go, new ones come, the ``changed`` ones get their
+        cells, and the order is set in one step: no clear and refill of the
+        whole table when one job arrives or leaves (thousands of rows, most
+        unchanged). The caller keeps the cursor where it wants it.
+        """
         was_empty = self.row_count == 0
+        # Keys compared as plain strings: a RowKey hashes and compares in Python,
+        # which at thousands of rows costs more than everything else here.
+        existing = {k.value: k for k in self.rows}
+        wanted_keys = {key for key, _cells in rows}
+        for key, gone in existing.items():
+            if key in wanted_keys:
+                continue
+            for column_key in self._data[gone]:
+                self._updated_cells.discard(CellKey(gone, column_key))
+            del self.rows[gone]
+            del self._data[gone]
+            self._new_rows.discard(gone)
         columns = self.ordered_columns
+        wanted: list[RowKey] = []
         for key, cells in rows:
-            row_key = RowKey(key)
-            if row_key in self._row_locations:
-                raise ValueError(f"row key {key!r} is already in the table")
-            self._row_locations[row_key] = self.row_count
-            self._data[row_key] = {
-                c.key: table_cell(cell) for c, cell in zip(columns, cells, strict=True)
-            }
-            self.rows[row_key] = Row(row_key, 1, None, False)
-            self._new_rows.add(row_key)
+            row_key = existing.get(key)
+            if row_key is None or key in changed:
+                if row_key is None:
+                    row_key = RowKey(key)
+                    self.rows[row_key] = Row(row_key, 1, None, False)
+                    self._new_rows.add(row_key)
+                self._data[row_key] = {
+                    c.key: table_cell(cell) for c, cell in zip(columns, cells, strict=True)
+                }
+            wanted.append(row_key)
+        self._row_locations = TwoWayDict({k: i for i, k in enumerate(wanted)})
+        self._clear_caches()
         self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
         self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        self.hover_coordinate = self.hover_coordinate
+        if was_empty and rows and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self.refresh(layout=True)
         self.check_idle()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:

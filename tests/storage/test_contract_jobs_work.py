@@ -101,6 +101,25 @@ async def test_assessments_keep_every_revision(db: Database, world: World) -> No
     ]  # fmt: skip
 
 
+async def test_open_job_changes_decode_only_what_changed(db: Database, world: World) -> None:
+    first = await jobs.open_job_changes(db)
+    assert first.changed == await jobs.open_job_rows(db)  # the same rows a full read gives
+    assert list(first.marks) == [world.job]
+    again = await jobs.open_job_changes(db, first)
+    assert (again.changed, again.marks) == ([], first.marks)
+    job = await jobs.get_job(db, world.job)
+    assert job is not None
+    async with db.transaction():
+        await jobs.record_remark(db, job, AT, "beata", "oddzwonić")  # history only
+    after = await jobs.open_job_changes(db, again)
+    assert [r.job.id for r in after.changed] == [world.job]
+    async with db.transaction():
+        await jobs.set_alert(db, world.job, AT, "Kopia nieudana")
+    alerted = await jobs.open_job_changes(db, after)
+    assert [r.job.alert for r in alerted.changed] == ["Kopia nieudana"]
+    assert alerted.changed == await jobs.open_job_rows(db)
+
+
 async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
     job = await jobs.get_job(db, world.job)
     assert job is not None
