@@ -90,7 +90,19 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
     for name in only:
         module = importlib.import_module(f"bbdispatch.commands.{name}")
         module.register(sub)
+    _one_line_everywhere(parser)
     return parser
+
+
+def _one_line_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Every parser, the top one and each subcommand's, reports bad arguments in one line."""
+    from bbdispatch.commands.common import one_line_errors
+
+    one_line_errors(parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _one_line_everywhere(child)
 
 
 def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:

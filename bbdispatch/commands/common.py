@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
@@ -160,6 +160,23 @@ def echo(line: str = "") -> None:
     A reader that went away ends the command quietly (see :func:`run`).
     """
     _write(printable(line))
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make a (sub)parser report bad arguments in one line on stderr, exit 2.
+
+    ``bbdispatch clients show: argument ID: not an id: 'abc'``: the command and
+    what is wrong, without the usage block, so a script's log holds one line
+    (``--help`` still shows the usage). :func:`bbdispatch.cli.build_parser`
+    applies it to every parser, so a new subcommand cannot forget it.
+    """
+
+    def error(message: str) -> NoReturn:
+        echo_err(f"{parser.prog}: {message}")
+        raise SystemExit(EXIT_USAGE)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
 
 
 def echo_err(line: str) -> None:

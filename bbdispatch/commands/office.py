@@ -14,26 +14,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NoReturn
 
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo_err, open_ctx
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx
+from bbdispatch.commands.common import one_line_errors as one_line_errors
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.timeinput import parse_firm_moment
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
-
-
-def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Make a (sub)parser report bad arguments in one line on stderr, exit 2."""
-
-    def error(message: str) -> NoReturn:
-        echo_err(f"bbdispatch {parser.prog.removeprefix('bbdispatch ')}: {message}")
-        raise SystemExit(EXIT_USAGE)
-
-    parser.error = error  # type: ignore[method-assign]
-    return parser
 
 
 def positive_id(text: str) -> int:

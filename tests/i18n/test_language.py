@@ -105,7 +105,7 @@ def test_help_and_errors_of_the_command_line_are_polish(
     assert "show this help" not in out
     with pytest.raises(SystemExit):
         main(["--no-such-option"])
-    assert "błąd: nierozpoznane argumenty: --no-such-option" in capsys.readouterr().err
+    assert "bbdispatch: nierozpoznane argumenty: --no-such-option" in capsys.readouterr().err
 
 
 def test_lang_en_overrides_a_polish_locale(
@@ -152,8 +152,8 @@ def test_init_on_a_polish_machine_speaks_polish_and_sets_the_firm(tmp_path: Path
     assert "schemat" in done.stdout
     assert _run(["language"], "C.UTF-8", db).stdout.strip() == "pl"
     # A session that asks for nothing gets the firm's language; one that asks, its own.
-    assert "użycie:" in _run(["ring"], "C.UTF-8", db).stderr
-    assert "usage:" in _run(["ring"], "en_GB.UTF-8", db).stderr
+    assert "wymagane są argumenty" in _run(["ring"], "C.UTF-8", db).stderr
+    assert "arguments are required" in _run(["ring"], "en_GB.UTF-8", db).stderr
     assert "Brak bazy danych" in _run(["ring", "601"], "pl_PL.UTF-8", tmp_path / "x.db").stderr
 
 
