@@ -11,7 +11,7 @@ import argparse
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.services.audit import seal_trail, verify_trail
+from bbdispatch.services.audit import read_seal, seal_path, seal_trail, verify_trail
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +31,7 @@ def handle_verify(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with open_ctx(args) as ctx:
+            had_seal = read_seal(seal_path(ctx.db.path)) is not None
             result = await verify_trail(ctx)
             sealed = await seal_trail(ctx) if args.seal and result.ok else None
         if args.json:
@@ -44,6 +45,7 @@ def handle_verify(args: argparse.Namespace) -> int:
                     "problem": result.problem or None,
                     "erased": result.erased,
                     "sealed": sealed is not None,
+                    "seal_checked": had_seal,
                 }
             )  # fmt: skip
             return 0 if result.ok else 1
@@ -58,6 +60,11 @@ def handle_verify(args: argparse.Namespace) -> int:
             ).format(rows=result.rows, head=head)
             + (_(", {n} erased for privacy").format(n=result.erased) if result.erased else "")
             + (_(", sealed") if sealed else "")
+            + (
+                ""
+                if had_seal or sealed
+                else _(", no seal: rows may have been rewritten (docs/audit.md)")
+            )
         )
         return 0
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import grp
 import json
 import os
+import pwd
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import audit as audit_store
+from bbdispatch.storage import people as people_store
 
 
 async def record(ctx: Ctx, entity: str, entity_id: int | None, action: str, **detail: Any) -> None:
@@ -41,15 +48,81 @@ def read_seal(path: Path) -> Seal | None:
     Raises:
         DomainError: the seal file exists but cannot be read as a seal.
     """
+    found = _read_seal_file(path)
+    return None if found is None else found[0]
+
+
+def _read_seal_file(path: Path) -> tuple[Seal, str] | None:
+    """The sealed head and who sealed it, or ``None`` (see :func:`read_seal`)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Seal(int(data["id"]), str(data["chain_hash"]))
+        return Seal(int(data["id"]), str(data["chain_hash"])), str(data.get("sealed_by", ""))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise DomainError(
             _("The audit seal {path} cannot be read ({err}).").format(path=path, err=err)
         ) from err
+
+
+def _in_group(uid: int, gid: int) -> bool:
+    """Whether the login ``uid`` belongs to group ``gid`` (primary or supplementary)."""
+    try:
+        account = pwd.getpwuid(uid)
+    except KeyError:
+        return True  # no such login: it cannot be vouched for
+    if account.pw_gid == gid:
+        return True
+    try:
+        return account.pw_name in grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return False
+
+
+def _login_of(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def planted_seal(path: Path, sealed_by: str, db_path: Path, admins: list[str]) -> str:
+    """Why the seal file cannot be trusted, or ``""``.
+
+    Anyone who can write the database can also create a file beside it (the
+    folder is group-writable), so a seal only counts when a technician could
+    not have made it: a plain file (not a link), writable by its owner alone,
+    owned by root, by the database file's owner, or by the admin it names
+    (``admins``: the database's admin logins) when that login is not in the
+    database's group (so could not have made itself an admin by writing the file).
+    """
+    try:
+        info = path.lstat()
+        db_info = db_path.stat()
+        db_owner = db_info.st_uid
+    except OSError as err:
+        return _("The audit seal {path} cannot be read ({err}).").format(path=path, err=err)
+    owner = _login_of(info.st_uid)
+    if not stat.S_ISREG(info.st_mode):
+        return _(
+            "the audit seal {path} is not a plain file (a link?): it may have been planted; "
+            "remove it as root and seal again"
+        ).format(path=path)
+    if info.st_mode & 0o022:
+        return _(
+            "the audit seal {path} is {mode:o}: others than its owner could have written it; "
+            "check it, then run: chmod 644 {path}"
+        ).format(path=path, mode=stat.S_IMODE(info.st_mode))
+    trusted = info.st_uid in (0, db_owner) or (
+        owner == sealed_by and owner in admins and not _in_group(info.st_uid, db_info.st_gid)
+    )
+    if not trusted:
+        return _(
+            "the audit seal {path} belongs to {owner}, not to root or an admin outside the "
+            "database's group: it may have been planted; check it, remove it as root and seal "
+            "again"
+        ).format(path=path, owner=owner)
+    return ""
 
 
 async def verify_trail(ctx: Ctx) -> ChainCheck:
@@ -60,9 +133,16 @@ async def verify_trail(ctx: Ctx) -> ChainCheck:
         DomainError: the seal file is unreadable.
     """
     await check(ctx, Action.AUDIT_VERIFY)
-    seal = read_seal(seal_path(ctx.db.path))
+    path = seal_path(ctx.db.path)
+    found = _read_seal_file(path)
     rows = [row async for row in audit_store.chained_rows(ctx.db)]
-    return verify(rows, seal)
+    result = verify(rows, None if found is None else found[0])
+    if found is not None and result.ok:
+        admins = await people_store.admin_logins(ctx.db)
+        problem = planted_seal(path, found[1], ctx.db.path, admins)
+        if problem:
+            return dataclasses.replace(result, problem=problem)
+    return result
 
 
 async def seal_trail(ctx: Ctx) -> Seal | None:
@@ -89,8 +169,20 @@ async def seal_trail(ctx: Ctx) -> Seal | None:
         "sealed_at": ctx.clock.now().isoformat(timespec="seconds"),
         "sealed_by": ctx.actor,
     }
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    partial.chmod(0o644)
-    os.replace(partial, path)
+    # A fresh file of our own (O_EXCL, no link followed): a name prepared by
+    # someone else in the group-writable folder is never written through.
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, indent=2) + "\n")
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise DomainError(
+            _("Cannot write the audit seal {path}: {err}").format(
+                path=path, err=err.strerror or err
+            )
+        ) from err
     return result.head

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pwd
 import sqlite3
+import stat
 import sys
 import textwrap
 from dataclasses import replace
@@ -20,6 +23,7 @@ from hypothesis import strategies as st
 
 from bbdispatch.cli import main
 from bbdispatch.domain.audit_chain import GENESIS, ChainedRow, Seal, digest, row_hash, verify
+from bbdispatch.services.audit import planted_seal
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage.database import Database, migrations, split_statements
 
@@ -171,8 +175,12 @@ async def test_two_processes_appending_at_once_keep_one_valid_chain(tmp_path: Pa
 def test_audit_verify_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(demo_db_path)
     assert main(["--db", db, "audit", "verify"]) == 0
-    assert "audit trail intact" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "audit trail intact" in out and "no seal: rows may have been rewritten" in out
     assert main(["--db", db, "audit", "verify", "--seal"]) == 0
+    assert "no seal" not in capsys.readouterr().out
+    assert main(["--db", db, "audit", "verify"]) == 0
+    assert "no seal" not in capsys.readouterr().out
     seal = json.loads(demo_db_path.with_name("demo.db.audit-head").read_text())
     capsys.readouterr()
     with sqlite3.connect(demo_db_path) as conn:
@@ -186,3 +194,79 @@ def test_audit_verify_command(demo_db_path: Path, capsys: pytest.CaptureFixture[
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False and out["broken_id"] == seal["id"]
     assert "deleted" in out["problem"]
+
+
+def test_a_seal_planted_by_someone_who_can_write_the_database_is_refused(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A technician rewrites the newest rows and plants a matching head beside the database.
+
+    The forged head verifies against the forged chain, so what gives it away is the
+    file: a technician's own, a link, or writable by the group. Tests run as root,
+    so the technician's ownership is made with chown.
+    """
+    db = str(demo_db_path)
+    seal = demo_db_path.with_name("demo.db.audit-head")
+    with sqlite3.connect(demo_db_path) as conn:  # the forgery: rewrite the last row, rechain
+        last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = ?", (last,))
+        rows = [ChainedRow(*r) for r in conn.execute(
+            "SELECT id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash"
+            " FROM audit_log ORDER BY id")]  # fmt: skip
+        head = ""
+        for row in rows:
+            head = row_hash(head or GENESIS, row)
+            conn.execute("UPDATE audit_log SET chain_hash = ? WHERE id = ?", (head, row.id))
+    seal.write_text(json.dumps({"id": last, "chain_hash": head, "sealed_by": "anna"}))
+    os.chmod(seal, 0o644)
+    os.chown(seal, 4242, 4242)  # anna's file
+    assert main(["--db", db, "audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "belongs to 4242" in err and "planted" in err
+    assert main(["--db", db, "audit", "verify", "--seal"]) == 1  # never sealed over it
+    assert "planted" in capsys.readouterr().err
+    os.chown(seal, 0, 0)
+    os.chmod(seal, 0o664)
+    assert main(["--db", db, "audit", "verify"]) == 1
+    assert "664" in capsys.readouterr().err
+    seal.unlink()
+    elsewhere = demo_db_path.with_name("elsewhere.json")
+    elsewhere.write_text(json.dumps({"id": last, "chain_hash": head}))
+    seal.symlink_to(elsewhere)
+    assert main(["--db", db, "audit", "verify"]) == 1
+    assert "not a plain file" in capsys.readouterr().err
+
+
+def test_sealing_never_writes_through_a_name_prepared_in_the_folder(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old ``<seal>.tmp`` name, prepared as a link to another file, is left alone."""
+    victim = demo_db_path.with_name("victim.txt")
+    victim.write_text("keep me\n")
+    demo_db_path.with_name("demo.db.audit-head.tmp").symlink_to(victim)
+    assert main(["--db", str(demo_db_path), "audit", "verify", "--seal"]) == 0
+    assert victim.read_text() == "keep me\n"
+    seal = demo_db_path.with_name("demo.db.audit-head")
+    assert not seal.is_symlink() and stat.S_IMODE(seal.stat().st_mode) == 0o644
+    assert main(["--db", str(demo_db_path), "audit", "verify"]) == 0
+    assert "audit trail intact" in capsys.readouterr().out
+
+
+def test_an_admins_own_seal_counts_only_when_the_admin_cannot_write_the_database(
+    tmp_path: Path,
+) -> None:
+    """An admin outside the database's group sealed it: trusted. A member of that group
+    could have made itself admin in the file, so its own seal is not."""
+    nobody = pwd.getpwnam("nobody")
+    db, seal = tmp_path / "firm.db", tmp_path / "firm.db.audit-head"
+    db.touch()
+    seal.write_text("{}")
+    os.chmod(seal, 0o644)
+    os.chown(seal, nobody.pw_uid, nobody.pw_gid)
+    assert nobody.pw_gid != 4242
+    os.chown(db, 0, 4242)  # the firm's group, nobody not in it
+    assert planted_seal(seal, "nobody", db, ["nobody"]) == ""
+    assert "planted" in planted_seal(seal, "nobody", db, [])  # not an admin
+    assert "planted" in planted_seal(seal, "anna", db, ["anna", "nobody"])  # not who sealed
+    os.chown(db, 0, nobody.pw_gid)
+    assert "planted" in planted_seal(seal, "nobody", db, ["nobody"])
