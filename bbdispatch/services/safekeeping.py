@@ -29,7 +29,12 @@ from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import db_file
-from bbdispatch.storage.database import Database, SchemaTooNew, latest_schema_version
+from bbdispatch.storage.database import (
+    FILE_MODE,
+    Database,
+    SchemaTooNew,
+    latest_schema_version,
+)
 
 DEFAULT_KEEP = 14
 """Dated backups kept in the backups folder when ``--keep`` is not given."""
@@ -236,11 +241,28 @@ async def restore(
         )
     if await asyncio.to_thread(db_file.same_file, backup_file, db_path):
         raise DomainError(_("{path} is the database itself.").format(path=backup_file))
+    with _folder_lock(db_path.parent) as alone:
+        if not alone:
+            raise DomainError(
+                _("Another restore into {path} is running; try again when it has finished.")
+                .format(path=db_path)
+            )  # fmt: skip
+        return await _restore_alone(backup_file, db_path, login, clock, check)
+
+
+async def _restore_alone(
+    backup_file: Path, db_path: Path, login: str, clock: Clock, check: db_file.FileCheck
+) -> RestoreDone:
+    """The restore proper, with the database folder's lock held (one restore at a time)."""
     existing = await asyncio.to_thread(db_path.exists)
     if existing:
         await _check_admin_in(db_path, login, clock)
     staged = db_path.with_name(f".{db_path.name}.restoring")
-    staged.unlink(missing_ok=True)
+    for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+        leftover.unlink(missing_ok=True)  # a killed restore's
+    # Private until it is swapped in (and given the replaced file's mode): it
+    # holds the firm's data, and SQLite gives its -wal and -shm the same mode.
+    db_file.create_private(staged)
     try:
         await asyncio.to_thread(shutil.copyfile, backup_file, staged)
         db = await Database.open(staged, create=False)
@@ -254,6 +276,9 @@ async def restore(
         finally:
             await db.close()
         await asyncio.to_thread(db_file.fsync_file, staged)
+        if not existing:  # else it takes the replaced file's mode
+            os.chmod(staged, FILE_MODE)
+            db_file.copy_group(db_path.parent, staged)
         kept = await asyncio.to_thread(
             db_file.swap_in,
             staged,
@@ -261,7 +286,8 @@ async def restore(
             f"{db_path.name}.before-restore-{clock.now().strftime(_STAMP)}",
         )
     finally:
-        staged.unlink(missing_ok=True)
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
     return RestoreDone(db_path, kept, check, migrated_to)
 
 

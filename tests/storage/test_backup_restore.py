@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,8 @@ from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.errors import DomainError, NotAllowed
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.safekeeping import backup, restore
+from bbdispatch.services.people import os_login
+from bbdispatch.services.safekeeping import _folder_lock, backup, restore
 from bbdispatch.storage import db_file
 from bbdispatch.storage.database import Database, SchemaTooNew, StorageError
 
@@ -47,6 +51,15 @@ WRITER = textwrap.dedent(
 )
 WRITERS = 10
 PER_WRITER = 60
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -145,6 +158,84 @@ async def test_restore_refuses_a_database_in_use(
         await restore(done.path, demo_db_path, "tester", clock=clock)
     assert await db.fetch_value("SELECT count(*) FROM client") > 0  # untouched, still open
     await db.close()
+
+
+async def test_two_restores_at_once_one_waits_its_turn_clearly(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """A second restore while one runs is refused in one line; nothing is mixed up."""
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    await db.close()
+    with _folder_lock(demo_db_path.parent) as alone:  # as a restore running meanwhile
+        assert alone
+        with pytest.raises(DomainError, match="Another restore into .* is running"):
+            await restore(done.path, demo_db_path, "tester", clock=clock)
+    assert db_file.check_file(demo_db_path).ok
+    result = await restore(done.path, demo_db_path, "tester", clock=clock)
+    assert result.kept_aside is not None
+
+
+async def test_two_restore_processes_at_once_leave_one_sound_database(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    async with db.transaction():  # this login restores (a command runs as the OS login)
+        await db.execute(
+            "INSERT INTO technician (id, login, name, role, does_onsite)"
+            " VALUES (900, ?, 'Admin', 'admin', 0)",
+            (os_login(),),
+        )
+    first = await backup(ctx, output=tmp_path / "a.db")
+    async with db.transaction():
+        await db.execute("DELETE FROM technician_skill")
+    second = await backup(ctx, output=tmp_path / "b.db")
+    await db.close()
+    runs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bbdispatch",
+            "--db",
+            str(demo_db_path),
+            "restore",
+            str(f),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "USER": "tester", "LOGNAME": "tester"},
+        )  # fmt: skip
+        for f in (first.path, second.path)
+    ]
+    outcomes = [await asyncio.wait_for(r.communicate(), timeout=120) for r in runs]
+    codes = [r.returncode for r in runs]
+    assert 0 in codes, outcomes
+    for run, (_out, err) in zip(runs, outcomes, strict=True):
+        if run.returncode != 0:  # refused in one clear line, never a traceback
+            text = err.decode()
+            assert text.count("\n") == 1 and ("running" in text or "in use" in text), text
+    check = db_file.check_file(demo_db_path)
+    assert check.ok
+    assert not list(demo_db_path.parent.glob(".*restoring*"))
+
+
+@pytest.mark.usefixtures("umask_022")
+async def test_a_restore_into_a_new_place_is_0660_and_clears_a_killed_restores_leftovers(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    await db.close()
+    target = tmp_path / "new" / "firm.db"
+    target.parent.mkdir()
+    for name in (".firm.db.restoring", ".firm.db.restoring-wal"):
+        (target.parent / name).write_bytes(b"killed half-way")
+    await restore(done.path, target, "tester", clock=clock)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o660
+    assert sorted(p.name for p in target.parent.iterdir()) == ["firm.db"]
+    assert db_file.check_file(target).ok
 
 
 async def test_restore_refuses_a_newer_schema_and_a_stranger_file(
