@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import stat
 from dataclasses import dataclass, field
@@ -249,10 +250,16 @@ def swap_in(staged: Path, target: Path, kept_name: str) -> Path | None:
             os.chmod(staged, stat.S_IMODE(target.stat().st_mode))
             copy_group(target, staged)
             kept = target.with_name(kept_name)
-            target.rename(kept)
+            # A second name for the old file, then one atomic replace: at no
+            # moment is there no database at ``target`` (a kill -9 in between
+            # leaves the old one, never nothing for a careless ``init``).
+            try:
+                os.link(target, kept)
+            except OSError:  # a file system without hard links
+                shutil.copy2(target, kept)
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        staged.rename(target)
+        os.replace(staged, target)
     finally:
         hold.release()
     fsync_file(target)

@@ -9,7 +9,7 @@ import stat
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -236,6 +236,36 @@ async def test_a_restore_into_a_new_place_is_0660_and_clears_a_killed_restores_l
     assert stat.S_IMODE(target.stat().st_mode) == 0o660
     assert sorted(p.name for p in target.parent.iterdir()) == ["firm.db"]
     assert db_file.check_file(target).ok
+
+
+async def test_a_restore_that_fails_at_the_swap_leaves_the_old_database_in_place(
+    demo_db_path: Path,
+    tmp_path: Path,
+    clock: FrozenClock,
+    prices: PriceList,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As a kill -9 between the two renames would: never no database at the path."""
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    await db.close()
+    before = db_file.check_file(demo_db_path)
+
+    def refusing(real: Callable[[str, str], None]) -> Callable[[str, str], None]:
+        def move(src: str, dst: str) -> None:
+            if str(src).endswith(".restoring"):
+                raise OSError(5, "Input/output error")
+            real(src, dst)
+
+        return move
+
+    monkeypatch.setattr(os, "replace", refusing(os.replace))
+    monkeypatch.setattr(os, "rename", refusing(os.rename))
+    with pytest.raises(OSError, match="Input/output error"):
+        await restore(done.path, demo_db_path, "tester", clock=clock)
+    monkeypatch.undo()
+    assert db_file.check_file(demo_db_path).row_counts == before.row_counts
 
 
 async def test_restore_refuses_a_newer_schema_and_a_stranger_file(
