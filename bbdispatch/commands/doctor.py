@@ -28,7 +28,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Print one line per check ("ok" or "FIX"); exit 1 when anything needs fixing."""
+    """Print one line per check ("ok", "FIX", or "???" where this login cannot see).
+
+    Exit 1 when anything needs fixing or could not be checked.
+    """
 
     async def body() -> int:
         target = database_target(args.db)
@@ -40,9 +43,10 @@ def handle(args: argparse.Namespace) -> int:
         finally:
             await db.close()
         marks = {True: pgettext("doctor", "ok"), False: pgettext("doctor", "FIX")}
-        width = max(len(mark) for mark in marks.values())
+        width = max(3, *(len(mark) for mark in marks.values()))
         for c in checks:
-            echo(f"{marks[c.ok]:<{width}}  {c.what}: {c.message}")
+            mark = "???" if c.unchecked and not c.ok else marks[c.ok]
+            echo(f"{mark:<{width}}  {c.what}: {c.message}")
         return 0 if all(c.ok for c in checks) else 1
 
     return run(body)

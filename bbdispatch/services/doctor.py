@@ -10,6 +10,8 @@ folder in tests).
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import shlex
 import stat
 from collections.abc import Iterable
@@ -43,6 +45,8 @@ class Check:
     ok: bool
     what: str
     message: str
+    unchecked: bool = False
+    """True when this login could not read what the check needs (not ok, not a finding)."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,11 @@ class Accounts:
         self.users: dict[str, tuple[int, int]] = {}
         self.members: dict[int, set[str]] = {}
         self.group_names: dict[int, str] = {}
-        for line in _lines(root / "etc" / "passwd"):
+        for line in _lines_or_none(root / "etc" / "passwd"):
             parts = line.split(":")
             if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
                 self.users[parts[0]] = (int(parts[2]), int(parts[3]))
-        for line in _lines(root / "etc" / "group"):
+        for line in _lines_or_none(root / "etc" / "group"):
             parts = line.split(":")
             if len(parts) >= 4 and parts[2].isdigit():
                 gid = int(parts[2])
@@ -87,9 +91,19 @@ class Accounts:
         return self.group_names.get(gid, str(gid))
 
 
+class _Unreadable(Exception):
+    """A system file or folder this login may not read (a technician running doctor)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 def _lines(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
+    except PermissionError as err:
+        raise _Unreadable(path) from err
     except OSError:
         return []
     return [
@@ -97,11 +111,58 @@ def _lines(path: Path) -> list[str]:
     ]
 
 
-def _files(root: Path, patterns: Iterable[str]) -> list[Path]:
+def _lines_or_none(path: Path) -> list[str]:
+    """The lines of a file every login may read (``/etc/passwd``), or none."""
+    try:
+        return _lines(path)
+    except _Unreadable:
+        return []
+
+
+def _files(root: Path, patterns: Iterable[str]) -> tuple[list[Path], list[Path]]:
+    """The files matching ``patterns``, and the folders among theirs this login cannot list.
+
+    ``Path.glob`` skips a folder it may not read without a word, which would
+    turn "cannot see" into "not there"; the folders are listed here instead.
+    """
     found: list[Path] = []
+    unreadable: list[Path] = []
     for pattern in patterns:
-        found += sorted(p for p in root.glob(pattern) if p.is_file())
-    return found
+        folder = (root / pattern).parent
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder))
+        except PermissionError:
+            unreadable.append(folder)
+            continue
+        except OSError:
+            continue
+        found += [
+            folder / name
+            for name in names
+            if fnmatch.fnmatchcase(name, Path(pattern).name) and (folder / name).is_file()
+        ]
+    return found, unreadable
+
+
+def _readable_lines(
+    files: tuple[list[Path], list[Path]],
+) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """Every line of ``files`` that this login can read, and what it could not read."""
+    paths, unreadable = files
+    lines: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            lines += [(path, line) for line in _lines(path)]
+        except _Unreadable as err:
+            unreadable.append(err.path)
+    return lines, unreadable
+
+
+def _unchecked(what: str, unreadable: list[Path]) -> Check:
+    """A check this login could not make: it names what it could not read."""
+    return Check(False, what, _(
+        "cannot check: {paths} not readable by this login; run bbdispatch doctor as root"
+    ).format(paths=", ".join(str(p) for p in unreadable)), unchecked=True)  # fmt: skip
 
 
 STAFF_GROUP = "bbdispatch"
@@ -250,35 +311,39 @@ def check_pricelist() -> Check:
     )
 
 
-def _sshd_files(root: Path) -> list[Path]:
-    return _files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"])
+def _sshd_lines(root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
+    return _readable_lines(_files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"]))
 
 
 def forced_groups(root: Path) -> frozenset[str]:
     """Groups whose sshd ``Match Group`` block has a ForceCommand running bbdispatch."""
     found: set[str] = set()
-    for path in _sshd_files(root):
-        groups: list[str] = []
-        for line in _lines(path):
-            words = line.split()
-            if words[0].lower() == "match":
-                groups = []
-                for key, value in zip(words[1::2], words[2::2], strict=False):
-                    if key.lower() == "group":
-                        groups += value.split(",")
-            elif words[0].lower() == "forcecommand" and "bbdispatch" in line:
-                found.update(groups)
+    groups: list[str] = []
+    current: Path | None = None
+    for path, line in _sshd_lines(root)[0]:
+        if path != current:  # a Match block ends with its file
+            groups, current = [], path
+        words = line.split()
+        if words[0].lower() == "match":
+            groups = []
+            for key, value in zip(words[1::2], words[2::2], strict=False):
+                if key.lower() == "group":
+                    groups += value.split(",")
+        elif words[0].lower() == "forcecommand" and "bbdispatch" in line:
+            found.update(groups)
     return frozenset(found)
 
 
 def check_ssh(root: Path, has_technicians: bool) -> Check:
     """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line) that can run."""
-    for path in _sshd_files(root):
-        for line in _lines(path):
-            if line.lower().startswith("forcecommand") and "bbdispatch" in line:
-                return _force_command(root, path, line)
+    lines, unreadable = _sshd_lines(root)
+    for path, line in lines:
+        if line.lower().startswith("forcecommand") and "bbdispatch" in line:
+            return _force_command(root, path, line)
     if not has_technicians:
         return Check(True, _("ssh ForceCommand"), _("none needed: no technicians yet"))
+    if unreadable:
+        return _unchecked(_("ssh ForceCommand"), unreadable)
     return Check(False, _("ssh ForceCommand"), _(
         "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
         "see docs/deploy-ssh.md"))  # fmt: skip
@@ -310,20 +375,21 @@ def _force_command(root: Path, config: Path, line: str) -> Check:
 def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
     """A cron line or systemd service runs ``bbdispatch ... <task>`` on this database."""
     what = _("scheduled '{task}'").format(task=task)
-    files = _files(
+    lines, unreadable = _readable_lines(_files(
         root,
         [
             "etc/crontab", "etc/cron.d/*", "var/spool/cron/crontabs/*", "var/spool/cron/*",
             "etc/systemd/system/*.service", "lib/systemd/system/*.service",
         ],
-    )  # fmt: skip
-    for path in files:
-        for line in _lines(path):
-            if "bbdispatch" in line and f" {task}" in line:
-                other_db = "--db" in line and str(db_path) not in line and db_path.name not in line
-                if other_db:
-                    continue
-                return Check(True, what, f"{path}: {line}")
+    ))  # fmt: skip
+    for path, line in lines:
+        if "bbdispatch" in line and f" {task}" in line:
+            other_db = "--db" in line and str(db_path) not in line and db_path.name not in line
+            if other_db:
+                continue
+            return Check(True, what, f"{path}: {line}")
+    if unreadable:
+        return _unchecked(what, unreadable)
     return Check(False, what, _("no cron line or systemd timer runs it; see {doc}").format(doc=doc))
 
 

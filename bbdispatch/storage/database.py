@@ -12,6 +12,7 @@ import errno
 import importlib
 import os
 import sqlite3
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -197,14 +198,18 @@ def create_shared_file(path: Path) -> None:
 
     SQLite creates a new file ``0644`` minus the umask and gives ``-wal`` and
     ``-shm`` the database file's mode, so the mode set here is the one all three
-    get; the group comes from the folder (setgid, ``docs/deploy-ssh.md``).
+    get; the group comes from the folder (setgid, ``docs/deploy-ssh.md``). An
+    existing empty file (``touch``, often ``0644``) about to become the
+    database is set ``0660`` the same way.
 
     Raises:
-        StorageError: the file cannot be created.
+        StorageError: the file cannot be created, or it is an empty file of
+            another login whose mode this one cannot set.
     """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
+        _share_empty_file(path)
         return
     except OSError as err:
         raise StorageError(
@@ -214,6 +219,21 @@ def create_shared_file(path: Path) -> None:
         os.fchmod(fd, FILE_MODE)  # the umask took bits away at open
     finally:
         os.close(fd)
+
+
+def _share_empty_file(path: Path) -> None:
+    """Set an existing empty file ``0660`` before it becomes the database (see above)."""
+    info = path.stat()
+    if info.st_size or stat.S_IMODE(info.st_mode) == FILE_MODE:
+        return
+    try:
+        os.chmod(path, FILE_MODE)
+    except OSError as err:
+        raise StorageError(
+            _("{path} is an empty file with mode {mode:o} that this login cannot change; "
+              "run: chmod 660 {path} (or remove it), then try again.").format(
+                path=path, mode=stat.S_IMODE(info.st_mode))
+        ) from err  # fmt: skip
 
 
 def refuse_unreachable(path: Path) -> None:

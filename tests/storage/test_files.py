@@ -50,6 +50,19 @@ def test_init_under_umask_022_makes_a_0660_file(tmp_path: Path) -> None:
     assert _mode(path) == 0o660
 
 
+@pytest.mark.usefixtures("umask_022")
+def test_init_on_an_existing_empty_0644_file_leaves_it_0660(tmp_path: Path) -> None:
+    path = tmp_path / "firm.db"
+    path.touch(mode=0o644)
+    assert _mode(path) == 0o644
+    assert main(["--db", str(path), "init"]) == 0
+    assert _mode(path) == 0o660
+    assert main(["--db", str(path), "ring", "+48 601 234 567"]) == 0  # -wal, -shm follow
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        assert not side.exists() or _mode(side) == 0o660, suffix
+
+
 def _foreign(path: Path) -> bytes:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (text TEXT)")

@@ -167,3 +167,50 @@ def test_a_force_command_that_cannot_run_is_not_ok(
     code, lines = doctor(db, root, capsys)
     assert code == 1
     assert any("/usr/local/bin/bbdispatch-tech does not exist" in ln for ln in lines)
+
+
+def test_what_this_login_cannot_read_is_said_not_reported_missing(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A technician's doctor cannot read root's crontabs or a 0600 sshd drop-in: it says so.
+
+    Tests run as root, who reads everything, so the refusals are made here.
+    """
+    db, root = firm
+    (root / "etc" / "ssh" / "sshd_config").write_text("Include /etc/ssh/sshd_config.d/*.conf\n")
+    (root / "etc" / "ssh" / "sshd_config.d").mkdir()
+    (root / "etc" / "ssh" / "sshd_config.d" / "bbdispatch.conf").write_text(
+        "Match Group bbdispatch\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
+    (root / "etc" / "cron.d" / "bbdispatch").unlink()
+    crontabs = root / "var" / "spool" / "cron" / "crontabs"
+    crontabs.mkdir(parents=True)
+    (crontabs / "root").write_text(
+        f"*/5 * * * * bbdispatch --db {db} schedule run\n30 1 * * * bbdispatch --db {db} backup\n"
+    )
+    private = {root / "etc" / "ssh" / "sshd_config.d" / "bbdispatch.conf"}
+    real_read, real_scandir = Path.read_text, os.scandir
+
+    def read_text(path: Path, *args: object, **kwargs: object) -> str:
+        if path in private:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == crontabs:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    unchecked = [line for line in lines if line.startswith("???")]
+    assert len(unchecked) == 3, lines
+    assert all("run bbdispatch doctor as root" in line for line in unchecked)
+    assert any("ssh ForceCommand" in line and "bbdispatch.conf" in line for line in unchecked)
+    assert any("'backup'" in line and str(crontabs) in line for line in unchecked)
+    assert not [line for line in lines if line.startswith("FIX")], lines
+    monkeypatch.undo()
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines  # as root: all there
