@@ -227,14 +227,19 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
 
 
 async def check_people(
-    db: Database, accounts: Accounts, forced: frozenset[str] = frozenset()
+    db: Database,
+    accounts: Accounts,
+    forced: frozenset[str] = frozenset(),
+    unread: tuple[Path, ...] = (),
 ) -> list[Check]:
     """An admin exists; every person's OS account exists and can read the database.
 
     ``forced``: groups sshd forces into ``bbdispatch tech`` (its ``Match Group``
     blocks with a ForceCommand). Dispatchers and admins are kept out of them,
     as docs/deploy-ssh.md says, and run bbdispatch with that group through
-    ``runuser``; technicians belong in them.
+    ``runuser``; technicians belong in them. ``unread``: sshd files this login
+    could not read, so ``forced`` may lack a group: a dispatcher's or admin's
+    account in the database's group is then not judged.
     """
     checks: list[Check] = []
     admins = await people_store.admin_logins(db)
@@ -254,7 +259,16 @@ async def check_people(
         account = accounts.get(person.login)
         what = _("account {login}").format(login=person.login)
         office = person.role is not Role.TECHNICIAN and group in forced
-        if account is None and office:
+        if (
+            unread
+            and person.role is not Role.TECHNICIAN
+            and account is not None
+            and info.st_gid in account.groups
+            and account.uid != 0
+            and not office
+        ):
+            checks.append(_unchecked(what, list(unread)))
+        elif account is None and office:
             checks.append(Check(False, what, _(
                 "{role} {login} has no OS account; run: useradd -m {login} (not in group "
                 "{group}: sshd gives that group only bbdispatch tech); they run bbdispatch "
@@ -404,7 +418,7 @@ async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
     accounts = Accounts(root)
     # The file's mode and group matter for SQLite only; a server guards its own data.
     checks = check_database_file(db.path, accounts) if db.dialect == "sqlite" else []
-    checks += await check_people(db, accounts, forced_groups(root))
+    checks += await check_people(db, accounts, forced_groups(root), tuple(_sshd_lines(root)[1]))
     checks.append(check_pricelist())
     techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
     checks.append(check_ssh(root, bool(techs)))

@@ -188,6 +188,10 @@ def test_what_this_login_cannot_read_is_said_not_reported_missing(
     (crontabs / "root").write_text(
         f"*/5 * * * * bbdispatch --db {db} schedule run\n30 1 * * * bbdispatch --db {db} backup\n"
     )
+    with (root / "etc" / "passwd").open("a") as passwd:  # a dispatcher in the forced group
+        passwd.write("bogdan:x:1002:1002:Bogdan:/home/bogdan:/bin/sh\n")
+    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogdan\n")
+    assert main(["--db", str(db), "people", "add", "bogdan", "Bogdan", "--role", "dispatcher"]) == 0
     private = {root / "etc" / "ssh" / "sshd_config.d" / "bbdispatch.conf"}
     real_read, real_scandir = Path.read_text, os.scandir
 
@@ -206,11 +210,14 @@ def test_what_this_login_cannot_read_is_said_not_reported_missing(
     code, lines = doctor(db, root, capsys)
     assert code == 1
     unchecked = [line for line in lines if line.startswith("???")]
-    assert len(unchecked) == 3, lines
+    assert len(unchecked) == 4, lines
     assert all("run bbdispatch doctor as root" in line for line in unchecked)
     assert any("ssh ForceCommand" in line and "bbdispatch.conf" in line for line in unchecked)
+    assert any("account bogdan" in line and "bbdispatch.conf" in line for line in unchecked)
     assert any("'backup'" in line and str(crontabs) in line for line in unchecked)
     assert not [line for line in lines if line.startswith("FIX")], lines
     monkeypatch.undo()
-    code, lines = doctor(db, root, capsys)
-    assert code == 0, lines  # as root: all there
+    code, lines = doctor(db, root, capsys)  # as root: all there, and bogdan's group seen
+    assert [line for line in lines if not line.startswith("ok ")] == [
+        next(line for line in lines if "gpasswd -d bogdan bbdispatch" in line)
+    ], lines
