@@ -44,10 +44,10 @@ RINGER = textwrap.dedent(
         db = await Database.open(path, create=False)
         ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="pbx",
                   fallback=Principal.PHONE)
+        print("ready", flush=True)
         for n in range(count):
-            t0 = time.monotonic()
             await record_ring(ctx, f"+48 602 100 {n:03d}")
-            print(f"{time.monotonic() - t0:.4f}", flush=True)
+            print(f"{time.time():.4f}", flush=True)  # when it landed
             await asyncio.sleep(0.1)
         await db.close()
 
@@ -62,30 +62,36 @@ def client_file(count: int) -> str:
 
 
 async def test_rings_land_during_a_long_import(demo_ctx: Ctx) -> None:
-    """Every ring lands, in order, none lost, while a long import writes.
+    """Every ring lands, in order, none queued, while a long import writes, none after it.
 
     How fast (the 1 s goal) is measured in ``benchmarks/rings_during_import.py``,
-    not asserted here: a loaded CI machine makes wall-clock assertions flaky.
-    The bound below only says that no ring waits for the whole import.
+    not asserted here: a loaded machine makes wall-clock bounds flaky. What is
+    asserted is the property: rings get in *during* the import (between its
+    transactions), so no ring waits for the whole import.
     """
     rows = parse_client_csv(client_file(3000))
     ringer = await asyncio.create_subprocess_exec(
         sys.executable, "-c", RINGER, str(demo_ctx.db.path), "15",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    await asyncio.sleep(0.5)  # the ringer has started
-    slow = asyncio.create_task(import_clients(demo_ctx, rows, chunk=200, pause=0.02))
+    assert ringer.stdout is not None
+    assert (await asyncio.wait_for(ringer.stdout.readline(), timeout=120)).strip() == b"ready"
+    started = time.time()
+    summary = await import_clients(demo_ctx, rows, chunk=100, pause=0.05)
+    finished = time.time()
     out, err = await asyncio.wait_for(ringer.communicate(), timeout=120)
-    summary = await slow
     assert ringer.returncode == 0, err.decode()
-    waits = [float(x) for x in out.decode().split()]
-    assert len(waits) == 15 and max(waits) < 10.0, waits
+    landed = [float(x) for x in out.decode().split()]
+    assert len(landed) == 15
+    during = [at for at in landed if started < at < finished]
+    assert during, (started, finished, landed)  # rings got in while the import ran
     numbers = await demo_ctx.db.fetch_all(
         "SELECT raw_number FROM call_log WHERE raw_number LIKE '+48 602 100 %' ORDER BY id"
     )
     assert [r[0] for r in numbers] == [f"+48 602 100 {n:03d}" for n in range(15)]
     assert summary.added == 3000
     assert await demo_ctx.db.fetch_value("SELECT count(*) FROM import_row") == 0
+    assert spool.spooled_rings(demo_ctx.db.path) == []
 
 
 async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) -> None:
