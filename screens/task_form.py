@@ -292,7 +292,12 @@ class TaskForm(FormDialog[int | None]):
         if self.editing is not None:
             self._save_edit(self.editing.id, draft)
             return
-        self._ask_then_save(draft, missed_of_draft(self.ctx, draft))
+        try:  # an empty custom rule passes the preview but not the run search
+            missed = missed_of_draft(self.ctx, draft)
+        except ScheduleError as err:
+            self._error("schedule", str(err))
+            return
+        self._ask_then_save(draft, missed)
 
     @work(exclusive=True, group="ask-task-edit", exit_on_error=False)
     async def _save_edit(self, task_id: int, draft: TaskDraft) -> None:

@@ -237,3 +237,33 @@ async def test_moving_a_tasks_first_run_back_asks_but_a_new_title_does_not(
     with sqlite3.connect(demo_db_path) as conn:
         row = conn.execute("SELECT title, runs_from FROM recurring_task WHERE id = 2").fetchone()
     assert row == ("Spis oprogramowania", "2026-11-02T09:00:00Z")
+
+
+async def test_saving_an_empty_custom_rule_says_so_and_keeps_the_form(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    """Issue 20: Custom RRULE left empty, ctrl+s closed the dispatcher with a traceback."""
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await pilot.press(*"Aktualizacje")
+        form.query_one("#preset", Select).value = "custom"
+        form.query_one("#rrule", Input).value = ""
+        await settle_twice(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        assert app.is_running
+        assert app.screen is form
+        assert str(form.query_one("#schedule-error", Static).render()).strip()
+        assert form.query_one("#title", Input).value == "Aktualizacje"
+    with sqlite3.connect(demo_db_path) as conn:
+        count = conn.execute(
+            "SELECT count(*) FROM recurring_task WHERE title = 'Aktualizacje'"
+        ).fetchone()
+    assert count == (0,)
