@@ -9,7 +9,6 @@ import json
 import os
 import pwd
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +168,8 @@ async def seal_trail(ctx: Ctx) -> Seal | None:
         "sealed_at": ctx.clock.now().isoformat(timespec="seconds"),
         "sealed_by": ctx.actor,
     }
+    import tempfile  # only sealing needs it; the phone path imports this module
+
     # A fresh file of our own (O_EXCL, no link followed): a name prepared by
     # someone else in the group-writable folder is never written through.
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
