@@ -80,6 +80,20 @@ class OutputClosed(Exception):
     """The command's stdout is a pipe whose reader has gone (``| head -1``)."""
 
 
+def client_id_of(text: str) -> int:
+    """The client id given as ``--client`` (a whole number), for every command that takes one.
+
+    Raises:
+        CommandError: not a whole number (exit 2, naming ``--client``).
+    """
+    try:
+        return int(text)
+    except ValueError as err:
+        raise CommandError(
+            _("--client: not a client id: {v!r}").format(v=text), EXIT_USAGE
+        ) from err
+
+
 def quiet_stdout() -> None:
     """Point stdout at the null device, so nothing flushed later fails again."""
     devnull = os.open(os.devnull, os.O_WRONLY)

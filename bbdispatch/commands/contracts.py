@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from bbdispatch.clock import local_today
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
+from bbdispatch.commands.common import (
+    CommandError,
+    client_id_of,
+    echo,
+    open_ctx,
+    print_json,
+    run,
+)
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.contracts import balance_text
@@ -86,14 +93,7 @@ def handle(args: argparse.Namespace) -> int:
     """List contracts (all, or one client's)."""
 
     async def body() -> int:
-        client_id = None
-        if args.client is not None:
-            try:
-                client_id = int(args.client)
-            except ValueError as err:
-                raise CommandError(
-                    _("--client: not a client id: {v!r}").format(v=args.client), EXIT_USAGE
-                ) from err
+        client_id = None if args.client is None else client_id_of(args.client)
         async with open_ctx(args) as ctx:
             views = await contract_views(ctx, client_id)
             warn = ctx.prices.billing.warn_percent

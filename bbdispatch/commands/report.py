@@ -14,6 +14,7 @@ from bbdispatch.commands.common import (
     EXIT_ERROR,
     EXIT_USAGE,
     CommandError,
+    client_id_of,
     echo_err,
     open_ctx,
     run,
@@ -87,12 +88,7 @@ def handle_statement(args: argparse.Namespace) -> int:
     rendered: list[str] = []
 
     async def body() -> int:
-        try:
-            client_id = int(args.client)
-        except ValueError as err:
-            raise CommandError(
-                _("--client: not a client id: {v!r}").format(v=args.client), EXIT_USAGE
-            ) from err
+        client_id = client_id_of(args.client)
         if args.delimiter is not None and args.format != "csv":
             raise CommandError(_("--delimiter: only with --format csv"), EXIT_USAGE)
         args.delimiter = args.delimiter or ","
@@ -166,12 +162,7 @@ def handle_itadmin(args: argparse.Namespace) -> int:
     rendered: list[str] = []
 
     async def body() -> int:
-        try:
-            client_id = int(args.client)
-        except ValueError as err:
-            raise CommandError(
-                _("--client: not a client id: {text!r}").format(text=args.client), EXIT_USAGE
-            ) from err
+        client_id = client_id_of(args.client)
         month = parse_month(args.month)
         async with open_ctx(args) as ctx:
             report = await itadmin_report(ctx, client_id, month)
