@@ -10,7 +10,13 @@ from bbdispatch.commands.office import whole_number
 from bbdispatch.i18n import _
 from bbdispatch.paths import database_target, default_db_path
 from bbdispatch.services.people import os_login
-from bbdispatch.services.safekeeping import DEFAULT_KEEP, ON_A_SERVER, backup, restore
+from bbdispatch.services.safekeeping import (
+    DEFAULT_KEEP,
+    ON_A_SERVER,
+    UnsafeFolder,
+    backup,
+    restore,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,7 +60,10 @@ def handle_backup(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with open_ctx(args) as ctx:
-            done = await backup(ctx, output=args.output, keep=args.keep)
+            try:
+                done = await backup(ctx, output=args.output, keep=args.keep)
+            except UnsafeFolder as err:
+                raise CommandError(str(err), EXIT_USAGE) from err
         echo(
             _("{path}: {size} bytes, schema {schema}, integrity ok, {audit} audit rows").format(
                 path=done.path,

@@ -185,17 +185,31 @@ def _exists_message(path: str) -> str:
     )
 
 
+DOCUMENT_MODE = 0o600
+"""Statements and reports hold clients' data: owner only, whatever the umask (send them on
+deliberately). The backups are ``0640`` with the database's group, the database ``0660``."""
+
+
 def _write_output(path: str, text: str, issuing: bool, force: bool = False) -> None:
     """Write the document whole (a temporary file renamed), or raise CommandError.
 
+    The temporary file is a fresh one of our own (``mkstemp``: ``O_EXCL``, no
+    link followed), created :data:`DOCUMENT_MODE` before the first byte, so
+    no umask and no name planted in a shared folder sees the client's data.
     Without ``force`` an existing file (another client's statement, perhaps)
     is never replaced: the finished file is linked into place, which fails if
     the name was taken meanwhile.
     """
+    import tempfile  # only writing a file needs it; ``ring`` builds this parser too
+
     target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
+    partial = target
     try:
-        partial.write_text(text, encoding="utf-8", newline="")
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+        partial = Path(name)
+        os.fchmod(fd, DOCUMENT_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
         if force:
             partial.replace(target)
         else:
@@ -206,7 +220,8 @@ def _write_output(path: str, text: str, issuing: bool, force: bool = False) -> N
                 raise CommandError(_exists_message(path)) from None
             partial.unlink()
     except OSError as err:
-        partial.unlink(missing_ok=True)
+        if partial != target:
+            partial.unlink(missing_ok=True)
         if issuing:
             message = _("cannot write {path}: {err}; nothing was issued, the period stays open")
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import grp
 import json
 import os
@@ -51,17 +52,52 @@ def read_seal(path: Path) -> Seal | None:
     return None if found is None else found[0]
 
 
+SEAL_MAX_BYTES = 4096
+"""A seal is a few lines of JSON; anything longer is not one (and is never read whole)."""
+
+
 def _read_seal_file(path: Path) -> tuple[Seal, str] | None:
-    """The sealed head and who sealed it, or ``None`` (see :func:`read_seal`)."""
+    """The sealed head and who sealed it, or ``None`` (see :func:`read_seal`).
+
+    Only a plain file is read, and only its first :data:`SEAL_MAX_BYTES`: a
+    link, a named pipe or a device planted under the seal's name (a pipe would
+    block ``audit verify`` for ever, a link to ``/dev/zero`` fill the memory)
+    is refused before a byte is read.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Seal(int(data["id"]), str(data["chain_hash"])), str(data.get("sealed_by", ""))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
-        raise DomainError(
-            _("The audit seal {path} cannot be read ({err}).").format(path=path, err=err)
-        ) from err
+    except OSError as err:
+        if err.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise DomainError(_not_plain(path)) from err
+        raise DomainError(_unreadable(path, err)) from err
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DomainError(_not_plain(path))
+        raw = os.read(fd, SEAL_MAX_BYTES + 1)
+    except OSError as err:
+        raise DomainError(_unreadable(path, err)) from err
+    finally:
+        os.close(fd)
+    try:
+        if len(raw) > SEAL_MAX_BYTES:
+            raise ValueError(f"longer than {SEAL_MAX_BYTES} bytes")
+        data = json.loads(raw.decode("utf-8"))
+        return Seal(int(data["id"]), str(data["chain_hash"])), str(data.get("sealed_by", ""))
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise DomainError(_unreadable(path, err)) from err
+
+
+def _unreadable(path: Path, err: Exception) -> str:
+    return _("The audit seal {path} cannot be read ({err}).").format(path=path, err=err)
+
+
+def _not_plain(path: Path) -> str:
+    return _(
+        "the audit seal {path} is not a plain file (a link?): it may have been planted; "
+        "remove it as root and seal again"
+    ).format(path=path)
 
 
 def _in_group(uid: int, gid: int) -> bool:
@@ -100,13 +136,10 @@ def planted_seal(path: Path, sealed_by: str, db_path: Path, admins: list[str]) -
         db_info = db_path.stat()
         db_owner = db_info.st_uid
     except OSError as err:
-        return _("The audit seal {path} cannot be read ({err}).").format(path=path, err=err)
+        return _unreadable(path, err)
     owner = _login_of(info.st_uid)
     if not stat.S_ISREG(info.st_mode):
-        return _(
-            "the audit seal {path} is not a plain file (a link?): it may have been planted; "
-            "remove it as root and seal again"
-        ).format(path=path)
+        return _not_plain(path)
     if info.st_mode & 0o022:
         return _(
             "the audit seal {path} is {mode:o}: others than its owner could have written it; "

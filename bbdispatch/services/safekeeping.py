@@ -16,6 +16,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,6 +92,51 @@ def _rotation_pattern(db_path: Path) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(db_path.stem)}-\d{{4}}-\d{{2}}-\d{{2}}T\d{{6}}Z(\.\d+)?\.db$")
 
 
+class UnsafeFolder(DomainError):
+    """The folder a backup would go to can be changed by someone else (``docs/backup.md``).
+
+    ``str(err)`` is one line naming the folder and what to do; the command exits 2.
+    """
+
+
+def check_folder(folder: Path, *, shared_ok: bool) -> None:
+    """Refuse a folder where another account could delete, replace or plant backups.
+
+    The folder (and, when it is a symbolic link, the link itself) must belong to
+    the account running the backup or to root, and nobody else may write in it:
+    no group and no world write bit, since the database's group holds the
+    technicians. ``shared_ok`` (a file named with ``--output``) also accepts a
+    folder with the sticky bit (``/tmp``, the database folder set up ``3770``),
+    where only a file's owner may delete or rename it.
+
+    Args:
+        folder: the folder the backup file goes into (it must exist).
+        shared_ok: whether a sticky, shared folder is good enough.
+
+    Raises:
+        UnsafeFolder: another account owns the folder or may write in it.
+    """
+    if not folder.is_dir():
+        return  # writing into it fails with its own clear line
+    me = os.geteuid()
+    for st in (os.lstat(folder), os.stat(folder)):
+        if st.st_uid not in (me, 0):
+            raise UnsafeFolder(
+                _(
+                    "{folder} belongs to another account (uid {uid}): it could swap the"
+                    " backups; use a folder of your own."
+                ).format(folder=folder, uid=st.st_uid)
+            )
+    st = os.stat(folder)
+    if st.st_mode & 0o022 and not (shared_ok and st.st_mode & stat.S_ISVTX):
+        raise UnsafeFolder(
+            _(
+                "{folder} can be written by others (mode {mode:o}): they could delete or"
+                " replace backups; run 'chmod go-w {folder}'."
+            ).format(folder=folder, mode=stat.S_IMODE(st.st_mode))
+        )
+
+
 ON_A_SERVER = N_(
     "backup and restore copy an SQLite file; on PostgreSQL use pg_dump and a replica "
     "(docs/scaling.md)."
@@ -108,6 +154,7 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
 
     Raises:
         NotAllowed: the acting person is not an admin.
+        UnsafeFolder: another account owns the target's folder or may write in it.
         DomainError: the target exists, or the copy failed its check (and is removed).
         StorageError: the copy could not be written.
     """
@@ -119,6 +166,7 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
     if output is None:
         folder = backups_folder(source)
         folder.mkdir(mode=0o750, parents=True, exist_ok=True)
+        check_folder(folder, shared_ok=False)
         target = folder / dated_name(source, ctx.clock.now())
         serial = 1
         while target.exists():  # two backups within one second
@@ -126,6 +174,7 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
             target = target.with_name(f"{target.stem.split('.')[0]}.{serial}.db")
     else:
         target = output
+        check_folder(target.parent, shared_ok=True)
     if target.exists():
         raise DomainError(_("{path} exists already; name another file.").format(path=target))
     partial = target.with_name(f".{target.name}.partial")

@@ -222,8 +222,19 @@ def create_shared_file(path: Path) -> None:
 
 
 def _share_empty_file(path: Path) -> None:
-    """Set an existing empty file ``0660`` before it becomes the database (see above)."""
+    """Set an existing empty file ``0660`` before it becomes the database (see above).
+
+    An empty file of another account (not this login, not root) is refused: a
+    technician who can write the folder could prepare the name before ``init``,
+    and would then own the firm's database (change its mode at will, and be
+    the "database owner" whose audit seal counts, ``docs/audit.md``).
+    """
     info = path.stat()
+    if not info.st_size and info.st_uid not in (os.geteuid(), 0):
+        raise StorageError(
+            _("{path} is an empty file of another account (uid {uid}), which would own the "
+              "database; remove it, then try again.").format(path=path, uid=info.st_uid)
+        )  # fmt: skip
     if info.st_size or stat.S_IMODE(info.st_mode) == FILE_MODE:
         return
     try:

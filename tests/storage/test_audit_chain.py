@@ -270,3 +270,24 @@ def test_an_admins_own_seal_counts_only_when_the_admin_cannot_write_the_database
     assert "planted" in planted_seal(seal, "anna", db, ["anna", "nobody"])  # not who sealed
     os.chown(db, 0, nobody.pw_gid)
     assert "planted" in planted_seal(seal, "nobody", db, ["nobody"])
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev-zero", "huge"])
+def test_a_seal_that_is_no_plain_file_is_refused_without_reading_it(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], plant: str
+) -> None:
+    """A pipe would block ``audit verify`` for ever, ``/dev/zero`` fill the memory."""
+    seal = demo_db_path.with_name("demo.db.audit-head")
+    if plant == "fifo":
+        os.mkfifo(seal)
+    elif plant == "dev-zero":
+        seal.symlink_to("/dev/zero")
+    else:
+        seal.write_text('{"id": 1, "chain_hash": "' + "0" * 100_000 + '"}')
+    db = str(demo_db_path)
+    assert main(["--db", db, "audit", "verify"]) == 1
+    assert main(["--db", db, "audit", "verify", "--seal"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "Traceback" not in err
+    assert ("cannot be read" if plant == "huge" else "not a plain file") in err
+    assert seal.exists() or seal.is_symlink()

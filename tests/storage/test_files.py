@@ -63,6 +63,23 @@ def test_init_on_an_existing_empty_0644_file_leaves_it_0660(tmp_path: Path) -> N
         assert not side.exists() or _mode(side) == 0o660, suffix
 
 
+def test_init_refuses_an_empty_file_another_account_prepared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A technician who can write the folder touches the name before the admin's ``init``."""
+    path = tmp_path / "firm.db"
+    path.touch(mode=0o666)
+    if os.geteuid() == 0:
+        os.chown(path, 4242, 4242)  # the technician's file
+    else:
+        monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)
+    for command in (["init"], ["demo"]):
+        assert main(["--db", str(path), *command]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "empty file of another account" in err
+        assert path.stat().st_size == 0
+
+
 def _foreign(path: Path) -> bytes:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (text TEXT)")

@@ -84,3 +84,55 @@ def test_the_next_run_removes_a_killed_runs_partial(firm_db: Path) -> None:
     assert main(["--db", str(firm_db), "backup", "--keep", "2"]) == 0
     assert not stale.exists() and not Path(f"{stale}-journal").exists()
     assert [p.suffix for p in folder.iterdir() if not p.name.startswith(".")] == [".db"]
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o757, 0o3770])
+def test_a_backups_folder_others_can_write_is_refused_in_one_line(
+    firm_db: Path, capsys: pytest.CaptureFixture[str], mode: int
+) -> None:
+    """A technician (in the database's group) pre-creates ``backups/`` to swap backups later."""
+    folder = firm_db.parent / "backups"
+    folder.mkdir()
+    os.chmod(folder, mode)
+    assert main(["--db", str(firm_db), "backup"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "can be written by others" in err and str(folder) in err
+    assert list(folder.iterdir()) == []
+
+
+def test_a_backups_folder_of_another_account_is_refused(
+    firm_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = firm_db.parent / "backups"
+    folder.mkdir(mode=0o750)
+    if os.geteuid() == 0:
+        os.chown(folder, 4242, -1)  # a technician's uid
+    else:
+        monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)  # we are someone else now
+    assert main(["--db", str(firm_db), "backup"]) == 2
+    err = capsys.readouterr().err
+    assert "belongs to another account" in err and err.count("\n") == 1
+    assert list(folder.iterdir()) == []
+
+
+def test_output_into_a_writable_folder_needs_the_sticky_bit(
+    firm_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    assert main(["--db", str(firm_db), "backup", "--output", str(shared / "a.db")]) == 2
+    assert "can be written by others" in capsys.readouterr().err
+    os.chmod(shared, 0o1777)  # like /tmp: only the owner may delete or rename the copy
+    assert main(["--db", str(firm_db), "backup", "--output", str(shared / "a.db")]) == 0
+    assert (shared / "a.db").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_backups_folder_made_by_backup_is_accepted_next_time(firm_db: Path) -> None:
+    old = os.umask(0o002)  # the group-writable umask the SSH wrapper sets
+    try:
+        assert main(["--db", str(firm_db), "backup"]) == 0
+        assert main(["--db", str(firm_db), "backup"]) == 0
+    finally:
+        os.umask(old)
+    assert (firm_db.parent / "backups").stat().st_mode & 0o777 == 0o750

@@ -67,3 +67,41 @@ def test_an_existing_output_file_is_never_replaced_without_force(
     assert issued(demo_db_path) == 1
     assert "<table>" in other.read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".*.partial"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "html", "json"])
+def test_a_written_document_is_private_whatever_the_umask(
+    demo_db_path: Path, tmp_path: Path, fmt: str
+) -> None:
+    """A statement holds the client's data: 0600 like a backup in progress, never 0644."""
+    import os
+
+    out = tmp_path / f"statement.{fmt}"
+    old = os.umask(0o022)
+    try:
+        args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD]
+        assert main([*args, "--format", fmt, "--output", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o600
+        assert main([*args, "--format", fmt, "--output", str(out), "--force"]) == 0
+        assert out.stat().st_mode & 0o777 == 0o600
+        itadmin = tmp_path / f"itadmin.{fmt}"
+        if fmt in ("md", "html", "json"):
+            month = ["--client", "3", "--month", "2026-11", "--format", fmt]
+            assert main(["--db", str(demo_db_path), "report", "itadmin", *month,
+                         "--output", str(itadmin)]) == 0  # fmt: skip
+            assert itadmin.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_planted_partial_name_is_never_written_through(
+    demo_db_path: Path, tmp_path: Path
+) -> None:
+    """Another account prepares ``.NAME.partial`` as a link to a file of its own: left alone."""
+    bait = tmp_path / "bait.txt"
+    bait.write_text("mine", encoding="utf-8")
+    (tmp_path / ".statement.md.partial").symlink_to(bait)
+    args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD]
+    assert main([*args, "--format", "md", "--output", str(tmp_path / "statement.md")]) == 0
+    assert bait.read_text(encoding="utf-8") == "mine"
