@@ -91,6 +91,9 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
         module = importlib.import_module(f"bbdispatch.commands.{name}")
         module.register(sub)
     _one_line_everywhere(parser)
+    from bbdispatch.commands.needs import apply_needs
+
+    apply_needs(parser)
     return parser
 
 
@@ -181,6 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             tui.append(args)
             return 0
+        from bbdispatch.commands.common import gate
+
+        refused = gate(args)  # the right first: a refused person learns nothing of the input
+        if refused:
+            return refused
         result: int = handler(args)
         return result
 

@@ -76,6 +76,32 @@ async def open_ctx(
         await db.close()
 
 
+def gate(args: argparse.Namespace) -> int:
+    """Check the right the parsed command needs before its handler reads any input.
+
+    ``args.right_needed`` comes from :data:`bbdispatch.commands.needs.COMMAND_NEEDS`;
+    a refusal is the service's own (one line, exit 1, audited), so a person who
+    may not run the command learns nothing about their file or the firm's data.
+
+    Returns:
+        0 to go on, else the exit code of the refusal (or of a database that
+        cannot be opened).
+    """
+    from bbdispatch.commands.needs import need_of
+    from bbdispatch.services.rights import scope_of
+
+    action = need_of(args)
+    if action is None:
+        return 0
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            await scope_of(ctx, action)
+        return 0
+
+    return run(body)
+
+
 class OutputClosed(Exception):
     """The command's stdout is a pipe whose reader has gone (``| head -1``)."""
 

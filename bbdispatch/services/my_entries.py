@@ -19,7 +19,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx, recharge_after_removal_in_tx
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import check
+from bbdispatch.services.rights import check, check_entry, refuse
 from bbdispatch.services.timekeeping import (
     add_entry,
     check_after_received,
@@ -94,7 +94,7 @@ async def edit_my_entry(
             into a period already on an issued statement.
         DomainError: a running timer, no description, bad times or an overlap.
     """
-    await check(ctx, Action.TIME_EDIT, owner_id=tech.id, entity="work_entry", entity_id=entry_id)
+    await check_entry(ctx, Action.TIME_EDIT, entry_id)  # whose, before anything else
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
     _check_window(ctx, started_at)
     async with ctx.db.transaction():
@@ -161,7 +161,7 @@ async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
     Raises:
         NotAllowed: not theirs, too old, or already on an issued statement.
     """
-    await check(ctx, Action.TIME_EDIT, owner_id=tech.id, entity="work_entry", entity_id=entry_id)
+    await check_entry(ctx, Action.TIME_EDIT, entry_id)
     async with ctx.db.transaction():
         entry = await _own_changeable(ctx, tech, entry_id)
         await store.delete_entry(ctx.db, entry.id)
@@ -176,7 +176,10 @@ async def _own_changeable(ctx: Ctx, tech: Technician, entry_id: int) -> WorkEntr
     if entry is None:
         raise NotFound(_("No work entry {id}.").format(id=entry_id))
     if entry.technician_id != tech.id:
-        raise NotAllowed(_("Entry {id} is not yours.").format(id=entry_id))
+        await refuse(
+            ctx, Action.TIME_EDIT, "not own", _("Entry {id} is not yours.").format(id=entry_id),
+            entity="work_entry", entity_id=entry_id,
+        )  # fmt: skip
     if entry.statement_id is not None:
         raise NotAllowed(
             _("Entry {id} is already on an issued statement; ask the office.").format(id=entry_id)

@@ -6,31 +6,31 @@ one rule table (``docs/rights.md``); this module only names the person.
 
 from __future__ import annotations
 
-from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.people import Role, Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import acting, check
+from bbdispatch.services.rights import acting, check, refuse
 
 OFFICE_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
 """Roles that handle clients, contracts and the job list."""
 
 
-async def acting_person(ctx: Ctx) -> Technician:
-    """The person behind ``ctx`` (by ``ctx.person_login``).
+async def acting_person(ctx: Ctx, action: Action) -> Technician:
+    """The person behind ``ctx`` (by ``ctx.person_login``), about to do ``action``.
 
     Raises:
-        NotAllowed: the login is not an active person of the firm (root and the
-            phone system act without being one).
+        Refused: the login is not an active person of the firm (root and the
+            phone system act without being one); audited naming ``action``.
     """
-    who = await acting(ctx)
+    who = await acting(ctx, action)
     if who.person is None:
-        raise NotAllowed(
+        await refuse(
+            ctx, action, "not a person",
             _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
                 login=ctx.person_login
-            )
-        )
+            ),
+        )  # fmt: skip
     return who.person
 
 

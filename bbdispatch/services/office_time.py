@@ -12,11 +12,13 @@ from datetime import datetime
 
 from bbdispatch.domain.errors import NotAllowed, NotFound
 from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.corrections import add_late_entry
 from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
 from bbdispatch.services.office import OFFICE_ROLES, acting_person
+from bbdispatch.services.rights import check_entry, refuse
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
@@ -46,7 +48,7 @@ async def record_time(
         NotFound: no such job or technician.
         DomainError: the rules of :func:`bbdispatch.services.timekeeping.add_entry`.
     """
-    me = await acting_person(ctx)
+    me = await acting_person(ctx, Action.TIME_EDIT)
     tech = await _technician(ctx, me, tech_login)
     job = await job_store.get_job(ctx.db, job_id)
     if job is None:
@@ -86,10 +88,8 @@ async def change_time(
         NotFound: no such entry.
         DomainError: the rules of a finished entry (times, text, overlap).
     """
-    me = await acting_person(ctx)
-    entry = await work_store.get_entry(ctx.db, entry_id)
-    if entry is None:
-        raise NotFound(_("No work entry {id}.").format(id=entry_id))
+    me = await acting_person(ctx, Action.TIME_EDIT)
+    entry = await check_entry(ctx, Action.TIME_EDIT, entry_id)  # whose, before its state
     if entry.ended_at is None:
         raise NotAllowed(_("Entry {id} is a running timer; stop it first.").format(id=entry_id))
     start = started_at or entry.started_at
@@ -115,7 +115,9 @@ async def _technician(ctx: Ctx, me: Technician, login: str | None) -> Technician
     if login is None or login == me.login:
         return me
     if me.role not in OFFICE_ROLES:
-        raise NotAllowed(_("A technician records only their own time."))
+        await refuse(
+            ctx, Action.TIME_EDIT, "not own", _("A technician records only their own time.")
+        )
     tech = await people_store.person_by_login(ctx.db, login)
     if tech is None or not tech.active:
         raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))

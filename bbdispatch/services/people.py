@@ -7,13 +7,13 @@ import os
 import pwd
 import shlex
 
-from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.people import OS_LOGIN, Role, Technician
 from bbdispatch.domain.rights import Action, Principal
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import check
+from bbdispatch.services.rights import ACT_AS, audit_refusal, check, refuse
 from bbdispatch.storage import people as store
 
 PHONE_GROUP = "bbdispatch-phone"
@@ -116,6 +116,7 @@ async def _active_person(ctx: Ctx, login: str) -> Technician:
     """
     other = await store.person_by_login(ctx.db, login)
     if other is None or not other.active:
+        await audit_refusal(ctx, ACT_AS, "not a person", more={"as": login})
         raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))
     return other
 
@@ -123,11 +124,17 @@ async def _active_person(ctx: Ctx, login: str) -> Technician:
 async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technician:
     """Who this session works as: the OS login, or ``act_as`` for support staff.
 
+    Every refusal is audited (``docs/rights.md``): the action is
+    :data:`~bbdispatch.services.rights.ACT_AS` with the login asked for, or
+    ``session`` when a login that is no person starts a session.
+
     Raises:
-        NotFound: the login is not a person of the firm.
+        NotFound: the login is not a person of the firm, or ``act_as`` is none.
         NotAllowed: a technician tried to act as someone else, or a dispatcher as
             anyone but a technician (support never raises anyone's rights).
     """
+    asked = {"as": act_as} if act_as not in (None, login) else None
+    action = ACT_AS if asked else "session"
     me = await store.person_by_login(ctx.db, login)
     root_acting = ctx.actor == login and ctx.fallback is Principal.ADMIN
     if (me is None or not me.active) and root_acting and act_as not in (None, login):
@@ -136,6 +143,7 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     if me is None or not me.active:
         if not await store.admin_logins(ctx.db):
             raise NotFound(no_admin_message(str(ctx.db.path)))
+        await audit_refusal(ctx, action, "not a person", more=asked)
         raise NotFound(
             _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
                 login=login
@@ -144,8 +152,12 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     if act_as is None or act_as == login:
         return me
     if not me.may_act_as_others:
-        raise NotAllowed(_("Only dispatchers and admins may use --as."))
+        await refuse(
+            ctx, ACT_AS, "role", _("Only dispatchers and admins may use --as."), more=asked
+        )
     other = await _active_person(ctx, act_as)
     if me.role is Role.DISPATCHER and other.role is not Role.TECHNICIAN:
-        raise NotAllowed(_("A dispatcher may act only as a technician."))
+        await refuse(
+            ctx, ACT_AS, "role", _("A dispatcher may act only as a technician."), more=asked
+        )
     return other

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, NoReturn
 
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.jobs import Job
@@ -35,6 +36,9 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
+
+if TYPE_CHECKING:
+    from bbdispatch.domain.work import WorkEntry
 
 REFUSAL_REPEAT = timedelta(minutes=1)
 """The same refusal (actor, action, thing) is audited once in this time."""
@@ -58,8 +62,17 @@ class Acting:
         return allowed(self.principal, action, own=self.owns(owner_id))
 
 
-async def acting(ctx: Ctx) -> Acting:
+ACT_AS = "act_as"
+"""The action named in the audit row of a refused ``--as`` (a support session)."""
+
+
+async def acting(ctx: Ctx, action: Action | None = None) -> Acting:
     """Who ``ctx`` acts for: its login's person, else its trusted fallback.
+
+    Args:
+        ctx: the service call's context.
+        action: what the caller is about to do, named in the audit row when the
+            login is refused (``None``: only asking who acts).
 
     Raises:
         Refused: the login is not an active person and the context has no
@@ -71,7 +84,7 @@ async def acting(ctx: Ctx) -> Acting:
         return Acting(login, Principal.of(person.role), person)
     if ctx.fallback is not None:
         return Acting(login, ctx.fallback, None)
-    await _audit_refusal(ctx, "", "person", None, None)
+    await audit_refusal(ctx, action.value if action else "", "not a person")
     raise Refused(
         _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(login=login)
     )
@@ -98,10 +111,13 @@ async def check(
     Raises:
         Refused: the rule table says no (audited, one line for the user).
     """
-    who = await acting(ctx)
+    who = await acting(ctx, action)
     if who.may(action, owner_id):
         return who
-    await _audit_refusal(ctx, action.value, entity, entity_id, who.principal)
+    reason = "not own" if who.may(action, who.person.id if who.person else None) else "role"
+    await audit_refusal(
+        ctx, action.value, reason, entity=entity, entity_id=entity_id, principal=who.principal
+    )
     raise Refused(refusal_text(who.principal, action))
 
 
@@ -111,18 +127,66 @@ async def scope_of(ctx: Ctx, action: Action) -> tuple[Acting, Scope]:
     Raises:
         Refused: no right at all (audited).
     """
-    who = await acting(ctx)
+    who = await acting(ctx, action)
     reach = scope(who.principal, action)
     if reach is Scope.NONE:
-        await _audit_refusal(ctx, action.value, "", None, who.principal)
+        await audit_refusal(ctx, action.value, "role", principal=who.principal)
         raise Refused(refusal_text(who.principal, action))
     return who, reach
 
 
-async def _audit_refusal(
-    ctx: Ctx, action: str, entity: str, entity_id: int | None, principal: Principal | None
+async def refuse(
+    ctx: Ctx,
+    action: Action | str,
+    reason: str,
+    message: str,
+    *,
+    entity: str = "",
+    entity_id: int | None = None,
+    more: dict[str, str] | None = None,
+) -> NoReturn:
+    """Audit a refusal that is not the rule table's own "no", then raise it.
+
+    For the checks beside the table (a technician recording time for someone
+    else, an entry that is not theirs, a refused ``--as``): the same audit row
+    as :func:`check` writes, and the same exception.
+
+    Raises:
+        Refused: always, with ``message`` (one line for the user).
+    """
+    name = action.value if isinstance(action, Action) else action
+    await audit_refusal(ctx, name, reason, entity=entity, entity_id=entity_id, more=more)
+    raise Refused(message)
+
+
+async def audit_refusal(
+    ctx: Ctx,
+    action: str,
+    reason: str,
+    *,
+    entity: str = "",
+    entity_id: int | None = None,
+    principal: Principal | None = None,
+    more: dict[str, str] | None = None,
 ) -> None:
-    detail = {"action": action, "login": ctx.person_login}
+    """Write the audit row of a refusal: who (login), what (action) and why (reason).
+
+    Every refusal comes here, the rule table's and the others (a login that is
+    no person, a refused ``--as``), so the trail answers "who tried what" the
+    same way. The same refusal within :data:`REFUSAL_REPEAT` is written once,
+    and the row survives a transaction of the caller that rolls back.
+
+    Args:
+        ctx: the refused call's context (its actor is the row's actor).
+        action: the rule table's action (``job.edit``) or :data:`ACT_AS`.
+        reason: why, in stored words: ``role`` (the role may not), ``not own``
+            (someone else's thing), ``not a person``, or what ``--as`` ran into.
+        entity: the kind of thing acted on (``job``…), when known.
+        entity_id: its id, when known.
+        principal: the role the login acted with, when it had one.
+        more: further stored facts (``as``: the login asked for with ``--as``).
+    """
+    detail = {"action": action, "login": ctx.person_login, "reason": reason, **(more or {})}
     if principal is not None:
         detail["role"] = principal.value
     if entity:
@@ -161,3 +225,25 @@ async def check_job(ctx: Ctx, action: Action, job_id: int) -> Job:
         raise NotFound(_("No job {id}.").format(id=job_id))
     await check(ctx, action, owner_id=job.technician_id, entity="job", entity_id=job_id)
     return job
+
+
+async def check_entry(ctx: Ctx, action: Action, entry_id: int) -> WorkEntry:
+    """Load a work entry and refuse unless the acting person may do ``action`` on it.
+
+    The right comes before anything about the entry (running, locked, outside
+    the edit window) is looked at: a technician asking about another's entry
+    learns only that it is not theirs to touch.
+
+    Raises:
+        NotFound: no such entry.
+        Refused: the rule table says no (audited).
+    """
+    # Here, not at the top: the phone path (``ring``) imports this module, and the
+    # work storage brings the ledger with it.
+    from bbdispatch.storage import work as work_store
+
+    entry = await work_store.get_entry(ctx.db, entry_id)
+    if entry is None:
+        raise NotFound(_("No work entry {id}.").format(id=entry_id))
+    await check(ctx, action, owner_id=entry.technician_id, entity="work_entry", entity_id=entry_id)
+    return entry

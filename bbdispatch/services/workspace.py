@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bbdispatch.domain.contracts import balance_text
-from bbdispatch.domain.errors import DomainError, NotAllowed, NotFound
+from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
@@ -20,7 +20,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances as contract_balances
 from bbdispatch.services.lifecycle import move_job_in_tx
-from bbdispatch.services.rights import check, check_job
+from bbdispatch.services.rights import check, check_job, refuse
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -69,7 +69,11 @@ async def own_job(ctx: Ctx, tech: Technician, job_id: int) -> Job:
     """
     job = await check_job(ctx, Action.JOB_VIEW, job_id)
     if job.technician_id != tech.id:
-        raise NotAllowed(_("Job {id} is not assigned to you.").format(id=job_id))
+        await refuse(
+            ctx, Action.JOB_VIEW, "not own",
+            _("Job {id} is not assigned to you.").format(id=job_id),
+            entity="job", entity_id=job_id,
+        )  # fmt: skip
     return job
 
 
