@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.message_pump import MessagePump
@@ -114,6 +115,28 @@ class BBScreen(BBAccess, Screen[ResultT]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's active bindings, their texts translated (:func:`translated`)."""
         return translated(super().active_bindings)
+
+    def why_disabled(self, action: str) -> str | None:
+        """Why ``action`` is disabled just now (``check_action`` said ``None``); None: no word.
+
+        Textual ignores the key of a disabled action without a sign, so a
+        technician with no jobs pressing ``t`` saw nothing happen. A screen
+        that dims actions says why here; :meth:`on_key` shows it when the key
+        is pressed anyway.
+        """
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose action is disabled says why (:meth:`why_disabled`) instead of nothing."""
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            action = binding.action
+            if "." in action or self.check_action(action, ()) is not None:
+                continue
+            reason = self.why_disabled(action)
+            if reason:
+                event.stop()
+                self.notify(reason, severity="warning")
+                return
 
 
 class BBModal(BBAccess, ModalScreen[ResultT]):

@@ -20,7 +20,7 @@ from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, 
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 
 OUTCOME_LABEL = Labels(
     {
@@ -100,7 +100,7 @@ class CallLogScreen(BBScreen[None]):
                 local_time(call.received_at),
                 format_for_display(call.e164) or call.raw_number or "—",
                 row.client_name or _("(unknown)"),
-                Text(outcome, style=style),
+                cell(outcome, style=style),
                 str(call.job_id or ""),
                 call.handled_by,
                 key=str(call.id),

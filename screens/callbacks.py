@@ -20,7 +20,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 
 
 def _when(moment: datetime) -> str:
@@ -85,7 +85,7 @@ class CallbacksScreen(BBScreen[None]):
         for call in found.waiting_calls:
             due += 1
             table.add_row(
-                Text(_when(call.received_at), style="bold"),
+                cell(_when(call.received_at), style="bold"),
                 _("waiting call"),
                 format_for_display(call.e164) or call.raw_number or "—",
                 Text(_("nobody answered it yet"), style="bold"),
@@ -98,7 +98,7 @@ class CallbacksScreen(BBScreen[None]):
             if cb.name and cb.client_name:
                 who = f"{cb.client_name} ({cb.name})"
             table.add_row(
-                Text(_when(cb.due_at), style="bold" if late else ""),
+                cell(_when(cb.due_at), style="bold" if late else ""),
                 who,
                 format_for_display(cb.e164) or "—",
                 cb.reason,

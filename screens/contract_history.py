@@ -24,7 +24,7 @@ from bbdispatch.services.recurring import admin_contract, contract_history
 from bbdispatch.services.schedule import run_schedule
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 
 STATE_LABEL = Labels(
     {
@@ -135,12 +135,12 @@ class ContractHistoryScreen(BBScreen[None]):
             elif row.state is RunState.PROBLEM:
                 outcome = row.job.alert
             table.add_row(
-                Text(local(row.occurrence_at).strftime("%d.%m.%Y"), style=style),
+                cell(local(row.occurrence_at).strftime("%d.%m.%Y"), style=style),
                 row.task_title, row.job.number,
-                Text(STATE_LABEL[row.state] + ("*" if row.job.late else ""), style=style),
+                cell(STATE_LABEL[row.state] + ("*" if row.job.late else ""), style=style),
                 log.recorded_by if log else (row.technician_name or "—").split(" ")[0],
                 local(log.recorded_at).strftime("%d.%m %H:%M") if log else "",
-                Text(outcome, style=style), key=str(row.job.id),
+                cell(outcome, style=style), key=str(row.job.id),
             )  # fmt: skip
         if keep is not None and str(keep.job.id) in self._rows:
             table.move_cursor(row=table.get_row_index(str(keep.job.id)))

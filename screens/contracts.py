@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,7 +24,7 @@ from bbdispatch.services.ledger import (
 )
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 
 STATUS_LABEL = Labels(
     {
@@ -144,7 +143,7 @@ class ContractsScreen(BBScreen[None]):
                 used = f"{format_hours(b.used_minutes)}/{format_hours(b.left_minutes or 0)}"
             table.add_row(
                 c.number, v.client_name, c.product_code, STATUS_LABEL[v.status],
-                Text(used, style=style), format_day(v.runs_out_on) or "—", key=key,
+                cell(used, style=style), format_day(v.runs_out_on) or "—", key=key,
             )  # fmt: skip
         if keep is not None and str(keep.balance.contract.id) in self._views:
             table.move_cursor(row=table.get_row_index(str(keep.balance.contract.id)))

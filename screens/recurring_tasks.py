@@ -28,7 +28,7 @@ from bbdispatch.services.recurring import (
 from screens.base import BBScreen
 from screens.missed_runs_dialog import MissedRunsDialog
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 
 MODE_LABEL = Labels({"onsite": N_("on-site"), "remote": N_("remote")})
 
@@ -124,9 +124,9 @@ class RecurringTasksScreen(BBScreen[None]):
                     upcoming = _("bad schedule")
             tech = self._tech_names.get(task.technician_id or 0, "—").split(" ")[0]
             table.add_row(
-                Text(task.title, style=style), Text(describe_rule(task.schedule), style=style),
-                Text(upcoming, style=style), Text(tech, style=style),
-                Text(MODE_LABEL[task.mode.value], style=style), key=str(task.id),
+                cell(task.title, style=style), cell(describe_rule(task.schedule), style=style),
+                cell(upcoming, style=style), cell(tech, style=style),
+                cell(MODE_LABEL[task.mode.value], style=style), key=str(task.id),
             )  # fmt: skip
         if keep is not None and str(keep.id) in self._tasks:
             table.move_cursor(row=table.get_row_index(str(keep.id)))

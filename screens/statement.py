@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,7 +30,7 @@ from bbdispatch.services.statements import (
 from screens.base import BBScreen
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell
 from screens.widgets.text_input import TextInput
 
 MODE = Labels({"onsite": N_("on-site"), "remote": N_("remote")})
@@ -180,7 +179,7 @@ class StatementScreen(BBScreen[None]):
                 ln.description,
                 actual_pl(ln.actual_seconds),
                 format_hours(ln.billed_minutes),
-                Text(contract_label(ln, polish=False), style=style),
+                cell(contract_label(ln, polish=False), style=style),
                 key=str(ln.entry_id),
             )
         self.query_one("#statement-totals", Static).update("\n".join(self._summary(s)))

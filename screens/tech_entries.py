@@ -83,6 +83,14 @@ class MyEntriesScreen(BBScreen[None]):
             return None
         return True
 
+    def why_disabled(self, action: str) -> str | None:
+        """Said when edit or delete is pressed with no entry to act on."""
+        if action in ("edit", "delete"):
+            return _("No entry selected: you have no entries in the last {days} days.").format(
+                days=EDIT_WINDOW_DAYS
+            )
+        return None
+
     @property
     def selected(self) -> WorkEntry | None:
         """The entry under the cursor."""

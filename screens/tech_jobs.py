@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, local
@@ -41,7 +42,7 @@ from screens.text_dialog import TextDialog
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable
+from screens.widgets.plain import Plain, PlainTable, cell, one_line, plain, wrapped_lines
 
 JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
 """Actions that need a selected job."""
@@ -97,6 +98,8 @@ class TechJobsScreen(BBScreen[None]):
             height: 9;
             padding: 0 1;
             border-top: solid $primary;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
         }
     }
     """
@@ -148,10 +151,18 @@ class TechJobsScreen(BBScreen[None]):
         self.load_card()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Job actions are shown disabled while no job is selected."""
+        """Job actions are shown disabled while no job is selected (``t`` still stops a timer)."""
         if action in JOB_ACTIONS and not self._rows:
+            if action == "toggle_timer" and self._timer is not None:
+                return True
             return None
         return True
+
+    def why_disabled(self, action: str) -> str | None:
+        """Said when a job key is pressed with no job to act on."""
+        if action in JOB_ACTIONS:
+            return _("No job selected: you have no open jobs assigned to you.")
+        return None
 
     @work(exclusive=True, group="tech-load", exit_on_error=False)
     async def load(self) -> None:
@@ -173,8 +184,8 @@ class TechJobsScreen(BBScreen[None]):
             style = "bold red" if job.priority is Priority.EMERGENCY else ""
             mine = self._timer is not None and self._timer.job_id == job.id
             table.add_row(
-                Text(("!" if style else "") + job.number, style=style),
-                Text(row.client_name, style=style),
+                cell(("!" if style else "") + job.number, style=style),
+                cell(row.client_name, style=style),
                 job.description,
                 format_local(job.visit_at) if job.visit_at else "—",
                 STATUS_LABEL[job.status],
@@ -235,7 +246,7 @@ class TechJobsScreen(BBScreen[None]):
         except DomainError as err:
             detail.update(str(err))
             return
-        detail.update(card_text(card))
+        detail.update(card_text(card, max(detail.content_region.width, 20)))
 
     def action_toggle_timer(self) -> None:
         """Start the timer on the selected job, or stop the running one."""
@@ -352,17 +363,28 @@ class TechJobsScreen(BBScreen[None]):
         self.app.push_screen(TextDialog(title, _("for the client to read"), submit))
 
 
-def card_text(card: JobCard) -> Text:
-    """The job card as a few short lines for the bottom of the screen."""
+CARD_DESCRIPTION_LINES = 2
+"""The job's description on the card wraps, up to this many lines (then ``…``)."""
+
+
+def card_text(card: JobCard, width: int = 78) -> Content:
+    """The job card as a few short lines for the bottom of the screen.
+
+    Every stored value goes through the shared sanitizer (:func:`plain`), so a
+    control character shows as its placeholder (``␇``) as everywhere else. The
+    card's lines are one-line places (``#job-detail`` cuts each with ``…``),
+    except the description, which wraps to :data:`CARD_DESCRIPTION_LINES` at
+    ``width`` cells, so a 10 000-character name or description cannot push
+    the address, the phone and the time off the card.
+    """
     job = card.job
-    text = Text()
     head = _("Job {no}").format(no=job.number)
     head += (
         f" · {PRIORITY_LABEL[job.priority]} · {MODE_LABEL[job.mode]} · {STATUS_LABEL[job.status]}"
     )
-    text.append(head, style="bold red" if job.priority is Priority.EMERGENCY else "bold")
+    first = plain(head, "bold $error" if job.priority is Priority.EMERGENCY else "bold")
     if job.status_reason:
-        text.append(f" ({job.status_reason})")
+        first += plain(f" ({job.status_reason})")
     phone = format_for_display(card.contact_phone) if card.contact_phone else "—"
     contact = f"{card.contact_name}, {phone}" if card.contact_name else phone
     visit = format_local(job.visit_at) if job.visit_at else _("not planned")
@@ -370,7 +392,7 @@ def card_text(card: JobCard) -> Text:
     lines = [
         f"{card.client_name} · {contact}",
         _("Address: {address} · Visit: {at}").format(address=card.site_address or "—", at=visit),
-        job.description,
+        *wrapped_lines(job.description, width, CARD_DESCRIPTION_LINES),
         # A recurring run's time goes to its IT administration contract: its due
         # date and checklist matter more than the client's block balances.
         *(
@@ -382,9 +404,7 @@ def card_text(card: JobCard) -> Text:
         ),
         _("My time on this job: {time}").format(time=format_duration(minutes)),
     ]
-    for line in lines:
-        text.append("\n" + line)
-    return text
+    return Content("\n").join([first, *(plain(one_line(line)) for line in lines)])
 
 
 def run_lines(run: RunCard) -> list[str]:

@@ -13,6 +13,7 @@ from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.jobs import Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.i18n import N_, Labels, _
+from screens.widgets.plain import cell
 
 PRIORITY_LABEL = Labels(
     {
@@ -104,9 +105,9 @@ def cells(line: BoardLine, columns: list[Column], emphasis: str) -> tuple[str | 
             raw = raw.split()[0]
         value = _fit(raw, column.width)
         if column.key == "left" and line.flags.breached:
-            out.append(Text(value, style=f"bold {emphasis}".strip()))
+            out.append(cell(value, style=f"bold {emphasis}".strip()))
         elif column.key == "flags" or style:
-            out.append(Text(value, style=style))
+            out.append(cell(value, style=style))
         else:
             out.append(value)
     return tuple(out)

@@ -11,6 +11,13 @@ from screens.widgets.plain import plain_option
 class ClientPickList(PickList):
     """One line per client (name, kind, contact, town); the option id is the client id."""
 
+    DEFAULT_CSS = """
+    ClientPickList {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     def show_clients(self, clients: list[Client]) -> None:
         """Replace the options and highlight the first."""
         self.clear_options()

@@ -63,6 +63,43 @@ def cell(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style, end="", no_wrap=True)
 
 
+ONE_LINE_LIMIT = 500
+"""Characters of stored text kept for a one-line place; the rest is cut at the widget's edge.
+
+One-line places (palette hits, option prompts, card lines, cells) draw with
+``text-wrap: nowrap; text-overflow: ellipsis``, so the terminal's width cuts
+them with ``…``; this bound only keeps a 10 000-character name from being laid
+out in full first."""
+
+
+def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
+    """Stored text for a one-line place: line breaks as spaces, at most ``limit`` characters.
+
+    Cut text ends in ``…``. Control characters become their placeholders here
+    (:func:`printable`, the one sanitizer), so they look the same everywhere.
+    """
+    flat = printable(text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def wrapped_lines(text: str, width: int, lines: int) -> list[str]:
+    """Stored text wrapped at ``width`` cells into at most ``lines`` lines, the last cut with ``…``.
+
+    For a multi-line place of fixed size (the technician's job card): the text
+    wraps at word boundaries like Textual would, and what does not fit is cut
+    visibly instead of pushing the lines below it away.
+    """
+    import textwrap
+
+    flat = one_line(text, width * (lines + 1))  # placeholders, no line breaks
+    wrapped = textwrap.wrap(flat, max(width, 8), break_long_words=True) or [""]
+    if len(wrapped) <= lines:
+        return wrapped
+    kept = wrapped[:lines]
+    kept[-1] = kept[-1][: max(width, 8) - 1].rstrip() + "…"
+    return kept
+
+
 def markup_literal(text: str) -> str:
     """``text`` escaped for an API that only takes markup strings (the palette's help).
 
@@ -78,12 +115,13 @@ def highlight(matcher: Matcher, text: str) -> Content:
     Textual's ``Matcher.highlight`` reads its candidate as markup; this one
     highlights the same characters of the literal text.
     """
-    content = Content(printable(text))
+    shown = one_line(text)
+    content = Content(shown)
     score, offsets = matcher.fuzzy_search.match(matcher.query, text)
     if not score:
         return content
     for offset in offsets:
-        if not text[offset].isspace():
+        if offset < len(shown) - 1 and not text[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
 
@@ -258,8 +296,9 @@ def _cut_with_ellipsis(renderable: RenderableType) -> RenderableType:
 
 
 def plain_option(text: str | Content, id: str | None = None, disabled: bool = False) -> Option:  # noqa: A002
-    """An OptionList option whose prompt is shown literally (one line)."""
-    return Option(safe_visual(text, multiline=False), id=id, disabled=disabled)
+    """An OptionList option whose prompt is shown literally (one line, see :func:`one_line`)."""
+    prompt = one_line(text) if isinstance(text, str) else text
+    return Option(safe_visual(prompt, multiline=False), id=id, disabled=disabled)
 
 
 class PlainOptionList(OptionList):

@@ -211,3 +211,28 @@ async def test_technicians_palette_offers_only_their_own_actions(
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, MyEntriesScreen)
+
+
+async def test_job_keys_without_jobs_say_so(ctx_factory: Any, demo_db_path: Path) -> None:
+    """t, m, p, h, d with no job: a word, not silence (and nothing opens or changes)."""
+    _add_jan(demo_db_path)
+    jan = _person(demo_db_path, "jan")
+    app = BBDispatch(ctx_factory("jan"), jan, mode="technician", poll_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for key in "tmphd":
+            app._notifications.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen, key
+            messages = [str(n.message) for n in app._notifications]
+            assert messages == ["No job selected: you have no open jobs assigned to you."], key
+        await pilot.press("e")
+        await settle(pilot)
+        for key in "ex":
+            app._notifications.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            messages = [str(n.message) for n in app._notifications]
+            assert len(messages) == 1 and messages[0].startswith("No entry selected"), key
