@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -297,8 +298,22 @@ class BBDispatch(App[None]):
             yield SystemCommand(
                 title,
                 f"{about} ({entry.display})",
-                partial(self.run_action, entry.action, entry.node),
+                partial(self._run_or_say_why, entry.action, entry.node),
             )
+
+    async def _run_or_say_why(self, action: str, node: DOMNode) -> None:
+        """Run a palette command; one that is unavailable just now says why, as its key does.
+
+        ``run_action`` skips a disabled action without a sign; the screen's
+        ``why_disabled`` (``screens.base.BBScreen``) has the words.
+        """
+        if self._check_action_state(action, node) is None:
+            why = getattr(node, "why_disabled", None)
+            reason = why(action) if why is not None else None
+            if reason:
+                self.notify(reason, severity="warning")
+                return
+        await self.run_action(action, node)
 
     def notify(
         self,

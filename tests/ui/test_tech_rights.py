@@ -228,6 +228,14 @@ async def test_job_keys_without_jobs_say_so(ctx_factory: Any, demo_db_path: Path
             assert app.screen is screen, key
             messages = [str(n.message) for n in app._notifications]
             assert messages == ["No job selected: you have no open jobs assigned to you."], key
+        for command in ("Done", "Hold", "Add time"):  # the palette offers them too
+            app._notifications.clear()
+            await _palette_hits(pilot, app, command)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is screen, command
+            messages = [str(n.message) for n in app._notifications]
+            assert messages == ["No job selected: you have no open jobs assigned to you."]
         await pilot.press("e")
         await settle(pilot)
         for key in "ex":
