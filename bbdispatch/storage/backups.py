@@ -7,14 +7,14 @@ from datetime import date
 
 from bbdispatch.clock import from_db
 from bbdispatch.domain.backups import BackupCheck, BackupResult
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, next_id
 
 
 async def upsert_backup_check(db: Database, check: BackupCheck) -> None:
     """Record a job's backup check (a repeated check replaces the earlier one)."""
     await db.execute(
-        "INSERT INTO backup_check (job_id, result, backup_date, size_bytes, location, note,"
-        " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO backup_check (id, job_id, result, backup_date, size_bytes, location, note,"
+        f" recorded_by, recorded_at) VALUES ({next_id('backup_check')}, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (job_id) DO UPDATE SET result = excluded.result,"
         " backup_date = excluded.backup_date, size_bytes = excluded.size_bytes,"
         " location = excluded.location, note = excluded.note,"

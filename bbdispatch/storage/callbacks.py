@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bbdispatch.clock import from_db, from_db_opt, to_db
 from bbdispatch.domain.calls import Callback, NewCallback
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, next_id
 
 
 def _callback(row: Row) -> Callback:
@@ -37,8 +37,8 @@ _QUERY = (
 async def insert_callback(db: Database, new: NewCallback, by: str, at: datetime) -> int:
     """Record a callback to make; returns its id."""
     return await db.execute(
-        "INSERT INTO callback (client_id, call_id, e164, name, reason, due_at, created_by,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO callback (id, client_id, call_id, e164, name, reason, due_at, created_by,"
+        f" created_at) VALUES ({next_id('callback')}, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new.client_id, new.call_id, new.e164, new.name, new.reason, to_db(new.due_at), by,
          to_db(at)),
     )  # fmt: skip

@@ -184,8 +184,9 @@ async def insert_assessment(
         (client_id,),
     )
     return await db.execute(
-        "INSERT INTO needs_assessment (client_id, revision, assessed_on, needs, rules, waived,"
-        " waiver_reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO needs_assessment (id, client_id, revision, assessed_on, needs, rules, waived,"
+        f" waiver_reason, recorded_by, recorded_at) VALUES ({next_id('needs_assessment')},"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
             revision,

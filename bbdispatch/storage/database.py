@@ -320,14 +320,24 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
         )  # fmt: skip
 
 
+HIGH_WATER_TABLES = frozenset(
+    {
+        "client", "job", "contract", "call_log", "callback", "work_entry", "recurring_task",
+        "software_inventory", "needs_assessment", "backup_check", "run_log", "charge",
+        "correction", "statement", "technician", "import_batch",
+    }
+)  # fmt: skip
+"""Tables whose ids are never given out twice (``id_high_water``, migrations 012 and 016)."""
+
+
 def next_id(table: str) -> str:
     """SQL for the id a new row of ``table`` takes: one above any id it ever held.
 
-    For ``client``, ``job``, ``contract`` and ``call_log`` (migration 012):
+    For every table in :data:`HIGH_WATER_TABLES` (migrations 012 and 016):
     SQLite alone would give a deleted (erased) highest id to the next row, and
     that row would inherit the erased record's audit trail.
     """
-    if table not in ("client", "job", "contract", "call_log"):
+    if table not in HIGH_WATER_TABLES:
         raise StorageError(f"no id high-water mark for {table}")
     return f"(SELECT last_id + 1 FROM id_high_water WHERE entity = '{table}')"
 

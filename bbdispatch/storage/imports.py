@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, next_id
 
 
 class BatchState(StrEnum):
@@ -79,8 +79,8 @@ def _client_from_json(text: str) -> NewClient:
 async def create_batch(db: Database, source: str, actor: str, created_at: datetime) -> int:
     """Start a client import batch in the staging state; returns its id."""
     return await db.execute(
-        "INSERT INTO import_batch (kind, source, actor, state, created_at)"
-        " VALUES ('clients', ?, ?, 'staging', ?)",
+        "INSERT INTO import_batch (id, kind, source, actor, state, created_at)"
+        f" VALUES ({next_id('import_batch')}, 'clients', ?, ?, 'staging', ?)",
         (source, actor, to_db(created_at)),
     )
 

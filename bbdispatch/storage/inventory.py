@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, next_id
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ async def insert_inventory(
 ) -> int:
     """Store one loaded inventory with its programs; returns its id."""
     inventory_id = await db.execute(
-        "INSERT INTO software_inventory (client_id, job_id, source_name, source_format,"
-        " loaded_by, loaded_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO software_inventory (id, client_id, job_id, source_name, source_format,"
+        f" loaded_by, loaded_at, host) VALUES ({next_id('software_inventory')},"
+        " ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id, job_id, source_name, software.format.value, loaded_by, to_db(loaded_at),
             software.host,

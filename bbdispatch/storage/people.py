@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bbdispatch.domain.people import Role, Technician
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, next_id
 
 
 def _person(row: Row, skills: frozenset[str]) -> Technician:
@@ -31,7 +31,8 @@ async def insert_person(
 ) -> int:
     """Add a person of the firm; returns the new id."""
     person_id = await db.execute(
-        "INSERT INTO technician (login, name, role, does_onsite, phone) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO technician (id, login, name, role, does_onsite, phone)"
+        f" VALUES ({next_id('technician')}, ?, ?, ?, ?, ?)",
         (login, name, role.value, int(does_onsite), phone),
     )
     await db.execute_many(

@@ -9,7 +9,7 @@ from datetime import datetime
 from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import Category, Job, JobMode
 from bbdispatch.domain.recurring import ClosedDayRule, RecurringTask, RunLog, RunOutcome, TaskDraft
-from bbdispatch.storage.database import Database, Row
+from bbdispatch.storage.database import Database, Row, next_id
 from bbdispatch.storage.jobs import job_from_row
 
 
@@ -27,9 +27,9 @@ async def insert_task(
     ``runs_from``: no run before this moment is made (None: from the first run).
     """
     return await db.execute(
-        "INSERT INTO recurring_task (contract_id, title, instructions, schedule, starts_at,"
+        "INSERT INTO recurring_task (id, contract_id, title, instructions, schedule, starts_at,"
         " technician_id, expected_minutes, mode, category, catch_up, on_closed_day, runs_from)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" VALUES ({next_id('recurring_task')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (contract_id, *_draft_params(draft), to_db_opt(runs_from)),
     )
 
@@ -129,8 +129,8 @@ def _log(row: Row) -> RunLog:
 async def insert_run_log(db: Database, log: RunLog) -> None:
     """Record (or correct) the log of a run."""
     await db.execute(
-        "INSERT INTO run_log (job_id, recorded_by, recorded_at, checked, outcome, problem)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET"
+        "INSERT INTO run_log (id, job_id, recorded_by, recorded_at, checked, outcome, problem)"
+        f" VALUES ({next_id('run_log')}, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET"
         " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at,"
         " checked = excluded.checked, outcome = excluded.outcome, problem = excluded.problem",
         (log.job_id, log.recorded_by, to_db(log.recorded_at), log.checked.strip(),

@@ -18,7 +18,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks, member
+from bbdispatch.storage.database import Database, Row, id_chunks, member, next_id
 from bbdispatch.storage.work import entry_from_row
 
 
@@ -316,8 +316,9 @@ async def insert_statement(
 ) -> int:
     """Record an issued statement with its number and what its own period was worth."""
     return await db.execute(
-        "INSERT INTO statement (client_id, period_from, period_to, issued_at, issued_by, number,"
-        " worth_grosze, worth_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO statement (id, client_id, period_from, period_to, issued_at, issued_by,"
+        f" number, worth_grosze, worth_minutes) VALUES ({next_id('statement')},"
+        " ?, ?, ?, ?, ?, ?, ?, ?)",
         (client_id, period_from.isoformat(), period_to.isoformat(), to_db(issued_at), issued_by,
          number, to_grosze(worth_net), worth_minutes),
     )  # fmt: skip
@@ -423,8 +424,9 @@ async def insert_correction(
 ) -> int:
     """Record what an admin's correction changed; returns its id."""
     return await db.execute(
-        "INSERT INTO correction (client_id, work_entry_id, locked_by, made_at, made_by, reason,"
-        " minutes_delta, net_delta_grosze) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO correction (id, client_id, work_entry_id, locked_by, made_at, made_by,"
+        f" reason, minutes_delta, net_delta_grosze) VALUES ({next_id('correction')},"
+        " ?, ?, ?, ?, ?, ?, ?, ?)",
         (client_id, entry_id, locked_by, to_db(made_at), made_by, reason, minutes_delta,
          to_grosze(net_delta)),
     )  # fmt: skip

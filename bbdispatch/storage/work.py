@@ -17,7 +17,7 @@ from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.work import Charge, WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
-from bbdispatch.storage.database import Database, Row, member
+from bbdispatch.storage.database import Database, Row, member, next_id
 
 
 def entry_from_row(row: Row) -> WorkEntry:
@@ -62,8 +62,9 @@ async def insert_entry(
 ) -> int:
     """Insert a work entry (no end = a running timer); returns its id."""
     return await db.execute(
-        "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description, mode,"
-        " billable, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO work_entry (id, job_id, technician_id, started_at, ended_at, description,"
+        f" mode, billable, created_at, updated_at) VALUES ({next_id('work_entry')},"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (job_id, technician_id, to_db(started_at), to_db_opt(ended_at), description, mode.value,
          int(billable), to_db(now), to_db(now)),
     )  # fmt: skip
@@ -190,8 +191,8 @@ async def insert_charge(
 ) -> None:
     """Record billed minutes of an entry landing on a contract (or uncovered)."""
     await db.execute(
-        "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO charge (id, work_entry_id, contract_id, basis, minutes, rate_grosze, reason)"
+        f" VALUES ({next_id('charge')}, ?, ?, ?, ?, ?, ?)",
         (work_entry_id, contract_id, basis.value, minutes, to_grosze(rate), reason),
     )
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bbdispatch.domain.calls import NewCallback
 from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.jobs import JobMode
 from bbdispatch.storage import (
     audit,
     backups,
+    callbacks,
     calls,
     clients,
     contracts,
@@ -17,7 +22,7 @@ from bbdispatch.storage import (
     spool,
     work,
 )
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import HIGH_WATER_TABLES, Database
 from bbdispatch.storage.imports import BatchState, StagedClient
 from tests.storage.conftest import AT
 
@@ -51,6 +56,40 @@ async def test_staged_import_round_trip(db: Database) -> None:
         await imports.discard_batch(db, batch)
     assert await imports.get_batch(db, batch) is None
     assert await imports.unfinished_batches(db) == []
+
+
+async def test_ids_of_deleted_rows_are_never_given_out_again(demo: Database) -> None:
+    """A callback, time entry or import batch deleted as the newest of its table leaves its
+    id unused: the next one gets a higher id (migration 016), on every backend."""
+    marked = {r[0] for r in await demo.fetch_all("SELECT entity FROM id_high_water")}
+    assert marked == HIGH_WATER_TABLES
+    job_id, technician_id = 1, 1
+    async with demo.transaction():
+        callback = await callbacks.insert_callback(
+            demo, NewCallback("oddzwonić", AT, client_id=1), "anna", AT
+        )
+        entry = await work.insert_entry(
+            demo, job_id=job_id, technician_id=technician_id, started_at=AT, ended_at=AT + timedelta(hours=1),
+            description="x", mode=JobMode.REMOTE, billable=False, now=AT,
+        )  # fmt: skip
+        batch = await imports.create_batch(demo, "a.csv", "bogdan", AT)
+    async with demo.transaction():
+        await callbacks.delete_callbacks_of(demo, 1, [], [])
+        await work.delete_entry(demo, entry)
+        await imports.discard_batch(demo, batch)
+    async with demo.transaction():
+        assert (
+            await callbacks.insert_callback(
+                demo, NewCallback("jeszcze raz", AT, client_id=1), "anna", AT
+            )
+            == callback + 1
+        )
+        again = await work.insert_entry(
+            demo, job_id=job_id, technician_id=technician_id, started_at=AT, ended_at=AT + timedelta(hours=1),
+            description="y", mode=JobMode.REMOTE, billable=False, now=AT,
+        )  # fmt: skip
+        assert again == entry + 1
+        assert await imports.create_batch(demo, "b.csv", "bogdan", AT) == batch + 1
 
 
 async def test_ring_spool_round_trip(db: Database) -> None:

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from bbdispatch.domain.calls import NewCallback
+from bbdispatch.storage import callbacks
 from bbdispatch.storage.database import (
     LOCK_POLL_MS,
     Database,
@@ -12,6 +14,7 @@ from bbdispatch.storage.database import (
     migrations,
     split_statements,
 )
+from tests.conftest import DEMO_NOW
 
 TABLES = {
     "client", "client_phone", "technician", "technician_skill", "needs_assessment", "contract",
@@ -110,3 +113,38 @@ def test_split_statements_keeps_triggers_whole() -> None:
     parts = split_statements(script)
     assert len(parts) == 2
     assert parts[1].endswith("END;")
+
+
+async def test_ids_erased_before_the_high_water_marks_are_not_given_out_again(
+    tmp_path: Path,
+) -> None:
+    """A database from before migration 014 whose newest callback was erased: the audit
+    trail still names it, and the next callback gets an id above it."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for number, _name, sql in [m for m in migrations() if m[0] < 14]:
+        for statement in split_statements(sql):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail)"
+        " VALUES ('2026-11-24T09:00:00Z', 'anna', 'callback', 7, 'created', '{}')"
+    )
+    conn.commit()
+    conn.close()
+    db = await Database.open(path, create=False)
+    try:
+        assert (
+            await db.fetch_value("SELECT last_id FROM id_high_water WHERE entity = 'callback'") == 7
+        )
+        async with db.transaction():
+            await db.execute(
+                "INSERT INTO client (id, kind, name, search_name, created_at)"
+                " VALUES (1, 'private', 'Jan', 'jan', '2026-01-01T00:00:00Z')"
+            )
+            new = await callbacks.insert_callback(
+                db, NewCallback("oddzwonić", DEMO_NOW, client_id=1), "anna", DEMO_NOW
+            )
+        assert new == 8
+    finally:
+        await db.close()

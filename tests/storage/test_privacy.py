@@ -23,7 +23,7 @@ from bbdispatch.services.privacy import erase_client, export_client
 from bbdispatch.services.statements import issue_statement
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import people as people_store
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import HIGH_WATER_TABLES, Database
 
 SECRETS = [
     "Zofia Przykładowa", "zofia.przykladowa@poczta.example", "+48509876543", "509876543",
@@ -203,6 +203,45 @@ async def test_ids_of_an_erased_person_are_never_given_out_again(
     actions = [row["action"] for row in data["audit"]]
     assert "privacy_erased" not in actions
     assert {row["entity_id"] for row in data["audit"] if row["entity"] == "client"} == {new_id}
+
+
+async def test_no_id_of_anything_erased_is_given_out_again(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    """Callbacks, time entries and charges too (migration 012 covered four tables only)."""
+    await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
+    kinds = ("callback", "work_entry", "charge", "call_log", "client", "job")
+    newest = "SELECT coalesce(max(id), 0) FROM {}"
+    before = {k: await demo_ctx.db.fetch_value(newest.format(k)) for k in kinds}
+    client_id = await demo_ctx.db.fetch_value("SELECT max(id) FROM client")
+    await erase_client(demo_ctx, client_id)
+    for kind in kinds:  # the erased person's rows were the newest of each kind
+        assert await demo_ctx.db.fetch_value(newest.format(kind)) < before[kind]
+    clock.advance(timedelta(minutes=5))
+    await add_person_with_history(demo_ctx, clock.now() - timedelta(days=1))
+    after = {k: await demo_ctx.db.fetch_value(newest.format(k)) for k in kinds}
+    assert all(after[k] > before[k] for k in kinds), (before, after)
+
+
+async def test_every_table_with_ids_users_see_keeps_a_high_water_mark(ctx: Ctx) -> None:
+    """A new table with ids must join ``id_high_water`` (migration 016) or say why not."""
+    internal = {
+        "client_phone": "numbers are shown by value, their ids never",
+        "job_status_change": "a job's history, shown by time",
+        "statement_settlement": "part of an issued statement, never erased",
+        "audit_log": "the chain's own ids: a deleted row breaks the chain",
+    }
+    tables = await ctx.db.fetch_all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'client_search%'"
+    )
+    with_ids = set()
+    for (name,) in tables:
+        columns = await ctx.db.fetch_all(f"PRAGMA table_info({name})")
+        if any(c["name"] == "id" and c["pk"] for c in columns):
+            with_ids.add(name)
+    marked = {r[0] for r in await ctx.db.fetch_all("SELECT entity FROM id_high_water")}
+    assert with_ids - set(internal) == marked
+    assert marked == HIGH_WATER_TABLES
 
 
 async def test_export_leaves_out_an_erased_person_whose_id_was_reused(
