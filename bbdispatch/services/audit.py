@@ -10,6 +10,7 @@ import json
 import os
 import pwd
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,13 @@ async def record(ctx: Ctx, entity: str, entity_id: int | None, action: str, **de
     await audit_store.insert_audit(
         ctx.db, ctx.clock.now(), ctx.actor, entity, entity_id, action, detail
     )
+
+
+async def record_many(
+    ctx: Ctx, entity: str, action: str, items: Sequence[tuple[int | None, dict[str, Any]]]
+) -> None:
+    """Record many changes of one kind (entity id, detail) inside the transaction making them."""
+    await audit_store.insert_audit_many(ctx.db, ctx.clock.now(), ctx.actor, entity, action, items)
 
 
 async def trail(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEntry]:

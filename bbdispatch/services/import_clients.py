@@ -1,7 +1,8 @@
 """Loading a firm's existing client list from a spreadsheet export (CSV).
 
 All or nothing: every row is checked first, a bad row is reported with its
-line number, and the whole file goes in one transaction. A re-import skips
+line number, and the whole file becomes visible in one transaction (staged
+in short ones before, so other writers get in meanwhile). A re-import skips
 clients that are already there (same NIP, else same name and phone), so
 running it twice is harmless.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bbdispatch.clock import local
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient, search_key
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -241,24 +242,28 @@ async def import_clients(
 ) -> ImportSummary:
     """Add the clients not yet in the database: all of them or none, in short transactions.
 
-    The rows are staged in chunks (invisible), the batch is marked ready in one
-    short transaction (from then on the import is committed), and the rows
-    move into the client table chunk by chunk; an import that dies after the
-    commit point waits until the next one is told to finish or drop it. Each
+    Rows already in the database (or earlier in the file) are left out first
+    (reads only). The others are staged in chunks, each row with the client id
+    it will take, invisible to everyone; one short transaction then publishes
+    them all (:func:`bbdispatch.storage.clients.publish_staged`), so the
+    board, lookup and ring matching see the whole file or nothing of it, and a
+    ``ring`` waits at most one chunk or the publish. An import killed before
+    the publish leaves nothing (its staged rows are dropped later). Each
     client gets an audit row naming the batch and line, not the person.
 
     Args:
         ctx: the service context.
         rows: the checked rows of the file.
         source: the file's name, for the audit.
-        chunk: rows per transaction.
+        chunk: rows per staging transaction.
         pause: seconds between transactions, for other writers.
-        interrupted: what to do with an interrupted earlier import: ``"finish"``
-            (add its other rows first), ``"drop"`` (leave them out), or ``""``.
+        interrupted: what to do with an import an older version left half-way:
+            ``"finish"`` (add its other rows first), ``"drop"`` (leave them
+            out), or ``""``.
 
     Raises:
-        InterruptedImport: an earlier import was interrupted and ``interrupted``
-            is ``""``: nothing is done until someone decides.
+        InterruptedImport: such an import waits and ``interrupted`` is ``""``:
+            nothing is done until someone decides.
     """
     await check(ctx, Action.CLIENT_IMPORT)
     if interrupted == "drop":
@@ -268,23 +273,82 @@ async def import_clients(
         if waiting:
             raise InterruptedImport(waiting)
     await finish_imports(ctx, pause=pause)
+    new = await _not_yet_there(ctx, rows)
     async with ctx.db.transaction():
         batch_id = await import_store.create_batch(ctx.db, source, ctx.actor, ctx.clock.now())
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+        first_id = await client_store.reserve_client_ids(ctx.db, len(new)) if new else 0
+    for start in range(0, len(new), chunk):
+        part = new[start : start + chunk]
         async with ctx.db.transaction():
             await import_store.stage_clients(
-                ctx.db, batch_id, [StagedClient(r.line, r.client) for r in part]
+                ctx.db,
+                batch_id,
+                [StagedClient(r.line, r.client, first_id + start + n) for n, r in enumerate(part)],
             )
         await asyncio.sleep(pause)
     async with ctx.db.transaction():
-        await import_store.set_state(ctx.db, batch_id, BatchState.READY)
-        await audit.record(ctx, "import", batch_id, "clients_staged", rows=len(rows), file=source)
-    return await _move(ctx, batch_id, chunk=chunk, pause=pause)
+        published = await client_store.publish_staged(ctx.db, batch_id, ctx.clock.now())
+        await audit.record_many(
+            ctx,
+            "client",
+            "imported",
+            [(row.client_id, {"batch": batch_id, "line": row.line}) for row in published],
+        )
+        skipped = len(rows) - len(published)
+        await import_store.count_moved(ctx.db, batch_id, len(published), skipped)
+        await import_store.set_state(ctx.db, batch_id, BatchState.DONE)
+        await audit.record(
+            ctx, "import", batch_id, "clients_imported", rows=len(rows), added=len(published),
+            file=source,
+        )  # fmt: skip
+    await _clear(ctx, batch_id, chunk=chunk, pause=pause)
+    return ImportSummary(len(published), skipped)
+
+
+async def _not_yet_there(ctx: Ctx, rows: list[ImportedRow]) -> list[ImportedRow]:
+    """The rows whose client is neither in the database nor earlier in the file.
+
+    The same test as :func:`_existing` (NIP, else folded name and first phone,
+    else folded name of a client without phones), against the file's earlier
+    rows too. Reads only.
+    """
+    seen: set[tuple[str, ...]] = set()
+    kept: list[ImportedRow] = []
+    for row in rows:
+        new = row.client
+        name = search_key(new.name.strip())
+        if new.nip:
+            key: tuple[str, ...] = ("nip", new.nip)
+        elif new.phones:
+            key = ("phone", name, new.phones[0][0])
+        else:
+            key = ("name", name)
+        if key in seen or await _existing(ctx, new):
+            continue
+        kept.append(row)
+        if new.nip:
+            seen.add(key)
+        seen.update(("phone", name, e164) for e164, _label in new.phones)
+        if not new.phones:
+            seen.add(("name", name))
+    return kept
+
+
+async def _clear(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> None:
+    """Forget a published batch's staged rows, a chunk per transaction."""
+    while True:
+        async with ctx.db.transaction():
+            gone = await import_store.clear_rows(ctx.db, batch_id, chunk)
+        if not gone:
+            return
+        await asyncio.sleep(pause)
 
 
 async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> list[ImportSummary]:
-    """Finish imports that passed their commit point; drop those that died staging."""
+    """Finish imports an older version left half-way; drop those that died staging.
+
+    Also clears the staged rows of a published import killed while clearing them.
+    """
     done: list[ImportSummary] = []
     stale = ctx.clock.now() - STALE_STAGING
     for batch in await import_store.unfinished_batches(ctx.db):
@@ -293,10 +357,13 @@ async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> lis
         elif batch.created_at < stale:
             async with ctx.db.transaction():
                 await import_store.discard_batch(ctx.db, batch.id)
+    for batch_id in await import_store.done_batches_with_rows(ctx.db):
+        await _clear(ctx, batch_id, chunk=CHUNK_ROWS, pause=pause)
     return done
 
 
 async def _move(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> ImportSummary:
+    """Move an older version's committed batch into the client table, chunk by chunk."""
     while True:
         async with ctx.db.transaction():
             part = await import_store.next_clients(ctx.db, batch_id, chunk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bbdispatch.clock import from_db, to_db
@@ -17,7 +18,7 @@ from bbdispatch.domain.clients import (
     search_key,
     search_words,
 )
-from bbdispatch.storage.database import Database, Row, id_chunks, next_id
+from bbdispatch.storage.database import Database, Row, id_chunks, next_id, reserve_ids
 
 _COLUMNS = (
     "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
@@ -410,3 +411,123 @@ async def rebuild_search_index(db: Database) -> None:
     if db.dialect != "sqlite":
         return
     await db.execute("INSERT INTO client_search (client_search) VALUES ('rebuild')")
+
+
+# Publishing a staged client import (rows in ``import_row``, storage/imports.py).
+
+
+async def reserve_client_ids(db: Database, count: int) -> int:
+    """Take ``count`` client ids nobody else will get; returns the first.
+
+    Ids of rows that end up not published (the client added meanwhile) stay unused.
+    """
+    return await reserve_ids(db, "client", count)
+
+
+_NOT_THERE_YET = """CASE
+    WHEN r.payload ->> '$.nip' IS NOT NULL THEN
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.payload ->> '$.nip')
+    WHEN json_array_length(r.payload, '$.phones') > 0 THEN
+        NOT EXISTS (SELECT 1 FROM client c JOIN client_phone p ON p.client_id = c.id
+                    WHERE p.e164 = r.payload ->> '$.phones[0][0]'
+                      AND c.search_name = r.payload ->> '$.search_name')
+    ELSE
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.payload ->> '$.search_name'
+                    AND c.id NOT IN (SELECT client_id FROM client_phone))
+END"""
+"""A staged row whose client nobody added since it was staged (another import, a
+dispatcher): the same test as the import's own (NIP, else folded name and first
+phone, else folded name without phones). The phones go in first and the clients
+next, both against the client table as it was, so both statements agree."""
+
+_PUBLISH_CLIENTS = f"""
+INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,
+                    contact_person, notes, status, created_at)
+SELECT r.client_id, r.payload ->> '$.kind', r.payload ->> '$.name', r.payload ->> '$.search_name',
+       r.payload ->> '$.nip', r.payload ->> '$.street', r.payload ->> '$.city',
+       r.payload ->> '$.postal_code', r.payload ->> '$.email', r.payload ->> '$.contact_person',
+       r.payload ->> '$.notes', r.payload ->> '$.status', ?
+FROM import_row r
+WHERE r.batch_id = ? AND r.client_id IS NOT NULL AND {_NOT_THERE_YET}
+"""
+
+_PUBLISH_PHONES = f"""
+INSERT INTO client_phone (client_id, e164, label, contact_person)
+SELECT r.client_id, p.value ->> '$[0]', p.value ->> '$[1]', r.payload ->> '$.contact_person'
+FROM import_row r, json_each(r.payload, '$.phones') p
+WHERE r.batch_id = ? AND r.client_id IS NOT NULL AND {_NOT_THERE_YET}
+ON CONFLICT (client_id, e164) DO NOTHING
+"""
+
+_PG_NOT_THERE_YET = """CASE
+    WHEN r.doc ->> 'nip' IS NOT NULL THEN
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.doc ->> 'nip')
+    WHEN jsonb_array_length(r.doc -> 'phones') > 0 THEN
+        NOT EXISTS (SELECT 1 FROM client c JOIN client_phone p ON p.client_id = c.id
+                    WHERE p.e164 = r.doc -> 'phones' -> 0 ->> 0
+                      AND c.search_name = r.doc ->> 'search_name')
+    ELSE
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.doc ->> 'search_name'
+                    AND NOT EXISTS (SELECT 1 FROM client_phone p WHERE p.client_id = c.id))
+END"""
+"""PostgreSQL's :data:`_NOT_THERE_YET` (``doc``: the payload as ``jsonb``)."""
+
+_PG_STAGED = """(SELECT batch_id, line, client_id, payload::jsonb AS doc FROM import_row
+    WHERE batch_id = ? AND client_id IS NOT NULL) r"""
+
+_PG_PUBLISH_CLIENTS = f"""
+INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,
+                    contact_person, notes, status, created_at)
+SELECT r.client_id, r.doc ->> 'kind', r.doc ->> 'name', r.doc ->> 'search_name',
+       r.doc ->> 'nip', r.doc ->> 'street', r.doc ->> 'city', r.doc ->> 'postal_code',
+       r.doc ->> 'email', r.doc ->> 'contact_person', r.doc ->> 'notes', r.doc ->> 'status', ?
+FROM {_PG_STAGED}
+WHERE {_PG_NOT_THERE_YET}
+ORDER BY r.line
+"""
+
+_PG_PUBLISH_PHONES = f"""
+INSERT INTO client_phone (client_id, e164, label, contact_person)
+SELECT r.client_id, p.value ->> 0, p.value ->> 1, r.doc ->> 'contact_person'
+FROM {_PG_STAGED}
+JOIN client c ON c.id = r.client_id
+CROSS JOIN LATERAL jsonb_array_elements(r.doc -> 'phones') WITH ORDINALITY AS p (value, n)
+ORDER BY r.line, p.n
+ON CONFLICT (client_id, e164) DO NOTHING
+"""
+"""After the clients (foreign keys are checked at once on PostgreSQL): the phones of
+the rows that became clients, so both statements agree as SQLite's do."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A staged row that became a client."""
+
+    line: int
+    client_id: int
+
+
+async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> list[Published]:
+    """Insert every staged client of an import batch, with its phones, at once (in one transaction).
+
+    Set statements, no row-by-row round trips: the write lock is held for the
+    inserts themselves and the search index they update. The phones go in
+    first, foreign keys checked at the commit, so each client's search entry
+    is written once, with its numbers (migration 017); PostgreSQL takes the
+    clients first, then the phones of the rows that became clients. A row whose client was
+    added since it was staged (:data:`_NOT_THERE_YET`) is left out. Returns the
+    rows published, in file order.
+    """
+    if db.dialect == "sqlite":
+        await db.execute("PRAGMA defer_foreign_keys = ON")
+        await db.execute(_PUBLISH_PHONES, (batch_id,))
+        await db.execute(_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
+    else:  # PostgreSQL: no search-index trigger to spare, foreign keys checked at once
+        await db.execute(_PG_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
+        await db.execute(_PG_PUBLISH_PHONES, (batch_id,))
+    rows = await db.fetch_all(
+        "SELECT r.line, r.client_id FROM import_row r"
+        " JOIN client c ON c.id = r.client_id WHERE r.batch_id = ? ORDER BY r.line",
+        (batch_id,),
+    )
+    return [Published(int(r[0]), int(r[1])) for r in rows]

@@ -342,6 +342,28 @@ def next_id(table: str) -> str:
     return f"(SELECT last_id + 1 FROM id_high_water WHERE entity = '{table}')"
 
 
+async def reserve_ids(db: Database, table: str, count: int) -> int:
+    """Take ``count`` ids of ``table`` that no other row will get; returns the first.
+
+    Moves the table's ``id_high_water`` mark past them (in the caller's
+    transaction), so rows inserted later with these ids (an import's publish)
+    keep them and :func:`next_id` hands out none of them. Ids never used stay
+    unused.
+
+    Raises:
+        StorageError: ``table`` keeps no mark.
+    """
+    if table not in HIGH_WATER_TABLES:
+        raise StorageError(f"no id high-water mark for {table}")
+    row = await db.fetch_one(
+        "UPDATE id_high_water SET last_id = last_id + ? WHERE entity = ? RETURNING last_id",
+        (count, table),
+    )
+    if row is None:
+        raise StorageError(f"no id high-water mark for {table}")
+    return int(row[0]) - count + 1
+
+
 def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     """Slices of an id list, so every ``IN (...)`` stays under SQLite's variable limit."""
     for start in range(0, len(ids), size):

@@ -1,9 +1,14 @@
 """Staged imports: the ``import_batch`` and ``import_row`` tables.
 
-A long import copies its checked rows here in short transactions, marks the
-batch ready in one (the commit point), then moves the rows into the real
-tables chunk by chunk, so other writers never wait long and a file still goes
-in whole or not at all. Rows are stored as JSON of the domain type.
+A long import copies its checked rows here in short transactions, each row
+with the client id it will take, then publishes them all in one short
+transaction of set statements (``clients.publish_staged``): other writers never
+wait long, and readers see the whole file or none of it. Rows are stored as
+JSON of the domain type (plus the folded name the client table keeps).
+
+Batches marked ``ready`` come from older versions, which moved rows into the
+client table chunk by chunk after that commit point; they are still finished
+(or dropped) row by row.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bbdispatch.clock import from_db, to_db
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient, search_key
 from bbdispatch.storage.database import Database, next_id
 
 
@@ -25,7 +30,7 @@ class BatchState(StrEnum):
     STAGING = "staging"
     """Rows are being copied in; invisible; discarded if the import dies."""
     READY = "ready"
-    """All rows are in: the import is committed and will be finished."""
+    """Left by an older version: committed, its rows move in chunk by chunk."""
     DONE = "done"
     """Every row moved into the real tables."""
 
@@ -51,12 +56,15 @@ class StagedClient:
     line: int
     """Its line in the file (the audit names it)."""
     client: NewClient
+    client_id: int | None = None
+    """The id it takes when published (reserved by ``clients.reserve_client_ids``)."""
 
 
 def _client_json(client: NewClient) -> str:
     return json.dumps(
         {
-            "kind": client.kind.value, "name": client.name, "nip": client.nip,
+            "kind": client.kind.value, "name": client.name.strip(),
+            "search_name": search_key(client.name), "nip": client.nip,
             "street": client.street, "city": client.city, "postal_code": client.postal_code,
             "email": client.email, "contact_person": client.contact_person,
             "notes": client.notes, "status": client.status.value,
@@ -88,9 +96,28 @@ async def create_batch(db: Database, source: str, actor: str, created_at: dateti
 async def stage_clients(db: Database, batch_id: int, rows: Sequence[StagedClient]) -> None:
     """Copy checked rows into the batch."""
     await db.execute_many(
-        "INSERT INTO import_row (batch_id, line, payload) VALUES (?, ?, ?)",
-        [(batch_id, r.line, _client_json(r.client)) for r in rows],
+        "INSERT INTO import_row (batch_id, line, payload, client_id) VALUES (?, ?, ?, ?)",
+        [(batch_id, r.line, _client_json(r.client), r.client_id) for r in rows],
     )
+
+
+async def clear_rows(db: Database, batch_id: int, limit: int) -> int:
+    """Forget up to ``limit`` rows of a published batch; returns how many went."""
+    await db.execute(
+        "DELETE FROM import_row WHERE batch_id = ? AND line IN"
+        " (SELECT line FROM import_row WHERE batch_id = ? ORDER BY line LIMIT ?)",
+        (batch_id, batch_id, limit),
+    )
+    return await db.changes()
+
+
+async def done_batches_with_rows(db: Database) -> list[int]:
+    """Published batches whose rows were not all cleared (a process killed meanwhile)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT b.id FROM import_batch b JOIN import_row r ON r.batch_id = b.id"
+        " WHERE b.state = 'done' ORDER BY b.id"
+    )
+    return [int(r[0]) for r in rows]
 
 
 async def set_state(db: Database, batch_id: int, state: BatchState) -> None:

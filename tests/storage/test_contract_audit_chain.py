@@ -28,3 +28,18 @@ async def test_recent_same_finds_an_identical_row_since(db: Database) -> None:
         later = AT + timedelta(seconds=1)
         assert not await audit.recent_same(db, later, "anna", "rights", 5, "refused", detail)
         assert not await audit.recent_same(db, AT, "anna", "rights", None, "refused", detail)
+
+
+async def test_many_rows_at_once_chain_as_one_by_one_would(db: Database) -> None:
+    async with db.transaction():
+        await audit.insert_audit(db, AT, "anna", "job", 1, "created", {"i": 0})
+        await audit.insert_audit_many(
+            db, AT, "bogdan", "client", "imported", [(7, {"line": 2}), (8, {"line": 3})]
+        )
+        await audit.insert_audit(db, AT, "anna", "job", 1, "edited", {"i": 1})
+    rows = [r async for r in audit.chained_rows(db)]
+    assert [(r.id, r.actor, r.entity_id) for r in rows] == [
+        (1, "anna", 1), (2, "bogdan", 7), (3, "bogdan", 8), (4, "anna", 1),
+    ]  # fmt: skip
+    assert rows[2].detail == '{"line": 3}'
+    assert verify(rows).ok

@@ -92,6 +92,75 @@ async def test_ids_of_deleted_rows_are_never_given_out_again(demo: Database) -> 
         assert await imports.create_batch(demo, "b.csv", "bogdan", AT) == batch + 1
 
 
+async def test_a_staged_batch_is_published_at_once_and_cleared(db: Database) -> None:
+    """Staged rows are no clients until the publish; then all are, with phones and search."""
+    nowak = NewClient(kind=ClientKind.COMPANY, name=" Nowak Sp. z o.o. ", nip="1234563218")
+    async with db.transaction():
+        batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        first = await clients.reserve_client_ids(db, 2)
+        await imports.stage_clients(
+            db, batch, [StagedClient(2, KOWALSKA, first), StagedClient(3, nowak, first + 1)]
+        )
+    assert await clients.all_clients(db) == []
+    async with db.transaction():
+        published = await clients.publish_staged(db, batch, AT)
+        await imports.set_state(db, batch, BatchState.DONE)
+    assert published == [clients.Published(2, first), clients.Published(3, first + 1)]
+    kowalska = await clients.get_client(db, first)
+    assert kowalska is not None and kowalska.name == "Janina Kowalska"
+    assert [p.e164 for p in kowalska.phones] == ["+48501002003"]
+    assert [c.id for c in await clients.search_clients(db, "501002")] == [first]
+    assert [c.id for c in await clients.search_clients(db, "nowak")] == [first + 1]
+    assert await imports.done_batches_with_rows(db) == [batch]
+    async with db.transaction():
+        assert await imports.clear_rows(db, batch, 1) == 1
+        assert await imports.clear_rows(db, batch, 5) == 1
+    assert await imports.done_batches_with_rows(db) == []
+    async with db.transaction():  # the next reservation starts after the published ids
+        assert await clients.reserve_client_ids(db, 1) == first + 2
+
+
+async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
+    db: Database,
+) -> None:
+    """Same NIP, or same name and first number, or same name without numbers: left out
+    with its phones; the others go in with theirs, and nobody sees them before."""
+    alfa = NewClient(
+        kind=ClientKind.COMPANY, name="Alfa", nip="5260250274", phones=(("+48221000001", ""),)
+    )
+    beta = NewClient(kind=ClientKind.COMPANY, name="Beta", phones=(("+48221000002", "biuro"),))
+    gamma = NewClient(kind=ClientKind.PRIVATE, name="Gamma Gąska")
+    delta = NewClient(
+        kind=ClientKind.COMPANY,
+        name="Delta",
+        nip="1234563218",
+        phones=(("+48221000004", ""), ("+48600000004", "kom.")),
+    )
+    staged = [alfa, beta, gamma, delta]  # fmt: skip
+    async with db.transaction():
+        batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        first = await clients.reserve_client_ids(db, len(staged))
+        await imports.stage_clients(
+            db, batch, [StagedClient(n + 2, c, first + n) for n, c in enumerate(staged)]
+        )
+    async with db.transaction():  # a dispatcher adds three of them meanwhile
+        for new in (alfa, beta, gamma):
+            await clients.insert_client(db, new, AT)
+    async with db.transaction():
+        published = await clients.publish_staged(db, batch, AT)
+    assert published == [clients.Published(5, first + 3)]
+    assert sorted(c.name for c in await clients.all_clients(db)) == [
+        "Alfa", "Beta", "Delta", "Gamma Gąska",
+    ]  # fmt: skip
+    delta_row = await clients.get_client(db, first + 3)
+    assert delta_row is not None
+    assert [(p.e164, p.label) for p in delta_row.phones] == [
+        ("+48221000004", ""), ("+48600000004", "kom."),
+    ]  # fmt: skip
+    assert await db.fetch_value("SELECT count(*) FROM client_phone") == 4
+    assert [c.id for c in await clients.search_clients(db, "600000004")] == [first + 3]
+
+
 async def test_ring_spool_round_trip(db: Database) -> None:
     assert spool.spool_dir(db.path).name.endswith(".ring-spool")
     assert spool.spooled_rings(db.path) == []

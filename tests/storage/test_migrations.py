@@ -118,11 +118,11 @@ def test_split_statements_keeps_triggers_whole() -> None:
 async def test_ids_erased_before_the_high_water_marks_are_not_given_out_again(
     tmp_path: Path,
 ) -> None:
-    """A database from before migration 014 whose newest callback was erased: the audit
+    """A database from before migration 016 whose newest callback was erased: the audit
     trail still names it, and the next callback gets an id above it."""
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    for number, _name, sql in [m for m in migrations() if m[0] < 14]:
+    for number, _name, sql in [m for m in migrations() if m[0] < 16]:
         for statement in split_statements(sql):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {number}")

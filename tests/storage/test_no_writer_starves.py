@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import textwrap
 import time
@@ -92,6 +93,111 @@ async def test_rings_land_during_a_long_import(demo_ctx: Ctx) -> None:
     assert summary.added == 3000
     assert await demo_ctx.db.fetch_value("SELECT count(*) FROM import_row") == 0
     assert spool.spooled_rings(demo_ctx.db.path) == []
+
+
+async def test_readers_see_a_whole_import_or_nothing_of_it(demo_ctx: Ctx) -> None:
+    """The board, lookup and ring matching never see part of a file, even a killed one."""
+    rows = parse_client_csv(client_file(1500))
+    staged_number = rows[-1].client.phones[0][0]
+    reader = await Database.open(demo_ctx.db.path)
+    before = await reader.fetch_value("SELECT count(*) FROM client")
+    importing = asyncio.create_task(import_clients(demo_ctx, rows, chunk=100, pause=0.03))
+    seen: set[int] = set()
+    matched_while_staged: list[int] = []
+    looked_while_staged = 0
+    while not importing.done():
+        staged = await reader.fetch_value("SELECT count(*) FROM import_row")
+        seen.add(await reader.fetch_value("SELECT count(*) FROM client"))
+        if staged and not await reader.fetch_value(
+            "SELECT count(*) FROM import_batch WHERE state = 'done'"
+        ):
+            looked_while_staged += 1
+            matched_while_staged += [
+                c.id for c in await client_store.clients_by_phone(reader, staged_number)
+            ]
+        await asyncio.sleep(0.005)
+    summary = await importing
+    seen.add(await reader.fetch_value("SELECT count(*) FROM client"))
+    await reader.close()
+    assert summary.added == 1500
+    assert looked_while_staged > 3
+    assert seen == {before, before + 1500}
+    assert matched_while_staged == []
+    (found,) = await client_store.search_clients(demo_ctx.db, staged_number[3:])
+    assert (found.name, found.phones[0].e164) == (rows[-1].client.name, staged_number)
+
+
+async def test_a_killed_import_leaves_all_or_nothing_visible(demo_ctx: Ctx) -> None:
+    """Killed once every row is staged (or the first clients show): the file is in whole or
+    not at all, and the next import of it adds what is missing."""
+    rows = parse_client_csv(client_file(1000))
+    before = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+    importing = asyncio.create_task(import_clients(demo_ctx, rows, chunk=100, pause=0.02))
+    while not importing.done():
+        staged = await demo_ctx.db.fetch_value("SELECT count(*) FROM import_row")
+        shown = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+        if staged == 1000 or shown > before:
+            break
+        await asyncio.sleep(0.002)
+    importing.cancel()  # as a kill -9 between two transactions
+    with contextlib.suppress(asyncio.CancelledError):
+        await importing
+    shown = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+    assert shown in (before, before + 1000)
+    assert await interrupted_imports(demo_ctx.db) == []  # nothing half-way to decide on
+    summary = await import_clients(demo_ctx, rows, pause=0)
+    assert summary.added == before + 1000 - shown
+    assert await demo_ctx.db.fetch_value("SELECT count(*) FROM client") == before + 1000
+
+
+async def test_a_file_with_a_client_twice_adds_it_once(ctx: Ctx) -> None:
+    rows = parse_client_csv(client_file(5) + "Firma 00001;firma;22 1000001\n")
+    summary = await import_clients(ctx, rows, pause=0)
+    assert (summary.added, summary.skipped) == (5, 1)
+    again = await import_clients(ctx, rows, pause=0)
+    assert (again.added, again.skipped) == (0, 6)
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 5
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client_phone") == 5
+
+
+async def test_a_nip_taken_while_the_file_was_staged_is_left_out(ctx: Ctx) -> None:
+    """A dispatcher adds a company while the import stages the same NIP: no crash, no twin."""
+    text = "name;kind;nip\nAlfa;company;5260250274\nBeta;company;1234563218\n"
+    rows = parse_client_csv(text)
+    async with ctx.db.transaction():
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
+        first = await client_store.reserve_client_ids(ctx.db, 2)
+        await import_store.stage_clients(
+            ctx.db, batch, [StagedClient(r.line, r.client, first + n) for n, r in enumerate(rows)]
+        )
+    async with ctx.db.transaction():
+        await client_store.insert_client(ctx.db, rows[0].client, ctx.clock.now())
+    async with ctx.db.transaction():
+        published = await client_store.publish_staged(ctx.db, batch, ctx.clock.now())
+    assert [r.line for r in published] == [rows[1].line]
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client") == 2
+
+
+async def test_a_client_added_while_the_file_was_staged_is_not_added_twice(ctx: Ctx) -> None:
+    """Another import or a dispatcher adds the same client (name and number, or a name
+    without numbers) between staging and the publish: it is left out, not doubled."""
+    text = "name;kind;phone\nAlfa;company;22 1000001\nBeta;company;\nGamma;company;\n"
+    rows = parse_client_csv(text)
+    async with ctx.db.transaction():
+        batch = await import_store.create_batch(ctx.db, "x.csv", "tester", ctx.clock.now())
+        first = await client_store.reserve_client_ids(ctx.db, 3)
+        await import_store.stage_clients(
+            ctx.db, batch, [StagedClient(r.line, r.client, first + n) for n, r in enumerate(rows)]
+        )
+    async with ctx.db.transaction():
+        for r in rows[:2]:
+            await client_store.insert_client(ctx.db, r.client, ctx.clock.now())
+    async with ctx.db.transaction():
+        published = await client_store.publish_staged(ctx.db, batch, ctx.clock.now())
+    assert [r.line for r in published] == [rows[2].line]
+    names = await ctx.db.fetch_all("SELECT name FROM client ORDER BY name")
+    assert [n[0] for n in names] == ["Alfa", "Beta", "Gamma"]
+    assert await ctx.db.fetch_value("SELECT count(*) FROM client_phone") == 1
 
 
 async def test_an_import_that_dies_after_its_commit_point_is_finished(ctx: Ctx) -> None:
