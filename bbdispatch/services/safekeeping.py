@@ -35,6 +35,7 @@ from bbdispatch.storage.database import (
     Database,
     SchemaTooNew,
     latest_schema_version,
+    open_lock_path,
 )
 
 DEFAULT_KEEP = 14
@@ -307,7 +308,7 @@ async def _restore_alone(
     if existing:
         await _check_admin_in(db_path, login, clock)
     staged = db_path.with_name(f".{db_path.name}.restoring")
-    for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+    for leftover in _staging_files(staged):
         leftover.unlink(missing_ok=True)  # a killed restore's
     # Private until it is swapped in (and given the replaced file's mode): it
     # holds the firm's data, and SQLite gives its -wal and -shm the same mode.
@@ -335,9 +336,16 @@ async def _restore_alone(
             f"{db_path.name}.before-restore-{clock.now().strftime(_STAMP)}",
         )
     finally:
-        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+        for leftover in _staging_files(staged):
             leftover.unlink(missing_ok=True)
     return RestoreDone(db_path, kept, check, migrated_to)
+
+
+def _staging_files(staged: Path) -> tuple[Path, ...]:
+    """A restore's staging copy and what opening it leaves beside it."""
+    return (
+        staged, Path(f"{staged}-wal"), Path(f"{staged}-shm"), open_lock_path(staged),
+    )  # fmt: skip
 
 
 async def _check_admin_in(db_path: Path, login: str, clock: Clock) -> None:

@@ -247,6 +247,81 @@ def _share_empty_file(path: Path) -> None:
         ) from err  # fmt: skip
 
 
+RESTORE_WAIT_SECONDS = 10.0
+"""How long opening a database waits while a restore swaps the file in (a fraction of a
+second normally), before it says so (``ring`` then queues its call)."""
+
+
+def open_lock_path(path: Path) -> Path:
+    """The lock file beside a database that every opener holds shared (``<name>.open-lock``).
+
+    A restore takes it exclusively while it swaps the file in: an opener then
+    waits, and opens the restored file instead of writing into the replaced
+    one (kept aside under a second name); a restore finding it held by anyone
+    refuses ("in use").
+    """
+    return path.with_name(f"{path.name}.open-lock")
+
+
+def open_lock_fd(path: Path, *, required: bool) -> int | None:
+    """Open (creating it ``0660`` if missing) the open-lock of the database at ``path``.
+
+    Returns None when it cannot be opened and ``required`` is false (a login
+    that may not create files in the folder, a planted link): such an opener
+    cannot write the database either, or the restore refuses instead.
+
+    Raises:
+        StorageError: ``required`` and the lock file cannot be opened.
+    """
+    lock = open_lock_path(path)
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        try:
+            fd = os.open(lock, flags | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with suppress(OSError):
+                os.fchmod(fd, FILE_MODE)  # the umask took bits away at open
+            return fd
+        except FileExistsError:
+            return os.open(lock, flags)
+    except OSError as err:
+        if required:
+            raise StorageError(
+                _("Cannot open {path}: {err}").format(path=lock, err=err.strerror or err)
+            ) from err
+        return None
+
+
+async def share_open_lock(path: Path, wait_seconds: float = RESTORE_WAIT_SECONDS) -> int | None:
+    """Hold the database's open-lock shared for as long as the returned descriptor is open.
+
+    Waits (polling every ``LOCK_POLL_MS``) while a restore holds it.
+
+    Raises:
+        DatabaseBusy: a restore still held it after ``wait_seconds``.
+    """
+    import fcntl
+
+    fd = open_lock_fd(path, required=False)
+    if fd is None:
+        return None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if loop.time() >= deadline:
+                os.close(fd)
+                raise DatabaseBusy(
+                    _("A restore into {path} is in progress; try again when it has finished.")
+                    .format(path=path)
+                ) from None  # fmt: skip
+            await asyncio.sleep(LOCK_POLL_MS / 1000)
+        except OSError:  # a file system without locks: nothing to wait for
+            return fd
+
+
 def refuse_unreachable(path: Path) -> None:
     """Refuse a database this process may not read and write, in one line.
 
@@ -678,6 +753,7 @@ class SQLiteDatabase(Database):
         super().__init__(path)
         self._conn = conn
         self._point_reader: sqlite3.Connection | None = None
+        self._lock_fd: int | None = None
 
     @classmethod
     async def open_file(
@@ -706,8 +782,23 @@ class SQLiteDatabase(Database):
                     )
                 ) from err
             refuse_foreign_file(path, create=create)
-            if create:
-                create_shared_file(path)
+            lock_fd = await share_open_lock(path)
+        else:
+            lock_fd = None
+        try:
+            db = await cls._open_locked(path, migrate=migrate, create=create)
+        except BaseException:
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise
+        db._lock_fd = lock_fd
+        return db
+
+    @classmethod
+    async def _open_locked(cls, path: Path, *, migrate: bool, create: bool) -> SQLiteDatabase:
+        """:meth:`open_file` once the open-lock is held (shared)."""
+        if create and str(path) != ":memory:":
+            create_shared_file(path)
         connecting = aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn = await connecting
@@ -750,7 +841,12 @@ class SQLiteDatabase(Database):
         if self._point_reader is not None:
             self._point_reader.close()
             self._point_reader = None
-        await self._conn.close()
+        try:
+            await self._conn.close()
+        finally:
+            if self._lock_fd is not None:  # lets a restore in (docs/backup.md)
+                os.close(self._lock_fd)
+                self._lock_fd = None
 
     async def _configure(self) -> None:
         await self._conn.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")

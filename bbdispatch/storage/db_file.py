@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bbdispatch.i18n import _
-from bbdispatch.storage.database import BUSY_TIMEOUT_MS, StorageError
+from bbdispatch.storage.database import BUSY_TIMEOUT_MS, StorageError, open_lock_fd
 
 MARKER_TABLES = frozenset({"client", "technician", "job", "work_entry", "audit_log"})
 """Tables every bbdispatch database has; a file without them is something else."""
@@ -241,6 +241,47 @@ def swap_in(staged: Path, target: Path, kept_name: str) -> Path | None:
         StorageError: ``target`` is in use by another process.
     """
     kept: Path | None = None
+    lock = _take_open_lock(target)
+    try:
+        kept = _swap_in_locked(staged, target, kept_name)
+    finally:
+        os.close(lock)
+    fsync_file(target)
+    return kept
+
+
+def _take_open_lock(target: Path) -> int:
+    """Hold the database's open-lock alone (every opener holds it shared).
+
+    Anyone with the database open refuses the restore; anyone opening it from
+    now on waits until the new file is in place, so nobody writes into the
+    replaced one.
+
+    Raises:
+        StorageError: someone has the database open, or the lock cannot be opened.
+    """
+    import fcntl
+
+    fd = open_lock_fd(target, required=True)
+    assert fd is not None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as err:
+        os.close(fd)
+        raise StorageError(
+            _(
+                "{path} is in use (a dispatcher, technician or cron job has it open);"
+                " close them first."
+            ).format(path=target)
+        ) from err
+    except OSError:  # a file system without locks: ExclusiveHold still tells
+        pass
+    return fd
+
+
+def _swap_in_locked(staged: Path, target: Path, kept_name: str) -> Path | None:
+    """:func:`swap_in` with the open-lock held."""
+    kept: Path | None = None
     hold = ExclusiveHold(target)
     existing = target.exists()
     if existing:
@@ -262,5 +303,4 @@ def swap_in(staged: Path, target: Path, kept_name: str) -> Path | None:
         os.replace(staged, target)
     finally:
         hold.release()
-    fsync_file(target)
     return kept

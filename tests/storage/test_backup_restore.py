@@ -6,6 +6,7 @@ import asyncio
 import os
 import sqlite3
 import stat
+import subprocess
 import sys
 import textwrap
 import time
@@ -21,7 +22,14 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
 from bbdispatch.services.safekeeping import _folder_lock, backup, restore
 from bbdispatch.storage import db_file
-from bbdispatch.storage.database import Database, SchemaTooNew, StorageError
+from bbdispatch.storage.database import (
+    Database,
+    DatabaseBusy,
+    SchemaTooNew,
+    StorageError,
+    open_lock_fd,
+    share_open_lock,
+)
 
 WRITER = textwrap.dedent(
     """
@@ -220,6 +228,92 @@ async def test_two_restore_processes_at_once_leave_one_sound_database(
     assert not list(demo_db_path.parent.glob(".*restoring*"))
 
 
+OPENER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from bbdispatch.clock import SystemClock
+    from bbdispatch.domain.rights import Principal
+    from bbdispatch.pricelist import load_pricelist
+    from bbdispatch.services.context import Ctx
+    from bbdispatch.services.intake import record_ring
+    from bbdispatch.storage.database import Database
+
+    async def main(path, number):
+        print("ready", flush=True)
+        db = await Database.open(path, create=False)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="pbx",
+                  fallback=Principal.PHONE)
+        await record_ring(ctx, number)
+        await db.close()
+        print("rang", flush=True)
+
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    """
+)
+"""A second process (the phone system's ``ring``) that opens the database and writes once."""
+
+
+async def test_a_process_opening_the_database_during_the_swap_writes_into_the_restored_one(
+    demo_db_path: Path,
+    tmp_path: Path,
+    clock: FrozenClock,
+    prices: PriceList,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process opens the database while the restore holds it to swap the file in:
+    it waits, then writes into the restored database, never into the one kept aside."""
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    await db.close()
+    number = "+48 609 555 123"
+    opener: list[subprocess.Popen[str]] = []
+    real_take = db_file.ExclusiveHold.take
+
+    def take_then_let_another_process_open(self: db_file.ExclusiveHold) -> None:
+        real_take(self)  # the old file is held for the swap: now someone opens it
+        child = subprocess.Popen(
+            [sys.executable, "-c", OPENER, str(demo_db_path), number],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        opener.append(child)
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        time.sleep(1.0)  # it is opening (or waiting to) while the swap is under way
+
+    monkeypatch.setattr(db_file.ExclusiveHold, "take", take_then_let_another_process_open)
+    result = await restore(done.path, demo_db_path, "tester", clock=clock)
+    monkeypatch.undo()
+    (child,) = opener
+    out, err = await asyncio.to_thread(child.communicate, timeout=120)
+    assert child.returncode == 0, err
+    assert out.split() == ["rang"]
+    assert result.kept_aside is not None
+    rang = "SELECT count(*) FROM call_log WHERE raw_number = ?"
+    with sqlite3.connect(demo_db_path) as restored:
+        assert restored.execute(rang, (number,)).fetchone()[0] == 1
+    with sqlite3.connect(result.kept_aside) as kept:
+        assert kept.execute(rang, (number,)).fetchone()[0] == 0
+    assert db_file.check_file(result.kept_aside).ok
+
+
+async def test_an_open_waiting_on_a_restore_says_so_in_one_line(
+    demo_db_path: Path, tmp_path: Path
+) -> None:
+    """Held past the wait (a restore stuck in its swap): the opener is told, nothing opened."""
+    import fcntl
+
+    fd = open_lock_fd(demo_db_path, required=True)
+    assert fd is not None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(DatabaseBusy, match="A restore into .* is in progress"):
+            await share_open_lock(demo_db_path, wait_seconds=0.1)
+    finally:
+        os.close(fd)
+    db = await Database.open(demo_db_path)  # let go: it opens
+    await db.close()
+
+
 @pytest.mark.usefixtures("umask_022")
 async def test_a_restore_into_a_new_place_is_0660_and_clears_a_killed_restores_leftovers(
     demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
@@ -234,7 +328,9 @@ async def test_a_restore_into_a_new_place_is_0660_and_clears_a_killed_restores_l
         (target.parent / name).write_bytes(b"killed half-way")
     await restore(done.path, target, "tester", clock=clock)
     assert stat.S_IMODE(target.stat().st_mode) == 0o660
-    assert sorted(p.name for p in target.parent.iterdir()) == ["firm.db"]
+    # the open-lock every process holds while it has the database open stays
+    assert sorted(p.name for p in target.parent.iterdir()) == ["firm.db", "firm.db.open-lock"]
+    assert stat.S_IMODE((target.parent / "firm.db.open-lock").stat().st_mode) == 0o660
     assert db_file.check_file(target).ok
 
 
