@@ -224,6 +224,7 @@ async def drop_interrupted(ctx: Ctx) -> list[Interrupted]:
     dropped = await interrupted_imports(ctx.db)
     for item in dropped:
         async with ctx.db.transaction():
+            await client_store.unindex_unpublished(ctx.db, item.batch_id)
             await import_store.discard_batch(ctx.db, item.batch_id)
             await audit.record(
                 ctx, "import", item.batch_id, "clients_dropped", rows=item.left, file=item.source
@@ -284,6 +285,9 @@ async def import_clients(
                 ctx.db,
                 batch_id,
                 [StagedClient(r.line, r.client, first_id + start + n) for n, r in enumerate(part)],
+            )
+            await client_store.index_staged(
+                ctx.db, batch_id, first_id + start, first_id + start + len(part) - 1
             )
         await asyncio.sleep(pause)
     async with ctx.db.transaction():
@@ -356,6 +360,7 @@ async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> lis
             done.append(await _move(ctx, batch.id, chunk=CHUNK_ROWS, pause=pause))
         elif batch.created_at < stale:
             async with ctx.db.transaction():
+                await client_store.unindex_unpublished(ctx.db, batch.id)
                 await import_store.discard_batch(ctx.db, batch.id)
     for batch_id in await import_store.done_batches_with_rows(ctx.db):
         await _clear(ctx, batch_id, chunk=CHUNK_ROWS, pause=pause)

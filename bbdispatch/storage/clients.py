@@ -424,6 +424,43 @@ async def reserve_client_ids(db: Database, count: int) -> int:
     return await reserve_ids(db, "client", count)
 
 
+async def index_staged(db: Database, batch_id: int, first_id: int, last_id: int) -> None:
+    """Write the search entries of an import's staged rows (ids ``first_id``..``last_id``).
+
+    SQLite: written while staging, in the staging transaction, so the publish
+    (which holds the write lock) writes none; invisible until then, as every
+    search joins the client table (migration 017). PostgreSQL: nothing to do
+    (its trigram indexes follow the client table).
+    """
+    if db.dialect != "sqlite":
+        return
+    await db.execute(
+        "INSERT INTO client_search (rowid, name, numbers)"
+        " SELECT r.client_id, r.payload ->> '$.search_name',"
+        "  coalesce(r.payload ->> '$.nip', '') || ' ' || coalesce("
+        "   (SELECT group_concat(substr(p.value ->> '$[0]', 2), ' ')"
+        "    FROM json_each(r.payload, '$.phones') p), '')"
+        " FROM import_row r WHERE r.batch_id = ? AND r.client_id BETWEEN ? AND ?",
+        (batch_id, first_id, last_id),
+    )
+
+
+async def unindex_unpublished(db: Database, batch_id: int) -> None:
+    """Delete the search entries of a batch's staged rows that are no clients.
+
+    After a publish (rows left out because the client was added meanwhile) and
+    before dropping a batch that died staging. PostgreSQL: nothing to do.
+    """
+    if db.dialect != "sqlite":
+        return
+    await db.execute(
+        "DELETE FROM client_search WHERE rowid IN (SELECT r.client_id FROM import_row r"
+        " WHERE r.batch_id = ? AND r.client_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = r.client_id))",
+        (batch_id,),
+    )
+
+
 _NOT_THERE_YET = """CASE
     WHEN r.payload ->> '$.nip' IS NOT NULL THEN
         NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.payload ->> '$.nip')
@@ -511,17 +548,19 @@ async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> l
     """Insert every staged client of an import batch, with its phones, at once (in one transaction).
 
     Set statements, no row-by-row round trips: the write lock is held for the
-    inserts themselves and the search index they update. The phones go in
-    first, foreign keys checked at the commit, so each client's search entry
-    is written once, with its numbers (migration 017); PostgreSQL takes the
-    clients first, then the phones of the rows that became clients. A row whose client was
-    added since it was staged (:data:`_NOT_THERE_YET`) is left out. Returns the
-    rows published, in file order.
+    inserts themselves. SQLite: the phones go in first, foreign keys checked
+    at the commit, and the search entries were written while staging
+    (:func:`index_staged`, migration 017), so the inserts write none (those of
+    rows left out are deleted). PostgreSQL takes the clients first, then the
+    phones of the rows that became clients. A row whose client was added since
+    it was staged (:data:`_NOT_THERE_YET`) is left out. Returns the rows
+    published, in file order.
     """
     if db.dialect == "sqlite":
         await db.execute("PRAGMA defer_foreign_keys = ON")
         await db.execute(_PUBLISH_PHONES, (batch_id,))
         await db.execute(_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
+        await unindex_unpublished(db, batch_id)
     else:  # PostgreSQL: no search-index trigger to spare, foreign keys checked at once
         await db.execute(_PG_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
         await db.execute(_PG_PUBLISH_PHONES, (batch_id,))

@@ -101,7 +101,9 @@ async def test_a_staged_batch_is_published_at_once_and_cleared(db: Database) -> 
         await imports.stage_clients(
             db, batch, [StagedClient(2, KOWALSKA, first), StagedClient(3, nowak, first + 1)]
         )
+        await clients.index_staged(db, batch, first, first + 1)
     assert await clients.all_clients(db) == []
+    assert await clients.search_clients(db, "501002") == []  # indexed, yet invisible
     async with db.transaction():
         published = await clients.publish_staged(db, batch, AT)
         await imports.set_state(db, batch, BatchState.DONE)
@@ -128,6 +130,10 @@ async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
     alfa = NewClient(
         kind=ClientKind.COMPANY, name="Alfa", nip="5260250274", phones=(("+48221000001", ""),)
     )
+    alfa_renamed = NewClient(
+        kind=ClientKind.COMPANY, name="Alfa Stara Nazwa", nip="5260250274",
+        phones=(("+48221000009", ""),),
+    )  # fmt: skip
     beta = NewClient(kind=ClientKind.COMPANY, name="Beta", phones=(("+48221000002", "biuro"),))
     gamma = NewClient(kind=ClientKind.PRIVATE, name="Gamma Gąska")
     delta = NewClient(
@@ -136,13 +142,14 @@ async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
         nip="1234563218",
         phones=(("+48221000004", ""), ("+48600000004", "kom.")),
     )
-    staged = [alfa, beta, gamma, delta]  # fmt: skip
+    staged = [alfa_renamed, beta, gamma, delta]  # fmt: skip
     async with db.transaction():
         batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
         first = await clients.reserve_client_ids(db, len(staged))
         await imports.stage_clients(
             db, batch, [StagedClient(n + 2, c, first + n) for n, c in enumerate(staged)]
         )
+        await clients.index_staged(db, batch, first, first + len(staged) - 1)
     async with db.transaction():  # a dispatcher adds three of them meanwhile
         for new in (alfa, beta, gamma):
             await clients.insert_client(db, new, AT)
@@ -159,6 +166,24 @@ async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
     ]  # fmt: skip
     assert await db.fetch_value("SELECT count(*) FROM client_phone") == 4
     assert [c.id for c in await clients.search_clients(db, "600000004")] == [first + 3]
+    async with db.transaction():
+        await imports.clear_rows(db, batch, 10)
+    for gone in ("stara nazwa", "221000009"):  # nothing of a row left out stays
+        assert await privacy.text_columns_containing(db, gone) == []
+
+
+async def test_a_batch_dropped_while_staging_leaves_nothing_searchable(db: Database) -> None:
+    zenon = NewClient(kind=ClientKind.PRIVATE, name="Zenon Staged", phones=(("+48509000111", ""),))
+    async with db.transaction():
+        batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        first = await clients.reserve_client_ids(db, 1)
+        await imports.stage_clients(db, batch, [StagedClient(2, zenon, first)])
+        await clients.index_staged(db, batch, first, first)
+    async with db.transaction():
+        await clients.unindex_unpublished(db, batch)
+        await imports.discard_batch(db, batch)
+    assert await privacy.text_columns_containing(db, "zenon staged") == []
+    assert await privacy.text_columns_containing(db, "509000111") == []
 
 
 async def test_ring_spool_round_trip(db: Database) -> None:
