@@ -292,12 +292,6 @@ async def import_clients(
         await asyncio.sleep(pause)
     async with ctx.db.transaction():
         published = await client_store.publish_staged(ctx.db, batch_id, ctx.clock.now())
-        await audit.record_many(
-            ctx,
-            "client",
-            "imported",
-            [(row.client_id, {"batch": batch_id, "line": row.line}) for row in published],
-        )
         skipped = len(rows) - len(published)
         await import_store.count_moved(ctx.db, batch_id, len(published), skipped)
         await import_store.set_state(ctx.db, batch_id, BatchState.DONE)
@@ -339,10 +333,27 @@ async def _not_yet_there(ctx: Ctx, rows: list[ImportedRow]) -> list[ImportedRow]
 
 
 async def _clear(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> None:
-    """Forget a published batch's staged rows, a chunk per transaction."""
+    """Audit a published batch's clients and forget its staged rows, a chunk per transaction.
+
+    Kept out of the publish, which holds the write lock: each client's audit
+    row (batch and line, not the person) is written with the removal of its
+    staged row, so one killed meanwhile is finished by :func:`finish_imports`
+    and no row is audited twice. Rows left out at the publish are just dropped.
+    """
     while True:
         async with ctx.db.transaction():
-            gone = await import_store.clear_rows(ctx.db, batch_id, chunk)
+            published = await client_store.published_staged(ctx.db, batch_id, chunk)
+            if published:
+                await audit.record_many(
+                    ctx,
+                    "client",
+                    "imported",
+                    [(row.client_id, {"batch": batch_id, "line": row.line}) for row in published],
+                )
+                await import_store.drop_rows(ctx.db, batch_id, [row.line for row in published])
+                gone = len(published)
+            else:
+                gone = await import_store.clear_rows(ctx.db, batch_id, chunk)
         if not gone:
             return
         await asyncio.sleep(pause)

@@ -570,3 +570,13 @@ async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> l
         (batch_id,),
     )
     return [Published(int(r[0]), int(r[1])) for r in rows]
+
+
+async def published_staged(db: Database, batch_id: int, limit: int) -> list[Published]:
+    """The first ``limit`` staged rows of a batch that are clients now, in file order."""
+    rows = await db.fetch_all(
+        "SELECT r.line, r.client_id FROM import_row r"
+        " JOIN client c ON c.id = r.client_id WHERE r.batch_id = ? ORDER BY r.line LIMIT ?",
+        (batch_id, limit),
+    )
+    return [Published(int(r[0]), int(r[1])) for r in rows]

@@ -114,6 +114,7 @@ async def test_a_staged_batch_is_published_at_once_and_cleared(db: Database) -> 
     assert [c.id for c in await clients.search_clients(db, "501002")] == [first]
     assert [c.id for c in await clients.search_clients(db, "nowak")] == [first + 1]
     assert await imports.done_batches_with_rows(db) == [batch]
+    assert await clients.published_staged(db, batch, 1) == [clients.Published(2, first)]
     async with db.transaction():
         assert await imports.clear_rows(db, batch, 1) == 1
         assert await imports.clear_rows(db, batch, 5) == 1

@@ -150,6 +150,36 @@ async def test_a_killed_import_leaves_all_or_nothing_visible(demo_ctx: Ctx) -> N
     assert await demo_ctx.db.fetch_value("SELECT count(*) FROM client") == before + 1000
 
 
+async def test_clients_are_audited_once_each_even_when_killed_right_after_the_publish(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit rows are written after the publish (it holds the write lock): a process
+    killed in between leaves them to the next import, which writes each once."""
+    import bbdispatch.services.import_clients as service
+
+    async def killed(*_args: object, **_kwargs: object) -> None:
+        return None
+
+    rows = parse_client_csv(client_file(450))
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "_clear", killed)
+        summary = await import_clients(ctx, rows, chunk=100, pause=0)
+    assert summary.added == 450
+    audited = "SELECT count(*) FROM audit_log WHERE entity = 'client' AND action = 'imported'"
+    assert await ctx.db.fetch_value(audited) == 0
+    assert await ctx.db.fetch_value("SELECT count(*) FROM import_row") == 450
+    await finish_imports(ctx, pause=0)
+    assert await ctx.db.fetch_value(audited) == 450
+    assert await ctx.db.fetch_value(
+        "SELECT count(DISTINCT entity_id) FROM audit_log"
+        " WHERE entity = 'client' AND action = 'imported'"
+    ) == await ctx.db.fetch_value("SELECT count(*) FROM client")
+    assert await ctx.db.fetch_value("SELECT count(*) FROM import_row") == 0
+    again = await import_clients(ctx, rows, pause=0)  # nothing more to add or audit
+    assert (again.added, again.skipped) == (0, 450)
+    assert await ctx.db.fetch_value(audited) == 450
+
+
 async def test_a_file_with_a_client_twice_adds_it_once(ctx: Ctx) -> None:
     rows = parse_client_csv(client_file(5) + "Firma 00001;firma;22 1000001\n")
     summary = await import_clients(ctx, rows, pause=0)
