@@ -17,7 +17,11 @@ from tests.ui.test_board_live import WRITER
 async def test_a_commit_elsewhere_shows_without_waiting_for_the_poll(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    """A commit took ~0.46 s median to show; the WAL watch makes it ~0.1 s."""
+    """The WAL watch, not the 30 s poll, shows another process's commit.
+
+    How fast is measured in ``benchmarks/`` (commit → board), not here: this
+    test only proves the change arrives well before the poll would fire.
+    """
     app = BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=30)  # the slow poll never fires
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -30,8 +34,8 @@ async def test_a_commit_elsewhere_shows_without_waiting_for_the_poll(
         committed = time.monotonic()
         new_id = int(out)
         # Polling is the point: we watch the screen like a user would.
-        while new_id not in shown_ids(app) and time.monotonic() - committed < 3:  # noqa: ASYNC110
+        while new_id not in shown_ids(app) and time.monotonic() - committed < 15:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
         took = time.monotonic() - committed
         assert new_id in shown_ids(app)
-        assert took < 0.5, took
+        assert took < 15, took  # the poll alone would take 30 s

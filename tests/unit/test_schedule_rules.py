@@ -85,11 +85,15 @@ def test_bad_schedules_are_refused_with_a_reason(text: str, message: str) -> Non
 
 
 def test_a_rule_that_never_matches_is_refused_fast() -> None:
-    """Issue 20: this rule froze the dispatcher for ~110 s at 100 % CPU."""
+    """Issue 20: this rule froze the dispatcher for ~110 s at 100 % CPU.
+
+    The bound is far above the fixed cost (milliseconds) so a loaded machine
+    does not fail it, and far below the freeze it guards against.
+    """
     started = time.perf_counter()
     with pytest.raises(ScheduleError, match="no run in the 5 years"):
         next_occurrences("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", START, START, CAL)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 30
     # A rare rule that does occur is kept: 29 February.
     assert next_occurrences("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", START, START, CAL, 1)
 
