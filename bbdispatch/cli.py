@@ -150,9 +150,11 @@ def _choose_language(argv: Sequence[str] | None) -> None:
 
 
 def _choose_pricelist(argv: Sequence[str] | None) -> None:
-    """Use ``--pricelist FILE`` for every price list read in this run (none: the default)."""
-    from bbdispatch.pricelist import use_pricelist_file
+    """Use ``--pricelist FILE`` for every price list read in this run (none: the default).
 
+    Without the option the price list module is not even loaded (the phone path
+    never reads prices), unless an earlier call in this process chose a file.
+    """
     # No abbreviations: a subcommand's ``--price 350`` is not ``--pricelist``.
     early = argparse.ArgumentParser(add_help=False, exit_on_error=False, allow_abbrev=False)
     early.add_argument("--pricelist")
@@ -160,7 +162,10 @@ def _choose_pricelist(argv: Sequence[str] | None) -> None:
         args, _rest = early.parse_known_args(argv)
     except (argparse.ArgumentError, SystemExit):  # the full parser will explain
         args = argparse.Namespace(pricelist=None)
-    use_pricelist_file(args.pricelist)
+    if args.pricelist is not None or "bbdispatch.pricelist" in sys.modules:
+        from bbdispatch.pricelist import use_pricelist_file
+
+        use_pricelist_file(args.pricelist)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

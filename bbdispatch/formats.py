@@ -56,8 +56,35 @@ def hours_of(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+_DECIMAL_SIGN = {"pl_PL": ",", "en_GB": "."}
+"""The decimal sign of the languages' Babel locales, for numbers that need nothing else."""
+
+
+def _short_number(value: Decimal | int, locale: str, decimals: int) -> str | None:
+    """``value`` as Babel writes it, for a plain number below 1000 (else None).
+
+    Such a number has no thousands separator, no sign and, with at most
+    ``decimals`` fraction digits, needs no rounding: only the decimal sign
+    depends on the language. ``lookup`` and the caller card write hours left
+    this way without loading Babel's locale data (issue 13: the phone path).
+    """
+    sign = _DECIMAL_SIGN.get(locale)
+    number = Decimal(value)
+    if sign is None or not number.is_finite() or number.is_signed() or number >= 1000:
+        return None
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -decimals:
+        return None
+    whole, _dot, fraction = format(number, "f").partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}{sign}{fraction}" if fraction else whole
+
+
 def format_number(value: Decimal | int, locale: str | None = None, decimals: int = 2) -> str:
     """A number with at most ``decimals`` fraction digits: ``1 234,5`` / ``1,234.5``."""
+    short = _short_number(value, _locale(locale), decimals)
+    if short is not None:
+        return short
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")

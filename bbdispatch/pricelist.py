@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bbdispatch.domain.products import ProductType as ProductType
 from bbdispatch.money import MoneyError, gross_of, parse_money, vat_of
 from bbdispatch.paths import reference_data_dir
 
@@ -26,19 +26,6 @@ CATEGORIES = ("hardware", "software", "network", "backup", "training", "other")
 
 class PriceListError(ValueError):
     """The price list file is missing, malformed or inconsistent."""
-
-
-class ProductType(StrEnum):
-    """How a product is billed; also the ``kind`` of a contract made from it."""
-
-    BLOCK = "block"
-    """A prepaid block of hours (service, starter)."""
-    HOURLY = "hourly"
-    """Billed per hour actually worked (network service)."""
-    MONTHLY = "monthly"
-    """A fixed monthly fee agreed per client (IT administration)."""
-    INDIVIDUAL = "individual"
-    """A price agreed per job (private persons)."""
 
 
 @dataclass(frozen=True)

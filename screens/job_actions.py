@@ -11,7 +11,6 @@ from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.domain.lifecycle import STATUS_LABEL, allowed_next, undoes_work
 from bbdispatch.i18n import N_, _
-from bbdispatch.services.dispatch import change_status
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
@@ -115,6 +114,10 @@ class JobActionsScreen(BBScreen[None]):
 
     @work(exclusive=True, group="job-status", exit_on_error=False)
     async def _apply_status(self, job_id: int, target: JobStatus, note: str) -> None:
+        # The lifecycle and billing services load on the first status change, not
+        # before the board's first frame (cold start; preload brings them later).
+        from bbdispatch.services.dispatch import change_status
+
         try:
             await change_status(self.ctx, job_id, target, note)
         except USER_ERRORS as err:

@@ -10,19 +10,21 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import database_target
-from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_fallback, os_login
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
 from bbdispatch.text import json_text, printable
+
+if TYPE_CHECKING:
+    from bbdispatch.pricelist import PriceList
 
 EXIT_ERROR = 1
 """Something went wrong; stderr says what in one line."""
@@ -40,9 +42,34 @@ class CommandError(Exception):
         self.code = code
 
 
+class _PricesOnFirstUse:
+    """The firm's price list, read from its file when a service first asks for it.
+
+    For the phone path (``ring``, ``lookup``), which never prices anything: a
+    call is logged without reading and checking the TOML file (issue 13: the
+    phone path costs at most 1.5× a bare script), and a price list broken by a
+    bad edit does not stop the phone system from logging calls. A bad file
+    still fails the first service that needs it, with the same message.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: PriceList | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._loaded is None:
+            from bbdispatch.pricelist import load_pricelist
+
+            self._loaded = load_pricelist()
+        return getattr(self._loaded, name)
+
+
 @asynccontextmanager
 async def open_ctx(
-    args: argparse.Namespace, *, create: bool = False, setup: bool = False
+    args: argparse.Namespace,
+    *,
+    create: bool = False,
+    setup: bool = False,
+    prices_on_use: bool = False,
 ) -> AsyncIterator[Ctx]:
     """Open the database named by ``--db``/``BBDISPATCH_DB`` and build the service context.
 
@@ -57,11 +84,20 @@ async def open_ctx(
     is refused before it runs. ``setup`` is for ``demo`` filling a new, empty
     database, before anyone exists to hold a right.
 
+    ``prices_on_use`` reads the price list only when a service first uses it
+    (the phone path); otherwise it is read and checked here, before anything runs.
+
     Raises:
         NotFound: ``--as`` names no active person, or the OS login is none.
         NotAllowed: the OS login may not act as that person.
+        PriceListError: the price list file is missing or wrong.
     """
-    prices = load_pricelist()
+    if prices_on_use:
+        prices = cast("PriceList", _PricesOnFirstUse())
+    else:
+        from bbdispatch.pricelist import load_pricelist
+
+        prices = load_pricelist()
     db = await Database.open(database_target(args.db), create=create)
     fallback = Principal.SYSTEM if setup else os_fallback()
     try:
@@ -173,14 +209,15 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         for line in more:
             echo_err(line)
         return err.code
-    except (StorageError, PriceListError, DomainError) as err:
+    except (StorageError, DomainError) as err:
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except sqlite3.Error as err:
         echo_err("bbdispatch: " + _("database error: {err}").format(err=err))
         return EXIT_ERROR
     except (OSError, OverflowError, ValueError, csv.Error) as err:
-        # Input no check foresaw (a huge number, an unreadable file): one line, no trace.
+        # Input no check foresaw (a huge number, an unreadable file), and a price
+        # list file that is wrong (PriceListError is a ValueError): one line, no trace.
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -12,8 +12,9 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
+from bbdispatch.services.caller_card import caller_card
+from bbdispatch.services.callers import lookup_number
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import caller_card, lookup_number
 from bbdispatch.services.rights import acting
 
 
@@ -29,7 +30,7 @@ def handle(args: argparse.Namespace) -> int:
     """Print the normalised number and each matching client's contracts and open jobs."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with open_ctx(args, prices_on_use=True) as ctx:
             try:
                 found = await lookup(ctx, args.number)
             except InvalidPhoneNumber as err:

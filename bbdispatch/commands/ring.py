@@ -19,9 +19,8 @@ from bbdispatch.commands.common import echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import database_target, pg_side_folder
 from bbdispatch.phones import format_for_display, is_caller_id
-from bbdispatch.services.intake import record_ring
+from bbdispatch.services.callers import record_ring
 from bbdispatch.services.rings import RING_LOCK_WAIT_SECONDS, replay_spooled_rings
-from bbdispatch.storage import spool
 from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable, WriteFailed
 
 
@@ -47,11 +46,13 @@ def handle(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         try:
-            async with open_ctx(args) as ctx:
+            async with open_ctx(args, prices_on_use=True) as ctx:
                 ctx.db.lock_wait_seconds = RING_LOCK_WAIT_SECONDS
                 call_id, match = await record_ring(ctx, args.number, received_at=received_at)
                 replayed = await replay_spooled_rings(ctx)
         except (DatabaseBusy, DatabaseUnreachable, WriteFailed, sqlite3.OperationalError) as err:
+            from bbdispatch.storage import spool
+
             target = database_target(args.db)
             if isinstance(target, Path):
                 path = target

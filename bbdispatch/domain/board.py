@@ -14,27 +14,14 @@ from datetime import datetime, timedelta
 
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import search_key
-from bbdispatch.domain.jobs import Category, JobMode, JobRow, Priority, StatusChange
+from bbdispatch.domain.jobs import CATEGORY_LABEL as CATEGORY_LABEL
+from bbdispatch.domain.jobs import MODE_LABEL as MODE_LABEL
+from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.recurring import recurring_overdue
 from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
 from bbdispatch.domain.timers import timer_forgotten
-from bbdispatch.i18n import N_, Labels
 from bbdispatch.pricelist import PriceList
-
-MODE_LABEL = Labels({JobMode.ONSITE: N_("on-site"), JobMode.REMOTE: N_("remote")})
-"""How a job's mode reads on the board and in its filter."""
-CATEGORY_LABEL = Labels(
-    {
-        Category.HARDWARE: N_("hardware"),
-        Category.SOFTWARE: N_("software"),
-        Category.NETWORK: N_("network"),
-        Category.BACKUP: N_("backup"),
-        Category.TRAINING: N_("training"),
-        Category.OTHER: N_("other"),
-    }
-)
-"""How a job's category reads on screen."""
 
 
 @dataclass(frozen=True)

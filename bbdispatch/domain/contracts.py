@@ -8,8 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bbdispatch import formats
+from bbdispatch.domain.products import ProductType
 from bbdispatch.i18n import _
-from bbdispatch.pricelist import ProductType
 
 
 class ContractStatus(StrEnum):

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.money import format_pln, parse_money
 
 
@@ -40,6 +40,21 @@ class Category(StrEnum):
     BACKUP = "backup"
     TRAINING = "training"
     OTHER = "other"
+
+
+MODE_LABEL = Labels({JobMode.ONSITE: N_("on-site"), JobMode.REMOTE: N_("remote")})
+"""How a job's mode reads on the board and in its filter."""
+CATEGORY_LABEL = Labels(
+    {
+        Category.HARDWARE: N_("hardware"),
+        Category.SOFTWARE: N_("software"),
+        Category.NETWORK: N_("network"),
+        Category.BACKUP: N_("backup"),
+        Category.TRAINING: N_("training"),
+        Category.OTHER: N_("other"),
+    }
+)
+"""How a job's category reads on screen."""
 
 
 class JobStatus(StrEnum):

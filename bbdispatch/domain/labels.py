@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bbdispatch.domain.board import CATEGORY_LABEL, MODE_LABEL
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.contracts import ContractStatus
-from bbdispatch.domain.jobs import Priority
+from bbdispatch.domain.jobs import CATEGORY_LABEL, MODE_LABEL, Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL as JOB_STATUS_LABEL
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import N_, NP_, Labels

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bbdispatch.clock import Clock
 from bbdispatch.domain.rights import Principal
-from bbdispatch.pricelist import PriceList
 from bbdispatch.storage.database import Database
+
+if TYPE_CHECKING:  # not loaded by the phone path, which prices nothing
+    from bbdispatch.pricelist import PriceList
 
 
 @dataclass(frozen=True)

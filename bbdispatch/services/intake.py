@@ -14,27 +14,28 @@ from datetime import datetime
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource, NewCallback
-from bbdispatch.domain.clients import Client, NewClient
-from bbdispatch.domain.contracts import Balance
+from bbdispatch.domain.clients import NewClient
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
-from bbdispatch.domain.jobs import JobRow, JobStatus, NewJob
+from bbdispatch.domain.jobs import JobStatus, NewJob
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
 from bbdispatch.services import audit
+from bbdispatch.services.caller_card import LAST_JOBS as LAST_JOBS
+from bbdispatch.services.caller_card import CallerCard as CallerCard
+from bbdispatch.services.caller_card import caller_card as caller_card
+from bbdispatch.services.callers import NumberMatch as NumberMatch
+from bbdispatch.services.callers import lookup_number as lookup_number
+from bbdispatch.services.callers import record_ring as record_ring
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
-from bbdispatch.storage import contracts as contract_store
-from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage.calls import CallRow as CallRow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LAST_JOBS = 3
-"""How many closed jobs the caller card shows."""
 
 
 class IntakeFieldError(DomainError):
@@ -44,27 +45,6 @@ class IntakeFieldError(DomainError):
         super().__init__(message)
         self.field = field
         """``phone``, ``name``, ``nip``, ``email`` or ``description``."""
-
-
-@dataclass(frozen=True)
-class NumberMatch:
-    """A typed or reported number and the clients it belongs to."""
-
-    e164: str
-    clients: list[Client]
-
-
-@dataclass(frozen=True)
-class CallerCard:
-    """Everything the dispatcher needs to see about a caller while on the phone."""
-
-    client: Client
-    balances: list[Balance]
-    """Contracts with their usage, oldest first (all statuses)."""
-    open_jobs: list[JobRow]
-    last_jobs: list[JobRow]
-    """The latest closed jobs, newest first."""
-    has_assessment: bool
 
 
 @dataclass(frozen=True)
@@ -96,37 +76,6 @@ class IntakeResult:
     call_id: int
     client_id: int | None
     job_id: int | None
-
-
-async def lookup_number(ctx: Ctx, raw: str) -> NumberMatch:
-    """Normalise a number and find every client it belongs to.
-
-    Raises:
-        InvalidPhoneNumber: the text is not a valid number.
-    """
-    await check(ctx, Action.CALL_LOOKUP)
-    e164 = parse_phone(raw)
-    return NumberMatch(e164, await client_store.clients_by_phone(ctx.db, e164))
-
-
-async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
-    """The caller's card: contracts with balances, open and last jobs, assessment.
-
-    Raises:
-        NotFound: no such client.
-    """
-    from bbdispatch.services.contracts import balances  # the ledger: not needed by ``ring``
-
-    await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
-    client = await client_store.get_client(ctx.db, client_id)
-    if client is None:
-        raise NotFound(_("No client with id {id}.").format(id=client_id))
-    found = await balances(ctx, await contract_store.contracts_of(ctx.db, client_id))
-    jobs = await job_store.job_rows_of_client(ctx.db, client_id, limit=30)
-    open_jobs = [r for r in jobs if r.job.status.is_open]
-    closed = [r for r in jobs if not r.job.status.is_open][:LAST_JOBS]
-    assessed = bool(await contract_store.assessments_of(ctx.db, client_id))
-    return CallerCard(client, found, open_jobs, closed, assessed)
 
 
 def new_prospect_problems(new: NewClient) -> list[IntakeFieldError]:
@@ -290,31 +239,6 @@ async def _resolve_call(
         client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
         handled_by=ctx.actor, note=request.note,
     )  # fmt: skip
-
-
-async def record_ring(
-    ctx: Ctx, raw: str, received_at: datetime | None = None
-) -> tuple[int, NumberMatch | None]:
-    """Log a call reported by the phone system, pending until the dispatcher handles it.
-
-    A malformed or withheld number is still logged (every call counts),
-    unmatched; an extension after the number (``wew. 12``) stays in the logged
-    text and takes no part in the match. Whether a report names a caller at
-    all is the phone system's door's to judge (``bbdispatch ring`` refuses
-    ``""`` and ``abc`` with exit 2, :func:`bbdispatch.phones.is_caller_id`).
-    ``received_at`` is for a call replayed from the spool (default: now).
-    """
-    await check(ctx, Action.CALL_RING)
-    e164 = try_parse_phone(raw)
-    clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []
-    async with ctx.db.transaction():
-        call_id = await store.insert_call(
-            ctx.db, received_at=received_at or ctx.clock.now(),
-            raw_number=raw.strip(), e164=e164,
-            client_id=clients[0].id if len(clients) == 1 else None, source=CallSource.RING,
-            outcome=CallOutcome.PENDING,
-        )  # fmt: skip
-    return call_id, NumberMatch(e164, clients) if e164 else None
 
 
 async def log_unsaved_call(

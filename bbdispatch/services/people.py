@@ -11,7 +11,6 @@ from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.people import OS_LOGIN, Role, Technician
 from bbdispatch.domain.rights import Action, Principal
 from bbdispatch.i18n import _
-from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import ACT_AS, audit_refusal, check, refuse
 from bbdispatch.storage import people as store
@@ -78,6 +77,8 @@ async def add_person(
         person_id = await store.insert_person(
             ctx.db, login, name, role, does_onsite=does_onsite, phone=phone, skills=skills
         )
+        from bbdispatch.services import audit
+
         await audit.record(ctx, "technician", person_id, "created", login=login, role=role.value)
     return person_id
 

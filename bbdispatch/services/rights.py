@@ -20,7 +20,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, NoReturn
 
 from bbdispatch.domain.errors import NotFound
-from bbdispatch.domain.jobs import Job
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import (
     Action,
@@ -33,11 +32,10 @@ from bbdispatch.domain.rights import (
 )
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.storage import audit as audit_store
-from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the job modules are not loaded for a ring (issue 13: the phone path)
+    from bbdispatch.domain.jobs import Job
     from bbdispatch.domain.work import WorkEntry
 
 REFUSAL_REPEAT = timedelta(minutes=1)
@@ -193,6 +191,8 @@ async def audit_refusal(
         detail["entity"] = entity
 
     async def write() -> None:
+        from bbdispatch.storage import audit as audit_store  # hashing: only when refusing
+
         # Quiet and once a minute per refusal: a screen that keeps asking (a
         # reload after every commit) must neither loop nor flood the trail.
         async with ctx.db.transaction(quiet=True):
@@ -220,6 +220,8 @@ async def check_job(ctx: Ctx, action: Action, job_id: int) -> Job:
         NotFound: no such job.
         Refused: the rule table says no (audited).
     """
+    from bbdispatch.storage import jobs as job_store
+
     job = await job_store.get_job(ctx.db, job_id)
     if job is None:
         raise NotFound(_("No job {id}.").format(id=job_id))

@@ -39,9 +39,11 @@ async def replay_spooled_rings(ctx: Ctx) -> int:
     dispatcher, so a spooled call waits no longer than the next of those.
     """
     await check(ctx, Action.CALL_RING)
-    from bbdispatch.services.intake import record_ring
+    from bbdispatch.services.callers import record_ring
     from bbdispatch.storage import spool
 
+    if not spool.spool_dir(ctx.db.path).is_dir():  # one stat; no thread for an empty spool
+        return 0
     replayed = 0
     for ring in await asyncio.to_thread(spool.spooled_rings, ctx.db.path):
         await record_ring(ctx, ring.number, received_at=ring.received_at)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import LANGUAGES, _
-from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import settings as store
@@ -36,6 +35,8 @@ async def set_firm_language(ctx: Ctx, language: str) -> None:
         )
     async with ctx.db.transaction():
         await store.put_setting(ctx.db, LANGUAGE, language)
+        from bbdispatch.services import audit  # not loaded by commands that only read it
+
         await audit.record(ctx, "firm_setting", None, "changed", key=LANGUAGE, value=language)
 
 
@@ -51,5 +52,7 @@ async def adopt_firm_language(ctx: Ctx, language: str) -> bool:
         if await store.get_setting(ctx.db, LANGUAGE) is not None:
             return False
         await store.put_setting(ctx.db, LANGUAGE, language)
+        from bbdispatch.services import audit
+
         await audit.record(ctx, "firm_setting", None, "created", key=LANGUAGE, value=language)
     return True

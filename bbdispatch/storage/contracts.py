@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
+from bbdispatch.domain.products import ProductType
 from bbdispatch.money import from_grosze, rate_from_bp, rate_to_bp, to_grosze
-from bbdispatch.pricelist import ProductType
 from bbdispatch.storage.database import Database, Row, id_chunks, next_id
 
 

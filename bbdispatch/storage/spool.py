@@ -8,9 +8,7 @@ file. Replaying deletes each file right after its call is committed.
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +45,9 @@ def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
     Raises:
         OSError: the folder cannot be created or written (the caller says so).
     """
+    import json
+    import secrets
+
     folder = spool_dir(db_path)
     folder.mkdir(mode=SPOOL_DIR_MODE, exist_ok=True)
     stamp = to_db(received_at).replace(":", "")
@@ -65,6 +66,8 @@ def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
 
 def spooled_rings(db_path: Path) -> list[SpooledRing]:
     """Calls waiting in the spool, oldest first (unreadable files are left for a person)."""
+    import json
+
     folder = spool_dir(db_path)
     if not folder.is_dir():
         return []

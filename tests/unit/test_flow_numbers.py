@@ -147,12 +147,23 @@ def test_the_phone_path_imports_only_its_own_command() -> None:
     assert done.stdout.split() == ["ring", "False", "False"]
 
 
-HEAVY_FOR_A_RING = (
+HEAVY_FOR_A_LOOKUP = (
     "platformdirs", "stdnum", "importlib.resources", "babel", "textual", "html", "tempfile",
-    "zipfile", "bbdispatch.services.contracts", "bbdispatch.domain.ledger",
-    "bbdispatch.services.clients", "bbdispatch.services.jobs",
+    "zipfile", "tomllib", "hashlib", "bbdispatch.pricelist", "bbdispatch.services.contracts",
+    "bbdispatch.domain.ledger", "bbdispatch.domain.statements", "bbdispatch.domain.board",
+    "bbdispatch.services.clients", "bbdispatch.services.jobs", "bbdispatch.services.intake",
+    "bbdispatch.services.audit", "bbdispatch.domain.audit_chain", "bbdispatch.storage.callbacks",
 )  # fmt: skip
-"""Modules a ``ring`` has no use for; each cost its start-up time (issue 13: ≤ 1.5× bare)."""
+"""Modules ``lookup`` has no use for, even showing a dispatcher the caller's contracts and
+open jobs; each cost its start-up time (issue 13: ≤ 1.5× a bare script). No price list
+(the phone path prices nothing), no Babel (hours below 1000 need no locale data), no
+audit trail (nothing is written)."""
+
+HEAVY_FOR_A_RING = (
+    *HEAVY_FOR_A_LOOKUP, "decimal", "bbdispatch.domain.jobs", "bbdispatch.domain.contracts",
+    "bbdispatch.storage.jobs", "bbdispatch.services.caller_card",
+)  # fmt: skip
+"""A ``ring`` also needs no job, contract or money module: it logs one call."""
 
 
 def test_a_ring_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
@@ -167,3 +178,19 @@ def test_a_ring_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
     assert query(demo_db_path, "SELECT count(*) FROM call_log WHERE raw_number = '601234567'")[0][
         0
     ]  # and it did log the call
+
+
+def test_a_lookup_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib; from bbdispatch.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    main(['--db', {str(demo_db_path)!r}, 'lookup', '601234567'])\n"
+        f"print([m for m in {HEAVY_FOR_A_LOOKUP!r} if m in sys.modules])\n"
+        "print(out.getvalue())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, shown = done.stdout.split("\n", 1)
+    assert loaded == "[]"
+    # and it did look the caller up, contracts and hours left included
+    assert "Kancelaria Notarialna Nowak" in shown and " left" in shown, shown

@@ -61,3 +61,34 @@ def test_polish_money_reads_back(grosze: int) -> None:
     shown = format_money(value, "pl_PL")
     assert "\u00a0" not in shown
     assert parse_money(shown) == value.quantize(Decimal("0.01"))
+
+
+@given(
+    value=st.one_of(
+        st.integers(min_value=-5000, max_value=5000),
+        st.decimals(min_value=-2000, max_value=2000, places=3, allow_nan=False),
+        st.decimals(min_value=0, max_value=999, places=2, allow_nan=False),
+    ),
+    locale=st.sampled_from(["pl_PL", "en_GB"]),
+    decimals=st.integers(min_value=0, max_value=3),
+)
+def test_numbers_written_without_babel_are_what_babel_writes(
+    value: Decimal | int, locale: str, decimals: int
+) -> None:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    babel = format_decimal(value, format=pattern, locale=locale)
+    assert formats.format_number(value, locale, decimals) == formats._plain(babel)
+
+
+def test_hours_below_a_thousand_load_no_babel() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bbdispatch.formats import format_hours\n"
+        "print(format_hours(315, 'pl_PL'), format_hours(540, 'en_GB'), 'babel' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["5,25", "h", "9", "h", "False"]
