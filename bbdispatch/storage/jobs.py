@@ -273,14 +273,16 @@ _OPEN_ROW_QUERY = (
 async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJobs:
     """Every open job's change mark, and the rows of those new or changed since ``known``.
 
-    A job's mark is its stored row as read, with its client's and technician's
-    names and its running timer; its status history counts through the history
-    rows added since ``known`` (history rows are only ever added: the writes that
-    change one, backdating and erasure, change the job's row too). Only the
-    changed jobs are decoded, so a screen that reloads on every commit pays for
-    what changed, not for every open job (issue 13: another process's commit
-    reaches the board in ≤ 0.15 s at 100,000 clients). The rows are exactly
-    those :func:`open_job_rows` gives.
+    A job's mark is its revision (``job.rev``: every change to the row moves it,
+    and so does renaming its client or technician, migration 019) with its
+    running timer; its status history counts through the history rows added
+    since ``known`` (history rows are only ever added: the writes that change
+    one, backdating and erasure, change the job's row too). With ``known``, the
+    marks come from an index alone (``job_open_rev``) and only the rows of the
+    jobs whose mark moved are read and decoded: a screen that reloads on every
+    commit pays for what changed, not for every open job (issue 13: another
+    process's commit reaches the board in ≤ 0.15 s at 100,000 clients). The rows
+    are exactly those :func:`open_job_rows` gives.
     """
     history_seen = int(await db.fetch_value("SELECT MAX(id) FROM job_status_change") or 0)
     touched: set[int] = set()
@@ -296,26 +298,49 @@ async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJ
         if r[0] not in timers or r[1] < timers[r[0]]:
             timers[r[0]] = r[1]
     marks_sql = ",".join("?" * len(OPEN_STATUSES))
-    rows = await db.fetch_all(
-        f"{_OPEN_ROW_QUERY} WHERE job.status IN ({marks_sql})", [s.value for s in OPEN_STATUSES]
-    )
-    before = known.marks if known is not None else {}
+    open_ = [s.value for s in OPEN_STATUSES]
+    if known is None:
+        rows = await db.fetch_all(f"{_OPEN_ROW_QUERY} WHERE job.status IN ({marks_sql})", open_)
+        return _changes(rows, timers, history_seen)
+    marks: dict[int, Hashable] = {}
+    stale: list[int] = []
+    for job_id, rev in await db.fetch_all(
+        f"SELECT id, rev FROM job WHERE status IN ({marks_sql})", open_
+    ):
+        mark = (rev, timers.get(job_id))
+        marks[job_id] = mark
+        if job_id in touched or known.marks.get(job_id) != mark:
+            stale.append(job_id)
+    rows = []
+    for chunk in id_chunks(stale):
+        ids = ",".join("?" * len(chunk))
+        rows += await db.fetch_all(
+            f"{_OPEN_ROW_QUERY} WHERE job.id IN ({ids}) AND job.status IN ({marks_sql})",
+            [*chunk, *open_],
+        )
+    fresh = _changes(rows, timers, history_seen)
+    for job_id in set(stale) - fresh.marks.keys():
+        del marks[job_id]  # closed between the two reads: the next commit's reload sees it
+    marks.update(fresh.marks)
+    return OpenJobs(marks, fresh.changed, history_seen)
+
+
+def _changes(rows: Sequence[Row], timers: dict[int, str], history_seen: int) -> OpenJobs:
+    """Marks and decoded rows of full open-job rows (:data:`_OPEN_ROW_QUERY`)."""
     marks: dict[int, Hashable] = {}
     changed: list[JobRow] = []
     for r in rows:
         job_id = r["id"]
         timer = timers.get(job_id)
-        mark = (tuple(r), timer)
-        marks[job_id] = mark
-        if job_id in touched or before.get(job_id) != mark:
-            changed.append(
-                JobRow(
-                    job=job_from_row(r),
-                    client_name=r["client_name"],
-                    technician_name=r["technician_name"],
-                    timer_started_at=from_db_opt(timer),
-                )
+        marks[job_id] = (r["rev"], timer)
+        changed.append(
+            JobRow(
+                job=job_from_row(r),
+                client_name=r["client_name"],
+                technician_name=r["technician_name"],
+                timer_started_at=from_db_opt(timer),
             )
+        )
     return OpenJobs(marks, changed, history_seen)
 
 

@@ -120,6 +120,32 @@ async def test_open_job_changes_decode_only_what_changed(db: Database, world: Wo
     assert alerted.changed == await jobs.open_job_rows(db)
 
 
+async def test_open_job_changes_see_renames_and_every_row_change(
+    db: Database, world: World
+) -> None:
+    """The marks come from an index (``job.rev``); renaming the client or the
+    technician shown on the board moves them too (migration 019's triggers)."""
+    known = await jobs.open_job_changes(db)
+    async with db.transaction():
+        await db.execute("UPDATE client SET name = ? WHERE id = ?", ("Nowa Nazwa", world.client))
+    renamed = await jobs.open_job_changes(db, known)
+    assert [r.client_name for r in renamed.changed] == ["Nowa Nazwa"]
+    async with db.transaction():
+        await db.execute("UPDATE job SET technician_id = ? WHERE id = ?", (world.tech, world.job))
+    assigned = await jobs.open_job_changes(db, renamed)
+    assert [r.job.technician_id for r in assigned.changed] == [world.tech]
+    async with db.transaction():
+        await db.execute("UPDATE technician SET name = ? WHERE id = ?", ("Anna Nowa", world.tech))
+    tech_renamed = await jobs.open_job_changes(db, assigned)
+    assert [r.technician_name for r in tech_renamed.changed] == ["Anna Nowa"]
+    async with db.transaction():  # a write that leaves the row as it was still counts
+        await db.execute("UPDATE job SET description = description WHERE id = ?", (world.job,))
+    same = await jobs.open_job_changes(db, tech_renamed)
+    assert [r.job.id for r in same.changed] == [world.job]
+    assert same.changed == await jobs.open_job_rows(db)
+    assert (await jobs.open_job_changes(db, same)).changed == []
+
+
 async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
     job = await jobs.get_job(db, world.job)
     assert job is not None
