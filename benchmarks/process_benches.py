@@ -35,7 +35,9 @@ def _drain(fd: int) -> None:
         pass
 
 
-def spawn(which: str, db: Path, out: Path, *, settle: bool = False) -> tuple[float, int | None]:
+def spawn(
+    which: str, db: Path | str, out: Path, *, settle: bool = False
+) -> tuple[float, int | None]:
     """Start one child on a fresh pty; return (seconds to first frame, peak RSS KiB)."""
     out.unlink(missing_ok=True)
     master, slave = pty.openpty()
@@ -67,7 +69,7 @@ def spawn(which: str, db: Path, out: Path, *, settle: bool = False) -> tuple[flo
     return frame, rss
 
 
-def cold_start(db: Path, workdir: Path, runs: int = 5) -> list[Row]:
+def cold_start(db: Path | str, workdir: Path, runs: int = 5) -> list[Row]:
     """Process start → first frame, bbdispatch against a bare Textual app."""
     out = workdir / "frame.txt"
     spawn("bbdispatch", db, out)  # compile bytecode, warm the page cache
@@ -85,7 +87,7 @@ def cold_start(db: Path, workdir: Path, runs: int = 5) -> list[Row]:
     ]  # fmt: skip
 
 
-def memory(db: Path, workdir: Path) -> list[Row]:
+def memory(db: Path | str, workdir: Path) -> list[Row]:
     """Peak RSS of the dispatcher App once the board has loaded, vs the bare app."""
     out = workdir / "rss.txt"
     _frame, ours = spawn("bbdispatch", db, out, settle=True)
@@ -116,6 +118,26 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 """The same phone-path work on the same stack, nothing else: parse, one select."""
 
+BARE_PHONE_PATH_PG = """
+import asyncio, sys
+import asyncpg, phonenumbers
+
+async def main(url, raw):
+    number = phonenumbers.parse(raw, "PL")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT c.id, c.name FROM client c JOIN client_phone p ON p.client_id = c.id"
+            " WHERE p.e164 = $1", e164)
+    finally:
+        await conn.close()
+    print(e164, rows)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+"""The bare phone path on PostgreSQL: asyncio + asyncpg + phonenumbers, parse, one select."""
+
 
 def _run_timed(cmd: list[str]) -> float:
     start = time.perf_counter()
@@ -123,14 +145,19 @@ def _run_timed(cmd: list[str]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def phone_path(db: Path, runs: int = 7) -> list[Row]:
-    """``lookup`` and ``ring`` as whole processes against a bare script doing the same."""
+def phone_path(db: Path | str, source: Path, runs: int = 7) -> list[Row]:
+    """``lookup`` and ``ring`` as whole processes against a bare script doing the same.
+
+    ``db`` is the scale file or a PostgreSQL URL holding a copy of ``source``.
+    """
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
-        (e164,) = conn.execute("SELECT e164 FROM client_phone ORDER BY id LIMIT 1").fetchone()
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    (e164,) = conn.execute("SELECT e164 FROM client_phone ORDER BY id LIMIT 1").fetchone()
+    conn.close()
     raw = str(e164)
-    bare_cmd = [sys.executable, "-c", BARE_PHONE_PATH, str(db), raw]
+    script = BARE_PHONE_PATH if isinstance(db, Path) else BARE_PHONE_PATH_PG
+    bare_cmd = [sys.executable, "-c", script, str(db), raw]
     rows: list[Row] = []
     for action in ("lookup", "ring"):
         cmd = [sys.executable, "-m", "bbdispatch", "--db", str(db), action, raw]
@@ -144,7 +171,8 @@ def phone_path(db: Path, runs: int = 7) -> list[Row]:
             Row(f"`bbdispatch {action} NUMBER`, whole process", "median",
                 statistics.median(ours), statistics.median(bare), Target(ratio=1.5),
                 f"{runs} alternating runs each, spawn to exit; bare = python -c with asyncio + "
-                "aiosqlite + phonenumbers: parse, one select (benchmarks/process_benches.py)")
+                "aiosqlite (asyncpg) + phonenumbers: parse, one select "
+                "(benchmarks/process_benches.py)")
         )  # fmt: skip
     return rows
 
@@ -165,7 +193,11 @@ def ensure_bytecode() -> None:
         compileall.compile_dir(REPO / folder, quiet=1)
 
 
-def run_all(db: Path, workdir: Path) -> list[Row]:
-    """Cold start, memory and the phone path."""
+def run_all(db: Path | str, workdir: Path, source: Path | None = None) -> list[Row]:
+    """Cold start, memory and the phone path on ``db`` (the scale file ``source``, or a
+    PostgreSQL URL holding a copy of it)."""
     ensure_bytecode()
-    return cold_start(db, workdir) + memory(db, workdir) + phone_path(db)
+    if source is None:
+        assert isinstance(db, Path)
+        source = db
+    return cold_start(db, workdir) + memory(db, workdir) + phone_path(db, source)

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("data", "ui", "process"), help="run one group")
     parser.add_argument(
         "--backend", choices=("sqlite", "postgresql", "both"), default="sqlite",
-        help="where to run (postgresql: the data benchmarks and the board screen)",
+        help="where to run (both: every benchmark on each, side by side)",
     )  # fmt: skip
     parser.add_argument(
         "--pg", metavar="URL", help="an empty PostgreSQL database (default: a throw-away server)"
@@ -113,18 +113,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def pg_rows(path: Path, url: str, repeat: int, only: str | None) -> list[Row]:
-    """The benchmarks that run on PostgreSQL: data, board screen, live refresh."""
+def backend_rows(
+    target: Path | str, source: Path, workdir: Path, args: argparse.Namespace
+) -> list[Row]:
+    """Every benchmark group asked for (``--only``) on one backend.
+
+    ``target`` is the scale file or a PostgreSQL URL holding a copy of it;
+    ``source`` is the scale file, which says what to ask for (job ids, numbers).
+    """
     rows: list[Row] = []
-    if only in (None, "data"):
-        rows += asyncio.run(data_rows(url, repeat))
-    if only in (None, "ui"):
-
-        async def screens() -> list[Row]:
-            user = await ui_benches.dispatcher(path)
-            return await ui_benches.board_screen(url, user, 5) + await ui_benches.refresh(url, user)
-
-        rows += asyncio.run(screens())
+    if args.only in (None, "data"):
+        rows += asyncio.run(data_rows(target, args.repeat))
+    if args.only in (None, "ui"):
+        rows += ui_benches.run_all(target, source)
+    if args.only in (None, "process"):
+        rows += process_benches.run_all(target, workdir, source)
     return rows
 
 
@@ -133,7 +136,8 @@ def both_backends(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     server = None
     with tempfile.TemporaryDirectory(prefix="bbdispatch-bench-") as tmp:
-        path = prepare(args.clients, Path(tmp))
+        workdir = Path(tmp)
+        path = prepare(args.clients, workdir)
         url = args.pg
         if url is None:
             from tests.pg_server import start_server
@@ -148,17 +152,8 @@ def both_backends(args: argparse.Namespace) -> int:
             print(f"copied into PostgreSQL in {took:.0f} s", file=sys.stderr)
             on_sqlite: list[Row] = []
             if args.backend == "both":
-                if args.only in (None, "data"):
-                    on_sqlite += asyncio.run(data_rows(path, args.repeat))
-                if args.only in (None, "ui"):
-
-                    async def screens() -> list[Row]:
-                        user = await ui_benches.dispatcher(path)
-                        board = await ui_benches.board_screen(path, user, 5)
-                        return board + await ui_benches.refresh(path, user)
-
-                    on_sqlite += asyncio.run(screens())
-            on_pg = pg_rows(path, url, args.repeat, args.only)
+                on_sqlite = backend_rows(path, path, workdir, args)
+            on_pg = backend_rows(url, path, workdir, args)
         finally:
             if server is not None:
                 server.stop()

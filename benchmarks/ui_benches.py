@@ -54,8 +54,9 @@ async def dispatcher(path: Path) -> Technician:
     return user
 
 
-def make_app(path: Path, user: Technician) -> BBDispatch:
-    """The real App on the scale database, its clock frozen at the generator's 'now'."""
+def make_app(path: Path | str, user: Technician) -> BBDispatch:
+    """The real App on the scale database (a file or a PostgreSQL URL), its clock frozen
+    at the generator's 'now'."""
     prices = load_pricelist()
     clock = FrozenClock(from_db(generate.utc(generate.NOW)))
 
@@ -122,7 +123,7 @@ async def _open_samples(
     return samples, screen, rows
 
 
-async def board_screen(path: Path, user: Technician, repeat: int) -> list[Row]:
+async def board_screen(path: Path | str, user: Technician, repeat: int) -> list[Row]:
     """Opening the home screen (the board) until its rows are on screen.
 
     Its bare baseline, in the same run: a bare Textual app opening a screen
@@ -152,10 +153,17 @@ async def board_screen(path: Path, user: Technician, repeat: int) -> list[Row]:
     )  # fmt: skip
 
 
-async def job_detail_screen(path: Path, user: Technician, repeat: int = 10) -> list[Row]:
-    """Opening a job's detail screen."""
+def _sqlite_file(source: Path) -> sqlite3.Connection:
+    """The scale file, read-only: what to ask for (job ids, numbers) on either backend."""
+    return sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+
+
+async def job_detail_screen(
+    path: Path | str, user: Technician, source: Path, repeat: int = 10
+) -> list[Row]:
+    """Opening a job's detail screen (``source``: the scale file the jobs are picked from)."""
     cls = JobDetailScreen
-    bare = sqlite3.connect(str(path))
+    bare = _sqlite_file(source)
     total = bare.execute("SELECT max(id) FROM job").fetchone()[0]
     bare.close()
     ids = [1 + (total * k) // repeat for k in range(repeat)]
@@ -212,10 +220,10 @@ async def _one_key(app: BBDispatch, pilot: Pilot[Any], screen: Screen[Any], char
     return (time.perf_counter() - start) * 1000
 
 
-async def keystrokes(path: Path, user: Technician) -> list[Row]:
+async def keystrokes(path: Path | str, user: Technician, source: Path) -> list[Row]:
     """Keystroke to updated screen while typing a number and a description."""
     cls = IntakeScreen
-    bare = sqlite3.connect(str(path))
+    bare = _sqlite_file(source)
     number = sample_numbers(bare, 3)[1]
     bare.close()
     national = number[3:] if number.startswith("+48") else number
@@ -251,7 +259,7 @@ def _shows(screen: Screen[Any], job_id: int) -> bool:
     return any(k.value == key for t in screen.query(DataTable) for k in t.rows)
 
 
-async def refresh(path: Path, user: Technician, count: int = 6) -> list[Row]:
+async def refresh(path: Path | str, user: Technician, count: int = 6) -> list[Row]:
     """Another process commits a job; how long until the open board shows it."""
     app = make_app(path, user)
     samples = []
@@ -290,18 +298,22 @@ async def refresh(path: Path, user: Technician, count: int = 6) -> list[Row]:
     ]  # fmt: skip
 
 
-async def _run(path: Path) -> list[Row]:
-    user = await dispatcher(path)
+async def _run(path: Path | str, source: Path) -> list[Row]:
+    user = await dispatcher(source)
     rows = await board_screen(path, user, 5)
-    rows += await job_detail_screen(path, user)
-    rows += await keystrokes(path, user)
+    rows += await job_detail_screen(path, user, source)
+    rows += await keystrokes(path, user, source)
     rows += await refresh(path, user)
     return rows
 
 
-def run_all(path: Path) -> list[Row]:
-    """All screen benchmarks."""
-    return asyncio.run(_run(path))
+def run_all(path: Path | str, source: Path | None = None) -> list[Row]:
+    """All screen benchmarks on ``path`` (a file or a PostgreSQL URL holding a copy of
+    the scale file ``source``; default: ``path`` itself)."""
+    if source is None:
+        assert isinstance(path, Path)
+        source = path
+    return asyncio.run(_run(path, source))
 
 
 __all__ = ["Input", "TextArea", "run_all"]

@@ -10,7 +10,7 @@ A code it does not know is shown as stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +87,23 @@ VALUE_LABELS: Mapping[str, Mapping[Any, str]] = {
 """Fields whose values are codes with words."""
 PEOPLE_FIELDS = frozenset({"technician", "technician_id", "from_technician"})
 """Fields whose values are a person's id."""
+
+
+def people_in_trail(trail: Iterable[AuditEntry]) -> set[int]:
+    """Ids of the people an audit trail names (the values of :data:`PEOPLE_FIELDS`).
+
+    The job detail fetches these people only, not the whole firm with its skills.
+    """
+    found: set[int] = set()
+    for entry in trail:
+        for key, value in entry.detail.items():
+            if key not in PEOPLE_FIELDS:
+                continue
+            ends = [value["from"], value["to"]] if isinstance(value, dict) else [value]
+            found.update(v for v in ends if isinstance(v, int) and not isinstance(v, bool))
+    return found
+
+
 MOMENT_FIELDS = frozenset({"visit_at", "occurrence_at", "start", "end"})
 """Fields whose values are stored ISO times (UTC): shown as the firm's local time."""
 YES_NO = Labels({True: N_("yes"), False: N_("no")})

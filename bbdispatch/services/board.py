@@ -9,6 +9,7 @@ from datetime import datetime
 from bbdispatch.clock import local_midnight_utc, local_today
 from bbdispatch.domain.assignment import Candidate, rank_candidates
 from bbdispatch.domain.audit import AuditEntry
+from bbdispatch.domain.audit_text import people_in_trail
 from bbdispatch.domain.board import BoardLine, build_line, build_lines, line_order, sort_lines
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Balance
@@ -153,7 +154,11 @@ async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
     history = await job_store.status_history(ctx.db, job_id)
     entries = await work_store.entries_of_job(ctx.db, job_id)
     charges = await work_store.charges_of_entries(ctx.db, [e.id for e in entries])
-    people = await people_store.all_people(ctx.db, active_only=False)
+    trail = await audit.trail(ctx, "job", job_id)
+    # Only the people the detail names (not the whole firm's, each with skills).
+    named = {row.job.technician_id, *(h.technician_id for h in history)}
+    named |= {e.technician_id for e in entries} | people_in_trail(trail)
+    people = await people_store.people_with_ids(ctx.db, [i for i in named if i is not None])
     return JobDetail(
         line=build_line(row, history, ctx.clock.now(), ctx.prices),
         client=client,
@@ -161,7 +166,7 @@ async def job_detail(ctx: Ctx, job_id: int) -> JobDetail:
         history=history,
         entries=entries,
         people={p.id: p for p in people},
-        trail=await audit.trail(ctx, "job", job_id),
+        trail=trail,
         billed_minutes=sum(c.minutes for c in charges),
     )
 

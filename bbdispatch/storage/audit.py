@@ -133,7 +133,7 @@ async def recent_same(
 
 async def audit_for(db: Database, entity: str, entity_id: int) -> list[AuditEntry]:
     """The trail of one thing, oldest first."""
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(
         "SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at, id",
         (entity, entity_id),
     )

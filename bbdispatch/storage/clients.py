@@ -102,7 +102,8 @@ async def phones_of(db: Database, client_ids: list[int]) -> dict[int, tuple[Clie
     if not client_ids:
         return {}
     marks = ",".join("?" * len(client_ids))
-    rows = await db.fetch_all(
+    fetch = db.fetch_point if len(client_ids) == 1 else db.fetch_all  # one client: a point read
+    rows = await fetch(
         f"SELECT * FROM client_phone WHERE client_id IN ({marks}) ORDER BY id", client_ids
     )
     found: dict[int, list[ClientPhone]] = {}
@@ -165,7 +166,7 @@ async def client_names(db: Database, ids: Sequence[int]) -> dict[int, str]:
 
 async def get_client(db: Database, client_id: int) -> Client | None:
     """One client with its phones."""
-    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE id = ?", (client_id,))
+    rows = await db.fetch_point(f"SELECT {_COLUMNS} FROM client WHERE id = ?", (client_id,))
     found = await _with_phones(db, rows)
     return found[0] if found else None
 

@@ -109,7 +109,7 @@ async def get_contract(db: Database, contract_id: int) -> Contract | None:
 
 async def contracts_of(db: Database, client_id: int) -> list[Contract]:
     """A client's contracts, oldest first (the order blocks are used in)."""
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(
         "SELECT * FROM contract WHERE client_id = ? ORDER BY starts_on, id", (client_id,)
     )
     return [_contract(r) for r in rows]
@@ -134,7 +134,7 @@ async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
     if not contract_ids:
         return {}
     marks = ",".join("?" * len(contract_ids))
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(  # from the index alone (migration 018)
         f"SELECT c.id, c.opening_used_minutes + coalesce("
         f"(SELECT SUM(ch.minutes) FROM charge ch WHERE ch.contract_id = c.id), 0) AS used"
         f" FROM contract c WHERE c.id IN ({marks})",

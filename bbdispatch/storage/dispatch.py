@@ -17,8 +17,8 @@ _OPEN = ",".join(f"'{s.value}'" for s in OPEN_STATUSES)
 
 async def job_row(db: Database, job_id: int) -> JobRow | None:
     """One job with its client and technician names and running timer."""
-    row = await db.fetch_one(f"{JOB_ROW_QUERY} WHERE job.id = ?", (job_id,))
-    return job_row_from_row(row) if row else None
+    rows = await db.fetch_point(f"{JOB_ROW_QUERY} WHERE job.id = ?", (job_id,))
+    return job_row_from_row(rows[0]) if rows else None
 
 
 async def status_histories(db: Database, job_ids: Sequence[int]) -> dict[int, list[StatusChange]]:

@@ -377,7 +377,7 @@ def status_change_from_row(row: Row) -> StatusChange:
 
 async def status_history(db: Database, job_id: int) -> list[StatusChange]:
     """A job's status changes, oldest first."""
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(
         "SELECT * FROM job_status_change WHERE job_id = ? ORDER BY at, id", (job_id,)
     )
     return [status_change_from_row(r) for r in rows]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bbdispatch.domain.people import Role, Technician
-from bbdispatch.storage.database import Database, Row, next_id
+from bbdispatch.storage.database import Database, Row, id_chunks, next_id
 
 
 def _person(row: Row, skills: frozenset[str]) -> Technician:
@@ -43,10 +45,19 @@ async def insert_person(
 
 
 async def _load(db: Database, where: str, params: tuple[object, ...]) -> list[Technician]:
-    rows = await db.fetch_all(f"SELECT * FROM technician WHERE {where} ORDER BY name", params)
+    # Point reads: every service's rights check starts here (a few rows by key).
+    rows = await db.fetch_point(f"SELECT * FROM technician WHERE {where} ORDER BY name", params)
     if not rows:
         return []
-    skill_rows = await db.fetch_all("SELECT technician_id, category FROM technician_skill")
+    ids = [r["id"] for r in rows]
+    if len(ids) > 50:  # the whole firm: every skill
+        skill_rows = await db.fetch_point("SELECT technician_id, category FROM technician_skill")
+    else:
+        skill_rows = await db.fetch_point(
+            "SELECT technician_id, category FROM technician_skill"
+            f" WHERE technician_id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
     skills: dict[int, set[str]] = {}
     for s in skill_rows:
         skills.setdefault(s["technician_id"], set()).add(s["category"])
@@ -63,6 +74,14 @@ async def person_by_id(db: Database, person_id: int) -> Technician | None:
     """The person with this id."""
     found = await _load(db, "id = ?", (person_id,))
     return found[0] if found else None
+
+
+async def people_with_ids(db: Database, person_ids: Sequence[int]) -> list[Technician]:
+    """The people with these ids (active or not), by name; unknown ids are left out."""
+    found: list[Technician] = []
+    for chunk in id_chunks(sorted(set(person_ids))):
+        found += await _load(db, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+    return sorted(found, key=lambda p: p.name)
 
 
 async def all_people(db: Database, *, active_only: bool = True) -> list[Technician]:

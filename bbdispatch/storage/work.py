@@ -128,7 +128,7 @@ async def get_entry(db: Database, entry_id: int) -> WorkEntry | None:
 
 async def entries_of_job(db: Database, job_id: int) -> list[WorkEntry]:
     """A job's work entries, oldest first."""
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(
         "SELECT * FROM work_entry WHERE job_id = ? ORDER BY started_at, id", (job_id,)
     )
     return [entry_from_row(r) for r in rows]
@@ -227,7 +227,7 @@ async def charges_of_entries(db: Database, entry_ids: list[int]) -> list[Charge]
     if not entry_ids:
         return []
     marks = ",".join("?" * len(entry_ids))
-    rows = await db.fetch_all(
+    rows = await db.fetch_point(
         f"SELECT * FROM charge WHERE work_entry_id IN ({marks}) ORDER BY id", entry_ids
     )
     return [_charge(r) for r in rows]
