@@ -70,3 +70,20 @@ def test_filter_parsing_and_matching(prices: PriceList) -> None:
     assert BoardFilter.parse("601234").matches(line)  # caller's phone
     assert BoardFilter.parse("dabrowski").matches(line)  # accents folded
     assert BoardFilter.parse('c:"unclosed').matches(line) is False
+
+
+def test_the_people_an_audit_trail_names_are_the_ids_of_its_people_fields() -> None:
+    from datetime import UTC, datetime
+
+    from bbdispatch.domain.audit import AuditEntry
+    from bbdispatch.domain.audit_text import people_in_trail
+
+    def entry(**detail: object) -> AuditEntry:
+        return AuditEntry(1, datetime(2026, 11, 30, tzinfo=UTC), "anna", "job", 7, "x", detail)
+
+    trail = [
+        entry(technician_id={"from": 3, "to": 5}, status="assigned"),
+        entry(technician=8, from_technician=None, client_id=99, urgent=True),
+        entry(technician_id={"from": None, "to": 2}),
+    ]
+    assert people_in_trail(trail) == {2, 3, 5, 8}
