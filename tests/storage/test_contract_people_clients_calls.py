@@ -43,6 +43,11 @@ async def test_people_round_trip(db: Database) -> None:
     ]  # fmt: skip
     assert await people.admin_logins(db) == ["bogdan"]
     assert boss != anna
+    named = await people.people_with_ids(db, [boss, anna, 999, anna])
+    assert [(p.login, p.skills) for p in named] == [
+        ("anna", frozenset({"network", "hardware"})), ("bogdan", frozenset()),
+    ]  # fmt: skip
+    assert await people.people_with_ids(db, []) == []
 
 
 async def test_clients_round_trip_with_phones(db: Database) -> None:
