@@ -33,6 +33,9 @@ GRANT UPDATE (detail) ON audit_log TO bbdispatch_admin;
 -- New ids and the id high-water mark are computed over all rows, whoever inserts.
 ALTER FUNCTION bbdispatch_next_row_id() SECURITY DEFINER SET search_path = public;
 ALTER FUNCTION bbdispatch_high_water() SECURITY DEFINER SET search_path = public;
+-- A client's or technician's rename moves the revision of all their jobs (the
+-- board shows the names), whoever renames.
+ALTER FUNCTION bbdispatch_job_rev_of_name() SECURITY DEFINER SET search_path = public;
 
 -- "Technicians see their own jobs" (docs/rights.md), enforced by the server too:
 -- a member of bbdispatch_technician sees and changes only the jobs assigned to

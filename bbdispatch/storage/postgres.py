@@ -465,6 +465,7 @@ class PostgresDatabase(Database):
                 " FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
                 " LOOP EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename); END LOOP;"
                 " DROP FUNCTION IF EXISTS bbdispatch_next_row_id, bbdispatch_high_water,"
+                " bbdispatch_job_rev, bbdispatch_job_rev_of_name,"
                 " julianday(text), instr(text, text), substr(text, bigint, bigint),"
                 " substr(text, bigint) CASCADE; END $$"
             )
