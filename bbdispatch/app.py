@@ -349,12 +349,14 @@ class BBDispatch(App[None]):
         return [*super().get_line_filters(), self._drop_controls]
 
     def action_command_palette(self) -> None:
-        """Textual's command palette, its prompt in the chosen language."""
+        """Textual's command palette, its prompt and messages in the chosen language."""
         from textual.command import CommandPalette
+
+        from screens.palette import Palette
 
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             placeholder = _("Search for commands…")
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+            self.push_screen(Palette(id="--command-palette", placeholder=placeholder))
 
     def action_help(self) -> None:
         """Show the keys of the current screen and how dispatch works."""

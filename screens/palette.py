@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.i18n import _
@@ -63,3 +66,33 @@ class JumpProvider(Provider):
         from screens.client import ClientScreen
 
         self.app.push_screen(ClientScreen(client_id))
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, its texts in the session's language.
+
+    Textual 8.2.8 writes "No matches found" as a literal inside
+    ``CommandPalette._start_no_matches_countdown``; this override is that
+    method with the text through ``_()`` (same timer, same option id, so the
+    palette removes it as before). ``tests/ui/test_palette_polish.py`` fails
+    when a Textual upgrade renames the method this replaces.
+    """
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """After a short wait, say in the session's language that nothing matched."""
+        self._stop_no_matches_countdown()
+
+        def _show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:  # discovering with nothing to discover: nothing to say
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
