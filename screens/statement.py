@@ -116,9 +116,10 @@ class StatementScreen(BBScreen[None]):
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("Job"), key="job", width=4)
         table.add_column(_("Tech"), key="tech", width=8)
-        table.add_column(_("Description"), key="description", width=16)
-        table.add_column(_("Act."), key="actual", width=7)
-        table.add_column(_("Billed"), key="billed", width=6)
+        table.add_column(_("Description"), key="description", width=14)
+        # 10 h and more whole: ``12:34:56`` and ``12,75 h``
+        table.add_column(_("Act."), key="actual", width=8)
+        table.add_column(_("Billed"), key="billed", width=7)
         table.add_column(_("Contract"), key="contract", width=14)
         self.bb.data_changed.subscribe(self, lambda _none: self.action_refresh_statement())
         self.action_refresh_statement()
