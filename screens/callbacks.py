@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from bbdispatch.clock import local
 from bbdispatch.domain.calls import Callback, CallLogEntry
@@ -45,6 +46,28 @@ class CallbacksScreen(BBScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._items: list[CallLogEntry | Callback] = []
+        self._found: CallbackList | None = None
+
+    _FIXED = 11 + 22 + 14
+    """The widths of the columns before "Why" (when, who, number)."""
+
+    def _why_width(self) -> int:
+        """What is left of the screen for the reason, which is cut with ``…`` beyond it.
+
+        Four columns with one cell of padding each side, and room for the
+        vertical scrollbar: the reason never pushes the table sideways.
+        """
+        return max(10, self.size.width - self._FIXED - 4 * 2 - 2)
+
+    def on_resize(self) -> None:
+        """Fit the reason to the new width."""
+        if not self.is_mounted or self._found is None:
+            return
+        table = self.query_one("#cb-table", DataTable)
+        if table.columns[ColumnKey("why")].width != self._why_width():
+            table.remove_column("why")
+            table.add_column(_("Why"), key="why", width=self._why_width())
+            self._show(self._found)
 
     def compose(self) -> ComposeResult:
         """Header, summary, the list, footer."""
@@ -61,7 +84,7 @@ class CallbacksScreen(BBScreen[None]):
         table.add_column(_("When"), key="when", width=11)
         table.add_column(_("Who"), key="who", width=22)
         table.add_column(_("Number"), key="number", width=14)
-        table.add_column(_("Why"), key="why")
+        table.add_column(_("Why"), key="why", width=self._why_width())
         self.bb.data_changed.subscribe(self, lambda _none: self.load())
         self.load()
 
@@ -76,6 +99,7 @@ class CallbacksScreen(BBScreen[None]):
         self._show(found)
 
     def _show(self, found: CallbackList) -> None:
+        self._found = found
         table = self.query_one("#cb-table", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear()
