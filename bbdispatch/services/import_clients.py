@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from bbdispatch.clock import local
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient, search_key
+from bbdispatch.formats import format_datetime
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -185,15 +186,17 @@ class Interrupted:
 
     def describe(self) -> str:
         """One line: which import, when, how far it got, and the two ways on."""
+        added = ngettext("{a} client added", "{a} clients added", self.added)
+        left = ngettext("{n} not yet", "{n} not yet", self.left)
         return _(
-            "an earlier import of {f} ({at}) was interrupted: {a} clients added, {n} not yet; "
-            "the next import stops until you choose: --finish-interrupted adds the {n}, "
-            "--drop-interrupted leaves them out (the {a} stay)"
+            "an earlier import of {f} ({at}) was interrupted: {added}, {left}; "
+            "the next import stops until you choose: --finish-interrupted adds the rest, "
+            "--drop-interrupted leaves them out (those added stay)"
         ).format(
             f=self.source or "?",
-            at=local(self.started).strftime("%Y-%m-%d %H:%M"),
-            a=self.added,
-            n=self.left,
+            at=format_datetime(local(self.started)),
+            added=added.format(a=self.added),
+            left=left.format(n=self.left),
         )
 
 
