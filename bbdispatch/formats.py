@@ -10,6 +10,7 @@ what       Polish           English
 hours      ``5,25 h``       ``5.25 h``
 duration   ``1:05``         ``1:05``
 money      ``3 628,50 zł``  ``3,628.50 PLN``
+percent    ``23%``          ``23%``
 date       ``30.11.2026``   ``30.11.2026``
 weekday    ``poniedziałek`` ``Monday``
 month      ``listopad``     ``November``
@@ -115,6 +116,19 @@ def format_duration(length: timedelta | int, *, seconds: bool = False) -> str:
     minutes, secs = divmod(rest, 60)
     text = f"{sign}{hours}:{minutes:02d}"
     return f"{text}:{secs:02d}" if secs or seconds else text
+
+
+def format_percent(fraction: Decimal, locale: str | None = None) -> str:
+    """A share as the language writes a percentage: ``Decimal("0.23")`` → ``23%``.
+
+    Babel's pattern of the locale (CLDR writes ``23%`` for Polish as for
+    English), with up to two decimals (``8,5%``). The price list, the
+    contract balances and the documents' VAT line all come from here.
+    """
+    from babel.numbers import format_percent as babel_percent
+
+    text = babel_percent(fraction, format="#,##0.##%", locale=_locale(locale))
+    return _plain(text)
 
 
 def format_money(value: Decimal, locale: str | None = None) -> str:

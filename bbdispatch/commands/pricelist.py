@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bbdispatch.commands.common import echo, echo_err, print_json
-from bbdispatch.formats import format_amount
+from bbdispatch.formats import format_amount, format_percent
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.pricelist import (
@@ -58,7 +58,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
-    vat = f"{prices.vat_rate * 100:.0f}%"
+    vat = format_percent(prices.vat_rate)
     head = (_("code"), _("product"), _("hours"), _("net"), _("gross"))
     echo(f"{head[0]:<13} {head[1]:<58} {head[2]:>5} {head[3]:>10} {head[4]:>10}")
     agreed = _("agreed")

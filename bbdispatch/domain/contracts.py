@@ -107,7 +107,9 @@ def format_hours(minutes: int) -> str:
 def balance_text(balance: Balance, warn_percent: int) -> str:
     """One-line balance shown wherever a contract appears.
 
-    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95 %) ⚠``
+    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``
+
+    The percentage as Babel writes it for the session's language.
     """
     c = balance.contract
     if balance.included_minutes is None:
@@ -116,13 +118,13 @@ def balance_text(balance: Balance, warn_percent: int) -> str:
         )
     left = balance.left_minutes or 0
     mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
-    text = _("{number} {product}: {used} of {included} used, {left} left ({percent} %)").format(
+    text = _("{number} {product}: {used} of {included} used, {left} left ({percent})").format(
         number=c.number,
         product=c.product_code,
         used=format_hours(balance.used_minutes),
         included=format_hours(balance.included_minutes),
         left=format_hours(left),
-        percent=balance.percent_used,
+        percent=formats.format_percent(Decimal(balance.percent_used or 0) / 100),
     )
     return text + mark
 

@@ -20,6 +20,7 @@ from bbdispatch.formats import (
     format_duration,
     format_hours,
     format_money,
+    format_percent,
     hours_of,
 )
 
@@ -223,8 +224,8 @@ def pln(value: Decimal) -> str:
 
 
 def vat_label(rate: Decimal) -> str:
-    """``VAT 23 %``."""
-    return f"{PL['vat']} {(rate * 100).normalize():f} %"
+    """``VAT 23%``: the percentage as Babel writes it for Polish, as everywhere else."""
+    return f"{PL['vat']} {format_percent(rate, DOCUMENT_LOCALE)}"
 
 
 def issued_pl(s: Statement) -> str:
