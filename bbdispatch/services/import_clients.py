@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from bbdispatch.clock import local
 from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient, search_key
-from bbdispatch.formats import format_datetime
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_datetime
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
