@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Role, Technician
@@ -23,9 +24,18 @@ DISPATCHER = Technician(
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish and the screen catch up.
+
+    An exclusive worker (a screen's ``load``) cancelled by a newer run of
+    itself while we wait is not a failure: the newer run is waited for too.
+    """
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _attempt in range(5):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            await pilot.pause()
     await pilot.pause()
 
 
