@@ -259,7 +259,6 @@ class ClientScreen(BBScreen[None]):
             return
         question = ConfirmScreen(
             _("Archive {name}? History stays; no new jobs or contracts.").format(name=client.name),
-            hint=_("y: yes · n / Esc: no"),
         )
         self.app.push_screen(question, lambda yes: self._archive_if(yes, True))
 
@@ -271,7 +270,6 @@ class ClientScreen(BBScreen[None]):
             _("Reactivate {name}? New jobs and contracts are possible again.").format(
                 name=self.overview.client.name
             ),
-            hint=_("y: yes · n / Esc: no"),
         )
         self.app.push_screen(question, lambda yes: self._archive_if(yes, False))
 

@@ -157,7 +157,8 @@ class ClientEditScreen(FormDialog[bool]):
             return
         question = ConfirmScreen(
             _("Discard your changes to {name}?").format(name=self.client.name),
-            hint=_("y: yes, discard · n / Esc: no, keep editing"),
+            yes=_("yes, discard"),
+            no=_("no, keep editing"),
         )
         self.app.push_screen(question, self._discard_if)
 

@@ -570,7 +570,7 @@ class IntakeScreen(BBScreen[None]):
 
         question = ConfirmScreen(
             _("Close this call without a job? It is logged as information."),
-            hint=_("y: yes · n / Esc: no, keep editing"),
+            no=_("no, keep editing"),
         )
         self.app.push_screen(question, self._discard_if)
 
@@ -622,6 +622,6 @@ def quit_keeping_calls(app: App[Any]) -> None:
 
     question = ConfirmScreen(
         _("Quit while taking a call? The call is logged without a job."),
-        hint=_("y: yes · n / Esc: no, keep editing"),
+        no=_("no, keep editing"),
     )
     app.push_screen(question, answer)

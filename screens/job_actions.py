@@ -105,10 +105,8 @@ class JobActionsScreen(BBScreen[None]):
                 name=line.row.technician_name or "—",
                 status=STATUS_LABEL[target],
             )
-            hint = _("y: yes · n / Esc: no, it stays {status}").format(
-                status=STATUS_LABEL[line.row.job.status]
-            )
-            self.app.push_screen(ConfirmScreen(question, hint), confirmed)
+            no = _("no, it stays {status}").format(status=STATUS_LABEL[line.row.job.status])
+            self.app.push_screen(ConfirmScreen(question, no=no), confirmed)
         else:
             self._apply_status(job_id, target, "")
 

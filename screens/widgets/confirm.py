@@ -13,15 +13,30 @@ from screens.base import BBModal
 from screens.widgets.plain import Plain
 
 
+def answer_hint(yes: str, no: str) -> str:
+    """The line under every question: ``y: yes · n / Esc: no`` / ``t: tak · n / Esc: nie``.
+
+    One wording for every dialog; the yes key shown is the one of the
+    session's language (both answer in either language, see
+    :class:`ConfirmScreen`). ``yes`` and ``no`` say what each answer does.
+    """
+    return _("y: {yes} · n / Esc: {no}").format(yes=yes, no=no)
+
+
 class ConfirmScreen(BBModal[bool]):
-    """Asks one question; ``y`` answers yes, ``n`` or Esc no.
+    """Asks one question; ``y`` or ``t`` (tak) answers yes, ``n`` or Esc no.
 
     The one yes/no dialog of the app, so every "are you sure?" reads and
-    answers the same way; ``hint`` lets a caller say what "no" keeps.
+    answers the same way. No key depends on an English word: a Polish
+    dispatcher answers ``t`` (tak) as the dialog says, an English one ``y``,
+    and both keys work in both languages (F1 lists both). ``yes`` and ``no``
+    let a caller say what each answer does (``no, keep editing``); ``hint``
+    replaces the whole line (kept for tests of literal text).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        Binding("t", "answer(True)", N_("Yes (tak)"), id="confirm-tak"),
         Binding("n", "answer(False)", N_("No"), id="confirm-no"),
         Binding("escape", "answer(False)", N_("No"), show=False, id="confirm-escape"),
     ]
@@ -39,10 +54,17 @@ class ConfirmScreen(BBModal[bool]):
     }
     """
 
-    def __init__(self, question: str, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        question: str,
+        hint: str | None = None,
+        *,
+        yes: str | None = None,
+        no: str | None = None,
+    ) -> None:
         super().__init__()
         self._question = question
-        self._hint = _("y: yes · n / Esc: no") if hint is None else hint
+        self._hint = answer_hint(yes or _("yes"), no or _("no")) if hint is None else hint
 
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""

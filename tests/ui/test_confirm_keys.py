@@ -1,0 +1,72 @@
+"""Yes/no dialogs: one wording everywhere, and the yes key of the session's language.
+
+A Polish dialog said ``y: tak``: a key named after an English word. Now it says
+``t: tak`` and ``t`` answers; ``y`` still does, so keys stay the same in both
+languages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from babel.messages.pofile import read_po
+
+from bbdispatch.app import BBDispatch
+from screens.board import BoardScreen
+from screens.intake import IntakeScreen
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.plain import Plain
+from tests.helpers import DISPATCHER, query, settle, type_text
+
+PO = Path(__file__).resolve().parents[2] / "bbdispatch/locale/pl/LC_MESSAGES/bbdispatch.po"
+
+
+async def test_the_intakes_esc_dialog_says_t_tak_and_t_answers(
+    ctx_factory: Any, demo_db_path: Path, polish: None
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await type_text(pilot, "drukarka")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        hint = str(app.screen.query(Plain).last().render())
+        assert hint == "t: tak · n / Esc: nie, wracam do edycji", hint
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    call = query(demo_db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+    assert "drukarka" in (call["note"] or ""), dict(call)
+
+
+async def test_y_answers_in_polish_too(ctx_factory: Any, polish: None) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        answers: list[bool | None] = []
+        app.push_screen(ConfirmScreen("?"), answers.append)
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert answers == [True]
+
+
+def test_no_polish_text_names_a_key_after_an_english_word() -> None:
+    """``y:`` (yes) in a Polish text is the English word's key; every dialog says ``t:``."""
+    with PO.open("rb") as f:
+        catalogue = read_po(f)
+    english_keys = re.compile(r"(^|[\s(·])y: ")
+    found = [
+        m.string
+        for m in catalogue
+        if m.id and isinstance(m.string, str) and english_keys.search(m.string)
+    ]
+    assert not found, found
