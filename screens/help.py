@@ -13,6 +13,7 @@ from textual.widgets import Markdown
 from bbdispatch.i18n import N_, _
 from screens.base import BBModal
 from screens.keys import KeyAction, screen_keys
+from screens.shell import in_technician_workspace
 
 HOW_DISPATCH_WORKS = N_(
     """\
@@ -23,6 +24,20 @@ an **on-site** or **remote** job with a priority → a technician is assigned �
 their time lands on the client's contract → the work statement bills it.
 """
 )
+
+
+HOW_YOUR_TIME_IS_RECORDED = N_(
+    """\
+## How your time is recorded
+
+Your jobs are listed here → start the timer when you start work and stop
+it when you stop → the time lands on the client's contract → the client reads
+your entries on the work statement, so describe the work for them.
+A running timer is kept in the database: quitting, closing the terminal or
+losing the connection loses no time.
+"""
+)
+"""The guide under a technician's keys: their part of the flow, not the desk's."""
 
 
 def _cell(text: str) -> str:
@@ -80,9 +95,10 @@ class HelpScreen(BBModal[None]):
         self._keys = keys if keys is not None else screen_keys(under)
 
     def compose(self) -> ComposeResult:
-        """The keys by group, the screen's guide and how dispatch works, in one scroll."""
+        """The keys by group, the screen's guide and the role's part of the flow, in one scroll."""
         guide = _(self._under.HELP) if self._under.HELP else ""  # legend, syntax
-        text = keys_markdown(self._keys) + "\n\n" + guide + "\n\n" + _(HOW_DISPATCH_WORKS)
+        how = HOW_YOUR_TIME_IS_RECORDED if in_technician_workspace(self.app) else HOW_DISPATCH_WORKS
+        text = keys_markdown(self._keys) + "\n\n" + guide + "\n\n" + _(how)
         with VerticalScroll(id="help-scroll"):
             yield Markdown(text)  # literal-ok: keys and guides are written in the code
 

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from bbdispatch.i18n import N_, _
+from screens.shell import in_technician_workspace
 
 OUR_PACKAGES = ("screens", "bbdispatch")
 """Modules whose classes declare our actions; Textual's own bindings are not listed."""
@@ -29,6 +30,16 @@ SCREEN_GROUP = N_("On this screen")
 
 APP_GROUP = N_("Everywhere")
 """The group of the App's keys (help, palette, quit, new call)."""
+
+TECHNICIAN_TOOLTIPS = {
+    "quit": N_("Close bbdispatch (a running timer keeps running)"),
+    "help": N_("Keys and how your time is recorded"),
+}
+"""What the App's keys do in a technician's workspace, by binding id.
+
+The App's own tooltips speak of the dispatcher's desk (a call being taken);
+a technician takes no calls, and their timer is what quitting must not lose.
+"""
 
 
 @dataclass(frozen=True)
@@ -105,13 +116,16 @@ def screen_keys(screen: Screen[Any]) -> list[KeyAction]:
             if not widget:
                 taken.add(binding.key)
             group = title or groups.get(binding.id or "", SCREEN_GROUP)
+            tooltip = binding.tooltip
+            if node is app and in_technician_workspace(app):
+                tooltip = TECHNICIAN_TOOLTIPS.get(binding.id or "", tooltip)
             entries.append(
                 KeyAction(
                     group=_(group),
                     key=binding.key,
                     display=app.get_key_display(binding),
                     description=_(binding.description),
-                    tooltip=_(binding.tooltip) if binding.tooltip else "",
+                    tooltip=_(tooltip) if tooltip else "",
                     node=node,
                     action=binding.action,
                     widget=widget,

@@ -70,3 +70,11 @@ def shell_of(app: object) -> Shell:
     if not is_shell(app):
         raise TypeError(f"{type(app).__name__} is not a bbdispatch shell")
     return cast("Shell", app)
+
+
+def in_technician_workspace(app: object) -> bool:
+    """Whether ``app`` runs a technician's workspace (``bbdispatch tech``), not the desk.
+
+    F1 and the palette word the App's keys and the guide for the person's role.
+    """
+    return getattr(app, "mode_name", None) == "technician"
