@@ -85,9 +85,11 @@ class TriageBar(Widget, can_focus=True):
             "enter", "submit", N_("Save job"), tooltip=N_("Save the job"), show=False,
             id="triage-save",
         ),
+        # Off the footer: the contract line says ``(c: other)`` itself, and with
+        # the intake's keys a footer key more would not fit 80 columns.
         Binding(
             "c", "cycle_contract", N_("Contract"), tooltip=N_("Choose another contract"),
-            id="triage-contract",
+            id="triage-contract", show=False,
         ),
     ]  # fmt: skip
 
