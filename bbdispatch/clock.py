@@ -167,13 +167,21 @@ def format_span(start: datetime, end: datetime) -> str:
 
 
 def format_age(delta: timedelta) -> str:
-    """Show a waiting time compactly: ``45m``, ``3h05``, ``2d4h``."""
+    """A waiting time or the time to a response target, short: ``0:45``, ``12:23``, ``-12:23``.
+
+    Hours and minutes as every duration of the app is written
+    (:func:`bbdispatch.formats.format_duration`), negative when a target is
+    past (the board's F1 says so); from 100 hours on, whole days in the
+    session's language (``5 d`` / ``5 dni``), so it fits a 7-cell column.
+    Minutes are counted down (floor): a target 30 s past shows ``-0:01``,
+    never ``0:00`` beside the breached flag.
+    """
+    from bbdispatch.i18n import ngettext
+
     total = int(delta.total_seconds() // 60)
     sign = "-" if total < 0 else ""
     total = abs(total)
-    if total < 60:
-        return f"{sign}{total}m"
-    if total < 24 * 60:
-        return f"{sign}{total // 60}h{total % 60:02d}"
-    days, rest = divmod(total, 24 * 60)
-    return f"{sign}{days}d{rest // 60}h"
+    if total < 100 * 60:
+        return f"{sign}{total // 60}:{total % 60:02d}"
+    days = total // (24 * 60)
+    return sign + ngettext("{n} d", "{n} d", days).format(n=days)

@@ -60,7 +60,7 @@ def columns_for(width: int) -> list[Column]:
     tail.append(Column("tech", _("Tech"), 16 if wide else (6 if tiny else 7 if narrow else 9)))
     if not narrow:
         tail.append(Column("wait", _("Wait"), 6))
-    tail.append(Column("left", _("Left"), 6 if narrow else 7))
+    tail.append(Column("left", _("Left"), 7))  # ``‖-12:23``, ``-12 dni`` whole
     # No header is cut, whatever the language makes of it.
     fixed = [replace(c, width=max(c.width, cell_len(c.label))) for c in fixed]
     tail = [replace(c, width=max(c.width, cell_len(c.label))) for c in tail]
@@ -74,7 +74,7 @@ def _fit(text: str, width: int) -> str:
 
 
 def time_left(line: BoardLine) -> str:
-    """The time left to the response target: ``1h05``, ``-2h`` when breached, ``‖`` on hold."""
+    """The time left to the response target: ``1:05``, ``-2:00`` when breached, ``‖`` on hold."""
     if line.response is None:
         return ""
     left = format_age(line.response.left)
