@@ -19,6 +19,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
 from screens.base import BBScreen
 from screens.note_prompt import NotePrompt
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable, cell
 
@@ -167,10 +168,40 @@ class CallLogScreen(BBScreen[None]):
         self.dismiss(None)
 
     def action_mark(self, outcome: str) -> None:
-        """Close the selected call without a job."""
-        call_id = self._selected_id()
-        if call_id is not None:
-            self.mark(call_id, CallOutcome(outcome))
+        """Close the selected call without a job; a recorded outcome changes only if confirmed.
+
+        A waiting call is marked at once. A call whose outcome is already
+        recorded (information, missed, new client) is asked about first, the
+        question saying what it was, so a stray ``m`` or ``i`` changes nothing.
+        """
+        row = self._selected_row()
+        if row is None:
+            return
+        new = CallOutcome(outcome)
+        old = row.call.outcome
+        if old is CallOutcome.PENDING:
+            self.mark(row.call.id, new)
+            return
+        if old is new:
+            self.notify(
+                _("This call is already recorded as {outcome}.").format(
+                    outcome=OUTCOME_LABEL[old.value]
+                )
+            )
+            return
+        question = _("The call of {time} is recorded as {old}. Change it to {new}?").format(
+            time=local_time(row.call.received_at),
+            old=OUTCOME_LABEL[old.value],
+            new=OUTCOME_LABEL[new.value],
+        )
+        no = _("no, it stays {status}").format(status=OUTCOME_LABEL[old.value])
+        call_id = row.call.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.mark(call_id, new)
+
+        self.app.push_screen(ConfirmScreen(question, no=no), answered)
 
     @work(exclusive=True, group="mark-call", exit_on_error=False)
     async def mark(self, call_id: int, outcome: CallOutcome) -> None:

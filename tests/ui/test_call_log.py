@@ -70,3 +70,37 @@ async def test_information_only_call_from_the_intake(ctx_factory: Any, demo_db_p
     call = query(demo_db_path, "SELECT * FROM call_log")[0]
     assert (call["outcome"], call["client_id"], call["note"]) == ("information", 1, "hours")
     assert call["job_id"] is None
+
+
+async def test_changing_a_recorded_outcome_asks_and_says_what_it_was(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Issue 13: ``m``/``i`` on a handled call changed its outcome without asking."""
+    from screens.widgets.confirm import ConfirmScreen
+    from screens.widgets.plain import Plain
+
+    await _ring(demo_db_path, clock, prices, "601 234 567")
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("i")  # a waiting call: marked at once
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question", Plain).render())
+        assert "recorded as information" in question and "missed" in question, question
+        await pilot.press("n")
+        await settle(pilot)
+        assert query(demo_db_path, "SELECT outcome FROM call_log")[0]["outcome"] == "information"
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert query(demo_db_path, "SELECT outcome FROM call_log")[0]["outcome"] == "missed"
+        await pilot.press("m")  # the same outcome again: nothing to ask, nothing changes
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
