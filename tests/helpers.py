@@ -23,26 +23,31 @@ DISPATCHER = Technician(
 """The demo's dispatcher, who signs in to the board in most UI tests."""
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and the screen catch up.
+async def wait_for_workers(app: Any, pilot: Pilot[Any]) -> None:
+    """Wait until the App's workers are done.
 
     An exclusive worker (a screen's ``load``) cancelled by a newer run of
     itself while we wait is not a failure: the newer run is waited for too.
     """
-    await pilot.pause()
     for _attempt in range(5):
         try:
-            await pilot.app.workers.wait_for_complete()
-            break
+            await app.workers.wait_for_complete()
+            return
         except WorkerCancelled:
             await pilot.pause()
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.pause()
+    await wait_for_workers(pilot.app, pilot)
     await pilot.pause()
 
 
 async def settle_twice(app: BBDispatch, pilot: Pilot[Any]) -> None:
     """Wait for workers and redraw, twice: for screens whose loading starts more work."""
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app, pilot)
         await pilot.pause()
 
 
