@@ -225,6 +225,7 @@ COVERED = {
     "NotePrompt", "ConfirmScreen", "CorrectEntryScreen", "EntryDialog", "TextDialog",
     "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
     "CallbacksScreen", "CallbackDialog", "MissedRunsDialog", "ItAdminReportScreen",
+    "Palette",  # ctrl+p in test_toasts_titles_and_the_palette_are_literal
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 
