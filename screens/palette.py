@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from rich.align import Align
-from rich.text import Text
 from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
-from textual.widgets.option_list import Option
 
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.i18n import _
@@ -15,7 +12,7 @@ from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import find
 from bbdispatch.services.errors import USER_ERRORS
 from screens.shell import is_shell, shell_of
-from screens.widgets.plain import highlight, markup_literal
+from screens.widgets.plain import highlight, markup_literal, plain_option
 
 
 class JumpProvider(Provider):
@@ -85,11 +82,7 @@ class Palette(CommandPalette):
         def _show_no_matches() -> None:
             if search_value:
                 self.query_one(CommandList).add_option(
-                    Option(
-                        Align.center(Text(_("No matches found"), style="not bold")),
-                        disabled=True,
-                        id=self._NO_MATCHES,
-                    )
+                    plain_option(_("No matches found"), id=self._NO_MATCHES, disabled=True)
                 )
                 self._list_visible = True
             else:  # discovering with nothing to discover: nothing to say
