@@ -48,6 +48,13 @@ class Product:
     """A contract of this product requires a recorded needs assessment."""
     categories: tuple[str, ...] = ()
     """Job categories this product covers (empty: any)."""
+    once_per_client: bool = False
+    """A client signs it at most once (the starter contract: "na początek", per the offer)."""
+
+    @property
+    def signable(self) -> bool:
+        """Whether it is signed as a contract (individual prices are agreed on each job)."""
+        return self.type is not ProductType.INDIVIDUAL
 
     def gross(self, vat_rate: Decimal) -> Decimal | None:
         """Gross price at the given VAT rate, exact to the grosz."""
@@ -296,6 +303,7 @@ def _product(raw: Any, index: int) -> Product:
         net=net,
         needs_assessment=bool(raw.get("needs_assessment", False)),
         categories=tuple(categories),
+        once_per_client=bool(raw.get("once_per_client", False)),
     )
 
 

@@ -74,11 +74,12 @@ class SignContractScreen(FormDialog[int | None]):
         """Client, product, price, dates, fee, assessment if needed, move, errors, button."""
         prices = self.ctx.prices
         options = []
-        for p in prices.products:
+        signable = [p for p in prices.products if p.signable]
+        for p in signable:
             gross = p.gross(prices.vat_rate)
             price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")
             options.append((f"{p.name} ({price})", p.code))
-        codes = [p.code for p in prices.products]
+        codes = [p.code for p in signable]
         first = self._product if self._product in codes else codes[0]
         with Vertical():
             yield PlainLabel(_("Sign a contract"), id="sign-title")
@@ -161,7 +162,9 @@ class SignContractScreen(FormDialog[int | None]):
             starts = parse_day(self.query_one("#starts-on", Input).value)
             end_text = self.query_one("#ends-on", Input).value.strip()
             ends = parse_day(end_text) if end_text else None
-            net_text = self.query_one("#agreed-net", Input).value.strip()
+            fee = self.query_one("#agreed-net", Input)
+            # A fee typed for IT administration stays behind a block chosen after it.
+            net_text = fee.value.strip() if fee.display else ""
             net = parse_money(net_text) if net_text else None
         except (ValueError, MoneyError) as err:
             error.update(str(err))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import day, office_ctx, one_line_errors, positive_id
@@ -21,22 +22,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--rules", required=True, metavar=_("TEXT"), help=_("the agreed rules of work")
     )
     add.add_argument(
-        "--needs", metavar=_("TEXT"), help=_("the client's IT needs (default: the rules)")
+        "--needs",
+        metavar=_("TEXT"),
+        help=_("the client's IT needs (required; - reads them from standard input)"),
     )
     add.add_argument("--on", type=day, metavar=_("DATE"), help=_("assessed on (default: today)"))
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
 
 
+def _needs(given: str | None) -> str:
+    """The needs as given, or read from standard input for ``--needs -``.
+
+    The needs are what the client told us, the rules what we agreed: one is
+    never a copy of the other, so a missing ``--needs`` is refused.
+
+    Raises:
+        FieldError: ``needs`` missing or empty.
+    """
+    if given is None:
+        raise FieldError(
+            "needs",
+            _("Describe the client's IT needs: give --needs TEXT, or --needs - to read them"
+              " from standard input."),
+        )  # fmt: skip
+    text = sys.stdin.read() if given == "-" else given
+    if not text.strip():
+        raise FieldError("needs", _("Describe the client's IT needs."))
+    return text
+
+
 def handle_add(args: argparse.Namespace) -> int:
     """Record the assessment; prints its id."""
 
     async def body() -> int:
-        needs = args.rules if args.needs is None else args.needs
         async with office_ctx(args) as ctx:
             if not args.rules.strip():
-                # --needs defaults to the rules: an empty --rules is not --needs' fault.
                 raise FieldError("rules", _("Describe the agreed rules of work."))
+            needs = _needs(args.needs)
             assessment_id = await add_assessment(ctx, args.client, needs, args.rules, args.on)
         if args.json:
             print_json({"id": assessment_id})

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign.add_argument("--starts", type=day, metavar=_("DATE"), help=_("first day (default: today)"))
     sign.add_argument("--ends", type=day, metavar=_("DATE"), help=_("last day (default: open)"))
     sign.add_argument(
-        "--fee", type=money, metavar=_("NET"), help=_("monthly fee or agreed net price")
+        "--fee", type=money, metavar=_("NET"), help=_("IT administration's monthly net fee")
     )
     sign.add_argument(
         "--move-uncovered", action="store_true", help=_("move unbilled uncovered time onto it")

@@ -41,14 +41,39 @@ def next_contract_number(existing: list[str], year: int) -> str:
     return f"{prefix}{max(used, default=0) + 1:03d}"
 
 
+SIGN_WINDOW_DAYS = 366
+"""How far from today the office may date a contract's start, either way (a year)."""
+
+
 def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
-    """The product and its net price (list price, or the agreed fee), checked."""
+    """The product and its net price (list price, or the agreed fee), checked.
+
+    Individually priced work (private persons) is no contract: its price is
+    agreed on each job. A fee is IT administration's alone; a block or the
+    hourly service is priced by the price list, so a fee there is refused
+    rather than silently dropped.
+    """
     try:
         product = ctx.prices.product(request.product_code)
     except KeyError as err:
         raise FieldError(
             "product", _("No product {code} on the price list.").format(code=request.product_code)
         ) from err
+    if not product.signable:
+        raise FieldError(
+            "product",
+            _(
+                "{name} is not signed as a contract: its price is agreed on each job"
+                " (an agreed price or rate on the job)."
+            ).format(name=product.name),
+        )
+    if request.agreed_net is not None and product.type is not ProductType.MONTHLY:
+        raise FieldError(
+            "fee",
+            _(
+                "A fee belongs only to IT administration; {name} is priced by the price list."
+            ).format(name=product.name),
+        )
     net = product.net if product.net is not None else request.agreed_net
     if net is None:
         raise FieldError("fee", _("Enter the agreed price for {name}.").format(name=product.name))
@@ -151,7 +176,12 @@ async def sign_for_client(
     assessment: NewAssessment | None = None,
     take_uncovered: bool = False,
 ) -> Signed:
-    """The office signs any product for any client, in one transaction.
+    """The office signs any signable product for any client, in one transaction.
+
+    The office's rules (the TUI and the command line alike): the start lies
+    within a year of today, a once-per-client product (the starter) is not
+    signed twice for one client, individually priced work is no contract, and
+    a fee is IT administration's alone.
 
     A service contract needs a needs assessment on file: ``assessment`` records
     one first (in the same transaction). ``take_uncovered`` moves the client's
@@ -161,8 +191,10 @@ async def sign_for_client(
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
-        FieldError: unknown product (``product``), missing or bad fee (``fee``),
-            end before start (``ends``), or assessment without needs (``needs``).
+        FieldError: unknown, unsignable or already signed product (``product``),
+            missing, bad or misplaced fee (``fee``), a start more than a year from
+            today (``starts``), end before start (``ends``), or assessment without
+            needs (``needs``).
         DomainError: no needs assessment for a service contract, archived client,
             or nothing to move.
     """
@@ -170,10 +202,12 @@ async def sign_for_client(
     product, net = _product(ctx, request)
     if assessment is not None and not assessment.needs.strip():
         raise FieldError("needs", _("Describe the client's IT needs."))
+    _starts_near_today(ctx, request.starts_on)
     # Imported here: start-up needs no billing rules.
     from bbdispatch.services.billing import move_uncovered_in_tx
 
     async with ctx.db.transaction():
+        await _not_signed_before(ctx, request.client_id, product)
         assessment_id = None
         if assessment is not None:
             assessment_id = await _assess_in_tx(
@@ -186,6 +220,47 @@ async def sign_for_client(
         if take_uncovered and await _has_uncovered(ctx, request.client_id):
             moved = await move_uncovered_in_tx(ctx, contract_id)
     return Signed(contract_id, number, assessment_id, moved)
+
+
+def _starts_near_today(ctx: Ctx, starts_on: date) -> None:
+    """Refuse a start more than :data:`SIGN_WINDOW_DAYS` from today (a typo such as 2020).
+
+    Contracts that ran before bbdispatch come in with ``contracts import``.
+
+    Raises:
+        FieldError: ``starts``.
+    """
+    today = local_today(ctx.clock)
+    if abs((starts_on - today).days) > SIGN_WINDOW_DAYS:
+        raise FieldError(
+            "starts",
+            _(
+                "A contract starts at most a year before or after today ({today});"
+                " bring older contracts in with contracts import."
+            ).format(today=today.isoformat()),
+        )
+
+
+async def _not_signed_before(ctx: Ctx, client_id: int, product: Product) -> None:
+    """Refuse a second contract of a once-per-client product (the starter), inside the tx.
+
+    Raises:
+        FieldError: ``product``, naming the contract the client already has.
+    """
+    if not product.once_per_client:
+        return
+    earlier = next(
+        (c for c in await store.contracts_of(ctx.db, client_id) if c.product_code == product.code),
+        None,
+    )
+    if earlier is not None:
+        raise FieldError(
+            "product",
+            _(
+                "{name} is signed once per client, and this client has it already ({number});"
+                " offer a service contract instead."
+            ).format(name=product.name, number=earlier.number),
+        )
 
 
 async def add_assessment(

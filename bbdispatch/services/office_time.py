@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bbdispatch.domain.errors import NotAllowed, NotFound
+from bbdispatch.domain.errors import FieldError, NotAllowed, NotFound
 from bbdispatch.domain.people import Role, Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -86,6 +86,8 @@ async def change_time(
         NotAllowed: a technician changing another's entry or one past the edit
             window; anyone changing an entry on an issued statement.
         NotFound: no such entry.
+        FieldError: the end not after the start (``from`` when only the start
+            was given, else ``to``).
         DomainError: the rules of a finished entry (times, text, overlap).
     """
     me = await acting_person(ctx, Action.TIME_EDIT)
@@ -94,6 +96,10 @@ async def change_time(
         raise NotAllowed(_("Entry {id} is a running timer; stop it first.").format(id=entry_id))
     start = started_at or entry.started_at
     end = ended_at or entry.ended_at
+    if end <= start:
+        # Name what was changed: a new start after the old end is the start's fault.
+        field = "from" if ended_at is None else "to"
+        raise FieldError(field, _("The end must be after the start."))
     text = entry.description if description is None else description
     if me.role is Role.TECHNICIAN:
         await edit_my_entry(

@@ -51,8 +51,9 @@ def check_entry_times(
     day, and 00:00–09:30 that night is 10:30 of work, billed and limited as such.
 
     Raises:
-        DomainError: the end is not after the start, or in the future, or the
-            entry is longer than :data:`~bbdispatch.domain.timers.LONG_LIMIT` even confirmed.
+        FieldError: the end is not after the start (``to``).
+        DomainError: the end is in the future, or the entry is longer than
+            :data:`~bbdispatch.domain.timers.LONG_LIMIT` even confirmed.
         TooShort: under a minute (discard the timer instead).
         TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
     """
@@ -62,7 +63,7 @@ def check_entry_times(
     start = started_at.astimezone(UTC)
     end = ended_at.astimezone(UTC)
     if end <= start:
-        raise DomainError(_("The end must be after the start."))
+        raise FieldError("to", _("The end must be after the start."))
     if end > ctx.clock.now():
         raise DomainError(_("The end is in the future."))
     length = end - start

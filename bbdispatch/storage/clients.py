@@ -18,7 +18,14 @@ from bbdispatch.domain.clients import (
     search_key,
     search_words,
 )
-from bbdispatch.storage.database import Database, Row, id_chunks, next_id, reserve_ids
+from bbdispatch.storage.database import (
+    Database,
+    Row,
+    id_chunks,
+    like_literal,
+    next_id,
+    reserve_ids,
+)
 
 _COLUMNS = (
     "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
@@ -217,18 +224,13 @@ def _contains(db: Database, name: str | None, digits: str | None) -> tuple[str, 
     params: list[object] = []
     if name:
         parts.append("c.search_name LIKE ? ESCAPE '!'")
-        params.append(f"%{_like_literal(name)}%")
+        params.append(f"%{like_literal(name)}%")
     if digits:
         parts.append(
             "c.nip LIKE ? OR c.id IN (SELECT p.client_id FROM client_phone p WHERE p.e164 LIKE ?)"
         )
         params += [f"%{digits}%", f"%{digits}%"]
     return "(" + " OR ".join(parts) + ")", params
-
-
-def _like_literal(text: str) -> str:
-    """``text`` matched literally by ``LIKE ... ESCAPE '!'``."""
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 async def search_clients(db: Database, text: str, limit: int = 20) -> list[Client]:
@@ -243,8 +245,8 @@ async def search_clients(db: Database, text: str, limit: int = 20) -> list[Clien
     clauses = []
     params: list[object] = []
     if len(key) < 3:
-        clauses.append("c.search_name LIKE ?")
-        params.append(f"%{key}%")
+        clauses.append("c.search_name LIKE ? ESCAPE '!'")
+        params.append(f"%{like_literal(key)}%")
     if len(key) >= 3 or len(digits) >= 3:
         clause, more = _contains(
             db, key if len(key) >= 3 else None, digits if len(digits) >= 3 else None
@@ -339,8 +341,8 @@ async def search_clients_by_words(
             clauses.append(clause)
             params += more
         else:
-            clauses.append("c.search_name LIKE ?")
-            params.append(f"%{word}%")
+            clauses.append("c.search_name LIKE ? ESCAPE '!'")
+            params.append(f"%{like_literal(word)}%")
     if not include_archived:
         clauses.append("c.status <> 'archived'")
     where = " AND ".join(clauses) or "1 = 1"

@@ -14,7 +14,7 @@ from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.products import ProductType
 from bbdispatch.money import from_grosze, rate_from_bp, rate_to_bp, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks, next_id
+from bbdispatch.storage.database import Database, Row, id_chunks, like_literal, next_id
 
 
 def _contract(row: Row) -> Contract:
@@ -147,7 +147,9 @@ async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
 
 async def contract_numbers_with_prefix(db: Database, prefix: str) -> list[str]:
     """Existing contract numbers of a year, to pick the next one."""
-    rows = await db.fetch_all("SELECT number FROM contract WHERE number LIKE ?", (f"{prefix}%",))
+    rows = await db.fetch_all(
+        "SELECT number FROM contract WHERE number LIKE ? ESCAPE '!'", (f"{like_literal(prefix)}%",)
+    )
     return [r["number"] for r in rows]
 
 

@@ -439,6 +439,15 @@ async def reserve_ids(db: Database, table: str, count: int) -> int:
     return int(row[0]) - count + 1
 
 
+def like_literal(text: str) -> str:
+    """``text`` matched literally by ``LIKE ? ESCAPE '!'``: typed ``%`` and ``_`` are no wildcards.
+
+    Both backends: SQLite's ``LIKE`` has no escape character unless told, and
+    PostgreSQL's ``ILIKE`` (what ``LIKE`` becomes there) keeps an explicit one.
+    """
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     """Slices of an id list, so every ``IN (...)`` stays under SQLite's variable limit."""
     for start in range(0, len(ids), size):

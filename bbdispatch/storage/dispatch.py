@@ -9,7 +9,7 @@ from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.assignment import Load, Visit
 from bbdispatch.domain.clients import search_key
 from bbdispatch.domain.jobs import OPEN_STATUSES, JobRow, StatusChange
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, like_literal
 from bbdispatch.storage.jobs import JOB_ROW_QUERY, job_row_from_row, status_change_from_row
 
 _OPEN = ",".join(f"'{s.value}'" for s in OPEN_STATUSES)
@@ -88,20 +88,20 @@ async def find_job_rows(
     a dispatcher's search lists the client itself (``docs/rights.md``).
     """
     digits = "".join(c for c in text if c.isdigit())
-    clauses = ["job.description LIKE :like", "job.caller_name LIKE :like"]
-    params: dict[str, object] = {"like": f"%{text.strip()}%", "limit": limit}
+    clauses = ["job.description LIKE :like ESCAPE '!'", "job.caller_name LIKE :like ESCAPE '!'"]
+    params: dict[str, object] = {"like": f"%{like_literal(text.strip())}%", "limit": limit}
     if digits:
         clauses.append("CAST(job.id AS TEXT) = :digits")
         params["digits"] = digits
         if len(digits) >= 3:
-            clauses.append("job.caller_phone LIKE :phone")
+            clauses.append("job.caller_phone LIKE :phone")  # digits only: no wildcards
             params["phone"] = f"%{digits}%"
     where = f"({' OR '.join(clauses)})"
     if technician_id is not None:
         key = search_key(text.strip())
         if key:
-            where = f"({where[1:-1]} OR client.search_name LIKE :name)"
-            params["name"] = f"%{key}%"
+            where = f"({where[1:-1]} OR client.search_name LIKE :name ESCAPE '!')"
+            params["name"] = f"%{like_literal(key)}%"
         where += " AND job.technician_id = :technician"
         params["technician"] = technician_id
     rows = await db.fetch_all(

@@ -165,6 +165,9 @@ async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
     assert not row.timer_running
     assert [r.job.id for r in await dispatch.find_job_rows(db, "licencji")] == [world.job]
     assert [r.job.id for r in await dispatch.find_job_rows(db, str(world.job))] == [world.job]
+    for wildcard in ("%", "_", "!"):  # typed characters, never LIKE's wildcards
+        assert await dispatch.find_job_rows(db, wildcard) == []
+        assert await dispatch.find_job_rows(db, wildcard, technician_id=1) == []
     async with db.transaction():
         await jobs.backdate_job(db, world.job, AT - timedelta(days=2))
     assert (await jobs.status_history(db, world.job))[0].at == AT - timedelta(days=2)

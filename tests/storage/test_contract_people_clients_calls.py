@@ -94,6 +94,18 @@ async def test_client_search_and_import_lookups(db: Database) -> None:
     assert await clients.client_id_by_name_without_phone(db, "Kancelaria Nowak") is None
 
 
+async def test_client_search_takes_wildcards_literally(db: Database) -> None:
+    async with db.transaction():
+        await clients.insert_client(db, NOWAK, AT)
+        rabat = await clients.insert_client(db, NewClient(ClientKind.COMPANY, "Rabat 50%"), AT)
+    for text in ("_", "__", "!", "_%_", "%_", "a%"):  # in neither name, taken literally
+        assert await clients.search_clients(db, text) == [], text
+        assert await clients.search_clients_by_words(db, text) == [], text
+    for text in ("%", "0%", "50%"):  # in one name: that client only
+        assert [c.id for c in await clients.search_clients(db, text)] == [rabat], text
+        assert [c.id for c in await clients.search_clients_by_words(db, text)] == [rabat], text
+
+
 async def test_client_updates(db: Database) -> None:
     async with db.transaction():
         cid = await clients.insert_client(db, NOWAK, AT)

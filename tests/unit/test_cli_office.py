@@ -166,7 +166,8 @@ def test_service_contract_needs_an_assessment_and_it_admin_a_fee(
     err = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
               "service-50h", code=1)  # fmt: skip
     assert "needs assessment" in err
-    cli_json(db, capsys, "assessments", "add", "--client", str(company), "--rules", "Backup")
+    cli_json(db, capsys, "assessments", "add", "--client", str(company), "--rules", "Backup",
+             "--needs", "Kopie zapasowe")  # fmt: skip
     signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
                       "service-50h")  # fmt: skip
     assert signed["number"].startswith("BB/")

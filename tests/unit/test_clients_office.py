@@ -168,9 +168,10 @@ async def test_uncovered_time_never_moves_onto_an_expired_contract(demo_ctx: Ctx
     )
     with pytest.raises(DomainError, match="expired"):
         await move_uncovered(demo_ctx, old.contract_id)
-    new = await sign_for_client(
-        demo_ctx, SignRequest(client_id, "starter-10h", date(2026, 11, 20)), take_uncovered=True
-    )
+    new = await sign_for_client(  # the starter is once per client: then a service contract
+        demo_ctx, SignRequest(client_id, "service-50h", date(2026, 11, 20)),
+        assessment=NewAssessment("Serwis stanowisk"), take_uncovered=True,
+    )  # fmt: skip
     assert new.moved_minutes == 60
 
 

@@ -1,0 +1,76 @@
+"""The signing form keeps the office's rules the command line keeps (they live in the service)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Select, Static
+
+from screens.sign_contract import SignContractScreen
+from tests.helpers import make_app, query, settle
+
+BILANS = 2
+"""The demo's accounting office, which signed its starter contract 120 days ago."""
+KOWALCZYK = 4
+"""A demo client with service contracts and no starter."""
+
+
+def contracts(db: Path, client_id: int) -> int:
+    return int(query(db, "SELECT count(*) FROM contract WHERE client_id = ?", (client_id,))[0][0])
+
+
+async def test_a_second_starter_is_refused_in_the_form(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    before = contracts(demo_db_path, BILANS)
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(BILANS, "starter-10h"))
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        error = str(app.screen.query_one("#sign-error", Static).render())
+        assert "once per client" in error
+    assert contracts(demo_db_path, BILANS) == before
+
+
+async def test_a_start_years_away_is_refused_in_the_form(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    before = contracts(demo_db_path, KOWALCZYK)
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(KOWALCZYK, "starter-10h"))
+        await settle(pilot)
+        app.screen.query_one("#starts-on", Input).value = "01.01.2020"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        assert "a year" in str(app.screen.query_one("#sign-error", Static).render())
+    assert contracts(demo_db_path, KOWALCZYK) == before
+
+
+async def test_individual_work_is_not_offered_and_a_leftover_fee_is_not_sent(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(KOWALCZYK, "it-admin"))
+        await settle(pilot)
+        select = app.screen.query_one("#product", Select)
+        codes = [value for _label, value in select._options]
+        assert "individual" not in codes and "it-admin" in codes
+        app.screen.query_one("#agreed-net", Input).value = "900"
+        select.value = "starter-10h"  # the fee typed for IT administration stays behind
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SignContractScreen)
+    found = query(demo_db_path, "SELECT product_code, net_grosze FROM contract"
+                  " WHERE client_id = ? ORDER BY id DESC LIMIT 1", (KOWALCZYK,))  # fmt: skip
+    assert (found[0]["product_code"], found[0]["net_grosze"]) == ("starter-10h", 60000)

@@ -1,0 +1,152 @@
+"""The office's rules a fresh tester found broken from the command line (issue 14).
+
+A fee on a block, a contract dated 2020, a second starter contract, the
+"individual" product, an assessment without needs, ``time edit`` with the end
+before the start, and ``%``/``_`` in a search: each is exit 2 naming the flag,
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bbdispatch.clock import FIRM_ZONE
+from tests.unit.test_cli_office import cli, cli_json, db, new_private, yesterday
+
+__all__ = ["db"]  # the fixture, shared with the office's other command tests
+
+
+def rows(path: str, sql: str, *params: object) -> list[Any]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def one_line(err: str, flag: str) -> None:
+    assert err.startswith(f"bbdispatch: {flag}: "), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def company(path: str, capsys: pytest.CaptureFixture[str], name: str = "Biuro Lis") -> int:
+    return int(cli_json(path, capsys, "clients", "add", "--kind", "company", "--name", name)["id"])
+
+
+def test_a_fee_on_a_block_is_refused_not_dropped(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = company(db, capsys)
+    for product in ("starter-10h", "network-1h"):
+        err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                  product, "--fee", "500", code=2)  # fmt: skip
+        one_line(err, "--fee")
+        assert "IT administration" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(0,)]
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                      "it-admin", "--fee", "900")  # fmt: skip
+    assert rows(db, "SELECT net_grosze FROM contract WHERE id = ?", signed["id"]) == [(90000,)]
+
+
+@pytest.mark.parametrize("starts", ["2020-01-01", "01.01.2035"])
+def test_a_start_years_away_is_refused(
+    db: str, capsys: pytest.CaptureFixture[str], starts: str
+) -> None:
+    client_id = company(db, capsys)
+    err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+              "starter-10h", "--starts", starts, code=2)  # fmt: skip
+    one_line(err, "--starts")
+    assert "a year" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(0,)]
+
+
+def test_a_start_a_few_months_back_is_signed(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = company(db, capsys)
+    starts = (datetime.now(FIRM_ZONE).date() - timedelta(days=90)).isoformat()
+    cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product", "starter-10h",
+        "--starts", starts)  # fmt: skip
+    assert rows(db, "SELECT starts_on FROM contract") == [(starts,)]
+
+
+def test_the_starter_is_signed_once_per_client(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = company(db, capsys)
+    first = cli_json(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                     "starter-10h")  # fmt: skip
+    err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+              "starter-10h", code=2)  # fmt: skip
+    one_line(err, "--product")
+    assert first["number"] in err and "once per client" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(1,)]
+    other = company(db, capsys, "Biuro Nowak")  # another client still gets its own
+    cli(db, capsys, "contracts", "sign", "--client", str(other), "--product", "starter-10h")
+    assert rows(db, "SELECT count(*) FROM contract") == [(2,)]
+
+
+def test_individual_prices_are_agreed_on_jobs_not_signed(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = new_private(db, capsys)
+    err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+              "individual", "--fee", "350", code=2)  # fmt: skip
+    one_line(err, "--product")
+    assert "agreed on each job" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(0,)]
+
+
+def test_an_assessment_needs_its_needs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = company(db, capsys)
+    err = cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules",
+              "Awarie do 2 h", code=2)  # fmt: skip
+    one_line(err, "--needs")
+    assert rows(db, "SELECT count(*) FROM needs_assessment") == [(0,)]
+
+
+def test_an_assessment_reads_its_needs_from_standard_input(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_id = company(db, capsys)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Serwer plików,\n12 stanowisk\n"))
+    cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules",
+        "Awarie do 2 h", "--needs", "-")  # fmt: skip
+    assert rows(db, "SELECT needs, rules FROM needs_assessment") == [
+        ("Serwer plików,\n12 stanowisk", "Awarie do 2 h")
+    ]
+
+
+def test_time_edit_with_the_end_before_the_start_names_the_flag(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    cli(db, capsys, "jobs", "assign", str(job["id"]), "--to", "anna")
+    entry = cli_json(db, capsys, "time", "add", "--job", str(job["id"]), "--from",
+                     yesterday(10), "--to", yesterday(11), "--text", "Naprawa", "--tech",
+                     "anna")["id"]  # fmt: skip
+    before = rows(db, "SELECT started_at, ended_at FROM work_entry")
+    one_line(cli(db, capsys, "time", "edit", str(entry), "--to", yesterday(9), code=2), "--to")
+    one_line(cli(db, capsys, "time", "edit", str(entry), "--from", yesterday(12), code=2),
+             "--from")  # fmt: skip
+    err = cli(db, capsys, "time", "add", "--job", str(job["id"]), "--from", yesterday(14),
+              "--to", yesterday(13), "--text", "x", "--tech", "anna", code=2)  # fmt: skip
+    one_line(err, "--to")
+    assert rows(db, "SELECT started_at, ended_at FROM work_entry") == before
+
+
+@pytest.mark.parametrize("text", ["%", "_", "%%%", "___", "a%", "!"])
+def test_search_wildcards_match_literally(
+    db: str, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    new_private(db, capsys)
+    company(db, capsys)
+    assert cli_json(db, capsys, "clients", "--search", text) == []
+
+
+def test_a_name_with_a_percent_sign_is_found_by_it(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new_private(db, capsys)
+    wanted = company(db, capsys, "Rabat 50% sp. z o.o.")
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "50%")] == [wanted]
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "0%")] == [wanted]
