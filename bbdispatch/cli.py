@@ -18,7 +18,8 @@ from bbdispatch.i18n import LANGUAGES, _, apply_firm_language, asked_language, c
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
     "schedule", "inventory", "contracts", "report", "backup", "privacy", "doctor", "calendar",
-    "clients", "assessments", "jobs", "time", "language", "audit", "migrate",
+    "clients", "assessments", "jobs", "time", "calls", "callbacks", "language", "audit",
+    "migrate",
 )  # fmt: skip
 """Modules of :mod:`bbdispatch.commands`, in the order ``--help`` lists them."""
 

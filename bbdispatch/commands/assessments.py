@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bbdispatch.clock import local_today
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import day, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import _
-from bbdispatch.services.contracts import add_assessment
+from bbdispatch.services.contracts import add_assessment, record_assessment
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``assessments add``."""
+    """Add ``assessments add`` and ``assessments waive``."""
     parser = one_line_errors(sub.add_parser("assessments", help=_("clients' needs assessments")))
     actions = parser.add_subparsers(dest="assessments_command", metavar=_("ACTION"), required=True)
     add = one_line_errors(actions.add_parser("add", help=_("record a needs assessment")))
@@ -29,6 +30,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--on", type=day, metavar=_("DATE"), help=_("assessed on (default: today)"))
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
+    waive = one_line_errors(
+        actions.add_parser("waive", help=_("record that a client's needs assessment is waived"))
+    )
+    waive.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    waive.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why it is waived"))
+    waive.add_argument("--on", type=day, metavar=_("DATE"), help=_("decided on (default: today)"))
+    waive.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
+    waive.set_defaults(handler=handle_waive)
 
 
 def _needs(given: str | None) -> str:
@@ -67,6 +76,28 @@ def handle_add(args: argparse.Namespace) -> int:
             echo(
                 _("assessment {id} recorded for client {client}").format(
                     id=assessment_id, client=args.client
+                )
+            )
+        return 0
+
+    return run(body)
+
+
+def handle_waive(args: argparse.Namespace) -> int:
+    """Record a waiver (a service contract may then be signed without an assessment)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            assessment_id = await record_assessment(
+                ctx, args.client, args.on or local_today(ctx.clock), "", "",
+                waived=True, waiver_reason=args.reason,
+            )  # fmt: skip
+        if args.json:
+            print_json({"id": assessment_id})
+        else:
+            echo(
+                _("needs assessment waived for client {client} ({id})").format(
+                    client=args.client, id=assessment_id
                 )
             )
         return 0

@@ -24,9 +24,9 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.pricelist import ProductType
 from bbdispatch.reports.common import hours_plain
-from bbdispatch.services.contracts import SignRequest, sign_for_client
+from bbdispatch.services.contracts import SignRequest, close_contract, sign_for_client
 from bbdispatch.services.import_contracts import import_contracts, parse_contracts_csv
-from bbdispatch.services.ledger import ContractView, contract_views
+from bbdispatch.services.ledger import ContractView, contract_views, move_uncovered
 from bbdispatch.services.spreadsheet import ImportFileError
 
 
@@ -50,6 +50,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     sign.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     sign.set_defaults(handler=handle_sign)
+    move = one_line_errors(
+        actions.add_parser("move", help=_("move the client's uncovered time onto a contract"))
+    )
+    move.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the contract's id"))
+    move.add_argument("--json", action="store_true", help=_("print JSON"))
+    move.set_defaults(handler=handle_move)
+    close = one_line_errors(actions.add_parser("close", help=_("close a contract by hand")))
+    close.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the contract's id"))
+    close.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why it is closed"))
+    close.add_argument("--json", action="store_true", help=_("print JSON"))
+    close.set_defaults(handler=handle_close)
     bulk = actions.add_parser(
         "import",
         help=_("bring over contracts that already run, with hours already used"),
@@ -148,6 +159,40 @@ def handle_sign(args: argparse.Namespace) -> int:
                     h=format_hours(signed.moved_minutes)
                 )
             )
+        return 0
+
+    return run(body)
+
+
+def handle_move(args: argparse.Namespace) -> int:
+    """Move the client's unbilled uncovered time onto the contract (never an expired one)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            moved = await move_uncovered(ctx, args.id)
+        if args.json:
+            print_json({"id": args.id, "moved_minutes": moved})
+        else:
+            echo(
+                _("moved {h} of uncovered time onto contract {id}").format(
+                    h=format_hours(moved), id=args.id
+                )
+            )
+        return 0
+
+    return run(body)
+
+
+def handle_close(args: argparse.Namespace) -> int:
+    """Close a contract by hand (terminated, replaced): it takes no more time."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await close_contract(ctx, args.id, args.reason)
+        if args.json:
+            print_json({"id": args.id, "status": "closed"})
+        else:
+            echo(_("contract {id} closed").format(id=args.id))
         return 0
 
     return run(body)

@@ -15,17 +15,19 @@ from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
 from bbdispatch.domain.lifecycle import missing_note
+from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
-from bbdispatch.services.dispatch import assign, change_status
-from bbdispatch.services.jobs import JobListing, add_job, list_jobs
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.dispatch import JobEdit, assign, change_status, edit_job
+from bbdispatch.services.jobs import JobListing, add_job, get_job, list_jobs
 from bbdispatch.services.people import people
 from bbdispatch.services.rights import check
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``jobs`` with ``add``, ``assign`` and ``status``."""
+    """Add ``jobs`` with ``add``, ``assign``, ``edit`` and ``status``."""
     parser = one_line_errors(sub.add_parser("jobs", help=_("list, add, assign and move jobs")))
     parser.add_argument("--open", action="store_true", help=_("only open jobs"))
     parser.add_argument("--client", type=positive_id, metavar=_("ID"), help=_("only this client's"))
@@ -56,12 +58,60 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     give.add_argument("--json", action="store_true", help=_("print JSON"))
     give.set_defaults(handler=handle_assign)
+    _register_edit(actions)
     move = one_line_errors(actions.add_parser("status", help=_("move a job to another status")))
     move.add_argument("id", type=positive_id, metavar=_("ID"))
     move.add_argument("status", choices=[s.value for s in JobStatus], metavar=_("STATUS"))
     move.add_argument("--reason", default="", metavar=_("TEXT"), help=_("resolution or reason"))
     move.add_argument("--json", action="store_true", help=_("print JSON"))
     move.set_defaults(handler=handle_status)
+
+
+def _register_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``jobs edit``: the job edit form's fields, and the technician (as ``jobs assign``)."""
+    edit = one_line_errors(
+        actions.add_parser(
+            "edit", help=_("correct a job: description, priority, mode, contract, agreed price")
+        )
+    )
+    edit.add_argument("id", type=positive_id, metavar=_("ID"))
+    edit.add_argument("--description", metavar=_("TEXT"))
+    edit.add_argument("--mode", choices=[m.value for m in JobMode])
+    edit.add_argument("--priority", choices=[p.value for p in Priority])
+    edit.add_argument(
+        "--contract",
+        metavar=_("ID|none"),
+        help=_("charge the job to this contract of the client; none: by the rules"),
+    )
+    terms = edit.add_mutually_exclusive_group()
+    terms.add_argument("--price", type=money, metavar=_("NET"), help=_("agreed fixed net price"))
+    terms.add_argument("--rate", type=money, metavar=_("NET"), help=_("agreed net hourly rate"))
+    terms.add_argument(
+        "--no-agreed",
+        action="store_true",
+        help=_("drop the agreed price or rate: bill by the rules"),
+    )
+    edit.add_argument("--tech", metavar=_("LOGIN"), help=_("give the job to this technician"))
+    edit.add_argument(
+        "--visit", type=moment, metavar=_("ISO"), help=_("planned visit (on-site jobs)")
+    )
+    edit.add_argument("--json", action="store_true", help=_("print JSON"))
+    edit.set_defaults(handler=handle_edit)
+
+
+def _contract_of(text: str | None, current: int | None) -> int | None:
+    """The ``--contract`` value: an id, ``none`` (by the rules), or not given (kept).
+
+    Raises:
+        FieldError: neither an id nor ``none`` (``contract``).
+    """
+    if text is None:
+        return current
+    if text.strip().casefold() in ("none", "-", "brak"):
+        return None
+    if text.strip().isdigit() and int(text) > 0:
+        return int(text)
+    raise FieldError("contract", _("Give a contract id or none, not {v!r}.").format(v=text))
 
 
 def listing_json(item: JobListing) -> dict[str, Any]:
@@ -158,6 +208,56 @@ def handle_assign(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+def handle_edit(args: argparse.Namespace) -> int:
+    """Change the fields given; the others stay. ``--tech``/``--visit`` assign (``jobs assign``)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            job = await get_job(ctx, args.id)
+            price, rate = job.agreed_price, job.agreed_rate
+            if args.no_agreed or args.price is not None or args.rate is not None:
+                price, rate = args.price, args.rate
+            edit = JobEdit(
+                description=job.description if args.description is None else args.description,
+                priority=Priority(args.priority) if args.priority else job.priority,
+                mode=JobMode(args.mode) if args.mode else job.mode,
+                contract_id=_contract_of(args.contract, job.contract_id),
+                agreed_price=price,
+                agreed_rate=rate,
+            )
+            if args.visit is not None and args.tech is None and job.technician_id is None:
+                raise FieldError("visit", _("The job has no technician: give --tech with --visit."))
+            changed = await edit_job(ctx, args.id, edit)
+            technician = None
+            if args.tech is not None or args.visit is not None:
+                person = await _person(ctx, args.tech, job.technician_id)
+                await assign(ctx, args.id, person.id, args.visit or job.visit_at)
+                technician = person.login
+                changed.append("technician")
+        if args.json:
+            print_json({"id": args.id, "changed": changed})
+        else:
+            what = ", ".join(changed) if changed else _("nothing changed")
+            echo(_("job {id} edited: {what}").format(id=args.id, what=what))
+            if technician:
+                echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))
+        return 0
+
+    return run(body)
+
+
+async def _person(ctx: Ctx, login: str | None, current: int | None) -> Technician:
+    """The technician named by ``--tech`` (or the job's own, for a new ``--visit``).
+
+    Raises:
+        FieldError: no such person (``tech``).
+    """
+    for p in await people(ctx):
+        if (login is not None and p.login == login) or (login is None and p.id == current):
+            return p
+    raise FieldError("tech", _("Login {login} is not a bbdispatch user.").format(login=login))
 
 
 def handle_status(args: argparse.Namespace) -> int:

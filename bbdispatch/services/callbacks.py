@@ -9,7 +9,7 @@ it, audited.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -112,6 +112,46 @@ async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
             ctx.db, callback_id, ctx.actor, ctx.clock.now(), outcome.strip()
         )
         await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
+
+
+RETRY_DELAY = timedelta(hours=1)
+"""Nobody answered: the callback is due again in an hour unless told when."""
+
+
+async def attempt_callback(
+    ctx: Ctx, callback_id: int, note: str = "", retry_at: datetime | None = None
+) -> datetime:
+    """Record a callback tried without an answer; it stays on the list, due again later.
+
+    The attempt (who, when, the note) is audited; the callback keeps its reason
+    and is due again at ``retry_at`` (default: in :data:`RETRY_DELAY`).
+    Returns the new due time.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: a retry time not after now (``retry``).
+        NotFound: no such callback.
+        DomainError: it was already made.
+    """
+    await check(ctx, Action.CALL_LOG)
+    now = ctx.clock.now()
+    due = retry_at or now + RETRY_DELAY
+    if due <= now:
+        raise FieldError("retry", _("Try again later than now."))
+    async with ctx.db.transaction():
+        found = await store.get_callback(ctx.db, callback_id)
+        if found is None:
+            raise NotFound(_("No callback {id}.").format(id=callback_id))
+        if found.done_at is not None:
+            raise DomainError(
+                _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
+            )
+        await store.reschedule_callback(ctx.db, callback_id, due)
+        await audit.record(
+            ctx, "callback", callback_id, "no_answer", note=note.strip(),
+            due_at={"from": found.due_at.isoformat(), "to": due.isoformat()},
+        )  # fmt: skip
+    return due
 
 
 async def note_call(ctx: Ctx, call_id: int, note: str) -> None:

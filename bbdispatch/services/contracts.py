@@ -316,13 +316,13 @@ async def record_assessment(
     """Record (or revise) a client's needs assessment; each revision is kept.
 
     Raises:
-        DomainError: needs missing, or a waiver without a reason.
+        FieldError: needs missing (``needs``), or a waiver without a reason (``reason``).
     """
     await check(ctx, Action.CONTRACT_EDIT, entity="client", entity_id=client_id)
     if waived and not waiver_reason.strip():
-        raise DomainError(_("Say why the needs assessment is waived."))
+        raise FieldError("reason", _("Say why the needs assessment is waived."))
     if not waived and not needs.strip():
-        raise DomainError(_("Describe the client's IT needs."))
+        raise FieldError("needs", _("Describe the client's IT needs."))
     async with ctx.db.transaction():
         assessment_id = await _assess_in_tx(
             ctx, client_id, assessed_on, needs, rules, waived=waived, waiver_reason=waiver_reason
@@ -359,11 +359,12 @@ async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
 
     Raises:
         NotFound: no such contract.
-        DomainError: no reason given, or it is already closed.
+        FieldError: no reason given (``reason``).
+        DomainError: it is already closed.
     """
     await check(ctx, Action.CONTRACT_EDIT, entity="contract", entity_id=contract_id)
     if not reason.strip():
-        raise DomainError(_("Say why the contract is closed."))
+        raise FieldError("reason", _("Say why the contract is closed."))
     async with ctx.db.transaction():
         contract = await store.get_contract(ctx.db, contract_id)
         if contract is None:

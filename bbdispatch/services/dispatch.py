@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bbdispatch.domain.assignment import Visit, clashing_visit
-from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
 from bbdispatch.domain.jobs import JobEdit as JobEdit  # re-exported: screens build one
 from bbdispatch.domain.rights import Action
@@ -116,12 +116,12 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         The names of the fields that changed.
 
     Raises:
-        FieldError: both an agreed price and rate, or a negative one.
-        DomainError: empty description, a closed job, or another client's contract.
+        FieldError: empty description, both an agreed price and rate, or a negative one.
+        DomainError: a closed job, or another client's contract.
     """
     await check(ctx, Action.JOB_EDIT, entity="job", entity_id=job_id)
     if not edit.description.strip():
-        raise DomainError(_("Describe the request."))
+        raise FieldError("description", _("Describe the request."))
     check_terms(edit.agreed_price, edit.agreed_rate)
     async with ctx.db.transaction():
         job = await _job_in_tx(ctx, job_id)

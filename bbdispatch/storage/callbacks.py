@@ -77,6 +77,14 @@ async def finish_callback(
     )
 
 
+async def reschedule_callback(db: Database, callback_id: int, due_at: datetime) -> None:
+    """Move an open callback to a new time (nobody answered: try again then)."""
+    await db.execute(
+        "UPDATE callback SET due_at = ? WHERE id = ? AND done_at IS NULL",
+        (to_db(due_at), callback_id),
+    )
+
+
 async def due_count(db: Database, now: datetime) -> int:
     """Callbacks not made whose time has come, plus calls nobody has handled yet."""
     value = await db.fetch_value(

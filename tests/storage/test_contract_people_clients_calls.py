@@ -209,6 +209,12 @@ async def test_callbacks_round_trip(db: Database) -> None:
     assert [c.id for c in await callbacks.open_callbacks(db)] == [late]
     assert await callbacks.open_callback_of_call(db, ring) is None  # made
     assert [c.id for c in await callbacks.callbacks_of(db, cid, [])] == [late]
+    async with db.transaction():  # nobody answered: due again later; a made one stays made
+        await callbacks.reschedule_callback(db, late, AT + timedelta(hours=5))
+        await callbacks.reschedule_callback(db, early, AT + timedelta(hours=9))
+    moved, made = await callbacks.get_callback(db, late), await callbacks.get_callback(db, early)
+    assert moved is not None and moved.due_at == AT + timedelta(hours=5)
+    assert made is not None and made.due_at == AT + timedelta(hours=1)
     assert [c.id for c in await callbacks.callbacks_of(db, 999, ["+48500600700"])] == [early]
     async with db.transaction():
         await callbacks.delete_callbacks_of(db, cid, [ring], ["+48500600700"])

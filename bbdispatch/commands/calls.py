@@ -1,0 +1,126 @@
+"""``bbdispatch calls``: the call log, a call's note and closing a call without a job.
+
+What the TUI's call log (``l``) does: list every call, write (or correct) a
+call's note, mark a call information only or missed. A missed call with a
+number goes on the callback list at once, as in the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bbdispatch.clock import local
+from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
+from bbdispatch.domain.calls import CallOutcome
+from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, width_of
+from bbdispatch.domain.messages import shown
+from bbdispatch.i18n import _
+from bbdispatch.services.callbacks import note_call
+from bbdispatch.services.intake import CallRow, call_log, mark_call
+
+MARKABLE = (CallOutcome.INFORMATION.value, CallOutcome.MISSED.value)
+"""What a call may be marked without a job (as the TUI's ``i`` and ``m``)."""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``calls`` with ``note`` and ``mark``."""
+    parser = one_line_errors(sub.add_parser("calls", help=_("the call log, notes and outcomes")))
+    parser.add_argument(
+        "--limit", type=whole_number, default=300, metavar=_("N"), help=_("newest N calls")
+    )
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    parser.set_defaults(handler=handle_list)
+    actions = parser.add_subparsers(dest="calls_command", metavar=_("ACTION"))
+    note = one_line_errors(actions.add_parser("note", help=_("write or correct a call's note")))
+    note.add_argument("id", type=positive_id, metavar=_("ID"))
+    note.add_argument("text", metavar=_("TEXT"), help=_("the note (empty clears it)"))
+    note.add_argument("--json", action="store_true", help=_("print JSON"))
+    note.set_defaults(handler=handle_note)
+    mark = one_line_errors(
+        actions.add_parser("mark", help=_("close a call without a job: information or missed"))
+    )
+    mark.add_argument("id", type=positive_id, metavar=_("ID"))
+    mark.add_argument(
+        "outcome", choices=MARKABLE, metavar=_("OUTCOME"), help=_("what became of the call")
+    )
+    mark.add_argument("--note", default="", metavar=_("TEXT"), help=_("the call's note"))
+    mark.add_argument("--json", action="store_true", help=_("print JSON"))
+    mark.set_defaults(handler=handle_mark)
+
+
+def call_json(row: CallRow) -> dict[str, Any]:
+    """One call as scripts see it: Warsaw time with offset, the codes of outcome and source."""
+    call = row.call
+    return {
+        "id": call.id,
+        "received_at": local(call.received_at).isoformat(),
+        "number": call.raw_number,
+        "e164": call.e164,
+        "client_id": call.client_id,
+        "client": row.client_name,
+        "source": call.source.value,
+        "outcome": call.outcome.value,
+        "job_id": call.job_id,
+        "handled_by": call.handled_by,
+        "note": call.note,
+    }
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """List calls, newest first."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            rows = await call_log(ctx, args.limit)
+        if args.json:
+            print_json([call_json(r) for r in rows])
+            return 0
+        outcome_w = width_of(CALL_OUTCOME_LABEL)
+        for r in rows:
+            call = r.call
+            when = local(call.received_at).isoformat(sep=" ", timespec="minutes")
+            who = r.client_name or call.e164 or call.raw_number or "—"
+            echo(
+                f"{call.id:>6} {when} {CALL_OUTCOME_LABEL[call.outcome]:<{outcome_w}} "
+                f"{who[:28]:<28} {shown(call.note)}".rstrip()
+            )
+        return 0
+
+    return run(body)
+
+
+def handle_note(args: argparse.Namespace) -> int:
+    """Write or correct a call's note (audited)."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await note_call(ctx, args.id, args.text)
+        if args.json:
+            print_json({"id": args.id, "note": args.text.strip()})
+        else:
+            echo(_("call {id}: note saved").format(id=args.id))
+        return 0
+
+    return run(body)
+
+
+def handle_mark(args: argparse.Namespace) -> int:
+    """Mark a call information only or missed (a missed one goes on the callback list)."""
+
+    async def body() -> int:
+        outcome = CallOutcome(args.outcome)
+        async with office_ctx(args) as ctx:
+            await mark_call(ctx, args.id, outcome, args.note.strip())
+        if args.json:
+            print_json({"id": args.id, "outcome": outcome.value})
+        else:
+            echo(
+                _("call {id} marked {outcome}").format(
+                    id=args.id, outcome=CALL_OUTCOME_LABEL[outcome]
+                )
+            )
+        return 0
+
+    return run(body)
