@@ -68,6 +68,17 @@ CASES: dict[str, tuple[tuple[str, ...], str]] = {
         REFUSED,  # job 1 is not anna's
     ),
     "time edit": (("4", "--text", "x", "--long"), REFUSED),  # piotr's entry,
+    "assessments waive": (("--client", "1", "--reason", "x"), REFUSED),
+    "jobs edit": (("1", "--priority", "low"), REFUSED),
+    "contracts move": (("1",), REFUSED),
+    "contracts close": (("1", "--reason", "x"), REFUSED),
+    "calls": ((), REFUSED),
+    "calls note": (("1", "x"), REFUSED),
+    "calls mark": (("1", "missed"), REFUSED),
+    "callbacks": ((), REFUSED),
+    "callbacks add": (("--phone", "601100200", "--reason", "x"), REFUSED),
+    "callbacks done": (("1", "--outcome", "x"), REFUSED),
+    "callbacks attempt": (("1",), REFUSED),
     "language": (("pl",), REFUSED),
     "audit verify": ((), REFUSED),
 }
