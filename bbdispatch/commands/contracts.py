@@ -25,7 +25,7 @@ from bbdispatch.money import format_plain, gross_of
 from bbdispatch.pricelist import ProductType
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.contracts import SignRequest, close_contract, sign_for_client
-from bbdispatch.services.import_contracts import import_contracts, parse_contracts_csv
+from bbdispatch.services.import_contracts import import_contracts, read_contracts
 from bbdispatch.services.ledger import ContractView, contract_views, move_uncovered
 from bbdispatch.services.spreadsheet import ImportFileError
 
@@ -203,9 +203,12 @@ def handle_import(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with open_ctx(args) as ctx:
-            rows = read_checked(args.file, lambda text: parse_contracts_csv(text, ctx.prices))
+            found = read_checked(
+                args.file,
+                lambda text: read_contracts(text, ctx.prices, local_today(ctx.clock)),
+            )
             try:
-                summary = await import_contracts(ctx, rows, check=args.check)
+                summary = await import_contracts(ctx, found, check=args.check)
             except ImportFileError as err:
                 raise CommandError(problem_report(args.file, err)) from err
         if args.check:
@@ -225,7 +228,7 @@ def handle_import(args: argparse.Namespace) -> int:
                 ).format(
                     f=args.file,
                     n=summary.added,
-                    hours=format_hours(int(summary.opening_hours * 60)),
+                    hours=format_hours(summary.opening_minutes),
                 )  # fmt: skip
             )
         return 0

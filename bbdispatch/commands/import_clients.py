@@ -13,12 +13,14 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.pricelist import PriceListError
 from bbdispatch.services.import_clients import (
     COLUMNS,
+    ImportedRow,
     InterruptedImport,
+    database_conflicts,
     import_clients,
     interrupted_imports,
     parse_client_csv,
 )
-from bbdispatch.services.spreadsheet import ImportFileError, decode
+from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, decode, read_limited
 from bbdispatch.storage.database import StorageError
 
 T = TypeVar("T")
@@ -75,9 +77,11 @@ def read_checked(path: Path, parse: Callable[[str], T]) -> T:
             line of the message, with line and column).
     """
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as err:
         raise CommandError(f"{path}: {err.strerror}") from err  # the system's own words
+    except ImportFileError as err:
+        raise CommandError(problem_report(path, err)) from err
     try:
         return parse(decode(data))
     except ImportFileError as err:
@@ -90,16 +94,22 @@ def problem_report(path: Path, err: ImportFileError) -> str:
     head = ngettext(
         "{f}: {n} problem; nothing was imported", "{f}: {n} problems; nothing was imported", count
     ).format(f=path, n=count)
-    return "\n".join([head, *(f"  {p}" for p in err.problems)])
+    return "\n".join([head, *(f"  {p.message if p.line == 0 else p}" for p in err.problems)])
 
 
-async def _interrupted_lines(args: argparse.Namespace) -> list[str]:
-    """What a check says about an interrupted earlier import (nothing without a database)."""
+async def _database_check(
+    args: argparse.Namespace, rows: list[ImportedRow]
+) -> tuple[list[str], list[RowProblem]]:
+    """What a check finds in the database (nothing without a database).
+
+    An interrupted earlier import, and NIPs that belong to a client of another name.
+    """
     try:
         async with open_ctx(args) as ctx:
-            return [item.describe() for item in await interrupted_imports(ctx.db)]
+            waiting = [item.describe() for item in await interrupted_imports(ctx.db)]
+            return waiting, await database_conflicts(ctx, rows)
     except (StorageError, PriceListError):
-        return []
+        return [], []
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -108,8 +118,11 @@ def handle(args: argparse.Namespace) -> int:
     async def body() -> int:
         rows = read_checked(args.file, parse_client_csv)
         if args.check:
-            for line in await _interrupted_lines(args):
+            waiting, conflicts = await _database_check(args, rows)
+            for line in waiting:
                 echo_err(line)
+            if conflicts:
+                raise CommandError(problem_report(args.file, ImportFileError(conflicts)))
             echo(
                 ngettext(
                     "{f}: {n} client, no problems found",
@@ -129,6 +142,8 @@ def handle(args: argparse.Namespace) -> int:
                 )
             except InterruptedImport as err:
                 raise CommandError(str(err)) from err
+            except ImportFileError as err:
+                raise CommandError(problem_report(args.file, err)) from err
         echo(
             ngettext(
                 "{f}: {a} client added, {s} already there",

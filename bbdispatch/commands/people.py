@@ -5,15 +5,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, open_ctx, print_json, run
-from bbdispatch.commands.import_clients import add_check_flag, read_checked
+from bbdispatch.commands.common import (
+    EXIT_USAGE,
+    CommandError,
+    echo,
+    echo_err,
+    open_ctx,
+    print_json,
+    run,
+)
+from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.labels import ROLE_LABEL, width_of
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
-from bbdispatch.services.import_people import import_people, parse_people_csv
+from bbdispatch.pricelist import PriceListError
+from bbdispatch.services.import_people import PersonRow, import_people, parse_people_csv
 from bbdispatch.services.people import add_person, people
+from bbdispatch.services.spreadsheet import ImportFileError
+from bbdispatch.storage.database import StorageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -112,6 +123,7 @@ def handle_import(args: argparse.Namespace) -> int:
     async def body() -> int:
         rows = read_checked(args.file, parse_people_csv)
         if args.check:
+            await _check_against_database(args, rows)
             echo(
                 ngettext(
                     "{f}: {n} person, no problems found",
@@ -121,7 +133,10 @@ def handle_import(args: argparse.Namespace) -> int:
             )
             return 0
         async with open_ctx(args) as ctx:
-            summary = await import_people(ctx, rows)
+            try:
+                summary = await import_people(ctx, rows)
+            except ImportFileError as err:
+                raise CommandError(problem_report(args.file, err)) from err
         echo(
             ngettext(
                 "{f}: {a} person added, {s} already there",
@@ -132,6 +147,21 @@ def handle_import(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+async def _check_against_database(args: argparse.Namespace, rows: list[PersonRow]) -> None:
+    """A check compares the file with the database when there is one (roles that differ).
+
+    Raises:
+        CommandError: a login is already there with another role.
+    """
+    try:
+        async with open_ctx(args) as ctx:
+            await import_people(ctx, rows, check=True)
+    except ImportFileError as err:
+        raise CommandError(problem_report(args.file, err)) from err
+    except (StorageError, PriceListError):
+        return
 
 
 def _usage(message: str) -> int:

@@ -25,11 +25,14 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import new_prospect_problems, validate_new_prospect
 from bbdispatch.services.rights import check
 from bbdispatch.services.spreadsheet import (
+    Checked,
     ImportFileError,
     RowProblem,
     SheetRow,
     alias_map,
+    as_written,
     fold,
+    headers_of,
     read_sheet,
 )
 from bbdispatch.storage import clients as client_store
@@ -114,8 +117,8 @@ def parse_client_csv(text: str) -> list[ImportedRow]:
             seen_nips[client.nip] = record.line
         rows.append(ImportedRow(record.line, client))
     if problems:
-        raise ImportFileError(problems)
-    return rows
+        raise sheet.error(problems)
+    return Checked(rows, sheet.written)
 
 
 def _row_client(record: SheetRow) -> NewClient:
@@ -268,6 +271,8 @@ async def import_clients(
     Raises:
         InterruptedImport: such an import waits and ``interrupted`` is ``""``:
             nothing is done until someone decides.
+        ImportFileError: a row's NIP belongs to a client of another name
+            (:func:`database_conflicts`); nothing is written.
     """
     await check(ctx, Action.CLIENT_IMPORT)
     if interrupted == "drop":
@@ -277,6 +282,9 @@ async def import_clients(
         if waiting:
             raise InterruptedImport(waiting)
     await finish_imports(ctx, pause=pause)
+    conflicts = await database_conflicts(ctx, rows)
+    if conflicts:
+        raise ImportFileError(conflicts)
     new = await _not_yet_there(ctx, rows)
     async with ctx.db.transaction():
         batch_id = await import_store.create_batch(ctx.db, source, ctx.actor, ctx.clock.now())
@@ -404,6 +412,32 @@ async def _move(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> ImportS
                 assert batch is not None
                 return ImportSummary(batch.added, batch.skipped)
         await asyncio.sleep(pause)
+
+
+async def database_conflicts(ctx: Ctx, rows: list[ImportedRow]) -> list[RowProblem]:
+    """Rows whose NIP already belongs to a client of another name in the database.
+
+    Such a row is neither new nor the same client: skipping it would hide a
+    typo in the NIP or the name, so it is a bad row (column ``nip``), named as
+    the file writes the column.
+    """
+    problems: list[RowProblem] = []
+    for row in rows:
+        if not row.client.nip:
+            continue
+        found = await client_store.client_by_nip(ctx.db, row.client.nip)
+        if found is not None and fold(found.name) != fold(row.client.name):
+            problems.append(
+                RowProblem(
+                    row.line,
+                    "nip",
+                    _(
+                        "NIP {nip} belongs to {name!r} (client {id}) in the database, "
+                        "not to {row!r}; correct the NIP or the name."
+                    ).format(nip=row.client.nip, name=found.name, id=found.id, row=row.client.name),
+                )
+            )
+    return as_written(problems, headers_of(rows))
 
 
 async def _existing(ctx: Ctx, new: NewClient) -> bool:

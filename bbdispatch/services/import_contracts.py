@@ -6,18 +6,25 @@ administration contracts with agreed monthly fees. Each row names the client
 number, the start (and end), and for a block the hours already used: that is
 the contract's **opening balance**, counted as used in every balance and shown
 as such on statements and in the ledger. For IT administration the row gives
-the monthly fee. All or nothing per file; ``--check`` reports every bad row.
+the monthly fee. All or nothing per file; ``--check`` reports every bad row,
+of the file and against the database, in one pass.
+
+Re-importing is safe: a row whose number is already a contract, or a row
+without a number whose client, product and start match a contract already
+there, is reported and nothing is written.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.clients import Client, ClientStatus
+from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import PriceList, Product, ProductType
 from bbdispatch.services import audit, rights
@@ -28,6 +35,7 @@ from bbdispatch.services.spreadsheet import (
     RowProblem,
     SheetRow,
     alias_map,
+    as_written,
     fold,
     read_sheet,
 )
@@ -72,12 +80,50 @@ class ContractRow:
 
 
 @dataclass(frozen=True)
+class RowKey:
+    """What the database part of the check needs of every row, good or bad."""
+
+    line: int
+    client: str
+    number: str
+    product: Product | None
+    starts_on: date | None
+
+
+@dataclass(frozen=True)
+class ContractsFile:
+    """A contracts file read in one pass: its good rows and every problem of its own.
+
+    The database part (clients, numbers, contracts already there) is checked
+    by :func:`import_contracts` for every row, bad or good, so one ``--check``
+    lists everything wrong with the file.
+    """
+
+    rows: list[ContractRow]
+    """The rows with no problem of their own."""
+    keys: list[RowKey]
+    """Every data row, for the database part of the check."""
+    problems: list[RowProblem]
+    """Problems found in the file alone (canonical column names)."""
+    written: dict[str, str]
+    """Canonical column → the file's header for it."""
+
+
+@dataclass(frozen=True)
 class ContractsSummary:
     """What a contracts import did (or, with ``check``, would do)."""
 
     added: int
-    opening_hours: Decimal
-    """Hours of opening balance brought over, all blocks together."""
+    opening_minutes: int
+    """Minutes of opening balance brought over, all blocks together."""
+
+
+EARLIEST_YEAR = 2000
+"""No running contract started before this year; an earlier date is a typo."""
+YEARS_AHEAD = 10
+"""Dates more than this many years after today are typos (2999 for 2029)."""
+MAX_MONTHLY_FEE = Decimal(100_000)
+"""The largest monthly fee accepted (net PLN); more is a typo (a missing comma)."""
 
 
 def parse_day(text: str) -> date | None:
@@ -93,11 +139,38 @@ def parse_day(text: str) -> date | None:
 def parse_amount(text: str) -> Decimal | None:
     """``12,5`` / ``12.5`` / ``1 200,00`` as a Decimal; None when not a number."""
     cleaned = re.sub(r"[\s\u00a0]|zł|zl|pln|h", "", text.strip().lower()).replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return None  # no exponents ("1e9"), no "NaN" or "Infinity"
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def decimals_of(value: Decimal) -> int:
+    """How many decimal places a number was written with (``0,001`` → 3)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def parse_minutes(text: str) -> int | None:
+    """Hours as written (``31,5``, ``49.75`` or ``49:59``) as whole minutes.
+
+    None when the text is not hours, or when decimal hours are not a whole
+    number of minutes (``49,99`` h is 2999,4 minutes): nothing is rounded
+    quietly.
+    """
+    clock = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", text)
+    if clock:
+        return int(clock.group(1)) * 60 + int(clock.group(2))
+    hours = parse_amount(text)
+    if hours is None or hours < 0:
+        return None
+    minutes = hours * 60
+    if minutes != minutes.to_integral_value():
+        return None
+    return int(minutes)
 
 
 def _product(prices: PriceList, text: str) -> Product | None:
@@ -108,43 +181,74 @@ def _product(prices: PriceList, text: str) -> Product | None:
     return None
 
 
-def parse_contracts_csv(text: str, prices: PriceList) -> list[ContractRow]:
-    """Check a whole contracts file (everything but the clients, which need the database).
+def read_contracts(text: str, prices: PriceList, today: date | None = None) -> ContractsFile:
+    """Read a whole contracts file, collecting every problem of its rows (no database).
+
+    Args:
+        text: the decoded file.
+        prices: the price list the products are looked up in.
+        today: the firm's today, for the window of sensible dates (default:
+            the machine's date).
 
     Raises:
-        ImportFileError: every bad row, by line and column.
+        ImportFileError: the header is wrong (unknown, repeated or missing columns).
     """
     sheet = read_sheet(text, ALIASES, required=("client", "product", "start"))
+    today = today or datetime.now(UTC).date()
     problems: list[RowProblem] = []
     rows: list[ContractRow] = []
+    keys: list[RowKey] = []
     numbers: dict[str, int] = {}
     for r in sheet.rows:
-        bad = _row_problems(r, prices, numbers)
+        bad = _row_problems(r, prices, numbers, today)
+        product = _product(prices, r.get("product"))
+        start = parse_day(r.get("start"))
+        keys.append(RowKey(r.line, r.get("client"), r.get("number"), product, start))
+        if r.get("number") and r.get("number") not in numbers:
+            numbers[r.get("number")] = r.line
         if bad:
             problems.extend(bad)
             continue
-        product = _product(prices, r.get("product"))
         assert product is not None  # checked above
-        hours = parse_amount(r.get("hours_used")) if r.get("hours_used") else Decimal(0)
-        fee = parse_amount(r.get("monthly_fee")) if r.get("monthly_fee") else None
-        start = parse_day(r.get("start"))
         assert start is not None
-        assert hours is not None
-        if r.get("number"):
-            numbers[r.get("number")] = r.line
+        minutes = parse_minutes(r.get("hours_used")) if r.get("hours_used") else 0
+        assert minutes is not None
+        fee = parse_amount(r.get("monthly_fee")) if r.get("monthly_fee") else None
         rows.append(
             ContractRow(
                 line=r.line, client=r.get("client"), product=product, number=r.get("number"),
                 starts_on=start, ends_on=parse_day(r.get("end")) if r.get("end") else None,
-                opening_used_minutes=int((hours * 60).to_integral_value()), monthly_fee=fee,
+                opening_used_minutes=minutes, monthly_fee=fee,
             )
         )  # fmt: skip
-    if problems:
-        raise ImportFileError(problems)
-    return rows
+    return ContractsFile(rows, keys, problems, dict(sheet.written))
 
 
-def _row_problems(r: SheetRow, prices: PriceList, numbers: dict[str, int]) -> list[RowProblem]:
+def parse_contracts_csv(
+    text: str, prices: PriceList, today: date | None = None
+) -> list[ContractRow]:
+    """Check a whole contracts file (everything but the clients, which need the database).
+
+    Raises:
+        ImportFileError: every bad row, by line and column as the file names it.
+    """
+    found = read_contracts(text, prices, today)
+    if found.problems:
+        raise ImportFileError(as_written(found.problems, found.written))
+    return found.rows
+
+
+def _date_problem(value: date, today: date) -> str | None:
+    if value.year < EARLIEST_YEAR or value.year > today.year + YEARS_AHEAD:
+        return _("{d} is outside the years {a}–{b}; is the year a typo?").format(
+            d=value.isoformat(), a=EARLIEST_YEAR, b=today.year + YEARS_AHEAD
+        )
+    return None
+
+
+def _row_problems(
+    r: SheetRow, prices: PriceList, numbers: dict[str, int], today: date
+) -> list[RowProblem]:
     bad: list[RowProblem] = []
 
     def problem(column: str, message: str) -> None:
@@ -168,27 +272,58 @@ def _row_problems(r: SheetRow, prices: PriceList, numbers: dict[str, int]) -> li
         problem(
             "start", _("{v!r} is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("start"))
         )
+    elif (odd := _date_problem(start, today)) is not None:
+        problem("start", odd)
+    elif start > today + timedelta(days=366):
+        problem(
+            "start",
+            _("{d} is more than a year from today; only running contracts are imported.").format(
+                d=start.isoformat()
+            ),
+        )
     end = parse_day(r.get("end")) if r.get("end") else None
     if r.get("end") and end is None:
         problem("end", _("{v!r} is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("end")))
-    if start and end and end < start:
+    elif end is not None and (odd := _date_problem(end, today)) is not None:
+        problem("end", odd)
+    elif start and end and end < start:
         problem("end", _("the end is before the start."))
-    hours = parse_amount(r.get("hours_used")) if r.get("hours_used") else Decimal(0)
-    if hours is None or hours < 0:
-        problem("hours_used", _("{v!r} is not a number of hours.").format(v=r.get("hours_used")))
-    elif product is not None and hours > 0:
+    minutes = parse_minutes(r.get("hours_used")) if r.get("hours_used") else 0
+    if minutes is None:
+        problem(
+            "hours_used",
+            _(
+                "{v!r} is not a number of hours in whole minutes "
+                "(31,5 or 31:30; 49,99 h would be 2999,4 minutes)."
+            ).format(v=r.get("hours_used")),
+        )
+    elif product is not None and minutes > 0:
         if product.type is not ProductType.BLOCK:
             problem("hours_used", _("only a block of hours has hours already used."))
-        elif product.hours is not None and hours > product.hours:
+        elif product.hours is not None and minutes > product.hours * 60:
             problem(
                 "hours_used",
-                _("{h} h used is more than the {n} h the block has.").format(
-                    h=hours, n=product.hours
+                _("{h} used is more than the {n} h the block has.").format(
+                    h=format_hours(minutes), n=product.hours
                 ),
             )
     fee = parse_amount(r.get("monthly_fee")) if r.get("monthly_fee") else None
     if r.get("monthly_fee") and (fee is None or fee <= 0):
         problem("monthly_fee", _("{v!r} is not an amount.").format(v=r.get("monthly_fee")))
+    elif fee is not None and decimals_of(fee) > 2:
+        problem(
+            "monthly_fee",
+            _("{v!r} has more than 2 decimals; an amount is in złoty and grosze.").format(
+                v=r.get("monthly_fee")
+            ),
+        )
+    elif fee is not None and fee > MAX_MONTHLY_FEE:
+        problem(
+            "monthly_fee",
+            _("{v!r} is more than {max} a month; is a comma missing?").format(
+                v=r.get("monthly_fee"), max=format_money(MAX_MONTHLY_FEE)
+            ),
+        )
     elif product is not None and product.type is ProductType.MONTHLY and fee is None:
         problem("monthly_fee", _("IT administration needs its agreed monthly fee (net PLN)."))
     elif product is not None and product.type is not ProductType.MONTHLY and fee is not None:
@@ -198,69 +333,179 @@ def _row_problems(r: SheetRow, prices: PriceList, numbers: dict[str, int]) -> li
     return bad
 
 
-async def _client_id(ctx: Ctx, text: str) -> int | str:
-    """The client's id, or the problem finding it."""
-    try:
-        digits: str | None = parse_nip(text)
-    except InvalidNip:
-        digits = None
-    if digits is not None:
+def nip_like(text: str) -> bool:
+    """Whether a client cell is meant as a NIP: ten digits, with ``PL``, dashes or spaces."""
+    compact = re.sub(r"[\s\-]", "", text).upper().removeprefix("PL")
+    return len(compact) == 10 and compact.isdigit()
+
+
+async def _client(ctx: Ctx, text: str) -> Client | str:
+    """The client a cell names, or the problem finding it.
+
+    Ten digits (with ``PL``, dashes or spaces) are a NIP and must pass its
+    checksum; they are never taken for a client id.
+    """
+    if nip_like(text):
+        try:
+            digits = parse_nip(text)
+        except InvalidNip:
+            return _("{v} is not a valid NIP (its check digit is wrong).").format(v=text)
         found = await client_store.client_by_nip(ctx.db, digits)
         if found is not None:
-            return found.id
+            return found
         return _("no client has NIP {nip}; import the clients first.").format(nip=digits)
     if text.isdigit():
         client = await client_store.get_client(ctx.db, int(text))
-        return client.id if client else _("no client with id {id}.").format(id=text)
+        return client if client else _("no client with id {id}.").format(id=text)
     ids = await client_store.client_ids_by_name(ctx.db, text)
     if len(ids) == 1:
-        return ids[0]
+        client = await client_store.get_client(ctx.db, ids[0])
+        if client is not None:
+            return client
     if not ids:
         return _("no client named {name!r}; import the clients first.").format(name=text)
     return _("{n} clients are named {name!r}; use the NIP or id.").format(n=len(ids), name=text)
 
 
+async def _database_problems(
+    ctx: Ctx, keys: list[RowKey]
+) -> tuple[list[RowProblem], dict[int, int]]:
+    """Every row's problems against the database, and the client id of each good row's line."""
+    problems: list[RowProblem] = []
+    clients: dict[int, int] = {}
+    itadmin_lines: dict[int, int] = {}
+    same: dict[tuple[int, str, date], int] = {}
+    for key in keys:
+        if key.number and await store.contract_number_taken(ctx.db, key.number):
+            problems.append(
+                RowProblem(key.line, "number", _("{n} is already a contract.").format(n=key.number))
+            )
+        if not key.client:
+            continue
+        found = await _client(ctx, key.client)
+        if isinstance(found, str):
+            problems.append(RowProblem(key.line, "client", found))
+            continue
+        if found.status is ClientStatus.ARCHIVED:
+            problems.append(
+                RowProblem(
+                    key.line,
+                    "client",
+                    _(
+                        "{name} (client {id}) is archived; bring the client back "
+                        "before importing a contract for it."
+                    ).format(name=found.name, id=found.id),
+                )
+            )
+            continue
+        clients[key.line] = found.id
+        if key.product is None or key.starts_on is None:
+            continue
+        existing = await store.contracts_of(ctx.db, found.id)
+        if not key.number:
+            twin = next(
+                (
+                    c for c in existing
+                    if c.product_code == key.product.code and c.starts_on == key.starts_on
+                ),
+                None,
+            )  # fmt: skip
+            where = (found.id, key.product.code, key.starts_on)
+            if twin is not None:
+                problems.append(
+                    RowProblem(
+                        key.line,
+                        "number",
+                        _(
+                            "this client already has {number}, {code} from {start}: a row "
+                            "without a number is the same contract when the client, product "
+                            "and start agree."
+                        ).format(
+                            number=twin.number, code=twin.product_code,
+                            start=twin.starts_on.isoformat(),
+                        ),
+                    )
+                )  # fmt: skip
+            elif where in same:
+                problems.append(
+                    RowProblem(
+                        key.line,
+                        "number",
+                        _(
+                            "the same client, product and start as line {m}, and no number "
+                            "to tell them apart."
+                        ).format(m=same[where]),
+                    )
+                )
+            else:
+                same[where] = key.line
+        if key.product.type is ProductType.MONTHLY:
+            running = next(
+                (
+                    c for c in existing
+                    if c.kind is ProductType.MONTHLY and c.status is ContractStatus.ACTIVE
+                ),
+                None,
+            )  # fmt: skip
+            if running is not None:
+                problems.append(
+                    RowProblem(
+                        key.line,
+                        "product",
+                        _(
+                            "{name} already has IT administration ({number}); one client has "
+                            "one IT administration contract (close the old one first)."
+                        ).format(name=found.name, number=running.number),
+                    )
+                )
+            elif found.id in itadmin_lines:
+                problems.append(
+                    RowProblem(
+                        key.line,
+                        "product",
+                        _(
+                            "{name} has IT administration on line {m} too; one client has one "
+                            "IT administration contract (one fee for the month)."
+                        ).format(name=found.name, m=itadmin_lines[found.id]),
+                    )
+                )
+            else:
+                itadmin_lines[found.id] = key.line
+    return problems, clients
+
+
 async def import_contracts(
-    ctx: Ctx, rows: list[ContractRow], *, check: bool = False
+    ctx: Ctx, found: ContractsFile, *, check: bool = False
 ) -> ContractsSummary:
     """Add running contracts with their opening balances, in one transaction, audited.
 
+    Every row is checked against the database too, bad or good, so one run
+    reports everything wrong with the file.
+
     Args:
         ctx: the service context (a dispatcher or admin acting).
-        rows: the checked rows of the file.
-        check: only look the clients and numbers up; write nothing.
+        found: the file as :func:`read_contracts` read it.
+        check: only check; write nothing.
 
     Raises:
         NotAllowed: the acting person is neither dispatcher nor admin.
-        ImportFileError: clients not found or contract numbers already taken,
-            every one by line and column (nothing is written).
+        ImportFileError: every bad row, of the file itself or against the
+            database (clients not found or archived, numbers taken, the same
+            contract already there, a second IT administration), by line and
+            column as the file names it. Nothing is written.
     """
-    opening = Decimal(0)
+    opening = 0
     async with ctx.db.transaction():
         await rights.check(ctx, Action.CONTRACT_EDIT)
-        problems: list[RowProblem] = []
-        clients: dict[int, int] = {}
-        for row in rows:
-            found = await _client_id(ctx, row.client)
-            if isinstance(found, str):
-                problems.append(RowProblem(row.line, "client", found))
-            else:
-                clients[row.line] = found
-            if row.number and await store.contract_number_taken(ctx.db, row.number):
-                problems.append(
-                    RowProblem(
-                        row.line, "number", _("{n} is already a contract.").format(n=row.number)
-                    )
-                )
+        problems, clients = await _database_problems(ctx, found.keys)
+        problems = [*found.problems, *problems]
         if problems:
-            raise ImportFileError(problems)
-        if check:
-            return ContractsSummary(
-                len(rows), sum((Decimal(r.opening_used_minutes) / 60 for r in rows), Decimal(0))
-            )
-        for row in rows:
-            await _insert(ctx, row, clients[row.line])
-            opening += Decimal(row.opening_used_minutes) / 60
+            raise ImportFileError(as_written(problems, found.written))
+        rows = found.rows
+        opening = sum(r.opening_used_minutes for r in rows)
+        if not check:
+            for row in rows:
+                await _insert(ctx, row, clients[row.line])
     return ContractsSummary(len(rows), opening)
 
 

@@ -11,18 +11,22 @@ import re
 from dataclasses import dataclass
 
 from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.labels import ROLE_LABEL
 from bbdispatch.domain.people import OS_LOGIN, Role
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import check
+from bbdispatch.services.rights import check as check_right
 from bbdispatch.services.spreadsheet import (
+    Checked,
     ImportFileError,
     RowProblem,
     alias_map,
+    as_written,
     fold,
+    headers_of,
     parse_yes_no,
     read_sheet,
 )
@@ -162,23 +166,58 @@ def parse_people_csv(text: str) -> list[PersonRow]:
         seen[login] = r.line
         rows.append(PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone))
     if problems:
-        raise ImportFileError(problems)
-    return rows
+        raise sheet.error(problems)
+    return Checked(rows, sheet.written)
 
 
-async def import_people(ctx: Ctx, rows: list[PersonRow]) -> PeopleSummary:
+async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False) -> PeopleSummary:
     """Add the people not yet in the database, in one transaction, audited (admins only).
+
+    A login already there with the same role is skipped; with another role it
+    is a bad row (column ``role``): the import never changes a role quietly,
+    nor leaves it different from the file without saying so.
+
+    Args:
+        ctx: the service context (an admin acting).
+        rows: the checked rows of the file.
+        check: only compare with the database; write nothing.
 
     Raises:
         NotAllowed: the acting person is not an admin.
+        ImportFileError: logins whose role in the database differs, each by
+            line and column (nothing is written).
     """
     added = skipped = 0
     async with ctx.db.transaction():
-        await check(ctx, Action.PEOPLE_MANAGE)
+        await check_right(ctx, Action.PEOPLE_MANAGE)
+        problems: list[RowProblem] = []
+        new: list[PersonRow] = []
         for row in rows:
-            if await store.person_by_login(ctx.db, row.login) is not None:
+            existing = await store.person_by_login(ctx.db, row.login)
+            if existing is None:
+                new.append(row)
+            elif existing.role is not row.role:
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        "role",
+                        _(
+                            "{login} is already a person of the firm as {old}, not {new}; "
+                            "the import does not change roles: correct the file."
+                        ).format(
+                            login=row.login,
+                            old=ROLE_LABEL[existing.role],
+                            new=ROLE_LABEL[row.role],
+                        ),
+                    )
+                )
+            else:
                 skipped += 1
-                continue
+        if problems:
+            raise ImportFileError(as_written(problems, headers_of(rows)))
+        if check:
+            return PeopleSummary(len(new), skipped)
+        for row in new:
             person_id = await store.insert_person(
                 ctx.db, row.login, row.name, row.role,
                 does_onsite=row.does_onsite, phone=row.phone, skills=row.skills,

@@ -9,14 +9,19 @@ canonical column names with their line numbers, and collects every problem
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,36 +68,104 @@ class SheetRow:
         return (self.values.get(column) or "").strip()
 
 
-@dataclass
-class Sheet:
-    """A decoded, header-mapped file."""
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""The largest import file read (32 MB: some 200 000 clients); a larger one is refused unread."""
 
-    columns: tuple[str, ...]
-    """Canonical names of the file's columns, in file order."""
-    rows: list[SheetRow] = field(default_factory=list)
+MAX_FIELD_CHARS = 10_000
+"""The longest cell accepted; a longer one is nearly always a quote that was never closed."""
+
+_CP1250_ODD = frozenset("±¶Ľľˇ¦¬")
+"""Characters Windows-1250 gives for ISO-8859-2's ą ś ź Ą Ś Ź: unlikely in a Polish file."""
+_ISO_ODD = frozenset("šŠťŤľĽ") | frozenset(chr(c) for c in range(0x80, 0xA0))
+"""What ISO-8859-2 gives for Windows-1250's ą ś ź Ą Ś Ź: control codes and Slovak letters."""
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of an import file, never more than :data:`MAX_FILE_BYTES` read.
+
+    Raises:
+        OSError: the file cannot be read (the caller shows the system's words).
+        ImportFileError: the file is larger than the limit.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _(
+                "The file is larger than {mb} MB, too large for one import; "
+                "split it into smaller files."
+            ).format(mb=MAX_FILE_BYTES // (1024 * 1024))
+        )
+    return data
+
+
+def _save_as_utf8() -> str:
+    return _(
+        "In Excel: File, Save as, 'CSV UTF-8 (comma delimited)'; "
+        "in LibreOffice: Save as, Text CSV, character set Unicode (UTF-8)."
+    )
 
 
 def decode(data: bytes) -> str:
-    """Text of a file saved as UTF-8 (± BOM) or Windows-1250.
+    """Text of a file saved as UTF-8 (± BOM), UTF-16 with a BOM, Windows-1250 or ISO-8859-2.
 
     UTF-8 is tried first: Windows-1250 text with Polish letters is almost never
     valid UTF-8, while UTF-8 text read as Windows-1250 would silently garble.
+    Windows-1250 and ISO-8859-2 differ in ą ś ź Ą Ś Ź: each reading's odd
+    characters decide, and a file where both readings look wrong is refused
+    rather than guessed.
 
     Raises:
-        ImportFileError: neither encoding fits.
+        ImportFileError: the text's encoding cannot be told (the message says
+            how to save the file as UTF-8).
     """
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise ImportFileError(
+                _("The file starts as UTF-16 text but is broken at byte {pos}.").format(
+                    pos=err.start
+                )
+                + " "
+                + _save_as_utf8()
+            ) from err
+    if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
+    if b"\0" in data:
+        raise ImportFileError(
+            _(
+                "The file is not plain text: it has zero bytes (UTF-16 without its mark, "
+                "or an Excel workbook rather than CSV)."
+            )
+            + " "
+            + _save_as_utf8()
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    iso = data.decode("iso-8859-2")
     try:
-        return data.decode("cp1250")
-    except UnicodeDecodeError as err:
-        raise ImportFileError(
-            _("The file is neither UTF-8 nor Windows-1250 text (byte {pos}).").format(pos=err.start)
-        ) from err
+        windows: str | None = data.decode("cp1250")
+    except UnicodeDecodeError:
+        windows = None
+    if windows == iso:
+        return iso
+    windows_ok = windows is not None and not any(ch in _CP1250_ODD for ch in windows)
+    iso_ok = not any(ch in _ISO_ODD for ch in iso)
+    if windows is not None and windows_ok and not iso_ok:
+        return windows
+    if iso_ok and not windows_ok:
+        return iso
+    raise ImportFileError(
+        _(
+            "The file's encoding cannot be told: it is not UTF-8, and read as Windows-1250 or "
+            "as ISO-8859-2 its Polish letters come out differently. Save it as UTF-8."
+        )
+        + " "
+        + _save_as_utf8()
+    )
 
 
 def fold(text: str) -> str:
@@ -101,6 +174,62 @@ def fold(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(plain.lower().replace("_", " ").replace("-", " ").split())
+
+
+@dataclass
+class Sheet:
+    """A decoded, header-mapped file."""
+
+    columns: tuple[str, ...]
+    """Canonical names of the file's columns, in file order."""
+    rows: list[SheetRow] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)
+    """Canonical column → its header as the file writes it (``Początek`` for ``start``)."""
+
+    def error(self, problems: Iterable[RowProblem]) -> ImportFileError:
+        """The problems as an error naming each column by the file's own header."""
+        return ImportFileError(as_written(problems, self.written))
+
+
+class Checked(list[T]):
+    """The checked rows of a file, remembering the file's headers for later problems.
+
+    Problems found only against the database (a NIP that belongs to another
+    client, a login with another role) come after parsing; ``written`` lets
+    them name the column as the file does.
+    """
+
+    def __init__(self, rows: Iterable[T], written: Mapping[str, str]) -> None:
+        super().__init__(rows)
+        self.written: dict[str, str] = dict(written)
+
+
+def headers_of(rows: Iterable[object]) -> Mapping[str, str]:
+    """The file's headers by canonical column, for rows from :class:`Checked` ({} otherwise)."""
+    return rows.written if isinstance(rows, Checked) else {}
+
+
+def as_written(problems: Iterable[RowProblem], written: Mapping[str, str]) -> list[RowProblem]:
+    """Problems with each canonical column name replaced by the file's header for it.
+
+    A column the file does not have (a missing one) keeps its English name.
+    Sorted by line, so one run's problems read top to bottom.
+    """
+    out = [RowProblem(p.line, written.get(p.column, p.column), p.message) for p in problems]
+    return sorted(out, key=lambda p: p.line)
+
+
+def _csv_problem(err: csv.Error) -> str:
+    """A csv module error in the user's language (its own text is English only)."""
+    if "field limit" in str(err):
+        return _too_long()
+    return _('a quote (") is not closed, or text follows a closing quote.')
+
+
+def _too_long() -> str:
+    return _("a field is longer than {n} characters (a quote that is never closed?).").format(
+        n=MAX_FIELD_CHARS
+    )
 
 
 def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -> Sheet:
@@ -113,20 +242,23 @@ def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -
 
     Raises:
         ImportFileError: the file is empty, or its header has unknown, repeated
-            or missing columns, or a row cannot be split (an unclosed quote).
+            or missing columns, or a row cannot be split (an unclosed quote, a
+            field longer than :data:`MAX_FIELD_CHARS`). Columns are named as
+            the file's header writes them.
     """
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    first = text.split("\n", 1)[0]
+    if not first.strip():
         raise ImportFileError(_("The file is empty."))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as err:
-        raise ImportFileError([RowProblem(1, "", str(err))]) from err
+        raise ImportFileError([RowProblem(1, "", _csv_problem(err))]) from err
     problems: list[RowProblem] = []
     columns: list[str] = []
+    written: dict[str, str] = {}
     for raw in header:
         name = aliases.get(fold(raw))
         if name is None:
@@ -140,14 +272,16 @@ def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -
             )
             name = f"?{raw}"
         elif name in columns:
-            problems.append(RowProblem(1, name, _("the column appears twice")))
+            problems.append(RowProblem(1, raw.strip(), _("the column appears twice")))
+        else:
+            written[name] = raw.strip()
         columns.append(name)
     for need in required:
         if need not in columns:
             problems.append(RowProblem(1, need, _("the column is missing")))
     if problems:
         raise ImportFileError(problems)
-    sheet = Sheet(tuple(columns))
+    sheet = Sheet(tuple(columns), written=written)
     while True:
         starts = reader.line_num + 1
         try:
@@ -155,7 +289,7 @@ def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -
         except StopIteration:
             break
         except csv.Error as err:  # an unclosed quote, a field past the size limit
-            problems.append(RowProblem(starts, "", str(err)))
+            problems.append(RowProblem(starts, "", _csv_problem(err)))
             break
         line = reader.line_num
         if not any(v.strip() for v in record):
@@ -163,9 +297,12 @@ def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -
         if len(record) > len(columns):
             problems.append(RowProblem(line, "", _("more fields than columns")))
             continue
+        if any(len(v) > MAX_FIELD_CHARS for v in record):
+            problems.append(RowProblem(line, "", _too_long()))
+            continue
         sheet.rows.append(SheetRow(line, dict(zip(columns, record, strict=False))))
     if problems:
-        raise ImportFileError(problems)
+        raise sheet.error(problems)
     return sheet
 
 
