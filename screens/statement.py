@@ -198,6 +198,13 @@ class StatementScreen(BBScreen[None]):
             if t.net:
                 text += f" · {format_money(t.net)}"
             out.append(text)
+            if t.contract.opening_used_minutes:
+                out.append(
+                    "  "
+                    + _("Opening balance: {hours} used before bbdispatch (imported).").format(
+                        hours=format_hours(t.contract.opening_used_minutes)
+                    )
+                )
         uncovered = s.minutes_of(ChargeBasis.UNCOVERED)
         if uncovered:
             out.append(

@@ -160,6 +160,7 @@ def overview_json(o: ClientOverview) -> dict[str, Any]:
                 if v.balance.left_minutes is None
                 else hours_plain(v.balance.left_minutes),
                 "runs_out_on": v.runs_out_on.isoformat() if v.runs_out_on else None,
+                "hours_used_opening": hours_plain(v.balance.contract.opening_used_minutes),
             }
             for v in o.contracts
         ],
@@ -248,6 +249,9 @@ def overview_lines(o: ClientOverview) -> list[str]:
         lines.append("  " + _("contract {number} {product} {status}").format(
             number=k.number, product=k.product_code, status=CONTRACT_STATUS_LABEL[v.status]
         ) + left + out)  # fmt: skip
+        if k.opening_used_minutes:
+            lines.append("    " + _("Opening balance: {hours} used before bbdispatch (imported).")
+                         .format(hours=format_hours(k.opening_used_minutes)))  # fmt: skip
     for a in o.assessments:
         lines.append("  " + _("assessment r{revision} {date}: {needs}").format(
             revision=a.revision, date=format_date(a.assessed_on), needs=a.needs

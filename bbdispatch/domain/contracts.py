@@ -107,7 +107,9 @@ def format_hours(minutes: int) -> str:
 def balance_text(balance: Balance, warn_percent: int) -> str:
     """One-line balance shown wherever a contract appears.
 
-    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``
+    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``; a block
+    brought over with hours already used names them, last: ``… 31.5 h of 50 h
+    used, 18.5 h left (63%) · opening balance 31.5 h``.
 
     The percentage as Babel writes it for the session's language.
     """
@@ -118,13 +120,30 @@ def balance_text(balance: Balance, warn_percent: int) -> str:
         )
     left = balance.left_minutes or 0
     mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
+    percent = formats.format_percent(Decimal(balance.percent_used or 0) / 100)
+    if c.opening_used_minutes:
+        # Hours used before bbdispatch are named wherever the block's hours are; last, so
+        # a narrow line cuts them rather than what is left.
+        return _(
+            "{number} {product}: {used} of {included} used, {left} left ({percent}){mark}"
+            " · opening balance {opening}"
+        ).format(
+            number=c.number,
+            product=c.product_code,
+            used=format_hours(balance.used_minutes),
+            included=format_hours(balance.included_minutes),
+            left=format_hours(left),
+            percent=percent,
+            mark=mark,
+            opening=format_hours(c.opening_used_minutes),
+        )
     text = _("{number} {product}: {used} of {included} used, {left} left ({percent})").format(
         number=c.number,
         product=c.product_code,
         used=format_hours(balance.used_minutes),
         included=format_hours(balance.included_minutes),
         left=format_hours(left),
-        percent=formats.format_percent(Decimal(balance.percent_used or 0) / 100),
+        percent=percent,
     )
     return text + mark
 

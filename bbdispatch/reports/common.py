@@ -112,7 +112,7 @@ def contract_name_pl(contract: Contract) -> str:
     return label
 
 
-OPENING_BALANCE_PL = "bilans otwarcia: {hours} wykorzystane przed wdrożeniem systemu"
+OPENING_BALANCE_PL = "saldo otwarcia: {hours} wykorzystane przed wdrożeniem systemu"
 """How a statement names hours a contract had used before bbdispatch."""
 
 

@@ -49,6 +49,7 @@ HEADER = [
     "hours_left_after",
     "net_pln",
     "actual_seconds",
+    "hours_used_opening",
 ]
 """Column names of the script CSV (English, stable: other systems read them)."""
 
@@ -64,6 +65,7 @@ HEADER_PL = {
     "contract": "Umowa",
     "hours_left_before": "Na początku okresu [h]",
     "hours_left_after": "Pozostało [h]",
+    "hours_used_opening": "Saldo otwarcia [h]",
     "net_pln": "Netto [zł]",
 }
 """Columns of the Polish spreadsheet document (``;``), in order."""
@@ -160,6 +162,9 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
                 "contract": t.contract.number,
                 "hours_left_before": hrs(t.left_before),
                 "hours_left_after": hrs(t.left_after),
+                "hours_used_opening": hrs(t.contract.opening_used_minutes)
+                if t.contract.opening_used_minutes
+                else "",
                 "net_pln": money(t.net),
             }
         )

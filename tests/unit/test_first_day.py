@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from datetime import date
@@ -12,6 +14,7 @@ import pytest
 from bbdispatch.cli import main
 from bbdispatch.paths import reference_data_dir
 from bbdispatch.pricelist import load_pricelist
+from bbdispatch.reports.csv_report import render_csv
 from bbdispatch.reports.html_report import render_html
 from bbdispatch.reports.json_report import statement_dict
 from bbdispatch.reports.markdown_report import render_markdown
@@ -56,6 +59,15 @@ def test_first_day_from_the_sample_files(
     )  # fmt: skip
     assert views["UM/2026/011"]["hours_left"] == "6.00"
     assert views["ADM/2025/002"]["code"] == "it-admin"
+    # Everywhere the block's hours are shown, the opening balance is named.
+    assert main(["--db", str(db), "contracts"]) == 0
+    assert "31.5 h of 50 h used (31.5 h opening balance), 18.5 h left" in capsys.readouterr().out
+    kancelaria = str(service["client_id"])
+    assert main(["--db", str(db), "clients", "show", kancelaria]) == 0
+    assert "Opening balance: 31.5 h used before bbdispatch (imported)." in capsys.readouterr().out
+    assert main(["--db", str(db), "clients", "show", kancelaria, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["contracts"][0]["hours_used_opening"] == "31.50"
     conn = sqlite3.connect(db)
     fee = conn.execute("SELECT net_grosze FROM contract WHERE number = 'ADM/2025/002'").fetchone()
     kinds = dict(conn.execute("SELECT name, kind FROM client").fetchall())
@@ -82,8 +94,16 @@ async def test_opening_balance_is_named_on_the_statement(demo_ctx: Ctx) -> None:
     after = await build_statement(demo_ctx, FORMA, *nov)
     moved = next(t for t in after.contracts if t.contract.id == block.contract.id)
     assert moved.left_before == block.left_before - 90
-    assert "bilans otwarcia: 1,5 h wykorzystane przed" in render_markdown(after)
-    assert "bilans otwarcia: 1,5 h" in render_html(after)
+    assert "saldo otwarcia: 1,5 h wykorzystane przed" in render_markdown(after)
+    assert "saldo otwarcia: 1,5 h" in render_html(after)
+    assert "bilans" not in render_markdown(after) + render_html(after)
+    script = list(csv.DictReader(io.StringIO(render_csv(after))))
+    mine = next(
+        r for r in script if r["contract"] == block.contract.number and r["record"] == "contract"
+    )
+    assert mine["hours_used_opening"] == "1.50"
+    polish = render_csv(after, ";")
+    assert "Saldo otwarcia [h]" in polish and ";1,50;" in polish
     listed = next(
         c for c in statement_dict(after)["contracts"] if c["contract_id"] == block.contract.id
     )
