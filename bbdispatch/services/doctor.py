@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import shlex
 import stat
 from collections.abc import Iterable
@@ -258,15 +259,13 @@ async def check_people(
     for person in await people_store.all_people(db):
         account = accounts.get(person.login)
         what = _("account {login}").format(login=person.login)
-        office = person.role is not Role.TECHNICIAN and group in forced
-        if (
-            unread
-            and person.role is not Role.TECHNICIAN
-            and account is not None
-            and info.st_gid in account.groups
-            and account.uid != 0
-            and not office
-        ):
+        # Dispatchers and admins never join the group (docs/deploy-ssh.md): sshd may force
+        # it into bbdispatch tech. The advice for them never puts them there, so a later
+        # check cannot flag what an earlier one advised.
+        office = person.role is not Role.TECHNICIAN
+        forced_group = group in forced
+        in_group = account is not None and info.st_gid in account.groups and account.uid != 0
+        if unread and office and in_group and not forced_group:
             checks.append(_unchecked(what, list(unread)))
         elif account is None and office:
             checks.append(Check(False, what, _(
@@ -280,24 +279,62 @@ async def check_people(
                 "--shell /bin/sh -G {group} {login} (docs/deploy-ssh.md)").format(
                 role=ROLE_LABEL[person.role], login=person.login, group=group,
                 create=create)))  # fmt: skip
-        elif office and info.st_gid in account.groups and account.uid != 0:
+        elif office and in_group and forced_group:
             checks.append(Check(False, what, _(
                 "{role} {login} is in group {group}, which sshd forces into bbdispatch tech; "
                 "run: gpasswd -d {login} {group} (docs/deploy-ssh.md)").format(
                 role=ROLE_LABEL[person.role], login=person.login, group=group)))  # fmt: skip
-        elif office and account.uid != info.st_uid:
+        elif office and not in_group and account.uid not in (0, info.st_uid):
             checks.append(Check(True, what, _(
                 "{role}, runs bbdispatch with: runuser -u root -g {group} -- ...").format(
                 role=ROLE_LABEL[person.role], group=group)))  # fmt: skip
-        elif account.uid != info.st_uid and info.st_gid not in account.groups:
+        elif account.uid not in (0, info.st_uid) and not in_group:
             checks.append(Check(False, what, _(
                 "{login} cannot open the database (not in group {group}); run: "
                 "{create}usermod -aG {group} {login}").format(
                 login=person.login, group=group, create=create)))  # fmt: skip
+        elif (blocked := unreachable_folder(path, account)) is not None:
+            folder, fmode = blocked
+            checks.append(Check(False, what, _(
+                "{login} cannot reach the database: {folder} is {mode:o}, which does not let them "
+                "through; run: chmod o+x {q}, or keep the database in a folder such as "
+                "/srv/bbdispatch (docs/deploy-ssh.md)").format(
+                login=person.login, folder=folder, mode=fmode,
+                q=shlex.quote(str(folder)))))  # fmt: skip
         else:
             checks.append(Check(True, what, _("{role}, can open the database").format(
                 role=ROLE_LABEL[person.role])))  # fmt: skip
     return checks
+
+
+def database_folders(db_path: Path) -> list[Path]:
+    """The folders a login passes through to reach the database, its own folder first."""
+    return list(db_path.absolute().parents)
+
+
+def unreachable_folder(db_path: Path, account: Account) -> tuple[Path, int] | None:
+    """The first folder on the way to the database this account may not pass (and its mode).
+
+    Passing a folder needs its ``x`` bit for the account's class (owner, group,
+    others); root passes everywhere.
+    """
+    if account.uid == 0:
+        return None
+    for folder in database_folders(db_path):
+        try:
+            info = folder.stat()
+        except OSError:
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid == account.uid:
+            allowed = bool(mode & 0o100)
+        elif info.st_gid in account.groups:
+            allowed = bool(mode & 0o010)
+        else:
+            allowed = bool(mode & 0o001)
+        if not allowed:
+            return folder, mode
+    return None
 
 
 def check_pricelist() -> Check:
@@ -386,22 +423,182 @@ def _force_command(root: Path, config: Path, line: str) -> Check:
     return Check(True, what, f"{config}: {line}")
 
 
+CRON_PATH = ("/usr/bin", "/bin")
+"""Where cron finds a program named without a folder (its default PATH)."""
+SYSTEMD_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+"""Where systemd finds an ``ExecStart`` program named without a folder."""
+_ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A line that would run bbdispatch: where it is and what it names."""
+
+    path: Path
+    line: str
+    words: list[str]
+    env: dict[str, str]
+    search: tuple[str, ...]
+    timer: bool = True
+    """False for a systemd service that no enabled timer starts."""
+
+
+def _words(command: str) -> list[str]:
+    """A shell command's words, operators (``;``, ``&&``, ``>>``) apart, comments dropped.
+
+    A quoted ``sh -c '…'`` script is opened up. ``[]`` when it cannot be split.
+    """
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        words = list(lexer)
+    except ValueError:
+        return []
+    out: list[str] = []
+    for word in words:
+        if " " in word and "bbdispatch" in word:
+            out += [";", *_words(word), ";"]
+        else:
+            out.append(word)
+    return out
+
+
+def _cron_jobs(path: Path, lines: list[str], has_user: bool) -> list[_Job]:
+    env: dict[str, str] = {}
+    jobs: list[_Job] = []
+    for line in lines:
+        first = line.split(None, 1)[0]
+        if _ENV_LINE.match(first) and not first[0].isdigit():
+            key, _sep, value = line.partition("=")
+            env[key.strip()] = value.strip().strip("'\"")
+            continue
+        fields = (1 if first.startswith("@") else 5) + (1 if has_user else 0)
+        parts = line.split(None, fields)
+        if len(parts) <= fields:
+            continue
+        search = tuple(env["PATH"].split(":")) if "PATH" in env else CRON_PATH
+        jobs.append(_Job(path, line, _words(parts[fields]), dict(env), search))
+    return jobs
+
+
+def _systemd_jobs(root: Path, path: Path, lines: list[str]) -> list[_Job]:
+    env: dict[str, str] = {}
+    commands: list[tuple[str, str]] = []
+    for line in lines:
+        key, _sep, value = line.partition("=")
+        if key.strip() == "Environment":
+            for item in _words(value):
+                name, _eq, val = item.partition("=")
+                env[name] = val
+        elif key.strip() in {"ExecStart", "ExecStartPre", "ExecStartPost"}:
+            commands.append((line, value.strip().lstrip("-@:+!")))
+    timer = f"{path.stem}.timer"
+    enabled = (root / "etc/systemd/system/timers.target.wants" / timer).exists()
+    return [_Job(path, line, _words(cmd), env, SYSTEMD_PATH, enabled) for line, cmd in commands]
+
+
+def _program_problem(root: Path, program: str, search: tuple[str, ...]) -> str | None:
+    """Why ``program`` cannot run from this line, or None when it can."""
+    if "/" in program:
+        candidates = [program] if program.startswith("/") else []
+    else:
+        candidates = [f"{folder.rstrip('/')}/{program}" for folder in search]
+    for candidate in candidates:
+        target = root / candidate.lstrip("/")
+        if target.is_file() and stat.S_IMODE(target.stat().st_mode) & 0o111:
+            return None
+    if "/" in program:
+        return _("{program} does not exist or cannot be run").format(program=program)
+    return _(
+        "{program} is not in {path} (the PATH this line runs with); write the full path "
+        "(e.g. /opt/bbdispatch/venv/bin/bbdispatch)"
+    ).format(program=program, path=":".join(search))
+
+
+def _job_problem(root: Path, job: _Job, db_path: Path, task: str) -> str | None:
+    """Why a line that runs ``bbdispatch … task`` does not do it for this database, or None."""
+    words = job.words
+    env = dict(job.env)
+    for at, word in enumerate(words):
+        if Path(word).name != "bbdispatch" and not word.endswith("/bbdispatch"):
+            if _ENV_LINE.match(word):
+                name, _eq, value = word.partition("=")
+                env[name] = value
+            elif word in {";", "&&", "||", "|", "&"}:
+                env = dict(job.env)
+            continue
+        end = next(
+            (i for i in range(at + 1, len(words)) if words[i] and words[i][0] in ";&|<>"),
+            len(words),
+        )
+        args = words[at + 1 : end]
+        wanted = task.split()
+        if not any(args[i : i + len(wanted)] == wanted for i in range(len(args))):
+            continue
+        problem = _program_problem(root, word, job.search)
+        if problem is not None:
+            return problem
+        named = env.get("BBDISPATCH_DB")
+        for i, arg in enumerate(args):
+            if arg == "--db" and i + 1 < len(args):
+                named = args[i + 1]
+            elif arg.startswith("--db="):
+                named = arg.removeprefix("--db=")
+        if named is None:
+            return _(
+                "it names no database (no --db, no BBDISPATCH_DB), so it runs its user's own "
+                "default one; add --db {db}"
+            ).format(db=shlex.quote(str(db_path)))
+        if os.path.normpath(named) != os.path.normpath(str(db_path)):
+            return _("it runs on {other}, not on {db}").format(other=named, db=db_path)
+        if not job.timer:
+            return _("no enabled timer starts it; run: systemctl enable --now {timer}").format(
+                timer=f"{job.path.stem}.timer"
+            )
+        return None
+    return ""
+
+
 def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
-    """A cron line or systemd service runs ``bbdispatch ... <task>`` on this database."""
+    """A cron line or a timer's systemd service runs ``bbdispatch … <task>`` on this database.
+
+    The program must exist. Lines are read as cron and systemd read them: a commented-out line, a
+    shell comment, another ``--db`` or ``BBDISPATCH_DB``, or a program not on
+    the line's PATH is not a scheduled run; the first such mistake is named.
+    """
     what = _("scheduled '{task}'").format(task=task)
-    lines, unreadable = _readable_lines(_files(
-        root,
-        [
-            "etc/crontab", "etc/cron.d/*", "var/spool/cron/crontabs/*", "var/spool/cron/*",
-            "etc/systemd/system/*.service", "lib/systemd/system/*.service",
-        ],
-    ))  # fmt: skip
-    for path, line in lines:
-        if "bbdispatch" in line and f" {task}" in line:
-            other_db = "--db" in line and str(db_path) not in line and db_path.name not in line
-            if other_db:
-                continue
-            return Check(True, what, f"{path}: {line}")
+    jobs: list[_Job] = []
+    unreadable: list[Path] = []
+    for patterns, has_user in (
+        (["etc/crontab", "etc/cron.d/*"], True),
+        (["var/spool/cron/crontabs/*", "var/spool/cron/*"], False),
+    ):
+        files, cannot = _files(root, patterns)
+        unreadable += cannot
+        for path in files:
+            try:
+                jobs += _cron_jobs(path, _lines(path), has_user)
+            except _Unreadable as err:
+                unreadable.append(err.path)
+    files, cannot = _files(root, ["etc/systemd/system/*.service", "lib/systemd/system/*.service"])
+    unreadable += cannot
+    for path in files:
+        try:
+            jobs += _systemd_jobs(root, path, _lines(path))
+        except _Unreadable as err:
+            unreadable.append(err.path)
+    wrong: list[tuple[_Job, str]] = []
+    for job in jobs:
+        problem = _job_problem(root, job, db_path, task)
+        if problem is None:
+            return Check(True, what, f"{job.path}: {job.line}")
+        if problem:
+            wrong.append((job, problem))
+    if wrong:
+        job, problem = wrong[0]
+        return Check(False, what, _("{path}: {line}: {problem}; see {doc}").format(
+            path=job.path, line=job.line, problem=problem, doc=doc))  # fmt: skip
     if unreadable:
         return _unchecked(what, unreadable)
     return Check(False, what, _("no cron line or systemd timer runs it; see {doc}").format(doc=doc))

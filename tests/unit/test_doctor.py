@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bbdispatch.cli import main
+from bbdispatch.services import doctor as doctor_service
 
 GID = 4242
+
+
+@pytest.fixture(autouse=True)
+def folders_inside_the_test(tmp_path: Path) -> Iterator[None]:
+    """The way to the database is judged from the test's folder down.
+
+    pytest's own folders above it are private to root, and no set-up in a test
+    can change that. A patch of its own, which a test's ``monkeypatch.undo()``
+    leaves in place.
+    """
+    inside = doctor_service.database_folders
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            doctor_service,
+            "database_folders",
+            lambda db: [f for f in inside(db) if f.is_relative_to(tmp_path) and f != tmp_path],
+        )
+        yield
 
 
 @pytest.fixture
@@ -42,6 +62,10 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path
     wrapper.parent.mkdir(parents=True)
     wrapper.write_text("#!/bin/sh\nexec bbdispatch tech\n")
     wrapper.chmod(0o755)
+    program = root / "usr" / "bin" / "bbdispatch"  # on cron's PATH
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
     capsys.readouterr()
     return db, root
 
@@ -221,3 +245,118 @@ def test_what_this_login_cannot_read_is_said_not_reported_missing(
     assert [line for line in lines if not line.startswith("ok ")] == [
         next(line for line in lines if "gpasswd -d bogdan bbdispatch" in line)
     ], lines
+
+
+def test_a_dispatchers_advice_is_never_what_a_later_check_flags(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No sshd group yet: the advice for a dispatcher was '-G bbdispatch', and once sshd
+    forced that group (as docs/deploy-ssh.md sets it up) the same dispatcher was flagged."""
+    db, root = firm
+    (root / "etc" / "ssh" / "sshd_config").write_text("PasswordAuthentication no\n")
+    (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "etc" / "group").write_text("root:x:0:\nbbdispatch:x:4242:\n")
+    assert main(["--db", str(db), "people", "add", "kasia", "Kasia", "--role", "dispatcher"]) == 0
+    capsys.readouterr()
+    _code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account kasia" in ln]
+    assert "useradd -m kasia" in line and "-G bbdispatch" not in line, line
+    # Follow the advice, then set up sshd as docs/deploy-ssh.md says: still fine.
+    (root / "etc" / "passwd").write_text(
+        "root:x:0:0:root:/root:/bin/bash\nkasia:x:1003:1003::/home/kasia:/bin/sh\n"
+    )
+    (root / "etc" / "ssh" / "sshd_config").write_text(
+        "Match Group bbdispatch\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
+    _code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account kasia" in ln]
+    assert line.startswith("ok ") and "runuser -u root -g bbdispatch" in line
+
+
+def test_a_login_that_cannot_reach_the_database_folder_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, root = firm
+    above = db.parent.parent / "private"
+    above.mkdir()
+    moved = above / "srv"
+    db.parent.rename(moved)
+    db = moved / db.name
+    os.chmod(above, 0o700)  # like a home folder: only its owner (root) passes
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
+        f"30 1 * * * bogdan bbdispatch --db {db} backup\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("FIX") and f"{above} is 700" in line and "chmod o+x" in line
+    os.chmod(above, 0o711)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("*/5 * * * * bogdan bbdispatch --db /srv/other.db schedule run", "runs on /srv/other.db"),
+        ("*/5 * * * * bogdan /opt/nothere/bbdispatch --db {db} schedule run", "does not exist"),
+        ("*/5 * * * * bogdan bbdispatchx --db {db} schedule run", "no cron line"),
+        ("#*/5 * * * * bogdan bbdispatch --db {db} schedule run", "no cron line"),
+        ("*/5 * * * * bogdan true # bbdispatch --db {db} schedule run", "no cron line"),
+        ("*/5 * * * * bogdan /usr/bin/bbdispatch schedule run", "names no database"),
+        ("*/5 * * * * bogdan bbdispatch --db {db}.old schedule run", "runs on"),
+    ],
+)
+def test_a_wrong_schedule_line_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], line: str, said: str
+) -> None:
+    db, root = firm
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        line.format(db=db) + f"\n30 1 * * * bogdan bbdispatch --db {db} backup\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (found,) = [ln for ln in lines if "'schedule run'" in ln]
+    assert found.startswith("FIX") and said in found, found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "*/5 * * * * bogdan BBDISPATCH_DB={db} /usr/bin/bbdispatch schedule run >>/tmp/l 2>&1",
+        "*/5 * * * * root runuser -u root -g bbdispatch -- sh -c "
+        "'umask 002; /usr/bin/bbdispatch --db {db} schedule run'",
+        "BBDISPATCH_DB={db}\n*/15 * * * * bogdan /usr/bin/bbdispatch schedule run",
+    ],
+)
+def test_the_documented_schedule_lines_are_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    db, root = firm
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        line.format(db=db) + f"\n30 1 * * * bogdan bbdispatch --db {db} backup\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+def test_a_systemd_service_needs_its_timer_enabled(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, root = firm
+    (root / "etc" / "cron.d" / "bbdispatch").write_text(
+        f"30 1 * * * bogdan bbdispatch --db {db} backup\n"
+    )
+    units = root / "etc" / "systemd" / "system"
+    units.mkdir(parents=True)
+    (units / "bbdispatch-schedule.service").write_text(
+        f"[Service]\nEnvironment=BBDISPATCH_DB={db}\nExecStart=/usr/bin/bbdispatch schedule run\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    (found,) = [ln for ln in lines if "'schedule run'" in ln]
+    assert found.startswith("FIX") and "systemctl enable --now bbdispatch-schedule.timer" in found
+    (units / "timers.target.wants").mkdir()
+    (units / "timers.target.wants" / "bbdispatch-schedule.timer").write_text("")
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
