@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import echo, open_ctx, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _, asked_language
-from bbdispatch.services.bootstrap import AdminOutcome, ensure_first_admin
+from bbdispatch.services.bootstrap import (
+    AdminOutcome,
+    check_login,
+    ensure_first_admin,
+    os_account_exists,
+)
 from bbdispatch.services.people import os_login
 from bbdispatch.services.settings import adopt_firm_language
 
@@ -30,6 +36,11 @@ def handle(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         login = args.admin or os_login()
+        if args.admin is not None:  # checked before a database file is made
+            try:
+                check_login(args.admin)
+            except DomainError as err:
+                raise CommandError(f"--admin: {err}", EXIT_USAGE) from err
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
             shown = ctx.db.display_name
@@ -46,6 +57,13 @@ def handle(args: argparse.Namespace) -> int:
             echo(_("{login} is now the first admin.").format(login=login))
         else:
             echo(_("admins: {admins}").format(admins=", ".join(first.admins)))
+        if args.admin is not None and not os_account_exists(login):
+            echo_err(
+                _(
+                    "warning: this machine has no OS account {login}; bbdispatch knows people "
+                    "by their OS login, so create it before they start: useradd -m {login}"
+                ).format(login=login)
+            )
         return 0
 
     return run(body)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.people import Role
+from bbdispatch.domain.people import OS_LOGIN, Role
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -54,6 +54,30 @@ def display_name(login: str) -> str:
     return gecos or login
 
 
+def check_login(login: str) -> None:
+    """Refuse what cannot be an OS login (:data:`~bbdispatch.domain.people.OS_LOGIN`).
+
+    Raises:
+        DomainError: the login breaks the POSIX rules ``useradd`` keeps.
+    """
+    if not OS_LOGIN.match(login):
+        raise DomainError(
+            _(
+                "{login!r} cannot be an OS login: use lower-case letters, digits, _ . - "
+                "(e.g. anna.nowak)."
+            ).format(login=login)
+        )
+
+
+def os_account_exists(login: str) -> bool:
+    """Whether this machine has an OS account ``login`` (the passwd database)."""
+    try:
+        pwd.getpwnam(login)
+    except KeyError:
+        return False
+    return True
+
+
 async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin:
     """Make ``login`` the first admin when the database has none.
 
@@ -66,11 +90,14 @@ async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin
     Raises:
         Refused: ``named``, the database has an admin already, and the login
             running this is not an admin of it (audited).
-        DomainError: ``named`` and the database already has an admin who is not ``login``.
+        DomainError: ``named`` and the database already has an admin who is not
+            ``login``; or ``login`` cannot be an OS login.
     """
     login = login.strip()
     if not login:
         raise DomainError(_("An admin needs a login."))
+    if named:  # the login running init is an OS account already, whatever its letters
+        check_login(login)
     async with ctx.db.transaction():
         admins = await store.admin_logins(ctx.db)
         if admins:

@@ -173,3 +173,26 @@ def test_people_import_is_for_admins(
     monkeypatch.setattr("bbdispatch.commands.common.os_fallback", lambda: None)
     assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 1
     assert "not a bbdispatch user" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("login", ["Bogdan", "1anna", "-x", "anna nowak", "a" * 33, "ania;rm"])
+def test_init_refuses_an_admin_that_cannot_be_an_os_login(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], login: str
+) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", f"--admin={login}"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be an OS login" in err and "Traceback" not in err
+    assert not db.exists()
+
+
+def test_init_warns_when_the_admin_has_no_os_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "nobody-here-xyz"]) == 0
+    out, err = capsys.readouterr()
+    assert "nobody-here-xyz is the first admin" in out
+    assert "no OS account nobody-here-xyz" in err and "useradd -m nobody-here-xyz" in err
+    assert main(["--db", str(tmp_path / "b.db"), "init", "--admin", "root"]) == 0
+    assert "no OS account" not in capsys.readouterr().err
