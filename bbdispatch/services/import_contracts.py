@@ -376,7 +376,8 @@ async def _database_problems(
     itadmin_lines: dict[int, int] = {}
     same: dict[tuple[int, str, date], int] = {}
     for key in keys:
-        if key.number and await store.contract_number_taken(ctx.db, key.number):
+        taken = bool(key.number) and await store.contract_number_taken(ctx.db, key.number)
+        if taken:
             problems.append(
                 RowProblem(key.line, "number", _("{n} is already a contract.").format(n=key.number))
             )
@@ -399,8 +400,8 @@ async def _database_problems(
             )
             continue
         clients[key.line] = found.id
-        if key.product is None or key.starts_on is None:
-            continue
+        if key.product is None or key.starts_on is None or taken:
+            continue  # a number already there is that contract: nothing more to say of it
         existing = await store.contracts_of(ctx.db, found.id)
         if not key.number:
             twin = next(

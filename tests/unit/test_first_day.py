@@ -79,7 +79,9 @@ def test_first_day_from_the_sample_files(
     # Running it all again changes nothing (people and clients skip, contracts refuse).
     assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
     assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 1
-    assert "UM/2026/007 is already a contract" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "UM/2026/007 is already a contract" in err
+    assert "4 problems" in err and "already has IT administration" not in err
 
 
 async def test_opening_balance_is_named_on_the_statement(demo_ctx: Ctx) -> None:
