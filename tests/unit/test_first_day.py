@@ -61,7 +61,10 @@ def test_first_day_from_the_sample_files(
     assert views["ADM/2025/002"]["code"] == "it-admin"
     # Everywhere the block's hours are shown, the opening balance is named.
     assert main(["--db", str(db), "contracts"]) == 0
-    assert "31.5 h of 50 h used (31.5 h opening balance), 18.5 h left" in capsys.readouterr().out
+    assert (
+        "31.5 h of 50 h used, 18.5 h left (63 %) · opening balance 31.5 h"
+        in capsys.readouterr().out
+    )
     kancelaria = str(service["client_id"])
     assert main(["--db", str(db), "clients", "show", kancelaria]) == 0
     assert "Opening balance: 31.5 h used before bbdispatch (imported)." in capsys.readouterr().out
