@@ -35,8 +35,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("import clients from a CSV file"),
         description=_(
             "Columns (header row, comma or semicolon; English or Polish names): {columns}. "
-            "kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM) "
-            "or Windows-1250."
+            "kind: company/firma or private/osoba prywatna. UTF-8 (with or without BOM), "
+            "UTF-16 with BOM, Windows-1250 or ISO-8859-2."
         ).format(columns=", ".join(COLUMNS)),
     )
     parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))

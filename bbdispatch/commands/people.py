@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=_(
             "Columns (header row, comma or semicolon; English or Polish names): "
             "login, name, role (technician/dispatcher/admin), skills (comma-separated), "
-            "onsite (yes/no), phone. UTF-8 (with or without BOM) or Windows-1250."
+            "onsite (yes/no), phone. UTF-8 (with or without BOM), UTF-16 with BOM, "
+            "Windows-1250 or ISO-8859-2."
         ),
     )
     bulk.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))
