@@ -393,8 +393,8 @@ async def _database_problems(
                     key.line,
                     "client",
                     _(
-                        "{name} (client {id}) is archived; bring the client back "
-                        "before importing a contract for it."
+                        "{name} (client {id}) is archived; to import a contract for it, "
+                        "first run: bbdispatch clients reactivate {id}"
                     ).format(name=found.name, id=found.id),
                 )
             )

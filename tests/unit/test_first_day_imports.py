@@ -82,8 +82,13 @@ def test_contract_for_an_archived_client_is_refused(
     f.write_text(HEADER + "7792190007,service-50h,N/1,2026-02-01,,,\n", encoding="utf-8")
     capsys.readouterr()
     assert _run(firm, "contracts", "import", str(f)) == 1
-    assert "Line 2, column client: Biuro Podróży Łódka" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Line 2, column client: Biuro Podróży Łódka" in err
+    assert f"bbdispatch clients reactivate {client_id}" in err
     assert _count(firm, "contract") == 4
+    assert _run(firm, "clients", "reactivate", str(client_id)) == 0
+    assert _run(firm, "contracts", "import", str(f)) == 0
+    assert _count(firm, "contract") == 5
 
 
 def test_nip_with_a_bad_check_digit_is_an_error_not_an_id(
