@@ -65,10 +65,12 @@ HEADER_PL = {
     "contract": "Umowa",
     "hours_left_before": "Na początku okresu [h]",
     "hours_left_after": "Pozostało [h]",
-    "hours_used_opening": "Saldo otwarcia [h]",
     "net_pln": "Netto [zł]",
+    "hours_used_opening": "Saldo otwarcia [h]",
 }
-"""Columns of the Polish spreadsheet document (``;``), in order."""
+"""Columns of the Polish spreadsheet document (``;``), in order. New ones go last, so
+the columns a firm's spreadsheet already reads keep their places; the opening
+balance's column is there only when a contract of the statement has one."""
 
 RECORD_PL = {
     "line": "praca",
@@ -219,10 +221,15 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
     w = _SafeWriter(out, delimiter)
     if polish:
         out.write(BOM)
-        w.writerow(list(HEADER_PL.values()))
+        columns = [
+            key for key in HEADER_PL
+            if key != "hours_used_opening"
+            or any(t.contract.opening_used_minutes for t in s.contracts)
+        ]  # fmt: skip
+        w.writerow([HEADER_PL[key] for key in columns])
         for rec in records:
             rec["record"] = RECORD_PL[str(rec["record"])]
-            w.writerow([rec.get(key, "") for key in HEADER_PL])
+            w.writerow([rec.get(key, "") for key in columns])
     else:
         w.writerow(HEADER)
         for rec in records:

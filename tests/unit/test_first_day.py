@@ -108,7 +108,7 @@ async def test_opening_balance_is_named_on_the_statement(demo_ctx: Ctx) -> None:
     )
     assert mine["hours_used_opening"] == "1.50"
     polish = render_csv(after, ";")
-    assert "Saldo otwarcia [h]" in polish and ";1,50;" in polish
+    assert "Saldo otwarcia [h]" in polish and ";1,50\r\n" in polish
     listed = next(
         c for c in statement_dict(after)["contracts"] if c["contract_id"] == block.contract.id
     )
