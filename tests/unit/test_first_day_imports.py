@@ -223,6 +223,7 @@ def test_ambiguous_or_zero_bytes_are_refused_with_how_to_save_utf8() -> None:
 def test_a_huge_file_is_refused_unread_and_long_fields_in_plain_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["--db", str(tmp_path / "x.db"), "init"]) == 0  # a check needs the right
     monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 1000)
     big = tmp_path / "big.csv"
     big.write_text("name\n" + "Azor\n" * 300, encoding="utf-8")
@@ -245,5 +246,7 @@ def test_a_huge_file_is_refused_unread_and_long_fields_in_plain_words(
 def test_utf16_with_bom_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "k.csv"
     f.write_bytes(codecs.BOM_UTF16_LE + "name;city\nAzor;Łódź\n".encode("utf-16-le"))
+    assert main(["--db", str(tmp_path / "x.db"), "init"]) == 0
+    capsys.readouterr()
     assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(f)]) == 0
     assert "1 client, no problems found" in capsys.readouterr().out
