@@ -62,8 +62,7 @@ def test_first_day_from_the_sample_files(
     # Everywhere the block's hours are shown, the opening balance is named.
     assert main(["--db", str(db), "contracts"]) == 0
     assert (
-        "31.5 h of 50 h used, 18.5 h left (63 %) · opening balance 31.5 h"
-        in capsys.readouterr().out
+        "31.5 h of 50 h used, 18.5 h left (63%) · opening balance 31.5 h" in capsys.readouterr().out
     )
     kancelaria = str(service["client_id"])
     assert main(["--db", str(db), "clients", "show", kancelaria]) == 0
