@@ -7,9 +7,12 @@ extraction in docs/translating.md and translate the new entries.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.i18n.catalogue import (
+    PO,
     catalogue,
     extracted,
     fields,
@@ -176,3 +179,24 @@ def test_catalogue_avoids_the_words_the_glossary_forbids() -> None:
             found = [s for s in stems if re.search(rf"\b{re.escape(s)}", text or "", re.IGNORECASE)]
             off += [f"{message.id!r} → {text!r}: {found}"] if found else []
     assert not off, "docs/glossary.md says not to use these words:\n" + "\n".join(off)
+
+
+def test_each_string_is_in_the_catalogue_once() -> None:
+    """A string entered twice (a merge that kept both sides) makes msgfmt refuse the file.
+
+    Babel reads such a file without a word and keeps one of the two; GNU
+    msgfmt, which translators and packagers use, stops with "duplicate message
+    definition". Entries are compared by their text, however they are wrapped.
+    """
+    text = PO.read_text(encoding="utf-8")
+    seen: set[tuple[str, str]] = set()
+    twice = []
+    for entry in text.split("\n\n"):
+        found = re.search(r'^(msgctxt .*\n)?msgid ((?:".*"\n?)+)', entry, re.MULTILINE)
+        if found is None:
+            continue
+        key = (found.group(1) or "", "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', found.group(2))))
+        if key in seen:
+            twice.append(key[1])
+        seen.add(key)
+    assert twice == []
