@@ -86,3 +86,16 @@ def test_demo_is_deterministic(demo_template: Path, tmp_path: Path) -> None:
     a = sqlite3.connect(demo_template).execute(query).fetchall()
     b = sqlite3.connect(again).execute(query).fetchall()
     assert a == b
+
+
+async def test_demo_documents_name_a_complete_seller(demo_ctx: Ctx) -> None:
+    """The demo's ``[seller]`` had an empty address and NIP, so its documents looked unfinished."""
+    from datetime import date
+
+    from bbdispatch.reports.markdown_report import render_markdown
+    from bbdispatch.services.statements import build_statement
+
+    seller = demo_ctx.prices.seller
+    assert seller.address and stdnum_nip.is_valid(seller.nip)
+    md = render_markdown(await build_statement(demo_ctx, 1, date(2026, 11, 1), date(2026, 11, 30)))
+    assert f"{seller.name}, {seller.address}, NIP {seller.nip}" in md
