@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.i18n import N_, _
+from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.inventory import InventoryReport, inventory_reports, load_inventory_file
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
@@ -131,7 +131,11 @@ class InventoryScreen(BBScreen[None]):
             else _("first inventory")
         )
         self.query_one("#inventory-summary", Static).update(
-            _("{when}: {n} programs, {since}: +{a} −{r} ~{c}").format(
+            ngettext(
+                "{when}: {n} program, {since}: +{a} −{r} ~{c}",
+                "{when}: {n} programs, {since}: +{a} −{r} ~{c}",
+                len(latest.software.items),
+            ).format(
                 when=format_local(latest.loaded_at), n=len(latest.software.items), since=since,
                 a=len(diff.added), r=len(diff.removed), c=len(diff.changed),
             )
@@ -183,9 +187,11 @@ class InventoryScreen(BBScreen[None]):
         self.remove_class("-loading")
         self.query_one("#diff-table", DataTable).focus()
         self.notify(
-            _("Inventory of {host} loaded: {n} programs.").format(
-                host=report.latest.host, n=len(report.latest.software.items)
-            )
+            ngettext(
+                "Inventory of {host} loaded: {n} program.",
+                "Inventory of {host} loaded: {n} programs.",
+                len(report.latest.software.items),
+            ).format(host=report.latest.host, n=len(report.latest.software.items))
         )
         self.load_report(report.latest.host)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from bbdispatch.clock import format_local
 from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
 from bbdispatch.commands.office import positive_id
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.inventory import (
     InventoryReport,
     full_inventory,
@@ -137,7 +137,11 @@ def handle_show(args: argparse.Namespace) -> int:
                 if number:
                     echo()
                 echo(
-                    _("{host}: inventory {id} of {at}, {n} programs").format(
+                    ngettext(
+                        "{host}: inventory {id} of {at}, {n} program",
+                        "{host}: inventory {id} of {at}, {n} programs",
+                        len(info.software.items),
+                    ).format(
                         host=info.host or _("(unnamed computer)"), id=info.id,
                         at=format_local(info.loaded_at), n=len(info.software.items),
                     )
@@ -172,7 +176,11 @@ def report_json(report: InventoryReport) -> dict[str, object]:
 def _print(report: InventoryReport) -> None:
     latest, previous, diff = report.latest, report.previous, report.diff
     echo(
-        _("{host}: inventory {id} of {at}: {n} programs").format(
+        ngettext(
+            "{host}: inventory {id} of {at}: {n} program",
+            "{host}: inventory {id} of {at}: {n} programs",
+            len(latest.software.items),
+        ).format(
             host=latest.host or _("(unnamed computer)"), id=latest.id,
             at=format_local(latest.loaded_at), n=len(latest.software.items),
         )

@@ -166,3 +166,35 @@ def test_the_runs_technician_loads_a_list_and_sees_what_changed(
     assert "+ Microsoft Visual C++ 2015-2022 Redistributable (x64) 14.36.32532" in out
     with sqlite3.connect(demo_db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM software_inventory").fetchone() == (3,)
+
+
+@pytest.mark.parametrize(
+    ("programs", "english", "polish"),
+    [(1, "1 program", "1 program"), (3, "3 programs", "3 programy"),
+     (5, "5 programs", "5 programów")],
+)  # fmt: skip
+def test_program_counts_are_plural_forms(
+    demo_db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    programs: int,
+    english: str,
+    polish: str,
+) -> None:
+    """``inventory load``/``show`` said "1 programs" (and "programy: 5" in Polish)."""
+    db = ["--db", str(demo_db_path)]
+    with sqlite3.connect(demo_db_path) as conn:
+        (run,) = conn.execute(
+            "SELECT id FROM job WHERE recurring_task_id = 2 ORDER BY occurrence_at DESC LIMIT 1"
+        ).fetchone()
+    export = demo_db_path.parent / "one.csv"
+    export.write_text(
+        "Name,Version\n" + "".join(f"Program {i},1.{i}\n" for i in range(programs)),
+        encoding="utf-8",
+    )
+    assert main([*db, "inventory", "load", "--job", str(run), "--host", "PC7", str(export)]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(f": {english}")
+    assert main([*db, "inventory", "show", "--client", "3", "--host", "PC7"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith(f", {english}")
+    assert main([*db, "--lang", "pl", "inventory", "show", "--client", "3", "--host", "PC7"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(f", {polish}")
