@@ -104,16 +104,40 @@ def format_hours(minutes: int) -> str:
     return formats.format_hours(minutes)
 
 
-def balance_text(balance: Balance, warn_percent: int) -> str:
+def balance_text(balance: Balance, warn_percent: int, today: date | None = None) -> str:
     """One-line balance shown wherever a contract appears.
 
     ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``; a block
     brought over with hours already used names them, last: ``… 31.5 h of 50 h
     used, 18.5 h left (63%) · opening balance 31.5 h``.
 
-    The percentage as Babel writes it for the session's language.
+    The percentage as Babel writes it for the session's language. A closed
+    contract, or one past its end (when ``today`` is given), says so instead of
+    its hours left, which it can no longer take
+    (``BB/2026/003 service-50h: closed, 3 h of 50 h used``).
     """
     c = balance.contract
+    ended = c.status in (ContractStatus.CLOSED, ContractStatus.EXPIRED) or (
+        today is not None and c.ends_on is not None and today > c.ends_on
+    )
+    if ended:
+        used, included = format_hours(balance.used_minutes), balance.included_minutes
+        if c.status is ContractStatus.CLOSED:
+            text = (
+                _("{number} {product}: closed, {used} charged")
+                if included is None
+                else _("{number} {product}: closed, {used} of {included} used")
+            )
+        else:
+            text = (
+                _("{number} {product}: expired, {used} charged")
+                if included is None
+                else _("{number} {product}: expired, {used} of {included} used")
+            )
+        return text.format(
+            number=c.number, product=c.product_code, used=used,
+            included=format_hours(included or 0),
+        )  # fmt: skip
     if balance.included_minutes is None:
         return _("{number} {product}: {used} charged").format(
             number=c.number, product=c.product_code, used=format_hours(balance.used_minutes)

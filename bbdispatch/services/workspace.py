@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bbdispatch.clock import local_today
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, JobStatus
@@ -106,7 +107,8 @@ async def job_card(ctx: Ctx, tech: Technician, job_id: int) -> JobCard:
     # Hours left on the client's contracts, as lines of text: the technician
     # sees whether the time is covered, not the contracts themselves.
     contracts = await contract_store.contracts_of(ctx.db, client.id)
-    balances = [balance_text(b, warn) for b in await contract_balances(ctx, contracts)]
+    today = local_today(ctx.clock)
+    balances = [balance_text(b, warn, today) for b in await contract_balances(ctx, contracts)]
     entries = [
         e for e in await work_store.entries_of_job(ctx.db, job.id) if e.technician_id == tech.id
     ]

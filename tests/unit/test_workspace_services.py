@@ -258,3 +258,25 @@ async def test_acting_as_never_raises_rights(demo_ctx: Ctx) -> None:
     assert (await identify(demo_ctx, "bogdan", "beata")).login == "beata"  # admins may
     with pytest.raises(NotFound):
         await identify(demo_ctx, "bogdan", "nobody")
+
+
+async def test_a_closed_block_shows_as_closed_on_the_technicians_card(demo_ctx: Ctx) -> None:
+    """A technician saw a closed block as "47 h left" (issue 20's tester)."""
+    from bbdispatch.services.contracts import close_contract
+    from bbdispatch.storage import contracts as contract_store
+
+    marek = await person(demo_ctx, "marek")
+    rows = await my_jobs(demo_ctx, marek)
+    blocks = [
+        (r.job, c)
+        for r in rows
+        for c in await contract_store.contracts_of(demo_ctx.db, r.job.client_id)
+        if c.minutes_included and c.status.value == "active"
+    ]
+    job, contract = blocks[0]
+    before = (await job_card(demo_ctx, marek, job.id)).balances
+    assert any(contract.number in b and "left" in b for b in before)
+    await close_contract(demo_ctx, contract.id, "Klient zrezygnował")
+    after = [b for b in (await job_card(demo_ctx, marek, job.id)).balances if contract.number in b]
+    assert len(after) == 1
+    assert "closed" in after[0] and "left" not in after[0]
