@@ -12,12 +12,11 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.dates import format_day
 from bbdispatch.domain.contracts import ContractStatus, balance_text, format_hours
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.formats import format_money
 from bbdispatch.i18n import N_, NP_, Labels, _
-from bbdispatch.pricelist import ProductType
 from bbdispatch.services.ledger import (
     ContractView,
     close_contract,
+    contract_notes,
     contract_views,
     move_uncovered,
     uncovered_minutes,
@@ -178,22 +177,7 @@ class ContractsScreen(BBScreen[None]):
         period = format_day(c.starts_on) + (f"–{format_day(c.ends_on)}" if c.ends_on else "")
         signed = _("signed by {who}").format(who=c.signed_by)
         lines.append(f"{c.title} · {period} · {signed}")
-        if c.opening_used_minutes:
-            lines.append(
-                _("Opening balance: {hours} used before bbdispatch (imported).").format(
-                    hours=format_hours(c.opening_used_minutes)
-                )
-            )
-        if v.offer_service:
-            lines.append(_("Starter nearly used: offer a service contract."))
-        elif v.runs_out_on:
-            lines.append(_("At the pace of 90 days runs out {day}.").format(
-                day=format_day(v.runs_out_on)))  # fmt: skip
-        elif c.kind is ProductType.MONTHLY:
-            lines.append(_("Monthly fee {fee} (IT administration).").format(
-                fee=format_money(c.net)))  # fmt: skip
-        elif v.forecast_note:
-            lines.append(_("No run-out forecast: {why}.").format(why=v.forecast_note))
+        lines += contract_notes(v)
         detail.set_class(v.offer_service or v.balance.warning_level(warn) > 0, "-warn")
         detail.update("\n".join(lines))
 

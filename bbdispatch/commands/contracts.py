@@ -26,7 +26,12 @@ from bbdispatch.pricelist import ProductType
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.contracts import SignRequest, close_contract, sign_for_client
 from bbdispatch.services.import_contracts import import_contracts, read_contracts
-from bbdispatch.services.ledger import ContractView, contract_views, move_uncovered
+from bbdispatch.services.ledger import (
+    ContractView,
+    contract_notes,
+    contract_views,
+    move_uncovered,
+)
 from bbdispatch.services.spreadsheet import ImportFileError
 
 
@@ -115,6 +120,8 @@ def handle(args: argparse.Namespace) -> int:
         for v in views:
             status = CONTRACT_STATUS_LABEL[v.status]
             echo(f"{v.client_name[:30]:<30} {status:<{status_w}} {balance_text(v.balance, warn)}")
+            for note in contract_notes(v):
+                echo(f"{'':<30} {'':<{status_w}} {note}")
         return 0
 
     return run(body)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bbdispatch.clock import local_midnight_utc, local_today
+from bbdispatch.dates import format_day
 from bbdispatch.domain.contracts import (
     Balance,
     Contract,
@@ -21,6 +22,7 @@ from bbdispatch.domain.contracts import (
 )
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
@@ -58,6 +60,34 @@ class ContractView:
     """A starter contract past the warning threshold: offer a service contract."""
     forecast_note: str = ""
     """Why there is no forecast (closed, no recent work, not a block), else empty."""
+
+
+def contract_notes(v: ContractView) -> list[str]:
+    """The hint lines under a contract's balance, the same on screen and in ``contracts``.
+
+    Opening balance, the offer of a service contract, the run-out forecast, the
+    monthly fee of an IT-administration contract, or why there is no forecast;
+    amounts and dates in the firm's formats. Empty when there is nothing to add.
+    """
+    c = v.balance.contract
+    lines: list[str] = []
+    if c.opening_used_minutes:
+        lines.append(
+            _("Opening balance: {hours} used before bbdispatch (imported).").format(
+                hours=format_hours(c.opening_used_minutes)
+            )
+        )
+    if v.offer_service:
+        lines.append(_("Starter nearly used: offer a service contract."))
+    elif v.runs_out_on:
+        lines.append(_("At the pace of 90 days runs out {day}.").format(
+            day=format_day(v.runs_out_on)))  # fmt: skip
+    elif c.kind is ProductType.MONTHLY:
+        lines.append(_("Monthly fee {fee} (IT administration).").format(
+            fee=format_money(c.net)))  # fmt: skip
+    elif v.forecast_note:
+        lines.append(_("No run-out forecast: {why}.").format(why=v.forecast_note))
+    return lines
 
 
 async def forecasts(ctx: Ctx, balances: list[Balance]) -> dict[int, date | None]:

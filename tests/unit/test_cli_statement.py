@@ -122,6 +122,18 @@ def test_issue_locks_a_past_period(demo_db_path: Path, capsys: pytest.CaptureFix
     assert "already issued" in err
 
 
+def test_contracts_text_shows_the_fee_and_why_there_is_no_forecast(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text listing lacked the IT-admin fee and the forecast's reason (the TUI had them)."""
+    code, out, _err = run(demo_db_path, capsys, "--lang", "pl", "contracts", "--client", "3")
+    assert code == 0
+    lines = out.splitlines()
+    fee = lines.index(next(ln for ln in lines if "it-admin" in ln)) + 1
+    assert lines[fee].strip() == "Opłata miesięczna 1 800,00 zł (administrowanie IT)."
+    assert any(ln.strip().startswith("Brak prognozy") for ln in lines)
+
+
 def test_contracts_json(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(demo_db_path, capsys, "contracts", "--client", "2", "--json")
     assert code == 0
