@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -166,9 +167,10 @@ class StatementScreen(BBScreen[None]):
             if s.issued_at
             else _("draft")
         )
-        self.query_one("#statement-title", Static).update(
-            f"{s.client_name} · {format_day(s.period_from)}–{format_day(s.period_to)} · {state}"
-        )
+        title = self.query_one("#statement-title", Static)
+        rest = f" · {format_day(s.period_from)}–{format_day(s.period_to)} · {state}"
+        room = (title.content_size.width or self.app.size.width - 2) - cell_len(rest)
+        title.update(fit_name(s.client_name, room) + rest)
         table = self.query_one("#statement-lines", DataTable)
         table.clear()
         for ln in s.lines:
@@ -332,3 +334,18 @@ class StatementScreen(BBScreen[None]):
             return
         self._show(issued, kept)
         self.notify(_("Statement {n} issued; its entries are locked.").format(n=issued.number))
+
+
+def fit_name(name: str, room: int) -> str:
+    """``name`` cut with ``…`` to ``room`` cells (at least 8), so what follows it stays whole.
+
+    The statement's title ends with the period and the issue number and date;
+    a long client name used to push the date off an 80-column screen.
+    """
+    room = max(room, 8)
+    if cell_len(name) <= room:
+        return name
+    cut = name
+    while cut and cell_len(cut) > room - 1:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
