@@ -17,7 +17,7 @@ from itertools import islice
 
 from dateutil.rrule import YEARLY, rrule, rrulestr
 
-from bbdispatch.clock import FIRM_ZONE, local
+from bbdispatch.clock import FIRM_ZONE, format_local, local
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import ClosedDayRule, run_deadline
@@ -192,6 +192,7 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
         raise ScheduleError(NOT_UNDERSTOOD()) from err
     if not isinstance(rule, rrule):
         raise ScheduleError(_("Use a single RRULE."))
+    _check_until(rule, local(starts_at))
     _check_runs_soon(rule, local(starts_at))
     first: list[datetime] = list(islice(rule, 10))
     if not first:
@@ -244,6 +245,15 @@ def _check_parts(text: str) -> None:
         if name in names:
             raise ScheduleError(_("{name} is given twice.").format(name=name))
         names.append(name)
+        if name in ("INTERVAL", "COUNT"):
+            _check_whole(name, value.strip())
+            continue
+        if name == "UNTIL" and re.fullmatch(r"\d{8}", value.strip()):
+            raise ScheduleError(
+                _("UNTIL needs a time too, in UTC: write {value}T235959Z.").format(
+                    value=value.strip()
+                )
+            )
         if name == "FREQ":
             if value.strip().upper() not in FREQUENCIES:
                 raise ScheduleError(
@@ -260,6 +270,43 @@ def _check_parts(text: str) -> None:
             ) from err
     if "FREQ" not in names:
         raise ScheduleError(_("Say how often: FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."))
+
+
+def _check_whole(name: str, value: str) -> None:
+    """INTERVAL and COUNT are whole numbers from 1: 0 or -1 used to read "more than once a day".
+
+    Raises:
+        ScheduleError: naming the part, the value and what it must be.
+    """
+    if not re.fullmatch(r"[+-]?\d{1,9}", value):
+        raise ScheduleError(
+            _("{name} must be a whole number, like {name}=2; “{value}” is not.").format(
+                name=name, value=value
+            )
+        )
+    if int(value) < 1:
+        message = (
+            _("INTERVAL must be 1 or more (INTERVAL=2: every second day, week or month);"
+              " “{value}” is not.")
+            if name == "INTERVAL"
+            else _("COUNT is how many runs and must be 1 or more; “{value}” is not.")
+        )  # fmt: skip
+        raise ScheduleError(message.format(value=value))
+
+
+def _check_until(rule: rrule, start: datetime) -> None:
+    """An UNTIL before the first run used to read "This schedule never occurs".
+
+    Raises:
+        ScheduleError: naming both moments in the firm's time.
+    """
+    until = getattr(rule, "_until", None)
+    if isinstance(until, datetime) and until < start:
+        raise ScheduleError(
+            _(
+                "UNTIL ({until}) is before the first run ({first}): the task would never run."
+            ).format(until=format_local(until), first=format_local(start))
+        )
 
 
 def _check_runs_soon(rule: rrule, start: datetime) -> None:

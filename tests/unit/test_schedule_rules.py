@@ -76,7 +76,13 @@ def test_time_of_day_survives_summer_time() -> None:
         ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "no run in the 5 years"),
         ("FREQ=HOURLY", "at most once a day"),
         ("DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "DTSTART"),
-        ("FREQ=WEEKLY;UNTIL=20200101T000000Z", "never occurs"),
+        # Issue 20's tester: these read "runs at most once a day" or "never occurs".
+        ("FREQ=WEEKLY;UNTIL=20200101T000000Z", "UNTIL .01.01.2020 01:00. is before the first run"),
+        ("FREQ=WEEKLY;UNTIL=20200101", "UNTIL needs a time too, in UTC: write 20200101T235959Z"),
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL must be 1 or more .* “0” is not"),
+        ("FREQ=DAILY;INTERVAL=-1", "INTERVAL must be 1 or more .* “-1” is not"),
+        ("FREQ=DAILY;INTERVAL=1.5", "INTERVAL must be a whole number"),
+        ("FREQ=WEEKLY;COUNT=0", "COUNT is how many runs and must be 1 or more"),
     ],
 )
 def test_bad_schedules_are_refused_with_a_reason(text: str, message: str) -> None:
