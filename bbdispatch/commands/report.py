@@ -24,7 +24,7 @@ from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import _
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.reports.itadmin import ITADMIN_FORMATS, render_itadmin
-from bbdispatch.services.itadmin_report import itadmin_report
+from bbdispatch.services.itadmin_report import OutsideTerm, itadmin_report
 from bbdispatch.services.statements import (
     build_statement,
     empty_message,
@@ -165,7 +165,10 @@ def handle_itadmin(args: argparse.Namespace) -> int:
         client_id = client_id_of(args.client)
         month = parse_month(args.month)
         async with open_ctx(args) as ctx:
-            report = await itadmin_report(ctx, client_id, month)
+            try:
+                report = await itadmin_report(ctx, client_id, month)
+            except OutsideTerm as err:
+                raise CommandError(str(err), EXIT_USAGE) from err
         rendered.append(render_itadmin(report, args.format))
         if args.output:
             await asyncio.to_thread(_write_output, args.output, rendered[0], False, args.force)

@@ -30,6 +30,9 @@ class ReportRun:
     documented_at: datetime | None
     outcome: str
     """What was checked, and the problem found, as the technician wrote it."""
+    created: bool = True
+    """False for a run the task's schedule called for that never became a job
+    (over the catch-up cap, or ``schedule run`` did not run): missed once its day is over."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ PL = {
     "ok": "poprawna",
     "failed": "nieudana",
     "late_mark": "po terminie",
+    "not_created": "nie utworzono zlecenia",
 }
 """Polish labels of the report."""
 
@@ -87,6 +88,8 @@ def month_pl(report: ItAdminReport) -> str:
 
 def _state(run: ReportRun) -> str:
     text = STATE_PL[run.state]
+    if not run.created:
+        text = f"{text}, {PL['not_created']}"
     return f"{text}, {PL['late_mark']}" if run.late else text
 
 
@@ -293,6 +296,7 @@ def report_dict(r: ItAdminReport) -> dict[str, Any]:
                 "technician": x.technician,
                 "state": x.state.value,
                 "late": x.late,
+                "created": x.created,
                 "documented_at": to_db(x.documented_at) if x.documented_at else None,
                 "outcome": x.outcome,
             }

@@ -51,6 +51,14 @@ async def test_report_from_the_history_screen(
         status = str(screen.query_one("#report-status", Static).render())
         assert status.startswith("10.2026")
         assert "Komputer REJESTRACJA-PC" in screen.query_one("#report-text", Markdown).source
+        # Back before the contract's start: said in words, no empty document.
+        for _month in range(10):
+            await pilot.press("left")
+        await settle_twice(app, pilot)
+        assert screen.month == date(2025, 12, 1)
+        status = str(screen.query_one("#report-status", Static).render())
+        assert "did not run in 12.2025: BB/2026/003 runs from 28.01.2026" in status
+        assert screen.query_one("#report-text", Markdown).source == ""
         await pilot.press("escape")
         await settle_twice(app, pilot)
         assert isinstance(app.screen, ContractHistoryScreen)

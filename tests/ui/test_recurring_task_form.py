@@ -203,7 +203,10 @@ async def test_moving_a_tasks_first_run_back_asks_but_a_new_title_does_not(
             "DELETE FROM job_status_change WHERE job_id IN (SELECT id FROM job WHERE recurring_task_id = 2)"
         )
         conn.execute("DELETE FROM job WHERE recurring_task_id = 2")
-        conn.execute("UPDATE recurring_task SET starts_at = '2026-12-07T09:00:00Z' WHERE id = 2")
+        conn.execute(
+            "UPDATE recurring_task SET starts_at = '2026-12-07T09:00:00Z', runs_from = NULL"
+            " WHERE id = 2"
+        )
     app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle_twice(app, pilot)

@@ -47,6 +47,35 @@ async def test_a_missed_run_is_counted_and_named(demo_ctx: Ctx) -> None:
         assert "nie wykonano" in render_itadmin(report, "md")
 
 
+async def test_runs_the_schedule_called_for_but_never_created_are_missed(demo_ctx: Ctx) -> None:
+    """The report counted only runs that exist as jobs (issue 20's tester).
+
+    The demo's newest backup check (Monday 23.11) is left for ``schedule run``,
+    and without one after the demo's day the 30.11 check never became a job
+    either; on 02.12 the November report must show both due and missed, in
+    every format.
+    """
+    demo_ctx.clock.advance(timedelta(days=8))  # type: ignore[attr-defined]  # Wed 02.12
+    report = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 11, 1))
+    ghost = [r for r in report.runs if not r.created]
+    assert [(r.due_at.day, r.due_at.hour, r.state) for r in ghost] == [
+        (23, 9, RunState.OVERDUE), (30, 9, RunState.OVERDUE),
+    ]  # fmt: skip
+    assert {r.task_title for r in ghost} == {"Kontrola kopii zapasowych"}
+    assert report.missed >= 1 and report.due == len(report.runs)
+    assert "| nie wykonano, nie utworzono zlecenia |" in render_itadmin(report, "md")
+    data = json.loads(render_itadmin(report, "json"))
+    assert data["summary"]["missed"] == report.missed
+    assert [r["created"] for r in data["runs"]].count(False) == 2
+    # Once schedule run has made it, it is counted once, as the job it is.
+    from bbdispatch.services.schedule import run_schedule
+
+    await run_schedule(demo_ctx)
+    after = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 11, 1))
+    assert all(r.created for r in after.runs)
+    assert after.due == report.due and after.missed == report.missed
+
+
 async def test_a_client_without_it_administration_is_told_so(demo_ctx: Ctx) -> None:
     with pytest.raises(NotFound, match="has no IT administration contract"):
         await itadmin_report(demo_ctx, APTEKA, date(2026, 11, 1))
@@ -59,6 +88,22 @@ def test_cli_report_itadmin(demo_db_path: Path, capsys: pytest.CaptureFixture[st
     assert "Przychodnia Zdrowie Plus" in out and "1 800,00 zł" in out
     assert main([*args, "--month", "listopad"]) == 2
     assert "--month: give a month as 2026-11" in capsys.readouterr().err
+
+
+def test_a_month_outside_the_contract_is_refused(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before its start (28.01.2026) the report was an empty document, exit 0."""
+    args = ["--db", str(demo_db_path), "report", "itadmin", "--client", "3"]
+    assert main([*args, "--month", "2025-12", "--format", "md"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().endswith(
+        "IT administration did not run in 12.2025: BB/2026/003 runs from 28.01.2026."
+    )
+    assert main(["--lang", "pl", *args, "--month", "2025-11"]) == 2
+    assert "nie było w 11.2025" in capsys.readouterr().err
+    assert main([*args, "--month", "2026-01", "--format", "json"]) == 0  # its first month
 
 
 async def test_schedule_run_names_missed_and_failed_runs_one_line_each(demo_ctx: Ctx) -> None:
