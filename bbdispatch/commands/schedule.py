@@ -20,6 +20,14 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.rings import replay_spooled_rings
 from bbdispatch.services.schedule import run_schedule
 
+EXIT_ATTENTION = 3
+"""``schedule run`` worked, and reported runs missed or failed for the first time (stderr).
+
+A miss is reported once (remembered in the audit trail), so the code is 3 on
+the run that first sees it and 0 after: a systemd ``OnFailure=`` or a monitor
+alerts once per miss. A task that could not be planned (exit 1) comes first.
+"""
+
 FUTURE_SLACK = timedelta(minutes=5)
 """How far ahead of the system clock a --now may be without --dry-run (clock skew)."""
 
@@ -84,7 +92,7 @@ def handle_run(args: argparse.Namespace) -> int:
                 EXIT_USAGE,
             )
         async with open_ctx(args) as ctx:
-            result = await run_schedule(ctx, now, dry_run=args.dry_run)
+            result = await run_schedule(ctx, now, dry_run=args.dry_run, report_once=True)
             if not args.dry_run:
                 await replay_spooled_rings(ctx)  # calls queued while the database was busy
         if args.json:
@@ -122,6 +130,8 @@ def handle_run(args: argparse.Namespace) -> int:
             echo_err(f"bbdispatch: {line}")
         for line in result.attention:
             echo_err(f"bbdispatch: {line}")
-        return 1 if result.problems else 0
+        if result.problems:
+            return 1
+        return EXIT_ATTENTION if result.attention else 0
 
     return run(body)

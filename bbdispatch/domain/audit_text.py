@@ -36,6 +36,8 @@ ACTION_LABEL = Labels(
         "contract_chosen": NP_("audit", "contract chosen"),
         "backup_checked": NP_("audit", "backup checked"),
         "run_logged": NP_("audit", "run documented"),
+        "missed_reported": NP_("audit", "reported as missed by schedule run"),
+        "failure_reported": NP_("audit", "reported as failed by schedule run"),
     },
     context="audit",
 )

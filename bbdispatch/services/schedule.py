@@ -24,6 +24,7 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
@@ -44,7 +45,7 @@ class ScheduleResult:
 
 
 async def run_schedule(
-    ctx: Ctx, now: datetime | None = None, *, dry_run: bool = False
+    ctx: Ctx, now: datetime | None = None, *, dry_run: bool = False, report_once: bool = False
 ) -> ScheduleResult:
     """Create every due, not yet created occurrence of every active task.
 
@@ -53,6 +54,11 @@ async def run_schedule(
         now: the moment to plan for (default: the context's clock); occurrences
             after it are not due yet.
         dry_run: only say what would be created (``job_id`` 0); nothing is written.
+        report_once: ``attention`` holds only runs not reported before, and
+            (unless ``dry_run``) they are remembered as reported, one audit row
+            each (``missed_reported`` / ``failure_reported`` on the job): cron's
+            ``schedule run`` mails a miss once, not every quarter of an hour.
+            The screens' runs leave it off and see every missed or failed run.
     """
     await check(ctx, Action.SCHEDULE_RUN)
     moment = now or ctx.clock.now()
@@ -63,17 +69,46 @@ async def run_schedule(
         except DomainError as err:
             result.problems.append(_("Task {id} skipped: {err}").format(id=task_id, err=err))
     result.created.sort(key=lambda c: (c.occurrence_at, c.task_id))
-    result.attention.extend(await runs_needing_attention(ctx, moment))
+    found = await _attention(ctx, moment)
+    if report_once:
+        found = await _not_reported_yet(ctx, found, remember=not dry_run)
+    result.attention.extend(line for _job, _action, line in found)
     return result
 
 
 async def runs_needing_attention(ctx: Ctx, now: datetime) -> list[str]:
     """One line per run that was missed or failed, for ``schedule run``'s stderr (cron mail).
 
-    Missed: still open after its due day (every run repeats it until someone acts).
-    Failed: a problem or a failed backup check recorded in the last day, or on a
-    run still open.
+    Missed: still open after its due day. Failed: a problem or a failed backup
+    check recorded in the last day, or on a run still open. Every call lists
+    them all; ``run_schedule(report_once=True)`` keeps only the new ones.
     """
+    return [line for _job, _action, line in await _attention(ctx, now)]
+
+
+REPORTED = {"missed": "missed_reported", "failed": "failure_reported"}
+"""The audit action that remembers a run was reported, by the kind of report."""
+
+
+async def _not_reported_yet(
+    ctx: Ctx, found: list[tuple[int, str, str]], *, remember: bool
+) -> list[tuple[int, str, str]]:
+    """The reports whose job has no audit row of that report yet; remembered unless told."""
+    fresh = []
+    for job_id, action, line in found:
+        trail = await audit_store.audit_for(ctx.db, "job", job_id)
+        if any(entry.action == action for entry in trail):
+            continue
+        fresh.append((job_id, action, line))
+    if remember and fresh:
+        async with ctx.db.transaction():
+            for job_id, action, _line in fresh:
+                await audit.record(ctx, "job", job_id, action)
+    return fresh
+
+
+async def _attention(ctx: Ctx, now: datetime) -> list[tuple[int, str, str]]:
+    """(job, audit action that remembers the report, line) per missed or failed run."""
     from bbdispatch.services.recurring import contract_history, it_admin_contracts
 
     lines = []
@@ -82,19 +117,21 @@ async def runs_needing_attention(ctx: Ctx, now: datetime) -> list[str]:
             due = format_local(row.occurrence_at)
             where = f"{admin.client.name} · {row.task_title} · {due}"
             if row.state is RunState.OVERDUE:
-                lines.append(
-                    _("missed: {run} (job {job}) is not done").format(run=where, job=row.job.id)
-                )
+                lines.append((
+                    row.job.id, REPORTED["missed"],
+                    _("missed: {run} (job {job}) is not done").format(run=where, job=row.job.id),
+                ))  # fmt: skip
             elif row.state is RunState.PROBLEM and (
                 row.job.status.is_open
                 or (row.log is not None and now - row.log.recorded_at < timedelta(days=1))
             ):
                 problem = row.log.problem if row.log is not None else row.job.alert
-                lines.append(
+                lines.append((
+                    row.job.id, REPORTED["failed"],
                     _("failed: {run} (job {job}): {problem}").format(
                         run=where, job=row.job.id, problem=problem
-                    )
-                )
+                    ),
+                ))  # fmt: skip
     return lines
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.commands.schedule import EXIT_ATTENTION
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.domain.recurring import ClosedDayRule
 from bbdispatch.services.context import Ctx
@@ -29,7 +30,7 @@ def w(*args: int) -> datetime:
 
 def run_cli(db: Path, now: datetime, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
     code = main(["--db", str(db), "schedule", "run", "--now", now.isoformat(), "--json"])
-    assert code == 0
+    assert code in (0, EXIT_ATTENTION)  # 3: a run missed or failed, reported once on stderr
     out: list[dict[str, object]] = json.loads(capsys.readouterr().out)
     return out
 
@@ -182,7 +183,7 @@ async def test_runs_follow_the_firms_calendar_over_new_year(
             main, ["--db", str(demo_db_path), "schedule", "run", "--now", moment.isoformat(),
                    "--json"],
         )  # fmt: skip
-        assert code == 0
+        assert code in (0, EXIT_ATTENTION)
         moment += timedelta(days=1)
     with sqlite3.connect(demo_db_path) as conn:
         rows = conn.execute(
@@ -203,3 +204,39 @@ async def test_runs_follow_the_firms_calendar_over_new_year(
         w(2027, 1, 4, 9), w(2027, 1, 11, 9), w(2027, 1, 18, 9), w(2027, 1, 25, 9),
     ]  # fmt: skip
     assert not any(c["late"] for c in created if c["task"] in tasks)
+
+
+def test_a_missed_run_is_reported_once_with_exit_3(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``schedule run`` printed the same "missed" lines every quarter of an hour, exit 0."""
+    monkeypatch.setenv("BBDISPATCH_NOW", "2027-01-01T00:00")
+    at = ["--db", str(demo_db_path), "schedule", "run", "--now"]
+    assert main([*at, "2026-11-26T12:00"]) == EXIT_ATTENTION  # makes 23.11, late: missed
+    first = [ln for ln in capsys.readouterr().err.splitlines() if "missed:" in ln]
+    assert len(first) == 1 and "Kontrola kopii zapasowych · 23.11.2026 09:00" in first[0]
+    assert main([*at, "2026-11-26T12:15"]) == 0
+    assert "missed:" not in capsys.readouterr().err
+    assert main([*at, "2026-11-26T12:30", "--dry-run"]) == 0
+    assert "missed:" not in capsys.readouterr().err
+    with sqlite3.connect(demo_db_path) as conn:
+        rows = conn.execute(
+            "SELECT entity_id FROM audit_log WHERE action = 'missed_reported'"
+        ).fetchall()
+    assert len(rows) == 1
+
+
+async def test_the_screens_schedule_runs_neither_hide_nor_spend_cron_reports(
+    demo_ctx: Ctx,
+) -> None:
+    demo_ctx.clock.advance(timedelta(days=2))  # type: ignore[attr-defined]
+    seen = await run_schedule(demo_ctx)  # the TUI's periodic run
+    assert any(line.startswith("missed:") for line in seen.attention)
+    assert (await run_schedule(demo_ctx)).attention == seen.attention
+    # A dry run shows what cron would report and remembers nothing.
+    dry = await run_schedule(demo_ctx, report_once=True, dry_run=True)
+    assert dry.attention == seen.attention
+    cron = await run_schedule(demo_ctx, report_once=True)
+    assert cron.attention == seen.attention
+    assert (await run_schedule(demo_ctx, report_once=True)).attention == []
+    assert (await run_schedule(demo_ctx)).attention == seen.attention  # the screens still see it
