@@ -423,7 +423,12 @@ def _evolve(obj: _Frozen, **changes: object) -> _Frozen:
     return new
 
 
-def months_active(contract: Contract, period_from: date, period_to: date) -> int:
+def months_active(
+    contract: Contract,
+    period_from: date,
+    period_to: date,
+    issued: Sequence[tuple[date, date]] = (),
+) -> int:
     """Months of a monthly contract whose fee falls due in the period.
 
     A month's fee is billed in arrears, exactly once: by the statement whose
@@ -431,7 +436,9 @@ def months_active(contract: Contract, period_from: date, period_to: date) -> int
     end date in the month it ends). However the periods are cut, a month's fee
     belongs to one statement: ``01.12–01.12`` bills no December (it is not over),
     ``05.02–28.02`` bills February. The statement says so
-    (:data:`bbdispatch.reports.common.FEE_RULE_PL`).
+    (:data:`bbdispatch.reports.common.FEE_RULE_PL`). ``issued`` are periods
+    (days inclusive) already billed by issued statements: a month whose fee fell
+    due in one of them is not billed again by a draft that overlaps it.
     """
     if contract.kind is not ProductType.MONTHLY:
         return 0
@@ -447,7 +454,7 @@ def months_active(contract: Contract, period_from: date, period_to: date) -> int
             due = contract.ends_on
         if due > period_to or due < contract.starts_on:
             break
-        if due >= period_from:
+        if due >= period_from and not any(a <= due <= b for a, b in issued):
             count += 1
         if contract.ends_on is not None and due >= contract.ends_on:
             break

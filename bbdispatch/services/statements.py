@@ -77,11 +77,20 @@ async def build_statement(
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
-    lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to)
     issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
     if issued is None:
-        corrections = await corrections_due(ctx, client_id, period_from)
+        # A draft bills only what no issued statement billed: the days of an
+        # overlapping issued period, and the fees that fell due in it, stay
+        # with that statement; changes to them come as its corrections.
+        covered = tuple(
+            (s.period_from, s.period_to)
+            for s in await store.issued_of_client(ctx.db, client_id)
+            if s.period_from <= period_to and s.period_to >= period_from
+        )
+        lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to, covered)
+        corrections = await corrections_due(ctx, client_id, period_to + timedelta(days=1))
     else:
+        lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to)
         corrections = await _carried(ctx, issued)
     return Statement(
         client_id=client.id,
@@ -104,12 +113,25 @@ async def build_statement(
 
 
 async def _assemble(
-    ctx: Ctx, client_id: int, period_from: date, period_to: date
+    ctx: Ctx,
+    client_id: int,
+    period_from: date,
+    period_to: date,
+    covered: tuple[tuple[date, date], ...] = (),
 ) -> tuple[tuple[StatementLine, ...], tuple[ContractSubtotal, ...], tuple[MonthlyFee, ...]]:
-    """A period's work lines, contract subtotals and monthly fees from today's data."""
+    """A period's work lines, contract subtotals and monthly fees from today's data.
+
+    ``covered``: periods (days inclusive) of issued statements the period
+    overlaps; their entries (by the day they started) and the fees that fell
+    due in them are left out.
+    """
     start = local_midnight_utc(period_from)
     end = local_midnight_utc(period_to + timedelta(days=1))
-    found = await store.entries_between(ctx.db, client_id, start, end)
+    found = [
+        e
+        for e in await store.entries_between(ctx.db, client_id, start, end)
+        if not any(a <= local(e.entry.started_at).date() <= b for a, b in covered)
+    ]
     fixed = await job_store.fixed_price_first_entries(ctx.db, [e.entry.job_id for e in found])
     lines = price_lines([
         StatementLine(
@@ -139,7 +161,7 @@ async def _assemble(
         MonthlyFee(c, n)
         for c in contracts
         if not (c.status is ContractStatus.CLOSED and c.ends_on is None)
-        and (n := months_active(c, period_from, period_to)) > 0
+        and (n := months_active(c, period_from, period_to, covered)) > 0
     )
     return lines, subtotals, fees
 

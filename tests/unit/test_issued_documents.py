@@ -262,3 +262,35 @@ async def test_an_admin_adds_forgotten_work_to_an_issued_period(demo_ctx: Ctx) -
     assert "Technik zapomniał wpisać" in line.reason
     row = await demo_ctx.db.fetch_one("SELECT statement_id FROM work_entry WHERE id = ?", (entry,))
     assert row is not None and row["statement_id"] == 1  # locked with the issued period
+
+
+async def test_a_draft_overlapping_an_issued_period_bills_only_what_is_not_issued(
+    demo_ctx: Ctx,
+) -> None:
+    """A draft for 01.11–30.11 after 01.11–23.11 was issued repeated the issued work."""
+    issued_work = await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    later = await work(demo_ctx, APTEKA, 30, day=24, hour=8, category=Category.NETWORK)
+    draft = await build_statement(demo_ctx, APTEKA, date(2026, 11, 1), date(2026, 11, 30))
+    ids = [ln.entry_id for ln in draft.lines]
+    assert issued_work not in ids and later in ids
+    assert all(ln.day > TO_23[1] for ln in draft.lines)
+    assert draft.net == Decimal("50.00")  # the 0,5 h after the issued period, nothing twice
+    # A correction to the issued entry comes once, as a correction line.
+    await shorten(demo_ctx, issued_work, 30, "Klient zgłosił błędną godzinę końca")
+    draft = await build_statement(demo_ctx, APTEKA, date(2026, 11, 1), date(2026, 11, 30))
+    assert [(c.refers_to, c.net_delta) for c in draft.corrections] == [
+        ("WP/2026/11/001", Decimal("-25.00"))
+    ]
+    assert draft.net == Decimal("25.00")
+
+
+async def test_a_draft_overlapping_an_issued_month_bills_its_fee_once(demo_ctx: Ctx) -> None:
+    zdrowie = 3
+    october = (date(2026, 10, 1), date(2026, 10, 31))
+    issued = await build_statement(demo_ctx, zdrowie, *october)
+    assert [f.months for f in issued.fees] == [1]
+    await issue_statement(demo_ctx, zdrowie, *october)
+    draft = await build_statement(demo_ctx, zdrowie, date(2026, 10, 1), date(2026, 11, 30))
+    assert [f.months for f in draft.fees] == [1]  # November only; October's is issued
+    assert draft.lines and not [ln for ln in draft.lines if ln.day <= october[1]]
