@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit.add_argument("--to", dest="end", type=moment, metavar=_("ISO"))
     edit.add_argument("--text", metavar=_("TEXT"))
     edit.add_argument("--long", action="store_true", help=_(LONG_HELP))
+    edit.add_argument(
+        "--reason",
+        metavar=_("REASON"),
+        help=_("admin: correct an entry on an issued statement; billed as a correction"),
+    )
     edit.add_argument("--json", action="store_true", help=_("print JSON"))
     edit.set_defaults(handler=handle_edit)
 
@@ -84,18 +89,25 @@ def handle_edit(args: argparse.Namespace) -> int:
     async def body() -> int:
         async with office_ctx(args) as ctx:
             try:
-                await change_time(
+                correction = await change_time(
                     ctx,
                     args.entry,
                     started_at=args.start,
                     ended_at=args.end,
                     description=args.text,
                     long=args.long,
+                    reason=args.reason,
                 )
             except TooLong as err:
                 raise _long_named(err) from err
         if args.json:
-            print_json({"id": args.entry})
+            print_json({"id": args.entry, "correction": correction})
+        elif correction is not None:
+            echo(
+                _(
+                    "entry {id} corrected; correction {c} goes into the client's next statement"
+                ).format(id=args.entry, c=correction)
+            )
         else:
             echo(_("entry {id} corrected").format(id=args.entry))
         return 0

@@ -15,7 +15,7 @@ from bbdispatch.domain.people import Role, Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.corrections import add_late_entry
+from bbdispatch.services.corrections import add_late_entry, correct_locked_entry
 from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
 from bbdispatch.services.office import OFFICE_ROLES, acting_person
 from bbdispatch.services.rights import check_entry, refuse
@@ -77,18 +77,28 @@ async def change_time(
     ended_at: datetime | None = None,
     description: str | None = None,
     long: bool = False,
-) -> None:
+    reason: str | None = None,
+) -> int | None:
     """Correct an entry's times or text; what is not given stays.
 
     ``long`` confirms an entry longer than the price list's ``timer_limit_hours``.
+    ``reason`` (admins) corrects an entry on an issued statement the way the
+    statement screen's F7 does (:func:`correct_locked_entry`): the issued
+    document stays as it is and the difference is a correction line, with the
+    reason, in the client's next statement.
+
+    Returns:
+        The correction's id when ``reason`` corrected an issued entry, else None.
 
     Raises:
         NotAllowed: a technician changing another's entry or one past the edit
-            window; anyone changing an entry on an issued statement.
+            window; an entry on an issued statement without ``reason``, or with
+            it by anyone but an admin.
         NotFound: no such entry.
         FieldError: the end not after the start (``from`` when only the start
             was given, else ``to``).
-        DomainError: the rules of a finished entry (times, text, overlap).
+        DomainError: the rules of a finished entry (times, text, overlap); a
+            ``reason`` for an entry that is not on an issued statement.
     """
     me = await acting_person(ctx, Action.TIME_EDIT)
     entry = await check_entry(ctx, Action.TIME_EDIT, entry_id)  # whose, before its state
@@ -101,12 +111,24 @@ async def change_time(
         field = "from" if ended_at is None else "to"
         raise FieldError(field, _("The end must be after the start."))
     text = entry.description if description is None else description
+    if reason is not None:
+        return await correct_locked_entry(
+            ctx, entry_id, started_at=start, ended_at=end, description=text, reason=reason,
+            long=long,
+        )  # fmt: skip
+    if entry.statement_id is not None and me.role is not Role.TECHNICIAN:
+        raise NotAllowed(
+            _(
+                "Entry {id} is on an issued statement: an admin corrects it with a reason"
+                " (--reason TEXT), billed as a correction in the next statement."
+            ).format(id=entry_id)
+        )
     if me.role is Role.TECHNICIAN:
         await edit_my_entry(
             ctx, me, entry_id, started_at=start, ended_at=end, description=text,
             mode=entry.mode, billable=entry.billable, long=long,
         )  # fmt: skip
-        return
+        return None
     async with ctx.db.transaction():
         fresh = await work_store.get_entry(ctx.db, entry_id)
         if fresh is None:
@@ -115,6 +137,7 @@ async def change_time(
             ctx, fresh, started_at=start, ended_at=end, description=text, mode=fresh.mode,
             billable=fresh.billable, long=long,
         )  # fmt: skip
+    return None
 
 
 async def _technician(ctx: Ctx, me: Technician, login: str | None) -> Technician:

@@ -147,3 +147,50 @@ def test_contracts_json(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) 
     code, _out, err = run(demo_db_path, capsys, "contracts", "--client", "99", "--json")
     assert code == 1
     assert "No client with id 99" in err
+
+
+def test_time_edit_corrects_an_issued_entry_as_the_screen_does(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``time edit`` refused an issued entry outright: only the TUI's F7 could correct it."""
+    code, _out, _err = run(
+        demo_db_path, capsys, "report", "statement", "--client", "5", "--from", "2026-10-01",
+        "--to", "2026-10-31", "--issue", "--format", "md", "--output",
+        str(demo_db_path.parent / "october.md"),
+    )  # fmt: skip
+    assert code == 0
+    issued = (demo_db_path.parent / "october.md").read_text(encoding="utf-8")
+    entry = [
+        "--as",
+        "bogdan",
+        "time",
+        "edit",
+        "6",
+        "--from",
+        "2026-10-22T07:00",
+        "--to",
+        "2026-10-22T09:00",
+    ]
+    code, _out, err = run(demo_db_path, capsys, *entry)
+    assert code == 1
+    assert "an admin corrects it with a reason (--reason TEXT)" in err
+    # Role-checked: a dispatcher may not correct an issued entry.
+    code, _out, err = run(demo_db_path, capsys, "--as", "beata", *entry[2:], "--reason", "x")
+    assert code == 1 and "not allowed" in err.lower()
+    code, out, _err = run(demo_db_path, capsys, *entry, "--reason", "Klient: 2 h", "--json")
+    assert code == 0
+    assert json.loads(out)["correction"] == 1
+    code, out, _err = run(
+        demo_db_path, capsys, "report", "statement", "--client", "5", "--from", "2026-11-01",
+        "--to", "2026-11-30", "--format", "json",
+    )  # fmt: skip
+    [correction] = json.loads(out)["corrections"]
+    assert correction["refers_to"] == "WP/2026/12/001"
+    assert Decimal(correction["net_delta"]) == Decimal("-100.00")
+    assert "Klient: 2 h" in correction["reason"]
+    # The issued document is as it was.
+    code, out, _err = run(
+        demo_db_path, capsys, "report", "statement", "--client", "5", "--from", "2026-10-01",
+        "--to", "2026-10-31", "--format", "md",
+    )  # fmt: skip
+    assert out == issued
