@@ -17,11 +17,13 @@ from bbdispatch.domain.backups import (
 )
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Priority
+from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import period_days
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.recurring import complete_run
 from bbdispatch.services.rights import check_job
 from bbdispatch.storage import backups as store
 from bbdispatch.storage import jobs as job_store
@@ -110,3 +112,55 @@ async def backup_check(ctx: Ctx, job_id: int) -> BackupCheck | None:
     """The backup check recorded on a job, if any."""
     await check_job(ctx, Action.RUN_RECORD, job_id)
     return await store.backup_check_of(ctx.db, job_id)
+
+
+async def complete_backup_run(
+    ctx: Ctx,
+    job_id: int,
+    *,
+    checked: str,
+    outcome: RunOutcome,
+    problem: str,
+    backup_date: date | None,
+    size_bytes: int | None,
+    location: str,
+) -> RunOutcome:
+    """Document a backup-check run with the backup found: its log and its backup check.
+
+    The technician's ``d`` on a backup run records both, so the old-backup rule
+    of :func:`record_backup_check` is fed from that path too: a backup reported
+    good whose date is older than the run's period makes the run a problem,
+    with the age as the problem (a backup last good two months ago is never
+    accepted as OK). An OK needs the backup's date; a problem may lack it (no
+    backup found). A run already done keeps its backup check; only its log is
+    corrected.
+
+    Returns:
+        The outcome recorded (PROBLEM when the backup was too old).
+
+    Raises:
+        NotFound: no such job.
+        DomainError: an OK without the backup's date, a date in the future, or
+            what :func:`~bbdispatch.services.recurring.complete_run` refuses.
+    """
+    await check_job(ctx, Action.RUN_RECORD, job_id)
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None:
+        raise NotFound(_("No job {id}.").format(id=job_id))
+    if job.status.is_open:
+        if outcome is RunOutcome.OK and backup_date is None:
+            raise DomainError(_("Give the date of the newest good backup."))
+        if not checked.strip():
+            raise DomainError(_("Say what was checked."))
+        if outcome is RunOutcome.PROBLEM and not problem.strip():
+            raise DomainError(_("Describe the problem found."))
+        await record_backup_check(
+            ctx, job_id,
+            result=BackupResult.OK if outcome is RunOutcome.OK else BackupResult.FAILED,
+            backup_date=backup_date, size_bytes=size_bytes, location=location, note=problem,
+        )  # fmt: skip
+        found = await store.backup_check_of(ctx.db, job_id)
+        if found is not None and found.result is BackupResult.FAILED:
+            outcome, problem = RunOutcome.PROBLEM, found.note
+    await complete_run(ctx, job_id, checked=checked, outcome=outcome, problem=problem)
+    return outcome

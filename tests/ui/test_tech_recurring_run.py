@@ -69,3 +69,70 @@ async def test_done_on_a_recurring_run_records_its_log(
     history = {r.job.id: r for r in await contract_history(demo_ctx, 3)}
     assert history[job_id].state.value == "problem"
     assert history[job_id].log is not None
+
+
+async def test_d_on_a_backup_run_asks_the_backup_and_refuses_an_old_one_as_ok(
+    demo_ctx: Ctx, ctx_factory: Any, demo_db_path: Path, piotr: Technician
+) -> None:
+    """Issue 20: a backup last good two months ago was accepted as OK from the ``d`` path."""
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    app = BBDispatch(ctx_factory("piotr"), piotr, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        table.move_cursor(row=table.get_row_index(str(job_id)))
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RunLogDialog)
+        assert dialog.query_one("#backup-date", Input).display  # asked on a backup run
+        await pilot.press(*"Log NAS przejrzany")
+        await pilot.press("ctrl+s")  # OK without the backup's date: refused at the field
+        await settle(pilot)
+        error = str(dialog.query_one("#backup-error", Static).render())
+        assert "date of the newest good backup" in error
+        assert dialog.query_one("#outcome", Select).value == "ok"
+        dialog.query_one("#backup-date", Input).value = "24.09.2026"
+        dialog.query_one("#backup-size", Input).value = "412 GB"
+        dialog.query_one("#backup-where", Input).value = r"\\NAS\kopie"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+    logs = query(
+        demo_db_path, "SELECT outcome, problem FROM run_log WHERE job_id = ?", (job_id,)
+    )  # fmt: skip
+    [(outcome, problem)] = [tuple(r) for r in logs]
+    assert outcome == "problem"
+    assert "the last good backup is 61 days old (limit 7)" in problem
+    checks = query(
+        demo_db_path,
+        "SELECT result, backup_date, size_bytes, location FROM backup_check WHERE job_id = ?",
+        (job_id,),
+    )
+    assert [tuple(r) for r in checks] == [("failed", "2026-09-24", 412 * 1024**3, r"\\NAS\kopie")]
+
+
+async def test_a_fresh_backup_documented_with_d_is_ok(
+    demo_ctx: Ctx, ctx_factory: Any, demo_db_path: Path, piotr: Technician
+) -> None:
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    app = BBDispatch(ctx_factory("piotr"), piotr, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        table.move_cursor(row=table.get_row_index(str(job_id)))
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RunLogDialog)
+        await pilot.press(*"Log NAS przejrzany")
+        dialog.query_one("#backup-date", Input).value = "22.11.2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+    logs = query(demo_db_path, "SELECT outcome FROM run_log WHERE job_id = ?", (job_id,))
+    assert [tuple(r) for r in logs] == [("ok",)]
+    checks = query(demo_db_path, "SELECT result FROM backup_check WHERE job_id = ?", (job_id,))
+    assert [tuple(r) for r in checks] == [("ok",)]
