@@ -9,10 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.worker import get_current_worker
 
 from bbdispatch.clock import format_local, local
-from bbdispatch.domain.calendar import calendar_of
+from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.domain.recurring import (
@@ -108,12 +110,17 @@ class TaskForm(FormDialog[int | None]):
     }
     """
 
+    PREVIEW_DELAY: ClassVar[float] = 0.3
+    """Seconds of quiet in the RRULE field before its preview is worked out (debounce)."""
+
     def __init__(self, contract_id: int, task: RecurringTask | None = None) -> None:
         super().__init__(cancelled=None)
         self.contract_id = contract_id
         """The contract the task belongs to."""
         self.editing = task
         """The task edited, or None for a new one."""
+        self._preview_timer: Timer | None = None
+        """The pending preview of a rule being typed, replaced by each keystroke."""
 
     def compose(self) -> ComposeResult:
         """Every field of a task on one labelled line, with a place for its error."""
@@ -235,19 +242,59 @@ class TaskForm(FormDialog[int | None]):
         shown.update(message)
         shown.display = bool(message)
 
+    @on(Input.Changed, "#rrule")
+    def _rule_typed(self, event: Input.Changed) -> None:
+        """Follow a custom rule while it is typed: switch to Custom, preview when typing pauses.
+
+        The preview waits :attr:`PREVIEW_DELAY` after the last keystroke and is
+        worked out off the screen's thread: a rule that rarely matches takes up
+        to a second to refuse, and typing must not wait for it.
+        """
+        select = self.query_one("#preset", Select)
+        if event.value.strip() and select.value != Preset.CUSTOM.value:
+            select.value = Preset.CUSTOM.value
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self.query_one("#preview", Static).update(_("Working out the next runs…"))
+        self._preview_timer = self.set_timer(self.PREVIEW_DELAY, self._update_preview)
+
     @on(Select.Changed)
-    @on(Input.Changed, "#day, #rrule, #starts")
+    @on(Input.Changed, "#day, #starts")
     def _update_preview(self) -> None:
-        shown = self.query_one("#preview", Static)
         try:
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
-            runs = preview(
-                rule, first, self.ctx.clock.now(), 3, calendar=calendar_of(self.ctx.prices),
-                on_closed=self._on_closed(),
-            )  # fmt: skip
         except ScheduleError as err:
-            self._error("schedule", str(err))
+            self._show_preview("", None, str(err))
+            return
+        self._work_out_preview(
+            rule, first, self.ctx.clock.now(), calendar_of(self.ctx.prices), self._on_closed()
+        )
+
+    @work(thread=True, exclusive=True, group="task-preview", exit_on_error=False)
+    def _work_out_preview(
+        self,
+        rule: str,
+        first: datetime,
+        now: datetime,
+        calendar: FirmCalendar,
+        on_closed: ClosedDayRule,
+    ) -> None:
+        """The next three runs, or why there are none; a newer preview wins."""
+        try:
+            runs: list[datetime] | None = preview(
+                rule, first, now, 3, calendar=calendar, on_closed=on_closed
+            )
+            problem = ""
+        except ScheduleError as err:
+            runs, problem = None, str(err)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_preview, rule, runs, problem)
+
+    def _show_preview(self, rule: str, runs: list[datetime] | None, problem: str) -> None:
+        shown = self.query_one("#preview", Static)
+        if runs is None:
+            self._error("schedule", problem)
             shown.update("")
             return
         self._error("schedule", "")

@@ -13,6 +13,12 @@ from screens.task_form import TaskForm
 from tests.helpers import DISPATCHER, settle_twice
 
 
+async def settle_preview(app: BBDispatch, pilot: Any) -> None:
+    """Let the RRULE field's debounce run out, then its preview worker finish."""
+    await pilot.pause(TaskForm.PREVIEW_DELAY + 0.2)
+    await settle_twice(app, pilot)
+
+
 async def test_add_task_with_a_preset_and_see_next_runs(
     demo_db_path: Path, ctx_factory: Any
 ) -> None:
@@ -30,16 +36,16 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         await pilot.press(*"Aktualizacje Windows")
         form.query_one("#preset", Select).value = "custom"
         form.query_one("#rrule", Input).value = "FREQ=HOURLY"
-        await settle_twice(app, pilot)
+        await settle_preview(app, pilot)
         assert "at most once a day" in str(form.query_one("#schedule-error", Static).render())
         # Issue 20: a rule that never matches is refused at once, in words, text kept.
         form.query_one("#rrule", Input).value = "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
-        await settle_twice(app, pilot)
+        await settle_preview(app, pilot)
         error = str(form.query_one("#schedule-error", Static).render())
         assert "no run in the 5 years" in error
         assert form.query_one("#rrule", Input).value == "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
         form.query_one("#rrule", Input).value = "FREQ=WEEKLY;BYDAY=XX"
-        await settle_twice(app, pilot)
+        await settle_preview(app, pilot)
         assert "BYDAY cannot be “XX”" in str(form.query_one("#schedule-error", Static).render())
         form.query_one("#preset", Select).value = "monthly-first"
         form.query_one("#weekday", Select).value = "WE"
@@ -270,3 +276,33 @@ async def test_saving_an_empty_custom_rule_says_so_and_keeps_the_form(
             "SELECT count(*) FROM recurring_task WHERE title = 'Aktualizacje'"
         ).fetchone()
     assert count == (0,)
+
+
+async def test_the_preview_follows_a_custom_rule_while_it_is_typed(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    """Issue 20's tester: typing an RRULE left the preview on the preset's runs."""
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        form.query_one("#starts", Input).value = "01.12.2026 09:00"
+        await settle_twice(app, pilot)
+        assert "FREQ=WEEKLY;BYDAY=MO" in str(form.query_one("#preview", Static).render())
+        form.query_one("#rrule", Input).focus()
+        await pilot.press(*"FREQ=MONTHLY;BYMONTHDAY=15")
+        await settle_preview(app, pilot)
+        assert form.query_one("#preset", Select).value == "custom"  # typing a rule picks Custom
+        preview = str(form.query_one("#preview", Static).render())
+        assert "FREQ=MONTHLY;BYMONTHDAY=15" in preview
+        assert "15.12.2026 09:00 · 15.01.2027 09:00" in preview
+        await pilot.press(*";INTERVAL=0")
+        await settle_preview(app, pilot)
+        error = str(form.query_one("#schedule-error", Static).render())
+        assert "INTERVAL must be 1 or more" in error
+        assert str(form.query_one("#preview", Static).render()) == ""
