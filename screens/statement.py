@@ -228,9 +228,12 @@ class StatementScreen(BBScreen[None]):
                 )
             )
         for c in s.corrections:
+            ref = c.refers_to or c.job_number
+            if c.entry_id:
+                ref = _("{ref}, entry {entry}").format(ref=ref, entry=c.entry_id)
             out.append(
                 _("Correction of {ref}: {h} · {net}").format(
-                    ref=c.refers_to or c.job_number,
+                    ref=ref,
                     h=format_hours(c.minutes_delta),
                     net=format_money(c.net_delta),
                 )

@@ -288,7 +288,27 @@ def per_entry_lines(
 
 
 async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, ...]:
-    """The correction lines an issued statement carried, as it issued them."""
+    """The correction lines an issued statement carried, as it issued them.
+
+    From its kept JSON document, which names each line's entry and job; the
+    settlements recorded at issue (which do not) only for a statement issued
+    before documents were kept.
+    """
+    kept = await store.document_of(ctx.db, issued.id, "json")
+    if kept is not None:
+        with contextlib.suppress(ValueError, KeyError, TypeError, ArithmeticError):
+            return tuple(
+                CorrectionLine(
+                    made_on=date.fromisoformat(c["date"]),
+                    entry_id=int(c["entry_id"]),
+                    job_number=str(c["job"]),
+                    reason=str(c["reason"]),
+                    minutes_delta=int(c["minutes_delta"]),
+                    net_delta=Decimal(c["net_delta"]),
+                    refers_to=str(c["refers_to"] or ""),
+                )  # fmt: skip
+                for c in json.loads(kept)["corrections"]
+            )
     every = {s.id: s for s in await store.issued_of_client(ctx.db, issued.client_id)}
     numbers = {i: s.number for i, s in every.items()}
     carried = await store.settlements_carried_by(ctx.db, issued.id)

@@ -186,7 +186,8 @@ async def test_admin_corrects_a_locked_entry_and_next_statement_shows_it(
         app.screen.query_one("#period-to", Input).value = "30.11.2026"
         await pilot.press("f5")
         await settle_twice(app, pilot)
-        assert "Correction of WP/2026/11/001: 1.5 h · 100.00" in text_of(app, "#statement-totals")
+        totals = text_of(app, "#statement-totals")
+        assert "Correction of WP/2026/11/001, entry 3: 1.5 h · 100.00" in totals
     with sqlite3.connect(demo_db_path) as conn:
         row = conn.execute("SELECT minutes_delta, net_delta_grosze, made_by FROM correction")
         # 08:00-17:30 became 08:00-19:00 (local): 90 more minutes, 30 on the starter, 60 uncovered.

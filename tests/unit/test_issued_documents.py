@@ -294,3 +294,21 @@ async def test_a_draft_overlapping_an_issued_month_bills_its_fee_once(demo_ctx: 
     draft = await build_statement(demo_ctx, zdrowie, date(2026, 10, 1), date(2026, 11, 30))
     assert [f.months for f in draft.fees] == [1]  # November only; October's is issued
     assert draft.lines and not [ln for ln in draft.lines if ln.day <= october[1]]
+
+
+async def test_a_reopened_issued_statement_names_the_entries_its_corrections_carry(
+    demo_ctx: Ctx,
+) -> None:
+    """Issue 15's leftover: a re-opened issued statement showed carried corrections as entry 0."""
+    entry = await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    await shorten(demo_ctx, entry, 30, "Klient zgłosił błędną godzinę końca")
+    demo_ctx.clock.advance(timedelta(days=40))  # type: ignore[attr-defined]
+    await issue_statement(demo_ctx, APTEKA, *REST)
+    reopened = await build_statement(demo_ctx, APTEKA, *REST)
+    assert [(c.entry_id, c.refers_to, c.net_delta) for c in reopened.corrections] == [
+        (entry, "WP/2026/11/001", Decimal("-25.00"))
+    ]
+    kept = await issued_document(demo_ctx, APTEKA, *REST, "json")
+    assert kept is not None
+    assert json.loads(kept)["corrections"][0]["entry_id"] == entry
