@@ -152,14 +152,16 @@ async def add_late_entry(
         await work_store.lock_entries(ctx.db, issued.id, [entry_id])
         entry = await work_store.get_entry(ctx.db, entry_id)
         assert entry is not None
-        await recharge_issued_entry_in_tx(ctx, entry)
+        # Charged in its place among the open entries worked after it: block
+        # hours that open work took (hours a correction freed, say) go back to
+        # the earlier, late work first, and the open work gets what is left.
+        await recharge_open_entries_in_tx(ctx, job.client_id, started_at, also=entry)
         minutes, net = await _billed(ctx, entry_id)
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=issued.id,
             made_at=ctx.clock.now(), made_by=ctx.actor, reason=reason.strip(),
             minutes_delta=minutes, net_delta=net,
         )  # fmt: skip
-        await recharge_open_entries_in_tx(ctx, job.client_id, started_at)
         await audit.record(
             ctx, "work_entry", entry_id, "added_late", job_id=job_id, start=started_at,
             end=ended_at, reason=reason.strip(), statement_id=issued.id,

@@ -181,3 +181,50 @@ async def test_time_moved_onto_a_later_contract_stays_there_when_charged_again(
     # A change before it charges it again: what the dispatcher moved stays moved.
     await entry(demo_ctx, at(18, 8), 30)
     assert await charges(demo_ctx, first) == [("block", 60)]
+
+
+async def test_late_work_takes_back_freed_hours_that_later_open_work_used(demo_ctx: Ctx) -> None:
+    """Issue 15's leftover: late work on a closed period left them with the open work.
+
+    The demo's Lingwa has open work on 12.11 (2:10, 0:15 of it on the new
+    starter once A fills it). A correction of A, in the issued 01.–05.11, frees
+    2 h, and the 12.11 work takes them. Work forgotten on 04.11, added late, was
+    worked first: it takes those hours back, and the 12.11 work is uncovered again.
+    """
+    from bbdispatch.services.corrections import add_late_entry
+
+    await sign_contract(demo_ctx, SignRequest(LINGWA, "starter-10h", date(2026, 11, 1)))
+    a = await entry(demo_ctx, at(2, 8), 9 * 60 + 45)
+    await issue_statement(demo_ctx, LINGWA, date(2026, 11, 1), date(2026, 11, 5))
+    await correct_locked_entry(
+        demo_ctx, a, started_at=at(2, 8), ended_at=at(2, 15, 45), description="Praca",
+        reason="Krócej",
+    )  # fmt: skip  # frees 2 h of the starter
+    rest = (date(2026, 11, 6), date(2026, 11, 30))
+    open_work = [ln for ln in (await build_statement(demo_ctx, LINGWA, *rest)).lines]
+    assert [[(c.basis.value, c.minutes) for c in ln.charges] for ln in open_work] == [
+        [("block", 135)]
+    ]
+    job = await create_job(
+        demo_ctx,
+        NewJob(
+            client_id=LINGWA, description="Zapomniane", mode=JobMode.REMOTE,
+            priority=Priority.NORMAL, category=Category.SOFTWARE,
+        ),
+    )  # fmt: skip
+    await received_at(demo_ctx, job, at(4, 8))
+    late = await add_late_entry(
+        demo_ctx, job_id=job, technician_id=(await anna(demo_ctx)).id, started_at=at(4, 8),
+        ended_at=at(4, 10), description="Zapomniana praca", reason="Technik nie wpisał",
+    )  # fmt: skip
+    # Worked first, charged first: the late 2 h take the block, the 12.11 work what is left.
+    late_charges = await demo_ctx.db.fetch_all(
+        "SELECT basis, minutes FROM charge WHERE work_entry_id = ? ORDER BY id", (late,)
+    )
+    assert [(r["basis"], r["minutes"]) for r in late_charges] == [("block", 120)]
+    draft = await build_statement(demo_ctx, LINGWA, *rest)
+    assert [[(c.basis.value, c.minutes) for c in ln.charges] for ln in draft.lines] == [
+        [("block", 15), ("uncovered", 120)]
+    ]
+    late_line = [x for x in draft.corrections if x.entry_id == late]
+    assert [(x.minutes_delta, x.net_delta) for x in late_line] == [(120, Decimal("0.00"))]
