@@ -117,6 +117,15 @@ def search_words(text: str) -> list[str]:
     return [w for w in search_key(text).split() if w]
 
 
+def search_place(city: str, email: str) -> str:
+    """What a client search also matches besides the name: the folded city and e-mail.
+
+    ``Łódź``, ``biuro@lis.pl`` → ``lodz biuro@lis.pl``; kept beside the folded
+    name (``client.search_place``) so the search index finds a client by either.
+    """
+    return search_key(f"{city.strip()} {email.strip()}".strip())
+
+
 def search_key(text: str) -> str:
     """Fold a name for accent- and case-insensitive search (``Łódź`` → ``lodz``)."""
     folded = text.casefold().replace("ł", "l")

@@ -16,6 +16,7 @@ from bbdispatch.domain.clients import (
     NewClient,
     PhoneLine,
     search_key,
+    search_place,
     search_words,
 )
 from bbdispatch.storage.database import (
@@ -65,13 +66,14 @@ def _phone(row: Row) -> ClientPhone:
 async def insert_client(db: Database, new: NewClient, created_at: datetime) -> int:
     """Insert a client and its phones; returns the new id."""
     client_id = await db.execute(
-        "INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,"
-        " contact_person, notes, status, created_at)"
-        f" VALUES ({next_id('client')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city,"
+        " postal_code, email, contact_person, notes, status, created_at)"
+        f" VALUES ({next_id('client')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.kind.value,
             new.name.strip(),
             search_key(new.name),
+            search_place(new.city, new.email),
             new.nip,
             new.street,
             new.city,
@@ -204,7 +206,7 @@ def _phrase(text: str) -> str:
 
 
 def _contains(db: Database, name: str | None, digits: str | None) -> tuple[str, list[object]]:
-    """The indexed test "the folded name contains ``name`` or a number contains ``digits``".
+    """The indexed test "the folded name, city or e-mail contains ``name``, or a number ``digits``".
 
     SQLite: the FTS5 trigram table ``client_search``; PostgreSQL: ``LIKE`` on
     ``pg_trgm`` indexes (migration 013 there). Both are plain substring tests
@@ -223,8 +225,8 @@ def _contains(db: Database, name: str | None, digits: str | None) -> tuple[str, 
     parts: list[str] = []
     params: list[object] = []
     if name:
-        parts.append("c.search_name LIKE ? ESCAPE '!'")
-        params.append(f"%{like_literal(name)}%")
+        parts.append("c.search_name LIKE ? ESCAPE '!' OR c.search_place LIKE ? ESCAPE '!'")
+        params += [f"%{like_literal(name)}%"] * 2
     if digits:
         parts.append(
             "c.nip LIKE ? OR c.id IN (SELECT p.client_id FROM client_phone p WHERE p.e164 LIKE ?)"
@@ -234,7 +236,7 @@ def _contains(db: Database, name: str | None, digits: str | None) -> tuple[str, 
 
 
 async def search_clients(db: Database, text: str, limit: int = 20) -> list[Client]:
-    """Clients whose name, NIP or a phone number contains the text.
+    """Clients whose name, city, e-mail, NIP or a phone number contains the text.
 
     Three characters or more go through the trigram index of migration 007
     (name: folded substring; numbers: NIP or phone digits, 3 digits or more).
@@ -245,8 +247,8 @@ async def search_clients(db: Database, text: str, limit: int = 20) -> list[Clien
     clauses = []
     params: list[object] = []
     if len(key) < 3:
-        clauses.append("c.search_name LIKE ? ESCAPE '!'")
-        params.append(f"%{like_literal(key)}%")
+        clauses.append("c.search_name LIKE ? ESCAPE '!' OR c.search_place LIKE ? ESCAPE '!'")
+        params += [f"%{like_literal(key)}%"] * 2
     if len(key) >= 3 or len(digits) >= 3:
         clause, more = _contains(
             db, key if len(key) >= 3 else None, digits if len(digits) >= 3 else None
@@ -278,12 +280,14 @@ async def update_client(db: Database, client_id: int, details: ClientDetails) ->
     numbers no longer listed are removed, new ones added.
     """
     await db.execute(
-        "UPDATE client SET kind = ?, name = ?, search_name = ?, nip = ?, street = ?, city = ?,"
-        " postal_code = ?, email = ?, contact_person = ?, notes = ? WHERE id = ?",
+        "UPDATE client SET kind = ?, name = ?, search_name = ?, search_place = ?, nip = ?,"
+        " street = ?, city = ?, postal_code = ?, email = ?, contact_person = ?, notes = ?"
+        " WHERE id = ?",
         (
             details.kind.value,
             details.name,
             search_key(details.name),
+            search_place(details.city, details.email),
             details.nip,
             details.street,
             details.city,
@@ -320,7 +324,7 @@ async def replace_phones(db: Database, client_id: int, phones: Sequence[PhoneLin
 async def search_clients_by_words(
     db: Database, text: str, limit: int = 50, *, include_archived: bool = True
 ) -> list[Client]:
-    """Clients matching every word of the text, in any order, by name, NIP or phone.
+    """Clients matching every word of the text, in any order, by name, city, e-mail, NIP or phone.
 
     Words are folded (case and Polish letters: ``lodz`` finds ``Łódź``). A word of
     digits also matches the NIP or a phone number; a text that is only a number
@@ -341,8 +345,8 @@ async def search_clients_by_words(
             clauses.append(clause)
             params += more
         else:
-            clauses.append("c.search_name LIKE ? ESCAPE '!'")
-            params.append(f"%{like_literal(word)}%")
+            clauses.append("(c.search_name LIKE ? ESCAPE '!' OR c.search_place LIKE ? ESCAPE '!')")
+            params += [f"%{like_literal(word)}%"] * 2
     if not include_archived:
         clauses.append("c.status <> 'archived'")
     where = " AND ".join(clauses) or "1 = 1"
@@ -398,10 +402,11 @@ async def strip_client(db: Database, client_id: int) -> None:
     Phones, e-mail, contact person and notes go; the client is archived.
     """
     await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))
+    city = await db.fetch_value("SELECT city FROM client WHERE id = ?", (client_id,))
     await db.execute(
-        "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived'"
-        " WHERE id = ?",
-        (client_id,),
+        "UPDATE client SET email = '', contact_person = '', notes = '', status = 'archived',"
+        " search_place = ? WHERE id = ?",
+        (search_place(city or "", ""), client_id),
     )
 
 
@@ -439,7 +444,8 @@ async def index_staged(db: Database, batch_id: int, first_id: int, last_id: int)
         return
     await db.execute(
         "INSERT INTO client_search (rowid, name, numbers)"
-        " SELECT r.client_id, r.payload ->> '$.search_name',"
+        " SELECT r.client_id, r.payload ->> '$.search_name' || ' '"
+        "  || coalesce(r.payload ->> '$.search_place', ''),"
         "  coalesce(r.payload ->> '$.nip', '') || ' ' || coalesce("
         "   (SELECT group_concat(substr(p.value ->> '$[0]', 2), ' ')"
         "    FROM json_each(r.payload, '$.phones') p), '')"
@@ -481,10 +487,11 @@ phone, else folded name without phones). The phones go in first and the clients
 next, both against the client table as it was, so both statements agree."""
 
 _PUBLISH_CLIENTS = f"""
-INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,
-                    contact_person, notes, status, created_at)
+INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city, postal_code,
+                    email, contact_person, notes, status, created_at)
 SELECT r.client_id, r.payload ->> '$.kind', r.payload ->> '$.name', r.payload ->> '$.search_name',
-       r.payload ->> '$.nip', r.payload ->> '$.street', r.payload ->> '$.city',
+       coalesce(r.payload ->> '$.search_place', ''), r.payload ->> '$.nip',
+       r.payload ->> '$.street', r.payload ->> '$.city',
        r.payload ->> '$.postal_code', r.payload ->> '$.email', r.payload ->> '$.contact_person',
        r.payload ->> '$.notes', r.payload ->> '$.status', ?
 FROM import_row r
@@ -516,10 +523,11 @@ _PG_STAGED = """(SELECT batch_id, line, client_id, payload::jsonb AS doc FROM im
     WHERE batch_id = ? AND client_id IS NOT NULL) r"""
 
 _PG_PUBLISH_CLIENTS = f"""
-INSERT INTO client (id, kind, name, search_name, nip, street, city, postal_code, email,
-                    contact_person, notes, status, created_at)
+INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city, postal_code,
+                    email, contact_person, notes, status, created_at)
 SELECT r.client_id, r.doc ->> 'kind', r.doc ->> 'name', r.doc ->> 'search_name',
-       r.doc ->> 'nip', r.doc ->> 'street', r.doc ->> 'city', r.doc ->> 'postal_code',
+       coalesce(r.doc ->> 'search_place', ''), r.doc ->> 'nip', r.doc ->> 'street',
+       r.doc ->> 'city', r.doc ->> 'postal_code',
        r.doc ->> 'email', r.doc ->> 'contact_person', r.doc ->> 'notes', r.doc ->> 'status', ?
 FROM {_PG_STAGED}
 WHERE {_PG_NOT_THERE_YET}
@@ -567,12 +575,35 @@ async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> l
     else:  # PostgreSQL: no search-index trigger to spare, foreign keys checked at once
         await db.execute(_PG_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
         await db.execute(_PG_PUBLISH_PHONES, (batch_id,))
+    await _fold_places_staged_before_020(db, batch_id)
     rows = await db.fetch_all(
         "SELECT r.line, r.client_id FROM import_row r"
         " JOIN client c ON c.id = r.client_id WHERE r.batch_id = ? ORDER BY r.line",
         (batch_id,),
     )
     return [Published(int(r[0]), int(r[1])) for r in rows]
+
+
+async def _fold_places_staged_before_020(db: Database, batch_id: int) -> None:
+    """Fold the city and e-mail of published rows staged before migration 020.
+
+    Their payload has no ``search_place`` (the publish stored ``''``); the
+    folding is Python's, so it is done here, row by row (none in a new import).
+    """
+    missing = (
+        "r.payload ->> '$.search_place' IS NULL"
+        if db.dialect == "sqlite"
+        else "r.payload::jsonb ->> 'search_place' IS NULL"
+    )
+    rows = await db.fetch_all(
+        "SELECT c.id, c.city, c.email FROM import_row r JOIN client c ON c.id = r.client_id"
+        f" WHERE r.batch_id = ? AND {missing}",
+        (batch_id,),
+    )
+    for row in rows:
+        place = search_place(row["city"], row["email"])
+        if place:
+            await db.execute("UPDATE client SET search_place = ? WHERE id = ?", (place, row["id"]))
 
 
 async def published_staged(db: Database, batch_id: int, limit: int) -> list[Published]:

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import aiosqlite
 
+from bbdispatch.domain.clients import search_place
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
@@ -452,6 +453,22 @@ def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     """Slices of an id list, so every ``IN (...)`` stays under SQLite's variable limit."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+async def fill_search_place(db: Database) -> int:
+    """Set every client's ``search_place`` from its city and e-mail; returns how many changed.
+
+    The Python half of migration 020 on either backend (the folding is Python's,
+    :func:`bbdispatch.domain.clients.search_place`); runs inside the migration's
+    transaction. Here rather than in ``storage.clients``, which imports this module.
+    """
+    count = 0
+    for row in await db.fetch_all("SELECT id, city, email, search_place FROM client"):
+        place = search_place(row["city"], row["email"])
+        if place != row["search_place"]:
+            await db.execute("UPDATE client SET search_place = ? WHERE id = ?", (place, row["id"]))
+            count += 1
+    return count
 
 
 def split_statements(script: str) -> list[str]:
@@ -889,6 +906,8 @@ class SQLiteDatabase(Database):
                     await self.execute(statement)
                 if _name.endswith("_audit_chain.sql"):
                     await self._chain_audit_rows()
+                if _name.endswith("_client_search_place.sql"):
+                    await fill_search_place(self)
                 await self.execute(f"PRAGMA user_version = {number}")
                 applied.append(number)
         return applied

@@ -20,7 +20,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from bbdispatch.clock import from_db, to_db
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient, search_key
+from bbdispatch.domain.clients import (
+    ClientKind,
+    ClientStatus,
+    NewClient,
+    search_key,
+    search_place,
+)
 from bbdispatch.storage.database import Database, next_id
 
 
@@ -64,7 +70,8 @@ def _client_json(client: NewClient) -> str:
     return json.dumps(
         {
             "kind": client.kind.value, "name": client.name.strip(),
-            "search_name": search_key(client.name), "nip": client.nip,
+            "search_name": search_key(client.name),
+            "search_place": search_place(client.city, client.email), "nip": client.nip,
             "street": client.street, "city": client.city, "postal_code": client.postal_code,
             "email": client.email, "contact_person": client.contact_person,
             "notes": client.notes, "status": client.status.value,

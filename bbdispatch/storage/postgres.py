@@ -37,6 +37,7 @@ from bbdispatch.storage.database import (
     Params,
     Row,
     StorageError,
+    fill_search_place,
     latest_schema_version,
 )
 
@@ -321,6 +322,8 @@ class PostgresDatabase(Database):
                 if number <= await self.schema_version():
                     continue
                 await self._conn.execute(sql)
+                if _name.endswith("_client_search_place.sql"):
+                    await fill_search_place(self)
                 await self._conn.execute(
                     "UPDATE bbdispatch_schema SET version = $1::bigint", number
                 )

@@ -45,7 +45,7 @@ class Backend(Protocol):
         ...
 
     def insert_old_client(self, target: str, name: str) -> None:
-        """Write one client the way the oldest schema stores it, outside bbdispatch."""
+        """Write one client (in Łódź) the way the oldest schema stores it, outside bbdispatch."""
         ...
 
     def older_versions(self) -> list[int]:
@@ -88,8 +88,8 @@ class SQLiteBackend:
         """Insert with plain sqlite3 and only the columns of migration 001."""
         conn = sqlite3.connect(target)
         conn.execute(
-            "INSERT INTO client (kind, name, search_name, created_at)"
-            " VALUES ('private', ?, lower(?), '2026-01-01T00:00:00Z')",
+            "INSERT INTO client (kind, name, search_name, city, created_at)"
+            " VALUES ('private', ?, lower(?), 'Łódź', '2026-01-01T00:00:00Z')",
             (name, name),
         )
         conn.commit()
@@ -201,8 +201,9 @@ class PostgresBackend:
         """Insert with psql and only the columns of the first PostgreSQL schema (013)."""
         quoted = name.replace("'", "''")
         self.server.psql(
-            "INSERT INTO client (kind, name, search_name, created_at)"
-            f" VALUES ('private', '{quoted}', lower('{quoted}'), '2026-01-01T00:00:00Z')",
+            "INSERT INTO client (kind, name, search_name, city, created_at)"
+            f" VALUES ('private', '{quoted}', lower('{quoted}'), 'Łódź',"
+            " '2026-01-01T00:00:00Z')",
             target.rsplit("/", 1)[1],
         )
 

@@ -123,6 +123,38 @@ async def test_a_staged_batch_is_published_at_once_and_cleared(db: Database) -> 
         assert await clients.reserve_client_ids(db, 1) == first + 2
 
 
+async def test_a_published_import_is_found_by_city_and_email(db: Database) -> None:
+    """Imported clients get the folded city and e-mail (migration 020), also in the index.
+
+    The second row stands for one staged before migration 020 (no ``search_place`` in
+    its payload): the publish folds its place in Python.
+    """
+    lis = NewClient(kind=ClientKind.PRIVATE, name="Ewa Lis", city="Łódź", email="ewa@lis.pl")
+    old = NewClient(kind=ClientKind.PRIVATE, name="Jan Stary", city="Gdańsk")
+    async with db.transaction():
+        batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        first = await clients.reserve_client_ids(db, 2)
+        await imports.stage_clients(
+            db, batch, [StagedClient(2, lis, first), StagedClient(3, old, first + 1)]
+        )
+        payload = await db.fetch_value(
+            "SELECT payload FROM import_row WHERE batch_id = ? AND line = 3", (batch,)
+        )
+        await db.execute(
+            "UPDATE import_row SET payload = ? WHERE batch_id = ? AND line = 3",
+            (str(payload).replace('"search_place": "gdansk", ', ""), batch),
+        )
+        await clients.index_staged(db, batch, first, first + 1)
+    assert await clients.search_clients(db, "lodz") == []  # indexed, yet invisible
+    async with db.transaction():
+        await clients.publish_staged(db, batch, AT)
+    for text in ("lodz", "ŁÓDŹ", "lis.pl"):
+        assert [c.id for c in await clients.search_clients(db, text)] == [first], text
+    assert [c.id for c in await clients.search_clients_by_words(db, "ewa lodz")] == [first]
+    assert [c.id for c in await clients.search_clients(db, "gdansk")] == [first + 1]
+    assert [c.id for c in await clients.search_clients_by_words(db, "stary gdansk")] == [first + 1]
+
+
 async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
     db: Database,
 ) -> None:
@@ -205,7 +237,10 @@ async def test_a_clients_footprint_export_and_erasure(db: Database) -> None:
     assert fp.phones == ("+48501002003",) and fp.job_ids == () and fp.statement_ids == ()
     data = await privacy.export_data(db, fp)
     assert data["client"][0]["name"] == "Janina Kowalska"
-    assert await privacy.text_columns_containing(db, "janina@example.pl") == ["client.email"]
+    found = await privacy.text_columns_containing(db, "janina@example.pl")
+    # The e-mail and its folded copy the client search reads (migration 020; on SQLite
+    # also its trigram index's content): each is erased with the client.
+    assert set(found) - {"client_search_content.c0"} == {"client.email", "client.search_place"}
     assert not await privacy.held_for_others(db, client_id, "Janina Kowalska")
     async with db.transaction():
         await privacy.secure_delete_on(db)

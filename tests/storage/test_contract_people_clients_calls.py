@@ -8,7 +8,7 @@ from bbdispatch.domain.calls import CallOutcome, CallSource
 from bbdispatch.domain.clients import ClientDetails, ClientKind, ClientStatus, NewClient, PhoneLine
 from bbdispatch.domain.people import Role
 from bbdispatch.storage import calls, clients, people
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, fill_search_place
 from tests.storage.conftest import AT
 
 NOWAK = NewClient(
@@ -92,6 +92,31 @@ async def test_client_search_and_import_lookups(db: Database) -> None:
     assert await clients.client_id_by_name_and_phone(db, "Kancelaria Nowak", "+48500000000") is None
     assert await clients.client_id_by_name_without_phone(db, "zofia bez telefonu") == bare
     assert await clients.client_id_by_name_without_phone(db, "Kancelaria Nowak") is None
+
+
+async def test_client_search_finds_the_city_and_the_email(db: Database) -> None:
+    async with db.transaction():
+        nowak = await clients.insert_client(db, NOWAK, AT)  # Warszawa, biuro@nowak.pl
+        lodz = await clients.insert_client(
+            db, NewClient(ClientKind.PRIVATE, "Ewa Lis", city="Łódź", email="ewa@lis.pl"), AT
+        )
+    for text in ("lodz", "ŁÓDŹ", "łó", "lis.pl", "ewa@lis"):
+        assert [c.id for c in await clients.search_clients(db, text)] == [lodz], text
+    assert [c.id for c in await clients.search_clients_by_words(db, "warszawa nowak")] == [nowak]
+    assert [c.id for c in await clients.search_clients_by_words(db, "ewa lodz")] == [lodz]
+    assert await clients.search_clients_by_words(db, "ewa warszawa") == []
+    async with db.transaction():  # a move: the old city no longer finds the client
+        await clients.update_client(db, lodz, ClientDetails(ClientKind.PRIVATE, "Ewa Lis",
+                                                            city="Kraków"))  # fmt: skip
+    assert await clients.search_clients(db, "lodz") == []
+    assert await clients.search_clients(db, "lis.pl") == []
+    assert [c.id for c in await clients.search_clients(db, "krakow")] == [lodz]
+    async with db.transaction():  # erasure keeps the city only, and the e-mail is unfindable
+        await clients.strip_client(db, nowak)
+    assert await clients.search_clients(db, "nowak.pl") == []
+    assert [c.id for c in await clients.search_clients(db, "warszawa")] == [nowak]
+    async with db.transaction():  # migration 020's Python half: nothing left to fold
+        assert await fill_search_place(db) == 0
 
 
 async def test_client_search_takes_wildcards_literally(db: Database) -> None:

@@ -150,3 +150,16 @@ def test_a_name_with_a_percent_sign_is_found_by_it(
     wanted = company(db, capsys, "Rabat 50% sp. z o.o.")
     assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "50%")] == [wanted]
     assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "0%")] == [wanted]
+
+
+def test_search_finds_the_city_and_the_email(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    jan = new_private(db, capsys)  # Kraków
+    ewa = int(cli_json(db, capsys, "clients", "add", "--kind", "private", "--name", "Ewa Lis",
+                       "--city", "Łódź", "--email", "ewa@lis.pl")["id"])  # fmt: skip
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "krakow")] == [jan]
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "LODZ lis")] == [ewa]
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "lis.pl")] == [ewa]
+    assert cli_json(db, capsys, "clients", "--search", "krakow ewa") == []
+    cli(db, capsys, "clients", "edit", str(ewa), "--city", "Gdańsk", "--email", "")
+    assert cli_json(db, capsys, "clients", "--search", "lodz") == []
+    assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "gdansk")] == [ewa]

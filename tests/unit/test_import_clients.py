@@ -142,6 +142,26 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     assert "1 client added" in capsys.readouterr().out
 
 
+def test_imported_clients_are_found_by_city_and_email(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    good = tmp_path / "clients.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "import", str(good)]) == 0
+    capsys.readouterr()
+
+    def found(text: str) -> list[str]:
+        assert main(["--db", str(db), "clients", "--search", text, "--json"]) == 0
+        return [c["name"] for c in json.loads(capsys.readouterr().out)]
+
+    assert found("lodz") == ["Zakład Fryzjerski Łucja"]
+    assert found("LUCJA@example") == ["Zakład Fryzjerski Łucja"]
+    assert found("chrzaszczyzewoszyce grzegorz") == ["Grzegorz Brzęczyszczykiewicz"]
+    assert found("lodz grzegorz") == []
+
+
 def test_lookup_command(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(demo_db_path), "lookup", "698 765 432", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
