@@ -6,15 +6,20 @@ Anna Kamińska") are read later, by people who may speak another language than
 the session that wrote them, and on client documents that are always Polish.
 So the database keeps the message's code and its values as a small JSON object,
 ``{"bb:msg":"charge.block","n":"BB/2026/001"}``, and :func:`shown` words it in
-the reader's language. Anything else (older rows written as words, notes typed
-by people) is shown literally, as ``docs/stored-text.md`` asks.
+the reader's language. Rows stored before that, written as words in English
+or Polish ("assigned to Anna Kamińska", "przypisano: …"), are recognised by
+the same templates and worded in the reader's language too, so a firm that
+switched language does not read its history in the old one. Anything else
+(notes typed by people) is shown literally, as ``docs/stored-text.md`` asks.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 
-from bbdispatch.i18n import N_, _, gettext_in
+from bbdispatch.i18n import LANGUAGES, N_, _, gettext_in
 
 MARK = "bb:msg"
 """The key that makes a stored JSON object a message of :data:`MESSAGES`."""
@@ -49,13 +54,44 @@ def stored(code: str, **values: str | int) -> str:
 
 
 def shown(text: str, language: str | None = None) -> str:
-    """A stored text in words: a message in ``language`` (default: the session's), else as is."""
+    """A stored text in words: a message in ``language`` (default: the session's), else as is.
+
+    A message stored as words by an older version (in any of the languages)
+    is worded again in ``language``; other text is returned unchanged.
+    """
     if not text.startswith("{") or MARK not in text:
-        return text
+        return _reworded(text, language)
     try:
         values = json.loads(text)
-        template = MESSAGES[values.pop(MARK)]
-        words = gettext_in(language, template) if language else _(template)
-        return words.format(**values)
+        return _words(values.pop(MARK), language).format(**values)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return text
+
+
+def _words(code: str, language: str | None) -> str:
+    template = MESSAGES[code]
+    return gettext_in(language, template) if language else _(template)
+
+
+@cache
+def _old_forms() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each message as older versions stored it, in every language: (pattern, code)."""
+    forms: list[tuple[re.Pattern[str], str]] = []
+    for code, template in MESSAGES.items():
+        for language in LANGUAGES:
+            escaped = re.escape(gettext_in(language, template))
+            pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", escaped)
+            forms.append((re.compile(pattern, re.DOTALL), code))
+    return tuple(forms)
+
+
+def _reworded(text: str, language: str | None) -> str:
+    """``text`` in ``language`` when it is a message stored as words, else ``text``."""
+    for pattern, code in _old_forms():
+        found = pattern.fullmatch(text)
+        if found is not None:
+            try:
+                return _words(code, language).format(**found.groupdict())
+            except (KeyError, IndexError, ValueError):
+                return text
+    return text
