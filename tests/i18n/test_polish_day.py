@@ -107,8 +107,9 @@ def test_stored_messages_are_codes_shown_in_the_readers_language() -> None:
     set_language("en")
     assert shown(text) == "prepaid block BB/2026/001, oldest with hours left"
     assert shown(text, "pl").startswith("pakiet BB/2026/001")
-    # Words stored by older versions, and anything a person typed, stay literal.
-    assert shown("przypisane: Anna") == "przypisane: Anna"
+    # Words stored by older versions are worded again; anything a person typed stays literal.
+    assert shown("przypisane: Anna") == "assigned to Anna"
+    assert shown("zadzwonić do Anny") == "zadzwonić do Anny"
     assert shown('{"bb:msg": "no.such"}') == '{"bb:msg": "no.such"}'
     assert shown('{"a": 1}') == '{"a": 1}'
 
