@@ -148,16 +148,32 @@ def local_midnight_utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=FIRM_ZONE).astimezone(UTC)
 
 
-def format_local(moment: datetime | None, with_date: bool = True) -> str:
-    """Short local display: ``24.11.2026 09:42`` or ``09:42``."""
+def format_local(moment: datetime | None, with_date: bool = True, locale: str | None = None) -> str:
+    """Short local display: ``24.11.2026 09:42`` (``24/11/2026 09:42`` in English) or ``09:42``.
+
+    The date as the session's language writes it (:func:`bbdispatch.formats.format_date`);
+    documents for the client pass ``locale=DOCUMENT_LOCALE`` and stay Polish.
+    """
     if moment is None:
         return ""
     shown = local(moment)
-    return shown.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
+    if not with_date:
+        return f"{shown:%H:%M}"
+    from bbdispatch.formats import format_date
+
+    return f"{format_date(shown.date(), locale)} {shown:%H:%M}"
+
+
+def format_local_short(moment: datetime) -> str:
+    """A moment of this year, short: ``24.11 09:42`` (``24/11 09:42`` in English)."""
+    from bbdispatch.formats import format_day_month
+
+    shown = local(moment)
+    return f"{format_day_month(shown.date())} {shown:%H:%M}"
 
 
 def format_span(start: datetime, end: datetime) -> str:
-    """A stretch of work as people read it: ``24.11.2026 08:00–09:30``.
+    """A stretch of work as people read it: ``24.11.2026 08:00–09:30`` (in the session's language).
 
     The end carries its own date when it falls on another local day
     (``01.10.2026 08:00–02.10.2026 06:00``), so a long entry never looks short.

@@ -1,4 +1,4 @@
-"""Dates as people type them: ``24.11.2026`` (Polish) or ``2026-11-24`` (ISO)."""
+"""Dates as people type them: ``24.11.2026`` (Polish), ``24/11/2026`` (English) or ISO."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ def parse_day(text: str) -> date:
     """
     cleaned = text.strip()
     try:
-        if "." in cleaned:
-            day, month, year = cleaned.split(".")
-            return date(int(year), int(month), int(day))
+        for separator in "./":  # day first in both languages' dates (bbdispatch.formats)
+            if separator in cleaned:
+                day, month, year = cleaned.split(separator)
+                return date(int(year), int(month), int(day))
         return date.fromisoformat(cleaned)
     except ValueError as err:
+        from bbdispatch.formats import format_date
+
         raise ValueError(
-            _("Not a date: {text!r} (use 24.11.2026 or 2026-11-24).").format(text=text)
+            _("Not a date: {text!r} (use {example} or 2026-11-24).").format(
+                text=text, example=format_date(date(2026, 11, 24))
+            )
         ) from err
 
 
@@ -47,7 +52,7 @@ def nearest_year(day: int, month: int, today: date) -> date:
 
 
 def format_day(day: date | None) -> str:
-    """``24.11.2026``, or an empty string (:func:`bbdispatch.formats.format_date`)."""
+    """``24.11.2026`` / ``24/11/2026``, or empty (:func:`bbdispatch.formats.format_date`)."""
     from bbdispatch.formats import format_date
 
     return format_date(day)

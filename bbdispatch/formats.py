@@ -11,14 +11,15 @@ hours      ``5,25 h``       ``5.25 h``
 duration   ``1:05``         ``1:05``
 money      ``3 628,50 zł``  ``3,628.50 PLN``
 percent    ``23%``          ``23%``
-date       ``30.11.2026``   ``30.11.2026``
+date       ``30.11.2026``   ``30/11/2026``
+day, month ``30.11``        ``30/11``
 weekday    ``poniedziałek`` ``Monday``
 month      ``listopad``     ``November``
 =========  ===============  ===============
 
-Dates are day.month.year in both languages: the firm's convention, what its
-documents print, and what every date field reads back (an English session
-typing ``30/11/2026`` would meet fields that parse dots).
+Dates follow the language, as Babel writes the locale's short date with
+two-digit day and month and a four-digit year; every date field reads the
+Polish, the English and the ISO form (:func:`bbdispatch.dates.parse_day`).
 
 Hours (``5,25 h``) are an amount: what a contract holds or a statement bills.
 A duration (how long work took, a running stopwatch) is hours and minutes,
@@ -162,16 +163,29 @@ def date_pattern(locale: str) -> str:
 
 
 def format_date(day: date | None, locale: str | None = None) -> str:
-    """A date: ``30.11.2026`` in every language (see the module's note); empty for ``None``."""
+    """A date: ``30.11.2026`` (Polish), ``30/11/2026`` (English); empty for ``None``."""
     if day is None:
         return ""
     from babel.dates import format_date as babel_date
 
-    return str(babel_date(day, date_pattern(DOCUMENT_LOCALE), locale=_locale(locale)))
+    return str(babel_date(day, date_pattern(_locale(locale)), locale=_locale(locale)))
+
+
+def format_day_month(day: date, locale: str | None = None) -> str:
+    """A day of this year, short: ``03.11`` (Polish), ``03/11`` (English).
+
+    The language's date (:func:`date_pattern`) without its year.
+    """
+    import re
+
+    from babel.dates import format_date as babel_date
+
+    pattern = re.sub(r"[^dM]*y+[^dM]*", "", date_pattern(_locale(locale)))
+    return str(babel_date(day, pattern, locale=_locale(locale)))
 
 
 def format_datetime(moment: datetime, locale: str | None = None) -> str:
-    """A local date and time: ``30.11.2026 14:05`` (times are 24-hour in both languages)."""
+    """A local date and time: ``30.11.2026 14:05`` / ``30/11/2026 14:05`` (24-hour in both)."""
     return f"{format_date(moment.date(), locale)} {moment:%H:%M}"
 
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local_short
 from bbdispatch.domain.calls import Callback, CallLogEntry
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
@@ -25,7 +25,7 @@ from screens.widgets.plain import Plain, PlainTable, cell
 
 
 def _when(moment: datetime) -> str:
-    return local(moment).strftime("%d.%m %H:%M")
+    return format_local_short(moment)
 
 
 class CallbacksScreen(BBScreen[None]):

@@ -16,12 +16,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Header
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local_short, local
 from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
 from bbdispatch.domain.messages import shown
-from bbdispatch.formats import format_hours
+from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
@@ -114,14 +114,14 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
     lines.append(_heading(_("Recent jobs")))
     for r in o.recent_jobs:
         j = r.job
-        day = local(j.received_at).strftime("%d.%m.%Y")
+        day = format_date(local(j.received_at).date())
         lines.append(
             plain(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
                            "$text-muted")
         )  # fmt: skip
     lines.append(_heading(_("Calls")))
     for call in o.calls:
-        when = local(call.received_at).strftime("%d.%m %H:%M")
+        when = format_local_short(call.received_at)
         note = f": {shown(call.note)}" if call.note else ""
         lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
     for cb in o.callbacks:

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, local
+from bbdispatch.clock import format_local, format_local_short, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.recurring import HistoryRow, RunOutcome, RunState
+from bbdispatch.formats import format_date
 from bbdispatch.i18n import N_, NP_, Labels, _, ngettext
 from bbdispatch.services.recurring import admin_contract, contract_history
 from bbdispatch.services.schedule import run_schedule
@@ -135,11 +136,11 @@ class ContractHistoryScreen(BBScreen[None]):
             elif row.state is RunState.PROBLEM:
                 outcome = row.job.alert
             table.add_row(
-                cell(local(row.occurrence_at).strftime("%d.%m.%Y"), style=style),
+                cell(format_date(local(row.occurrence_at).date()), style=style),
                 row.task_title, row.job.number,
                 cell(STATE_LABEL[row.state] + ("*" if row.job.late else ""), style=style),
                 log.recorded_by if log else (row.technician_name or "—").split(" ")[0],
-                local(log.recorded_at).strftime("%d.%m %H:%M") if log else "",
+                format_local_short(log.recorded_at) if log else "",
                 cell(outcome, style=style), key=str(row.job.id),
             )  # fmt: skip
         if keep is not None and str(keep.job.id) in self._rows:

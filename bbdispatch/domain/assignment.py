@@ -130,6 +130,9 @@ def beyond_target(at: datetime, due_at: datetime | None) -> bool:
 def parse_visit(text: str, now: datetime) -> datetime:
     """Read a visit time typed as ``25.11.2026 10:00``, ``25.11 10:00`` or ``10:00`` (today).
 
+    Slashes read as dots (``25/11/2026 10:00``, ``25/11 10:00``): the English
+    session shows dates so (:func:`bbdispatch.formats.format_date`).
+
     Raises:
         DomainError: the text is not one of these forms or names an impossible date.
     """
@@ -139,7 +142,7 @@ def parse_visit(text: str, now: datetime) -> datetime:
         if len(parts) == 1:
             day, clock = today, parts[0]
         elif len(parts) == 2:
-            bits = [int(b) for b in parts[0].strip(".").split(".")]
+            bits = [int(b) for b in parts[0].replace("/", ".").strip(".").split(".")]
             if len(bits) == 3:
                 year = bits[2] + 2000 if bits[2] < 100 else bits[2]
                 day = date(year, bits[1], bits[0])

@@ -550,7 +550,7 @@ def parse_first_run(text: str) -> datetime:
         ScheduleError: not a date and time.
     """
     cleaned = " ".join(text.split())
-    for pattern in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+    for pattern in ("%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
         try:
             naive = datetime.strptime(cleaned, pattern)  # noqa: DTZ007 - zone set next
         except ValueError:

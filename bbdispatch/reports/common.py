@@ -230,7 +230,7 @@ def vat_label(rate: Decimal) -> str:
 
 def issued_pl(s: Statement) -> str:
     """When the statement was issued, in the firm's zone, or that it is a draft."""
-    return format_local(s.issued_at) if s.issued_at else PL["draft"]
+    return format_local(s.issued_at, locale=DOCUMENT_LOCALE) if s.issued_at else PL["draft"]
 
 
 def seller_pl(s: Statement) -> str:

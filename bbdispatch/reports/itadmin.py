@@ -7,12 +7,14 @@ escapes of :mod:`bbdispatch.text`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bbdispatch.clock import format_local, to_db
 from bbdispatch.domain.backups import BackupResult, format_size
 from bbdispatch.domain.itadmin_report import ItAdminReport, ReportRun
 from bbdispatch.domain.recurring import RunState
+from bbdispatch.formats import DOCUMENT_LOCALE
 from bbdispatch.money import format_plain
 from bbdispatch.reports.common import date_pl, duration_pl, pln
 from bbdispatch.text import html_text, json_text, markdown_text
@@ -81,6 +83,11 @@ PL = {
 """Polish labels of the report."""
 
 
+def _when(moment: datetime) -> str:
+    """A moment on the report: Polish, whoever prints it (``24.11.2026 09:42``)."""
+    return format_local(moment, locale=DOCUMENT_LOCALE)
+
+
 def month_pl(report: ItAdminReport) -> str:
     """``listopad 2026``."""
     return f"{MONTHS_PL[report.month.month - 1]} {report.month.year}"
@@ -128,7 +135,7 @@ def render_markdown(r: ItAdminReport) -> str:
         "",
         f"**{PL['client']}:** {m(r.client_name)}  ",
         f"**{PL['month']}:** {month_pl(r)}  ",
-        f"**{PL['made']}:** {format_local(r.made_at)}",
+        f"**{PL['made']}:** {_when(r.made_at)}",
         "",
         f"## {PL['summary']}",
         "",
@@ -147,7 +154,7 @@ def render_markdown(r: ItAdminReport) -> str:
         ]
         for run in r.runs:
             out.append(
-                f"| {format_local(run.due_at)} | {m(run.task_title)} | {m(run.technician)}"
+                f"| {_when(run.due_at)} | {m(run.task_title)} | {m(run.technician)}"
                 f" | {_state(run)} | {m(run.outcome)} |"
             )
     else:
@@ -173,7 +180,7 @@ def render_markdown(r: ItAdminReport) -> str:
     for inv in r.inventories:
         out.append(
             f"**{PL['computer']} {markdown_text(inv.host or PL['unnamed'])}** · {PL['loaded']}"
-            f" {format_local(inv.loaded_at)} ({PL['programs']}: {inv.programs})"
+            f" {_when(inv.loaded_at)} ({PL['programs']}: {inv.programs})"
         )
         out.append("")
         out += [
@@ -215,7 +222,7 @@ def render_html(r: ItAdminReport) -> str:
         f"<h1>{PL['title']}</h1>",
         f"<p><strong>{PL['client']}:</strong> {h(r.client_name)}<br>"
         f"<strong>{PL['month']}:</strong> {h(month_pl(r))}<br>"
-        f"<strong>{PL['made']}:</strong> {h(format_local(r.made_at))}</p>",
+        f"<strong>{PL['made']}:</strong> {h(_when(r.made_at))}</p>",
         f"<h2>{PL['summary']}</h2>",
         table(
             ["", ""],
@@ -225,10 +232,7 @@ def render_html(r: ItAdminReport) -> str:
         f"<h2>{PL['runs']}</h2>",
         table(
             [PL["due_at"], PL["task"], PL["technician"], PL["state"], PL["outcome"]],
-            [
-                [format_local(x.due_at), x.task_title, x.technician, _state(x), x.outcome]
-                for x in r.runs
-            ],
+            [[_when(x.due_at), x.task_title, x.technician, _state(x), x.outcome] for x in r.runs],
         )
         if r.runs
         else f"<p>{PL['no_runs']}</p>",  # fmt: skip
@@ -256,7 +260,7 @@ def render_html(r: ItAdminReport) -> str:
     for inv in r.inventories:
         parts.append(
             f"<p><strong>{PL['computer']} {h(inv.host or PL['unnamed'])}</strong>"
-            f" · {PL['loaded']} {h(format_local(inv.loaded_at))}"
+            f" · {PL['loaded']} {h(_when(inv.loaded_at))}"
             f" ({PL['programs']}: {inv.programs})</p><ul>"
         )
         if inv.first:

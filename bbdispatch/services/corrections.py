@@ -13,6 +13,7 @@ from bbdispatch.clock import local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_date
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import (
@@ -136,7 +137,7 @@ async def add_late_entry(
         if issued is None:
             raise DomainError(
                 _("{day} is not on an issued statement; record the time normally.").format(
-                    day=local(started_at).strftime("%d.%m.%Y")
+                    day=format_date(local(started_at).date())
                 )
             )
         clash = await work_store.overlapping_entry(

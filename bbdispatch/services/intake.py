@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local_short
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource, NewCallback
 from bbdispatch.domain.clients import NewClient
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -346,5 +346,5 @@ async def call_log(ctx: Ctx, limit: int = 300) -> list[CallRow]:
 
 
 def local_time(moment: datetime) -> str:
-    """A call's time as the dispatcher reads it (Warsaw, ``24.11 09:42``)."""
-    return local(moment).strftime("%d.%m %H:%M")
+    """A call's time as the dispatcher reads it (Warsaw, ``24.11 09:42`` / ``24/11 09:42``)."""
+    return format_local_short(moment)

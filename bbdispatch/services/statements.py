@@ -26,6 +26,7 @@ from bbdispatch.domain.statements import (
     months_active,
     price_lines,
 )
+from bbdispatch.formats import DOCUMENT_LOCALE, format_date
 from bbdispatch.i18n import _
 from bbdispatch.money import GROSZ
 from bbdispatch.pricelist import ProductType
@@ -52,7 +53,7 @@ def check_period(period_from: date, period_to: date) -> None:
     if period_to < period_from:
         raise DomainError(
             _("The period ends ({to}) before it starts ({start}).").format(
-                to=period_to.strftime("%d.%m.%Y"), start=period_from.strftime("%d.%m.%Y")
+                to=format_date(period_to), start=format_date(period_from)
             )
         )
 
@@ -173,8 +174,8 @@ CHANGED_AFTER_ISSUE_PL = "zmiana po wystawieniu wykazu (czas, umowa lub opłata)
 def correction_reason_pl(number: str, period_from: date, period_to: date, why: str) -> str:
     """``Korekta wykazu WP/2026/11/005 (01.11.2026–30.11.2026): why``, for the client."""
     return (
-        f"Korekta wykazu {number} ({period_from.strftime('%d.%m.%Y')}–"
-        f"{period_to.strftime('%d.%m.%Y')}): {why}"
+        f"Korekta wykazu {number} ({format_date(period_from, DOCUMENT_LOCALE)}–"
+        f"{format_date(period_to, DOCUMENT_LOCALE)}): {why}"
     )
 
 
@@ -418,7 +419,7 @@ def check_issuable(ctx: Ctx, period_from: date, period_to: date) -> None:
     if period_to >= local_today(ctx.clock):
         raise DomainError(
             _("The period ends {day}; issue its statement after that day.").format(
-                day=period_to.strftime("%d.%m.%Y")
+                day=format_date(period_to)
             )
         )
 
@@ -456,8 +457,8 @@ async def issue_statement(
             raise DomainError(
                 _("Statement {id} for {start}–{end} is already issued.").format(
                     id=clash.id,
-                    start=clash.period_from.strftime("%d.%m.%Y"),
-                    end=clash.period_to.strftime("%d.%m.%Y"),
+                    start=format_date(clash.period_from),
+                    end=format_date(clash.period_to),
                 )
             )
         running = await store.timer_running_between(
@@ -613,6 +614,6 @@ def empty_message(statement: Statement) -> str:
         "Nothing to bill for {client} from {start} to {end}: no work, fees or corrections."
     ).format(
         client=statement.client_name,
-        start=statement.period_from.strftime("%d.%m.%Y"),
-        end=statement.period_to.strftime("%d.%m.%Y"),
+        start=format_date(statement.period_from),
+        end=format_date(statement.period_to),
     )

@@ -17,7 +17,7 @@ from bbdispatch.domain.timers import (
     timer_forgotten,
 )
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.formats import format_duration
+from bbdispatch.formats import format_date, format_duration
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx
@@ -141,7 +141,7 @@ async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -
     day = local(started_at).date()
     issued = await statement_store.statement_covering_job_day(ctx.db, job_id, day)
     if issued is not None:
-        until = issued.period_to.strftime("%d.%m.%Y")
+        until = format_date(issued.period_to)
         raise NotAllowed(
             _("The period up to {day} is already on an issued statement; ask the office.").format(
                 day=until

@@ -133,11 +133,11 @@ async def test_statement_screen_issues_a_past_month(
         await settle_twice(app, pilot)
         await settle_twice(app, pilot)
         # Numbered in the firm's series, issued on the firm's day (Warsaw, not UTC).
-        assert "WP/2026/11/001 issued 24.11.2026" in text_of(app, "#statement-title")
+        assert "WP/2026/11/001 issued 24/11/2026" in text_of(app, "#statement-title")
         # ...and at 80 columns the issue date is whole: the client's name gives way.
         title = app.screen.query_one("#statement-title", Static)
         shown = text_of(app, "#statement-title")
-        assert shown.endswith("issued 24.11.2026") and shown.startswith("Biuro Rachunkowe")
+        assert shown.endswith("issued 24/11/2026") and shown.startswith("Biuro Rachunkowe")
         assert cell_len(shown) <= title.content_size.width
     with sqlite3.connect(demo_db_path) as conn:
         locked = conn.execute("SELECT COUNT(*) FROM work_entry WHERE statement_id = 1")

@@ -49,7 +49,7 @@ async def test_assign_then_reassign_with_a_clash_warning(ctx_factory) -> None:
         await settle(pilot)
         # No clash; the job was due yesterday, which the dialog says.
         assert str(picker.query_one("#visit-warning", Static).render()) == (
-            "⚠ The response target passed at 23.11.2026 16:00: the job is late."
+            "⚠ The response target passed at 23/11/2026 16:00: the job is late."
         )
         await pilot.press("enter")
         await settle(pilot)

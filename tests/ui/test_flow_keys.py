@@ -182,12 +182,12 @@ async def test_emergency_visit_beyond_its_target_is_named(ctx_factory: Any) -> N
         assert isinstance(picker, AssignScreen)
         visit = picker.query_one("#visit", Input)
         # Received 09:42, due 11:42: the proposal keeps the target.
-        assert visit.value == "24.11.2026 11:30"
+        assert visit.value == "24/11/2026 11:30"
         assert "response target" not in str(picker.query_one("#visit-warning", Static).render())
         visit.value = "25.11.2026 10:00"
         await settle(pilot)
         warning = str(picker.query_one("#visit-warning", Static).render())
-        assert "After the response target (24.11.2026 11:42)" in warning
+        assert "After the response target (24/11/2026 11:42)" in warning
 
 
 def _intakes(app: Any) -> list[IntakeScreen]:

@@ -54,11 +54,11 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         preview = str(form.query_one("#preview", Static).render())
         assert "FREQ=MONTHLY;BYDAY=1WE" in preview
         # 6.01 is Epiphany: by default the run moves to the next working day.
-        assert "02.12.2026 16:30 · 07.01.2027 16:30 · 03.02.2027 16:30" in preview
+        assert "02/12/2026 16:30 · 07/01/2027 16:30 · 03/02/2027 16:30" in preview
         form.query_one("#on-closed", Select).value = "skip"
         await settle_twice(app, pilot)
         preview = str(form.query_one("#preview", Static).render())
-        assert "02.12.2026 16:30 · 03.02.2027 16:30 · 03.03.2027 16:30" in preview
+        assert "02/12/2026 16:30 · 03/02/2027 16:30 · 03/03/2027 16:30" in preview
         form.query_one("#minutes", Input).value = "dużo"
         await pilot.press("ctrl+s")
         await settle_twice(app, pilot)
@@ -122,7 +122,7 @@ async def test_a_first_run_months_back_asks_about_missed_runs(
         dialog = app.screen
         assert isinstance(dialog, MissedRunsDialog)
         question = str(dialog.query_one("#missed-question", Static).render())
-        assert "51 runs before today (03.12.2025 09:00 – 18.11.2026 09:00)" in question
+        assert "51 runs before today (03/12/2025 09:00 – 18/11/2026 09:00)" in question
         await pilot.press("escape")  # back to the form, nothing saved
         await settle_twice(app, pilot)
         assert app.screen is form
@@ -186,7 +186,7 @@ async def test_run_schedule_on_the_history_warns_about_skipped_runs(
     assert ("1 run created.", "information") in toasts
     assert (
         "skipped: Kontrola kopii zapasowych (task 1): 1 missed run not created"
-        " (16.11.2026 09:00); only the newest is made",
+        " (16/11/2026 09:00); only the newest is made",
         "warning",
     ) in toasts
 

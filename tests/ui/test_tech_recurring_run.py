@@ -38,14 +38,14 @@ async def test_done_on_a_recurring_run_records_its_log(
         table.move_cursor(row=table.get_row_index(str(job_id)))
         await settle(pilot)
         card = str(app.screen.query_one("#job-detail", Static).render())
-        assert "Recurring run due 23.11.2026 09:00" in card
+        assert "Recurring run due 23/11/2026 09:00" in card
         assert "Checklist: Sprawdź log kopii na NAS, odtwórz losowy plik" in card
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RunLogDialog)
         head = str(dialog.query_one("#run-head", Static).render())
-        assert "due 23.11.2026 09:00" in head
+        assert "due 23/11/2026 09:00" in head
         assert "Sprawdź log kopii na NAS" in head
         await pilot.press("ctrl+s")  # nothing said yet: refused by the field
         await settle(pilot)

@@ -12,8 +12,8 @@ from bbdispatch.cli import main
 def test_due_time_skips_independence_day(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calendar", "--due", "10.11.2026 15:00"]) == 0
     out = capsys.readouterr().out
-    assert "due: 12.11.2026 Thu 15:00" in out
-    assert "11.11.2026 Wed (public holiday: National Independence Day)" in out
+    assert "due: 12/11/2026 Thu 15:00" in out
+    assert "11/11/2026 Wed (public holiday: National Independence Day)" in out
 
 
 def test_due_time_as_json_with_offset(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,7 +35,7 @@ def test_polish_formats(polish: None) -> None:
 def test_english_formats() -> None:
     assert format_hours(315) == "5.25 h"
     assert format_money(Decimal("3628.50")) == "3,628.50 PLN"
-    assert format_date(date(2026, 11, 30)) == "30.11.2026"
+    assert format_date(date(2026, 11, 30)) == "30/11/2026"
     assert weekday_name(6) == "Sunday"
     assert month_name(2) == "February"
 

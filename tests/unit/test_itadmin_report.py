@@ -114,7 +114,7 @@ async def test_schedule_run_names_missed_and_failed_runs_one_line_each(demo_ctx:
     demo_ctx.clock.advance(timedelta(days=8))  # type: ignore[attr-defined]  # Wed 02.12
     result = await run_schedule(demo_ctx)
     missed = [line for line in result.attention if line.startswith("missed:")]
-    assert any("Kontrola kopii zapasowych · 30.11.2026 09:00" in line for line in missed)
+    assert any("Kontrola kopii zapasowych · 30/11/2026 09:00" in line for line in missed)
     assert all("\n" not in line for line in result.attention)
     job = next(c.job_id for c in result.created if c.occurrence_at.day == 30)
     await record_backup_check(

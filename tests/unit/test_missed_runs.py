@@ -67,7 +67,7 @@ async def test_all_missed_runs_are_capped_and_the_rest_reported(demo_ctx: Ctx) -
     assert mine[-1].occurrence_at == w(2026, 11, 18, 9)
     assert result.skipped == [
         f"skipped: Aktualizacje Windows (task {task}): 41 missed runs not created"
-        " (03.12.2025 09:00 – 09.09.2026 09:00); catch-up makes at most the newest 10"
+        " (03/12/2025 09:00 – 09/09/2026 09:00); catch-up makes at most the newest 10"
     ]
     again = await run_schedule(demo_ctx, NOW)
     assert again.skipped == []
@@ -116,6 +116,6 @@ def test_schedule_run_reports_skipped_runs_on_stderr(
     captured = capsys.readouterr()
     assert (
         "bbdispatch: skipped: Kontrola kopii zapasowych (task 1): 5 missed runs not created"
-        " (23.11.2026 09:00 – 21.12.2026 09:00); only the newest is made"
+        " (23/11/2026 09:00 – 21/12/2026 09:00); only the newest is made"
     ) in captured.err.splitlines()
-    assert "28.12.2026 09:00" in captured.out
+    assert "28/12/2026 09:00" in captured.out

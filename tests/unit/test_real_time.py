@@ -81,8 +81,8 @@ def test_amounts_are_digits(text: str) -> None:
 
 def test_a_span_over_days_shows_its_end_day() -> None:
     start, end = iso("2026-10-01T08:00"), iso("2026-10-03T08:00")
-    assert format_span(start, end) == "01.10.2026 08:00–03.10.2026 08:00"
-    assert format_span(start, iso("2026-10-01T09:30")) == "01.10.2026 08:00–09:30"
+    assert format_span(start, end) == "01/10/2026 08:00–03/10/2026 08:00"
+    assert format_span(start, iso("2026-10-01T09:30")) == "01/10/2026 08:00–09:30"
 
 
 def test_calendar_due_with_iso_across_the_spring_gap(capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,11 +129,11 @@ def test_time_add_refuses_times_before_the_job_and_far_years(
     err = cli(db, capsys, *base, "--from", "0001-01-01T00:00", "--to", "0001-01-01T01:00", code=2)
     assert "--from: The year 1 is outside 2000–2999." in err
     err = cli(db, capsys, *base, "--from", "2026-01-05T08:00", "--to", "2026-01-05T09:00", code=1)
-    assert f"Job {job} was received on 20.10.2026 08:00" in err
+    assert f"Job {job} was received on 20/10/2026 08:00" in err
     out = cli(db, capsys, *base, "--from", "2026-10-14T08:00", "--to", "2026-10-14T09:00")
-    assert out.endswith(": 14.10.2026 08:00–09:00\n")
+    assert out.endswith(": 14/10/2026 08:00–09:00\n")
     out = cli(db, capsys, *base, "--from", "2026-10-21T08:00", "--to", "2026-10-23T08:00", "--long")
-    assert out.endswith(": 21.10.2026 08:00–23.10.2026 08:00\n")
+    assert out.endswith(": 21/10/2026 08:00–23/10/2026 08:00\n")
 
 
 def test_statement_delimiter_is_checked(db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -95,7 +95,7 @@ def test_two_processes_at_once_create_each_occurrence_once(demo_db_path: Path) -
     skipped = [ln for _out, err in outputs for ln in err.splitlines() if "skipped:" in ln]
     assert skipped == [
         f"bbdispatch: skipped: {BACKUP} (task 1): 22 missed runs not created"
-        " (23.11.2026 09:00 – 19.04.2027 09:00); catch-up makes at most the newest 10"
+        " (23/11/2026 09:00 – 19/04/2027 09:00); catch-up makes at most the newest 10"
     ]
     with sqlite3.connect(demo_db_path) as conn:
         total = conn.execute("SELECT COUNT(*) FROM job WHERE recurring_task_id IS NOT NULL")
