@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager, suppress
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast
 
 import aiosqlite
 
@@ -129,12 +129,32 @@ def storage_failure(err: BaseException, *, writing: bool) -> StorageError:
     SQLite reports a held lock as "database is locked"/"busy", a full disk as
     "database or disk is full" and the OS as :class:`OSError` (``ENOSPC``);
     each becomes a :class:`DatabaseBusy`, :class:`WriteFailed` or
-    :class:`ReadFailed` whose text says what happened and, for a save, that
-    what was typed is kept. Raise it ``from err``.
+    :class:`ReadFailed` (:func:`failure_of_kind`). Raise it ``from err``.
     """
     text = str(err)
     full = "full" in text or (isinstance(err, OSError) and err.errno == errno.ENOSPC)
     if "locked" in text or "busy" in text:
+        return failure_of_kind("busy", text, writing=writing)
+    if full:
+        return failure_of_kind("full", text, writing=writing)
+    reason = (err.strerror if isinstance(err, OSError) else None) or text or type(err).__name__
+    return failure_of_kind("other", reason, writing=writing)
+
+
+def failure_of_kind(
+    kind: Literal["busy", "full", "other"], reason: str, *, writing: bool
+) -> StorageError:
+    """The error of a failure of the machine, the same for every backend.
+
+    ``busy``: another program holds the database (:class:`DatabaseBusy`);
+    ``full``: the disk is full (:class:`WriteFailed`); ``other``: an I/O or
+    connection failure, ``reason`` in its text (:class:`WriteFailed` for a
+    save, else :class:`ReadFailed`). A save's text says what was typed is
+    kept, so a form shows "Not saved" next to itself. Each backend maps its
+    own errors to a kind (SQLite: :func:`storage_failure`; PostgreSQL:
+    ``bbdispatch.storage.postgres``).
+    """
+    if kind == "busy":
         if writing:
             return DatabaseBusy(
                 _(
@@ -143,14 +163,13 @@ def storage_failure(err: BaseException, *, writing: bool) -> StorageError:
                 )
             )
         return DatabaseBusy(_("The database is busy (another program holds it); try again."))
-    if full:
+    if kind == "full":
         return WriteFailed(
             _(
                 "Not saved: the disk is full. What you typed is kept; free some space "
                 "(or call the administrator) and save again."
             )
         )
-    reason = (err.strerror if isinstance(err, OSError) else None) or text or type(err).__name__
     if writing:
         return WriteFailed(
             _(

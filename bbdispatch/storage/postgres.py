@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -37,6 +38,7 @@ from bbdispatch.storage.database import (
     Params,
     Row,
     StorageError,
+    failure_of_kind,
     fill_search_place,
     latest_schema_version,
 )
@@ -56,6 +58,35 @@ class PostgresError(StorageError):
 
 _FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 """What a statement may raise: the server's refusal, a broken or closed connection."""
+
+
+def failure_kind(err: BaseException) -> Literal["busy", "full", "other"] | None:
+    """Which failure of the machine ``err`` is, as :func:`failure_of_kind` names them.
+
+    ``full``: the server's disk is full (SQLSTATE 53100) or ``ENOSPC``;
+    ``busy``: a lock not granted, a deadlock or serialisation failure, a
+    statement cancelled by a timeout (55P03, 40xxx, 57014); ``other``: the
+    server short of resources, shutting down, a broken connection or an I/O
+    error. Anything else (a constraint, a bug) is None: not the machine's doing.
+    """
+    pg = asyncpg.exceptions
+    if isinstance(err, pg.DiskFullError) or (
+        isinstance(err, OSError) and err.errno == errno.ENOSPC
+    ):
+        return "full"
+    if isinstance(err, pg.LockNotAvailableError | pg.TransactionRollbackError):
+        return "busy"
+    if isinstance(err, pg.QueryCanceledError):
+        return "busy"
+    machine = (
+        pg.InsufficientResourcesError,
+        pg.PostgresConnectionError,
+        pg.OperatorInterventionError,
+        pg.InternalServerError,
+        asyncpg.InterfaceError,
+        OSError,
+    )
+    return "other" if isinstance(err, machine) else None
 
 
 @cache
@@ -365,6 +396,18 @@ class PostgresDatabase(Database):
         else:
             await self._conn.execute("COMMIT")
 
+    def _failure(self, err: BaseException, *, writing: bool) -> StorageError | None:
+        """PostgreSQL's failures of the machine as the same errors as SQLite's.
+
+        A dialog shows "Not saved", keeps what was typed and can save again,
+        whichever backend holds the data (:func:`failure_kind`).
+        """
+        cause = err.__cause__ if isinstance(err, PostgresError) else err
+        if cause is None:
+            return None
+        kind = failure_kind(cause)
+        return None if kind is None else failure_of_kind(kind, _one_line(cause), writing=writing)
+
     async def _tables_with_id(self) -> frozenset[str]:
         if self._id_tables is None:
             rows = await self._conn.fetch(
@@ -425,7 +468,8 @@ class PostgresDatabase(Database):
         try:
             return cast(list[Row], await self._conn.fetch(query, *args))
         except _FAILURES as err:
-            raise PostgresError(_one_line(err)) from err
+            failed = self._failure(err, writing=self.in_transaction)
+            raise (failed or PostgresError(_one_line(err))) from err
 
     async def _listen(self) -> None:
         if self._listening:
