@@ -29,9 +29,9 @@ from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
-from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.footer import KeysFooter
+from screens.widgets.form_dialog import FormDialog
 from screens.widgets.pick_list import PickList
 from screens.widgets.plain import Plain, PlainLabel, plain_option
 from screens.widgets.text_input import TextInput
@@ -69,7 +69,7 @@ def late_text(due_at: datetime, now: datetime) -> str:
     )
 
 
-class AssignScreen(BBModal[bool]):
+class AssignScreen(FormDialog[bool]):
     """Pick a technician (best match first) and, for on-site jobs, the visit time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,7 +101,7 @@ class AssignScreen(BBModal[bool]):
     """
 
     def __init__(self, job_id: int) -> None:
-        super().__init__()
+        super().__init__(cancelled=False)
         self.job_id = job_id
         """The job being assigned."""
         self.job: Job | None = None
@@ -157,6 +157,7 @@ class AssignScreen(BBModal[bool]):
                 self.ctx.clock.now(), calendar_of(self.ctx.prices), self.due_at
             )
             self.query_one("#visit", Input).value = format_local(at)
+        self.mark_clean(self.query_one("#visit"))  # proposed, not typed
         options.focus()
 
     def _chosen(self) -> Candidate | None:
@@ -225,7 +226,3 @@ class AssignScreen(BBModal[bool]):
             timeout=3,
         )
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without assigning."""
-        self.dismiss(False)

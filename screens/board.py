@@ -264,7 +264,11 @@ Escape clears it.
 
         job = line.row.job
         reason = _("Job {no}: ").format(no=job.number)
-        ask_callback(self, line.row.client_name, client_id=job.client_id, reason=reason)
+        # The number the job's call came from and who called: the list shows whom to ring.
+        ask_callback(
+            self, line.row.client_name, client_id=job.client_id, e164=job.caller_phone,
+            name=job.caller_name, reason=reason,
+        )  # fmt: skip
 
     def action_client(self) -> None:
         """Open the client page of the job under the cursor."""

@@ -76,10 +76,15 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
             reason.focus()
             return
         when = self.query_one("#callback-when", Input)
+        now = self.ctx.clock.now()
         try:
-            due = parse_moment(when.value, local(self.ctx.clock.now()).date())
+            due = parse_moment(when.value, local(now).date())
         except DomainError as err:
             error.update(str(err))
+            when.focus()
+            return
+        if due < now.replace(second=0, microsecond=0):  # this minute still counts
+            error.update(_("That time has passed: give a later one."))
             when.focus()
             return
         self.dismiss((reason.value.strip(), due))

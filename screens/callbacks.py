@@ -16,10 +16,16 @@ from bbdispatch.clock import format_local_short
 from bbdispatch.domain.calls import Callback, CallLogEntry
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
-from bbdispatch.services.callbacks import CallbackList, callback_list, finish_callback
+from bbdispatch.services.callbacks import (
+    CallbackList,
+    attempt_callback,
+    call_off,
+    callback_list,
+    finish_callback,
+)
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
-from screens.note_prompt import NotePrompt
+from screens.callback_outcome import CallbackOutcome, attempts_text
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable, cell
 
@@ -125,7 +131,7 @@ class CallbacksScreen(BBScreen[None]):
                 cell(_when(cb.due_at), style="bold" if late else ""),
                 who,
                 format_for_display(cb.e164) or "—",
-                cb.reason,
+                " · ".join(x for x in (cb.reason, attempts_text(cb)) if x),
                 key=f"cb-{cb.id}",
             )
         if self._items:
@@ -158,20 +164,33 @@ class CallbacksScreen(BBScreen[None]):
 
             self.app.push_screen(IntakeScreen(item))
         elif isinstance(item, Callback):
-            prompt = NotePrompt(_("Called back: what came of it?"), _("e.g. job agreed, no answer"))
-            self.app.push_screen(prompt, lambda note, cb=item: self._done(cb.id, note))
+            from screens.callback_outcome import CallbackOutcomeDialog
 
-    def _done(self, callback_id: int, note: str | None) -> None:
-        if note:
-            self.finish(callback_id, note)
+            self.app.push_screen(
+                CallbackOutcomeDialog(item), lambda answer, cb=item: self._answered(cb.id, answer)
+            )
+
+    def _answered(self, callback_id: int, answer: CallbackOutcome | None) -> None:
+        if answer is not None:
+            self.finish(callback_id, answer)
 
     @work(exclusive=True, group="cb-finish", exit_on_error=False)
-    async def finish(self, callback_id: int, note: str) -> None:
-        """Record the callback made (audited)."""
+    async def finish(self, callback_id: int, answer: CallbackOutcome) -> None:
+        """Record what came of the callback (audited): done, no answer (stays open), called off."""
         try:
-            await finish_callback(self.ctx, callback_id, note)
+            if answer.kind == "done":
+                await finish_callback(self.ctx, callback_id, answer.note)
+                self.notify(_("Callback done."))
+            elif answer.kind == "no_answer":
+                after = await attempt_callback(self.ctx, callback_id, answer.note, answer.next_try)
+                self.notify(
+                    _("No answer: the callback stays on the list for {when}.").format(
+                        when=_when(after.due_at)
+                    )
+                )
+            else:
+                await call_off(self.ctx, callback_id, answer.note)
+                self.notify(_("Callback called off."))
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
-            return
-        self.notify(_("Callback done."))
         self.load()

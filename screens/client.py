@@ -28,6 +28,7 @@ from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import archive_client, open_jobs_refusal
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
+from screens.callback_outcome import attempts_text
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -127,9 +128,9 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
     for cb in o.callbacks:
         when = local(cb.due_at).strftime("%d.%m %H:%M")
         state = (
-            pgettext("callback", "done: {outcome}").format(outcome=cb.outcome)
+            pgettext("callback", "done: {outcome}").format(outcome=shown(cb.outcome))
             if cb.done_at
-            else _("to do")
+            else " · ".join(x for x in (_("to do"), attempts_text(cb)) if x)
         )
         line = _("Call back {when}: {reason} ({state})").format(
             when=when, reason=cb.reason, state=state
@@ -165,8 +166,11 @@ class ClientScreen(BBScreen[None]):
     ]  # fmt: skip
 
     DEFAULT_CSS = """
-    ClientScreen #client-page {
+    ClientScreen #client-scroll {
         height: 1fr;
+    }
+    ClientScreen #client-page {
+        height: auto;
         padding: 0 1;
     }
     """
@@ -284,7 +288,8 @@ class ClientScreen(BBScreen[None]):
         from screens.callback_dialog import ask_callback
 
         client = self.overview.client
-        ask_callback(self, client.name, client_id=client.id)
+        phone = client.phones[0].e164 if client.phones else None  # the first is the main one
+        ask_callback(self, client.name, client_id=client.id, e164=phone)
 
     @work(exclusive=True, group="client-archive", exit_on_error=False)
     async def set_archived(self, archived: bool) -> None:

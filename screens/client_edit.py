@@ -21,7 +21,6 @@ from bbdispatch.phones import format_for_display
 from bbdispatch.services.clients import edit_client
 from bbdispatch.services.errors import USER_ERRORS
 from screens.widgets.client_form import KindToggle
-from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.message_line import MessageLine
@@ -72,6 +71,9 @@ class ClientEditScreen(FormDialog[bool]):
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the client"), id="save"),
     ]
 
+    AUTO_FOCUS = "#ce-name"
+    """The name, not the kind toggle above it: typing a name there would flip the kind."""
+
     DEFAULT_CSS = """
     ClientEditScreen > VerticalScroll {
         width: 76;
@@ -106,8 +108,6 @@ class ClientEditScreen(FormDialog[bool]):
         super().__init__(cancelled=False)
         self.client = client
         """The client as loaded."""
-        self._loaded: ClientDetails | None = None
-        """What the form held when it opened, to tell whether anything changed."""
 
     def compose(self) -> ComposeResult:
         """Kind, the fields, phones, notes, error line, button."""
@@ -142,29 +142,9 @@ class ClientEditScreen(FormDialog[bool]):
             yield Button(_("Save"), id="ce-save", variant="primary")
         yield KeysFooter()
 
-    def on_mount(self) -> None:
-        """Remember what the form holds before any change."""
-        self._loaded = self.details()
-
-    def is_dirty(self) -> bool:
-        """Whether leaving would lose a change typed here."""
-        return self._loaded is not None and self.details() != self._loaded
-
-    def action_cancel(self) -> None:
-        """Leave without saving; with changes, ask first (like the intake)."""
-        if not self.is_dirty():
-            self.dismiss(False)
-            return
-        question = ConfirmScreen(
-            _("Discard your changes to {name}?").format(name=self.client.name),
-            yes=_("yes, discard"),
-            no=_("no, keep editing"),
-        )
-        self.app.push_screen(question, self._discard_if)
-
-    def _discard_if(self, yes: bool | None) -> None:
-        if yes:
-            self.dismiss(False)
+    def discard_question(self) -> str:
+        """Esc's question names the client."""
+        return _("Discard your changes to {name}?").format(name=self.client.name)
 
     def details(self) -> ClientDetails:
         """What the form holds (checked by the service)."""

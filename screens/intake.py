@@ -119,6 +119,8 @@ class IntakeScreen(BBScreen[None]):
         self._received_at: datetime | None = None
         self._number_enter_pending = False
         """The number completed itself and moved on: a habitual Enter is the number's."""
+        self._pending_callback: NewCallback | None = None
+        """A callback asked for whose call could not be saved yet: ctrl+b offers it again."""
 
     def compose(self) -> ComposeResult:
         """Number, caller, request, triage, site; see the module docstring for the order."""
@@ -144,7 +146,9 @@ class IntakeScreen(BBScreen[None]):
         with Horizontal(classes="row"):
             yield PlainLabel(_("Site"))
             yield TextInput(id="site", compact=True, placeholder=_("site address"))
-            yield TextInput(id="agreed", compact=True, placeholder=_("agreed: 350 or 80/h"))
+            # A label of its own: a placeholder goes as soon as something is typed.
+            yield PlainLabel(_("Agreed"), id="agreed-label")
+            yield TextInput(id="agreed", compact=True, placeholder=_("350 or 80/h"))
         yield MessageLine("", id="agreed-error", classes="field-error")
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
         yield KeysFooter()
@@ -177,10 +181,15 @@ class IntakeScreen(BBScreen[None]):
 
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:
-        if try_parse_phone(event.value) is None and any(c.isalpha() for c in event.value):
+        if _is_a_name(event.value):
             self.search(event.value)  # a name typed where the number goes: find the client
         else:
             self.look_up(event.value, move_on=True)
+
+    def _raw_number(self) -> str:
+        """The number typed in the phone field; a name typed there to search is no number."""
+        value = self.query_one("#phone", Input).value
+        return "" if _is_a_name(value) else value
 
     def _set_phone_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#phone-status", Static)
@@ -388,6 +397,7 @@ class IntakeScreen(BBScreen[None]):
 
     @on(TriageBar.Submitted)
     @on(Input.Submitted, "#site")
+    @on(Input.Submitted, "#agreed")
     def action_save_job(self) -> None:
         """Save the job, the call and the audit row."""
         self.save(info_only=False)
@@ -400,22 +410,35 @@ class IntakeScreen(BBScreen[None]):
         """Log the call with a note and promise a callback: reason and time asked first."""
         from screens.callback_dialog import CallbackDialog
 
-        who = self._card.client.name if self._card else self.query_one("#phone", Input).value
+        pending = self._pending_callback
+        if pending is not None:  # asked for before and not saved yet: offered again as typed
+            self.app.push_screen(
+                CallbackDialog(self._who(), pending.reason, due=pending.due_at),
+                self._call_back_with,
+            )
+            return
         reason = self.query_one("#description", Input).value
-        self.app.push_screen(CallbackDialog(who, reason), self._call_back_with)
+        self.app.push_screen(CallbackDialog(self._who(), reason), self._call_back_with)
+
+    def _who(self) -> str:
+        """Whom the callback is for: the caller's client, else the number typed."""
+        if self._card is not None:
+            return self._card.client.name
+        form = self.query_one(NewClientForm)
+        return (form.phone_text() if form.display else "") or self.query_one("#phone", Input).value
 
     def _reopen_call_back(self, callback: NewCallback, error: str) -> None:
         """Open the callback dialog again with what was typed and why it was not saved."""
         from screens.callback_dialog import CallbackDialog
 
-        who = self._card.client.name if self._card else self.query_one("#phone", Input).value
-        dialog = CallbackDialog(who, callback.reason, due=callback.due_at, error=error)
+        dialog = CallbackDialog(self._who(), callback.reason, due=callback.due_at, error=error)
         self.app.push_screen(dialog, self._call_back_with)
 
     def _call_back_with(self, answer: tuple[str, datetime] | None) -> None:
         if answer is not None:
             reason, due = answer
-            self.save(info_only=True, callback=NewCallback(reason, due))
+            self._pending_callback = NewCallback(reason, due)
+            self.save(info_only=True, callback=self._pending_callback)
 
     @work(exclusive=True, group="intake-save", exit_on_error=False)
     async def save(self, info_only: bool, callback: NewCallback | None = None) -> None:
@@ -449,9 +472,12 @@ class IntakeScreen(BBScreen[None]):
                 contract_id=self.query_one(ContractPicker).contract_id,
                 caller_name=self._card.client.contact_person if self._card else "",
             )  # fmt: skip
-        new_client = form.value() if form.display else None
+        # A caller who gives no name is no new client: a call without a job (information
+        # only, or a callback) is logged with the number alone, and no prospect is made.
+        unnamed = info_only and form.display and not form.is_dirty()
+        new_client = form.value() if form.display and not unnamed else None
         add_box = self.query_one("#add-number", Checkbox)
-        raw = form.phone_text() if new_client else self.query_one("#phone", Input).value
+        raw = form.phone_text() if form.display else self._raw_number()
         request = IntakeRequest(
             job=job, client_id=self._card.client.id if self._card else None,
             new_client=new_client, raw_number=raw,
@@ -465,10 +491,17 @@ class IntakeScreen(BBScreen[None]):
             result = await save_intake(self.ctx, request)
         except IntakeFieldError as err:
             self._show_field_error(err.field, str(err))
+            if callback is not None:  # kept: ctrl+b offers it again once the field is fixed
+                self.notify(
+                    _("The callback is kept: correct the field, then ctrl+b saves it."),
+                    severity="warning",
+                )
             return
         except FieldError as err:  # the agreed price or rate, or a callback to nobody
             if err.field not in ("price", "rate"):
                 self.notify(str(err), severity="error")
+                if callback is not None:  # its reason and time were typed: asked again
+                    self._reopen_call_back(callback, str(err))
                 return
             self.query_one("#agreed-error", Static).update(str(err))
             self.query_one("#agreed", Input).focus()
@@ -481,6 +514,7 @@ class IntakeScreen(BBScreen[None]):
             if callback is not None:  # the callback's reason and time were typed too
                 self._reopen_call_back(callback, str(err))
             return
+        self._pending_callback = None
         if result.job_id is not None:
             self.bb.job_created.publish(result.job_id)
         saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
@@ -553,11 +587,17 @@ class IntakeScreen(BBScreen[None]):
         self._open_signing(client_id)
 
     def is_dirty(self) -> bool:
-        """Whether closing would lose something the dispatcher typed."""
+        """Whether closing would lose something the dispatcher typed or found.
+
+        A caller identified in a call taken by hand (F2) is a call: it is logged
+        when closed. A reported call left as it came stays waiting in the log.
+        """
         phone = self.query_one("#phone", Input).value
         return bool(
             self.query_one("#description", Input).value
             or (phone and phone != self._phone_prefill)
+            or (self._card is not None and self._call is None)
+            or self._pending_callback is not None
             or self.query_one(NewClientForm).is_dirty()
             or self.query_one("#site", Input).value != self._site_default
         )
@@ -587,8 +627,9 @@ class IntakeScreen(BBScreen[None]):
     async def log_unsaved(self) -> bool:
         """Put this call in the call log as closed without a job; False (and a message) if not."""
         try:
+            form = self.query_one(NewClientForm)
             await log_unsaved_call(
-                self.ctx, raw_number=self.query_one("#phone", Input).value,
+                self.ctx, raw_number=form.phone_text() if form.display else self._raw_number(),
                 call_id=self._call.id if self._call else None, received_at=self._received_at,
                 client_id=self._card.client.id if self._card else None,
                 typed=self.query_one("#description", Input).value,
@@ -597,6 +638,11 @@ class IntakeScreen(BBScreen[None]):
             self.notify(str(err), severity="error")
             return False
         return True
+
+
+def _is_a_name(text: str) -> bool:
+    """Whether the phone field holds a name to search for rather than a number."""
+    return try_parse_phone(text) is None and any(c.isalpha() for c in text)
 
 
 def quit_keeping_calls(app: App[Any]) -> None:

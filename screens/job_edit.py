@@ -17,8 +17,8 @@ from bbdispatch.money import MoneyError, format_plain, parse_money
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, edit_job
 from bbdispatch.services.errors import USER_ERRORS
-from screens.base import BBModal
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 from screens.widgets.text_input import TextInput
 
@@ -28,12 +28,18 @@ TERMS = ("none", "price", "rate")
 """How the job is priced: by contracts and the rules, an agreed fixed price, an agreed rate."""
 
 
-class JobEditScreen(BBModal[None]):
-    """A small form; ctrl+s or the button saves, Escape closes without saving."""
+class JobEditScreen(FormDialog[None]):
+    """A small form; ctrl+s or the button saves, Esc closes (asking first if anything changed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the changes"), id="save-job"),
-        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without saving"), id="cancel"),
+        Binding(
+            "escape",
+            "cancel",
+            N_("Cancel"),
+            tooltip=N_("Close without saving (asks first if anything changed)"),
+            id="cancel",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -60,7 +66,7 @@ class JobEditScreen(BBModal[None]):
     """
 
     def __init__(self, detail: JobDetail) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self.detail = detail
 
     def compose(self) -> ComposeResult:
@@ -105,10 +111,6 @@ class JobEditScreen(BBModal[None]):
     @on(Button.Pressed, "#edit-save")
     def _save_pressed(self) -> None:
         self.action_save()
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
 
     def action_save(self) -> None:
         """Save the edits."""

@@ -11,13 +11,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from bbdispatch.i18n import N_, _
-from screens.base import BBModal
+from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 
 
-class NotePrompt(BBModal[str | None]):
-    """Ask for one line of text; Enter confirms, Escape cancels (returns None)."""
+class NotePrompt(FormDialog[str | None]):
+    """Ask for one line of text; Enter confirms, Esc cancels (returns None; asks if typed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -40,7 +40,7 @@ class NotePrompt(BBModal[str | None]):
     """
 
     def __init__(self, title: str, placeholder: str = "", required: bool = True) -> None:
-        super().__init__()
+        super().__init__(cancelled=None)
         self._title = title
         self._placeholder = placeholder
         self._required = required
@@ -58,7 +58,3 @@ class NotePrompt(BBModal[str | None]):
             self.query_one("#note-error", Static).update(_("This cannot be empty."))
             return
         self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        """Close without a change."""
-        self.dismiss(None)

@@ -143,6 +143,7 @@ class RunLogDialog(FormDialog[bool]):
             self.query_one("#problem", Input).value = details.backup.note
         elif details.backup is not None and details.backup.note:
             self.query_one("#problem", Input).value = details.backup.note
+        self.mark_clean()  # loaded, not typed
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -19,7 +19,7 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.messages import shown
 from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.formats import format_hours, format_money
-from bbdispatch.i18n import N_, Labels, _
+from bbdispatch.i18n import N_, Labels, _, current_language
 from bbdispatch.reports.common import actual_pl, contract_label
 from bbdispatch.services.statements import (
     AsIssued,
@@ -182,7 +182,7 @@ class StatementScreen(BBScreen[None]):
                 ln.description,
                 actual_pl(ln.actual_seconds),
                 format_hours(ln.billed_minutes),
-                cell(contract_label(ln, polish=False), style=style),
+                cell(contract_label(ln, polish=current_language() == "pl"), style=style),
                 key=str(ln.entry_id),
             )
         self.query_one("#statement-totals", Static).update("\n".join(self._summary(s)))
@@ -214,11 +214,20 @@ class StatementScreen(BBScreen[None]):
                     h=format_hours(uncovered), net=format_money(s.net_of(ChargeBasis.UNCOVERED))
                 )
             )
-        agreed = s.minutes_of(ChargeBasis.AGREED)
-        if agreed:
+        # The documents' rows, in the documents' words: time at an agreed rate per
+        # rate, then each job agreed at a fixed price (a price for the job, not a rate).
+        for r in s.rates:
+            if r.basis is ChargeBasis.AGREED and r.contract_number is None:
+                out.append(
+                    _("Agreed rate {rate}/h: {h} · {net}").format(
+                        rate=format_money(r.rate), h=format_hours(r.minutes),
+                        net=format_money(r.net),
+                    )
+                )  # fmt: skip
+        for p in s.prices:
             out.append(
-                _("Agreed rate {h} · {net}").format(
-                    h=format_hours(agreed), net=format_money(s.net_of(ChargeBasis.AGREED))
+                _("Agreed price for job {job}: {h} · {net}").format(
+                    job=p.job_number, h=format_hours(p.minutes), net=format_money(p.net)
                 )
             )
         for f in s.fees:

@@ -220,6 +220,7 @@ class TaskForm(FormDialog[int | None]):
         select.set_options([(p.name, p.id) for p in found])
         if self.editing and self.editing.technician_id:
             select.value = self.editing.technician_id
+        self.mark_clean(select)  # loaded, not chosen
 
     def _rule(self) -> str:
         preset = Preset(str(self.query_one("#preset", Select).value))

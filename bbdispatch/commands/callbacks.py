@@ -195,7 +195,7 @@ def handle_attempt(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            due = await attempt_callback(ctx, args.id, args.note, args.retry)
+            due = (await attempt_callback(ctx, args.id, args.note, args.retry)).due_at
         if args.json:
             print_json({"id": args.id, "due_at": _when(due)})
         else:

@@ -71,3 +71,8 @@ class Callback:
     done_at: datetime | None
     done_by: str
     outcome: str
+    attempts: int = 0
+    """Tries that reached nobody ("no answer"); the callback stayed open after each."""
+    last_attempt_at: datetime | None = None
+    last_attempt_note: str = ""
+    """What the last try said (stored text: see :func:`bbdispatch.domain.messages.shown`)."""

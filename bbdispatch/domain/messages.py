@@ -39,6 +39,10 @@ MESSAGES: dict[str, str] = {
     "status.run_documented": N_("Run documented"),
     "call.closed_without_job": N_("Closed without a job"),
     "call.closed_without_job_typed": N_("Closed without a job: {text}"),
+    "callback.no_answer": N_("No answer"),
+    "callback.no_answer_typed": N_("No answer: {text}"),
+    "callback.called_off": N_("Called off"),
+    "callback.called_off_typed": N_("Called off: {text}"),
 }
 """Every message the system stores, by code, in English (the catalogue has the Polish)."""
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -115,43 +116,81 @@ async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
 
 
 RETRY_DELAY = timedelta(hours=1)
-"""Nobody answered: the callback is due again in an hour unless told when."""
+"""Nobody answered and no time was given: the callback is due again in an hour."""
+
+
+async def _open_callback(ctx: Ctx, callback_id: int) -> Callback:
+    found = await store.get_callback(ctx.db, callback_id)
+    if found is None:
+        raise NotFound(_("No callback {id}.").format(id=callback_id))
+    if found.done_at is not None:
+        raise DomainError(
+            _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
+        )
+    return found
 
 
 async def attempt_callback(
     ctx: Ctx, callback_id: int, note: str = "", retry_at: datetime | None = None
-) -> datetime:
-    """Record a callback tried without an answer; it stays on the list, due again later.
+) -> Callback:
+    """Record a try that reached nobody: the callback stays open, due again later.
 
-    The attempt (who, when, the note) is audited; the callback keeps its reason
-    and is due again at ``retry_at`` (default: in :data:`RETRY_DELAY`).
-    Returns the new due time.
+    The one "no answer" path for the call list, the callback screen and the
+    ``callbacks attempt`` command. Only "done" (:func:`finish_callback`) or
+    "called off" (:func:`call_off`) closes a callback. The try is counted on
+    the callback (with its time and note) and audited (``no_answer``); the
+    callback is due again at ``retry_at`` (UTC, not in the past), by default in
+    :data:`RETRY_DELAY`.
+
+    Returns:
+        The callback after the try.
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
-        FieldError: a retry time not after now (``retry``).
+        FieldError: a retry time in the past (``retry``).
         NotFound: no such callback.
-        DomainError: it was already made.
+        DomainError: it was already closed.
     """
     await check(ctx, Action.CALL_LOG)
     now = ctx.clock.now()
+    if retry_at is not None and retry_at < now.replace(second=0, microsecond=0):
+        raise FieldError("retry", _("That time has passed: give a later one."))
     due = retry_at or now + RETRY_DELAY
-    if due <= now:
-        raise FieldError("retry", _("Try again later than now."))
+    text = (
+        stored("callback.no_answer_typed", text=note.strip())
+        if note.strip()
+        else stored("callback.no_answer")
+    )
     async with ctx.db.transaction():
-        found = await store.get_callback(ctx.db, callback_id)
-        if found is None:
-            raise NotFound(_("No callback {id}.").format(id=callback_id))
-        if found.done_at is not None:
-            raise DomainError(
-                _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
-            )
-        await store.reschedule_callback(ctx.db, callback_id, due)
+        found = await _open_callback(ctx, callback_id)
+        await store.record_attempt(ctx.db, callback_id, now, text, due)
         await audit.record(
             ctx, "callback", callback_id, "no_answer", note=note.strip(),
             due_at={"from": found.due_at.isoformat(), "to": due.isoformat()},
         )  # fmt: skip
-    return due
+        after = await store.get_callback(ctx.db, callback_id)
+    assert after is not None
+    return after
+
+
+async def call_off(ctx: Ctx, callback_id: int, reason: str = "") -> None:
+    """Close a callback that is no longer needed (the client called again, wrong number).
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        NotFound: no such callback.
+        DomainError: it was already closed.
+    """
+    await check(ctx, Action.CALL_LOG)
+    text = (
+        stored("callback.called_off_typed", text=reason.strip())
+        if reason.strip()
+        else stored("callback.called_off")
+    )
+    async with ctx.db.transaction():
+        await _open_callback(ctx, callback_id)
+        await store.finish_callback(ctx.db, callback_id, ctx.actor, ctx.clock.now(), text)
+        await audit.record(ctx, "callback", callback_id, "called_off", reason=reason.strip())
 
 
 async def note_call(ctx: Ctx, call_id: int, note: str) -> None:

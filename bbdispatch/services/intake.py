@@ -256,10 +256,12 @@ async def log_unsaved_call(
     a discarded one as information, its note saying it was closed without a
     job plus what was typed as the request. A call reported by ``ring`` that
     is still pending is closed that way; one already handled elsewhere is left
-    alone. A manual intake with no number typed was no call and logs nothing.
+    alone. A call taken by hand is logged with whatever is known: the number,
+    the client found by name, or neither (the screen asks only when something
+    was typed or found; an untouched intake was no call).
 
     Returns:
-        The call's id, or None when nothing was logged.
+        The call's id, or None when nothing was logged (handled elsewhere).
     """
     await check(ctx, Action.CALL_LOG)
     note = stored("call.closed_without_job")
@@ -274,15 +276,13 @@ async def log_unsaved_call(
                 ctx.db, call_id, outcome=CallOutcome.INFORMATION, client_id=client_id,
                 job_id=None, handled_by=ctx.actor, note=note,
             )  # fmt: skip
-        elif raw_number.strip():
+        else:
             call_id = await store.insert_call(
                 ctx.db, received_at=received_at or ctx.clock.now(),
                 raw_number=raw_number.strip(), e164=try_parse_phone(raw_number),
                 client_id=client_id, source=CallSource.MANUAL,
                 outcome=CallOutcome.INFORMATION, handled_by=ctx.actor, note=note,
             )  # fmt: skip
-        else:
-            return None
         await audit.record(ctx, "call", call_id, "closed_unsaved", outcome="information")
     return call_id
 

@@ -25,6 +25,9 @@ def _callback(row: Row) -> Callback:
         done_at=from_db_opt(row["done_at"]),
         done_by=row["done_by"],
         outcome=row["outcome"],
+        attempts=row["attempts"],
+        last_attempt_at=from_db_opt(row["last_attempt_at"]),
+        last_attempt_note=row["last_attempt_note"],
     )
 
 
@@ -77,11 +80,17 @@ async def finish_callback(
     )
 
 
-async def reschedule_callback(db: Database, callback_id: int, due_at: datetime) -> None:
-    """Move an open callback to a new time (nobody answered: try again then)."""
+async def record_attempt(
+    db: Database, callback_id: int, at: datetime, note: str, due_at: datetime
+) -> None:
+    """Count a try that reached nobody; the callback stays open, due at ``due_at``.
+
+    A callback already made is left as it is.
+    """
     await db.execute(
-        "UPDATE callback SET due_at = ? WHERE id = ? AND done_at IS NULL",
-        (to_db(due_at), callback_id),
+        "UPDATE callback SET attempts = attempts + 1, last_attempt_at = ?,"
+        " last_attempt_note = ?, due_at = ? WHERE id = ? AND done_at IS NULL",
+        (to_db(at), note, to_db(due_at), callback_id),
     )
 
 

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 from textual import on
-from textual.widgets import Button
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, TextArea
+from textual.widgets._toggle_button import ToggleButton
 
+from bbdispatch.i18n import _
 from screens.base import BBModal, ResultT
+from screens.widgets.client_form import KindToggle
+from screens.widgets.confirm import ConfirmScreen
+
+FIELDS = "Input, TextArea, Select, ToggleButton, KindToggle"
+"""Every kind of widget a person types or chooses a value in."""
+
+
+def field_value(widget: Widget) -> object:
+    """What one field holds now (text, choice, tick or kind)."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        return widget.value
+    if isinstance(widget, ToggleButton):
+        return widget.value
+    if isinstance(widget, KindToggle):
+        return widget.kind
+    return None
 
 
 class FormDialog(BBModal[ResultT]):
-    """A form over the current screen that can always be left without saving.
+    """A form over the current screen that can always be left, never by accident.
 
-    Eight dialogs framed their form the same way and closed it the same way;
-    here it is once. A subclass yields one ``Vertical`` or ``VerticalScroll``
-    box (its width and extras stay in its own DEFAULT_CSS), binds Esc to the
-    ``cancel`` action and passes the result that means "nothing saved".
+    Every dialog with fields frames them the same way and closes them the same
+    way; here it is once. A subclass yields one ``Vertical`` or
+    ``VerticalScroll`` box (its width and extras stay in its own DEFAULT_CSS),
+    binds Esc to the ``cancel`` action and passes the result that means
+    "nothing saved". Esc closes at once when nothing was typed or chosen;
+    otherwise it asks "Discard changes?" first, as the intake does. What the
+    fields hold when the dialog has mounted is the baseline; a dialog that
+    fills fields later (a worker loading data) calls :meth:`mark_clean` for
+    them once filled.
     """
 
     DEFAULT_CSS = """
@@ -29,11 +57,47 @@ class FormDialog(BBModal[ResultT]):
     }
     """
 
+    AUTO_FOCUS = "Input, TextArea, Select, ToggleButton, OptionList, KindToggle, Button"
+    """The first field takes the first key: a framed box around a scroll container
+    would otherwise focus the container, and the first key typed was lost."""
+
     def __init__(self, cancelled: ResultT) -> None:
         super().__init__()
         self._cancelled = cancelled
+        self._baseline: dict[int, object] = {}
+        """What each field held before the person changed anything, by widget id()."""
+
+    def on_mount(self) -> None:
+        """Take the baseline (after the subclass's own ``on_mount`` filled its fields)."""
+        self.mark_clean()
+
+    def mark_clean(self, *widgets: Widget) -> None:
+        """Count what the given fields (default: all) hold now as unchanged."""
+        for widget in widgets or tuple(self.query(FIELDS)):
+            self._baseline[id(widget)] = field_value(widget)
+
+    def is_dirty(self) -> bool:
+        """Whether leaving would lose something typed or chosen here."""
+        return any(
+            self._baseline.get(id(widget), field_value(widget)) != field_value(widget)
+            for widget in self.query(FIELDS)
+        )
+
+    def discard_question(self) -> str:
+        """The question Esc asks when something was typed."""
+        return _("Discard changes?")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(self._cancelled)
+        """Close without saving; with changes, ask first (like the intake)."""
+        if not self.is_dirty():
+            self.dismiss(self._cancelled)
+            return
+        question = ConfirmScreen(
+            self.discard_question(), yes=_("yes, discard"), no=_("no, keep editing")
+        )
+        self.app.push_screen(question, self._discard_if)
+
+    def _discard_if(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(self._cancelled)

@@ -220,6 +220,14 @@ async def test_callbacks_round_trip(db: Database) -> None:
     assert await callbacks.open_callback_of_call(db, ring) == early
     assert await callbacks.open_callback_of_call(db, 999) is None
     assert [c.id for c in await callbacks.open_callbacks(db)] == [early, late]
+    assert (found.attempts, found.last_attempt_at, found.last_attempt_note) == (0, None, "")
+    async with db.transaction():  # no answer: counted, re-scheduled, still open
+        await callbacks.record_attempt(db, late, AT, "nie odbiera", AT + timedelta(hours=2))
+    tried = await callbacks.get_callback(db, late)
+    assert tried is not None
+    assert (tried.attempts, tried.last_attempt_at, tried.last_attempt_note, tried.done_at) == (
+        1, AT, "nie odbiera", None,
+    )  # fmt: skip
     assert await callbacks.due_count(db, AT) == 1  # the waiting call only
     assert await callbacks.due_count(db, AT + timedelta(hours=3)) == 3
     async with db.transaction():
@@ -235,8 +243,8 @@ async def test_callbacks_round_trip(db: Database) -> None:
     assert await callbacks.open_callback_of_call(db, ring) is None  # made
     assert [c.id for c in await callbacks.callbacks_of(db, cid, [])] == [late]
     async with db.transaction():  # nobody answered: due again later; a made one stays made
-        await callbacks.reschedule_callback(db, late, AT + timedelta(hours=5))
-        await callbacks.reschedule_callback(db, early, AT + timedelta(hours=9))
+        await callbacks.record_attempt(db, late, AT, "No answer", AT + timedelta(hours=5))
+        await callbacks.record_attempt(db, early, AT, "No answer", AT + timedelta(hours=9))
     moved, made = await callbacks.get_callback(db, late), await callbacks.get_callback(db, early)
     assert moved is not None and moved.due_at == AT + timedelta(hours=5)
     assert made is not None and made.due_at == AT + timedelta(hours=1)

@@ -163,8 +163,8 @@ async def test_a_call_with_a_callback_is_counted_on_the_board_and_worked_off(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
     from screens.callback_dialog import CallbackDialog
+    from screens.callback_outcome import CallbackOutcomeDialog
     from screens.callbacks import CallbacksScreen
-    from screens.note_prompt import NotePrompt
 
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -178,7 +178,7 @@ async def test_a_call_with_a_callback_is_counted_on_the_board_and_worked_off(
         await settle(pilot)
         assert isinstance(app.screen, CallbackDialog)
         when = app.screen.query_one("#callback-when", Input)
-        when.value = "9:00"  # already due (the clock says 09:42)
+        when.value = "9:42"  # due now (the clock says 09:42; a past time is refused)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
@@ -195,7 +195,7 @@ async def test_a_call_with_a_callback_is_counted_on_the_board_and_worked_off(
         table.move_cursor(row=table.row_count - 1)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, NotePrompt)
+        assert isinstance(app.screen, CallbackOutcomeDialog)
         await type_text(pilot, "Wyslana oferta")
         await pilot.press("enter")
         await settle(pilot)

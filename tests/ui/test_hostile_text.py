@@ -157,6 +157,20 @@ async def _client_edit(app: BBDispatch) -> Screen[Any]:
     return ClientEditScreen(await get_client(app.ctx, 1))
 
 
+async def _callback_outcome(app: BBDispatch) -> Screen[Any]:
+    from bbdispatch.domain.calls import Callback
+    from screens.callback_outcome import CallbackOutcomeDialog
+
+    now = app.ctx.clock.now()
+    tried = Callback(
+        id=1, client_id=None, client_name=BOLD, call_id=None, e164="+48601234567",
+        name=OSC, reason=QUIT + OSC, due_at=now, created_by="beata", created_at=now,
+        done_at=None, done_by="", outcome="", attempts=2, last_attempt_at=now,
+        last_attempt_note=QUIT,
+    )  # fmt: skip
+    return CallbackOutcomeDialog(tried)
+
+
 def _dispatcher_screens() -> dict[str, Factory]:
     from screens.assessment import AssessmentScreen
     from screens.assign import AssignScreen
@@ -204,6 +218,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "client-edit": _client_edit,
         "callbacks": _screen(lambda a: CallbacksScreen()),
         "callback-dialog": _screen(lambda a: CallbackDialog(QUIT + OSC, BOLD)),
+        "callback-outcome": _callback_outcome,
         "task-form": _screen(lambda a: TaskForm(3)),
         "missed-runs": _screen(lambda a: MissedRunsDialog([a.ctx.clock.now()])),
         "run-log": _screen(lambda a: RunLogDialog(21)),
@@ -226,6 +241,7 @@ COVERED = {
     "TechJobsScreen", "MyEntriesScreen", "ClientScreen", "ClientEditScreen",
     "CallbacksScreen", "CallbackDialog", "MissedRunsDialog", "ItAdminReportScreen",
     "Palette",  # ctrl+p in test_toasts_titles_and_the_palette_are_literal
+    "CallbackOutcomeDialog",
 }  # fmt: skip
 """Every screen class the tests below open with the hostile database."""
 

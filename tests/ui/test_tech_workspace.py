@@ -223,7 +223,7 @@ async def test_job_progress_hold_and_done(ctx_factory, anna, demo_db_path) -> No
         await pilot.press(*"Naprawione", "enter")
         await settle(pilot)
         assert "timer is still running" in text_of(app, "#text-error")
-        await pilot.press("escape", "h")
+        await pilot.press("escape", "y", "h")  # what was typed is dropped only when confirmed
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
