@@ -32,6 +32,7 @@ from bbdispatch.phones import (
     try_parse_phone,
 )
 from bbdispatch.services.clients import add_client, search_clients
+from bbdispatch.services.contracts import starter_signed
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
     CallerCard,
@@ -386,6 +387,9 @@ class IntakeScreen(BBScreen[None]):
                 self._client_kind(),
                 local(self.ctx.clock.now()).date(),
                 has_assessment=card.has_assessment if card else False,
+                starter_signed=starter_signed(self.ctx, [b.contract for b in card.balances])
+                if card
+                else False,
             ),
             reset=reset,
         )

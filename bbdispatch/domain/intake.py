@@ -43,6 +43,7 @@ def suggest_contract(
     today: date,
     *,
     has_assessment: bool,
+    starter_signed: bool = False,
 ) -> ContractSuggestion:
     """Suggest the contract for a new job by the ledger's rules (DESIGN.md "The right contract").
 
@@ -52,6 +53,8 @@ def suggest_contract(
         client_kind: private persons without a contract pay an agreed rate.
         today: the day the job is taken (contracts must be usable on it).
         has_assessment: whether the client's needs were assessed (or waived).
+        starter_signed: whether the client already had the starter contract, which
+            is signed once per client: the hint then offers a block of hours.
     """
     choices = tuple(b.contract for b in balances if usable_on(b.contract, today))
     terms = JobTerms(
@@ -71,17 +74,31 @@ def suggest_contract(
     else:
         reason = _("no prepaid hours: uncovered time at the hourly rate")
     return ContractSuggestion(
-        None, reason, choices, _offer_hint(choices, blocks, client_kind, has_assessment)
+        None,
+        reason,
+        choices,
+        _offer_hint(choices, blocks, client_kind, has_assessment, starter_signed),
     )
 
 
 def _offer_hint(
-    choices: Sequence[Contract], blocks: Sequence[Contract], kind: ClientKind, assessed: bool
+    choices: Sequence[Contract],
+    blocks: Sequence[Contract],
+    kind: ClientKind,
+    assessed: bool,
+    starter_signed: bool,
 ) -> str:
     if blocks:
         return _("Prepaid hours used up: offer a new block of hours.")
     if choices:
         return ""
+    if starter_signed:
+        if kind is ClientKind.COMPANY and not assessed:
+            return _(
+                "No contract, starter already used: offer a block of hours;"
+                " it needs a needs assessment first."
+            )
+        return _("No contract, starter already used: offer a block of hours.")
     if kind is ClientKind.COMPANY and not assessed:
         return _(
             "No contract: offer the starter contract (10 h); "

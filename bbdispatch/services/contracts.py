@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -239,6 +240,17 @@ def _starts_near_today(ctx: Ctx, starts_on: date) -> None:
                 " bring older contracts in with contracts import."
             ).format(today=today.isoformat()),
         )
+
+
+def starter_signed(ctx: Ctx, contracts: Sequence[Contract]) -> bool:
+    """Whether the client already has (or had) a once-per-client product, the starter.
+
+    The intake then offers a block of hours instead of a starter that
+    :func:`sign_for_client` would refuse. ``contracts`` are the client's own, any
+    status; products no longer on the price list count as not once-per-client.
+    """
+    once = {p.code for p in ctx.prices.products if p.once_per_client}
+    return any(c.product_code in once for c in contracts)
 
 
 async def _not_signed_before(ctx: Ctx, client_id: int, product: Product) -> None:

@@ -18,6 +18,7 @@ from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
 from bbdispatch.phones import InvalidPhoneNumber
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import starter_signed
 from bbdispatch.services.intake import (
     IntakeFieldError,
     IntakeRequest,
@@ -243,3 +244,31 @@ def test_ring_does_not_import_textual(demo_db_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_client_who_had_the_starter_is_offered_a_block_not_the_starter() -> None:
+    """The starter is signed once per client: the hint must not offer what signing refuses."""
+    closed = contract(
+        1, ProductType.BLOCK, date(2026, 1, 1), 600, "starter-10h", ContractStatus.CLOSED
+    )
+    spent = Balance(closed, 600)
+    company = suggest_contract([spent], Category.OTHER, ClientKind.COMPANY, TODAY,
+                               has_assessment=False, starter_signed=True)  # fmt: skip
+    assert "starter contract (10 h)" not in company.hint
+    assert "block of hours" in company.hint
+    assert "needs assessment" in company.hint
+    assessed = suggest_contract([spent], Category.OTHER, ClientKind.COMPANY, TODAY,
+                                has_assessment=True, starter_signed=True)  # fmt: skip
+    assert assessed.hint == "No contract, starter already used: offer a block of hours."
+
+
+def test_starter_signed_reads_the_price_list(demo_ctx: Ctx) -> None:
+    closed = contract(
+        1, ProductType.BLOCK, date(2026, 1, 1), 600, "starter-10h", ContractStatus.CLOSED
+    )
+    service = contract(2, ProductType.BLOCK, date(2026, 1, 1), 3000)
+    assert starter_signed(demo_ctx, [service, closed])
+    assert not starter_signed(demo_ctx, [service])
+    assert not starter_signed(
+        demo_ctx, [contract(3, ProductType.BLOCK, date(2026, 1, 1), 60, "gone")]
+    )
