@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Input, Static
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local_short, local
 from bbdispatch.domain.calls import NewCallback
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import parse_moment
@@ -56,7 +56,7 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
 
     def compose(self) -> ComposeResult:
         """Who, the reason, the time, errors, button."""
-        due = local(self._due or self.ctx.clock.now() + DEFAULT_DELAY).strftime("%d.%m %H:%M")
+        due = format_local_short(self._due or self.ctx.clock.now() + DEFAULT_DELAY)
         with Vertical():
             yield PlainLabel(_("Call back {who}").format(who=self._who))
             yield TextInput(self._reason, id="callback-reason", placeholder=_("why (the note)"))
@@ -128,5 +128,5 @@ async def _save(screen: BBScreen[Any], who: str, new: NewCallback) -> None:
     except USER_ERRORS as err:
         screen.notify(str(err), severity="error")
         return
-    when = local(new.due_at).strftime("%d.%m %H:%M")
+    when = format_local_short(new.due_at)
     screen.notify(_("Call back {who} by {when}: in the callback list.").format(who=who, when=when))

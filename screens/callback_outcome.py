@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local_short, local
 from bbdispatch.domain.calls import Callback
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.messages import shown
@@ -47,7 +47,7 @@ def attempts_text(cb: Callback) -> str:
         "{n} try, last {when}: {note}", "{n} tries, last {when}: {note}", cb.attempts
     ).format(
         n=cb.attempts,
-        when=local(cb.last_attempt_at).strftime("%d.%m %H:%M"),
+        when=format_local_short(cb.last_attempt_at),
         note=shown(cb.last_attempt_note),
     )
 
@@ -89,7 +89,7 @@ class CallbackOutcomeDialog(FormDialog[CallbackOutcome | None]):
         """Whom and why, the note, the next try, errors, buttons."""
         cb = self.callback
         who = cb.client_name or cb.name or _("(unknown)")
-        retry = local(self.ctx.clock.now() + RETRY_AFTER).strftime("%d.%m %H:%M")
+        retry = format_local_short(self.ctx.clock.now() + RETRY_AFTER)
         with Vertical():
             yield Plain(_("Call back {who}: {reason}").format(who=who, reason=cb.reason))
             tries = Plain(attempts_text(cb), id="cb-attempts", classes="summary")

@@ -126,7 +126,7 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         note = f": {shown(call.note)}" if call.note else ""
         lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
     for cb in o.callbacks:
-        when = local(cb.due_at).strftime("%d.%m %H:%M")
+        when = format_local_short(cb.due_at)
         state = (
             pgettext("callback", "done: {outcome}").format(outcome=shown(cb.outcome))
             if cb.done_at

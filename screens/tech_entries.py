@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, local
+from bbdispatch.clock import format_local, format_local_short, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.formats import format_duration
+from bbdispatch.formats import format_day_month, format_duration
 from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
 from screens.base import BBScreen
@@ -30,7 +30,7 @@ def _entry_end(entry: WorkEntry) -> str:
     if entry.ended_at is None:
         return _("now")
     if local(entry.ended_at).date() != local(entry.started_at).date():
-        return local(entry.ended_at).strftime("%d.%m %H:%M")
+        return format_local_short(entry.ended_at)
     return format_local(entry.ended_at, with_date=False)
 
 
@@ -111,7 +111,7 @@ class MyEntriesScreen(BBScreen[None]):
             end = _entry_end(e)
             lock = "🔒 " if e.statement_id is not None else ""
             table.add_row(
-                local(e.started_at).strftime("%d.%m"),
+                format_day_month(local(e.started_at).date()),
                 f"{format_local(e.started_at, with_date=False)}–{end}",
                 format_duration(e.length(self.ctx.clock.now())),
                 str(e.job_id),

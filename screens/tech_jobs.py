@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, local
+from bbdispatch.clock import format_local, format_local_short, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
@@ -217,7 +217,7 @@ class TechJobsScreen(BBScreen[None]):
         since = (
             format_local(entry.started_at, with_date=False)
             if started.date() == local(self.ctx.clock.now()).date()
-            else started.strftime("%d.%m %H:%M")
+            else format_local_short(entry.started_at)
         )
         if forgotten:
             text = _("⚠ Forgotten? Job {job} · {elapsed} · since {start} · t stops it").format(

@@ -30,7 +30,7 @@ EDIT_WINDOW_DAYS = 7
 MAX_DURATION_MINUTES = 24 * 60
 """A longer single entry is a typing error."""
 
-_MOMENT = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
+_MOMENT = re.compile(r"^(?:(\d{1,2})[./](\d{1,2})(?:[./](\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)\s*[h:]\s*(\d{0,2})\s*m?|(\d+)\s*m?)$")
 _DECIMAL_HOURS = re.compile(r"^(\d+)[.,](\d+)\s*h?$")
 
@@ -39,7 +39,8 @@ def parse_moment(text: str, today: date) -> datetime:
     """A local moment typed by a person, as an aware UTC datetime.
 
     Args:
-        text: ``HH:MM``, ``DD.MM HH:MM`` or ``DD.MM.YYYY HH:MM``.
+        text: ``HH:MM``, ``DD.MM HH:MM`` or ``DD.MM.YYYY HH:MM`` (or with ``/``,
+            as an English session writes dates: ``DD/MM HH:MM``).
         today: the local date used when the text has no date.
 
     Raises:

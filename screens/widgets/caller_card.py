@@ -9,6 +9,7 @@ from textual.content import Content
 from bbdispatch.clock import local
 from bbdispatch.domain.contracts import ContractStatus, balance_text
 from bbdispatch.domain.ledger import usable_on
+from bbdispatch.formats import format_day_month
 from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallerCard
@@ -71,7 +72,9 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
         lines.append(
             Content.styled(
                 _("Last #{no} {day}: {text}").format(
-                    no=j.number, day=local(j.received_at).strftime("%d.%m"), text=j.description
+                    no=j.number,
+                    day=format_day_month(local(j.received_at).date()),
+                    text=j.description,
                 ),
                 "$text-muted",
             )

@@ -417,7 +417,7 @@ async def test_no_answer_keeps_the_callback_open_records_the_try_and_done_closes
         await settle(pilot)
         assert isinstance(app.screen, CallbacksScreen)
         row = [str(c) for c in table.get_row(f"cb-{cb['id']}")]  # still on the list
-        assert row[0] == "24.11 11:15" and "1 try, last 24.11 09:42: No answer" in row[3]
+        assert row[0] == "24/11 11:15" and "1 try, last 24/11 09:42: No answer" in row[3]
         await pilot.press("enter")
         await settle(pilot)
         await type_text(pilot, "Umowiona wizyta")

@@ -57,7 +57,7 @@ async def test_report_from_the_history_screen(
         await settle_twice(app, pilot)
         assert screen.month == date(2025, 12, 1)
         status = str(screen.query_one("#report-status", Static).render())
-        assert "did not run in 12.2025: BB/2026/003 runs from 28.01.2026" in status
+        assert "did not run in 12.2025: BB/2026/003 runs from 28/01/2026" in status
         assert screen.query_one("#report-text", Markdown).source == ""
         await pilot.press("escape")
         await settle_twice(app, pilot)

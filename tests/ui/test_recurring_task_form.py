@@ -300,7 +300,7 @@ async def test_the_preview_follows_a_custom_rule_while_it_is_typed(
         assert form.query_one("#preset", Select).value == "custom"  # typing a rule picks Custom
         preview = str(form.query_one("#preview", Static).render())
         assert "FREQ=MONTHLY;BYMONTHDAY=15" in preview
-        assert "15.12.2026 09:00 · 15.01.2027 09:00" in preview
+        assert "15/12/2026 09:00 · 15/01/2027 09:00" in preview
         await pilot.press(*";INTERVAL=0")
         await settle_preview(app, pilot)
         error = str(form.query_one("#schedule-error", Static).render())

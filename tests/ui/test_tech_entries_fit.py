@@ -52,7 +52,7 @@ async def test_an_82_hour_entry_shows_its_time_and_end_day_whole(
         )
         cells = {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
         assert cells["time"] == "82:24:30"
-        assert cells["span"] == f"16:00–{end.strftime('%d.%m')} 02:24"
+        assert cells["span"] == f"16:00–{end.strftime('%d/%m')} 02:24"  # English session
         for column in table.ordered_columns:
             value = cells[str(column.key.value)]
             if column.key.value != "description":

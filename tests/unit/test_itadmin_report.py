@@ -99,7 +99,7 @@ def test_a_month_outside_the_contract_is_refused(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip().endswith(
-        "IT administration did not run in 12.2025: BB/2026/003 runs from 28.01.2026."
+        "IT administration did not run in 12.2025: BB/2026/003 runs from 28/01/2026."
     )
     assert main(["--lang", "pl", *args, "--month", "2025-11"]) == 2
     assert "nie było w 11.2025" in capsys.readouterr().err

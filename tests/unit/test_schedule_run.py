@@ -214,7 +214,7 @@ def test_a_missed_run_is_reported_once_with_exit_3(
     at = ["--db", str(demo_db_path), "schedule", "run", "--now"]
     assert main([*at, "2026-11-26T12:00"]) == EXIT_ATTENTION  # makes 23.11, late: missed
     first = [ln for ln in capsys.readouterr().err.splitlines() if "missed:" in ln]
-    assert len(first) == 1 and "Kontrola kopii zapasowych · 23.11.2026 09:00" in first[0]
+    assert len(first) == 1 and "Kontrola kopii zapasowych · 23/11/2026 09:00" in first[0]
     assert main([*at, "2026-11-26T12:15"]) == 0
     assert "missed:" not in capsys.readouterr().err
     assert main([*at, "2026-11-26T12:30", "--dry-run"]) == 0

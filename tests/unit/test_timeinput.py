@@ -14,6 +14,8 @@ TODAY = date(2026, 11, 24)
         ("14:30", datetime(2026, 11, 24, 13, 30, tzinfo=UTC)),
         ("23.11 08:05", datetime(2026, 11, 23, 7, 5, tzinfo=UTC)),
         ("01.07.2026 10:00", datetime(2026, 7, 1, 8, 0, tzinfo=UTC)),  # summer time
+        ("23/11 08:05", datetime(2026, 11, 23, 7, 5, tzinfo=UTC)),  # as English shows it
+        ("01/07/2026 10:00", datetime(2026, 7, 1, 8, 0, tzinfo=UTC)),
     ],
 )
 def test_moments_in_warsaw_time(text: str, utc: datetime) -> None:
