@@ -1,4 +1,4 @@
--- 020: "no answer" on a callback is a try, not the end: the callback stays open
+-- 021: "no answer" on a callback is a try, not the end: the callback stays open
 -- (maybe for a later time) and counts its tries; the last one's time and note are
 -- kept for the list, and every try is audited ("callback", id, "tried").
 

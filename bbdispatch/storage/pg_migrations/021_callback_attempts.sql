@@ -1,4 +1,4 @@
--- 020 (twin of the SQLite migration): a callback counts its tries that reached
+-- 021 (twin of the SQLite migration): a callback counts its tries that reached
 -- nobody; the last one's time and note are kept, and it stays open.
 
 ALTER TABLE callback ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0);
