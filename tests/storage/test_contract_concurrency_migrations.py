@@ -128,11 +128,12 @@ async def test_every_older_version_migrates_with_its_data(
             assert [c.id for c in await clients.search_clients(migrated, "stary klient")] == [
                 old.id
             ]
-            # Migration 020 folded the city of the clients already there: found by it.
-            assert [c.id for c in await clients.search_clients(migrated, "lodz")] == [old.id]
-            assert [
-                c.id for c in await clients.search_clients_by_words(migrated, "lodz stary")
-            ] == [old.id]
+            if version < 20:  # from 20 on the city is folded when a client is written
+                # Migration 020 folded the city of the clients already there: found by it.
+                assert [c.id for c in await clients.search_clients(migrated, "lodz")] == [old.id]
+                assert [
+                    c.id for c in await clients.search_clients_by_words(migrated, "lodz stary")
+                ] == [old.id]
             await _round_trip(migrated, old.id)
             assert await migrated.migrate() == []
         finally:
