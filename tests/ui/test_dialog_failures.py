@@ -173,7 +173,7 @@ CASES = [
     Case("intake", "dispatcher", open_intake, IntakeScreen, ("enter",), "#triage-error",
          {"#description": "Server down"}),
     Case("callback", "dispatcher", open_callback, CallbackDialog, ("ctrl+s",), "#callback-error",
-         {"#callback-reason": "Oddzwonic w sprawie faktury", "#callback-when": "25.11 09:00"}),
+         {"#callback-reason": "Oddzwonic w sprawie faktury", "#callback-when": "25/11 09:00"}),
     Case("assign", "dispatcher", open_assign, AssignScreen, ("enter",), "#visit-warning",
          {"#visit": "25.11.2026 14:00"}),
     Case("time entry", "anna", open_entry, EntryDialog, ("ctrl+s",), "#error-form",
