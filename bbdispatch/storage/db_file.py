@@ -279,6 +279,35 @@ def _take_open_lock(target: Path) -> int:
     return fd
 
 
+def _keep_aside(target: Path, kept_name: str) -> Path:
+    """Give ``target`` a second name no earlier restore has taken: ``kept_name``, ``.2``, ...
+
+    Two restores in the same second get the same stamp; the second must not
+    replace the first's kept-aside file, which may be the only copy of what was
+    written between them. A hard link where the file system has them, else an
+    exclusive copy.
+
+    Raises:
+        StorageError: a thousand names are taken.
+    """
+    for n in range(1, 1000):
+        kept = target.with_name(kept_name if n == 1 else f"{kept_name}.{n}")
+        try:
+            os.link(target, kept)
+            return kept
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links
+            try:
+                with target.open("rb") as old, kept.open("xb") as copy:
+                    shutil.copyfileobj(old, copy)
+            except FileExistsError:
+                continue
+            shutil.copystat(target, kept)
+            return kept
+    raise StorageError(_("No free name to keep {path} aside.").format(path=target))
+
+
 def _swap_in_locked(staged: Path, target: Path, kept_name: str) -> Path | None:
     """:func:`swap_in` with the open-lock held."""
     kept: Path | None = None
@@ -290,14 +319,10 @@ def _swap_in_locked(staged: Path, target: Path, kept_name: str) -> Path | None:
         if existing:
             os.chmod(staged, stat.S_IMODE(target.stat().st_mode))
             copy_group(target, staged)
-            kept = target.with_name(kept_name)
             # A second name for the old file, then one atomic replace: at no
             # moment is there no database at ``target`` (a kill -9 in between
             # leaves the old one, never nothing for a careless ``init``).
-            try:
-                os.link(target, kept)
-            except OSError:  # a file system without hard links
-                shutil.copy2(target, kept)
+            kept = _keep_aside(target, kept_name)
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         os.replace(staged, target)

@@ -156,6 +156,33 @@ async def test_restore_keeps_the_old_database_aside(
     assert db_file.check_file(demo_db_path).row_counts["technician_skill"] > 0
 
 
+async def test_restores_in_the_same_second_keep_every_old_database(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Same stamp, three restores: each replaced database is kept under its own name."""
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    done = await backup(ctx, output=tmp_path / "b.db")
+    await db.close()
+    kept = []
+    for mark in ("MARK1", "MARK2", "MARK3"):
+        with sqlite3.connect(demo_db_path) as conn:
+            conn.execute(
+                "INSERT INTO call_log (received_at, raw_number) VALUES (?, ?)",
+                ("2026-12-01T08:00:00Z", mark),
+            )
+        conn.close()
+        result = await restore(done.path, demo_db_path, "tester", clock=clock)
+        assert result.kept_aside is not None
+        kept.append(result.kept_aside)
+    assert len(set(kept)) == 3
+    for path, mark in zip(kept, ("MARK1", "MARK2", "MARK3"), strict=True):
+        with sqlite3.connect(path) as conn:
+            found = conn.execute("SELECT COUNT(*) FROM call_log WHERE raw_number = ?", (mark,))
+            assert found.fetchone()[0] == 1, path
+        conn.close()
+
+
 async def test_restore_refuses_a_database_in_use(
     demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
