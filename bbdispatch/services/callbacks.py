@@ -89,32 +89,6 @@ async def due_count(ctx: Ctx, now: datetime | None = None) -> int:
     return await store.due_count(ctx.db, now or ctx.clock.now())
 
 
-async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
-    """Record that a callback was made and what came of it.
-
-    Raises:
-        NotAllowed: the acting person is not a dispatcher or an admin.
-        FieldError: nothing said about the outcome (``outcome``).
-        NotFound: no such callback.
-        DomainError: it was already made.
-    """
-    await check(ctx, Action.CALL_LOG)
-    if not outcome.strip():
-        raise FieldError("outcome", _("Say what came of the call."))
-    async with ctx.db.transaction():
-        found = await store.get_callback(ctx.db, callback_id)
-        if found is None:
-            raise NotFound(_("No callback {id}.").format(id=callback_id))
-        if found.done_at is not None:
-            raise DomainError(
-                _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
-            )
-        await store.finish_callback(
-            ctx.db, callback_id, ctx.actor, ctx.clock.now(), outcome.strip()
-        )
-        await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
-
-
 RETRY_DELAY = timedelta(hours=1)
 """Nobody answered and no time was given: the callback is due again in an hour."""
 
@@ -128,6 +102,26 @@ async def _open_callback(ctx: Ctx, callback_id: int) -> Callback:
             _("{who} already made this callback.").format(who=found.done_by or _("Someone"))
         )
     return found
+
+
+async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
+    """Record that a callback was made and what came of it.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: nothing said about the outcome (``outcome``).
+        NotFound: no such callback.
+        DomainError: it was already made.
+    """
+    await check(ctx, Action.CALL_LOG)
+    if not outcome.strip():
+        raise FieldError("outcome", _("Say what came of the call."))
+    async with ctx.db.transaction():
+        await _open_callback(ctx, callback_id)
+        await store.finish_callback(
+            ctx.db, callback_id, ctx.actor, ctx.clock.now(), outcome.strip()
+        )
+        await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
 
 
 async def attempt_callback(
