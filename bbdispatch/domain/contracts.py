@@ -145,22 +145,6 @@ def balance_text(balance: Balance, warn_percent: int, today: date | None = None)
     left = balance.left_minutes or 0
     mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
     percent = formats.format_percent(Decimal(balance.percent_used or 0) / 100)
-    if c.opening_used_minutes:
-        # Hours used before bbdispatch are named wherever the block's hours are; last, so
-        # a narrow line cuts them rather than what is left.
-        return _(
-            "{number} {product}: {used} of {included} used, {left} left ({percent}){mark}"
-            " · opening balance {opening}"
-        ).format(
-            number=c.number,
-            product=c.product_code,
-            used=format_hours(balance.used_minutes),
-            included=format_hours(balance.included_minutes),
-            left=format_hours(left),
-            percent=percent,
-            mark=mark,
-            opening=format_hours(c.opening_used_minutes),
-        )
     text = _("{number} {product}: {used} of {included} used, {left} left ({percent})").format(
         number=c.number,
         product=c.product_code,
@@ -169,6 +153,12 @@ def balance_text(balance: Balance, warn_percent: int, today: date | None = None)
         left=format_hours(left),
         percent=percent,
     )
+    if c.opening_used_minutes:
+        # Hours used before bbdispatch are named wherever the block's hours are; last, so
+        # a narrow line cuts them rather than what is left.
+        mark += _(" · opening balance {opening}").format(
+            opening=format_hours(c.opening_used_minutes)
+        )
     return text + mark
 
 
