@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _, asked_language
+from bbdispatch.paths import database_target
 from bbdispatch.services.bootstrap import (
     AdminOutcome,
     check_login,
     ensure_first_admin,
+    only_root_names_another,
     os_account_exists,
 )
 from bbdispatch.services.people import os_login
@@ -41,10 +45,17 @@ def handle(args: argparse.Namespace) -> int:
                 check_login(args.admin)
             except DomainError as err:
                 raise CommandError(f"--admin: {err}", EXIT_USAGE) from err
+        root = os.getuid() == 0
+        target = database_target(args.db)
+        if not root and login != os_login() and isinstance(target, Path) and _is_new(target):
+            # Refused before the file exists: its creator would own it.
+            raise CommandError(only_root_names_another())
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
             shown = ctx.db.display_name
-            first = await ensure_first_admin(ctx, login, named=args.admin is not None)
+            first = await ensure_first_admin(
+                ctx, login, named=args.admin is not None, may_name_another=root
+            )
             asked = asked_language()
             if asked is not None:  # a firm set up on a Polish machine speaks Polish
                 await adopt_firm_language(ctx, asked)
@@ -55,8 +66,10 @@ def handle(args: argparse.Namespace) -> int:
             )
         elif first.outcome is AdminOutcome.PROMOTED:
             echo(_("{login} is now the first admin.").format(login=login))
-        else:
+        elif first.admins:
             echo(_("admins: {admins}").format(admins=", ".join(first.admins)))
+        else:  # who the admins are is not for everyone to learn
+            echo(_("This database has an admin already."))
         if args.admin is not None and not os_account_exists(login):
             echo_err(
                 _(
@@ -67,3 +80,13 @@ def handle(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+def _is_new(path: Path) -> bool:
+    """Whether ``init`` would create the database file (missing, or an empty file)."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False

@@ -135,8 +135,11 @@ def planted_seal(path: Path, sealed_by: str, db_path: Path, admins: list[str]) -
     Anyone who can write the database can also create a file beside it (the
     folder is group-writable), so a seal only counts when a technician could
     not have made it: a plain file (not a link), writable by its owner alone,
-    owned by root, by the database file's owner, or by the admin it names
-    (``admins``: the database's admin logins) when that login is not in the
+    owned by root; or by the database file's owner while that owner is one of
+    ``admins`` (the database's admin logins: a technician who created a
+    database, or was demoted on one, owns the file but is not trusted for it;
+    ``init`` makes whoever creates a database its first admin, only root may
+    name another); or by the admin it names when that login is not in the
     database's group (so could not have made itself an admin by writing the file).
     """
     try:
@@ -153,8 +156,10 @@ def planted_seal(path: Path, sealed_by: str, db_path: Path, admins: list[str]) -
             "the audit seal {path} is {mode:o}: others than its owner could have written it; "
             "check it, then run: chmod 644 {path}"
         ).format(path=path, mode=stat.S_IMODE(info.st_mode))
-    trusted = info.st_uid in (0, db_owner) or (
-        owner == sealed_by and owner in admins and not _in_group(info.st_uid, db_info.st_gid)
+    trusted = (
+        info.st_uid == 0
+        or (info.st_uid == db_owner and owner in admins)
+        or (owner == sealed_by and owner in admins and not _in_group(info.st_uid, db_info.st_gid))
     )
     if not trusted:
         return _(

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import OS_LOGIN, Role
-from bbdispatch.domain.rights import Action
+from bbdispatch.domain.rights import Action, Principal, allowed
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -78,20 +78,45 @@ def os_account_exists(login: str) -> bool:
     return True
 
 
-async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin:
+def only_root_names_another() -> str:
+    """Why a login other than root may not make someone else the first admin (one line)."""
+    return _(
+        "Only root may make another login the first admin: whoever creates the database "
+        "owns its file (and could seal its audit trail). Run init as that login, or as root."
+    )
+
+
+async def ensure_first_admin(
+    ctx: Ctx, login: str, *, named: bool, may_name_another: bool = True
+) -> FirstAdmin:
     """Make ``login`` the first admin when the database has none.
+
+    The first admin is the login running ``init`` unless root runs it: a
+    database file belongs to whoever created it, and its owner's audit seal
+    counts only while that owner is an admin (``docs/audit.md``), so a
+    technician who creates a database can never make it look like someone
+    else's (``docs/rights.md``).
 
     Args:
         ctx: the service context (its actor is recorded in the audit).
         login: the OS login to make admin.
         named: True when the login was named with ``--admin``: then a database
             that already has another admin is an error, not a no-op.
+        may_name_another: whether the process may make a login other than
+            ``ctx.actor`` the first admin (root only; the command decides from
+            the process's own uid).
+
+    Returns:
+        What was done; ``admins`` lists the admins only to someone who may see
+        the firm's people (dispatchers, admins, root), else it is empty.
 
     Raises:
         Refused: ``named``, the database has an admin already, and the login
             running this is not an admin of it (audited).
         DomainError: ``named`` and the database already has an admin who is not
-            ``login``; or ``login`` cannot be an OS login.
+            ``login``; the database has no admin and ``login`` is not the one
+            running this (unless ``may_name_another``); or ``login`` cannot be
+            an OS login.
     """
     login = login.strip()
     if not login:
@@ -110,7 +135,10 @@ async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin
                         " with 'bbdispatch people add LOGIN NAME --role admin'."
                     ).format(admins=", ".join(admins))
                 )
-            return FirstAdmin(AdminOutcome.EXISTING, tuple(admins))
+            shown = tuple(admins) if await _may_see_people(ctx) else ()
+            return FirstAdmin(AdminOutcome.EXISTING, shown)
+        if login != ctx.actor and not may_name_another:
+            raise DomainError(only_root_names_another())
         me = await store.person_by_login(ctx.db, login)
         if me is None:
             person_id = await store.insert_person(ctx.db, login, display_name(login), Role.ADMIN)
@@ -121,3 +149,11 @@ async def ensure_first_admin(ctx: Ctx, login: str, *, named: bool) -> FirstAdmin
             outcome = AdminOutcome.PROMOTED
         await audit.record(ctx, "technician", person_id, "first_admin", login=login)
     return FirstAdmin(outcome, (login,))
+
+
+async def _may_see_people(ctx: Ctx) -> bool:
+    """Whether the login running ``init`` may see who the firm's admins are (no audit row)."""
+    person = await store.person_by_login(ctx.db, ctx.person_login)
+    if person is not None and person.active:
+        return allowed(Principal.of(person.role), Action.PEOPLE_VIEW, own=False)
+    return ctx.fallback is not None and allowed(ctx.fallback, Action.PEOPLE_VIEW, own=False)

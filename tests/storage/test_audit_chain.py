@@ -291,3 +291,22 @@ def test_a_seal_that_is_no_plain_file_is_refused_without_reading_it(
     assert err.count("\n") == 2 and "Traceback" not in err
     assert ("cannot be read" if plant == "huge" else "not a plain file") in err
     assert seal.exists() or seal.is_symlink()
+
+
+def test_the_database_owners_seal_counts_only_while_the_owner_is_an_admin(
+    tmp_path: Path,
+) -> None:
+    """A technician who created the database file (ran ``init`` first on a new path)
+    owns it; that alone must not make their seal trusted."""
+    nobody = pwd.getpwnam("nobody")
+    db, seal = tmp_path / "firm.db", tmp_path / "firm.db.audit-head"
+    db.touch()
+    seal.write_text("{}")
+    os.chmod(seal, 0o644)
+    for path in (db, seal):
+        os.chown(path, nobody.pw_uid, nobody.pw_gid)  # the technician's database and seal
+    assert "planted" in planted_seal(seal, "nobody", db, ["root", "bogdan"])
+    assert "planted" in planted_seal(seal, "nobody", db, [])
+    assert planted_seal(seal, "nobody", db, ["nobody"]) == ""  # the owner is an admin
+    os.chown(seal, 0, 0)
+    assert planted_seal(seal, "root", db, ["bogdan"]) == ""  # root's seal always counts

@@ -64,3 +64,47 @@ async def test_no_admin_says_which_command_makes_one(ctx: Ctx) -> None:
     await add_person(ctx, "bogdan", "Bogdan", Role.ADMIN)
     with pytest.raises(NotFound, match="ask an admin to add you"):
         await identify(ctx, "root")
+
+
+def _as_nobody(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the command as the OS account ``nobody`` (not root: no admin fallback)."""
+    import os
+    import pwd
+
+    uid = pwd.getpwnam("nobody").pw_uid
+    monkeypatch.setattr(os, "getuid", lambda: uid)
+    return "nobody"
+
+
+def test_a_login_other_than_root_cannot_make_another_the_first_admin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever creates the database owns its file: a technician may not create the firm's
+    database with the boss as its admin (their seal would count as the owner's)."""
+    db = tmp_path / "firm.db"
+    _as_nobody(monkeypatch)
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 1
+    assert "Only root may make another login the first admin" in capsys.readouterr().err
+    assert not db.exists()  # refused before the file was made
+    assert main(["--db", str(db), "init", "--admin", "nobody"]) == 0  # oneself: fine
+    assert "nobody is the first admin" in capsys.readouterr().out
+
+
+async def test_the_first_admin_of_an_empty_database_is_the_one_running_init(ctx: Ctx) -> None:
+    with pytest.raises(DomainError, match="Only root may"):
+        await ensure_first_admin(ctx, "bogdan", named=True, may_name_another=False)
+    first = await ensure_first_admin(ctx, ctx.actor, named=True, may_name_another=False)
+    assert first.outcome is AdminOutcome.CREATED
+
+
+def test_init_run_by_a_technician_does_not_say_who_the_admins_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 0  # root names the admin
+    assert main(["--db", str(db), "people", "add", "nobody", "Nobody", "--role", "technician"]) == 0
+    capsys.readouterr()
+    _as_nobody(monkeypatch)
+    assert main(["--db", str(db), "init"]) == 0
+    out = capsys.readouterr().out
+    assert "bogdan" not in out and "This database has an admin already." in out
