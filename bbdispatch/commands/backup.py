@@ -15,6 +15,7 @@ from bbdispatch.services.safekeeping import (
     ON_A_SERVER,
     UnsafeFolder,
     backup,
+    check_may_restore,
     restore,
 )
 
@@ -92,6 +93,7 @@ def handle_restore(args: argparse.Namespace) -> int:
             # The database may be missing or broken, so no session can be built
             # to act as someone else: restoring is done as yourself.
             raise CommandError(_("Not allowed: a support session (--as) may not restore a backup."))
+        await check_may_restore(target, os_login())  # the right before the file
         if not args.file.is_file():
             raise CommandError(_("{path}: no such file").format(path=args.file))
         done = await restore(args.file, target, os_login())

@@ -348,6 +348,23 @@ def _staging_files(staged: Path) -> tuple[Path, ...]:
     )  # fmt: skip
 
 
+async def check_may_restore(db_path: Path, login: str, *, clock: Clock | None = None) -> None:
+    """Refuse a restore by someone who is not an admin of the database it would replace.
+
+    Called before anything about the backup file is looked at (is it there, is
+    it readable, is it a database): a technician learns only that they may not,
+    and the refusal is audited in the database (``docs/rights.md``). Without a
+    database at ``db_path`` there is nobody to ask yet: :func:`restore` then
+    asks the backup itself.
+
+    Raises:
+        Refused: ``login`` is not an admin (root acts as one) of the database.
+        StorageError: the database cannot be opened.
+    """
+    if await asyncio.to_thread(db_path.exists):
+        await _check_admin_in(db_path, login, clock or SystemClock())
+
+
 async def _check_admin_in(db_path: Path, login: str, clock: Clock) -> None:
     db = await Database.open(db_path, create=False, migrate=False)
     try:

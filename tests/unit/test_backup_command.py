@@ -136,3 +136,35 @@ def test_a_backups_folder_made_by_backup_is_accepted_next_time(firm_db: Path) ->
     finally:
         os.umask(old)
     assert (firm_db.parent / "backups").stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.parametrize("what", ["missing", "unreadable", "junk"])
+def test_a_technicians_restore_is_refused_before_the_file_is_looked_at_and_audited(
+    firm_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    what: str,
+) -> None:
+    """Whether the file is there or readable is not a technician's business: the answer
+    is the refusal, and it leaves its audit row."""
+    import json
+    import sqlite3
+
+    from bbdispatch.commands import backup as backup_command
+
+    file = tmp_path / "given.db"
+    if what == "unreadable":
+        file.mkdir()  # is_file() is False, opening it fails, whatever the uid
+    elif what == "junk":
+        file.write_bytes(b"junk" * 1000)
+    monkeypatch.setattr(backup_command, "os_login", lambda: "anna")
+    assert main(["--db", str(firm_db), "restore", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("bbdispatch: Not allowed") and err.count("\n") == 1, err
+    assert "no such file" not in err and str(file) not in err
+    with sqlite3.connect(firm_db) as conn:
+        rows = conn.execute(
+            "SELECT actor, detail FROM audit_log WHERE entity = 'rights' AND action = 'refused'"
+        ).fetchall()
+    assert [(a, json.loads(d)["action"]) for a, d in rows] == [("anna", "backup")]
