@@ -216,8 +216,31 @@ def allowed(principal: Principal, action: Action, *, own: bool) -> bool:
     return reach is Scope.ANY or (reach is Scope.OWN and own)
 
 
-def refusal_text(principal: Principal, action: Action) -> str:
-    """The one line shown when a right is missing."""
+NOT_OWN_TEXT: Mapping[Action, str] = Labels({
+    Action.JOB_VIEW: N_("Not allowed: this is not your job."),
+    Action.JOB_WORK: N_("Not allowed: this is not your job."),
+    Action.TIME_VIEW: N_("Not allowed: this is not your time entry."),
+    Action.TIME_EDIT: N_("Not allowed: this is not your time entry."),
+    Action.RUN_RECORD: N_("Not allowed: this is not your run."),
+})  # fmt: skip
+"""The refusal of an action the role may do on its own things, done on someone else's.
+
+Search has no entry: it filters someone else's things out instead of refusing.
+"""
+
+
+def refusal_text(principal: Principal, action: Action, *, not_own: bool = False) -> str:
+    """The one line shown when a right is missing.
+
+    Args:
+        principal: who was refused.
+        action: what they tried.
+        not_own: the role may do it on its own things and this one is someone
+            else's: the line says so ("this is not your job"), not that the
+            role may not.
+    """
+    if not_own and action in NOT_OWN_TEXT:
+        return NOT_OWN_TEXT[action]
     return _("Not allowed: your role ({role}) may not {what}.").format(
         role=PRINCIPAL_TEXT[principal], what=ACTION_TEXT[action]
     )

@@ -116,7 +116,7 @@ async def check(
     await audit_refusal(
         ctx, action.value, reason, entity=entity, entity_id=entity_id, principal=who.principal
     )
-    raise Refused(refusal_text(who.principal, action))
+    raise Refused(refusal_text(who.principal, action, not_own=reason == "not own"))
 
 
 async def scope_of(ctx: Ctx, action: Action) -> tuple[Acting, Scope]:

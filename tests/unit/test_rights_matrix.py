@@ -214,7 +214,14 @@ async def test_service_obeys_the_rule_table(
             pass  # past the check, stopped by a business rule: not a refusal
         if refused is not None:
             assert not expected, f"{principal} was refused {action}: {refused}"
-            assert str(refused) == refusal_text(principal, action)
+            not_own = (
+                principal is Principal.TECHNICIAN
+                and scope(principal, action) is Scope.OWN
+                and action is not Action.SEARCH  # a filter: the probe makes its refusal
+            )
+            assert str(refused) == refusal_text(principal, action, not_own=not_own)
+            if not_own:  # another's job or time: not the role's fault
+                assert "your role" not in str(refused) and "not your" in str(refused)
             filtered = action is Action.SEARCH and scope(principal, action) is Scope.OWN
             assert await _refusals(db) == before + (0 if filtered else 1)
         else:
@@ -287,3 +294,21 @@ def test_docs_print_the_same_table() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "rights.md").read_text(encoding="utf-8")
     printed = doc.split("<!-- rules:begin -->\n")[1].split("<!-- rules:end -->")[0]
     assert printed.strip() == markdown_table().strip()
+
+
+async def test_anothers_job_is_refused_as_not_theirs_not_for_the_role(demo_ctx: Ctx) -> None:
+    """anna may open jobs, just not piotr's: the line says it is not her job (translated)."""
+    from bbdispatch.i18n import set_language
+
+    target = await _target(demo_ctx.db, "piotr")
+    anna = demo_ctx.acting_as("anna")
+    with pytest.raises(Refused) as refused:
+        await jobs.get_job(anna, target.job)
+    assert str(refused.value) == "Not allowed: this is not your job."
+    set_language("pl")
+    try:
+        with pytest.raises(Refused) as refused:
+            await board.response_due(anna, target.job)
+        assert str(refused.value) == "Brak uprawnień: to nie jest twoje zlecenie."
+    finally:
+        set_language("en")
