@@ -17,11 +17,12 @@ way round.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
 from bbdispatch.clock import local, local_today
-from bbdispatch.domain.contracts import Balance, ContractStatus, effective_status
+from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, effective_status
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job
 from bbdispatch.domain.ledger import (
@@ -70,35 +71,51 @@ async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
     """Charge an entry on an issued statement again after an admin's correction.
 
     The issued entry keeps the contracts it was billed on: closing or signing a
-    contract after issue never moves billed time. Fewer billed minutes come off
-    its last pieces (the hours go back to their block, and a reduction is never
-    a charge); more minutes are charged by the rules as new time of the entry's
-    day. The caller then gives freed hours to uncovered billed work
-    (:func:`cover_locked_uncovered_in_tx`) and charges the client's open entries
-    from the entry's earlier start on again (:func:`recharge_open_entries_in_tx`).
+    contract after issue never moves billed time. The pieces are those of the
+    issued document (not of an earlier correction), so the final charges depend
+    only on the final times, never on the order of corrections: fewer billed
+    minutes come off the issued pieces' end (the hours go back to their block,
+    and a reduction is never a charge); more minutes are charged by the rules
+    as new time of the entry's day. Block hours the entry gave back that other
+    work has taken since stay with that work. An entry not on the issued
+    document (work added late) starts from its charges now. The caller then
+    gives freed hours to uncovered billed work (:func:`cover_locked_uncovered_in_tx`)
+    and charges the client's open entries from the entry's earlier start on
+    again (:func:`recharge_open_entries_in_tx`).
     """
     job = await job_store.get_job(ctx.db, entry.job_id)
     if job is None or entry.ended_at is None:
         return
-    old = (await statement_store.charges_of(ctx.db, [entry.id])).get(entry.id, [])
+    contracts = await contract_store.contracts_of(ctx.db, job.client_id)
+    old = await _issued_charges(ctx, entry, contracts)
+    if old is None:
+        old = [
+            ChargePart(c.contract_id, c.basis, c.minutes, c.rate, c.reason)
+            for c in (await statement_store.charges_of(ctx.db, [entry.id])).get(entry.id, [])
+        ]
     seconds = int((entry.ended_at - entry.started_at).total_seconds())
     total = billed_minutes(seconds, ctx.prices.billing.rounding_minutes) if entry.billable else 0
+    await work_store.delete_charges_of_entries(ctx.db, [entry.id])
+    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
+    included = {c.id: c.minutes_included for c in contracts}
     kept: list[ChargePart] = []
     left = total
     for c in old:
         if left <= 0:
             break
         take = min(left, c.minutes)
-        kept.append(ChargePart(c.contract_id, c.basis, take, c.rate, c.reason))
+        if c.basis is ChargeBasis.BLOCK and c.contract_id is not None:
+            # Hours the entry gave back and other work took since stay with that work.
+            room = (included.get(c.contract_id) or 0) - used.get(c.contract_id, 0)
+            take = min(take, max(room, 0))
+        if take <= 0:
+            continue
+        kept.append(ChargePart(c.contract_id, c.basis, take, c.hourly_rate, c.reason))
+        if c.contract_id is not None:
+            used[c.contract_id] = used.get(c.contract_id, 0) + take
         left -= take
-    await work_store.delete_charges_of_entries(ctx.db, [entry.id])
     if left > 0:
         terms = await _terms(ctx, job)
-        contracts = await contract_store.contracts_of(ctx.db, job.client_id)
-        used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
-        for part in kept:
-            if part.contract_id is not None:
-                used[part.contract_id] = used.get(part.contract_id, 0) + part.minutes
         if terms is not None:
             kept += allocate(
                 left,
@@ -118,6 +135,39 @@ async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
             rate=part.hourly_rate,
             reason=part.reason,
         )
+
+
+async def _issued_charges(
+    ctx: Ctx, entry: WorkEntry, contracts: list[Contract]
+) -> list[ChargePart] | None:
+    """The entry's charges as its issued statement's kept JSON document billed them.
+
+    None when the entry is on no kept document (added late, or issued before
+    documents were kept, or a document that cannot be read).
+    """
+    if entry.statement_id is None:
+        return None
+    kept = await statement_store.document_of(ctx.db, entry.statement_id, "json")
+    if kept is None:
+        return None
+    ids = {c.number: c.id for c in contracts}
+    try:
+        for line in json.loads(kept)["lines"]:
+            if int(line["entry_id"]) != entry.id:
+                continue
+            return [
+                ChargePart(
+                    contract_id=ids.get(c["contract"]) if c["contract"] else None,
+                    basis=ChargeBasis(c["basis"]),
+                    minutes=int(c["minutes"]),
+                    hourly_rate=Decimal(c["hourly_rate"]),
+                    reason=str(c["reason"]),
+                )
+                for c in line["charges"]
+            ]
+    except (ValueError, KeyError, TypeError, ArithmeticError):
+        return None
+    return None
 
 
 async def cover_locked_uncovered_in_tx(

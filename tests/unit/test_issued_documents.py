@@ -312,3 +312,78 @@ async def test_a_reopened_issued_statement_names_the_entries_its_corrections_car
     kept = await issued_document(demo_ctx, APTEKA, *REST, "json")
     assert kept is not None
     assert json.loads(kept)["corrections"][0]["entry_id"] == entry
+
+
+# The order of corrections never changes the money (issue 20 follow-up): after a
+# block is closed post-issue, 9:00 → 7:00 billed 200 zł directly but 300 zł via
+# 9:00 → 10:00 → 7:00, and 9:00 → 11:00 → 10:00 billed a reduction as 100 zł.
+
+corrections_in_any_order = st.tuples(
+    st.booleans(),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(6, 14)), min_size=1, max_size=5),
+)
+
+
+async def _billed_after(
+    path: Path, prices: PriceList, close: bool, corrections: list[tuple[int, int]]
+) -> tuple[Decimal, Decimal]:
+    """Issued net + next draft's net, and what the final work costs, after the corrections."""
+    db = await Database.open(path)
+    ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
+    try:
+        # 4 h + 4 h + 3 h on the notary's 9 h block: the last entry is 2 h uncovered.
+        entries = [await work(ctx, NOTARIUSZ, h * 60, day=d, hour=12) for d, h in ((18, 4), (19, 4), (20, 3))]  # fmt: skip
+        await issue_statement(ctx, NOTARIUSZ, *TO_23)
+        before = await documents(ctx, NOTARIUSZ, TO_23)
+        if close:
+            await close_contract(ctx, NOTARIUSZ_BLOCK, "Umowa rozwiązana")
+        for index, hour in corrections:
+            day = 18 + index
+            await correct_locked_entry(
+                ctx, entries[index], started_at=datetime(2026, 11, day, hour, tzinfo=FIRM_ZONE),
+                ended_at=datetime(2026, 11, day, (16, 16, 15)[index], tzinfo=FIRM_ZONE),
+                description="Poprawiony wpis", reason="Korekta", long=True,
+            )  # fmt: skip
+        assert await documents(ctx, NOTARIUSZ, TO_23) == before
+        issued = Decimal(json.loads(before["json"] or "")["totals"]["net"])
+        draft = await build_statement(ctx, NOTARIUSZ, *REST)
+        # A line whose hours fall never bills more.
+        assert all(c.net_delta <= 0 for c in draft.corrections if c.minutes_delta < 0)
+        now = await build_statement(ctx, NOTARIUSZ, *TO_23)
+        return issued + draft.net, now.work_net + draft.work_net
+    finally:
+        await db.close()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=corrections_in_any_order)
+def test_the_order_of_corrections_never_changes_what_is_billed(
+    demo_template: Path, prices: PriceList, case: tuple[bool, list[tuple[int, int]]]
+) -> None:
+    close, corrections = case
+    final = list({index: (index, hour) for index, hour in corrections}.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        results = []
+        for sequence in (corrections, final):
+            path = Path(tmp) / f"demo{len(results)}.db"
+            shutil.copy(demo_template, path)
+            results.append(asyncio.run(_billed_after(path, prices, close, sequence)))
+    (billed, costs), (billed_final, costs_final) = results
+    assert billed == costs
+    assert billed == billed_final and costs == costs_final
+
+
+async def test_block_closed_then_9_to_7_bills_the_same_directly_or_via_10(demo_ctx: Ctx) -> None:
+    """The tester's case: the same final work, 200 zł whichever way it was corrected."""
+    entry = await work(demo_ctx, NOTARIUSZ, 3 * 60, day=20, hour=9)
+    await issue_statement(demo_ctx, NOTARIUSZ, *TO_23)
+    await close_contract(demo_ctx, NOTARIUSZ_BLOCK, "Umowa rozwiązana")
+    for hour in (10, 7):
+        await correct_locked_entry(
+            demo_ctx, entry, started_at=datetime(2026, 11, 20, hour, tzinfo=FIRM_ZONE),
+            ended_at=datetime(2026, 11, 20, 12, tzinfo=FIRM_ZONE), description="Poprawiony wpis",
+            reason="Korekta", long=True,
+        )  # fmt: skip
+    draft = await build_statement(demo_ctx, NOTARIUSZ, *REST)
+    # 3 h stay on the block as issued; the 2 h more are new, uncovered time.
+    assert [(c.minutes_delta, c.net_delta) for c in draft.corrections] == [(120, Decimal("200.00"))]
