@@ -14,11 +14,13 @@ from bbdispatch.pricelist import PriceListError
 from bbdispatch.services.import_clients import (
     COLUMNS,
     ImportedRow,
+    ImportSummary,
     InterruptedImport,
+    check_clients,
     database_conflicts,
     import_clients,
     interrupted_imports,
-    parse_client_csv,
+    read_clients,
 )
 from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, decode, read_limited
 from bbdispatch.storage.database import StorageError
@@ -73,8 +75,8 @@ def read_checked(path: Path, parse: Callable[[str], T]) -> T:
     """Read, decode and check an import file.
 
     Raises:
-        CommandError: the file cannot be read, or has bad rows (each on its own
-            line of the message, with line and column).
+        CommandError: the file cannot be read, or is refused whole (its
+            encoding, its header), each problem on its own line of the message.
     """
     try:
         data = read_limited(path)
@@ -99,37 +101,48 @@ def problem_report(path: Path, err: ImportFileError) -> str:
 
 async def _database_check(
     args: argparse.Namespace, rows: list[ImportedRow]
-) -> tuple[list[str], list[RowProblem]]:
+) -> tuple[list[str], list[RowProblem], ImportSummary | None]:
     """What a check finds in the database (nothing without a database).
 
-    An interrupted earlier import, and NIPs that belong to a client of another name.
+    An interrupted earlier import, NIPs that belong to a client of another
+    name, and how many rows the import would add (None when it cannot tell:
+    no database, or conflicts).
     """
     try:
         async with open_ctx(args) as ctx:
             waiting = [item.describe() for item in await interrupted_imports(ctx.db)]
-            return waiting, await database_conflicts(ctx, rows)
+            conflicts = await database_conflicts(ctx, rows)
+            if conflicts:
+                return waiting, conflicts, None
+            return waiting, [], await check_clients(ctx, rows)
     except (StorageError, PriceListError):
-        return [], []
+        return [], [], None
 
 
 def handle(args: argparse.Namespace) -> int:
     """Check the whole file first, then import it (all or nothing)."""
 
     async def body() -> int:
-        rows = read_checked(args.file, parse_client_csv)
-        if args.check:
-            waiting, conflicts = await _database_check(args, rows)
-            for line in waiting:
-                echo_err(line)
-            if conflicts:
-                raise CommandError(problem_report(args.file, ImportFileError(conflicts)))
-            echo(
-                ngettext(
-                    "{f}: {n} client, no problems found",
-                    "{f}: {n} clients, no problems found",
-                    len(rows),
-                ).format(f=args.file, n=len(rows))
-            )
+        found = read_checked(args.file, read_clients)
+        rows = found.rows
+        if args.check or found.problems:
+            # Both kinds of problem in one pass: the file's own and the database's.
+            waiting, conflicts, plan = await _database_check(args, rows)
+            if args.check:
+                for line in waiting:
+                    echo_err(line)
+            if found.problems or conflicts:
+                raise CommandError(problem_report(args.file, found.error(conflicts)))
+            text = ngettext(
+                "{f}: {n} client, no problems found",
+                "{f}: {n} clients, no problems found",
+                len(rows),
+            ).format(f=args.file, n=len(rows))
+            if plan is not None:
+                text += " " + _("(to add: {a}, already there: {s})").format(
+                    a=plan.added, s=plan.skipped
+                )
+            echo(text)
             return 0
         if len(rows) > BACKGROUND_ROWS:
             # A bulk load is background work: the phone system's rings and the

@@ -21,9 +21,9 @@ from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.pricelist import PriceListError
-from bbdispatch.services.import_people import PersonRow, import_people, parse_people_csv
+from bbdispatch.services.import_people import PersonRow, import_people, read_people
 from bbdispatch.services.people import add_person, people
-from bbdispatch.services.spreadsheet import ImportFileError
+from bbdispatch.services.spreadsheet import ImportFileError, RowProblem
 from bbdispatch.storage.database import StorageError
 
 
@@ -122,9 +122,13 @@ def handle_import(args: argparse.Namespace) -> int:
     """Check the whole file, then add everyone not yet there in one transaction."""
 
     async def body() -> int:
-        rows = read_checked(args.file, parse_people_csv)
-        if args.check:
-            await _check_against_database(args, rows)
+        found = read_checked(args.file, read_people)
+        rows = found.rows
+        if args.check or found.problems:
+            # Both kinds of problem in one pass: the file's own and the database's.
+            conflicts = await _check_against_database(args, rows)
+            if found.problems or conflicts:
+                raise CommandError(problem_report(args.file, found.error(conflicts)))
             echo(
                 ngettext(
                     "{f}: {n} person, no problems found",
@@ -150,19 +154,21 @@ def handle_import(args: argparse.Namespace) -> int:
     return run(body)
 
 
-async def _check_against_database(args: argparse.Namespace, rows: list[PersonRow]) -> None:
-    """A check compares the file with the database when there is one (roles that differ).
+async def _check_against_database(
+    args: argparse.Namespace, rows: list[PersonRow]
+) -> tuple[RowProblem, ...]:
+    """The file's good rows against the database, when there is one (roles that differ).
 
-    Raises:
-        CommandError: a login is already there with another role.
+    Returns the problems found (none without a database), named as the file does.
     """
     try:
         async with open_ctx(args) as ctx:
             await import_people(ctx, rows, check=True)
     except ImportFileError as err:
-        raise CommandError(problem_report(args.file, err)) from err
+        return err.problems
     except (StorageError, PriceListError):
-        return
+        return ()
+    return ()
 
 
 def _usage(message: str) -> int:

@@ -45,6 +45,22 @@ class Contract:
     opening_used_minutes: int = 0
     """Minutes of a block used before the firm started bbdispatch (an imported contract)."""
 
+    @property
+    def imported(self) -> bool:
+        """Whether the contract was brought over by ``contracts import``, not signed here."""
+        return self.signed_by.startswith(IMPORTED_BY)
+
+    def signer_text(self) -> str:
+        """``signed by anna``, or ``imported by root`` for a contract brought over."""
+        if self.imported:
+            return _("imported by {who}").format(who=self.signed_by.removeprefix(IMPORTED_BY))
+        return _("signed by {who}").format(who=self.signed_by)
+
+
+IMPORTED_BY = "import:"
+"""Prefix of ``signed_by`` for a contract brought over by an import: ``import:root`` is a
+contract root imported (nobody signed it in bbdispatch; the firm signed it before)."""
+
 
 @dataclass(frozen=True)
 class Balance:

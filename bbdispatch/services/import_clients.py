@@ -3,13 +3,15 @@
 All or nothing: every row is checked first, a bad row is reported with its
 line number, and the whole file becomes visible in one transaction (staged
 in short ones before, so other writers get in meanwhile). A re-import skips
-clients that are already there (same NIP, else same name and phone), so
+clients that are already there (same NIP, else the same name, case, accents
+and spacing ignored), so
 running it twice is harmless.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,6 +62,13 @@ ALIASES = alias_map(
 )
 """English and Polish headers a client file may use."""
 
+POLISH_NAMES = {
+    "name": "Nazwa", "kind": "Rodzaj", "nip": "NIP", "phone": "Telefon", "email": "E-mail",
+    "street": "Ulica", "city": "Miejscowość", "postal_code": "Kod pocztowy",
+    "contact_person": "Osoba kontaktowa",
+}  # fmt: skip
+"""Each column's Polish header, for problems of a file with Polish headers."""
+
 _KINDS = {
     "company": ClientKind.COMPANY, "firma": ClientKind.COMPANY, "": ClientKind.COMPANY,
     "private": ClientKind.PRIVATE, "prywatna": ClientKind.PRIVATE, "osoba": ClientKind.PRIVATE,
@@ -85,16 +94,38 @@ class ImportSummary:
     """Rows whose client was already in the database."""
 
 
-def parse_client_csv(text: str) -> list[ImportedRow]:
-    """Check a whole client file: comma or semicolon, English or Polish headers.
+@dataclass(frozen=True)
+class ClientsFile:
+    """A client file read in one pass: its good rows and every problem of its own.
+
+    The database part (:func:`database_conflicts`) is checked for the good
+    rows, so one ``--check`` lists both kinds of problem.
+    """
+
+    rows: Checked[ImportedRow]
+    """The rows with no problem of their own, remembering the file's headers."""
+    problems: list[RowProblem]
+    """Problems found in the file alone (canonical column names)."""
+
+    def error(self, more: Iterable[RowProblem] = ()) -> ImportFileError:
+        """Every problem, these and ``more`` (named already), by the file's headers, by line."""
+        mine = as_written(self.problems, self.rows.written)
+        return ImportFileError(sorted([*mine, *more], key=lambda p: p.line))
+
+
+def read_clients(source: str | Iterable[str]) -> ClientsFile:
+    """Read a whole client file: comma or semicolon, English or Polish headers.
+
+    Rows that cannot be split and bad cells are collected, not raised, so the
+    good rows can still be checked against the database.
 
     Raises:
-        ImportFileError: unknown or missing columns, or every bad row with its
-            line and column.
+        ImportFileError: the file is empty, or its header has unknown or
+            missing columns.
     """
-    sheet = read_sheet(text, ALIASES, required=("name",))
+    sheet = read_sheet(source, ALIASES, required=("name",), polish_names=POLISH_NAMES)
     rows: list[ImportedRow] = []
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     seen_nips: dict[str, int] = {}
     for record in sheet.rows:
         try:
@@ -116,9 +147,20 @@ def parse_client_csv(text: str) -> list[ImportedRow]:
         if client.nip:
             seen_nips[client.nip] = record.line
         rows.append(ImportedRow(record.line, client))
-    if problems:
-        raise sheet.error(problems)
-    return Checked(rows, sheet.written)
+    return ClientsFile(Checked(rows, sheet.written), problems)
+
+
+def parse_client_csv(source: str | Iterable[str]) -> list[ImportedRow]:
+    """Check a whole client file (no database).
+
+    Raises:
+        ImportFileError: unknown or missing columns, or every bad row with its
+            line and column.
+    """
+    found = read_clients(source)
+    if found.problems:
+        raise found.error()
+    return found.rows
 
 
 def _row_client(record: SheetRow) -> NewClient:
@@ -317,30 +359,40 @@ async def import_clients(
 async def _not_yet_there(ctx: Ctx, rows: list[ImportedRow]) -> list[ImportedRow]:
     """The rows whose client is neither in the database nor earlier in the file.
 
-    The same test as :func:`_existing` (NIP, else folded name and first phone,
-    else folded name of a client without phones), against the file's earlier
-    rows too. Reads only.
+    The same test as :func:`_existing` (the NIP, else the normalized name:
+    :func:`name_key`), against the file's earlier rows too. Reads only; the
+    import and its ``--check`` both count with it, so they agree.
     """
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[str, str]] = set()
     kept: list[ImportedRow] = []
     for row in rows:
         new = row.client
-        name = search_key(new.name.strip())
-        if new.nip:
-            key: tuple[str, ...] = ("nip", new.nip)
-        elif new.phones:
-            key = ("phone", name, new.phones[0][0])
-        else:
-            key = ("name", name)
+        key = ("nip", new.nip) if new.nip else ("name", name_key(new.name))
         if key in seen or await _existing(ctx, new):
             continue
         kept.append(row)
-        if new.nip:
-            seen.add(key)
-        seen.update(("phone", name, e164) for e164, _label in new.phones)
-        if not new.phones:
-            seen.add(("name", name))
+        seen.add(key)
     return kept
+
+
+def name_key(name: str) -> str:
+    """A client name as matched without a NIP: case, accents and spacing ignored."""
+    return search_key(" ".join(name.split()))
+
+
+async def check_clients(ctx: Ctx, rows: list[ImportedRow]) -> ImportSummary:
+    """What :func:`import_clients` would do with these rows, writing nothing.
+
+    Raises:
+        NotAllowed: the acting person may not import clients.
+        ImportFileError: a row's NIP belongs to a client of another name.
+    """
+    await check(ctx, Action.CLIENT_IMPORT)
+    conflicts = await database_conflicts(ctx, rows)
+    if conflicts:
+        raise ImportFileError(conflicts)
+    new = await _not_yet_there(ctx, rows)
+    return ImportSummary(len(new), len(rows) - len(new))
 
 
 async def _clear(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> None:
@@ -441,13 +493,14 @@ async def database_conflicts(ctx: Ctx, rows: list[ImportedRow]) -> list[RowProbl
 
 
 async def _existing(ctx: Ctx, new: NewClient) -> bool:
+    """Whether the client is in the database: the same NIP, else the same normalized name.
+
+    A client without a NIP is known by its name alone: a re-import whose row
+    has another phone (or none) is the same client, not a second one.
+    """
     if new.nip:
         return await client_store.client_by_nip(ctx.db, new.nip) is not None
-    if new.phones:
-        found = await client_store.client_id_by_name_and_phone(ctx.db, new.name, new.phones[0][0])
-    else:
-        found = await client_store.client_id_by_name_without_phone(ctx.db, new.name)
-    return found is not None
+    return bool(await client_store.client_ids_by_name(ctx.db, name_key(new.name)))
 
 
 async def import_client_file(ctx: Ctx, text: str) -> ImportSummary:

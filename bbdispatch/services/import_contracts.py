@@ -17,12 +17,13 @@ there, is reported and nothing is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from bbdispatch.domain.clients import Client, ClientStatus
-from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.contracts import IMPORTED_BY, ContractStatus
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _
@@ -61,6 +62,12 @@ ALIASES = alias_map(
     }
 )  # fmt: skip
 """English and Polish headers a contracts file may use."""
+
+POLISH_NAMES = {
+    "client": "Klient", "product": "Produkt", "number": "Numer umowy", "start": "Początek",
+    "end": "Koniec", "hours_used": "Godziny wykorzystane", "monthly_fee": "Opłata miesięczna",
+}  # fmt: skip
+"""Each column's Polish header, for problems of a file with Polish headers."""
 
 
 @dataclass(frozen=True)
@@ -181,11 +188,13 @@ def _product(prices: PriceList, text: str) -> Product | None:
     return None
 
 
-def read_contracts(text: str, prices: PriceList, today: date | None = None) -> ContractsFile:
+def read_contracts(
+    source: str | Iterable[str], prices: PriceList, today: date | None = None
+) -> ContractsFile:
     """Read a whole contracts file, collecting every problem of its rows (no database).
 
     Args:
-        text: the decoded file.
+        source: the decoded file, as text or lines.
         prices: the price list the products are looked up in.
         today: the firm's today, for the window of sensible dates (default:
             the machine's date).
@@ -193,9 +202,11 @@ def read_contracts(text: str, prices: PriceList, today: date | None = None) -> C
     Raises:
         ImportFileError: the header is wrong (unknown, repeated or missing columns).
     """
-    sheet = read_sheet(text, ALIASES, required=("client", "product", "start"))
+    sheet = read_sheet(
+        source, ALIASES, required=("client", "product", "start"), polish_names=POLISH_NAMES
+    )
     today = today or datetime.now(UTC).date()
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     rows: list[ContractRow] = []
     keys: list[RowKey] = []
     numbers: dict[str, int] = {}
@@ -225,14 +236,14 @@ def read_contracts(text: str, prices: PriceList, today: date | None = None) -> C
 
 
 def parse_contracts_csv(
-    text: str, prices: PriceList, today: date | None = None
+    source: str | Iterable[str], prices: PriceList, today: date | None = None
 ) -> list[ContractRow]:
     """Check a whole contracts file (everything but the clients, which need the database).
 
     Raises:
         ImportFileError: every bad row, by line and column as the file names it.
     """
-    found = read_contracts(text, prices, today)
+    found = read_contracts(source, prices, today)
     if found.problems:
         raise ImportFileError(as_written(found.problems, found.written))
     return found.rows
@@ -289,7 +300,16 @@ def _row_problems(
     elif start and end and end < start:
         problem("end", _("the end is before the start."))
     minutes = parse_minutes(r.get("hours_used")) if r.get("hours_used") else 0
-    if minutes is None:
+    written_hours = parse_amount(r.get("hours_used")) if r.get("hours_used") else None
+    if written_hours is not None and written_hours < 0:
+        problem(
+            "hours_used",
+            _(
+                "hours used can't be negative ({v}); write the hours already used, "
+                "or leave it empty."
+            ).format(v=r.get("hours_used")),
+        )
+    elif minutes is None:
         problem(
             "hours_used",
             _(
@@ -298,7 +318,15 @@ def _row_problems(
             ).format(v=r.get("hours_used")),
         )
     elif product is not None and minutes > 0:
-        if product.type is not ProductType.BLOCK:
+        if start is not None and start > today:
+            problem(
+                "hours_used",
+                _(
+                    "the contract starts on {d}, after today: hours already used are an "
+                    "opening balance of a running contract only; leave it empty."
+                ).format(d=start.isoformat()),
+            )
+        elif product.type is not ProductType.BLOCK:
             problem("hours_used", _("only a block of hours has hours already used."))
         elif product.hours is not None and minutes > product.hours * 60:
             problem(
@@ -524,7 +552,7 @@ async def _insert(ctx: Ctx, row: ContractRow, client_id: int) -> None:
         minutes_included=product.hours * 60
         if product.type is ProductType.BLOCK and product.hours else None,
         net=net, vat_rate=ctx.prices.vat_rate,
-        assessment_id=None, signed_at=ctx.clock.now(), signed_by=ctx.actor,
+        assessment_id=None, signed_at=ctx.clock.now(), signed_by=IMPORTED_BY + ctx.actor,
         opening_used_minutes=row.opening_used_minutes,
     )  # fmt: skip
     client = await client_store.get_client(ctx.db, client_id)

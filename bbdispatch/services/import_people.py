@@ -8,6 +8,7 @@ is left as it is (so running the import twice is harmless).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bbdispatch.domain.jobs import Category
@@ -47,6 +48,18 @@ ALIASES = alias_map(
 )
 """English and Polish headers a people file may use."""
 
+POLISH_NAMES = {
+    "login": "Login", "name": "Imię i nazwisko", "role": "Rola", "skills": "Umiejętności",
+    "onsite": "Na miejscu", "phone": "Telefon",
+}  # fmt: skip
+"""Each column's Polish header, for problems of a file with Polish headers."""
+
+POLISH_SKILLS = {
+    Category.HARDWARE: "sprzęt", Category.SOFTWARE: "oprogramowanie", Category.NETWORK: "sieć",
+    Category.BACKUP: "kopie zapasowe", Category.TRAINING: "szkolenia", Category.OTHER: "inne",
+}  # fmt: skip
+"""The Polish word for each skill, as a file with Polish headers is told them."""
+
 ROLES = {
     fold(name): role
     for role, names in {
@@ -76,6 +89,11 @@ LOGIN = OS_LOGIN
 """What an OS (SSH) login looks like (one rule: :data:`bbdispatch.domain.people.OS_LOGIN`)."""
 
 
+def skill_words(*, polish: bool) -> list[str]:
+    """The skills as a file is told them: Polish words for a Polish file, else English."""
+    return [POLISH_SKILLS[c] if polish else c.value for c in Category]
+
+
 @dataclass(frozen=True)
 class PersonRow:
     """One checked row of a people file."""
@@ -98,14 +116,45 @@ class PeopleSummary:
     """Rows whose login was already a person of the firm."""
 
 
-def parse_people_csv(text: str) -> list[PersonRow]:
-    """Check a whole people file.
+@dataclass(frozen=True)
+class PeopleFile:
+    """A people file read in one pass: its good rows and every problem of its own.
+
+    The database part (roles that differ) is checked for the good rows by
+    :func:`import_people`, so one ``--check`` lists both kinds of problem.
+    """
+
+    rows: Checked[PersonRow]
+    """The rows with no problem of their own, remembering the file's headers."""
+    problems: list[RowProblem]
+    """Problems found in the file alone (canonical column names)."""
+
+    def error(self, more: Iterable[RowProblem] = ()) -> ImportFileError:
+        """Every problem, these and ``more`` (named already), by the file's headers, by line."""
+        mine = as_written(self.problems, self.rows.written)
+        return ImportFileError(sorted([*mine, *more], key=lambda p: p.line))
+
+
+def parse_people_csv(source: str | Iterable[str]) -> list[PersonRow]:
+    """Check a whole people file (no database).
 
     Raises:
         ImportFileError: every bad row, by line and column.
     """
-    sheet = read_sheet(text, ALIASES, required=("login", "name"))
-    problems: list[RowProblem] = []
+    found = read_people(source)
+    if found.problems:
+        raise found.error()
+    return found.rows
+
+
+def read_people(source: str | Iterable[str]) -> PeopleFile:
+    """Read a whole people file, collecting every problem of its rows (no database).
+
+    Raises:
+        ImportFileError: the file is empty, or its header is wrong.
+    """
+    sheet = read_sheet(source, ALIASES, required=("login", "name"), polish_names=POLISH_NAMES)
+    problems: list[RowProblem] = list(sheet.problems)
     rows: list[PersonRow] = []
     seen: dict[str, int] = {}
     for r in sheet.rows:
@@ -123,9 +172,9 @@ def parse_people_csv(text: str) -> list[PersonRow]:
                 RowProblem(
                     r.line,
                     "role",
-                    _("must be technician, dispatcher or admin, not {v!r}.").format(
-                        v=r.get("role")
-                    ),
+                    _(
+                        "must be technician/technik, dispatcher/dyspozytor or admin, not {v!r}."
+                    ).format(v=r.get("role")),
                 )
             )
         skills: set[str] = set()
@@ -139,7 +188,7 @@ def parse_people_csv(text: str) -> list[PersonRow]:
                         r.line,
                         "skills",
                         _("unknown skill {v!r}; use {known}.").format(
-                            v=word.strip(), known=", ".join(c.value for c in Category)
+                            v=word.strip(), known=", ".join(skill_words(polish=sheet.polish))
                         ),
                     )
                 )
@@ -165,9 +214,7 @@ def parse_people_csv(text: str) -> list[PersonRow]:
             continue
         seen[login] = r.line
         rows.append(PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone))
-    if problems:
-        raise sheet.error(problems)
-    return Checked(rows, sheet.written)
+    return PeopleFile(Checked(rows, sheet.written), problems)
 
 
 async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False) -> PeopleSummary:

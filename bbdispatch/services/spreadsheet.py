@@ -13,7 +13,8 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -185,6 +186,10 @@ class Sheet:
     rows: list[SheetRow] = field(default_factory=list)
     written: dict[str, str] = field(default_factory=dict)
     """Canonical column → its header as the file writes it (``Początek`` for ``start``)."""
+    problems: list[RowProblem] = field(default_factory=list)
+    """Rows that could not be split into cells (canonical column names), by line."""
+    polish: bool = False
+    """Whether the file's headers are Polish: hints then name values the Polish way."""
 
     def error(self, problems: Iterable[RowProblem]) -> ImportFileError:
         """The problems as an error naming each column by the file's own header."""
@@ -222,47 +227,178 @@ def as_written(problems: Iterable[RowProblem], written: Mapping[str, str]) -> li
 def _csv_problem(err: csv.Error) -> str:
     """A csv module error in the user's language (its own text is English only)."""
     if "field limit" in str(err):
-        return _too_long()
+        return _row_too_long()
     return _('a quote (") is not closed, or text follows a closing quote.')
 
 
 def _too_long() -> str:
-    return _("a field is longer than {n} characters (a quote that is never closed?).").format(
+    return _("longer than {n} characters (a quote that is never closed?).").format(
         n=MAX_FIELD_CHARS
     )
 
 
-def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -> Sheet:
-    """Split a CSV text into rows keyed by canonical column names.
+def _row_too_long() -> str:
+    return _(
+        "the row is longer than {n} characters (a quote that is never closed?); "
+        "reading went on at the next line."
+    ).format(n=MAX_ROW_CHARS)
+
+
+MAX_ROW_CHARS = 100_000
+"""The longest row read. A longer one is nearly always a quote never closed: it is
+reported at the line where it starts, and reading goes on at the line after, so one
+such row hides none of the others. At most this much of a row is held in memory."""
+
+
+class _RowTooLong(Exception):
+    """Raised through the csv reader when a row passes :data:`MAX_ROW_CHARS`."""
+
+
+def _physical_lines(source: str | Iterable[str]) -> Iterator[str]:
+    """The file's lines, each cut to :data:`MAX_ROW_CHARS` + 1 characters.
+
+    A text handle is read a bounded piece at a time (a file with no line
+    breaks is never read whole); the rest of a cut line is skipped, so the
+    line numbers stay right and the cut line is reported as too long.
+    """
+    if isinstance(source, str):
+        source = io.StringIO(source, newline="")
+    if isinstance(source, io.TextIOBase):
+        handle = source
+        while True:
+            line = handle.readline(MAX_ROW_CHARS + 1)
+            if not line:
+                return
+            if len(line) > MAX_ROW_CHARS and not line.endswith(("\n", "\r")):
+                while True:  # skip the rest of this physical line, piece by piece
+                    rest = handle.readline(MAX_ROW_CHARS)
+                    if not rest or rest.endswith(("\n", "\r")):
+                        break
+            yield line
+    else:
+        for line in source:
+            yield line[: MAX_ROW_CHARS + 1]
+
+
+class _Lines:
+    """The lines fed to the csv reader: counted, and replayed after a bad row.
+
+    After a row that cannot be split (an unclosed quote, a row too long), the
+    lines it took after its first are given again, so reading resumes at the
+    line after the bad row's first line.
+    """
+
+    def __init__(self, source: str | Iterable[str]) -> None:
+        self._source = _physical_lines(source)
+        self._back: deque[str] = deque()
+        self.consumed = 0
+        """Lines given to the reader so far (the line number of the last one)."""
+        self._row: list[str] = []
+        self._row_chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.popleft() if self._back else next(self._source)
+        self.consumed += 1
+        self._row.append(line)
+        self._row_chars += len(line)
+        if self._row_chars > MAX_ROW_CHARS:
+            raise _RowTooLong
+        return line
+
+    def start_row(self) -> None:
+        """A new row begins: forget the lines of the last one."""
+        self._row = []
+        self._row_chars = 0
+
+    def give_back_all_but_first(self) -> None:
+        """After a bad row: its lines after the first are read again."""
+        rest = self._row[1:]
+        self._back.extendleft(reversed(rest))
+        self.consumed -= len(rest)
+        self.start_row()
+
+    def push(self, line: str) -> None:
+        """Put one line back in front (the header, read to tell the delimiter)."""
+        self._back.appendleft(line)
+        self.consumed -= 1
+        self.start_row()
+
+
+ENGLISH_HEADERS = frozenset(
+    fold(h)
+    for h in (
+        "e-mail", "mail", "tel", "contact", "postal code", "client id", "code", "starts on",
+        "ends on", "hours already used", "fee", "on-site", "on site", "does onsite", "login ssh",
+        "nip",
+    )
+)  # fmt: skip
+"""Headers other than the canonical names that are English (or both languages' own)."""
+
+
+def _polish_headers(header: Iterable[str], aliases: Mapping[str, str]) -> bool:
+    """Whether a header row is Polish: a known header that is neither canonical nor English."""
+    for raw in header:
+        folded = fold(raw)
+        canonical = aliases.get(folded)
+        if canonical is not None and folded != fold(canonical) and folded not in ENGLISH_HEADERS:
+            return True
+    return False
+
+
+def read_sheet(
+    source: str | Iterable[str],
+    aliases: Mapping[str, str],
+    required: Iterable[str],
+    polish_names: Mapping[str, str] | None = None,
+) -> Sheet:
+    """Split a CSV file into rows keyed by canonical column names, in one pass.
+
+    Rows that cannot be split (an unclosed quote, a row longer than
+    :data:`MAX_ROW_CHARS`, more fields than columns, a cell longer than
+    :data:`MAX_FIELD_CHARS`) are left out and listed in ``Sheet.problems``,
+    each at the line where the row starts; reading goes on, so every other
+    row is still there to check.
 
     Args:
-        text: the decoded file.
+        source: the decoded file, as text or as lines (a text handle opened
+            with ``newline=""`` is read a line at a time).
         aliases: folded header text → canonical column (English and Polish names).
         required: canonical columns that must be present.
+        polish_names: canonical column → its Polish header, for problems of a
+            file whose headers are Polish (a missing column, the known ones).
 
     Raises:
         ImportFileError: the file is empty, or its header has unknown, repeated
-            or missing columns, or a row cannot be split (an unclosed quote, a
-            field longer than :data:`MAX_FIELD_CHARS`). Columns are named as
-            the file's header writes them.
+            or missing columns, or cannot be split. Columns are named as the
+            file's header writes them.
     """
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
+    lines = _Lines(source)
+    try:
+        first = next(lines, "").removeprefix("\ufeff")
+    except _RowTooLong as err:
+        raise ImportFileError([RowProblem(1, "", _row_too_long())]) from err
     if not first.strip():
         raise ImportFileError(_("The file is empty."))
+    lines.push(first)
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except csv.Error as err:
-        raise ImportFileError([RowProblem(1, "", _csv_problem(err))]) from err
+    except (csv.Error, _RowTooLong) as err:
+        message = _csv_problem(err) if isinstance(err, csv.Error) else _row_too_long()
+        raise ImportFileError([RowProblem(1, "", message)]) from err
     problems: list[RowProblem] = []
     columns: list[str] = []
     written: dict[str, str] = {}
+    polish = _polish_headers(header, aliases)
+    names = dict(polish_names or {}) if polish else {}
     for raw in header:
         name = aliases.get(fold(raw))
         if name is None:
-            known = sorted(set(aliases.values()))
+            known = sorted(names.get(c, c) for c in set(aliases.values()))
             problems.append(
                 RowProblem(
                     1,
@@ -278,31 +414,35 @@ def read_sheet(text: str, aliases: Mapping[str, str], required: Iterable[str]) -
         columns.append(name)
     for need in required:
         if need not in columns:
-            problems.append(RowProblem(1, need, _("the column is missing")))
+            problems.append(RowProblem(1, names.get(need, need), _("the column is missing")))
     if problems:
         raise ImportFileError(problems)
-    sheet = Sheet(tuple(columns), written=written)
+    sheet = Sheet(tuple(columns), written=written, polish=polish)
     while True:
-        starts = reader.line_num + 1
+        lines.start_row()
+        line = lines.consumed + 1  # where the row starts, however many lines it takes
         try:
             record = next(reader)
         except StopIteration:
             break
-        except csv.Error as err:  # an unclosed quote, a field past the size limit
-            problems.append(RowProblem(starts, "", _csv_problem(err)))
-            break
-        line = reader.line_num
+        except csv.Error as err:  # an unclosed quote, text after a closing quote
+            sheet.problems.append(RowProblem(line, "", _csv_problem(err)))
+            lines.give_back_all_but_first()
+            continue
+        except _RowTooLong:
+            sheet.problems.append(RowProblem(line, "", _row_too_long()))
+            lines.give_back_all_but_first()
+            continue
         if not any(v.strip() for v in record):
             continue
         if len(record) > len(columns):
-            problems.append(RowProblem(line, "", _("more fields than columns")))
+            sheet.problems.append(RowProblem(line, "", _("more fields than columns")))
             continue
-        if any(len(v) > MAX_FIELD_CHARS for v in record):
-            problems.append(RowProblem(line, "", _too_long()))
+        long = [c for c, v in zip(columns, record, strict=False) if len(v) > MAX_FIELD_CHARS]
+        if long:
+            sheet.problems.extend(RowProblem(line, c, _too_long()) for c in long)
             continue
         sheet.rows.append(SheetRow(line, dict(zip(columns, record, strict=False))))
-    if problems:
-        raise sheet.error(problems)
     return sheet
 
 

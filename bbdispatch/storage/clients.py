@@ -473,18 +473,13 @@ async def unindex_unpublished(db: Database, batch_id: int) -> None:
 _NOT_THERE_YET = """CASE
     WHEN r.payload ->> '$.nip' IS NOT NULL THEN
         NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.payload ->> '$.nip')
-    WHEN json_array_length(r.payload, '$.phones') > 0 THEN
-        NOT EXISTS (SELECT 1 FROM client c JOIN client_phone p ON p.client_id = c.id
-                    WHERE p.e164 = r.payload ->> '$.phones[0][0]'
-                      AND c.search_name = r.payload ->> '$.search_name')
     ELSE
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.payload ->> '$.search_name'
-                    AND c.id NOT IN (SELECT client_id FROM client_phone))
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.payload ->> '$.search_name')
 END"""
 """A staged row whose client nobody added since it was staged (another import, a
-dispatcher): the same test as the import's own (NIP, else folded name and first
-phone, else folded name without phones). The phones go in first and the clients
-next, both against the client table as it was, so both statements agree."""
+dispatcher): the same test as the import's own (NIP, else the folded name). The
+phones go in first and the clients next, both against the client table as it was, so
+both statements agree."""
 
 _PUBLISH_CLIENTS = f"""
 INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city, postal_code,
@@ -509,13 +504,8 @@ ON CONFLICT (client_id, e164) DO NOTHING
 _PG_NOT_THERE_YET = """CASE
     WHEN r.doc ->> 'nip' IS NOT NULL THEN
         NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.doc ->> 'nip')
-    WHEN jsonb_array_length(r.doc -> 'phones') > 0 THEN
-        NOT EXISTS (SELECT 1 FROM client c JOIN client_phone p ON p.client_id = c.id
-                    WHERE p.e164 = r.doc -> 'phones' -> 0 ->> 0
-                      AND c.search_name = r.doc ->> 'search_name')
     ELSE
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.doc ->> 'search_name'
-                    AND NOT EXISTS (SELECT 1 FROM client_phone p WHERE p.client_id = c.id))
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.doc ->> 'search_name')
 END"""
 """PostgreSQL's :data:`_NOT_THERE_YET` (``doc``: the payload as ``jsonb``)."""
 

@@ -247,7 +247,10 @@ async def test_an_imported_contract_shows_its_opening_balance(
     ctx_factory: Callable[..., Callable[[], object]], demo_db_path: Path
 ) -> None:
     conn = sqlite3.connect(demo_db_path)
-    conn.execute("UPDATE contract SET opening_used_minutes = 150 WHERE id = 1")
+    # as 'contracts import' records it: nobody signed it here, root brought it over
+    conn.execute(
+        "UPDATE contract SET opening_used_minutes = 150, signed_by = 'import:root' WHERE id = 1"
+    )
     conn.commit()
     conn.close()
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
@@ -262,4 +265,6 @@ async def test_an_imported_contract_shows_its_opening_balance(
                 break
             await pilot.press("down")
             await settle_twice(app, pilot)
-        assert "Opening balance: 2.5 h used before bbdispatch" in text_of(app, "#contract-detail")
+        detail = text_of(app, "#contract-detail")
+        assert "Opening balance: 2.5 h used before bbdispatch" in detail
+        assert "imported by root" in detail and "signed by" not in detail

@@ -240,7 +240,8 @@ def test_a_huge_file_is_refused_unread_and_long_fields_in_plain_words(
     unclosed.write_text('name\n"Azor\n' + "x" * 200_000 + "\n", encoding="utf-8")
     assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(unclosed)]) == 1
     err = capsys.readouterr().err
-    assert "longer than 10000 characters" in err and "field limit" not in err
+    assert "Line 2: the row is longer than 100000 characters" in err
+    assert "field limit" not in err
 
 
 def test_utf16_with_bom_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

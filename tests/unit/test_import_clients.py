@@ -108,11 +108,40 @@ async def test_import_is_all_or_nothing_and_idempotent(ctx: Ctx) -> None:
     assert audit == 2
 
 
-async def test_reimport_matches_name_and_phone_without_nip(ctx: Ctx) -> None:
+async def test_reimport_matches_the_name_without_nip(ctx: Ctx) -> None:
+    """Without a NIP a client is its name (case, accents, spacing ignored): a re-import
+    whose row has another phone, or none, or other spacing, adds nobody twice."""
     await import_client_file(ctx, SEMICOLON)
-    changed = SEMICOLON.replace("Sklep Ćma", "SKLEP ĆMA")
-    summary = await import_client_file(ctx, changed + "Sklep Ćma;Kraków;12 999 99 99;company\n")
-    assert (summary.added, summary.skipped) == (1, 2)
+    changed = SEMICOLON.replace("Sklep Ćma", "SKLEP  ĆMA")
+    summary = await import_client_file(
+        ctx, changed + "Sklep Ćma;Kraków;12 999 99 99;company\nsklep ćma ;Kraków;;company\n"
+    )
+    assert (summary.added, summary.skipped) == (0, 4)
+    assert await ctx.db.fetch_value("SELECT COUNT(*) FROM client") == 2
+
+
+def test_check_counts_what_the_import_then_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--check`` says how many rows would be added, and the import agrees."""
+    db = tmp_path / "firm.db"
+    first = tmp_path / "first.csv"
+    first.write_text("name;phone\nJadwiga Żółkiewska;605 444 333\n", encoding="utf-8")
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "name;phone\nJadwiga  żółkiewska;605444333\nJadwiga Żółkiewska;\nNowy Klient;\n"
+        "Nowy Klient;501 000 000\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "import", str(first)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "--check", str(again)]) == 0
+    assert "(to add: 1, already there: 3)" in capsys.readouterr().out
+    assert main(["--db", str(db), "import", str(again)]) == 0
+    assert "1 client added, 3 already there" in capsys.readouterr().out
+    assert main(["--db", str(db), "import", str(again)]) == 0
+    assert "0 clients added, 4 already there" in capsys.readouterr().out
 
 
 def test_import_command_reports_bad_line_and_imports_nothing(
