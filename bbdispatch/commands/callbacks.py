@@ -26,6 +26,7 @@ from bbdispatch.services.callbacks import (
     finish_callback,
 )
 from bbdispatch.services.intake import get_call
+from bbdispatch.services.references import Ref
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--outcome", required=True, metavar=_("TEXT"), help=_("what came of the call")
     )
     done.add_argument("--json", action="store_true", help=_("print JSON"))
-    done.set_defaults(handler=handle_done)
+    done.set_defaults(handler=handle_done, id_refers=Ref.CALLBACK)
     tried = one_line_errors(
         actions.add_parser("attempt", help=_("record a try nobody answered; it stays on the list"))
     )
@@ -63,7 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--retry", type=moment, metavar=_("ISO"), help=_("when to try again (default: in 1 h)")
     )
     tried.add_argument("--json", action="store_true", help=_("print JSON"))
-    tried.set_defaults(handler=handle_attempt)
+    tried.set_defaults(handler=handle_attempt, id_refers=Ref.CALLBACK)
 
 
 def _when(at: datetime) -> str:

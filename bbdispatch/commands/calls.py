@@ -19,6 +19,7 @@ from bbdispatch.domain.messages import shown
 from bbdispatch.i18n import _
 from bbdispatch.services.callbacks import note_call
 from bbdispatch.services.intake import CallRow, call_log, mark_call
+from bbdispatch.services.references import Ref
 
 MARKABLE = (CallOutcome.INFORMATION.value, CallOutcome.MISSED.value)
 """What a call may be marked without a job (as the TUI's ``i`` and ``m``)."""
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     note.add_argument("id", type=positive_id, metavar=_("ID"))
     note.add_argument("text", metavar=_("TEXT"), help=_("the note (empty clears it)"))
     note.add_argument("--json", action="store_true", help=_("print JSON"))
-    note.set_defaults(handler=handle_note)
+    note.set_defaults(handler=handle_note, id_refers=Ref.CALL)
     mark = one_line_errors(
         actions.add_parser("mark", help=_("close a call without a job: information or missed"))
     )
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     mark.add_argument("--note", default="", metavar=_("TEXT"), help=_("the call's note"))
     mark.add_argument("--json", action="store_true", help=_("print JSON"))
-    mark.set_defaults(handler=handle_mark)
+    mark.set_defaults(handler=handle_mark, id_refers=Ref.CALL)
 
 
 def call_json(row: CallRow) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from bbdispatch.services.clients import (
     get_client,
     list_clients,
 )
+from bbdispatch.services.references import Ref
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = one_line_errors(actions.add_parser("show", help=_("all of one client")))
     show.add_argument("id", type=positive_id, metavar=_("ID"))
     show.add_argument("--json", action="store_true", help=_("machine-readable output"))
-    show.set_defaults(handler=handle_show)
+    show.set_defaults(handler=handle_show, id_refers=Ref.CLIENT)
     add = one_line_errors(actions.add_parser("add", help=_("add a client (a prospect)")))
     add.add_argument("--kind", choices=[k.value for k in ClientKind], required=True)
     add.add_argument("--name", required=True, metavar=_("NAME"))
@@ -57,12 +58,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     edit.add_argument("--kind", choices=[k.value for k in ClientKind])
     edit.add_argument("--name", metavar=_("NAME"))
     _detail_flags(edit)
-    edit.set_defaults(handler=handle_edit)
+    edit.set_defaults(handler=handle_edit, id_refers=Ref.CLIENT)
     for name, helptext in (("archive", _("archive a client")), ("reactivate", _("undo archiving"))):
         action = one_line_errors(actions.add_parser(name, help=helptext))
         action.add_argument("id", type=positive_id, metavar=_("ID"))
         action.add_argument("--json", action="store_true", help=_("print JSON"))
-        action.set_defaults(handler=handle_archive, archived=name == "archive")
+        action.set_defaults(
+            handler=handle_archive, archived=name == "archive", id_refers=Ref.CLIENT
+        )
 
 
 def _detail_flags(parser: argparse.ArgumentParser) -> None:

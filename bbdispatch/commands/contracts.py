@@ -32,6 +32,7 @@ from bbdispatch.services.ledger import (
     contract_views,
     move_uncovered,
 )
+from bbdispatch.services.references import Ref
 from bbdispatch.services.spreadsheet import ImportFileError
 
 
@@ -60,12 +61,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     move.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the contract's id"))
     move.add_argument("--json", action="store_true", help=_("print JSON"))
-    move.set_defaults(handler=handle_move)
+    move.set_defaults(handler=handle_move, id_refers=Ref.CONTRACT)
     close = one_line_errors(actions.add_parser("close", help=_("close a contract by hand")))
     close.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the contract's id"))
     close.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why it is closed"))
     close.add_argument("--json", action="store_true", help=_("print JSON"))
-    close.set_defaults(handler=handle_close)
+    close.set_defaults(handler=handle_close, id_refers=Ref.CONTRACT)
     bulk = actions.add_parser(
         "import",
         help=_("bring over contracts that already run, with hours already used"),

@@ -14,8 +14,8 @@ import io
 from pathlib import Path
 
 from bbdispatch.clock import format_local
-from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
-from bbdispatch.commands.office import positive_id
+from bbdispatch.commands.common import CommandError, echo, print_json, run
+from bbdispatch.commands.office import office_ctx, positive_id
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.inventory import (
     InventoryReport,
@@ -78,7 +78,7 @@ def handle_load(args: argparse.Namespace) -> int:
             raise CommandError(
                 _("cannot read {path}: {err}").format(path=args.file, err=err.strerror)
             ) from err
-        async with open_ctx(args) as ctx:
+        async with office_ctx(args) as ctx:
             report = await load_inventory(ctx, args.job, data, args.file.name, args.host)
         if args.json:
             print_json(report_json(report))
@@ -93,7 +93,7 @@ def handle_diff(args: argparse.Namespace) -> int:
     """Print each computer's newest inventory against its own previous one."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with office_ctx(args) as ctx:
             reports = await inventory_reports(ctx, args.client, args.host)
         if args.json:
             print_json([report_json(r) for r in reports])
@@ -111,7 +111,7 @@ def handle_show(args: argparse.Namespace) -> int:
     """Print the newest list of each computer: text, JSON or CSV."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with office_ctx(args) as ctx:
             lists = await full_inventory(ctx, args.client, args.host)
         if args.json:
             print_json(

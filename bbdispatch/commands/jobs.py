@@ -23,6 +23,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.dispatch import JobEdit, assign, change_status, edit_job
 from bbdispatch.services.jobs import JobListing, add_job, get_job, list_jobs
 from bbdispatch.services.people import people
+from bbdispatch.services.references import Ref
 from bbdispatch.services.rights import check
 
 
@@ -57,14 +58,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--visit", type=moment, metavar=_("ISO"), help=_("planned visit (on-site jobs)")
     )
     give.add_argument("--json", action="store_true", help=_("print JSON"))
-    give.set_defaults(handler=handle_assign)
+    give.set_defaults(handler=handle_assign, id_refers=Ref.JOB)
     _register_edit(actions)
     move = one_line_errors(actions.add_parser("status", help=_("move a job to another status")))
     move.add_argument("id", type=positive_id, metavar=_("ID"))
     move.add_argument("status", choices=[s.value for s in JobStatus], metavar=_("STATUS"))
     move.add_argument("--reason", default="", metavar=_("TEXT"), help=_("resolution or reason"))
     move.add_argument("--json", action="store_true", help=_("print JSON"))
-    move.set_defaults(handler=handle_status)
+    move.set_defaults(handler=handle_status, id_refers=Ref.JOB)
 
 
 def _register_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,7 +97,7 @@ def _register_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser])
         "--visit", type=moment, metavar=_("ISO"), help=_("planned visit (on-site jobs)")
     )
     edit.add_argument("--json", action="store_true", help=_("print JSON"))
-    edit.set_defaults(handler=handle_edit)
+    edit.set_defaults(handler=handle_edit, id_refers=Ref.JOB)
 
 
 def _contract_of(text: str | None, current: int | None) -> int | None:

@@ -23,6 +23,22 @@ from bbdispatch.domain.timeinput import parse_firm_moment
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.references import Ref, missing
+
+REFERENCE_FLAGS: dict[str, Ref] = {
+    "client": Ref.CLIENT,
+    "job": Ref.JOB,
+    "call": Ref.CALL,
+    "contract": Ref.CONTRACT,
+    "tech": Ref.PERSON,
+    "to": Ref.PERSON,
+}
+"""Flags (by argparse ``dest``) that name a record, and what kind of record.
+
+Every office command's flags of these names are checked before the command
+runs (:func:`check_references`); a command's positional id says what it names
+with ``set_defaults(id_refers=Ref.JOB)`` (or ``entry_refers`` for ``ENTRY``).
+"""
 
 
 def positive_id(text: str) -> int:
@@ -90,7 +106,38 @@ async def office_ctx(args: argparse.Namespace) -> AsyncIterator[Ctx]:
     exit 2 with the flag it names.
     """
     async with open_ctx(args) as ctx:
+        await check_references(ctx, args)
         try:
             yield ctx
         except FieldError as err:
             raise CommandError(f"{field_flag(err.field)}: {err}", EXIT_USAGE) from err
+
+
+async def check_references(ctx: Ctx, args: argparse.Namespace) -> None:
+    """Refuse a command whose flags or id name a record that does not exist.
+
+    The one place the command line resolves references: ``--client 999`` ends
+    with ``--client: No client with id 999.`` and exit 2, before any service
+    writes (a foreign-key error from the database named neither). A positional
+    id (``jobs edit 999``) says ``No job 999.``, also exit 2. ``--contract none``
+    (by the rules) is not a reference.
+
+    Raises:
+        CommandError: the first reference to nothing (exit 2).
+    """
+    checks: list[tuple[str, Ref, int | str]] = []
+    for dest, kind in REFERENCE_FLAGS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and kind is not Ref.PERSON:
+            value = int(value) if value.strip().isdigit() else None
+        if value is not None and value != "":
+            checks.append((field_flag(dest) + ": ", kind, value))
+    for dest in ("id", "entry"):
+        refers = getattr(args, f"{dest}_refers", None)
+        value = getattr(args, dest, None)
+        if isinstance(refers, Ref) and isinstance(value, int):
+            checks.append(("", refers, value))
+    for prefix, kind, value in checks:
+        why = await missing(ctx, kind, value)
+        if why is not None:
+            raise CommandError(prefix + why, EXIT_USAGE)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
-from bbdispatch.commands.office import positive_id
+from bbdispatch.commands.common import CommandError, echo, print_json, run
+from bbdispatch.commands.office import office_ctx, positive_id
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.privacy import LEGAL_BASIS, erase_client, export_client
 
@@ -36,7 +36,7 @@ def handle_export(args: argparse.Namespace) -> int:
     """Print the client's data as indented JSON."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with office_ctx(args) as ctx:
             data = await export_client(ctx, args.client)
         print_json(data)
         return 0
@@ -48,7 +48,7 @@ def handle_erase(args: argparse.Namespace) -> int:
     """Erase, then say what was kept and why."""
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        async with office_ctx(args) as ctx:
             done = await erase_client(ctx, args.client)
         if done.kept_for_accounting:
             echo(

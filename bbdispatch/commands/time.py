@@ -14,6 +14,7 @@ from bbdispatch.commands.common import CommandError, echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.office_time import change_time, record_time
+from bbdispatch.services.references import Ref
 from bbdispatch.services.timekeeping import TooLong
 
 
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("admin: correct an entry on an issued statement; billed as a correction"),
     )
     edit.add_argument("--json", action="store_true", help=_("print JSON"))
-    edit.set_defaults(handler=handle_edit)
+    edit.set_defaults(handler=handle_edit, entry_refers=Ref.ENTRY)
 
 
 def handle_add(args: argparse.Namespace) -> int:

@@ -113,8 +113,9 @@ async def _sign_in_tx(
     if product.needs_assessment and assessment_id is None:
         found = await store.assessments_of(ctx.db, client.id)
         if not found:
-            raise DomainError(
-                _("A service contract needs a needs assessment (or a recorded waiver) first.")
+            raise FieldError(
+                "product",
+                _("A service contract needs a needs assessment (or a recorded waiver) first."),
             )
         assessment_id = found[0].id
     year = request.starts_on.year

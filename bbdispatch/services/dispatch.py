@@ -117,7 +117,8 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
 
     Raises:
         FieldError: empty description, both an agreed price and rate, or a negative one.
-        DomainError: a closed job, or another client's contract.
+        FieldError: another client's contract (``contract``).
+        DomainError: a closed job.
     """
     await check(ctx, Action.JOB_EDIT, entity="job", entity_id=job_id)
     if not edit.description.strip():
@@ -130,7 +131,7 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         if edit.contract_id is not None:
             contract = await contract_store.get_contract(ctx.db, edit.contract_id)
             if contract is None or contract.client_id != job.client_id:
-                raise DomainError(_("That contract is not this client's."))
+                raise FieldError("contract", _("That contract is not this client's."))
         new = replace(edit, description=edit.description.strip())
         old = JobEdit(
             job.description, job.priority, job.mode, job.contract_id, job.agreed_price,

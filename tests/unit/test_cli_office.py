@@ -164,7 +164,7 @@ def test_service_contract_needs_an_assessment_and_it_admin_a_fee(
 ) -> None:
     company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
     err = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
-              "service-50h", code=1)  # fmt: skip
+              "service-50h", code=2)  # fmt: skip
     assert "needs assessment" in err
     cli_json(db, capsys, "assessments", "add", "--client", str(company), "--rules", "Backup",
              "--needs", "Kopie zapasowe")  # fmt: skip

@@ -103,7 +103,7 @@ def test_calls_list_note_and_mark(db: str, capsys: pytest.CaptureFixture[str]) -
     assert rows(db, "SELECT call_id, e164 FROM callback") == [(stranger, "+48500600700")]
     err = cli(db, capsys, "calls", "mark", str(known), "job_created", code=2)
     assert "OUTCOME" in err or "outcome" in err
-    assert cli(db, capsys, "calls", "note", "999", "x", code=1).count("\n") == 1
+    assert cli(db, capsys, "calls", "note", "999", "x", code=2).count("\n") == 1
 
 
 def test_jobs_edit_changes_what_is_given_and_keeps_the_rest(
@@ -217,7 +217,7 @@ def test_a_waived_assessment_lets_a_service_contract_be_signed(
     one_line(cli(db, capsys, "assessments", "waive", "--client", str(client["id"]), "--reason",
                  " ", code=2), "--reason")  # fmt: skip
     cli(db, capsys, "contracts", "sign", "--client", str(client["id"]), "--product",
-        "service-50h", code=1)  # fmt: skip
+        "service-50h", code=2)  # fmt: skip
     waived = cli_json(db, capsys, "assessments", "waive", "--client", str(client["id"]),
                       "--reason", "Stały klient poprzedniej firmy")  # fmt: skip
     assert rows(db, "SELECT id, waived, waiver_reason FROM needs_assessment") == [

@@ -1,0 +1,75 @@
+"""Does a referenced record exist? One answer for every front end that takes ids typed by hand.
+
+The command line takes ids and logins from scripts and people (``--client 999``,
+``jobs edit 999``, ``--tech bogdan``); a reference to nothing must be refused
+before a service writes anything, with a message that names what is missing
+(not the database's foreign-key error, which names neither the flag nor the id).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bbdispatch.i18n import _
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import callbacks as callback_store
+from bbdispatch.storage import calls as call_store
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import contracts as contract_store
+from bbdispatch.storage import jobs as job_store
+from bbdispatch.storage import people as people_store
+from bbdispatch.storage import work as work_store
+
+
+class Ref(Enum):
+    """What kind of record an argument refers to."""
+
+    CLIENT = "client"
+    JOB = "job"
+    CONTRACT = "contract"
+    CALL = "call"
+    CALLBACK = "callback"
+    PERSON = "person"
+    """By OS login (``--tech``, ``--to``); only active people count."""
+    ENTRY = "entry"
+
+
+async def missing(ctx: Ctx, kind: Ref, key: int | str) -> str | None:
+    """Why the reference points at nothing, or ``None`` when the record exists.
+
+    Args:
+        ctx: the service context (its database).
+        kind: the kind of record.
+        key: its id (a whole number), or a login for :attr:`Ref.PERSON`.
+
+    Returns:
+        A translated sentence for the person at the keyboard (``No job 999.``),
+        or ``None``. Rights are not checked here: the services that act on the
+        record check them as before.
+    """
+    db = ctx.db
+    if kind is Ref.PERSON:
+        person = await people_store.person_by_login(db, str(key))
+        if person is None or not person.active:
+            return _("Login {login} is not a bbdispatch user.").format(login=key)
+        return None
+    ident = int(key)
+    if kind is Ref.CLIENT:
+        found: object = await client_store.get_client(db, ident)
+        text = _("No client with id {id}.")
+    elif kind is Ref.JOB:
+        found = await job_store.get_job(db, ident)
+        text = _("No job {id}.")
+    elif kind is Ref.CONTRACT:
+        found = await contract_store.get_contract(db, ident)
+        text = _("No contract with id {id}.")
+    elif kind is Ref.CALL:
+        found = await call_store.get_call(db, ident)
+        text = _("No call {id}.")
+    elif kind is Ref.CALLBACK:
+        found = await callback_store.get_callback(db, ident)
+        text = _("No callback {id}.")
+    else:
+        found = await work_store.get_entry(db, ident)
+        text = _("No work entry {id}.")
+    return None if found is not None else text.format(id=ident)
