@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Static
 
 from bbdispatch.clock import Clock, format_local, local
-from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
 from bbdispatch.i18n import N_, _, pgettext
@@ -256,6 +256,14 @@ class EntryDialog(FormDialog[bool]):
             self.query_one("#entry-long", Checkbox).remove_class("-ask")
             _show_error(self.query_one("#error-end", Static), str(err))
             self.query_one("#entry-end", Input).focus()
+            return
+        except FieldError as err:
+            # A start before the job was received: shown at the start, not under the form.
+            key = {"from": "start", "to": "end", "text": "description"}.get(err.field, "")
+            if key and self.query(f"#error-{key}") and self.query(f"#entry-{key}"):
+                self._field_error(key, str(err))
+            else:
+                _show_error(self.query_one("#error-form", Static), str(err))
             return
         except DomainError as err:
             _show_error(self.query_one("#error-form", Static), str(err))

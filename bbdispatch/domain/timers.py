@@ -29,10 +29,3 @@ def over_limit(length: timedelta, limit_hours: int) -> bool:
 
 LONG_LIMIT = timedelta(days=7)
 """No entry is longer, even confirmed (a timer forgotten over a long weekend fits)."""
-
-BEFORE_RECEIVED_DAYS = 7
-"""Work may start this many local days before its job was received.
-
-Jobs are often written down after the work (a Friday call entered on Monday); a
-week matches the technicians' edit window. Earlier is a typing error.
-"""

@@ -26,6 +26,7 @@ from bbdispatch.services.rights import check
 from bbdispatch.services.timekeeping import (
     check_after_received,
     check_finished_entry,
+    check_on_the_job_in_tx,
     overlap_message,
 )
 from bbdispatch.storage import jobs as job_store
@@ -133,6 +134,7 @@ async def add_late_entry(
         if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
         check_after_received(job, started_at)
+        await check_on_the_job_in_tx(ctx, job, technician_id)
         issued = await store.statement_covering_job_day(ctx.db, job_id, local(started_at).date())
         if issued is None:
             raise DomainError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
@@ -10,7 +10,6 @@ from bbdispatch.domain.jobs import Job, JobMode, JobStatus
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import (
-    BEFORE_RECEIVED_DAYS,
     LONG_LIMIT,
     MIN_ENTRY,
     over_limit,
@@ -92,25 +91,46 @@ def check_entry_times(
 
 
 def check_after_received(job: Job, started_at: datetime) -> None:
-    """Refuse work that starts long before its job was received.
+    """Refuse work that starts before its job was received (for a job from a call: the ring).
 
-    Jobs are often written down after the work, so a start up to
-    :data:`~bbdispatch.domain.timers.BEFORE_RECEIVED_DAYS` local days before the
-    job's reception is taken; anything earlier (``1900-01-01``, last year's date
-    on this week's job) is a typing error that would bill a closed period.
+    Time before the job existed would bill the client for work nobody asked for
+    yet. The job's moment is taken to the minute (a job received at 09:07:20
+    takes work from 09:07, as times are typed). Work done before the job was
+    written down belongs on a job whose received moment says so
+    (``jobs add --received-at``).
 
     Raises:
-        DomainError: naming when the job was received.
+        FieldError: naming when the job was received (``from``).
     """
-    earliest = local(job.received_at).date() - timedelta(days=BEFORE_RECEIVED_DAYS)
-    if local(started_at).date() < earliest:
-        raise DomainError(
+    if started_at < job.received_at.replace(second=0, microsecond=0):
+        raise FieldError(
+            "from",
             _("Job {job} was received on {received}: work from {start} cannot be on it.").format(
                 job=job.id,
                 received=format_local(job.received_at),
                 start=format_local(started_at),
-            )
+            ),
         )
+
+
+async def check_on_the_job_in_tx(ctx: Ctx, job: Job, technician_id: int) -> None:
+    """Refuse time booked for a technician who is not on the job.
+
+    On the job: the job's technician, or someone who already has time on it (a
+    job handed over keeps its first technician's work and corrections). A job
+    nobody was given yet takes anyone's time (work written down afterwards).
+
+    Raises:
+        FieldError: the job is another technician's (``tech``).
+    """
+    if job.technician_id is None or job.technician_id == technician_id:
+        return
+    if any(e.technician_id == technician_id for e in await store.entries_of_job(ctx.db, job.id)):
+        return
+    raise FieldError(
+        "tech",
+        _("This technician is not on job {job}: assign the job to them first.").format(job=job.id),
+    )
 
 
 def check_finished_entry(
@@ -168,6 +188,8 @@ async def add_entry(
     Raises:
         NotFound: no such job.
         NotAllowed: the start falls in a period already on an issued statement.
+        FieldError: a start before the job was received (``from``), a
+            technician not on the job (``tech``).
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
@@ -180,6 +202,7 @@ async def add_entry(
             raise NotFound(_("No job {id}.").format(id=job_id))
         await check_period_open_in_tx(ctx, job_id, started_at)
         check_after_received(job, started_at)
+        await check_on_the_job_in_tx(ctx, job, technician_id)
         clash = await store.overlapping_entry(ctx.db, technician_id, started_at, ended_at)
         if clash is not None:
             raise DomainError(overlap_message(clash.job_id, clash.started_at, clash.ended_at))

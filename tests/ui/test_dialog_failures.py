@@ -243,7 +243,7 @@ IMPOSSIBLE = [
     ("time entry", {"#entry-end": "25:00"}, "#error-end"),
     ("time entry", {"#entry-start": "", "#entry-end": "", "#entry-duration": "-1:30"},
      "#error-duration"),
-    ("time entry", {"#entry-start": "10:00", "#entry-end": "09:00"}, "#error-form"),
+    ("time entry", {"#entry-start": "10:00", "#entry-end": "09:00"}, "#error-end"),
     ("correction", {"#day": "31.02.2026"}, "#correct-error"),
     ("correction", {"#start": "25:00"}, "#correct-error"),
     ("correction", {"#start": "18:00", "#end": "08:00"}, "#correct-error"),

@@ -168,6 +168,30 @@ async def test_manual_entry_bad_input_and_overlap(ctx_factory, anna, demo_db_pat
         assert rows == [("2026-11-24T06:00:00Z", "2026-11-24T07:30:00Z")]
 
 
+async def test_manual_entry_before_the_job_came_in_is_refused_at_the_start(
+    ctx_factory, anna, demo_db_path
+) -> None:
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EntryDialog)
+        dialog.query_one("#entry-start", Input).value = "22/11/2026 00:10"
+        dialog.query_one("#entry-end", Input).value = "22/11/2026 00:40"
+        dialog.query_one("#entry-description", Input).value = "Konfiguracja"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "was received on" in text_of(app, "#error-start"), text_of(app, "#error-form")
+        assert isinstance(app.screen, EntryDialog)
+        assert dialog.query_one("#entry-description", Input).value == "Konfiguracja"
+    rows = await query(
+        demo_db_path, "SELECT id FROM work_entry WHERE description = ?", "Konfiguracja"
+    )
+    assert rows == []
+
+
 async def test_edit_and_delete_own_entries(ctx_factory, anna, demo_db_path) -> None:
     app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
     async with app.run_test(size=(80, 24)) as pilot:

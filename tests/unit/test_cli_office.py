@@ -46,6 +46,12 @@ def yesterday(hour: int, minute: int = 0) -> str:
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
 
 
+def week_ago() -> str:
+    """A job's received moment well before the work the tests record (work before it is refused)."""
+    day = datetime.now(FIRM_ZONE).date() - timedelta(days=8)
+    return f"{day.isoformat()}T07:00"
+
+
 def new_private(db: str, capsys: pytest.CaptureFixture[str]) -> int:
     return int(
         cli_json(
@@ -126,7 +132,7 @@ def test_private_job_at_an_agreed_price_bills_the_price_not_the_hours(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client", str(client_id), "--description",
                    "Laptop nie startuje", "--price", "350")["id"]  # fmt: skip
     assert "anna" in cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
     cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
@@ -149,7 +155,7 @@ def test_company_signs_the_starter_and_its_first_job_lands_on_it(
     out = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
               "starter-10h", "--starts", yesterday(0)[:10])  # fmt: skip
     assert "Lis" in out and "net 600.00, VAT 138.00, gross 738.00" in out
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description",
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client", str(company), "--description",
                    "Drukarka")["id"]  # fmt: skip
     entry = cli_json(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(12),
                      "--to", yesterday(13), "--text", "Drukarka", "--tech", "anna")["id"]  # fmt: skip
@@ -182,7 +188,18 @@ def test_uncovered_time_moves_onto_a_newly_signed_contract(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description", "x")["id"]
+    job = cli_json(
+        db,
+        capsys,
+        "jobs",
+        "add",
+        "--received-at",
+        week_ago(),
+        "--client",
+        str(company),
+        "--description",
+        "x",
+    )["id"]
     cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
         yesterday(10), "--text", "Serwis", "--tech", "anna")  # fmt: skip
     # Signed from the day of the work: only time within the contract's dates moves.
@@ -193,9 +210,18 @@ def test_uncovered_time_moves_onto_a_newly_signed_contract(
 
 def test_job_status_needs_a_reason_to_cancel(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")[
-        "id"
-    ]
+    job = cli_json(
+        db,
+        capsys,
+        "jobs",
+        "add",
+        "--received-at",
+        week_ago(),
+        "--client",
+        str(client_id),
+        "--description",
+        "x",
+    )["id"]
     err = cli(db, capsys, "jobs", "status", str(job), "cancelled", code=2)
     assert err.count("\n") == 1
     assert "--reason" in err
@@ -260,7 +286,18 @@ def test_jobs_json_names_the_contract_the_time_landed_on(
 ) -> None:
     """The tester's example: a job billed to a contract still showed ``contract: null``."""
     company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(company), "--description", "x")["id"]
+    job = cli_json(
+        db,
+        capsys,
+        "jobs",
+        "add",
+        "--received-at",
+        week_ago(),
+        "--client",
+        str(company),
+        "--description",
+        "x",
+    )["id"]
     cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
         yesterday(10), "--text", "Serwis", "--tech", "anna")  # fmt: skip
     listed = cli_json(db, capsys, "jobs")[0]

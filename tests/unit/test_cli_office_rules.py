@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bbdispatch.clock import FIRM_ZONE
-from tests.unit.test_cli_office import cli, cli_json, db, new_private, yesterday
+from tests.unit.test_cli_office import cli, cli_json, db, new_private, week_ago, yesterday
 
 __all__ = ["db"]  # the fixture, shared with the office's other command tests
 
@@ -119,7 +119,18 @@ def test_time_edit_with_the_end_before_the_start_names_the_flag(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    job = cli_json(
+        db,
+        capsys,
+        "jobs",
+        "add",
+        "--received-at",
+        week_ago(),
+        "--client",
+        str(client_id),
+        "--description",
+        "x",
+    )
     cli(db, capsys, "jobs", "assign", str(job["id"]), "--to", "anna")
     entry = cli_json(db, capsys, "time", "add", "--job", str(job["id"]), "--from",
                      yesterday(10), "--to", yesterday(11), "--text", "Naprawa", "--tech",

@@ -67,6 +67,7 @@ async def test_the_issues_example_a_1_5_h_job_agreed_at_350_bills_350_net(demo_c
         demo_ctx,
         NewJob(client_id, "Laptop nie startuje", JobMode.ONSITE, Priority.NORMAL,
                Category.HARDWARE, agreed_price=Decimal("350")),
+        received_at=at(19, 8),
     )  # fmt: skip
     tech = await anna(demo_ctx)
     await add_entry(
@@ -88,7 +89,9 @@ async def test_the_issues_example_a_1_5_h_job_agreed_at_350_bills_350_net(demo_c
 async def test_job_edit_sets_an_agreed_rate_and_recharges(demo_ctx: Ctx) -> None:
     client_id = await new_private(demo_ctx)
     job_id = await add_job(
-        demo_ctx, NewJob(client_id, "Drukarka", JobMode.REMOTE, Priority.LOW, Category.OTHER)
+        demo_ctx,
+        NewJob(client_id, "Drukarka", JobMode.REMOTE, Priority.LOW, Category.OTHER),
+        received_at=at(19, 8),
     )
     await add_entry(
         demo_ctx, job_id=job_id, technician_id=await anna(demo_ctx), started_at=at(20, 10),
@@ -157,7 +160,9 @@ async def test_a_service_contract_signed_with_its_assessment_in_one_step(demo_ct
 async def test_uncovered_time_never_moves_onto_an_expired_contract(demo_ctx: Ctx) -> None:
     client_id = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Lis"))
     job_id = await add_job(
-        demo_ctx, NewJob(client_id, "x", JobMode.REMOTE, Priority.LOW, Category.OTHER)
+        demo_ctx,
+        NewJob(client_id, "x", JobMode.REMOTE, Priority.LOW, Category.OTHER),
+        received_at=at(19, 8),
     )
     await add_entry(
         demo_ctx, job_id=job_id, technician_id=await anna(demo_ctx), started_at=at(20, 9),

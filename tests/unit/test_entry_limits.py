@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
-from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
 from bbdispatch.domain.people import Technician
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.dispatch import assign
+from bbdispatch.services.jobs import add_job
 from bbdispatch.services.my_entries import add_my_entry, edit_my_entry
 from bbdispatch.services.timekeeping import (
     TooLong,
@@ -21,7 +23,7 @@ from bbdispatch.services.timekeeping import (
 from bbdispatch.services.workspace import my_jobs
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage import work as work_store
-from tests.unit.test_cli_office import cli, cli_json, new_private, yesterday
+from tests.unit.test_cli_office import cli, cli_json, new_private, week_ago, yesterday
 from tests.unit.test_cli_office import db as db  # noqa: F401 (the office database fixture)
 
 FRI_16 = datetime(2026, 11, 27, 16, 0, tzinfo=FIRM_ZONE)
@@ -81,8 +83,11 @@ async def test_a_20_second_timer_is_refused_with_a_message(
 
 async def test_typed_entries_obey_the_same_limits(demo_ctx: Ctx) -> None:
     tech = await anna(demo_ctx)
-    job = (await my_jobs(demo_ctx, tech))[0].job.id
     start = datetime(2026, 11, 20, 8, tzinfo=FIRM_ZONE)
+    client = (await my_jobs(demo_ctx, tech))[0].job.client_id
+    new = NewJob(client, "Serwer", JobMode.REMOTE, Priority.NORMAL, Category.OTHER)
+    job = await add_job(demo_ctx, new, received_at=start - timedelta(hours=1))
+    await assign(demo_ctx, job, tech.id, None)
     with pytest.raises(TooLong, match="73:00"):
         await add_my_entry(
             demo_ctx, tech, job, started_at=start, ended_at=start + timedelta(hours=73),
@@ -110,7 +115,7 @@ async def test_typed_entries_obey_the_same_limits(demo_ctx: Ctx) -> None:
 
 def test_cli_time_add_needs_long_for_73_hours(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client", str(client_id), "--description",
                    "Serwer", "--rate", "100")["id"]  # fmt: skip
     start = datetime.fromisoformat(yesterday(8)) - timedelta(days=4)
     args = ["time", "add", "--job", str(job), "--from", start.isoformat(), "--to",

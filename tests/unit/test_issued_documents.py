@@ -23,6 +23,7 @@ from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.corrections import correct_locked_entry
+from bbdispatch.services.dispatch import assign
 from bbdispatch.services.ledger import close_contract
 from bbdispatch.services.statements import (
     KEPT_FORMATS,
@@ -37,6 +38,15 @@ from tests.unit.test_ledger_scenarios import work
 
 NOTARIUSZ, APTEKA = 1, 5
 MAREK = 3
+
+
+async def on_job(ctx: Ctx, job_id: int | str) -> int:
+    """Who may book time on the job: its technician (else anyone; Marek)."""
+    from bbdispatch.services.jobs import get_job
+
+    return (await get_job(ctx, int(job_id))).technician_id or MAREK
+
+
 NOTARIUSZ_BLOCK, APTEKA_NETWORK = 1, 7
 TO_23 = (date(2026, 11, 1), date(2026, 11, 23))
 REST = (date(2026, 11, 24), date(2026, 12, 31))
@@ -185,6 +195,7 @@ async def _scenario(path: Path, prices: PriceList, ops: list[tuple[str, int, int
         closed = False
         slot = 0
         clock.advance(datetime(2026, 12, 1, 9, tzinfo=FIRM_ZONE) - clock.now())
+        await assign(ctx, int(locked_job), MAREK, None)  # only the job's technician books time
         for op, a, b in ops:
             if op == "correct":
                 await shorten(ctx, locked[a], 15 * b - 7, "Korekta")
@@ -246,7 +257,7 @@ async def test_an_admin_adds_forgotten_work_to_an_issued_period(demo_ctx: Ctx) -
     job = int((await build_statement(demo_ctx, APTEKA, *TO_23)).lines[-1].job_number)
     start = datetime(2026, 11, 21, 19, tzinfo=FIRM_ZONE)
     late = {
-        "job_id": job, "technician_id": MAREK, "started_at": start,
+        "job_id": job, "technician_id": await on_job(demo_ctx, job), "started_at": start,
         "ended_at": start + timedelta(minutes=60), "description": "Dojazd i konfiguracja",
         "reason": "Technik zapomniał wpisać",
     }  # fmt: skip

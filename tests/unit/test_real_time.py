@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -128,10 +129,14 @@ def test_time_add_refuses_times_before_the_job_and_far_years(
     base = ["time", "add", "--job", str(job), "--text", "Praca", "--tech", "anna"]
     err = cli(db, capsys, *base, "--from", "0001-01-01T00:00", "--to", "0001-01-01T01:00", code=2)
     assert "--from: The year 1 is outside 2000–2999." in err
-    err = cli(db, capsys, *base, "--from", "2026-01-05T08:00", "--to", "2026-01-05T09:00", code=1)
-    assert f"Job {job} was received on 20/10/2026 08:00" in err
-    out = cli(db, capsys, *base, "--from", "2026-10-14T08:00", "--to", "2026-10-14T09:00")
-    assert out.endswith(": 14/10/2026 08:00–09:00\n")
+    err = cli(db, capsys, *base, "--from", "2026-01-05T08:00", "--to", "2026-01-05T09:00", code=2)
+    assert f"--from: Job {job} was received on 20/10/2026 08:00" in err
+    # Not even a day before, nor a minute: the work starts when the job was received, or later.
+    for start in ("2026-10-19T08:00", "2026-10-20T07:59"):
+        err = cli(db, capsys, *base, "--from", start, "--to", "2026-10-20T09:00", "--long", code=2)
+        assert err.startswith("bbdispatch: --from: ") and err.count("\n") == 1
+    out = cli(db, capsys, *base, "--from", "2026-10-20T08:00", "--to", "2026-10-20T09:00")
+    assert out.endswith(": 20/10/2026 08:00–09:00\n")
     out = cli(db, capsys, *base, "--from", "2026-10-21T08:00", "--to", "2026-10-23T08:00", "--long")
     assert out.endswith(": 21/10/2026 08:00–23/10/2026 08:00\n")
 
@@ -149,3 +154,25 @@ def test_rate_in_exponent_form_is_refused(db: str, capsys: pytest.CaptureFixture
     err = cli(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x",
               "--rate", "1e3", code=2)  # fmt: skip
     assert "--rate: Not an amount: 1e3" in err
+
+
+def test_time_is_booked_only_for_a_technician_on_the_job(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
+                   "Serwer", "--received-at", "2026-10-20T08:00")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    base = ["time", "add", "--job", str(job), "--text", "Praca"]
+    err = cli(db, capsys, *base, "--from", "2026-10-20T09:00", "--to", "2026-10-20T10:00",
+              "--tech", "boss", code=2)  # fmt: skip
+    assert (
+        err
+        == f"bbdispatch: --tech: This technician is not on job {job}: assign the job to them first.\n"
+    )
+    cli(db, capsys, *base, "--from", "2026-10-20T09:00", "--to", "2026-10-20T10:00",
+        "--tech", "anna")  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        booked = conn.execute("SELECT p.login FROM work_entry w JOIN technician p"
+                              " ON p.id = w.technician_id").fetchall()  # fmt: skip
+    assert booked == [("anna",)]

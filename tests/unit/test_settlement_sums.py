@@ -19,7 +19,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import create_job
 from bbdispatch.services.statements import build_statement
 from bbdispatch.services.timekeeping import add_entry
-from tests.unit.test_ledger_scenarios import ANNA, NOV, ZIELINSKA, work
+from tests.unit.test_ledger_scenarios import ANNA, NOV, ZIELINSKA, received_at, work
 
 DAY = date(2026, 11, 24)
 
@@ -53,6 +53,7 @@ async def priced_job(ctx: Ctx, price: Decimal, minutes: int, day: int = 20) -> i
         ),
     )  # fmt: skip
     start = datetime(2026, 11, day, 9, 0, tzinfo=FIRM_ZONE)
+    await received_at(ctx, job, start)
     await add_entry(
         ctx, job_id=job, technician_id=ANNA, started_at=start,
         ended_at=start + timedelta(minutes=minutes), description="Praca", mode=JobMode.REMOTE,
