@@ -22,6 +22,7 @@ from bbdispatch.services.callbacks import (
     RETRY_DELAY,
     add_callback,
     attempt_callback,
+    call_off,
     callback_list,
     finish_callback,
 )
@@ -30,7 +31,7 @@ from bbdispatch.services.references import Ref
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``callbacks`` with ``add``, ``done`` and ``attempt``."""
+    """Add ``callbacks`` with ``add``, ``done``, ``attempt`` and ``cancel``."""
     parser = one_line_errors(
         sub.add_parser("callbacks", help=_("the callback list: waiting calls and callbacks"))
     )
@@ -65,6 +66,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     tried.add_argument("--json", action="store_true", help=_("print JSON"))
     tried.set_defaults(handler=handle_attempt, id_refers=Ref.CALLBACK)
+    cancel = one_line_errors(
+        actions.add_parser(
+            "cancel", help=_("call a callback off: no longer needed (as the list's call off)")
+        )
+    )
+    cancel.add_argument("id", type=positive_id, metavar=_("ID"))
+    cancel.add_argument("--reason", default="", metavar=_("TEXT"), help=_("why it is called off"))
+    cancel.add_argument("--json", action="store_true", help=_("print JSON"))
+    cancel.set_defaults(handler=handle_cancel, id_refers=Ref.CALLBACK)
 
 
 def _when(at: datetime) -> str:
@@ -205,6 +215,21 @@ def handle_attempt(args: argparse.Namespace) -> int:
                     id=args.id, time=_minutes(due)
                 )
             )
+        return 0
+
+    return run(body)
+
+
+def handle_cancel(args: argparse.Namespace) -> int:
+    """Call a callback off (no longer needed), as the callback list's call off does."""
+
+    async def body() -> int:
+        async with office_ctx(args) as ctx:
+            await call_off(ctx, args.id, args.reason)
+        if args.json:
+            print_json({"id": args.id, "called_off": True})
+        else:
+            echo(_("callback {id} called off").format(id=args.id))
         return 0
 
     return run(body)

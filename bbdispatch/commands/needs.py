@@ -82,6 +82,7 @@ COMMAND_NEEDS: dict[str, Need] = {
     "callbacks add": Action.CALL_LOG,
     "callbacks done": Action.CALL_LOG,
     "callbacks attempt": Action.CALL_LOG,
+    "callbacks cancel": Action.CALL_LOG,
     "time add": Action.TIME_EDIT,  # own time: the service checks the job
     "time edit": Action.TIME_EDIT,  # own time: the service checks the entry
     "language": Action.SETTINGS_EDIT,

@@ -21,6 +21,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as store
 from bbdispatch.storage import calls as call_store
+from bbdispatch.storage import clients as client_store
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,43 @@ async def insert_callback_in_tx(ctx: Ctx, new: NewCallback) -> int:
 async def add_callback(ctx: Ctx, new: NewCallback) -> int:
     """Promise a callback; returns its id.
 
+    A time already past is refused (the current minute is not past: "now"
+    is a time). A callback for a client without a number takes the client's
+    main number (its first), so the callback list always shows whom to ring.
+
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
-        FieldError: no reason, or nobody to call.
+        NotFound: no such client.
+        FieldError: no reason (``reason``), nobody to call (``client``), a time
+            already past (``due``), or a client with no number and none given
+            (``phone``).
     """
     await check(ctx, Action.CALL_LOG)
     new = check_callback(new)
+    if new.due_at < ctx.clock.now().replace(second=0, microsecond=0):
+        raise FieldError("due", _("That time has passed: give a later one."))
     async with ctx.db.transaction():
+        if new.client_id is not None and not new.e164:
+            new = replace(new, e164=await _main_number(ctx, new.client_id))
         return await insert_callback_in_tx(ctx, new)
+
+
+async def _main_number(ctx: Ctx, client_id: int) -> str:
+    """The client's main number (its first) for a callback that names no number.
+
+    Raises:
+        NotFound: no such client.
+        FieldError: the client has no number (``phone``).
+    """
+    client = await client_store.get_client(ctx.db, client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    if not client.phones:
+        raise FieldError(
+            "phone",
+            _("{name} has no phone number: give the number to call.").format(name=client.name),
+        )
+    return client.phones[0].e164
 
 
 async def callback_list(ctx: Ctx) -> CallbackList:

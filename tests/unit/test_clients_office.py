@@ -222,7 +222,7 @@ async def test_callbacks_are_listed_counted_when_due_and_finished(demo_ctx: Ctx)
     before = await due_count(demo_ctx)
     client_id = await new_private(demo_ctx)
     soon = await add_callback(
-        demo_ctx, NewCallback("Oddzwonić w sprawie wyceny", now - timedelta(minutes=5),
+        demo_ctx, NewCallback("Oddzwonić w sprawie wyceny", now,
                               client_id=client_id),
     )  # fmt: skip
     await add_callback(
