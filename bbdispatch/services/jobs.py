@@ -87,13 +87,18 @@ def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
     """A job carries an agreed fixed price or an agreed hourly rate, never both.
 
     Raises:
-        FieldError: ``price`` (both given, negative or over :data:`MAX_AGREED_PRICE`)
+        FieldError: ``price`` (both given, zero or less, or over :data:`MAX_AGREED_PRICE`)
             or ``rate`` (negative or over :data:`MAX_AGREED_RATE`).
     """
     if price is not None and rate is not None:
         raise FieldError("price", _("Agree either a fixed price or an hourly rate, not both."))
-    if price is not None and price < 0:
-        raise FieldError("price", _("The agreed price cannot be negative."))
+    if price is not None and price <= 0:
+        # A price of nothing would bill the job at 0,00 zł without a word;
+        # work done for free is an agreed rate of 0 (its hours still listed).
+        raise FieldError(
+            "price",
+            _("An agreed price is more than 0,00 zł; for free work agree a rate of 0 instead."),
+        )
     if rate is not None and rate < 0:
         raise FieldError("rate", _("The agreed rate cannot be negative."))
     if price is not None and price > MAX_AGREED_PRICE:

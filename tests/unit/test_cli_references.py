@@ -95,3 +95,17 @@ def test_another_clients_contract_and_a_missing_assessment_name_the_flag(
               "service-50h", code=2)  # fmt: skip
     assert err.startswith("bbdispatch: --product: ") and "assessment" in err
     assert count(db, "contract") == 1
+
+
+def test_an_agreed_price_of_nothing_is_refused(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    for price in ("0", "0,00"):
+        err = cli(db, capsys, "jobs", "edit", str(job["id"]), "--price", price, code=2)
+        assert err.startswith("bbdispatch: --price: An agreed price is more than 0,00 zł")
+        err = cli(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "y",
+                  "--price", price, code=2)  # fmt: skip
+        assert err.startswith("bbdispatch: --price: ")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT agreed_price_grosze FROM job").fetchall() == [(None,)]
+    cli(db, capsys, "jobs", "edit", str(job["id"]), "--rate", "0")  # free work: a rate of 0
