@@ -6,6 +6,7 @@ For scripts, a phone system or an RMM/monitoring tool that opens jobs from alert
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from bbdispatch.clock import local, to_db
@@ -21,6 +22,7 @@ from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.dispatch import JobEdit, assign, change_status, edit_job
+from bbdispatch.services.intake import get_call
 from bbdispatch.services.jobs import JobListing, add_job, get_job, list_jobs
 from bbdispatch.services.people import people
 from bbdispatch.services.references import Ref
@@ -36,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=handle_list)
     actions = parser.add_subparsers(dest="jobs_command", metavar=_("ACTION"))
     add = one_line_errors(actions.add_parser("add", help=_("open a job for a client")))
-    add.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    add.add_argument("--client", type=positive_id, metavar=_("ID"), help=_("the client"))
     add.add_argument("--description", required=True, metavar=_("TEXT"))
     add.add_argument("--mode", choices=[m.value for m in JobMode], default=JobMode.REMOTE.value)
     add.add_argument(
@@ -45,7 +47,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "--category", choices=[c.value for c in Category], default=Category.OTHER.value
     )
-    add.add_argument("--received-at", type=moment, metavar=_("ISO"), help=_("default: now"))
+    source = add.add_mutually_exclusive_group()
+    source.add_argument("--received-at", type=moment, metavar=_("ISO"), help=_("default: now"))
+    source.add_argument(
+        "--call",
+        type=positive_id,
+        metavar=_("ID"),
+        help=_("the waiting call it answers: received when the phone rang, its client by default"),
+    )
     terms = add.add_mutually_exclusive_group()
     terms.add_argument("--price", type=money, metavar=_("NET"), help=_("agreed fixed net price"))
     terms.add_argument("--rate", type=money, metavar=_("NET"), help=_("agreed net hourly rate"))
@@ -161,15 +170,17 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_add(args: argparse.Namespace) -> int:
-    """Open a job; prints its id."""
+    """Open a job (for a client, or from a waiting call); prints its id."""
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
             received = args.received_at
             if received is not None and received > ctx.clock.now():
                 raise FieldError("received_at", _("The call cannot come in the future."))
+            if args.client is None and args.call is None:
+                raise FieldError("client", _("Give --client, or --call to answer a logged call."))
             new = NewJob(
-                client_id=args.client,
+                client_id=args.client or 0,
                 description=args.description,
                 mode=JobMode(args.mode),
                 priority=Priority(args.priority),
@@ -177,14 +188,50 @@ def handle_add(args: argparse.Namespace) -> int:
                 agreed_price=args.price,
                 agreed_rate=args.rate,
             )
-            job_id = await add_job(ctx, new, received_at=received)
+            if args.call is not None:
+                job_id, client_id = await _job_from_call(ctx, args.call, args.client, new)
+            else:
+                job_id, client_id = await add_job(ctx, new, received_at=received), args.client
         if args.json:
             print_json({"id": job_id})
         else:
-            echo(_("job {id} added for client {client}").format(id=job_id, client=args.client))
+            echo(_("job {id} added for client {client}").format(id=job_id, client=client_id))
         return 0
 
     return run(body)
+
+
+async def _job_from_call(
+    ctx: Ctx, call_id: int, client_id: int | None, new: NewJob
+) -> tuple[int, int]:
+    """Save a waiting call as a job, as the TUI's intake does for a call from the call log.
+
+    The job was received when the phone rang; its client is ``--client`` or the
+    client the call's number matched. Returns the job's id and its client's.
+
+    Raises:
+        FieldError: the call matched no client and ``--client`` is missing
+            (``client``), or a field the intake refuses.
+        DomainError: the call was handled already.
+    """
+    from bbdispatch.services.intake import IntakeFieldError, IntakeRequest, save_intake
+
+    call = await get_call(ctx, call_id)
+    chosen = client_id or call.client_id
+    if chosen is None:
+        raise FieldError(
+            "client", _("Call {id} matched no client: give --client.").format(id=call_id)
+        )
+    request = IntakeRequest(
+        job=replace(new, client_id=chosen), client_id=chosen, e164=call.e164,
+        call_id=call_id, received_at=call.received_at,
+    )  # fmt: skip
+    try:
+        result = await save_intake(ctx, request)
+    except IntakeFieldError as err:
+        raise FieldError(err.field, str(err)) from err
+    assert result.job_id is not None
+    return result.job_id, chosen
 
 
 def handle_assign(args: argparse.Namespace) -> int:
