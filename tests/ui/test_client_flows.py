@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import Input, Select, Static, TextArea
 
-from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
@@ -28,12 +28,14 @@ from tests.helpers import make_app, query, settle, type_text
 
 async def work_on(db_path: Path, prices: PriceList, job_id: int, minutes: int) -> Ctx:
     db = await Database.open(db_path)
-    ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
-    start = datetime(2026, 11, 24, 7, 0, tzinfo=FIRM_ZONE)
+    # The work starts when the job came in (the intake's call, at the demo's now) and
+    # is recorded once it is done, later that day.
+    ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW + timedelta(hours=3)), prices=prices,
+              actor="tester")  # fmt: skip
+    start = DEMO_NOW
     await add_entry(
-        ctx, job_id=job_id, technician_id=1, started_at=start,
-        ended_at=start.replace(hour=7 + minutes // 60, minute=minutes % 60),
-        description="Naprawa", mode=JobMode.REMOTE,
+        ctx, job_id=job_id, technician_id=5, started_at=start,  # beata: nothing else then
+        ended_at=start + timedelta(minutes=minutes), description="Naprawa", mode=JobMode.REMOTE,
     )  # fmt: skip
     return ctx
 

@@ -10,9 +10,11 @@ from textual.widgets import DataTable
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
-from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
 from bbdispatch.domain.people import Technician
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.dispatch import assign
+from bbdispatch.services.jobs import add_job
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage.database import Database
 from screens.tech_entries import MyEntriesScreen
@@ -35,8 +37,11 @@ async def test_an_82_hour_entry_shows_its_time_and_end_day_whole(
     db = await Database.open(demo_db_path)
     try:
         ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        new = NewJob(1, "Migracja serwera", JobMode.REMOTE, Priority.NORMAL, Category.OTHER)
+        job_id = await add_job(ctx, new, received_at=start)
+        await assign(ctx, job_id, beata.id, None)  # time is booked for the job's technician
         await add_entry(
-            ctx, job_id=1, technician_id=beata.id, started_at=start, ended_at=end,
+            ctx, job_id=job_id, technician_id=beata.id, started_at=start, ended_at=end,
             description="Migracja", mode=JobMode.REMOTE, long=True,
         )  # fmt: skip
     finally:
