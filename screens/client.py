@@ -227,9 +227,9 @@ class ClientScreen(BBScreen[None]):
 
     def action_sign(self) -> None:
         """Sign a contract for this client."""
-        from screens.sign_contract import SignContractScreen
+        from screens.sign_contract import open_signing
 
-        self.app.push_screen(SignContractScreen(self.client_id), self._reload)
+        open_signing(self, self.client_id, self._reload)
 
     def action_assess(self) -> None:
         """Record or revise the needs assessment."""

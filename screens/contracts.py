@@ -199,11 +199,11 @@ class ContractsScreen(BBScreen[None]):
 
     def action_sign(self) -> None:
         """Sign a new contract (or a top-up block) for the client."""
-        from screens.sign_contract import SignContractScreen
+        from screens.sign_contract import open_signing
 
         client_id = self._client_of_selection()
         if client_id is not None:
-            self.app.push_screen(SignContractScreen(client_id), self._reload_after)
+            open_signing(self, client_id, self._reload_after)
 
     def action_assess(self) -> None:
         """Record or revise the client's needs assessment (or a waiver)."""

@@ -554,9 +554,10 @@ class IntakeScreen(BBScreen[None]):
             self.notify(_("Identify the caller first."), severity="warning")
 
     def _open_signing(self, client_id: int) -> None:
-        from screens.sign_contract import SignContractScreen
+        from screens.sign_contract import open_signing
 
-        self.app.push_screen(SignContractScreen(client_id), self._card_changed)
+        offer = self.query_one(ContractPicker).offer
+        open_signing(self, client_id, self._card_changed, offer=offer)
 
     def _card_changed(self, _result: object = None) -> None:
         if self._card is not None:

@@ -8,8 +8,9 @@ the same step. Uncovered time can be moved onto the new contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,7 +20,9 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
+from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.intake import Offer, offered_product
 from bbdispatch.formats import format_duration, format_money
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, gross_of, parse_money
@@ -31,10 +34,44 @@ from bbdispatch.services.contracts import (
     sign_for_client,
 )
 from bbdispatch.services.ledger import uncovered_minutes
+from screens.base import BBModal, BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 from screens.widgets.text_input import TextInput
+
+
+def open_signing(
+    screen: BBScreen[Any] | BBModal[Any],
+    client_id: int,
+    done: Callable[[int | None], None] | None = None,
+    *,
+    offer: Offer | None = None,
+) -> None:
+    """Open the signing form for a client, the one way every screen does (``ctrl+t``, ``s``).
+
+    An archived client signs nothing (the service refuses it): the form does
+    not open and a message says to reactivate the client first. ``offer`` (the
+    intake's hint: the starter, or a block of hours) is the product the form
+    starts on; otherwise the price list's first.
+    """
+
+    async def check_then_open() -> None:
+        try:
+            client = await get_client(screen.ctx, client_id)
+        except DomainError as err:
+            screen.notify(str(err), severity="error")
+            return
+        if client.status is ClientStatus.ARCHIVED:
+            screen.notify(
+                _("{name} is archived; reactivate the client first.").format(name=client.name),
+                severity="error",
+            )
+            return
+        product = offered_product(screen.ctx.prices.products, offer)
+        screen.app.push_screen(SignContractScreen(client_id, product), done)
+
+    screen.run_worker(check_then_open(), group="sign-open", exclusive=True, exit_on_error=False)
 
 
 class SignContractScreen(FormDialog[int | None]):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 
 from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.contracts import Balance, Contract
@@ -19,7 +20,31 @@ from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.ledger import JobTerms, allocate, usable_on
 from bbdispatch.domain.messages import shown
 from bbdispatch.i18n import _
-from bbdispatch.pricelist import ProductType
+from bbdispatch.pricelist import Product, ProductType
+
+
+class Offer(Enum):
+    """What the intake's hint tells the dispatcher to offer the caller."""
+
+    STARTER = "starter"
+    """The starter contract (signed once per client)."""
+    BLOCK = "block"
+    """A block of prepaid hours (the service contract)."""
+
+
+def offered_product(products: Sequence[Product], offer: Offer | None) -> str | None:
+    """The price-list code of what the hint offers, for the signing form to start on.
+
+    The starter is the block signed once per client; a block of hours is any
+    other block. None: nothing offered, or the price list has no such product.
+    """
+    if offer is None:
+        return None
+    starter = offer is Offer.STARTER
+    for p in products:
+        if p.signable and p.type is ProductType.BLOCK and p.once_per_client == starter:
+            return p.code
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,8 @@ class ContractSuggestion:
     """Every contract the dispatcher may choose instead (usable today)."""
     hint: str = ""
     """What to offer the caller: the starter contract, or a needs assessment first."""
+    offer: Offer | None = None
+    """What the hint offers (the signing form starts on that product)."""
 
 
 def suggest_contract(
@@ -73,12 +100,8 @@ def suggest_contract(
         reason = _("prepaid hours used up: uncovered time at the hourly rate")
     else:
         reason = _("no prepaid hours: uncovered time at the hourly rate")
-    return ContractSuggestion(
-        None,
-        reason,
-        choices,
-        _offer_hint(choices, blocks, client_kind, has_assessment, starter_signed),
-    )
+    hint, offer = _offer_hint(choices, blocks, client_kind, has_assessment, starter_signed)
+    return ContractSuggestion(None, reason, choices, hint, offer)
 
 
 def _offer_hint(
@@ -87,24 +110,24 @@ def _offer_hint(
     kind: ClientKind,
     assessed: bool,
     starter_signed: bool,
-) -> str:
+) -> tuple[str, Offer | None]:
     if blocks:
-        return _("Prepaid hours used up: offer a new block of hours.")
+        return _("Prepaid hours used up: offer a new block of hours."), Offer.BLOCK
     if choices:
-        return ""
+        return "", None
     if starter_signed:
         if kind is ClientKind.COMPANY and not assessed:
             return _(
                 "No contract, starter already used: offer a block of hours;"
                 " it needs a needs assessment first."
-            )
-        return _("No contract, starter already used: offer a block of hours.")
+            ), Offer.BLOCK
+        return _("No contract, starter already used: offer a block of hours."), Offer.BLOCK
     if kind is ClientKind.COMPANY and not assessed:
         return _(
             "No contract: offer the starter contract (10 h); "
             "a service contract needs a needs assessment first."
-        )
-    return _("No contract: offer the starter contract (10 h).")
+        ), Offer.STARTER
+    return _("No contract: offer the starter contract (10 h)."), Offer.STARTER
 
 
 def contract_label(contract: Contract) -> str:

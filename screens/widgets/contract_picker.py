@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from bbdispatch.domain.intake import ContractSuggestion, contract_label
+from bbdispatch.domain.intake import ContractSuggestion, Offer, contract_label
 from bbdispatch.i18n import _
 from screens.widgets.message_line import MessageLine
 from screens.widgets.plain import Plain
@@ -64,6 +64,11 @@ class ContractPicker(Widget):
         if hint:
             hint = hint + " " + _("ctrl+t: sign")
         self.query_one("#hint", Static).update(hint)
+
+    @property
+    def offer(self) -> Offer | None:
+        """What the hint offers the caller just now (the signing form starts on it)."""
+        return self._suggestion.offer if self._suggestion is not None else None
 
     def _show(self) -> None:
         suggestion = self._suggestion

@@ -74,3 +74,44 @@ async def test_individual_work_is_not_offered_and_a_leftover_fee_is_not_sent(
     found = query(demo_db_path, "SELECT product_code, net_grosze FROM contract"
                   " WHERE client_id = ? ORDER BY id DESC LIMIT 1", (KOWALCZYK,))  # fmt: skip
     assert (found[0]["product_code"], found[0]["net_grosze"]) == ("starter-10h", 60000)
+
+
+WISNIEWSKI = 9
+"""A demo company prospect with no contract and no needs assessment (322 554 040)."""
+
+
+async def test_the_intakes_advice_opens_the_form_on_the_starter(ctx_factory: Any) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"322554040")
+        await settle(pilot)
+        await settle(pilot)
+        assert "offer the starter contract" in str(app.screen.query_one("#hint", Static).render())
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        assert app.screen.query_one("#product", Select).value == "starter-10h"
+
+
+async def test_an_archived_client_gets_no_signing_form(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    from screens.client import ClientScreen
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from bbdispatch.services.clients import archive_client
+
+        await archive_client(app.ctx, WISNIEWSKI)
+        await app.push_screen(ClientScreen(WISNIEWSKI))
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        shown = [str(n.message) for n in app._notifications]
+        assert any("is archived; reactivate the client first" in m for m in shown), shown
+    assert contracts(demo_db_path, WISNIEWSKI) == 0
