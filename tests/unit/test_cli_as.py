@@ -79,6 +79,7 @@ CASES: dict[str, tuple[tuple[str, ...], str]] = {
     "callbacks add": (("--phone", "601100200", "--reason", "x"), REFUSED),
     "callbacks done": (("1", "--outcome", "x"), REFUSED),
     "callbacks attempt": (("1",), REFUSED),
+    "callbacks cancel": (("1",), REFUSED),
     "language": (("pl",), REFUSED),
     "audit verify": ((), REFUSED),
 }
