@@ -335,6 +335,16 @@ corrections_in_any_order = st.tuples(
 )
 
 
+async def received_early(ctx: Ctx, entry_id: int, day: int) -> None:
+    """The entry's job came in at 06:00 that day: work corrected to start earlier stays on it."""
+    from bbdispatch.storage.work import get_entry
+    from tests.unit.test_ledger_scenarios import received_at
+
+    entry = await get_entry(ctx.db, entry_id)
+    assert entry is not None
+    await received_at(ctx, entry.job_id, datetime(2026, 11, day, 6, tzinfo=FIRM_ZONE))
+
+
 async def _billed_after(
     path: Path, prices: PriceList, close: bool, corrections: list[tuple[int, int]]
 ) -> tuple[Decimal, Decimal]:
@@ -344,6 +354,8 @@ async def _billed_after(
     try:
         # 4 h + 4 h + 3 h on the notary's 9 h block: the last entry is 2 h uncovered.
         entries = [await work(ctx, NOTARIUSZ, h * 60, day=d, hour=12) for d, h in ((18, 4), (19, 4), (20, 3))]  # fmt: skip
+        for entry, day in zip(entries, (18, 19, 20), strict=True):
+            await received_early(ctx, entry, day)  # corrections start as early as 06:00
         await issue_statement(ctx, NOTARIUSZ, *TO_23)
         before = await documents(ctx, NOTARIUSZ, TO_23)
         if close:
@@ -387,6 +399,7 @@ def test_the_order_of_corrections_never_changes_what_is_billed(
 async def test_block_closed_then_9_to_7_bills_the_same_directly_or_via_10(demo_ctx: Ctx) -> None:
     """The tester's case: the same final work, 200 zł whichever way it was corrected."""
     entry = await work(demo_ctx, NOTARIUSZ, 3 * 60, day=20, hour=9)
+    await received_early(demo_ctx, entry, 20)  # the job came in before the corrected 07:00
     await issue_statement(demo_ctx, NOTARIUSZ, *TO_23)
     await close_contract(demo_ctx, NOTARIUSZ_BLOCK, "Umowa rozwiązana")
     for hour in (10, 7):
