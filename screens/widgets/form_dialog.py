@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from textual.containers import HorizontalScroll, ScrollableContainer, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, TextArea
 from textual.widgets._toggle_button import ToggleButton
@@ -29,6 +30,10 @@ def field_value(widget: Widget) -> object:
     if isinstance(widget, KindToggle):
         return widget.kind
     return None
+
+
+_SCROLL_BOXES = (ScrollableContainer, VerticalScroll, HorizontalScroll)
+"""Containers that only scroll other widgets: never a focus stop in a dialog."""
 
 
 class FormDialog(BBModal[ResultT]):
@@ -68,7 +73,15 @@ class FormDialog(BBModal[ResultT]):
         """What each field held before the person changed anything, by widget id()."""
 
     def on_mount(self) -> None:
-        """Take the baseline (after the subclass's own ``on_mount`` filled its fields)."""
+        """Take the baseline (after the subclass's own ``on_mount`` filled its fields).
+
+        The dialog's scroll boxes are no focus stops: a box shows no focus, so
+        Tab landed on nothing visible and the next key typed was lost. They
+        still scroll to the field that has the focus.
+        """
+        for box in self.query(ScrollableContainer):
+            if type(box) in _SCROLL_BOXES:  # not fields that scroll (inputs, lists, tables)
+                box.can_focus = False
         self.mark_clean()
 
     def mark_clean(self, *widgets: Widget) -> None:

@@ -136,3 +136,37 @@ async def test_a_fresh_backup_documented_with_d_is_ok(
     assert [tuple(r) for r in logs] == [("ok",)]
     checks = query(demo_db_path, "SELECT result FROM backup_check WHERE job_id = ?", (job_id,))
     assert [tuple(r) for r in checks] == [("ok",)]
+
+
+async def test_tab_in_the_finish_dialog_only_stops_on_fields_one_sees(
+    demo_ctx: Ctx, ctx_factory: Any, demo_db_path: Path, piotr: Technician
+) -> None:
+    """A tester's Tab landed on the dialog's scroll box (no visible focus); the next key was lost."""
+    from textual.containers import ScrollableContainer, VerticalScroll
+
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    app = BBDispatch(ctx_factory("piotr"), piotr, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        table.move_cursor(row=table.get_row_index(str(job_id)))
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RunLogDialog)
+        chain = dialog.focus_chain
+        assert [w.id for w in chain] == [
+            "checked", "outcome", "problem", "backup-date", "backup-size", "backup-where",
+            "save", "cancel",
+        ]  # fmt: skip
+        assert not [w for w in chain if type(w) in (ScrollableContainer, VerticalScroll)]
+        # From the problem field, Tab and typing go into the backup's date.
+        dialog.query_one("#problem", Input).focus()
+        await pilot.press("tab", *"20.11.2026")
+        await settle(pilot)
+        assert dialog.query_one("#backup-date", Input).value == "20.11.2026"
+        # Round the whole chain: Tab from Cancel is back in the first field.
+        dialog.query_one("#cancel").focus()
+        await pilot.press("tab")
+        assert dialog.focused is not None and dialog.focused.id == "checked"
