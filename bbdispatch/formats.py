@@ -44,6 +44,9 @@ from bbdispatch.i18n import babel_locale
 DOCUMENT_LOCALE = "pl_PL"
 """The locale of client documents (work statements): Polish, always."""
 
+DOCUMENT_LANGUAGE = "pl"
+"""The language client documents word stored messages in (``messages.shown``)."""
+
 
 def _locale(locale: str | None) -> str:
     return locale or babel_locale()

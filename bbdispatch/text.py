@@ -141,7 +141,10 @@ def spreadsheet_cell(text: str) -> str:
     return text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~])")
+"""Characters Markdown reads as syntax. Parentheses are not among them: they
+make a link only after ``]``, which is always escaped, so "(limit: 7)" stays
+as typed; a numbered list's ``1)`` is escaped by :data:`_MD_NUMBERED`."""
 _MD_LIST_MARK = re.compile(r"^(\s*)([-=])(?=\s|[-=]*$)")
 _MD_NUMBERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
 

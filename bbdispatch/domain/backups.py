@@ -10,7 +10,8 @@ from enum import StrEnum
 
 from bbdispatch.clock import to_db
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.i18n import _, ngettext
+from bbdispatch.domain.messages import MESSAGES
+from bbdispatch.i18n import _
 
 
 class BackupResult(StrEnum):
@@ -70,11 +71,10 @@ def stale_backup(
     age = (today - backup_date).days
     if age <= limit_days:
         return ""
-    return ngettext(
-        "the last good backup is {days} day old (limit {limit})",
-        "the last good backup is {days} days old (limit {limit})",
-        age,
-    ).format(days=age, limit=limit_days)
+    # Worded by the stored message, so a reader in another language (a client's
+    # Polish document) gets it in theirs (``messages.shown_parts``). The age is
+    # always 2 days or more here (past a limit of at least a day): "days", "dni".
+    return _(MESSAGES["backup.too_old"]).format(days=age, limit=limit_days)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}

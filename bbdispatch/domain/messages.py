@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "charge.block": N_("prepaid block {n}, oldest with hours left"),
     "charge.uncovered": N_("no contract hours left: uncovered, offer a contract"),
     "charge.moved": N_("moved from uncovered onto {n} by {who}"),
+    "backup.too_old": N_("the last good backup is {days} days old (limit {limit})"),
     "status.assigned": N_("assigned to {name}"),
     "status.handed_over": N_("handed over to {name}"),
     "status.run_documented": N_("Run documented"),
@@ -70,6 +71,21 @@ def shown(text: str, language: str | None = None) -> str:
         return _words(values.pop(MARK), language).format(**values)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return text
+
+
+PARTS = " · "
+"""How the system joins its own sentence and a person's note in one stored text."""
+
+
+def shown_parts(text: str, language: str | None = None) -> str:
+    """:func:`shown` for a stored text of parts joined by :data:`PARTS`, part by part.
+
+    A backup check's note is the system's sentence ("the last good backup is
+    61 days old (limit 7)", worded in the language of the session that
+    recorded it) and the technician's note; a client's Polish document words
+    the first in Polish and keeps the note as typed.
+    """
+    return PARTS.join(shown(part, language) for part in text.split(PARTS))
 
 
 def _words(code: str, language: str | None) -> str:

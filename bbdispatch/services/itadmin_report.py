@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bbdispatch.clock import FIRM_ZONE, local_midnight_utc
+from bbdispatch.clock import FIRM_ZONE, local_midnight_utc, local_today
 from bbdispatch.dates import format_day
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.contracts import Contract, ContractStatus
@@ -17,9 +17,11 @@ from bbdispatch.domain.itadmin_report import (
     ReportInventory,
     ReportRun,
 )
+from bbdispatch.domain.messages import shown_parts
 from bbdispatch.domain.recurring import RunState, run_deadline
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import ScheduleError, plan_runs
+from bbdispatch.formats import DOCUMENT_LANGUAGE, format_date
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services.context import Ctx
@@ -79,14 +81,21 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
     Raises:
         NotAllowed: the acting person may not see recurring work.
         NotFound: no such client, or the client has no IT administration contract.
-        OutsideTerm: none of the client's IT administration contracts ran in the
-            month (it names their terms).
+        OutsideTerm: the month has not started yet, or none of the client's IT
+            administration contracts ran in the month (it names their terms).
     """
     await check(ctx, Action.RECURRING_VIEW, entity="client", entity_id=client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     first, last = month_bounds(month)
+    if first > local_today(ctx.clock):
+        # A month not yet started has nothing to report, and its fee is not due.
+        raise OutsideTerm(
+            _("{month} has not started yet: its report can be made from {day} on.").format(
+                month=first.strftime("%m.%Y"), day=format_date(first)
+            )
+        )
     start, end = local_midnight_utc(first), local_midnight_utc(last + timedelta(days=1))
     contracts = [
         c
@@ -114,7 +123,12 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
             made.add((row.task_id, row.occurrence_at))
             log = row.log
             late = log is not None and log.recorded_at >= run_deadline(row.occurrence_at)
-            outcome = "; ".join(t for t in ((log.checked, log.problem) if log else ()) if t)
+            # The report is Polish: the system's own sentences in it too.
+            outcome = "; ".join(
+                shown_parts(t, DOCUMENT_LANGUAGE)
+                for t in ((log.checked, log.problem) if log else ())
+                if t
+            )
             runs.append(
                 ReportRun(
                     task_title=row.task_title, due_at=row.occurrence_at,
@@ -127,7 +141,7 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
                 backups.append(
                     ReportBackup(
                         row.occurrence_at, found.result, found.backup_date, found.size_bytes,
-                        found.location, found.note,
+                        found.location, shown_parts(found.note, DOCUMENT_LANGUAGE),
                     )
                 )  # fmt: skip
             minutes += sum(

@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import JobMode, JobStatus, NewJob, Priority
-from bbdispatch.domain.recurring import CreatedRun, RecurringTask, RunState
+from bbdispatch.domain.jobs import Job, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.recurring import CreatedRun, RecurringTask, RunState, run_deadline
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import MAX_CATCH_UP, plan_runs
 from bbdispatch.i18n import _, ngettext
@@ -116,7 +116,9 @@ async def _attention(ctx: Ctx, now: datetime) -> list[tuple[int, str, str]]:
         for row in await contract_history(ctx, admin.contract.id):
             due = format_local(row.occurrence_at)
             where = f"{admin.client.name} · {row.task_title} · {due}"
-            if row.state is RunState.OVERDUE:
+            if row.state is RunState.OVERDUE and not _caught_up_today(
+                row.job, row.occurrence_at, now
+            ):
                 lines.append((
                     row.job.id, REPORTED["missed"],
                     _("missed: {run} (job {job}) is not done").format(run=where, job=row.job.id),
@@ -133,6 +135,16 @@ async def _attention(ctx: Ctx, now: datetime) -> list[tuple[int, str, str]]:
                     ),
                 ))  # fmt: skip
     return lines
+
+
+def _caught_up_today(job: Job, occurrence: datetime, now: datetime) -> bool:
+    """A run made late (catch-up) has the day it was made; till then it is not "missed".
+
+    ``schedule run`` prints such a job as created late; calling it missed in
+    the same breath (and mailing it) told the office to chase a job made a
+    second ago. Still open after the end of that day, it is missed.
+    """
+    return job.received_at >= run_deadline(occurrence) and now < run_deadline(job.received_at)
 
 
 async def _run_task(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -112,11 +113,17 @@ async def test_schedule_run_names_missed_and_failed_runs_one_line_each(demo_ctx:
     from bbdispatch.services.schedule import run_schedule
 
     demo_ctx.clock.advance(timedelta(days=8))  # type: ignore[attr-defined]  # Wed 02.12
+    result = first = await run_schedule(demo_ctx)
+    # The 30.11 run is made now, late: printed as created, not "missed" in the same run.
+    assert [(c.occurrence_at.day, c.late) for c in result.created][-1] == (30, True)
+    assert not [line for line in result.attention if line.startswith("missed:")]
+    # Still open when the day it was made is over, it is missed, one line.
+    demo_ctx.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]  # Thu 03.12
     result = await run_schedule(demo_ctx)
     missed = [line for line in result.attention if line.startswith("missed:")]
     assert any("Kontrola kopii zapasowych · 30/11/2026 09:00" in line for line in missed)
     assert all("\n" not in line for line in result.attention)
-    job = next(c.job_id for c in result.created if c.occurrence_at.day == 30)
+    job = next(c.job_id for c in first.created if c.occurrence_at.day == 30)
     await record_backup_check(
         demo_ctx, job, result=BackupResult.FAILED, backup_date=None, size_bytes=None,
         location="NAS", note="Dysk NAS pełny",
@@ -133,3 +140,69 @@ def test_contracts_json_shows_the_it_admin_fee_and_forecast_reasons(
     assert found["it-admin"]["monthly_fee"] == "1800.00"
     assert found["it-admin"]["no_forecast_because"] == "not a block of hours"
     assert found["network-1h"]["monthly_fee"] is None
+
+
+ENGLISH = re.compile(r"\b(the|last|good|backup|days?|old|found|failed|checked|limit \d)\b", re.I)
+"""Words of the English sentences the system writes that a Polish document never shows."""
+
+
+CODES = {"result", "state"}
+"""JSON keys whose values are codes for scripts, not words for the reader."""
+
+
+def _visible_text(document: str, fmt: str) -> str:
+    """What a reader of the document sees: the Markdown, the HTML's text, the JSON's values."""
+    if fmt == "html":
+        return re.sub(r"<[^>]*>", " ", document)
+    if fmt == "json":
+
+        def values(node: object) -> list[str]:
+            if isinstance(node, dict):  # codes for scripts ("result": "failed") are no words
+                return [v for k, item in node.items() if k not in CODES for v in values(item)]
+            if isinstance(node, list):
+                return [v for item in node for v in values(item)]
+            return [node] if isinstance(node, str) else []
+
+        return "\n".join(values(json.loads(document)))
+    return document
+
+
+async def test_the_report_words_the_systems_own_sentences_in_polish(demo_ctx: Ctx) -> None:
+    """The tester's English session wrote "the last good backup is 61 days old" into it."""
+    from bbdispatch.domain.recurring import RunOutcome
+    from bbdispatch.services.backups import complete_backup_run
+    from bbdispatch.services.schedule import run_schedule
+
+    job = (await run_schedule(demo_ctx)).created[0].job_id
+    done = await complete_backup_run(
+        demo_ctx, job, checked="Log NAS przejrzany", outcome=RunOutcome.OK, problem="",
+        backup_date=date(2026, 9, 24), size_bytes=None, location="NAS",
+    )  # fmt: skip
+    assert done is RunOutcome.PROBLEM
+    report = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 11, 1))
+    for fmt in ("md", "html", "json"):
+        text = _visible_text(render_itadmin(report, fmt), fmt)
+        assert "ostatnia dobra kopia ma 61 dni (limit: 7)" in text, fmt
+        assert "Log NAS przejrzany" in text, fmt
+        assert ENGLISH.findall(text) == [], fmt
+
+
+def test_a_month_not_yet_started_is_refused(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A month to come gave an empty report with a fee, exit 0."""
+    args = ["--db", str(demo_db_path), "report", "itadmin", "--client", "3"]
+    assert main([*args, "--month", "2099-01", "--format", "md"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "01.2099 has not started yet: its report can be made from 01/01/2099 on." in (
+        captured.err
+    )
+    assert main([*args, "--month", "2026-11", "--format", "json"]) == 0  # the month under way
+
+
+async def test_the_service_refuses_a_month_after_today(demo_ctx: Ctx) -> None:
+    from bbdispatch.services.itadmin_report import OutsideTerm
+
+    with pytest.raises(OutsideTerm, match="12.2026 has not started yet"):
+        await itadmin_report(demo_ctx, ZDROWIE, date(2026, 12, 1))  # asked on 24.11

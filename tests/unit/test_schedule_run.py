@@ -212,12 +212,17 @@ def test_a_missed_run_is_reported_once_with_exit_3(
     """``schedule run`` printed the same "missed" lines every quarter of an hour, exit 0."""
     monkeypatch.setenv("BBDISPATCH_NOW", "2027-01-01T00:00")
     at = ["--db", str(demo_db_path), "schedule", "run", "--now"]
-    assert main([*at, "2026-11-26T12:00"]) == EXIT_ATTENTION  # makes 23.11, late: missed
+    # Makes 23.11, late: printed as created, and not called missed the moment it is made.
+    assert main([*at, "2026-11-26T12:00"]) == 0
+    made = capsys.readouterr()
+    assert "missed:" not in made.err and "23/11/2026 09:00" in made.out
+    # Still open when that day is over: missed, reported once.
+    assert main([*at, "2026-11-27T00:15"]) == EXIT_ATTENTION
     first = [ln for ln in capsys.readouterr().err.splitlines() if "missed:" in ln]
     assert len(first) == 1 and "Kontrola kopii zapasowych · 23/11/2026 09:00" in first[0]
-    assert main([*at, "2026-11-26T12:15"]) == 0
+    assert main([*at, "2026-11-27T00:30"]) == 0
     assert "missed:" not in capsys.readouterr().err
-    assert main([*at, "2026-11-26T12:30", "--dry-run"]) == 0
+    assert main([*at, "2026-11-27T00:45", "--dry-run"]) == 0
     assert "missed:" not in capsys.readouterr().err
     with sqlite3.connect(demo_db_path) as conn:
         rows = conn.execute(
@@ -230,6 +235,8 @@ async def test_the_screens_schedule_runs_neither_hide_nor_spend_cron_reports(
     demo_ctx: Ctx,
 ) -> None:
     demo_ctx.clock.advance(timedelta(days=2))  # type: ignore[attr-defined]
+    assert (await run_schedule(demo_ctx)).attention == []  # 23.11 made late just now
+    demo_ctx.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     seen = await run_schedule(demo_ctx)  # the TUI's periodic run
     assert any(line.startswith("missed:") for line in seen.attention)
     assert (await run_schedule(demo_ctx)).attention == seen.attention

@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -112,6 +113,23 @@ def test_markdown_escapes_html_and_syntax() -> None:
     assert markdown_text("1. first") == "1\\. first"
     assert markdown_text("09.11.2026") == "09.11.2026"
     assert markdown_text("Zażółć gęślą") == "Zażółć gęślą"
+
+
+def test_markdown_keeps_parentheses_as_typed_and_hostile_text_literal() -> None:
+    """A tester saw ``\\(limit: 7\\)`` in the IT report: only Markdown's syntax is escaped."""
+    from markdown_it import MarkdownIt
+
+    assert markdown_text("kopia (limit: 7)") == "kopia (limit: 7)"
+    assert markdown_text("1) pierwszy") == "1\\) pierwszy"
+    render = MarkdownIt("commonmark").enable("table").render
+    for hostile in (
+        "[x](javascript:alert(1))", "![i](http://y/a.png)", "<b>(x)</b>", "1) a (b)",
+        "**(gruby)** _(k)_", "[a]: http://y", "(a)[b](c)",
+    ):  # fmt: skip
+        html_out = render(markdown_text(hostile))
+        assert "<a" not in html_out and "<img" not in html_out and "<b>" not in html_out
+        assert "<strong>" not in html_out and "<em>" not in html_out and "<ol" not in html_out
+        assert html.unescape(re.sub(r"<[^>]*>", "", html_out)).strip() == hostile
 
 
 def test_html_escapes_everything_it_must() -> None:
