@@ -39,6 +39,7 @@ from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     TaskDraft,
+    check_task_term,
     missed_of_draft,
     missed_of_edit,
     preview,
@@ -340,10 +341,20 @@ class TaskForm(FormDialog[int | None]):
         if self.editing is not None:
             self._save_edit(self.editing.id, draft)
             return
-        try:  # an empty custom rule passes the preview but not the run search
+        self._save_new(draft)
+
+    @work(exclusive=True, group="ask-task-edit", exit_on_error=False)
+    async def _save_new(self, draft: TaskDraft) -> None:
+        """A new task: a first run outside the contract is refused before missed runs are asked."""
+        try:
+            await check_task_term(self.ctx, self.contract_id, draft)
+            # An empty custom rule passes the preview but not the run search.
             missed = missed_of_draft(self.ctx, draft)
         except ScheduleError as err:
             self._error("schedule", str(err))
+            return
+        except DomainError as err:
+            self._error("title", str(err))
             return
         self._ask_then_save(draft, missed)
 
@@ -351,7 +362,12 @@ class TaskForm(FormDialog[int | None]):
     async def _save_edit(self, task_id: int, draft: TaskDraft) -> None:
         """An edit that moves the schedule or the first run asks about the runs it leaves behind."""
         try:
+            if self.editing is None or self.editing.starts_at != draft.starts_at:
+                await check_task_term(self.ctx, self.contract_id, draft)
             missed = await missed_of_edit(self.ctx, task_id, draft)
+        except ScheduleError as err:
+            self._error("schedule", str(err))
+            return
         except DomainError as err:
             self._error("title", str(err))
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from bbdispatch.clock import local_midnight_utc, local_today
+from bbdispatch.clock import local, local_midnight_utc, local_today
 from bbdispatch.domain.backups import BackupCheck
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import Client
@@ -29,7 +29,8 @@ from bbdispatch.domain.recurring import (
 )
 from bbdispatch.domain.recurring import TaskDraft as TaskDraft  # re-exported: forms build one
 from bbdispatch.domain.rights import Action
-from bbdispatch.domain.schedule import missed_runs, next_occurrences, parse_rule
+from bbdispatch.domain.schedule import ScheduleError, missed_runs, next_occurrences, parse_rule
+from bbdispatch.formats import format_date
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
@@ -176,6 +177,33 @@ def _runs_from(ctx: Ctx, choice: MissedRuns, missed: list[datetime]) -> datetime
     return _today(ctx)
 
 
+async def check_task_term(ctx: Ctx, contract_id: int, draft: TaskDraft) -> None:
+    """Refuse a first run outside the contract's term, before anyone is asked anything.
+
+    A task runs for its contract: a first run before the contract starts or
+    after it ends would make jobs (and bill work) the contract never covered.
+
+    Raises:
+        NotFound: no such contract.
+        DomainError: not an IT administration contract.
+        ScheduleError: the first run's day (firm's zone) is outside the term.
+    """
+    contract = (await admin_contract(ctx, contract_id)).contract
+    day = local(draft.starts_at).date()
+    if day < contract.starts_on:
+        raise ScheduleError(
+            _("The first run {day} is before contract {n} starts ({start}).").format(
+                day=format_date(day), n=contract.number, start=format_date(contract.starts_on)
+            )
+        )
+    if contract.ends_on is not None and day > contract.ends_on:
+        raise ScheduleError(
+            _("The first run {day} is after contract {n} ends ({end}).").format(
+                day=format_date(day), n=contract.number, end=format_date(contract.ends_on)
+            )
+        )
+
+
 async def save_task(
     ctx: Ctx,
     contract_id: int,
@@ -197,10 +225,15 @@ async def save_task(
 
     Raises:
         DomainError: invalid draft, or not an IT administration contract.
+        ScheduleError: a new first run outside the contract's term
+            (:func:`check_task_term`).
     """
     await check(ctx, Action.RECURRING_EDIT, entity="contract", entity_id=contract_id)
     validate_draft(draft)
     await admin_contract(ctx, contract_id)
+    existing_task = await store.get_task(ctx.db, task_id) if task_id is not None else None
+    if existing_task is None or existing_task.starts_at != draft.starts_at:
+        await check_task_term(ctx, contract_id, draft)
     draft = replace(
         draft,
         title=draft.title.strip(),

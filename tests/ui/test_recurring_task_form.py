@@ -116,13 +116,13 @@ async def test_a_first_run_months_back_asks_about_missed_runs(
         await pilot.press(*"Aktualizacje")
         form.query_one("#preset", Select).value = "weekly"
         form.query_one("#weekday", Select).value = "WE"
-        form.query_one("#starts", Input).value = "03.12.2025 09:00"
+        form.query_one("#starts", Input).value = "28.01.2026 09:00"  # the contract's first day
         await pilot.press("ctrl+s")
         await settle_twice(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, MissedRunsDialog)
         question = str(dialog.query_one("#missed-question", Static).render())
-        assert "51 runs before today (03/12/2025 09:00 – 18/11/2026 09:00)" in question
+        assert "43 runs before today (28/01/2026 09:00 – 18/11/2026 09:00)" in question
         await pilot.press("escape")  # back to the form, nothing saved
         await settle_twice(app, pilot)
         assert app.screen is form
@@ -138,7 +138,7 @@ async def test_a_first_run_months_back_asks_about_missed_runs(
         rows = conn.execute(
             "SELECT starts_at, runs_from FROM recurring_task WHERE title = 'Aktualizacje'"
         ).fetchall()
-    assert rows == [("2025-12-03T08:00:00Z", "2026-11-23T23:00:00Z")]
+    assert rows == [("2026-01-28T08:00:00Z", "2026-11-23T23:00:00Z")]
 
 
 async def test_resuming_a_paused_task_asks_and_latest_makes_one_late_run(
@@ -306,3 +306,32 @@ async def test_the_preview_follows_a_custom_rule_while_it_is_typed(
         error = str(form.query_one("#schedule-error", Static).render())
         assert "INTERVAL must be 1 or more" in error
         assert str(form.query_one("#preview", Static).render()) == ""
+
+
+async def test_a_first_run_before_the_contract_starts_is_refused_by_the_field(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    """A task on BB/2026/003 (from 28.01.2026) could start on 10.01.2026 and make jobs."""
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await pilot.press(*"Aktualizacje Windows")
+        form.query_one("#starts", Input).value = "10.01.2026 09:00"
+        form.query_one("#minutes", Input).value = "45"
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        assert app.screen is form  # no question about missed runs, nothing saved
+        assert str(form.query_one("#schedule-error", Static).render()) == (
+            "The first run 10/01/2026 is before contract BB/2026/003 starts (28/01/2026)."
+        )
+    with sqlite3.connect(demo_db_path) as conn:
+        rows = conn.execute(
+            "SELECT 1 FROM recurring_task WHERE title = 'Aktualizacje Windows'"
+        ).fetchall()
+    assert rows == []

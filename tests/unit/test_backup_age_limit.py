@@ -80,3 +80,24 @@ async def test_the_weekly_check_keeps_its_week(demo_ctx: Ctx) -> None:
     check = await backup_check(demo_ctx, run.job_id)
     assert check is not None
     assert check.note == "the last good backup is 10 days old (limit 7)"
+
+
+async def test_a_task_runs_only_within_its_contracts_term(demo_ctx: Ctx) -> None:
+    """Issue 20's tester: a task could start before its contract started, or after it ended."""
+    from bbdispatch.domain.schedule import ScheduleError
+    from bbdispatch.services.ledger import close_contract
+
+    def draft(first: datetime) -> TaskDraft:
+        return TaskDraft(
+            title="Aktualizacje", instructions="", schedule="FREQ=WEEKLY;BYDAY=MO",
+            starts_at=first, technician_id=None, expected_minutes=30,
+        )  # fmt: skip
+
+    with pytest.raises(ScheduleError, match=r"before contract BB/2026/003 starts \(28/01/2026\)"):
+        await save_task(demo_ctx, 3, draft(w(2026, 1, 10, 9)))
+    await close_contract(demo_ctx, 3, "Koniec współpracy")  # ends today, 24.11
+    with pytest.raises(ScheduleError, match=r"after contract BB/2026/003 ends \(24/11/2026\)"):
+        await save_task(demo_ctx, 3, draft(w(2026, 12, 7, 9)))
+    rows = await demo_ctx.db.fetch_all("SELECT id FROM recurring_task WHERE title = 'Aktualizacje'")
+    assert rows == []
+    assert await save_task(demo_ctx, 3, draft(w(2026, 11, 23, 9)))  # within the term

@@ -42,8 +42,8 @@ async def created_for(ctx: Ctx, task_id: int, at: datetime = NOW) -> list[tuple[
 
 
 async def test_first_run_a_year_back_makes_no_late_jobs_by_default(demo_ctx: Ctx) -> None:
-    first = w(2025, 12, 3, 9)
-    assert len(missed_of_draft(demo_ctx, draft(first))) == 51  # Wednesdays 3.12.2025..18.11.2026
+    first = w(2026, 1, 28, 9)  # the contract's first day
+    assert len(missed_of_draft(demo_ctx, draft(first))) == 43  # Wednesdays 28.01..18.11.2026
     task = await save_task(demo_ctx, CONTRACT, draft(first))
     assert await created_for(demo_ctx, task) == []
     # The next Wednesday comes as usual, on time.
@@ -53,12 +53,12 @@ async def test_first_run_a_year_back_makes_no_late_jobs_by_default(demo_ctx: Ctx
 
 
 async def test_only_the_latest_missed_run(demo_ctx: Ctx) -> None:
-    task = await save_task(demo_ctx, CONTRACT, draft(w(2025, 12, 3, 9)), missed=MissedRuns.LATEST)
+    task = await save_task(demo_ctx, CONTRACT, draft(w(2026, 1, 28, 9)), missed=MissedRuns.LATEST)
     assert await created_for(demo_ctx, task) == [(w(2026, 11, 18, 9), True)]
 
 
 async def test_all_missed_runs_are_capped_and_the_rest_reported(demo_ctx: Ctx) -> None:
-    task = await save_task(demo_ctx, CONTRACT, draft(w(2025, 12, 3, 9)), missed=MissedRuns.ALL)
+    task = await save_task(demo_ctx, CONTRACT, draft(w(2026, 1, 28, 9)), missed=MissedRuns.ALL)
     result = await run_schedule(demo_ctx, NOW)
     mine = [c for c in result.created if c.task_id == task]
     assert len(mine) == 10
@@ -66,8 +66,8 @@ async def test_all_missed_runs_are_capped_and_the_rest_reported(demo_ctx: Ctx) -
     assert mine[0].occurrence_at == w(2026, 9, 16, 9)
     assert mine[-1].occurrence_at == w(2026, 11, 18, 9)
     assert result.skipped == [
-        f"skipped: Aktualizacje Windows (task {task}): 41 missed runs not created"
-        " (03/12/2025 09:00 – 09/09/2026 09:00); catch-up makes at most the newest 10"
+        f"skipped: Aktualizacje Windows (task {task}): 33 missed runs not created"
+        " (28/01/2026 09:00 – 09/09/2026 09:00); catch-up makes at most the newest 10"
     ]
     again = await run_schedule(demo_ctx, NOW)
     assert again.skipped == []
