@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import ClassVar
 
@@ -94,6 +95,8 @@ class StatementScreen(BBScreen[None]):
         self._period = period
         self.statement: Statement | None = None
         """The statement shown, once built."""
+        self._today: dict[int, StatementLine] = {}
+        """The period's entries as they are now, by entry id (what a correction starts from)."""
         self.issued: AsIssued | None = None
         """For an issued period: its document's totals and the changes since issue."""
 
@@ -158,6 +161,10 @@ class StatementScreen(BBScreen[None]):
         self._show(statement, issued)
 
     def _show(self, s: Statement, issued: AsIssued | None = None) -> None:
+        self._today = {ln.entry_id: ln for ln in s.lines}
+        if issued is not None and issued.lines is not None:
+            # An issued period shows its document's lines; what changed since is listed apart.
+            s = replace(s, lines=issued.lines)
         self.statement = s
         self.issued = issued
         state = (
@@ -297,7 +304,8 @@ class StatementScreen(BBScreen[None]):
         if line is None or line.statement_id is None:
             self.notify(_("Pick a line of an issued statement."), severity="warning")
             return
-        self.app.push_screen(CorrectEntryScreen(line))
+        # Corrected from the entry as it is now, not as the document billed it.
+        self.app.push_screen(CorrectEntryScreen(self._today.get(line.entry_id, line)))
 
     def action_issue(self) -> None:
         """Issue the statement shown, after the user confirms: it cannot be undone."""

@@ -15,7 +15,7 @@ from bbdispatch.commands.office import moment, office_ctx, one_line_errors, posi
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.office_time import change_time, record_time
 from bbdispatch.services.references import Ref
-from bbdispatch.services.timekeeping import TooLong
+from bbdispatch.services.timekeeping import PeriodIssued, TooLong
 
 
 def _long_named(err: TooLong) -> CommandError:
@@ -71,6 +71,16 @@ def handle_add(args: argparse.Namespace) -> int:
                 )  # fmt: skip
             except TooLong as err:
                 raise _long_named(err) from err
+            except PeriodIssued as err:
+                if args.late is not None:
+                    raise
+                raise CommandError(
+                    _(
+                        "{problem} An admin adds forgotten work to it with --late REASON"
+                        " (billed as a correction on the next statement)."
+                    ).format(problem=str(err)),
+                    code=1,
+                ) from err
         if args.json:
             print_json({"id": entry_id})
         else:

@@ -8,10 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from bbdispatch.clock import format_local, local, local_midnight_utc, local_today
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
@@ -455,8 +457,8 @@ async def issue_statement(
         clash = await store.overlapping_statement(ctx.db, client_id, period_from, period_to)
         if clash is not None:
             raise DomainError(
-                _("Statement {id} for {start}–{end} is already issued.").format(
-                    id=clash.id,
+                _("Statement {number} for {start}–{end} is already issued.").format(
+                    number=clash.number or clash.id,
                     start=format_date(clash.period_from),
                     end=format_date(clash.period_to),
                 )
@@ -585,6 +587,9 @@ class AsIssued:
     gross: Decimal
     since: tuple[CorrectionLine, ...]
     """Changes to this period since issue, one line per entry (billed on a later statement)."""
+    lines: tuple[StatementLine, ...] | None = None
+    """The work lines as the document says them (times, hours, contracts, money), or None
+    for a statement issued before documents were kept: corrections never show here."""
 
 
 async def as_issued(ctx: Ctx, statement: Statement) -> AsIssued | None:
@@ -599,13 +604,55 @@ async def as_issued(ctx: Ctx, statement: Statement) -> AsIssued | None:
         ctx, statement.client_id, statement.period_from, statement.period_to, "json"
     )
     net, vat, gross = statement.net, statement.vat, statement.gross
+    lines = None
     if kept is not None:
         with contextlib.suppress(ValueError, KeyError, TypeError, ArithmeticError):
-            totals = json.loads(kept)["totals"]
+            document = json.loads(kept)
+            totals = document["totals"]
             net, vat, gross = (Decimal(totals[k]) for k in ("net", "vat", "gross"))
+            lines = _issued_lines(statement, document["lines"])
     due = await corrections_due(ctx, statement.client_id, statement.period_to + timedelta(days=1))
     since = tuple(c for c in due if c.refers_to == statement.number)
-    return AsIssued(net=net, vat=vat, gross=gross, since=since)
+    return AsIssued(net=net, vat=vat, gross=gross, since=since, lines=lines)
+
+
+def _issued_lines(statement: Statement, kept: list[dict[str, Any]]) -> tuple[StatementLine, ...]:
+    """The kept document's work lines: what was billed, not the entries as corrected since.
+
+    Raises:
+        KeyError, ValueError, TypeError, ArithmeticError: a document that cannot be read.
+    """
+    today = {ln.entry_id: ln for ln in statement.lines}
+    ids = {c.contract_number: c.contract_id for ln in statement.lines for c in ln.charges}
+    out = []
+    for d in kept:
+        entry_id = int(d["entry_id"])
+        now = today.get(entry_id)
+        start = now.started_at if now is not None else None
+        out.append(
+            StatementLine(
+                entry_id=entry_id, day=date.fromisoformat(d["date"]), job_number=str(d["job"]),
+                technician=str(d["technician"]), mode=JobMode(d["mode"]),
+                description=str(d["description"]), actual_minutes=int(d["actual_minutes"]),
+                billed_minutes=int(d["billed_minutes"]),
+                charges=tuple(
+                    ChargeRow(
+                        contract_id=ids.get(c["contract"]), contract_number=c["contract"],
+                        basis=ChargeBasis(c["basis"]), minutes=int(c["minutes"]),
+                        rate=Decimal(c["hourly_rate"]), reason=str(c["reason"]),
+                        fixed=None if c["fixed_price"] is None else Decimal(c["fixed_price"]),
+                        amount=Decimal(c["net"]),
+                    )
+                    for c in d["charges"]
+                ),
+                started_at=start,
+                ended_at=None if start is None else start + timedelta(
+                    seconds=int(d["actual_seconds"])
+                ),
+                statement_id=statement.statement_id,
+            )
+        )  # fmt: skip
+    return tuple(out)
 
 
 def empty_message(statement: Statement) -> str:

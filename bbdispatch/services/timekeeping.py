@@ -147,6 +147,10 @@ def check_finished_entry(
     check_entry_times(ctx, started_at, ended_at, long=long)
 
 
+class PeriodIssued(NotAllowed):
+    """Time refused because its day is on an issued statement (an admin adds it late)."""
+
+
 async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -> None:
     """Refuse time whose local start day the job's client has already been billed for.
 
@@ -156,13 +160,13 @@ async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -
     correction, which shows up on the next statement.
 
     Raises:
-        NotAllowed: the day is inside the period of an issued statement.
+        PeriodIssued: the day is inside the period of an issued statement.
     """
     day = local(started_at).date()
     issued = await statement_store.statement_covering_job_day(ctx.db, job_id, day)
     if issued is not None:
         until = format_date(issued.period_to)
-        raise NotAllowed(
+        raise PeriodIssued(
             _("The period up to {day} is already on an issued statement; ask the office.").format(
                 day=until
             )

@@ -41,6 +41,8 @@ async def test_an_issued_period_shows_its_document_totals_and_the_changes_apart(
         await settle_twice(app, pilot)
         issued = text_of(app, "#statement-totals")
         assert "As issued: net 0.00 PLN · VAT 0.00 PLN · gross 0.00 PLN" in issued
+        table = app.screen.query_one("#statement-lines", DataTable)
+        as_issued = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         app.screen.query_one("#statement-lines", DataTable).focus()
         await pilot.press("f7")
         await settle_twice(app, pilot)
@@ -63,6 +65,9 @@ async def test_an_issued_period_shows_its_document_totals_and_the_changes_apart(
         assert "Since issue, on the next statement: entry " in totals
         assert ": 1.5 h · 100.00 PLN" in totals
         assert "Net 100.00" not in totals
+        # The lines are the document's too: the corrected entry shows as it was billed.
+        table = app.screen.query_one("#statement-lines", DataTable)
+        assert [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)] == as_issued
 
 
 async def test_tab_leaves_an_empty_end_when_stopping_a_timer(

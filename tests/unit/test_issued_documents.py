@@ -15,10 +15,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
@@ -411,3 +413,35 @@ async def test_block_closed_then_9_to_7_bills_the_same_directly_or_via_10(demo_c
     draft = await build_statement(demo_ctx, NOTARIUSZ, *REST)
     # 3 h stay on the block as issued; the 2 h more are new, uncovered time.
     assert [(c.minutes_delta, c.net_delta) for c in draft.corrections] == [(120, Decimal("200.00"))]
+
+
+def test_time_add_into_an_issued_period_names_late_and_a_reissue_names_the_number(
+    demo_db_path: Path, prices: PriceList, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refusal said "ask the office" (the office is who types it) and named an internal id."""
+    from bbdispatch.cli import main
+
+    async def issue() -> int:
+        db = await Database.open(demo_db_path)
+        ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
+        try:
+            entry = await work(ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+            await issue_statement(ctx, APTEKA, *TO_23)
+            with pytest.raises(DomainError) as again:
+                await issue_statement(ctx, APTEKA, date(2026, 11, 20), date(2026, 11, 22))
+            assert str(again.value) == "Statement WP/2026/11/001 for 01/11/2026–23/11/2026 is already issued."  # fmt: skip
+            row = await db.fetch_one("SELECT job_id FROM work_entry WHERE id = ?", (entry,))
+            assert row is not None
+            return int(row["job_id"])
+        finally:
+            await db.close()
+
+    job = asyncio.run(issue())
+    add = ["--db", str(demo_db_path), "--as", "tester", "time", "add", "--job", str(job), "--tech", "marek",
+           "--from", "2026-11-21T10:00", "--to", "2026-11-21T11:00", "--text", "Konfiguracja"]  # fmt: skip
+    assert main(add) == 1
+    err = capsys.readouterr().err
+    assert "already on an issued statement" in err
+    assert "--late REASON" in err
+    assert main([*add, "--late", "Technik zapomniał wpisać"]) == 0
+    assert "entry" in capsys.readouterr().out
