@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.clock import format_local, format_local_short, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category
+from bbdispatch.domain.messages import shown_parts
+from bbdispatch.domain.people import person_of
 from bbdispatch.domain.recurring import HistoryRow, RunOutcome, RunState
 from bbdispatch.formats import format_date
 from bbdispatch.i18n import N_, NP_, Labels, _, ngettext
@@ -132,14 +134,14 @@ class ContractHistoryScreen(BBScreen[None]):
             log = row.log
             outcome = ""
             if log is not None:
-                outcome = _("ok") if log.outcome is RunOutcome.OK else log.problem
+                outcome = _("ok") if log.outcome is RunOutcome.OK else shown_parts(log.problem)
             elif row.state is RunState.PROBLEM:
                 outcome = row.job.alert
             table.add_row(
                 cell(format_date(local(row.occurrence_at).date()), style=style),
                 row.task_title, row.job.number,
                 cell(STATE_LABEL[row.state] + ("*" if row.job.late else ""), style=style),
-                log.recorded_by if log else (row.technician_name or "—").split(" ")[0],
+                person_of(log.recorded_by) if log else (row.technician_name or "—").split(" ")[0],
                 format_local_short(log.recorded_at) if log else "",
                 cell(outcome, style=style), key=str(row.job.id),
             )  # fmt: skip

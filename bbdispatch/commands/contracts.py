@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
 from bbdispatch.clock import local_today
 from bbdispatch.commands.common import (
+    EXIT_ERROR,
+    EXIT_USAGE,
     CommandError,
     client_id_of,
     echo,
@@ -24,7 +28,12 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.pricelist import ProductType
 from bbdispatch.reports.common import hours_plain
-from bbdispatch.services.contracts import SignRequest, close_contract, sign_for_client
+from bbdispatch.services.contracts import (
+    SignRequest,
+    close_contract,
+    prepaid_left,
+    sign_for_client,
+)
 from bbdispatch.services.import_contracts import import_contracts, read_contracts
 from bbdispatch.services.ledger import (
     ContractView,
@@ -65,6 +74,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     close = one_line_errors(actions.add_parser("close", help=_("close a contract by hand")))
     close.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the contract's id"))
     close.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why it is closed"))
+    close.add_argument(
+        "--yes", action="store_true", help=_("close a block even with prepaid hours left")
+    )
     close.add_argument("--json", action="store_true", help=_("print JSON"))
     close.set_defaults(handler=handle_close, id_refers=Ref.CONTRACT)
     bulk = actions.add_parser(
@@ -191,11 +203,33 @@ def handle_move(args: argparse.Namespace) -> int:
     return run(body)
 
 
+async def _confirm_forfeit(number: str, left: int) -> bool:
+    """Ask on the terminal whether to give up a block's prepaid hours; refuse without one.
+
+    Raises:
+        CommandError: no terminal to ask on (a script, cron): give --yes.
+    """
+    lost = _("{n} has {h} of prepaid time left; closing gives it up.").format(
+        n=number, h=format_hours(left)
+    )
+    if not sys.stdin.isatty():
+        raise CommandError(
+            _("{problem} Give --yes to close it anyway.").format(problem=lost), EXIT_USAGE
+        )
+    answer = await asyncio.to_thread(input, _("{problem} Close it? [y/N] ").format(problem=lost))
+    return answer.strip().lower() in (_("y"), _("yes"), "y", "yes")
+
+
 def handle_close(args: argparse.Namespace) -> int:
     """Close a contract by hand (terminated, replaced): it takes no more time."""
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
+            number, left = await prepaid_left(ctx, args.id)
+            asks = left and not args.yes and args.reason.strip()  # no reason: refused below
+            if asks and not await _confirm_forfeit(number, left):
+                echo(_("contract {id} not closed").format(id=args.id))
+                return EXIT_ERROR
             await close_contract(ctx, args.id, args.reason)
         if args.json:
             print_json({"id": args.id, "status": "closed"})

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
-from bbdispatch.clock import format_local
+from bbdispatch.clock import format_local, local
 from bbdispatch.commands.common import CommandError, echo, print_json, run
 from bbdispatch.commands.office import office_ctx, positive_id
 from bbdispatch.i18n import _, ngettext
@@ -107,6 +108,11 @@ def handle_diff(args: argparse.Namespace) -> int:
     return run(body)
 
 
+def _when(moment: datetime) -> str:
+    """A moment for scripts: ISO 8601 in the firm's zone, with its offset (``…T09:42:00+01:00``)."""
+    return local(moment).isoformat(timespec="seconds")
+
+
 def handle_show(args: argparse.Namespace) -> int:
     """Print the newest list of each computer: text, JSON or CSV."""
 
@@ -118,7 +124,7 @@ def handle_show(args: argparse.Namespace) -> int:
                 [
                     {
                         "host": info.host, "inventory": info.id, "job": info.job_id,
-                        "loaded_at": info.loaded_at.isoformat(),
+                        "loaded_at": _when(info.loaded_at),
                         "programs": [
                             {"name": i.name, "version": i.version} for i in info.software.items
                         ],
@@ -131,7 +137,7 @@ def handle_show(args: argparse.Namespace) -> int:
             for info in lists:
                 for item in info.software.items:
                     echo(_csv_line([info.host, item.name, item.version,
-                                    info.loaded_at.isoformat()]))  # fmt: skip
+                                    _when(info.loaded_at)]))  # fmt: skip
         else:
             for number, info in enumerate(lists):
                 if number:
@@ -159,11 +165,11 @@ def report_json(report: InventoryReport) -> dict[str, object]:
     return {
         "client_id": report.client_id,
         "host": latest.host,
-        "latest": {"id": latest.id, "job": latest.job_id, "loaded_at": latest.loaded_at.isoformat(),
+        "latest": {"id": latest.id, "job": latest.job_id, "loaded_at": _when(latest.loaded_at),
                    "programs": len(latest.software.items)},
         "previous": None if previous is None else {
             "id": previous.id, "job": previous.job_id,
-            "loaded_at": previous.loaded_at.isoformat(), "programs": len(previous.software.items),
+            "loaded_at": _when(previous.loaded_at), "programs": len(previous.software.items),
         },
         "added": [{"name": i.name, "version": i.version} for i in diff.added],
         "removed": [{"name": i.name, "version": i.version} for i in diff.removed],

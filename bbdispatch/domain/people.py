@@ -40,3 +40,12 @@ class Technician:
     def may_act_as_others(self) -> bool:
         """Dispatchers and admins may open another person's workspace for support."""
         return self.role in (Role.DISPATCHER, Role.ADMIN)
+
+
+def person_of(actor: str) -> str:
+    """The login of the person an actor names: a support session ``root as piotr`` is ``piotr``.
+
+    Services record ``ctx.actor``, which for a session run as someone else
+    names both logins; who did the work is the person acted as.
+    """
+    return actor.rsplit(" as ", 1)[-1]

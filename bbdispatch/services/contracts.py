@@ -362,6 +362,26 @@ async def assessments(ctx: Ctx, client_id: int) -> list[NeedsAssessment]:
     return await store.assessments_of(ctx.db, client_id)
 
 
+async def prepaid_left(ctx: Ctx, contract_id: int) -> tuple[str, int]:
+    """A contract's number and the prepaid minutes closing it would give up (0: none).
+
+    Only an open prepaid block has hours to lose; front ends ask before closing
+    one that has some. Asked of whoever may close it.
+
+    Raises:
+        NotAllowed: the acting person may not close contracts.
+        NotFound: no such contract.
+    """
+    await check(ctx, Action.CONTRACT_EDIT, entity="contract", entity_id=contract_id)
+    contract = await store.get_contract(ctx.db, contract_id)
+    if contract is None:
+        raise NotFound(_("No contract with id {id}.").format(id=contract_id))
+    if contract.kind is not ProductType.BLOCK or contract.status is ContractStatus.CLOSED:
+        return contract.number, 0
+    (balance,) = await balances(ctx, [contract])
+    return contract.number, balance.left_minutes or 0
+
+
 async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
     """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
 

@@ -116,3 +116,23 @@ async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: A
         computer.value = "REJESTRACJA-PC"
         await settle_twice(app, pilot)
         assert table.row_count == 3  # REJESTRACJA-PC's own full list
+
+
+async def test_the_runs_screen_names_the_technician_who_documented_a_run(
+    demo_ctx: Ctx, ctx_factory: Any
+) -> None:
+    """Piotr's run, documented in a session run as root, showed "root" as who did it."""
+    from bbdispatch.domain.recurring import RunOutcome
+    from bbdispatch.services.recurring import complete_run
+
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    support = demo_ctx.acting_as("root as piotr", "piotr")
+    await complete_run(support, job_id, checked="Log NAS przejrzany", outcome=RunOutcome.OK)
+    app = BBDispatch(ctx_factory(), TECH, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_contract_history(app, 3)
+        await settle_twice(app, pilot)
+        table = app.screen.query_one("#history-table", DataTable)
+        row = table.get_row(str(job_id))
+        assert str(row[4]) == "piotr"

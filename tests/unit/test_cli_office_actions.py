@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
 from tests.unit.test_cli_office import cli, cli_json, db, new_private, yesterday
 
@@ -177,8 +179,16 @@ def test_contracts_move_uncovered_time_and_close(
 
     one_line(cli(db, capsys, "contracts", "close", str(signed["id"]), "--reason", " ", code=2),
              "--reason")  # fmt: skip
+    # 8.5 h prepaid left: closing gives them up, so a script must say --yes.
+    err = cli(db, capsys, "contracts", "close", str(signed["id"]), "--reason",
+              "Zastąpiona umową serwisową", code=2)  # fmt: skip
+    assert err == (
+        "bbdispatch: BB/2026/001 has 8.5 h of prepaid time left; closing gives it up."
+        " Give --yes to close it anyway.\n"
+    )
+    assert rows(db, "SELECT status FROM contract") == [("active",)]
     assert "closed" in cli(db, capsys, "contracts", "close", str(signed["id"]), "--reason",
-                           "Zastąpiona umową serwisową")  # fmt: skip
+                           "Zastąpiona umową serwisową", "--yes")  # fmt: skip
     assert rows(db, "SELECT status FROM contract") == [("closed",)]
     err = cli(db, capsys, "contracts", "move", str(signed["id"]), code=1)
     assert "cannot take" in err and err.count("\n") == 1
@@ -227,3 +237,24 @@ def test_a_waived_assessment_lets_a_service_contract_be_signed(
     assert rows(db, "SELECT product_code, assessment_id FROM contract") == [
         ("service-50h", waived["id"])
     ]
+
+
+def test_closing_a_block_with_hours_left_asks_on_a_terminal(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notary's block has prepaid hours left: a terminal asks, and "n" keeps it open."""
+    import builtins
+    import sys
+
+    asked: list[str] = []
+    answers = iter(["n", "y"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(builtins, "input", lambda q: asked.append(q) or next(answers))
+    close = ["--db", str(demo_db_path), "--as", "tester", "contracts", "close", "1", "--reason",
+             "Umowa rozwiązana"]  # fmt: skip
+    assert main(close) == 1
+    assert "not closed" in capsys.readouterr().out
+    assert "prepaid time left; closing gives it up. Close it? [y/N]" in asked[0]
+    assert rows(str(demo_db_path), "SELECT status FROM contract WHERE id = 1") != [("closed",)]
+    assert main(close) == 0
+    assert rows(str(demo_db_path), "SELECT status FROM contract WHERE id = 1") == [("closed",)]

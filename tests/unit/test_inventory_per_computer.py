@@ -138,6 +138,13 @@ def test_cli_per_computer(demo_db_path: Path, capsys: pytest.CaptureFixture[str]
     assert lines[0] == "host,name,version,loaded_at"
     assert len(lines) == 1 + 8 + 3 + 7
     assert any(ln.startswith("GABINET-2,Płatnik,10.02.002,20") for ln in lines)
+    # loaded_at in the firm's zone with its offset, as the report says it (02.11 11:00).
+    assert all(ln.endswith("+01:00") for ln in lines[1:])
+    assert any(ln.startswith("REJESTRACJA-PC,") for ln in lines)
+    assert all(
+        ln.endswith(",2026-11-02T11:00:00+01:00") for ln in lines if ln.startswith("REJESTRACJA")
+    )
+    assert full[2]["loaded_at"] == "2026-11-02T11:00:00+01:00"
     assert main([*db, "inventory", "show", "--client", "3", "--host", "NOPE"]) == 1
     assert "No software inventory of computer NOPE" in capsys.readouterr().err
     assert main([*db, "inventory", "diff", "--client", "2"]) == 1
