@@ -38,7 +38,7 @@ async def test_contracts_show_start_used_and_left(demo_ctx: Ctx) -> None:
     md = render_markdown(await build_statement(demo_ctx, BILANS, *NOV))
     assert "| Umowa | Na początku okresu [h] | Wykorzystano w okresie [h] | Pozostało [h] |" in md
     assert "| BB/2026/002 Umowa startowa 10 h | 0,5 h | 0,5 h | 0 h | 0,00 zł |" in md
-    assert "stawka 100,00 zł/h\\) | — | 1 h | — | 100,00 zł |" in md
+    assert "stawka 100,00 zł/h) | — | 1 h | — | 100,00 zł |" in md
 
 
 async def test_semicolon_csv_is_the_polish_document(demo_ctx: Ctx) -> None:
