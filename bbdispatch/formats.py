@@ -8,7 +8,8 @@ client documents pass ``locale=DOCUMENT_LOCALE`` and are Polish whoever prints t
 what       Polish           English
 =========  ===============  ===============
 hours      ``5,25 h``       ``5.25 h``
-duration   ``1:05``         ``1:05``
+duration   ``0,75 h``       ``0.75 h``
+stopwatch  ``0:15:30``      ``0:15:30``
 money      ``3 628,50 zł``  ``3,628.50 PLN``
 percent    ``23%``          ``23%``
 date       ``30.11.2026``   ``30/11/2026``
@@ -21,12 +22,12 @@ Dates follow the language, as Babel writes the locale's short date with
 two-digit day and month and a four-digit year; every date field reads the
 Polish, the English and the ISO form (:func:`bbdispatch.dates.parse_day`).
 
-Hours (``5,25 h``) are an amount: what a contract holds or a statement bills.
-A duration (how long work took, a running stopwatch) is hours and minutes,
-``1:05``, never with ``h`` after it, in every screen, message and document; its
-seconds are shown when it has any (``0:15:30``), because they decide the bill
-(15 min 30 s is billed as two quarter-hours). :func:`format_duration` is the
-only place that writes one.
+Hours (``5,25 h``) are what a contract holds, a statement bills and work
+took: a duration is written the same way (``0,75 h``), in every screen,
+message and document, by :func:`format_duration`. Only a running stopwatch,
+and the statement's column of actual time to the second (15 min 30 s is billed
+as two quarter-hours, so its seconds matter), are a clock, ``0:15:30``
+(:func:`format_stopwatch`).
 
 Babel writes non-breaking spaces between thousands and before ``zł``; they are
 plain spaces here, so text copied from a terminal or a document pastes cleanly.
@@ -108,18 +109,37 @@ def format_hours(minutes: int, locale: str | None = None) -> str:
     return f"{format_number(hours_of(minutes), locale)} h"
 
 
-def format_duration(length: timedelta | int, *, seconds: bool = False) -> str:
-    """A duration: ``1:05`` (hours:minutes), ``0:15:30`` when it has seconds, ``-0:30``.
+def _seconds(length: timedelta | int) -> int:
+    return length * 60 if isinstance(length, int) else int(length.total_seconds())
 
-    ``length`` is a timedelta or a whole number of minutes. ``seconds=True``
-    always shows them (a running stopwatch, whose width should not jump).
+
+def format_duration(length: timedelta | int, locale: str | None = None) -> str:
+    """How long work took, as hours the language writes them: ``0,75 h`` / ``0.75 h``.
+
+    ``length`` is a timedelta or a whole number of minutes; it is shown to the
+    hundredth of an hour, half-up (``-0,5 h`` when negative), exactly as
+    :func:`format_hours` writes a contract's or a statement's hours, so that
+    worked and billed time read the same way everywhere (issue 16). Only a
+    running stopwatch is a clock (:func:`format_stopwatch`).
     """
-    total = length * 60 if isinstance(length, int) else int(length.total_seconds())
+    total = _seconds(length)
+    sign = "-" if total < 0 else ""
+    hours = (Decimal(abs(total)) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{sign}{format_number(hours, locale)} h"
+
+
+def format_stopwatch(length: timedelta | int) -> str:
+    """A running stopwatch or time to the second: ``1:05:00``, ``0:15:30``, ``-0:30:00``.
+
+    Hours, minutes and seconds, always all three so the width does not jump
+    while it runs; the technician's timer bar and the statement's column of
+    actual time (which explains the billed quarter-hours) are written this way.
+    """
+    total = _seconds(length)
     sign = "-" if total < 0 else ""
     hours, rest = divmod(abs(total), 3600)
     minutes, secs = divmod(rest, 60)
-    text = f"{sign}{hours}:{minutes:02d}"
-    return f"{text}:{secs:02d}" if secs or seconds else text
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
 
 
 def format_percent(fraction: Decimal, locale: str | None = None) -> str:

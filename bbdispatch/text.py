@@ -183,3 +183,33 @@ def html_text(text: str) -> str:
     import html
 
     return html.escape(printable(text, multiline=True), quote=True)
+
+
+def cell_width(text: str) -> int:
+    """The terminal cells ``text`` takes: wide (East Asian, emoji) characters two, marks none."""
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int, *, pad: bool = False) -> str:
+    """``text`` in at most ``width`` terminal cells, cut with ``…`` when it is longer.
+
+    The one cell-fitting rule of every table and title that has a fixed room
+    (the command line's lists, the assign dialog, the statement's title): a
+    cut is always marked, so a reader knows there is more. ``pad=True`` fills
+    a shorter text with spaces to exactly ``width`` cells, for columns.
+    """
+    if width <= 0:
+        return ""
+    if cell_width(text) > width:
+        cut = text
+        while cut and cell_width(cut) > width - 1:
+            cut = cut[:-1]
+        text = cut.rstrip() + "…"
+    return text + " " * (width - cell_width(text)) if pad else text

@@ -29,12 +29,16 @@ from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.jobs import get_job
+from bbdispatch.text import fit
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.pick_list import PickList
 from screens.widgets.plain import Plain, PlainLabel, plain_option
 from screens.widgets.text_input import TextInput
+
+NAME_CELLS = 19
+"""The name column of the picker: a longer name is cut with … so the line fits 72 cells."""
 
 
 def candidate_label(c: Candidate) -> str:
@@ -43,12 +47,15 @@ def candidate_label(c: Candidate) -> str:
     onsite = _("on-site") if c.person.does_onsite else _("remote only")
     timer = "⏱" if c.load.timer_running else ""  # the stopwatch, as on the technician's screen
     if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
-        return f"{c.person.name:<20} ✗ " + _("does no on-site work: not for this job")
+        return f"{fit(c.person.name, NAME_CELLS, pad=True)} ✗ " + _(
+            "does no on-site work: not for this job"
+        )
     jobs = ngettext("{n} job", "{n} jobs", c.load.open_jobs).format(n=c.load.open_jobs)
     width = max(len(ngettext("{n} job", "{n} jobs", k).format(n=k)) for k in (1, 2, 5))
     today = _("today {time}").format(time=format_duration(c.load.minutes_today))
     modes = max(len(_("on-site")), len(_("remote only")))
-    return f"{c.person.name:<20} {skill} {onsite:<{modes}} {jobs:<{width}} {today} {timer}".rstrip()
+    name = fit(c.person.name, NAME_CELLS, pad=True)
+    return f"{name} {skill} {onsite:<{modes}} {jobs:<{width}} {today} {timer}".rstrip()
 
 
 def clash_text(visit: Visit) -> str:
@@ -138,7 +145,7 @@ class AssignScreen(FormDialog[bool]):
         self.query_one("#assign-title", Label).update(
             _("Assign job {no}: {category}, {mode} — {text}").format(
                 no=job.number, category=CATEGORY_LABEL[job.category], mode=MODE_LABEL[job.mode],
-                text=job.description[:40],
+                text=fit(job.description, 40),
             )
         )  # fmt: skip
         options = self.query_one("#candidates", OptionList)

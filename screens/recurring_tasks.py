@@ -161,7 +161,7 @@ class RecurringTasksScreen(BBScreen[None]):
             nexts = str(err)
         detail.update(
             _(
-                "{schedule} · {minutes} h · catch-up {catch} · closed day: {closed}\n"
+                "{schedule} · {minutes} · catch-up {catch} · closed day: {closed}\n"
                 "Next: {next}\n{instructions}"
             ).format(
                 schedule=task.schedule, minutes=format_duration(task.expected_minutes),

@@ -29,6 +29,7 @@ from bbdispatch.services.statements import (
     check_issuable,
     issue_statement,
 )
+from bbdispatch.text import fit
 from screens.base import BBScreen
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -362,10 +363,4 @@ def fit_name(name: str, room: int) -> str:
     The statement's title ends with the period and the issue number and date;
     a long client name used to push the date off an 80-column screen.
     """
-    room = max(room, 8)
-    if cell_len(name) <= room:
-        return name
-    cut = name
-    while cut and cell_len(cut) > room - 1:
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
+    return fit(name, max(room, 8))

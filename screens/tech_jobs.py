@@ -17,7 +17,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.work import WorkEntry
-from bbdispatch.formats import format_duration
+from bbdispatch.formats import format_duration, format_stopwatch
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.my_entries import add_my_entry
@@ -206,9 +206,7 @@ class TechJobsScreen(BBScreen[None]):
             bar.set_class(False, "-forgotten")
             bar.update(_("No timer running · t starts it on the selected job"))
             return
-        elapsed = format_duration(
-            max(self.ctx.clock.now() - entry.started_at, timedelta()), seconds=True
-        )
+        elapsed = format_stopwatch(max(self.ctx.clock.now() - entry.started_at, timedelta()))
         forgotten = timer_is_forgotten(self.ctx, entry)
         bar.set_class(forgotten, "-forgotten")
         # One line at 80 columns: the start's date only when it is not today, and

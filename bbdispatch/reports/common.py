@@ -21,6 +21,7 @@ from bbdispatch.formats import (
     format_hours,
     format_money,
     format_percent,
+    format_stopwatch,
     hours_of,
 )
 
@@ -117,8 +118,8 @@ OPENING_BALANCE_PL = "saldo otwarcia: {hours} wykorzystane przed wdrożeniem sys
 
 
 def duration_pl(minutes: int) -> str:
-    """Actual time as ``1:20`` (hours:minutes)."""
-    return format_duration(minutes)
+    """Time spent as the client reads hours: ``1,33 h``."""
+    return format_duration(minutes, DOCUMENT_LOCALE)
 
 
 def actual_pl(seconds: int) -> str:
@@ -126,7 +127,7 @@ def actual_pl(seconds: int) -> str:
 
     Always with seconds (``0:15:00`` too), so the document's column reads evenly.
     """
-    return format_duration(timedelta(seconds=seconds), seconds=True)
+    return format_stopwatch(timedelta(seconds=seconds))
 
 
 CONTRACT_COLUMNS = ("contract", "left_before", "used", "left_after", "net")

@@ -3,7 +3,7 @@
 The demo is written by an English session (as the test template is), so every
 text the system stored must come out Polish when a Polish session reads it:
 status history notes, charge reasons, audit rows. Also the assign dialog's
-category and plural counts, and durations written one way (``0:45``).
+category and plural counts, and durations written one way (``0,75 h``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.domain.audit_text import audit_text
 from bbdispatch.domain.messages import shown, stored
-from bbdispatch.formats import format_duration
+from bbdispatch.formats import format_duration, format_stopwatch
 from bbdispatch.i18n import set_language
 from bbdispatch.services.context import Ctx
 from screens.assign import AssignScreen
@@ -134,12 +134,15 @@ def test_an_audit_row_reads_as_words() -> None:
     assert audit_text(edit, lambda i: "—") == "zmieniono: priorytet zwykły → awaria"
 
 
-def test_one_duration_format() -> None:
-    assert format_duration(45) == "0:45"
-    assert format_duration(timedelta(hours=5)) == "5:00"
-    assert format_duration(timedelta(minutes=15, seconds=30)) == "0:15:30"
-    assert format_duration(timedelta(minutes=43), seconds=True) == "0:43:00"
-    assert format_duration(-30) == "-0:30"
+def test_one_duration_format(polish: None) -> None:
+    # Issue 16: worked time is hours the Babel way, never a clock ("0:45").
+    assert format_duration(45) == "0,75 h"
+    assert format_duration(timedelta(hours=5)) == "5 h"
+    assert format_duration(timedelta(minutes=15, seconds=30)) == "0,26 h"
+    assert format_duration(-30) == "-0,5 h"
+    assert format_stopwatch(timedelta(minutes=43)) == "0:43:00"
+    set_language("en")
+    assert format_duration(45) == "0.75 h"
 
 
 def test_no_message_puts_h_after_an_hours_and_minutes_duration() -> None:

@@ -203,7 +203,7 @@ async def test_detail_shows_everything_and_edits_are_audited(ctx_factory) -> Non
             "Monika Krawczyk",
             "network-1h",
             "Pomiar łącza",
-            "Total worked 0:45",
+            "Total worked 0.75 h",
             "Czekamy na technika",
             "on hold",
             "created",

@@ -35,7 +35,7 @@ async def test_stopping_a_forgotten_timer_asks_for_the_real_end(
         await pilot.press(*"Restart serwera", "enter")
         await settle(pilot)
         assert isinstance(app.screen, EntryDialog)  # nothing saved
-        assert "12:40 is longer than 10 h" in text_of(app, "#error-end")
+        assert "12.67 h is longer than 10 h" in text_of(app, "#error-end")
         assert app.screen.query_one("#entry-long", Checkbox).display
         end = app.screen.query_one("#entry-end", Input)
         assert end.has_focus

@@ -30,7 +30,7 @@ def beata(demo_db_path: Path) -> Technician:
 async def test_an_82_hour_entry_shows_its_time_and_end_day_whole(
     ctx_factory, beata, demo_db_path, clock: FrozenClock, prices
 ) -> None:
-    # The tester's case: "82:24:30" cut to "82:24:3", and "16:00–02:24" with no end date.
+    # The tester's case: "82:24:30" cut to "82:24:3" (now hours, 82.41 h), and "16:00–02:24" with no end date.
     start = (clock.now() - timedelta(days=5)).astimezone(FIRM_ZONE)
     start = datetime(start.year, start.month, start.day, 16, 0, tzinfo=FIRM_ZONE)
     end = start + timedelta(hours=82, minutes=24, seconds=30)
@@ -56,7 +56,7 @@ async def test_an_82_hour_entry_shows_its_time_and_end_day_whole(
             table.get_row(key) for key in table.rows if "Migracja" in str(table.get_row(key)[-1])
         )
         cells = {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
-        assert cells["time"] == "82:24:30"
+        assert cells["time"] == "82.41 h"
         assert cells["span"] == f"16:00–{end.strftime('%d/%m')} 02:24"  # English session
         for column in table.ordered_columns:
             value = cells[str(column.key.value)]

@@ -66,8 +66,8 @@ async def test_semicolon_csv_is_the_polish_document(demo_ctx: Ctx) -> None:
 
 
 def test_worked_time_is_shown_to_the_second() -> None:
-    from bbdispatch.formats import format_duration
+    from bbdispatch.formats import format_stopwatch
 
-    assert format_duration(timedelta(minutes=15, seconds=30)) == "0:15:30"
-    assert format_duration(timedelta(hours=79)) == "79:00"
-    assert format_duration(timedelta(seconds=20)) == "0:00:20"
+    assert format_stopwatch(timedelta(minutes=15, seconds=30)) == "0:15:30"
+    assert format_stopwatch(timedelta(hours=79)) == "79:00:00"
+    assert format_stopwatch(timedelta(seconds=20)) == "0:00:20"

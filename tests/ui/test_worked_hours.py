@@ -1,0 +1,88 @@
+"""Worked time reads as hours the Babel way (``0,75 h``), never as a clock (issue 16).
+
+The tester saw ``0:45`` in the job detail, the technician's entries and the
+assign dialog ("przepracowano 0:45"): every one now goes through
+:func:`bbdispatch.formats.format_duration`, the hours of the statements.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.people import Technician
+from bbdispatch.i18n import set_language
+from bbdispatch.services.board import candidates, job_detail
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.people import person_by_login
+from screens.assign import candidate_label
+from screens.job_detail import render_detail
+from screens.tech_entries import MyEntriesScreen
+from tests.helpers import load_person
+from tests.ui.test_tech_workspace import settle
+
+JOB = 1
+
+
+async def _worked_45_minutes(demo_db_path: Path, clock: FrozenClock, prices, login: str) -> None:
+    now = clock.now().astimezone(FIRM_ZONE)
+    start = datetime(now.year, now.month, now.day, 8, 0, tzinfo=FIRM_ZONE) - timedelta(days=1)
+    db = await Database.open(demo_db_path)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        person = await person_by_login(db, login)
+        assert person is not None
+        await add_entry(
+            ctx, job_id=JOB, technician_id=person.id, started_at=start,
+            ended_at=start + timedelta(minutes=45), description="Sprawdzenie kopii",
+            mode=JobMode.REMOTE,
+        )  # fmt: skip
+    finally:
+        await db.close()
+
+
+async def test_job_detail_and_assign_show_hours(
+    demo_ctx: Ctx, demo_db_path: Path, clock: FrozenClock, prices, polish: None
+) -> None:
+    await _worked_45_minutes(demo_db_path, clock, prices, "beata")
+    text = render_detail(await job_detail(demo_ctx, JOB), 80).plain
+    line = next(x for x in text.splitlines() if "Sprawdzenie kopii" in x)
+    assert "0,75 h" in line and "0:45" not in line
+    total = next(x for x in text.splitlines() if x.startswith("Łącznie przepracowano"))
+    assert "0:" not in total and " h" in total
+    labels = [candidate_label(c) for c in await candidates(demo_ctx, JOB)]
+    assert all("dziś 0:" not in x for x in labels)
+    assert any("dziś " in x and x.split("dziś ")[1].split()[1] == "h" for x in labels), labels
+    set_language("en")
+    text = render_detail(await job_detail(demo_ctx, JOB), 80).plain
+    assert "0.75 h" in next(x for x in text.splitlines() if "Sprawdzenie kopii" in x)
+
+
+@pytest.fixture
+def beata(demo_db_path: Path) -> Technician:
+    return load_person(demo_db_path, "beata")
+
+
+async def test_technician_entries_show_hours(
+    ctx_factory, beata: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
+) -> None:
+    await _worked_45_minutes(demo_db_path, clock, prices, "beata")
+    app = BBDispatch(ctx_factory("beata"), beata, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MyEntriesScreen())
+        await settle(pilot)
+        table = app.screen.query_one("#entries", DataTable)
+        row = next(
+            table.get_row(k) for k in table.rows if "Sprawdzenie" in str(table.get_row(k)[-1])
+        )
+        cells = {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
+        assert cells["time"] == "0,75 h"
