@@ -82,11 +82,12 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
         metavar=_("LOGIN"),
         help=_("work as another user (dispatchers and admins)"),
     )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
+    from bbdispatch.commands.choice import add_choice, language_choice
+
+    add_choice(
+        parser, "--lang", kind=language_choice(), metavar=_("LANGUAGE"),
         help=_("language of screens and messages (default: the locale, else the firm's setting)"),
-    )
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in only:
         module = importlib.import_module(f"bbdispatch.commands.{name}")

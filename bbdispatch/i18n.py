@@ -108,6 +108,16 @@ class Labels(Mapping[K, str]):
         text = self._texts[key]
         return pgettext(self._context, text) if self._context else _(text)
 
+    def in_language(self, key: K, language: str) -> str:
+        """The label of ``key`` in ``language`` whatever the session speaks (``"pl"``, ``"en"``).
+
+        The command line accepts a choice in either language
+        (:class:`bbdispatch.commands.choice.Choice`).
+        """
+        catalogue = _load(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+        text = self._texts[key]
+        return catalogue.pgettext(self._context, text) if self._context else catalogue.gettext(text)
+
     def __iter__(self) -> Iterator[K]:
         return iter(self._texts)
 

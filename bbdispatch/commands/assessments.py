@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = one_line_errors(sub.add_parser("assessments", help=_("clients' needs assessments")))
     actions = parser.add_subparsers(dest="assessments_command", metavar=_("ACTION"), required=True)
     add = one_line_errors(actions.add_parser("add", help=_("record a needs assessment")))
-    add.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    add.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
+    )
     add.add_argument(
         "--rules", required=True, metavar=_("TEXT"), help=_("the agreed rules of work")
     )
@@ -33,7 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     waive = one_line_errors(
         actions.add_parser("waive", help=_("record that a client's needs assessment is waived"))
     )
-    waive.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    waive.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
+    )
     waive.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why it is waived"))
     waive.add_argument("--on", type=day, metavar=_("DATE"), help=_("decided on (default: today)"))
     waive.add_argument("--json", action="store_true", help=_("print the new id as JSON"))

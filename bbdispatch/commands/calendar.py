@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from bbdispatch.commands.choice import add_choice, priority_choice
 from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
 from bbdispatch.commands.office import whole_number
 from bbdispatch.formats import format_number, weekday_name
@@ -18,8 +19,6 @@ from bbdispatch.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from bbdispatch.domain.calendar import FirmCalendar
-
-PRIORITIES = ("emergency", "normal", "low")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +39,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar=_("WHEN"),
         help=_("received at: '10.11.2026 15:00' or ISO 8601 (local time)"),
     )
-    parser.add_argument("--priority", choices=PRIORITIES, default="normal", help=_("with --due"))
+    add_choice(
+        parser, "--priority", kind=priority_choice(), metavar=_("PRIORITY"), default="normal",
+        help=_("with --due"),
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle)
 

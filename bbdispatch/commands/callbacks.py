@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
     done = one_line_errors(actions.add_parser("done", help=_("record a callback made")))
-    done.add_argument("id", type=positive_id, metavar=_("ID"))
+    done.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the callback's id"))
     done.add_argument(
         "--outcome", required=True, metavar=_("TEXT"), help=_("what came of the call")
     )
@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tried = one_line_errors(
         actions.add_parser("attempt", help=_("record a try nobody answered; it stays on the list"))
     )
-    tried.add_argument("id", type=positive_id, metavar=_("ID"))
+    tried.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the callback's id"))
     tried.add_argument("--note", default="", metavar=_("TEXT"), help=_("e.g. voicemail"))
     tried.add_argument(
         "--retry", type=moment, metavar=_("ISO"), help=_("when to try again (default: in 1 h)")

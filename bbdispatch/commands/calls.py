@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from bbdispatch.clock import local
+from bbdispatch.commands.choice import Choice, add_choice
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
 from bbdispatch.domain.calls import CallOutcome
@@ -35,17 +36,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=handle_list)
     actions = parser.add_subparsers(dest="calls_command", metavar=_("ACTION"))
     note = one_line_errors(actions.add_parser("note", help=_("write or correct a call's note")))
-    note.add_argument("id", type=positive_id, metavar=_("ID"))
+    note.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the call's id"))
     note.add_argument("text", metavar=_("TEXT"), help=_("the note (empty clears it)"))
     note.add_argument("--json", action="store_true", help=_("print JSON"))
     note.set_defaults(handler=handle_note, id_refers=Ref.CALL)
     mark = one_line_errors(
         actions.add_parser("mark", help=_("close a call without a job: information or missed"))
     )
-    mark.add_argument("id", type=positive_id, metavar=_("ID"))
-    mark.add_argument(
-        "outcome", choices=MARKABLE, metavar=_("OUTCOME"), help=_("what became of the call")
-    )
+    mark.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the call's id"))
+    add_choice(
+        mark, "outcome", kind=Choice(MARKABLE, CALL_OUTCOME_LABEL, {"information": ("info",)}),
+        metavar=_("OUTCOME"), help=_("what became of the call"),
+    )  # fmt: skip
     mark.add_argument("--note", default="", metavar=_("TEXT"), help=_("the call's note"))
     mark.add_argument("--json", action="store_true", help=_("print JSON"))
     mark.set_defaults(handler=handle_mark, id_refers=Ref.CALL)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bbdispatch.clock import local
+from bbdispatch.commands.choice import add_choice, kind_choice
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
@@ -45,23 +46,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=handle_list)
     actions = parser.add_subparsers(dest="clients_command", metavar=_("ACTION"))
     show = one_line_errors(actions.add_parser("show", help=_("all of one client")))
-    show.add_argument("id", type=positive_id, metavar=_("ID"))
+    show.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the client's id"))
     show.add_argument("--json", action="store_true", help=_("machine-readable output"))
     show.set_defaults(handler=handle_show, id_refers=Ref.CLIENT)
     add = one_line_errors(actions.add_parser("add", help=_("add a client (a prospect)")))
-    add.add_argument("--kind", choices=[k.value for k in ClientKind], required=True)
-    add.add_argument("--name", required=True, metavar=_("NAME"))
+    add_choice(add, "--kind", kind=kind_choice(), metavar=_("KIND"), required=True)
+    add.add_argument(
+        "--name", required=True, metavar=_("NAME"), help=_("company name, or first and last name")
+    )
     _detail_flags(add)
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help=_("change a client's details")))
-    edit.add_argument("id", type=positive_id, metavar=_("ID"))
-    edit.add_argument("--kind", choices=[k.value for k in ClientKind])
-    edit.add_argument("--name", metavar=_("NAME"))
+    edit.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the client's id"))
+    add_choice(edit, "--kind", kind=kind_choice(), metavar=_("KIND"))
+    edit.add_argument("--name", metavar=_("NAME"), help=_("company name, or first and last name"))
     _detail_flags(edit)
     edit.set_defaults(handler=handle_edit, id_refers=Ref.CLIENT)
     for name, helptext in (("archive", _("archive a client")), ("reactivate", _("undo archiving"))):
         action = one_line_errors(actions.add_parser(name, help=helptext))
-        action.add_argument("id", type=positive_id, metavar=_("ID"))
+        action.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the client's id"))
         action.add_argument("--json", action="store_true", help=_("print JSON"))
         action.set_defaults(
             handler=handle_archive, archived=name == "archive", id_refers=Ref.CLIENT
@@ -76,12 +79,12 @@ def _detail_flags(parser: argparse.ArgumentParser) -> None:
         metavar=_("NUMBER[=LABEL]"),
         help=_("a phone, optionally labelled (repeat for more; on edit: replaces the list)"),
     )
-    parser.add_argument("--street", metavar=_("STREET"))
-    parser.add_argument("--postal-code", metavar=_("NN-NNN"))
-    parser.add_argument("--city", metavar=_("CITY"))
-    parser.add_argument("--email", metavar=_("EMAIL"))
+    parser.add_argument("--street", metavar=_("STREET"), help=_("street and number"))
+    parser.add_argument("--postal-code", metavar=_("NN-NNN"), help=_("postal code"))
+    parser.add_argument("--city", metavar=_("CITY"), help=_("city"))
+    parser.add_argument("--email", metavar=_("EMAIL"), help=_("e-mail address"))
     parser.add_argument("--contact", metavar=_("NAME"), help=_("contact person"))
-    parser.add_argument("--notes", metavar=_("TEXT"))
+    parser.add_argument("--notes", metavar=_("TEXT"), help=_("notes for the dispatchers"))
     parser.add_argument("--json", action="store_true", help=_("print the id as JSON"))
 
 

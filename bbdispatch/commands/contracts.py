@@ -53,7 +53,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=handle)
     actions = parser.add_subparsers(dest="contracts_command", metavar=_("ACTION"))
     sign = one_line_errors(actions.add_parser("sign", help=_("sign a product of the price list")))
-    sign.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    sign.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
+    )
     sign.add_argument("--product", required=True, metavar=_("CODE"), help=_("a price-list code"))
     sign.add_argument("--starts", type=day, metavar=_("DATE"), help=_("first day (default: today)"))
     sign.add_argument("--ends", type=day, metavar=_("DATE"), help=_("last day (default: open)"))

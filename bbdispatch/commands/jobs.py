@@ -10,6 +10,13 @@ from dataclasses import replace
 from typing import Any
 
 from bbdispatch.clock import local, to_db
+from bbdispatch.commands.choice import (
+    add_choice,
+    category_choice,
+    mode_choice,
+    priority_choice,
+    status_choice,
+)
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.domain.errors import FieldError
@@ -39,14 +46,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = parser.add_subparsers(dest="jobs_command", metavar=_("ACTION"))
     add = one_line_errors(actions.add_parser("add", help=_("open a job for a client")))
     add.add_argument("--client", type=positive_id, metavar=_("ID"), help=_("the client"))
-    add.add_argument("--description", required=True, metavar=_("TEXT"))
-    add.add_argument("--mode", choices=[m.value for m in JobMode], default=JobMode.REMOTE.value)
     add.add_argument(
-        "--priority", choices=[p.value for p in Priority], default=Priority.NORMAL.value
+        "--description", required=True, metavar=_("TEXT"), help=_("what the client needs")
     )
-    add.add_argument(
-        "--category", choices=[c.value for c in Category], default=Category.OTHER.value
+    add_choice(
+        add,
+        "--mode",
+        kind=mode_choice(),
+        metavar=_("MODE"),
+        default=JobMode.REMOTE.value,
     )
+    add_choice(
+        add,
+        "--priority",
+        kind=priority_choice(),
+        metavar=_("PRIORITY"),
+        default=Priority.NORMAL.value,
+    )
+    add_choice(
+        add, "--category", kind=category_choice(), metavar=_("CATEGORY"),
+        default=Category.OTHER.value,
+    )  # fmt: skip
     source = add.add_mutually_exclusive_group()
     source.add_argument("--received-at", type=moment, metavar=_("ISO"), help=_("default: now"))
     source.add_argument(
@@ -61,8 +81,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
     give = one_line_errors(actions.add_parser("assign", help=_("give a job to a technician")))
-    give.add_argument("id", type=positive_id, metavar=_("ID"))
-    give.add_argument("--to", required=True, metavar=_("LOGIN"))
+    give.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the job's id"))
+    give.add_argument("--to", required=True, metavar=_("LOGIN"), help=_("the technician's login"))
     give.add_argument(
         "--visit", type=moment, metavar=_("ISO"), help=_("planned visit (on-site jobs)")
     )
@@ -70,8 +90,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     give.set_defaults(handler=handle_assign, id_refers=Ref.JOB)
     _register_edit(actions)
     move = one_line_errors(actions.add_parser("status", help=_("move a job to another status")))
-    move.add_argument("id", type=positive_id, metavar=_("ID"))
-    move.add_argument("status", choices=[s.value for s in JobStatus], metavar=_("STATUS"))
+    move.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the job's id"))
+    add_choice(move, "status", kind=status_choice(), metavar=_("STATUS"), help=_("the new status"))
     move.add_argument("--reason", default="", metavar=_("TEXT"), help=_("resolution or reason"))
     move.add_argument("--json", action="store_true", help=_("print JSON"))
     move.set_defaults(handler=handle_status, id_refers=Ref.JOB)
@@ -84,10 +104,10 @@ def _register_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser])
             "edit", help=_("correct a job: description, priority, mode, contract, agreed price")
         )
     )
-    edit.add_argument("id", type=positive_id, metavar=_("ID"))
-    edit.add_argument("--description", metavar=_("TEXT"))
-    edit.add_argument("--mode", choices=[m.value for m in JobMode])
-    edit.add_argument("--priority", choices=[p.value for p in Priority])
+    edit.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the job's id"))
+    edit.add_argument("--description", metavar=_("TEXT"), help=_("what the client needs"))
+    add_choice(edit, "--mode", kind=mode_choice(), metavar=_("MODE"))
+    add_choice(edit, "--priority", kind=priority_choice(), metavar=_("PRIORITY"))
     edit.add_argument(
         "--contract",
         metavar=_("ID|none"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from bbdispatch.commands.choice import add_choice, language_choice
 from bbdispatch.commands.common import echo, open_ctx, run
-from bbdispatch.i18n import LANGUAGES, _
+from bbdispatch.i18n import _
 from bbdispatch.services.settings import firm_language, set_firm_language
 
 
@@ -15,9 +16,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "language",
         help=_("show or set the firm's language (for sessions whose locale asks for none)"),
     )
-    parser.add_argument(
-        "value", nargs="?", choices=LANGUAGES, help=_("the new language (admins only)")
-    )
+    add_choice(
+        parser, "value", kind=language_choice(), metavar=_("LANGUAGE"), nargs="?",
+        help=_("the new language (admins only)"),
+    )  # fmt: skip
     parser.set_defaults(handler=handle)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bbdispatch.commands.choice import add_choice, category_choice, role_choice
 from bbdispatch.commands.common import (
     EXIT_USAGE,
     CommandError,
@@ -15,7 +16,6 @@ from bbdispatch.commands.common import (
     run,
 )
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
-from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.labels import ROLE_LABEL, width_of
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
@@ -32,14 +32,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("people", help=_("add or list dispatchers, technicians and admins"))
     actions = parser.add_subparsers(dest="people_command", metavar=_("ACTION"), required=True)
     add = actions.add_parser("add", help=_("add a person; LOGIN is their OS (SSH) login"))
-    add.add_argument("login", metavar=_("LOGIN"))
-    add.add_argument("name", metavar=_("NAME"))
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.TECHNICIAN.value)
+    add.add_argument("login", metavar=_("LOGIN"), help=_("their OS (SSH) login"))
+    add.add_argument("name", metavar=_("NAME"), help=_("first and last name"))
+    add_choice(
+        add, "--role", kind=role_choice(), metavar=_("ROLE"), default=Role.TECHNICIAN.value,
+    )  # fmt: skip
     add.add_argument(
         "--skills",
         default="",
         metavar=_("SKILLS"),
-        help=_("comma-separated: {choices}").format(choices=",".join(c.value for c in Category)),
+        help=_("comma-separated: {choices}").format(choices=category_choice().shown()),
     )
     add.add_argument("--phone", metavar=_("NUMBER"), help=_("mobile number, e.g. 601 100 200"))
     add.add_argument("--remote-only", action="store_true", help=_("does no on-site work"))
@@ -64,13 +66,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def handle_add(args: argparse.Namespace) -> int:
     """Add one person, checking skills and phone first."""
-    skills = frozenset(s.strip() for s in args.skills.split(",") if s.strip())
-    unknown = skills - {c.value for c in Category}
-    if unknown:
-        known = ",".join(c.value for c in Category)
-        return _usage(
-            _("unknown skill {v!r}; use {known}.").format(v=sorted(unknown)[0], known=known)
-        )
+    try:
+        skills = category_choice().many(args.skills)
+    except argparse.ArgumentTypeError as err:
+        return _usage(str(err))
     try:
         phone = parse_phone(args.phone) if args.phone else None
     except InvalidPhoneNumber as err:

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = actions.add_parser(
         "export", help=_("everything held about a client, as readable JSON (RODO art. 15)")
     )
-    export.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    export.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
+    )
     export.set_defaults(handler=handle_export)
     erase = actions.add_parser(
         "erase",
@@ -28,7 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "and what they show are kept as accounting law requires"
         ),
     )
-    erase.add_argument("--client", type=positive_id, required=True, metavar=_("ID"))
+    erase.add_argument(
+        "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
+    )
     erase.set_defaults(handler=handle_erase)
 
 

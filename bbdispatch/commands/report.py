@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bbdispatch import dates
+from bbdispatch.commands.choice import Choice, add_choice
 from bbdispatch.commands.common import (
     EXIT_ERROR,
     EXIT_USAGE,
@@ -21,7 +22,7 @@ from bbdispatch.commands.common import (
 )
 from bbdispatch.commands.office import one_line_errors
 from bbdispatch.domain.statements import Statement
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.reports.itadmin import ITADMIN_FORMATS, render_itadmin
 from bbdispatch.services.itadmin_report import OutsideTerm, itadmin_report
@@ -32,8 +33,19 @@ from bbdispatch.services.statements import (
     issued_document,
 )
 
+FORMAT_LABEL = Labels(
+    {
+        "csv": N_("CSV, for spreadsheets"),
+        "md": N_("Markdown text"),
+        "html": N_("HTML page, to print"),
+        "json": N_("JSON, for scripts"),
+    }
+)
+"""What each document format is, for ``--help``."""
 DELIMITERS = (",", ";")
 """CSV separators: ',' for scripts, ';' for the Polish spreadsheet document."""
+DELIMITER_LABEL = Labels({",": N_("comma"), ";": N_("semicolon")})
+"""Each CSV separator by name, for ``--help``."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,12 +58,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--client", required=True, metavar=_("ID"), help=_("client id"))
     st.add_argument("--from", dest="start", required=True, metavar=_("DATE"), help=_("first day"))
     st.add_argument("--to", dest="end", required=True, metavar=_("DATE"), help=_("last day"))
-    st.add_argument("--format", choices=FORMATS, default="md", help=_("output format"))
-    st.add_argument(
-        "--delimiter",
-        choices=DELIMITERS,
+    add_choice(
+        st, "--format", kind=Choice(FORMATS, FORMAT_LABEL, described=True),
+        metavar=_("FORMAT"), default="md",
+        help=_("output format"),
+    )  # fmt: skip
+    add_choice(
+        st, "--delimiter", kind=Choice(DELIMITERS, DELIMITER_LABEL, described=True),
+        metavar=_("SIGN"),
         help=_("CSV delimiter (';' uses a decimal comma); only with --format csv"),
-    )
+    )  # fmt: skip
     st.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
     st.add_argument("--issue", action="store_true", help=_("issue it: lock the period's entries"))
     st.add_argument(
@@ -63,7 +79,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     it.add_argument("--client", required=True, metavar=_("ID"), help=_("client id"))
     it.add_argument("--month", required=True, metavar=_("YYYY-MM"), help=_("the month"))
-    it.add_argument("--format", choices=ITADMIN_FORMATS, default="md", help=_("output format"))
+    add_choice(
+        it, "--format", kind=Choice(ITADMIN_FORMATS, FORMAT_LABEL, described=True),
+        metavar=_("FORMAT"),
+        default="md", help=_("output format"),
+    )  # fmt: skip
     it.add_argument("--output", metavar=_("FILE"), help=_("write here instead of stdout"))
     it.add_argument(
         "--force", action="store_true", help=_("replace the --output file if it exists")

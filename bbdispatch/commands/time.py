@@ -31,9 +31,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = one_line_errors(sub.add_parser("time", help=_("record and correct work time")))
     actions = parser.add_subparsers(dest="time_command", metavar=_("ACTION"), required=True)
     add = one_line_errors(actions.add_parser("add", help=_("record finished work on a job")))
-    add.add_argument("--job", type=positive_id, required=True, metavar=_("ID"))
-    add.add_argument("--from", dest="start", type=moment, required=True, metavar=_("ISO"))
-    add.add_argument("--to", dest="end", type=moment, required=True, metavar=_("ISO"))
+    add.add_argument(
+        "--job", type=positive_id, required=True, metavar=_("ID"), help=_("the job's id")
+    )
+    add.add_argument(
+        "--from",
+        dest="start",
+        type=moment,
+        required=True,
+        metavar=_("ISO"),
+        help=_("start, local time"),
+    )
+    add.add_argument(
+        "--to", dest="end", type=moment, required=True, metavar=_("ISO"), help=_("end, local time")
+    )
     add.add_argument("--text", required=True, metavar=_("TEXT"), help=_("the work, for the client"))
     add.add_argument("--tech", metavar=_("LOGIN"), help=_("who worked (office only; default: you)"))
     add.add_argument("--long", action="store_true", help=_(LONG_HELP))
@@ -45,10 +56,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help=_("correct a work entry")))
-    edit.add_argument("entry", type=positive_id, metavar=_("ENTRY"))
-    edit.add_argument("--from", dest="start", type=moment, metavar=_("ISO"))
-    edit.add_argument("--to", dest="end", type=moment, metavar=_("ISO"))
-    edit.add_argument("--text", metavar=_("TEXT"))
+    edit.add_argument("entry", type=positive_id, metavar=_("ENTRY"), help=_("the entry's id"))
+    edit.add_argument(
+        "--from", dest="start", type=moment, metavar=_("ISO"), help=_("new start, local time")
+    )
+    edit.add_argument(
+        "--to", dest="end", type=moment, metavar=_("ISO"), help=_("new end, local time")
+    )
+    edit.add_argument("--text", metavar=_("TEXT"), help=_("new description for the client"))
     edit.add_argument("--long", action="store_true", help=_(LONG_HELP))
     edit.add_argument(
         "--reason",

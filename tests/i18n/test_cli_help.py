@@ -24,7 +24,7 @@ from bbdispatch import i18n
 from bbdispatch.cli import build_parser, main
 from bbdispatch.foreign_messages import install_argparse
 
-SAME_IN_BOTH = {"LOGIN", "ID", "ISO", "N", "NIP", "NN-NNN", "STATUS", "JSON", "CSV"}
+SAME_IN_BOTH = {"FORMAT", "LOGIN", "ID", "ISO", "N", "NIP", "NN-NNN", "STATUS", "JSON", "CSV"}
 """Metavars and words that Polish writes as English does (and addresses: ``postgresql://…``)."""
 
 ENGLISH = {
@@ -137,7 +137,7 @@ def test_help_of_every_command_is_polish(
     ("argv", "polish"),
     [
         (["jobs", "status"], "wymagane są argumenty"),
-        (["jobs", "status", "1", "frob"], "niepoprawny wybór"),
+        (["jobs", "status", "1", "frob"], "to nie jest żadne z: nowe, ocenione"),
         (["frob"], "niepoprawny wybór"),
         (["backup", "--keep", "x"], "to nie jest liczba całkowita"),
         (["time", "add", "--job", "1", "--from", "x"], "To nie jest czas"),
