@@ -14,6 +14,7 @@ from typing import Any
 from bbdispatch.clock import local
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
+from bbdispatch.commands.table import when
 from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import _
@@ -145,7 +146,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def _minutes(at: datetime) -> str:
-    return local(at).isoformat(sep=" ", timespec="minutes")
+    return when(at)
 
 
 def handle_add(args: argparse.Namespace) -> int:

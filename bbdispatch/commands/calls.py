@@ -14,6 +14,7 @@ from bbdispatch.clock import local
 from bbdispatch.commands.choice import Choice, add_choice
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
+from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, width_of
 from bbdispatch.domain.messages import shown
@@ -83,11 +84,11 @@ def handle_list(args: argparse.Namespace) -> int:
         outcome_w = width_of(CALL_OUTCOME_LABEL)
         for r in rows:
             call = r.call
-            when = local(call.received_at).isoformat(sep=" ", timespec="minutes")
             who = r.client_name or call.e164 or call.raw_number or "—"
+            outcome = CALL_OUTCOME_LABEL[call.outcome]
             echo(
-                f"{call.id:>6} {when} {CALL_OUTCOME_LABEL[call.outcome]:<{outcome_w}} "
-                f"{who[:28]:<28} {shown(call.note)}".rstrip()
+                f"{call.id:>6} {when(call.received_at)} {outcome:<{outcome_w}} "
+                f"{cell(who, 28)} {shown(call.note)}".rstrip()
             )
         return 0
 

@@ -9,6 +9,7 @@ from bbdispatch.clock import local
 from bbdispatch.commands.choice import add_choice, kind_choice
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
+from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.labels import (
@@ -146,7 +147,7 @@ def handle_list(args: argparse.Namespace) -> int:
         for c in found:
             phone = c.phones[0].e164 if c.phones else ""
             kind, status = CLIENT_KIND_LABEL[c.kind], CLIENT_STATUS_LABEL[c.status]
-            echo(f"{c.id:>6} {c.name[:34]:<34} {kind:<{kind_w}} {status:<{status_w}} {phone}")
+            echo(f"{c.id:>6} {cell(c.name, 34)} {kind:<{kind_w}} {status:<{status_w}} {phone}")
         return 0
 
     return run(body)
@@ -272,7 +273,7 @@ def overview_lines(o: ClientOverview) -> list[str]:
         ))  # fmt: skip
     for call in o.calls:
         lines.append("  " + _("call {time} {outcome} {note}").format(
-            time=local(call.received_at).isoformat(timespec="minutes"),
+            time=when(call.received_at),
             outcome=CALL_OUTCOME_LABEL[call.outcome], note=shown(call.note),
         ).rstrip())  # fmt: skip
     return lines

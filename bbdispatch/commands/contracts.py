@@ -21,6 +21,7 @@ from bbdispatch.commands.common import (
 )
 from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
+from bbdispatch.commands.table import cell
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.labels import CONTRACT_STATUS_LABEL, width_of
 from bbdispatch.formats import format_amount, format_hours
@@ -134,7 +135,7 @@ def handle(args: argparse.Namespace) -> int:
         status_w = width_of(CONTRACT_STATUS_LABEL)
         for v in views:
             status = CONTRACT_STATUS_LABEL[v.status]
-            echo(f"{v.client_name[:30]:<30} {status:<{status_w}} {balance_text(v.balance, warn)}")
+            echo(f"{cell(v.client_name, 30)} {status:<{status_w}} {balance_text(v.balance, warn)}")
             for note in contract_notes(v):
                 echo(f"{'':<30} {'':<{status_w}} {note}")
         return 0

@@ -19,6 +19,7 @@ from bbdispatch.commands.choice import (
 )
 from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
+from bbdispatch.commands.table import cell, last
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
@@ -182,7 +183,7 @@ def handle_list(args: argparse.Namespace) -> int:
             status, priority = JOB_STATUS_LABEL[job.status], PRIORITY_LABEL[job.priority]
             echo(
                 f"{job.id:>6} {status:<{status_w}} {priority:<{priority_w}} "
-                f"{i.row.client_name[:24]:<24} {job.description[:30]}"
+                f"{cell(i.row.client_name, 24)} {last(job.description, 30)}"
             )
         return 0
 
