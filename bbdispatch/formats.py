@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Literal
 
-from bbdispatch.i18n import babel_locale
+from bbdispatch.i18n import _, babel_locale
 
 DOCUMENT_LOCALE = "pl_PL"
 """The locale of client documents (work statements): Polish, always."""
@@ -140,6 +140,15 @@ def format_stopwatch(length: timedelta | int) -> str:
     hours, rest = divmod(abs(total), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+
+
+def format_number_mark(number: int | str) -> str:
+    """A job's or a revision's number in running text: ``#12`` (English), ``nr 12`` (Polish).
+
+    One style per language for every "number N" the screens and messages
+    write (the caller card, the archive refusal, the assessment revisions).
+    """
+    return _("#{n}").format(n=number)
 
 
 def format_percent(fraction: Decimal, locale: str | None = None) -> str:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.formats import format_number_mark
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.contracts import assessments, record_assessment
 from screens.widgets.footer import KeysFooter
@@ -71,7 +72,7 @@ class AssessmentScreen(FormDialog[int | None]):
         """List every kept revision, newest first."""
         found = await assessments(self.ctx, self.client_id)
         lines = [
-            f"#{a.revision} {format_day(a.assessed_on)} "
+            f"{format_number_mark(a.revision)} {format_day(a.assessed_on)} "
             + (_("waived: {r}").format(r=a.waiver_reason) if a.waived else f"{a.needs} · {a.rules}")
             for a in found
         ]

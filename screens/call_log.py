@@ -110,10 +110,26 @@ class CallLogScreen(BBScreen[None]):
             table.move_cursor(row=min(keep, len(rows) - 1))
         waiting = sum(r.call.outcome is CallOutcome.PENDING for r in rows)
         self.query_one("#calls-summary", Static).update(
-            _("Calls {n} · waiting {w} · Enter take · i info · m missed").format(
-                n=len(rows), w=waiting
-            )
+            _("Calls {n} · waiting {w}").format(n=len(rows), w=waiting) + " · " + self.keys_hint()
         )
+
+    def keys_hint(self) -> str:
+        """The header's keys in the footer's words: ``t/Enter Odbierz · i Tylko info · m …``.
+
+        Built from the bindings themselves (their keys and translated
+        descriptions), so the header and the footer never name one action two ways.
+        """
+        by_id = {a.binding.id: a.binding for a in self.active_bindings.values()}
+        parts = []
+        for binding_id, also in (
+            ("calls-take", "/Enter"),
+            ("calls-info", ""),
+            ("calls-missed", ""),
+        ):
+            binding = by_id.get(binding_id)
+            if binding is not None:  # translated already (BBScreen.active_bindings)
+                parts.append(f"{binding.key}{also} {binding.description}")
+        return " · ".join(parts)
 
     def action_note(self) -> None:
         """Write or correct the note of the selected call."""

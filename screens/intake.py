@@ -219,9 +219,9 @@ class IntakeScreen(BBScreen[None]):
             )
             self._show_pick(match.clients)
         elif auto:
-            self._set_phone_status(_("Unknown number: Enter for a new client, ctrl+f to find"))
+            self._set_phone_status(_("Unknown number: Enter for a new client, ^f to find"))
         else:
-            self._set_phone_status(_("Unknown number: new client, or ctrl+f to find"))
+            self._set_phone_status(_("Unknown number: new client, or ^f to find"))
             self._show_form(format_for_display(match.e164))
 
     def _show_only(self, shown: str) -> None:
@@ -303,7 +303,7 @@ class IntakeScreen(BBScreen[None]):
         """Find clients by name, NIP or part of a number and offer them in the pick list."""
         found = await search_clients(self.ctx, text)
         if not found:
-            self._set_phone_status(_("Nobody found for {t!r}; ctrl+n: new client").format(t=text))
+            self._set_phone_status(_("Nobody found for {t!r}; ^n: new client").format(t=text))
             return
         self._by_search = True
         self._set_phone_status(_("{n} found: pick the caller").format(n=len(found)))
@@ -497,7 +497,7 @@ class IntakeScreen(BBScreen[None]):
             self._show_field_error(err.field, str(err))
             if callback is not None:  # kept: ctrl+b offers it again once the field is fixed
                 self.notify(
-                    _("The callback is kept: correct the field, then ctrl+b saves it."),
+                    _("The callback is kept: correct the field, then ^b saves it."),
                     severity="warning",
                 )
             return

@@ -15,6 +15,7 @@ from bbdispatch.domain.clients import (
 )
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_number_mark
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
@@ -363,7 +364,9 @@ def open_jobs_refusal(name: str, numbers: list[str]) -> str:
     The client page says it before asking anything; the service says it to
     every other front end.
     """
-    shown = ", ".join(f"#{n}" for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
+    shown = ", ".join(format_number_mark(n) for n in numbers[:5]) + (
+        ", …" if len(numbers) > 5 else ""
+    )
     return ngettext(
         "{name} has {n} open job ({jobs}): close or cancel it before archiving.",
         "{name} has {n} open jobs ({jobs}): close or cancel them before archiving.",

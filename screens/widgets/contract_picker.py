@@ -62,7 +62,7 @@ class ContractPicker(Widget):
         self._show()
         hint = suggestion.hint
         if hint:
-            hint = hint + " " + _("ctrl+t: sign")
+            hint = hint + " " + _("^t: sign")
         self.query_one("#hint", Static).update(hint)
 
     @property

@@ -104,3 +104,24 @@ async def test_changing_a_recorded_outcome_asks_and_says_what_it_was(
         await pilot.press("m")  # the same outcome again: nothing to ask, nothing changes
         await settle(pilot)
         assert isinstance(app.screen, CallLogScreen)
+
+
+async def test_header_names_the_take_key_as_the_footer_does(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList, polish: None
+) -> None:
+    # Issue 16: the header said "Enter odbierz" while the footer said "t Odbierz".
+    from textual.widgets import Static
+
+    await _ring(demo_db_path, clock, prices, "601 234 567")
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        header = str(app.screen.query_one("#calls-summary", Static).render())
+        footer = {b.binding.id: b for b in app.screen.active_bindings.values()}
+        take = footer["calls-take"]
+        assert f"{take.binding.key}/Enter {take.binding.description}" in header, header
+        assert "t/Enter Odbierz" in header, header
+        assert "odbierz" not in header  # one wording, the footer's

@@ -90,7 +90,7 @@ async def test_new_company_signs_the_starter_from_the_caller_card_and_its_job_la
         await settle(pilot)
         assert app.screen.query_one(NewClientForm).display
         await type_text(pilot, "Biuro Lis")
-        assert "ctrl+t" in str(app.screen.query_one("#hint", Static).render())
+        assert "^t" in str(app.screen.query_one("#hint", Static).render())
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, SignContractScreen)
