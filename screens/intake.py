@@ -147,7 +147,10 @@ class IntakeScreen(BBScreen[None]):
         with Horizontal(classes="row"):
             yield PlainLabel(_("Site"))
             yield TextInput(id="site", compact=True, placeholder=_("site address"))
-            # A label of its own: a placeholder goes as soon as something is typed.
+        # A row of its own, so the site has the whole width (a Warsaw address with
+        # its postcode is ~50 cells); a label of its own: a placeholder goes as
+        # soon as something is typed.
+        with Horizontal(classes="row"):
             yield PlainLabel(_("Agreed"), id="agreed-label")
             yield TextInput(id="agreed", compact=True, placeholder=_("350 or 80/h"))
         yield MessageLine("", id="agreed-error", classes="field-error")

@@ -126,6 +126,23 @@ async def test_triage_bar_fits_80_columns(ctx_factory: Any, polish: None) -> Non
         assert "o:na miejscu" in lines[0]
 
 
+async def test_intake_site_shows_a_warsaw_address_whole(ctx_factory: Any, polish: None) -> None:
+    # Issue 16: "ul. Marszałkowska 84/92 lok. 12, 00-514 Warsz" beside "Uzgodniono".
+    from textual.widgets import Input
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        site = app.screen.query_one("#site", Input)
+        assert site.value.endswith("00-514 Warszawa"), site.value
+        assert cell_len(site.value) < site.content_region.width, (site.value, site.region)
+        agreed = app.screen.query_one("#agreed", Input)
+        assert agreed.region.width > 0 and agreed.region.y > site.region.y
+        assert agreed.region.bottom <= 23  # above the footer
+
+
 # --- Footers: what the Footer draws, measured in cells, fits 80 columns ------------------------
 
 WIDTH = 80
