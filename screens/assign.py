@@ -105,6 +105,11 @@ class AssignScreen(FormDialog[bool]):
     AssignScreen #visit {
         width: 30;
     }
+    AssignScreen #assign-title {
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, job_id: int) -> None:

@@ -86,3 +86,20 @@ async def test_technician_entries_show_hours(
         )
         cells = {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
         assert cells["time"] == "0,75 h"
+
+
+async def test_assign_title_is_cut_with_an_ellipsis(ctx_factory, polish: None) -> None:
+    # Issue 16: "… — Skrzynka pocztowa prezesa pe" at the dialog's edge, no mark.
+    from screens.assign import AssignScreen
+    from tests.helpers import DISPATCHER, settle_twice
+    from tests.i18n.test_polish_screens import screen_text
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(AssignScreen(18))
+        await settle_twice(app, pilot)
+        text = screen_text(app)
+    line = next(x for x in text.splitlines() if "Przypisz zlecenie 18" in x)
+    assert "…" in line, line
+    assert "Skrzynka pocztowa prezesa pe " not in line, line
