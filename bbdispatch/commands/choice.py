@@ -61,17 +61,8 @@ class Choice:
         )
         self._labels = labels
         self._keys = {self._value(k): k for k in (labels or {})}
-        self._words: dict[str, str] = {}
-        for value in self.values:
-            words = [value, *(extra or {}).get(value, ())]
-            if value in self._keys:
-                key = self._keys[value]
-                if isinstance(labels, Labels):
-                    words += [labels.in_language(key, lang) for lang in LANGUAGES]
-                elif labels is not None:
-                    words.append(labels[key])
-            for word in words:
-                self._words.setdefault(fold(word), value)
+        self._extra = extra or {}
+        self._words: dict[str, str] | None = None
         self.__name__ = "choice"  # argparse names the type in its messages
 
     @staticmethod
@@ -110,9 +101,32 @@ class Choice:
         """
         return frozenset(self(word) for word in text.split(",") if word.strip())
 
+    def _all_words(self) -> dict[str, str]:
+        """Every accepted word, folded, to its value; the Polish labels read only when needed.
+
+        Built on the first word that is not a stored value, so ``ring`` and
+        ``lookup`` (the phone path) never load the Polish catalogue to parse ``--lang en``.
+        """
+        if self._words is None:
+            words: dict[str, str] = {}
+            for value in self.values:
+                found = [value, *self._extra.get(value, ())]
+                if value in self._keys:
+                    key = self._keys[value]
+                    if isinstance(self._labels, Labels):
+                        found += [self._labels.in_language(key, lang) for lang in LANGUAGES]
+                    elif self._labels is not None:
+                        found.append(self._labels[key])
+                for each in found:
+                    words.setdefault(fold(each), value)
+            self._words = words
+        return self._words
+
     def __call__(self, word: str) -> str:
         """The stored value ``word`` names."""
-        found = self._words.get(fold(word))
+        if word in self.values:
+            return word
+        found = self._all_words().get(fold(word))
         if found is None:
             raise argparse.ArgumentTypeError(
                 _("{word}: not one of {choices}").format(word=word, choices=self.shown())

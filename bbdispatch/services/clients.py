@@ -15,7 +15,6 @@ from bbdispatch.domain.clients import (
 )
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.rights import Action
-from bbdispatch.formats import format_number_mark
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
@@ -364,6 +363,8 @@ def open_jobs_refusal(name: str, numbers: list[str]) -> str:
     The client page says it before asking anything; the service says it to
     every other front end.
     """
+    from bbdispatch.formats import format_number_mark  # not on the phone path (issue 13)
+
     shown = ", ".join(format_number_mark(n) for n in numbers[:5]) + (
         ", …" if len(numbers) > 5 else ""
     )

@@ -259,10 +259,12 @@ def test_clients_show_gives_call_times_in_warsaw(
     lines = [x for x in cli(db, capsys, "clients", "show", str(client_id)).splitlines()
              if x.lstrip().startswith("call ")]  # fmt: skip
     assert len(lines) == 1
-    at = datetime.fromisoformat(lines[0].split()[1])
-    assert at.utcoffset() == datetime.now(FIRM_ZONE).utcoffset()
+    # A person reads Warsaw time as the session writes it (dd/mm/yyyy HH:MM in English);
+    # --json keeps ISO with the offset.
     shown = cli_json(db, capsys, "clients", "show", str(client_id))["calls"][0]["received_at"]
-    assert datetime.fromisoformat(shown).utcoffset() == at.utcoffset()
+    at = datetime.fromisoformat(shown)
+    assert at.utcoffset() == datetime.now(FIRM_ZONE).utcoffset()
+    assert lines[0].split()[1:3] == [at.strftime("%d/%m/%Y"), at.strftime("%H:%M")]
 
 
 def test_a_private_client_with_a_nip_is_refused(
