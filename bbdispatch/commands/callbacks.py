@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "cancel", help=_("call a callback off: no longer needed (as the list's call off)")
         )
     )
-    cancel.add_argument("id", type=positive_id, metavar=_("ID"))
+    cancel.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the callback's id"))
     cancel.add_argument("--reason", default="", metavar=_("TEXT"), help=_("why it is called off"))
     cancel.add_argument("--json", action="store_true", help=_("print JSON"))
     cancel.set_defaults(handler=handle_cancel, id_refers=Ref.CALLBACK)
