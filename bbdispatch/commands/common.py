@@ -21,6 +21,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_fallback, os_login
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError
+from bbdispatch.storage.output_file import OutputRefused
 from bbdispatch.text import json_text, printable
 
 if TYPE_CHECKING:
@@ -209,6 +210,10 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         for line in more:
             echo_err(line)
         return err.code
+    except OutputRefused as err:
+        # An --output name that is a device, link, pipe or folder: a wrong argument.
+        echo_err(f"bbdispatch: {err}")
+        return EXIT_USAGE
     except (StorageError, DomainError) as err:
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from bbdispatch.commands.common import (
     run,
 )
 from bbdispatch.commands.office import one_line_errors
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.reports import FORMATS, render
@@ -31,6 +32,13 @@ from bbdispatch.services.statements import (
     empty_message,
     issue_statement,
     issued_document,
+)
+from bbdispatch.storage.output_file import (
+    OutputExists,
+    OutputFailed,
+    OutputRefused,
+    PendingOutput,
+    check_target,
 )
 
 FORMAT_LABEL = Labels(
@@ -104,7 +112,15 @@ def parse_day(text: str, flag: str) -> date:
 
 
 def handle_statement(args: argparse.Namespace) -> int:
-    """Build (and optionally issue) the statement, then write it in the asked format."""
+    """Build (and optionally issue) the statement, then write it in the asked format.
+
+    Issuing with ``--output``: the document goes into a temporary file beside
+    the target while the issue's transaction is open (a folder that refuses
+    files or a full disk issues nothing), and is renamed into place only after
+    the issue committed, so a failed commit leaves no numbered file behind. If
+    the rename itself fails, the statement is issued and its document is kept
+    in the database as issued: the message says how to export it again.
+    """
     rendered: list[str] = []
 
     async def body() -> int:
@@ -129,35 +145,76 @@ def handle_statement(args: argparse.Namespace) -> int:
                     kept if kept is not None else render(statement, args.format, args.delimiter)
                 )
                 if args.output:
-                    await asyncio.to_thread(
-                        _write_output, args.output, rendered[0], False, args.force
-                    )
+                    await asyncio.to_thread(_write_output, args.output, rendered[0], args.force)
                 return 0
 
             numbers: list[str] = []
+            pending = (
+                await asyncio.to_thread(_pending_output, args.output, args.force, True)
+                if args.output
+                else None
+            )
 
             async def deliver(issued: Statement) -> None:
-                # Written before the issue commits: a failed write issues nothing.
+                # Into the temporary file while the issue is open: a failed write
+                # issues nothing; the real name is given after the commit.
                 numbers.append(issued.number or "")
                 rendered.append(render(issued, args.format, args.delimiter))
-                if args.output:
-                    await asyncio.to_thread(
-                        _write_output, args.output, rendered[0], True, args.force
-                    )
+                if pending is not None:
+                    try:
+                        await asyncio.to_thread(pending.write, rendered[0])
+                    except OutputFailed as err:
+                        raise CommandError(_not_issued(err)) from err
 
-            await issue_statement(ctx, client_id, start, end, deliver=deliver)
+            try:
+                await issue_statement(ctx, client_id, start, end, deliver=deliver)
+            except BaseException:
+                if pending is not None:
+                    pending.discard()  # nothing was issued: no numbered file is left
+                raise
+            if pending is not None:
+                try:
+                    await asyncio.to_thread(pending.finish)
+                except (OutputFailed, OutputExists, OutputRefused) as err:
+                    raise CommandError(_issued_not_written(args, numbers[0], err)) from err
             echo_err(_("Issued statement {n}.").format(n=numbers[0]))
         return 0
 
-    if args.output and not args.force and os.path.lexists(args.output):
-        echo_err(_exists_message(args.output))  # before anything is issued
-        return EXIT_ERROR
+    if args.output:
+        try:
+            check_target(Path(args.output), replace=args.force)
+        except OutputRefused as err:
+            echo_err(f"bbdispatch: {err}")  # before anything is issued
+            return EXIT_USAGE
+        except OutputExists:
+            echo_err(_exists_message(args.output))  # before anything is issued
+            return EXIT_ERROR
     code = run(body)
     if code or not rendered:
         return code
     if not args.output:
         sys.stdout.write(rendered[0])
     return 0
+
+
+def _not_issued(err: OutputFailed) -> str:
+    return _("cannot write {path}: {err}; nothing was issued, the period stays open").format(
+        path=err.path, err=err.reason
+    )
+
+
+def _issued_not_written(args: argparse.Namespace, number: str, err: DomainError) -> str:
+    """The statement is issued but its file could not be put in place: how to get it again."""
+    words = ["bbdispatch", "report", "statement", "--client", args.client, "--from",
+             args.start, "--to", args.end, "--format", args.format]  # fmt: skip
+    if args.format == "csv":
+        words += ["--delimiter", args.delimiter]
+    words += ["--output", args.output]
+    again = " ".join(shlex.quote(w) for w in words)
+    return _(
+        "Statement {n} is issued, but {path} could not be written ({err}). Its document is"
+        " kept as issued; export it again, byte for byte, with: {command}"
+    ).format(n=number, path=args.output, err=err, command=again)
 
 
 def parse_month(text: str) -> date:
@@ -191,7 +248,7 @@ def handle_itadmin(args: argparse.Namespace) -> int:
                 raise CommandError(str(err), EXIT_USAGE) from err
         rendered.append(render_itadmin(report, args.format))
         if args.output:
-            await asyncio.to_thread(_write_output, args.output, rendered[0], False, args.force)
+            await asyncio.to_thread(_write_output, args.output, rendered[0], args.force)
         return 0
 
     code = run(body)
@@ -208,45 +265,32 @@ def _exists_message(path: str) -> str:
     )
 
 
-DOCUMENT_MODE = 0o600
-"""Statements and reports hold clients' data: owner only, whatever the umask (send them on
-deliberately). The backups are ``0640`` with the database's group, the database ``0660``."""
+def _pending_output(path: str, force: bool, issuing: bool) -> PendingOutput:
+    """The temporary file for ``--output`` (see :mod:`bbdispatch.storage.output_file`).
 
-
-def _write_output(path: str, text: str, issuing: bool, force: bool = False) -> None:
-    """Write the document whole (a temporary file renamed), or raise CommandError.
-
-    The temporary file is a fresh one of our own (``mkstemp``: ``O_EXCL``, no
-    link followed), created :data:`DOCUMENT_MODE` before the first byte, so
-    no umask and no name planted in a shared folder sees the client's data.
-    Without ``force`` an existing file (another client's statement, perhaps)
-    is never replaced: the finished file is linked into place, which fails if
-    the name was taken meanwhile.
+    Raises:
+        CommandError: the name is not a regular file (exit 2), it exists without
+            ``--force``, or its folder refuses new files.
     """
-    import tempfile  # only writing a file needs it; ``ring`` builds this parser too
-
-    target = Path(path)
-    partial = target
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-        partial = Path(name)
-        os.fchmod(fd, DOCUMENT_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        if force:
-            partial.replace(target)
-        else:
-            try:
-                os.link(partial, target)
-            except FileExistsError:
-                partial.unlink(missing_ok=True)
-                raise CommandError(_exists_message(path)) from None
-            partial.unlink()
-    except OSError as err:
-        if partial != target:
-            partial.unlink(missing_ok=True)
-        if issuing:
-            message = _("cannot write {path}: {err}; nothing was issued, the period stays open")
-        else:
-            message = _("cannot write {path}: {err}")
-        raise CommandError(message.format(path=path, err=err.strerror)) from err
+        return PendingOutput.create(path, replace=force)
+    except OutputRefused as err:
+        raise CommandError(str(err), EXIT_USAGE) from err
+    except OutputExists as err:
+        raise CommandError(_exists_message(path)) from err
+    except OutputFailed as err:
+        raise CommandError(_not_issued(err) if issuing else str(err)) from err
+
+
+def _write_output(path: str, text: str, force: bool = False) -> None:
+    """Write the document whole by the one rule for ``--output`` files, or raise CommandError."""
+    with _pending_output(path, force, False) as pending:
+        try:
+            pending.write(text)
+            pending.finish()
+        except OutputRefused as err:
+            raise CommandError(str(err), EXIT_USAGE) from err
+        except OutputExists as err:
+            raise CommandError(_exists_message(path)) from err
+        except OutputFailed as err:
+            raise CommandError(str(err)) from err

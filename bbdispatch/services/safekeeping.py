@@ -37,6 +37,7 @@ from bbdispatch.storage.database import (
     latest_schema_version,
     open_lock_path,
 )
+from bbdispatch.storage.output_file import PendingOutput, check_target
 
 DEFAULT_KEEP = 14
 """Dated backups kept in the backups folder when ``--keep`` is not given."""
@@ -168,49 +169,66 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
         folder = backups_folder(source)
         folder.mkdir(mode=0o750, parents=True, exist_ok=True)
         check_folder(folder, shared_ok=False)
-        target = folder / dated_name(source, ctx.clock.now())
-        serial = 1
-        while target.exists():  # two backups within one second
-            serial += 1
-            target = target.with_name(f"{target.stem.split('.')[0]}.{serial}.db")
     else:
-        target = output
-        check_folder(target.parent, shared_ok=True)
-    if target.exists():
-        raise DomainError(_("{path} exists already; name another file.").format(path=target))
-    partial = target.with_name(f".{target.name}.partial")
+        folder = output.parent
+        check_folder(folder, shared_ok=True)
+        check_target(output, replace=False)  # a device, link or pipe: refused (exit 2)
     with contextlib.ExitStack() as held:
-        if output is None and held.enter_context(_folder_lock(target.parent)):
-            # No other backup is writing there: any partial is a killed run's.
-            _remove_stale_partials(source, target.parent)
-        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal")):
-            leftover.unlink(missing_ok=True)
-        # Private from its first byte: SQLite writes into this file (and gives its
-        # journal the same mode), so no umask lets another account read the copy.
-        db_file.create_private(partial)
-        try:
-            await asyncio.to_thread(db_file.copy_consistent, source, partial)
-            check = await asyncio.to_thread(db_file.check_file, partial)
-            if not check.ok or check.schema_version != version:
-                raise DomainError(
-                    _("The copy failed its check ({problem}); nothing was kept.").format(
-                        problem=check.integrity
-                        if not check.ok
-                        else f"schema {check.schema_version}"
-                    )
+        # One backup at a time in a folder: a second one started at the same
+        # instant waits here, then takes the next free name.
+        if output is None and await asyncio.to_thread(_folder_lock_wait, held, folder):
+            _remove_stale_partials(source, folder)  # no other backup is writing there
+        target = output if output is not None else _free_dated_name(source, folder, ctx)
+        # Private from its first byte, a name of its own: SQLite writes into this
+        # file (and gives its journal the same mode), so no umask lets another
+        # account read the copy, and no other run's file is ever touched.
+        pending = held.enter_context(PendingOutput.create(target, replace=False, mode=0o600))
+        await asyncio.to_thread(db_file.copy_consistent, source, pending.temp)
+        check = await asyncio.to_thread(db_file.check_file, pending.temp)
+        if not check.ok or check.schema_version != version:
+            raise DomainError(
+                _("The copy failed its check ({problem}); nothing was kept.").format(
+                    problem=check.integrity if not check.ok else f"schema {check.schema_version}"
                 )
-            os.chmod(partial, BACKUP_FILE_MODE)
-            db_file.copy_group(source, partial)
-            partial.rename(target)
-            await asyncio.to_thread(db_file.fsync_file, target)
-        finally:
-            partial.unlink(missing_ok=True)
+            )
+        os.chmod(pending.temp, BACKUP_FILE_MODE)
+        db_file.copy_group(source, pending.temp)
+        await asyncio.to_thread(pending.finish)
+        await asyncio.to_thread(db_file.fsync_file, target)
         removed: tuple[Path, ...] = ()
         if output is None:
             removed = _rotate(source, target.parent, DEFAULT_KEEP if keep is None else keep)
         async with ctx.db.transaction():
             await audit.record(ctx, "database", None, "backed_up", file=target.name)
         return BackupDone(target, target.stat().st_size, check, removed)
+
+
+def _free_dated_name(source: Path, folder: Path, ctx: Ctx) -> Path:
+    """The dated name for a backup now, ``.2``, ``.3`` … for several within one second."""
+    target = folder / dated_name(source, ctx.clock.now())
+    serial = 1
+    while os.path.lexists(target):
+        serial += 1
+        target = target.with_name(f"{target.stem.split('.')[0]}.{serial}.db")
+    return target
+
+
+def _folder_lock_wait(held: contextlib.ExitStack, folder: Path) -> bool:
+    """Take the folder's backup lock, waiting for another backup to finish; True when taken.
+
+    The lock is on the folder itself (no lock file to copy off-site) and is
+    released when ``held`` closes. Only dated backups take it: a file named
+    with ``--output`` has a temporary name of its own and never replaces
+    another. A folder that cannot be opened gives False: writing there fails
+    with its own clear line.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    held.callback(os.close, fd)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return True
 
 
 @contextlib.contextmanager

@@ -443,8 +443,11 @@ async def issue_statement(
     later statement carries them again.
 
     ``deliver`` gets the statement as issued (number and date set) before the
-    issue commits, to write the document: if it raises (a folder that does not
-    exist, a full disk), nothing is issued and the period stays open.
+    issue commits, to write the document into a temporary file: if it raises (a
+    folder that does not exist, a full disk), nothing is issued and the period
+    stays open. The caller gives the file its real name only after this returns
+    (the issue committed), so a failed commit leaves no numbered document behind
+    and its number is never on two files; the kept documents re-export it.
 
     Raises:
         DomainError: the period has not ended, nothing to bill, a statement for an

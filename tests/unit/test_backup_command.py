@@ -168,3 +168,41 @@ def test_a_technicians_restore_is_refused_before_the_file_is_looked_at_and_audit
             "SELECT actor, detail FROM audit_log WHERE entity = 'rights' AND action = 'refused'"
         ).fetchall()
     assert [(a, json.loads(d)["action"]) for a, d in rows] == [("anna", "backup")]
+
+
+def _backup_at_the_signal(db: str, start: object, codes: object) -> None:
+    """One ``bbdispatch backup`` process, started when every other one is ready."""
+    import contextlib
+    import io
+
+    start.wait()  # type: ignore[attr-defined]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as e:
+        code = main(["--db", db, "backup"])
+    codes.put((code, e.getvalue()))  # type: ignore[attr-defined]
+
+
+def test_backups_started_at_the_same_instant_all_succeed(firm_db: Path) -> None:
+    """Cron and an admin (or two timers) start ``backup`` in the same second: both copies kept.
+
+    They used to share the temporary name ``.NAME.partial``: one removed or
+    overwrote the other's copy and both could fail. Now one waits for the other
+    and takes the next name (``.2``).
+    """
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("fork")
+    runs = 6
+    start, codes = spawn.Barrier(runs), spawn.Queue()
+    procs = [
+        spawn.Process(target=_backup_at_the_signal, args=(str(firm_db), start, codes))
+        for _ in range(runs)
+    ]
+    for proc in procs:
+        proc.start()
+    results = [codes.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [code for code, _ in results] == [0] * runs, results
+    folder = firm_db.parent / "backups"
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == runs and all(not name.startswith(".") for name in kept)

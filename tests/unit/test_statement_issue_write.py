@@ -105,3 +105,76 @@ def test_a_planted_partial_name_is_never_written_through(
     args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD]
     assert main([*args, "--format", "md", "--output", str(tmp_path / "statement.md")]) == 0
     assert bait.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_failed_commit_leaves_no_numbered_file(
+    demo_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disk fails at the issue's commit: no document with a number that is then reused."""
+    from bbdispatch.storage.database import SQLiteDatabase
+
+    real_end = SQLiteDatabase._end
+
+    async def failing_commit(self: SQLiteDatabase, commit: bool) -> None:
+        if commit:
+            cursor = await self._conn.execute("SELECT count(*) FROM statement")
+            row = await cursor.fetchone()
+            if row is not None and row[0]:  # the issue's own transaction
+                await real_end(self, False)
+                raise sqlite3.OperationalError("disk I/O error")
+        await real_end(self, commit)
+
+    monkeypatch.setattr(SQLiteDatabase, "_end", failing_commit)
+    out = tmp_path / "x.html"
+    args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD,
+            "--format", "html", "--issue", "--output", str(out)]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Issued statement" not in err
+    assert issued(demo_db_path) == 0
+    assert not out.exists() and not list(tmp_path.glob(".*.partial"))
+    monkeypatch.setattr(SQLiteDatabase, "_end", real_end)
+    assert main(args) == 0  # the number it takes now is the first and only file with it
+    assert issued(demo_db_path) == 1 and out.exists()
+
+
+def test_a_failed_rename_after_the_commit_says_how_to_get_the_document(
+    demo_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issued, but the file cannot be put in place: the kept copy exports byte for byte."""
+    import os
+    import shlex
+
+    out = tmp_path / "x.html"
+    args = ["--db", str(demo_db_path), "report", "statement", "--client", MEDIA, *PERIOD,
+            "--format", "html", "--issue", "--output", str(out)]  # fmt: skip
+    real_link = os.link
+
+    def no_space(*a: object, **k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_space)
+    assert main(args) == 1
+    monkeypatch.setattr(os, "link", real_link)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "is issued" in err and "No space left on device" in err
+    assert issued(demo_db_path) == 1
+    assert not out.exists() and not list(tmp_path.glob(".*.partial"))
+    again = shlex.split(err.rsplit(": ", 1)[1])
+    assert again[:3] == ["bbdispatch", "report", "statement"] and "--issue" not in again
+    assert main(["--db", str(demo_db_path), *again[1:]]) == 0
+    conn = sqlite3.connect(demo_db_path)
+    try:
+        kept = conn.execute("SELECT body FROM statement_document WHERE format = 'html'").fetchone()[
+            0
+        ]
+    finally:
+        conn.close()
+    assert out.read_bytes() == kept.encode("utf-8")
