@@ -20,7 +20,7 @@ from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_login
 from bbdispatch.services.settings import firm_language
-from bbdispatch.storage.database import Database, StorageError
+from bbdispatch.storage.database import Database, StorageError, for_command_line
 from bbdispatch.text import printable
 
 
@@ -29,7 +29,7 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
     try:
         return asyncio.run(_run(args, mode))
     except (StorageError, PriceListError, DomainError) as err:
-        print(f"bbdispatch: {printable(str(err))}", file=sys.stderr)
+        print(f"bbdispatch: {printable(for_command_line(err))}", file=sys.stderr)
         return 1
     except sqlite3.Error as err:
         message = _("database error: {err}").format(err=printable(str(err)))

@@ -16,12 +16,12 @@ from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
+from bbdispatch.output_file import OutputRefused
 from bbdispatch.paths import database_target
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import identify, os_fallback, os_login
 from bbdispatch.services.settings import firm_language
-from bbdispatch.storage.database import Database, StorageError
-from bbdispatch.storage.output_file import OutputRefused
+from bbdispatch.storage.database import Database, StorageError, for_command_line
 from bbdispatch.text import json_text, printable
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         echo_err(f"bbdispatch: {err}")
         return EXIT_USAGE
     except (StorageError, DomainError) as err:
-        echo_err(f"bbdispatch: {err}")
+        echo_err(f"bbdispatch: {for_command_line(err)}")
         return EXIT_ERROR
     except sqlite3.Error as err:
         echo_err("bbdispatch: " + _("database error: {err}").format(err=err))

@@ -24,6 +24,13 @@ from bbdispatch.commands.office import one_line_errors
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.statements import Statement
 from bbdispatch.i18n import N_, Labels, _
+from bbdispatch.output_file import (
+    OutputExists,
+    OutputFailed,
+    OutputRefused,
+    PendingOutput,
+    check_target,
+)
 from bbdispatch.reports import FORMATS, render
 from bbdispatch.reports.itadmin import ITADMIN_FORMATS, render_itadmin
 from bbdispatch.services.itadmin_report import OutsideTerm, itadmin_report
@@ -32,13 +39,6 @@ from bbdispatch.services.statements import (
     empty_message,
     issue_statement,
     issued_document,
-)
-from bbdispatch.storage.output_file import (
-    OutputExists,
-    OutputFailed,
-    OutputRefused,
-    PendingOutput,
-    check_target,
 )
 
 FORMAT_LABEL = Labels(
@@ -266,7 +266,7 @@ def _exists_message(path: str) -> str:
 
 
 def _pending_output(path: str, force: bool, issuing: bool) -> PendingOutput:
-    """The temporary file for ``--output`` (see :mod:`bbdispatch.storage.output_file`).
+    """The temporary file for ``--output`` (see :mod:`bbdispatch.output_file`).
 
     Raises:
         CommandError: the name is not a regular file (exit 2), it exists without

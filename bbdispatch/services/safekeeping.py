@@ -26,6 +26,7 @@ from bbdispatch.clock import Clock, SystemClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import N_, _
+from bbdispatch.output_file import PendingOutput, check_target
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
@@ -37,7 +38,6 @@ from bbdispatch.storage.database import (
     latest_schema_version,
     open_lock_path,
 )
-from bbdispatch.storage.output_file import PendingOutput, check_target
 
 DEFAULT_KEEP = 14
 """Dated backups kept in the backups folder when ``--keep`` is not given."""

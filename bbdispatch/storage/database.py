@@ -90,7 +90,45 @@ def member(kind: type[E], value: object) -> E:
 
 
 class StorageError(RuntimeError):
-    """The database cannot be used; ``str(err)`` is one clear line for the user."""
+    """The database cannot be used; ``str(err)`` is one clear line for the user.
+
+    ``str(err)`` speaks to a person at a form ("What you typed is kept");
+    :attr:`command_line`, when set, says the same to a person who ran a command
+    (nothing was typed into a form there): see :func:`for_command_line`.
+    """
+
+    command_line: str | None = None
+    """The message in the command line's words, or None when ``str(err)`` fits both."""
+
+
+def for_command_line(err: BaseException) -> str:
+    """The one line a command prints for ``err``: its command-line wording when it has one."""
+    text = getattr(err, "command_line", None)
+    return text if isinstance(text, str) else str(err)
+
+
+_E = TypeVar("_E", bound=StorageError)
+
+
+def _worded(err: _E, command_line: str) -> _E:
+    err.command_line = command_line
+    return err
+
+
+def busy_too_long() -> DatabaseBusy:
+    """The save gave up waiting for the write lock (every backend says it alike)."""
+    return _worded(
+        DatabaseBusy(
+            _(
+                "Not saved: the database stayed busy too long (another program "
+                "is writing). What you typed is kept; please try again."
+            )
+        ),
+        _(
+            "Not saved: the database stayed busy too long (another program is writing);"
+            " nothing was changed. Run the command again."
+        ),
+    )
 
 
 class SchemaTooNew(StorageError):
@@ -156,26 +194,44 @@ def failure_of_kind(
     """
     if kind == "busy":
         if writing:
-            return DatabaseBusy(
+            return _worded(
+                DatabaseBusy(
+                    _(
+                        "Not saved: the database is busy (another program is writing). "
+                        "What you typed is kept; please try again."
+                    )
+                ),
                 _(
-                    "Not saved: the database is busy (another program is writing). "
-                    "What you typed is kept; please try again."
-                )
+                    "Not saved: the database is busy (another program is writing); nothing"
+                    " was changed. Run the command again."
+                ),
             )
         return DatabaseBusy(_("The database is busy (another program holds it); try again."))
     if kind == "full":
-        return WriteFailed(
+        return _worded(
+            WriteFailed(
+                _(
+                    "Not saved: the disk is full. What you typed is kept; free some space "
+                    "(or call the administrator) and save again."
+                )
+            ),
             _(
-                "Not saved: the disk is full. What you typed is kept; free some space "
-                "(or call the administrator) and save again."
-            )
+                "Not saved: the disk is full; nothing was changed. Free some space (or call"
+                " the administrator) and run the command again."
+            ),
         )
     if writing:
-        return WriteFailed(
+        return _worded(
+            WriteFailed(
+                _(
+                    "Not saved: the database could not be written ({err}). "
+                    "What you typed is kept; please try again."
+                ).format(err=reason)
+            ),
             _(
-                "Not saved: the database could not be written ({err}). "
-                "What you typed is kept; please try again."
-            ).format(err=reason)
+                "Not saved: the database could not be written ({err}); nothing was changed."
+                " Run the command again."
+            ).format(err=reason),
         )
     return ReadFailed(_("The database could not be read ({err}); try again.").format(err=reason))
 
@@ -985,12 +1041,7 @@ class SQLiteDatabase(Database):
                 if "locked" not in str(err) and "busy" not in str(err):
                     raise
                 if loop.time() >= deadline:
-                    raise DatabaseBusy(
-                        _(
-                            "Not saved: the database stayed busy too long (another program "
-                            "is writing). What you typed is kept; please try again."
-                        )
-                    ) from err
+                    raise busy_too_long() from err
                 await asyncio.sleep(_POLL_SLEEP)
 
     async def execute(self, sql: str, params: Params = ()) -> int:

@@ -33,11 +33,11 @@ from bbdispatch.i18n import _
 from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
     Database,
-    DatabaseBusy,
     DatabaseUnreachable,
     Params,
     Row,
     StorageError,
+    busy_too_long,
     failure_of_kind,
     fill_search_place,
     latest_schema_version,
@@ -374,12 +374,7 @@ class PostgresDatabase(Database):
                 f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})"
             ):
                 if loop.time() >= deadline:
-                    raise DatabaseBusy(
-                        _(
-                            "Not saved: the database stayed busy too long (another program "
-                            "is writing). What you typed is kept; please try again."
-                        )
-                    )
+                    raise busy_too_long()
                 await asyncio.sleep(LOCK_POLL_SECONDS)
         except BaseException:
             await self._conn.execute("ROLLBACK")

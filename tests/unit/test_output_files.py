@@ -2,7 +2,7 @@
 
 The tester's ``report statement --output /dev/full --force`` (as root) replaced
 the device node; a pipe or a link was replaced the same way. One rule for every
-command writing ``--output`` (:mod:`bbdispatch.storage.output_file`).
+command writing ``--output`` (:mod:`bbdispatch.output_file`).
 """
 
 from __future__ import annotations
@@ -77,14 +77,14 @@ def test_itadmin_and_backup_follow_the_same_rule(
 
 def test_a_device_is_refused_before_anything_is_written() -> None:
     """``/dev/null`` stands for ``/dev/full``: the check alone, nothing is ever written to it."""
-    from bbdispatch.storage.output_file import OutputRefused, check_target
+    from bbdispatch.output_file import OutputRefused, check_target
 
     with pytest.raises(OutputRefused, match="a device"):
         check_target(Path(os.devnull), replace=True)
 
 
 def test_a_regular_file_is_replaced_whole_and_keeps_no_leftovers(tmp_path: Path) -> None:
-    from bbdispatch.storage.output_file import write_output
+    from bbdispatch.output_file import write_output
 
     target = tmp_path / "out.md"
     target.write_text("old", encoding="utf-8")
