@@ -342,12 +342,15 @@ def open_lock_path(path: Path) -> Path:
 def open_lock_fd(path: Path, *, required: bool) -> int | None:
     """Open (creating it ``0660`` if missing) the open-lock of the database at ``path``.
 
-    Returns None when it cannot be opened and ``required`` is false (a login
-    that may not create files in the folder, a planted link): such an opener
-    cannot write the database either, or the restore refuses instead.
+    Returns None when it cannot be opened and ``required`` is false. Every
+    opener and the restore require it: a login that may not create files in
+    the folder can still write the database through an existing ``-wal`` and
+    ``-shm``, so opening without the lock would let a restore swap the file
+    under it and lose what it writes.
 
     Raises:
-        StorageError: ``required`` and the lock file cannot be opened.
+        StorageError: ``required`` and the lock file cannot be opened (missing and
+            not creatable here, unreadable, a link): one line saying how to make it.
     """
     lock = open_lock_path(path)
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -362,7 +365,13 @@ def open_lock_fd(path: Path, *, required: bool) -> int | None:
     except OSError as err:
         if required:
             raise StorageError(
-                _("Cannot open {path}: {err}").format(path=lock, err=err.strerror or err)
+                _(
+                    "Cannot open {path} ({err}); every program holds this lock while it has"
+                    " the database open, so a restore never replaces the file under it, and"
+                    " without it the database is not opened. Ask the administrator to create"
+                    " it once, beside the database, with the database's group: touch {path};"
+                    " chmod 660 {path}"
+                ).format(path=lock, err=err.strerror or err)
             ) from err
         return None
 
@@ -374,10 +383,12 @@ async def share_open_lock(path: Path, wait_seconds: float = RESTORE_WAIT_SECONDS
 
     Raises:
         DatabaseBusy: a restore still held it after ``wait_seconds``.
+        StorageError: the lock file cannot be opened or created by this login
+            (:func:`open_lock_fd`): the database is not opened without it.
     """
     import fcntl
 
-    fd = open_lock_fd(path, required=False)
+    fd = open_lock_fd(path, required=True)
     if fd is None:
         return None
     loop = asyncio.get_running_loop()
