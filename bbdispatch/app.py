@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -26,6 +26,7 @@ from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.text import printable
+from screens.key_gate import KeyGate
 from screens.widgets.plain import DropTerminalControls
 
 WAL_TICK_SECONDS = 0.02
@@ -112,6 +113,7 @@ class BBDispatch(App[None]):
         """Published with the job's number when this session creates a job (the board follows)."""
         self.sub_title = f"{user.name} ({user.login})"
         self._drop_controls = DropTerminalControls()
+        self._keys = KeyGate(self)
 
     @property
     def ctx(self) -> Ctx:
@@ -255,6 +257,20 @@ class BBDispatch(App[None]):
         from screens.intake import quit_keeping_calls
 
         quit_keeping_calls(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every event; a key waits while the one before it or a new screen is not done.
+
+        :mod:`screens.key_gate`: keys read with F2 land in the intake that F2 opens.
+        """
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        fresh = not event.is_forwarded
+        if self._keys.hold(event):
+            return
+        await super().on_event(event)
+        self._keys.handled(event, fresh)
 
     def action_new_call(self) -> None:
         """Open the phone intake on top of whatever is shown."""

@@ -62,3 +62,12 @@ def test_backspace_and_digit_in_one_write_find_the_known_caller(
     _tmux(sock, "send-keys", "-t", target, "BSpace", "7")
     screen = _wait_for(sock, target, "Kancelaria Notarialna")
     assert "601 234 567" in screen
+
+
+def test_a_name_sent_with_f2_lands_in_the_intake(dispatcher: tuple[Path, str]) -> None:
+    sock, target = dispatcher
+    _wait_for(sock, target, "palette")
+    # One send-keys: F2 and the name reach the terminal in one write.
+    _tmux(sock, "send-keys", "-t", target, "F2", "Jan Kowalski")
+    screen = _wait_for(sock, target, "Phone Jan Kowalski")
+    assert "Incoming call" in screen
