@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from typing import TYPE_CHECKING
+from weakref import WeakSet
 
 from textual import events
 
@@ -68,6 +69,18 @@ class KeyGate:
         self._released: events.Key | None = None
         self._ticks = 0
         self._armed = False
+        self._opened: WeakSet[Screen[object]] = WeakSet()
+        """Screens seen ready once: later keys on them never wait for focus again."""
+
+    def _ready(self, ticks: int) -> bool:
+        """Whether the screen on top takes keys (:func:`screen_opened`), remembered once true."""
+        screen = self._app.screen
+        if screen in self._opened:
+            return True
+        if screen_opened(screen, ticks):
+            self._opened.add(screen)
+            return True
+        return False
 
     def _flying(self) -> bool:
         key = self._in_flight
@@ -85,7 +98,7 @@ class KeyGate:
         if event is self._released:
             self._released = None
             return False
-        if self._held or self._flying() or not screen_opened(self._app.screen, 0):
+        if self._held or self._flying() or not self._ready(0):
             self._held.append(event)
             self._arm()
             return True
@@ -121,7 +134,7 @@ class KeyGate:
         if not self._held:
             self._ticks = 0
             return
-        waiting = self._flying() or not screen_opened(self._app.screen, self._ticks)
+        waiting = self._flying() or not self._ready(self._ticks)
         if waiting and self._ticks < MAX_WAIT_TICKS:
             self._ticks += 1
             self._arm()
