@@ -73,7 +73,12 @@ class KeyGate:
         """Screens seen ready once: later keys on them never wait for focus again."""
 
     def _ready(self, ticks: int) -> bool:
-        """Whether the screen on top takes keys (:func:`screen_opened`), remembered once true."""
+        """Whether the screen on top takes keys (:func:`screen_opened`), remembered once true.
+
+        With no screen at all (the App closing) nothing waits: the App drops keys as before.
+        """
+        if not self._app.screen_stack:
+            return True
         screen = self._app.screen
         if screen in self._opened:
             return True
@@ -131,6 +136,9 @@ class KeyGate:
 
     def _tick(self) -> None:
         self._armed = False
+        if not self._app.is_running or not self._app.screen_stack:
+            self._held.clear()  # closing: nobody is left to take them
+            return
         if not self._held:
             self._ticks = 0
             return
