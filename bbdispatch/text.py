@@ -22,7 +22,6 @@ take plain text and never parse it. This module imports no Textual.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -106,6 +105,8 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     Returns:
         The JSON text, without a trailing newline.
     """
+    import json  # here: the phone path prints no JSON and starts without it (issue 13)
+
     return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 

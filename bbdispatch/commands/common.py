@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import os
 import sqlite3
 import sys
@@ -220,9 +219,17 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
     except sqlite3.Error as err:
         echo_err("bbdispatch: " + _("database error: {err}").format(err=err))
         return EXIT_ERROR
-    except (OSError, OverflowError, ValueError, csv.Error) as err:
+    except (OSError, OverflowError, ValueError) as err:
         # Input no check foresaw (a huge number, an unreadable file), and a price
         # list file that is wrong (PriceListError is a ValueError): one line, no trace.
+        echo_err(f"bbdispatch: {err}")
+        return EXIT_ERROR
+    except Exception as err:
+        # A malformed CSV file: only a command that read one has loaded ``csv``
+        # (the phone path starts without it, issue 13).
+        csv = sys.modules.get("csv")
+        if csv is None or not isinstance(err, csv.Error):
+            raise
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except KeyboardInterrupt:

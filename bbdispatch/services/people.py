@@ -5,7 +5,6 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import shlex
 
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.people import OS_LOGIN, Role, Technician
@@ -85,6 +84,8 @@ async def add_person(
 
 def no_admin_message(db_path: str) -> str:
     """What to say when a database has no admin yet: the exact command that makes one."""
+    import shlex  # only on this rare path: ``ring``/``lookup`` start without it
+
     return _(
         "{path} has no admin yet; make one with: bbdispatch --db {path} init --admin LOGIN"
     ).format(path=shlex.quote(db_path))

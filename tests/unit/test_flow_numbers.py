@@ -153,11 +153,13 @@ HEAVY_FOR_A_LOOKUP = (
     "bbdispatch.domain.ledger", "bbdispatch.domain.statements", "bbdispatch.domain.board",
     "bbdispatch.services.clients", "bbdispatch.services.jobs", "bbdispatch.services.intake",
     "bbdispatch.services.audit", "bbdispatch.domain.audit_chain", "bbdispatch.storage.callbacks",
+    "holidays", "asyncpg", "psycopg", "json", "csv", "shlex",
 )  # fmt: skip
 """Modules ``lookup`` has no use for, even showing a dispatcher the caller's contracts and
 open jobs; each cost its start-up time (issue 13: ≤ 1.5× a bare script). No price list
 (the phone path prices nothing), no Babel (hours below 1000 need no locale data), no
-audit trail (nothing is written)."""
+audit trail (nothing is written), no PostgreSQL driver on a SQLite file, no holiday
+calendar, and no ``json``/``csv``/``shlex`` unless the output or an error needs them."""
 
 HEAVY_FOR_A_RING = (
     *HEAVY_FOR_A_LOOKUP, "decimal", "bbdispatch.domain.jobs", "bbdispatch.domain.contracts",
