@@ -196,3 +196,26 @@ def test_a_lookup_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
     assert loaded == "[]"
     # and it did look the caller up, contracts and hours left included
     assert "Kancelaria Notarialna Nowak" in shown and " left" in shown, shown
+
+
+def test_a_malformed_csv_still_ends_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """``csv`` is no longer imported up front: its errors still end a command in one line."""
+    import csv
+
+    from bbdispatch.commands.common import EXIT_ERROR, run
+
+    async def body() -> int:
+        raise csv.Error("field larger than field limit (131072)")
+
+    assert run(body) == EXIT_ERROR
+    assert capsys.readouterr().err == "bbdispatch: field larger than field limit (131072)\n"
+
+
+def test_other_unexpected_errors_are_not_swallowed() -> None:
+    from bbdispatch.commands.common import run
+
+    async def body() -> int:
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        run(body)
