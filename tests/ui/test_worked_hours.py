@@ -52,7 +52,7 @@ async def _worked_45_minutes(demo_db_path: Path, clock: FrozenClock, prices, log
 async def test_job_detail_and_assign_show_hours(
     demo_ctx: Ctx, demo_db_path: Path, clock: FrozenClock, prices, polish: None
 ) -> None:
-    await _worked_45_minutes(demo_db_path, clock, prices, "beata")
+    await _worked_45_minutes(demo_db_path, clock, prices, "marek")
     text = render_detail(await job_detail(demo_ctx, JOB), 80).plain
     line = next(x for x in text.splitlines() if "Sprawdzenie kopii" in x)
     assert "0,75 h" in line and "0:45" not in line
@@ -67,15 +67,16 @@ async def test_job_detail_and_assign_show_hours(
 
 
 @pytest.fixture
-def beata(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "beata")
+def marek(demo_db_path: Path) -> Technician:
+    """Job 1's technician: time is booked only by a technician on the job."""
+    return load_person(demo_db_path, "marek")
 
 
 async def test_technician_entries_show_hours(
-    ctx_factory, beata: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
+    ctx_factory, marek: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
 ) -> None:
-    await _worked_45_minutes(demo_db_path, clock, prices, "beata")
-    app = BBDispatch(ctx_factory("beata"), beata, mode="technician")
+    await _worked_45_minutes(demo_db_path, clock, prices, "marek")
+    app = BBDispatch(ctx_factory("marek"), marek, mode="technician")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.push_screen(MyEntriesScreen())
