@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bbdispatch import __version__
+from bbdispatch.commands.act_as import ActAsOnce, merge
 from bbdispatch.foreign_messages import install_argparse
 from bbdispatch.i18n import LANGUAGES, _, apply_firm_language, asked_language, choose_language
 
@@ -79,6 +80,7 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
     parser.add_argument(
         "--as",
         dest="act_as",
+        action=ActAsOnce,
         metavar=_("LOGIN"),
         help=_("work as another user (dispatchers and admins)"),
     )
@@ -121,7 +123,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     tui.add_argument("--db")
     tui.add_argument("--pricelist")
     tui.add_argument("--no-mouse", action="store_true")
-    tui.add_argument("--as", dest="act_as")
+    tui.add_argument("--as", dest="act_as", action=ActAsOnce)
     tui.add_argument("--lang", choices=LANGUAGES)
     try:
         args, rest = tui.parse_known_args(argv)
@@ -187,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def command() -> int:
         args = parser.parse_args(argv)  # ``--help`` prints here
+        merge(parser, args)  # ``--as`` after ``tech``: once, and not also before it
         handler = getattr(args, "handler", None)
         if handler is None:
             tui.append(args)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 
+from bbdispatch.commands.act_as import SUB_DEST, ActAsOnce
 from bbdispatch.i18n import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``tech`` subcommand."""
     parser = sub.add_parser("tech", help=_("the technician's workspace (my jobs, timer, time)"))
-    # Also accepted after the subcommand; SUPPRESS keeps the global value otherwise.
+    # Also accepted after the subcommand (once, and not as well as before it: act_as.merge).
     parser.add_argument(
-        "--as", dest="act_as", metavar=_("LOGIN"), default=argparse.SUPPRESS,
+        "--as", dest=SUB_DEST, action=ActAsOnce, metavar=_("LOGIN"), default=argparse.SUPPRESS,
         help=_("open LOGIN's workspace (dispatchers and admins only)"),
     )  # fmt: skip
     parser.add_argument(

@@ -145,3 +145,31 @@ def test_root_as_a_technician_has_the_technicians_rights(
         ).fetchone()[0]
     assert audit_before is not None
     assert changed == 0, "root's own rights were used"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--as", "anna", "--as", "piotr", "people", "list"),
+        ("--as=anna", "--as=anna", "jobs"),
+        ("--as", "anna", "tech", "--as", "piotr"),
+        ("tech", "--as", "anna", "--as", "piotr"),
+        ("--as", "anna", "--as", "piotr"),  # the dispatcher TUI
+    ],
+)
+def test_a_second_as_is_refused_not_silently_dropped(
+    argv: tuple[str, ...],
+    demo_db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Whose rights a command runs with must be what was typed: two ``--as`` are an error."""
+    started: list[object] = []
+    monkeypatch.setattr("bbdispatch.launch.run_dispatcher", started.append)
+    monkeypatch.setattr("bbdispatch.launch.run_tui", lambda *a: started.append(a) or 0)
+    with pytest.raises(SystemExit) as done:
+        main(["--db", str(demo_db_path), *argv])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "--as" in err and "more than once" in err and err.count("\n") == 1, err
+    assert started == []
