@@ -24,7 +24,7 @@ def parse_day(text: str) -> date:
         from bbdispatch.formats import format_date
 
         raise ValueError(
-            _("Not a date: {text!r} (use {example} or 2026-11-24).").format(
+            _("Not a date: '{text}' (use {example} or 2026-11-24).").format(
                 text=text, example=format_date(date(2026, 11, 24))
             )
         ) from err

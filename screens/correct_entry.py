@@ -132,4 +132,4 @@ def _time(text: str) -> time:
     try:
         return time.fromisoformat(text.strip().zfill(5))
     except ValueError as err:
-        raise ValueError(_("Not a time: {t!r} (use 14:30).").format(t=text)) from err
+        raise ValueError(_("Not a time: '{t}' (use 14:30).").format(t=text)) from err

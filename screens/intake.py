@@ -306,7 +306,7 @@ class IntakeScreen(BBScreen[None]):
         """Find clients by name, NIP or part of a number and offer them in the pick list."""
         found = await search_clients(self.ctx, text)
         if not found:
-            self._set_phone_status(_("Nobody found for {t!r}; ^n: new client").format(t=text))
+            self._set_phone_status(_("Nobody found for '{t}'; ^n: new client").format(t=text))
             return
         self._by_search = True
         self._set_phone_status(_("{n} found: pick the caller").format(n=len(found)))
@@ -334,7 +334,7 @@ class IntakeScreen(BBScreen[None]):
     @on(TriageBar.StrayKey)
     def _triage_stray_key(self, event: TriageBar.StrayKey) -> None:
         self.query_one("#triage-error", MessageLine).update(
-            _("{key!r} is no triage key: {keys}").format(key=event.character, keys=TriageBar.HELP)
+            _("'{key}' is no triage key: {keys}").format(key=event.character, keys=TriageBar.HELP)
         )
 
     @on(TriageBar.Changed)

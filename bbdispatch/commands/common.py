@@ -152,7 +152,7 @@ def client_id_of(text: str) -> int:
         return int(text)
     except ValueError as err:
         raise CommandError(
-            _("--client: not a client id: {v!r}").format(v=text), EXIT_USAGE
+            _("--client: not a client id: '{v}'").format(v=text), EXIT_USAGE
         ) from err
 
 

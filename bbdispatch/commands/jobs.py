@@ -142,7 +142,7 @@ def _contract_of(text: str | None, current: int | None) -> int | None:
         return None
     if text.strip().isdigit() and int(text) > 0:
         return int(text)
-    raise FieldError("contract", _("Give a contract id or none, not {v!r}.").format(v=text))
+    raise FieldError("contract", _("Give a contract id or none, not '{v}'.").format(v=text))
 
 
 def listing_json(item: JobListing) -> dict[str, Any]:

@@ -44,7 +44,7 @@ with ``set_defaults(id_refers=Ref.JOB)`` (or ``entry_refers`` for ``ENTRY``).
 def positive_id(text: str) -> int:
     """An id argument (a positive whole number)."""
     if not text.strip().isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(_("not an id: {text!r}").format(text=text))
+        raise argparse.ArgumentTypeError(_("not an id: '{text}'").format(text=text))
     return int(text)
 
 
@@ -54,7 +54,7 @@ def whole_number(text: str) -> int:
     argparse's own ``type=int`` would say "invalid int value" in any language.
     """
     if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(_("not a whole number: {text!r}").format(text=text))
+        raise argparse.ArgumentTypeError(_("not a whole number: '{text}'").format(text=text))
     return int(text)
 
 
@@ -65,7 +65,7 @@ def money(text: str) -> Decimal:
     except MoneyError as err:
         raise argparse.ArgumentTypeError(str(err)) from err
     if value < 0:
-        raise argparse.ArgumentTypeError(_("must not be negative: {text!r}").format(text=text))
+        raise argparse.ArgumentTypeError(_("must not be negative: '{text}'").format(text=text))
     return value
 
 

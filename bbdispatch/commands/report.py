@@ -230,7 +230,7 @@ def parse_month(text: str) -> date:
             if 1 <= month <= 12 and 2000 <= year <= 2100:
                 return date(year, month, 1)
     raise CommandError(
-        _("--month: give a month as 2026-11, not {text!r}").format(text=text), EXIT_USAGE
+        _("--month: give a month as 2026-11, not '{text}'").format(text=text), EXIT_USAGE
     )
 
 

@@ -40,7 +40,7 @@ def handle(args: argparse.Namespace) -> int:
     no caller ID: a usage error (exit 2), nothing logged.
     """
     if not is_caller_id(args.number):
-        echo_err(_("ring: {raw!r} has no digits; nothing logged").format(raw=args.number))
+        echo_err(_("ring: '{raw}' has no digits; nothing logged").format(raw=args.number))
         return 2
     received_at = SystemClock().now()
 
@@ -82,7 +82,7 @@ def handle(args: argparse.Namespace) -> int:
             )
         if match is None:
             echo_err(
-                _("call {id}: {raw!r} is not a valid number; logged unmatched").format(
+                _("call {id}: '{raw}' is not a valid number; logged unmatched").format(
                     id=call_id, raw=args.number
                 )
             )

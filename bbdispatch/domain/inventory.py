@@ -198,7 +198,7 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
         # (a PC name column, a stray text file) would be misread as programs.
         raise InventoryError(
             _(
-                "Unknown export layout, line 1: {line!r}. Known: PowerShell Export-Csv, "
+                "Unknown export layout, line 1: '{line}'. Known: PowerShell Export-Csv, "
                 "wmic product get name,version (also /format:csv), or name,version lines."
             ).format(line=lines[0][:80])
         )
@@ -210,7 +210,7 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
             raise InventoryError(
                 _(
                     "The CSV has no Name column (Name, DisplayName or Nazwa); its header is"
-                    " {line!r}."
+                    " '{line}'."
                 ).format(line=lines[0][:80])
             )
         version_col = _column(titles, VERSION_TITLES)

@@ -123,7 +123,7 @@ def parse_firm_moment(text: str, today: date) -> datetime:
         value = datetime.fromisoformat(cleaned)
     except ValueError as err:
         raise DomainError(
-            _("Not a time: {text!r} (use 24.11.2026 09:30 or 2026-11-24T09:30).").format(text=text)
+            _("Not a time: '{text}' (use 24.11.2026 09:30 or 2026-11-24T09:30).").format(text=text)
         ) from err
     if value.tzinfo is None:
         return firm_moment(value).astimezone(UTC)

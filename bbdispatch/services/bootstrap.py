@@ -63,7 +63,7 @@ def check_login(login: str) -> None:
     if not OS_LOGIN.match(login):
         raise DomainError(
             _(
-                "{login!r} cannot be an OS login: use lower-case letters, digits, _ . - "
+                "'{login}' cannot be an OS login: use lower-case letters, digits, _ . - "
                 "(e.g. anna.nowak)."
             ).format(login=login)
         )

@@ -172,7 +172,7 @@ def _row_client(record: SheetRow) -> NewClient:
             RowProblem(
                 line,
                 "kind",
-                _("must be company/firma or private/osoba prywatna, not {k!r}.").format(
+                _("must be company/firma or private/osoba prywatna, not '{k}'.").format(
                     k=record.get("kind")
                 ),
             )
@@ -484,8 +484,8 @@ async def database_conflicts(ctx: Ctx, rows: list[ImportedRow]) -> list[RowProbl
                     row.line,
                     "nip",
                     _(
-                        "NIP {nip} belongs to {name!r} (client {id}) in the database, "
-                        "not to {row!r}; correct the NIP or the name."
+                        "NIP {nip} belongs to '{name}' (client {id}) in the database, "
+                        "not to '{row}'; correct the NIP or the name."
                     ).format(nip=row.client.nip, name=found.name, id=found.id, row=row.client.name),
                 )
             )

@@ -271,7 +271,7 @@ def _row_problems(
     if product is None:
         problem(
             "product",
-            _("{v!r} is not on the price list; use {codes}.").format(
+            _("'{v}' is not on the price list; use {codes}.").format(
                 v=r.get("product"), codes=", ".join(p.code for p in prices.products)
             ),
         )
@@ -281,7 +281,7 @@ def _row_problems(
     start = parse_day(r.get("start"))
     if start is None:
         problem(
-            "start", _("{v!r} is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("start"))
+            "start", _("'{v}' is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("start"))
         )
     elif (odd := _date_problem(start, today)) is not None:
         problem("start", odd)
@@ -294,7 +294,7 @@ def _row_problems(
         )
     end = parse_day(r.get("end")) if r.get("end") else None
     if r.get("end") and end is None:
-        problem("end", _("{v!r} is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("end")))
+        problem("end", _("'{v}' is not a date (2026-03-01 or 01.03.2026).").format(v=r.get("end")))
     elif end is not None and (odd := _date_problem(end, today)) is not None:
         problem("end", odd)
     elif start and end and end < start:
@@ -313,7 +313,7 @@ def _row_problems(
         problem(
             "hours_used",
             _(
-                "{v!r} is not a number of hours in whole minutes "
+                "'{v}' is not a number of hours in whole minutes "
                 "(31,5 or 31:30; 49,99 h would be 2999,4 minutes)."
             ).format(v=r.get("hours_used")),
         )
@@ -337,18 +337,18 @@ def _row_problems(
             )
     fee = parse_amount(r.get("monthly_fee")) if r.get("monthly_fee") else None
     if r.get("monthly_fee") and (fee is None or fee <= 0):
-        problem("monthly_fee", _("{v!r} is not an amount.").format(v=r.get("monthly_fee")))
+        problem("monthly_fee", _("'{v}' is not an amount.").format(v=r.get("monthly_fee")))
     elif fee is not None and decimals_of(fee) > 2:
         problem(
             "monthly_fee",
-            _("{v!r} has more than 2 decimals; an amount is in złoty and grosze.").format(
+            _("'{v}' has more than 2 decimals; an amount is in złoty and grosze.").format(
                 v=r.get("monthly_fee")
             ),
         )
     elif fee is not None and fee > MAX_MONTHLY_FEE:
         problem(
             "monthly_fee",
-            _("{v!r} is more than {max} a month; is a comma missing?").format(
+            _("'{v}' is more than {max} a month; is a comma missing?").format(
                 v=r.get("monthly_fee"), max=format_money(MAX_MONTHLY_FEE)
             ),
         )
@@ -391,8 +391,8 @@ async def _client(ctx: Ctx, text: str) -> Client | str:
         if client is not None:
             return client
     if not ids:
-        return _("no client named {name!r}; import the clients first.").format(name=text)
-    return _("{n} clients are named {name!r}; use the NIP or id.").format(n=len(ids), name=text)
+        return _("no client named '{name}'; import the clients first.").format(name=text)
+    return _("{n} clients are named '{name}'; use the NIP or id.").format(n=len(ids), name=text)
 
 
 async def _database_problems(

@@ -161,7 +161,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
         bad: list[RowProblem] = []
         login = r.get("login")
         if not LOGIN.match(login):
-            bad.append(RowProblem(r.line, "login", _("{v!r} is not an OS login.").format(v=login)))
+            bad.append(RowProblem(r.line, "login", _("'{v}' is not an OS login.").format(v=login)))
         elif login in seen:
             bad.append(RowProblem(r.line, "login", _("also on line {m}.").format(m=seen[login])))
         if not r.get("name"):
@@ -173,7 +173,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
                     r.line,
                     "role",
                     _(
-                        "must be technician/technik, dispatcher/dyspozytor or admin, not {v!r}."
+                        "must be technician/technik, dispatcher/dyspozytor or admin, not '{v}'."
                     ).format(v=r.get("role")),
                 )
             )
@@ -187,7 +187,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
                     RowProblem(
                         r.line,
                         "skills",
-                        _("unknown skill {v!r}; use {known}.").format(
+                        _("unknown skill '{v}'; use {known}.").format(
                             v=word.strip(), known=", ".join(skill_words(polish=sheet.polish))
                         ),
                     )
@@ -200,7 +200,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
                 RowProblem(
                     r.line,
                     "onsite",
-                    _("must be yes/tak or no/nie, not {v!r}.").format(v=r.get("onsite")),
+                    _("must be yes/tak or no/nie, not '{v}'.").format(v=r.get("onsite")),
                 )
             )
         phone: str | None = None

@@ -66,7 +66,7 @@ async def add_person(
         raise FieldError(
             "login",
             _(
-                "{login!r} cannot be an OS login: use lower-case letters, digits, _ . - "
+                "'{login}' cannot be an OS login: use lower-case letters, digits, _ . - "
                 "(e.g. anna.nowak)."
             ).format(login=login),
         )

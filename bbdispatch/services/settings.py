@@ -29,7 +29,7 @@ async def set_firm_language(ctx: Ctx, language: str) -> None:
     await check(ctx, Action.SETTINGS_EDIT)
     if language not in LANGUAGES:
         raise DomainError(
-            _("Unknown language {lang!r}: use {choices}.").format(
+            _("Unknown language '{lang}': use {choices}.").format(
                 lang=language, choices=", ".join(LANGUAGES)
             )
         )

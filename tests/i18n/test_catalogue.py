@@ -129,7 +129,7 @@ GLOSSARY_EXCEPTIONS = {
     "Run {job} documented.",  # {job} is a number
     "no cron line or systemd timer runs it; see {doc}",  # a systemd timer, not ours
     "no enabled timer starts it; run: systemctl enable --now {timer}",  # systemd's, too
-    "must be technician, dispatcher or admin, not {v!r}.",  # the values of a CSV column
+    "must be technician, dispatcher or admin, not '{v}'.",  # the values of a CSV column
     "{path} is in use (a dispatcher, technician or cron job has it open); close them first.",
 }
 """Entries where the English word is a value, a placeholder or a cron job."""

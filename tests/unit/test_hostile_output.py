@@ -218,3 +218,14 @@ def test_itadmin_report_keeps_stored_text_inert(
     assert_terminal_safe(out, f"report itadmin {fmt}")
     if fmt == "html":
         assert "<script" not in out.lower()
+
+
+@pytest.mark.parametrize("number", ["12\x073\"4'5\\x", "[b]no[/b] digits\x07"])
+def test_ring_shows_a_bad_number_as_sanitized_text_not_a_python_repr(
+    hostile: Path, capsys: pytest.CaptureFixture[str], number: str
+) -> None:
+    """The control character shows as its picture; quotes and backslashes as typed."""
+    _code, out, err = run(hostile, capsys, "ring", number)
+    shown = number.replace("\x07", "␇")
+    assert f"'{shown}'" in out + err, out + err
+    assert "\\x07" not in out + err and "\\'" not in out + err and '\\"' not in out + err
