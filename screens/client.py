@@ -32,7 +32,7 @@ from screens.callback_outcome import attempts_text
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, plain
+from screens.widgets.plain import Plain, plain, wrapped_lines
 
 CONTRACT_STATUS = Labels({
     ContractStatus.ACTIVE: NP_("contract", "active"),
@@ -51,29 +51,48 @@ def _heading(text: str) -> Content:
     return plain(text, "bold $accent")
 
 
-def overview_content(o: ClientOverview, warn_percent: int) -> Content:
-    """The client's page as literal, styled lines (stored text is never markup)."""
+PAGE_WIDTH = 76
+"""Columns of the client page's text at 80x24 (the screen less padding and scroll bar)."""
+
+NOTES_LINES = 12
+"""Lines of the client's notes on the page; more is cut with ``…`` (``e`` shows all)."""
+
+
+def _cut(text: str, width: int, lines: int = 1) -> str:
+    """Stored text wrapped into at most ``lines`` lines of ``width``, cut with ``…``.
+
+    A 10 000-character name or description would otherwise fill a hundred
+    screens and push every field after it out of reach.
+    """
+    return "\n".join(wrapped_lines(text, width, lines))
+
+
+def overview_content(o: ClientOverview, warn_percent: int, width: int = PAGE_WIDTH) -> Content:
+    """The client's page as literal, styled lines (stored text is never markup).
+
+    Every stored value is bounded (:func:`_cut`): one line for names and job
+    texts, a few for addresses and assessments, :data:`NOTES_LINES` for notes,
+    so the page's last field is always a short scroll away.
+    """
     c = o.client
+    suffix = f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]} · id {c.id}"
     lines: list[Content] = [
         Content.assemble(
-            plain(c.name, "bold"),
-            plain(
-                f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]} · id {c.id}",
-                "$text-muted",
-            ),
+            plain(_cut(c.name, max(width - len(suffix), 20)), "bold"),
+            plain(suffix, "$text-muted"),
         )
     ]
     facts = [
         (_("NIP"), c.nip or ""), (_("Address"), c.address), (_("E-mail"), c.email),
         (_("Contact"), c.contact_person),
     ]  # fmt: skip
-    lines += [plain(f"{label}: {value}") for label, value in facts if value]
+    lines += [plain(_cut(f"{label}: {value}", width, 2)) for label, value in facts if value]
     lines.append(_heading(_("Phones")))
     if not c.phones:
         lines.append(plain(_("No phone on record."), "$text-muted"))
     for p in c.phones:
         extra = " · ".join(x for x in (p.label, p.contact_person) if x)
-        lines.append(plain(f"  {format_for_display(p.e164)}  {extra}".rstrip()))
+        lines.append(plain(_cut(f"  {format_for_display(p.e164)}  {extra}".rstrip(), width)))
     lines.append(_heading(_("Contracts")))
     if not o.contracts:
         lines.append(plain(_("No contract: k signs one."), "$warning"))
@@ -103,28 +122,31 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         lines.append(plain(_("None yet: a service contract needs one."), "$text-muted"))
     for a in o.assessments[:3]:
         text = a.waiver_reason if a.waived else a.needs
-        lines.append(plain(f"  r{a.revision} {format_day(a.assessed_on)}: {text}"))
+        lines.append(plain(_cut(f"  r{a.revision} {format_day(a.assessed_on)}: {text}", width, 3)))
         if a.rules:
-            lines.append(plain("     " + _("Rules: {text}").format(text=a.rules), "$text-muted"))
+            rules = "     " + _("Rules: {text}").format(text=a.rules)
+            lines.append(plain(_cut(rules, width, 3), "$text-muted"))
     lines.append(_heading(_("Open jobs")))
     if not o.open_jobs:
         lines.append(plain(_("None."), "$text-muted"))
     for r in o.open_jobs:
         j = r.job
-        lines.append(plain(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}"))
+        lines.append(
+            plain(_cut(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}", width))
+        )
     lines.append(_heading(_("Recent jobs")))
     for r in o.recent_jobs:
         j = r.job
         day = format_date(local(j.received_at).date())
         lines.append(
-            plain(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
-                           "$text-muted")
+            plain(_cut(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
+                       width), "$text-muted")
         )  # fmt: skip
     lines.append(_heading(_("Calls")))
     for call in o.calls:
         when = format_local_short(call.received_at)
         note = f": {shown(call.note)}" if call.note else ""
-        lines.append(plain(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}"))
+        lines.append(plain(_cut(f"  {when} {CALL_OUTCOME[call.outcome.value]}{note}", width)))
     for cb in o.callbacks:
         when = format_local_short(cb.due_at)
         state = (
@@ -135,9 +157,11 @@ def overview_content(o: ClientOverview, warn_percent: int) -> Content:
         line = _("Call back {when}: {reason} ({state})").format(
             when=when, reason=cb.reason, state=state
         )
-        lines.append(plain("  " + line))
+        lines.append(plain(_cut("  " + line, width, 2)))
     lines.append(_heading(_("Notes")))
-    lines.append(plain(c.notes) if c.notes else plain(_("None."), "$text-muted"))
+    lines.append(
+        plain(_cut(c.notes, width, NOTES_LINES)) if c.notes else plain(_("None."), "$text-muted")
+    )
     return Content("\n").join(lines)
 
 
@@ -206,7 +230,8 @@ class ClientScreen(BBScreen[None]):
         self.overview = o
         self.refresh_bindings()  # Archive or Reactivate
         self.title = o.client.name
-        page = overview_content(o, self.ctx.prices.billing.warn_percent)
+        width = max(self.query_one("#client-scroll").size.width - 4, 20)
+        page = overview_content(o, self.ctx.prices.billing.warn_percent, width)
         self.query_one("#client-page", Plain).update(page)
         self.query_one("#client-scroll").focus()
 

@@ -94,6 +94,16 @@ class IntakeScreen(BBScreen[None]):
             "ctrl+l", "open_client", N_("Client"), tooltip=N_("All of the caller's client"),
             id="intake-client", show=False,
         ),
+        # The card is taller than its 7 rows for a client with many contracts or jobs;
+        # the text fields keep the focus, so the card scrolls with these keys.
+        Binding(
+            "pagedown", "card_down", N_("Card down"), tooltip=N_("Scroll the caller's card"),
+            id="intake-card-down", show=False,
+        ),
+        Binding(
+            "pageup", "card_up", N_("Card up"), tooltip=N_("Scroll the caller's card"),
+            id="intake-card-up", show=False,
+        ),
     ]  # fmt: skip
 
     KEY_GROUPS: ClassVar[dict[str, str]] = {
@@ -105,6 +115,8 @@ class IntakeScreen(BBScreen[None]):
         "intake-new-client": N_("The caller"),
         "intake-client": N_("The caller"),
         "intake-sign": N_("The caller"),
+        "intake-card-down": N_("The caller"),
+        "intake-card-up": N_("The caller"),
     }
     """F1's and the palette's groups (:mod:`screens.keys`), by binding id."""
 
@@ -537,6 +549,14 @@ class IntakeScreen(BBScreen[None]):
             self.query_one("#phone", Input).focus()
         else:
             self.query_one(NewClientForm).show_error(field, message)
+
+    def action_card_down(self) -> None:
+        """Scroll the caller's card (or the pick list, the new-client form) a page down."""
+        self.query_one("#caller-area", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_card_up(self) -> None:
+        """Scroll the caller's card a page up."""
+        self.query_one("#caller-area", VerticalScroll).scroll_page_up(animate=False)
 
     def action_open_client(self) -> None:
         """Open the caller's client page."""

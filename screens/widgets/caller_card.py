@@ -13,7 +13,7 @@ from bbdispatch.formats import format_day_month
 from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallerCard
-from screens.widgets.plain import Plain
+from screens.widgets.plain import Plain, one_line, plain
 
 KIND_LABEL = Labels({"company": N_("company"), "private": N_("private person")})
 STATUS_LABEL = Labels(
@@ -36,51 +36,53 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
     c = card.client
     lines: list[Content] = [
         Content.assemble(
-            Content.styled(c.name, "bold"),
-            Content.styled(
-                f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]}", "$text-muted"
-            ),
+            plain(one_line(c.name), "bold"),
+            plain(f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]}", "$text-muted"),
         )
     ]
     phones = ", ".join(format_for_display(p.e164) for p in c.phones)
     contact = " · ".join(p for p in (c.contact_person, phones) if p)
-    lines.append(Content(_("Contact: {who}").format(who=contact or "—")))
+    lines.append(plain(one_line(_("Contact: {who}").format(who=contact or "—"))))
     shown = [
         b for b in card.balances
         if usable_on(b.contract, today) and b.contract.status is not ContractStatus.CLOSED
     ]  # fmt: skip
     if not shown:
-        lines.append(Content.styled(_("No active contract."), "$warning"))
+        lines.append(plain(_("No active contract."), "$warning"))
     for b in shown:
         level = b.warning_level(warn_percent)
         style = {0: "", 1: "$warning", 2: "bold $error"}[level]
-        lines.append(Content.styled(balance_text(b, warn_percent), style))
+        lines.append(plain(one_line(balance_text(b, warn_percent)), style))
     for row in card.open_jobs[:3]:
         j = row.job
         lines.append(
-            Content.styled(
-                _("Open #{no} {status}: {text}").format(
-                    no=j.number, status=JOB_STATUS[j.status.value], text=j.description
+            plain(
+                one_line(
+                    _("Open #{no} {status}: {text}").format(
+                        no=j.number, status=JOB_STATUS[j.status.value], text=j.description
+                    )
                 ),
                 "$accent",
             )
         )
     if len(card.open_jobs) > 3:
-        lines.append(Content(_("… {n} more open").format(n=len(card.open_jobs) - 3)))
+        lines.append(plain(_("… {n} more open").format(n=len(card.open_jobs) - 3)))
     for row in card.last_jobs:
         j = row.job
         lines.append(
-            Content.styled(
-                _("Last #{no} {day}: {text}").format(
-                    no=j.number,
-                    day=format_day_month(local(j.received_at).date()),
-                    text=j.description,
+            plain(
+                one_line(
+                    _("Last #{no} {day}: {text}").format(
+                        no=j.number,
+                        day=format_day_month(local(j.received_at).date()),
+                        text=j.description,
+                    )
                 ),
                 "$text-muted",
             )
         )
     if c.notes:
-        lines.append(Content(_("Notes: {text}").format(text=c.notes)))
+        lines.append(plain(one_line(_("Notes: {text}").format(text=c.notes))))
     return Content("\n").join(lines)
 
 
@@ -101,4 +103,4 @@ class CallerCardView(Plain):
 
     def show_text(self, text: str) -> None:
         """Show a prompt or a note instead of a card."""
-        self.update(Content.styled(text, "$text-muted"))
+        self.update(plain(text, "$text-muted"))

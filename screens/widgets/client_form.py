@@ -16,7 +16,7 @@ from bbdispatch.i18n import _
 from screens.base import keyed
 from screens.widgets.message_line import MessageLine
 from screens.widgets.phone_input import PhoneInput
-from screens.widgets.plain import Plain, PlainLabel
+from screens.widgets.plain import Plain, PlainLabel, plain
 from screens.widgets.text_input import TextInput
 
 FIELDS = ("name", "contact", "phone", "nip", "street", "postal", "city", "email")
@@ -41,7 +41,7 @@ class KindToggle(Plain, can_focus=True):
         company = "•" if self.kind is ClientKind.COMPANY else " "
         private = "•" if self.kind is ClientKind.PRIVATE else " "
         shown = keyed([("c", _("company")), ("p", _("private"))])
-        return Content(f"({company}) {shown[0]}  ({private}) {shown[1]}")
+        return plain(f"({company}) {shown[0]}  ({private}) {shown[1]}")
 
     def on_key(self, event: Key) -> None:
         """``c``/``p`` choose, space flips."""

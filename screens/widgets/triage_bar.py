@@ -29,6 +29,7 @@ from textual.widget import Widget
 from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.i18n import N_, _
 from screens.base import keyed
+from screens.widgets.plain import plain
 from screens.widgets.text_input import pass_on_if_focus_moved
 
 MODE_KEYS: dict[str, tuple[JobMode, str]] = {
@@ -160,12 +161,12 @@ class TriageBar(Widget, can_focus=True):
 
     @staticmethod
     def _group(title: str, keys: Mapping[str, tuple[object, str]], chosen: object) -> Content:
-        parts: list[Content | str] = [Content.styled(f"{title}:", "bold")]
+        parts: list[Content | str] = [plain(f"{title}:", "bold")]
         shown = keyed([(key, _(english)) for key, (_value, english) in keys.items()])
         for (value, _english), label in zip(keys.values(), shown, strict=True):
             text = " " + label
             style = "reverse $accent" if value == chosen else "$text-muted"
-            parts.append(Content.styled(text, style))
+            parts.append(plain(text, style))
         return Content.assemble(*parts)
 
     def on_key(self, event: Key) -> None:

@@ -121,6 +121,21 @@ def _problems(path: Path) -> list[str]:
                 # Rich drops BEL, BS, VT, FF and CR from a Text before our sanitizer
                 # sees them: ␇ elsewhere, nothing here. cell() sanitizes first.
                 report(node, "Text(...) of a non-literal drops control characters: use cell()")
+            elif (
+                (
+                    (name == "Content" and isinstance(node.func, ast.Name))
+                    or (
+                        name == "styled"
+                        and isinstance(node.func, ast.Attribute)
+                        and _name(node.func.value) == "Content"
+                    )
+                )
+                and node.args
+                and not _is_literal(node.args[0])
+            ):
+                # Textual's Content strips BEL, BS, VT, FF and CR as it is built, so
+                # the sanitizer never sees them: nothing where ␇ shows elsewhere.
+                report(node, "Content(...) of a non-literal drops control characters: use plain()")
             elif name == "from_markup" and node.args and not _is_literal(node.args[0]):
                 report(node, "from_markup(...) of a non-literal: use plain(...)")
             elif name == "highlight" and isinstance(node.func, ast.Attribute):
@@ -182,7 +197,10 @@ def test_the_guard_catches_what_it_should(tmp_path: Path) -> None:
         "    self.border_title = name\n"
         "    yield Button(_('Save'))\n"
         "    yield Button(name)  # literal-ok: test\n"
-        "    yield Text(name, style='bold')\n",
+        "    yield Text(name, style='bold')\n"
+        "    yield Content.styled(name, 'bold')\n"
+        "    yield Content(name)\n"
+        "    yield Content('literal')\n",
         encoding="utf-8",
     )
     global ROOT
@@ -191,4 +209,4 @@ def test_the_guard_catches_what_it_should(tmp_path: Path) -> None:
         problems = _problems(bad)
     finally:
         ROOT = saved
-    assert len(problems) == 6, problems
+    assert len(problems) == 8, problems
