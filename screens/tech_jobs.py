@@ -33,6 +33,7 @@ from bbdispatch.services.workspace import (
     finish_job,
     job_card,
     my_jobs,
+    own_job,
     put_on_hold,
     start_work,
 )
@@ -145,10 +146,37 @@ class TechJobsScreen(BBScreen[None]):
         return int(key) if key else None
 
     def select_job(self, job_id: int) -> None:
-        """Put the cursor on one of my jobs (the palette's hit), its card below."""
-        self._wanted = job_id
-        self._show_rows()
-        self.load_card()
+        """Put the cursor on one of my jobs (the palette's hit), its card below.
+
+        A job not on the list (done or cancelled: the list holds open jobs only;
+        or assigned since the last load) is looked up, and the technician is
+        told why it is not shown instead of Enter doing nothing.
+        """
+        if any(r.job.id == job_id for r in self._rows):
+            self._wanted = job_id
+            self._show_rows()
+            self.load_card()
+            return
+        self._select_unlisted(job_id)
+
+    @work(exclusive=True, group="tech-unlisted", exit_on_error=False)
+    async def _select_unlisted(self, job_id: int) -> None:
+        """Select a job that is open but not listed yet; else say why it is not listed."""
+        try:
+            job = await own_job(self.ctx, self.bb.user, job_id)
+        except DomainError as err:
+            self.notify(str(err), severity="error")
+            return
+        if job.status.is_open:  # assigned since the list was loaded
+            self._wanted = job_id
+            self.load()
+            return
+        self.notify(
+            _("Job {no} is {status}: your list shows open jobs only.").format(
+                no=job.number, status=STATUS_LABEL[job.status]
+            ),
+            severity="warning",
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Job actions are shown disabled while no job is selected (``t`` still stops a timer)."""

@@ -244,3 +244,20 @@ async def test_job_keys_without_jobs_say_so(ctx_factory: Any, demo_db_path: Path
             await settle(pilot)
             messages = [str(n.message) for n in app._notifications]
             assert len(messages) == 1 and messages[0].startswith("No entry selected"), key
+
+
+async def test_enter_on_a_done_job_in_the_palette_says_why_it_is_not_listed(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """anna's job 2 is done: her list holds open jobs only, so Enter says so (it did nothing)."""
+    anna = _person(demo_db_path, "anna")
+    assert query(demo_db_path, "SELECT status FROM job WHERE id = 2")[0]["status"] == "done"
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hits = await _palette_hits(pilot, app, "2")
+        assert any("Job 2" in h for h in hits), hits
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert any("Job 2 is done: your list shows open jobs only." in m for m in shown), shown
