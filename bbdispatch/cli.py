@@ -95,10 +95,32 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
         module = importlib.import_module(f"bbdispatch.commands.{name}")
         module.register(sub)
     _one_line_everywhere(parser)
+    _merge_act_as(parser)
     from bbdispatch.commands.needs import apply_needs
 
     apply_needs(parser)
     return parser
+
+
+def _merge_act_as(parser: argparse.ArgumentParser) -> None:
+    """Every parse of the whole command line gives one ``act_as``.
+
+    See :mod:`bbdispatch.commands.act_as`.
+
+    ``--as`` after ``tech`` is parsed by the subcommand into its own
+    namespace; it becomes ``act_as`` here, or a usage error when ``--as`` was
+    also given before the command.
+    """
+    parse_known = parser.parse_known_args
+
+    def parse_known_args(
+        args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = parse_known(args, namespace)
+        merge(parser, parsed)
+        return parsed, extras
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign,assignment]
 
 
 def _one_line_everywhere(parser: argparse.ArgumentParser) -> None:
@@ -189,7 +211,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def command() -> int:
         args = parser.parse_args(argv)  # ``--help`` prints here
-        merge(parser, args)  # ``--as`` after ``tech``: once, and not also before it
         handler = getattr(args, "handler", None)
         if handler is None:
             tui.append(args)
