@@ -146,10 +146,7 @@ class BoardFilter:
                 "m": "mode", "mode": "mode", "c": "client", "client": "client"}  # fmt: skip
         found: dict[str, str] = {}
         words = []
-        try:
-            tokens = shlex.split(typed)
-        except ValueError:  # an unclosed quote while typing
-            tokens = typed.replace('"', " ").split()
+        tokens = _tokens(typed)
         for token in tokens:
             name, sep, value = token.partition(":")
             if sep and name.lower() in keys:
@@ -169,16 +166,19 @@ class BoardFilter:
         # A status or mode is typed as its code or as the word the screen shows
         # (s:new or s:nowe), so the filter works the same in every language.
         # Any word of it counts too: s:hold finds "on hold", s:prog "in progress".
-        if self.status and not _names(self.status, job.status.value, STATUS_LABEL[job.status]):
+        # A quoted value of several words ("w toku") is read as the whole label.
+        statuses = (STATUS_LABEL[job.status], STATUS_LABEL.in_language(job.status, "en"))
+        if self.status and not _names(self.status, job.status.value, *statuses):
             return False
-        if self.mode and not _names(self.mode, job.mode.value, MODE_LABEL[job.mode]):
+        modes = (MODE_LABEL[job.mode], MODE_LABEL.in_language(job.mode, "en"))
+        if self.mode and not _names(self.mode, job.mode.value, *modes):
             return False
         if self.technician in ("-", "none"):
             if line.row.technician_name is not None:
                 return False
         elif self.technician:
             name = line.row.technician_name or ""
-            if not any(_prefix(self.technician, w) for w in name.split()):
+            if not any(_prefix(self.technician, w) for w in (name, *name.split())):
                 return False
         if self.client and search_key(self.client) not in search_key(line.row.client_name):
             return False
@@ -192,17 +192,34 @@ class BoardFilter:
         return True
 
 
+def _tokens(typed: str) -> list[str]:
+    """The filter input split like a shell line; an unclosed quote runs to the end.
+
+    ``s:"w toku`` (still being typed) reads as ``s:w toku``, not as a stray word.
+    """
+    for closing in ("", '"', "'"):
+        try:
+            return shlex.split(typed + closing)
+        except ValueError:
+            continue
+    return typed.replace('"', " ").replace("'", " ").split()
+
+
 def _names(typed: str, *values: str) -> bool:
     """``typed`` starts a value (spaces, ``_`` and ``-`` ignored) or one of its words."""
     for value in values:
-        words = [value.replace("_", "").replace(" ", ""), *re.split(r"[\s_-]+", value)]
+        words = [value, *re.split(r"[\s_-]+", value)]
         if any(_prefix(typed, word) for word in words if word):
             return True
     return False
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_-]+", "", search_key(text))
+
+
 def _prefix(typed: str, value: str) -> bool:
-    return search_key(value).startswith(search_key(typed).replace("_", "").replace("-", ""))
+    return _squash(value).startswith(_squash(typed))
 
 
 @dataclass(frozen=True)

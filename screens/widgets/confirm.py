@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -47,7 +48,9 @@ class ConfirmScreen(BBModal[bool]):
     }
     ConfirmScreen > Vertical {
         width: 50;
+        max-width: 100%;
         height: auto;
+        max-height: 100%;
         border: round $warning;
         background: $surface;
         padding: 0 1;
@@ -68,9 +71,14 @@ class ConfirmScreen(BBModal[bool]):
 
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
-        with Vertical():
+        # As wide as the answer line needs (at least 50 columns), then
+        # wrapped at the screen's edge: a long Polish answer is never cut.
+        with Vertical() as box:
+            box.styles.width = max(50, cell_len(self._hint) + 6)
             yield Plain(self._question, id="confirm-question")
-            yield Plain(self._hint, classes="summary")
+            hint = Plain(self._hint, classes="summary")
+            hint.styles.height = "auto"
+            yield hint
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

@@ -11,14 +11,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from babel.messages.pofile import read_po
 
 from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import Technician
 from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.plain import Plain
-from tests.helpers import DISPATCHER, query, settle, type_text
+from tests.helpers import DISPATCHER, load_person, query, settle, type_text
 
 PO = Path(__file__).resolve().parents[2] / "bbdispatch/locale/pl/LC_MESSAGES/bbdispatch.po"
 
@@ -70,3 +72,43 @@ def test_no_polish_text_names_a_key_after_an_english_word() -> None:
         if m.id and isinstance(m.string, str) and english_keys.search(m.string)
     ]
     assert not found, found
+
+
+def screen_lines(app: BBDispatch) -> list[str]:
+    """The terminal's rows as the user sees them (what the compositor draws)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.fixture
+def anna(demo_db_path: Path) -> Technician:
+    """Anna, the demo's technician."""
+    return load_person(demo_db_path, "anna")
+
+
+async def test_the_whole_discard_answer_line_shows_in_polish_at_80x24(
+    ctx_factory: Any, anna: Technician, polish: None
+) -> None:
+    """The technician's manual entry, ``9`` typed, Esc: ``… wracam do edycji`` was cut."""
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("9", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        lines = screen_lines(app)
+        want = "t: tak, odrzuć · n / Esc: nie, wracam do edycji"
+        assert any(want in line for line in lines), "\n".join(lines)
+
+
+async def test_a_long_question_wraps_inside_the_dialog(ctx_factory: Any, polish: None) -> None:
+    """A question longer than the screen is wide wraps; its last word is on screen."""
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        question = " ".join(["słowo"] * 30) + " koniec"
+        app.push_screen(ConfirmScreen(question, yes="tak, " + "bardzo " * 12 + "ostatnie"))
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "koniec" in shown and "ostatnie" in shown, shown

@@ -87,3 +87,27 @@ def test_the_people_an_audit_trail_names_are_the_ids_of_its_people_fields() -> N
         entry(technician_id={"from": None, "to": 2}),
     ]
     assert people_in_trail(trail) == {2, 3, 5, 8}
+
+
+def test_quoted_polish_labels_of_two_words_match_whole(polish: None, prices: PriceList) -> None:
+    """``m:"na miejscu"`` and ``s:"w toku"`` match the translated label, English still works."""
+    onsite = build_line(_row(1), [], NOW, prices)
+    working = build_line(
+        _row(2, status=JobStatus.IN_PROGRESS, mode=JobMode.REMOTE), [], NOW, prices
+    )
+    for typed, hits in [
+        ('m:"na miejscu"', [onsite]),
+        ("m:na", [onsite]),
+        ("m:on-site", [onsite]),
+        ('m:"on site"', [onsite]),
+        ('s:"w toku"', [working]),
+        ("s:toku", [working]),
+        ('s:"in progress"', [working]),
+        ("s:in_progress", [working]),
+        ('s:"w', [working]),  # an unclosed quote runs to the end of the text
+        ('s:"w to', [working]),
+        ('m:"na miejscu" s:"w toku"', []),
+    ]:
+        f = BoardFilter.parse(typed)
+        assert [ln for ln in (onsite, working) if f.matches(ln)] == hits, typed
+    assert BoardFilter.parse('s:"w').status == "w"
