@@ -172,6 +172,25 @@ def format_local_short(moment: datetime) -> str:
     return f"{format_day_month(shown.date())} {shown:%H:%M}"
 
 
+def format_visit(moment: datetime, now: datetime) -> str:
+    """A planned visit where space is short, always with its hour (at most 11 cells).
+
+    ``dziś 14:00`` / ``today 14:00`` on the firm's today, ``01.12 14:00``
+    (``01/12 14:00``) in this year, and the whole date ``01.12.2027 14:00`` in
+    another year (rare; a column may cut it after the year, never the month).
+    ``now`` is the firm's clock's now (any zone); both are shown in Warsaw time.
+    """
+    from bbdispatch.i18n import _
+
+    shown, today = local(moment), local(now).date()
+    hour = f"{shown:%H:%M}"
+    if shown.date() == today:
+        return _("today {time}").format(time=hour)
+    if shown.year == today.year:
+        return format_local_short(moment)
+    return format_local(moment)
+
+
 def format_span(start: datetime, end: datetime) -> str:
     """A stretch of work as people read it: ``24.11.2026 08:00–09:30`` (in the session's language).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.clock import format_local, format_local_short, local
+from bbdispatch.clock import format_local, format_local_short, format_visit, local
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
@@ -207,6 +207,7 @@ class TechJobsScreen(BBScreen[None]):
         table = self.query_one("#my-jobs", DataTable)
         keep = self.selected_job_id
         table.clear()
+        now = self.ctx.clock.now()
         for row in self._rows:
             job = row.job
             style = "bold red" if job.priority is Priority.EMERGENCY else ""
@@ -215,7 +216,7 @@ class TechJobsScreen(BBScreen[None]):
                 cell(("!" if style else "") + job.number, style=style),
                 cell(row.client_name, style=style),
                 job.description,
-                format_local(job.visit_at) if job.visit_at else "—",
+                format_visit(job.visit_at, now) if job.visit_at else "—",
                 STATUS_LABEL[job.status],
                 "⏱" if mine else "",
                 key=str(job.id),
@@ -272,7 +273,8 @@ class TechJobsScreen(BBScreen[None]):
         except DomainError as err:
             detail.update(str(err))
             return
-        detail.update(card_text(card, max(detail.content_region.width, 20)))
+        width = max(detail.content_region.width, 20)
+        detail.update(card_text(card, width, self.ctx.clock.now()))
 
     def action_toggle_timer(self) -> None:
         """Start the timer on the selected job, or stop the running one."""
@@ -393,7 +395,7 @@ CARD_DESCRIPTION_LINES = 2
 """The job's description on the card wraps, up to this many lines (then ``…``)."""
 
 
-def card_text(card: JobCard, width: int = 78) -> Content:
+def card_text(card: JobCard, width: int = 78, now: datetime | None = None) -> Content:
     """The job card as a few short lines for the bottom of the screen.
 
     Every stored value goes through the shared sanitizer (:func:`plain`), so a
@@ -401,7 +403,8 @@ def card_text(card: JobCard, width: int = 78) -> Content:
     card's lines are one-line places (``#job-detail`` cuts each with ``…``),
     except the description, which wraps to :data:`CARD_DESCRIPTION_LINES` at
     ``width`` cells, so a 10 000-character name or description cannot push
-    the address, the phone and the time off the card.
+    the address, the phone and the time off the card. With ``now`` (the
+    clock's now) the visit shows short, with its hour (``dziś 14:00``).
     """
     job = card.job
     head = _("Job {no}").format(no=job.number)
@@ -413,11 +416,18 @@ def card_text(card: JobCard, width: int = 78) -> Content:
         first += plain(f" ({job.status_reason})")
     phone = format_for_display(card.contact_phone) if card.contact_phone else "—"
     contact = f"{card.contact_name}, {phone}" if card.contact_name else phone
-    visit = format_local(job.visit_at) if job.visit_at else _("not planned")
+    # The visit comes before the address, in its short form with the hour:
+    # a long address is what gets cut with …, never the time of the visit.
+    if job.visit_at is None:
+        visit = _("not planned")
+    elif now is None:
+        visit = format_local(job.visit_at)
+    else:
+        visit = format_visit(job.visit_at, now)
     minutes = sum(e.minutes() for e in card.entries if not e.running)
     lines = [
         f"{card.client_name} · {contact}",
-        _("Address: {address} · Visit: {at}").format(address=card.site_address or "—", at=visit),
+        _("Visit: {at} · Address: {address}").format(at=visit, address=card.site_address or "—"),
         *wrapped_lines(job.description, width, CARD_DESCRIPTION_LINES),
         # A recurring run's time goes to its IT administration contract: its due
         # date and checklist matter more than the client's block balances.

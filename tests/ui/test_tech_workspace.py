@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -294,3 +294,37 @@ async def test_a_save_that_waits_says_so_and_a_refused_one_keeps_the_text(
         await settle(pilot)
         assert isinstance(app.screen, TechJobsScreen)
         assert "No timer running" in text_of(app, "#timer-bar")
+
+
+async def test_the_visit_shows_its_hour_in_polish_at_80x24(
+    ctx_factory, anna, demo_db_path, polish
+) -> None:
+    """The visit column and the card read ``01.12.2026…``: the hour of the visit was cut."""
+    import re
+    import sqlite3
+
+    from bbdispatch.clock import FIRM_ZONE, to_db
+
+    visit = datetime(2026, 11, 24, 14, 0, tzinfo=FIRM_ZONE)  # the demo's today
+    with sqlite3.connect(demo_db_path) as conn:
+        conn.execute(
+            "UPDATE job SET visit_at = ? WHERE id = (SELECT min(id) FROM job"
+            " WHERE technician_id = ? AND status IN ('assigned', 'in_progress'))",
+            (to_db(visit), anna.id),
+        )
+    conn.close()
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#my-jobs", DataTable)
+        width = next(c.width for k, c in table.columns.items() if k.value == "visit")
+        visits = [str(table.get_cell(row.key, "visit")) for row in table.ordered_rows]
+        planned = [v for v in visits if v != "—"]
+        assert "dziś 14:00" in planned, visits
+        assert planned, visits
+        for shown in planned:
+            assert re.fullmatch(r"(dziś|\d\d\.\d\d) \d\d:\d\d", shown), visits
+            assert cell_len(shown) <= width, (shown, width)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        card = next((ln for ln in lines if "Wizyta:" in ln), "")
+        assert re.search(r"Wizyta: ((dziś|\d\d\.\d\d) \d\d:\d\d|nie zaplanowano)", card), lines

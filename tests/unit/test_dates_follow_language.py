@@ -45,3 +45,29 @@ def test_a_visit_shown_in_english_reads_back() -> None:
     assert shown == "25/11/2026 10:00"
     assert parse_visit(shown, now) == parse_visit("25.11.2026 10:00", now)
     assert parse_visit("25/11 10:00", now) == parse_visit("25.11 10:00", now)
+
+
+def test_a_visit_where_space_is_short_keeps_its_hour(polish: None) -> None:
+    """The technician's visit column showed ``01.12.2026…``: the hour was never seen."""
+    from bbdispatch.clock import format_visit
+
+    now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # 08:00 in Warsaw
+    assert format_visit(datetime(2026, 12, 1, 13, 0, tzinfo=UTC), now) == "dziś 14:00"
+    assert format_visit(datetime(2026, 12, 3, 13, 0, tzinfo=UTC), now) == "03.12 14:00"
+    assert format_visit(datetime(2026, 11, 30, 22, 30, tzinfo=UTC), now) == "30.11 23:30"
+    assert format_visit(datetime(2027, 1, 4, 13, 0, tzinfo=UTC), now) == "04.01.2027 14:00"
+    # Just after midnight in Warsaw (still 30 November in UTC) is "today" already.
+    assert (
+        format_visit(
+            datetime(2026, 12, 1, 13, 0, tzinfo=UTC), now.replace(hour=23, day=30, month=11)
+        )
+        == "dziś 14:00"
+    )
+
+
+def test_a_visit_in_english_is_short_too() -> None:
+    from bbdispatch.clock import format_visit
+
+    now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    assert format_visit(datetime(2026, 12, 1, 13, 0, tzinfo=UTC), now) == "today 14:00"
+    assert format_visit(datetime(2026, 12, 3, 13, 0, tzinfo=UTC), now) == "03/12 14:00"
