@@ -104,6 +104,18 @@ def format_amount(value: Decimal, locale: str | None = None) -> str:
     return _plain(format_decimal(value, format="#,##0.00", locale=_locale(locale)))
 
 
+def format_amount_input(value: Decimal, locale: str | None = None) -> str:
+    """An amount to pre-fill a field with: ``90,00`` / ``90.00``, no thousands separator.
+
+    The language's decimal sign (Babel), to the grosz; without grouping, so
+    :func:`bbdispatch.money.parse_money` reads it back in either language
+    (``1,234.00`` would not be).
+    """
+    from babel.numbers import format_decimal
+
+    return _plain(format_decimal(value, format="0.00", locale=_locale(locale)))
+
+
 def format_hours(minutes: int, locale: str | None = None) -> str:
     """Hours for people: ``5,25 h``, ``10 h`` (``5.25 h`` in English)."""
     return f"{format_number(hours_of(minutes), locale)} h"

@@ -7,17 +7,19 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import JobMode, Priority
+from bbdispatch.formats import format_amount_input
 from bbdispatch.i18n import N_, _
-from bbdispatch.money import MoneyError, format_plain, parse_money
+from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, edit_job
 from bbdispatch.services.errors import USER_ERRORS
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 from screens.widgets.text_input import TextInput
@@ -45,23 +47,26 @@ class JobEditScreen(FormDialog[None]):
     DEFAULT_CSS = """
     JobEditScreen {
         align: center middle;
-    }
-    JobEditScreen #edit-terms-row {
-        height: auto;
-    }
-    JobEditScreen #edit-terms {
-        width: 30;
-    }
-    JobEditScreen #edit-amount {
-        width: 1fr;
-    }
-    JobEditScreen > Vertical {
-        width: 76;
-        max-width: 98%;
-        height: auto;
-        border: round $primary;
-        padding: 0 1;
-        background: $surface;
+        & > VerticalScroll {
+            width: 76;
+            max-width: 100%;
+            max-height: 100%;
+        }
+        Horizontal {
+            height: auto;
+        }
+        .edit-label {
+            width: 13;
+        }
+        Input, Select {
+            width: 1fr;
+        }
+        #edit-terms {
+            width: 34;
+        }
+        #edit-save {
+            margin: 0 0 0 13;
+        }
     }
     """
 
@@ -77,36 +82,51 @@ class JobEditScreen(FormDialog[None]):
             for b in self.detail.balances
             if b.contract.status is ContractStatus.ACTIVE or b.contract.id == job.contract_id
         ]
-        with Vertical():
+        terms, amount = "none", ""
+        if job.agreed_price is not None:
+            terms, amount = "price", format_amount_input(job.agreed_price)
+        elif job.agreed_rate is not None:
+            terms, amount = "rate", format_amount_input(job.agreed_rate)
+        # One labelled line per field (compact widgets), so the form and its
+        # footer fit 80x24; a smaller terminal scrolls the box.
+        with VerticalScroll():
             yield PlainLabel(_("Job {no}").format(no=job.number))
-            yield TextInput(job.description, id="edit-description")
-            yield PlainSelect(
-                [(PRIORITY_LABEL[p], p.value) for p in Priority],
-                value=job.priority.value, allow_blank=False, id="edit-priority",
-            )  # fmt: skip
-            yield PlainSelect(
-                [(MODE_LABEL[m], m.value) for m in JobMode],
-                value=job.mode.value, allow_blank=False, id="edit-mode",
-            )  # fmt: skip
-            yield PlainSelect(
-                [(_("no contract: charge by the rules"), NO_CONTRACT), *contracts],
-                value=job.contract_id if job.contract_id is not None else NO_CONTRACT,
-                allow_blank=False, id="edit-contract",
-            )  # fmt: skip
-            terms, amount = "none", ""
-            if job.agreed_price is not None:
-                terms, amount = "price", format_plain(job.agreed_price)
-            elif job.agreed_rate is not None:
-                terms, amount = "rate", format_plain(job.agreed_rate)
+            with Horizontal():
+                yield PlainLabel(_("Description"), classes="edit-label")
+                yield TextInput(job.description, id="edit-description", compact=True)
+            with Horizontal():
+                yield PlainLabel(_("Priority"), classes="edit-label")
+                yield PlainSelect(
+                    [(PRIORITY_LABEL[p], p.value) for p in Priority],
+                    value=job.priority.value, allow_blank=False, id="edit-priority",
+                    compact=True,
+                )  # fmt: skip
+            with Horizontal():
+                yield PlainLabel(_("Mode"), classes="edit-label")
+                yield PlainSelect(
+                    [(MODE_LABEL[m], m.value) for m in JobMode],
+                    value=job.mode.value, allow_blank=False, id="edit-mode", compact=True,
+                )  # fmt: skip
+            with Horizontal():
+                yield PlainLabel(_("Contract"), classes="edit-label")
+                yield PlainSelect(
+                    [(_("no contract: charge by the rules"), NO_CONTRACT), *contracts],
+                    value=job.contract_id if job.contract_id is not None else NO_CONTRACT,
+                    allow_blank=False, id="edit-contract", compact=True,
+                )  # fmt: skip
             with Horizontal(id="edit-terms-row"):
+                yield PlainLabel(_("Price"), classes="edit-label")
                 yield PlainSelect(
                     [(_("no agreed price"), "none"), (_("agreed fixed price"), "price"),
                      (_("agreed hourly rate"), "rate")],
-                    value=terms, allow_blank=False, id="edit-terms",
+                    value=terms, allow_blank=False, id="edit-terms", compact=True,
                 )  # fmt: skip
-                yield TextInput(amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"))
+                yield TextInput(
+                    amount, id="edit-amount", placeholder=_("net PLN, e.g. 350"), compact=True
+                )
             yield Plain("", id="edit-error", classes="field-error")
-            yield Button(_("Save"), id="edit-save", variant="primary")
+            yield Button(_("Save"), id="edit-save", variant="primary", compact=True)
+        yield KeysFooter()
 
     @on(Button.Pressed, "#edit-save")
     def _save_pressed(self) -> None:
