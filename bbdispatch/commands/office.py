@@ -93,9 +93,11 @@ def day(text: str) -> date:
 def field_flag(field: str) -> str:
     """The command-line flag of a service's field name (``postal_code`` → ``--postal-code``).
 
-    ``contact_person`` is ``--contact`` (``clients add``/``edit``).
+    ``contact_person`` is ``--contact`` (``clients add``/``edit``); ``product_starts``
+    is ``--product/--starts`` (a product already in force from that start, ``contracts sign``).
     """
-    return {"contact_person": "--contact"}.get(field) or "--" + field.replace("_", "-")
+    flags = {"contact_person": "--contact", "product_starts": "--product/--starts"}
+    return flags.get(field) or "--" + field.replace("_", "-")
 
 
 @asynccontextmanager

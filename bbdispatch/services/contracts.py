@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from bbdispatch.clock import local_today
+from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -118,6 +119,8 @@ async def _sign_in_tx(
                 _("A service contract needs a needs assessment (or a recorded waiver) first."),
             )
         assessment_id = found[0].id
+    if product.type is ProductType.MONTHLY:
+        await _no_fee_in_force(ctx, client.id, request)
     year = request.starts_on.year
     number = next_contract_number(
         await store.contract_numbers_with_prefix(ctx.db, f"BB/{year}/"), year
@@ -274,6 +277,56 @@ async def _not_signed_before(ctx: Ctx, client_id: int, product: Product) -> None
                 " offer a service contract instead."
             ).format(name=product.name, number=earlier.number),
         )
+
+
+def in_force_over(contract: Contract, starts_on: date, ends_on: date | None) -> bool:
+    """Whether ``contract`` runs on any day from ``starts_on`` to ``ends_on`` (None: open).
+
+    A contract runs from its start to its end date (open-ended without one), as
+    its monthly fee is billed (``build_statement``): a closed contract runs until
+    the end date closing gave it, and one closed without an end date never ran.
+    """
+    if contract.status is ContractStatus.CLOSED and contract.ends_on is None:
+        return False
+    if ends_on is not None and contract.starts_on > ends_on:
+        return False
+    return contract.ends_on is None or contract.ends_on >= starts_on
+
+
+async def _no_fee_in_force(ctx: Ctx, client_id: int, request: SignRequest) -> None:
+    """Refuse a second IT administration contract over days one already covers, inside the tx.
+
+    Two would bill the client's monthly fee twice for the same months.
+
+    Raises:
+        FieldError: ``product_starts`` (the CLI's ``--product/--starts``), naming the
+            contract in force and its dates.
+    """
+    earlier = next(
+        (
+            c
+            for c in await store.contracts_of(ctx.db, client_id)
+            if c.kind is ProductType.MONTHLY
+            and in_force_over(c, request.starts_on, request.ends_on)
+        ),
+        None,
+    )
+    if earlier is None:
+        return
+    start = format_day(earlier.starts_on)
+    period = (
+        _("from {start} to {end}").format(start=start, end=format_day(earlier.ends_on))
+        if earlier.ends_on is not None
+        else _("from {start}, with no end date").format(start=start)
+    )
+    raise FieldError(
+        "product_starts",
+        _(
+            "This client already has an IT administration contract in force over that"
+            " period ({number}, {period}); a second one would bill the monthly fee twice."
+            " Close it, or start the new one after it ends."
+        ).format(number=earlier.number, period=period),
+    )
 
 
 async def add_assessment(

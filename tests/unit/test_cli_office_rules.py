@@ -174,3 +174,35 @@ def test_search_finds_the_city_and_the_email(db: str, capsys: pytest.CaptureFixt
     cli(db, capsys, "clients", "edit", str(ewa), "--city", "Gdańsk", "--email", "")
     assert cli_json(db, capsys, "clients", "--search", "lodz") == []
     assert [c["id"] for c in cli_json(db, capsys, "clients", "--search", "gdansk")] == [ewa]
+
+
+def test_a_second_it_administration_over_the_same_months_is_refused(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client_id = company(db, capsys)
+    today = datetime.now(FIRM_ZONE).date()
+    first = cli_json(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                     "it-admin", "--starts", today.isoformat(), "--fee", "500")  # fmt: skip
+    # Starting later still overlaps an open-ended contract; so does one ending inside it.
+    later = (today + timedelta(days=40)).isoformat()
+    for starts in (today.isoformat(), later):
+        err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                  "it-admin", "--starts", starts, "--fee", "500", code=2)  # fmt: skip
+        one_line(err, "--product/--starts")
+        assert first["number"] in err and "twice" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(1,)]
+    # Once the first ends (an end date agreed), a new one may start the day after; another client is unaffected.
+    ends = today + timedelta(days=30)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE contract SET ends_on = ? WHERE id = ?", (ends.isoformat(), first["id"])
+        )
+    err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product", "it-admin",
+              "--starts", ends.isoformat(), "--fee", "500", code=2)  # fmt: skip
+    one_line(err, "--product/--starts")
+    cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product", "it-admin",
+        "--starts", (ends + timedelta(days=1)).isoformat(), "--fee", "600")  # fmt: skip
+    other = company(db, capsys, "Biuro Nowak")
+    cli(db, capsys, "contracts", "sign", "--client", str(other), "--product", "it-admin",
+        "--fee", "500")  # fmt: skip
+    assert rows(db, "SELECT count(*) FROM contract WHERE kind = 'monthly'") == [(3,)]
