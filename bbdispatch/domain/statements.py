@@ -440,13 +440,26 @@ def months_active(
     (days inclusive) already billed by issued statements: a month whose fee fell
     due in one of them is not billed again by a draft that overlaps it.
     """
+    return len(fee_months(contract, period_from, period_to, issued))
+
+
+def fee_months(
+    contract: Contract,
+    period_from: date,
+    period_to: date,
+    issued: Sequence[tuple[date, date]] = (),
+) -> list[date]:
+    """The months (their first days) :func:`months_active` counts, oldest first.
+
+    So a document can name them: a fee correction says which months it bills.
+    """
     if contract.kind is not ProductType.MONTHLY:
-        return 0
+        return []
     first = max(contract.starts_on, period_from)
     if contract.ends_on is not None and contract.ends_on < first:
-        return 0
+        return []
     year, month = first.year, first.month
-    count = 0
+    found: list[date] = []
     while True:
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         due = nxt - timedelta(days=1)
@@ -455,11 +468,11 @@ def months_active(
         if due > period_to or due < contract.starts_on:
             break
         if due >= period_from and not any(a <= due <= b for a, b in issued):
-            count += 1
+            found.append(date(year, month, 1))
         if contract.ends_on is not None and due >= contract.ends_on:
             break
         year, month = nxt.year, nxt.month
-    return count
+    return found
 
 
 def correction_due(

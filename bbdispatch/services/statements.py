@@ -25,6 +25,7 @@ from bbdispatch.domain.statements import (
     Statement,
     StatementLine,
     correction_due,
+    fee_months,
     months_active,
     price_lines,
 )
@@ -172,6 +173,34 @@ async def _assemble(
 CHANGED_AFTER_ISSUE_PL = "zmiana po wystawieniu wykazu (czas, umowa lub opłata)"
 """The reason a correction line gives when no admin's correction names one."""
 
+MONTHS_PL = (
+    "styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+    "wrzesień", "październik", "listopad", "grudzień",
+)  # fmt: skip
+"""Month names as a Polish document names a fee's month (``za listopad 2026``)."""
+
+
+def fee_reason_pl(number: str, months: list[date]) -> str:
+    """``opłata miesięczna, umowa BB/2026/006, za listopad 2026``: what a fee correction bills.
+
+    ``months`` are the fee's months (their first days); none when unknown.
+    """
+    text = f"opłata miesięczna, umowa {number}"
+    if not months:
+        return text
+    return text + ", za " + ", ".join(f"{MONTHS_PL[m.month - 1]} {m.year}" for m in months)
+
+
+@dataclass(frozen=True)
+class FeeChange:
+    """One contract's fee for an issued period, changed since issue (signed later, closed)."""
+
+    number: str
+    months: list[date]
+    """The months the change concerns (first days), for the document."""
+    net_delta: Decimal
+    """Now minus as issued; negative is a credit."""
+
 
 def correction_reason_pl(number: str, period_from: date, period_to: date, why: str) -> str:
     """``Korekta wykazu WP/2026/11/005 (01.11.2026–30.11.2026): why``, for the client."""
@@ -228,8 +257,41 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
             (done.minutes_delta, done.net_delta) if done else (0, Decimal("0.00")),
         )
         mine = [p for p in pending if p.locked_by == s.id]
-        out += per_entry_lines(s, mine, (minutes, net), today)
+        changes = [] if done else await _fee_changes(ctx, s, fees)
+        out += per_entry_lines(s, mine, (minutes, net), today, changes)
     return tuple(out)
+
+
+async def _fee_changes(
+    ctx: Ctx, s: IssuedStatement, fees: tuple[MonthlyFee, ...]
+) -> list[FeeChange]:
+    """How each contract's fee for ``s``'s period differs from its issued document.
+
+    A contract signed (backdated) after issue bills its months now; one closed
+    before it started no longer bills what the document did. Empty when the
+    document was not kept (its fees are unknown).
+    """
+    kept = await store.document_of(ctx.db, s.id, "json")
+    if kept is None:
+        return []
+    try:
+        issued = {str(f["number"]): Decimal(f["net"]) for f in json.loads(kept).get("fees", [])}
+    except (ValueError, KeyError, TypeError, ArithmeticError):
+        return []
+    now = {f.contract.number: f for f in fees}
+    changes: list[FeeChange] = []
+    for c in await contract_store.contracts_of(ctx.db, s.client_id):
+        if c.kind is not ProductType.MONTHLY:
+            continue
+        fee = now.get(c.number)
+        delta = (fee.net if fee else Decimal("0.00")) - issued.get(c.number, Decimal("0.00"))
+        if not delta:
+            continue
+        # The months billed now, or (a fee withdrawn) those the contract would have run.
+        ran = c if fee else replace(c, status=ContractStatus.ACTIVE, ends_on=None)
+        months = fee_months(ran, s.period_from, s.period_to)
+        changes.append(FeeChange(c.number, months, delta))
+    return changes
 
 
 def per_entry_lines(
@@ -237,6 +299,7 @@ def per_entry_lines(
     mine: list[PendingCorrection],
     due: tuple[int, Decimal],
     today: date,
+    fee_changes: list[FeeChange] | None = None,
 ) -> list[CorrectionLine]:
     """The correction lines of one issued statement: one per corrected entry, then the rest.
 
@@ -245,7 +308,9 @@ def per_entry_lines(
     own hours and money, so a line never shows hours falling while money rises.
     What the period owes beyond them (a contract closed or a fee changed after
     issue) is one more line with entry 0; a grosz of rounding between the
-    per-entry amounts and the period's total goes to the largest line.
+    per-entry amounts and the period's total goes to the largest line. A fee
+    that changed (``fee_changes``: a contract signed backdated, or closed before
+    it started) is its own line naming the contract and the months.
     """
     grouped: dict[int, list[PendingCorrection]] = {}
     for p in mine:
@@ -274,19 +339,36 @@ def per_entry_lines(
         biggest = max(range(len(lines)), key=lambda i: abs(lines[i].net_delta))
         lines[biggest] = replace(lines[biggest], net_delta=lines[biggest].net_delta + rest_net)
     elif rest_minutes or rest_net:
-        lines.append(
-            CorrectionLine(
-                made_on=today,
-                entry_id=0,
-                job_number="",
-                reason=correction_reason_pl(
-                    s.number, s.period_from, s.period_to, CHANGED_AFTER_ISSUE_PL
-                ),
-                minutes_delta=rest_minutes,
-                net_delta=rest_net,
-                refers_to=s.number,
+        for change in fee_changes or ():
+            lines.append(
+                CorrectionLine(
+                    made_on=today,
+                    entry_id=0,
+                    job_number="",
+                    reason=correction_reason_pl(
+                        s.number, s.period_from, s.period_to,
+                        fee_reason_pl(change.number, change.months),
+                    ),
+                    minutes_delta=0,
+                    net_delta=change.net_delta,
+                    refers_to=s.number,
+                )
+            )  # fmt: skip
+            rest_net -= change.net_delta
+        if rest_minutes or rest_net:
+            lines.append(
+                CorrectionLine(
+                    made_on=today,
+                    entry_id=0,
+                    job_number="",
+                    reason=correction_reason_pl(
+                        s.number, s.period_from, s.period_to, CHANGED_AFTER_ISSUE_PL
+                    ),
+                    minutes_delta=rest_minutes,
+                    net_delta=rest_net,
+                    refers_to=s.number,
+                )
             )
-        )
     return lines
 
 

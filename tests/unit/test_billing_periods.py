@@ -180,26 +180,28 @@ async def test_closing_keeps_the_fees_of_the_months_the_contract_ran(demo_ctx: C
 
 
 async def test_closing_pulls_a_later_end_in_and_keeps_an_earlier_one(demo_ctx: Ctx) -> None:
+    # A client without IT administration: two in force over the same days are refused.
     fee = Decimal("900")
     later = await sign_contract(
-        demo_ctx, SignRequest(ZDROWIE, "it-admin", date(2026, 11, 1), date(2027, 1, 31), fee)
+        demo_ctx, SignRequest(KOWALCZYK, "it-admin", date(2026, 11, 1), date(2027, 1, 31), fee)
     )
     earlier = await sign_contract(
-        demo_ctx, SignRequest(ZDROWIE, "it-admin", date(2026, 10, 1), date(2026, 10, 31), fee)
+        demo_ctx, SignRequest(KOWALCZYK, "it-admin", date(2026, 10, 1), date(2026, 10, 31), fee)
     )
-    unstarted = await sign_contract(
-        demo_ctx, SignRequest(ZDROWIE, "it-admin", date(2026, 12, 1), date(2027, 1, 31), fee)
-    )
-    for contract_id in (later, earlier, unstarted):
+    for contract_id in (later, earlier):
         await close_contract(demo_ctx, contract_id, "Zastąpiona")
+    unstarted = await sign_contract(  # after the later one, now ended on 24.11
+        demo_ctx, SignRequest(KOWALCZYK, "it-admin", date(2026, 12, 1), date(2027, 1, 31), fee)
+    )
+    await close_contract(demo_ctx, unstarted, "Zastąpiona")
     ends = {
         c.id: c.ends_on
-        for c in await contract_store.contracts_of(demo_ctx.db, ZDROWIE)
+        for c in await contract_store.contracts_of(demo_ctx.db, KOWALCZYK)
         if c.id in (later, earlier, unstarted)
     }
     assert ends == {later: date(2026, 11, 24), earlier: date(2026, 10, 31), unstarted: None}
     months = date(2026, 10, 1), date(2027, 1, 31)
-    s = await build_statement(demo_ctx, ZDROWIE, *months)
+    s = await build_statement(demo_ctx, KOWALCZYK, *months)
     fees = {f.contract.id: f.months for f in s.fees}
     assert (fees[later], fees[earlier], unstarted in fees) == (1, 1, False)
 

@@ -23,6 +23,7 @@ from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Category, JobMode
 from bbdispatch.pricelist import PriceList
+from bbdispatch.reports import render
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.corrections import correct_locked_entry
 from bbdispatch.services.dispatch import assign
@@ -34,6 +35,7 @@ from bbdispatch.services.statements import (
     issued_document,
 )
 from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage.database import Database
 from tests.conftest import DEMO_NOW
 from tests.unit.test_ledger_scenarios import work
@@ -138,7 +140,7 @@ async def test_a_fee_contract_signed_after_issue_bills_its_month_as_a_correction
     before = await documents(demo_ctx, lingwa, TO_23)
     # Signed today for 1–15 November: its one month's fee falls due on 15.11, in the
     # issued period (fees are billed in arrears, by the month's last billable day).
-    await sign_contract(
+    contract_id = await sign_contract(
         demo_ctx,
         SignRequest(
             lingwa, "it-admin", date(2026, 11, 1), date(2026, 11, 15), agreed_net=Decimal("900")
@@ -149,6 +151,12 @@ async def test_a_fee_contract_signed_after_issue_bills_its_month_as_a_correction
     assert [(c.refers_to, c.minutes_delta, c.net_delta) for c in draft.corrections] == [
         ("WP/2026/11/001", 0, Decimal("900.00"))
     ]
+    # The line says which contract's fee and for which month, in the client's document.
+    number = (await contract_store.get_contract(demo_ctx.db, contract_id)).number  # type: ignore[union-attr]
+    reason = draft.corrections[0].reason
+    assert f"opłata miesięczna, umowa {number}, za listopad 2026" in reason
+    assert "czas, umowa lub opłata" not in reason
+    assert f"umowa {number}, za listopad 2026" in render(draft, "md", ",")
 
 
 async def test_csv_with_other_delimiters_is_refused_for_an_issued_statement(
