@@ -19,7 +19,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.messages import shown
 from bbdispatch.domain.statements import Statement, StatementLine
-from bbdispatch.formats import format_hours, format_money
+from bbdispatch.formats import format_hours, format_money, month_name
 from bbdispatch.i18n import N_, Labels, _, current_language
 from bbdispatch.reports.common import actual_pl, contract_label
 from bbdispatch.services.statements import (
@@ -164,8 +164,13 @@ class StatementScreen(BBScreen[None]):
     def _show(self, s: Statement, issued: AsIssued | None = None) -> None:
         self._today = {ln.entry_id: ln for ln in s.lines}
         if issued is not None and issued.lines is not None:
-            # An issued period shows its document's lines; what changed since is listed apart.
+            # An issued period shows its document's lines, contract summary and fees;
+            # what changed since is listed apart.
             s = replace(s, lines=issued.lines)
+            if issued.contracts is not None:
+                s = replace(s, contracts=issued.contracts)
+            if issued.fees is not None:
+                s = replace(s, fees=issued.fees)
         self.statement = s
         self.issued = issued
         state = (
@@ -271,6 +276,17 @@ class StatementScreen(BBScreen[None]):
             )
         )  # fmt: skip
         for c in kept.since:
+            if c.fee_contract:
+                out.append(
+                    _(
+                        "Since issue, on the next statement: monthly fee {number}"
+                        " for {months}: {net}"
+                    ).format(
+                        number=c.fee_contract, months=fee_months_text(c.fee_months),
+                        net=format_money(c.net_delta),
+                    )
+                )  # fmt: skip
+                continue
             out.append(
                 _("Since issue, on the next statement: entry {entry}: {h} · {net}").format(
                     entry=c.entry_id or "—", h=format_hours(c.minutes_delta),
@@ -355,6 +371,13 @@ class StatementScreen(BBScreen[None]):
             return
         self._show(issued, kept)
         self.notify(_("Statement {n} issued; its entries are locked.").format(n=issued.number))
+
+
+def fee_months_text(months: tuple[date, ...]) -> str:
+    """``November 2026, December 2026`` (``listopad 2026``): the months a fee correction bills."""
+    if not months:
+        return "—"
+    return ", ".join(f"{month_name(m.month)} {m.year}" for m in months)
 
 
 def fit_name(name: str, room: int) -> str:

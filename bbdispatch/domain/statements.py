@@ -190,6 +190,10 @@ class CorrectionLine:
     net_delta: Decimal
     refers_to: str = ""
     """The number of the issued statement this corrects (``WP/2026/11/005``)."""
+    fee_contract: str = ""
+    """For a monthly fee changed since issue: the contract's number (``BB/2026/006``)."""
+    fee_months: tuple[date, ...] = ()
+    """For a monthly fee changed since issue: its months (their first days)."""
 
 
 @dataclass(frozen=True)

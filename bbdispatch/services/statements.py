@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -29,7 +29,7 @@ from bbdispatch.domain.statements import (
     months_active,
     price_lines,
 )
-from bbdispatch.formats import DOCUMENT_LOCALE, format_date
+from bbdispatch.formats import DOCUMENT_LOCALE, format_date, month_name
 from bbdispatch.i18n import _
 from bbdispatch.money import GROSZ
 from bbdispatch.pricelist import ProductType
@@ -173,14 +173,8 @@ async def _assemble(
 CHANGED_AFTER_ISSUE_PL = "zmiana po wystawieniu wykazu (czas, umowa lub opłata)"
 """The reason a correction line gives when no admin's correction names one."""
 
-MONTHS_PL = (
-    "styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-    "wrzesień", "październik", "listopad", "grudzień",
-)  # fmt: skip
-"""Month names as a Polish document names a fee's month (``za listopad 2026``)."""
 
-
-def fee_reason_pl(number: str, months: list[date]) -> str:
+def fee_reason_pl(number: str, months: Sequence[date]) -> str:
     """``opłata miesięczna, umowa BB/2026/006, za listopad 2026``: what a fee correction bills.
 
     ``months`` are the fee's months (their first days); none when unknown.
@@ -188,7 +182,8 @@ def fee_reason_pl(number: str, months: list[date]) -> str:
     text = f"opłata miesięczna, umowa {number}"
     if not months:
         return text
-    return text + ", za " + ", ".join(f"{MONTHS_PL[m.month - 1]} {m.year}" for m in months)
+    named = (f"{month_name(m.month, DOCUMENT_LOCALE)} {m.year}" for m in months)
+    return text + ", za " + ", ".join(named)
 
 
 @dataclass(frozen=True)
@@ -196,7 +191,7 @@ class FeeChange:
     """One contract's fee for an issued period, changed since issue (signed later, closed)."""
 
     number: str
-    months: list[date]
+    months: tuple[date, ...]
     """The months the change concerns (first days), for the document."""
     net_delta: Decimal
     """Now minus as issued; negative is a credit."""
@@ -289,7 +284,7 @@ async def _fee_changes(
             continue
         # The months billed now, or (a fee withdrawn) those the contract would have run.
         ran = c if fee else replace(c, status=ContractStatus.ACTIVE, ends_on=None)
-        months = fee_months(ran, s.period_from, s.period_to)
+        months = tuple(fee_months(ran, s.period_from, s.period_to))
         changes.append(FeeChange(c.number, months, delta))
     return changes
 
@@ -352,6 +347,8 @@ def per_entry_lines(
                     minutes_delta=0,
                     net_delta=change.net_delta,
                     refers_to=s.number,
+                    fee_contract=change.number,
+                    fee_months=change.months,
                 )
             )  # fmt: skip
             rest_net -= change.net_delta
@@ -675,6 +672,12 @@ class AsIssued:
     lines: tuple[StatementLine, ...] | None = None
     """The work lines as the document says them (times, hours, contracts, money), or None
     for a statement issued before documents were kept: corrections never show here."""
+    contracts: tuple[ContractSubtotal, ...] | None = None
+    """The document's contract summary (hours, money, a block's hours left), or None
+    for a statement issued before documents were kept."""
+    fees: tuple[MonthlyFee, ...] | None = None
+    """The monthly fees the document billed (none when it billed none), or None for a
+    statement issued before documents were kept."""
 
 
 async def as_issued(ctx: Ctx, statement: Statement) -> AsIssued | None:
@@ -690,15 +693,62 @@ async def as_issued(ctx: Ctx, statement: Statement) -> AsIssued | None:
     )
     net, vat, gross = statement.net, statement.vat, statement.gross
     lines = None
+    contracts: tuple[ContractSubtotal, ...] | None = None
+    fees: tuple[MonthlyFee, ...] | None = None
     if kept is not None:
+        by_number = {
+            c.number: c for c in await contract_store.contracts_of(ctx.db, statement.client_id)
+        }
         with contextlib.suppress(ValueError, KeyError, TypeError, ArithmeticError):
             document = json.loads(kept)
             totals = document["totals"]
             net, vat, gross = (Decimal(totals[k]) for k in ("net", "vat", "gross"))
             lines = _issued_lines(statement, document["lines"])
+            contracts, fees = _issued_summary(document, by_number)
     due = await corrections_due(ctx, statement.client_id, statement.period_to + timedelta(days=1))
     since = tuple(c for c in due if c.refers_to == statement.number)
-    return AsIssued(net=net, vat=vat, gross=gross, since=since, lines=lines)
+    return AsIssued(
+        net=net, vat=vat, gross=gross, since=since, lines=lines, contracts=contracts, fees=fees
+    )
+
+
+def _minutes(hours_text: str | None) -> int | None:
+    """Minutes of a document's ``"1.75"`` hours (None stays None)."""
+    if hours_text is None:
+        return None
+    return int((Decimal(hours_text) * 60).to_integral_value())
+
+
+def _issued_summary(
+    document: dict[str, Any], by_number: dict[str, Contract]
+) -> tuple[tuple[ContractSubtotal, ...], tuple[MonthlyFee, ...]]:
+    """The kept document's contract summary and fees, with the contracts they name.
+
+    A fee keeps the monthly fee the document billed (the contract's own, as signed).
+    A contract no longer found (never: contracts are not deleted) is skipped.
+
+    Raises:
+        KeyError, ValueError, TypeError, ArithmeticError: a document that cannot be read.
+    """
+    contracts = tuple(
+        ContractSubtotal(
+            contract=by_number[str(t["number"])],
+            minutes=int(t["minutes"]),
+            net=Decimal(t["net"]),
+            left_before=_minutes(t["hours_left_before"]),
+            left_after=_minutes(t["hours_left_after"]),
+        )
+        for t in document["contracts"]
+        if str(t["number"]) in by_number
+    )
+    fees = tuple(
+        MonthlyFee(
+            replace(by_number[str(f["number"])], net=Decimal(f["monthly_fee"])), int(f["months"])
+        )
+        for f in document.get("fees", [])
+        if str(f["number"]) in by_number
+    )
+    return contracts, fees
 
 
 def _issued_lines(statement: Statement, kept: list[dict[str, Any]]) -> tuple[StatementLine, ...]:

@@ -1,0 +1,58 @@
+"""The statement screen of an issued period shows the issued document, changes apart (issue 20)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FIRM_ZONE
+from bbdispatch.domain.jobs import Category
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.contracts import SignRequest, sign_contract
+from bbdispatch.services.corrections import add_late_entry
+from bbdispatch.services.statements import issue_statement
+from bbdispatch.storage import work as work_store
+from screens.statement import StatementScreen
+from tests.helpers import settle_twice
+from tests.ui.test_contracts_statement import ADMIN, text_of
+from tests.unit.test_ledger_scenarios import ANNA, work
+
+APTEKA = 5
+TO_23 = (date(2026, 11, 1), date(2026, 11, 23))
+
+
+async def test_an_issued_period_shows_the_documents_contracts_and_fees_not_todays(
+    demo_ctx: Ctx, ctx_factory: Callable[..., Callable[[], object]]
+) -> None:
+    entry = await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    job = (await work_store.get_entry(demo_ctx.db, entry)).job_id  # type: ignore[union-attr]
+    await add_late_entry(
+        demo_ctx, job_id=job, technician_id=ANNA,
+        started_at=datetime(2026, 11, 21, 9, tzinfo=FIRM_ZONE),
+        ended_at=datetime(2026, 11, 21, 10, tzinfo=FIRM_ZONE),
+        description="Praca", reason="zapomniany wpis",
+    )  # fmt: skip
+    await sign_contract(
+        demo_ctx,
+        SignRequest(APTEKA, "it-admin", date(2026, 11, 1), date(2026, 11, 15), Decimal("1000")),
+    )
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(StatementScreen(APTEKA, TO_23))
+        await settle_twice(app, pilot)
+        totals = text_of(app, "#statement-totals")
+    lines = totals.splitlines()
+    issued_at = next(i for i, ln in enumerate(lines) if ln.startswith("As issued:"))
+    document = "\n".join(lines[:issued_at])
+    # Above "As issued": the document's own summary (the demo's 0.75 h and ours) and no fee.
+    assert "1.5 h · 150.00 PLN" in document and "2.5 h" not in document
+    assert "Monthly fee" not in document
+    assert lines[issued_at].startswith("As issued: net 150.00 PLN"), totals
+    since = "\n".join(lines[issued_at + 1 :])
+    assert "entry —" not in since
+    assert "monthly fee BB/2026/" in since and "for November 2026: 1,000.00 PLN" in since
+    assert "entry " in since and "100.00 PLN" in since  # the late hour, apart
