@@ -95,7 +95,8 @@ def month_pl(report: ItAdminReport) -> str:
 
 def _state(run: ReportRun) -> str:
     text = STATE_PL[run.state]
-    if not run.created:
+    # A run still to come has no job yet as a matter of course: it is just planned.
+    if not run.created and run.state is not RunState.OPEN:
         text = f"{text}, {PL['not_created']}"
     return f"{text}, {PL['late_mark']}" if run.late else text
 

@@ -71,8 +71,9 @@ async def itadmin_report(ctx: Ctx, client_id: int, month: date) -> ItAdminReport
     """The client's IT administration month: runs, backups, inventories, time, fee.
 
     Runs are those whose occurrence falls in the month (firm's zone): the jobs
-    made from the client's tasks, and the runs the tasks' schedules called for
-    up to now that never became jobs (:func:`_never_created`). A run is late
+    made from the client's tasks, and the runs the tasks' schedules call for
+    that never became jobs, the current month's later ones planned
+    (:func:`_never_created`). A run is late
     when it was documented after the end of its due day, missed when it is
     still open after it, or was never created and its day is over. The fee is
     each IT administration contract's monthly fee for the month, if the
@@ -171,19 +172,20 @@ async def _never_created(
     end: datetime,
     made: set[tuple[int, datetime]],
 ) -> list[ReportRun]:
-    """Runs the schedules called for in [start, end) up to now that never became jobs.
+    """Runs the schedules call for in [start, end) that never became jobs (or not yet).
 
     Expected runs come from each active task's rule, the firm's calendar and
     the task's own limits (first run, ``runs_from``, the contract's end), as
     ``schedule run`` plans them but without its catch-up cap; a run over the
     cap, or due while ``schedule run`` did not run, is then missed once its day
-    is over (open until then). A paused task expects nothing (its pause is not
-    dated), and a rule that no longer parses expects nothing.
+    is over (open until then); a run later in the current month is open, planned.
+    A paused task expects nothing (its pause is not dated), and a rule that no
+    longer parses expects nothing.
     """
     now = ctx.clock.now()
-    upto = min(now, end - timedelta(microseconds=1))
-    if upto < start:
-        return []
+    # The whole month, today's and later runs too: the current month lists what is
+    # still planned (open), not only what fell due so far.
+    upto = end - timedelta(microseconds=1)
     calendar = calendar_of(ctx.prices)
     out = []
     for contract in contracts:

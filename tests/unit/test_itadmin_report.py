@@ -206,3 +206,20 @@ async def test_the_service_refuses_a_month_after_today(demo_ctx: Ctx) -> None:
 
     with pytest.raises(OutsideTerm, match="12.2026 has not started yet"):
         await itadmin_report(demo_ctx, ZDROWIE, date(2026, 12, 1))  # asked on 24.11
+
+
+async def test_the_current_month_lists_its_runs_still_planned(demo_ctx: Ctx) -> None:
+    """On 01.12 December's report said "Zadania zaplanowane 0" (issue 20's tester).
+
+    The weekly backup check falls on the Mondays 07, 14, 21 and 28.12: the
+    current month lists them as planned, not missed and not "no job made".
+    """
+    demo_ctx.clock.advance(timedelta(days=7))  # type: ignore[attr-defined]  # Tue 01.12
+    report = await itadmin_report(demo_ctx, ZDROWIE, date(2026, 12, 1))
+    checks = [r for r in report.runs if r.task_title == "Kontrola kopii zapasowych"]
+    assert [r.due_at.day for r in checks] == [7, 14, 21, 28]
+    assert {(r.state, r.created) for r in checks} == {(RunState.OPEN, False)}
+    assert report.due == len(report.runs) >= 4 and report.missed == 0
+    md = render_itadmin(report, "md")
+    assert "Brak zadań w miesiącu" not in md and "| Zadania zaplanowane | 0 |" not in md
+    assert "| zaplanowano |" in md and "nie utworzono zlecenia" not in md
