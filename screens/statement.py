@@ -250,6 +250,14 @@ class StatementScreen(BBScreen[None]):
                 )
             )
         for c in s.corrections:
+            if c.fee_contract:
+                out.append(
+                    _("Correction of {ref}: monthly fee {number} for {months}: {net}").format(
+                        ref=c.refers_to, number=c.fee_contract,
+                        months=fee_months_text(c.fee_months), net=format_money(c.net_delta),
+                    )
+                )  # fmt: skip
+                continue
             ref = c.refers_to or c.job_number
             if c.entry_id:
                 ref = _("{ref}, entry {entry}").format(ref=ref, entry=c.entry_id)

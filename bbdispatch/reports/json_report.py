@@ -132,6 +132,8 @@ def statement_dict(s: Statement) -> dict[str, Any]:
                 "refers_to": c.refers_to or None,
                 "minutes_delta": c.minutes_delta,
                 "net_delta": format_plain(c.net_delta),
+                "fee_contract": c.fee_contract or None,
+                "fee_months": [m.strftime("%Y-%m") for m in c.fee_months],
             }
             for c in s.corrections
         ],

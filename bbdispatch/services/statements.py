@@ -388,6 +388,10 @@ async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, .
                     minutes_delta=int(c["minutes_delta"]),
                     net_delta=Decimal(c["net_delta"]),
                     refers_to=str(c["refers_to"] or ""),
+                    fee_contract=str(c.get("fee_contract") or ""),
+                    fee_months=tuple(
+                        date.fromisoformat(f"{m}-01") for m in c.get("fee_months", ())
+                    ),
                 )  # fmt: skip
                 for c in json.loads(kept)["corrections"]
             )

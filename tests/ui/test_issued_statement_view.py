@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bbdispatch.app import BBDispatch
@@ -21,6 +21,7 @@ from tests.unit.test_ledger_scenarios import ANNA, work
 
 APTEKA = 5
 TO_23 = (date(2026, 11, 1), date(2026, 11, 23))
+REST = (date(2026, 11, 24), date(2026, 12, 31))
 
 
 async def test_an_issued_period_shows_the_documents_contracts_and_fees_not_todays(
@@ -56,3 +57,30 @@ async def test_an_issued_period_shows_the_documents_contracts_and_fees_not_today
     assert "entry —" not in since
     assert "monthly fee BB/2026/" in since and "for November 2026: 1,000.00 PLN" in since
     assert "entry " in since and "100.00 PLN" in since  # the late hour, apart
+
+
+async def test_a_fee_correction_is_named_on_the_next_statement_before_and_after_issue(
+    demo_ctx: Ctx, ctx_factory: Callable[..., Callable[[], object]]
+) -> None:
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    await sign_contract(
+        demo_ctx,
+        SignRequest(APTEKA, "it-admin", date(2026, 11, 1), date(2026, 11, 15), Decimal("1000")),
+    )
+    named = "monthly fee BB/2026/0"
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(StatementScreen(APTEKA, REST))
+        await settle_twice(app, pilot)
+        draft = text_of(app, "#statement-totals")
+        # Issued, the next statement's document keeps the line's contract and months.
+        demo_ctx.clock.advance(timedelta(days=38))  # type: ignore[attr-defined]  # 01.01.2027
+        await issue_statement(demo_ctx, APTEKA, *REST)
+        await pilot.press("f5")
+        await settle_twice(app, pilot)
+        issued = text_of(app, "#statement-totals")
+    for text in (draft, issued):
+        line = next(ln for ln in text.splitlines() if ln.startswith("Correction of WP/"))
+        assert named in line and line.endswith("for November 2026: 1,000.00 PLN"), text
+    assert "As issued" in issued
