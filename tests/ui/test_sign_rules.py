@@ -115,3 +115,25 @@ async def test_an_archived_client_gets_no_signing_form(
         shown = [str(n.message) for n in app._notifications]
         assert any("is archived; reactivate the client first" in m for m in shown), shown
     assert contracts(demo_db_path, WISNIEWSKI) == 0
+
+
+ZDROWIE = 3
+"""The demo's IT administration client (BB/2026/003, open-ended)."""
+
+
+async def test_a_second_it_administration_is_refused_in_the_form(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    before = contracts(demo_db_path, ZDROWIE)
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(ZDROWIE, "it-admin"))
+        await settle(pilot)
+        app.screen.query_one("#agreed-net", Input).value = "500"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        error = str(app.screen.query_one("#sign-error", Static).render())
+        assert "BB/2026/003" in error and "twice" in error
+    assert contracts(demo_db_path, ZDROWIE) == before
