@@ -276,6 +276,10 @@ async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
             ),
         )  # fmt: skip
         received = now - timedelta(days=days_ago, hours=hours_ago, minutes=17)
+        # Work is never booked before its job came in, whatever the hour the demo is made.
+        worked_from = {JobStatus.ON_HOLD: at(3, 12), JobStatus.DONE: at(days_ago, 17)}.get(status)
+        if worked_from is not None:
+            received = min(received, worked_from - timedelta(hours=1))
         await _backdate(ctx, job_id, received)
         if tech_id is not None:
             visit = tomorrow_10 if mode is JobMode.ONSITE and status is JobStatus.ASSIGNED else None

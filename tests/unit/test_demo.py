@@ -1,18 +1,23 @@
 """The demo database is realistic and consistent, and the same every time."""
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
+import pytest
 from stdnum.pl import nip as stdnum_nip
 
+from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.domain.rights import Principal
 from bbdispatch.phones import parse_phone
-from bbdispatch.pricelist import ProductType
+from bbdispatch.pricelist import PriceList, ProductType
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances_of_client
+from bbdispatch.services.demo import build_demo
 from bbdispatch.storage import clients, people
+from bbdispatch.storage.database import Database
 
 
 async def test_demo_has_the_promised_shape(demo_ctx: Ctx) -> None:
@@ -99,3 +104,17 @@ async def test_demo_documents_name_a_complete_seller(demo_ctx: Ctx) -> None:
     assert seller.address and stdnum_nip.is_valid(seller.nip)
     md = render_markdown(await build_statement(demo_ctx, 1, date(2026, 11, 1), date(2026, 11, 30)))
     assert f"{seller.name}, {seller.address}, NIP {seller.nip}" in md
+
+
+@pytest.mark.parametrize("hour", [12, 16, 18, 23])
+async def test_the_demo_is_made_at_any_hour(tmp_path: Path, prices: PriceList, hour: int) -> None:
+    """``bbdispatch demo`` failed after 12:17 ("work from 12:00 cannot be on it"): the
+    on-hold job came in 17 min before now, three days back, after its own work."""
+    db = await Database.open(tmp_path / "demo.db")
+    now = datetime(2026, 12, 1, hour, 30, tzinfo=FIRM_ZONE)
+    ctx = Ctx(db=db, clock=FrozenClock(now), prices=prices, actor="setup",
+              fallback=Principal.SYSTEM)  # fmt: skip
+    try:
+        await build_demo(ctx)
+    finally:
+        await db.close()
