@@ -53,7 +53,7 @@ def codes_in(text: str) -> list[str]:
         (("contracts",), ["aktywna", "wykorzystana"]),
         (("jobs",), ["w toku", "awaria", "zwykły", "niski", "zakończone"]),
         (("lookup", "+48601234567"), ["[firma], 1 otwarte zlecenie", "zostało 9 h"]),
-        (("audit", "verify"), ["dziennik zmian nienaruszony"]),
+        (("audit", "verify"), ["Dziennik zmian nienaruszony"]),
         (("calendar", "--due", "01.12.2026 10:00"), ["cel: zwykły: 1 dzień roboczy po 8 h"]),
     ],
 )

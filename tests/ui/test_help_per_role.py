@@ -32,7 +32,7 @@ async def test_the_technicians_f1_in_polish(
     ctx_factory: Any, anna: Technician, polish: None
 ) -> None:
     text = await _help_text(BBDispatch(ctx_factory("anna"), anna, mode="technician"))
-    assert "## Jak zapisuje się Twój czas" in text
+    assert "## Jak zapisuje się twój czas" in text
     assert "dyspozytor" not in text, text  # neither the desk's guide nor its F1 tooltip
     assert "przyjmowanej rozmowie" not in text  # ctrl+q: no call is taken here
     assert "uruchomiony stoper liczy dalej" in text
@@ -50,4 +50,4 @@ async def test_the_dispatchers_f1_keeps_the_desks_guide(ctx_factory: Any, polish
     text = await _help_text(BBDispatch(ctx_factory(), DISPATCHER))
     assert "## Jak działa dyspozytornia" in text
     assert "przyjmowanej rozmowie" in text
-    assert "Jak zapisuje się Twój czas" not in text
+    assert "Jak zapisuje się twój czas" not in text
