@@ -183,6 +183,11 @@ async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = Non
         # file (and gives its journal the same mode), so no umask lets another
         # account read the copy, and no other run's file is ever touched.
         pending = held.enter_context(PendingOutput.create(target, replace=False, mode=0o600))
+        if output is not None:
+            # A run to a file of our choosing takes no folder lock: it holds a
+            # lock on its own partial instead, so a later run knows it is alive.
+            _hold_partial(held, pending.temp)
+            _remove_stale_output_partials(output, keep=pending.temp)
         await asyncio.to_thread(db_file.copy_consistent, source, pending.temp)
         check = await asyncio.to_thread(db_file.check_file, pending.temp)
         if not check.ok or check.schema_version != version:
@@ -254,6 +259,92 @@ def _remove_stale_partials(db_path: Path, folder: Path) -> None:
             (".partial", ".partial-journal", ".partial-wal")
         ):
             path.unlink(missing_ok=True)
+
+
+def _output_partial_pattern(target: Path) -> re.Pattern[str]:
+    """The names :class:`PendingOutput` gives the partials of ``target`` (and SQLite's files)."""
+    return re.compile(
+        rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.partial(?P<tail>-journal|-wal)?$"
+    )
+
+
+def _hold_partial(held: contextlib.ExitStack, temp: Path) -> None:
+    """Lock our own partial for the whole run, so the next run leaves it alone.
+
+    The lock (``flock``) is on a descriptor of the file and goes when the run
+    ends, however it ends, even by ``kill -9``. SQLite's own locks are of
+    another kind and do not meet it. A run that cleans just between the file's
+    creation and this lock would remove it: the inode check then says so.
+
+    Raises:
+        DomainError: the partial was removed before it could be locked.
+    """
+    try:
+        fd = os.open(temp, os.O_RDONLY)
+    except OSError as err:
+        raise DomainError(
+            _("The copy in progress {file} was removed by another run; try again.").format(
+                file=temp
+            )
+        ) from err
+    held.callback(os.close, fd)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        same = os.stat(temp).st_ino == os.fstat(fd).st_ino
+    except OSError:
+        same = False
+    if not same:
+        raise DomainError(
+            _("The copy in progress {file} was removed by another run; try again.").format(
+                file=temp
+            )
+        )
+
+
+def _remove_stale_output_partials(target: Path, *, keep: Path) -> None:
+    """Delete what killed runs to ``target`` left: partials no running backup holds.
+
+    Only names of our own pattern (``.NAME.xxxxxxxx.partial`` and its
+    ``-journal``/``-wal``) are looked at; a partial whose lock another run
+    holds is still being written and stays, with its journal.
+    """
+    pattern = _output_partial_pattern(target)
+    try:
+        names = sorted(os.listdir(target.parent))
+    except OSError:
+        return
+    alive: set[str] = {keep.name}
+    for name in names:
+        found = pattern.match(name)
+        if found is None or found.group("tail") or name in alive:
+            continue
+        path = target.parent / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            alive.add(name)  # not ours to judge (another account's, or a link)
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                alive.add(name)
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                alive.add(name)  # a running backup writes it
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink()
+        finally:
+            os.close(fd)
+    for name in names:
+        found = pattern.match(name)
+        if found is None or not found.group("tail"):
+            continue
+        if name[: -len(found.group("tail"))] in alive:
+            continue
+        with contextlib.suppress(OSError):
+            (target.parent / name).unlink()
 
 
 def _rotate(db_path: Path, folder: Path, keep: int) -> tuple[Path, ...]:

@@ -206,3 +206,35 @@ def test_backups_started_at_the_same_instant_all_succeed(firm_db: Path) -> None:
     folder = firm_db.parent / "backups"
     kept = sorted(p.name for p in folder.iterdir())
     assert len(kept) == runs and all(not name.startswith(".") for name in kept)
+
+
+def test_the_next_output_run_removes_a_killed_runs_partial_but_not_a_live_one(
+    tmp_path: Path,
+) -> None:
+    """``kill -9`` during ``--output out/k.db`` left ``.k.db.XXXXXXXX.partial``: the next run
+    to that file deletes it; a partial whose run still holds its lock stays."""
+    import fcntl
+
+    firm_db = tmp_path / "firm.db"
+    assert main(["--db", str(firm_db), "init"]) == 0  # the running login is its admin
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    stale = out / ".k.db.ab12cd_9.partial"
+    stale.write_bytes(b"half a copy")
+    Path(f"{stale}-journal").write_bytes(b"journal")
+    live = out / ".k.db.zz99yy88.partial"
+    live.write_bytes(b"being written")
+    Path(f"{live}-journal").write_bytes(b"its journal")
+    other = out / ".other.db.ab12cd_9.partial"  # another file's: not this run's to judge
+    other.write_bytes(b"x")
+    fd = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a running backup holds its partial
+        assert main(["--db", str(firm_db), "backup", "--output", str(out / "k.db")]) == 0
+    finally:
+        os.close(fd)
+    assert not stale.exists() and not Path(f"{stale}-journal").exists()
+    assert live.exists() and Path(f"{live}-journal").exists() and other.exists()
+    assert (out / "k.db").exists()
+    assert main(["--db", str(firm_db), "backup", "--output", str(out / "k2.db")]) == 0
+    assert live.exists()  # another target's run leaves it alone
