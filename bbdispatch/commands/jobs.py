@@ -9,7 +9,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from bbdispatch.clock import local, to_db
+from bbdispatch.clock import local
 from bbdispatch.commands.choice import (
     add_choice,
     category_choice,
@@ -17,7 +17,7 @@ from bbdispatch.commands.choice import (
     priority_choice,
     status_choice,
 )
-from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, last
 from bbdispatch.domain.errors import FieldError
@@ -270,10 +270,13 @@ def handle_assign(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "technician": args.to, "clash_with_job": clash})
         else:
-            at = " " + _("visit {at}").format(at=to_db(args.visit)) if args.visit else ""
+            # The firm's clock, as typed (``2026-12-02 10:00+01:00``), not the stored UTC.
+            visit = local(args.visit).isoformat(sep=" ", timespec="minutes") if args.visit else ""
+            at = " " + _("visit {at}").format(at=visit) if visit else ""
             echo(_("job {id} assigned to {login}").format(id=args.id, login=args.to) + at)
-            if clash:
-                echo(_("warning: the visit overlaps job {id}").format(id=clash))
+        if clash and not args.json:
+            # On stderr: a script reading what was done is not told a warning is a result.
+            echo_err(_("warning: the visit overlaps job {id}").format(id=clash))
         return 0
 
     return run(body)

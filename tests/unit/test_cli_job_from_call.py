@@ -1,4 +1,4 @@
-"""``jobs add --call ID``: a job from a waiting call, received when the phone rang (as the TUI)."""
+"""``jobs add --call ID`` (received when the phone rang, as the TUI) and ``jobs assign``'s output."""
 
 from __future__ import annotations
 
@@ -50,3 +50,28 @@ def test_an_unknown_callers_call_needs_client(db: str, capsys: pytest.CaptureFix
     assert err.startswith("bbdispatch: --call: No call 99.")
     err = cli(db, capsys, "jobs", "add", "--description", "x", code=2)
     assert err.startswith("bbdispatch: --client: ")
+
+
+def test_jobs_assign_shows_the_firms_time_and_warns_on_stderr(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import datetime, timedelta
+
+    from bbdispatch.clock import FIRM_ZONE
+
+    client_id = str(new_private(db, capsys))
+    day = (datetime.now(FIRM_ZONE) + timedelta(days=2)).date().isoformat()
+    first = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
+                     "--description", "Serwer")["id"]  # fmt: skip
+    second = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
+                      "--description", "Drukarka")["id"]  # fmt: skip
+    out = cli(db, capsys, "jobs", "assign", str(first), "--to", "anna", "--visit", f"{day}T10:00")
+    offset = datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=FIRM_ZONE).strftime("%z")
+    assert out == f"job {first} assigned to anna visit {day} 10:00{offset[:3]}:{offset[3:]}\n"
+    from bbdispatch.cli import main
+
+    assert main(["--db", db, "jobs", "assign", str(second), "--to", "anna", "--visit",
+                 f"{day}T10:30"]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and "warning" not in out  # stdout: what was done, only
+    assert err == f"warning: the visit overlaps job {first}\n"
