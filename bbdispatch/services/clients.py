@@ -20,6 +20,7 @@ from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import clients as store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -309,8 +310,10 @@ async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[
 async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> ClientStatus:
     """Archive a client (kept with all its history, out of the way) or reactivate one.
 
-    A reactivated client is active again if it has a contract, else a prospect.
-    Returns the new status. A client with open jobs is not archived: a
+    A reactivated client gets back the status it had when it was archived (an
+    active private person without a contract stays active); when the trail no
+    longer says (erased details, archived by an import), it is active if it has
+    a contract, else a prospect. Returns the new status. A client with open jobs is not archived: a
     technician may still be on the way, and an archived client's jobs would
     drop out of sight; the refusal says how many jobs and which, so the
     dispatcher closes or cancels them first.
@@ -336,14 +339,31 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
             await _no_open_jobs(ctx, client)
             status = ClientStatus.ARCHIVED
         else:
-            has_contract = bool(await contract_store.contracts_of(ctx.db, client_id))
-            status = ClientStatus.ACTIVE if has_contract else ClientStatus.PROSPECT
+            status = await _status_before_archiving(ctx, client_id)
         await store.set_status(ctx.db, client_id, status)
         await audit.record(
             ctx, "client", client_id, "archived" if archived else "reactivated",
             status={"from": client.status.value, "to": status.value},
         )  # fmt: skip
     return status
+
+
+async def _status_before_archiving(ctx: Ctx, client_id: int) -> ClientStatus:
+    """The status the client had when it was last archived (its audit trail says).
+
+    Falls back to active with a contract, else prospect, when no archiving is on
+    the trail with its status.
+    """
+    for entry in reversed(await audit_store.audit_for(ctx.db, "client", client_id)):
+        if entry.action != "archived":
+            continue
+        change = entry.detail.get("status")
+        before = change.get("from") if isinstance(change, dict) else None
+        if before in {s.value for s in ClientStatus} and before != ClientStatus.ARCHIVED.value:
+            return ClientStatus(before)
+        break
+    has_contract = bool(await contract_store.contracts_of(ctx.db, client_id))
+    return ClientStatus.ACTIVE if has_contract else ClientStatus.PROSPECT
 
 
 async def _no_open_jobs(ctx: Ctx, client: Client) -> None:

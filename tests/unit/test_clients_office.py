@@ -240,3 +240,17 @@ async def test_callbacks_are_listed_counted_when_due_and_finished(demo_ctx: Ctx)
     assert await due_count(demo_ctx) == before
     with pytest.raises(DomainError):
         await finish_callback(demo_ctx, soon, "again")
+
+
+async def test_a_reactivated_client_gets_back_the_status_it_had(demo_ctx: Ctx) -> None:
+    from bbdispatch.domain.clients import ClientStatus
+    from bbdispatch.services.clients import archive_client, get_client
+
+    wojcik = 13  # a private person, active without a contract (agreed prices)
+    assert (await get_client(demo_ctx, wojcik)).status is ClientStatus.ACTIVE
+    await archive_client(demo_ctx, wojcik)
+    assert await archive_client(demo_ctx, wojcik, archived=False) is ClientStatus.ACTIVE
+    assert (await get_client(demo_ctx, wojcik)).status is ClientStatus.ACTIVE
+    prospect = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Nowy Lis"))
+    await archive_client(demo_ctx, prospect)
+    assert await archive_client(demo_ctx, prospect, archived=False) is ClientStatus.PROSPECT
