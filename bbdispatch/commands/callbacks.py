@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bbdispatch.clock import local
-from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import when
 from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
@@ -123,6 +123,9 @@ def handle_list(args: argparse.Namespace) -> int:
                 [waiting_json(c) for c in found.waiting_calls]
                 + [callback_json(cb, now) for cb in found.callbacks]
             )
+            return 0
+        if not found.waiting_calls and not found.callbacks:
+            echo_err(_("Nobody to call back: no waiting calls, no callbacks."))
             return 0
         for call in found.waiting_calls:
             echo(

@@ -12,7 +12,7 @@ from typing import Any
 
 from bbdispatch.clock import local
 from bbdispatch.commands.choice import Choice, add_choice
-from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
@@ -80,6 +80,9 @@ def handle_list(args: argparse.Namespace) -> int:
             rows = await call_log(ctx, args.limit)
         if args.json:
             print_json([call_json(r) for r in rows])
+            return 0
+        if not rows:
+            echo_err(_("No calls logged."))
             return 0
         outcome_w = width_of(CALL_OUTCOME_LABEL)
         for r in rows:

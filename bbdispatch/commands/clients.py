@@ -7,7 +7,7 @@ from typing import Any
 
 from bbdispatch.clock import local
 from bbdispatch.commands.choice import add_choice, kind_choice
-from bbdispatch.commands.common import echo, print_json, run
+from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
@@ -142,6 +142,9 @@ def handle_list(args: argparse.Namespace) -> int:
             found = await list_clients(ctx, args.search)
         if args.json:
             print_json([client_json(c) for c in found])
+            return 0
+        if not found:
+            echo_err(_("No clients match.") if args.search else _("No clients yet."))
             return 0
         kind_w, status_w = width_of(CLIENT_KIND_LABEL), width_of(CLIENT_STATUS_LABEL)
         for c in found:

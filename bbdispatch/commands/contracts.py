@@ -15,6 +15,7 @@ from bbdispatch.commands.common import (
     CommandError,
     client_id_of,
     echo,
+    echo_err,
     open_ctx,
     print_json,
     run,
@@ -131,6 +132,9 @@ def handle(args: argparse.Namespace) -> int:
             warn = ctx.prices.billing.warn_percent
         if args.json:
             print_json([view_json(v) for v in views])
+            return 0
+        if not views:
+            echo_err(_("No contracts."))
             return 0
         status_w = width_of(CONTRACT_STATUS_LABEL)
         for v in views:

@@ -177,6 +177,9 @@ def handle_list(args: argparse.Namespace) -> int:
         if args.json:
             print_json([listing_json(i) for i in found])
             return 0
+        if not found:
+            echo_err(_("No open jobs.") if args.open else _("No jobs."))
+            return 0
         status_w, priority_w = width_of(JOB_STATUS_LABEL), width_of(PRIORITY_LABEL)
         for i in found:
             job = i.row.job
