@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Input, TextArea
 
+from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import N_, _
@@ -191,5 +192,7 @@ class ClientEditScreen(FormDialog[bool]):
         except USER_ERRORS as err:
             self.query_one("#ce-error", Plain).update(str(err))
             return
-        self.notify(_("Saved: {fields}.").format(fields=", ".join(changed) or _("nothing changed")))
+        self.notify(
+            _("Saved: {fields}.").format(fields=field_names(changed) or _("nothing changed"))
+        )
         self.dismiss(True)

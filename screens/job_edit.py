@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
+from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.formats import format_amount_input
@@ -162,5 +163,7 @@ class JobEditScreen(FormDialog[None]):
         except USER_ERRORS as err:
             self.query_one("#edit-error", Static).update(str(err))
             return
-        self.notify(_("Saved: {fields}.").format(fields=", ".join(changed) or _("nothing changed")))
+        self.notify(
+            _("Saved: {fields}.").format(fields=field_names(changed) or _("nothing changed"))
+        )
         self.dismiss(None)

@@ -73,10 +73,29 @@ FIELD_LABEL = Labels(
         "result": NP_("audit", "result"),
         "kind": NP_("audit", "kind"),
         "role": NP_("audit", "role"),
+        "name": NP_("audit", "name"),
+        "nip": NP_("audit", "NIP"),
+        "street": NP_("audit", "street"),
+        "city": NP_("audit", "city"),
+        "postal_code": NP_("audit", "postcode"),
+        "email": NP_("audit", "e-mail"),
+        "contact_person": NP_("audit", "contact person"),
+        "notes": NP_("audit", "notes"),
+        "phones": NP_("audit", "phones"),
     },
     context="audit",
 )
-"""The fields of an audit row's detail, by their stored key."""
+"""The fields of an audit row's detail, by their stored key (also a saved form's fields)."""
+
+
+def field_names(fields: Iterable[str]) -> str:
+    """The fields a save changed, as people read them: ``contact person, e-mail``.
+
+    ``Saved: contact_person`` named the code; a field without a label keeps its code.
+    """
+    return ", ".join(FIELD_LABEL.get(f, f) for f in fields)
+
+
 VALUE_LABELS: Mapping[str, Mapping[Any, str]] = {
     "priority": PRIORITY_LABEL,
     "mode": MODE_LABEL,
