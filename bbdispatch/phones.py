@@ -52,12 +52,21 @@ def _prepare(raw: str, region: str = DEFAULT_REGION) -> str:
 def parse_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     """Parse a number typed in any common form and return it in E.164.
 
+    An extension after the number (``wew. 12``) is allowed and left out; any
+    other letter makes the text no number.
+
     Raises:
         InvalidPhoneNumber: when the text is not a valid number.
     """
     text = _prepare(raw, region)
     if not text:
         raise InvalidPhoneNumber(_("Enter a phone number."))
+    if any(c.isalpha() for c in text):
+        # phonenumbers drops a stray letter ("600 700 800a" became 600 700 800):
+        # a typo must not be stored as a different number without a word.
+        raise InvalidPhoneNumber(
+            _("Not a phone number: {raw} (a number has no letters)").format(raw=raw.strip())
+        )
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException as err:

@@ -24,3 +24,27 @@ async def test_saving_a_client_names_the_contact_person_in_words(ctx_factory: An
         shown = [str(n.message) for n in app._notifications]
         assert "Saved: contact person, e-mail." in shown, shown
         assert not any("contact_person" in m for m in shown)
+
+
+async def test_a_stray_letter_in_a_phone_is_refused_at_the_field_and_kept(
+    ctx_factory: Any, demo_db_path: Any
+) -> None:
+    from textual.widgets import TextArea
+
+    from tests.helpers import query
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientEditScreen(await get_client(app.ctx, 1)))
+        await settle(pilot)
+        phones = app.screen.query_one("#ce-phones", TextArea)
+        phones.text = "600 700 800a, biuro"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        error = str(app.screen.query_one("#ce-phones-error").render())
+        assert "600 700 800a" in error and "no letters" in error
+        assert phones.text == "600 700 800a, biuro"
+    stored = query(demo_db_path, "SELECT e164 FROM client_phone WHERE client_id = 1")
+    assert "+48600700800" not in [r["e164"] for r in stored]
