@@ -117,15 +117,19 @@ class NewClientForm(Widget):
     def value(self) -> NewClient:
         """What was typed, as a new prospect (validated by the service)."""
         text = {f: self.query_one(f"#nc-{f}", Input).value for f in FIELDS}
+        kind = self.query_one(KindToggle).kind
+        # A private person is their own contact; a company's contact is someone
+        # in it, never the company's name.
+        own = text["name"] if kind is ClientKind.PRIVATE else ""
         return NewClient(
-            kind=self.query_one(KindToggle).kind,
+            kind=kind,
             name=text["name"],
             nip=text["nip"] or None,
             street=text["street"],
             city=text["city"],
             postal_code=text["postal"],
             email=text["email"],
-            contact_person=text["contact"] or text["name"],
+            contact_person=text["contact"] or own,
             status=ClientStatus.PROSPECT,
         )
 

@@ -1,4 +1,4 @@
-"""A saved form names the fields that changed in words, not by their codes (``contact_person``)."""
+"""Client forms: saved fields named in words, a stray letter in a phone refused, a company's contact."""
 
 from __future__ import annotations
 
@@ -48,3 +48,26 @@ async def test_a_stray_letter_in_a_phone_is_refused_at_the_field_and_kept(
         assert phones.text == "600 700 800a, biuro"
     stored = query(demo_db_path, "SELECT e164 FROM client_phone WHERE client_id = 1")
     assert "+48600700800" not in [r["e164"] for r in stored]
+
+
+async def test_a_new_companys_contact_person_is_not_the_companys_name(
+    ctx_factory: Any, demo_db_path: Any
+) -> None:
+    from screens.sign_contract import SignContractScreen
+    from screens.widgets.client_form import NewClientForm
+    from tests.helpers import query, type_text
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600722", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(NewClientForm).display  # a company by default
+        await type_text(pilot, "Biuro Lis sp. z o.o.")
+        await pilot.press("ctrl+t")  # saves the prospect, then offers signing
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+    rows = query(demo_db_path, "SELECT kind, contact_person FROM client WHERE name = ?",
+                 ("Biuro Lis sp. z o.o.",))  # fmt: skip
+    assert [(r["kind"], r["contact_person"]) for r in rows] == [("company", "")]
