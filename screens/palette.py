@@ -16,7 +16,7 @@ from screens.widgets.plain import highlight, markup_literal, plain_option
 
 
 class JumpProvider(Provider):
-    """Finds clients (name, NIP, phone) and jobs (number, text, caller's phone)."""
+    """Finds clients (name, city, e-mail, contact, NIP, phone) and jobs (number, text, phone)."""
 
     async def search(self, query: str) -> Hits:
         """Look the query up in the database; jobs open their detail, clients their page."""

@@ -117,13 +117,14 @@ def search_words(text: str) -> list[str]:
     return [w for w in search_key(text).split() if w]
 
 
-def search_place(city: str, email: str) -> str:
-    """What a client search also matches besides the name: the folded city and e-mail.
+def search_place(city: str, email: str, contact: str = "") -> str:
+    """What a client search also matches besides the name: the folded city, e-mail and contact.
 
-    ``Łódź``, ``biuro@lis.pl`` → ``lodz biuro@lis.pl``; kept beside the folded
-    name (``client.search_place``) so the search index finds a client by either.
+    ``Łódź``, ``biuro@lis.pl``, ``Halina Nowak`` → ``lodz biuro@lis.pl halina nowak``;
+    kept beside the folded name (``client.search_place``) so the search index
+    finds a client by any of them (migration 022 added the contact person).
     """
-    return search_key(f"{city.strip()} {email.strip()}".strip())
+    return search_key(" ".join(t.strip() for t in (city, email, contact) if t.strip()))
 
 
 def search_key(text: str) -> str:

@@ -73,7 +73,7 @@ async def insert_client(db: Database, new: NewClient, created_at: datetime) -> i
             new.kind.value,
             new.name.strip(),
             search_key(new.name),
-            search_place(new.city, new.email),
+            search_place(new.city, new.email, new.contact_person),
             new.nip,
             new.street,
             new.city,
@@ -287,7 +287,7 @@ async def update_client(db: Database, client_id: int, details: ClientDetails) ->
             details.kind.value,
             details.name,
             search_key(details.name),
-            search_place(details.city, details.email),
+            search_place(details.city, details.email, details.contact_person),
             details.nip,
             details.street,
             details.city,
@@ -586,12 +586,13 @@ async def _fold_places_staged_before_020(db: Database, batch_id: int) -> None:
         else "r.payload::jsonb ->> 'search_place' IS NULL"
     )
     rows = await db.fetch_all(
-        "SELECT c.id, c.city, c.email FROM import_row r JOIN client c ON c.id = r.client_id"
+        "SELECT c.id, c.city, c.email, c.contact_person FROM import_row r"
+        " JOIN client c ON c.id = r.client_id"
         f" WHERE r.batch_id = ? AND {missing}",
         (batch_id,),
     )
     for row in rows:
-        place = search_place(row["city"], row["email"])
+        place = search_place(row["city"], row["email"], row["contact_person"])
         if place:
             await db.execute("UPDATE client SET search_place = ? WHERE id = ?", (place, row["id"]))
 

@@ -541,16 +541,21 @@ def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
-async def fill_search_place(db: Database) -> int:
-    """Set every client's ``search_place`` from its city and e-mail; returns how many changed.
+REFILL_SEARCH_PLACE = ("_client_search_place.sql", "_client_search_contact.sql")
+"""Migrations after which every client's ``search_place`` is computed again (Python folds it)."""
 
-    The Python half of migration 020 on either backend (the folding is Python's,
+
+async def fill_search_place(db: Database) -> int:
+    """Set every client's ``search_place`` from its city, e-mail and contact; how many changed.
+
+    The Python half of migrations 020 and 022 on either backend (the folding is Python's,
     :func:`bbdispatch.domain.clients.search_place`); runs inside the migration's
     transaction. Here rather than in ``storage.clients``, which imports this module.
     """
     count = 0
-    for row in await db.fetch_all("SELECT id, city, email, search_place FROM client"):
-        place = search_place(row["city"], row["email"])
+    rows = await db.fetch_all("SELECT id, city, email, contact_person, search_place FROM client")
+    for row in rows:
+        place = search_place(row["city"], row["email"], row["contact_person"])
         if place != row["search_place"]:
             await db.execute("UPDATE client SET search_place = ? WHERE id = ?", (place, row["id"]))
             count += 1
@@ -992,7 +997,7 @@ class SQLiteDatabase(Database):
                     await self.execute(statement)
                 if _name.endswith("_audit_chain.sql"):
                     await self._chain_audit_rows()
-                if _name.endswith("_client_search_place.sql"):
+                if _name.endswith(REFILL_SEARCH_PLACE):
                     await fill_search_place(self)
                 await self.execute(f"PRAGMA user_version = {number}")
                 applied.append(number)

@@ -71,7 +71,8 @@ def _client_json(client: NewClient) -> str:
         {
             "kind": client.kind.value, "name": client.name.strip(),
             "search_name": search_key(client.name),
-            "search_place": search_place(client.city, client.email), "nip": client.nip,
+            "search_place": search_place(client.city, client.email, client.contact_person),
+            "nip": client.nip,
             "street": client.street, "city": client.city, "postal_code": client.postal_code,
             "email": client.email, "contact_person": client.contact_person,
             "notes": client.notes, "status": client.status.value,

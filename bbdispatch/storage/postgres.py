@@ -32,6 +32,7 @@ import asyncpg
 from bbdispatch.i18n import _
 from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
+    REFILL_SEARCH_PLACE,
     Database,
     DatabaseUnreachable,
     Params,
@@ -353,7 +354,7 @@ class PostgresDatabase(Database):
                 if number <= await self.schema_version():
                     continue
                 await self._conn.execute(sql)
-                if _name.endswith("_client_search_place.sql"):
+                if _name.endswith(REFILL_SEARCH_PLACE):
                     await fill_search_place(self)
                 await self._conn.execute(
                     "UPDATE bbdispatch_schema SET version = $1::bigint", number
