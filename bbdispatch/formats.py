@@ -206,6 +206,19 @@ def date_pattern(locale: str) -> str:
     return out
 
 
+def date_hint(locale: str | None = None) -> str:
+    """How a date is typed, for a field's label: ``DD/MM/YYYY`` (English), ``DD.MM.RRRR`` (Polish).
+
+    The session's own order and separator (:func:`date_pattern`), so a label
+    never says ``DD.MM`` over a value shown as ``24/11``; the letters translated.
+    """
+    letters = {"dd": _("DD"), "MM": _("MM"), "yyyy": _("YYYY")}
+    out = date_pattern(_locale(locale))
+    for code, shown in letters.items():
+        out = out.replace(code, shown)
+    return out
+
+
 def format_date(day: date | None, locale: str | None = None) -> str:
     """A date: ``30.11.2026`` (Polish), ``30/11/2026`` (English); empty for ``None``."""
     if day is None:

@@ -23,7 +23,7 @@ from bbdispatch.domain.board import CATEGORY_LABEL
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import Job, JobMode
-from bbdispatch.formats import format_duration
+from bbdispatch.formats import date_hint, format_duration
 from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.board import candidates, response_due
 from bbdispatch.services.dispatch import assign, visit_clash
@@ -127,7 +127,8 @@ class AssignScreen(FormDialog[bool]):
         with Vertical():
             yield PlainLabel(_("Assign job {no}").format(no=self.job_id), id="assign-title")
             yield PickList(id="candidates")
-            yield PlainLabel(_("Visit (DD.MM.YYYY HH:MM):"), id="visit-label")
+            visit = _("Visit ({date} HH:MM):").format(date=date_hint())
+            yield PlainLabel(visit, id="visit-label")
             yield TextInput(id="visit")
             yield Plain("", id="visit-warning", classes="field-error")
         yield KeysFooter()

@@ -21,6 +21,7 @@ from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.hints import when_hint
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 
@@ -60,7 +61,7 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
         with Vertical():
             yield PlainLabel(_("Call back {who}").format(who=self._who))
             yield TextInput(self._reason, id="callback-reason", placeholder=_("why (the note)"))
-            yield TextInput(due, id="callback-when", placeholder=_("when: 14:30 or 25.11 9:00"))
+            yield TextInput(due, id="callback-when", placeholder=when_hint())
             yield Plain(self._error, id="callback-error", classes="field-error")
             yield Button(_("Save"), id="callback-save", variant="primary")
         yield KeysFooter()

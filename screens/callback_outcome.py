@@ -20,6 +20,7 @@ from bbdispatch.domain.timeinput import parse_moment
 from bbdispatch.i18n import N_, _, ngettext
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.hints import when_hint
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 
@@ -97,7 +98,7 @@ class CallbackOutcomeDialog(FormDialog[CallbackOutcome | None]):
             yield tries
             yield TextInput(id="cb-note", placeholder=_("what came of it"))
             yield PlainLabel(_("Next try (no answer):"))
-            yield TextInput(retry, id="cb-next", placeholder=_("when: 14:30 or 25.11 9:00"))
+            yield TextInput(retry, id="cb-next", placeholder=when_hint())
             yield Plain("", id="cb-error", classes="field-error")
             with Horizontal(id="cb-buttons"):
                 yield Button(_("Done"), id="cb-done-button", variant="primary")

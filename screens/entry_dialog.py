@@ -17,6 +17,7 @@ from bbdispatch.clock import Clock, format_local, local
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.timeinput import format_moment_input, parse_duration, parse_moment
+from bbdispatch.formats import format_day_month
 from bbdispatch.i18n import N_, _, pgettext
 from bbdispatch.services.timekeeping import TooLong
 from screens.widgets.footer import KeysFooter
@@ -155,7 +156,9 @@ class EntryDialog(FormDialog[bool]):
                     _("It really took this long") + " ^L", False, id="entry-long", compact=True,
                     classes="-ask",
                 )  # fmt: skip
-            yield Plain(_("Times: 14:30 or 23.11 14:30. Duration alone ends now."), id="entry-hint")
+            example = format_day_month(date(2026, 11, 23)) + " 14:30"
+            hint = _("Times: 14:30 or {example}. Duration alone ends now.").format(example=example)
+            yield Plain(hint, id="entry-hint")
             yield Plain("", id="error-form", classes="field-error")
         yield KeysFooter()
 

@@ -122,8 +122,9 @@ class SignContractScreen(FormDialog[int | None]):
             yield PlainLabel(_("Sign a contract"), id="sign-title")
             yield PlainSelect(options, id="product", allow_blank=False, value=first)
             yield Plain("", id="sign-price")
-            yield TextInput(format_day(local_today(self.ctx.clock)), id="starts-on",
-                            placeholder=_("Start 24.11.2026"))  # fmt: skip
+            today = format_day(local_today(self.ctx.clock))
+            yield TextInput(today, id="starts-on",
+                            placeholder=_("Start {example}").format(example=today))  # fmt: skip
             yield TextInput("", id="ends-on", placeholder=_("End (optional)"))
             yield TextInput("", id="agreed-net", placeholder=_("Agreed net price (monthly fee)"))
             yield TextInput(
