@@ -396,5 +396,7 @@ Escape clears it.
         if self._callbacks_due:
             text += " · " + _("call back {n} (b)").format(n=self._callbacks_due)
         if self._filter.active:
-            text += " · " + _("showing {n}").format(n=shown)
+            # First: what the filter shows is what the dispatcher is looking at; the
+            # line is cut with … at the right edge (``.summary``), never wrapped away.
+            text = _("Showing {n}").format(n=shown) + " · " + text
         self.query_one("#board-summary", Static).update(text)

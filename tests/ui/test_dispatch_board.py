@@ -168,7 +168,7 @@ async def test_filters_and_incremental_search(ctx_factory) -> None:
         assert shown_ids(app) == [13]
         summary = str(app.screen.query_one("#board-summary", Static).render())
         assert "Open 8" in summary
-        assert "showing 1" in summary
+        assert "Showing 1" in summary
         await pilot.press("escape")
         await settle(pilot)
         assert len(shown_ids(app)) == 8
@@ -236,3 +236,28 @@ async def test_palette_jumps_to_a_job_by_number(ctx_factory) -> None:
         await settle(pilot)
         assert isinstance(app.screen, JobDetailScreen)
         assert app.screen.job_id == 12
+
+
+async def test_the_summary_fits_80_columns_with_a_filter_and_callbacks_due(
+    ctx_factory, demo_db_path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(demo_db_path) as conn:  # two callbacks due, as the tester had
+        for reason in ("Oddzwonić A", "Oddzwonić B"):
+            conn.execute(
+                "INSERT INTO callback (client_id, e164, name, reason, due_at, created_at,"
+                " created_by) VALUES (1, '+48226281234', '', ?, '2026-11-24T07:00:00Z',"
+                " '2026-11-24T07:00:00Z', 'tester')", (reason,),
+            )  # fmt: skip
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kancelaria")
+        await settle(pilot)
+        summary = app.screen.query_one("#board-summary", Static)
+        text = str(summary.render())
+        assert text.startswith("Showing ") and "call back 2 (b)" in text
+        line = summary.render_line(0).text.rstrip()
+        assert len(line) <= 80 and line.endswith("…"), line
+        assert "Showing " in line
