@@ -27,6 +27,7 @@ from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import archive_client, open_jobs_refusal
 from bbdispatch.services.errors import USER_ERRORS
+from bbdispatch.services.ledger import contract_notes
 from screens.base import BBScreen
 from screens.callback_outcome import attempts_text
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
@@ -97,19 +98,14 @@ def overview_content(o: ClientOverview, warn_percent: int, width: int = PAGE_WID
     if not o.contracts:
         lines.append(plain(_("No contract: k signs one."), "$warning"))
     for v in o.contracts:
-        out = (
-            "  " + _("runs out {day}").format(day=format_day(v.runs_out_on))
-            if v.runs_out_on
-            else ""
-        )
         level = v.balance.warning_level(warn_percent)
         style = {0: "", 1: "$warning", 2: "$error"}[level]
-        lines.append(
-            plain(
-                f"  {balance_text(v.balance, warn_percent)} [{CONTRACT_STATUS[v.status]}]{out}",
-                style,
-            )
-        )
+        # A closed or expired contract's balance says so itself: no second tag.
+        said = v.balance.contract.status in (ContractStatus.CLOSED, ContractStatus.EXPIRED)
+        tag = "" if said else f" [{CONTRACT_STATUS[v.status]}]"
+        lines.append(plain(f"  {balance_text(v.balance, warn_percent)}{tag}", style))
+        # Under it, as in the contracts list: forecast, monthly fee, offer, opening balance.
+        lines += [plain(f"    {note}", "$text-muted") for note in contract_notes(v)]
     if o.uncovered_minutes:
         lines.append(
             plain(
