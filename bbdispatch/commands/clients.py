@@ -10,6 +10,7 @@ from bbdispatch.commands.choice import add_choice, kind_choice
 from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, when
+from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.labels import (
@@ -325,7 +326,7 @@ def handle_edit(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "changed": changed})
         else:
-            what = ", ".join(changed) if changed else "nothing changed"
+            what = field_names(changed) or _("nothing changed")
             echo(_("client {id} edited: {what}").format(id=args.id, what=what))
         return 0
 

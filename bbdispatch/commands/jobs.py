@@ -20,6 +20,7 @@ from bbdispatch.commands.choice import (
 from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import moment, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, last
+from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
 from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
@@ -314,7 +315,7 @@ def handle_edit(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"id": args.id, "changed": changed})
         else:
-            what = ", ".join(changed) if changed else _("nothing changed")
+            what = field_names(changed) or _("nothing changed")
             echo(_("job {id} edited: {what}").format(id=args.id, what=what))
             if technician:
                 echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))

@@ -109,3 +109,13 @@ def test_an_agreed_price_of_nothing_is_refused(db: str, capsys: pytest.CaptureFi
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT agreed_price_grosze FROM job").fetchall() == [(None,)]
     cli(db, capsys, "jobs", "edit", str(job["id"]), "--rate", "0")  # free work: a rate of 0
+
+
+def test_jobs_edit_names_the_fields_in_words(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    out = cli(db, capsys, "jobs", "edit", str(job["id"]), "--price", "350", "--priority", "low")
+    assert out == f"job {job['id']} edited: agreed price, priority\n"
+    assert cli(db, capsys, "jobs", "edit", str(job["id"]), "--priority", "low").endswith(
+        "edited: nothing changed\n"
+    )
