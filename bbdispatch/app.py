@@ -125,7 +125,12 @@ class BBDispatch(App[None]):
     async def on_mount(self) -> None:
         """Open the database, take the change baseline, then show the home screen."""
         ctx = await self._open_ctx()
-        self._ctx = ctx.acting_as(self.actor, login=self.user.login)
+        if ctx.actor == self.actor:
+            # One's own session has the rights a command of the same login has
+            # (root that is no person acts as an admin: docs/rights.md).
+            self._ctx = ctx
+        else:
+            self._ctx = ctx.acting_as(self.actor, login=self.user.login)
         self._seen_version = await self._ctx.db.data_version()
         if await self._ctx.db.watch_external_commits():
             # PostgreSQL tells us of other processes' commits (LISTEN/NOTIFY).

@@ -18,7 +18,7 @@ from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import database_target
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import identify, os_login
+from bbdispatch.services.people import ROOT_PERSON_ID, identify, os_fallback, os_login
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError, for_command_line
 from bbdispatch.text import printable
@@ -46,10 +46,12 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
     prices = load_pricelist()
     path = database_target(args.db)
     login = os_login()
+    fallback = os_fallback()
 
     async def open_ctx() -> Ctx:
         db = await Database.open(path, create=False)
-        return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login)
+        # The same fallback as a command's (root acts as admin): one rule for both.
+        return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login, fallback=fallback)
 
     ctx = await open_ctx()
     try:
@@ -57,6 +59,13 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
         user = await identify(ctx, login, args.act_as)
     finally:
         await ctx.db.close()
+    if mode == "technician" and user.id == ROOT_PERSON_ID:
+        raise DomainError(
+            _(
+                "{login} is no person of the firm, so it has no jobs of its own; "
+                "use 'bbdispatch tech --as LOGIN'."
+            ).format(login=login)
+        )
     if mode == "dispatcher" and user.role is Role.TECHNICIAN:
         raise DomainError(
             _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)

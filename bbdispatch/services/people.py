@@ -123,8 +123,29 @@ async def _active_person(ctx: Ctx, login: str) -> Technician:
     return other
 
 
+ROOT_PERSON_ID = 0
+"""The id of :func:`root_as_admin`'s stand-in: no person of the firm has it."""
+
+
+def root_as_admin(login: str) -> Technician:
+    """The stand-in for root when root is no person of the firm: an admin owning nothing.
+
+    Its services run on the context's ``ADMIN`` fallback (the person lookup finds
+    nobody), exactly as root's commands do; the stand-in only names the session.
+    """
+    return Technician(
+        id=ROOT_PERSON_ID, login=login, name=login, role=Role.ADMIN, does_onsite=False,
+        phone=None, active=True,
+    )  # fmt: skip
+
+
 async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technician:
     """Who this session works as: the OS login, or ``act_as`` for support staff.
+
+    One rule for commands and screens: a person acts as themselves; root that
+    is no person acts as an admin (:func:`root_as_admin`, when ``ctx`` has the
+    ``ADMIN`` fallback :func:`os_fallback` gives root) and may act as anyone;
+    any other login that is no person is refused.
 
     Every refusal is audited (``docs/rights.md``): the action is
     :data:`~bbdispatch.services.rights.ACT_AS` with the login asked for, or
@@ -139,9 +160,12 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     action = ACT_AS if asked else "session"
     me = await store.person_by_login(ctx.db, login)
     root_acting = ctx.actor == login and ctx.fallback is Principal.ADMIN
-    if (me is None or not me.active) and root_acting and act_as not in (None, login):
-        # root acts as an admin, and an admin may act as anyone (docs/rights.md).
-        return await _active_person(ctx, act_as or login)
+    if (me is None or not me.active) and root_acting:
+        # root acts as an admin, and an admin may act as anyone (docs/rights.md):
+        # the same for a command and for a screen session.
+        if act_as not in (None, login):
+            return await _active_person(ctx, act_as or login)
+        return root_as_admin(login)
     if me is None or not me.active:
         if not await store.admin_logins(ctx.db):
             raise NotFound(no_admin_message(str(ctx.db.path)))

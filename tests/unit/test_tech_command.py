@@ -13,6 +13,7 @@ def test_unknown_login_exits_with_a_clear_message(
     demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(launch, "os_login", lambda: "stranger")
+    monkeypatch.setattr(launch, "os_fallback", lambda: None)  # not root, not the phone
     assert main(["--db", str(demo_db_path), "tech"]) == 1
     err = capsys.readouterr().err
     assert "stranger is not a bbdispatch user" in err
