@@ -301,6 +301,8 @@ async def check_people(
                 "/srv/bbdispatch (docs/deploy-ssh.md)").format(
                 login=person.login, folder=folder, mode=fmode,
                 q=shlex.quote(str(folder)))))  # fmt: skip
+        elif (denied := database_access_problem(path, account, group)) is not None:
+            checks.append(Check(False, what, denied))
         else:
             checks.append(Check(True, what, _("{role}, can open the database").format(
                 role=ROLE_LABEL[person.role])))  # fmt: skip
@@ -334,6 +336,57 @@ def unreachable_folder(db_path: Path, account: Account) -> tuple[Path, int] | No
             allowed = bool(mode & 0o001)
         if not allowed:
             return folder, mode
+    return None
+
+
+def allows(info: os.stat_result, account: Account, bits: int) -> bool:
+    """Whether ``account`` has ``bits`` (4 read, 2 write, 1 execute/pass) on a file or folder.
+
+    As the kernel decides: the owner's bits for the owner, else the group's for
+    a member of the file's group, else the others'. Root may do anything, but
+    runs a file only when some execute bit is set.
+    """
+    mode = stat.S_IMODE(info.st_mode)
+    if account.uid == 0:
+        return not (bits & 1) or stat.S_ISDIR(info.st_mode) or bool(mode & 0o111)
+    if info.st_uid == account.uid:
+        shift = 6
+    elif info.st_gid in account.groups:
+        shift = 3
+    else:
+        shift = 0
+    return (mode >> shift) & bits == bits
+
+
+def database_access_problem(db_path: Path, account: Account, group: str) -> str | None:
+    """Why ``account`` cannot read and write the database, or None when it can.
+
+    SQLite needs the file (and its ``-wal``/``-shm`` files, when there) readable
+    and writable, and the folder writable and passable to create them.
+    """
+    for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        if not allows(info, account, 6):
+            return _(
+                "{login} cannot read and write {path} ({mode:o}, owner {owner}); run: "
+                "chgrp {group} {q} && chmod 660 {q}"
+            ).format(
+                login=account.login, path=path, mode=stat.S_IMODE(info.st_mode),
+                owner=info.st_uid, group=group, q=shlex.quote(str(path)),
+            )  # fmt: skip
+    folder = db_path.absolute().parent
+    info = folder.stat()
+    if not allows(info, account, 3):
+        return _(
+            "{login} cannot create the database's -wal and -shm files in {folder} ({mode:o}); "
+            "run: chgrp {group} {fq} && chmod 3770 {fq}"
+        ).format(
+            login=account.login, folder=folder, mode=stat.S_IMODE(info.st_mode), group=group,
+            fq=shlex.quote(str(folder)),
+        )  # fmt: skip
     return None
 
 
@@ -385,13 +438,24 @@ def forced_groups(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def check_ssh(root: Path, has_technicians: bool) -> Check:
-    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line) that can run."""
+ANYONE = Account("", -1, -1, frozenset())
+"""An account that owns nothing and is in no group: the ``others`` bits alone."""
+
+
+def check_ssh(root: Path, technicians: Iterable[Account | None] = ()) -> Check:
+    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line) that each can run.
+
+    ``technicians``: the technicians' OS accounts (None for a missing one,
+    reported by the account check); with none, the program is judged by the
+    ``others`` bits.
+    """
+    techs = list(technicians)
     lines, unreadable = _sshd_lines(root)
     for path, line in lines:
         if line.lower().startswith("forcecommand") and "bbdispatch" in line:
-            return _force_command(root, path, line)
-    if not has_technicians:
+            accounts = [a for a in techs if a is not None] or [ANYONE]
+            return _force_command(root, path, line, accounts)
+    if not techs:
         return Check(True, _("ssh ForceCommand"), _("none needed: no technicians yet"))
     if unreadable:
         return _unchecked(_("ssh ForceCommand"), unreadable)
@@ -400,8 +464,8 @@ def check_ssh(root: Path, has_technicians: bool) -> Check:
         "see docs/deploy-ssh.md"))  # fmt: skip
 
 
-def _force_command(root: Path, config: Path, line: str) -> Check:
-    """The ForceCommand's program exists under ``root`` and everyone may run it."""
+def _force_command(root: Path, config: Path, line: str, accounts: list[Account]) -> Check:
+    """The ForceCommand's program exists under ``root`` and every technician may run it."""
     what = _("ssh ForceCommand")
     try:
         program = shlex.split(line.split(None, 1)[1])[0]
@@ -415,12 +479,69 @@ def _force_command(root: Path, config: Path, line: str) -> Check:
             "{config}: {program} does not exist: technicians' logins would fail; "
             "create it as docs/deploy-ssh.md says").format(
             config=config, program=program))  # fmt: skip
-    mode = stat.S_IMODE(target.stat().st_mode)
-    if mode & 0o005 != 0o005:
-        return Check(False, what, _(
-            "{program} is {mode:o}: technicians cannot run it; run: chmod 755 {q}").format(
-            program=program, mode=mode, q=shlex.quote(program)))  # fmt: skip
+    for account in accounts:
+        problem = run_problem(root, program, account)
+        if problem is not None:
+            return Check(False, what, problem)
     return Check(True, what, f"{config}: {line}")
+
+
+def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> str | None:
+    """Why ``account`` cannot run ``program`` (an absolute path under ``root``), or None.
+
+    As the kernel decides for that account's uid and groups: every folder on
+    the way must let it pass (``x``), the file must be executable, and a
+    script also readable. A script's interpreter (``#!``) and the bbdispatch
+    programs it runs by full path (a wrapper's ``exec /opt/.../bbdispatch``,
+    whose own ``#!`` is the venv's Python) are judged the same way, so a venv
+    under root's home (``/root``, 700) is found behind a wrapper in
+    ``/usr/local/bin``.
+    """
+    who = account.login or _("an account other than its owner and group")
+    target = root / program.lstrip("/")
+    relative = Path(program.lstrip("/"))
+    for part in reversed(relative.parents):
+        if part == Path("."):
+            continue
+        folder = root / part
+        try:
+            info = folder.stat()
+        except OSError:
+            continue
+        if not allows(info, account, 1):
+            return _(
+                "{who} cannot run {program}: {folder} is {mode:o} and does not let them "
+                "through; install bbdispatch where every technician can reach it, e.g. "
+                "python3 -m venv /opt/bbdispatch/venv (docs/deploy-ssh.md)"
+            ).format(who=who, program=program, folder=f"/{part}", mode=stat.S_IMODE(info.st_mode))
+    try:
+        info = target.stat()
+        with target.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return _("{program} does not exist or cannot be run").format(program=program)
+    script = head.startswith(b"#!")
+    need = 5 if script else 1  # a script is read by its interpreter, as the account
+    if not allows(info, account, need):
+        return _("{who} cannot run {program}: it is {mode:o}; run: chmod 755 {q}").format(
+            who=who, program=program, mode=stat.S_IMODE(info.st_mode), q=shlex.quote(program)
+        )
+    if not script or depth >= 3:
+        return None
+    text = target.read_text(encoding="utf-8", errors="replace")
+    first, _nl, rest = text.partition("\n")
+    interpreter = first[2:].split()
+    nested = [interpreter[0]] if interpreter and interpreter[0].startswith("/") else []
+    nested += [
+        word for word in _words(rest)
+        if word.startswith("/") and Path(word).name == "bbdispatch"
+    ]  # fmt: skip
+    for inner in dict.fromkeys(nested):
+        if (root / inner.lstrip("/")).exists():
+            problem = run_problem(root, inner, account, depth + 1)
+            if problem is not None:
+                return problem
+    return None
 
 
 CRON_PATH = ("/usr/bin", "/bin")
@@ -618,7 +739,7 @@ async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
     checks += await check_people(db, accounts, forced_groups(root), tuple(_sshd_lines(root)[1]))
     checks.append(check_pricelist())
     techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
-    checks.append(check_ssh(root, bool(techs)))
+    checks.append(check_ssh(root, [accounts.get(p.login) for p in techs]))
     checks.append(check_scheduled(root, db.path, "schedule run", "docs/schedule.md"))
     checks.append(check_scheduled(root, db.path, "backup", "docs/backup.md"))
     checks.append(await check_imports(db))

@@ -360,3 +360,78 @@ def test_a_systemd_service_needs_its_timer_enabled(
     (units / "timers.target.wants" / "bbdispatch-schedule.timer").write_text("")
     code, lines = doctor(db, root, capsys)
     assert code == 0, lines
+
+
+def test_a_database_a_technician_cannot_read_and_write_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tester found "can open the database" for anna while the file was 600 and another
+    account's: each account is judged as the kernel would judge it (owner, group, others)."""
+    db, root = firm
+    os.chown(db, 2000, GID)
+    os.chmod(db, 0o600)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("FIX") and f"anna cannot read and write {db} (600, owner 2000)" in line
+    os.chown(db, 1001, GID)  # anna's own file: the owner's bits are hers
+    code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("ok ") and "can open the database" in line
+    os.chown(db, 2000, GID)
+    os.chmod(db, 0o660)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+def _venv(root: Path, where: str, mode: int) -> None:
+    """bbdispatch installed in a venv at ``where`` (under ``root``), its top folder ``mode``."""
+    top = root / where.strip("/").split("/")[0]
+    bin_dir = root / where.strip("/") / "bin"
+    bin_dir.mkdir(parents=True)
+    python = bin_dir / "python"
+    python.write_bytes(b"\x7fELF")
+    python.chmod(0o755)
+    program = bin_dir / "bbdispatch"
+    program.write_text(f"#!{where}/bin/python\nfrom bbdispatch.cli import main\n")
+    program.chmod(0o755)
+    top.chmod(mode)
+    wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
+    wrapper.write_text(f'#!/bin/sh\numask 002\nexec {where}/bin/bbdispatch --db x.db tech "$@"\n')
+
+
+def test_a_force_command_behind_a_private_folder_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wrapper is 755, but the venv it runs is under root's home (700): anna's login
+    would fail. Judged as anna's account: every folder's x bit, the script's interpreter."""
+    db, root = firm
+    _venv(root, "/root/venv", 0o700)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX")
+    assert "anna cannot run /root/venv/bin/bbdispatch: /root is 700" in line
+    assert "/opt/bbdispatch/venv" in line
+    (root / "root").chmod(0o755)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+def test_a_force_command_only_its_group_may_reach_is_judged_per_technician(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, root = firm
+    _venv(root, "/opt/bb", 0o750)
+    os.chown(root / "opt", 0, GID)  # the bbdispatch group passes, others do not
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines  # anna is in the group
+    with (root / "etc" / "passwd").open("a") as passwd:
+        passwd.write("zenon:x:1002:1002:Zenon:/home/zenon:/bin/sh\n")
+    with (root / "etc" / "group").open("a") as group:
+        group.write("zenon:x:1002:\n")
+    assert main(["--db", str(db), "people", "add", "zenon", "Zenon"]) == 0
+    capsys.readouterr()
+    code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX") and "zenon cannot run /opt/bb/bin/bbdispatch: /opt is 750" in line
