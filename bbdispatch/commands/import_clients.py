@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from bbdispatch.commands.common import CommandError, echo, echo_err, open_ctx, run
 from bbdispatch.i18n import _, ngettext
@@ -22,7 +22,7 @@ from bbdispatch.services.import_clients import (
     interrupted_imports,
     read_clients,
 )
-from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, decode, read_limited
+from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, open_import
 from bbdispatch.storage.database import StorageError
 
 T = TypeVar("T")
@@ -71,21 +71,20 @@ def add_check_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_checked(path: Path, parse: Callable[[str], T]) -> T:
-    """Read, decode and check an import file.
+def read_checked(path: Path, parse: Callable[[TextIO], T]) -> T:
+    """Read and check an import file, a line at a time (never the whole file at once).
 
     Raises:
         CommandError: the file cannot be read, or is refused whole (its
             encoding, its header), each problem on its own line of the message.
     """
     try:
-        data = read_limited(path)
+        with open_import(path) as text:
+            return parse(text)
     except OSError as err:
         raise CommandError(f"{path}: {err.strerror}") from err  # the system's own words
-    except ImportFileError as err:
-        raise CommandError(problem_report(path, err)) from err
-    try:
-        return parse(decode(data))
+    except UnicodeDecodeError as err:  # changed between the two readings
+        raise CommandError(f"{path}: {err}") from err
     except ImportFileError as err:
         raise CommandError(problem_report(path, err)) from err
 

@@ -15,9 +15,10 @@ import io
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
@@ -69,8 +70,15 @@ class SheetRow:
         return (self.values.get(column) or "").strip()
 
 
-MAX_FILE_BYTES = 32 * 1024 * 1024
-"""The largest import file read (32 MB: some 200 000 clients); a larger one is refused unread."""
+MAX_ROWS = 500_000
+"""The most data rows one file may have. The file is read a line at a time (never
+whole), but every checked row is kept until the whole file is known good, because
+the import is all or nothing: about 1 KB a row, so this keeps one import within
+half a gigabyte on a small office server. A firm's real lists are thousands of
+rows; a larger file is split."""
+
+READ_CHUNK = 1024 * 1024
+"""Bytes read at a time while telling a file's encoding."""
 
 MAX_FIELD_CHARS = 10_000
 """The longest cell accepted; a longer one is nearly always a quote that was never closed."""
@@ -79,25 +87,6 @@ _CP1250_ODD = frozenset("±¶Ľľˇ¦¬")
 """Characters Windows-1250 gives for ISO-8859-2's ą ś ź Ą Ś Ź: unlikely in a Polish file."""
 _ISO_ODD = frozenset("šŠťŤľĽ") | frozenset(chr(c) for c in range(0x80, 0xA0))
 """What ISO-8859-2 gives for Windows-1250's ą ś ź Ą Ś Ź: control codes and Slovak letters."""
-
-
-def read_limited(path: Path) -> bytes:
-    """The bytes of an import file, never more than :data:`MAX_FILE_BYTES` read.
-
-    Raises:
-        OSError: the file cannot be read (the caller shows the system's words).
-        ImportFileError: the file is larger than the limit.
-    """
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _(
-                "The file is larger than {mb} MB, too large for one import; "
-                "split it into smaller files."
-            ).format(mb=MAX_FILE_BYTES // (1024 * 1024))
-        )
-    return data
 
 
 def _save_as_utf8() -> str:
@@ -110,55 +99,93 @@ def _save_as_utf8() -> str:
 def decode(data: bytes) -> str:
     """Text of a file saved as UTF-8 (± BOM), UTF-16 with a BOM, Windows-1250 or ISO-8859-2.
 
-    UTF-8 is tried first: Windows-1250 text with Polish letters is almost never
-    valid UTF-8, while UTF-8 text read as Windows-1250 would silently garble.
-    Windows-1250 and ISO-8859-2 differ in ą ś ź Ą Ś Ź: each reading's odd
-    characters decide, and a file where both readings look wrong is refused
-    rather than guessed.
+    The bytes at once; :func:`open_import` reads a file the same way a piece
+    at a time. See :func:`encoding_of` for how the encoding is told.
+
+    Raises:
+        ImportFileError: the text's encoding cannot be told.
+    """
+    return data.decode(encoding_of([data]))
+
+
+def encoding_of(chunks: Iterable[bytes]) -> str:
+    """The codec a file's bytes (given in pieces, in order) are written in.
+
+    UTF-16 with a BOM, UTF-8 with a BOM (``utf-8-sig``), UTF-8, else Windows-1250
+    or ISO-8859-2. UTF-8 is tried first: Windows-1250 text with Polish letters
+    is almost never valid UTF-8, while UTF-8 text read as Windows-1250 would
+    silently garble. Windows-1250 and ISO-8859-2 differ in ą ś ź Ą Ś Ź: each
+    reading's odd characters decide, and a file where both readings look wrong
+    is refused rather than guessed. Only one piece is held at a time.
 
     Raises:
         ImportFileError: the text's encoding cannot be told (the message says
             how to save the file as UTF-8).
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    pieces = iter(chunks)
+    first = next(pieces, b"")
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        utf16 = codecs.getincrementaldecoder("utf-16")()
+        seen = 0
         try:
-            return data.decode("utf-16")
+            for piece in (first, *pieces):
+                utf16.decode(piece)
+                seen += len(piece)
+            utf16.decode(b"", final=True)
         except UnicodeDecodeError as err:
             raise ImportFileError(
                 _("The file starts as UTF-16 text but is broken at byte {pos}.").format(
-                    pos=err.start
+                    pos=seen + err.start
                 )
                 + " "
                 + _save_as_utf8()
             ) from err
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    if b"\0" in data:
-        raise ImportFileError(
-            _(
-                "The file is not plain text: it has zero bytes (UTF-16 without its mark, "
-                "or an Excel workbook rather than CSV)."
+        return "utf-16"
+    bom = first.startswith(codecs.BOM_UTF8)
+    utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
+    windows: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("cp1250")()
+    iso = codecs.getincrementaldecoder("iso-8859-2")()
+    same = True
+    windows_odd = iso_odd = False
+    piece = first[3:] if bom else first
+    while True:
+        if b"\0" in piece:
+            raise ImportFileError(
+                _(
+                    "The file is not plain text: it has zero bytes (UTF-16 without its mark, "
+                    "or an Excel workbook rather than CSV)."
+                )
+                + " "
+                + _save_as_utf8()
             )
-            + " "
-            + _save_as_utf8()
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    iso = data.decode("iso-8859-2")
-    try:
-        windows: str | None = data.decode("cp1250")
-    except UnicodeDecodeError:
-        windows = None
-    if windows == iso:
-        return iso
-    windows_ok = windows is not None and not any(ch in _CP1250_ODD for ch in windows)
-    iso_ok = not any(ch in _ISO_ODD for ch in iso)
-    if windows is not None and windows_ok and not iso_ok:
-        return windows
-    if iso_ok and not windows_ok:
-        return iso
+        final = not piece
+        if utf8 is not None:
+            try:
+                utf8.decode(piece, final=final)
+            except UnicodeDecodeError:
+                utf8 = None
+        as_iso = iso.decode(piece, final=final)
+        iso_odd = iso_odd or any(ch in _ISO_ODD for ch in as_iso)
+        if windows is not None:
+            try:
+                as_windows = windows.decode(piece, final=final)
+            except UnicodeDecodeError:
+                windows = None
+            else:
+                same = same and as_windows == as_iso
+                windows_odd = windows_odd or any(ch in _CP1250_ODD for ch in as_windows)
+        if final:
+            break
+        piece = next(pieces, b"")
+    if utf8 is not None:
+        return "utf-8-sig" if bom else "utf-8"
+    if windows is not None and same:
+        return "iso-8859-2"
+    windows_ok = windows is not None and not windows_odd
+    if windows_ok and iso_odd:
+        return "cp1250"
+    if not iso_odd and not windows_ok:
+        return "iso-8859-2"
     raise ImportFileError(
         _(
             "The file's encoding cannot be told: it is not UTF-8, and read as Windows-1250 or "
@@ -167,6 +194,24 @@ def decode(data: bytes) -> str:
         + " "
         + _save_as_utf8()
     )
+
+
+@contextmanager
+def open_import(path: Path) -> Iterator[TextIO]:
+    """An import file opened as text in its own encoding, to be read a line at a time.
+
+    The file is read twice, a piece at a time, never whole: once to tell its
+    encoding (:func:`encoding_of`), once by the caller, through the returned
+    handle (``newline=""``, as the csv module wants).
+
+    Raises:
+        OSError: the file cannot be read (the caller shows the system's words).
+        ImportFileError: its encoding cannot be told.
+    """
+    with path.open("rb") as raw:
+        encoding = encoding_of(iter(lambda: raw.read(READ_CHUNK), b""))
+    with path.open(encoding=encoding, newline="") as text:
+        yield text
 
 
 def fold(text: str) -> str:
@@ -435,6 +480,18 @@ def read_sheet(
             continue
         if not any(v.strip() for v in record):
             continue
+        if len(sheet.rows) >= MAX_ROWS:
+            sheet.problems.append(
+                RowProblem(
+                    line,
+                    "",
+                    _(
+                        "the file has more than {n} rows, more than one import holds; "
+                        "split it into smaller files (nothing after this line was read)."
+                    ).format(n=MAX_ROWS),
+                )
+            )
+            break
         if len(record) > len(columns):
             sheet.problems.append(RowProblem(line, "", _("more fields than columns")))
             continue

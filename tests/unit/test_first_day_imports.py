@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import sqlite3
+import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -220,16 +221,32 @@ def test_ambiguous_or_zero_bytes_are_refused_with_how_to_save_utf8() -> None:
         decode(no_bom)
 
 
-def test_a_huge_file_is_refused_unread_and_long_fields_in_plain_words(
+def test_a_large_file_is_read_a_line_at_a_time_and_long_fields_in_plain_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A file over the old 32 MB refusal is checked, read a piece at a time: what the
+    reading holds stays far below the file's size (the rows kept are the file's own)."""
     assert main(["--db", str(tmp_path / "x.db"), "init"]) == 0  # a check needs the right
-    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 1000)
     big = tmp_path / "big.csv"
-    big.write_text("name\n" + "Azor\n" * 300, encoding="utf-8")
-    assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(big)]) == 1
-    err = capsys.readouterr().err
-    assert "larger than" in err and "Line 0" not in err
+    with big.open("w", encoding="utf-8") as out:
+        out.write("name;city\n")
+        for _n in range(3_500):  # rows with nothing in them are read and left out
+            out.write(" " * 10_000 + ";\n")
+        out.write("Azor;Łódź\n")
+    assert big.stat().st_size > 33 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(big)]) == 0
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "1 client, no problems found" in capsys.readouterr().out
+    assert peak < 8 * 1024 * 1024, peak
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
+    many = tmp_path / "many.csv"
+    many.write_text("name\nA\nB\nC\nD\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(many)]) == 1
+    assert "Line 4: the file has more than 2 rows" in capsys.readouterr().err
     monkeypatch.undo()
     long = tmp_path / "long.csv"
     long.write_text("name\n" + "A" * 20_000 + "\n", encoding="utf-8")

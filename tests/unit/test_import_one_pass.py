@@ -14,6 +14,7 @@ from bbdispatch.cli import main
 from bbdispatch.domain.contracts import IMPORTED_BY
 from bbdispatch.paths import reference_data_dir
 from bbdispatch.pricelist import load_pricelist
+from bbdispatch.services import spreadsheet
 from bbdispatch.services.import_clients import read_clients
 from bbdispatch.services.import_contracts import parse_contracts_csv
 from bbdispatch.services.import_people import parse_people_csv
@@ -169,3 +170,12 @@ def test_imported_contracts_say_who_imported_them(firm: Path) -> None:
     finally:
         conn.close()
     assert signers == {IMPORTED_BY + os_login()}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1250", "iso-8859-2", "utf-16"])
+def test_the_encoding_is_told_a_piece_at_a_time(encoding: str) -> None:
+    """Pieces cut anywhere, even inside a Polish letter, tell the encoding the whole would."""
+    data = ("Nazwa;Miejscowość\n" + "Źródło Śląska;Łódź ąś\n" * 50).encode(encoding)
+    pieces = [data[i : i + 7] for i in range(0, len(data), 7)]
+    assert spreadsheet.encoding_of(pieces) == spreadsheet.encoding_of([data])
+    assert data.decode(spreadsheet.encoding_of(pieces)).lstrip("\ufeff").startswith("Nazwa")
