@@ -99,12 +99,20 @@ def parse_size(text: str) -> int | None:
     return int(number * _UNITS[found.group(2)])
 
 
-def format_size(size: int | None) -> str:
-    """Show a size the way people read it: ``1.5 TB``, ``512 GB``."""
+def format_size(size: int | None, locale: str | None = None) -> str:
+    """Show a size the way people read it: ``1,5 TB`` / ``1.5 TB``, ``512 GB``.
+
+    One decimal at most, with the decimal sign of ``locale`` (the session's by
+    default; client documents pass ``DOCUMENT_LOCALE``: a Polish report said
+    ``372.5 GB``). :func:`parse_size` reads either sign back.
+    """
+    from bbdispatch.formats import format_number
+
     if size is None:
         return "—"
     for unit in ("TB", "GB", "MB", "KB"):
         factor = _UNITS[unit.lower()]
         if size >= factor:
-            return f"{Decimal(size) / factor:.1f} {unit}".replace(".0 ", " ")
+            tenths = (Decimal(size) / factor).quantize(Decimal("0.1"))
+            return f"{format_number(tenths, locale, decimals=1)} {unit}"
     return f"{size} B"

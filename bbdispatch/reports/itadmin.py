@@ -171,7 +171,7 @@ def render_markdown(r: ItAdminReport) -> str:
             out.append(
                 f"| {date_pl(b.due_at.date())} | {_result(b.result)}"
                 f" | {date_pl(b.backup_date) if b.backup_date else '—'}"
-                f" | {format_size(b.size_bytes)} | {m(b.location)} | {m(b.note)} |"
+                f" | {format_size(b.size_bytes, DOCUMENT_LOCALE)} | {m(b.location)} | {m(b.note)} |"
             )
     else:
         out.append(PL["no_backups"])
@@ -245,7 +245,7 @@ def render_html(r: ItAdminReport) -> str:
                     date_pl(b.due_at.date()),
                     _result(b.result),
                     date_pl(b.backup_date) if b.backup_date else "—",
-                    format_size(b.size_bytes),
+                    format_size(b.size_bytes, DOCUMENT_LOCALE),
                     b.location,
                     b.note,
                 ]
