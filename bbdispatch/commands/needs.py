@@ -37,7 +37,7 @@ COMMAND_NEEDS: dict[str, Need] = {
     "demo": None,  # a new database (it checks an existing one's admin itself)
     "pricelist": None,  # the shipped price list, no database
     "calendar": None,  # public holidays
-    "doctor": None,  # checks the machine, not the firm's data
+    "doctor": Action.PEOPLE_VIEW,  # it names the admins and every person's account
     "tech": None,  # any person; the workspace shows only their own work
     "restore": None,  # the database may be missing; it checks the admin itself
     "ring": None,  # the phone path: started on every call, checked in the service

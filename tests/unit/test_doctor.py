@@ -435,3 +435,15 @@ def test_a_force_command_only_its_group_may_reach_is_judged_per_technician(
     code, lines = doctor(db, root, capsys)
     (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
     assert line.startswith("FIX") and "zenon cannot run /opt/bb/bin/bbdispatch: /opt is 750" in line
+
+
+def test_a_technician_is_not_told_who_the_admins_and_the_staff_are(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """doctor names the admins and every person's account: a technician ran it and saw them."""
+    db, root = firm
+    code = main(["--db", str(db), "--as", "anna", "doctor", "--root", str(root)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "Not allowed" in out.err
+    assert "admin" not in out.out and "anna" not in out.out
