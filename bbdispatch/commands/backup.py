@@ -30,10 +30,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "in the backups folder beside the database, and older ones beyond --keep are deleted."
         ),
     )
-    parser.add_argument("--output", type=Path, metavar=_("FILE"), help=_("write the copy here"))
+    parser.add_argument("--output", metavar=_("FILE"), help=_("write the copy here"))
     parser.add_argument(
         "--keep",
-        type=whole_number,
+        type=_signed_whole_number,
         metavar=_("N"),
         help=_("dated backups to keep in the backups folder (default {n})").format(n=DEFAULT_KEEP),
     )
@@ -52,8 +52,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     again.set_defaults(handler=handle_restore)
 
 
+def _signed_whole_number(text: str) -> int:
+    """``--keep``: a whole number, a negative one too, so that it is refused by its rule."""
+    if text.strip().removeprefix("-").isdigit():
+        return int(text)
+    return whole_number(text)
+
+
 def handle_backup(args: argparse.Namespace) -> int:
     """Make, verify and rotate one backup; print where it is."""
+    if args.output is not None and not args.output.strip():
+        return _usage(_("--output needs a file name"))
     if args.keep is not None and args.keep < 1:
         return _usage(_("--keep must be 1 or more"))
     if args.keep is not None and args.output is not None:
@@ -62,7 +71,8 @@ def handle_backup(args: argparse.Namespace) -> int:
     async def body() -> int:
         async with open_ctx(args) as ctx:
             try:
-                done = await backup(ctx, output=args.output, keep=args.keep)
+                output = None if args.output is None else Path(args.output)
+                done = await backup(ctx, output=output, keep=args.keep)
             except UnsafeFolder as err:
                 raise CommandError(str(err), EXIT_USAGE) from err
         echo(
@@ -95,6 +105,12 @@ def handle_restore(args: argparse.Namespace) -> int:
             raise CommandError(_("Not allowed: a support session (--as) may not restore a backup."))
         await check_may_restore(target, os_login())  # the right before the file
         if not args.file.is_file():
+            if args.file.exists():
+                raise CommandError(
+                    _(
+                        "{path} is not a regular file; name a file made by 'bbdispatch backup'"
+                    ).format(path=args.file)
+                )
             raise CommandError(_("{path}: no such file").format(path=args.file))
         done = await restore(args.file, target, os_login())
         echo(

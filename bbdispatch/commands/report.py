@@ -187,7 +187,7 @@ def handle_statement(args: argparse.Namespace) -> int:
             echo_err(f"bbdispatch: {err}")  # before anything is issued
             return EXIT_USAGE
         except OutputExists:
-            echo_err(_exists_message(args.output))  # before anything is issued
+            echo_err("bbdispatch: " + _exists_message(args.output))  # before anything is issued
             return EXIT_ERROR
     code = run(body)
     if code or not rendered:

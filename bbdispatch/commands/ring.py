@@ -68,10 +68,19 @@ def handle(args: argparse.Namespace) -> int:
                     )
                 )
                 return 0
+            if isinstance(err, WriteFailed):
+                echo(
+                    _(
+                        "call queued: the database could not be written; "
+                        "it is logged at the next ring that can write"
+                    )
+                )
+                return 0
             echo(
                 _(
-                    "call queued: the database is busy ({err}); it is logged as soon as it is free"
-                ).format(err=str(err).split(":")[0])
+                    "call queued: the database is busy (another program is writing); "
+                    "it is logged as soon as it is free"
+                )
             )
             return 0
         if replayed:

@@ -270,7 +270,9 @@ def test_a_ring_that_cannot_write_is_spooled_and_replayed(
         assert time.monotonic() - started < 10
     finally:
         hold.release()
-    assert "call queued" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "call queued: the database is busy (another program is writing);" in out
+    assert "Not saved" not in out
     (queued,) = spool.spooled_rings(demo_db_path)
     assert queued.number == "+48 601 234 567"
     assert main(["--db", str(demo_db_path), "ring", "+48 698 765 432"]) == 0

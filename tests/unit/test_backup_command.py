@@ -238,3 +238,20 @@ def test_the_next_output_run_removes_a_killed_runs_partial_but_not_a_live_one(
     assert (out / "k.db").exists()
     assert main(["--db", str(firm_db), "backup", "--output", str(out / "k2.db")]) == 0
     assert live.exists()  # another target's run leaves it alone
+
+
+def test_wrong_arguments_are_named_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--keep -1``, ``--output ''`` and ``restore /dev/zero`` say what is wrong with them."""
+    firm_db = tmp_path / "firm.db"
+    assert main(["--db", str(firm_db), "init"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(firm_db), "backup", "--keep", "-1"]) == 2
+    assert "--keep must be 1 or more" in capsys.readouterr().err
+    assert main(["--db", str(firm_db), "backup", "--output", ""]) == 2
+    err = capsys.readouterr().err
+    assert "--output needs a file name" in err and "folder" not in err
+    assert main(["--db", str(firm_db), "restore", "/dev/zero"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("bbdispatch: /dev/zero is not a regular file") and "no such" not in err

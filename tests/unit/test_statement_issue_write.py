@@ -60,6 +60,7 @@ def test_an_existing_output_file_is_never_replaced_without_force(
     assert main([*base, "--issue"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "exists already" in err and "--force" in err
+    assert err.startswith("bbdispatch: ")  # like every other error line
     assert other.read_text(encoding="utf-8") == "another client's statement"
     assert issued(demo_db_path) == 0
     assert main(base) == 1  # a plain report too
