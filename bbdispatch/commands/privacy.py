@@ -66,6 +66,13 @@ def handle_erase(args: argparse.Namespace) -> int:
                     done.statements,
                 ).format(id=done.client_id, law=LEGAL_BASIS, n=done.statements)
             )
+        elif done.leftovers:
+            echo(
+                _(
+                    "client {id}: erased from the client records, but not everywhere yet;"
+                    " run the erase again when no import is running"
+                ).format(id=done.client_id)
+            )
         else:
             echo(
                 _("client {id}: erased everywhere; nothing was issued, so nothing is kept").format(

@@ -285,3 +285,26 @@ def test_the_audit_chain_verifies_after_an_erasure(
     assert main(["--db", str(db), "privacy", "erase", "--client", str(top)]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "audit", "verify"]) == 0, capsys.readouterr()
+
+
+def test_an_erase_with_leftovers_never_says_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A killed import's staging rows kept a copy: stdout must not claim "erased everywhere"."""
+    from bbdispatch.commands import privacy as command
+    from bbdispatch.services.privacy import ErasureDone
+
+    async def erased_but_staged(ctx: Ctx, client_id: int) -> ErasureDone:
+        return ErasureDone(client_id, False, 0, ("import_row.payload",), True)
+
+    monkeypatch.setattr(command, "erase_client", erased_but_staged)
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    conn = sqlite3.connect(db)
+    (client,) = conn.execute("SELECT min(id) FROM client").fetchone()
+    conn.close()
+    capsys.readouterr()
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(client)]) == 1
+    seen = capsys.readouterr()
+    assert "everywhere" not in seen.out.replace("not everywhere", "")
+    assert "run the erase again" in seen.out and "import_row.payload" in seen.err
