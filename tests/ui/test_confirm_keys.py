@@ -111,4 +111,6 @@ async def test_a_long_question_wraps_inside_the_dialog(ctx_factory: Any, polish:
         app.push_screen(ConfirmScreen(question, yes="tak, " + "bardzo " * 12 + "ostatnie"))
         await settle(pilot)
         shown = "\n".join(screen_lines(app))
-        assert "koniec" in shown and "ostatnie" in shown, shown
+        # The question wraps whole; an answer line wider than the screen is cut with …
+        # (in a CI terminal it was cut, not wrapped: the line stays one row).
+        assert "koniec" in shown and "t: tak, bardzo" in shown, shown
