@@ -9,36 +9,23 @@ through a real sshd, but needs an interpreter another account may run.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-
-def _tmux(sock: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["tmux", "-S", str(sock), *args], capture_output=True, text=True, timeout=20, check=False
-    )
-    return done.stdout
+from tests.e2e.tmux_pane import demo_database, tmux, wait_for
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    db = tmp_path / "demo.db"
-    subprocess.run(
-        [sys.executable, "-m", "bbdispatch", "--db", str(db), "demo"], check=True, timeout=60
-    )
+    db = demo_database(tmp_path)
     sock = tmp_path / "tmux.sock"
     try:
         yield db, sock
     finally:
-        _tmux(sock, "kill-server")
+        tmux(sock, "kill-server")
 
 
 def _screen_of(db: Path, sock: Path, name: str, locale: dict[str, str], text: str) -> str:
@@ -49,16 +36,10 @@ def _screen_of(db: Path, sock: Path, name: str, locale: dict[str, str], text: st
         ["env", "-i", *env, sys.executable, "-m", "bbdispatch", "--db", str(db), "tech", "--as",
          "anna"]
     )  # fmt: skip
-    _tmux(sock, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
-    deadline = time.monotonic() + 30
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = _tmux(sock, "capture-pane", "-p", "-t", name)
-        if text in screen:
-            _tmux(sock, "send-keys", "-t", name, "C-q")
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never showed:\n{screen}")
+    tmux(sock, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    screen = wait_for(sock, name, text, timeout=30)
+    tmux(sock, "send-keys", "-t", name, "C-q")
+    return screen
 
 
 @pytest.mark.parametrize(
