@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -18,6 +19,7 @@ from bbdispatch.domain.audit_chain import (
     digest,
     link,
 )
+from bbdispatch.domain.people import ROLE_ACTIONS, Role, recorded_role
 from bbdispatch.storage.database import Database, Row
 
 
@@ -52,7 +54,7 @@ async def insert_audit(
     ``detail`` may hold domain values (aware datetimes, dates, Decimal, enums);
     they are stored as JSON text here.
     """
-    last = await db.fetch_one("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    last = await db.fetch_one("SELECT id, chain_hash FROM audit_head")  # migration 023
     row_id = 1 if last is None else int(last["id"]) + 1
     previous = GENESIS if last is None else str(last["chain_hash"])
     at_text, detail_text = to_db(at), _encode_detail(detail)
@@ -83,7 +85,7 @@ async def insert_audit_many(
     inserted with one statement, for a publish of thousands of rows in one
     short transaction.
     """
-    last = await db.fetch_one("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    last = await db.fetch_one("SELECT id, chain_hash FROM audit_head")  # migration 023
     row_id = 0 if last is None else int(last["id"])
     previous = GENESIS if last is None else str(last["chain_hash"])
     at_text = to_db(at)
@@ -137,18 +139,20 @@ async def audit_for(db: Database, entity: str, entity_id: int) -> list[AuditEntr
         "SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at, id",
         (entity, entity_id),
     )
-    return [
-        AuditEntry(
-            id=r["id"],
-            at=from_db(r["at"]),
-            actor=r["actor"],
-            entity=r["entity"],
-            entity_id=r["entity_id"],
-            action=r["action"],
-            detail=json.loads(r["detail"]),
-        )
-        for r in rows
-    ]
+    return [audit_entry_from_row(r) for r in rows]
+
+
+def audit_entry_from_row(row: Row) -> AuditEntry:
+    """An ``audit_log`` row as an AuditEntry (its detail decoded from JSON)."""
+    return AuditEntry(
+        id=row["id"],
+        at=from_db(row["at"]),
+        actor=row["actor"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        action=row["action"],
+        detail=json.loads(row["detail"]),
+    )
 
 
 async def clear_details(
@@ -173,6 +177,95 @@ async def clear_details_quoting(db: Database, text: str, *, keep_issued: bool = 
     await db.execute(
         "UPDATE audit_log SET detail = '{}' WHERE instr(detail, ?) > 0" + keep, (text,)
     )
+
+
+@dataclass(frozen=True)
+class RoleRecord:
+    """The newest audit row that records a person's role (``docs/rights.md``)."""
+
+    id: int
+    action: str
+    actor: str
+    at: datetime
+    role: Role | None
+    """The role it records; ``None`` when its detail names none (emptied, say)."""
+    intact: bool
+    """Whether its hash still follows from the row before it and its own content."""
+
+
+async def role_record(db: Database, person_id: int) -> RoleRecord | None:
+    """The newest audit row recording person ``person_id``'s role, or ``None``.
+
+    Its own link of the chain is checked (one read: the row and the hash of the
+    row before it): a row whose detail or hash was edited by hand is not
+    ``intact``. The rest of the chain is ``audit verify``'s business.
+    """
+    marks = ",".join("?" * len(ROLE_ACTIONS))
+    row = await db.fetch_one(
+        "SELECT a.*, (SELECT b.chain_hash FROM audit_log b WHERE b.id < a.id"
+        " ORDER BY b.id DESC LIMIT 1) AS before_hash"
+        " FROM audit_log a WHERE a.entity = 'technician' AND a.entity_id = ?"
+        f" AND a.action IN ({marks}) ORDER BY a.id DESC LIMIT 1",
+        (person_id, *ROLE_ACTIONS),
+    )
+    if row is None:
+        return None
+    before = row["before_hash"]
+    detail_digest = digest(row["detail"])
+    expected = link(
+        GENESIS if before is None else str(before),
+        canonical(
+            row["id"], row["at"], row["actor"], row["entity"], row["entity_id"],
+            row["action"], detail_digest,
+        ),
+    )  # fmt: skip
+    try:
+        detail = json.loads(row["detail"])
+    except ValueError:
+        detail = None
+    return RoleRecord(
+        id=int(row["id"]), action=row["action"], actor=row["actor"], at=from_db(row["at"]),
+        role=recorded_role(row["action"], detail),
+        intact=detail_digest == row["detail_digest"] and expected == row["chain_hash"],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RoleGiven:
+    """An audit row giving a person a dispatcher's or admin's role, with that person's login."""
+
+    record: RoleRecord
+    login: str
+    """The person's login from the ``technician`` table (``""`` when the row is gone)."""
+
+
+async def roles_given_after(db: Database, after_id: int) -> list[RoleGiven]:
+    """Audit rows after row ``after_id`` that give someone a dispatcher's or admin's role.
+
+    With the person's login (from the ``technician`` table, ``""`` when gone),
+    oldest first: what ``audit verify`` lists as given since the last seal.
+    """
+    marks = ",".join("?" * len(ROLE_ACTIONS))
+    rows = await db.fetch_all(
+        "SELECT a.*, t.login AS person_login FROM audit_log a"
+        " LEFT JOIN technician t ON t.id = a.entity_id"
+        f" WHERE a.id > ? AND a.entity = 'technician' AND a.action IN ({marks}) ORDER BY a.id",
+        (after_id, *ROLE_ACTIONS),
+    )
+    found: list[RoleGiven] = []
+    for row in rows:
+        try:
+            detail = json.loads(row["detail"])
+        except ValueError:
+            detail = None
+        role = recorded_role(row["action"], detail)
+        if role in (Role.DISPATCHER, Role.ADMIN):
+            record = RoleRecord(
+                id=int(row["id"]), action=row["action"], actor=row["actor"],
+                at=from_db(row["at"]), role=role, intact=True,
+            )  # fmt: skip
+            found.append(RoleGiven(record, row["person_login"] or ""))
+    return found
 
 
 def _chained(row: Row) -> ChainedRow:

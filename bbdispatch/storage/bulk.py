@@ -99,6 +99,38 @@ def ensure_dispatcher(conn: sqlite3.Connection, login: str, name: str) -> None:
         " ON CONFLICT (login) DO UPDATE SET role = 'dispatcher', active = 1",
         (login, name),
     )
+    record_role(conn, login, "dispatcher")
+
+
+def record_role(conn: sqlite3.Connection, login: str, role: str) -> None:
+    """Record ``login``'s role in the audit trail, chained, as bbdispatch records every role.
+
+    A role with no such row counts as a technician's (``docs/rights.md``,
+    "Roles"); generated databases and test set-ups that write people straight
+    into the table record their roles with this.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from bbdispatch.clock import to_db
+    from bbdispatch.domain.audit_chain import GENESIS, canonical, digest, link
+
+    (person_id,) = conn.execute("SELECT id FROM technician WHERE login = ?", (login,)).fetchone()
+    last = conn.execute("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    row_id = 1 if last is None else int(last[0]) + 1
+    at = to_db(datetime.now(UTC))
+    detail = json.dumps({"login": login, "role": role}, ensure_ascii=False)
+    detail_digest = digest(detail)
+    chain_hash = link(
+        GENESIS if last is None else str(last[1]),
+        canonical(row_id, at, "system", "technician", person_id, "role_changed", detail_digest),
+    )
+    conn.execute(
+        "INSERT INTO audit_log"
+        " (id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash)"
+        " VALUES (?, ?, 'system', 'technician', ?, 'role_changed', ?, ?, ?)",
+        (row_id, at, person_id, detail, detail_digest, chain_hash),
+    )
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

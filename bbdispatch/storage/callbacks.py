@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bbdispatch.clock import from_db, from_db_opt, to_db
-from bbdispatch.domain.calls import Callback, NewCallback
+from bbdispatch.domain.callbacks import Callback, NewCallback
 from bbdispatch.storage.database import Database, Row, next_id
 
 

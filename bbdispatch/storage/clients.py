@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.clients import (
     Client,
-    ClientDetails,
     ClientKind,
     ClientPhone,
     ClientStatus,
-    NewClient,
-    PhoneLine,
     search_key,
     search_place,
     search_words,
@@ -28,14 +26,37 @@ from bbdispatch.storage.database import (
     reserve_ids,
 )
 
-_COLUMNS = (
+if TYPE_CHECKING:  # the phone path reads clients only: these are built when written
+    from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
+
+CLIENT_COLUMNS = (
     "id, kind, name, nip, street, city, postal_code, email, contact_person, notes, "
     "status, created_at"
 )
-_CLIENT_COLUMNS = ", ".join(f"c.{name.strip()}" for name in _COLUMNS.split(","))
+_CLIENT_COLUMNS = ", ".join(f"c.{name.strip()}" for name in CLIENT_COLUMNS.split(","))
 
 
-def _client(row: Row, phones: tuple[ClientPhone, ...] = ()) -> Client:
+def shown(alias: str = "") -> str:
+    """SQL: the client row (of ``alias``) is one anyone may see (migration 027).
+
+    Not one an import is still publishing: an import's clients go in hidden,
+    marked with their batch, a chunk per short transaction, and are all shown
+    at once when the batch is marked done. Every query that finds clients
+    (not through a job, call or contract, which only shown clients have)
+    carries this test.
+    """
+    col = f"{alias}.import_batch" if alias else "import_batch"
+    return f"({col} IS NULL OR {col} IN (SELECT id FROM import_batch WHERE state = 'done'))"
+
+
+SHOWN = shown()
+""":func:`shown` for the table itself."""
+_C_SHOWN = shown("c")
+""":func:`shown` for the alias ``c``."""
+
+
+def client_from_row(row: Row, phones: tuple[ClientPhone, ...] = ()) -> Client:
+    """A ``client`` row (the columns of ``CLIENT_COLUMNS``) and its phones as a Client."""
     return Client(
         id=row["id"],
         kind=ClientKind(row["kind"]),
@@ -53,7 +74,8 @@ def _client(row: Row, phones: tuple[ClientPhone, ...] = ()) -> Client:
     )
 
 
-def _phone(row: Row) -> ClientPhone:
+def phone_from_row(row: Row) -> ClientPhone:
+    """A ``client_phone`` row as a ClientPhone."""
     return ClientPhone(
         id=row["id"],
         client_id=row["client_id"],
@@ -117,13 +139,13 @@ async def phones_of(db: Database, client_ids: list[int]) -> dict[int, tuple[Clie
     )
     found: dict[int, list[ClientPhone]] = {}
     for row in rows:
-        found.setdefault(row["client_id"], []).append(_phone(row))
+        found.setdefault(row["client_id"], []).append(phone_from_row(row))
     return {cid: tuple(p) for cid, p in found.items()}
 
 
 async def _with_phones(db: Database, rows: list[Row]) -> list[Client]:
     phones = await phones_of(db, [r["id"] for r in rows])
-    return [_client(r, phones.get(r["id"], ())) for r in rows]
+    return [client_from_row(r, phones.get(r["id"], ())) for r in rows]
 
 
 _PHONE_COLUMNS = (
@@ -151,7 +173,7 @@ def _grouped(rows: list[Row]) -> list[Client]:
                     contact_person=row["phone_contact"],
                 )
             )
-    return [_client(r, tuple(phones[r["id"]])) for r in firsts]
+    return [client_from_row(r, tuple(phones[r["id"]])) for r in firsts]
 
 
 async def clients_by_ids(db: Database, ids: Sequence[int]) -> dict[int, Client]:
@@ -159,7 +181,9 @@ async def clients_by_ids(db: Database, ids: Sequence[int]) -> dict[int, Client]:
     rows: list[Row] = []
     for part in id_chunks(sorted(set(ids))):
         marks = ",".join("?" * len(part))
-        rows += await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE id IN ({marks})", part)
+        rows += await db.fetch_all(
+            f"SELECT {CLIENT_COLUMNS} FROM client WHERE id IN ({marks}) AND {SHOWN}", part
+        )
     return {c.id: c for c in await _with_phones(db, rows)}
 
 
@@ -168,14 +192,18 @@ async def client_names(db: Database, ids: Sequence[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for part in id_chunks(sorted(set(ids))):
         marks = ",".join("?" * len(part))
-        for r in await db.fetch_all(f"SELECT id, name FROM client WHERE id IN ({marks})", part):
+        for r in await db.fetch_all(
+            f"SELECT id, name FROM client WHERE id IN ({marks}) AND {SHOWN}", part
+        ):
             names[r["id"]] = r["name"]
     return names
 
 
 async def get_client(db: Database, client_id: int) -> Client | None:
     """One client with its phones."""
-    rows = await db.fetch_point(f"SELECT {_COLUMNS} FROM client WHERE id = ?", (client_id,))
+    rows = await db.fetch_point(
+        f"SELECT {CLIENT_COLUMNS} FROM client WHERE id = ? AND {SHOWN}", (client_id,)
+    )
     found = await _with_phones(db, rows)
     return found[0] if found else None
 
@@ -187,7 +215,7 @@ async def clients_by_phone(db: Database, e164: str) -> list[Client]:
         f"SELECT {_CLIENT_COLUMNS}, {_PHONE_COLUMNS} FROM client c"
         " LEFT JOIN client_phone p ON p.client_id = c.id"
         " WHERE c.id IN (SELECT client_id FROM client_phone WHERE e164 = ?)"
-        " ORDER BY c.name, c.id, p.id",
+        f" AND {_C_SHOWN} ORDER BY c.name, c.id, p.id",
         (e164,),
     )
     return _grouped(rows)
@@ -195,7 +223,9 @@ async def clients_by_phone(db: Database, e164: str) -> list[Client]:
 
 async def client_by_nip(db: Database, nip: str) -> Client | None:
     """The client with this NIP, if any."""
-    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client WHERE nip = ?", (nip,))
+    rows = await db.fetch_all(
+        f"SELECT {CLIENT_COLUMNS} FROM client WHERE nip = ? AND {SHOWN}", (nip,)
+    )
     found = await _with_phones(db, rows)
     return found[0] if found else None
 
@@ -257,7 +287,8 @@ async def search_clients(db: Database, text: str, limit: int = 20) -> list[Clien
         params += more
     params.append(limit)
     rows = await db.fetch_all(
-        f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {' OR '.join(clauses)}"
+        f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c"
+        f" WHERE ({' OR '.join(clauses)}) AND {_C_SHOWN}"
         " ORDER BY c.status = 'archived', c.name LIMIT ?)"
         f" SELECT found.*, {_PHONE_COLUMNS} FROM found"
         " LEFT JOIN client_phone p ON p.client_id = found.id"
@@ -269,7 +300,7 @@ async def search_clients(db: Database, text: str, limit: int = 20) -> list[Clien
 
 async def all_clients(db: Database) -> list[Client]:
     """Every client, by name."""
-    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM client ORDER BY name")
+    rows = await db.fetch_all(f"SELECT {CLIENT_COLUMNS} FROM client WHERE {SHOWN} ORDER BY name")
     return await _with_phones(db, rows)
 
 
@@ -349,7 +380,7 @@ async def search_clients_by_words(
             params += [f"%{like_literal(word)}%"] * 2
     if not include_archived:
         clauses.append("c.status <> 'archived'")
-    where = " AND ".join(clauses) or "1 = 1"
+    where = " AND ".join([*clauses, _C_SHOWN])
     params.append(limit)
     rows = await db.fetch_all(
         f"WITH found AS (SELECT {_CLIENT_COLUMNS} FROM client c WHERE {where}"
@@ -362,10 +393,51 @@ async def search_clients_by_words(
     return _grouped(rows)
 
 
+@dataclass(frozen=True)
+class NipHolder:
+    """The client a NIP belongs to, as much as an import's check needs."""
+
+    id: int
+    name: str
+
+
+async def nip_holders(db: Database, nips: Iterable[str]) -> dict[str, NipHolder]:
+    """The clients these NIPs belong to, keyed by NIP (absent: nobody's), a query per 500.
+
+    An import checks a chunk of its rows with this set-wise query, not a query a row.
+    """
+    wanted = sorted(set(nips))
+    found: dict[str, NipHolder] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(
+            f"SELECT id, name, nip FROM client WHERE nip IN ({marks}) AND {SHOWN}", part
+        ):
+            found[str(r["nip"])] = NipHolder(int(r["id"]), str(r["name"]))
+    return found
+
+
+async def known_search_names(db: Database, keys: Iterable[str]) -> set[str]:
+    """Which of these folded names (``search_key``) some client has, a query per 500."""
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for r in await db.fetch_all(
+            f"SELECT DISTINCT search_name FROM client WHERE search_name IN ({marks}) AND {SHOWN}",
+            part,
+        ):
+            found.add(str(r["search_name"]))
+    return found
+
+
 async def client_ids_by_name(db: Database, name: str) -> list[int]:
     """Clients whose name folds to the same search key (case and accents ignored)."""
     rows = await db.fetch_all(
-        "SELECT id FROM client WHERE search_name = ? ORDER BY id", (search_key(name.strip()),)
+        f"SELECT id FROM client WHERE search_name = ? AND {SHOWN} ORDER BY id",
+        (search_key(name.strip()),),
     )
     return [int(r["id"]) for r in rows]
 
@@ -374,7 +446,9 @@ async def client_id_by_name_and_phone(db: Database, name: str, e164: str) -> int
     """A client with this (folded) name that already has this number."""
     value = await db.fetch_value(
         "SELECT client.id FROM client JOIN client_phone ON client_phone.client_id = client.id"
-        " WHERE client.search_name = ? AND client_phone.e164 = ? ORDER BY client.id LIMIT 1",
+        " WHERE client.search_name = ? AND client_phone.e164 = ?"
+        f" AND {shown('client')}"
+        " ORDER BY client.id LIMIT 1",
         (search_key(name.strip()), e164),
     )
     return None if value is None else int(value)
@@ -383,7 +457,7 @@ async def client_id_by_name_and_phone(db: Database, name: str, e164: str) -> int
 async def client_id_by_name_without_phone(db: Database, name: str) -> int | None:
     """A client with this (folded) name and no phone at all (imported without a number)."""
     value = await db.fetch_value(
-        "SELECT id FROM client WHERE search_name = ? AND id NOT IN"
+        f"SELECT id FROM client WHERE search_name = ? AND {SHOWN} AND id NOT IN"
         " (SELECT client_id FROM client_phone) ORDER BY id LIMIT 1",
         (search_key(name.strip()),),
     )
@@ -454,71 +528,89 @@ async def index_staged(db: Database, batch_id: int, first_id: int, last_id: int)
     )
 
 
-async def unindex_unpublished(db: Database, batch_id: int) -> None:
+async def unindex_unpublished(db: Database, batch_id: int, *, first: int = 0) -> None:
     """Delete the search entries of a batch's staged rows that are no clients.
 
     After a publish (rows left out because the client was added meanwhile) and
-    before dropping a batch that died staging. PostgreSQL: nothing to do.
+    before dropping a batch that died staging or failed its check: with
+    ``first``, only those of its first ``first`` rows in file order (the rows
+    :func:`bbdispatch.storage.imports.clear_rows` drops next), so a large batch
+    goes a short transaction at a time. PostgreSQL: nothing to do.
     """
     if db.dialect != "sqlite":
         return
+    rows = "r.batch_id = ?"
+    params: tuple[object, ...] = (batch_id,)
+    if first:
+        rows += (
+            " AND r.line IN (SELECT line FROM import_row WHERE batch_id = ? ORDER BY line LIMIT ?)"
+        )
+        params += (batch_id, first)
     await db.execute(
         "DELETE FROM client_search WHERE rowid IN (SELECT r.client_id FROM import_row r"
-        " WHERE r.batch_id = ? AND r.client_id IS NOT NULL"
+        f" WHERE {rows} AND r.client_id IS NOT NULL"
         " AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = r.client_id))",
-        (batch_id,),
+        params,
     )
 
 
 _NOT_THERE_YET = """CASE
     WHEN r.payload ->> '$.nip' IS NOT NULL THEN
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.payload ->> '$.nip')
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.payload ->> '$.nip'
+                    AND c.import_batch IS NOT r.batch_id)
     ELSE
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.payload ->> '$.search_name')
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.payload ->> '$.search_name'
+                    AND c.import_batch IS NOT r.batch_id)
 END"""
 """A staged row whose client nobody added since it was staged (another import, a
-dispatcher): the same test as the import's own (NIP, else the folded name). The
-phones go in first and the clients next, both against the client table as it was, so
-both statements agree."""
+dispatcher): the same test as the import's own (NIP, else the folded name), against
+every client but the batch's own. The phones of a chunk go in first and its clients
+next, both against the client table as it was, so both statements agree."""
+
+_CHUNK = "r.batch_id = ? AND r.line > ? AND r.line <= ? AND r.client_id IS NOT NULL"
+"""The staged rows of one chunk of a publish: a batch's lines after one, up to another."""
 
 _PUBLISH_CLIENTS = f"""
 INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city, postal_code,
-                    email, contact_person, notes, status, created_at)
+                    email, contact_person, notes, status, created_at, import_batch)
 SELECT r.client_id, r.payload ->> '$.kind', r.payload ->> '$.name', r.payload ->> '$.search_name',
        coalesce(r.payload ->> '$.search_place', ''), r.payload ->> '$.nip',
        r.payload ->> '$.street', r.payload ->> '$.city',
        r.payload ->> '$.postal_code', r.payload ->> '$.email', r.payload ->> '$.contact_person',
-       r.payload ->> '$.notes', r.payload ->> '$.status', ?
+       r.payload ->> '$.notes', r.payload ->> '$.status', ?, r.batch_id
 FROM import_row r
-WHERE r.batch_id = ? AND r.client_id IS NOT NULL AND {_NOT_THERE_YET}
+WHERE {_CHUNK} AND {_NOT_THERE_YET}
 """
 
 _PUBLISH_PHONES = f"""
 INSERT INTO client_phone (client_id, e164, label, contact_person)
 SELECT r.client_id, p.value ->> '$[0]', p.value ->> '$[1]', r.payload ->> '$.contact_person'
 FROM import_row r, json_each(r.payload, '$.phones') p
-WHERE r.batch_id = ? AND r.client_id IS NOT NULL AND {_NOT_THERE_YET}
+WHERE {_CHUNK} AND {_NOT_THERE_YET}
 ON CONFLICT (client_id, e164) DO NOTHING
 """
 
 _PG_NOT_THERE_YET = """CASE
     WHEN r.doc ->> 'nip' IS NOT NULL THEN
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.doc ->> 'nip')
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.nip = r.doc ->> 'nip'
+                    AND c.import_batch IS DISTINCT FROM r.batch_id)
     ELSE
-        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.doc ->> 'search_name')
+        NOT EXISTS (SELECT 1 FROM client c WHERE c.search_name = r.doc ->> 'search_name'
+                    AND c.import_batch IS DISTINCT FROM r.batch_id)
 END"""
 """PostgreSQL's :data:`_NOT_THERE_YET` (``doc``: the payload as ``jsonb``)."""
 
 _PG_STAGED = """(SELECT batch_id, line, client_id, payload::jsonb AS doc FROM import_row
-    WHERE batch_id = ? AND client_id IS NOT NULL) r"""
+    WHERE batch_id = ? AND line > ? AND line <= ? AND client_id IS NOT NULL) r"""
 
 _PG_PUBLISH_CLIENTS = f"""
 INSERT INTO client (id, kind, name, search_name, search_place, nip, street, city, postal_code,
-                    email, contact_person, notes, status, created_at)
+                    email, contact_person, notes, status, created_at, import_batch)
 SELECT r.client_id, r.doc ->> 'kind', r.doc ->> 'name', r.doc ->> 'search_name',
        coalesce(r.doc ->> 'search_place', ''), r.doc ->> 'nip', r.doc ->> 'street',
        r.doc ->> 'city', r.doc ->> 'postal_code',
-       r.doc ->> 'email', r.doc ->> 'contact_person', r.doc ->> 'notes', r.doc ->> 'status', ?
+       r.doc ->> 'email', r.doc ->> 'contact_person', r.doc ->> 'notes', r.doc ->> 'status', ?,
+       r.batch_id
 FROM {_PG_STAGED}
 WHERE {_PG_NOT_THERE_YET}
 ORDER BY r.line
@@ -528,13 +620,13 @@ _PG_PUBLISH_PHONES = f"""
 INSERT INTO client_phone (client_id, e164, label, contact_person)
 SELECT r.client_id, p.value ->> 0, p.value ->> 1, r.doc ->> 'contact_person'
 FROM {_PG_STAGED}
-JOIN client c ON c.id = r.client_id
+JOIN client c ON c.id = r.client_id AND c.import_batch = r.batch_id
 CROSS JOIN LATERAL jsonb_array_elements(r.doc -> 'phones') WITH ORDINALITY AS p (value, n)
 ORDER BY r.line, p.n
 ON CONFLICT (client_id, e164) DO NOTHING
 """
 """After the clients (foreign keys are checked at once on PostgreSQL): the phones of
-the rows that became clients, so both statements agree as SQLite's do."""
+the chunk's rows that became clients, so both statements agree as SQLite's do."""
 
 
 @dataclass(frozen=True)
@@ -545,27 +637,50 @@ class Published:
     client_id: int
 
 
-async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> list[Published]:
-    """Insert every staged client of an import batch, with its phones, at once (in one transaction).
+async def publish_chunk(
+    db: Database, batch_id: int, after_line: int, limit: int, created_at: datetime
+) -> int | None:
+    """Insert the next ``limit`` staged rows of a batch (after ``after_line``) as hidden clients.
 
-    Set statements, no row-by-row round trips: the write lock is held for the
-    inserts themselves. SQLite: the phones go in first, foreign keys checked
-    at the commit, and the search entries were written while staging
-    (:func:`index_staged`, migration 017), so the inserts write none (those of
-    rows left out are deleted). PostgreSQL takes the clients first, then the
-    phones of the rows that became clients. A row whose client was added since
-    it was staged (:data:`_NOT_THERE_YET`) is left out. Returns the rows
-    published, in file order.
+    In the caller's (short) transaction. Each client is marked with its batch,
+    so nobody sees it (:func:`shown`) until the batch is marked done; a row
+    whose client was added since it was staged (:data:`_NOT_THERE_YET`) is
+    left out. Set statements, no row-by-row round trips. SQLite: the phones
+    go in first, foreign keys checked at the commit, and the search entries
+    were written while staging (:func:`index_staged`, migration 017), so the
+    inserts write none; PostgreSQL takes the clients first, then the phones
+    of the rows that became clients. Returns the last line done, or None when
+    no row was left.
     """
+    upto = await db.fetch_value(
+        "SELECT max(line) FROM (SELECT line FROM import_row WHERE batch_id = ? AND line > ?"
+        " ORDER BY line LIMIT ?) chunk",
+        (batch_id, after_line, limit),
+    )
+    if upto is None:
+        return None
+    lines = (batch_id, after_line, int(upto))
     if db.dialect == "sqlite":
         await db.execute("PRAGMA defer_foreign_keys = ON")
-        await db.execute(_PUBLISH_PHONES, (batch_id,))
-        await db.execute(_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
-        await unindex_unpublished(db, batch_id)
+        await db.execute(_PUBLISH_PHONES, lines)
+        await db.execute(_PUBLISH_CLIENTS, (to_db(created_at), *lines))
     else:  # PostgreSQL: no search-index trigger to spare, foreign keys checked at once
-        await db.execute(_PG_PUBLISH_CLIENTS, (to_db(created_at), batch_id))
-        await db.execute(_PG_PUBLISH_PHONES, (batch_id,))
-    await _fold_places_staged_before_020(db, batch_id)
+        await db.execute(_PG_PUBLISH_CLIENTS, (to_db(created_at), *lines))
+        await db.execute(_PG_PUBLISH_PHONES, lines)
+    await _fold_places_staged_before_020(db, *lines)
+    return int(upto)
+
+
+async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> list[Published]:
+    """Insert every staged client of a batch, hidden, in the caller's transaction.
+
+    :func:`publish_chunk` over the whole batch at once, for a small batch
+    (an import publishes a chunk per transaction). Returns the rows that
+    became clients, in file order; they are shown when the batch is marked done.
+    """
+    after = 0
+    while (last := await publish_chunk(db, batch_id, after, 1000, created_at)) is not None:
+        after = last
     rows = await db.fetch_all(
         "SELECT r.line, r.client_id FROM import_row r"
         " JOIN client c ON c.id = r.client_id WHERE r.batch_id = ? ORDER BY r.line",
@@ -574,7 +689,44 @@ async def publish_staged(db: Database, batch_id: int, created_at: datetime) -> l
     return [Published(int(r[0]), int(r[1])) for r in rows]
 
 
-async def _fold_places_staged_before_020(db: Database, batch_id: int) -> None:
+async def hidden_count(db: Database, batch_id: int) -> int:
+    """How many clients a batch has put in so far (hidden until it is done)."""
+    return int(
+        await db.fetch_value("SELECT count(*) FROM client WHERE import_batch = ?", (batch_id,))
+    )
+
+
+async def settle_published(db: Database, batch_id: int, client_ids: Sequence[int]) -> None:
+    """Clear the batch mark of clients already shown (after the publish).
+
+    Readers' :func:`shown` test is then decided by the column alone.
+    """
+    for part in id_chunks(sorted(client_ids)):
+        marks = ",".join("?" * len(part))
+        await db.execute(
+            f"UPDATE client SET import_batch = NULL WHERE import_batch = ? AND id IN ({marks})",
+            (batch_id, *part),
+        )
+
+
+async def delete_hidden(db: Database, batch_id: int, limit: int) -> int:
+    """Delete up to ``limit`` hidden clients of a batch that will not be shown; returns how many.
+
+    Their phones and search entries go with them. A batch already done keeps its
+    clients (they are shown): nothing is deleted then.
+    """
+    await db.execute(
+        "DELETE FROM client WHERE id IN (SELECT id FROM client WHERE import_batch = ?"
+        " AND import_batch NOT IN (SELECT id FROM import_batch WHERE state = 'done')"
+        " ORDER BY id LIMIT ?)",
+        (batch_id, limit),
+    )
+    return await db.changes()
+
+
+async def _fold_places_staged_before_020(
+    db: Database, batch_id: int, after_line: int, upto_line: int
+) -> None:
     """Fold the city and e-mail of published rows staged before migration 020.
 
     Their payload has no ``search_place`` (the publish stored ``''``); the
@@ -588,8 +740,8 @@ async def _fold_places_staged_before_020(db: Database, batch_id: int) -> None:
     rows = await db.fetch_all(
         "SELECT c.id, c.city, c.email, c.contact_person FROM import_row r"
         " JOIN client c ON c.id = r.client_id"
-        f" WHERE r.batch_id = ? AND {missing}",
-        (batch_id,),
+        f" WHERE r.batch_id = ? AND r.line > ? AND r.line <= ? AND {missing}",
+        (batch_id, after_line, upto_line),
     )
     for row in rows:
         place = search_place(row["city"], row["email"], row["contact_person"])

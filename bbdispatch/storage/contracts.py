@@ -14,15 +14,16 @@ from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.contracts import Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.products import ProductType
 from bbdispatch.money import from_grosze, rate_from_bp, rate_to_bp, to_grosze
-from bbdispatch.storage.database import Database, Row, id_chunks, like_literal, next_id
+from bbdispatch.storage.database import Database, Row, id_chunks, like_literal, member, next_id
 
 
-def _contract(row: Row) -> Contract:
+def contract_from_row(row: Row) -> Contract:
+    """A ``contract`` row as a Contract."""
     return Contract(
         id=row["id"],
         client_id=row["client_id"],
         product_code=row["product_code"],
-        kind=ProductType(row["kind"]),
+        kind=member(ProductType, row["kind"]),
         number=row["number"],
         title=row["title"],
         starts_on=date.fromisoformat(row["starts_on"]),
@@ -30,7 +31,7 @@ def _contract(row: Row) -> Contract:
         minutes_included=row["minutes_included"],
         net=from_grosze(row["net_grosze"]),
         vat_rate=rate_from_bp(row["vat_rate_bp"]),
-        status=ContractStatus(row["status"]),
+        status=member(ContractStatus, row["status"]),
         assessment_id=row["assessment_id"],
         signed_at=from_db(row["signed_at"]),
         signed_by=row["signed_by"],
@@ -104,7 +105,7 @@ async def close_contract(db: Database, contract_id: int, ends_on: date | None) -
 async def get_contract(db: Database, contract_id: int) -> Contract | None:
     """One contract."""
     row = await db.fetch_one("SELECT * FROM contract WHERE id = ?", (contract_id,))
-    return _contract(row) if row else None
+    return contract_from_row(row) if row else None
 
 
 async def contracts_of(db: Database, client_id: int) -> list[Contract]:
@@ -112,13 +113,13 @@ async def contracts_of(db: Database, client_id: int) -> list[Contract]:
     rows = await db.fetch_point(
         "SELECT * FROM contract WHERE client_id = ? ORDER BY starts_on, id", (client_id,)
     )
-    return [_contract(r) for r in rows]
+    return [contract_from_row(r) for r in rows]
 
 
 async def all_contracts(db: Database) -> list[Contract]:
     """Every contract, by client and age."""
     rows = await db.fetch_all("SELECT * FROM contract ORDER BY client_id, starts_on, id")
-    return [_contract(r) for r in rows]
+    return [contract_from_row(r) for r in rows]
 
 
 async def contracts_of_kind(db: Database, kind: ProductType) -> list[Contract]:
@@ -126,19 +127,21 @@ async def contracts_of_kind(db: Database, kind: ProductType) -> list[Contract]:
     rows = await db.fetch_all(
         "SELECT * FROM contract WHERE kind = ? ORDER BY client_id, starts_on, id", (kind.value,)
     )
-    return [_contract(r) for r in rows]
+    return [contract_from_row(r) for r in rows]
 
 
 async def used_minutes(db: Database, contract_ids: list[int]) -> dict[int, int]:
-    """Billed minutes used so far of each contract: charges plus the opening balance."""
+    """Billed minutes used so far of each contract: charges plus the opening balance.
+
+    Read from the ``contract_used`` view (migration 023): on PostgreSQL with the
+    roles script a technician's session reads there the use of their jobs'
+    contracts without reading other people's charges (0 for any other contract).
+    """
     if not contract_ids:
         return {}
     marks = ",".join("?" * len(contract_ids))
-    rows = await db.fetch_point(  # from the index alone (migration 018)
-        f"SELECT c.id, c.opening_used_minutes + coalesce("
-        f"(SELECT SUM(ch.minutes) FROM charge ch WHERE ch.contract_id = c.id), 0) AS used"
-        f" FROM contract c WHERE c.id IN ({marks})",
-        contract_ids,
+    rows = await db.fetch_point(  # the charges from the index alone (migration 018)
+        f"SELECT id, used FROM contract_used WHERE id IN ({marks})", contract_ids
     )
     used = {cid: 0 for cid in contract_ids}
     used.update({r["id"]: int(r["used"]) for r in rows})

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from bbdispatch.domain.clients import search_place
+from bbdispatch.domain.clients import search_key, search_place
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
 
@@ -342,11 +342,13 @@ def open_lock_path(path: Path) -> Path:
 def open_lock_fd(path: Path, *, required: bool) -> int | None:
     """Open (creating it ``0660`` if missing) the open-lock of the database at ``path``.
 
-    Returns None when it cannot be opened and ``required`` is false. Every
-    opener and the restore require it: a login that may not create files in
-    the folder can still write the database through an existing ``-wal`` and
-    ``-shm``, so opening without the lock would let a restore swap the file
-    under it and lose what it writes.
+    A new lock gets the database's group (when the database exists), so it
+    is reachable by every login that may open the database. Returns None when
+    it cannot be opened and ``required`` is false. Every opener and the
+    restore require it: a login that may not create files in the folder can
+    still write the database through an existing ``-wal`` and ``-shm``, so
+    opening without the lock would let a restore swap the file under it and
+    lose what it writes.
 
     Raises:
         StorageError: ``required`` and the lock file cannot be opened (missing and
@@ -359,21 +361,68 @@ def open_lock_fd(path: Path, *, required: bool) -> int | None:
             fd = os.open(lock, flags | os.O_CREAT | os.O_EXCL, FILE_MODE)
             with suppress(OSError):
                 os.fchmod(fd, FILE_MODE)  # the umask took bits away at open
+            with suppress(OSError):
+                os.fchown(fd, -1, path.stat().st_gid)
             return fd
         except FileExistsError:
             return os.open(lock, flags)
     except OSError as err:
         if required:
+            import shlex  # an error's advice only: the phone path starts without it
+
+            group = database_group_name(path)
+            q = shlex.quote(str(lock))
             raise StorageError(
                 _(
                     "Cannot open {path} ({err}); every program holds this lock while it has"
                     " the database open, so a restore never replaces the file under it, and"
-                    " without it the database is not opened. Ask the administrator to create"
-                    " it once, beside the database, with the database's group: touch {path};"
-                    " chmod 660 {path}"
-                ).format(path=lock, err=err.strerror or err)
+                    " without it the database is not opened. Ask the administrator to give"
+                    " it the database's group: touch {q} && chgrp {group} {q} && chmod 660 {q}"
+                ).format(path=lock, err=err.strerror or err, q=q, group=group)
             ) from err
         return None
+
+
+def database_group_name(path: Path) -> str:
+    """The name of the group the database file (or, before it exists, its folder) belongs to.
+
+    ``bbdispatch`` (the group ``docs/deploy-ssh.md`` sets up) when that is
+    ``root`` or cannot be seen: staff never join root.
+    """
+    import grp
+
+    for where in (path, path.parent):
+        try:
+            gid = where.stat().st_gid
+        except OSError:
+            continue
+        if gid == 0:
+            break
+        try:
+            return grp.getgrgid(gid).gr_name
+        except KeyError:
+            return str(gid)
+    return "bbdispatch"
+
+
+def align_open_lock(path: Path) -> None:
+    """Give an existing open-lock the database's group and mode ``0660`` (``init``).
+
+    An administrator who moves the database into the firm's group after
+    ``init`` (``chgrp``, as ``doctor`` advises) leaves the lock in the old
+    group, and every technician is then refused; ``init`` run again puts it
+    right. Left as it is when this login may not change it.
+    """
+    lock = open_lock_path(path)
+    with suppress(OSError):
+        info = lock.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return
+        gid = path.stat().st_gid
+        if info.st_gid != gid:
+            os.chown(lock, -1, gid, follow_symlinks=False)
+        if stat.S_IMODE(info.st_mode) != FILE_MODE:
+            os.chmod(lock, FILE_MODE)
 
 
 async def share_open_lock(path: Path, wait_seconds: float = RESTORE_WAIT_SECONDS) -> int | None:
@@ -409,6 +458,36 @@ async def share_open_lock(path: Path, wait_seconds: float = RESTORE_WAIT_SECONDS
             return fd
 
 
+def read_only_problem(path: Path) -> str:
+    """One line for a database this login may read but not write, and what to do.
+
+    bbdispatch writes even to read (the ``-wal`` and ``-shm`` files beside the
+    database): the file, its folder or the whole file system may be what
+    refuses, and each has its own fix.
+    """
+    import shlex  # an error's advice only: the phone path starts without it
+
+    group = database_group_name(path)
+    folder = path.absolute().parent
+    if not os.access(path, os.W_OK):
+        return _(
+            "{path} is read-only for this login; bbdispatch writes to the database even to "
+            "read it. Ask the administrator to run: chgrp {group} {q} && chmod 660 {q}, and to "
+            "add this login to group {group} (bbdispatch doctor checks it)"
+        ).format(path=path, group=group, q=shlex.quote(str(path)))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return _(
+            "{path} is read-only for this login: its folder {folder} does not let it create "
+            "the database's -wal and -shm files. Ask the administrator to run: chgrp {group} "
+            "{fq} && chmod 3770 {fq}, and to add this login to group {group} (bbdispatch doctor "
+            "checks it)"
+        ).format(path=path, folder=folder, group=group, fq=shlex.quote(str(folder)))
+    return _(
+        "{path} is read-only (a read-only file system or a locked file); bbdispatch writes "
+        "to the database even to read it: copy it to a writable folder, or mount it read-write"
+    ).format(path=path)
+
+
 def refuse_unreachable(path: Path) -> None:
     """Refuse a database this process may not read and write, in one line.
 
@@ -426,18 +505,25 @@ def refuse_unreachable(path: Path) -> None:
         raise StorageError(
             _("Cannot open database {path}: {err}").format(path=path, err=err.strerror or err)
         ) from err
+    if exists and os.access(path, os.R_OK) and not os.access(path, os.W_OK):
+        raise StorageError(read_only_problem(path))
     if exists and not os.access(path, os.R_OK | os.W_OK):
         raise StorageError(
             _("Cannot open database {path}: {err}").format(path=path, err=os.strerror(errno.EACCES))
         )
 
 
+MARKER_TABLES = frozenset({"client", "technician", "job", "work_entry", "audit_log"})
+"""Tables every bbdispatch database has (migration 001); a file without them is something else."""
+
+
 def refuse_foreign_file(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a bbdispatch database, before SQLite touches it.
 
     Only ``init`` and ``demo`` (``create``) may turn an empty file into a
-    database; an SQLite file of another program (no bbdispatch schema version,
-    but tables of its own) is never converted, whoever asks.
+    database; an SQLite file of another program (tables of its own, and no
+    bbdispatch schema version, or a version we know without bbdispatch's
+    tables) is never converted, whoever asks.
 
     Raises:
         StorageError: one line naming the file and what it is.
@@ -462,12 +548,19 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
         try:
             conn.execute("PRAGMA busy_timeout = 500")  # only a restore holds it this long
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            objects = int(conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0])
+            marks = ",".join("?" * len(MARKER_TABLES))
+            objects, ours = conn.execute(
+                "SELECT count(*), count(CASE WHEN type = 'table' AND name IN"
+                f" ({marks}) THEN 1 END) FROM sqlite_schema",
+                sorted(MARKER_TABLES),
+            ).fetchone()
         finally:
             conn.close()
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
             return  # someone holds the file (a restore): the open proper decides
+        if err.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+            raise StorageError(read_only_problem(path)) from err
         raise StorageError(
             _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
         ) from err
@@ -475,7 +568,9 @@ def refuse_foreign_file(path: Path, *, create: bool) -> None:
         raise StorageError(
             _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
         ) from err
-    if version == 0 and (objects or not create):
+    # A schema newer than ours may have other tables: the open proper refuses it as newer.
+    ours_missing = ours < len(MARKER_TABLES) and 0 < version <= latest_schema_version()
+    if (version == 0 and (objects or not create)) or ours_missing:
         raise StorageError(
             _("{path} is not a bbdispatch database (an SQLite file of another program); "
               "it was left as it is.").format(path=path)
@@ -541,25 +636,84 @@ def id_chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
-REFILL_SEARCH_PLACE = ("_client_search_place.sql", "_client_search_contact.sql")
-"""Migrations after which every client's ``search_place`` is computed again (Python folds it)."""
+REFILL_SEARCH_PLACE = (
+    "_client_search_place.sql", "_client_search_contact.sql", "_client_search_spacing.sql",
+)  # fmt: skip
+"""Migrations after which every client's ``search_name`` and ``search_place`` are computed
+again (Python folds them)."""
 
 
 async def fill_search_place(db: Database) -> int:
-    """Set every client's ``search_place`` from its city, e-mail and contact; how many changed.
+    """Fold every client's ``search_name`` and ``search_place`` again; how many changed.
 
-    The Python half of migrations 020 and 022 on either backend (the folding is Python's,
-    :func:`bbdispatch.domain.clients.search_place`); runs inside the migration's
-    transaction. Here rather than in ``storage.clients``, which imports this module.
+    The Python half of migrations 020, 022 and 024 on either backend (the folding is
+    Python's, :func:`bbdispatch.domain.clients.search_key` and ``search_place``); runs
+    inside the migration's transaction. Here rather than in ``storage.clients``, which
+    imports this module.
     """
     count = 0
-    rows = await db.fetch_all("SELECT id, city, email, contact_person, search_place FROM client")
+    rows = await db.fetch_all(
+        "SELECT id, name, search_name, city, email, contact_person, search_place FROM client"
+    )
     for row in rows:
+        name = search_key(row["name"])
         place = search_place(row["city"], row["email"], row["contact_person"])
-        if place != row["search_place"]:
-            await db.execute("UPDATE client SET search_place = ? WHERE id = ?", (place, row["id"]))
+        if (name, place) != (row["search_name"], row["search_place"]):
+            await db.execute(
+                "UPDATE client SET search_name = ?, search_place = ? WHERE id = ?",
+                (name, place, row["id"]),
+            )
             count += 1
     return count
+
+
+RECORD_ROLES = "_role_records.sql"
+"""The migration after which every person's role is recorded in the audit trail."""
+
+
+async def record_roles(db: Database) -> int:
+    """Record in the audit trail the role of each person with no row recording one; how many.
+
+    The Python half of migration 026 on either backend (the chain's hashes are
+    Python's); runs inside the migration's transaction, as ``system``.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from bbdispatch.clock import to_db
+    from bbdispatch.domain.audit_chain import GENESIS, canonical, digest, link
+    from bbdispatch.domain.people import ROLE_ACTIONS
+
+    marks = ",".join("?" * len(ROLE_ACTIONS))
+    rows = await db.fetch_all(
+        "SELECT id, login, role FROM technician t WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+        f" WHERE a.entity = 'technician' AND a.entity_id = t.id AND a.action IN ({marks}))"
+        " ORDER BY id",
+        ROLE_ACTIONS,
+    )
+    # Appended as storage.audit.insert_audit does (which imports this module).
+    last = await db.fetch_one("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    row_id = 0 if last is None else int(last["id"])
+    previous = GENESIS if last is None else str(last["chain_hash"])
+    at = to_db(datetime.now(UTC))
+    for row in rows:
+        row_id += 1
+        detail = json.dumps(
+            {"login": row["login"], "role": row["role"], "why": "upgrade"}, ensure_ascii=False
+        )
+        detail_digest = digest(detail)
+        previous = link(
+            previous,
+            canonical(row_id, at, "system", "technician", row["id"], "role_recorded",
+                      detail_digest),
+        )  # fmt: skip
+        await db.execute(
+            "INSERT INTO audit_log"
+            " (id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash)"
+            " VALUES (?, ?, 'system', 'technician', ?, 'role_recorded', ?, ?, ?)",
+            (row_id, at, row["id"], detail, detail_digest, previous),
+        )
+    return len(rows)
 
 
 def split_statements(script: str) -> list[str]:
@@ -665,8 +819,13 @@ class Database(ABC):
         """
         return None
 
-    async def _check_version(self) -> None:
-        found, known = await self.schema_version(), latest_schema_version()
+    def _refuse_newer(self, found: int) -> None:
+        """Refuse a schema newer than this build knows (``found``: the version read on open).
+
+        Raises:
+            SchemaTooNew: naming both versions.
+        """
+        known = latest_schema_version()
         if found > known:
             raise SchemaTooNew(
                 _(
@@ -822,6 +981,17 @@ class Database(ABC):
         """
         return await self.fetch_all(sql, params)
 
+    async def fetch_batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
+        """Run several small queries at once; their rows, query by query.
+
+        For a screen that shows many tables' rows of one thing (a job's detail):
+        one hand-off to the backend instead of one per query, which is what such
+        a read costs on a busy machine. The backends run them in one pass over
+        one snapshot; this default (used inside a write transaction, so a
+        service sees its own writes) runs them one by one.
+        """
+        return [await self.fetch_all(sql, params) for sql, params in queries]
+
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """Run a query and return the first column of its first row (or None)."""
         row = await self.fetch_one(sql, params)
@@ -931,8 +1101,10 @@ class SQLiteDatabase(Database):
         db = cls(conn, path)
         try:
             await db._configure()
-            await db._check_version()
-            if migrate:
+            # Read once: every command and the phone path open a connection.
+            version = await db.schema_version()
+            db._refuse_newer(version)
+            if migrate and version < latest_schema_version():
                 await db.migrate()
         except sqlite3.OperationalError as err:
             await conn.close()
@@ -940,6 +1112,8 @@ class SQLiteDatabase(Database):
                 raise DatabaseBusy(
                     _("{path} is busy (a restore or a long write); try again.").format(path=path)
                 ) from err
+            if err.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+                raise StorageError(read_only_problem(path)) from err
             raise StorageError(
                 _("{path} is not a bbdispatch database ({err})").format(path=path, err=err)
             ) from err
@@ -999,6 +1173,8 @@ class SQLiteDatabase(Database):
                     await self._chain_audit_rows()
                 if _name.endswith(REFILL_SEARCH_PLACE):
                     await fill_search_place(self)
+                if _name.endswith(RECORD_ROLES):
+                    await record_roles(self)
                 await self.execute(f"PRAGMA user_version = {number}")
                 applied.append(number)
         return applied
@@ -1105,6 +1281,29 @@ class SQLiteDatabase(Database):
             return await self.fetch_all(sql, params)
         try:
             return cast(list[Row], reader.execute(sql, params).fetchall())
+        except ENVIRONMENT_ERRORS as err:
+            raise storage_failure(err, writing=False) from err
+
+    async def fetch_batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
+        """Run several small queries in one pass, on one snapshot, without leaving the loop.
+
+        Outside a write transaction: one read transaction on the plain reader
+        connection (as :meth:`fetch_point`), so the rows of all the queries
+        agree with each other and no query waits for aiosqlite's thread and the
+        event loop to take turns. Inside one: the normal path, one by one.
+        """
+        reader = self._reader()
+        if reader is None or self._write_lock.locked():
+            return await super().fetch_batch(queries)
+        try:
+            reader.execute("BEGIN")
+            try:
+                return [
+                    cast(list[Row], reader.execute(sql, params).fetchall())
+                    for sql, params in queries
+                ]
+            finally:
+                reader.execute("COMMIT")
         except ENVIRONMENT_ERRORS as err:
             raise storage_failure(err, writing=False) from err
 

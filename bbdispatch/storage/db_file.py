@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bbdispatch.i18n import _
-from bbdispatch.storage.database import BUSY_TIMEOUT_MS, StorageError, open_lock_fd
-
-MARKER_TABLES = frozenset({"client", "technician", "job", "work_entry", "audit_log"})
-"""Tables every bbdispatch database has; a file without them is something else."""
+from bbdispatch.storage.database import (
+    BUSY_TIMEOUT_MS,
+    HIGH_WATER_TABLES,
+    MARKER_TABLES,
+    StorageError,
+    open_lock_fd,
+)
 
 
 @dataclass(frozen=True)
@@ -210,11 +213,64 @@ class ExclusiveHold:
             raise StorageError(str(err)) from err
         self._conn = conn
 
+    def id_marks(self) -> dict[str, int]:
+        """The highest id each table of the held file ever gave out, by table name.
+
+        Its ``id_high_water`` marks (migrations 012 and 016) where it keeps
+        them, and each table's highest id present, whichever is higher: a file
+        of an older schema counts too.
+        """
+        assert self._conn is not None, "take() first"
+        return id_marks(self._conn)
+
     def release(self) -> None:
         """Let go of the file."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def id_marks(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest id each table with a high-water mark ever gave out in this file.
+
+    What a damaged file cannot tell (a restore is often for one) is left out.
+    """
+    marks: dict[str, int] = {}
+    try:
+        tables = set(user_tables(conn))
+    except sqlite3.DatabaseError:
+        return marks
+    queries = [(t, f'SELECT coalesce(max(id), 0) FROM "{t}"') for t in HIGH_WATER_TABLES & tables]
+    if "id_high_water" in tables:
+        queries += [("", "SELECT entity, last_id FROM id_high_water")]
+    for table, sql in queries:
+        try:
+            rows = conn.execute(sql).fetchall()
+        except sqlite3.DatabaseError:
+            continue
+        for entity, top in rows if not table else [(table, rows[0][0])]:
+            marks[str(entity)] = max(marks.get(str(entity), 0), int(top))
+    return marks
+
+
+def raise_id_marks(path: Path, marks: dict[str, int]) -> None:
+    """Move the id high-water marks of the database at ``path`` up to at least ``marks``.
+
+    A restore puts an older copy in place of a database that has handed out
+    higher ids since (calls the phone system logged, jobs, callbacks); the
+    restored file goes on above them, so no id printed or audited before the
+    restore names another record after it. Marks already higher stay.
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "UPDATE id_high_water SET last_id = max(last_id, ?) WHERE entity = ?",
+            [(n, entity) for entity, n in marks.items()],
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def copy_group(source: Path, target: Path) -> None:
@@ -234,7 +290,8 @@ def same_file(a: Path, b: Path) -> bool:
 def swap_in(staged: Path, target: Path, kept_name: str) -> Path | None:
     """Put ``staged`` in place of ``target``, keeping the old file beside it.
 
-    The old file's mode and group carry over. Returns where the old file went,
+    The old file's mode and group carry over, and so do its id high-water
+    marks where higher (:func:`raise_id_marks`). Returns where the old file went,
     or None when there was none.
 
     Raises:
@@ -319,6 +376,8 @@ def _swap_in_locked(staged: Path, target: Path, kept_name: str) -> Path | None:
         if existing:
             os.chmod(staged, stat.S_IMODE(target.stat().st_mode))
             copy_group(target, staged)
+            raise_id_marks(staged, hold.id_marks())  # no id handed out twice
+            fsync_file(staged)
             # A second name for the old file, then one atomic replace: at no
             # moment is there no database at ``target`` (a kill -9 in between
             # leaves the old one, never nothing for a careless ``init``).

@@ -11,23 +11,24 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import (
     OPEN_STATUSES,
     Category,
     Job,
-    JobEdit,
     JobMode,
     JobRow,
     JobStatus,
-    NewJob,
     Priority,
-    StatusChange,
 )
-from bbdispatch.domain.lifecycle import StatusStep
 from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row, id_chunks, member, next_id
+
+if TYPE_CHECKING:  # the phone path reads jobs only: these are built when written
+    from bbdispatch.domain.job_edits import JobEdit, NewJob, StatusChange
+    from bbdispatch.domain.lifecycle import StatusStep
 
 
 def job_from_row(row: Row) -> Job:
@@ -365,6 +366,8 @@ async def job_rows_of_technician(db: Database, technician_id: int) -> list[JobRo
 
 def status_change_from_row(row: Row) -> StatusChange:
     """A ``job_status_change`` row as a StatusChange; shared with the dispatch queries."""
+    from bbdispatch.domain.job_edits import StatusChange
+
     return StatusChange(
         at=from_db(row["at"]),
         from_status=member(JobStatus, row["from_status"]) if row["from_status"] else None,

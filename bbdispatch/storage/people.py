@@ -8,7 +8,8 @@ from bbdispatch.domain.people import Role, Technician
 from bbdispatch.storage.database import Database, Row, id_chunks, next_id
 
 
-def _person(row: Row, skills: frozenset[str]) -> Technician:
+def person_from_row(row: Row, skills: frozenset[str]) -> Technician:
+    """A ``technician`` row and the person's skill categories as a Technician."""
     return Technician(
         id=row["id"],
         login=row["login"],
@@ -61,7 +62,7 @@ async def _load(db: Database, where: str, params: tuple[object, ...]) -> list[Te
     skills: dict[int, set[str]] = {}
     for s in skill_rows:
         skills.setdefault(s["technician_id"], set()).add(s["category"])
-    return [_person(r, frozenset(skills.get(r["id"], ()))) for r in rows]
+    return [person_from_row(r, frozenset(skills.get(r["id"], ()))) for r in rows]
 
 
 async def person_by_login(db: Database, login: str) -> Technician | None:

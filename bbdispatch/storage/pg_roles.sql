@@ -36,69 +36,97 @@ ALTER FUNCTION bbdispatch_high_water() SECURITY DEFINER SET search_path = public
 -- A client's or technician's rename moves the revision of all their jobs (the
 -- board shows the names), whoever renames.
 ALTER FUNCTION bbdispatch_job_rev_of_name() SECURITY DEFINER SET search_path = public;
+-- A client added while an import publishes removes the hidden imported one it
+-- replaces (migration 027), whoever adds it.
+ALTER FUNCTION bbdispatch_hidden_yield() SECURITY DEFINER SET search_path = public;
 
--- "Technicians see their own jobs" (docs/rights.md), enforced by the server too:
--- a member of bbdispatch_technician sees and changes only the jobs assigned to
--- the person whose login is its role name; everyone else sees every job.
-ALTER TABLE job ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS job_not_technicians ON job;
-DROP POLICY IF EXISTS job_technicians_own ON job;
-CREATE POLICY job_not_technicians ON job
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY job_technicians_own ON job
-    USING (technician_id = (SELECT t.id FROM technician t WHERE t.login = current_user));
+-- "Technicians see their own jobs" (docs/rights.md), enforced by the server too.
+-- Who sees everything: anyone not in bbdispatch_technician, and whoever the
+-- server lets past row-level security anyway (superusers, BYPASSRLS roles).
+CREATE OR REPLACE FUNCTION bbdispatch_sees_all() RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = public AS $$
+    SELECT NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER')
+        OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = current_user
+                   AND (r.rolsuper OR r.rolbypassrls))
+$$;
+-- The person a technician's login is (NULL for a login that is no person).
+CREATE OR REPLACE FUNCTION bbdispatch_my_id() RETURNS bigint
+    LANGUAGE sql STABLE SET search_path = public AS $$
+    SELECT t.id FROM technician t WHERE t.login = current_user
+$$;
 
--- What else a technician's session reads (docs/rights.md), limited the same way:
--- the time entries and status history of their jobs (and their own entries on a
--- job since given to someone else), the calls logged on their jobs, and,
--- read-only, the clients, phone numbers and contracts of their jobs' clients.
--- Subqueries on job see only their jobs (job's policy applies to them too).
--- Charges stay readable: a job's "hours left" sums every charge of the contract.
-ALTER TABLE work_entry ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS work_entry_not_technicians ON work_entry;
-DROP POLICY IF EXISTS work_entry_technicians_own ON work_entry;
-CREATE POLICY work_entry_not_technicians ON work_entry
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY work_entry_technicians_own ON work_entry
-    USING (job_id IN (SELECT j.id FROM job j)
-           OR technician_id = (SELECT t.id FROM technician t WHERE t.login = current_user));
+-- One shape for every table a technician's session touches: everyone who sees
+-- all passes, a technician's session reads the rows `reads` lets through, and
+-- inserts, changes or deletes the rows `writes` lets through (NULL: reads only,
+-- no UPDATE or DELETE reaches a row). Conditions may read other restricted
+-- tables: a subquery on job sees only the technician's jobs (job's policy
+-- applies to it too). Re-running replaces each table's policies.
+CREATE OR REPLACE FUNCTION pg_temp.bbdispatch_restrict(tab text, reads text, writes text)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    p record;
+BEGIN
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', tab);
+    FOR p IN SELECT policyname FROM pg_policies
+             WHERE schemaname = current_schema() AND tablename = tab LOOP
+        EXECUTE format('DROP POLICY %I ON %I', p.policyname, tab);
+    END LOOP;
+    EXECUTE format('CREATE POLICY %I ON %I USING ((SELECT bbdispatch_sees_all()))',
+                   tab || '_not_technicians', tab);
+    EXECUTE format('CREATE POLICY %I ON %I FOR SELECT USING (%s)',
+                   tab || '_technicians_read', tab, reads);
+    IF writes IS NOT NULL THEN
+        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT WITH CHECK (%s)',
+                       tab || '_technicians_add', tab, writes);
+        EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE USING (%s) WITH CHECK (%s)',
+                       tab || '_technicians_change', tab, writes, writes);
+        EXECUTE format('CREATE POLICY %I ON %I FOR DELETE USING (%s)',
+                       tab || '_technicians_delete', tab, writes);
+    END IF;
+END $$;
 
-ALTER TABLE job_status_change ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS job_status_change_not_technicians ON job_status_change;
-DROP POLICY IF EXISTS job_status_change_technicians_own ON job_status_change;
-CREATE POLICY job_status_change_not_technicians ON job_status_change
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY job_status_change_technicians_own ON job_status_change
-    USING (job_id IN (SELECT j.id FROM job j));
+-- What a technician's session may read and write, table by table: their jobs;
+-- the time entries (and their charges) and status history of their jobs, and
+-- their own entries on a job since given to someone else; the calls logged on
+-- their jobs; read-only, the clients, phone numbers, contracts and software
+-- inventories of their jobs' clients and the recurring tasks of their runs;
+-- the runs' logs and backup checks; their own person and skills; their own
+-- audit rows. Contract use and the audit chain's newest link come through the
+-- views below, not through other people's rows.
+SELECT pg_temp.bbdispatch_restrict(tab, reads, writes) FROM (VALUES
+    ('job', 'technician_id = (SELECT bbdispatch_my_id())', 'technician_id = (SELECT bbdispatch_my_id())'),
+    ('work_entry', 'job_id IN (SELECT j.id FROM job j) OR technician_id = (SELECT bbdispatch_my_id())',
+                   'job_id IN (SELECT j.id FROM job j) OR technician_id = (SELECT bbdispatch_my_id())'),
+    ('charge', 'work_entry_id IN (SELECT w.id FROM work_entry w)',
+               'work_entry_id IN (SELECT w.id FROM work_entry w)'),
+    ('job_status_change', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
+    ('call_log', 'job_id IN (SELECT j.id FROM job j)', NULL),
+    ('client', 'id IN (SELECT j.client_id FROM job j)', NULL),
+    ('client_phone', 'client_id IN (SELECT j.client_id FROM job j)', NULL),
+    ('contract', 'client_id IN (SELECT j.client_id FROM job j)', NULL),
+    ('technician', 'login = current_user', NULL),
+    ('technician_skill', 'technician_id = (SELECT bbdispatch_my_id())', NULL),
+    ('recurring_task', 'id IN (SELECT j.recurring_task_id FROM job j)', NULL),
+    ('run_log', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
+    ('backup_check', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
+    ('software_inventory', 'client_id IN (SELECT j.client_id FROM job j)',
+                           'job_id IN (SELECT j.id FROM job j)'),
+    ('software_item', 'inventory_id IN (SELECT i.id FROM software_inventory i)',
+                      'inventory_id IN (SELECT i.id FROM software_inventory i WHERE i.job_id IN (SELECT j.id FROM job j))'),
+    ('audit_log', 'actor = current_user', 'actor = current_user')
+) AS t (tab, reads, writes);
 
-ALTER TABLE call_log ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS call_log_not_technicians ON call_log;
-DROP POLICY IF EXISTS call_log_technicians_read_own ON call_log;
-CREATE POLICY call_log_not_technicians ON call_log
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY call_log_technicians_read_own ON call_log FOR SELECT
-    USING (job_id IN (SELECT j.id FROM job j));
-
-ALTER TABLE client ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS client_not_technicians ON client;
-DROP POLICY IF EXISTS client_technicians_read_own ON client;
-CREATE POLICY client_not_technicians ON client
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY client_technicians_read_own ON client FOR SELECT
-    USING (id IN (SELECT j.client_id FROM job j));
-
-ALTER TABLE client_phone ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS client_phone_not_technicians ON client_phone;
-DROP POLICY IF EXISTS client_phone_technicians_read_own ON client_phone;
-CREATE POLICY client_phone_not_technicians ON client_phone
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY client_phone_technicians_read_own ON client_phone FOR SELECT
-    USING (client_id IN (SELECT j.client_id FROM job j));
-
-ALTER TABLE contract ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS contract_not_technicians ON contract;
-DROP POLICY IF EXISTS contract_technicians_read_own ON contract;
-CREATE POLICY contract_not_technicians ON contract
-    USING (NOT pg_has_role(current_user, 'bbdispatch_technician', 'MEMBER'));
-CREATE POLICY contract_technicians_read_own ON contract FOR SELECT
-    USING (client_id IN (SELECT j.client_id FROM job j));
+-- "Hours left" on a job card sums every charge of the contract, and the ledger
+-- charges new time from that sum: the view reads the charges with its owner's
+-- rights, and gives a technician the contracts of their jobs' clients only.
+CREATE OR REPLACE VIEW contract_used WITH (security_barrier) AS
+    SELECT c.id, c.opening_used_minutes
+        + coalesce((SELECT SUM(ch.minutes) FROM charge ch WHERE ch.contract_id = c.id), 0)::bigint
+        AS used
+    FROM contract c
+    WHERE (SELECT bbdispatch_sees_all())
+       OR c.client_id IN (SELECT j.client_id FROM job j
+                          WHERE j.technician_id = (SELECT bbdispatch_my_id()));
+-- The audit row a technician writes is chained to the newest row, whoever wrote
+-- it: its id and chain hash only (audit_head, migration 023), nothing else.
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON contract_used, audit_head FROM bbdispatch_app;

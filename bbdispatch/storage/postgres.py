@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -32,6 +33,7 @@ import asyncpg
 from bbdispatch.i18n import _
 from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
+    RECORD_ROLES,
     REFILL_SEARCH_PLACE,
     Database,
     DatabaseUnreachable,
@@ -42,6 +44,7 @@ from bbdispatch.storage.database import (
     failure_of_kind,
     fill_search_place,
     latest_schema_version,
+    record_roles,
 )
 
 WRITE_LOCK_KEY = 0x62626469
@@ -183,6 +186,32 @@ def translate(sql: str, params: Params = ()) -> tuple[str, list[Any]]:
     return translated, args
 
 
+class JsonRow:
+    """One row of :meth:`PostgresDatabase.fetch_batch`: a JSON object's values by name or place."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        self._names = {name: i for i, (name, _value) in enumerate(pairs)}
+        self._values = tuple(value for _name, value in pairs)
+
+    def __getitem__(self, key: int | str, /) -> Any:
+        """The value of a column, by position or by name (``KeyError`` if none)."""
+        return self._values[key if isinstance(key, int) else self._names[key]]
+
+    def __len__(self) -> int:
+        """How many columns."""
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The values in column order."""
+        return iter(self._values)
+
+    def keys(self) -> list[str]:
+        """The column names, in order."""
+        return list(self._names)
+
+
 def _numeric(text: str) -> int | float:
     """``numeric`` results (``SUM`` of integers, ``AVG``) as SQLite gives them: int or float."""
     if "." in text or "e" in text or "N" in text:
@@ -304,7 +333,7 @@ class PostgresDatabase(Database):
             await conn.set_type_codec(
                 "numeric", schema="pg_catalog", encoder=str, decoder=_numeric, format="text"
             )
-            version = await db.schema_version()
+            version = await db._version_on_open()
             if version == 0:
                 others = await conn.fetchval(
                     "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
@@ -320,8 +349,8 @@ class PostgresDatabase(Database):
                             path=shown
                         )
                     )
-            await db._check_version()
-            if migrate:
+            db._refuse_newer(version)
+            if migrate and version < latest_schema_version():
                 await db.migrate()
         except asyncpg.PostgresError as err:
             await conn.close()
@@ -344,6 +373,20 @@ class PostgresDatabase(Database):
             return 0
         return int(await self._conn.fetchval("SELECT max(version) FROM bbdispatch_schema") or 0)
 
+    async def _version_on_open(self) -> int:
+        """:meth:`schema_version` in one query, for :meth:`connect` (outside any transaction).
+
+        Every process opening the database asks, the phone path on every call. A
+        database without our schema has no table to read: the query fails, which
+        outside a transaction changes nothing (inside one it would abort it, so
+        :meth:`schema_version` asks first).
+        """
+        try:
+            found = await self._conn.fetchval("SELECT max(version) FROM bbdispatch_schema")
+        except asyncpg.UndefinedTableError:
+            return 0
+        return int(found or 0)
+
     async def migrate(self) -> list[int]:
         """Apply pending PostgreSQL migrations, each in one transaction; return those applied."""
         applied: list[int] = []
@@ -356,6 +399,8 @@ class PostgresDatabase(Database):
                 await self._conn.execute(sql)
                 if _name.endswith(REFILL_SEARCH_PLACE):
                     await fill_search_place(self)
+                if _name.endswith(RECORD_ROLES):
+                    await record_roles(self)
                 await self._conn.execute(
                     "UPDATE bbdispatch_schema SET version = $1::bigint", number
                 )
@@ -467,6 +512,31 @@ class PostgresDatabase(Database):
             failed = self._failure(err, writing=self.in_transaction)
             raise (failed or PostgresError(_one_line(err))) from err
 
+    async def fetch_batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
+        """Run several small queries in one round trip: one statement, one snapshot.
+
+        Each query becomes a column holding its rows as a JSON array (in the
+        query's order); the rows come back as :class:`JsonRow` (by name or
+        position). The stored forms are text and integers, which JSON keeps
+        exactly (``SUM`` gives an int, as SQLite does).
+        """
+        if not queries:
+            return []
+        parts: list[str] = []
+        args: list[Any] = []
+        for sql, params in queries:
+            if isinstance(params, dict):
+                raise TypeError("fetch_batch takes positional parameters only")
+            parts.append(f"(SELECT coalesce(json_agg(q), '[]') FROM ({sql}) q)::text")
+            args += list(params)
+        try:
+            query, values = translate("SELECT " + ", ".join(parts), args)
+            (found,) = await self._conn.fetch(query, *values)
+        except _FAILURES as err:
+            failed = self._failure(err, writing=self.in_transaction)
+            raise (failed or PostgresError(_one_line(err))) from err
+        return [json.loads(text, object_pairs_hook=JsonRow) for text in found]
+
     async def _listen(self) -> None:
         if self._listening:
             return
@@ -508,7 +578,7 @@ class PostgresDatabase(Database):
                 " FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
                 " LOOP EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename); END LOOP;"
                 " DROP FUNCTION IF EXISTS bbdispatch_next_row_id, bbdispatch_high_water,"
-                " bbdispatch_job_rev, bbdispatch_job_rev_of_name,"
+                " bbdispatch_job_rev, bbdispatch_job_rev_of_name, bbdispatch_hidden_yield,"
                 " julianday(text), instr(text, text), substr(text, bigint, bigint),"
                 " substr(text, bigint) CASCADE; END $$"
             )

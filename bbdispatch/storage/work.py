@@ -37,7 +37,8 @@ def entry_from_row(row: Row) -> WorkEntry:
     )
 
 
-def _charge(row: Row) -> Charge:
+def charge_from_row(row: Row) -> Charge:
+    """A ``charge`` row as a Charge."""
     return Charge(
         id=row["id"],
         work_entry_id=row["work_entry_id"],
@@ -230,7 +231,7 @@ async def charges_of_entries(db: Database, entry_ids: list[int]) -> list[Charge]
     rows = await db.fetch_point(
         f"SELECT * FROM charge WHERE work_entry_id IN ({marks}) ORDER BY id", entry_ids
     )
-    return [_charge(r) for r in rows]
+    return [charge_from_row(r) for r in rows]
 
 
 async def overlapping_entry(

@@ -18,11 +18,13 @@ import pytest
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.errors import DomainError, NotAllowed
 from bbdispatch.pricelist import PriceList
+from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import os_login
 from bbdispatch.services.safekeeping import _folder_lock, backup, restore
 from bbdispatch.storage import db_file
 from bbdispatch.storage.database import (
+    HIGH_WATER_TABLES,
     Database,
     DatabaseBusy,
     SchemaTooNew,
@@ -223,6 +225,8 @@ async def test_two_restore_processes_at_once_leave_one_sound_database(
             " VALUES (900, ?, 'Admin', 'admin', 0)",
             (os_login(),),
         )
+        # as bbdispatch records every role it gives (docs/rights.md, "Roles")
+        await audit.record(ctx, "technician", 900, "created", login=os_login(), role="admin")
     first = await backup(ctx, output=tmp_path / "a.db")
     async with db.transaction():
         await db.execute("DELETE FROM technician_skill")
@@ -428,3 +432,67 @@ async def test_backup_and_restore_are_for_admins(
     await db.close()
     with pytest.raises(NotAllowed):
         await restore(done.path, demo_db_path, "anna", clock=clock)
+
+
+async def test_ids_handed_out_before_a_restore_are_never_handed_out_again(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Calls logged after the backup (their ids printed to the phone system) keep them.
+
+    The restored copy goes on above the replaced database's ids, so the next
+    call is not given the number of one that is now only in the kept-aside file.
+    """
+    from bbdispatch.domain.rights import Principal
+    from bbdispatch.services.callers import record_ring
+
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    pbx = Ctx(db=db, clock=clock, prices=prices, actor="pbx", fallback=Principal.PHONE)
+    after_backup = [(await record_ring(pbx, f"+48 601 000 00{n}"))[0] for n in range(3)]
+    await db.close()
+
+    await restore(done.path, demo_db_path, "tester", clock=clock)
+
+    db = await Database.open(demo_db_path)
+    pbx = Ctx(db=db, clock=clock, prices=prices, actor="pbx", fallback=Principal.PHONE)
+    next_call, _match = await record_ring(pbx, "+48 601 000 009")
+    await db.close()
+    assert next_call > max(after_backup), (next_call, after_backup)
+
+
+def _marks(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        marks = dict(conn.execute("SELECT entity, last_id FROM id_high_water"))
+    conn.close()
+    return {str(k): int(v) for k, v in marks.items()}
+
+
+async def test_no_table_hands_out_an_id_of_the_replaced_database_again(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Jobs, work entries, statements, ...: every table with ids goes on above the replaced one.
+
+    After the backup the live database gave out ids the backup never saw (and
+    some of those records were erased since, so only the marks remember them);
+    the restored database hands out none of them, on every table.
+    """
+    db = await Database.open(demo_db_path)
+    done = await backup(Ctx(db=db, clock=clock, prices=prices, actor="tester"),
+                        output=tmp_path / "b.db")  # fmt: skip
+    async with db.transaction():
+        await db.execute("UPDATE id_high_water SET last_id = last_id + 40")
+    await db.close()
+    replaced = _marks(demo_db_path)
+    assert set(replaced) == set(HIGH_WATER_TABLES)
+
+    result = await restore(done.path, demo_db_path, "tester", clock=clock)
+
+    assert result.kept_aside is not None and _marks(result.kept_aside) == replaced
+    restored = _marks(demo_db_path)
+    assert {t: restored[t] >= replaced[t] for t in replaced} == dict.fromkeys(replaced, True)
+    with sqlite3.connect(done.path) as conn:  # the backup itself stays as it was
+        assert (
+            dict(conn.execute("SELECT entity, last_id FROM id_high_water"))["job"] < replaced["job"]
+        )
+    conn.close()

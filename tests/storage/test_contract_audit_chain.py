@@ -43,3 +43,56 @@ async def test_many_rows_at_once_chain_as_one_by_one_would(db: Database) -> None
     ]  # fmt: skip
     assert rows[2].detail == '{"line": 3}'
     assert verify(rows).ok
+
+
+async def test_the_newest_role_row_of_a_person_and_whether_it_chains(db: Database) -> None:
+    from bbdispatch.domain.people import Role
+    from bbdispatch.storage.database import record_roles
+    from bbdispatch.storage.people import insert_person
+
+    async with db.transaction():
+        anna = await insert_person(db, "anna", "Anna", Role.DISPATCHER)
+        assert await audit.role_record(db, anna) is None
+        await audit.insert_audit(
+            db, AT, "boss", "technician", anna, "created", {"role": "technician"}
+        )
+        await audit.insert_audit(db, AT, "boss", "job", 1, "created", {"role": "admin"})
+        await audit.insert_audit(
+            db, AT, "boss", "technician", anna, "role_changed", {"role": "admin"}
+        )
+        await audit.insert_audit(db, AT, "boss", "technician", anna, "edited", {"name": "A"})
+        found = await audit.role_record(db, anna)
+        assert found is not None
+        assert (found.id, found.action, found.role, found.intact) == (
+            3,
+            "role_changed",
+            Role.ADMIN,
+            True,
+        )
+        await db.execute('UPDATE audit_log SET detail = \'{"role": "dispatcher"}\' WHERE id = 3')
+        found = await audit.role_record(db, anna)
+        assert found is not None and found.role is Role.DISPATCHER and not found.intact
+        # the upgrade's half records only people with no role row at all
+        bea = await insert_person(db, "bea", "Bea", Role.ADMIN)
+        assert await record_roles(db) == 1
+        found = await audit.role_record(db, bea)
+        assert found is not None and (found.action, found.role, found.intact) == (
+            "role_recorded", Role.ADMIN, True
+        )  # fmt: skip
+
+
+async def test_roles_given_after_a_row_are_the_rises_only(db: Database) -> None:
+    from bbdispatch.domain.people import Role
+    from bbdispatch.storage.people import insert_person
+
+    async with db.transaction():
+        anna = await insert_person(db, "anna", "Anna", Role.TECHNICIAN)
+        await audit.insert_audit(db, AT, "boss", "technician", anna, "created", {"role": "admin"})
+        await audit.insert_audit(
+            db, AT, "boss", "technician", anna, "role_changed", {"role": "technician"}
+        )
+        await audit.insert_audit(
+            db, AT, "boss", "technician", anna, "role_changed", {"role": "dispatcher"}
+        )
+    found = await audit.roles_given_after(db, 1)
+    assert [(g.record.id, g.record.role, g.login) for g in found] == [(3, Role.DISPATCHER, "anna")]

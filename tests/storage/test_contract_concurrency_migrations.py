@@ -6,11 +6,17 @@ import asyncio
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
-from bbdispatch.domain.clients import ClientKind, NewClient
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+import pytest
+
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.storage import calls, clients, jobs
-from bbdispatch.storage.database import Database, latest_schema_version
+from bbdispatch.storage.database import Database, SQLiteDatabase, latest_schema_version
+from bbdispatch.storage.postgres import PostgresDatabase
 from tests.storage.backends import Backend
 from tests.storage.conftest import AT
 
@@ -22,7 +28,8 @@ WRITER = textwrap.dedent(
     import asyncio, sys
     from datetime import UTC, datetime
     from bbdispatch.domain.calls import CallOutcome, CallSource
-    from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+    from bbdispatch.domain.jobs import Category, JobMode, Priority
+    from bbdispatch.domain.job_edits import NewJob
     from bbdispatch.storage import calls, jobs
     from bbdispatch.storage.database import Database
 
@@ -138,3 +145,34 @@ async def test_every_older_version_migrates_with_its_data(
             assert await migrated.migrate() == []
         finally:
             await migrated.close()
+
+
+async def test_opening_an_up_to_date_database_reads_its_version_once(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ``ring`` and ``lookup`` opens the database: one read of the schema version, no
+    migration pass (before, three reads; on PostgreSQL six queries)."""
+    target = backend.create_at_version(tmp_path, latest_schema_version())
+    reads: list[str] = []
+    for cls in (SQLiteDatabase, PostgresDatabase):
+        for name in ("schema_version", "_version_on_open"):
+            real = getattr(cls, name, None)
+            if real is None:
+                continue
+
+            async def counted(self: Database, _real: Any = real, _name: str = name) -> int:
+                reads.append(_name)
+                return int(await _real(self))
+
+            monkeypatch.setattr(cls, name, counted)
+
+    async def no_migration(self: Database) -> list[int]:
+        raise AssertionError("an up-to-date database needs no migration pass")
+
+    monkeypatch.setattr(SQLiteDatabase, "migrate", no_migration)
+    monkeypatch.setattr(PostgresDatabase, "migrate", no_migration)
+    db = await Database.open(target)
+    try:
+        assert len(reads) == 1, reads
+    finally:
+        await db.close()

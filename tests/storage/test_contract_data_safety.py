@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
-from bbdispatch.domain.calls import NewCallback
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.callbacks import NewCallback
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.storage import (
     audit,
@@ -148,6 +151,9 @@ async def test_a_published_import_is_found_by_city_and_email(db: Database) -> No
     assert await clients.search_clients(db, "lodz") == []  # indexed, yet invisible
     async with db.transaction():
         await clients.publish_staged(db, batch, AT)
+    assert await clients.search_clients(db, "lodz") == []  # in, yet hidden: not done
+    async with db.transaction():
+        await imports.set_state(db, batch, BatchState.DONE)
     for text in ("lodz", "ŁÓDŹ", "lis.pl"):
         assert [c.id for c in await clients.search_clients(db, text)] == [first], text
     assert [c.id for c in await clients.search_clients_by_words(db, "ewa lodz")] == [first]
@@ -188,6 +194,7 @@ async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
             await clients.insert_client(db, new, AT)
     async with db.transaction():
         published = await clients.publish_staged(db, batch, AT)
+        await imports.set_state(db, batch, BatchState.DONE)
     assert published == [clients.Published(5, first + 3)]
     assert sorted(c.name for c in await clients.all_clients(db)) == [
         "Alfa", "Beta", "Delta", "Gamma Gąska",
@@ -199,7 +206,8 @@ async def test_a_publish_leaves_out_clients_added_while_the_file_was_staged(
     ]  # fmt: skip
     assert await db.fetch_value("SELECT count(*) FROM client_phone") == 4
     assert [c.id for c in await clients.search_clients(db, "600000004")] == [first + 3]
-    async with db.transaction():
+    async with db.transaction():  # as the import's clearing does, a chunk at a time
+        await clients.unindex_unpublished(db, batch, first=10)
         await imports.clear_rows(db, batch, 10)
     for gone in ("stara nazwa", "221000009"):  # nothing of a row left out stays
         assert await privacy.text_columns_containing(db, gone) == []
@@ -217,6 +225,74 @@ async def test_a_batch_dropped_while_staging_leaves_nothing_searchable(db: Datab
         await imports.discard_batch(db, batch)
     assert await privacy.text_columns_containing(db, "zenon staged") == []
     assert await privacy.text_columns_containing(db, "509000111") == []
+
+
+async def test_a_running_import_holds_its_batch_until_it_lets_go(db: Database) -> None:
+    """Another connection sees the batch's import alive while it holds it, dead once it let go.
+
+    Whatever the batch's age: the lock, not a clock, tells a live import from a killed one.
+    """
+    async with db.transaction():
+        batch_id = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        hold = await imports.hold_batch(db, batch_id)
+    batch = await imports.get_batch(db, batch_id)
+    assert batch is not None
+    other = await Database.open(db.target, create=False)
+    try:
+        long_ago = AT + timedelta(days=1)  # the batch is "stale" by age alone
+        assert await imports.batch_alive(other, batch, long_ago)
+        assert await imports.batch_alive(db, batch, long_ago)  # in its own process too
+        await hold.release(finished=False)  # gave up half-way
+        assert not await imports.batch_alive(other, batch, AT - timedelta(days=1))
+        assert not await imports.batch_alive(db, batch, AT - timedelta(days=1))
+    finally:
+        await other.close()
+
+
+async def test_a_finished_import_leaves_no_lock_file(db: Database) -> None:
+    async with db.transaction():
+        batch_id = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        hold = await imports.hold_batch(db, batch_id)
+    path = imports.batch_lock_path(db, batch_id)
+    assert path is None or path.exists()
+    await hold.release()
+    assert path is None or not path.exists()
+    assert [p.name for p in db.path.parent.glob("*.import-*.lock")] == []
+
+
+async def test_staged_rows_are_deleted_for_good(db: Database) -> None:
+    """After ``secure_delete_on`` SQLite overwrites what it deletes (PostgreSQL: nothing to do)."""
+    async with db.transaction():
+        await imports.secure_delete_on(db)
+        if db.dialect == "sqlite":  # the writing connection, from now on
+            assert await db.fetch_value("PRAGMA secure_delete") == 1
+
+
+async def test_a_dead_import_s_lock_file_is_forgotten(db: Database) -> None:
+    """An import that gave up leaves its lock file; cleaning up after it removes the file."""
+    async with db.transaction():
+        batch_id = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        hold = await imports.hold_batch(db, batch_id)
+    await hold.release(finished=False)
+    path = imports.batch_lock_path(db, batch_id)
+    assert path is None or path.exists()
+    imports.forget_batch_lock(db, batch_id)
+    imports.forget_batch_lock(db, batch_id)  # a second clean-up finds nothing and says nothing
+    assert [p.name for p in db.path.parent.glob("*.import-*.lock")] == []
+
+
+async def test_an_import_whose_connection_died_is_dead(db: Database, tmp_path: Path) -> None:
+    """The process's end (its connection or its descriptors gone) lets go of the batch."""
+    holder = await Database.open(db.target, create=False)
+    async with holder.transaction():
+        batch_id = await imports.create_batch(holder, "klienci.csv", "bogdan", AT)
+        hold = await imports.hold_batch(holder, batch_id)
+    batch = await imports.get_batch(db, batch_id)
+    assert batch is not None and await imports.batch_alive(db, batch, AT)
+    await holder.close()
+    if hold._fd is not None:  # SQLite: what the kernel does for a killed process
+        os.close(hold._fd)
+    assert not await imports.batch_alive(db, batch, AT)
 
 
 async def test_ring_spool_round_trip(db: Database) -> None:
@@ -277,3 +353,44 @@ async def test_erasure_keeping_issued_documents(demo: Database) -> None:
         await demo.fetch_value("SELECT count(*) FROM job WHERE client_id = 1 AND caller_name <> ''")
         == 0
     )
+
+
+async def _hidden_batch(db: Database, names: list[str]) -> tuple[int, list[int]]:
+    """A batch whose staged clients went in hidden (the import's publish, before it is shown)."""
+    async with db.transaction():
+        batch = await imports.create_batch(db, "klienci.csv", "bogdan", AT)
+        first = await clients.reserve_client_ids(db, len(names))
+        ids = list(range(first, first + len(names)))
+        staged = [
+            StagedClient(n + 2, NewClient(kind=ClientKind.COMPANY, name=name), ids[n])
+            for n, name in enumerate(names)
+        ]
+        await imports.stage_clients(db, batch, staged)
+        await clients.index_staged(db, batch, ids[0], ids[-1])
+        assert await clients.publish_chunk(db, batch, 0, 10, AT) is not None
+    return batch, ids
+
+
+async def test_an_import_s_clients_stay_hidden_until_its_batch_is_done(db: Database) -> None:
+    shown = f"SELECT count(*) FROM client WHERE {clients.shown()}"
+    before = await db.fetch_value(shown)
+    batch, ids = await _hidden_batch(db, ["Ukryta Jeden", "Ukryta Dwa"])
+    assert await clients.hidden_count(db, batch) == 2
+    assert await db.fetch_value(shown) == before
+    async with db.transaction():
+        await imports.set_state(db, batch, BatchState.DONE)
+    assert await db.fetch_value(shown) == before + 2
+    async with db.transaction():
+        await clients.settle_published(db, batch, ids)
+        assert await clients.delete_hidden(db, batch, 10) == 0  # a done batch keeps its clients
+    assert await clients.hidden_count(db, batch) == 0  # the marks are cleared
+    assert await db.fetch_value(shown) == before + 2
+
+
+async def test_a_dead_import_s_hidden_clients_are_deleted_a_chunk_at_a_time(db: Database) -> None:
+    batch, _ids = await _hidden_batch(db, ["Martwa Jeden", "Martwa Dwa", "Martwa Trzy"])
+    async with db.transaction():
+        assert await clients.delete_hidden(db, batch, 2) == 2
+    async with db.transaction():
+        assert await clients.delete_hidden(db, batch, 2) == 1
+    assert await clients.hidden_count(db, batch) == 0

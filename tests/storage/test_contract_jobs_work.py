@@ -13,9 +13,11 @@ from decimal import Decimal
 
 import pytest
 
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.contracts import ContractStatus
-from bbdispatch.domain.jobs import Category, JobEdit, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import JobEdit, NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
 from bbdispatch.domain.people import Role
@@ -367,7 +369,7 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     found = await statements.entries_between(
         db, world.client, AT - timedelta(days=1), AT + timedelta(days=1)
     )
-    assert [(e.entry.id, e.entry.statement_id, e.technician) for e in found] == [
+    assert [(e.id, e.statement_id, e.technician) for e in found] == [
         (entry, sid, "Piotr M"),
     ]  # fmt: skip
     issued = await statements.statement_of_period(db, world.client, *period)
@@ -399,6 +401,13 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     assert [(p.id, p.minutes_delta, p.net_delta, p.made_at, p.job_id) for p in pending] == [
         (correction, -15, Decimal("-25.00"), AT + timedelta(days=10), world.job),
     ]  # fmt: skip
+    async with db.transaction():
+        await statements.set_correction_delta(db, correction, -30, Decimal("-50.00"))
+    [changed] = await statements.corrections_for(db, world.client, AT + timedelta(days=30), None)
+    assert (changed.minutes_delta, changed.net_delta) == (-30, Decimal("-50.00"))
+    async with db.transaction():
+        await statements.set_correction_delta(db, correction, -15, Decimal("-25.00"))
+    assert await statements.corrected_entries(db, world.client) == {entry: sid}
     async with db.transaction():
         later = await statements.insert_statement(
             db, client_id=world.client, period_from=date(2026, 12, 1),

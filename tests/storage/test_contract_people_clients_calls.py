@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bbdispatch.domain.calls import CallOutcome, CallSource
-from bbdispatch.domain.clients import ClientDetails, ClientKind, ClientStatus, NewClient, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
+from bbdispatch.domain.clients import ClientKind, ClientStatus, search_key
 from bbdispatch.domain.people import Role
 from bbdispatch.storage import calls, clients, people
 from bbdispatch.storage.database import Database, fill_search_place
@@ -92,6 +93,12 @@ async def test_client_search_and_import_lookups(db: Database) -> None:
     assert await clients.client_id_by_name_and_phone(db, "Kancelaria Nowak", "+48500000000") is None
     assert await clients.client_id_by_name_without_phone(db, "zofia bez telefonu") == bare
     assert await clients.client_id_by_name_without_phone(db, "Kancelaria Nowak") is None
+    holders = await clients.nip_holders(db, ["5260250274", "1111111111", "5260250274"])
+    assert list(holders) == ["5260250274"] and holders["5260250274"].id == cid
+    many = [f"{n:010d}" for n in range(1_200)]  # more than one query's worth
+    assert await clients.nip_holders(db, [*many, "5260250274"]) == holders
+    keys = [search_key("KANCELARIA  Nowak"), search_key("Nikt Taki"), *many]
+    assert await clients.known_search_names(db, keys) == {search_key("Kancelaria Nowak")}
 
 
 async def test_client_search_finds_the_city_and_the_email(db: Database) -> None:
@@ -212,7 +219,7 @@ async def test_call_log_round_trip(db: Database) -> None:
 
 
 async def test_callbacks_round_trip(db: Database) -> None:
-    from bbdispatch.domain.calls import NewCallback
+    from bbdispatch.domain.callbacks import NewCallback
     from bbdispatch.storage import callbacks
 
     async with db.transaction():

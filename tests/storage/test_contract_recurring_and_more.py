@@ -7,9 +7,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bbdispatch.domain.backups import BackupCheck, BackupResult
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.people import Role
 from bbdispatch.domain.recurring import RunLog, RunOutcome, TaskDraft
 from bbdispatch.pricelist import ProductType

@@ -80,10 +80,12 @@ def test_init_refuses_an_empty_file_another_account_prepared(
         assert path.stat().st_size == 0
 
 
-def _foreign(path: Path) -> bytes:
+def _foreign(path: Path, user_version: int = 0) -> bytes:
+    """Another program's SQLite file; ``user_version``: the number that program keeps there."""
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE notes (text TEXT)")
     conn.execute("INSERT INTO notes VALUES ('not ours')")
+    conn.execute(f"PRAGMA user_version = {int(user_version)}")
     conn.commit()
     conn.close()
     return path.read_bytes()
@@ -100,12 +102,14 @@ async def test_empty_file_is_refused_unless_creating(tmp_path: Path) -> None:
     assert path.stat().st_size > 0
 
 
+@pytest.mark.parametrize("user_version", [0, 1, 7, 26])
 @pytest.mark.parametrize("create", [False, True])
 async def test_another_programs_sqlite_file_is_never_converted(
-    tmp_path: Path, create: bool
+    tmp_path: Path, create: bool, user_version: int
 ) -> None:
+    """Whatever number the other program keeps in ``user_version`` (7 was migrated to 8)."""
     path = tmp_path / "other.db"
-    before = _foreign(path)
+    before = _foreign(path, user_version)
     with pytest.raises(StorageError, match="not a bbdispatch database"):
         await Database.open(path, create=create)
     assert path.read_bytes() == before
@@ -116,12 +120,14 @@ async def test_another_programs_sqlite_file_is_never_converted(
 def test_commands_refuse_empty_and_foreign_files_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
 ) -> None:
-    empty, other = tmp_path / "empty.db", tmp_path / "other.db"
+    empty, other, numbered = tmp_path / "empty.db", tmp_path / "other.db", tmp_path / "v7.db"
     empty.touch()
-    before = _foreign(other)
-    for path in (empty, other):
+    before, before_numbered = _foreign(other), _foreign(numbered, user_version=7)
+    for path in (empty, other, numbered):
         assert main(["--db", str(path), *command]) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "not a bbdispatch database" in err, err
     assert empty.stat().st_size == 0
     assert other.read_bytes() == before
+    assert numbered.read_bytes() == before_numbered
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "other.db", "v7.db"]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bbdispatch.domain.calls import NewCallback
+from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.storage import callbacks
 from bbdispatch.storage.database import (
     LOCK_POLL_MS,

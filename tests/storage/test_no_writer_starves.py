@@ -100,14 +100,15 @@ async def test_readers_see_a_whole_import_or_nothing_of_it(demo_ctx: Ctx) -> Non
     rows = parse_client_csv(client_file(1500))
     staged_number = rows[-1].client.phones[0][0]
     reader = await Database.open(demo_ctx.db.path)
-    before = await reader.fetch_value("SELECT count(*) FROM client")
+    shown = f"SELECT count(*) FROM client WHERE {client_store.SHOWN}"  # what every reader sees
+    before = await reader.fetch_value(shown)
     importing = asyncio.create_task(import_clients(demo_ctx, rows, chunk=100, pause=0.03))
     seen: set[int] = set()
     matched_while_staged: list[int] = []
     looked_while_staged = 0
     while not importing.done():
         staged = await reader.fetch_value("SELECT count(*) FROM import_row")
-        seen.add(await reader.fetch_value("SELECT count(*) FROM client"))
+        seen.add(await reader.fetch_value(shown))
         if staged and not await reader.fetch_value(
             "SELECT count(*) FROM import_batch WHERE state = 'done'"
         ):
@@ -117,7 +118,7 @@ async def test_readers_see_a_whole_import_or_nothing_of_it(demo_ctx: Ctx) -> Non
             ]
         await asyncio.sleep(0.005)
     summary = await importing
-    seen.add(await reader.fetch_value("SELECT count(*) FROM client"))
+    seen.add(await reader.fetch_value(shown))
     await reader.close()
     assert summary.added == 1500
     assert looked_while_staged > 3
@@ -131,18 +132,19 @@ async def test_a_killed_import_leaves_all_or_nothing_visible(demo_ctx: Ctx) -> N
     """Killed once every row is staged (or the first clients show): the file is in whole or
     not at all, and the next import of it adds what is missing."""
     rows = parse_client_csv(client_file(1000))
-    before = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+    visible = f"SELECT count(*) FROM client WHERE {client_store.SHOWN}"
+    before = await demo_ctx.db.fetch_value(visible)
     importing = asyncio.create_task(import_clients(demo_ctx, rows, chunk=100, pause=0.02))
     while not importing.done():
         staged = await demo_ctx.db.fetch_value("SELECT count(*) FROM import_row")
-        shown = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+        shown = await demo_ctx.db.fetch_value(visible)
         if staged == 1000 or shown > before:
             break
         await asyncio.sleep(0.002)
     importing.cancel()  # as a kill -9 between two transactions
     with contextlib.suppress(asyncio.CancelledError):
         await importing
-    shown = await demo_ctx.db.fetch_value("SELECT count(*) FROM client")
+    shown = await demo_ctx.db.fetch_value(visible)
     assert shown in (before, before + 1000)
     assert await interrupted_imports(demo_ctx.db) == []  # nothing half-way to decide on
     summary = await import_clients(demo_ctx, rows, pause=0)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -11,19 +16,25 @@ import pytest
 
 from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
-from bbdispatch.domain.calls import NewCallback
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.callbacks import NewCallback
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.errors import NotAllowed
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.clients import create_client
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.import_clients import drop_dead_imports, import_clients, parse_client_csv
 from bbdispatch.services.intake import IntakeRequest, record_ring, save_intake
 from bbdispatch.services.privacy import erase_client, export_client
 from bbdispatch.services.statements import issue_statement
 from bbdispatch.services.timekeeping import add_entry
+from bbdispatch.storage import clients as client_store
+from bbdispatch.storage import imports as import_store
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage.database import HIGH_WATER_TABLES, Database
+from bbdispatch.storage.imports import StagedClient
 
 SECRETS = [
     "Zofia Przykładowa", "zofia.przykladowa@poczta.example", "+48509876543", "509876543",
@@ -308,3 +319,143 @@ def test_an_erase_with_leftovers_never_says_everywhere(
     seen = capsys.readouterr()
     assert "everywhere" not in seen.out.replace("not everywhere", "")
     assert "run the erase again" in seen.out and "import_row.payload" in seen.err
+
+
+IMPORTER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from bbdispatch.clock import SystemClock
+    from bbdispatch.domain.rights import Principal
+    from bbdispatch.pricelist import load_pricelist
+    from bbdispatch.services.context import Ctx
+    from bbdispatch.services.import_clients import import_clients, parse_client_csv
+    from bbdispatch.storage.database import Database
+
+    async def main(path, csv_path):
+        db = await Database.open(path, create=False)
+        ctx = Ctx(db=db, clock=SystemClock(), prices=load_pricelist(), actor="tester",
+                  fallback=Principal.SYSTEM)
+        with open(csv_path, encoding="utf-8") as f:
+            rows = parse_client_csv(f.read())
+        await import_clients(ctx, rows, source="klienci.csv", chunk=1, pause=0.3)
+
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    """
+)
+ZOFIA_ROW = "Zofia Przykładowa,private,509 876 543,zofia.przykladowa@poczta.example,Warszawa"
+ZOFIA = NewClient(
+    kind=ClientKind.PRIVATE, name="Zofia Przykładowa", city="Warszawa",
+    email="zofia.przykladowa@poczta.example", phones=(("+48509876543", ""),),
+    status=ClientStatus.ACTIVE,
+)  # fmt: skip
+MARKERS = [b"zofia", b"przyk", b"509876543", b"poczta.example"]
+"""What of her a staged row, its search entry or her client record holds (lower case)."""
+
+
+def lock_files(folder: Path) -> list[Path]:
+    return list(folder.glob("*.import-*.lock"))
+
+
+def kill_import_while_staging(db_path: Path, tmp_path: Path) -> None:
+    """Start an import of a file with Zofia in a process; kill -9 it once she is staged."""
+    csv = tmp_path / "klienci.csv"
+    csv.write_text(
+        "name,kind,phone,email,city\n"
+        + ZOFIA_ROW
+        + "\n"
+        + "".join(f"Firma Testowa {n},company,,,Łódź\n" for n in range(40)),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(db_path), str(csv)])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "the import ended before it was killed"
+            conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                staged = conn.execute(
+                    "SELECT count(*) FROM import_row WHERE payload LIKE '%Zofia%'"
+                ).fetchone()[0]
+            except sqlite3.OperationalError:
+                staged = 0
+            finally:
+                conn.close()
+            if staged:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("Zofia was never staged")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+
+async def test_erase_after_a_killed_import_leaves_no_byte_of_the_person(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Killed with kill -9 while staging: erase at once (not 10 minutes later) leaves nothing.
+
+    The killed import's staged row and search entry hold her name, number and
+    e-mail; she became a client meanwhile (a call) and asks to be erased.
+    """
+    kill_import_while_staging(demo_db_path, tmp_path)
+    db = await Database.open(demo_db_path)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        client_id = await create_client(ctx, ZOFIA)
+        sql = "SELECT count(*) FROM import_row WHERE payload LIKE '%Zofia%'"
+        assert await db.fetch_value(sql) == 1  # the test can fail: her staged row is there
+        done = await erase_client(ctx, client_id)
+        assert done.leftovers == () and done.wal_cleared, done
+        assert await db.fetch_value("SELECT count(*) FROM import_row") == 0
+        sql = "SELECT count(*) FROM import_batch WHERE state = 'staging'"
+        assert await db.fetch_value(sql) == 0
+    finally:
+        await db.close()
+    after = raw_bytes(demo_db_path).lower()
+    for marker in MARKERS:
+        assert marker not in after, marker
+    assert lock_files(tmp_path) == []
+
+
+async def test_the_next_import_cleans_up_a_killed_one_at_once(
+    demo_db_path: Path, tmp_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    kill_import_while_staging(demo_db_path, tmp_path)
+    db = await Database.open(demo_db_path)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        summary = await import_clients(ctx, parse_client_csv("name\nFirma Nowa\n"), pause=0)
+        assert summary.added == 1
+        assert await db.fetch_value("SELECT count(*) FROM import_row") == 0
+        sql = "SELECT count(*) FROM import_batch WHERE state <> 'done'"
+        assert await db.fetch_value(sql) == 0
+        assert await db.fetch_value("SELECT count(*) FROM client WHERE name LIKE 'Zofia%'") == 0
+    finally:
+        await db.close()
+    assert lock_files(tmp_path) == []
+
+
+async def test_erase_leaves_a_running_import_alone_and_says_so(
+    demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """A live import's staged rows are not dropped under it; the erasure names where she stays."""
+    db = await Database.open(demo_db_path)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        async with db.transaction():
+            batch = await import_store.create_batch(db, "klienci.csv", "tester", clock.now())
+            hold = await import_store.hold_batch(db, batch)
+            first = await client_store.reserve_client_ids(db, 1)
+            await import_store.stage_clients(db, batch, [StagedClient(2, ZOFIA, first)])
+            await client_store.index_staged(db, batch, first, first)
+        client_id = await create_client(ctx, ZOFIA)
+        done = await erase_client(ctx, client_id)
+        assert "import_row.payload" in done.leftovers
+        assert await import_store.rows_left(db, batch) == 1
+        await hold.release(finished=False)  # the import gave up
+        assert await drop_dead_imports(ctx) == 1
+        assert await import_store.get_batch(db, batch) is None
+    finally:
+        await db.close()
