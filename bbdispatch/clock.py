@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
-from zoneinfo import ZoneInfo
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
-FIRM_ZONE = ZoneInfo("Europe/Warsaw")
-"""The firm's time zone: every time a person reads is shown in it."""
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    FIRM_ZONE: ZoneInfo
+    """The firm's time zone (Europe/Warsaw): every time a person reads is shown in it."""
+else:
+
+    def __getattr__(name: str) -> object:
+        """``FIRM_ZONE``, loaded on first use (see :func:`firm_zone`)."""
+        if name == "FIRM_ZONE":
+            return firm_zone()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def firm_zone() -> ZoneInfo:
+    """The firm's time zone, Europe/Warsaw (also offered as ``FIRM_ZONE``).
+
+    Loaded on first use: ``zoneinfo`` and the zone's data cost the phone path
+    (``ring``, ``lookup``: UTC only, issue 13) over a millisecond at start.
+    """
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Warsaw")
+
 
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -124,9 +147,9 @@ def firm_time(wall: datetime) -> datetime:
     """
     check_year(wall.year)
     naive = wall.replace(tzinfo=None)
-    first = naive.replace(tzinfo=FIRM_ZONE, fold=0)
-    second = naive.replace(tzinfo=FIRM_ZONE, fold=1)
-    if first.astimezone(UTC).astimezone(FIRM_ZONE).replace(tzinfo=None) != naive:
+    first = naive.replace(tzinfo=firm_zone(), fold=0)
+    second = naive.replace(tzinfo=firm_zone(), fold=1)
+    if first.astimezone(UTC).astimezone(firm_zone()).replace(tzinfo=None) != naive:
         raise NoSuchLocalTime(naive.strftime("%d.%m.%Y %H:%M"))
     if first.utcoffset() != second.utcoffset():
         raise AmbiguousLocalTime(naive.strftime("%d.%m.%Y %H:%M"))
@@ -135,7 +158,7 @@ def firm_time(wall: datetime) -> datetime:
 
 def local(moment: datetime) -> datetime:
     """Convert to the firm's zone for display."""
-    return moment.astimezone(FIRM_ZONE)
+    return moment.astimezone(firm_zone())
 
 
 def local_today(clock: Clock) -> date:
@@ -145,7 +168,7 @@ def local_today(clock: Clock) -> date:
 
 def local_midnight_utc(day: date) -> datetime:
     """The UTC instant at which the given local day starts in the firm's zone."""
-    return datetime(day.year, day.month, day.day, tzinfo=FIRM_ZONE).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=firm_zone()).astimezone(UTC)
 
 
 def format_local(moment: datetime | None, with_date: bool = True, locale: str | None = None) -> str:

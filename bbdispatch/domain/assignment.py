@@ -122,6 +122,16 @@ def suggest_visit(
     return moment.astimezone(UTC)
 
 
+def visit_in_past(at: datetime, now: datetime) -> bool:
+    """A visit planned before the current minute (refused: a plan looks ahead).
+
+    The minute ``now`` falls in still counts as ahead, so "now" typed as the
+    current ``HH:MM`` is taken. On a remote job the visit is the planned time of
+    the remote session, and the same rule holds.
+    """
+    return at < now.replace(second=0, microsecond=0)
+
+
 def beyond_target(at: datetime, due_at: datetime | None) -> bool:
     """A visit planned after the job's response target (the dispatcher must be told)."""
     return due_at is not None and at > due_at

@@ -24,6 +24,8 @@ from bbdispatch.domain.labels import (
     PRIORITY_LABEL,
     ROLE_LABEL,
 )
+from bbdispatch.domain.products import product_name
+from bbdispatch.domain.rule_words import describe_schedule
 from bbdispatch.i18n import N_, NP_, Labels
 
 ACTION_LABEL = Labels(
@@ -82,6 +84,8 @@ FIELD_LABEL = Labels(
         "contact_person": NP_("audit", "contact person"),
         "notes": NP_("audit", "notes"),
         "phones": NP_("audit", "phones"),
+        "product": NP_("audit", "product"),
+        "schedule": NP_("audit", "schedule"),
     },
     context="audit",
 )
@@ -126,6 +130,8 @@ def people_in_trail(trail: Iterable[AuditEntry]) -> set[int]:
 
 
 MOMENT_FIELDS = frozenset({"visit_at", "occurrence_at", "start", "end"})
+MONEY_FIELDS = frozenset({"agreed_price", "agreed_rate", "monthly_fee", "net"})
+"""Details that hold an amount in złoty (as the decimal text the service wrote)."""
 """Fields whose values are stored ISO times (UTC): shown as the firm's local time."""
 YES_NO = Labels({True: N_("yes"), False: N_("no")})
 """How a true/false value reads."""
@@ -150,6 +156,19 @@ def _value(
             return value
     if key in PEOPLE_FIELDS and isinstance(value, int):
         return person_name(value)
+    if key in MONEY_FIELDS and isinstance(value, str | int | float):
+        from decimal import Decimal, InvalidOperation
+
+        from bbdispatch.formats import format_money
+
+        try:
+            return format_money(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    if key == "product" and isinstance(value, str):
+        return product_name(value)
+    if key == "schedule" and isinstance(value, str):
+        return describe_schedule(value)
     labels = VALUE_LABELS.get(key)
     if labels is not None and isinstance(value, str) and value in labels:
         return labels[value]

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import search_key
+from bbdispatch.domain.job_edits import StatusChange
 from bbdispatch.domain.jobs import CATEGORY_LABEL as CATEGORY_LABEL
 from bbdispatch.domain.jobs import MODE_LABEL as MODE_LABEL
-from bbdispatch.domain.jobs import JobRow, Priority, StatusChange
+from bbdispatch.domain.jobs import JobRow, Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL
-from bbdispatch.domain.recurring import recurring_overdue
+from bbdispatch.domain.recurring import recurring_overdue, run_deadline
 from bbdispatch.domain.response import ResponseClock, hold_spans, response_clock
 from bbdispatch.domain.timers import timer_forgotten
 from bbdispatch.pricelist import PriceList
@@ -102,6 +103,11 @@ def _line(
         if target is None
         else response_clock(job.received_at, now, target, calendar, hold_spans(history))
     )
+    overdue = recurring_overdue(job, now)
+    if overdue and clock is not None and clock.due_at is not None and job.occurrence_at:
+        # A recurring run is due by the end of its day, whenever its job was made:
+        # a catch-up job made today for last week's run is late, not "24 h left".
+        clock = replace(clock, due_at=min(clock.due_at, run_deadline(job.occurrence_at)))
     forgotten = row.timer_started_at is not None and timer_forgotten(
         row.timer_started_at, now, prices.billing.timer_limit_hours
     )
@@ -109,11 +115,13 @@ def _line(
         emergency=job.priority is Priority.EMERGENCY,
         breached=clock is not None and clock.breached,
         recurring=job.recurring_task_id is not None,
-        recurring_overdue=recurring_overdue(job, now),
+        recurring_overdue=overdue,
         timer_forgotten=forgotten,
         alert=job.alert,
     )
-    return BoardLine(row=row, waiting=now - job.received_at, response=clock, flags=flags)
+    # A run waits since it fell due, not since its (catch-up) job was made.
+    since = min(job.received_at, job.occurrence_at or job.received_at)
+    return BoardLine(row=row, waiting=now - since, response=clock, flags=flags)
 
 
 def line_order(line: BoardLine) -> tuple[int, timedelta, int]:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 COUNTRY = "PL"
 """Public holidays of this country (ISO 3166 code) close the firm."""
+KNOWN_UNTIL_YEAR = 2100
+"""The last year of Polish public holidays, if the ``holidays`` package does not say."""
 MAX_SEARCH_DAYS = 3660
 """No calendar has ten years without a working day; past this the data is wrong."""
 
@@ -72,6 +74,15 @@ class FirmCalendar:
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
     _years: dict[int, _Year] = field(default_factory=dict, compare=False, repr=False)
     """Each year's business windows in UTC and their running total, built on first use."""
+
+    @property
+    def known_until(self) -> date:
+        """The last day whose public holidays the ``holidays`` package knows (31.12.2100).
+
+        Past it every weekday would look worked (25.12.2102 too): schedules
+        plan no run after this day, and say so (``domain.schedule``).
+        """
+        return date(int(getattr(self._holidays, "end_year", KNOWN_UNTIL_YEAR)), 12, 31)
 
     def public_holiday(self, day: date) -> str | None:
         """The name of the public holiday on ``day`` in the session's language, or None."""

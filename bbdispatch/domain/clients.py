@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bbdispatch.i18n import N_, Labels
+
 
 class ClientKind(StrEnum):
     """A company (invoiced with a NIP) or a private person (agreed prices)."""
 
     COMPANY = "company"
     PRIVATE = "private"
+
+
+CLIENT_KIND_LABEL = Labels(
+    {ClientKind.COMPANY: N_("company"), ClientKind.PRIVATE: N_("private person")}
+)
+"""A client's kind: *firma*, *osoba prywatna* (here, not in :mod:`bbdispatch.domain.labels`,
+so ``bbdispatch lookup`` shows it without loading every other table and the job lifecycle)."""
 
 
 class ClientStatus(StrEnum):
@@ -59,59 +68,6 @@ class Client:
         return ", ".join(p for p in (self.street, town) if p)
 
 
-@dataclass(frozen=True)
-class NewClient:
-    """What is needed to create a client; validated by the intake service."""
-
-    kind: ClientKind
-    name: str
-    nip: str | None = None
-    street: str = ""
-    city: str = ""
-    postal_code: str = ""
-    email: str = ""
-    contact_person: str = ""
-    notes: str = ""
-    status: ClientStatus = ClientStatus.PROSPECT
-    phones: tuple[tuple[str, str], ...] = ()
-    """(E.164, label) pairs."""
-
-
-@dataclass(frozen=True)
-class PhoneLine:
-    """One phone of a client as a form or command gives it: number, label, contact person."""
-
-    e164: str
-    label: str = ""
-    contact_person: str = ""
-
-
-@dataclass(frozen=True)
-class ClientDetails:
-    """Every editable field of a client; an edit replaces them all, phones included."""
-
-    kind: ClientKind
-    name: str
-    nip: str | None = None
-    street: str = ""
-    city: str = ""
-    postal_code: str = ""
-    email: str = ""
-    contact_person: str = ""
-    notes: str = ""
-    phones: tuple[PhoneLine, ...] = ()
-
-    @classmethod
-    def of(cls, client: Client) -> ClientDetails:
-        """The details of a stored client, to change some and save them back."""
-        return cls(
-            kind=client.kind, name=client.name, nip=client.nip, street=client.street,
-            city=client.city, postal_code=client.postal_code, email=client.email,
-            contact_person=client.contact_person, notes=client.notes,
-            phones=tuple(PhoneLine(p.e164, p.label, p.contact_person) for p in client.phones),
-        )  # fmt: skip
-
-
 def search_words(text: str) -> list[str]:
     """The folded words of a search (``Łódź  serwis`` → ``["lodz", "serwis"]``)."""
     return [w for w in search_key(text).split() if w]
@@ -128,7 +84,14 @@ def search_place(city: str, email: str, contact: str = "") -> str:
 
 
 def search_key(text: str) -> str:
-    """Fold a name for accent- and case-insensitive search (``Łódź`` → ``lodz``)."""
+    """Fold a name for accent-, case- and spacing-insensitive matching (``Łódź`` → ``lodz``).
+
+    The one normaliser of client names: the stored ``search_name``, the
+    client import's "already there" (file and database alike, ``--check`` and
+    the import), a contract row's client name and every search fold with it.
+    Any run of white space (a tab from a spreadsheet cell, two spaces, a
+    no-break space) is one space, and none at either end.
+    """
     folded = text.casefold().replace("ł", "l")
     decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bbdispatch import formats
-from bbdispatch.domain.products import ProductType
+from bbdispatch.domain.products import ProductType, product_name
 from bbdispatch.i18n import _
 
 
@@ -120,19 +120,24 @@ def format_hours(minutes: int) -> str:
     return formats.format_hours(minutes)
 
 
-def balance_text(balance: Balance, warn_percent: int, today: date | None = None) -> str:
+def balance_text(
+    balance: Balance, warn_percent: int, today: date | None = None, *, short: bool = False
+) -> str:
     """One-line balance shown wherever a contract appears.
 
-    ``BB/2026/002 starter-10h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``; a block
+    ``BB/2026/002 Starter contract 10 h: 9.5 h of 10 h used, 0.5 h left (95%) ⚠``
+    (the product by its name in the session's language; ``short=True``: its
+    short name, ``BB/2026/002 Starter: …``, for a card at 80 columns); a block
     brought over with hours already used names them, last: ``… 31.5 h of 50 h
     used, 18.5 h left (63%) · opening balance 31.5 h``.
 
     The percentage as Babel writes it for the session's language. A closed
     contract, or one past its end (when ``today`` is given), says so instead of
     its hours left, which it can no longer take
-    (``BB/2026/003 service-50h: closed, 3 h of 50 h used``).
+    (``BB/2026/003 Service contract 50 h: closed, 3 h of 50 h used``).
     """
     c = balance.contract
+    product = product_name(c.product_code, title=c.title, short=short)
     ended = c.status in (ContractStatus.CLOSED, ContractStatus.EXPIRED) or (
         today is not None and c.ends_on is not None and today > c.ends_on
     )
@@ -151,19 +156,21 @@ def balance_text(balance: Balance, warn_percent: int, today: date | None = None)
                 else _("{number} {product}: expired, {used} of {included} used")
             )
         return text.format(
-            number=c.number, product=c.product_code, used=used,
+            number=c.number, product=product, used=used,
             included=format_hours(included or 0),
         )  # fmt: skip
     if balance.included_minutes is None:
         return _("{number} {product}: {used} charged").format(
-            number=c.number, product=c.product_code, used=format_hours(balance.used_minutes)
+            number=c.number,
+            product=product,
+            used=format_hours(balance.used_minutes),
         )
     left = balance.left_minutes or 0
     mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
     percent = formats.format_percent(Decimal(balance.percent_used or 0) / 100)
     text = _("{number} {product}: {used} of {included} used, {left} left ({percent})").format(
         number=c.number,
-        product=c.product_code,
+        product=product,
         used=format_hours(balance.used_minutes),
         included=format_hours(balance.included_minutes),
         left=format_hours(left),
@@ -176,6 +183,47 @@ def balance_text(balance: Balance, warn_percent: int, today: date | None = None)
             opening=format_hours(c.opening_used_minutes)
         )
     return text + mark
+
+
+def hours_left_text(balance: Balance, warn_percent: int, today: date | None = None) -> str:
+    """One short line for the technician's job card: how many hours the contract has left.
+
+    What the technician needs is whether their time is covered, not the
+    contract's accounting: ``BB/2026/002 Starter: 0.5 h left of 10 h ⚠``; a
+    contract without a block says how its time is paid instead (``… Network
+    1 h: billed by the hour, no hours prepaid``, ``… IT admin: monthly fee, no
+    hour limit``); a closed or expired one that it takes no more time (``…
+    closed, no hours left``). The product reads by its short name in the session's language
+    (``Starter``, ``Network 1 h``): the card is 80 columns wide.
+    """
+    c = balance.contract
+    ended = c.status in (ContractStatus.CLOSED, ContractStatus.EXPIRED) or (
+        today is not None and c.ends_on is not None and today > c.ends_on
+    )
+    if ended:
+        text = (
+            _("{number} {product}: closed, no hours left")
+            if c.status is ContractStatus.CLOSED
+            else _("{number} {product}: expired, no hours left")
+        )
+        return text.format(
+            number=c.number, product=product_name(c.product_code, title=c.title, short=True)
+        )
+    if balance.included_minutes is None:
+        text = (
+            _("{number} {product}: monthly fee, no hour limit")
+            if c.kind is ProductType.MONTHLY
+            else _("{number} {product}: billed by the hour, no hours prepaid")
+        )
+        return text.format(
+            number=c.number, product=product_name(c.product_code, title=c.title, short=True)
+        )
+    mark = {0: "", 1: " ⚠", 2: " ⛔"}[balance.warning_level(warn_percent)]
+    return _("{number} {product}: {left} left of {included}").format(
+        number=c.number, product=product_name(c.product_code, title=c.title, short=True),
+        left=format_hours(balance.left_minutes or 0),
+        included=format_hours(balance.included_minutes),
+    ) + mark  # fmt: skip
 
 
 def effective_status(balance: Balance, today: date) -> ContractStatus:

@@ -19,6 +19,7 @@ from bbdispatch.domain.contracts import Balance, Contract
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.ledger import JobTerms, allocate, usable_on
 from bbdispatch.domain.messages import shown
+from bbdispatch.domain.products import product_name
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import Product, ProductType
 
@@ -131,5 +132,5 @@ def _offer_hint(
 
 
 def contract_label(contract: Contract) -> str:
-    """Short name of a contract in the intake: ``BB/2026/003 service-50h``."""
-    return f"{contract.number} {contract.product_code}"
+    """Short name of a contract in the intake: ``BB/2026/003 Umowa serwisowa 50 h``."""
+    return f"{contract.number} {product_name(contract.product_code, title=contract.title)}"

@@ -10,7 +10,11 @@ The exports firms really have are read:
 - ``wmic product get name,version`` (fixed-width text, or ``/format:csv`` with
   its leading ``Node`` column);
 - a ``name,version`` CSV, with or without a header, also Polish
-  (``Nazwa;Wersja``, semicolons).
+  (``Nazwa;Wersja``, semicolons). Headers naming the program ``Name``,
+  ``DisplayName``, ``Program Name``, ``Nazwa``, ``Nazwa programu``,
+  ``Program``, ``Produkt`` or ``Oprogramowanie`` are known; a header-less
+  first line whose second field is a word, not a version (``Foo,Bar``), is an
+  unknown header and refused.
 
 A ``PSComputerName``, ``ComputerName`` or ``Node`` column (Polish ``Komputer``)
 names the computer. Any other layout, and binary files, are refused with a
@@ -60,10 +64,25 @@ class SoftwareList:
     """The computer the list comes from, as the file names it ("" when it does not)."""
 
 
-NAME_TITLES = frozenset({"name", "displayname", "nazwa", "nazwa programu"})
+NAME_TITLES = frozenset({
+    "name", "displayname", "program name", "nazwa", "nazwa programu", "program", "produkt",
+    "oprogramowanie",
+})  # fmt: skip
 """Column titles of the program's name (case-insensitive)."""
 VERSION_TITLES = frozenset({"version", "displayversion", "wersja"})
 """Column titles of the program's version."""
+KNOWN_NAMES = (
+    "Name",
+    "DisplayName",
+    "Program Name",
+    "Nazwa",
+    "Program",
+    "Produkt",
+    "Oprogramowanie",
+)
+"""The program-name titles as the refusal of an unknown header lists them."""
+KNOWN_VERSIONS = ("Version", "DisplayVersion", "Wersja")
+"""The version titles as the refusal of an unknown header lists them."""
 HOST_TITLES = frozenset({
     "pscomputername", "computername", "node", "komputer", "host", "hostname", "nazwa komputera",
 })  # fmt: skip
@@ -181,6 +200,17 @@ def _has_name_column(line: str) -> bool:
     return bool(NAME_TITLES & set(_titles(titles)))
 
 
+def _unknown_title(version: str) -> bool:
+    """Whether the second field of a header-less first line is a word, not a version.
+
+    A version has a digit (``24.09``, ``2.4.58``) or is empty; ``Wersja``,
+    ``Version`` of an unknown header (or ``Bar``) has none, so the line is a
+    header we do not know and is refused rather than loaded as a program.
+    """
+    text = version.strip()
+    return bool(text) and not any(c.isdigit() for c in text)
+
+
 def _column(titles: list[str], names: frozenset[str]) -> int:
     return next((i for i, t in enumerate(titles) if t in names), -1)
 
@@ -193,6 +223,20 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
     delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
+    if not header and rows and len(rows[0]) == 2 and _unknown_title(rows[0][1]):
+        # "Foo,Bar" over "1,2": a header we do not know, never a program "Foo".
+        raise InventoryError(
+            _(
+                "Unknown header, line 1: '{line}'. Known: a header naming the program"
+                " ({names}) and its version ({versions}), PowerShell Export-Csv, wmic"
+                " product get name,version (also /format:csv), or name,version lines"
+                " without a header."
+            ).format(
+                line=lines[0][:80],
+                names=", ".join(KNOWN_NAMES),
+                versions=", ".join(KNOWN_VERSIONS),
+            )  # fmt: skip
+        )
     if not header and rows and len(rows[0]) != 2:
         # Without a header only "name,version" lines are known; anything else
         # (a PC name column, a stray text file) would be misread as programs.
@@ -209,9 +253,8 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
         if name_col < 0:
             raise InventoryError(
                 _(
-                    "The CSV has no Name column (Name, DisplayName or Nazwa); its header is"
-                    " '{line}'."
-                ).format(line=lines[0][:80])
+                    "The CSV has no column naming the program ({names}); its header is '{line}'."
+                ).format(names=", ".join(KNOWN_NAMES), line=lines[0][:80])
             )
         version_col = _column(titles, VERSION_TITLES)
         host_col = _column(titles, HOST_TITLES)

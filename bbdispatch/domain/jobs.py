@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bbdispatch.formats import format_money
 from bbdispatch.i18n import N_, Labels, _
-from bbdispatch.money import format_pln, parse_money
+from bbdispatch.money import parse_money
 
 
 class JobMode(StrEnum):
@@ -131,57 +132,6 @@ class JobRow:
         return self.timer_started_at is not None
 
 
-@dataclass(frozen=True)
-class NewJob:
-    """What the intake records for a new request."""
-
-    client_id: int
-    description: str
-    mode: JobMode
-    priority: Priority
-    category: Category
-    site_address: str = ""
-    caller_phone: str | None = None
-    caller_name: str = ""
-    contract_id: int | None = None
-    agreed_rate: Decimal | None = None
-    """An agreed net hourly rate for this job (instead of contracts)."""
-    agreed_price: Decimal | None = None
-    """An agreed fixed net price for the whole job (instead of contracts)."""
-    status: JobStatus = JobStatus.TRIAGED
-    technician_id: int | None = None
-    visit_at: datetime | None = None
-    recurring_task_id: int | None = None
-    occurrence_at: datetime | None = None
-    late: bool = False
-
-
-@dataclass(frozen=True)
-class JobEdit:
-    """Fields of a job the dispatcher may correct from the detail screen."""
-
-    description: str
-    priority: Priority
-    mode: JobMode
-    contract_id: int | None
-    agreed_price: Decimal | None = None
-    """An agreed fixed net price for the whole job (None: none agreed)."""
-    agreed_rate: Decimal | None = None
-    """An agreed net hourly rate (None: none agreed); never together with a price."""
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """One line of a job's status history."""
-
-    at: datetime
-    from_status: JobStatus | None
-    to_status: JobStatus
-    technician_id: int | None
-    actor: str
-    note: str
-
-
 def parse_agreed_terms(text: str) -> tuple[Decimal | None, Decimal | None]:
     """Read what the dispatcher agreed: ``350`` (a fixed net price) or ``80/h`` (a net rate).
 
@@ -203,12 +153,14 @@ def parse_agreed_terms(text: str) -> tuple[Decimal | None, Decimal | None]:
 def agreed_terms_text(job: Job) -> str:
     """What was agreed on a job, for the technician and the dispatcher ("" if nothing).
 
-    ``Agreed price: 350,00 zł net for the whole job`` or ``Agreed rate: 80,00 zł/h net``.
+    ``Agreed price: 350.00 PLN net for the whole job`` or ``Agreed rate: 80.00 PLN/h net``
+    in English, ``350,00 zł`` in Polish: amounts in the session's language, as
+    every screen and command writes them (:func:`bbdispatch.formats.format_money`).
     """
     if job.agreed_price is not None:
         return _("Agreed price: {amount} net for the whole job").format(
-            amount=format_pln(job.agreed_price)
+            amount=format_money(job.agreed_price)
         )
     if job.agreed_rate is not None:
-        return _("Agreed rate: {amount}/h net").format(amount=format_pln(job.agreed_rate))
+        return _("Agreed rate: {amount}/h net").format(amount=format_money(job.agreed_rate))
     return ""

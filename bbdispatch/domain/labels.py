@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bbdispatch.domain.calls import CallOutcome
-from bbdispatch.domain.clients import ClientKind, ClientStatus
+from bbdispatch.domain.calls import CallOutcome, CallSource
+from bbdispatch.domain.clients import CLIENT_KIND_LABEL, ClientStatus
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import CATEGORY_LABEL, MODE_LABEL, Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL as JOB_STATUS_LABEL
@@ -23,6 +23,7 @@ from bbdispatch.i18n import N_, NP_, Labels
 
 __all__ = [
     "CALL_OUTCOME_LABEL",
+    "CALL_SOURCE_LABEL",
     "CATEGORY_LABEL",
     "CLIENT_KIND_LABEL",
     "CLIENT_STATUS_LABEL",
@@ -38,10 +39,6 @@ ROLE_LABEL = Labels(
     {Role.DISPATCHER: N_("dispatcher"), Role.TECHNICIAN: N_("technician"), Role.ADMIN: N_("admin")}
 )
 """A person's role: *dyspozytor*, *technik*, *administrator*."""
-CLIENT_KIND_LABEL = Labels(
-    {ClientKind.COMPANY: N_("company"), ClientKind.PRIVATE: N_("private person")}
-)
-"""A client's kind: *firma*, *osoba prywatna*."""
 CLIENT_STATUS_LABEL = Labels(
     {
         ClientStatus.PROSPECT: NP_("client", "prospect"),
@@ -75,6 +72,8 @@ CALL_OUTCOME_LABEL = Labels(
     }
 )
 """What came of a call."""
+CALL_SOURCE_LABEL = Labels({CallSource.RING: N_("phone system"), CallSource.MANUAL: N_("by hand")})
+"""Who logged a call: the phone system (``ring``) or the dispatcher at the intake."""
 
 
 def width_of(labels: Mapping[Any, str]) -> int:

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
 from bbdispatch.domain.messages import stored
+from bbdispatch.formats import format_hours
+from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 
 
@@ -77,6 +79,59 @@ def billed_minutes(actual_seconds: int, increment: int) -> int:
 def in_force_on(contract: Contract, day: date) -> bool:
     """Whether a day lies within a contract's dates (from its start to its end, if any)."""
     return contract.starts_on <= day and (contract.ends_on is None or day <= contract.ends_on)
+
+
+@dataclass(frozen=True)
+class UncoveredWork:
+    """Unbilled work of a client that no contract covers (what a new contract could take)."""
+
+    day: date
+    """The local day the work was done (a contract takes only work within its dates)."""
+    minutes: int
+    """Its billed minutes."""
+
+
+def movable_minutes(
+    work: Sequence[UncoveredWork],
+    starts_on: date,
+    ends_on: date | None,
+    room: int | None,
+    today: date,
+) -> int:
+    """The uncovered minutes a contract with these dates and room could take.
+
+    The rule :func:`bbdispatch.services.billing.move_uncovered_in_tx` applies,
+    for a form to say before signing whether there is anything to move: only
+    work done within the contract's dates (from its start to its end, if any),
+    never onto a contract that has already expired (its end before ``today``),
+    and a block no more than ``room`` minutes (``None``: no limit, an hourly
+    contract).
+    """
+    if ends_on is not None and ends_on < today:
+        return 0
+    within = sum(
+        w.minutes for w in work if starts_on <= w.day and (ends_on is None or w.day <= ends_on)
+    )
+    return within if room is None else max(0, min(within, room))
+
+
+def moved_text(moved: int, left: int) -> str:
+    """What signing with "move uncovered time" did, in one line for the form and the CLI.
+
+    ``moved`` and ``left`` are minutes: moved onto the new contract, and still
+    uncovered after it (work outside its dates, or beyond its hours).
+    """
+    if moved and left:
+        return _("Moved {moved} of uncovered time onto it; {left} stays uncovered.").format(
+            moved=format_hours(moved), left=format_hours(left)
+        )
+    if moved:
+        return _("Moved {moved} of uncovered time onto it.").format(moved=format_hours(moved))
+    if left:
+        return _("No uncovered time within its dates or hours: {left} stays uncovered.").format(
+            left=format_hours(left)
+        )
+    return _("No uncovered time to move.")
 
 
 def usable_on(contract: Contract, day: date) -> bool:
@@ -223,3 +278,121 @@ def _whole(contract: Contract, minutes: int, reason: str) -> ChargePart:
     # An individually priced contract bills its agreed rate per hour; the charge
     # table keeps "agreed" for job-level rates without a contract.
     return ChargePart(contract.id, ChargeBasis.HOURLY, minutes, contract.net, reason)
+
+
+@dataclass(frozen=True)
+class BilledWork:
+    """An entry on an issued statement, charged again from what its document billed.
+
+    ``issued`` are the pieces the issued document billed for it (None: work added
+    late, on no document). ``minutes`` are its billed minutes now.
+    """
+
+    entry_id: int
+    minutes: int
+    terms: JobTerms
+    day: date
+    issued: tuple[ChargePart, ...] | None
+
+
+def charge_billed(
+    work: Sequence[BilledWork], balances: Sequence[Balance], uncovered_rate: Decimal
+) -> dict[int, list[ChargePart]]:
+    """Charges of billed work after corrections: from the issued documents and the final times.
+
+    The result depends only on what the documents billed and on the work as it is
+    now, never on the order of the corrections, late entries or closings that led
+    there, so the correction lines of a later statement do not either.
+
+    ``work`` is oldest first; ``balances`` are the blocks' use by everything else
+    (billed work not in ``work``, open work before it).
+
+    1. Every entry keeps the pieces its document billed, cut from the end down to
+       its minutes now: an entry that grows back takes back its own block hours
+       first, whoever had them meanwhile.
+    2. Hours of a block no longer used by the entries that were billed on it
+       (freed) cover billed uncovered time, oldest work first, within the block's
+       dates, at most the freed minutes (a block signed after issue never moves
+       billed time; a closed block takes none).
+    3. Minutes beyond the issued pieces, and work added late, are charged by the
+       rules (:func:`allocate`) as new time of the entry's day, oldest first.
+    """
+    current = {b.contract.id: b for b in balances}
+
+    def use(contract_id: int | None, minutes: int) -> None:
+        if contract_id in current:
+            b = current[contract_id]
+            current[contract_id] = replace(b, used_minutes=b.used_minutes + minutes)
+
+    kept: dict[int, list[ChargePart]] = {}
+    freed: dict[int, int] = {}
+    for w in work:
+        if w.issued is None:
+            continue
+        pieces: list[ChargePart] = []
+        left = w.minutes
+        for p in w.issued:
+            if p.basis is ChargeBasis.BLOCK and p.contract_id is not None:
+                freed[p.contract_id] = freed.get(p.contract_id, 0) + p.minutes
+            take = min(left, p.minutes)
+            if p.basis is ChargeBasis.BLOCK and p.contract_id in current:
+                take = min(take, current[p.contract_id].left_minutes or 0)
+            if take <= 0:
+                continue
+            pieces.append(replace(p, minutes=take))
+            if p.basis is ChargeBasis.BLOCK and p.contract_id is not None:
+                freed[p.contract_id] -= take
+                use(p.contract_id, take)
+            left -= take
+        kept[w.entry_id] = pieces
+    blocks = sorted(
+        (b.contract for b in balances if b.contract.kind is ProductType.BLOCK),
+        key=lambda c: (c.starts_on, c.id),
+    )
+    out: dict[int, list[ChargePart]] = {}
+    for w in work:
+        parts: list[ChargePart] = []
+        for p in kept.get(w.entry_id, []):
+            if p.basis is not ChargeBasis.UNCOVERED:
+                parts.append(p)
+                continue
+            left = p.minutes
+            for c in blocks:
+                room = min(current[c.id].left_minutes or 0, freed.get(c.id, 0))
+                if left <= 0 or room <= 0 or not usable_on(c, w.day):
+                    continue
+                take = min(room, left)
+                parts.append(
+                    ChargePart(
+                        c.id,
+                        ChargeBasis.BLOCK,
+                        take,
+                        Decimal(0),
+                        stored("charge.block", n=c.number),
+                    )
+                )
+                use(c.id, take)
+                freed[c.id] -= take
+                left -= take
+            if left > 0:
+                parts.append(replace(p, minutes=left))
+        also = frozenset(p.contract_id for p in w.issued or () if p.contract_id is not None)
+        extra = allocate(
+            w.minutes - sum(p.minutes for p in parts), w.terms, list(current.values()), w.day,
+            uncovered_rate, also,
+        )  # fmt: skip
+        for p in extra:
+            if p.basis is ChargeBasis.BLOCK:
+                use(p.contract_id, p.minutes)
+        out[w.entry_id] = _merged([*parts, *extra])
+    return out
+
+
+def _merged(parts: list[ChargePart]) -> list[ChargePart]:
+    """Pieces on the same contract, basis and rate as one piece (the first one's reason)."""
+    found: dict[tuple[int | None, ChargeBasis, Decimal], ChargePart] = {}
+    for p in parts:
+        key = (p.contract_id, p.basis, p.hourly_rate)
+        same = found.get(key)
+        found[key] = p if same is None else replace(same, minutes=same.minutes + p.minutes)
+    return list(found.values())

@@ -74,6 +74,26 @@ def allowed_next(status: JobStatus) -> frozenset[JobStatus]:
     return TRANSITIONS[status]
 
 
+def transition_refusal(current: JobStatus, target: JobStatus) -> str | None:
+    """Why a job in ``current`` cannot move to ``target``, naming where it can go; None: it can.
+
+    The one wording of a refused step, for the services (:func:`check_transition`)
+    and for a screen's key that is disabled for the selected job.
+    """
+    if target in TRANSITIONS[current]:
+        return None
+    options = ", ".join(STATUS_LABEL[s] for s in sorted(TRANSITIONS[current], key=_order))
+    return _("A job that is {current} cannot become {target}. {hint}").format(
+        current=STATUS_LABEL[current],
+        target=STATUS_LABEL[target],
+        hint=(
+            _("It can become: {options}.").format(options=options)
+            if options
+            else _("It is closed.")
+        ),
+    )  # fmt: skip
+
+
 def check_transition(
     current: JobStatus,
     target: JobStatus,
@@ -88,19 +108,9 @@ def check_transition(
         DomainError: the step is not in the table, or its precondition is unmet
             (a technician, a resolution, a reason, no running timer).
     """
-    if target not in TRANSITIONS[current]:
-        options = ", ".join(STATUS_LABEL[s] for s in sorted(TRANSITIONS[current], key=_order))
-        raise DomainError(
-            _("A job that is {current} cannot become {target}. {hint}").format(
-                current=STATUS_LABEL[current],
-                target=STATUS_LABEL[target],
-                hint=(
-                    _("It can become: {options}.").format(options=options)
-                    if options
-                    else _("It is closed.")
-                ),
-            )  # fmt: skip
-        )
+    refused = transition_refusal(current, target)
+    if refused is not None:
+        raise DomainError(refused)
     if target in NEEDS_TECHNICIAN and not has_technician:
         raise DomainError(_("Assign a technician first."))
     missing = missing_note(target, note)

@@ -22,6 +22,38 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_RANK = {Role.TECHNICIAN: 0, Role.DISPATCHER: 1, Role.ADMIN: 2}
+"""How far a role reaches: each reaches all a lower one does (``docs/rights.md``)."""
+
+ROLE_ACTIONS = ("created", "imported", "first_admin", "role_changed", "role_recorded")
+"""The audit actions on a person (entity ``technician``) that record the role they have.
+
+bbdispatch writes one whenever it gives a person a role; the newest one is the
+role the audit trail vouches for (:func:`recorded_role`).
+"""
+
+
+def recorded_role(action: str, detail: object) -> Role | None:
+    """The role an audit row of :data:`ROLE_ACTIONS` records, or ``None`` when it names none.
+
+    ``first_admin`` rows of older versions carry no role: they made an admin.
+    """
+    if action not in ROLE_ACTIONS:
+        return None
+    if action == "first_admin":
+        return Role.ADMIN
+    value = detail.get("role") if isinstance(detail, dict) else None
+    try:
+        return Role(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def lower_role(one: Role, other: Role) -> Role:
+    """The role of the two that reaches less (technician < dispatcher < admin)."""
+    return one if ROLE_RANK[one] <= ROLE_RANK[other] else other
+
+
 @dataclass(frozen=True)
 class Technician:
     """A person of the firm, identified by their OS login."""

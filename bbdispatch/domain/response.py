@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bbdispatch.domain.calendar import FirmCalendar
-from bbdispatch.domain.jobs import JobStatus, StatusChange
+from bbdispatch.domain.job_edits import StatusChange
+from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.pricelist import ResponseTarget
 
 Span = tuple[datetime, datetime | None]

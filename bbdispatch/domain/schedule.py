@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from itertools import islice
 
@@ -21,8 +21,10 @@ from bbdispatch.clock import FIRM_ZONE, format_local, local
 from bbdispatch.domain.calendar import FirmCalendar
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import ClosedDayRule, run_deadline
-from bbdispatch.formats import weekday_name
+from bbdispatch.domain.rule_words import describe_schedule
+from bbdispatch.formats import format_date, weekday_name
 from bbdispatch.i18n import N_, Labels, _
+from bbdispatch.text import cell_width
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 """RRULE day codes, Monday first."""
@@ -159,22 +161,41 @@ def preset_of(text: str) -> tuple[Preset, str, int]:
 
 
 def describe_rule(text: str) -> str:
-    """A short human description of a schedule, for lists."""
+    """A schedule in words, for people (:func:`bbdispatch.domain.rule_words.describe_schedule`)."""
+    return describe_schedule(text)
+
+
+def short_rule(text: str, width: int) -> str:
+    """A schedule for a table column of ``width`` cells: its words, else a compact form.
+
+    ``co miesiąc, w pierwszy poniedziałek`` does not fit the recurring tasks'
+    column at 80 columns; a rule made by a preset then reads compactly with the
+    weekday abbreviated (``1. pon. miesiąca`` / ``first Mon monthly``, ``co
+    tydz., wt.``, ``dni robocze``), a custom one reads ``custom rule``. The
+    full words stay in the task's detail.
+    """
+    words = describe_schedule(text)
+    if cell_width(words) <= width:
+        return words
     preset, weekday, day = preset_of(text)
-    name = WEEKDAY_NAMES.get(weekday, weekday)
+    name = weekday_name(WEEKDAYS.index(weekday), width="abbreviated")
     return {
         Preset.WEEKLY: _("weekly, {day}").format(day=name),
         Preset.BIWEEKLY: _("every 2 weeks, {day}").format(day=name),
         Preset.MONTHLY_DAY: _("monthly, day {n}").format(n=day),
-        Preset.MONTHLY_FIRST: _("first {day} monthly").format(day=name[:3]),
-        Preset.MONTHLY_LAST_DAY: _("last day of month"),
-        Preset.WORKDAYS: _("every workday"),
-        Preset.CUSTOM: text,
+        Preset.MONTHLY_FIRST: _("first {day} monthly").format(day=name),
+        Preset.MONTHLY_LAST_DAY: _("end of month"),
+        Preset.WORKDAYS: _("workdays"),
+        Preset.CUSTOM: _("custom rule"),
     }[preset]
 
 
 def parse_rule(text: str, starts_at: datetime) -> rrule:
     """Parse and check a schedule anchored at its first run.
+
+    Every error dateutil raises while reading or first stepping through the
+    rule becomes a :class:`ScheduleError` in words (:func:`_in_words`), so a
+    form shows it at the field and a command prints one line.
 
     Raises:
         ScheduleError: the text is not an RRULE dateutil accepts, carries its
@@ -188,13 +209,16 @@ def parse_rule(text: str, starts_at: datetime) -> rrule:
     _check_parts(text)
     try:
         rule = rrulestr(text, dtstart=local(starts_at))
-    except (ValueError, TypeError) as err:
-        raise ScheduleError(NOT_UNDERSTOOD()) from err
-    if not isinstance(rule, rrule):
-        raise ScheduleError(_("Use a single RRULE."))
-    _check_until(rule, local(starts_at))
-    _check_runs_soon(rule, local(starts_at))
-    first: list[datetime] = list(islice(rule, 10))
+        if not isinstance(rule, rrule):
+            raise ScheduleError(_("Use a single RRULE."))
+        _check_until(rule, local(starts_at))
+        _check_runs_soon(rule, local(starts_at))
+        first: list[datetime] = list(islice(rule, 10))
+    except ScheduleError:
+        raise
+    except (ValueError, TypeError, OverflowError) as err:
+        # dateutil's own words (or Python's, past year 9999) never reach a person.
+        raise ScheduleError(_in_words(err, text)) from err
     if not first:
         raise ScheduleError(_("This schedule never occurs."))
     for a, b in zip(first, first[1:], strict=False):
@@ -218,6 +242,28 @@ FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SE
 def NOT_UNDERSTOOD() -> str:  # noqa: N802 - a message, named like the constants around it
     """The message for a rule dateutil refuses without a part to blame."""
     return _("The schedule is not understood; write it like FREQ=WEEKLY;BYDAY=MO.")
+
+
+def _in_words(err: Exception, text: str) -> str:
+    """What a dateutil error about ``text`` means, for the person who typed it.
+
+    dateutil refuses a sub-daily rule whose INTERVAL never meets its BYHOUR,
+    BYMINUTE or BYSECOND ("Invalid combination of interval and byhour resulting
+    in empty rule"); that is named with the part. Anything else is
+    :func:`NOT_UNDERSTOOD`.
+    """
+    found = re.search(r"combination of interval and (by\w+)", str(err))
+    if found is None:
+        return NOT_UNDERSTOOD()
+    interval = next(
+        (p.partition("=")[2].strip() for p in text.split(";")
+         if p.partition("=")[0].strip().upper() == "INTERVAL"),
+        "1",
+    )  # fmt: skip
+    return _(
+        "INTERVAL={interval} never meets {part}: the task would never run."
+        " For a daily run at 10:00 write FREQ=DAILY;BYHOUR=10."
+    ).format(interval=interval, part=found.group(1).upper())
 
 
 def _check_parts(text: str) -> None:
@@ -381,26 +427,70 @@ def next_occurrences(
 
     Runs follow the firm's calendar (:func:`on_calendar`): a run on a closed
     day is skipped or moved to the next working day, as ``on_closed`` says;
-    "every workday" skips closed days.
+    "every workday" skips closed days. The search is bounded: at most
+    :data:`_MAX_LOOKED_AT` occurrences, and none after the last day the
+    calendar knows (:attr:`FirmCalendar.known_until`, 31.12.2100).
     """
     rule = parse_rule(text, starts_at)
     workdays_only = skips_closed_days(text)
+    known = calendar.known_until
     found: set[datetime] = set()
-    moment = rule.after(local(after), inc=True)
-    for _step in range(_MAX_LOOKED_AT):
+    # One pass over the occurrences (``rule.after`` from each one started from
+    # the first run again: seconds for a schedule the calendar keeps skipping).
+    for moment in rule.xafter(local(after), count=_MAX_LOOKED_AT, inc=True):
         # A moved run is never earlier than its occurrence: once the occurrences
         # pass the latest of ``count`` runs found, no earlier run can turn up.
-        if moment is None or (len(found) >= count and moment > sorted(found)[count - 1]):
+        if len(found) >= count and moment > sorted(found)[count - 1]:
             break
+        if moment.date() > known:
+            break  # the calendar knows no holidays that far: no run is planned there
         placed = on_calendar(moment, calendar, on_closed, workdays_only=workdays_only)
-        if placed is not None and placed >= local(after):
+        if placed is not None and placed >= local(after) and placed.date() <= known:
             found.add(placed)
-        moment = rule.after(moment, inc=False)
     return sorted(found)[:count]
 
 
 _MAX_LOOKED_AT = 1000
 """Occurrences one preview looks at before giving up (a calendar closed for years)."""
+
+
+def check_runs_on_calendar(
+    text: str, starts_at: datetime, calendar: FirmCalendar, on_closed: ClosedDayRule
+) -> None:
+    """Refuse a schedule whose every run the firm's calendar drops.
+
+    ``FREQ=WEEKLY;BYDAY=SU`` with closed days skipped never runs: the rule has
+    runs, the calendar skips each. The search is bounded like the one of
+    :func:`parse_rule`: occurrences in the :data:`HORIZON_YEARS` years from
+    the first run (at most :data:`_MAX_LOOKED_AT`), none after the last day
+    the calendar knows. The task form shows this refusal instead of "Next:
+    never", and saving makes it, whatever the front end.
+
+    Raises:
+        ScheduleError: the schedule is not valid, or no run survives the calendar.
+    """
+    rule = parse_rule(text, starts_at)
+    start = local(starts_at)
+    if start.date() > calendar.known_until:
+        raise ScheduleError(
+            _(
+                "The firm's calendar knows public holidays up to {last}: plan runs before then."
+            ).format(last=format_date(calendar.known_until))
+        )
+    horizon = start.replace(year=start.year + HORIZON_YEARS, day=min(start.day, 28))
+    workdays_only = skips_closed_days(text)
+    for moment in rule.xafter(start, count=_MAX_LOOKED_AT, inc=True):
+        if moment > horizon or moment.date() > calendar.known_until:
+            break
+        if on_calendar(moment, calendar, on_closed, workdays_only=workdays_only) is not None:
+            return
+    raise ScheduleError(
+        _(
+            "Every run of this schedule falls on a day the firm is closed, and closed"
+            " days are skipped: the task would never run. Choose other days, or"
+            " “next working day”."
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -450,6 +540,8 @@ def plan_runs(
     """
     rule = parse_rule(text, starts_at)
     end = now if until is None else min(now, until)
+    # No run past the last day the calendar knows its holidays (31.12.2100).
+    end = min(end, datetime.combine(calendar.known_until, time.max, tzinfo=FIRM_ZONE))
     floor = max((m for m in (last, runs_from) if m is not None), default=None)
     if floor is None:
         due = rule.between(local(starts_at), local(end), inc=True)

@@ -313,9 +313,15 @@ class Statement:
 
 
 def _rate_minutes(lines: Sequence[StatementLine]) -> dict[RateKey, tuple[int, str | None]]:
+    return _rate_minutes_of([ln.charges for ln in lines])
+
+
+def _rate_minutes_of(
+    charge_lists: Sequence[Sequence[ChargeRow]],
+) -> dict[RateKey, tuple[int, str | None]]:
     found: dict[RateKey, tuple[int, str | None]] = {}
-    for ln in lines:
-        for c in ln.charges:
+    for charges in charge_lists:
+        for c in charges:
             # Every piece at a rate, an agreed rate of 0,00 zł/h included; a
             # fixed-price job's time is the price's (see :attr:`Statement.prices`).
             if c.rate or (c.basis is ChargeBasis.AGREED and not c.fixed_price_job):
@@ -351,23 +357,53 @@ class PricedLines(tuple[StatementLine, ...]):
 def price_lines(lines: Sequence[StatementLine]) -> PricedLines:
     """Give every charged piece its share of its rate's total, so lines add up exactly.
 
-    Each rate's total is rounded once (:func:`rate_totals`). Its grosze go to the
+    The amounts are :func:`charge_amounts`'s; a line whose pieces already carry
+    them is kept as it is, any other is copied with them.
+    """
+    amounts = charge_amounts([ln.charges for ln in lines])
+    priced = []
+    for ln, row in zip(lines, amounts, strict=True):
+        charges = priced_charges(ln.charges, row)
+        unchanged = all(new is old for new, old in zip(charges, ln.charges, strict=True))
+        priced.append(ln if unchanged else _evolve(ln, charges=charges))
+    return PricedLines(priced)
+
+
+def priced_charges(
+    charges: Sequence[ChargeRow], amounts: Sequence[Decimal]
+) -> tuple[ChargeRow, ...]:
+    """The pieces with their amounts (from :func:`charge_amounts`), in order.
+
+    A piece already at exactly its amount is kept, not copied.
+    """
+    return tuple(
+        c if _same(c.amount, amount) else _evolve(c, amount=amount)
+        for c, amount in zip(charges, amounts, strict=True)
+    )
+
+
+def charge_amounts(charge_lists: Sequence[Sequence[ChargeRow]]) -> list[list[Decimal]]:
+    """Every piece's share of its rate's total, line by line, so lines add up exactly.
+
+    ``charge_lists``: each statement line's pieces, in statement order. Each
+    rate's total is rounded once (:func:`rate_totals`). Its grosze go to the
     pieces by the largest-remainder rule: each piece gets its exact amount rounded
     down, and the grosze left over go one each to the pieces that lost the most,
     earliest first on a tie. Every piece is then within one grosz of its exact
-    amount, and the pieces of a rate sum to the rate's total.
+    amount, and the pieces of a rate sum to the rate's total. A service prices
+    the pieces before it builds the lines, so each line is built once.
     """
     totals = {
         key: round_grosz(key[2] * minutes / 60)
-        for key, (minutes, _n) in _rate_minutes(lines).items()
+        for key, (minutes, _n) in _rate_minutes_of(charge_lists).items()
     }
     amounts: list[list[Decimal]] = []
     losses: dict[RateKey, list[tuple[Decimal, int, int]]] = {}
     # Thousands of pieces share a few (price, rate, minutes): work each out once.
     worked: dict[tuple[Decimal | None, Decimal, int], tuple[Decimal, Decimal]] = {}
-    for i, ln in enumerate(lines):
+    for i, charges in enumerate(charge_lists):
         row: list[Decimal] = []
-        for j, c in enumerate(ln.charges):
+        for j, c in enumerate(charges):
             what = (c.fixed, c.rate, c.minutes)
             known = worked.get(what)
             if known is None:
@@ -389,15 +425,7 @@ def price_lines(lines: Sequence[StatementLine]) -> PricedLines:
         )
         for _loss, i, j in winners:
             amounts[i][j] += GROSZ
-    priced = []
-    for i, ln in enumerate(lines):
-        charges = tuple(
-            c if _same(c.amount, amount) else _evolve(c, amount=amount)
-            for c, amount in zip(ln.charges, amounts[i], strict=True)
-        )
-        unchanged = all(new is old for new, old in zip(charges, ln.charges, strict=True))
-        priced.append(ln if unchanged else _evolve(ln, charges=charges))
-    return PricedLines(priced)
+    return amounts
 
 
 def _same(amount: Decimal | None, priced: Decimal) -> bool:

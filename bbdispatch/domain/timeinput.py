@@ -23,6 +23,7 @@ from bbdispatch.clock import (
 )
 from bbdispatch.dates import nearest_year
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.formats import format_date, format_day_month
 from bbdispatch.i18n import _
 
 EDIT_WINDOW_DAYS = 7
@@ -48,7 +49,11 @@ def parse_moment(text: str, today: date) -> datetime:
     """
     found = _MOMENT.match(text.strip())
     if not found:
-        raise DomainError(_("Type a time as 14:30 or 23.11 14:30."))
+        raise DomainError(
+            _("Type a time as 14:30 or {example}.").format(
+                example=format_day_month(date(2026, 11, 23)) + " 14:30"
+            )
+        )
     day, month, year, hour, minute = found.groups()
     try:
         if year:
@@ -170,8 +175,13 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_moment_input(moment: datetime, today: date) -> str:
-    """The text ``parse_moment`` reads back: the time only if it is today."""
+    """The text ``parse_moment`` reads back: the time only if it is today.
+
+    Another day is written as the session's language writes dates
+    (``23.11.2026 14:30`` / ``23/11/2026 14:30``), like the hint under the field
+    and every date on the screen; :func:`parse_moment` reads both forms.
+    """
     shown = local(moment)
     if shown.date() == today:
         return shown.strftime("%H:%M")
-    return shown.strftime("%d.%m.%Y %H:%M")
+    return f"{format_date(shown.date())} {shown:%H:%M}"

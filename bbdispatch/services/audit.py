@@ -183,11 +183,65 @@ async def verify_trail(ctx: Ctx) -> ChainCheck:
     rows = [row async for row in audit_store.chained_rows(ctx.db)]
     result = verify(rows, None if found is None else found[0])
     if found is not None and result.ok:
-        admins = await people_store.admin_logins(ctx.db)
+        from bbdispatch.services.rights import trusted_admins
+
+        admins = await trusted_admins(ctx.db)  # not one made an admin outside bbdispatch
         problem = planted_seal(path, found[1], ctx.db.path, admins)
         if problem:
             return dataclasses.replace(result, problem=problem)
     return result
+
+
+async def role_mismatches(ctx: Ctx) -> list[str]:
+    """One line per active person whose role in the table is more than the trail records.
+
+    Such a role was written outside bbdispatch (``sqlite3``): the person acts
+    with the recorded one (:func:`~bbdispatch.services.rights.trusted_role`).
+
+    Raises:
+        Refused: the acting person may not verify the trail.
+    """
+    await check(ctx, Action.AUDIT_VERIFY)
+    from bbdispatch.services.rights import mismatch_text, trusted_role
+
+    lines: list[str] = []
+    for person in await people_store.all_people(ctx.db):
+        trusted = await trusted_role(ctx.db, person)
+        if trusted.mismatch:
+            lines.append(mismatch_text(person.login, trusted))
+    return lines
+
+
+async def roles_since_seal(ctx: Ctx) -> list[str]:
+    """One line per dispatcher's or admin's role given after the sealed head, oldest first.
+
+    The seal protects the rows up to it; a role row appended after it, even
+    one that chains correctly, is only as good as whoever could write the
+    file. Listed so the admin looks at each before sealing over it
+    (``docs/rights.md``, "Roles"). Empty without a seal (nothing to compare).
+
+    Raises:
+        Refused: the acting person may not verify the trail.
+        DomainError: the seal file is unreadable.
+    """
+    await check(ctx, Action.AUDIT_VERIFY)
+    seal = read_seal(seal_path(ctx.db.path))
+    if seal is None:
+        return []
+    from bbdispatch.clock import format_local
+    from bbdispatch.domain.labels import ROLE_LABEL
+
+    return [
+        _("since the seal: {login} made {role} by {actor} on {at} (audit row {id})").format(
+            login=given.login or "?",
+            role=ROLE_LABEL[given.record.role],
+            actor=given.record.actor,
+            at=format_local(given.record.at),
+            id=given.record.id,
+        )  # fmt: skip
+        for given in await audit_store.roles_given_after(ctx.db, seal.id)
+        if given.record.role is not None
+    ]
 
 
 async def seal_trail(ctx: Ctx) -> Seal | None:

@@ -18,6 +18,8 @@ way round.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -26,18 +28,20 @@ from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, effec
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Category, Job
 from bbdispatch.domain.ledger import (
+    BilledWork,
     ChargeBasis,
     ChargePart,
     JobTerms,
     ToCharge,
-    allocate,
+    UncoveredWork,
     billed_minutes,
+    charge_billed,
     charge_in_order,
     in_force_on,
-    usable_on,
 )
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.work import WorkEntry
+from bbdispatch.formats import format_hours
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
@@ -67,165 +71,130 @@ async def charge_entry_in_tx(
     await recharge_open_entries_in_tx(ctx, job.client_id, since, also=entry)
 
 
-async def recharge_issued_entry_in_tx(ctx: Ctx, entry: WorkEntry) -> None:
-    """Charge an entry on an issued statement again after an admin's correction.
+async def settle_billed_in_tx(ctx: Ctx, client_id: int, since: datetime | None = None) -> None:
+    """Charge the client's billed work again after a change to it, then its open work.
 
-    The issued entry keeps the contracts it was billed on: closing or signing a
-    contract after issue never moves billed time. The pieces are those of the
-    issued document (not of an earlier correction), so the final charges depend
-    only on the final times, never on the order of corrections: fewer billed
-    minutes come off the issued pieces' end (the hours go back to their block,
-    and a reduction is never a charge); more minutes are charged by the rules
-    as new time of the entry's day. Block hours the entry gave back that other
-    work has taken since stay with that work. An entry not on the issued
-    document (work added late) starts from its charges now. The caller then
-    gives freed hours to uncovered billed work (:func:`cover_locked_uncovered_in_tx`)
-    and charges the client's open entries from the entry's earlier start on
-    again (:func:`recharge_open_entries_in_tx`).
+    Billed work (entries on issued statements) is charged from what the issued
+    documents billed and the entries as they are now
+    (:func:`~bbdispatch.domain.ledger.charge_billed`): the charges, and so the
+    correction lines of the next statement, depend only on the documents and the
+    final work, never on the order of the corrections, late entries or contract
+    closings that led there. Only entries that can differ from their document
+    are charged again: those corrected or added late (they have a correction
+    record) and those billed with uncovered time. An entry of a statement issued
+    before documents were kept starts from its charges now. The client's open entries from
+    the earliest of them (or ``since``, an entry's start before a correction moved
+    it) are then charged again (:func:`recharge_open_entries_in_tx`).
     """
-    job = await job_store.get_job(ctx.db, entry.job_id)
-    if job is None or entry.ended_at is None:
+    issued = await statement_store.issued_of_client(ctx.db, client_id)
+    if not issued:
         return
-    contracts = await contract_store.contracts_of(ctx.db, job.client_id)
-    old = await _issued_charges(ctx, entry, contracts)
-    if old is None:
-        old = [
-            ChargePart(c.contract_id, c.basis, c.minutes, c.rate, c.reason)
-            for c in (await statement_store.charges_of(ctx.db, [entry.id])).get(entry.id, [])
-        ]
-    seconds = int((entry.ended_at - entry.started_at).total_seconds())
-    total = billed_minutes(seconds, ctx.prices.billing.rounding_minutes) if entry.billable else 0
-    await work_store.delete_charges_of_entries(ctx.db, [entry.id])
+    contracts = await contract_store.contracts_of(ctx.db, client_id)
+    by_number = {c.number: c.id for c in contracts}
+    documents: dict[int, dict[int, tuple[ChargePart, ...]]] = {}
+    for s in issued:
+        pieces = await issued_pieces(ctx, s.id, by_number)
+        if pieces is not None:
+            documents[s.id] = pieces
+    touched = set(await statement_store.corrected_entries(ctx.db, client_id))
+    touched |= {
+        entry_id
+        for pieces in documents.values()
+        for entry_id, parts in pieces.items()
+        if any(p.basis is ChargeBasis.UNCOVERED for p in parts)
+    }
+    entries = [e for e in [await work_store.get_entry(ctx.db, i) for i in sorted(touched)] if e]
+    entries = sorted(
+        (e for e in entries if e.statement_id is not None and e.ended_at is not None),
+        key=lambda e: (e.started_at, e.id),
+    )
+    if not entries:
+        if since is not None:
+            await recharge_open_entries_in_tx(ctx, client_id, since)
+        return
+    first = entries[0].started_at if since is None else min(since, entries[0].started_at)
+    ids = [e.id for e in entries]
+    now = await statement_store.charges_of(ctx.db, ids)
+    later_open = await work_store.open_entries_of_client(ctx.db, client_id, first)
     used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
-    included = {c.id: c.minutes_included for c in contracts}
-    kept: list[ChargePart] = []
-    left = total
-    for c in old:
-        if left <= 0:
-            break
-        take = min(left, c.minutes)
-        if c.basis is ChargeBasis.BLOCK and c.contract_id is not None:
-            # Hours the entry gave back and other work took since stay with that work.
-            room = (included.get(c.contract_id) or 0) - used.get(c.contract_id, 0)
-            take = min(take, max(room, 0))
-        if take <= 0:
+    for charge in await work_store.charges_of_entries(ctx.db, [*ids, *(e.id for e in later_open)]):
+        if charge.contract_id in used:
+            used[charge.contract_id] -= charge.minutes
+    terms: dict[int, JobTerms | None] = {}
+    work: list[BilledWork] = []
+    for e in entries:
+        if e.job_id not in terms:
+            terms[e.job_id] = await _terms(ctx, await job_store.get_job(ctx.db, e.job_id))
+        job_terms = terms[e.job_id]
+        assert e.ended_at is not None
+        assert e.statement_id is not None
+        if job_terms is None:
             continue
-        kept.append(ChargePart(c.contract_id, c.basis, take, c.hourly_rate, c.reason))
-        if c.contract_id is not None:
-            used[c.contract_id] = used.get(c.contract_id, 0) + take
-        left -= take
-    if left > 0:
-        terms = await _terms(ctx, job)
-        if terms is not None:
-            kept += allocate(
-                left,
-                terms,
-                [Balance(c, used.get(c.id, 0)) for c in contracts],
-                local(entry.started_at).date(),
-                ctx.prices.billing.hourly_rate_net,
-                also_usable=frozenset(c.contract_id for c in old if c.contract_id is not None),
+        seconds = int((e.ended_at - e.started_at).total_seconds())
+        minutes = billed_minutes(seconds, ctx.prices.billing.rounding_minutes) if e.billable else 0
+        # Pieces keep the reason stored with them (the document has it in words).
+        reasons = {(c.contract_id, c.basis, c.rate): c.reason for c in now.get(e.id, [])}
+        if e.statement_id in documents:
+            issued_parts = documents[e.statement_id].get(e.id)
+        else:
+            # Issued before documents were kept: its charges now stand for the document
+            # (none yet: work added late).
+            issued_parts = (
+                tuple(
+                    ChargePart(c.contract_id, c.basis, c.minutes, c.rate, c.reason)
+                    for c in now.get(e.id, [])
+                )
+                or None
             )
-    for part in kept:
-        await work_store.insert_charge(
-            ctx.db,
-            work_entry_id=entry.id,
-            contract_id=part.contract_id,
-            basis=part.basis,
-            minutes=part.minutes,
-            rate=part.hourly_rate,
-            reason=part.reason,
-        )
+        if issued_parts is not None:
+            issued_parts = tuple(
+                replace(p, reason=reasons.get((p.contract_id, p.basis, p.hourly_rate), p.reason))
+                for p in issued_parts
+            )
+        day = local(e.started_at).date()
+        work.append(BilledWork(e.id, minutes, job_terms, day, issued_parts))
+    charged = charge_billed(
+        work,
+        [Balance(c, used.get(c.id, 0)) for c in contracts],
+        ctx.prices.billing.hourly_rate_net,
+    )
+    for entry_id, parts in charged.items():
+        before = [(c.contract_id, c.basis, c.minutes, c.rate) for c in now.get(entry_id, [])]
+        after = [(p.contract_id, p.basis, p.minutes, p.hourly_rate) for p in parts]
+        if before == after:
+            continue
+        await work_store.delete_charges_of_entries(ctx.db, [entry_id])
+        await _insert_charges(ctx, entry_id, parts)
+    await recharge_open_entries_in_tx(ctx, client_id, first)
 
 
-async def _issued_charges(
-    ctx: Ctx, entry: WorkEntry, contracts: list[Contract]
-) -> list[ChargePart] | None:
-    """The entry's charges as its issued statement's kept JSON document billed them.
+async def issued_pieces(
+    ctx: Ctx, statement_id: int, by_number: dict[str, int]
+) -> dict[int, tuple[ChargePart, ...]] | None:
+    """Each entry's charges as the issued statement's kept JSON document billed them, by entry.
 
-    None when the entry is on no kept document (added late, or issued before
-    documents were kept, or a document that cannot be read).
+    ``by_number`` maps contract numbers to ids. None when the statement has no
+    kept document (issued before documents were kept) or it cannot be read.
     """
-    if entry.statement_id is None:
-        return None
-    kept = await statement_store.document_of(ctx.db, entry.statement_id, "json")
+    kept = await statement_store.document_of(ctx.db, statement_id, "json")
     if kept is None:
         return None
-    ids = {c.number: c.id for c in contracts}
     try:
-        for line in json.loads(kept)["lines"]:
-            if int(line["entry_id"]) != entry.id:
-                continue
-            return [
+        return {
+            int(line["entry_id"]): tuple(
                 ChargePart(
-                    contract_id=ids.get(c["contract"]) if c["contract"] else None,
+                    contract_id=by_number.get(c["contract"]) if c["contract"] else None,
                     basis=ChargeBasis(c["basis"]),
                     minutes=int(c["minutes"]),
                     hourly_rate=Decimal(c["hourly_rate"]),
                     reason=str(c["reason"]),
                 )
                 for c in line["charges"]
-            ]
+            )
+            for line in json.loads(kept)["lines"]
+        }
     except (ValueError, KeyError, TypeError, ArithmeticError):
         return None
-    return None
-
-
-async def cover_locked_uncovered_in_tx(
-    ctx: Ctx, client_id: int, freed: dict[int, int]
-) -> list[int]:
-    """Put uncovered time on issued statements onto the hours a correction freed, oldest first.
-
-    After an admin's correction gives minutes back to blocks (``freed``: contract
-    id → minutes), the billed entries that found no hours (uncovered, at the
-    hourly rate) take them in the order they were worked, like open entries do:
-    a correction never leaves uncovered time while the block it freed has hours.
-    Only those blocks and at most those minutes move (a contract signed after
-    issue still never moves billed time), and only for work on a day the block
-    was in force. The issued documents do not change; the caller records each
-    changed entry as a correction for the next statement. Returns the ids of the
-    entries whose charges changed, oldest first.
-    """
-    contracts = [
-        c
-        for c in await contract_store.contracts_of(ctx.db, client_id)
-        if freed.get(c.id, 0) > 0
-        and c.kind is ProductType.BLOCK
-        and c.status is not ContractStatus.CLOSED
-    ]
-    if not contracts:
-        return []
-    contracts.sort(key=lambda c: (c.starts_on, c.id))
-    used = await contract_store.used_minutes(ctx.db, [c.id for c in contracts])
-    changed: list[int] = []
-    for u in await statement_store.uncovered_charges(ctx.db, client_id):
-        if not u.locked:
-            continue
-        day = local(u.started_at).date()
-        left = u.minutes
-        for c in contracts:
-            if left <= 0:
-                break
-            room = min(Balance(c, used.get(c.id, 0)).left_minutes or 0, freed[c.id])
-            if room <= 0 or not usable_on(c, day):
-                continue
-            take = min(room, left)
-            reason = _("prepaid block {n}, oldest with hours left").format(n=c.number)
-            if take == left:
-                await work_store.move_charge(
-                    ctx.db, u.charge_id, c.id, ChargeBasis.BLOCK, Decimal(0), reason
-                )
-            else:
-                await work_store.shrink_charge(ctx.db, u.charge_id, left - take)
-                await work_store.insert_charge(
-                    ctx.db, work_entry_id=u.entry_id, contract_id=c.id,
-                    basis=ChargeBasis.BLOCK, minutes=take, rate=Decimal(0), reason=reason,
-                )  # fmt: skip
-            used[c.id] = used.get(c.id, 0) + take
-            freed[c.id] -= take
-            left -= take
-        if left != u.minutes and u.entry_id not in changed:
-            changed.append(u.entry_id)
-    return changed
 
 
 async def recharge_after_removal_in_tx(ctx: Ctx, removed: WorkEntry) -> None:
@@ -282,18 +251,23 @@ async def recharge_open_entries_in_tx(
         ctx.prices.billing.hourly_rate_net,
     )
     for entry_id, parts in charged.items():
-        for part in parts:
-            await work_store.insert_charge(
-                ctx.db,
-                work_entry_id=entry_id,
-                contract_id=part.contract_id,
-                basis=part.basis,
-                minutes=part.minutes,
-                rate=part.hourly_rate,
-                reason=part.reason,
-            )
+        await _insert_charges(ctx, entry_id, parts)
     await refresh_statuses_in_tx(ctx, client_id)
     return len(entries)
+
+
+async def _insert_charges(ctx: Ctx, entry_id: int, parts: Iterable[ChargePart]) -> None:
+    """Write the charges ``parts`` of work entry ``entry_id`` (inside the caller's transaction)."""
+    for part in parts:
+        await work_store.insert_charge(
+            ctx.db,
+            work_entry_id=entry_id,
+            contract_id=part.contract_id,
+            basis=part.basis,
+            minutes=part.minutes,
+            rate=part.hourly_rate,
+            reason=part.reason,
+        )
 
 
 async def _terms(ctx: Ctx, job: Job | None) -> JobTerms | None:
@@ -331,11 +305,12 @@ async def recharge_job_in_tx(ctx: Ctx, job_id: int) -> int:
 
 
 async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
-    """:func:`move_uncovered` inside a transaction the caller holds (signing and moving at once).
+    """:func:`move_uncovered` inside a transaction the caller holds.
 
     Raises:
         NotFound: no such contract.
-        DomainError: see :func:`move_uncovered`.
+        DomainError: see :func:`move_uncovered`, and nothing within the
+            contract's dates or hours to move.
     """
     contract = await contract_store.get_contract(ctx.db, contract_id)
     if contract is None:
@@ -352,6 +327,51 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
                 n=contract.number
             )
         )
+    moved = await take_uncovered_in_tx(ctx, contract)
+    if moved == 0 and Balance(contract, used).left_minutes != 0:
+        issued = sum(
+            u.minutes
+            for u in await statement_store.uncovered_charges(ctx.db, contract.client_id)
+            if u.locked and in_force_on(contract, local(u.started_at).date())
+        )
+        if issued:
+            # Issued statements never change: say so, not "no uncovered time".
+            raise DomainError(
+                _(
+                    "The uncovered time within the dates of {n} ({h}) is on an issued"
+                    " statement and stays billed as issued: only time not yet issued"
+                    " moves. Agree any credit for it with the client."
+                ).format(n=contract.number, h=format_hours(issued))
+            )
+    if moved == 0:
+        raise DomainError(
+            _("No uncovered time within the dates of {n} to move onto it.").format(
+                n=contract.number
+            )
+            if Balance(contract, used).left_minutes != 0
+            else _("Contract {n} has no hours left.").format(n=contract.number)
+        )
+    return moved
+
+
+async def take_uncovered_in_tx(ctx: Ctx, contract: Contract) -> int:
+    """Move what the contract can take of the client's unbilled uncovered time; the minutes moved.
+
+    Only work done within the contract's dates moves, oldest first, a block no
+    further than its hours left (:func:`bbdispatch.domain.ledger.movable_minutes`
+    says the same before signing). A closed, expired, monthly-fee or
+    individually priced contract takes nothing; nothing to take is 0, no error
+    (signing with "move uncovered time" moves what fits and says what stayed).
+    Entries on an issued statement stay as billed.
+    """
+    if contract.status is ContractStatus.CLOSED or contract.kind in (
+        ProductType.MONTHLY,
+        ProductType.INDIVIDUAL,
+    ):
+        return 0
+    used = (await contract_store.used_minutes(ctx.db, [contract.id]))[contract.id]
+    if effective_status(Balance(contract, used), local_today(ctx.clock)) is ContractStatus.EXPIRED:
+        return 0
     room = Balance(contract, used).left_minutes
     basis = ChargeBasis.BLOCK if contract.kind is ProductType.BLOCK else ChargeBasis.HOURLY
     rate = Decimal(0) if basis is ChargeBasis.BLOCK else contract.net
@@ -379,20 +399,22 @@ async def move_uncovered_in_tx(ctx: Ctx, contract_id: int) -> int:
                 reason=reason,
             )
         moved += take
-    if moved == 0:
-        raise DomainError(
-            _("No uncovered time within the dates of {n} to move onto it.").format(
-                n=contract.number
-            )
-            if room != 0
-            else _("Contract {n} has no hours left.").format(n=contract.number)
-        )
-    await refresh_statuses_in_tx(ctx, contract.client_id)
-    await audit.record(
-        ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
-        client_id=contract.client_id,
-    )  # fmt: skip
+    if moved:
+        await refresh_statuses_in_tx(ctx, contract.client_id)
+        await audit.record(
+            ctx, "contract", contract.id, "uncovered_moved", minutes=moved,
+            client_id=contract.client_id,
+        )  # fmt: skip
     return moved
+
+
+async def uncovered_work_of(ctx: Ctx, client_id: int) -> list[UncoveredWork]:
+    """The client's unbilled uncovered work by local day, oldest first (no rights checked)."""
+    return [
+        UncoveredWork(local(u.started_at).date(), u.minutes)
+        for u in await statement_store.uncovered_charges(ctx.db, client_id)
+        if not u.locked
+    ]
 
 
 async def refresh_statuses_in_tx(ctx: Ctx, client_id: int | None = None) -> None:

@@ -17,7 +17,7 @@ from bbdispatch.domain.rights import Action, Principal, allowed
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import check
+from bbdispatch.services.rights import check, trusted_admins, trusted_role
 from bbdispatch.storage import people as store
 
 
@@ -124,7 +124,8 @@ async def ensure_first_admin(
     if named:  # the login running init is an OS account already, whatever its letters
         check_login(login)
     async with ctx.db.transaction():
-        admins = await store.admin_logins(ctx.db)
+        # An admin made outside bbdispatch (no audit row) is none (docs/rights.md).
+        admins = await trusted_admins(ctx.db)
         if admins:
             if named:  # naming an admin is managing people, once there is one
                 await check(ctx, Action.PEOPLE_MANAGE)
@@ -147,7 +148,9 @@ async def ensure_first_admin(
             person_id = me.id
             await store.set_role(ctx.db, person_id, Role.ADMIN)
             outcome = AdminOutcome.PROMOTED
-        await audit.record(ctx, "technician", person_id, "first_admin", login=login)
+        await audit.record(
+            ctx, "technician", person_id, "first_admin", login=login, role=Role.ADMIN.value
+        )
     return FirstAdmin(outcome, (login,))
 
 
@@ -155,5 +158,6 @@ async def _may_see_people(ctx: Ctx) -> bool:
     """Whether the login running ``init`` may see who the firm's admins are (no audit row)."""
     person = await store.person_by_login(ctx.db, ctx.person_login)
     if person is not None and person.active:
-        return allowed(Principal.of(person.role), Action.PEOPLE_VIEW, own=False)
+        role = (await trusted_role(ctx.db, person)).role
+        return allowed(Principal.of(role), Action.PEOPLE_VIEW, own=False)
     return ctx.fallback is not None and allowed(ctx.fallback, Action.PEOPLE_VIEW, own=False)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
+from bbdispatch.domain.callbacks import Callback, NewCallback
+from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action

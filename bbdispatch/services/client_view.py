@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bbdispatch.domain.calls import Callback, CallLogEntry
+from bbdispatch.domain.callbacks import Callback
+from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import NeedsAssessment
 from bbdispatch.domain.errors import NotFound

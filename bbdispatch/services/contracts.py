@@ -20,7 +20,6 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as store
-from bbdispatch.storage import statements as statement_store
 
 
 @dataclass(frozen=True)
@@ -113,14 +112,13 @@ async def _sign_in_tx(
     assessment_id = request.assessment_id
     if product.needs_assessment and assessment_id is None:
         found = await store.assessments_of(ctx.db, client.id)
-        if not found:
-            raise FieldError(
-                "product",
-                _("A service contract needs a needs assessment (or a recorded waiver) first."),
-            )
-        assessment_id = found[0].id
-    if product.type is ProductType.MONTHLY:
-        await _no_fee_in_force(ctx, client.id, request)
+        assessment_id = found[0].id if found else None
+    held = [Held.of(c) for c in await store.contracts_of(ctx.db, client.id)]
+    refusal = signing_refusal(
+        product, request.starts_on, request.ends_on, held, has_assessment=assessment_id is not None
+    )
+    if refusal is not None:
+        raise refusal
     year = request.starts_on.year
     number = next_contract_number(
         await store.contract_numbers_with_prefix(ctx.db, f"BB/{year}/"), year
@@ -172,6 +170,8 @@ class Signed:
     """The needs assessment recorded in the same step, if any."""
     moved_minutes: int
     """Uncovered minutes moved onto the new contract."""
+    left_minutes: int = 0
+    """The client's unbilled minutes still uncovered after signing (outside its dates or hours)."""
 
 
 async def sign_for_client(
@@ -190,9 +190,11 @@ async def sign_for_client(
 
     A service contract needs a needs assessment on file: ``assessment`` records
     one first (in the same transaction). ``take_uncovered`` moves the client's
-    unbilled uncovered time onto the new contract (a block as far as its hours
-    go; nothing to move is no error). IT administration takes its monthly fee
-    as ``request.agreed_net``.
+    unbilled uncovered time done within the new contract's dates onto it (a
+    block as far as its hours go; never onto a contract already expired):
+    what does not fit stays uncovered and signing goes ahead, the result
+    saying how much moved and how much is left. IT administration takes its
+    monthly fee as ``request.agreed_net``.
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
@@ -200,8 +202,7 @@ async def sign_for_client(
             missing, bad or misplaced fee (``fee``), a start more than a year from
             today (``starts``), end before start (``ends``), or assessment without
             needs (``needs``).
-        DomainError: no needs assessment for a service contract, archived client,
-            or nothing to move.
+        DomainError: no needs assessment for a service contract, or archived client.
     """
     await check(ctx, Action.CONTRACT_EDIT)
     product, net = _product(ctx, request)
@@ -209,10 +210,9 @@ async def sign_for_client(
         raise FieldError("needs", _("Describe the client's IT needs."))
     _starts_near_today(ctx, request.starts_on)
     # Imported here: start-up needs no billing rules.
-    from bbdispatch.services.billing import move_uncovered_in_tx
+    from bbdispatch.services.billing import take_uncovered_in_tx, uncovered_work_of
 
     async with ctx.db.transaction():
-        await _not_signed_before(ctx, request.client_id, product)
         assessment_id = None
         if assessment is not None:
             assessment_id = await _assess_in_tx(
@@ -222,9 +222,12 @@ async def sign_for_client(
             request = replace(request, assessment_id=assessment_id)
         contract_id, number = await _sign_in_tx(ctx, request, product, net)
         moved = 0
-        if take_uncovered and await _has_uncovered(ctx, request.client_id):
-            moved = await move_uncovered_in_tx(ctx, contract_id)
-    return Signed(contract_id, number, assessment_id, moved)
+        if take_uncovered:
+            contract = await store.get_contract(ctx.db, contract_id)
+            assert contract is not None  # signed a line above, in this transaction
+            moved = await take_uncovered_in_tx(ctx, contract)
+        left = sum(w.minutes for w in await uncovered_work_of(ctx, request.client_id))
+    return Signed(contract_id, number, assessment_id, moved, left)
 
 
 def _starts_near_today(ctx: Ctx, starts_on: date) -> None:
@@ -257,29 +260,91 @@ def starter_signed(ctx: Ctx, contracts: Sequence[Contract]) -> bool:
     return any(c.product_code in once for c in contracts)
 
 
-async def _not_signed_before(ctx: Ctx, client_id: int, product: Product) -> None:
-    """Refuse a second contract of a once-per-client product (the starter), inside the tx.
+@dataclass(frozen=True)
+class Held:
+    """A contract a client has, as the signing rules see it.
 
-    Raises:
-        FieldError: ``product``, naming the contract the client already has.
+    One in the database, or a row above in the same ``contracts import`` file
+    (``number`` is then the file's number, or "line N" when it has none).
     """
-    if not product.once_per_client:
-        return
-    earlier = next(
-        (c for c in await store.contracts_of(ctx.db, client_id) if c.product_code == product.code),
+
+    number: str
+    product_code: str
+    kind: ProductType
+    starts_on: date
+    ends_on: date | None
+    status: ContractStatus = ContractStatus.ACTIVE
+
+    @classmethod
+    def of(cls, contract: Contract) -> Held:
+        """The rules' view of a contract in the database."""
+        return cls(
+            contract.number, contract.product_code, contract.kind, contract.starts_on,
+            contract.ends_on, contract.status,
+        )  # fmt: skip
+
+
+def signing_refusal(
+    product: Product,
+    starts_on: date,
+    ends_on: date | None,
+    held: Sequence[Held],
+    *,
+    has_assessment: bool,
+) -> FieldError | None:
+    """Why a client may not have this contract, or None: the rules of every contract.
+
+    One rule for signing in the office (TUI and command line) and for
+    ``contracts import``: a once-per-client product (the starter) at most once
+    per client, a service contract only with a needs assessment (or a recorded
+    waiver) on file, and no second IT administration fee over days one
+    already covers. ``held``: the client's contracts, any status (for an
+    import, the rows above in the same file too).
+
+    Returns:
+        The refusal to raise: field ``product`` (once per client, no
+        assessment) or ``product_starts`` (a fee already in force).
+    """
+    if product.once_per_client:
+        earlier = next((h for h in held if h.product_code == product.code), None)
+        if earlier is not None:
+            return FieldError(
+                "product",
+                _(
+                    "{name} is signed once per client, and this client has it already ({number});"
+                    " offer a service contract instead."
+                ).format(name=product.name, number=earlier.number),
+            )
+    if product.needs_assessment and not has_assessment:
+        return FieldError(
+            "product",
+            _("A service contract needs a needs assessment (or a recorded waiver) first."),
+        )
+    if product.type is not ProductType.MONTHLY:
+        return None
+    fee = next(
+        (h for h in held if h.kind is ProductType.MONTHLY and in_force_over(h, starts_on, ends_on)),
         None,
     )
-    if earlier is not None:
-        raise FieldError(
-            "product",
-            _(
-                "{name} is signed once per client, and this client has it already ({number});"
-                " offer a service contract instead."
-            ).format(name=product.name, number=earlier.number),
-        )
+    if fee is None:
+        return None
+    start = format_day(fee.starts_on)
+    period = (
+        _("from {start} to {end}").format(start=start, end=format_day(fee.ends_on))
+        if fee.ends_on is not None
+        else _("from {start}, with no end date").format(start=start)
+    )
+    return FieldError(
+        "product_starts",
+        _(
+            "This client already has an IT administration contract in force over that"
+            " period ({number}, {period}); a second one would bill the monthly fee twice."
+            " Close it, or start the new one after it ends."
+        ).format(number=fee.number, period=period),
+    )
 
 
-def in_force_over(contract: Contract, starts_on: date, ends_on: date | None) -> bool:
+def in_force_over(contract: Contract | Held, starts_on: date, ends_on: date | None) -> bool:
     """Whether ``contract`` runs on any day from ``starts_on`` to ``ends_on`` (None: open).
 
     A contract runs from its start to its end date (open-ended without one), as
@@ -291,42 +356,6 @@ def in_force_over(contract: Contract, starts_on: date, ends_on: date | None) -> 
     if ends_on is not None and contract.starts_on > ends_on:
         return False
     return contract.ends_on is None or contract.ends_on >= starts_on
-
-
-async def _no_fee_in_force(ctx: Ctx, client_id: int, request: SignRequest) -> None:
-    """Refuse a second IT administration contract over days one already covers, inside the tx.
-
-    Two would bill the client's monthly fee twice for the same months.
-
-    Raises:
-        FieldError: ``product_starts`` (the CLI's ``--product/--starts``), naming the
-            contract in force and its dates.
-    """
-    earlier = next(
-        (
-            c
-            for c in await store.contracts_of(ctx.db, client_id)
-            if c.kind is ProductType.MONTHLY
-            and in_force_over(c, request.starts_on, request.ends_on)
-        ),
-        None,
-    )
-    if earlier is None:
-        return
-    start = format_day(earlier.starts_on)
-    period = (
-        _("from {start} to {end}").format(start=start, end=format_day(earlier.ends_on))
-        if earlier.ends_on is not None
-        else _("from {start}, with no end date").format(start=start)
-    )
-    raise FieldError(
-        "product_starts",
-        _(
-            "This client already has an IT administration contract in force over that"
-            " period ({number}, {period}); a second one would bill the monthly fee twice."
-            " Close it, or start the new one after it ends."
-        ).format(number=earlier.number, period=period),
-    )
 
 
 async def add_assessment(
@@ -464,14 +493,13 @@ async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
         elif ends_on is None or ends_on > today:
             ends_on = today
         await store.close_contract(ctx.db, contract_id, ends_on)
+        # Billed work changed since issue follows the contract's final state, so
+        # closing before or after a correction gives the same correction lines.
+        from bbdispatch.services.billing import settle_billed_in_tx
+
+        await settle_billed_in_tx(ctx, contract.client_id)
         await audit.record(
             ctx, "contract", contract_id, "closed", reason=reason.strip(),
             ends_on=ends_on.isoformat() if ends_on else None,
             planned_end=contract.ends_on.isoformat() if contract.ends_on else None,
         )  # fmt: skip
-
-
-async def _has_uncovered(ctx: Ctx, client_id: int) -> bool:
-    """Whether the client has unbilled time no contract covers (what a new one could take)."""
-    found = await statement_store.uncovered_charges(ctx.db, client_id)
-    return any(not u.locked for u in found)

@@ -11,16 +11,11 @@ from decimal import Decimal
 
 from bbdispatch.clock import local
 from bbdispatch.domain.errors import DomainError, NotFound
-from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_date
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
-from bbdispatch.services.billing import (
-    cover_locked_uncovered_in_tx,
-    recharge_issued_entry_in_tx,
-    recharge_open_entries_in_tx,
-)
+from bbdispatch.services.billing import settle_billed_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.services.timekeeping import (
@@ -73,23 +68,20 @@ async def correct_locked_entry(
         assert job is not None
         check_after_received(job, started_at)
         old_minutes, old_net = await _billed(ctx, entry_id)
-        old_blocks = await _block_minutes(ctx, entry_id)
         await work_store.correct_entry(
             ctx.db, entry_id, started_at, ended_at, description.strip(), ctx.clock.now()
         )
-        changed = await work_store.get_entry(ctx.db, entry_id)
-        assert changed is not None
-        await recharge_issued_entry_in_tx(ctx, changed)
-        new_minutes, new_net = await _billed(ctx, entry_id)
+        # Recorded first, so the entry is among the billed work charged again.
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=entry.statement_id,
             made_at=ctx.clock.now(), made_by=ctx.actor, reason=reason.strip(),
-            minutes_delta=new_minutes - old_minutes, net_delta=new_net - old_net,
+            minutes_delta=0, net_delta=Decimal("0.00"),
         )  # fmt: skip
-        new_blocks = await _block_minutes(ctx, entry_id)
-        freed = {cid: m - new_blocks.get(cid, 0) for cid, m in old_blocks.items()}
-        await _give_freed_hours_in_tx(ctx, job.client_id, entry_id, freed)
-        await recharge_open_entries_in_tx(ctx, job.client_id, min(entry.started_at, started_at))
+        await settle_billed_in_tx(ctx, job.client_id, min(entry.started_at, started_at))
+        new_minutes, new_net = await _billed(ctx, entry_id)
+        await store.set_correction_delta(
+            ctx.db, correction_id, new_minutes - old_minutes, new_net - old_net
+        )
         await audit.record(
             ctx, "work_entry", entry_id, "corrected", reason=reason.strip(),
             before={"start": entry.started_at, "end": entry.ended_at or started_at,
@@ -153,65 +145,23 @@ async def add_late_entry(
             now=ctx.clock.now(),
         )  # fmt: skip
         await work_store.lock_entries(ctx.db, issued.id, [entry_id])
-        entry = await work_store.get_entry(ctx.db, entry_id)
-        assert entry is not None
-        # Charged in its place among the open entries worked after it: block
-        # hours that open work took (hours a correction freed, say) go back to
-        # the earlier, late work first, and the open work gets what is left.
-        await recharge_open_entries_in_tx(ctx, job.client_id, started_at, also=entry)
-        minutes, net = await _billed(ctx, entry_id)
         correction_id = await store.insert_correction(
             ctx.db, client_id=job.client_id, entry_id=entry_id, locked_by=issued.id,
             made_at=ctx.clock.now(), made_by=ctx.actor, reason=reason.strip(),
-            minutes_delta=minutes, net_delta=net,
+            minutes_delta=0, net_delta=Decimal("0.00"),
         )  # fmt: skip
+        # Charged like every change to billed work (:func:`settle_billed_in_tx`):
+        # in its place among the billed work, before the open work after it, so
+        # the result never depends on when it was added.
+        await settle_billed_in_tx(ctx, job.client_id, started_at)
+        minutes, net = await _billed(ctx, entry_id)
+        await store.set_correction_delta(ctx.db, correction_id, minutes, net)
         await audit.record(
             ctx, "work_entry", entry_id, "added_late", job_id=job_id, start=started_at,
             end=ended_at, reason=reason.strip(), statement_id=issued.id,
             correction_id=correction_id,
         )  # fmt: skip
     return entry_id
-
-
-FREED_HOURS_PL = "godziny bloku zwolnione korektą wpisu {entry}"
-"""Why billed uncovered time moved onto a block, as the client's document says it."""
-
-
-async def _give_freed_hours_in_tx(
-    ctx: Ctx, client_id: int, corrected_id: int, freed: dict[int, int]
-) -> None:
-    """Uncovered billed work takes the hours a correction freed; each move is a correction.
-
-    Each entry whose charges changed gets its own correction row (its billed
-    minutes stay, its money falls), so the next statement shows one line per
-    entry, with the entry's id, instead of a sum no one can check.
-    """
-    waiting = {u.entry_id for u in await store.uncovered_charges(ctx.db, client_id) if u.locked}
-    before = {eid: await _billed(ctx, eid) for eid in waiting}
-    for eid in await cover_locked_uncovered_in_tx(ctx, client_id, freed):
-        entry = await work_store.get_entry(ctx.db, eid)
-        if entry is None or entry.statement_id is None:
-            continue
-        minutes, net = await _billed(ctx, eid)
-        await store.insert_correction(
-            ctx.db, client_id=client_id, entry_id=eid, locked_by=entry.statement_id,
-            made_at=ctx.clock.now(), made_by=ctx.actor,
-            reason=FREED_HOURS_PL.format(entry=corrected_id),
-            minutes_delta=minutes - before[eid][0], net_delta=net - before[eid][1],
-        )  # fmt: skip
-        await audit.record(
-            ctx, "work_entry", eid, "freed_hours_taken", corrected_entry=corrected_id,
-            minutes=minutes, net=str(net),
-        )  # fmt: skip
-
-
-async def _block_minutes(ctx: Ctx, entry_id: int) -> dict[int, int]:
-    """An entry's minutes on each prepaid block (contract id → minutes)."""
-    out: dict[int, int] = {}
-    for c in (await store.charges_of(ctx.db, [entry_id])).get(entry_id, []):
-        if c.basis is ChargeBasis.BLOCK and c.contract_id is not None:
-            out[c.contract_id] = out.get(c.contract_id, 0) + c.minutes
-    return out
 
 
 async def _billed(ctx: Ctx, entry_id: int) -> tuple[int, Decimal]:

@@ -11,8 +11,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock, local
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
-from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind, ClientStatus
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.people import Role
 from bbdispatch.domain.recurring import TaskDraft
 from bbdispatch.phones import parse_phone

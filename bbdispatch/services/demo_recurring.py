@@ -14,7 +14,8 @@ from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.inventory import ExportFormat, SoftwareItem, SoftwareList
-from bbdispatch.domain.jobs import JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import JobStatus, Priority
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.recurring import RecurringTask, RunLog, RunOutcome
 from bbdispatch.domain.schedule import plan_occurrences

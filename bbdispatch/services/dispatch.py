@@ -12,13 +12,15 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 
-from bbdispatch.domain.assignment import Visit, clashing_visit
+from bbdispatch.clock import format_local
+from bbdispatch.domain.assignment import Visit, beyond_target, clashing_visit, visit_in_past
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.job_edits import JobEdit as JobEdit
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
-from bbdispatch.domain.jobs import JobEdit as JobEdit  # re-exported: screens build one
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
+from bbdispatch.services.board import response_due
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import check_terms
 from bbdispatch.services.lifecycle import assign_in_tx, move_job
@@ -54,9 +56,14 @@ async def change_status(ctx: Ctx, job_id: int, target: JobStatus, note: str = ""
 
 @dataclass(frozen=True)
 class Assigned:
-    """The outcome of an assignment: the clash to warn about, if any."""
+    """The outcome of an assignment: what to warn the dispatcher about, if anything."""
 
     clash: Visit | None = None
+    """Another visit of the technician that this one overlaps (travel included)."""
+    late_after: datetime | None = None
+    """The job's response target (UTC) when the planned visit comes after it: the
+    job will be late (an emergency's 2 h offered tomorrow). None: in time, or no
+    visit, or no running target."""
 
 
 async def visit_clash(
@@ -75,13 +82,21 @@ async def assign(
     """Give a job to a technician (or hand it over to another); history is kept.
 
     A new or triaged job becomes *assigned*; a job already under way keeps its
-    status and records the hand-over. On-site jobs need a planned visit.
+    status and records the hand-over. On-site jobs need a planned visit; on a
+    remote job a visit is optional and means the planned time of the remote
+    session. A visit is never planned in the past (the job's own visit, kept
+    unchanged with the same technician, is no new plan and passes). A
+    visit after the job's response target is allowed (the dispatcher decides)
+    and named in :attr:`Assigned.late_after`, as an overlap is in ``clash``.
 
     Raises:
         DomainError: closed job, unknown or inactive person, a person who does
             not work on site for an on-site job, or an on-site job without a visit.
+        FieldError: a visit in the past (``visit``).
     """
     await check(ctx, Action.JOB_ASSIGN, entity="job", entity_id=job_id)
+    due = None if visit_at is None else await response_due(ctx, job_id)
+    late_after = due if visit_at is not None and beyond_target(visit_at, due) else None
     async with ctx.db.transaction():
         job = await _job_in_tx(ctx, job_id)
         if not job.status.is_open:
@@ -95,14 +110,21 @@ async def assign(
             if visit_at is None:
                 raise DomainError(_("Plan the visit: an on-site job needs a date and time."))
         if job.technician_id == technician_id and job.visit_at == visit_at:
-            return Assigned()
+            return Assigned(late_after=late_after)
+        if visit_at is not None and visit_in_past(visit_at, ctx.clock.now()):
+            raise FieldError(
+                "visit",
+                _("The visit {at} is in the past: plan it from now on.").format(
+                    at=format_local(visit_at)
+                ),
+            )
         clash = (
             None if visit_at is None else await visit_clash(ctx, technician_id, visit_at, job_id)
         )
         await assign_in_tx(
             ctx, job, technician_id, person.name, visit_at, clash.job_id if clash else None
         )
-    return Assigned(clash=clash)
+    return Assigned(clash=clash, late_after=late_after)
 
 
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:

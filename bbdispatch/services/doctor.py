@@ -16,7 +16,7 @@ import re
 import shlex
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bbdispatch.domain.labels import ROLE_LABEL
@@ -30,7 +30,7 @@ from bbdispatch.pricelist import (
 )
 from bbdispatch.services.import_clients import interrupted_imports
 from bbdispatch.storage import people as people_store
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, open_lock_path
 
 
 @dataclass(frozen=True)
@@ -207,12 +207,33 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
     fmode = stat.S_IMODE(folder.stat().st_mode)
     staff, create = staff_group(accounts, info.st_gid)
     fq = shlex.quote(str(folder))
+    lock = open_lock_path(db_path)
+    lq = shlex.quote(str(lock))
+    try:
+        lock_info: os.stat_result | None = lock.lstat()
+    except OSError:
+        lock_info = None  # made by the first program that opens the database
     if info.st_gid == 0:
+        files = f"{q} {lq}" if lock_info is not None else q
         checks.append(
             Check(False, _("database group"), _(
                 "{path} belongs to group root: staff must never join root; run: "
-                "{create}chgrp {group} {fq} {q} && chmod 3770 {fq} (docs/deploy-ssh.md)").format(
-                path=db_path, create=create, group=staff, fq=fq, q=q))
+                "{create}chgrp {group} {fq} {files} && chmod 3770 {fq} && chmod 660 {files} "
+                "(docs/deploy-ssh.md)").format(
+                path=db_path, create=create, group=staff, fq=fq, files=files))
+        )  # fmt: skip
+    elif lock_info is not None and (
+        lock_info.st_gid != info.st_gid
+        or stat.S_IMODE(lock_info.st_mode) & 0o067 != 0o060
+        or not stat.S_ISREG(lock_info.st_mode)
+    ):
+        checks.append(
+            Check(False, _("database lock"), _(
+                "{lock} is {mode:o}, group {lgroup}; it must be the database's (660, group "
+                "{group}), or no one else may open the database; run: chgrp {group} {lq} && "
+                "chmod 660 {lq}").format(
+                lock=lock, mode=stat.S_IMODE(lock_info.st_mode),
+                lgroup=accounts.group_name(lock_info.st_gid), group=staff, lq=lq))
         )  # fmt: skip
     elif fmode & 0o3070 != 0o3070:  # setgid for the group, sticky: no one deletes others' files
         checks.append(
@@ -227,23 +248,130 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
     return checks
 
 
+TECH_GROUP = "bbdispatch-tech"
+"""The group sshd forces into ``bbdispatch tech`` (docs/deploy-ssh.md): technicians only.
+
+Kept apart from the database's group, which office accounts join too: a
+dispatcher in a forced group would get the technician's screen over ssh."""
+
+
+def _split_advice(group: str, login: str) -> str:
+    """What makes the database's group safe for office accounts to join, then joins them."""
+    return _(
+        "give technicians a group of their own for sshd: groupadd --system {tech}, "
+        "usermod -aG {tech} LOGIN for each technician, 'Match Group {tech}' in sshd_config, "
+        "then run: usermod -aG {group} {login} (docs/deploy-ssh.md)"
+    ).format(tech=TECH_GROUP, group=group, login=login)
+
+
+def _person_check(
+    person_login: str,
+    role: Role,
+    account: Account | None,
+    db_path: Path,
+    info: os.stat_result,
+    accounts: Accounts,
+    forced: frozenset[str],
+) -> Check | None:
+    """The group part of one person's check: None when their groups are right.
+
+    The database's group is for everyone who opens the database; a group sshd
+    forces into ``bbdispatch tech`` is for technicians alone. When the two are
+    one group, an office account can neither join it (sshd would make them a
+    technician) nor stay out (the database refuses them): the groups are split.
+    """
+    what = _("account {login}").format(login=person_login)
+    label = ROLE_LABEL[role]
+    group, create = staff_group(accounts, info.st_gid)
+    office = role is not Role.TECHNICIAN
+    db_forced = group in forced
+    tech_groups = sorted(forced - {group})
+    if account is None:
+        tech = tech_groups or ([] if db_forced else [TECH_GROUP])
+        if not office and tech and tech[0] not in accounts.group_names.values():
+            create += f"groupadd --system {tech[0]} && "
+        if office and db_forced:
+            return Check(False, what, _(
+                "{role} {login} has no OS account; run: useradd -m {login}; then, as sshd "
+                "forces group {group} into bbdispatch tech, {split}").format(
+                role=label, login=person_login, group=group,
+                split=_split_advice(group, person_login)))  # fmt: skip
+        groups = group if office else ",".join([group, *tech[:1]])
+        option = "-m" if office else "--create-home --shell /bin/sh"
+        return Check(False, what, _(
+            "{role} {login} has no OS account; run: {create}useradd {option} -G {groups} "
+            "{login} (docs/deploy-ssh.md)").format(
+            role=label, login=person_login, create=create, option=option,
+            groups=groups))  # fmt: skip
+    if account.uid in (0, info.st_uid):
+        return None  # root and the database's owner open it whatever their groups
+    in_group = info.st_gid in account.groups
+    in_forced = sorted(
+        accounts.group_name(g) for g in account.groups if accounts.group_name(g) in forced
+    )
+    if office and db_forced:
+        where = (
+            _("is in group {group}, which sshd forces into bbdispatch tech")
+            if in_group
+            else _("cannot open the database (not in group {group}), and sshd forces that "
+                   "group into bbdispatch tech")
+        ).format(group=group)  # fmt: skip
+        return Check(False, what, _("{role} {login} {where}; {split}").format(
+            role=label, login=person_login, where=where,
+            split=_split_advice(group, person_login)))  # fmt: skip
+    if office and in_forced:
+        return Check(False, what, _(
+            "{role} {login} is in group {forced}, which sshd forces into bbdispatch tech; "
+            "run: gpasswd -d {login} {forced} (docs/deploy-ssh.md)").format(
+            role=label, login=person_login, forced=in_forced[0]))  # fmt: skip
+    if not in_group:
+        staff_gid = next((g for g, n in accounts.group_names.items() if n == group), None)
+        if staff_gid is not None and staff_gid in account.groups:
+            # In the right group: the database is in the wrong one (the group check says so).
+            return Check(False, what, _(
+                "{login} cannot open the database: {path} is in group {actual}, not {group}; "
+                "run: chgrp {group} {q}").format(
+                login=person_login, path=db_path, actual=accounts.group_name(info.st_gid),
+                group=group, q=shlex.quote(str(db_path))))  # fmt: skip
+        return Check(False, what, _(
+            "{login} cannot open the database (not in group {group}); run: "
+            "{create}usermod -aG {group} {login}").format(
+            login=person_login, group=group, create=create))  # fmt: skip
+    if not office and tech_groups and not in_forced:
+        return Check(False, what, _(
+            "technician {login} is not in group {tech}, which sshd forces into bbdispatch "
+            "tech: over ssh they would get a shell; run: usermod -aG {tech} {login}").format(
+            login=person_login, tech=tech_groups[0]))  # fmt: skip
+    return None
+
+
 async def check_people(
     db: Database,
     accounts: Accounts,
     forced: frozenset[str] = frozenset(),
     unread: tuple[Path, ...] = (),
 ) -> list[Check]:
-    """An admin exists; every person's OS account exists and can read the database.
+    """An admin exists; every person's OS account exists and can open the database.
 
     ``forced``: groups sshd forces into ``bbdispatch tech`` (its ``Match Group``
-    blocks with a ForceCommand). Dispatchers and admins are kept out of them,
-    as docs/deploy-ssh.md says, and run bbdispatch with that group through
-    ``runuser``; technicians belong in them. ``unread``: sshd files this login
-    could not read, so ``forced`` may lack a group: a dispatcher's or admin's
-    account in the database's group is then not judged.
+    blocks with a ForceCommand). Everyone who opens the database joins its
+    group; technicians also join a forced group, and office accounts stay out
+    of every forced group (docs/deploy-ssh.md). ``unread``: sshd files this
+    login could not read, so ``forced`` may lack a group: an office account,
+    whose advice depends on it, is then not judged.
     """
     checks: list[Check] = []
-    admins = await people_store.admin_logins(db)
+    from bbdispatch.services.rights import mismatch_text, trusted_role
+
+    everyone = []
+    for person in await people_store.all_people(db):
+        trusted = await trusted_role(db, person)
+        if trusted.mismatch:  # written outside bbdispatch: the person acts with less
+            what = _("role of {login}").format(login=person.login)
+            checks.append(Check(False, what, mismatch_text(person.login, trusted)))
+            person = replace(person, role=trusted.role)
+        everyone.append(person)
+    admins = sorted(p.login for p in everyone if p.role is Role.ADMIN)
     path = db.path
     if admins:
         checks.append(Check(True, _("admin"), ", ".join(admins)))
@@ -255,45 +383,20 @@ async def check_people(
         # (docs/scaling.md), not through the file's group.
         return checks
     info = path.stat()
-    group, create = staff_group(accounts, info.st_gid)
-    for person in await people_store.all_people(db):
+    group = staff_group(accounts, info.st_gid)[0]
+    for person in everyone:
         account = accounts.get(person.login)
         what = _("account {login}").format(login=person.login)
-        # Dispatchers and admins never join the group (docs/deploy-ssh.md): sshd may force
-        # it into bbdispatch tech. The advice for them never puts them there, so a later
-        # check cannot flag what an earlier one advised.
         office = person.role is not Role.TECHNICIAN
-        forced_group = group in forced
-        in_group = account is not None and info.st_gid in account.groups and account.uid != 0
-        if unread and office and in_group and not forced_group:
+        if unread and office and account is not None and account.uid not in (0, info.st_uid):
             checks.append(_unchecked(what, list(unread)))
-        elif account is None and office:
-            checks.append(Check(False, what, _(
-                "{role} {login} has no OS account; run: useradd -m {login} (not in group "
-                "{group}: sshd gives that group only bbdispatch tech); they run bbdispatch "
-                "with: runuser -u root -g {group} -- ... (docs/deploy-ssh.md)").format(
-                role=ROLE_LABEL[person.role], login=person.login, group=group)))  # fmt: skip
-        elif account is None:
-            checks.append(Check(False, what, _(
-                "{role} {login} has no OS account; run: {create}useradd --create-home "
-                "--shell /bin/sh -G {group} {login} (docs/deploy-ssh.md)").format(
-                role=ROLE_LABEL[person.role], login=person.login, group=group,
-                create=create)))  # fmt: skip
-        elif office and in_group and forced_group:
-            checks.append(Check(False, what, _(
-                "{role} {login} is in group {group}, which sshd forces into bbdispatch tech; "
-                "run: gpasswd -d {login} {group} (docs/deploy-ssh.md)").format(
-                role=ROLE_LABEL[person.role], login=person.login, group=group)))  # fmt: skip
-        elif office and not in_group and account.uid not in (0, info.st_uid):
-            checks.append(Check(True, what, _(
-                "{role}, runs bbdispatch with: runuser -u root -g {group} -- ...").format(
-                role=ROLE_LABEL[person.role], group=group)))  # fmt: skip
-        elif account.uid not in (0, info.st_uid) and not in_group:
-            checks.append(Check(False, what, _(
-                "{login} cannot open the database (not in group {group}); run: "
-                "{create}usermod -aG {group} {login}").format(
-                login=person.login, group=group, create=create)))  # fmt: skip
-        elif (blocked := unreachable_folder(path, account)) is not None:
+            continue
+        found = _person_check(person.login, person.role, account, path, info, accounts, forced)
+        if found is not None:
+            checks.append(found)
+            continue
+        assert account is not None
+        if (blocked := unreachable_folder(path, account)) is not None:
             folder, fmode = blocked
             checks.append(Check(False, what, _(
                 "{login} cannot reach the database: {folder} is {mode:o}, which does not let them "
@@ -376,6 +479,20 @@ def database_access_problem(db_path: Path, account: Account, group: str) -> str 
             ).format(
                 login=account.login, path=path, mode=stat.S_IMODE(info.st_mode),
                 owner=info.st_uid, group=group, q=shlex.quote(str(path)),
+            )  # fmt: skip
+    lock = open_lock_path(db_path)
+    try:
+        info = lock.stat()
+    except FileNotFoundError:
+        pass
+    else:
+        if not allows(info, account, 4):
+            return _(
+                "{login} cannot read {path} ({mode:o}, group {gid}), the lock every program "
+                "holds while it has the database open; run: chgrp {group} {q} && chmod 660 {q}"
+            ).format(
+                login=account.login, path=lock, mode=stat.S_IMODE(info.st_mode),
+                gid=info.st_gid, group=group, q=shlex.quote(str(lock)),
             )  # fmt: skip
     folder = db_path.absolute().parent
     info = folder.stat()

@@ -23,14 +23,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from bbdispatch.domain.clients import Client, ClientStatus
-from bbdispatch.domain.contracts import IMPORTED_BY, ContractStatus
+from bbdispatch.domain.contracts import IMPORTED_BY
+from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import PriceList, Product, ProductType
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.contracts import next_contract_number
+from bbdispatch.services.contracts import Held, next_contract_number, signing_refusal
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -95,6 +96,7 @@ class RowKey:
     number: str
     product: Product | None
     starts_on: date | None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,8 @@ def read_contracts(
         bad = _row_problems(r, prices, numbers, today)
         product = _product(prices, r.get("product"))
         start = parse_day(r.get("start"))
-        keys.append(RowKey(r.line, r.get("client"), r.get("number"), product, start))
+        end = parse_day(r.get("end")) if r.get("end") else None
+        keys.append(RowKey(r.line, r.get("client"), r.get("number"), product, start, end))
         if r.get("number") and r.get("number") not in numbers:
             numbers[r.get("number")] = r.line
         if bad:
@@ -401,7 +404,9 @@ async def _database_problems(
     """Every row's problems against the database, and the client id of each good row's line."""
     problems: list[RowProblem] = []
     clients: dict[int, int] = {}
-    itadmin_lines: dict[int, int] = {}
+    assessed: dict[int, bool] = {}
+    pending: dict[int, list[Held]] = {}
+    """Per client, the rows above in the file, for the signing rules."""
     same: dict[tuple[int, str, date], int] = {}
     for key in keys:
         taken = bool(key.number) and await store.contract_number_taken(ctx.db, key.number)
@@ -450,7 +455,8 @@ async def _database_problems(
                             "without a number is the same contract when the client, product "
                             "and start agree."
                         ).format(
-                            number=twin.number, code=twin.product_code,
+                            number=twin.number,
+                            code=product_name(twin.product_code, title=twin.title),
                             start=twin.starts_on.isoformat(),
                         ),
                     )
@@ -468,38 +474,27 @@ async def _database_problems(
                 )
             else:
                 same[where] = key.line
-        if key.product.type is ProductType.MONTHLY:
-            running = next(
-                (
-                    c for c in existing
-                    if c.kind is ProductType.MONTHLY and c.status is ContractStatus.ACTIVE
-                ),
-                None,
-            )  # fmt: skip
-            if running is not None:
-                problems.append(
-                    RowProblem(
-                        key.line,
-                        "product",
-                        _(
-                            "{name} already has IT administration ({number}); one client has "
-                            "one IT administration contract (close the old one first)."
-                        ).format(name=found.name, number=running.number),
-                    )
-                )
-            elif found.id in itadmin_lines:
-                problems.append(
-                    RowProblem(
-                        key.line,
-                        "product",
-                        _(
-                            "{name} has IT administration on line {m} too; one client has one "
-                            "IT administration contract (one fee for the month)."
-                        ).format(name=found.name, m=itadmin_lines[found.id]),
-                    )
-                )
-            else:
-                itadmin_lines[found.id] = key.line
+        if found.id not in assessed:
+            assessed[found.id] = bool(await store.assessments_of(ctx.db, found.id))
+        above = pending.setdefault(found.id, [])
+        refusal = signing_refusal(
+            key.product, key.starts_on, key.ends_on,
+            [*(Held.of(c) for c in existing), *above], has_assessment=assessed[found.id],
+        )  # fmt: skip
+        if refusal is not None:
+            message = str(refusal)
+            if key.product.needs_assessment and not assessed[found.id]:
+                message = _(
+                    "{refusal} Record it with: bbdispatch assessments add --client {id} "
+                    "--needs TEXT --rules TEXT (or assessments waive --client {id} --reason TEXT)."
+                ).format(refusal=message, id=found.id)
+            problems.append(RowProblem(key.line, "product", message))
+        above.append(
+            Held(
+                key.number or _("line {n}").format(n=key.line), key.product.code,
+                key.product.type, key.starts_on, key.ends_on,
+            )
+        )  # fmt: skip
     return problems, clients
 
 

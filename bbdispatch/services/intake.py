@@ -13,10 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bbdispatch.clock import format_local_short
-from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource, NewCallback
-from bbdispatch.domain.clients import NewClient
+from bbdispatch.domain.callbacks import NewCallback
+from bbdispatch.domain.calls import CallLogEntry, CallOutcome, CallSource
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
-from bbdispatch.domain.jobs import JobStatus, NewJob
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.domain.messages import stored
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -113,6 +116,22 @@ def validate_new_prospect(new: NewClient) -> NewClient:
         raise IntakeFieldError("nip", str(err)) from err
     except FieldError as err:
         raise IntakeFieldError(err.field, str(err)) from err
+    return _trimmed(checked)
+
+
+def prospect_as_stored(new: NewClient) -> NewClient:
+    """A client :func:`new_prospect_problems` found fine, normalised without a second check.
+
+    As :func:`validate_new_prospect` returns it (trimmed, the NIP as digits).
+    A client file's rows are checked once each: a large file is checked for
+    every problem first, then only the good rows are normalised.
+    """
+    from bbdispatch.services.clients import normalized_client
+
+    return _trimmed(normalized_client(new))
+
+
+def _trimmed(checked: NewClient) -> NewClient:
     return replace(
         checked,
         contact_person=checked.contact_person.strip(),
@@ -172,12 +191,14 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
             await audit.record(ctx, "client", client_id, "phone_added", e164=request.e164)
         job_id = None
         if request.job is not None and client_id is not None:
+            client = await client_store.get_client(ctx.db, client_id)
             job = replace(
                 request.job,
                 client_id=client_id,
                 caller_phone=request.e164,
                 status=JobStatus.TRIAGED,
-                site_address=request.job.site_address.strip() or await _address_of(ctx, client_id),
+                site_address=request.job.site_address.strip() or (client.address if client else ""),
+                caller_name=request.job.caller_name.strip() or _caller_of(client),
             )
             # The response clock starts when the phone rang, not when the job is saved.
             job_id = await insert_job_in_tx(ctx, job, request.received_at)
@@ -195,9 +216,17 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
     return IntakeResult(call_id, client_id, job_id)
 
 
-async def _address_of(ctx: Ctx, client_id: int) -> str:
-    client = await client_store.get_client(ctx.db, client_id)
-    return client.address if client else ""
+def _caller_of(client: Client | None) -> str:
+    """Who called, when the form names nobody: a private person calls for themselves.
+
+    A company's caller is its contact person (the form fills it in); a private
+    client is the person, so the job names them rather than "Caller: —".
+    """
+    if client is None:
+        return ""
+    if client.kind is ClientKind.PRIVATE:
+        return client.name
+    return client.contact_person
 
 
 async def _insert_prospect(ctx: Ctx, new: NewClient) -> int:

@@ -100,6 +100,43 @@ async def load_inventory(
     return report
 
 
+def _read_export(path: Path) -> bytes:
+    """The bytes of the plain file ``path``, at most :data:`MAX_EXPORT_BYTES`.
+
+    Opened without blocking and checked before a byte is read: a named pipe or
+    a device under the name is refused at once instead of hanging the command.
+
+    Raises:
+        DomainError: the file cannot be opened, is no plain file, or is too big.
+    """
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as err:
+        raise DomainError(
+            _("Cannot read {path}: {err}").format(path=path, err=err.strerror)
+        ) from err
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DomainError(
+                _("{path} is not a plain file (a named pipe or a device?): give the export "
+                  "file itself.").format(path=path)
+            )  # fmt: skip
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_EXPORT_BYTES + 1)
+    except OSError as err:
+        raise DomainError(
+            _("Cannot read {path}: {err}").format(path=path, err=err.strerror)
+        ) from err
+    finally:
+        os.close(fd)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise DomainError(_("The file is too big for a software list."))
+    return data
+
+
 MAX_HOST = 63
 """Longest computer name taken (a DNS label; NetBIOS names are 15)."""
 
@@ -218,20 +255,22 @@ async def _info(ctx: Ctx, head: InventoryHead) -> InventoryInfo:
 async def load_inventory_file(
     ctx: Ctx, job_id: int, path: Path, host: str | None = None
 ) -> InventoryReport:
-    """Read an export from a file (off the event loop) and load it on the job.
+    """Check the right and the job, then read an export from a file and load it on the job.
+
+    The file is not touched before the acting person is known to may record
+    this run and the job is an open inventory run (``docs/rights.md``: the
+    right comes first): a refused technician learns nothing of the file. Only a
+    plain file is read (a named pipe or a device would block or never end),
+    at most :data:`MAX_EXPORT_BYTES`, off the event loop.
 
     Raises:
-        DomainError: the file cannot be read, or :func:`load_inventory` refuses it.
+        NotFound: no such job.
+        Refused: the acting person may not record this run (audited).
+        DomainError: not an inventory run, the file cannot be read or is not a
+            plain file, or :func:`load_inventory` refuses it.
     """
-    await check_job(ctx, Action.RUN_RECORD, job_id)
-    try:
-        path = await asyncio.to_thread(path.expanduser)
-        size = await asyncio.to_thread(lambda: path.stat().st_size)
-        if size > MAX_EXPORT_BYTES:
-            raise DomainError(_("The file is too big for a software list."))
-        data = await asyncio.to_thread(path.read_bytes)
-    except OSError as err:
-        raise DomainError(
-            _("Cannot read {path}: {err}").format(path=path, err=err.strerror)
-        ) from err
+    job = await check_job(ctx, Action.RUN_RECORD, job_id)
+    await _check_inventory_run(ctx, job)
+    path = await asyncio.to_thread(path.expanduser)
+    data = await asyncio.to_thread(_read_export, path)
     return await load_inventory(ctx, job_id, data, path.name, host)

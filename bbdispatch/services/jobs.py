@@ -7,9 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from bbdispatch.domain.calendar import calendar_of
-from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
-from bbdispatch.domain.jobs import Job, JobRow, NewJob
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Job, JobRow
 from bbdispatch.domain.response import hold_spans, response_clock
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_money
@@ -42,16 +43,26 @@ async def insert_job_in_tx(ctx: Ctx, new: NewJob, received_at: datetime | None =
     """Insert a job inside a transaction the caller already holds.
 
     ``received_at`` is when the request came in (the phone rang), which starts
-    the response clock; default now.
+    the response clock; default now. A private person's first job makes them an
+    active client (a company becomes one by signing a contract).
 
     Raises:
         FieldError: both an agreed price and rate, or a negative one.
         NotFound: no such client.
     """
     check_terms(new.agreed_price, new.agreed_rate)
-    if await client_store.get_client(ctx.db, new.client_id) is None:
+    client = await client_store.get_client(ctx.db, new.client_id)
+    if client is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))
     job_id = await store.insert_job(ctx.db, new, received_at or ctx.clock.now(), ctx.actor)
+    if client.kind is ClientKind.PRIVATE and client.status is ClientStatus.PROSPECT:
+        # A private person signs no contract: their first job (at an agreed price or
+        # by the hour) makes them a client, as a signed contract makes a company one.
+        await client_store.set_status(ctx.db, client.id, ClientStatus.ACTIVE)
+        await audit.record(
+            ctx, "client", client.id, "status", status={"from": "prospect", "to": "active"},
+            job_id=job_id,
+        )  # fmt: skip
     await audit.record(
         ctx, "job", job_id, "created", client_id=new.client_id, priority=new.priority.value,
         mode=new.mode.value, category=new.category.value,
@@ -93,11 +104,13 @@ def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
     if price is not None and rate is not None:
         raise FieldError("price", _("Agree either a fixed price or an hourly rate, not both."))
     if price is not None and price <= 0:
-        # A price of nothing would bill the job at 0,00 zł without a word;
+        # A price of nothing would bill the job at nothing without a word;
         # work done for free is an agreed rate of 0 (its hours still listed).
         raise FieldError(
             "price",
-            _("An agreed price is more than 0,00 zł; for free work agree a rate of 0 instead."),
+            _(
+                "An agreed price is more than {zero}; for free work agree a rate of 0 instead."
+            ).format(zero=format_money(Decimal(0))),
         )
     if rate is not None and rate < 0:
         raise FieldError("rate", _("The agreed rate cannot be negative."))

@@ -21,6 +21,7 @@ from bbdispatch.domain.contracts import (
     offer_service_hint,
 )
 from bbdispatch.domain.errors import DomainError, NotFound
+from bbdispatch.domain.ledger import UncoveredWork
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _
@@ -29,6 +30,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.billing import (
     move_uncovered_in_tx,
     recharge_job_in_tx,
+    uncovered_work_of,
 )
 from bbdispatch.services.billing import (
     refresh_statuses_in_tx as refresh_statuses_in_tx,  # re-exported for older callers
@@ -189,6 +191,16 @@ async def uncovered_minutes(ctx: Ctx, client_id: int) -> int:
     await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
     found = await statement_store.uncovered_charges(ctx.db, client_id)
     return sum(u.minutes for u in found if not u.locked)
+
+
+async def uncovered_work(ctx: Ctx, client_id: int) -> list[UncoveredWork]:
+    """The client's unbilled uncovered work by day, oldest first (what a new contract may take).
+
+    The signing form asks :func:`bbdispatch.domain.ledger.movable_minutes` of it
+    whether the dates typed would take any of it.
+    """
+    await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
+    return await uncovered_work_of(ctx, client_id)
 
 
 async def move_uncovered(ctx: Ctx, contract_id: int) -> int:

@@ -31,7 +31,6 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
-from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import jobs as job_store
@@ -118,6 +117,8 @@ async def _stop_timers_for_hold(ctx: Ctx, job: Job, reason: str) -> None:
             ctx.db, entry.id, started_at=entry.started_at, ended_at=now,
             description=text, mode=entry.mode, billable=entry.billable, now=now,
         )  # fmt: skip
+        from bbdispatch.services.billing import charge_entry_in_tx  # a stop charges: reads skip it
+
         stopped = await work_store.get_entry(ctx.db, entry.id)
         assert stopped is not None
         await charge_entry_in_tx(ctx, stopped)

@@ -22,9 +22,9 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, check_entry, refuse
 from bbdispatch.services.timekeeping import (
     add_entry,
-    check_after_received,
     check_finished_entry,
     check_period_open_in_tx,
+    check_while_open,
     overlap_message,
 )
 from bbdispatch.services.workspace import own_job
@@ -136,7 +136,7 @@ async def change_entry_in_tx(
     await check_period_open_in_tx(ctx, entry.job_id, started_at)
     job = await job_store.get_job(ctx.db, entry.job_id)
     if job is not None:
-        check_after_received(job, started_at)
+        check_while_open(job, started_at, ended_at)
     clash = await store.overlapping_entry(
         ctx.db, entry.technician_id, started_at, ended_at, entry.id
     )

@@ -11,7 +11,15 @@ from bbdispatch.domain.people import OS_LOGIN, Role, Technician
 from bbdispatch.domain.rights import Action, Principal
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import ACT_AS, audit_refusal, check, refuse
+from bbdispatch.services.rights import (
+    ACT_AS,
+    audit_refusal,
+    check,
+    mismatch_text,
+    refuse,
+    trusted_admins,
+    trusted_person,
+)
 from bbdispatch.storage import people as store
 
 PHONE_GROUP = "bbdispatch-phone"
@@ -82,6 +90,52 @@ async def add_person(
     return person_id
 
 
+async def set_role(ctx: Ctx, login: str, role: Role) -> None:
+    """Give the person ``login`` the role ``role``, recorded in the audit trail (admins).
+
+    The audit row (``technician``/``role_changed``, with the role before and
+    after) is what the rights check trusts (``docs/rights.md``, "Roles"); run
+    on a role changed outside bbdispatch, it records the role again. The last
+    admin cannot stop being one (nobody could then manage the firm).
+
+    Raises:
+        Refused: the acting person is not an admin (audited).
+        NotFound: no active person has that login.
+        DomainError: the last admin would lose the role.
+    """
+    await check(ctx, Action.PEOPLE_MANAGE)
+    async with ctx.db.transaction():
+        found = await store.person_by_login(ctx.db, login)
+        if found is None or not found.active:
+            raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))
+        if role is not Role.ADMIN and await trusted_admins(ctx.db) == [login]:
+            raise DomainError(
+                _("{login} is the only admin: make another admin first.").format(login=login)
+            )
+        await store.set_role(ctx.db, found.id, role)
+        from bbdispatch.services import audit
+
+        await audit.record(
+            ctx, "technician", found.id, "role_changed", login=login, role=role.value,
+            was=found.role.value,
+        )  # fmt: skip
+
+
+async def role_note(ctx: Ctx) -> str:
+    """Why the acting person works with less than their role in the table, or ``""``.
+
+    A session shows it on its first screen (``docs/rights.md``, "Roles"); the
+    mismatch itself is audited (once a minute). A login that is no person has
+    no role to compare: ``""``, and nothing is written.
+    """
+    login = ctx.person_login
+    person = await store.person_by_login(ctx.db, login)
+    if person is None or not person.active:
+        return ""
+    trusted = (await trusted_person(ctx, person))[1]
+    return mismatch_text(login, trusted) if trusted.mismatch else ""
+
+
 def no_admin_message(db_path: str) -> str:
     """What to say when a database has no admin yet: the exact command that makes one."""
     import shlex  # only on this rare path: ``ring``/``lookup`` start without it
@@ -120,7 +174,7 @@ async def _active_person(ctx: Ctx, login: str) -> Technician:
     if other is None or not other.active:
         await audit_refusal(ctx, ACT_AS, "not a person", more={"as": login})
         raise NotFound(_("Login {login} is not a bbdispatch user.").format(login=login))
-    return other
+    return (await trusted_person(ctx, other))[0]
 
 
 ROOT_PERSON_ID = 0
@@ -175,6 +229,7 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
                 login=login
             )
         )
+    me = (await trusted_person(ctx, me))[0]  # a role changed outside bbdispatch counts not
     if act_as is None or act_as == login:
         return me
     if not me.may_act_as_others:

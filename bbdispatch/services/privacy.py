@@ -12,7 +12,10 @@ else (phones, e-mail, contact person, notes, needs assessments, calls, jobs
 with nothing billed, callers' names and numbers, audit details) is removed. A
 client with nothing issued leaves nothing: every row is deleted with SQLite's
 ``secure_delete`` on (freed space overwritten with zeros), the search index is
-rebuilt, and the WAL is checkpointed and emptied.
+rebuilt, and the WAL is checkpointed and emptied. Imports whose process died
+are cleaned up first (their staged rows and search entries may name the
+person); a running import is left alone, and the erasure then says that a
+detail is still stored (its staged rows) and to run it again afterwards.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.import_clients import drop_dead_imports
 from bbdispatch.services.rights import check
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import backups as backups_store
@@ -122,12 +126,16 @@ async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
     """
     async with ctx.db.transaction():
         await check(ctx, Action.PRIVACY, entity="client", entity_id=client_id)
+        await _client(ctx, client_id)
+        await store.secure_delete_on(ctx.db)  # for this connection's every delete from now on
+    # A killed import's staged rows and search entries may hold the person too.
+    await drop_dead_imports(ctx)
+    async with ctx.db.transaction():
         client = await _client(ctx, client_id)
         needles = _needles(client)
         shared = {n for n in needles if await store.held_for_others(ctx.db, client_id, n)}
         fp = await store.footprint(ctx.db, client_id)
         keep = bool(fp.statement_ids)
-        await store.secure_delete_on(ctx.db)
         if keep:
             await _erase_keeping_issued(ctx, fp)
         else:

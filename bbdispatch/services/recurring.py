@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from bbdispatch.clock import local, local_midnight_utc, local_today
-from bbdispatch.domain.backups import BackupCheck
+from bbdispatch.domain.backups import BackupCheck, BackupResult
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.contracts import Contract, ContractStatus
@@ -29,7 +29,13 @@ from bbdispatch.domain.recurring import (
 )
 from bbdispatch.domain.recurring import TaskDraft as TaskDraft  # re-exported: forms build one
 from bbdispatch.domain.rights import Action
-from bbdispatch.domain.schedule import ScheduleError, missed_runs, next_occurrences, parse_rule
+from bbdispatch.domain.schedule import (
+    ScheduleError,
+    check_runs_on_calendar,
+    missed_runs,
+    next_occurrences,
+    parse_rule,
+)
 from bbdispatch.formats import format_date
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import ProductType
@@ -134,6 +140,44 @@ def preview(
     )
 
 
+def draft_preview(
+    draft_schedule: str,
+    starts_at: datetime,
+    now: datetime,
+    count: int = 3,
+    *,
+    calendar: FirmCalendar,
+    on_closed: ClosedDayRule,
+) -> list[datetime]:
+    """What the task form shows while a schedule is typed: the checks saving makes, then runs.
+
+    A schedule whose every run the calendar drops is refused here as it is on
+    saving (:func:`~bbdispatch.domain.schedule.check_runs_on_calendar`), so
+    the form never shows "Next: never" for a task it would then accept.
+
+    Raises:
+        ScheduleError: the schedule is not valid, or never runs on the calendar.
+    """
+    check_runs_on_calendar(draft_schedule, starts_at, calendar, on_closed)
+    return preview(draft_schedule, starts_at, now, count, calendar=calendar, on_closed=on_closed)
+
+
+def next_runs(ctx: Ctx, task: RecurringTask, count: int = 1) -> list[datetime]:
+    """A saved task's next runs from now, by its own closed-day rule and the firm's calendar.
+
+    The one computation behind the task list's "Next run" and the task's
+    detail (the list once ignored the closed-day rule and showed a run the
+    task would skip).
+
+    Raises:
+        ScheduleError: the stored schedule no longer parses.
+    """
+    return preview(
+        task.schedule, task.starts_at, ctx.clock.now(), count,
+        calendar=calendar_of(ctx.prices), on_closed=task.on_closed_day,
+    )  # fmt: skip
+
+
 def validate_draft(draft: TaskDraft) -> None:
     """Check a task form before saving.
 
@@ -226,10 +270,14 @@ async def save_task(
     Raises:
         DomainError: invalid draft, or not an IT administration contract.
         ScheduleError: a new first run outside the contract's term
-            (:func:`check_task_term`).
+            (:func:`check_task_term`), or a schedule whose every run the firm's
+            calendar drops (a Sunday task whose closed days are skipped).
     """
     await check(ctx, Action.RECURRING_EDIT, entity="contract", entity_id=contract_id)
     validate_draft(draft)
+    check_runs_on_calendar(
+        draft.schedule, draft.starts_at, calendar_of(ctx.prices), draft.on_closed_day
+    )
     await admin_contract(ctx, contract_id)
     existing_task = await store.get_task(ctx.db, task_id) if task_id is not None else None
     if existing_task is None or existing_task.starts_at != draft.starts_at:
@@ -389,11 +437,15 @@ async def complete_run(
 
     The job is closed as done with a resolution the client can read. A
     cancelled run cannot be documented; a done one can have its log corrected.
+    A run whose backup check failed is never logged "OK" (the screen, the
+    technician's ``d`` and any command get the same refusal): record a good
+    check first, or document the problem.
 
     Raises:
-        DomainError: nothing checked, a problem without a description, a job
-            that is not a recurring run, a cancelled one, or one still open with
-            a timer running on it (closing it would lose that time).
+        DomainError: nothing checked, a problem without a description, an OK
+            over a failed backup check, a job that is not a recurring run, a
+            cancelled one, or one still open with a timer running on it
+            (closing it would lose that time).
     """
     await check_job(ctx, Action.RUN_RECORD, job_id)
     if not checked.strip():
@@ -410,6 +462,15 @@ async def complete_run(
             raise DomainError(_("Job {id} is not a recurring run.").format(id=job_id))
         if job.status is JobStatus.CANCELLED:
             raise DomainError(_("Job {id} was cancelled.").format(id=job_id))
+        if outcome is RunOutcome.OK:
+            found = await backup_store.backup_check_of(ctx.db, job_id)
+            if found is not None and found.result is BackupResult.FAILED:
+                raise DomainError(
+                    _(
+                        "The backup check of job {id} failed ({note}):"
+                        " document the run as a problem found."
+                    ).format(id=job_id, note=found.note or "—")
+                )
         log = RunLog(job_id, ctx.actor, ctx.clock.now(), checked, outcome, problem)
         resolution = checked.strip() if outcome is RunOutcome.OK else (
             checked.strip() + "\n" + _("Problem found: {text}").format(text=problem.strip())

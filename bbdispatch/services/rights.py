@@ -15,12 +15,12 @@ Use it at a service's entry point::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, NoReturn
 
 from bbdispatch.domain.errors import NotFound
-from bbdispatch.domain.people import Technician
+from bbdispatch.domain.people import Role, Technician, lower_role
 from bbdispatch.domain.rights import (
     Action,
     Principal,
@@ -37,9 +37,93 @@ from bbdispatch.storage import people as people_store
 if TYPE_CHECKING:  # the job modules are not loaded for a ring (issue 13: the phone path)
     from bbdispatch.domain.jobs import Job
     from bbdispatch.domain.work import WorkEntry
+    from bbdispatch.storage.database import Database
 
 REFUSAL_REPEAT = timedelta(minutes=1)
 """The same refusal (actor, action, thing) is audited once in this time."""
+
+
+@dataclass(frozen=True)
+class TrustedRole:
+    """A person's role as the audit trail vouches for it (``docs/rights.md``, "Roles")."""
+
+    role: Role
+    """The role the person acts with: never more than the trail records."""
+    stored: Role
+    """The role in the ``technician`` table."""
+    recorded: Role | None
+    """The role of the newest intact audit row that records one (``None``: none)."""
+
+    @property
+    def mismatch(self) -> bool:
+        """Whether the table says more than the trail: the person acts with less."""
+        return self.role is not self.stored
+
+
+async def trusted_role(db: Database, person: Technician) -> TrustedRole:
+    """The role ``person`` may act with: the stored one, at most what the audit trail records.
+
+    Every role bbdispatch gives is recorded in the chained audit trail in the
+    same transaction (``people add``/``role``, ``init``, imports). A role
+    written into the table by other means (an ``sqlite3`` shell setting the
+    ``technician`` row's role to admin) has no such row: the person then acts with the recorded
+    role, or as a technician when no intact row records one. A technician needs
+    no look-up (nothing is lower).
+    """
+    if person.role is Role.TECHNICIAN:
+        return TrustedRole(Role.TECHNICIAN, Role.TECHNICIAN, None)
+    from bbdispatch.storage.audit import role_record  # not on the phone path's way
+
+    record = await role_record(db, person.id)
+    recorded = record.role if record is not None and record.intact else None
+    role = Role.TECHNICIAN if recorded is None else lower_role(person.role, recorded)
+    return TrustedRole(role, person.role, recorded)
+
+
+async def trusted_admins(db: Database) -> list[str]:
+    """The active admins whose role the audit trail records, alphabetically.
+
+    A login made an admin outside bbdispatch is left out: it acts as what the
+    trail records (:func:`trusted_role`).
+    """
+    found: list[str] = []
+    for login in await people_store.admin_logins(db):
+        person = await people_store.person_by_login(db, login)
+        if person is not None and (await trusted_role(db, person)).role is Role.ADMIN:
+            found.append(login)
+    return found
+
+
+def mismatch_text(login: str, trusted: TrustedRole) -> str:
+    """The one line saying why ``login`` acts with less than the table says."""
+    from bbdispatch.domain.labels import ROLE_LABEL  # only when there is something to say
+
+    return _(
+        "{login} is {stored} in the database, but the audit trail records {recorded}: the role "
+        "was changed outside bbdispatch, so {login} acts as {role}; an admin checks it with "
+        "'bbdispatch audit verify' and sets it with 'bbdispatch people role'."
+    ).format(
+        login=login, stored=ROLE_LABEL[trusted.stored], role=ROLE_LABEL[trusted.role],
+        recorded=ROLE_LABEL[trusted.recorded] if trusted.recorded else _("no role"),
+    )  # fmt: skip
+
+
+async def trusted_person(ctx: Ctx, person: Technician) -> tuple[Technician, TrustedRole]:
+    """``person`` with the role they may act with; a mismatch is audited (once a minute).
+
+    The audit row is entity ``rights``, action ``refused``, action named
+    ``role``, reason ``role not recorded``, with the stored and recorded roles.
+    """
+    trusted = await trusted_role(ctx.db, person)
+    if not trusted.mismatch:
+        return person, trusted
+    await audit_refusal(
+        ctx, "role", "role not recorded", entity="technician", entity_id=person.id,
+        principal=Principal.of(trusted.role),
+        more={"stored": trusted.stored.value,
+              "recorded": trusted.recorded.value if trusted.recorded else ""},
+    )  # fmt: skip
+    return replace(person, role=trusted.role), trusted
 
 
 @dataclass(frozen=True)
@@ -50,6 +134,8 @@ class Acting:
     principal: Principal
     person: Technician | None
     """The person of the firm, or ``None`` for a fallback principal (phone, root, system)."""
+    mismatch: str = ""
+    """Why the person acts with less than the table says (:func:`mismatch_text`), or ``""``."""
 
     def owns(self, owner_id: int | None) -> bool:
         """Whether a thing that belongs to technician ``owner_id`` is this person's own."""
@@ -79,7 +165,9 @@ async def acting(ctx: Ctx, action: Action | None = None) -> Acting:
     login = ctx.person_login
     person = await people_store.person_by_login(ctx.db, login)
     if person is not None and person.active:
-        return Acting(login, Principal.of(person.role), person)
+        person, trusted = await trusted_person(ctx, person)
+        note = mismatch_text(login, trusted) if trusted.mismatch else ""
+        return Acting(login, Principal.of(person.role), person, note)
     if ctx.fallback is not None:
         return Acting(login, ctx.fallback, None)
     await audit_refusal(ctx, action.value if action else "", "not a person")
@@ -116,7 +204,12 @@ async def check(
     await audit_refusal(
         ctx, action.value, reason, entity=entity, entity_id=entity_id, principal=who.principal
     )
-    raise Refused(refusal_text(who.principal, action, not_own=reason == "not own"))
+    raise Refused(_refused(who, refusal_text(who.principal, action, not_own=reason == "not own")))
+
+
+def _refused(who: Acting, text: str) -> str:
+    """A refusal's line, followed by why the role is less than the table says, if it is."""
+    return f"{text} {who.mismatch}" if who.mismatch else text
 
 
 async def scope_of(ctx: Ctx, action: Action) -> tuple[Acting, Scope]:
@@ -129,7 +222,7 @@ async def scope_of(ctx: Ctx, action: Action) -> tuple[Acting, Scope]:
     reach = scope(who.principal, action)
     if reach is Scope.NONE:
         await audit_refusal(ctx, action.value, "role", principal=who.principal)
-        raise Refused(refusal_text(who.principal, action))
+        raise Refused(_refused(who, refusal_text(who.principal, action)))
     return who, reach
 
 

@@ -16,7 +16,8 @@ from datetime import datetime, time, timedelta
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import Job, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Job, JobMode, JobStatus, Priority
 from bbdispatch.domain.recurring import CreatedRun, RecurringTask, RunState, run_deadline
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.schedule import MAX_CATCH_UP, plan_runs

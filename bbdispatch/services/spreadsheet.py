@@ -72,10 +72,11 @@ class SheetRow:
 
 MAX_ROWS = 500_000
 """The most data rows one file may have. The file is read a line at a time (never
-whole), but every checked row is kept until the whole file is known good, because
-the import is all or nothing: about 1 KB a row, so this keeps one import within
-half a gigabyte on a small office server. A firm's real lists are thousands of
-rows; a larger file is split."""
+whole); a client import keeps no checked row in memory (they wait in the database,
+invisible, until the whole file is known good), only the keys that find a row
+repeated further down (about 150 bytes a row). People and contract files, which
+are checked against their own earlier rows, keep theirs (about 1 KB a row). A
+firm's real lists are thousands of rows; a larger file is split."""
 
 READ_CHUNK = 1024 * 1024
 """Bytes read at a time while telling a file's encoding."""
@@ -235,6 +236,12 @@ class Sheet:
     """Rows that could not be split into cells (canonical column names), by line."""
     polish: bool = False
     """Whether the file's headers are Polish: hints then name values the Polish way."""
+
+    _rows: Iterator[SheetRow] = field(default_factory=lambda: iter(()), repr=False)
+
+    def each_row(self) -> Iterator[SheetRow]:
+        """The rows not yet read, one at a time (read once); problems go to ``problems``."""
+        return self._rows
 
     def error(self, problems: Iterable[RowProblem]) -> ImportFileError:
         """The problems as an error naming each column by the file's own header."""
@@ -399,13 +406,34 @@ def read_sheet(
     required: Iterable[str],
     polish_names: Mapping[str, str] | None = None,
 ) -> Sheet:
-    """Split a CSV file into rows keyed by canonical column names, in one pass.
+    """Split a CSV file into rows keyed by canonical column names, in one pass, all held.
+
+    :func:`stream_sheet` with every row kept in ``Sheet.rows``: for the small
+    files (people, contracts) whose rows are checked against each other.
+
+    Raises:
+        ImportFileError: as :func:`stream_sheet`.
+    """
+    sheet = stream_sheet(source, aliases, required, polish_names)
+    sheet.rows.extend(sheet.each_row())
+    return sheet
+
+
+def stream_sheet(
+    source: str | Iterable[str],
+    aliases: Mapping[str, str],
+    required: Iterable[str],
+    polish_names: Mapping[str, str] | None = None,
+) -> Sheet:
+    """Read a CSV file's header now; its rows later, one at a time (``Sheet.each_row``).
 
     Rows that cannot be split (an unclosed quote, a row longer than
     :data:`MAX_ROW_CHARS`, more fields than columns, a cell longer than
-    :data:`MAX_FIELD_CHARS`) are left out and listed in ``Sheet.problems``,
-    each at the line where the row starts; reading goes on, so every other
-    row is still there to check.
+    :data:`MAX_FIELD_CHARS`) are left out and added to ``Sheet.problems`` as
+    they are met, each at the line where the row starts; reading goes on, so
+    every other row is still there to check. Nothing but the current row is
+    held, so a file of any size (up to :data:`MAX_ROWS` rows) takes the same
+    memory.
 
     Args:
         source: the decoded file, as text or as lines (a text handle opened
@@ -463,13 +491,21 @@ def read_sheet(
     if problems:
         raise ImportFileError(problems)
     sheet = Sheet(tuple(columns), written=written, polish=polish)
+    sheet._rows = _sheet_rows(sheet, lines, reader)
+    return sheet
+
+
+def _sheet_rows(sheet: Sheet, lines: _Lines, reader: Iterator[list[str]]) -> Iterator[SheetRow]:
+    """The data rows of a sheet whose header is read, problems going to ``sheet.problems``."""
+    columns = sheet.columns
+    count = 0
     while True:
         lines.start_row()
         line = lines.consumed + 1  # where the row starts, however many lines it takes
         try:
             record = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as err:  # an unclosed quote, text after a closing quote
             sheet.problems.append(RowProblem(line, "", _csv_problem(err)))
             lines.give_back_all_but_first()
@@ -480,7 +516,7 @@ def read_sheet(
             continue
         if not any(v.strip() for v in record):
             continue
-        if len(sheet.rows) >= MAX_ROWS:
+        if count >= MAX_ROWS:
             sheet.problems.append(
                 RowProblem(
                     line,
@@ -491,7 +527,7 @@ def read_sheet(
                     ).format(n=MAX_ROWS),
                 )
             )
-            break
+            return
         if len(record) > len(columns):
             sheet.problems.append(RowProblem(line, "", _("more fields than columns")))
             continue
@@ -499,8 +535,8 @@ def read_sheet(
         if long:
             sheet.problems.extend(RowProblem(line, c, _too_long()) for c in long)
             continue
-        sheet.rows.append(SheetRow(line, dict(zip(columns, record, strict=False))))
-    return sheet
+        count += 1
+        yield SheetRow(line, dict(zip(columns, record, strict=False)))
 
 
 def alias_map(names: Mapping[str, Iterable[str]]) -> dict[str, str]:

@@ -22,16 +22,18 @@ from bbdispatch.domain.statements import (
     ContractSubtotal,
     CorrectionLine,
     MonthlyFee,
+    PricedLines,
     Statement,
     StatementLine,
+    charge_amounts,
     correction_due,
     fee_months,
     months_active,
-    price_lines,
+    priced_charges,
 )
 from bbdispatch.formats import DOCUMENT_LOCALE, format_date, month_name
 from bbdispatch.i18n import _
-from bbdispatch.money import GROSZ
+from bbdispatch.money import GROSZ, round_grosz
 from bbdispatch.pricelist import ProductType
 from bbdispatch.reports import render
 from bbdispatch.reports.json_report import statement_dict
@@ -72,9 +74,14 @@ async def build_statement(
     corrections it carried; its documents as issued come from
     :func:`issued_document`.
 
+    A draft's period never overlaps an issued one: it is cut to the days no
+    issued statement covers (:func:`draft_period`); the statement's
+    ``period_from`` and ``period_to`` say the days it bills.
+
     Raises:
         NotFound: no such client.
         DomainError: the period ends before it starts.
+        PeriodIssued: an issued statement lies inside the period or covers it.
     """
     await check(ctx, Action.STATEMENT_VIEW, entity="client", entity_id=client_id)
     check_period(period_from, period_to)
@@ -83,15 +90,11 @@ async def build_statement(
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     issued = await store.statement_of_period(ctx.db, client_id, period_from, period_to)
     if issued is None:
-        # A draft bills only what no issued statement billed: the days of an
-        # overlapping issued period, and the fees that fell due in it, stay
-        # with that statement; changes to them come as its corrections.
-        covered = tuple(
-            (s.period_from, s.period_to)
-            for s in await store.issued_of_client(ctx.db, client_id)
-            if s.period_from <= period_to and s.period_to >= period_from
-        )
-        lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to, covered)
+        # A draft bills only what no issued statement billed: it starts after (or
+        # ends before) an issued period it overlaps (:func:`draft_period`).
+        period = await draft_period(ctx, client_id, period_from, period_to)
+        period_from, period_to = period.start, period.end
+        lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to)
         corrections = await corrections_due(ctx, client_id, period_to + timedelta(days=1))
     else:
         lines, subtotals, fees = await _assemble(ctx, client_id, period_from, period_to)
@@ -116,6 +119,91 @@ async def build_statement(
     )
 
 
+class PeriodIssued(DomainError):
+    """A draft's period cannot be cut clear of an issued statement; the message names it.
+
+    The command line exits 2 (a period to choose again), the screen shows it at
+    the period.
+    """
+
+
+@dataclass(frozen=True)
+class DraftPeriod:
+    """The days a draft bills: the asked period without the days issued statements cover."""
+
+    start: date
+    end: date
+    note: str = ""
+    """When the period was cut: which issued statement covers the days left out."""
+
+
+async def draft_period(ctx: Ctx, client_id: int, start: date, end: date) -> DraftPeriod:
+    """A draft's period, cut clear of the client's issued statements.
+
+    A firm bills every day once: the draft for November after 01.11–23.11 was
+    issued is 24.11–30.11. An issued period covering the start moves the start
+    after it, one covering the end moves the end before it. Days that would
+    leave an issued statement inside the draft (two pieces), or none at all, are
+    refused.
+
+    Raises:
+        PeriodIssued: naming the issued statement and its period.
+    """
+    issued = [
+        s
+        for s in await store.issued_of_client(ctx.db, client_id)
+        if s.period_from <= end and s.period_to >= start
+    ]
+    if not issued:
+        return DraftPeriod(start, end)
+    first, last = start, end
+    cut: list[IssuedStatement] = []
+    moved = True
+    while moved and first <= last:
+        moved = False
+        for s in issued:
+            if s.period_from <= first <= s.period_to:
+                first, moved = s.period_to + timedelta(days=1), True
+                cut.append(s)
+            if first <= last and s.period_from <= last <= s.period_to:
+                last, moved = s.period_from - timedelta(days=1), True
+                cut.append(s)
+    if first > last:
+        s = cut[0]
+        raise PeriodIssued(
+            _(
+                "Statement {number} for {start}–{end} is issued and covers these days; show"
+                " exactly its period to see it as issued."
+            ).format(
+                number=s.number, start=format_date(s.period_from), end=format_date(s.period_to)
+            )
+        )
+    inside = [s for s in issued if first <= s.period_from and s.period_to <= last]
+    if inside:
+        s = inside[0]
+        raise PeriodIssued(
+            _(
+                "Statement {number} for {start}–{end} is issued inside this period: make the"
+                " draft end before {start} or start after {end}."
+            ).format(
+                number=s.number, start=format_date(s.period_from), end=format_date(s.period_to)
+            )
+        )
+    note = "; ".join(
+        _("{number} covers {start}–{end}").format(
+            number=s.number, start=format_date(s.period_from), end=format_date(s.period_to)
+        )
+        for s in dict.fromkeys(cut)
+    )
+    return DraftPeriod(
+        first,
+        last,
+        _("The draft runs {start}–{end}: {issued}.").format(
+            start=format_date(first), end=format_date(last), issued=note
+        ),
+    )
+
+
 async def _assemble(
     ctx: Ctx,
     client_id: int,
@@ -131,29 +219,31 @@ async def _assemble(
     """
     start = local_midnight_utc(period_from)
     end = local_midnight_utc(period_to + timedelta(days=1))
-    found = [
-        e
-        for e in await store.entries_between(ctx.db, client_id, start, end)
-        if not any(a <= local(e.entry.started_at).date() <= b for a, b in covered)
-    ]
-    fixed = await job_store.fixed_price_first_entries(ctx.db, [e.entry.job_id for e in found])
-    lines = price_lines([
+    found = []
+    for e in await store.entries_between(ctx.db, client_id, start, end):
+        day = local(e.started_at).date()
+        if not covered or not any(a <= day <= b for a, b in covered):
+            found.append((day, e))
+    fixed = await job_store.fixed_price_first_entries(ctx.db, [e.job_id for _d, e in found])
+    # The pieces are priced first, so each line is built once, with its amounts.
+    pieces = [_with_fixed_price(e.id, e.charges, fixed.get(e.job_id)) for _d, e in found]
+    lines = PricedLines(
         StatementLine(
-            entry_id=e.entry.id,
-            day=local(e.entry.started_at).date(),
-            job_number=str(e.entry.job_id),
+            entry_id=e.id,
+            day=day,
+            job_number=str(e.job_id),
             technician=e.technician,
-            mode=e.entry.mode,
-            description=e.entry.description,
-            actual_minutes=e.entry.minutes(),
-            billed_minutes=sum(c.minutes for c in e.charges),
-            charges=_with_fixed_price(e.entry.id, e.charges, fixed.get(e.entry.job_id)),
-            started_at=e.entry.started_at,
-            ended_at=e.entry.ended_at,
-            statement_id=e.entry.statement_id,
+            mode=e.mode,
+            description=e.description,
+            actual_minutes=e.minutes(),
+            billed_minutes=sum(c.minutes for c in charges),
+            charges=priced_charges(charges, amounts),
+            started_at=e.started_at,
+            ended_at=e.ended_at,
+            statement_id=e.statement_id,
         )
-        for e in found
-    ])  # fmt: skip
+        for (day, e), charges, amounts in zip(found, pieces, charge_amounts(pieces), strict=True)
+    )  # fmt: skip
     contracts = await contract_store.contracts_of(ctx.db, client_id)
     subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
     # Fees follow the contract's dates, not its status: a contract closed today
@@ -213,10 +303,11 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
 
     For each issued statement, what its period's work and fees are worth today
     minus what the issued document billed and what later statements already
-    carried (:func:`~bbdispatch.domain.statements.correction_due`). So an admin's
-    correction, a contract closed or signed after issue all land here, with the
-    right sign, and the issued documents never change. Statements issued before
-    numbering (no recorded worth) keep the per-entry correction rows.
+    carried (:func:`~bbdispatch.domain.statements.correction_due`), one line per
+    changed entry and per changed fee (:func:`change_lines`). So an admin's
+    correction, work added late, a contract closed or signed after issue all land
+    here, with the right sign, and the issued documents never change. Statements
+    issued before numbering (no recorded worth) keep the per-entry correction rows.
     """
     await check(ctx, Action.STATEMENT_VIEW, entity="client", entity_id=client_id)
     issued = await store.issued_of_client(ctx.db, client_id)
@@ -225,7 +316,11 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
     settled = await store.settled_for(ctx.db, client_id)
     pending = await store.corrections_for(ctx.db, client_id, _FAR_FUTURE, None)
     today = local_today(ctx.clock)
+    kept: dict[int, dict[str, Any] | None] = {}
+    for s in issued:
+        kept[s.id] = _read_json(await store.document_of(ctx.db, s.id, "json"))
     out: list[CorrectionLine] = []
+    contracts: list[Contract] | None = None
     for s in issued:
         if s.period_to >= before:
             continue
@@ -246,127 +341,193 @@ async def corrections_due(ctx: Ctx, client_id: int, before: date) -> tuple[Corre
             lines=lines, contracts=(), fees=fees,
         )  # fmt: skip
         done = settled.get(s.id)
-        minutes, net = correction_due(
+        due = correction_due(
             (now.billed_minutes, now.work_net),
             (s.worth_minutes, s.worth_net),
             (done.minutes_delta, done.net_delta) if done else (0, Decimal("0.00")),
         )
         mine = [p for p in pending if p.locked_by == s.id]
-        changes = [] if done else await _fee_changes(ctx, s, fees)
-        out += per_entry_lines(s, mine, (minutes, net), today, changes)
+        carried = [
+            c
+            for other in kept.values()
+            if other is not None
+            for c in other.get("corrections", [])
+            if c.get("refers_to") == s.number
+        ]
+        document = kept[s.id]
+        if document is None:
+            out += _rest_lines(s, [], due, today)
+            continue
+        if contracts is None:
+            contracts = await contract_store.contracts_of(ctx.db, client_id)
+        try:
+            out += change_lines(s, document, now, carried, mine, due, today, contracts)
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            out += _rest_lines(s, [], due, today)
     return tuple(out)
 
 
-async def _fee_changes(
-    ctx: Ctx, s: IssuedStatement, fees: tuple[MonthlyFee, ...]
-) -> list[FeeChange]:
-    """How each contract's fee for ``s``'s period differs from its issued document.
-
-    A contract signed (backdated) after issue bills its months now; one closed
-    before it started no longer bills what the document did. Empty when the
-    document was not kept (its fees are unknown).
-    """
-    kept = await store.document_of(ctx.db, s.id, "json")
-    if kept is None:
-        return []
+def _read_json(text: str | None) -> dict[str, Any] | None:
+    """A kept JSON document as data, or None (none kept, or unreadable)."""
+    if text is None:
+        return None
     try:
-        issued = {str(f["number"]): Decimal(f["net"]) for f in json.loads(kept).get("fees", [])}
-    except (ValueError, KeyError, TypeError, ArithmeticError):
-        return []
-    now = {f.contract.number: f for f in fees}
-    changes: list[FeeChange] = []
-    for c in await contract_store.contracts_of(ctx.db, s.client_id):
-        if c.kind is not ProductType.MONTHLY:
-            continue
-        fee = now.get(c.number)
-        delta = (fee.net if fee else Decimal("0.00")) - issued.get(c.number, Decimal("0.00"))
-        if not delta:
-            continue
-        # The months billed now, or (a fee withdrawn) those the contract would have run.
-        ran = c if fee else replace(c, status=ContractStatus.ACTIVE, ends_on=None)
-        months = tuple(fee_months(ran, s.period_from, s.period_to))
-        changes.append(FeeChange(c.number, months, delta))
-    return changes
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
-def per_entry_lines(
+def _exact(charge: dict[str, Any]) -> Decimal:
+    """What a document's charge is worth before rounding: hours × rate, or its fixed price."""
+    if charge.get("fixed_price") is not None:
+        return Decimal(charge["fixed_price"])
+    return Decimal(charge["hourly_rate"]) * int(charge["minutes"]) / 60
+
+
+FREED_HOURS_PL = "godziny bloku przesunięte korektą wpisu {entries}"
+"""Why an entry no one corrected changed: another's correction freed or took back block hours."""
+
+
+def change_lines(
     s: IssuedStatement,
+    document: dict[str, Any],
+    now: Statement,
+    carried: list[dict[str, Any]],
     mine: list[PendingCorrection],
     due: tuple[int, Decimal],
     today: date,
-    fee_changes: list[FeeChange] | None = None,
+    contracts: Sequence[Contract],
 ) -> list[CorrectionLine]:
-    """The correction lines of one issued statement: one per corrected entry, then the rest.
+    """The correction lines of one issued statement: one per changed entry, one per changed fee.
 
-    Each entry's recorded corrections (an admin's change, work added late, hours
-    a correction freed) add up to one line naming the entry and its job, with its
-    own hours and money, so a line never shows hours falling while money rises.
-    What the period owes beyond them (a contract closed or a fee changed after
-    issue) is one more line with entry 0; a grosz of rounding between the
-    per-entry amounts and the period's total goes to the largest line. A fee
-    that changed (``fee_changes``: a contract signed backdated, or closed before
-    it started) is its own line naming the contract and the months.
+    Each entry's line is its billed time and money now minus what the issued
+    document billed for it and what later statements carried for it (``carried``:
+    their documents' correction rows referring to ``s``). It depends only on the
+    document and the work as it is now, never on the order of the changes, and a
+    line never shows hours falling while money rises. Money is compared before
+    rounding (hours × rate), so entries no one touched never get a grosz of
+    rounding; the grosze between the lines and the period's total (``due``) go to
+    the largest line. The reason is the admins' (``mine``: corrections not yet on
+    a statement); an entry changed by another's correction names that entry.
+
+    Raises:
+        KeyError, ValueError, TypeError, ArithmeticError: a document that cannot be read.
     """
-    grouped: dict[int, list[PendingCorrection]] = {}
+    was: dict[int, tuple[int, Decimal, str]] = {}
+    for d in document["lines"]:
+        exact = sum((_exact(c) for c in d["charges"]), Decimal(0))
+        was[int(d["entry_id"])] = (int(d["billed_minutes"]), exact, str(d["job"]))
+    is_now = {
+        ln.entry_id: (
+            ln.billed_minutes,
+            sum((c.exact for c in ln.charges), Decimal(0)),
+            ln.job_number,
+        )
+        for ln in now.lines
+    }
+    before: dict[int, tuple[int, Decimal]] = {}
+    fees_before: dict[str, Decimal] = {}
+    for c in carried:
+        if c.get("fee_contract"):
+            number = str(c["fee_contract"])
+            fees_before[number] = fees_before.get(number, Decimal(0)) + Decimal(c["net_delta"])
+        elif int(c["entry_id"]):
+            m, n = before.get(int(c["entry_id"]), (0, Decimal(0)))
+            before[int(c["entry_id"])] = (m + int(c["minutes_delta"]), n + Decimal(c["net_delta"]))
+    reasons: dict[int, list[PendingCorrection]] = {}
     for p in mine:
-        grouped.setdefault(p.entry_id, []).append(p)
+        reasons.setdefault(p.entry_id, []).append(p)
+    corrected = ", ".join(str(i) for i in reasons)
     lines: list[CorrectionLine] = []
-    for entry_id, rows in grouped.items():
-        minutes = sum(r.minutes_delta for r in rows)
-        net = sum((r.net_delta for r in rows), Decimal("0.00"))
+    for entry_id in sorted(was.keys() | is_now.keys(), key=lambda i: (i not in was, i)):
+        m_now, x_now, job = is_now.get(entry_id, (0, Decimal(0), ""))
+        m_was, x_was, job_was = was.get(entry_id, (0, Decimal(0), ""))
+        m_before, n_before = before.get(entry_id, (0, Decimal(0)))
+        minutes = m_now - m_was - m_before
+        net = round_grosz(x_now - x_was - n_before)
         if not minutes and not net:
             continue
-        why = "; ".join(dict.fromkeys(r.reason for r in rows))
+        rows = reasons.get(entry_id, [])
+        if rows:
+            why = "; ".join(dict.fromkeys(r.reason for r in rows))
+        elif corrected:
+            why = FREED_HOURS_PL.format(entries=corrected)
+        else:
+            why = CHANGED_AFTER_ISSUE_PL
         lines.append(
             CorrectionLine(
-                made_on=max(local(r.made_at).date() for r in rows),
+                made_on=max((local(r.made_at).date() for r in rows), default=today),
                 entry_id=entry_id,
-                job_number=str(rows[0].job_id),
+                job_number=job or job_was,
                 reason=correction_reason_pl(s.number, s.period_from, s.period_to, why),
                 minutes_delta=minutes,
                 net_delta=net,
                 refers_to=s.number,
             )
         )
+    issued_fees = {str(f["number"]): Decimal(f["net"]) for f in document.get("fees", [])}
+    fees_now = {f.contract.number: f for f in now.fees}
+    fee_lines: list[CorrectionLine] = []
+    for k in contracts:
+        if k.kind is not ProductType.MONTHLY:
+            continue
+        fee = fees_now.get(k.number)
+        delta = (fee.net if fee else Decimal("0.00")) - issued_fees.get(k.number, Decimal(0))
+        delta -= fees_before.get(k.number, Decimal(0))
+        if not delta:
+            continue
+        # The months billed now, or (a fee withdrawn) those the contract would have run.
+        ran = k if fee else replace(k, status=ContractStatus.ACTIVE, ends_on=None)
+        months = tuple(fee_months(ran, s.period_from, s.period_to))
+        fee_lines.append(
+            CorrectionLine(
+                made_on=today, entry_id=0, job_number="",
+                reason=correction_reason_pl(
+                    s.number, s.period_from, s.period_to, fee_reason_pl(k.number, months)
+                ),
+                minutes_delta=0, net_delta=round_grosz(delta), refers_to=s.number,
+                fee_contract=k.number, fee_months=months,
+            )
+        )  # fmt: skip
+    return _rest_lines(s, lines, due, today, fee_lines)
+
+
+def _rest_lines(
+    s: IssuedStatement,
+    lines: list[CorrectionLine],
+    due: tuple[int, Decimal],
+    today: date,
+    fee_lines: Sequence[CorrectionLine] = (),
+) -> list[CorrectionLine]:
+    """``lines`` and ``fee_lines``, and what the period owes beyond them.
+
+    A few grosze of rounding between the lines and the period's total go to the
+    largest entry line; anything else (a document that cannot be read) is one
+    more line with entry 0, so the lines always add up to what is due.
+    """
     rest_minutes = due[0] - sum(ln.minutes_delta for ln in lines)
-    rest_net = due[1] - sum((ln.net_delta for ln in lines), Decimal("0.00"))
+    rest_net = due[1] - sum((ln.net_delta for ln in [*lines, *fee_lines]), Decimal("0.00"))
     if lines and not rest_minutes and abs(rest_net) <= GROSZ * len(lines):
         biggest = max(range(len(lines)), key=lambda i: abs(lines[i].net_delta))
         lines[biggest] = replace(lines[biggest], net_delta=lines[biggest].net_delta + rest_net)
-    elif rest_minutes or rest_net:
-        for change in fee_changes or ():
-            lines.append(
-                CorrectionLine(
-                    made_on=today,
-                    entry_id=0,
-                    job_number="",
-                    reason=correction_reason_pl(
-                        s.number, s.period_from, s.period_to,
-                        fee_reason_pl(change.number, change.months),
-                    ),
-                    minutes_delta=0,
-                    net_delta=change.net_delta,
-                    refers_to=s.number,
-                    fee_contract=change.number,
-                    fee_months=change.months,
-                )
-            )  # fmt: skip
-            rest_net -= change.net_delta
-        if rest_minutes or rest_net:
-            lines.append(
-                CorrectionLine(
-                    made_on=today,
-                    entry_id=0,
-                    job_number="",
-                    reason=correction_reason_pl(
-                        s.number, s.period_from, s.period_to, CHANGED_AFTER_ISSUE_PL
-                    ),
-                    minutes_delta=rest_minutes,
-                    net_delta=rest_net,
-                    refers_to=s.number,
-                )
+        rest_net = Decimal("0.00")
+    out = [*lines, *fee_lines]
+    if rest_minutes or rest_net:
+        out.append(
+            CorrectionLine(
+                made_on=today,
+                entry_id=0,
+                job_number="",
+                reason=correction_reason_pl(
+                    s.number, s.period_from, s.period_to, CHANGED_AFTER_ISSUE_PL
+                ),
+                minutes_delta=rest_minutes,
+                net_delta=rest_net,
+                refers_to=s.number,
             )
-    return lines
+        )
+    return out
 
 
 async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, ...]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bbdispatch.clock import format_local, local
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed, NotFound
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
+from bbdispatch.domain.lifecycle import STATUS_LABEL as JOB_STATUS_LABEL
 from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import (
@@ -19,12 +20,10 @@ from bbdispatch.domain.work import WorkEntry
 from bbdispatch.formats import format_date, format_duration
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
-from bbdispatch.services.billing import charge_entry_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, check_job
 from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
-from bbdispatch.storage import statements as statement_store
 from bbdispatch.storage import work as store
 
 
@@ -113,6 +112,41 @@ def check_after_received(job: Job, started_at: datetime) -> None:
         )
 
 
+def check_while_open(job: Job, started_at: datetime, ended_at: datetime) -> None:
+    """Refuse work outside the job's life: before it was received, or after it was closed.
+
+    Every way of recording or correcting unbilled work calls this (the office's
+    and the technician's time, in the TUI and on the command line), so both
+    give one answer. A closed job (done or cancelled) still takes work written
+    down afterwards that was done while it was open: the entry must end by the
+    moment it was closed. Work after that is new work and goes on a new job
+    (``jobs add``, the intake): a closed job stays closed. Only an admin's
+    correction of work on an issued statement (``time add --late``, ``time edit
+    --reason``, the statement screen) is not held to it: it is an audited
+    decision with its reason, shown on the next statement.
+
+    Raises:
+        FieldError: a start before the job was received (``from``), an end after
+            it was closed (``to``), naming when.
+    """
+    check_after_received(job, started_at)
+    if job.status.is_open or job.closed_at is None:
+        return
+    closed = job.closed_at.replace(second=0, microsecond=0)
+    if closed < job.closed_at:
+        closed += timedelta(minutes=1)  # to the minute, as times are typed: 10:07:20 takes 10:08
+    if ended_at > closed:
+        raise FieldError(
+            "to",
+            _(
+                "Job {job} was closed ({status}) on {closed}: work on it ends by then;"
+                " later work goes on a new job."
+            ).format(
+                job=job.id, status=JOB_STATUS_LABEL[job.status], closed=format_local(job.closed_at)
+            ),
+        )
+
+
 async def check_on_the_job_in_tx(ctx: Ctx, job: Job, technician_id: int) -> None:
     """Refuse time booked for a technician who is not on the job.
 
@@ -162,6 +196,8 @@ async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -
     Raises:
         PeriodIssued: the day is inside the period of an issued statement.
     """
+    from bbdispatch.storage import statements as statement_store  # on a write only
+
     day = local(started_at).date()
     issued = await statement_store.statement_covering_job_day(ctx.db, job_id, day)
     if issued is not None:
@@ -192,11 +228,16 @@ async def add_entry(
     Raises:
         NotFound: no such job.
         NotAllowed: the start falls in a period already on an issued statement.
-        FieldError: a start before the job was received (``from``), a
-            technician not on the job (``tech``).
+        FieldError: a start before the job was received (``from``), an end
+            after a closed job was closed (``to``), a technician not on the job
+            (``tech``).
         DomainError: no description, end not after start, end in the future, or
             an overlap with another entry of the same technician (named).
     """
+    from bbdispatch.services.billing import (
+        charge_entry_in_tx,  # on a write: a read path skips billing
+    )
+
     await check_job(ctx, Action.JOB_WORK, job_id)
     await check(ctx, Action.TIME_EDIT, owner_id=technician_id)
     check_finished_entry(ctx, started_at, ended_at, description, long=long)
@@ -205,7 +246,7 @@ async def add_entry(
         if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
         await check_period_open_in_tx(ctx, job_id, started_at)
-        check_after_received(job, started_at)
+        check_while_open(job, started_at, ended_at)
         await check_on_the_job_in_tx(ctx, job, technician_id)
         clash = await store.overlapping_entry(ctx.db, technician_id, started_at, ended_at)
         if clash is not None:
@@ -327,6 +368,10 @@ async def stop_timer(
         TooShort: under a minute: discard the timer.
         DomainError: no timer running, no description, a bad end, or an overlap.
     """
+    from bbdispatch.services.billing import (
+        charge_entry_in_tx,  # on a write: a read path skips billing
+    )
+
     await check(ctx, Action.TIME_EDIT, owner_id=tech.id)
     if not description.strip():
         raise FieldError("text", _("Describe the work for the client's statement."))

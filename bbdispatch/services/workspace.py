@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bbdispatch.clock import local_today
-from bbdispatch.domain.contracts import balance_text
+from bbdispatch.domain.contracts import hours_left_text
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobRow, JobStatus
 from bbdispatch.domain.people import Technician
@@ -41,7 +41,7 @@ class JobCard:
     site_address: str
     """Where to go: the job's site, else the client's address."""
     balances: list[str]
-    """One line per contract of the client (``balance_text``)."""
+    """One line per contract of the client: the hours it has left (``hours_left_text``)."""
     entries: list[WorkEntry]
     """This technician's entries on the job, oldest first."""
     run: RunCard | None = None
@@ -108,7 +108,7 @@ async def job_card(ctx: Ctx, tech: Technician, job_id: int) -> JobCard:
     # sees whether the time is covered, not the contracts themselves.
     contracts = await contract_store.contracts_of(ctx.db, client.id)
     today = local_today(ctx.clock)
-    balances = [balance_text(b, warn, today) for b in await contract_balances(ctx, contracts)]
+    balances = [hours_left_text(b, warn, today) for b in await contract_balances(ctx, contracts)]
     entries = [
         e for e in await work_store.entries_of_job(ctx.db, job.id) if e.technician_id == tech.id
     ]

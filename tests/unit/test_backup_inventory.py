@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.backups import BackupResult, format_size, parse_size, stale_backup
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.services.backups import backup_check, record_backup_check
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import get_job

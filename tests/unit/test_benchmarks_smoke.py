@@ -66,7 +66,7 @@ async def test_lookup_benchmark_runs_and_reports(small_db: Path, prices: PriceLi
     finally:
         bare.close()
         await db.close()
-    assert [r.measure for r in rows] == ["median", "p99"]
+    assert [r.measure for r in rows][:2] == ["median", "p99"]  # then CPU time, where measured
     assert all(r.value > 0 and r.bare for r in rows)
     table = render(rows)
     assert "caller lookup by number" in table

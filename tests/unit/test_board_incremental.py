@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bbdispatch.domain.jobs import Category, JobEdit, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import JobEdit, NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.services.board import BoardState, board_lines, board_update
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.dispatch import change_status, edit_job

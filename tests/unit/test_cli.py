@@ -44,13 +44,15 @@ def test_pricelist_json_for_the_phone(capsys: pytest.CaptureFixture[str]) -> Non
 def test_pricelist_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pricelist"]) == 0
     out = capsys.readouterr().out
-    assert "3,628.50" in out and "Umowa startowa 10 h" in out
+    # Names in the session's language; the code, a --product value, beside them.
+    assert "3,628.50" in out and "Starter contract 10 h" in out and "starter-10h" in out
 
 
 def test_pricelist_table_in_polish(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--lang", "pl", "pricelist"]) == 0
     out = capsys.readouterr().out
     assert "3 628,50" in out and "brutto" in out and "uzgodniona" in out
+    assert "Umowa startowa 10 h" in out
 
 
 def test_init_then_demo_then_refuse_to_mix(

@@ -33,6 +33,7 @@ CASES: dict[str, tuple[tuple[str, ...], str]] = {
     "people add": (("x", "X", "--role", "admin"), REFUSED),
     "people import": (("PEOPLE",), REFUSED),
     "people list": ((), REFUSED),
+    "people role": (("anna", "admin"), REFUSED),
     "ring": (("+48601100200",), REFUSED),
     "lookup": (("+48601100200",), REFUSED),
     "import": (("CSV",), REFUSED),

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bbdispatch.cli import main
+from bbdispatch.text import cell_width
 
 
 def test_due_time_skips_independence_day(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,3 +43,17 @@ def test_bad_time_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "--due" in err
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_closed_days_keep_their_reasons_in_one_column(
+    capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    # Polish weekday abbreviations differ in length: wt., śr., czw.
+    assert main(["--lang", language, "calendar", "--year", "2026"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts = {cell_width(line[: line.index(":")].rsplit("  ", 1)[0]) for line in lines}
+    assert len(lines) >= 8
+    assert len(starts) == 1, lines
+    if language == "pl":
+        assert "06.01.2026 wt.     święto: Święto Trzech Króli" in lines

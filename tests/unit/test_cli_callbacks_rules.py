@@ -74,3 +74,15 @@ def test_callbacks_cancel_calls_it_off_as_the_list_does(
     assert "already" in err and err.count("\n") == 1
     err = cli(db, capsys, "callbacks", "cancel", "999", code=2)
     assert "No callback 999." in err
+
+
+def test_an_unknown_callers_number_is_listed_once(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: ``+48512345678 +48512345678: Missed call`` (who, then number)."""
+    cli(db, capsys, "ring", "512345678")
+    call_id = cli_json(db, capsys, "calls")[0]["id"]
+    cli(db, capsys, "calls", "mark", str(call_id), "missed")
+    line = cli(db, capsys, "callbacks").splitlines()[0]
+    assert line.count("512") == 1, line
+    assert "(unknown) 512 345 678: Missed call" in line

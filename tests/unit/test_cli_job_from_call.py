@@ -61,10 +61,11 @@ def test_jobs_assign_shows_the_firms_time_and_warns_on_stderr(
 
     client_id = str(new_private(db, capsys))
     day = (datetime.now(FIRM_ZONE) + timedelta(days=2)).date().isoformat()
+    # Low priority (5 business days): visits in two days keep the response target.
     first = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
-                     "--description", "Serwer")["id"]  # fmt: skip
+                     "--priority", "low", "--description", "Serwer")["id"]  # fmt: skip
     second = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
-                      "--description", "Drukarka")["id"]  # fmt: skip
+                      "--priority", "low", "--description", "Drukarka")["id"]  # fmt: skip
     out = cli(db, capsys, "jobs", "assign", str(first), "--to", "anna", "--visit", f"{day}T10:00")
     offset = datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=FIRM_ZONE).strftime("%z")
     assert out == f"job {first} assigned to anna visit {day} 10:00{offset[:3]}:{offset[3:]}\n"
@@ -75,3 +76,54 @@ def test_jobs_assign_shows_the_firms_time_and_warns_on_stderr(
     out, err = capsys.readouterr()
     assert out.count("\n") == 1 and "warning" not in out  # stdout: what was done, only
     assert err == f"warning: the visit overlaps job {first}\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "warning: the visit is after the response target ({due}): the job will be late"),
+        ("pl", "uwaga: wizyta po terminie reakcji ({due}): zlecenie będzie po terminie"),
+    ],
+)
+def test_an_emergency_visited_in_two_days_is_said_to_be_late(
+    db: str, capsys: pytest.CaptureFixture[str], language: str, said: str
+) -> None:
+    from datetime import datetime, timedelta
+
+    from bbdispatch.cli import main
+    from bbdispatch.clock import FIRM_ZONE
+
+    client_id = str(new_private(db, capsys))
+    day = (datetime.now(FIRM_ZONE) + timedelta(days=2)).date().isoformat()
+    job = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
+                   "--priority", "emergency", "--description", "Serwer stoi")["id"]  # fmt: skip
+    [(received,)] = rows(db, f"SELECT received_at FROM job WHERE id = {job}")
+    due = datetime.fromisoformat(received).astimezone(FIRM_ZONE) + timedelta(hours=2)
+    shown = due.strftime("%d.%m.%Y %H:%M" if language == "pl" else "%d/%m/%Y %H:%M")
+    assert main(["--db", db, "--lang", language, "jobs", "assign", str(job), "--to", "anna",
+                 "--visit", f"{day}T10:00"]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert "warning" not in out and "uwaga" not in out
+    assert err == said.format(due=shown) + "\n"
+    # The job is assigned all the same: the dispatcher decides.
+    assert rows(db, f"SELECT status FROM job WHERE id = {job}") == [("assigned",)]
+    visit = cli_json(db, capsys, "jobs", "assign", str(job), "--to", "anna", "--visit",
+                     f"{day}T10:00", "--json")  # fmt: skip
+    assert visit["visit_after_response_target"] is not None
+
+
+def test_jobs_edit_with_a_late_visit_warns_too(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime, timedelta
+
+    from bbdispatch.cli import main
+    from bbdispatch.clock import FIRM_ZONE
+
+    client_id = str(new_private(db, capsys))
+    day = (datetime.now(FIRM_ZONE) + timedelta(days=2)).date().isoformat()
+    job = cli_json(db, capsys, "jobs", "add", "--client", client_id, "--mode", "onsite",
+                   "--priority", "emergency", "--description", "Serwer stoi")["id"]  # fmt: skip
+    assert main(["--db", db, "jobs", "edit", str(job), "--tech", "anna",
+                 "--visit", f"{day}T10:00"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.startswith("warning: the visit is after the response target (")
+    assert err.count("\n") == 1

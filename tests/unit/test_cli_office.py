@@ -5,7 +5,7 @@ running the tests is a dispatcher, as a script on the office's machine would.
 """
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +154,7 @@ def test_company_signs_the_starter_and_its_first_job_lands_on_it(
                        "--nip", "526-000-12-46")["id"]  # fmt: skip
     out = cli(db, capsys, "contracts", "sign", "--client", str(company), "--product",
               "starter-10h", "--starts", yesterday(0)[:10])  # fmt: skip
-    assert "Lis" in out and "net 600.00, VAT 138.00, gross 738.00" in out
+    assert "Lis" in out and "net 600.00 PLN, VAT 138.00 PLN, gross 738.00 PLN" in out
     job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client", str(company), "--description",
                    "Drukarka")["id"]  # fmt: skip
     entry = cli_json(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(12),
@@ -283,6 +283,21 @@ def test_a_private_client_with_a_nip_is_refused(
     assert "nip" in company["changed"]
 
 
+def test_a_company_made_private_keeps_its_nip_unless_told_to_drop_it(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: ``clients edit ID --kind private`` dropped the company's NIP."""
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis",
+                       "--nip", "5260001246")["id"]  # fmt: skip
+    err = cli(db, capsys, "clients", "edit", str(company), "--kind", "private", code=2)
+    assert err.startswith("bbdispatch: --kind: ") and err.count("\n") == 1
+    assert "5260001246" in err and "--nip ''" in err
+    assert cli_json(db, capsys, "clients", "show", str(company))["nip"] == "5260001246"
+    done = cli_json(db, capsys, "clients", "edit", str(company), "--kind", "private", "--nip", "")
+    assert done["changed"] == ["kind", "nip"]
+    assert cli_json(db, capsys, "clients", "show", str(company))["nip"] is None
+
+
 def test_jobs_json_names_the_contract_the_time_landed_on(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -341,3 +356,42 @@ def test_a_client_with_open_jobs_is_not_archived(
         cli(db, capsys, "jobs", "status", str(job["id"]), "cancelled", "--reason", "x")
     cli(db, capsys, "clients", "archive", str(client_id))
     assert cli_json(db, capsys, "clients", "show", str(client_id))["status"] == "archived"
+
+
+def test_time_on_a_closed_job_ends_by_its_closing(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: ``time add`` took work done after the job was done or cancelled."""
+    import sqlite3
+
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(),
+                   "--client", str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "status", str(job), "cancelled", "--reason", "client withdrew")
+    closed = datetime.now(FIRM_ZONE).replace(second=0, microsecond=0) - timedelta(days=2)
+    with sqlite3.connect(db) as conn:  # as if cancelled two days ago
+        conn.execute("UPDATE job SET closed_at = ? WHERE id = ?",
+                     (closed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), job))  # fmt: skip
+    iso = "%Y-%m-%dT%H:%M"
+    err = cli(db, capsys, "time", "add", "--job", str(job),
+              "--from", closed.strftime(iso), "--to", (closed + timedelta(hours=1)).strftime(iso),
+              "--text", "Po odwołaniu", "--tech", "anna", code=2)  # fmt: skip
+    assert err.startswith(f"bbdispatch: --to: Job {job} was closed (cancelled) on ")
+    assert "a new job" in err and err.count("\n") == 1
+    out = cli(db, capsys, "time", "add", "--job", str(job),
+              "--from", (closed - timedelta(hours=1)).strftime(iso), "--to", closed.strftime(iso),
+              "--text", "Diagnoza przed odwołaniem", "--tech", "anna")  # fmt: skip
+    assert out.startswith("entry ")
+
+
+def test_clients_show_and_calls_text_say_what_json_says(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: ``clients show`` left out uncovered time, ``calls`` the number/source."""
+    db = str(demo_db_path)
+    assert main(["--db", db, "ring", "601 234 567"]) == 0
+    capsys.readouterr()
+    shown = cli(db, capsys, "clients", "show", "6")  # the demo's Lingwa: 2.25 h uncovered
+    assert "  uncovered time: 2.25 h (no contract covers it)" in shown.splitlines()
+    line = cli(db, capsys, "calls", "--limit", "1").splitlines()[0]
+    assert "601 234 567" in line and "phone system" in line and "waiting" in line

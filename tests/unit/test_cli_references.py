@@ -102,7 +102,7 @@ def test_an_agreed_price_of_nothing_is_refused(db: str, capsys: pytest.CaptureFi
     job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
     for price in ("0", "0,00"):
         err = cli(db, capsys, "jobs", "edit", str(job["id"]), "--price", price, code=2)
-        assert err.startswith("bbdispatch: --price: An agreed price is more than 0,00 zł")
+        assert err.startswith("bbdispatch: --price: An agreed price is more than 0.00 PLN")
         err = cli(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "y",
                   "--price", price, code=2)  # fmt: skip
         assert err.startswith("bbdispatch: --price: ")

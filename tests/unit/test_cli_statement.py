@@ -129,7 +129,8 @@ def test_contracts_text_shows_the_fee_and_why_there_is_no_forecast(
     code, out, _err = run(demo_db_path, capsys, "--lang", "pl", "contracts", "--client", "3")
     assert code == 0
     lines = out.splitlines()
-    fee = lines.index(next(ln for ln in lines if "it-admin" in ln)) + 1
+    it_admin = "Umowa administrowania zasobami IT"
+    fee = lines.index(next(ln for ln in lines if it_admin in ln)) + 1
     assert lines[fee].strip() == "Opłata miesięczna 1 800,00 zł (administrowanie IT)."
     assert any(ln.strip().startswith("Brak prognozy") for ln in lines)
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from bbdispatch.domain.clients import ClientDetails, ClientKind, NewClient, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.services.clients import FIELD_LIMITS, check_details
 from bbdispatch.services.intake import new_prospect_problems

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.rights import Principal
 from bbdispatch.services.clients import add_phone, clients_by_phone, create_client, search_clients
 from bbdispatch.services.context import Ctx

@@ -4,13 +4,24 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE
-from bbdispatch.domain.clients import ClientDetails, ClientKind, ClientStatus, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, PhoneLine
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, FieldError, NotAllowed
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
-from bbdispatch.domain.ledger import ChargeBasis, JobTerms, allocate
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
+from bbdispatch.domain.ledger import (
+    ChargeBasis,
+    JobTerms,
+    UncoveredWork,
+    allocate,
+    movable_minutes,
+    moved_text,
+)
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services import audit
 from bbdispatch.services.client_view import client_overview
@@ -204,13 +215,13 @@ async def test_the_technician_sees_the_agreed_price_on_the_job_card(demo_ctx: Ct
     assert tech is not None
     await assign(demo_ctx, job_id, tech.id)
     text = card_text(await job_card(demo_ctx, tech, job_id)).plain
-    assert "Agreed price: 350,00" in text and "whole job" in text
+    assert "Agreed price: 350.00 PLN" in text and "whole job" in text
 
 
 async def test_callbacks_are_listed_counted_when_due_and_finished(demo_ctx: Ctx) -> None:
     from datetime import timedelta
 
-    from bbdispatch.domain.calls import NewCallback
+    from bbdispatch.domain.callbacks import NewCallback
     from bbdispatch.services.callbacks import (
         add_callback,
         callback_list,
@@ -254,3 +265,76 @@ async def test_a_reactivated_client_gets_back_the_status_it_had(demo_ctx: Ctx) -
     prospect = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Nowy Lis"))
     await archive_client(demo_ctx, prospect)
     assert await archive_client(demo_ctx, prospect, archived=False) is ClientStatus.PROSPECT
+
+
+async def test_signing_with_the_move_goes_ahead_when_the_time_lies_outside_its_dates(
+    demo_ctx: Ctx,
+) -> None:
+    """The Sign dialog used to refuse ("No uncovered time within the dates") and sign nothing."""
+    client_id = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Sowa"))
+    job_id = await add_job(
+        demo_ctx,
+        NewJob(client_id, "x", JobMode.REMOTE, Priority.LOW, Category.OTHER),
+        received_at=at(19, 8),
+    )
+    await add_entry(
+        demo_ctx, job_id=job_id, technician_id=await anna(demo_ctx), started_at=at(20, 9),
+        ended_at=at(20, 10, 30), description="Serwis", mode=JobMode.REMOTE,
+    )  # fmt: skip
+    signed = await sign_for_client(
+        demo_ctx, SignRequest(client_id, "starter-10h", date(2026, 11, 24)), take_uncovered=True
+    )
+    assert (signed.moved_minutes, signed.left_minutes) == (0, 90)
+    assert moved_text(signed.moved_minutes, signed.left_minutes) == (
+        "No uncovered time within its dates or hours: 1.5 h stays uncovered."
+    )
+
+
+def test_movable_minutes_takes_only_work_within_the_dates_and_the_room() -> None:
+    work = [UncoveredWork(date(2026, 10, 30), 60), UncoveredWork(date(2026, 11, 20), 135)]
+    today = date(2026, 11, 24)
+    assert movable_minutes(work, date(2026, 11, 24), None, 600, today) == 0
+    assert movable_minutes(work, date(2026, 11, 1), None, 600, today) == 135
+    assert movable_minutes(work, date(2026, 10, 1), None, 600, today) == 195
+    assert movable_minutes(work, date(2026, 10, 1), None, 100, today) == 100
+    assert movable_minutes(work, date(2026, 10, 1), date(2026, 10, 31), None, today) == 0  # expired
+    assert movable_minutes(work, date(2026, 10, 1), date(2026, 11, 30), None, today) == 195
+
+
+@given(
+    st.lists(
+        st.builds(
+            UncoveredWork, st.dates(date(2026, 1, 1), date(2026, 12, 31)), st.integers(1, 600)
+        ),
+        max_size=8,
+    ),
+    st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    st.one_of(st.none(), st.dates(date(2026, 1, 1), date(2026, 12, 31))),
+    st.one_of(st.none(), st.integers(0, 3000)),
+)
+def test_movable_minutes_never_exceeds_the_work_or_the_room(
+    work: list[UncoveredWork], starts: date, ends: date | None, room: int | None
+) -> None:
+    today = date(2026, 6, 15)
+    can = movable_minutes(work, starts, ends, room, today)
+    assert 0 <= can <= sum(w.minutes for w in work)
+    assert room is None or can <= room
+    if ends is not None and ends < today:
+        assert can == 0
+
+
+async def test_an_entry_of_a_closed_job_cannot_be_moved_past_its_closing(demo_ctx: Ctx) -> None:
+    """An entry of a done job ends by the moment the job was closed (office and CLI edits alike)."""
+    from datetime import timedelta
+
+    from bbdispatch.services.office_time import change_time
+    from bbdispatch.storage import jobs as job_store
+    from bbdispatch.storage import work as work_store
+
+    job = await job_store.get_job(demo_ctx.db, 9)  # a done job of the demo
+    assert job is not None and job.closed_at is not None and not job.status.is_open
+    entry = (await work_store.entries_of_job(demo_ctx.db, job.id))[0]
+    with pytest.raises(FieldError, match=rf"Job {job.id} was closed \(done\)") as refused:
+        await change_time(demo_ctx, entry.id, ended_at=job.closed_at + timedelta(minutes=30))
+    assert refused.value.field == "to"
+    await change_time(demo_ctx, entry.id, ended_at=job.closed_at)  # still within its life

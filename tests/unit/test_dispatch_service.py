@@ -6,7 +6,8 @@ import pytest
 
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.messages import shown
 from bbdispatch.services.audit import trail
 from bbdispatch.services.board import board_lines, candidates, find, job_detail

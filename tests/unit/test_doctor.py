@@ -42,8 +42,9 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path
     assert main(["--db", str(db), "people", "add", "anna", "Anna Tech"]) == 0
     os.chown(folder, -1, GID)
     os.chmod(folder, 0o3770)
-    os.chown(db, -1, GID)
-    os.chmod(db, 0o660)
+    for file in (db, db.with_name("firm.db.open-lock")):
+        os.chown(file, -1, GID)
+        os.chmod(file, 0o660)
     root = tmp_path / "root"
     (root / "etc" / "ssh").mkdir(parents=True)
     (root / "etc" / "cron.d").mkdir()
@@ -157,26 +158,68 @@ def test_a_plain_folder_never_gets_root_group_advice(
     assert any("-G bbdispatch kasia" in f for f in fixes)
 
 
-def test_an_admin_is_kept_out_of_the_forced_group(
+def test_an_office_account_gets_advice_it_can_use(
     firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """docs/deploy-ssh.md: the ForceCommand group turns any member into a technician."""
+    """docs/deploy-ssh.md: a group sshd forces into bbdispatch tech turns any member into a
+    technician. Doctor said "ok, runs bbdispatch with: runuser -u root -g bbdispatch" for a
+    dispatcher outside the database's group: only root can run that, so they were locked
+    out. When the database's group is the forced one, the advice splits the groups."""
     db, root = firm
     assert main(["--db", str(db), "people", "add", "bogna", "Bogna", "--role", "admin"]) == 0
     capsys.readouterr()
     code, lines = doctor(db, root, capsys)
     assert code == 1
     (line,) = [ln for ln in lines if "account bogna" in ln]
-    assert "useradd -m bogna" in line and "-G bbdispatch" not in line and "runuser" in line
+    assert line.startswith("FIX") and "useradd -m bogna" in line and "runuser" not in line
+    assert "Match Group bbdispatch-tech" in line and "usermod -aG bbdispatch bogna" in line
     with (root / "etc" / "passwd").open("a") as f:
         f.write("bogna:x:1002:1002:Bogna:/home/bogna:/bin/sh\n")
-    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogna\n")
-    code, lines = doctor(db, root, capsys)
-    (line,) = [ln for ln in lines if "account bogna" in ln]
-    assert line.startswith("FIX") and "gpasswd -d bogna bbdispatch" in line
-    (root / "etc" / "group").write_text("root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna\n")
+    for members in ("anna", "anna,bogna"):  # out of the group, then in it: both locked out
+        (root / "etc" / "group").write_text(
+            f"root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:{members}\n"
+        )
+        code, lines = doctor(db, root, capsys)
+        (line,) = [ln for ln in lines if "account bogna" in ln]
+        assert line.startswith("FIX") and "runuser" not in line, line
+        assert "sshd forces" in line and "Match Group bbdispatch-tech" in line, line
+    # The advice followed: technicians in a group of their own for sshd.
+    (root / "etc" / "ssh" / "sshd_config").write_text(
+        "Match Group bbdispatch-tech\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
+    (root / "etc" / "group").write_text(
+        "root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogna\nbbdispatch-tech:x:4243:anna\n"
+    )
     code, lines = doctor(db, root, capsys)
     assert code == 0, lines
+    (line,) = [ln for ln in lines if "account bogna" in ln]
+    assert line == "ok   account bogna: admin, can open the database"
+    (root / "etc" / "group").write_text(
+        "root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogna\nbbdispatch-tech:x:4243:anna,bogna\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account bogna" in ln]
+    assert line.startswith("FIX") and "gpasswd -d bogna bbdispatch-tech" in line
+    (root / "etc" / "group").write_text(
+        "root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,bogna\nbbdispatch-tech:x:4243:\n"
+    )
+    code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("FIX") and "usermod -aG bbdispatch-tech anna" in line, line
+
+
+def test_in_the_right_group_the_cause_is_the_databases_group(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """anna is in bbdispatch; the database is in group root: doctor said "not in group
+    bbdispatch; usermod -aG bbdispatch anna", which changes nothing."""
+    db, root = firm
+    os.chown(db, -1, 0)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert f"{db} is in group root, not bbdispatch; run: chgrp bbdispatch {db}" in line, line
+    assert "usermod" not in line
 
 
 def test_a_force_command_that_cannot_run_is_not_ok(
@@ -242,9 +285,8 @@ def test_what_this_login_cannot_read_is_said_not_reported_missing(
     assert not [line for line in lines if line.startswith("FIX")], lines
     monkeypatch.undo()
     code, lines = doctor(db, root, capsys)  # as root: all there, and bogdan's group seen
-    assert [line for line in lines if not line.startswith("ok ")] == [
-        next(line for line in lines if "gpasswd -d bogdan bbdispatch" in line)
-    ], lines
+    (line,) = [line for line in lines if not line.startswith("ok ")]
+    assert "account bogdan" in line and "Match Group bbdispatch-tech" in line, lines
 
 
 def test_a_dispatchers_advice_is_never_what_a_later_check_flags(
@@ -260,17 +302,18 @@ def test_a_dispatchers_advice_is_never_what_a_later_check_flags(
     capsys.readouterr()
     _code, lines = doctor(db, root, capsys)
     (line,) = [ln for ln in lines if "account kasia" in ln]
-    assert "useradd -m kasia" in line and "-G bbdispatch" not in line, line
+    assert "useradd -m -G bbdispatch kasia" in line, line
     # Follow the advice, then set up sshd as docs/deploy-ssh.md says: still fine.
     (root / "etc" / "passwd").write_text(
         "root:x:0:0:root:/root:/bin/bash\nkasia:x:1003:1003::/home/kasia:/bin/sh\n"
     )
+    (root / "etc" / "group").write_text("root:x:0:\nbbdispatch:x:4242:kasia\n")
     (root / "etc" / "ssh" / "sshd_config").write_text(
-        "Match Group bbdispatch\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+        "Match Group bbdispatch-tech\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
     )
     _code, lines = doctor(db, root, capsys)
     (line,) = [ln for ln in lines if "account kasia" in ln]
-    assert line.startswith("ok ") and "runuser -u root -g bbdispatch" in line
+    assert line == "ok   account kasia: dispatcher, can open the database", line
 
 
 def test_a_login_that_cannot_reach_the_database_folder_is_not_ok(
@@ -447,3 +490,107 @@ def test_a_technician_is_not_told_who_the_admins_and_the_staff_are(
     assert code == 1
     assert "Not allowed" in out.err
     assert "admin" not in out.out and "anna" not in out.out
+
+
+def test_a_lock_left_in_another_group_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's first day: the database and its folder moved into bbdispatch as doctor
+    advised, the lock init had made left in group root: every technician was refused, and
+    doctor said anna "can open the database"."""
+    db, root = firm
+    lock = db.with_name("firm.db.open-lock")
+    os.chown(lock, -1, 0)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "database lock" in ln]
+    assert line.startswith("FIX") and f"chgrp bbdispatch {lock} && chmod 660 {lock}" in line
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("FIX") and f"anna cannot read {lock}" in line, line
+    os.chown(lock, -1, GID)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder every login can pass (pytest's own is root's alone)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="bbdispatch-doctor-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _open_as(uid: int, gid: int, db: Path) -> str:
+    """Open the database in a child process with a real OS identity; "" or the error."""
+    import asyncio
+
+    from bbdispatch.storage.database import Database
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        os.close(read)
+        result = ""
+        try:
+            os.setgroups([gid])
+            os.setgid(gid)
+            os.setuid(uid)
+
+            async def body() -> None:
+                opened = await Database.open(db, create=False, migrate=False)
+                await opened.close()
+
+            asyncio.run(body())
+        except BaseException as err:  # noqa: BLE001 - reported to the parent
+            result = f"{type(err).__name__}: {err}"
+        os.write(write, result.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        out = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another account")
+def test_after_the_advice_a_technician_opens_the_database_for_real(
+    shared_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As real OS accounts: root inits in a plain folder, runs doctor's 'database group'
+    command, and a login in that group (nobody, with the group) opens the database."""
+    import grp
+    import subprocess
+
+    try:
+        gid = grp.getgrnam("bbdispatch").gr_gid
+    except KeyError:
+        pytest.skip("no bbdispatch group on this machine")
+    folder = shared_folder / "srv"
+    folder.mkdir()
+    os.chown(folder, -1, 0)
+    db = folder / "firm.db"
+    assert main(["--db", str(db), "init"]) == 0
+    root = shared_folder / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "etc" / "group").write_text(f"root:x:0:\nbbdispatch:x:{gid}:\n")
+    capsys.readouterr()
+    _code, lines = doctor(db, root, capsys)
+    (line,) = [ln for ln in lines if "database group" in ln]
+    command = line.split("run: ", 1)[1].removesuffix(" (docs/deploy-ssh.md)")
+    subprocess.run(["sh", "-c", command], check=True)
+    assert _open_as(65534, gid, db) == ""
+    _code, lines = doctor(db, root, capsys)
+    assert not [ln for ln in lines if "database" in ln and not ln.startswith("ok ")], lines
+    # A lock left in group root: the refusal names the command that fixes it.
+    lock = db.with_name("firm.db.open-lock")
+    os.chown(lock, -1, 0)
+    refused = _open_as(65534, gid, db)
+    assert f"chgrp bbdispatch {lock} && chmod 660 {lock}" in refused, refused
+    assert main(["--db", str(db), "init"]) == 0  # init puts the lock in the database's group
+    assert lock.stat().st_gid == gid
+    assert _open_as(65534, gid, db) == ""

@@ -32,6 +32,9 @@ def _first_day(db: Path) -> None:
     assert main(["--db", str(db), "init"]) == 0
     assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
     assert main(["--db", str(db), "import", str(SAMPLES / "clients.csv")]) == 0
+    # The service contract's client has its needs assessment on file, as for signing.
+    assessed = ["--needs", "8 stanowisk, serwer plików", "--rules", "zgłoszenia telefonicznie"]
+    assert main(["--db", str(db), "assessments", "add", "--client", "1", *assessed]) == 0
     assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 0
 
 
@@ -200,3 +203,20 @@ def test_init_warns_when_the_admin_has_no_os_account(
     assert "no OS account nobody-here-xyz" in err and "useradd -m nobody-here-xyz" in err
     assert main(["--db", str(tmp_path / "b.db"), "init", "--admin", "root"]) == 0
     assert "no OS account" not in capsys.readouterr().err
+
+
+def test_people_check_says_how_many_the_import_would_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``people import --check`` said "3 people, no problems found" and no more, where the
+    client import's check says how many it would add and skip."""
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+    people = str(SAMPLES / "people.csv")
+    assert main(["--db", str(db), "people", "import", "--check", people]) == 0
+    assert "3 people, no problems found (to add: 3, already there: 0)" in capsys.readouterr().out
+    assert main(["--db", str(db), "people", "import", people]) == 0
+    assert "3 people added, 0 already there" in capsys.readouterr().out
+    assert main(["--db", str(db), "people", "import", "--check", people]) == 0
+    assert "(to add: 0, already there: 3)" in capsys.readouterr().out

@@ -25,10 +25,9 @@ HEADER = "client,product,number,start,end,hours_used,monthly_fee\n"
 
 
 def _first_day(db: Path) -> None:
-    assert main(["--db", str(db), "init"]) == 0
-    assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
-    assert main(["--db", str(db), "import", str(SAMPLES / "clients.csv")]) == 0
-    assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 0
+    from tests.unit.test_first_day import _first_day as first_day
+
+    first_day(db)
 
 
 def _count(db: Path, table: str) -> int:
@@ -80,7 +79,7 @@ def test_contract_for_an_archived_client_is_refused(
     )
     assert _run(firm, "clients", "archive", str(client_id)) == 0
     f = tmp_path / "c.csv"
-    f.write_text(HEADER + "7792190007,service-50h,N/1,2026-02-01,,,\n", encoding="utf-8")
+    f.write_text(HEADER + "7792190007,network-1h,N/1,2026-02-01,,,\n", encoding="utf-8")
     capsys.readouterr()
     assert _run(firm, "contracts", "import", str(f)) == 1
     err = capsys.readouterr().err
@@ -116,8 +115,10 @@ def test_a_second_it_administration_for_one_client_is_refused(
     )
     assert _run(firm, "contracts", "import", "--check", str(f)) == 1
     err = capsys.readouterr().err
-    assert "Line 2, column product: Hurtownia Budowlana Gąska Sp. z o.o. already has IT" in err
-    assert "Line 4, column product: Kancelaria" in err and "on line 3 too" in err
+    # Signing's rule, row by row: the database's contract, then the row above.
+    fee = "This client already has an IT administration contract in force over that period"
+    assert f"Line 2, column product: {fee} (ADM/2025/002, from 01/07/2025" in err, err
+    assert f"Line 4, column product: {fee} (ADM/10, from 01/01/2026" in err, err
     assert "Line 3" not in err
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.assignment import beyond_target, suggest_visit
 from bbdispatch.domain.calendar import FirmCalendar
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import IntakeRequest, get_call, record_ring, save_intake
 from bbdispatch.services.jobs import get_job
@@ -106,3 +108,24 @@ def test_nearest_year_finds_any_day_within_half_a_year(today: date, offset: int)
     wanted = today + timedelta(days=offset)
     assume(not (wanted.month == 2 and wanted.day == 29))
     assert nearest_year(wanted.day, wanted.month, today) == wanted
+
+
+def test_a_moment_is_written_and_explained_in_the_sessions_date_form() -> None:
+    """The tester's example: the stop-timer hint wrote ``23.11`` where the footer wrote ``23/11``."""
+    from bbdispatch.domain.errors import DomainError
+    from bbdispatch.domain.timeinput import format_moment_input, parse_moment
+    from bbdispatch.i18n import set_language
+
+    moment = w(23, 14, 30)
+    written = format_moment_input(moment, date(2026, 11, 24))
+    assert written == "23/11/2026 14:30"
+    assert parse_moment(written, date(2026, 11, 24)) == moment
+    with pytest.raises(DomainError, match="14:30 or 23/11 14:30"):
+        parse_moment("kiedyś", date(2026, 11, 24))
+    set_language("pl")
+    try:
+        assert format_moment_input(moment, date(2026, 11, 24)) == "23.11.2026 14:30"
+        with pytest.raises(DomainError, match=r"14:30 lub 23\.11 14:30"):
+            parse_moment("kiedyś", date(2026, 11, 24))
+    finally:
+        set_language("en")

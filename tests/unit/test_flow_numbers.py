@@ -7,10 +7,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.cli import main
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.errors import DomainError, FieldError, one_period
 from bbdispatch.domain.people import Role
 from bbdispatch.phones import InvalidPhoneNumber, is_caller_id, parse_phone, split_extension
@@ -153,13 +156,17 @@ HEAVY_FOR_A_LOOKUP = (
     "bbdispatch.domain.ledger", "bbdispatch.domain.statements", "bbdispatch.domain.board",
     "bbdispatch.services.clients", "bbdispatch.services.jobs", "bbdispatch.services.intake",
     "bbdispatch.services.audit", "bbdispatch.domain.audit_chain", "bbdispatch.storage.callbacks",
-    "holidays", "asyncpg", "psycopg", "json", "csv", "shlex",
+    "holidays", "asyncpg", "psycopg", "json", "csv", "shlex", "zoneinfo",
+    "bbdispatch.domain.job_edits", "bbdispatch.domain.client_details",
+    "bbdispatch.domain.callbacks", "bbdispatch.domain.lifecycle", "bbdispatch.domain.labels",
 )  # fmt: skip
 """Modules ``lookup`` has no use for, even showing a dispatcher the caller's contracts and
 open jobs; each cost its start-up time (issue 13: ≤ 1.5× a bare script). No price list
 (the phone path prices nothing), no Babel (hours below 1000 need no locale data), no
 audit trail (nothing is written), no PostgreSQL driver on a SQLite file, no holiday
-calendar, and no ``json``/``csv``/``shlex`` unless the output or an error needs them."""
+calendar, and no ``json``/``csv``/``shlex`` unless the output or an error needs them. No
+time zone (it shows no time), and none of the forms that write clients, jobs or callbacks:
+each frozen dataclass costs about half a millisecond to build (:mod:`bbdispatch.lazy`)."""
 
 HEAVY_FOR_A_RING = (
     *HEAVY_FOR_A_LOOKUP, "decimal", "bbdispatch.domain.jobs", "bbdispatch.domain.contracts",
@@ -196,6 +203,8 @@ def test_a_lookup_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
     assert loaded == "[]"
     # and it did look the caller up, contracts and hours left included
     assert "Kancelaria Notarialna Nowak" in shown and " left" in shown, shown
+    # a product reads by name, never as its code, though no price list was read
+    assert "service-50h" not in shown and "50 h" in shown, shown
 
 
 def test_a_malformed_csv_still_ends_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -219,3 +228,27 @@ def test_other_unexpected_errors_are_not_swallowed() -> None:
 
     with pytest.raises(KeyError):
         run(body)
+
+
+def test_the_phone_path_starts_without_the_cyclic_collector(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ring``/``lookup`` import some three hundred modules; the collector ran over their
+    objects again and again during that second (issue 13: ≤ 1.5× a bare script). Other
+    commands (imports, the TUI) keep it, and the caller gets it back."""
+    import gc
+
+    import bbdispatch.commands.ring as ring_command
+
+    seen: list[bool] = []
+    real = ring_command.record_ring
+
+    async def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(ring_command, "record_ring", spy)
+    assert gc.isenabled()
+    assert main(["--db", str(demo_db_path), "ring", "601234567"]) == 0
+    assert seen == [False]
+    assert gc.isenabled()

@@ -92,3 +92,34 @@ def test_hours_below_a_thousand_load_no_babel() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["5,25", "h", "9", "h", "False"]
+
+
+def test_agreed_terms_write_money_in_the_sessions_language() -> None:
+    """The tester's example: the English job card said ``350,00 zł``, the statement ``350.00 PLN``."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bbdispatch import i18n
+    from bbdispatch.domain.jobs import (
+        Category,
+        Job,
+        JobMode,
+        JobStatus,
+        Priority,
+        agreed_terms_text,
+    )
+
+    moment = datetime(2026, 11, 24, tzinfo=UTC)
+    job = Job(
+        1, 1, None, None, "", moment, "x", JobMode.REMOTE, Priority.NORMAL, Category.OTHER,
+        JobStatus.NEW, None, None, "", None, "", "", None, None, False, None, moment,
+        agreed_price=Decimal("350"),
+    )  # fmt: skip
+    assert agreed_terms_text(job) == "Agreed price: 350.00 PLN net for the whole job"
+    rate = replace(job, agreed_price=None, agreed_rate=Decimal("80"))
+    assert agreed_terms_text(rate) == "Agreed rate: 80.00 PLN/h net"
+    i18n.choose_language("pl")
+    try:
+        assert "350,00 zł" in agreed_terms_text(job)
+    finally:
+        i18n.choose_language("en")

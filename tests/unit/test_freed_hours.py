@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.ledger import ChargeBasis, JobTerms, ToCharge, charge_in_order
 from bbdispatch.domain.people import Technician
 from bbdispatch.pricelist import ProductType

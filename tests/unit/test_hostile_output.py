@@ -20,6 +20,7 @@ import pytest
 
 from bbdispatch.cli import main
 from bbdispatch.services.people import os_login
+from bbdispatch.storage.bulk import record_role
 from bbdispatch.text import CONTROL_CODEPOINTS
 from tests.hostile import BOLD, CLEAR, CORPUS, MARKERS, OSC, QUIT, poison
 
@@ -39,6 +40,7 @@ def hostile(demo_db_path: Path) -> Path:
             (os_login(), f"{QUIT} admin"),
         )
         conn.execute("UPDATE technician SET role = 'admin' WHERE login = ?", (os_login(),))
+        record_role(conn, os_login(), "admin")  # as bbdispatch would (docs/rights.md)
         # Client 3's November statement: three entries, each a document attack.
         ids = [r[0] for r in conn.execute(
             "SELECT w.id FROM work_entry w JOIN job j ON j.id = w.job_id"

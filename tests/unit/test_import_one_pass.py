@@ -32,6 +32,9 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert main(["--db", str(db), "init"]) == 0
     assert main(["--db", str(db), "people", "import", str(SAMPLES / "people.csv")]) == 0
     assert main(["--db", str(db), "import", str(SAMPLES / "clients.csv")]) == 0
+    # The sample's service contract client has its needs assessment on file, as for signing.
+    assessed = ["--needs", "8 stanowisk", "--rules", "zgłoszenia telefonicznie"]
+    assert main(["--db", str(db), "assessments", "add", "--client", "1", *assessed]) == 0
     assert main(["--db", str(db), "contracts", "import", str(SAMPLES / "contracts.csv")]) == 0
     capsys.readouterr()
     return db

@@ -10,11 +10,13 @@ import pytest
 
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.calls import CallOutcome
-from bbdispatch.domain.clients import ClientKind, NewClient
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.intake import suggest_contract
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.phones import InvalidPhoneNumber
 from bbdispatch.pricelist import ProductType
 from bbdispatch.services.context import Ctx
@@ -272,3 +274,33 @@ def test_starter_signed_reads_the_price_list(demo_ctx: Ctx) -> None:
     assert not starter_signed(
         demo_ctx, [contract(3, ProductType.BLOCK, date(2026, 1, 1), 60, "gone")]
     )
+
+
+async def test_a_private_caller_is_named_on_the_job_and_becomes_a_client_with_it(
+    demo_ctx: Ctx,
+) -> None:
+    """The tester's examples: "Caller: —" for a known private caller; a new private person's
+    job left them a prospect (a private person signs no contract: the job makes them a client).
+    """
+    from bbdispatch.services.clients import get_client
+    from bbdispatch.services.jobs import get_job
+
+    known = await save_intake(
+        demo_ctx, IntakeRequest(job=_job(10), client_id=10, raw_number="600 700 800")
+    )  # the demo's Jan Kowalski
+    assert known.job_id is not None
+    assert (await get_job(demo_ctx, known.job_id)).caller_name == "Jan Kowalski"
+    new = NewClient(kind=ClientKind.PRIVATE, name="Zofia Nowicka")
+    result = await save_intake(
+        demo_ctx, IntakeRequest(job=_job(), new_client=new, raw_number="500 600 701")
+    )
+    assert result.client_id is not None and result.job_id is not None
+    assert (await get_client(demo_ctx, result.client_id)).status.value == "active"
+    assert (await get_job(demo_ctx, result.job_id)).caller_name == "Zofia Nowicka"
+    info_only = await save_intake(
+        demo_ctx,
+        IntakeRequest(job=None, new_client=NewClient(kind=ClientKind.PRIVATE, name="Ewa Bez"),
+                      raw_number="500 600 702"),
+    )  # fmt: skip
+    assert info_only.client_id is not None
+    assert (await get_client(demo_ctx, info_only.client_id)).status.value == "prospect"

@@ -59,8 +59,8 @@ def test_diff_of_the_two_sample_exports() -> None:
 def test_empty_or_nameless_exports_are_refused() -> None:
     with pytest.raises(InventoryError, match="empty"):
         parse_export(b"\xff\xfe")
-    with pytest.raises(InventoryError, match="Name column"):
-        parse_export(b'"Program","Wersja"\n"a","1"\n')
+    with pytest.raises(InventoryError, match="no column naming the program"):
+        parse_export(b'"Aplikacja","Wersja"\n"a","1"\n')
 
 
 def test_wmic_format_csv_reads_names_not_the_node_column() -> None:

@@ -48,7 +48,7 @@ async def test_hours_freed_by_a_correction_cover_late_and_uncovered_billed_work(
         description="Praca", reason="Wpisano o 2 h za dużo",
     )  # fmt: skip
     # The 2 h freed: 0:45 to c, 1:00 to the late entry, the last 0:15 to November's work.
-    assert sorted(await oct_charges(demo_ctx, c)) == [("block", 15), ("block", 45)]
+    assert await oct_charges(demo_ctx, c) == [("block", 60)]  # one piece per block
     assert await oct_charges(demo_ctx, late) == [("block", 60)]
     (view,) = [v for v in await contract_views(demo_ctx, LINGWA)]
     assert view.balance.left_minutes == 0
@@ -73,3 +73,22 @@ async def test_hours_freed_by_a_correction_cover_late_and_uncovered_billed_work(
 async def _november_entry(ctx: Ctx) -> int:
     s = await build_statement(ctx, LINGWA, *NOV)
     return s.lines[0].entry_id
+
+
+async def test_late_work_on_a_statement_issued_before_documents_were_kept_is_charged(
+    demo_ctx: Ctx,
+) -> None:
+    """Such a statement has no document to start from: the late work is charged by the rules."""
+    c = await entry(demo_ctx, oct_(22, 8), 60)
+    await issue_statement(demo_ctx, LINGWA, *OCT)
+    async with demo_ctx.db.transaction():
+        await demo_ctx.db.execute("DELETE FROM statement_document", ())
+    job = (await work_store.get_entry(demo_ctx.db, c)).job_id  # type: ignore[union-attr]
+    tech = await anna(demo_ctx)
+    late = await add_late_entry(
+        demo_ctx, job_id=job, technician_id=tech.id, started_at=oct_(26, 10),
+        ended_at=oct_(26, 11), description="Praca", reason="zapomniany wpis",
+    )  # fmt: skip
+    assert await oct_charges(demo_ctx, late) == [("uncovered", 60)]
+    draft = await build_statement(demo_ctx, LINGWA, *NOV)
+    assert sum(ln.net_delta for ln in draft.corrections) == Decimal("100.00")

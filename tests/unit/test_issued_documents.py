@@ -8,6 +8,7 @@ issued number; the issued documents stay byte-identical in every format.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import tempfile
@@ -293,6 +294,8 @@ async def test_a_draft_overlapping_an_issued_period_bills_only_what_is_not_issue
     await issue_statement(demo_ctx, APTEKA, *TO_23)
     later = await work(demo_ctx, APTEKA, 30, day=24, hour=8, category=Category.NETWORK)
     draft = await build_statement(demo_ctx, APTEKA, date(2026, 11, 1), date(2026, 11, 30))
+    # The draft starts after the issued period: it bills every day once.
+    assert (draft.period_from, draft.period_to) == (date(2026, 11, 24), date(2026, 11, 30))
     ids = [ln.entry_id for ln in draft.lines]
     assert issued_work not in ids and later in ids
     assert all(ln.day > TO_23[1] for ln in draft.lines)
@@ -313,6 +316,7 @@ async def test_a_draft_overlapping_an_issued_month_bills_its_fee_once(demo_ctx: 
     assert [f.months for f in issued.fees] == [1]
     await issue_statement(demo_ctx, zdrowie, *october)
     draft = await build_statement(demo_ctx, zdrowie, date(2026, 10, 1), date(2026, 11, 30))
+    assert draft.period_from == date(2026, 11, 1)  # October is issued
     assert [f.months for f in draft.fees] == [1]  # November only; October's is issued
     assert draft.lines and not [ln for ln in draft.lines if ln.day <= october[1]]
 
@@ -357,8 +361,9 @@ async def received_early(ctx: Ctx, entry_id: int, day: int) -> None:
 
 async def _billed_after(
     path: Path, prices: PriceList, close: bool, corrections: list[tuple[int, int]]
-) -> tuple[Decimal, Decimal]:
-    """Issued net + next draft's net, and what the final work costs, after the corrections."""
+) -> tuple[Decimal, Decimal, list[tuple[int, int, Decimal]]]:
+    """Issued net + next draft's net, what the final work costs, and the draft's correction
+    lines (entry, minutes, money), after the corrections."""
     db = await Database.open(path)
     ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
     try:
@@ -381,7 +386,8 @@ async def _billed_after(
         issued = Decimal(json.loads(before["json"] or "")["totals"]["net"])
         draft = await build_statement(ctx, NOTARIUSZ, *REST)
         now = await build_statement(ctx, NOTARIUSZ, *TO_23)
-        return issued + draft.net, now.work_net + draft.work_net
+        lines = [(c.entry_id, c.minutes_delta, c.net_delta) for c in draft.corrections]
+        return issued + draft.net, now.work_net + draft.work_net, sorted(lines)
     finally:
         await db.close()
 
@@ -400,16 +406,12 @@ def test_the_order_of_corrections_never_changes_what_is_billed(
             path = Path(tmp) / f"demo{len(results)}.db"
             shutil.copy(demo_template, path)
             results.append(asyncio.run(_billed_after(path, prices, close, sequence)))
-    (billed, costs), (billed_final, costs_final) = results
+    (billed, costs, lines), (billed_final, costs_final, lines_final) = results
     assert billed == costs
     assert billed == billed_final and costs == costs_final
+    assert lines == lines_final  # each entry's line, not only the total
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known: the lines (not the total) still follow the order of corrections",
-)
 def test_a_line_whose_hours_fall_never_bills_more(demo_template: Path, prices: PriceList) -> None:
     """4 h issued, corrected to 2 h then back to 3 h: the freed hour went to the
     uncovered work meanwhile, so the entry's line reads -1 h +100 zł and the
@@ -440,6 +442,8 @@ def test_a_line_whose_hours_fall_never_bills_more(demo_template: Path, prices: P
         shutil.copy(demo_template, path)
         got = asyncio.run(lines(path))
     assert all(net <= 0 for minutes, net in got if minutes < 0), got
+    # The same lines as corrected straight to 3 h: the entry took its issued hour back.
+    assert got == [(-60, Decimal("0.00")), (0, Decimal("-100.00"))]
 
 
 async def test_block_closed_then_9_to_7_bills_the_same_directly_or_via_10(demo_ctx: Ctx) -> None:
@@ -489,3 +493,157 @@ def test_time_add_into_an_issued_period_names_late_and_a_reissue_names_the_numbe
     assert "--late REASON" in err
     assert main([*add, "--late", "Technik zapomniał wpisać"]) == 0
     assert "entry" in capsys.readouterr().out
+
+
+# The lines, not only the total, depend only on the issued document and the final
+# work: any order of the same corrections, late entries and a block closed after
+# issue gives the same correction lines (each named by its entry's start).
+
+Op = tuple[str, int, int]
+
+changes_after_issue = st.lists(
+    st.one_of(
+        st.tuples(st.just("correct"), st.integers(0, 2), st.integers(6, 14)),
+        st.tuples(st.just("late"), st.integers(0, 2), st.integers(1, 4)),
+        st.tuples(st.just("close"), st.just(0), st.just(0)),
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+def final_values(ops: list[Op]) -> list[Op]:
+    """The same final work, reached directly: each entry's last value, each late entry once."""
+    corrections = {a: (op, a, b) for op, a, b in ops if op == "correct"}
+    late: dict[int, Op] = {}
+    for op, a, b in ops:
+        if op == "late":
+            late.setdefault(a, (op, a, b))
+    closing = [("close", 0, 0)] if any(op == "close" for op, _a, _b in ops) else []
+    return [*corrections.values(), *late.values(), *closing]
+
+
+async def _lines_after(
+    path: Path, prices: PriceList, ops: list[Op]
+) -> tuple[list[tuple[datetime | None, int, Decimal]], Decimal, Decimal]:
+    """The draft's correction lines (by entry start), all billed, and what the work costs."""
+    from bbdispatch.services.corrections import add_late_entry
+    from bbdispatch.storage.work import get_entry
+
+    db = await Database.open(path)
+    ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
+    try:
+        # 4 h + 4 h + 3 h on the notary's 9 h block: the last entry is 2 h uncovered.
+        entries = [await work(ctx, NOTARIUSZ, h * 60, day=d, hour=12) for d, h in ((18, 4), (19, 4), (20, 3))]  # fmt: skip
+        for entry, day in zip(entries, (18, 19, 20), strict=True):
+            await received_early(ctx, entry, day)
+        job = (await get_entry(db, entries[0])).job_id  # type: ignore[union-attr]
+        await issue_statement(ctx, NOTARIUSZ, *TO_23)
+        before = await documents(ctx, NOTARIUSZ, TO_23)
+        added: set[int] = set()
+        for op, a, b in ops:
+            if op == "correct":
+                day = 18 + a
+                await correct_locked_entry(
+                    ctx, entries[a], started_at=datetime(2026, 11, day, b, tzinfo=FIRM_ZONE),
+                    ended_at=datetime(2026, 11, day, (16, 16, 15)[a], tzinfo=FIRM_ZONE),
+                    description="Poprawiony wpis", reason="Korekta", long=True,
+                )  # fmt: skip
+            elif op == "late" and a not in added:
+                added.add(a)
+                start = datetime(2026, 11, 21, 14 + 2 * a, tzinfo=FIRM_ZONE)
+                await add_late_entry(
+                    ctx, job_id=job, technician_id=1, started_at=start,
+                    ended_at=start + timedelta(minutes=30 * b), description="Praca",
+                    reason="Technik zapomniał wpisać",
+                )  # fmt: skip
+            elif op == "close":
+                with contextlib.suppress(DomainError):  # closed already
+                    await close_contract(ctx, NOTARIUSZ_BLOCK, "Umowa rozwiązana")
+        assert await documents(ctx, NOTARIUSZ, TO_23) == before
+        draft = await build_statement(ctx, NOTARIUSZ, *REST)
+        starts = {}
+        for c in draft.corrections:
+            found = await get_entry(db, c.entry_id) if c.entry_id else None
+            starts[c.entry_id] = found.started_at if found else None
+        lines = sorted(
+            ((starts[c.entry_id], c.minutes_delta, c.net_delta) for c in draft.corrections),
+            key=lambda x: (x[0] is None, x[0] or DEMO_NOW, x[1], x[2]),
+        )
+        issued = Decimal(json.loads(before["json"] or "")["totals"]["net"])
+        now = await build_statement(ctx, NOTARIUSZ, *TO_23)
+        return lines, issued + draft.net, now.work_net + draft.work_net
+    finally:
+        await db.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=changes_after_issue)
+@example(ops=[("correct", 0, 14), ("correct", 0, 13)])  # 4 h → 2 h → 3 h
+@example(ops=[("correct", 0, 14), ("close", 0, 0), ("correct", 0, 13), ("late", 0, 2)])
+@example(ops=[("late", 1, 4), ("correct", 1, 14), ("close", 0, 0), ("correct", 2, 8)])
+def test_any_order_of_the_same_changes_gives_the_same_correction_lines(
+    demo_template: Path, prices: PriceList, ops: list[Op]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = []
+        for sequence in (ops, final_values(ops)):
+            path = Path(tmp) / f"demo{len(results)}.db"
+            shutil.copy(demo_template, path)
+            results.append(asyncio.run(_lines_after(path, prices, sequence)))
+    (lines, billed, costs), (lines_final, billed_final, costs_final) = results
+    assert billed == costs and billed_final == costs_final
+    assert lines == lines_final
+    # A line whose hours fall never bills more, nor one whose hours rise credits.
+    for _start, minutes, net in lines:
+        assert not (minutes < 0 < net or net < 0 < minutes)
+
+
+async def test_a_draft_never_overlaps_an_issued_period(demo_ctx: Ctx) -> None:
+    """A draft for 01.11–30.11 after 01.11–23.11 was issued showed 01.11–30.11, a period
+    that can never be issued: it is cut to 24.11–30.11, or refused naming the number."""
+    from bbdispatch.services.statements import PeriodIssued, draft_period
+
+    await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    cut = await draft_period(demo_ctx, APTEKA, date(2026, 11, 1), date(2026, 11, 30))
+    assert (cut.start, cut.end) == (date(2026, 11, 24), date(2026, 11, 30))
+    assert cut.note == (
+        "The draft runs 24/11/2026–30/11/2026: WP/2026/11/001 covers 01/11/2026–23/11/2026."
+    )
+    before = await draft_period(demo_ctx, APTEKA, date(2026, 10, 20), date(2026, 11, 5))
+    assert (before.start, before.end) == (date(2026, 10, 20), date(2026, 10, 31))
+    with pytest.raises(PeriodIssued, match="WP/2026/11/001 for 01/11/2026–23/11/2026 is issued"):
+        await build_statement(demo_ctx, APTEKA, date(2026, 11, 20), date(2026, 11, 22))
+    with pytest.raises(PeriodIssued, match="WP/2026/11/001 .* inside this period"):
+        await build_statement(demo_ctx, APTEKA, date(2026, 10, 1), date(2026, 11, 30))
+    # The issued period itself is still shown as issued, and a clear one is untouched.
+    assert (await build_statement(demo_ctx, APTEKA, *TO_23)).number == "WP/2026/11/001"
+    assert (await draft_period(demo_ctx, APTEKA, *REST)).note == ""
+
+
+def test_cli_draft_over_an_issued_period_is_cut_or_refused_with_exit_2(
+    demo_db_path: Path, prices: PriceList, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bbdispatch.cli import main
+
+    async def issue() -> None:
+        db = await Database.open(demo_db_path)
+        ctx = Ctx(db=db, clock=FrozenClock(DEMO_NOW), prices=prices, actor="tester")
+        try:
+            await work(ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+            await issue_statement(ctx, APTEKA, *TO_23)
+            await work(ctx, APTEKA, 30, day=24, hour=8, category=Category.NETWORK)
+        finally:
+            await db.close()
+
+    asyncio.run(issue())
+    base = ["--db", str(demo_db_path), "--as", "tester", "report", "statement", "--client", "5",
+            "--format", "json"]  # fmt: skip
+    assert main([*base, "--from", "2026-11-20", "--to", "2026-11-22"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bbdispatch: Statement WP/2026/11/001 for 01/11/2026–23/11/2026")
+    assert main([*base, "--from", "2026-11-01", "--to", "2026-11-30"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["period"] == {"from": "2026-11-24", "to": "2026-11-30"}
+    assert "WP/2026/11/001 covers 01/11/2026–23/11/2026" in err

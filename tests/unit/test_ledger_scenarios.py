@@ -10,7 +10,8 @@ import pytest
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.errors import DomainError, NotAllowed
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.messages import shown
 from bbdispatch.services.audit import trail
@@ -89,7 +90,9 @@ async def test_starter_with_half_hour_left_splits_an_80_minute_entry(demo_ctx: C
 
 
 async def test_the_rest_goes_to_the_next_block_when_one_exists(demo_ctx: Ctx) -> None:
-    top_up = await sign_contract(demo_ctx, SignRequest(BILANS, "starter-10h", date(2026, 11, 20)))
+    # A starter is signed once per client: the next block is a service contract.
+    await record_assessment(demo_ctx, BILANS, date(2026, 11, 20), "Księgowość", "Telefonicznie")
+    top_up = await sign_contract(demo_ctx, SignRequest(BILANS, "service-50h", date(2026, 11, 20)))
     entry = await work(demo_ctx, BILANS, 80)
     s = await build_statement(demo_ctx, BILANS, *NOV)
     assert charges_of(s.lines, entry) == [
@@ -188,7 +191,8 @@ async def test_network_work_goes_to_hourly_network_service(demo_ctx: Ctx) -> Non
 
 
 async def test_dispatcher_override_picks_the_contract_and_says_so(demo_ctx: Ctx) -> None:
-    top_up = await sign_contract(demo_ctx, SignRequest(BILANS, "starter-10h", date(2026, 11, 1)))
+    await record_assessment(demo_ctx, BILANS, date(2026, 11, 1), "Księgowość", "Telefonicznie")
+    top_up = await sign_contract(demo_ctx, SignRequest(BILANS, "service-50h", date(2026, 11, 1)))
     entry = await work(demo_ctx, BILANS, 30, contract_id=top_up)
     s = await build_statement(demo_ctx, BILANS, *NOV)
     line = next(ln for ln in s.lines if ln.entry_id == entry)

@@ -52,7 +52,7 @@ def test_opening_without_the_open_lock_is_refused_in_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err
     lock = f"{db}.open-lock"
     assert f"Cannot open {lock}" in err and "Permission denied" in err
-    assert f"touch {lock}; chmod 660 {lock}" in err
+    assert f"touch {lock} && chgrp bbdispatch {lock} && chmod 660 {lock}" in err
     assert not Path(lock).exists()
 
 

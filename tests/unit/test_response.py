@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE
 from bbdispatch.domain.calendar import FirmCalendar
-from bbdispatch.domain.jobs import JobStatus, StatusChange
+from bbdispatch.domain.job_edits import StatusChange
+from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.domain.response import (
     advance,
     counted,

@@ -19,7 +19,8 @@ import pytest
 
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.people import Role
 from bbdispatch.domain.rights import (
     RULES,

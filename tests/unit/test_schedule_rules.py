@@ -55,7 +55,7 @@ def test_presets_round_trip(preset: Preset, kwargs: dict[str, object], rule: str
 def test_first_monday_of_month_next_three() -> None:
     runs = next_occurrences("FREQ=MONTHLY;BYDAY=1MO", START, w(2026, 11, 24), CAL)
     assert runs == [w(2026, 12, 7, 9), w(2027, 1, 4, 9), w(2027, 2, 1, 9)]
-    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "first Mon monthly"
+    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "monthly, on the first Monday"
 
 
 def test_time_of_day_survives_summer_time() -> None:
@@ -279,7 +279,10 @@ def test_rules_stored_before_the_fix_read_as_the_preset_means() -> None:
     # Tasks saved as plain BYMONTHDAY=31 used to skip every shorter month.
     runs = next_occurrences("FREQ=MONTHLY;BYMONTHDAY=31", START, w(2027, 2, 1), OPEN, 2)
     assert runs == [w(2027, 2, 28, 9), w(2027, 3, 31, 9)]
-    assert describe_rule("FREQ=MONTHLY;BYMONTHDAY=31") == "monthly, day 31"
+    assert (
+        describe_rule("FREQ=MONTHLY;BYMONTHDAY=31")
+        == "monthly, on day 31 (or the last day of a shorter month)"
+    )
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bbdispatch.clock import FIRM_ZONE
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow, Statement, StatementLine
 from bbdispatch.reports.common import contract_label, contract_rows

@@ -55,8 +55,9 @@ async def test_semicolon_csv_is_the_polish_document(demo_ctx: Ctx) -> None:
     assert line[8] == "BB/2026/002 0,5 h + bez umowy 1 h"
     starter = next(r for r in rows if r[0] == "umowa")
     assert starter[7:12] == ["0,50", "BB/2026/002", "0,50", "0,00", "0,00"]
-    assert [r[0] for r in rows[-3:]] == ["razem netto", "VAT", "razem brutto"]
-    assert rows[-1][-1] == "123,00"
+    totals = [r for r in rows if r[0] != "zasada"]
+    assert [r[0] for r in totals[-3:]] == ["razem netto", "VAT", "razem brutto"]
+    assert totals[-1][-1] == "123,00"
     # The default CSV stays English and ISO for scripts.
     english = list(csv.DictReader(io.StringIO(render_csv(s))))
     mine = next(r for r in english if r["record"] == "line" and r["date"] == "2026-11-23")
@@ -71,3 +72,24 @@ def test_worked_time_is_shown_to_the_second() -> None:
     assert format_stopwatch(timedelta(minutes=15, seconds=30)) == "0:15:30"
     assert format_stopwatch(timedelta(hours=79)) == "79:00:00"
     assert format_stopwatch(timedelta(seconds=20)) == "0:00:20"
+
+
+async def test_csv_carries_the_rounding_rule_as_md_and_html_do(demo_ctx: Ctx) -> None:
+    """The CSV had no rounding rule (md and html had it): a trailing ``rule`` row carries it."""
+    from bbdispatch.reports import render
+
+    await work(demo_ctx, BILANS, 80)
+    s = await build_statement(demo_ctx, BILANS, *NOV)
+    rule = "każdy wpis rozliczany jest w górę do pełnych 15 min"
+    assert rule in render(s, "md", ",") and rule in render(s, "html", ",")
+    english = list(csv.DictReader(io.StringIO(render_csv(s))))
+    rules = [r for r in english if r["record"] == "rule"]
+    assert english[-len(rules) :] == rules  # they close the document
+    assert rule in rules[0]["description"] and all(not r["net_pln"] for r in rules)
+    # A script summing the kinds it knows reads on: the totals are unchanged.
+    gross = next(r for r in english if r["record"] == "total_gross")["net_pln"]
+    assert gross == format(s.gross, "f")
+    text = render_csv(s, ";").removeprefix("\ufeff")
+    polish = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert polish[-1]["Rodzaj"] == "zasada" or rule in polish[-len(rules)]["Opis prac"]
+    assert rule in next(r for r in polish if r["Rodzaj"] == "zasada")["Opis prac"]

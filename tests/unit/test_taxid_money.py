@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bbdispatch.formats import format_money
 from bbdispatch.money import (
     MoneyError,
     format_plain,
-    format_pln,
     from_grosze,
     gross_of,
     parse_money,
@@ -57,7 +57,7 @@ def test_parse_and_format() -> None:
     assert parse_money("2 950,00") == Decimal("2950.00")
     assert parse_money("100") == Decimal("100.00")
     assert format_plain(Decimal("3628.5")) == "3628.50"
-    assert format_pln(Decimal("3628.50")) == "3 628,50 zł"
+    assert format_money(Decimal("3628.50"), "pl_PL") == "3 628,50 zł"
     assert rate_from_bp(rate_to_bp(Decimal("0.23"))) == Decimal("0.23")
     for bad in ("abc", "1.005", "NaN", "1e30", "-1e30", "Infinity"):
         with pytest.raises(MoneyError):
@@ -75,3 +75,14 @@ async def test_a_contract_needs_a_positive_agreed_price(demo_ctx) -> None:  # ty
             await sign_contract(
                 demo_ctx, SignRequest(3, "it-admin", date(2026, 12, 1), agreed_net=bad)
             )
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_grosze_decode_to_the_grosz_with_the_same_digits(grosze: int) -> None:
+    """``from_grosze`` moves the decimal point; it must equal the division it replaced,
+    value and digits (``Decimal("2950.00")``, never ``2950`` or ``2.95E+3``)."""
+    expected = (Decimal(grosze) / 100).quantize(Decimal("0.01"))
+    got = from_grosze(grosze)
+    assert got == expected
+    assert got.as_tuple() == expected.as_tuple()
+    assert str(got) == str(expected)

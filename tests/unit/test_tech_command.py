@@ -59,3 +59,25 @@ def test_people_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         {"id": 2, "login": "jan", "name": "Jan Nowak", "role": "technician",
          "does_onsite": True, "phone": "+48601100200", "skills": ["hardware", "network"]},
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", [["tech"], []])
+def test_a_screen_without_a_terminal_is_refused_at_once(
+    demo_db_path: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    """Run from a pipe or with stdin closed, the TUI used to spin at 40 % CPU for ever."""
+    import os
+    import subprocess
+    import sys
+
+    act_as = ["--as", "anna"] if argv else []
+    done = subprocess.run(
+        [sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), *act_as, *argv],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "LANG": "C.UTF-8", "BBDISPATCH_LANG": "en"},
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "must be a terminal" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

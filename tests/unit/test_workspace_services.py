@@ -279,4 +279,4 @@ async def test_a_closed_block_shows_as_closed_on_the_technicians_card(demo_ctx: 
     await close_contract(demo_ctx, contract.id, "Klient zrezygnował")
     after = [b for b in (await job_card(demo_ctx, marek, job.id)).balances if contract.number in b]
     assert len(after) == 1
-    assert "closed" in after[0] and "left" not in after[0]
+    assert after[0].endswith(": closed, no hours left") and " h left" not in after[0]
