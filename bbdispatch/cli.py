@@ -7,14 +7,17 @@ Textual is imported only when a TUI starts, so ``ring`` from a phone system or
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bbdispatch import __version__
 from bbdispatch.commands.act_as import ActAsOnce, merge
+from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.foreign_messages import install_argparse
-from bbdispatch.i18n import LANGUAGES, _, apply_firm_language, asked_language, choose_language
+from bbdispatch.i18n import LANGUAGES, _, choose_language, current_language, requested_language
 
 SUBCOMMANDS = (
     "init", "demo", "pricelist", "tech", "people", "ring", "lookup", "import_clients",
@@ -27,11 +30,15 @@ SUBCOMMANDS = (
 
 PHONE_PATH = ("ring", "lookup")
 """Commands a phone system runs on every call: only their own module is imported."""
+ONE_COMMAND = (*PHONE_PATH, "tech")
+"""Commands that build only their own part of the command line: the phone path, and the
+technician's workspace (every SSH login starts it; the other commands' modules, from the
+demo builder to the statements, would delay its first frame)."""
 _VALUE_OPTIONS = ("--db", "--as", "--lang")
 
 
 def _phone_command(argv: Sequence[str] | None) -> str | None:
-    """``ring`` or ``lookup`` when that is the command, else None (global options skipped)."""
+    """The command when it is one of :data:`ONE_COMMAND`, else None (global options skipped)."""
     args = list(sys.argv[1:] if argv is None else argv)
     i = 0
     while i < len(args):
@@ -42,7 +49,7 @@ def _phone_command(argv: Sequence[str] | None) -> str | None:
         if token.startswith("-"):
             i += 1
             continue
-        return token if token in PHONE_PATH else None
+        return token if token in ONE_COMMAND else None
     return None
 
 
@@ -146,7 +153,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     tui.add_argument("--pricelist")
     tui.add_argument("--no-mouse", action="store_true")
     tui.add_argument("--as", dest="act_as", action=ActAsOnce)
-    tui.add_argument("--lang", choices=LANGUAGES)
+    tui.add_argument("--lang", type=requested_language, choices=LANGUAGES)
     try:
         args, rest = tui.parse_known_args(argv)
     except (argparse.ArgumentError, SystemExit):  # a bad option: the full parser explains
@@ -154,12 +161,8 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     return None if rest else args
 
 
-def _choose_language(argv: Sequence[str] | None) -> None:
-    """Choose the language before any text is built (``--help`` and usage errors too).
-
-    ``--lang``, else the locale, else the firm's setting in the database named by
-    ``--db`` (read-only, without migrating), else English; see :mod:`bbdispatch.i18n`.
-    """
+def _early_options(argv: Sequence[str] | None) -> argparse.Namespace:
+    """``--lang`` and ``--db`` from the command line, before the whole parser exists."""
     early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     early.add_argument("--lang")
     early.add_argument("--db")
@@ -167,12 +170,57 @@ def _choose_language(argv: Sequence[str] | None) -> None:
         args, _rest = early.parse_known_args(argv)
     except (argparse.ArgumentError, SystemExit):  # the full parser will explain
         args = argparse.Namespace(lang=None, db=None)
-    if choose_language(args.lang) and asked_language() is None:
-        from bbdispatch.paths import database_target
-        from bbdispatch.storage.settings import peek_setting
+    return args
 
-        apply_firm_language(peek_setting(database_target(args.db), "language"))
+
+def _choose_language(argv: Sequence[str] | None, *, firm_from_db: bool = True) -> None:
+    """Choose the language before any text is built (``--help`` and usage errors too).
+
+    ``--lang``, else the locale, else the firm's setting in the database named by
+    ``--db`` (read-only, without migrating), else English; see :mod:`bbdispatch.i18n`.
+    ``firm_from_db=False`` leaves the firm's setting to the command's own
+    connection (the phone path: see :func:`_firm_language_on_error`).
+    """
+    args = _early_options(argv)
+    choose_language(args.lang)
+    if firm_from_db:
+        firm_language_before_open(args.db)
     install_argparse()
+
+
+def _asks_for_help(argv: Sequence[str] | None) -> bool:
+    """Whether the command line asks for help or the version (printed by the parser)."""
+    args = sys.argv[1:] if argv is None else argv
+    return any(a in ("-h", "--help", "--version") for a in args)
+
+
+def _firm_language_on_error(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None, phone: str
+) -> None:
+    """Usage errors of the phone path in the firm's language, read only when one happens.
+
+    ``ring`` and ``lookup`` run on every call and open the database anyway,
+    which applies the firm's language (``open_ctx``) before anything they
+    print: reading it first over a connection of its own cost each call a
+    second connection (on PostgreSQL a whole log-in). A usage error comes
+    before that connection; it reads the setting then, and when the language
+    changes the parser is built again so that the message (and the names in
+    it, such as ``NUMBER``) are in that language.
+    """
+    shown = parser.error
+
+    def error(message: str) -> NoReturn:
+        before = current_language()
+        firm_language_before_open(_early_options(argv).db)
+        if current_language() != before:
+            build_parser((phone,)).parse_args(argv)  # the same error, in the firm's language
+        shown(message)
+
+    parser.error = error  # type: ignore[method-assign]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _firm_language_on_error(child, argv, phone)
 
 
 def _choose_pricelist(argv: Sequence[str] | None) -> None:
@@ -194,17 +242,75 @@ def _choose_pricelist(argv: Sequence[str] | None) -> None:
         use_pricelist_file(args.pricelist)
 
 
+def _not_utf8(argv: Sequence[str]) -> str:
+    """One line naming the first argument that is not UTF-8 text, or ``""``.
+
+    Python hands bytes that are not UTF-8 over as lone surrogates
+    (``surrogateescape``); no name, number or file name of the firm is like
+    that, and every later step would fail on them with a codec message. The
+    option they belong to (``--name``) or their position names them.
+    """
+    for index, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            from bbdispatch.text import printable  # only then: the phone path starts lean
+
+            if arg.startswith("--") and "=" in arg:
+                name, arg = arg.split("=", 1)
+            elif index and argv[index - 1].startswith("-") and not arg.startswith("-"):
+                name = argv[index - 1]
+            else:
+                name = _("argument {number}").format(number=index + 1)
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            return _(
+                "{name} is not UTF-8 text ('{shown}'): set the terminal, or the script "
+                "that runs bbdispatch, to UTF-8 (e.g. LANG=pl_PL.UTF-8)"
+            ).format(name=printable(name), shown=printable(shown))
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bbdispatch`` console script."""
-    _choose_language(argv)
+    phone = _phone_command(argv)
+    if phone is None:
+        return _main(argv, phone)
+    # ``ring`` and ``lookup`` live for a fraction of a second and import some
+    # three hundred modules, whose classes and tables set off Python's cyclic
+    # garbage collector over and over; nothing they build needs collecting
+    # before they exit. Without it they start about a tenth faster (issue 13).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv, phone)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: Sequence[str] | None, phone: str | None) -> int:
+    """:func:`main` once it knows whether the command is one of the phone path."""
+    # The phone path reads the firm's language on its own connection (open_ctx).
+    late_firm_language = phone is not None and not _asks_for_help(argv)
+    _choose_language(argv, firm_from_db=not late_firm_language)
+    bad = _not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad and late_firm_language:
+        firm_language_before_open(_early_options(argv).db)
+        bad = _not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad:
+        from bbdispatch.commands.common import echo_err
+
+        echo_err(f"bbdispatch: {bad}")
+        return 2
     _choose_pricelist(argv)
     fast = _tui_only(argv)
     if fast is not None:
         from bbdispatch.launch import run_dispatcher
 
         return run_dispatcher(fast)
-    phone = _phone_command(argv)
     parser = build_parser((phone,) if phone else SUBCOMMANDS)
+    if phone is not None and late_firm_language:
+        _firm_language_on_error(parser, argv, phone)
     from bbdispatch.commands.common import to_a_reader
 
     tui: list[argparse.Namespace] = []

@@ -148,6 +148,18 @@ def set_language(language: str) -> None:
     _language = language
 
 
+LANGUAGE_WORDS = {"polski": "pl", "polish": "pl", "english": "en", "angielski": "en"}
+"""The words ``--lang`` takes beside the codes (as the command line's choices do)."""
+
+
+def requested_language(value: str | None) -> str | None:
+    """``--lang`` as a language code: any case, the code or its name (``PL``, ``Polski``)."""
+    if value is None:
+        return None
+    word = value.strip().lower()
+    return LANGUAGE_WORDS.get(word, word)
+
+
 def choose_language(requested: str | None, environ: Mapping[str, str] | None = None) -> str:
     """Set the language from ``--lang`` and the locale, before anything is shown.
 
@@ -156,6 +168,7 @@ def choose_language(requested: str | None, environ: Mapping[str, str] | None = N
     Returns the language chosen.
     """
     global _asked
+    requested = requested_language(requested)
     _asked = requested if requested in LANGUAGES else language_from_locale(environ)
     set_language(_asked or DEFAULT_LANGUAGE)
     return _language
@@ -199,7 +212,7 @@ def resolve_language(
     environ: Mapping[str, str] | None = None,
 ) -> str:
     """Pick the language: ``--lang``, then the locale, then the firm's setting, then English."""
-    for candidate in (requested, language_from_locale(environ), firm):
+    for candidate in (requested_language(requested), language_from_locale(environ), firm):
         if candidate in LANGUAGES:
             assert candidate is not None
             return candidate

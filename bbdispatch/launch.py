@@ -18,7 +18,13 @@ from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.paths import database_target
 from bbdispatch.pricelist import PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import ROOT_PERSON_ID, identify, os_fallback, os_login
+from bbdispatch.services.people import (
+    ROOT_PERSON_ID,
+    identify,
+    os_fallback,
+    os_login,
+    role_note,
+)
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError, for_command_line
 from bbdispatch.text import printable
@@ -35,6 +41,20 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
         message = _("database error: {err}").format(err=printable(str(err)))
         print(f"bbdispatch: {message}", file=sys.stderr)
         return 1
+
+
+def has_terminal() -> bool:
+    """Whether both stdin and stdout are a terminal (a screen needs both)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def no_terminal_message(mode: str) -> str:
+    """The one line for a screen started without a terminal (stdin or stdout redirected)."""
+    command = "bbdispatch tech" if mode == "technician" else "bbdispatch"
+    return _(
+        "{command} is a full-screen program: its input and output must be a terminal "
+        "(over SSH: ssh -t); for scripts use the subcommands (bbdispatch --help)."
+    ).format(command=command)
 
 
 def run_dispatcher(args: argparse.Namespace) -> int:
@@ -57,6 +77,8 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
     try:
         apply_firm_language(await firm_language(ctx))  # before any screen is imported
         user = await identify(ctx, login, args.act_as)
+        as_user = ctx if user.login == login else ctx.acting_as(login, user.login)
+        note = await role_note(as_user)  # a role changed outside bbdispatch
     finally:
         await ctx.db.close()
     if mode == "technician" and user.id == ROOT_PERSON_ID:
@@ -67,9 +89,14 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
             ).format(login=login)
         )
     if mode == "dispatcher" and user.role is Role.TECHNICIAN:
-        raise DomainError(
-            _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)
-        )
+        told = _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)
+        raise DomainError(f"{told} {note}" if note else told)
+
+    if not has_terminal():
+        # Textual would draw into a pipe and poll a closed stdin for ever (a
+        # busy loop): a screen needs a terminal on both sides.
+        print(f"bbdispatch: {no_terminal_message(mode)}", file=sys.stderr)
+        return 2
 
     from bbdispatch.app import BBDispatch
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bbdispatch.domain.products import ProductType as ProductType
+from bbdispatch.domain.products import register_product_names
 from bbdispatch.money import MoneyError, gross_of, parse_money, vat_of
 from bbdispatch.paths import reference_data_dir
 
@@ -50,6 +51,11 @@ class Product:
     """Job categories this product covers (empty: any)."""
     once_per_client: bool = False
     """A client signs it at most once (the starter contract: "na początek", per the offer)."""
+    short: str = ""
+    """Polish short name for narrow places (the contracts table, job cards), e.g.
+    ``Serwisowa``; empty: the name."""
+    short_en: str = ""
+    """English short name, e.g. ``Service``; empty: the English name."""
 
     @property
     def signable(self) -> bool:
@@ -239,6 +245,9 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
     for code in codes:
         if codes.count(code) > 1:
             raise PriceListError(f"products: code {code!r} appears twice")
+    register_product_names(
+        {p.code: (p.name, p.name_en, p.short or p.name, p.short_en or p.name_en) for p in products}
+    )
     targets = {
         name: _target(
             _table(_table(raw, "response_targets"), name, "response_targets."),
@@ -304,6 +313,8 @@ def _product(raw: Any, index: int) -> Product:
         needs_assessment=bool(raw.get("needs_assessment", False)),
         categories=tuple(categories),
         once_per_client=bool(raw.get("once_per_client", False)),
+        short=str(raw.get("short", "")),
+        short_en=str(raw.get("short_en", "")),
     )
 
 

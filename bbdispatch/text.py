@@ -23,6 +23,7 @@ take plain text and never parse it. This module imports no Textual.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
@@ -88,7 +89,14 @@ def printable(text: str, *, multiline: bool = False) -> str:
     return printable_chars(text, multiline=multiline)
 
 
-_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _MULTILINE if c not in (0x09, 0x0A)}
+@cache
+def _json_escapes() -> dict[int, str]:
+    """The JSON unicode escape of each code point :func:`json_text` escapes.
+
+    Built on first use: some 2,200 entries, a millisecond the phone path (which
+    prints no JSON) should not pay at import (issue 13).
+    """
+    return {c: f"\\u{c:04x}" for c in _MULTILINE if c not in (0x09, 0x0A)}
 
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:
@@ -107,7 +115,7 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     """
     import json  # here: the phone path prints no JSON and starts without it (issue 13)
 
-    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_json_escapes())
 
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -186,16 +194,18 @@ def html_text(text: str) -> str:
     return html.escape(printable(text, multiline=True), quote=True)
 
 
-def cell_width(text: str) -> int:
-    """The terminal cells ``text`` takes: wide (East Asian, emoji) characters two, marks none."""
+def _char_cells(char: str) -> int:
+    """The cells one character takes: wide (East Asian, emoji) two, marks none."""
     import unicodedata
 
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """The terminal cells ``text`` takes: wide (East Asian, emoji) characters two, marks none."""
+    return sum(_char_cells(char) for char in text)
 
 
 def fit(text: str, width: int, *, pad: bool = False) -> str:
@@ -204,13 +214,21 @@ def fit(text: str, width: int, *, pad: bool = False) -> str:
     The one cell-fitting rule of every table and title that has a fixed room
     (the command line's lists, the assign dialog, the statement's title): a
     cut is always marked, so a reader knows there is more. ``pad=True`` fills
-    a shorter text with spaces to exactly ``width`` cells, for columns.
+    a shorter text with spaces to exactly ``width`` cells, for columns. One
+    pass over the text, so a 10 000-character name costs no more than reading it.
     """
     if width <= 0:
         return ""
-    if cell_width(text) > width:
-        cut = text
-        while cut and cell_width(cut) > width - 1:
-            cut = cut[:-1]
-        text = cut.rstrip() + "…"
+    used = 0
+    for index, char in enumerate(text):
+        used += _char_cells(char)
+        if used > width:
+            cut, used = "", 0
+            for kept in text[:index]:  # the longest start that leaves a cell for …
+                if used + _char_cells(kept) > width - 1:
+                    break
+                cut += kept
+                used += _char_cells(kept)
+            text = cut.rstrip() + "…"
+            break
     return text + " " * (width - cell_width(text)) if pad else text

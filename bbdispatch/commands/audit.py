@@ -1,17 +1,25 @@
 """``bbdispatch audit verify``: is the audit trail's hash chain intact?
 
 For the admin's cron and monitoring: exit 0 on an intact trail, 1 with one
-line naming the first broken row. ``--seal`` (admins) then writes the head to
-``<database>.audit-head`` (``docs/audit.md``).
+line naming the first broken row, or one line per person whose role was
+written into the database outside bbdispatch (``docs/rights.md``). ``--seal``
+(admins) then writes the head to ``<database>.audit-head`` (``docs/audit.md``).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import CommandError, echo, open_ctx, print_json, run
+from bbdispatch.commands.common import CommandError, echo, echo_err, open_ctx, print_json, run
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.services.audit import read_seal, seal_path, seal_trail, verify_trail
+from bbdispatch.services.audit import (
+    read_seal,
+    role_mismatches,
+    roles_since_seal,
+    seal_path,
+    seal_trail,
+    verify_trail,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +41,8 @@ def handle_verify(args: argparse.Namespace) -> int:
         async with open_ctx(args) as ctx:
             had_seal = read_seal(seal_path(ctx.db.path)) is not None
             result = await verify_trail(ctx)
+            roles = await role_mismatches(ctx)  # roles written outside bbdispatch
+            given = await roles_since_seal(ctx)  # to look at before sealing over them
             sealed = await seal_trail(ctx) if args.seal and result.ok else None
         if args.json:
             print_json(
@@ -46,9 +56,11 @@ def handle_verify(args: argparse.Namespace) -> int:
                     "erased": result.erased,
                     "sealed": sealed is not None,
                     "seal_checked": had_seal,
+                    "roles": roles,
+                    "roles_since_seal": given,
                 }
             )  # fmt: skip
-            return 0 if result.ok else 1
+            return 0 if result.ok and not roles else 1
         if not result.ok:
             raise CommandError(result.problem)
         head = "" if result.head is None else _(", head row {id}").format(id=result.head.id)
@@ -66,6 +78,10 @@ def handle_verify(args: argparse.Namespace) -> int:
                 else _(", no seal: rows may have been rewritten (docs/audit.md)")
             )
         )
-        return 0
+        for line in given:
+            echo(line)
+        for line in roles:
+            echo_err(f"bbdispatch: {line}")
+        return 1 if roles else 0
 
     return run(body)

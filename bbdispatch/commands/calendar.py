@@ -16,6 +16,7 @@ from bbdispatch.commands.common import EXIT_USAGE, echo, echo_err, print_json
 from bbdispatch.commands.office import whole_number
 from bbdispatch.formats import format_number, weekday_name
 from bbdispatch.i18n import _, ngettext
+from bbdispatch.text import cell_width, fit
 
 if TYPE_CHECKING:
     from bbdispatch.domain.calendar import FirmCalendar
@@ -73,7 +74,7 @@ def handle(args: argparse.Namespace) -> int:
             print_json([{"day": d.isoformat(), "reason": r} for d, r in days])
         else:
             for d, reason in days:
-                echo(f"{_day(d)}  {reason}")
+                echo(f"{_day(d, column=True)}  {reason}")
         return 0
     try:
         received = _moment(args.due, today)
@@ -163,14 +164,22 @@ def _moment(text: str, today: date) -> datetime:
         raise ValueError(str(err)) from err
 
 
-def _weekday(day: date) -> str:
-    return weekday_name(day.weekday(), width="abbreviated")
+def _weekday(day: date, *, column: bool = False) -> str:
+    """The abbreviated weekday; in a column, padded to the widest of the language.
+
+    Polish abbreviations differ in length (``wt.``, ``czw.``, ``niedz.``), so a
+    list of days keeps its next column straight only when each name takes the
+    terminal cells of the widest one.
+    """
+    names = [weekday_name(n, width="abbreviated") for n in range(7)]
+    name = names[day.weekday()]
+    return fit(name, max(cell_width(n) for n in names), pad=True) if column else name
 
 
-def _day(day: date) -> str:
+def _day(day: date, *, column: bool = False) -> str:
     from bbdispatch.formats import format_date
 
-    return f"{format_date(day)} {_weekday(day)}"
+    return f"{format_date(day)} {_weekday(day, column=column)}"
 
 
 def _when(moment: datetime) -> str:

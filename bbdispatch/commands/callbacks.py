@@ -15,10 +15,11 @@ from bbdispatch.clock import local
 from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import moment, office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import when
-from bbdispatch.domain.calls import Callback, CallLogEntry, NewCallback
+from bbdispatch.domain.callbacks import Callback, NewCallback, callback_who
+from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import _
-from bbdispatch.phones import parse_phone
+from bbdispatch.phones import format_for_display, parse_phone
 from bbdispatch.services.callbacks import (
     RETRY_DELAY,
     add_callback,
@@ -131,16 +132,15 @@ def handle_list(args: argparse.Namespace) -> int:
             echo(
                 _("call {id} {time} {number}: nobody answered it yet").format(
                     id=call.id, time=_minutes(call.received_at),
-                    number=call.e164 or call.raw_number or "—",
+                    number=format_for_display(call.e164) or call.raw_number or "—",
                 )
             )  # fmt: skip
         for cb in found.callbacks:
-            who = cb.client_name or cb.name or cb.e164 or "—"
             mark = " !" if cb.due_at <= now else ""
             echo(
                 _("callback {id} by {time}{mark} {who} {number}: {reason}").format(
-                    id=cb.id, time=_minutes(cb.due_at), mark=mark, who=who,
-                    number=cb.e164 or "", reason=cb.reason,
+                    id=cb.id, time=_minutes(cb.due_at), mark=mark, who=callback_who(cb),
+                    number=format_for_display(cb.e164) or "—", reason=cb.reason,
                 )
             )  # fmt: skip
         return 0

@@ -16,9 +16,10 @@ from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
-from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, width_of
+from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, CALL_SOURCE_LABEL, width_of
 from bbdispatch.domain.messages import shown
 from bbdispatch.i18n import _
+from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
 from bbdispatch.services.intake import CallRow, call_log, mark_call
 from bbdispatch.services.references import Ref
@@ -84,14 +85,17 @@ def handle_list(args: argparse.Namespace) -> int:
         if not rows:
             echo_err(_("No calls logged."))
             return 0
-        outcome_w = width_of(CALL_OUTCOME_LABEL)
+        outcome_w, source_w = width_of(CALL_OUTCOME_LABEL), width_of(CALL_SOURCE_LABEL)
         for r in rows:
             call = r.call
-            who = r.client_name or call.e164 or call.raw_number or "—"
+            number = format_for_display(call.e164) if call.e164 else call.raw_number or "—"
+            who = r.client_name or "—"
             outcome = CALL_OUTCOME_LABEL[call.outcome]
+            source = CALL_SOURCE_LABEL[call.source]
             echo(
-                f"{call.id:>6} {when(call.received_at)} {outcome:<{outcome_w}} "
-                f"{cell(who, 28)} {shown(call.note)}".rstrip()
+                f"{call.id:>6} {when(call.received_at)} {cell(number, 16)} "
+                f"{source:<{source_w}} {outcome:<{outcome_w}} "
+                f"{cell(who, 24)} {shown(call.note)}".rstrip()
             )
         return 0
 

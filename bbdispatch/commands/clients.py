@@ -11,7 +11,8 @@ from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.audit_text import field_names
-from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, PhoneLine
+from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.domain.labels import (
     CALL_OUTCOME_LABEL,
@@ -22,6 +23,7 @@ from bbdispatch.domain.labels import (
     width_of,
 )
 from bbdispatch.domain.messages import shown
+from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import _
 from bbdispatch.reports.common import hours_plain
@@ -258,11 +260,16 @@ def overview_lines(o: ClientOverview) -> list[str]:
             date=format_date(v.runs_out_on)
         )  # fmt: skip
         lines.append("  " + _("contract {number} {product} {status}").format(
-            number=k.number, product=k.product_code, status=CONTRACT_STATUS_LABEL[v.status]
+            number=k.number, product=product_name(k.product_code, title=k.title),
+            status=CONTRACT_STATUS_LABEL[v.status],
         ) + left + out)  # fmt: skip
         if k.opening_used_minutes:
             lines.append("    " + _("Opening balance: {hours} used before bbdispatch (imported).")
                          .format(hours=format_hours(k.opening_used_minutes)))  # fmt: skip
+    if o.uncovered_minutes:
+        lines.append("  " + _("uncovered time: {hours} (no contract covers it)").format(
+            hours=format_hours(o.uncovered_minutes)
+        ))  # fmt: skip
     for a in o.assessments:
         lines.append("  " + _("assessment r{revision} {date}: {needs}").format(
             revision=a.revision, date=format_date(a.assessed_on), needs=a.needs
@@ -322,6 +329,14 @@ def handle_edit(args: argparse.Namespace) -> int:
         async with office_ctx(args) as ctx:
             current = await get_client(ctx, args.id)
             details = _no_private_nip(args, _details(args, ClientDetails.of(current)))
+            if details.kind is ClientKind.PRIVATE and details.nip and args.nip is None:
+                raise FieldError(
+                    "kind",
+                    _(
+                        "Client {id} has NIP {nip} and a private person has none:"
+                        " add --nip '' to drop it, or keep the client a company."
+                    ).format(id=args.id, nip=details.nip),
+                )
             changed = await edit_client(ctx, args.id, details)
         if args.json:
             print_json({"id": args.id, "changed": changed})

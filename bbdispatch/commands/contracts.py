@@ -25,7 +25,9 @@ from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, 
 from bbdispatch.commands.table import cell
 from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.labels import CONTRACT_STATUS_LABEL, width_of
-from bbdispatch.formats import format_amount, format_hours
+from bbdispatch.domain.ledger import moved_text
+from bbdispatch.domain.products import product_name
+from bbdispatch.formats import format_hours, format_money
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.money import format_plain, gross_of
 from bbdispatch.pricelist import ProductType
@@ -168,24 +170,23 @@ def handle_sign(args: argparse.Namespace) -> int:
             gross = gross_of(net, ctx.prices.vat_rate)
         if args.json:
             print_json({"id": signed.contract_id, "number": signed.number,
-                        "moved_minutes": signed.moved_minutes})  # fmt: skip
+                        "moved_minutes": signed.moved_minutes,
+                        "left_minutes": signed.left_minutes})  # fmt: skip
             return 0
         echo(
             _(
                 "contract {id} {number} signed: {product} for client {client} ({client_id}),"
                 " net {net}, VAT {vat}, gross {gross}"
             ).format(
-                id=signed.contract_id, number=signed.number, product=args.product,
-                client=view.client_name, client_id=args.client, net=format_amount(net),
-                vat=format_amount(gross - net), gross=format_amount(gross),
+                id=signed.contract_id, number=signed.number,
+                product=product_name(view.balance.contract.product_code,
+                                     title=view.balance.contract.title),
+                client=view.client_name, client_id=args.client, net=format_money(net),
+                vat=format_money(gross - net), gross=format_money(gross),
             )
         )  # fmt: skip
-        if signed.moved_minutes:
-            echo(
-                _("moved {h} of uncovered time onto it").format(
-                    h=format_hours(signed.moved_minutes)
-                )
-            )
+        if args.move_uncovered:
+            echo(moved_text(signed.moved_minutes, signed.left_minutes))
         return 0
 
     return run(body)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -13,21 +14,21 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.pricelist import PriceListError
 from bbdispatch.services.import_clients import (
     COLUMNS,
-    ImportedRow,
+    ClientsFile,
     ImportSummary,
     InterruptedImport,
     check_clients,
-    database_conflicts,
     import_clients,
     interrupted_imports,
-    read_clients,
+    stream_clients,
 )
-from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, open_import
+from bbdispatch.services.spreadsheet import ImportFileError, open_import
 from bbdispatch.storage.database import StorageError
 
 T = TypeVar("T")
-BACKGROUND_ROWS = 1000
-"""Imports larger than this run at a lower CPU priority (``nice 10``)."""
+BACKGROUND_BYTES = 100_000
+"""Imports of files larger than this (about a thousand rows) run at a lower CPU priority
+(``nice 10``)."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -78,9 +79,22 @@ def read_checked(path: Path, parse: Callable[[TextIO], T]) -> T:
         CommandError: the file cannot be read, or is refused whole (its
             encoding, its header), each problem on its own line of the message.
     """
+    with _import_file(path) as text:
+        return parse(text)
+
+
+@contextmanager
+def _import_file(path: Path) -> Iterator[TextIO]:
+    """The file opened as text; what goes wrong while it is read becomes a CommandError.
+
+    Raises:
+        CommandError: the file cannot be read (when opened or while its rows
+            are read), or is refused whole (its encoding, its header), each
+            problem on its own line of the message.
+    """
     try:
         with open_import(path) as text:
-            return parse(text)
+            yield text
     except OSError as err:
         raise CommandError(f"{path}: {err.strerror}") from err  # the system's own words
     except UnicodeDecodeError as err:  # changed between the two readings
@@ -98,64 +112,76 @@ def problem_report(path: Path, err: ImportFileError) -> str:
     return "\n".join([head, *(f"  {p.message if p.line == 0 else p}" for p in err.problems)])
 
 
-async def _database_check(
-    args: argparse.Namespace, rows: list[ImportedRow]
-) -> tuple[list[str], list[RowProblem], ImportSummary | None]:
-    """What a check finds in the database (nothing without a database).
+@contextmanager
+def _client_file(path: Path) -> Iterator[ClientsFile]:
+    """The client file opened and its header read; its rows are read while they are used.
 
-    An interrupted earlier import, NIPs that belong to a client of another
-    name, and how many rows the import would add (None when it cannot tell:
-    no database, or conflicts).
+    Raises:
+        CommandError: the file cannot be read (now or while its rows are
+            read), or is refused whole (its encoding, its header), each problem
+            on its own line of the message.
+    """
+    with _import_file(path) as text:
+        yield stream_clients(text)
+
+
+def _no_problems(path: Path, rows: int, plan: ImportSummary | None) -> str:
+    text = ngettext(
+        "{f}: {n} client, no problems found",
+        "{f}: {n} clients, no problems found",
+        rows,
+    ).format(f=path, n=rows)
+    if plan is not None:
+        text += " " + _("(to add: {a}, already there: {s})").format(a=plan.added, s=plan.skipped)
+    return text
+
+
+async def _check(args: argparse.Namespace, found: ClientsFile) -> int:
+    """``--check``: the file's problems and the database's, in one pass; writes nothing.
+
+    Without a database (none yet, or it cannot be opened) the file alone is checked.
     """
     try:
         async with open_ctx(args) as ctx:
-            waiting = [item.describe() for item in await interrupted_imports(ctx.db)]
-            conflicts = await database_conflicts(ctx, rows)
-            if conflicts:
-                return waiting, conflicts, None
-            return waiting, [], await check_clients(ctx, rows)
+            for item in await interrupted_imports(ctx.db):
+                echo_err(item.describe())
+            plan: ImportSummary | None = await check_clients(ctx, found)
+    except ImportFileError as err:
+        raise CommandError(problem_report(args.file, err)) from err
     except (StorageError, PriceListError):
-        return [], [], None
+        found.read_to_end()
+        if found.problems:
+            raise CommandError(problem_report(args.file, found.error())) from None
+        plan = None
+    echo(_no_problems(args.file, found.good, plan))
+    return 0
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Check the whole file first, then import it (all or nothing)."""
+    """Check and import the file in one pass, a chunk at a time (all or nothing)."""
 
     async def body() -> int:
-        found = read_checked(args.file, read_clients)
-        rows = found.rows
-        if args.check or found.problems:
-            # Both kinds of problem in one pass: the file's own and the database's.
-            waiting, conflicts, plan = await _database_check(args, rows)
+        with _client_file(args.file) as found:
             if args.check:
-                for line in waiting:
-                    echo_err(line)
-            if found.problems or conflicts:
-                raise CommandError(problem_report(args.file, found.error(conflicts)))
-            text = ngettext(
-                "{f}: {n} client, no problems found",
-                "{f}: {n} clients, no problems found",
-                len(rows),
-            ).format(f=args.file, n=len(rows))
-            if plan is not None:
-                text += " " + _("(to add: {a}, already there: {s})").format(
-                    a=plan.added, s=plan.skipped
-                )
-            echo(text)
-            return 0
-        if len(rows) > BACKGROUND_ROWS:
-            # A bulk load is background work: the phone system's rings and the
-            # people at the keyboard get the processor first.
-            os.nice(10)
-        async with open_ctx(args) as ctx:
+                return await _check(args, found)
+            if args.file.stat().st_size > BACKGROUND_BYTES:
+                # A bulk load is background work: the phone system's rings and the
+                # people at the keyboard get the processor first.
+                os.nice(10)
             try:
-                summary = await import_clients(
-                    ctx, rows, source=args.file.name, interrupted=args.interrupted
-                )
+                async with open_ctx(args) as ctx:
+                    summary = await import_clients(
+                        ctx, found, source=args.file.name, interrupted=args.interrupted
+                    )
             except InterruptedImport as err:
                 raise CommandError(str(err)) from err
             except ImportFileError as err:
                 raise CommandError(problem_report(args.file, err)) from err
+            except (StorageError, PriceListError):
+                found.read_to_end()  # a bad file is reported as such, database or not
+                if found.problems:
+                    raise CommandError(problem_report(args.file, found.error())) from None
+                raise
         echo(
             ngettext(
                 "{f}: {a} client added, {s} already there",

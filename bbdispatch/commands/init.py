@@ -19,6 +19,7 @@ from bbdispatch.services.bootstrap import (
 )
 from bbdispatch.services.people import os_login
 from bbdispatch.services.settings import adopt_firm_language
+from bbdispatch.storage.database import align_open_lock
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +60,8 @@ def handle(args: argparse.Namespace) -> int:
             asked = asked_language()
             if asked is not None:  # a firm set up on a Polish machine speaks Polish
                 await adopt_firm_language(ctx, asked)
+        if isinstance(target, Path):  # the lock in the database's group, as the file
+            align_open_lock(target)
         echo(_("{path}: schema {version}").format(path=shown, version=version))
         if first.outcome is AdminOutcome.CREATED:
             echo(

@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 
 from bbdispatch.clock import format_local, local
-from bbdispatch.commands.common import CommandError, echo, print_json, run
+from bbdispatch.commands.common import echo, print_json, run
 from bbdispatch.commands.office import office_ctx, positive_id
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.services.inventory import (
     InventoryReport,
     full_inventory,
     inventory_reports,
-    load_inventory,
+    load_inventory_file,
 )
 from bbdispatch.text import spreadsheet_cell
 
@@ -70,17 +70,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle_load(args: argparse.Namespace) -> int:
-    """Read the file, store it on the job's client and print the difference."""
+    """Check the right and the job, read the file, store it on the client, print the difference."""
 
     async def body() -> int:
-        try:
-            data = args.file.read_bytes()
-        except OSError as err:
-            raise CommandError(
-                _("cannot read {path}: {err}").format(path=args.file, err=err.strerror)
-            ) from err
         async with office_ctx(args) as ctx:
-            report = await load_inventory(ctx, args.job, data, args.file.name, args.host)
+            # The service checks the right and the job before it opens the file.
+            report = await load_inventory_file(ctx, args.job, args.file, args.host)
         if args.json:
             print_json(report_json(report))
         else:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from bbdispatch.clock import local
+from bbdispatch.clock import format_local, local
 from bbdispatch.commands.choice import (
     add_choice,
     category_choice,
@@ -22,7 +23,8 @@ from bbdispatch.commands.office import moment, money, office_ctx, one_line_error
 from bbdispatch.commands.table import cell, last
 from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.errors import FieldError
-from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
 from bbdispatch.domain.lifecycle import missing_note
 from bbdispatch.domain.people import Technician
@@ -30,7 +32,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.dispatch import JobEdit, assign, change_status, edit_job
+from bbdispatch.services.dispatch import Assigned, JobEdit, assign, change_status, edit_job
 from bbdispatch.services.intake import get_call
 from bbdispatch.services.jobs import JobListing, add_job, get_job, list_jobs
 from bbdispatch.services.people import people
@@ -270,9 +272,18 @@ def handle_assign(args: argparse.Namespace) -> int:
                 raise FieldError("to", _("Login {login} is not a bbdispatch user.").format(
                     login=args.to))  # fmt: skip
             done = await assign(ctx, args.id, person.id, args.visit)
+            now = ctx.clock.now()
         clash = done.clash.job_id if done.clash else None
         if args.json:
-            print_json({"id": args.id, "technician": args.to, "clash_with_job": clash})
+            late = done.late_after.isoformat() if done.late_after else None
+            print_json(
+                {
+                    "id": args.id,
+                    "technician": args.to,
+                    "clash_with_job": clash,
+                    "visit_after_response_target": late,
+                }
+            )
         else:
             # The firm's clock, as typed (``2026-12-02 10:00+01:00``), not the stored UTC.
             visit = local(args.visit).isoformat(sep=" ", timespec="minutes") if args.visit else ""
@@ -281,9 +292,25 @@ def handle_assign(args: argparse.Namespace) -> int:
         if clash and not args.json:
             # On stderr: a script reading what was done is not told a warning is a result.
             echo_err(_("warning: the visit overlaps job {id}").format(id=clash))
+        if not args.json:
+            warn_late(done, now)
         return 0
 
     return run(body)
+
+
+def warn_late(done: Assigned, now: datetime) -> None:
+    """One line on stderr when the planned visit misses the job's response target."""
+    if done.late_after is None:
+        return
+    due = format_local(done.late_after)
+    if done.late_after <= now:
+        echo_err(_("warning: the response target passed at {due}: the job is late").format(due=due))
+    else:
+        echo_err(
+            _("warning: the visit is after the response target ({due}): the job will be late")
+            .format(due=due)
+        )  # fmt: skip
 
 
 def handle_edit(args: argparse.Namespace) -> int:
@@ -307,10 +334,13 @@ def handle_edit(args: argparse.Namespace) -> int:
                 raise FieldError("visit", _("The job has no technician: give --tech with --visit."))
             changed = await edit_job(ctx, args.id, edit)
             technician = None
+            late: Assigned | None = None
             if args.tech is not None or args.visit is not None:
                 person = await _person(ctx, args.tech, job.technician_id)
-                await assign(ctx, args.id, person.id, args.visit or job.visit_at)
+                done = await assign(ctx, args.id, person.id, args.visit or job.visit_at)
                 technician = person.login
+                late = done if args.visit is not None else None
+                now = ctx.clock.now()
                 changed.append("technician")
         if args.json:
             print_json({"id": args.id, "changed": changed})
@@ -319,6 +349,8 @@ def handle_edit(args: argparse.Namespace) -> int:
             echo(_("job {id} edited: {what}").format(id=args.id, what=what))
             if technician:
                 echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))
+            if late is not None:
+                warn_late(late, now)
         return 0
 
     return run(body)

@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
+from bbdispatch.domain.clients import CLIENT_KIND_LABEL
 from bbdispatch.domain.contracts import ContractStatus
-from bbdispatch.domain.labels import CLIENT_KIND_LABEL
+from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours
 from bbdispatch.i18n import _, ngettext
@@ -35,7 +36,10 @@ def handle(args: argparse.Namespace) -> int:
                 found = await lookup(ctx, args.number)
             except InvalidPhoneNumber as err:
                 raise CommandError(str(err), EXIT_USAGE) from err
-        if args.json:
+        if args.json:  # the fields scripts read; the contract's title is for the text below
+            for client in found["clients"]:
+                for contract in client["contracts"]:
+                    contract.pop("title", None)
             print_json(found)
             return 0
         echo(format_for_display(found["e164"]))
@@ -64,7 +68,10 @@ def handle(args: argparse.Namespace) -> int:
                     if c["hours_left"] is None
                     else _(", {hours} left").format(hours=format_hours(round(c["hours_left"] * 60)))
                 )
-                echo(f"    {c['number']} {c['code']}{left}")
+                # The price list is not read on the phone path (start-up time): a
+                # product the session has no name for reads as the contract's own
+                # title, as signed, never as its code.
+                echo(f"    {c['number']} {product_name(c['code'], title=c['title'])}{left}")
         return 0
 
     return run(body)
@@ -93,6 +100,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
         contracts = [
             {
                 "code": b.contract.product_code,
+                "title": b.contract.title,
                 "number": b.contract.number,
                 "hours_left": None if b.left_minutes is None else round(b.left_minutes / 60, 2),
             }

@@ -45,6 +45,7 @@ COMMAND_NEEDS: dict[str, Need] = {
     # Gated by the rule table.
     "people add": Action.PEOPLE_MANAGE,
     "people import": Action.PEOPLE_MANAGE,
+    "people role": Action.PEOPLE_MANAGE,
     "people list": Action.PEOPLE_VIEW,
     "import": Action.CLIENT_IMPORT,
     "schedule run": Action.SCHEDULE_RUN,

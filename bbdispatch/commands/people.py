@@ -21,14 +21,14 @@ from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.pricelist import PriceListError
-from bbdispatch.services.import_people import PersonRow, import_people, read_people
-from bbdispatch.services.people import add_person, people
+from bbdispatch.services.import_people import PeopleSummary, PersonRow, import_people, read_people
+from bbdispatch.services.people import add_person, people, set_role
 from bbdispatch.services.spreadsheet import ImportFileError, RowProblem
 from bbdispatch.storage.database import StorageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``people`` subcommand with ``add`` and ``list``."""
+    """Add the ``people`` subcommand with ``add``, ``import``, ``role`` and ``list``."""
     parser = sub.add_parser("people", help=_("add or list dispatchers, technicians and admins"))
     actions = parser.add_subparsers(dest="people_command", metavar=_("ACTION"), required=True)
     add = actions.add_parser("add", help=_("add a person; LOGIN is their OS (SSH) login"))
@@ -59,6 +59,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bulk.add_argument("file", type=Path, metavar=_("FILE"), help=_("CSV file with a header row"))
     add_check_flag(bulk)
     bulk.set_defaults(handler=handle_import)
+    role = actions.add_parser(
+        "role",
+        help=_("give a person another role (admins); recorded in the audit trail"),
+        description=_(
+            "The role counts only when bbdispatch gave it: a role written into the database "
+            "by other means is not recorded in the audit trail, and the person acts with "
+            "the recorded one (docs/rights.md). Setting it here records it again."
+        ),
+    )
+    role.add_argument("login", metavar=_("LOGIN"), help=_("their OS (SSH) login"))
+    add_choice(role, "role", kind=role_choice(), metavar=_("ROLE"))
+    role.set_defaults(handler=handle_role)
     listing = actions.add_parser("list", help=_("everyone active"))
     listing.add_argument("--json", action="store_true", help=_("machine-readable output"))
     listing.set_defaults(handler=handle_list)
@@ -86,6 +98,18 @@ def handle_add(args: argparse.Namespace) -> int:
                 login=args.login, role=ROLE_LABEL[Role(args.role)], id=person_id
             )
         )
+        return 0
+
+    return run(body)
+
+
+def handle_role(args: argparse.Namespace) -> int:
+    """Give one person a role, recorded in the audit trail."""
+
+    async def body() -> int:
+        async with open_ctx(args) as ctx:
+            await set_role(ctx, args.login.strip(), Role(args.role))
+        echo(_("{login}: now {role}").format(login=args.login, role=ROLE_LABEL[Role(args.role)]))
         return 0
 
     return run(body)
@@ -125,16 +149,19 @@ def handle_import(args: argparse.Namespace) -> int:
         rows = found.rows
         if args.check or found.problems:
             # Both kinds of problem in one pass: the file's own and the database's.
-            conflicts = await _check_against_database(args, rows)
+            conflicts, plan = await _check_against_database(args, rows)
             if found.problems or conflicts:
                 raise CommandError(problem_report(args.file, found.error(conflicts)))
-            echo(
-                ngettext(
-                    "{f}: {n} person, no problems found",
-                    "{f}: {n} people, no problems found",
-                    len(rows),
-                ).format(f=args.file, n=len(rows))
-            )
+            text = ngettext(
+                "{f}: {n} person, no problems found",
+                "{f}: {n} people, no problems found",
+                len(rows),
+            ).format(f=args.file, n=len(rows))
+            if plan is not None:  # as the import would count them
+                text += " " + _("(to add: {a}, already there: {s})").format(
+                    a=plan.added, s=plan.skipped
+                )
+            echo(text)
             return 0
         async with open_ctx(args) as ctx:
             try:
@@ -155,19 +182,20 @@ def handle_import(args: argparse.Namespace) -> int:
 
 async def _check_against_database(
     args: argparse.Namespace, rows: list[PersonRow]
-) -> tuple[RowProblem, ...]:
+) -> tuple[tuple[RowProblem, ...], PeopleSummary | None]:
     """The file's good rows against the database, when there is one (roles that differ).
 
-    Returns the problems found (none without a database), named as the file does.
+    Returns the problems found (none without a database), named as the file
+    does, and what the import would add and skip (None without a database).
     """
     try:
         async with open_ctx(args) as ctx:
-            await import_people(ctx, rows, check=True)
+            plan = await import_people(ctx, rows, check=True)
     except ImportFileError as err:
-        return err.problems
+        return err.problems, None
     except (StorageError, PriceListError):
-        return ()
-    return ()
+        return (), None
+    return (), plan
 
 
 def _usage(message: str) -> int:

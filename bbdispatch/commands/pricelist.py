@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bbdispatch.commands.common import echo, echo_err, print_json
+from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_amount, format_percent
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
@@ -65,7 +66,8 @@ def handle(args: argparse.Namespace) -> int:
     for r in rows:
         net = format_amount(Decimal(r["net"])) if r["net"] else agreed
         gross = format_amount(Decimal(r["gross"])) if r["gross"] else agreed
-        echo(f"{r['code']:<13} {r['name']:<58} {r['hours'] or '':>5} {net:>10} {gross:>10}")
+        name = product_name(r["code"], title=r["name"])
+        echo(f"{r['code']:<13} {name:<58} {r['hours'] or '':>5} {net:>10} {gross:>10}")
     echo(
         _("Prices in {currency}; gross includes VAT {vat}.").format(
             currency=prices.currency, vat=vat

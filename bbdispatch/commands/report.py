@@ -35,7 +35,9 @@ from bbdispatch.reports import FORMATS, render
 from bbdispatch.reports.itadmin import ITADMIN_FORMATS, render_itadmin
 from bbdispatch.services.itadmin_report import OutsideTerm, itadmin_report
 from bbdispatch.services.statements import (
+    PeriodIssued,
     build_statement,
+    draft_period,
     empty_message,
     issue_statement,
     issued_document,
@@ -137,7 +139,14 @@ def handle_statement(args: argparse.Namespace) -> int:
                 kept = await issued_document(
                     ctx, client_id, start, end, args.format, args.delimiter
                 )
-            statement = await build_statement(ctx, client_id, start, end)
+            try:
+                statement = await build_statement(ctx, client_id, start, end)
+            except PeriodIssued as err:
+                raise CommandError(str(err), EXIT_USAGE) from err
+            if kept is None and not args.issue and statement.number is None:
+                cut = await draft_period(ctx, client_id, start, end)
+                if cut.note:
+                    echo_err(f"bbdispatch: {cut.note}")
             if kept is None and statement.is_empty:
                 raise CommandError(empty_message(statement))
             if not args.issue:

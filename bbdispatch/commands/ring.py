@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import echo, echo_err, open_ctx, run
+from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import database_target, pg_side_folder
 from bbdispatch.phones import format_for_display, is_caller_id
@@ -40,6 +41,7 @@ def handle(args: argparse.Namespace) -> int:
     no caller ID: a usage error (exit 2), nothing logged.
     """
     if not is_caller_id(args.number):
+        firm_language_before_open(args.db)  # nothing opened the database yet
         echo_err(_("ring: '{raw}' has no digits; nothing logged").format(raw=args.number))
         return 2
     received_at = SystemClock().now()

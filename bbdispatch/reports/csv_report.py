@@ -31,6 +31,7 @@ from bbdispatch.reports.common import (
     date_pl,
     hours_plain,
     pln,
+    rules_pl,
     seller_pl,
 )
 from bbdispatch.text import printable, spreadsheet_cell
@@ -84,6 +85,7 @@ RECORD_PL = {
     "total_net": "razem netto",
     "vat": "VAT",
     "total_gross": "razem brutto",
+    "rule": "zasada",
 }
 """Record kinds as the Polish document names them."""
 
@@ -216,6 +218,11 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
         )
     for label, value in (("total_net", s.net), ("vat", s.vat), ("total_gross", s.gross)):
         records.append({"record": label, "net_pln": money(value)})
+    # The document's rules close it, as in md and html: the rounding rule, then those
+    # the statement needs. Typed "rule" with the text in the description, so scripts
+    # that pick records by kind (and sum amounts of the kinds they know) read on.
+    for rule in (PL["rounding_note"].format(n=s.rounding_minutes), *rules_pl(s)):
+        records.append({"record": "rule", "description": rule})
 
     out = io.StringIO()
     w = _SafeWriter(out, delimiter)

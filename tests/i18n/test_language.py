@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,7 @@ from bbdispatch.i18n import (
 )
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.settings import adopt_firm_language, firm_language, set_firm_language
+from bbdispatch.storage import settings as settings_store
 
 
 @pytest.mark.parametrize(
@@ -117,6 +120,21 @@ def test_lang_en_overrides_a_polish_locale(
     assert capsys.readouterr().out.startswith("usage: bbdispatch")
 
 
+@pytest.mark.parametrize(("lang", "locale", "start"), [
+    ("EN", "pl_PL.UTF-8", "usage: bbdispatch"), ("PL", "C.UTF-8", "użycie: bbdispatch"),
+    ("Polski", "C.UTF-8", "użycie: bbdispatch"), (" en ", "pl_PL.UTF-8", "usage: bbdispatch"),
+])  # fmt: skip
+def test_lang_is_taken_in_any_case(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    lang: str, locale: str, start: str,
+) -> None:  # fmt: skip
+    """``--lang EN`` was accepted and then ignored: the locale decided."""
+    monkeypatch.setenv("LANG", locale)
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--help"])
+    assert capsys.readouterr().out.startswith(start)
+
+
 def test_english_locale_gives_english_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -167,3 +185,42 @@ def test_translation_is_looked_up_when_shown(polish: None) -> None:
     assert _("Quit") == "Wyjdź"
     choose_language("en")
     assert _("Quit") == "Quit"
+
+
+def test_the_phone_path_reads_the_firm_language_on_its_own_connection(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ring`` and ``lookup`` read the firm's setting over a connection of their own before
+    (on PostgreSQL a second log-in per call); now the command's connection reads it, and
+    only what is shown before it opens (usage errors, refusals) still peeks."""
+    conn = sqlite3.connect(demo_db_path)
+    conn.execute("INSERT OR REPLACE INTO firm_setting (key, value) VALUES ('language', 'pl')")
+    conn.commit()
+    conn.close()
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    peeked: list[object] = []
+    real_peek = settings_store.peek_setting
+
+    def peek(*args: Any) -> str | None:
+        peeked.append(args)
+        return real_peek(*args)
+
+    monkeypatch.setattr(settings_store, "peek_setting", peek)
+    db = str(demo_db_path)
+    try:
+        assert main(["--db", db, "ring", "226281234"]) == 0
+        assert capsys.readouterr().out.startswith("połączenie ")
+        assert main(["--db", db, "lookup", "226281234"]) == 0
+        assert "Kancelaria Notarialna Nowak" in capsys.readouterr().out
+        assert peeked == []
+        # Shown before the database is opened: the setting is read for them.
+        assert main(["--db", db, "ring", "abc"]) == 2
+        assert "nie zawiera cyfr" in capsys.readouterr().err
+        with pytest.raises(SystemExit):
+            main(["--db", db, "lookup"])
+        assert "wymagane są argumenty: NUMER" in capsys.readouterr().err
+        assert len(peeked) == 2
+    finally:
+        choose_language("en")

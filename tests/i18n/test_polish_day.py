@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 from babel.messages.pofile import read_po
 from rich.cells import cell_len
@@ -20,7 +21,7 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.domain.audit_text import audit_text
 from bbdispatch.domain.messages import shown, stored
-from bbdispatch.formats import format_duration, format_stopwatch
+from bbdispatch.formats import format_duration, format_money, format_stopwatch
 from bbdispatch.i18n import set_language
 from bbdispatch.services.context import Ctx
 from screens.assign import AssignScreen
@@ -132,6 +133,13 @@ def test_an_audit_row_reads_as_words() -> None:
     change = {"priority": {"from": "normal", "to": "emergency"}}
     edit = AuditEntry(2, None, "beata", "job", 12, "edited", change)  # type: ignore[arg-type]
     assert audit_text(edit, lambda i: "—") == "zmieniono: priorytet zwykły → awaria"
+    price = {"agreed_price": {"from": "350.50", "to": "1234.50"}}
+    priced = AuditEntry(3, None, "beata", "job", 26, "edited", price)  # type: ignore[arg-type]
+    shown_text = audit_text(priced, lambda i: "—")
+    assert shown_text == "zmieniono: cena uzgodniona {a} → {b}".format(
+        a=format_money(Decimal("350.50")), b=format_money(Decimal("1234.50"))
+    )
+    assert "1234.50" not in shown_text and "zł" in shown_text
 
 
 def test_one_duration_format(polish: None) -> None:

@@ -43,8 +43,9 @@ ENGLISH = {
     "loading", "name", "phone", "email", "address", "assign", "received", "visit",
 }  # fmt: skip
 """English words a Polish screen must not show."""
-ALLOWED = {"it-admin", "service-50h", "starter-10h", "network-1h", "individual"}
-"""Codes of the price list, shown as they are."""
+ALLOWED = {"Admin. IT"}
+"""Polish words that look English: *Admin. IT*, the glossary's short form of *umowa
+administrowania IT* (product codes are no longer shown: they read by name)."""
 
 
 def english_words(text: str) -> list[str]:
