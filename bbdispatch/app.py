@@ -34,6 +34,10 @@ WAL_TICK_SECONDS = 0.02
 
 One ``stat`` per tick and no query while nothing changes (under 1 % of a core idle,
 measured by ``python -m benchmarks``); a commit waits 10 ms for it on average."""
+WAL_RECHECK_TICKS = 25
+"""Ticks (0.5 s) during which a moved WAL file is looked at again until ``data_version``
+moves: a writer's frames reach the WAL file before its commit is visible, and a check in
+between would otherwise miss that commit until the slow poll."""
 
 PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin"})
 """Actions the palette is or offers already (Textual's Quit, IT administration)."""
@@ -107,6 +111,7 @@ class BBDispatch(App[None]):
         self._ctx: Ctx | None = None
         self._seen_version = 0
         self._wal_seen: tuple[int, int] | None = None
+        self._wal_rechecks = 0
         self.data_changed: Signal[None] = Signal(self, "data-changed")
         """Published whenever any process commits a change to the database."""
         self.job_created: Signal[int] = Signal(self, "job-created")
@@ -138,6 +143,11 @@ class BBDispatch(App[None]):
         self._ctx.db.on_commit(self._local_commit)
         self._ctx.db.on_write_wait(self._write_waiting)
         await self.push_screen(self._home_screen())
+        from bbdispatch.services.people import role_note
+
+        note = await role_note(self._ctx)
+        if note:  # a role changed outside bbdispatch: say why the screen offers less
+            self.notify(note, severity="warning", timeout=30)
         if self.mode_name == "dispatcher":
             from screens.ring_watch import RingWatcher
 
@@ -191,11 +201,18 @@ class BBDispatch(App[None]):
 
         Another process's commit then shows within ~20 ms plus the board's
         reload, instead of up to ``poll_seconds``; idle, this costs one stat per
-        tick and no query.
+        tick and no query. After a move, the next :data:`WAL_RECHECK_TICKS`
+        ticks check again until a commit shows (a check between the writer's
+        WAL write and its commit becoming visible saw nothing).
         """
         signature = self.ctx.db.change_signature()
         if signature != self._wal_seen:
             self._wal_seen = signature
+            self._wal_rechecks = WAL_RECHECK_TICKS
+            self._check_version()
+        elif self._wal_rechecks:
+            # The WAL moved but no commit showed yet (or it was our own): look again.
+            self._wal_rechecks -= 1
             self._check_version()
 
     @work(exclusive=True, group="check-version", exit_on_error=False)
@@ -204,6 +221,7 @@ class BBDispatch(App[None]):
         version = await self.ctx.db.data_version()
         if version != self._seen_version:
             self._seen_version = version
+            self._wal_rechecks = 0
             self.data_changed.publish(None)
 
     @work(exclusive=True, group="watch-db", exit_on_error=False)
@@ -276,6 +294,10 @@ class BBDispatch(App[None]):
             return
         await super().on_event(event)
         self._keys.handled(event, fresh)
+
+    def give_back_key(self, event: events.Key) -> None:
+        """A key reached a field after focus left it: it goes on through the gate, in order."""
+        self._keys.give_back(event)
 
     def action_new_call(self) -> None:
         """Open the phone intake on top of whatever is shown."""

@@ -61,6 +61,7 @@ async def data_rows(path: Path | str, repeat: int) -> list[Row]:
         rows += await data_benches.search(ctx, bare, repeat * 2)
         rows += await data_benches.board(ctx, bare, max(5, repeat // 10))
         rows += await data_benches.job_detail(ctx, bare, repeat)
+        rows += await data_benches.contracts(ctx, bare, repeat)
         rows += await data_benches.statement(ctx, bare, max(5, repeat // 10), clock.now().date())
         return rows
     finally:

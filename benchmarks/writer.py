@@ -13,7 +13,8 @@ import sys
 import time
 
 from bbdispatch.clock import SystemClock
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services.context import Ctx

@@ -18,10 +18,11 @@ from bbdispatch.domain.assignment import (
     beyond_target,
     parse_visit,
     suggest_visit,
+    visit_in_past,
 )
 from bbdispatch.domain.board import CATEGORY_LABEL
 from bbdispatch.domain.calendar import calendar_of
-from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.jobs import Job, JobMode
 from bbdispatch.formats import date_hint, format_duration
 from bbdispatch.i18n import N_, _, ngettext
@@ -37,13 +38,13 @@ from screens.widgets.pick_list import PickList
 from screens.widgets.plain import Plain, PlainLabel, plain_option
 from screens.widgets.text_input import TextInput
 
-NAME_CELLS = 19
+NAME_CELLS = 18
 """The name column of the picker: a longer name is cut with … so the line fits 72 cells."""
 
 
 def candidate_label(c: Candidate) -> str:
     """One picker line: name, skills, on-site, open jobs, timer, hours today; or why not."""
-    skill = "✓" + _("skills") if c.skill_match else " " * (len(_("skills")) + 1)
+    skill = "✓ " + _("skills") if c.skill_match else " " * (len(_("skills")) + 2)
     onsite = _("on-site") if c.person.does_onsite else _("remote only")
     timer = "⏱" if c.load.timer_running else ""  # the stopwatch, as on the technician's screen
     if not c.can_do_job_mode:  # a disabled row says why it cannot be picked
@@ -166,8 +167,13 @@ class AssignScreen(FormDialog[bool]):
         for widget in ("#visit-label", "#visit"):
             self.query_one(widget).display = onsite
         if onsite:
-            at = job.visit_at or suggest_visit(
-                self.ctx.clock.now(), calendar_of(self.ctx.prices), self.due_at
+            now = self.ctx.clock.now()
+            planned = job.visit_at
+            # A visit already past is no plan for whoever takes the job now.
+            at = (
+                planned
+                if planned is not None and not visit_in_past(planned, now)
+                else suggest_visit(now, calendar_of(self.ctx.prices), self.due_at)
             )
             self.query_one("#visit", Input).value = format_local(at)
         self.mark_clean(self.query_one("#visit"))  # proposed, not typed
@@ -231,6 +237,8 @@ class AssignScreen(FormDialog[bool]):
             result = await assign(self.ctx, self.job_id, chosen.person.id, at)
         except USER_ERRORS as err:
             self.query_one("#visit-warning", Static).update(str(err))
+            if isinstance(err, FieldError) and err.field == "visit":
+                self.query_one("#visit", Input).focus()
             return
         if result.clash:
             self.notify(clash_text(result.clash), severity="warning", timeout=8)

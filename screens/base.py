@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
+from textual.actions import parse as parse_action
 from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
 from textual.message_pump import MessagePump
@@ -116,7 +117,7 @@ class BBScreen(BBAccess, Screen[ResultT]):
         """Textual's active bindings, their texts translated (:func:`translated`)."""
         return translated(super().active_bindings)
 
-    def why_disabled(self, action: str) -> str | None:
+    def why_disabled(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
         """Why ``action`` is disabled just now (``check_action`` said ``None``); None: no word.
 
         Textual ignores the key of a disabled action without a sign, so a
@@ -129,10 +130,12 @@ class BBScreen(BBAccess, Screen[ResultT]):
     def on_key(self, event: events.Key) -> None:
         """A key whose action is disabled says why (:meth:`why_disabled`) instead of nothing."""
         for binding in self._bindings.key_to_bindings.get(event.key, []):
-            action = binding.action
-            if "." in action or self.check_action(action, ()) is not None:
+            # ``set_status('on_hold')``: the action's name and its arguments, as
+            # Textual asks check_action (issue 16: ``h`` on a triaged job said nothing).
+            namespace, action, parameters = parse_action(binding.action)
+            if namespace or self.check_action(action, parameters) is not None:
                 continue
-            reason = self.why_disabled(action)
+            reason = self.why_disabled(action, parameters)
             if reason:
                 event.stop()
                 self.notify(reason, severity="warning")

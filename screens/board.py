@@ -390,13 +390,21 @@ Escape clears it.
 
     def _summarise(self, shown: int) -> None:
         s = summarise(self._lines)
-        text = _("Open {open} · emergencies {em} · unassigned {un} · breached {br}").format(
-            open=s.open, em=s.emergencies, un=s.unassigned, br=s.breached
+        # With a filter, "Showing 2 of 8" takes the place of "Open 8" (what the filter
+        # shows first, out of how many), so the line still fits 80 columns in either
+        # language with callbacks due; only extreme counts reach the … at the edge.
+        first = (
+            _("Showing {n} of {open}").format(n=shown, open=s.open)
+            if self._filter.active
+            else _("Open {open}").format(open=s.open)
+        )
+        text = (
+            first
+            + " · "
+            + _("emergencies {em} · unassigned {un} · breached {br}").format(
+                em=s.emergencies, un=s.unassigned, br=s.breached
+            )
         )
         if self._callbacks_due:
             text += " · " + _("call back {n} (b)").format(n=self._callbacks_due)
-        if self._filter.active:
-            # First: what the filter shows is what the dispatcher is looking at; the
-            # line is cut with … at the right edge (``.summary``), never wrapped away.
-            text = _("Showing {n}").format(n=shown) + " · " + text
         self.query_one("#board-summary", Static).update(text)

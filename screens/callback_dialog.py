@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Input, Static
 
 from bbdispatch.clock import format_local_short, local
-from bbdispatch.domain.calls import NewCallback
+from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.timeinput import parse_moment
 from bbdispatch.i18n import N_, _
@@ -56,11 +56,14 @@ class CallbackDialog(FormDialog[tuple[str, datetime] | None]):
         """Why the last try was not saved, shown at once."""
 
     def compose(self) -> ComposeResult:
-        """Who, the reason, the time, errors, button."""
+        """Who, the reason and the time (each under its label), errors, button."""
         due = format_local_short(self._due or self.ctx.clock.now() + DEFAULT_DELAY)
         with Vertical():
             yield PlainLabel(_("Call back {who}").format(who=self._who))
+            # Labels above the fields: both come filled in, and a filled field shows no placeholder.
+            yield PlainLabel(_("Why"), classes="field-label")
             yield TextInput(self._reason, id="callback-reason", placeholder=_("why (the note)"))
+            yield PlainLabel(_("Call back by"), classes="field-label")
             yield TextInput(due, id="callback-when", placeholder=when_hint())
             yield Plain(self._error, id="callback-error", classes="field-error")
             yield Button(_("Save"), id="callback-save", variant="primary")

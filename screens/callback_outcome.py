@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from bbdispatch.clock import format_local_short, local
-from bbdispatch.domain.calls import Callback
+from bbdispatch.domain.callbacks import Callback
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.messages import shown
 from bbdispatch.domain.timeinput import parse_moment

@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
 from bbdispatch.clock import format_local_short
-from bbdispatch.domain.calls import Callback, CallLogEntry
+from bbdispatch.domain.callbacks import Callback, callback_who
+from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import (
@@ -124,12 +125,9 @@ class CallbacksScreen(BBScreen[None]):
         for cb in found.callbacks:
             late = cb.due_at <= now
             due += late
-            who = cb.client_name or cb.name or _("(unknown)")
-            if cb.name and cb.client_name:
-                who = f"{cb.client_name} ({cb.name})"
             table.add_row(
                 cell(_when(cb.due_at), style="bold" if late else ""),
-                who,
+                callback_who(cb),
                 format_for_display(cb.e164) or "—",
                 " · ".join(x for x in (cb.reason, attempts_text(cb)) if x),
                 key=f"cb-{cb.id}",

@@ -15,7 +15,8 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Input, TextArea
 
 from bbdispatch.domain.audit_text import field_names
-from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, PhoneLine
+from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import FieldError
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display

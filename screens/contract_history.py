@@ -94,10 +94,13 @@ class ContractHistoryScreen(BBScreen[None]):
     def on_mount(self) -> None:
         """Columns, first load, reload on any change."""
         table = self.query_one("#history-table", DataTable)
+        # The status takes its longest word in this language and the "*" of a late
+        # run ("POMINIĘTE*"); the task's title gives up what that needs.
+        status = max(len(label) for label in STATE_LABEL.values()) + 1
         table.add_column(_("Due"), key="due", width=10)
-        table.add_column(_("Task"), key="task", width=16)
+        table.add_column(_("Task"), key="task", width=25 - status)
         table.add_column(_("Job"), key="job", width=4)
-        table.add_column(_("Status"), key="status", width=9)
+        table.add_column(_("Status"), key="status", width=status)
         table.add_column(_("Who"), key="who", width=6)
         table.add_column(_("When"), key="when", width=11)
         table.add_column(_("Outcome"), key="outcome")

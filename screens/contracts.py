@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.dates import format_day
 from bbdispatch.domain.contracts import ContractStatus, balance_text, format_hours
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.products import product_name
 from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.services.ledger import (
     ContractView,
@@ -22,6 +23,7 @@ from bbdispatch.services.ledger import (
     uncovered_minutes,
 )
 from screens.base import BBScreen
+from screens.note_prompt import NotePrompt
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable, cell
 
@@ -46,12 +48,18 @@ class ContractsScreen(BBScreen[None]):
             N_("Back"),
             tooltip=N_("Back to the board"),
             id="back",
-            show=False,
         ),
         Binding("n", "sign", N_("Sign"), tooltip=N_("Sign a contract or top up"), id="sign"),
         Binding("a", "assess", N_("Assess"), tooltip=N_("Needs assessment or waiver"), id="assess"),
+        # Esc Back is shown as on every screen that goes back; to fit 80 columns in
+        # Polish the rarest key, moving uncovered time, is in F1 and the palette only.
         Binding(
-            "m", "move", N_("Move"), tooltip=N_("Move uncovered time onto this contract"), id="move"
+            "m",
+            "move",
+            N_("Move"),
+            tooltip=N_("Move uncovered time onto this contract"),
+            id="move",
+            show=False,
         ),
         Binding(
             "x",
@@ -141,7 +149,8 @@ class ContractsScreen(BBScreen[None]):
             else:
                 used = f"{format_hours(b.used_minutes)}/{format_hours(b.left_minutes or 0)}"
             table.add_row(
-                c.number, v.client_name, c.product_code, STATUS_LABEL[v.status],
+                c.number, v.client_name, product_name(c.product_code, title=c.title, short=True),
+                STATUS_LABEL[v.status],
                 cell(used, style=style), format_day(v.runs_out_on) or "—", key=key,
             )  # fmt: skip
         if keep is not None and str(keep.balance.contract.id) in self._views:
@@ -225,7 +234,7 @@ class ContractsScreen(BBScreen[None]):
             self.app.push_screen(StatementScreen(client_id))
 
     def action_close_contract(self) -> None:
-        """Close the selected contract (press x twice: the first press asks)."""
+        """Close the selected contract: x twice (the first press warns), then the reason."""
         v = self.selected_view()
         if v is None:
             return
@@ -244,13 +253,26 @@ class ContractsScreen(BBScreen[None]):
             self.notify(_("Press x again to close {n}.").format(n=v.balance.contract.number))
             return
         self._close_asked = None
-        self.close_selected(v.balance.contract.id)
+        contract = v.balance.contract
+
+        def closing(reason: str | None) -> None:
+            if reason:
+                self.close_selected(contract.id, reason)
+
+        # The reason is the service's rule (``contracts close --reason`` asks too).
+        self.app.push_screen(
+            NotePrompt(
+                _("Why is {n} closed?").format(n=contract.number),
+                _("e.g. replaced by a new block, client left"),
+            ),
+            closing,
+        )
 
     @work(exclusive=True, group="close-contract", exit_on_error=False)
-    async def close_selected(self, contract_id: int) -> None:
-        """Close through the service (audited)."""
+    async def close_selected(self, contract_id: int, reason: str) -> None:
+        """Close through the service with the reason given (audited)."""
         try:
-            await close_contract(self.ctx, contract_id, _("closed by dispatcher"))
+            await close_contract(self.ctx, contract_id, reason)
         except DomainError as err:
             self.notify(str(err), severity="error")
 

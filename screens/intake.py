@@ -18,11 +18,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Header, Input, OptionList, Static
 
 from bbdispatch.clock import local
-from bbdispatch.domain.calls import CallLogEntry, NewCallback
-from bbdispatch.domain.clients import Client, ClientDetails, ClientKind, PhoneLine
+from bbdispatch.domain.callbacks import NewCallback
+from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.client_details import ClientDetails, PhoneLine
+from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
-from bbdispatch.domain.jobs import Category, NewJob, parse_agreed_terms
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, parse_agreed_terms
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError
 from bbdispatch.phones import (
@@ -61,16 +64,16 @@ class IntakeScreen(BBScreen[None]):
     """One incoming call: identify the caller, record and triage the request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Esc closes (asking first) as on every screen: a key, in F1 and the palette,
-        # so that the call's own actions fit the footer in 80 columns.
+        # Esc closes (asking first) and says so in the footer, as on every screen that
+        # goes back; so that the footer fits 80 columns in Polish, finding a client by
+        # name (the phone number usually finds the caller) is in F1 and the palette only.
         Binding(
             "escape", "close", N_("Close"), tooltip=N_("Close (asks first)"), id="intake-close",
-            show=False,
         ),  # fmt: skip
         Binding("ctrl+s", "save_job", N_("Save job"), tooltip=N_("Save the job"), id="intake-save"),
         Binding(
             "ctrl+f", "find_client", N_("Find"), tooltip=N_("Find by name, NIP, number"),
-            id="intake-find",
+            id="intake-find", show=False,
         ),
         Binding(
             "ctrl+n", "new_client", N_("New client"), tooltip=N_("Short new-client form"),

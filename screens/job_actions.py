@@ -9,11 +9,15 @@ from textual.binding import Binding, BindingType
 
 from bbdispatch.domain.board import BoardLine
 from bbdispatch.domain.jobs import JobStatus
-from bbdispatch.domain.lifecycle import STATUS_LABEL, allowed_next, undoes_work
+from bbdispatch.domain.lifecycle import (
+    STATUS_LABEL,
+    allowed_next,
+    transition_refusal,
+    undoes_work,
+)
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.errors import USER_ERRORS
 from screens.base import BBScreen
-from screens.note_prompt import NotePrompt
 from screens.widgets.confirm import ConfirmScreen
 
 NOTE_TITLES: dict[JobStatus, tuple[str, bool]] = {
@@ -64,6 +68,21 @@ class JobActionsScreen(BBScreen[None]):
         target = JobStatus(str(parameters[0]))
         return True if target in allowed_next(job.status) else None
 
+    def why_disabled(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
+        """Said when a lifecycle key is pressed that the selected job cannot take (issue 16)."""
+        if action not in ("set_status", "assign"):
+            return None
+        line = self.selected_line()
+        if line is None:
+            return _("No job selected.")
+        job = line.row.job
+        if action == "assign":
+            return _("Job {no} is {status}: it cannot be assigned.").format(
+                no=job.number, status=STATUS_LABEL[job.status]
+            )
+        refused = transition_refusal(job.status, JobStatus(str(parameters[0])))
+        return None if refused is None else _("Job {no}: {why}").format(no=job.number, why=refused)
+
     def action_assign(self) -> None:
         """Open the technician picker for the selected job."""
         line = self.selected_line()
@@ -92,6 +111,8 @@ class JobActionsScreen(BBScreen[None]):
             def done(note: str | None) -> None:
                 if note is not None:
                     self._apply_status(job_id, target, note)
+
+            from screens.note_prompt import NotePrompt  # on use: the board paints first
 
             self.app.push_screen(NotePrompt(title, required=required), done)
         elif undoes_work(line.row.job.status, target):

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.intake import contract_label
 from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.formats import format_amount_input
 from bbdispatch.i18n import N_, _
@@ -79,7 +80,7 @@ class JobEditScreen(FormDialog[None]):
         """Description, priority, mode, contract, error line, save button."""
         job = self.detail.line.row.job
         contracts = [
-            (b.contract.number + " " + b.contract.product_code, b.contract.id)
+            (contract_label(b.contract), b.contract.id)
             for b in self.detail.balances
             if b.contract.status is ContractStatus.ACTIVE or b.contract.id == job.contract_id
         ]

@@ -16,6 +16,10 @@ The gate sits where every key enters the App (:meth:`bbdispatch.app.BBDispatch.o
 - while the screen on top is still opening (not mounted, or its first field not
   focused yet), keys wait for it.
 
+A key that reached a field after focus had left it (the field's queue got it
+before the Tab or Shift+Tab ahead of it moved focus) comes back to the gate
+(:meth:`KeyGate.give_back`) and goes on first, before keys read later.
+
 Held keys are given back one at a time, in order, each through the same gate.
 Nothing waits long: a key whose journey cannot be seen (its widget removed)
 releases the rest after :data:`MAX_WAIT_TICKS`.
@@ -65,6 +69,8 @@ class KeyGate:
     def __init__(self, app: App[None]) -> None:
         self._app = app
         self._held: deque[events.Key] = deque()
+        self._returned: deque[events.Key] = deque()
+        """Keys given back by a field focus had left: they go before the held ones."""
         self._in_flight: events.Key | None = None
         self._released: events.Key | None = None
         self._ticks = 0
@@ -103,11 +109,16 @@ class KeyGate:
         if event is self._released:
             self._released = None
             return False
-        if self._held or self._flying() or not self._ready(0):
+        if self._returned or self._held or self._flying() or not self._ready(0):
             self._held.append(event)
             self._arm()
             return True
         return False
+
+    def give_back(self, event: events.Key) -> None:
+        """Take a key that reached a field after focus left it; it goes on, in order, first."""
+        self._returned.append(event)
+        self._arm()
 
     def handled(self, event: events.Key, fresh: bool) -> None:
         """The App has handled ``event``: note a key now on its way up, or one back at the top.
@@ -119,7 +130,7 @@ class KeyGate:
         if not fresh:
             if event is self._in_flight:
                 self._in_flight = None  # back at the App: its binding has run
-                if self._held:
+                if self._held or self._returned:
                     self._arm()
             return
         if (
@@ -138,8 +149,9 @@ class KeyGate:
         self._armed = False
         if not self._app.is_running or not self._app.screen_stack:
             self._held.clear()  # closing: nobody is left to take them
+            self._returned.clear()
             return
-        if not self._held:
+        if not self._held and not self._returned:
             self._ticks = 0
             return
         waiting = self._flying() or not self._ready(self._ticks)
@@ -149,9 +161,9 @@ class KeyGate:
             return
         self._ticks = 0
         self._in_flight = None
-        key = self._held.popleft()
+        key = self._returned.popleft() if self._returned else self._held.popleft()
         again = events.Key(key.key, key.character)
         self._released = again
         self._app.post_message(again)
-        if self._held:
+        if self._held or self._returned:
             self._arm()

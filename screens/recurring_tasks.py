@@ -11,17 +11,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local
-from bbdispatch.domain.calendar import calendar_of
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, MissedRuns, RecurringTask
-from bbdispatch.domain.schedule import describe_rule
+from bbdispatch.domain.schedule import describe_rule, short_rule
 from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     admin_contract,
     missed_while_paused,
-    preview,
+    next_runs,
     set_task_active,
     tasks_of_contract,
 )
@@ -110,21 +109,18 @@ class RecurringTasksScreen(BBScreen[None]):
         keep = self.selected_task()
         table.clear()
         self._tasks = {str(t.id): t for t in tasks}
-        now = self.ctx.clock.now()
         for task in tasks:
             style = "" if task.active else "dim"
             upcoming = _("paused")
             if task.active:
                 try:
-                    runs = preview(
-                        task.schedule, task.starts_at, now, 1, calendar=calendar_of(self.ctx.prices)
-                    )
+                    runs = next_runs(self.ctx, task, 1)
                     upcoming = format_local(runs[0]) if runs else _("never")
                 except DomainError:
                     upcoming = _("bad schedule")
             tech = self._tech_names.get(task.technician_id or 0, "—").split(" ")[0]
             table.add_row(
-                cell(task.title, style=style), cell(describe_rule(task.schedule), style=style),
+                cell(task.title, style=style), cell(short_rule(task.schedule, 18), style=style),
                 cell(upcoming, style=style), cell(tech, style=style),
                 cell(MODE_LABEL[task.mode.value], style=style), key=str(task.id),
             )  # fmt: skip
@@ -148,14 +144,7 @@ class RecurringTasksScreen(BBScreen[None]):
             detail.update(_("No recurring tasks yet: press n to add one."))
             return
         try:
-            runs = preview(
-                task.schedule,
-                task.starts_at,
-                self.ctx.clock.now(),
-                3,
-                calendar=calendar_of(self.ctx.prices),
-                on_closed=task.on_closed_day,
-            )
+            runs = next_runs(self.ctx, task, 3)
             nexts = " · ".join(format_local(r) for r in runs) or _("never")
         except DomainError as err:
             nexts = str(err)
@@ -164,7 +153,8 @@ class RecurringTasksScreen(BBScreen[None]):
                 "{schedule} · {minutes} · catch-up {catch} · closed day: {closed}\n"
                 "Next: {next}\n{instructions}"
             ).format(
-                schedule=task.schedule, minutes=format_duration(task.expected_minutes),
+                schedule=describe_rule(task.schedule),
+                minutes=format_duration(task.expected_minutes),
                 catch=_("yes") if task.catch_up else _("no"),
                 closed=CLOSED_DAY_LABELS[task.on_closed_day], next=nexts,
                 instructions=task.instructions,

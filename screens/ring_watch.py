@@ -7,22 +7,27 @@ start and opens an intake, caller already matched, without a key.
 Rings queue in one place: while an intake is open (a ringing call or one the
 dispatcher is taking), later rings wait here, oldest first, and the count is
 shown; each opens when the intake before it closes. A waiting call someone
-else handled meanwhile is skipped. The call log lists them all too.
+else handled meanwhile (another dispatcher, ``bbdispatch calls mark``) leaves
+the queue at the next change the App hears of, and the count shown is
+replaced by the fresh one (or goes, when none waits). The call log lists them
+all too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from typing import TYPE_CHECKING
 
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome
 from bbdispatch.i18n import ngettext
-from bbdispatch.services.intake import get_call
 from bbdispatch.services.rings import latest_call_id, pending_rings_after
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.notifications import Notification
+    from textual.worker import Worker
 
     from screens.shell import Shell
 
@@ -38,6 +43,8 @@ class RingWatcher:
         """Rings that came while an intake was open, oldest first."""
         self._told = 0
         """How many waiting calls the dispatcher was last told about."""
+        self._toast: Notification | None = None
+        """The toast that told it, taken down when the count changes."""
         self._lock = asyncio.Lock()
         self._timer_armed = False
 
@@ -48,7 +55,12 @@ class RingWatcher:
 
     def _changed(self, _none: None) -> None:
         # Not exclusive: cancelling a check half-way could drop a ring it had taken.
-        self._app.run_worker(self._check(), group="ring-watch", exit_on_error=False)
+        # The function, not a coroutine: a change heard as the App closes starts no
+        # worker, and a coroutine made for it would be left never awaited. (Typed:
+        # mypy cannot tell the worker's result from a bare method.)
+        _worker: Worker[None] = self._app.run_worker(
+            self._check, group="ring-watch", exit_on_error=False
+        )
 
     def _intake_open(self) -> bool:
         from screens.intake import IntakeScreen
@@ -59,7 +71,11 @@ class RingWatcher:
         async with self._lock:  # checks one at a time: each ring is queued once
             if self._last_id is None:
                 return
-            calls = await pending_rings_after(self._shell.ctx, self._last_id)
+            since = min([self._last_id, *(c.id - 1 for c in self.waiting)])
+            calls = await pending_rings_after(self._shell.ctx, since)
+            # Read fresh: a waiting call handled elsewhere meanwhile waits no more.
+            pending = {call.id for call in calls}
+            self.waiting = deque(c for c in self.waiting if c.id in pending)
             for call in calls:
                 if call.id > self._last_id:
                     self._last_id = call.id
@@ -69,6 +85,7 @@ class RingWatcher:
 
     async def _open_next(self) -> None:
         """Open the oldest waiting ring unless an intake is open; say how many wait."""
+        from bbdispatch.services.intake import get_call  # the intake's: after the first frame
         from screens.intake import IntakeScreen
 
         async with self._lock:  # one intake at a time, however many checks run
@@ -83,24 +100,38 @@ class RingWatcher:
             self._timer_armed = True
             self._app.set_timer(1.0, self._retry)
         if len(self.waiting) != self._told:
-            self._told = len(self.waiting)
-        else:
+            self._tell(len(self.waiting))
+
+    def _tell(self, count: int) -> None:
+        """Show how many calls wait, in place of the toast that showed the old count."""
+        from textual.notifications import Notification, Notify
+
+        self._told = count
+        if self._toast is not None:
+            # Textual has no public way to take one toast down; its own timeout uses this.
+            with contextlib.suppress(KeyError):
+                self._app._unnotify(self._toast)
+            self._toast = None
+        if not count:
             return
-        if self.waiting:
-            self._app.notify(
-                ngettext(
-                    "{n} more call waiting: it opens when this one is done (l: call log).",
-                    "{n} more calls waiting: they open one by one (l: call log).",
-                    len(self.waiting),
-                ).format(n=len(self.waiting)),
-                severity="warning",
-            )
+        self._toast = Notification(
+            ngettext(
+                "{n} more call waiting: it opens when this one is done (l: call log).",
+                "{n} more calls waiting: they open one by one (l: call log).",
+                count,
+            ).format(n=count),
+            "",
+            "warning",
+            self._app.NOTIFICATION_TIMEOUT,
+            markup=False,
+        )
+        self._app.post_message(Notify(self._toast))
 
     def _intake_closed(self, _result: object) -> None:
         self._retry()
 
     def _retry(self) -> None:
         self._timer_armed = False
-        self._app.run_worker(
-            self._open_next(), group="ring-next", exclusive=True, exit_on_error=False
+        _worker: Worker[None] = self._app.run_worker(
+            self._open_next, group="ring-next", exclusive=True, exit_on_error=False
         )

@@ -69,6 +69,8 @@ class RunLogDialog(FormDialog[bool]):
     }
     """
 
+    LOADS_VALUES = True  # the outcome follows the run's backup check: never save the default
+
     def __init__(self, job_id: int) -> None:
         super().__init__(cancelled=False)
         self.job_id = job_id
@@ -143,11 +145,13 @@ class RunLogDialog(FormDialog[bool]):
             self.query_one("#problem", Input).value = details.backup.note
         elif details.backup is not None and details.backup.note:
             self.query_one("#problem", Input).value = details.backup.note
-        self.mark_clean()  # loaded, not typed
+        self.mark_loaded()  # loaded, not typed
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Validate, then complete the run."""
+        """Validate, then complete the run (not before the run has loaded)."""
+        if self.still_loading():
+            return
         checked = self.query_one("#checked", TextArea).text
         outcome = RunOutcome(str(self.query_one("#outcome", Select).value))
         problem = self.query_one("#problem", Input).value

@@ -23,9 +23,12 @@ from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.intake import Offer, offered_product
+from bbdispatch.domain.ledger import UncoveredWork, movable_minutes, moved_text
+from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_duration, format_money
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, gross_of, parse_money
+from bbdispatch.pricelist import ProductType
 from bbdispatch.services.clients import get_client
 from bbdispatch.services.contracts import (
     NewAssessment,
@@ -33,7 +36,7 @@ from bbdispatch.services.contracts import (
     assessments,
     sign_for_client,
 )
-from bbdispatch.services.ledger import uncovered_minutes
+from bbdispatch.services.ledger import uncovered_work
 from screens.base import BBModal, BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
@@ -99,13 +102,15 @@ class SignContractScreen(FormDialog[int | None]):
     }
     """
 
+    LOADS_VALUES = True  # the assessment asked for and the time to move come from a worker
+
     def __init__(self, client_id: int, product: str | None = None) -> None:
         super().__init__(cancelled=None)
         self.client_id = client_id
         """The client who signs."""
         self._product = product
         self._assessed = True
-        self._uncovered = 0
+        self._uncovered: list[UncoveredWork] = []
 
     def compose(self) -> ComposeResult:
         """Client, product, price, dates, fee, assessment if needed, move, errors, button."""
@@ -115,7 +120,7 @@ class SignContractScreen(FormDialog[int | None]):
         for p in signable:
             gross = p.gross(prices.vat_rate)
             price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")
-            options.append((f"{p.name} ({price})", p.code))
+            options.append((f"{product_name(p.code)} ({price})", p.code))
         codes = [p.code for p in signable]
         first = self._product if self._product in codes else codes[0]
         with Vertical():
@@ -131,7 +136,7 @@ class SignContractScreen(FormDialog[int | None]):
                 "", id="needs", placeholder=_("Needs assessment: the client's IT needs")
             )
             yield TextInput("", id="rules", placeholder=_("Agreed rules of work"))
-            yield Checkbox(_("Move uncovered time onto it"), True, id="move")
+            yield Checkbox(_("Move uncovered time onto it"), False, id="move")
             yield Plain("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
         yield KeysFooter()
@@ -147,21 +152,20 @@ class SignContractScreen(FormDialog[int | None]):
         try:
             client = await get_client(self.ctx, self.client_id)
             self._assessed = bool(await assessments(self.ctx, self.client_id))
-            self._uncovered = await uncovered_minutes(self.ctx, self.client_id)
+            self._uncovered = await uncovered_work(self.ctx, self.client_id)
         except DomainError as err:
             self.query_one("#sign-error", Static).update(str(err))
             return
         self.query_one("#sign-title", PlainLabel).update(
             _("Sign a contract for {name}").format(name=client.name)
         )
-        move = self.query_one("#move", Checkbox)
-        move.label = _("Move {h} of uncovered time onto it").format(
-            h=format_duration(self._uncovered)
-        )
         self._show_price()
+        self.mark_loaded(self.query_one("#move"))  # offered, not ticked by hand
 
     @on(Select.Changed, "#product")
     @on(Input.Changed, "#agreed-net")
+    @on(Input.Changed, "#starts-on")
+    @on(Input.Changed, "#ends-on")
     def _show_price(self) -> None:
         """Net, VAT and gross of the chosen product (or of the agreed fee typed)."""
         prices = self.ctx.prices
@@ -187,7 +191,38 @@ class SignContractScreen(FormDialog[int | None]):
         ask = product.needs_assessment and not self._assessed
         self.query_one("#needs").display = ask
         self.query_one("#rules").display = ask
-        self.query_one("#move").display = self._uncovered > 0 and product.hours is not None
+        self._offer_move(product.hours, product.type)
+
+    def _offer_move(self, hours: int | None, kind: ProductType) -> None:
+        """Offer (ticked) to move the uncovered time these dates would take, and say how much.
+
+        Shown only when the contract typed could take some: a block or hourly
+        service, with uncovered work within its dates, not already expired
+        (:func:`bbdispatch.domain.ledger.movable_minutes`, the service's rule).
+        Dates not yet readable offer nothing.
+        """
+        move = self.query_one("#move", Checkbox)
+        can = 0
+        total = sum(w.minutes for w in self._uncovered)
+        if total and kind in (ProductType.BLOCK, ProductType.HOURLY):
+            try:
+                starts = parse_day(self.query_one("#starts-on", Input).value)
+                end_text = self.query_one("#ends-on", Input).value.strip()
+                ends = parse_day(end_text) if end_text else None
+            except ValueError:
+                starts = None
+            if starts is not None:
+                room = hours * 60 if kind is ProductType.BLOCK and hours else None
+                today = local_today(self.ctx.clock)
+                can = movable_minutes(self._uncovered, starts, ends, room, today)
+        if can and not move.display:
+            move.value = True
+        move.display = can > 0
+        if can:
+            label = _("Move {h} of uncovered time onto it").format(h=format_duration(can))
+            if total > can:
+                label += " " + _("({h} stays uncovered)").format(h=format_duration(total - can))
+            move.label = label
 
     @on(Button.Pressed, "#sign")
     def _sign_pressed(self) -> None:
@@ -195,6 +230,8 @@ class SignContractScreen(FormDialog[int | None]):
 
     def action_sign(self) -> None:
         """Check the form and sign; errors stay next to the form, nothing typed is lost."""
+        if self.still_loading():
+            return
         error = self.query_one("#sign-error", Static)
         try:
             starts = parse_day(self.query_one("#starts-on", Input).value)
@@ -228,5 +265,8 @@ class SignContractScreen(FormDialog[int | None]):
         except DomainError as err:
             self.query_one("#sign-error", Static).update(str(err))
             return
-        self.notify(_("Contract {number} signed.").format(number=signed.number))
+        said = _("Contract {number} signed.").format(number=signed.number)
+        if move:
+            said += " " + moved_text(signed.moved_minutes, signed.left_minutes)
+        self.notify(said)
         self.dismiss(signed.contract_id)

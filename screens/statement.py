@@ -27,6 +27,7 @@ from bbdispatch.services.statements import (
     as_issued,
     build_statement,
     check_issuable,
+    draft_period,
     issue_statement,
 )
 from bbdispatch.text import fit
@@ -156,9 +157,20 @@ class StatementScreen(BBScreen[None]):
         try:
             statement = await build_statement(self.ctx, self.client_id, start, end)
             issued = await as_issued(self.ctx, statement)
+            cut = (
+                None
+                if statement.number
+                else await draft_period(self.ctx, self.client_id, start, end)
+            )
         except DomainError as err:
             self.query_one("#period-error", Static).update(str(err))
             return
+        if cut is not None and cut.note:
+            # The draft starts after (or ends before) an issued period: the inputs
+            # say the days it bills, and the note says which statement has the rest.
+            self.query_one("#period-from", Input).value = format_day(cut.start)
+            self.query_one("#period-to", Input).value = format_day(cut.end)
+            self.query_one("#period-error", Static).update(cut.note)
         self._show(statement, issued)
 
     def _show(self, s: Statement, issued: AsIssued | None = None) -> None:

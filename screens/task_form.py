@@ -31,6 +31,7 @@ from bbdispatch.domain.schedule import (
     Preset,
     ScheduleError,
     build_rule,
+    describe_rule,
     parse_first_run,
     preset_of,
 )
@@ -40,9 +41,9 @@ from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     TaskDraft,
     check_task_term,
+    draft_preview,
     missed_of_draft,
     missed_of_edit,
-    preview,
     save_task,
 )
 from screens.missed_runs_dialog import MissedRunsDialog
@@ -67,7 +68,7 @@ class TaskForm(FormDialog[int | None]):
 
     DEFAULT_CSS = """
     TaskForm > VerticalScroll {
-        width: 76;
+        width: 80;
         max-width: 100%;
         max-height: 100%;
     }
@@ -90,6 +91,13 @@ class TaskForm(FormDialog[int | None]):
     TaskForm #weekday, TaskForm #mode, TaskForm #category {
         width: 14;
         margin-right: 1;
+    }
+    /* "poniedziałek", "oprogramowanie", "kopie zapasowe" and the select's arrow */
+    TaskForm #weekday {
+        width: 16;
+    }
+    TaskForm #category {
+        width: 18;
     }
     TaskForm #day, TaskForm #minutes {
         width: 6;
@@ -114,6 +122,8 @@ class TaskForm(FormDialog[int | None]):
     PREVIEW_DELAY: ClassVar[float] = 0.3
     """Seconds of quiet in the RRULE field before its preview is worked out (debounce)."""
 
+    LOADS_VALUES = True  # the technicians arrive from a worker: never save before them
+
     def __init__(self, contract_id: int, task: RecurringTask | None = None) -> None:
         super().__init__(cancelled=None)
         self.contract_id = contract_id
@@ -122,6 +132,8 @@ class TaskForm(FormDialog[int | None]):
         """The task edited, or None for a new one."""
         self._preview_timer: Timer | None = None
         """The pending preview of a rule being typed, replaced by each keystroke."""
+        self._saves = 0
+        """Saves tried so far: a preview started before the last one leaves its message."""
 
     def compose(self) -> ComposeResult:
         """Every field of a task on one labelled line, with a place for its error."""
@@ -221,7 +233,7 @@ class TaskForm(FormDialog[int | None]):
         select.set_options([(p.name, p.id) for p in found])
         if self.editing and self.editing.technician_id:
             select.value = self.editing.technician_id
-        self.mark_clean(select)  # loaded, not chosen
+        self.mark_loaded(select)  # loaded, not chosen
 
     def _rule(self) -> str:
         preset = Preset(str(self.query_one("#preset", Select).value))
@@ -267,11 +279,12 @@ class TaskForm(FormDialog[int | None]):
             rule = self._rule()
             first = parse_first_run(self.query_one("#starts", Input).value)
         except ScheduleError as err:
-            self._show_preview("", None, str(err))
+            self._show_preview("", None, str(err), self._saves)
             return
         self._work_out_preview(
-            rule, first, self.ctx.clock.now(), calendar_of(self.ctx.prices), self._on_closed()
-        )
+            rule, first, self.ctx.clock.now(), calendar_of(self.ctx.prices), self._on_closed(),
+            self._saves,
+        )  # fmt: skip
 
     @work(thread=True, exclusive=True, group="task-preview", exit_on_error=False)
     def _work_out_preview(
@@ -281,34 +294,49 @@ class TaskForm(FormDialog[int | None]):
         now: datetime,
         calendar: FirmCalendar,
         on_closed: ClosedDayRule,
+        saves: int,
     ) -> None:
         """The next three runs, or why there are none; a newer preview wins."""
         try:
-            runs: list[datetime] | None = preview(
+            runs: list[datetime] | None = draft_preview(
                 rule, first, now, 3, calendar=calendar, on_closed=on_closed
             )
             problem = ""
         except ScheduleError as err:
             runs, problem = None, str(err)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_preview, rule, runs, problem)
+            self.app.call_from_thread(self._show_preview, rule, runs, problem, saves)
 
-    def _show_preview(self, rule: str, runs: list[datetime] | None, problem: str) -> None:
+    def _show_preview(
+        self, rule: str, runs: list[datetime] | None, problem: str, saves: int
+    ) -> None:
+        """The preview's runs, or its problem under the schedule field.
+
+        A preview worked out before the last save leaves the field's message
+        alone: the save's answer (a first run before the contract) is newer.
+        """
         shown = self.query_one("#preview", Static)
+        newer_save = saves != self._saves
         if runs is None:
-            self._error("schedule", problem)
+            if not newer_save:
+                self._error("schedule", problem)
             shown.update("")
             return
-        self._error("schedule", "")
+        if not newer_save:
+            self._error("schedule", "")
         shown.update(
             _("{rule}  Next: {runs}").format(
-                rule=rule, runs=" · ".join(format_local(r) for r in runs) or _("never")
+                rule=describe_rule(rule),
+                runs=" · ".join(format_local(r) for r in runs) or _("never"),
             )
         )
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Validate and save; errors appear next to their fields."""
+        """Validate and save; errors appear next to their fields (not before people loaded)."""
+        if self.still_loading():
+            return
+        self._saves += 1
         for name in ("title", "schedule", "minutes"):
             self._error(name, "")
         title = self.query_one("#title", Input).value

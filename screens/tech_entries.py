@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -83,7 +84,7 @@ class MyEntriesScreen(BBScreen[None]):
             return None
         return True
 
-    def why_disabled(self, action: str) -> str | None:
+    def why_disabled(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
         """Said when edit or delete is pressed with no entry to act on."""
         if action in ("edit", "delete"):
             return _("No entry selected: you have no entries in the last {days} days.").format(
@@ -122,7 +123,7 @@ class MyEntriesScreen(BBScreen[None]):
             )
         if self._entries:
             table.move_cursor(row=min(max(keep, 0), len(self._entries) - 1))
-        total = sum(e.minutes() for e in self._entries if not e.running)
+        total = sum((e.length() for e in self._entries if not e.running), timedelta())
         self.query_one("#entries-summary", Static).update(
             ngettext(
                 "Last {days} days: {time} in {n} entry · 🔒 = on an issued statement",
@@ -167,7 +168,7 @@ class MyEntriesScreen(BBScreen[None]):
         if entry is None:
             return
         question = _("Delete {time} on job {job} ({start})?").format(
-            time=format_duration(entry.minutes(self.ctx.clock.now())),
+            time=format_duration(entry.length(self.ctx.clock.now())),
             job=entry.job_id,
             start=format_local(entry.started_at),
         )

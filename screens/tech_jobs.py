@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -16,11 +17,11 @@ from bbdispatch.clock import format_local, format_local_short, format_visit, loc
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
+from bbdispatch.domain.recurring import recurring_overdue
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.formats import format_duration, format_stopwatch
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
-from bbdispatch.services.my_entries import add_my_entry
 from bbdispatch.services.timekeeping import (
     running_timer,
     start_timer,
@@ -38,12 +39,21 @@ from bbdispatch.services.workspace import (
     start_work,
 )
 from screens.base import BBScreen
-from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
-from screens.text_dialog import TextDialog
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
-from screens.widgets.plain import Plain, PlainTable, cell, one_line, plain, wrapped_lines
+from screens.widgets.plain import (
+    Plain,
+    PlainTable,
+    cell,
+    fitted_line,
+    one_line,
+    plain,
+    wrapped_lines,
+)
+
+if TYPE_CHECKING:
+    from screens.entry_dialog import EntryValues
 
 JOB_ACTIONS = {"toggle_timer", "add_time", "start_work", "hold", "done"}
 """Actions that need a selected job."""
@@ -69,6 +79,9 @@ class TechJobsScreen(BBScreen[None]):
         Binding("h", "hold", N_("Hold"), tooltip=N_("Put on hold, with reason"), id="job-hold"),
         Binding("d", "done", N_("Done"), tooltip=N_("Close with resolution"), id="job-done"),
     ]
+
+    MOVED_GRACE_SECONDS: ClassVar[float] = 3.0
+    """How long after the list moved the cursor a job key only says which job is selected."""
 
     KEY_GROUPS: ClassVar[dict[str, str]] = {
         "timer": N_("My time"),
@@ -111,6 +124,12 @@ class TechJobsScreen(BBScreen[None]):
         self._timer: WorkEntry | None = None
         self._wanted: int | None = None
         """A job to select once it is listed (the palette asked for it)."""
+        self._listed: dict[int, str] = {}
+        """The numbers of the jobs listed last time, by id (to name one that went away)."""
+        self._moved_at: float | None = None
+        self._closing_job: int | None = None
+        """The job the technician is closing (``d``): its leaving the list is no news."""
+        """When a refresh last moved the cursor off a job that left the list (monotonic s)."""
 
     def compose(self) -> ComposeResult:
         """Header, timer bar, my jobs, the selected job's card, footer."""
@@ -144,6 +163,26 @@ class TechJobsScreen(BBScreen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key else None
+
+    def _moved_under_key(self) -> bool:
+        """Whether a job key comes right after the cursor was moved off a job that left.
+
+        Within :attr:`MOVED_GRACE_SECONDS` of such a move, the key was most likely
+        meant for the job that left: it does nothing but say which job is
+        selected now, once; pressed again, it acts.
+        """
+        moved, self._moved_at = self._moved_at, None
+        if moved is None or monotonic() - moved > self.MOVED_GRACE_SECONDS:
+            return False
+        job_id = self.selected_job_id
+        self.notify(
+            _(
+                "Your list just changed: job {number} is selected now. "
+                "Press the key again to act on it."
+            ).format(number=self._listed.get(job_id, "—") if job_id is not None else "—"),
+            severity="warning",
+        )
+        return True
 
     def select_job(self, job_id: int) -> None:
         """Put the cursor on one of my jobs (the palette's hit), its card below.
@@ -186,7 +225,7 @@ class TechJobsScreen(BBScreen[None]):
             return None
         return True
 
-    def why_disabled(self, action: str) -> str | None:
+    def why_disabled(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
         """Said when a job key is pressed with no job to act on."""
         if action in JOB_ACTIONS:
             return _("No job selected: you have no open jobs assigned to you.")
@@ -212,11 +251,16 @@ class TechJobsScreen(BBScreen[None]):
             job = row.job
             style = "bold red" if job.priority is Priority.EMERGENCY else ""
             mine = self._timer is not None and self._timer.job_id == job.id
+            # A recurring run open after its day (a catch-up job made today for last
+            # week's run, too) is late: marked ⟳ as on the board, its due time in red.
+            late = recurring_overdue(job, now)
+            mark = ("!" if style else "") + ("⟳" if late else "")
+            when = job.visit_at or job.occurrence_at
             table.add_row(
-                cell(("!" if style else "") + job.number, style=style),
+                cell(mark + job.number, style=style or ("bold yellow" if late else "")),
                 cell(row.client_name, style=style),
                 job.description,
-                format_visit(job.visit_at, now) if job.visit_at else "—",
+                cell(format_visit(when, now), style="bold red" if late else "") if when else "—",
                 STATUS_LABEL[job.status],
                 "⏱" if mine else "",
                 key=str(job.id),
@@ -226,6 +270,23 @@ class TechJobsScreen(BBScreen[None]):
             keep, self._wanted = self._wanted, None
         if keep is not None and str(keep) in ids:
             table.move_cursor(row=ids.index(str(keep)))
+        elif keep is not None and keep in self._listed and keep != self._closing_job:
+            # The job under the cursor went away (reassigned, closed or cancelled by
+            # the office): the cursor now rests on another job, and a key pressed
+            # just now was meant for the one that left; say so, and let the next
+            # job key only tell (:meth:`_moved_under_key`).
+            self._moved_at = monotonic()
+            self.notify(
+                _(
+                    "Job {number} left your list (the office reassigned, closed or cancelled "
+                    "it); the cursor is on another job now."
+                ).format(number=self._listed[keep]),
+                severity="warning",
+                timeout=10,
+            )
+        self._listed = {r.job.id: r.job.number for r in self._rows}
+        if self._closing_job is not None and str(self._closing_job) not in ids:
+            self._closing_job = None  # closed by the technician: it left as they asked
 
     def _show_timer(self) -> None:
         bar = self.query_one("#timer-bar", Static)
@@ -258,6 +319,8 @@ class TechJobsScreen(BBScreen[None]):
 
     def on_data_table_row_highlighted(self) -> None:
         """Show the card of the job under the cursor."""
+        if self._closing_job is not None and self._closing_job != self.selected_job_id:
+            self._closing_job = None  # the closing dialog was left without closing
         self.load_card()
 
     @work(exclusive=True, group="tech-card", exit_on_error=False)
@@ -278,7 +341,8 @@ class TechJobsScreen(BBScreen[None]):
 
     def action_toggle_timer(self) -> None:
         """Start the timer on the selected job, or stop the running one."""
-        self._toggle_timer()
+        if not self._moved_under_key():
+            self._toggle_timer()
 
     @work(exclusive=True, group="tech-action", exit_on_error=False)
     async def _toggle_timer(self) -> None:
@@ -301,6 +365,8 @@ class TechJobsScreen(BBScreen[None]):
             self.notify(_("Timer started on job {id}.").format(id=job_id))
 
     async def _stop(self, running: WorkEntry) -> bool:
+        from screens.entry_dialog import EntryDefaults, EntryDialog
+
         async def submit(values: EntryValues) -> None:
             await stop_timer(
                 self.ctx, self.bb.user, description=values.description, mode=values.mode,
@@ -318,10 +384,14 @@ class TechJobsScreen(BBScreen[None]):
 
     def action_add_time(self) -> None:
         """Add work done offline on the selected job."""
+        if self._moved_under_key():
+            return
         job_id = self.selected_job_id
         row = next((r for r in self._rows if r.job.id == job_id), None)
         if row is None:
             return
+        from bbdispatch.services.my_entries import add_my_entry
+        from screens.entry_dialog import EntryDefaults, EntryDialog
 
         async def submit(values: EntryValues) -> None:
             assert values.started_at is not None
@@ -344,7 +414,8 @@ class TechJobsScreen(BBScreen[None]):
 
     def action_start_work(self) -> None:
         """Mark the selected job in progress."""
-        self._start_work()
+        if not self._moved_under_key():
+            self._start_work()
 
     @work(exclusive=True, group="tech-action", exit_on_error=False)
     async def _start_work(self) -> None:
@@ -358,6 +429,8 @@ class TechJobsScreen(BBScreen[None]):
 
     def action_hold(self) -> None:
         """Put the selected job on hold, with a reason."""
+        if self._moved_under_key():
+            return
         job_id = self.selected_job_id
         if job_id is None:
             return
@@ -366,6 +439,8 @@ class TechJobsScreen(BBScreen[None]):
             await put_on_hold(self.ctx, self.bb.user, job_id, reason)
 
         title = _("Put job {id} on hold. Why?").format(id=job_id)
+        from screens.text_dialog import TextDialog
+
         self.app.push_screen(TextDialog(title, _("waiting for parts, for the client..."), submit))
 
     def action_done(self) -> None:
@@ -374,7 +449,10 @@ class TechJobsScreen(BBScreen[None]):
         A run of a recurring task closes through its log (what was checked, OK
         or problem found and what), which lands in the contract's run history.
         """
+        if self._moved_under_key():
+            return
         job_id = self.selected_job_id
+        self._closing_job = job_id
         if job_id is None:
             return
         row = next((r for r in self._rows if r.job.id == job_id), None)
@@ -388,6 +466,8 @@ class TechJobsScreen(BBScreen[None]):
             await finish_job(self.ctx, self.bb.user, job_id, resolution)
 
         title = _("Job {id} done. How was it resolved?").format(id=job_id)
+        from screens.text_dialog import TextDialog
+
         self.app.push_screen(TextDialog(title, _("for the client to read"), submit))
 
 
@@ -415,7 +495,12 @@ def card_text(card: JobCard, width: int = 78, now: datetime | None = None) -> Co
     if job.status_reason:
         first += plain(f" ({job.status_reason})")
     phone = format_for_display(card.contact_phone) if card.contact_phone else "—"
-    contact = f"{card.contact_name}, {phone}" if card.contact_name else phone
+    # The phone is never cut: a long client (or contact) name is, with ….
+    who = fitted_line(
+        width, (card.client_name, True), (" · ", False),
+        *(((card.contact_name, True), (", ", False)) if card.contact_name else ()),
+        (phone, False),
+    )  # fmt: skip
     # The visit comes before the address, in its short form with the hour:
     # a long address is what gets cut with …, never the time of the visit.
     if job.visit_at is None:
@@ -424,9 +509,10 @@ def card_text(card: JobCard, width: int = 78, now: datetime | None = None) -> Co
         visit = format_local(job.visit_at)
     else:
         visit = format_visit(job.visit_at, now)
-    minutes = sum(e.minutes() for e in card.entries if not e.running)
+    # To the second, as the entries list shows each entry (``WorkEntry.length``).
+    worked = sum((e.length() for e in card.entries if not e.running), timedelta())
     lines = [
-        f"{card.client_name} · {contact}",
+        who,
         _("Visit: {at} · Address: {address}").format(at=visit, address=card.site_address or "—"),
         *wrapped_lines(job.description, width, CARD_DESCRIPTION_LINES),
         # A recurring run's time goes to its IT administration contract: its due
@@ -438,7 +524,7 @@ def card_text(card: JobCard, width: int = 78, now: datetime | None = None) -> Co
             if agreed_terms_text(job)
             else card.balances or [_("No contract: time is billed at the hourly rate.")]
         ),
-        _("My time on this job: {time}").format(time=format_duration(minutes)),
+        _("My time on this job: {time}").format(time=format_duration(worked)),
     ]
     return Content("\n").join([first, *(plain(one_line(line)) for line in lines)])
 

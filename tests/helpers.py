@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,16 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await wait_for_workers(pilot.app, pilot)
     await pilot.pause()
+
+
+async def settle_until(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 20) -> None:
+    """Settle until ``done()`` holds (at most ``seconds``): on a loaded machine a save's
+    follow-up work (a dialog's callback starting the refresh) may start after one settle."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    await settle(pilot)
+    while not done() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+        await settle(pilot)
 
 
 async def settle_twice(app: BBDispatch, pilot: Pilot[Any]) -> None:

@@ -13,6 +13,7 @@ from bbdispatch.formats import format_day_month
 from bbdispatch.i18n import N_, NP_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.intake import CallerCard
+from bbdispatch.text import cell_width
 from screens.widgets.plain import Plain, one_line, plain
 
 KIND_LABEL = Labels({"company": N_("company"), "private": N_("private person")})
@@ -31,8 +32,17 @@ JOB_STATUS = Labels({
 })  # fmt: skip
 
 
-def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
-    """The card as styled lines: name, contact, contracts, open and last jobs, notes."""
+def card_content(
+    card: CallerCard, today: date, warn_percent: int, width: int | None = None
+) -> Content:
+    """The card as styled lines: name, contact, contracts, open and last jobs, notes.
+
+    A contract's balance is the card's answer to "may we work on it", so it is
+    never cut: the product by its short name (``Serwisowa``), and a line still
+    wider than ``width`` cells (the card's room; None: no limit) goes on under
+    itself, indented, keeping its hours left and its ⚠ mark.
+    Stored texts (descriptions, notes) stay on one line, cut at the edge.
+    """
     c = card.client
     lines: list[Content] = [
         Content.assemble(
@@ -52,7 +62,8 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
     for b in shown:
         level = b.warning_level(warn_percent)
         style = {0: "", 1: "$warning", 2: "bold $error"}[level]
-        lines.append(plain(one_line(balance_text(b, warn_percent)), style))
+        for part in _wrapped(one_line(balance_text(b, warn_percent, short=True)), width):
+            lines.append(plain(part, style))
     for row in card.open_jobs[:3]:
         j = row.job
         lines.append(
@@ -86,6 +97,22 @@ def card_content(card: CallerCard, today: date, warn_percent: int) -> Content:
     return Content("\n").join(lines)
 
 
+def _wrapped(text: str, width: int | None) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, the later ones indented by two."""
+    if width is None or width < 20 or cell_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and cell_width(candidate) > width:
+            lines.append(line)
+            line = "  " + word
+        else:
+            line = candidate
+    return [*lines, line]
+
+
 class CallerCardView(Plain):
     """Shows a :class:`CallerCard`, or a prompt while nobody is matched."""
 
@@ -97,10 +124,21 @@ class CallerCardView(Plain):
     }
     """
 
+    _shown: tuple[CallerCard, date, int] | None = None
+    """The card on show (redrawn to the new width when the terminal is resized)."""
+
     def show_card(self, card: CallerCard, today: date, warn_percent: int) -> None:
-        """Fill the card."""
-        self.update(card_content(card, today, warn_percent))
+        """Fill the card, its balances wrapped to the card's width."""
+        self._shown = (card, today, warn_percent)
+        room = self.content_region.width or None
+        self.update(card_content(card, today, warn_percent, room))
+
+    def on_resize(self) -> None:
+        """Wrap the balances again to the new width."""
+        if self._shown is not None:
+            self.show_card(*self._shown)
 
     def show_text(self, text: str) -> None:
         """Show a prompt or a note instead of a card."""
+        self._shown = None
         self.update(plain(text, "$text-muted"))

@@ -11,7 +11,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from bbdispatch.domain.clients import ClientKind, ClientStatus, NewClient
+from bbdispatch.domain.client_details import NewClient
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.i18n import _
 from screens.base import keyed
 from screens.widgets.message_line import MessageLine

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import ClassVar
+
+from textual import events, on
 from textual.containers import HorizontalScroll, ScrollableContainer, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, TextArea
@@ -48,7 +50,23 @@ class FormDialog(BBModal[ResultT]):
     fields hold when the dialog has mounted is the baseline; a dialog that
     fills fields later (a worker loading data) calls :meth:`mark_clean` for
     them once filled.
+
+    Such a dialog also sets :attr:`LOADS_VALUES`: until its worker calls
+    :meth:`mark_loaded`, its save actions are disabled (the key does nothing
+    but say so, the save button is greyed) and :meth:`still_loading` tells its
+    own save paths (Enter in a field, a button) to wait. Under load a dialog
+    used to sit at "Loading…" with its defaults for seconds, and Ctrl+S saved
+    those defaults (a failed backup check logged "OK").
     """
+
+    LOADS_VALUES: ClassVar[bool] = False
+    """Whether a worker fills the fields after mount (then nothing saves before it did)."""
+
+    SAVE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"save", "sign"})
+    """The actions that write what the fields hold."""
+
+    SAVE_BUTTONS = "#save, #sign"
+    """The buttons that write what the fields hold (greyed while loading)."""
 
     DEFAULT_CSS = """
     FormDialog {
@@ -71,6 +89,8 @@ class FormDialog(BBModal[ResultT]):
         self._cancelled = cancelled
         self._baseline: dict[int, object] = {}
         """What each field held before the person changed anything, by widget id()."""
+        self._loaded = not self.LOADS_VALUES
+        """Whether the fields hold what was loaded (always, for a dialog that loads nothing)."""
 
     def on_mount(self) -> None:
         """Take the baseline (after the subclass's own ``on_mount`` filled its fields).
@@ -82,7 +102,46 @@ class FormDialog(BBModal[ResultT]):
         for box in self.query(ScrollableContainer):
             if type(box) in _SCROLL_BOXES:  # not fields that scroll (inputs, lists, tables)
                 box.can_focus = False
+        if not self._loaded:
+            for button in self.query(self.SAVE_BUTTONS):
+                button.disabled = True
         self.mark_clean()
+
+    def mark_loaded(self, *widgets: Widget) -> None:
+        """The worker filled the given fields (default: all): unchanged; saving may start."""
+        self._loaded = True
+        for button in self.query(self.SAVE_BUTTONS):
+            button.disabled = False
+        self.mark_clean(*widgets)
+        self.refresh_bindings()
+
+    def still_loading(self) -> bool:
+        """Whether the fields still wait for their values (then say so, and save nothing)."""
+        if self._loaded:
+            return False
+        self.notify(_("Still loading; nothing saved yet."), severity="warning")
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Save actions are disabled until the fields hold what was loaded."""
+        if action in self.SAVE_ACTIONS and not self._loaded:
+            return None
+        return super().check_action(action, parameters)
+
+    def why_disabled(self, action: str) -> str | None:
+        """Why a save key does nothing yet."""
+        if action in self.SAVE_ACTIONS and not self._loaded:
+            return _("Still loading; nothing saved yet.")
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A save key pressed while loading says why nothing happens."""
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            reason = self.why_disabled(binding.action)
+            if reason:
+                event.stop()
+                self.notify(reason, severity="warning")
+                return
 
     def mark_clean(self, *widgets: Widget) -> None:
         """Count what the given fields (default: all) hold now as unchanged."""

@@ -82,6 +82,34 @@ def one_line(text: str, limit: int = ONE_LINE_LIMIT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def fitted_line(width: int, *parts: tuple[str, bool]) -> str:
+    """One line of stored parts in ``width`` cells, cutting only the parts that may be cut.
+
+    ``parts`` are ``(text, may_cut)``: a name may be cut (with ``…``), a phone
+    number or a separator never is, so a 10 000-character client name cannot
+    push the phone off the technician's card. The room left by the parts kept
+    whole is shared by the cuttable ones, the short ones first whole (so a
+    short contact name survives a long client name). Each text is made
+    printable first (:func:`one_line`).
+    """
+    from bbdispatch.text import cell_width, fit
+
+    texts = [one_line(text) if cut else printable(text) for text, cut in parts]
+    cuttable = [i for i, (_text, cut) in enumerate(parts) if cut]
+    room = width - sum(cell_width(texts[i]) for i in range(len(parts)) if i not in cuttable)
+    widths = {i: cell_width(texts[i]) for i in cuttable}
+    if sum(widths.values()) > room:
+        left, pending = max(room, 0), sorted(cuttable, key=lambda i: widths[i])
+        while pending:
+            share = left // len(pending)
+            i = pending.pop(0)
+            widths[i] = min(widths[i], max(share, 1 if left > 0 else 0))
+            left -= widths[i]
+        for i in cuttable:
+            texts[i] = fit(texts[i], widths[i])
+    return "".join(texts)
+
+
 def wrapped_lines(text: str, width: int, lines: int) -> list[str]:
     """Stored text wrapped at ``width`` cells into at most ``lines`` lines, the last cut with ``…``.
 

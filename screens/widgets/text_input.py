@@ -20,15 +20,28 @@ widget that has focus now. Every text field of ours is a ``TextInput`` or a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 
+@runtime_checkable
+class KeyKeeper(Protocol):
+    """An App that holds keys in order (:class:`screens.key_gate.KeyGate`)."""
+
+    def give_back_key(self, event: events.Key) -> None:
+        """Take back a key that reached a widget after focus left it; it goes on in order."""
+
+
 def pass_on_if_focus_moved(widget: Widget, event: events.Key) -> bool:
     """Pass a key that arrived after focus left ``widget`` to whoever has focus now.
+
+    The key goes back to the App's key gate when there is one, so it is
+    delivered in order with the keys after it: handed straight to a widget
+    that is no text field (the kind toggle, a checkbox), a bound key such as
+    Tab would bubble up while the next letter was dropped there.
 
     Returns:
         True when the key was passed on (the caller must not handle it).
@@ -38,7 +51,11 @@ def pass_on_if_focus_moved(widget: Widget, event: events.Key) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    focused._forward_event(event.__class__(event.key, event.character))
+    again = event.__class__(event.key, event.character)
+    if isinstance(widget.app, KeyKeeper):
+        widget.app.give_back_key(again)
+    else:
+        focused._forward_event(again)
     return True
 
 

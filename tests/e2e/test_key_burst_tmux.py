@@ -48,3 +48,20 @@ def test_a_name_sent_with_f2_lands_in_the_intake(dispatcher: tuple[Path, str]) -
     tmux(sock, "send-keys", "-t", target, "F2", "Jan Kowalski")
     screen = wait_for(sock, target, "Phone Jan Kowalski")
     assert "Incoming call" in screen
+
+
+def test_keys_sent_with_the_choice_of_private_land_in_the_name(
+    dispatcher: tuple[Path, str],
+) -> None:
+    sock, target = dispatcher
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
+    tmux(sock, "send-keys", "-t", target, "500100200")
+    wait_for(sock, target, "Unknown number")
+    tmux(sock, "send-keys", "-t", target, "Enter")
+    wait_for(sock, target, "New client:")
+    # One send-keys: back to the kind, private, on to the name and a name, in one write.
+    tmux(sock, "send-keys", "-t", target, "BTab", "p", "Tab", "Xavier")
+    screen = wait_for(sock, target, "Xavier")
+    assert "(•) [p]rivate" in screen

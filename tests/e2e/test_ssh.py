@@ -122,8 +122,10 @@ class Site:
 def _build_database(db: Path, login: str) -> tuple[int, int]:
     """A firm with one client and one job assigned to the temporary technician."""
     from bbdispatch.clock import SystemClock
-    from bbdispatch.domain.clients import ClientKind, NewClient
-    from bbdispatch.domain.jobs import Category, JobMode, JobStatus, NewJob, Priority
+    from bbdispatch.domain.client_details import NewClient
+    from bbdispatch.domain.clients import ClientKind
+    from bbdispatch.domain.job_edits import NewJob
+    from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
     from bbdispatch.domain.people import Role
     from bbdispatch.domain.rights import Principal
     from bbdispatch.pricelist import load_pricelist

@@ -13,7 +13,7 @@ from screens.backup_check_dialog import BackupCheckDialog
 from screens.contract_history import ContractHistoryScreen
 from screens.inventory_view import InventoryScreen
 from screens.it_admin import open_contract_history
-from tests.helpers import DISPATCHER, settle_twice
+from tests.helpers import DISPATCHER, settle_twice, settle_until
 
 DATA = Path(__file__).parent.parent / "data"
 # The IT administration screens are the dispatcher's desk: a technician never
@@ -104,7 +104,7 @@ async def test_load_inventory_file_from_the_screen(demo_ctx: Ctx, ctx_factory: A
         screen.query_one("#file-host", Input).value = "GABINET-1"
         path_input.value = str(DATA / "inventory-2026-10-powershell.csv")
         await pilot.press("enter")
-        await settle_twice(app, pilot)
+        await settle_until(pilot, lambda: computer.value == "GABINET-1")
         assert computer.value == "GABINET-1"
         assert "first inventory" in str(screen.query_one("#inventory-summary", Static).render())
         assert {str(table.get_row_at(i)[0]) for i in range(table.row_count)} == {"added"}

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bbdispatch.app import BBDispatch
 from screens.board import BoardScreen
 from tests.helpers import DISPATCHER, settle, shown_ids
@@ -39,3 +41,39 @@ async def test_a_commit_elsewhere_shows_without_waiting_for_the_poll(
         took = time.monotonic() - committed
         assert new_id in shown_ids(app)
         assert took < 15, took  # the poll alone would take 30 s
+
+
+async def test_a_commit_not_yet_visible_when_its_wal_moved_still_shows(
+    ctx_factory: Any, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's frames reach the WAL file before its commit is visible.
+
+    A check in between saw nothing and the WAL did not move again: the commit
+    showed only at the next poll (30 s here). Under load this happened in the
+    full test run; here the first check after the WAL moves is made to land in
+    that gap.
+    """
+    app = BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=30)  # the slow poll never fires
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        db = app.ctx.db
+        real = db.data_version
+        before = await real()
+        checks = 0
+
+        async def first_check_in_the_gap() -> int:
+            nonlocal checks
+            checks += 1
+            return before if checks == 1 else await real()
+
+        monkeypatch.setattr(db, "data_version", first_check_in_the_gap)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WRITER, str(demo_db_path), stdout=asyncio.subprocess.PIPE
+        )
+        out, _err = await proc.communicate()
+        committed = time.monotonic()
+        new_id = int(out)
+        while new_id not in shown_ids(app) and time.monotonic() - committed < 15:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        assert checks >= 2
+        assert new_id in shown_ids(app)

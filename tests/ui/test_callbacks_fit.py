@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bbdispatch.app import BBDispatch
-from bbdispatch.domain.calls import NewCallback
+from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.services.callbacks import add_callback
 from screens.callbacks import CallbacksScreen
 from screens.widgets.plain import PlainTable

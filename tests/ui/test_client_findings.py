@@ -266,3 +266,16 @@ async def test_a_missed_call_is_on_the_callback_list(
     assert call["outcome"] == "missed"
     cb = query(demo_db_path, "SELECT * FROM callback")
     assert [(c["call_id"], c["e164"]) for c in cb] == [(call["id"], "+48601234567")]
+
+
+async def test_the_callback_dialogs_prefilled_fields_are_labelled(ctx_factory: Any) -> None:
+    """The tester's example: both fields come filled in, so their placeholders never show."""
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CallbackDialog("Jan Kowalski", "Oddzwonić w sprawie drukarki"))
+        await settle(pilot)
+        labels = [str(w.render()) for w in app.screen.query(".field-label")]
+        assert labels == ["Why", "Call back by"]
+        assert app.screen.query_one("#callback-reason", Input).value
+        assert app.screen.query_one("#callback-when", Input).value

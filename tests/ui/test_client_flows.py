@@ -104,7 +104,7 @@ async def test_new_company_signs_the_starter_from_the_caller_card_and_its_job_la
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
         card = str(app.screen.query_one("#card", Static).render())
-        assert "starter-10h" in card
+        assert "Starter:" in card
         app.screen.query_one("#description", Input).focus()
         await type_text(pilot, "Drukarka")
         await pilot.press("enter", "r", "1", "enter")

@@ -71,3 +71,54 @@ async def test_a_new_companys_contact_person_is_not_the_companys_name(
     rows = query(demo_db_path, "SELECT kind, contact_person FROM client WHERE name = ?",
                  ("Biuro Lis sp. z o.o.",))  # fmt: skip
     assert [(r["kind"], r["contact_person"]) for r in rows] == [("company", "")]
+
+
+async def test_a_nip_on_a_private_client_is_an_error_at_the_field_never_dropped(
+    ctx_factory: Any, demo_db_path: Any
+) -> None:
+    """A bad NIP on a private person was dropped without a word; a good one too."""
+    from tests.helpers import query
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientEditScreen(await get_client(app.ctx, 10)))  # Jan Kowalski
+        await settle(pilot)
+        nip = app.screen.query_one("#ce-nip", Input)
+        nip.value = "123"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        assert "Invalid NIP" in str(app.screen.query_one("#ce-nip-error").render())
+        assert nip.value == "123"
+        nip.value = "584-261-74-13"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        error = str(app.screen.query_one("#ce-nip-error").render())
+        assert "A private person has no NIP" in error
+        assert nip.value == "584-261-74-13"
+    assert query(demo_db_path, "SELECT nip FROM client WHERE id = 10")[0]["nip"] is None
+
+
+async def test_making_a_company_private_keeps_its_nip_until_cleared(
+    ctx_factory: Any, demo_db_path: Any
+) -> None:
+    from tests.helpers import query
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientEditScreen(await get_client(app.ctx, 6)))  # Lingwa
+        await settle(pilot)
+        from bbdispatch.domain.clients import ClientKind
+        from screens.widgets.client_form import KindToggle
+
+        app.screen.query_one(KindToggle).kind = ClientKind.PRIVATE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientEditScreen)
+        assert "A private person has no NIP" in str(app.screen.query_one("#ce-nip-error").render())
+    assert (
+        query(demo_db_path, "SELECT nip, kind FROM client WHERE id = 6")[0]["nip"] == "5842617413"
+    )

@@ -30,7 +30,7 @@ async def test_contract_lines_on_the_client_page(ctx_factory: Any) -> None:
         await close_contract(app.ctx, 4, "Klient zrezygnował")  # BB/2026/004, network
         lines = await page_of(app, pilot, PRZYCHODNIA)
         admin = next(i for i, ln in enumerate(lines) if "BB/2026/003" in ln)
-        assert lines[admin].startswith("  BB/2026/003 it-admin:")
+        assert lines[admin].startswith("  BB/2026/003 IT administration contract:")
         assert lines[admin + 1].startswith("    Monthly fee 1,800.00")
         closed = next(ln for ln in lines if "BB/2026/004" in ln)
         assert closed.count("closed") == 1, closed

@@ -12,6 +12,7 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Role, Technician
 from screens.assessment import AssessmentScreen
 from screens.contracts import ContractsScreen
+from screens.note_prompt import NotePrompt
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
 from screens.widgets.confirm import ConfirmScreen
@@ -212,15 +213,23 @@ async def test_close_a_contract_and_move_uncovered_time_from_the_screen(
         assert asked.severity == "warning"
         await pilot.press("x")
         await settle_twice(app, pilot)
+        # Issue 20 (finding 6): the screen closed a block without a reason, which
+        # the service requires of ``contracts close --reason``; now it asks.
+        assert isinstance(app.screen, NotePrompt)
+        await pilot.press("enter")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, NotePrompt)  # an empty reason is not taken
+        await pilot.press(*"Nowy", "space", *"blok", "enter")
+        await settle_twice(app, pilot)
         assert str(table.get_row_at(0)[3]) == "closed"
         await pilot.press("m")
         await settle_twice(app, pilot)
         assert "cannot take uncovered time" in " ".join(str(n.message) for n in app._notifications)
     with sqlite3.connect(demo_db_path) as conn:
         actions = conn.execute(
-            "SELECT action FROM audit_log WHERE entity = 'contract' AND entity_id = 8"
+            "SELECT action, detail FROM audit_log WHERE entity = 'contract' AND entity_id = 8"
         ).fetchall()
-        assert ("closed",) in actions
+        assert any(a == "closed" and "Nowy blok" in str(d) for a, d in actions)
 
 
 async def test_help_lists_the_contract_keys(

@@ -35,7 +35,7 @@ from screens.job_detail import JobDetailScreen
 from screens.job_edit import JobEditScreen
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
-from tests.helpers import DISPATCHER, load_person, query, settle_twice, type_text
+from tests.helpers import DISPATCHER, load_person, query, settle_twice, settle_until, type_text
 
 ADMIN = Technician(
     id=7, login="tester", name="tester", role=Role.ADMIN, does_onsite=True, phone=None,
@@ -202,6 +202,14 @@ def shown(app: BBDispatch, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def _shown_now(app: Any, selector: str) -> str:
+    """The message at ``selector`` if the screen has it yet, else ``""``."""
+    try:
+        return shown(app, selector)
+    except Exception:  # noqa: BLE001 - not mounted yet: keep waiting
+        return ""
+
+
 @pytest.mark.parametrize("failure", ["busy", "disk full"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 async def test_a_failed_save_says_why_keeps_the_text_and_saves_later(
@@ -219,6 +227,7 @@ async def test_a_failed_save_says_why_keeps_the_text_and_saves_later(
         with trouble:
             await pilot.press(*case.save_keys)
             await settle(app, pilot)
+            await settle_until(pilot, lambda: "Not saved" in _shown_now(app, case.error))
             assert isinstance(app.screen, case.dialog), "the dialog stays open"
             message = shown(app, case.error)
             assert "Not saved" in message
@@ -229,6 +238,7 @@ async def test_a_failed_save_says_why_keeps_the_text_and_saves_later(
         assert audit_rows(demo_db_path) == before, "nothing of the failed save is stored"
         await pilot.press(*case.save_keys)  # the cause is gone: the same text saves
         await settle(app, pilot)
+        await settle_until(pilot, lambda: not isinstance(app.screen, case.dialog))
         assert not isinstance(app.screen, case.dialog)
         assert audit_rows(demo_db_path) > before
 

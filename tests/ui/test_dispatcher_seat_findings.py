@@ -19,7 +19,8 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label
 
-from bbdispatch.domain.jobs import JobEdit, JobMode, Priority
+from bbdispatch.domain.job_edits import JobEdit
+from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.dispatch import edit_job
 from screens.client import ClientScreen

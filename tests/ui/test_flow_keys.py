@@ -8,7 +8,12 @@ from typing import Any
 
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.jobs import Priority
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
 from screens.intake import IntakeScreen
@@ -159,7 +164,8 @@ def query_newest(app: Any) -> int:
 
 async def test_emergency_visit_beyond_its_target_is_named(ctx_factory: Any) -> None:
     """An emergency with a 2 h target was offered tomorrow 10:00 without a word."""
-    from bbdispatch.domain.jobs import Category, JobMode, NewJob
+    from bbdispatch.domain.job_edits import NewJob
+    from bbdispatch.domain.jobs import Category, JobMode
     from bbdispatch.services.jobs import create_job
 
     app = make_app(ctx_factory)
@@ -225,3 +231,47 @@ async def test_thirty_quick_rings_queue_behind_one_intake(ctx_factory: Any) -> N
         intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
         assert len(intakes) == 1
         assert intakes[0]._call is not None and intakes[0]._call.id == ids[1]
+
+
+def _waiting_toasts(app: Any) -> list[str]:
+    """The "more calls waiting" toasts the dispatcher sees."""
+    return [str(n.message) for n in app._notifications if "waiting" in str(n.message)]
+
+
+async def test_the_waiting_count_follows_calls_marked_from_the_command_line(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Three calls wait behind an intake; `calls mark` closes two: the toast says 1, not 3."""
+    from bbdispatch.services.intake import mark_call, record_ring
+
+    app = make_app(ctx_factory)
+    app.NOTIFICATION_TIMEOUT = 300  # toasts stay up however slow the machine
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ids = [(await record_ring(app.ctx, f"500 600 {710 + i:03d}"))[0] for i in range(4)]
+        await until(pilot, lambda: _intakes(app) and not _ring_work(app))
+        assert _waiting_toasts(app) == ["3 more calls waiting: they open one by one (l: call log)."]
+        # What `bbdispatch calls mark ID missed` does, from another process's connection.
+        db = await Database.open(demo_db_path)
+        try:
+            other = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+            await mark_call(other, ids[1], CallOutcome.MISSED)
+            await mark_call(other, ids[2], CallOutcome.INFORMATION)
+        finally:
+            await db.close()
+        await until(pilot, lambda: "1 more" in " ".join(_waiting_toasts(app)))
+        await until(pilot, lambda: not _ring_work(app))
+        assert _waiting_toasts(app) == [
+            "1 more call waiting: it opens when this one is done (l: call log)."
+        ]
+        db = await Database.open(demo_db_path)
+        try:
+            other = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+            await mark_call(other, ids[3], CallOutcome.MISSED)
+        finally:
+            await db.close()
+        await until(pilot, lambda: not _waiting_toasts(app))
+        first = _intakes(app)[0]
+        await pilot.press("escape")  # the one on screen closes: no other opens, none waits
+        await until(pilot, lambda: _intakes(app) != [first] and not _ring_work(app))
+        assert _intakes(app) == []

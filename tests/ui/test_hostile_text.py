@@ -158,7 +158,7 @@ async def _client_edit(app: BBDispatch) -> Screen[Any]:
 
 
 async def _callback_outcome(app: BBDispatch) -> Screen[Any]:
-    from bbdispatch.domain.calls import Callback
+    from bbdispatch.domain.callbacks import Callback
     from screens.callback_outcome import CallbackOutcomeDialog
 
     now = app.ctx.clock.now()
@@ -204,6 +204,7 @@ def _dispatcher_screens() -> dict[str, Factory]:
         "job-detail-long": _screen(lambda a: JobDetailScreen(16)),
         "job-edit": _job_edit,
         "assign": _screen(lambda a: AssignScreen(13)),
+        "assign-long": _screen(lambda a: AssignScreen(12)),  # a 10 000-character description
         "contracts": _screen(lambda a: ContractsScreen()),
         "contracts-client": _screen(lambda a: ContractsScreen(4)),
         "statement": _screen(lambda a: StatementScreen(3)),

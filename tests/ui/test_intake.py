@@ -44,7 +44,7 @@ async def test_known_caller_becomes_a_triaged_job_in_at_most_15_keystrokes(
         assert app.screen.query_one("#phone", Input).value == "601 234 567"
         assert "Kancelaria Notarialna" in status_text(app)
         card = str(app.screen.query_one("#card", Static).render())
-        assert "BB/2026/001 service-50h" in card
+        assert "BB/2026/001 Service: 41 h of 50 h used" in card
         assert "left" in card
         assert "Halina Nowak" in card
         assert app.screen.focused is app.screen.query_one("#description", Input)
@@ -337,6 +337,7 @@ async def test_new_caller_to_job_with_few_keys(ctx_factory: Any, demo_db_path: P
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     client = query(demo_db_path, "SELECT * FROM client WHERE name = 'Jan Nowicki'")[0]
-    assert (client["kind"], client["status"]) == ("private", "prospect")
+    # A private person signs no contract: the first job makes them a client.
+    assert (client["kind"], client["status"]) == ("private", "active")
     job = query(demo_db_path, "SELECT * FROM job WHERE client_id = ?", (client["id"],))[0]
     assert (job["mode"], job["category"], job["contract_id"]) == ("remote", "software", None)

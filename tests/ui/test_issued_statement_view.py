@@ -84,3 +84,32 @@ async def test_a_fee_correction_is_named_on_the_next_statement_before_and_after_
         line = next(ln for ln in text.splitlines() if ln.startswith("Correction of WP/"))
         assert named in line and line.endswith("for November 2026: 1,000.00 PLN"), text
     assert "As issued" in issued
+
+
+async def test_the_statement_screen_starts_a_draft_after_the_issued_period(
+    demo_ctx: Ctx, ctx_factory: Callable[..., Callable[[], object]]
+) -> None:
+    """November's draft after 01.11–23.11 was issued showed 01.11–30.11, which F8 refused."""
+    from textual.widgets import Input
+
+    await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    await issue_statement(demo_ctx, APTEKA, *TO_23)
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(StatementScreen(APTEKA))  # the month of today: November
+        await settle_twice(app, pilot)
+        screen = app.screen
+        start = screen.query_one("#period-from", Input).value
+        note = text_of(app, "#period-error")
+        title = text_of(app, "#statement-title")
+        # A period inside the issued one is refused, naming the number.
+        screen.query_one("#period-from", Input).value = "20/11/2026"
+        screen.query_one("#period-to", Input).value = "22/11/2026"
+        await pilot.press("f5")
+        await settle_twice(app, pilot)
+        refused = text_of(app, "#period-error")
+    assert start == "24/11/2026"
+    assert "WP/2026/11/001" in note and "01/11/2026" in note
+    assert "24/11/2026–30/11/2026" in title and "draft" in title
+    assert "WP/2026/11/001" in refused and "is issued" in refused

@@ -61,3 +61,36 @@ async def test_text_sent_with_the_key_of_a_dialog_lands_in_its_first_field(
         dialog = app.screen
         assert isinstance(dialog, CallbackDialog)
         assert dialog.query_one("#callback-reason", Input).value.endswith("oddzwonic")
+
+
+async def test_keys_after_choosing_private_in_one_burst_land_in_the_name(
+    ctx_factory: Any,
+) -> None:
+    """The tester's ``BTab p Tab X`` in one write: the name got nothing.
+
+    The keys after Shift+Tab reached the name field after focus had left it;
+    passed straight to the kind toggle, Tab bubbled up while ``X`` was dropped
+    there. They now go back through the App's gate, which keeps their order.
+    """
+    from screens.widgets.client_form import KindToggle
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500100200")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert app.focused is screen.query_one("#nc-name", Input)
+        burst(app, "shift+tab", "p", "tab", "X", "y")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.query_one(KindToggle).kind.value == "private"
+        assert screen.query_one("#nc-name", Input).value == "Xy"
+        burst(app, "shift+tab", "c", "tab", "tab", "Z")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.query_one(KindToggle).kind.value == "company"
+        assert screen.query_one("#nc-contact", Input).value == "Z"

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
+import pytest
+from textual.widgets import Button, DataTable, Input, OptionList, Select, Static, TextArea
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.domain.backups import BackupResult
 from bbdispatch.services.backups import record_backup_check
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.recurring import RunDetails
 from bbdispatch.services.schedule import run_schedule
+from screens import run_log_dialog
 from screens.contract_history import ContractHistoryScreen
 from screens.it_admin import open_run_log
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.run_log_dialog import RunLogDialog
-from tests.helpers import DISPATCHER, settle_twice
+from tests.helpers import DISPATCHER, query, settle_twice
 
 
 async def test_complete_recurring_run_with_log(
@@ -96,3 +100,39 @@ async def test_after_a_failed_backup_check_the_log_dialog_says_problem(
         assert isinstance(app.screen, RunLogDialog)
         assert app.screen.query_one("#outcome", Select).value == "problem"
         assert app.screen.query_one("#problem", Input).value == "Brak miejsca na NAS"
+
+
+async def test_the_log_dialog_saves_nothing_before_the_run_has_loaded(
+    demo_ctx: Ctx, demo_db_path: Path, ctx_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 20 (finding 1): under load the dialog sat at "Loading…" with OK chosen,
+    # and Ctrl+S in that window logged OK over a failed backup check.
+    job_id = (await run_schedule(demo_ctx)).created[0].job_id
+    await record_backup_check(
+        demo_ctx, job_id, result=BackupResult.FAILED, backup_date=None, size_bytes=None,
+        location="", note="Dysk NAS uszkodzony",
+    )  # fmt: skip
+    release = asyncio.Event()
+    slow_details = run_log_dialog.run_details
+
+    async def slow(ctx: Ctx, job: int) -> RunDetails:
+        await release.wait()
+        return await slow_details(ctx, job)
+
+    monkeypatch.setattr(run_log_dialog, "run_details", slow)
+    app = BBDispatch(ctx_factory("piotr"), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_run_log(app, job_id)
+        await pilot.pause()
+        await pilot.press("x", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RunLogDialog)
+        app.screen.query_one("#save", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, RunLogDialog)
+        assert query(demo_db_path, "SELECT * FROM run_log WHERE job_id = ?", (job_id,)) == []
+        release.set()
+        await settle_twice(app, pilot)
+        assert app.screen.query_one("#outcome", Select).value == "problem"
+        assert not app.screen.query_one("#save", Button).disabled

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from bbdispatch.app import BBDispatch
+from screens import task_form
 from screens.it_admin import open_recurring_tasks
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.task_form import TaskForm
@@ -52,7 +54,7 @@ async def test_add_task_with_a_preset_and_see_next_runs(
         form.query_one("#starts", Input).value = "01.12.2026 16:30"
         await settle_twice(app, pilot)
         preview = str(form.query_one("#preview", Static).render())
-        assert "FREQ=MONTHLY;BYDAY=1WE" in preview
+        assert "monthly, on the first Wednesday" in preview
         # 6.01 is Epiphany: by default the run moves to the next working day.
         assert "02/12/2026 16:30 · 07/01/2027 16:30 · 03/02/2027 16:30" in preview
         form.query_one("#on-closed", Select).value = "skip"
@@ -293,13 +295,13 @@ async def test_the_preview_follows_a_custom_rule_while_it_is_typed(
         assert isinstance(form, TaskForm)
         form.query_one("#starts", Input).value = "01.12.2026 09:00"
         await settle_twice(app, pilot)
-        assert "FREQ=WEEKLY;BYDAY=MO" in str(form.query_one("#preview", Static).render())
+        assert "weekly, on Monday" in str(form.query_one("#preview", Static).render())
         form.query_one("#rrule", Input).focus()
         await pilot.press(*"FREQ=MONTHLY;BYMONTHDAY=15")
         await settle_preview(app, pilot)
         assert form.query_one("#preset", Select).value == "custom"  # typing a rule picks Custom
         preview = str(form.query_one("#preview", Static).render())
-        assert "FREQ=MONTHLY;BYMONTHDAY=15" in preview
+        assert "monthly, on day 15" in preview
         assert "15/12/2026 09:00 · 15/01/2027 09:00" in preview
         await pilot.press(*";INTERVAL=0")
         await settle_preview(app, pilot)
@@ -335,3 +337,86 @@ async def test_a_first_run_before_the_contract_starts_is_refused_by_the_field(
             "SELECT 1 FROM recurring_task WHERE title = 'Aktualizacje Windows'"
         ).fetchall()
     assert rows == []
+
+
+async def test_the_task_form_saves_nothing_before_the_technicians_arrive(
+    demo_db_path: Path, ctx_factory: Any, monkeypatch: Any
+) -> None:
+    # Issue 20 (finding 1, its kind): a dialog whose worker fills a field must not
+    # save the field's default before the value arrives.
+    release = asyncio.Event()
+    real_people = task_form.people
+
+    async def slow_people(ctx: Any) -> Any:
+        await release.wait()
+        return await real_people(ctx)
+
+    monkeypatch.setattr(task_form, "people", slow_people)
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await pilot.press(*"Kopia", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#save", Button).disabled
+        release.set()
+        await settle_twice(app, pilot)
+        assert not form.query_one("#save", Button).disabled
+        assert form.query_one("#title", Input).value == "Kopia"
+    with sqlite3.connect(demo_db_path) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM recurring_task WHERE title = 'Kopia'"
+        ).fetchone() == (0,)
+
+
+async def test_rules_that_never_run_are_refused_at_the_field_and_the_list_agrees(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    # Issue 20 (findings 2 and 3): dateutil's own words came up as "Something went
+    # wrong", the preview stuck at "Working out…"; a Sunday task with closed days
+    # skipped was saved, and the list showed a run the detail called "never".
+    app = BBDispatch(ctx_factory(), DISPATCHER, schedule_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        open_recurring_tasks(app, 3)
+        await settle_twice(app, pilot)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await pilot.press(*"Niedziela")
+        form.query_one("#rrule", Input).value = "FREQ=WEEKLY;BYDAY=XX"
+        await settle_preview(app, pilot)
+        form.query_one("#rrule", Input).value = "FREQ=MINUTELY;INTERVAL=1440;BYHOUR=10"
+        await settle_preview(app, pilot)
+        error = str(form.query_one("#schedule-error", Static).render())
+        assert "INTERVAL=1440 never meets BYHOUR" in error
+        assert "Working out" not in str(form.query_one("#preview", Static).render())
+        form.query_one("#rrule", Input).value = "FREQ=WEEKLY;BYDAY=SU"
+        form.query_one("#on-closed", Select).value = "skip"
+        await settle_preview(app, pilot)
+        assert "would never run" in str(form.query_one("#schedule-error", Static).render())
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        assert app.screen is form
+        assert "would never run" in str(form.query_one("#schedule-error", Static).render())
+        form.query_one("#on-closed", Select).value = "next-workday"
+        await settle_preview(app, pilot)
+        assert str(form.query_one("#schedule-error", Static).render()) == ""
+        await pilot.press("ctrl+s")
+        await settle_twice(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, RecurringTasksScreen)
+        table = screen.query_one("#task-table", DataTable)
+        row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "Niedziela")
+        table.move_cursor(row=row)
+        await settle_twice(app, pilot)
+        listed = str(table.get_row_at(row)[2])
+        detail = str(screen.query_one("#task-detail", Static).render())
+        assert listed in detail.split("Next: ")[1].split(" · ")[0]

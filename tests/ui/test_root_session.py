@@ -42,6 +42,7 @@ def _started(monkeypatch: pytest.MonkeyPatch) -> list[BBDispatch]:
         started.append(self)
 
     monkeypatch.setattr(BBDispatch, "run_async", run_async)
+    monkeypatch.setattr("bbdispatch.launch.has_terminal", lambda: True)
     return started
 
 

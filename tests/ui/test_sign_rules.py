@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from screens.sign_contract import SignContractScreen
 from tests.helpers import make_app, query, settle
@@ -137,3 +137,59 @@ async def test_a_second_it_administration_is_refused_in_the_form(
         error = str(app.screen.query_one("#sign-error", Static).render())
         assert "BB/2026/003" in error and "twice" in error
     assert contracts(demo_db_path, ZDROWIE) == before
+
+
+LINGWA = 6
+"""A demo prospect with 2.25 h of uncovered work on 20.11.2026 and no contract."""
+
+
+def charges_on(db: Path, contract_id: int) -> int:
+    rows = query(db, "SELECT coalesce(sum(minutes), 0) FROM charge WHERE contract_id = ?",
+                 (contract_id,))  # fmt: skip
+    return int(rows[0][0])
+
+
+async def test_move_is_offered_only_for_uncovered_time_within_the_dates(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """Starting today the starter can take nothing (the work was on 20.11): no tick, signs."""
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(LINGWA, "starter-10h"))
+        await settle(pilot)
+        screen = app.screen
+        move = screen.query_one("#move", Checkbox)
+        assert not move.display  # starts today (24.11): the work of 20.11 is outside
+        screen.query_one("#starts-on", Input).value = "01.11.2026"
+        await settle(pilot)
+        assert move.display and move.value
+        assert "2.25 h" in str(move.label)
+        screen.query_one("#ends-on", Input).value = "10.11.2026"
+        await settle(pilot)
+        assert not move.display  # ends before the work was done
+        screen.query_one("#ends-on", Input).value = ""
+        screen.query_one("#starts-on", Input).value = "24.11.2026"
+        await settle(pilot)
+        assert not move.display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SignContractScreen)
+    assert contracts(demo_db_path, LINGWA) == 1
+
+
+async def test_signing_with_the_move_says_what_moved(ctx_factory: Any, demo_db_path: Path) -> None:
+    app = make_app(ctx_factory)
+    signed: list[int | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SignContractScreen(LINGWA, "starter-10h"), signed.append)
+        await settle(pilot)
+        app.screen.query_one("#starts-on", Input).value = "01.11.2026"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert signed and signed[0] is not None
+    assert charges_on(demo_db_path, signed[0]) == 135
+    assert any("Moved 2.25 h of uncovered time onto it." in m for m in said)

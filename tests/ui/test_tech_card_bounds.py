@@ -77,3 +77,40 @@ async def test_a_long_name_is_one_line_of_the_palette(ctx_factory: Any, anna: Te
         assert any("Przychodnia" in line and "…" in line for line in hits), "\n".join(lines)
         assert len(hits) <= 3, "\n".join(lines)
         assert app.is_running
+
+
+@pytest.mark.parametrize("contact", ["Dorota Kaczmarek", "Dorota " + "K" * 300])
+async def test_the_phone_stays_whole_whatever_the_names(
+    ctx_factory: Any, anna: Technician, demo_db_path: Path, contact: str
+) -> None:
+    """A long client (or contact) name is cut with …, never the number to call."""
+    with sqlite3.connect(demo_db_path) as conn:
+        conn.execute(
+            "UPDATE job SET caller_name = ?, caller_phone = '+48426301122' WHERE id = ("
+            "SELECT j.id FROM job j JOIN technician t ON t.id = j.technician_id"
+            " WHERE t.login = 'anna' AND j.status = 'in_progress' ORDER BY j.id LIMIT 1)",
+            (contact,),
+        )
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician", poll_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = _lines(app)
+        (who,) = [line for line in lines if "XXXXXXXX" in line and "Job" not in line][-1:]
+        assert who.rstrip().endswith("42 630 11 22"), "\n".join(lines)
+        assert "Przychodnia XXX" in who and "… · Dorota" in who, who
+        if len(contact) > 100:
+            assert "K…, 42 630 11 22" in who, who
+
+
+async def test_the_card_says_the_hours_left_on_each_contract(
+    ctx_factory: Any, anna: Technician, demo_db_path: Path
+) -> None:
+    """What the technician needs: whether the time is covered, not "4 h charged"."""
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician", poll_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = "\n".join(_lines(app))
+        assert "charged" not in text, text
+        # The products by their short names: the whole line fits the card at 80 columns.
+        assert "BB/2026/003 IT admin: monthly fee, no hour limit" in text, text
+        assert "BB/2026/004 Network 1 h: billed by the hour, no hours prepaid" in text, text

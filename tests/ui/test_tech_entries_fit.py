@@ -10,7 +10,8 @@ from textual.widgets import DataTable
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
-from bbdispatch.domain.jobs import Category, JobMode, NewJob, Priority
+from bbdispatch.domain.job_edits import NewJob
+from bbdispatch.domain.jobs import Category, JobMode, Priority
 from bbdispatch.domain.people import Technician
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.dispatch import assign

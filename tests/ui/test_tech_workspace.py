@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
+from time import monotonic
 
 import pytest
 from rich.cells import cell_len
@@ -328,3 +329,73 @@ async def test_the_visit_shows_its_hour_in_polish_at_80x24(
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         card = next((ln for ln in lines if "Wizyta:" in ln), "")
         assert re.search(r"Wizyta: ((dziś|\d\d\.\d\d) \d\d:\d\d|nie zaplanowano)", card), lines
+
+
+async def test_a_job_taken_off_the_list_under_the_cursor_is_named(
+    ctx_factory, anna, demo_db_path
+) -> None:
+    """The office cancels the selected job: the cursor moves on, and the technician is told."""
+    from bbdispatch.domain.jobs import JobStatus
+    from bbdispatch.services.dispatch import change_status
+
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TechJobsScreen)
+        table = screen.query_one("#my-jobs", DataTable)
+        assert table.row_count >= 2
+        gone = screen.selected_job_id
+        number = str(table.get_row_at(0)[0]).lstrip("!⟳")
+        office = await ctx_factory("beata")()
+        try:
+            await change_status(office, gone, JobStatus.CANCELLED, "klient rezygnuje")
+        finally:
+            await office.db.close()
+        screen.load()
+        await settle(pilot)
+        now_selected = screen.selected_job_id
+        assert now_selected is not None and now_selected != gone
+        told = [str(n.message) for n in app._notifications]
+        assert any(f"Job {number} left your list" in m for m in told), told
+        # A key pressed just then was meant for the job that left: it only tells, once.
+        status = "SELECT status FROM job WHERE id = ?"
+        before = await query(demo_db_path, status, now_selected)
+        screen.MOVED_GRACE_SECONDS = 600.0
+        screen._moved_at = monotonic()  # as the refresh set it, whatever the machine's load
+        await pilot.press("p")
+        await settle(pilot)
+        assert await query(demo_db_path, status, now_selected) == before
+        told = [str(n.message) for n in app._notifications]
+        assert any("Press the key again" in m for m in told), told
+        await pilot.press("p")
+        await settle(pilot)
+        assert await query(demo_db_path, status, now_selected) == [("in_progress",)]
+
+
+async def test_a_job_the_technician_closes_leaves_the_list_without_a_warning(
+    ctx_factory, anna, demo_db_path
+) -> None:
+    """``d`` on one's own job: it leaves the list as asked, not 'the office took it'."""
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TechJobsScreen)
+        table = screen.query_one("#my-jobs", DataTable)
+        idle = next(r for r in range(table.row_count) if not str(table.get_row_at(r)[5]).strip())
+        table.move_cursor(row=idle)
+        await settle(pilot)
+        closing = screen.selected_job_id
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"Naprawione", "ctrl+s")
+        await settle(pilot)
+        assert await query(demo_db_path, "SELECT status FROM job WHERE id = ?", closing) == [
+            ("done",)
+        ]
+        screen.load()
+        await settle(pilot)
+        told = [str(n.message) for n in app._notifications]
+        assert not any("left your list" in m for m in told), told

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable
@@ -29,7 +30,8 @@ from screens.tech_entries import MyEntriesScreen
 from tests.helpers import load_person
 from tests.ui.test_tech_workspace import settle
 
-JOB = 1
+JOB = 12
+"""The demo's open job of marek's (time on a done job ends by its closing)."""
 
 
 async def _worked_45_minutes(demo_db_path: Path, clock: FrozenClock, prices, login: str) -> None:
@@ -72,21 +74,24 @@ def marek(demo_db_path: Path) -> Technician:
     return load_person(demo_db_path, "marek")
 
 
-async def test_technician_entries_show_hours(
-    ctx_factory, marek: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
-) -> None:
-    await _worked_45_minutes(demo_db_path, clock, prices, "marek")
+async def _my_entry_cells(ctx_factory: Any, marek: Technician, text: str) -> dict[str, str]:
+    """Marek's entries screen at 80x24: the cells of the entry whose description holds ``text``."""
     app = BBDispatch(ctx_factory("marek"), marek, mode="technician")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.push_screen(MyEntriesScreen())
         await settle(pilot)
         table = app.screen.query_one("#entries", DataTable)
-        row = next(
-            table.get_row(k) for k in table.rows if "Sprawdzenie" in str(table.get_row(k)[-1])
-        )
-        cells = {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
-        assert cells["time"] == "0,75 h"
+        row = next(table.get_row(k) for k in table.rows if text in str(table.get_row(k)[-1]))
+        return {str(c.key.value): str(v) for c, v in zip(table.ordered_columns, row, strict=True)}
+
+
+async def test_technician_entries_show_hours(
+    ctx_factory, marek: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
+) -> None:
+    await _worked_45_minutes(demo_db_path, clock, prices, "marek")
+    cells = await _my_entry_cells(ctx_factory, marek, "Sprawdzenie")
+    assert cells["time"] == "0,75 h"
 
 
 async def test_assign_title_is_cut_with_an_ellipsis(ctx_factory, polish: None) -> None:
@@ -104,3 +109,31 @@ async def test_assign_title_is_cut_with_an_ellipsis(ctx_factory, polish: None) -
     line = next(x for x in text.splitlines() if "Przypisz zlecenie 18" in x)
     assert "…" in line, line
     assert "Skrzynka pocztowa prezesa pe " not in line, line
+
+
+async def test_the_card_and_the_entries_list_read_the_same_hours(
+    ctx_factory, marek: Technician, demo_db_path: Path, clock: FrozenClock, prices, polish: None
+) -> None:
+    """An entry of 0:44:25 read 0,74 h in the list but 0,73 h on the card (whole minutes)."""
+    from bbdispatch.formats import format_duration
+    from bbdispatch.services.workspace import job_card
+    from screens.tech_jobs import card_text
+
+    now = clock.now().astimezone(FIRM_ZONE)
+    start = datetime(now.year, now.month, now.day, 7, 0, tzinfo=FIRM_ZONE)
+    db = await Database.open(demo_db_path)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+        await add_entry(
+            ctx, job_id=JOB, technician_id=marek.id, started_at=start,
+            ended_at=start + timedelta(minutes=44, seconds=25), description="Aktualizacja",
+            mode=JobMode.REMOTE,
+        )  # fmt: skip
+        card = await job_card(ctx, marek, JOB)
+    finally:
+        await db.close()
+    worked = sum((e.length() for e in card.entries if not e.running), timedelta())
+    assert worked.seconds % 60  # the seconds are there to be counted
+    assert f"Mój czas przy tym zleceniu: {format_duration(worked)}" in card_text(card).plain
+    cells = await _my_entry_cells(ctx_factory, marek, "Aktualizacja")
+    assert cells["time"] == "0,74 h"
