@@ -211,6 +211,8 @@ class StatementScreen(BBScreen[None]):
                 key=str(ln.entry_id),
             )
         self.query_one("#statement-totals", Static).update("\n".join(self._summary(s)))
+        # An empty period highlights no row: the previous period's detail must go too.
+        self._show_line_detail()
 
     def _summary(self, s: Statement) -> list[str]:
         out = []
@@ -325,6 +327,9 @@ class StatementScreen(BBScreen[None]):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         """Show why each part of the highlighted entry landed where it did."""
+        self._show_line_detail()
+
+    def _show_line_detail(self) -> None:
         line = self.selected_line()
         text = ""
         if line is not None:

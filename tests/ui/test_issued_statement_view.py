@@ -113,3 +113,27 @@ async def test_the_statement_screen_starts_a_draft_after_the_issued_period(
     assert "WP/2026/11/001" in note and "01/11/2026" in note
     assert "24/11/2026–30/11/2026" in title and "draft" in title
     assert "WP/2026/11/001" in refused and "is issued" in refused
+
+
+async def test_an_empty_period_after_f5_shows_no_line_detail_of_the_previous_one(
+    demo_ctx: Ctx, ctx_factory: Callable[..., Callable[[], object]]
+) -> None:
+    """The detail under the table kept November's charges after F5 on an empty period."""
+    from textual.widgets import DataTable, Input
+
+    await work(demo_ctx, APTEKA, 45, day=20, hour=12, category=Category.NETWORK)
+    app = BBDispatch(ctx_factory(), ADMIN)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(StatementScreen(APTEKA, TO_23))
+        await settle_twice(app, pilot)
+        before = text_of(app, "#line-detail")
+        screen = app.screen
+        screen.query_one("#period-from", Input).value = "01/01/2025"
+        screen.query_one("#period-to", Input).value = "31/01/2025"
+        await pilot.press("f5")
+        await settle_twice(app, pilot)
+        rows = screen.query_one("#statement-lines", DataTable).row_count
+        after = text_of(app, "#line-detail")
+    assert "h:" in before, before
+    assert rows == 0 and after.strip() == "", after
