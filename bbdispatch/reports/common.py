@@ -261,8 +261,12 @@ CORRECTION_RULE_PL = (
 
 
 def rules_pl(s: Statement) -> list[str]:
-    """The rules beyond rounding the client needs to check the statement, in Polish."""
-    out = []
+    """The rules the client needs to check the statement, in Polish, rounding first.
+
+    Every format closes with these same sentences (md, html, CSV ``rule`` records,
+    JSON ``rules``), so a script reading one format learns what a reader of another does.
+    """
+    out = [PL["rounding_note"].format(n=s.rounding_minutes)]
     if s.fees:
         out.append(FEE_RULE_PL)
     if s.corrections or s.number:

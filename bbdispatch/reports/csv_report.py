@@ -221,7 +221,7 @@ def render_csv(s: Statement, delimiter: str = ",") -> str:
     # The document's rules close it, as in md and html: the rounding rule, then those
     # the statement needs. Typed "rule" with the text in the description, so scripts
     # that pick records by kind (and sum amounts of the kinds they know) read on.
-    for rule in (PL["rounding_note"].format(n=s.rounding_minutes), *rules_pl(s)):
+    for rule in rules_pl(s):
         records.append({"record": "rule", "description": rule})
 
     out = io.StringIO()

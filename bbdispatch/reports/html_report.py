@@ -114,7 +114,6 @@ def render_html(s: Statement) -> str:
         _row([vat_label(s.vat_rate), pln(s.vat)], {1}),
         _row([PL["total_gross"], pln(s.gross)], {1}, "strong"),
         "</table>",
-        f"<p>{html_text(PL['rounding_note'].format(n=s.rounding_minutes))}</p>",
         *(f"<p>{html_text(r)}</p>" for r in rules_pl(s)),
         "</body>\n</html>\n",
     ]

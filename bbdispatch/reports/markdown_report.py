@@ -84,8 +84,6 @@ def render_markdown(s: Statement) -> str:
         f"| {vat_label(s.vat_rate)} | {pln(s.vat)} |",
         f"| **{PL['total_gross']}** | **{pln(s.gross)}** |",
         "",
-        PL["rounding_note"].format(n=s.rounding_minutes),
-        "",
     ]
     out += [*(f"{r}\n" for r in rules_pl(s))]
     return "\n".join(out)

@@ -93,3 +93,18 @@ async def test_csv_carries_the_rounding_rule_as_md_and_html_do(demo_ctx: Ctx) ->
     polish = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert polish[-1]["Rodzaj"] == "zasada" or rule in polish[-len(rules)]["Opis prac"]
     assert rule in next(r for r in polish if r["Rodzaj"] == "zasada")["Opis prac"]
+
+
+async def test_json_rules_carry_the_rounding_rule_as_every_other_format(demo_ctx: Ctx) -> None:
+    """JSON ``rules`` lacked the rounding sentence (it had only ``rounding_minutes``)."""
+    import json
+
+    from bbdispatch.reports import render
+
+    await work(demo_ctx, BILANS, 80)
+    s = await build_statement(demo_ctx, BILANS, *NOV)
+    document = json.loads(render(s, "json", ","))
+    assert "w górę do pełnych 15 min" in document["rules"][0]
+    assert document["rounding_minutes"] == 15
+    md = render(s, "md", ",")
+    assert all(rule in md for rule in document["rules"])
