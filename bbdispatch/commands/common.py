@@ -163,13 +163,71 @@ def quiet_stdout() -> None:
     os.close(devnull)
 
 
+def os_error_text(err: OSError) -> str:
+    """One line for an OS error, in the session's language, naming the path it concerns.
+
+    The one formatter for what the system refused (``[Errno 2] No such file or
+    directory: 'x'`` becomes ``x: no such file or folder``), so a person reads
+    which file or folder is wrong and why, never Python's error numbers.
+    """
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.ENOTDIR: _("not a folder"),
+        errno.EISDIR: _("is a folder, not a file"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.ENOSPC: _("no space left on the device"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.EEXIST: _("exists already"),
+        errno.EPIPE: _("the reader went away"),
+    }
+    reason = reasons.get(err.errno or 0) or err.strerror or str(err)
+    path = err.filename
+    if path is None:
+        return reason
+    return _("{path}: {reason}").format(path=os.fsdecode(path), reason=reason)
+
+
+def stdout_failed(err: OSError) -> CommandError:
+    """The error for output that standard output refused (a full disk, a closed pipe)."""
+    return CommandError(
+        _("cannot write to standard output: {reason}").format(reason=os_error_text(err))
+    )
+
+
+def write_stdout(text: str) -> None:
+    """Write a whole document to stdout and flush it, so a failure is known here.
+
+    The one output helper of the commands (:func:`echo` and :func:`print_json`
+    use it too). A reader that went away raises :class:`OutputClosed` (the
+    command ends quietly, :data:`EXIT_PIPE`); any other refusal (``>/dev/full``:
+    no space left) raises :class:`CommandError` with one clear line. Either way
+    stdout then points at the null device, so nothing is written twice and
+    nothing fails again at exit.
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError as err:
+        quiet_stdout()
+        raise OutputClosed from err
+    except OSError as err:
+        quiet_stdout()
+        raise stdout_failed(err) from err
+
+
 def _write(text: str) -> None:
-    """Write one piece of output to stdout; a closed pipe raises :class:`OutputClosed`."""
+    """Write one line of output to stdout; see :func:`write_stdout`."""
     try:
         print(text)
     except BrokenPipeError as err:
         quiet_stdout()
         raise OutputClosed from err
+    except OSError as err:
+        quiet_stdout()
+        raise stdout_failed(err) from err
 
 
 def to_a_reader(command: Callable[[], int]) -> int:
@@ -187,6 +245,14 @@ def to_a_reader(command: Callable[[], int]) -> int:
     except (OutputClosed, BrokenPipeError):
         quiet_stdout()
         return EXIT_PIPE
+    except CommandError as err:
+        echo_err(f"bbdispatch: {err}")
+        return err.code
+    except OSError as err:
+        # The last flush of the output (``>/dev/full``): one line, no trace.
+        quiet_stdout()
+        echo_err(f"bbdispatch: {stdout_failed(err)}")
+        return EXIT_ERROR
 
 
 def run(main: Callable[[], Awaitable[int | None]]) -> int:
@@ -197,8 +263,6 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
     """
     try:
         code = asyncio.run(_guarded(main)) or 0
-        sys.stdout.flush()
-        return code
     except (OutputClosed, BrokenPipeError):
         quiet_stdout()
         return EXIT_PIPE
@@ -219,9 +283,13 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
     except sqlite3.Error as err:
         echo_err("bbdispatch: " + _("database error: {err}").format(err=err))
         return EXIT_ERROR
-    except (OSError, OverflowError, ValueError) as err:
-        # Input no check foresaw (a huge number, an unreadable file), and a price
-        # list file that is wrong (PriceListError is a ValueError): one line, no trace.
+    except OSError as err:
+        # A file or folder the system refused: which one, and why, in words.
+        echo_err(f"bbdispatch: {os_error_text(err)}")
+        return EXIT_ERROR
+    except (OverflowError, ValueError) as err:
+        # Input no check foresaw (a huge number), and a price list file that is
+        # wrong (PriceListError is a ValueError): one line, no trace.
         echo_err(f"bbdispatch: {err}")
         return EXIT_ERROR
     except Exception as err:
@@ -234,6 +302,16 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        return EXIT_PIPE
+    except OSError as err:
+        quiet_stdout()
+        echo_err(f"bbdispatch: {stdout_failed(err)}")
+        return EXIT_ERROR
+    return code
 
 
 async def _guarded(main: Callable[[], Awaitable[int | None]]) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shlex
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,10 +14,12 @@ from bbdispatch.commands.common import (
     EXIT_ERROR,
     EXIT_USAGE,
     CommandError,
+    OutputClosed,
     client_id_of,
     echo_err,
     open_ctx,
     run,
+    write_stdout,
 )
 from bbdispatch.commands.office import one_line_errors
 from bbdispatch.domain.errors import DomainError
@@ -165,15 +166,21 @@ def handle_statement(args: argparse.Namespace) -> int:
             )
 
             async def deliver(issued: Statement) -> None:
-                # Into the temporary file while the issue is open: a failed write
-                # issues nothing; the real name is given after the commit.
+                # Into the temporary file, or out on stdout, while the issue is
+                # open: a failed write issues nothing (the real name is given
+                # after the commit). A document nobody received is never issued.
                 numbers.append(issued.number or "")
-                rendered.append(render(issued, args.format, args.delimiter))
+                document = render(issued, args.format, args.delimiter)
                 if pending is not None:
                     try:
-                        await asyncio.to_thread(pending.write, rendered[0])
+                        await asyncio.to_thread(pending.write, document)
                     except OutputFailed as err:
                         raise CommandError(_not_issued(err)) from err
+                    return
+                try:
+                    write_stdout(document)
+                except (OutputClosed, CommandError) as err:
+                    raise CommandError(_not_delivered(err)) from err
 
             try:
                 await issue_statement(ctx, client_id, start, end, deliver=deliver)
@@ -202,8 +209,14 @@ def handle_statement(args: argparse.Namespace) -> int:
     if code or not rendered:
         return code
     if not args.output:
-        sys.stdout.write(rendered[0])
+        write_stdout(rendered[0])
     return 0
+
+
+def _not_delivered(err: Exception) -> str:
+    """Standard output refused the document being issued: nothing was issued."""
+    reason = str(err) if isinstance(err, CommandError) else _("the reader went away")
+    return _("{reason}; nothing was issued, the period stays open").format(reason=reason)
 
 
 def _not_issued(err: OutputFailed) -> str:
@@ -264,7 +277,7 @@ def handle_itadmin(args: argparse.Namespace) -> int:
     if code or not rendered:
         return code
     if not args.output:
-        sys.stdout.write(rendered[0])
+        write_stdout(rendered[0])
     return 0
 
 

@@ -15,7 +15,14 @@ import sqlite3
 from pathlib import Path
 
 from bbdispatch.clock import SystemClock
-from bbdispatch.commands.common import echo, echo_err, open_ctx, run
+from bbdispatch.commands.common import (
+    CommandError,
+    echo,
+    echo_err,
+    open_ctx,
+    os_error_text,
+    run,
+)
 from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import database_target, pg_side_folder
@@ -61,7 +68,14 @@ def handle(args: argparse.Namespace) -> int:
             else:  # this machine's folder for the server's database, made on first need
                 path = pg_side_folder(target)
                 path.parent.mkdir(parents=True, exist_ok=True)
-            spool.spool_ring(path, args.number, received_at)
+            try:
+                spool.spool_ring(path, args.number, received_at)
+            except OSError as failed:
+                raise CommandError(
+                    _("the call is not logged and could not be queued: {reason}").format(
+                        reason=os_error_text(failed)
+                    )
+                ) from failed
             if isinstance(err, DatabaseUnreachable):
                 echo(
                     _(

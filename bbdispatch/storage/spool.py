@@ -39,6 +39,36 @@ def spool_dir(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.ring-spool")
 
 
+def make_spool_dir(db_path: Path) -> Path:
+    """The spool folder of a database, made ``2770`` (setgid, group-writable) if missing.
+
+    The phone system's account and every dispatcher's process write and empty
+    it, as they do the database (``docs/deploy-ssh.md``: a setgid folder, files
+    ``0660``), so its mode is set outright after ``mkdir``: the umask (``022``
+    gives ``0750``, ``077`` gives ``0700``) and Linux's ``mkdir`` (which drops
+    the setgid bit) would otherwise lock the others out. A folder made earlier
+    by someone else is left as it is (only its owner may change it).
+
+    Raises:
+        NotADirectoryError: something that is no folder has the spool's name
+            (its path is the error's ``filename``).
+        OSError: the folder cannot be created.
+    """
+    import errno
+
+    folder = spool_dir(db_path)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        if not folder.is_dir():
+            raise NotADirectoryError(
+                errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)
+            ) from None
+        return folder
+    os.chmod(folder, SPOOL_DIR_MODE)
+    return folder
+
+
 def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
     """Queue one call; returns its file.
 
@@ -48,8 +78,7 @@ def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
     import json
     import secrets
 
-    folder = spool_dir(db_path)
-    folder.mkdir(mode=SPOOL_DIR_MODE, exist_ok=True)
+    folder = make_spool_dir(db_path)
     stamp = to_db(received_at).replace(":", "")
     name = f"{stamp}-{os.getpid()}-{secrets.token_hex(4)}.json"
     partial = folder / f".{name}.partial"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.domain.client_details import NewClient
@@ -303,6 +306,29 @@ async def test_ring_spool_round_trip(db: Database) -> None:
     assert (queued.number, queued.received_at) == ("601 234 567", AT)
     spool.forget(queued)
     assert spool.spooled_rings(db.path) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+async def test_the_spool_folder_is_group_shared_whatever_the_umask(
+    db: Database, umask: int
+) -> None:
+    """The phone account and the dispatchers' group write it: setgid ``2770``, as deployed."""
+    before = os.umask(umask)
+    try:
+        folder = spool.make_spool_dir(db.path)
+        spool.spool_ring(db.path, "601 234 567", AT)
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o2770
+    (queued,) = spool.spooled_rings(db.path)
+    assert stat.S_IMODE(os.stat(queued.path).st_mode) == 0o660
+
+
+async def test_a_spool_name_taken_by_a_file_is_named(db: Database) -> None:
+    spool.spool_dir(db.path).write_text("not a folder", encoding="utf-8")
+    with pytest.raises(NotADirectoryError) as caught:
+        spool.make_spool_dir(db.path)
+    assert caught.value.filename == str(spool.spool_dir(db.path))
 
 
 async def test_a_clients_footprint_export_and_erasure(db: Database) -> None:

@@ -47,3 +47,19 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(
     code = int(done.stdout.strip().splitlines()[-1])
     assert err.read_text(encoding="utf-8") == ""
     assert code in (0, 141)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_full_disk_on_stdout_is_one_clear_line(
+    demo_db_path: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """``>/dev/full``: exit 1 and one line naming standard output, never a traceback."""
+    err = tmp_path / "err.txt"
+    line = shlex.join([sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), *command])
+    script = f"{line} 2>{shlex.quote(str(err))} >/dev/full; echo $?"
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    message = err.read_text(encoding="utf-8")
+    assert int(done.stdout.strip()) == 1
+    assert message == "bbdispatch: cannot write to standard output: no space left on the device\n"

@@ -179,3 +179,34 @@ def test_a_failed_rename_after_the_commit_says_how_to_get_the_document(
     finally:
         conn.close()
     assert out.read_bytes() == kept.encode("utf-8")
+
+
+@pytest.mark.parametrize("sink", [">/dev/full", "| true", "| head -c0"])
+def test_a_statement_stdout_refuses_is_never_issued(
+    demo_db_path: Path, tmp_path: Path, sink: str
+) -> None:
+    """``--issue`` to a full disk or a reader that went away: one line, nothing issued.
+
+    The tester's case: the statement was issued and then a traceback was printed,
+    so the period was locked with a document nobody received.
+    """
+    import shlex
+    import subprocess
+    import sys
+
+    err = tmp_path / "err.txt"
+    line = shlex.join([sys.executable, "-m", "bbdispatch", "--db", str(demo_db_path), "report",
+                       "statement", "--client", MEDIA, *PERIOD, "--issue"])  # fmt: skip
+    # ``true`` and ``head -c0`` have gone before the command writes: the pipe is closed.
+    script = f'{line} 2>{shlex.quote(str(err))} {sink}; echo "${{PIPESTATUS[0]}}"'
+    if sink.startswith(">"):
+        script = f"{line} 2>{shlex.quote(str(err))} {sink}; echo $?"
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    code = int(done.stdout.strip().splitlines()[-1])
+    message = err.read_text(encoding="utf-8")
+    assert code == 1
+    assert "Traceback" not in message and message.count("\n") == 1
+    assert "nothing was issued" in message
+    assert issued(demo_db_path) == 0
