@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from bbdispatch import __version__
 from bbdispatch.commands.act_as import ActAsOnce, merge
@@ -37,6 +38,52 @@ demo builder to the statements, would delay its first frame)."""
 _VALUE_OPTIONS = ("--db", "--as", "--lang")
 
 
+def terminal_columns() -> int:
+    """The terminal's width in columns, as ``shutil.get_terminal_size()`` finds it.
+
+    ``$COLUMNS`` first, then the width of the terminal on standard output, else
+    80. Written here with :mod:`os` alone: ``shutil`` imports the bz2 and lzma
+    modules, which the phone path (``ring``, ``lookup``) has no use for.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's own help layout, at the width argparse itself would take.
+
+    argparse makes a formatter for every ``add_argument`` (to check its
+    metavar) and each one asks ``shutil`` for the terminal's width; importing
+    ``shutil`` cost the phone path some milliseconds of every call (issue 13).
+    The width is the same: the terminal's columns less two (argparse's margin).
+    """
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(
+            prog, indent_increment, max_help_position,
+            terminal_columns() - 2 if width is None else width,
+        )  # fmt: skip
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` with :class:`HelpFormatter`; its subcommands' parsers are too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _phone_command(argv: Sequence[str] | None) -> str | None:
     """The command when it is one of :data:`ONE_COMMAND`, else None (global options skipped)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -60,7 +107,7 @@ def build_parser(only: Sequence[str] = SUBCOMMANDS) -> argparse.ArgumentParser:
     fast as a bare script: importing every other command (the demo builder,
     reports, the ledger...) would double their time.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bbdispatch",
         description=_(
             "Terminal dispatcher for an IT-services firm. "
@@ -148,7 +195,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
     with its services) would slow down every cold start, so only the global
     options are parsed here; anything else goes to the full parser.
     """
-    tui = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    tui = Parser(add_help=False, exit_on_error=False)
     tui.add_argument("--db")
     tui.add_argument("--pricelist")
     tui.add_argument("--no-mouse", action="store_true")
@@ -163,7 +210,7 @@ def _tui_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def _early_options(argv: Sequence[str] | None) -> argparse.Namespace:
     """``--lang`` and ``--db`` from the command line, before the whole parser exists."""
-    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early = Parser(add_help=False, exit_on_error=False)
     early.add_argument("--lang")
     early.add_argument("--db")
     try:
@@ -230,7 +277,7 @@ def _choose_pricelist(argv: Sequence[str] | None) -> None:
     never reads prices), unless an earlier call in this process chose a file.
     """
     # No abbreviations: a subcommand's ``--price 350`` is not ``--pricelist``.
-    early = argparse.ArgumentParser(add_help=False, exit_on_error=False, allow_abbrev=False)
+    early = Parser(add_help=False, exit_on_error=False, allow_abbrev=False)
     early.add_argument("--pricelist")
     try:
         args, _rest = early.parse_known_args(argv)

@@ -15,15 +15,14 @@ erased, any other change to a detail is a break.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bbdispatch.domain.audit_hash import GENESIS as GENESIS
+from bbdispatch.domain.audit_hash import canonical as canonical
+from bbdispatch.domain.audit_hash import digest as digest
+from bbdispatch.domain.audit_hash import link as link
 from bbdispatch.i18n import _
-
-GENESIS = "0" * 64
-"""The "hash" before the first row."""
 
 
 @dataclass(frozen=True)
@@ -77,30 +76,6 @@ class ChainCheck:
 
 ERASED = "{}"
 """The detail of a row a privacy erasure emptied."""
-
-
-def digest(detail: str) -> str:
-    """The sha256 (hex) of a detail's stored JSON text."""
-    return hashlib.sha256(detail.encode("utf-8")).hexdigest()
-
-
-def canonical(
-    row_id: int,
-    at: str,
-    actor: str,
-    entity: str,
-    entity_id: int | None,
-    action: str,
-    detail_digest: str,
-) -> bytes:
-    """The bytes a row's hash covers (every column but the hash; the detail by its digest)."""
-    fields = [row_id, at, actor, entity, entity_id, action, detail_digest]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def link(previous: str, content: bytes) -> str:
-    """The hash of a row whose canonical bytes are ``content``, after ``previous``."""
-    return hashlib.sha256(previous.encode("ascii") + b"\n" + content).hexdigest()
 
 
 def row_hash(previous: str, row: ChainedRow) -> str:

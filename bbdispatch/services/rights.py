@@ -72,7 +72,7 @@ async def trusted_role(db: Database, person: Technician) -> TrustedRole:
     """
     if person.role is Role.TECHNICIAN:
         return TrustedRole(Role.TECHNICIAN, Role.TECHNICIAN, None)
-    from bbdispatch.storage.audit import role_record  # not on the phone path's way
+    from bbdispatch.storage.role_records import role_record  # not on the phone path's way
 
     record = await role_record(db, person.id)
     recorded = record.role if record is not None and record.intact else None

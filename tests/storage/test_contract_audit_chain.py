@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bbdispatch.domain.audit_chain import verify
-from bbdispatch.storage import audit
+from bbdispatch.storage import audit, role_records
 from bbdispatch.storage.database import Database
 from tests.storage.conftest import AT
 
@@ -52,7 +52,7 @@ async def test_the_newest_role_row_of_a_person_and_whether_it_chains(db: Databas
 
     async with db.transaction():
         anna = await insert_person(db, "anna", "Anna", Role.DISPATCHER)
-        assert await audit.role_record(db, anna) is None
+        assert await role_records.role_record(db, anna) is None
         await audit.insert_audit(
             db, AT, "boss", "technician", anna, "created", {"role": "technician"}
         )
@@ -61,7 +61,7 @@ async def test_the_newest_role_row_of_a_person_and_whether_it_chains(db: Databas
             db, AT, "boss", "technician", anna, "role_changed", {"role": "admin"}
         )
         await audit.insert_audit(db, AT, "boss", "technician", anna, "edited", {"name": "A"})
-        found = await audit.role_record(db, anna)
+        found = await role_records.role_record(db, anna)
         assert found is not None
         assert (found.id, found.action, found.role, found.intact) == (
             3,
@@ -70,12 +70,12 @@ async def test_the_newest_role_row_of_a_person_and_whether_it_chains(db: Databas
             True,
         )
         await db.execute('UPDATE audit_log SET detail = \'{"role": "dispatcher"}\' WHERE id = 3')
-        found = await audit.role_record(db, anna)
+        found = await role_records.role_record(db, anna)
         assert found is not None and found.role is Role.DISPATCHER and not found.intact
         # the upgrade's half records only people with no role row at all
         bea = await insert_person(db, "bea", "Bea", Role.ADMIN)
         assert await record_roles(db) == 1
-        found = await audit.role_record(db, bea)
+        found = await role_records.role_record(db, bea)
         assert found is not None and (found.action, found.role, found.intact) == (
             "role_recorded", Role.ADMIN, True
         )  # fmt: skip

@@ -207,6 +207,41 @@ def test_a_lookup_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
     assert "service-50h" not in shown and "50 h" in shown, shown
 
 
+HEAVY_FOR_A_DISPATCHERS_LOOKUP = (
+    "shutil", "bz2", "lzma", "bbdispatch.storage.audit", "bbdispatch.domain.audit_chain",
+    "bbdispatch.domain.audit", "bbdispatch.services.audit",
+)  # fmt: skip
+"""What a dispatcher's ``lookup`` still has no use for: checking the one audit row that
+records their role needs the chain's hashing and ``json``, not the audit trail's modules;
+argparse's help width needs no ``shutil`` (which loads bz2 and lzma)."""
+
+
+def test_a_dispatchers_lookup_checks_the_role_without_the_audit_modules(
+    demo_db_path: Path,
+) -> None:
+    import sqlite3
+
+    from bbdispatch.services.people import os_login
+    from bbdispatch.storage import bulk
+
+    conn = sqlite3.connect(demo_db_path, isolation_level=None)
+    bulk.ensure_dispatcher(conn, os_login(), "Dyspozytor Testowy")
+    conn.close()
+    code = (
+        "import sys, io, contextlib; from bbdispatch.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    main(['--db', {str(demo_db_path)!r}, 'lookup', '601234567'])\n"
+        f"print([m for m in {HEAVY_FOR_A_DISPATCHERS_LOOKUP!r} if m in sys.modules],"
+        " 'bbdispatch.storage.role_records' in sys.modules)\n"
+        "print(out.getvalue())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, shown = done.stdout.split("\n", 1)
+    assert loaded == "[] True"  # the role was checked, with nothing more than that needs
+    assert "Kancelaria Notarialna Nowak" in shown and " left" in shown, shown
+
+
 def test_a_malformed_csv_still_ends_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     """``csv`` is no longer imported up front: its errors still end a command in one line."""
     import csv
