@@ -18,9 +18,8 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.corrections import add_late_entry, correct_locked_entry
 from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
 from bbdispatch.services.office import OFFICE_ROLES, acting_person
-from bbdispatch.services.rights import check_entry, refuse
+from bbdispatch.services.rights import check_entry, check_job, refuse
 from bbdispatch.services.timekeeping import add_entry
-from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage import work as work_store
 
@@ -50,9 +49,7 @@ async def record_time(
     """
     me = await acting_person(ctx, Action.TIME_EDIT)
     tech = await _technician(ctx, me, tech_login)
-    job = await job_store.get_job(ctx.db, job_id)
-    if job is None:
-        raise NotFound(_("No job {id}.").format(id=job_id))
+    job = await check_job(ctx, Action.JOB_WORK, job_id)  # a technician: theirs, or no answer
     if late is not None:
         return await add_late_entry(
             ctx, job_id=job_id, technician_id=tech.id, started_at=started_at,

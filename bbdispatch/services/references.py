@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.rights import reaches_only_own
 from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as call_store
 from bbdispatch.storage import clients as client_store
@@ -34,6 +36,10 @@ class Ref(Enum):
     ENTRY = "entry"
 
 
+_OWN_ACTION = {Ref.JOB: Action.JOB_VIEW, Ref.ENTRY: Action.TIME_VIEW}
+"""The references a technician reaches only as their own, and the right that says so."""
+
+
 async def missing(ctx: Ctx, kind: Ref, key: int | str) -> str | None:
     """Why the reference points at nothing, or ``None`` when the record exists.
 
@@ -45,9 +51,15 @@ async def missing(ctx: Ctx, kind: Ref, key: int | str) -> str | None:
     Returns:
         A translated sentence for the person at the keyboard (``No job 999.``),
         or ``None``. Rights are not checked here: the services that act on the
-        record check them as before.
+        record check them as before. A job or work entry is not looked up for
+        someone whose right reaches only their own (a technician): the service's
+        :func:`~bbdispatch.services.rights.check_job` / ``check_entry`` answers
+        them, with one line whether it is missing or someone else's, so this
+        answer cannot tell the two apart.
     """
     db = ctx.db
+    if kind in _OWN_ACTION and await reaches_only_own(ctx, _OWN_ACTION[kind]):
+        return None
     if kind is Ref.PERSON:
         person = await people_store.person_by_login(db, str(key))
         if person is None or not person.active:

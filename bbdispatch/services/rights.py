@@ -15,6 +15,7 @@ Use it at a service's entry point::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, NoReturn
@@ -30,7 +31,7 @@ from bbdispatch.domain.rights import (
     refusal_text,
     scope,
 )
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import people as people_store
 
@@ -198,8 +199,16 @@ async def check(
         Refused: the rule table says no (audited, one line for the user).
     """
     who = await acting(ctx, action)
+    await _decide(ctx, who, action, owner_id, entity, entity_id)
+    return who
+
+
+async def _decide(
+    ctx: Ctx, who: Acting, action: Action, owner_id: int | None, entity: str, entity_id: int | None
+) -> None:
+    """Refuse (audited) unless ``who`` may do ``action`` on a thing of ``owner_id``."""
     if who.may(action, owner_id):
-        return who
+        return
     reason = "not own" if who.may(action, who.person.id if who.person else None) else "role"
     await audit_refusal(
         ctx, action.value, reason, entity=entity, entity_id=entity_id, principal=who.principal
@@ -304,21 +313,62 @@ async def audit_refusal(
         await write()
 
 
+NOT_ON_YOUR_LIST: Mapping[str, str] = Labels({
+    "job": N_("No job {id} on your list."),
+    "work_entry": N_("No work entry {id} on your list."),
+})  # fmt: skip
+"""The one answer, per kind of thing, to someone whose right reaches only their own things.
+
+A technician asking for a job (or work entry) that does not exist and one asking
+for another technician's get the same line, exit code and audit row kind, so
+ids cannot be probed (:func:`_own_or_refuse`).
+"""
+
+
+async def _own_or_refuse(
+    ctx: Ctx, action: Action, entity: str, thing_id: int, owner_id: int | None, exists: bool
+) -> Acting:
+    """The uniform answer for a principal whose right to ``action`` reaches only their own.
+
+    Returns who acts when the rule table decides as usual (the right reaches
+    everything or nothing, or the thing is the person's own), else refuses.
+
+    Raises:
+        Refused: the thing is missing or someone else's, and the acting person's
+            right reaches only their own things: :data:`NOT_ON_YOUR_LIST`, the
+            same for both (audited: ``not own`` or ``missing``).
+    """
+    who = await acting(ctx, action)
+    if scope(who.principal, action) is not Scope.OWN or (exists and who.owns(owner_id)):
+        return who
+    await audit_refusal(
+        ctx, action.value, "not own" if exists else "missing", entity=entity,
+        entity_id=thing_id, principal=who.principal,
+    )  # fmt: skip
+    raise Refused(_refused(who, NOT_ON_YOUR_LIST[entity].format(id=thing_id)))
+
+
 async def check_job(ctx: Ctx, action: Action, job_id: int) -> Job:
     """Load a job and refuse unless the acting person may do ``action`` on it.
 
-    A technician's own job is one assigned to them.
+    A technician's own job is one assigned to them. For a technician a job
+    that does not exist and another technician's job give the same refusal
+    ("No job 99999 on your list."), so job numbers cannot be probed.
 
     Raises:
-        NotFound: no such job.
-        Refused: the rule table says no (audited).
+        NotFound: no such job (for those whose right reaches every job).
+        Refused: the rule table says no, or (a technician) the job is not on
+            their list (audited).
     """
     from bbdispatch.storage import jobs as job_store
 
     job = await job_store.get_job(ctx.db, job_id)
+    owner = job.technician_id if job is not None else None
+    who = await _own_or_refuse(ctx, action, "job", job_id, owner, job is not None)
     if job is None:
+        await _decide(ctx, who, action, None, "job", job_id)  # a role that may not hears that
         raise NotFound(_("No job {id}.").format(id=job_id))
-    await check(ctx, action, owner_id=job.technician_id, entity="job", entity_id=job_id)
+    await _decide(ctx, who, action, job.technician_id, "job", job_id)
     return job
 
 
@@ -327,18 +377,38 @@ async def check_entry(ctx: Ctx, action: Action, entry_id: int) -> WorkEntry:
 
     The right comes before anything about the entry (running, locked, outside
     the edit window) is looked at: a technician asking about another's entry
-    learns only that it is not theirs to touch.
+    learns only that it is not on their list, exactly as for an entry that
+    does not exist ("No work entry 99999 on your list.").
 
     Raises:
-        NotFound: no such entry.
-        Refused: the rule table says no (audited).
+        NotFound: no such entry (for those whose right reaches every entry).
+        Refused: the rule table says no, or (a technician) the entry is not
+            on their list (audited).
     """
     # Here, not at the top: the phone path (``ring``) imports this module, and the
     # work storage brings the ledger with it.
     from bbdispatch.storage import work as work_store
 
     entry = await work_store.get_entry(ctx.db, entry_id)
+    owner = entry.technician_id if entry is not None else None
+    who = await _own_or_refuse(ctx, action, "work_entry", entry_id, owner, entry is not None)
     if entry is None:
+        await _decide(ctx, who, action, None, "work_entry", entry_id)  # a role that may not
         raise NotFound(_("No work entry {id}.").format(id=entry_id))
-    await check(ctx, action, owner_id=entry.technician_id, entity="work_entry", entity_id=entry_id)
+    await _decide(ctx, who, action, entry.technician_id, "work_entry", entry_id)
     return entry
+
+
+async def reaches_only_own(ctx: Ctx, action: Action) -> bool:
+    """Whether the acting person's right to ``action`` reaches only their own things.
+
+    For front ends that resolve ids before a service runs (the command line's
+    ``--job 999``): for such a person they leave the answer to
+    :func:`check_job` / :func:`check_entry`, which give one line whether the
+    thing is missing or someone else's.
+
+    Raises:
+        Refused: the login is not a person and the context has no fallback.
+    """
+    who = await acting(ctx, action)
+    return scope(who.principal, action) is Scope.OWN

@@ -261,3 +261,32 @@ async def test_enter_on_a_done_job_in_the_palette_says_why_it_is_not_listed(
         await settle(pilot)
         shown = [n.message for n in app._notifications]
         assert any("Job 2 is done: your list shows open jobs only." in m for m in shown), shown
+
+
+async def test_a_missing_job_and_anothers_look_the_same(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """Palette and workspace: 99999 and another's job number give the same answer."""
+    from screens.tech_jobs import TechJobsScreen
+
+    anna = _person(demo_db_path, "anna")
+    other = query(demo_db_path, DRUKARKA)[0]["id"]
+    app = BBDispatch(ctx_factory(), anna, mode="technician", poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hits = {}
+        for number in (other, 99999):
+            hits[number] = await _palette_hits(pilot, app, str(number))
+            while isinstance(app.screen, CommandPalette):
+                await pilot.press("escape")
+                await pilot.pause()
+        assert hits[other] == hits[99999], hits
+        said = {}
+        for number in (other, 99999):
+            app.clear_notifications()
+            screen = app.screen
+            assert isinstance(screen, TechJobsScreen)
+            screen.select_job(number)
+            await settle(pilot)
+            said[number] = [str(n.message).replace(str(number), "N") for n in app._notifications]
+        assert said[other] == said[99999] == ["No job N on your list."], said

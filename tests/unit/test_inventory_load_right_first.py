@@ -24,9 +24,9 @@ def _load(db: Path, login: str, job: int, file: Path) -> subprocess.CompletedPro
 @pytest.mark.parametrize(
     ("login", "job", "says"),
     [
-        ("anna", 23, "Not allowed: this is not your run."),  # kasia's inventory run
-        ("kasia", 21, "Not allowed: this is not your run."),  # piotr's backup run
-        ("kasia", 999999, "No job 999999"),
+        ("anna", 23, "No job 23 on your list."),  # kasia's inventory run
+        ("kasia", 21, "No job 21 on your list."),  # piotr's backup run
+        ("kasia", 999999, "No job 999999 on your list."),  # the same answer
     ],
 )
 def test_a_refused_load_never_opens_the_file(
