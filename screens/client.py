@@ -21,7 +21,7 @@ from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
 from bbdispatch.domain.messages import shown
-from bbdispatch.formats import format_date, format_hours
+from bbdispatch.formats import format_date, format_hours, format_number_mark
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.client_view import ClientOverview, client_overview
@@ -127,17 +127,14 @@ def overview_content(o: ClientOverview, warn_percent: int, width: int = PAGE_WID
         lines.append(plain(_("None."), "$text-muted"))
     for r in o.open_jobs:
         j = r.job
-        lines.append(
-            plain(_cut(f"  #{j.number} {JOB_STATUS[j.status.value]}: {j.description}", width))
-        )
+        no, status = format_number_mark(j.number), JOB_STATUS[j.status.value]
+        lines.append(plain(_cut(f"  {no} {status}: {j.description}", width)))
     lines.append(_heading(_("Recent jobs")))
     for r in o.recent_jobs:
         j = r.job
         day = format_date(local(j.received_at).date())
-        lines.append(
-            plain(_cut(f"  #{j.number} {day} {JOB_STATUS[j.status.value]}: {j.description}",
-                       width), "$text-muted")
-        )  # fmt: skip
+        no, status = format_number_mark(j.number), JOB_STATUS[j.status.value]
+        lines.append(plain(_cut(f"  {no} {day} {status}: {j.description}", width), "$text-muted"))
     lines.append(_heading(_("Calls")))
     for call in o.calls:
         when = format_local_short(call.received_at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -111,11 +112,14 @@ class ContractsScreen(BBScreen[None]):
         # The status takes what its longest word needs in this language ("wykorzystana"),
         # and the client's name gives it up: together they keep to 80 columns.
         status = max(8, *(len(label) for label in STATUS_LABEL.values()))
+        # The hours' header takes what it needs ("Wykorz./pozost.") from the product's
+        # short name, which is at most 9 cells in Polish ("Serwisowa", "Admin. IT").
+        used = max(13, cell_len(_("Used/left")))
         table.add_column(_("Number"), key="number", width=11)
         table.add_column(_("Client"), key="client", width=22 - status)
-        table.add_column(_("Product"), key="product", width=11)
+        table.add_column(_("Product"), key="product", width=11 - (used - 13))
         table.add_column(_("Status"), key="status", width=status)
-        table.add_column(_("Used/left"), key="used", width=13)
+        table.add_column(_("Used/left"), key="used", width=used)
         table.add_column(_("Runs out"), key="runs_out", width=10)
         self.bb.data_changed.subscribe(self, lambda _none: self.load())
         self.load()

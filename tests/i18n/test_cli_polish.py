@@ -48,11 +48,11 @@ def codes_in(text: str) -> list[str]:
     ("args", "polish"),
     [
         (("clients",), ["osoba prywatna", "firma", "aktywny", "potencjalny"]),
-        (("clients", "show", "1"), ["[firma, aktywny]", "umowa BB/2026/001", "zostało 9 h"]),
+        (("clients", "show", "1"), ["[firma, aktywny]", "umowa BB/2026/001", "pozostało 9 h"]),
         (("people", "list"), ["technik", "dyspozytor", "administrator"]),
         (("contracts",), ["aktywna", "wykorzystana"]),
         (("jobs",), ["w toku", "awaria", "zwykły", "niski", "zakończone"]),
-        (("lookup", "+48601234567"), ["[firma], 1 otwarte zlecenie", "zostało 9 h"]),
+        (("lookup", "+48601234567"), ["[firma], 1 otwarte zlecenie", "pozostało 9 h"]),
         (("audit", "verify"), ["Dziennik zmian nienaruszony"]),
         (("calendar", "--due", "01.12.2026 10:00"), ["cel: zwykły: 1 dzień roboczy po 8 h"]),
     ],

@@ -104,7 +104,7 @@ def test_stored_messages_are_codes_shown_in_the_readers_language() -> None:
     text = stored("charge.block", n="BB/2026/001")
     assert "prepaid" not in text and "pakiet" not in text
     set_language("pl")
-    assert shown(text) == "pakiet BB/2026/001, najstarszy z wolnymi godzinami"
+    assert shown(text) == "pakiet BB/2026/001, najstarszy z pozostałymi godzinami"
     set_language("en")
     assert shown(text) == "prepaid block BB/2026/001, oldest with hours left"
     assert shown(text, "pl").startswith("pakiet BB/2026/001")

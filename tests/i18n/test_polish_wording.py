@@ -49,3 +49,21 @@ def test_twoj_is_lower_case_in_running_text() -> None:
     )
     found = [s for _id, s in _catalogue() if mid_sentence.search(s)]
     assert not found, found
+
+
+def test_hours_left_are_pozostalo_never_zostalo() -> None:
+    """docs/glossary.md: *wykorzystano 41 h z 50 h, pozostało 9 h*; "Użyte/zostało" drifted."""
+    hours_left = re.compile(r"\bleft\b", re.IGNORECASE)
+    plain_zostalo = re.compile(r"(?<!\w)zosta(ło|ły|ła)\b")
+    found = [(i, s) for i, s in _catalogue() if hours_left.search(i) and plain_zostalo.search(s)]
+    assert not found, found
+    assert "Użyte" not in {s.split("/")[0] for _i, s in _catalogue()}
+
+
+def test_the_glossary_words_of_the_hours_line(polish: None) -> None:
+    line = _("{number} {product}: {used} of {included} used, {left} left ({percent})").format(
+        number="BB/2026/001", product="Serwisowa", used="41 h", included="50 h", left="9 h",
+        percent="82%",
+    )  # fmt: skip
+    assert line == "BB/2026/001 Serwisowa: wykorzystano 41 h z 50 h, pozostało 9 h (82%)"
+    assert _("Used/left") == "Wykorz./pozost."

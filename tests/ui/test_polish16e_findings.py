@@ -130,7 +130,7 @@ async def test_the_contracts_footer_shows_esc_back_in_polish(
 async def test_the_caller_card_keeps_a_long_polish_balance_whole_at_80_columns(
     ctx_factory: Any, polish: None
 ) -> None:
-    # "BB/2026/001 Umowa serwisowa 50 h: wykorzystano 41 h z 50 h, zostało 9 h (82%) ⚠"
+    # "BB/2026/001 Umowa serwisowa 50 h: wykorzystano 41 h z 50 h, pozostało 9 h (82%) ⚠"
     # is wider than the card: it was cut and the ⚠ was lost. The card names the
     # product by its short name.
     from tests.i18n.test_polish_screens import screen_text
@@ -143,7 +143,7 @@ async def test_the_caller_card_keeps_a_long_polish_balance_whole_at_80_columns(
         await settle(pilot)
         shown = screen_text(app)
     lines = [ln.strip(" │▄▃▅▇") for ln in shown.splitlines()]
-    assert "BB/2026/001 Serwisowa: wykorzystano 41 h z 50 h, zostało 9 h (82%) ⚠" in lines, shown
+    assert "BB/2026/001 Serwisowa: wykorzystano 41 h z 50 h, pozostało 9 h (82%) ⚠" in lines, shown
     assert "Uwagi: Serwer w szafie w archiwum; klucz u sekretarki." in lines, shown
 
 
@@ -179,7 +179,7 @@ def test_a_balance_wider_than_the_card_goes_on_under_itself(polish: None) -> Non
     at = next(i for i, ln in enumerate(lines) if ln.startswith("BB/"))
     assert all(cell_width(ln) <= 60 for ln in lines[at:]), lines
     assert lines[at + 1].startswith("  ")
-    assert " ".join(ln.strip() for ln in lines[at:]).endswith("zostało 9 h (82%) ⚠"), lines
+    assert " ".join(ln.strip() for ln in lines[at:]).endswith("pozostało 9 h (82%) ⚠"), lines
 
 
 async def test_the_task_form_shows_every_polish_choice_whole_at_80_columns(

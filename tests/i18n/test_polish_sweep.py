@@ -1,0 +1,99 @@
+"""What a Polish-only dispatcher saw at 80x24 on the demo (issue 16, the sweep).
+
+Each test pins one thing found on a screen, asserted on what the screen shows:
+a job number written ``#11`` where Polish writes ``nr 11``, the contracts
+table's hours header cut or worded off the glossary.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bbdispatch.app import BBDispatch
+from screens.client import ClientScreen
+from screens.contracts import ContractsScreen
+from tests.helpers import DISPATCHER, settle_until
+from tests.i18n.test_polish_screens import screen_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_the_client_page_writes_job_numbers_the_polish_way(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # The client page listed open and recent jobs as "#11 w toku: ...".
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ClientScreen(3))
+        await settle_until(pilot, lambda: "nr 11" in screen_text(app))
+        shown = screen_text(app)
+    assert "nr 11 w toku: Nie działa rejestracja" in shown, shown
+    assert not re.search(r"#\d", shown), shown
+
+
+async def test_the_client_page_keeps_the_hash_in_english(
+    ctx_factory: Callable[..., Callable[[], object]],
+) -> None:
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ClientScreen(3))
+        await settle_until(pilot, lambda: "#11" in screen_text(app))
+        shown = screen_text(app)
+    assert "#11 in progress" in shown, shown
+
+
+async def test_the_contracts_table_heads_the_hours_whole_in_glossary_words(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # "Użyte/zostało": the glossary's words are "wykorzystano" and "pozostało".
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ContractsScreen())
+        await settle_until(pilot, lambda: "BB/2026/001" in screen_text(app))
+        shown = screen_text(app)
+    header = next(ln for ln in shown.splitlines() if "Numer" in ln)
+    assert "Wykorz./pozost." in header, header
+    assert "Starczy do" in header, header
+    row = next(ln for ln in shown.splitlines() if "BB/2026/001" in ln)
+    assert "Serwisowa" in row and "41 h/9 h" in row, row
+    assert "pozostało 9 h" in shown, shown
+
+
+def _number_marks_in_fstrings() -> list[str]:
+    """f-strings that write ``#`` right before a value: a number mark not through the catalogue.
+
+    CSS selectors (``query_one(f"#{name}")``) are not text for people and are left out.
+    """
+    selectors = {"query_one", "query", "query_exactly_one", "get_widget_by_id", "get_child_by_id"}
+    found = []
+    for folder in ("bbdispatch", "screens"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            skip = {
+                id(arg)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in selectors
+                for arg in node.args
+            }
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.JoinedStr) or id(node) in skip:
+                    continue
+                parts = node.values
+                for before, after in zip(parts, parts[1:], strict=False):
+                    if (
+                        isinstance(before, ast.Constant)
+                        and str(before.value).endswith("#")
+                        and isinstance(after, ast.FormattedValue)
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_no_text_writes_a_number_mark_by_hand() -> None:
+    """``#{n}`` in an f-string shows ``#11`` in Polish too: use ``format_number_mark``."""
+    assert _number_marks_in_fstrings() == []
