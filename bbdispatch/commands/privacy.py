@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
-from bbdispatch.commands.common import CommandError, echo, print_json, run
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, positive_id
+from bbdispatch.domain.clients import Client
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.services.privacy import LEGAL_BASIS, erase_client, export_client
+from bbdispatch.services.privacy import (
+    LEGAL_BASIS,
+    ErasureRefused,
+    erase_client,
+    erasure_subject,
+    export_client,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +42,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     erase.add_argument(
         "--client", type=positive_id, required=True, metavar=_("ID"), help=_("the client's id")
     )
+    erase.add_argument(
+        "--yes",
+        action="store_true",
+        help=_("erase without asking (scripts); on a terminal you type the client's name"),
+    )
+    erase.add_argument(
+        "--sole-trader",
+        action="store_true",
+        help=_("the client recorded as a company is a sole trader (a natural person)"),
+    )
     erase.set_defaults(handler=handle_erase)
 
 
@@ -48,12 +67,60 @@ def handle_export(args: argparse.Namespace) -> int:
     return run(body)
 
 
+def _same_name(typed: str, name: str) -> bool:
+    """Whether what was typed is the client's name (case and spacing aside)."""
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def _confirmed(client: Client) -> bool:
+    """Ask on the terminal for the client's name; True when it was typed right."""
+    echo_err(
+        _(
+            "This erases the personal data of client {id}, {name}, for good. "
+            "Type the client's name to confirm:"
+        ).format(id=client.id, name=client.name)
+    )
+    try:
+        typed = sys.stdin.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return _same_name(typed, client.name)
+
+
 def handle_erase(args: argparse.Namespace) -> int:
-    """Erase, then say what was kept and why."""
+    """Check the client may be erased, ask for its name (or ``--yes``), erase, say what was kept.
+
+    Without ``--yes`` and without a terminal to ask on (a script, a pipe)
+    nothing is erased: exit 2, naming ``--yes``.
+    """
+    if not args.yes and not sys.stdin.isatty():
+        echo_err(
+            "bbdispatch: "
+            + _(
+                "--yes: erasure asks for the client's name on a terminal; "
+                "a script must say --yes (nothing was erased)"
+            )
+        )
+        return EXIT_USAGE
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            done = await erase_client(ctx, args.client)
+            try:
+                client = await erasure_subject(ctx, args.client, sole_trader=args.sole_trader)
+                if not args.yes and not await asyncio.to_thread(_confirmed, client):
+                    raise CommandError(
+                        _("the name typed is not the client's name; nothing was erased")
+                    )
+                done = await erase_client(ctx, args.client, sole_trader=args.sole_trader)
+            except ErasureRefused as err:
+                if err.company:
+                    raise CommandError(
+                        _(
+                            "{reason} (if the company is a sole trader, a natural person,"
+                            " add --sole-trader)"
+                        ).format(reason=err)
+                    ) from err
+                raise CommandError(str(err)) from err
         if done.kept_for_accounting:
             echo(
                 ngettext(

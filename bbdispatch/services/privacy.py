@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bbdispatch.domain.clients import Client
-from bbdispatch.domain.errors import NotFound
+from bbdispatch.domain.clients import Client, ClientKind
+from bbdispatch.domain.contracts import ContractStatus
+from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -73,6 +74,82 @@ class ErasureDone:
     wal_cleared: bool
 
 
+class ErasureRefused(DomainError):
+    """The client may not be erased as it stands; the message says why and what to do.
+
+    Attributes:
+        company: the refusal is (also) that the client is a company, which an
+            admin may override for a sole trader (a natural person; RODO applies).
+    """
+
+    def __init__(self, message: str, *, company: bool) -> None:
+        super().__init__(message)
+        self.company = company
+
+
+async def _refuse_unless_erasable(ctx: Ctx, client: Client, *, sole_trader: bool) -> None:
+    """Refuse to erase a company, or a client the firm still serves.
+
+    RODO's right to erasure is a natural person's: a company's record is the
+    firm's business record (unless it is a sole trader, whose firm is the
+    person: ``sole_trader``). A running contract (prepaid hours) or an open job
+    is work the firm owes or is doing; erasing it would lose what was paid for.
+
+    Raises:
+        ErasureRefused: with every reason that applies, in one message.
+    """
+    reasons: list[str] = []
+    company = client.kind is ClientKind.COMPANY and not sole_trader
+    if company:
+        reasons.append(_("it is a company, and erasure (RODO art. 17) is for natural persons"))
+    running = [
+        c.number
+        for c in await contract_store.contracts_of(ctx.db, client.id)
+        if c.status is ContractStatus.ACTIVE
+    ]
+    if running:
+        reasons.append(
+            _("it has running contracts ({numbers}): close them first").format(
+                numbers=", ".join(running)
+            )
+        )
+    jobs = await job_store.job_rows_of_client(ctx.db, client.id, limit=1_000_000)
+    open_jobs = [str(row.job.id) for row in jobs if row.job.status.is_open]
+    if open_jobs:
+        reasons.append(
+            _("it has open jobs ({ids}): finish or cancel them first").format(
+                ids=", ".join(open_jobs)
+            )
+        )
+    if reasons:
+        raise ErasureRefused(
+            _("client {id} ({name}) is not erased: {reasons}").format(
+                id=client.id, name=client.name, reasons="; ".join(reasons)
+            ),
+            company=company,
+        )
+
+
+async def erasure_subject(ctx: Ctx, client_id: int, *, sole_trader: bool = False) -> Client:
+    """The client an erasure would remove, once it is known that it may (admins only).
+
+    For the command line to show the person and ask for a confirmation before
+    anything is erased; :func:`erase_client` checks the same again in its own
+    transaction.
+
+    Raises:
+        NotAllowed: the acting person is not an admin.
+        NotFound: no such client.
+        ErasureRefused: a company (unless ``sole_trader``), or a client with a
+            running contract or an open job.
+    """
+    async with ctx.db.transaction():
+        await check(ctx, Action.PRIVACY, entity="client", entity_id=client_id)
+        client = await _client(ctx, client_id)
+        await _refuse_unless_erasable(ctx, client, sole_trader=sole_trader)
+    return client
+
+
 async def _client(ctx: Ctx, client_id: int) -> Client:
     found = await client_store.get_client(ctx.db, client_id)
     if found is None:
@@ -117,21 +194,28 @@ async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
     }
 
 
-async def erase_client(ctx: Ctx, client_id: int) -> ErasureDone:
+async def erase_client(ctx: Ctx, client_id: int, *, sole_trader: bool = False) -> ErasureDone:
     """Erase a client's personal data everywhere, keeping only what the law requires.
+
+    Only a private person (or a company an admin says is a sole trader:
+    ``sole_trader``) whom the firm no longer serves: no running contract, no
+    open job.
 
     Raises:
         NotAllowed: the acting person is not an admin.
         NotFound: no such client.
+        ErasureRefused: a company, or a client with a running contract or an
+            open job (nothing is erased).
     """
     async with ctx.db.transaction():
         await check(ctx, Action.PRIVACY, entity="client", entity_id=client_id)
-        await _client(ctx, client_id)
+        await _refuse_unless_erasable(ctx, await _client(ctx, client_id), sole_trader=sole_trader)
         await store.secure_delete_on(ctx.db)  # for this connection's every delete from now on
     # A killed import's staged rows and search entries may hold the person too.
     await drop_dead_imports(ctx)
     async with ctx.db.transaction():
         client = await _client(ctx, client_id)
+        await _refuse_unless_erasable(ctx, client, sole_trader=sole_trader)
         needles = _needles(client)
         shared = {n for n in needles if await store.held_for_others(ctx.db, client_id, n)}
         fp = await store.footprint(ctx.db, client_id)

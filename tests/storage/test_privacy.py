@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import sqlite3
@@ -21,10 +22,11 @@ from bbdispatch.domain.client_details import NewClient
 from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.errors import NotAllowed
 from bbdispatch.domain.job_edits import NewJob
-from bbdispatch.domain.jobs import Category, JobMode, Priority
+from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.clients import create_client
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.dispatch import change_status
 from bbdispatch.services.import_clients import drop_dead_imports, import_clients, parse_client_csv
 from bbdispatch.services.intake import IntakeRequest, record_ring, save_intake
 from bbdispatch.services.privacy import erase_client, export_client
@@ -79,6 +81,8 @@ async def add_person_with_history(ctx: Ctx, when: datetime) -> tuple[int, int]:
         ended_at=when + timedelta(hours=1), description="Wyciek danych z laptopa Zosi: skan",
         mode=JobMode.REMOTE,
     )  # fmt: skip
+    # Erasure is for a person the firm no longer serves: the job is closed.
+    await change_status(ctx, result.job_id, JobStatus.CANCELLED, "test")
     return client_id, result.job_id
 
 
@@ -181,11 +185,11 @@ def test_privacy_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--db", str(demo_db_path), "privacy", "export", "--client", wojcik]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["client"][0]["name"] == "Ewa Wójcik"
-    assert main(["--db", str(demo_db_path), "privacy", "erase", "--client", wojcik]) == 0
+    assert main(["--db", str(demo_db_path), "privacy", "erase", "--client", wojcik, "--yes"]) == 0
     out = capsys.readouterr().out
     assert "erased" in out
     assert (
-        main(["--db", str(demo_db_path), "privacy", "erase", "--client", "9999"]) == 2
+        main(["--db", str(demo_db_path), "privacy", "erase", "--client", "9999", "--yes"]) == 2
     )  # a flag naming nothing
     assert "No client with id 9999" in capsys.readouterr().err
 
@@ -293,7 +297,7 @@ def test_the_audit_chain_verifies_after_an_erasure(
     conn = sqlite3.connect(db)
     (top,) = conn.execute("SELECT max(id) FROM client").fetchone()
     conn.close()
-    assert main(["--db", str(db), "privacy", "erase", "--client", str(top)]) == 0
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(top), "--yes"]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "audit", "verify"]) == 0, capsys.readouterr()
 
@@ -305,17 +309,17 @@ def test_an_erase_with_leftovers_never_says_everywhere(
     from bbdispatch.commands import privacy as command
     from bbdispatch.services.privacy import ErasureDone
 
-    async def erased_but_staged(ctx: Ctx, client_id: int) -> ErasureDone:
+    async def erased_but_staged(ctx: Ctx, client_id: int, **_: bool) -> ErasureDone:
         return ErasureDone(client_id, False, 0, ("import_row.payload",), True)
 
     monkeypatch.setattr(command, "erase_client", erased_but_staged)
     db = tmp_path / "firm.db"
     assert main(["--db", str(db), "demo"]) == 0
     conn = sqlite3.connect(db)
-    (client,) = conn.execute("SELECT min(id) FROM client").fetchone()
+    (client,) = conn.execute("SELECT min(id) FROM client WHERE kind = 'private'").fetchone()
     conn.close()
     capsys.readouterr()
-    assert main(["--db", str(db), "privacy", "erase", "--client", str(client)]) == 1
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(client), "--yes"]) == 1
     seen = capsys.readouterr()
     assert "everywhere" not in seen.out.replace("not everywhere", "")
     assert "run the erase again" in seen.out and "import_row.payload" in seen.err
@@ -459,3 +463,76 @@ async def test_erase_leaves_a_running_import_alone_and_says_so(
         assert await import_store.get_batch(db, batch) is None
     finally:
         await db.close()
+
+
+def _client_row(db: Path, client_id: int) -> tuple[str, str] | None:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT name, email FROM client WHERE id = ?", (client_id,)).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else (row[0], row[1])
+
+
+class _Terminal:
+    """Stdin as a person at a terminal: it is a tty and gives one typed line."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.line
+
+
+@pytest.mark.parametrize(
+    ("client_id", "reasons"),
+    [
+        (1, ["is a company", "running contracts (BB/2026/001)", "open jobs (12)", "--sole-trader"]),
+        (7, ["is a company", "running contracts (BB/2026/007)"]),
+        (11, ["open jobs (17)"]),
+    ],
+)
+def test_erase_refuses_a_company_or_a_client_still_served(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], client_id: int, reasons: list[str]
+) -> None:
+    """The tester erased a company with a running contract: now refused with every reason."""
+    before = _client_row(demo_db_path, client_id)
+    args = ["--db", str(demo_db_path), "privacy", "erase", "--client", str(client_id), "--yes"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not erased" in err
+    assert all(r in err for r in reasons), err
+    assert _client_row(demo_db_path, client_id) == before
+
+
+def test_a_sole_trader_recorded_as_a_company_is_erased_when_the_admin_says_so(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(demo_db_path), "privacy", "erase", "--client", "9", "--yes"]
+    assert main(args) == 1  # Auto Serwis Wiśniewski: a company, nothing running
+    assert "--sole-trader" in capsys.readouterr().err
+    assert main([*args, "--sole-trader"]) == 0
+    assert _client_row(demo_db_path, 9) is None
+
+
+def test_erase_asks_for_the_name_on_a_terminal_and_refuses_a_script_without_yes(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jan Kowalski (10), a private person with nothing running."""
+    args = ["--db", str(demo_db_path), "privacy", "erase", "--client", "10"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # a script: no terminal
+    assert main(args) == 2
+    assert "--yes" in capsys.readouterr().err
+    assert _client_row(demo_db_path, 10) is not None
+    monkeypatch.setattr(sys, "stdin", _Terminal("Jan Kowal\n"))
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Jan Kowalski" in err and "nothing was erased" in err
+    assert _client_row(demo_db_path, 10) is not None
+    monkeypatch.setattr(sys, "stdin", _Terminal("  jan   KOWALSKI\n"))
+    assert main(args) == 0
+    assert "erased everywhere" in capsys.readouterr().out
+    assert _client_row(demo_db_path, 10) is None
