@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
@@ -13,6 +14,7 @@ from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
 from bbdispatch.services.rights import check
 from bbdispatch.services.settings import adopt_firm_language
+from bbdispatch.storage import db_file
 from bbdispatch.storage.database import Database
 
 
@@ -41,8 +43,8 @@ def handle(args: argparse.Namespace) -> int:
         if _exists(path):
             await _require_admin(args, path)
         if args.reset:
-            for suffix in ("", "-wal", "-shm"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            # Refused, like a restore, while anyone has the database open.
+            await asyncio.to_thread(db_file.remove_unused, path)
         async with open_ctx(args, create=True, setup=True) as ctx:
             if await _has_data(ctx.db):
                 raise CommandError(

@@ -307,6 +307,31 @@ def swap_in(staged: Path, target: Path, kept_name: str) -> Path | None:
     return kept
 
 
+def remove_unused(target: Path) -> None:
+    """Delete the database at ``target`` (with its ``-wal`` and ``-shm``) if nobody has it open.
+
+    For ``demo --reset``, which builds a new database in its place: the same
+    test for "in use" as a restore (the open-lock alone, then the file
+    itself), held while the files go, so no dispatcher, technician or cron job
+    keeps writing into a file that was deleted under it.
+
+    Raises:
+        StorageError: another process has the database open (nothing deleted).
+    """
+    lock = _take_open_lock(target)
+    try:
+        hold = ExclusiveHold(target)
+        if target.exists():
+            hold.take()
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        finally:
+            hold.release()
+    finally:
+        os.close(lock)
+
+
 def _take_open_lock(target: Path) -> int:
     """Hold the database's open-lock alone (every opener holds it shared).
 

@@ -118,3 +118,38 @@ async def test_the_demo_is_made_at_any_hour(tmp_path: Path, prices: PriceList, h
         await build_demo(ctx)
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("holder", ["bbdispatch", "sqlite3"])
+def test_demo_reset_refuses_a_database_in_use_as_restore_does(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], holder: str
+) -> None:
+    """A dispatcher (the open-lock, held shared) or another SQLite program has it open.
+
+    The tester's ``demo --reset`` deleted the file under a running dispatcher.
+    """
+    import fcntl
+    import os
+
+    from bbdispatch.cli import main
+    from bbdispatch.storage.database import open_lock_fd
+
+    conn = sqlite3.connect(demo_db_path)
+    fd = None
+    if holder == "bbdispatch":
+        fd = open_lock_fd(demo_db_path, required=True)
+        assert fd is not None
+        fcntl.flock(fd, fcntl.LOCK_SH)  # what every opener of the database holds
+    else:
+        conn.execute("SELECT count(*) FROM client").fetchone()
+    before = conn.execute("SELECT count(*) FROM client").fetchone()[0]
+    try:
+        assert main(["--db", str(demo_db_path), "demo", "--reset"]) == 1
+    finally:
+        if fd is not None:
+            os.close(fd)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is in use" in err and "close them first" in err
+    assert conn.execute("SELECT count(*) FROM client").fetchone()[0] == before
+    conn.close()
+    assert main(["--db", str(demo_db_path), "demo", "--reset"]) == 0  # nobody has it now
