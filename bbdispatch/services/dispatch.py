@@ -29,6 +29,8 @@ from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
+from bbdispatch.storage import statements as statement_store
+from bbdispatch.storage import work as work_store
 
 
 async def _job_in_tx(ctx: Ctx, job_id: int) -> Job:
@@ -132,7 +134,10 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
 
     A new contract or new agreed terms re-charge the job's unbilled entries,
     exactly as the dispatcher's contract override does
-    (:func:`bbdispatch.services.ledger.choose_contract`).
+    (:func:`bbdispatch.services.ledger.choose_contract`). The agreed terms of a
+    job whose work is on an issued statement are refused for everyone: issued
+    statements never change, and new terms would re-price work the client was
+    already billed for (a fixed price dropped credited the whole job).
 
     Returns:
         The names of the fields that changed.
@@ -140,7 +145,7 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
     Raises:
         FieldError: empty description, both an agreed price and rate, or a negative one.
         FieldError: another client's contract (``contract``).
-        DomainError: a closed job.
+        DomainError: a closed job, or new agreed terms for a job with issued work.
     """
     await check(ctx, Action.JOB_EDIT, entity="job", entity_id=job_id)
     if not edit.description.strip():
@@ -166,6 +171,8 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
         }
         if not changed:
             return []
+        if changed.keys() & {"agreed_price", "agreed_rate"}:
+            await _refuse_terms_of_issued_work(ctx, job)
         await job_store.edit_job(ctx.db, job_id, new, ctx.clock.now())
         if changed.keys() & {"contract_id", "agreed_price", "agreed_rate"}:
             # Imported here: the billing ledger is not needed to open the board.
@@ -174,6 +181,30 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
             await recharge_job_in_tx(ctx, job_id)
         await audit.record(ctx, "job", job_id, "edited", **changed)
     return sorted(changed)
+
+
+async def _refuse_terms_of_issued_work(ctx: Ctx, job: Job) -> None:
+    """Refuse new agreed terms when some of the job's work is on an issued statement.
+
+    Raises:
+        DomainError: naming the job and the issued statements' numbers.
+    """
+    ids = {e.statement_id for e in await work_store.entries_of_job(ctx.db, job.id)}
+    ids.discard(None)
+    if not ids:
+        return
+    numbers = [
+        s.number or str(s.id)
+        for s in await statement_store.issued_of_client(ctx.db, job.client_id)
+        if s.id in ids
+    ]
+    raise DomainError(
+        _(
+            "Job {no} has work on issued statement {numbers}: its agreed price or rate"
+            " stays as billed. Agree any difference with the client; open a new job for"
+            " work at other terms."
+        ).format(no=job.number, numbers=", ".join(numbers))
+    )
 
 
 def _shown(value: object) -> object:
