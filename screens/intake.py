@@ -21,7 +21,7 @@ from bbdispatch.clock import local
 from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.client_details import ClientDetails, PhoneLine
-from bbdispatch.domain.clients import Client, ClientKind
+from bbdispatch.domain.clients import CLIENT_STATUS_LABEL, Client, ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
 from bbdispatch.domain.job_edits import NewJob
@@ -34,7 +34,7 @@ from bbdispatch.phones import (
     split_extension,
     try_parse_phone,
 )
-from bbdispatch.services.clients import add_client, search_clients
+from bbdispatch.services.clients import add_client, archive_client, search_clients
 from bbdispatch.services.contracts import starter_signed
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
@@ -94,6 +94,11 @@ class IntakeScreen(BBScreen[None]):
             id="intake-callback", show=False,
         ),
         Binding(
+            "ctrl+r", "reactivate", N_("Reactivate"),
+            tooltip=N_("Make the archived caller an active client again (asks first)"),
+            id="intake-reactivate",
+        ),
+        Binding(
             "ctrl+l", "open_client", N_("Client"), tooltip=N_("All of the caller's client"),
             id="intake-client", show=False,
         ),
@@ -118,6 +123,7 @@ class IntakeScreen(BBScreen[None]):
         "intake-new-client": N_("The caller"),
         "intake-client": N_("The caller"),
         "intake-sign": N_("The caller"),
+        "intake-reactivate": N_("The caller"),
         "intake-card-down": N_("The caller"),
         "intake-card-up": N_("The caller"),
     }
@@ -296,6 +302,7 @@ class IntakeScreen(BBScreen[None]):
         self._site_default = card.client.address
         self._update_contract(reset=True)
         self._update_add_number()
+        self.refresh_bindings()  # ^r shows for an archived caller only
         if move_on:
             description = self.query_one("#description", Input)
             self._number_enter_pending = auto and not description.value
@@ -473,6 +480,14 @@ class IntakeScreen(BBScreen[None]):
         description = self.query_one("#description", Input).value
         job = None
         if not info_only:
+            if self._card is not None and self._card.client.status is ClientStatus.ARCHIVED:
+                # Refused here with the key that helps; the service refuses it too.
+                self.query_one("#triage-error", Static).update(
+                    _("{name} is archived: ^r reactivates the client, then save the job.").format(
+                        name=self._card.client.name
+                    )
+                )
+                return
             if triage.mode is None or triage.category is None:
                 self.query_one("#triage-error", Static).update(
                     _("Choose on-site (o) or remote (r) and a category (1-6).")
@@ -569,6 +584,41 @@ class IntakeScreen(BBScreen[None]):
         from screens.client import ClientScreen
 
         self.app.push_screen(ClientScreen(self._card.client.id), self._card_changed)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``^r`` (reactivate) is offered only while the caller is an archived client."""
+        if action == "reactivate":
+            card = self._card
+            return card is not None and card.client.status is ClientStatus.ARCHIVED
+        return True
+
+    def action_reactivate(self) -> None:
+        """Make the archived caller an active client again, after asking (as the client page)."""
+        card = self._card
+        if card is None or card.client.status is not ClientStatus.ARCHIVED:
+            return
+        question = ConfirmScreen(
+            _("Reactivate {name}? New jobs and contracts are possible again.").format(
+                name=card.client.name
+            ),
+        )
+        self.app.push_screen(question, lambda yes: self._reactivate_if(yes, card.client.id))
+
+    def _reactivate_if(self, yes: bool | None, client_id: int) -> None:
+        if yes:
+            self.reactivate(client_id)
+
+    @work(exclusive=True, group="intake-card", exit_on_error=False)
+    async def reactivate(self, client_id: int) -> None:
+        """Reactivate through the service (rights, audit), then show the card again."""
+        try:
+            status = await archive_client(self.ctx, client_id, archived=False)
+        except USER_ERRORS as err:
+            self.notify(str(err), severity="error")
+            return
+        self.query_one("#triage-error", Static).update("")
+        self.notify(_("Client is now {status}.").format(status=CLIENT_STATUS_LABEL[status]))
+        await self._load_card(client_id, True)
 
     def action_sign_contract(self) -> None:
         """Sign a contract for the caller; a new caller in the form is saved first."""

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
-from bbdispatch.domain.clients import CLIENT_KIND_LABEL
+from bbdispatch.domain.clients import CLIENT_KIND_LABEL, CLIENT_STATUS_LABEL
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
@@ -53,12 +53,13 @@ def handle(args: argparse.Namespace) -> int:
             echo(
                 "  "
                 + ngettext(
-                    "{name} [{kind}], {n} open job",
-                    "{name} [{kind}], {n} open jobs",
+                    "{name} [{kind}, {status}], {n} open job",
+                    "{name} [{kind}, {status}], {n} open jobs",
                     client["open_jobs"],
                 ).format(
                     name=client["name"],
                     kind=CLIENT_KIND_LABEL[client["kind"]],
+                    status=CLIENT_STATUS_LABEL[client["status"]],
                     n=client["open_jobs"],
                 )  # fmt: skip
             )
@@ -80,8 +81,10 @@ def handle(args: argparse.Namespace) -> int:
 async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
     """The match as plain data (the JSON the command prints).
 
-    The phone system (``docs/rights.md``) gets the clients' names only: contracts
-    and open jobs are for people who may see clients (``open_jobs`` is null).
+    The phone system (``docs/rights.md``) gets the clients' names only: contracts,
+    open jobs and status are for people who may see clients (``open_jobs`` and
+    ``status`` are null). ``status`` is the client's code: ``prospect``,
+    ``active`` or ``archived`` (an archived client gets no job until reactivated).
 
     Raises:
         InvalidPhoneNumber: the text is not a valid number.
@@ -93,7 +96,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
         if not sees_clients:
             clients.append(
                 {"id": client.id, "name": client.name, "kind": client.kind.value,
-                 "contracts": [], "open_jobs": None}
+                 "contracts": [], "open_jobs": None, "status": None}
             )  # fmt: skip
             continue
         card = await caller_card(ctx, client.id)
@@ -114,6 +117,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
                 "kind": client.kind.value,
                 "contracts": contracts,
                 "open_jobs": len(card.open_jobs),
+                "status": client.status.value,
             }
         )
     return {"e164": match.e164, "clients": clients}

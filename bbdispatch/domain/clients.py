@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bbdispatch.i18n import N_, Labels
+from bbdispatch.i18n import N_, NP_, Labels
 
 
 class ClientKind(StrEnum):
@@ -30,6 +30,18 @@ class ClientStatus(StrEnum):
     PROSPECT = "prospect"
     ACTIVE = "active"
     ARCHIVED = "archived"
+
+
+CLIENT_STATUS_LABEL = Labels(
+    {
+        ClientStatus.PROSPECT: NP_("client", "prospect"),
+        ClientStatus.ACTIVE: NP_("client", "active"),
+        ClientStatus.ARCHIVED: NP_("client", "archived"),
+    },
+    context="client",
+)
+"""A client's status, agreeing with *klient*: *potencjalny*, *aktywny*, *zarchiwizowany*
+(here, like :data:`CLIENT_KIND_LABEL`, so ``bbdispatch lookup`` shows it cheaply)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bbdispatch.domain.calls import CallOutcome, CallSource
-from bbdispatch.domain.clients import CLIENT_KIND_LABEL, ClientStatus
+from bbdispatch.domain.clients import CLIENT_KIND_LABEL, CLIENT_STATUS_LABEL
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.jobs import CATEGORY_LABEL, MODE_LABEL, Priority
 from bbdispatch.domain.lifecycle import STATUS_LABEL as JOB_STATUS_LABEL
@@ -39,15 +39,6 @@ ROLE_LABEL = Labels(
     {Role.DISPATCHER: N_("dispatcher"), Role.TECHNICIAN: N_("technician"), Role.ADMIN: N_("admin")}
 )
 """A person's role: *dyspozytor*, *technik*, *administrator*."""
-CLIENT_STATUS_LABEL = Labels(
-    {
-        ClientStatus.PROSPECT: NP_("client", "prospect"),
-        ClientStatus.ACTIVE: NP_("client", "active"),
-        ClientStatus.ARCHIVED: NP_("client", "archived"),
-    },
-    context="client",
-)
-"""A client's status, agreeing with *klient*: *potencjalny*, *aktywny*, *zarchiwizowany*."""
 CONTRACT_STATUS_LABEL = Labels(
     {
         ContractStatus.ACTIVE: NP_("contract", "active"),

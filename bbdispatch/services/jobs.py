@@ -29,7 +29,7 @@ async def create_job(ctx: Ctx, new: NewJob) -> int:
     """Record a new job, its first status and an audit row, in one transaction.
 
     Raises:
-        DomainError: empty description or unknown client.
+        DomainError: empty description, unknown or archived client.
     """
     await check(ctx, Action.JOB_CREATE)
     if not new.description.strip():
@@ -44,16 +44,24 @@ async def insert_job_in_tx(ctx: Ctx, new: NewJob, received_at: datetime | None =
 
     ``received_at`` is when the request came in (the phone rang), which starts
     the response clock; default now. A private person's first job makes them an
-    active client (a company becomes one by signing a contract).
+    active client (a company becomes one by signing a contract). An archived
+    client gets no job: it is reactivated first (the one place every path that
+    opens a job passes).
 
     Raises:
         FieldError: both an agreed price and rate, or a negative one.
         NotFound: no such client.
+        DomainError: the client is archived.
     """
     check_terms(new.agreed_price, new.agreed_rate)
     client = await client_store.get_client(ctx.db, new.client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))
+    if client.status is ClientStatus.ARCHIVED:
+        # Every path that opens a job (intake, jobs add, the client page) comes here.
+        raise DomainError(
+            _("{name} is archived; reactivate the client first.").format(name=client.name)
+        )
     job_id = await store.insert_job(ctx.db, new, received_at or ctx.clock.now(), ctx.actor)
     if client.kind is ClientKind.PRIVATE and client.status is ClientStatus.PROSPECT:
         # A private person signs no contract: their first job (at an agreed price or
@@ -141,6 +149,7 @@ async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None)
         NotAllowed: the acting person is not a dispatcher or an admin.
         FieldError: no description (``description``), or bad agreed terms.
         NotFound: no such client.
+        DomainError: the client is archived.
     """
     await check(ctx, Action.JOB_CREATE)
     if not new.description.strip():
@@ -149,10 +158,6 @@ async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None)
         client = await client_store.get_client(ctx.db, new.client_id)
         if client is None:
             raise NotFound(_("No client with id {id}.").format(id=new.client_id))
-        if client.status is ClientStatus.ARCHIVED:
-            raise DomainError(
-                _("{name} is archived; reactivate the client first.").format(name=client.name)
-            )
         site = new.site_address.strip() or client.address
         job_id = await insert_job_in_tx(ctx, replace(new, site_address=site))
         if received_at is not None:

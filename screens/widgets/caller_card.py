@@ -50,6 +50,10 @@ def card_content(
             plain(f"  {KIND_LABEL[c.kind.value]} · {STATUS_LABEL[c.status.value]}", "$text-muted"),
         )
     ]
+    if c.status.value == "archived":
+        lines.append(
+            plain(_("Archived: ^r reactivates the client; a job needs an active one."), "$warning")
+        )
     phones = ", ".join(format_for_display(p.e164) for p in c.phones)
     contact = " · ".join(p for p in (c.contact_person, phones) if p)
     lines.append(plain(one_line(_("Contact: {who}").format(who=contact or "—"))))

@@ -52,7 +52,7 @@ def codes_in(text: str) -> list[str]:
         (("people", "list"), ["technik", "dyspozytor", "administrator"]),
         (("contracts",), ["aktywna", "wykorzystana"]),
         (("jobs",), ["w toku", "awaria", "zwykły", "niski", "zakończone"]),
-        (("lookup", "+48601234567"), ["[firma], 1 otwarte zlecenie", "pozostało 9 h"]),
+        (("lookup", "+48601234567"), ["[firma, aktywny], 1 otwarte zlecenie", "pozostało 9 h"]),
         (("audit", "verify"), ["Dziennik zmian nienaruszony"]),
         (("calendar", "--due", "01.12.2026 10:00"), ["cel: zwykły: 1 dzień roboczy po 8 h"]),
     ],
@@ -92,7 +92,9 @@ def test_lookup_counts_open_jobs_the_polish_way(
     demo_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shown = run(demo_db, capsys, "lookup", "+48713556677")
-    assert re.search(r"\[firma\], \d+ (otwarte zlecenie|otwarte zlecenia|otwartych zleceń)", shown)
+    assert re.search(
+        r"\[firma, aktywny\], \d+ (otwarte zlecenie|otwarte zlecenia|otwartych zleceń)", shown
+    )
 
 
 def _english_fstrings() -> list[str]:
