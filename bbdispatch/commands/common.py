@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from bbdispatch.clock import SystemClock
@@ -63,6 +64,40 @@ class _PricesOnFirstUse:
         return getattr(self._loaded, name)
 
 
+def refuse_missing_folder(args: argparse.Namespace) -> None:
+    """Refuse to create a named database (``--db``, ``BBDISPATCH_DB``) in a missing folder.
+
+    A typo in the path (``--db /srv/bbdispach/firm.db``) must not quietly make a
+    new folder tree and an empty database nobody else finds. Only the default
+    place (the user data folder, when no path is named) is created as needed.
+
+    Raises:
+        CommandError: exit 2, naming where the path came from and the first
+            folder on it that is missing.
+    """
+    explicit = getattr(args, "db", None)
+    named = explicit or os.environ.get("BBDISPATCH_DB")
+    target = database_target(explicit)
+    if not named or not isinstance(target, Path):
+        return
+    folder = target.parent
+    if folder.exists():  # a folder, or a file in the way (the database says so)
+        return
+    import shlex  # only on this rare path: the phone path (``ring``) starts without it
+
+    source = "--db" if explicit else "BBDISPATCH_DB"
+    missing = folder
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    raise CommandError(
+        _(
+            "{source}: the folder {missing} does not exist, so {path} cannot be created there; "
+            "check the path, or create the folder first: mkdir -p {folder}"
+        ).format(source=source, missing=missing, path=target, folder=shlex.quote(str(folder))),
+        EXIT_USAGE,
+    )
+
+
 @asynccontextmanager
 async def open_ctx(
     args: argparse.Namespace,
@@ -92,6 +127,8 @@ async def open_ctx(
         NotAllowed: the OS login may not act as that person.
         PriceListError: the price list file is missing or wrong.
     """
+    if create:
+        refuse_missing_folder(args)
     if prices_on_use:
         prices = cast("PriceList", _PricesOnFirstUse())
     else:
@@ -131,7 +168,9 @@ def gate(args: argparse.Namespace) -> int:
         return 0
 
     async def body() -> int:
-        async with open_ctx(args) as ctx:
+        # The right needs no prices: a broken price list is for the command to
+        # report (``doctor`` lists it as one failed check among the others).
+        async with open_ctx(args, prices_on_use=True) as ctx:
             await scope_of(ctx, action)
         return 0
 

@@ -361,7 +361,7 @@ async def check_people(
     whose advice depends on it, is then not judged.
     """
     checks: list[Check] = []
-    from bbdispatch.services.rights import mismatch_text, trusted_role
+    from bbdispatch.services.rights import mismatch_text, no_admin_message, trusted_role
 
     everyone = []
     for person in await people_store.all_people(db):
@@ -376,8 +376,7 @@ async def check_people(
     if admins:
         checks.append(Check(True, _("admin"), ", ".join(admins)))
     else:
-        problem = _("no admin; run: bbdispatch --db {path} init --admin LOGIN")
-        checks.append(Check(False, _("admin"), problem.format(path=shlex.quote(str(db.target)))))
+        checks.append(Check(False, _("admin"), no_admin_message(db)))
     if db.dialect != "sqlite":
         # On a server, logins reach the data through their database roles
         # (docs/scaling.md), not through the file's group.

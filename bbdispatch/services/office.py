@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from bbdispatch.domain.people import Role, Technician
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.rights import acting, check, refuse
+from bbdispatch.services.rights import acting, check, not_a_user_message, refuse
 
 OFFICE_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
 """Roles that handle clients, contracts and the job list."""
@@ -27,9 +26,7 @@ async def acting_person(ctx: Ctx, action: Action) -> Technician:
     if who.person is None:
         await refuse(
             ctx, action, "not a person",
-            _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
-                login=ctx.person_login
-            ),
+            await not_a_user_message(ctx.db, ctx.person_login),
         )  # fmt: skip
     return who.person
 

@@ -16,6 +16,7 @@ from bbdispatch.services.rights import (
     audit_refusal,
     check,
     mismatch_text,
+    not_a_user_message,
     refuse,
     trusted_admins,
     trusted_person,
@@ -136,15 +137,6 @@ async def role_note(ctx: Ctx) -> str:
     return mismatch_text(login, trusted) if trusted.mismatch else ""
 
 
-def no_admin_message(db_path: str) -> str:
-    """What to say when a database has no admin yet: the exact command that makes one."""
-    import shlex  # only on this rare path: ``ring``/``lookup`` start without it
-
-    return _(
-        "{path} has no admin yet; make one with: bbdispatch --db {path} init --admin LOGIN"
-    ).format(path=shlex.quote(db_path))
-
-
 async def people(ctx: Ctx) -> list[Technician]:
     """Everyone active at the firm."""
     await check(ctx, Action.PEOPLE_VIEW)
@@ -221,14 +213,10 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
             return await _active_person(ctx, act_as or login)
         return root_as_admin(login)
     if me is None or not me.active:
-        if not await store.admin_logins(ctx.db):
-            raise NotFound(no_admin_message(str(ctx.db.path)))
-        await audit_refusal(ctx, action, "not a person", more=asked)
-        raise NotFound(
-            _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(
-                login=login
-            )
-        )
+        message = await not_a_user_message(ctx.db, login)
+        if await trusted_admins(ctx.db):  # with no admin yet, nobody to tell: as before
+            await audit_refusal(ctx, action, "not a person", more=asked)
+        raise NotFound(message)
     me = (await trusted_person(ctx, me))[0]  # a role changed outside bbdispatch counts not
     if act_as is None or act_as == login:
         return me

@@ -95,6 +95,37 @@ async def trusted_admins(db: Database) -> list[str]:
     return found
 
 
+def no_admin_message(db: Database) -> str:
+    """What to say when a database has no admin yet: the exact command that makes one.
+
+    Who may run it is said too (``docs/getting-started.md``, "The first admin"):
+    root, or the owner of the database file (a server's database: root, or
+    anyone while it has no people yet).
+    """
+    import shlex  # only on this rare path: ``ring``/``lookup`` start without it
+
+    who = (
+        _("as root or as the owner of the database file")
+        if db.dialect == "sqlite"
+        else _("as root")
+    )
+    return _(
+        "{path} has no admin yet; make one with: bbdispatch --db {path} init --admin LOGIN ({who})"
+    ).format(path=shlex.quote(db.display_name), who=who)
+
+
+async def not_a_user_message(db: Database, login: str) -> str:
+    """Why ``login`` is refused as no person of the firm: who to ask, or how to make an admin.
+
+    Every entry point (a screen session, any command, the rights check) says
+    the same: with no admin yet there is nobody to ask, so the message names
+    the command that makes the first one (:func:`no_admin_message`).
+    """
+    if not await trusted_admins(db):
+        return no_admin_message(db)
+    return _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(login=login)
+
+
 def mismatch_text(login: str, trusted: TrustedRole) -> str:
     """The one line saying why ``login`` acts with less than the table says."""
     from bbdispatch.domain.labels import ROLE_LABEL  # only when there is something to say
@@ -172,9 +203,7 @@ async def acting(ctx: Ctx, action: Action | None = None) -> Acting:
     if ctx.fallback is not None:
         return Acting(login, ctx.fallback, None)
     await audit_refusal(ctx, action.value if action else "", "not a person")
-    raise Refused(
-        _("Login {login} is not a bbdispatch user; ask an admin to add you.").format(login=login)
-    )
+    raise Refused(await not_a_user_message(ctx.db, login))
 
 
 async def check(

@@ -108,3 +108,48 @@ def test_init_run_by_a_technician_does_not_say_who_the_admins_are(
     assert main(["--db", str(db), "init"]) == 0
     out = capsys.readouterr().out
     assert "bogdan" not in out and "This database has an admin already." in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["clients"], ["contracts"], ["people", "list"], ["jobs"], ["backup"], ["schedule", "run"]],
+)
+def test_every_command_on_a_database_without_an_admin_names_the_command_that_makes_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """Issue 18: a command (not only a screen) said "ask an admin to add you" when there
+    was no admin to ask; every entry point names the command that makes one."""
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 0
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM technician")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    _as_nobody(monkeypatch)
+    assert main(["--db", str(db), *command]) == 1
+    err = capsys.readouterr().err
+    assert f"bbdispatch --db {db} init --admin LOGIN" in err, err
+    assert "ask an admin" not in err and err.count("\n") == 1
+
+
+def test_init_does_not_create_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo in --db made a whole folder tree and an empty database nobody would find."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", "no/such/dir/firm.db", "init"]) == 2
+    err = capsys.readouterr().err
+    assert "--db: the folder no does not exist" in err and "mkdir -p no/such/dir" in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "no").exists()
+    monkeypatch.setenv("BBDISPATCH_DB", "nope/firm.db")
+    assert main(["demo"]) == 2
+    assert "BBDISPATCH_DB: the folder nope does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "nope").exists()
+    (tmp_path / "here").mkdir()
+    assert main(["--db", "here/firm.db", "init"]) == 0  # an existing folder: as before
+    assert (tmp_path / "here" / "firm.db").is_file()

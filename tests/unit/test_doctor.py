@@ -594,3 +594,30 @@ def test_after_the_advice_a_technician_opens_the_database_for_real(
     assert main(["--db", str(db), "init"]) == 0  # init puts the lock in the database's group
     assert lock.stat().st_gid == gid
     assert _open_as(65534, gid, db) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[billing\n",  # not TOML
+        'vat_rate = "0.23"\n',  # no products
+    ],
+)
+def test_a_broken_price_list_is_one_failed_check_among_the_others(
+    firm: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    text: str,
+) -> None:
+    """A bad price list stopped doctor before any check: it is one FIX line, the rest run."""
+    db, root = firm
+    prices = tmp_path / "prices.toml"
+    prices.write_text(text)
+    monkeypatch.setenv("BBDISPATCH_PRICELIST", str(prices))
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    fixes = [line for line in lines if line.startswith("FIX")]
+    assert len(fixes) == 1 and "price list" in fixes[0] and str(prices) in fixes[0], lines
+    assert any(line.startswith("ok   account anna") for line in lines), lines
+    assert any("'backup'" in line for line in lines), lines
