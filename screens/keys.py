@@ -51,7 +51,7 @@ class KeyAction:
     key: str
     """The key as bound (``ctrl+s``), after the keymap."""
     display: str
-    """The key as the footer shows it (``^s``)."""
+    """The keys as the footer shows them (``^s``; ``t / y`` when two keys do it)."""
     description: str
     """The action's short name, translated as the footer shows it."""
     tooltip: str
@@ -76,16 +76,20 @@ def _own_actions(node: DOMNode) -> set[str]:
     return actions
 
 
-def _bindings(node: DOMNode) -> list[Binding]:
-    """The node's bindings as bound now (keymap applied), each action once."""
-    found: list[Binding] = []
-    seen: set[str] = set()
+def _bindings(node: DOMNode) -> list[list[Binding]]:
+    """The node's bindings as bound now (keymap applied), one list per action and name.
+
+    Keys that do the same under the same translated name are one entry with
+    all its keys: a Polish yes/no dialog's ``t`` (tak) and ``y`` are both *Tak*,
+    and an entry of ``y`` alone told a Polish dispatcher to press an English
+    word's key. In binding order, so the screen decides which key comes first.
+    """
+    found: dict[tuple[str, str], list[Binding]] = {}
     for bindings in node._bindings.key_to_bindings.values():
         for binding in bindings:
-            if binding.description and binding.action not in seen:
-                seen.add(binding.action)
-                found.append(binding)
-    return found
+            if binding.description:
+                found.setdefault((binding.action, _(binding.description)), []).append(binding)
+    return list(found.values())
 
 
 def screen_keys(screen: Screen[Any]) -> list[KeyAction]:
@@ -106,15 +110,18 @@ def screen_keys(screen: Screen[Any]) -> list[KeyAction]:
     taken: set[str] = set()
     for node, title, widget in sources:
         own = _own_actions(node) | ({"command_palette"} if node is app else set())
-        for binding in _bindings(node):
+        for keys in _bindings(node):
+            binding = keys[0]
             if binding.action not in own:
                 continue  # Textual's own keys: Tab, copy, a table's cursor
             if app._check_action_state(binding.action, node) is False:
                 continue  # hidden here (a technician has no intake)
-            if node is app and binding.key in taken:
+            keys = [k for k in keys if not (node is app and k.key in taken)]
+            if not keys:
                 continue  # the screen binds it itself (the board's own F2)
+            binding = keys[0]
             if not widget:
-                taken.add(binding.key)
+                taken.update(k.key for k in keys)
             group = title or groups.get(binding.id or "", SCREEN_GROUP)
             tooltip = binding.tooltip
             if node is app and in_technician_workspace(app):
@@ -123,7 +130,7 @@ def screen_keys(screen: Screen[Any]) -> list[KeyAction]:
                 KeyAction(
                     group=_(group),
                     key=binding.key,
-                    display=app.get_key_display(binding),
+                    display=" / ".join(app.get_key_display(k) for k in keys),
                     description=_(binding.description),
                     tooltip=_(tooltip) if tooltip else "",
                     node=node,

@@ -36,8 +36,9 @@ class ConfirmScreen(BBModal[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        # t first: in Polish both are "Tak", one palette entry "Tak (t / y)" (screens.keys).
         Binding("t", "answer(True)", N_("Yes (tak)"), id="confirm-tak"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
         Binding("n", "answer(False)", N_("No"), id="confirm-no"),
         Binding("escape", "answer(False)", N_("No"), show=False, id="confirm-escape"),
     ]

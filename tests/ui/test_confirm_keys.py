@@ -114,3 +114,29 @@ async def test_a_long_question_wraps_inside_the_dialog(ctx_factory: Any, polish:
         # The question wraps whole; an answer line wider than the screen is cut with …
         # (in a CI terminal it was cut, not wrapped: the line stays one row).
         assert "koniec" in shown and "t: tak, bardzo" in shown, shown
+
+
+async def _palette_help_of_a_question(ctx_factory: Any) -> dict[str, str]:
+    """What the palette offers over a yes/no question: title → help (with the keys)."""
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmScreen("?"))
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        return {c.title: c.help for c in app.get_system_commands(app.screen)}
+
+
+async def test_the_palette_of_a_polish_question_names_t_first(
+    ctx_factory: Any, polish: None
+) -> None:
+    # "Tak (y)": the palette kept one key per action, y, the English word's key.
+    offered = await _palette_help_of_a_question(ctx_factory)
+    assert offered["Tak"] == "Tak (t / y)", offered
+    assert offered["Nie"] == "Nie (n / esc)", offered
+
+
+async def test_the_palette_of_an_english_question_names_y(ctx_factory: Any) -> None:
+    offered = await _palette_help_of_a_question(ctx_factory)
+    assert offered["Yes"] == "Yes (y)", offered
+    assert offered["No"] == "No (n / esc)", offered
