@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Input
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
@@ -140,6 +140,8 @@ Escape clears it.
         """How many times the queue was loaded (tests and benchmarks read it)."""
         self._callbacks_due = 0
         """Waiting calls and callbacks whose time has come (the summary shows them)."""
+        self._summary_text = ""
+        """What the summary line shows (it is redrawn only when this changes)."""
 
     def compose(self) -> ComposeResult:
         """Header, summary line, filter input, the job table, footer."""
@@ -407,4 +409,9 @@ Escape clears it.
         )
         if self._callbacks_due:
             text += " · " + _("call back {n} (b)").format(n=self._callbacks_due)
-        self.query_one("#board-summary", Static).update(text)
+        summary = self.query_one("#board-summary", Plain)
+        if text != self._summary_text:
+            self._summary_text = text
+            # One line of a set height at the screen's width (``.summary``): a new
+            # text needs a repaint, not a layout of the whole screen.
+            summary.update(text, layout=False)

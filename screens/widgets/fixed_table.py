@@ -65,18 +65,32 @@ class FixedWidthTable(PlainTable):
             wanted.append(row_key)
         self._row_locations = TwoWayDict({k: i for i, k in enumerate(wanted)})
         self._clear_caches()
-        self._require_update_dimensions = True
         self._update_count += 1
+        if self._fixed_columns():
+            # The size is known now: setting it here lays the screen out once
+            # (only when the number of rows changed), where leaving it to the next
+            # idle moment laid it out twice per reload (issue 13: another
+            # process's commit on the board).
+            new_rows = list(self._new_rows)
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+            self.refresh()
+        else:
+            self._require_update_dimensions = True
+            self.refresh(layout=True)
+            self.check_idle()
         self.cursor_coordinate = self.cursor_coordinate
         self.hover_coordinate = self.hover_coordinate
         if was_empty and rows and self.columns and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()
-        self.refresh(layout=True)
-        self.check_idle()
+
+    def _fixed_columns(self) -> bool:
+        """Whether every column has a set width (no cell can widen one)."""
+        return not any(c.auto_width for c in self.columns.values())
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         rows = list(new_rows)
-        fixed = not any(c.auto_width for c in self.columns.values())
+        fixed = self._fixed_columns()
         plain = all(
             (row := self.rows.get(key)) is None or (row.label is None and not row.auto_height)
             for key in rows

@@ -12,7 +12,7 @@ import pytest
 
 from bbdispatch.app import BBDispatch
 from screens.board import BoardScreen
-from tests.helpers import DISPATCHER, settle, shown_ids
+from tests.helpers import DISPATCHER, settle, settle_until, shown_ids
 from tests.ui.test_board_live import WRITER
 
 
@@ -77,3 +77,38 @@ async def test_a_commit_not_yet_visible_when_its_wal_moved_still_shows(
             await asyncio.sleep(0.01)
         assert checks >= 2
         assert new_id in shown_ids(app)
+
+
+async def test_a_commit_elsewhere_lays_the_board_out_once(
+    ctx_factory: Any, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload that adds a job and changes another lays the screen out once, not twice.
+
+    The table's new size is set as its rows are, instead of at the next idle
+    moment (a second layout and repaint of every visible row); the summary line
+    of a set height is repainted, not laid out.
+    """
+    app = BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        layouts = 0
+        real = board._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            nonlocal layouts
+            layouts += 1
+            real(*args, **kwargs)
+
+        monkeypatch.setattr(board, "_refresh_layout", counted)
+        loads = board.loads
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WRITER, str(demo_db_path), stdout=asyncio.subprocess.PIPE
+        )
+        out, _err = await proc.communicate()
+        new_id = int(out)
+        await settle_until(pilot, lambda: new_id in shown_ids(app) and board.loads > loads)
+        await settle(pilot)
+        assert new_id in shown_ids(app)
+        assert layouts == 1
