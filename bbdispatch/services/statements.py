@@ -635,8 +635,7 @@ async def _subtotals(
         )
     ]
     ids = [c.id for c in shown]
-    before = await store.charged_minutes_before(ctx.db, ids, start)
-    after = await store.charged_minutes_before(ctx.db, ids, end)
+    before, after = await store.charged_minutes_before_each(ctx.db, ids, [start, end])
     out = []
     for c in shown:
         parts = by_contract.get(c.id, [])

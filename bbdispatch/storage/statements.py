@@ -122,11 +122,14 @@ async def entries_between(
 
     One query for the entries and their charges (a year of the busiest client is
     ten thousand entries): each entry's charges in the order they were written.
+    Only the columns a line needs, read by position: a name is looked up among
+    all of a row's columns, and at ten thousand rows that cost more than the
+    rest of the decoding.
     """
     rows = await db.fetch_all(
-        "SELECT w.*, t.name AS tech_name, ch.id AS charge_id, ch.contract_id AS charge_contract,"
-        " ch.basis AS charge_basis, ch.minutes AS charge_minutes,"
-        " ch.rate_grosze AS charge_rate, ch.reason AS charge_reason, c.number AS charge_number"
+        "SELECT w.id, w.job_id, w.started_at, w.ended_at, w.description, w.mode,"
+        " w.statement_id, t.name, ch.id, ch.contract_id, ch.basis, ch.minutes,"
+        " ch.rate_grosze, ch.reason, c.number"
         " FROM work_entry w"
         " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
         " LEFT JOIN charge ch ON ch.work_entry_id = w.id"
@@ -140,19 +143,19 @@ async def entries_between(
     first: Row | None = None
     charges: list[ChargeRow] = []
     for r in rows:
-        if r["id"] != entry_id:
+        if r[0] != entry_id:
             if first is not None:
                 found.append(_with_charges(first, charges))
-            entry_id, first, charges = r["id"], r, []
-        if r["charge_id"] is not None:
+            entry_id, first, charges = r[0], r, []
+        if r[8] is not None:
             charges.append(
                 ChargeRow(
-                    contract_id=r["charge_contract"],
-                    contract_number=r["charge_number"],
-                    basis=member(ChargeBasis, r["charge_basis"]),
-                    minutes=r["charge_minutes"],
-                    rate=from_grosze(r["charge_rate"]),
-                    reason=r["charge_reason"],
+                    contract_id=r[9],
+                    contract_number=r[14],
+                    basis=member(ChargeBasis, r[10]),
+                    minutes=r[11],
+                    rate=from_grosze(r[12]),
+                    reason=r[13],
                 )
             )
     if first is not None:
@@ -161,15 +164,16 @@ async def entries_between(
 
 
 def _with_charges(row: Row, charges: list[ChargeRow]) -> EntryWithCharges:
+    """An :func:`entries_between` row (by position) with the entry's charges."""
     return EntryWithCharges(
-        id=row["id"],
-        job_id=row["job_id"],
-        started_at=from_db(row["started_at"]),
-        ended_at=from_db(row["ended_at"]),
-        description=row["description"],
-        mode=member(JobMode, row["mode"]),
-        statement_id=row["statement_id"],
-        technician=row["tech_name"],
+        id=row[0],
+        job_id=row[1],
+        started_at=from_db(row[2]),
+        ended_at=from_db(row[3]),
+        description=row[4],
+        mode=member(JobMode, row[5]),
+        statement_id=row[6],
+        technician=row[7],
         charges=tuple(charges),
     )
 
@@ -209,19 +213,41 @@ async def charged_minutes_before(
     That is the opening balance of an imported contract plus the charges of
     entries that started before then.
     """
-    if not contract_ids:
-        return {}
-    marks = ",".join("?" * len(contract_ids))
-    rows = await db.fetch_all(
-        "SELECT c.id, c.opening_used_minutes + coalesce((SELECT SUM(ch.minutes) FROM charge ch"
-        " JOIN work_entry w ON w.id = ch.work_entry_id"
-        " WHERE ch.contract_id = c.id AND w.started_at < ?), 0) AS used"
-        f" FROM contract c WHERE c.id IN ({marks})",
-        [to_db(moment), *contract_ids],
-    )
-    used = dict.fromkeys(contract_ids, 0)
-    used.update({r["id"]: int(r["used"]) for r in rows})
+    (used,) = await charged_minutes_before_each(db, contract_ids, [moment])
     return used
+
+
+async def charged_minutes_before_each(
+    db: Database, contract_ids: Sequence[int], moments: Sequence[datetime]
+) -> list[dict[int, int]]:
+    """:func:`charged_minutes_before` at each of ``moments``, in one pass over the charges.
+
+    One dict per moment, in their order. A statement asks at its period's start
+    and end: the busiest client's 150 contracts hold some 30,000 charges, and
+    reading them once instead of once per moment halves that work.
+    """
+    if not contract_ids or not moments:
+        return [{} for _moment in moments]
+    marks = ",".join("?" * len(contract_ids))
+    sums = ", ".join(
+        f"SUM(CASE WHEN w.started_at < ? THEN ch.minutes ELSE 0 END) AS m{i}"
+        for i in range(len(moments))
+    )
+    picked = ", ".join(f"s.m{i}" for i in range(len(moments)))
+    rows = await db.fetch_all(
+        f"SELECT c.id, c.opening_used_minutes, {picked} FROM contract c LEFT JOIN"
+        f" (SELECT ch.contract_id AS contract_id, {sums} FROM charge ch"
+        " JOIN work_entry w ON w.id = ch.work_entry_id"
+        f" WHERE ch.contract_id IN ({marks}) GROUP BY ch.contract_id) s"
+        f" ON s.contract_id = c.id WHERE c.id IN ({marks})",
+        [*(to_db(m) for m in moments), *contract_ids, *contract_ids],
+    )
+    found: list[dict[int, int]] = [dict.fromkeys(contract_ids, 0) for _moment in moments]
+    for r in rows:
+        opening = int(r[1])
+        for i, used in enumerate(found):
+            used[r[0]] = opening + int(r[2 + i] or 0)
+    return found
 
 
 async def charged_minutes_since(

@@ -327,6 +327,10 @@ async def test_charges(db: Database, world: World) -> None:
     assert await statements.charged_minutes_before(db, [world.block], AT + timedelta(hours=1)) == {
         world.block: 45,
     }  # fmt: skip
+    assert await statements.charged_minutes_before_each(
+        db, [world.block, world.job + 999], [AT, AT + timedelta(hours=1)]
+    ) == [{world.block: 0, world.job + 999: 0}, {world.block: 45, world.job + 999: 0}]
+    assert await statements.charged_minutes_before_each(db, [world.block], []) == []
     assert await statements.charged_minutes_since(db, [world.block], AT + timedelta(hours=1)) == {
         world.block: 0,
     }  # fmt: skip
