@@ -7,13 +7,12 @@ from typing import Any
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
 from bbdispatch.domain.clients import CLIENT_KIND_LABEL, CLIENT_STATUS_LABEL
-from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, format_for_display
-from bbdispatch.services.caller_card import caller_card
+from bbdispatch.services.caller_card import caller_summary
 from bbdispatch.services.callers import lookup_number
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import acting
@@ -99,7 +98,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
                  "contracts": [], "open_jobs": None, "status": None}
             )  # fmt: skip
             continue
-        card = await caller_card(ctx, client.id)
+        card = await caller_summary(ctx, client.id)
         contracts = [
             {
                 "code": b.contract.product_code,
@@ -108,7 +107,6 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
                 "hours_left": None if b.left_minutes is None else round(b.left_minutes / 60, 2),
             }
             for b in card.balances
-            if b.contract.status is ContractStatus.ACTIVE
         ]
         clients.append(
             {
@@ -116,7 +114,7 @@ async def lookup(ctx: Ctx, raw: str) -> dict[str, Any]:
                 "name": client.name,
                 "kind": client.kind.value,
                 "contracts": contracts,
-                "open_jobs": len(card.open_jobs),
+                "open_jobs": card.open_jobs,
                 "status": client.status.value,
             }
         )

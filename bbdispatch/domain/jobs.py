@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bbdispatch.domain.job_status import OPEN_STATUSES as OPEN_STATUSES
+from bbdispatch.domain.job_status import JobStatus as JobStatus
 from bbdispatch.formats import format_money
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.money import parse_money
@@ -56,27 +58,6 @@ CATEGORY_LABEL = Labels(
     }
 )
 """How a job's category reads on screen."""
-
-
-class JobStatus(StrEnum):
-    """Where a job is in its lifecycle."""
-
-    NEW = "new"
-    TRIAGED = "triaged"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    ON_HOLD = "on_hold"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_open(self) -> bool:
-        """Open jobs are still the firm's to handle."""
-        return self not in (JobStatus.DONE, JobStatus.CANCELLED)
-
-
-OPEN_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if s.is_open)
-"""Statuses of jobs that are still to be handled."""
 
 
 @dataclass(frozen=True)

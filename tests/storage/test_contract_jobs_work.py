@@ -22,7 +22,16 @@ from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
 from bbdispatch.domain.people import Role
 from bbdispatch.pricelist import ProductType
-from bbdispatch.storage import clients, contracts, dispatch, jobs, people, statements, work
+from bbdispatch.storage import (
+    clients,
+    contracts,
+    dispatch,
+    job_counts,
+    jobs,
+    people,
+    statements,
+    work,
+)
 from bbdispatch.storage.database import Database
 from tests.storage.conftest import AT
 
@@ -160,6 +169,10 @@ async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
         "Biuro Rachunkowe Bilans",
     ]  # fmt: skip
     assert [r.job.id for r in await jobs.job_rows_filtered(db, open_only=True)] == [world.job]
+    # lookup's count: the open ones among the newest jobs, as the caller card reads them
+    assert await job_counts.open_among_latest(db, world.client, 30) == 1
+    assert await job_counts.open_among_latest(db, world.client, 0) == 0
+    assert await job_counts.open_among_latest(db, 999, 30) == 0
     assert await jobs.job_rows_filtered(db, client_id=999) == []
     row = await dispatch.job_row(db, world.job)
     assert row is not None
