@@ -27,6 +27,7 @@ from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.text import printable
 from screens.key_gate import KeyGate
+from screens.wait_notice import WaitNotice
 from screens.widgets.plain import DropTerminalControls
 
 WAL_TICK_SECONDS = 0.02
@@ -119,6 +120,8 @@ class BBDispatch(App[None]):
         self.sub_title = f"{user.name} ({user.login})"
         self._drop_controls = DropTerminalControls()
         self._keys = KeyGate(self)
+        self.wait_notice: WaitNotice | None = None
+        """The "waiting for the database" toast, once the database is open."""
 
     @property
     def ctx(self) -> Ctx:
@@ -141,7 +144,9 @@ class BBDispatch(App[None]):
             # PostgreSQL tells us of other processes' commits (LISTEN/NOTIFY).
             self._ctx.db.on_external_commit(self._heard_commit)
         self._ctx.db.on_commit(self._local_commit)
-        self._ctx.db.on_write_wait(self._write_waiting)
+        db = self._ctx.db
+        self.wait_notice = WaitNotice(self, lambda: db.lock_wait_seconds)
+        db.on_write_wait(self.wait_notice.waiting)
         await self.push_screen(self._home_screen())
         from bbdispatch.services.people import role_note
 
@@ -178,15 +183,6 @@ class BBDispatch(App[None]):
         """Close the database cleanly (checkpointing the WAL)."""
         if self._ctx is not None:
             await self._ctx.db.close()
-
-    def _write_waiting(self, waiting: bool) -> None:
-        """Tell the person a save is waiting for another program's write (it keeps trying)."""
-        if waiting:
-            self.notify(
-                _("Saving… waiting for the database (another program is writing)."),
-                severity="warning",
-                timeout=4,
-            )
 
     def _local_commit(self) -> None:
         # Own commits do not move data_version; tell the screens directly.
