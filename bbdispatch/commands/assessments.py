@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "--needs",
         metavar=_("TEXT"),
-        help=_("the client's IT needs (required; - reads them from standard input)"),
+        help=_("the client's IT needs (default: as the rules; - reads them from standard input)"),
     )
     add.add_argument("--on", type=day, metavar=_("DATE"), help=_("assessed on (default: today)"))
     add.add_argument("--json", action="store_true", help=_("print the new id as JSON"))
@@ -44,21 +44,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     waive.set_defaults(handler=handle_waive)
 
 
-def _needs(given: str | None) -> str:
-    """The needs as given, or read from standard input for ``--needs -``.
+def _needs(given: str | None, rules: str) -> str:
+    """The needs as given, read from standard input for ``--needs -``, else the rules.
 
-    The needs are what the client told us, the rules what we agreed: one is
-    never a copy of the other, so a missing ``--needs`` is refused.
+    The issue's command is ``assessments add --client ID --rules TEXT``: the
+    agreed rules answer the client's needs, so without ``--needs`` the needs
+    on file are the rules (the database keeps no assessment without needs).
 
     Raises:
-        FieldError: ``needs`` missing or empty.
+        FieldError: ``needs`` given but empty.
     """
     if given is None:
-        raise FieldError(
-            "needs",
-            _("Describe the client's IT needs: give --needs TEXT, or --needs - to read them"
-              " from standard input."),
-        )  # fmt: skip
+        return rules
     text = sys.stdin.read() if given == "-" else given
     if not text.strip():
         raise FieldError("needs", _("Describe the client's IT needs."))
@@ -72,7 +69,7 @@ def handle_add(args: argparse.Namespace) -> int:
         async with office_ctx(args) as ctx:
             if not args.rules.strip():
                 raise FieldError("rules", _("Describe the agreed rules of work."))
-            needs = _needs(args.needs)
+            needs = _needs(args.needs, args.rules)
             assessment_id = await add_assessment(ctx, args.client, needs, args.rules, args.on)
         if args.json:
             print_json({"id": assessment_id})

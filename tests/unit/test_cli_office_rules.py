@@ -95,12 +95,28 @@ def test_individual_prices_are_agreed_on_jobs_not_signed(
     assert rows(db, "SELECT count(*) FROM contract") == [(0,)]
 
 
-def test_an_assessment_needs_its_needs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_assessment_is_its_rules_the_needs_are_optional(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue names ``assessments add --client ID --rules TEXT``: it required --needs too."""
     client_id = company(db, capsys)
-    err = cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules",
-              "Awarie do 2 h", code=2)  # fmt: skip
+    out = cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules",
+              "Awarie do 2 h")  # fmt: skip
+    assert out.startswith("assessment ") and out.count("\n") == 1
+    assert rows(db, "SELECT needs, rules FROM needs_assessment") == [
+        ("Awarie do 2 h", "Awarie do 2 h")
+    ]  # the needs on file are the rules
+    # The assessment is on file: a service contract may be signed.
+    cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product", "service-50h")
+    assert "Awarie do 2 h" in cli(db, capsys, "clients", "show", str(client_id))
+    cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules", "Awarie do 4 h",
+        "--needs", "Serwer plików")  # fmt: skip
+    assert rows(db, "SELECT needs, rules FROM needs_assessment ORDER BY id")[-1] == (
+        "Serwer plików", "Awarie do 4 h"
+    )  # fmt: skip
+    err = cli(db, capsys, "assessments", "add", "--client", str(client_id), "--rules", "x",
+              "--needs", " ", code=2)  # fmt: skip
     one_line(err, "--needs")
-    assert rows(db, "SELECT count(*) FROM needs_assessment") == [(0,)]
 
 
 def test_an_assessment_reads_its_needs_from_standard_input(
