@@ -49,8 +49,8 @@ def check_entry_times(
     day, and 00:00–09:30 that night is 10:30 of work, billed and limited as such.
 
     Raises:
-        FieldError: the end is not after the start (``to``).
-        DomainError: the end is in the future, or the entry is longer than
+        FieldError: the end is not after the start, or in the future (``to``).
+        DomainError: the entry is longer than
             :data:`~bbdispatch.domain.timers.LONG_LIMIT` even confirmed.
         TooShort: under a minute (discard the timer instead).
         TooLong: longer than ``timer_limit_hours`` and ``long`` not given.
@@ -63,7 +63,7 @@ def check_entry_times(
     if end <= start:
         raise FieldError("to", _("The end must be after the start."))
     if end > ctx.clock.now():
-        raise DomainError(_("The end is in the future."))
+        raise FieldError("to", _("The end is in the future."))
     length = end - start
     if length < MIN_ENTRY:
         raise TooShort(

@@ -161,6 +161,25 @@ def test_time_edit_with_the_end_before_the_start_names_the_flag(
     assert rows(db, "SELECT started_at, ended_at FROM work_entry") == before
 
 
+def test_an_end_in_the_future_exits_2_naming_to(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``time add`` / ``time edit`` with a future end exited 1 without naming the flag."""
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    tomorrow = (datetime.now(FIRM_ZONE) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    err = cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
+              tomorrow, "--text", "Naprawa", "--tech", "anna", code=2)  # fmt: skip
+    one_line(err, "--to")
+    assert "future" in err
+    assert rows(db, "SELECT count(*) FROM work_entry") == [(0,)]
+    entry = cli_json(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10),
+                     "--to", yesterday(11), "--text", "Naprawa", "--tech", "anna")["id"]  # fmt: skip
+    one_line(cli(db, capsys, "time", "edit", str(entry), "--to", tomorrow, code=2), "--to")
+
+
 @pytest.mark.parametrize("text", ["%", "_", "%%%", "___", "a%", "!"])
 def test_search_wildcards_match_literally(
     db: str, capsys: pytest.CaptureFixture[str], text: str
