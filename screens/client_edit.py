@@ -71,6 +71,13 @@ class ClientEditScreen(FormDialog[bool]):
             id="cancel",
         ),  # fmt: skip
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the client"), id="save"),
+        Binding(
+            "ctrl+g",
+            "main_phone",
+            N_("Main number"),
+            tooltip=N_("Make the phone under the cursor the main (first) number"),
+            id="client-edit-main-phone",
+        ),
     ]
 
     AUTO_FOCUS = "#ce-name"
@@ -134,7 +141,7 @@ class ClientEditScreen(FormDialog[bool]):
                     yield PlainLabel(labels[field])
                     yield TextInput(values[field], id=f"ce-{field}", compact=True)
                     yield MessageLine("", id=f"ce-{field}-error", classes="field-error")
-            yield PlainLabel(_("Phones: number, label, contact person (one a line)"))
+            yield PlainLabel(_("Phones: number, label, contact person (one a line; first: main)"))
             yield TextEditor(phones_text(c), id="ce-phones", soft_wrap=False)
             yield MessageLine("", id="ce-phones-error", classes="field-error")
             yield PlainLabel(_("Notes"))
@@ -159,6 +166,23 @@ class ClientEditScreen(FormDialog[bool]):
             notes=self.query_one("#ce-notes", TextArea).text,
             phones=parse_phones(self.query_one("#ce-phones", TextArea).text),
         )  # fmt: skip
+
+    def action_main_phone(self) -> None:
+        """Move the phone line under the cursor to the top: the first number is the main one."""
+        editor = self.query_one("#ce-phones", TextArea)
+        row = editor.cursor_location[0]
+        lines = editor.text.split("\n")
+        if self.focused is not editor or row >= len(lines) or not lines[row].strip():
+            self.notify(
+                _("Put the cursor on a number in Phones, then ^g makes it the main one."),
+                severity="warning",
+            )
+            editor.focus()
+            return
+        if row > 0:
+            editor.text = "\n".join([lines[row], *lines[:row], *lines[row + 1 :]])
+        editor.move_cursor((0, 0))
+        editor.focus()
 
     @on(Button.Pressed, "#ce-save")
     def _save_pressed(self) -> None:

@@ -26,6 +26,7 @@ from bbdispatch.domain.messages import shown
 from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import _
+from bbdispatch.phones import try_parse_phone
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import (
@@ -65,6 +66,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_choice(edit, "--kind", kind=kind_choice(), metavar=_("KIND"))
     edit.add_argument("--name", metavar=_("NAME"), help=_("company name, or first and last name"))
     _detail_flags(edit)
+    edit.add_argument(
+        "--main-phone",
+        metavar=_("NUMBER"),
+        help=_("make this number of the client its main (first) one; the others keep their order"),
+    )
     edit.set_defaults(handler=handle_edit, id_refers=Ref.CLIENT)
     for name, helptext in (("archive", _("archive a client")), ("reactivate", _("undo archiving"))):
         action = one_line_errors(actions.add_parser(name, help=helptext))
@@ -80,8 +86,12 @@ def _detail_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--phone",
         action="append",
-        metavar=_("NUMBER[=LABEL]"),
-        help=_("a phone, optionally labelled (repeat for more; on edit: replaces the list)"),
+        metavar=_("NUMBER[=LABEL[=PERSON]]"),
+        help=_(
+            "a phone with its label and contact person, optional (repeat for more; the first"
+            " is the main one; on edit: replaces the list, and a number kept keeps the label"
+            " and person not given)"
+        ),
     )
     parser.add_argument("--street", metavar=_("STREET"), help=_("street and number"))
     parser.add_argument("--postal-code", metavar=_("NN-NNN"), help=_("postal code"))
@@ -92,17 +102,58 @@ def _detail_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print the id as JSON"))
 
 
-def _phones(values: list[str] | None, contact: str) -> tuple[PhoneLine, ...]:
+def _phones(
+    values: list[str] | None, contact: str, stored: tuple[PhoneLine, ...] = ()
+) -> tuple[PhoneLine, ...]:
+    """The ``--phone NUMBER[=LABEL[=PERSON]]`` values as phone lines.
+
+    A number the client has already (``stored``) keeps the label and contact
+    person it has unless the value gives them (``601…=`` clears the label,
+    ``601…=biuro=`` the person too); a new number's person is ``contact``
+    (``--contact``) unless given. Numbers are checked by the service.
+    """
+    known = {p.e164: p for p in stored}
     found = []
     for value in values or []:
-        number, _sep, label = value.partition("=")
-        found.append(PhoneLine(number.strip(), label.strip(), contact))
+        number, has_label, rest = value.partition("=")
+        label, has_person, person = rest.partition("=")
+        before = known.get(try_parse_phone(number.strip()) or "")
+        found.append(
+            PhoneLine(
+                number.strip(),
+                label.strip() if has_label else (before.label if before else ""),
+                person.strip() if has_person else (before.contact_person if before else contact),
+            )
+        )
     return tuple(found)
+
+
+def _main_first(phones: tuple[PhoneLine, ...], main: str | None) -> tuple[PhoneLine, ...]:
+    """``phones`` with the ``--main-phone`` number first, the others in their order.
+
+    Raises:
+        FieldError: the number is not one of ``phones`` (``main_phone``).
+    """
+    if main is None:
+        return phones
+    e164 = try_parse_phone(main.strip())
+    chosen = [p for p in phones if (try_parse_phone(p.e164) or p.e164) == e164]
+    if e164 is None or not chosen:
+        raise FieldError(
+            "main_phone",
+            _("{number} is not one of the client's numbers: add it with --phone first.").format(
+                number=main
+            ),
+        )
+    return (chosen[0], *(p for p in phones if p is not chosen[0]))
 
 
 def _details(args: argparse.Namespace, base: ClientDetails) -> ClientDetails:
     """The base details with every flag given applied."""
     contact = base.contact_person if args.contact is None else args.contact
+    phones = (
+        base.phones if args.phone is None else _phones(args.phone, args.contact or "", base.phones)
+    )
     return ClientDetails(
         kind=ClientKind(args.kind) if args.kind else base.kind,
         name=base.name if args.name is None else args.name,
@@ -113,7 +164,7 @@ def _details(args: argparse.Namespace, base: ClientDetails) -> ClientDetails:
         email=base.email if args.email is None else args.email,
         contact_person=contact,
         notes=base.notes if args.notes is None else args.notes,
-        phones=base.phones if args.phone is None else _phones(args.phone, args.contact or ""),
+        phones=_main_first(phones, getattr(args, "main_phone", None)),
     )
 
 

@@ -333,13 +333,25 @@ async def update_client(db: Database, client_id: int, details: ClientDetails) ->
 
 
 async def replace_phones(db: Database, client_id: int, phones: Sequence[PhoneLine]) -> None:
-    """Make a client's phones exactly ``phones`` (label and contact person included)."""
-    keep = [p.e164 for p in phones]
-    marks = ",".join("?" * len(keep))
-    if keep:
+    """Make a client's phones exactly ``phones``, in that order (label and contact person included).
+
+    The order is the phones' row order, and the first is the client's main
+    number: when the order changes (a number made the main one), the rows are
+    written again in the new order; otherwise they are updated in place.
+    """
+    rows = await db.fetch_all(
+        "SELECT e164 FROM client_phone WHERE client_id = ? ORDER BY id", (client_id,)
+    )
+    wanted = [p.e164 for p in phones]
+    kept = [r["e164"] for r in rows if r["e164"] in wanted]
+    if kept != wanted[: len(kept)]:
+        # A kept number moves before another: write them all again, in order.
+        await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))
+    elif wanted:
+        marks = ",".join("?" * len(wanted))
         await db.execute(
             f"DELETE FROM client_phone WHERE client_id = ? AND e164 NOT IN ({marks})",
-            (client_id, *keep),
+            (client_id, *wanted),
         )
     else:
         await db.execute("DELETE FROM client_phone WHERE client_id = ?", (client_id,))

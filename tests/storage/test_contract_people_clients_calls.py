@@ -177,6 +177,30 @@ async def test_client_updates(db: Database) -> None:
     assert await clients.search_clients_by_words(db, "wspólnicy", include_archived=False) == []
 
 
+async def test_replace_phones_keeps_the_given_order_the_first_is_main(db: Database) -> None:
+    """The first number is the main one: a new order is stored (it was kept as it was)."""
+    a = PhoneLine("+48221234567", "biuro", "Ewa")
+    b = PhoneLine("+48601234567", "komórka", "Jan")
+    c = PhoneLine("+48123456789", "", "")
+    async with db.transaction():
+        cid = await clients.insert_client(db, NOWAK, AT)
+        await clients.replace_phones(db, cid, [a, b])
+        await clients.replace_phones(db, cid, [b, a, c])
+    found = await clients.get_client(db, cid)
+    assert found is not None
+    assert [(p.e164, p.label, p.contact_person) for p in found.phones] == [
+        ("+48601234567", "komórka", "Jan"), ("+48221234567", "biuro", "Ewa"),
+        ("+48123456789", "", ""),
+    ]  # fmt: skip
+    async with db.transaction():
+        await clients.replace_phones(db, cid, [c, b])
+    found = await clients.get_client(db, cid)
+    assert found is not None
+    assert [p.e164 for p in found.phones] == ["+48123456789", "+48601234567"]
+    assert [x.id for x in await clients.search_clients_by_words(db, "221234567")] == []
+    assert [x.id for x in await clients.search_clients_by_words(db, "601234567")] == [cid]
+
+
 async def test_call_log_round_trip(db: Database) -> None:
     async with db.transaction():
         cid = await clients.insert_client(db, NOWAK, AT)
