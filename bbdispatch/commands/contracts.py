@@ -20,7 +20,12 @@ from bbdispatch.commands.common import (
     print_json,
     run,
 )
-from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
+from bbdispatch.commands.import_clients import (
+    add_check_flag,
+    problem_report,
+    read_checked,
+    warn_left_out,
+)
 from bbdispatch.commands.office import day, money, office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell
 from bbdispatch.domain.contracts import balance_text
@@ -257,6 +262,7 @@ def handle_import(args: argparse.Namespace) -> int:
                 args.file,
                 lambda text: read_contracts(text, ctx.prices, local_today(ctx.clock)),
             )
+            warn_left_out(args.file, found.warnings)
             try:
                 summary = await import_contracts(ctx, found, check=args.check)
             except ImportFileError as err:

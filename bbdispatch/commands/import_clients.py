@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO, TypeVar
@@ -22,7 +22,7 @@ from bbdispatch.services.import_clients import (
     interrupted_imports,
     stream_clients,
 )
-from bbdispatch.services.spreadsheet import ImportFileError, open_import
+from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, open_import
 from bbdispatch.storage.database import StorageError
 
 T = TypeVar("T")
@@ -112,6 +112,16 @@ def problem_report(path: Path, err: ImportFileError) -> str:
     return "\n".join([head, *(f"  {p.message if p.line == 0 else p}" for p in err.problems)])
 
 
+def warn_left_out(path: Path, warnings: Iterable[RowProblem]) -> None:
+    """Say on stderr which columns of the file the import leaves out, one line each.
+
+    Said by ``--check`` and by the import alike, before anything else, so a
+    column meant to be read but misspelt is noticed.
+    """
+    for warning in warnings:
+        echo_err(_("{f}: warning: {problem}").format(f=path, problem=warning))
+
+
 @contextmanager
 def _client_file(path: Path) -> Iterator[ClientsFile]:
     """The client file opened and its header read; its rows are read while they are used.
@@ -122,7 +132,9 @@ def _client_file(path: Path) -> Iterator[ClientsFile]:
             on its own line of the message.
     """
     with _import_file(path) as text:
-        yield stream_clients(text)
+        found = stream_clients(text)
+        warn_left_out(path, found.warnings)
+        yield found
 
 
 def _no_problems(path: Path, rows: int, plan: ImportSummary | None) -> str:

@@ -15,7 +15,12 @@ from bbdispatch.commands.common import (
     print_json,
     run,
 )
-from bbdispatch.commands.import_clients import add_check_flag, problem_report, read_checked
+from bbdispatch.commands.import_clients import (
+    add_check_flag,
+    problem_report,
+    read_checked,
+    warn_left_out,
+)
 from bbdispatch.domain.labels import ROLE_LABEL, width_of
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, ngettext
@@ -146,6 +151,7 @@ def handle_import(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         found = read_checked(args.file, read_people)
+        warn_left_out(args.file, found.warnings)
         rows = found.rows
         if args.check or found.problems:
             # Both kinds of problem in one pass: the file's own and the database's.

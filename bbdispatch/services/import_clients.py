@@ -113,6 +113,8 @@ class ClientsFile:
     problems: list[RowProblem]
     """Problems found in the file alone (canonical column names), filled as rows are read."""
     _pending: Iterator[ImportedRow] = field(default_factory=lambda: iter(()), repr=False)
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Columns left out (unknown headers), as the file writes them."""
     good: int = 0
     """Good rows read so far (all of them once every row is read)."""
 
@@ -141,8 +143,8 @@ def read_clients(source: str | Iterable[str]) -> ClientsFile:
     good rows can still be checked against the database.
 
     Raises:
-        ImportFileError: the file is empty, or its header has unknown or
-            missing columns.
+        ImportFileError: the file is empty, or its header has repeated or
+            missing columns (unknown ones are left out, in ``warnings``).
     """
     found = stream_clients(source)
     rows = list(found.each_row())
@@ -157,11 +159,11 @@ def stream_clients(source: str | Iterable[str]) -> ClientsFile:
     NIP) is held.
 
     Raises:
-        ImportFileError: the file is empty, or its header has unknown or
-            missing columns.
+        ImportFileError: the file is empty, or its header has repeated or
+            missing columns (unknown ones are left out, in ``warnings``).
     """
     sheet = stream_sheet(source, ALIASES, required=("name",), polish_names=POLISH_NAMES)
-    found = ClientsFile(Checked([], sheet.written), sheet.problems)
+    found = ClientsFile(Checked([], sheet.written), sheet.problems, warnings=sheet.warnings)
     found._pending = _checked_rows(sheet, found.problems)
     return found
 
@@ -195,7 +197,7 @@ def parse_client_csv(source: str | Iterable[str]) -> list[ImportedRow]:
     """Check a whole client file (no database).
 
     Raises:
-        ImportFileError: unknown or missing columns, or every bad row with its
+        ImportFileError: repeated or missing columns, or every bad row with its
             line and column.
     """
     found = read_clients(source)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -116,6 +116,8 @@ class ContractsFile:
     """Problems found in the file alone (canonical column names)."""
     written: dict[str, str]
     """Canonical column → the file's header for it."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Columns left out (unknown headers), as the file writes them."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def read_contracts(
             the machine's date).
 
     Raises:
-        ImportFileError: the header is wrong (unknown, repeated or missing columns).
+        ImportFileError: the header is wrong (repeated or missing columns).
     """
     sheet = read_sheet(
         source, ALIASES, required=("client", "product", "start"), polish_names=POLISH_NAMES
@@ -235,7 +237,7 @@ def read_contracts(
                 opening_used_minutes=minutes, monthly_fee=fee,
             )
         )  # fmt: skip
-    return ContractsFile(rows, keys, problems, dict(sheet.written))
+    return ContractsFile(rows, keys, problems, dict(sheet.written), sheet.warnings)
 
 
 def parse_contracts_csv(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.labels import ROLE_LABEL
@@ -128,6 +128,8 @@ class PeopleFile:
     """The rows with no problem of their own, remembering the file's headers."""
     problems: list[RowProblem]
     """Problems found in the file alone (canonical column names)."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Columns left out (unknown headers), as the file writes them."""
 
     def error(self, more: Iterable[RowProblem] = ()) -> ImportFileError:
         """Every problem, these and ``more`` (named already), by the file's headers, by line."""
@@ -214,7 +216,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
             continue
         seen[login] = r.line
         rows.append(PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone))
-    return PeopleFile(Checked(rows, sheet.written), problems)
+    return PeopleFile(Checked(rows, sheet.written), problems, sheet.warnings)
 
 
 async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False) -> PeopleSummary:

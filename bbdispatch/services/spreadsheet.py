@@ -236,6 +236,8 @@ class Sheet:
     """Rows that could not be split into cells (canonical column names), by line."""
     polish: bool = False
     """Whether the file's headers are Polish: hints then name values the Polish way."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Columns the import leaves out (unknown headers), by the file's header, line 1."""
 
     _rows: Iterator[SheetRow] = field(default_factory=lambda: iter(()), repr=False)
 
@@ -390,12 +392,31 @@ ENGLISH_HEADERS = frozenset(
 """Headers other than the canonical names that are English (or both languages' own)."""
 
 
+POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+"""Letters only a Polish header has (an unknown ``Uwagi do umowy`` has none, ``Ważna`` has)."""
+
+
 def _polish_headers(header: Iterable[str], aliases: Mapping[str, str]) -> bool:
-    """Whether a header row is Polish: a known header that is neither canonical nor English."""
+    """Whether a header row is Polish.
+
+    A known header that is neither canonical nor English, any header with a
+    Polish letter (a misspelt ``Imię i nazwsko`` beside ``Login`` and ``NIP``,
+    which both languages share), or an unknown one that is a near miss of a
+    Polish header (``Imie i nazwsko``).
+    """
+    from difflib import get_close_matches  # only for a header the import does not know
+
+    def polish(folded: str) -> bool:
+        canonical = aliases.get(folded)
+        return canonical is not None and folded != fold(canonical) and folded not in ENGLISH_HEADERS
+
     for raw in header:
         folded = fold(raw)
-        canonical = aliases.get(folded)
-        if canonical is not None and folded != fold(canonical) and folded not in ENGLISH_HEADERS:
+        if polish(folded) or POLISH_LETTERS.intersection(raw):
+            return True
+        if folded not in aliases and any(
+            polish(near) for near in get_close_matches(folded, list(aliases), n=1, cutoff=0.8)
+        ):
             return True
     return False
 
@@ -443,9 +464,12 @@ def stream_sheet(
         polish_names: canonical column → its Polish header, for problems of a
             file whose headers are Polish (a missing column, the known ones).
 
+    A header the import does not know is left out, with a warning in
+    ``Sheet.warnings`` (naming the known columns in the file's language).
+
     Raises:
-        ImportFileError: the file is empty, or its header has unknown, repeated
-            or missing columns, or cannot be split. Columns are named as the
+        ImportFileError: the file is empty, or its header has repeated or
+            missing columns, or cannot be split. Columns are named as the
             file's header writes them.
     """
     lines = _Lines(source)
@@ -468,15 +492,20 @@ def stream_sheet(
     written: dict[str, str] = {}
     polish = _polish_headers(header, aliases)
     names = dict(polish_names or {}) if polish else {}
+    warnings: list[RowProblem] = []
     for raw in header:
         name = aliases.get(fold(raw))
         if name is None:
+            # Spreadsheets carry columns of their own (notes, a customer number):
+            # left out with a warning, never a reason to refuse the file.
             known = sorted(names.get(c, c) for c in set(aliases.values()))
-            problems.append(
+            warnings.append(
                 RowProblem(
                     1,
                     raw.strip(),
-                    _("unknown column; expected {known}").format(known=", ".join(known)),
+                    _("not a column the import knows, so it is left out; known: {known}").format(
+                        known=", ".join(known)
+                    ),
                 )
             )
             name = f"?{raw}"
@@ -488,9 +517,9 @@ def stream_sheet(
     for need in required:
         if need not in columns:
             problems.append(RowProblem(1, names.get(need, need), _("the column is missing")))
-    if problems:
-        raise ImportFileError(problems)
-    sheet = Sheet(tuple(columns), written=written, polish=polish)
+    if problems:  # the columns left out too: one may be the missing one, misspelt
+        raise ImportFileError(sorted([*warnings, *problems], key=lambda p: p.line))
+    sheet = Sheet(tuple(columns), written=written, polish=polish, warnings=warnings)
     sheet._rows = _sheet_rows(sheet, lines, reader)
     return sheet
 

@@ -269,3 +269,63 @@ def test_utf16_with_bom_imports(tmp_path: Path, capsys: pytest.CaptureFixture[st
     capsys.readouterr()
     assert main(["--db", str(tmp_path / "x.db"), "import", "--check", str(f)]) == 0
     assert "1 client, no problems found" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "known"),
+    [
+        (
+            ["people", "import"],
+            "Login;Imię i nazwisko;Rola;Uwagi\nola;Ola Nowak;technik;nowa\n",
+            "known: Imię i nazwisko, Login, Na miejscu, Rola, Telefon, Umiejętności",
+        ),
+        (
+            ["import"],
+            "Nazwa;Rodzaj;Uwagi\nSklep Ola;firma;stały klient\n",
+            "known: E-mail, Kod pocztowy, Miejscowość, NIP, Nazwa, Osoba kontaktowa, Rodzaj",
+        ),
+        (
+            ["contracts", "import"],
+            "Klient;Produkt;Początek;Uwagi\n5213010002;starter-10h;2026-11-02;x\n",
+            "known: Godziny wykorzystane, Klient, Koniec, Numer umowy, Opłata miesięczna",
+        ),
+        (
+            ["import"],
+            "name,kind,notes\nOla's Shop,company,regular\n",
+            "known: city, contact_person, email, kind, name, nip, phone, postal_code, street",
+        ),
+    ],
+)
+def test_an_extra_column_is_left_out_with_a_warning_in_the_files_language(
+    firm: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    text: str,
+    known: str,
+) -> None:
+    """Spreadsheets carry columns of their own: one extra column refused the whole file,
+    and a Polish file was told the known columns in English."""
+    f = tmp_path / "extra.csv"
+    f.write_text(text, "utf-8")
+    extra = text.split("\n")[0].replace(";", ",").split(",")[-1]
+    for check in (["--check"], []):
+        assert _run(firm, *command, *check, str(f)) == 0, capsys.readouterr().err
+        out = capsys.readouterr()
+        (warning,) = out.err.splitlines()
+        assert warning.startswith(f"{f}: warning: Line 1, column {extra}: "), warning
+        assert "left out" in warning and known in warning, warning
+        assert "no problems found" in out.out if check else "added" in out.out
+
+
+def test_a_misspelt_polish_header_is_told_the_polish_names(
+    firm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Imie i nazwsko' beside 'Login' (which both languages share): the file is Polish,
+    the missing column and the known ones are named the Polish way."""
+    f = tmp_path / "p.csv"
+    f.write_text("Login;Imie i nazwsko\nola;Ola\n", "utf-8")
+    assert _run(firm, "people", "import", "--check", str(f)) == 1
+    err = capsys.readouterr().err
+    assert "column Imie i nazwsko: not a column the import knows" in err, err
+    assert "known: Imię i nazwisko, Login" in err and "column Imię i nazwisko: the column is" in err

@@ -55,7 +55,6 @@ def test_detects_semicolons_and_any_column_order() -> None:
         ("name,nip\nA,5260001246\nB,123\n", "Line 3, column nip: Invalid NIP"),
         ("name,phone\nA,12345\n", "Line 2, column phone: Not a valid phone number"),
         ("name,phone\n,601234567\n", "Line 2, column name: Enter the client's name"),
-        ("name,colour\nA,red\n", "Line 1, column colour: unknown column"),
         ("city\nWarszawa\n", "Line 1, column name: the column is missing"),
         ("name,nip\nA,5260001246\nB,526-000-12-46\n", "Line 3, column nip: NIP 5260001246 is also on line 2"),
         ("name,email\nA,a@b.pl\nB,not-an-address\n", "Line 3, column email: Not an e-mail address"),
