@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from bbdispatch.domain.calendar import FirmCalendar, calendar_of
 from bbdispatch.domain.clients import search_key
@@ -111,17 +112,35 @@ def _line(
     forgotten = row.timer_started_at is not None and timer_forgotten(
         row.timer_started_at, now, prices.billing.timer_limit_hours
     )
-    flags = Flags(
-        emergency=job.priority is Priority.EMERGENCY,
-        breached=clock is not None and clock.breached,
-        recurring=job.recurring_task_id is not None,
-        recurring_overdue=overdue,
-        timer_forgotten=forgotten,
-        alert=job.alert,
+    flags = _flags(
+        job.priority is Priority.EMERGENCY,
+        clock is not None and clock.breached,
+        job.recurring_task_id is not None,
+        overdue,
+        forgotten,
+        job.alert,
     )
     # A run waits since it fell due, not since its (catch-up) job was made.
     since = min(job.received_at, job.occurrence_at or job.received_at)
     return BoardLine(row=row, waiting=now - since, response=clock, flags=flags)
+
+
+@lru_cache(maxsize=256)
+def _flags(
+    emergency: bool, breached: bool, recurring: bool, overdue: bool, forgotten: bool, alert: str
+) -> Flags:
+    """The (frozen, shared) :class:`Flags` of these values.
+
+    A board of thousands of jobs has a handful of different ones; each line built its own.
+    """
+    return Flags(
+        emergency=emergency,
+        breached=breached,
+        recurring=recurring,
+        recurring_overdue=overdue,
+        timer_forgotten=forgotten,
+        alert=alert,
+    )
 
 
 def line_order(line: BoardLine) -> tuple[int, timedelta, int]:

@@ -63,6 +63,53 @@ def job_from_row(row: Row) -> Job:
     )
 
 
+JOB_COLUMNS = (
+    "id", "client_id", "contract_id", "caller_phone", "caller_name", "received_at",
+    "description", "mode", "priority", "category", "status", "technician_id", "visit_at",
+    "site_address", "agreed_rate_grosze", "resolution", "status_reason", "recurring_task_id",
+    "occurrence_at", "late", "closed_at", "updated_at", "alert", "agreed_price_grosze",
+)  # fmt: skip
+"""The ``job`` columns a :class:`Job` is made of, in the order :func:`job_at` reads them."""
+_JOB_SELECT = ", ".join(f"job.{c}" for c in JOB_COLUMNS)
+
+
+def job_at(row: Row) -> Job:
+    """A row whose first columns are :data:`JOB_COLUMNS` as a Job, read by position.
+
+    The same Job as :func:`job_from_row` gives. The lists that decode thousands of
+    jobs (the board: every open job on each load) read by position: a name is
+    looked up among all of a row's columns, some thirty here, for each field.
+    """
+    rate = row[14]
+    price = row[23]
+    return Job(
+        id=row[0],
+        client_id=row[1],
+        contract_id=row[2],
+        caller_phone=row[3],
+        caller_name=row[4],
+        received_at=from_db(row[5]),
+        description=row[6],
+        mode=member(JobMode, row[7]),
+        priority=member(Priority, row[8]),
+        category=member(Category, row[9]),
+        status=member(JobStatus, row[10]),
+        technician_id=row[11],
+        visit_at=from_db_opt(row[12]),
+        site_address=row[13],
+        agreed_rate=None if rate is None else from_grosze(rate),
+        resolution=row[15],
+        status_reason=row[16],
+        recurring_task_id=row[17],
+        occurrence_at=from_db_opt(row[18]),
+        late=bool(row[19]),
+        closed_at=from_db_opt(row[20]),
+        updated_at=from_db(row[21]),
+        alert=row[22],
+        agreed_price=None if price is None else from_grosze(price),
+    )
+
+
 async def insert_job(db: Database, new: NewJob, received_at: datetime, actor: str) -> int:
     """Insert a job and the first line of its status history; returns the id."""
     job_id = await db.execute(
@@ -225,31 +272,33 @@ async def get_job(db: Database, job_id: int) -> Job | None:
 
 # A job with its client's and technician's names and its running timer; callers add WHERE.
 JOB_ROW_QUERY = (
-    "SELECT job.*, client.name AS client_name, technician.name AS technician_name,"
+    f"SELECT {_JOB_SELECT}, client.name AS client_name, technician.name AS technician_name,"
     " (SELECT MIN(w.started_at) FROM work_entry w WHERE w.job_id = job.id AND w.ended_at IS NULL)"
     " AS timer_started_at"
     " FROM job JOIN client ON client.id = job.client_id"
     " LEFT JOIN technician ON technician.id = job.technician_id"
 )
+_NAMES_AT = len(JOB_COLUMNS)
+"""Where a :data:`JOB_ROW_QUERY` row's client name is (the technician's and the timer follow)."""
 
 
 def job_row_from_row(row: Row) -> JobRow:
     """A :data:`JOB_ROW_QUERY` row as a JobRow (job plus names and running timer)."""
     return JobRow(
-        job=job_from_row(row),
-        client_name=row["client_name"],
-        technician_name=row["technician_name"],
-        timer_started_at=from_db_opt(row["timer_started_at"]),
+        job=job_at(row),
+        client_name=row[_NAMES_AT],
+        technician_name=row[_NAMES_AT + 1],
+        timer_started_at=from_db_opt(row[_NAMES_AT + 2]),
     )
 
 
 async def open_job_rows(db: Database) -> list[JobRow]:
-    """Every open job with client and technician names."""
-    marks = ",".join("?" * len(OPEN_STATUSES))
-    rows = await db.fetch_all(
-        f"{JOB_ROW_QUERY} WHERE job.status IN ({marks})", [s.value for s in OPEN_STATUSES]
-    )
-    return [job_row_from_row(r) for r in rows]
+    """Every open job with client and technician names.
+
+    Read as :func:`open_job_changes` reads them the first time: the running
+    timers in one query beside the rows, not one look-up per job.
+    """
+    return (await open_job_changes(db)).changed
 
 
 @dataclass(frozen=True)
@@ -265,7 +314,8 @@ class OpenJobs:
 
 
 _OPEN_ROW_QUERY = (
-    "SELECT job.*, client.name AS client_name, technician.name AS technician_name"
+    f"SELECT {_JOB_SELECT}, client.name AS client_name, technician.name AS technician_name,"
+    " job.rev"
     " FROM job JOIN client ON client.id = job.client_id"
     " LEFT JOIN technician ON technician.id = job.technician_id"
 )
@@ -331,14 +381,14 @@ def _changes(rows: Sequence[Row], timers: dict[int, str], history_seen: int) -> 
     marks: dict[int, Hashable] = {}
     changed: list[JobRow] = []
     for r in rows:
-        job_id = r["id"]
+        job_id = r[0]
         timer = timers.get(job_id)
-        marks[job_id] = (r["rev"], timer)
+        marks[job_id] = (r[_NAMES_AT + 2], timer)
         changed.append(
             JobRow(
-                job=job_from_row(r),
-                client_name=r["client_name"],
-                technician_name=r["technician_name"],
+                job=job_at(r),
+                client_name=r[_NAMES_AT],
+                technician_name=r[_NAMES_AT + 1],
                 timer_started_at=from_db_opt(timer),
             )
         )

@@ -165,6 +165,11 @@ async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
     )  # fmt: skip
     assert await jobs.get_job(db, 999) is None
     assert [r.job.id for r in await jobs.open_job_rows(db)] == [world.job]
+    # the board's decoding by position gives the Job that decoding by name gives
+    (whole,) = await db.fetch_all("SELECT * FROM job WHERE id = ?", (world.job,))
+    (listed,) = await db.fetch_all(f"{jobs.JOB_ROW_QUERY} WHERE job.id = ?", (world.job,))
+    assert jobs.job_at(listed) == jobs.job_from_row(whole)
+    assert set(jobs.JOB_COLUMNS) == set(whole.keys()) - {"rev"}  # every column a Job holds
     assert [r.client_name for r in await jobs.job_rows_of_client(db, world.client)] == [
         "Biuro Rachunkowe Bilans",
     ]  # fmt: skip
