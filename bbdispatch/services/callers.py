@@ -12,13 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bbdispatch.domain.calls import CallOutcome, CallSource
 from bbdispatch.domain.clients import Client
 from bbdispatch.domain.rights import Action
 from bbdispatch.phones import parse_phone, try_parse_phone
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
-from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
 
 
@@ -53,6 +51,10 @@ async def record_ring(
     ``""`` and ``abc`` with exit 2, :func:`bbdispatch.phones.is_caller_id`).
     ``received_at`` is for a call replayed from the spool (default: now).
     """
+    # The call log's modules are for a ring only: a lookup logs nothing (issue 13).
+    from bbdispatch.domain.calls import CallOutcome, CallSource
+    from bbdispatch.storage import calls as store
+
     await check(ctx, Action.CALL_RING)
     e164 = try_parse_phone(raw)
     clients = await client_store.clients_by_phone(ctx.db, e164) if e164 else []

@@ -210,12 +210,12 @@ def test_a_lookup_loads_no_module_it_does_not_use(demo_db_path: Path) -> None:
 HEAVY_FOR_A_DISPATCHERS_LOOKUP = (
     "shutil", "bz2", "lzma", "bbdispatch.storage.audit", "bbdispatch.domain.audit_chain",
     "bbdispatch.domain.audit", "bbdispatch.services.audit", "bbdispatch.domain.jobs",
-    "bbdispatch.storage.jobs",
+    "bbdispatch.storage.jobs", "bbdispatch.domain.calls", "bbdispatch.storage.calls",
 )  # fmt: skip
 """What a dispatcher's ``lookup`` still has no use for: checking the one audit row that
 records their role needs the chain's hashing and ``json``, not the audit trail's modules;
 argparse's help width needs no ``shutil`` (which loads bz2 and lzma); counting the caller's
-open jobs decodes no job."""
+open jobs decodes no job; a lookup logs no call."""
 
 
 def test_a_dispatchers_lookup_checks_the_role_without_the_audit_modules(
