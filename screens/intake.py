@@ -36,6 +36,7 @@ from bbdispatch.phones import (
 )
 from bbdispatch.services.clients import add_client, archive_client, search_clients
 from bbdispatch.services.contracts import starter_signed
+from bbdispatch.services.erased import ClientErased
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
     CallerCard,
@@ -184,6 +185,8 @@ class IntakeScreen(BBScreen[None]):
         self._received_at = received
         self.title = _("Incoming call {t}").format(t=local(received).strftime("%H:%M"))
         self._update_contract()
+        # Another process's change (an admin's privacy erase) reaches the card on show.
+        self.bb.data_changed.subscribe(self, self._data_changed)
         if self._call is None:
             self.query_one("#phone", Input).focus()
             return
@@ -307,6 +310,47 @@ class IntakeScreen(BBScreen[None]):
             description = self.query_one("#description", Input)
             self._number_enter_pending = auto and not description.value
             description.focus()
+
+    def _data_changed(self, _none: None) -> None:
+        if self._card is not None:
+            self.refresh_card(self._card.client.id)
+
+    @work(exclusive=True, group="intake-card-refresh", exit_on_error=False)
+    async def refresh_card(self, client_id: int) -> None:
+        """Read the card on show again after a change; drop it if the client was erased.
+
+        The focus and everything typed stay; only the card (contracts, open
+        jobs) follows the database. A client whose data was erased meanwhile
+        leaves no detail on the screen: the card, the name and the site
+        address taken from it go, and the card says why.
+        """
+        try:
+            card = await caller_card(self.ctx, client_id)
+        except ClientErased as err:
+            if self._card is not None and self._card.client.id == client_id:
+                self._drop_card(str(err))
+            return
+        except DomainError:
+            return  # the card stays as it was; a save says what is wrong
+        if self._card is None or self._card.client.id != client_id:
+            return  # another caller was chosen meanwhile
+        self._card = card
+        today = local(self.ctx.clock.now()).date()
+        self.query_one(CallerCardView).show_card(card, today, self.ctx.prices.billing.warn_percent)
+        self.refresh_bindings()
+
+    def _drop_card(self, why: str) -> None:
+        """Forget the caller on show (their data was erased) and say so where the card was."""
+        self._card = None
+        self.query_one(CallerCardView).show_text(why)
+        self._set_phone_status(why, error=True)
+        site = self.query_one("#site", Input)
+        if site.value == self._site_default:
+            site.value = ""
+        self._site_default = ""
+        self._update_contract(reset=True)
+        self._update_add_number()
+        self.refresh_bindings()
 
     def _update_add_number(self) -> None:
         box = self.query_one("#add-number", Checkbox)
@@ -546,6 +590,8 @@ class IntakeScreen(BBScreen[None]):
         except DomainError as err:
             # A refusal or a busy/full database: said in the form, next to where
             # Enter saves, and everything typed stays for the next try.
+            if isinstance(err, ClientErased):  # nothing of the erased person stays on show
+                self._drop_card(str(err))
             self.query_one("#triage-error", Static).update(str(err))
             self.notify(str(err), severity="error")
             if callback is not None:  # the callback's reason and time were typed too

@@ -19,6 +19,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check
 from bbdispatch.storage import callbacks as store
 from bbdispatch.storage import calls as call_store
@@ -51,6 +52,7 @@ def check_callback(new: NewCallback) -> NewCallback:
 async def insert_callback_in_tx(ctx: Ctx, new: NewCallback) -> int:
     """Record a callback inside the caller's transaction (the intake saves it with the call)."""
     new = check_callback(new)
+    await refuse_if_erased(ctx, new.client_id)
     callback_id = await store.insert_callback(ctx.db, new, ctx.actor, ctx.clock.now())
     await audit.record(
         ctx, "callback", callback_id, "created", client_id=new.client_id, call_id=new.call_id,

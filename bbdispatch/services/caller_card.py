@@ -48,8 +48,12 @@ async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
 
     Raises:
         NotFound: no such client.
+        ClientErased: the client's data was erased (an open intake drops the card).
     """
     await check(ctx, Action.CLIENT_VIEW, entity="client", entity_id=client_id)
+    from bbdispatch.services.erased import refuse_if_erased  # the intake's, not lookup's
+
+    await refuse_if_erased(ctx, client_id)
     client = await client_store.get_client(ctx.db, client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))

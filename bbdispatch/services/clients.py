@@ -13,6 +13,7 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import clients as store
@@ -181,6 +182,7 @@ async def add_phone(ctx: Ctx, client_id: int, e164: str, label: str = "") -> Non
     """Attach a new number to a client (the client called from a new phone)."""
     await check(ctx, Action.CLIENT_EDIT, entity="client", entity_id=client_id)
     async with ctx.db.transaction():
+        await refuse_if_erased(ctx, client_id)
         await store.add_phone(ctx.db, client_id, e164, label)
         await audit.record(ctx, "client", client_id, "phone_added", e164=e164)
 
@@ -290,6 +292,7 @@ async def add_client(ctx: Ctx, details: ClientDetails) -> int:
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
         FieldError: a field is wrong, or the NIP belongs to another client.
+        ClientErased: the client's data was erased meanwhile.
     """
     details = check_details(details)
     await check(ctx, Action.CLIENT_EDIT)
@@ -320,6 +323,8 @@ async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[
     details = check_details(details)
     await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
+        # A form opened before another admin erased this client holds what was erased.
+        await refuse_if_erased(ctx, client_id)
         client = await store.get_client(ctx.db, client_id)
         if client is None:
             raise NotFound(_("No client with id {id}.").format(id=client_id))
@@ -353,6 +358,8 @@ async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> Cli
     """
     await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
+        if not archived:  # an erased client kept for accounting is never brought back
+            await refuse_if_erased(ctx, client_id)
         client = await store.get_client(ctx.db, client_id)
         if client is None:
             raise NotFound(_("No client with id {id}.").format(id=client_id))

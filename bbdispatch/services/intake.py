@@ -171,10 +171,12 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
     Raises:
         IntakeFieldError: a field is wrong (nothing is saved).
         DomainError: the NIP belongs to another client, or the client is gone.
+        ClientErased: the client's data was erased meanwhile (nothing is saved).
     """
     # Imported here, not at the top: ``ring`` and ``lookup`` import this module on
     # every call and never save an intake (issue 13: the phone path starts fast).
     from bbdispatch.services.callbacks import insert_callback_in_tx
+    from bbdispatch.services.erased import refuse_if_erased
     from bbdispatch.services.jobs import insert_job_in_tx
 
     await check(ctx, Action.JOB_CREATE)
@@ -182,6 +184,8 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
     received = request.received_at or ctx.clock.now()
     async with ctx.db.transaction():
         client_id = request.client_id
+        # An intake opened before another admin erased this client holds what was erased.
+        await refuse_if_erased(ctx, client_id)
         outcome = CallOutcome.INFORMATION
         if request.new_client is not None:
             client_id = await _insert_prospect(ctx, request.new_client)

@@ -17,6 +17,7 @@ from bbdispatch.formats import format_money
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check, check_job
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -52,8 +53,10 @@ async def insert_job_in_tx(ctx: Ctx, new: NewJob, received_at: datetime | None =
         FieldError: both an agreed price and rate, or a negative one.
         NotFound: no such client.
         DomainError: the client is archived.
+        ClientErased: the client's data was erased.
     """
     check_terms(new.agreed_price, new.agreed_rate)
+    await refuse_if_erased(ctx, new.client_id)
     client = await client_store.get_client(ctx.db, new.client_id)
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=new.client_id))

@@ -263,3 +263,22 @@ async def held_for_others(db: Database, client_id: int, needle: str) -> bool:
          needle, needle),
     )  # fmt: skip
     return value is not None
+
+
+async def was_erased(db: Database, client_id: int) -> bool:
+    """Whether the client's personal data was erased (a ``privacy_erased`` audit row names it).
+
+    Ids are never given out again (``id_high_water``), so the row is about this
+    client for good, whether its record was deleted or kept, anonymised, for
+    accounting. A database that reused ids before migration 012 may hold a
+    client made after an erasure under the same id: that erasure is not about
+    it (as in the export). One indexed lookup (``audit_log_by_entity``).
+    """
+    found = await db.fetch_value(
+        "SELECT count(*) FROM audit_log a"
+        " WHERE a.entity = 'client' AND a.entity_id = ? AND a.action = 'privacy_erased'"
+        " AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = a.entity_id"
+        " AND c.created_at >= a.at)",
+        (client_id,),
+    )
+    return bool(found)

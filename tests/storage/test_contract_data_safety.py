@@ -331,6 +331,17 @@ async def test_a_spool_name_taken_by_a_file_is_named(db: Database) -> None:
     assert caught.value.filename == str(spool.spool_dir(db.path))
 
 
+async def test_an_erasure_is_known_by_the_client_id_for_good(db: Database) -> None:
+    async with db.transaction():
+        client_id = await clients.insert_client(db, KOWALSKA, AT)
+    assert not await privacy.was_erased(db, client_id)
+    async with db.transaction():
+        later = AT + timedelta(minutes=1)
+        await audit.insert_audit(db, later, "tester", "client", client_id, "privacy_erased", {})
+    assert await privacy.was_erased(db, client_id)
+    assert not await privacy.was_erased(db, client_id + 1)
+
+
 async def test_a_clients_footprint_export_and_erasure(db: Database) -> None:
     async with db.transaction():
         client_id = await clients.insert_client(db, KOWALSKA, AT)
