@@ -15,12 +15,13 @@ import os
 import re
 import shlex
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bbdispatch.domain.labels import ROLE_LABEL
 from bbdispatch.domain.people import Role
+from bbdispatch.domain.rights import ACTION_TEXT, Action, Principal, allowed
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import (
     PriceListError,
@@ -90,6 +91,17 @@ class Accounts:
     def group_name(self, gid: int) -> str:
         """A group's name (its number when unknown)."""
         return self.group_names.get(gid, str(gid))
+
+    def personal_owner(self, gid: int) -> str | None:
+        """The login whose own group ``gid`` is (its primary group, of its own name), or None.
+
+        Debian gives every new login a group of its own; a database left in a
+        dispatcher's group (``kasia``) is shared with nobody but kasia, and
+        asking the others to join kasia's group would give them her files.
+        """
+        name = self.group_names.get(gid)
+        found = self.users.get(name) if name is not None else None
+        return name if found is not None and found[1] == gid else None
 
 
 class _Unreadable(Exception):
@@ -173,13 +185,15 @@ STAFF_GROUP = "bbdispatch"
 def staff_group(accounts: Accounts, gid: int) -> tuple[str, str]:
     """The group to advise for the database, and the command that creates it if missing.
 
-    The database's own group, unless that is ``root`` (a plain folder): then
-    the documented ``bbdispatch`` group; staff are never put into ``root``.
+    The database's own group, unless that is ``root`` (a plain folder) or one
+    login's personal group (a database made by a dispatcher in their home
+    umask): then the documented ``bbdispatch`` group; staff are never put into
+    ``root`` or into another login's own group.
     Returns ``(name, prefix)``; ``prefix`` is ``"groupadd --system NAME && "``
     when the group does not exist yet, else ``""``.
     """
     name = accounts.group_name(gid)
-    if gid != 0 and name != "root":
+    if gid != 0 and name != "root" and accounts.personal_owner(gid) is None:
         return name, ""
     if STAFF_GROUP in accounts.group_names.values():
         return STAFF_GROUP, ""
@@ -213,14 +227,19 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
         lock_info: os.stat_result | None = lock.lstat()
     except OSError:
         lock_info = None  # made by the first program that opens the database
-    if info.st_gid == 0:
+    personal = accounts.personal_owner(info.st_gid)
+    if info.st_gid == 0 or personal is not None:
         files = f"{q} {lq}" if lock_info is not None else q
+        why = (
+            _("{path} belongs to group root: staff must never join root")
+            if personal is None
+            else _("{path} belongs to {login}'s own group: others must not join it")
+        ).format(path=db_path, login=personal)
         checks.append(
             Check(False, _("database group"), _(
-                "{path} belongs to group root: staff must never join root; run: "
-                "{create}chgrp {group} {fq} {files} && chmod 3770 {fq} && chmod 660 {files} "
-                "(docs/deploy-ssh.md)").format(
-                path=db_path, create=create, group=staff, fq=fq, files=files))
+                "{why}; run: {create}chgrp {group} {fq} {files} && chmod 3770 {fq} && "
+                "chmod 660 {files} (docs/deploy-ssh.md)").format(
+                why=why, create=create, group=staff, fq=fq, files=files))
         )  # fmt: skip
     elif lock_info is not None and (
         lock_info.st_gid != info.st_gid
@@ -535,62 +554,148 @@ def _sshd_lines(root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
     return _readable_lines(_files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"]))
 
 
+@dataclass(frozen=True)
+class _Forced:
+    """A ``ForceCommand`` line running bbdispatch, with the ``Match`` block it is in."""
+
+    path: Path
+    line: str
+    matched: bool
+    """Inside a ``Match`` block (not ``Match all``): it applies to the logins the block names."""
+    groups: tuple[str, ...] = ()
+    """The block's ``Match Group`` names."""
+    users: tuple[str, ...] = ()
+    """The block's ``Match User`` names."""
+
+    def covers(self, account: Account, accounts: Accounts) -> bool:
+        """Whether sshd forces this command on ``account`` (by its groups or its login)."""
+        if not self.matched:
+            return True
+        names = {accounts.group_name(g) for g in account.groups}
+        return bool(names.intersection(self.groups)) or account.login in self.users
+
+
+def _force_commands(root: Path) -> tuple[list[_Forced], list[Path]]:
+    """Every ``ForceCommand`` running bbdispatch in sshd's files, and the files not readable.
+
+    A ``Match`` block runs to the next ``Match`` or the end of its file
+    (sshd_config(5)); ``Match all`` ends one.
+    """
+    lines, unreadable = _sshd_lines(root)
+    found: list[_Forced] = []
+    current: Path | None = None
+    matched = False
+    groups: list[str] = []
+    users: list[str] = []
+    for path, line in lines:
+        if path != current:  # a Match block ends with its file
+            matched, groups, users, current = False, [], [], path
+        words = line.replace("=", " ", 1).split()
+        key = words[0].lower()
+        if key == "match":
+            groups, users = [], []
+            matched = not (len(words) > 1 and words[1].lower() == "all")
+            for name, value in zip(words[1::2], words[2::2], strict=False):
+                names = [v for v in value.split(",") if v and not v.startswith("!")]
+                if name.lower() == "group":
+                    groups += names
+                elif name.lower() == "user":
+                    users += names
+        elif key == "forcecommand" and "bbdispatch" in line:
+            found.append(_Forced(path, line, matched, tuple(groups), tuple(users)))
+    return found, unreadable
+
+
 def forced_groups(root: Path) -> frozenset[str]:
     """Groups whose sshd ``Match Group`` block has a ForceCommand running bbdispatch."""
-    found: set[str] = set()
-    groups: list[str] = []
-    current: Path | None = None
-    for path, line in _sshd_lines(root)[0]:
-        if path != current:  # a Match block ends with its file
-            groups, current = [], path
-        words = line.split()
-        if words[0].lower() == "match":
-            groups = []
-            for key, value in zip(words[1::2], words[2::2], strict=False):
-                if key.lower() == "group":
-                    groups += value.split(",")
-        elif words[0].lower() == "forcecommand" and "bbdispatch" in line:
-            found.update(groups)
-    return frozenset(found)
+    return frozenset(g for f in _force_commands(root)[0] for g in f.groups)
 
 
 ANYONE = Account("", -1, -1, frozenset())
 """An account that owns nothing and is in no group: the ``others`` bits alone."""
 
 
-def check_ssh(root: Path, technicians: Iterable[Account | None] = ()) -> Check:
-    """Sshd gives technicians ``bbdispatch tech`` (a ForceCommand line) that each can run.
+def check_ssh(
+    root: Path,
+    technicians: Iterable[Account | None] = (),
+    accounts: Accounts | None = None,
+    db_path: Path | None = None,
+) -> Check:
+    """Sshd gives each technician ``bbdispatch tech`` on this database, and only technicians.
+
+    The ``ForceCommand`` must sit in a ``Match`` block (outside one sshd
+    forces it on every login, dispatchers and admins too) that covers every
+    technician's account, its program must be one each may run (every folder
+    on the way, the interpreter behind a symlink), and the command it runs
+    must name ``db_path`` (the database doctor checks).
 
     ``technicians``: the technicians' OS accounts (None for a missing one,
     reported by the account check); with none, the program is judged by the
-    ``others`` bits.
+    ``others`` bits. ``accounts``: the passwd and group files, for the
+    groups' names.
     """
-    techs = list(technicians)
-    lines, unreadable = _sshd_lines(root)
-    for path, line in lines:
-        if line.lower().startswith("forcecommand") and "bbdispatch" in line:
-            accounts = [a for a in techs if a is not None] or [ANYONE]
-            return _force_command(root, path, line, accounts)
-    if not techs:
-        return Check(True, _("ssh ForceCommand"), _("none needed: no technicians yet"))
-    if unreadable:
-        return _unchecked(_("ssh ForceCommand"), unreadable)
-    return Check(False, _("ssh ForceCommand"), _(
-        "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
-        "see docs/deploy-ssh.md"))  # fmt: skip
-
-
-def _force_command(root: Path, config: Path, line: str, accounts: list[Account]) -> Check:
-    """The ForceCommand's program exists under ``root`` and every technician may run it."""
     what = _("ssh ForceCommand")
+    everyone = list(technicians)
+    techs = [a for a in everyone if a is not None]
+    forced, unreadable = _force_commands(root)
+    if not forced:
+        if not everyone:
+            return Check(True, what, _("none needed: no technicians yet"))
+        if unreadable:
+            return _unchecked(what, unreadable)
+        return Check(False, what, _(
+            "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
+            "see docs/deploy-ssh.md"))  # fmt: skip
+    for f in forced:
+        if not f.matched:
+            return Check(False, what, _(
+                "{config}: '{line}' is under no Match line, so sshd forces it on every "
+                "login, dispatchers and admins too; put it under 'Match Group {tech}' "
+                "(docs/deploy-ssh.md)").format(
+                config=f.path, line=f.line, tech=TECH_GROUP))  # fmt: skip
+    known = accounts or Accounts(root)
+    for account in techs:
+        if not any(f.covers(account, known) for f in forced):
+            first = forced[0]
+            named = [*first.groups, *first.users]
+            group = next((g for g in first.groups if g in known.group_names.values()), None)
+            fix = (
+                _("run: usermod -aG {group} {login}").format(group=group, login=account.login)
+                if group is not None
+                else _("name the technicians' group there: 'Match Group {tech}'").format(
+                    tech=TECH_GROUP
+                )
+            )
+            return Check(False, what, _(
+                "{config}: the Match line over the ForceCommand ({named}) does not cover "
+                "technician {login}: over ssh they would get a shell; {fix} "
+                "(docs/deploy-ssh.md)").format(
+                config=first.path, named=", ".join(named) or "-", login=account.login,
+                fix=fix))  # fmt: skip
+    return _force_command(root, forced[0].path, forced[0].line, techs or [ANYONE], db_path)
+
+
+def _force_command(
+    root: Path, config: Path, line: str, accounts: list[Account], db_path: Path | None = None
+) -> Check:
+    """The ForceCommand's program exists, every technician may run it, on the right database.
+
+    The program is read under ``root``; the command it runs must be
+    ``bbdispatch tech`` on ``db_path`` (when given).
+    """
+    what = _("ssh ForceCommand")
+    command = line.replace("=", " ", 1).split(None, 1)[1] if " " in line else ""
     try:
-        program = shlex.split(line.split(None, 1)[1])[0]
+        program = shlex.split(command)[0]
     except (IndexError, ValueError):
         program = ""
     if not program.startswith("/"):
+        problem = _database_problem(command, {}, db_path)
+        if problem is not None:
+            return Check(False, what, f"{config}: {line}: {problem}")
         return Check(True, what, f"{config}: {line}")
     target = root / program.lstrip("/")
-    if not target.is_file():
+    if not _exists(root, program):
         return Check(False, what, _(
             "{config}: {program} does not exist: technicians' logins would fail; "
             "create it as docs/deploy-ssh.md says").format(
@@ -599,10 +704,101 @@ def _force_command(root: Path, config: Path, line: str, accounts: list[Account])
         problem = run_problem(root, program, account)
         if problem is not None:
             return Check(False, what, problem)
+    try:
+        head = target.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        head = ""
+    script = head.partition("\n")[2] if head.startswith("#!") else command
+    problem = _database_problem(script, {}, db_path)
+    if problem is not None:
+        return Check(False, what, f"{program}: {problem}")
     return Check(True, what, f"{config}: {line}")
 
 
-def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> str | None:
+def _database_problem(script: str, env: dict[str, str], db_path: Path | None) -> str | None:
+    """Why a wrapper (or a ForceCommand line) does not run ``bbdispatch tech`` on ``db_path``.
+
+    None when it does, when ``db_path`` is not known, or when no ``bbdispatch
+    … tech`` is found in it (a wrapper written some other way is not judged).
+    ``BBDISPATCH_DB`` set in the script (``export``, a prefix) and simple
+    ``$NAME`` variables set in it are followed.
+    """
+    if db_path is None:
+        return None
+    words = _words(script)
+    names = dict(env)
+    for at, word in enumerate(words):
+        if word == "export":
+            continue
+        if _ENV_LINE.match(word):
+            name, _eq, value = word.partition("=")
+            names[name] = _expand(value, names)
+            continue
+        if Path(word).name != "bbdispatch":
+            continue
+        end = next(
+            (i for i in range(at + 1, len(words)) if words[i] and words[i][0] in ";&|<>"),
+            len(words),
+        )
+        args = words[at + 1 : end]
+        if "tech" not in args:
+            continue
+        named = names.get("BBDISPATCH_DB")
+        for i, arg in enumerate(args):
+            if arg == "--db" and i + 1 < len(args):
+                named = _expand(args[i + 1], names)
+            elif arg.startswith("--db="):
+                named = _expand(arg.removeprefix("--db="), names)
+        if named is None:
+            return _(
+                "it names no database (no --db, no BBDISPATCH_DB), so each technician would "
+                "open their own default one; add --db {db}"
+            ).format(db=shlex.quote(str(db_path)))
+        if os.path.normpath(named) != os.path.normpath(str(db_path)):
+            return _(
+                "it runs bbdispatch tech on {other}, not on {db} (the database checked here); "
+                "correct --db in it, or run doctor with --db {other}"
+            ).format(other=named, db=db_path)
+        return None
+    return None
+
+
+def _expand(value: str, names: dict[str, str]) -> str:
+    """A word with ``$NAME``/``${NAME}`` replaced by what the script set (else left as is)."""
+    return re.sub(
+        r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
+        lambda m: names.get(m.group(1), m.group(0)),
+        value,
+    )
+
+
+def _exists(root: Path, program: str) -> bool:
+    """Whether ``program`` (absolute) is a file under ``root``, symlinks read under ``root``."""
+    path = program
+    for _hop in range(MAX_LINKS):
+        target = root / path.lstrip("/")
+        try:
+            link = os.readlink(target)
+        except OSError:
+            return target.is_file()
+        path = _link_target(path, link)
+    return False
+
+
+MAX_LINKS = 16
+"""Symbolic links followed from one program before giving up (a loop)."""
+
+
+def _link_target(program: str, link: str) -> str:
+    """Where a symlink at ``program`` (absolute) points, as an absolute path."""
+    if link.startswith("/"):
+        return os.path.normpath(link)
+    return os.path.normpath(str(Path(program).parent / link))
+
+
+def run_problem(
+    root: Path, program: str, account: Account, depth: int = 0, *, via: str = "", hops: int = 0
+) -> str | None:
     """Why ``account`` cannot run ``program`` (an absolute path under ``root``), or None.
 
     As the kernel decides for that account's uid and groups: every folder on
@@ -611,10 +807,17 @@ def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> s
     programs it runs by full path (a wrapper's ``exec /opt/.../bbdispatch``,
     whose own ``#!`` is the venv's Python) are judged the same way, so a venv
     under root's home (``/root``, 700) is found behind a wrapper in
-    ``/usr/local/bin``.
+    ``/usr/local/bin``. A symbolic link is followed (read under ``root``) and
+    its target judged the same way: a venv's ``bin/python`` links to the
+    interpreter it was made from, which may sit under a private folder
+    (``/root/.pyenv``). ``via``: the link that led here, named in the message.
     """
     who = account.login or _("an account other than its owner and group")
     target = root / program.lstrip("/")
+    try:
+        link: str | None = os.readlink(target)
+    except OSError:
+        link = None
     relative = Path(program.lstrip("/"))
     for part in reversed(relative.parents):
         if part == Path("."):
@@ -625,11 +828,25 @@ def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> s
         except OSError:
             continue
         if not allows(info, account, 1):
+            mode = stat.S_IMODE(info.st_mode)
+            if via:
+                return _(
+                    "{who} cannot run {via}: it links to {program}, and {folder} is {mode:o}, "
+                    "which does not let them through; make the venv from a Python every "
+                    "technician can reach: /usr/bin/python3 -m venv /opt/bbdispatch/venv "
+                    "(docs/deploy-ssh.md)"
+                ).format(who=who, via=via, program=program, folder=f"/{part}", mode=mode)
             return _(
                 "{who} cannot run {program}: {folder} is {mode:o} and does not let them "
                 "through; install bbdispatch where every technician can reach it, e.g. "
                 "python3 -m venv /opt/bbdispatch/venv (docs/deploy-ssh.md)"
-            ).format(who=who, program=program, folder=f"/{part}", mode=stat.S_IMODE(info.st_mode))
+            ).format(who=who, program=program, folder=f"/{part}", mode=mode)
+    if link is not None:
+        if hops >= MAX_LINKS:
+            return _("{program} is a loop of symbolic links").format(program=via or program)
+        return run_problem(
+            root, _link_target(program, link), account, depth, via=via or program, hops=hops + 1
+        )
     try:
         info = target.stat()
         with target.open("rb") as handle:
@@ -653,7 +870,7 @@ def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> s
         if word.startswith("/") and Path(word).name == "bbdispatch"
     ]  # fmt: skip
     for inner in dict.fromkeys(nested):
-        if (root / inner.lstrip("/")).exists():
+        if os.path.lexists(root / inner.lstrip("/")):
             problem = run_problem(root, inner, account, depth + 1)
             if problem is not None:
                 return problem
@@ -678,6 +895,8 @@ class _Job:
     search: tuple[str, ...]
     timer: bool = True
     """False for a systemd service that no enabled timer starts."""
+    user: str = "root"
+    """The account it runs as: a cron line's user field, a crontab's owner, ``User=``."""
 
 
 def _words(command: str) -> list[str]:
@@ -702,6 +921,11 @@ def _words(command: str) -> list[str]:
 
 
 def _cron_jobs(path: Path, lines: list[str], has_user: bool) -> list[_Job]:
+    """The lines of a cron file that run something, with the account each runs as.
+
+    With ``has_user`` (``/etc/crontab``, ``/etc/cron.d``) the sixth field names
+    the account, else the file is that account's crontab (named after it).
+    """
     env: dict[str, str] = {}
     jobs: list[_Job] = []
     for line in lines:
@@ -715,16 +939,20 @@ def _cron_jobs(path: Path, lines: list[str], has_user: bool) -> list[_Job]:
         if len(parts) <= fields:
             continue
         search = tuple(env["PATH"].split(":")) if "PATH" in env else CRON_PATH
-        jobs.append(_Job(path, line, _words(parts[fields]), dict(env), search))
+        user = parts[fields - 1] if has_user else path.name
+        jobs.append(_Job(path, line, _words(parts[fields]), dict(env), search, user=user))
     return jobs
 
 
 def _systemd_jobs(root: Path, path: Path, lines: list[str]) -> list[_Job]:
     env: dict[str, str] = {}
     commands: list[tuple[str, str]] = []
+    user = "root"
     for line in lines:
         key, _sep, value = line.partition("=")
-        if key.strip() == "Environment":
+        if key.strip() == "User":
+            user = value.strip() or "root"
+        elif key.strip() == "Environment":
             for item in _words(value):
                 name, _eq, val = item.partition("=")
                 env[name] = val
@@ -732,7 +960,9 @@ def _systemd_jobs(root: Path, path: Path, lines: list[str]) -> list[_Job]:
             commands.append((line, value.strip().lstrip("-@:+!")))
     timer = f"{path.stem}.timer"
     enabled = (root / "etc/systemd/system/timers.target.wants" / timer).exists()
-    return [_Job(path, line, _words(cmd), env, SYSTEMD_PATH, enabled) for line, cmd in commands]
+    return [
+        _Job(path, line, _words(cmd), env, SYSTEMD_PATH, enabled, user) for line, cmd in commands
+    ]
 
 
 def _program_problem(root: Path, program: str, search: tuple[str, ...]) -> str | None:
@@ -753,10 +983,22 @@ def _program_problem(root: Path, program: str, search: tuple[str, ...]) -> str |
     ).format(program=program, path=":".join(search))
 
 
-def _job_problem(root: Path, job: _Job, db_path: Path, task: str) -> str | None:
-    """Why a line that runs ``bbdispatch … task`` does not do it for this database, or None."""
+def _job_problem(
+    root: Path,
+    job: _Job,
+    db_path: Path,
+    task: str,
+    may_run: Callable[[str], str | None] | None = None,
+) -> str | None:
+    """Why a line that runs ``bbdispatch … task`` does not do it for this database, or None.
+
+    ``may_run``: why an account may not run the task (None when it may); the
+    account is the line's (:attr:`_Job.user`), or the one a ``runuser -u`` or
+    ``sudo -u`` on the line switches to.
+    """
     words = job.words
     env = dict(job.env)
+    user = job.user
     for at, word in enumerate(words):
         if Path(word).name != "bbdispatch" and not word.endswith("/bbdispatch"):
             if _ENV_LINE.match(word):
@@ -764,6 +1006,12 @@ def _job_problem(root: Path, job: _Job, db_path: Path, task: str) -> str | None:
                 env[name] = value
             elif word in {";", "&&", "||", "|", "&"}:
                 env = dict(job.env)
+            elif (
+                word == "-u"
+                and 0 < at < len(words) - 1
+                and Path(words[at - 1]).name in {"runuser", "sudo"}
+            ):
+                user = words[at + 1]
             continue
         end = next(
             (i for i in range(at + 1, len(words)) if words[i] and words[i][0] in ";&|<>"),
@@ -789,6 +1037,9 @@ def _job_problem(root: Path, job: _Job, db_path: Path, task: str) -> str | None:
             ).format(db=shlex.quote(str(db_path)))
         if os.path.normpath(named) != os.path.normpath(str(db_path)):
             return _("it runs on {other}, not on {db}").format(other=named, db=db_path)
+        refused = may_run(user) if may_run is not None else None
+        if refused is not None:
+            return refused
         if not job.timer:
             return _("no enabled timer starts it; run: systemctl enable --now {timer}").format(
                 timer=f"{job.path.stem}.timer"
@@ -797,12 +1048,20 @@ def _job_problem(root: Path, job: _Job, db_path: Path, task: str) -> str | None:
     return ""
 
 
-def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
+def check_scheduled(
+    root: Path,
+    db_path: Path,
+    task: str,
+    doc: str,
+    may_run: Callable[[str], str | None] | None = None,
+) -> Check:
     """A cron line or a timer's systemd service runs ``bbdispatch … <task>`` on this database.
 
     The program must exist. Lines are read as cron and systemd read them: a commented-out line, a
     shell comment, another ``--db`` or ``BBDISPATCH_DB``, or a program not on
     the line's PATH is not a scheduled run; the first such mistake is named.
+    ``may_run`` judges the account the line runs as (:func:`runner_judge`): a
+    technician or ``nobody`` is refused by bbdispatch every time it runs.
     """
     what = _("scheduled '{task}'").format(task=task)
     jobs: list[_Job] = []
@@ -827,7 +1086,7 @@ def check_scheduled(root: Path, db_path: Path, task: str, doc: str) -> Check:
             unreadable.append(err.path)
     wrong: list[tuple[_Job, str]] = []
     for job in jobs:
-        problem = _job_problem(root, job, db_path, task)
+        problem = _job_problem(root, job, db_path, task, may_run)
         if problem is None:
             return Check(True, what, f"{job.path}: {job.line}")
         if problem:
@@ -855,9 +1114,20 @@ async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
     checks += await check_people(db, accounts, forced_groups(root), tuple(_sshd_lines(root)[1]))
     checks.append(check_pricelist())
     techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
-    checks.append(check_ssh(root, [accounts.get(p.login) for p in techs]))
-    checks.append(check_scheduled(root, db.path, "schedule run", "docs/schedule.md"))
-    checks.append(check_scheduled(root, db.path, "backup", "docs/backup.md"))
+    wanted = db.path if db.dialect == "sqlite" else None
+    checks.append(check_ssh(root, [accounts.get(p.login) for p in techs], accounts, wanted))
+    roles = await _trusted_roles(db)
+    checks.append(
+        check_scheduled(
+            root,
+            db.path,
+            "schedule run",
+            "docs/schedule.md",
+            runner_judge(roles, accounts, Action.SCHEDULE_RUN),
+        )
+    )
+    checks.append(check_scheduled(root, db.path, "backup", "docs/backup.md",
+                                  runner_judge(roles, accounts, Action.BACKUP)))  # fmt: skip
     checks.append(await check_imports(db))
     return checks
 
@@ -868,3 +1138,42 @@ async def check_imports(db: Database) -> Check:
     if waiting:
         return Check(False, _("imports"), "; ".join(i.describe() for i in waiting))
     return Check(True, _("imports"), _("none interrupted"))
+
+
+async def _trusted_roles(db: Database) -> dict[str, Role]:
+    """Every active person's login and the role they act with (the audit trail's, at most)."""
+    from bbdispatch.services.rights import trusted_role
+
+    return {p.login: (await trusted_role(db, p)).role for p in await people_store.all_people(db)}
+
+
+def runner_judge(
+    roles: dict[str, Role], accounts: Accounts, action: Action
+) -> Callable[[str], str | None]:
+    """Why an OS account may not run ``action`` from cron or systemd (None when it may).
+
+    As bbdispatch decides when the line runs (``docs/rights.md``): root acts
+    as an admin; any other account must be a person whose role the rule table
+    allows (``schedule run``: dispatcher or admin; ``backup``: admin).
+    """
+    may = [r for r in Role if allowed(Principal.of(r), action, own=False)]
+    labels = "/".join(ROLE_LABEL[r] for r in may)
+
+    def judge(user: str) -> str | None:
+        account = accounts.get(user)
+        if user == "root" or (account is not None and account.uid == 0):
+            return None
+        role = roles.get(user)
+        if role is None:
+            return _(
+                "it runs as {user}, who is no person of the firm, so bbdispatch refuses it "
+                "every time; run it as root or as a person whose role is {roles} (docs/rights.md)"
+            ).format(user=user, roles=labels)
+        if role not in may:
+            return _(
+                "it runs as {user}, a {role}, who may not {what}, so bbdispatch refuses it "
+                "every time; run it as root or as a person whose role is {roles} (docs/rights.md)"
+            ).format(user=user, role=ROLE_LABEL[role], what=ACTION_TEXT[action], roles=labels)
+        return None
+
+    return judge

@@ -56,12 +56,12 @@ def firm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path
         "Match Group bbdispatch\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
     )
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
-        f"30 1 * * * bogdan bbdispatch --db {db} backup --keep 30\n"
+        f"*/5 * * * * root bbdispatch --db {db} schedule run\n"
+        f"30 1 * * * root bbdispatch --db {db} backup --keep 30\n"
     )
     wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
     wrapper.parent.mkdir(parents=True)
-    wrapper.write_text("#!/bin/sh\nexec bbdispatch tech\n")
+    wrapper.write_text(f"#!/bin/sh\nexec bbdispatch --db {db} tech\n")
     wrapper.chmod(0o755)
     program = root / "usr" / "bin" / "bbdispatch"  # on cron's PATH
     program.parent.mkdir(parents=True)
@@ -93,7 +93,7 @@ def test_each_mistake_is_one_line_saying_what_to_do(
     os.chmod(db, 0o644)
     (root / "etc" / "group").write_text("root:x:0:\nbbdispatch:x:4242:\n")
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
+        f"*/5 * * * * root bbdispatch --db {db} schedule run\n"
     )
     (root / "etc" / "ssh" / "sshd_config").write_text("PasswordAuthentication no\n")
     assert main(["--db", str(db), "people", "add", "zenon", "Zenon"]) == 0
@@ -327,8 +327,11 @@ def test_a_login_that_cannot_reach_the_database_folder_is_not_ok(
     db = moved / db.name
     os.chmod(above, 0o700)  # like a home folder: only its owner (root) passes
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        f"*/5 * * * * bogdan bbdispatch --db {db} schedule run\n"
-        f"30 1 * * * bogdan bbdispatch --db {db} backup\n"
+        f"*/5 * * * * root bbdispatch --db {db} schedule run\n"
+        f"30 1 * * * root bbdispatch --db {db} backup\n"
+    )
+    (root / "usr" / "local" / "bin" / "bbdispatch-tech").write_text(
+        f"#!/bin/sh\nexec bbdispatch --db {db} tech\n"
     )
     code, lines = doctor(db, root, capsys)
     assert code == 1
@@ -342,13 +345,13 @@ def test_a_login_that_cannot_reach_the_database_folder_is_not_ok(
 @pytest.mark.parametrize(
     ("line", "said"),
     [
-        ("*/5 * * * * bogdan bbdispatch --db /srv/other.db schedule run", "runs on /srv/other.db"),
-        ("*/5 * * * * bogdan /opt/nothere/bbdispatch --db {db} schedule run", "does not exist"),
-        ("*/5 * * * * bogdan bbdispatchx --db {db} schedule run", "no cron line"),
-        ("#*/5 * * * * bogdan bbdispatch --db {db} schedule run", "no cron line"),
-        ("*/5 * * * * bogdan true # bbdispatch --db {db} schedule run", "no cron line"),
-        ("*/5 * * * * bogdan /usr/bin/bbdispatch schedule run", "names no database"),
-        ("*/5 * * * * bogdan bbdispatch --db {db}.old schedule run", "runs on"),
+        ("*/5 * * * * root bbdispatch --db /srv/other.db schedule run", "runs on /srv/other.db"),
+        ("*/5 * * * * root /opt/nothere/bbdispatch --db {db} schedule run", "does not exist"),
+        ("*/5 * * * * root bbdispatchx --db {db} schedule run", "no cron line"),
+        ("#*/5 * * * * root bbdispatch --db {db} schedule run", "no cron line"),
+        ("*/5 * * * * root true # bbdispatch --db {db} schedule run", "no cron line"),
+        ("*/5 * * * * root /usr/bin/bbdispatch schedule run", "names no database"),
+        ("*/5 * * * * root bbdispatch --db {db}.old schedule run", "runs on"),
     ],
 )
 def test_a_wrong_schedule_line_is_not_ok(
@@ -356,7 +359,7 @@ def test_a_wrong_schedule_line_is_not_ok(
 ) -> None:
     db, root = firm
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        line.format(db=db) + f"\n30 1 * * * bogdan bbdispatch --db {db} backup\n"
+        line.format(db=db) + f"\n30 1 * * * root bbdispatch --db {db} backup\n"
     )
     code, lines = doctor(db, root, capsys)
     assert code == 1
@@ -367,10 +370,10 @@ def test_a_wrong_schedule_line_is_not_ok(
 @pytest.mark.parametrize(
     "line",
     [
-        "*/5 * * * * bogdan BBDISPATCH_DB={db} /usr/bin/bbdispatch schedule run >>/tmp/l 2>&1",
+        "*/5 * * * * root BBDISPATCH_DB={db} /usr/bin/bbdispatch schedule run >>/tmp/l 2>&1",
         "*/5 * * * * root runuser -u root -g bbdispatch -- sh -c "
         "'umask 002; /usr/bin/bbdispatch --db {db} schedule run'",
-        "BBDISPATCH_DB={db}\n*/15 * * * * bogdan /usr/bin/bbdispatch schedule run",
+        "BBDISPATCH_DB={db}\n*/15 * * * * root /usr/bin/bbdispatch schedule run",
     ],
 )
 def test_the_documented_schedule_lines_are_ok(
@@ -378,7 +381,7 @@ def test_the_documented_schedule_lines_are_ok(
 ) -> None:
     db, root = firm
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        line.format(db=db) + f"\n30 1 * * * bogdan bbdispatch --db {db} backup\n"
+        line.format(db=db) + f"\n30 1 * * * root bbdispatch --db {db} backup\n"
     )
     code, lines = doctor(db, root, capsys)
     assert code == 0, lines
@@ -389,7 +392,7 @@ def test_a_systemd_service_needs_its_timer_enabled(
 ) -> None:
     db, root = firm
     (root / "etc" / "cron.d" / "bbdispatch").write_text(
-        f"30 1 * * * bogdan bbdispatch --db {db} backup\n"
+        f"30 1 * * * root bbdispatch --db {db} backup\n"
     )
     units = root / "etc" / "systemd" / "system"
     units.mkdir(parents=True)
@@ -440,7 +443,8 @@ def _venv(root: Path, where: str, mode: int) -> None:
     program.chmod(0o755)
     top.chmod(mode)
     wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
-    wrapper.write_text(f'#!/bin/sh\numask 002\nexec {where}/bin/bbdispatch --db x.db tech "$@"\n')
+    db = next((root.parent / "srv").glob("*.db"))
+    wrapper.write_text(f'#!/bin/sh\numask 002\nexec {where}/bin/bbdispatch --db {db} tech "$@"\n')
 
 
 def test_a_force_command_behind_a_private_folder_is_not_ok(
@@ -472,7 +476,10 @@ def test_a_force_command_only_its_group_may_reach_is_judged_per_technician(
     with (root / "etc" / "passwd").open("a") as passwd:
         passwd.write("zenon:x:1002:1002:Zenon:/home/zenon:/bin/sh\n")
     with (root / "etc" / "group").open("a") as group:
-        group.write("zenon:x:1002:\n")
+        group.write("zenon:x:1002:\nfield:x:4300:zenon\n")
+    (root / "etc" / "ssh" / "sshd_config").write_text(  # zenon is forced, by another group
+        "Match Group bbdispatch,field\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
     assert main(["--db", str(db), "people", "add", "zenon", "Zenon"]) == 0
     capsys.readouterr()
     code, lines = doctor(db, root, capsys)
@@ -621,3 +628,152 @@ def test_a_broken_price_list_is_one_failed_check_among_the_others(
     assert len(fixes) == 1 and "price list" in fixes[0] and str(prices) in fixes[0], lines
     assert any(line.startswith("ok   account anna") for line in lines), lines
     assert any("'backup'" in line for line in lines), lines
+
+
+def test_a_venv_python_that_links_behind_a_private_folder_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: the venv was in /opt and every folder on the way open, but its bin/python
+    linked to an interpreter under root's home (a pyenv build, /root 700): doctor said ok
+    and every technician's login failed. Links are followed, each hop judged as anna."""
+    db, root = firm
+    _venv(root, "/opt/bb", 0o755)
+    python = root / "opt" / "bb" / "bin" / "python"
+    python.unlink()
+    real = root / "root" / ".pyenv" / "versions" / "3.11" / "bin" / "python3.11"
+    real.parent.mkdir(parents=True)
+    real.write_bytes(b"\x7fELF")
+    real.chmod(0o755)
+    (root / "opt" / "bb" / "bin" / "python3").symlink_to(
+        "/root/.pyenv/versions/3.11/bin/python3.11"
+    )
+    python.symlink_to("python3")
+    (root / "root").chmod(0o700)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX"), line
+    assert (
+        "anna cannot run /opt/bb/bin/python: it links to /root/.pyenv/versions/3.11/bin/python3.11"
+        in line
+    )
+    assert "/root is 700" in line and "python3 -m venv" in line
+    (root / "root").chmod(0o711)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        (  # the block names another group: anna gets a shell
+            "Match Group staff\n    ForceCommand /usr/local/bin/bbdispatch-tech\n",
+            "does not cover technician anna",
+        ),
+        (  # outside any Match: every login, dispatchers and admins too, gets the tech screen
+            "ForceCommand /usr/local/bin/bbdispatch-tech\n",
+            "under no Match line",
+        ),
+        (  # a Match block ended by 'Match all' before the ForceCommand
+            "Match Group bbdispatch\n    X11Forwarding no\nMatch all\n"
+            "ForceCommand /usr/local/bin/bbdispatch-tech\n",
+            "under no Match line",
+        ),
+    ],
+)
+def test_a_force_command_that_does_not_cover_exactly_the_technicians_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], config: str, said: str
+) -> None:
+    db, root = firm
+    (root / "etc" / "ssh" / "sshd_config").write_text(config)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX") and said in line, line
+    assert "Match Group bbdispatch-tech" in line or "usermod" in line, line
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("exec bbdispatch --db /srv/other/firm.db tech", "on /srv/other/firm.db, not on"),
+        ("export BBDISPATCH_DB=/srv/old.db\nexec bbdispatch tech", "on /srv/old.db, not on"),
+        ("exec /usr/bin/bbdispatch tech", "names no database"),
+    ],
+)
+def test_a_wrapper_on_another_database_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], body: str, said: str
+) -> None:
+    """The wrapper ran bbdispatch tech on another file than the one doctor checked: ok."""
+    db, root = firm
+    (root / "usr" / "local" / "bin" / "bbdispatch-tech").write_text(f"#!/bin/sh\n{body}\n")
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX") and said in line, line
+    (root / "usr" / "local" / "bin" / "bbdispatch-tech").write_text(
+        f'#!/bin/sh\nDB={db}\nexport BBDISPATCH_DB="$DB"\nexec bbdispatch tech "$@"\n'
+    )
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("*/5 * * * * anna bbdispatch --db {db} {task}", "runs as anna, a technician, who may not"),
+        ("*/5 * * * * nobody bbdispatch --db {db} {task}", "runs as nobody, who is no person"),
+        (
+            "*/5 * * * * root runuser -u anna -- /usr/bin/bbdispatch --db {db} {task}",
+            "runs as anna, a technician",
+        ),
+        ("crontab anna: */5 * * * * bbdispatch --db {db} {task}", "runs as anna, a technician"),
+    ],
+)
+@pytest.mark.parametrize("task", ["schedule run", "backup"])
+def test_a_schedule_line_run_as_an_account_that_may_not_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str], line: str, said: str, task: str
+) -> None:
+    """Issue 18: cron ran 'schedule run' and 'backup' as a technician or as nobody; bbdispatch
+    refused it every time, and doctor said ok. The account must be root or one whose role
+    may (docs/rights.md: schedule run dispatcher/admin, backup admin)."""
+    db, root = firm
+    cron = root / "etc" / "cron.d" / "bbdispatch"
+    other = "backup" if task == "schedule run" else "schedule run"
+    rest = f"30 1 * * * root bbdispatch --db {db} {other}\n"
+    if line.startswith("crontab anna: "):
+        spool = root / "var" / "spool" / "cron" / "crontabs"
+        spool.mkdir(parents=True)
+        (spool / "anna").write_text(line.removeprefix("crontab anna: ").format(db=db, task=task))
+        cron.write_text(rest)
+    else:
+        cron.write_text(line.format(db=db, task=task) + "\n" + rest)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (found,) = [ln for ln in lines if f"'{task}'" in ln]
+    assert found.startswith("FIX") and said in found and "docs/rights.md" in found, found
+    assert "run it as root or as a person whose role is" in found, found
+
+
+def test_a_database_in_a_dispatchers_own_group_gets_the_shared_group_advice(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: kasia made the database, so its group was kasia's own; doctor told anna
+    'usermod -aG kasia anna' (into kasia's private group). The advice is the shared
+    bbdispatch group and a chgrp of the database (docs/deploy-ssh.md)."""
+    db, root = firm
+    with (root / "etc" / "passwd").open("a") as passwd:
+        passwd.write("kasia:x:1003:1003:Kasia:/home/kasia:/bin/sh\n")
+    (root / "etc" / "group").write_text(
+        "root:x:0:\nanna:x:1001:\nkasia:x:1003:\nbbdispatch:x:4242:anna\n"
+    )
+    for path in (db.parent, db, db.with_name("firm.db.open-lock")):
+        os.chown(path, -1, 1003)
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    assert not any("-aG kasia" in ln or "chgrp kasia" in ln for ln in lines), lines
+    (line,) = [ln for ln in lines if "database group" in ln]
+    assert line.startswith("FIX") and "kasia's own group" in line, line
+    assert f"chgrp bbdispatch {db.parent} {db}" in line, line
+    (line,) = [ln for ln in lines if "account anna" in ln]
+    assert line.startswith("FIX") and "chgrp bbdispatch" in line, line
