@@ -27,8 +27,33 @@ async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
     return await store.pending_ring_calls_after(ctx.db, after_id)
 
 
-RING_LOCK_WAIT_SECONDS = 3.0
-"""How long ``ring`` tries for the write lock before it spools the call instead."""
+RING_DEADLINE_SECONDS = 1.0
+"""A ``ring`` lands or is queued within this long of the phone system starting it."""
+SPOOL_MARGIN_SECONDS = 0.15
+"""Kept back from the deadline for queueing the call (one small file, flushed to disk)."""
+RING_LOCK_WAIT_SECONDS = RING_DEADLINE_SECONDS - SPOOL_MARGIN_SECONDS
+"""How long a ring on an open connection tries for the write lock before it is spooled."""
+MIN_LOCK_WAIT_SECONDS = 0.05
+"""A ring whose process started late still tries the lock this long (a few attempts)."""
+
+
+def ring_lock_wait(started: float, now: float) -> float:
+    """How long a ring may wait for the write lock, so that it lands or queues in time.
+
+    A busy machine (load 10 and more on two cores) can take most of a second
+    just to start the ``ring`` process: that time counts against
+    :data:`RING_DEADLINE_SECONDS` too, so a late start waits less for the lock
+    and queues the call sooner rather than keep the phone system waiting.
+
+    Args:
+        started: when the process started, on :func:`time.monotonic`'s scale (seconds).
+        now: the same clock now.
+
+    Returns:
+        Seconds, between :data:`MIN_LOCK_WAIT_SECONDS` and :data:`RING_LOCK_WAIT_SECONDS`.
+    """
+    left = RING_LOCK_WAIT_SECONDS - max(0.0, now - started)
+    return min(RING_LOCK_WAIT_SECONDS, max(MIN_LOCK_WAIT_SECONDS, left))
 
 
 async def replay_spooled_rings(ctx: Ctx) -> int:

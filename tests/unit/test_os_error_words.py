@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from bbdispatch.cli import main
-from bbdispatch.commands import ring
 from bbdispatch.storage import spool
 
 
@@ -32,9 +31,8 @@ def test_a_restore_into_a_missing_folder_names_the_folder(
 
 
 def test_a_spool_name_taken_by_a_file_is_named_and_the_call_said_lost(
-    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(ring, "RING_LOCK_WAIT_SECONDS", 0.2)
     taken = spool.spool_dir(demo_db_path)
     taken.write_text("", encoding="utf-8")
     holder = sqlite3.connect(demo_db_path, isolation_level=None)
