@@ -85,6 +85,34 @@ def search_words(text: str) -> list[str]:
     return [w for w in search_key(text).split() if w]
 
 
+_NUMBER_MARKS = " +-()/."
+"""What people type between the digits of a number: spaces, dashes, brackets, dots."""
+
+
+def search_as_typed_number(text: str) -> str:
+    """A search that is a NIP or a phone number in another common form, as the search finds it.
+
+    ``PL5260250274`` / ``PL 526-025-02-74`` (the EU VAT form of a NIP) →
+    ``5260250274``; ``0048 601 234 567`` (the international prefix dialled as
+    00) → ``+48 601 234 567``. Anything else is returned as it was: names,
+    partial numbers, ``+48 …`` (already found).
+    """
+    stripped = text.strip()
+    rest = stripped[2:] if stripped[:2].casefold() == "pl" else None
+    if rest is not None:
+        digits = "".join(c for c in rest if c.isdigit())
+        if len(digits) == 10 and all(c.isdigit() or c in _NUMBER_MARKS for c in rest):
+            return digits
+    digits = "".join(c for c in stripped if c.isdigit())
+    if (
+        stripped.startswith("00")
+        and len(digits) > 4
+        and all(c.isdigit() or c in _NUMBER_MARKS for c in stripped)
+    ):
+        return "+" + stripped[2:].lstrip()
+    return text
+
+
 def search_place(city: str, email: str, contact: str = "") -> str:
     """What a client search also matches besides the name: the folded city, e-mail and contact.
 

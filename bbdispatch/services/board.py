@@ -11,7 +11,7 @@ from bbdispatch.domain.assignment import Candidate, rank_candidates
 from bbdispatch.domain.audit import AuditEntry
 from bbdispatch.domain.audit_text import people_in_trail
 from bbdispatch.domain.board import BoardLine, build_line, build_lines, line_order, sort_lines
-from bbdispatch.domain.clients import Client
+from bbdispatch.domain.clients import Client, search_as_typed_number
 from bbdispatch.domain.contracts import Balance
 from bbdispatch.domain.errors import NotFound
 from bbdispatch.domain.job_edits import StatusChange
@@ -212,6 +212,9 @@ class Found:
 async def find(ctx: Ctx, text: str, limit: int = 8) -> Found:
     """Clients by name, NIP or phone and jobs by number, text or caller's phone.
 
+    Clients are found as everywhere (the intake's search, ``clients --search``):
+    every word, in any order, folded; a NIP as ``PL…`` and a phone as ``00…`` too.
+
     Only what the acting person may see: a technician finds their own jobs and
     no clients (``docs/rights.md``).
 
@@ -222,7 +225,7 @@ async def find(ctx: Ctx, text: str, limit: int = 8) -> Found:
     if not text.strip():
         return Found([], [])
     clients = (
-        await client_store.search_clients(ctx.db, text, limit)
+        await client_store.search_clients_by_words(ctx.db, search_as_typed_number(text), limit)
         if who.may(Action.CLIENT_VIEW)
         else []
     )

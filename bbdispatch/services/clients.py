@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
-from bbdispatch.domain.clients import Client, ClientKind, ClientStatus
+from bbdispatch.domain.clients import Client, ClientKind, ClientStatus, search_as_typed_number
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _, ngettext
@@ -207,11 +207,15 @@ async def clients_by_phone(ctx: Ctx, e164: str) -> list[Client]:
 
 
 async def search_clients(ctx: Ctx, text: str, limit: int = 20) -> list[Client]:
-    """Find clients by every word of the text (any order, Polish letters or not), NIP or phone."""
+    """Find clients by every word of the text (any order, Polish letters or not), NIP or phone.
+
+    A NIP as ``PL5260250274`` and a phone as ``0048 …`` are found as the plain
+    NIP and ``+48 …`` (:func:`~bbdispatch.domain.clients.search_as_typed_number`).
+    """
     await check(ctx, Action.CLIENT_VIEW)
     if not text.strip():
         return []
-    return await store.search_clients_by_words(ctx.db, text, limit)
+    return await store.search_clients_by_words(ctx.db, search_as_typed_number(text), limit)
 
 
 async def list_clients(ctx: Ctx, text: str = "", limit: int = 10_000) -> list[Client]:
@@ -223,7 +227,7 @@ async def list_clients(ctx: Ctx, text: str = "", limit: int = 10_000) -> list[Cl
     await check(ctx, Action.CLIENT_VIEW)
     if not text.strip():
         return (await store.all_clients(ctx.db))[:limit]
-    return await store.search_clients_by_words(ctx.db, text, limit)
+    return await store.search_clients_by_words(ctx.db, search_as_typed_number(text), limit)
 
 
 def check_details(details: ClientDetails) -> ClientDetails:
