@@ -23,6 +23,8 @@ from bbdispatch.money import MoneyError, gross_of, parse_money, vat_of
 from bbdispatch.paths import reference_data_dir
 
 CATEGORIES = ("hardware", "software", "network", "backup", "training", "other")
+CLIENT_KINDS = ("company", "private")
+"""The kinds of client a product's ``clients`` may list (the values of ``ClientKind``)."""
 
 
 class PriceListError(ValueError):
@@ -56,6 +58,14 @@ class Product:
     ``Serwisowa``; empty: the name."""
     short_en: str = ""
     """English short name, e.g. ``Service``; empty: the English name."""
+    clients: tuple[str, ...] = ()
+    """The kinds of client that may have it (``company``, ``private``); empty: any.
+    The offer's contracts are for companies; private persons' prices are agreed
+    on each job (``clients = ["company"]`` in ``data/pricelist.toml``)."""
+
+    def for_kind(self, kind: str) -> bool:
+        """Whether a client of this kind (``company``, ``private``) may have the product."""
+        return not self.clients or kind in self.clients
 
     @property
     def signable(self) -> bool:
@@ -300,6 +310,9 @@ def _product(raw: Any, index: int) -> Product:
     if ptype in (ProductType.BLOCK, ProductType.HOURLY):
         hours = _int(raw, f"{where}.hours", minimum=1, maximum=10000)
         net = _money(raw, f"{where}.net")
+    kinds = raw.get("clients", [])
+    if not isinstance(kinds, list) or any(k not in CLIENT_KINDS for k in kinds):
+        raise PriceListError(f"{where}.clients: must list client kinds from {CLIENT_KINDS}")
     categories = raw.get("categories", [])
     if not isinstance(categories, list) or any(c not in CATEGORIES for c in categories):
         raise PriceListError(f"{where}.categories: must list categories from {CATEGORIES}")
@@ -315,6 +328,7 @@ def _product(raw: Any, index: int) -> Product:
         once_per_client=bool(raw.get("once_per_client", False)),
         short=str(raw.get("short", "")),
         short_en=str(raw.get("short_en", "")),
+        clients=tuple(kinds),
     )
 
 

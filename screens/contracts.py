@@ -188,7 +188,8 @@ class ContractsScreen(BBScreen[None]):
         lines = [balance_text(v.balance, warn)]
         c = v.balance.contract
         period = format_day(c.starts_on) + (f"–{format_day(c.ends_on)}" if c.ends_on else "")
-        lines.append(f"{c.title} · {period} · {c.signer_text()}")
+        name = product_name(c.product_code, title=c.title)
+        lines.append(f"{name} · {period} · {c.signer_text()}")
         lines += contract_notes(v)
         detail.set_class(v.offer_service or v.balance.warning_level(warn) > 0, "-warn")
         detail.update("\n".join(lines))

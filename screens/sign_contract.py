@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
-from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.intake import Offer, offered_product
 from bbdispatch.domain.ledger import UncoveredWork, movable_minutes, moved_text
@@ -54,7 +54,9 @@ def open_signing(
     """Open the signing form for a client, the one way every screen does (``ctrl+t``, ``s``).
 
     An archived client signs nothing (the service refuses it): the form does
-    not open and a message says to reactivate the client first. ``offer`` (the
+    not open and a message says to reactivate the client first; nor for a
+    client whose kind no product is for (a private person: prices are agreed
+    on each job). The form offers only the products for the client's kind. ``offer`` (the
     intake's hint: the starter, or a block of hours) is the product the form
     starts on; otherwise the price list's first.
     """
@@ -71,8 +73,19 @@ def open_signing(
                 severity="error",
             )
             return
-        product = offered_product(screen.ctx.prices.products, offer)
-        screen.app.push_screen(SignContractScreen(client_id, product), done)
+        if not any(
+            p.signable and p.for_kind(client.kind.value) for p in screen.ctx.prices.products
+        ):
+            # A private person signs no contract: prices are agreed on each job.
+            screen.notify(
+                _("{name} signs no contract: agree a price or rate on each job.").format(
+                    name=client.name
+                ),
+                severity="warning",
+            )
+            return
+        product = offered_product(screen.ctx.prices.products, offer, client.kind)
+        screen.app.push_screen(SignContractScreen(client_id, product, client.kind), done)
 
     screen.run_worker(check_then_open(), group="sign-open", exclusive=True, exit_on_error=False)
 
@@ -104,10 +117,14 @@ class SignContractScreen(FormDialog[int | None]):
 
     LOADS_VALUES = True  # the assessment asked for and the time to move come from a worker
 
-    def __init__(self, client_id: int, product: str | None = None) -> None:
+    def __init__(
+        self, client_id: int, product: str | None = None, kind: ClientKind | None = None
+    ) -> None:
         super().__init__(cancelled=None)
         self.client_id = client_id
         """The client who signs."""
+        self.kind = kind
+        """The client's kind: only the products for it are offered (None: every product)."""
         self._product = product
         self._assessed = True
         self._uncovered: list[UncoveredWork] = []
@@ -116,7 +133,11 @@ class SignContractScreen(FormDialog[int | None]):
         """Client, product, price, dates, fee, assessment if needed, move, errors, button."""
         prices = self.ctx.prices
         options = []
-        signable = [p for p in prices.products if p.signable]
+        signable = [
+            p
+            for p in prices.products
+            if p.signable and (self.kind is None or p.for_kind(self.kind.value))
+        ] or [p for p in prices.products if p.signable]  # the service refuses what is not
         for p in signable:
             gross = p.gross(prices.vat_rate)
             price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")

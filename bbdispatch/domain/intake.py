@@ -33,16 +33,21 @@ class Offer(Enum):
     """A block of prepaid hours (the service contract)."""
 
 
-def offered_product(products: Sequence[Product], offer: Offer | None) -> str | None:
+def offered_product(
+    products: Sequence[Product], offer: Offer | None, kind: ClientKind | None = None
+) -> str | None:
     """The price-list code of what the hint offers, for the signing form to start on.
 
     The starter is the block signed once per client; a block of hours is any
-    other block. None: nothing offered, or the price list has no such product.
+    other block. Only a product for the client's ``kind`` (None: any). None:
+    nothing offered, or the price list has no such product.
     """
     if offer is None:
         return None
     starter = offer is Offer.STARTER
     for p in products:
+        if kind is not None and not p.for_kind(kind.value):
+            continue
         if p.signable and p.type is ProductType.BLOCK and p.once_per_client == starter:
             return p.code
     return None
@@ -112,6 +117,10 @@ def _offer_hint(
     assessed: bool,
     starter_signed: bool,
 ) -> tuple[str, Offer | None]:
+    if kind is ClientKind.PRIVATE:
+        # The offer's contracts are for companies (``clients`` in the price list):
+        # a private person's price is agreed on the job, never a starter offered.
+        return _("Private person: agree a price or rate for the job."), None
     if blocks:
         return _("Prepaid hours used up: offer a new block of hours."), Offer.BLOCK
     if choices:

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day
-from bbdispatch.domain.clients import ClientStatus
+from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
+from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import Product, ProductType
@@ -66,18 +67,20 @@ def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
             _(
                 "{name} is not signed as a contract: its price is agreed on each job"
                 " (an agreed price or rate on the job)."
-            ).format(name=product.name),
+            ).format(name=product_name(product.code)),
         )
     if request.agreed_net is not None and product.type is not ProductType.MONTHLY:
         raise FieldError(
             "fee",
             _(
                 "A fee belongs only to IT administration; {name} is priced by the price list."
-            ).format(name=product.name),
+            ).format(name=product_name(product.code)),
         )
     net = product.net if product.net is not None else request.agreed_net
     if net is None:
-        raise FieldError("fee", _("Enter the agreed price for {name}.").format(name=product.name))
+        raise FieldError(
+            "fee", _("Enter the agreed price for {name}.").format(name=product_name(product.code))
+        )
     if net <= 0:
         raise FieldError("fee", _("The agreed price must be more than zero."))
     if request.ends_on and request.ends_on < request.starts_on:
@@ -109,6 +112,9 @@ async def _sign_in_tx(
         raise DomainError(
             _("{name} is archived; reactivate the client first.").format(name=client.name)
         )
+    refused = kind_refusal(product, client.kind)
+    if refused is not None:
+        raise refused
     assessment_id = request.assessment_id
     if product.needs_assessment and assessment_id is None:
         found = await store.assessments_of(ctx.db, client.id)
@@ -284,6 +290,30 @@ class Held:
         )  # fmt: skip
 
 
+def kind_refusal(product: Product, kind: ClientKind) -> FieldError | None:
+    """Why a client of this kind may not have the product, or None (its ``clients`` in the list).
+
+    Per the offer, contracts are for companies; a private person's work is
+    priced on each job (an agreed price or rate), so the starter and the other
+    contracts are refused for one, in the office and in ``contracts import``.
+
+    Returns:
+        The refusal to raise, field ``product``.
+    """
+    if product.for_kind(kind.value):
+        return None
+    name = product_name(product.code)
+    if kind is ClientKind.PRIVATE:
+        return FieldError(
+            "product",
+            _(
+                "{name} is not offered to private persons: agree a price or rate on the"
+                " job instead."
+            ).format(name=name),
+        )
+    return FieldError("product", _("{name} is not offered to companies.").format(name=name))
+
+
 def signing_refusal(
     product: Product,
     starts_on: date,
@@ -313,7 +343,7 @@ def signing_refusal(
                 _(
                     "{name} is signed once per client, and this client has it already ({number});"
                     " offer a service contract instead."
-                ).format(name=product.name, number=earlier.number),
+                ).format(name=product_name(product.code), number=earlier.number),
             )
     if product.needs_assessment and not has_assessment:
         return FieldError(

@@ -31,7 +31,12 @@ from bbdispatch.i18n import _
 from bbdispatch.pricelist import PriceList, Product, ProductType
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.contracts import Held, next_contract_number, signing_refusal
+from bbdispatch.services.contracts import (
+    Held,
+    kind_refusal,
+    next_contract_number,
+    signing_refusal,
+)
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -433,6 +438,10 @@ async def _database_problems(
                     ).format(name=found.name, id=found.id),
                 )
             )
+            continue
+        refused = None if key.product is None else kind_refusal(key.product, found.kind)
+        if refused is not None:
+            problems.append(RowProblem(key.line, "product", str(refused)))
             continue
         clients[key.line] = found.id
         if key.product is None or key.starts_on is None or taken:

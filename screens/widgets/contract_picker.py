@@ -61,7 +61,7 @@ class ContractPicker(Widget):
             self.contract_id = suggestion.contract_id
         self._show()
         hint = suggestion.hint
-        if hint:
+        if hint and suggestion.offer is not None:  # a contract to offer: ^t signs it
             hint = hint + " " + _("^t: sign")
         self.query_one("#hint", Static).update(hint)
 

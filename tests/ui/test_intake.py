@@ -331,7 +331,8 @@ async def test_new_caller_to_job_with_few_keys(ctx_factory: Any, demo_db_path: P
         await settle(pilot)
         assert app.screen.focused is app.screen.query_one("#description", Input)
         hint = str(app.screen.query_one("#hint", Static).render())
-        assert "starter" in hint
+        # A private person is offered no contract (the starter is for companies).
+        assert "starter" not in hint and "agree a price or rate" in hint
         await type_text(pilot, "Virus on laptop")
         await pilot.press("enter", "r", "2", "enter")
         await settle(pilot)

@@ -75,7 +75,7 @@ def test_starters_beyond_the_first_are_refused_by_line(
     assert main(["--db", str(firm), "contracts", "import", "--check", str(sheet)]) == 1
     err = capsys.readouterr().err
     assert "2 problems" in err, err
-    assert "Line 3, column produkt: Umowa startowa 10 h is signed once per client, and this " \
+    assert "Line 3, column produkt: Starter contract 10 h is signed once per client, and this " \
         "client has it already (ST/1)" in err, err  # fmt: skip
     assert "Line 4, column produkt:" in err and "(ST/1)" in err
     assert "Line 2" not in err
