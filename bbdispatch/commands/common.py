@@ -10,7 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.domain.errors import DomainError
@@ -278,7 +278,11 @@ def to_a_reader(command: Callable[[], int]) -> int:
     exit :data:`EXIT_PIPE`.
     """
     try:
-        code = command()
+        try:
+            code = command()
+        except SystemExit as done:  # ``--help``, ``--version``: printed by argparse
+            sys.stdout.flush()
+            raise done
         sys.stdout.flush()
         return code
     except (OutputClosed, BrokenPipeError):
@@ -381,7 +385,16 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         echo_err(f"{parser.prog}: {message}")
         raise SystemExit(EXIT_USAGE)
 
+    def print_message(message: str, file: IO[str] | None = None) -> None:
+        # argparse drops a failed write of ``--help`` silently (exit 0, nothing
+        # shown): it goes to :func:`to_a_reader` like any other output instead.
+        if message:
+            out = file or sys.stdout
+            out.write(message)
+            out.flush()
+
     parser.error = error  # type: ignore[method-assign]
+    parser._print_message = print_message  # type: ignore[method-assign,assignment]
     return parser
 
 

@@ -28,6 +28,9 @@ COMMANDS = [
     ("lookup", "+48226281234"),
     ("report", "statement", "--client", "3", "--from", "2026-10-01", "--to", "2026-11-30"),
     ("audit", "verify"),
+    ("--help",),
+    ("clients", "--help"),
+    ("--version",),
 ]
 
 
