@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pwd
 from pathlib import Path
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
@@ -51,12 +52,14 @@ def handle(args: argparse.Namespace) -> int:
         if not root and login != os_login() and isinstance(target, Path) and _is_new(target):
             # Refused before the file exists: its creator would own it.
             raise CommandError(only_root_names_another())
+        owns, owner = _owns(target, root)
         async with open_ctx(args, create=True) as ctx:
             version = await ctx.db.schema_version()
             shown = ctx.db.display_name
             first = await ensure_first_admin(
-                ctx, login, named=args.admin is not None, may_name_another=root
-            )
+                ctx, login, named=args.admin is not None, may_name_another=root,
+                owns_database=owns, owner=owner,
+            )  # fmt: skip
             asked = asked_language()
             if asked is not None:  # a firm set up on a Polish machine speaks Polish
                 await adopt_firm_language(ctx, asked)
@@ -93,3 +96,28 @@ def _is_new(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def _owns(target: Path | str, root: bool) -> tuple[bool | None, str | None]:
+    """Whether this process may make the first admin of ``target``, and the file's owner.
+
+    Root may; so may the owner of the database file, and whoever creates it
+    now (``init`` on a new file). Anyone else who can write an existing file
+    (a technician of a database upgraded from a version without admins) may
+    not. A server's database has no file owner: None (the service decides).
+    """
+    if root:
+        return True, None
+    if not isinstance(target, Path):
+        return None, None
+    if _is_new(target):
+        return True, None
+    try:
+        uid = target.stat().st_uid
+    except OSError:
+        return False, None
+    try:
+        owner = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        owner = str(uid)
+    return uid == os.getuid(), owner

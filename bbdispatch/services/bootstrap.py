@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import OS_LOGIN, Role
-from bbdispatch.domain.rights import Action, Principal, allowed
+from bbdispatch.domain.rights import Action, Principal, Refused, allowed
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
@@ -86,8 +86,31 @@ def only_root_names_another() -> str:
     )
 
 
+def only_the_owner_bootstraps(path: str, owner: str | None) -> str:
+    """Why this login may not make the first admin of an existing database (one line).
+
+    ``owner``: the login owning the database file (None: a server's database).
+    """
+    if owner is None:
+        return _(
+            "{path} has no admin, and people already: only root may make the first admin "
+            "now: sudo bbdispatch --db {path} init --admin LOGIN"
+        ).format(path=path)
+    return _(
+        "{path} has no admin: only root or the owner of the database file ({owner}) may "
+        "make the first one, so that no one else who can write the database makes "
+        "themselves admin; ask them to run: bbdispatch --db {path} init --admin LOGIN"
+    ).format(path=path, owner=owner)
+
+
 async def ensure_first_admin(
-    ctx: Ctx, login: str, *, named: bool, may_name_another: bool = True
+    ctx: Ctx,
+    login: str,
+    *,
+    named: bool,
+    may_name_another: bool = True,
+    owns_database: bool | None = True,
+    owner: str | None = None,
 ) -> FirstAdmin:
     """Make ``login`` the first admin when the database has none.
 
@@ -105,6 +128,14 @@ async def ensure_first_admin(
         may_name_another: whether the process may make a login other than
             ``ctx.actor`` the first admin (root only; the command decides from
             the process's own uid).
+        owns_database: whether the process may bootstrap a database that has
+            no admin at all (``docs/getting-started.md``, "Who may make the
+            first admin"): root, the owner of the database file, or whoever
+            creates it now (True); anyone else who can write it, a technician
+            of an upgraded database included, may not (False). None for a
+            server's database, which has no file owner: then only while the
+            database has no people yet (root passes True).
+        owner: the database file's owner, for the refusal's message.
 
     Returns:
         What was done; ``admins`` lists the admins only to someone who may see
@@ -113,6 +144,8 @@ async def ensure_first_admin(
     Raises:
         Refused: ``named``, the database has an admin already, and the login
             running this is not an admin of it (audited).
+        Refused: the database has no admin and this process may not make
+            one (``owns_database``).
         DomainError: ``named`` and the database already has an admin who is not
             ``login``; the database has no admin and ``login`` is not the one
             running this (unless ``may_name_another``); or ``login`` cannot be
@@ -138,6 +171,8 @@ async def ensure_first_admin(
                 )
             shown = tuple(admins) if await _may_see_people(ctx) else ()
             return FirstAdmin(AdminOutcome.EXISTING, shown)
+        if owns_database is False or (owns_database is None and await store.all_people(ctx.db)):
+            raise Refused(only_the_owner_bootstraps(ctx.db.display_name, owner))
         if login != ctx.actor and not may_name_another:
             raise DomainError(only_root_names_another())
         me = await store.person_by_login(ctx.db, login)

@@ -153,3 +153,34 @@ def test_init_does_not_create_a_missing_folder(
     (tmp_path / "here").mkdir()
     assert main(["--db", "here/firm.db", "init"]) == 0  # an existing folder: as before
     assert (tmp_path / "here" / "firm.db").is_file()
+
+
+def test_a_technician_cannot_make_themselves_admin_of_a_database_without_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: on a database upgraded from a version without admins, a technician ran
+    'init' and became the firm's admin. Only root or the file's owner may bootstrap
+    (docs/getting-started.md)."""
+    import os
+    import pwd
+
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "init", "--admin", "bogdan"]) == 0
+    assert main(["--db", str(db), "people", "add", "nobody", "Nobody", "--role", "technician"]) == 0
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM technician WHERE login = 'bogdan'")  # an older version's database
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    uid = pwd.getpwnam("nobody").pw_uid
+    _as_nobody(monkeypatch)
+    for admin in ([], ["--admin", "nobody"]):
+        assert main(["--db", str(db), "init", *admin]) == 1
+        err = capsys.readouterr().err
+        assert "only root or the owner of the database file (root) may make the first one" in err
+        assert err.count("\n") == 1, err
+    rows = sqlite3.connect(db).execute("SELECT login, role FROM technician").fetchall()
+    assert rows == [("nobody", "technician")]
+    os.chown(db, uid, -1)  # the file's owner may
+    assert main(["--db", str(db), "init"]) == 0
+    assert "nobody is now the first admin" in capsys.readouterr().out
