@@ -571,7 +571,26 @@ class PostgresDatabase(Database):
         return True
 
     async def wipe(self) -> None:
-        """Drop every bbdispatch table and function (``demo --reset``)."""
+        """Drop every bbdispatch table and function (``demo --reset``).
+
+        Refused, as a restore of a file is, while another session is connected
+        to the database (a dispatcher, a technician, cron): its next query would
+        find no table.
+
+        Raises:
+            StorageError: another session has the database open (nothing dropped).
+        """
+        others = await self._conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        if others:
+            raise StorageError(
+                _(
+                    "{path} is in use (a dispatcher, technician or cron job has it open);"
+                    " close them first."
+                ).format(path=self.display_name)
+            )
         async with self.transaction():
             await self._conn.execute(
                 "DO $$ DECLARE r record; BEGIN"

@@ -83,3 +83,38 @@ def test_demo_refuses_to_mix_and_reset_rebuilds(
     assert (code, out, err) == (0, "<db>: demo firm ready\n", "")
     code, out, _err = answer(capsys, url, "contracts", "--json")
     assert code == 0 and len({c["number"] for c in json.loads(out)}) == len(json.loads(out))
+
+
+def test_demo_reset_refuses_a_database_in_use_as_on_sqlite(
+    pg: PgServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dispatcher connected to the server's database: ``demo --reset`` drops nothing."""
+    import subprocess
+    import sys
+
+    url = pg.url(pg.create())
+    assert answer(capsys, url, "demo")[0] == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import asyncio, sys\n"
+         "from bbdispatch.storage.database import Database\n"
+         "async def main():\n"
+         "    db = await Database.open(sys.argv[1])\n"
+         "    print('open', flush=True)\n"
+         "    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)\n"
+         "    await db.close()\n"
+         "asyncio.run(main())\n", url],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        code, _out, err = answer(capsys, url, "demo", "--reset")
+        assert code == 1 and "<db> is in use" in err and "close them first" in err
+        code, out, _err = answer(capsys, url, "clients", "--json")
+        assert code == 0 and json.loads(out)  # the demo's clients are all there
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    code, out, err = answer(capsys, url, "demo", "--reset")
+    assert (code, out, err) == (0, "<db>: demo firm ready\n", "")
