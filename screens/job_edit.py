@@ -18,7 +18,7 @@ from bbdispatch.formats import format_amount_input
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.board import JobDetail
-from bbdispatch.services.dispatch import JobEdit, edit_job
+from bbdispatch.services.dispatch import JobEdit, contract_not_taken, edit_job
 from bbdispatch.services.errors import USER_ERRORS
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.footer import KeysFooter
@@ -161,9 +161,16 @@ class JobEditScreen(FormDialog[None]):
     async def _save(self, edit: JobEdit) -> None:
         try:
             changed = await edit_job(self.ctx, self.detail.line.job_id, edit)
+            not_taken = (
+                await contract_not_taken(self.ctx, self.detail.line.job_id)
+                if "contract_id" in changed
+                else None
+            )
         except USER_ERRORS as err:
             self.query_one("#edit-error", Static).update(str(err))
             return
+        if not_taken:  # "contract" changed, but the time so far stayed where it was
+            self.notify(not_taken, severity="warning", timeout=10)
         self.notify(
             _("Saved: {fields}.").format(fields=field_names(changed) or _("nothing changed"))
         )

@@ -32,7 +32,14 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.money import format_plain
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.dispatch import Assigned, JobEdit, assign, change_status, edit_job
+from bbdispatch.services.dispatch import (
+    Assigned,
+    JobEdit,
+    assign,
+    change_status,
+    contract_not_taken,
+    edit_job,
+)
 from bbdispatch.services.intake import get_call
 from bbdispatch.services.jobs import JobListing, add_job, get_job, list_jobs
 from bbdispatch.services.people import people
@@ -333,6 +340,7 @@ def handle_edit(args: argparse.Namespace) -> int:
             if args.visit is not None and args.tech is None and job.technician_id is None:
                 raise FieldError("visit", _("The job has no technician: give --tech with --visit."))
             changed = await edit_job(ctx, args.id, edit)
+            not_taken = await contract_not_taken(ctx, args.id) if "contract_id" in changed else None
             technician = None
             late: Assigned | None = None
             if args.tech is not None or args.visit is not None:
@@ -349,6 +357,8 @@ def handle_edit(args: argparse.Namespace) -> int:
             echo(_("job {id} edited: {what}").format(id=args.id, what=what))
             if technician:
                 echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))
+        if not_taken:  # the edit's "contract" is not where the time went: said, as it is
+            echo_err(_("warning: {note}").format(note=not_taken))
             if late is not None:
                 warn_late(late, now)
         return 0

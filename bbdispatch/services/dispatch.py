@@ -183,6 +183,42 @@ async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
     return sorted(changed)
 
 
+async def contract_not_taken(ctx: Ctx, job_id: int) -> str | None:
+    """After a job was set to a contract: why none of its time so far went on it, or None.
+
+    Setting a job's contract (job edit, ``jobs edit --contract``) charges its
+    unbilled time again, but a contract takes only work within its dates and
+    hours left (:func:`bbdispatch.domain.ledger.allocate`): the edit then says
+    "contract" changed while the time stayed where it was. This names where it
+    stayed, so the dispatcher reads what happened. None: no contract set, no
+    finished unbilled time, or some of it went on the contract.
+    """
+    await check(ctx, Action.JOB_VIEW, entity="job", entity_id=job_id)
+    job = await job_store.get_job(ctx.db, job_id)
+    if job is None or job.contract_id is None:
+        return None
+    entries = [
+        e
+        for e in await work_store.entries_of_job(ctx.db, job_id)
+        if e.ended_at is not None and e.statement_id is None and e.billable
+    ]
+    contract = await contract_store.get_contract(ctx.db, job.contract_id)
+    if not entries or contract is None:
+        return None
+    charged = (await contract_store.contracts_charged(ctx.db, [job_id])).get(job_id, [])
+    if contract.number in charged:
+        return None
+    if not charged:
+        return _(
+            "{n} cannot take job {no}'s time so far (outside its dates or hours left): it"
+            " stays without a contract; later work within its dates goes on {n}."
+        ).format(n=contract.number, no=job.number)
+    return _(
+        "{n} cannot take job {no}'s time so far (outside its dates or hours left): it stays"
+        " on {where}; later work within its dates goes on {n}."
+    ).format(n=contract.number, no=job.number, where=", ".join(charged))
+
+
 async def _refuse_terms_of_issued_work(ctx: Ctx, job: Job) -> None:
     """Refuse new agreed terms when some of the job's work is on an issued statement.
 

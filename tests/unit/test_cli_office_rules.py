@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bbdispatch.cli import main
 from bbdispatch.clock import FIRM_ZONE
 from tests.unit.test_cli_office import cli, cli_json, db, new_private, week_ago, yesterday
 
@@ -241,3 +242,25 @@ def test_a_second_it_administration_over_the_same_months_is_refused(
     cli(db, capsys, "contracts", "sign", "--client", str(other), "--product", "it-admin",
         "--fee", "500")  # fmt: skip
     assert rows(db, "SELECT count(*) FROM contract WHERE kind = 'monthly'") == [(3,)]
+
+
+def test_jobs_edit_contract_says_where_the_time_stayed(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``jobs edit --contract`` said "contract" changed while the contract's dates undid it."""
+    client_id = company(db, capsys)
+    tomorrow = (datetime.now(FIRM_ZONE) + timedelta(days=1)).date().isoformat()
+    contract = cli_json(db, capsys, "contracts", "sign", "--client", str(client_id),
+                        "--product", "starter-10h", "--starts", tomorrow)["id"]  # fmt: skip
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
+        yesterday(11), "--text", "Naprawa", "--tech", "anna")  # fmt: skip
+    main_args = ["--db", db, "jobs", "edit", str(job), "--contract", str(contract)]
+    assert main(main_args) == 0
+    out, err = capsys.readouterr()
+    assert out == f"job {job} edited: contract\n"
+    assert err.startswith("warning: BB/") and err.count("\n") == 1, err
+    assert "cannot take job" in err and "stays without a contract" in err
+    assert rows(db, "SELECT contract_id, basis FROM charge") == [(None, "uncovered")]
