@@ -288,6 +288,8 @@ class SignContractScreen(FormDialog[int | None]):
             return
         said = _("Contract {number} signed.").format(number=signed.number)
         if move:
-            said += " " + moved_text(signed.moved_minutes, signed.left_minutes)
+            said += " " + moved_text(
+                signed.moved_minutes, signed.left_minutes, expired=signed.expired
+            )
         self.notify(said)
         self.dismiss(signed.contract_id)

@@ -191,7 +191,7 @@ def handle_sign(args: argparse.Namespace) -> int:
             )
         )  # fmt: skip
         if args.move_uncovered:
-            echo(moved_text(signed.moved_minutes, signed.left_minutes))
+            echo(moved_text(signed.moved_minutes, signed.left_minutes, expired=signed.expired))
         return 0
 
     return run(body)

@@ -115,12 +115,23 @@ def movable_minutes(
     return within if room is None else max(0, min(within, room))
 
 
-def moved_text(moved: int, left: int) -> str:
+def moved_text(moved: int, left: int, *, expired: bool = False) -> str:
     """What signing with "move uncovered time" did, in one line for the form and the CLI.
 
     ``moved`` and ``left`` are minutes: moved onto the new contract, and still
     uncovered after it (work outside its dates, or beyond its hours).
+    ``expired``: the contract ended before today, so nothing moved onto it
+    whatever its dates cover (said so, not "none within its dates").
     """
+    if expired and not moved:
+        return (
+            _(
+                "Nothing moved: the contract has already expired, and uncovered time never"
+                " moves onto an expired contract; {left} stays uncovered."
+            ).format(left=format_hours(left))
+            if left
+            else _("Nothing moved: the contract has already expired.")
+        )
     if moved and left:
         return _("Moved {moved} of uncovered time onto it; {left} stays uncovered.").format(
             moved=format_hours(moved), left=format_hours(left)

@@ -178,6 +178,9 @@ class Signed:
     """Uncovered minutes moved onto the new contract."""
     left_minutes: int = 0
     """The client's unbilled minutes still uncovered after signing (outside its dates or hours)."""
+    expired: bool = False
+    """The contract ended before today: it was signed expired, and no uncovered time moves
+    onto an expired contract (the result says so rather than "none within its dates")."""
 
 
 async def sign_for_client(
@@ -233,7 +236,8 @@ async def sign_for_client(
             assert contract is not None  # signed a line above, in this transaction
             moved = await take_uncovered_in_tx(ctx, contract)
         left = sum(w.minutes for w in await uncovered_work_of(ctx, request.client_id))
-    return Signed(contract_id, number, assessment_id, moved, left)
+    expired = request.ends_on is not None and request.ends_on < local_today(ctx.clock)
+    return Signed(contract_id, number, assessment_id, moved, left, expired)
 
 
 def _starts_near_today(ctx: Ctx, starts_on: date) -> None:

@@ -264,3 +264,22 @@ def test_jobs_edit_contract_says_where_the_time_stayed(
     assert err.startswith("warning: BB/") and err.count("\n") == 1, err
     assert "cannot take job" in err and "stays without a contract" in err
     assert rows(db, "SELECT contract_id, basis FROM charge") == [(None, "uncovered")]
+
+
+def test_signing_an_expired_contract_with_the_move_says_why_nothing_moved(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "No uncovered time within its dates or hours" for work within its dates."""
+    client_id = company(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    day = (datetime.now(FIRM_ZONE) - timedelta(days=3)).date()
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", f"{day}T10:00", "--to",
+        f"{day}T11:00", "--text", "Naprawa", "--tech", "anna")  # fmt: skip
+    out = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+              "starter-10h", "--starts", str(day - timedelta(days=2)), "--ends",
+              str(day + timedelta(days=1)), "--move-uncovered")  # fmt: skip
+    assert "within its dates" not in out
+    assert "already expired" in out and "1 h stays uncovered" in out
+    assert rows(db, "SELECT contract_id, basis FROM charge") == [(None, "uncovered")]
