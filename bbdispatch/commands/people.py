@@ -164,8 +164,8 @@ def handle_import(args: argparse.Namespace) -> int:
                 len(rows),
             ).format(f=args.file, n=len(rows))
             if plan is not None:  # as the import would count them
-                text += " " + _("(to add: {a}, already there: {s})").format(
-                    a=plan.added, s=plan.skipped
+                text += " " + _("(to add: {a}, will update: {u}, already there: {s})").format(
+                    a=plan.added, u=plan.updated, s=plan.skipped
                 )
             echo(text)
             return 0
@@ -176,10 +176,10 @@ def handle_import(args: argparse.Namespace) -> int:
                 raise CommandError(problem_report(args.file, err)) from err
         echo(
             ngettext(
-                "{f}: {a} person added, {s} already there",
-                "{f}: {a} people added, {s} already there",
+                "{f}: {a} person added, {u} updated, {s} already there",
+                "{f}: {a} people added, {u} updated, {s} already there",
                 summary.added,
-            ).format(f=args.file, a=summary.added, s=summary.skipped)
+            ).format(f=args.file, a=summary.added, u=summary.updated, s=summary.skipped)
         )
         return 0
 

@@ -1,19 +1,21 @@
 """Loading the firm's people from a spreadsheet: login, name, role, skills, on-site.
 
 All or nothing per file, like the client import: every row is checked first
-and every problem reported by line and column; a login already in the database
-is left as it is (so running the import twice is harmless).
+and every problem reported by line and column. A login already in the database
+with the same role is brought up to date from the row (name, skills, on-site,
+phone: what ``init`` could not know about the first admin), never its role;
+running the import twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.labels import ROLE_LABEL
-from bbdispatch.domain.people import OS_LOGIN, Role
+from bbdispatch.domain.people import OS_LOGIN, Role, Technician
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
@@ -105,15 +107,19 @@ class PersonRow:
     skills: frozenset[str]
     does_onsite: bool
     phone: str | None
+    given: frozenset[str] = frozenset()
+    """The columns whose cell is not empty: only these update a person already there."""
 
 
 @dataclass(frozen=True)
 class PeopleSummary:
-    """What a people import did."""
+    """What a people import did (or, with ``check``, would do)."""
 
     added: int
     skipped: int
-    """Rows whose login was already a person of the firm."""
+    """Rows whose login was already a person of the firm, nothing to change."""
+    updated: int = 0
+    """Rows whose login was already a person of the firm, brought up to date."""
 
 
 @dataclass(frozen=True)
@@ -215,16 +221,22 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
             problems.extend(bad)
             continue
         seen[login] = r.line
-        rows.append(PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone))
+        given = frozenset(c for c in COLUMNS if r.get(c))
+        rows.append(
+            PersonRow(r.line, login, r.get("name"), role, frozenset(skills), onsite, phone, given)
+        )
     return PeopleFile(Checked(rows, sheet.written), problems, sheet.warnings)
 
 
 async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False) -> PeopleSummary:
-    """Add the people not yet in the database, in one transaction, audited (admins only).
+    """Add the people not yet in the database, update those there, in one transaction.
 
-    A login already there with the same role is skipped; with another role it
-    is a bad row (column ``role``): the import never changes a role quietly,
-    nor leaves it different from the file without saying so.
+    A login already there with the same role is brought up to date from the
+    row's non-empty cells (name, skills, on-site, phone; ``init`` made the
+    first admin with only a login), audited as ``details_imported``, or
+    skipped when nothing differs; with another role it is a bad row (column
+    ``role``): the import never changes a role quietly, nor leaves it
+    different from the file without saying so. Admins only.
 
     Args:
         ctx: the service context (an admin acting).
@@ -241,10 +253,17 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
         await check_right(ctx, Action.PEOPLE_MANAGE)
         problems: list[RowProblem] = []
         new: list[PersonRow] = []
+        changed: list[tuple[Technician, Technician]] = []
         for row in rows:
             existing = await store.person_by_login(ctx.db, row.login)
             if existing is None:
                 new.append(row)
+            elif existing.role is row.role and existing.active:
+                wanted = _updated(existing, row)
+                if wanted == existing:
+                    skipped += 1
+                else:
+                    changed.append((existing, wanted))
             elif existing.role is not row.role:
                 problems.append(
                     RowProblem(
@@ -265,7 +284,17 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
         if problems:
             raise ImportFileError(as_written(problems, headers_of(rows)))
         if check:
-            return PeopleSummary(len(new), skipped)
+            return PeopleSummary(len(new), skipped, len(changed))
+        for old, person in changed:
+            await store.update_person_details(
+                ctx.db, person.id, name=person.name, does_onsite=person.does_onsite,
+                phone=person.phone, skills=person.skills,
+            )  # fmt: skip
+            before, after = _fields(old), _fields(person)
+            await audit.record(
+                ctx, "technician", person.id, "details_imported", login=person.login,
+                **{k: [v, after[k]] for k, v in before.items() if after[k] != v},
+            )  # fmt: skip
         for row in new:
             person_id = await store.insert_person(
                 ctx.db, row.login, row.name, row.role,
@@ -275,4 +304,23 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
                 ctx, "technician", person_id, "imported", login=row.login, role=row.role.value
             )
             added += 1
-    return PeopleSummary(added, skipped)
+    return PeopleSummary(added, skipped, len(changed))
+
+
+def _updated(person: Technician, row: PersonRow) -> Technician:
+    """``person`` as the row has them: each column the row fills in replaces its value."""
+    return replace(
+        person,
+        name=row.name,
+        skills=row.skills if "skills" in row.given else person.skills,
+        does_onsite=row.does_onsite if "onsite" in row.given else person.does_onsite,
+        phone=row.phone if "phone" in row.given else person.phone,
+    )
+
+
+def _fields(person: Technician) -> dict[str, object]:
+    """What a people import may change, for the audit row (skills as a sorted list)."""
+    return {
+        "name": person.name, "does_onsite": person.does_onsite, "phone": person.phone,
+        "skills": sorted(person.skills),
+    }  # fmt: skip

@@ -95,6 +95,31 @@ async def set_role(db: Database, person_id: int, role: Role) -> None:
     await db.execute("UPDATE technician SET role = ? WHERE id = ?", (role.value, person_id))
 
 
+async def update_person_details(
+    db: Database,
+    person_id: int,
+    *,
+    name: str,
+    does_onsite: bool,
+    phone: str | None,
+    skills: frozenset[str],
+) -> None:
+    """Replace a person's name, on-site flag, phone (E.164 or None) and skills.
+
+    Never the login or the role (a role has its own audited path, :func:`set_role`).
+    Inside the caller's transaction.
+    """
+    await db.execute(
+        "UPDATE technician SET name = ?, does_onsite = ?, phone = ? WHERE id = ?",
+        (name, int(does_onsite), phone, person_id),
+    )
+    await db.execute("DELETE FROM technician_skill WHERE technician_id = ?", (person_id,))
+    await db.execute_many(
+        "INSERT INTO technician_skill (technician_id, category) VALUES (?, ?)",
+        [(person_id, s) for s in sorted(skills)],
+    )
+
+
 async def admin_logins(db: Database) -> list[str]:
     """Logins of the active admins, alphabetically: none means nobody can manage the firm."""
     rows = await db.fetch_all(

@@ -49,6 +49,17 @@ async def test_people_round_trip(db: Database) -> None:
         ("anna", frozenset({"network", "hardware"})), ("bogdan", frozenset()),
     ]  # fmt: skip
     assert await people.people_with_ids(db, []) == []
+    async with db.transaction():  # a people import completing the first admin's row
+        await people.update_person_details(
+            db, boss, name="Bogdan Nowak", does_onsite=False, phone="+48602300400",
+            skills=frozenset({"backup"}),
+        )  # fmt: skip
+    found = await people.person_by_id(db, boss)
+    assert found is not None
+    assert (found.login, found.name, found.role, found.does_onsite, found.phone) == (
+        "bogdan", "Bogdan Nowak", Role.ADMIN, False, "+48602300400",
+    )  # fmt: skip
+    assert found.skills == frozenset({"backup"})
 
 
 async def test_clients_round_trip_with_phones(db: Database) -> None:

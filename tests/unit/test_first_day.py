@@ -215,8 +215,11 @@ def test_people_check_says_how_many_the_import_would_add(
     capsys.readouterr()
     people = str(SAMPLES / "people.csv")
     assert main(["--db", str(db), "people", "import", "--check", people]) == 0
-    assert "3 people, no problems found (to add: 3, already there: 0)" in capsys.readouterr().out
+    assert (
+        "3 people, no problems found (to add: 3, will update: 0, already there: 0)"
+        in capsys.readouterr().out
+    )
     assert main(["--db", str(db), "people", "import", people]) == 0
-    assert "3 people added, 0 already there" in capsys.readouterr().out
+    assert "3 people added, 0 updated, 0 already there" in capsys.readouterr().out
     assert main(["--db", str(db), "people", "import", "--check", people]) == 0
-    assert "(to add: 0, already there: 3)" in capsys.readouterr().out
+    assert "(to add: 0, will update: 0, already there: 3)" in capsys.readouterr().out

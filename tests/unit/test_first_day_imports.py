@@ -329,3 +329,47 @@ def test_a_misspelt_polish_header_is_told_the_polish_names(
     err = capsys.readouterr().err
     assert "column Imie i nazwsko: not a column the import knows" in err, err
     assert "known: Imię i nazwisko, Login" in err and "column Imię i nazwisko: the column is" in err
+
+
+def test_people_import_completes_the_first_admin_init_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: init made the first admin with only a login; people.csv naming them failed
+    (or was skipped as already there), so their name, skills and on-site never came in.
+    A row for a login already there with the same role updates that person."""
+    from bbdispatch.services.people import os_login
+
+    db = tmp_path / "firm.db"
+    assert _run(db, "init") == 0
+    me = os_login()
+    f = tmp_path / "people.csv"
+    f.write_text(
+        "Login;Imię i nazwisko;Rola;Umiejętności;Na miejscu;Telefon\n"
+        f"{me};Bogdan Nowak;administrator;sieć, kopie;nie;602 300 400\n"
+        "ola;Ola Wrona;technik;sprzęt;tak;\n",
+        "utf-8",
+    )
+    capsys.readouterr()
+    assert _run(db, "people", "import", "--check", str(f)) == 0
+    assert "(to add: 1, will update: 1, already there: 0)" in capsys.readouterr().out
+    assert _run(db, "people", "import", str(f)) == 0
+    assert "1 person added, 1 updated, 0 already there" in capsys.readouterr().out
+    conn = sqlite3.connect(db)
+    row = conn.execute(
+        "SELECT name, role, does_onsite, phone FROM technician WHERE login = ?", (me,)
+    ).fetchone()
+    skills = conn.execute(
+        "SELECT category FROM technician_skill JOIN technician t ON t.id = technician_id"
+        " WHERE t.login = ? ORDER BY category",
+        (me,),
+    ).fetchall()
+    audited = conn.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'details_imported'"
+    ).fetchone()
+    conn.close()
+    assert row == ("Bogdan Nowak", "admin", 0, "+48602300400")
+    assert skills == [("backup",), ("network",)]
+    assert audited == (1,)
+    assert _run(db, "people", "import", str(f)) == 0  # again: nothing to change
+    assert "0 people added, 0 updated, 2 already there" in capsys.readouterr().out
+    assert _run(db, "audit", "verify") == 0, capsys.readouterr()
