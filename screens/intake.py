@@ -8,6 +8,7 @@ priority normal, the suggested contract, the client's address as the site.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -449,19 +450,20 @@ class IntakeScreen(BBScreen[None]):
         if card is None and not self.query_one(NewClientForm).display:
             picker.clear()
             return
-        picker.suggest(
-            suggest_contract(
-                card.balances if card else [],
-                self.query_one(TriageBar).category or Category.OTHER,
-                self._client_kind(),
-                local(self.ctx.clock.now()).date(),
-                has_assessment=card.has_assessment if card else False,
-                starter_signed=starter_signed(self.ctx, [b.contract for b in card.balances])
-                if card
-                else False,
-            ),
-            reset=reset,
+        suggestion = suggest_contract(
+            card.balances if card else [],
+            self.query_one(TriageBar).category or Category.OTHER,
+            self._client_kind(),
+            local(self.ctx.clock.now()).date(),
+            has_assessment=card.has_assessment if card else False,
+            starter_signed=starter_signed(self.ctx, [b.contract for b in card.balances])
+            if card
+            else False,
         )
+        if card is not None and card.client.status is ClientStatus.ARCHIVED:
+            # An archived client signs nothing: the card offers ^r, not a contract.
+            suggestion = replace(suggestion, hint="", offer=None)
+        picker.suggest(suggestion, reset=reset)
 
     @on(TriageBar.ContractCycled)
     def _cycle_contract(self) -> None:

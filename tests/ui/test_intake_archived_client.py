@@ -73,6 +73,7 @@ async def test_intake_shows_archived_and_reactivates_instead_of_saving(
         shown = "\n".join(_lines(app))
         assert "archived" in shown and "^r" in shown, shown
         assert "Reactivate" in _lines(app)[-1]  # the footer offers it
+        assert "starter" not in shown  # no contract offered to an archived client
         screen.query_one("#description", Input).focus()
         await type_text(pilot, "Nie drukuje")
         await pilot.press("tab", "r", "2", "enter")
