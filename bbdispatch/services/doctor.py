@@ -227,7 +227,7 @@ def check_database_file(db_path: Path, accounts: Accounts) -> list[Check]:
         lock_info: os.stat_result | None = lock.lstat()
     except OSError:
         lock_info = None  # made by the first program that opens the database
-    personal = accounts.personal_owner(info.st_gid)
+    personal = None if info.st_gid == 0 else accounts.personal_owner(info.st_gid)
     if info.st_gid == 0 or personal is not None:
         files = f"{q} {lq}" if lock_info is not None else q
         why = (

@@ -155,6 +155,7 @@ def test_a_plain_folder_never_gets_root_group_advice(
     fixes = [line for line in lines if line.startswith("FIX")]
     assert fixes and not any("-G root" in f or "chgrp root" in f or "aG root" in f for f in fixes)
     assert any("groupadd --system bbdispatch" in f and "chgrp bbdispatch" in f for f in fixes)
+    assert any(f"{db} belongs to group root: staff must never join root" in f for f in fixes)
     assert any("-G bbdispatch kasia" in f for f in fixes)
 
 
