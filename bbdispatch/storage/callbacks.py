@@ -96,12 +96,12 @@ async def record_attempt(
 
 async def due_count(db: Database, now: datetime) -> int:
     """Callbacks not made whose time has come, plus calls nobody has handled yet."""
-    value = await db.fetch_value(
+    rows = await db.fetch_point(  # two counts from indexes: the board asks on every reload
         "SELECT (SELECT COUNT(*) FROM callback WHERE done_at IS NULL AND due_at <= ?)"
         " + (SELECT COUNT(*) FROM call_log WHERE outcome = 'pending')",
         (to_db(now),),
     )
-    return int(value or 0)
+    return int(rows[0][0] or 0) if rows else 0
 
 
 async def delete_callbacks_of(

@@ -100,8 +100,12 @@ async def latest_call_id(db: Database) -> int:
 
 
 async def pending_ring_calls_after(db: Database, after_id: int) -> list[CallLogEntry]:
-    """Calls the phone system reported after a given call and nobody handled yet."""
-    rows = await db.fetch_all(
+    """Calls the phone system reported after a given call and nobody handled yet.
+
+    A point read (the calls after a known id): the running dispatcher asks on
+    every commit any process makes, and it needs no hand-off to another thread.
+    """
+    rows = await db.fetch_point(
         "SELECT * FROM call_log WHERE id > ? AND source = 'ring' AND outcome = 'pending'"
         " ORDER BY id",
         (after_id,),

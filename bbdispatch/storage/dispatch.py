@@ -19,7 +19,12 @@ from bbdispatch.storage.audit import audit_entry_from_row
 from bbdispatch.storage.clients import CLIENT_COLUMNS, client_from_row, phone_from_row
 from bbdispatch.storage.contracts import contract_from_row
 from bbdispatch.storage.database import Database, id_chunks, like_literal
-from bbdispatch.storage.jobs import JOB_ROW_QUERY, job_row_from_row, status_change_from_row
+from bbdispatch.storage.jobs import (
+    JOB_ROW_QUERY,
+    POINT_ROWS,
+    job_row_from_row,
+    status_change_from_row,
+)
 from bbdispatch.storage.people import person_from_row
 from bbdispatch.storage.work import charge_from_row, entry_from_row
 
@@ -149,7 +154,9 @@ async def hold_histories(
             if not part:
                 continue
             which = f"j.id IN ({','.join('?' * len(part))})"
-        rows = await db.fetch_all(
+        # A reload after a commit asks for a few jobs: by key, right on the event loop.
+        fetch = db.fetch_point if 0 < len(part) <= POINT_ROWS else db.fetch_all
+        rows = await fetch(
             "SELECT h.* FROM job_status_change h WHERE h.job_id IN"
             f" (SELECT j.id FROM job j WHERE {which} AND {_EVER_HELD})"
             " ORDER BY h.job_id, h.at, h.id",

@@ -321,6 +321,10 @@ _OPEN_ROW_QUERY = (
 )
 
 
+POINT_ROWS = 50
+"""Up to this many rows by key are read on the event loop (``Database.fetch_point``)."""
+
+
 async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJobs:
     """Every open job's change mark, and the rows of those new or changed since ``known``.
 
@@ -335,29 +339,38 @@ async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJ
     process's commit reaches the board in ≤ 0.15 s at 100,000 clients). The rows
     are exactly those :func:`open_job_rows` gives.
     """
-    history_seen = int(await db.fetch_value("SELECT MAX(id) FROM job_status_change") or 0)
+    marks_sql = ",".join("?" * len(OPEN_STATUSES))
+    open_ = [s.value for s in OPEN_STATUSES]
+    # The small reads in one pass over one snapshot, without a hand-off to the
+    # database's thread for each (on a busy machine every hand-off waits its
+    # turn): the newest history row, the rows added since, the running timers
+    # and, when there was a read before, the open jobs' marks (from an index).
+    queries: list[tuple[str, Sequence[object]]] = [
+        ("SELECT MAX(id) FROM job_status_change", ()),
+        ("SELECT job_id, started_at FROM work_entry WHERE ended_at IS NULL", ()),
+    ]
+    if known is not None:
+        queries += [
+            ("SELECT job_id FROM job_status_change WHERE id > ?", (known.history_seen,)),
+            (f"SELECT id, rev FROM job WHERE status IN ({marks_sql})", open_),
+        ]
+    head, running, *since = await db.fetch_batch(queries)
+    history_seen = int(head[0][0] or 0) if head else 0
     touched: set[int] = set()
     if known is not None and history_seen < known.history_seen:
         known = None  # rows went away (an erasure): read everything again
     if known is not None and history_seen > known.history_seen:
-        added = await db.fetch_all(
-            "SELECT job_id FROM job_status_change WHERE id > ?", (known.history_seen,)
-        )
-        touched = {r[0] for r in added}
+        touched = {r[0] for r in since[0]}
     timers: dict[int, str] = {}
-    for r in await db.fetch_all("SELECT job_id, started_at FROM work_entry WHERE ended_at IS NULL"):
+    for r in running:
         if r[0] not in timers or r[1] < timers[r[0]]:
             timers[r[0]] = r[1]
-    marks_sql = ",".join("?" * len(OPEN_STATUSES))
-    open_ = [s.value for s in OPEN_STATUSES]
     if known is None:
         rows = await db.fetch_all(f"{_OPEN_ROW_QUERY} WHERE job.status IN ({marks_sql})", open_)
         return _changes(rows, timers, history_seen)
     marks: dict[int, Hashable] = {}
     stale: list[int] = []
-    for job_id, rev in await db.fetch_all(
-        f"SELECT id, rev FROM job WHERE status IN ({marks_sql})", open_
-    ):
+    for job_id, rev in since[1]:
         mark = (rev, timers.get(job_id))
         marks[job_id] = mark
         if job_id in touched or known.marks.get(job_id) != mark:
@@ -365,10 +378,10 @@ async def open_job_changes(db: Database, known: OpenJobs | None = None) -> OpenJ
     rows = []
     for chunk in id_chunks(stale):
         ids = ",".join("?" * len(chunk))
-        rows += await db.fetch_all(
-            f"{_OPEN_ROW_QUERY} WHERE job.id IN ({ids}) AND job.status IN ({marks_sql})",
-            [*chunk, *open_],
-        )
+        query = f"{_OPEN_ROW_QUERY} WHERE job.id IN ({ids}) AND job.status IN ({marks_sql})"
+        # A commit changes a few jobs: read them by key right here; many, on the thread.
+        fetch = db.fetch_point if len(chunk) <= POINT_ROWS else db.fetch_all
+        rows += await fetch(query, [*chunk, *open_])
     fresh = _changes(rows, timers, history_seen)
     for job_id in set(stale) - fresh.marks.keys():
         del marks[job_id]  # closed between the two reads: the next commit's reload sees it

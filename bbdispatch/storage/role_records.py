@@ -41,13 +41,16 @@ async def role_record(db: Database, person_id: int) -> RoleRecord | None:
     ``intact``. The rest of the chain is ``audit verify``'s business.
     """
     marks = ",".join("?" * len(ROLE_ACTIONS))
-    row = await db.fetch_one(
+    # A point read (one indexed row): every rights check of a person makes it, a
+    # screen's reload on another process's commit among them.
+    rows = await db.fetch_point(
         "SELECT a.*, (SELECT b.chain_hash FROM audit_log b WHERE b.id < a.id"
         " ORDER BY b.id DESC LIMIT 1) AS before_hash"
         " FROM audit_log a WHERE a.entity = 'technician' AND a.entity_id = ?"
         f" AND a.action IN ({marks}) ORDER BY a.id DESC LIMIT 1",
         (person_id, *ROLE_ACTIONS),
     )
+    row = rows[0] if rows else None
     if row is None:
         return None
     before = row["before_hash"]

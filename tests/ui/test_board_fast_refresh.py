@@ -112,3 +112,39 @@ async def test_a_commit_elsewhere_lays_the_board_out_once(
         await settle(pilot)
         assert new_id in shown_ids(app)
         assert layouts == 1
+
+
+async def test_a_reload_after_a_commit_elsewhere_reads_on_the_event_loop(
+    ctx_factory: Any, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's reload reads the few changed rows right on the event loop.
+
+    Each hand-off to the database's thread waits for the scheduler on a busy
+    machine; the reload made six or more (the rights check's audit row, the
+    history head, the timers, the open jobs' marks, the changed rows, their
+    history, the callbacks due). Only the App's ``data_version`` look goes there.
+    """
+    app = BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        db = app.ctx.db
+        handed: list[str] = []
+        for name in ("fetch_all", "fetch_one"):
+            real = getattr(db, name)
+
+            async def counted(sql: str, params: Any = (), *, _real: Any = real) -> Any:
+                handed.append(sql)
+                return await _real(sql, params)
+
+            monkeypatch.setattr(db, name, counted)
+        loads = board.loads
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WRITER, str(demo_db_path), stdout=asyncio.subprocess.PIPE
+        )
+        out, _err = await proc.communicate()
+        new_id = int(out)
+        await settle_until(pilot, lambda: new_id in shown_ids(app) and board.loads > loads)
+        assert new_id in shown_ids(app)
+        assert [sql for sql in handed if "data_version" not in sql] == []
