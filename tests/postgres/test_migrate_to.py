@@ -93,3 +93,43 @@ def test_doctor_on_a_server_database_checks_what_applies(
     assert "ok   admin:" in out and "account " not in out
     assert "database permissions" not in out and "database folder" not in out  # SQLite's
     assert code == 1  # no cron line for 'schedule run' under this empty root
+
+
+def test_an_unfinished_imports_hidden_client_moves_as_it_is(
+    pg: PgServer, demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy loads rows as they are: a client arriving makes no hidden client yield.
+
+    Here a hidden client of an unfinished import has a lower id than a visible
+    client of the same name (no NIP); migration 027's trigger, firing as the
+    visible one was copied, deleted the hidden one and the move failed its count.
+    """
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db_path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO import_batch (id, kind, actor, state, created_at)"
+        " VALUES (900, 'clients', 'anna', 'staging', '2026-11-24T08:00:00Z')"
+    )
+    cols = [str(r[1]) for r in conn.execute("PRAGMA table_info(client)")]
+    picked = {"id": "?", "nip": "NULL", "import_batch": "?"}
+    select = ", ".join(picked.get(c, c) for c in cols)
+    for new_id, batch in ((1001, None), (1000, 900)):  # the visible one first, as SQLite allows
+        conn.execute(
+            f"INSERT INTO client ({', '.join(cols)}) SELECT {select} FROM client WHERE id = 8",
+            (new_id, batch),
+        )
+    (before,) = conn.execute("SELECT count(*) FROM client").fetchone()
+    conn.close()
+    url = pg.url(pg.create())
+    assert main(["--db", str(demo_db_path), "migrate", "--to", url]) == 0
+    assert "counts, money and minutes match" in capsys.readouterr().out
+
+    async def moved() -> int:
+        db = await Database.open(url)
+        try:
+            return int(await db.fetch_value("SELECT count(*) FROM client"))
+        finally:
+            await db.close()
+
+    assert asyncio.run(moved()) == before
