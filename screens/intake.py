@@ -247,7 +247,7 @@ class IntakeScreen(BBScreen[None]):
             )
             self._show_pick(match.clients)
         elif auto:
-            self._set_phone_status(_("Unknown number: Enter for a new client, ^f to find"))
+            self._set_phone_status(_("Unknown number: Enter – new client, ^f – find"))
         else:
             self._set_phone_status(_("Unknown number: new client, or ^f to find"))
             self._show_form(format_for_display(match.e164))

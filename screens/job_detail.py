@@ -19,6 +19,7 @@ from bbdispatch.domain.contracts import balance_text
 from bbdispatch.domain.jobs import agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.messages import shown
+from bbdispatch.domain.people import actor_text
 from bbdispatch.formats import format_duration
 from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
@@ -182,7 +183,7 @@ def render_detail(d: JobDetail, warn: int) -> Content:
         before = STATUS_LABEL[ch.from_status] if ch.from_status else "—"
         lines.append(
             f"{format_local(ch.at)}  {before} → {STATUS_LABEL[ch.to_status]}  "
-            f"{d.person_name(ch.technician_id)}  {ch.actor}  {shown(ch.note)}".rstrip()
+            f"{d.person_name(ch.technician_id)}  {actor_text(ch.actor)}  {shown(ch.note)}".rstrip()
         )
     lines += ["", bold(_("Work"))]
     for w in d.entries:
@@ -198,7 +199,6 @@ def render_detail(d: JobDetail, warn: int) -> Content:
     )
     lines += ["", bold(_("Audit trail"))]
     for a in d.trail:
-        lines.append(
-            f"{format_local(a.at)}  {a.actor}  {audit_text(a, d.person_name, {c.id: c.name})}"
-        )
+        what = audit_text(a, d.person_name, {c.id: c.name})
+        lines.append(f"{format_local(a.at)}  {actor_text(a.actor)}  {what}")
     return Content("\n").join(plain(x) if isinstance(x, str) else x for x in lines)

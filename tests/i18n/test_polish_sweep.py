@@ -12,9 +12,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.widgets import Static
+
 from bbdispatch.app import BBDispatch
+from bbdispatch.domain.people import actor_text
+from bbdispatch.i18n import choose_language
 from screens.client import ClientScreen
 from screens.contracts import ContractsScreen
+from screens.job_detail import JobDetailScreen
 from tests.helpers import DISPATCHER, settle_until
 from tests.i18n.test_polish_screens import screen_text
 
@@ -97,3 +103,50 @@ def _number_marks_in_fstrings() -> list[str]:
 def test_no_text_writes_a_number_mark_by_hand() -> None:
     """``#{n}`` in an f-string shows ``#11`` in Polish too: use ``format_number_mark``."""
     assert _number_marks_in_fstrings() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "want"),
+    [
+        ("pl", "Brak w bazie: Enter – nowy klient, ^f – szukaj"),
+        ("en", "Unknown number: Enter – new client, ^f – find"),
+    ],
+)
+async def test_the_unknown_number_hint_is_whole_at_80_columns(
+    ctx_factory: Callable[..., Callable[[], object]], language: str, want: str
+) -> None:
+    # "Nieznany numer: Enter – nowy klient, ^f – szuk…" (and "… ^f to fi…" in English).
+    choose_language(language)
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_until(pilot, lambda: "Nr" in screen_text(app))
+        await pilot.press("f2", *"501999888")
+        await settle_until(pilot, lambda: want[:12] in screen_text(app))
+        shown = screen_text(app)
+    assert want in shown, shown
+
+
+def test_a_support_actor_is_worded_in_the_readers_language() -> None:
+    # "root as beata" in a Polish job's change log: the "as" is stored, not translated.
+    assert actor_text("root as beata") == "root as beata"
+    choose_language("pl")
+    assert actor_text("root as beata") == "root jako beata"
+    assert actor_text("anna") == "anna"
+
+
+async def test_the_job_detail_shows_a_support_session_in_polish(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    from bbdispatch.domain.jobs import JobStatus
+    from bbdispatch.services.dispatch import change_status
+
+    ctx = await ctx_factory("root")()
+    await change_status(ctx.acting_as("root as beata", "beata"), 12, JobStatus.IN_PROGRESS)  # type: ignore[attr-defined]
+    await ctx.db.close()  # type: ignore[attr-defined]
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobDetailScreen(12))
+        await settle_until(pilot, lambda: "Historia statusów" in screen_text(app))
+        shown = str(app.screen.query_one("#detail", Static).content)
+    assert "root jako beata" in shown, shown
+    assert " as " not in shown, shown
