@@ -11,6 +11,7 @@ dispatcher: never lost.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import time
@@ -29,7 +30,7 @@ from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import database_target, pg_side_folder
 from bbdispatch.phones import format_for_display, is_caller_id
-from bbdispatch.services.callers import record_ring
+from bbdispatch.services.callers import NumberMatch, record_ring
 from bbdispatch.services.rings import replay_spooled_rings, ring_lock_wait
 from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable, WriteFailed
 
@@ -67,6 +68,10 @@ def process_started() -> float:
     return now - age if 0 <= age < FRESH_PROCESS_SECONDS else now
 
 
+BUSY = (DatabaseBusy, DatabaseUnreachable, WriteFailed, sqlite3.OperationalError)
+"""What makes a ring queue its call instead of logging it now."""
+
+
 def handle(args: argparse.Namespace) -> int:
     """Log the call as pending (or spool it); print who it is, for the phone system's log.
 
@@ -81,12 +86,19 @@ def handle(args: argparse.Namespace) -> int:
     started = process_started()
 
     async def body() -> int:
+        logged: list[tuple[int, NumberMatch | None]] = []
+        replayed = 0
         try:
             async with open_ctx(args, prices_on_use=True) as ctx:
                 ctx.db.lock_wait_seconds = ring_lock_wait(started, time.monotonic())
-                call_id, match = await record_ring(ctx, args.number, received_at=received_at)
-                replayed = await replay_spooled_rings(ctx)
-        except (DatabaseBusy, DatabaseUnreachable, WriteFailed, sqlite3.OperationalError) as err:
+                logged.append(await record_ring(ctx, args.number, received_at=received_at))
+                # This call is in the database: a busy database now only delays the
+                # queued ones (the next ring logs them), it never queues this one again.
+                with contextlib.suppress(*BUSY):
+                    replayed = await replay_spooled_rings(ctx)
+        except BUSY as err:
+            if logged:  # failed after the commit (closing): logged, never twice
+                return _said_who(*logged[0], replayed, args.number)
             from bbdispatch.storage import spool
 
             target = database_target(args.db)
@@ -126,25 +138,31 @@ def handle(args: argparse.Namespace) -> int:
                 )
             )
             return 0
-        if replayed:
-            echo(
-                ngettext("{n} queued call logged", "{n} queued calls logged", replayed).format(
-                    n=replayed
-                )
-            )
-        if match is None:
-            echo_err(
-                _("call {id}: '{raw}' is not a valid number; logged unmatched").format(
-                    id=call_id, raw=args.number
-                )
-            )
-            return 0
-        names = ", ".join(c.name for c in match.clients) or _("unknown caller")
+        call_id, match = logged[0]
+        return _said_who(call_id, match, replayed, args.number)
+
+    return run(body)
+
+
+def _said_who(call_id: int, match: NumberMatch | None, replayed: int, raw: str) -> int:
+    """Print the logged call (and the queued ones logged with it) for the phone system's log."""
+    if replayed:
         echo(
-            _("call {id}: {number} — {names}").format(
-                id=call_id, number=format_for_display(match.e164), names=names
+            ngettext("{n} queued call logged", "{n} queued calls logged", replayed).format(
+                n=replayed
+            )
+        )
+    if match is None:
+        echo_err(
+            _("call {id}: '{raw}' is not a valid number; logged unmatched").format(
+                id=call_id, raw=raw
             )
         )
         return 0
-
-    return run(body)
+    names = ", ".join(c.name for c in match.clients) or _("unknown caller")
+    echo(
+        _("call {id}: {number} — {names}").format(
+            id=call_id, number=format_for_display(match.e164), names=names
+        )
+    )
+    return 0

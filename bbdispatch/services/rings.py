@@ -59,7 +59,8 @@ def ring_lock_wait(started: float, now: float) -> float:
 async def replay_spooled_rings(ctx: Ctx) -> int:
     """Log the calls spooled while the database was busy, each at its own time.
 
-    Each call is committed, then its spool file deleted; returns how many were
+    Each call is claimed (so that two processes replaying at once never log it
+    twice), committed, then its spool file deleted; returns how many were
     logged. Called by every ``ring``, by ``schedule run`` and by the running
     dispatcher, so a spooled call waits no longer than the next of those.
     """
@@ -70,8 +71,15 @@ async def replay_spooled_rings(ctx: Ctx) -> int:
     if not spool.spool_dir(ctx.db.path).is_dir():  # one stat; no thread for an empty spool
         return 0
     replayed = 0
-    for ring in await asyncio.to_thread(spool.spooled_rings, ctx.db.path):
-        await record_ring(ctx, ring.number, received_at=ring.received_at)
+    for queued in await asyncio.to_thread(spool.spooled_rings, ctx.db.path):
+        ring = await asyncio.to_thread(spool.claim, queued)
+        if ring is None:
+            continue  # another process is logging it
+        try:
+            await record_ring(ctx, ring.number, received_at=ring.received_at)
+        except BaseException:
+            await asyncio.to_thread(spool.release, ring)
+            raise
         await asyncio.to_thread(spool.forget, ring)
         replayed += 1
     return replayed

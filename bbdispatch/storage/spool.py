@@ -93,21 +93,68 @@ def spool_ring(db_path: Path, number: str, received_at: datetime) -> Path:
     return final
 
 
+CLAIM_STALE_SECONDS = 60.0
+"""A call claimed this long ago by a process that never logged it (killed) is queued again."""
+
+
 def spooled_rings(db_path: Path) -> list[SpooledRing]:
-    """Calls waiting in the spool, oldest first (unreadable files are left for a person)."""
+    """Calls waiting in the spool, oldest first (unreadable files are left for a person).
+
+    A call another process has claimed (:func:`claim`) is not among them, unless
+    the claim is older than :data:`CLAIM_STALE_SECONDS` (its process died).
+    """
     import json
+    import time
 
     folder = spool_dir(db_path)
     if not folder.is_dir():
         return []
+    paths = list(folder.glob("*.json"))
+    now = time.time()
+    for claimed in folder.glob(".*.claimed"):
+        try:  # a rename sets the claim's ctime: the time it was claimed
+            if now - claimed.stat().st_ctime > CLAIM_STALE_SECONDS:
+                paths.append(claimed)
+        except OSError:
+            continue
     found: list[SpooledRing] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in paths:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             found.append(SpooledRing(path, str(data["number"]), from_db(data["received_at"])))
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    return found
+    return sorted(found, key=lambda ring: (ring.received_at, ring.path.name))
+
+
+def _queued_name(path: Path) -> str:
+    """The queued file's own name (``<time>-<pid>-<random>.json``), claimed or not."""
+    return path.name.lstrip(".").split(".json", 1)[0] + ".json"
+
+
+def claim(ring: SpooledRing) -> SpooledRing | None:
+    """Take a queued call for this process alone, before logging it; None: another took it.
+
+    Two processes replaying at once (two ``ring`` calls, a dispatcher) would
+    otherwise both log it. The claim is a rename, which one process alone wins;
+    the claimed file is :func:`forget`-ten once the call is in the database, or
+    :func:`release`-d if logging it failed.
+    """
+    import secrets
+
+    claimed = ring.path.with_name(
+        f".{_queued_name(ring.path)}.{os.getpid()}-{secrets.token_hex(4)}.claimed"
+    )
+    try:
+        ring.path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return SpooledRing(claimed, ring.number, ring.received_at)
+
+
+def release(ring: SpooledRing) -> None:
+    """Queue a claimed call again (logging it failed): the next replay takes it."""
+    ring.path.rename(ring.path.with_name(_queued_name(ring.path)))
 
 
 def forget(ring: SpooledRing) -> None:

@@ -36,9 +36,18 @@ async def test_ten_concurrent_rings_all_land(pg_demo_url: str) -> None:
         outputs = [await asyncio.wait_for(p.communicate(), timeout=120) for p in procs]
         for p, (out, err) in zip(procs, outputs, strict=True):
             assert p.returncode == 0, err.decode()
-            assert out.decode().startswith("call "), out.decode()  # logged, not queued
+            # Logged, or queued (a ring that started late on a loaded machine waits
+            # for the lock only what is left of its second) and logged by a later one.
+            assert "call " in out.decode(), out.decode()
+        # One more ring, as the phone system's next call: it logs any still queued.
+        last = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bbdispatch", "--db", pg_demo_url, "ring", "+48 601 234 999",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "BBDISPATCH_DB": ""},
+        )  # fmt: skip
+        await asyncio.wait_for(last.communicate(), timeout=120)
         rows = await calls.call_rows(db, limit=10_000)
-        assert len(rows) == before + RINGS
+        assert len(rows) == before + RINGS + 1  # none lost, none twice
         logged = {r.call.e164 for r in rows}
         assert {f"+48601234{n:03d}" for n in range(RINGS)} <= logged
         ids = [r.call.id for r in rows]

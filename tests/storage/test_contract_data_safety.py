@@ -308,6 +308,30 @@ async def test_ring_spool_round_trip(db: Database) -> None:
     assert spool.spooled_rings(db.path) == []
 
 
+async def test_a_queued_call_is_claimed_by_one_replayer_only(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes replaying at once logged a queued call twice; the claim is a rename."""
+    spool.spool_ring(db.path, "601 234 567", AT)
+    (queued,) = spool.spooled_rings(db.path)
+    mine = spool.claim(queued)
+    assert mine is not None and (mine.number, mine.received_at) == ("601 234 567", AT)
+    assert spool.claim(queued) is None  # the other replayer lost the race
+    assert spool.spooled_rings(db.path) == []  # claimed: nobody else replays it
+    spool.release(mine)  # logging it failed: queued again
+    (again,) = spool.spooled_rings(db.path)
+    assert again.path == queued.path
+    taken = spool.claim(again)
+    assert taken is not None
+    monkeypatch.setattr(spool, "CLAIM_STALE_SECONDS", -1.0)  # its claimer died long ago
+    (stale,) = spool.spooled_rings(db.path)
+    retaken = spool.claim(stale)
+    assert retaken is not None and spool.claim(stale) is None
+    spool.forget(retaken)
+    assert spool.spooled_rings(db.path) == []
+    assert list(spool.spool_dir(db.path).iterdir()) == []
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 async def test_the_spool_folder_is_group_shared_whatever_the_umask(
     db: Database, umask: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import sys
 import textwrap
 import time
@@ -385,3 +386,32 @@ def test_check_and_doctor_say_an_import_was_interrupted(
     )
     assert main(["--db", str(db_path), "import", "--finish-interrupted", str(small)]) == 0
     assert "1 client added" in capsys.readouterr().out
+
+
+def test_a_ring_logged_but_kept_from_replaying_is_never_queued_too(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own call committed, the queued ones met a busy database: it was spooled again.
+
+    Ten rings at once on a loaded machine logged some calls twice: a ring whose
+    replay of older queued calls found the database busy queued its own call,
+    already logged, once more.
+    """
+    from bbdispatch.commands import ring as command
+    from bbdispatch.storage.database import busy_too_long
+
+    async def busy(ctx: object) -> int:
+        raise busy_too_long()
+
+    monkeypatch.setattr(command, "replay_spooled_rings", busy)
+    assert main(["--db", str(demo_db_path), "ring", "+48 601 234 567"]) == 0
+    assert capsys.readouterr().out.startswith("call ")
+    assert spool.spooled_rings(demo_db_path) == []
+    conn = sqlite3.connect(demo_db_path)
+    try:
+        logged = conn.execute(
+            "SELECT count(*) FROM call_log WHERE raw_number = '+48 601 234 567'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert logged == 1
