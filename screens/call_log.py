@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.people import person_of
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
@@ -103,7 +104,7 @@ class CallLogScreen(BBScreen[None]):
                 row.client_name or _("(unknown)"),
                 cell(outcome, style=style),
                 str(call.job_id or ""),
-                call.handled_by,
+                person_of(call.handled_by),  # "root as beata" is beata's call: 7 columns
                 key=str(call.id),
             )
         if rows:

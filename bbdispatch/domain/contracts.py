@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bbdispatch import formats
+from bbdispatch.domain.people import actor_text
 from bbdispatch.domain.products import ProductType, product_name
 from bbdispatch.i18n import _
 
@@ -53,8 +54,9 @@ class Contract:
     def signer_text(self) -> str:
         """``signed by anna``, or ``imported by root`` for a contract brought over."""
         if self.imported:
-            return _("imported by {who}").format(who=self.signed_by.removeprefix(IMPORTED_BY))
-        return _("signed by {who}").format(who=self.signed_by)
+            who = actor_text(self.signed_by.removeprefix(IMPORTED_BY))
+            return _("imported by {who}").format(who=who)
+        return _("signed by {who}").format(who=actor_text(self.signed_by))
 
 
 IMPORTED_BY = "import:"

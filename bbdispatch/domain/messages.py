@@ -19,6 +19,7 @@ import json
 import re
 from functools import cache
 
+from bbdispatch.domain.people import actor_text
 from bbdispatch.i18n import LANGUAGES, N_, _, gettext_in
 
 MARK = "bb:msg"
@@ -68,6 +69,8 @@ def shown(text: str, language: str | None = None) -> str:
         return _reworded(text, language)
     try:
         values = json.loads(text)
+        if isinstance(values.get("who"), str):  # a login, or "root as anna": its "as" in words
+            values["who"] = actor_text(values["who"], language)
         return _words(values.pop(MARK), language).format(**values)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return text

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, gettext_in
 
 OS_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 """What an OS (SSH) login can look like: a person's identity is their OS account.
@@ -85,15 +85,18 @@ def person_of(actor: str) -> str:
     return actor.rsplit(" as ", 1)[-1]
 
 
-def actor_text(actor: str) -> str:
+def actor_text(actor: str, language: str | None = None) -> str:
     """An actor as a reader sees it: ``root as piotr`` is ``root jako piotr`` in Polish.
 
-    The audit trail and the status history store the actor as written when it
-    acted (``REAL as LOGIN`` for a support session, :func:`person_of`); the
-    ``as`` is a code, worded in the session's language when shown. A plain
-    login is shown as it is.
+    The audit trail, the status history, a contract's signer and a moved
+    charge's reason store the actor as written when it acted (``REAL as LOGIN``
+    for a support session, :func:`person_of`); the ``as`` is a code, worded in
+    ``language`` (default: the session's; ``"pl"`` on client documents) when
+    shown. A plain login is shown as it is.
     """
     real, sep, login = actor.rpartition(" as ")
     if not sep:
         return actor
-    return _("{real} as {login}").format(real=real, login=login)
+    template = "{real} as {login}"
+    words = gettext_in(language, template) if language else _(template)
+    return words.format(real=real, login=login)

@@ -150,3 +150,47 @@ async def test_the_job_detail_shows_a_support_session_in_polish(
         shown = str(app.screen.query_one("#detail", Static).content)
     assert "root jako beata" in shown, shown
     assert " as " not in shown, shown
+
+
+def test_a_moved_charge_names_a_support_session_in_the_documents_language() -> None:
+    # A client's Polish statement said "przez: root as beata".
+    from bbdispatch.domain.messages import shown, stored
+
+    reason = stored("charge.moved", n="BB/2026/001", who="root as beata")
+    assert shown(reason, "pl").endswith("przez: root jako beata"), shown(reason, "pl")
+    assert shown(reason).endswith("by root as beata"), shown(reason)
+
+
+def test_a_contract_signed_in_a_support_session_says_so_in_polish(polish: None) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from bbdispatch.pricelist import ProductType
+    from tests.unit.test_intake_service import contract
+
+    signed = replace(
+        contract(1, ProductType.BLOCK, date(2026, 11, 1), 3000), signed_by="root as beata"
+    )
+    assert signed.signer_text() == "podpisano przez: root jako beata", signed.signer_text()
+    imported = replace(signed, signed_by="import:root as bogdan")
+    assert imported.signer_text().endswith("root jako bogdan"), imported.signer_text()
+
+
+async def test_the_call_log_names_the_person_who_took_the_call(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # The 7-column "Kto" showed "root a…" for a call taken in a support session.
+    from bbdispatch.services.intake import IntakeRequest, save_intake
+    from screens.call_log import CallLogScreen
+
+    ctx = await ctx_factory("root")()
+    acting = ctx.acting_as("root as beata", "beata")  # type: ignore[attr-defined]
+    await save_intake(acting, IntakeRequest(job=None, raw_number="501999888", note="cennik"))
+    await ctx.db.close()  # type: ignore[attr-defined]
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(CallLogScreen())
+        await settle_until(pilot, lambda: "501 999 888" in screen_text(app))
+        shown = screen_text(app)
+    row = next(ln for ln in shown.splitlines() if "501 999 888" in ln)
+    assert row.rstrip().endswith("beata"), row
