@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import re
 import shlex
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bbdispatch.domain.labels import ROLE_LABEL
 from bbdispatch.domain.people import Role
@@ -694,7 +695,8 @@ def _force_command(
         if problem is not None:
             return Check(False, what, f"{config}: {line}: {problem}")
         return Check(True, what, f"{config}: {line}")
-    target = root / program.lstrip("/")
+    walked = _walk(root, program)
+    target = root / (walked[1] if walked is not None else program).lstrip("/")
     if not _exists(root, program):
         return Check(False, what, _(
             "{config}: {program} does not exist: technicians' logins would fail; "
@@ -772,33 +774,54 @@ def _expand(value: str, names: dict[str, str]) -> str:
     )
 
 
+def _walk(root: Path, program: str) -> tuple[list[str], str] | None:
+    """The folders the kernel passes to reach ``program``, and the file it ends at.
+
+    Each symbolic link on the way (the file's or a folder's) is read under
+    ``root`` and followed, as the kernel would: an absolute target starts again
+    at ``/``, a relative one in the link's folder. The folders are absolute
+    paths, in the order they are passed (``/`` first). None for a loop.
+    """
+    parts = list(PurePosixPath(program).parts[1:])
+    current = "/"
+    folders: list[str] = []
+    hops = 0
+    while parts:
+        name = parts.pop(0)
+        if name in ("", "."):
+            continue
+        if name == "..":
+            current = posixpath.dirname(current) or "/"
+            continue
+        folders.append(current)
+        candidate = posixpath.join(current, name)
+        try:
+            link = os.readlink(root / candidate.lstrip("/"))
+        except OSError:
+            current = candidate
+            continue
+        hops += 1
+        if hops > MAX_LINKS:
+            return None
+        if link.startswith("/"):
+            current = "/"
+            parts = list(PurePosixPath(link).parts[1:]) + parts
+        else:
+            parts = list(PurePosixPath(link).parts) + parts
+    return list(dict.fromkeys(folders)), current
+
+
 def _exists(root: Path, program: str) -> bool:
     """Whether ``program`` (absolute) is a file under ``root``, symlinks read under ``root``."""
-    path = program
-    for _hop in range(MAX_LINKS):
-        target = root / path.lstrip("/")
-        try:
-            link = os.readlink(target)
-        except OSError:
-            return target.is_file()
-        path = _link_target(path, link)
-    return False
+    walked = _walk(root, program)
+    return walked is not None and (root / walked[1].lstrip("/")).is_file()
 
 
 MAX_LINKS = 16
-"""Symbolic links followed from one program before giving up (a loop)."""
+"""Symbolic links followed on the way to one program before giving up (a loop)."""
 
 
-def _link_target(program: str, link: str) -> str:
-    """Where a symlink at ``program`` (absolute) points, as an absolute path."""
-    if link.startswith("/"):
-        return os.path.normpath(link)
-    return os.path.normpath(str(Path(program).parent / link))
-
-
-def run_problem(
-    root: Path, program: str, account: Account, depth: int = 0, *, via: str = "", hops: int = 0
-) -> str | None:
+def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> str | None:
     """Why ``account`` cannot run ``program`` (an absolute path under ``root``), or None.
 
     As the kernel decides for that account's uid and groups: every folder on
@@ -807,46 +830,38 @@ def run_problem(
     programs it runs by full path (a wrapper's ``exec /opt/.../bbdispatch``,
     whose own ``#!`` is the venv's Python) are judged the same way, so a venv
     under root's home (``/root``, 700) is found behind a wrapper in
-    ``/usr/local/bin``. A symbolic link is followed (read under ``root``) and
-    its target judged the same way: a venv's ``bin/python`` links to the
-    interpreter it was made from, which may sit under a private folder
-    (``/root/.pyenv``). ``via``: the link that led here, named in the message.
+    ``/usr/local/bin``. Symbolic links, of the file or of a folder on the way,
+    are followed (read under ``root``) and every folder they lead through is
+    judged too: a venv's ``bin/python`` links to the interpreter it was made
+    from, which may sit under a private folder (``/root/.pyenv``).
     """
     who = account.login or _("an account other than its owner and group")
-    target = root / program.lstrip("/")
-    try:
-        link: str | None = os.readlink(target)
-    except OSError:
-        link = None
-    relative = Path(program.lstrip("/"))
-    for part in reversed(relative.parents):
-        if part == Path("."):
+    walked = _walk(root, program)
+    if walked is None:
+        return _("{program} is a loop of symbolic links").format(program=program)
+    folders, resolved = walked
+    target = root / resolved.lstrip("/")
+    for part in folders:
+        if part == "/":
             continue
-        folder = root / part
         try:
-            info = folder.stat()
+            info = (root / part.lstrip("/")).stat()
         except OSError:
             continue
         if not allows(info, account, 1):
             mode = stat.S_IMODE(info.st_mode)
-            if via:
+            if resolved != program:
                 return _(
                     "{who} cannot run {via}: it links to {program}, and {folder} is {mode:o}, "
                     "which does not let them through; make the venv from a Python every "
                     "technician can reach: /usr/bin/python3 -m venv /opt/bbdispatch/venv "
                     "(docs/deploy-ssh.md)"
-                ).format(who=who, via=via, program=program, folder=f"/{part}", mode=mode)
+                ).format(who=who, via=program, program=resolved, folder=part, mode=mode)
             return _(
                 "{who} cannot run {program}: {folder} is {mode:o} and does not let them "
                 "through; install bbdispatch where every technician can reach it, e.g. "
                 "python3 -m venv /opt/bbdispatch/venv (docs/deploy-ssh.md)"
-            ).format(who=who, program=program, folder=f"/{part}", mode=mode)
-    if link is not None:
-        if hops >= MAX_LINKS:
-            return _("{program} is a loop of symbolic links").format(program=via or program)
-        return run_problem(
-            root, _link_target(program, link), account, depth, via=via or program, hops=hops + 1
-        )
+            ).format(who=who, program=program, folder=part, mode=mode)
     try:
         info = target.stat()
         with target.open("rb") as handle:
@@ -870,7 +885,8 @@ def run_problem(
         if word.startswith("/") and Path(word).name == "bbdispatch"
     ]  # fmt: skip
     for inner in dict.fromkeys(nested):
-        if os.path.lexists(root / inner.lstrip("/")):
+        walked = _walk(root, inner)
+        if walked is None or os.path.lexists(root / walked[1].lstrip("/")):
             problem = run_problem(root, inner, account, depth + 1)
             if problem is not None:
                 return problem

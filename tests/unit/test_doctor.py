@@ -778,3 +778,25 @@ def test_a_database_in_a_dispatchers_own_group_gets_the_shared_group_advice(
     assert f"chgrp bbdispatch {db.parent} {db}" in line, line
     (line,) = [ln for ln in lines if "account anna" in ln]
     assert line.startswith("FIX") and "chgrp bbdispatch" in line, line
+
+
+def test_a_venv_folder_that_links_behind_a_private_folder_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/opt/bb looked open (the link's target folder is 755), but it links into /root (700):
+    every folder the link leads through is judged too."""
+    db, root = firm
+    _venv(root, "/root/venv", 0o700)
+    (root / "opt").mkdir()
+    (root / "opt" / "bb").symlink_to("/root/venv")
+    wrapper = root / "usr" / "local" / "bin" / "bbdispatch-tech"
+    wrapper.write_text(f"#!/bin/sh\nexec /opt/bb/bin/bbdispatch --db {db} tech\n")
+    code, lines = doctor(db, root, capsys)
+    assert code == 1
+    (line,) = [ln for ln in lines if "ssh ForceCommand" in ln]
+    assert line.startswith("FIX"), line
+    assert "anna cannot run /opt/bb/bin/bbdispatch: it links to /root/venv/bin/bbdispatch" in line
+    assert "/root is 700" in line, line
+    (root / "root").chmod(0o755)
+    code, lines = doctor(db, root, capsys)
+    assert code == 0, lines
