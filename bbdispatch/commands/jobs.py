@@ -357,10 +357,10 @@ def handle_edit(args: argparse.Namespace) -> int:
             echo(_("job {id} edited: {what}").format(id=args.id, what=what))
             if technician:
                 echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))
-        if not_taken:  # the edit's "contract" is not where the time went: said, as it is
-            echo_err(_("warning: {note}").format(note=not_taken))
             if late is not None:
                 warn_late(late, now)
+        if not_taken:  # the edit's "contract" is not where the time went: said, as it is
+            echo_err(_("warning: {note}").format(note=not_taken))
         return 0
 
     return run(body)

@@ -84,8 +84,9 @@ def test_ids_and_logins_naming_nothing_exit_2(db: str, capsys: pytest.CaptureFix
 def test_another_clients_contract_and_a_missing_assessment_name_the_flag(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = new_private(db, capsys)
-    other = cli_json(db, capsys, "clients", "add", "--kind", "private", "--name", "Ewa Nowak")
+    # Companies: a private person signs no contract (the price list's clients).
+    first = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
+    other = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Nowak sp.j.")
     signed = cli_json(db, capsys, "contracts", "sign", "--client", str(other["id"]),
                       "--product", "starter-10h")  # fmt: skip
     job = cli_json(db, capsys, "jobs", "add", "--client", str(first), "--description", "x")

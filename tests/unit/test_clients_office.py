@@ -155,7 +155,8 @@ async def test_archive_and_reactivate(demo_ctx: Ctx) -> None:
 
 
 async def test_a_service_contract_signed_with_its_assessment_in_one_step(demo_ctx: Ctx) -> None:
-    client_id = await new_private(demo_ctx)
+    # A company: a private person signs no contract (the price list's clients).
+    client_id = await add_client(demo_ctx, ClientDetails(ClientKind.COMPANY, "Lis"))
     request = SignRequest(client_id, "service-50h", date(2026, 11, 24))
     with pytest.raises(DomainError, match="needs assessment"):
         await sign_for_client(demo_ctx, request)
