@@ -25,7 +25,7 @@ from textual.signal import Signal
 from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
-from bbdispatch.text import printable
+from bbdispatch.text import clipped, printable
 from screens.key_gate import KeyGate
 from screens.wait_notice import WaitNotice
 from screens.widgets.plain import DropTerminalControls
@@ -39,6 +39,9 @@ WAL_RECHECK_TICKS = 25
 """Ticks (0.5 s) during which a moved WAL file is looked at again until ``data_version``
 moves: a writer's frames reach the WAL file before its commit is visible, and a check in
 between would otherwise miss that commit until the slow poll."""
+
+TOAST_LINES = 8
+"""The most lines of one toast's message (at 80 columns about 290 characters)."""
 
 PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin"})
 """Actions the palette is or offers already (Textual's Quit, IT administration)."""
@@ -369,10 +372,16 @@ class BBDispatch(App[None]):
         """Show a toast; its text is always literal (stored names appear in messages).
 
         ``markup`` is accepted for Textual's signature and ignored: no toast of
-        this app parses markup or passes terminal codes.
+        this app parses markup or passes terminal codes. A toast is at most
+        :data:`TOAST_LINES` lines at its width: a longer message (a 10 000-character
+        stored name in it) loses its middle to one ``…`` (its start and its end,
+        usually what to do, stay), so it never covers the screen.
         """
+        # Textual's toast: 60 cells, at most half of its rack (the screen less a margin
+        # of 2), less padding and border; one cell more to spare.
+        room = min(60, (self.size.width - 2) // 2) - 4
         super().notify(
-            printable(message, multiline=True),
+            clipped(printable(message, multiline=True), room, TOAST_LINES),
             title=printable(title),
             severity=severity,
             timeout=timeout,

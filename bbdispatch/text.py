@@ -232,3 +232,38 @@ def fit(text: str, width: int, *, pad: bool = False) -> str:
             text = cut.rstrip() + "…"
             break
     return text + " " * (width - cell_width(text)) if pad else text
+
+
+def clipped(text: str, width: int, lines: int) -> str:
+    """``text`` as it wraps at ``width`` cells, at most ``lines`` lines: the middle cut with ``…``.
+
+    For a place of bounded height that shows a sentence with stored text in it
+    (a yes/no question, a notification): a 10 000-character client name must
+    not push the rest off the screen. The beginning and the end are kept (a
+    question's amount and consequences and a message's "what to do" come
+    after the name), the lines between them give way to one ``…``. Lines are
+    joined with line breaks, so the widget shows exactly these lines. Text
+    that fits is returned as it is. Wrapping: at spaces, long words broken.
+
+    Args:
+        text: the sentence, possibly several lines.
+        width: the cells of one line (at least 8 are used).
+        lines: the most lines to return (at least 2 are used).
+    """
+    import textwrap
+
+    width, lines = max(width, 8), max(lines, 2)
+    if cell_width(text) <= width and "\n" not in text:
+        return text
+    wrapped: list[str] = []
+    for paragraph in text.split("\n"):
+        wrapped.extend(textwrap.wrap(paragraph, width, break_long_words=True) or [""])
+    if len(wrapped) <= lines:
+        return text
+    head_count = lines // 2
+    head, tail = wrapped[:head_count], wrapped[len(wrapped) - (lines - head_count) :]
+    last = head[-1]
+    if cell_width(last) > width - 2:
+        last = fit(last, width - 1)[:-1]  # without fit's own …: one mark for the cut
+    head[-1] = last.rstrip() + " …"
+    return "\n".join(head + tail)

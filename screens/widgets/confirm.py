@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
 from bbdispatch.i18n import N_, _
+from bbdispatch.text import clipped, printable
 from screens.base import BBModal
 from screens.widgets.plain import Plain
 
@@ -24,6 +25,13 @@ def answer_hint(yes: str, no: str) -> str:
     return _("y: {yes} · n / Esc: {no}").format(yes=yes, no=no)
 
 
+QUESTION_LINES = 12
+"""The most lines a question takes; a longer one (a 10 000-character stored name) is cut.
+
+The answer line below it is always on screen, at 80x24 too; the question's
+start and end stay (its amount and consequences follow the name)."""
+
+
 class ConfirmScreen(BBModal[bool]):
     """Asks one question; ``y`` or ``t`` (tak) answers yes, ``n`` or Esc no.
 
@@ -33,6 +41,12 @@ class ConfirmScreen(BBModal[bool]):
     and both keys work in both languages (F1 lists both). ``yes`` and ``no``
     let a caller say what each answer does (``no, keep editing``); ``hint``
     replaces the whole line (kept for tests of literal text).
+
+    The question's height is bounded (:data:`QUESTION_LINES`, and the screen's
+    height less the frame and the answer line): a question longer than that
+    loses its middle to one ``…`` (:func:`bbdispatch.text.clipped`), so a
+    stored name of any length never pushes the amount or the answer line off
+    the screen.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,7 +90,11 @@ class ConfirmScreen(BBModal[bool]):
         # wrapped at the screen's edge: a long Polish answer is never cut.
         with Vertical() as box:
             box.styles.width = max(50, cell_len(self._hint) + 6)
-            yield Plain(self._question, id="confirm-question")
+            screen = self.app.size
+            room = min(max(50, cell_len(self._hint) + 6), screen.width) - 4  # frame, padding
+            lines = min(QUESTION_LINES, screen.height - 6)  # frame, answer line, a margin
+            text = clipped(printable(self._question, multiline=True), room, lines)
+            yield Plain(text, id="confirm-question")
             hint = Plain(self._hint, classes="summary")
             hint.styles.height = "auto"
             yield hint
