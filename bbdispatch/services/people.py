@@ -8,8 +8,8 @@ import pwd
 
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.people import OS_LOGIN, Role, Technician
-from bbdispatch.domain.rights import Action, Principal
-from bbdispatch.i18n import _
+from bbdispatch.domain.rights import Action, Principal, Refused
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import (
     ACT_AS,
@@ -25,6 +25,13 @@ from bbdispatch.storage import people as store
 
 PHONE_GROUP = "bbdispatch-phone"
 """The OS group whose members (not people of the firm) may ``ring`` and ``lookup``."""
+
+
+PHONE_ONLY = N_(
+    "Not allowed: {login} is the phone system's account; it may only report calls"
+    " (bbdispatch ring) and look up callers (bbdispatch lookup)."
+)
+"""What the phone system's account hears when it opens a screen or acts as someone."""
 
 
 def os_login() -> str:
@@ -191,7 +198,8 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
     One rule for commands and screens: a person acts as themselves; root that
     is no person acts as an admin (:func:`root_as_admin`, when ``ctx`` has the
     ``ADMIN`` fallback :func:`os_fallback` gives root) and may act as anyone;
-    any other login that is no person is refused.
+    the phone system's account (``bbdispatch-phone``) is told it only rings
+    and looks up (:data:`PHONE_ONLY`); any other login that is no person is refused.
 
     Every refusal is audited (``docs/rights.md``): the action is
     :data:`~bbdispatch.services.rights.ACT_AS` with the login asked for, or
@@ -199,7 +207,8 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
 
     Raises:
         NotFound: the login is not a person of the firm, or ``act_as`` is none.
-        NotAllowed: a technician tried to act as someone else, or a dispatcher as
+        NotAllowed: the phone system's account started a session or used
+            ``--as``; a technician tried to act as someone else, or a dispatcher as
             anyone but a technician (support never raises anyone's rights).
     """
     asked = {"as": act_as} if act_as not in (None, login) else None
@@ -212,6 +221,11 @@ async def identify(ctx: Ctx, login: str, act_as: str | None = None) -> Technicia
         if act_as not in (None, login):
             return await _active_person(ctx, act_as or login)
         return root_as_admin(login)
+    if (me is None or not me.active) and ctx.fallback is Principal.PHONE:
+        # The phone system's account is never a person: "ask an admin to add you"
+        # would be the wrong advice (docs/rights.md, "The phone system").
+        await audit_refusal(ctx, action, "role", principal=Principal.PHONE, more=asked)
+        raise Refused(_(PHONE_ONLY).format(login=login))
     if me is None or not me.active:
         message = await not_a_user_message(ctx.db, login)
         if await trusted_admins(ctx.db):  # with no admin yet, nobody to tell: as before
