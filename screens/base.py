@@ -6,7 +6,8 @@ it: the App imports the screens, and the dependency runs that way only.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
@@ -22,7 +23,9 @@ from bbdispatch.text import printable
 from screens.shell import Shell, shell_of
 
 if TYPE_CHECKING:
+    from bbdispatch.domain.rights import Action
     from bbdispatch.services.context import Ctx
+    from screens.widgets.confirm import ConfirmScreen
 
 ResultT = TypeVar("ResultT")
 
@@ -155,3 +158,71 @@ class BBModal(BBAccess, ModalScreen[ResultT]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's active bindings, their texts translated (:func:`translated`)."""
         return translated(super().active_bindings)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The right an answered question leads to, asked of the services before the question.
+
+    ``action`` is the rule table's action (``docs/rights.md``); ``job_id`` or
+    ``entry_id`` name the job or work entry it is done on, for rights that
+    reach only a technician's own things.
+    """
+
+    action: Action
+    job_id: int | None = None
+    entry_id: int | None = None
+
+
+async def allowed_first(node: MessagePump, needs: Needs | None) -> bool:
+    """Whether the acting person may do what ``needs`` says; a refusal is shown, False.
+
+    Asks :func:`bbdispatch.services.rights.ensure`, the check the service runs
+    itself (same line, audited the same way). ``None``: the question leads to no
+    service call that checks a right (discarding typed text).
+    """
+    if needs is None:
+        return True
+    from bbdispatch.services.errors import USER_ERRORS
+    from bbdispatch.services.rights import ensure
+
+    try:
+        await ensure(
+            shell_of(node.app).ctx, needs.action, job_id=needs.job_id, entry_id=needs.entry_id
+        )
+    except USER_ERRORS as err:
+        node.app.notify(str(err), severity="error")
+        return False
+    return True
+
+
+async def confirmed(node: MessagePump, question: ConfirmScreen, needs: Needs | None) -> bool:
+    """Inside a worker: the rights first (:func:`allowed_first`), then the question's answer.
+
+    The one way a screen asks yes/no: nobody is asked "Issue the statement…?"
+    and refused only after ``y``. False when refused (the refusal is shown,
+    the question is not) or answered no.
+    """
+    if not await allowed_first(node, needs):
+        return False
+    answer: bool | None = await node.app.push_screen_wait(question)
+    return bool(answer)
+
+
+def confirm_then(
+    node: MessagePump,
+    question: ConfirmScreen,
+    needs: Needs | None,
+    answered: Callable[[bool | None], None],
+) -> None:
+    """Outside a worker: ask the rights, then push ``question`` with ``answered`` as its callback.
+
+    As :func:`confirmed`: a refusal is shown instead of the question and
+    ``answered`` is not called.
+    """
+
+    async def ask() -> None:
+        if await allowed_first(node, needs):
+            node.app.push_screen(question, answered)
+
+    node.app.run_worker(ask(), group="confirm-rights", exit_on_error=False)

@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Header, Static
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import person_of
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirm_then
 from screens.note_prompt import NotePrompt
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -218,7 +219,7 @@ class CallLogScreen(BBScreen[None]):
             if yes:
                 self.mark(call_id, new)
 
-        self.app.push_screen(ConfirmScreen(question, no=no), answered)
+        confirm_then(self, ConfirmScreen(question, no=no), Needs(Action.CALL_LOG), answered)
 
     @work(exclusive=True, group="mark-call", exit_on_error=False)
     async def mark(self, call_id: int, outcome: CallOutcome) -> None:

@@ -21,6 +21,7 @@ from bbdispatch.dates import format_day
 from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.contracts import ContractStatus, balance_text
 from bbdispatch.domain.messages import shown
+from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_date, format_hours, format_number_mark
 from bbdispatch.i18n import N_, NP_, Labels, _, pgettext
 from bbdispatch.phones import format_for_display
@@ -28,7 +29,7 @@ from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import archive_client, open_jobs_refusal
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.ledger import contract_notes
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirm_then
 from screens.callback_outcome import attempts_text
 from screens.widgets.caller_card import JOB_STATUS, KIND_LABEL, STATUS_LABEL
 from screens.widgets.confirm import ConfirmScreen
@@ -282,7 +283,9 @@ class ClientScreen(BBScreen[None]):
         question = ConfirmScreen(
             _("Archive {name}? History stays; no new jobs or contracts.").format(name=client.name),
         )
-        self.app.push_screen(question, lambda yes: self._archive_if(yes, True))
+        confirm_then(
+            self, question, Needs(Action.CLIENT_EDIT), lambda yes: self._archive_if(yes, True)
+        )
 
     def action_reactivate(self) -> None:
         """Make an archived client active again, after asking."""
@@ -293,7 +296,9 @@ class ClientScreen(BBScreen[None]):
                 name=self.overview.client.name
             ),
         )
-        self.app.push_screen(question, lambda yes: self._archive_if(yes, False))
+        confirm_then(
+            self, question, Needs(Action.CLIENT_EDIT), lambda yes: self._archive_if(yes, False)
+        )
 
     def _archive_if(self, yes: bool | None, archived: bool) -> None:
         if yes:

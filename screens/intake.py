@@ -27,6 +27,7 @@ from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import suggest_contract
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import Category, parse_agreed_terms
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError
 from bbdispatch.phones import (
@@ -48,7 +49,7 @@ from bbdispatch.services.intake import (
     lookup_number,
     save_intake,
 )
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirm_then
 from screens.widgets.caller_card import CallerCardView
 from screens.widgets.client_form import KindToggle, NewClientForm
 from screens.widgets.client_pick import ClientPickList
@@ -650,7 +651,10 @@ class IntakeScreen(BBScreen[None]):
                 name=card.client.name
             ),
         )
-        self.app.push_screen(question, lambda yes: self._reactivate_if(yes, card.client.id))
+        confirm_then(
+            self, question, Needs(Action.CLIENT_EDIT),
+            lambda yes: self._reactivate_if(yes, card.client.id),
+        )  # fmt: skip
 
     def _reactivate_if(self, yes: bool | None, client_id: int) -> None:
         if yes:
@@ -741,7 +745,7 @@ class IntakeScreen(BBScreen[None]):
             _("Close this call without a job? It is logged as information."),
             no=_("no, keep editing"),
         )
-        self.app.push_screen(question, self._discard_if)
+        confirm_then(self, question, Needs(Action.CALL_LOG), self._discard_if)
 
     def _discard_if(self, yes: bool | None) -> None:
         if yes:
@@ -799,4 +803,4 @@ def quit_keeping_calls(app: App[Any]) -> None:
         _("Quit while taking a call? The call is logged without a job."),
         no=_("no, keep editing"),
     )
-    app.push_screen(question, answer)
+    confirm_then(app, question, Needs(Action.CALL_LOG), answer)

@@ -15,9 +15,10 @@ from bbdispatch.domain.lifecycle import (
     transition_refusal,
     undoes_work,
 )
+from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.errors import USER_ERRORS
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirm_then
 from screens.widgets.confirm import ConfirmScreen
 
 NOTE_TITLES: dict[JobStatus, tuple[str, bool]] = {
@@ -127,7 +128,8 @@ class JobActionsScreen(BBScreen[None]):
                 status=STATUS_LABEL[target],
             )
             no = _("no, it stays {status}").format(status=STATUS_LABEL[line.row.job.status])
-            self.app.push_screen(ConfirmScreen(question, no=no), confirmed)
+            needs = Needs(Action.JOB_STATUS, job_id=job_id)
+            confirm_then(self, ConfirmScreen(question, no=no), needs, confirmed)
         else:
             self._apply_status(job_id, target, "")
 

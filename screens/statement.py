@@ -18,6 +18,7 @@ from bbdispatch.dates import format_day, month_of, parse_day
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.messages import shown
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.statements import Statement, StatementLine
 from bbdispatch.formats import format_hours, format_money, month_name
 from bbdispatch.i18n import N_, Labels, _, current_language
@@ -31,7 +32,7 @@ from bbdispatch.services.statements import (
     issue_statement,
 )
 from bbdispatch.text import fit
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, allowed_first, confirm_then
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain, PlainTable, cell
@@ -351,8 +352,14 @@ class StatementScreen(BBScreen[None]):
 
     def action_issue(self) -> None:
         """Issue the statement shown, after the user confirms: it cannot be undone."""
+        if self.statement is not None:
+            self._ask_issue()
+
+    @work(exclusive=True, group="issue-question", exit_on_error=False)
+    async def _ask_issue(self) -> None:
+        """The right first (a dispatcher hears the refusal, not the question), then the period."""
         shown = self.statement
-        if shown is None:
+        if shown is None or not await allowed_first(self, Needs(Action.STATEMENT_ISSUE)):
             return
         if shown.statement_id is not None:
             self.notify(
@@ -382,7 +389,8 @@ class StatementScreen(BBScreen[None]):
             else:
                 self.notify(_("Not issued."))
 
-        self.app.push_screen(ConfirmScreen(question), answered)
+        # The right was asked above; this worker ends before the question is answered.
+        confirm_then(self, ConfirmScreen(question), None, answered)
 
     @work(exclusive=True, group="issue-statement", exit_on_error=False)
     async def issue(self, start: date, end: date) -> None:

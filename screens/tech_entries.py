@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.clock import format_local, format_local_short, local
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timeinput import EDIT_WINDOW_DAYS
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.formats import format_day_month, format_duration
 from bbdispatch.i18n import N_, _, ngettext
 from bbdispatch.services.my_entries import delete_my_entry, edit_my_entry, my_recent_entries
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirmed
 from screens.entry_dialog import EntryDefaults, EntryDialog, EntryValues
 from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.confirm import ConfirmScreen
@@ -172,7 +173,8 @@ class MyEntriesScreen(BBScreen[None]):
             job=entry.job_id,
             start=format_local(entry.started_at),
         )
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+        needs = Needs(Action.TIME_EDIT, entry_id=entry.id)
+        if not await confirmed(self, ConfirmScreen(question), needs):
             return
         try:
             await delete_my_entry(self.ctx, self.bb.user, entry.id)

@@ -18,6 +18,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.jobs import JobRow, Priority, agreed_terms_text
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.domain.recurring import recurring_overdue
+from bbdispatch.domain.rights import Action
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.formats import format_duration, format_stopwatch
 from bbdispatch.i18n import N_, _
@@ -38,7 +39,7 @@ from bbdispatch.services.workspace import (
     put_on_hold,
     start_work,
 )
-from screens.base import BBScreen
+from screens.base import BBScreen, Needs, confirmed
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -352,7 +353,7 @@ class TechJobsScreen(BBScreen[None]):
             if job_id is not None and running.job_id != job_id:
                 question = _("Your timer runs on job {old}. Stop it, then start on job {new}?")
                 ask = ConfirmScreen(question.format(old=running.job_id, new=job_id))
-                if not await self.app.push_screen_wait(ask):
+                if not await confirmed(self, ask, Needs(Action.JOB_WORK, job_id=job_id)):
                     return
             if not await self._stop(running) or job_id is None or running.job_id == job_id:
                 return

@@ -441,3 +441,27 @@ async def reaches_only_own(ctx: Ctx, action: Action) -> bool:
     """
     who = await acting(ctx, action)
     return scope(who.principal, action) is Scope.OWN
+
+
+async def ensure(
+    ctx: Ctx, action: Action, *, job_id: int | None = None, entry_id: int | None = None
+) -> None:
+    """Refuse now what a service would refuse on rights after a question is answered.
+
+    Front ends ask this before a yes/no question ("Issue the statement…?"),
+    so a person who may not do the thing hears the refusal instead of the
+    question, and the service's own check still runs when it acts. The same
+    checks, the same line and the same audit row as the service's: with
+    ``job_id`` :func:`check_job`, with ``entry_id`` :func:`check_entry`, else
+    :func:`check` on the role.
+
+    Raises:
+        Refused: the rule table says no (audited).
+        NotFound: no such job or entry (for those whose right reaches all).
+    """
+    if job_id is not None:
+        await check_job(ctx, action, job_id)
+    elif entry_id is not None:
+        await check_entry(ctx, action, entry_id)
+    else:
+        await check(ctx, action)

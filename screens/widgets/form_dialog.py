@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Select, TextArea
 from textual.widgets._toggle_button import ToggleButton
 
 from bbdispatch.i18n import _
-from screens.base import BBModal, ResultT
+from screens.base import BBModal, ResultT, confirm_then
 from screens.widgets.client_form import KindToggle
 from screens.widgets.confirm import ConfirmScreen
 
@@ -168,7 +168,7 @@ class FormDialog(BBModal[ResultT]):
         question = ConfirmScreen(
             self.discard_question(), yes=_("yes, discard"), no=_("no, keep editing")
         )
-        self.app.push_screen(question, self._discard_if)
+        confirm_then(self, question, None, self._discard_if)  # nothing saved: no right
 
     def _discard_if(self, yes: bool | None) -> None:
         if yes:
