@@ -222,7 +222,8 @@ def confirm_then(
     """
 
     async def ask() -> None:
-        if await allowed_first(node, needs):
+        # A burst of keys starts several asks before the first question is up: one asks.
+        if await allowed_first(node, needs) and not isinstance(node.app.screen, type(question)):
             node.app.push_screen(question, answered)
 
     node.app.run_worker(ask(), group="confirm-rights", exit_on_error=False)

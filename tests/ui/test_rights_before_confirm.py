@@ -111,3 +111,20 @@ def test_every_question_goes_through_the_rights_first_helpers() -> None:
         and (lines := _pushes_of_a_question(ast.parse(path.read_text(encoding="utf-8"))))
     }
     assert found == {}, f"push ConfirmScreen with confirm_then/confirmed (Needs): {found}"
+
+
+async def test_a_key_pressed_twice_asks_once(ctx_factory: Any, demo_db_path: Path) -> None:
+    """The rights are asked in a worker: a second ``x`` before the question is up asks once."""
+    from screens.client import ClientScreen
+
+    app = BBDispatch(ctx_factory(), _person(demo_db_path, "beata"), poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ClientScreen(7))  # no open jobs: archiving asks
+        await settle_until(pilot, lambda: getattr(app.screen, "overview", None) is not None)
+        screen = app.screen
+        assert isinstance(screen, ClientScreen)
+        screen.action_archive()  # a burst: both keys handled before the first question is up
+        screen.action_archive()
+        await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        questions = [s for s in app.screen_stack if isinstance(s, ConfirmScreen)]
+        assert len(questions) == 1, app.screen_stack
