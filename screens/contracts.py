@@ -81,7 +81,10 @@ class ContractsScreen(BBScreen[None]):
         height: 1fr;
     }
     ContractsScreen #contract-detail {
-        height: 3;
+        /* As tall as its lines (a Polish balance wraps to two rows), never under 3 rows. */
+        height: auto;
+        min-height: 3;
+        max-height: 8;
         padding: 0 1;
         background: $panel;
     }

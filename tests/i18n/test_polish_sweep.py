@@ -194,3 +194,17 @@ async def test_the_call_log_names_the_person_who_took_the_call(
         shown = screen_text(app)
     row = next(ln for ln in shown.splitlines() if "501 999 888" in ln)
     assert row.rstrip().endswith("beata"), row
+
+
+async def test_the_contracts_detail_shows_every_line_in_polish(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # The Polish balance wraps to two rows; the 3-row detail then cut its last line,
+    # "Brak prognozy wyczerpania: brak prac w ostatnich 90 dniach."
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ContractsScreen())
+        await settle_until(pilot, lambda: "BB/2026/001" in screen_text(app))
+        shown = screen_text(app)
+    assert "Brak prognozy wyczerpania: brak prac w ostatnich 90 dniach." in shown, shown
+    assert "podpisano przez: " in shown, shown
