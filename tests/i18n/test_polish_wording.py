@@ -67,3 +67,10 @@ def test_the_glossary_words_of_the_hours_line(polish: None) -> None:
     )  # fmt: skip
     assert line == "BB/2026/001 Serwisowa: wykorzystano 41 h z 50 h, pozostało 9 h (82%)"
     assert _("Used/left") == "Wykorz./pozost."
+
+
+def test_the_assign_command_says_przypisz_as_the_key_a_does(polish: None) -> None:
+    """docs/glossary.md: assign is *przypisać* (key a, status *przypisane*); *przekazać* is
+    handing over a job someone already has. ``jobs assign --help`` said *przekaż*."""
+    assert _("give a job to a technician") == "przypisz zlecenie technikowi"
+    assert _("give the job to this technician") == "przypisz zlecenie temu technikowi"
