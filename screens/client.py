@@ -263,12 +263,19 @@ class ClientScreen(BBScreen[None]):
         self.app.push_screen(StatementScreen(self.client_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``x`` archives an active client, reactivates an archived one; the footer says which."""
+        """``x`` archives an active client, reactivates an archived one; the footer says which.
+
+        ``k`` (sign) is hidden for a client no product is for (a private person).
+        """
         if action in ("archive", "reactivate"):
             if self.overview is None:
                 return action == "archive" and None
             archived = self.overview.client.status is ClientStatus.ARCHIVED
             return archived == (action == "reactivate")
+        if action == "sign" and self.overview is not None:
+            # No product of the price list is for this kind (a private person): no k.
+            kind = self.overview.client.kind.value
+            return any(p.signable and p.for_kind(kind) for p in self.ctx.prices.products)
         return True
 
     def action_archive(self) -> None:

@@ -99,3 +99,23 @@ async def test_intake_gives_a_private_caller_no_starter_and_no_sign_form(
         messages = [str(n.message) for n in app._notifications]
         assert any("signs no contract" in m for m in messages), messages
     assert query(demo_db_path, "SELECT id FROM contract WHERE client_id = ?", (ZIELINSKA,)) == []
+
+
+async def test_the_client_page_offers_no_contract_key_for_a_private_person(
+    ctx_factory: Any,
+) -> None:
+    from screens.client import ClientScreen
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for client_id, offered in ((ZIELINSKA, False), (1, True)):
+            app.push_screen(ClientScreen(client_id))
+            await settle_until(
+                pilot,
+                lambda: isinstance(app.screen, ClientScreen) and app.screen.overview is not None,
+            )
+            footer = [s.text for s in app.screen._compositor.render_strips()][-1]
+            assert ("k Contract" in footer) is offered, footer
+            app.pop_screen()
+            await settle(pilot)
