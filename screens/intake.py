@@ -677,6 +677,14 @@ class IntakeScreen(BBScreen[None]):
         if self._card is not None:
             self._open_signing(self._card.client.id)
         elif self.query_one(NewClientForm).display:
+            kind = self._client_kind().value
+            if not any(p.signable and p.for_kind(kind) for p in self.ctx.prices.products):
+                # Not saved as a prospect for nothing: a private person signs no contract.
+                self.notify(
+                    _("A private person signs no contract: agree a price or rate on the job."),
+                    severity="warning",
+                )
+                return
             self.save_prospect()
         else:
             self.notify(_("Identify the caller first."), severity="warning")

@@ -119,3 +119,26 @@ async def test_the_client_page_offers_no_contract_key_for_a_private_person(
             assert ("k Contract" in footer) is offered, footer
             app.pop_screen()
             await settle(pilot)
+
+
+async def test_a_new_private_caller_is_not_saved_by_ctrl_t(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """^t saved a new caller as a prospect first, then had nothing to sign for them."""
+    from textual.widgets import Input
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600711", "enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        app.screen.query_one("#nc-kind").focus()
+        await pilot.press("p")
+        app.screen.query_one("#nc-name", Input).focus()
+        await type_text(pilot, "Zofia Lis")
+        await pilot.press("ctrl+t")
+        await settle_until(pilot, lambda: bool(app._notifications))
+        assert isinstance(app.screen, IntakeScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("signs no contract" in m for m in messages), messages
+    assert query(demo_db_path, "SELECT id FROM client WHERE name = 'Zofia Lis'") == []
