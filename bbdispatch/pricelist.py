@@ -2,7 +2,9 @@
 
 The file is validated as a whole at start; a bad file raises
 :class:`PriceListError` naming the key and the problem, so the firm can fix
-its file without reading Python.
+its file without reading Python. The problem is in the session's language
+(the keys are the file's own, in English); the language is chosen before the
+price list is read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from bbdispatch.domain.products import ProductType as ProductType
 from bbdispatch.domain.products import register_product_names
+from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, gross_of, parse_money, vat_of
 from bbdispatch.paths import reference_data_dir
 
@@ -220,15 +223,19 @@ def load_pricelist(path: Path | None = None) -> PriceList:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise PriceListError(f"price list not found: {path}") from err
+        raise PriceListError(_("price list not found: {path}").format(path=path)) from err
     except IsADirectoryError as err:
-        raise PriceListError(f"price list is a folder, not a file: {path}") from err
+        raise PriceListError(
+            _("price list is a folder, not a file: {path}").format(path=path)
+        ) from err
     except PermissionError as err:
-        raise PriceListError(f"price list not readable: {path}") from err
+        raise PriceListError(_("price list not readable: {path}").format(path=path)) from err
     except UnicodeDecodeError as err:
-        raise PriceListError(f"{path}: not UTF-8 text") from err
+        raise PriceListError(_("{path}: not UTF-8 text").format(path=path)) from err
     except tomllib.TOMLDecodeError as err:
-        raise PriceListError(f"{path}: not valid TOML: {err}") from err
+        raise PriceListError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=err)
+        ) from err
     try:
         return parse_pricelist(raw)
     except PriceListError as err:
@@ -249,12 +256,16 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
     )
     products_raw = raw.get("products")
     if not isinstance(products_raw, list) or not products_raw:
-        raise PriceListError("products: at least one [[products]] entry is required")
+        raise PriceListError(
+            _("{where}: at least one [[products]] entry is required").format(where="products")
+        )
     products = tuple(_product(p, i) for i, p in enumerate(products_raw))
     codes = [p.code for p in products]
     for code in codes:
         if codes.count(code) > 1:
-            raise PriceListError(f"products: code {code!r} appears twice")
+            raise PriceListError(
+                _("{where}: code {code} appears twice").format(where="products", code=repr(code))
+            )
     register_product_names(
         {p.code: (p.name, p.name_en, p.short or p.name, p.short_en or p.name_en) for p in products}
     )
@@ -279,13 +290,15 @@ def parse_pricelist(raw: Mapping[str, Any]) -> PriceList:
 
 def _seller(raw: Any) -> Seller:
     if not isinstance(raw, Mapping):
-        raise PriceListError("seller: must be a table")
+        raise PriceListError(_("{where}: must be a table").format(where="seller"))
     for key in ("name", "address", "nip", "series"):
         if key in raw and not isinstance(raw[key], str):
-            raise PriceListError(f"seller.{key}: must be text")
+            raise PriceListError(_("{where}: must be text").format(where=f"seller.{key}"))
     series = str(raw.get("series", "WP")).strip()
     if not series or "/" in series:
-        raise PriceListError("seller.series: give a prefix without '/', e.g. \"WP\"")
+        raise PriceListError(
+            _("{where}: give a prefix without '/', e.g. \"WP\"").format(where="seller.series")
+        )
     return Seller(
         name=str(raw.get("name", "BB SOFT")).strip() or "BB SOFT",
         address=str(raw.get("address", "")).strip(),
@@ -297,14 +310,16 @@ def _seller(raw: Any) -> Seller:
 def _product(raw: Any, index: int) -> Product:
     where = f"products[{index}]"
     if not isinstance(raw, dict):
-        raise PriceListError(f"{where}: must be a table")
+        raise PriceListError(_("{where}: must be a table").format(where=where))
     code = _str(raw, f"{where}.code")
     where = f"products[{code}]"
     try:
         ptype = ProductType(_str(raw, f"{where}.type"))
     except ValueError as err:
         choices = ", ".join(t.value for t in ProductType)
-        raise PriceListError(f"{where}.type: must be one of {choices}") from err
+        raise PriceListError(
+            _("{where}: must be one of {choices}").format(where=f"{where}.type", choices=choices)
+        ) from err
     hours: int | None = None
     net: Decimal | None = None
     if ptype in (ProductType.BLOCK, ProductType.HOURLY):
@@ -312,10 +327,18 @@ def _product(raw: Any, index: int) -> Product:
         net = _money(raw, f"{where}.net")
     kinds = raw.get("clients", [])
     if not isinstance(kinds, list) or any(k not in CLIENT_KINDS for k in kinds):
-        raise PriceListError(f"{where}.clients: must list client kinds from {CLIENT_KINDS}")
+        raise PriceListError(
+            _("{where}: must list client kinds from {kinds}").format(
+                where=f"{where}.clients", kinds=CLIENT_KINDS
+            )
+        )
     categories = raw.get("categories", [])
     if not isinstance(categories, list) or any(c not in CATEGORIES for c in categories):
-        raise PriceListError(f"{where}.categories: must list categories from {CATEGORIES}")
+        raise PriceListError(
+            _("{where}: must list categories from {categories}").format(
+                where=f"{where}.categories", categories=CATEGORIES
+            )
+        )
     return Product(
         code=code,
         name=_str(raw, f"{where}.name"),
@@ -336,39 +359,49 @@ def _target(raw: Mapping[str, Any], where: str) -> ResponseTarget:
     hours = raw.get("hours", 0)
     days = raw.get("business_days", 0)
     if not isinstance(hours, int) or not isinstance(days, int) or hours < 0 or days < 0:
-        raise PriceListError(f"{where}: hours and business_days must be whole numbers >= 0")
+        raise PriceListError(
+            _("{where}: hours and business_days must be whole numbers >= 0").format(where=where)
+        )
     if hours == 0 and days == 0:
-        raise PriceListError(f"{where}: set hours or business_days")
+        raise PriceListError(_("{where}: set hours or business_days").format(where=where))
     return ResponseTarget(hours=hours, business_days=days)
 
 
 def _business_hours(raw: Any) -> BusinessHours:
     if not isinstance(raw, dict):
-        raise PriceListError("business_hours: must be a table")
+        raise PriceListError(_("{where}: must be a table").format(where="business_hours"))
     try:
         start = time.fromisoformat(str(raw.get("start", "08:00")))
         end = time.fromisoformat(str(raw.get("end", "16:00")))
     except ValueError as err:
-        raise PriceListError("business_hours.start/end: use HH:MM") from err
+        raise PriceListError(
+            _("{where}: use HH:MM").format(where="business_hours.start/end")
+        ) from err
     if end <= start:
-        raise PriceListError("business_hours.end: must be after start")
+        raise PriceListError(_("{where}: must be after start").format(where="business_hours.end"))
     weekdays = raw.get("weekdays", [1, 2, 3, 4, 5])
     if (
         not isinstance(weekdays, list)
         or not weekdays
         or any(d not in range(1, 8) for d in weekdays)
     ):
-        raise PriceListError("business_hours.weekdays: list ISO weekdays 1 (Mon) to 7 (Sun)")
+        raise PriceListError(
+            _("{where}: list ISO weekdays 1 (Mon) to 7 (Sun)").format(
+                where="business_hours.weekdays"
+            )
+        )
     return BusinessHours(start=start, end=end, weekdays=tuple(weekdays))
 
 
 def _closed_days(raw: Any) -> tuple[ClosedDay, ...]:
     """``[calendar] closed_days``: dates, or tables ``{ day = 2026-12-31, name = "…" }``."""
     if not isinstance(raw, dict):
-        raise PriceListError("calendar: must be a table")
+        raise PriceListError(_("{where}: must be a table").format(where="calendar"))
     items = raw.get("closed_days", [])
     if not isinstance(items, list):
-        raise PriceListError("calendar.closed_days: must be a list of dates")
+        raise PriceListError(
+            _("{where}: must be a list of dates").format(where="calendar.closed_days")
+        )
     found: dict[date, ClosedDay] = {}
     for index, item in enumerate(items):
         where = f"calendar.closed_days[{index}]"
@@ -380,10 +413,14 @@ def _closed_days(raw: Any) -> tuple[ClosedDay, ...]:
                 value = date.fromisoformat(value)
         if not isinstance(value, date) or isinstance(value, datetime) or not isinstance(name, str):
             raise PriceListError(
-                f'{where}: use a date like 2026-12-31 or {{ day = 2026-12-31, name = "why" }}'
+                _(
+                    '{where}: use a date like 2026-12-31 or {{ day = 2026-12-31, name = "why" }}'
+                ).format(where=where)
             )
         if value in found:
-            raise PriceListError(f"{where}: {value.isoformat()} is listed twice")
+            raise PriceListError(
+                _("{where}: {day} is listed twice").format(where=where, day=value.isoformat())
+            )
         found[value] = ClosedDay(value, name.strip())
     return tuple(found[d] for d in sorted(found))
 
@@ -391,36 +428,42 @@ def _closed_days(raw: Any) -> tuple[ClosedDay, ...]:
 def _table(raw: Mapping[str, Any], key: str, parent: str = "") -> Mapping[str, Any]:
     value = raw.get(key)
     if not isinstance(value, dict):
-        raise PriceListError(f"{parent}{key}: missing table [{parent}{key}]")
+        raise PriceListError(_("{where}: missing table [{where}]").format(where=f"{parent}{key}"))
     return value
 
 
 def _str(raw: Mapping[str, Any], where: str) -> str:
     value = raw.get(where.rsplit(".", 1)[-1])
     if not isinstance(value, str) or not value.strip():
-        raise PriceListError(f"{where}: required text is missing")
+        raise PriceListError(_("{where}: required text is missing").format(where=where))
     return value
 
 
 def _int(raw: Mapping[str, Any], where: str, minimum: int, maximum: int) -> int:
     value = raw.get(where.rsplit(".", 1)[-1])
     if not isinstance(value, int) or isinstance(value, bool):
-        raise PriceListError(f"{where}: must be a whole number")
+        raise PriceListError(_("{where}: must be a whole number").format(where=where))
     if not minimum <= value <= maximum:
-        raise PriceListError(f"{where}: must be between {minimum} and {maximum}, not {value}")
+        raise PriceListError(
+            _("{where}: must be between {minimum} and {maximum}, not {value}").format(
+                where=where, minimum=minimum, maximum=maximum, value=value
+            )
+        )
     return value
 
 
 def _money(raw: Mapping[str, Any], where: str) -> Decimal:
     value = raw.get(where.rsplit(".", 1)[-1])
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise PriceListError(f'{where}: must be an amount in quotes, e.g. "100.00"')
+        raise PriceListError(
+            _('{where}: must be an amount in quotes, e.g. "100.00"').format(where=where)
+        )
     try:
         amount = parse_money(value)
     except MoneyError as err:
         raise PriceListError(f"{where}: {err}") from err
     if amount < 0:
-        raise PriceListError(f"{where}: must not be negative")
+        raise PriceListError(_("{where}: must not be negative").format(where=where))
     return amount
 
 
@@ -429,7 +472,11 @@ def _rate(raw: Mapping[str, Any], key: str) -> Decimal:
     try:
         rate = Decimal(str(value))
     except ArithmeticError as err:
-        raise PriceListError(f'{key}: must be a fraction in quotes, e.g. "0.23"') from err
+        raise PriceListError(
+            _('{where}: must be a fraction in quotes, e.g. "0.23"').format(where=key)
+        ) from err
     if value is None or not rate.is_finite() or not Decimal(0) <= rate < 1:
-        raise PriceListError(f'{key}: must be a fraction between 0 and 1, e.g. "0.23"')
+        raise PriceListError(
+            _('{where}: must be a fraction between 0 and 1, e.g. "0.23"').format(where=key)
+        )
     return rate
