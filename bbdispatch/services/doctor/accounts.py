@@ -7,7 +7,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from bbdispatch.services.doctor.system_files import _lines_or_none
+from bbdispatch.services.doctor.system_files import file_lines_or_none
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,11 @@ class Accounts:
         self.users: dict[str, tuple[int, int]] = {}
         self.members: dict[int, set[str]] = {}
         self.group_names: dict[int, str] = {}
-        for line in _lines_or_none(root / "etc" / "passwd"):
+        for line in file_lines_or_none(root / "etc" / "passwd"):
             parts = line.split(":")
             if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
                 self.users[parts[0]] = (int(parts[2]), int(parts[3]))
-        for line in _lines_or_none(root / "etc" / "group"):
+        for line in file_lines_or_none(root / "etc" / "group"):
             parts = line.split(":")
             if len(parts) >= 4 and parts[2].isdigit():
                 gid = int(parts[2])

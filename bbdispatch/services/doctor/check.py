@@ -25,7 +25,7 @@ class Check:
     """True when this login could not read what the check needs (not ok, not a finding)."""
 
 
-def _unchecked(what: str, unreadable: list[Path]) -> Check:
+def cannot_check(what: str, unreadable: list[Path]) -> Check:
     """A check this login could not make: it names what it could not read."""
     return Check(False, what, _(
         "cannot check: {paths} not readable by this login; run bbdispatch doctor as root"

@@ -12,7 +12,7 @@ from bbdispatch.domain.labels import ROLE_LABEL
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _
 from bbdispatch.services.doctor.accounts import TECH_GROUP, Account, Accounts, staff_group
-from bbdispatch.services.doctor.check import Check, _unchecked
+from bbdispatch.services.doctor.check import Check, cannot_check
 from bbdispatch.services.doctor.database_file import (
     database_access_problem,
     database_folders,
@@ -158,7 +158,7 @@ async def check_people(
         what = _("account {login}").format(login=person.login)
         office = person.role is not Role.TECHNICIAN
         if unread and office and account is not None and account.uid not in (0, info.st_uid):
-            checks.append(_unchecked(what, list(unread)))
+            checks.append(cannot_check(what, list(unread)))
             continue
         found = _person_check(person.login, person.role, account, path, info, accounts, forced)
         if found is not None:

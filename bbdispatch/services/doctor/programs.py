@@ -10,10 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from bbdispatch.i18n import _
 from bbdispatch.services.doctor.accounts import Account, allows
-from bbdispatch.services.doctor.system_files import _words
+from bbdispatch.services.doctor.system_files import shell_words
 
 
-def _walk(root: Path, program: str) -> tuple[list[str], str] | None:
+def walk_links(root: Path, program: str) -> tuple[list[str], str] | None:
     """The folders the kernel passes to reach ``program``, and the file it ends at.
 
     Each symbolic link on the way (the file's or a folder's) is read under
@@ -50,9 +50,9 @@ def _walk(root: Path, program: str) -> tuple[list[str], str] | None:
     return list(dict.fromkeys(folders)), current
 
 
-def _exists(root: Path, program: str) -> bool:
+def program_exists(root: Path, program: str) -> bool:
     """Whether ``program`` (absolute) is a file under ``root``, symlinks read under ``root``."""
-    walked = _walk(root, program)
+    walked = walk_links(root, program)
     return walked is not None and (root / walked[1].lstrip("/")).is_file()
 
 
@@ -75,7 +75,7 @@ def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> s
     from, which may sit under a private folder (``/root/.pyenv``).
     """
     who = account.login or _("an account other than its owner and group")
-    walked = _walk(root, program)
+    walked = walk_links(root, program)
     if walked is None:
         return _("{program} is a loop of symbolic links").format(program=program)
     folders, resolved = walked
@@ -120,11 +120,11 @@ def run_problem(root: Path, program: str, account: Account, depth: int = 0) -> s
     interpreter = first[2:].split()
     nested = [interpreter[0]] if interpreter and interpreter[0].startswith("/") else []
     nested += [
-        word for word in _words(rest)
+        word for word in shell_words(rest)
         if word.startswith("/") and Path(word).name == "bbdispatch"
     ]  # fmt: skip
     for inner in dict.fromkeys(nested):
-        walked = _walk(root, inner)
+        walked = walk_links(root, inner)
         if walked is None or os.path.lexists(root / walked[1].lstrip("/")):
             problem = run_problem(root, inner, account, depth + 1)
             if problem is not None:

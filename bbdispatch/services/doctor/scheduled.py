@@ -12,15 +12,15 @@ from bbdispatch.domain.people import Role
 from bbdispatch.domain.rights import ACTION_TEXT, Action, Principal, allowed
 from bbdispatch.i18n import _
 from bbdispatch.services.doctor.accounts import Accounts
-from bbdispatch.services.doctor.check import Check, _unchecked
+from bbdispatch.services.doctor.check import Check, cannot_check
 from bbdispatch.services.doctor.system_files import (
-    _ENV_LINE,
-    _files,
-    _lines,
-    _Unreadable,
-    _words,
+    ENV_ASSIGNMENT,
+    Unreadable,
     command_args,
+    file_lines,
+    matching_files,
     named_database,
+    shell_words,
     wrong_database,
 )
 
@@ -57,7 +57,7 @@ def _cron_jobs(path: Path, lines: list[str], has_user: bool) -> list[_Job]:
     jobs: list[_Job] = []
     for line in lines:
         first = line.split(None, 1)[0]
-        if _ENV_LINE.match(first) and not first[0].isdigit():
+        if ENV_ASSIGNMENT.match(first) and not first[0].isdigit():
             key, _sep, value = line.partition("=")
             env[key.strip()] = value.strip().strip("'\"")
             continue
@@ -67,7 +67,7 @@ def _cron_jobs(path: Path, lines: list[str], has_user: bool) -> list[_Job]:
             continue
         search = tuple(env["PATH"].split(":")) if "PATH" in env else CRON_PATH
         user = parts[fields - 1] if has_user else path.name
-        jobs.append(_Job(path, line, _words(parts[fields]), dict(env), search, user=user))
+        jobs.append(_Job(path, line, shell_words(parts[fields]), dict(env), search, user=user))
     return jobs
 
 
@@ -80,7 +80,7 @@ def _systemd_jobs(root: Path, path: Path, lines: list[str]) -> list[_Job]:
         if key.strip() == "User":
             user = value.strip() or "root"
         elif key.strip() == "Environment":
-            for item in _words(value):
+            for item in shell_words(value):
                 name, _eq, val = item.partition("=")
                 env[name] = val
         elif key.strip() in {"ExecStart", "ExecStartPre", "ExecStartPost"}:
@@ -88,7 +88,8 @@ def _systemd_jobs(root: Path, path: Path, lines: list[str]) -> list[_Job]:
     timer = f"{path.stem}.timer"
     enabled = (root / "etc/systemd/system/timers.target.wants" / timer).exists()
     return [
-        _Job(path, line, _words(cmd), env, SYSTEMD_PATH, enabled, user) for line, cmd in commands
+        _Job(path, line, shell_words(cmd), env, SYSTEMD_PATH, enabled, user)
+        for line, cmd in commands
     ]
 
 
@@ -128,7 +129,7 @@ def _job_problem(
     user = job.user
     for at, word in enumerate(words):
         if Path(word).name != "bbdispatch" and not word.endswith("/bbdispatch"):
-            if _ENV_LINE.match(word):
+            if ENV_ASSIGNMENT.match(word):
                 name, _eq, value = word.partition("=")
                 env[name] = value
             elif word in {";", "&&", "||", "|", "&"}:
@@ -192,19 +193,21 @@ def check_scheduled(
         (["etc/crontab", "etc/cron.d/*"], True),
         (["var/spool/cron/crontabs/*", "var/spool/cron/*"], False),
     ):
-        files, cannot = _files(root, patterns)
+        files, cannot = matching_files(root, patterns)
         unreadable += cannot
         for path in files:
             try:
-                jobs += _cron_jobs(path, _lines(path), has_user)
-            except _Unreadable as err:
+                jobs += _cron_jobs(path, file_lines(path), has_user)
+            except Unreadable as err:
                 unreadable.append(err.path)
-    files, cannot = _files(root, ["etc/systemd/system/*.service", "lib/systemd/system/*.service"])
+    files, cannot = matching_files(
+        root, ["etc/systemd/system/*.service", "lib/systemd/system/*.service"]
+    )
     unreadable += cannot
     for path in files:
         try:
-            jobs += _systemd_jobs(root, path, _lines(path))
-        except _Unreadable as err:
+            jobs += _systemd_jobs(root, path, file_lines(path))
+        except Unreadable as err:
             unreadable.append(err.path)
     wrong: list[tuple[_Job, str]] = []
     for job in jobs:
@@ -218,7 +221,7 @@ def check_scheduled(
         return Check(False, what, _("{path}: {line}: {problem}; see {doc}").format(
             path=job.path, line=job.line, problem=problem, doc=doc))  # fmt: skip
     if unreadable:
-        return _unchecked(what, unreadable)
+        return cannot_check(what, unreadable)
     return Check(False, what, _("no cron line or systemd timer runs it; see {doc}").format(doc=doc))
 
 

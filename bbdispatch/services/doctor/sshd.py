@@ -9,23 +9,25 @@ from pathlib import Path
 
 from bbdispatch.i18n import _
 from bbdispatch.services.doctor.accounts import ANYONE, TECH_GROUP, Account, Accounts
-from bbdispatch.services.doctor.check import Check, _unchecked
-from bbdispatch.services.doctor.programs import _exists, _walk, run_problem
+from bbdispatch.services.doctor.check import Check, cannot_check
+from bbdispatch.services.doctor.programs import program_exists, run_problem, walk_links
 from bbdispatch.services.doctor.system_files import (
-    _ENV_LINE,
-    _expand,
-    _files,
-    _readable_lines,
-    _words,
+    ENV_ASSIGNMENT,
     command_args,
+    expand_variables,
+    matching_files,
     named_database,
+    readable_lines,
+    shell_words,
     wrong_database,
 )
 
 
 def sshd_lines(root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
     """The lines of sshd_config and its ``sshd_config.d/*.conf``, and the files not readable."""
-    return _readable_lines(_files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"]))
+    return readable_lines(
+        matching_files(root, ["etc/ssh/sshd_config", "etc/ssh/sshd_config.d/*.conf"])
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def check_ssh(
         if not everyone:
             return Check(True, what, _("none needed: no technicians yet"))
         if unreadable:
-            return _unchecked(what, unreadable)
+            return cannot_check(what, unreadable)
         return Check(False, what, _(
             "no 'ForceCommand ... bbdispatch' in sshd_config: technicians would get a shell; "
             "see docs/deploy-ssh.md"))  # fmt: skip
@@ -164,9 +166,9 @@ def _force_command(
         if problem is not None:
             return Check(False, what, f"{config}: {line}: {problem}")
         return Check(True, what, f"{config}: {line}")
-    walked = _walk(root, program)
+    walked = walk_links(root, program)
     target = root / (walked[1] if walked is not None else program).lstrip("/")
-    if not _exists(root, program):
+    if not program_exists(root, program):
         return Check(False, what, _(
             "{config}: {program} does not exist: technicians' logins would fail; "
             "create it as docs/deploy-ssh.md says").format(
@@ -196,21 +198,23 @@ def _database_problem(script: str, env: dict[str, str], db_path: Path | None) ->
     """
     if db_path is None:
         return None
-    words = _words(script)
+    words = shell_words(script)
     names = dict(env)
     for at, word in enumerate(words):
         if word == "export":
             continue
-        if _ENV_LINE.match(word):
+        if ENV_ASSIGNMENT.match(word):
             name, _eq, value = word.partition("=")
-            names[name] = _expand(value, names)
+            names[name] = expand_variables(value, names)
             continue
         if Path(word).name != "bbdispatch":
             continue
         args = command_args(words, at)
         if "tech" not in args:
             continue
-        named = named_database(args, names.get("BBDISPATCH_DB"), lambda w: _expand(w, names))
+        named = named_database(
+            args, names.get("BBDISPATCH_DB"), lambda w: expand_variables(w, names)
+        )
         return wrong_database(
             named,
             db_path,

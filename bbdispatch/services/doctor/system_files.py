@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """A system file or folder this login may not read (a technician running doctor)."""
 
     def __init__(self, path: Path) -> None:
@@ -23,11 +23,16 @@ class _Unreadable(Exception):
         self.path = path
 
 
-def _lines(path: Path) -> list[str]:
+def file_lines(path: Path) -> list[str]:
+    """A system file's lines, stripped, without blank lines and ``#`` comments.
+
+    ``[]`` when the file is not there (or not a file). Raises
+    :class:`Unreadable` when this login may not read it.
+    """
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except PermissionError as err:
-        raise _Unreadable(path) from err
+        raise Unreadable(path) from err
     except OSError:
         return []
     return [
@@ -35,15 +40,15 @@ def _lines(path: Path) -> list[str]:
     ]
 
 
-def _lines_or_none(path: Path) -> list[str]:
+def file_lines_or_none(path: Path) -> list[str]:
     """The lines of a file every login may read (``/etc/passwd``), or none."""
     try:
-        return _lines(path)
-    except _Unreadable:
+        return file_lines(path)
+    except Unreadable:
         return []
 
 
-def _files(root: Path, patterns: Iterable[str]) -> tuple[list[Path], list[Path]]:
+def matching_files(root: Path, patterns: Iterable[str]) -> tuple[list[Path], list[Path]]:
     """The files matching ``patterns``, and the folders among theirs this login cannot list.
 
     ``Path.glob`` skips a folder it may not read without a word, which would
@@ -68,7 +73,7 @@ def _files(root: Path, patterns: Iterable[str]) -> tuple[list[Path], list[Path]]
     return found, unreadable
 
 
-def _readable_lines(
+def readable_lines(
     files: tuple[list[Path], list[Path]],
 ) -> tuple[list[tuple[Path, str]], list[Path]]:
     """Every line of ``files`` that this login can read, and what it could not read."""
@@ -76,16 +81,17 @@ def _readable_lines(
     lines: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            lines += [(path, line) for line in _lines(path)]
-        except _Unreadable as err:
+            lines += [(path, line) for line in file_lines(path)]
+        except Unreadable as err:
             unreadable.append(err.path)
     return lines, unreadable
 
 
-_ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+"""A ``NAME=value`` word: a variable set for what follows (a cron line, a shell line)."""
 
 
-def _words(command: str) -> list[str]:
+def shell_words(command: str) -> list[str]:
     """A shell command's words, operators (``;``, ``&&``, ``>>``) apart, comments dropped.
 
     A quoted ``sh -c '…'`` script is opened up. ``[]`` when it cannot be split.
@@ -100,13 +106,13 @@ def _words(command: str) -> list[str]:
     out: list[str] = []
     for word in words:
         if " " in word and "bbdispatch" in word:
-            out += [";", *_words(word), ";"]
+            out += [";", *shell_words(word), ";"]
         else:
             out.append(word)
     return out
 
 
-def _expand(value: str, names: dict[str, str]) -> str:
+def expand_variables(value: str, names: dict[str, str]) -> str:
     """A word with ``$NAME``/``${NAME}`` replaced by what the script set (else left as is)."""
     return re.sub(
         r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
@@ -118,7 +124,7 @@ def _expand(value: str, names: dict[str, str]) -> str:
 def command_args(words: list[str], at: int) -> list[str]:
     """The words after the program at ``words[at]``, up to the next shell operator.
 
-    ``words`` as :func:`_words` splits a line; an operator is a word starting
+    ``words`` as :func:`shell_words` splits a line; an operator is a word starting
     with ``;``, ``&``, ``|``, ``<`` or ``>``.
     """
     end = next(
