@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 
 from bbdispatch.clock import FIRM_ZONE, format_local
 from bbdispatch.domain.calendar import calendar_of
+from bbdispatch.domain.clients import ClientStatus
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus, Priority
@@ -26,6 +27,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import audit as audit_store
+from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as store
@@ -49,6 +51,9 @@ async def run_schedule(
     ctx: Ctx, now: datetime | None = None, *, dry_run: bool = False, report_once: bool = False
 ) -> ScheduleResult:
     """Create every due, not yet created occurrence of every active task.
+
+    An archived client's tasks make no runs (the firm no longer serves it);
+    reactivated, its missed runs are made as catch-up allows.
 
     Args:
         ctx: the service environment.
@@ -156,6 +161,11 @@ async def _run_task(
         task = await store.get_task(ctx.db, task_id)
         contract = await contract_store.get_contract(ctx.db, task.contract_id) if task else None
         if task is None or contract is None or not task.active:
+            return []
+        client = await client_store.get_client(ctx.db, contract.client_id)
+        if client is None or client.status is ClientStatus.ARCHIVED:
+            # The firm no longer serves an archived client: no runs, and no cron mail
+            # every quarter of an hour about it. Reactivated, catch-up makes the missed.
             return []
         last = await store.last_occurrence(ctx.db, task_id)
         until = None

@@ -247,3 +247,20 @@ async def test_the_screens_schedule_runs_neither_hide_nor_spend_cron_reports(
     assert cron.attention == seen.attention
     assert (await run_schedule(demo_ctx, report_once=True)).attention == []
     assert (await run_schedule(demo_ctx)).attention == seen.attention  # the screens still see it
+
+
+async def test_an_archived_clients_tasks_make_no_runs_until_it_is_reactivated(
+    demo_ctx: Ctx,
+) -> None:
+    """``schedule run`` opened jobs for an archived client (the intake and CLI refuse one)."""
+    from bbdispatch.domain.clients import ClientStatus
+    from bbdispatch.storage import clients as client_store
+
+    przychodnia = 3  # the demo's IT administration client, tasks 1 and 2
+    async with demo_ctx.db.transaction():
+        await client_store.set_status(demo_ctx.db, przychodnia, ClientStatus.ARCHIVED)
+    assert (await run_schedule(demo_ctx, w(2026, 12, 10, 8))).created == []
+    async with demo_ctx.db.transaction():
+        await client_store.set_status(demo_ctx.db, przychodnia, ClientStatus.ACTIVE)
+    made = (await run_schedule(demo_ctx, w(2026, 12, 10, 8))).created
+    assert {c.task_id for c in made} == {1, 2}
