@@ -15,7 +15,7 @@ from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.recurring import CLOSED_DAY_LABELS, MissedRuns, RecurringTask
 from bbdispatch.domain.schedule import describe_rule, short_rule
 from bbdispatch.formats import format_duration
-from bbdispatch.i18n import N_, Labels, _
+from bbdispatch.i18n import N_, Labels, _, ngettext
 from bbdispatch.services.people import people
 from bbdispatch.services.recurring import (
     admin_contract,
@@ -98,9 +98,9 @@ class RecurringTasksScreen(BBScreen[None]):
         tasks = await tasks_of_contract(self.ctx, self.contract_id)
         self._tech_names = {p.id: p.name for p in await people(self.ctx)}
         self.query_one("#tasks-summary", Static).update(
-            _("{client} · {number} · {n} tasks").format(
-                client=item.client.name, number=item.contract.number, n=len(tasks)
-            )
+            ngettext(
+                "{client} · {number} · {n} task", "{client} · {number} · {n} tasks", len(tasks)
+            ).format(client=item.client.name, number=item.contract.number, n=len(tasks))
         )
         self._show(tasks)
 

@@ -208,3 +208,17 @@ async def test_the_contracts_detail_shows_every_line_in_polish(
         shown = screen_text(app)
     assert "Brak prognozy wyczerpania: brak prac w ostatnich 90 dniach." in shown, shown
     assert "podpisano przez: " in shown, shown
+
+
+async def test_the_recurring_tasks_summary_counts_the_polish_way(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # "zadania: 2", the count worded around the plural; now "2 zadania" (1 zadanie, 5 zadań).
+    from screens.recurring_tasks import RecurringTasksScreen
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(RecurringTasksScreen(3))
+        await settle_until(pilot, lambda: "BB/2026/003 ·" in screen_text(app))
+        shown = screen_text(app)
+    assert "BB/2026/003 · 2 zadania" in shown, shown

@@ -74,3 +74,21 @@ def test_the_assign_command_says_przypisz_as_the_key_a_does(polish: None) -> Non
     handing over a job someone already has. ``jobs assign --help`` said *przekaż*."""
     assert _("give a job to a technician") == "przypisz zlecenie technikowi"
     assert _("give the job to this technician") == "przypisz zlecenie temu technikowi"
+
+
+def test_counts_of_tasks_and_products_take_plural_forms(polish: None) -> None:
+    """ "1 tasks" / "1 products" in English and "zadania: 1" in Polish: now ngettext."""
+    from bbdispatch.i18n import choose_language, ngettext
+
+    task = ("{client} · {number} · {n} task", "{client} · {number} · {n} tasks")
+    words = {n: ngettext(*task, n).format(client="K", number="BB/1", n=n) for n in (1, 2, 5, 22)}
+    assert words == {
+        1: "K · BB/1 · 1 zadanie", 2: "K · BB/1 · 2 zadania", 5: "K · BB/1 · 5 zadań",
+        22: "K · BB/1 · 22 zadania",
+    }  # fmt: skip
+    product = ("{n} product", "{n} products")
+    assert [ngettext(*product, n).format(n=n) for n in (1, 3, 12)] == [
+        "1 produkt", "3 produkty", "12 produktów",
+    ]  # fmt: skip
+    choose_language("en")
+    assert ngettext(*task, 1).format(client="K", number="BB/1", n=1) == "K · BB/1 · 1 task"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bbdispatch.i18n import _
+from bbdispatch.i18n import _, ngettext
 from bbdispatch.pricelist import (
     PriceListError,
     default_pricelist_path,
@@ -31,7 +31,7 @@ def check_pricelist() -> Check:
     return Check(
         True,
         _("price list"),
-        _("{n} products").format(n=len(prices.products))
+        ngettext("{n} product", "{n} products", len(prices.products)).format(n=len(prices.products))
         + ", "
         + where.format(path=path, origin=origin),
     )
