@@ -161,6 +161,7 @@ GLOSSARY_EXCEPTIONS = {
     "{path} is in use (a dispatcher, technician or cron job has it open); close them first.",
     "--keep rotates the backups folder; it does not go with --output",  # the folder's name
     "Take call",  # footer: "Odbierz"
+    "A job that is {current} cannot become {target}. {hint}",  # shown after "Zlecenie 13: "
     "Call off",  # call a callback off: "Odwołaj"
     "Mark triaged (un-assigns)",  # "zdejmuje technika": takes the technician off
 }

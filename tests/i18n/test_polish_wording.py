@@ -92,3 +92,14 @@ def test_counts_of_tasks_and_products_take_plural_forms(polish: None) -> None:
     ]  # fmt: skip
     choose_language("en")
     assert ngettext(*task, 1).format(client="K", number="BB/1", n=1) == "K · BB/1 · 1 task"
+
+
+def test_a_refused_step_does_not_repeat_the_job(polish: None) -> None:
+    """The board writes "Zlecenie 13: " before the refusal, which began "Zlecenie w stanie"."""
+    from bbdispatch.domain.jobs import JobStatus
+    from bbdispatch.domain.lifecycle import transition_refusal
+
+    refusal = transition_refusal(JobStatus.NEW, JobStatus.IN_PROGRESS)
+    text = _("Job {no}: ").format(no=13) + str(refusal)
+    assert text.startswith("Zlecenie 13: Ze stanu „nowe” nie można przejść w stan „w toku”."), text
+    assert text.count("Zlecenie") == 1, text
