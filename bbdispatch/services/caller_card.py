@@ -26,8 +26,6 @@ if TYPE_CHECKING:  # ``lookup`` counts open jobs (caller_summary): no job rows t
 
 LAST_JOBS = 3
 """How many closed jobs the caller card shows."""
-CARD_JOBS = 30
-"""How many of the caller's newest jobs the card reads (its open and last jobs are among them)."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +60,8 @@ async def caller_card(ctx: Ctx, client_id: int) -> CallerCard:
     found = [Balance(c, used.get(c.id, 0)) for c in contracts]  # as services.contracts.balances
     from bbdispatch.storage import jobs as job_store
 
-    jobs = await job_store.job_rows_of_client(ctx.db, client_id, limit=CARD_JOBS)
-    open_jobs = [r for r in jobs if r.job.status.is_open]
-    closed = [r for r in jobs if not r.job.status.is_open][:LAST_JOBS]
+    open_jobs = await job_store.job_rows_of_client(ctx.db, client_id, None, which="open")
+    closed = await job_store.job_rows_of_client(ctx.db, client_id, LAST_JOBS, which="closed")
     assessed = bool(await contract_store.assessments_of(ctx.db, client_id))
     return CallerCard(client, found, open_jobs, closed, assessed)
 
@@ -76,7 +73,7 @@ class CallerSummary:
     balances: list[Balance]
     """The active contracts with their usage, oldest first (as on the card)."""
     open_jobs: int
-    """How many jobs the card lists as open."""
+    """How many of the client's jobs are open (the card lists every one)."""
 
 
 async def caller_summary(ctx: Ctx, client_id: int) -> CallerSummary:
@@ -94,5 +91,5 @@ async def caller_summary(ctx: Ctx, client_id: int) -> CallerSummary:
         if c.status is ContractStatus.ACTIVE
     ]
     used = await contract_store.used_minutes(ctx.db, [c.id for c in active])
-    open_jobs = await job_counts.open_among_latest(ctx.db, client_id, CARD_JOBS)
+    open_jobs = await job_counts.open_jobs_of(ctx.db, client_id)
     return CallerSummary([Balance(c, used.get(c.id, 0)) for c in active], open_jobs)

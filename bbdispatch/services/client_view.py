@@ -62,13 +62,14 @@ async def client_overview(ctx: Ctx, client_id: int) -> ClientOverview:
     if client is None:
         raise NotFound(_("No client with id {id}.").format(id=client_id))
     views = await contract_views(ctx, client_id)
-    jobs = await job_store.job_rows_of_client(ctx.db, client_id, limit=200)
     return ClientOverview(
         client=client,
         contracts=views,
         assessments=await contract_store.assessments_of(ctx.db, client_id),
-        open_jobs=[r for r in jobs if r.job.status.is_open],
-        recent_jobs=[r for r in jobs if not r.job.status.is_open][:RECENT_JOBS],
+        open_jobs=await job_store.job_rows_of_client(ctx.db, client_id, None, which="open"),
+        recent_jobs=await job_store.job_rows_of_client(
+            ctx.db, client_id, RECENT_JOBS, which="closed"
+        ),
         calls=await call_store.calls_of_client(ctx.db, client_id, RECENT_CALLS),
         uncovered_minutes=await uncovered_minutes(ctx, client_id),
         callbacks=await callback_store.callbacks_of(

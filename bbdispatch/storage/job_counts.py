@@ -11,18 +11,18 @@ from bbdispatch.domain.job_status import OPEN_STATUSES
 from bbdispatch.storage.database import Database
 
 
-async def open_among_latest(db: Database, client_id: int, latest: int) -> int:
-    """How many of the client's ``latest`` newest jobs are open.
+async def open_jobs_of(db: Database, client_id: int) -> int:
+    """How many of the client's jobs are open (every one, not among the newest few).
 
-    The newest by time received (then by number), as
-    :func:`bbdispatch.storage.jobs.job_rows_of_client` lists them: the caller's
-    card counts the open ones among those it reads.
+    One indexed COUNT over the client's jobs (``job_by_client``): the busiest
+    client of the benchmark's firm, 2 989 jobs and 58 of them open, costs about
+    2 ms; a usual client a few dozen microseconds. The caller card lists the
+    same jobs (:func:`bbdispatch.storage.jobs.job_rows_of_client` with
+    ``which="open"``).
     """
     marks = ",".join("?" * len(OPEN_STATUSES))
     rows = await db.fetch_point(  # a small indexed read: no hand-off to another thread
-        "SELECT count(*) FROM (SELECT status FROM job WHERE client_id = ?"
-        " ORDER BY received_at DESC, id DESC LIMIT ?) latest"
-        f" WHERE status IN ({marks})",
-        (client_id, latest, *(s.value for s in OPEN_STATUSES)),
+        f"SELECT count(*) FROM job WHERE client_id = ? AND status IN ({marks})",
+        (client_id, *(s.value for s in OPEN_STATUSES)),
     )
     return int(rows[0][0]) if rows else 0

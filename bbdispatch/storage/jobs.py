@@ -11,7 +11,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bbdispatch.clock import from_db, from_db_opt, to_db, to_db_opt
 from bbdispatch.domain.jobs import (
@@ -408,13 +408,32 @@ def _changes(rows: Sequence[Row], timers: dict[int, str], history_seen: int) -> 
     return OpenJobs(marks, changed, history_seen)
 
 
-async def job_rows_of_client(db: Database, client_id: int, limit: int = 50) -> list[JobRow]:
-    """A client's jobs, newest first."""
-    rows = await db.fetch_all(
-        f"{JOB_ROW_QUERY} WHERE job.client_id = ?"
-        " ORDER BY job.received_at DESC, job.id DESC LIMIT ?",
-        (client_id, limit),
-    )
+async def job_rows_of_client(
+    db: Database,
+    client_id: int,
+    limit: int | None = 50,
+    *,
+    which: Literal["all", "open", "closed"] = "all",
+) -> list[JobRow]:
+    """A client's jobs, newest first (by time received, then id).
+
+    ``which`` picks all of them, only the open ones or only the closed ones
+    (done or cancelled), so that a view listing "open jobs" and "the last
+    closed jobs" reads each set whole rather than filtering the newest few
+    (a busy client has more open jobs than any fixed window). ``limit=None``
+    reads every match.
+    """
+    marks = ",".join("?" * len(OPEN_STATUSES))
+    sql = f"{JOB_ROW_QUERY} WHERE job.client_id = ?"
+    params: list[object] = [client_id]
+    if which != "all":
+        sql += f" AND job.status {'' if which == 'open' else 'NOT '}IN ({marks})"
+        params += [s.value for s in OPEN_STATUSES]
+    sql += " ORDER BY job.received_at DESC, job.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = await db.fetch_all(sql, params)
     return [job_row_from_row(r) for r in rows]
 
 

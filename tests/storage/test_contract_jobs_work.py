@@ -174,10 +174,13 @@ async def test_jobs_round_trip_and_lists(db: Database, world: World) -> None:
         "Biuro Rachunkowe Bilans",
     ]  # fmt: skip
     assert [r.job.id for r in await jobs.job_rows_filtered(db, open_only=True)] == [world.job]
-    # lookup's count: the open ones among the newest jobs, as the caller card reads them
-    assert await job_counts.open_among_latest(db, world.client, 30) == 1
-    assert await job_counts.open_among_latest(db, world.client, 0) == 0
-    assert await job_counts.open_among_latest(db, 999, 30) == 0
+    # the card's open and closed jobs, and lookup's count of every open one
+    assert [
+        r.job.id for r in await jobs.job_rows_of_client(db, world.client, None, which="open")
+    ] == [world.job]
+    assert await jobs.job_rows_of_client(db, world.client, 3, which="closed") == []
+    assert await job_counts.open_jobs_of(db, world.client) == 1
+    assert await job_counts.open_jobs_of(db, 999) == 0
     assert await jobs.job_rows_filtered(db, client_id=999) == []
     row = await dispatch.job_row(db, world.job)
     assert row is not None
