@@ -28,7 +28,7 @@ from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.pricelist import PriceListError
 from bbdispatch.services.import_people import PeopleSummary, PersonRow, import_people, read_people
 from bbdispatch.services.people import add_person, people, set_role
-from bbdispatch.services.spreadsheet import ImportFileError, RowProblem
+from bbdispatch.services.spreadsheet import ImportFileError, RowProblem, as_written, headers_of
 from bbdispatch.storage.database import StorageError
 
 
@@ -200,7 +200,13 @@ async def _check_against_database(
     except ImportFileError as err:
         return err.problems, None
     except (StorageError, PriceListError):
-        return (), None
+        # No database to compare with: every login is new, so a row needs its name.
+        unnamed = [
+            RowProblem(r.line, "name", _("the name is empty."))
+            for r in rows
+            if "name" not in r.given
+        ]
+        return tuple(as_written(unnamed, headers_of(rows))), None
     return (), plan
 
 

@@ -16,6 +16,20 @@ a dash, at most 32 characters (the portable subset ``useradd`` accepts).
 """
 
 
+def login_problem(login: str) -> str | None:
+    """Why ``login`` cannot be an OS login (:data:`OS_LOGIN`), in the session's language, or None.
+
+    One wording for every place a login is typed or imported, saying the rule,
+    so ``Jan`` or ``1anna`` is told what to write instead.
+    """
+    if OS_LOGIN.match(login):
+        return None
+    return _(
+        "'{login}' cannot be an OS login: use lower-case letters, digits, _ . - "
+        "(e.g. anna.nowak), starting with a letter or _, at most 32 characters."
+    ).format(login=login)
+
+
 class Role(StrEnum):
     """What a person may do in bbdispatch."""
 

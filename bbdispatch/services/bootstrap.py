@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bbdispatch.domain.errors import DomainError
-from bbdispatch.domain.people import OS_LOGIN, Role
+from bbdispatch.domain.people import Role, login_problem
 from bbdispatch.domain.rights import Action, Principal, Refused, allowed
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -60,13 +60,8 @@ def check_login(login: str) -> None:
     Raises:
         DomainError: the login breaks the POSIX rules ``useradd`` keeps.
     """
-    if not OS_LOGIN.match(login):
-        raise DomainError(
-            _(
-                "'{login}' cannot be an OS login: use lower-case letters, digits, _ . - "
-                "(e.g. anna.nowak)."
-            ).format(login=login)
-        )
+    if (problem := login_problem(login)) is not None:
+        raise DomainError(problem)
 
 
 def os_account_exists(login: str) -> bool:

@@ -44,6 +44,7 @@ from bbdispatch.services.spreadsheet import (
     alias_map,
     as_written,
     fold,
+    foreign_digit_problem,
     read_sheet,
 )
 from bbdispatch.storage import clients as client_store
@@ -155,7 +156,7 @@ def parse_day(text: str) -> date | None:
 def parse_amount(text: str) -> Decimal | None:
     """``12,5`` / ``12.5`` / ``1 200,00`` as a Decimal; None when not a number."""
     cleaned = re.sub(r"[\s\u00a0]|zł|zl|pln|h", "", text.strip().lower()).replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", cleaned):
         return None  # no exponents ("1e9"), no "NaN" or "Infinity"
     try:
         value = Decimal(cleaned)
@@ -177,7 +178,7 @@ def parse_minutes(text: str) -> int | None:
     number of minutes (``49,99`` h is 2999,4 minutes): nothing is rounded
     quietly.
     """
-    clock = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", text)
+    clock = re.fullmatch(r"\s*([0-9]+):([0-5][0-9])\s*", text)
     if clock:
         return int(clock.group(1)) * 60 + int(clock.group(2))
     hours = parse_amount(text)
@@ -311,7 +312,9 @@ def _row_problems(
         problem("end", _("the end is before the start."))
     minutes = parse_minutes(r.get("hours_used")) if r.get("hours_used") else 0
     written_hours = parse_amount(r.get("hours_used")) if r.get("hours_used") else None
-    if written_hours is not None and written_hours < 0:
+    if (odd := foreign_digit_problem(r.get("hours_used"))) is not None:
+        problem("hours_used", odd)
+    elif written_hours is not None and written_hours < 0:
         problem(
             "hours_used",
             _(
@@ -346,7 +349,9 @@ def _row_problems(
                 ),
             )
     fee = parse_amount(r.get("monthly_fee")) if r.get("monthly_fee") else None
-    if r.get("monthly_fee") and (fee is None or fee <= 0):
+    if (odd := foreign_digit_problem(r.get("monthly_fee"))) is not None:
+        problem("monthly_fee", odd)
+    elif r.get("monthly_fee") and (fee is None or fee <= 0):
         problem("monthly_fee", _("'{v}' is not an amount.").format(v=r.get("monthly_fee")))
     elif fee is not None and decimals_of(fee) > 2:
         problem(
@@ -374,7 +379,7 @@ def _row_problems(
 def nip_like(text: str) -> bool:
     """Whether a client cell is meant as a NIP: ten digits, with ``PL``, dashes or spaces."""
     compact = re.sub(r"[\s\-]", "", text).upper().removeprefix("PL")
-    return len(compact) == 10 and compact.isdigit()
+    return len(compact) == 10 and compact.isascii() and compact.isdigit()
 
 
 async def _client(ctx: Ctx, text: str) -> Client | str:
@@ -392,7 +397,7 @@ async def _client(ctx: Ctx, text: str) -> Client | str:
         if found is not None:
             return found
         return _("no client has NIP {nip}; import the clients first.").format(nip=digits)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         client = await client_store.get_client(ctx.db, int(text))
         return client if client else _("no client with id {id}.").format(id=text)
     ids = await client_store.client_ids_by_name(ctx.db, text)

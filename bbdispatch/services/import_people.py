@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from bbdispatch.domain.jobs import Category
 from bbdispatch.domain.labels import ROLE_LABEL
-from bbdispatch.domain.people import OS_LOGIN, Role, Technician
+from bbdispatch.domain.people import OS_LOGIN, Role, Technician, login_problem
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone
@@ -98,7 +98,7 @@ def skill_words(*, polish: bool) -> list[str]:
 
 @dataclass(frozen=True)
 class PersonRow:
-    """One checked row of a people file."""
+    """One checked row of a people file (``name`` is "" when its cell is empty)."""
 
     line: int
     login: str
@@ -168,11 +168,14 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
     for r in sheet.rows:
         bad: list[RowProblem] = []
         login = r.get("login")
-        if not LOGIN.match(login):
-            bad.append(RowProblem(r.line, "login", _("'{v}' is not an OS login.").format(v=login)))
+        if (odd := login_problem(login)) is not None:
+            bad.append(RowProblem(r.line, "login", odd))
         elif login in seen:
             bad.append(RowProblem(r.line, "login", _("also on line {m}.").format(m=seen[login])))
-        if not r.get("name"):
+        # An empty name keeps the one a person already there has; for a new
+        # login it is a bad row, told by import_people, which knows who is there.
+        # A login that is no login can be nobody there: its empty name is told now.
+        if not r.get("name") and login_problem(login) is not None:
             bad.append(RowProblem(r.line, "name", _("the name is empty.")))
         role = ROLES.get(fold(r.get("role")))
         if role is None:
@@ -234,9 +237,11 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
     A login already there with the same role is brought up to date from the
     row's non-empty cells (name, skills, on-site, phone; ``init`` made the
     first admin with only a login), audited as ``details_imported``, or
-    skipped when nothing differs; with another role it is a bad row (column
-    ``role``): the import never changes a role quietly, nor leaves it
-    different from the file without saying so. Admins only.
+    skipped when nothing differs; an empty cell keeps what is there, the
+    name included. With another role it is a bad row (column ``role``): the
+    import never changes a role quietly, nor leaves it different from the
+    file without saying so. A new login with an empty name is a bad row
+    (column ``name``). Admins only.
 
     Args:
         ctx: the service context (an admin acting).
@@ -245,8 +250,8 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
 
     Raises:
         NotAllowed: the acting person is not an admin.
-        ImportFileError: logins whose role in the database differs, each by
-            line and column (nothing is written).
+        ImportFileError: logins whose role in the database differs, new
+            logins without a name, each by line and column (nothing is written).
     """
     added = skipped = 0
     async with ctx.db.transaction():
@@ -257,6 +262,9 @@ async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False)
         for row in rows:
             existing = await store.person_by_login(ctx.db, row.login)
             if existing is None:
+                if "name" not in row.given:
+                    problems.append(RowProblem(row.line, "name", _("the name is empty.")))
+                    continue
                 new.append(row)
             elif existing.role is row.role and existing.active:
                 wanted = _updated(existing, row)
@@ -311,7 +319,7 @@ def _updated(person: Technician, row: PersonRow) -> Technician:
     """``person`` as the row has them: each column the row fills in replaces its value."""
     return replace(
         person,
-        name=row.name,
+        name=row.name if "name" in row.given else person.name,
         skills=row.skills if "skills" in row.given else person.skills,
         does_onsite=row.does_onsite if "onsite" in row.given else person.does_onsite,
         phone=row.phone if "phone" in row.given else person.phone,

@@ -7,7 +7,7 @@ import os
 import pwd
 
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
-from bbdispatch.domain.people import OS_LOGIN, Role, Technician
+from bbdispatch.domain.people import Role, Technician, login_problem
 from bbdispatch.domain.rights import Action, Principal, Refused
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
@@ -78,14 +78,8 @@ async def add_person(
     await check(ctx, Action.PEOPLE_MANAGE)
     if not login.strip() or not name.strip():
         raise DomainError(_("A person needs a login and a name."))
-    if not OS_LOGIN.match(login):
-        raise FieldError(
-            "login",
-            _(
-                "'{login}' cannot be an OS login: use lower-case letters, digits, _ . - "
-                "(e.g. anna.nowak)."
-            ).format(login=login),
-        )
+    if (problem := login_problem(login)) is not None:
+        raise FieldError("login", problem)
     async with ctx.db.transaction():
         if await store.person_by_login(ctx.db, login):
             raise DomainError(_("Login {login} is taken.").format(login=login))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -89,6 +90,13 @@ _CP1250_ODD = frozenset("±¶Ľľˇ¦¬")
 _ISO_ODD = frozenset("šŠťŤľĽ") | frozenset(chr(c) for c in range(0x80, 0xA0))
 """What ISO-8859-2 gives for Windows-1250's ą ś ź Ą Ś Ź: control codes and Slovak letters."""
 
+_UTF8_POLISH = re.compile(b"|".join(re.escape(ch.encode("utf-8")) for ch in "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"))
+"""A Polish letter as UTF-8 writes it (two bytes, ``ą`` is ``C4 85``). Read as Windows-1250
+these are ``Ä…``-like pairs no Polish text holds, so in a file that is not UTF-8 they show
+a part saved as UTF-8: the file mixes two encodings and would import garbled."""
+_UTF8_LEADS = b"\xc3\xc4\xc5"
+"""The first bytes of :data:`_UTF8_POLISH`: a piece ending in one may split a letter."""
+
 
 def _save_as_utf8() -> str:
     return _(
@@ -117,11 +125,15 @@ def encoding_of(chunks: Iterable[bytes]) -> str:
     is almost never valid UTF-8, while UTF-8 text read as Windows-1250 would
     silently garble. Windows-1250 and ISO-8859-2 differ in ą ś ź Ą Ś Ź: each
     reading's odd characters decide, and a file where both readings look wrong
-    is refused rather than guessed. Only one piece is held at a time.
+    is refused rather than guessed. A file that is not UTF-8 but holds Polish
+    letters written the UTF-8 way (partly saved as UTF-8, partly not) is
+    refused too, naming the first line where they are: any reading of it
+    would garble one part. Only one piece is held at a time.
 
     Raises:
-        ImportFileError: the text's encoding cannot be told (the message says
-            how to save the file as UTF-8).
+        ImportFileError: the text's encoding cannot be told, or the file
+            mixes UTF-8 with another encoding (the message says how to save
+            the file as UTF-8).
     """
     pieces = iter(chunks)
     first = next(pieces, b"")
@@ -149,6 +161,9 @@ def encoding_of(chunks: Iterable[bytes]) -> str:
     same = True
     windows_odd = iso_odd = False
     piece = first[3:] if bom else first
+    lines_before = 0  # line breaks in the bytes before ``tail``
+    tail = b""  # the end of the last piece, when it may be half a UTF-8 letter
+    utf8_line: int | None = None  # first line with a Polish letter written as UTF-8
     while True:
         if b"\0" in piece:
             raise ImportFileError(
@@ -160,6 +175,13 @@ def encoding_of(chunks: Iterable[bytes]) -> str:
                 + _save_as_utf8()
             )
         final = not piece
+        if utf8_line is None:
+            scan = tail + piece
+            found = _UTF8_POLISH.search(scan)
+            if found is not None:
+                utf8_line = lines_before + scan.count(b"\n", 0, found.start()) + 1
+            tail = scan[-1:] if scan[-1:] and scan[-1] in _UTF8_LEADS else b""
+            lines_before += scan.count(b"\n", 0, len(scan) - len(tail))
         if utf8 is not None:
             try:
                 utf8.decode(piece, final=final)
@@ -180,6 +202,22 @@ def encoding_of(chunks: Iterable[bytes]) -> str:
         piece = next(pieces, b"")
     if utf8 is not None:
         return "utf-8-sig" if bom else "utf-8"
+    if utf8_line is not None:
+        raise ImportFileError(
+            [
+                RowProblem(
+                    utf8_line,
+                    "",
+                    _(
+                        "the file mixes two encodings: this line's Polish letters are saved "
+                        "as UTF-8, other lines' are not, so they would import garbled. "
+                        "Save the whole file as UTF-8."
+                    )
+                    + " "
+                    + _save_as_utf8(),
+                )
+            ]
+        )
     if windows is not None and same:
         return "iso-8859-2"
     windows_ok = windows is not None and not windows_odd
@@ -396,13 +434,23 @@ POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 """Letters only a Polish header has (an unknown ``Uwagi do umowy`` has none, ``Ważna`` has)."""
 
 
+SHARED_HEADERS = frozenset(
+    fold(h) for h in ("nip", "login", "login ssh", "email", "e-mail", "mail", "tel")
+)
+"""Headers both languages write alike: they say nothing about a file's language."""
+
+
 def _polish_headers(header: Iterable[str], aliases: Mapping[str, str]) -> bool:
     """Whether a header row is Polish.
 
-    A known header that is neither canonical nor English, any header with a
-    Polish letter (a misspelt ``Imię i nazwsko`` beside ``Login`` and ``NIP``,
-    which both languages share), or an unknown one that is a near miss of a
-    Polish header (``Imie i nazwsko``).
+    The headers the import knows decide first: one that is neither canonical
+    nor English makes the file Polish; else one that is English (and not
+    written alike in both languages, like ``NIP`` or ``Login``) makes it
+    English, whatever its extra columns are called (``Name,Kind,Telefon 2``
+    is an English file). Only when the known headers do not tell, the others
+    do: any header with a Polish letter (a misspelt ``Imię i nazwsko`` beside
+    ``Login`` and ``NIP``), or an unknown one that is a near miss of a Polish
+    header (``Imie i nazwsko``).
     """
     from difflib import get_close_matches  # only for a header the import does not know
 
@@ -410,9 +458,14 @@ def _polish_headers(header: Iterable[str], aliases: Mapping[str, str]) -> bool:
         canonical = aliases.get(folded)
         return canonical is not None and folded != fold(canonical) and folded not in ENGLISH_HEADERS
 
-    for raw in header:
-        folded = fold(raw)
-        if polish(folded) or POLISH_LETTERS.intersection(raw):
+    folded_all = [(raw, fold(raw)) for raw in header]
+    known = [f for _raw, f in folded_all if f in aliases]
+    if any(polish(f) for f in known):
+        return True
+    if any(f not in SHARED_HEADERS for f in known):
+        return False
+    for raw, folded in folded_all:
+        if POLISH_LETTERS.intersection(raw):
             return True
         if folded not in aliases and any(
             polish(near) for near in get_close_matches(folded, list(aliases), n=1, cutoff=0.8)
@@ -575,6 +628,26 @@ def alias_map(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
         for name in (canonical, *others):
             out[fold(name)] = canonical
     return out
+
+
+def foreign_digit(text: str) -> str | None:
+    """The first digit in ``text`` that is not one of ASCII ``0``–``9`` (``٣``, ``３``), or None.
+
+    Python reads such digits as numbers (``int("３") == 3``); a spreadsheet cell
+    holding them is nearly always pasted from somewhere else, so an import takes
+    numbers in ASCII digits only and names the cell that has another kind.
+    """
+    return next((ch for ch in text if ch.isdigit() and not ("0" <= ch <= "9")), None)
+
+
+def foreign_digit_problem(text: str) -> str | None:
+    """The problem of a number cell written with a digit other than ``0``–``9``, or None."""
+    odd = foreign_digit(text)
+    if odd is None:
+        return None
+    return _(
+        "'{v}' has the digit '{d}', not one of 0-9; write numbers with the digits 0-9."
+    ).format(v=text, d=odd)
 
 
 def parse_yes_no(text: str, *, default: bool) -> bool | None:

@@ -67,7 +67,7 @@ def test_people_check_lists_format_and_database_problems_together(
     found = _problems(capsys.readouterr().err)
     assert len(found) == 2
     assert found[0].startswith("Line 2, column Rola: kasia is already a person of the firm")
-    assert found[1] == "Line 3, column Login: 'zły login' is not an OS login."
+    assert found[1].startswith("Line 3, column Login: 'zły login' cannot be an OS login: use lower")
 
 
 def test_contract_check_lists_a_row_too_long_with_the_database_problems(
