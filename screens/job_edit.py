@@ -14,13 +14,14 @@ from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.contracts import ContractStatus
 from bbdispatch.domain.intake import contract_label
 from bbdispatch.domain.jobs import JobMode, Priority
+from bbdispatch.domain.labels import PRIORITY_LABEL
 from bbdispatch.formats import format_amount_input
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, parse_money
 from bbdispatch.services.board import JobDetail
 from bbdispatch.services.dispatch import JobEdit, contract_not_taken, edit_job
 from bbdispatch.services.errors import USER_ERRORS
-from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
+from screens.widgets.board_columns import MODE_LABEL
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect

@@ -222,3 +222,22 @@ async def test_the_recurring_tasks_summary_counts_the_polish_way(
         await settle_until(pilot, lambda: "BB/2026/003 ·" in screen_text(app))
         shown = screen_text(app)
     assert "BB/2026/003 · 2 zadania" in shown, shown
+
+
+async def test_the_job_edit_names_the_priority_in_full(
+    ctx_factory: Callable[..., Callable[[], object]], polish: None
+) -> None:
+    # The select showed the board's short column word "AWARIA" among "zwykły" and "niski"
+    # ("EMERG" in English).
+    from screens.job_edit import JobEditScreen
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobDetailScreen(11))
+        await settle_until(pilot, lambda: "Historia statusów" in screen_text(app))
+        await pilot.press("e")
+        await settle_until(pilot, lambda: isinstance(app.screen, JobEditScreen))
+        await settle_until(pilot, lambda: "Priorytet" in screen_text(app))
+        shown = screen_text(app)
+    line = next(ln for ln in shown.splitlines() if "Priorytet" in ln)
+    assert "awaria" in line and "AWARIA" not in line, line
