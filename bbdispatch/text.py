@@ -156,6 +156,8 @@ make a link only after ``]``, which is always escaped, so "(limit: 7)" stays
 as typed; a numbered list's ``1)`` is escaped by :data:`_MD_NUMBERED`."""
 _MD_LIST_MARK = re.compile(r"^(\s*)([-=])(?=\s|[-=]*$)")
 _MD_NUMBERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+_MD_BARE_LINK = re.compile(r"(?i)(\b(?:https?|ftp)|\bwww)([:.])")
+"""A bare address GitHub's Markdown would turn into a link: ``http:``, ``www.``."""
 
 
 def markdown_text(text: str) -> str:
@@ -177,6 +179,9 @@ def markdown_text(text: str) -> str:
     safe = html.escape(printable(text), quote=False)
     safe = _MD_SPECIAL.sub(r"\\\1", safe)
     safe = _MD_LIST_MARK.sub(r"\1\\\2", safe)
+    # GitHub's Markdown links a bare ``http://…`` or ``www.…``: an escaped ``:`` or
+    # ``.`` after the scheme or ``www`` reads the same and links nothing.
+    safe = _MD_BARE_LINK.sub(r"\1\\\2", safe)
     return _MD_NUMBERED.sub(r"\1\\\2", safe)
 
 
@@ -206,6 +211,12 @@ def _char_cells(char: str) -> int:
 def cell_width(text: str) -> int:
     """The terminal cells ``text`` takes: wide (East Asian, emoji) characters two, marks none."""
     return sum(_char_cells(char) for char in text)
+
+
+NAME_CELLS = 200
+"""The longest name the command line and imports store (``FIELD_LIMITS`` of the
+clients service); the phone system's lines (``ring``, ``lookup``) cut a longer
+one, written into the database by other means."""
 
 
 def fit(text: str, width: int, *, pad: bool = False) -> str:

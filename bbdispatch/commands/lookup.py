@@ -16,6 +16,7 @@ from bbdispatch.services.caller_card import caller_summary
 from bbdispatch.services.callers import lookup_number
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import acting
+from bbdispatch.text import NAME_CELLS, fit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +48,10 @@ def handle(args: argparse.Namespace) -> int:
         for client in found["clients"]:
             if client["open_jobs"] is None:  # the phone system: names only
                 kind = CLIENT_KIND_LABEL[client["kind"]]
-                echo("  " + _("{name} [{kind}]").format(name=client["name"], kind=kind))
+                echo(
+                    "  "
+                    + _("{name} [{kind}]").format(name=fit(client["name"], NAME_CELLS), kind=kind)
+                )
                 continue
             echo(
                 "  "
@@ -56,7 +60,7 @@ def handle(args: argparse.Namespace) -> int:
                     "{name} [{kind}, {status}], {n} open jobs",
                     client["open_jobs"],
                 ).format(
-                    name=client["name"],
+                    name=fit(client["name"], NAME_CELLS),
                     kind=CLIENT_KIND_LABEL[client["kind"]],
                     status=CLIENT_STATUS_LABEL[client["status"]],
                     n=client["open_jobs"],

@@ -33,6 +33,7 @@ from bbdispatch.phones import format_for_display, is_caller_id
 from bbdispatch.services.callers import NumberMatch, record_ring
 from bbdispatch.services.rings import replay_spooled_rings, ring_lock_wait
 from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable, WriteFailed
+from bbdispatch.text import NAME_CELLS, fit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -159,7 +160,9 @@ def _said_who(call_id: int, match: NumberMatch | None, replayed: int, raw: str) 
             )
         )
         return 0
-    names = ", ".join(c.name for c in match.clients) or _("unknown caller")
+    # One line a caller for the phone system's log: a name written into the database
+    # outside the CLI (which caps names) is cut as the CLI would have cut it.
+    names = ", ".join(fit(c.name, NAME_CELLS) for c in match.clients) or _("unknown caller")
     echo(
         _("call {id}: {number} — {names}").format(
             id=call_id, number=format_for_display(match.e164), names=names

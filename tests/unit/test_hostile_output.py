@@ -231,3 +231,30 @@ def test_ring_shows_a_bad_number_as_sanitized_text_not_a_python_repr(
     shown = number.replace("\x07", "␇")
     assert f"'{shown}'" in out + err, out + err
     assert "\\x07" not in out + err and "\\'" not in out + err and '\\"' not in out + err
+
+
+def test_the_phone_systems_lines_cut_a_name_longer_than_the_cli_stores(
+    hostile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ring`` printed a 10 000-character name whole, on the line the PBX hook reads."""
+    with sqlite3.connect(hostile) as conn:
+        row = conn.execute(
+            "SELECT p.e164 FROM client_phone p JOIN client c ON c.id = p.client_id"
+            " WHERE c.name LIKE 'ŁŁŁŁ%' LIMIT 1"
+        ).fetchone()
+    assert row is not None
+    for command in ("ring", "lookup"):
+        code, out, err = run(hostile, capsys, command, row[0])
+        assert code == 0, err
+        assert "ŁŁŁŁ" in out and "…" in out, out[:300]
+        assert max(len(line) for line in out.splitlines()) < 300, command
+
+
+def test_markdown_links_no_bare_address(hostile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """GitHub's Markdown turned a bare ``http://…`` in a description into a link."""
+    from bbdispatch.text import markdown_text
+
+    assert (
+        markdown_text("zob. http://auto.link i www.x.pl") == "zob. http\\://auto.link i www\\.x.pl"
+    )
+    assert markdown_text("wwwx.pl hhttp:") == "wwwx.pl hhttp:"
