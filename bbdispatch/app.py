@@ -151,11 +151,14 @@ class BBDispatch(App[None]):
         self.wait_notice = WaitNotice(self, lambda: db.lock_wait_seconds)
         db.on_write_wait(self.wait_notice.waiting)
         await self.push_screen(self._home_screen())
-        from bbdispatch.services.people import role_note
+        from bbdispatch.services.people import role_note, root_without_admin_hint
 
         note = await role_note(self._ctx)
         if note:  # a role changed outside bbdispatch: say why the screen offers less
             self.notify(note, severity="warning", timeout=30)
+        hint = await root_without_admin_hint(self._ctx)
+        if hint:  # root works as admin, so nothing else would say nobody else can
+            self.notify(hint, severity="warning", timeout=30)
         if self.mode_name == "dispatcher":
             from screens.ring_watch import RingWatcher
 

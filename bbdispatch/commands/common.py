@@ -155,12 +155,15 @@ def gate(args: argparse.Namespace) -> int:
     ``args.right_needed`` comes from :data:`bbdispatch.commands.needs.COMMAND_NEEDS`;
     a refusal is the service's own (one line, exit 1, audited), so a person who
     may not run the command learns nothing about their file or the firm's data.
+    Root on a database with no admin yet is told, on stderr, the command that
+    makes one (one line; the command still runs).
 
     Returns:
         0 to go on, else the exit code of the refusal (or of a database that
         cannot be opened).
     """
     from bbdispatch.commands.needs import need_of
+    from bbdispatch.services.people import root_without_admin_hint
     from bbdispatch.services.rights import scope_of
 
     action = need_of(args)
@@ -172,6 +175,10 @@ def gate(args: argparse.Namespace) -> int:
         # report (``doctor`` lists it as one failed check among the others).
         async with open_ctx(args, prices_on_use=True) as ctx:
             await scope_of(ctx, action)
+            if getattr(args, "command", None) != "doctor":  # doctor says it among its checks
+                hint = await root_without_admin_hint(ctx)
+                if hint:  # a hint only: the command runs, its exit code unchanged
+                    echo_err(f"bbdispatch: {hint}")
         return 0
 
     return run(body)

@@ -16,6 +16,7 @@ from bbdispatch.services.rights import (
     audit_refusal,
     check,
     mismatch_text,
+    no_admin_message,
     not_a_user_message,
     refuse,
     trusted_admins,
@@ -136,6 +137,23 @@ async def role_note(ctx: Ctx) -> str:
         return ""
     trusted = (await trusted_person(ctx, person))[1]
     return mismatch_text(login, trusted) if trusted.mismatch else ""
+
+
+async def root_without_admin_hint(ctx: Ctx) -> str:
+    """The one line telling root that the database has no admin yet, or ``""``.
+
+    Root acts as an admin without being a person of the firm, so on a database
+    with no admin every command and screen works for it and nothing else would
+    say that nobody else can (issue 18): the line names the command that makes
+    the first admin (:func:`~bbdispatch.services.rights.no_admin_message`).
+    ``""`` for any other login, in a support session (``--as``), or once a
+    trusted admin exists. Reads only; writes nothing.
+    """
+    if ctx.fallback is not Principal.ADMIN or ctx.person_login != ctx.actor:
+        return ""
+    if await trusted_admins(ctx.db):
+        return ""
+    return no_admin_message(ctx.db)
 
 
 async def people(ctx: Ctx) -> list[Technician]:
