@@ -800,3 +800,39 @@ def test_a_venv_folder_that_links_behind_a_private_folder_is_not_ok(
     (root / "root").chmod(0o755)
     code, lines = doctor(db, root, capsys)
     assert code == 0, lines
+
+
+def test_a_dispatcher_who_cannot_run_the_program_is_not_ok(
+    firm: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: doctor said a dispatcher 'can open the database' while the program they
+    would run sat in a venv under root's home (700): they could not start it. The
+    ForceCommand's check (every folder on the way, the script's interpreter) now judges
+    the program office accounts run too, one FIX line per account."""
+    db, root = firm
+    assert main(["--db", str(db), "people", "add", "kasia", "Kasia", "--role", "dispatcher"]) == 0
+    with (root / "etc" / "passwd").open("a") as f:
+        f.write("kasia:x:1002:1002:Kasia:/home/kasia:/bin/sh\n")
+    (root / "etc" / "ssh" / "sshd_config").write_text(
+        "Match Group bbdispatch-tech\n    ForceCommand /usr/local/bin/bbdispatch-tech\n"
+    )
+    (root / "etc" / "group").write_text(
+        "root:x:0:\nanna:x:1001:\nbbdispatch:x:4242:anna,kasia\nbbdispatch-tech:x:4243:anna\n"
+    )
+    _venv(root, "/root/venv", 0o700)
+    capsys.readouterr()
+    code = main(["--db", str(db), "doctor", "--root", str(root),
+                 "--program", "/root/venv/bin/bbdispatch"])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    (line,) = [ln for ln in lines if "account kasia" in ln]
+    assert line.startswith("FIX  account kasia: dispatcher, can open the database, but "), line
+    assert "kasia cannot run /root/venv/bin/bbdispatch: /root is 700" in line, line
+    (line,) = [ln for ln in lines if "account root" in ln]
+    assert line.startswith("ok"), line  # root runs anything
+    (root / "root").chmod(0o755)
+    code = main(["--db", str(db), "doctor", "--root", str(root),
+                 "--program", "/root/venv/bin/bbdispatch"])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert "ok   account kasia: dispatcher, can open the database" in lines, lines
+    assert code == 0, lines

@@ -72,20 +72,25 @@ __all__ = [
 ]
 
 
-async def run_checks(db: Database, root: Path = Path("/")) -> list[Check]:
+async def run_checks(
+    db: Database, root: Path = Path("/"), program: str | None = None
+) -> list[Check]:
     """Every check, in the order the report prints them.
 
     Args:
         db: the open database (opened without needing the price list, which is
             one of the checks).
         root: where the system files are (``/``; a folder in tests).
+        program: the bbdispatch program office accounts run (absolute, read
+            under ``root``), judged for each dispatcher and admin; None: not judged.
     """
     accounts = Accounts(root)
     # The file's mode and group matter for SQLite only; a server guards its own data.
     checks = check_database_file(db.path, accounts) if db.dialect == "sqlite" else []
     checks += await check_people(
-        db, accounts, forced_groups(root), tuple(sshd_lines(root)[1]), database_folders
-    )
+        db, accounts, forced_groups(root), tuple(sshd_lines(root)[1]), database_folders,
+        program=program, root=root,
+    )  # fmt: skip
     checks.append(check_pricelist())
     techs = [p for p in await people_store.all_people(db) if p.role is Role.TECHNICIAN]
     wanted = db.path if db.dialect == "sqlite" else None

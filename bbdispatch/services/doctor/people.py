@@ -18,6 +18,7 @@ from bbdispatch.services.doctor.database_file import (
     database_folders,
     unreachable_folder,
 )
+from bbdispatch.services.doctor.programs import program_exists, run_problem
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage.database import Database
 
@@ -118,6 +119,8 @@ async def check_people(
     forced: frozenset[str] = frozenset(),
     unread: tuple[Path, ...] = (),
     folders: Callable[[Path], list[Path]] = database_folders,
+    program: str | None = None,
+    root: Path = Path("/"),
 ) -> list[Check]:
     """An admin exists; every person's OS account exists and can open the database.
 
@@ -128,9 +131,16 @@ async def check_people(
     login could not read, so ``forced`` may lack a group: an office account,
     whose advice depends on it, is then not judged. ``folders``: the folders
     a login passes to reach the database (:func:`database_folders`; a test
-    judges them from its own folder down).
+    judges them from its own folder down). ``program``: the bbdispatch program
+    office accounts run (absolute, read under ``root``); a dispatcher or admin
+    who can open the database but not run it (a venv under a private folder)
+    gets one FIX line saying why (:func:`~.programs.run_problem`, the check the
+    technicians' ForceCommand gets). None, or a program not there under
+    ``root``, is not judged.
     """
     checks: list[Check] = []
+    if program is not None and not program_exists(root, program):
+        program = None
     from bbdispatch.services.rights import mismatch_text, no_admin_message, trusted_role
 
     everyone = []
@@ -175,6 +185,15 @@ async def check_people(
                 q=shlex.quote(str(folder)))))  # fmt: skip
         elif (denied := database_access_problem(path, account, group)) is not None:
             checks.append(Check(False, what, denied))
+        elif (
+            office
+            and program is not None
+            and account.uid != 0
+            and (cannot := run_problem(root, program, account)) is not None
+        ):
+            checks.append(Check(False, what, _(
+                "{role}, can open the database, but {problem}").format(
+                role=ROLE_LABEL[person.role], problem=cannot)))  # fmt: skip
         else:
             checks.append(Check(True, what, _("{role}, can open the database").format(
                 role=ROLE_LABEL[person.role])))  # fmt: skip
