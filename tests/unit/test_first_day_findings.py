@@ -146,3 +146,28 @@ def test_a_bad_login_is_told_the_rule(
     err = capsys.readouterr().err
     assert "'Jan' cannot be an OS login: use lower-case letters" in err, err
     assert "starting with a letter or _" in err
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "getting-started.md"
+
+
+def _shown_after(command: str) -> list[str]:
+    """The output block docs/getting-started.md shows after ``command`` (indent removed)."""
+    text = DOCS.read_text("utf-8")
+    after = text[text.index(f"    {command}\n\n") + len(command) + 6 :]
+    block = after[: after.index("\n\n")]
+    return [line.removeprefix("    ") for line in block.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("lang", "command"),
+    [("en", "bbdispatch --db firm.db contracts"), ("pl", "bbdispatch --db firma.db contracts")],
+)
+def test_the_getting_started_balances_are_what_the_program_prints(
+    firm: Path, capsys: pytest.CaptureFixture[str], lang: str, command: str
+) -> None:
+    """Step 4 showed an old one-line format ('service-50h: 31.5 h ...'); the Polish
+    section showed no balances at all."""
+    assert _run(firm, "--lang", lang, "contracts") == 0
+    printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    assert _shown_after(command) == printed
