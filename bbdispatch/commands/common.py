@@ -7,7 +7,7 @@ import asyncio
 import os
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
@@ -33,6 +33,26 @@ EXIT_USAGE = 2
 """The command was called wrongly (bad argument, invalid number)."""
 EXIT_PIPE = 141
 """The reader of the output went away (``| head -1``): 128 + SIGPIPE, as shells say."""
+
+
+class PhoneWords(argparse.Action):
+    """A phone number typed unquoted at a shell (``lookup 42 630 11 22``): its words joined.
+
+    The phone system passes one argument; a person types the number as it is
+    written, in groups. ``nargs="+"`` with this action gives the command one
+    string, spaces between the groups, as if it had been quoted.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        """Store the words as one number."""
+        words = [values] if isinstance(values, str) else list(values or [])
+        setattr(namespace, self.dest, " ".join(str(w) for w in words))
 
 
 class CommandError(Exception):

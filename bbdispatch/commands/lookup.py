@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, print_json, run
+from bbdispatch.commands.common import (
+    EXIT_USAGE,
+    CommandError,
+    PhoneWords,
+    echo,
+    open_ctx,
+    print_json,
+    run,
+)
 from bbdispatch.domain.clients import CLIENT_KIND_LABEL, CLIENT_STATUS_LABEL
 from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
@@ -22,7 +30,13 @@ from bbdispatch.text import NAME_CELLS, fit
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lookup`` subcommand."""
     parser = sub.add_parser("lookup", help=_("show the clients a phone number belongs to"))
-    parser.add_argument("number", metavar=_("NUMBER"), help=_("the number in any common form"))
+    parser.add_argument(
+        "number",
+        metavar=_("NUMBER"),
+        nargs="+",
+        action=PhoneWords,
+        help=_("the number in any common form"),
+    )
     parser.add_argument("--json", action="store_true", help=_("print JSON for scripts"))
     parser.set_defaults(handler=handle)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from bbdispatch.clock import SystemClock
 from bbdispatch.commands.common import (
     CommandError,
+    PhoneWords,
     echo,
     echo_err,
     open_ctx,
@@ -40,7 +41,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``ring`` subcommand."""
     parser = sub.add_parser("ring", help=_("record an incoming call (from the phone system)"))
     parser.add_argument(
-        "number", metavar=_("NUMBER"), help=_("the caller's number in any common form")
+        "number",
+        metavar=_("NUMBER"),
+        nargs="+",
+        action=PhoneWords,
+        help=_("the caller's number in any common form"),
     )
     parser.set_defaults(handler=handle)
 
