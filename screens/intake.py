@@ -554,7 +554,8 @@ class IntakeScreen(BBScreen[None]):
                 mode=triage.mode, priority=triage.priority, category=triage.category,
                 site_address=self.query_one("#site", Input).value.strip(),
                 contract_id=self.query_one(ContractPicker).contract_id,
-                caller_name=self._card.client.contact_person if self._card else "",
+                # Left to the service: the person of the number that rang, else the client's.
+                caller_name="",
             )  # fmt: skip
         # A caller who gives no name is no new client: a call without a job (information
         # only, or a callback) is logged with the number alone, and no prospect is made.

@@ -202,7 +202,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
                 caller_phone=request.e164,
                 status=JobStatus.TRIAGED,
                 site_address=request.job.site_address.strip() or (client.address if client else ""),
-                caller_name=request.job.caller_name.strip() or _caller_of(client),
+                caller_name=request.job.caller_name.strip() or _caller_of(client, request.e164),
             )
             # The response clock starts when the phone rang, not when the job is saved.
             job_id = await insert_job_in_tx(ctx, job, request.received_at)
@@ -220,14 +220,19 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
     return IntakeResult(call_id, client_id, job_id)
 
 
-def _caller_of(client: Client | None) -> str:
-    """Who called, when the form names nobody: a private person calls for themselves.
+def _caller_of(client: Client | None, e164: str | None = None) -> str:
+    """Who called, when the form names nobody: the person of the number that rang.
 
-    A company's caller is its contact person (the form fills it in); a private
-    client is the person, so the job names them rather than "Caller: —".
+    The number's own contact person first (``601 100 200`` is Ewa Lis's, though
+    the company's contact is Jan Lis); else a private person calls for
+    themselves, and a company's caller is its contact person, so the job names
+    someone rather than "Caller: —".
     """
     if client is None:
         return ""
+    by_number = next((p.contact_person for p in client.phones if p.e164 == e164), "")
+    if by_number.strip():
+        return by_number.strip()
     if client.kind is ClientKind.PRIVATE:
         return client.name
     return client.contact_person

@@ -304,3 +304,26 @@ async def test_a_private_caller_is_named_on_the_job_and_becomes_a_client_with_it
     )  # fmt: skip
     assert info_only.client_id is not None
     assert (await get_client(demo_ctx, info_only.client_id)).status.value == "prospect"
+
+
+async def test_the_job_names_the_person_of_the_number_that_rang(demo_ctx: Ctx) -> None:
+    """The job said "Caller: Jan Lis" (the company's contact) for Ewa Lis's own number."""
+    db = demo_ctx.db
+    async with db.transaction():
+        await db.execute(
+            "UPDATE client_phone SET contact_person = 'Ewa Lis' WHERE e164 = '+48601234567'"
+        )
+    client = await db.fetch_one("SELECT contact_person FROM client WHERE id = 1")
+    assert client is not None and client["contact_person"] != "Ewa Lis"
+    rang = await save_intake(
+        demo_ctx, IntakeRequest(job=_job(1), client_id=1, raw_number="601 234 567")
+    )
+    other = await save_intake(demo_ctx, IntakeRequest(job=_job(1), client_id=1, raw_number=""))
+    names = {
+        r["id"]: r["caller_name"]
+        for r in await db.fetch_all(
+            "SELECT id, caller_name FROM job WHERE id IN (?, ?)", (rang.job_id, other.job_id)
+        )  # fmt: skip
+    }
+    assert names[rang.job_id] == "Ewa Lis"
+    assert names[other.job_id] == client["contact_person"]
