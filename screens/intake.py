@@ -395,6 +395,14 @@ class IntakeScreen(BBScreen[None]):
         if event.value.strip():  # the error is fixed: it goes
             self.query_one("#description-error", MessageLine).update("")
 
+    @on(Input.Changed, "#agreed")
+    def _agreed_changed(self, event: Input.Changed) -> None:
+        try:
+            parse_agreed_terms(event.value)
+        except MoneyError:
+            return  # still wrong: the message stays until the save or a right value
+        self.query_one("#agreed-error", MessageLine).update("")
+
     @on(TriageBar.NotReady)
     def _triage_not_ready(self) -> None:
         self.query_one("#description-error", MessageLine).update(_("Describe the request first."))

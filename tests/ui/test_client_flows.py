@@ -63,6 +63,9 @@ async def test_new_private_caller_with_an_agreed_350_job_bills_350_net(
         assert isinstance(app.screen, IntakeScreen)
         assert "Not an amount" in str(app.screen.query_one("#agreed-error", Static).render())
         assert agreed.value == "35O"
+        agreed.value = "35"  # still being typed: a right value already clears the message
+        await settle(pilot)
+        assert str(app.screen.query_one("#agreed-error", Static).render()) == ""
         agreed.value = "350"
         app.screen.query_one("#triage").focus()
         await pilot.press("enter")
