@@ -36,6 +36,7 @@ from bbdispatch.services.spreadsheet import (
     alias_map,
     as_written,
     fold,
+    foreign_digit_problem,
     headers_of,
     stream_sheet,
 )
@@ -220,8 +221,14 @@ def _row_client(record: SheetRow) -> NewClient:
                 ),
             )
         )
+    odd_digits = {  # numbers take the digits 0-9 only; such a cell is told that alone
+        column: odd
+        for column in ("nip", "phone", "postal_code")
+        if (odd := foreign_digit_problem(record.get(column))) is not None
+    }
+    problems.extend(RowProblem(line, column, odd) for column, odd in odd_digits.items())
     phones: tuple[tuple[str, str], ...] = ()
-    if record.get("phone"):
+    if record.get("phone") and "phone" not in odd_digits:
         try:
             phones = ((parse_phone(record.get("phone")), ""),)
         except InvalidPhoneNumber as err:
@@ -234,9 +241,9 @@ def _row_client(record: SheetRow) -> NewClient:
         status=ClientStatus.PROSPECT,
     )  # fmt: skip
     for field_err in new_prospect_problems(new):
-        problems.append(
-            RowProblem(line, _FIELD_COLUMNS.get(field_err.field, field_err.field), str(field_err))
-        )
+        column = _FIELD_COLUMNS.get(field_err.field, field_err.field)
+        if column not in odd_digits:
+            problems.append(RowProblem(line, column, str(field_err)))
     if problems:
         raise ImportFileError(problems)
     return prospect_as_stored(new)

@@ -17,6 +17,7 @@ there, is reported and nothing is written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -386,8 +387,14 @@ async def _client(ctx: Ctx, text: str) -> Client | str:
     """The client a cell names, or the problem finding it.
 
     Ten digits (with ``PL``, dashes or spaces) are a NIP and must pass its
-    checksum; they are never taken for a client id.
+    checksum; they are never taken for a client id. A NIP or id written with
+    other digits than 0-9 (``５２１…``) is refused, saying so.
     """
+    odd = foreign_digit_problem(text)
+    if odd is not None:
+        ascii_text = "".join(str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch for ch in text)
+        if nip_like(ascii_text) or ascii_text.isdigit():
+            return odd
     if nip_like(text):
         try:
             digits = parse_nip(text)

@@ -29,6 +29,7 @@ from bbdispatch.services.spreadsheet import (
     alias_map,
     as_written,
     fold,
+    foreign_digit_problem,
     headers_of,
     parse_yes_no,
     read_sheet,
@@ -215,7 +216,9 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
                 )
             )
         phone: str | None = None
-        if r.get("phone"):
+        if (odd := foreign_digit_problem(r.get("phone"))) is not None:
+            bad.append(RowProblem(r.line, "phone", odd))
+        elif r.get("phone"):
             try:
                 phone = parse_phone(r.get("phone"))
             except InvalidPhoneNumber as err:

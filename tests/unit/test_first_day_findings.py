@@ -171,3 +171,29 @@ def test_the_getting_started_balances_are_what_the_program_prints(
     assert _run(firm, "--lang", lang, "contracts") == 0
     printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
     assert _shown_after(command) == printed
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "column"),
+    [
+        (["import"], "Nazwa;Rodzaj;NIP\nAzor Nowy;firma;５２１３０１０００２\n", "NIP"),
+        (["import"], "Nazwa;Rodzaj;Kod pocztowy\nAzor Nowy;firma;０２-１２３\n", "Kod pocztowy"),
+        (["import"], "name,kind,phone\nAzor Nowy,company,６０２ ３００ ４００\n", "phone"),
+        (["people", "import"], "login;name;phone\nnowy;Nowy;６０２ ３００ ４００\n", "phone"),
+        (["contracts", "import"], HEADER + "５２１３０１０００２,network-1h,X/1,2026-03-01,,,\n",
+         "client"),
+    ],
+)  # fmt: skip
+def test_every_imported_number_takes_the_digits_0_9_only(
+    firm: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    text: str,
+    column: str,
+) -> None:
+    f = tmp_path / "f.csv"
+    f.write_text(text, "utf-8")
+    assert _run(firm, *command, "--check", str(f)) == 1
+    err = capsys.readouterr().err
+    assert f"Line 2, column {column}: '" in err and "not one of 0-9" in err, err
