@@ -289,9 +289,14 @@ async def _erase_keeping_issued(ctx: Ctx, fp: store.Footprint) -> None:
 async def _clear_audit(
     ctx: Ctx, fp: store.Footprint, needles: list[str], *, keep_issued: bool
 ) -> None:
-    """Empty the details of audit rows about the client or quoting its details."""
-    await audit_store.clear_details(ctx.db, "client", [fp.client_id], keep_issued=keep_issued)
-    for entity, ids in (("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids)):
+    """Empty the details of audit rows about the client or quoting its details.
+
+    The rows about the client are those the export hands over
+    (:meth:`Footprint.audit_subjects`): its jobs, contracts, calls, callbacks,
+    work entries, recurring tasks and statements (issued ones keep theirs
+    when ``keep_issued``).
+    """
+    for entity, ids in fp.audit_subjects():
         await audit_store.clear_details(ctx.db, entity, ids, keep_issued=keep_issued)
     for needle in needles:
         await audit_store.clear_details_quoting(ctx.db, needle, keep_issued=keep_issued)

@@ -31,6 +31,10 @@ class Footprint:
         call_ids: calls matched to the client, or from a number only the client has.
         statement_ids: statements issued to the client.
         phones: the client's numbers (E.164) that no other client has.
+        callback_ids: callbacks made for the client, its calls or its own numbers.
+        work_entry_ids: work entries on the client's jobs, also those deleted
+            since (found by the ``job_id`` of their audit rows).
+        recurring_task_ids: recurring tasks of the client's contracts.
     """
 
     client_id: int
@@ -40,6 +44,23 @@ class Footprint:
     call_ids: tuple[int, ...]
     statement_ids: tuple[int, ...]
     phones: tuple[str, ...]
+    callback_ids: tuple[int, ...] = ()
+    work_entry_ids: tuple[int, ...] = ()
+    recurring_task_ids: tuple[int, ...] = ()
+
+    def audit_subjects(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """Every (audit entity, ids) that is about this person: one list for export and erasure.
+
+        The export hands over the audit rows of exactly these, and the erasure
+        empties their details, so a new kind of record tied to a person is
+        added here once and both follow.
+        """
+        return (
+            ("client", (self.client_id,)), ("job", self.job_ids),
+            ("contract", self.contract_ids), ("call", self.call_ids),
+            ("callback", self.callback_ids), ("work_entry", self.work_entry_ids),
+            ("recurring_task", self.recurring_task_ids), ("statement", self.statement_ids),
+        )  # fmt: skip
 
 
 def _ids(rows: list[Row]) -> tuple[int, ...]:
@@ -95,7 +116,56 @@ async def footprint(db: Database, client_id: int) -> Footprint:
     statements = _ids(
         await db.fetch_all("SELECT id FROM statement WHERE client_id = ?", (client_id,))
     )
-    return Footprint(client_id, jobs, billed, contracts, tuple(sorted(calls)), statements, phones)
+    callbacks = set(
+        _ids(await db.fetch_all("SELECT id FROM callback WHERE client_id = ?", (client_id,)))
+    )
+    for part in id_chunks(sorted(calls)):
+        callbacks |= set(
+            _ids(
+                await db.fetch_all(
+                    f"SELECT id FROM callback WHERE call_id IN ({_marks(part)})", part
+                )
+            )
+        )
+    if phones:
+        callbacks |= set(
+            _ids(
+                await db.fetch_all(
+                    f"SELECT id FROM callback WHERE e164 IN ({_marks(phones)})", phones
+                )
+            )
+        )
+    entries = set(await _ids_in(db, "work_entry", "job_id", jobs))
+    job_set = set(jobs)
+    for row in await db.fetch_all(
+        "SELECT entity_id, detail FROM audit_log WHERE entity = 'work_entry' AND action = 'deleted'"
+    ):
+        if _job_of(row[1]) in job_set:
+            entries.add(int(row[0]))
+    tasks = await _ids_in(db, "recurring_task", "contract_id", contracts)
+    return Footprint(
+        client_id, jobs, billed, contracts, tuple(sorted(calls)), statements, phones,
+        callback_ids=tuple(sorted(callbacks)), work_entry_ids=tuple(sorted(entries)),
+        recurring_task_ids=tuple(sorted(tasks)),
+    )  # fmt: skip
+
+
+async def _ids_in(db: Database, table: str, column: str, ids: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for part in id_chunks(list(ids)):
+        out += _ids(
+            await db.fetch_all(f"SELECT id FROM {table} WHERE {column} IN ({_marks(part)})", part)
+        )
+    return out
+
+
+def _job_of(detail: object) -> int | None:
+    """The ``job_id`` an audit detail names (a work entry's), or None."""
+    try:
+        value = json.loads(str(detail or "{}")).get("job_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 async def _rows(db: Database, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
@@ -147,12 +217,7 @@ async def export_data(db: Database, fp: Footprint) -> dict[str, Any]:
             )
         ],
         "calls": await _rows_in(db, "call_log", "id", fp.call_ids),
-        "callbacks": await _rows(
-            db,
-            "SELECT * FROM callback WHERE client_id = ? OR call_id IN"
-            " (SELECT id FROM call_log WHERE client_id = ?) ORDER BY id",
-            (fp.client_id, fp.client_id),
-        ),
+        "callbacks": await _rows_in(db, "callback", "id", fp.callback_ids),
         "statements": await _rows_in(db, "statement", "id", fp.statement_ids),
         "corrections": await _rows(
             db, "SELECT * FROM correction WHERE client_id = ? ORDER BY id", (fp.client_id,)
@@ -173,15 +238,8 @@ async def _audit_rows(db: Database, fp: Footprint) -> list[dict[str, Any]]:
         " AND a.action = 'privacy_erased' AND a.at <= c.created_at",
         (fp.client_id,),
     )
-    out = await _rows(
-        db,
-        "SELECT * FROM audit_log WHERE entity = 'client' AND entity_id = ? AND id > ? ORDER BY id",
-        (fp.client_id, since),
-    )
-    for entity, ids in (
-        ("job", fp.job_ids), ("contract", fp.contract_ids), ("call", fp.call_ids),
-        ("statement", fp.statement_ids),
-    ):  # fmt: skip
+    out: list[dict[str, Any]] = []
+    for entity, ids in fp.audit_subjects():
         for part in id_chunks(list(ids)):
             out += await _rows(
                 db,

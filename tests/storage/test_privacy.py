@@ -536,3 +536,90 @@ def test_erase_asks_for_the_name_on_a_terminal_and_refuses_a_script_without_yes(
     assert main(args) == 0
     assert "erased everywhere" in capsys.readouterr().out
     assert _client_row(demo_db_path, 10) is None
+
+
+REPRO = ["Zbyszek Repro1", "nie odbiera Zbyszek Repro2", "Zbyszek Repro3 umowiony",
+         "Zbyszek Repro4 bez klienta", "Repro5 wpis usunięty"]  # fmt: skip
+"""Callback notes and work-entry text of a person, each only in an audit detail after it."""
+
+
+async def add_callbacks_and_entries(ctx: Ctx, client_id: int, job_id: int) -> None:
+    """Callbacks (by client and by the person's own number only) tried, made; an entry deleted."""
+    from bbdispatch.services.callbacks import add_callback, attempt_callback, finish_callback
+    from bbdispatch.services.my_entries import delete_my_entry
+
+    due = ctx.clock.now() + timedelta(hours=1)
+    by_client = await add_callback(
+        ctx, NewCallback("oddzwonić", due, client_id=client_id, name=REPRO[0])
+    )
+    await attempt_callback(ctx, by_client, note=REPRO[1])
+    await finish_callback(ctx, by_client, REPRO[2])
+    by_number = await add_callback(
+        ctx, NewCallback("oddzwonić na numer", due, e164="+48509876543", name="x")
+    )
+    await finish_callback(ctx, by_number, REPRO[3])
+    anna = await people_store.person_by_login(ctx.db, "anna")
+    assert anna is not None
+    when = ctx.clock.now() - timedelta(days=1)
+    entry = await add_entry(
+        ctx, job_id=job_id, technician_id=anna.id, started_at=when,
+        ended_at=when + timedelta(minutes=30), description=REPRO[4], mode=JobMode.REMOTE,
+    )  # fmt: skip
+    await delete_my_entry(ctx.acting_as("anna"), anna, entry)
+
+
+async def test_erase_empties_the_audit_of_callbacks_and_work_entries(
+    demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """A callback's notes and a deleted entry's text lived on in audit details after erasure."""
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    client_id, job_id = await add_person_with_history(ctx, clock.now() - timedelta(days=2))
+    await add_callbacks_and_entries(ctx, client_id, job_id)
+    await db.close()
+    before = raw_bytes(demo_db_path)
+    assert all(marker.encode() in before for marker in REPRO)  # the test can fail
+
+    db = await Database.open(demo_db_path)
+    ctx = Ctx(db=db, clock=clock, prices=prices, actor="tester")
+    done = await erase_client(ctx, client_id)
+    assert done.leftovers == () and done.wal_cleared
+    await db.close()
+    after = raw_bytes(demo_db_path)
+    for marker in [*REPRO, "Repro"]:
+        assert marker.encode() not in after, marker
+
+
+async def test_export_holds_everything_the_erasure_removes(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    """Callbacks for the person's own number and the audit of callbacks and entries are exported."""
+    from bbdispatch.storage import privacy as privacy_store
+
+    client_id, job_id = await add_person_with_history(demo_ctx, clock.now() - timedelta(days=2))
+    await add_callbacks_and_entries(demo_ctx, client_id, job_id)
+    data = await export_client(demo_ctx, client_id)
+    text = json.dumps(data, ensure_ascii=False)
+    for marker in REPRO:
+        assert marker in text, marker
+    fp = await privacy_store.footprint(demo_ctx.db, client_id)
+    exported = {(row["entity"], row["entity_id"]) for row in data["audit"]}
+    for entity, ids in fp.audit_subjects():
+        held = await demo_ctx.db.fetch_all(
+            "SELECT DISTINCT entity_id FROM audit_log WHERE entity = ?", (entity,)
+        )
+        for (entity_id,) in [tuple(r) for r in held]:
+            if entity_id in ids:
+                assert (entity, entity_id) in exported, (entity, entity_id)
+    assert {c["id"] for c in data["callbacks"]} == set(fp.callback_ids)
+    assert len(fp.callback_ids) >= 3 and fp.work_entry_ids
+    erased = await erase_client(demo_ctx, client_id)
+    assert erased.leftovers == ()
+    for entity, ids in fp.audit_subjects():
+        for entity_id in ids:
+            details = await demo_ctx.db.fetch_all(
+                "SELECT detail FROM audit_log WHERE entity = ? AND entity_id = ?"
+                " AND action <> 'privacy_erased'",
+                (entity, entity_id),
+            )
+            assert all(r[0] == "{}" for r in details), (entity, entity_id)
