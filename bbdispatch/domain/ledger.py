@@ -213,7 +213,7 @@ def allocate(
             ChargePart(None, ChargeBasis.AGREED, minutes, Decimal(0), stored("charge.agreed_price"))
         ]
 
-    if terms.agreed_rate is not None and override is None:
+    if terms.agreed_rate is not None:  # an agreed rate applies instead of the job's block
         return [
             ChargePart(
                 None, ChargeBasis.AGREED, minutes, terms.agreed_rate, stored("charge.agreed_rate")

@@ -17,6 +17,7 @@ from bbdispatch.domain.assignment import Visit, beyond_target, clashing_visit, v
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.job_edits import JobEdit as JobEdit
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
+from bbdispatch.domain.products import ProductType
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -191,7 +192,9 @@ async def contract_not_taken(ctx: Ctx, job_id: int) -> str | None:
     hours left (:func:`bbdispatch.domain.ledger.allocate`): the edit then says
     "contract" changed while the time stayed where it was. This names where it
     stayed, so the dispatcher reads what happened. None: no contract set, no
-    finished unbilled time, or some of it went on the contract.
+    finished unbilled time, or some of it went on the contract. A job with an
+    agreed price or rate set to a prepaid block is told that the agreed terms
+    bill its time (the block keeps its hours).
     """
     await check(ctx, Action.JOB_VIEW, entity="job", entity_id=job_id)
     job = await job_store.get_job(ctx.db, job_id)
@@ -205,6 +208,12 @@ async def contract_not_taken(ctx: Ctx, job_id: int) -> str | None:
     contract = await contract_store.get_contract(ctx.db, job.contract_id)
     if not entries or contract is None:
         return None
+    agreed = job.agreed_price is not None or job.agreed_rate is not None
+    if agreed and contract.kind is ProductType.BLOCK:  # the agreed terms bill instead
+        return _(
+            "Job {no} has an agreed price or rate: its time is billed as agreed, not on {n}"
+            " (job edit: clear the agreed terms to use the block)."
+        ).format(n=contract.number, no=job.number)
     charged = (await contract_store.contracts_charged(ctx.db, [job_id])).get(job_id, [])
     if contract.number in charged:
         return None

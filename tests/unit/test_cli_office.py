@@ -395,3 +395,24 @@ def test_clients_show_and_calls_text_say_what_json_says(
     assert "  uncovered time: 2.25 h (no contract covers it)" in shown.splitlines()
     line = cli(db, capsys, "calls", "--limit", "1").splitlines()[0]
     assert "601 234 567" in line and "phone system" in line and "waiting" in line
+
+
+def test_an_agreed_rate_bills_its_time_though_the_job_names_a_block(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tester's example: a job on a starter with a rate billed 0,25 h at 0,00 zł."""
+    company = cli_json(db, capsys, "clients", "add", "--kind", "company", "--name", "Lis")["id"]
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(company), "--product",
+                      "starter-10h", "--starts", week_ago()[:10])  # fmt: skip
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(company), "--description", "Drukarka", "--rate", "80")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "edit", str(job), "--contract", str(signed["id"]))
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(9), "--to",
+        yesterday(9, 15), "--text", "Serwis", "--tech", "anna")  # fmt: skip
+    listed = cli_json(db, capsys, "jobs")[0]
+    assert (listed["rate"], listed["charged_to"]) == ("80.00", [])
+    assert cli_json(db, capsys, "contracts", "--client", str(company))[0]["hours_used"] == "0.00"
+    day = yesterday(0)[:10]
+    statement = json.loads(cli(db, capsys, "report", "statement", "--client", str(company),
+                               "--from", day, "--to", day, "--format", "json"))  # fmt: skip
+    assert statement["totals"]["net"] == "20.00"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -177,6 +178,25 @@ async def test_private_person_is_billed_at_the_agreed_rate(demo_ctx: Ctx) -> Non
     assert s.net == Decimal("135.00")
     assert s.minutes_of(ChargeBasis.AGREED) == 90
     assert s.gross == Decimal("166.05")
+
+
+async def test_an_agreed_rate_beats_the_jobs_block_contract(demo_ctx: Ctx) -> None:
+    # The job names the client's starter block, but its agreed rate is what the client
+    # pays: the rate bills the time and the block keeps every minute it had.
+    def left(views: list[Any]) -> int | None:
+        return next(
+            v.balance.left_minutes for v in views if v.balance.contract.id == STARTER_BILANS
+        )
+
+    before = left(await contract_views(demo_ctx, BILANS))
+    entry = await work(
+        demo_ctx, BILANS, 15, contract_id=STARTER_BILANS, agreed_rate=Decimal("80.00")
+    )
+    s = await build_statement(demo_ctx, BILANS, *NOV)
+    assert charges_of(s.lines, entry) == [(None, "agreed", 15)]
+    line = next(ln for ln in s.lines if ln.entry_id == entry)
+    assert line.net == Decimal("20.00")
+    assert left(await contract_views(demo_ctx, BILANS)) == before == 30
 
 
 async def test_network_work_goes_to_hourly_network_service(demo_ctx: Ctx) -> None:
