@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
+from textual.screen import ModalScreen
 
 from bbdispatch.domain.lifecycle import STATUS_LABEL
 from bbdispatch.i18n import _
@@ -19,8 +20,12 @@ class JumpProvider(Provider):
     """Finds clients (name, city, e-mail, contact, NIP, phone) and jobs (number, text, phone)."""
 
     async def search(self, query: str) -> Hits:
-        """Look the query up in the database; jobs open their detail, clients their page."""
-        if not is_shell(self.app) or len(query.strip()) < 1:
+        """Look the query up in the database; jobs open their detail, clients their page.
+
+        Over a dialog (a yes/no question, a form) nothing is offered: a jump would
+        open a screen on top of a question still waiting for its answer.
+        """
+        if not is_shell(self.app) or len(query.strip()) < 1 or isinstance(self.screen, ModalScreen):
             return
         try:
             found = await find(shell_of(self.app).ctx, query)

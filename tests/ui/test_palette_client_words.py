@@ -61,3 +61,20 @@ async def test_the_search_service_finds_pl_nip_and_00_phone(demo_ctx: Ctx) -> No
     for text in (f"PL{nip['nip']}", "0048 601 234 567", "0048226281234", "+48 22 628 12 34"):
         found = await search_clients(demo_ctx, text)
         assert [c.name for c in found] == [NOWAK], text
+
+
+async def test_the_palette_jumps_nowhere_over_a_question(ctx_factory: Any) -> None:
+    """Over 'Close this call without a job?', ctrl+p opened a client's page on top of it."""
+    from screens.widgets.confirm import ConfirmScreen
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ConfirmScreen("Close this call without a job?"))
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "kancelaria nowak")
+        await settle(pilot)
+        options = _options(app)
+    assert not any(NOWAK in o for o in options), options
