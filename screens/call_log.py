@@ -57,6 +57,11 @@ class CallLogScreen(BBScreen[None]):
     CallLogScreen #call-table {
         height: 1fr;
     }
+    CallLogScreen #call-note {
+        height: auto;
+        max-height: 3;
+        color: $text-muted;
+    }
     """
 
     _rows: list[CallRow] = []  # replaced on every load, never mutated
@@ -68,6 +73,7 @@ class CallLogScreen(BBScreen[None]):
         yield Plain("", id="calls-summary", classes="summary")
         table: DataTable[str | Text] = PlainTable(id="call-table", cursor_type="row")
         yield table
+        yield Plain("", id="call-note")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -110,10 +116,22 @@ class CallLogScreen(BBScreen[None]):
             )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
+        self._show_note()
         waiting = sum(r.call.outcome is CallOutcome.PENDING for r in rows)
         self.query_one("#calls-summary", Static).update(
             _("Calls {n} · waiting {w}").format(n=len(rows), w=waiting) + " · " + self.keys_hint()
         )
+
+    def on_data_table_row_highlighted(self) -> None:
+        """The highlighted call's note goes on the line under the table."""
+        self._show_note()
+
+    def _show_note(self) -> None:
+        """Show the selected call's note (the table has no room for it at 80 columns)."""
+        row = self._selected_row()
+        note = row.call.note if row is not None else None
+        text = _("Note: {note}").format(note=note) if note else _("Note: none (n writes one)")
+        self.query_one("#call-note", Static).update(text if row is not None else "")
 
     def keys_hint(self) -> str:
         """The header's keys in the footer's words: ``t/Enter Odbierz · i Tylko info · m …``.
@@ -138,7 +156,11 @@ class CallLogScreen(BBScreen[None]):
         call_id = self._selected_id()
         if call_id is None:
             return
-        prompt = NotePrompt(_("Note of the call"), _("what was said"), required=False)
+        row = self._selected_row()
+        current = row.call.note if row is not None else None
+        prompt = NotePrompt(
+            _("Note of the call"), _("what was said"), required=False, value=current or ""
+        )
         self.app.push_screen(prompt, lambda note: self._save_note(call_id, note))
 
     def _save_note(self, call_id: int, note: str | None) -> None:

@@ -39,17 +39,21 @@ class NotePrompt(FormDialog[str | None]):
     }
     """
 
-    def __init__(self, title: str, placeholder: str = "", required: bool = True) -> None:
+    def __init__(
+        self, title: str, placeholder: str = "", required: bool = True, value: str = ""
+    ) -> None:
+        """``value``: the text there is now (a note being corrected), shown to edit, not lost."""
         super().__init__(cancelled=None)
         self._title = title
         self._placeholder = placeholder
         self._required = required
+        self._value = value
 
     def compose(self) -> ComposeResult:
         """Title, the input and a line for the error."""
         with Vertical():
             yield PlainLabel(self._title)
-            yield TextInput(placeholder=self._placeholder, id="note-input")
+            yield TextInput(self._value, placeholder=self._placeholder, id="note-input")
             yield Plain("", id="note-error", classes="field-error")
 
     @on(Input.Submitted, "#note-input")

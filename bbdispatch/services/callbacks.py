@@ -221,7 +221,7 @@ async def call_off(ctx: Ctx, callback_id: int, reason: str = "") -> None:
 
 
 async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
-    """Write (or correct) the note of any call, audited.
+    """Write (or correct) the note of any call, audited; the same note again changes nothing.
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
@@ -232,6 +232,8 @@ async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
         call = await call_store.get_call(ctx.db, call_id)
         if call is None:
             raise NotFound(_("No call {id}.").format(id=call_id))
+        if (call.note or "") == note.strip():
+            return
         await call_store.set_call_note(ctx.db, call_id, note.strip())
         await audit.record(
             ctx, "call", call_id, "noted", note={"from": call.note, "to": note.strip()}

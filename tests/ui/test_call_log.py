@@ -13,7 +13,7 @@ from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
-from tests.helpers import make_app, query, settle
+from tests.helpers import make_app, query, settle, settle_until
 
 
 async def _ring(path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
@@ -125,3 +125,43 @@ async def test_header_names_the_take_key_as_the_footer_does(
         assert f"{take.binding.key}/Enter {take.binding.description}" in header, header
         assert "t/Enter Odbierz" in header, header
         assert "odbierz" not in header  # one wording, the footer's
+
+
+async def test_the_call_log_shows_the_note_and_n_edits_it_without_erasing(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """Issue 14: the note was invisible at 80 columns and ``n`` opened empty, saving ""."""
+    from textual.widgets import Input
+
+    from screens.note_prompt import NotePrompt
+    from screens.widgets.plain import Plain
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await pilot.press(*"Pyta o fakture", "ctrl+o")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle_until(pilot, lambda: isinstance(app.screen, CallLogScreen))
+        detail = app.screen.query_one("#call-note", Plain)
+        await settle_until(pilot, lambda: "Pyta o fakture" in str(detail.render()))
+        assert "Pyta o fakture" in str(detail.render())
+        assert detail.region.width > 0 and detail.region.height > 0
+        await pilot.press("n")
+        await settle_until(pilot, lambda: isinstance(app.screen, NotePrompt))
+        assert app.screen.query_one("#note-input", Input).value == "Pyta o fakture"
+        await pilot.press("enter")  # unchanged: nothing saved, nothing audited
+        await settle_until(pilot, lambda: isinstance(app.screen, CallLogScreen))
+        await pilot.press("n")
+        await settle_until(pilot, lambda: isinstance(app.screen, NotePrompt))
+        await pilot.press("end", *" za listopad", "enter")
+        await settle_until(pilot, lambda: "listopad" in str(detail.render()))
+        assert "Pyta o fakture za listopad" in str(detail.render())
+    call = query(demo_db_path, "SELECT note FROM call_log")[0]
+    assert call["note"] == "Pyta o fakture za listopad"
+    noted = query(
+        demo_db_path, "SELECT * FROM audit_log WHERE entity = 'call' AND action = 'noted'"
+    )
+    assert len(noted) == 1
