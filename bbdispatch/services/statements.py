@@ -29,7 +29,7 @@ from bbdispatch.domain.statements import (
     correction_due,
     fee_months,
     months_active,
-    priced_charges,
+    price_fresh,
 )
 from bbdispatch.formats import DOCUMENT_LOCALE, format_date, month_name
 from bbdispatch.i18n import _
@@ -237,7 +237,7 @@ async def _assemble(
             description=e.description,
             actual_minutes=e.minutes(),
             billed_minutes=sum(c.minutes for c in charges),
-            charges=priced_charges(charges, amounts),
+            charges=price_fresh(charges, amounts),
             started_at=e.started_at,
             ended_at=e.ended_at,
             statement_id=e.statement_id,

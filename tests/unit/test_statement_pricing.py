@@ -100,3 +100,19 @@ def test_a_statement_prices_any_lines_but_a_set_priced_together() -> None:
 
 def statement_of(lines: tuple[StatementLine, ...]) -> Statement:
     return replace(statement([]), lines=lines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(charges, max_size=3), max_size=20))
+def test_pricing_fresh_pieces_in_place_gives_what_copying_gives(
+    pieces: list[list[ChargeRow]],
+) -> None:
+    fresh = [tuple(replace(c) for c in cs) for cs in pieces]  # the service's own copies
+    amounts = module.charge_amounts(fresh)
+    copied = [module.priced_charges(cs, row) for cs, row in zip(pieces, amounts, strict=True)]
+    in_place = [module.price_fresh(cs, row) for cs, row in zip(fresh, amounts, strict=True)]
+    assert in_place == copied
+    assert [[str(c.amount) for c in cs] for cs in in_place] == [
+        [str(c.amount) for c in cs] for cs in copied
+    ]
+    assert all(c.amount is None for cs in pieces for c in cs)  # the originals are untouched
