@@ -7,10 +7,13 @@ the same thing. ``docs/audit.md`` says what the chain does and does not prove.
 The hash of row *n* is ``sha256(hash(n-1) + "\n" + canonical(n))`` in hex,
 where ``canonical`` is the compact JSON array ``[id, at, actor, entity,
 entity_id, action, detail_digest]`` (UTF-8, no spaces), ``detail_digest`` the
-sha256 of the detail text, and the row before the first is :data:`GENESIS`.
-Hashing the detail's digest, kept in its own column, lets a privacy erasure
-empty a detail (``{}``) without breaking the chain: such rows are counted as
-erased, any other change to a detail is a break.
+sha256 of the row's random ``detail_salt`` followed by the detail text (rows
+written before migration 030 have no salt: the sha256 of the detail alone), and
+the row before the first is :data:`GENESIS`. Hashing the detail's digest, kept
+in its own column, lets a privacy erasure empty a detail (``{}``) and drop its
+salt without breaking the chain: such rows are counted as erased, any other
+change to a detail is a break. Without the salt, the digest of an erased detail
+can no longer confirm a guess of what it said.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from bbdispatch.domain.audit_hash import GENESIS as GENESIS
 from bbdispatch.domain.audit_hash import canonical as canonical
 from bbdispatch.domain.audit_hash import digest as digest
 from bbdispatch.domain.audit_hash import link as link
+from bbdispatch.domain.audit_hash import new_salt as new_salt
 from bbdispatch.i18n import _
 
 
@@ -37,8 +41,10 @@ class ChainedRow:
     action: str
     detail: str
     detail_digest: str
-    """sha256 of the detail as first written (it stays when the detail is erased)."""
+    """sha256 of the salt and detail as first written (it stays when the detail is erased)."""
     chain_hash: str
+    detail_salt: str | None = None
+    """The row's random salt (hex); ``None`` before migration 030 and after an erasure."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def verify(rows: Iterable[ChainedRow], seal: Seal | None = None) -> ChainCheck:
     sealed_seen = False
     for row in rows:
         count += 1
-        if digest(row.detail) != row.detail_digest:
+        if digest(row.detail, row.detail_salt) != row.detail_digest:
             if row.detail != ERASED:
                 problem = _("audit row {id}: details changed").format(id=row.id)
                 return ChainCheck(count, Seal(row.id, row.chain_hash), row.id, problem, erased)

@@ -10,14 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 
 GENESIS = "0" * 64
 """The "hash" before the first row."""
 
 
-def digest(detail: str) -> str:
-    """The sha256 (hex) of a detail's stored JSON text."""
-    return hashlib.sha256(detail.encode("utf-8")).hexdigest()
+def digest(detail: str, salt: str | None = None) -> str:
+    """The sha256 (hex) of a detail's stored JSON text, after its row's salt if it has one.
+
+    ``salt``: the row's ``detail_salt`` (hex text, migration 030), hashed
+    before the detail, so that the digest of an erased detail (salt and
+    detail both emptied) cannot confirm a guess of what it said. ``None`` or
+    ``""``: a row written before migration 030, hashed without a salt.
+    """
+    return hashlib.sha256((salt or "").encode("ascii") + detail.encode("utf-8")).hexdigest()
+
+
+def new_salt() -> str:
+    """A fresh random salt for one audit row's detail digest (16 bytes as 32 hex digits)."""
+    return secrets.token_hex(16)
 
 
 def canonical(

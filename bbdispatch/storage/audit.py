@@ -18,6 +18,7 @@ from bbdispatch.domain.audit_chain import (
     canonical,
     digest,
     link,
+    new_salt,
 )
 from bbdispatch.domain.people import ROLE_ACTIONS, Role, recorded_role
 from bbdispatch.storage.database import Database, Row
@@ -58,16 +59,16 @@ async def insert_audit(
     last = await db.fetch_one("SELECT id, chain_hash FROM audit_head")  # migration 023
     row_id = 1 if last is None else int(last["id"]) + 1
     previous = GENESIS if last is None else str(last["chain_hash"])
-    at_text, detail_text = to_db(at), _encode_detail(detail)
-    detail_digest = digest(detail_text)
+    at_text, detail_text, salt = to_db(at), _encode_detail(detail), new_salt()
+    detail_digest = digest(detail_text, salt)
     chain_hash = link(
         previous, canonical(row_id, at_text, actor, entity, entity_id, action, detail_digest)
     )
     await db.execute(
         "INSERT INTO audit_log"
-        " (id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row_id, at_text, actor, entity, entity_id, action, detail_text, detail_digest,
+        " (id, at, actor, entity, entity_id, action, detail, detail_salt, detail_digest,"
+        " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at_text, actor, entity, entity_id, action, detail_text, salt, detail_digest,
          chain_hash),
     )  # fmt: skip
 
@@ -93,20 +94,20 @@ async def insert_audit_many(
     rows: list[tuple[object, ...]] = []
     for entity_id, detail in items:
         row_id += 1
-        detail_text = _encode_detail(detail)
-        detail_digest = digest(detail_text)
+        detail_text, salt = _encode_detail(detail), new_salt()
+        detail_digest = digest(detail_text, salt)
         previous = link(
             previous,
             canonical(row_id, at_text, actor, entity, entity_id, action, detail_digest),
         )
         rows.append(
-            (row_id, at_text, actor, entity, entity_id, action, detail_text, detail_digest,
-             previous)
+            (row_id, at_text, actor, entity, entity_id, action, detail_text, salt,
+             detail_digest, previous)
         )  # fmt: skip
     await db.execute_many(
         "INSERT INTO audit_log"
-        " (id, at, actor, entity, entity_id, action, detail, detail_digest, chain_hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " (id, at, actor, entity, entity_id, action, detail, detail_salt, detail_digest,"
+        " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -159,24 +160,30 @@ def audit_entry_from_row(row: Row) -> AuditEntry:
 async def clear_details(
     db: Database, entity: str, ids: Sequence[int], *, keep_issued: bool = False
 ) -> None:
-    """Empty the details of audit rows about these things; the rows stay.
+    """Empty the details of audit rows about these things, and drop their salts; the rows stay.
+
+    Without its salt a row's ``detail_digest`` no longer confirms a guess of
+    the detail (rows written before migration 030 have none: their unsalted
+    digest still would, ``docs/privacy.md``).
 
     ``keep_issued``: rows recording an issued statement keep theirs (they hold
     the statement as issued, an accounting record).
     """
     keep = " AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
     await db.execute_for_ids(
-        "UPDATE audit_log SET detail = '{{}}' WHERE entity = ? AND entity_id IN ({marks})" + keep,
+        "UPDATE audit_log SET detail = '{{}}', detail_salt = NULL"
+        " WHERE entity = ? AND entity_id IN ({marks})" + keep,
         ids,
         before=(entity,),
     )
 
 
 async def clear_details_quoting(db: Database, text: str, *, keep_issued: bool = False) -> None:
-    """Empty the details of audit rows that quote ``text`` (a name, a number)."""
+    """Empty the details of audit rows that quote ``text`` (a name, a number), and their salts."""
     keep = " AND NOT (entity = 'statement' AND action = 'issued')" if keep_issued else ""
     await db.execute(
-        "UPDATE audit_log SET detail = '{}' WHERE instr(detail, ?) > 0" + keep, (text,)
+        "UPDATE audit_log SET detail = '{}', detail_salt = NULL WHERE instr(detail, ?) > 0" + keep,
+        (text,),
     )
 
 
@@ -223,6 +230,7 @@ def _chained(row: Row) -> ChainedRow:
         id=row["id"], at=row["at"], actor=row["actor"], entity=row["entity"],
         entity_id=row["entity_id"], action=row["action"], detail=row["detail"],
         detail_digest=row["detail_digest"], chain_hash=row["chain_hash"],
+        detail_salt=row["detail_salt"],
     )  # fmt: skip
 
 

@@ -26,9 +26,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO bbdispatc
 REVOKE INSERT, UPDATE, DELETE ON bbdispatch_schema FROM bbdispatch_app;
 
 -- The audit trail is insert-only for the app. Only an admin's privacy erasure
--- may empty a row's detail (its digest and chain hash stay, docs/privacy.md).
+-- may empty a row's detail and drop its salt (its digest and chain hash stay,
+-- docs/privacy.md).
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM bbdispatch_app;
-GRANT UPDATE (detail) ON audit_log TO bbdispatch_admin;
+GRANT UPDATE (detail, detail_salt) ON audit_log TO bbdispatch_admin;
 
 -- New ids and the id high-water mark are computed over all rows, whoever inserts.
 ALTER FUNCTION bbdispatch_next_row_id() SECURITY DEFINER SET search_path = public;

@@ -54,7 +54,7 @@ async def role_record(db: Database, person_id: int) -> RoleRecord | None:
     if row is None:
         return None
     before = row["before_hash"]
-    detail_digest = digest(row["detail"])
+    detail_digest = digest(row["detail"], row["detail_salt"])
     expected = link(
         GENESIS if before is None else str(before),
         canonical(

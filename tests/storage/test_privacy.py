@@ -623,3 +623,34 @@ async def test_export_holds_everything_the_erasure_removes(
                 (entity, entity_id),
             )
             assert all(r[0] == "{}" for r in details), (entity, entity_id)
+
+
+async def test_an_erased_name_cannot_be_confirmed_from_the_audit_digest(
+    demo_ctx: Ctx, clock: FrozenClock
+) -> None:
+    """Guessing an erased detail and hashing it must not match the digest the row keeps."""
+    from bbdispatch.domain.audit_chain import digest
+    from bbdispatch.services.audit import verify_trail
+
+    client_id = await create_client(
+        demo_ctx,
+        NewClient(
+            kind=ClientKind.PRIVATE, name="Zbigniew Unikatowy", city="Warszawa",
+            phones=(("+48509111222", ""),), status=ClientStatus.ACTIVE,
+        ),
+    )  # fmt: skip
+    quoting = await demo_ctx.db.fetch_all(
+        "SELECT id, detail FROM audit_log WHERE instr(detail, 'Unikatowy') > 0"
+    )
+    assert quoting  # the test can fail: the name is in a detail before the erasure
+    guesses = {int(r[0]): str(r[1]) for r in quoting}
+    await erase_client(demo_ctx, client_id)
+    for row_id, guess in guesses.items():
+        row = await demo_ctx.db.fetch_one(
+            "SELECT detail, detail_salt, detail_digest FROM audit_log WHERE id = ?", (row_id,)
+        )
+        assert row is not None and row["detail"] == "{}" and row["detail_salt"] is None
+        assert digest(guess) != row["detail_digest"], row_id
+        assert digest(guess, row["detail_salt"]) != row["detail_digest"], row_id
+    check = await verify_trail(demo_ctx)
+    assert check.ok and check.erased >= len(guesses)
