@@ -28,6 +28,7 @@ from bbdispatch.domain.statements import (
     charge_amounts,
     correction_due,
     fee_months,
+    frozen_row,
     months_active,
     price_fresh,
 )
@@ -228,7 +229,8 @@ async def _assemble(
     # The pieces are priced first, so each line is built once, with its amounts.
     pieces = [_with_fixed_price(e.id, e.charges, fixed.get(e.job_id)) for _d, e in found]
     lines = PricedLines(
-        StatementLine(
+        frozen_row(
+            StatementLine,
             entry_id=e.id,
             day=day,
             job_number=str(e.job_id),

@@ -16,7 +16,7 @@ from decimal import Decimal
 from bbdispatch.clock import from_db, to_db
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.domain.statements import ChargeRow
+from bbdispatch.domain.statements import ChargeRow, frozen_row
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row, id_chunks, member, next_id
@@ -149,13 +149,17 @@ async def entries_between(
             entry_id, first, charges = r[0], r, []
         if r[8] is not None:
             charges.append(
-                ChargeRow(
+                frozen_row(
+                    ChargeRow,
                     contract_id=r[9],
                     contract_number=r[14],
                     basis=member(ChargeBasis, r[10]),
                     minutes=r[11],
                     rate=from_grosze(r[12]),
                     reason=r[13],
+                    fixed=None,
+                    amount=None,
+                    priced=False,
                 )
             )
     if first is not None:
@@ -165,7 +169,8 @@ async def entries_between(
 
 def _with_charges(row: Row, charges: list[ChargeRow]) -> EntryWithCharges:
     """An :func:`entries_between` row (by position) with the entry's charges."""
-    return EntryWithCharges(
+    return frozen_row(
+        EntryWithCharges,
         id=row[0],
         job_id=row[1],
         started_at=from_db(row[2]),

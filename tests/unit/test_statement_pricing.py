@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from bbdispatch.domain import statements as module
 from bbdispatch.domain.ledger import ChargeBasis
 from bbdispatch.domain.statements import ChargeRow, Statement, StatementLine, price_lines
 from bbdispatch.money import GROSZ, round_grosz
+from bbdispatch.services.context import Ctx
 from tests.unit.test_statement_money import line, statement
 
 
@@ -116,3 +119,32 @@ def test_pricing_fresh_pieces_in_place_gives_what_copying_gives(
         [str(c.amount) for c in cs] for cs in copied
     ]
     assert all(c.amount is None for cs in pieces for c in cs)  # the originals are untouched
+
+
+async def test_rows_built_without_init_hold_every_field(demo_ctx: Ctx, demo_db_path: Path) -> None:
+    """``frozen_row`` skips ``__init__``: the statement's rows must still hold every field."""
+    from bbdispatch.services.statements import build_statement
+    from bbdispatch.storage.statements import EntryWithCharges, entries_between
+    from tests.helpers import query
+
+    (row,) = query(
+        demo_db_path,
+        "SELECT j.client_id, min(w.started_at) FROM work_entry w JOIN job j ON j.id = w.job_id"
+        " WHERE w.ended_at IS NOT NULL GROUP BY j.client_id ORDER BY count(*) DESC LIMIT 1",
+    )
+    first = date.fromisoformat(row[1][:10]) - timedelta(days=1)
+    statement = await build_statement(demo_ctx, int(row[0]), first, first + timedelta(days=400))
+    assert statement.lines
+    names = {cls: {f.name for f in fields(cls)} for cls in (StatementLine, ChargeRow)}
+    for ln in statement.lines:
+        assert vars(ln).keys() == names[StatementLine]
+        assert ln == replace(ln)  # equal to one built through __init__
+        for c in ln.charges:
+            assert vars(c).keys() == names[ChargeRow]
+            assert c == replace(c)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    entries = await entries_between(demo_ctx.db, int(row[0]), start, start + timedelta(days=400))
+    assert entries
+    for e in entries:
+        assert vars(e).keys() == {f.name for f in fields(EntryWithCharges)}
+        assert e == replace(e)
