@@ -131,12 +131,16 @@ def overview_content(o: ClientOverview, warn_percent: int, width: int = PAGE_WID
         no, status = format_number_mark(j.number), JOB_STATUS[j.status.value]
         lines.append(plain(_cut(f"  {no} {status}: {j.description}", width)))
     lines.append(_heading(_("Recent jobs")))
+    if not o.recent_jobs:
+        lines.append(plain(_("None."), "$text-muted"))
     for r in o.recent_jobs:
         j = r.job
         day = format_date(local(j.received_at).date())
         no, status = format_number_mark(j.number), JOB_STATUS[j.status.value]
         lines.append(plain(_cut(f"  {no} {day} {status}: {j.description}", width), "$text-muted"))
     lines.append(_heading(_("Calls")))
+    if not o.calls and not o.callbacks:
+        lines.append(plain(_("None."), "$text-muted"))
     for call in o.calls:
         when = format_local_short(call.received_at)
         note = f": {shown(call.note)}" if call.note else ""

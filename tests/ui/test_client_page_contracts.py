@@ -38,3 +38,19 @@ async def test_contract_lines_on_the_client_page(ctx_factory: Any) -> None:
         active = next(i for i, ln in enumerate(lines) if "BB/2026/005" in ln)
         assert "runs out" not in lines[active]
         assert lines[active + 1].startswith("    At the pace of 90 days runs out ")
+
+
+async def test_a_new_client_page_says_none_under_every_empty_heading(ctx_factory: Any) -> None:
+    """Empty 'Recent jobs' and 'Calls' showed nothing, where other sections say 'None.'."""
+    from bbdispatch.domain.client_details import NewClient
+    from bbdispatch.domain.clients import ClientKind
+    from bbdispatch.services.clients import create_client
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        new = await create_client(app.ctx, NewClient(ClientKind.COMPANY, "Biuro Linia"))
+        lines = await page_of(app, pilot, new)
+    for heading in ("Open jobs", "Recent jobs", "Calls", "Notes"):
+        at = next(i for i, ln in enumerate(lines) if ln.strip() == heading)
+        assert lines[at + 1].strip() == "None.", lines[at : at + 2]
