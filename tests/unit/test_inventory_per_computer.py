@@ -165,7 +165,8 @@ def test_the_runs_technician_loads_a_list_and_sees_what_changed(
     monkeypatch.setattr(common, "os_fallback", lambda: None)
     monkeypatch.setattr(common, "os_login", lambda: "anna")  # not her run
     assert main([*args, "--host", "REJESTRACJA-PC", sample]) == 1
-    assert "Not allowed" in capsys.readouterr().err
+    # Another's job reads as a missing one: a technician learns nothing of ids (issue 12).
+    assert f"No job {run} on your list." in capsys.readouterr().err
     monkeypatch.setattr(common, "os_login", lambda: "kasia")  # the inventory task's technician
     assert main([*args, "--host", "REJESTRACJA-PC", sample]) == 0
     out = capsys.readouterr().out
