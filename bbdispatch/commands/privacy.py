@@ -149,8 +149,9 @@ def handle_erase(args: argparse.Namespace) -> int:
         if not done.wal_cleared:
             echo(
                 _(
-                    "note: another program was reading; old copies of pages leave the WAL at "
-                    "its next checkpoint"
+                    "note: another program kept reading the database, so old copies of the"
+                    " erased data stay in its -wal file until every program using the database"
+                    " has closed it, or until a later erasure empties it"
                 )
             )
         if done.leftovers:

@@ -20,6 +20,7 @@ detail is still stored (its staged rows) and to run it again afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,9 @@ LEGAL_BASIS = (
 )
 """Why issued statements and what they show are kept (in Polish, as the law is cited)."""
 
+WAL_WAIT_SECONDS = 3.0
+"""How long an erasure keeps trying to empty the WAL while another program reads (seconds)."""
+
 
 @dataclass(frozen=True)
 class ErasureDone:
@@ -63,8 +67,10 @@ class ErasureDone:
         statements: how many issued statements were kept.
         leftovers: ``table.column`` still holding one of the person's details
             where nothing should (empty when the erasure is complete).
-        wal_cleared: the WAL was emptied (False: another process was reading;
-            old page images stay there until its next checkpoint).
+        wal_cleared: the WAL was emptied (False: another program kept reading
+            for :data:`WAL_WAIT_SECONDS`; old page images stay in the ``-wal``
+            file until every program using the database has closed it, or a
+            later erasure empties it).
     """
 
     client_id: int
@@ -235,8 +241,25 @@ async def erase_client(ctx: Ctx, client_id: int, *, sole_trader: bool = False) -
             for where in await store.text_columns_containing(ctx.db, needle):
                 if where not in leftovers:
                     leftovers.append(where)
-    wal_cleared = await store.checkpoint_truncate(ctx.db)
+    wal_cleared = await _empty_wal(ctx)
     return ErasureDone(client_id, keep, len(fp.statement_ids), tuple(leftovers), wal_cleared)
+
+
+async def _empty_wal(ctx: Ctx) -> bool:
+    """Checkpoint and empty the WAL, trying again while another program's read lasts.
+
+    A read in progress elsewhere (a screen's reload, a report) keeps the WAL's
+    old frames, which may hold the erased data, and a later PASSIVE checkpoint
+    or commit does not overwrite them: only a TRUNCATE checkpoint, or the last
+    program closing the database, does. Short reads end within the wait.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAL_WAIT_SECONDS
+    while not await store.checkpoint_truncate(ctx.db):
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.1)
+    return True
 
 
 def _not_on_statements(needle: str, client: Client) -> bool:

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -654,3 +655,69 @@ async def test_an_erased_name_cannot_be_confirmed_from_the_audit_digest(
         assert digest(guess, row["detail_salt"]) != row["detail_digest"], row_id
     check = await verify_trail(demo_ctx)
     assert check.ok and check.erased >= len(guesses)
+
+
+def _keep_reading(db: Path, seconds: float) -> tuple[sqlite3.Connection, threading.Thread]:
+    """Another program's read transaction on ``db``, ended after ``seconds`` in a thread."""
+    reader = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM client").fetchone()
+
+    def end() -> None:
+        time.sleep(seconds)
+        reader.execute("COMMIT")
+
+    thread = threading.Thread(target=end)
+    thread.start()
+    return reader, thread
+
+
+def _private_person_in_the_wal(db: Path) -> tuple[sqlite3.Connection, int]:
+    """A private person added while another program keeps the database open (the WAL stays)."""
+    keeper = sqlite3.connect(db)
+    keeper.execute("SELECT 1 FROM client").fetchone()
+    assert main(["--db", str(db), "clients", "add", "--kind", "private",
+                 "--name", "Zbigniew Walowy"]) == 0  # fmt: skip
+    (client,) = keeper.execute("SELECT id FROM client WHERE name = 'Zbigniew Walowy'").fetchone()
+    assert b"Walowy" in Path(f"{db}-wal").read_bytes()  # the test can fail
+    return keeper, int(client)
+
+
+def test_erase_waits_out_a_short_read_and_empties_the_wal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read ending within a second no longer leaves the erased name in the -wal file."""
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    keeper, client = _private_person_in_the_wal(db)
+    reader, thread = _keep_reading(db, 0.5)
+    capsys.readouterr()
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(client), "--yes"]) == 0
+    thread.join()
+    out = capsys.readouterr().out
+    assert "erased everywhere" in out and "-wal" not in out
+    assert b"Walowy" not in raw_bytes(db)
+    reader.close()
+    keeper.close()
+
+
+def test_erase_under_a_long_read_says_until_when_the_wal_keeps_copies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the note promises is true: the copies leave when the last program closes."""
+    from bbdispatch.services import privacy as service
+
+    monkeypatch.setattr(service, "WAL_WAIT_SECONDS", 0.3)
+    db = tmp_path / "firm.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    keeper, client = _private_person_in_the_wal(db)
+    reader, thread = _keep_reading(db, 1.0)
+    capsys.readouterr()
+    assert main(["--db", str(db), "privacy", "erase", "--client", str(client), "--yes"]) == 0
+    thread.join()
+    out = capsys.readouterr().out
+    assert "until every program using the database has closed it" in out
+    assert "next checkpoint" not in out  # a later PASSIVE checkpoint does not clear it
+    reader.close()
+    keeper.close()
+    assert b"Walowy" not in raw_bytes(db)
