@@ -74,6 +74,11 @@ class FirmCalendar:
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
     _years: dict[int, _Year] = field(default_factory=dict, compare=False, repr=False)
     """Each year's business windows in UTC and their running total, built on first use."""
+    _advanced: dict[tuple[datetime, timedelta], datetime] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """:meth:`advance`'s answers: the board asks the same ones (each open job's due moment)
+    on every reload; bounded by :data:`_ADVANCED_KEPT`."""
 
     @property
     def known_until(self) -> date:
@@ -171,6 +176,16 @@ class FirmCalendar:
         Raises:
             ValueError: the calendar has no working day within ten years.
         """
+        key = (start, amount)
+        found = self._advanced.get(key)
+        if found is None:
+            found = self._advance(start, amount)
+            if len(self._advanced) >= _ADVANCED_KEPT:
+                self._advanced.clear()
+            self._advanced[key] = found
+        return found
+
+    def _advance(self, start: datetime, amount: timedelta) -> datetime:
         left = amount
         cursor = start.astimezone(UTC)
         day = local(cursor).date()
@@ -237,6 +252,8 @@ class FirmCalendar:
 
 
 _DAY = timedelta(days=1)
+_ADVANCED_KEPT = 20_000
+"""How many answers :meth:`FirmCalendar.advance` keeps (the board asks one per open job)."""
 
 
 @lru_cache(maxsize=8)

@@ -213,3 +213,35 @@ def test_counted_with_running_totals_equals_summing_every_day(
     end = start + span
     assert cal.counted(start, end) == _counted_day_by_day(cal, start, end)
     assert cal.counted(local(start), local(end)) == _counted_day_by_day(cal, start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(2025, 1, 1),  # noqa: DTZ001 (hypothesis: naive bounds)
+        max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    st.integers(0, 60 * 40),
+)
+def test_advance_kept_answers_equal_fresh_ones(start: datetime, minutes: int) -> None:
+    """The board's reloads ask ``advance`` the same questions: a kept answer is the fresh one."""
+    cal = FirmCalendar(closed=(ClosedDay(date(2026, 12, 31), "stocktaking"),))
+    amount = timedelta(minutes=minutes)
+    first = cal.advance(start, amount)
+    assert first == cal._advance(start, amount)
+    assert cal.advance(start.astimezone(FIRM_ZONE), amount) == first  # the same instant
+    assert cal.advance(start, amount + timedelta(minutes=1)) == cal._advance(
+        start, amount + timedelta(minutes=1)
+    )
+
+
+def test_advance_keeps_a_bounded_number_of_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bbdispatch.domain import calendar as module
+
+    monkeypatch.setattr(module, "_ADVANCED_KEPT", 3)
+    cal = FirmCalendar()
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    for n in range(10):
+        assert cal.advance(start, timedelta(hours=n)) == cal._advance(start, timedelta(hours=n))
+        assert len(cal._advanced) <= 3
