@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
-from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.formats import format_number_mark
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.contracts import assessments, record_assessment
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.message_line import MessageLine
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
+
+
+def show_rules_refusal(dialog: Screen[Any], err: FieldError, general: str) -> None:
+    """Put a refusal of the agreed rules under the rules field (focused), others at ``general``.
+
+    The assessment dialog and the sign dialog both ask for the rules; the
+    service refuses empty ones (``rules``). Nothing typed is cleared.
+    """
+    rules_error = dialog.query_one("#rules-error", Static)
+    if err.field == "rules":
+        rules_error.update(str(err))
+        dialog.query_one(general, Static).update("")
+        dialog.query_one("#rules", Input).focus()
+        return
+    rules_error.update("")
+    dialog.query_one(general, Static).update(str(err))
 
 
 class AssessmentScreen(FormDialog[int | None]):
@@ -56,6 +74,7 @@ class AssessmentScreen(FormDialog[int | None]):
             yield TextInput(format_day(local_today(self.ctx.clock)), id="assessed-on")
             yield TextInput("", id="needs", placeholder=_("The client's IT needs"))
             yield TextInput("", id="rules", placeholder=_("Agreed rules of work"))
+            yield MessageLine("", id="rules-error", classes="field-error")
             yield Checkbox(_("Waived"), id="waived")
             yield TextInput("", id="waiver-reason", placeholder=_("Why it is waived"))
             yield Plain("", id="assessment-error", classes="field-error")
@@ -103,7 +122,11 @@ class AssessmentScreen(FormDialog[int | None]):
                 waived=self.query_one("#waived", Checkbox).value,
                 waiver_reason=self.query_one("#waiver-reason", Input).value,
             )  # fmt: skip
+        except FieldError as err:
+            show_rules_refusal(self, err, "#assessment-error")
+            return
         except DomainError as err:
+            self.query_one("#rules-error", Static).update("")
             self.query_one("#assessment-error", Static).update(str(err))
             return
         self.notify(_("Needs assessment saved."))

@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
 from bbdispatch.domain.clients import ClientKind, ClientStatus
-from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import Offer, offered_product
 from bbdispatch.domain.ledger import UncoveredWork, movable_minutes, moved_text
 from bbdispatch.domain.products import product_name
@@ -37,9 +37,11 @@ from bbdispatch.services.contracts import (
     sign_for_client,
 )
 from bbdispatch.services.ledger import uncovered_work
+from screens.assessment import show_rules_refusal
 from screens.base import BBModal, BBScreen
 from screens.widgets.footer import KeysFooter
 from screens.widgets.form_dialog import FormDialog
+from screens.widgets.message_line import MessageLine
 from screens.widgets.plain import Plain, PlainLabel, PlainSelect
 from screens.widgets.text_input import TextInput
 
@@ -157,6 +159,7 @@ class SignContractScreen(FormDialog[int | None]):
                 "", id="needs", placeholder=_("Needs assessment: the client's IT needs")
             )
             yield TextInput("", id="rules", placeholder=_("Agreed rules of work"))
+            yield MessageLine("", id="rules-error", classes="field-error")
             yield Checkbox(_("Move uncovered time onto it"), False, id="move")
             yield Plain("", id="sign-error", classes="field-error")
             yield Button(_("Sign"), id="sign", variant="primary")
@@ -212,6 +215,8 @@ class SignContractScreen(FormDialog[int | None]):
         ask = product.needs_assessment and not self._assessed
         self.query_one("#needs").display = ask
         self.query_one("#rules").display = ask
+        if not ask:  # a refusal of rules no longer asked for goes with them
+            self.query_one("#rules-error", Static).update("")
         self._offer_move(product.hours, product.type)
 
     def _offer_move(self, hours: int | None, kind: ProductType) -> None:
@@ -268,9 +273,10 @@ class SignContractScreen(FormDialog[int | None]):
         product = self.query_one("#product", Select).value
         request = SignRequest(self.client_id, str(product), starts, ends, agreed_net=net)
         needs = self.query_one("#needs", Input)
+        rules = self.query_one("#rules", Input)
         assessment = None
-        if needs.display and needs.value.strip():
-            assessment = NewAssessment(needs.value, self.query_one("#rules", Input).value)
+        if needs.display and (needs.value.strip() or rules.value.strip()):
+            assessment = NewAssessment(needs.value, rules.value)  # the service checks the rules
         move = self.query_one("#move", Checkbox)
         self.save(request, assessment, move.display and move.value)
 
@@ -283,7 +289,11 @@ class SignContractScreen(FormDialog[int | None]):
             signed = await sign_for_client(
                 self.ctx, request, assessment=assessment, take_uncovered=move
             )
+        except FieldError as err:
+            show_rules_refusal(self, err, "#sign-error")
+            return
         except DomainError as err:
+            self.query_one("#rules-error", Static).update("")
             self.query_one("#sign-error", Static).update(str(err))
             return
         said = _("Contract {number} signed.").format(number=signed.number)

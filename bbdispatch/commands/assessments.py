@@ -67,9 +67,7 @@ def handle_add(args: argparse.Namespace) -> int:
 
     async def body() -> int:
         async with office_ctx(args) as ctx:
-            if not args.rules.strip():
-                raise FieldError("rules", _("Describe the agreed rules of work."))
-            needs = _needs(args.needs, args.rules)
+            needs = _needs(args.needs, args.rules)  # the service refuses empty rules
             assessment_id = await add_assessment(ctx, args.client, needs, args.rules, args.on)
         if args.json:
             print_json({"id": assessment_id})

@@ -209,14 +209,15 @@ async def sign_for_client(
         NotAllowed: the acting person is not a dispatcher or an admin.
         FieldError: unknown, unsignable or already signed product (``product``),
             missing, bad or misplaced fee (``fee``), a start more than a year from
-            today (``starts``), end before start (``ends``), or assessment without
-            needs (``needs``).
+            today (``starts``), end before start (``ends``), or an assessment
+            without agreed rules (``rules``).
         DomainError: no needs assessment for a service contract, or archived client.
     """
     await check(ctx, Action.CONTRACT_EDIT)
     product, net = _product(ctx, request)
-    if assessment is not None and not assessment.needs.strip():
-        raise FieldError("needs", _("Describe the client's IT needs."))
+    if assessment is not None:
+        needs, rules = assessment_texts(assessment.needs, assessment.rules)
+        assessment = replace(assessment, needs=needs, rules=rules)
     _starts_near_today(ctx, request.starts_on)
     # Imported here: start-up needs no billing rules.
     from bbdispatch.services.billing import take_uncovered_in_tx, uncovered_work_of
@@ -392,6 +393,26 @@ def in_force_over(contract: Contract | Held, starts_on: date, ends_on: date | No
     return contract.ends_on is None or contract.ends_on >= starts_on
 
 
+def assessment_texts(needs: str, rules: str) -> tuple[str, str]:
+    """The needs and agreed rules an assessment is saved with: the one rule for every front end.
+
+    A needs assessment's point is the rules of work agreed with the client, so
+    they are required (the command line, the sign dialog and the assessment
+    dialog all refuse alike). The needs may be left out: the agreed rules
+    answer them, so the rules stand for the needs (the database keeps no
+    assessment without needs).
+
+    Returns:
+        ``(needs, rules)``, the needs being the rules when none were given.
+
+    Raises:
+        FieldError: no agreed rules (``rules``).
+    """
+    if not rules.strip():
+        raise FieldError("rules", _("Describe the agreed rules of work."))
+    return (needs if needs.strip() else rules), rules
+
+
 async def add_assessment(
     ctx: Ctx, client_id: int, needs: str, rules: str, assessed_on: date | None = None
 ) -> int:
@@ -399,12 +420,11 @@ async def add_assessment(
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
-        FieldError: no needs described (``needs``).
+        FieldError: no agreed rules (``rules``); see :func:`assessment_texts`.
         NotFound: no such client.
     """
     await check(ctx, Action.CONTRACT_EDIT)
-    if not needs.strip():
-        raise FieldError("needs", _("Describe the client's IT needs."))
+    needs, rules = assessment_texts(needs, rules)
     async with ctx.db.transaction():
         return await _assess_in_tx(
             ctx, client_id, assessed_on or local_today(ctx.clock), needs, rules
@@ -445,13 +465,14 @@ async def record_assessment(
     """Record (or revise) a client's needs assessment; each revision is kept.
 
     Raises:
-        FieldError: needs missing (``needs``), or a waiver without a reason (``reason``).
+        FieldError: no agreed rules (``rules``; the needs default to them, see
+            :func:`assessment_texts`), or a waiver without a reason (``reason``).
     """
     await check(ctx, Action.CONTRACT_EDIT, entity="client", entity_id=client_id)
     if waived and not waiver_reason.strip():
         raise FieldError("reason", _("Say why the needs assessment is waived."))
-    if not waived and not needs.strip():
-        raise FieldError("needs", _("Describe the client's IT needs."))
+    if not waived:
+        needs, rules = assessment_texts(needs, rules)
     async with ctx.db.transaction():
         assessment_id = await _assess_in_tx(
             ctx, client_id, assessed_on, needs, rules, waived=waived, waiver_reason=waiver_reason

@@ -187,7 +187,7 @@ async def test_uncovered_time_never_moves_onto_an_expired_contract(demo_ctx: Ctx
         await move_uncovered(demo_ctx, old.contract_id)
     new = await sign_for_client(  # the starter is once per client: then a service contract
         demo_ctx, SignRequest(client_id, "service-50h", date(2026, 11, 20)),
-        assessment=NewAssessment("Serwis stanowisk"), take_uncovered=True,
+        assessment=NewAssessment("Serwis stanowisk", "Zdalnie najpierw"), take_uncovered=True,
     )  # fmt: skip
     assert new.moved_minutes == 60
 
@@ -339,3 +339,27 @@ async def test_an_entry_of_a_closed_job_cannot_be_moved_past_its_closing(demo_ct
         await change_time(demo_ctx, entry.id, ended_at=job.closed_at + timedelta(minutes=30))
     assert refused.value.field == "to"
     await change_time(demo_ctx, entry.id, ended_at=job.closed_at)  # still within its life
+
+
+async def test_every_needs_assessment_needs_its_agreed_rules(demo_ctx: Ctx) -> None:
+    """Issue 14: the TUI saved an assessment without rules; the command line refused one."""
+    from bbdispatch.services.contracts import add_assessment, assessments, record_assessment
+
+    bilans = 2
+    with pytest.raises(FieldError) as refused:
+        await record_assessment(demo_ctx, bilans, date(2026, 11, 24), "Księgowość", "  ")
+    assert refused.value.field == "rules"
+    with pytest.raises(FieldError) as refused:
+        await add_assessment(demo_ctx, bilans, "Księgowość", "")
+    assert refused.value.field == "rules"
+    with pytest.raises(FieldError) as refused:
+        await sign_for_client(
+            demo_ctx, SignRequest(bilans, "service-50h", date(2026, 11, 24)),
+            assessment=NewAssessment("Księgowość", ""),
+        )  # fmt: skip
+    assert refused.value.field == "rules"
+    assert await assessments(demo_ctx, bilans) == []
+    # The needs may be left out: the agreed rules stand for them.
+    await record_assessment(demo_ctx, bilans, date(2026, 11, 24), "", "Zgłoszenia telefonicznie")
+    kept = await assessments(demo_ctx, bilans)
+    assert [(a.needs, a.rules) for a in kept] == [("Zgłoszenia telefonicznie",) * 2]
