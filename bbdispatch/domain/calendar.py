@@ -74,6 +74,10 @@ class FirmCalendar:
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
     _years: dict[int, _Year] = field(default_factory=dict, compare=False, repr=False)
     """Each year's business windows in UTC and their running total, built on first use."""
+    _befores: dict[datetime, tuple[int, timedelta]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """:meth:`_before`'s answers, bounded by :data:`_ADVANCED_KEPT`."""
     _advanced: dict[tuple[datetime, timedelta], datetime] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -158,14 +162,32 @@ class FirmCalendar:
         """
         if end <= start:
             return timedelta(0)
-        start, end = start.astimezone(UTC), end.astimezone(UTC)
-        first, last = local(start).date(), local(end).date()
-        total = self._overlap(first, start, end)
-        if last > first:
-            total += self._overlap(last, start, end)
-            if last.toordinal() - first.toordinal() > 1:
-                total += self._full_days(first + _DAY, last - _DAY)
+        year_a, before_a = self._before(start)
+        year_b, before_b = self._before(end)
+        total = before_b - before_a
+        for year in range(year_a, year_b):
+            total += self._year(year).running[-1]
         return total
+
+    def _before(self, moment: datetime) -> tuple[int, timedelta]:
+        """The local year of ``moment`` and the business time of that year before it (kept).
+
+        :meth:`counted` is the difference of two of these: the board asks them
+        for the same moments (now, each job's time received) thousands of times.
+        """
+        found = self._befores.get(moment)
+        if found is None:
+            day = local(moment).date()
+            year = self._year(day.year)
+            index = day.toordinal() - year.first
+            done = year.running[index]
+            window = year.windows[index]
+            if window is not None and moment > window[0]:
+                done += min(moment, window[1]) - window[0] if window[1] > window[0] else _NONE
+            if len(self._befores) >= _ADVANCED_KEPT:
+                self._befores.clear()
+            found = self._befores[moment] = (day.year, done)
+        return found
 
     def advance(self, start: datetime, amount: timedelta) -> datetime:
         """The moment (UTC) when ``amount`` of business time has passed after ``start``.
@@ -230,28 +252,9 @@ class FirmCalendar:
         year = self._year(day.year)
         return year.windows[day.toordinal() - year.first]
 
-    def _overlap(self, day: date, start: datetime, end: datetime) -> timedelta:
-        """Business time of one local day between two UTC moments."""
-        window = self._utc_window(day)
-        if window is None:
-            return timedelta(0)
-        lo, hi = max(start, window[0]), min(end, window[1])
-        return hi - lo if hi > lo else timedelta(0)
-
-    def _full_days(self, first: date, last: date) -> timedelta:
-        """The business time of whole local days from ``first`` to ``last`` (inclusive)."""
-        total = timedelta(0)
-        for year_number in range(first.year, last.year + 1):
-            year = self._year(year_number)
-            lo = first.toordinal() - year.first if year_number == first.year else 0
-            hi = (
-                last.toordinal() - year.first + 1 if year_number == last.year else len(year.windows)
-            )
-            total += year.running[hi] - year.running[lo]
-        return total
-
 
 _DAY = timedelta(days=1)
+_NONE = timedelta(0)
 _ADVANCED_KEPT = 20_000
 """How many answers :meth:`FirmCalendar.advance` keeps (the board asks one per open job)."""
 
