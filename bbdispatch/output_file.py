@@ -35,15 +35,16 @@ class OutputRefused(DomainError):
     """The ``--output`` name is not a regular file (a device, link, pipe, folder).
 
     Nothing was written and nothing was done; the command exits 2 (the name is
-    wrong, as with a bad argument).
+    wrong, as with a bad argument). The message asks for a new file and
+    promises nothing about replacing one: ``backup`` never replaces a file,
+    ``report`` only with ``--force`` (its own message says so).
     """
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            _(
-                "{path} is not a regular file (it is {kind}); only a regular file is ever"
-                " replaced: name a new file."
-            ).format(path=path, kind=_kind(path))
+            _("{path} is not a regular file (it is {kind}): name a new file.").format(
+                path=path, kind=_kind(path)
+            )
         )
         self.path = path
 

@@ -255,3 +255,18 @@ def test_wrong_arguments_are_named_in_words(
     assert main(["--db", str(firm_db), "restore", "/dev/zero"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("bbdispatch: /dev/zero is not a regular file") and "no such" not in err
+
+
+def test_a_folder_as_output_is_refused_without_promising_to_replace_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """backup never replaces a file, so refusing a folder must not say a file would be."""
+    firm_db = tmp_path / "firm.db"
+    assert main(["--db", str(firm_db), "init"]) == 0
+    folder = tmp_path / "kopie"
+    folder.mkdir()
+    capsys.readouterr()
+    assert main(["--db", str(firm_db), "backup", "--output", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a regular file (it is a folder): name a new file" in err
+    assert "replace" not in err and err.count("\n") == 1
