@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from bbdispatch.clock import FIRM_ZONE, local
 from bbdispatch.i18n import _, current_language
-from bbdispatch.pricelist import BusinessHours, ClosedDay, PriceList
+from bbdispatch.pricelist import BusinessHours, ClosedDay, PriceList, ResponseTarget
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -74,6 +74,11 @@ class FirmCalendar:
     _holidays: HolidayBase = field(default_factory=_public_holidays, compare=False, repr=False)
     _years: dict[int, _Year] = field(default_factory=dict, compare=False, repr=False)
     """Each year's business windows in UTC and their running total, built on first use."""
+    allowances: dict[ResponseTarget, tuple[timedelta, FirmCalendar | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Kept answers of :func:`bbdispatch.domain.response.target_of` for this calendar
+    (one per response target: the board asks once per open job)."""
     _befores: dict[datetime, tuple[int, timedelta]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -101,10 +101,18 @@ def advance(start: datetime, amount: timedelta, calendar: FirmCalendar | None) -
 def target_of(
     target: ResponseTarget, calendar: FirmCalendar
 ) -> tuple[timedelta, FirmCalendar | None]:
-    """The allowance of a target and the calendar it counts in (None: clock time)."""
-    if target.hours:
-        return timedelta(hours=target.hours), None
-    return calendar.day_length() * target.business_days, calendar
+    """The allowance of a target and the calendar it counts in (None: clock time).
+
+    Kept on the calendar per target: the board asks for every open job.
+    """
+    found = calendar.allowances.get(target)
+    if found is None:
+        if target.hours:
+            found = (timedelta(hours=target.hours), None)
+        else:
+            found = (calendar.day_length() * target.business_days, calendar)
+        calendar.allowances[target] = found
+    return found
 
 
 def response_clock(
