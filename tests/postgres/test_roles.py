@@ -343,3 +343,33 @@ async def test_her_work_chains_to_the_newest_audit_row_she_cannot_read(
     finally:
         await owner.close()
         await technician.close()
+
+
+async def test_an_admins_erasure_may_empty_a_detail_and_drop_its_salt(roles_url: str) -> None:
+    """Privacy erasure updates detail and detail_salt (migration 030); the app may do neither."""
+    admin = await asyncpg.connect(roles_url)
+    try:
+        await admin.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bogna') THEN"
+            " CREATE ROLE bogna LOGIN IN ROLE bbdispatch_admin; END IF; END $$"
+        )
+    finally:
+        await admin.close()
+    db = await as_role(roles_url, "bogna")
+    app = await as_role(roles_url, "beata")
+    try:
+        top = await db.fetch_value("SELECT max(id) FROM audit_log WHERE detail_salt IS NOT NULL")
+        assert top is not None  # rows written since migration 030 carry a salt
+        async with db.transaction():
+            await db.execute(
+                "UPDATE audit_log SET detail = '{}', detail_salt = NULL WHERE id = ?", (top,)
+            )
+        with pytest.raises(PostgresError, match="permission denied"):
+            async with app.transaction():
+                await app.execute("UPDATE audit_log SET detail_salt = NULL")
+        rows = [row async for row in audit_store.chained_rows(db)]
+        check = verify(rows)
+        assert check.ok and check.erased >= 1
+    finally:
+        await db.close()
+        await app.close()
