@@ -310,3 +310,35 @@ def test_the_database_owners_seal_counts_only_while_the_owner_is_an_admin(
     assert planted_seal(seal, "nobody", db, ["nobody"]) == ""  # the owner is an admin
     os.chown(seal, 0, 0)
     assert planted_seal(seal, "root", db, ["bogdan"]) == ""  # root's seal always counts
+
+
+def test_a_file_before_migration_030_reads_its_unsalted_rows(tmp_path: Path) -> None:
+    """doctor and backup open a file as it is: rows without a salt column still check out."""
+    from bbdispatch.storage.bulk import record_role
+    from bbdispatch.storage.role_records import role_record
+
+    path = tmp_path / "old.db"
+    assert main(["--db", str(path), "init"]) == 0
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE audit_log DROP COLUMN detail_salt")
+    conn.execute("DELETE FROM audit_log")
+    conn.execute("PRAGMA user_version = 27")
+    conn.execute(
+        "INSERT INTO technician (login, name, role) VALUES ('ola', 'Ola Stara', 'dispatcher')"
+    )
+    record_role(conn, "ola", "dispatcher")
+    conn.commit()
+    (person,) = conn.execute("SELECT id FROM technician WHERE login = 'ola'").fetchone()
+    conn.close()
+
+    async def check() -> None:
+        db = await Database.open(path, create=False, migrate=False)
+        try:
+            record = await role_record(db, person)
+            assert record is not None and record.intact
+            trail = verify([row async for row in audit_store.chained_rows(db)])
+            assert trail.ok and trail.rows == 1
+        finally:
+            await db.close()
+
+    asyncio.run(check())
