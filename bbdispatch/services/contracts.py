@@ -14,6 +14,7 @@ from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, Needs
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
+from bbdispatch.formats import format_money
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services import audit
@@ -43,6 +44,9 @@ def next_contract_number(existing: list[str], year: int) -> str:
     return f"{prefix}{max(used, default=0) + 1:03d}"
 
 
+MAX_MONTHLY_FEE = Decimal(100_000)
+"""The largest monthly fee accepted (net PLN), signed or imported; more is a typo (a lost comma)."""
+
 SIGN_WINDOW_DAYS = 366
 """How far from today the office may date a contract's start, either way (a year)."""
 
@@ -53,7 +57,8 @@ def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
     Individually priced work (private persons) is no contract: its price is
     agreed on each job. A fee is IT administration's alone; a block or the
     hourly service is priced by the price list, so a fee there is refused
-    rather than silently dropped.
+    rather than silently dropped. A fee above :data:`MAX_MONTHLY_FEE` is refused
+    (``fee``), as ``contracts import`` refuses it.
     """
     try:
         product = ctx.prices.product(request.product_code)
@@ -83,6 +88,13 @@ def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
         )
     if net <= 0:
         raise FieldError("fee", _("The agreed price must be more than zero."))
+    if net > MAX_MONTHLY_FEE:  # only an agreed fee can be: list prices are the firm's own
+        raise FieldError(
+            "fee",
+            _("A monthly fee is at most {limit} net: check the amount.").format(
+                limit=format_money(MAX_MONTHLY_FEE)
+            ),
+        )
     if request.ends_on and request.ends_on < request.starts_on:
         raise FieldError("ends", _("The end date is before the start date."))
     return product, net

@@ -93,9 +93,9 @@ async def assign(
     and named in :attr:`Assigned.late_after`, as an overlap is in ``clash``.
 
     Raises:
-        DomainError: closed job, unknown or inactive person, a person who does
-            not work on site for an on-site job, or an on-site job without a visit.
-        FieldError: a visit in the past (``visit``).
+        DomainError: closed job, unknown or inactive person, or a person who does
+            not work on site for an on-site job.
+        FieldError: an on-site job without a visit, or a visit in the past (``visit``).
     """
     await check(ctx, Action.JOB_ASSIGN, entity="job", entity_id=job_id)
     due = None if visit_at is None else await response_due(ctx, job_id)
@@ -111,7 +111,9 @@ async def assign(
             if not person.does_onsite:
                 raise DomainError(_("{name} does not do on-site work.").format(name=person.name))
             if visit_at is None:
-                raise DomainError(_("Plan the visit: an on-site job needs a date and time."))
+                raise FieldError(
+                    "visit", _("Plan the visit: an on-site job needs a date and time.")
+                )
         if job.technician_id == technician_id and job.visit_at == visit_at:
             return Assigned(late_after=late_after)
         if visit_at is not None and visit_in_past(visit_at, ctx.clock.now()):

@@ -33,6 +33,7 @@ from bbdispatch.pricelist import PriceList, Product, ProductType
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import (
+    MAX_MONTHLY_FEE,
     Held,
     kind_refusal,
     next_contract_number,
@@ -140,8 +141,6 @@ EARLIEST_YEAR = 2000
 """No running contract started before this year; an earlier date is a typo."""
 YEARS_AHEAD = 10
 """Dates more than this many years after today are typos (2999 for 2029)."""
-MAX_MONTHLY_FEE = Decimal(100_000)
-"""The largest monthly fee accepted (net PLN); more is a typo (a missing comma)."""
 
 
 def parse_day(text: str) -> date | None:

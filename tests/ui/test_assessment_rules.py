@@ -1,4 +1,8 @@
-"""Issue 14: a needs assessment without agreed rules is refused next to the rules field."""
+"""Issue 14: the sign and assessment dialogs refuse as the service does, at the field.
+
+A needs assessment without agreed rules is refused next to the rules field; a
+monthly fee over the cap is refused in the sign dialog.
+"""
 
 from __future__ import annotations
 
@@ -75,3 +79,27 @@ async def test_the_sign_dialog_refuses_an_assessment_without_rules_at_the_rules_
         await settle_until(pilot, lambda: not isinstance(app.screen, SignContractScreen))
     saved = query(demo_db_path, "SELECT needs, rules FROM needs_assessment WHERE client_id = 2")
     assert [(r["needs"], r["rules"]) for r in saved] == [("Program FK", "Telefonicznie")]
+
+
+async def test_the_sign_dialog_refuses_a_monthly_fee_over_the_cap(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """Issue 14: one cap for a monthly fee, the dialog's as the command line's."""
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(SignContractScreen(BILANS, "it-admin"))
+        await settle_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SignContractScreen)
+                and bool(app.screen.query_one("#agreed-net", Input).display)
+            ),
+        )
+        app.screen.query_one("#agreed-net", Input).focus()
+        await pilot.press(*"1000000", "ctrl+s")
+        await settle_until(pilot, lambda: "monthly fee" in _shown(app, "#sign-error"))
+        assert isinstance(app.screen, SignContractScreen)
+        assert app.screen.query_one("#agreed-net", Input).value == "1000000"
+    contracts = query(demo_db_path, "SELECT COUNT(*) AS n FROM contract WHERE client_id = 2")
+    assert contracts[0]["n"] == 1  # the starter only

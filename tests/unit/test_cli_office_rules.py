@@ -283,3 +283,30 @@ def test_signing_an_expired_contract_with_the_move_says_why_nothing_moved(
     assert "within its dates" not in out
     assert "already expired" in out and "1 h stays uncovered" in out
     assert rows(db, "SELECT contract_id, basis FROM charge") == [(None, "uncovered")]
+
+
+def test_a_monthly_fee_over_the_cap_is_refused_as_the_import_refuses_it(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: ``--fee 1000000`` was signed; the import and ``jobs --price`` cap at 100 000."""
+    client_id = company(db, capsys)
+    err = cli(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+              "it-admin", "--fee", "1000000", code=2)  # fmt: skip
+    one_line(err, "--fee")
+    assert "100" in err
+    assert rows(db, "SELECT count(*) FROM contract") == [(0,)]
+    signed = cli_json(db, capsys, "contracts", "sign", "--client", str(client_id), "--product",
+                      "it-admin", "--fee", "100000")  # fmt: skip
+    assert rows(db, "SELECT net_grosze FROM contract WHERE id = ?", signed["id"]) == [(10000000,)]
+
+
+def test_assigning_an_onsite_job_without_a_visit_is_exit_2_naming_visit(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: ``jobs assign 30 --to marek`` on an on-site job exited 1."""
+    client_id = company(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description",
+                   "Drukarka", "--mode", "onsite")["id"]  # fmt: skip
+    err = cli(db, capsys, "jobs", "assign", str(job), "--to", "anna", code=2)
+    one_line(err, "--visit")
+    assert rows(db, "SELECT technician_id FROM job WHERE id = ?", job) == [(None,)]
