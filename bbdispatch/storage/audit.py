@@ -230,7 +230,7 @@ def _chained(row: Row) -> ChainedRow:
         id=row["id"], at=row["at"], actor=row["actor"], entity=row["entity"],
         entity_id=row["entity_id"], action=row["action"], detail=row["detail"],
         detail_digest=row["detail_digest"], chain_hash=row["chain_hash"],
-        detail_salt=row["detail_salt"] if "detail_salt" in row.keys() else None,
+        detail_salt=row["detail_salt"] if "detail_salt" in set(row.keys()) else None,
     )  # fmt: skip
 
 

@@ -55,7 +55,7 @@ async def role_record(db: Database, person_id: int) -> RoleRecord | None:
         return None
     before = row["before_hash"]
     # A file not yet upgraded to migration 030 (doctor opens it as it is) has no salts.
-    salt = row["detail_salt"] if "detail_salt" in row.keys() else None
+    salt = row["detail_salt"] if "detail_salt" in set(row.keys()) else None
     detail_digest = digest(row["detail"], salt)
     expected = link(
         GENESIS if before is None else str(before),
