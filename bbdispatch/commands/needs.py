@@ -19,12 +19,17 @@ from collections.abc import Callable
 
 from bbdispatch.domain.rights import Action
 
-Need = Action | Callable[[argparse.Namespace], Action] | None
+Need = Action | Callable[[argparse.Namespace], Action | None] | None
 """An action, one chosen by the command's options, or ``None`` (no gate; see the table)."""
 
 
 def _statement(args: argparse.Namespace) -> Action:
     return Action.STATEMENT_ISSUE if getattr(args, "issue", False) else Action.STATEMENT_VIEW
+
+
+def _language(args: argparse.Namespace) -> Action | None:
+    # Which language the firm speaks is no secret: anyone may ask; admins set it.
+    return Action.SETTINGS_EDIT if getattr(args, "value", None) is not None else None
 
 
 def _audit(args: argparse.Namespace) -> Action:
@@ -86,7 +91,7 @@ COMMAND_NEEDS: dict[str, Need] = {
     "callbacks cancel": Action.CALL_LOG,
     "time add": Action.TIME_EDIT,  # own time: the service checks the job
     "time edit": Action.TIME_EDIT,  # own time: the service checks the entry
-    "language": Action.SETTINGS_EDIT,
+    "language": _language,
     "audit verify": _audit,
 }
 """Every subcommand (by its words, ``"people add"``) and what it needs."""

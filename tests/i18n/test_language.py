@@ -224,3 +224,15 @@ def test_the_phone_path_reads_the_firm_language_on_its_own_connection(
         assert len(peeked) == 2
     finally:
         choose_language("en")
+
+
+@pytest.mark.parametrize("login", ["beata", "anna"])  # a dispatcher, a technician
+def test_anyone_may_see_the_firms_language_only_an_admin_sets_it(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str], login: str
+) -> None:
+    """``language`` with no value was refused to everyone but admins."""
+    db = ["--db", str(demo_db_path), "--lang", "en", "--as", login, "language"]
+    assert main(db) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.strip() in {"en", "pl", "(not set)"}
+    assert main([*db, "pl"]) == 1
+    assert "may not change the firm's settings" in capsys.readouterr().err
