@@ -153,11 +153,18 @@ LANGUAGE_WORDS = {"polski": "pl", "polish": "pl", "english": "en", "angielski": 
 
 
 def requested_language(value: str | None) -> str | None:
-    """``--lang`` as a language code: any case, the code or its name (``PL``, ``Polski``)."""
+    """``--lang`` as a language code: any case, the code, its name or a locale.
+
+    ``PL``, ``Polski``, ``pl_PL``, ``en_GB.UTF-8``: what ``LANG`` takes, ``--lang`` takes.
+    """
     if value is None:
         return None
     word = value.strip().lower()
-    return LANGUAGE_WORDS.get(word, word)
+    if word in LANGUAGE_WORDS:
+        return LANGUAGE_WORDS[word]
+    for separator in "_.@-":  # a locale's language is its first part
+        word = word.split(separator, 1)[0]
+    return word
 
 
 def choose_language(requested: str | None, environ: Mapping[str, str] | None = None) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from bbdispatch.i18n import LANGUAGES, Labels, _, current_language
+from bbdispatch.i18n import LANGUAGES, Labels, _, current_language, requested_language
 
 _FOLD = str.maketrans({"ł": "l", "Ł": "l"})
 
@@ -205,9 +205,17 @@ def role_choice() -> Choice:
     return Choice(Role, ROLE_LABEL)
 
 
+class LanguageChoice(Choice):
+    """A language by its code or name, or as a locale names it (``pl_PL.UTF-8``, ``en_GB``)."""
+
+    def __call__(self, word: str) -> str:
+        """The language ``word`` names (see :func:`bbdispatch.i18n.requested_language`)."""
+        return super().__call__(requested_language(word) or word)
+
+
 def language_choice() -> Choice:
-    """A language: ``pl`` (polski), ``en`` (English)."""
-    return Choice(
+    """A language: ``pl`` (polski), ``en`` (English); a locale's name is taken too."""
+    return LanguageChoice(
         LANGUAGES, LANGUAGE_LABEL, {"pl": ("polish",), "en": ("angielski",)}, described=True
     )
 

@@ -123,6 +123,8 @@ def test_lang_en_overrides_a_polish_locale(
 @pytest.mark.parametrize(("lang", "locale", "start"), [
     ("EN", "pl_PL.UTF-8", "usage: bbdispatch"), ("PL", "C.UTF-8", "użycie: bbdispatch"),
     ("Polski", "C.UTF-8", "użycie: bbdispatch"), (" en ", "pl_PL.UTF-8", "usage: bbdispatch"),
+    # What LANG takes, --lang takes (it refused these).
+    ("en_GB", "pl_PL.UTF-8", "usage: bbdispatch"), ("pl_PL.UTF-8", "C.UTF-8", "użycie: bbdispatch"),
 ])  # fmt: skip
 def test_lang_is_taken_in_any_case(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
