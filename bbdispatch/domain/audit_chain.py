@@ -8,7 +8,7 @@ The hash of row *n* is ``sha256(hash(n-1) + "\n" + canonical(n))`` in hex,
 where ``canonical`` is the compact JSON array ``[id, at, actor, entity,
 entity_id, action, detail_digest]`` (UTF-8, no spaces), ``detail_digest`` the
 sha256 of the row's random ``detail_salt`` followed by the detail text (rows
-written before migration 030 have no salt: the sha256 of the detail alone), and
+written before migration 028 have no salt: the sha256 of the detail alone), and
 the row before the first is :data:`GENESIS`. Hashing the detail's digest, kept
 in its own column, lets a privacy erasure empty a detail (``{}``) and drop its
 salt without breaking the chain: such rows are counted as erased, any other
@@ -44,7 +44,7 @@ class ChainedRow:
     """sha256 of the salt and detail as first written (it stays when the detail is erased)."""
     chain_hash: str
     detail_salt: str | None = None
-    """The row's random salt (hex); ``None`` before migration 030 and after an erasure."""
+    """The row's random salt (hex); ``None`` before migration 028 and after an erasure."""
 
 
 @dataclass(frozen=True)

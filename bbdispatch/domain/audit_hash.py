@@ -19,10 +19,10 @@ GENESIS = "0" * 64
 def digest(detail: str, salt: str | None = None) -> str:
     """The sha256 (hex) of a detail's stored JSON text, after its row's salt if it has one.
 
-    ``salt``: the row's ``detail_salt`` (hex text, migration 030), hashed
+    ``salt``: the row's ``detail_salt`` (hex text, migration 028), hashed
     before the detail, so that the digest of an erased detail (salt and
     detail both emptied) cannot confirm a guess of what it said. ``None`` or
-    ``""``: a row written before migration 030, hashed without a salt.
+    ``""``: a row written before migration 028, hashed without a salt.
     """
     return hashlib.sha256((salt or "").encode("ascii") + detail.encode("utf-8")).hexdigest()
 

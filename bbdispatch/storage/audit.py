@@ -163,7 +163,7 @@ async def clear_details(
     """Empty the details of audit rows about these things, and drop their salts; the rows stay.
 
     Without its salt a row's ``detail_digest`` no longer confirms a guess of
-    the detail (rows written before migration 030 have none: their unsalted
+    the detail (rows written before migration 028 have none: their unsalted
     digest still would, ``docs/privacy.md``).
 
     ``keep_issued``: rows recording an issued statement keep theirs (they hold

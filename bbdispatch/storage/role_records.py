@@ -54,7 +54,7 @@ async def role_record(db: Database, person_id: int) -> RoleRecord | None:
     if row is None:
         return None
     before = row["before_hash"]
-    # A file not yet upgraded to migration 030 (doctor opens it as it is) has no salts.
+    # A file not yet upgraded to migration 028 (doctor opens it as it is) has no salts.
     salt = row["detail_salt"] if "detail_salt" in set(row.keys()) else None
     detail_digest = digest(row["detail"], salt)
     expected = link(

@@ -346,7 +346,7 @@ async def test_her_work_chains_to_the_newest_audit_row_she_cannot_read(
 
 
 async def test_an_admins_erasure_may_empty_a_detail_and_drop_its_salt(roles_url: str) -> None:
-    """Privacy erasure updates detail and detail_salt (migration 030); the app may do neither."""
+    """Privacy erasure updates detail and detail_salt (migration 028); the app may do neither."""
     admin = await asyncpg.connect(roles_url)
     try:
         await admin.execute(
@@ -359,7 +359,7 @@ async def test_an_admins_erasure_may_empty_a_detail_and_drop_its_salt(roles_url:
     app = await as_role(roles_url, "beata")
     try:
         top = await db.fetch_value("SELECT max(id) FROM audit_log WHERE detail_salt IS NOT NULL")
-        assert top is not None  # rows written since migration 030 carry a salt
+        assert top is not None  # rows written since migration 028 carry a salt
         async with db.transaction():
             await db.execute(
                 "UPDATE audit_log SET detail = '{}', detail_salt = NULL WHERE id = ?", (top,)

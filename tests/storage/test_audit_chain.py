@@ -312,7 +312,7 @@ def test_the_database_owners_seal_counts_only_while_the_owner_is_an_admin(
     assert planted_seal(seal, "root", db, ["bogdan"]) == ""  # root's seal always counts
 
 
-def test_a_file_before_migration_030_reads_its_unsalted_rows(tmp_path: Path) -> None:
+def test_a_file_before_migration_028_reads_its_unsalted_rows(tmp_path: Path) -> None:
     """doctor and backup open a file as it is: rows without a salt column still check out."""
     from bbdispatch.storage.bulk import record_role
     from bbdispatch.storage.role_records import role_record

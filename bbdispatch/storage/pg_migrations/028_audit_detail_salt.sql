@@ -1,4 +1,4 @@
--- 030 (twin of the SQLite migration): each new audit row's detail digest is
+-- 028 (twin of the SQLite migration): each new audit row's detail digest is
 -- salted, sha256(detail_salt || detail) with a random salt per row; the chain
 -- hash covers the digest, not the salt. A privacy erasure empties the detail
 -- and sets the salt to NULL. Rows written before keep NULL and their unsalted

@@ -1,4 +1,4 @@
--- 030: each new audit row's detail digest is salted. detail_digest becomes
+-- 028: each new audit row's detail digest is salted. detail_digest becomes
 -- sha256(detail_salt || detail) with a random salt per row, kept here; the
 -- chain hash covers the digest, not the salt. A privacy erasure empties the
 -- detail and sets the salt to NULL, so the digest can no longer confirm a
