@@ -95,14 +95,7 @@ async def footprint(db: Database, client_id: int) -> Footprint:
     calls = set(
         _ids(await db.fetch_all("SELECT id FROM call_log WHERE client_id = ?", (client_id,)))
     )
-    for part in id_chunks(list(jobs)):
-        calls |= set(
-            _ids(
-                await db.fetch_all(
-                    f"SELECT id FROM call_log WHERE job_id IN ({_marks(part)})", part
-                )
-            )
-        )
+    calls |= set(await _ids_in(db, "call_log", "job_id", jobs))
     if phones:
         calls |= set(
             _ids(
@@ -119,14 +112,7 @@ async def footprint(db: Database, client_id: int) -> Footprint:
     callbacks = set(
         _ids(await db.fetch_all("SELECT id FROM callback WHERE client_id = ?", (client_id,)))
     )
-    for part in id_chunks(sorted(calls)):
-        callbacks |= set(
-            _ids(
-                await db.fetch_all(
-                    f"SELECT id FROM callback WHERE call_id IN ({_marks(part)})", part
-                )
-            )
-        )
+    callbacks |= set(await _ids_in(db, "callback", "call_id", sorted(calls)))
     if phones:
         callbacks |= set(
             _ids(
