@@ -13,8 +13,12 @@ from bbdispatch.domain.clients import Client, ClientKind, ClientStatus
 
 
 @dataclass(frozen=True)
-class NewClient:
-    """What is needed to create a client; validated by the intake service."""
+class ClientFields:
+    """A client's own fields, as a form or command gives them (phones apart).
+
+    Shared by :class:`NewClient` and :class:`ClientDetails`, which differ only in
+    status and in how they carry phones; field order is their positional order.
+    """
 
     kind: ClientKind
     name: str
@@ -25,6 +29,12 @@ class NewClient:
     email: str = ""
     contact_person: str = ""
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class NewClient(ClientFields):
+    """What is needed to create a client; validated by the intake service."""
+
     status: ClientStatus = ClientStatus.PROSPECT
     phones: tuple[tuple[str, str], ...] = ()
     """(E.164, label) pairs."""
@@ -40,18 +50,9 @@ class PhoneLine:
 
 
 @dataclass(frozen=True)
-class ClientDetails:
+class ClientDetails(ClientFields):
     """Every editable field of a client; an edit replaces them all, phones included."""
 
-    kind: ClientKind
-    name: str
-    nip: str | None = None
-    street: str = ""
-    city: str = ""
-    postal_code: str = ""
-    email: str = ""
-    contact_person: str = ""
-    notes: str = ""
     phones: tuple[PhoneLine, ...] = ()
 
     @classmethod
