@@ -1,5 +1,5 @@
 """Lets `python -m bbdispatch` behave exactly like the `bbdispatch` command."""
 
-from bbdispatch.cli import main
+from bbdispatch.cli import command_line
 
-raise SystemExit(main())
+raise SystemExit(command_line())
