@@ -28,12 +28,13 @@ from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_duration, format_money
 from bbdispatch.i18n import N_, _
 from bbdispatch.money import MoneyError, gross_of, parse_money
-from bbdispatch.pricelist import ProductType
+from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services.clients import get_client
 from bbdispatch.services.contracts import (
     NewAssessment,
     SignRequest,
     assessments,
+    offered_products,
     sign_for_client,
 )
 from bbdispatch.services.ledger import uncovered_work
@@ -58,14 +59,16 @@ def open_signing(
     An archived client signs nothing (the service refuses it): the form does
     not open and a message says to reactivate the client first; nor for a
     client whose kind no product is for (a private person: prices are agreed
-    on each job). The form offers only the products for the client's kind. ``offer`` (the
-    intake's hint: the starter, or a block of hours) is the product the form
-    starts on; otherwise the price list's first.
+    on each job). The form offers only what the service would sign for the
+    client (:func:`bbdispatch.services.contracts.offered_products`: not a second
+    starter). ``offer`` (the intake's hint: the starter, or a block of hours) is
+    the product the form starts on; otherwise the first one offered.
     """
 
     async def check_then_open() -> None:
         try:
             client = await get_client(screen.ctx, client_id)
+            offered = await offered_products(screen.ctx, client_id)
         except DomainError as err:
             screen.notify(str(err), severity="error")
             return
@@ -75,9 +78,7 @@ def open_signing(
                 severity="error",
             )
             return
-        if not any(
-            p.signable and p.for_kind(client.kind.value) for p in screen.ctx.prices.products
-        ):
+        if not offered:
             # A private person signs no contract: prices are agreed on each job.
             screen.notify(
                 _("{name} signs no contract: agree a price or rate on each job.").format(
@@ -86,7 +87,7 @@ def open_signing(
                 severity="warning",
             )
             return
-        product = offered_product(screen.ctx.prices.products, offer, client.kind)
+        product = offered_product(offered, offer, client.kind)
         screen.app.push_screen(SignContractScreen(client_id, product, client.kind), done)
 
     screen.run_worker(check_then_open(), group="sign-open", exclusive=True, exit_on_error=False)
@@ -131,24 +132,32 @@ class SignContractScreen(FormDialog[int | None]):
         self._assessed = True
         self._uncovered: list[UncoveredWork] = []
 
-    def compose(self) -> ComposeResult:
-        """Client, product, price, dates, fee, assessment if needed, move, errors, button."""
-        prices = self.ctx.prices
+    def _options(self, products: list[Product]) -> list[tuple[str, str]]:
+        """The product choices: name and gross price (or "agreed"), by code."""
         options = []
+        for p in products:
+            gross = p.gross(self.ctx.prices.vat_rate)
+            price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")
+            options.append((f"{product_name(p.code)} ({price})", p.code))
+        return options
+
+    def compose(self) -> ComposeResult:
+        """Client, product, price, dates, fee, assessment if needed, move, errors, button.
+
+        The products are first those for the client's kind; the loading worker
+        narrows them to what the service would sign for this client.
+        """
+        prices = self.ctx.prices
         signable = [
             p
             for p in prices.products
             if p.signable and (self.kind is None or p.for_kind(self.kind.value))
         ] or [p for p in prices.products if p.signable]  # the service refuses what is not
-        for p in signable:
-            gross = p.gross(prices.vat_rate)
-            price = format_money(gross) + " " + _("gross") if gross is not None else _("agreed")
-            options.append((f"{product_name(p.code)} ({price})", p.code))
         codes = [p.code for p in signable]
         first = self._product if self._product in codes else codes[0]
         with Vertical():
             yield PlainLabel(_("Sign a contract"), id="sign-title")
-            yield PlainSelect(options, id="product", allow_blank=False, value=first)
+            yield PlainSelect(self._options(signable), id="product", allow_blank=False, value=first)
             yield Plain("", id="sign-price")
             today = format_day(local_today(self.ctx.clock))
             yield TextInput(today, id="starts-on",
@@ -172,9 +181,10 @@ class SignContractScreen(FormDialog[int | None]):
 
     @work(exclusive=True, group="sign-load", exit_on_error=False)
     async def load_client(self) -> None:
-        """The client's name, whether needs were assessed, and uncovered time."""
+        """The client's name, the products offered, whether needs were assessed, uncovered time."""
         try:
             client = await get_client(self.ctx, self.client_id)
+            offered = await offered_products(self.ctx, self.client_id)
             self._assessed = bool(await assessments(self.ctx, self.client_id))
             self._uncovered = await uncovered_work(self.ctx, self.client_id)
         except DomainError as err:
@@ -183,8 +193,15 @@ class SignContractScreen(FormDialog[int | None]):
         self.query_one("#sign-title", PlainLabel).update(
             _("Sign a contract for {name}").format(name=client.name)
         )
+        select = self.query_one("#product", Select)
+        if offered:  # none (a private person): the list stays and the service says why
+            chosen = select.value
+            codes = [p.code for p in offered]
+            select.set_options(self._options(offered))
+            select.value = chosen if chosen in codes else codes[0]
         self._show_price()
-        self.mark_loaded(self.query_one("#move"))  # offered, not ticked by hand
+        # offered, not chosen by hand
+        self.mark_loaded(self.query_one("#move"), select)
 
     @on(Select.Changed, "#product")
     @on(Input.Changed, "#agreed-net")

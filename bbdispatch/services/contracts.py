@@ -352,16 +352,9 @@ def signing_refusal(
         The refusal to raise: field ``product`` (once per client, no
         assessment) or ``product_starts`` (a fee already in force).
     """
-    if product.once_per_client:
-        earlier = next((h for h in held if h.product_code == product.code), None)
-        if earlier is not None:
-            return FieldError(
-                "product",
-                _(
-                    "{name} is signed once per client, and this client has it already ({number});"
-                    " offer a service contract instead."
-                ).format(name=product_name(product.code), number=earlier.number),
-            )
+    once = once_refusal(product, held)
+    if once is not None:
+        return once
     if product.needs_assessment and not has_assessment:
         return FieldError(
             "product",
@@ -389,6 +382,53 @@ def signing_refusal(
             " Close it, or start the new one after it ends."
         ).format(number=fee.number, period=period),
     )
+
+
+def once_refusal(product: Product, held: Sequence[Held]) -> FieldError | None:
+    """Why the client may not have this once-per-client product (the starter) again, or None.
+
+    Part of :func:`signing_refusal`, and on its own what the signing form asks
+    (:func:`offered_products`) so that it does not offer what signing refuses.
+
+    Returns:
+        The refusal to raise, field ``product``, naming the contract held.
+    """
+    if not product.once_per_client:
+        return None
+    earlier = next((h for h in held if h.product_code == product.code), None)
+    if earlier is None:
+        return None
+    return FieldError(
+        "product",
+        _(
+            "{name} is signed once per client, and this client has it already ({number});"
+            " offer a service contract instead."
+        ).format(name=product_name(product.code), number=earlier.number),
+    )
+
+
+async def offered_products(ctx: Ctx, client_id: int) -> list[Product]:
+    """The price list's products the office may sign for this client, in the list's order.
+
+    The signing form offers these and nothing else: signable products for the
+    client's kind (:func:`kind_refusal`) that the client may still have
+    (:func:`once_refusal`: not a second starter). Rules that depend on what is
+    typed (dates, fee, the needs assessment the form asks for) are checked when
+    signing. Empty for a private person (prices are agreed on each job).
+
+    Raises:
+        NotFound: no such client.
+    """
+    await check(ctx, Action.CONTRACT_VIEW, entity="client", entity_id=client_id)
+    client = await client_store.get_client(ctx.db, client_id)
+    if client is None:
+        raise NotFound(_("No client with id {id}.").format(id=client_id))
+    held = [Held.of(c) for c in await store.contracts_of(ctx.db, client_id)]
+    return [
+        p
+        for p in ctx.prices.products
+        if p.signable and kind_refusal(p, client.kind) is None and once_refusal(p, held) is None
+    ]
 
 
 def in_force_over(contract: Contract | Held, starts_on: date, ends_on: date | None) -> bool:

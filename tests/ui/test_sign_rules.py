@@ -20,20 +20,32 @@ def contracts(db: Path, client_id: int) -> int:
     return int(query(db, "SELECT count(*) FROM contract WHERE client_id = ?", (client_id,))[0][0])
 
 
-async def test_a_second_starter_is_refused_in_the_form(
+async def test_a_second_starter_is_not_offered_in_the_form(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
+    from screens.client import ClientScreen
+
     before = contracts(demo_db_path, BILANS)
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await app.push_screen(SignContractScreen(BILANS, "starter-10h"))
+        await app.push_screen(ClientScreen(BILANS))
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("k")
+        await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, SignContractScreen)
-        error = str(app.screen.query_one("#sign-error", Static).render())
-        assert "once per client" in error
+        select = app.screen.query_one("#product", Select)
+        codes = [value for _label, value in select._options]
+        assert "starter-10h" not in codes and "service-50h" in codes
+        assert select.value != "starter-10h"
+        # Asked for by hand, the starter is not what the form signs either.
+        await app.screen.dismiss(None)
+        await app.push_screen(SignContractScreen(BILANS, "starter-10h"))
+        await settle(pilot)
+        select = app.screen.query_one("#product", Select)
+        assert "starter-10h" not in [value for _label, value in select._options]
+        assert select.value != "starter-10h"
     assert contracts(demo_db_path, BILANS) == before
 
 
