@@ -170,6 +170,16 @@ def planted_seal(path: Path, sealed_by: str, db_path: Path, admins: list[str]) -
     return ""
 
 
+def _trust_reference(ctx: Ctx, seal: Path) -> Path:
+    """The file whose owner and group a seal is trusted against (:func:`planted_seal`).
+
+    SQLite: the database file. PostgreSQL has no file here: its seal lives in
+    the sealing login's own data folder on this machine (``docs/audit.md``),
+    so the folder holding it stands in for the file (its owner, its group).
+    """
+    return ctx.db.path if ctx.db.dialect == "sqlite" else seal.parent
+
+
 async def verify_trail(ctx: Ctx) -> ChainCheck:
     """Check every audit row's hash against the row before, and the sealed head if any.
 
@@ -186,7 +196,7 @@ async def verify_trail(ctx: Ctx) -> ChainCheck:
         from bbdispatch.services.rights import trusted_admins
 
         admins = await trusted_admins(ctx.db)  # not one made an admin outside bbdispatch
-        problem = planted_seal(path, found[1], ctx.db.path, admins)
+        problem = planted_seal(path, found[1], _trust_reference(ctx, path), admins)
         if problem:
             return dataclasses.replace(result, problem=problem)
     return result
