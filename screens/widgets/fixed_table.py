@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.widgets.data_table import CellKey, Row, RowKey
 
 from screens.widgets.plain import PlainTable, table_cell
 
 Cell = str | Text
+
+SegmentLines = list[list[Segment]]
+"""A drawn cell: its lines of segments (as Textual's DataTable has them)."""
+
+CELLS_KEPT = 4000
+"""Laid-out cells kept: a few screens of rows at the board's eight columns."""
+STYLES_KEPT = 20_000
+"""Combined styles kept before starting afresh (a screen needs a few hundred)."""
 
 
 class FixedWidthTable(PlainTable):
@@ -25,7 +38,23 @@ class FixedWidthTable(PlainTable):
     runs as usual. This leans on DataTable internals of the pinned Textual version;
     the board's snapshot and Pilot tests cover it. Cells are shown literally,
     as in every :class:`PlainTable`.
+
+    A cell's text is laid out once and kept while its value is the same object
+    (:meth:`_render_cell`): when a new job goes to the top and every row below
+    moves down, or the cursor moves, the rows are not laid out again.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._laid_out: LRUCache[tuple[object, ...], tuple[object, SegmentLines]] = LRUCache(
+            CELLS_KEPT
+        )
+        """Each body cell's text laid out, by row, column, width and padding, with the
+        value it was laid out from (reused only while the cell holds that very object)."""
+        self._pre_styles: dict[tuple[Style, Style, int, int], Style] = {}
+        """Row style, place and cursor style combined (:meth:`_pre_style`)."""
+        self._combined: dict[tuple[Style, Style | None, Style], Style] = {}
+        """Text styles with what is laid under and over them (:meth:`_styled`)."""
 
     def sync_rows(
         self, rows: Sequence[tuple[str, Sequence[Cell]]], changed: Collection[str]
@@ -83,6 +112,97 @@ class FixedWidthTable(PlainTable):
         self.hover_coordinate = self.hover_coordinate
         if was_empty and rows and self.columns and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """A body cell as Textual draws it, its text laid out once and kept.
+
+        Textual keys a cell's drawing by the table's update count and row index
+        and draws the row's stripe, the cursor and the cell's place (row and
+        column, for mouse clicks and hover) into it, so every refill, every row
+        that moved and every cursor step drew again from the text: some 25 ms
+        per commit elsewhere at 80x24, where a new emergency at the top moves
+        every row below it. Here the text is laid out once per row, column and
+        width while the cell holds the same value object, and the styles are
+        laid over it as Textual lays them (row style and place, cursor or hover,
+        the text's own styles, then the post style): the same characters,
+        colours and click targets. The header and row labels are Textual's own.
+        """
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        row = self.rows.get(row_key) if row_key is not None else None
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or row is None or column_key is None or row.height != 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data[row_key].get(column_key)
+        key = (row_key, column_key, width, self.cell_padding)
+        kept = self._laid_out.get(key)
+        if kept is not None and kept[0] is value:
+            lines = kept[1]
+        else:
+            lines = self._lay_out(row_index, column_index, width)
+            self._laid_out[key] = (value, lines)
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )  # fmt: skip
+        pre = self._pre_style(base_style, component_style, row_index, column_index)
+        styled = self._styled
+        return [
+            [
+                Segment(text, None if control else styled(pre, style, post_style), control)
+                for text, style, control in line
+            ]
+            for line in lines
+        ]
+
+    def _lay_out(self, row_index: int, column_index: int, width: int) -> SegmentLines:
+        """One body cell of a one-line row laid out, before any style is laid over it.
+
+        As Textual's ``_render_cell`` lays it out, without its ``Styled`` wrapper.
+        """
+        cell = self._get_row_renderables(row_index).cells[column_index]
+        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+        return self.app.console.render_lines(Padding(cell, (0, self.cell_padding)), options)
+
+    def _pre_style(self, base: Style, component: Style, row_index: int, column_index: int) -> Style:
+        """What Textual lays under a cell's text, kept.
+
+        The row's style with the cell's place, then the cursor's or the hover's
+        (``base_style`` and ``component_style`` in Textual's ``_render_cell``).
+        """
+        key = (base, component, row_index, column_index)
+        pre = self._pre_styles.get(key)
+        if pre is None:
+            if len(self._pre_styles) > STYLES_KEPT:
+                self._pre_styles.clear()
+            place = Style.from_meta({"row": row_index, "column": column_index})
+            pre = self._pre_styles[key] = base + place + component
+        return pre
+
+    def _styled(self, pre: Style, style: Style | None, post: Style) -> Style:
+        """``pre + style + post`` as Rich's ``Segment.apply_style`` combines them, kept.
+
+        Rich's own cache of combined styles misses whenever a cell's place is
+        new (the place makes each style unique), so the combinations are kept here.
+        """
+        key = (pre, style, post)
+        combined = self._combined.get(key)
+        if combined is None:
+            if len(self._combined) > STYLES_KEPT:
+                self._combined.clear()
+            combined = pre + style
+            if post:
+                combined = combined + post if combined else post
+            self._combined[key] = combined
+        return combined
 
     def _fixed_columns(self) -> bool:
         """Whether every column has a set width (no cell can widen one)."""
