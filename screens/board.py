@@ -8,7 +8,7 @@ the same job and the scroll position where it was.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +19,6 @@ from textual.widgets import DataTable, Header, Input
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
-from bbdispatch.services.board import BoardState, board_update
-from bbdispatch.services.callbacks import due_count
 from bbdispatch.services.errors import USER_ERRORS
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
@@ -28,6 +26,9 @@ from screens.widgets.fixed_table import FixedWidthTable
 from screens.widgets.footer import KeysFooter
 from screens.widgets.plain import Plain
 from screens.widgets.text_input import TextInput
+
+if TYPE_CHECKING:
+    from bbdispatch.services.board import BoardState
 
 Cells = tuple[str | Text, ...]
 
@@ -159,7 +160,10 @@ Escape clears it.
         self.bb.data_changed.subscribe(self, self._data_changed)
         self.bb.job_created.subscribe(self, self._job_created)
         self.set_interval(TICK_SECONDS, self.load_jobs)
-        self.load_jobs()
+        # The first frame (header, the table's columns, footer) is painted before
+        # the first load: that load imports the board's services and reads on the
+        # event loop (``fetch_batch``), which held the first frame back by both.
+        self.call_after_refresh(self.load_jobs)
 
     def _data_changed(self, _none: None) -> None:
         self.load_jobs()
@@ -289,6 +293,10 @@ Escape clears it.
     @work(exclusive=True, group="load-jobs", exit_on_error=False)
     async def load_jobs(self) -> None:
         """Fetch the open jobs and redraw what changed."""
+        # Imported at the first load, after the first frame (see on_mount).
+        from bbdispatch.services.board import board_update
+        from bbdispatch.services.callbacks import due_count
+
         try:
             state = await board_update(self.ctx, self._state)
             self._callbacks_due = await due_count(self.ctx)
@@ -391,6 +399,8 @@ Escape clears it.
         self.call_after_refresh(table.scroll_to, y=scroll_y, animate=False, immediate=True)
 
     def _summarise(self, shown: int) -> None:
+        if not self.loads:  # the first frame comes before the first load: no "Open 0"
+            return
         s = summarise(self._lines)
         # With a filter, "Showing 2 of 8" takes the place of "Open 8" (what the filter
         # shows first, out of how many), so the line still fits 80 columns in either
