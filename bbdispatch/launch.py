@@ -74,32 +74,40 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
         return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login, fallback=fallback)
 
     ctx = await open_ctx()
+    # The connection the identity check opened is the App's: opening the database
+    # again (a connection, its pragmas, the schema check) delayed the first frame.
+    unused = [ctx]
+
+    async def app_ctx() -> Ctx:
+        return unused.pop() if unused else await open_ctx()
+
     try:
         apply_firm_language(await firm_language(ctx))  # before any screen is imported
         user = await identify(ctx, login, args.act_as)
         as_user = ctx if user.login == login else ctx.acting_as(login, user.login)
         note = await role_note(as_user)  # a role changed outside bbdispatch
+        if mode == "technician" and user.id == ROOT_PERSON_ID:
+            raise DomainError(
+                _(
+                    "{login} is no person of the firm, so it has no jobs of its own; "
+                    "use 'bbdispatch tech --as LOGIN'."
+                ).format(login=login)
+            )
+        if mode == "dispatcher" and user.role is Role.TECHNICIAN:
+            told = _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)
+            raise DomainError(f"{told} {note}" if note else told)
+
+        if not has_terminal():
+            # Textual would draw into a pipe and poll a closed stdin for ever (a
+            # busy loop): a screen needs a terminal on both sides.
+            print(f"bbdispatch: {no_terminal_message(mode)}", file=sys.stderr)
+            return 2
+
+        from bbdispatch.app import BBDispatch
+
+        app = BBDispatch(app_ctx, user, mode=mode, real_login=login)
+        await app.run_async(mouse=not args.no_mouse)  # the App closes what it opened
+        return app.return_code or 0
     finally:
-        await ctx.db.close()
-    if mode == "technician" and user.id == ROOT_PERSON_ID:
-        raise DomainError(
-            _(
-                "{login} is no person of the firm, so it has no jobs of its own; "
-                "use 'bbdispatch tech --as LOGIN'."
-            ).format(login=login)
-        )
-    if mode == "dispatcher" and user.role is Role.TECHNICIAN:
-        told = _("{login} is a technician: use 'bbdispatch tech'.").format(login=user.login)
-        raise DomainError(f"{told} {note}" if note else told)
-
-    if not has_terminal():
-        # Textual would draw into a pipe and poll a closed stdin for ever (a
-        # busy loop): a screen needs a terminal on both sides.
-        print(f"bbdispatch: {no_terminal_message(mode)}", file=sys.stderr)
-        return 2
-
-    from bbdispatch.app import BBDispatch
-
-    app = BBDispatch(open_ctx, user, mode=mode, real_login=login)
-    await app.run_async(mouse=not args.no_mouse)
-    return app.return_code or 0
+        if unused:  # the App never took it
+            await ctx.db.close()

@@ -102,3 +102,9 @@ def test_the_first_frame_shows_the_board_before_its_first_load(
     assert summary == ""
     assert (services_loaded, loads) == (False, 0)
 
+
+def test_the_session_opens_the_database_once(demo_db_path: Path, tmp_path: Path) -> None:
+    """The identity check's connection is the App's: the start opened the database a
+    second time (a connection, its pragmas, the schema check) before the first frame."""
+    *_seen, opens = _first_frame(demo_db_path, tmp_path / "first-frame.txt")
+    assert opens == 1
