@@ -6,12 +6,10 @@ Renderers (``bbdispatch.reports``) and the statement screen only format a
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from operator import itemgetter
 from typing import TypeVar
 
 from bbdispatch.domain.contracts import Contract
@@ -382,67 +380,97 @@ def priced_charges(
     )
 
 
-def price_fresh(
-    charges: tuple[ChargeRow, ...], amounts: Sequence[Decimal]
-) -> tuple[ChargeRow, ...]:
-    """Give freshly decoded pieces their amounts (from :func:`charge_amounts`) in place.
+def price_fresh_lines(lines: Sequence[StatementLine]) -> PricedLines:
+    """Price freshly built lines in place: every piece gets its share of its rate's total.
 
-    For pieces no one else holds yet (just read from storage, or just copied
-    by the caller): setting the amount on the frozen row itself saves a copy of
-    every piece, ten thousand on a year's statement of the busiest client. A
-    piece seen elsewhere must go through :func:`priced_charges`, which copies.
-    Returns ``charges``, priced.
+    For lines no one else holds yet (just built by storage, or just copied by
+    the caller): the amounts (:func:`flat_amounts`) are set on the frozen
+    pieces themselves instead of copying every piece and line, ten thousand of
+    each on a year's statement of the busiest client. Lines seen elsewhere go
+    through :func:`price_lines`, which copies. Returns the same lines as one
+    priced set.
     """
-    for c, amount in zip(charges, amounts, strict=True):
+    pieces = [c for ln in lines for c in ln.charges]
+    for c, amount in zip(pieces, flat_amounts(pieces), strict=True):
         c.__dict__["amount"] = amount
-    return charges
+    return PricedLines(lines)
 
 
 def charge_amounts(charge_lists: Sequence[Sequence[ChargeRow]]) -> list[list[Decimal]]:
-    """Every piece's share of its rate's total, line by line, so lines add up exactly.
+    """Every piece's share of its rate's total (:func:`flat_amounts`), line by line.
 
-    ``charge_lists``: each statement line's pieces, in statement order. Each
-    rate's total is rounded once (:func:`rate_totals`). Its grosze go to the
-    pieces by the largest-remainder rule: each piece gets its exact amount rounded
-    down, and the grosze left over go one each to the pieces that lost the most,
-    earliest first on a tie. Every piece is then within one grosz of its exact
-    amount, and the pieces of a rate sum to the rate's total. A service prices
-    the pieces before it builds the lines, so each line is built once.
+    ``charge_lists``: each statement line's pieces, in statement order.
     """
-    totals = {
-        key: round_grosz(key[2] * minutes / 60)
-        for key, (minutes, _n) in _rate_minutes_of(charge_lists).items()
-    }
-    amounts: list[list[Decimal]] = []
-    losses: dict[RateKey, list[tuple[Decimal, int, int]]] = {}
-    # Thousands of pieces share a few (price, rate, minutes): work each out once.
+    flat = flat_amounts([c for charges in charge_lists for c in charges])
+    out: list[list[Decimal]] = []
+    at = 0
+    for charges in charge_lists:
+        out.append(flat[at : at + len(charges)])
+        at += len(charges)
+    return out
+
+
+_Worth = tuple[ChargeBasis, int | None, Decimal, Decimal | None, bool, int]
+"""(basis, contract id, rate, fixed price, priced, minutes): what decides a piece's worth."""
+
+
+def flat_amounts(pieces: Sequence[ChargeRow]) -> list[Decimal]:
+    """Every piece's share of its rate's total, so lines add up exactly; in ``pieces``' order.
+
+    ``pieces``: all the statement's charge pieces, line after line, in statement
+    order. Each rate's total is rounded once (:func:`rate_totals`). Its grosze
+    go to the pieces by the largest-remainder rule: each piece gets its exact
+    amount rounded down, and the grosze left over go one each to the pieces
+    that lost the most, earliest first on a tie. Every piece is then within one
+    grosz of its exact amount, and the pieces of a rate sum to the rate's total.
+
+    Thousands of pieces are worth exactly the same (a block's quarter hour, an
+    hour at 100,00 zł): the pieces are grouped by what decides their worth
+    (:data:`_Worth`) and each group is worked out once; only a rate whose
+    total leaves grosze over ranks its pieces one by one to hand them out.
+    """
+    groups: dict[_Worth, list[int]] = {}
+    for i, c in enumerate(pieces):
+        worth = (c.basis, c.contract_id, c.rate, c.fixed, c.priced, c.minutes)
+        same = groups.get(worth)
+        if same is None:
+            groups[worth] = [i]
+        else:
+            same.append(i)
+    amounts: list[Decimal] = [GROSZ] * len(pieces)
+    minutes: dict[RateKey, int] = {}
+    floors: dict[RateKey, Decimal] = {}
+    losses: dict[RateKey, list[tuple[Decimal, list[int]]]] = {}
+    # Equal (price, rate, minutes) are worth the same on any basis: each is worked out once.
     worked: dict[tuple[Decimal | None, Decimal, int], tuple[Decimal, Decimal]] = {}
-    for i, charges in enumerate(charge_lists):
-        row: list[Decimal] = []
-        for j, c in enumerate(charges):
-            what = (c.fixed, c.rate, c.minutes)
-            known = worked.get(what)
-            if known is None:
-                exact = c.exact
-                known = worked[what] = (exact, exact.quantize(GROSZ, rounding=ROUND_FLOOR))
-            exact, floor = known
-            row.append(floor)
-            # c.key, spelt out: a property call per piece shows at ten thousand pieces
-            key = (c.basis, c.contract_id, c.rate, c.fixed is not None or c.priced)
-            losses.setdefault(key, []).append((exact - floor, i, j))
-        amounts.append(row)
-    for key, pieces in losses.items():
-        floor_sum = sum((amounts[i][j] for _loss, i, j in pieces), Decimal(0))
-        spare = int((totals.get(key, floor_sum) - floor_sum) / GROSZ)
-        # Largest losses first; equal losses keep statement order, earliest first
-        # (nlargest is sorted(..., reverse=True)[:n], which is stable).
-        winners = (
-            heapq.nlargest(spare, pieces, key=itemgetter(0))
-            if spare >= 0
-            else sorted(pieces, key=lambda p: -p[0])[:spare]
-        )
-        for _loss, i, j in winners:
-            amounts[i][j] += GROSZ
+    for (basis, contract_id, rate, fixed, priced, each), at in groups.items():
+        known = worked.get((fixed, rate, each))
+        if known is None:
+            exact = round_grosz(fixed) if fixed is not None else rate * each / 60
+            floor = exact.quantize(GROSZ, rounding=ROUND_FLOOR)
+            known = worked[(fixed, rate, each)] = (exact, floor)
+        exact, floor = known
+        for i in at:
+            amounts[i] = floor
+        fixed_job = fixed is not None or priced
+        key = (basis, contract_id, rate, fixed_job)
+        # Every piece at a rate, an agreed rate of 0,00 zł/h included; a
+        # fixed-price job's time is the price's (see :attr:`Statement.prices`).
+        if rate or (basis is ChargeBasis.AGREED and not fixed_job):
+            minutes[key] = minutes.get(key, 0) + each * len(at)
+        floors[key] = floors.get(key, Decimal(0)) + floor * len(at)
+        losses.setdefault(key, []).append((exact - floor, at))
+    for key, floor_sum in floors.items():
+        total = round_grosz(key[2] * minutes[key] / 60) if key in minutes else floor_sum
+        spare = int((total - floor_sum) / GROSZ)
+        if not spare:
+            continue
+        # Largest losses first; equal losses keep statement order, earliest first.
+        # The first ``spare`` pieces win a grosz each (a negative ``spare``, which
+        # exact arithmetic never gives, gives it to all but the last ``-spare``).
+        ranked = sorted((-loss, i) for loss, at in losses[key] for i in at)
+        for _loss, i in ranked[:spare]:
+            amounts[i] += GROSZ
     return amounts
 
 
@@ -456,22 +484,6 @@ def _same(amount: Decimal | None, priced: Decimal) -> bool:
 
 
 _Frozen = TypeVar("_Frozen", ChargeRow, StatementLine)
-_Row = TypeVar("_Row")
-
-
-def frozen_row(cls: type[_Row], **state: object) -> _Row:
-    """A frozen dataclass row built from every one of its fields, without its ``__init__``.
-
-    A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``; a year's statement of the busiest client builds some
-    thirty thousand rows (entries, their charge pieces, lines), and this costs a
-    third as much. Only for plain rows (no ``__post_init__``, no slots, no
-    validation), and ``state`` must name every field, defaults included
-    (``tests/unit/test_statement_pricing.py`` checks the statement's rows).
-    """
-    new = object.__new__(cls)
-    new.__dict__.update(state)
-    return new
 
 
 def _evolve(obj: _Frozen, **changes: object) -> _Frozen:

@@ -22,15 +22,12 @@ from bbdispatch.domain.statements import (
     ContractSubtotal,
     CorrectionLine,
     MonthlyFee,
-    PricedLines,
     Statement,
     StatementLine,
-    charge_amounts,
     correction_due,
     fee_months,
-    frozen_row,
     months_active,
-    price_fresh,
+    price_fresh_lines,
 )
 from bbdispatch.formats import DOCUMENT_LOCALE, format_date, month_name
 from bbdispatch.i18n import _
@@ -43,7 +40,6 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
-from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
 from bbdispatch.storage.jobs import FixedPrice
@@ -220,32 +216,14 @@ async def _assemble(
     """
     start = local_midnight_utc(period_from)
     end = local_midnight_utc(period_to + timedelta(days=1))
-    found = []
-    for e in await store.entries_between(ctx.db, client_id, start, end):
-        day = local(e.started_at).date()
-        if not covered or not any(a <= day <= b for a, b in covered):
-            found.append((day, e))
-    fixed = await job_store.fixed_price_first_entries(ctx.db, [e.job_id for _d, e in found])
-    # The pieces are priced first, so each line is built once, with its amounts.
-    pieces = [_with_fixed_price(e.id, e.charges, fixed.get(e.job_id)) for _d, e in found]
-    lines = PricedLines(
-        frozen_row(
-            StatementLine,
-            entry_id=e.id,
-            day=day,
-            job_number=str(e.job_id),
-            technician=e.technician,
-            mode=e.mode,
-            description=e.description,
-            actual_minutes=e.minutes(),
-            billed_minutes=sum(c.minutes for c in charges),
-            charges=price_fresh(charges, amounts),
-            started_at=e.started_at,
-            ended_at=e.ended_at,
-            statement_id=e.statement_id,
-        )
-        for (day, e), charges, amounts in zip(found, pieces, charge_amounts(pieces), strict=True)
-    )  # fmt: skip
+    work = await store.statement_lines(ctx.db, client_id, start, end)
+    found = work.lines
+    if covered:
+        found = [ln for ln in found if not any(a <= ln.day <= b for a, b in covered)]
+    if work.fixed_prices:
+        found = [_with_fixed_price(ln, work.fixed_prices.get(ln.job_number)) for ln in found]
+    # Each line was built once, from its rows; its pieces are priced in place.
+    lines = price_fresh_lines(found)
     contracts = await contract_store.contracts_of(ctx.db, client_id)
     subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
     # Fees follow the contract's dates, not its status: a contract closed today
@@ -585,29 +563,28 @@ async def _carried(ctx: Ctx, issued: IssuedStatement) -> tuple[CorrectionLine, .
     return tuple(out)
 
 
-def _with_fixed_price(
-    entry_id: int, charges: tuple[ChargeRow, ...], fixed: FixedPrice | None
-) -> tuple[ChargeRow, ...]:
-    """An entry's charges, the agreed price added to the job's first billable entry.
+def _with_fixed_price(line: StatementLine, fixed: FixedPrice | None) -> StatementLine:
+    """A line with the agreed price added to the job's first billable entry.
 
     A job agreed at a fixed price bills that price once, whatever its time: the
     time itself is charged "agreed" at no rate, and the job's earliest entry
     carries the price, so the statement holding that entry bills it and no other.
+    ``line`` is fresh (not priced yet); a changed one is copied.
     """
     if fixed is None:
-        return charges
+        return line
     # Every agreed piece of a fixed-price job is the price's time, not a rate of 0 zł/h.
     marked = tuple(
         replace(c, priced=True) if c.basis is ChargeBasis.AGREED and not c.rate else c
-        for c in charges
+        for c in line.charges
     )
-    if fixed.first_entry_id != entry_id:
-        return marked
     agreed = [c for c in marked if c.priced]
-    if not agreed:
-        return marked
-    first = replace(agreed[0], fixed=fixed.price, reason=stored("charge.agreed_price"))
-    return tuple(first if c is agreed[0] else c for c in marked)
+    if fixed.first_entry_id == line.entry_id and agreed:
+        first = replace(agreed[0], fixed=fixed.price, reason=stored("charge.agreed_price"))
+        marked = tuple(first if c is agreed[0] else c for c in marked)
+    if all(new is old for new, old in zip(marked, line.charges, strict=True)):
+        return line
+    return replace(line, charges=marked)
 
 
 async def _subtotals(
@@ -619,12 +596,21 @@ async def _subtotals(
     period_from: date,
     period_to: date,
 ) -> tuple[ContractSubtotal, ...]:
-    by_contract: dict[int, list[ChargeRow]] = {}
+    # Each contract's minutes and money in the period, summed in statement order.
+    minutes: dict[int, int] = {}
+    nets: dict[int, Decimal] = {}
     for ln in lines:
         for ch in ln.charges:
-            if ch.contract_id is not None:
-                by_contract.setdefault(ch.contract_id, []).append(ch)
-    charged = by_contract.keys()
+            contract_id = ch.contract_id
+            if contract_id is None:
+                continue
+            if contract_id in minutes:
+                minutes[contract_id] += ch.minutes
+                nets[contract_id] += ch.net
+            else:
+                minutes[contract_id] = ch.minutes
+                nets[contract_id] = Decimal("0.00") + ch.net
+    charged = minutes.keys()
     shown = [
         c
         for c in contracts
@@ -640,15 +626,14 @@ async def _subtotals(
     before, after = await store.charged_minutes_before_each(ctx.db, ids, [start, end])
     out = []
     for c in shown:
-        parts = by_contract.get(c.id, [])
         included = c.minutes_included
-        if not parts and included is not None and before[c.id] >= included:
+        if c.id not in minutes and included is not None and before[c.id] >= included:
             continue  # a block used up before the period: nothing to report on it
         out.append(
             ContractSubtotal(
                 contract=c,
-                minutes=sum(p.minutes for p in parts),
-                net=sum((p.net for p in parts), Decimal("0.00")),
+                minutes=minutes.get(c.id, 0),
+                net=nets.get(c.id, Decimal("0.00")),
                 left_before=None if included is None else max(included - before[c.id], 0),
                 left_after=None if included is None else max(included - after[c.id], 0),
             )

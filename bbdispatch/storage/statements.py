@@ -13,39 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from bbdispatch.clock import from_db, to_db
+from bbdispatch.clock import LocalDays, from_db, to_db
 from bbdispatch.domain.jobs import JobMode
 from bbdispatch.domain.ledger import ChargeBasis
-from bbdispatch.domain.statements import ChargeRow, frozen_row
+from bbdispatch.domain.statements import ChargeRow, StatementLine
 from bbdispatch.domain.work import WorkEntry
 from bbdispatch.money import from_grosze, to_grosze
 from bbdispatch.storage.database import Database, Row, id_chunks, member, next_id
+from bbdispatch.storage.jobs import FixedPrice, fixed_price_first_entries
 from bbdispatch.storage.work import entry_from_row
-
-
-@dataclass(frozen=True)
-class EntryWithCharges:
-    """A finished work entry of a client as a statement line shows it, and how it was charged.
-
-    Only what a line needs (no record times: a year of the busiest client is ten
-    thousand entries, and each parsed moment costs).
-    """
-
-    id: int
-    job_id: int
-    started_at: datetime
-    ended_at: datetime
-    description: str
-    mode: JobMode
-    statement_id: int | None
-    """The issued statement the entry is on, if any."""
-    technician: str
-    """The technician's name."""
-    charges: tuple[ChargeRow, ...]
-
-    def minutes(self) -> int:
-        """Actual whole minutes worked."""
-        return int((self.ended_at - self.started_at).total_seconds() // 60)
 
 
 @dataclass(frozen=True)
@@ -115,21 +91,46 @@ class PendingCorrection:
     """The issued statement the corrected entry is on."""
 
 
-async def entries_between(
+@dataclass(frozen=True)
+class PeriodWork:
+    """A client's finished work in a period, as the statement's lines, and its fixed prices.
+
+    ``lines`` are new :class:`StatementLine` objects, oldest first, each with its
+    charge pieces as written (not yet priced: ``amount`` is None); no one else
+    holds them, so the service may price them in place
+    (:func:`bbdispatch.domain.statements.price_fresh_lines`).
+    """
+
+    lines: list[StatementLine]
+    fixed_prices: dict[str, FixedPrice]
+    """Jobs among the lines agreed at a fixed price, by job number: the price and
+    the job's first finished billable entry, which carries it."""
+
+
+_BASES = {b.value: b for b in ChargeBasis}
+_MODES = {m.value: m for m in JobMode}
+
+
+async def statement_lines(
     db: Database, client_id: int, start: datetime, end: datetime
-) -> list[EntryWithCharges]:
-    """Finished entries on a client's jobs that started in [start, end), oldest first.
+) -> PeriodWork:
+    """The statement lines of finished entries on a client's jobs that started in [start, end).
 
     One query for the entries and their charges (a year of the busiest client is
-    ten thousand entries): each entry's charges in the order they were written.
-    Only the columns a line needs, read by position: a name is looked up among
-    all of a row's columns, and at ten thousand rows that cost more than the
-    rest of the decoding.
+    ten thousand entries), each line built once from its rows: the local day
+    it started (the firm's zone), its actual and billed minutes and its charge
+    pieces in the order they were written. Only the columns a line needs, read
+    by position (a name is looked up among all of a row's columns).
+
+    The lines and pieces are built without their frozen dataclasses'
+    ``__init__`` (which sets each field through ``object.__setattr__``): they
+    are plain rows with no ``__post_init__``, no slots and no validation, and
+    every field is set here (``tests/unit/test_statement_pricing.py`` checks).
     """
     rows = await db.fetch_all(
         "SELECT w.id, w.job_id, w.started_at, w.ended_at, w.description, w.mode,"
-        " w.statement_id, t.name, ch.id, ch.contract_id, ch.basis, ch.minutes,"
-        " ch.rate_grosze, ch.reason, c.number"
+        " w.statement_id, t.name, j.agreed_price_grosze, ch.id, ch.contract_id, ch.basis,"
+        " ch.minutes, ch.rate_grosze, ch.reason, c.number"
         " FROM work_entry w"
         " JOIN job j ON j.id = w.job_id JOIN technician t ON t.id = w.technician_id"
         " LEFT JOIN charge ch ON ch.work_entry_id = w.id"
@@ -138,49 +139,67 @@ async def entries_between(
         " AND w.started_at >= ? AND w.started_at < ? ORDER BY w.started_at, w.id, ch.id",
         (client_id, to_db(start), to_db(end)),
     )
-    found: list[EntryWithCharges] = []
+    lines: list[StatementLine] = []
+    fixed_jobs: set[int] = set()
+    new = object.__new__
+    rates: dict[int, Decimal] = {}
+    days = LocalDays()
     entry_id: int | None = None
     first: Row | None = None
     charges: list[ChargeRow] = []
+    billed = 0
     for r in rows:
         if r[0] != entry_id:
             if first is not None:
-                found.append(_with_charges(first, charges))
-            entry_id, first, charges = r[0], r, []
-        if r[8] is not None:
-            charges.append(
-                frozen_row(
-                    ChargeRow,
-                    contract_id=r[9],
-                    contract_number=r[14],
-                    basis=member(ChargeBasis, r[10]),
-                    minutes=r[11],
-                    rate=from_grosze(r[12]),
-                    reason=r[13],
-                    fixed=None,
-                    amount=None,
-                    priced=False,
-                )
-            )
+                lines.append(_line(first, charges, billed, days))
+                if first[8] is not None:
+                    fixed_jobs.add(first[1])
+            entry_id, first, charges, billed = r[0], r, [], 0
+        if r[9] is not None:
+            rate = rates.get(r[13])
+            if rate is None:
+                rate = rates[r[13]] = from_grosze(r[13])
+            basis = _BASES.get(r[11])
+            c = new(ChargeRow)
+            state = c.__dict__
+            state["contract_id"] = r[10]
+            state["contract_number"] = r[15]
+            state["basis"] = basis if basis is not None else member(ChargeBasis, r[11])
+            state["minutes"] = r[12]
+            state["rate"] = rate
+            state["reason"] = r[14]
+            state["fixed"] = None
+            state["amount"] = None
+            state["priced"] = False
+            charges.append(c)
+            billed += r[12]
     if first is not None:
-        found.append(_with_charges(first, charges))
-    return found
+        lines.append(_line(first, charges, billed, days))
+        if first[8] is not None:
+            fixed_jobs.add(first[1])
+    fixed = await fixed_price_first_entries(db, sorted(fixed_jobs)) if fixed_jobs else {}
+    return PeriodWork(lines, {str(job): price for job, price in fixed.items()})
 
 
-def _with_charges(row: Row, charges: list[ChargeRow]) -> EntryWithCharges:
-    """An :func:`entries_between` row (by position) with the entry's charges."""
-    return frozen_row(
-        EntryWithCharges,
-        id=row[0],
-        job_id=row[1],
-        started_at=from_db(row[2]),
-        ended_at=from_db(row[3]),
-        description=row[4],
-        mode=member(JobMode, row[5]),
-        statement_id=row[6],
-        technician=row[7],
-        charges=tuple(charges),
-    )
+def _line(row: Row, charges: list[ChargeRow], billed: int, days: LocalDays) -> StatementLine:
+    """A :func:`statement_lines` line from its entry's first row (by position) and its pieces."""
+    started, ended = from_db(row[2]), from_db(row[3])
+    mode = _MODES.get(row[5])
+    line = object.__new__(StatementLine)
+    state = line.__dict__
+    state["entry_id"] = row[0]
+    state["day"] = days.of(row[2], started)
+    state["job_number"] = str(row[1])
+    state["technician"] = row[7]
+    state["mode"] = mode if mode is not None else member(JobMode, row[5])
+    state["description"] = row[4]
+    state["actual_minutes"] = int((ended - started).total_seconds() // 60)
+    state["billed_minutes"] = billed
+    state["charges"] = tuple(charges)
+    state["started_at"] = started
+    state["ended_at"] = ended
+    state["statement_id"] = row[6]
+    return line
 
 
 async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[ChargeRow]]:

@@ -385,18 +385,40 @@ async def test_statements_and_corrections(db: Database, world: World) -> None:
     period = (date(2026, 11, 1), date(2026, 11, 30))
     async with db.transaction():
         entry = await _entry(db, world, 0, 60)
+        await work.insert_charge(
+            db, work_entry_id=entry, contract_id=world.block, basis=ChargeBasis.BLOCK,
+            minutes=45, rate=Decimal(0), reason="z bloku",
+        )  # fmt: skip
+        await work.insert_charge(
+            db, work_entry_id=entry, contract_id=None, basis=ChargeBasis.UNCOVERED,
+            minutes=30, rate=Decimal("100.00"), reason="bez umowy",
+        )  # fmt: skip
         sid = await statements.insert_statement(
             db, client_id=world.client, period_from=period[0], period_to=period[1], issued_at=AT,
             issued_by="bogdan", number="WP/2026/11/001", worth_net=Decimal("75.00"),
             worth_minutes=45,
         )  # fmt: skip
         await work.lock_entries(db, sid, [entry])
-    found = await statements.entries_between(
+    found = await statements.statement_lines(
         db, world.client, AT - timedelta(days=1), AT + timedelta(days=1)
     )
-    assert [(e.id, e.statement_id, e.technician) for e in found] == [
-        (entry, sid, "Piotr M"),
+    assert [
+        (ln.entry_id, ln.statement_id, ln.technician, ln.day, ln.job_number, ln.mode,
+         ln.description, ln.started_at, ln.ended_at, ln.actual_minutes, ln.billed_minutes)
+        for ln in found.lines
+    ] == [
+        (entry, sid, "Piotr M", date(2026, 11, 24), str(world.job), JobMode.REMOTE,
+         "Reinstalacja", AT, AT + timedelta(minutes=60), 60, 75),
     ]  # fmt: skip
+    assert [
+        (c.contract_id, c.contract_number, c.basis, c.minutes, c.rate, c.reason, c.amount)
+        for c in found.lines[0].charges
+    ] == [
+        (world.block, "BB/2026/001", ChargeBasis.BLOCK, 45, Decimal("0.00"), "z bloku", None),
+        (None, None, ChargeBasis.UNCOVERED, 30, Decimal("100.00"), "bez umowy", None),
+    ]  # fmt: skip
+    assert found.fixed_prices == {}
+    assert (await statements.statement_lines(db, world.client, AT, AT)).lines == []
     issued = await statements.statement_of_period(db, world.client, *period)
     assert issued is not None
     assert (issued.id, issued.period_from, issued.period_to, issued.issued_at) == (
@@ -471,6 +493,10 @@ async def test_fixed_price_and_loads(db: Database, world: World) -> None:
         await _entry(db, world, 1, 20)
     fixed = await jobs.fixed_price_first_entries(db, [world.job])
     assert (fixed[world.job].price, fixed[world.job].first_entry_id) == (Decimal("300.00"), first)
+    # A statement's lines name the fixed price of their jobs, by job number.
+    found = await statements.statement_lines(db, world.client, AT, AT + timedelta(hours=2))
+    assert [ln.entry_id for ln in found.lines][0] == first
+    assert found.fixed_prices == {str(world.job): fixed[world.job]}
     loads = await dispatch.technician_loads(db, AT - timedelta(hours=1), AT + timedelta(hours=3))
     assert loads[world.tech].minutes_today == 40
     assert not loads[world.tech].timer_running
