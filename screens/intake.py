@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -24,7 +24,7 @@ from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.client_details import ClientDetails, PhoneLine
 from bbdispatch.domain.clients import CLIENT_STATUS_LABEL, Client, ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError
-from bbdispatch.domain.intake import suggest_contract
+from bbdispatch.domain.intake import offered_product, suggest_contract
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import Category, parse_agreed_terms
 from bbdispatch.domain.rights import Action
@@ -36,7 +36,7 @@ from bbdispatch.phones import (
     split_extension,
     try_parse_phone,
 )
-from bbdispatch.services.clients import add_client, archive_client, search_clients
+from bbdispatch.services.clients import archive_client, check_new_client, search_clients
 from bbdispatch.services.contracts import starter_signed
 from bbdispatch.services.erased import ClientErased
 from bbdispatch.services.errors import USER_ERRORS
@@ -61,6 +61,9 @@ from screens.widgets.phone_input import PhoneInput
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 from screens.widgets.triage_bar import TriageBar
+
+if TYPE_CHECKING:
+    from screens.sign_contract import SignContractScreen
 
 
 class IntakeScreen(BBScreen[None]):
@@ -682,7 +685,7 @@ class IntakeScreen(BBScreen[None]):
         await self._load_card(client_id, True)
 
     def action_sign_contract(self) -> None:
-        """Sign a contract for the caller; a new caller in the form is saved first."""
+        """Sign a contract for the caller; a new caller is saved only with the contract signed."""
         if self._card is not None:
             self._open_signing(self._card.client.id)
         elif self.query_one(NewClientForm).display:
@@ -715,7 +718,14 @@ class IntakeScreen(BBScreen[None]):
 
     @work(exclusive=True, group="intake-prospect", exit_on_error=False)
     async def save_prospect(self) -> None:
-        """Save the new caller as a prospect now (to sign a contract), then show the card."""
+        """Check the new caller's details, then open signing; saved only with the contract.
+
+        Cancelling the signing form leaves nothing behind: the prospect and its
+        contract are saved together when the dispatcher signs
+        (:func:`bbdispatch.services.contracts.sign_for_new_client`).
+        """
+        from screens.sign_contract import SignContractScreen
+
         form = self.query_one(NewClientForm)
         form.clear_error()
         new = form.value()
@@ -725,16 +735,28 @@ class IntakeScreen(BBScreen[None]):
             phones=(PhoneLine(form.phone_text()),) if form.phone_text().strip() else (),
         )  # fmt: skip
         try:
-            client_id = await add_client(self.ctx, details)
+            details = await check_new_client(self.ctx, details)
         except FieldError as err:
             form.show_error(err.field, str(err))
             return
         except DomainError as err:
             self.notify(str(err), severity="error")
             return
+        offer = self.query_one(ContractPicker).offer
+        product = offered_product(self.ctx.prices.products, offer, details.kind)
+        dialog = SignContractScreen(0, product, new_client=details)
+        self.app.push_screen(dialog, lambda _result: self._signed_new(dialog))
+
+    def _signed_new(self, dialog: SignContractScreen) -> None:
+        """The new caller signed (saved with the contract): show their card; cancelled: nothing."""
+        if dialog.signed is not None:
+            self.load_new_caller(dialog.signed.client_id)
+
+    @work(exclusive=True, group="intake-card", exit_on_error=False)
+    async def load_new_caller(self, client_id: int) -> None:
+        """Show the card of the caller just saved with their contract, then go on to the request."""
         self._by_search = False
         await self._load_card(client_id, False)
-        self._open_signing(client_id)
 
     def is_dirty(self) -> bool:
         """Whether closing would lose something the dispatcher typed or found.

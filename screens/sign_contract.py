@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day, parse_day
+from bbdispatch.domain.client_details import ClientDetails
 from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import Offer, offered_product
@@ -32,10 +33,12 @@ from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services.clients import get_client
 from bbdispatch.services.contracts import (
     NewAssessment,
+    Signed,
     SignRequest,
     assessments,
     offered_products,
     sign_for_client,
+    sign_for_new_client,
 )
 from bbdispatch.services.ledger import uncovered_work
 from screens.assessment import show_rules_refusal
@@ -121,13 +124,22 @@ class SignContractScreen(FormDialog[int | None]):
     LOADS_VALUES = True  # the assessment asked for and the time to move come from a worker
 
     def __init__(
-        self, client_id: int, product: str | None = None, kind: ClientKind | None = None
+        self,
+        client_id: int,
+        product: str | None = None,
+        kind: ClientKind | None = None,
+        *,
+        new_client: ClientDetails | None = None,
     ) -> None:
         super().__init__(cancelled=None)
         self.client_id = client_id
-        """The client who signs."""
-        self.kind = kind
+        """The client who signs (0 with ``new_client``)."""
+        self.kind = new_client.kind if new_client is not None else kind
         """The client's kind: only the products for it are offered (None: every product)."""
+        self.new_client = new_client
+        """A caller not saved yet: saved with the contract when it is signed, not before."""
+        self.signed: Signed | None = None
+        """What signing did, once signed (the new client's id among it)."""
         self._product = product
         self._assessed = True
         self._uncovered: list[UncoveredWork] = []
@@ -182,16 +194,22 @@ class SignContractScreen(FormDialog[int | None]):
     @work(exclusive=True, group="sign-load", exit_on_error=False)
     async def load_client(self) -> None:
         """The client's name, the products offered, whether needs were assessed, uncovered time."""
-        try:
-            client = await get_client(self.ctx, self.client_id)
-            offered = await offered_products(self.ctx, self.client_id)
-            self._assessed = bool(await assessments(self.ctx, self.client_id))
-            self._uncovered = await uncovered_work(self.ctx, self.client_id)
-        except DomainError as err:
-            self.query_one("#sign-error", Static).update(str(err))
-            return
+        if self.new_client is not None:  # not saved yet: no contract, assessment or time
+            name = self.new_client.name
+            offered = []
+            self._assessed = False
+        else:
+            try:
+                client = await get_client(self.ctx, self.client_id)
+                offered = await offered_products(self.ctx, self.client_id)
+                self._assessed = bool(await assessments(self.ctx, self.client_id))
+                self._uncovered = await uncovered_work(self.ctx, self.client_id)
+            except DomainError as err:
+                self.query_one("#sign-error", Static).update(str(err))
+                return
+            name = client.name
         self.query_one("#sign-title", PlainLabel).update(
-            _("Sign a contract for {name}").format(name=client.name)
+            _("Sign a contract for {name}").format(name=name)
         )
         select = self.query_one("#product", Select)
         if offered:  # none (a private person): the list stays and the service says why
@@ -301,11 +319,19 @@ class SignContractScreen(FormDialog[int | None]):
     async def save(
         self, request: SignRequest, assessment: NewAssessment | None, move: bool
     ) -> None:
-        """Sign through the service; show its refusal (e.g. no needs assessment) in the form."""
+        """Sign through the service; show its refusal (e.g. no needs assessment) in the form.
+
+        A new caller is saved with the contract, in the same transaction.
+        """
         try:
-            signed = await sign_for_client(
-                self.ctx, request, assessment=assessment, take_uncovered=move
-            )
+            if self.new_client is not None:
+                signed = await sign_for_new_client(
+                    self.ctx, self.new_client, request, assessment=assessment
+                )
+            else:
+                signed = await sign_for_client(
+                    self.ctx, request, assessment=assessment, take_uncovered=move
+                )
         except FieldError as err:
             show_rules_refusal(self, err, "#sign-error")
             return
@@ -319,4 +345,5 @@ class SignContractScreen(FormDialog[int | None]):
                 signed.moved_minutes, signed.left_minutes, expired=signed.expired
             )
         self.notify(said)
+        self.signed = signed
         self.dismiss(signed.contract_id)

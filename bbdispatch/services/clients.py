@@ -300,16 +300,44 @@ async def add_client(ctx: Ctx, details: ClientDetails) -> int:
     """
     details = check_details(details)
     await check(ctx, Action.CLIENT_EDIT)
+    async with ctx.db.transaction():
+        return await add_client_in_tx(ctx, details)
+
+
+async def check_new_client(ctx: Ctx, details: ClientDetails) -> ClientDetails:
+    """Everything :func:`add_client` would refuse, without saving: the details, normalised.
+
+    A form that saves the client only with something else (the intake's new
+    caller signing a contract) asks this before it opens the next step, so the
+    refusal shows at the field while nothing is saved yet.
+
+    Raises:
+        NotAllowed: the acting person is not a dispatcher or an admin.
+        FieldError: a field is wrong, or the NIP belongs to another client.
+    """
+    details = check_details(details)
+    await check(ctx, Action.CLIENT_EDIT)
+    await _nip_free(ctx, details.nip, None)
+    return details
+
+
+async def add_client_in_tx(ctx: Ctx, details: ClientDetails) -> int:
+    """Insert checked details (:func:`check_details`) as a prospect, audited, in a transaction.
+
+    The caller owns the transaction (:func:`add_client`, or signing for a new client).
+
+    Raises:
+        FieldError: the NIP belongs to another client.
+    """
     new = NewClient(
         kind=details.kind, name=details.name, nip=details.nip, street=details.street,
         city=details.city, postal_code=details.postal_code, email=details.email,
         contact_person=details.contact_person, notes=details.notes,
     )  # fmt: skip
-    async with ctx.db.transaction():
-        await _nip_free(ctx, details.nip, None)
-        client_id = await store.insert_client(ctx.db, new, ctx.clock.now())
-        await store.replace_phones(ctx.db, client_id, details.phones)
-        await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
+    await _nip_free(ctx, details.nip, None)
+    client_id = await store.insert_client(ctx.db, new, ctx.clock.now())
+    await store.replace_phones(ctx.db, client_id, details.phones)
+    await audit.record(ctx, "client", client_id, "created", name=new.name, kind=new.kind.value)
     return client_id
 
 

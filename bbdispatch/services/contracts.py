@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from bbdispatch.clock import local_today
 from bbdispatch.dates import format_day
+from bbdispatch.domain.client_details import ClientDetails
 from bbdispatch.domain.clients import ClientKind, ClientStatus
 from bbdispatch.domain.contracts import Balance, Contract, ContractStatus, NeedsAssessment
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
@@ -18,6 +19,7 @@ from bbdispatch.formats import format_money
 from bbdispatch.i18n import _
 from bbdispatch.pricelist import Product, ProductType
 from bbdispatch.services import audit
+from bbdispatch.services.clients import add_client_in_tx, check_details
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
 from bbdispatch.storage import clients as client_store
@@ -193,6 +195,8 @@ class Signed:
     expired: bool = False
     """The contract ended before today: it was signed expired, and no uncovered time moves
     onto an expired contract (the result says so rather than "none within its dates")."""
+    client_id: int = 0
+    """The client who signed (for :func:`sign_for_new_client`, the one just saved)."""
 
 
 async def sign_for_client(
@@ -225,6 +229,42 @@ async def sign_for_client(
             without agreed rules (``rules``).
         DomainError: no needs assessment for a service contract, or archived client.
     """
+    return await _sign(ctx, request, assessment, take_uncovered, None)
+
+
+async def sign_for_new_client(
+    ctx: Ctx,
+    details: ClientDetails,
+    request: SignRequest,
+    *,
+    assessment: NewAssessment | None = None,
+) -> Signed:
+    """Save a new client and sign its first contract, in one transaction: both or neither.
+
+    The intake's new caller who takes a contract: nothing is saved until the
+    dispatcher signs, so a form cancelled leaves no prospect behind.
+    ``request.client_id`` is ignored; :attr:`Signed.client_id` is the new client's.
+    The rules are :func:`sign_for_client`'s and
+    :func:`bbdispatch.services.clients.add_client`'s.
+
+    Raises:
+        NotAllowed: the acting person may not add clients or sign contracts.
+        FieldError: a client field is wrong, the NIP belongs to another client,
+            or what :func:`sign_for_client` refuses.
+        DomainError: what :func:`sign_for_client` refuses.
+    """
+    await check(ctx, Action.CLIENT_EDIT)
+    return await _sign(ctx, request, assessment, False, check_details(details))
+
+
+async def _sign(
+    ctx: Ctx,
+    request: SignRequest,
+    assessment: NewAssessment | None,
+    take_uncovered: bool,
+    new_client: ClientDetails | None,
+) -> Signed:
+    """Sign (for ``new_client`` saved first, if given) in one transaction."""
     await check(ctx, Action.CONTRACT_EDIT)
     product, net = _product(ctx, request)
     if assessment is not None:
@@ -235,6 +275,8 @@ async def sign_for_client(
     from bbdispatch.services.billing import take_uncovered_in_tx, uncovered_work_of
 
     async with ctx.db.transaction():
+        if new_client is not None:
+            request = replace(request, client_id=await add_client_in_tx(ctx, new_client))
         assessment_id = None
         if assessment is not None:
             assessment_id = await _assess_in_tx(
@@ -250,7 +292,7 @@ async def sign_for_client(
             moved = await take_uncovered_in_tx(ctx, contract)
         left = sum(w.minutes for w in await uncovered_work_of(ctx, request.client_id))
     expired = request.ends_on is not None and request.ends_on < local_today(ctx.clock)
-    return Signed(contract_id, number, assessment_id, moved, left, expired)
+    return Signed(contract_id, number, assessment_id, moved, left, expired, request.client_id)
 
 
 def _starts_near_today(ctx: Ctx, starts_on: date) -> None:

@@ -124,6 +124,40 @@ async def test_new_company_signs_the_starter_from_the_caller_card_and_its_job_la
     assert [(c["contract_id"], c["minutes"]) for c in charges] == [(rows[0]["contract_id"], 60)]
 
 
+async def test_a_new_caller_cancelling_the_signing_form_leaves_nothing_saved(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """^t for a new caller saved the prospect before the form opened; Esc left it behind."""
+    clients_before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600722", "enter")
+        await settle(pilot)
+        await type_text(pilot, "Biuro Lis")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, SignContractScreen)
+        assert "Biuro Lis" in str(app.screen.query_one("#sign-title").render())
+        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        form = app.screen.query_one(NewClientForm)
+        assert form.display and form.value().name == "Biuro Lis"  # what was typed stays
+        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "Biuro Lis" in str(app.screen.query_one("#card", Static).render())
+    rows = query(demo_db_path, "SELECT c.status, count(k.id) AS n FROM client c"
+                 " JOIN contract k ON k.client_id = c.id WHERE c.name = 'Biuro Lis'"
+                 " GROUP BY c.id")  # fmt: skip
+    assert [(r["status"], r["n"]) for r in rows] == [("active", 1)]
+
+
 async def test_client_page_from_the_board_edit_and_archive(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:

@@ -64,10 +64,12 @@ async def test_a_new_companys_contact_person_is_not_the_companys_name(
         await settle(pilot)
         assert app.screen.query_one(NewClientForm).display  # a company by default
         await type_text(pilot, "Biuro Lis sp. z o.o.")
-        await pilot.press("ctrl+t")  # saves the prospect, then offers signing
+        await pilot.press("ctrl+t")  # offers signing; the prospect is saved with the contract
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, SignContractScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
     rows = query(demo_db_path, "SELECT kind, contact_person FROM client WHERE name = ?",
                  ("Biuro Lis sp. z o.o.",))  # fmt: skip
     assert [(r["kind"], r["contact_person"]) for r in rows] == [("company", "")]

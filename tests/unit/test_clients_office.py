@@ -363,3 +363,24 @@ async def test_every_needs_assessment_needs_its_agreed_rules(demo_ctx: Ctx) -> N
     await record_assessment(demo_ctx, bilans, date(2026, 11, 24), "", "Zgłoszenia telefonicznie")
     kept = await assessments(demo_ctx, bilans)
     assert [(a.needs, a.rules) for a in kept] == [("Zgłoszenia telefonicznie",) * 2]
+
+
+async def test_a_new_client_and_its_contract_are_saved_together_or_not_at_all(
+    demo_ctx: Ctx,
+) -> None:
+    from bbdispatch.services.contracts import sign_for_new_client
+
+    details = ClientDetails(kind=ClientKind.COMPANY, name="Biuro Lis",
+                            phones=(PhoneLine("500 600 722"),))  # fmt: skip
+    before = len(await list_clients(demo_ctx))
+    far = SignRequest(0, "starter-10h", date(2020, 1, 1))
+    with pytest.raises(FieldError) as refused:
+        await sign_for_new_client(demo_ctx, details, far)
+    assert refused.value.field == "starts"
+    assert len(await list_clients(demo_ctx)) == before  # refused: no prospect left behind
+    today = date(2026, 11, 24)
+    signed = await sign_for_new_client(demo_ctx, details, SignRequest(0, "starter-10h", today))
+    overview = await client_overview(demo_ctx, signed.client_id)
+    assert overview.client.name == "Biuro Lis"
+    assert overview.client.status is ClientStatus.ACTIVE
+    assert [c.balance.contract.number for c in overview.contracts] == [signed.number]
