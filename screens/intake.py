@@ -48,6 +48,7 @@ from bbdispatch.services.intake import (
     log_unsaved_call,
     lookup_number,
     save_intake,
+    validate_request,
 )
 from screens.base import BBScreen, Needs, confirm_then
 from screens.widgets.caller_card import CallerCardView
@@ -91,7 +92,7 @@ class IntakeScreen(BBScreen[None]):
         ),
         Binding(
             "ctrl+t", "sign_contract", N_("Contract"),
-            tooltip=N_("Sign a contract for the caller (a new caller is saved first)"),
+            tooltip=N_("Sign a contract for the caller (a new caller is saved with it)"),
             id="intake-sign", show=False,
         ),
         Binding(
@@ -538,6 +539,19 @@ class IntakeScreen(BBScreen[None]):
         description = self.query_one("#description", Input).value
         job = None
         if not info_only:
+            # The fields above the triage bar first (the number, a new caller's
+            # details): the first wrong field on the screen is the one shown and focused.
+            try:
+                validate_request(
+                    IntakeRequest(
+                        job=None,
+                        new_client=form.value() if form.display else None,
+                        raw_number=form.phone_text() if form.display else self._raw_number(),
+                    )
+                )
+            except IntakeFieldError as err:
+                self._show_field_error(err.field, str(err))
+                return
             if self._card is not None and self._card.client.status is ClientStatus.ARCHIVED:
                 # Refused here with the key that helps; the service refuses it too.
                 self.query_one("#triage-error", Static).update(
@@ -620,9 +634,18 @@ class IntakeScreen(BBScreen[None]):
         self.dismiss(None)
 
     def _show_field_error(self, field: str, message: str) -> None:
+        """Show the service's refusal at its field and focus where it is put right.
+
+        No caller chosen while several are offered: the message goes on the
+        phone line above the list, and the list (not the number) gets the focus,
+        since choosing one is the fix. Nothing typed is cleared.
+        """
         if field == "description":
             self.query_one("#description-error", Static).update(message)
             self.query_one("#description", Input).focus()
+        elif field == "client" and self.query_one(ClientPickList).display:
+            self._set_phone_status(message, error=True)
+            self.query_one(ClientPickList).focus()
         elif field == "client" or (field == "phone" and not self.query_one(NewClientForm).display):
             self._set_phone_status(message, error=True)
             self.query_one("#phone", Input).focus()

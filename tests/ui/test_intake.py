@@ -342,3 +342,51 @@ async def test_new_caller_to_job_with_few_keys(ctx_factory: Any, demo_db_path: P
     assert (client["kind"], client["status"]) == ("private", "active")
     job = query(demo_db_path, "SELECT * FROM job WHERE client_id = ?", (client["id"],))[0]
     assert (job["mode"], job["category"], job["contract_id"]) == ("remote", "software", None)
+
+
+async def test_a_save_with_no_caller_chosen_focuses_the_list_to_choose_from(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """The refusal "choose the caller" put the focus in the number, away from the list."""
+    jobs_before = query(demo_db_path, "SELECT count(*) FROM job")[0][0]
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "ctrl+f", *"Kowal", "enter")  # found by name: two to pick from
+        await settle(pilot)
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Drukarka nie drukuje")
+        await pilot.press("enter", "r", "1", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "Choose the caller" in status_text(app)
+        pick = app.screen.query_one("#pick", OptionList)
+        assert pick.display and app.focused is pick
+        assert app.screen.query_one("#description", Input).value == "Drukarka nie drukuje"
+        assert app.screen.query_one("#search", Input).value == "Kowal"
+    assert query(demo_db_path, "SELECT count(*) FROM job")[0][0] == jobs_before
+
+
+async def test_a_new_callers_wrong_field_is_shown_and_focused_before_the_triage(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """With the triage also missing, the error and focus went to the triage bar below."""
+    clients_before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"500600722", "enter")
+        await settle(pilot)
+        await type_text(pilot, "Biuro Lis")
+        email = app.screen.query_one("#nc-email", Input)
+        email.value = "biuro(at)lis.pl"
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Drukarka nie drukuje")
+        await pilot.press("ctrl+s")  # no triage chosen either
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        error = str(app.screen.query_one("#nc-error", Static).render())
+        assert "Not an e-mail address" in error
+        assert app.focused is email and email.value == "biuro(at)lis.pl"
+        assert str(app.screen.query_one("#triage-error", Static).render()) == ""
+    assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
