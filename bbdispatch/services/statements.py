@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bbdispatch import collector
 from bbdispatch.clock import format_local, local, local_midnight_utc, local_today
 from bbdispatch.domain.contracts import Contract, ContractStatus
 from bbdispatch.domain.errors import DomainError, NotFound
@@ -216,16 +217,18 @@ async def _assemble(
     """
     start = local_midnight_utc(period_from)
     end = local_midnight_utc(period_to + timedelta(days=1))
-    work = await store.statement_lines(ctx.db, client_id, start, end)
-    found = work.lines
-    if covered:
-        found = [ln for ln in found if not any(a <= ln.day <= b for a, b in covered)]
-    if work.fixed_prices:
-        found = [_with_fixed_price(ln, work.fixed_prices.get(ln.job_number)) for ln in found]
-    # Each line was built once, from its rows; its pieces are priced in place.
-    lines = price_fresh_lines(found)
-    contracts = await contract_store.contracts_of(ctx.db, client_id)
-    subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
+    # Thousands of rows, lines and pieces, none in a cycle: no collector meanwhile.
+    with collector.paused():
+        work = await store.statement_lines(ctx.db, client_id, start, end)
+        found = work.lines
+        if covered:
+            found = [ln for ln in found if not any(a <= ln.day <= b for a, b in covered)]
+        if work.fixed_prices:
+            found = [_with_fixed_price(ln, work.fixed_prices.get(ln.job_number)) for ln in found]
+        # Each line was built once, from its rows; its pieces are priced in place.
+        lines = price_fresh_lines(found)
+        contracts = await contract_store.contracts_of(ctx.db, client_id)
+        subtotals = await _subtotals(ctx, contracts, lines, start, end, period_from, period_to)
     # Fees follow the contract's dates, not its status: a contract closed today
     # still owes the months it ran (closing sets its end date). A closed one
     # without an end date never ran (closed before its start) or was closed
