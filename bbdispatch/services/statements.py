@@ -625,8 +625,9 @@ async def _subtotals(
             and (c.ends_on is None or c.ends_on >= period_from)
         )
     ]
-    ids = [c.id for c in shown]
-    before, after = await store.charged_minutes_before_each(ctx.db, ids, [start, end])
+    # Only contracts with hours included have hours left to show (the others: None).
+    blocks = [c.id for c in shown if c.minutes_included is not None]
+    before, after = await store.charged_minutes_before_each(ctx.db, blocks, [start, end])
     out = []
     for c in shown:
         included = c.minutes_included
