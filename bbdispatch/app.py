@@ -319,6 +319,21 @@ class BBDispatch(App[None]):
         await super().on_event(event)
         self._keys.handled(event, fresh)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c quits nothing: say which key does, as text in the session's language.
+
+        Textual's own hint is English markup (``Press [b]ctrl+q[/b] to quit the
+        app``), and every toast of this App is literal, so it showed the tags.
+        """
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = self.get_key_display(active.binding) or key
+                self.notify(
+                    _("Press {key} to quit the app.").format(key=shown),
+                    title=_("Do you want to quit?"),
+                )
+                return
+
     def give_back_key(self, event: events.Key) -> None:
         """A key reached a field after focus left it: it goes on through the gate, in order."""
         self._keys.give_back(event)

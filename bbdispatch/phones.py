@@ -124,12 +124,39 @@ WITHHELD = frozenset(
 
 
 def is_caller_id(raw: str) -> bool:
-    """Whether a phone system's report names a caller: digits, or a withheld-number word.
+    """Whether a phone system's report names a caller (:func:`caller_id_refusal` finds none)."""
+    return caller_id_refusal(raw) is None
 
-    ``""`` and ``abc`` are no caller ID (a script's mistake); ``anonymous`` is
-    a real call whose number is hidden.
+
+def caller_id_refusal(raw: str) -> str | None:
+    """Why a phone system's report names no caller, or None when it names one.
+
+    ``ring`` refuses what ``lookup`` refuses (issue 13): ``""``, ``abc``,
+    ``601234567abc`` (a letter that is no extension) and ``+48`` (no number
+    can be that short) are a script's mistake, not a call. Three forms of a
+    real call are taken: a valid number (an extension after it, ``wew. 12``,
+    allowed), a withheld-number word (``anonymous``), and digits of a
+    possible length that phonenumbers does not know as valid (its data can
+    lag a numbering plan's new ranges; the caller is real), logged unmatched.
+
+    Returns:
+        The message for the phone system's log (in the session's language), or None.
     """
-    return bool(digits_of(raw)) or raw.strip().casefold() in WITHHELD
+    text = raw.strip()
+    if text.casefold() in WITHHELD:
+        return None
+    if not digits_of(text):
+        return _("'{raw}' has no digits").format(raw=text)
+    if try_parse_phone(text) is not None:
+        return None
+    prepared = _prepare(text)
+    if any(c.isalpha() for c in prepared):
+        return _("'{raw}' is no phone number (a number has no letters)").format(raw=text)
+    try:
+        possible = phonenumbers.is_possible_number(phonenumbers.parse(prepared, DEFAULT_REGION))
+    except NumberParseException:
+        possible = False
+    return None if possible else _("'{raw}' is no phone number").format(raw=text)
 
 
 def digits_of(raw: str) -> str:

@@ -30,7 +30,7 @@ from bbdispatch.commands.common import (
 from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.i18n import _, ngettext
 from bbdispatch.paths import database_target, pg_side_folder
-from bbdispatch.phones import format_for_display, is_caller_id
+from bbdispatch.phones import caller_id_refusal, format_for_display
 from bbdispatch.services.callers import NumberMatch, record_ring
 from bbdispatch.services.rings import replay_spooled_rings, ring_lock_wait
 from bbdispatch.storage.database import DatabaseBusy, DatabaseUnreachable, WriteFailed
@@ -81,12 +81,15 @@ BUSY = (DatabaseBusy, DatabaseUnreachable, WriteFailed, sqlite3.OperationalError
 def handle(args: argparse.Namespace) -> int:
     """Log the call as pending (or spool it); print who it is, for the phone system's log.
 
-    A text with no digit (and no withheld-number word such as ``anonymous``) is
-    no caller ID: a usage error (exit 2), nothing logged.
+    A text that names no caller (:func:`bbdispatch.phones.caller_id_refusal`:
+    what ``lookup`` refuses, save a withheld-number word such as ``anonymous``
+    and a number of possible length that phonenumbers does not know) is a
+    usage error: exit 2, nothing logged.
     """
-    if not is_caller_id(args.number):
+    if caller_id_refusal(args.number) is not None:
         firm_language_before_open(args.db)  # nothing opened the database yet
-        echo_err(_("ring: '{raw}' has no digits; nothing logged").format(raw=args.number))
+        reason = caller_id_refusal(args.number)  # again, in the firm's language
+        echo_err(_("ring: {reason}; nothing logged").format(reason=reason))
         return 2
     received_at = SystemClock().now()
     started = process_started()

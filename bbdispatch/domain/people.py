@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bbdispatch.i18n import _, gettext_in
+from bbdispatch.i18n import N_, _, gettext_in
 
 OS_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 """What an OS (SSH) login can look like: a person's identity is their OS account.
@@ -111,6 +111,6 @@ def actor_text(actor: str, language: str | None = None) -> str:
     real, sep, login = actor.rpartition(" as ")
     if not sep:
         return actor
-    template = "{real} as {login}"
+    template = N_("{real} as {login}")  # marked, so pybabel extract keeps it
     words = gettext_in(language, template) if language else _(template)
     return words.format(real=real, login=login)

@@ -174,7 +174,9 @@ def test_init_on_a_polish_machine_speaks_polish_and_sets_the_firm(tmp_path: Path
     # A session that asks for nothing gets the firm's language; one that asks, its own.
     assert "wymagane są argumenty" in _run(["ring"], "C.UTF-8", db).stderr
     assert "arguments are required" in _run(["ring"], "en_GB.UTF-8", db).stderr
-    assert "Brak bazy danych" in _run(["ring", "601"], "pl_PL.UTF-8", tmp_path / "x.db").stderr
+    assert (
+        "Brak bazy danych" in _run(["ring", "601234567"], "pl_PL.UTF-8", tmp_path / "x.db").stderr
+    )
 
 
 def test_init_on_a_c_locale_leaves_the_firm_unset(tmp_path: Path) -> None:

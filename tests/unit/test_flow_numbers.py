@@ -62,13 +62,18 @@ async def test_ring_keeps_the_extension_on_the_call(demo_ctx: Ctx) -> None:
 
 @pytest.mark.parametrize(("raw", "names_a_caller"), [("", False), ("abc", False), ("   ", False),
                                                    ("anonymous", True), ("Zastrzeżony", True),
-                                                   ("12", True)])  # fmt: skip
+                                                   ("12", False), ("+48", False),
+                                                   ("601234567abc", False),
+                                                   ("22 628 12 34 wew. 12", True),
+                                                   ("0601234567", True),
+                                                   # possible, unknown to phonenumbers' data
+                                                   ("+48 900 000 000", True)])  # fmt: skip
 def test_what_names_a_caller(raw: str, names_a_caller: bool) -> None:
     assert is_caller_id(raw) is names_a_caller
 
 
-@pytest.mark.parametrize("raw", ["", "abc"])
-def test_ring_command_without_digits_exits_2_and_logs_nothing(
+@pytest.mark.parametrize("raw", ["", "abc", "601234567abc", "+48", "12"])
+def test_ring_command_refuses_what_lookup_refuses_exits_2_and_logs_nothing(
     demo_template: Path, tmp_path: Path, raw: str
 ) -> None:
     db = tmp_path / "demo.db"
@@ -79,8 +84,14 @@ def test_ring_command_without_digits_exits_2_and_logs_nothing(
         capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
-    assert "no digits" in done.stderr
+    assert "nothing logged" in done.stderr
+    assert ("no digits" in done.stderr) is (raw in ("", "abc"))
     assert query(db, "SELECT count(*) AS n FROM call_log")[0]["n"] == before
+    looked_up = subprocess.run(
+        [sys.executable, "-m", "bbdispatch", "--db", str(db), "lookup", raw],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
+    )  # fmt: skip
+    assert looked_up.returncode == 2, looked_up.stdout  # the same text, the same refusal
 
 
 def test_invalid_and_unknown_numbers_say_different_things() -> None:
