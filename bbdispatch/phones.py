@@ -72,15 +72,38 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     except NumberParseException as err:
         raise InvalidPhoneNumber(_("Not a phone number: {raw}").format(raw=raw.strip())) from err
     if not phonenumbers.is_valid_number(number):
-        # Invalid, not unknown: no phone can have this number (a digit too many or few).
+        # Invalid, not unknown: no phone can have this number.
         if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
-            raise InvalidPhoneNumber(
-                _("Not a valid phone number: {raw} (Polish numbers have 9 digits)").format(
-                    raw=raw.strip()
-                )
-            )
+            raise InvalidPhoneNumber(_polish_refusal(number, raw.strip()))
         raise InvalidPhoneNumber(_("Not a valid phone number: {raw}").format(raw=raw.strip()))
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+_WRONG_LENGTH = frozenset(
+    {
+        phonenumbers.ValidationResult.TOO_SHORT,
+        phonenumbers.ValidationResult.TOO_LONG,
+        phonenumbers.ValidationResult.INVALID_LENGTH,
+    }
+)
+"""phonenumbers' answers that mean a digit too many or too few."""
+
+
+def _polish_refusal(number: phonenumbers.PhoneNumber, raw: str) -> str:
+    """Why an invalid Polish number is refused: its length, or its digits.
+
+    phonenumbers tells the two apart for fixed lines and mobiles (nine digits
+    each): ``60123456`` is a digit short, ``999999999`` has the right length
+    but no Polish number starts so, and saying "9 digits" there misleads.
+    """
+    reason = phonenumbers.is_possible_number_for_type_with_reason(
+        number, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    )
+    if reason in _WRONG_LENGTH:
+        return _("Not a valid phone number: {raw} (Polish numbers have 9 digits)").format(raw=raw)
+    return _("Not a valid phone number: {raw} (no Polish number starts with these digits)").format(
+        raw=raw
+    )
 
 
 def try_parse_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
@@ -104,6 +127,20 @@ def format_for_display(e164: str | None) -> str:
         PhoneNumberFormat.NATIONAL if region == DEFAULT_REGION else PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, fmt)
+
+
+def format_with_extension(e164: str | None, raw: str) -> str:
+    """A reported number as the intake shows it: national, then the extension given.
+
+    ``22 628 12 34 wew. 12`` for a ring of ``+48226281234 wew. 12``: the
+    extension reaches a person at the client's switchboard and must stay in
+    view, with its space. A number that did not parse is shown as reported.
+    """
+    if not e164:
+        return raw
+    _number, extension = split_extension(raw)
+    shown = format_for_display(e164)
+    return f"{shown} wew. {extension}" if extension else shown
 
 
 def format_as_you_type(raw: str, region: str = DEFAULT_REGION) -> str:

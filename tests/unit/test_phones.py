@@ -45,6 +45,24 @@ def test_invalid_numbers_raise_a_clear_message(raw: str) -> None:
     assert try_parse_phone(raw) is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("60123456", "(Polish numbers have 9 digits)"),
+        ("6012345678", "(Polish numbers have 9 digits)"),
+        ("+48 123", "(Polish numbers have 9 digits)"),
+        ("999999999", "(no Polish number starts with these digits)"),
+        ("999 999 999", "(no Polish number starts with these digits)"),
+    ],
+)
+def test_an_invalid_polish_number_says_whether_its_length_or_its_digits_are_wrong(
+    raw: str, reason: str
+) -> None:
+    with pytest.raises(InvalidPhoneNumber) as err:
+        parse_phone(raw)
+    assert str(err.value) == f"Not a valid phone number: {raw} {reason}"
+
+
 def test_as_you_type_formats_partial_input() -> None:
     assert format_as_you_type("6012") == "601 2"
     assert format_as_you_type("601234567") == "601 234 567"
