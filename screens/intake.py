@@ -33,6 +33,7 @@ from bbdispatch.money import MoneyError
 from bbdispatch.phones import (
     InvalidPhoneNumber,
     format_for_display,
+    format_with_extension,
     split_extension,
     try_parse_phone,
 )
@@ -148,6 +149,8 @@ class IntakeScreen(BBScreen[None]):
         self._received_at: datetime | None = None
         self._number_enter_pending = False
         """The number completed itself and moved on: a habitual Enter is the number's."""
+        self._auto_number: str | None = None
+        """The number last looked up as it was typed (E.164): typing on after it stays put."""
         self._pending_callback: NewCallback | None = None
         """A callback asked for whose call could not be saved yet: ctrl+b offers it again."""
 
@@ -196,7 +199,7 @@ class IntakeScreen(BBScreen[None]):
         if self._call is None:
             self.query_one("#phone", Input).focus()
             return
-        self._phone_prefill = format_for_display(self._call.e164) or self._call.raw_number
+        self._phone_prefill = format_with_extension(self._call.e164, self._call.raw_number)
         self.query_one("#phone", Input).value = self._phone_prefill
         if self._call.e164:
             self.look_up(self._phone_prefill, move_on=True)
@@ -211,7 +214,11 @@ class IntakeScreen(BBScreen[None]):
         e164 = try_parse_phone(event.value)
         if e164 and e164.startswith("+48"):
             # Polish numbers are all nine digits: a valid one is complete, no Enter needed.
-            self.look_up(event.value, move_on=True, auto=True)
+            # The same number typed on (a space, then ``wew. 12``) is looked up again for
+            # the extension, but the focus stays: the dispatcher is still typing it.
+            again = e164 == self._auto_number
+            self._auto_number = e164
+            self.look_up(event.value, move_on=not again, auto=True)
 
     @on(Input.Submitted, "#phone")
     def _phone_entered(self, event: Input.Submitted) -> None:

@@ -17,11 +17,18 @@ class PhoneInput(TextInput):
     """
 
     def insert_text_at_cursor(self, text: str) -> None:
-        """Insert, then reformat the whole number when typing at its end."""
+        """Insert, then reformat the whole number when a digit is typed at its end.
+
+        A separator typed after the number (the space before ``wew. 12``) is
+        kept: the formatter would drop it, and the extension typed next would
+        stick to the number (``22 628 12 34wew. 12``).
+        """
         at_end = self.cursor_position == len(self.value)
         super().insert_text_at_cursor(text)
         value = self.value
         if not at_end or not value or not set(value) <= PHONE_CHARS:
+            return
+        if not any(c.isdigit() or c == "+" for c in text):
             return
         formatted = format_as_you_type(value)
         if formatted and formatted != value:

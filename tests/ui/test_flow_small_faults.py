@@ -1,0 +1,69 @@
+"""Small faults of the dispatcher's flow a fresh tester found (issue 13), each pinned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Static
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.rights import Principal
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import record_ring
+from bbdispatch.storage.database import Database
+from screens.call_log import CallLogScreen
+from screens.intake import IntakeScreen
+from tests.helpers import make_app, query, settle, type_text
+
+
+async def test_an_extension_typed_after_the_number_keeps_its_space(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        phone = app.screen.query_one("#phone", Input)
+        await type_text(pilot, "226281234")
+        await settle(pilot)
+        assert phone.value == "22 628 12 34"
+        phone.focus()  # back to the number (the whole number moved on to the request)
+        await pilot.press("end")
+        await type_text(pilot, " wew. 12")
+        await settle(pilot)
+        assert phone.value == "22 628 12 34 wew. 12"
+        status = str(app.screen.query_one("#phone-status", Static).render())
+        assert "Kancelaria Notarialna" in status
+        assert "ext. 12" in status
+        await pilot.press("ctrl+o")  # logged as information
+        await settle(pilot)
+    call = query(demo_db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+    assert (call["raw_number"], call["e164"], call["client_id"]) == (
+        "22 628 12 34 wew. 12", "+48226281234", 1,
+    )  # fmt: skip
+
+
+async def test_a_reported_call_shows_its_extension_after_the_number(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    try:
+        pbx = Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE)
+        await record_ring(pbx, "22 628 12 34 wew. 12")
+    finally:
+        await db.close()
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # the call log
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        await pilot.press("t")  # take the waiting call
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.query_one("#phone", Input).value == "22 628 12 34 wew. 12"
+        assert "ext. 12" in str(app.screen.query_one("#phone-status", Static).render())
