@@ -358,8 +358,10 @@ def command_line() -> int:
 
 def _main(argv: Sequence[str] | None, phone: str | None) -> int:
     """:func:`main` once it knows whether the command is one of the phone path."""
-    # The phone path reads the firm's language on its own connection (open_ctx).
-    late_firm_language = phone is not None and not _asks_for_help(argv)
+    # The phone path reads the firm's language on its own connection (open_ctx), and
+    # so does the TUI (bbdispatch.launch): on PostgreSQL a peek first is a log-in more.
+    fast = None if phone is not None else _tui_only(argv)
+    late_firm_language = (phone is not None or fast is not None) and not _asks_for_help(argv)
     _choose_language(argv, firm_from_db=not late_firm_language)
     bad = _not_utf8(sys.argv[1:] if argv is None else argv)
     if bad and late_firm_language:
@@ -371,7 +373,6 @@ def _main(argv: Sequence[str] | None, phone: str | None) -> int:
         echo_err(f"bbdispatch: {bad}")
         return 2
     _choose_pricelist(argv)
-    fast = _tui_only(argv)
     if fast is not None:
         from bbdispatch.launch import run_dispatcher
 

@@ -10,13 +10,16 @@ import argparse
 import asyncio
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from bbdispatch.clock import SystemClock
+from bbdispatch.commands.language_early import firm_language_before_open
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import Role
-from bbdispatch.i18n import _, apply_firm_language
+from bbdispatch.i18n import _, apply_firm_language, current_language
 from bbdispatch.paths import database_target
-from bbdispatch.pricelist import PriceListError, load_pricelist
+from bbdispatch.pricelist import PriceList, PriceListError, load_pricelist
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.people import (
     ROOT_PERSON_ID,
@@ -57,13 +60,38 @@ def no_terminal_message(mode: str) -> str:
     ).format(command=command)
 
 
+T = TypeVar("T")
+
+
+async def _said_in_firm_language(args: argparse.Namespace, step: Callable[[], Awaitable[T]]) -> T:
+    """Run a start-up step that precedes the session's connection; fail in the firm's language.
+
+    The language is read with the session's own connection; a price list or a
+    database that fails before it is read gets the setting from a short peek
+    (:func:`~bbdispatch.commands.language_early.firm_language_before_open`) and,
+    when that changes the language, the step is tried again so that its message
+    is built in that language.
+    """
+    try:
+        return await step()
+    except (StorageError, PriceListError, DomainError):
+        before = current_language()
+        firm_language_before_open(args.db)
+        if current_language() == before:
+            raise
+        return await step()
+
+
 def run_dispatcher(args: argparse.Namespace) -> int:
     """The dispatcher TUI (``bbdispatch`` with no subcommand)."""
     return run_tui(args, "dispatcher")
 
 
 async def _run(args: argparse.Namespace, mode: str) -> int:
-    prices = load_pricelist()
+    async def read_prices() -> PriceList:
+        return load_pricelist()
+
+    prices = await _said_in_firm_language(args, read_prices)
     path = database_target(args.db)
     login = os_login()
     fallback = os_fallback()
@@ -73,7 +101,15 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
         # The same fallback as a command's (root acts as admin): one rule for both.
         return Ctx(db=db, clock=SystemClock(), prices=prices, actor=login, fallback=fallback)
 
-    ctx = await open_ctx()
+    ctx = await _said_in_firm_language(args, open_ctx)
+    try:
+        # The firm's language is read on the session's own connection, before any
+        # screen is imported: the command line no longer peeks for it over a
+        # connection of its own (on PostgreSQL, a log-in more before the first frame).
+        apply_firm_language(await firm_language(ctx))
+    except BaseException:
+        await ctx.db.close()
+        raise
     # The connection the identity check opened is the App's: opening the database
     # again (a connection, its pragmas, the schema check) delayed the first frame.
     unused = [ctx]
@@ -82,7 +118,6 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
         return unused.pop() if unused else await open_ctx()
 
     try:
-        apply_firm_language(await firm_language(ctx))  # before any screen is imported
         user = await identify(ctx, login, args.act_as)
         as_user = ctx if user.login == login else ctx.acting_as(login, user.login)
         note = await role_note(as_user)  # a role changed outside bbdispatch

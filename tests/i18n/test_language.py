@@ -240,3 +240,41 @@ def test_anyone_may_see_the_firms_language_only_an_admin_sets_it(
     assert capsys.readouterr().out.strip() in {"en", "pl", "(not set)"}
     assert main([*db, "pl"]) == 1
     assert "may not change the firm's settings" in capsys.readouterr().err
+
+
+def test_the_dispatcher_reads_the_firm_language_on_its_own_connection(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starting the TUI peeked at the firm's setting over a connection of its own before
+    its session opened (on PostgreSQL a log-in more before the first frame, issue 13);
+    now the session's connection reads it, and a start that fails before that peeks."""
+    conn = sqlite3.connect(demo_db_path)
+    conn.execute("INSERT OR REPLACE INTO firm_setting (key, value) VALUES ('language', 'pl')")
+    conn.commit()
+    conn.close()
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setattr("bbdispatch.launch.has_terminal", lambda: False)
+    peeked: list[object] = []
+    real_peek = settings_store.peek_setting
+
+    def peek(*args: Any) -> str | None:
+        peeked.append(args)
+        return real_peek(*args)
+
+    monkeypatch.setattr(settings_store, "peek_setting", peek)
+    try:
+        assert main(["--db", str(demo_db_path)]) == 2  # no terminal: one line, in Polish
+        assert "program pełnoekranowy" in capsys.readouterr().err
+        assert peeked == []
+        # A price list that fails before the session's connection: the setting is peeked.
+        broken = demo_db_path.parent / "cennik.toml"
+        broken.write_text("[[product]\n", encoding="utf-8")
+        assert main(["--db", str(demo_db_path), "--pricelist", str(broken)]) == 1
+        assert len(peeked) == 1
+    finally:
+        from bbdispatch.pricelist import use_pricelist_file
+
+        use_pricelist_file(None)
+        choose_language("en")
