@@ -60,10 +60,38 @@ async def record_time(
             ctx, me, job_id, started_at=started_at, ended_at=ended_at,
             description=description, mode=job.mode, long=long,
         )  # fmt: skip
-    return await add_entry(
-        ctx, job_id=job_id, technician_id=tech.id, started_at=started_at, ended_at=ended_at,
-        description=description, mode=job.mode, long=long,
-    )  # fmt: skip
+    try:
+        return await add_entry(
+            ctx, job_id=job_id, technician_id=tech.id, started_at=started_at,
+            ended_at=ended_at, description=description, mode=job.mode, long=long,
+        )  # fmt: skip
+    except FieldError as err:
+        if err.field != "tech" or tech_login is not None or job.technician_id is None:
+            raise
+        raise await _not_you(ctx, me, job_id, job.technician_id) from err
+
+
+async def _not_you(ctx: Ctx, me: Technician, job_id: int, technician_id: int) -> FieldError:
+    """The refusal of the office's own time on a job that is a technician's (no one named).
+
+    The office records a technician's work by naming them; without a name the
+    time would be the office person's own, and they are not on the job. The
+    message says so and names the job's technician by login, what to pass.
+    """
+    tech = await people_store.person_by_id(ctx.db, technician_id)
+    return FieldError(
+        "tech",
+        _(
+            "not given, so the time would be yours ({me}), and job {job} is assigned to"
+            " {name} (login {login}). Give the login of who did the work, or assign the"
+            " job to yourself first."
+        ).format(
+            me=me.login,
+            job=job_id,
+            name=tech.name if tech is not None else "?",
+            login=tech.login if tech is not None else "?",
+        ),
+    )
 
 
 async def change_time(

@@ -310,3 +310,22 @@ def test_assigning_an_onsite_job_without_a_visit_is_exit_2_naming_visit(
     err = cli(db, capsys, "jobs", "assign", str(job), "--to", "anna", code=2)
     one_line(err, "--visit")
     assert rows(db, "SELECT technician_id FROM job WHERE id = ?", job) == [(None,)]
+
+
+def test_time_add_without_tech_on_a_technicians_job_says_what_to_pass(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --tech the refusal said "This technician is not on job N" of nobody named."""
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    err = cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
+              yesterday(11), "--text", "Naprawa", code=2)  # fmt: skip
+    one_line(err, "--tech")
+    assert "not given" in err and "Anna Tech (login anna)" in err
+    assert "This technician" not in err
+    assert rows(db, "SELECT count(*) FROM work_entry") == [(0,)]
+    cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
+        yesterday(11), "--text", "Naprawa", "--tech", "anna")  # fmt: skip
+    assert rows(db, "SELECT count(*) FROM work_entry") == [(1,)]
