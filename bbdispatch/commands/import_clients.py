@@ -103,13 +103,32 @@ def _import_file(path: Path) -> Iterator[TextIO]:
         raise CommandError(problem_report(path, err)) from err
 
 
+PRINTED_PROBLEMS = 20
+"""The most problems a file's report prints; the heading still counts them all.
+
+A file exported with the wrong columns has a problem on every line: 50 000
+lines of the same message bury the heading and the terminal's scroll-back.
+"""
+
+
 def problem_report(path: Path, err: ImportFileError) -> str:
-    """Every problem of a file, one per line under a heading that says nothing was written."""
+    """A file's problems under a heading that counts them all and says nothing was written.
+
+    One per line, the first :data:`PRINTED_PROBLEMS`, then how many more.
+    """
     count = len(err.problems)
     head = ngettext(
         "{f}: {n} problem; nothing was imported", "{f}: {n} problems; nothing was imported", count
     ).format(f=path, n=count)
-    return "\n".join([head, *(f"  {p.message if p.line == 0 else p}" for p in err.problems)])
+    shown = err.problems[:PRINTED_PROBLEMS]
+    lines = [head, *(f"  {p.message if p.line == 0 else p}" for p in shown)]
+    more = count - len(shown)
+    if more:
+        lines.append(
+            "  "
+            + ngettext("… and {n} more problem", "… and {n} more problems", more).format(n=more)
+        )
+    return "\n".join(lines)
 
 
 def warn_left_out(path: Path, warnings: Iterable[RowProblem]) -> None:

@@ -170,6 +170,40 @@ def test_import_command_reports_bad_line_and_imports_nothing(
     assert "1 client added" in capsys.readouterr().out
 
 
+def test_a_number_of_the_right_length_is_not_told_it_has_the_wrong_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``+48 900 000 000`` has 9 digits; it was refused with "Polish numbers have 9 digits"."""
+    db = tmp_path / "firm.db"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,phone\nA,+48 900 000 000\nB,12345\n", encoding="utf-8")
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "import", str(bad)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[1:] == [
+        "  Line 2, column phone: Not a valid phone number: +48 900 000 000"
+        " (no Polish number starts with these digits)",
+        "  Line 3, column phone: Not a valid phone number: 12345 (Polish numbers have 9 digits)",
+    ]
+
+
+def test_a_file_bad_on_every_line_prints_the_first_problems_and_counts_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "firm.db"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,phone\n" + "".join(f"K{i},12\n" for i in range(45)), encoding="utf-8")
+    assert main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+    for check in ([], ["--check"]):
+        assert main(["--db", str(db), "import", *check, str(bad)]) == 1
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert lines[0] == f"bbdispatch: {bad}: 45 problems; nothing was imported"
+        assert len(lines) == 1 + 20 + 1
+        assert lines[20].startswith("  Line 21, column phone:")
+        assert lines[-1] == "  … and 25 more problems"
+
+
 def test_imported_clients_are_found_by_city_and_email(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
