@@ -17,7 +17,9 @@ import pytest
 from textual.screen import Screen
 
 from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Technician
+from bbdispatch.pricelist import PriceList
 from screens.call_log import CallLogScreen
 from screens.callbacks import CallbacksScreen
 from screens.client import ClientScreen
@@ -154,3 +156,30 @@ async def test_intake_with_a_known_caller_and_help_are_polish(
         help_text = screen_text(app)
     assert not english_words(intake), intake
     assert not english_words(help_text), help_text
+
+
+async def test_the_call_logs_note_is_one_word_in_the_footer_and_its_dialog(
+    ctx_factory: Callable[..., Callable[[], object]],
+    polish: None,
+    demo_db_path: Path,
+    clock: FrozenClock,
+    prices: PriceList,
+) -> None:
+    """The key n said "Uwagi" in the footer and "Notatka do połączenia" in its dialog."""
+    from screens.note_prompt import NotePrompt
+    from tests.ui.test_call_log import _ring
+
+    await _ring(demo_db_path, clock, prices, "601 234 567")
+
+    app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_twice(app, pilot)
+        await app.push_screen(CallLogScreen())
+        await settle_twice(app, pilot)
+        footer = screen_text(app).splitlines()
+        assert any("n Notatka" in line for line in footer), footer[-6:]
+        assert "Uwagi" not in screen_text(app)
+        await pilot.press("n")
+        await settle_twice(app, pilot)
+        assert isinstance(app.screen, NotePrompt)
+        assert "Notatka do połączenia" in screen_text(app)
