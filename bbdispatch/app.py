@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -31,6 +31,9 @@ from bbdispatch.text import clipped, printable
 from screens.key_gate import KeyGate
 from screens.wait_notice import WaitNotice
 from screens.widgets.plain import DropTerminalControls
+
+if TYPE_CHECKING:
+    from screens.ring_watch import RingWatcher
 
 WAL_TICK_SECONDS = 0.02
 """How often the App looks at the database's WAL file for other processes' commits.
@@ -80,6 +83,17 @@ class BBDispatch(App[None]):
             id="new-call",
             show=False,
         ),  # fmt: skip
+        # A priority key, like quit: the notice of a call waiting behind a form names
+        # F3, so it works in dialogs too (a modal screen hides the App's other keys).
+        Binding(
+            "f3",
+            "next_call",
+            N_("Next call"),
+            tooltip=N_("Open the oldest waiting call now"),
+            id="next-call",
+            show=False,
+            priority=True,
+        ),  # fmt: skip
         Binding(
             "i",
             "it_admin",
@@ -127,6 +141,8 @@ class BBDispatch(App[None]):
         self._keys = KeyGate(self)
         self.wait_notice: WaitNotice | None = None
         """The "waiting for the database" toast, once the database is open."""
+        self._rings: RingWatcher | None = None
+        """The dispatcher's queue of rings (None in a technician's workspace)."""
         self._heap_frozen = False
         """Whether this App froze the garbage collector's view of the heap (gc.freeze)."""
 
@@ -166,7 +182,8 @@ class BBDispatch(App[None]):
         if self.mode_name == "dispatcher":
             from screens.ring_watch import RingWatcher
 
-            await RingWatcher(self, self).start()
+            self._rings = RingWatcher(self, self)
+            await self._rings.start()
         self.set_timer(self.poll_seconds, self._watch_database)
         self._wal_seen = self._ctx.db.change_signature()
         self.set_interval(WAL_TICK_SECONDS, self._wal_tick)
@@ -277,7 +294,7 @@ class BBDispatch(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Intake belongs to the dispatcher's desk; IT administration opens from the board."""
-        if action == "new_call":
+        if action in ("new_call", "next_call"):
             return self.mode_name == "dispatcher"
         if action == "it_admin":
             from screens.board import BoardScreen
@@ -344,6 +361,11 @@ class BBDispatch(App[None]):
 
         if not isinstance(self.screen, IntakeScreen):
             self.push_screen(IntakeScreen())
+
+    def action_next_call(self) -> None:
+        """Open the oldest call waiting in the queue of rings, over whatever is shown."""
+        if self._rings is None or not self._rings.open_now():
+            self.notify(_("No call is waiting."))
 
     def action_it_admin(self) -> None:
         """Pick an IT administration contract, then show its recurring tasks."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
+
+from textual.widgets import Input
 
 from screens.intake import IntakeScreen
 from tests.helpers import make_app, settle
@@ -31,3 +34,79 @@ async def test_ctrl_c_in_the_intake_names_the_quit_key_without_markup(
                 assert "[b]" not in message and "[/b]" not in message, message
                 assert "to quit the app" not in message, message  # in Polish
                 assert "^q" in message or "ctrl+q" in message, message
+
+
+def _intakes(app: Any) -> list[IntakeScreen]:
+    return [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+
+
+def _ring_work(app: Any) -> bool:
+    return any(w.group in {"ring-watch", "ring-next"} and not w.is_finished for w in app.workers)
+
+
+async def until(pilot: Any, condition: Any) -> None:
+    """Settle until ``condition()`` holds (a bound generous for a loaded machine)."""
+    async with asyncio.timeout(30):
+        while not condition():
+            await settle(pilot)
+
+
+async def test_a_ring_waits_behind_a_form_in_use_and_never_takes_its_keys(
+    ctx_factory: Any,
+) -> None:
+    """Typing in a job edit form, a ring came: the intake popped over it and took `defghi`."""
+    from bbdispatch.services.board import job_detail
+    from bbdispatch.services.intake import record_ring
+    from screens.job_edit import JobEditScreen
+
+    app = make_app(ctx_factory)
+    app.NOTIFICATION_TIMEOUT = 300  # the notice stays up however slow the machine
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(JobEditScreen(await job_detail(app.ctx, 12)))
+        await settle(pilot)
+        field = app.screen.query_one("#edit-description", Input)
+        field.focus()
+        before = field.value
+        await pilot.press("space", "a", "b", "c")
+        call_id, _match = await record_ring(app.ctx, "12 422 33 44")
+        app.data_changed.publish(None)  # what the App does when it sees the commit
+        await pilot.press("d", "e", "f")
+        await until(pilot, lambda: not _ring_work(app))
+        await pilot.press("g", "h", "i")
+        await settle(pilot)
+        assert isinstance(app.screen, JobEditScreen)
+        assert field.value == before + " abcdefghi"
+        assert _intakes(app) == []
+        notices = [str(n.message) for n in app._notifications if "waiting" in str(n.message)]
+        assert notices == ["1 call waiting: F3 opens it now, or it opens on the board."]
+        await pilot.press("f3")  # asked for: it opens over the form
+        await until(pilot, lambda: bool(_intakes(app)) and not _ring_work(app))
+        intake = _intakes(app)[0]
+        assert intake._call is not None and intake._call.id == call_id
+        assert app.screen is intake
+
+
+async def test_a_ring_waiting_behind_a_form_opens_when_the_board_shows(
+    ctx_factory: Any,
+) -> None:
+    from bbdispatch.services.intake import record_ring
+    from screens.board import BoardScreen
+    from screens.job_edit import JobEditScreen
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from bbdispatch.services.board import job_detail
+
+        await app.push_screen(JobEditScreen(await job_detail(app.ctx, 12)))
+        await settle(pilot)
+        call_id, _match = await record_ring(app.ctx, "12 422 33 44")
+        app.data_changed.publish(None)
+        await until(pilot, lambda: not _ring_work(app))
+        assert _intakes(app) == []
+        await pilot.press("escape")  # nothing changed: the form closes, the board shows
+        await until(pilot, lambda: bool(_intakes(app)))
+        intake = _intakes(app)[0]
+        assert intake._call is not None and intake._call.id == call_id
+        assert isinstance(app.screen_stack[-2], BoardScreen)
