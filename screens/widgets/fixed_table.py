@@ -95,6 +95,12 @@ class FixedWidthTable(PlainTable):
         self._row_locations = TwoWayDict({k: i for i, k in enumerate(wanted)})
         self._clear_caches()
         self._update_count += 1
+        # Textual works the rows' order and lines out from the locations, a row at
+        # a time, on first use; here they are known already.
+        ordered = [self.rows[k] for k in wanted]
+        self._ordered_row_cache[(len(ordered), self._update_count)] = ordered
+        if all(row.height == 1 for row in ordered):
+            self._offset_cache[self._update_count] = [(k, 0) for k in wanted]
         if self._fixed_columns():
             # The size is known now: setting it here lays the screen out once
             # (only when the number of rows changed), where leaving it to the next
