@@ -6,10 +6,11 @@ Renderers (``bbdispatch.reports``) and the statement screen only format a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from operator import attrgetter
 from typing import TypeVar
 
 from bbdispatch.domain.contracts import Contract
@@ -412,6 +413,9 @@ def charge_amounts(charge_lists: Sequence[Sequence[ChargeRow]]) -> list[list[Dec
 
 _Worth = tuple[ChargeBasis, int | None, Decimal, Decimal | None, bool, int]
 """(basis, contract id, rate, fixed price, priced, minutes): what decides a piece's worth."""
+_worth: Callable[[ChargeRow], _Worth] = attrgetter(
+    "basis", "contract_id", "rate", "fixed", "priced", "minutes"
+)
 
 
 def flat_amounts(pieces: Sequence[ChargeRow]) -> list[Decimal]:
@@ -430,8 +434,7 @@ def flat_amounts(pieces: Sequence[ChargeRow]) -> list[Decimal]:
     total leaves grosze over ranks its pieces one by one to hand them out.
     """
     groups: dict[_Worth, list[int]] = {}
-    for i, c in enumerate(pieces):
-        worth = (c.basis, c.contract_id, c.rate, c.fixed, c.priced, c.minutes)
+    for i, worth in enumerate(map(_worth, pieces)):
         same = groups.get(worth)
         if same is None:
             groups[worth] = [i]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bbdispatch.clock import LocalDays, from_db, to_db
@@ -109,6 +109,7 @@ class PeriodWork:
 
 _BASES = {b.value: b for b in ChargeBasis}
 _MODES = {m.value: m for m in JobMode}
+_MINUTE = timedelta(minutes=1)
 
 
 async def statement_lines(
@@ -145,61 +146,53 @@ async def statement_lines(
     rates: dict[int, Decimal] = {}
     days = LocalDays()
     entry_id: int | None = None
-    first: Row | None = None
+    line: dict[str, object] = {}
     charges: list[ChargeRow] = []
     billed = 0
     for r in rows:
         if r[0] != entry_id:
-            if first is not None:
-                lines.append(_line(first, charges, billed, days))
-                if first[8] is not None:
-                    fixed_jobs.add(first[1])
-            entry_id, first, charges, billed = r[0], r, [], 0
+            # A new entry: the one before gets its pieces, this one its line.
+            line["charges"], line["billed_minutes"] = tuple(charges), billed
+            charges, billed = [], 0
+            entry_id = r[0]
+            started, ended = from_db(r[2]), from_db(r[3])
+            mode = _MODES.get(r[5])
+            built = new(StatementLine)
+            lines.append(built)
+            line = built.__dict__
+            line["entry_id"] = entry_id
+            line["day"] = days.of(r[2], started)
+            line["job_number"] = str(r[1])
+            line["technician"] = r[7]
+            line["mode"] = mode if mode is not None else member(JobMode, r[5])
+            line["description"] = r[4]
+            line["actual_minutes"] = (ended - started) // _MINUTE
+            line["started_at"] = started
+            line["ended_at"] = ended
+            line["statement_id"] = r[6]
+            if r[8] is not None:
+                fixed_jobs.add(r[1])
         if r[9] is not None:
             rate = rates.get(r[13])
             if rate is None:
                 rate = rates[r[13]] = from_grosze(r[13])
             basis = _BASES.get(r[11])
             c = new(ChargeRow)
-            state = c.__dict__
-            state["contract_id"] = r[10]
-            state["contract_number"] = r[15]
-            state["basis"] = basis if basis is not None else member(ChargeBasis, r[11])
-            state["minutes"] = r[12]
-            state["rate"] = rate
-            state["reason"] = r[14]
-            state["fixed"] = None
-            state["amount"] = None
-            state["priced"] = False
+            piece = c.__dict__
+            piece["contract_id"] = r[10]
+            piece["contract_number"] = r[15]
+            piece["basis"] = basis if basis is not None else member(ChargeBasis, r[11])
+            piece["minutes"] = r[12]
+            piece["rate"] = rate
+            piece["reason"] = r[14]
+            piece["fixed"] = None
+            piece["amount"] = None
+            piece["priced"] = False
             charges.append(c)
             billed += r[12]
-    if first is not None:
-        lines.append(_line(first, charges, billed, days))
-        if first[8] is not None:
-            fixed_jobs.add(first[1])
+    line["charges"], line["billed_minutes"] = tuple(charges), billed
     fixed = await fixed_price_first_entries(db, sorted(fixed_jobs)) if fixed_jobs else {}
     return PeriodWork(lines, {str(job): price for job, price in fixed.items()})
-
-
-def _line(row: Row, charges: list[ChargeRow], billed: int, days: LocalDays) -> StatementLine:
-    """A :func:`statement_lines` line from its entry's first row (by position) and its pieces."""
-    started, ended = from_db(row[2]), from_db(row[3])
-    mode = _MODES.get(row[5])
-    line = object.__new__(StatementLine)
-    state = line.__dict__
-    state["entry_id"] = row[0]
-    state["day"] = days.of(row[2], started)
-    state["job_number"] = str(row[1])
-    state["technician"] = row[7]
-    state["mode"] = mode if mode is not None else member(JobMode, row[5])
-    state["description"] = row[4]
-    state["actual_minutes"] = int((ended - started).total_seconds() // 60)
-    state["billed_minutes"] = billed
-    state["charges"] = tuple(charges)
-    state["started_at"] = started
-    state["ended_at"] = ended
-    state["statement_id"] = row[6]
-    return line
 
 
 async def charges_of(db: Database, entry_ids: list[int]) -> dict[int, list[ChargeRow]]:
