@@ -10,17 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import events
+from textual import events, on
 from textual.actions import parse as parse_action
 from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from bbdispatch.i18n import _
 from bbdispatch.text import printable
-from screens.shell import Shell, shell_of
+from screens.shell import Shell, is_shell, shell_of
+from screens.widgets.watchers import drop_closed_watchers
 
 if TYPE_CHECKING:
     from bbdispatch.domain.rights import Action
@@ -42,6 +44,25 @@ class BBAccess(MessagePump):
     def ctx(self) -> Ctx:
         """The service context of this session."""
         return self.bb.ctx
+
+    @on(events.Unmount)
+    def _let_go_of_screen(self) -> None:
+        """A screen or dialog that closes leaves nothing of itself on the App.
+
+        Its ``Header`` watches the App's title and sub-title, and Textual keeps
+        such watchers until the title changes, which it does not in a session;
+        its signal subscriptions last until the next publish. Either kept the
+        closed screen with every widget on it alive (20 x ``e``/Esc on the
+        technician's list: 20 dead entries screens). By the time the screen
+        unmounts its widgets have closed, so their watchers go now
+        (:mod:`screens.widgets.watchers`), and so do its subscriptions.
+        """
+        app = self.app
+        drop_closed_watchers(app)
+        if is_shell(app) and isinstance(self, DOMNode):
+            shell = shell_of(app)
+            shell.data_changed.unsubscribe(self)
+            shell.job_created.unsubscribe(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Say so when a screen's worker failed in a way its own code did not foresee.
