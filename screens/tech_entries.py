@@ -54,6 +54,8 @@ class MyEntriesScreen(BBScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._entries: list[WorkEntry] = []
+        self._keys_for: bool | None = None
+        """Whether any entry was listed when the footer's keys were last drawn."""
 
     def compose(self) -> ComposeResult:
         """Header, totals, the entries, footer."""
@@ -132,7 +134,9 @@ class MyEntriesScreen(BBScreen[None]):
                 len(self._entries),
             ).format(days=EDIT_WINDOW_DAYS, time=format_duration(total), n=len(self._entries))
         )
-        self.refresh_bindings()
+        if bool(self._entries) != self._keys_for:  # edit and delete dim with no entry
+            self._keys_for = bool(self._entries)
+            self.refresh_bindings()
 
     def action_edit(self) -> None:
         """Correct the selected entry."""

@@ -131,6 +131,8 @@ class TechJobsScreen(BBScreen[None]):
         self._closing_job: int | None = None
         """The job the technician is closing (``d``): its leaving the list is no news."""
         """When a refresh last moved the cursor off a job that left the list (monotonic s)."""
+        self._keys_for: tuple[bool, bool] | None = None
+        """What the footer's keys were last drawn for: (any job listed, a timer running)."""
 
     def compose(self) -> ComposeResult:
         """Header, timer bar, my jobs, the selected job's card, footer."""
@@ -240,8 +242,20 @@ class TechJobsScreen(BBScreen[None]):
         self._timer = await running_timer(self.ctx, tech)
         self._show_rows()
         self._show_timer()
-        self.refresh_bindings()
+        self._refresh_keys()
         self.load_card()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the footer only when what :meth:`check_action` decides on changed.
+
+        Every commit of any process reloads the list (an import of clients
+        too); the keys' states depend only on whether a job is listed and a
+        timer runs, so most reloads leave the footer as it is.
+        """
+        state = (bool(self._rows), self._timer is not None)
+        if state != self._keys_for:
+            self._keys_for = state
+            self.refresh_bindings()
 
     def _show_rows(self) -> None:
         table = self.query_one("#my-jobs", DataTable)
