@@ -319,3 +319,25 @@ def test_a_ring_process_ends_without_walking_its_modules_objects(demo_db_path: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("call ") and done.stdout.endswith("frozen True\n"), done.stdout
     assert query(demo_db_path, "SELECT count(*) FROM call_log WHERE raw_number = '601234567'")[0][0]
+
+
+def test_the_technicians_workspace_runs_with_the_cyclic_collector(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tech`` starts the way the phone path does, but it runs all day: with the collector
+    off, each reload's cyclic garbage stayed for the whole session (RSS grew with every
+    commit of another process)."""
+    import gc
+
+    import bbdispatch.launch as launch
+
+    seen: list[tuple[str, bool]] = []
+
+    def fake_tui(args: Any, mode: str) -> int:
+        seen.append((mode, gc.isenabled()))
+        return 0
+
+    monkeypatch.setattr(launch, "run_tui", fake_tui)
+    assert main(["--db", str(demo_db_path), "tech", "--as", "anna"]) == 0
+    assert seen == [("technician", True)]
+    assert gc.isenabled()
