@@ -161,6 +161,16 @@ class ReadFailed(StorageError, DomainError):
     """A read failed for a reason outside the program (a busy or unreadable file)."""
 
 
+class CommitUncertain(StorageError, DomainError):
+    """The link to the database broke while a commit was under way: saved or not is unknown.
+
+    Never retried by the program (the change may be in the database already,
+    and a second try would make it twice): the person looks, then saves again
+    if it is not there. Not a :class:`WriteFailed`, so ``ring`` does not queue
+    such a call a second time.
+    """
+
+
 def storage_failure(err: BaseException, *, writing: bool) -> StorageError:
     """The one-line error a person sees for SQLite's or the OS's failure ``err``.
 

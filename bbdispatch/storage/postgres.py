@@ -21,11 +21,11 @@ import contextlib
 import errno
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -35,11 +35,14 @@ from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
     RECORD_ROLES,
     REFILL_SEARCH_PLACE,
+    CommitUncertain,
     Database,
     DatabaseUnreachable,
     Params,
+    ReadFailed,
     Row,
     StorageError,
+    WriteFailed,
     busy_too_long,
     failure_of_kind,
     fill_search_place,
@@ -54,6 +57,10 @@ CHANNEL = "bbdispatch_change"
 CONNECT_TIMEOUT_SECONDS = 10.0
 LOCK_POLL_SECONDS = 0.003
 """Pause between two tries for the write lock."""
+RECONNECT_TIMEOUT_SECONDS = 5.0
+"""How long one try to connect again waits for the server (a read waits on it)."""
+RECONNECT_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
+"""Seconds between a listening session's tries to connect again (the last repeats)."""
 
 
 class PostgresError(StorageError):
@@ -236,42 +243,112 @@ _COPY_HELD_TRIGGERS = {"client": ("client_hidden_yield_insert",)}
 """Triggers that would change other rows while a copy loads a table (:meth:`copy_rows`)."""
 
 
+T = TypeVar("T")
+
+
+class ConnectionLost(PostgresError):
+    """The connection to the server broke (a terminated backend, a restart, the network).
+
+    ``sent``: whether the statement had left for the server (for a ``COMMIT``:
+    its outcome is unknown); False when the connection was known to be gone
+    before anything was sent.
+    """
+
+    def __init__(self, *, sent: bool) -> None:
+        super().__init__(_("the connection to the database server was lost"))
+        self.sent = sent
+
+
+class ServerUnreachable(PostgresError):
+    """Connecting again failed: the server is down or out of reach."""
+
+
+_LOST_KINDS = (
+    asyncpg.PostgresConnectionError,  # 08xxx, and asyncpg's "connection does not exist"
+    asyncpg.exceptions.AdminShutdownError,  # pg_terminate_backend, a fast shutdown
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    # The server's last word (a FATAL at idle) left the protocol in a state it
+    # cannot leave: the connection is no use any more, whatever it reports.
+    asyncpg.exceptions.InternalClientError,
+    ConnectionError,
+)
+
+
 class _Serialised:
     """One asyncpg connection used by many coroutines, one operation at a time.
 
     asyncpg refuses a second operation while one is in progress; aiosqlite
     queues them on its thread. This queues them here, the same way.
+
+    It also replaces a connection that broke: the next operation outside a
+    transaction connects again (``reopen``) before it runs. Inside a
+    transaction (``pinned``) it never does (the statements before would be
+    lost and the rest would commit alone): it raises :class:`ConnectionLost`.
+    An operation that fails because the connection broke raises
+    :class:`ConnectionLost` too (``sent``); a failed connect
+    :class:`ServerUnreachable`.
     """
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, reopen: Callable[[], Awaitable[asyncpg.Connection]]
+    ) -> None:
         self.raw = conn
+        self._reopen = reopen
         self._lock = asyncio.Lock()
+        self.pinned = False
+        """A transaction is open on this connection: it must not be replaced."""
+
+    async def _ready(self) -> asyncpg.Connection:
+        """The live connection, connected again first if it broke (outside a transaction)."""
+        if self.raw.is_closed():
+            if self.pinned:
+                raise ConnectionLost(sent=False)
+            self.raw = await self._reopen()
+        return self.raw
+
+    async def _run(self, op: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        async with self._lock:
+            conn = await self._ready()
+            try:
+                return await op(conn)
+            except (*_LOST_KINDS, asyncpg.InterfaceError, OSError) as err:
+                if not (isinstance(err, _LOST_KINDS) or conn.is_closed()):
+                    raise
+                conn.terminate()  # closed for good: the next operation connects again
+                raise ConnectionLost(sent=True) from err
+
+    async def reconnect_if_broken(self) -> bool:
+        """Connect again now if the connection broke and no transaction holds it; whether it did.
+
+        Raises:
+            ServerUnreachable: the server cannot be reached yet.
+        """
+        async with self._lock:
+            if not self.raw.is_closed() or self.pinned:
+                return False
+            self.raw = await self._reopen()
+            return True
 
     async def execute(self, query: str, *args: Any) -> str:
-        async with self._lock:
-            return await self.raw.execute(query, *args)
+        return await self._run(lambda c: c.execute(query, *args))
 
     async def executemany(self, query: str, args: list[list[Any]]) -> None:
-        async with self._lock:
-            await self.raw.executemany(query, args)
+        await self._run(lambda c: c.executemany(query, args))
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
-        async with self._lock:
-            return await self.raw.fetch(query, *args)
+        return await self._run(lambda c: c.fetch(query, *args))
 
     async def fetchval(self, query: str, *args: Any) -> Any:
-        async with self._lock:
-            return await self.raw.fetchval(query, *args)
+        return await self._run(lambda c: c.fetchval(query, *args))
 
     async def copy_records_to_table(
         self, table: str, *, records: list[tuple[Any, ...]], columns: list[str]
     ) -> None:
-        async with self._lock:
-            await self.raw.copy_records_to_table(table, records=records, columns=columns)
+        await self._run(lambda c: c.copy_records_to_table(table, records=records, columns=columns))
 
     async def add_listener(self, channel: str, callback: Any) -> None:
-        async with self._lock:
-            await self.raw.add_listener(channel, callback)
+        await self._run(lambda c: c.add_listener(channel, callback))
 
     async def close(self) -> None:
         async with self._lock:
@@ -288,13 +365,24 @@ class PostgresDatabase(Database):
     """An open bbdispatch database on a PostgreSQL server.
 
     One connection per process, as with SQLite; the server does the sharing.
+
+    A connection that breaks (the server restarted, a failover, a VPN
+    dropped, ``pg_terminate_backend``) is replaced, in one place for every
+    front end: a read outside a transaction connects again and runs once
+    more; a transaction connects again before it begins. A write that broke
+    half-way was rolled back by the server with the connection: it raises
+    "Not saved" and the next try works. A broken ``COMMIT`` may or may not
+    have committed: :class:`CommitUncertain`, never retried. A listening
+    session (a front end) connects again by itself as soon as the server
+    answers, listens again, and tells its listeners, as for another
+    process's commit, so its screens reload what they missed.
     """
 
     dialect = "postgresql"
 
     def __init__(self, conn: asyncpg.Connection, url: str) -> None:
         super().__init__(pg_side_folder(url))
-        self._conn = _Serialised(conn)
+        self._conn = _Serialised(conn, self._reopen)
         self.url = url
         self.target = url
         self.display_name = public_url(url)
@@ -303,6 +391,10 @@ class PostgresDatabase(Database):
         self._id_tables: frozenset[str] | None = None
         self._listening = False
         self._external_count = 0
+        self._own_pid = 0
+        self._closing = False
+        self._reconnecting: asyncio.Task[None] | None = None
+        conn.add_termination_listener(self._connection_ended)
 
     @classmethod
     async def connect(
@@ -367,9 +459,77 @@ class PostgresDatabase(Database):
         return db
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and stop connecting again)."""
+        self._closing = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnecting
         if not self._conn.is_closed():
             await self._conn.close()
+
+    async def _reopen(self) -> asyncpg.Connection:
+        """A new connection in place of a broken one, set up as :meth:`connect` sets it.
+
+        Listens again when this session listened, and then tells the
+        external-commit listeners (commits may have been missed meanwhile).
+
+        Raises:
+            ServerUnreachable: the server cannot be reached or refuses to connect.
+        """
+        if self._closing:
+            raise ServerUnreachable(_unreachable_reason(self.url))
+        try:
+            conn = await asyncpg.connect(self.url, timeout=RECONNECT_TIMEOUT_SECONDS)
+        except (OSError, asyncpg.InterfaceError, asyncpg.PostgresError, TimeoutError) as err:
+            raise ServerUnreachable(_unreachable_reason(self.url)) from err
+        try:
+            await conn.set_type_codec(
+                "numeric", schema="pg_catalog", encoder=str, decoder=_numeric, format="text"
+            )
+            if self._listening:
+                self._own_pid = conn.get_server_pid()
+                await conn.add_listener(CHANNEL, self._heard)
+        except (OSError, asyncpg.InterfaceError, asyncpg.PostgresError) as err:
+            conn.terminate()
+            raise ServerUnreachable(_unreachable_reason(self.url)) from err
+        conn.add_termination_listener(self._connection_ended)
+        if self._listening:
+            asyncio.get_running_loop().call_soon(self._missed_commits)
+        return conn
+
+    def _connection_ended(self, _conn: object) -> None:
+        """The connection closed: a listening session starts connecting again at once."""
+        if self._closing or not self._listening:
+            return  # a command connects again at its next statement, if it has one
+        if self._reconnecting is None or self._reconnecting.done():
+            self._reconnecting = asyncio.get_running_loop().create_task(self._keep_trying())
+
+    async def _keep_trying(self) -> None:
+        """Try to connect again, pausing longer and longer, until it works or the session ends."""
+        for attempt in range(1_000_000):
+            await asyncio.sleep(RECONNECT_PAUSES[min(attempt, len(RECONNECT_PAUSES) - 1)])
+            if self._closing:
+                return
+            try:
+                await self._conn.reconnect_if_broken()
+            except ServerUnreachable:
+                continue
+            if not self._conn.is_closed():
+                return
+
+    def _missed_commits(self) -> None:
+        """After connecting again: other processes may have committed meanwhile; reload."""
+        self._external_count += 1
+        for listener in self._external_listeners:
+            listener()
+
+    def _heard(self, _conn: object, pid: int, _channel: str, _payload: object) -> None:
+        if pid == self._own_pid:
+            return
+        self._external_count += 1
+        for listener in self._external_listeners:
+            listener()
 
     async def schema_version(self) -> int:
         """The version in ``bbdispatch_schema`` (0: no bbdispatch schema yet)."""
@@ -417,7 +577,17 @@ class PostgresDatabase(Database):
         # the server: the connection stays free for this process's reads meanwhile.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.lock_wait_seconds
-        await self._conn.execute("BEGIN")
+        try:
+            try:
+                await self._conn.execute("BEGIN")
+            except ConnectionLost:
+                # Broken before anything of this transaction ran: connect again, begin.
+                await self._conn.execute("BEGIN")
+        except ConnectionLost as err:
+            raise self._not_saved() from err
+        except ServerUnreachable as err:
+            raise self._not_saved(str(err)) from err
+        self._conn.pinned = True
         self._wrote = False
         try:
             while not await self._conn.fetchval(
@@ -426,20 +596,34 @@ class PostgresDatabase(Database):
                 if loop.time() >= deadline:
                     raise busy_too_long()
                 await asyncio.sleep(LOCK_POLL_SECONDS)
+        except ConnectionLost as err:
+            await self._end(commit=False)
+            raise self._not_saved() from err
         except BaseException:
-            await self._conn.execute("ROLLBACK")
+            await self._end(commit=False)
             raise
 
     async def _end(self, commit: bool) -> None:
-        if not commit:
-            await self._conn.execute("ROLLBACK")
-        elif self._wrote:
+        try:
+            if not commit:
+                # A broken connection ended its transaction with it: nothing to undo.
+                with contextlib.suppress(ConnectionLost):
+                    await self._conn.execute("ROLLBACK")
+                return
             try:
-                await self._conn.execute(f"NOTIFY {CHANNEL}; COMMIT")
+                await self._conn.execute(f"NOTIFY {CHANNEL}; COMMIT" if self._wrote else "COMMIT")
+            except ConnectionLost as err:
+                if err.sent:
+                    raise _commit_uncertain() from err
+                raise self._not_saved() from err  # never sent: the server rolled it back
             except _FAILURES as err:
                 raise PostgresError(_one_line(err)) from err
-        else:
-            await self._conn.execute("COMMIT")
+        finally:
+            self._conn.pinned = False
+
+    def _not_saved(self, reason: str | None = None) -> WriteFailed:
+        """A write that surely did not commit because the link to the server broke."""
+        return _not_saved(reason)
 
     def _failure(self, err: BaseException, *, writing: bool) -> StorageError | None:
         """PostgreSQL's failures of the machine as the same errors as SQLite's.
@@ -447,6 +631,10 @@ class PostgresDatabase(Database):
         A dialog shows "Not saved", keeps what was typed and can save again,
         whichever backend holds the data (:func:`failure_kind`).
         """
+        if isinstance(err, ConnectionLost):
+            return _not_saved() if writing else _read_lost(self.url)
+        if isinstance(err, ServerUnreachable):
+            return _not_saved(str(err)) if writing else ReadFailed(_read_unreachable(str(err)))
         cause = err.__cause__ if isinstance(err, PostgresError) else err
         if cause is None:
             return None
@@ -482,6 +670,8 @@ class PostgresDatabase(Database):
                 self._changes = len(rows)
                 return int(rows[-1][0]) if rows else 0
             status = await self._conn.execute(query, *args)
+        except ConnectionLost as err:
+            raise self._not_saved() from err
         except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
         self._changes = _count_of(status)
@@ -500,6 +690,8 @@ class PostgresDatabase(Database):
                 by_query.setdefault(query, []).append(args)
             for query, many in by_query.items():
                 await self._conn.executemany(query, many)
+        except ConnectionLost as err:
+            raise self._not_saved() from err
         except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
 
@@ -511,10 +703,32 @@ class PostgresDatabase(Database):
         """Run a query and return all its rows (asyncpg records: by name or position)."""
         query, args = translate(sql, params)
         try:
-            return cast(list[Row], await self._conn.fetch(query, *args))
+            return cast(list[Row], await self._read(query, args))
         except _FAILURES as err:
             failed = self._failure(err, writing=self.in_transaction)
             raise (failed or PostgresError(_one_line(err))) from err
+
+    async def _read(self, query: str, args: list[Any]) -> list[asyncpg.Record]:
+        """Run a query; once more on a new connection if the old one broke (a read is safe).
+
+        Inside a transaction nothing is run again: the transaction ended with
+        its connection.
+
+        Raises:
+            ReadFailed: (or :class:`WriteFailed` inside a transaction) the
+                connection broke, or the server cannot be reached to connect again.
+        """
+        try:
+            try:
+                return await self._conn.fetch(query, *args)
+            except ConnectionLost:
+                if self._conn.pinned:
+                    raise
+                return await self._conn.fetch(query, *args)
+        except (ConnectionLost, ServerUnreachable) as err:
+            failed = self._failure(err, writing=self.in_transaction)
+            assert failed is not None
+            raise failed from err
 
     async def fetch_batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
         """Run several small queries in one round trip: one statement, one snapshot.
@@ -535,7 +749,7 @@ class PostgresDatabase(Database):
             args += list(params)
         try:
             query, values = translate("SELECT " + ", ".join(parts), args)
-            (found,) = await self._conn.fetch(query, *values)
+            (found,) = await self._read(query, values)
         except _FAILURES as err:
             failed = self._failure(err, writing=self.in_transaction)
             raise (failed or PostgresError(_one_line(err))) from err
@@ -544,17 +758,17 @@ class PostgresDatabase(Database):
     async def _listen(self) -> None:
         if self._listening:
             return
+        self._own_pid = self._conn.get_server_pid()
+        try:
+            await self._conn.add_listener(CHANNEL, self._heard)
+        except (ConnectionLost, ServerUnreachable):
+            if self._conn.pinned:
+                raise
+            # Connecting again listens once ``_listening`` is set, and tells of it.
+            self._listening = True
+            self._connection_ended(None)
+            return
         self._listening = True
-        own = self._conn.get_server_pid()
-
-        def heard(_conn: object, pid: int, _channel: str, _payload: object) -> None:
-            if pid == own:
-                return
-            self._external_count += 1
-            for listener in self._external_listeners:
-                listener()
-
-        await self._conn.add_listener(CHANNEL, heard)
 
     async def data_version(self) -> int:
         """How many commits of other connections this one has heard of (``LISTEN``)."""
@@ -626,6 +840,8 @@ class PostgresDatabase(Database):
             await self._conn.copy_records_to_table(table, records=rows, columns=list(columns))
             for trigger in held:
                 await self._conn.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {trigger}')
+        except ConnectionLost as err:
+            raise self._not_saved() from err
         except _FAILURES as err:
             raise PostgresError(_one_line(err)) from err
 
@@ -634,6 +850,75 @@ def _count_of(status: str) -> int:
     """Rows a command changed, from its status (``INSERT 0 3``, ``UPDATE 2``)."""
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
+
+
+def _server_of(url: str) -> str:
+    """``host:port`` of a URL, for messages (no user, no password)."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
+def _unreachable_reason(url: str) -> str:
+    return _("the database server {server} cannot be reached").format(server=_server_of(url))
+
+
+def _not_saved(reason: str | None = None) -> WriteFailed:
+    """A write that surely did not commit: the connection broke, or none could be made.
+
+    ``reason``: why no connection could be made (None: the one in use broke).
+    """
+    if reason is None:
+        err = WriteFailed(
+            _(
+                "Not saved: the connection to the database server was lost; nothing was "
+                "saved. What you typed is kept; please save again."
+            )
+        )
+        err.command_line = _(
+            "Not saved: the connection to the database server was lost; nothing was"
+            " changed. Run the command again."
+        )
+        return err
+    err = WriteFailed(
+        _("Not saved: {reason}. What you typed is kept; save again when it is back.").format(
+            reason=reason
+        )
+    )
+    err.command_line = _(
+        "Not saved: {reason}; nothing was changed. Run the command again when it is back."
+    ).format(reason=reason)
+    return err
+
+
+def _commit_uncertain() -> CommitUncertain:
+    """The connection broke while the ``COMMIT`` was on its way: saved or not is unknown."""
+    err = CommitUncertain(
+        _(
+            "The connection to the database server broke while saving: whether it was "
+            "saved is unknown. What you typed is kept; look before saving again, so it is "
+            "not saved twice."
+        )
+    )
+    err.command_line = _(
+        "The connection to the database server broke while saving: whether the change was"
+        " made is unknown. Check before running the command again, so it is not made twice."
+    )
+    return err
+
+
+def _read_lost(url: str) -> ReadFailed:
+    return ReadFailed(
+        _("The connection to the database server {server} was lost; try again.").format(
+            server=_server_of(url)
+        )
+    )
+
+
+def _read_unreachable(reason: str) -> str:
+    return _(
+        "The database could not be read: {reason}. bbdispatch connects again as soon as "
+        "it answers; try again then."
+    ).format(reason=reason)
 
 
 def _one_line(err: BaseException) -> str:
