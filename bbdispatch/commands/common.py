@@ -19,7 +19,12 @@ from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.output_file import OutputRefused
 from bbdispatch.paths import database_target
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.people import identify, os_fallback, os_login
+from bbdispatch.services.people import (
+    identify,
+    os_fallback,
+    os_login,
+    refuse_foreign_database_role,
+)
 from bbdispatch.services.settings import firm_language
 from bbdispatch.storage.database import Database, StorageError, for_command_line
 from bbdispatch.text import json_text, printable
@@ -159,8 +164,10 @@ async def open_ctx(
     fallback = Principal.SYSTEM if setup else os_fallback()
     try:
         ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login(), fallback=fallback)
-        apply_firm_language(await firm_language(ctx))
         act_as = getattr(args, "act_as", None)
+        # Before anything is read or audited through a role that is someone else's.
+        await refuse_foreign_database_role(ctx, act_as or ctx.actor)
+        apply_firm_language(await firm_language(ctx))
         if act_as is not None and act_as != ctx.actor:
             person = await identify(ctx, ctx.actor, act_as)
             ctx = ctx.acting_as(f"{ctx.actor} as {person.login}", person.login)

@@ -156,6 +156,34 @@ async def root_without_admin_hint(ctx: Ctx) -> str:
     return no_admin_message(ctx.db)
 
 
+async def refuse_foreign_database_role(ctx: Ctx, login: str) -> None:
+    """Refuse a session whose database role is another person than ``login``.
+
+    ``login``: whom the session acts as (the OS login, or the person of ``--as``).
+
+    On PostgreSQL with row-level security (``docs/scaling.md``, "Roles") a
+    technician's database role sees and writes only that person's rows. A
+    login working through another person's role (the OS login ``nobody``, or
+    root, with the role ``marek``) would otherwise meet the server's raw
+    refusals (its audit rows are not in the role's name) or read a partial
+    firm as the whole (no admin found): this says what is wrong instead.
+    A support session (``--as marek``) acts as the role's person and passes.
+
+    Raises:
+        DomainError: naming the database role and the login's person.
+    """
+    role = await store.rows_restricted_to(ctx.db)
+    if role is None or role == login:
+        return
+    raise DomainError(
+        _(
+            "The database role {role} does not match the person this login maps to "
+            "({login}): the server shows and takes only {role}'s rows. Connect as "
+            "{login} (postgresql://{login}@...), or log in as {role}."
+        ).format(role=role, login=login)
+    )
+
+
 async def people(ctx: Ctx) -> list[Technician]:
     """Everyone active at the firm."""
     await check(ctx, Action.PEOPLE_VIEW)

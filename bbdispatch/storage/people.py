@@ -126,3 +126,22 @@ async def admin_logins(db: Database) -> list[str]:
         "SELECT login FROM technician WHERE role = 'admin' AND active = 1 ORDER BY login"
     )
     return [r["login"] for r in rows]
+
+
+async def rows_restricted_to(db: Database) -> str | None:
+    """The login whose rows alone this session sees and writes, or None (it sees all).
+
+    PostgreSQL with ``pg_roles.sql`` (``docs/scaling.md``, "Roles"): a session
+    whose database role is in ``bbdispatch_technician`` (and is no superuser
+    and does not bypass row-level security) reads and writes only the rows of
+    the person named as that role. SQLite has no such roles: always None.
+    """
+    if db.dialect != "postgresql":
+        return None
+    found = await db.fetch_value(
+        "SELECT r.rolname::text FROM pg_roles r WHERE r.rolname = current_user"
+        " AND NOT r.rolsuper AND NOT r.rolbypassrls"
+        " AND coalesce(pg_has_role(current_user, to_regrole('bbdispatch_technician'),"
+        " 'MEMBER'), false)"
+    )
+    return None if found is None else str(found)

@@ -373,3 +373,37 @@ async def test_an_admins_erasure_may_empty_a_detail_and_drop_its_salt(roles_url:
     finally:
         await db.close()
         await app.close()
+
+
+@pytest.mark.parametrize("login", ["root", "nobody"])
+def test_a_login_working_through_another_persons_role_is_told_so(
+    roles_url: str, login: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bbdispatch.cli import main
+    from bbdispatch.commands import common
+
+    monkeypatch.setattr(common, "os_login", lambda: login)
+    kasia_url = roles_url.replace("postgres@", "kasia@")
+    assert main(["--db", kasia_url, "jobs"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(
+        f"bbdispatch: The database role kasia does not match the person this login maps to"
+        f" ({login}): the server shows and takes only kasia's rows."
+    ), err
+    assert "row-level security" not in err and "no admin" not in err
+    assert out == ""
+    # Her own login: bbdispatch's own answer for a technician (the refusal audited in her name).
+    monkeypatch.setattr(common, "os_login", lambda: "kasia")
+    assert main(["--db", kasia_url, "jobs"]) == 1
+    assert capsys.readouterr().err == (
+        "bbdispatch: Not allowed: your role (technician) may not see the board.\n"
+    )
+
+
+async def test_the_role_check_names_only_a_technicians_role(roles_url: str) -> None:
+    for login, restricted in (("kasia", "kasia"), ("beata", None), ("postgres", None)):
+        db = await as_role(roles_url, login)  # a technician's, a dispatcher's, the owner's
+        try:
+            assert await people.rows_restricted_to(db) == restricted
+        finally:
+            await db.close()
