@@ -141,32 +141,48 @@ def parse_visit(text: str, now: datetime) -> datetime:
     """Read a visit time typed as ``25.11.2026 10:00``, ``25.11 10:00`` or ``10:00`` (today).
 
     Slashes read as dots (``25/11/2026 10:00``, ``25/11 10:00``): the English
-    session shows dates so (:func:`bbdispatch.formats.format_date`).
+    session shows dates so (:func:`bbdispatch.formats.format_date`). A message
+    writes the date form as the field's label does (:func:`bbdispatch.formats.date_hint`).
 
     Raises:
-        DomainError: the text is not one of these forms or names an impossible date.
+        DomainError: the text is not one of these forms, or names a day that
+            does not exist (``31/02``) or a time that does not (``25:00``).
     """
+    from bbdispatch.formats import date_hint, format_date
+
     today = local(now).date()
     parts = text.split()
     try:
         if len(parts) == 1:
-            day, clock = today, parts[0]
+            bits, clock = [], parts[0]
         elif len(parts) == 2:
             bits = [int(b) for b in parts[0].replace("/", ".").strip(".").split(".")]
-            if len(bits) == 3:
-                year = bits[2] + 2000 if bits[2] < 100 else bits[2]
-                day = date(year, bits[1], bits[0])
-            else:  # no year: the nearest such day ("05.01" typed on 30.12 is next January)
-                day = nearest_year(bits[0], bits[1], today)
+            if len(bits) not in (2, 3):
+                raise ValueError(text)
             clock = parts[1]
         else:
             raise ValueError(text)
         hour, minute = (int(b) for b in clock.split(":"))
-        moment = datetime.combine(day, time(hour, minute), tzinfo=FIRM_ZONE)
+        at = time(hour, minute)
     except (ValueError, IndexError) as err:
         raise DomainError(
-            _("Type the visit as DD.MM.YYYY HH:MM (e.g. {example}).").format(
-                example=local(now).strftime("%d.%m.%Y 10:00")
+            _("Type the visit as {form} HH:MM (e.g. {example}).").format(
+                form=date_hint(), example=f"{format_date(today)} 10:00"
             )
         ) from err
+    try:
+        if not bits:
+            day = today
+        elif len(bits) == 3:
+            year = bits[2] + 2000 if bits[2] < 100 else bits[2]
+            day = date(year, bits[1], bits[0])
+        else:  # no year: the nearest such day ("05.01" typed on 30.12 is next January)
+            day = nearest_year(bits[0], bits[1], today)
+    except ValueError as err:
+        raise DomainError(
+            _("No such date: {day} (type the visit as {form} HH:MM).").format(
+                day=parts[0], form=date_hint()
+            )
+        ) from err
+    moment = datetime.combine(day, at, tzinfo=FIRM_ZONE)
     return moment.astimezone(UTC)

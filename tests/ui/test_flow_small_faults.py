@@ -13,6 +13,7 @@ from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
+from screens.assign import AssignScreen
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
 from tests.helpers import make_app, query, settle, type_text
@@ -67,3 +68,30 @@ async def test_a_reported_call_shows_its_extension_after_the_number(
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.query_one("#phone", Input).value == "22 628 12 34 wew. 12"
         assert "ext. 12" in str(app.screen.query_one("#phone-status", Static).render())
+
+
+async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
+    ctx_factory: Any,
+) -> None:
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(AssignScreen(17))  # an on-site job: the dialog asks for a visit
+        await settle(pilot)
+        label = str(app.screen.query_one("#visit-label").render())
+        assert label == "Visit (DD/MM/YYYY HH:MM):"
+        visit = app.screen.query_one("#visit", Input)
+        visit.value = ""
+        visit.focus()
+        await type_text(pilot, "31/02/2027 10:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignScreen)  # nothing assigned
+        warning = str(app.screen.query_one("#visit-warning", Static).render())
+        assert warning == "No such date: 31/02/2027 (type the visit as DD/MM/YYYY HH:MM)."
+        visit.value = ""
+        await type_text(pilot, "tomorrow")
+        await pilot.press("enter")
+        await settle(pilot)
+        warning = str(app.screen.query_one("#visit-warning", Static).render())
+        assert warning == "Type the visit as DD/MM/YYYY HH:MM (e.g. 24/11/2026 10:00)."
