@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
@@ -23,8 +24,8 @@ from bbdispatch.taxid import InvalidNip, parse_nip
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 """A plausible e-mail address: something@domain.tld, no spaces."""
-POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
-"""A Polish postal code, ``NN-NNN``."""
+POSTAL_CODE = re.compile(r"^[0-9]{2}-[0-9]{3}$")
+"""A Polish postal code, ``NN-NNN`` in ASCII digits (``\\d`` would take ``１２-３４５`` too)."""
 FIELD_LIMITS: dict[str, int] = {
     "name": 200, "nip": 20, "street": 200, "postal_code": 10, "city": 100,
     "email": 254, "contact_person": 200, "notes": 4000, "phone_label": 60,
@@ -55,6 +56,25 @@ def check_length(field: str, text: str, limit_key: str | None = None) -> None:
                 limit=limit, length=length
             ),
         )
+
+
+def postal_code_of(text: str) -> str:
+    """A postal code as stored: trimmed, with ASCII digits and hyphen; empty stays empty.
+
+    A code typed in full-width digits (``１２-３４５``, an East Asian input
+    method) is the same code and is stored as ``12-345`` (Unicode NFKC);
+    any other text that is not ``NN-NNN`` is refused, as typed.
+
+    Raises:
+        FieldError: ``postal_code``, the text is not a Polish postal code.
+    """
+    postal = unicodedata.normalize("NFKC", text).strip()
+    if postal and not POSTAL_CODE.match(postal):
+        raise FieldError(
+            "postal_code",
+            _("A postal code looks like 00-950, not {text}.").format(text=text.strip()),
+        )
+    return postal
 
 
 def _check_lengths(**fields: str | None) -> None:
@@ -91,16 +111,14 @@ def validate_new_client(new: NewClient) -> NewClient:
     nip = parse_nip(new.nip) if new.nip and new.nip.strip() else None
     if nip and new.kind is ClientKind.PRIVATE:
         raise FieldError("nip", private_nip_message())
-    postal = new.postal_code.strip()
-    if postal and not POSTAL_CODE.match(postal):
-        raise FieldError(
-            "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
-        )
+    postal_code_of(new.postal_code)
     return normalized_client(new)
 
 
 def normalized_client(new: NewClient) -> NewClient:
     """A new client as stored: name, e-mail and postcode trimmed, the NIP as its ten digits.
+
+    The postcode's full-width digits become ASCII (:func:`postal_code_of`).
 
     For a client already checked (:func:`client_field_problems` found nothing),
     so an import checks each row once, not twice.
@@ -111,7 +129,7 @@ def normalized_client(new: NewClient) -> NewClient:
     nip = parse_nip(new.nip) if new.nip and new.nip.strip() else None
     return replace(
         new, name=new.name.strip(), nip=nip, email=new.email.strip(),
-        postal_code=new.postal_code.strip(),
+        postal_code=unicodedata.normalize("NFKC", new.postal_code).strip(),
     )  # fmt: skip
 
 
@@ -146,13 +164,11 @@ def client_field_problems(new: NewClient) -> list[FieldError]:
         else:
             if new.kind is ClientKind.PRIVATE:
                 problems.append(FieldError("nip", private_nip_message()))
-    postal = new.postal_code.strip()
-    if postal and "postal_code" not in too_long and not POSTAL_CODE.match(postal):
-        problems.append(
-            FieldError(
-                "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
-            )
-        )
+    if "postal_code" not in too_long:
+        try:
+            postal_code_of(new.postal_code)
+        except FieldError as err:
+            problems.append(err)
     return problems
 
 
@@ -265,11 +281,7 @@ def check_details(details: ClientDetails) -> ClientDetails:
             raise FieldError("nip", str(err)) from err
         if details.kind is ClientKind.PRIVATE:
             raise FieldError("nip", private_nip_message())
-    postal = details.postal_code.strip()
-    if postal and not POSTAL_CODE.match(postal):
-        raise FieldError(
-            "postal_code", _("A postal code looks like 00-950, not {text}.").format(text=postal)
-        )
+    postal = postal_code_of(details.postal_code)
     email = details.email.strip()
     if email and not EMAIL.match(email):
         raise FieldError("email", _("Not an e-mail address: {e}").format(e=email))
