@@ -281,6 +281,7 @@ def handle_assign(args: argparse.Namespace) -> int:
             done = await assign(ctx, args.id, person.id, args.visit)
             now = ctx.clock.now()
         clash = done.clash.job_id if done.clash else None
+        previous = done.reassigned_from
         if args.json:
             late = done.late_after.isoformat() if done.late_after else None
             print_json(
@@ -289,13 +290,14 @@ def handle_assign(args: argparse.Namespace) -> int:
                     "technician": args.to,
                     "clash_with_job": clash,
                     "visit_after_response_target": late,
+                    "reassigned_from": previous.login if previous else None,
                 }
             )
         else:
             # The firm's clock, as typed (``2026-12-02 10:00+01:00``), not the stored UTC.
             visit = local(args.visit).isoformat(sep=" ", timespec="minutes") if args.visit else ""
             at = " " + _("visit {at}").format(at=visit) if visit else ""
-            echo(_("job {id} assigned to {login}").format(id=args.id, login=args.to) + at)
+            echo(assigned_line(args.id, args.to, done) + at)
         if clash and not args.json:
             # On stderr: a script reading what was done is not told a warning is a result.
             echo_err(_("warning: the visit overlaps job {id}").format(id=clash))
@@ -304,6 +306,20 @@ def handle_assign(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+def assigned_line(job_id: int, login: str, done: Assigned) -> str:
+    """``job 25 assigned to kasia``, naming whom it was taken from when it had someone.
+
+    Two dispatchers assigning the same job at once both succeed, one after the
+    other: the second hears that it reassigned the job from the first.
+    """
+    previous = done.reassigned_from
+    if previous is None:
+        return _("job {id} assigned to {login}").format(id=job_id, login=login)
+    return _("job {id} reassigned to {login} from {previous} ({name})").format(
+        id=job_id, login=login, previous=previous.login, name=previous.name
+    )
 
 
 def warn_late(done: Assigned, now: datetime) -> None:
@@ -343,6 +359,7 @@ def handle_edit(args: argparse.Namespace) -> int:
             not_taken = await contract_not_taken(ctx, args.id) if "contract_id" in changed else None
             technician = None
             late: Assigned | None = None
+            done: Assigned | None = None
             if args.tech is not None or args.visit is not None:
                 person = await _person(ctx, args.tech, job.technician_id)
                 done = await assign(ctx, args.id, person.id, args.visit or job.visit_at)
@@ -355,8 +372,8 @@ def handle_edit(args: argparse.Namespace) -> int:
         else:
             what = field_names(changed) or _("nothing changed")
             echo(_("job {id} edited: {what}").format(id=args.id, what=what))
-            if technician:
-                echo(_("job {id} assigned to {login}").format(id=args.id, login=technician))
+            if technician and done is not None:
+                echo(assigned_line(args.id, technician, done))
             if late is not None:
                 warn_late(late, now)
         if not_taken:  # the edit's "contract" is not where the time went: said, as it is

@@ -17,6 +17,7 @@ from bbdispatch.domain.assignment import Visit, beyond_target, clashing_visit, v
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.job_edits import JobEdit as JobEdit
 from bbdispatch.domain.jobs import Job, JobMode, JobStatus
+from bbdispatch.domain.people import Technician
 from bbdispatch.domain.products import ProductType
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
@@ -67,6 +68,11 @@ class Assigned:
     """The job's response target (UTC) when the planned visit comes after it: the
     job will be late (an emergency's 2 h offered tomorrow). None: in time, or no
     visit, or no running target."""
+    reassigned_from: Technician | None = None
+    """The technician the job was taken from, read in the assignment's own
+    transaction: two dispatchers giving the same job to two people one after
+    the other (or at once, serialised by the write lock) learn that the second
+    took it from the first. None: the job had no technician, or kept its own."""
 
 
 async def visit_clash(
@@ -126,10 +132,16 @@ async def assign(
         clash = (
             None if visit_at is None else await visit_clash(ctx, technician_id, visit_at, job_id)
         )
+        before = job.technician_id
+        previous = (
+            await people_store.person_by_id(ctx.db, before)
+            if before is not None and before != technician_id
+            else None
+        )
         await assign_in_tx(
             ctx, job, technician_id, person.name, visit_at, clash.job_id if clash else None
         )
-    return Assigned(clash=clash, late_after=late_after)
+    return Assigned(clash=clash, late_after=late_after, reassigned_from=previous)
 
 
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
