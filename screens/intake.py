@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Header, Input, OptionList, Static
 
 from bbdispatch.clock import local
 from bbdispatch.domain.callbacks import NewCallback
-from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.calls import CallLogEntry, CallOutcome
 from bbdispatch.domain.client_details import ClientDetails, PhoneLine
 from bbdispatch.domain.clients import CLIENT_STATUS_LABEL, Client, ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError
@@ -46,6 +46,7 @@ from bbdispatch.services.intake import (
     IntakeFieldError,
     IntakeRequest,
     caller_card,
+    get_call,
     log_unsaved_call,
     lookup_number,
     save_intake,
@@ -809,16 +810,41 @@ class IntakeScreen(BBScreen[None]):
         if not self.is_dirty():
             self.dismiss(None)
             return
+        self.ask_close()
 
-        question = ConfirmScreen(
-            _("Close this call without a job? It is logged as information."),
-            no=_("no, keep editing"),
-        )
+    @work(exclusive=True, group="intake-close", exit_on_error=False)
+    async def ask_close(self) -> None:
+        """Ask before closing, saying what closing does to this call now.
+
+        A reported call another dispatcher handled meanwhile is not logged
+        again (:func:`log_unsaved_call` leaves it alone): the question says so
+        instead of promising an entry in the log.
+        """
+        handler = await self._handled_elsewhere()
+        text = _("Close this call without a job? It is logged as information.")
+        if handler is not None:
+            text = _(
+                "{who} already handled this call: closing changes nothing in the call log"
+                " and what you typed is not saved. Close it?"
+            ).format(who=handler)
+        question = ConfirmScreen(text, no=_("no, keep editing"))
         confirm_then(self, question, Needs(Action.CALL_LOG), self._discard_if)
 
     def _discard_if(self, yes: bool | None) -> None:
         if yes:
             self.close_unsaved()
+
+    async def _handled_elsewhere(self) -> str | None:
+        """Who handled this reported call already, if anyone did (None: still waiting)."""
+        if self._call is None:
+            return None
+        try:
+            call = await get_call(self.ctx, self._call.id)
+        except USER_ERRORS:
+            return None  # the close itself reports what is wrong
+        if call.outcome is CallOutcome.PENDING:
+            return None
+        return call.handled_by or _("Someone")
 
     @work(exclusive=True, group="intake-save", exit_on_error=False)
     async def close_unsaved(self) -> None:
@@ -830,15 +856,20 @@ class IntakeScreen(BBScreen[None]):
         """Put this call in the call log as closed without a job; False (and a message) if not."""
         try:
             form = self.query_one(NewClientForm)
-            await log_unsaved_call(
+            logged = await log_unsaved_call(
                 self.ctx, raw_number=form.phone_text() if form.display else self._raw_number(),
                 call_id=self._call.id if self._call else None, received_at=self._received_at,
                 client_id=self._card.client.id if self._card else None,
                 typed=self.query_one("#description", Input).value,
             )  # fmt: skip
+            handler = await self._handled_elsewhere() if logged is None else None
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return False
+        if handler is not None:
+            self.app.notify(
+                _("{who} already handled this call: nothing was changed.").format(who=handler)
+            )
         return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.helpers import make_app, query, settle, type_text
+from tests.ui.test_hostile_text import screen_text
 
 
 async def test_an_extension_typed_after_the_number_keeps_its_space(
@@ -95,3 +98,45 @@ async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
         await settle(pilot)
         warning = str(app.screen.query_one("#visit-warning", Static).render())
         assert warning == "Type the visit as DD/MM/YYYY HH:MM (e.g. 24/11/2026 10:00)."
+
+
+async def test_closing_a_call_another_dispatcher_handled_says_so_and_changes_nothing(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    db = await Database.open(demo_db_path)
+    try:
+        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "601 234 567")
+    finally:
+        await db.close()
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("t")  # take the waiting call
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await type_text(pilot, "printer")
+        # Meanwhile another dispatcher took the same call and logged it.
+        conn = sqlite3.connect(demo_db_path)
+        with conn:
+            conn.execute(
+                "UPDATE call_log SET outcome = 'information', handled_by = 'marta',"
+                " note = 'hours asked'"
+            )
+        conn.close()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        asked = screen_text(app)
+        assert "marta already handled this call" in asked
+        assert "logged as information" not in asked
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+        shown = [str(n.message) for n in app._notifications]
+        assert "marta already handled this call: nothing was changed." in shown
+    call = query(demo_db_path, "SELECT * FROM call_log")[0]
+    assert (call["outcome"], call["handled_by"], call["note"]) == (
+        "information", "marta", "hours asked",
+    )  # fmt: skip
