@@ -161,12 +161,8 @@ def _build_database(db: Path, login: str) -> tuple[int, int]:
 
 WRAPPER = """#!/bin/sh
 # ForceCommand for technicians (docs/deploy-ssh.md): group-writable WAL files,
-# colours over SSH, no terminal - no app.
+# colours over SSH; no terminal - no app (bbdispatch tech says so in the session's language).
 umask 002
-if [ ! -t 0 ] || [ ! -t 1 ]; then
-    echo "bbdispatch: log in with a terminal (ssh -t)" >&2
-    exit 1
-fi
 export TEXTUAL_COLOR_SYSTEM="${{TEXTUAL_COLOR_SYSTEM:-256}}"
 export PYTHONPATH="{src}"
 set --
@@ -400,9 +396,16 @@ def test_the_technician_gets_the_language_the_session_asks_for(site: Site) -> No
 
 def test_no_shell_without_a_terminal_and_no_forwarding(site: Site) -> None:
     without_tty = _run(*site.ssh("-T"), "id", check=False)
-    assert without_tty.returncode == 1
-    assert "log in with a terminal" in without_tty.stderr
+    assert without_tty.returncode == 2
+    assert "must be a terminal (over SSH: ssh -t)" in without_tty.stderr
     assert "uid=" not in without_tty.stdout
+    # The line follows the session's language, as the rest of bbdispatch does.
+    polish = subprocess.run(
+        site.ssh("-T", "-o", "SendEnv=LANG"), input="", capture_output=True, text=True,
+        timeout=30, check=False, env={**os.environ, "LANG": "pl_PL.UTF-8"},
+    )  # fmt: skip
+    assert polish.returncode == 2
+    assert "muszą być terminalem (przez SSH: ssh -t)" in polish.stderr, polish.stderr
     forward = _run(
         *site.ssh("-T", "-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"),
         check=False,
