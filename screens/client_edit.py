@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, TextArea
 
 from bbdispatch.domain.audit_text import field_names
@@ -89,21 +89,17 @@ class ClientEditScreen(FormDialog[bool]):
         max-width: 100%;
         max-height: 100%;
     }
-    ClientEditScreen Grid {
-        grid-size: 2;
-        grid-columns: 10 1fr;
-        grid-rows: auto;
+    ClientEditScreen .ce-row {
         height: auto;
     }
-    ClientEditScreen Grid MessageLine {
-        column-span: 2;
-        height: auto;
-    }
-    ClientEditScreen Grid Label {
+    ClientEditScreen .ce-row Label {
         color: $text-muted;
-        width: 100%;
+        width: 10;
         text-align: right;
         padding-right: 1;
+    }
+    ClientEditScreen .ce-row Input {
+        width: 1fr;
     }
     ClientEditScreen #ce-phones {
         height: 4;
@@ -136,11 +132,14 @@ class ClientEditScreen(FormDialog[bool]):
             toggle = KindToggle(id="ce-kind")
             toggle.set_reactive(KindToggle.kind, c.kind)
             yield toggle
-            with Grid():
-                for field in FIELDS:
+            # A row per field with its error line under it, the whole width: in a grid,
+            # an error spanning both columns was sized for the label's column (a line
+            # of error took six rows at 80x24, most of them blank).
+            for field in FIELDS:
+                with Horizontal(classes="ce-row"):
                     yield PlainLabel(labels[field])
                     yield TextInput(values[field], id=f"ce-{field}", compact=True)
-                    yield MessageLine("", id=f"ce-{field}-error", classes="field-error")
+                yield MessageLine("", id=f"ce-{field}-error", classes="field-error")
             yield PlainLabel(_("Phones: number, label, contact person (one a line; first: main)"))
             yield TextEditor(phones_text(c), id="ce-phones", soft_wrap=False)
             yield MessageLine("", id="ce-phones-error", classes="field-error")

@@ -124,3 +124,26 @@ async def test_making_a_company_private_keeps_its_nip_until_cleared(
     assert (
         query(demo_db_path, "SELECT nip, kind FROM client WHERE id = 6")[0]["nip"] == "5842617413"
     )
+
+
+async def test_a_client_edit_error_takes_only_the_lines_of_its_message(
+    ctx_factory: Any, demo_db_path: Any
+) -> None:
+    """A one-line error opened about six rows at 80x24, most of them blank."""
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ClientEditScreen(await get_client(app.ctx, 1)))
+        await settle(pilot)
+        email = app.screen.query_one("#ce-email", Input)
+        below = app.screen.query_one("#ce-contact_person", Input)
+        rows_before = below.region.y - email.region.y
+        email.value = "biuro(at)lis.pl"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = app.screen.query_one("#ce-email-error")
+        assert "Not an e-mail address" in str(error.render())
+        assert error.region.height == 1  # the message fits one line at 80 columns
+        assert error.region.y == email.region.y + 1
+        assert below.region.y - email.region.y == rows_before + 1
+        assert email.value == "biuro(at)lis.pl"
