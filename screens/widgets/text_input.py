@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+from bbdispatch.text import printable_chars
 
 
 @runtime_checkable
@@ -71,15 +75,53 @@ async def _run_binding_now(widget: Widget, event: events.Key) -> None:
 
 
 class TextInput(Input):
-    """A one-line ``Input`` that keeps a burst of keys in order.
+    r"""A one-line ``Input`` that keeps a burst of keys in order and shows controls literally.
 
     Tabbing into a filled field puts the cursor at its end instead of
     selecting all of it, so one stray key cannot replace a name (clicks and
     ``ctrl+a`` still select).
+
+    Stored or pasted text with control characters in it (an ESC from a copied
+    terminal line, a stored ``\x1b[2J``) is drawn as the rest of the app draws
+    it (:func:`bbdispatch.text.printable_chars`: ``ESC`` → ``␛``), one cell per
+    character, so the cursor, a selection and a click land where they are
+    drawn. The value keeps what was typed or pasted; only the drawing changes
+    (the App's line filter used to drop the control silently).
     """
 
     def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
+
+    @property
+    def _shown(self) -> str:
+        """The value as drawn: each control character as its placeholder, one for one."""
+        return printable_chars(self.value)
+
+    @property
+    def _value(self) -> Text:
+        """The value drawn as text, controls as placeholders (a password stays dots)."""
+        if self.password:
+            return super()._value
+        # _shown is printable_chars already, one character for one: cell()'s printable
+        # folds CR LF, and the cursor counts characters of the value.
+        shown = self._shown
+        text = Text(shown, no_wrap=True, overflow="ignore", end="")  # literal-ok: printable
+        return self.highlighter(text) if self.highlighter is not None else text
+
+    def _position_to_cell(self, position: int) -> int:
+        """The cell of a position in the value, counted in the text as drawn."""
+        return cell_len(self._shown[:position])
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        """The position in the value of a cell (a click), counted in the text as drawn."""
+        cell_offset = 0
+        offset += self.scroll_offset.x
+        for index, char in enumerate(self._shown):
+            width = get_character_cell_size(char)
+            if cell_offset <= offset < cell_offset + width:
+                return index
+            cell_offset += width
+        return max(0, min(offset, len(self.value)))
 
     async def _on_key(self, event: events.Key) -> None:
         if pass_on_if_focus_moved(self, event):

@@ -111,3 +111,33 @@ async def test_no_key_typed_as_text_ticks_a_money_checkbox(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TechJobsScreen)
+
+
+async def test_an_escape_pasted_into_the_work_description_is_shown_as_its_symbol(
+    ctx_factory, anna: Technician, demo_db_path: Path, clock: FrozenClock
+) -> None:
+    """A pasted ESC vanished from the field (the line filter dropped it) yet was saved."""
+    from textual import events
+
+    app = BBDispatch(ctx_factory("anna"), anna, mode="technician")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.advance(timedelta(hours=1))
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDialog)
+        field = app.screen.query_one("#entry-description", Input)
+        field.post_message(events.Paste("Reset \x1b[2J routera"))
+        await settle(pilot)
+        assert field.value == "Reset \x1b[2J routera"  # what was pasted is kept
+        shown = app.export_screenshot()
+        assert "Reset ␛[2J routera" in shown.replace("&#160;", " ")
+        assert field._position_to_cell(len(field.value)) == len("Reset ␛[2J routera")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TechJobsScreen)
+    rows = await query(
+        demo_db_path, "SELECT count(*) FROM work_entry WHERE description = ?",
+        "Reset \x1b[2J routera",
+    )  # fmt: skip
+    assert rows == [(1,)]
