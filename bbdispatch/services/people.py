@@ -172,7 +172,7 @@ async def refuse_foreign_database_role(ctx: Ctx, login: str) -> None:
     Raises:
         DomainError: naming the database role and the login's person.
     """
-    role = await store.rows_restricted_to(ctx.db)
+    role = await store.rows_restricted_to(ctx.db, login)
     if role is None or role == login:
         return
     raise DomainError(

@@ -758,6 +758,11 @@ class Database(ABC):
     dialect: ClassVar[str] = ""
     """``"sqlite"`` or ``"postgresql"``."""
 
+    @property
+    def session_role(self) -> str | None:
+        """The database role the session logged in as (None: the backend has no roles)."""
+        return None
+
     def __init__(self, path: Path) -> None:
         self.path = path
         """SQLite: the database file. PostgreSQL: this machine's folder for the

@@ -128,15 +128,17 @@ async def admin_logins(db: Database) -> list[str]:
     return [r["login"] for r in rows]
 
 
-async def rows_restricted_to(db: Database) -> str | None:
-    """The login whose rows alone this session sees and writes, or None (it sees all).
+async def rows_restricted_to(db: Database, login: str) -> str | None:
+    """The other login whose rows alone this session sees and writes, or None.
 
     PostgreSQL with ``pg_roles.sql`` (``docs/scaling.md``, "Roles"): a session
     whose database role is in ``bbdispatch_technician`` (and is no superuser
     and does not bypass row-level security) reads and writes only the rows of
-    the person named as that role. SQLite has no such roles: always None.
+    the person named as that role. None when that role is ``login`` itself
+    (known without asking the server: each person connecting as themselves
+    pays no round trip), when the role sees all, and on SQLite (no roles).
     """
-    if db.dialect != "postgresql":
+    if db.dialect != "postgresql" or db.session_role == login:
         return None
     found = await db.fetch_value(
         "SELECT r.rolname::text FROM pg_roles r WHERE r.rolname = current_user"

@@ -458,6 +458,12 @@ class PostgresDatabase(Database):
             raise
         return db
 
+    @property
+    def session_role(self) -> str | None:
+        """The database role this session logged in as (the server reports it)."""
+        reported = getattr(self._conn.raw.get_settings(), "session_authorization", None)
+        return str(reported) if reported else urlsplit(self.url).username
+
     async def close(self) -> None:
         """Close the connection (and stop connecting again)."""
         self._closing = True

@@ -401,9 +401,11 @@ def test_a_login_working_through_another_persons_role_is_told_so(
 
 
 async def test_the_role_check_names_only_a_technicians_role(roles_url: str) -> None:
-    for login, restricted in (("kasia", "kasia"), ("beata", None), ("postgres", None)):
-        db = await as_role(roles_url, login)  # a technician's, a dispatcher's, the owner's
+    for role, restricted in (("kasia", "kasia"), ("beata", None), ("postgres", None)):
+        db = await as_role(roles_url, role)  # a technician's, a dispatcher's, the owner's
         try:
-            assert await people.rows_restricted_to(db) == restricted
+            assert db.session_role == role
+            assert await people.rows_restricted_to(db, "nobody") == restricted
+            assert await people.rows_restricted_to(db, role) is None  # her own: no question
         finally:
             await db.close()
