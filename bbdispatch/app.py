@@ -7,7 +7,11 @@ global bindings.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import os
+import signal
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -50,6 +54,9 @@ TOAST_LINES = 8
 
 PALETTE_SKIPS = frozenset({"command_palette", "quit", "it_admin"})
 """Actions the palette is or offers already (Textual's Quit, IT administration)."""
+
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""Signals that end a session from outside: the terminal or SSH link closed, a shutdown."""
 
 CtxFactory = Callable[[], Awaitable[Ctx]]
 """Opens the database in the App's own event loop and returns the service context."""
@@ -143,6 +150,8 @@ class BBDispatch(App[None]):
         """The "waiting for the database" toast, once the database is open."""
         self._rings: RingWatcher | None = None
         """The dispatcher's queue of rings (None in a technician's workspace)."""
+        self._hanging_up = False
+        """A hang-up signal came: the session is saving its calls and ending."""
         self._heap_frozen = False
         """Whether this App froze the garbage collector's view of the heap (gc.freeze)."""
 
@@ -170,6 +179,7 @@ class BBDispatch(App[None]):
         db = self._ctx.db
         self.wait_notice = WaitNotice(self, lambda: db.lock_wait_seconds)
         db.on_write_wait(self.wait_notice.waiting)
+        self._catch_hang_up()
         await self.push_screen(self._home_screen())
         from bbdispatch.services.people import role_note, root_without_admin_hint
 
@@ -221,8 +231,61 @@ class BBDispatch(App[None]):
 
         return BoardScreen()
 
+    def _catch_hang_up(self) -> None:
+        """End the session cleanly on SIGHUP or SIGTERM instead of being killed mid-call.
+
+        Python's default for both kills the process at once: exit 129 or 143, a
+        call being taken lost, the terminal left in raw mode. Here the calls in
+        open intakes keep what was typed (:func:`screens.intake.keep_calls_at_session_end`),
+        then the App exits as ``ctrl+q`` would, restoring the terminal and
+        closing the database. A running timer needs nothing: it is in the database.
+        """
+        loop = asyncio.get_running_loop()
+        for signum in HANG_UP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._hung_up, signum)
+
+    def _hung_up(self, signum: int) -> None:
+        if self._hanging_up:
+            return
+        self._hanging_up = True
+        if signum == signal.SIGHUP:
+            self._mute_terminal()
+        self.run_worker(self._end_session(signum), group="hang-up", exit_on_error=False)
+
+    def _mute_terminal(self) -> None:
+        """The terminal is gone (SIGHUP): send the screen's output nowhere.
+
+        Textual's output thread dies on the first write to a closed terminal,
+        and the writes after it then wait for ever on its full queue: the
+        process hung with the call unsaved.
+        """
+        writer = getattr(self._driver, "_writer_thread", None)
+        if writer is not None and hasattr(writer, "_file"):
+            writer._file = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the process)
+
+    async def _end_session(self, signum: int) -> None:
+        from screens.intake import keep_calls_at_session_end
+
+        try:
+            await keep_calls_at_session_end(self)
+        finally:
+            if signum != signal.SIGHUP:
+                self.exit()  # the terminal is there: restored as ctrl+q restores it
+            else:
+                # No terminal to restore, and Textual's shutdown would write to it (and
+                # may wait on its dead output thread): close the database, then go.
+                if self._ctx is not None:
+                    with contextlib.suppress(Exception):
+                        await self._ctx.db.close()
+                os._exit(0)
+
     async def on_unmount(self) -> None:
         """Close the database cleanly (checkpointing the WAL); let the frozen heap go."""
+        loop = asyncio.get_running_loop()
+        for signum in HANG_UP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
         if self._heap_frozen:
             self._heap_frozen = False
             gc.unfreeze()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.domain.calls import CallOutcome
+from bbdispatch.domain.calls import CallOutcome, CallSource
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import person_of
 from bbdispatch.domain.rights import Action
@@ -18,7 +18,14 @@ from bbdispatch.i18n import N_, Labels, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
 from bbdispatch.services.errors import USER_ERRORS
-from bbdispatch.services.intake import CallRow, call_log, get_call, local_time, mark_call
+from bbdispatch.services.intake import (
+    CallRow,
+    call_interrupted,
+    call_log,
+    get_call,
+    local_time,
+    mark_call,
+)
 from screens.base import BBScreen, Needs, confirm_then
 from screens.note_prompt import NotePrompt
 from screens.widgets.confirm import ConfirmScreen
@@ -32,6 +39,8 @@ OUTCOME_LABEL = Labels(
         "information": N_("information"),
         "new_prospect": N_("new prospect"),
         "missed": N_("missed"),
+        "being_taken": N_("being taken"),
+        "interrupted": N_("interrupted"),
     }
 )
 
@@ -101,7 +110,7 @@ class CallLogScreen(BBScreen[None]):
         table.clear()
         for row in rows:
             call = row.call
-            outcome = OUTCOME_LABEL[call.outcome.value]
+            outcome = OUTCOME_LABEL[self._outcome_code(row)]
             style = "bold" if call.outcome is CallOutcome.PENDING else ""
             if call.outcome is CallOutcome.MISSED:
                 style = "red"
@@ -121,6 +130,13 @@ class CallLogScreen(BBScreen[None]):
         self.query_one("#calls-summary", Static).update(
             _("Calls {n} · waiting {w}").format(n=len(rows), w=waiting) + " · " + self.keys_hint()
         )
+
+    def _outcome_code(self, row: CallRow) -> str:
+        """The outcome shown: a waiting call taken by hand is being taken, or interrupted."""
+        call = row.call
+        if call.outcome is not CallOutcome.PENDING or call.source is not CallSource.MANUAL:
+            return call.outcome.value
+        return "interrupted" if call_interrupted(call) else "being_taken"
 
     def on_data_table_row_highlighted(self) -> None:
         """The highlighted call's note goes on the line under the table."""

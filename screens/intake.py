@@ -8,6 +8,7 @@ priority normal, the suggested contract, the client's address as the site.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Header, Input, OptionList, Static
+from textual.worker import Worker
 
 from bbdispatch.clock import local
 from bbdispatch.domain.callbacks import NewCallback
@@ -46,9 +48,12 @@ from bbdispatch.services.intake import (
     IntakeFieldError,
     IntakeRequest,
     caller_card,
+    drop_untouched_call,
     get_call,
+    keep_interrupted_call,
     log_unsaved_call,
     lookup_number,
+    open_call_by_hand,
     save_intake,
     validate_request,
 )
@@ -154,6 +159,10 @@ class IntakeScreen(BBScreen[None]):
         """The number last looked up as it was typed (E.164): typing on after it stays put."""
         self._pending_callback: NewCallback | None = None
         """A callback asked for whose call could not be saved yet: ctrl+b offers it again."""
+        self._own_call_id: int | None = None
+        """The call logged as this intake opened by hand (F2); None for a reported call."""
+        self._opening: Worker[None] | None = None
+        """The worker logging that call; saving and closing wait for it."""
 
     def compose(self) -> ComposeResult:
         """Number, caller, request, triage, site; see the module docstring for the order."""
@@ -199,6 +208,8 @@ class IntakeScreen(BBScreen[None]):
         self.bb.data_changed.subscribe(self, self._data_changed)
         if self._call is None:
             self.query_one("#phone", Input).focus()
+            # Logged now, as a ring is when it rings: a session that dies leaves it in the log.
+            self._opening = self.log_opened_call()
             return
         self._phone_prefill = format_with_extension(self._call.e164, self._call.raw_number)
         self.query_one("#phone", Input).value = self._phone_prefill
@@ -206,6 +217,24 @@ class IntakeScreen(BBScreen[None]):
             self.look_up(self._phone_prefill, move_on=True)
         else:
             self.query_one("#phone", Input).focus()
+
+    @work(group="intake-open", exit_on_error=False)
+    async def log_opened_call(self) -> None:
+        """Log the call taken by hand as waiting, being taken (issue 13: kill -9 kept nothing)."""
+        received = self._received_at or self.ctx.clock.now()
+        try:
+            self._own_call_id = await open_call_by_hand(self.ctx, received)
+        except USER_ERRORS as err:  # a busy or full database: the call is logged on save
+            self.notify(str(err), severity="warning")
+
+    async def call_id(self) -> int | None:
+        """The call this intake resolves: the reported one, or the one logged as it opened."""
+        if self._call is not None:
+            return self._call.id
+        if self._opening is not None:
+            with contextlib.suppress(Exception):
+                await self._opening.wait()
+        return self._own_call_id
 
     @on(Input.Changed, "#phone")
     def _number_changed(self, event: Input.Changed) -> None:
@@ -600,7 +629,7 @@ class IntakeScreen(BBScreen[None]):
             job=job, client_id=self._card.client.id if self._card else None,
             new_client=new_client, raw_number=raw,
             add_number_to_client=add_box.display and add_box.value,
-            call_id=self._call.id if self._call else None,
+            call_id=await self.call_id(),
             received_at=self._received_at,
             note=(callback.reason if callback else description) if info_only else description,
             callback=callback,
@@ -808,7 +837,7 @@ class IntakeScreen(BBScreen[None]):
     def action_close(self) -> None:
         """Close; a half-filled call asks first."""
         if not self.is_dirty():
-            self.dismiss(None)
+            self.close_untouched()
             return
         self.ask_close()
 
@@ -847,6 +876,12 @@ class IntakeScreen(BBScreen[None]):
         return call.handled_by or _("Someone")
 
     @work(exclusive=True, group="intake-save", exit_on_error=False)
+    async def close_untouched(self) -> None:
+        """Close an intake nothing was typed in; the call it logged by hand goes (no call)."""
+        await self.drop_if_untouched()
+        self.dismiss(None)
+
+    @work(exclusive=True, group="intake-save", exit_on_error=False)
     async def close_unsaved(self) -> None:
         """Log the call as closed without a job, then close."""
         if await self.log_unsaved():
@@ -858,7 +893,7 @@ class IntakeScreen(BBScreen[None]):
             form = self.query_one(NewClientForm)
             logged = await log_unsaved_call(
                 self.ctx, raw_number=form.phone_text() if form.display else self._raw_number(),
-                call_id=self._call.id if self._call else None, received_at=self._received_at,
+                call_id=await self.call_id(), received_at=self._received_at,
                 client_id=self._card.client.id if self._card else None,
                 typed=self.query_one("#description", Input).value,
             )  # fmt: skip
@@ -872,10 +907,46 @@ class IntakeScreen(BBScreen[None]):
             )
         return True
 
+    async def drop_if_untouched(self) -> None:
+        """Remove the call logged as this intake opened by hand, when nothing was typed or found."""
+        call_id = None if self._call is not None or self.is_dirty() else await self.call_id()
+        if call_id is not None:
+            with contextlib.suppress(*USER_ERRORS):
+                await drop_untouched_call(self.ctx, call_id)
+
+    async def keep_at_session_end(self) -> None:
+        """The session is ending (the terminal closed, SIGTERM): keep what was typed on the call.
+
+        A call with something typed or found stays waiting in the call log with
+        the number, the client and the request; an untouched one taken by hand
+        goes. Nothing is asked: nobody is left to answer.
+        """
+        if not self.is_dirty():
+            await self.drop_if_untouched()
+            return
+        call_id = await self.call_id()
+        form = self.query_one(NewClientForm)
+        raw = form.phone_text() if form.display else self._raw_number()
+        client_id = self._card.client.id if self._card else None
+        typed = self.query_one("#description", Input).value
+        if call_id is None:  # its row could not be logged on open: logged now
+            await self.log_unsaved()
+            return
+        await keep_interrupted_call(
+            self.ctx, call_id=call_id, raw_number=raw, client_id=client_id, typed=typed
+        )
+
 
 def _is_a_name(text: str) -> bool:
     """Whether the phone field holds a name to search for rather than a number."""
     return try_parse_phone(text) is None and any(c.isalpha() for c in text)
+
+
+async def keep_calls_at_session_end(app: App[Any]) -> None:
+    """Before a session ends on a signal, keep what every open intake holds on its call."""
+    for intake in [s for s in app.screen_stack if isinstance(s, IntakeScreen)]:
+        with contextlib.suppress(Exception):  # one failing call must not lose the others
+            await intake.keep_at_session_end()
 
 
 def quit_keeping_calls(app: App[Any]) -> None:
@@ -884,16 +955,23 @@ def quit_keeping_calls(app: App[Any]) -> None:
     ``ctrl+q`` is a priority binding of the App, so the intake never sees it;
     the App's quit action comes here instead.
     """
-    open_calls = [s for s in app.screen_stack if isinstance(s, IntakeScreen) and s.is_dirty()]
-    if not open_calls:
+    intakes = [s for s in app.screen_stack if isinstance(s, IntakeScreen)]
+    open_calls = [s for s in intakes if s.is_dirty()]
+
+    async def drop_untouched_and_quit() -> None:
+        for intake in intakes:
+            await intake.drop_if_untouched()
         app.exit()
+
+    if not open_calls:
+        app.run_worker(drop_untouched_and_quit(), group="quit", exit_on_error=False)
         return
 
     async def log_and_quit() -> None:
         for intake in open_calls:
             if not await intake.log_unsaved():
                 return  # the message is shown; the call stays open
-        app.exit()
+        await drop_untouched_and_quit()
 
     def answer(yes: bool | None) -> None:
         if yes:

@@ -41,6 +41,11 @@ MESSAGES: dict[str, str] = {
     "status.run_documented": N_("Run documented"),
     "call.closed_without_job": N_("Closed without a job"),
     "call.closed_without_job_typed": N_("Closed without a job: {text}"),
+    "call.being_taken": N_("Being taken by hand (F2)"),
+    "call.interrupted": N_("Interrupted: the session ended before the call was saved"),
+    "call.interrupted_typed": N_(
+        "Interrupted: the session ended before the call was saved: {text}"
+    ),
     "callback.no_answer": N_("No answer"),
     "callback.no_answer_typed": N_("No answer: {text}"),
     "callback.called_off": N_("Called off"),
@@ -57,6 +62,20 @@ def stored(code: str, **values: str | int) -> str:
     """
     MESSAGES[code]  # noqa: B018 - fail at the writer, not at a reader years later
     return json.dumps({MARK: code, **values}, ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_code(text: str) -> tuple[str, dict[str, object]] | None:
+    """The code and values of a text :func:`stored` wrote; None for any other text."""
+    if not text.startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get(MARK), str):
+        return None
+    code = data.pop(MARK)
+    return code, data
 
 
 def shown(text: str, language: str | None = None) -> str:

@@ -8,7 +8,9 @@ never half recorded.
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,7 +22,7 @@ from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import JobStatus
-from bbdispatch.domain.messages import stored
+from bbdispatch.domain.messages import stored, stored_code
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
@@ -270,6 +272,7 @@ async def _resolve_call(
         await store.update_call(
             ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
             handled_by=ctx.actor, note=request.note,
+            **_number_if_none(call, request.raw_number, request.e164),
         )  # fmt: skip
         return request.call_id
     return await store.insert_call(
@@ -277,6 +280,140 @@ async def _resolve_call(
         client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
         handled_by=ctx.actor, note=request.note,
     )  # fmt: skip
+
+
+def this_session() -> str:
+    """Which process is taking a call: ``host:pid:start`` (start in clock ticks since boot).
+
+    The start time tells a later process with the same pid from this one.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{_process_start(os.getpid())}"
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of process ``pid`` (``/proc``; empty where unknown or dead).
+
+    A zombie (dead, not yet reaped by its parent) is dead.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return ""
+    if len(fields) < 20 or fields[0] in (b"Z", b"X"):
+        return ""
+    return fields[19].decode()
+
+
+def session_ended(session: str) -> bool | None:
+    """Whether the process named by :func:`this_session` is gone; None when it cannot be told.
+
+    A process on another machine (several offices on PostgreSQL) cannot be
+    looked at from here: None.
+    """
+    host, _sep, rest = session.partition(":")
+    pid, _sep, start = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit() or not start:
+        return None
+    return _process_start(int(pid)) != start
+
+
+def call_interrupted(call: CallLogEntry) -> bool:
+    """Whether a waiting call taken by hand (F2) was left by a session that ended.
+
+    Its session ended on a signal (the note says interrupted), or died
+    (kill -9, a crash): the process that logged it is gone. The call log
+    shows such a call as interrupted; the dispatcher takes it again from there.
+    """
+    if call.outcome is not CallOutcome.PENDING or call.source is not CallSource.MANUAL:
+        return False
+    found = stored_code(call.note)
+    if found is None:
+        return False
+    code, values = found
+    if code in ("call.interrupted", "call.interrupted_typed"):
+        return True
+    return code == "call.being_taken" and session_ended(str(values.get("session", ""))) is True
+
+
+async def open_call_by_hand(ctx: Ctx, received_at: datetime) -> int:
+    """Log a call the dispatcher starts taking by hand (F2) as the intake opens.
+
+    As a ring is logged when the phone rings: the call is in the call log
+    before anything is typed, waiting, with a note that it is being taken, so
+    a session that dies meanwhile (kill -9, a dropped SSH link) leaves it
+    there. Saving or closing the intake resolves this row; an intake closed
+    untouched removes it (:func:`drop_untouched_call`).
+
+    Returns:
+        The call's id.
+    """
+    await check(ctx, Action.CALL_LOG)
+    async with ctx.db.transaction():
+        return await store.insert_call(
+            ctx.db, received_at=received_at, raw_number="", e164=None, client_id=None,
+            source=CallSource.MANUAL, outcome=CallOutcome.PENDING, handled_by=ctx.actor,
+            note=stored("call.being_taken", session=this_session()),
+        )  # fmt: skip
+
+
+async def drop_untouched_call(ctx: Ctx, call_id: int) -> bool:
+    """Remove the call an intake opened by hand (F2) and closed untouched: it was no call.
+
+    Only a call still as :func:`open_call_by_hand` logged it (waiting, taken by
+    hand, no number, no client, no job) goes.
+
+    Returns:
+        Whether it was removed.
+    """
+    await check(ctx, Action.CALL_LOG)
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        untouched = (
+            call is not None
+            and call.outcome is CallOutcome.PENDING
+            and call.source is CallSource.MANUAL
+            and not call.raw_number
+            and call.client_id is None
+            and call.job_id is None
+        )
+        if untouched:
+            await store.delete_calls(ctx.db, [call_id])
+        return untouched
+
+
+async def keep_interrupted_call(
+    ctx: Ctx, *, call_id: int, raw_number: str, client_id: int | None, typed: str = ""
+) -> None:
+    """Keep what was typed on a call whose session is ending (the terminal closed, SIGTERM).
+
+    The call stays waiting (nobody handled it) with the number, the client
+    found and the request typed, so the dispatcher takes it again from the
+    call log; a call handled meanwhile is left alone.
+    """
+    await check(ctx, Action.CALL_LOG)
+    note = stored("call.interrupted")
+    if typed.strip():
+        note = stored("call.interrupted_typed", text=typed.strip())
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        if call is None or call.outcome is not CallOutcome.PENDING:
+            return
+        await store.update_call(
+            ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=client_id, job_id=None,
+            handled_by=ctx.actor, note=note,
+            **_number_if_none(call, raw_number, try_parse_phone(raw_number)),
+        )  # fmt: skip
+
+
+def _number_if_none(call: CallLogEntry, raw: str, e164: str | None) -> dict[str, str | None]:
+    """The typed number for a call logged without one (F2, logged as the intake opened).
+
+    A reported call keeps the number the phone system gave (its extension too).
+    """
+    if call.raw_number or call.e164:
+        return {}
+    return {"raw_number": raw.strip() or None, "e164": e164}
 
 
 async def log_unsaved_call(
@@ -313,6 +450,8 @@ async def log_unsaved_call(
             await store.update_call(
                 ctx.db, call_id, outcome=CallOutcome.INFORMATION, client_id=client_id,
                 job_id=None, handled_by=ctx.actor, note=note,
+                # A call taken by hand (F2) was logged before its number was typed.
+                **_number_if_none(call, raw_number, try_parse_phone(raw_number)),
             )  # fmt: skip
         else:
             call_id = await store.insert_call(

@@ -79,12 +79,19 @@ async def update_call(
     job_id: int | None,
     handled_by: str,
     note: str,
+    raw_number: str | None = None,
+    e164: str | None = None,
 ) -> None:
-    """Record what became of a call."""
+    """Record what became of a call.
+
+    ``raw_number`` and ``e164``, when given, replace the call's number: a call
+    taken by hand (F2) is logged as the intake opens, before any number is typed.
+    """
     await db.execute(
         "UPDATE call_log SET outcome = ?, client_id = COALESCE(?, client_id), job_id = ?,"
-        " handled_by = ?, note = ? WHERE id = ?",
-        (outcome.value, client_id, job_id, handled_by, note, call_id),
+        " handled_by = ?, note = ?, raw_number = COALESCE(?, raw_number),"
+        " e164 = COALESCE(?, e164) WHERE id = ?",
+        (outcome.value, client_id, job_id, handled_by, note, raw_number, e164, call_id),
     )
 
 

@@ -110,3 +110,73 @@ async def test_a_ring_waiting_behind_a_form_opens_when_the_board_shows(
         intake = _intakes(app)[0]
         assert intake._call is not None and intake._call.id == call_id
         assert isinstance(app.screen_stack[-2], BoardScreen)
+
+
+async def test_a_call_taken_by_hand_is_logged_as_the_intake_opens(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """F2 logged nothing until the intake closed: a session that died lost the call."""
+    from tests.helpers import query
+
+    def manual() -> list[Any]:
+        return query(demo_db_path, "SELECT * FROM call_log WHERE source = 'manual'")
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: len(manual()) == 1)
+        assert manual()[0]["outcome"] == "pending"
+        await pilot.press("escape")  # untouched: no call, the row goes
+        await until(pilot, lambda: not _intakes(app))
+        await until(pilot, lambda: manual() == [])
+        await pilot.press("f2")
+        await until(pilot, lambda: len(manual()) == 1)
+        await pilot.press(*"601234567")
+        await settle(pilot)
+        await pilot.press("P", "c", "enter", "r", "1", "enter")
+        await until(pilot, lambda: not _intakes(app))
+    calls = manual()
+    assert len(calls) == 1  # the row logged on opening became the saved call
+    call = calls[0]
+    assert (call["outcome"], call["e164"], call["raw_number"]) == (
+        "job_created", "+48601234567", "601 234 567",
+    )  # fmt: skip
+    assert call["job_id"] is not None
+
+
+async def test_the_call_log_reads_a_call_left_by_a_dead_session_as_interrupted(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    from textual.widgets import DataTable
+
+    from bbdispatch.services.intake import open_call_by_hand
+    from screens.call_log import CallLogScreen
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        live = await open_call_by_hand(app.ctx, app.ctx.clock.now())
+        dead = await open_call_by_hand(app.ctx, app.ctx.clock.now())
+        import sqlite3
+
+        with sqlite3.connect(demo_db_path) as conn:  # as a process long gone wrote it
+            conn.execute(
+                "UPDATE call_log SET note = ? WHERE id = ?",
+                ('{"bb:msg":"call.being_taken","session":"' + _this_host() + ':1:0"}', dead),
+            )
+        await app.push_screen(CallLogScreen())
+        await settle(pilot)
+        table = app.screen.query_one("#call-table", DataTable)
+        outcome = {
+            int(str(key.value)): str(table.get_cell(key, "outcome"))
+            for key in table.rows
+            if key.value in (str(live), str(dead))
+        }
+        assert outcome == {live: "being taken", dead: "interrupted"}
+
+
+def _this_host() -> str:
+    import socket
+
+    return socket.gethostname()
