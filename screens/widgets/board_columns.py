@@ -39,16 +39,19 @@ def columns_for(width: int) -> list[Column]:
     Below 110 cells mode, priority and waiting time go; below 140 priority
     goes (emergencies stay highlighted and flagged, the order shows waiting,
     and the detail screen has everything); from 140 the names get room. Below
-    72 (a 60x20 terminal) the flags go and names shrink, so that the whole
-    table, its Left column last, fits without scrolling sideways.
+    72 (a 60x20 terminal) names shrink, so that the whole table, its Left
+    column last, fits without scrolling sideways. The flags stay at every
+    width, at least the three cells that hold ``!⏰`` (emergency, breached:
+    :func:`flag_marks`); at 80 columns four, so that three marks fit.
     """
     wide = width >= 140
     narrow = width < 110
     tiny = width < 72  # 60x20 and the like: every column must still fit, Left whole
+    flags = 3 if tiny else 4 if narrow else 5
     fixed = [
         Column("no", _("No."), 4),
-        *([] if tiny else [Column("flags", "⚑" if narrow else _("Flags"), 3 if narrow else 5)]),
-        Column("client", _("Client"), 24 if wide else (8 if tiny else 12 if narrow else 14)),
+        Column("flags", "⚑" if narrow else _("Flags"), flags),
+        Column("client", _("Client"), 24 if wide else (7 if tiny else 12 if narrow else 14)),
     ]
     tail = []
     if not narrow:
@@ -71,6 +74,30 @@ def columns_for(width: int) -> list[Column]:
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+FIRST_MARKS = frozenset("!⏰")
+"""Emergency and breached: the marks a dispatcher needs most, shown at every width."""
+
+
+def flag_marks(symbols: str, width: int) -> str:
+    """A line's marks (:attr:`bbdispatch.domain.board.Flags.symbols`) in ``width`` cells.
+
+    All of them when they fit. Otherwise emergency and breached always (``!⏰``
+    takes three cells, ``⏰`` two), then the others in their order while they
+    fit with a ``…`` after them saying that more are on the job's page: the
+    table would cut ``!⏰⚠`` to ``! …`` and hide the breach.
+    """
+    if cell_len(symbols) <= width:
+        return symbols
+    shown = "".join(mark for mark in symbols if mark in FIRST_MARKS)
+    for mark in symbols:
+        if mark in FIRST_MARKS:
+            continue
+        if cell_len(shown + mark) + 1 > width:
+            break
+        shown += mark
+    return shown + "…" if cell_len(shown) < width else shown
 
 
 def time_left(line: BoardLine) -> str:
@@ -103,7 +130,7 @@ def cells(line: BoardLine, columns: list[Column], emphasis: str) -> tuple[str | 
         raw = values[column.key]
         if column.key == "tech" and column.width < 12:
             raw = raw.split()[0]
-        value = _fit(raw, column.width)
+        value = flag_marks(raw, column.width) if column.key == "flags" else _fit(raw, column.width)
         if column.key == "left" and line.flags.breached:
             out.append(cell(value, style=f"bold {emphasis}".strip()))
         elif column.key == "flags" or style:

@@ -6,7 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static
+import pytest
+from textual.widgets import DataTable, Input, Static
 
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.rights import Principal
@@ -15,6 +16,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
+from screens.board import BoardScreen
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
@@ -140,3 +142,27 @@ async def test_closing_a_call_another_dispatcher_handled_says_so_and_changes_not
     assert (call["outcome"], call["handled_by"], call["note"]) == (
         "information", "marta", "hours asked",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [((60, 20), "!⏰"), ((80, 24), "!⏰⚠"), ((120, 30), "!⏰⚠")],
+)
+async def test_emergency_and_breach_marks_are_on_the_board_at_every_width(
+    ctx_factory: Any, demo_db_path: Path, size: tuple[int, int], shown: str
+) -> None:
+    conn = sqlite3.connect(demo_db_path)
+    with conn:  # job 11, an emergency already breached, gets a third mark (an alert)
+        conn.execute("UPDATE job SET alert = 'client called twice' WHERE id = 11")
+    conn.close()
+    app = make_app(ctx_factory)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        table = app.screen.query_one("#job-table", DataTable)
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways to
+        rows = screen_text(app).splitlines()
+        row_11 = next(r for r in rows if r.lstrip().startswith("11 "))
+        assert row_11.split()[1] == shown
+        row_15 = next(r for r in rows if r.lstrip().startswith("15 "))  # breached, on hold
+        assert row_15.split()[1] == "⏰"
