@@ -23,7 +23,7 @@ from textual.worker import Worker
 from bbdispatch.clock import local
 from bbdispatch.domain.callbacks import NewCallback
 from bbdispatch.domain.calls import CallLogEntry, CallOutcome
-from bbdispatch.domain.client_details import ClientDetails, PhoneLine
+from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
 from bbdispatch.domain.clients import CLIENT_STATUS_LABEL, Client, ClientKind, ClientStatus
 from bbdispatch.domain.errors import DomainError, FieldError
 from bbdispatch.domain.intake import offered_product, suggest_contract
@@ -39,7 +39,12 @@ from bbdispatch.phones import (
     split_extension,
     try_parse_phone,
 )
-from bbdispatch.services.clients import archive_client, check_new_client, search_clients
+from bbdispatch.services.clients import (
+    DuplicateClient,
+    archive_client,
+    check_new_client,
+    search_clients,
+)
 from bbdispatch.services.contracts import starter_signed
 from bbdispatch.services.erased import ClientErased
 from bbdispatch.services.errors import USER_ERRORS
@@ -158,6 +163,8 @@ class IntakeScreen(BBScreen[None]):
         self._auto_number: str | None = None
         """The number last looked up as it was typed (E.164): typing on after it stays put."""
         self._pending_callback: NewCallback | None = None
+        self._duplicate_warned: tuple[NewClient | None, str] | None = None
+        """The new caller warned of as a client already: saved again unchanged, added anyway."""
         """A callback asked for whose call could not be saved yet: ctrl+b offers it again."""
         self._own_call_id: int | None = None
         """The call logged as this intake opened by hand (F2); None for a reported call."""
@@ -633,9 +640,15 @@ class IntakeScreen(BBScreen[None]):
             received_at=self._received_at,
             note=(callback.reason if callback else description) if info_only else description,
             callback=callback,
+            # Saved again, unchanged, after the warning: a second client on purpose.
+            duplicate=new_client is not None and (new_client, raw) == self._duplicate_warned,
         )  # fmt: skip
         try:
             result = await save_intake(self.ctx, request)
+        except DuplicateClient as err:
+            self._duplicate_warned = (new_client, raw)
+            form.show_error("name", str(err) + " " + _("Save again to add a second client anyway."))
+            return
         except IntakeFieldError as err:
             self._show_field_error(err.field, str(err))
             if callback is not None:  # kept: ctrl+b offers it again once the field is fixed

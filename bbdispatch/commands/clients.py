@@ -7,7 +7,7 @@ from typing import Any
 
 from bbdispatch.clock import local
 from bbdispatch.commands.choice import add_choice, kind_choice
-from bbdispatch.commands.common import echo, echo_err, print_json, run
+from bbdispatch.commands.common import CommandError, echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.audit_text import field_names
@@ -26,10 +26,11 @@ from bbdispatch.domain.messages import shown
 from bbdispatch.domain.products import product_name
 from bbdispatch.formats import format_date, format_hours
 from bbdispatch.i18n import _
-from bbdispatch.phones import try_parse_phone
+from bbdispatch.phones import format_for_display, try_parse_phone
 from bbdispatch.reports.common import hours_plain
 from bbdispatch.services.client_view import ClientOverview, client_overview
 from bbdispatch.services.clients import (
+    DuplicateClient,
     add_client,
     archive_client,
     edit_client,
@@ -60,6 +61,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--name", required=True, metavar=_("NAME"), help=_("company name, or first and last name")
     )
     _detail_flags(add)
+    add.add_argument(
+        "--duplicate", action="store_true",
+        help=_("add a private person although one of that name and number is a client already"),
+    )  # fmt: skip
     add.set_defaults(handler=handle_add)
     edit = one_line_errors(actions.add_parser("edit", help=_("change a client's details")))
     edit.add_argument("id", type=positive_id, metavar=_("ID"), help=_("the client's id"))
@@ -347,7 +352,21 @@ def handle_add(args: argparse.Namespace) -> int:
     async def body() -> int:
         base = ClientDetails(kind=ClientKind(args.kind), name=args.name)
         async with office_ctx(args) as ctx:
-            client_id = await add_client(ctx, _no_private_nip(args, _details(args, base)))
+            details = _no_private_nip(args, _details(args, base))
+            try:
+                client_id = await add_client(ctx, details, duplicate=args.duplicate)
+            except DuplicateClient as err:
+                raise CommandError(
+                    _(
+                        "{name} with the number {phone} is client {id} already; to add a"
+                        " second client of that name and number anyway, give --duplicate."
+                    ).format(
+                        name=err.existing.name,
+                        phone=format_for_display(err.e164),
+                        id=err.existing.id,
+                    ),
+                    code=2,
+                ) from err
         if args.json:
             print_json({"id": client_id})
         else:

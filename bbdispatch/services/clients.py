@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bbdispatch.domain.client_details import ClientDetails, NewClient, PhoneLine
@@ -11,7 +12,7 @@ from bbdispatch.domain.clients import Client, ClientKind, ClientStatus, search_a
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.phones import InvalidPhoneNumber, parse_phone
+from bbdispatch.phones import InvalidPhoneNumber, format_for_display, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.erased import refuse_if_erased
@@ -302,17 +303,70 @@ def check_details(details: ClientDetails) -> ClientDetails:
     )  # fmt: skip
 
 
-async def add_client(ctx: Ctx, details: ClientDetails) -> int:
+class DuplicateClient(FieldError):
+    """The client being added is there already: a private person of that name and number.
+
+    A refusal that may be overridden on purpose (two people of one name sharing
+    a family phone): the command line's ``--duplicate``, the intake's second save.
+    """
+
+    def __init__(self, existing: Client, e164: str) -> None:
+        super().__init__(
+            "name",
+            _(
+                "{name} with the number {phone} is client {id} already: use that client,"
+                " or add a second one on purpose."
+            ).format(name=existing.name, phone=format_for_display(e164), id=existing.id),
+        )
+        self.existing = existing
+        """The client already there."""
+        self.e164 = e164
+        """The number they share."""
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+async def duplicate_refusal(
+    ctx: Ctx, kind: ClientKind, name: str, phones: Sequence[str]
+) -> DuplicateClient | None:
+    """The refusal of an exact duplicate private person, or None: the one rule of every front end.
+
+    A private person is known by name and phone (no NIP): one of the same name
+    (case and spacing ignored) who has one of these numbers already is the same
+    person, most likely. Companies are told apart by NIP (:func:`_nip_free`).
+    """
+    if kind is not ClientKind.PRIVATE:
+        return None
+    for e164 in phones:
+        for client in await store.clients_by_phone(ctx.db, e164):
+            if client.kind is ClientKind.PRIVATE and _same_name(client.name, name):
+                return DuplicateClient(client, e164)
+    return None
+
+
+async def add_client(ctx: Ctx, details: ClientDetails, *, duplicate: bool = False) -> int:
     """Create a client (a prospect until a contract is signed), audited.
+
+    ``duplicate`` adds a private person although one of the same name and
+    number is there already (:func:`duplicate_refusal`).
 
     Raises:
         NotAllowed: the acting person is not a dispatcher or an admin.
         FieldError: a field is wrong, or the NIP belongs to another client.
+        DuplicateClient: the same private person is there already.
         ClientErased: the client's data was erased meanwhile.
     """
     details = check_details(details)
     await check(ctx, Action.CLIENT_EDIT)
     async with ctx.db.transaction():
+        if not duplicate:
+            refused = await duplicate_refusal(
+                ctx, details.kind, details.name, [p.e164 for p in details.phones]
+            )
+            if refused is not None:
+                raise refused
         return await add_client_in_tx(ctx, details)
 
 

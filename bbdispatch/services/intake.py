@@ -72,6 +72,8 @@ class IntakeRequest:
     note: str = ""
     callback: NewCallback | None = None
     """Call the caller back (reason and time); client, number and call are filled in."""
+    duplicate: bool = False
+    """Add ``new_client`` although the same private person is a client already."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
 
     Raises:
         IntakeFieldError: a field is wrong (nothing is saved).
+        DuplicateClient: the new caller is a private person of a client's name and
+            number (``request.duplicate`` adds them anyway).
         DomainError: the NIP belongs to another client, or the client is gone.
         ClientErased: the client's data was erased meanwhile (nothing is saved).
     """
@@ -190,6 +194,15 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
         await refuse_if_erased(ctx, client_id)
         outcome = CallOutcome.INFORMATION
         if request.new_client is not None:
+            if not request.duplicate:
+                from bbdispatch.services.clients import duplicate_refusal  # on a save only
+
+                new = request.new_client
+                refused = await duplicate_refusal(
+                    ctx, new.kind, new.name, [e164 for e164, _label in new.phones]
+                )
+                if refused is not None:
+                    raise refused
             client_id = await _insert_prospect(ctx, request.new_client)
             outcome = CallOutcome.NEW_PROSPECT
         elif client_id is not None and request.add_number_to_client and request.e164:

@@ -390,3 +390,37 @@ async def test_a_new_callers_wrong_field_is_shown_and_focused_before_the_triage(
         assert app.focused is email and email.value == "biuro(at)lis.pl"
         assert str(app.screen.query_one("#triage-error", Static).render()) == ""
     assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+
+
+async def test_the_intake_warns_of_a_private_person_who_is_a_client_already(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """The new-client path took an exact duplicate (same name, same phone) without a word."""
+    from bbdispatch.domain.clients import ClientKind
+    from screens.widgets.client_form import KindToggle
+
+    before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"600700800")  # Jan Kowalski's number: his card
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one(KindToggle).kind = ClientKind.PRIVATE
+        name = app.screen.query_one("#nc-name", Input)
+        name.value = "Jan Kowalski"
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Drukarka")
+        await pilot.press("enter", "r", "1", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        error = str(app.screen.query_one("#nc-error", Static).render())
+        assert "is client 10 already" in error and "Save again" in error
+        assert app.focused is name and name.value == "Jan Kowalski"
+        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == before
+        await pilot.press("ctrl+s")  # saved again, unchanged: added on purpose
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    names = query(demo_db_path, "SELECT name FROM client WHERE name = 'Jan Kowalski'")
+    assert len(names) == 2

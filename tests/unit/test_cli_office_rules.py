@@ -329,3 +329,22 @@ def test_time_add_without_tech_on_a_technicians_job_says_what_to_pass(
     cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
         yesterday(11), "--text", "Naprawa", "--tech", "anna")  # fmt: skip
     assert rows(db, "SELECT count(*) FROM work_entry") == [(1,)]
+
+
+def test_an_exact_duplicate_private_person_is_refused_unless_asked_for(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``clients add`` took the same person (same name, same phone) twice without a word."""
+    first = new_private(db, capsys)
+    err = cli(db, capsys, "clients", "add", "--kind", "private", "--name", "jan łukasz  WÓJCIK",
+              "--phone", "+48 601 100 200", code=2)  # fmt: skip
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"is client {first} already" in err and "601 100 200" in err
+    assert "--duplicate" in err
+    assert rows(db, "SELECT count(*) FROM client") == [(1,)]
+    # Another number, or a company of that name, is no duplicate.
+    cli(db, capsys, "clients", "add", "--kind", "private", "--name", "Jan Łukasz Wójcik",
+        "--phone", "601 100 201")  # fmt: skip
+    second = cli_json(db, capsys, "clients", "add", "--kind", "private", "--name",
+                      "Jan Łukasz Wójcik", "--phone", "601 100 200", "--duplicate")["id"]  # fmt: skip
+    assert rows(db, "SELECT count(*) FROM client") == [(3,)] and second != first
