@@ -45,6 +45,10 @@ TICK_SECONDS = 0.01
 MAX_WAIT_TICKS = 50
 """At most this many ticks (0.5 s) a key waits for the one before it or a screen."""
 
+MAX_RELEASE_TICKS = 1000
+"""At most this many ticks (10 s) the gate waits for a key it gave back to reach the App:
+it is in the App's queue, behind a long burst; a key that never comes cannot stop the rest."""
+
 GRACE_TICKS = 3
 """A mounted screen that focuses nothing takes keys after these ticks."""
 
@@ -73,6 +77,8 @@ class KeyGate:
         """Keys given back by a field focus had left: they go before the held ones."""
         self._in_flight: events.Key | None = None
         self._released: events.Key | None = None
+        """The key given back last, until it reaches :meth:`hold` (one at a time)."""
+        self._release_ticks = 0
         self._ticks = 0
         self._armed = False
         self._opened: WeakSet[Screen[object]] = WeakSet()
@@ -109,7 +115,8 @@ class KeyGate:
         if event is self._released:
             self._released = None
             return False
-        if self._returned or self._held or self._flying() or not self._ready(0):
+        waiting_release = self._released is not None  # a key given back has not arrived yet
+        if waiting_release or self._returned or self._held or self._flying() or not self._ready(0):
             self._held.append(event)
             self._arm()
             return True
@@ -154,6 +161,16 @@ class KeyGate:
         if not self._held and not self._returned:
             self._ticks = 0
             return
+        if self._released is not None and self._release_ticks < MAX_RELEASE_TICKS:
+            # The key given back last is still in the App's queue (a long burst under
+            # load): the next one waits for it. Released on, it arrived after the next
+            # and was held again at the end: keys swapped (issue 13: `rn2` after Tab in
+            # the request), or went round for ever and the screen took no key.
+            self._release_ticks += 1
+            self._arm()
+            return
+        self._release_ticks = 0
+        self._released = None  # arrived, or lost (the bound above): the gate goes on
         waiting = self._flying() or not self._ready(self._ticks)
         if waiting and self._ticks < MAX_WAIT_TICKS:
             self._ticks += 1

@@ -65,3 +65,27 @@ def test_keys_sent_with_the_choice_of_private_land_in_the_name(
     tmux(sock, "send-keys", "-t", target, "BTab", "p", "Tab", "Xavier")
     screen = wait_for(sock, target, "Xavier")
     assert "(•) [p]rivate" in screen
+
+
+def test_a_long_burst_then_tab_then_triage_keys_keep_their_order(
+    dispatcher: tuple[Path, str], tmp_path: Path
+) -> None:
+    """3,000 typed characters, Tab, `r n 2`: the letters landed in the request (issue 13)."""
+    from tests.helpers import query
+
+    sock, target = dispatcher
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
+    tmux(sock, "send-keys", "-t", target, "601234567")
+    wait_for(sock, target, "Kancelaria Notarialna")
+    text = "Disk full test with a long description to fill pages " + "x" * 3000
+    tmux(sock, "send-keys", "-t", target, "-l", text)
+    tmux(sock, "send-keys", "-t", target, "Tab")
+    tmux(sock, "send-keys", "-t", target, "r", "n", "2")
+    tmux(sock, "send-keys", "-t", target, "C-s")
+    wait_for(sock, target, "saved.", timeout=60)
+    db = tmp_path / "demo.db"
+    job = query(db, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    assert job["description"] == text
+    assert (job["mode"], job["priority"], job["category"]) == ("remote", "normal", "software")

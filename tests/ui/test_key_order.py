@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def burst(app: Any, *keys: str) -> None:
     """What the driver does with one read holding several keys: posts, no await between."""
     for key in keys:
-        char = key if len(key) == 1 else None
+        char = key if len(key) == 1 else (" " if key == "space" else None)
         app.post_message(events.Key(key, char))
 
 
@@ -103,3 +103,27 @@ def test_every_text_field_of_ours_keeps_key_order() -> None:
                     if isinstance(base, ast.Name) and base.id in {"Input", "TextArea"}:
                         bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bare
+
+
+async def test_a_long_burst_then_tab_then_triage_keys_keep_their_order(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """Issue 13: 3,000 typed characters, Tab, `r n 2` in one go; `rn2` landed in the request."""
+    from tests.helpers import query
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert screen.focused is screen.query_one("#description", Input)
+        text = "Disk full test with a long description to fill pages " + "x" * 3000
+        burst(app, *["space" if c == " " else c for c in text], "tab", "r", "n", "2", "ctrl+s")
+        async with asyncio.timeout(120):
+            while app.screen is screen:
+                await settle(pilot)
+    job = query(demo_db_path, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    assert job["description"] == text
+    assert (job["mode"], job["priority"], job["category"]) == ("remote", "normal", "software")
