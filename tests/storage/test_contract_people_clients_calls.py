@@ -252,6 +252,19 @@ async def test_call_log_round_trip(db: Database) -> None:
         await calls.set_call_note(db, typed, "oddzwonić")
     noted = await calls.get_call(db, typed)
     assert noted is not None and noted.note == "oddzwonić"
+    async with db.transaction():  # a call taken by hand gets its number when saved (F2)
+        await calls.update_call(
+            db, typed, outcome=CallOutcome.INFORMATION, client_id=None, job_id=None,
+            handled_by="beata", note="", raw_number="601 234 567", e164="+48601234567",
+        )  # fmt: skip
+        await calls.update_call(  # no number given: the one it has is kept
+            db, ring, outcome=CallOutcome.INFORMATION, client_id=None, job_id=None,
+            handled_by="beata", note="",
+        )  # fmt: skip
+    numbered, kept = await calls.get_call(db, typed), await calls.get_call(db, ring)
+    assert numbered is not None and kept is not None
+    assert (numbered.raw_number, numbered.e164) == ("601 234 567", "+48601234567")
+    assert (kept.raw_number, kept.e164) == ("601 234 567", "+48601234567")
 
 
 async def test_callbacks_round_trip(db: Database) -> None:
