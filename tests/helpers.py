@@ -67,6 +67,18 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*["space" if c == " " else c for c in text])
 
 
+async def new_caller(pilot: Pilot[Any], number: str = "500600722", name: str = "Biuro Lis") -> None:
+    """Take a call from an unknown number (F2, the number, Enter) and type the new caller's name."""
+    await pilot.press("f2", *number, "enter")
+    await settle(pilot)
+    await type_text(pilot, name)
+
+
+def count(db_path: Path, table: str) -> int:
+    """How many rows a table of the test database has."""
+    return int(query(db_path, f"SELECT count(*) FROM {table}")[0][0])
+
+
 def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
     """Read the test database directly, behind the App's back."""
     conn = sqlite3.connect(db_path)

@@ -23,7 +23,7 @@ from screens.intake import IntakeScreen
 from screens.sign_contract import SignContractScreen
 from screens.widgets.client_form import NewClientForm
 from tests.conftest import DEMO_NOW
-from tests.helpers import make_app, query, settle, type_text
+from tests.helpers import count, make_app, new_caller, query, settle, type_text
 
 
 async def work_on(db_path: Path, prices: PriceList, job_id: int, minutes: int) -> Ctx:
@@ -128,24 +128,22 @@ async def test_a_new_caller_cancelling_the_signing_form_leaves_nothing_saved(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
     """^t for a new caller saved the prospect before the form opened; Esc left it behind."""
-    clients_before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    clients_before = count(demo_db_path, "client")
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f2", *"500600722", "enter")
-        await settle(pilot)
-        await type_text(pilot, "Biuro Lis")
+        await new_caller(pilot)
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, SignContractScreen)
         assert "Biuro Lis" in str(app.screen.query_one("#sign-title").render())
-        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+        assert count(demo_db_path, "client") == clients_before
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
         form = app.screen.query_one(NewClientForm)
         assert form.display and form.value().name == "Biuro Lis"  # what was typed stays
-        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+        assert count(demo_db_path, "client") == clients_before
         await pilot.press("ctrl+t")
         await settle(pilot)
         await pilot.press("ctrl+s")

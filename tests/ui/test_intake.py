@@ -14,7 +14,7 @@ from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.client_form import NewClientForm
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import DISPATCHER, make_app, query, settle, type_text
+from tests.helpers import DISPATCHER, count, make_app, new_caller, query, settle, type_text
 
 DIGITS = list("601234567")  # Kancelaria Notarialna Nowak (demo client 1)
 
@@ -348,7 +348,7 @@ async def test_a_save_with_no_caller_chosen_focuses_the_list_to_choose_from(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
     """The refusal "choose the caller" put the focus in the number, away from the list."""
-    jobs_before = query(demo_db_path, "SELECT count(*) FROM job")[0][0]
+    jobs_before = count(demo_db_path, "job")
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -364,20 +364,18 @@ async def test_a_save_with_no_caller_chosen_focuses_the_list_to_choose_from(
         assert pick.display and app.focused is pick
         assert app.screen.query_one("#description", Input).value == "Drukarka nie drukuje"
         assert app.screen.query_one("#search", Input).value == "Kowal"
-    assert query(demo_db_path, "SELECT count(*) FROM job")[0][0] == jobs_before
+    assert count(demo_db_path, "job") == jobs_before
 
 
 async def test_a_new_callers_wrong_field_is_shown_and_focused_before_the_triage(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
     """With the triage also missing, the error and focus went to the triage bar below."""
-    clients_before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    clients_before = count(demo_db_path, "client")
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f2", *"500600722", "enter")
-        await settle(pilot)
-        await type_text(pilot, "Biuro Lis")
+        await new_caller(pilot)
         email = app.screen.query_one("#nc-email", Input)
         email.value = "biuro(at)lis.pl"
         app.screen.query_one("#description", Input).focus()
@@ -389,7 +387,7 @@ async def test_a_new_callers_wrong_field_is_shown_and_focused_before_the_triage(
         assert "Not an e-mail address" in error
         assert app.focused is email and email.value == "biuro(at)lis.pl"
         assert str(app.screen.query_one("#triage-error", Static).render()) == ""
-    assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == clients_before
+    assert count(demo_db_path, "client") == clients_before
 
 
 async def test_the_intake_warns_of_a_private_person_who_is_a_client_already(
@@ -399,7 +397,7 @@ async def test_the_intake_warns_of_a_private_person_who_is_a_client_already(
     from bbdispatch.domain.clients import ClientKind
     from screens.widgets.client_form import KindToggle
 
-    before = query(demo_db_path, "SELECT count(*) FROM client")[0][0]
+    before = count(demo_db_path, "client")
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -418,7 +416,7 @@ async def test_the_intake_warns_of_a_private_person_who_is_a_client_already(
         error = str(app.screen.query_one("#nc-error", Static).render())
         assert "is client 10 already" in error and "Save again" in error
         assert app.focused is name and name.value == "Jan Kowalski"
-        assert query(demo_db_path, "SELECT count(*) FROM client")[0][0] == before
+        assert count(demo_db_path, "client") == before
         await pilot.press("ctrl+s")  # saved again, unchanged: added on purpose
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)

@@ -36,6 +36,15 @@ def company(path: str, capsys: pytest.CaptureFixture[str], name: str = "Biuro Li
     return int(cli_json(path, capsys, "clients", "add", "--kind", "company", "--name", name)["id"])
 
 
+def annas_job(db: str, capsys: pytest.CaptureFixture[str]) -> int:
+    """A private client's job received a week ago and assigned to anna: its id."""
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
+                   str(client_id), "--description", "x")["id"]  # fmt: skip
+    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    return int(job)
+
+
 def test_a_fee_on_a_block_is_refused_not_dropped(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -166,10 +175,7 @@ def test_an_end_in_the_future_exits_2_naming_to(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``time add`` / ``time edit`` with a future end exited 1 without naming the flag."""
-    client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
-                   str(client_id), "--description", "x")["id"]  # fmt: skip
-    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    job = annas_job(db, capsys)
     tomorrow = (datetime.now(FIRM_ZONE) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     err = cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
               tomorrow, "--text", "Naprawa", "--tech", "anna", code=2)  # fmt: skip
@@ -316,10 +322,7 @@ def test_time_add_without_tech_on_a_technicians_job_says_what_to_pass(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without --tech the refusal said "This technician is not on job N" of nobody named."""
-    client_id = new_private(db, capsys)
-    job = cli_json(db, capsys, "jobs", "add", "--received-at", week_ago(), "--client",
-                   str(client_id), "--description", "x")["id"]  # fmt: skip
-    cli(db, capsys, "jobs", "assign", str(job), "--to", "anna")
+    job = annas_job(db, capsys)
     err = cli(db, capsys, "time", "add", "--job", str(job), "--from", yesterday(10), "--to",
               yesterday(11), "--text", "Naprawa", code=2)  # fmt: skip
     one_line(err, "--tech")
