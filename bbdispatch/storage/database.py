@@ -316,6 +316,8 @@ def _share_empty_file(path: Path) -> None:
     the "database owner" whose audit seal counts, ``docs/audit.md``).
     """
     info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_a_file(path)
     if not info.st_size and info.st_uid not in (os.geteuid(), 0):
         raise StorageError(
             _("{path} is an empty file of another account (uid {uid}), which would own the "
@@ -527,25 +529,41 @@ MARKER_TABLES = frozenset({"client", "technician", "job", "work_entry", "audit_l
 """Tables every bbdispatch database has (migration 001); a file without them is something else."""
 
 
+def _not_a_file(path: Path) -> StorageError:
+    """The refusal of a database name that is a folder, device or pipe.
+
+    A device such as ``/dev/null`` reads as an empty file: taken for one, ``init``
+    run by root would set its mode ``0660`` and lock every other account out of it.
+    """
+    return StorageError(
+        _("{path} is not a file (a folder, device or pipe), so not a bbdispatch "
+          "database; it was left as it is.").format(path=path)
+    )  # fmt: skip
+
+
 def refuse_foreign_file(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a bbdispatch database, before SQLite touches it.
 
     Only ``init`` and ``demo`` (``create``) may turn an empty file into a
     database; an SQLite file of another program (tables of its own, and no
     bbdispatch schema version, or a version we know without bbdispatch's
-    tables) is never converted, whoever asks.
+    tables) is never converted, whoever asks; nor is anything but a regular
+    file (a folder, a device such as ``/dev/null``, a pipe).
 
     Raises:
         StorageError: one line naming the file and what it is.
     """
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         return
     except OSError as err:
         raise StorageError(
             _("Cannot open database {path}: {err}").format(path=path, err=err.strerror or err)
         ) from err
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_a_file(path)
+    size = info.st_size
     if size == 0:
         if create:
             return

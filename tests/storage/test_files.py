@@ -131,3 +131,22 @@ def test_commands_refuse_empty_and_foreign_files_in_one_line(
     assert other.read_bytes() == before
     assert numbered.read_bytes() == before_numbered
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "other.db", "v7.db"]
+
+
+@pytest.mark.parametrize("command", [("init",), ("demo",), ("ring", "601 234 567")])
+def test_a_pipe_or_device_named_as_the_database_is_left_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    """``--db /dev/null init`` as root once set /dev/null 0660: a device reads as empty.
+
+    A named pipe stands in for the device here (it, too, is "empty"), so that the
+    test cannot harm the machine it runs on if the fault comes back.
+    """
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe, 0o600)
+    os.chmod(pipe, 0o622)
+    assert main(["--db", str(pipe), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a file (a folder, device or pipe)" in err, err
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and _mode(pipe) == 0o622
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]
