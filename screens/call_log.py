@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from bbdispatch.domain.calls import CallOutcome, CallSource
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.messages import shown
 from bbdispatch.domain.people import person_of
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import N_, Labels, _
@@ -145,7 +146,7 @@ class CallLogScreen(BBScreen[None]):
     def _show_note(self) -> None:
         """Show the selected call's note (the table has no room for it at 80 columns)."""
         row = self._selected_row()
-        note = row.call.note if row is not None else None
+        note = shown(row.call.note) if row is not None else None
         text = _("Note: {note}").format(note=note) if note else _("Note: none (n writes one)")
         self.query_one("#call-note", Static).update(text if row is not None else "")
 
@@ -173,7 +174,7 @@ class CallLogScreen(BBScreen[None]):
         if call_id is None:
             return
         row = self._selected_row()
-        current = row.call.note if row is not None else None
+        current = shown(row.call.note) if row is not None else None
         prompt = NotePrompt(
             _("Note of the call"), _("what was said"), required=False, value=current or ""
         )
@@ -206,7 +207,7 @@ class CallLogScreen(BBScreen[None]):
 
         who = row.client_name or format_for_display(call.e164) or call.raw_number
         ask_callback(self, who, client_id=call.client_id, e164=call.e164, call_id=call.id,
-                     reason=call.note)  # fmt: skip
+                     reason=shown(call.note))  # fmt: skip
 
     def _selected_row(self) -> CallRow | None:
         call_id = self._selected_id()

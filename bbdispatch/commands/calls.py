@@ -17,7 +17,7 @@ from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id,
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, CALL_SOURCE_LABEL, width_of
-from bbdispatch.domain.messages import shown
+from bbdispatch.domain.messages import shown, stored_code
 from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
@@ -56,7 +56,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def call_json(row: CallRow) -> dict[str, Any]:
-    """One call as scripts see it: Warsaw time with offset, the codes of outcome and source."""
+    """One call as scripts see it: Warsaw time with offset, the codes of outcome and source.
+
+    ``note`` is worded in the session's language, as the text listing shows
+    it; ``note_code`` is the code of a note the system wrote (for example
+    ``call.closed_without_job_typed``), None for a person's note or none.
+    """
     call = row.call
     return {
         "id": call.id,
@@ -69,7 +74,8 @@ def call_json(row: CallRow) -> dict[str, Any]:
         "outcome": call.outcome.value,
         "job_id": call.job_id,
         "handled_by": call.handled_by,
-        "note": call.note,
+        "note": shown(call.note),
+        "note_code": found[0] if (found := stored_code(call.note)) else None,
     }
 
 

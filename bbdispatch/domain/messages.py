@@ -25,6 +25,9 @@ from bbdispatch.i18n import LANGUAGES, N_, _, gettext_in
 MARK = "bb:msg"
 """The key that makes a stored JSON object a message of :data:`MESSAGES`."""
 
+LITERAL = "bb:text"
+"""The key of a person's text stored so that it is never read as a message (:func:`typed`)."""
+
 MESSAGES: dict[str, str] = {
     "charge.recurring": N_("recurring task of {n}"),
     "charge.chosen": N_("chosen by dispatcher: {n}"),
@@ -78,12 +81,44 @@ def stored_code(text: str) -> tuple[str, dict[str, object]] | None:
     return code, data
 
 
+def typed(text: str) -> str:
+    """The text to store for ``text`` a person typed, in a column that also holds messages.
+
+    Call notes, job status-change reasons and the like share their column
+    with what :func:`stored` writes, so a note typed as
+    ``{"bb:msg":"call.interrupted_typed","text":"SPOOF"}`` (or as an older
+    message's words, "assigned to Anna") would be read as the system's. Such
+    a text is stored wrapped, ``{"bb:text":"..."}``, which :func:`shown` gives
+    back exactly as typed; any other text is stored as it is. Every writer of
+    person-typed text into those columns goes through this.
+    """
+    posing = text.startswith("{") and (MARK in text or LITERAL in text)
+    if posing or any(shown(text, language) != text for language in LANGUAGES):
+        return json.dumps({LITERAL: text}, ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def _literal(text: str) -> str | None:
+    """The person's text :func:`typed` wrapped in ``text``; None when it is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and len(data) == 1 and isinstance(data.get(LITERAL), str):
+        return str(data[LITERAL])
+    return None
+
+
 def shown(text: str, language: str | None = None) -> str:
     """A stored text in words: a message in ``language`` (default: the session's), else as is.
 
     A message stored as words by an older version (in any of the languages)
     is worded again in ``language``; other text is returned unchanged.
     """
+    if text.startswith("{") and LITERAL in text:
+        literal = _literal(text)
+        if literal is not None:
+            return literal
     if not text.startswith("{") or MARK not in text:
         return _reworded(text, language)
     try:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from bbdispatch.domain.callbacks import Callback, NewCallback
 from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
-from bbdispatch.domain.messages import stored
+from bbdispatch.domain.messages import shown, stored, typed
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import audit
@@ -152,7 +152,7 @@ async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
     async with ctx.db.transaction():
         await _open_callback(ctx, callback_id)
         await store.finish_callback(
-            ctx.db, callback_id, ctx.actor, ctx.clock.now(), outcome.strip()
+            ctx.db, callback_id, ctx.actor, ctx.clock.now(), typed(outcome.strip())
         )
         await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
 
@@ -232,9 +232,9 @@ async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
         call = await call_store.get_call(ctx.db, call_id)
         if call is None:
             raise NotFound(_("No call {id}.").format(id=call_id))
-        if (call.note or "") == note.strip():
+        if note.strip() in (call.note or "", shown(call.note or "")):
             return
-        await call_store.set_call_note(ctx.db, call_id, note.strip())
+        await call_store.set_call_note(ctx.db, call_id, typed(note.strip()))
         await audit.record(
             ctx, "call", call_id, "noted", note={"from": call.note, "to": note.strip()}
         )

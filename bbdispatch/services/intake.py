@@ -22,7 +22,7 @@ from bbdispatch.domain.clients import Client, ClientKind
 from bbdispatch.domain.errors import DomainError, FieldError, NotFound
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import JobStatus
-from bbdispatch.domain.messages import stored, stored_code
+from bbdispatch.domain.messages import stored, stored_code, typed
 from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.phones import InvalidPhoneNumber, parse_phone, try_parse_phone
@@ -284,14 +284,14 @@ async def _resolve_call(
             )
         await store.update_call(
             ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
-            handled_by=ctx.actor, note=request.note,
+            handled_by=ctx.actor, note=typed(request.note),
             **_number_if_none(call, request.raw_number, request.e164),
         )  # fmt: skip
         return request.call_id
     return await store.insert_call(
         ctx.db, received_at=received, raw_number=request.raw_number.strip(), e164=request.e164,
         client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
-        handled_by=ctx.actor, note=request.note,
+        handled_by=ctx.actor, note=typed(request.note),
     )  # fmt: skip
 
 
@@ -498,7 +498,7 @@ async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = ""
             raise DomainError(_("This call already became job {id}.").format(id=call.job_id))
         await store.update_call(
             ctx.db, call_id, outcome=outcome, client_id=None, job_id=None,
-            handled_by=ctx.actor, note=note or call.note,
+            handled_by=ctx.actor, note=typed(note) if note else call.note,
         )  # fmt: skip
         await audit.record(ctx, "call", call_id, "marked", outcome=outcome.value)
         reachable = call.e164 is not None or call.client_id is not None

@@ -26,7 +26,7 @@ from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
 from bbdispatch.domain.lifecycle import plan_assignment, plan_step
-from bbdispatch.domain.messages import stored
+from bbdispatch.domain.messages import stored, typed
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit
 from bbdispatch.i18n import _
@@ -74,8 +74,7 @@ async def move_job_in_tx(
     step = plan_step(job, target, note, timer_running=timer_running)
     if step is None:
         return False
-    if remark is not None:
-        step = replace(step, note=remark)
+    step = replace(step, note=typed(step.note) if remark is None else remark)
     await job_store.record_transition(ctx.db, job.id, step, ctx.clock.now(), ctx.actor)
     await audit.record(
         ctx, "job", job.id, "status", from_status=job.status, to_status=target,

@@ -165,3 +165,50 @@ async def test_the_call_log_shows_the_note_and_n_edits_it_without_erasing(
         demo_db_path, "SELECT * FROM audit_log WHERE entity = 'call' AND action = 'noted'"
     )
     assert len(noted) == 1
+
+
+SPOOF = '{"bb:msg":"call.interrupted_typed","text":"SPOOF"}'
+
+
+async def test_the_call_log_words_a_system_note_and_shows_a_typed_one_as_typed(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """A stored message reads in words (line and editor); a note typed as one reads as typed."""
+    import sqlite3
+
+    from textual.widgets import Input
+
+    from bbdispatch.domain.messages import stored
+    from screens.note_prompt import NotePrompt
+    from screens.widgets.plain import Plain
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"601234567")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        with sqlite3.connect(demo_db_path) as conn:  # as closing the intake unsaved leaves it
+            conn.execute(
+                "UPDATE call_log SET note = ?",
+                (stored("call.closed_without_job_typed", text="Drukarka"),),
+            )
+        await pilot.press("l")
+        await settle_until(pilot, lambda: isinstance(app.screen, CallLogScreen))
+        detail = app.screen.query_one("#call-note", Plain)
+        await settle_until(pilot, lambda: "Drukarka" in str(detail.render()))
+        assert str(detail.render()) == "Note: Closed without a job: Drukarka"
+        await pilot.press("n")
+        await settle_until(pilot, lambda: isinstance(app.screen, NotePrompt))
+        field = app.screen.query_one("#note-input", Input)
+        assert field.value == "Closed without a job: Drukarka"
+        field.value = SPOOF
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: "SPOOF" in str(detail.render()))
+        assert str(detail.render()) == f"Note: {SPOOF}"
+        await pilot.press("n")
+        await settle_until(pilot, lambda: isinstance(app.screen, NotePrompt))
+        assert app.screen.query_one("#note-input", Input).value == SPOOF
+    note = query(demo_db_path, "SELECT note FROM call_log")[0]["note"]
+    assert "bb:msg" in note and note != SPOOF  # kept, but never as the system's message

@@ -258,3 +258,48 @@ def test_closing_a_block_with_hours_left_asks_on_a_terminal(
     assert rows(str(demo_db_path), "SELECT status FROM contract WHERE id = 1") != [("closed",)]
     assert main(close) == 0
     assert rows(str(demo_db_path), "SELECT status FROM contract WHERE id = 1") == [("closed",)]
+
+
+SPOOF = '{"bb:msg":"call.interrupted_typed","text":"SPOOF"}'
+
+
+def test_calls_word_system_notes_and_show_typed_ones_as_typed(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A note typed as a system message reads as typed; the system's own reads in words."""
+    from bbdispatch.domain.messages import stored
+
+    cli(db, capsys, "ring", "601100200")
+    cli(db, capsys, "ring", "500600700")
+    typed_id, system_id = (c["id"] for c in cli_json(db, capsys, "calls"))
+    cli(db, capsys, "calls", "note", str(typed_id), SPOOF)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE call_log SET note = ? WHERE id = ?",
+            (stored("call.closed_without_job_typed", text="Drukarka"), system_id),
+        )
+    listing = cli(db, capsys, "calls")
+    assert "Interrupted" not in listing
+    assert SPOOF in listing and "Closed without a job: Drukarka" in listing
+    assert "bb:msg" not in listing.replace(SPOOF, "")
+    notes = {c["id"]: (c["note"], c["note_code"]) for c in cli_json(db, capsys, "calls")}
+    assert notes == {
+        typed_id: (SPOOF, None),
+        system_id: ("Closed without a job: Drukarka", "call.closed_without_job_typed"),
+    }
+    cli(db, capsys, "calls", "mark", str(system_id), "information", "--note", SPOOF)
+    assert cli_json(db, capsys, "calls")[-1]["note"] == SPOOF
+
+
+def test_a_job_reason_typed_as_a_system_message_reads_as_typed(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A status change's reason is the person's text, even when it looks like "assigned to X"."""
+    from bbdispatch.domain.messages import shown
+
+    client_id = new_private(db, capsys)
+    job = cli_json(db, capsys, "jobs", "add", "--client", str(client_id), "--description", "x")
+    reason = '{"bb:msg":"status.assigned","name":"SPOOF"}'
+    cli(db, capsys, "jobs", "status", str(job["id"]), "cancelled", "--reason", reason)
+    (note,) = rows(db, "SELECT note FROM job_status_change WHERE to_status = 'cancelled'")[0]
+    assert shown(note, "en") == reason and shown(note, "pl") == reason
