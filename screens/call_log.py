@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
-from bbdispatch.domain.calls import CallOutcome, CallSource
+from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.messages import shown
 from bbdispatch.domain.people import person_of
@@ -21,8 +21,9 @@ from bbdispatch.services.callbacks import note_call
 from bbdispatch.services.errors import USER_ERRORS
 from bbdispatch.services.intake import (
     CallRow,
-    call_interrupted,
     call_log,
+    call_note,
+    call_state,
     get_call,
     local_time,
     mark_call,
@@ -134,10 +135,7 @@ class CallLogScreen(BBScreen[None]):
 
     def _outcome_code(self, row: CallRow) -> str:
         """The outcome shown: a waiting call taken by hand is being taken, or interrupted."""
-        call = row.call
-        if call.outcome is not CallOutcome.PENDING or call.source is not CallSource.MANUAL:
-            return call.outcome.value
-        return "interrupted" if call_interrupted(call) else "being_taken"
+        return call_state(row.call)
 
     def on_data_table_row_highlighted(self) -> None:
         """The highlighted call's note goes on the line under the table."""
@@ -146,7 +144,7 @@ class CallLogScreen(BBScreen[None]):
     def _show_note(self) -> None:
         """Show the selected call's note (the table has no room for it at 80 columns)."""
         row = self._selected_row()
-        note = shown(row.call.note) if row is not None else None
+        note = shown(call_note(row.call)) if row is not None else None
         text = _("Note: {note}").format(note=note) if note else _("Note: none (n writes one)")
         self.query_one("#call-note", Static).update(text if row is not None else "")
 

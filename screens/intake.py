@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Checkbox, Header, Input, OptionList, Static
 from textual.worker import Worker
 
@@ -55,11 +56,13 @@ from bbdispatch.services.intake import (
     caller_card,
     drop_untouched_call,
     get_call,
+    keep_call_draft,
     keep_interrupted_call,
     log_unsaved_call,
     lookup_number,
     open_call_by_hand,
     save_intake,
+    typed_request,
     validate_request,
 )
 from screens.base import BBScreen, Needs, confirm_then
@@ -77,6 +80,9 @@ from screens.widgets.triage_bar import TriageBar
 
 if TYPE_CHECKING:
     from screens.sign_contract import SignContractScreen
+
+DRAFT_PAUSE = 1.0
+"""Seconds of no typing after which an F2 call's draft is written onto its row (issue 13)."""
 
 
 class IntakeScreen(BBScreen[None]):
@@ -156,6 +162,8 @@ class IntakeScreen(BBScreen[None]):
         self._card: CallerCard | None = None
         self._by_search = False
         self._site_default = ""
+        self._description_default = ""
+        """The request a waiting call came back with: left as it was, closing keeps it waiting."""
         self._phone_prefill = ""
         self._received_at: datetime | None = None
         self._number_enter_pending = False
@@ -170,6 +178,10 @@ class IntakeScreen(BBScreen[None]):
         """The call logged as this intake opened by hand (F2); None for a reported call."""
         self._opening: Worker[None] | None = None
         """The worker logging that call; saving and closing wait for it."""
+        self._draft_timer: Timer | None = None
+        """Writes the draft onto the F2 call once typing pauses (:data:`DRAFT_PAUSE`)."""
+        self._draft_written: tuple[str, str] = ("", "")
+        """The (number, request) last written onto the F2 call: the same again is not written."""
 
     def compose(self) -> ComposeResult:
         """Number, caller, request, triage, site; see the module docstring for the order."""
@@ -219,6 +231,9 @@ class IntakeScreen(BBScreen[None]):
             self._opening = self.log_opened_call()
             return
         self._phone_prefill = format_with_extension(self._call.e164, self._call.raw_number)
+        # A call left waiting with a request typed (a draft, a session that ended): it is back.
+        self._description_default = typed_request(self._call)
+        self.query_one("#description", Input).value = self._description_default
         self.query_one("#phone", Input).value = self._phone_prefill
         if self._call.e164:
             self.look_up(self._phone_prefill, move_on=True)
@@ -242,6 +257,39 @@ class IntakeScreen(BBScreen[None]):
             with contextlib.suppress(Exception):
                 await self._opening.wait()
         return self._own_call_id
+
+    @on(Input.Changed, "#phone")
+    @on(Input.Changed, "#description")
+    def _typed(self) -> None:
+        """Typing restarts the pause after which an F2 call's draft is written (issue 13)."""
+        if self._call is not None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_PAUSE, self.write_draft)
+
+    @work(exclusive=True, group="intake-draft", exit_on_error=False)
+    async def write_draft(self) -> None:
+        """Write the number and request typed so far onto the F2 call: kill -9 keeps them.
+
+        One small write, only when they changed and no save or close is running
+        (that one resolves the call itself; a draft never overwrites it).
+        """
+        if any(
+            w.node is self and w.group == "intake-save" and not w.is_finished for w in self.workers
+        ):
+            return
+        draft = (self._raw_number(), self.query_one("#description", Input).value)
+        if draft == self._draft_written:
+            return
+        call_id = await self.call_id()
+        if call_id is None:
+            return
+        try:
+            await keep_call_draft(self.ctx, call_id, raw_number=draft[0], typed=draft[1])
+        except USER_ERRORS:
+            return  # a busy database: the next pause tries again
+        self._draft_written = draft
 
     @on(Input.Changed, "#phone")
     def _number_changed(self, event: Input.Changed) -> None:
@@ -839,7 +887,7 @@ class IntakeScreen(BBScreen[None]):
         """
         phone = self.query_one("#phone", Input).value
         return bool(
-            self.query_one("#description", Input).value
+            self.query_one("#description", Input).value != self._description_default
             or (phone and phone != self._phone_prefill)
             or (self._card is not None and self._call is None)
             or self._pending_callback is not None

@@ -21,7 +21,7 @@ from bbdispatch.domain.messages import shown, stored_code
 from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.callbacks import note_call
-from bbdispatch.services.intake import CallRow, call_log, mark_call
+from bbdispatch.services.intake import CallRow, call_log, call_note, call_state, mark_call
 from bbdispatch.services.references import Ref
 
 MARKABLE = (CallOutcome.INFORMATION.value, CallOutcome.MISSED.value)
@@ -61,6 +61,9 @@ def call_json(row: CallRow) -> dict[str, Any]:
     ``note`` is worded in the session's language, as the text listing shows
     it; ``note_code`` is the code of a note the system wrote (for example
     ``call.closed_without_job_typed``), None for a person's note or none.
+    ``state`` is the outcome as the call log shows it: a waiting call taken by
+    hand is ``being_taken``, or ``interrupted`` once its session is gone (the
+    note then says interrupted too, as the TUI's call log does).
     """
     call = row.call
     return {
@@ -72,10 +75,11 @@ def call_json(row: CallRow) -> dict[str, Any]:
         "client": row.client_name,
         "source": call.source.value,
         "outcome": call.outcome.value,
+        "state": call_state(call),
         "job_id": call.job_id,
         "handled_by": call.handled_by,
-        "note": shown(call.note),
-        "note_code": found[0] if (found := stored_code(call.note)) else None,
+        "note": shown(note := call_note(call)),
+        "note_code": found[0] if (found := stored_code(note)) else None,
     }
 
 
@@ -101,7 +105,7 @@ def handle_list(args: argparse.Namespace) -> int:
             echo(
                 f"{call.id:>6} {when(call.received_at)} {cell(number, 16)} "
                 f"{source:<{source_w}} {outcome:<{outcome_w}} "
-                f"{cell(who, 24)} {shown(call.note)}".rstrip()
+                f"{cell(who, 24)} {shown(call_note(call))}".rstrip()
             )
         return 0
 

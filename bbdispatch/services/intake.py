@@ -346,7 +346,83 @@ def call_interrupted(call: CallLogEntry) -> bool:
     code, values = found
     if code in ("call.interrupted", "call.interrupted_typed"):
         return True
-    return code == "call.being_taken" and session_ended(str(values.get("session", ""))) is True
+    return code in _BEING_TAKEN and session_ended(str(values.get("session", ""))) is True
+
+
+_BEING_TAKEN = ("call.being_taken", "call.being_taken_typed")
+"""The notes of a call an intake holds open (F2), without and with a draft of the request."""
+
+
+def call_state(call: CallLogEntry) -> str:
+    """The outcome to show for a call: its outcome's code, or ``being_taken`` / ``interrupted``.
+
+    A waiting call taken by hand (F2) is being taken while its session lives
+    and interrupted once it is gone (:func:`call_interrupted`). The call log
+    screen and ``bbdispatch calls`` (text and ``--json``) both read it here.
+    """
+    if call.outcome is not CallOutcome.PENDING or call.source is not CallSource.MANUAL:
+        return call.outcome.value
+    return "interrupted" if call_interrupted(call) else "being_taken"
+
+
+def call_note(call: CallLogEntry) -> str:
+    """The call's stored note as it reads now: a being-taken note of a gone session is interrupted.
+
+    Returns a stored text (:func:`bbdispatch.domain.messages.stored`) or the
+    note as written; the draft of the request stays on it.
+    """
+    found = stored_code(call.note)
+    if found is None or found[0] not in _BEING_TAKEN or not call_interrupted(call):
+        return call.note
+    text = str(found[1].get("text", "")).strip()
+    return stored("call.interrupted_typed", text=text) if text else stored("call.interrupted")
+
+
+def typed_request(call: CallLogEntry) -> str:
+    """The request typed on a call left waiting (a draft, or kept as its session ended); "" if none.
+
+    Taking the call again from the call log puts it back in the request field.
+    """
+    found = stored_code(call.note)
+    if found is None or found[0] not in (*_BEING_TAKEN, "call.interrupted_typed"):
+        return ""
+    return str(found[1].get("text", ""))
+
+
+async def keep_call_draft(ctx: Ctx, call_id: int, *, raw_number: str, typed: str) -> bool:
+    """Write what is typed so far in an F2 intake onto its call, so kill -9 keeps it (issue 13).
+
+    Called by the intake shortly after typing pauses. The call stays waiting
+    and being taken by this session; the number typed replaces the one on the
+    row. A call resolved meanwhile (saved, closed, kept at session end) is
+    left alone.
+
+    Returns:
+        Whether the call was written.
+    """
+    await check(ctx, Action.CALL_LOG)
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        found = stored_code(call.note) if call is not None else None
+        if call is None or call.outcome is not CallOutcome.PENDING or found is None:
+            return False
+        code, values = found
+        if code not in _BEING_TAKEN:
+            return False
+        session = str(values.get("session", "")) or this_session()
+        text = typed.strip()
+        note = (
+            stored("call.being_taken_typed", session=session, text=text)
+            if text
+            else stored("call.being_taken", session=session)
+        )
+        raw = raw_number.strip()
+        await store.update_call(
+            ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=None, job_id=None,
+            handled_by=call.handled_by, note=note, raw_number=raw,
+            e164=try_parse_phone(raw) if raw else None,
+        )  # fmt: skip
+        return True
 
 
 async def open_call_by_hand(ctx: Ctx, received_at: datetime) -> int:

@@ -180,3 +180,46 @@ def _this_host() -> str:
     import socket
 
     return socket.gethostname()
+
+
+async def test_what_is_typed_in_an_f2_intake_is_on_its_call_once_typing_pauses(
+    ctx_factory: Any, demo_db_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 13: kill -9 after typing a number and a request left the call with neither."""
+    import json
+    import sqlite3
+
+    import screens.intake
+    from bbdispatch.services.intake import get_call
+    from tests.helpers import query, type_text
+
+    monkeypatch.setattr(screens.intake, "DRAFT_PAUSE", 0.05, raising=False)
+
+    def manual() -> list[Any]:
+        return query(demo_db_path, "SELECT * FROM call_log WHERE source = 'manual'")
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: len(manual()) == 1)
+        await pilot.press(*"426301122")
+        await until(pilot, lambda: manual()[0]["e164"] == "+48426301122")
+        app.screen.query_one("#description", Input).focus()
+        await type_text(pilot, "Serwer nie wstaje")
+        await until(pilot, lambda: "Serwer" in manual()[0]["note"])
+        call = manual()[0]
+        assert (call["outcome"], call["raw_number"]) == ("pending", "42 630 11 22")
+        note = json.loads(call["note"])
+        assert (note["bb:msg"], note["text"]) == ("call.being_taken_typed", "Serwer nie wstaje")
+        # As after a kill -9: the session is gone; the call is taken again from the call log.
+        with sqlite3.connect(demo_db_path) as conn:
+            conn.execute(
+                "UPDATE call_log SET note = ? WHERE id = ?",
+                (json.dumps({**note, "session": _this_host() + ":1:0"}), call["id"]),
+            )
+        _intakes(app)[0].dismiss(None)
+        await until(pilot, lambda: not _intakes(app))
+        await app.push_screen(IntakeScreen(await get_call(app.ctx, call["id"])))
+        await settle(pilot)
+        assert app.screen.query_one("#description", Input).value == "Serwer nie wstaje"

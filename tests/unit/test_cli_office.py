@@ -416,3 +416,37 @@ def test_an_agreed_rate_bills_its_time_though_the_job_names_a_block(
     statement = json.loads(cli(db, capsys, "report", "statement", "--client", str(company),
                                "--from", day, "--to", day, "--format", "json"))  # fmt: skip
     assert statement["totals"]["net"] == "20.00"
+
+
+def test_calls_reads_a_call_left_being_taken_by_a_gone_process_as_interrupted(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: ``calls`` said "Being taken by hand (F2)" long after the process was killed."""
+    import socket
+    import sqlite3
+
+    db = str(demo_db_path)
+    assert main(["--db", db, "ring", "426 301 122"]) == 0
+    capsys.readouterr()
+    note = json.dumps(
+        {
+            "bb:msg": "call.being_taken_typed",
+            "session": f"{socket.gethostname()}:1:0",
+            "text": "Drukarka nie drukuje",
+        }  # fmt: skip
+    )
+    with sqlite3.connect(demo_db_path) as conn:  # as an F2 intake killed with -9 left it
+        conn.execute(
+            "UPDATE call_log SET source = 'manual', note = ?"
+            " WHERE id = (SELECT MAX(id) FROM call_log)",
+            (note,),
+        )
+    line = cli(db, capsys, "calls", "--limit", "1").splitlines()[0]
+    assert "Interrupted: the session ended before the call was saved: Drukarka nie drukuje" in line
+    assert "Being taken" not in line
+    call = cli_json(db, capsys, "calls", "--limit", "1")[0]
+    assert (call["outcome"], call["state"]) == ("pending", "interrupted")
+    assert (call["note"], call["note_code"]) == (
+        "Interrupted: the session ended before the call was saved: Drukarka nie drukuje",
+        "call.interrupted_typed",
+    )
