@@ -282,10 +282,10 @@ async def _resolve_call(
             raise DomainError(
                 _("{who} already handled this call.").format(who=call.handled_by or _("Someone"))
             )
+        raw, e164 = _number_if_none(call, request.raw_number, request.e164)
         await store.update_call(
             ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
-            handled_by=ctx.actor, note=typed(request.note),
-            **_number_if_none(call, request.raw_number, request.e164),
+            handled_by=ctx.actor, note=typed(request.note), raw_number=raw, e164=e164,
         )  # fmt: skip
         return request.call_id
     return await store.insert_call(
@@ -488,21 +488,25 @@ async def keep_interrupted_call(
         call = await store.get_call(ctx.db, call_id)
         if call is None or call.outcome is not CallOutcome.PENDING:
             return
+        raw, e164 = _number_if_none(call, raw_number, try_parse_phone(raw_number))
         await store.update_call(
             ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=client_id, job_id=None,
-            handled_by=ctx.actor, note=note,
-            **_number_if_none(call, raw_number, try_parse_phone(raw_number)),
+            handled_by=ctx.actor, note=note, raw_number=raw, e164=e164,
         )  # fmt: skip
 
 
-def _number_if_none(call: CallLogEntry, raw: str, e164: str | None) -> dict[str, str | None]:
-    """The typed number for a call logged without one (F2, logged as the intake opened).
+def _number_if_none(
+    call: CallLogEntry, raw: str, e164: str | None
+) -> tuple[str | None, str | None]:
+    """The typed number, as ``(raw_number, e164)``, for a call logged without one.
 
-    A reported call keeps the number the phone system gave (its extension too).
+    A call taken by hand (F2) is logged as the intake opens, before its number is
+    typed. A reported call keeps the number the phone system gave (its extension
+    too): ``(None, None)``, which ``update_call`` leaves as it is.
     """
     if call.raw_number or call.e164:
-        return {}
-    return {"raw_number": raw.strip() or None, "e164": e164}
+        return None, None
+    return raw.strip() or None, e164
 
 
 async def log_unsaved_call(
@@ -536,11 +540,11 @@ async def log_unsaved_call(
             call = await store.get_call(ctx.db, call_id)
             if call is None or call.outcome is not CallOutcome.PENDING:
                 return None
+            # A call taken by hand (F2) was logged before its number was typed.
+            raw, e164 = _number_if_none(call, raw_number, try_parse_phone(raw_number))
             await store.update_call(
                 ctx.db, call_id, outcome=CallOutcome.INFORMATION, client_id=client_id,
-                job_id=None, handled_by=ctx.actor, note=note,
-                # A call taken by hand (F2) was logged before its number was typed.
-                **_number_if_none(call, raw_number, try_parse_phone(raw_number)),
+                job_id=None, handled_by=ctx.actor, note=note, raw_number=raw, e164=e164,
             )  # fmt: skip
         else:
             call_id = await store.insert_call(
