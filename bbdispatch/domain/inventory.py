@@ -163,16 +163,19 @@ def parse_export(data: bytes) -> SoftwareList:
     if _looks_binary(text):
         raise InventoryError(NOT_TEXT())
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [ln for ln in text.split("\n") if ln.strip()]
+    # Numbered as the file numbers them: an error names the line an editor shows,
+    # whatever blank lines come before it.
+    numbered = [(no, ln) for no, ln in enumerate(text.split("\n"), start=1) if ln.strip()]
+    lines = [ln for _no, ln in numbered]
     if not lines:
         raise InventoryError(_("The export is empty."))
     first = lines[0].strip()
     if first.startswith("#TYPE") or first.startswith('"'):
-        fmt, rows = ExportFormat.POWERSHELL_CSV, _csv_rows(lines, header=True)
+        fmt, rows = ExportFormat.POWERSHELL_CSV, _csv_rows(numbered, header=True)
     elif first.lower().startswith("name") and "," not in first and ";" not in first:
         fmt, rows = ExportFormat.WMIC, _wmic_rows(lines)
     else:
-        fmt, rows = ExportFormat.CSV, _csv_rows(lines, header=_has_name_column(first))
+        fmt, rows = ExportFormat.CSV, _csv_rows(numbered, header=_has_name_column(first))
     items = sorted({SoftwareItem(n.strip(), v.strip()) for n, v, _h in rows if n.strip()})
     if not items:
         raise InventoryError(_("No programs found in the export."))
@@ -215,11 +218,17 @@ def _column(titles: list[str], names: frozenset[str]) -> int:
     return next((i for i, t in enumerate(titles) if t in names), -1)
 
 
-def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
-    """(name, version, computer) of each row; the computer is "" without such a column."""
-    lines = [ln for ln in lines if not ln.startswith("#")]
-    if not lines:
+def _csv_rows(numbered: list[tuple[int, str]], *, header: bool) -> list[tuple[str, str, str]]:
+    """(name, version, computer) of each row; the computer is "" without such a column.
+
+    ``numbered`` holds the file's non-blank lines with their own (1-based) numbers,
+    which the refusals name.
+    """
+    numbered = [(no, ln) for no, ln in numbered if not ln.startswith("#")]
+    if not numbered:
         raise InventoryError(_("The export is empty."))
+    first_no = numbered[0][0]
+    lines = [ln for _no, ln in numbered]
     delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
@@ -227,11 +236,12 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
         # "Foo,Bar" over "1,2": a header we do not know, never a program "Foo".
         raise InventoryError(
             _(
-                "Unknown header, line 1: '{line}'. Known: a header naming the program"
+                "Unknown header, line {no}: '{line}'. Known: a header naming the program"
                 " ({names}) and its version ({versions}), PowerShell Export-Csv, wmic"
                 " product get name,version (also /format:csv), or name,version lines"
                 " without a header."
             ).format(
+                no=first_no,
                 line=lines[0][:80],
                 names=", ".join(KNOWN_NAMES),
                 versions=", ".join(KNOWN_VERSIONS),
@@ -242,9 +252,9 @@ def _csv_rows(lines: list[str], *, header: bool) -> list[tuple[str, str, str]]:
         # (a PC name column, a stray text file) would be misread as programs.
         raise InventoryError(
             _(
-                "Unknown export layout, line 1: '{line}'. Known: PowerShell Export-Csv, "
+                "Unknown export layout, line {no}: '{line}'. Known: PowerShell Export-Csv, "
                 "wmic product get name,version (also /format:csv), or name,version lines."
-            ).format(line=lines[0][:80])
+            ).format(no=first_no, line=lines[0][:80])
         )
     name_col, version_col, host_col = 0, 1, -1
     if header and rows:

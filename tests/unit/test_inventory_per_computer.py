@@ -206,3 +206,23 @@ def test_program_counts_are_plural_forms(
     assert first.endswith(f", {english}")
     assert main([*db, "--lang", "pl", "inventory", "show", "--client", "3", "--host", "PC7"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(f", {polish}")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("\n\nHello there\nGeneral Kenobi\n", 3), ("\r\n  \r\n#note\r\nFoo,Bar\r\n1,2\r\n", 4)],
+)
+def test_cli_names_the_files_own_line_after_leading_blank_lines(
+    demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    # Issue 13: lines were counted from the first non-blank one, so an error after a
+    # leading blank line named line 1 where an editor shows line 3.
+    with sqlite3.connect(demo_db_path) as conn:
+        (run,) = conn.execute(
+            "SELECT id FROM job WHERE recurring_task_id = 2 ORDER BY occurrence_at DESC LIMIT 1"
+        ).fetchone()
+    export = tmp_path / "export.csv"
+    export.write_bytes(text.encode())
+    args = ["--db", str(demo_db_path), "inventory", "load", "--job", str(run), "--host", "PC1"]
+    assert main([*args, str(export)]) == 1
+    assert f", line {line}: '" in capsys.readouterr().err
