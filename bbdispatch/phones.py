@@ -182,6 +182,9 @@ def caller_id_refusal(raw: str) -> str | None:
     text = raw.strip()
     if text.casefold() in WITHHELD:
         return None
+    if not text:
+        # "" or only spaces: quoting it would show '' and say nothing a person can read.
+        return _("the number is empty")
     if not digits_of(text):
         return _("'{raw}' has no digits").format(raw=text)
     if try_parse_phone(text) is not None:

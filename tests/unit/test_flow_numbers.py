@@ -72,7 +72,7 @@ def test_what_names_a_caller(raw: str, names_a_caller: bool) -> None:
     assert is_caller_id(raw) is names_a_caller
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "601234567abc", "+48", "12"])
+@pytest.mark.parametrize("raw", ["", "   ", "abc", "601234567abc", "+48", "12"])
 def test_ring_command_refuses_what_lookup_refuses_exits_2_and_logs_nothing(
     demo_template: Path, tmp_path: Path, raw: str
 ) -> None:
@@ -85,7 +85,10 @@ def test_ring_command_refuses_what_lookup_refuses_exits_2_and_logs_nothing(
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "nothing logged" in done.stderr
-    assert ("no digits" in done.stderr) is (raw in ("", "abc"))
+    # An empty number (issue 13: also one of spaces) is said in words, never quoted as ''.
+    assert ("the number is empty" in done.stderr) is (not raw.strip())
+    assert "''" not in done.stderr
+    assert ("no digits" in done.stderr) is (raw == "abc")
     assert query(db, "SELECT count(*) AS n FROM call_log")[0]["n"] == before
     looked_up = subprocess.run(
         [sys.executable, "-m", "bbdispatch", "--db", str(db), "lookup", raw],
