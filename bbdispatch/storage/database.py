@@ -541,6 +541,47 @@ def _not_a_file(path: Path) -> StorageError:
     )  # fmt: skip
 
 
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal", ".open-lock")
+"""Files SQLite and bbdispatch keep beside a database, named after it (``<name>-wal``…)."""
+
+
+def refuse_odd_companions(path: Path) -> None:
+    """Refuse a database whose companion file is a folder, device or pipe, before anything is made.
+
+    SQLite opens ``<name>-wal``, ``<name>-shm`` and ``<name>-journal`` beside the
+    database, and every opener holds ``<name>.open-lock``: a folder under one of
+    those names made ``init`` fail deep in SQLite with "disk I/O error" (or a
+    wrong "read-only", or no lock at all) after it had already created an empty
+    database file. Checked for every open, so the message names the folder.
+
+    Raises:
+        StorageError: one line naming the companion and what to do; nothing was created.
+    """
+    for suffix in COMPANION_SUFFIXES:
+        companion = path.with_name(path.name + suffix)
+        try:
+            info = companion.lstat()
+        except OSError:
+            continue  # absent (the usual case) or out of reach: the open proper says so
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                info = companion.stat()
+            except OSError:
+                continue
+        if stat.S_ISDIR(info.st_mode):
+            raise StorageError(
+                _("{companion} is a folder, but the database {path} keeps a file of its own "
+                  "under that name: move the folder away and try again; nothing was "
+                  "changed.").format(companion=companion, path=path)
+            )  # fmt: skip
+        if not stat.S_ISREG(info.st_mode):
+            raise StorageError(
+                _("{companion} is a device or a pipe, but the database {path} keeps a file of "
+                  "its own under that name: move it away and try again; nothing was "
+                  "changed.").format(companion=companion, path=path)
+            )  # fmt: skip
+
+
 def refuse_foreign_file(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a bbdispatch database, before SQLite touches it.
 
@@ -1101,6 +1142,7 @@ class SQLiteDatabase(Database):
                         path=path, err=err.strerror or err
                     )
                 ) from err
+            refuse_odd_companions(path)
             refuse_foreign_file(path, create=create)
             lock_fd = await share_open_lock(path)
         else:

@@ -150,3 +150,26 @@ def test_a_pipe_or_device_named_as_the_database_is_left_as_it_is(
     assert err.count("\n") == 1 and "is not a file (a folder, device or pipe)" in err, err
     assert stat.S_ISFIFO(pipe.stat().st_mode) and _mode(pipe) == 0o622
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal", ".open-lock"])
+@pytest.mark.parametrize("command", [("init",), ("calls",)])
+def test_a_folder_under_a_companion_name_is_named_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, ...], suffix: str
+) -> None:
+    """Issue 13: ``init`` beside a folder ``<db>-wal`` said "disk I/O error" (a folder
+    ``-shm`` said "read-only", one ``.open-lock`` went unlocked) and left an empty database."""
+    db = tmp_path / "firm.db"
+    if command != ("init",):
+        assert main(["--db", str(db), "init"]) == 0
+        for leftover in tmp_path.glob("firm.db?*"):
+            leftover.unlink()
+    capsys.readouterr()
+    (tmp_path / f"firm.db{suffix}").mkdir()
+    assert main(["--db", str(db), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"firm.db{suffix} is a folder, but the database" in err, err
+    assert "disk I/O" not in err and "read-only" not in err
+    if command == ("init",):  # nothing made: no empty firm.db for the next run to trip on
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f"firm.db{suffix}"]
