@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from bbdispatch.clock import SystemClock
 from bbdispatch.commands.language_early import firm_language_before_open
+from bbdispatch.database_url import DatabaseUrlError
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.people import Role
 from bbdispatch.i18n import _, apply_firm_language, current_language
@@ -38,6 +39,9 @@ def run_tui(args: argparse.Namespace, mode: str) -> int:
     """Run the dispatcher (``mode="dispatcher"``) or technician TUI until it quits."""
     try:
         return asyncio.run(_run(args, mode))
+    except DatabaseUrlError as err:  # a malformed --db or BBDISPATCH_DB: a wrong argument
+        print(f"bbdispatch: {printable(str(err))}", file=sys.stderr)
+        return 2
     except (StorageError, PriceListError, DomainError) as err:
         print(f"bbdispatch: {printable(for_command_line(err))}", file=sys.stderr)
         return 1

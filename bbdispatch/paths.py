@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from bbdispatch.database_url import is_postgres_url, looks_like_url, parse_database_url
+
 APP_NAME = "bbdispatch"
 
 
@@ -20,16 +22,24 @@ def reference_data_dir() -> Path:
 
 def is_database_url(target: object) -> bool:
     """Whether ``target`` (``--db``, ``BBDISPATCH_DB``) is a PostgreSQL URL, not a file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    return is_postgres_url(target)
 
 
 def database_target(explicit: str | None = None) -> Path | str:
     """What to open: a ``postgresql://USER@HOST:PORT/DB`` URL as given, else a file path.
 
-    ``--db``, else ``BBDISPATCH_DB``, else the file in the user data dir.
+    ``--db``, else ``BBDISPATCH_DB``, else the file in the user data dir. Anything
+    written as a URL (``scheme://``) is checked by
+    :func:`~bbdispatch.database_url.parse_database_url`, the one parser of
+    database URLs, for every command and the TUIs alike.
+
+    Raises:
+        DatabaseUrlError: the URL is malformed or of a scheme bbdispatch does not
+            open; the message names ``--db`` or ``BBDISPATCH_DB`` and the wrong part.
     """
     chosen = explicit or os.environ.get("BBDISPATCH_DB")
-    if is_database_url(chosen):
+    if looks_like_url(chosen):
+        parse_database_url(str(chosen), "--db" if explicit else "BBDISPATCH_DB")
         return str(chosen)
     return default_db_path(explicit)
 
@@ -37,14 +47,17 @@ def database_target(explicit: str | None = None) -> Path | str:
 def pg_side_folder(url: str) -> Path:
     """This machine's folder for a PostgreSQL database's side files (ring spool, audit seal).
 
-    Named after the server, port and database, under the user data dir.
-    """
-    from urllib.parse import urlsplit
+    Named after the server(s), port(s) and database, under the user data dir.
 
+    Raises:
+        DatabaseUrlError: ``url`` is malformed (:func:`database_target` checks it first).
+    """
     from platformdirs import user_data_dir  # only here and for a default path (see below)
 
-    parts = urlsplit(url)
-    name = f"{parts.hostname or 'local'}_{parts.port or 5432}_{parts.path.strip('/') or 'db'}"
+    parsed = parse_database_url(url)
+    hosts = parsed.hosts or (("local", None),)
+    servers = ",".join(f"{host or 'local'}_{port or 5432}" for host, port in hosts)
+    name = f"{servers}_{parsed.database}"
     safe = "".join(c if c.isalnum() or c in "_.-" else "_" for c in name)
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "postgresql" / safe
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from bbdispatch.clock import SystemClock
+from bbdispatch.database_url import DatabaseUrlError
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
@@ -325,6 +326,9 @@ def to_a_reader(command: Callable[[], int]) -> int:
     except CommandError as err:
         echo_err(f"bbdispatch: {err}")
         return err.code
+    except DatabaseUrlError as err:  # a malformed --db / BBDISPATCH_DB / --to URL
+        echo_err(f"bbdispatch: {err}")
+        return EXIT_USAGE
     except OSError as err:
         # The last flush of the output (``>/dev/full``): one line, no trace.
         quiet_stdout()
@@ -350,8 +354,9 @@ def run(main: Callable[[], Awaitable[int | None]]) -> int:
         for line in more:
             echo_err(line)
         return err.code
-    except OutputRefused as err:
-        # An --output name that is a device, link, pipe or folder: a wrong argument.
+    except (OutputRefused, DatabaseUrlError) as err:
+        # An --output name that is a device, link, pipe or folder, or a malformed
+        # database URL (--db, BBDISPATCH_DB, --to): a wrong argument.
         echo_err(f"bbdispatch: {err}")
         return EXIT_USAGE
     except (StorageError, DomainError) as err:

@@ -18,7 +18,12 @@ def firm_language_before_open(db: str | None) -> None:
     """
     if asked_language() is not None:
         return
+    from bbdispatch.database_url import DatabaseUrlError
     from bbdispatch.paths import database_target
     from bbdispatch.storage.settings import peek_setting
 
-    apply_firm_language(peek_setting(database_target(db), "language"))
+    try:
+        target = database_target(db)
+    except DatabaseUrlError:  # a malformed URL: the command's own open says what is wrong
+        return
+    apply_firm_language(peek_setting(target, "language"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
+from bbdispatch.database_url import looks_like_url, parse_database_url
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.paths import is_database_url
 from bbdispatch.services.transfer import migrate_to
 
 
@@ -28,9 +28,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Copy, compare, and say so: exit 0 only when every figure matches."""
-    if not is_database_url(args.to):
+    if not looks_like_url(args.to):
         echo_err(_("migrate: --to must be a postgresql:// URL"))
         return EXIT_USAGE
+    parse_database_url(args.to, "--to")  # malformed: one line, exit 2 (to_a_reader)
 
     async def body() -> int:
         async with open_ctx(args) as ctx:

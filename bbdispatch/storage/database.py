@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast
 
 import aiosqlite
 
+from bbdispatch import database_url
 from bbdispatch.domain.clients import search_key, search_place
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.i18n import _
@@ -67,7 +68,7 @@ URL_BACKEND = "bbdispatch.storage.postgres"
 
 def is_postgres_url(target: object) -> bool:
     """Whether ``target`` (``--db``, ``BBDISPATCH_DB``) names a PostgreSQL database."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    return database_url.is_postgres_url(target)
 
 
 E = TypeVar("E", bound=Enum)
@@ -851,8 +852,11 @@ class Database(ABC):
             SchemaTooNew: the database was made by a newer version of bbdispatch.
             StorageError: it is missing (and not to be created), is not a
                 bbdispatch database, or cannot be opened.
+            DatabaseUrlError: ``target`` is written as a URL (``scheme://``) but
+                is malformed or not of PostgreSQL.
         """
-        if is_postgres_url(target):
+        if database_url.looks_like_url(target):
+            database_url.parse_database_url(str(target))  # before asyncpg is even loaded
             # Looked up by name: the backend module builds on this one (and loads
             # asyncpg), so a process on SQLite never imports it.
             backend = importlib.import_module(URL_BACKEND)

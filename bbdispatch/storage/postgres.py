@@ -26,10 +26,10 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeVar, cast
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bbdispatch.database_url import masked, parse_database_url
 from bbdispatch.i18n import _
 from bbdispatch.paths import pg_side_folder
 from bbdispatch.storage.database import (
@@ -229,14 +229,7 @@ def _numeric(text: str) -> int | float:
 
 def public_url(url: str) -> str:
     """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return masked(url, hide=False)
 
 
 _COPY_HELD_TRIGGERS = {"client": ("client_hidden_yield_insert",)}
@@ -411,6 +404,7 @@ class PostgresDatabase(Database):
                 the database holds tables of another program.
             SchemaTooNew: its schema is newer than this bbdispatch.
         """
+        parse_database_url(url)  # one line naming a malformed part, before the driver reads it
         shown = public_url(url)
         try:
             conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
@@ -462,7 +456,7 @@ class PostgresDatabase(Database):
     def session_role(self) -> str | None:
         """The database role this session logged in as (the server reports it)."""
         reported = getattr(self._conn.raw.get_settings(), "session_authorization", None)
-        return str(reported) if reported else urlsplit(self.url).username
+        return str(reported) if reported else parse_database_url(self.url).user
 
     async def close(self) -> None:
         """Close the connection (and stop connecting again)."""
@@ -859,9 +853,8 @@ def _count_of(status: str) -> int:
 
 
 def _server_of(url: str) -> str:
-    """``host:port`` of a URL, for messages (no user, no password)."""
-    parts = urlsplit(url)
-    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    """``host:port`` of a URL (several joined by commas), for messages (no user, no password)."""
+    return parse_database_url(url).server
 
 
 def _unreachable_reason(url: str) -> str:
