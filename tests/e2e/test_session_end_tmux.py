@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -113,11 +114,23 @@ def test_a_closed_terminal_keeps_the_call(session: tuple[Path, Path, int]) -> No
     _kept(db)
 
 
+def _draft_written(db: Path, text: str, timeout: float = 20) -> bool:
+    """Wait until the intake's draft (written once typing pauses) holds ``text``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(text in str(call["note"]) for call in _calls(db)):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_kill_9_leaves_the_call_in_the_log_as_interrupted(
     session: tuple[Path, Path, int],
 ) -> None:
+    """kill -9 once typing paused: ``calls`` (text and --json) shows the number and request."""
     sock, db, pid = session
     _take_a_call(sock)
+    assert _draft_written(db, "Printer jams"), _calls(db)  # the pause after typing: ~1 s
     os.kill(pid, signal.SIGKILL)
     assert _gone(pid)
     calls = _calls(db)
@@ -131,6 +144,17 @@ def test_kill_9_leaves_the_call_in_the_log_as_interrupted(
         job_id=None, handled_by=str(row["handled_by"]), note=str(row["note"]),
     )  # fmt: skip
     assert call_interrupted(entry)
+    command = [sys.executable, "-m", "bbdispatch", "--db", str(db), "--lang", "en", "calls"]
+    shown = subprocess.run(
+        [*command, "--json"], capture_output=True, text=True, timeout=60, check=True
+    )
+    (call,) = json.loads(shown.stdout)
+    assert (call["state"], call["e164"], call["number"]) == (
+        "interrupted", "+48601234567", "601 234 567",
+    )  # fmt: skip
+    assert call["note"].startswith("Interrupted") and call["note"].endswith(": Printer jams")
+    text = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "601 234 567" in text and "Interrupted" in text and "Printer jams" in text
 
 
 def test_a_dropped_link_ends_the_technicians_workspace_and_the_timer_runs_on(
