@@ -57,12 +57,14 @@ CREATE OR REPLACE FUNCTION bbdispatch_my_id() RETURNS bigint
 $$;
 
 -- One shape for every table a technician's session touches: everyone who sees
--- all passes, a technician's session reads the rows `reads` lets through, and
--- inserts, changes or deletes the rows `writes` lets through (NULL: reads only,
--- no UPDATE or DELETE reaches a row). Conditions may read other restricted
--- tables: a subquery on job sees only the technician's jobs (job's policy
--- applies to it too). Re-running replaces each table's policies.
-CREATE OR REPLACE FUNCTION pg_temp.bbdispatch_restrict(tab text, reads text, writes text)
+-- all passes; a technician's session reads the rows `reads` lets through, adds
+-- the rows `adds` lets through, changes (UPDATE: the row before and after) the
+-- rows `changes` lets through and deletes the rows `removes` lets through; NULL
+-- means none at all. Conditions may read other restricted tables: a subquery on
+-- job sees only the technician's jobs (job's policy applies to it too).
+-- Re-running replaces each table's policies.
+CREATE OR REPLACE FUNCTION pg_temp.bbdispatch_restrict(
+    tab text, reads text, adds text, changes text, removes text)
     RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     p record;
@@ -76,46 +78,150 @@ BEGIN
                    tab || '_not_technicians', tab);
     EXECUTE format('CREATE POLICY %I ON %I FOR SELECT USING (%s)',
                    tab || '_technicians_read', tab, reads);
-    IF writes IS NOT NULL THEN
+    IF adds IS NOT NULL THEN
         EXECUTE format('CREATE POLICY %I ON %I FOR INSERT WITH CHECK (%s)',
-                       tab || '_technicians_add', tab, writes);
+                       tab || '_technicians_add', tab, adds);
+    END IF;
+    IF changes IS NOT NULL THEN
         EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE USING (%s) WITH CHECK (%s)',
-                       tab || '_technicians_change', tab, writes, writes);
+                       tab || '_technicians_change', tab, changes, changes);
+    END IF;
+    IF removes IS NOT NULL THEN
         EXECUTE format('CREATE POLICY %I ON %I FOR DELETE USING (%s)',
-                       tab || '_technicians_delete', tab, writes);
+                       tab || '_technicians_delete', tab, removes);
     END IF;
 END $$;
 
--- What a technician's session may read and write, table by table: their jobs;
--- the time entries (and their charges) and status history of their jobs, and
--- their own entries on a job since given to someone else; the calls logged on
--- their jobs; read-only, the clients, phone numbers, contracts and software
--- inventories of their jobs' clients and the recurring tasks of their runs;
--- the runs' logs and backup checks; their own person and skills; their own
--- audit rows. Contract use and the audit chain's newest link come through the
--- views below, not through other people's rows.
-SELECT pg_temp.bbdispatch_restrict(tab, reads, writes) FROM (VALUES
-    ('job', 'technician_id = (SELECT bbdispatch_my_id())', 'technician_id = (SELECT bbdispatch_my_id())'),
+-- What a technician's session may read, table by table: their jobs; the time
+-- entries (and their charges) and status history of their jobs, and their own
+-- entries on a job since given to someone else; the calls logged on their
+-- jobs; the clients, phone numbers, contracts and software inventories of
+-- their jobs' clients and the recurring tasks of their runs; the runs' logs
+-- and backup checks; their own person and skills; their own audit rows.
+-- What it may write is what bbdispatch's services let a technician do, no
+-- more: change their jobs (the columns the job's steps, a backup alert and the
+-- revision touch: the trigger below); add time only to their own jobs, in
+-- their own name; change or delete only their own entries not yet on an
+-- issued statement, never moving one to another job or person (the trigger);
+-- charge the entries of their jobs not yet billed, on their jobs' clients'
+-- contracts only; add status history to their jobs in their own name; record
+-- run logs and backup checks of their runs; load software lists on their
+-- jobs; add audit rows in their own name. Contract use and the audit chain's
+-- newest link come through the views below, not through other people's rows.
+SELECT pg_temp.bbdispatch_restrict(tab, reads, adds, changes, removes) FROM (VALUES
+    ('job', 'technician_id = (SELECT bbdispatch_my_id())',
+     NULL, 'technician_id = (SELECT bbdispatch_my_id())', NULL),
     ('work_entry', 'job_id IN (SELECT j.id FROM job j) OR technician_id = (SELECT bbdispatch_my_id())',
-                   'job_id IN (SELECT j.id FROM job j) OR technician_id = (SELECT bbdispatch_my_id())'),
+     'technician_id = (SELECT bbdispatch_my_id()) AND job_id IN (SELECT j.id FROM job j)',
+     'technician_id = (SELECT bbdispatch_my_id()) AND statement_id IS NULL',
+     'technician_id = (SELECT bbdispatch_my_id()) AND statement_id IS NULL'),
     ('charge', 'work_entry_id IN (SELECT w.id FROM work_entry w)',
-               'work_entry_id IN (SELECT w.id FROM work_entry w)'),
-    ('job_status_change', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
-    ('call_log', 'job_id IN (SELECT j.id FROM job j)', NULL),
-    ('client', 'id IN (SELECT j.client_id FROM job j)', NULL),
-    ('client_phone', 'client_id IN (SELECT j.client_id FROM job j)', NULL),
-    ('contract', 'client_id IN (SELECT j.client_id FROM job j)', NULL),
-    ('technician', 'login = current_user', NULL),
-    ('technician_skill', 'technician_id = (SELECT bbdispatch_my_id())', NULL),
-    ('recurring_task', 'id IN (SELECT j.recurring_task_id FROM job j)', NULL),
-    ('run_log', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
-    ('backup_check', 'job_id IN (SELECT j.id FROM job j)', 'job_id IN (SELECT j.id FROM job j)'),
+     'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'
+     ' AND (contract_id IS NULL OR contract_id IN (SELECT c.id FROM contract c))',
+     'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'
+     ' AND (contract_id IS NULL OR contract_id IN (SELECT c.id FROM contract c))',
+     'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'),
+    ('job_status_change', 'job_id IN (SELECT j.id FROM job j)',
+     'job_id IN (SELECT j.id FROM job j) AND actor = current_user', NULL, NULL),
+    ('call_log', 'job_id IN (SELECT j.id FROM job j)', NULL, NULL, NULL),
+    ('client', 'id IN (SELECT j.client_id FROM job j)', NULL, NULL, NULL),
+    ('client_phone', 'client_id IN (SELECT j.client_id FROM job j)', NULL, NULL, NULL),
+    ('contract', 'client_id IN (SELECT j.client_id FROM job j)', NULL, NULL, NULL),
+    ('technician', 'login = current_user', NULL, NULL, NULL),
+    ('technician_skill', 'technician_id = (SELECT bbdispatch_my_id())', NULL, NULL, NULL),
+    ('recurring_task', 'id IN (SELECT j.recurring_task_id FROM job j)', NULL, NULL, NULL),
+    ('run_log', 'job_id IN (SELECT j.id FROM job j)',
+     'job_id IN (SELECT j.id FROM job j) AND recorded_by = current_user',
+     'job_id IN (SELECT j.id FROM job j) AND recorded_by = current_user', NULL),
+    ('backup_check', 'job_id IN (SELECT j.id FROM job j)',
+     'job_id IN (SELECT j.id FROM job j) AND recorded_by = current_user',
+     'job_id IN (SELECT j.id FROM job j) AND recorded_by = current_user', NULL),
     ('software_inventory', 'client_id IN (SELECT j.client_id FROM job j)',
-                           'job_id IN (SELECT j.id FROM job j)'),
+     'job_id IN (SELECT j.id FROM job j) AND loaded_by = current_user'
+     ' AND client_id IN (SELECT j.client_id FROM job j WHERE j.id = job_id)', NULL, NULL),
     ('software_item', 'inventory_id IN (SELECT i.id FROM software_inventory i)',
-                      'inventory_id IN (SELECT i.id FROM software_inventory i WHERE i.job_id IN (SELECT j.id FROM job j))'),
-    ('audit_log', 'actor = current_user', 'actor = current_user')
-) AS t (tab, reads, writes);
+     'inventory_id IN (SELECT i.id FROM software_inventory i WHERE i.job_id IN (SELECT j.id FROM job j))',
+     NULL, NULL),
+    ('audit_log', 'actor = current_user', 'actor = current_user', NULL, NULL)
+) AS t (tab, reads, adds, changes, removes);
+
+-- A policy sees only the row after an UPDATE, not the row before: a technician's
+-- session changes only the columns named as the trigger's arguments (the ones
+-- bbdispatch's services change for a technician); any other column changed,
+-- such as moving a time entry to another job or person, is refused.
+CREATE OR REPLACE FUNCTION bbdispatch_keep_columns() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    changed text;
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NEW;
+    END IF;
+    SELECT string_agg(n.key, ', ' ORDER BY n.key) INTO changed
+        FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
+        WHERE n.value IS DISTINCT FROM o.value AND n.key <> ALL (TG_ARGV);
+    IF changed IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied: a technician may not change % of table %',
+            changed, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS job_technician_keeps ON job;
+CREATE TRIGGER job_technician_keeps BEFORE UPDATE ON job FOR EACH ROW
+    EXECUTE FUNCTION bbdispatch_keep_columns('status', 'technician_id', 'visit_at',
+        'resolution', 'status_reason', 'closed_at', 'updated_at', 'rev', 'alert', 'priority');
+DROP TRIGGER IF EXISTS work_entry_technician_keeps ON work_entry;
+CREATE TRIGGER work_entry_technician_keeps BEFORE UPDATE ON work_entry FOR EACH ROW
+    EXECUTE FUNCTION bbdispatch_keep_columns('started_at', 'ended_at', 'description', 'mode',
+        'billable', 'updated_at');
+DROP TRIGGER IF EXISTS charge_technician_keeps ON charge;
+CREATE TRIGGER charge_technician_keeps BEFORE UPDATE ON charge FOR EACH ROW
+    EXECUTE FUNCTION bbdispatch_keep_columns('contract_id', 'basis', 'minutes', 'rate_grosze',
+        'reason');
+
+-- Every audit row a person's session adds (anyone in bbdispatch_app) must be
+-- the next link of the chain exactly as bbdispatch writes it (docs/audit.md):
+-- the id after the newest row's, the digest of its salt and detail, the hash
+-- over the newest row's hash and its own content. A row with any other id
+-- (99999), digest or hash is refused, so nobody but the owner can add a row
+-- that breaks 'audit verify'. The owner (migrations, 'migrate --to') copies
+-- rows as they are.
+CREATE OR REPLACE FUNCTION bbdispatch_audit_next_link() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    head record;
+    want_digest text;
+    want_hash text;
+BEGIN
+    IF NOT pg_has_role(current_user, 'bbdispatch_app', 'MEMBER')
+       OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = current_user
+                  AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.detail_salt IS NOT NULL AND NEW.detail_salt !~ '^[0-9a-f]{32}$' THEN
+        RAISE EXCEPTION 'permission denied: an audit row''s salt is 32 hex digits'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT h.id, h.chain_hash INTO head FROM audit_head h;  -- the newest row, whoever wrote it
+    want_digest := encode(sha256(convert_to(coalesce(NEW.detail_salt, '') || NEW.detail, 'UTF8')), 'hex');
+    want_hash := encode(sha256(convert_to(
+        coalesce(head.chain_hash, repeat('0', 64)) || E'\n' || '[' || NEW.id || ','
+        || to_json(NEW.at)::text || ',' || to_json(NEW.actor)::text || ','
+        || to_json(NEW.entity)::text || ',' || coalesce(NEW.entity_id::text, 'null') || ','
+        || to_json(NEW.action)::text || ',' || to_json(NEW.detail_digest)::text || ']',
+        'UTF8')), 'hex');
+    IF NEW.id IS DISTINCT FROM coalesce(head.id, 0) + 1 OR NEW.detail_digest <> want_digest
+       OR NEW.chain_hash <> want_hash THEN
+        RAISE EXCEPTION 'permission denied: audit row % is not the next link of the chain'
+            ' (row %, its digest and hash)', NEW.id, coalesce(head.id, 0) + 1
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS audit_log_next_link ON audit_log;
+-- Named to run after audit_log_next_id (triggers run in name order).
+CREATE TRIGGER audit_log_next_link BEFORE INSERT ON audit_log FOR EACH ROW
+    EXECUTE FUNCTION bbdispatch_audit_next_link();
 
 -- "Hours left" on a job card sums every charge of the contract, and the ledger
 -- charges new time from that sum: the view reads the charges with its owner's

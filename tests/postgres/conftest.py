@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,33 @@ def pg_ctx_factory(
         return open_ctx
 
     return make
+
+
+ROLES = resources.files("bbdispatch.storage").joinpath("pg_roles.sql").read_text("utf-8")
+
+
+async def as_role(url: str, login: str) -> Database:
+    """The database at ``url`` opened as the login role ``login`` (no migrations)."""
+    return await Database.open(url.replace("postgres@", f"{login}@"), migrate=False)
+
+
+@pytest.fixture
+async def roles_url(pg: PgServer, pg_demo_url: str) -> str:
+    """The demo with the roles script applied, and logins for a dispatcher and a technician."""
+    import asyncpg  # a venv made before the driver was a dependency skips these tests
+
+    admin = await asyncpg.connect(pg_demo_url)
+    try:
+        await admin.execute(ROLES)
+        await admin.execute(ROLES)  # it may run again (after each upgrade)
+        await admin.execute(
+            "DO $$ BEGIN"
+            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'beata') THEN"
+            "  CREATE ROLE beata LOGIN IN ROLE bbdispatch_app; END IF;"
+            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kasia') THEN"
+            "  CREATE ROLE kasia LOGIN IN ROLE bbdispatch_technician; END IF;"
+            " END $$"
+        )
+    finally:
+        await admin.close()
+    return pg_demo_url

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from importlib import resources
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -18,43 +17,16 @@ from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import contracts, jobs, people
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.postgres import PostgresError
-from tests.pg_server import PgServer
+from tests.postgres.conftest import as_role
 
-ROLES = resources.files("bbdispatch.storage").joinpath("pg_roles.sql").read_text("utf-8")
-
-
-async def as_role(url: str, login: str) -> Database:
-    return await Database.open(url.replace("postgres@", f"{login}@"), migrate=False)
-
-
-@pytest.fixture
-async def roles_url(pg: PgServer, pg_demo_url: str) -> str:
-    """The demo with the roles script applied, and logins for a dispatcher and a technician."""
-    admin = await asyncpg.connect(pg_demo_url)
-    try:
-        await admin.execute(ROLES)
-        await admin.execute(ROLES)  # it may run again (after each upgrade)
-        await admin.execute(
-            "DO $$ BEGIN"
-            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'beata') THEN"
-            "  CREATE ROLE beata LOGIN IN ROLE bbdispatch_app; END IF;"
-            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kasia') THEN"
-            "  CREATE ROLE kasia LOGIN IN ROLE bbdispatch_technician; END IF;"
-            " END $$"
-        )
-    finally:
-        await admin.close()
-    return pg_demo_url
+NOW = datetime(2026, 11, 24, 8, 42, tzinfo=UTC)
 
 
 async def test_the_audit_trail_is_insert_only_for_the_app(roles_url: str) -> None:
     db = await as_role(roles_url, "beata")
     try:
-        async with db.transaction():
-            await db.execute(
-                "INSERT INTO audit_log (at, actor, entity, entity_id, action)"
-                " VALUES ('2026-11-24T08:42:00Z', 'beata', 'job', 1, 'viewed')"
-            )
+        async with db.transaction():  # the app's own writer: the chain's next link
+            await audit_store.insert_audit(db, NOW, "beata", "job", 1, "viewed", {})
         for change in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log",
                        "UPDATE audit_log SET detail = '{}'"):  # fmt: skip
             with pytest.raises(PostgresError, match="permission denied"):

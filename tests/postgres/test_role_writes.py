@@ -1,0 +1,289 @@
+"""What a technician's database role may write in psql is what the app lets her do, no more.
+
+Each test works as the role ``kasia`` (in ``bbdispatch_technician``) on the demo with
+``pg_roles.sql`` applied, the way a technician could in ``psql``, and reads back as the
+owner what the database holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.audit_chain import verify
+from bbdispatch.domain.jobs import JobMode
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services import my_entries
+from bbdispatch.services.context import Ctx
+from bbdispatch.storage import audit as audit_store
+from bbdispatch.storage import people
+from bbdispatch.storage.database import Database
+from bbdispatch.storage.postgres import PostgresError
+from tests.postgres.conftest import as_role
+
+REFUSED = "row-level security|permission denied"
+"""How the server words a refused write (a policy, a trigger, a privilege)."""
+
+
+async def _ids(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[int]:
+    return [int(r[0]) for r in await db.fetch_all(sql, params)]
+
+
+async def _setting(owner: Database) -> dict[str, int]:
+    """Her id, one of her jobs, another's job (of another client) and her entry on her job,
+    and another technician's entry on her job (the demo has none: made here)."""
+    kasia = int(await owner.fetch_value("SELECT id FROM technician WHERE login = 'kasia'"))
+    piotr = int(await owner.fetch_value("SELECT id FROM technician WHERE login = 'piotr'"))
+    hers = await _ids(owner, "SELECT id FROM job WHERE technician_id = ? ORDER BY id", (kasia,))
+    other = await _ids(
+        owner,
+        "SELECT id FROM job WHERE technician_id <> ? AND client_id NOT IN"
+        " (SELECT client_id FROM job WHERE technician_id = ?) ORDER BY id",
+        (kasia, kasia),
+    )
+    async with owner.transaction():
+        mine = await owner.execute(
+            "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description,"
+            " mode, created_at, updated_at) VALUES (?, ?, '2026-11-20T08:00:00Z',"
+            " '2026-11-20T09:00:00Z', 'Moja praca', 'remote', '2026-11-20T09:00:00Z',"
+            " '2026-11-20T09:00:00Z')",
+            (hers[0], kasia),
+        )
+        his = await owner.execute(
+            "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description,"
+            " mode, created_at, updated_at) VALUES (?, ?, '2026-11-20T10:00:00Z',"
+            " '2026-11-20T11:00:00Z', 'Praca Piotra', 'remote', '2026-11-20T11:00:00Z',"
+            " '2026-11-20T11:00:00Z')",
+            (hers[0], piotr),
+        )
+    return {"kasia": kasia, "piotr": piotr, "her_job": hers[0], "her_other_job": hers[1],
+            "other_job": other[0], "mine": mine, "his": his}  # fmt: skip
+
+
+async def _refused(db: Database, sql: str, params: tuple[object, ...] = ()) -> None:
+    with pytest.raises(PostgresError, match=REFUSED):
+        async with db.transaction():
+            await db.execute(sql, params)
+
+
+async def _touches_nothing(db: Database, sql: str, params: tuple[object, ...] = ()) -> None:
+    async with db.transaction():
+        await db.execute(sql, params)
+        assert await db.changes() == 0, sql
+
+
+async def test_a_technician_adds_time_only_to_her_jobs_in_her_name(roles_url: str) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        before = await owner.fetch_value("SELECT count(*) FROM work_entry")
+        add = (
+            "INSERT INTO work_entry (job_id, technician_id, started_at, ended_at, description,"
+            " mode, created_at, updated_at) VALUES (?, ?, '2026-11-21T08:00:00Z',"
+            " '2026-11-21T09:00:00Z', 'x', 'remote', '2026-11-21T09:00:00Z',"
+            " '2026-11-21T09:00:00Z')"
+        )
+        await _refused(kasia, add, (s["other_job"], s["kasia"]))  # someone else's job
+        await _refused(kasia, add, (s["her_job"], s["piotr"]))  # her job, another's name
+        assert await owner.fetch_value("SELECT count(*) FROM work_entry") == before
+        async with kasia.transaction():  # her job, her name: as the app does
+            await kasia.execute(add, (s["her_job"], s["kasia"]))
+        assert await owner.fetch_value("SELECT count(*) FROM work_entry") == before + 1
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_a_technician_cannot_move_an_entry_or_touch_anothers(roles_url: str) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        rows = "SELECT id, job_id, technician_id, description FROM work_entry ORDER BY id"
+        before = await owner.fetch_all(rows)
+        for job in (s["other_job"], s["her_other_job"]):  # onto another's job, or her other
+            await _refused(kasia, "UPDATE work_entry SET job_id = ? WHERE id = ?", (job, s["mine"]))
+        await _refused(
+            kasia, "UPDATE work_entry SET technician_id = ? WHERE id = ?", (s["piotr"], s["mine"])
+        )
+        # Piotr's entry on her job: she sees it, but neither changes nor deletes it.
+        await _touches_nothing(
+            kasia, "UPDATE work_entry SET description = 'zmiana' WHERE id = ?", (s["his"],)
+        )
+        await _touches_nothing(kasia, "DELETE FROM charge WHERE work_entry_id = ?", (s["his"],))
+        await _touches_nothing(kasia, "DELETE FROM work_entry WHERE id = ?", (s["his"],))
+        assert await owner.fetch_all(rows) == before
+        # Her own entry's text and times: as the app's edit does.
+        async with kasia.transaction():
+            await kasia.execute(
+                "UPDATE work_entry SET description = 'Poprawione' WHERE id = ?", (s["mine"],)
+            )
+            assert await kasia.changes() == 1
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_her_own_entry_on_a_job_since_reassigned_she_still_corrects_and_deletes(
+    roles_url: str, prices: PriceList
+) -> None:
+    """The app lets a technician correct and delete her own recent entries wherever the job
+    went since; her role does the same through the services, and nothing more."""
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        async with owner.transaction():  # the job goes to Piotr
+            await owner.execute(
+                "UPDATE job SET technician_id = ? WHERE id = ?", (s["piotr"], s["her_job"])
+            )
+        tech = await people.person_by_login(owner, "kasia")
+        assert tech is not None
+        clock = FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+        as_her = Ctx(db=kasia, clock=clock, prices=prices, actor="kasia", login="kasia")
+        start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+        await my_entries.edit_my_entry(
+            as_her, tech, s["mine"], started_at=start, ended_at=start + timedelta(minutes=90),
+            description="Poprawione po przekazaniu", mode=JobMode.REMOTE, billable=True,
+        )  # fmt: skip
+        saved = await owner.fetch_one(
+            "SELECT job_id, description, ended_at FROM work_entry WHERE id = ?", (s["mine"],)
+        )
+        assert saved is not None
+        assert tuple(saved) == (s["her_job"], "Poprawione po przekazaniu", "2026-11-20T09:30:00Z")
+        # Piotr's entry on the same job is not hers, in the app or in psql.
+        await _touches_nothing(
+            kasia, "UPDATE work_entry SET description = 'zmiana' WHERE id = ?", (s["his"],)
+        )
+        await my_entries.delete_my_entry(as_her, tech, s["mine"])
+        assert await owner.fetch_value(
+            "SELECT count(*) FROM work_entry WHERE id = ?", (s["mine"],)) == 0  # fmt: skip
+        check = verify([row async for row in audit_store.chained_rows(owner)])
+        assert check.ok, check.problem
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_a_technician_charges_only_her_jobs_clients_contracts(roles_url: str) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        foreign = await owner.fetch_value(
+            "SELECT min(id) FROM contract WHERE client_id NOT IN"
+            " (SELECT client_id FROM job WHERE technician_id = ?)",
+            (s["kasia"],),
+        )
+        assert foreign is not None
+        charge = (
+            "INSERT INTO charge (work_entry_id, contract_id, basis, minutes, reason)"
+            " VALUES (?, ?, 'block', 600, 'x')"
+        )
+        await _refused(kasia, charge, (s["mine"], foreign))
+        assert (
+            await owner.fetch_value(
+                "SELECT count(*) FROM charge WHERE contract_id = ? AND minutes = 600", (foreign,)
+            )
+            == 0
+        )
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["client_id = (SELECT min(id) FROM client)", "description = 'inne zlecenie'",
+     "agreed_price_grosze = 1", "caller_name = 'ktoś'", "received_at = '2020-01-01T00:00:00Z'"],
+)  # fmt: skip
+async def test_a_technician_changes_only_the_steps_of_her_job(roles_url: str, change: str) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        row = "SELECT * FROM job WHERE id = ?"
+        before = await owner.fetch_one(row, (s["her_job"],))
+        await _refused(kasia, f"UPDATE job SET {change} WHERE id = ?", (s["her_job"],))
+        assert await owner.fetch_one(row, (s["her_job"],)) == before
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["job", "job_status_change", "run_log", "backup_check", "software_inventory",
+     "software_item", "audit_log"],
+)  # fmt: skip
+async def test_a_technician_deletes_no_history_runs_or_inventories(
+    roles_url: str, table: str
+) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        before = await owner.fetch_value(f"SELECT count(*) FROM {table}")
+        if table == "audit_log":  # no DELETE granted at all
+            await _refused(kasia, f"DELETE FROM {table}")
+        else:
+            await _touches_nothing(kasia, f"DELETE FROM {table}")
+        assert await owner.fetch_value(f"SELECT count(*) FROM {table}") == before
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_a_technician_writes_history_only_in_her_name(roles_url: str) -> None:
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        history = (
+            "INSERT INTO job_status_change (job_id, at, to_status, actor)"
+            " VALUES (?, '2026-11-24T08:42:00Z', 'in_progress', ?)"
+        )
+        await _refused(kasia, history, (s["her_job"], "piotr"))
+        await _refused(kasia, history, (s["other_job"], "kasia"))
+        await _touches_nothing(kasia, "UPDATE job_status_change SET note = 'x'")
+        async with kasia.transaction():
+            await kasia.execute(history, (s["her_job"], "kasia"))
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_an_audit_row_is_only_the_chains_next_link(roles_url: str) -> None:
+    """An id of her choosing (99999), no id, or the next id with a hash of her own are all
+    refused; the trail verifies; the app's own writer still adds her rows."""
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        top = int(await owner.fetch_value("SELECT max(id) FROM audit_log"))
+        cols = "(at, actor, entity, entity_id, action)"
+        values = "('2026-11-24T08:42:00Z', 'kasia', 'job', 1, 'viewed')"
+        await _refused(kasia, f"INSERT INTO audit_log (id, {cols[1:]} VALUES (99999, {values[1:]}")
+        await _refused(kasia, f"INSERT INTO audit_log {cols} VALUES {values}")
+        await _refused(
+            kasia,
+            "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, detail_digest,"
+            " chain_hash) VALUES (?, '2026-11-24T08:42:00Z', 'kasia', 'job', 1, 'viewed',"
+            " 'a', 'b')",
+            (top + 1,),
+        )
+        assert await owner.fetch_value("SELECT max(id) FROM audit_log") == top
+        check = verify([row async for row in audit_store.chained_rows(owner)])
+        assert check.ok, check.problem
+        async with kasia.transaction():
+            await audit_store.insert_audit(
+                kasia, datetime(2026, 11, 24, 8, 42, tzinfo=UTC), "kasia", "job", 1, "viewed",
+                {"note": 'cudzysłów " i ąę\n'},
+            )  # fmt: skip
+        assert await owner.fetch_value("SELECT max(id) FROM audit_log") == top + 1
+        check = verify([row async for row in audit_store.chained_rows(owner)])
+        assert check.ok, check.problem
+    finally:
+        await owner.close()
+        await kasia.close()
