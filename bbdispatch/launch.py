@@ -109,7 +109,7 @@ async def _run(args: argparse.Namespace, mode: str) -> int:
     ctx = await _said_in_firm_language(args, open_ctx)
     try:
         # A database role that is another person's is refused before anything is read.
-        await refuse_foreign_database_role(ctx, args.act_as or login)
+        await refuse_foreign_database_role(ctx, login, args.act_as)
         # The firm's language is read on the session's own connection, before any
         # screen is imported: the command line no longer peeks for it over a
         # connection of its own (on PostgreSQL, a log-in more before the first frame).

@@ -167,7 +167,7 @@ async def open_ctx(
         ctx = Ctx(db=db, clock=SystemClock(), prices=prices, actor=os_login(), fallback=fallback)
         act_as = getattr(args, "act_as", None)
         # Before anything is read or audited through a role that is someone else's.
-        await refuse_foreign_database_role(ctx, act_as or ctx.actor)
+        await refuse_foreign_database_role(ctx, ctx.actor, act_as)
         apply_firm_language(await firm_language(ctx))
         if act_as is not None and act_as != ctx.actor:
             person = await identify(ctx, ctx.actor, act_as)

@@ -21,6 +21,7 @@ from bbdispatch.services.rights import (
     refuse,
     trusted_admins,
     trusted_person,
+    trusted_role,
 )
 from bbdispatch.storage import people as store
 
@@ -156,32 +157,72 @@ async def root_without_admin_hint(ctx: Ctx) -> str:
     return no_admin_message(ctx.db)
 
 
-async def refuse_foreign_database_role(ctx: Ctx, login: str) -> None:
-    """Refuse a session whose database role is another person than ``login``.
+async def refuse_foreign_database_role(ctx: Ctx, login: str, act_as: str | None = None) -> None:
+    """Refuse a session whose database role cannot do what this login does in bbdispatch.
 
-    ``login``: whom the session acts as (the OS login, or the person of ``--as``).
+    ``login``: the OS login (whose name the audit rows carry); ``act_as``: the
+    person of ``--as`` (a support session), if any.
 
-    On PostgreSQL with row-level security (``docs/scaling.md``, "Roles") a
-    technician's database role sees and writes only that person's rows. A
-    login working through another person's role (the OS login ``nobody``, or
-    root, with the role ``marek``) would otherwise meet the server's raw
-    refusals (its audit rows are not in the role's name) or read a partial
-    firm as the whole (no admin found): this says what is wrong instead.
-    A support session (``--as marek``) acts as the role's person and passes.
+    On PostgreSQL with ``pg_roles.sql`` (``docs/scaling.md``, "Roles") the
+    server checks rights too, for the database role the session logged in as,
+    which may not be the login's own (``--db postgresql://marek@...`` run by
+    root or ``nobody``). Every such combination that the server would stop
+    halfway is refused here, before anything is read or written, with one line
+    naming the login and the role, rather than with the server's raw refusal
+    (``new row violates row-level security policy``, ``permission denied``):
+
+    - a technician's role (row-level security: that person's rows only, audit
+      rows in that name only) used by another login, or by a support session
+      (``root as marek``: its audit rows are in its own name, not ``marek``);
+    - a role that may not empty an audit detail (the one thing the server
+      keeps for ``bbdispatch_admin``) used by a login acting as an admin
+      (an admin person, or root that is no person of the firm).
+
+    A role that is the login itself, and any other combination, passes
+    without a question to the server (the services check rights as on SQLite).
 
     Raises:
-        DomainError: naming the database role and the login's person.
+        DomainError: naming the database role and the login.
     """
-    role = await store.rows_restricted_to(ctx.db, login)
-    if role is None or role == login:
+    acting = act_as or login
+    role = await store.foreign_role(ctx.db, login)
+    if role is None:
         return
-    raise DomainError(
-        _(
-            "The database role {role} does not match the person this login maps to "
-            "({login}): the server shows and takes only {role}'s rows. Connect as "
-            "{login} (postgresql://{login}@...), or log in as {role}."
-        ).format(role=role, login=login)
-    )
+    if role.restricted:
+        if role.name != acting:
+            raise DomainError(
+                _(
+                    "The database role {role} does not match the person this login maps to "
+                    "({login}): the server shows and takes only {role}'s rows. Connect as "
+                    "{login} (postgresql://{login}@...), or log in as {role}."
+                ).format(role=role.name, login=acting)
+            )
+        if role.name != login:
+            raise DomainError(
+                _(
+                    "The database role {role} is a technician's own: the server takes audit "
+                    "rows only in the name {role}, not {login} as {role}. For a support "
+                    "session connect with your own role (postgresql://{login}@...) and keep "
+                    "--as {role}."
+                ).format(role=role.name, login=login)
+            )
+        return
+    if not role.may_erase and await _acts_as_admin(ctx, login, acting):
+        raise DomainError(
+            _(
+                "The database role {role} has no admin's rights on the server, but {login} "
+                "acts as an admin: connect with an admin's role (postgresql://{login}@... "
+                "in bbdispatch_admin), or log in as a person whose role {role} is."
+            ).format(role=role.name, login=acting)
+        )
+
+
+async def _acts_as_admin(ctx: Ctx, login: str, acting: str) -> bool:
+    """Whether the session acts with an admin's rights (its person's trusted role; root's)."""
+    person = await store.person_by_login(ctx.db, acting)
+    if person is not None and person.active:
+        return (await trusted_role(ctx.db, person)).role is Role.ADMIN
+    return acting == login and ctx.fallback is Principal.ADMIN
 
 
 async def people(ctx: Ctx) -> list[Technician]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bbdispatch.domain.people import Role, Technician
 from bbdispatch.storage.database import Database, Row, id_chunks, next_id
@@ -126,6 +127,45 @@ async def admin_logins(db: Database) -> list[str]:
         "SELECT login FROM technician WHERE role = 'admin' AND active = 1 ORDER BY login"
     )
     return [r["login"] for r in rows]
+
+
+@dataclass(frozen=True)
+class ForeignRole:
+    """What the server lets a session's database role do, when that role is not the login's.
+
+    PostgreSQL with ``pg_roles.sql`` (``docs/scaling.md``, "Roles").
+    """
+
+    name: str
+    """The database role the session logged in as."""
+    restricted: bool
+    """Row-level security applies: a member of ``bbdispatch_technician`` (no
+    superuser, no ``BYPASSRLS``) reads and writes only the rows of the person
+    named as the role, and adds audit rows only in that name."""
+    may_erase: bool
+    """The role may empty an audit row's detail (``UPDATE`` of ``audit_log.detail``):
+    what an admin's privacy erasure needs, granted to ``bbdispatch_admin``."""
+
+
+async def foreign_role(db: Database, login: str) -> ForeignRole | None:
+    """The session's database role and its limits when it is not ``login``, else None.
+
+    None on SQLite (no roles) and when the role is ``login`` itself (known
+    without asking the server: each person connecting as themselves pays no
+    round trip). Otherwise one query asks the server what the role may do.
+    """
+    if db.dialect != "postgresql" or db.session_role == login:
+        return None
+    row = await db.fetch_one(
+        "SELECT current_user::text AS name, coalesce((SELECT NOT r.rolsuper AND NOT r.rolbypassrls"
+        " FROM pg_roles r WHERE r.rolname = current_user), false)"
+        " AND coalesce(pg_has_role(current_user, to_regrole('bbdispatch_technician'),"
+        " 'MEMBER'), false) AS restricted,"
+        " has_column_privilege('audit_log', 'detail', 'UPDATE') AS may_erase"
+    )
+    if row is None:  # pragma: no cover - a SELECT without FROM returns one row
+        return None
+    return ForeignRole(str(row["name"]), bool(row["restricted"]), bool(row["may_erase"]))
 
 
 async def rows_restricted_to(db: Database, login: str) -> str | None:
