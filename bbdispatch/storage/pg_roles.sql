@@ -168,8 +168,31 @@ BEGIN
 END $$;
 DROP TRIGGER IF EXISTS job_technician_keeps ON job;
 CREATE TRIGGER job_technician_keeps BEFORE UPDATE ON job FOR EACH ROW
-    EXECUTE FUNCTION bbdispatch_keep_columns('status', 'technician_id', 'visit_at',
-        'resolution', 'status_reason', 'closed_at', 'updated_at', 'rev', 'alert', 'priority');
+    EXECUTE FUNCTION bbdispatch_keep_columns('status', 'technician_id', 'resolution',
+        'status_reason', 'closed_at', 'updated_at', 'rev', 'alert', 'priority');
+-- And of those, a technician's steps only (services/workspace.py: start, hold,
+-- finish, within the lifecycle's table): from assigned, in progress or on hold
+-- to in progress, on hold or done; a closed job is not changed at all; the
+-- priority only rises to an emergency (a failed backup check).
+CREATE OR REPLACE FUNCTION bbdispatch_technician_job_step() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NEW;
+    END IF;
+    IF OLD.status IN ('done', 'cancelled')
+       OR (NEW.status <> OLD.status AND NOT (OLD.status IN ('assigned', 'in_progress', 'on_hold')
+                                             AND NEW.status IN ('in_progress', 'on_hold', 'done')))
+       OR (NEW.priority <> OLD.priority AND NEW.priority <> 'emergency') THEN
+        RAISE EXCEPTION 'permission denied: a technician may not move job % from % (%) to % (%)',
+            OLD.id, OLD.status, OLD.priority, NEW.status, NEW.priority
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS job_technician_step ON job;
+CREATE TRIGGER job_technician_step BEFORE UPDATE ON job FOR EACH ROW
+    EXECUTE FUNCTION bbdispatch_technician_job_step();
 DROP TRIGGER IF EXISTS work_entry_technician_keeps ON work_entry;
 CREATE TRIGGER work_entry_technician_keeps BEFORE UPDATE ON work_entry FOR EACH ROW
     EXECUTE FUNCTION bbdispatch_keep_columns('started_at', 'ended_at', 'description', 'mode',

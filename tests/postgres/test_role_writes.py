@@ -7,15 +7,18 @@ owner what the database holds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.audit_chain import verify
+from bbdispatch.domain.backups import BackupResult
 from bbdispatch.domain.jobs import JobMode
+from bbdispatch.domain.recurring import RunOutcome
 from bbdispatch.pricelist import PriceList
-from bbdispatch.services import my_entries
+from bbdispatch.services import backups, my_entries, recurring, timekeeping, workspace
 from bbdispatch.services.context import Ctx
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import people
@@ -215,6 +218,48 @@ async def test_a_technician_changes_only_the_steps_of_her_job(roles_url: str, ch
 
 
 @pytest.mark.parametrize(
+    ("before", "change"),
+    [("done", "status = 'in_progress'"), ("assigned", "status = 'cancelled',"
+     " status_reason = 'x'"), ("in_progress", "status = 'new', technician_id = NULL"),
+     ("in_progress", "status = 'assigned'"), ("done", "resolution = 'inna'"),
+     ("assigned", "priority = 'low'")],
+)  # fmt: skip
+async def test_a_technician_takes_only_her_steps_of_the_lifecycle(
+    roles_url: str, before: str, change: str
+) -> None:
+    """Start, hold and finish (and a priority raised by a failed backup) are hers; reopening,
+    cancelling, un-assigning, lowering a priority or rewriting a closed job are not."""
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        async with owner.transaction():
+            await owner.execute(
+                "UPDATE job SET status = ?, resolution = 'Naprawione', priority = 'normal'"
+                " WHERE id = ?",
+                (before, s["her_job"]),
+            )
+            await owner.execute(
+                "UPDATE job SET status = 'in_progress', priority = 'normal' WHERE id = ?",
+                (s["her_other_job"],),
+            )
+        row = "SELECT * FROM job WHERE id = ?"
+        was = await owner.fetch_one(row, (s["her_job"],))
+        await _refused(kasia, f"UPDATE job SET {change} WHERE id = ?", (s["her_job"],))
+        assert await owner.fetch_one(row, (s["her_job"],)) == was
+        # Her own steps still go through.
+        async with kasia.transaction():
+            await kasia.execute(
+                "UPDATE job SET status = 'on_hold', priority = 'emergency' WHERE id = ?",
+                (s["her_other_job"],),
+            )
+            assert await kasia.changes() == 1
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+@pytest.mark.parametrize(
     "table",
     ["job", "job_status_change", "run_log", "backup_check", "software_inventory",
      "software_item", "audit_log"],
@@ -282,6 +327,67 @@ async def test_an_audit_row_is_only_the_chains_next_link(roles_url: str) -> None
                 {"note": 'cudzysłów " i ąę\n'},
             )  # fmt: skip
         assert await owner.fetch_value("SELECT max(id) FROM audit_log") == top + 1
+        check = verify([row async for row in audit_store.chained_rows(owner)])
+        assert check.ok, check.problem
+    finally:
+        await owner.close()
+        await kasia.close()
+
+
+async def test_her_days_work_through_the_services_passes_the_servers_rules(
+    roles_url: str, prices: PriceList
+) -> None:
+    """Everything the app lets a technician do, done in her own session: a timer started
+    and stopped, a job put on hold and finished, a failed backup check (alert, priority
+    raised to an emergency) and its run documented; what the database holds shows it and
+    the audit trail verifies."""
+    owner = await Database.open(roles_url)
+    kasia = await as_role(roles_url, "kasia")
+    try:
+        s = await _setting(owner)
+        run = await owner.fetch_value(
+            "SELECT min(id) FROM job WHERE technician_id = ? AND recurring_task_id IS NOT NULL",
+            (s["kasia"],),
+        )
+        async with owner.transaction():
+            await owner.execute(
+                "UPDATE job SET status = 'assigned', priority = 'normal', closed_at = NULL"
+                " WHERE id IN (?, ?, ?)",
+                (s["her_job"], s["her_other_job"], run),
+            )
+            await owner.execute("DELETE FROM run_log WHERE job_id = ?", (run,))
+            await owner.execute("DELETE FROM backup_check WHERE job_id = ?", (run,))
+        tech = await people.person_by_login(owner, "kasia")
+        assert tech is not None
+        now = datetime.now(UTC).replace(microsecond=0)
+        as_her = Ctx(db=kasia, clock=FrozenClock(now - timedelta(hours=3)), prices=prices,
+                     actor="kasia", login="kasia")  # fmt: skip
+        entry = await timekeeping.start_timer(as_her, tech, s["her_job"])
+        as_her = replace(as_her, clock=FrozenClock(now - timedelta(hours=2)))
+        await timekeeping.stop_timer(as_her, tech, description="Drukarka", mode=JobMode.ONSITE)
+        await workspace.put_on_hold(as_her, tech, s["her_job"], "Czekam na toner")
+        await workspace.finish_job(as_her, tech, s["her_other_job"], "Naprawione")
+        await backups.record_backup_check(
+            as_her, run, result=BackupResult.FAILED, backup_date=None, size_bytes=None,
+            location="NAS", note="Brak kopii",
+        )  # fmt: skip
+        await recurring.complete_run(
+            as_her, run, checked="Kopie", outcome=RunOutcome.PROBLEM, problem="Brak kopii"
+        )
+        statuses = dict(
+            tuple(r)
+            for r in await owner.fetch_all(
+                "SELECT id, status || '/' || priority FROM job WHERE id IN (?, ?, ?)",
+                (s["her_job"], s["her_other_job"], run),
+            )
+        )
+        assert statuses == {s["her_job"]: "on_hold/normal", s["her_other_job"]: "done/normal",
+                            run: "done/emergency"}  # fmt: skip
+        assert await owner.fetch_value(
+            "SELECT ended_at FROM work_entry WHERE id = ?", (entry,)) is not None  # fmt: skip
+        assert await owner.fetch_value("SELECT outcome FROM run_log WHERE job_id = ?", (run,)) == (
+            "problem"
+        )
         check = verify([row async for row in audit_store.chained_rows(owner)])
         assert check.ok, check.problem
     finally:
