@@ -1,6 +1,8 @@
 -- Roles for a bbdispatch database on PostgreSQL (docs/scaling.md, "Roles").
--- Run once by the database's owner (or a superuser) after 'bbdispatch init',
--- in the schema bbdispatch uses (public):
+-- Run by the database's owner (or a superuser) after 'bbdispatch init', in the
+-- schema bbdispatch uses (public), and again after each upgrade of bbdispatch
+-- (an existing database keeps an earlier script's rules until then; running it
+-- again replaces every policy and trigger it makes):
 --     psql -d bbdispatch -f pg_roles.sql
 -- Then give each person a login role named as their OS login and put it in one
 -- group:   CREATE ROLE anna LOGIN IN ROLE bbdispatch_app;          -- dispatcher
