@@ -25,6 +25,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.recurring import complete_run
 from bbdispatch.services.rights import check_job
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import backups as store
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import recurring as recurring_store
@@ -33,6 +34,7 @@ ALERT_PREFIX = "Backup failed"
 """Start of the alert a failed check sets (kept untranslated: it is stored)."""
 
 
+@saves
 async def record_backup_check(
     ctx: Ctx,
     job_id: int,
@@ -114,6 +116,7 @@ async def backup_check(ctx: Ctx, job_id: int) -> BackupCheck | None:
     return await store.backup_check_of(ctx.db, job_id)
 
 
+@saves
 async def complete_backup_run(
     ctx: Ctx,
     job_id: int,

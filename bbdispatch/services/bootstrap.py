@@ -18,6 +18,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, trusted_admins, trusted_role
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import people as store
 
 
@@ -98,6 +99,7 @@ def only_the_owner_bootstraps(path: str, owner: str | None) -> str:
     ).format(path=path, owner=owner)
 
 
+@saves
 async def ensure_first_admin(
     ctx: Ctx,
     login: str,

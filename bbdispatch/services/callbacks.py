@@ -21,6 +21,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import callbacks as store
 from bbdispatch.storage import calls as call_store
 from bbdispatch.storage import clients as client_store
@@ -61,6 +62,7 @@ async def insert_callback_in_tx(ctx: Ctx, new: NewCallback) -> int:
     return callback_id
 
 
+@saves
 async def add_callback(ctx: Ctx, new: NewCallback) -> int:
     """Promise a callback; returns its id.
 
@@ -137,6 +139,7 @@ async def _open_callback(ctx: Ctx, callback_id: int) -> Callback:
     return found
 
 
+@saves
 async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
     """Record that a callback was made and what came of it.
 
@@ -157,6 +160,7 @@ async def finish_callback(ctx: Ctx, callback_id: int, outcome: str) -> None:
         await audit.record(ctx, "callback", callback_id, "done", outcome=outcome.strip())
 
 
+@saves
 async def attempt_callback(
     ctx: Ctx, callback_id: int, note: str = "", retry_at: datetime | None = None
 ) -> Callback:
@@ -200,6 +204,7 @@ async def attempt_callback(
     return after
 
 
+@saves
 async def call_off(ctx: Ctx, callback_id: int, reason: str = "") -> None:
     """Close a callback that is no longer needed (the client called again, wrong number).
 
@@ -220,6 +225,7 @@ async def call_off(ctx: Ctx, callback_id: int, reason: str = "") -> None:
         await audit.record(ctx, "callback", callback_id, "called_off", reason=reason.strip())
 
 
+@saves
 async def note_call(ctx: Ctx, call_id: int, note: str) -> None:
     """Write (or correct) the note of any call, audited; the same note again changes nothing.
 

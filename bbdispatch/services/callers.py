@@ -17,6 +17,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.phones import parse_phone, try_parse_phone
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 
 
@@ -39,6 +40,7 @@ async def lookup_number(ctx: Ctx, raw: str) -> NumberMatch:
     return NumberMatch(e164, await client_store.clients_by_phone(ctx.db, e164))
 
 
+@saves
 async def record_ring(
     ctx: Ctx, raw: str, received_at: datetime | None = None
 ) -> tuple[int, NumberMatch | None]:

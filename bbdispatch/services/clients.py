@@ -17,6 +17,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import clients as store
 from bbdispatch.storage import contracts as contract_store
@@ -173,6 +174,7 @@ def client_field_problems(new: NewClient) -> list[FieldError]:
     return problems
 
 
+@saves
 async def create_client(ctx: Ctx, new: NewClient) -> int:
     """Save a new client (a prospect unless told otherwise), audited.
 
@@ -195,6 +197,7 @@ async def create_client(ctx: Ctx, new: NewClient) -> int:
     return client_id
 
 
+@saves
 async def add_phone(ctx: Ctx, client_id: int, e164: str, label: str = "") -> None:
     """Attach a new number to a client (the client called from a new phone)."""
     await check(ctx, Action.CLIENT_EDIT, entity="client", entity_id=client_id)
@@ -346,6 +349,7 @@ async def duplicate_refusal(
     return None
 
 
+@saves
 async def add_client(ctx: Ctx, details: ClientDetails, *, duplicate: bool = False) -> int:
     """Create a client (a prospect until a contract is signed), audited.
 
@@ -407,6 +411,7 @@ async def add_client_in_tx(ctx: Ctx, details: ClientDetails) -> int:
     return client_id
 
 
+@saves
 async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[str]:
     """Save a client's corrected details; each changed field is audited with old and new.
 
@@ -437,6 +442,7 @@ async def edit_client(ctx: Ctx, client_id: int, details: ClientDetails) -> list[
     return sorted(changed)
 
 
+@saves
 async def archive_client(ctx: Ctx, client_id: int, archived: bool = True) -> ClientStatus:
     """Archive a client (kept with all its history, out of the way) or reactivate one.
 

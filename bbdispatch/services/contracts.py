@@ -22,6 +22,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.clients import add_client_in_tx, check_details
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as store
 
@@ -102,6 +103,7 @@ def _product(ctx: Ctx, request: SignRequest) -> tuple[Product, Decimal]:
     return product, net
 
 
+@saves
 async def sign_contract(ctx: Ctx, request: SignRequest) -> int:
     """Sign a contract, copying hours, price and VAT from today's price list.
 
@@ -199,6 +201,7 @@ class Signed:
     """The client who signed (for :func:`sign_for_new_client`, the one just saved)."""
 
 
+@saves
 async def sign_for_client(
     ctx: Ctx,
     request: SignRequest,
@@ -232,6 +235,7 @@ async def sign_for_client(
     return await _sign(ctx, request, assessment, take_uncovered, None)
 
 
+@saves
 async def sign_for_new_client(
     ctx: Ctx,
     details: ClientDetails,
@@ -507,6 +511,7 @@ def assessment_texts(needs: str, rules: str) -> tuple[str, str]:
     return (needs if needs.strip() else rules), rules
 
 
+@saves
 async def add_assessment(
     ctx: Ctx, client_id: int, needs: str, rules: str, assessed_on: date | None = None
 ) -> int:
@@ -546,6 +551,7 @@ async def _assess_in_tx(
     return assessment_id
 
 
+@saves
 async def record_assessment(
     ctx: Ctx,
     client_id: int,
@@ -613,6 +619,7 @@ async def prepaid_left(ctx: Ctx, contract_id: int) -> tuple[str, int]:
     return contract.number, balance.left_minutes or 0
 
 
+@saves
 async def close_contract(ctx: Ctx, contract_id: int, reason: str) -> None:
     """Close a contract by hand (terminated, replaced): it takes no more time. Audited.
 

@@ -18,6 +18,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.billing import settle_billed_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.services.timekeeping import (
     check_after_received,
     check_finished_entry,
@@ -29,6 +30,7 @@ from bbdispatch.storage import statements as store
 from bbdispatch.storage import work as work_store
 
 
+@saves
 async def correct_locked_entry(
     ctx: Ctx,
     entry_id: int,
@@ -93,6 +95,7 @@ async def correct_locked_entry(
     return correction_id
 
 
+@saves
 async def add_late_entry(
     ctx: Ctx,
     *,

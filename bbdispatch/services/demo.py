@@ -25,6 +25,7 @@ from bbdispatch.services.contracts import SignRequest, record_assessment, sign_c
 from bbdispatch.services.demo_recurring import document_recurring
 from bbdispatch.services.jobs import create_job
 from bbdispatch.services.lifecycle import assign_in_tx, move_job, move_job_in_tx
+from bbdispatch.services.saving import saves
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import people as people_store
@@ -104,6 +105,7 @@ CLIENTS = [
 ]  # fmt: skip
 
 
+@saves
 async def build_demo(ctx: Ctx, *, add_login: str | None = None) -> None:
     """Fill an empty database with the demo firm.
 

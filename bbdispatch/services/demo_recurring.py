@@ -22,6 +22,7 @@ from bbdispatch.domain.schedule import plan_occurrences
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import create_job
 from bbdispatch.services.lifecycle import move_job_in_tx
+from bbdispatch.services.saving import saves
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import contracts as contract_store
@@ -47,6 +48,7 @@ _NOVEMBER_CHANGES = {
 """What staff changed between the two demo inventories (None = uninstalled)."""
 
 
+@saves
 async def document_recurring(
     ctx: Ctx, backup_task_id: int, inventory_task_id: int, backup_tech: int, inventory_tech: int
 ) -> None:

@@ -27,6 +27,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import check_terms
 from bbdispatch.services.lifecycle import assign_in_tx, move_job
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as store
 from bbdispatch.storage import jobs as job_store
@@ -42,6 +43,7 @@ async def _job_in_tx(ctx: Ctx, job_id: int) -> Job:
     return job
 
 
+@saves
 async def change_status(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> None:
     """Move a job to another status, if the lifecycle allows it.
 
@@ -85,6 +87,7 @@ async def visit_clash(
     return clashing_visit(at, visits, rules.visit_minutes, rules.travel_minutes, job_id)
 
 
+@saves
 async def assign(
     ctx: Ctx, job_id: int, technician_id: int, visit_at: datetime | None = None
 ) -> Assigned:
@@ -144,6 +147,7 @@ async def assign(
     return Assigned(clash=clash, late_after=late_after, reassigned_from=previous)
 
 
+@saves
 async def edit_job(ctx: Ctx, job_id: int, edit: JobEdit) -> list[str]:
     """Save corrections to a job; each changed field is audited with old and new value.
 

@@ -27,6 +27,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import new_prospect_problems, prospect_as_stored
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.services.spreadsheet import (
     Checked,
     ImportFileError,
@@ -318,6 +319,7 @@ async def interrupted_imports(db: Database) -> list[Interrupted]:
     return found
 
 
+@saves
 async def drop_interrupted(ctx: Ctx) -> list[Interrupted]:
     """Leave out the rows interrupted imports had not added (those added stay); audited."""
     dropped = await interrupted_imports(ctx.db)
@@ -412,6 +414,7 @@ def _file_error(rows: Rows, plan: _Plan) -> ImportFileError | None:
     return None
 
 
+@saves
 async def import_clients(
     ctx: Ctx,
     rows: Rows,
@@ -624,6 +627,7 @@ async def _clear(ctx: Ctx, batch_id: int, *, chunk: int, pause: float) -> None:
         await asyncio.sleep(pause)
 
 
+@saves
 async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> list[ImportSummary]:
     """Finish imports an older version left half-way; drop those that died staging.
 
@@ -637,6 +641,7 @@ async def finish_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> lis
     return done
 
 
+@saves
 async def drop_dead_imports(ctx: Ctx, *, pause: float = CHUNK_PAUSE_SECONDS) -> int:
     """Clean up after imports whose process died; returns how many batches were cleaned.
 
@@ -738,6 +743,7 @@ async def _existing(ctx: Ctx, new: NewClient) -> bool:
     return bool(await client_store.client_ids_by_name(ctx.db, search_key(new.name)))
 
 
+@saves
 async def import_client_file(ctx: Ctx, text: str) -> ImportSummary:
     """Check and import a client file's text.
 

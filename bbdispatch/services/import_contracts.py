@@ -39,6 +39,7 @@ from bbdispatch.services.contracts import (
     next_contract_number,
     signing_refusal,
 )
+from bbdispatch.services.saving import saves
 from bbdispatch.services.spreadsheet import (
     ImportFileError,
     RowProblem,
@@ -520,6 +521,7 @@ async def _database_problems(
     return problems, clients
 
 
+@saves
 async def import_contracts(
     ctx: Ctx, found: ContractsFile, *, check: bool = False
 ) -> ContractsSummary:

@@ -22,6 +22,7 @@ from bbdispatch.phones import InvalidPhoneNumber, parse_phone
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check as check_right
+from bbdispatch.services.saving import saves
 from bbdispatch.services.spreadsheet import (
     Checked,
     ImportFileError,
@@ -234,6 +235,7 @@ def read_people(source: str | Iterable[str]) -> PeopleFile:
     return PeopleFile(Checked(rows, sheet.written), problems, sheet.warnings)
 
 
+@saves
 async def import_people(ctx: Ctx, rows: list[PersonRow], *, check: bool = False) -> PeopleSummary:
     """Add the people not yet in the database, update those there, in one transaction.
 

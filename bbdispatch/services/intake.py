@@ -35,6 +35,7 @@ from bbdispatch.services.callers import lookup_number as lookup_number
 from bbdispatch.services.callers import record_ring as record_ring
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import callbacks as callback_store
 from bbdispatch.storage import calls as store
 from bbdispatch.storage import clients as client_store
@@ -169,6 +170,7 @@ def validate_request(request: IntakeRequest) -> IntakeRequest:
     return replace(request, e164=e164, new_client=new_client)
 
 
+@saves
 async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
     """Save a call: new client, added number, job, call-log row and audit, in one transaction.
 
@@ -389,6 +391,7 @@ def typed_request(call: CallLogEntry) -> str:
     return str(found[1].get("text", ""))
 
 
+@saves
 async def keep_call_draft(ctx: Ctx, call_id: int, *, raw_number: str, typed: str) -> bool:
     """Write what is typed so far in an F2 intake onto its call, so kill -9 keeps it (issue 13).
 
@@ -425,6 +428,7 @@ async def keep_call_draft(ctx: Ctx, call_id: int, *, raw_number: str, typed: str
         return True
 
 
+@saves
 async def open_call_by_hand(ctx: Ctx, received_at: datetime) -> int:
     """Log a call the dispatcher starts taking by hand (F2) as the intake opens.
 
@@ -446,6 +450,7 @@ async def open_call_by_hand(ctx: Ctx, received_at: datetime) -> int:
         )  # fmt: skip
 
 
+@saves
 async def drop_untouched_call(ctx: Ctx, call_id: int) -> bool:
     """Remove the call an intake opened by hand (F2) and closed untouched: it was no call.
 
@@ -471,6 +476,7 @@ async def drop_untouched_call(ctx: Ctx, call_id: int) -> bool:
         return untouched
 
 
+@saves
 async def keep_interrupted_call(
     ctx: Ctx, *, call_id: int, raw_number: str, client_id: int | None, typed: str = ""
 ) -> None:
@@ -509,6 +515,7 @@ def _number_if_none(
     return raw.strip() or None, e164
 
 
+@saves
 async def log_unsaved_call(
     ctx: Ctx,
     *,
@@ -557,6 +564,7 @@ async def log_unsaved_call(
     return call_id
 
 
+@saves
 async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "") -> None:
     """Close a pending call without a job: information only, or missed.
 

@@ -22,6 +22,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, check_job
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import inventory as store
 from bbdispatch.storage import jobs as job_store
@@ -57,6 +58,7 @@ class InventoryReport:
     diff: InventoryDiff
 
 
+@saves
 async def load_inventory(
     ctx: Ctx, job_id: int, data: bytes, source_name: str = "", host: str | None = None
 ) -> InventoryReport:
@@ -252,6 +254,7 @@ async def _info(ctx: Ctx, head: InventoryHead) -> InventoryInfo:
     return InventoryInfo(head.id, head.job_id, head.loaded_at, software)
 
 
+@saves
 async def load_inventory_file(
     ctx: Ctx, job_id: int, path: Path, host: str | None = None
 ) -> InventoryReport:

@@ -19,6 +19,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check, check_job
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import dispatch as dispatch_store
@@ -26,6 +27,7 @@ from bbdispatch.storage import jobs as store
 from bbdispatch.storage import people as people_store
 
 
+@saves
 async def create_job(ctx: Ctx, new: NewJob) -> int:
     """Record a new job, its first status and an audit row, in one transaction.
 
@@ -141,6 +143,7 @@ def check_terms(price: Decimal | None, rate: Decimal | None) -> None:
         )
 
 
+@saves
 async def add_job(ctx: Ctx, new: NewJob, *, received_at: datetime | None = None) -> int:
     """The office opens a job for a client (scripts, monitoring alerts, the client screen).
 

@@ -40,6 +40,7 @@ from bbdispatch.services.contracts import (
     close_contract as close_contract,  # re-exported for older callers
 )
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -203,6 +204,7 @@ async def uncovered_work(ctx: Ctx, client_id: int) -> list[UncoveredWork]:
     return await uncovered_work_of(ctx, client_id)
 
 
+@saves
 async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
     """Move the client's unbilled uncovered time onto a (later signed) contract.
 
@@ -221,6 +223,7 @@ async def move_uncovered(ctx: Ctx, contract_id: int) -> int:
         return await move_uncovered_in_tx(ctx, contract_id)
 
 
+@saves
 async def choose_contract(ctx: Ctx, job_id: int, contract_id: int | None) -> int:
     """The dispatcher's override: charge a job's time to this contract (None = the rules).
 

@@ -33,10 +33,12 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import work as work_store
 
 
+@saves
 async def move_job(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> None:
     """Move a job to another status in its own transaction (see :func:`move_job_in_tx`).
 

@@ -20,6 +20,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.billing import charge_entry_in_tx, recharge_after_removal_in_tx
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, check_entry, refuse
+from bbdispatch.services.saving import saves
 from bbdispatch.services.timekeeping import (
     add_entry,
     check_finished_entry,
@@ -43,6 +44,7 @@ async def my_recent_entries(ctx: Ctx, tech: Technician) -> list[WorkEntry]:
     return await store.entries_of_technician_since(ctx.db, tech.id, edit_window_start(ctx))
 
 
+@saves
 async def add_my_entry(
     ctx: Ctx,
     tech: Technician,
@@ -73,6 +75,7 @@ async def add_my_entry(
     )  # fmt: skip
 
 
+@saves
 async def edit_my_entry(
     ctx: Ctx,
     tech: Technician,
@@ -155,6 +158,7 @@ async def change_entry_in_tx(
     )  # fmt: skip
 
 
+@saves
 async def delete_my_entry(ctx: Ctx, tech: Technician, entry_id: int) -> None:
     """Delete one of the technician's entries (or discard a timer started by mistake).
 

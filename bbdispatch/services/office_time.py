@@ -19,11 +19,13 @@ from bbdispatch.services.corrections import add_late_entry, correct_locked_entry
 from bbdispatch.services.my_entries import add_my_entry, change_entry_in_tx, edit_my_entry
 from bbdispatch.services.office import OFFICE_ROLES, acting_person
 from bbdispatch.services.rights import check_entry, check_job, refuse
+from bbdispatch.services.saving import saves
 from bbdispatch.services.timekeeping import add_entry
 from bbdispatch.storage import people as people_store
 from bbdispatch.storage import work as work_store
 
 
+@saves
 async def record_time(
     ctx: Ctx,
     job_id: int,
@@ -94,6 +96,7 @@ async def _not_you(ctx: Ctx, me: Technician, job_id: int, technician_id: int) ->
     )
 
 
+@saves
 async def change_time(
     ctx: Ctx,
     entry_id: int,

@@ -23,6 +23,7 @@ from bbdispatch.services.rights import (
     trusted_person,
     trusted_role,
 )
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import people as store
 
 PHONE_GROUP = "bbdispatch-phone"
@@ -60,6 +61,7 @@ def os_fallback() -> Principal | None:
     return None
 
 
+@saves
 async def add_person(
     ctx: Ctx,
     login: str,
@@ -94,6 +96,7 @@ async def add_person(
     return person_id
 
 
+@saves
 async def set_role(ctx: Ctx, login: str, role: Role) -> None:
     """Give the person ``login`` the role ``role``, recorded in the audit trail (admins).
 

@@ -34,6 +34,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.import_clients import drop_dead_imports
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import backups as backups_store
 from bbdispatch.storage import callbacks as callbacks_store
@@ -136,6 +137,7 @@ async def _refuse_unless_erasable(ctx: Ctx, client: Client, *, sole_trader: bool
         )
 
 
+@saves
 async def erasure_subject(ctx: Ctx, client_id: int, *, sole_trader: bool = False) -> Client:
     """The client an erasure would remove, once it is known that it may (admins only).
 
@@ -173,6 +175,7 @@ def _needles(client: Client) -> list[str]:
     return [n for n in found if n and len(n.strip()) >= 4]
 
 
+@saves
 async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
     """Everything held about a client, for handing to them (admins only; audited).
 
@@ -200,6 +203,7 @@ async def export_client(ctx: Ctx, client_id: int) -> dict[str, Any]:
     }
 
 
+@saves
 async def erase_client(ctx: Ctx, client_id: int, *, sole_trader: bool = False) -> ErasureDone:
     """Erase a client's personal data everywhere, keeping only what the law requires.
 

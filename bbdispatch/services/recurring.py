@@ -43,6 +43,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.lifecycle import assign_in_tx, move_job_in_tx
 from bbdispatch.services.rights import check, check_job
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import backups as backup_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -248,6 +249,7 @@ async def check_task_term(ctx: Ctx, contract_id: int, draft: TaskDraft) -> None:
         )
 
 
+@saves
 async def save_task(
     ctx: Ctx,
     contract_id: int,
@@ -360,6 +362,7 @@ async def missed_while_paused(ctx: Ctx, task_id: int) -> list[datetime]:
         return []
 
 
+@saves
 async def set_task_active(
     ctx: Ctx, task_id: int, active: bool, *, missed: MissedRuns = MissedRuns.NONE
 ) -> None:
@@ -430,6 +433,7 @@ async def run_details(ctx: Ctx, job_id: int) -> RunDetails:
     return RunDetails(job, task, log, backup)
 
 
+@saves
 async def complete_run(
     ctx: Ctx, job_id: int, *, checked: str, outcome: RunOutcome, problem: str = ""
 ) -> None:

@@ -12,6 +12,7 @@ from bbdispatch.domain.calls import CallLogEntry
 from bbdispatch.domain.rights import Action
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import calls as store
 
 
@@ -56,6 +57,7 @@ def ring_lock_wait(started: float, now: float) -> float:
     return min(RING_LOCK_WAIT_SECONDS, max(MIN_LOCK_WAIT_SECONDS, left))
 
 
+@saves
 async def replay_spooled_rings(ctx: Ctx) -> int:
     """Log the calls spooled while the database was busy, each at its own time.
 

@@ -30,6 +30,7 @@ from bbdispatch.output_file import PendingOutput, check_target
 from bbdispatch.pricelist import load_pricelist
 from bbdispatch.services import audit, rights
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import db_file
 from bbdispatch.storage.database import (
     FILE_MODE,
@@ -146,6 +147,7 @@ ON_A_SERVER = N_(
 """Why ``backup`` refuses a PostgreSQL database."""
 
 
+@saves
 async def backup(ctx: Ctx, *, output: Path | None = None, keep: int | None = None) -> BackupDone:
     """Copy the open database consistently, verify the copy, then rotate old ones.
 

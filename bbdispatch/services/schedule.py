@@ -26,6 +26,7 @@ from bbdispatch.i18n import _, ngettext
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import audit as audit_store
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
@@ -47,6 +48,7 @@ class ScheduleResult:
     """Missed runs left uncreated by the catch-up cap, one line per task."""
 
 
+@saves
 async def run_schedule(
     ctx: Ctx, now: datetime | None = None, *, dry_run: bool = False, report_once: bool = False
 ) -> ScheduleResult:

@@ -7,6 +7,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import LANGUAGES, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import settings as store
 
 LANGUAGE = "language"
@@ -19,6 +20,7 @@ async def firm_language(ctx: Ctx) -> str | None:
     return value if value in LANGUAGES else None
 
 
+@saves
 async def set_firm_language(ctx: Ctx, language: str) -> None:
     """Set the firm's language (admins only); audited.
 
@@ -40,6 +42,7 @@ async def set_firm_language(ctx: Ctx, language: str) -> None:
         await audit.record(ctx, "firm_setting", None, "changed", key=LANGUAGE, value=language)
 
 
+@saves
 async def adopt_firm_language(ctx: Ctx, language: str) -> bool:
     """Make ``language`` the firm's when none is set yet (``init`` and ``demo`` do).
 

@@ -39,6 +39,7 @@ from bbdispatch.reports.json_report import statement_dict
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import statements as store
@@ -660,6 +661,7 @@ def check_issuable(ctx: Ctx, period_from: date, period_to: date) -> None:
         )
 
 
+@saves
 async def issue_statement(
     ctx: Ctx,
     client_id: int,

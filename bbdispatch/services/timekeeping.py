@@ -22,6 +22,7 @@ from bbdispatch.i18n import _
 from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check, check_job
+from bbdispatch.services.saving import saves
 from bbdispatch.services.workspace import move_own_job_in_tx, own_job
 from bbdispatch.storage import jobs as job_store
 from bbdispatch.storage import work as store
@@ -209,6 +210,7 @@ async def check_period_open_in_tx(ctx: Ctx, job_id: int, started_at: datetime) -
         )
 
 
+@saves
 async def add_entry(
     ctx: Ctx,
     *,
@@ -306,6 +308,7 @@ def timer_is_forgotten(ctx: Ctx, entry: WorkEntry) -> bool:
     )
 
 
+@saves
 async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
     """Start the technician's timer on one of their jobs, now; returns the entry id.
 
@@ -340,6 +343,7 @@ async def start_timer(ctx: Ctx, tech: Technician, job_id: int) -> int:
     return entry_id
 
 
+@saves
 async def stop_timer(
     ctx: Ctx,
     tech: Technician,

@@ -14,6 +14,7 @@ from bbdispatch.domain.rights import Action
 from bbdispatch.i18n import _
 from bbdispatch.services import rights
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import transfer
 from bbdispatch.storage.database import Database
 
@@ -27,6 +28,7 @@ class Moved:
     """One line per table whose rows, money or minutes differ (empty: the copy is whole)."""
 
 
+@saves
 async def migrate_to(ctx: Ctx, url: str) -> Moved:
     """Copy the database of ``ctx`` into the empty database at ``url`` and compare both.
 

@@ -22,6 +22,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.contracts import balances as contract_balances
 from bbdispatch.services.lifecycle import move_job_in_tx
 from bbdispatch.services.rights import check, check_job, refuse
+from bbdispatch.services.saving import saves
 from bbdispatch.storage import clients as client_store
 from bbdispatch.storage import contracts as contract_store
 from bbdispatch.storage import jobs as job_store
@@ -134,11 +135,13 @@ async def _run_card(ctx: Ctx, job: Job) -> RunCard | None:
     return RunCard(task.title, job.occurrence_at, task.instructions, log is not None)
 
 
+@saves
 async def start_work(ctx: Ctx, tech: Technician, job_id: int) -> None:
     """Mark one of the technician's jobs in progress (also ends an on-hold)."""
     await _move(ctx, tech, job_id, JobStatus.IN_PROGRESS, "")
 
 
+@saves
 async def put_on_hold(ctx: Ctx, tech: Technician, job_id: int, reason: str) -> None:
     """Put a job on hold, saying why (waiting for parts, for the client...).
 
@@ -150,6 +153,7 @@ async def put_on_hold(ctx: Ctx, tech: Technician, job_id: int, reason: str) -> N
     await _move(ctx, tech, job_id, JobStatus.ON_HOLD, reason.strip())
 
 
+@saves
 async def finish_job(ctx: Ctx, tech: Technician, job_id: int, resolution: str) -> None:
     """Close a job as done with a resolution the client may read.
 

@@ -15,7 +15,8 @@ import sqlite3
 import stat
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager, suppress
+from contextvars import ContextVar
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -61,6 +62,9 @@ class Row(Protocol):
         """The column names, in order."""
         ...
 
+
+_SAVING: ContextVar[bool] = ContextVar("bbdispatch_saving", default=False)
+"""Whether the running task is inside a save (:meth:`Database.saving`)."""
 
 URL_BACKEND = "bbdispatch.storage.postgres"
 """The module whose ``connect(url, migrate=, create=)`` opens a ``postgresql://`` URL."""
@@ -990,6 +994,30 @@ class Database(ABC):
         """Whether the running task is inside this database's write transaction."""
         return self._tx_owner is not None and self._tx_owner is asyncio.current_task()
 
+    @contextmanager
+    def saving(self) -> Iterator[None]:
+        """Mark what the running task reads from here on as part of a save.
+
+        A save reads before its transaction begins (who acts and their
+        rights, the record it changes); when such a read fails because the
+        database cannot be reached or read, the person was saving, so the
+        error is the save's: :class:`WriteFailed` ("Not saved: ... What you
+        typed is kept"), never "could not be read". Services mark every save
+        with it (``bbdispatch.services.saving.saves``); a plain read outside
+        it still says it could not be read. Per task (a context variable), so
+        another screen's read running meanwhile keeps its own wording; nests.
+        """
+        token = _SAVING.set(True)
+        try:
+            yield
+        finally:
+            _SAVING.reset(token)
+
+    @property
+    def saving_now(self) -> bool:
+        """Whether a failure now is a save's: inside a transaction or :meth:`saving`."""
+        return self.in_transaction or _SAVING.get()
+
     def after_transaction(self, job: Callable[[], Awaitable[None]]) -> None:
         """Run ``job`` after the current transaction ends, even if it rolls back.
 
@@ -1342,7 +1370,7 @@ class SQLiteDatabase(Database):
         try:
             return cast(list[Row], list(await self._conn.execute_fetchall(sql, params)))
         except ENVIRONMENT_ERRORS as err:
-            raise storage_failure(err, writing=self.in_transaction) from err
+            raise storage_failure(err, writing=self.saving_now) from err
 
     async def fetch_point(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a small indexed query (a few rows by key) without leaving the event loop.
@@ -1361,7 +1389,7 @@ class SQLiteDatabase(Database):
         try:
             return cast(list[Row], reader.execute(sql, params).fetchall())
         except ENVIRONMENT_ERRORS as err:
-            raise storage_failure(err, writing=False) from err
+            raise storage_failure(err, writing=self.saving_now) from err
 
     async def fetch_batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
         """Run several small queries in one pass, on one snapshot, without leaving the loop.
@@ -1384,7 +1412,7 @@ class SQLiteDatabase(Database):
             finally:
                 reader.execute("COMMIT")
         except ENVIRONMENT_ERRORS as err:
-            raise storage_failure(err, writing=False) from err
+            raise storage_failure(err, writing=self.saving_now) from err
 
     def _reader(self) -> sqlite3.Connection | None:
         if self._point_reader is None and str(self.path) != ":memory:":

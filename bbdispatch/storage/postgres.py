@@ -705,7 +705,7 @@ class PostgresDatabase(Database):
         try:
             return cast(list[Row], await self._read(query, args))
         except _FAILURES as err:
-            failed = self._failure(err, writing=self.in_transaction)
+            failed = self._failure(err, writing=self.saving_now)
             raise (failed or PostgresError(_one_line(err))) from err
 
     async def _read(self, query: str, args: list[Any]) -> list[asyncpg.Record]:
@@ -726,7 +726,7 @@ class PostgresDatabase(Database):
                     raise
                 return await self._conn.fetch(query, *args)
         except (ConnectionLost, ServerUnreachable) as err:
-            failed = self._failure(err, writing=self.in_transaction)
+            failed = self._failure(err, writing=self.saving_now)
             assert failed is not None
             raise failed from err
 
@@ -751,7 +751,7 @@ class PostgresDatabase(Database):
             query, values = translate("SELECT " + ", ".join(parts), args)
             (found,) = await self._read(query, values)
         except _FAILURES as err:
-            failed = self._failure(err, writing=self.in_transaction)
+            failed = self._failure(err, writing=self.saving_now)
             raise (failed or PostgresError(_one_line(err))) from err
         return [json.loads(text, object_pairs_hook=JsonRow) for text in found]
 
