@@ -426,9 +426,11 @@ class BBDispatch(App[None]):
             self.push_screen(IntakeScreen())
 
     def action_next_call(self) -> None:
-        """Open the oldest call waiting in the queue of rings, over whatever is shown."""
-        if self._rings is None or not self._rings.open_now():
+        """Open the oldest waiting call of the call log, over whatever is shown."""
+        if self._rings is None:
             self.notify(_("No call is waiting."))
+        else:
+            self._rings.open_now()
 
     def action_it_admin(self) -> None:
         """Pick an IT administration contract, then show its recurring tasks."""
@@ -514,8 +516,17 @@ class BBDispatch(App[None]):
         )
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header's title, shown literally (screens put client names in it)."""
-        return super().format_title(printable(title), printable(sub_title))
+        """The header's title, shown literally (screens put client names in it).
+
+        While calls wait, every screen's header begins with how many and F3
+        (issue 13: a toast of 5 s was all a dispatcher in a form was told); first,
+        so that a narrow terminal cuts the title, not the calls.
+        """
+        content = super().format_title(printable(title), printable(sub_title))
+        note = self._rings.header_note() if self._rings is not None else ""
+        if not note:
+            return content
+        return Content.assemble((f" {note} ", "bold reverse"), " ", content)
 
     def get_line_filters(self) -> list[LineFilter]:
         """Textual's filters plus one that keeps control characters off the terminal."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -140,7 +141,9 @@ Escape clears it.
         self.loads = 0
         """How many times the queue was loaded (tests and benchmarks read it)."""
         self._callbacks_due = 0
-        """Waiting calls and callbacks whose time has come (the summary shows them)."""
+        """Callbacks whose time has come (the summary shows them, ``b`` lists them)."""
+        self._calls_waiting = 0
+        """Calls waiting for a dispatcher (the summary shows them, F3 opens the oldest)."""
         self._summary_text = ""
         """What the summary line shows (it is redrawn only when this changes)."""
 
@@ -296,10 +299,12 @@ Escape clears it.
         # Imported at the first load, after the first frame (see on_mount).
         from bbdispatch.services.board import board_update
         from bbdispatch.services.callbacks import due_count
+        from bbdispatch.services.rings import waiting_calls
 
         try:
             state = await board_update(self.ctx, self._state)
             self._callbacks_due = await due_count(self.ctx)
+            self._calls_waiting = len(await waiting_calls(self.ctx))
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return
@@ -403,25 +408,43 @@ Escape clears it.
             return
         s = summarise(self._lines)
         # With a filter, "Showing 2 of 8" takes the place of "Open 8" (what the filter
-        # shows first, out of how many), so the line still fits 80 columns in either
-        # language with callbacks due; only extreme counts reach the … at the edge.
+        # shows first, out of how many).
         first = (
             _("Showing {n} of {open}").format(n=shown, open=s.open)
             if self._filter.active
             else _("Open {open}").format(open=s.open)
         )
-        text = (
-            first
-            + " · "
-            + _("emergencies {em} · unassigned {un} · breached {br}").format(
-                em=s.emergencies, un=s.unassigned, br=s.breached
-            )
-        )
+        parts = [
+            first,
+            _("emergencies {n}").format(n=s.emergencies),
+            _("unassigned {n}").format(n=s.unassigned),
+            _("breached {n}").format(n=s.breached),
+        ]
+        if self._calls_waiting:
+            parts.append(_("calls waiting {n} (F3)").format(n=self._calls_waiting))
         if self._callbacks_due:
-            text += " · " + _("call back {n} (b)").format(n=self._callbacks_due)
+            parts.append(_("call back {n} (b)").format(n=self._callbacks_due))
+        # Whole parts to a line: what does not fit the width goes on a second line,
+        # never cut (issue 13: at 60 columns "call back 35" was cut off).
+        text = "\n".join(packed(parts, self.size.width - 2))
         summary = self.query_one("#board-summary", Plain)
         if text != self._summary_text:
+            lines_before = self._summary_text.count("\n")
             self._summary_text = text
-            # One line of a set height at the screen's width (``.summary``): a new
-            # text needs a repaint, not a layout of the whole screen.
-            summary.update(text, layout=False)
+            # Most changes keep the line count: a new text needs a repaint, not a
+            # layout of the whole screen; a second line (or its end) needs the layout.
+            summary.update(text, layout=text.count("\n") != lines_before)
+
+
+def packed(parts: list[str], width: int, joiner: str = " · ") -> list[str]:
+    """``parts`` joined on lines of at most ``width`` cells, never splitting a part.
+
+    A part longer than the width stands on a line of its own (the widget cuts it).
+    """
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1] + joiner + part) <= width:
+            lines[-1] += joiner + part
+        else:
+            lines.append(part)
+    return lines

@@ -217,6 +217,11 @@ class IntakeScreen(BBScreen[None]):
         yield Checkbox(_("Add this number to the client"), True, id="add-number")
         yield KeysFooter()
 
+    @property
+    def taken_call_id(self) -> int | None:
+        """The waiting call this intake was opened on (a ring, F3, the call log); None for F2."""
+        return None if self._call is None else self._call.id
+
     def on_mount(self) -> None:
         """Title the call; for a reported call, fill in the number and match it."""
         received = self._call.received_at if self._call else self.ctx.clock.now()

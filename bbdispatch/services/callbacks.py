@@ -21,6 +21,7 @@ from bbdispatch.services import audit
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.erased import refuse_if_erased
 from bbdispatch.services.rights import check
+from bbdispatch.services.rings import waiting_calls
 from bbdispatch.services.saving import saves
 from bbdispatch.storage import callbacks as store
 from bbdispatch.storage import calls as call_store
@@ -32,7 +33,7 @@ class CallbackList:
     """What is waiting for the dispatcher: unhandled calls, then callbacks by time."""
 
     waiting_calls: list[CallLogEntry]
-    """Calls the phone system reported that nobody handled yet, oldest first."""
+    """Calls waiting for a dispatcher, oldest first (the rule: ``rings.waiting_calls``)."""
     callbacks: list[Callback]
     """Callbacks not made yet, the most urgent first."""
 
@@ -113,13 +114,17 @@ async def callback_list(ctx: Ctx) -> CallbackList:
     """
     await check(ctx, Action.CALL_LOG)
     return CallbackList(
-        waiting_calls=await call_store.pending_ring_calls_after(ctx.db, 0),
+        waiting_calls=await waiting_calls(ctx),
         callbacks=await store.open_callbacks(ctx.db),
     )
 
 
 async def due_count(ctx: Ctx, now: datetime | None = None) -> int:
-    """How many are due: callbacks whose time has come plus calls nobody handled."""
+    """How many callbacks are due: promised ones whose time has come.
+
+    Waiting calls are counted apart (:func:`bbdispatch.services.rings.waiting_calls`),
+    by the rule F3 opens them with, so the board's two counts each say what a key opens.
+    """
     await check(ctx, Action.CALL_LOG)
     return await store.due_count(ctx.db, now or ctx.clock.now())
 

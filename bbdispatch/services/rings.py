@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bbdispatch.domain.calls import CallLogEntry
+from bbdispatch.domain.calls import CallLogEntry, CallSource
 from bbdispatch.domain.rights import Action
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import check
@@ -26,6 +26,24 @@ async def pending_rings_after(ctx: Ctx, after_id: int) -> list[CallLogEntry]:
     """Calls the phone system reported since the baseline that nobody handled yet."""
     await check(ctx, Action.CALL_LOG)
     return await store.pending_ring_calls_after(ctx.db, after_id)
+
+
+async def waiting_calls(ctx: Ctx) -> list[CallLogEntry]:
+    """The calls waiting for a dispatcher, oldest first: the one rule for F3, counts and lists.
+
+    A waiting call is one nobody handled that nobody is taking: a ring not yet
+    answered (whenever it came: before this session started too), or a call
+    taken by hand whose session ended before it was saved (interrupted,
+    :func:`bbdispatch.services.intake.call_interrupted`). A call an intake holds
+    open in a living session is being taken, not waiting.
+    """
+    await check(ctx, Action.CALL_LOG)
+    calls = await store.pending_calls(ctx.db)
+    if all(call.source is CallSource.RING for call in calls):
+        return calls
+    from bbdispatch.services.call_sessions import call_interrupted  # only for one taken by hand
+
+    return [c for c in calls if c.source is CallSource.RING or call_interrupted(c)]
 
 
 RING_DEADLINE_SECONDS = 1.0

@@ -95,10 +95,9 @@ async def record_attempt(
 
 
 async def due_count(db: Database, now: datetime) -> int:
-    """Callbacks not made whose time has come, plus calls nobody has handled yet."""
-    rows = await db.fetch_point(  # two counts from indexes: the board asks on every reload
-        "SELECT (SELECT COUNT(*) FROM callback WHERE done_at IS NULL AND due_at <= ?)"
-        " + (SELECT COUNT(*) FROM call_log WHERE outcome = 'pending')",
+    """Callbacks not made whose time has come (waiting calls are counted by the services)."""
+    rows = await db.fetch_point(  # a count from an index: the board asks on every reload
+        "SELECT COUNT(*) FROM callback WHERE done_at IS NULL AND due_at <= ?",
         (to_db(now),),
     )
     return int(rows[0][0] or 0) if rows else 0

@@ -120,6 +120,18 @@ async def pending_ring_calls_after(db: Database, after_id: int) -> list[CallLogE
     return [call_from_row(r) for r in rows]
 
 
+async def pending_calls(db: Database) -> list[CallLogEntry]:
+    """Every call nobody has handled yet (any source), oldest first (received, then id).
+
+    A point read on the partial index of waiting calls: the running dispatcher
+    asks on every commit any process makes, to count the calls waiting.
+    """
+    rows = await db.fetch_point(
+        "SELECT * FROM call_log WHERE outcome = 'pending' ORDER BY received_at, id"
+    )
+    return [call_from_row(r) for r in rows]
+
+
 async def call_rows(db: Database, limit: int = 300) -> list[CallRow]:
     """The latest calls with their clients' names, newest first."""
     rows = await db.fetch_all(

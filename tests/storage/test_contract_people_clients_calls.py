@@ -236,6 +236,15 @@ async def test_call_log_round_trip(db: Database) -> None:
     assert await calls.latest_call_id(db) == typed
     assert [c.id for c in await calls.pending_ring_calls_after(db, 0)] == [ring]
     assert await calls.pending_ring_calls_after(db, ring) == []
+    async with db.transaction():  # an earlier call taken by hand, still waiting
+        by_hand = await calls.insert_call(
+            db, received_at=AT - timedelta(minutes=1), raw_number="", e164=None, client_id=None,
+            source=CallSource.MANUAL, outcome=CallOutcome.PENDING, handled_by="beata",
+        )  # fmt: skip
+    # Every waiting call, whatever its source, oldest first.
+    assert [c.id for c in await calls.pending_calls(db)] == [by_hand, ring]
+    async with db.transaction():
+        await calls.delete_calls(db, [by_hand])
     async with db.transaction():
         await calls.update_call(
             db, ring, outcome=CallOutcome.INFORMATION, client_id=None, job_id=None,
@@ -247,6 +256,7 @@ async def test_call_log_round_trip(db: Database) -> None:
         CallOutcome.INFORMATION, cid, "beata",  # the known client is kept
     )  # fmt: skip
     assert await calls.pending_ring_calls_after(db, 0) == []
+    assert await calls.pending_calls(db) == []
     rows = await calls.call_rows(db)
     assert [(r.call.id, r.client_name) for r in rows] == [(typed, None), (ring, "Kancelaria Nowak")]
     assert [c.id for c in await calls.calls_of_client(db, cid)] == [ring]
@@ -304,8 +314,8 @@ async def test_callbacks_round_trip(db: Database) -> None:
     assert (tried.attempts, tried.last_attempt_at, tried.last_attempt_note, tried.done_at) == (
         1, AT, "nie odbiera", None,
     )  # fmt: skip
-    assert await callbacks.due_count(db, AT) == 1  # the waiting call only
-    assert await callbacks.due_count(db, AT + timedelta(hours=3)) == 3
+    assert await callbacks.due_count(db, AT) == 0  # a waiting call is no callback
+    assert await callbacks.due_count(db, AT + timedelta(hours=3)) == 2
     async with db.transaction():
         await callbacks.finish_callback(db, early, "anna", AT + timedelta(hours=1), "umówione")
     done = await callbacks.get_callback(db, early)
