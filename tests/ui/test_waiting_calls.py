@@ -137,9 +137,37 @@ async def test_the_board_footer_and_summary_fit_60_columns(
             await until(pilot, lambda: _board_loaded(app))
             await settle(pilot)
             lines = screen_lines(app)
+            assert help_key in lines[-1], lines[-1]
             summary = [ln for ln in lines[1:3] if "·" in ln or "(F3)" in ln]
             for part in parts:
                 assert any(part in ln for ln in summary), (part, summary)
             assert not any(ln.rstrip().endswith("…") for ln in summary), summary
+    finally:
+        choose_language("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Not a valid phone number: 12 111 22 2 (Polish numbers have 9 digits)"),
+        ("pl", "To nie jest poprawny numer telefonu: 12 111 22 2 (polskie numery mają 9 cyfr)"),
+    ],
+)
+async def test_the_intakes_invalid_number_reason_is_whole_at_80_columns(
+    ctx_factory: Any, language: str, message: str
+) -> None:
+    choose_language(language)
+    try:
+        app = make_app(ctx_factory)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: _board_loaded(app))
+            await pilot.press("f2")
+            await until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+            await pilot.press(*"121112222"[:8], "enter")
+            await settle(pilot)
+            status = app.screen.query_one("#phone-status")
+            x, y, height = status.region.x, status.region.y, status.region.height
+            shown = " ".join(ln[x:].strip() for ln in screen_lines(app)[y : y + height])
+            assert shown == message
     finally:
         choose_language("en")
