@@ -128,7 +128,8 @@ class CallLogScreen(BBScreen[None]):
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         self._show_note()
-        waiting = sum(r.call.outcome is CallOutcome.PENDING for r in rows)
+        # Waiting as F3 and the board count it: a call another intake is taking is not.
+        waiting = sum(call_state(r.call) in ("pending", "interrupted") for r in rows)
         self.query_one("#calls-summary", Static).update(
             _("Calls {n} · waiting {w}").format(n=len(rows), w=waiting) + " · " + self.keys_hint()
         )

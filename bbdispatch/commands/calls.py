@@ -16,7 +16,12 @@ from bbdispatch.commands.common import echo, echo_err, print_json, run
 from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
-from bbdispatch.domain.labels import CALL_OUTCOME_LABEL, CALL_SOURCE_LABEL, width_of
+from bbdispatch.domain.labels import (
+    CALL_OUTCOME_LABEL,
+    CALL_SOURCE_LABEL,
+    CALL_STATE_LABEL,
+    width_of,
+)
 from bbdispatch.domain.messages import shown, stored_code
 from bbdispatch.i18n import _
 from bbdispatch.phones import format_for_display
@@ -95,12 +100,14 @@ def handle_list(args: argparse.Namespace) -> int:
         if not rows:
             echo_err(_("No calls logged."))
             return 0
-        outcome_w, source_w = width_of(CALL_OUTCOME_LABEL), width_of(CALL_SOURCE_LABEL)
+        outcome_w, source_w = width_of(CALL_STATE_LABEL), width_of(CALL_SOURCE_LABEL)
         for r in rows:
             call = r.call
             number = format_for_display(call.e164) if call.e164 else call.raw_number or "—"
             who = r.client_name or "—"
-            outcome = CALL_OUTCOME_LABEL[call.outcome]
+            # The state, as --json's "state" and the call log's column read it: a call
+            # left by a killed intake reads "interrupted", not "waiting" (issue 13).
+            outcome = CALL_STATE_LABEL[call_state(call)]
             source = CALL_SOURCE_LABEL[call.source]
             echo(
                 f"{call.id:>6} {when(call.received_at)} {cell(number, 16)} "

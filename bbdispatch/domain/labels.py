@@ -63,6 +63,19 @@ CALL_OUTCOME_LABEL = Labels(
     }
 )
 """What came of a call."""
+CALL_STATE_LABEL = Labels(
+    {
+        CallOutcome.PENDING.value: N_("waiting"),
+        CallOutcome.JOB_CREATED.value: N_("job"),
+        CallOutcome.INFORMATION.value: N_("information"),
+        CallOutcome.NEW_PROSPECT.value: N_("new client"),
+        CallOutcome.MISSED.value: N_("missed"),
+        "being_taken": N_("being taken"),
+        "interrupted": N_("interrupted"),
+    }
+)
+"""A call's state as ``calls`` and the call log show it (``call_state``): a waiting call
+taken by hand reads *being taken* while its session lives, *interrupted* once it is gone."""
 CALL_SOURCE_LABEL = Labels({CallSource.RING: N_("phone system"), CallSource.MANUAL: N_("by hand")})
 """Who logged a call: the phone system (``ring``) or the dispatcher at the intake."""
 

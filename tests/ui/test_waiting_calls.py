@@ -171,3 +171,25 @@ async def test_the_intakes_invalid_number_reason_is_whole_at_80_columns(
             assert shown == message
     finally:
         choose_language("en")
+
+
+async def test_the_call_log_counts_waiting_calls_by_the_same_rule(
+    ctx_factory: Any, demo_ctx: Ctx
+) -> None:
+    """A call another dispatcher's intake holds open is being taken, not waiting."""
+    from textual.widgets import Static
+
+    from bbdispatch.services.intake import open_call_by_hand
+    from screens.call_log import CallLogScreen
+
+    await record_ring(demo_ctx, "12 422 33 44")
+    await open_call_by_hand(demo_ctx, demo_ctx.clock.now())  # a living session's F2 intake
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: _board_loaded(app))
+        assert "1 call waiting: F3" in screen_lines(app)[0]
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, CallLogScreen))
+        await settle(pilot)
+        summary = str(app.screen.query_one("#calls-summary", Static).render())
+        assert summary.startswith("Calls 2 · waiting 1 · "), summary

@@ -444,6 +444,8 @@ def test_calls_reads_a_call_left_being_taken_by_a_gone_process_as_interrupted(
     line = cli(db, capsys, "calls", "--limit", "1").splitlines()[0]
     assert "Interrupted: the session ended before the call was saved: Drukarka nie drukuje" in line
     assert "Being taken" not in line
+    # The state column says it too, as --json's "state" does (it said "waiting").
+    assert " interrupted " in line and " waiting " not in line
     call = cli_json(db, capsys, "calls", "--limit", "1")[0]
     assert (call["outcome"], call["state"]) == ("pending", "interrupted")
     assert (call["note"], call["note_code"]) == (
