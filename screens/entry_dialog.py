@@ -133,16 +133,14 @@ class EntryDialog(FormDialog[bool]):
                 yield from self._row(
                     "start", pgettext("time", "Start"), d.started_at, today, "08:30"
                 )
+            if d.stopping:
+                # What is typed when a timer stops, so it comes first: the end is
+                # "now" unless changed (issue 13: focus and Tab follow the screen).
+                yield from self._description(d.description)
             yield from self._row("end", pgettext("time", "End"), d.ended_at, today, _("now"))
             if not d.stopping:
                 yield from self._row("duration", _("Duration"), None, today, "1:30")
-            with Horizontal():
-                yield PlainLabel(_("Description"))
-                yield TextInput(
-                    d.description, placeholder=_("for the client's statement"),
-                    id="entry-description", compact=True,
-                )  # fmt: skip
-            yield Plain("", id="error-description", classes="field-error")
+                yield from self._description(d.description)
             with Horizontal():
                 yield KeyedCheckbox(
                     _("On site") + " ^O", d.mode is JobMode.ONSITE, id="entry-onsite",
@@ -162,6 +160,15 @@ class EntryDialog(FormDialog[bool]):
             yield Plain("", id="error-form", classes="field-error")
         yield KeysFooter()
 
+    def _description(self, text: str) -> ComposeResult:
+        with Horizontal():
+            yield PlainLabel(_("Description"))
+            yield TextInput(
+                text, placeholder=_("for the client's statement"), id="entry-description",
+                compact=True,
+            )  # fmt: skip
+        yield Plain("", id="error-description", classes="field-error")
+
     def _row(
         self, key: str, label: str, value: datetime | None, today: date, hint: str
     ) -> ComposeResult:
@@ -172,7 +179,7 @@ class EntryDialog(FormDialog[bool]):
         yield Plain("", id=f"error-{key}", classes="field-error")
 
     def on_mount(self) -> None:
-        """Start typing where the technician most likely has to."""
+        """Start at the first field (the description when stopping a timer, else the start)."""
         first = "#entry-description" if self._defaults.stopping else "#entry-start"
         self.query_one(first, Input).focus()
 
