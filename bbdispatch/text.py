@@ -48,13 +48,15 @@ def _table(newline: str) -> dict[int, str]:
 
 _ONE_LINE = _table(" ")
 _MULTILINE = _table("\n")
+_EDITED_LINE = {**_ONE_LINE, 0x09: "\t"}
+"""A line being edited: tabs stay (the editor lays them out), every other control shows."""
 
 CONTROL_CODEPOINTS = frozenset(_MULTILINE)
 """Every code point :func:`printable` replaces: C0, DEL, C1, bidi controls, separators,
 lone surrogates. None of them takes a cell on screen."""
 
 
-def printable_chars(text: str, *, multiline: bool = False) -> str:
+def printable_chars(text: str, *, multiline: bool = False, tabs: bool = False) -> str:
     r"""``text`` with every terminal control replaced by a visible placeholder, 1:1.
 
     The result has exactly as many characters as ``text``, so spans of styled
@@ -63,10 +65,15 @@ def printable_chars(text: str, *, multiline: bool = False) -> str:
     Args:
         text: any text, typically stored by someone else.
         multiline: keep line breaks (``\n``, U+2028, U+2029 as ``\n``).
+        tabs: keep tabs (one line of a multi-line editor, which lays them out
+            itself); not with ``multiline``.
 
     Returns:
-        Text with no C0/C1 control, DEL, bidi control or lone surrogate in it.
+        Text with no C0/C1 control, DEL, bidi control or lone surrogate in it
+        (tabs kept if ``tabs``).
     """
+    if tabs:
+        return text.translate(_EDITED_LINE)
     return text.translate(_MULTILINE if multiline else _ONE_LINE)
 
 

@@ -20,13 +20,21 @@ widget that has focus now. Every text field of ours is a ``TextInput`` or a
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, overload, runtime_checkable
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+from textual.widgets.text_area import (
+    Document,
+    DocumentNavigator,
+    EditResult,
+    Location,
+    WrappedDocument,
+)
 
 from bbdispatch.text import printable_chars
 
@@ -130,8 +138,69 @@ class TextInput(Input):
         await _run_binding_now(self, event)
 
 
+class ShownDocument(Document):
+    r"""A plain-text document that the editor lays out and draws with controls made visible.
+
+    The lines the editor reads to draw, wrap and place the cursor are the
+    stored lines through :func:`bbdispatch.text.printable_chars` (``ESC`` →
+    ``␛``, one character for one, tabs kept), so every control takes the one
+    cell it is drawn in; :attr:`text` and every edit keep the characters as
+    typed, pasted or stored.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._shown: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines as drawn: each control character as its placeholder."""
+        if self._shown is None:
+            self._shown = [printable_chars(line, tabs=True) for line in self._lines]
+        return self._shown
+
+    def get_size(self, tab_width: int) -> Size:
+        """The size of the lines as drawn (a control takes its placeholder's cell)."""
+        widths = [cell_len(line.expandtabs(tab_width)) for line in self.lines]
+        return Size(max(widths, default=0), len(widths))
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        """Edit the stored text (as typed or pasted); the drawn lines follow."""
+        self._shown = None
+        return super().replace_range(start, end, text)
+
+    @overload
+    def __getitem__(self, line_index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, line_index: slice) -> list[str]: ...
+
+    def __getitem__(self, line_index: int | slice) -> str | list[str]:
+        """A line (or lines) as drawn."""
+        return self.lines[line_index]
+
+
 class TextEditor(TextArea):
-    """A multi-line ``TextArea`` that keeps a burst of keys in order."""
+    r"""A multi-line ``TextArea`` that keeps a burst of keys in order and shows controls.
+
+    Like :class:`TextInput`: a pasted or stored control character (``ESC``)
+    is drawn as its placeholder (``␛``) and counts as one cell for the cursor,
+    a selection and a click (:class:`ShownDocument`); :attr:`text` keeps what
+    was typed or pasted.
+    """
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        """Open ``text`` in a :class:`ShownDocument` (a plain-text editor: no language)."""
+        super()._set_document(text, language)
+        if type(self.document) is not Document:
+            return
+        document = ShownDocument(text)
+        self.document = document
+        self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
 
     async def _on_key(self, event: events.Key) -> None:
         if pass_on_if_focus_moved(self, event):
