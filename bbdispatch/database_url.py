@@ -70,9 +70,18 @@ class DatabaseUrl:
         )
 
 
+_PG_SCHEME = re.compile(r"(?:postgresql|postgres):", re.IGNORECASE)
+
+
 def looks_like_url(target: object) -> bool:
-    """Whether ``target`` is written as a URL (``scheme://...``), of any scheme, not a path."""
-    return isinstance(target, str) and _URL_SHAPE.match(target) is not None
+    """Whether ``target`` is written as a URL, not a path.
+
+    ``scheme://...`` of any scheme, and ``postgresql:`` or ``postgres:``
+    without its two slashes (a slip, not a file name).
+    """
+    if not isinstance(target, str):
+        return False
+    return _URL_SHAPE.match(target) is not None or _PG_SCHEME.match(target) is not None
 
 
 def is_postgres_url(target: object) -> bool:
@@ -140,6 +149,13 @@ def parse_database_url(text: str, source: str = "--db") -> DatabaseUrl:
 
     shape = _URL_SHAPE.match(text)
     scheme = shape.group(1) if shape else ""
+    slip = _PG_SCHEME.match(text)
+    if shape is None and slip is not None:
+        raise DatabaseUrlError(
+            _(
+                "{source}: '{scheme}' must be followed by two slashes: {scheme}//USER@HOST/DB"
+            ).format(source=source, scheme=slip.group(0))
+        )
     if shape is None or scheme.lower() not in SCHEMES:
         raise DatabaseUrlError(
             _(

@@ -26,6 +26,8 @@ MALFORMED = [
     ("postgres://user@host:5432/", "no database is named"),
     ("postgresql://user@host", "no database is named"),
     ("mysql://user@host/db", "'mysql://'"),
+    ("postgresql:/user@host/db", "'postgresql:' must be followed by two slashes"),
+    ("postgres:user@host/db", "'postgres:' must be followed by two slashes"),
     ("http://host/db", "'http://'"),
     ("postgresql://us%zzer@host/db", "the user name has a '%'"),
     ("postgresql://anna:Sek%G1@host/db", "the password has a '%'"),
