@@ -386,9 +386,10 @@ class BBDispatch(App[None]):
         quit_keeping_calls(self)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every event; a key waits while the one before it or a new screen is not done.
+        """Every event; a key waits while the work of the key before it or a new screen is not done.
 
-        :mod:`screens.key_gate`: keys read with F2 land in the intake that F2 opens.
+        :mod:`screens.key_gate`: keys read with F2 land in the intake that F2 opens,
+        and the request typed on after a number lands in the request, not the number.
         """
         if not isinstance(event, events.Key):
             await super().on_event(event)

@@ -1,49 +1,69 @@
-"""Keys of one burst reach the screen their earlier keys opened, in the order typed.
+"""Keys of one burst land where the keys before them left the focus, in the order typed.
 
 Textual 8.2.8 forwards every key to the focused widget as soon as it reads it.
-A key that opens a screen (F2 on the board) first bubbles up the DOM, one
-message queue per hop, and its binding runs only when it reaches the App; the
-keys read with it (``tmux send-keys F2 'Jan Kowalski'``, a laggy SSH link) were
-forwarded to the board meanwhile, and the new screen, not yet mounted and with
-nothing focused, got none of them: the intake opened empty.
+What a key does to the focus often happens later: a key bound up the DOM
+(F2 on the board) runs its binding only when it has bubbled up to the App, one
+message queue per hop; Enter in a field posts ``Submitted``, whose handler on
+the screen moves the focus a few queues later; a number's ninth digit starts
+the caller lookup, a worker that focuses the request once the database has
+answered. The keys read with it (``tmux send-keys '601234567Drukarka'``, a
+paste, a laggy SSH link) had been forwarded to the old field meanwhile: the
+request landed in the Phone field, a new caller's request in their name, a
+client search typed ahead picked nobody (issue 13).
 
-The gate sits where every key enters the App (:meth:`bbdispatch.app.BBDispatch.on_event`):
+The gate sits where every key enters the App (:meth:`bbdispatch.app.BBDispatch.on_event`).
+A key read while the work of the key before it is not done waits, and goes on
+to whatever has the focus once it is. The work of a key is done (:class:`Aftermath`)
+when:
 
-- a key on its way up the DOM (forwarded to a widget that bubbles it, not a text
-  field, which keeps its own order: :mod:`screens.widgets.text_input`) holds
-  the keys after it until it has reached the App (its binding ran) or a widget
-  stopped it;
-- while the screen on top is still opening (not mounted, or its first field not
-  focused yet), keys wait for it.
+- nothing else in the App is ready to run (every message the key caused, and
+  the messages those caused, has been handled: the key's bubbling and binding,
+  ``Changed``/``Submitted`` and their handlers, a focus change, a screen being
+  mounted);
+- the screen on top has finished the message it was handling (a handler
+  awaiting the database without a worker);
+- every worker started meanwhile has finished (a lookup, a search, a save),
+  unless another screen has come up and taken the keys (a question a worker
+  waits on);
+- the screen on top can take keys: mounted, and its first field focused.
 
-A key that reached a field after focus had left it (the field's queue got it
-before the Tab or Shift+Tab ahead of it moved focus) comes back to the gate
-(:meth:`KeyGate.give_back`) and goes on first, before keys read later.
+A key that follows nothing unfinished goes on at once: typing with pauses
+waits for nothing. Nothing waits long: the App's queues for at most
+:data:`QUIET_SECONDS`, workers and a busy screen for at most
+:data:`SETTLE_SECONDS`; then the keys go on to whatever has the focus.
 
-Held keys are given back one at a time, in order, each through the same gate.
-Nothing waits long: a key whose journey cannot be seen (its widget removed)
-releases the rest after :data:`MAX_WAIT_TICKS`.
+A key that reached a field after focus had left it anyway (the field's queue
+got it before the Tab ahead of it moved focus) comes back to the gate
+(:meth:`KeyGate.give_back`) and goes on first, before keys read later. Held
+keys are given back one at a time, in order, each through the same gate.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from typing import TYPE_CHECKING
 from weakref import WeakSet
 
 from textual import events
 
-from screens.widgets.text_input import TextEditor, TextInput
-
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message_pump import MessagePump
     from textual.screen import Screen
+    from textual.worker import Worker
 
 TICK_SECONDS = 0.01
-"""How often held keys look whether they may go on."""
+"""How often held keys look whether they may go on while nothing in the App is running."""
+
+QUIET_SECONDS = 0.5
+"""At most this long a key waits for the App's queues to empty after the key before it."""
+
+SETTLE_SECONDS = 10.0
+"""At most this long a key waits for the work of the key before it (workers, a busy screen)."""
 
 MAX_WAIT_TICKS = 50
-"""At most this many ticks (0.5 s) a key waits for the one before it or a screen."""
+"""At most this many ticks (0.5 s) a key waits for a new screen to focus its first field."""
 
 MAX_RELEASE_TICKS = 1000
 """At most this many ticks (10 s) the gate waits for a key it gave back to reach the App:
@@ -67,20 +87,94 @@ def screen_opened(screen: Screen[object], ticks: int) -> bool:
     return ticks >= GRACE_TICKS
 
 
+def others_ready(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether anything besides the caller is ready to run on ``loop`` (a message, a task step).
+
+    CPython's own loops keep their runnable callbacks in ``_ready``; a loop
+    without it (another implementation) counts as quiet, and a busy screen and
+    the workers are still waited for.
+    """
+    ready = getattr(loop, "_ready", None)
+    return bool(ready)
+
+
+def waits_for_a_message(pump: MessagePump) -> bool:
+    """Whether ``pump`` waits for its next message (False: it is inside a handler).
+
+    Called when nothing is ready to run: a pump that is not waiting on its
+    queue then is awaiting something outside (a handler reading the database
+    without a worker). Read from its ``asyncio.Queue``'s waiting getters; a
+    queue without them counts as waiting.
+    """
+    getters = getattr(pump._message_queue, "_getters", None)
+    return getters is None or bool(getters)
+
+
+class Aftermath:
+    """The work one key started, until it is done (see the module docstring).
+
+    Args:
+        app: the App the key went to.
+        now: the loop's time as the key was handled (seconds).
+    """
+
+    def __init__(self, app: App[None], now: float) -> None:
+        self._app = app
+        self.started = now
+        """The loop's time (seconds) the key was handled."""
+        self._quiet_from = now
+        """Since when (loop time) the queues are waited for: the key, or the end of other waits."""
+        self._screen: Screen[object] | None = app.screen if app.screen_stack else None
+        self._workers: set[Worker[object]] = set(app.workers)
+
+    def _new_workers(self) -> list[Worker[object]]:
+        """Workers started since the key that still run (in a thread: they cannot move focus)."""
+        return [
+            w
+            for w in self._app.workers
+            if w not in self._workers and not w.is_finished and not w._thread_worker
+        ]
+
+    def waiting_for(self, loop: asyncio.AbstractEventLoop, screen_ready: bool) -> str | None:
+        """What the key's work still waits for: ``"queues"``, ``"screen"``, ``"workers"`` or None.
+
+        ``"queues"`` is looked at again as soon as the loop has run what is
+        ready; the others after a tick.
+        """
+        now = loop.time()
+        if others_ready(loop) and now - self._quiet_from < QUIET_SECONDS:
+            return "queues"
+        if now - self.started >= SETTLE_SECONDS or not self._app.screen_stack:
+            return None
+        top = self._app.screen
+        waiting: str | None = None
+        if top.is_running and not waits_for_a_message(top):
+            waiting = "screen"
+        elif (top is self._screen or not screen_ready) and self._new_workers():
+            waiting = "workers"  # unless another screen came up and takes the keys
+        if waiting is not None:
+            self._quiet_from = now  # what the wait ends starts more: its messages are waited for
+        return waiting
+
+
 class KeyGate:
-    """Holds keys while an earlier key is still on its way or a new screen is opening."""
+    """Holds keys while the work of an earlier key is unfinished or a new screen is opening."""
 
     def __init__(self, app: App[None]) -> None:
         self._app = app
         self._held: deque[events.Key] = deque()
         self._returned: deque[events.Key] = deque()
         """Keys given back by a field focus had left: they go before the held ones."""
-        self._in_flight: events.Key | None = None
+        self._after: Aftermath | None = None
+        """The work of the last key handled, until it is done."""
         self._released: events.Key | None = None
         """The key given back last, until it reaches :meth:`hold` (one at a time)."""
         self._release_ticks = 0
         self._ticks = 0
-        self._armed = False
+        self._handle: asyncio.Handle | None = None
+        """The pending look (:meth:`_tick`), if any."""
+        self._soon = False
+        """Whether that look runs as soon as the loop has run what is ready (not after a tick)."""
         self._opened: WeakSet[Screen[object]] = WeakSet()
         """Screens seen ready once: later keys on them never wait for focus again."""
 
@@ -99,15 +193,6 @@ class KeyGate:
             return True
         return False
 
-    def _flying(self) -> bool:
-        key = self._in_flight
-        if key is None:
-            return False
-        if key._stop_propagation:  # a widget took it: its journey ends there
-            self._in_flight = None
-            return False
-        return True
-
     def hold(self, event: events.Key) -> bool:
         """Take a key read from the terminal; True when it waits (the App must not handle it)."""
         if event.is_forwarded:
@@ -116,48 +201,67 @@ class KeyGate:
             self._released = None
             return False
         waiting_release = self._released is not None  # a key given back has not arrived yet
-        if waiting_release or self._returned or self._held or self._flying() or not self._ready(0):
+        if (
+            waiting_release
+            or self._returned
+            or self._held
+            or self._after is not None
+            or not self._ready(0)
+        ):
             self._held.append(event)
-            self._arm()
+            self._arm(TICK_SECONDS)
             return True
         return False
 
     def give_back(self, event: events.Key) -> None:
         """Take a key that reached a field after focus left it; it goes on, in order, first."""
         self._returned.append(event)
-        self._arm()
+        self._arm(0.0)
 
     def handled(self, event: events.Key, fresh: bool) -> None:
-        """The App has handled ``event``: note a key now on its way up, or one back at the top.
+        """The App has handled ``event``: keys read after it wait until its work is done.
 
         Args:
             event: the key.
             fresh: it came from the terminal (or the gate) this time, not up the DOM.
         """
         if not fresh:
-            if event is self._in_flight:
-                self._in_flight = None  # back at the App: its binding has run
-                if self._held or self._returned:
-                    self._arm()
-            return
-        if (
-            event.is_forwarded
-            and not event._stop_propagation
-            and not isinstance(self._app.focused, TextInput | TextEditor)
-        ):
-            self._in_flight = event
+            return  # back at the App after bubbling: its own journey is part of its work
+        loop = asyncio.get_running_loop()
+        self._after = Aftermath(self._app, loop.time())
+        self._arm(0.0)
 
-    def _arm(self) -> None:
-        if not self._armed:
-            self._armed = True
-            self._app.set_timer(TICK_SECONDS, self._tick)
+    def _arm(self, delay: float) -> None:
+        """Look again after ``delay`` seconds (0: once the loop has run what is ready now).
+
+        One look is pending at a time; a sooner one replaces a later one.
+        """
+        loop = asyncio.get_running_loop()
+        if self._handle is not None:
+            if delay or self._soon:
+                return
+            self._handle.cancel()
+        self._soon = not delay
+        if delay:
+            self._handle = loop.call_later(delay, self._tick)
+        else:
+            self._handle = loop.call_soon(self._tick)
 
     def _tick(self) -> None:
-        self._armed = False
+        self._handle = None
         if not self._app.is_running or not self._app.screen_stack:
             self._held.clear()  # closing: nobody is left to take them
             self._returned.clear()
+            self._after = None
             return
+        loop = asyncio.get_running_loop()
+        after = self._after
+        if after is not None:
+            waiting = after.waiting_for(loop, self._ready(GRACE_TICKS))
+            if waiting is not None:
+                self._arm(0.0 if waiting == "queues" else TICK_SECONDS)
+                return
+            self._after = None
         if not self._held and not self._returned:
             self._ticks = 0
             return
@@ -167,20 +271,17 @@ class KeyGate:
             # and was held again at the end: keys swapped (issue 13: `rn2` after Tab in
             # the request), or went round for ever and the screen took no key.
             self._release_ticks += 1
-            self._arm()
+            self._arm(TICK_SECONDS)
             return
         self._release_ticks = 0
         self._released = None  # arrived, or lost (the bound above): the gate goes on
-        waiting = self._flying() or not self._ready(self._ticks)
-        if waiting and self._ticks < MAX_WAIT_TICKS:
+        if not self._ready(self._ticks) and self._ticks < MAX_WAIT_TICKS:
             self._ticks += 1
-            self._arm()
+            self._arm(TICK_SECONDS)
             return
         self._ticks = 0
-        self._in_flight = None
         key = self._returned.popleft() if self._returned else self._held.popleft()
         again = events.Key(key.key, key.character)
         self._released = again
         self._app.post_message(again)
-        if self._held or self._returned:
-            self._arm()
+        self._arm(TICK_SECONDS)  # in case it never arrives; its arrival looks at once

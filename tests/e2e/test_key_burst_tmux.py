@@ -89,3 +89,38 @@ def test_a_long_burst_then_tab_then_triage_keys_keep_their_order(
     job = query(db, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
     assert job["description"] == text
     assert (job["mode"], job["priority"], job["category"]) == ("remote", "normal", "software")
+
+
+def test_a_number_and_the_request_in_one_write_land_in_their_fields(
+    dispatcher: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Issue 13: the request typed on after the number stayed in the Phone field.
+
+    The ninth digit starts the caller lookup, which moves the focus to the
+    request once the database has answered; the letters sent with the digits
+    now wait for that and land in the request.
+    """
+    from tests.helpers import query
+
+    sock, target = dispatcher
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
+    # One send-keys: the number and the request reach the terminal in one write.
+    tmux(sock, "send-keys", "-t", target, "601234567Drukarka nie drukuje")
+    screen = wait_for(sock, target, "Request Drukarka nie drukuje")
+    phone_line = next(line for line in screen.splitlines() if line.strip().startswith("Phone "))
+    assert "601 234 567 " in phone_line
+    assert "nie drukuje" not in phone_line
+    tmux(sock, "send-keys", "-t", target, "Enter", "r", "1", "C-s")
+    wait_for(sock, target, "saved.")
+    job = query(tmp_path / "demo.db", "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    client = query(
+        tmp_path / "demo.db", "SELECT name FROM client WHERE id = ?", (job["client_id"],)
+    )
+    assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
+    assert (job["description"], job["mode"], job["category"]) == (
+        "Drukarka nie drukuje",
+        "remote",
+        "hardware",
+    )
