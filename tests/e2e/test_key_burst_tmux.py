@@ -124,3 +124,32 @@ def test_a_number_and_the_request_in_one_write_land_in_their_fields(
         "remote",
         "hardware",
     )
+
+
+def test_a_client_search_typed_ahead_in_one_write_saves_the_job_for_the_client(
+    dispatcher: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Issue 13: ``^f`` name Enter Enter Tab text Tab ``r l 3`` picked no client."""
+    from tests.helpers import query
+
+    sock, target = dispatcher
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
+    # One send-keys: the search, the pick, the request and the triage in one write.
+    keys = ["C-f", "notarialna", "Enter", "Enter", "Tab", "Skaner", "Tab", "r", "l", "3"]
+    tmux(sock, "send-keys", "-t", target, *keys)
+    wait_for(sock, target, "Request Skaner")
+    tmux(sock, "send-keys", "-t", target, "C-s")
+    wait_for(sock, target, "saved.")
+    job = query(tmp_path / "demo.db", "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    client = query(
+        tmp_path / "demo.db", "SELECT name FROM client WHERE id = ?", (job["client_id"],)
+    )
+    assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
+    assert (job["description"], job["mode"], job["priority"], job["category"]) == (
+        "Skaner",
+        "remote",
+        "low",
+        "network",
+    )
