@@ -14,9 +14,12 @@ class WaitingLine(Plain):
     screen while calls wait and empties it (hidden) when none does.
     """
 
+    # Drawn over the screen's top line (a tall dialog's top border), outside the
+    # layout: a docked line would take a row from the dialog and cut its last one.
     DEFAULT_CSS = """
     WaitingLine {
-        dock: top;
+        position: absolute;
+        offset: 0 0;
         width: 100%;
         height: 1;
         padding: 0 1;
