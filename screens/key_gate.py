@@ -135,7 +135,7 @@ class Aftermath:
             if w not in self._workers and not w.is_finished and not w._thread_worker
         ]
 
-    def waiting_for(self, loop: asyncio.AbstractEventLoop, screen_ready: bool) -> str | None:
+    def waiting_for(self, loop: asyncio.AbstractEventLoop) -> str | None:
         """What the key's work still waits for: ``"queues"``, ``"screen"``, ``"workers"`` or None.
 
         ``"queues"`` is looked at again as soon as the loop has run what is
@@ -150,7 +150,7 @@ class Aftermath:
         waiting: str | None = None
         if top.is_running and not waits_for_a_message(top):
             waiting = "screen"
-        elif (top is self._screen or not screen_ready) and self._new_workers():
+        elif (top is self._screen or not screen_opened(top, 0)) and self._new_workers():
             waiting = "workers"  # unless another screen came up and takes the keys
         if waiting is not None:
             self._quiet_from = now  # what the wait ends starts more: its messages are waited for
@@ -257,7 +257,7 @@ class KeyGate:
         loop = asyncio.get_running_loop()
         after = self._after
         if after is not None:
-            waiting = after.waiting_for(loop, self._ready(GRACE_TICKS))
+            waiting = after.waiting_for(loop)
             if waiting is not None:
                 self._arm(0.0 if waiting == "queues" else TICK_SECONDS)
                 return
