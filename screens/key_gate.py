@@ -22,15 +22,18 @@ when:
   mounted);
 - the screen on top has finished the message it was handling (a handler
   awaiting the database without a worker);
-- every worker started meanwhile has finished (a lookup, a search, a save),
-  unless another screen has come up and taken the keys (a question a worker
-  waits on);
+- every worker started meanwhile has finished (a lookup, a search, a save);
+  once another screen has come up, only its own workers count (a worker
+  below may wait for the new screen's answer);
 - the screen on top can take keys: mounted, and its first field focused.
 
 A key that follows nothing unfinished goes on at once: typing with pauses
-waits for nothing. Nothing waits long: the App's queues for at most
-:data:`QUIET_SECONDS`, workers and a busy screen for at most
-:data:`SETTLE_SECONDS`; then the keys go on to whatever has the focus.
+waits for nothing. The gate cannot tell work that moves the focus from work
+that does not, so it waits for both: keys typed with F2 wait for the intake's
+write of its call, a few milliseconds unless the database is busy. Nothing
+waits long: the App's queues for at most :data:`QUIET_SECONDS`, workers and a
+busy screen for at most :data:`SETTLE_SECONDS`; then the keys go on to
+whatever has the focus.
 
 A key that reached a field after focus had left it anyway (the field's queue
 got it before the Tab ahead of it moved focus) comes back to the gate
@@ -127,12 +130,23 @@ class Aftermath:
         self._screen: Screen[object] | None = app.screen if app.screen_stack else None
         self._workers: set[Worker[object]] = set(app.workers)
 
-    def _new_workers(self) -> list[Worker[object]]:
-        """Workers started since the key that still run (in a thread: they cannot move focus)."""
+    def _new_workers(self, top: Screen[object]) -> list[Worker[object]]:
+        """Workers started since the key that still run, and can move the focus keys go to.
+
+        Not a worker in a thread (it cannot move focus), nor, once another
+        screen has come up, a worker below it: the screen on top takes the
+        keys, and such a worker may be waiting for its answer (the stop-timer
+        dialog the technician's ``t`` opens). The new screen's own workers
+        (the lookup of a waiting call's number) are waited for.
+        """
+        changed = top is not self._screen
         return [
             w
             for w in self._app.workers
-            if w not in self._workers and not w.is_finished and not w._thread_worker
+            if w not in self._workers
+            and not w.is_finished
+            and not w._thread_worker
+            and (not changed or top in w.node.ancestors_with_self)
         ]
 
     def waiting_for(self, loop: asyncio.AbstractEventLoop) -> str | None:
@@ -150,8 +164,8 @@ class Aftermath:
         waiting: str | None = None
         if top.is_running and not waits_for_a_message(top):
             waiting = "screen"
-        elif (top is self._screen or not screen_opened(top, 0)) and self._new_workers():
-            waiting = "workers"  # unless another screen came up and takes the keys
+        elif self._new_workers(top):
+            waiting = "workers"
         if waiting is not None:
             self._quiet_from = now  # what the wait ends starts more: its messages are waited for
         return waiting

@@ -20,9 +20,16 @@ import screens.intake
 import screens.key_gate
 import screens.tech_jobs
 from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.domain.people import Technician
+from bbdispatch.domain.rights import Principal
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import record_ring
+from bbdispatch.storage.database import Database
 from screens.board import BoardScreen
+from screens.call_log import CallLogScreen
 from screens.entry_dialog import EntryDialog
 from screens.intake import IntakeScreen
 from screens.tech_jobs import TechJobsScreen
@@ -126,6 +133,39 @@ async def test_a_client_search_typed_ahead_picks_the_client_and_saves_the_triage
     client = query(demo_db_path, "SELECT name FROM client WHERE id = ?", (job["client_id"],))
     assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
     assert (job["description"], job["mode"], job["priority"]) == ("Skaner", "remote", "low")
+
+
+async def test_the_request_typed_with_the_key_taking_a_waiting_call_lands_in_the_request(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """``t`` in the call log opens the intake of a waiting call, which looks its number up.
+
+    The intake came up with the number's field focused and the keys typed with
+    ``t`` went there; the lookup then moved the focus to the request. Keys wait
+    for the workers of the screen that came up, not for the call log's worker
+    that opened it.
+    """
+    db = await Database.open(demo_db_path)
+    try:
+        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "601 234 567")
+    finally:
+        await db.close()
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, CallLogScreen)
+        burst(app, "t", *"Skaner nie skanuje")
+        await settle_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, IntakeScreen)
+                and value(app, "#description") == "Skaner nie skanuje"
+            ),
+        )
+        assert value(app, "#description") == "Skaner nie skanuje"
+        assert value(app, "#phone") == "601 234 567"
 
 
 @pytest.fixture
