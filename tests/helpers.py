@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,12 @@ from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Role, Technician
+from bbdispatch.domain.rights import Principal
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
 
@@ -92,6 +98,33 @@ def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3
 def make_app(ctx_factory: Any) -> BBDispatch:
     """The dispatcher's App on the demo database, polling fast."""
     return BBDispatch(ctx_factory(), DISPATCHER, poll_seconds=0.1)
+
+
+@asynccontextmanager
+async def dispatcher_after(
+    ctx_factory: Any, *keys: str
+) -> AsyncIterator[tuple[BBDispatch, Pilot[Any]]]:
+    """The dispatcher's App running at 80x24, settled, after ``keys`` (settled too).
+
+    ``keys`` are pressed as one ``pilot.press`` (``"f2"`` opens the intake,
+    ``"l"`` the call log); none leaves the board.
+    """
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        yield app, pilot
+
+
+async def ring(db_path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
+    """A call rings at ``number`` as the phone system reports it (``bbdispatch ring``)."""
+    db = await Database.open(db_path)
+    try:
+        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), number)
+    finally:
+        await db.close()
 
 
 def load_person(db_path: Path, login: str) -> Technician:

@@ -6,34 +6,18 @@ from typing import Any
 from textual.widgets import DataTable
 
 from bbdispatch.clock import FrozenClock
-from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
-from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import record_ring
-from bbdispatch.storage.database import Database
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
-from tests.helpers import make_app, query, settle, settle_until
-
-
-async def _ring(path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
-    db = await Database.open(path)
-    try:
-        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), number)
-    finally:
-        await db.close()
+from tests.helpers import dispatcher_after, query, ring, settle, settle_until
 
 
 async def test_call_log_lists_calls_and_marks_missed_and_information(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
-    await _ring(demo_db_path, clock, prices, "601 234 567")
-    await _ring(demo_db_path, clock, prices, "anonymous")
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    await ring(demo_db_path, clock, prices, "anonymous")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
         assert isinstance(app.screen, CallLogScreen)
         table = app.screen.query_one("#call-table", DataTable)
         assert table.row_count == 2
@@ -59,11 +43,7 @@ async def test_call_log_lists_calls_and_marks_missed_and_information(
 
 
 async def test_information_only_call_from_the_intake(ctx_factory: Any, demo_db_path: Path) -> None:
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2", *"601234567")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2", *"601234567") as (app, pilot):
         await pilot.press(*"hours", "ctrl+o")
         await settle(pilot)
         assert not isinstance(app.screen, IntakeScreen)
@@ -79,12 +59,8 @@ async def test_changing_a_recorded_outcome_asks_and_says_what_it_was(
     from screens.widgets.confirm import ConfirmScreen
     from screens.widgets.plain import Plain
 
-    await _ring(demo_db_path, clock, prices, "601 234 567")
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
         await pilot.press("i")  # a waiting call: marked at once
         await settle(pilot)
         assert isinstance(app.screen, CallLogScreen)
@@ -112,12 +88,8 @@ async def test_header_names_the_take_key_as_the_footer_does(
     # Issue 16: the header said "Enter odbierz" while the footer said "t Odbierz".
     from textual.widgets import Static
 
-    await _ring(demo_db_path, clock, prices, "601 234 567")
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
         assert isinstance(app.screen, CallLogScreen)
         header = str(app.screen.query_one("#calls-summary", Static).render())
         footer = {b.binding.id: b for b in app.screen.active_bindings.values()}
@@ -136,11 +108,7 @@ async def test_the_call_log_shows_the_note_and_n_edits_it_without_erasing(
     from screens.note_prompt import NotePrompt
     from screens.widgets.plain import Plain
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2", *"601234567")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2", *"601234567") as (app, pilot):
         await pilot.press(*"Pyta o fakture", "ctrl+o")
         await settle(pilot)
         await pilot.press("l")
@@ -182,11 +150,7 @@ async def test_the_call_log_words_a_system_note_and_shows_a_typed_one_as_typed(
     from screens.note_prompt import NotePrompt
     from screens.widgets.plain import Plain
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2", *"601234567")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2", *"601234567") as (app, pilot):
         await pilot.press("ctrl+o")
         await settle(pilot)
         with sqlite3.connect(demo_db_path) as conn:  # as closing the intake unsaved leaves it

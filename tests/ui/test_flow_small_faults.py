@@ -10,28 +10,20 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from bbdispatch.clock import FrozenClock
-from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
-from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import record_ring
-from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import make_app, query, settle, type_text
+from tests.helpers import dispatcher_after, make_app, query, ring, settle, type_text
 from tests.ui.test_hostile_text import screen_text
 
 
 async def test_an_extension_typed_after_the_number_keeps_its_space(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         assert isinstance(app.screen, IntakeScreen)
         phone = app.screen.query_one("#phone", Input)
         await type_text(pilot, "226281234")
@@ -56,17 +48,8 @@ async def test_an_extension_typed_after_the_number_keeps_its_space(
 async def test_a_reported_call_shows_its_extension_after_the_number(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
-    db = await Database.open(demo_db_path)
-    try:
-        pbx = Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE)
-        await record_ring(pbx, "22 628 12 34 wew. 12")
-    finally:
-        await db.close()
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")  # the call log
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "22 628 12 34 wew. 12")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):  # the call log
         assert isinstance(app.screen, CallLogScreen)
         await pilot.press("t")  # take the waiting call
         await settle(pilot)
@@ -78,9 +61,7 @@ async def test_a_reported_call_shows_its_extension_after_the_number(
 async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
     ctx_factory: Any,
 ) -> None:
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory) as (app, pilot):
         await app.push_screen(AssignScreen(17))  # an on-site job: the dialog asks for a visit
         await settle(pilot)
         label = str(app.screen.query_one("#visit-label").render())
@@ -105,16 +86,8 @@ async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
 async def test_closing_a_call_another_dispatcher_handled_says_so_and_changes_nothing(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
-    db = await Database.open(demo_db_path)
-    try:
-        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "601 234 567")
-    finally:
-        await db.close()
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
         await pilot.press("t")  # take the waiting call
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)

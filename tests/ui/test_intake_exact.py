@@ -9,17 +9,13 @@ from typing import Any
 from textual.widgets import Input
 
 from screens.intake import IntakeScreen
-from tests.helpers import make_app, settle
+from tests.helpers import dispatcher_after, make_app, settle
 
 
 async def test_ctrl_c_in_the_intake_names_the_quit_key_without_markup(
     ctx_factory: Any, demo_db_path: Path, polish: None
 ) -> None:
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         assert isinstance(app.screen, IntakeScreen)
         for focused in ("#phone", "#triage"):
             app.screen.query_one(focused).focus()
@@ -94,9 +90,7 @@ async def test_a_ring_waiting_behind_a_form_opens_when_the_board_shows(
     from screens.board import BoardScreen
     from screens.job_edit import JobEditScreen
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory) as (app, pilot):
         from bbdispatch.services.board import job_detail
 
         await app.push_screen(JobEditScreen(await job_detail(app.ctx, 12)))
@@ -121,9 +115,7 @@ async def test_a_call_taken_by_hand_is_logged_as_the_intake_opens(
     def manual() -> list[Any]:
         return query(demo_db_path, "SELECT * FROM call_log WHERE source = 'manual'")
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory) as (app, pilot):
         await pilot.press("f2")
         await until(pilot, lambda: len(manual()) == 1)
         assert manual()[0]["outcome"] == "pending"
@@ -153,9 +145,7 @@ async def test_the_call_log_reads_a_call_left_by_a_dead_session_as_interrupted(
     from bbdispatch.services.intake import open_call_by_hand
     from screens.call_log import CallLogScreen
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory) as (app, pilot):
         live = await open_call_by_hand(app.ctx, app.ctx.clock.now())
         dead = await open_call_by_hand(app.ctx, app.ctx.clock.now())
         import sqlite3
@@ -198,9 +188,7 @@ async def test_what_is_typed_in_an_f2_intake_is_on_its_call_once_typing_pauses(
     def manual() -> list[Any]:
         return query(demo_db_path, "SELECT * FROM call_log WHERE source = 'manual'")
 
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory) as (app, pilot):
         await pilot.press("f2")
         await until(pilot, lambda: len(manual()) == 1)
         await pilot.press(*"426301122")

@@ -9,6 +9,7 @@ the request) reached the old field before the move.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,14 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.jobs import JobMode, Priority
 from bbdispatch.domain.people import Technician
-from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
-from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import record_ring
-from bbdispatch.storage.database import Database
 from screens.board import BoardScreen
 from screens.call_log import CallLogScreen
 from screens.entry_dialog import EntryDialog
 from screens.intake import IntakeScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.triage_bar import TriageBar
-from tests.helpers import load_person, make_app, query, settle, settle_until
+from tests.helpers import dispatcher_after, load_person, query, ring, settle, settle_until
 
 
 def burst(app: Any, *keys: str) -> None:
@@ -62,15 +59,22 @@ def value(app: Any, selector: str) -> str:
     return intake(app).query_one(selector, Input).value
 
 
+async def pause_until(pilot: Any, done: Callable[[], bool]) -> None:
+    """Pause until ``done()`` holds (at most 20 s), without waiting for workers.
+
+    The workers here wait for what the test holds back (a dialog's answer, a
+    lookup never answered), so ``settle`` would wait for them in vain.
+    """
+    async with asyncio.timeout(20):
+        while not done():
+            await pilot.pause(0.05)
+
+
 async def test_a_number_and_the_request_in_one_burst_land_in_their_fields(
     ctx_factory: Any,
 ) -> None:
     """``601234567Drukarka nie drukuje``: the request stayed in the Phone field."""
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         burst(app, *"601234567Drukarka nie drukuje")
         await settle_until(pilot, lambda: value(app, "#description") == "Drukarka nie drukuje")
         assert value(app, "#phone") == "601 234 567"
@@ -82,11 +86,7 @@ async def test_a_new_callers_name_enter_enter_and_the_request_in_one_burst(
     ctx_factory: Any,
 ) -> None:
     """Name, Enter (to contact), Enter (empty: to the request), text: it was appended to the name."""
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2", *"500100200", "enter")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2", *"500100200", "enter") as (app, pilot):
         assert app.focused is intake(app).query_one("#nc-name", Input)
         burst(app, *"Biuro Lis", "enter", "enter", *"Router padl")
         await settle_until(pilot, lambda: value(app, "#description") == "Router padl")
@@ -97,11 +97,7 @@ async def test_a_new_callers_name_enter_enter_and_the_request_in_one_burst(
 
 async def test_a_number_enter_enter_and_the_request_in_one_burst(ctx_factory: Any) -> None:
     """An unknown number, Enter (the form), Enter (no name: on to the request), text."""
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         burst(app, *"500100200", "enter", "enter", *"Router padl")
         await settle_until(pilot, lambda: value(app, "#description") == "Router padl")
         assert value(app, "#phone") == "500 100 200"
@@ -113,11 +109,7 @@ async def test_a_client_search_typed_ahead_picks_the_client_and_saves_the_triage
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
     """``^f`` name Enter Enter Tab text Tab ``r l 3``: no client was picked, ``rl3`` in the request."""
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         burst(app, "ctrl+f", *"notarialna", "enter", "enter", "tab", *"Skaner", "tab", *"rl3")
         await settle_until(pilot, lambda: intake(app).query_one(TriageBar).category is not None)
         screen = intake(app)
@@ -145,16 +137,8 @@ async def test_the_request_typed_with_the_key_taking_a_waiting_call_lands_in_the
     for the workers of the screen that came up, not for the call log's worker
     that opened it.
     """
-    db = await Database.open(demo_db_path)
-    try:
-        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "601 234 567")
-    finally:
-        await db.close()
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
         assert isinstance(app.screen, CallLogScreen)
         burst(app, "t", *"Skaner nie skanuje")
         await settle_until(
@@ -204,9 +188,7 @@ async def test_text_typed_with_the_timer_key_lands_in_the_dialog_the_worker_open
                 return ""
             return dialog.query_one("#entry-description", Input).value
 
-        async with asyncio.timeout(20):
-            while typed() != "Restart serwera":
-                await pilot.pause(0.05)
+        await pause_until(pilot, lambda: typed() == "Restart serwera")
         assert [type(s) for s in app.screen_stack[1:]] == [TechJobsScreen, EntryDialog]
 
 
@@ -223,14 +205,8 @@ async def test_keys_wait_for_a_lookup_no_longer_than_the_bound(
 
     monkeypatch.setattr(screens.intake, "lookup_number", stuck_lookup)
     monkeypatch.setattr(screens.key_gate, "SETTLE_SECONDS", 0.3)
-    app = make_app(ctx_factory)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
         burst(app, *"601234567Dr")
-        async with asyncio.timeout(20):
-            while value(app, "#phone") != "601 234 567Dr":
-                await pilot.pause(0.05)
+        await pause_until(pilot, lambda: value(app, "#phone") == "601 234 567Dr")
         answer.set()
         await settle(pilot)
