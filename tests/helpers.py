@@ -22,6 +22,8 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
+from screens.client import ClientScreen
+from screens.client_edit import ClientEditScreen
 
 DISPATCHER = Technician(
     id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
@@ -85,6 +87,18 @@ def count(db_path: Path, table: str) -> int:
     return int(query(db_path, f"SELECT count(*) FROM {table}")[0][0])
 
 
+def add_callbacks_due(db_path: Path) -> None:
+    """Two callbacks due for the demo's first client (+48226281234) before the tests' morning."""
+    with sqlite3.connect(db_path) as conn:
+        for reason in ("Oddzwonić A", "Oddzwonić B"):
+            conn.execute(
+                "INSERT INTO callback (client_id, e164, name, reason, due_at, created_at,"
+                " created_by) VALUES (1, '+48226281234', '', ?, '2026-11-24T07:00:00Z',"
+                " '2026-11-24T07:00:00Z', 'tester')", (reason,),
+            )  # fmt: skip
+    conn.close()
+
+
 def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
     """Read the test database directly, behind the App's back."""
     conn = sqlite3.connect(db_path)
@@ -93,6 +107,13 @@ def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3
         return list(conn.execute(sql, params))
     finally:
         conn.close()
+
+
+def newest_job(db_path: Path) -> tuple[sqlite3.Row, str]:
+    """The test database's newest job (its row) and the name of its client."""
+    job = query(db_path, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    client = query(db_path, "SELECT name FROM client WHERE id = ?", (job["client_id"],))
+    return job, str(client[0]["name"])
 
 
 def make_app(ctx_factory: Any) -> BBDispatch:
@@ -125,6 +146,17 @@ async def ring(db_path: Path, clock: FrozenClock, prices: PriceList, number: str
         await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), number)
     finally:
         await db.close()
+
+
+async def open_client_edit(app: BBDispatch, pilot: Pilot[Any], client_id: int) -> ClientEditScreen:
+    """Open a client's page over the current screen, then its edit form (``e``)."""
+    app.push_screen(ClientScreen(client_id))
+    await settle(pilot)
+    await pilot.press("e")
+    await settle_until(pilot, lambda: isinstance(app.screen, ClientEditScreen))
+    screen = app.screen
+    assert isinstance(screen, ClientEditScreen)
+    return screen
 
 
 def load_person(db_path: Path, login: str) -> Technician:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux_pane import demo_database, tmux, wait_for
+from tests.helpers import newest_job
 
 
 @pytest.fixture
@@ -26,13 +27,18 @@ def dispatcher(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         tmux(sock, "kill-server")
 
 
+def open_intake(sock: Path, target: str) -> None:
+    """F2 once the board shows, then wait for the intake's number field."""
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
+
+
 def test_backspace_and_digit_in_one_write_find_the_known_caller(
     dispatcher: tuple[Path, str],
 ) -> None:
     sock, target = dispatcher
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
+    open_intake(sock, target)
     tmux(sock, "send-keys", "-t", target, "601234560")
     wait_for(sock, target, "601 234 560")
     # One send-keys: both keys go to the terminal in one write, as over a laggy link.
@@ -54,9 +60,7 @@ def test_keys_sent_with_the_choice_of_private_land_in_the_name(
     dispatcher: tuple[Path, str],
 ) -> None:
     sock, target = dispatcher
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
+    open_intake(sock, target)
     tmux(sock, "send-keys", "-t", target, "500100200")
     wait_for(sock, target, "Unknown number")
     tmux(sock, "send-keys", "-t", target, "Enter")
@@ -71,12 +75,8 @@ def test_a_long_burst_then_tab_then_triage_keys_keep_their_order(
     dispatcher: tuple[Path, str], tmp_path: Path
 ) -> None:
     """3,000 typed characters, Tab, `r n 2`: the letters landed in the request (issue 13)."""
-    from tests.helpers import query
-
     sock, target = dispatcher
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
+    open_intake(sock, target)
     tmux(sock, "send-keys", "-t", target, "601234567")
     wait_for(sock, target, "Kancelaria Notarialna")
     text = "Disk full test with a long description to fill pages " + "x" * 3000
@@ -85,8 +85,7 @@ def test_a_long_burst_then_tab_then_triage_keys_keep_their_order(
     tmux(sock, "send-keys", "-t", target, "r", "n", "2")
     tmux(sock, "send-keys", "-t", target, "C-s")
     wait_for(sock, target, "saved.", timeout=60)
-    db = tmp_path / "demo.db"
-    job = query(db, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
+    job, _client = newest_job(tmp_path / "demo.db")
     assert job["description"] == text
     assert (job["mode"], job["priority"], job["category"]) == ("remote", "normal", "software")
 
@@ -100,12 +99,8 @@ def test_a_number_and_the_request_in_one_write_land_in_their_fields(
     request once the database has answered; the letters sent with the digits
     now wait for that and land in the request.
     """
-    from tests.helpers import query
-
     sock, target = dispatcher
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
+    open_intake(sock, target)
     # One send-keys: the number and the request reach the terminal in one write.
     tmux(sock, "send-keys", "-t", target, "601234567Drukarka nie drukuje")
     screen = wait_for(sock, target, "Request Drukarka nie drukuje")
@@ -114,11 +109,8 @@ def test_a_number_and_the_request_in_one_write_land_in_their_fields(
     assert "nie drukuje" not in phone_line
     tmux(sock, "send-keys", "-t", target, "Enter", "r", "1", "C-s")
     wait_for(sock, target, "saved.")
-    job = query(tmp_path / "demo.db", "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
-    client = query(
-        tmp_path / "demo.db", "SELECT name FROM client WHERE id = ?", (job["client_id"],)
-    )
-    assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
+    job, client = newest_job(tmp_path / "demo.db")
+    assert client.startswith("Kancelaria Notarialna Nowak")
     assert (job["description"], job["mode"], job["category"]) == (
         "Drukarka nie drukuje",
         "remote",
@@ -130,23 +122,16 @@ def test_a_client_search_typed_ahead_in_one_write_saves_the_job_for_the_client(
     dispatcher: tuple[Path, str], tmp_path: Path
 ) -> None:
     """Issue 13: ``^f`` name Enter Enter Tab text Tab ``r l 3`` picked no client."""
-    from tests.helpers import query
-
     sock, target = dispatcher
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
+    open_intake(sock, target)
     # One send-keys: the search, the pick, the request and the triage in one write.
     keys = ["C-f", "notarialna", "Enter", "Enter", "Tab", "Skaner", "Tab", "r", "l", "3"]
     tmux(sock, "send-keys", "-t", target, *keys)
     wait_for(sock, target, "Request Skaner")
     tmux(sock, "send-keys", "-t", target, "C-s")
     wait_for(sock, target, "saved.")
-    job = query(tmp_path / "demo.db", "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
-    client = query(
-        tmp_path / "demo.db", "SELECT name FROM client WHERE id = ?", (job["client_id"],)
-    )
-    assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
+    job, client = newest_job(tmp_path / "demo.db")
+    assert client.startswith("Kancelaria Notarialna Nowak")
     assert (job["description"], job["mode"], job["priority"], job["category"]) == (
         "Skaner",
         "remote",

@@ -11,7 +11,7 @@ from screens.assign import AssignScreen
 from screens.board import BoardScreen
 from screens.job_detail import JobDetailScreen
 from screens.note_prompt import NotePrompt
-from tests.helpers import DISPATCHER, cell, settle, settle_until, shown_ids
+from tests.helpers import DISPATCHER, add_callbacks_due, cell, settle, settle_until, shown_ids
 
 MAREK, ANNA = 3, 1
 
@@ -241,15 +241,7 @@ async def test_palette_jumps_to_a_job_by_number(ctx_factory) -> None:
 async def test_the_summary_fits_80_columns_with_a_filter_and_callbacks_due(
     ctx_factory, demo_db_path
 ) -> None:
-    import sqlite3
-
-    with sqlite3.connect(demo_db_path) as conn:  # two callbacks due, as the tester had
-        for reason in ("Oddzwonić A", "Oddzwonić B"):
-            conn.execute(
-                "INSERT INTO callback (client_id, e164, name, reason, due_at, created_at,"
-                " created_by) VALUES (1, '+48226281234', '', ?, '2026-11-24T07:00:00Z',"
-                " '2026-11-24T07:00:00Z', 'tester')", (reason,),
-            )  # fmt: skip
+    add_callbacks_due(demo_db_path)  # two, as the tester had
     app = BBDispatch(ctx_factory(), DISPATCHER)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -17,9 +17,8 @@ from textual import events
 from textual.widgets import TextArea
 
 from bbdispatch.text import printable_chars
-from screens.client import ClientScreen
 from screens.client_edit import ClientEditScreen
-from tests.helpers import make_app, query, settle, settle_until
+from tests.helpers import make_app, open_client_edit, query, settle, settle_until
 from tests.hostile import BIDI, CLEAR, OSC
 
 NOWAK = 1
@@ -32,16 +31,6 @@ def screen_text(app: Any) -> str:
     return "\n".join(s.text for s in app.screen._compositor.render_strips())
 
 
-async def open_edit(app: Any, pilot: Any) -> ClientEditScreen:
-    app.push_screen(ClientScreen(NOWAK))
-    await settle(pilot)
-    await pilot.press("e")
-    await settle_until(pilot, lambda: isinstance(app.screen, ClientEditScreen))
-    screen = app.screen
-    assert isinstance(screen, ClientEditScreen)
-    return screen
-
-
 async def test_pasted_controls_show_as_symbols_and_are_saved_as_pasted(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
@@ -49,7 +38,7 @@ async def test_pasted_controls_show_as_symbols_and_are_saved_as_pasted(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_edit(app, pilot)
+        screen = await open_client_edit(app, pilot, NOWAK)
         notes = screen.query_one("#ce-notes", TextArea)
         notes.load_text("")
         notes.focus()
@@ -80,7 +69,7 @@ async def test_stored_controls_show_as_symbols_in_the_editor(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_edit(app, pilot)
+        screen = await open_client_edit(app, pilot, NOWAK)
         notes = screen.query_one("#ce-notes", TextArea)
         assert notes.text == HOSTILE
         assert SHOWN in screen_text(app)

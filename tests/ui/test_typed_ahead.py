@@ -31,7 +31,7 @@ from screens.entry_dialog import EntryDialog
 from screens.intake import IntakeScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.triage_bar import TriageBar
-from tests.helpers import dispatcher_after, load_person, query, ring, settle, settle_until
+from tests.helpers import dispatcher_after, load_person, newest_job, ring, settle, settle_until
 
 
 def burst(app: Any, *keys: str) -> None:
@@ -121,9 +121,8 @@ async def test_a_client_search_typed_ahead_picks_the_client_and_saves_the_triage
         assert (triage.mode, triage.priority) == (JobMode.REMOTE, Priority.LOW)
         burst(app, "ctrl+s")
         await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen))
-    job = query(demo_db_path, "SELECT * FROM job ORDER BY id DESC LIMIT 1")[0]
-    client = query(demo_db_path, "SELECT name FROM client WHERE id = ?", (job["client_id"],))
-    assert client[0]["name"].startswith("Kancelaria Notarialna Nowak")
+    job, client = newest_job(demo_db_path)
+    assert client.startswith("Kancelaria Notarialna Nowak")
     assert (job["description"], job["mode"], job["priority"]) == ("Skaner", "remote", "low")
 
 

@@ -9,7 +9,6 @@ an invalid number's reason.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import mark_call
 from screens.board import BoardScreen
 from screens.intake import IntakeScreen
-from tests.helpers import make_app, settle
+from tests.helpers import add_callbacks_due, make_app, settle
 
 
 def screen_lines(app: Any) -> list[str]:
@@ -105,16 +104,6 @@ async def test_a_call_ringing_behind_a_form_is_shown_until_it_is_taken(
         assert "waiting" not in screen_lines(app)[0]
 
 
-def _add_callbacks_due(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        for reason in ("Oddzwonić A", "Oddzwonić B"):
-            conn.execute(
-                "INSERT INTO callback (client_id, e164, name, reason, due_at, created_at,"
-                " created_by) VALUES (1, '+48226281234', '', ?, '2026-11-24T07:00:00Z',"
-                " '2026-11-24T07:00:00Z', 'tester')", (reason,),
-            )  # fmt: skip
-
-
 @pytest.mark.parametrize(
     ("language", "help_key", "parts"),
     [
@@ -127,7 +116,7 @@ async def test_the_board_footer_and_summary_fit_60_columns(
     ctx_factory: Any, demo_ctx: Ctx, demo_db_path: Path, language: str, help_key: str,
     parts: list[str],
 ) -> None:  # fmt: skip
-    _add_callbacks_due(demo_db_path)
+    add_callbacks_due(demo_db_path)
     for n in range(35):
         await record_ring(demo_ctx, f"12 422 33 {n:02d}")
     choose_language(language)
