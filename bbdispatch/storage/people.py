@@ -166,24 +166,3 @@ async def foreign_role(db: Database, login: str) -> ForeignRole | None:
     if row is None:  # pragma: no cover - a SELECT without FROM returns one row
         return None
     return ForeignRole(str(row["name"]), bool(row["restricted"]), bool(row["may_erase"]))
-
-
-async def rows_restricted_to(db: Database, login: str) -> str | None:
-    """The other login whose rows alone this session sees and writes, or None.
-
-    PostgreSQL with ``pg_roles.sql`` (``docs/scaling.md``, "Roles"): a session
-    whose database role is in ``bbdispatch_technician`` (and is no superuser
-    and does not bypass row-level security) reads and writes only the rows of
-    the person named as that role. None when that role is ``login`` itself
-    (known without asking the server: each person connecting as themselves
-    pays no round trip), when the role sees all, and on SQLite (no roles).
-    """
-    if db.dialect != "postgresql" or db.session_role == login:
-        return None
-    found = await db.fetch_value(
-        "SELECT r.rolname::text FROM pg_roles r WHERE r.rolname = current_user"
-        " AND NOT r.rolsuper AND NOT r.rolbypassrls"
-        " AND coalesce(pg_has_role(current_user, to_regrole('bbdispatch_technician'),"
-        " 'MEMBER'), false)"
-    )
-    return None if found is None else str(found)

@@ -373,11 +373,12 @@ def test_a_login_working_through_another_persons_role_is_told_so(
 
 
 async def test_the_role_check_names_only_a_technicians_role(roles_url: str) -> None:
-    for role, restricted in (("kasia", "kasia"), ("beata", None), ("postgres", None)):
+    for role, restricted in (("kasia", True), ("beata", False), ("postgres", False)):
         db = await as_role(roles_url, role)  # a technician's, a dispatcher's, the owner's
         try:
             assert db.session_role == role
-            assert await people.rows_restricted_to(db, "nobody") == restricted
-            assert await people.rows_restricted_to(db, role) is None  # her own: no question
+            found = await people.foreign_role(db, "nobody")
+            assert found is not None and (found.name, found.restricted) == (role, restricted)
+            assert await people.foreign_role(db, role) is None  # her own: no question
         finally:
             await db.close()
