@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 from bbdispatch.clock import SystemClock
 from bbdispatch.database_url import DatabaseUrlError
 from bbdispatch.domain.errors import DomainError
+from bbdispatch.domain.ids import parse_id
 from bbdispatch.domain.rights import Principal
 from bbdispatch.i18n import _, apply_firm_language
 from bbdispatch.output_file import OutputRefused
@@ -217,17 +218,19 @@ class OutputClosed(Exception):
 
 
 def client_id_of(text: str) -> int:
-    """The client id given as ``--client`` (a whole number), for every command that takes one.
+    """The client id given as ``--client``, for the commands that read it after parsing.
+
+    Read as every typed id is (:func:`~bbdispatch.domain.ids.parse_id`): a whole
+    number from 1 to 2**63 - 1.
 
     Raises:
-        CommandError: not a whole number (exit 2, naming ``--client``).
+        CommandError: anything else, a word, zero, a sign or an id too large for
+            any record (exit 2, naming ``--client``).
     """
-    try:
-        return int(text)
-    except ValueError as err:
-        raise CommandError(
-            _("--client: not a client id: '{v}'").format(v=text), EXIT_USAGE
-        ) from err
+    client_id = parse_id(text)
+    if client_id is None:
+        raise CommandError(_("--client: not a client id: '{v}'").format(v=text), EXIT_USAGE)
+    return client_id
 
 
 def quiet_stdout() -> None:

@@ -23,6 +23,7 @@ from bbdispatch.commands.office import moment, money, office_ctx, one_line_error
 from bbdispatch.commands.table import cell, last
 from bbdispatch.domain.audit_text import field_names
 from bbdispatch.domain.errors import FieldError
+from bbdispatch.domain.ids import parse_id
 from bbdispatch.domain.job_edits import NewJob
 from bbdispatch.domain.jobs import Category, JobMode, JobStatus, Priority
 from bbdispatch.domain.labels import JOB_STATUS_LABEL, PRIORITY_LABEL, width_of
@@ -150,8 +151,9 @@ def _contract_of(text: str | None, current: int | None) -> int | None:
         return current
     if text.strip().casefold() in ("none", "-", "brak"):
         return None
-    if text.strip().isdigit() and int(text) > 0:
-        return int(text)
+    contract_id = parse_id(text)
+    if contract_id is not None:
+        return contract_id
     raise FieldError("contract", _("Give a contract id or none, not '{v}'.").format(v=text))
 
 

@@ -19,6 +19,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx
 from bbdispatch.commands.common import one_line_errors as one_line_errors
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError, FieldError
+from bbdispatch.domain.ids import parse_id
 from bbdispatch.domain.timeinput import parse_firm_moment
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, parse_money
@@ -42,10 +43,15 @@ with ``set_defaults(id_refers=Ref.JOB)`` (or ``entry_refers`` for ``ENTRY``).
 
 
 def positive_id(text: str) -> int:
-    """An id argument (a positive whole number)."""
-    if not text.strip().isdigit() or int(text) <= 0:
+    """An id argument: a whole number from 1 to 2**63 - 1 (:func:`~bbdispatch.domain.ids.parse_id`).
+
+    Anything else, a word or an id too large for any record alike, is argparse's
+    exit 2 with ``not an id: '…'`` (never the database driver's overflow error).
+    """
+    value = parse_id(text)
+    if value is None:
         raise argparse.ArgumentTypeError(_("not an id: '{text}'").format(text=text))
-    return int(text)
+    return value
 
 
 def whole_number(text: str) -> int:
@@ -131,7 +137,7 @@ async def check_references(ctx: Ctx, args: argparse.Namespace) -> None:
     for dest, kind in REFERENCE_FLAGS.items():
         value = getattr(args, dest, None)
         if isinstance(value, str) and kind is not Ref.PERSON:
-            value = int(value) if value.strip().isdigit() else None
+            value = parse_id(value)
         if value is not None and value != "":
             checks.append((field_flag(dest) + ": ", kind, value))
     for dest in ("id", "entry"):

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from bbdispatch.domain.clients import Client, ClientStatus
 from bbdispatch.domain.contracts import IMPORTED_BY
+from bbdispatch.domain.ids import parse_id
 from bbdispatch.domain.products import product_name
 from bbdispatch.domain.rights import Action
 from bbdispatch.formats import format_hours, format_money
@@ -405,7 +406,8 @@ async def _client(ctx: Ctx, text: str) -> Client | str:
             return found
         return _("no client has NIP {nip}; import the clients first.").format(nip=digits)
     if text.isascii() and text.isdigit():
-        client = await client_store.get_client(ctx.db, int(text))
+        client_id = parse_id(text)  # more than 64 bits names no client
+        client = None if client_id is None else await client_store.get_client(ctx.db, client_id)
         return client if client else _("no client with id {id}.").format(id=text)
     ids = await client_store.client_ids_by_name(ctx.db, text)
     if len(ids) == 1:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bbdispatch.domain.ids import is_id
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.rights import reaches_only_own
 from bbdispatch.storage import callbacks as callback_store
@@ -35,6 +36,16 @@ class Ref(Enum):
     """By OS login (``--tech``, ``--to``); only active people count."""
     ENTRY = "entry"
 
+
+_MISSING = {
+    Ref.CLIENT: N_("No client with id {id}."),
+    Ref.JOB: N_("No job {id}."),
+    Ref.CONTRACT: N_("No contract with id {id}."),
+    Ref.CALL: N_("No call {id}."),
+    Ref.CALLBACK: N_("No callback {id}."),
+    Ref.ENTRY: N_("No work entry {id}."),
+}
+"""What :func:`missing` says of each kind of record that is not there (translated when said)."""
 
 _OWN_ACTION = {Ref.JOB: Action.JOB_VIEW, Ref.ENTRY: Action.TIME_VIEW}
 """The references a technician reaches only as their own, and the right that says so."""
@@ -66,22 +77,19 @@ async def missing(ctx: Ctx, kind: Ref, key: int | str) -> str | None:
             return _("Login {login} is not a bbdispatch user.").format(login=key)
         return None
     ident = int(key)
+    text = _(_MISSING[kind])
+    if not is_id(ident):  # no record has it, and the drivers refuse to look it up
+        return text.format(id=ident)
     if kind is Ref.CLIENT:
         found: object = await client_store.get_client(db, ident)
-        text = _("No client with id {id}.")
     elif kind is Ref.JOB:
         found = await job_store.get_job(db, ident)
-        text = _("No job {id}.")
     elif kind is Ref.CONTRACT:
         found = await contract_store.get_contract(db, ident)
-        text = _("No contract with id {id}.")
     elif kind is Ref.CALL:
         found = await call_store.get_call(db, ident)
-        text = _("No call {id}.")
     elif kind is Ref.CALLBACK:
         found = await callback_store.get_callback(db, ident)
-        text = _("No callback {id}.")
     else:
         found = await work_store.get_entry(db, ident)
-        text = _("No work entry {id}.")
     return None if found is not None else text.format(id=ident)
