@@ -103,13 +103,16 @@ END $$;
 -- What it may write is what bbdispatch's services let a technician do, no
 -- more: change their jobs (the columns the job's steps, a backup alert and the
 -- revision touch: the trigger below); add time only to their own jobs, in
--- their own name; change or delete only their own entries not yet on an
--- issued statement, never moving one to another job or person (the trigger);
--- charge the entries of their jobs not yet billed, on their jobs' clients'
--- contracts only; add status history to their jobs in their own name; record
--- run logs and backup checks of their runs; load software lists on their
--- jobs; add audit rows in their own name. Contract use and the audit chain's
--- newest link come through the views below, not through other people's rows.
+-- their own name, while the job is open; change or delete only their own
+-- entries not yet on an issued statement, never moving one to another job or
+-- person (the triggers); charge the entries of their jobs not yet billed, on
+-- their jobs' clients' contracts only, and remove a charge only to charge the
+-- entry again (the trigger); add status history to their jobs in their own
+-- name; record run logs and backup checks of their runs; load software lists
+-- on their jobs; add audit rows in their own name; every new row numbered by
+-- its table's sequence; nothing in the office's tables. Contract use and the
+-- audit chain's newest link come through the views below, not through other
+-- people's rows.
 SELECT pg_temp.bbdispatch_restrict(tab, reads, adds, changes, removes) FROM (VALUES
     ('job', 'technician_id = (SELECT bbdispatch_my_id())',
      NULL, 'technician_id = (SELECT bbdispatch_my_id())', NULL),
@@ -120,8 +123,7 @@ SELECT pg_temp.bbdispatch_restrict(tab, reads, adds, changes, removes) FROM (VAL
     ('charge', 'work_entry_id IN (SELECT w.id FROM work_entry w)',
      'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'
      ' AND (contract_id IS NULL OR contract_id IN (SELECT c.id FROM contract c))',
-     'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'
-     ' AND (contract_id IS NULL OR contract_id IN (SELECT c.id FROM contract c))',
+     NULL,
      'work_entry_id IN (SELECT w.id FROM work_entry w WHERE w.statement_id IS NULL)'),
     ('job_status_change', 'job_id IN (SELECT j.id FROM job j)',
      'job_id IN (SELECT j.id FROM job j) AND actor = current_user', NULL, NULL),
@@ -144,7 +146,20 @@ SELECT pg_temp.bbdispatch_restrict(tab, reads, adds, changes, removes) FROM (VAL
     ('software_item', 'inventory_id IN (SELECT i.id FROM software_inventory i)',
      'inventory_id IN (SELECT i.id FROM software_inventory i WHERE i.job_id IN (SELECT j.id FROM job j))',
      NULL, NULL),
-    ('audit_log', 'actor = current_user', 'actor = current_user', NULL, NULL)
+    ('audit_log', 'actor = current_user', 'actor = current_user', NULL, NULL),
+    -- The office's tables: read as before, never written by a technician's
+    -- session (her services write none of them; the id marks move only through
+    -- the owner's triggers).
+    ('needs_assessment', 'true', NULL, NULL, NULL),
+    ('statement', 'true', NULL, NULL, NULL),
+    ('statement_document', 'true', NULL, NULL, NULL),
+    ('statement_settlement', 'true', NULL, NULL, NULL),
+    ('correction', 'true', NULL, NULL, NULL),
+    ('callback', 'true', NULL, NULL, NULL),
+    ('firm_setting', 'true', NULL, NULL, NULL),
+    ('import_batch', 'true', NULL, NULL, NULL),
+    ('import_row', 'true', NULL, NULL, NULL),
+    ('id_high_water', 'true', NULL, NULL, NULL)
 ) AS t (tab, reads, adds, changes, removes);
 
 -- A policy sees only the row after an UPDATE, not the row before: a technician's
@@ -199,10 +214,177 @@ DROP TRIGGER IF EXISTS work_entry_technician_keeps ON work_entry;
 CREATE TRIGGER work_entry_technician_keeps BEFORE UPDATE ON work_entry FOR EACH ROW
     EXECUTE FUNCTION bbdispatch_keep_columns('started_at', 'ended_at', 'description', 'mode',
         'billable', 'updated_at');
+-- A technician's session changes no charge in place (only the office moves
+-- uncovered time onto a contract): an earlier script's column rule goes.
 DROP TRIGGER IF EXISTS charge_technician_keeps ON charge;
-CREATE TRIGGER charge_technician_keeps BEFORE UPDATE ON charge FOR EACH ROW
-    EXECUTE FUNCTION bbdispatch_keep_columns('contract_id', 'basis', 'minutes', 'rate_grosze',
-        'reason');
+
+-- Time goes on a job while it is open and its period is not billed
+-- (services/timekeeping.py, check_while_open and check_period_open_in_tx): no
+-- entry starts on a day (in the firm's zone, Europe/Warsaw) inside the period
+-- of an issued statement of the job's client; a closed job (done or
+-- cancelled) takes no timer and only work that ended by the minute it was
+-- closed (written down afterwards); no work starts before the minute the job
+-- was received. Checked when a technician's session adds an entry or changes
+-- one (stopping her running timer is held to the period only, as in the app).
+-- A job she no longer sees (given to someone else) is not checked: the app in
+-- her session does not see it either.
+CREATE OR REPLACE FUNCTION bbdispatch_technician_entry_while_open() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    j record;
+    closed timestamp;
+    day text;
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NEW;
+    END IF;
+    SELECT job.client_id, job.received_at, job.status, job.closed_at INTO j
+        FROM job WHERE job.id = NEW.job_id;
+    IF NOT FOUND THEN
+        RETURN NEW;
+    END IF;
+    day := to_char(NEW.started_at::timestamptz AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD');
+    IF EXISTS (SELECT FROM statement s WHERE s.client_id = j.client_id
+               AND s.period_from <= day AND s.period_to >= day) THEN
+        RAISE EXCEPTION 'permission denied: % is on an issued statement of job %''s client',
+            day, NEW.job_id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.ended_at IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF (NEW.started_at::timestamptz AT TIME ZONE 'UTC')
+       < date_trunc('minute', j.received_at::timestamptz AT TIME ZONE 'UTC') THEN
+        RAISE EXCEPTION 'permission denied: job % was received at %: work from % cannot be on it',
+            NEW.job_id, j.received_at, NEW.started_at USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF j.status NOT IN ('done', 'cancelled') THEN
+        RETURN NEW;
+    END IF;
+    IF j.closed_at IS NOT NULL THEN
+        closed := date_trunc('minute', j.closed_at::timestamptz AT TIME ZONE 'UTC');
+        IF closed < (j.closed_at::timestamptz AT TIME ZONE 'UTC') THEN
+            closed := closed + interval '1 minute';  -- to the minute, as times are typed
+        END IF;
+    END IF;
+    IF NEW.ended_at IS NULL
+       OR (closed IS NOT NULL AND (NEW.ended_at::timestamptz AT TIME ZONE 'UTC') > closed) THEN
+        RAISE EXCEPTION 'permission denied: job % was closed (%) at %: work on it ends by then',
+            NEW.job_id, j.status, j.closed_at USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS work_entry_technician_while_open ON work_entry;
+CREATE TRIGGER work_entry_technician_while_open BEFORE INSERT OR UPDATE ON work_entry
+    FOR EACH ROW EXECUTE FUNCTION bbdispatch_technician_entry_while_open();
+
+-- A technician's entries never overlap (services/timekeeping.py,
+-- overlapping_entry: a running timer counts as open-ended), checked when her
+-- session adds an entry or changes one.
+CREATE OR REPLACE FUNCTION bbdispatch_technician_entry_alone() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    clash record;
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NEW;
+    END IF;
+    SELECT w.id, w.job_id, w.started_at, w.ended_at INTO clash FROM work_entry w
+        WHERE w.technician_id = NEW.technician_id AND w.id IS DISTINCT FROM NEW.id
+          AND (w.ended_at IS NULL OR w.ended_at > NEW.started_at)
+          AND (NEW.ended_at IS NULL OR w.started_at < NEW.ended_at)
+        ORDER BY w.started_at LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'permission denied: the entry overlaps entry % on job % (% to %)',
+            clash.id, clash.job_id, clash.started_at, coalesce(clash.ended_at, 'running')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS work_entry_technician_alone ON work_entry;
+CREATE TRIGGER work_entry_technician_alone BEFORE INSERT OR UPDATE ON work_entry
+    FOR EACH ROW EXECUTE FUNCTION bbdispatch_technician_entry_alone();
+
+-- Charges are derived: the app deletes an entry's charges only to charge it
+-- again in the same transaction (a correction, a later entry, the entry
+-- deleted). At commit, every finished, billable entry that lost a charge in a
+-- technician's session must still exist with charges of at least its length
+-- in whole minutes (the price list rounds up from there), or the transaction
+-- is refused: no prepaid hours go back to a contract by a bare DELETE.
+CREATE OR REPLACE FUNCTION bbdispatch_charges_replaced() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    seconds numeric;
+    charged bigint;
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NULL;
+    END IF;
+    SELECT extract(epoch FROM (w.ended_at::timestamptz - w.started_at::timestamptz))
+        INTO seconds FROM work_entry w
+        WHERE w.id = OLD.work_entry_id AND w.ended_at IS NOT NULL AND w.billable = 1;
+    IF seconds IS NULL OR seconds < 60 THEN  -- gone, running, not billable, or under a minute
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(sum(c.minutes), 0) INTO charged FROM charge c
+        WHERE c.work_entry_id = OLD.work_entry_id;
+    IF charged < ceil(seconds / 60) THEN
+        RAISE EXCEPTION 'permission denied: the charges of work entry % were removed,'
+            ' not charged again (% of its % minutes)', OLD.work_entry_id, charged, ceil(seconds / 60)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS charge_technician_replaced ON charge;
+CREATE CONSTRAINT TRIGGER charge_technician_replaced AFTER DELETE ON charge
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bbdispatch_charges_replaced();
+
+-- A new row's id comes from its table's sequence, whoever inserts: the next
+-- one above every id the table ever held (its id_high_water mark, migration
+-- 016) or holds. A technician's session may leave it out or give exactly that
+-- id; any other (5000) is refused, so no later row is numbered after it. The
+-- audit trail's own rule (below) does the same for audit_log.
+CREATE OR REPLACE FUNCTION bbdispatch_next_id_of(tab text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    top bigint;
+BEGIN
+    EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', tab) INTO top;
+    RETURN greatest(top, coalesce((SELECT h.last_id FROM id_high_water h
+                                   WHERE h.entity = tab), 0)) + 1;
+END $$;
+REVOKE ALL ON FUNCTION bbdispatch_next_id_of(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION bbdispatch_next_id_of(text) TO bbdispatch_app;
+CREATE OR REPLACE FUNCTION bbdispatch_technician_row_id() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+    want bigint;
+BEGIN
+    IF bbdispatch_sees_all() THEN
+        RETURN NEW;
+    END IF;
+    want := bbdispatch_next_id_of(TG_TABLE_NAME);
+    IF NEW.id IS NULL THEN
+        NEW.id := want;
+    ELSIF NEW.id <> want THEN
+        RAISE EXCEPTION 'permission denied: a technician''s new row of % takes id % (the next), not %',
+            TG_TABLE_NAME, want, NEW.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+-- Every table a technician's session adds rows to (the policies above) that
+-- has an id; named to run before <table>_next_id (triggers run in name order).
+DO $$
+DECLARE
+    tab text;
+BEGIN
+    FOREACH tab IN ARRAY ARRAY['work_entry', 'charge', 'job_status_change', 'run_log',
+                               'backup_check', 'software_inventory'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', tab || '_id_in_sequence', tab);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %I FOR EACH ROW'
+                       ' EXECUTE FUNCTION bbdispatch_technician_row_id()',
+                       tab || '_id_in_sequence', tab);
+    END LOOP;
+END $$;
 
 -- Every audit row a person's session adds (anyone in bbdispatch_app) must be
 -- the next link of the chain exactly as bbdispatch writes it (docs/audit.md):
