@@ -141,8 +141,6 @@ class BBDispatch(App[None]):
         self._wal_rechecks = 0
         self.data_changed: Signal[None] = Signal(self, "data-changed")
         """Published whenever any process commits a change to the database."""
-        self.job_created: Signal[int] = Signal(self, "job-created")
-        """Published with the job's number when this session creates a job (the board follows)."""
         self.sub_title = f"{user.name} ({user.login})"
         self._drop_controls = DropTerminalControls()
         self._keys = KeyGate(self)
@@ -295,6 +293,24 @@ class BBDispatch(App[None]):
     def _local_commit(self) -> None:
         # Own commits do not move data_version; tell the screens directly.
         self.call_later(self.data_changed.publish, None)
+
+    async def saved(self, job_id: int | None = None) -> None:
+        """A save of this session committed: the screens below show it before this returns.
+
+        Awaited by a dialog's save before it closes (the intake, the technician
+        picker), inside the saving key's work: every screen in the stack that
+        shows jobs (``show_saved``, the board) reloads now and, for a new job,
+        puts its cursor on it. A key typed right after the save (``^s a`` in
+        one burst) acts on what was just saved, however late the commit's
+        notice (LISTEN/NOTIFY, polling) arrives (issue 13).
+
+        Args:
+            job_id: the job the save created (None: a change to jobs already shown).
+        """
+        for screen in list(self.screen_stack):
+            show = getattr(screen, "show_saved", None)
+            if show is not None:
+                await show(job_id)
 
     def _heard_commit(self) -> None:
         """Another process committed (PostgreSQL's NOTIFY): reload now, no polling needed."""

@@ -240,6 +240,9 @@ class AssignScreen(FormDialog[bool]):
             if isinstance(err, FieldError) and err.field == "visit":
                 self.query_one("#visit", Input).focus()
             return
+        # The board shows the job assigned before the picker closes: a key typed
+        # after Enter acts on the job as it now is.
+        await self.bb.saved()
         if result.clash:
             self.notify(clash_text(result.clash), severity="warning", timeout=8)
         self.notify(

@@ -62,7 +62,6 @@ class BBAccess(MessagePump):
         if is_shell(app) and isinstance(self, DOMNode):
             shell = shell_of(app)
             shell.data_changed.unsubscribe(self)
-            shell.job_created.unsubscribe(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Say so when a screen's worker failed in a way its own code did not foresee.

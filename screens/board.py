@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.widgets import DataTable, Header, Input
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
@@ -35,6 +36,9 @@ Cells = tuple[str | Text, ...]
 
 TICK_SECONDS = 30.0
 """Waiting and time-left figures are recomputed this often even without changes."""
+
+MAX_RELOADS = 3
+"""A save waits for at most this many loads, each cancelled by a newer one, then goes on."""
 
 
 class BoardScreen(JobActionsScreen):
@@ -161,7 +165,6 @@ Escape clears it.
         """Load the queue, follow every later commit, and tick the clocks."""
         self.query_one("#job-table", DataTable).focus()
         self.bb.data_changed.subscribe(self, self._data_changed)
-        self.bb.job_created.subscribe(self, self._job_created)
         self.set_interval(TICK_SECONDS, self.load_jobs)
         # The first frame (header, the table's columns, footer) is painted before
         # the first load: that load imports the board's services and reads on the
@@ -171,9 +174,30 @@ Escape clears it.
     def _data_changed(self, _none: None) -> None:
         self.load_jobs()
 
-    def _job_created(self, job_id: int) -> None:
-        self._follow = job_id
-        self.load_jobs()
+    async def show_saved(self, job_id: int | None = None) -> None:
+        """Reload now and put the cursor on ``job_id``; return once it is drawn.
+
+        Awaited by a save of this session (:meth:`bbdispatch.app.BBDispatch.saved`)
+        before its dialog closes, so the board is never shown with the cursor
+        where it was and a key typed after the save acts on the job just saved
+        (issue 13: ``^s a`` in one burst opened "Assign job 27" for the new
+        job 28 on PostgreSQL). The load is the board's own exclusive worker:
+        one cancelled by a newer load is waited for again; a load that fails
+        has said why (the save itself stands).
+
+        Args:
+            job_id: the job just created (None: a change to jobs already shown).
+        """
+        if job_id is not None:
+            self._follow = job_id
+        for _attempt in range(MAX_RELOADS):
+            try:
+                await self.load_jobs().wait()
+            except WorkerCancelled:
+                continue  # a newer load (another commit) replaced it: wait for that one
+            except WorkerFailed:
+                return
+            return
 
     # --- the selected job -------------------------------------------------
 

@@ -731,7 +731,9 @@ class IntakeScreen(BBScreen[None]):
             return
         self._pending_callback = None
         if result.job_id is not None:
-            self.bb.job_created.publish(result.job_id)
+            # Drawn on the board, under its cursor, before the intake closes: a
+            # key typed after ^s acts on this job (issue 13, ``^s a`` in one burst).
+            await self.bb.saved(result.job_id)
         saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
         self.notify(saved or _("Call logged."))
         self.dismiss(None)

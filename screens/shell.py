@@ -3,9 +3,9 @@
 The App (``bbdispatch.app``) imports screens to install them; if screens
 imported the App back, the App and every screen would form one import loop.
 Screens reach the App through :class:`Shell` instead: the session's service
-context, the person using it and the signals that data changed or a job was
-created. The App
-satisfies it structurally; tests may pass anything that does.
+context, the person using it, the signal that data changed, and the call a
+save awaits so that the screens below show what it saved. The App satisfies
+it structurally; tests may pass anything that does.
 """
 
 from __future__ import annotations
@@ -38,13 +38,12 @@ class Shell(Protocol):
         """Published after this process commits and when another process has committed."""
         ...
 
-    @property
-    def job_created(self) -> Signal[int]:
-        """Published with the new job's id when the intake saves a job (the board follows it)."""
+    async def saved(self, job_id: int | None = None) -> None:
+        """A save committed: the screens below have redrawn it (a new job under the cursor)."""
         ...
 
 
-_MEMBERS = ("ctx", "user", "data_changed", "job_created")
+_MEMBERS = ("ctx", "user", "data_changed", "saved")
 
 
 def is_shell(app: object) -> bool:

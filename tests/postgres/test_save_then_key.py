@@ -1,0 +1,165 @@
+"""A key typed after a save acts on what was saved, on both backends (issue 13).
+
+The tester's burst on a PostgreSQL demo, ``F2 226281234 Enter 'Fresh burst'
+Enter r l 2 ^s a`` in one ``tmux send-keys``, opened "Assign job 27" while the
+toast said "Job 28 saved.": the board put its cursor on the new job only once
+its reload had brought the row, and ``a`` could be read before. A save now has
+the board reload and place its cursor before its dialog closes
+(``Shell.saved``). The board's reload is slowed here to stand in for a
+server's latency, which made the race reproducible in Pilot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.message import Message
+
+import bbdispatch.services.board as board_services
+from bbdispatch.app import BBDispatch
+from bbdispatch.clock import FrozenClock
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.jobs import get_job
+from bbdispatch.storage.database import Database
+from screens.assign import AssignScreen
+from screens.board import BoardScreen
+from tests.helpers import DISPATCHER, settle, settle_until
+
+LATENCY_SECONDS = 0.3
+"""How long each board reload takes here (a server's round trips, a busy machine)."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_ctx(
+    request: pytest.FixtureRequest, clock: FrozenClock, prices: PriceList
+) -> Callable[[], Any]:
+    """``open_ctx`` for the demo on SQLite or on the session's PostgreSQL server."""
+    target: str | Path = (
+        request.getfixturevalue("demo_db_path")
+        if request.param == "sqlite"
+        else request.getfixturevalue("pg_demo_url")
+    )
+
+    async def open_() -> Ctx:
+        db = await Database.open(target)
+        return Ctx(db=db, clock=clock, prices=prices, actor="tester")
+
+    return open_
+
+
+@pytest.fixture
+def slow_board(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it to make every board reload from then on take :data:`LATENCY_SECONDS` more."""
+    real = board_services.board_update
+
+    async def slow(ctx: Ctx, previous: Any = None) -> Any:
+        await asyncio.sleep(LATENCY_SECONDS)
+        return await real(ctx, previous)
+
+    return lambda: monkeypatch.setattr(board_services, "board_update", slow)
+
+
+def burst(app: BBDispatch, *keys: str) -> None:
+    """Keys as one read from the terminal delivers them: all posted before the first is handled."""
+    for key in keys:
+        if key == " ":
+            app.post_message(events.Key("space", " "))
+        elif len(key) == 1:
+            app.post_message(events.Key(key, key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+FRESH_BURST = ("f2", *"226281234", "enter", *"Fresh burst", "enter", "r", "l", "2", "ctrl+s")
+"""The tester's burst up to the save: a known caller, the request, remote, low, network."""
+
+
+def board_of(app: BBDispatch) -> BoardScreen:
+    board = app.screen_stack[1]
+    assert isinstance(board, BoardScreen)
+    return board
+
+
+def newest_job(app: BBDispatch) -> int:
+    return max(ln.job_id for ln in board_of(app)._lines)
+
+
+async def test_save_then_a_in_one_burst_assigns_the_new_job(
+    open_ctx: Callable[[], Any], slow_board: Callable[[], None]
+) -> None:
+    app = BBDispatch(open_ctx, DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = board_of(app)
+        before = board.selected_line()
+        assert before is not None
+        slow_board()
+        burst(app, *FRESH_BURST, "a")
+        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignScreen)
+        new = newest_job(app)
+        assert new != before.job_id
+        assert dialog.job_id == new
+        title = str(dialog.query_one("#assign-title").render())
+        assert title.startswith(f"Assign job {new}:") and "Fresh burst" in title
+        assert any(f"Job {new} saved." in str(n.message) for n in app._notifications)
+        chosen = dialog.found[0].person.id
+        burst(app, "enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await settle(pilot)
+        job = await get_job(app.ctx, new)
+        untouched = await get_job(app.ctx, before.job_id)
+    assert job.description == "Fresh burst"
+    assert job.technician_id == chosen
+    assert untouched.technician_id == before.row.job.technician_id
+
+
+async def test_the_board_comes_back_showing_what_was_saved(
+    open_ctx: Callable[[], Any], slow_board: Callable[[], None]
+) -> None:
+    """The moment the intake or the picker closes, the board shows the save.
+
+    The cursor is on the new job, and the job assigned shows its technician,
+    before any key can be read on the board, not after a reload in the background.
+    """
+    seen: list[tuple[int | None, int | None]] = []
+    app_ref: list[BBDispatch] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.ScreenResume) and app_ref:
+            screen = app_ref[0].screen_stack[-1]  # posted as the dialog is popped
+            if isinstance(screen, BoardScreen):
+                line = screen.selected_line()
+                tech = None if line is None else line.row.job.technician_id
+                seen.append((None if line is None else line.job_id, tech))
+
+    app = BBDispatch(open_ctx, DISPATCHER)
+    app_ref.append(app)
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await settle(pilot)
+        slow_board()
+        seen.clear()
+        burst(app, *FRESH_BURST)
+        await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen) and bool(seen))
+        await settle(pilot)
+        new = newest_job(app)
+        assert seen[0][0] == new  # the cursor was on the new job as the board came back
+        seen.clear()
+        burst(app, "a")
+        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignScreen)
+        chosen = dialog.found[0].person.id
+        burst(app, "enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen) and bool(seen))
+        await settle(pilot)
+    assert seen[0] == (new, chosen)  # the board came back showing the job assigned
