@@ -7,9 +7,10 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
@@ -22,14 +23,15 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
-from screens.client import ClientScreen
-from screens.client_edit import ClientEditScreen
 
 DISPATCHER = Technician(
     id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
     phone=None, active=True,
 )  # fmt: skip
 """The demo's dispatcher, who signs in to the board in most UI tests."""
+
+S = TypeVar("S", bound=Screen[Any])
+"""A screen type a helper returns as it found it."""
 
 
 async def wait_for_workers(app: Any, pilot: Pilot[Any]) -> None:
@@ -148,14 +150,18 @@ async def ring(db_path: Path, clock: FrozenClock, prices: PriceList, number: str
         await db.close()
 
 
-async def open_client_edit(app: BBDispatch, pilot: Pilot[Any], client_id: int) -> ClientEditScreen:
-    """Open a client's page over the current screen, then its edit form (``e``)."""
-    app.push_screen(ClientScreen(client_id))
+async def open_from(
+    app: BBDispatch, pilot: Pilot[Any], page: Screen[Any], key: str, form: type[S]
+) -> S:
+    """Push ``page`` over the current screen, press ``key`` on it, and return the ``form``
+    screen that opens (``ClientScreen(1)``, ``"e"``, ``ClientEditScreen``: a client's edit form).
+    """
+    app.push_screen(page)
     await settle(pilot)
-    await pilot.press("e")
-    await settle_until(pilot, lambda: isinstance(app.screen, ClientEditScreen))
+    await pilot.press(key)
+    await settle_until(pilot, lambda: isinstance(app.screen, form))
     screen = app.screen
-    assert isinstance(screen, ClientEditScreen)
+    assert isinstance(screen, form)
     return screen
 
 

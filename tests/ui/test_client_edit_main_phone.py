@@ -12,8 +12,9 @@ from typing import Any
 
 from textual.widgets import TextArea
 
+from screens.client import ClientScreen
 from screens.client_edit import ClientEditScreen
-from tests.helpers import make_app, open_client_edit, query, settle, settle_until
+from tests.helpers import make_app, open_from, query, settle, settle_until
 
 NOWAK = 1
 """A demo company with two numbers: +48226281234 (first), +48601234567."""
@@ -42,7 +43,7 @@ async def test_ctrl_g_makes_the_line_under_the_cursor_the_main_number(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_client_edit(app, pilot, NOWAK)
+        screen = await open_from(app, pilot, ClientScreen(NOWAK), "e", ClientEditScreen)
         footer = [s.text for s in app.screen._compositor.render_strips()][-1]
         assert "^g" in footer and "Main number" in footer, footer
         phones = screen.query_one("#ce-phones", TextArea)

@@ -17,7 +17,7 @@ from bbdispatch.services.contracts import SignRequest, sign_contract
 from bbdispatch.storage import work as work_store
 from screens.job_detail import JobDetailScreen
 from screens.job_edit import JobEditScreen
-from tests.helpers import make_app, query, settle, settle_until
+from tests.helpers import make_app, open_from, query, settle, settle_until
 from tests.unit.test_freed_hours import LINGWA, at, entry
 
 
@@ -31,12 +31,7 @@ async def test_choosing_a_contract_that_cannot_take_the_time_says_so(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.push_screen(JobDetailScreen(found.job_id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle_until(pilot, lambda: isinstance(app.screen, JobEditScreen))
-        dialog = app.screen
-        assert isinstance(dialog, JobEditScreen)
+        dialog = await open_from(app, pilot, JobDetailScreen(found.job_id), "e", JobEditScreen)
         dialog.query_one("#edit-contract", Select).value = contract
         dialog.query_one("#edit-save", Button).focus()
         await pilot.press("enter")

@@ -15,7 +15,7 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.services.context import Ctx
 from screens.job_detail import JobDetailScreen
 from screens.job_edit import JobEditScreen
-from tests.helpers import DISPATCHER, query, settle, settle_until
+from tests.helpers import DISPATCHER, open_from, query, settle, settle_until
 from tests.unit.test_agreed_terms_issued import issued_350_job
 
 
@@ -26,12 +26,7 @@ async def test_job_edit_shows_the_refusal_naming_the_statement(
     app = BBDispatch(ctx_factory("beata"), DISPATCHER)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.push_screen(JobDetailScreen(job_id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle_until(pilot, lambda: isinstance(app.screen, JobEditScreen))
-        dialog = app.screen
-        assert isinstance(dialog, JobEditScreen)
+        dialog = await open_from(app, pilot, JobDetailScreen(job_id), "e", JobEditScreen)
         dialog.query_one("#edit-terms", Select).value = "rate"
         dialog.query_one("#edit-amount", Input).value = "100"
         dialog.query_one("#edit-save", Button).focus()

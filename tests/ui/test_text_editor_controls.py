@@ -17,8 +17,9 @@ from textual import events
 from textual.widgets import TextArea
 
 from bbdispatch.text import printable_chars
+from screens.client import ClientScreen
 from screens.client_edit import ClientEditScreen
-from tests.helpers import make_app, open_client_edit, query, settle, settle_until
+from tests.helpers import make_app, open_from, query, settle, settle_until
 from tests.hostile import BIDI, CLEAR, OSC
 
 NOWAK = 1
@@ -38,7 +39,7 @@ async def test_pasted_controls_show_as_symbols_and_are_saved_as_pasted(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_client_edit(app, pilot, NOWAK)
+        screen = await open_from(app, pilot, ClientScreen(NOWAK), "e", ClientEditScreen)
         notes = screen.query_one("#ce-notes", TextArea)
         notes.load_text("")
         notes.focus()
@@ -69,7 +70,7 @@ async def test_stored_controls_show_as_symbols_in_the_editor(
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = await open_client_edit(app, pilot, NOWAK)
+        screen = await open_from(app, pilot, ClientScreen(NOWAK), "e", ClientEditScreen)
         notes = screen.query_one("#ce-notes", TextArea)
         assert notes.text == HOSTILE
         assert SHOWN in screen_text(app)
