@@ -167,9 +167,9 @@ async def test_the_call_logs_note_is_one_word_in_the_footer_and_its_dialog(
 ) -> None:
     """The key n said "Uwagi" in the footer and "Notatka do połączenia" in its dialog."""
     from screens.note_prompt import NotePrompt
-    from tests.ui.test_call_log import _ring
+    from tests.helpers import ring
 
-    await _ring(demo_db_path, clock, prices, "601 234 567")
+    await ring(demo_db_path, clock, prices, "601 234 567")
 
     app = BBDispatch(ctx_factory(), DISPATCHER)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:

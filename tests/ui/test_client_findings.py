@@ -25,8 +25,7 @@ from screens.client import ClientScreen
 from screens.client_edit import ClientEditScreen
 from screens.help import HelpScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import make_app, query, settle, type_text
-from tests.ui.test_call_log import _ring
+from tests.helpers import make_app, query, ring, settle, type_text
 
 NO_OPEN_JOBS = 9
 """Auto Serwis Wiśniewski, a prospect of the demo without jobs."""
@@ -164,7 +163,7 @@ async def _promise(pilot: Any, reason: str) -> None:
 async def test_a_callback_is_promised_from_the_board_the_client_page_and_the_call_log(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
-    await _ring(demo_db_path, clock, prices, "601 234 567")  # Kancelaria's number
+    await ring(demo_db_path, clock, prices, "601 234 567")  # Kancelaria's number
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -246,7 +245,7 @@ async def test_f1_and_the_palette_say_reactivate_for_an_archived_client(
 async def test_a_missed_call_is_on_the_callback_list(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
-    await _ring(demo_db_path, clock, prices, "601 234 567")
+    await ring(demo_db_path, clock, prices, "601 234 567")
     app = make_app(ctx_factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
