@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from bbdispatch import i18n
 from bbdispatch.clock import FIRM_ZONE, FrozenClock
+from bbdispatch.domain.people import Technician
 from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList, load_pricelist
 from bbdispatch.services.context import Ctx
@@ -88,6 +89,14 @@ def demo_db_path(demo_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "demo.db"
     shutil.copy(demo_template, target)
     return target
+
+
+@pytest.fixture
+def anna(demo_db_path: Path) -> Technician:
+    """Anna, the demo's technician (a UI test signs her in to ``bbdispatch tech``)."""
+    from tests.helpers import load_person  # imports the App: not for every test's conftest
+
+    return load_person(demo_db_path, "anna")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ from screens.job_detail import JobDetailScreen
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
-from tests.helpers import DISPATCHER, load_person, settle_twice
+from tests.helpers import DISPATCHER, settle_twice
 from tests.i18n.test_polish_screens import screen_text
 
 SCREENS: list[tuple[str, Callable[[], Screen[Any]]]] = [
@@ -135,12 +134,6 @@ async def test_dispatcher_flows_show_names_not_codes(
         shown = screen_text(app)
     choose_language("en")
     assert not codes_shown(shown, prices), f"{name}: {codes_shown(shown, prices)}\n{shown}"
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    """Anna, a technician of the demo, who has job 11 of the IT-admin client."""
-    return load_person(demo_db_path, "anna")
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])

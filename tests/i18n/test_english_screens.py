@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ from screens.contracts import ContractsScreen
 from screens.job_detail import JobDetailScreen
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.statement import StatementScreen
-from tests.helpers import DISPATCHER, load_person, settle_until
+from tests.helpers import DISPATCHER, settle_until
 from tests.i18n.test_polish_screens import screen_text
 
 POLISH = [
@@ -97,12 +96,6 @@ async def test_an_english_screen_shows_no_polish_the_program_writes(
         shown = screen_text(app)
     assert ready in shown, shown
     assert not polish_in(shown), f"{name}: {polish_in(shown)}\n{shown}"
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    """Anna, a technician of the demo."""
-    return load_person(demo_db_path, "anna")
 
 
 async def test_the_technician_workspace_shows_no_polish_the_program_writes(

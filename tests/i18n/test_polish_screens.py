@@ -29,7 +29,7 @@ from screens.job_detail import JobDetailScreen
 from screens.recurring_tasks import RecurringTasksScreen
 from screens.statement import StatementScreen
 from screens.tech_entries import MyEntriesScreen
-from tests.helpers import DISPATCHER, load_person, settle_twice
+from tests.helpers import DISPATCHER, settle_twice
 
 ENGLISH = {
     "the", "and", "with", "of", "job", "jobs", "client", "contract", "contracts",
@@ -118,12 +118,6 @@ async def test_the_net_catches_an_english_screen(
         await settle_twice(app, pilot)
         shown = screen_text(app)
     assert {"created", "network"} <= {w.lower() for w in english_words(shown)}, shown
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    """Anna, a technician of the demo."""
-    return load_person(demo_db_path, "anna")
 
 
 async def test_technician_workspace_and_entries_are_polish(

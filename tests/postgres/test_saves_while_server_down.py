@@ -33,7 +33,6 @@ from bbdispatch.storage.database import Database, ReadFailed, WriteFailed
 from tests.conftest import DEMO_NOW
 from tests.pg_server import PgServer, start_server
 from tests.ui.test_dialog_failures import CASES, Case, _shown_now, make, settle, shown
-from tests.ui.test_dialog_failures import anna as anna  # noqa: F401 - the fixture
 
 
 @pytest.fixture(scope="module")

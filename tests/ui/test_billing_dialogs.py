@@ -19,7 +19,6 @@ from screens.statement import StatementScreen
 from screens.task_form import TaskForm
 from tests.helpers import DISPATCHER, settle_twice
 from tests.ui.test_contracts_statement import ADMIN, text_of
-from tests.ui.test_forgotten_timer import anna as anna  # noqa: F401 (the technician fixture)
 from tests.ui.test_tech_workspace import settle
 
 AUGUST = (date(2026, 8, 1), date(2026, 8, 31))

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from babel.messages.pofile import read_po
 
 from bbdispatch.app import BBDispatch
@@ -20,7 +19,7 @@ from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.plain import Plain
-from tests.helpers import DISPATCHER, load_person, query, settle, type_text
+from tests.helpers import DISPATCHER, query, settle, type_text
 
 PO = Path(__file__).resolve().parents[2] / "bbdispatch/locale/pl/LC_MESSAGES/bbdispatch.po"
 
@@ -77,12 +76,6 @@ def test_no_polish_text_names_a_key_after_an_english_word() -> None:
 def screen_lines(app: BBDispatch) -> list[str]:
     """The terminal's rows as the user sees them (what the compositor draws)."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    """Anna, the demo's technician."""
-    return load_person(demo_db_path, "anna")
 
 
 async def test_the_whole_discard_answer_line_shows_in_polish_at_80x24(

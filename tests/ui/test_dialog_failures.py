@@ -35,7 +35,7 @@ from screens.job_detail import JobDetailScreen
 from screens.job_edit import JobEditScreen
 from screens.sign_contract import SignContractScreen
 from screens.statement import StatementScreen
-from tests.helpers import DISPATCHER, load_person, query, settle_twice, settle_until, type_text
+from tests.helpers import DISPATCHER, query, settle_twice, settle_until, type_text
 
 ADMIN = Technician(
     id=7, login="tester", name="tester", role=Role.ADMIN, does_onsite=True, phone=None,
@@ -185,11 +185,6 @@ CASES = [
     Case("sign contract", "dispatcher", open_sign, SignContractScreen, ("ctrl+s",), "#sign-error",
          {"#starts-on": "01.12.2026"}),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 def make(case: Case, ctx_factory: Any, anna: Technician) -> BBDispatch:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from textual.widgets import Checkbox, Input
 
 from bbdispatch.app import BBDispatch
@@ -13,13 +12,7 @@ from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.people import Technician
 from screens.entry_dialog import EntryDialog
 from screens.tech_jobs import TechJobsScreen
-from tests.helpers import load_person
 from tests.ui.test_tech_workspace import query, settle, text_of
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def test_stopping_a_forgotten_timer_asks_for_the_real_end(

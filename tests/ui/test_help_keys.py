@@ -9,7 +9,6 @@ keys (handled in the bar's ``on_key``) and showed raw filter codes
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import _, choose_language
 from screens.help import HelpScreen
 from screens.widgets.triage_bar import TriageBar
-from tests.helpers import DISPATCHER, load_person, settle
+from tests.helpers import DISPATCHER, settle
 
 SCREENS: dict[str, tuple[str, ...]] = {
     "board": (),
@@ -41,11 +40,6 @@ SCREENS: dict[str, tuple[str, ...]] = {
 
 TEXTUAL_OWN = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
 """Textual's keys of every screen (Tab, copy): not actions of ours, not listed."""
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 def _rows(markdown: str) -> set[tuple[str, str]]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Markdown
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Technician
 from screens.help import HelpScreen
-from tests.helpers import DISPATCHER, load_person, settle
+from tests.helpers import DISPATCHER, settle
 
 
 async def _help_text(app: BBDispatch) -> str:
@@ -21,11 +19,6 @@ async def _help_text(app: BBDispatch) -> str:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         return app.screen.query_one(Markdown).source
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def test_the_technicians_f1_in_polish(

@@ -9,10 +9,8 @@ of closing keys closes it once.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.events import Key
 
 from bbdispatch.app import BBDispatch
@@ -21,7 +19,7 @@ from screens.board import BoardScreen
 from screens.help import HelpScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import load_person, make_app, settle
+from tests.helpers import make_app, settle
 
 
 async def test_help_then_a_burst_keeps_the_board(ctx_factory: Any) -> None:
@@ -49,11 +47,6 @@ def burst(app: BBDispatch, keys: str | list[str]) -> None:
     """
     for key in keys:
         app.post_message(Key(key, key if len(key) == 1 else None))
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def test_help_then_a_burst_keeps_the_technicians_jobs(

@@ -16,10 +16,8 @@ import weakref
 from collections import Counter
 from collections.abc import Awaitable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
@@ -36,15 +34,10 @@ from screens.entry_dialog import EntryDialog
 from screens.tech_entries import MyEntriesScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.footer import KeysFooter
-from tests.helpers import load_person, settle, settle_until
+from tests.helpers import settle, settle_until
 
 ROUNDS = 8
 """Commits (or screens opened and closed) per test: each used to keep 4 to 30 widgets."""
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 def collected() -> list[object]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Technician
 from bbdispatch.i18n import _, choose_language
 from screens.statement import StatementScreen
-from tests.helpers import DISPATCHER, load_person, settle
+from tests.helpers import DISPATCHER, settle
 
 FOOTER_TEXT = 12
 """Most characters of a footer description (STYLE.md: so a footer fits 80 columns)."""
@@ -98,11 +97,6 @@ async def test_board_call_log_and_contracts_headers_fit(ctx_factory: Any, polish
 async def test_statement_headers_fit(ctx_factory: Any, polish: None) -> None:
     app = BBDispatch(ctx_factory(), DISPATCHER)
     assert not await _open_and_check(app, push=StatementScreen(3))
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def test_technician_headers_fit(ctx_factory: Any, anna: Technician, polish: None) -> None:

@@ -7,26 +7,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
 
-import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
-from bbdispatch.domain.people import Technician
 from bbdispatch.storage.database import Database
 from screens.entry_dialog import EntryDialog
 from screens.tech_entries import MyEntriesScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.text_dialog import TextDialog
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import load_person
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def query(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -31,7 +30,7 @@ from screens.entry_dialog import EntryDialog
 from screens.intake import IntakeScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.triage_bar import TriageBar
-from tests.helpers import dispatcher_after, load_person, newest_job, ring, settle, settle_until
+from tests.helpers import dispatcher_after, newest_job, ring, settle, settle_until
 
 
 def burst(app: Any, *keys: str) -> None:
@@ -149,11 +148,6 @@ async def test_the_request_typed_with_the_key_taking_a_waiting_call_lands_in_the
         )
         assert value(app, "#description") == "Skaner nie skanuje"
         assert value(app, "#phone") == "601 234 567"
-
-
-@pytest.fixture
-def anna(demo_db_path: Path) -> Technician:
-    return load_person(demo_db_path, "anna")
 
 
 async def test_text_typed_with_the_timer_key_lands_in_the_dialog_the_worker_opens(
