@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, echo_err, open_ctx, run
-from bbdispatch.database_url import looks_like_url, parse_database_url
+from bbdispatch.commands.common import EXIT_USAGE, CommandError, echo, open_ctx, run
+from bbdispatch.database_url import looks_like_url, masked, parse_database_url
 from bbdispatch.i18n import _, ngettext
-from bbdispatch.services.transfer import migrate_to
+from bbdispatch.paths import database_target, is_database_url
+from bbdispatch.services.transfer import FROM_A_SERVER, migrate_to
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,11 +28,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Copy, compare, and say so: exit 0 only when every figure matches."""
+    """Copy, compare, and say so: exit 0 only when every figure matches.
+
+    A wrong pair is refused in one line, exit 2, before either database is
+    opened: a target that is not a ``postgresql://`` URL, or a source
+    (``--db``, ``BBDISPATCH_DB``) that is a PostgreSQL database already.
+
+    Raises:
+        CommandError: either of those (``bbdispatch:`` like every other error).
+        DatabaseUrlError: a malformed ``--to`` or source URL.
+    """
     if not looks_like_url(args.to):
-        echo_err(_("migrate: --to must be a postgresql:// URL"))
-        return EXIT_USAGE
+        raise CommandError(
+            _(
+                "--to: migrate copies into a PostgreSQL server: give its"
+                " postgresql://USER@HOST/DB URL, not the file {target}"
+            ).format(target=args.to),
+            EXIT_USAGE,
+        )
     parse_database_url(args.to, "--to")  # malformed: one line, exit 2 (to_a_reader)
+    source = database_target(args.db)
+    if is_database_url(source):
+        raise CommandError(
+            _(FROM_A_SERVER).format(source=masked(str(source), hide=False)), EXIT_USAGE
+        )
 
     async def body() -> int:
         async with open_ctx(args) as ctx:

@@ -89,7 +89,7 @@ def handle(args: argparse.Namespace) -> int:
     if caller_id_refusal(args.number) is not None:
         firm_language_before_open(args.db)  # nothing opened the database yet
         reason = caller_id_refusal(args.number)  # again, in the firm's language
-        echo_err(_("ring: {reason}; nothing logged").format(reason=reason))
+        echo_err("bbdispatch: " + _("ring: {reason}; nothing logged").format(reason=reason))
         return 2
     received_at = SystemClock().now()
     started = process_started()

@@ -11,12 +11,18 @@ from dataclasses import dataclass
 
 from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action
-from bbdispatch.i18n import _
+from bbdispatch.i18n import N_, _
 from bbdispatch.services import rights
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.saving import saves
 from bbdispatch.storage import transfer
 from bbdispatch.storage.database import Database
+
+FROM_A_SERVER = N_(
+    "migrate copies an SQLite database into PostgreSQL; {source} is a PostgreSQL database"
+    " already (copy it with pg_dump)"
+)
+"""Why ``migrate`` refuses a PostgreSQL source (SQLite's ``rowid`` and file are its input)."""
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,12 @@ async def migrate_to(ctx: Ctx, url: str) -> Moved:
     Raises:
         NotAllowed: the acting person is not an admin of the source.
         StorageError: the target cannot be opened.
-        DomainError: the target already holds data, or has another schema version.
+        DomainError: the source is not an SQLite database (nothing is opened at
+            ``url``); the target already holds data, or has another schema version.
     """
     await rights.check(ctx, Action.BACKUP)
+    if ctx.db.dialect != "sqlite":
+        raise DomainError(_(FROM_A_SERVER).format(source=ctx.db.display_name))
     target = await Database.open(url, create=True)
     try:
         return await _copy_and_compare(ctx, target)

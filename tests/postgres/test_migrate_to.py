@@ -133,3 +133,47 @@ def test_an_unfinished_imports_hidden_client_moves_as_it_is(
             await db.close()
 
     assert asyncio.run(moved()) == before
+
+
+def test_a_server_source_is_refused_in_one_line_before_the_target_is_touched(
+    pg: PgServer, demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PostgreSQL --db (or BBDISPATCH_DB) is no source for migrate: exit 2, one line,
+    and the target keeps no table (it printed SQLite's 'rowid' and left 29 empty ones)."""
+    source = pg.url(pg.create())
+    assert main(["--db", str(demo_db_path), "migrate", "--to", source]) == 0
+    target = pg.url(pg.create())
+    capsys.readouterr()
+    assert main(["--db", source, "migrate", "--to", target]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert (
+        err.startswith("bbdispatch: migrate copies an SQLite database") and err.count("\n") == 1
+    ), err
+    assert "pg_dump" in err and "rowid" not in err
+
+    async def tables(url: str) -> int:
+        import asyncpg  # a venv made before the driver was a dependency skips these tests
+
+        conn = await asyncpg.connect(url)
+        try:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                )
+            )
+        finally:
+            await conn.close()
+
+    assert asyncio.run(tables(target)) == 0
+
+
+def test_a_file_target_is_refused_as_every_error_is(
+    demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "copy.db"
+    assert main(["--db", str(demo_db_path), "migrate", "--to", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bbdispatch: --to: ") and err.count("\n") == 1, err
+    assert str(target) in err
+    assert not target.exists()

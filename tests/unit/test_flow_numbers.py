@@ -84,7 +84,7 @@ def test_ring_command_refuses_what_lookup_refuses_exits_2_and_logs_nothing(
         capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
-    assert "nothing logged" in done.stderr
+    assert done.stderr.startswith("bbdispatch: ring: ") and "nothing logged" in done.stderr
     # An empty number (issue 13: also one of spaces) is said in words, never quoted as ''.
     assert ("the number is empty" in done.stderr) is (not raw.strip())
     assert "''" not in done.stderr
