@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 
 from bbdispatch.cli import main
+from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.errors import DomainError
+from bbdispatch.pricelist import PriceList
+from bbdispatch.services.context import Ctx
+from bbdispatch.services.transfer import migrate_to
 from bbdispatch.storage import clients
 from bbdispatch.storage.database import Database
 from tests.pg_server import PgServer
@@ -177,3 +182,30 @@ def test_a_file_target_is_refused_as_every_error_is(
     assert err.startswith("bbdispatch: --to: ") and err.count("\n") == 1, err
     assert str(target) in err
     assert not target.exists()
+
+
+async def test_the_service_refuses_a_server_source_before_opening_the_target(
+    pg: PgServer, pg_demo_url: str, clock: FrozenClock, prices: PriceList
+) -> None:
+    """Any caller of migrate_to, not only the command: a PostgreSQL source is refused and
+    the target is never opened (it would get the schema's empty tables)."""
+    target = pg.url(pg.create())
+    db = await Database.open(pg_demo_url)
+    try:
+        ctx = Ctx(db=db, clock=clock, prices=prices, actor="bogdan", login="bogdan")
+        with pytest.raises(DomainError, match="is a PostgreSQL database already"):
+            await migrate_to(ctx, target)
+    finally:
+        await db.close()
+    import asyncpg  # a venv made before the driver was a dependency skips these tests
+
+    conn = await asyncpg.connect(target)
+    try:
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            )
+            == 0
+        )
+    finally:
+        await conn.close()

@@ -576,3 +576,34 @@ async def test_a_technicians_time_overlaps_nothing_and_stays_out_of_billed_days(
         await owner.fetch_value("SELECT started_at FROM work_entry WHERE id = ?", (s["mine"],))
         == "2026-11-20T10:00:00Z"
     )
+
+
+async def test_her_corrections_through_the_services_charge_again_and_pass(
+    owner: Database, kasia: Database, prices: PriceList
+) -> None:
+    """The app's own way of removing charges: her entry added, corrected and deleted through
+    the services charges the later entries of her job again (Piotr's too) in her session;
+    the server lets each pass, and every finished entry is charged as long as it lasted."""
+    s = await _setting(owner)
+    tech = await people.person_by_login(owner, "kasia")
+    assert tech is not None
+    as_her = Ctx(db=kasia, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)),
+                 prices=prices, actor="kasia", login="kasia")  # fmt: skip
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    entry = await my_entries.add_my_entry(
+        as_her, tech, s["her_job"], started_at=start, ended_at=start + timedelta(hours=1),
+        description="Przed przerwą", mode=JobMode.ONSITE,
+    )  # fmt: skip
+    charged = "SELECT coalesce(sum(c.minutes), 0) FROM charge c WHERE c.work_entry_id = ?"
+    for each in (entry, s["mine"], s["his"]):
+        assert int(await owner.fetch_value(charged, (each,))) >= 60
+    await my_entries.edit_my_entry(
+        as_her, tech, entry, started_at=start, ended_at=start + timedelta(minutes=80),
+        description="Przed przerwą, dłużej", mode=JobMode.ONSITE, billable=True,
+    )  # fmt: skip
+    assert int(await owner.fetch_value(charged, (entry,))) >= 80
+    await my_entries.delete_my_entry(as_her, tech, entry)
+    assert await owner.fetch_value(charged, (entry,)) == 0
+    for each in (s["mine"], s["his"]):
+        assert int(await owner.fetch_value(charged, (each,))) >= 60
+    await _chain_verifies(owner)
