@@ -10,7 +10,10 @@ The exports firms really have are read:
 - ``wmic product get name,version`` (fixed-width text, or ``/format:csv`` with
   its leading ``Node`` column);
 - a ``name,version`` CSV, with or without a header, also Polish
-  (``Nazwa;Wersja``, semicolons). Headers naming the program ``Name``,
+  (``Nazwa;Wersja``, semicolons), or tab-separated text (PowerShell
+  ``Export-Csv -Delimiter "`t"``, Excel's "Text (Tab delimited)" and
+  "Unicode Text"): a tab in the first line makes the tab the separator.
+  Headers naming the program ``Name``,
   ``DisplayName``, ``Program Name``, ``Nazwa``, ``Nazwa programu``,
   ``Program``, ``Produkt`` or ``Oprogramowanie`` are known; a header-less
   first line whose second field is a word, not a version (``Foo,Bar``), is an
@@ -172,10 +175,11 @@ def parse_export(data: bytes) -> SoftwareList:
     first = lines[0].strip()
     if first.startswith("#TYPE") or first.startswith('"'):
         fmt, rows = ExportFormat.POWERSHELL_CSV, _csv_rows(numbered, header=True)
-    elif first.lower().startswith("name") and "," not in first and ";" not in first:
+    elif first.lower().startswith("name") and not any(c in first for c in ",;\t"):
         fmt, rows = ExportFormat.WMIC, _wmic_rows(lines)
     else:
         fmt, rows = ExportFormat.CSV, _csv_rows(numbered, header=_has_name_column(first))
+    _refuse_tabs_in_cells(rows, numbered)
     items = sorted({SoftwareItem(n.strip(), v.strip()) for n, v, _h in rows if n.strip()})
     if not items:
         raise InventoryError(_("No programs found in the export."))
@@ -189,7 +193,44 @@ def parse_export(data: bytes) -> SoftwareList:
     return SoftwareList(fmt, tuple(items), hosts[0] if hosts else "")
 
 
+def _refuse_tabs_in_cells(
+    rows: list[tuple[str, str, str]], numbered: list[tuple[int, str]]
+) -> None:
+    """Refuse a cell holding a tab: two columns read as one, whichever reader cut the rows.
+
+    A tab-separated file is read by its tabs (:func:`_delimiter`), so a tab left
+    inside a name, version or computer means the layout was misread (a comma
+    header over tab-separated lines): the list is refused naming the first line
+    with a tab, never stored with a tab-joined name.
+
+    Raises:
+        InventoryError: some cell holds a tab.
+    """
+    if not any("\t" in cell for row in rows for cell in row):
+        return
+    no, line = next((no, ln) for no, ln in numbered if "\t" in ln)
+    raise _unknown_layout(no, line)
+
+
+def _unknown_layout(no: int, line: str) -> InventoryError:
+    """The refusal of a layout we do not read, naming line ``no`` (its first 80 characters)."""
+    return InventoryError(
+        _(
+            "Unknown export layout, line {no}: '{line}'. Known: PowerShell Export-Csv, "
+            "wmic product get name,version (also /format:csv), or name,version lines."
+        ).format(no=no, line=line[:80])
+    )
+
+
 def _delimiter(line: str) -> str:
+    r"""The separator of a CSV whose first line is ``line``: tab, then ``;`` alone, else ``,``.
+
+    A tab is never part of a header or of a program's name, so a first line
+    with one is tab-separated (``Name\tVersion``, ``"Name"\t"Version"``) even
+    when a title holds a comma.
+    """
+    if "\t" in line:
+        return "\t"
     return ";" if ";" in line and "," not in line else ","
 
 
@@ -250,12 +291,7 @@ def _csv_rows(numbered: list[tuple[int, str]], *, header: bool) -> list[tuple[st
     if not header and rows and len(rows[0]) != 2:
         # Without a header only "name,version" lines are known; anything else
         # (a PC name column, a stray text file) would be misread as programs.
-        raise InventoryError(
-            _(
-                "Unknown export layout, line {no}: '{line}'. Known: PowerShell Export-Csv, "
-                "wmic product get name,version (also /format:csv), or name,version lines."
-            ).format(no=first_no, line=lines[0][:80])
-        )
+        raise _unknown_layout(first_no, lines[0])
     name_col, version_col, host_col = 0, 1, -1
     if header and rows:
         titles = _titles(rows[0])
