@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -70,6 +71,24 @@ async def settle_twice(app: BBDispatch, pilot: Pilot[Any]) -> None:
     for _ in range(2):
         await wait_for_workers(app, pilot)
         await pilot.pause()
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Keys as one read from the terminal delivers them: all posted before the first is handled.
+
+    ``pilot.press`` waits for each key to be handled; a terminal that reads
+    several keys at once (a paste, a laggy link, tmux ``send-keys``) posts
+    them all first. A one-character string is typed as that character (a
+    space, or ``"space"``, as ``space``); longer strings are key names
+    (``enter``, ``tab``, ``ctrl+f``).
+    """
+    for key in keys:
+        if key in (" ", "space"):
+            app.post_message(events.Key("space", " "))
+        elif len(key) == 1:
+            app.post_message(events.Key(key, key))
+        else:
+            app.post_message(events.Key(key, None))
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

@@ -29,7 +29,7 @@ from bbdispatch.services.jobs import get_job
 from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
-from tests.helpers import DISPATCHER, settle, settle_until
+from tests.helpers import DISPATCHER, burst, settle, settle_until
 
 LATENCY_SECONDS = 0.3
 """How long each board reload takes here (a server's round trips, a busy machine)."""
@@ -63,17 +63,6 @@ def slow_board(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         return await real(ctx, previous)
 
     return lambda: monkeypatch.setattr(board_services, "board_update", slow)
-
-
-def burst(app: BBDispatch, *keys: str) -> None:
-    """Keys as one read from the terminal delivers them: all posted before the first is handled."""
-    for key in keys:
-        if key == " ":
-            app.post_message(events.Key("space", " "))
-        elif len(key) == 1:
-            app.post_message(events.Key(key, key))
-        else:
-            app.post_message(events.Key(key, None))
 
 
 FRESH_BURST = ("f2", *"226281234", "enter", *"Fresh burst", "enter", "r", "l", "2", "ctrl+s")

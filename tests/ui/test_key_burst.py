@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.events import Key
-
 from bbdispatch.app import BBDispatch
 from bbdispatch.domain.people import Technician
 from screens.board import BoardScreen
 from screens.help import HelpScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import make_app, settle
+from tests.helpers import burst, make_app, settle
 
 
 async def test_help_then_a_burst_keeps_the_board(ctx_factory: Any) -> None:
@@ -29,24 +27,15 @@ async def test_help_then_a_burst_keeps_the_board(ctx_factory: Any) -> None:
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("f1")
         await settle(pilot)
-        burst(app, "abcd")
+        burst(app, *"abcd")
         await settle(pilot)
         assert app.is_running  # letters do nothing on help: none reaches the board
         assert isinstance(app.screen, HelpScreen)
         assert isinstance(app.screen_stack[1], BoardScreen)
-        burst(app, ["escape", "q", "f1"])
+        burst(app, "escape", "q", "f1")
         await settle(pilot)
         assert isinstance(app.screen_stack[1], BoardScreen)
         assert not any(isinstance(s, HelpScreen) for s in app.screen_stack[:-1])
-
-
-def burst(app: BBDispatch, keys: str | list[str]) -> None:
-    """Keys as a terminal delivers a burst: all queued before the first is handled.
-
-    (``pilot.press`` waits for each key, so help would be gone before the next.)
-    """
-    for key in keys:
-        app.post_message(Key(key, key if len(key) == 1 else None))
 
 
 async def test_help_then_a_burst_keeps_the_technicians_jobs(
@@ -58,7 +47,7 @@ async def test_help_then_a_burst_keeps_the_technicians_jobs(
         assert isinstance(app.screen, TechJobsScreen)
         await pilot.press("f1")
         await settle(pilot)
-        burst(app, ["x", "y", "escape", "escape", "q"])
+        burst(app, "x", "y", "escape", "escape", "q")
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen_stack[1], TechJobsScreen)

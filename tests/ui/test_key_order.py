@@ -8,21 +8,13 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.widgets import Input, Static
 
 from screens.intake import IntakeScreen
 from screens.widgets.client_form import NewClientForm
-from tests.helpers import make_app, settle
+from tests.helpers import burst, make_app, settle
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def burst(app: Any, *keys: str) -> None:
-    """What the driver does with one read holding several keys: posts, no await between."""
-    for key in keys:
-        char = key if len(key) == 1 else (" " if key == "space" else None)
-        app.post_message(events.Key(key, char))
 
 
 def test_bare_textual_input_reorders_a_burst() -> None:

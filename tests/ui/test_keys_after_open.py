@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events
 from textual.widgets import Input
 
 from screens.intake import IntakeScreen
-from tests.helpers import make_app, settle
-
-
-def burst(app: Any, *keys: str) -> None:
-    """What the driver does with one read holding several keys: posts, no await between."""
-    for key in keys:
-        char = key if len(key) == 1 else None
-        app.post_message(events.Key(key, char))
+from tests.helpers import burst, make_app, settle
 
 
 async def test_digits_sent_with_f2_land_in_the_callers_number(ctx_factory: Any) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.widgets import Input
 
 import screens.intake
@@ -30,22 +29,7 @@ from screens.entry_dialog import EntryDialog
 from screens.intake import IntakeScreen
 from screens.tech_jobs import TechJobsScreen
 from screens.widgets.triage_bar import TriageBar
-from tests.helpers import dispatcher_after, newest_job, ring, settle, settle_until
-
-
-def burst(app: Any, *keys: str) -> None:
-    """Keys as one read from the terminal delivers them: all posted before the first is handled.
-
-    A one-character string is typed as that character (a space as ``space``);
-    longer strings are key names (``enter``, ``tab``, ``ctrl+f``).
-    """
-    for key in keys:
-        if key == " ":
-            app.post_message(events.Key("space", " "))
-        elif len(key) == 1:
-            app.post_message(events.Key(key, key))
-        else:
-            app.post_message(events.Key(key, None))
+from tests.helpers import burst, dispatcher_after, newest_job, ring, settle, settle_until
 
 
 def intake(app: Any) -> IntakeScreen:
