@@ -7,15 +7,17 @@ import asyncio
 from pathlib import Path
 
 from bbdispatch.commands.common import CommandError, echo, open_ctx, run
+from bbdispatch.domain.errors import DomainError
 from bbdispatch.domain.rights import Action, Refused
 from bbdispatch.i18n import _, asked_language
 from bbdispatch.paths import database_target
+from bbdispatch.services.context import Ctx
 from bbdispatch.services.demo import build_demo
 from bbdispatch.services.people import os_login
 from bbdispatch.services.rights import check
 from bbdispatch.services.settings import adopt_firm_language
 from bbdispatch.storage import db_file
-from bbdispatch.storage.database import Database
+from bbdispatch.storage.database import Database, StorageError, for_command_line
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +52,7 @@ def handle(args: argparse.Namespace) -> int:
                 raise CommandError(
                     _("{path} already has data; use demo --reset to replace it").format(path=path)
                 )
-            await build_demo(ctx, add_login=os_login())
+            await _build(ctx, path)
             asked = asked_language()
             if asked is not None:  # a demo on a Polish machine comes up in Polish
                 await adopt_firm_language(ctx, asked)
@@ -58,6 +60,32 @@ def handle(args: argparse.Namespace) -> int:
         return 0
 
     return run(body)
+
+
+async def _build(ctx: Ctx, shown: Path | str) -> None:
+    """Build the demo, saying truthfully what a failure partway leaves in ``shown``.
+
+    The demo is written in many short transactions (as the services write a
+    firm's day), so a full disk or a busy database stops it partway with the
+    earlier ones committed: people, clients, some contracts and jobs. The
+    storage error's own "nothing was changed" is then false; the message says
+    the database holds an unfinished demo and that ``demo --reset`` (which
+    replaces it whole) is the way back once the cause is gone.
+
+    Raises:
+        CommandError: the build failed; one line with the cause and the remedy.
+    """
+    try:
+        await build_demo(ctx, add_login=os_login())
+    except (StorageError, DomainError) as err:
+        cause = getattr(err, "cause", None) or for_command_line(err)
+        raise CommandError(
+            _(
+                "The demo stopped partway ({cause}): {path} holds an unfinished demo firm"
+                " (what was written before the failure). Free some space or end the cause,"
+                " then run 'bbdispatch demo --reset' to build it again from the start."
+            ).format(cause=cause, path=shown)
+        ) from err
 
 
 def _exists(path: Path) -> bool:
@@ -105,7 +133,7 @@ async def _demo_on_server(args: argparse.Namespace, url: str) -> int:
         async with open_ctx(args) as ctx:
             await ctx.db.wipe()
     async with open_ctx(args, create=True, setup=True) as ctx:
-        await build_demo(ctx, add_login=os_login())
+        await _build(ctx, shown)
         asked = asked_language()
         if asked is not None:
             await adopt_firm_language(ctx, asked)

@@ -104,6 +104,12 @@ class StorageError(RuntimeError):
 
     command_line: str | None = None
     """The message in the command line's words, or None when ``str(err)`` fits both."""
+    cause: str | None = None
+    """What went wrong, as a clause without a verdict ("the disk is full"), or None.
+
+    For a caller that knows better than "nothing was changed" what a failure
+    left behind (``demo``, whose earlier transactions stay committed) and
+    words its own message around the cause."""
 
 
 def for_command_line(err: BaseException) -> str:
@@ -115,8 +121,9 @@ def for_command_line(err: BaseException) -> str:
 _E = TypeVar("_E", bound=StorageError)
 
 
-def _worded(err: _E, command_line: str) -> _E:
+def _worded(err: _E, command_line: str, cause: str | None = None) -> _E:
     err.command_line = command_line
+    err.cause = cause
     return err
 
 
@@ -133,6 +140,7 @@ def busy_too_long() -> DatabaseBusy:
             "Not saved: the database stayed busy too long (another program is writing);"
             " nothing was changed. Run the command again."
         ),
+        _("the database stayed busy too long (another program is writing)"),
     )
 
 
@@ -220,6 +228,7 @@ def failure_of_kind(
                     "Not saved: the database is busy (another program is writing); nothing"
                     " was changed. Run the command again."
                 ),
+                _("the database is busy (another program is writing)"),
             )
         return DatabaseBusy(_("The database is busy (another program holds it); try again."))
     if kind == "full":
@@ -234,6 +243,7 @@ def failure_of_kind(
                 "Not saved: the disk is full; nothing was changed. Free some space (or call"
                 " the administrator) and run the command again."
             ),
+            _("the disk is full"),
         )
     if writing:
         return _worded(
@@ -247,6 +257,7 @@ def failure_of_kind(
                 "Not saved: the database could not be written ({err}); nothing was changed."
                 " Run the command again."
             ).format(err=reason),
+            _("the database could not be written ({err})").format(err=reason),
         )
     return ReadFailed(_("The database could not be read ({err}); try again.").format(err=reason))
 
