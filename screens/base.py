@@ -17,7 +17,7 @@ from textual.binding import ActiveBinding
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from bbdispatch.i18n import _
 from bbdispatch.text import printable
@@ -84,6 +84,31 @@ class BBAccess(MessagePump):
             severity="error",
             timeout=10,
         )
+
+
+MAX_RELOADS = 3
+"""A save waits for at most this many loads of a screen, each cancelled by a newer one."""
+
+
+async def reloaded(start: Callable[[], Worker[Any]]) -> None:
+    """Run a screen's exclusive load worker now and return once a load has drawn.
+
+    For ``show_saved`` (:meth:`screens.shell.Shell.saved`): a save awaits it
+    before its dialog closes. A load cancelled by a newer one (another commit
+    came) is run again, at most :data:`MAX_RELOADS` times; a load that failed
+    has said why itself, and the save it follows stands.
+
+    Args:
+        start: starts the load (the screen's ``@work(exclusive=True)`` method).
+    """
+    for _attempt in range(MAX_RELOADS):
+        try:
+            await start().wait()
+        except WorkerCancelled:
+            continue
+        except WorkerFailed:
+            return
+        return
 
 
 def keyed(pairs: list[tuple[str, str]]) -> list[str]:

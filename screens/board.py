@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.widgets import DataTable, Header, Input
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from bbdispatch.domain.board import BoardFilter, BoardLine, summarise
 from bbdispatch.i18n import N_, _
 from bbdispatch.services.errors import USER_ERRORS
+from screens.base import reloaded
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import Column, cells, columns_for
 from screens.widgets.fixed_table import FixedWidthTable
@@ -36,9 +36,6 @@ Cells = tuple[str | Text, ...]
 
 TICK_SECONDS = 30.0
 """Waiting and time-left figures are recomputed this often even without changes."""
-
-MAX_RELOADS = 3
-"""A save waits for at most this many loads, each cancelled by a newer one, then goes on."""
 
 
 class BoardScreen(JobActionsScreen):
@@ -181,23 +178,15 @@ Escape clears it.
         before its dialog closes, so the board is never shown with the cursor
         where it was and a key typed after the save acts on the job just saved
         (issue 13: ``^s a`` in one burst opened "Assign job 27" for the new
-        job 28 on PostgreSQL). The load is the board's own exclusive worker:
-        one cancelled by a newer load is waited for again; a load that fails
-        has said why (the save itself stands).
+        job 28 on PostgreSQL). The load is the board's own exclusive worker
+        (:func:`screens.base.reloaded`).
 
         Args:
             job_id: the job just created (None: a change to jobs already shown).
         """
         if job_id is not None:
             self._follow = job_id
-        for _attempt in range(MAX_RELOADS):
-            try:
-                await self.load_jobs().wait()
-            except WorkerCancelled:
-                continue  # a newer load (another commit) replaced it: wait for that one
-            except WorkerFailed:
-                return
-            return
+        await reloaded(self.load_jobs)
 
     # --- the selected job -------------------------------------------------
 

@@ -144,6 +144,9 @@ class JobActionsScreen(BBScreen[None]):
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return
+        # The board (or the detail) shows the new status before the next key is
+        # read: ``s h`` in one burst holds the job just started (issue 13).
+        await self.bb.saved()
         self.notify(
             _("Job {no}: {status}.").format(no=job_id, status=STATUS_LABEL[target]), timeout=3
         )

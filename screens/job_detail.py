@@ -25,6 +25,7 @@ from bbdispatch.i18n import N_, _
 from bbdispatch.phones import format_for_display
 from bbdispatch.services.board import JobDetail, job_detail
 from bbdispatch.services.errors import USER_ERRORS
+from screens.base import reloaded
 from screens.job_actions import JobActionsScreen
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL, time_left
 from screens.widgets.caller_card import KIND_LABEL
@@ -87,6 +88,18 @@ class JobDetailScreen(JobActionsScreen):
 
     def _data_changed(self, _none: None) -> None:
         self.load_detail()
+
+    async def show_saved(self, job_id: int | None = None) -> None:
+        """Reload now; return once drawn (:meth:`screens.shell.Shell.saved`).
+
+        A save of this session (an edit of this job, a status key, an
+        assignment) awaits it before its dialog closes: a key typed after the
+        save acts on the job as saved (issue 13).
+
+        Args:
+            job_id: a job the save created (not this one: nothing to follow here).
+        """
+        await reloaded(self.load_detail)
 
     def selected_line(self) -> BoardLine | None:
         """The job of this screen."""

@@ -170,6 +170,7 @@ class JobEditScreen(FormDialog[None]):
         except USER_ERRORS as err:
             self.query_one("#edit-error", Static).update(str(err))
             return
+        await self.bb.saved()  # the detail and the board show the edit before it closes
         if not_taken:  # "contract" changed, but the time so far stayed where it was
             self.notify(not_taken, severity="warning", timeout=10)
         self.notify(

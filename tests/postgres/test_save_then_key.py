@@ -19,16 +19,20 @@ from typing import Any
 import pytest
 from textual import events
 from textual.message import Message
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 import bbdispatch.services.board as board_services
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
+from bbdispatch.domain.jobs import JobStatus
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
 from bbdispatch.services.jobs import get_job
 from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
+from screens.job_detail import JobDetailScreen
 from tests.helpers import DISPATCHER, burst, settle, settle_until
 
 LATENCY_SECONDS = 0.3
@@ -152,3 +156,73 @@ async def test_the_board_comes_back_showing_what_was_saved(
         await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen) and bool(seen))
         await settle(pilot)
     assert seen[0] == (new, chosen)  # the board came back showing the job assigned
+
+
+async def test_a_status_key_is_drawn_before_the_next_key_is_read(
+    open_ctx: Callable[[], Any], slow_board: Callable[[], None]
+) -> None:
+    """``s`` on an assigned job: when its save ends, the board already says in progress.
+
+    A key read next (``h``, ``d``) is offered or refused by the job's status
+    as drawn; it was the old status until a reload in the background had run.
+    """
+    seen: list[JobStatus | None] = []
+    app_ref: list[BBDispatch] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Worker.StateChanged) and app_ref:
+            worker = message.worker
+            if worker.group == "job-status" and message.state is WorkerState.SUCCESS:
+                line = board_of(app_ref[0]).selected_line()
+                seen.append(None if line is None else line.row.job.status)
+
+    app = BBDispatch(open_ctx, DISPATCHER)
+    app_ref.append(app)
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await settle(pilot)
+        board = board_of(app)
+        assigned = next(ln for ln in board._lines if ln.row.job.status is JobStatus.ASSIGNED)
+        assert board.select_job(assigned.job_id)
+        await settle(pilot)
+        slow_board()
+        burst(app, "s")
+        await settle_until(pilot, lambda: bool(seen))
+        await settle(pilot)
+        job = await get_job(app.ctx, assigned.job_id)
+    assert job.status is JobStatus.IN_PROGRESS
+    assert seen == [JobStatus.IN_PROGRESS]
+
+
+async def test_an_edit_is_drawn_on_the_detail_as_the_form_closes(
+    open_ctx: Callable[[], Any], slow_board: Callable[[], None]
+) -> None:
+    """``e``, a new description, ``^s``: the detail comes back showing it, and the board too."""
+    seen: list[tuple[str | None, str | None]] = []
+    app_ref: list[BBDispatch] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.ScreenResume) and app_ref:
+            screen = app_ref[0].screen_stack[-1]
+            if isinstance(screen, JobDetailScreen):
+                shown = screen.detail.line.row.job.description if screen.detail else None
+                line = board_of(app_ref[0]).selected_line()
+                seen.append((shown, None if line is None else line.row.job.description))
+
+    app = BBDispatch(open_ctx, DISPATCHER)
+    app_ref.append(app)
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, JobDetailScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one("#edit-description", Input)
+        field.value = "Edited burst"
+        slow_board()
+        seen.clear()
+        burst(app, "ctrl+s")
+        await settle_until(pilot, lambda: isinstance(app.screen, JobDetailScreen) and bool(seen))
+        await settle(pilot)
+    assert seen[0] == ("Edited burst", "Edited burst")
