@@ -59,14 +59,22 @@ class EntryDefaults:
     """Stopping a running timer: the start is fixed, an empty end means now."""
 
 
-class KeyedCheckbox(Checkbox):
-    """A checkbox that changes money: never focused, so no key typed as text can tick it.
+class KeyedCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that changes money: Tab reaches it, Space or its own key ticks it, Enter saves.
 
-    Tab skips it and a space typed by habit stays in the text field; it changes
-    only by its own key (named in its label) or a click.
+    Every field of a form is reached by Tab in screen order (issue 13: the
+    timer-stop dialog's On site and Billable were reachable only by ^O and ^B).
+    Text typed in a field never reaches it: a space stays in the field that has
+    the focus; the box changes only while it shows the focus (Space), by its own
+    key (named in its label) or a click. Enter saves the form, as it does in the
+    text fields: Textual's checkbox ticks on Enter too, which would flip
+    Billable for a person who pressed Enter to save.
     """
 
-    can_focus = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", N_("Tick or untick"), show=False),
+        Binding("enter", "screen.save", N_("Save"), show=False),
+    ]
 
 
 class EntryDialog(FormDialog[bool]):

@@ -85,7 +85,9 @@ async def test_tab_leaves_an_empty_end_when_stopping_a_timer(
         assert end.has_focus and end.value == ""
         await pilot.press("tab")
         await settle(pilot)
-        assert app.screen.query_one("#entry-description", Input).has_focus
+        # Down the screen to the next field, On site (Tab reaches every field), End left empty.
+        assert app.screen.query_one("#entry-onsite", Checkbox).has_focus
+        assert end.value == ""
 
 
 async def test_task_form_labels_fit_and_the_menu_key_is_polish(
