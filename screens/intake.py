@@ -73,7 +73,7 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.contract_picker import ContractPicker
 from screens.widgets.footer import KeysFooter
 from screens.widgets.message_line import MessageLine
-from screens.widgets.phone_input import PhoneInput
+from screens.widgets.phone_input import PHONE_CHARS, PhoneInput
 from screens.widgets.plain import Plain, PlainLabel
 from screens.widgets.text_input import TextInput
 from screens.widgets.triage_bar import TriageBar
@@ -170,6 +170,8 @@ class IntakeScreen(BBScreen[None]):
         """The number completed itself and moved on: a habitual Enter is the number's."""
         self._auto_number: str | None = None
         """The number last looked up as it was typed (E.164): typing on after it stays put."""
+        self._moving_on: str | None = None
+        """The number (E.164) whose lookup is to move on to the request and has not yet."""
         self._pending_callback: NewCallback | None = None
         self._duplicate_warned: tuple[NewClient | None, str] | None = None
         """The new caller warned of as a client already: saved again unchanged, added anyway."""
@@ -284,7 +286,7 @@ class IntakeScreen(BBScreen[None]):
             w.node is self and w.group == "intake-save" and not w.is_finished for w in self.workers
         ):
             return
-        draft = (self._raw_number(), self.query_one("#description", Input).value)
+        draft = (self._typed_number(), self.query_one("#description", Input).value)
         if draft == self._draft_written:
             return
         call_id = await self.call_id()
@@ -302,12 +304,19 @@ class IntakeScreen(BBScreen[None]):
         if event.value == self._phone_prefill:
             return  # a reported call: on_mount looks it up
         e164 = try_parse_phone(event.value)
+        if e164 is None and set(event.value) <= PHONE_CHARS:
+            # The number itself was made incomplete or too long (not an extension being
+            # typed after it): once whole again it is a number typed afresh (issue 13, G).
+            self._auto_number = None
         if e164 and e164.startswith("+48"):
             # Polish numbers are all nine digits: a valid one is complete, no Enter needed.
             # The same number typed on (a space, then ``wew. 12``) is looked up again for
-            # the extension, but the focus stays: the dispatcher is still typing it.
-            again = e164 == self._auto_number
+            # the extension, but the focus stays: the dispatcher is still typing it. A
+            # reformat of the digits just typed (one key, two changes) replaces the
+            # lookup that would move on, so it moves on in its place.
+            again = e164 == self._auto_number and e164 != self._moving_on
             self._auto_number = e164
+            self._moving_on = None if again else e164
             self.look_up(event.value, move_on=not again, auto=True)
 
     @on(Input.Submitted, "#phone")
@@ -321,6 +330,15 @@ class IntakeScreen(BBScreen[None]):
         """The number typed in the phone field; a name typed there to search is no number."""
         value = self.query_one("#phone", Input).value
         return "" if _is_a_name(value) else value
+
+    def _typed_number(self) -> str:
+        """What the number field (or the new caller's) holds, as typed: kept on a call not saved.
+
+        Unlike :meth:`_raw_number`, a text that is no number is kept too: a call
+        closed without a job keeps whatever was typed (issue 13, G).
+        """
+        form = self.query_one(NewClientForm)
+        return form.phone_text() if form.display else self.query_one("#phone", Input).value
 
     def _set_phone_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#phone-status", Static)
@@ -353,6 +371,8 @@ class IntakeScreen(BBScreen[None]):
         else:
             self._set_phone_status(_("Unknown number: new client, or ^f to find"))
             self._show_form(format_for_display(match.e164))
+        if match.e164 == self._moving_on:
+            self._moving_on = None  # moved on: the same number again stays put
 
     def _show_only(self, shown: str) -> None:
         for name in ("card", "pick", "new-client"):
@@ -958,9 +978,8 @@ class IntakeScreen(BBScreen[None]):
     async def log_unsaved(self) -> bool:
         """Put this call in the call log as closed without a job; False (and a message) if not."""
         try:
-            form = self.query_one(NewClientForm)
             logged = await log_unsaved_call(
-                self.ctx, raw_number=form.phone_text() if form.display else self._raw_number(),
+                self.ctx, raw_number=self._typed_number(),
                 call_id=await self.call_id(), received_at=self._received_at,
                 client_id=self._card.client.id if self._card else None,
                 typed=self.query_one("#description", Input).value,
@@ -993,8 +1012,7 @@ class IntakeScreen(BBScreen[None]):
             await self.drop_if_untouched()
             return
         call_id = await self.call_id()
-        form = self.query_one(NewClientForm)
-        raw = form.phone_text() if form.display else self._raw_number()
+        raw = self._typed_number()
         client_id = self._card.client.id if self._card else None
         typed = self.query_one("#description", Input).value
         if call_id is None:  # its row could not be logged on open: logged now

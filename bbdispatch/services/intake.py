@@ -448,13 +448,15 @@ async def keep_interrupted_call(
 def _number_if_none(
     call: CallLogEntry, raw: str, e164: str | None
 ) -> tuple[str | None, str | None]:
-    """The typed number, as ``(raw_number, e164)``, for a call logged without one.
+    """The typed number, as ``(raw_number, e164)``, for a call taken by hand or logged without one.
 
     A call taken by hand (F2) is logged as the intake opens, before its number is
-    typed. A reported call keeps the number the phone system gave (its extension
+    typed; the number on its row is a draft, and what the field holds now
+    replaces it, parseable or not (issue 13, G: a corrected number was lost).
+    A reported call keeps the number the phone system gave (its extension
     too): ``(None, None)``, which ``update_call`` leaves as it is.
     """
-    if call.raw_number or call.e164:
+    if call.source is not CallSource.MANUAL and (call.raw_number or call.e164):
         return None, None
     return raw.strip() or None, e164
 
