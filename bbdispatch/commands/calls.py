@@ -13,7 +13,7 @@ from typing import Any
 from bbdispatch.clock import local
 from bbdispatch.commands.choice import Choice, add_choice
 from bbdispatch.commands.common import echo, echo_err, print_json, run
-from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, whole_number
+from bbdispatch.commands.office import office_ctx, one_line_errors, positive_id, row_limit
 from bbdispatch.commands.table import cell, when
 from bbdispatch.domain.calls import CallOutcome
 from bbdispatch.domain.labels import (
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``calls`` with ``note`` and ``mark``."""
     parser = one_line_errors(sub.add_parser("calls", help=_("the call log, notes and outcomes")))
     parser.add_argument(
-        "--limit", type=whole_number, default=300, metavar=_("N"), help=_("newest N calls")
+        "--limit", type=row_limit, default=300, metavar=_("N"), help=_("newest N calls")
     )
     parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(handler=handle_list)

@@ -19,7 +19,7 @@ from bbdispatch.commands.common import EXIT_USAGE, CommandError, open_ctx
 from bbdispatch.commands.common import one_line_errors as one_line_errors
 from bbdispatch.dates import parse_day
 from bbdispatch.domain.errors import DomainError, FieldError
-from bbdispatch.domain.ids import parse_id
+from bbdispatch.domain.ids import MAX_ID, parse_id
 from bbdispatch.domain.timeinput import parse_firm_moment
 from bbdispatch.i18n import _
 from bbdispatch.money import MoneyError, parse_money
@@ -62,6 +62,16 @@ def whole_number(text: str) -> int:
     if not text.strip().isdigit():
         raise argparse.ArgumentTypeError(_("not a whole number: '{text}'").format(text=text))
     return int(text)
+
+
+def row_limit(text: str) -> int:
+    """A ``--limit N`` of rows to list: a whole number; beyond 2**63 - 1 it means all rows.
+
+    The databases take a LIMIT of 64 bits at most (SQLite and asyncpg refused a
+    larger one with their own errors, exit 1); no list is that long, so a larger
+    number lists everything, as the person asked.
+    """
+    return min(whole_number(text), MAX_ID)
 
 
 def money(text: str) -> Decimal:

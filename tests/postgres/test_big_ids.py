@@ -12,6 +12,7 @@ largest possible id (2**63 - 1) is an id like any other: "No client with id …"
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,22 @@ async def test_the_palette_search_takes_a_number_beyond_64_bits(
     finally:
         await db.close()
     assert [(f.clients, f.jobs) for f in found] == [([], [])] * 8
+
+
+def test_a_limit_beyond_64_bits_lists_every_call(
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``calls --limit`` past 2**63 - 1 lists all calls (it ended in the driver's overflow error)."""
+
+    def calls(limit: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(["--db", target, "calls", "--limit", limit, "--json"])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    for number in ("601 100 200", "22 628 12 34"):
+        assert main(["--db", target, "ring", number]) == 0
+    everything = calls("1000000")
+    assert everything[0] == 0 and len(json.loads(everything[1])) > 1, everything
+    for value in (*TOO_BIG, LARGEST):
+        assert calls(value) == everything
