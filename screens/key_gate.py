@@ -296,6 +296,7 @@ class KeyGate:
         self._ticks = 0
         key = self._returned.popleft() if self._returned else self._held.popleft()
         again = events.Key(key.key, key.character)
+        again.time = key.time  # when it was typed: a question shown since did not see it
         self._released = again
         self._app.post_message(again)
         self._arm(TICK_SECONDS)  # in case it never arrives; its arrival looks at once

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from textual import events
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -47,6 +49,15 @@ class ConfirmScreen(BBModal[bool]):
     loses its middle to one ``…`` (:func:`bbdispatch.text.clipped`), so a
     stored name of any length never pushes the amount or the answer line off
     the screen.
+
+    Keys typed ahead, before the question was shown (a burst after the key
+    that asked, held by :mod:`screens.key_gate` until it is up), answer it
+    only when the first of them is an answer (``Esc y``). A burst that began
+    with anything else was not typed at the question (issue 13, H:
+    ``Esc F2 601234567Tekst`` closed the call on the ``t`` of ``Tekst``): none
+    of its keys answers. A key that is no answer, typed ahead or not, is not
+    dropped silently: the line above the answers says which keys were not
+    taken. The App's own keys (F1, F2) typed at the question work as anywhere.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,6 +94,12 @@ class ConfirmScreen(BBModal[bool]):
         super().__init__()
         self._question = question
         self._hint = answer_hint(yes or _("yes"), no or _("no")) if hint is None else hint
+        self._shown_at = get_time()
+        """When the question came up (Textual's clock): keys typed before it were typed ahead."""
+        self._ahead_seen = False
+        """A key typed ahead has come: only the first such key may answer."""
+        self._refused: list[str] = []
+        """The keys not taken, as shown (a character, or a key's name)."""
 
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
@@ -95,9 +112,43 @@ class ConfirmScreen(BBModal[bool]):
             lines = min(QUESTION_LINES, screen.height - 6)  # frame, answer line, a margin
             text = clipped(printable(self._question, multiline=True), room, lines)
             yield Plain(text, id="confirm-question")
+            refused = Plain("", id="confirm-refused", classes="field-error")
+            refused.display = False
+            yield refused
             hint = Plain(self._hint, classes="summary")
             hint.styles.height = "auto"
             yield hint
+
+    def on_mount(self) -> None:
+        """The question is up from now: keys typed later were typed at it."""
+        self._shown_at = get_time()
+
+    def on_key(self, event: events.Key) -> None:
+        """Take an answer; say which other keys are not taken (see the class docstring)."""
+        answer = event.key in self._bindings.key_to_bindings
+        if event.time < self._shown_at:
+            if answer and not self._ahead_seen:
+                self._ahead_seen = True  # the first key typed ahead answers; no second one
+                return
+            self._ahead_seen = True
+        elif answer or event.key in self.app._bindings.key_to_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self._refuse(event)
+
+    def _refuse(self, event: events.Key) -> None:
+        """Show ``event`` among the keys not taken, in the order typed."""
+        if event.is_printable and event.character:
+            self._refused.append(event.character)
+        else:
+            name = event.key.upper() if event.key[:1] == "f" else event.key
+            self._refused.append(f" {name} ")
+        keys = " ".join("".join(self._refused).split())
+        line = self.query_one("#confirm-refused", Plain)
+        room = max(20, line.size.width or 46)
+        line.update(clipped(printable(_("Not taken: {keys}").format(keys=keys)), room, 2))
+        line.display = True
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
