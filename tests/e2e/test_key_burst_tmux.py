@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.tmux_pane import demo_database, tmux, wait_for
+from tests.e2e.tmux_pane import open_intake, tmux, wait_for
 from tests.helpers import newest_job
-
-
-@pytest.fixture
-def dispatcher(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    db = demo_database(tmp_path)
-    sock = tmp_path / "tmux.sock"
-    command = f"{sys.executable} -m bbdispatch --db {db}"
-    tmux(sock, "new-session", "-d", "-s", "bb", "-x", "80", "-y", "24", command)
-    try:
-        yield sock, "bb"
-    finally:
-        tmux(sock, "send-keys", "-t", "bb", "C-q")
-        time.sleep(0.5)
-        tmux(sock, "kill-server")
-
-
-def open_intake(sock: Path, target: str) -> None:
-    """F2 once the board shows, then wait for the intake's number field."""
-    wait_for(sock, target, "palette")
-    tmux(sock, "send-keys", "-t", target, "F2")
-    wait_for(sock, target, "caller's number")
 
 
 def test_backspace_and_digit_in_one_write_find_the_known_caller(

@@ -43,3 +43,10 @@ def demo_database(folder: Path) -> Path:
         [sys.executable, "-m", "bbdispatch", "--db", str(db), "demo"], check=True, timeout=60
     )
     return db
+
+
+def open_intake(sock: Path, target: str) -> None:
+    """F2 once the board shows, then wait for the intake's number field."""
+    wait_for(sock, target, "palette")
+    tmux(sock, "send-keys", "-t", target, "F2")
+    wait_for(sock, target, "caller's number")
