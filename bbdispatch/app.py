@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -395,6 +396,19 @@ class BBDispatch(App[None]):
                 break
         return below
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for the terminal; on Linux and macOS one that reads a paste as text.
+
+        Textual 8.2.8's parser turns what follows an ESC inside a bracketed
+        paste into keys (:mod:`screens.paste_parser`): pasted text set the triage.
+        """
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from screens.paste_parser import PasteSafeDriver
+
+            return PasteSafeDriver
+        return driver
+
     async def action_quit(self) -> None:
         """Quit; a call being taken in the intake asks first and is logged."""
         from screens.intake import quit_keeping_calls
@@ -402,12 +416,13 @@ class BBDispatch(App[None]):
         quit_keeping_calls(self)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every event; a key waits while the work of the key before it or a new screen is not done.
+        """Every event; a key (or paste) waits while the work of the key before it is not done.
 
         :mod:`screens.key_gate`: keys read with F2 land in the intake that F2 opens,
-        and the request typed on after a number lands in the request, not the number.
+        the request typed on after a number lands in the request, not the number,
+        and a paste lands where the keys typed before it left the focus.
         """
-        if not isinstance(event, events.Key):
+        if not isinstance(event, events.Key | events.Paste):
             await super().on_event(event)
             return
         fresh = not event.is_forwarded

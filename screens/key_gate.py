@@ -35,6 +35,12 @@ waits long: the App's queues for at most :data:`QUIET_SECONDS`, workers and a
 busy screen for at most :data:`SETTLE_SECONDS`; then the keys go on to
 whatever has the focus.
 
+A paste (:class:`textual.events.Paste`, all that came between a bracketed
+paste's markers) takes its turn as one key does: keys typed before it go
+first, and the field they leave focused gets the whole text; keys read after
+it wait for its work (a pasted number's lookup). Textual hands a paste to the
+focused widget at once, before keys still held here.
+
 A key that reached a field after focus had left it anyway (the field's queue
 got it before the Tab ahead of it moved focus) comes back to the gate
 (:meth:`KeyGate.give_back`) and goes on first, before keys read later. Held
@@ -55,6 +61,24 @@ if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.screen import Screen
     from textual.worker import Worker
+
+Typed = events.Key | events.Paste
+"""What the gate keeps in order: keys, and pastes (text for the focused field, never keys)."""
+
+
+def typed_again(event: Typed) -> Typed:
+    """A fresh copy of a key or a paste, to post again (a message is handled once).
+
+    The copy keeps the time it was typed: a question shown since did not see it.
+    """
+    again: Typed
+    if isinstance(event, events.Paste):
+        again = events.Paste(event.text)
+    else:
+        again = events.Key(event.key, event.character)
+    again.time = event.time
+    return again
+
 
 TICK_SECONDS = 0.01
 """How often held keys look whether they may go on while nothing in the App is running."""
@@ -176,12 +200,12 @@ class KeyGate:
 
     def __init__(self, app: App[None]) -> None:
         self._app = app
-        self._held: deque[events.Key] = deque()
-        self._returned: deque[events.Key] = deque()
+        self._held: deque[Typed] = deque()
+        self._returned: deque[Typed] = deque()
         """Keys given back by a field focus had left: they go before the held ones."""
         self._after: Aftermath | None = None
         """The work of the last key handled, until it is done."""
-        self._released: events.Key | None = None
+        self._released: Typed | None = None
         """The key given back last, until it reaches :meth:`hold` (one at a time)."""
         self._release_ticks = 0
         self._ticks = 0
@@ -207,8 +231,8 @@ class KeyGate:
             return True
         return False
 
-    def hold(self, event: events.Key) -> bool:
-        """Take a key read from the terminal; True when it waits (the App must not handle it)."""
+    def hold(self, event: Typed) -> bool:
+        """Take a key or a paste read from the terminal; True when it waits (the App must not)."""
         if event.is_forwarded:
             return False  # on its way back up: the App runs its binding
         if event is self._released:
@@ -227,12 +251,12 @@ class KeyGate:
             return True
         return False
 
-    def give_back(self, event: events.Key) -> None:
+    def give_back(self, event: Typed) -> None:
         """Take a key that reached a field after focus left it; it goes on, in order, first."""
         self._returned.append(event)
         self._arm(0.0)
 
-    def handled(self, event: events.Key, fresh: bool) -> None:
+    def handled(self, event: Typed, fresh: bool) -> None:
         """The App has handled ``event``: keys read after it wait until its work is done.
 
         Args:
@@ -295,8 +319,7 @@ class KeyGate:
             return
         self._ticks = 0
         key = self._returned.popleft() if self._returned else self._held.popleft()
-        again = events.Key(key.key, key.character)
-        again.time = key.time  # when it was typed: a question shown since did not see it
+        again = typed_again(key)
         self._released = again
         self._app.post_message(again)
         self._arm(TICK_SECONDS)  # in case it never arrives; its arrival looks at once

@@ -37,18 +37,19 @@ from textual.widgets.text_area import (
 )
 
 from bbdispatch.text import printable_chars
+from screens.key_gate import Typed, typed_again
 
 
 @runtime_checkable
 class KeyKeeper(Protocol):
     """An App that holds keys in order (:class:`screens.key_gate.KeyGate`)."""
 
-    def give_back_key(self, event: events.Key) -> None:
-        """Take back a key that reached a widget after focus left it; it goes on in order."""
+    def give_back_key(self, event: Typed) -> None:
+        """Take back a key (or paste) that reached a widget after focus left it; it goes on."""
 
 
-def pass_on_if_focus_moved(widget: Widget, event: events.Key) -> bool:
-    """Pass a key that arrived after focus left ``widget`` to whoever has focus now.
+def pass_on_if_focus_moved(widget: Widget, event: Typed) -> bool:
+    """Pass a key (or paste) that arrived after focus left ``widget`` to whoever has focus now.
 
     The key goes back to the App's key gate when there is one, so it is
     delivered in order with the keys after it: handed straight to a widget
@@ -63,7 +64,7 @@ def pass_on_if_focus_moved(widget: Widget, event: events.Key) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    again = event.__class__(event.key, event.character)
+    again = typed_again(event)
     if isinstance(widget.app, KeyKeeper):
         widget.app.give_back_key(again)
     else:
@@ -207,3 +208,10 @@ class TextEditor(TextArea):
             return
         await super()._on_key(event)
         await _run_binding_now(self, event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Insert a paste as text where the cursor is (a paste that came late goes on)."""
+        if pass_on_if_focus_moved(self, event):
+            return
+        await super()._on_paste(event)
+        event.prevent_default()  # TextArea's own handler has run: not again
