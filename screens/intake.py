@@ -715,6 +715,7 @@ class IntakeScreen(BBScreen[None]):
             callback=callback,
             # Saved again, unchanged, after the warning: a second client on purpose.
             duplicate=new_client is not None and (new_client, raw) == self._duplicate_warned,
+            own_call_if_handled=True,  # handled elsewhere meanwhile: what was typed is kept
         )  # fmt: skip
         try:
             result = await save_intake(self.ctx, request)
@@ -755,6 +756,13 @@ class IntakeScreen(BBScreen[None]):
             # key typed after ^s acts on this job (issue 13, ``^s a`` in one burst).
             await self.bb.saved(result.job_id)
         saved = _("Job {n} saved.").format(n=result.job_id) if result.job_id else None
+        if result.handled_elsewhere is not None:
+            self.notify(
+                _("{who} handled this call meanwhile; yours is logged as call {n}.").format(
+                    who=result.handled_elsewhere, n=result.call_id
+                ),
+                severity="warning",
+            )
         self.notify(saved or _("Call logged."))
         self.dismiss(None)
 
@@ -939,7 +947,12 @@ class IntakeScreen(BBScreen[None]):
         """
         handler = await self._handled_elsewhere()
         text = _("Close this call without a job? It is logged as information.")
-        if handler is not None:
+        if handler is not None and self.query_one("#description", Input).value.strip():
+            text = _(
+                "{who} already handled this call: what you typed is logged as a call"
+                " of its own. Close it?"
+            ).format(who=handler)
+        elif handler is not None:
             text = _(
                 "{who} already handled this call: closing changes nothing in the call log"
                 " and what you typed is not saved. Close it?"
@@ -982,15 +995,22 @@ class IntakeScreen(BBScreen[None]):
                 self.ctx, raw_number=self._typed_number(),
                 call_id=await self.call_id(), received_at=self._received_at,
                 client_id=self._card.client.id if self._card else None,
-                typed=self.query_one("#description", Input).value,
+                typed=self.query_one("#description", Input).value, own_call_if_handled=True,
             )  # fmt: skip
-            handler = await self._handled_elsewhere() if logged is None else None
+            handler = await self._handled_elsewhere()
         except USER_ERRORS as err:
             self.notify(str(err), severity="error")
             return False
-        if handler is not None:
+        if handler is not None and logged is None:
             self.app.notify(
                 _("{who} already handled this call: nothing was changed.").format(who=handler)
+            )
+        elif handler is not None and logged is not None:
+            self.app.notify(
+                _("{who} handled this call meanwhile; yours is logged as call {n}.").format(
+                    who=handler, n=logged
+                ),
+                severity="warning",
             )
         return True
 

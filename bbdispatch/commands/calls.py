@@ -56,6 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar=_("OUTCOME"), help=_("what became of the call"),
     )  # fmt: skip
     mark.add_argument("--note", default="", metavar=_("TEXT"), help=_("the call's note"))
+    mark.add_argument(
+        "--force",
+        action="store_true",
+        help=_(
+            "mark a call an intake is taking now (its dispatcher's save logs a call of its own)"
+        ),
+    )
     mark.add_argument("--json", action="store_true", help=_("print JSON"))
     mark.set_defaults(handler=handle_mark, id_refers=Ref.CALL)
 
@@ -140,7 +147,7 @@ def handle_mark(args: argparse.Namespace) -> int:
     async def body() -> int:
         outcome = CallOutcome(args.outcome)
         async with office_ctx(args) as ctx:
-            await mark_call(ctx, args.id, outcome, args.note.strip())
+            await mark_call(ctx, args.id, outcome, args.note.strip(), force=args.force)
         if args.json:
             print_json({"id": args.id, "outcome": outcome.value})
         else:

@@ -77,6 +77,10 @@ class IntakeRequest:
     """Call the caller back (reason and time); client, number and call are filled in."""
     duplicate: bool = False
     """Add ``new_client`` although the same private person is a client already."""
+    own_call_if_handled: bool = False
+    """The intake's save: a ``call_id`` handled elsewhere meanwhile is left as it is and
+    what was typed becomes a call of its own (issue 13, B). A script naming a call
+    (``jobs add --call``) is refused instead."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class IntakeResult:
     call_id: int
     client_id: int | None
     job_id: int | None
+    handled_elsewhere: str | None = None
+    """Who handled the call this intake was opened on while it was being taken (a ``calls
+    mark``, another dispatcher's save): what was typed went into a call of its own, ``call_id``."""
 
 
 def new_prospect_problems(new: NewClient) -> list[IntakeFieldError]:
@@ -226,7 +233,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
             # The response clock starts when the phone rang, not when the job is saved.
             job_id = await insert_job_in_tx(ctx, job, request.received_at)
             outcome = CallOutcome.JOB_CREATED
-        call_id = await _resolve_call(ctx, request, received, client_id, job_id, outcome)
+        call_id, elsewhere = await _resolve_call(ctx, request, received, client_id, job_id, outcome)
         if request.callback is not None:
             await insert_callback_in_tx(
                 ctx,
@@ -236,7 +243,7 @@ async def save_intake(ctx: Ctx, request: IntakeRequest) -> IntakeResult:
             ctx, "call", call_id, "handled", outcome=outcome.value, job_id=job_id,
             client_id=client_id,
         )  # fmt: skip
-    return IntakeResult(call_id, client_id, job_id)
+    return IntakeResult(call_id, client_id, job_id, elsewhere)
 
 
 def _caller_of(client: Client | None, e164: str | None = None) -> str:
@@ -277,26 +284,41 @@ async def _resolve_call(
     client_id: int | None,
     job_id: int | None,
     outcome: CallOutcome,
-) -> int:
+) -> tuple[int, str | None]:
+    """The call the save resolves, and who handled it before (None: nobody, or a new call).
+
+    A call handled elsewhere while the intake held it (``calls mark``, another
+    dispatcher's save of the same ring) is left as that one left it; with
+    ``own_call_if_handled`` what this dispatcher typed is logged as a call of
+    its own, with its job, so the work is never lost for the call's state
+    (issue 13, B); without it the save is refused.
+    """
+    raw_number, number = request.raw_number.strip(), request.e164
+    elsewhere = None
     if request.call_id is not None:
         call = await store.get_call(ctx.db, request.call_id)
         if call is None:
             raise NotFound(_("No call {id}.").format(id=request.call_id))
-        if call.outcome is not CallOutcome.PENDING:
+        if call.outcome is not CallOutcome.PENDING and not request.own_call_if_handled:
             raise DomainError(
                 _("{who} already handled this call.").format(who=call.handled_by or _("Someone"))
             )
-        raw, e164 = _number_if_none(call, request.raw_number, request.e164)
-        await store.update_call(
-            ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
-            handled_by=ctx.actor, note=typed(request.note), raw_number=raw, e164=e164,
-        )  # fmt: skip
-        return request.call_id
-    return await store.insert_call(
-        ctx.db, received_at=received, raw_number=request.raw_number.strip(), e164=request.e164,
+        if call.outcome is CallOutcome.PENDING:
+            raw, e164 = _number_if_none(call, request.raw_number, request.e164)
+            await store.update_call(
+                ctx.db, request.call_id, outcome=outcome, client_id=client_id, job_id=job_id,
+                handled_by=ctx.actor, note=typed(request.note), raw_number=raw, e164=e164,
+            )  # fmt: skip
+            return request.call_id, None
+        elsewhere = call.handled_by or _("Someone")
+        received = call.received_at
+        raw_number, number = raw_number or call.raw_number, number or call.e164
+    call_id = await store.insert_call(
+        ctx.db, received_at=received, raw_number=raw_number, e164=number,
         client_id=client_id, source=CallSource.MANUAL, outcome=outcome, job_id=job_id,
         handled_by=ctx.actor, note=typed(request.note),
     )  # fmt: skip
+    return call_id, elsewhere
 
 
 def call_state(call: CallLogEntry) -> str:
@@ -470,6 +492,7 @@ async def log_unsaved_call(
     received_at: datetime | None,
     client_id: int | None,
     typed: str = "",
+    own_call_if_handled: bool = False,
 ) -> int | None:
     """Log a call the dispatcher closed in the intake without saving a job.
 
@@ -481,6 +504,10 @@ async def log_unsaved_call(
     the client found by name, or neither (the screen asks only when something
     was typed or found; an untouched intake was no call).
 
+    With ``own_call_if_handled`` (the intake), a request typed on a call
+    handled elsewhere meanwhile is logged as a call of its own, so closing
+    never loses it (issue 13, B); the other call is left as it is.
+
     Returns:
         The call's id, or None when nothing was logged (handled elsewhere).
     """
@@ -491,8 +518,20 @@ async def log_unsaved_call(
     async with ctx.db.transaction():
         if call_id is not None:
             call = await store.get_call(ctx.db, call_id)
-            if call is None or call.outcome is not CallOutcome.PENDING:
+            if call is None:
                 return None
+            if call.outcome is not CallOutcome.PENDING:
+                if not (own_call_if_handled and typed.strip()):
+                    return None
+                call_id = await store.insert_call(
+                    ctx.db, received_at=call.received_at,
+                    raw_number=raw_number.strip() or call.raw_number,
+                    e164=try_parse_phone(raw_number) or call.e164, client_id=client_id,
+                    source=CallSource.MANUAL, outcome=CallOutcome.INFORMATION,
+                    handled_by=ctx.actor, note=note,
+                )  # fmt: skip
+                await audit.record(ctx, "call", call_id, "closed_unsaved", outcome="information")
+                return call_id
             # A call taken by hand (F2) was logged before its number was typed.
             raw, e164 = _number_if_none(call, raw_number, try_parse_phone(raw_number))
             await store.update_call(
@@ -510,9 +549,32 @@ async def log_unsaved_call(
     return call_id
 
 
+def held_by(call: CallLogEntry) -> str | None:
+    """Who is taking ``call`` in an intake of a session that still lives; None: nobody.
+
+    The session rule of :mod:`bbdispatch.services.call_sessions`: a waiting
+    call whose note says it is being taken, by a session not known to have
+    ended (one on another machine counts as living).
+    """
+    if call.outcome is not CallOutcome.PENDING:
+        return None
+    found = stored_code(call.note)
+    if found is None or found[0] not in _BEING_TAKEN:
+        return None
+    if session_ended(str(found[1].get("session", ""))) is True:
+        return None
+    return call.handled_by or _("another session")
+
+
 @saves
-async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "") -> None:
+async def mark_call(
+    ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = "", *, force: bool = False
+) -> None:
     """Close a pending call without a job: information only, or missed.
+
+    A call an intake is taking in a living session (:func:`held_by`) is
+    refused, naming who is taking it, unless ``force`` (issue 13, B: a call
+    marked under an open intake cost its dispatcher the typed request).
 
     A missed call with a number to ring is put on the callback list at once
     (due now, "Missed call"), so marking it missed never drops it: the
@@ -530,6 +592,13 @@ async def mark_call(ctx: Ctx, call_id: int, outcome: CallOutcome, note: str = ""
             raise NotFound(_("No call {id}.").format(id=call_id))
         if call.job_id is not None:
             raise DomainError(_("This call already became job {id}.").format(id=call.job_id))
+        taker = held_by(call)
+        if taker is not None and not force:
+            raise DomainError(
+                _("Call {id} is being taken by {who}; --force marks it anyway.").format(
+                    id=call_id, who=taker
+                )
+            )
         await store.update_call(
             ctx.db, call_id, outcome=outcome, client_id=None, job_id=None,
             handled_by=ctx.actor, note=typed(note) if note else call.note,

@@ -83,7 +83,7 @@ async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
         assert warning == "Type the visit as DD/MM/YYYY HH:MM (e.g. 24/11/2026 10:00)."
 
 
-async def test_closing_a_call_another_dispatcher_handled_says_so_and_changes_nothing(
+async def test_closing_a_call_another_dispatcher_handled_says_so_and_keeps_what_was_typed(
     ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
 ) -> None:
     await ring(demo_db_path, clock, prices, "601 234 567")
@@ -110,11 +110,14 @@ async def test_closing_a_call_another_dispatcher_handled_says_so_and_changes_not
         await settle(pilot)
         assert not isinstance(app.screen, IntakeScreen)
         shown = [str(n.message) for n in app._notifications]
-        assert "marta already handled this call: nothing was changed." in shown
-    call = query(demo_db_path, "SELECT * FROM call_log")[0]
+        # Issue 13, B: the request typed is not lost; marta's call is left as she left it.
+        assert "marta handled this call meanwhile; yours is logged as call 2." in shown
+    call, own = query(demo_db_path, "SELECT * FROM call_log ORDER BY id")
     assert (call["outcome"], call["handled_by"], call["note"]) == (
         "information", "marta", "hours asked",
     )  # fmt: skip
+    assert own["outcome"] == "information" and "printer" in own["note"]
+    assert own["e164"] == "+48601234567"
 
 
 @pytest.mark.parametrize(

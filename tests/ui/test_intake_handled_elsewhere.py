@@ -1,0 +1,87 @@
+"""A call handled elsewhere while its intake was open never costs the typed request (issue 13, B).
+
+The tester: ``ring 226281234`` popped the intake, a request was typed, and
+``bbdispatch calls mark <id> missed`` ran elsewhere; saving then said "root
+already handled this call." and Esc said what was typed is not saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from bbdispatch.clock import FrozenClock
+from bbdispatch.pricelist import PriceList
+from screens.intake import IntakeScreen
+from tests.helpers import dispatcher_after, query, ring, settle, type_text
+
+
+async def test_saving_a_call_marked_elsewhere_saves_the_job_with_a_call_of_its_own(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    await ring(demo_db_path, clock, prices, "601 234 567")
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
+        await pilot.press("t")  # take the waiting call
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await type_text(pilot, "printer jams")
+        # Meanwhile ``calls mark <id> missed`` ran in another process.
+        conn = sqlite3.connect(demo_db_path)
+        with conn:
+            conn.execute("UPDATE call_log SET outcome = 'missed', handled_by = 'root'")
+        conn.close()
+        await pilot.press("enter", "r", "1", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+        shown = [str(n.message) for n in app._notifications]
+        assert any("root handled this call meanwhile" in m for m in shown), shown
+    calls = query(demo_db_path, "SELECT * FROM call_log ORDER BY id")
+    assert (calls[0]["outcome"], calls[0]["handled_by"]) == ("missed", "root")
+    assert calls[1]["outcome"] == "job_created"
+    assert calls[1]["e164"] == "+48601234567"
+    job = query(demo_db_path, "SELECT * FROM job WHERE id = ?", (calls[1]["job_id"],))[0]
+    assert job["description"] == "printer jams"
+
+
+async def _calls_mark(db_path: Path, *args: str) -> tuple[int, str]:
+    """``bbdispatch calls mark ...`` in a process of its own, as the tester ran it."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bbdispatch", "--db", str(db_path), "--lang", "en",
+        "calls", "mark", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await proc.communicate()
+    return proc.returncode or 0, (out + err).decode()
+
+
+async def test_calls_mark_refuses_a_call_an_intake_is_taking_unless_forced(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"601234567")
+        await settle(pilot)
+        await type_text(pilot, "printer jams")
+        call_id = await intake.call_id()
+        assert call_id is not None
+        code, said = await _calls_mark(demo_db_path, str(call_id), "missed")
+        assert code == 1, said
+        assert f"Call {call_id} is being taken by" in said
+        assert (
+            query(demo_db_path, "SELECT outcome FROM call_log WHERE id = ?", (call_id,))[0][0]
+            == "pending"
+        )
+        code, said = await _calls_mark(demo_db_path, str(call_id), "missed", "--force")
+        assert code == 0, said
+        await pilot.press("enter", "r", "1", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+    calls = query(demo_db_path, "SELECT * FROM call_log WHERE id >= ? ORDER BY id", (call_id,))
+    assert calls[0]["outcome"] == "missed"
+    assert calls[1]["outcome"] == "job_created"
+    job = query(demo_db_path, "SELECT * FROM job WHERE id = ?", (calls[1]["job_id"],))[0]
+    assert job["description"] == "printer jams"
