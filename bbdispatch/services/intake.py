@@ -366,11 +366,15 @@ async def keep_call_draft(ctx: Ctx, call_id: int, *, raw_number: str, typed: str
     row. A call resolved meanwhile (saved, closed, kept at session end) is
     left alone.
 
+    A background write (nobody pressed anything for it): with the database
+    busy it gives up after a moment instead of holding up the person's save
+    behind a full wait; the next pause tries again.
+
     Returns:
         Whether the call was written.
     """
     await check(ctx, Action.CALL_LOG)
-    async with ctx.db.transaction():
+    async with ctx.db.transaction(background=True):
         call = await store.get_call(ctx.db, call_id)
         found = stored_code(call.note) if call is not None else None
         if call is None or call.outcome is not CallOutcome.PENDING or found is None:
@@ -402,13 +406,16 @@ async def open_call_by_hand(ctx: Ctx, received_at: datetime) -> int:
     before anything is typed, waiting, with a note that it is being taken, so
     a session that dies meanwhile (kill -9, a dropped SSH link) leaves it
     there. Saving or closing the intake resolves this row; an intake closed
-    untouched removes it (:func:`drop_untouched_call`).
+    untouched removes it (:func:`drop_untouched_call`). A background write
+    (the person pressed F2 to take a call, not to save): with the database
+    busy it gives up after a moment, and the save logs the call, so the save
+    the person asks for next is not queued behind a full wait of this one.
 
     Returns:
         The call's id.
     """
     await check(ctx, Action.CALL_LOG)
-    async with ctx.db.transaction():
+    async with ctx.db.transaction(background=True):
         return await store.insert_call(
             ctx.db, received_at=received_at, raw_number="", e164=None, client_id=None,
             source=CallSource.MANUAL, outcome=CallOutcome.PENDING, handled_by=ctx.actor,

@@ -13,6 +13,7 @@ import importlib
 import os
 import sqlite3
 import stat
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
@@ -43,6 +44,15 @@ LOCK_WAIT_SECONDS = 25.0
 """How long a write keeps trying for the lock before :class:`DatabaseBusy`."""
 _POLL_SLEEP = 0.003
 """Seconds between two attempts at the write lock."""
+BACKGROUND_WAIT_SECONDS = 1.0
+"""How long a background write (nobody asked for it, nobody waits on it) tries for the lock."""
+
+
+async def lock_pause(seconds: float) -> None:
+    """The pause between two attempts at the write lock (a seam: tests pause in fake time)."""
+    await asyncio.sleep(seconds)
+
+
 WAIT_NOTICE_SECONDS = 0.5
 """A write still waiting for the lock after this long is reported to wait listeners."""
 
@@ -818,6 +828,37 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
+class _WaitNotice:
+    """The wait listeners' news of one write: ``True`` after a moment of waiting, then ``False``.
+
+    Started when the write is asked for, so the time it spends behind this
+    process's own other writes counts as waiting too; :meth:`end` (once the
+    lock is held, or the write gave up) is idempotent.
+    """
+
+    def __init__(self, listeners: list[Callable[[bool], None]]) -> None:
+        self._listeners = listeners
+        self._told = False
+        self._timer: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(
+            WAIT_NOTICE_SECONDS, self._tell
+        )
+
+    def _tell(self) -> None:
+        self._told = True
+        for listener in self._listeners:
+            listener(True)
+
+    def end(self) -> None:
+        """The write got the lock or gave up: stop the notice, and say so if it was told."""
+        if self._timer is None:
+            return
+        self._timer.cancel()
+        self._timer = None
+        if self._told:
+            for listener in self._listeners:
+                listener(False)
+
+
 class Database(ABC):
     """An open bbdispatch database, whichever backend holds it.
 
@@ -853,7 +894,11 @@ class Database(ABC):
         self._wait_listeners: list[Callable[[bool], None]] = []
         self.lock_wait_seconds = LOCK_WAIT_SECONDS
         """How long a write waits for the lock before :class:`DatabaseBusy`
-        (``ring`` waits less: it spools the call instead)."""
+        (``ring`` waits less: it spools the call instead), counted from the
+        moment the write is asked for (:meth:`transaction`)."""
+        self.lock_clock: Callable[[], float] = time.monotonic
+        """The clock (seconds) the wait for the write lock is measured with;
+        tests put a fake one here."""
         self._after_tx: list[Callable[[], Awaitable[None]]] = []
 
     @staticmethod
@@ -892,8 +937,16 @@ class Database(ABC):
         """Apply pending migrations, each in one transaction; return those applied."""
 
     @abstractmethod
-    async def _begin(self) -> None:
-        """Start a write transaction holding the database-wide write lock."""
+    async def _begin(self, deadline: float) -> None:
+        """Start a write transaction holding the database-wide write lock.
+
+        Args:
+            deadline: the :attr:`lock_clock` time after which waiting for the
+                lock gives up; at least one attempt is made whatever the time.
+
+        Raises:
+            DatabaseBusy: the lock was still taken at ``deadline``.
+        """
 
     @abstractmethod
     async def _end(self, commit: bool) -> None:
@@ -959,7 +1012,9 @@ class Database(ABC):
         self._wait_listeners.append(listener)
 
     @asynccontextmanager
-    async def transaction(self, *, quiet: bool = False) -> AsyncIterator[Database]:
+    async def transaction(
+        self, *, quiet: bool = False, background: bool = False
+    ) -> AsyncIterator[Database]:
         """A short write transaction: commit on success, roll back on any error.
 
         Work queued with :meth:`after_transaction` runs once the lock is released,
@@ -967,31 +1022,62 @@ class Database(ABC):
         does not call the :meth:`on_commit` listeners: for bookkeeping no screen
         shows (the audit of a refused call), which must not make the screen that
         was refused reload and be refused again.
+
+        The wait for the write lock is counted once, from the moment the
+        transaction is asked for: time spent behind this process's own other
+        writes (one of them waiting for another program's lock) counts against
+        :attr:`lock_wait_seconds`, so a save is given up no later than the limit
+        the person is told, never after a second full wait (issue 13: a save
+        queued behind the intake's own call-log write was refused after twice
+        the limit, its "waiting" toast restarting half way). The wait listeners
+        hear of it once, from the request on.
+
+        A ``background`` transaction is a write nobody asked for and nobody
+        waits on (the call log's record of an intake being opened, a draft kept
+        while typing): it tries for at most :data:`BACKGROUND_WAIT_SECONDS` and
+        tells no wait listener, so it never holds up the person's own save
+        behind a full wait nor puts up a "waiting" toast of its own.
+
+        Raises:
+            DatabaseBusy: the lock stayed taken past the limit.
         """
+        limit = self.lock_wait_seconds
+        if background:
+            limit = min(limit, BACKGROUND_WAIT_SECONDS)
+        deadline = self.lock_clock() + limit
+        waiting = None if background else self._wait_notice()
         try:
-            async with self._write_lock:
-                await self._begin_waiting()
-                self._tx_owner = asyncio.current_task()
-                try:
-                    yield self
-                except BaseException as err:
-                    self._tx_owner = None
-                    await self._end(commit=False)
-                    failed = self._failure(err, writing=True)
-                    if failed is not None:
-                        raise failed from err
-                    raise
-                self._tx_owner = None
-                try:
-                    await self._end(commit=True)
-                except Exception as err:
-                    failed = self._failure(err, writing=True)
-                    if failed is None:
+            try:
+                async with self._write_lock:
+                    try:
+                        await self._begin(deadline)
+                    finally:
+                        if waiting is not None:
+                            waiting.end()
+                    self._tx_owner = asyncio.current_task()
+                    try:
+                        yield self
+                    except BaseException as err:
+                        self._tx_owner = None
+                        await self._end(commit=False)
+                        failed = self._failure(err, writing=True)
+                        if failed is not None:
+                            raise failed from err
                         raise
-                    # A full disk or an I/O error at commit: nothing of it is kept,
-                    # and the connection must leave the transaction for the next save.
-                    await self._end(commit=False)
-                    raise failed from err
+                    self._tx_owner = None
+                    try:
+                        await self._end(commit=True)
+                    except Exception as err:
+                        failed = self._failure(err, writing=True)
+                        if failed is None:
+                            raise
+                        # A full disk or an I/O error at commit: nothing of it is kept,
+                        # and the connection must leave the transaction for the next save.
+                        await self._end(commit=False)
+                        raise failed from err
+            finally:
+                if waiting is not None:  # cancelled while queued behind another write
+                    waiting.end()
         finally:
             pending, self._after_tx = self._after_tx, []
             for job in pending:
@@ -1037,22 +1123,9 @@ class Database(ABC):
         """
         self._after_tx.append(job)
 
-    async def _begin_waiting(self) -> None:
-        told: list[bool] = []
-
-        def tell_waiting() -> None:
-            told.append(True)
-            for listener in self._wait_listeners:
-                listener(True)
-
-        notice = asyncio.get_running_loop().call_later(WAIT_NOTICE_SECONDS, tell_waiting)
-        try:
-            await self._begin()
-        finally:
-            notice.cancel()
-            if told:
-                for listener in self._wait_listeners:
-                    listener(False)
+    def _wait_notice(self) -> _WaitNotice:
+        """Tell the wait listeners if the write now asked for still waits after a moment."""
+        return _WaitNotice(self._wait_listeners)
 
     def _require_tx(self) -> None:
         if self._tx_owner is None or self._tx_owner is not asyncio.current_task():
@@ -1323,8 +1396,22 @@ class SQLiteDatabase(Database):
             count += 1
         return count
 
-    async def _begin(self) -> None:
-        await self._begin_with_retries()
+    async def _begin(self, deadline: float) -> None:
+        """``BEGIN IMMEDIATE``, tried every few milliseconds until ``deadline``.
+
+        Raises:
+            DatabaseBusy: another program still held the write lock at ``deadline``.
+        """
+        while True:
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if self.lock_clock() >= deadline:
+                    raise busy_too_long() from err
+                await lock_pause(_POLL_SLEEP)
 
     async def _end(self, commit: bool) -> None:
         if commit:
@@ -1339,20 +1426,6 @@ class SQLiteDatabase(Database):
         if isinstance(err, ENVIRONMENT_ERRORS):
             return storage_failure(err, writing=writing)
         return None
-
-    async def _begin_with_retries(self) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.lock_wait_seconds
-        while True:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err):
-                    raise
-                if loop.time() >= deadline:
-                    raise busy_too_long() from err
-                await asyncio.sleep(_POLL_SLEEP)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside the current transaction; return lastrowid."""

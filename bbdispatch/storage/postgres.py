@@ -47,6 +47,7 @@ from bbdispatch.storage.database import (
     failure_of_kind,
     fill_search_place,
     latest_schema_version,
+    lock_pause,
     record_roles,
 )
 
@@ -572,11 +573,9 @@ class PostgresDatabase(Database):
                 applied.append(number)
         return applied
 
-    async def _begin(self) -> None:
+    async def _begin(self, deadline: float) -> None:
         # Try for the lock and sleep a little between tries, rather than wait in
         # the server: the connection stays free for this process's reads meanwhile.
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.lock_wait_seconds
         try:
             try:
                 await self._conn.execute("BEGIN")
@@ -593,9 +592,9 @@ class PostgresDatabase(Database):
             while not await self._conn.fetchval(
                 f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY})"
             ):
-                if loop.time() >= deadline:
+                if self.lock_clock() >= deadline:
                     raise busy_too_long()
-                await asyncio.sleep(LOCK_POLL_SECONDS)
+                await lock_pause(LOCK_POLL_SECONDS)
         except ConnectionLost as err:
             await self._end(commit=False)
             raise self._not_saved() from err

@@ -76,3 +76,33 @@ async def test_the_waiting_toast_stays_while_the_save_waits_and_goes_when_it_end
         await settle_until(pilot, lambda: not _waiting_toasts(app), 5)
         assert outcome == (["saved"] if ends == "gets in" else ["refused"])
         assert _waiting_toasts(app) == []
+
+
+async def test_an_intake_saved_under_a_held_lock_waits_once_as_told(
+    demo_db_path: Path, ctx_factory: Any
+) -> None:
+    # Issue 13 (E): F2 logged the call in a write that waited the full limit; the
+    # save typed meanwhile waited behind it, then the full limit again: the toast
+    # counted to 24 s, started again and the save was refused at about 50 s.
+    from textual.widgets import Input, Static
+
+    app = make_app(ctx_factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_until(pilot, lambda: app._ctx is not None)
+        app.ctx.db.lock_wait_seconds = 3
+        heard: list[bool] = []
+        app.ctx.db.on_write_wait(heard.append)
+        blocker = sqlite3.connect(demo_db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            await pilot.press("f2", *"601234567")
+            await _until(pilot, lambda: getattr(app.focused, "id", "") == "description", 15)
+            await pilot.press(*"Drukarka nie drukuje", "enter", "r", "1", "ctrl+s")
+            error = app.screen.query_one("#triage-error", Static)
+            await _until(pilot, lambda: "busy" in str(error.render()), 30)
+        finally:
+            blocker.close()
+        assert "Not saved: the database stayed busy too long" in str(error.render())
+        assert app.screen.query_one("#description", Input).value == "Drukarka nie drukuje"
+        # One wait, told once: the toast never went and came back.
+        assert heard == [True, False]
