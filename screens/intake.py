@@ -286,7 +286,7 @@ class IntakeScreen(BBScreen[None]):
             w.node is self and w.group == "intake-save" and not w.is_finished for w in self.workers
         ):
             return
-        draft = (self._typed_number(), self.query_one("#description", Input).value)
+        draft = (self._raw_number(), self.query_one("#description", Input).value)
         if draft == self._draft_written:
             return
         call_id = await self.call_id()

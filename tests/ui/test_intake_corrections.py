@@ -97,3 +97,26 @@ async def test_a_number_corrected_after_its_draft_was_written_is_the_one_logged(
     )
     assert (rows[0]["raw_number"], rows[0]["e164"]) == ("601 234 567", "+48601234567")
     assert "drukarka" in rows[0]["note"]
+
+
+async def test_a_name_searched_in_the_number_field_is_no_number_of_the_saved_call(
+    ctx_factory: Any, demo_db_path: Path
+) -> None:
+    """A draft written while a name stood in Phone keeps no number; the saved call has none."""
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"Kancelaria")
+        await settle(pilot)
+        intake.write_draft()  # what a pause in typing does
+        await settle(pilot)
+        await pilot.press("enter")  # a name in Phone: searched
+        await settle(pilot)
+        await pilot.press("enter")  # the first found
+        await settle(pilot)
+        await pilot.press(*"drukarka", "enter", "r", "1", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+    rows = query(demo_db_path, "SELECT raw_number, job_id FROM call_log ORDER BY id DESC LIMIT 1")
+    assert rows[0]["job_id"] is not None
+    assert rows[0]["raw_number"] in ("", None)
