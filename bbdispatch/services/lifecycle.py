@@ -25,7 +25,7 @@ from datetime import datetime
 from bbdispatch.clock import format_local
 from bbdispatch.domain.errors import DomainError, NotFound
 from bbdispatch.domain.jobs import Job, JobStatus
-from bbdispatch.domain.lifecycle import plan_assignment, plan_step
+from bbdispatch.domain.lifecycle import STATUS_LABEL, plan_assignment, plan_step
 from bbdispatch.domain.messages import stored, typed
 from bbdispatch.domain.rights import Action
 from bbdispatch.domain.timers import MIN_ENTRY, over_limit
@@ -42,15 +42,27 @@ from bbdispatch.storage import work as work_store
 async def move_job(ctx: Ctx, job_id: int, target: JobStatus, note: str = "") -> None:
     """Move a job to another status in its own transaction (see :func:`move_job_in_tx`).
 
+    A person asked for this move (a key, ``jobs status``): a job that has the
+    status already is refused saying so, as a second ``callbacks done`` or
+    ``contracts close`` is, never reported as moved (issue 13: ``jobs status
+    27 triaged`` on a triaged job printed "is now triaged"). Inside a larger
+    change (a documented run) :func:`move_job_in_tx` leaves it quietly as it is.
+
     Raises:
         NotFound: no such job.
-        DomainError: the lifecycle refuses the step.
+        DomainError: the job has that status already, or the lifecycle refuses the step.
     """
     await check(ctx, Action.JOB_STATUS, entity="job", entity_id=job_id)
     async with ctx.db.transaction():
         job = await job_store.get_job(ctx.db, job_id)
         if job is None:
             raise NotFound(_("No job {id}.").format(id=job_id))
+        if job.status is target and job.status.is_open:
+            raise DomainError(
+                _("Job {id} is already {status}; nothing changed.").format(
+                    id=job_id, status=STATUS_LABEL[target]
+                )
+            )
         await move_job_in_tx(ctx, job, target, note)
 
 
