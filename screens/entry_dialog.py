@@ -286,6 +286,7 @@ class EntryDialog(FormDialog[bool]):
         except DomainError as err:
             _show_error(self.query_one("#error-form", Static), str(err))
             return
+        await self.bb.saved()  # the list below shows it before the next key is read
         self.dismiss(True)
 
 

@@ -39,7 +39,7 @@ from bbdispatch.services.workspace import (
     put_on_hold,
     start_work,
 )
-from screens.base import BBScreen, Needs, confirmed
+from screens.base import BBScreen, Needs, confirmed, reloaded
 from screens.widgets.board_columns import MODE_LABEL, PRIORITY_LABEL
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.footer import KeysFooter
@@ -234,6 +234,18 @@ class TechJobsScreen(BBScreen[None]):
             return _("No job selected: you have no open jobs assigned to you.")
         return None
 
+    async def show_saved(self, job_id: int | None = None) -> None:
+        """Reload now; return once drawn (:meth:`screens.shell.Shell.saved`).
+
+        A save of this session (a status, a timer, an entry) awaits it before
+        its dialog closes: a key typed after the save acts on the list as
+        saved (issue 13).
+
+        Args:
+            job_id: unused here (the intake's new job; technicians create none).
+        """
+        await reloaded(self.load)
+
     @work(exclusive=True, group="tech-load", exit_on_error=False)
     async def load(self) -> None:
         """Fetch my jobs and my timer, then redraw (keeping the cursor)."""
@@ -377,6 +389,7 @@ class TechJobsScreen(BBScreen[None]):
             except DomainError as err:
                 self.notify(str(err), severity="error")
                 return
+            await self.bb.saved()  # the timer shows before the next key is read
             self.notify(_("Timer started on job {id}.").format(id=job_id))
 
     async def _stop(self, running: WorkEntry) -> bool:
@@ -441,6 +454,8 @@ class TechJobsScreen(BBScreen[None]):
             await start_work(self.ctx, self.bb.user, job_id)
         except DomainError as err:
             self.notify(str(err), severity="error")
+            return
+        await self.bb.saved()  # listed as in progress before the next key is read
 
     def action_hold(self) -> None:
         """Put the selected job on hold, with a reason."""

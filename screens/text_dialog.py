@@ -74,4 +74,5 @@ class TextDialog(FormDialog[bool]):
         except DomainError as err:
             self.query_one("#text-error", Static).update(str(err))
             return
+        await self.bb.saved()  # the screen below shows it before the next key is read
         self.dismiss(True)
