@@ -36,7 +36,9 @@ def pg_dispatcher(pg: PgServer, tmp_path: Path) -> Iterator[tuple[Path, str, str
     bb = [sys.executable, "-m", "bbdispatch", "--db", url]
     subprocess.run([*bb, "demo"], check=True, timeout=120, capture_output=True)
     sock = tmp_path / "tmux.sock"
-    tmux(sock, "new-session", "-d", "-s", "bb", "-x", "80", "-y", "24", " ".join(bb))
+    # English whatever the machine's locale: the test reads the toasts and the title.
+    session = " ".join([*bb, "--lang", "en"])
+    tmux(sock, "new-session", "-d", "-s", "bb", "-x", "80", "-y", "24", session)
     try:
         yield sock, "bb", url
     finally:
