@@ -6,7 +6,7 @@ import argparse
 import os
 from datetime import UTC, datetime, timedelta
 
-from bbdispatch.clock import SystemClock, format_local
+from bbdispatch.clock import SystemClock, format_local, local
 from bbdispatch.commands.common import (
     EXIT_USAGE,
     CommandError,
@@ -76,6 +76,31 @@ def _real_now() -> datetime:
     return parse_now(fake) if fake else SystemClock().now()
 
 
+def _refuse_past_the_calendar(now: datetime) -> None:
+    """Refuse a ``--now`` after the last day the firm's calendar knows public holidays of.
+
+    The ``holidays`` package knows Poland's holidays up to 31.12.2100; the
+    scheduler plans no run after that day (every weekday would look worked).
+    A ``--now`` of 2126 listed runs dated 2100 as if due then (issue 13): the
+    cap is said instead, naming the flag.
+
+    Raises:
+        CommandError: exit 2, naming ``--now`` and the calendar's last day.
+    """
+    from bbdispatch.domain.calendar import FirmCalendar
+    from bbdispatch.formats import format_date
+
+    last = FirmCalendar().known_until
+    if local(now).date() > last:
+        raise CommandError(
+            "--now: "
+            + _(
+                "The firm's calendar knows public holidays up to {last}: plan runs before then."
+            ).format(last=format_date(last)),
+            EXIT_USAGE,
+        )
+
+
 def handle_run(args: argparse.Namespace) -> int:
     """Run the scheduler once and report what it created."""
 
@@ -91,6 +116,8 @@ def handle_run(args: argparse.Namespace) -> int:
                 ).format(at=args.now),
                 EXIT_USAGE,
             )
+        if now is not None:
+            _refuse_past_the_calendar(now)
         async with open_ctx(args) as ctx:
             result = await run_schedule(ctx, now, dry_run=args.dry_run, report_once=True)
             if not args.dry_run:
