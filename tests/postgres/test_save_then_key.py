@@ -26,12 +26,15 @@ import bbdispatch.services.board as board_services
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.jobs import JobStatus
+from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
+from bbdispatch.services.intake import record_ring
 from bbdispatch.services.jobs import get_job
 from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
+from screens.intake import IntakeScreen
 from screens.job_detail import JobDetailScreen
 from tests.helpers import DISPATCHER, burst, settle, settle_until
 
@@ -40,15 +43,19 @@ LATENCY_SECONDS = 0.3
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def open_ctx(
-    request: pytest.FixtureRequest, clock: FrozenClock, prices: PriceList
-) -> Callable[[], Any]:
-    """``open_ctx`` for the demo on SQLite or on the session's PostgreSQL server."""
-    target: str | Path = (
+def target(request: pytest.FixtureRequest) -> str | Path:
+    """A private demo: a SQLite file, or a database on the session's PostgreSQL server."""
+    found: str | Path = (
         request.getfixturevalue("demo_db_path")
         if request.param == "sqlite"
         else request.getfixturevalue("pg_demo_url")
     )
+    return found
+
+
+@pytest.fixture
+def open_ctx(target: str | Path, clock: FrozenClock, prices: PriceList) -> Callable[[], Any]:
+    """``open_ctx`` for the App on :func:`target`."""
 
     async def open_() -> Ctx:
         db = await Database.open(target)
@@ -226,3 +233,37 @@ async def test_an_edit_is_drawn_on_the_detail_as_the_form_closes(
         await settle_until(pilot, lambda: isinstance(app.screen, JobDetailScreen) and bool(seen))
         await settle(pilot)
     assert seen[0] == ("Edited burst", "Edited burst")
+
+
+async def test_a_waiting_call_taken_with_f3_saved_then_a_assigns_the_new_job(
+    target: str | Path,
+    open_ctx: Callable[[], Any],
+    slow_board: Callable[[], None],
+    clock: FrozenClock,
+    prices: PriceList,
+) -> None:
+    """F3 takes the waiting call; its request, triage, ``^s a`` in one burst."""
+    db = await Database.open(target)
+    try:
+        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "226281234")
+    finally:
+        await db.close()
+    app = BBDispatch(open_ctx, DISPATCHER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        slow_board()
+        # F3 on its own: keys typed with it can still reach the board on PostgreSQL
+        # before the intake opens (the call is read first); the save is the subject here.
+        await pilot.press("f3")
+        await settle_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await settle(pilot)
+        burst(app, *"Waiting burst", "enter", "r", "l", "2", "ctrl+s", "a")
+        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignScreen)
+        new = newest_job(app)
+        assert dialog.job_id == new
+        job = await get_job(app.ctx, new)
+    assert job.description == "Waiting burst"
+    assert job.caller_phone == "+48226281234"
