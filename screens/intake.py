@@ -54,6 +54,7 @@ from bbdispatch.services.intake import (
     IntakeFieldError,
     IntakeRequest,
     caller_card,
+    claim_call,
     drop_untouched_call,
     get_call,
     keep_call_draft,
@@ -61,6 +62,7 @@ from bbdispatch.services.intake import (
     log_unsaved_call,
     lookup_number,
     open_call_by_hand,
+    release_call,
     save_intake,
     typed_request,
     validate_request,
@@ -237,6 +239,8 @@ class IntakeScreen(BBScreen[None]):
             # Logged now, as a ring is when it rings: a session that dies leaves it in the log.
             self._opening = self.log_opened_call()
             return
+        # Held by this session while open: ``calls mark`` elsewhere refuses it (issue 13, B).
+        self.claim_reported_call(self._call.id)
         self._phone_prefill = format_with_extension(self._call.e164, self._call.raw_number)
         # A call left waiting with a request typed (a draft, a session that ended): it is back.
         self._description_default = typed_request(self._call)
@@ -255,6 +259,15 @@ class IntakeScreen(BBScreen[None]):
             self._own_call_id = await open_call_by_hand(self.ctx, received)
         except USER_ERRORS as err:  # a busy or full database: the call is logged on save
             self.notify(str(err), severity="warning")
+
+    @work(group="intake-open", exit_on_error=False)
+    async def claim_reported_call(self, call_id: int) -> None:
+        """Mark the reported call as taken by this intake (:func:`claim_call`).
+
+        A busy database leaves it unmarked; the save still keeps what was typed.
+        """
+        with contextlib.suppress(*USER_ERRORS):
+            await claim_call(self.ctx, call_id)
 
     async def call_id(self) -> int | None:
         """The call this intake resolves: the reported one, or the one logged as it opened."""
@@ -1015,7 +1028,14 @@ class IntakeScreen(BBScreen[None]):
         return True
 
     async def drop_if_untouched(self) -> None:
-        """Remove the call logged as this intake opened by hand, when nothing was typed or found."""
+        """Remove the call logged as this intake opened by hand, when nothing was typed or found.
+
+        A reported call left untouched gets its note back and waits as it came.
+        """
+        if self._call is not None and not self.is_dirty():
+            with contextlib.suppress(*USER_ERRORS):
+                await release_call(self.ctx, self._call.id)
+            return
         call_id = None if self._call is not None or self.is_dirty() else await self.call_id()
         if call_id is not None:
             with contextlib.suppress(*USER_ERRORS):

@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "call.closed_without_job_typed": N_("Closed without a job: {text}"),
     "call.being_taken": N_("Being taken by hand (F2)"),
     "call.being_taken_typed": N_("Being taken by hand (F2): {text}"),
+    "call.being_taken_by": N_("Being taken by {who}"),
     "call.interrupted": N_("Interrupted: the session ended before the call was saved"),
     "call.interrupted_typed": N_(
         "Interrupted: the session ended before the call was saved: {text}"

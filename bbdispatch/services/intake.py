@@ -339,6 +339,9 @@ def call_note(call: CallLogEntry) -> str:
     Returns a stored text (:func:`bbdispatch.domain.messages.stored`) or the
     note as written; the draft of the request stays on it.
     """
+    before = _note_before_claim(call)
+    if before is not None:  # a reported call an intake holds: its own note once that is gone
+        return before if held_by(call) is None else call.note
     found = stored_code(call.note)
     if found is None or found[0] not in _BEING_TAKEN or not call_interrupted(call):
         return call.note
@@ -351,6 +354,9 @@ def typed_request(call: CallLogEntry) -> str:
 
     Taking the call again from the call log puts it back in the request field.
     """
+    before = _note_before_claim(call)
+    if before is not None:
+        return typed_request(replace(call, note=before))
     found = stored_code(call.note)
     if found is None or found[0] not in (*_BEING_TAKEN, "call.interrupted_typed"):
         return ""
@@ -566,11 +572,68 @@ def held_by(call: CallLogEntry) -> str | None:
     if call.outcome is not CallOutcome.PENDING:
         return None
     found = stored_code(call.note)
-    if found is None or found[0] not in _BEING_TAKEN:
+    if found is None or found[0] not in (*_BEING_TAKEN, RING_TAKEN):
         return None
     if session_ended(str(found[1].get("session", ""))) is True:
         return None
-    return call.handled_by or _("another session")
+    return str(found[1].get("who", "")) or call.handled_by or _("another session")
+
+
+RING_TAKEN = "call.being_taken_by"
+"""The note of a reported call an intake holds open: its session, who, and the note before."""
+
+
+def _note_before_claim(call: CallLogEntry) -> str | None:
+    """The note a reported call had before an intake claimed it; None when it is not claimed."""
+    found = stored_code(call.note)
+    if found is None or found[0] != RING_TAKEN:
+        return None
+    return str(found[1].get("before", ""))
+
+
+@saves
+async def claim_call(ctx: Ctx, call_id: int) -> bool:
+    """Mark a waiting reported call as taken by this session's intake (issue 13, B).
+
+    ``calls mark`` then refuses it while the session lives (:func:`held_by`);
+    the note it had is kept inside the claim and comes back when the intake
+    is closed untouched (:func:`release_call`) or its session is gone.
+
+    Returns:
+        Whether the call was claimed (False: handled, or taken by hand).
+    """
+    await check(ctx, Action.CALL_LOG)
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        if call is None or call.outcome is not CallOutcome.PENDING:
+            return False
+        if call.source is not CallSource.RING:
+            return False
+        before = _note_before_claim(call)
+        note = stored(
+            RING_TAKEN, session=this_session(), who=ctx.actor,
+            before=call.note if before is None else before,
+        )  # fmt: skip
+        await store.update_call(
+            ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=call.client_id,
+            job_id=None, handled_by=call.handled_by, note=note,
+        )  # fmt: skip
+        return True
+
+
+@saves
+async def release_call(ctx: Ctx, call_id: int) -> None:
+    """Give a reported call claimed by :func:`claim_call` back its note: it waits as it came."""
+    await check(ctx, Action.CALL_LOG)
+    async with ctx.db.transaction():
+        call = await store.get_call(ctx.db, call_id)
+        before = _note_before_claim(call) if call is not None else None
+        if call is None or call.outcome is not CallOutcome.PENDING or before is None:
+            return
+        await store.update_call(
+            ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=call.client_id,
+            job_id=None, handled_by=call.handled_by, note=before,
+        )  # fmt: skip
 
 
 @saves

@@ -85,3 +85,26 @@ async def test_calls_mark_refuses_a_call_an_intake_is_taking_unless_forced(
     assert calls[1]["outcome"] == "job_created"
     job = query(demo_db_path, "SELECT * FROM job WHERE id = ?", (calls[1]["job_id"],))[0]
     assert job["description"] == "printer jams"
+
+
+async def test_calls_mark_refuses_a_rung_call_whose_intake_is_open_and_not_once_closed(
+    ctx_factory: Any, demo_db_path: Path, clock: FrozenClock, prices: PriceList
+) -> None:
+    """The tester's case: ``ring``, the intake pops up, ``calls mark`` in another process."""
+    await ring(demo_db_path, clock, prices, "22 628 12 34")
+    call_id = query(demo_db_path, "SELECT MAX(id) FROM call_log")[0][0]
+    async with dispatcher_after(ctx_factory, "l") as (app, pilot):
+        await pilot.press("t")  # take the waiting call
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        await settle(pilot)
+        code, said = await _calls_mark(demo_db_path, str(call_id), "missed")
+        assert code == 1, said
+        assert f"Call {call_id} is being taken by" in said
+        await pilot.press("escape")  # nothing typed: it waits as it came
+        await settle(pilot)
+        assert not isinstance(app.screen, IntakeScreen)
+        code, said = await _calls_mark(demo_db_path, str(call_id), "missed")
+        assert code == 0, said
+    row = query(demo_db_path, "SELECT outcome, note FROM call_log WHERE id = ?", (call_id,))[0]
+    assert (row["outcome"], row["note"]) == ("missed", "")
