@@ -125,6 +125,31 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent).translate(_json_escapes())
 
 
+_LINE_BREAK_RUN = re.compile(r"[ \t]*[\n\r\v\f\x85\u2028\u2029][ \t\n\r\v\f\x85\u2028\u2029]*")
+"""A run of line breaks (CR LF, LF, CR, VT, FF, NEL, U+2028, U+2029), blank lines and
+the spaces and tabs around them."""
+
+
+def joined_lines(text: str) -> tuple[str, int]:
+    r"""``text`` (a paste) as one line that keeps every word: its lines joined with a space.
+
+    A one-line field takes a paste of several lines (an e-mail, an address)
+    whole: each run of line breaks, with the blank lines and the spaces and
+    tabs around it, becomes one space, and line breaks at the start or the end
+    go. Everything else, tabs and control characters inside a line included,
+    is kept as pasted (the field shows controls as placeholders).
+
+    Args:
+        text: the pasted text.
+
+    Returns:
+        The one line, and how many non-blank lines went into it (0 for blank
+        text): ``("Linia1 Linia2", 2)`` for ``"Linia1\r\n\r\nLinia2\n"``.
+    """
+    lines = [piece for piece in _LINE_BREAK_RUN.split(text) if piece]
+    return " ".join(lines), len(lines)
+
+
 _FORMULA_START = frozenset("=+-@\t\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP)."""
 

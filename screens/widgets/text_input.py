@@ -36,7 +36,8 @@ from textual.widgets.text_area import (
     WrappedDocument,
 )
 
-from bbdispatch.text import printable_chars
+from bbdispatch.i18n import ngettext
+from bbdispatch.text import joined_lines, printable_chars
 from screens.key_gate import Typed, typed_again
 
 
@@ -96,6 +97,9 @@ class TextInput(Input):
     character, so the cursor, a selection and a click land where they are
     drawn. The value keeps what was typed or pasted; only the drawing changes
     (the App's line filter used to drop the control silently).
+
+    A paste of several lines is kept whole, its lines joined with a space, and
+    a toast says how many were joined (Textual's ``Input`` kept the first).
     """
 
     def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
@@ -137,6 +141,35 @@ class TextInput(Input):
             return
         await super()._on_key(event)
         await _run_binding_now(self, event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Insert a paste whole, as text: its lines joined on the one line, the toast says so.
+
+        Textual's ``Input`` kept only a paste's first line (a dispatcher
+        pasting an e-mail lost the rest without a word). The lines are joined
+        with a space (:func:`bbdispatch.text.joined_lines`); a control character
+        in them is kept and drawn as its placeholder, never acts as a key.
+        """
+        if pass_on_if_focus_moved(self, event):
+            return
+        event.stop()
+        event.prevent_default()  # not Input._on_paste after this
+        text, lines = joined_lines(event.text)
+        if not text:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+        if lines > 1:
+            self.notify(
+                ngettext(
+                    "{n} pasted line kept on one line; nothing was left out.",
+                    "{n} pasted lines joined on one line; nothing was left out.",
+                    lines,
+                ).format(n=lines)
+            )
 
 
 class ShownDocument(Document):

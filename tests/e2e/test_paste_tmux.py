@@ -36,3 +36,22 @@ def test_a_pasted_colour_code_and_tab_stay_in_the_request(
     assert client.startswith("Kancelaria Notarialna Nowak")
     assert job["description"] == pasted
     assert (job["mode"], job["priority"], job["category"]) == ("remote", "normal", "hardware")
+
+
+def test_a_pasted_e_mail_keeps_every_line_in_the_request(
+    dispatcher: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A request pasted from an e-mail kept only its first line."""
+    sock, target = dispatcher
+    open_intake(sock, target)
+    tmux(sock, "send-keys", "-t", target, "601234567")
+    wait_for(sock, target, "Kancelaria Notarialna")
+    paste(sock, target, "Linia1\nLinia2 e r 3\n\nLinia3\n")
+    screen = wait_for(sock, target, "nothing was left out")
+    assert "3 pasted lines joined on one line" in screen
+    assert "Linia1 Linia2 e r 3 Linia3" in request_line(screen)
+    tmux(sock, "send-keys", "-t", target, "Tab", "o", "2", "C-s")
+    wait_for(sock, target, "saved.")
+    job, _client = newest_job(tmp_path / "demo.db")
+    assert job["description"] == "Linia1 Linia2 e r 3 Linia3"
+    assert (job["mode"], job["priority"], job["category"]) == ("onsite", "normal", "software")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bbdispatch.text import (
     CONTROL_CODEPOINTS,
     html_text,
+    joined_lines,
     json_text,
     markdown_text,
     printable,
@@ -136,3 +137,27 @@ def test_html_escapes_everything_it_must() -> None:
     assert html_text('<img src=x onerror="a">&') == "&lt;img src=x onerror=&quot;a&quot;&gt;&amp;"
     assert html.unescape(html_text("Łódź 'x'")) == "Łódź 'x'"
     assert "\x1b" not in html_text("\x1b[2J")
+
+
+def test_a_pasted_e_mail_is_one_line_of_all_its_words() -> None:
+    assert joined_lines("Linia1\nLinia2 e r 3") == ("Linia1 Linia2 e r 3", 2)
+    assert joined_lines("Dzień dobry,  \r\n\r\n  drukarka\u2028nie działa.\n") == (
+        "Dzień dobry, drukarka nie działa.",
+        3,
+    )
+    assert joined_lines("601 234 567\n") == ("601 234 567", 1)
+    assert joined_lines("\n \n") == ("", 0)
+
+
+def test_one_line_keeps_a_line_exactly() -> None:
+    assert joined_lines("  Opis\x1b[31mczerwony\x1b[0m\tpo tabie  ") == (
+        "  Opis\x1b[31mczerwony\x1b[0m\tpo tabie  ",
+        1,
+    )
+
+
+@given(st.text())
+def test_one_line_has_no_line_break_and_loses_no_word(text: str) -> None:
+    joined, _lines = joined_lines(text)
+    assert not any(c in joined for c in "\n\r\v\f\x85\u2028\u2029")
+    assert joined.split() == text.split()
