@@ -623,12 +623,18 @@ async def claim_call(ctx: Ctx, call_id: int) -> bool:
 
 @saves
 async def release_call(ctx: Ctx, call_id: int) -> None:
-    """Give a reported call claimed by :func:`claim_call` back its note: it waits as it came."""
+    """Give a reported call claimed by :func:`claim_call` back its note: it waits as it came.
+
+    Only this session's claim: another intake that took the same call since holds it.
+    """
     await check(ctx, Action.CALL_LOG)
     async with ctx.db.transaction():
         call = await store.get_call(ctx.db, call_id)
         before = _note_before_claim(call) if call is not None else None
         if call is None or call.outcome is not CallOutcome.PENDING or before is None:
+            return
+        found = stored_code(call.note)
+        if found is None or found[1].get("session") != this_session():
             return
         await store.update_call(
             ctx.db, call_id, outcome=CallOutcome.PENDING, client_id=call.client_id,
