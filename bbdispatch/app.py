@@ -428,8 +428,10 @@ class BBDispatch(App[None]):
         fresh = not event.is_forwarded
         if self._keys.hold(event):
             return
+        # F3 is a priority key: its worker starts while the App handles it, and is its work.
+        before = set(self.workers)
         await super().on_event(event)
-        self._keys.handled(event, fresh)
+        self._keys.handled(event, fresh, before)
 
     def action_help_quit(self) -> None:
         """ctrl+c quits nothing: say which key does, as text in the session's language.

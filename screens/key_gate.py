@@ -145,14 +145,18 @@ class Aftermath:
         now: the loop's time as the key was handled (seconds).
     """
 
-    def __init__(self, app: App[None], now: float) -> None:
+    def __init__(
+        self, app: App[None], now: float, workers: set[Worker[object]] | None = None
+    ) -> None:
         self._app = app
         self.started = now
         """The loop's time (seconds) the key was handled."""
         self._quiet_from = now
         """Since when (loop time) the queues are waited for: the key, or the end of other waits."""
         self._screen: Screen[object] | None = app.screen if app.screen_stack else None
-        self._workers: set[Worker[object]] = set(app.workers)
+        self._workers: set[Worker[object]] = set(app.workers) if workers is None else workers
+        """The workers that ran before the key: a priority binding (F3) starts its
+        worker while the App handles the key, and that worker is the key's work."""
 
     def _new_workers(self, top: Screen[object]) -> list[Worker[object]]:
         """Workers started since the key that still run, and can move the focus keys go to.
@@ -256,17 +260,21 @@ class KeyGate:
         self._returned.append(event)
         self._arm(0.0)
 
-    def handled(self, event: Typed, fresh: bool) -> None:
+    def handled(
+        self, event: Typed, fresh: bool, workers_before: set[Worker[object]] | None = None
+    ) -> None:
         """The App has handled ``event``: keys read after it wait until its work is done.
 
         Args:
             event: the key.
             fresh: it came from the terminal (or the gate) this time, not up the DOM.
+            workers_before: the App's workers before it handled ``event`` (None:
+                those running now); a priority key's worker started meanwhile is its work.
         """
         if not fresh:
             return  # back at the App after bubbling: its own journey is part of its work
         loop = asyncio.get_running_loop()
-        self._after = Aftermath(self._app, loop.time())
+        self._after = Aftermath(self._app, loop.time(), workers_before)
         self._arm(0.0)
 
     def _arm(self, delay: float) -> None:
