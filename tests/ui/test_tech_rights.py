@@ -47,6 +47,12 @@ async def _palette_hits(pilot: Any, app: BBDispatch, text: str) -> list[str]:
     await app.workers.wait_for_complete()
     await pilot.pause()
     results = app.screen.query_one(CommandList)
+    # The palette says "No matches found" only a while after its last search ends,
+    # and each key of a burst waits for the search before it: wait for its answer.
+    for _ in range(30):
+        if results.option_count:
+            break
+        await pilot.pause(0.1)
     return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
 
 

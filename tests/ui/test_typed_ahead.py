@@ -163,7 +163,8 @@ async def test_text_typed_with_the_timer_key_lands_in_the_dialog_the_worker_open
             dialog = app.screen
             if not isinstance(dialog, EntryDialog):
                 return ""
-            return dialog.query_one("#entry-description", Input).value
+            fields = dialog.query("#entry-description").results(Input)
+            return next((field.value for field in fields), "")  # not composed yet: ""
 
         await pause_until(pilot, lambda: typed() == "Restart serwera")
         assert [type(s) for s in app.screen_stack[1:]] == [TechJobsScreen, EntryDialog]
