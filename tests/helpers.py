@@ -24,6 +24,7 @@ from bbdispatch.services.context import Ctx
 from bbdispatch.services.intake import record_ring
 from bbdispatch.storage.database import Database
 from bbdispatch.storage.people import person_by_login
+from screens.intake import IntakeScreen
 
 DISPATCHER = Technician(
     id=5, login="beata", name="Beata Jankowska", role=Role.DISPATCHER, does_onsite=False,
@@ -182,6 +183,54 @@ async def open_from(
     screen = app.screen
     assert isinstance(screen, form)
     return screen
+
+
+@asynccontextmanager
+async def intake_after(
+    ctx_factory: Any, *keys: str
+) -> AsyncIterator[tuple[BBDispatch, Pilot[Any], IntakeScreen]]:
+    """The dispatcher's intake, opened with F2 on the board, after ``keys`` (settled).
+
+    ``keys`` are pressed as one ``pilot.press`` into the intake (``*"601234567"``
+    types a known number); with none the intake stays as it opened.
+    """
+    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        yield app, pilot, intake
+
+
+async def take_waiting_call(app: BBDispatch, pilot: Pilot[Any]) -> IntakeScreen:
+    """Take the waiting call on the call log (``t``) and return the intake it opens."""
+    await pilot.press("t")
+    await settle(pilot)
+    intake = app.screen
+    assert isinstance(intake, IntakeScreen)
+    return intake
+
+
+async def press_settled(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` (one ``pilot.press``) and let the App settle after them."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def last_call(db_path: Path) -> sqlite3.Row:
+    """The test database's newest call_log row (every column)."""
+    return query(db_path, "SELECT * FROM call_log ORDER BY id DESC LIMIT 1")[0]
+
+
+def write(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Change the test database behind the App's back, committed, as another process would."""
+    conn = sqlite3.connect(db_path)
+    try:
+        with conn:
+            conn.execute(sql, params)
+    finally:
+        conn.close()
 
 
 def load_person(db_path: Path, login: str) -> Technician:

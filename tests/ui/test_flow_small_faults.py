@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,16 @@ from screens.board import BoardScreen
 from screens.call_log import CallLogScreen
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import dispatcher_after, make_app, query, ring, settle, type_text
+from tests.helpers import (
+    dispatcher_after,
+    make_app,
+    query,
+    ring,
+    settle,
+    take_waiting_call,
+    type_text,
+    write,
+)
 from tests.ui.test_hostile_text import screen_text
 
 
@@ -51,11 +59,9 @@ async def test_a_reported_call_shows_its_extension_after_the_number(
     await ring(demo_db_path, clock, prices, "22 628 12 34 wew. 12")
     async with dispatcher_after(ctx_factory, "l") as (app, pilot):  # the call log
         assert isinstance(app.screen, CallLogScreen)
-        await pilot.press("t")  # take the waiting call
-        await settle(pilot)
-        assert isinstance(app.screen, IntakeScreen)
-        assert app.screen.query_one("#phone", Input).value == "22 628 12 34 wew. 12"
-        assert "ext. 12" in str(app.screen.query_one("#phone-status", Static).render())
+        intake = await take_waiting_call(app, pilot)
+        assert intake.query_one("#phone", Input).value == "22 628 12 34 wew. 12"
+        assert "ext. 12" in str(intake.query_one("#phone-status", Static).render())
 
 
 async def test_an_impossible_visit_date_says_no_such_date_in_the_labels_form(
@@ -88,18 +94,14 @@ async def test_closing_a_call_another_dispatcher_handled_says_so_and_keeps_what_
 ) -> None:
     await ring(demo_db_path, clock, prices, "601 234 567")
     async with dispatcher_after(ctx_factory, "l") as (app, pilot):
-        await pilot.press("t")  # take the waiting call
-        await settle(pilot)
-        assert isinstance(app.screen, IntakeScreen)
+        await take_waiting_call(app, pilot)
         await type_text(pilot, "printer")
         # Meanwhile another dispatcher took the same call and logged it.
-        conn = sqlite3.connect(demo_db_path)
-        with conn:
-            conn.execute(
-                "UPDATE call_log SET outcome = 'information', handled_by = 'marta',"
-                " note = 'hours asked'"
-            )
-        conn.close()
+        write(
+            demo_db_path,
+            "UPDATE call_log SET outcome = 'information', handled_by = 'marta',"
+            " note = 'hours asked'",
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -127,10 +129,8 @@ async def test_closing_a_call_another_dispatcher_handled_says_so_and_keeps_what_
 async def test_emergency_and_breach_marks_are_on_the_board_at_every_width(
     ctx_factory: Any, demo_db_path: Path, size: tuple[int, int], shown: str
 ) -> None:
-    conn = sqlite3.connect(demo_db_path)
-    with conn:  # job 11, an emergency already breached, gets a third mark (an alert)
-        conn.execute("UPDATE job SET alert = 'client called twice' WHERE id = 11")
-    conn.close()
+    # job 11, an emergency already breached, gets a third mark (an alert)
+    write(demo_db_path, "UPDATE job SET alert = 'client called twice' WHERE id = 11")
     app = make_app(ctx_factory)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

@@ -13,43 +13,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.events import Key
 from textual.widgets import Input
 
-from bbdispatch.app import BBDispatch
 from screens.intake import IntakeScreen
 from screens.widgets.confirm import ConfirmScreen
-from tests.helpers import dispatcher_after, query, settle
-
-
-def burst(app: BBDispatch, keys: list[str]) -> None:
-    """Keys as a terminal delivers a burst: all queued before the first is handled."""
-    for key in keys:
-        app.post_message(Key(key, key if len(key) == 1 else None))
-
-
-def _last_call(db_path: Path) -> tuple[str, str]:
-    row = query(db_path, "SELECT outcome, note FROM call_log ORDER BY id DESC LIMIT 1")[0]
-    return row["outcome"], row["note"]
+from tests.helpers import burst, intake_after, last_call, press_settled, settle
 
 
 async def test_a_burst_after_esc_answers_nothing_and_says_what_it_did_not_take(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
-        await pilot.press(*"601234567")
-        await settle(pilot)
+    async with intake_after(ctx_factory, *"601234567") as (app, pilot, intake):
         assert intake.query_one("#description", Input).has_focus
-        burst(app, ["escape", "f2", *"601234567Tekst X"])
+        burst(app, "escape", "f2", *"601234567Tekst X")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # not answered by the "t" of "Tekst"
         shown = str(app.screen.query_one("#confirm-refused").render())
         assert "F2 601234567Tekst X" in shown
-        assert _last_call(demo_db_path)[0] == "pending"
-        await pilot.press("n")
-        await settle(pilot)
+        assert last_call(demo_db_path)["outcome"] == "pending"
+        await press_settled(pilot, "n")
         assert app.screen is intake
         assert intake.query_one("#phone", Input).value == "601 234 567"
 
@@ -57,32 +39,21 @@ async def test_a_burst_after_esc_answers_nothing_and_says_what_it_did_not_take(
 async def test_an_answer_typed_right_after_esc_still_answers(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
-        await pilot.press(*"601234567")
-        await settle(pilot)
-        burst(app, ["escape", "y"])
+    async with intake_after(ctx_factory, *"601234567") as (app, pilot, intake):
+        burst(app, "escape", "y")
         await settle(pilot)
         assert not any(isinstance(s, IntakeScreen) for s in app.screen_stack)
-        assert _last_call(demo_db_path)[0] == "information"
+        assert last_call(demo_db_path)["outcome"] == "information"
 
 
 async def test_a_stray_key_on_the_question_is_refused_visibly_and_the_answer_still_works(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
-        await pilot.press(*"601234567")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
+    async with intake_after(ctx_factory, *"601234567") as (app, pilot, intake):
+        await press_settled(pilot, "escape")
+        await press_settled(pilot, "x")
         assert isinstance(app.screen, ConfirmScreen)
         assert "x" in str(app.screen.query_one("#confirm-refused").render())
-        await pilot.press("y")
-        await settle(pilot)
+        await press_settled(pilot, "y")
         assert not any(isinstance(s, IntakeScreen) for s in app.screen_stack)
-        assert _last_call(demo_db_path)[0] == "information"
+        assert last_call(demo_db_path)["outcome"] == "information"

@@ -8,7 +8,6 @@ already handled this call." and Esc said what was typed is not saved.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,17 @@ from typing import Any
 from bbdispatch.clock import FrozenClock
 from bbdispatch.pricelist import PriceList
 from screens.intake import IntakeScreen
-from tests.helpers import dispatcher_after, query, ring, settle, type_text
+from tests.helpers import (
+    dispatcher_after,
+    intake_after,
+    press_settled,
+    query,
+    ring,
+    settle,
+    take_waiting_call,
+    type_text,
+    write,
+)
 
 
 async def test_saving_a_call_marked_elsewhere_saves_the_job_with_a_call_of_its_own(
@@ -24,17 +33,11 @@ async def test_saving_a_call_marked_elsewhere_saves_the_job_with_a_call_of_its_o
 ) -> None:
     await ring(demo_db_path, clock, prices, "601 234 567")
     async with dispatcher_after(ctx_factory, "l") as (app, pilot):
-        await pilot.press("t")  # take the waiting call
-        await settle(pilot)
-        assert isinstance(app.screen, IntakeScreen)
+        await take_waiting_call(app, pilot)
         await type_text(pilot, "printer jams")
         # Meanwhile ``calls mark <id> missed`` ran in another process.
-        conn = sqlite3.connect(demo_db_path)
-        with conn:
-            conn.execute("UPDATE call_log SET outcome = 'missed', handled_by = 'root'")
-        conn.close()
-        await pilot.press("enter", "r", "1", "ctrl+s")
-        await settle(pilot)
+        write(demo_db_path, "UPDATE call_log SET outcome = 'missed', handled_by = 'root'")
+        await press_settled(pilot, "enter", "r", "1", "ctrl+s")
         assert not isinstance(app.screen, IntakeScreen)
         shown = [str(n.message) for n in app._notifications]
         assert any("root handled this call meanwhile" in m for m in shown), shown
@@ -60,11 +63,7 @@ async def _calls_mark(db_path: Path, *args: str) -> tuple[int, str]:
 async def test_calls_mark_refuses_a_call_an_intake_is_taking_unless_forced(
     ctx_factory: Any, demo_db_path: Path
 ) -> None:
-    async with dispatcher_after(ctx_factory, "f2") as (app, pilot):
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
-        await pilot.press(*"601234567")
-        await settle(pilot)
+    async with intake_after(ctx_factory, *"601234567") as (app, pilot, intake):
         await type_text(pilot, "printer jams")
         call_id = await intake.call_id()
         assert call_id is not None
@@ -77,8 +76,7 @@ async def test_calls_mark_refuses_a_call_an_intake_is_taking_unless_forced(
         )
         code, said = await _calls_mark(demo_db_path, str(call_id), "missed", "--force")
         assert code == 0, said
-        await pilot.press("enter", "r", "1", "ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "enter", "r", "1", "ctrl+s")
         assert not isinstance(app.screen, IntakeScreen)
     calls = query(demo_db_path, "SELECT * FROM call_log WHERE id >= ? ORDER BY id", (call_id,))
     assert calls[0]["outcome"] == "missed"
@@ -94,15 +92,12 @@ async def test_calls_mark_refuses_a_rung_call_whose_intake_is_open_and_not_once_
     await ring(demo_db_path, clock, prices, "22 628 12 34")
     call_id = query(demo_db_path, "SELECT MAX(id) FROM call_log")[0][0]
     async with dispatcher_after(ctx_factory, "l") as (app, pilot):
-        await pilot.press("t")  # take the waiting call
-        await settle(pilot)
-        assert isinstance(app.screen, IntakeScreen)
+        await take_waiting_call(app, pilot)
         await settle(pilot)
         code, said = await _calls_mark(demo_db_path, str(call_id), "missed")
         assert code == 1, said
         assert f"Call {call_id} is being taken by" in said
-        await pilot.press("escape")  # nothing typed: it waits as it came
-        await settle(pilot)
+        await press_settled(pilot, "escape")  # nothing typed: it waits as it came
         assert not isinstance(app.screen, IntakeScreen)
         code, said = await _calls_mark(demo_db_path, str(call_id), "missed")
         assert code == 0, said
