@@ -161,8 +161,11 @@ async def dispatcher_after(
         yield app, pilot
 
 
-async def ring(db_path: Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
-    """A call rings at ``number`` as the phone system reports it (``bbdispatch ring``)."""
+async def ring(db_path: str | Path, clock: FrozenClock, prices: PriceList, number: str) -> None:
+    """A call rings at ``number`` as the phone system reports it (``bbdispatch ring``).
+
+    ``db_path`` is a SQLite file or a PostgreSQL URL (what ``Database.open`` takes).
+    """
     db = await Database.open(db_path)
     try:
         await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), number)
@@ -231,6 +234,15 @@ def write(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> None:
             conn.execute(sql, params)
     finally:
         conn.close()
+
+
+async def wait_for_screen(app: BBDispatch, pilot: Pilot[Any], form: type[S]) -> S:
+    """Settle until ``form`` is the current screen, settle once more, and return it."""
+    await settle_until(pilot, lambda: isinstance(app.screen, form))
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, form)
+    return screen
 
 
 def load_person(db_path: Path, login: str) -> Technician:

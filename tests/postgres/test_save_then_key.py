@@ -26,17 +26,15 @@ import bbdispatch.services.board as board_services
 from bbdispatch.app import BBDispatch
 from bbdispatch.clock import FrozenClock
 from bbdispatch.domain.jobs import JobStatus
-from bbdispatch.domain.rights import Principal
 from bbdispatch.pricelist import PriceList
 from bbdispatch.services.context import Ctx
-from bbdispatch.services.intake import record_ring
 from bbdispatch.services.jobs import get_job
 from bbdispatch.storage.database import Database
 from screens.assign import AssignScreen
 from screens.board import BoardScreen
 from screens.intake import IntakeScreen
 from screens.job_detail import JobDetailScreen
-from tests.helpers import DISPATCHER, burst, settle, settle_until
+from tests.helpers import DISPATCHER, burst, ring, settle, settle_until, wait_for_screen
 
 LATENCY_SECONDS = 0.3
 """How long each board reload takes here (a server's round trips, a busy machine)."""
@@ -101,10 +99,7 @@ async def test_save_then_a_in_one_burst_assigns_the_new_job(
         assert before is not None
         slow_board()
         burst(app, *FRESH_BURST, "a")
-        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AssignScreen)
+        dialog = await wait_for_screen(app, pilot, AssignScreen)
         new = newest_job(app)
         assert new != before.job_id
         assert dialog.job_id == new
@@ -154,10 +149,7 @@ async def test_the_board_comes_back_showing_what_was_saved(
         assert seen[0][0] == new  # the cursor was on the new job as the board came back
         seen.clear()
         burst(app, "a")
-        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AssignScreen)
+        dialog = await wait_for_screen(app, pilot, AssignScreen)
         chosen = dialog.found[0].person.id
         burst(app, "enter")
         await settle_until(pilot, lambda: isinstance(app.screen, BoardScreen) and bool(seen))
@@ -243,24 +235,16 @@ async def test_a_waiting_call_taken_with_f3_saved_then_a_assigns_the_new_job(
     prices: PriceList,
 ) -> None:
     """F3 takes the waiting call; its request, triage, ``^s a`` in one burst."""
-    db = await Database.open(target)
-    try:
-        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "226281234")
-    finally:
-        await db.close()
+    await ring(target, clock, prices, "226281234")
     app = BBDispatch(open_ctx, DISPATCHER)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         slow_board()
         # F3 on its own: the save is the subject here (keys typed with F3: the next test).
         await pilot.press("f3")
-        await settle_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
-        await settle(pilot)
+        await wait_for_screen(app, pilot, IntakeScreen)
         burst(app, *"Waiting burst", "enter", "r", "l", "2", "ctrl+s", "a")
-        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AssignScreen)
+        dialog = await wait_for_screen(app, pilot, AssignScreen)
         new = newest_job(app)
         assert dialog.job_id == new
         job = await get_job(app.ctx, new)
@@ -282,20 +266,13 @@ async def test_keys_typed_with_f3_land_in_the_waiting_calls_intake(
     at which workers the key started; on PostgreSQL the request's ``a`` reached
     the board first and opened "Assign job 11" under the intake (3 of 6 runs).
     """
-    db = await Database.open(target)
-    try:
-        await record_ring(Ctx(db, clock, prices, "pbx", fallback=Principal.PHONE), "226281234")
-    finally:
-        await db.close()
+    await ring(target, clock, prices, "226281234")
     app = BBDispatch(open_ctx, DISPATCHER)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         slow_board()
         burst(app, "f3", *"Waiting burst", "enter", "r", "l", "2", "ctrl+s", "a")
-        await settle_until(pilot, lambda: isinstance(app.screen, AssignScreen))
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AssignScreen)
+        dialog = await wait_for_screen(app, pilot, AssignScreen)
         new = newest_job(app)
         assert [type(s) for s in app.screen_stack[1:]] == [BoardScreen, AssignScreen]
         assert dialog.job_id == new
