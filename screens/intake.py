@@ -348,10 +348,14 @@ class IntakeScreen(BBScreen[None]):
         """What the number field (or the new caller's) holds, as typed: kept on a call not saved.
 
         Unlike :meth:`_raw_number`, a text that is no number is kept too: a call
-        closed without a job keeps whatever was typed (issue 13, G).
+        closed without a job keeps whatever was typed (issue 13, G); but a name
+        that found the caller was a search, not the caller's number.
         """
         form = self.query_one(NewClientForm)
-        return form.phone_text() if form.display else self.query_one("#phone", Input).value
+        if form.display:
+            return form.phone_text()
+        value = self.query_one("#phone", Input).value
+        return "" if self._card is not None and _is_a_name(value) else value
 
     def _set_phone_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#phone-status", Static)

@@ -48,13 +48,19 @@ WRITERS = {
 }
 
 
+STORED_READERS = ("_note_before_claim",)
+"""Functions that return a note as it is stored (a claim keeps the call's note to give back)."""
+
+
 def _is_safe(node: ast.expr, function: ast.AST) -> bool:
     """A system message (``stored``), a person's text through ``typed``, or a stored value.
 
     A local name is safe when every value assigned to it in ``function`` is.
     """
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return node.func.id in ("typed", "stored")
+        return node.func.id in ("typed", "stored", *STORED_READERS)
+    if isinstance(node, ast.Constant) and node.value is None:  # no note at all
+        return True
     if isinstance(node, ast.IfExp):
         return _is_safe(node.body, function) and _is_safe(node.orelse, function)
     if isinstance(node, ast.Attribute):  # a value read from the database, written back
